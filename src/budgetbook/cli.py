@@ -1,0 +1,264 @@
+"""Command line: parse arguments, call one library function, render the result.
+
+Exit codes: 0 done and no errors in the returns; 1 problems found or the action
+failed; 2 usage error (click's own). No traceback reaches the user unless --debug.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import __version__, actions
+from .errors import BudgetbookError
+from .model import CollectResult
+
+WORKSPACE_HELP = "Workspace folder (holds budgetbook.toml). Default: the current folder."
+
+
+def workspace_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "-w",
+        "--workspace",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=Path("."),
+        show_default=False,
+        help=WORKSPACE_HELP,
+    )(func)
+
+
+def handled(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn library failures into a clean message and exit code 1."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        ctx = click.get_current_context()
+        debug = ctx.find_root().params.get("debug", False)
+        try:
+            return func(*args, **kwargs)
+        except BudgetbookError as exc:
+            if debug:
+                traceback.print_exc()
+            raise click.ClickException(str(exc)) from exc
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except Exception as exc:  # a bug: still no traceback without --debug
+            if debug:
+                traceback.print_exc()
+            raise click.ClickException(
+                f"Oväntat fel ({type(exc).__name__}: {exc}). Kör igen med --debug och "
+                "rapportera felet."
+            ) from exc
+
+    return wrapper
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="budgetbook")
+@click.option("--debug", is_flag=True, help="Show the Python traceback when something fails.")
+def main(debug: bool) -> None:
+    """budgetbook: run a kommun's budget round around Excel.
+
+    \b
+    Typical round:
+      budgetbook init runda2027       # new workspace with example settings
+      budgetbook templates -w runda2027
+      (department heads return workbooks into runda2027/inbox/)
+      budgetbook run -w runda2027     # collect, consolidate, write the Word draft
+    """
+
+
+@main.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@handled
+def init(directory: Path) -> None:
+    """Create a new workspace in DIRECTORY with example settings.
+
+    \b
+    Example:
+      budgetbook init runda2027
+    """
+    ws = actions.init(directory)
+    click.echo(f"Arbetsyta skapad: {ws.root}")
+    click.echo(f"Redigera {ws.settings_file.name} och kör sedan `budgetbook templates -w {directory}`.")
+
+
+@main.command()
+@workspace_option
+@handled
+def templates(workspace: Path) -> None:
+    """Write one department workbook per avdelning to workbook_templates/.
+
+    \b
+    Example:
+      budgetbook templates -w runda2027
+    """
+    paths = actions.templates(workspace)
+    for path in paths:
+        click.echo(f"  {path}")
+    click.echo(f"{len(paths)} arbetsböcker skrivna.")
+
+
+@main.command()
+@workspace_option
+@click.option("--json", "as_json", is_flag=True, help="Print the full report as JSON.")
+@handled
+def collect(workspace: Path, as_json: bool) -> None:
+    """Read, validate and archive the returns in inbox/; write the problem report.
+
+    \b
+    Example:
+      budgetbook collect -w runda2027
+      budgetbook collect -w runda2027 --json > kontroll.json
+    """
+    result = actions.collect(workspace)
+    if as_json:
+        click.echo(json.dumps(collect_json(result), ensure_ascii=False, indent=2))
+    else:
+        print_collect(result)
+    sys.exit(0 if result.valid else 1)
+
+
+@main.command()
+@workspace_option
+@handled
+def consolidate(workspace: Path) -> None:
+    """Consolidate the accepted returns into output/konsolidering_<year>.xlsx.
+
+    \b
+    Example:
+      budgetbook consolidate -w runda2027
+    """
+    collected = actions.collect(workspace)
+    print_collect(collected)
+    _, path = actions.consolidate(workspace, collected)
+    click.echo(f"Konsolidering: {path}")
+    sys.exit(0 if collected.valid else 1)
+
+
+@main.command()
+@workspace_option
+@handled
+def report(workspace: Path) -> None:
+    """Write the Word draft of the nämndplan to output/namndplan_<year>.docx.
+
+    \b
+    Example:
+      budgetbook report -w runda2027
+    """
+    collected = actions.collect(workspace)
+    print_collect(collected)
+    cons, _ = actions.consolidate(workspace, collected)
+    path = actions.report(workspace, cons)
+    click.echo(f"Nämndplan (utkast): {path}")
+    sys.exit(0 if collected.valid else 1)
+
+
+@main.command()
+@workspace_option
+@handled
+def run(workspace: Path) -> None:
+    """Collect, consolidate and write the Word draft, in one go.
+
+    \b
+    Example:
+      budgetbook run -w runda2027
+    """
+    result = actions.run(workspace)
+    print_collect(result.collected)
+    print_outputs(result.outputs)
+    sys.exit(0 if result.valid else 1)
+
+
+@main.command()
+@click.argument(
+    "directory", type=click.Path(file_okay=False, path_type=Path), default=Path("demo")
+)
+@handled
+def demo(directory: Path) -> None:
+    """Create an example workspace in DIRECTORY (default ./demo) with returns, then run.
+
+    \b
+    Example:
+      budgetbook demo /tmp/exempel
+    """
+    result = actions.demo(directory)
+    print_collect(result.collected)
+    print_outputs(result.outputs)
+    sys.exit(0 if result.valid else 1)
+
+
+@main.command()
+@workspace_option
+@click.option("--json", "as_json", is_flag=True, help="Print the definition as JSON.")
+@handled
+def schema(workspace: Path, as_json: bool) -> None:
+    """Describe the department workbook: sheets, tables, columns, types, lists.
+
+    \b
+    Example:
+      budgetbook schema --json -w runda2027
+    """
+    data = actions.schema(workspace)
+    if as_json:
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"Mallversion {data['version']}")
+    for sheet in data["sheets"]:
+        click.echo(f"{sheet['name']} (tabell {sheet['table']}, rubrikrad {sheet['header_row']})")
+        for col in sheet["columns"]:
+            click.echo(f"  {col['heading']}: {col['type']}")
+
+
+# --- rendering -----------------------------------------------------------------------
+
+
+def collect_json(result: CollectResult) -> dict[str, Any]:
+    return {
+        "valid": result.valid,
+        "errors": result.errors,
+        "warnings": result.warnings,
+        "statuses": [
+            {
+                "avdelning": s.avdelning,
+                "name": s.name,
+                "status": s.status,
+                "file": s.file,
+                "received": s.received.isoformat() if s.received else None,
+                "errors": s.errors,
+                "warnings": s.warnings,
+            }
+            for s in result.statuses
+        ],
+        "problems": [p.to_dict() for p in result.problems],
+        "outputs": {k: str(v) for k, v in result.outputs.items()},
+    }
+
+
+def print_collect(result: CollectResult) -> None:
+    for s in result.statuses:
+        counts = f"{s.errors} fel, {s.warnings} varningar" if s.file else ""
+        click.echo(f"  {s.avdelning:<8} {s.status:<10} {counts:<22} {s.file}")
+    for p in result.problems:
+        place = " ".join(x for x in (p.file, p.sheet, p.cell) if x)
+        click.echo(f"  [{p.severity.value}] {p.code} {place}: {p.message}")
+    click.echo(f"Inlämningar: {result.errors} fel, {result.warnings} varningar.")
+    for label, path in result.outputs.items():
+        click.echo(f"  {label}: {path}")
+
+
+def print_outputs(outputs: dict[str, Path]) -> None:
+    click.echo("Resultat:")
+    for label, path in outputs.items():
+        click.echo(f"  {label}: {path}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

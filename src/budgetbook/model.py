@@ -1,0 +1,356 @@
+"""Domain types shared by every stage of a round.
+
+Amounts are whole tkr (int). Stored representation, one and unambiguous: every drift
+amount is the positive size of a revenue or a cost on its drift line, as the department
+head enters it; the line's `kind` says which. Net cost = costs − revenues, so a nämnd
+that spends more than it earns has a positive net cost. Display conventions (costs
+negative, etc.) are applied only when rendering (`fmt.Convention`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import Enum
+from pathlib import Path
+
+
+class Severity(str, Enum):
+    """How bad a problem is. `fel` blocks a return from consolidation; `varning` does not."""
+
+    FEL = "fel"
+    VARNING = "varning"
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One finding in a returned workbook or across returns (data, never an exception).
+
+    `message` is complete Swedish text for the department head: what is wrong, where,
+    and what to do. `cell` is an A1 reference or "" when the problem concerns a whole
+    sheet or file; `row` is set for row-level problems.
+    """
+
+    code: str
+    severity: Severity
+    message: str
+    file: str = ""
+    sheet: str = ""
+    cell: str = ""
+    avdelning: str = ""
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.FEL
+
+    def as_row(self) -> list[str]:
+        """Flat form for tests and tables: [file, sheet, cell, code]."""
+        return [self.file, self.sheet, self.cell, self.code]
+
+    def to_dict(self) -> dict[str, str]:
+        return {
+            "code": self.code,
+            "severity": self.severity.value,
+            "message": self.message,
+            "file": self.file,
+            "sheet": self.sheet,
+            "cell": self.cell,
+            "avdelning": self.avdelning,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Where a figure came from: a cell of a returned workbook, or a line in settings."""
+
+    file: str
+    sheet: str = ""
+    cell: str = ""
+    avdelning: str = ""
+
+
+# --- what a department head returns -------------------------------------------------
+
+
+@dataclass(slots=True)
+class DriftLine:
+    """One row of the Drift sheet: a verksamhet × drift line (kontogrupp).
+
+    `amounts` maps year → tkr for the budget year and plan years; `cells` maps the same
+    years → A1 reference of the input cell it was read from.
+    """
+
+    verksamhet: str
+    driftpost: str
+    amounts: dict[int, int]
+    comment: str = ""
+    cells: dict[int, str] = field(default_factory=dict)
+    row: int = 0
+
+
+@dataclass(slots=True)
+class Project:
+    """One row of the Investeringar sheet (an investeringsprojekt)."""
+
+    id: str
+    name: str
+    category: str
+    status: str  # "pågående" or "ny"
+    decided_total: int | None
+    amounts: dict[int, int]
+    description: str = ""
+    avdelning: str = ""
+    cells: dict[str, str] = field(default_factory=dict)  # field or str(year) -> A1
+    row: int = 0
+
+
+@dataclass(slots=True)
+class GoalRow:
+    """One row of Mål och indikatorer: an indicator under one of the nämnd's goals."""
+
+    goal: str  # nämndmål code, e.g. "1.1"
+    indicator: str
+    source: str = ""
+    values: dict[int, str] = field(default_factory=dict)  # past year -> value as shown
+    target: str = ""
+    comment: str = ""
+    avdelning: str = ""
+    row: int = 0
+
+
+@dataclass(slots=True)
+class Uppdrag:
+    text: str
+    start: int | None = None
+    status: str = ""
+    comment: str = ""
+    avdelning: str = ""
+    row: int = 0
+
+
+@dataclass(slots=True)
+class Risk:
+    description: str
+    positive: int = 0
+    negative: int = 0  # stored as a positive size; shown with a minus sign
+    avdelning: str = ""
+    row: int = 0
+    cells: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class ControlPoint:
+    """One row of the internkontrollplan."""
+
+    riskomrade: str
+    risk: str
+    kontrollmetod: str = ""
+    tidpunkt: str = ""
+    riskvarde: int | None = None
+    avdelning: str = ""
+    row: int = 0
+
+
+@dataclass(slots=True)
+class Submission:
+    """A returned department workbook, read and parsed into the model.
+
+    `file` is the name the file had in the inbox; `path` where it was read from;
+    `sha256` its content hash (the archive key).
+    """
+
+    avdelning: str
+    file: str
+    path: Path
+    sha256: str = ""
+    received: datetime | None = None
+    round_id: str = ""
+    year: int = 0
+    template_version: str = ""
+    drift: list[DriftLine] = field(default_factory=list)
+    projects: list[Project] = field(default_factory=list)
+    goals: list[GoalRow] = field(default_factory=list)
+    uppdrag: list[Uppdrag] = field(default_factory=list)
+    risks: list[Risk] = field(default_factory=list)
+    controls: list[ControlPoint] = field(default_factory=list)
+    texts: dict[str, str] = field(default_factory=dict)  # section key -> text
+
+    def net(self, year: int, kinds: dict[str, str]) -> int:
+        """Net cost for `year`: costs − revenues, using driftpost code → kind."""
+        total = 0
+        for line in self.drift:
+            amount = line.amounts.get(year, 0)
+            total += -amount if kinds.get(line.driftpost) == "revenue" else amount
+        return total
+
+
+# --- a rendered view: what consolidation produces and every output renders ----------
+
+
+class RowKind(str, Enum):
+    DATA = "data"
+    SUBTOTAL = "subtotal"
+    TOTAL = "total"
+    HEADING = "heading"  # a group heading row with no figures
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """A column of a view. `kind` drives formatting: text, tkr, pct, int (years, counts)."""
+
+    key: str
+    heading: str
+    kind: str = "tkr"
+
+
+@dataclass(slots=True)
+class Row:
+    label: str
+    values: dict[str, int | float | str | None]
+    kind: RowKind = RowKind.DATA
+    sources: dict[str, list[Source]] = field(default_factory=dict)  # column key -> sources
+
+
+@dataclass(slots=True)
+class Table:
+    """A finished view: caption, columns, rows (with totals already computed), note.
+
+    Numbers are in stored representation (net cost positive); `fmt` applies the
+    kommun's sign convention when rendering. `signed_columns` lists the columns whose
+    sign flips under the costs-negative convention.
+    """
+
+    key: str
+    caption: str
+    columns: list[Column]
+    rows: list[Row]
+    note: str = ""
+    unit: str = "tkr"
+    signed_columns: frozenset[str] = frozenset()
+
+    def data_rows(self) -> list[Row]:
+        return [r for r in self.rows if r.kind is RowKind.DATA]
+
+    def total_row(self) -> Row | None:
+        totals = [r for r in self.rows if r.kind is RowKind.TOTAL]
+        return totals[-1] if totals else None
+
+
+@dataclass(frozen=True, slots=True)
+class ReturnStatus:
+    """Status of one avdelning after collect."""
+
+    avdelning: str
+    name: str
+    status: str  # "godkänd", "fel", "varningar", "saknas", "oläslig"
+    file: str = ""
+    path: str = ""
+    received: datetime | None = None
+    errors: int = 0
+    warnings: int = 0
+
+
+# --- consolidation: what `consolidate` returns and the outputs render ----------------
+
+# View keys, in the order the consolidated workbook shows them.
+VIEW_DRIFT_AVDELNING = "drift_avdelning"
+VIEW_DRIFT_VERKSAMHET = "drift_verksamhet"
+VIEW_DRIFT_DRIFTPOST = "drift_driftpost"
+VIEW_BRUTTO_AVDELNING = "brutto_avdelning"
+VIEW_RAM_AVDELNING = "ram_avdelning"
+VIEW_INV_PAGAENDE = "inv_pagaende"
+VIEW_INV_NYA = "inv_nya"
+VIEW_INV_KATEGORI = "inv_kategori"
+VIEW_INV_BESLUTAD = "inv_beslutad"
+VIEW_KAPITALKOSTNADER = "kapitalkostnader"
+VIEW_RISKER = "risker"
+
+
+@dataclass(slots=True)
+class IndicatorView:
+    """An indicator with its past values and target, and who reported it."""
+
+    name: str
+    values: dict[int, str] = field(default_factory=dict)
+    target: str = ""
+    source: str = ""
+    avdelningar: list[str] = field(default_factory=list)
+    comments: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class NamndGoalView:
+    code: str
+    title: str
+    text: str = ""
+    indicators: list[IndicatorView] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class KfGoalView:
+    code: str
+    title: str
+    text: str = ""
+    indicators: list[IndicatorView] = field(default_factory=list)
+    namnd_goals: list[NamndGoalView] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class AvdelningText:
+    """A narrative text from an avdelning's Texter sheet."""
+
+    avdelning: str  # code
+    avdelning_name: str
+    section: str  # text section key
+    title: str
+    text: str
+
+
+@dataclass(slots=True)
+class Consolidation:
+    """Everything the nämndplan needs, computed from the valid returns and settings.
+
+    `views` holds the finished tables by VIEW_* key (insertion order = display order).
+    `problems` holds findings of consolidation itself (duplicates across returns,
+    capital cost gap, …). `net_budget` / `investment_budget` are nämnd totals for the
+    budget year in tkr (net cost positive), the same numbers the tables' total rows show.
+    """
+
+    year: int
+    views: dict[str, Table]
+    goals: list[KfGoalView] = field(default_factory=list)
+    uppdrag: list[Uppdrag] = field(default_factory=list)
+    controls: list[ControlPoint] = field(default_factory=list)
+    risks: list[Risk] = field(default_factory=list)
+    texts: list[AvdelningText] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    net_budget: int = 0
+    investment_budget: int = 0
+    avdelningar_included: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class CollectResult:
+    """What `collect` found: one status per avdelning, all problems, the accepted returns.
+
+    `submissions` holds one return per avdelning (the newest by content time), only
+    those without errors (fel); returns with errors are listed in `statuses` and
+    `problems` but not consolidated. `outputs` maps a label to each file written.
+    """
+
+    statuses: list[ReturnStatus] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    submissions: list[Submission] = field(default_factory=list)
+    outputs: dict[str, Path] = field(default_factory=dict)
+
+    @property
+    def errors(self) -> int:
+        return sum(p.is_error for p in self.problems)
+
+    @property
+    def warnings(self) -> int:
+        return sum(not p.is_error for p in self.problems)
+
+    @property
+    def valid(self) -> bool:
+        return self.errors == 0

@@ -1,0 +1,236 @@
+"""The department workbook's definition: the single source of truth for writer and reader.
+
+`build_schema(settings)` returns every sheet, its Excel table, its columns (heading,
+type, input or locked, allowed values) and the identity fields. `templates.py` writes
+from it, `reader.py` reads with it, `docs/template-format.md` and `budgetbook schema
+--json` describe it. Change the layout here and both sides follow.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from .settings import Settings
+
+TEMPLATE_VERSION = "1.0"
+
+# Identity: stored as custom document properties and as workbook defined names.
+ID_AVDELNING = "BB_AVDELNING"
+ID_ROUND = "BB_RUNDA"
+ID_YEAR = "BB_AR"
+ID_VERSION = "BB_MALLVERSION"
+ID_KOMMUN = "BB_KOMMUN"
+IDENTITY_FIELDS = (ID_AVDELNING, ID_ROUND, ID_YEAR, ID_VERSION, ID_KOMMUN)
+
+LISTS_SHEET = "Listor"
+
+# Column types. "amount" = whole tkr; "year" = a year; "list" = one of a list's values.
+TEXT, AMOUNT, YEAR, LIST, INT, FORMULA = "text", "amount", "year", "list", "int", "formula"
+
+PROJECT_STATUSES = ("Pågående", "Ny")
+UPPDRAG_STATUSES = ("Ej påbörjad", "Påbörjad", "Klar")
+CONTROL_TIMES = ("Tertialrapport", "Delårsrapport", "Årsredovisning", "Löpande")
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnDef:
+    """One column of a sheet's table.
+
+    `input` columns are unlocked and filled by the department head; others are
+    prefilled from settings or computed by a formula, and locked. `year` is set for
+    amount columns that belong to a budget/plan/investment year.
+    """
+
+    key: str
+    heading: str
+    type: str = TEXT
+    input: bool = True
+    required: bool = False
+    list_name: str = ""
+    allow_negative: bool = False
+    width: float = 14
+    year: int | None = None
+    help: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SheetDef:
+    """A sheet with one Excel table starting at (`header_row`, column A).
+
+    `fixed_rows` sheets have one prefilled row per key (Drift: verksamhet × driftpost;
+    Texter: section); the others offer `blank_rows` empty input rows.
+    """
+
+    key: str
+    name: str
+    table: str
+    columns: tuple[ColumnDef, ...]
+    header_row: int = 6
+    fixed_rows: bool = False
+    blank_rows: int = 0
+    landscape: bool = True
+
+    @property
+    def first_data_row(self) -> int:
+        return self.header_row + 1
+
+    def column(self, key: str) -> ColumnDef:
+        return next(c for c in self.columns if c.key == key)
+
+    def index(self, key: str) -> int:
+        """0-based position of a column in the table."""
+        return next(i for i, c in enumerate(self.columns) if c.key == key)
+
+
+@dataclass(frozen=True, slots=True)
+class Schema:
+    version: str
+    sheets: tuple[SheetDef, ...]
+    lists: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def sheet(self, key: str) -> SheetDef:
+        return next(s for s in self.sheets if s.key == key)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "version": self.version,
+            "identity": {
+                "custom_properties": list(IDENTITY_FIELDS),
+                "defined_names": list(IDENTITY_FIELDS),
+            },
+            "lists_sheet": LISTS_SHEET,
+            "lists": {k: list(v) for k, v in self.lists.items()},
+            "sheets": [
+                {
+                    "key": s.key,
+                    "name": s.name,
+                    "table": s.table,
+                    "header_row": s.header_row,
+                    "first_data_row": s.first_data_row,
+                    "fixed_rows": s.fixed_rows,
+                    "columns": [
+                        {k: v for k, v in asdict(c).items() if v not in ("", None)}
+                        for c in s.columns
+                    ],
+                }
+                for s in self.sheets
+            ],
+        }
+
+
+def goal_label(code: str, title: str) -> str:
+    """How a nämndmål appears in the goal dropdown: code, space, title."""
+    return f"{code} {title}"
+
+
+def build_schema(settings: Settings) -> Schema:
+    """The workbook definition for this round (years and lists come from settings)."""
+    py, by = settings.prior_year, settings.budget_year
+    drift_cols: list[ColumnDef] = [
+        ColumnDef("verksamhet", "Verksamhet", TEXT, input=False, width=11),
+        ColumnDef("verksamhet_namn", "Verksamhetsnamn", TEXT, input=False, width=30),
+        ColumnDef("driftpost", "Driftpost", TEXT, input=False, width=30),
+        ColumnDef("budget_prior", f"Budget {py}", AMOUNT, input=False, year=py),
+        ColumnDef("prognos_prior", f"Prognos {py}", AMOUNT, input=False, year=py),
+        ColumnDef(f"budget_{by}", f"Budget {by}", AMOUNT, required=True, year=by,
+                  help="Budget för budgetåret i hela tkr."),
+    ]
+    for year in settings.plan_years:
+        drift_cols.append(
+            ColumnDef(f"plan_{year}", f"Plan {year}", AMOUNT, required=True, year=year,
+                      help="Plan för året i hela tkr.")
+        )
+    drift_cols += [
+        ColumnDef("change_tkr", f"Förändring B{py}–B{by}, tkr", FORMULA, input=False, width=15),
+        ColumnDef("change_pct", f"Förändring B{py}–B{by}, %", FORMULA, input=False, width=13),
+        ColumnDef("comment", "Kommentar", TEXT, width=40,
+                  help="Krävs när förändringen är stor (se Instruktioner)."),
+        ColumnDef("flag", "Kontroll", FORMULA, input=False, width=18),
+    ]
+    drift = SheetDef("drift", "Drift", "Drift", tuple(drift_cols), fixed_rows=True)
+
+    inv_years = settings.investment_years
+    inv_cols: list[ColumnDef] = [
+        ColumnDef("id", "Projekt-id", TEXT, required=True, width=12),
+        ColumnDef("name", "Projektnamn", TEXT, required=True, width=30),
+        ColumnDef("category", "Kategori", LIST, required=True, list_name="kategorier", width=22),
+        ColumnDef("status", "Pågående/Ny", LIST, required=True, list_name="projektstatus", width=13),
+        ColumnDef("decided_total", "Beslutad totalutgift", AMOUNT, width=14),
+    ]
+    for year in inv_years:
+        inv_cols.append(ColumnDef(f"inv_{year}", f"Budget {year}", AMOUNT, year=year))
+    inv_cols += [
+        ColumnDef("sum", f"Summa {inv_years[0]}–{inv_years[-1]}", FORMULA, input=False),
+        ColumnDef("description", "Beskrivning", TEXT, required=True, width=45),
+    ]
+    investments = SheetDef("investeringar", "Investeringar", "Investeringar",
+                           tuple(inv_cols), blank_rows=25)
+
+    goal_cols = (
+        ColumnDef("goal", "Nämndmål", LIST, required=True, list_name="mal", width=40),
+        ColumnDef("indicator", "Indikator", TEXT, required=True, width=40),
+        ColumnDef("source", "Källa", TEXT, width=16),
+        ColumnDef(f"value_{by - 2}", f"Utfall {by - 2}", TEXT, width=11, year=by - 2),
+        ColumnDef(f"value_{by - 1}", f"Utfall {by - 1}", TEXT, width=11, year=by - 1),
+        ColumnDef("target", f"Målvärde {by}", TEXT, required=True, width=12),
+        ColumnDef("comment", "Kommentar", TEXT, width=35),
+    )
+    goals = SheetDef("mal", "Mål och indikatorer", "Indikatorer", goal_cols, blank_rows=20)
+
+    uppdrag = SheetDef(
+        "uppdrag", "Uppdrag", "Uppdrag",
+        (
+            ColumnDef("text", "Uppdrag", TEXT, required=True, width=60),
+            ColumnDef("start", "Start (år)", YEAR, width=10),
+            ColumnDef("status", "Status", LIST, required=True, list_name="uppdragsstatus", width=14),
+            ColumnDef("comment", "Kommentar", TEXT, width=45),
+        ),
+        blank_rows=15,
+    )
+    risks = SheetDef(
+        "risker", "Risker", "Risker",
+        (
+            ColumnDef("description", "Risk eller möjlighet", TEXT, required=True, width=50),
+            ColumnDef("positive", "Positiv risk, tkr", AMOUNT, width=15),
+            ColumnDef("negative", "Negativ risk, tkr", AMOUNT, width=15,
+                      help="Ange storleken som ett positivt belopp."),
+            ColumnDef("comment", "Kommentar", TEXT, width=45),
+        ),
+        blank_rows=12,
+        landscape=False,
+    )
+    controls = SheetDef(
+        "internkontroll", "Internkontroll", "Internkontroll",
+        (
+            ColumnDef("riskomrade", "Riskområde", TEXT, required=True, width=25),
+            ColumnDef("risk", "Risk", TEXT, required=True, width=40),
+            ColumnDef("riskvarde", "Riskvärde (1–16)", INT, width=12),
+            ColumnDef("kontrollmetod", "Kontrollmetod", TEXT, required=True, width=40),
+            ColumnDef("tidpunkt", "Tidpunkt för rapportering", LIST, list_name="tidpunkt",
+                      width=20),
+        ),
+        blank_rows=12,
+    )
+    texts = SheetDef(
+        "texter", "Texter", "Texter",
+        (
+            ColumnDef("section", "Avsnitt", TEXT, input=False, width=28),
+            ColumnDef("guidance", "Vägledning", TEXT, input=False, width=40),
+            ColumnDef("text", "Text", TEXT, width=90),
+            ColumnDef("chars", "Antal tecken", FORMULA, input=False, width=12),
+        ),
+        fixed_rows=True,
+        landscape=False,
+    )
+    lists = {
+        "verksamheter": tuple(f"{v.code} {v.name}" for v in settings.verksamheter),
+        "kategorier": tuple(c.name for c in settings.asset_categories),
+        "projektstatus": PROJECT_STATUSES,
+        "uppdragsstatus": UPPDRAG_STATUSES,
+        "mal": tuple(goal_label(g.code, g.title) for g in settings.namnd_goals),
+        "tidpunkt": CONTROL_TIMES,
+    }
+    return Schema(
+        TEMPLATE_VERSION, (drift, investments, goals, uppdrag, risks, controls, texts), lists
+    )

@@ -1,0 +1,107 @@
+"""A workspace is a folder: budgetbook.toml, workbook_templates/, inbox/, output/."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from .errors import OutputError, WorkspaceError
+from .settings import SETTINGS_FILE, Settings, load_settings
+
+TEMPLATES_DIR = "workbook_templates"
+INBOX_DIR = "inbox"
+OUTPUT_DIR = "output"
+
+
+@dataclass(frozen=True, slots=True)
+class Workspace:
+    root: Path
+
+    @property
+    def settings_file(self) -> Path:
+        return self.root / SETTINGS_FILE
+
+    @property
+    def templates(self) -> Path:
+        return self.root / TEMPLATES_DIR
+
+    @property
+    def inbox(self) -> Path:
+        return self.root / INBOX_DIR
+
+    @property
+    def output(self) -> Path:
+        return self.root / OUTPUT_DIR
+
+    def settings(self) -> Settings:
+        return load_settings(self.settings_file)
+
+    def ensure_dirs(self) -> None:
+        for folder in (self.templates, self.inbox, self.output):
+            folder.mkdir(parents=True, exist_ok=True)
+
+
+def open_workspace(path: Path | str = ".") -> Workspace:
+    root = Path(path).resolve()
+    if not root.is_dir():
+        raise WorkspaceError(f"{root} är ingen mapp.")
+    if not (root / SETTINGS_FILE).exists():
+        raise WorkspaceError(
+            f"{root} är ingen budgetbook-arbetsyta ({SETTINGS_FILE} saknas). "
+            "Skapa en med `budgetbook init MAPP`."
+        )
+    return Workspace(root)
+
+
+def example_resources() -> Path:
+    """The bundled example kommun's settings, prior-year figures and texts."""
+    return Path(str(resources.files("budgetbook") / "resources" / "example"))
+
+
+def init_workspace(path: Path | str) -> Workspace:
+    """Create a new workspace with the example settings (refuses to overwrite settings)."""
+    root = Path(path).resolve()
+    if (root / SETTINGS_FILE).exists():
+        raise WorkspaceError(f"{root} har redan en {SETTINGS_FILE}; inget skrevs över.")
+    root.mkdir(parents=True, exist_ok=True)
+    source = example_resources()
+    for item in source.iterdir():
+        target = root / item.name
+        if item.is_dir():
+            shutil.copytree(item, target, dirs_exist_ok=True)
+        elif not target.exists():
+            shutil.copy2(item, target)
+    ws = Workspace(root)
+    ws.ensure_dirs()
+    return ws
+
+
+@contextmanager
+def atomic_write(path: Path) -> Iterator[Path]:
+    """Yield a temporary path beside `path`; rename it into place only on success.
+
+    A failed write leaves the previous file intact. A target locked by Excel (Windows)
+    gives an OutputError naming the file instead of a half-written file.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix, dir=path.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        yield tmp
+        try:
+            os.replace(tmp, path)
+        except PermissionError as exc:
+            raise OutputError(
+                f"Kunde inte skriva {path.name}: filen är öppen i ett annat program. "
+                "Stäng den och försök igen."
+            ) from exc
+    finally:
+        if tmp.exists():
+            tmp.unlink()
