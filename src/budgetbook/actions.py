@@ -73,9 +73,7 @@ def consolidate(
     return cons, path
 
 
-def report(
-    workspace: Path | str = ".", consolidation: Consolidation | None = None
-) -> Path:
+def report(workspace: Path | str = ".", consolidation: Consolidation | None = None) -> Path:
     """Write the Word draft output/namndplan_<year>.docx."""
     ws = open_workspace(workspace)
     settings = ws.settings()

@@ -87,7 +87,9 @@ def init(directory: Path) -> None:
     """
     ws = actions.init(directory)
     click.echo(f"Arbetsyta skapad: {ws.root}")
-    click.echo(f"Redigera {ws.settings_file.name} och kör sedan `budgetbook templates -w {directory}`.")
+    click.echo(
+        f"Redigera {ws.settings_file.name} och kör sedan `budgetbook templates -w {directory}`."
+    )
 
 
 @main.command()
@@ -178,9 +180,7 @@ def run(workspace: Path) -> None:
 
 
 @main.command()
-@click.argument(
-    "directory", type=click.Path(file_okay=False, path_type=Path), default=Path("demo")
-)
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path), default=Path("demo"))
 @handled
 def demo(directory: Path) -> None:
     """Create an example workspace in DIRECTORY (default ./demo) with returns, then run.

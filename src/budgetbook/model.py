@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     """How bad a problem is. `fel` blocks a return from consolidation; `varning` does not."""
 
     FEL = "fel"
@@ -187,7 +187,7 @@ class Submission:
 # --- a rendered view: what consolidation produces and every output renders ----------
 
 
-class RowKind(str, Enum):
+class RowKind(StrEnum):
     DATA = "data"
     SUBTOTAL = "subtotal"
     TOTAL = "total"

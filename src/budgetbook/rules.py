@@ -57,165 +57,301 @@ def rule(code: str, severity: Severity, title: str, template: str, scope: str = 
 
 # --- file level (BB1xx) ---------------------------------------------------------------
 NOT_READABLE = rule(
-    "BB100", FEL, "Filen går inte att läsa",
+    "BB100",
+    FEL,
+    "Filen går inte att läsa",
     "Filen {fil} går inte att läsa som en Excel-arbetsbok: {orsak}. "
-    "Öppna den i Excel, spara som Excel-arbetsbok (.xlsx) och skicka den igen.", "file")
+    "Öppna den i Excel, spara som Excel-arbetsbok (.xlsx) och skicka den igen.",
+    "file",
+)
 NOT_BUDGETBOOK = rule(
-    "BB101", FEL, "Inte en budgetbook-arbetsbok",
+    "BB101",
+    FEL,
+    "Inte en budgetbook-arbetsbok",
     "Filen {fil} är ingen arbetsbok från budgetbook (identitetsuppgifterna saknas). "
-    "Använd arbetsboken ni fick från ekonomistaben och fyll i den.", "file")
+    "Använd arbetsboken ni fick från ekonomistaben och fyll i den.",
+    "file",
+)
 ENCRYPTED = rule(
-    "BB102", FEL, "Krypterad eller lösenordsskyddad fil",
+    "BB102",
+    FEL,
+    "Krypterad eller lösenordsskyddad fil",
     "Filen {fil} är krypterad eller skyddad med lösenord och kan inte läsas. Ta bort "
-    "lösenordet (Arkiv > Information > Skydda arbetsbok) och skicka filen igen.", "file")
+    "lösenordet (Arkiv > Information > Skydda arbetsbok) och skicka filen igen.",
+    "file",
+)
 MACROS = rule(
-    "BB103", VARNING, "Filen innehåller makron",
+    "BB103",
+    VARNING,
+    "Filen innehåller makron",
     "Filen {fil} innehåller makron. budgetbook läser bara värdena och kör aldrig makron. "
-    "Spara nästa gång som vanlig Excel-arbetsbok (.xlsx).", "file")
+    "Spara nästa gång som vanlig Excel-arbetsbok (.xlsx).",
+    "file",
+)
 UNKNOWN_AVDELNING = rule(
-    "BB104", FEL, "Okänd avdelning",
+    "BB104",
+    FEL,
+    "Okänd avdelning",
     "Arbetsboken {fil} anger avdelningen {avdelning_kod!r}, som inte finns i årets "
-    "budgetrunda. Kontakta ekonomistaben.", "file")
+    "budgetrunda. Kontakta ekonomistaben.",
+    "file",
+)
 WRONG_ROUND = rule(
-    "BB105", FEL, "Annan runda eller annat år",
+    "BB105",
+    FEL,
+    "Annan runda eller annat år",
     "Arbetsboken {fil} gäller {funnet}, men årets runda är {forvantat}. "
-    "Fyll i arbetsboken för rätt runda från ekonomistaben.", "file")
+    "Fyll i arbetsboken för rätt runda från ekonomistaben.",
+    "file",
+)
 OLD_VERSION = rule(
-    "BB106", FEL, "Äldre mallversion",
+    "BB106",
+    FEL,
+    "Äldre mallversion",
     "Arbetsboken {fil} är gjord med mallversion {funnen}, men årets mall är version "
     "{aktuell}. Be ekonomistaben om en ny arbetsbok (den skapas med `budgetbook "
-    "templates`) och för över era uppgifter till den.", "file")
+    "templates`) och för över era uppgifter till den.",
+    "file",
+)
 AVDELNING_MISMATCH = rule(
-    "BB107", VARNING, "Filnamnet och arbetsboken anger olika avdelningar",
+    "BB107",
+    VARNING,
+    "Filnamnet och arbetsboken anger olika avdelningar",
     "Filnamnet {fil} tyder på avdelningen {filnamn_avdelning}, men arbetsboken gäller "
-    "{avdelning_kod}. budgetbook går efter arbetsbokens egna uppgifter.", "file")
+    "{avdelning_kod}. budgetbook går efter arbetsbokens egna uppgifter.",
+    "file",
+)
 UNSAFE = rule(
-    "BB108", FEL, "Filen avvisades av säkerhetsskäl",
+    "BB108",
+    FEL,
+    "Filen avvisades av säkerhetsskäl",
     "Filen {fil} avvisades av säkerhetsskäl: {orsak}. Öppna den i Excel, spara den på "
-    "nytt som .xlsx och skicka den igen, eller kontakta ekonomistaben.", "file")
+    "nytt som .xlsx och skicka den igen, eller kontakta ekonomistaben.",
+    "file",
+)
 LOCK_FILE = rule(
-    "BB109", VARNING, "Arbetsboken är öppen i Excel",
+    "BB109",
+    VARNING,
+    "Arbetsboken är öppen i Excel",
     "{fil} är en tillfällig låsfil från Excel: arbetsboken är öppen hos någon. Filen "
-    "hoppas över. Stäng arbetsboken i Excel; den sparade filen läses nästa gång.", "file")
+    "hoppas över. Stäng arbetsboken i Excel; den sparade filen läses nästa gång.",
+    "file",
+)
 
 # --- structure (BB2xx) ------------------------------------------------------------------
 SHEET_MISSING = rule(
-    "BB201", FEL, "Blad saknas eller har bytt namn",
+    "BB201",
+    FEL,
+    "Blad saknas eller har bytt namn",
     "Bladet {blad!r} saknas eller har bytt namn. Ge bladet tillbaka sitt namn, eller "
-    "använd en ny arbetsbok från ekonomistaben.", "sheet")
+    "använd en ny arbetsbok från ekonomistaben.",
+    "sheet",
+)
 TABLE_MISSING = rule(
-    "BB202", FEL, "Tabellen saknas",
+    "BB202",
+    FEL,
+    "Tabellen saknas",
     "{plats}: tabellen {tabell!r} hittas inte där den ska börja. Ångra ändringen "
-    "eller använd en ny arbetsbok från ekonomistaben.", "sheet")
+    "eller använd en ny arbetsbok från ekonomistaben.",
+    "sheet",
+)
 HEADING_CHANGED = rule(
-    "BB203", FEL, "Rubrik ändrad",
+    "BB203",
+    FEL,
+    "Rubrik ändrad",
     "{plats}: rubriken ska vara {forvantad!r} men är {funnen!r}. Skriv tillbaka "
-    "rubriken så att budgetbook vet vad kolumnen innehåller.")
+    "rubriken så att budgetbook vet vad kolumnen innehåller.",
+)
 COLUMN_MOVED = rule(
-    "BB204", VARNING, "Kolumn flyttad",
+    "BB204",
+    VARNING,
+    "Kolumn flyttad",
     "{plats}: kolumnen {rubrik!r} har flyttats. budgetbook läser den ändå, men flytta "
-    "gärna tillbaka den till sin plats.")
+    "gärna tillbaka den till sin plats.",
+)
 ROW_OUTSIDE_TABLE = rule(
-    "BB205", FEL, "Uppgifter utanför tabellen",
+    "BB205",
+    FEL,
+    "Uppgifter utanför tabellen",
     "{plats}: det finns uppgifter utanför tabellen, och de räknas inte med. Flytta in "
-    "dem i tabellen (infoga en rad i tabellen) eller ta bort dem.", "row")
+    "dem i tabellen (infoga en rad i tabellen) eller ta bort dem.",
+    "row",
+)
 DRIFT_ROW_CHANGED = rule(
-    "BB206", FEL, "Förifylld rad ändrad eller borttagen",
+    "BB206",
+    FEL,
+    "Förifylld rad ändrad eller borttagen",
     "{plats}: raden för {verksamhet} / {driftpost} saknas eller har ändrats. De förifyllda "
-    "raderna får inte ändras; ångra ändringen eller använd en ny arbetsbok.", "row")
+    "raderna får inte ändras; ångra ändringen eller använd en ny arbetsbok.",
+    "row",
+)
 
 # --- cells (BB3xx) ----------------------------------------------------------------------
 NOT_A_NUMBER = rule(
-    "BB301", FEL, "Text i en beloppscell",
-    "{plats}: {varde!r} är inte ett belopp. Skriv ett heltal i tkr, utan text.")
+    "BB301",
+    FEL,
+    "Text i en beloppscell",
+    "{plats}: {varde!r} är inte ett belopp. Skriv ett heltal i tkr, utan text.",
+)
 TEXT_NUMBER = rule(
-    "BB302", VARNING, "Belopp skrivet som text",
+    "BB302",
+    VARNING,
+    "Belopp skrivet som text",
     "{plats}: {varde!r} är skrivet som text; budgetbook läser det som {tolkat} tkr. "
-    "Skriv beloppet som ett tal, utan mellanslag och enhet.")
+    "Skriv beloppet som ett tal, utan mellanslag och enhet.",
+)
 DECIMALS = rule(
-    "BB303", FEL, "Decimaler i ett belopp",
-    "{plats}: {varde} har decimaler. Belopp anges i hela tkr; skriv till exempel "
-    "{avrundat}.")
+    "BB303",
+    FEL,
+    "Decimaler i ett belopp",
+    "{plats}: {varde} har decimaler. Belopp anges i hela tkr; skriv till exempel {avrundat}.",
+)
 NEGATIVE = rule(
-    "BB304", FEL, "Negativt belopp",
+    "BB304",
+    FEL,
+    "Negativt belopp",
     "{plats}: negativt belopp ({varde}) är inte tillåtet här. Intäkter och kostnader "
-    "anges som positiva belopp.")
+    "anges som positiva belopp.",
+)
 FORMULA_ERROR = rule(
-    "BB305", FEL, "Formelfel i en cell",
-    "{plats}: cellen visar felet {varde}. Rätta formeln eller skriv in värdet direkt.")
-REQUIRED_EMPTY = rule(
-    "BB306", FEL, "Obligatoriskt fält tomt",
-    "{plats}: {kolumn} måste fyllas i.")
+    "BB305",
+    FEL,
+    "Formelfel i en cell",
+    "{plats}: cellen visar felet {varde}. Rätta formeln eller skriv in värdet direkt.",
+)
+REQUIRED_EMPTY = rule("BB306", FEL, "Obligatoriskt fält tomt", "{plats}: {kolumn} måste fyllas i.")
 NOT_IN_LIST = rule(
-    "BB307", FEL, "Värdet finns inte i listan",
-    "{plats}: {varde!r} finns inte i listan för {kolumn}. Välj ett av: {tillatna}.")
+    "BB307",
+    FEL,
+    "Värdet finns inte i listan",
+    "{plats}: {varde!r} finns inte i listan för {kolumn}. Välj ett av: {tillatna}.",
+)
 NOT_A_YEAR = rule(
-    "BB308", FEL, "Inget årtal",
-    "{plats}: {varde!r} är inget årtal. Skriv året med fyra siffror, till exempel {exempel}.")
+    "BB308",
+    FEL,
+    "Inget årtal",
+    "{plats}: {varde!r} är inget årtal. Skriv året med fyra siffror, till exempel {exempel}.",
+)
 TEXT_TOO_LONG = rule(
-    "BB309", VARNING, "Texten är för lång",
-    "{plats}: texten har {antal} tecken, men högst {max} rekommenderas. Korta texten.")
+    "BB309",
+    VARNING,
+    "Texten är för lång",
+    "{plats}: texten har {antal} tecken, men högst {max} rekommenderas. Korta texten.",
+)
 
 # --- content (BB4xx) --------------------------------------------------------------------
 RAM_NOT_MET = rule(
-    "BB401", FEL, "Nettobudgeten stämmer inte med ramen",
+    "BB401",
+    FEL,
+    "Nettobudgeten stämmer inte med ramen",
     "{plats}: nettobudgeten för {ar} är {netto} tkr men ramen är {ram} tkr "
     "(differens {differens} tkr). Justera beloppen så att nettobudgeten blir lika med "
-    "ramen.", "sheet")
+    "ramen.",
+    "sheet",
+)
 LARGE_CHANGE = rule(
-    "BB402", VARNING, "Stor förändring utan kommentar",
+    "BB402",
+    VARNING,
+    "Stor förändring utan kommentar",
     "{plats}: {verksamhet}, {driftpost} ändras med {forandring} tkr ({procent}) mot "
-    "budget {ar}, men kommentar saknas. Förklara förändringen i kolumnen Kommentar.", "row")
+    "budget {ar}, men kommentar saknas. Förklara förändringen i kolumnen Kommentar.",
+    "row",
+)
 INV_YEAR_OUTSIDE = rule(
-    "BB403", FEL, "Investeringsår utanför planperioden",
+    "BB403",
+    FEL,
+    "Investeringsår utanför planperioden",
     "{plats}: belopp för {ar} ligger utanför planperioden {forsta}–{sista}. För över "
-    "beloppet till ett år inom perioden eller ta bort det.")
+    "beloppet till ett år inom perioden eller ta bort det.",
+)
 DUPLICATE_PROJECT = rule(
-    "BB404", FEL, "Samma projekt-id två gånger",
+    "BB404",
+    FEL,
+    "Samma projekt-id två gånger",
     "{plats}: projekt-id {id!r} finns redan på rad {annan_rad}. Varje projekt ska ha ett "
-    "eget id; slå ihop raderna eller ge projektet ett nytt id.", "row")
+    "eget id; slå ihop raderna eller ge projektet ett nytt id.",
+    "row",
+)
 PROJECT_INCOMPLETE = rule(
-    "BB405", FEL, "Projekt utan kategori eller beskrivning",
-    "{plats}: projektet {id!r} saknar {falt}. Fyll i {falt} för projektet.", "row")
+    "BB405",
+    FEL,
+    "Projekt utan kategori eller beskrivning",
+    "{plats}: projektet {id!r} saknar {falt}. Fyll i {falt} för projektet.",
+    "row",
+)
 PLAN_YEARS_MISSING = rule(
-    "BB406", FEL, "Planår saknas",
+    "BB406",
+    FEL,
+    "Planår saknas",
     "{plats}: plan {ar} är inte ifylld för {verksamhet}, {driftpost}, fast budgetåret "
-    "har ett belopp. Fyll i planåren (skriv 0 om inget belopp planeras).")
+    "har ett belopp. Fyll i planåren (skriv 0 om inget belopp planeras).",
+)
 DECIDED_TOTAL_EXCEEDED = rule(
-    "BB407", VARNING, "Årsbeloppen överstiger beslutad totalutgift",
+    "BB407",
+    VARNING,
+    "Årsbeloppen överstiger beslutad totalutgift",
     "{plats}: summan av årsbeloppen för projekt {id!r} är {summa} tkr, men beslutad "
     "totalutgift är {beslutad} tkr. Kontrollera beloppen eller förklara i beskrivningen.",
-    "row")
+    "row",
+)
 CAPITAL_GAP = rule(
-    "BB408", VARNING, "Kapitalkostnaden stämmer inte med driftbudgeten",
+    "BB408",
+    VARNING,
+    "Kapitalkostnaden stämmer inte med driftbudgeten",
     "Kapitalkostnaden för investeringsplanen {ar} är {plan} tkr, men driftbudgeten "
     "har {budgeterat} tkr på kapitalkostnader (differens {differens} tkr). Stäm av "
-    "driftbudgetens kapitalkostnader mot investeringsplanen.", "round")
+    "driftbudgetens kapitalkostnader mot investeringsplanen.",
+    "round",
+)
 DUPLICATE_INDICATOR = rule(
-    "BB409", VARNING, "Samma indikator från flera avdelningar",
+    "BB409",
+    VARNING,
+    "Samma indikator från flera avdelningar",
     "Indikatorn {indikator!r} under nämndmål {mal} redovisas av {avdelningar}. Den visas "
-    "en gång i nämndplanen; kontrollera att värdena stämmer överens.", "round")
+    "en gång i nämndplanen; kontrollera att värdena stämmer överens.",
+    "round",
+)
 PROJECT_EMPTY = rule(
-    "BB410", VARNING, "Projekt utan belopp",
+    "BB410",
+    VARNING,
+    "Projekt utan belopp",
     "{plats}: projektet {id!r} har inga belopp för {forsta}–{sista}. Fyll i beloppen "
-    "eller ta bort raden.", "row")
+    "eller ta bort raden.",
+    "row",
+)
 
 # --- across returns (BB5xx) -------------------------------------------------------------
 MISSING_RETURN = rule(
-    "BB501", VARNING, "Avdelningen har inte lämnat in",
-    "Avdelningen {avdelning_kod} ({namn}) har inte lämnat in någon arbetsbok.", "round")
+    "BB501",
+    VARNING,
+    "Avdelningen har inte lämnat in",
+    "Avdelningen {avdelning_kod} ({namn}) har inte lämnat in någon arbetsbok.",
+    "round",
+)
 DUPLICATE_RETURN = rule(
-    "BB502", VARNING, "Avdelningen har lämnat in flera gånger",
+    "BB502",
+    VARNING,
+    "Avdelningen har lämnat in flera gånger",
     "Avdelningen {avdelning_kod} har lämnat in {antal} arbetsböcker: {filer}. Den senast "
-    "sparade, {vald} (sparad {tid}), används; alla versioner finns kvar i arkivet.", "round")
+    "sparade, {vald} (sparad {tid}), används; alla versioner finns kvar i arkivet.",
+    "round",
+)
 VERKSAMHET_TWICE = rule(
-    "BB503", FEL, "Verksamhet redovisad av två avdelningar",
+    "BB503",
+    FEL,
+    "Verksamhet redovisad av två avdelningar",
     "Verksamheten {verksamhet} redovisas av både {avdelningar}. Den hör till "
-    "{agare}; ta bort den från den andra arbetsboken.", "round")
+    "{agare}; ta bort den från den andra arbetsboken.",
+    "round",
+)
 PROJECT_TWICE = rule(
-    "BB504", FEL, "Projekt redovisat av två avdelningar",
+    "BB504",
+    FEL,
+    "Projekt redovisat av två avdelningar",
     "Projektet {id!r} redovisas av både {avdelningar}. Varje projekt ska redovisas av en "
-    "avdelning.", "round")
+    "avdelning.",
+    "round",
+)
 
 
 def docs_table() -> str:

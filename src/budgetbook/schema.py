@@ -133,19 +133,36 @@ def build_schema(settings: Settings) -> Schema:
         ColumnDef("driftpost", "Driftpost", TEXT, input=False, width=30),
         ColumnDef("budget_prior", f"Budget {py}", AMOUNT, input=False, year=py),
         ColumnDef("prognos_prior", f"Prognos {py}", AMOUNT, input=False, year=py),
-        ColumnDef(f"budget_{by}", f"Budget {by}", AMOUNT, required=True, year=by,
-                  help="Budget för budgetåret i hela tkr."),
+        ColumnDef(
+            f"budget_{by}",
+            f"Budget {by}",
+            AMOUNT,
+            required=True,
+            year=by,
+            help="Budget för budgetåret i hela tkr.",
+        ),
     ]
     for year in settings.plan_years:
         drift_cols.append(
-            ColumnDef(f"plan_{year}", f"Plan {year}", AMOUNT, required=True, year=year,
-                      help="Plan för året i hela tkr.")
+            ColumnDef(
+                f"plan_{year}",
+                f"Plan {year}",
+                AMOUNT,
+                required=True,
+                year=year,
+                help="Plan för året i hela tkr.",
+            )
         )
     drift_cols += [
         ColumnDef("change_tkr", f"Förändring B{py}–B{by}, tkr", FORMULA, input=False, width=15),
         ColumnDef("change_pct", f"Förändring B{py}–B{by}, %", FORMULA, input=False, width=13),
-        ColumnDef("comment", "Kommentar", TEXT, width=40,
-                  help="Krävs när förändringen är stor (se Instruktioner)."),
+        ColumnDef(
+            "comment",
+            "Kommentar",
+            TEXT,
+            width=40,
+            help="Krävs när förändringen är stor (se Instruktioner).",
+        ),
         ColumnDef("flag", "Kontroll", FORMULA, input=False, width=18),
     ]
     drift = SheetDef("drift", "Drift", "Drift", tuple(drift_cols), fixed_rows=True)
@@ -155,7 +172,9 @@ def build_schema(settings: Settings) -> Schema:
         ColumnDef("id", "Projekt-id", TEXT, required=True, width=12),
         ColumnDef("name", "Projektnamn", TEXT, required=True, width=30),
         ColumnDef("category", "Kategori", LIST, required=True, list_name="kategorier", width=22),
-        ColumnDef("status", "Pågående/Ny", LIST, required=True, list_name="projektstatus", width=13),
+        ColumnDef(
+            "status", "Pågående/Ny", LIST, required=True, list_name="projektstatus", width=13
+        ),
         ColumnDef("decided_total", "Beslutad totalutgift", AMOUNT, width=14),
     ]
     for year in inv_years:
@@ -164,8 +183,9 @@ def build_schema(settings: Settings) -> Schema:
         ColumnDef("sum", f"Summa {inv_years[0]}–{inv_years[-1]}", FORMULA, input=False),
         ColumnDef("description", "Beskrivning", TEXT, required=True, width=45),
     ]
-    investments = SheetDef("investeringar", "Investeringar", "Investeringar",
-                           tuple(inv_cols), blank_rows=25)
+    investments = SheetDef(
+        "investeringar", "Investeringar", "Investeringar", tuple(inv_cols), blank_rows=25
+    )
 
     goal_cols = (
         ColumnDef("goal", "Nämndmål", LIST, required=True, list_name="mal", width=40),
@@ -179,41 +199,57 @@ def build_schema(settings: Settings) -> Schema:
     goals = SheetDef("mal", "Mål och indikatorer", "Indikatorer", goal_cols, blank_rows=20)
 
     uppdrag = SheetDef(
-        "uppdrag", "Uppdrag", "Uppdrag",
+        "uppdrag",
+        "Uppdrag",
+        "Uppdrag",
         (
             ColumnDef("text", "Uppdrag", TEXT, required=True, width=60),
             ColumnDef("start", "Start (år)", YEAR, width=10),
-            ColumnDef("status", "Status", LIST, required=True, list_name="uppdragsstatus", width=14),
+            ColumnDef(
+                "status", "Status", LIST, required=True, list_name="uppdragsstatus", width=14
+            ),
             ColumnDef("comment", "Kommentar", TEXT, width=45),
         ),
         blank_rows=15,
     )
     risks = SheetDef(
-        "risker", "Risker", "Risker",
+        "risker",
+        "Risker",
+        "Risker",
         (
             ColumnDef("description", "Risk eller möjlighet", TEXT, required=True, width=50),
             ColumnDef("positive", "Positiv risk, tkr", AMOUNT, width=15),
-            ColumnDef("negative", "Negativ risk, tkr", AMOUNT, width=15,
-                      help="Ange storleken som ett positivt belopp."),
+            ColumnDef(
+                "negative",
+                "Negativ risk, tkr",
+                AMOUNT,
+                width=15,
+                help="Ange storleken som ett positivt belopp.",
+            ),
             ColumnDef("comment", "Kommentar", TEXT, width=45),
         ),
         blank_rows=12,
         landscape=False,
     )
     controls = SheetDef(
-        "internkontroll", "Internkontroll", "Internkontroll",
+        "internkontroll",
+        "Internkontroll",
+        "Internkontroll",
         (
             ColumnDef("riskomrade", "Riskområde", TEXT, required=True, width=25),
             ColumnDef("risk", "Risk", TEXT, required=True, width=40),
             ColumnDef("riskvarde", "Riskvärde (1–16)", INT, width=12),
             ColumnDef("kontrollmetod", "Kontrollmetod", TEXT, required=True, width=40),
-            ColumnDef("tidpunkt", "Tidpunkt för rapportering", LIST, list_name="tidpunkt",
-                      width=20),
+            ColumnDef(
+                "tidpunkt", "Tidpunkt för rapportering", LIST, list_name="tidpunkt", width=20
+            ),
         ),
         blank_rows=12,
     )
     texts = SheetDef(
-        "texter", "Texter", "Texter",
+        "texter",
+        "Texter",
+        "Texter",
         (
             ColumnDef("section", "Avsnitt", TEXT, input=False, width=28),
             ColumnDef("guidance", "Vägledning", TEXT, input=False, width=40),

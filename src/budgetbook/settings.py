@@ -313,8 +313,15 @@ def _as_tuple(kind: type | tuple[type, ...]) -> tuple[type, ...]:
 
 
 def _describe(kind: type | tuple[type, ...]) -> str:
-    names = {str: "en text", int: "ett heltal", float: "ett tal", bool: "true eller false",
-             list: "en lista", dict: "en tabell", dt.date: "ett datum (ÅÅÅÅ-MM-DD)"}
+    names = {
+        str: "en text",
+        int: "ett heltal",
+        float: "ett tal",
+        bool: "true eller false",
+        list: "en lista",
+        dict: "en tabell",
+        dt.date: "ett datum (ÅÅÅÅ-MM-DD)",
+    }
     return " eller ".join(names.get(k, k.__name__) for k in _as_tuple(kind))
 
 
@@ -347,9 +354,25 @@ def parse_settings(data: dict[str, Any], path: Path, source: str = "") -> Settin
     r.unknown(
         data,
         "",
-        {"kommun", "namnd", "round", "rules", "display", "sources", "capital",
-         "asset_categories", "driftposter", "avdelningar", "verksamheter", "kf_goals",
-         "namnd_goals", "uppdrag", "text_sections", "texts", "prior"},
+        {
+            "kommun",
+            "namnd",
+            "round",
+            "rules",
+            "display",
+            "sources",
+            "capital",
+            "asset_categories",
+            "driftposter",
+            "avdelningar",
+            "verksamheter",
+            "kf_goals",
+            "namnd_goals",
+            "uppdrag",
+            "text_sections",
+            "texts",
+            "prior",
+        },
     )
 
     kommun = r.table(data, "", "kommun")
@@ -379,7 +402,9 @@ def parse_settings(data: dict[str, Any], path: Path, source: str = "") -> Settin
 
     sign = r.get(display, "display", "sign_convention", str, "net_cost_positive")
     if sign not in SIGN_CONVENTIONS:
-        raise r.fail("display.sign_convention", f"ska vara ett av {SIGN_CONVENTIONS}, inte {sign!r}.")
+        raise r.fail(
+            "display.sign_convention", f"ska vara ett av {SIGN_CONVENTIONS}, inte {sign!r}."
+        )
     empty = r.get(display, "display", "empty_sections", str, "mark")
     if empty not in EMPTY_SECTIONS:
         raise r.fail("display.empty_sections", f"ska vara ett av {EMPTY_SECTIONS}, inte {empty!r}.")
@@ -391,7 +416,9 @@ def parse_settings(data: dict[str, Any], path: Path, source: str = "") -> Settin
     start = r.get(capital, "capital", "depreciation_start", str, "year_after")
     if start not in DEPRECIATION_STARTS:
         raise r.fail("capital.depreciation_start", f"ska vara ett av {DEPRECIATION_STARTS}.")
-    ranta = float(r.get(capital, "capital", "internranta", (int, float), expected="procent, t.ex. 2.5"))
+    ranta = float(
+        r.get(capital, "capital", "internranta", (int, float), expected="procent, t.ex. 2.5")
+    )
     if not 0 <= ranta < 20:
         raise r.fail("capital.internranta", f"ska anges i procent (0–20), inte {ranta}.")
 
@@ -513,7 +540,9 @@ def parse_settings(data: dict[str, Any], path: Path, source: str = "") -> Settin
     kf_codes = {g.code for g in kf_goals}
     for i, g in enumerate(namnd_goals):
         if g.kf_goal not in kf_codes:
-            raise r.fail(f"namnd_goals[{i}].kf_goal", f"{g.kf_goal!r} är inget KF-mål i [[kf_goals]].")
+            raise r.fail(
+                f"namnd_goals[{i}].kf_goal", f"{g.kf_goal!r} är inget KF-mål i [[kf_goals]]."
+            )
     _unique(r, "namnd_goals", [g.code for g in namnd_goals])
 
     texts_t = r.table(data, "", "texts", required=False)
@@ -541,8 +570,9 @@ def parse_settings(data: dict[str, Any], path: Path, source: str = "") -> Settin
     prior_file = (path.parent / prior_file_name) if prior_file_name else None
     prior: dict[tuple[str, str], PriorFigures] = {}
     if prior_file is not None:
-        prior = _load_prior(prior_file, r, {v.code for v in verksamheter},
-                            {d.code for d in driftposter})
+        prior = _load_prior(
+            prior_file, r, {v.code for v in verksamheter}, {d.code for d in driftposter}
+        )
 
     settings = Settings(
         path=path,
@@ -577,7 +607,9 @@ def parse_settings(data: dict[str, Any], path: Path, source: str = "") -> Settin
         kf_goals=kf_goals,
         namnd_goals=namnd_goals,
         uppdrag=_each(r, r.array(data, "uppdrag", False), "uppdrag", uppdrag),
-        text_sections=_each(r, r.array(data, "text_sections", False), "text_sections", text_section),
+        text_sections=_each(
+            r, r.array(data, "text_sections", False), "text_sections", text_section
+        ),
         texts=texts,
         prior=prior,
         prior_file=prior_file,
