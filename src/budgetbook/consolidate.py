@@ -55,7 +55,7 @@ from .model import (
     Submission,
     Table,
 )
-from .settings import Settings
+from .settings import Avdelning, Settings
 from .tablebuild import ChangeSpec, add_changes, grouped, sum_rows
 
 DRIFT_SHEET = "Drift"
@@ -192,6 +192,14 @@ def _note(settings: Settings, included: set[str], *parts: str) -> str:
     return " ".join(texts)
 
 
+def avdelningar_shown(settings: Settings, included: set[str]) -> list[Avdelning]:
+    """Settings' avdelningar in order, then any returned avdelning settings do not know
+    (collect rejects those, but a figure must never vanish from one view only)."""
+    known = {a.code for a in settings.avdelningar}
+    extra = [Avdelning(code, code, {}) for code in sorted(included - known)]
+    return [*settings.avdelningar, *extra]
+
+
 def _sign_note(settings: Settings) -> str:
     if settings.sign_convention == "costs_negative":
         return "Intäkter visas som positiva belopp och kostnader med minustecken."
@@ -209,8 +217,7 @@ def drift_by_avdelning(settings: Settings, facts: Sequence[Fact], included: set[
     cols, specs = drift_columns(settings, "Avdelning")
     keys = amount_keys(cols, specs)
     by_avd = _grouped_facts(facts, lambda f: f.avdelning)
-    order = [(a.code, a.name) for a in settings.avdelningar]
-    order += [(c, c) for c in by_avd if c not in {a.code for a in settings.avdelningar}]
+    order = [(a.code, a.name) for a in avdelningar_shown(settings, included)]
     rows = [
         fact_row(name, by_avd.get(code, []), keys, code in included, specs) for code, name in order
     ]
@@ -254,11 +261,16 @@ def drift_by_driftpost(settings: Settings, facts: Sequence[Fact], included: set[
     by_post = _grouped_facts(facts, lambda f: f.driftpost)
     has = bool(included)
 
+    known = {d.code for d in settings.driftposter}
+    # a driftpost settings do not know counts as a cost (as in Submission.net)
+    unknown = [(c, c, "cost") for c in by_post if c not in known]
+
     def rows_of(kind: str) -> list[Row]:
+        posts = [(d.code, d.name, d.kind) for d in settings.driftposter] + unknown
         return [
-            fact_row(d.name, by_post.get(d.code, []), keys, has, specs)
-            for d in settings.driftposter
-            if d.kind == kind
+            fact_row(name, by_post.get(code, []), keys, has, specs)
+            for code, name, k in posts
+            if k == kind
         ]
 
     if {a.code for a in settings.avdelningar} - included:
@@ -308,14 +320,18 @@ def brutto_by_avdelning(settings: Settings, facts: Sequence[Fact], included: set
     keys = amount_keys(cols)
     by_avd = _grouped_facts(facts, lambda f: f.avdelning)
     rows = []
-    for a in settings.avdelningar:
+    for a in avdelningar_shown(settings, included):
         mine = by_avd.get(a.code, [])
         values: dict[str, int | float | str | None] = {}
         sources: dict[str, list[Source]] = {}
         for suffix, key, _ in periods:
             ok = key in PRIOR_KEYS or a.code in included
-            for part, test in (("revenue", "revenue"), ("cost", "cost")):
-                sel = [f for f in mine if f.key == key and kinds.get(f.driftpost) == test]
+            for part in ("revenue", "cost"):
+                sel = [
+                    f
+                    for f in mine
+                    if f.key == key and (kinds.get(f.driftpost) == "revenue") == (part == "revenue")
+                ]
                 values[f"{part}_{suffix}"] = sum(f.value for f in sel) if ok else None
                 if sel:
                     sources[f"{part}_{suffix}"] = [f.source for f in sel]
@@ -351,7 +367,7 @@ def ram_by_avdelning(settings: Settings, facts: Sequence[Fact], included: set[st
     by_avd = _grouped_facts(facts, lambda f: f.avdelning)
     ram_lines = _ram_lines(settings)
     rows = []
-    for a in settings.avdelningar:
+    for a in avdelningar_shown(settings, included):
         values: dict[str, int | float | str | None] = {}
         sources: dict[str, list[Source]] = {}
         ram_src = [Source(settings.path.name, "", f"rad {ram_lines.get(a.code, 0)}", a.code)]
@@ -674,7 +690,7 @@ def risk_view(settings: Settings, submissions: Sequence[Submission], included: s
         by_avd[sub.avdelning].extend(sub.risks)
         files[sub.avdelning] = sub.file
     rows = []
-    for a in settings.avdelningar:
+    for a in avdelningar_shown(settings, included):
         if a.code not in included:
             rows.append(Row(a.name, {"positive": None, "negative": None, "net": None}))
             continue

@@ -147,7 +147,9 @@ def write_table(ws, table: Table, settings: Settings, f: _Formats) -> list[tuple
     ws.write_string(1, 0, _unit_line(table, convention), f.info)
     widths = [len(c.heading) for c in table.columns]
     for c, col in enumerate(table.columns):
-        ws.write_string(HEADER_ROW, c, col.heading, f.head_text if c == 0 else f.head_num)
+        ws.write_string(
+            HEADER_ROW, c, col.heading, f.head_text if col.kind == "text" else f.head_num
+        )
     lines = []
     for i, row in enumerate(table.rows):
         r = HEADER_ROW + 1 + i
