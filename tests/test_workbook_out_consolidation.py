@@ -120,6 +120,22 @@ def test_sources_sheet_traces_figures(written):
         "rad 2",
     ) in [(*line[:6], line[6] or None, line[7]) for line in lines]
     assert any(line[0] == "Investeringar nya" and line[7] == "F7" for line in lines)
+    total = [
+        line
+        for line in lines
+        if line[:3] == ("Drift per avdelning", "Summa kommunstyrelsen", "Budget 2027")
+    ]
+    assert [(line[3], line[7]) for line in total] == [(1500, "summa av raderna ovan")]
+    # every figure of every view has at least one line
+    wb = openpyxl.load_workbook(path)
+    traced = {(line[0], line[1], line[2]) for line in lines}
+    for name in ("Drift per verksamhet", "Budget mot ram", "Kapitalkostnader"):
+        sheet = wb[name]
+        heads = [c.value for c in sheet[4]]
+        for row in sheet.iter_rows(min_row=5, max_row=sheet.auto_filter.ref and sheet.max_row):
+            for cell, head in zip(row[1:], heads[1:], strict=False):
+                if isinstance(cell.value, int | float):
+                    assert (name, row[0].value, head) in traced
 
 
 def test_problem_sheet_lists_capital_gap(written):

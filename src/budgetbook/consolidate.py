@@ -621,7 +621,7 @@ def capital_view(
         sources: dict[str, list[Source]] = {}
         for y in years:
             values[f"kap_{y}"] = cap.rounded(y) if cap.category else None
-            if cap.sources and values[f"kap_{y}"]:
+            if cap.sources and values[f"kap_{y}"] is not None:
                 sources[f"kap_{y}"] = cap.sources
         rows.append(Row(p.project.name, values, RowKind.DATA, sources))
     total = sum_rows("Summa kapitalkostnader", rows, RowKind.TOTAL, keys)

@@ -35,8 +35,11 @@ from .model import (
     VIEW_KAPITALKOSTNADER,
     VIEW_RAM_AVDELNING,
     VIEW_RISKER,
+    Column,
     Consolidation,
+    Row,
     RowKind,
+    Source,
     Table,
 )
 from .settings import Settings
@@ -57,6 +60,7 @@ SHEET_NAMES = {
 }
 SOURCES_SHEET = "Källor"
 PROBLEMS_SHEET = "Problem"
+MAX_SOURCE_ROWS = 1_000_000  # Excel's limit is 1 048 576 rows per sheet
 HEADER_ROW = 3  # 0-based: caption, unit line, blank, header
 TKR_FORMAT = "#,##0"
 PCT_FORMAT = "0 %"
@@ -127,17 +131,47 @@ def _write_value(ws, r: int, c: int, value, fmt) -> None:
 
 
 def _unit_line(table: Table, convention: Convention) -> str:
+    """The line under the caption: unit, sign convention and what a favourable change is."""
     if not table.signed_columns:
         return f"Belopp i {table.unit}."
     if convention.costs_negative:
-        return f"Belopp i {table.unit}; intäkter visas som positiva belopp, kostnader och utgifter med minustecken."
-    return f"Belopp i {table.unit}; kostnader och utgifter visas som positiva belopp, intäkter med minustecken."
+        text = (
+            f"Belopp i {table.unit}; intäkter visas som positiva belopp, kostnader och "
+            "utgifter med minustecken."
+        )
+        better = "positiv"
+    else:
+        text = (
+            f"Belopp i {table.unit}; kostnader och utgifter visas som positiva belopp, "
+            "intäkter med minustecken."
+        )
+        better = "negativ"
+    if any(c.key.startswith(("chg_", "diff_")) for c in table.columns):
+        text += f" En {better} förändring eller differens betyder lägre nettokostnad."
+    return text
 
 
 def _lines(text: str, width: float) -> int:
     """How many lines a wrapped text needs in a column `width` characters wide."""
     chars = max(int(width * 1.1), 8)
     return sum(max(1, -(-len(part) // chars)) for part in str(text).split("\n"))
+
+
+SUM_TRACE = Source("", "", "summa av raderna ovan")
+CHANGE_TRACE = Source("", "", "beräknad ur beloppen på raden")
+
+
+def _trace(row: Row, col: Column, value) -> list[Source]:
+    """What the Källor sheet lists for one figure: the cells of a data figure; for a
+    total or a change, that it is computed (its cells are listed on the rows it uses),
+    which keeps Källor linear in the number of cells read."""
+    if value is None or isinstance(value, str):
+        return []
+    if row.kind in (RowKind.TOTAL, RowKind.SUBTOTAL):
+        return [SUM_TRACE]
+    if col.key.startswith("chg_"):
+        return [CHANGE_TRACE]
+    return row.sources.get(col.key, [])
 
 
 def write_table(ws, table: Table, settings: Settings, f: _Formats) -> list[tuple]:
@@ -164,7 +198,7 @@ def write_table(ws, table: Table, settings: Settings, f: _Formats) -> list[tuple
             _write_value(ws, r, c, value, fmt)
             if isinstance(value, str):
                 widths[c] = max(widths[c], len(value))
-            for src in row.sources.get(col.key, []):
+            for src in _trace(row, col, value):
                 lines.append((row.label, col.heading, col.kind, value, src))
     last = HEADER_ROW + len(table.rows)
     ws.freeze_panes(HEADER_ROW + 1, 1)
@@ -259,7 +293,7 @@ def write_consolidation(cons: Consolidation, settings: Settings, path: Path) -> 
                 for line in write_table(ws, table, settings, f):
                     sources.append((name, *line))
             _write_extras(wb, cons, settings, f, used)
-            _write_sources(wb.add_worksheet(SOURCES_SHEET), sources, f)
+            _write_sources(wb, sources, f)
             if cons.problems:
                 _write_problems(wb.add_worksheet(PROBLEMS_SHEET), cons, f)
             wb.close()
@@ -330,14 +364,22 @@ def _write_extras(wb, cons: Consolidation, settings: Settings, f, used: set[str]
         )
 
 
-def _write_sources(ws, sources: list[tuple], f) -> None:
+def _write_sources(wb, sources: list[tuple], f) -> None:
+    """The Källor sheet(s): one line per figure and cell; split if Excel's row limit is near."""
+    for part, start in enumerate(range(0, max(len(sources), 1), MAX_SOURCE_ROWS)):
+        name = SOURCES_SHEET if part == 0 else f"{SOURCES_SHEET} ({part + 1})"
+        _write_source_sheet(wb.add_worksheet(name), sources[start : start + MAX_SOURCE_ROWS], f)
+
+
+def _write_source_sheet(ws, sources: list[tuple], f) -> None:
     headings = ["Vy", "Rad", "Kolumn", "Värde", "Avdelning", "Fil", "Blad", "Cell eller rad"]
-    widths = [24, 34, 28, 12, 12, 28, 16, 14]
+    widths = [24, 34, 28, 12, 12, 28, 16, 26]
     ws.write_string(0, 0, "Källor: varifrån varje belopp kommer", f.caption)
     ws.write_string(
         1,
         0,
-        "En rad per cell som beloppet bygger på. Summarader listar alla celler de summerar.",
+        "En rad per belopp och cell det bygger på (inlämnad arbetsbok eller inställningsfil). "
+        "Summor och förändringar räknas ut ur raderna i samma tabell.",
         f.info,
     )
     for c, (heading, width) in enumerate(zip(headings, widths, strict=True)):
