@@ -96,7 +96,7 @@ class _Formats:
         self.text = wb.add_format({**font, "text_wrap": True, "valign": "top"})
         self.cells: dict[tuple[str, RowKind], object] = {}
         for kind in RowKind:
-            style = dict(font)
+            style = {**font, "valign": "top"}
             if kind in (RowKind.TOTAL, RowKind.SUBTOTAL):
                 style["bold"] = True
                 style["top"] = 1
@@ -107,7 +107,7 @@ class _Formats:
                 style["italic"] = True
             for col_kind, num in (("tkr", TKR_FORMAT), ("pct", PCT_FORMAT), ("int", "0")):
                 self.cells[(col_kind, kind)] = wb.add_format({**style, "num_format": num})
-            self.cells[("text", kind)] = wb.add_format({**style, "valign": "top"})
+            self.cells[("text", kind)] = wb.add_format(style)
 
     def cell(self, col_kind: str, row_kind: RowKind):
         return self.cells.get((col_kind, row_kind)) or self.cells[("text", row_kind)]
