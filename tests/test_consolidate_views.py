@@ -268,3 +268,12 @@ def test_costs_negative_changes_nothing_stored(tmp_path):
     neg = consolidate([drift_sub("A", A_LINES)], small_settings(tmp_path / "n", "costs_negative"))
     for key, table in pos.views.items():
         assert [r.values for r in table.rows] == [r.values for r in neg.views[key].rows]
+
+
+def test_docs_describe_every_view(both):
+    from cons_builders import ROOT
+
+    doc = (ROOT / "docs" / "consolidation.md").read_text(encoding="utf-8")
+    for key, table in both.views.items():
+        assert f"`{key}`" in doc
+        assert table.caption in doc
