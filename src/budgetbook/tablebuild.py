@@ -19,7 +19,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from .fmt import change
-from .model import Row, RowKind, Source
+from .model import Column, Row, RowKind, Source
+from .settings import Avdelning, Settings
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,3 +106,38 @@ def grouped(
         subtotals.append(sub)
     rows.append(sum_rows(total_label, subtotals, RowKind.TOTAL, additive, changes))
     return rows
+
+
+def amount_keys(columns: Sequence[Column], specs: Sequence[ChangeSpec] = ()) -> list[str]:
+    """Columns summed on total rows: every numeric column except computed changes."""
+    computed = {s.tkr for s in specs} | {s.pct for s in specs}
+    return [c.key for c in columns if c.kind == "tkr" and c.key not in computed]
+
+
+def numeric_keys(columns: Sequence[Column]) -> frozenset[str]:
+    return frozenset(c.key for c in columns if c.kind in ("tkr", "pct"))
+
+
+def missing_note(settings: Settings, included: set[str]) -> str:
+    missing = [a.name for a in settings.avdelningar if a.code not in included]
+    if not missing:
+        return ""
+    return (
+        "Godkänd inlämning saknas för: "
+        + ", ".join(missing)
+        + ". Deras budget- och planbelopp är tomma och ingår inte i summorna; "
+        "förändringen på summaraderna avser raderna med både gammalt och nytt belopp."
+    )
+
+
+def note(settings: Settings, included: set[str], *parts: str) -> str:
+    texts = [p for p in (*parts, missing_note(settings, included)) if p]
+    return " ".join(texts)
+
+
+def avdelningar_shown(settings: Settings, included: set[str]) -> list[Avdelning]:
+    """Settings' avdelningar in order, then any returned avdelning settings do not know
+    (collect rejects those, but a figure must never vanish from one view only)."""
+    known = {a.code for a in settings.avdelningar}
+    extra = [Avdelning(code, code, {}) for code in sorted(included - known)]
+    return [*settings.avdelningar, *extra]
