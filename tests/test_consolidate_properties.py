@@ -89,7 +89,7 @@ def rounds(draw):
 
 def sums(rows: list[m.Row], key: str):
     shown = [r.values.get(key) for r in rows if r.values.get(key) is not None]
-    return sum(shown) if shown else None
+    return sum(shown) if shown or not rows else None
 
 
 def check_totals(table: m.Table) -> None:

@@ -5,7 +5,7 @@ Rules every table built here follows (and the tests check for any input):
 * A SUBTOTAL row is the sum of the DATA rows since the previous SUBTOTAL or HEADING;
   a TOTAL row is the sum of the SUBTOTAL rows above it, or of the DATA rows above it
   when the table has no subtotals. "Sum" means the sum of the values shown; empty cells
-  (None) are left out, and a total of only empty cells is empty.
+  (None) are left out; a total of only empty cells is empty, a total of no rows is 0.
 * Change columns: tkr = new − old, % = (new − old) / |old| as a fraction, empty where
   old is 0 or either side is empty. On total rows the tkr change is the sum of the rows'
   tkr changes (equal to total new − total old whenever every row has both figures), and
@@ -62,7 +62,8 @@ def sum_rows(
     sources: dict[str, list[Source]] = {}
     for key in additive:
         shown = [r.values.get(key) for r in parts if r.values.get(key) is not None]
-        values[key] = sum(shown) if shown else None  # type: ignore[arg-type]
+        # the sum of no rows is 0; of rows that are all empty, empty
+        values[key] = sum(shown) if shown or not parts else None  # type: ignore[arg-type]
         srcs = [s for r in parts for s in r.sources.get(key, [])]
         if srcs:
             sources[key] = srcs
