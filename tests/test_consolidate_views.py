@@ -277,3 +277,18 @@ def test_docs_describe_every_view(both):
     for key, table in both.views.items():
         assert f"`{key}`" in doc
         assert table.caption in doc
+
+
+def test_example_kommun_consolidates():
+    from cons_builders import example_settings, submission_from_prior
+
+    settings = example_settings()
+    subs = [submission_from_prior(settings, a.code, 0.03) for a in settings.avdelningar]
+    cons = consolidate(subs, settings)
+    prior_net = sum(settings.prior_net(v.code, "budget") for v in settings.verksamheter)
+    for key in (m.VIEW_DRIFT_AVDELNING, m.VIEW_DRIFT_VERKSAMHET, m.VIEW_DRIFT_DRIFTPOST):
+        total = cons.views[key].total_row()
+        assert total.values["budget_prior"] == prior_net
+        assert total.values["budget_2027"] == cons.net_budget
+    assert len(cons.views[m.VIEW_DRIFT_VERKSAMHET].data_rows()) == len(settings.verksamheter)
+    assert cons.views[m.VIEW_DRIFT_AVDELNING].note.startswith(settings.source_budget)
