@@ -204,6 +204,12 @@ def invnote(settings: Settings, included: set[str]) -> str:
 # --- kapitalkostnader -------------------------------------------------------------------
 
 
+def _prior_capital(settings: Settings) -> int:
+    """The prior year's budgeted capital cost (existing assets), from the prior-year CSV."""
+    posts = {d.code for d in settings.driftposter if d.capital}
+    return sum(f.budget for (_, d), f in settings.prior.items() if d in posts)
+
+
 def capital_view(
     settings: Settings,
     projects: Sequence[Proj],
@@ -221,8 +227,9 @@ def capital_view(
         *(Column(f"kap_{y}", f"Kapitalkostnad {y}") for y in years),
     ]
     keys = amount_keys(cols)
-    rows = []
     unknown = []
+    ongoing: list[Row] = []
+    new: list[Row] = []
     for p in projects:
         cap = capital.project_capital(p.project, settings, years, p.file)
         if cap.category is None:
@@ -235,9 +242,17 @@ def capital_view(
             values[f"kap_{y}"] = cap.rounded(y) if cap.category else None
             if cap.sources and values[f"kap_{y}"] is not None:
                 sources[f"kap_{y}"] = cap.sources
-        rows.append(Row(p.project.name, values, RowKind.DATA, sources))
-    total = sum_rows("Summa kapitalkostnader", rows, RowKind.TOTAL, keys)
-    rows.append(total)
+        row = Row(p.project.name, values, RowKind.DATA, sources)
+        (ongoing if is_ongoing(p.project) else new).append(row)
+    rows = grouped(
+        [
+            ("Pågående projekt", ongoing, "Summa pågående projekt"),
+            ("Nya projekt", new, "Summa nya projekt"),
+        ],
+        "Summa kapitalkostnader",
+        keys,
+    )
+    total = rows[-1]
 
     plan = {y: total.values.get(f"kap_{y}") or 0 for y in years}
     problems = capital.capital_gap(plan, budgeted)  # type: ignore[arg-type]
@@ -249,18 +264,18 @@ def capital_view(
     )
     parts = [
         f"Kapitalkostnad = linjär avskrivning över kategorins nyttjandeperiod från {start} "
-        f"plus internränta {str(settings.internranta).replace('.', ',')} % på bokfört värde "
-        "vid årets början. Mark skrivs inte av. Beräknat på investeringsplanens årsbelopp."
+        f"plus internränta {settings.internranta:g} % på bokfört värde ".replace(".", ",")
+        + "vid årets början. Mark skrivs inte av. Beräknat på investeringsplanens årsbelopp."
     ]
     if budgeted:
         parts.append(
             "Kapitalkostnader i driftbudgeten: "
             + "; ".join(f"{y}: {fmt_tkr(v)} tkr" for y, v in budgeted.items())
-            + "."
+            + f" (budget {settings.prior_year}: {fmt_tkr(_prior_capital(settings))} tkr)."
         )
     if unknown:
         parts.append("Okänd kategori, ingen kapitalkostnad beräknad: " + ", ".join(unknown) + ".")
-    text = note(settings, included, *parts)
+    text = " ".join(p for p in (*parts, inv_note(settings, included)) if p)
     table = Table(
         VIEW_KAPITALKOSTNADER,
         "Kapitalkostnader per projekt",
