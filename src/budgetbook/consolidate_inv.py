@@ -95,7 +95,7 @@ def investment_views(
     cols = _inv_columns(settings)
     keys = amount_keys(cols)
     signed = numeric_keys(cols)
-    inv_text = invnote(settings, included)
+    inv_text = inv_note(settings, included)
     tables = []
     for key, caption, want, total_label in (
         (VIEW_INV_PAGAENDE, "Investeringsbudget, pågående projekt", True, "Summa pågående projekt"),
@@ -194,7 +194,7 @@ def investment_views(
     return tables
 
 
-def invnote(settings: Settings, included: set[str]) -> str:
+def inv_note(settings: Settings, included: set[str]) -> str:
     missing = [a.name for a in settings.avdelningar if a.code not in included]
     if not missing:
         return ""
