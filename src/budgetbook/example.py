@@ -177,9 +177,9 @@ class _Filler:
         no_comment = self.avd.code == self.plan.no_comment and self._shift(lines, amounts)
         text_row = None
         if self.avd.code == self.plan.text_amount:
-            text_row = next(
-                (row for row, _, _, _ in lines if amounts[row][s.budget_year] >= 1000), None
-            )
+            # prefer a four-digit amount: "1 250" is what people type
+            candidates = [row for row, _, _, _ in lines if amounts[row][s.budget_year] >= 1000]
+            text_row = min(candidates, key=lambda row: amounts[row][s.budget_year], default=None)
         skip_comment = no_comment or None
         for row, _v, d, base in lines:
             for year, value in amounts[row].items():

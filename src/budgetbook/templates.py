@@ -190,12 +190,15 @@ class _Writer:
             elif kind == "legend":
                 ws.write(row, 0, label, f["input_legend"])
                 ws.write(row, 1, text, f["text"])
+                ws.set_row(row, 15 * _lines(text, 95))
             elif kind == "amount":
                 ws.write(row, 0, label, f["text"])
                 ws.write_number(row, 1, int(text), f["locked_amount"])
             else:
                 ws.write(row, 0, label, f["text"])
                 ws.write(row, 1, text, f["text"])
+                # LibreOffice does not grow rows for wrapped text on load: size them here.
+                ws.set_row(row, 15 * _lines(text, 95))
             row += 1
         self._print(ws, S.INSTRUCTIONS_SHEET, False, 1)
         ws.print_area(0, 0, row, 1)
@@ -228,8 +231,10 @@ class _Writer:
                 ],
             },
         )
-        ws.set_row(h, 32)
+        ws.set_row(h, 15 * max(_lines(c.heading, c.width) for c in sheet.columns))
         for r, values in enumerate(rows):
+            if sheet.key == "texter":
+                ws.set_row(first + r, 150)  # room for a paragraph of text
             for c, col in enumerate(sheet.columns):
                 self._cell(ws, sheet, first + r, c, col, values.get(col.key))
         self._validation(ws, sheet, first, last)
@@ -498,6 +503,12 @@ class _Writer:
                 )
         ws.hide()
         self._protect(ws)
+
+
+def _lines(text: str, width: float) -> int:
+    """Roughly how many lines `text` wraps to in a column `width` characters wide."""
+    per_line = max(int(width * 1.05), 1)
+    return sum(max(1, -(-len(part) // per_line)) for part in str(text).split("\n"))
 
 
 def list_range_name(list_name: str) -> str:
