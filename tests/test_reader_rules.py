@@ -119,11 +119,15 @@ def test_table_missing(rnd, tmp_path: Path) -> None:
 def test_investment_rules(rnd, tmp_path: Path) -> None:
     settings = rnd[0]
     first = settings.investment_years[0]
+    free = {}
 
     def edit(wb, schema):
         ws = wb["Investeringar"]
-        r = schema.sheet("investeringar").first_data_row
+        top = schema.sheet("investeringar").first_data_row
+        r = next(i for i in range(top, top + 30) if not ws[f"A{i}"].value) - 1
+        free["row"] = r
         y = col(schema, "investeringar", f"inv_{first}")
+        ws[f"A{r}"] = ws[f"A{top}"].value
         # a second project with the same id, no category and no description (BB404, BB405)
         ws[f"A{r + 1}"] = ws[f"A{r}"].value
         ws[f"B{r + 1}"] = "Dubblett"
@@ -140,13 +144,15 @@ def test_investment_rules(rnd, tmp_path: Path) -> None:
         table.ref = table.ref.replace("K", "L")
         table.tableColumns.append(TableColumn(id=12, name="Budget 2031"))
         ws["L6"] = "Budget 2031"
-        ws[f"L{r}"] = 500
+        ws[f"L{top}"] = 500
 
     result, found = edited(rnd, tmp_path, edit)
-    assert ("BB404", "Investeringar", "A8") in found
-    assert ("BB405", "Investeringar", "A8") in found
-    assert ("BB410", "Investeringar", "A9") in found
-    assert ("BB307", "Investeringar", "C9") in found
+    r = free["row"]
+    assert ("BB404", "Investeringar", f"A{r}") in found
+    assert ("BB404", "Investeringar", f"A{r + 1}") in found
+    assert ("BB405", "Investeringar", f"A{r + 1}") in found
+    assert ("BB410", "Investeringar", f"A{r + 2}") in found
+    assert ("BB307", "Investeringar", f"C{r + 2}") in found
     assert ("BB403", "Investeringar", "L7") in found
     codes = [p.code for p in result.problems]
     assert "BB306" not in codes  # category/description use BB405, not BB306

@@ -119,10 +119,13 @@ class _Plan:
         )
         self.no_comment = codes[min(1, len(codes) - 1)]
         # at least six projects in total, spread round-robin over the avdelningar
+        # owned by the larger half of the avdelningar (by ram), as in a real kommun
         count = max(6, min(len(PROJECTS), len(codes)))
+        by_ram = sorted(s.avdelningar, key=lambda a: -a.ram.get(s.budget_year, 0))
+        owners = [a.code for a in by_ram[: max(1, (len(codes) + 1) // 2)]]
         self.projects: dict[str, list[int]] = {c: [] for c in codes}
         for i in range(count):
-            self.projects[codes[(i * 3) % len(codes)]].append(i)
+            self.projects[owners[i % len(owners)]].append(i)
 
 
 class _Filler:
@@ -278,6 +281,8 @@ class _Filler:
                 if value:
                     self.put(ws, sheet, row, f"inv_{year}", value)
             self.put(ws, sheet, row, "description", p.description)
+            # Excel grows the row as the text is typed; openpyxl does not
+            ws.row_dimensions[row].height = 15 * (1 + len(p.description) // 50)
 
     def goals(self, ws: Worksheet) -> None:
         s, sheet = self.s, self.schema.sheet("mal")

@@ -165,7 +165,7 @@ class _Writer:
             f"&R&8{esc(self.avd.name)} ({esc(self.avd.code)}), {s.budget_year}"
         )
         ws.set_footer("&C&8Sida &P av &N")
-        ws.hide_gridlines(2 if not landscape else 0)
+        ws.hide_gridlines(2)  # the table and input fill carry the structure
         del last_col
 
     def _protect(self, ws: Worksheet) -> None:
@@ -507,8 +507,17 @@ class _Writer:
 
 def _lines(text: str, width: float) -> int:
     """Roughly how many lines `text` wraps to in a column `width` characters wide."""
-    per_line = max(int(width * 1.05), 1)
-    return sum(max(1, -(-len(part) // per_line)) for part in str(text).split("\n"))
+    per_line = max(int(width * 0.9), 1)
+    lines = 0
+    for part in str(text).split("\n"):
+        count, used = 1, 0
+        for word in part.split():
+            if used and used + 1 + len(word) > per_line:
+                count, used = count + 1, len(word)
+            else:
+                used += len(word) + (1 if used else 0)
+        lines += count
+    return lines
 
 
 def list_range_name(list_name: str) -> str:
