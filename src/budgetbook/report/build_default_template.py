@@ -43,7 +43,7 @@ def build() -> bytes:
     doc = docx.Document()
     section = doc.sections[0]
     section.page_width, section.page_height = Cm(21.0), Cm(29.7)
-    section.left_margin = section.right_margin = Cm(2.3)
+    section.left_margin = section.right_margin = Cm(2.0)
     section.top_margin, section.bottom_margin = Cm(2.5), Cm(2.2)
     section.header_distance = section.footer_distance = Cm(1.1)
 

@@ -2,9 +2,10 @@
 placeholders, numbered tables and figures, landscape sections, and a pre-filled TOC.
 
 The TOC is a real Word TOC field (Word refreshes it on opening because of
-`w:updateFields`); its cached result is written here from the headings we added, with
-PAGEREF fields for the page numbers, so a reader that does not update fields
-(LibreOffice's PDF export, a previewer) still shows a filled table of contents.
+`w:updateFields`); its cached result is written here from the headings we added (linked to them), so a
+reader that does not update fields (LibreOffice's PDF export, a previewer) still shows
+a filled table of contents. Page numbers are left to Word's update: we cannot know them
+without laying out the pages, and a wrong number is worse than none.
 """
 
 from __future__ import annotations
@@ -120,7 +121,7 @@ class DocBuilder:
     def table(self, table: Table, notes: Sequence[str] = ()) -> None:
         """A numbered table; in a landscape section when portrait is too narrow."""
         self.tables += 1
-        landscape = needs_landscape(table, self.portrait_width)
+        landscape = needs_landscape(table, self.portrait_width, self.convention)
         if landscape:
             self._section_break()
         width = self.landscape_width if landscape else self.portrait_width
@@ -185,12 +186,11 @@ class DocBuilder:
                 else ""
             )
             end = '<w:r><w:fldChar w:fldCharType="end"/></w:r>' if i == len(self.headings) - 1 else ""
-            pageref = field_xml(f"PAGEREF {h.bookmark} \\h", "")
             paragraphs.append(
                 f'<w:p {nsdecls("w")}><w:pPr><w:pStyle w:val="{ids[h.level]}"/></w:pPr>{begin}'
                 f'<w:hyperlink w:anchor="{h.bookmark}" w:history="1">'
-                f'<w:r><w:t xml:space="preserve">{clean(h.text)}</w:t></w:r><w:r><w:tab/></w:r>'
-                f"{pageref}</w:hyperlink>{end}</w:p>"
+                f'<w:r><w:t xml:space="preserve">{clean(h.text)}</w:t></w:r>'
+                f"</w:hyperlink>{end}</w:p>"
             )
         if not paragraphs:
             paragraphs.append(f'<w:p {nsdecls("w")}>{field_xml(instr, "")}</w:p>')

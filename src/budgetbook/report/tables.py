@@ -23,9 +23,11 @@ from ..model import Column, Row, RowKind, Table
 from .docx_template import SOURCE_NOTE, TABLE_STYLE, TABLE_TEXT, field_xml, style_id
 
 # Minimum widths in twips (1 cm = 567) for numeric kinds; text columns share the rest.
-MIN_WIDTH = {"tkr": 960, "pct": 760, "int": 640, "value": 900}
 # "value": a figure already formatted as text (indicator values), right-aligned like numbers.
-MIN_TEXT_WIDTH = 1900
+MIN_WIDTH = {"tkr": 900, "pct": 700, "int": 600, "value": 800}
+MIN_TEXT_WIDTH = 1300
+BODY_PT, HEADER_PT = 8.5, 7.5
+CELL_PADDING = 150  # both cell margins plus a little air
 _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
@@ -79,33 +81,71 @@ def is_numeric(column: Column) -> bool:
     return column.kind in MIN_WIDTH
 
 
-def column_widths(table: Table, available: int) -> list[int] | None:
-    """Widths in twips that fill `available`, or None if the table cannot fit."""
-    fixed = [MIN_WIDTH.get(c.kind, 0) for c in table.columns]
-    text_cols = [i for i, c in enumerate(table.columns) if not is_numeric(c)]
-    rest = available - sum(fixed)
-    if rest < MIN_TEXT_WIDTH * len(text_cols) or (not text_cols and rest < 0):
+def _em(char: str) -> float:
+    """Approximate advance width of a character in em for Arial/Liberation Sans."""
+    if char in "ijlftrI.,:;'|!  ()[]":
+        return 0.30
+    if char in "mwMW%@":
+        return 0.85
+    if char.isupper() or char in "ÅÄÖ":
+        return 0.68
+    return 0.56
+
+
+def text_twips(text: str, points: float, bold: bool = False) -> int:
+    """Approximate width of `text` in twips at `points` (20 twips per point)."""
+    width = sum(_em(c) for c in text) * points * 20
+    return int(width * (1.07 if bold else 1.0))
+
+
+def _longest_word(text: str, points: float, bold: bool = False) -> int:
+    return max((text_twips(w, points, bold) for w in text.split()), default=0)
+
+
+def column_widths(table: Table, available: int, convention: fmt.Convention | None = None) -> list[int] | None:
+    """Widths in twips that fill `available`, or None if the table cannot fit.
+
+    Numeric columns get room for their longest value and the longest word of their
+    heading (so no word is broken); text columns need their longest word and share
+    the rest in proportion to their typical length.
+    """
+    convention = convention or fmt.Convention()
+    needs: list[int] = []
+    weights: list[int] = []
+    for col in table.columns:
+        header = _longest_word(col.heading, HEADER_PT, bold=True)
+        if is_numeric(col):
+            longest = max(
+                (text_twips(format_value(table, col, r, convention), BODY_PT, True) for r in table.rows),
+                default=0,
+            )
+            needs.append(max(MIN_WIDTH[col.kind], header + CELL_PADDING, longest + CELL_PADDING))
+            weights.append(0)
+        else:
+            texts = [str(r.values.get(col.key) or (r.label if col.key == "label" else "")) for r in table.rows if r.kind is not RowKind.HEADING]
+            word = max((_longest_word(t, BODY_PT, True) for t in texts), default=0)
+            needs.append(max(MIN_TEXT_WIDTH, header + CELL_PADDING, word + CELL_PADDING))
+            lengths = sorted(text_twips(t, BODY_PT) for t in texts)
+            typical = lengths[len(lengths) * 3 // 4] if lengths else 0
+            weights.append(max(1, typical + CELL_PADDING))
+    if sum(needs) > available:
         return None
-    if not text_cols:  # spread the slack over the numeric columns
-        extra = rest // len(fixed)
-        return [w + extra for w in fixed]
-    # text columns in proportion to their typical content length, within bounds
-    weights = []
+    widths = list(needs)
+    text_cols = [i for i, w in enumerate(weights) if w]
+    if not text_cols:
+        extra = (available - sum(widths)) // len(widths)
+        return [w + extra for w in widths]
+    # grow text columns toward their typical length, in proportion, until the page is full
+    rest = available - sum(widths)
+    total = sum(max(0, weights[i] - needs[i]) for i in text_cols) or 1
     for i in text_cols:
-        key = table.columns[i].key
-        lengths = sorted(len(str(r.values.get(key) or "")) for r in table.rows)
-        typical = lengths[len(lengths) * 3 // 4] if lengths else 10
-        weights.append(max(8, min(typical, 80)))
-    total = sum(weights)
-    widths = list(fixed)
-    for i, weight in zip(text_cols, weights, strict=True):
-        widths[i] = max(MIN_TEXT_WIDTH, rest * weight // total)
+        widths[i] += rest * max(0, weights[i] - needs[i]) // total
     widths[text_cols[0]] += available - sum(widths)
     return widths
 
 
-def needs_landscape(table: Table, portrait_width: int) -> bool:
-    return column_widths(table, portrait_width) is None
+def needs_landscape(table: Table, portrait_width: int, convention: fmt.Convention | None = None) -> bool:
+    return column_widths(table, portrait_width, convention) is None
 
 
 def caption_text(table: Table) -> str:
@@ -151,6 +191,7 @@ def _cell(
     colour: str = "",
     span: int = 1,
     top_border: bool = False,
+    size: float | None = None,
 ) -> str:
     tcpr = [f'<w:tcW w:w="{width}" w:type="dxa"/>']
     if span > 1:
@@ -159,12 +200,14 @@ def _cell(
         tcpr.append('<w:tcBorders><w:top w:val="single" w:sz="8" w:color="404040"/></w:tcBorders>')
     if fill:
         tcpr.append(f'<w:shd w:val="clear" w:color="auto" w:fill="{fill}"/>')
-    tcpr.append('<w:vAlign w:val="bottom"/>' if right else "")
+    if fill:  # header cells: headings of different heights line up at the bottom
+        tcpr.append('<w:vAlign w:val="bottom"/>')
     rpr = "".join(
         (
             "<w:b/><w:bCs/>" if bold else "",
             "<w:i/>" if italic else "",
             f'<w:color w:val="{colour}"/>' if colour else "",
+            f'<w:sz w:val="{round(size * 2)}"/><w:szCs w:val="{round(size * 2)}"/>' if size else "",
         )
     )
     ppr = f'<w:pStyle w:val="{style.text_style}"/>' + ('<w:jc w:val="right"/>' if right else "")
@@ -202,6 +245,7 @@ def table_xml(table: Table, widths: list[int], style: TableStyle) -> str:
                 bold=True,
                 fill=style.header_fill,
                 colour="FFFFFF",
+                size=HEADER_PT,
             )
         )
     parts.append("</w:tr>")
@@ -239,7 +283,7 @@ def render_table(
     `available` is the text width of the section it lands in; the caller chooses a
     landscape section when `needs_landscape` says the portrait width is too narrow.
     """
-    widths = column_widths(table, available)
+    widths = column_widths(table, available, style.convention)
     if widths is None:  # still too wide: squeeze numeric columns proportionally
         total = sum(MIN_WIDTH.get(c.kind, MIN_TEXT_WIDTH) for c in table.columns)
         widths = [available * MIN_WIDTH.get(c.kind, MIN_TEXT_WIDTH) // total for c in table.columns]
