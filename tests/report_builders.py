@@ -66,7 +66,9 @@ def drift_columns(settings: Settings, plan: bool = True) -> list[Column]:
     return cols
 
 
-def drift_row(label: str, prior_b: int, prior_p: int, amounts: dict[int, int], settings, kind=RowKind.DATA) -> Row:
+def drift_row(
+    label: str, prior_b: int, prior_p: int, amounts: dict[int, int], settings, kind=RowKind.DATA
+) -> Row:
     y = settings.budget_year
     bb, bb_pct = fmt.change(amounts[y], prior_b)
     pb, pb_pct = fmt.change(amounts[y], prior_p)
@@ -99,7 +101,9 @@ SIGNED_DRIFT = frozenset(
 )
 
 
-def example_consolidation(settings: Settings | None = None, plan: bool = True, scale: int = 1) -> Consolidation:
+def example_consolidation(
+    settings: Settings | None = None, plan: bool = True, scale: int = 1
+) -> Consolidation:
     """A complete Consolidation for the example kommun; `scale` repeats verksamhet rows."""
     s = settings or example_settings()
     y = s.budget_year
@@ -138,10 +142,18 @@ def example_consolidation(settings: Settings | None = None, plan: bool = True, s
     verks_cols = [Column("label", "Verksamhet", "text"), *cols[1:]]
     views = {
         VIEW_DRIFT_AVDELNING: Table(
-            VIEW_DRIFT_AVDELNING, "Driftbudget per avdelning", cols, [*avd_rows, avd_total], signed_columns=signed
+            VIEW_DRIFT_AVDELNING,
+            "Driftbudget per avdelning",
+            cols,
+            [*avd_rows, avd_total],
+            signed_columns=signed,
         ),
         VIEW_DRIFT_VERKSAMHET: Table(
-            VIEW_DRIFT_VERKSAMHET, "Driftbudget per verksamhet", verks_cols, [*verks_rows, verks_total], signed_columns=signed
+            VIEW_DRIFT_VERKSAMHET,
+            "Driftbudget per verksamhet",
+            verks_cols,
+            [*verks_rows, verks_total],
+            signed_columns=signed,
         ),
     }
 
@@ -149,7 +161,13 @@ def example_consolidation(settings: Settings | None = None, plan: bool = True, s
     projects = [
         ("P1", "Personal- och lönesystem", "pågående", 15000, [6000, 9000, 0, 0]),
         ("P2", "BI-system", "pågående", 4000, [3000, 0, 0, 0]),
-        ("P3", "Renovering av kommunägda bostadsrätter", "pågående", 8000, [2000, 2000, 2000, 2000]),
+        (
+            "P3",
+            "Renovering av kommunägda bostadsrätter",
+            "pågående",
+            8000,
+            [2000, 2000, 2000, 2000],
+        ),
         ("P4", "IT-investeringar", "pågående", None, [25000, 25000, 25000, 25000]),
         ("N1", "Effektiviseringsåtgärder i kommunhuset", "ny", 12000, [6000, 6000, 0, 0]),
         ("N2", "Strategiska markförvärv", "ny", 20000, [20000, 0, 0, 0]),
@@ -180,7 +198,9 @@ def example_consolidation(settings: Settings | None = None, plan: bool = True, s
         rows.append(Row("Summa", total, RowKind.TOTAL))
         return Table(key, caption, inv_cols, rows)
 
-    views[VIEW_INV_PAGAENDE] = inv_table(VIEW_INV_PAGAENDE, "Pågående investeringsprojekt", "pågående")
+    views[VIEW_INV_PAGAENDE] = inv_table(
+        VIEW_INV_PAGAENDE, "Pågående investeringsprojekt", "pågående"
+    )
     views[VIEW_INV_NYA] = inv_table(VIEW_INV_NYA, "Nya investeringsprojekt", "ny")
 
     kap_cols = [Column("label", "Projekt", "text")]
@@ -191,9 +211,16 @@ def example_consolidation(settings: Settings | None = None, plan: bool = True, s
         values.update({f"kap_{year}": sum(amounts[:i]) // 5 for i, year in enumerate(inv_years)})
         kap_rows.append(Row(name, values))
     kap_total = {"label": "Summa kapitalkostnad"}
-    kap_total.update({f"kap_{year}": sum(r.values[f"kap_{year}"] for r in kap_rows) for year in inv_years})
+    kap_total.update(
+        {f"kap_{year}": sum(r.values[f"kap_{year}"] for r in kap_rows) for year in inv_years}
+    )
     kap_rows.append(Row("Summa kapitalkostnad", kap_total, RowKind.TOTAL))
-    views[VIEW_KAPITALKOSTNADER] = Table(VIEW_KAPITALKOSTNADER, f"Kapitalkostnader {inv_years[0]}–{inv_years[-1]}", kap_cols, kap_rows)
+    views[VIEW_KAPITALKOSTNADER] = Table(
+        VIEW_KAPITALKOSTNADER,
+        f"Kapitalkostnader {inv_years[0]}–{inv_years[-1]}",
+        kap_cols,
+        kap_rows,
+    )
 
     risks = [
         Risk("Lokalförsörjning: tomma lokaler", 0, 5000, "EKO"),
@@ -206,7 +233,18 @@ def example_consolidation(settings: Settings | None = None, plan: bool = True, s
         Column("negative", "Negativ risk", "tkr"),
         Column("net", "Nettorisk", "tkr"),
     ]
-    risk_rows = [Row(r.description, {"label": r.description, "positive": r.positive, "negative": -r.negative, "net": r.positive - r.negative}) for r in risks]
+    risk_rows = [
+        Row(
+            r.description,
+            {
+                "label": r.description,
+                "positive": r.positive,
+                "negative": -r.negative,
+                "net": r.positive - r.negative,
+            },
+        )
+        for r in risks
+    ]
     risk_rows.append(
         Row(
             "Summa risker",
@@ -236,22 +274,75 @@ def example_consolidation(settings: Settings | None = None, plan: bool = True, s
                         ng.code,
                         ng.title,
                         ng.text,
-                        [IndicatorView("Andel ärenden klara inom 10 veckor (%)", {y - 2: "71", y - 1: "74"}, "80", "Ärendesystemet", ["SPL"])],
+                        [
+                            IndicatorView(
+                                "Andel ärenden klara inom 10 veckor (%)",
+                                {y - 2: "71", y - 1: "74"},
+                                "80",
+                                "Ärendesystemet",
+                                ["SPL"],
+                            )
+                        ],
                     )
                 )
         goals.append(view)
 
     uppdrag = [Uppdrag(u.text, u.start, "Påbörjad", avdelning=u.avdelning) for u in s.uppdrag]
     controls = [
-        ControlPoint("Ekonomi", "Felaktiga utbetalningar till leverantörer", "Stickprov på 20 fakturor per kvartal", "Delårsrapport", 12, "EKO"),
-        ControlPoint("Personal", "Bristande kompetensförsörjning i nyckelroller", "Uppföljning av rekryteringar", "Årsredovisning", 9, "PERS"),
-        ControlPoint("Informationssäkerhet", "Obehörig åtkomst till personuppgifter", "Granskning av behörigheter", "Tertialrapport", 16, "KDIR"),
+        ControlPoint(
+            "Ekonomi",
+            "Felaktiga utbetalningar till leverantörer",
+            "Stickprov på 20 fakturor per kvartal",
+            "Delårsrapport",
+            12,
+            "EKO",
+        ),
+        ControlPoint(
+            "Personal",
+            "Bristande kompetensförsörjning i nyckelroller",
+            "Uppföljning av rekryteringar",
+            "Årsredovisning",
+            9,
+            "PERS",
+        ),
+        ControlPoint(
+            "Informationssäkerhet",
+            "Obehörig åtkomst till personuppgifter",
+            "Granskning av behörigheter",
+            "Tertialrapport",
+            16,
+            "KDIR",
+        ),
     ]
     texts = [
-        AvdelningText("SPL", "Samhällsplanering och ledning", "budget", "Kommentar till driftbudgeten", TRICKY_TEXT),
-        AvdelningText("PERS", "Personalavdelningen", "budget", "Kommentar till driftbudgeten", "Företagshälsovården ökar med inflationen."),
-        AvdelningText("EKO", "Ekonomiavdelningen", "verksamhet", "Verksamhetens uppdrag och inriktning", "Ekonomiavdelningen leder budgetprocessen."),
-        AvdelningText("PORT", "Portföljstyrning", "investeringar", "Kommentar till investeringarna", "BI-systemet tas i drift under hösten."),
+        AvdelningText(
+            "SPL",
+            "Samhällsplanering och ledning",
+            "budget",
+            "Kommentar till driftbudgeten",
+            TRICKY_TEXT,
+        ),
+        AvdelningText(
+            "PERS",
+            "Personalavdelningen",
+            "budget",
+            "Kommentar till driftbudgeten",
+            "Företagshälsovården ökar med inflationen.",
+        ),
+        AvdelningText(
+            "EKO",
+            "Ekonomiavdelningen",
+            "verksamhet",
+            "Verksamhetens uppdrag och inriktning",
+            "Ekonomiavdelningen leder budgetprocessen.",
+        ),
+        AvdelningText(
+            "PORT",
+            "Portföljstyrning",
+            "investeringar",
+            "Kommentar till investeringarna",
+            "BI-systemet tas i drift under hösten.",
+        ),
     ]
     net_budget = avd_total.values[f"budget_{y}"]
     investment = sum(

@@ -65,9 +65,7 @@ class DocBuilder:
         if level <= TOC_LEVELS:
             name = f"_Toc{len(self.headings) + 1:08d}"
             n = len(self.headings) + 1
-            start = parse_xml(
-                f'<w:bookmarkStart {nsdecls("w")} w:id="{n}" w:name="{name}"/>'
-            )
+            start = parse_xml(f'<w:bookmarkStart {nsdecls("w")} w:id="{n}" w:name="{name}"/>')
             end = parse_xml(f'<w:bookmarkEnd {nsdecls("w")} w:id="{n}"/>')
             ppr = para._p.pPr
             if ppr is not None:
@@ -155,7 +153,7 @@ class DocBuilder:
             size.set(qn("w:w"), h)
             size.set(qn("w:h"), w)
             size.set(qn("w:orient"), "landscape")
-        para = parse_xml(f'<w:p {nsdecls("w")}><w:pPr/></w:p>')
+        para = parse_xml(f"<w:p {nsdecls('w')}><w:pPr/></w:p>")
         para[0].append(sect)
         final.addprevious(para)
         # sections after the first keep no title page of their own
@@ -165,7 +163,9 @@ class DocBuilder:
     # -- table of contents ------------------------------------------------------------
 
     def toc_here(self, title: str = "Innehåll") -> None:
-        para = self.doc.add_paragraph(style="TOC Heading" if "TOC Heading" in self._styles else None)
+        para = self.doc.add_paragraph(
+            style="TOC Heading" if "TOC Heading" in self._styles else None
+        )
         para.add_run(title).bold = True
         anchor = self.doc.add_paragraph()
         self._toc_anchor = anchor._p
@@ -185,7 +185,9 @@ class DocBuilder:
                 if i == 0
                 else ""
             )
-            end = '<w:r><w:fldChar w:fldCharType="end"/></w:r>' if i == len(self.headings) - 1 else ""
+            end = (
+                '<w:r><w:fldChar w:fldCharType="end"/></w:r>' if i == len(self.headings) - 1 else ""
+            )
             paragraphs.append(
                 f'<w:p {nsdecls("w")}><w:pPr><w:pStyle w:val="{ids[h.level]}"/></w:pPr>{begin}'
                 f'<w:hyperlink w:anchor="{h.bookmark}" w:history="1">'
@@ -193,7 +195,7 @@ class DocBuilder:
                 f"</w:hyperlink>{end}</w:p>"
             )
         if not paragraphs:
-            paragraphs.append(f'<w:p {nsdecls("w")}>{field_xml(instr, "")}</w:p>')
+            paragraphs.append(f"<w:p {nsdecls('w')}>{field_xml(instr, '')}</w:p>")
         for xml in paragraphs:
             self._toc_anchor.addprevious(parse_xml(xml))
         self._toc_anchor.getparent().remove(self._toc_anchor)

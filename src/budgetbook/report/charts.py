@@ -75,7 +75,9 @@ def grouped_bars(
     positions = range(n)
     for k, (name, values) in enumerate(series):
         offsets = [p - 0.4 + bar * (k + 0.5) for p in positions]
-        ax.barh(offsets, values, height=bar * 0.92, color=f"#{colours[k % len(colours)]}", label=name)
+        ax.barh(
+            offsets, values, height=bar * 0.92, color=f"#{colours[k % len(colours)]}", label=name
+        )
     ax.set_yticks(list(positions), [_wrap(label) for label in labels], fontsize=7, family=FONT)
     ax.invert_yaxis()
     ax.xaxis.set_major_formatter(_tkr_formatter())
@@ -113,8 +115,14 @@ def stacked_columns(
         bottoms = [b + v for b, v in zip(bottoms, values, strict=True)]
     for x, total in enumerate(bottoms):
         ax.annotate(
-            fmt.tkr(total), (x, total), ha="center", va="bottom", fontsize=7, family=FONT,
-            xytext=(0, 2), textcoords="offset points",
+            fmt.tkr(total),
+            (x, total),
+            ha="center",
+            va="bottom",
+            fontsize=7,
+            family=FONT,
+            xytext=(0, 2),
+            textcoords="offset points",
         )
     ax.yaxis.set_major_formatter(_tkr_formatter())
     ax.set_ylabel(unit, fontsize=7, family=FONT)

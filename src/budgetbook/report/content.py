@@ -88,7 +88,9 @@ def indicator_table(title: str, indicators: list[IndicatorView], key: str) -> Ta
 
 def indicator_list(goals: list[KfGoalView]) -> Table:
     """The appendix: every KF and nämnd indicator, grouped by goal."""
-    all_inds = [i for g in goals for i in (*g.indicators, *(i for n in g.namnd_goals for i in n.indicators))]
+    all_inds = [
+        i for g in goals for i in (*g.indicators, *(i for n in g.namnd_goals for i in n.indicators))
+    ]
     years = _indicator_years(all_inds)
     columns = [Column("label", "Indikator", "text")]
     columns += [Column(str(y), str(y), "value") for y in years]
@@ -110,7 +112,13 @@ def indicator_list(goals: list[KfGoalView]) -> Table:
                 rows.append(Row(f"Nämndmål {ng.code} {ng.title}", {}, RowKind.HEADING))
                 for ind in ng.indicators:
                     add(ind)
-    return Table("indikatorer", "Kommunfullmäktiges indikatorer och nämndens indikatorer", columns, rows, unit="")
+    return Table(
+        "indikatorer",
+        "Kommunfullmäktiges indikatorer och nämndens indikatorer",
+        columns,
+        rows,
+        unit="",
+    )
 
 
 def uppdrag_table(cons: Consolidation, settings: Settings) -> Table:

@@ -171,9 +171,7 @@ def style_id(doc: Document, name: str) -> str:
 
 def field_xml(instr: str, result: str = "", rpr: str = "") -> str:
     """The runs of a complex field with a cached result (what is shown before updating)."""
-    shown = (
-        f'<w:r>{rpr}<w:t xml:space="preserve">{escape(result)}</w:t></w:r>' if result else ""
-    )
+    shown = f'<w:r>{rpr}<w:t xml:space="preserve">{escape(result)}</w:t></w:r>' if result else ""
     return (
         f'<w:r>{rpr}<w:fldChar w:fldCharType="begin"/></w:r>'
         f'<w:r>{rpr}<w:instrText xml:space="preserve"> {escape(instr)} </w:instrText></w:r>'
@@ -219,7 +217,7 @@ def add_header_footer(doc: Document, header_text: str, footer_text: str) -> None
     rpr = ""
     xml = (
         f'<w:p {nsdecls("w")}><w:r><w:t xml:space="preserve">{escape(footer_text)}Sida </w:t></w:r>'
-        f"{field_xml('PAGE', '1', rpr)}<w:r><w:t xml:space=\"preserve\"> av </w:t></w:r>"
+        f'{field_xml("PAGE", "1", rpr)}<w:r><w:t xml:space="preserve"> av </w:t></w:r>'
         f"{field_xml('NUMPAGES', '1', rpr)}</w:p>"
     )
     new = parse_xml(xml)

@@ -43,7 +43,10 @@ POLITICAL_PLACEHOLDER = (
 # Where each avdelning text section lands (Texter sheet key -> nämnd section key).
 TEXT_PLACES = {"verksamhet": "ansvarsomrade", "budget": "driftbudget"}
 # Extra drift views, shown after the verksamhet table when consolidation provides them.
-EXTRA_DRIFT = ((VIEW_DRIFT_DRIFTPOST, "Driftbudget per kontogrupp"), (VIEW_BRUTTO_AVDELNING, "Intäkter och kostnader per avdelning"))
+EXTRA_DRIFT = (
+    (VIEW_DRIFT_DRIFTPOST, "Driftbudget per kontogrupp"),
+    (VIEW_BRUTTO_AVDELNING, "Intäkter och kostnader per avdelning"),
+)
 PLACED_VIEWS = {
     VIEW_DRIFT_AVDELNING,
     VIEW_DRIFT_VERKSAMHET,
@@ -221,9 +224,7 @@ class _Namndplan:
             self.b.placeholder(POLITICAL_PLACEHOLDER)
 
     def inledning(self) -> None:
-        has_sub = any(
-            self.text(k) or self.texts.get(k) for k in ("ansvarsomrade", "uppfoljning")
-        )
+        has_sub = any(self.text(k) or self.texts.get(k) for k in ("ansvarsomrade", "uppfoljning"))
         text = self.text("inledning")
         if not (text or has_sub) and self.omit:
             return
@@ -259,7 +260,9 @@ class _Namndplan:
                     if ng.indicators:
                         self.b.table(
                             content.indicator_table(
-                                f"Indikatorer för nämndmål {ng.code}", ng.indicators, f"nm_{ng.code}"
+                                f"Indikatorer för nämndmål {ng.code}",
+                                ng.indicators,
+                                f"nm_{ng.code}",
                             )
                         )
 
@@ -345,7 +348,9 @@ class _Namndplan:
             )
             + "."
         )
-        self.b.figure(png, f"Budget per avdelning {self.year - 1} och {self.year}, {table.unit}", alt)
+        self.b.figure(
+            png, f"Budget per avdelning {self.year - 1} och {self.year}, {table.unit}", alt
+        )
 
     def risker(self) -> None:
         table = self.view(VIEW_RISKER)
@@ -386,7 +391,9 @@ class _Namndplan:
                 + "."
             )
             self.b.figure(png, f"Investeringsbudget per år {years[0]}–{years[-1]}, tkr", alt, 14)
-        self.section("Pågående investeringsprojekt", 2, ongoing is not None, lambda: self.table(ongoing))
+        self.section(
+            "Pågående investeringsprojekt", 2, ongoing is not None, lambda: self.table(ongoing)
+        )
         self.section("Nya investeringsprojekt", 2, new is not None, lambda: self.table(new))
         for table in others:
             self.table(table)

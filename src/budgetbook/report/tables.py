@@ -102,7 +102,9 @@ def _longest_word(text: str, points: float, bold: bool = False) -> int:
     return max((text_twips(w, points, bold) for w in text.split()), default=0)
 
 
-def column_widths(table: Table, available: int, convention: fmt.Convention | None = None) -> list[int] | None:
+def column_widths(
+    table: Table, available: int, convention: fmt.Convention | None = None
+) -> list[int] | None:
     """Widths in twips that fill `available`, or None if the table cannot fit.
 
     Numeric columns get room for their longest value and the longest word of their
@@ -116,13 +118,20 @@ def column_widths(table: Table, available: int, convention: fmt.Convention | Non
         header = _longest_word(col.heading, HEADER_PT, bold=True)
         if is_numeric(col):
             longest = max(
-                (text_twips(format_value(table, col, r, convention), BODY_PT, True) for r in table.rows),
+                (
+                    text_twips(format_value(table, col, r, convention), BODY_PT, True)
+                    for r in table.rows
+                ),
                 default=0,
             )
             needs.append(max(MIN_WIDTH[col.kind], header + CELL_PADDING, longest + CELL_PADDING))
             weights.append(0)
         else:
-            texts = [str(r.values.get(col.key) or (r.label if col.key == "label" else "")) for r in table.rows if r.kind is not RowKind.HEADING]
+            texts = [
+                str(r.values.get(col.key) or (r.label if col.key == "label" else ""))
+                for r in table.rows
+                if r.kind is not RowKind.HEADING
+            ]
             word = max((_longest_word(t, BODY_PT, True) for t in texts), default=0)
             needs.append(max(MIN_TEXT_WIDTH, header + CELL_PADDING, word + CELL_PADDING))
             lengths = sorted(text_twips(t, BODY_PT) for t in texts)
@@ -144,7 +153,9 @@ def column_widths(table: Table, available: int, convention: fmt.Convention | Non
     return widths
 
 
-def needs_landscape(table: Table, portrait_width: int, convention: fmt.Convention | None = None) -> bool:
+def needs_landscape(
+    table: Table, portrait_width: int, convention: fmt.Convention | None = None
+) -> bool:
     return column_widths(table, portrait_width, convention) is None
 
 
@@ -253,7 +264,9 @@ def table_xml(table: Table, widths: list[int], style: TableStyle) -> str:
     for row in table.rows:
         parts.append("<w:tr><w:trPr><w:cantSplit/></w:trPr>")
         if row.kind is RowKind.HEADING:
-            parts.append(_cell(row.label, sum(widths), style, bold=True, italic=True, span=len(cols)))
+            parts.append(
+                _cell(row.label, sum(widths), style, bold=True, italic=True, span=len(cols))
+            )
         else:
             bold = row.kind in (RowKind.TOTAL, RowKind.SUBTOTAL)
             top = row.kind is RowKind.TOTAL
@@ -262,9 +275,7 @@ def table_xml(table: Table, widths: list[int], style: TableStyle) -> str:
                     text = row.label
                 else:
                     text = format_value(table, col, row, style.convention)
-                parts.append(
-                    _cell(text, width, style, right=numeric[i], bold=bold, top_border=top)
-                )
+                parts.append(_cell(text, width, style, right=numeric[i], bold=bold, top_border=top))
         parts.append("</w:tr>")
     parts.append("</w:tbl>")
     return "".join(parts)
@@ -292,7 +303,9 @@ def render_table(
     if lines:
         elements.append(note_xml(style, lines))
     else:  # a little space after the table
-        elements.append(f'<w:p {nsdecls("w")}><w:pPr><w:pStyle w:val="{style.note_style}"/></w:pPr></w:p>')
+        elements.append(
+            f'<w:p {nsdecls("w")}><w:pPr><w:pStyle w:val="{style.note_style}"/></w:pPr></w:p>'
+        )
     anchor = body.find("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}sectPr")
     for xml in elements:
         element = parse_xml(xml)
