@@ -208,9 +208,6 @@ class _Namndplan:
         def fill() -> None:
             if self.text("sammanfattning"):
                 self.b.user_text(self.text("sammanfattning"))
-            goals = content.goal_sentence(self.cons, self.s)
-            if goals:
-                self.b.paragraph(goals)
             self.b.paragraph(" ".join(content.key_figure_sentences(self.cons, self.s)))
 
         self.section(TITLES["sammanfattning"], 1, True, fill)
@@ -243,6 +240,9 @@ class _Namndplan:
         def fill() -> None:
             if text:
                 self.b.user_text(text)
+            sentence = content.goal_sentence(self.cons, self.s)
+            if sentence:
+                self.b.paragraph(sentence)
             for goal in goals:
                 self.b.heading(f"Mål {goal.code}. {goal.title}", 2)
                 if goal.text:
