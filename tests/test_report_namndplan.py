@@ -290,3 +290,54 @@ def test_table_filling_is_linear_in_rows():
     timed(10)
     small, large = timed(100), timed(800)
     assert large < small * 8 * 2.5  # 8x the rows: about 8x the time, never 64x
+
+
+def test_standard_drift_table_stays_portrait_with_compact_headings(tmp_path):
+    """Headings like "Förändring B2026–B2027, tkr" may break after the dash."""
+    settings = example_settings()
+    cons = example_consolidation(settings)
+    y, p = settings.budget_year, settings.prior_year
+    for key in (VIEW_DRIFT_AVDELNING,):
+        table = cons.views[key]
+        renamed = [
+            replace(
+                c,
+                heading=c.heading.replace(f"B {p}–B {y}", f"B{p}–B{y}").replace(
+                    f"P {p}–B {y}", f"P{p}–B{y}"
+                ),
+            )
+            for c in table.columns
+        ]
+        cons.views[key] = replace(table, columns=renamed)
+    path = write(tmp_path, cons, settings)
+    with zipfile.ZipFile(path) as z:
+        assert 'w:orient="landscape"' not in z.read("word/document.xml").decode()
+
+
+def test_too_wide_table_goes_to_a_landscape_section(tmp_path):
+    settings = example_settings()
+    cons = example_consolidation(settings)
+    table = cons.views[VIEW_DRIFT_AVDELNING]
+    extra = [replace(c, key=f"x{i}_{c.key}") for i, c in enumerate(table.columns[1:6])]
+    rows = [
+        replace(
+            r,
+            values={
+                **r.values,
+                **{f"x{i}_{c.key}": r.values.get(c.key) for i, c in enumerate(table.columns[1:6])},
+            },
+        )
+        for r in table.rows
+    ]
+    cons.views["extra_wide"] = replace(
+        table,
+        key="extra_wide",
+        caption="Bred tabell",
+        columns=[*table.columns[:8], *extra],
+        rows=rows,
+    )
+    path = write(tmp_path, cons, settings)
+    document = docx.Document(str(path))
+    orients = [s.orientation for s in document.sections]
+    assert 1 in orients and orients[-1] == 0  # a landscape section, and back to portrait
+    assert any(c.endswith("Bred tabell, tkr") for c in table_captions(document))

@@ -98,8 +98,12 @@ def text_twips(text: str, points: float, bold: bool = False) -> int:
     return int(width * (1.07 if bold else 1.0))
 
 
+# Where a line may break: spaces, and after a dash or slash ("B2026–B2027" breaks after "–").
+_BREAKS = re.compile(r"\s+|(?<=[\u2013\-/])")
+
+
 def _longest_word(text: str, points: float, bold: bool = False) -> int:
-    return max((text_twips(w, points, bold) for w in text.split()), default=0)
+    return max((text_twips(w, points, bold) for w in _BREAKS.split(text) if w), default=0)
 
 
 def column_widths(
