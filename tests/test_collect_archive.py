@@ -28,7 +28,10 @@ def test_store_once_by_hash_and_recover(tmp_path: Path) -> None:
         archive.store(second, sha256_file(second), name=second.name, now=t0 + timedelta(hours=2))
         archive.set_avdelning(v1.sha256, "FMO")
         # Seen again later: the received time stays the first one.
-        assert archive.store(first, v1.sha256, name=first.name, now=t0 + timedelta(days=3)).received == t0
+        assert (
+            archive.store(first, v1.sha256, name=first.name, now=t0 + timedelta(days=3)).received
+            == t0
+        )
     versions = list_versions(output)
     assert len(versions) == 2
     assert versions[0].names == ("FMO kopia.xlsx", "FMO.xlsx")
