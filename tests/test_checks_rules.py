@@ -54,7 +54,9 @@ def test_identity_rules(settings: Settings) -> None:
     assert "nämndplan-2026 (2026)" in problems[0].message
     old = checks.identity_problems(identity(settings, **{ID_VERSION: "0.9"}), "FMO.xlsx", settings)
     assert codes(old) == ["BB106"] and "0.9" in old[0].message
-    unknown = checks.identity_problems(identity(settings, **{ID_AVDELNING: "XYZ"}), "a.xlsx", settings)
+    unknown = checks.identity_problems(
+        identity(settings, **{ID_AVDELNING: "XYZ"}), "a.xlsx", settings
+    )
     assert codes(unknown) == ["BB104"]
     mismatch = checks.identity_problems(identity(settings), "Budget 2027 EKO.xlsx", settings)
     assert codes(mismatch) == ["BB107"] and mismatch[0].avdelning == "FMO"
@@ -99,9 +101,10 @@ def test_ram_met_and_not_met(settings: Settings) -> None:
     assert codes(problems) == ["BB401"]
     p = problems[0]
     assert p.sheet == "Drift" and p.avdelning == "FMO"
-    # the plan year's column, just below the last row of the table
+    # the plan year's column in the "Differens mot ramen" row above the table
     column = schema.sheet("drift").index(f"plan_{settings.plan_years[0]}")
-    assert p.cell == f"{chr(ord('A') + column)}{max(ln.row for ln in sub.drift) + 1}"
+    row = schema.sheet("drift").header_row - checks.RAM_DIFF_ROWS_ABOVE_HEADER
+    assert p.cell == f"{chr(ord('A') + column)}{row}"
     assert "+250" in p.message and str(settings.plan_years[0]) in p.message
 
 
@@ -133,10 +136,19 @@ def test_small_change_in_tkr_is_fine_even_if_large_in_percent(settings: Settings
 def test_decided_total(settings: Settings) -> None:
     schema = build_schema(settings)
     years = settings.investment_years
-    ok = Project("P1", "Nytt ärendesystem", "Verksamhetssystem", "Ny", 3000,
-                 dict.fromkeys(years, 500), row=7)
-    over = Project("P2", "Möbler", "Inventarier", "Ny", 1000, dict.fromkeys(years, 400), row=8,
-                   cells={"decided_total": "E8"})
+    ok = Project(
+        "P1", "Nytt ärendesystem", "Verksamhetssystem", "Ny", 3000, dict.fromkeys(years, 500), row=7
+    )
+    over = Project(
+        "P2",
+        "Möbler",
+        "Inventarier",
+        "Ny",
+        1000,
+        dict.fromkeys(years, 400),
+        row=8,
+        cells={"decided_total": "E8"},
+    )
     none = Project("P3", "Mark", "Mark", "Ny", None, dict.fromkeys(years, 400), row=9)
     sub = Submission("FMO", "FMO.xlsx", Path("FMO.xlsx"), projects=[ok, over, none])
     problems = checks.decided_total_problems(sub, settings, schema)

@@ -99,13 +99,29 @@ def _column_cell(schema: Schema, sheet_key: str, column_key: str, row: int | Non
     return f"{get_column_letter(index + 1)}{row or sheet.header_row}"
 
 
+# The Drift sheet shows, above its table, revenue, costs, net cost, ram and the
+# difference against the ram per amount column; the difference row is this many rows
+# above the table's header row (templates.py writes it; a corpus test checks the label).
+RAM_DIFF_ROWS_ABOVE_HEADER = 2
+
+
+def _year_key(settings: Settings, year: int) -> str:
+    return f"budget_{year}" if year == settings.budget_year else f"plan_{year}"
+
+
+def ram_cell(schema: Schema, settings: Settings, year: int) -> str:
+    """The cell of the Drift sheet's "Differens mot ramen" row in `year`'s column."""
+    sheet = schema.sheet("drift")
+    row = sheet.header_row - RAM_DIFF_ROWS_ABOVE_HEADER
+    return _column_cell(schema, "drift", _year_key(settings, year), max(row, 1))
+
+
 def ram_problems(sub: Submission, settings: Settings, schema: Schema) -> list[Problem]:
     """BB401: the net budget of each year must equal the avdelning's ram."""
     avd = settings.avdelning(sub.avdelning)
     if avd is None or not sub.drift:
         return []
     sheet = schema.sheet("drift")
-    last_row = max((line.row for line in sub.drift), default=0)
     problems = []
     for year in settings.years:
         if year not in avd.ram:
@@ -113,14 +129,11 @@ def ram_problems(sub: Submission, settings: Settings, schema: Schema) -> list[Pr
         net = sub.net(year, settings.kinds)
         if net == avd.ram[year]:
             continue
-        key = f"budget_{year}" if year == settings.budget_year else f"plan_{year}"
-        # The cell of that year's column just below the table, where its sum is shown.
-        cell = _column_cell(schema, "drift", key, last_row + 1 if last_row else None)
         problems.append(
             rules.RAM_NOT_MET(
                 file=sub.file,
                 sheet=sheet.name,
-                cell=cell,
+                cell=ram_cell(schema, settings, year),
                 avdelning=sub.avdelning,
                 ar=year,
                 netto=fmt.tkr(net),

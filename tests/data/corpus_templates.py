@@ -25,8 +25,9 @@ from budgetbook.settings import Settings
 from data.make_corpus import Case, add_macros, rewrite_zip, soffice, soffice_convert
 
 
-def clean_returns(settings: Settings, folder: Path) -> dict[str, Path]:
-    """One filled, valid return per avdelning: code -> path."""
+def example_returns(settings: Settings, folder: Path) -> dict[str, Path]:
+    """One filled return per avdelning (the example round's, with its realistic
+    warnings): code -> path, in settings order."""
     from budgetbook.example import write_example_returns
     from budgetbook.templates import write_templates
 
@@ -42,7 +43,26 @@ def clean_returns(settings: Settings, folder: Path) -> dict[str, Path]:
         code = identity_of(wb).get(S.ID_AVDELNING, "")
         if code:
             result[code] = path
-    return result
+    order = [a.code for a in settings.avdelningar]
+    return {c: result[c] for c in order if c in result}
+
+
+def clean_returns(settings: Settings, returns: dict[str, Path]) -> dict[str, Path]:
+    """The returns without any problem at all (the base for one-rule cases)."""
+    from budgetbook.reader import read_return
+
+    from budgetbook.checks import content_problems, identity_problems
+
+    schema = S.build_schema(settings)
+    clean = {}
+    for code, path in returns.items():
+        read = read_return(path, settings, schema)
+        problems = [*read.problems, *identity_problems(read.identity, path.name, settings)]
+        if read.submission is not None:
+            problems += content_problems(read.submission, settings, schema)
+        if not problems:
+            clean[code] = path
+    return clean
 
 
 # --- editing a workbook like a person ----------------------------------------------
@@ -139,7 +159,7 @@ def template_cases(out: Path, settings: Settings, clean: dict[str, Path]) -> lis
     by, py = settings.budget_year, settings.prior_year
     budget_key = f"budget_{by}"
     plan1 = settings.plan_years[0]
-    avd = settings.avdelningar[0].code
+    avd, second_code = list(clean)[:2]
     base = clean[avd]
     cases: list[Case] = []
 
@@ -167,7 +187,7 @@ def template_cases(out: Path, settings: Settings, clean: dict[str, Path]) -> lis
         case("gammal_version", f"{avd}.xlsx", "BB106"),
         lambda wb: set_identity(wb, S.ID_VERSION, "0.9"),
     )
-    other = settings.avdelningar[1].code
+    other = second_code
     shutil.copyfile(base, case("fel_filnamn", f"Budget {by} {other}.xlsx", "BB107"))
 
     # Content (BB401, BB402, BB407)
@@ -245,7 +265,7 @@ def template_cases(out: Path, settings: Settings, clean: dict[str, Path]) -> lis
     edit(base, case("tva_versioner", f"{avd}_ny.xlsx", "BB502"), lambda wb: None, late)
     edit(base, out / "tva_versioner" / f"{avd}_gammal.xlsx", ram_off, early)
 
-    second = settings.avdelningar[1]
+    second = settings.avdelning(second_code)
     edit(
         clean[second.code],
         case(
