@@ -37,6 +37,19 @@ TEMPLATE_CASES = (
     "verksamhet_tva_avd",
     "saknas",
     "lasfil",
+    # the reader's sheet and cell rules, end to end
+    "text_i_belopp",
+    "belopp_som_text",
+    "decimaler",
+    "negativt",
+    "formelfel",
+    "ej_i_listan",
+    "projekt_utan_kategori",
+    "projekt_utan_belopp",
+    "samma_projekt_id",
+    "planar_saknas",
+    "rubrik_andrad",
+    "blad_omdopt",
 )
 
 
@@ -271,3 +284,31 @@ def test_parallel_and_sequential_reads_agree(
         (s.avdelning, s.status) for s in sequential.statuses
     ]
     assert parallel.problems == sequential.problems
+
+
+# --- real-world re-saves by LibreOffice (slow) --------------------------------------
+
+
+@pytest.mark.slow
+def test_libreoffice_resaves(tmp_path: Path, clean: dict[str, Path], settings: Settings) -> None:
+    from data.corpus_templates import libreoffice_cases
+    from data.make_corpus import soffice
+
+    if soffice() is None:
+        pytest.skip("LibreOffice (soffice) is not installed")
+    out = tmp_path / "lo"
+    cases = libreoffice_cases(out, clean, tmp_path / "lo-profile")
+    avd = next(iter(clean))
+    for case in cases:
+        folder, name = case.file.split("/")
+        ws = workspace_with(tmp_path / folder, [out / folder / name])
+        _, data, _ = run_collect(ws)
+        if case.code:
+            problem = find(data, case.code, name)
+            assert (problem["sheet"], problem["cell"]) == ("", "")
+            assert status_of(data, avd)["status"] == "oläslig"
+        else:
+            # An .xlsx re-saved by LibreOffice is still our workbook and still reads.
+            mine = [p for p in data["problems"] if p["file"] == name]
+            assert not [p for p in mine if p["code"].startswith("BB1")], mine
+            assert status_of(data, avd)["status"] in ("godkänd", "varningar"), mine

@@ -296,10 +296,131 @@ def template_cases(out: Path, settings: Settings, clean: dict[str, Path]) -> lis
     )
     shutil.copyfile(base, out / "verksamhet_tva_avd" / f"{avd}.xlsx")
 
+    cases.extend(cell_cases(out, settings, base))
     shutil.copyfile(base, case("saknas", f"{avd}.xlsx", "BB501"))
     lock = case("lasfil", f"~${avd}.xlsx", "BB109")
     lock.write_bytes(b"\x0bKarin Lund" + b" " * 40)
     shutil.copyfile(base, out / "lasfil" / f"{avd}.xlsx")
+    return cases
+
+
+def cell_cases(out: Path, settings: Settings, base: Path) -> list[Case]:
+    """The reader's sheet and cell rules, one file each, as a department head breaks them."""
+    schema = S.build_schema(settings)
+    drift, inv = schema.sheet("drift"), schema.sheet("investeringar")
+    budget_key = f"budget_{settings.budget_year}"
+    plan1 = f"plan_{settings.plan_years[0]}"
+    wb0 = openpyxl.load_workbook(base)
+    row = drift_row(wb0, schema, settings, "material")
+    inv_row = first_empty_row(wb0, schema, "investeringar")
+    years = settings.investment_years
+    cases: list[Case] = []
+
+    def put(sheet: S.SheetDef, key: str, r: int, value: object) -> Callable[[Workbook], None]:
+        return lambda wb: setattr(wb[sheet.name].cell(r, col(sheet, key)), "value", value)
+
+    def error_value(wb: Workbook) -> None:
+        c = wb[drift.name].cell(row, col(drift, budget_key))
+        c.value, c.data_type = "#REF!", "e"  # what Excel stores after a broken reference
+
+    def project(wb: Workbook, r: int, pid: str, *, category: str | None, amounts: bool) -> None:
+        ws = wb[inv.name]
+        ws.cell(r, col(inv, "id")).value = pid
+        ws.cell(r, col(inv, "name")).value = "Ombyggnad av reception"
+        ws.cell(r, col(inv, "category")).value = category
+        ws.cell(r, col(inv, "status")).value = S.PROJECT_STATUSES[0]
+        if amounts:
+            ws.cell(r, col(inv, f"inv_{years[0]}")).value = 200
+        ws.cell(r, col(inv, "description")).value = "Tillgänglighetsanpassning."
+
+    category = settings.asset_categories[0].name
+    specs: list[tuple[str, str, str, str, Callable[[Workbook], None]]] = [
+        (
+            "text_i_belopp",
+            "BB301",
+            drift.name,
+            cell_ref(drift, budget_key, row),
+            put(drift, budget_key, row, "ca hundra"),
+        ),
+        (
+            "belopp_som_text",
+            "BB302",
+            drift.name,
+            cell_ref(drift, budget_key, row),
+            put(drift, budget_key, row, "1 234"),
+        ),
+        (
+            "decimaler",
+            "BB303",
+            drift.name,
+            cell_ref(drift, plan1, row),
+            put(drift, plan1, row, 1234.5),
+        ),
+        (
+            "negativt",
+            "BB304",
+            drift.name,
+            cell_ref(drift, budget_key, row),
+            put(drift, budget_key, row, -50),
+        ),
+        ("formelfel", "BB305", drift.name, cell_ref(drift, budget_key, row), error_value),
+        (
+            "ej_i_listan",
+            "BB307",
+            inv.name,
+            cell_ref(inv, "category", inv_row),
+            lambda wb: project(wb, inv_row, "RECEP-1", category="Fordon", amounts=True),
+        ),
+        (
+            "projekt_utan_kategori",
+            "BB405",
+            inv.name,
+            f"A{inv_row}",
+            lambda wb: project(wb, inv_row, "RECEP-1", category=None, amounts=True),
+        ),
+        (
+            "projekt_utan_belopp",
+            "BB410",
+            inv.name,
+            f"A{inv_row}",
+            lambda wb: project(wb, inv_row, "RECEP-1", category=category, amounts=False),
+        ),
+        (
+            "samma_projekt_id",
+            "BB404",
+            inv.name,
+            f"A{inv_row + 1}",
+            lambda wb: (
+                project(wb, inv_row, "RECEP-1", category=category, amounts=True),
+                project(wb, inv_row + 1, "RECEP-1", category=category, amounts=True),
+            ),
+        ),
+        (
+            "planar_saknas",
+            "BB406",
+            drift.name,
+            cell_ref(drift, plan1, row),
+            put(drift, plan1, row, None),
+        ),
+        (
+            "rubrik_andrad",
+            "BB203",
+            drift.name,
+            cell_ref(drift, budget_key, drift.header_row),
+            put(drift, budget_key, drift.header_row, "Budget nästa år"),
+        ),
+        (
+            "blad_omdopt",
+            "BB201",
+            inv.name,
+            "",
+            lambda wb: setattr(wb[inv.name], "title", "Investeringar (2)"),
+        ),
+    ]
+    for folder, code, sheet, cell, change in specs:
+        (out / folder).mkdir(parents=True, exist_ok=True)
+        edit(base, out / folder / base.name, change)
+        cases.append(Case(f"{folder}/{base.name}", code, sheet, cell, "reader rule"))
     return cases
 
 
