@@ -48,6 +48,10 @@ CREATE TABLE IF NOT EXISTS receipts (
     received TEXT NOT NULL,
     PRIMARY KEY (sha256, original_name)
 );
+CREATE TABLE IF NOT EXISTS outputs (
+    path TEXT PRIMARY KEY,           -- a derived output (feedback workbook), relative
+    key TEXT NOT NULL                -- hash of what it was made from
+);
 CREATE TABLE IF NOT EXISTS reads (
     sha256 TEXT NOT NULL,
     key TEXT NOT NULL,               -- name + template version + settings fingerprint
@@ -179,6 +183,16 @@ class Archive:
             "INSERT OR REPLACE INTO reads VALUES (?, ?, ?)",
             (sha256, key, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)),
         )
+        self.db.commit()
+
+    # -- derived outputs (skip rewriting what has not changed) -------------------------
+
+    def output_key(self, path: Path) -> str | None:
+        row = self.db.execute("SELECT key FROM outputs WHERE path = ?", (path.name,)).fetchone()
+        return row[0] if row else None
+
+    def set_output_key(self, path: Path, key: str) -> None:
+        self.db.execute("INSERT OR REPLACE INTO outputs VALUES (?, ?)", (path.name, key))
         self.db.commit()
 
     # -- looking up -------------------------------------------------------------------

@@ -266,8 +266,8 @@ def collect_returns(ws: Workspace, settings: Settings) -> CollectResult:
             if rec.sha256 and rec.avdelning:
                 archive.set_avdelning(rec.sha256, rec.avdelning)
 
-    result = assemble(received, settings, schema)
-    result.outputs = write_outputs(ws, settings, result, received)
+        result = assemble(received, settings, schema)
+        result.outputs = write_outputs(ws, settings, result, received, archive)
     return result
 
 
@@ -359,7 +359,11 @@ def _local_text(value: datetime) -> str:
 
 
 def write_outputs(
-    ws: Workspace, settings: Settings, result: CollectResult, received: list[Received]
+    ws: Workspace,
+    settings: Settings,
+    result: CollectResult,
+    received: list[Received],
+    archive: Archive,
 ) -> dict[str, Path]:
     """The problem report and one feedback workbook per avdelning with problems."""
     rel = os.path.relpath(ws.inbox, ws.output)
@@ -378,8 +382,15 @@ def write_outputs(
         if not problems or rec.stored is None:
             continue
         target = feedback_path(ws.output, status.avdelning, settings)
-        # Read the archived copy (same bytes); the inbox file is never opened for writing.
-        if write_feedback(rec.stored, problems, target):
+        key = hashlib.sha256(f"{rec.sha256}|{problems!r}".encode()).hexdigest()
+        if target.exists() and archive.output_key(target) == key:
+            done = True  # same return, same problems: the workbook is already right
+        else:
+            # Read the archived copy (same bytes); the inbox file is never written to.
+            done = write_feedback(rec.stored, problems, target) is not None
+            if done:
+                archive.set_output_key(target, key)
+        if done:
             outputs[f"aterkoppling_{status.avdelning}"] = target
             written.add(target)
     _remove_stale_feedback(ws.output, settings, written)
