@@ -84,6 +84,7 @@ def write_problem_report(
             },
         )
         head = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
+        title = wb.add_format({"bold": True, "font_size": 13})
         text = wb.add_format({"text_wrap": False, "valign": "top"})
         wrap = wb.add_format({"text_wrap": True, "valign": "top"})
         date = wb.add_format({"num_format": "yyyy-mm-dd hh:mm", "valign": "top"})
@@ -98,7 +99,7 @@ def write_problem_report(
         }
 
         ws = wb.add_worksheet("Status")
-        ws.write_string(0, 0, f"Inlämningskontroll {settings.namnd} {settings.budget_year}", head)
+        ws.write_string(0, 0, f"Inlämningskontroll {settings.namnd} {settings.budget_year}", title)
         for col, heading in enumerate(STATUS_HEADINGS):
             ws.write_string(2, col, heading, head)
         for i, s in enumerate(result.statuses, start=3):
@@ -129,8 +130,14 @@ def write_problem_report(
             rule = rules.RULES.get(p.code)
             ps.write_string(i, 6, rule.title if rule else "", text)
             ps.write_string(i, 7, p.message, wrap)
+            # LibreOffice does not grow wrapped rows by itself: ~95 characters a line.
+            ps.set_row(i, 15 * max(1, -(-len(p.message) // 95)))
         ps.autofilter(0, 0, max(len(result.problems), 1), len(PROBLEM_HEADINGS) - 1)
         ps.freeze_panes(1, 0)
+        for sheet in (ws, ps):
+            sheet.set_landscape()
+            sheet.fit_to_pages(1, 0)
+            sheet.set_paper(9)  # A4
         for col, width in enumerate((10, 30, 16, 8, 7, 11, 34, 100)):
             ps.set_column(col, col, width)
         wb.close()
@@ -209,6 +216,9 @@ def write_feedback(source: Path, problems: Iterable[Problem], path: Path) -> Pat
     for col, width in zip("ABCDE", (16, 8, 8, 12, 100), strict=True):
         ws.column_dimensions[col].width = width
     ws.freeze_panes = "A5"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
     wb.active = 0
     for sheet in wb.worksheets:
         sheet.sheet_view.tabSelected = sheet is ws
