@@ -384,6 +384,49 @@ def parse_settings(data: dict[str, Any], path: Path, source: str = "") -> Settin
     capital = r.table(data, "", "capital")
     prior_t = r.table(data, "", "prior", required=False)
 
+    for prefix, table, known in (
+        ("kommun", kommun, {"name"}),
+        ("namnd", namnd, {"name", "genitive", "forvaltning"}),
+        (
+            "round",
+            rnd,
+            {
+                "id",
+                "kind",
+                "budget_year",
+                "plan_years",
+                "unit",
+                "deadline",
+                "contact_name",
+                "contact_email",
+                "contact_phone",
+            },
+        ),
+        ("rules", rules, {"change_threshold_pct", "change_threshold_tkr", "template_password"}),
+        ("display", display, {"sign_convention", "empty_sections", "word_template"}),
+        ("sources", sources, {"budget", "prognos", "ram"}),
+        ("capital", capital, {"internranta", "depreciation_start"}),
+        ("prior", prior_t, {"file"}),
+    ):
+        r.unknown(table, prefix, known)
+    for name, known in (
+        ("driftposter", {"code", "name", "kind", "capital", "allow_negative"}),
+        ("asset_categories", {"code", "name", "life"}),
+        ("avdelningar", {"code", "name", "ram", "head", "email"}),
+        ("verksamheter", {"code", "name", "avdelning"}),
+        ("kf_goals", {"code", "title", "text", "indicators"}),
+        ("namnd_goals", {"code", "kf_goal", "title", "text", "indicators"}),
+        ("uppdrag", {"text", "start", "avdelning", "decision"}),
+        ("text_sections", {"key", "title", "guidance", "max_chars"}),
+    ):
+        for i, item in enumerate(r.array(data, name, required=False)):
+            r.unknown(item, f"{name}[{i}]", known)
+            for j, ind in enumerate(item.get("indicators", []) if isinstance(item, dict) else []):
+                if isinstance(ind, dict):
+                    r.unknown(
+                        ind, f"{name}[{i}].indicators[{j}]", {"name", "values", "target", "source"}
+                    )
+
     namnd_name = r.get(namnd, "namnd", "name", str)
     budget_year = r.get(rnd, "round", "budget_year", int, expected="ett årtal, t.ex. 2026")
     if not 2000 <= budget_year <= 2100:

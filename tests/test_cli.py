@@ -1,0 +1,65 @@
+"""The CLI: help with an example on every command, exit codes, no tracebacks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from budgetbook.cli import main
+
+COMMANDS = sorted(main.commands)
+
+
+def test_expected_commands_exist() -> None:
+    for name in ("init", "templates", "collect", "consolidate", "report", "run", "demo",
+                 "schema", "panel"):
+        assert name in main.commands, name
+
+
+@pytest.mark.parametrize("name", COMMANDS)
+def test_every_command_has_help_with_an_example(name: str) -> None:
+    result = CliRunner().invoke(main, [name, "--help"])
+    assert result.exit_code == 0, result.output
+    command = main.commands[name]
+    assert command.help and len(command.help.strip()) > 20
+    assert "Example" in result.output and "budgetbook " + name in result.output
+
+
+def test_usage_error_exits_2() -> None:
+    result = CliRunner().invoke(main, ["collect", "--no-such-option"])
+    assert result.exit_code == 2
+
+
+def test_not_a_workspace_is_a_clean_error(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["collect", "-w", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "ingen budgetbook-arbetsyta" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_broken_settings_name_the_key(tmp_path: Path) -> None:
+    assert CliRunner().invoke(main, ["init", str(tmp_path / "ws")]).exit_code == 0
+    settings = tmp_path / "ws" / "budgetbook.toml"
+    settings.write_text(
+        settings.read_text(encoding="utf-8").replace("budget_year = 2027", "budget_year = x"),
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(main, ["templates", "-w", str(tmp_path / "ws")])
+    assert result.exit_code == 1
+    assert "TOML" in result.output and "Traceback" not in result.output
+
+
+def test_init_refuses_to_overwrite(tmp_path: Path) -> None:
+    runner = CliRunner()
+    assert runner.invoke(main, ["init", str(tmp_path)]).exit_code == 0
+    again = runner.invoke(main, ["init", str(tmp_path)])
+    assert again.exit_code == 1 and "redan" in again.output
+
+
+def test_debug_shows_traceback(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["--debug", "collect", "-w", str(tmp_path)])
+    assert result.exit_code == 1
+    assert isinstance(main, click.Group)

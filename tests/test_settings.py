@@ -1,0 +1,129 @@
+"""Settings: the example loads, and every wrong or missing key is named in the error."""
+
+from __future__ import annotations
+
+import filecmp
+import shutil
+from pathlib import Path
+
+import pytest
+
+from budgetbook.errors import SettingsError
+from budgetbook.settings import load_settings
+from budgetbook.workspace import example_resources
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Path:
+    shutil.copytree(example_resources(), tmp_path, dirs_exist_ok=True)
+    return tmp_path
+
+
+def edit(ws: Path, old: str, new: str) -> None:
+    file = ws / "budgetbook.toml"
+    text = file.read_text(encoding="utf-8")
+    assert old in text, old
+    file.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_example_settings_load() -> None:
+    s = load_settings(example_resources())
+    assert s.kommun == "Exempelkommun"
+    assert s.years == (2027, 2028, 2029)
+    assert s.prior_year == 2026
+    assert len(s.avdelningar) == 8
+    assert 12 <= len(s.verksamheter) <= 14
+    assert s.investment_years == (2027, 2028, 2029, 2030)
+    assert s.category("MARK").life == 0
+    assert s.avdelning("PERS").ram[2027] == 15300
+    # prior-year figures: every verksamhet has every drift line
+    assert len(s.prior) == len(s.verksamheter) * len(s.driftposter)
+    assert "sammanfattning" in s.texts and "politisk_ledning" not in s.texts
+
+
+def test_repository_root_is_the_example_workspace() -> None:
+    src = example_resources()
+    for name in ("budgetbook.toml", "foregaende_ar.csv"):
+        assert filecmp.cmp(ROOT / name, src / name, shallow=False), name
+    for file in (src / "texter").iterdir():
+        assert filecmp.cmp(ROOT / "texter" / file.name, file, shallow=False), file.name
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "key", "fragment"),
+    [
+        ('name = "Exempelkommun"\n', "", "kommun.name", "saknas"),
+        ("budget_year = 2027", 'budget_year = "2027"', "round.budget_year", "årtal"),
+        (
+            "plan_years = [2028, 2029]",
+            "plan_years = [2029, 2030]",
+            "round.plan_years",
+            "direkt efter",
+        ),
+        ("ram = [15300, 15600, 15900]", "ram = [15300, 15600]", "avdelningar[4].ram", "3 st"),
+        (
+            "ram = [15300, 15600, 15900]",
+            "ram = [15300, 15600.5, 15900]",
+            "avdelningar[4].ram[1]",
+            "heltal",
+        ),
+        ('kind = "revenue"', 'kind = "intakt"', "driftposter[0].kind", "revenue"),
+        (
+            'avdelning = "PERS"\n\n[[verksamheter]]\ncode = "1510"',
+            'avdelning = "PERSONAL"\n\n[[verksamheter]]\ncode = "1510"',
+            "verksamheter[6].avdelning",
+            "ingen avdelning",
+        ),
+        ("internranta = 2.5", "internranta = 250", "capital.internranta", "procent"),
+        (
+            'sign_convention = "net_cost_positive"',
+            'sign_convention = "negative"',
+            "display.sign_convention",
+            "costs_negative",
+        ),
+        ("[rules]", "[rules]\nthreshold = 5", "rules.threshold", "okänd nyckel"),
+        ('kf_goal = "6"', 'kf_goal = "9"', "namnd_goals[3].kf_goal", "KF-mål"),
+        ("life = 3", "life = -3", "asset_categories[0].life", "negativ"),
+    ],
+)
+def test_wrong_key_is_named(workspace: Path, old: str, new: str, key: str, fragment: str) -> None:
+    edit(workspace, old, new)
+    with pytest.raises(SettingsError) as info:
+        load_settings(workspace)
+    assert info.value.key == key
+    assert fragment in str(info.value)
+    assert "budgetbook.toml" in str(info.value)
+
+
+def test_error_names_the_line(workspace: Path) -> None:
+    edit(workspace, "internranta = 2.5", "internranta = 250")
+    with pytest.raises(SettingsError, match=r"rad \d+"):
+        load_settings(workspace)
+
+
+def test_invalid_toml_is_reported(workspace: Path) -> None:
+    edit(workspace, "[kommun]", "[kommun")
+    with pytest.raises(SettingsError, match="inte giltig TOML"):
+        load_settings(workspace)
+
+
+def test_prior_csv_errors_name_file_and_row(workspace: Path) -> None:
+    csv = workspace / "foregaende_ar.csv"
+    lines = csv.read_text(encoding="utf-8").splitlines()
+    lines[3] = lines[3].replace(lines[3].split(";")[0], "9999", 1)
+    csv.write_text("\n".join(lines), encoding="utf-8")
+    with pytest.raises(SettingsError, match=r"foregaende_ar.csv, rad 4.*9999"):
+        load_settings(workspace)
+
+
+def test_missing_settings_file(tmp_path: Path) -> None:
+    with pytest.raises(SettingsError, match="budgetbook init"):
+        load_settings(tmp_path)
+
+
+def test_prior_net_is_costs_minus_revenue() -> None:
+    s = load_settings(example_resources())
+    # Lokalförsörjning: revenue 41 200 against costs 33 900 + 3 800 + 2 100 + 900 + 500
+    assert s.prior_net("1610", "budget") == 3800 + 33900 + 2100 + 900 + 500 - 41200
