@@ -49,9 +49,8 @@ def example_returns(settings: Settings, folder: Path) -> dict[str, Path]:
 
 def clean_returns(settings: Settings, returns: dict[str, Path]) -> dict[str, Path]:
     """The returns without any problem at all (the base for one-rule cases)."""
-    from budgetbook.reader import read_return
-
     from budgetbook.checks import content_problems, identity_problems
+    from budgetbook.reader import read_return
 
     schema = S.build_schema(settings)
     clean = {}
@@ -266,6 +265,9 @@ def template_cases(out: Path, settings: Settings, clean: dict[str, Path]) -> lis
     edit(base, out / "tva_versioner" / f"{avd}_gammal.xlsx", ram_off, early)
 
     second = settings.avdelning(second_code)
+    second_inv_row = first_empty_row(
+        openpyxl.load_workbook(clean[second.code]), schema, "investeringar"
+    )
     edit(
         clean[second.code],
         case(
@@ -273,9 +275,9 @@ def template_cases(out: Path, settings: Settings, clean: dict[str, Path]) -> lis
             f"{second.code}.xlsx",
             "BB504",
             inv.name,
-            cell_ref(inv, "id", inv_row),
+            cell_ref(inv, "id", second_inv_row),
         ),
-        lambda wb: project(wb, first_empty_row(wb, schema, "investeringar"), "GEM-1", None, 50),
+        lambda wb: project(wb, second_inv_row, "GEM-1", None, 50),
     )
     edit(
         base,
