@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import zipfile
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from python_calamine import CalamineError, CalamineWorkbook
@@ -69,7 +70,7 @@ def read_return(
     except Exception as exc:  # any broken package is a finding, never a crash
         return ReadResult({}, None, [R.NOT_READABLE(file=name, orsak=_reason(exc))])
     try:
-        wb = CalamineWorkbook.from_path(str(path), load_tables=True)
+        wb = CalamineWorkbook.from_path(str(path))
     except (CalamineError, OSError, ValueError) as exc:
         problem = R.NOT_READABLE(file=name, orsak=_reason(exc))
         return ReadResult(parts.identity, None, [problem])
@@ -88,6 +89,7 @@ def _reason(exc: BaseException) -> str:
     return f"filen är skadad eller inte en .xlsx-fil ({text[:120]})"
 
 
+@lru_cache(maxsize=8192)
 def _norm(text: object) -> str:
     t = cell_text(text).casefold().replace("\u2013", "-").replace("\u2212", "-")
     return " ".join(t.split())
@@ -239,14 +241,7 @@ class _Reader:
 
     def read(self, wb: CalamineWorkbook) -> None:
         names = set(wb.sheet_names)
-        tables: dict[str, tuple[str, tuple[int, int], tuple[int, int]]] = {}
-        for tname in wb.table_names or []:
-            try:
-                tb = wb.get_table_by_name(tname)
-            except CalamineError:
-                continue
-            if tb.start is not None and tb.end is not None:
-                tables[tname] = (tb.sheet, tb.start, tb.end)
+        tables = self.parts.tables
         for sheet in self.schema.sheets:
             if sheet.name not in names:
                 self.add(R.SHEET_MISSING, sheet.name, blad=sheet.name)
@@ -265,7 +260,7 @@ class _Reader:
         grid: list[list[object]],
         found: tuple[str, tuple[int, int], tuple[int, int]] | None,
     ) -> _Table | None:
-        if found and found[0] == sheet.name:
+        if found and found[0] in ("", sheet.name):
             _, (r0, c0), (r1, c1) = found
             header, first, last, last_col = r0 - 1, r0, r1, c1
             del c0

@@ -11,7 +11,7 @@ import datetime as dt
 import posixpath
 import re
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from defusedxml import ElementTree as ET
 
@@ -67,6 +67,8 @@ class ZipParts:
     identity: dict[str, str]
     sheet_files: dict[str, str]  # sheet name -> zip member
     error_cells: dict[str, dict[tuple[int, int], str]]  # sheet -> (row0, col0) -> "#REF!"
+    # table name -> (sheet, (first data row0, col0), (last data row0, last col0))
+    tables: dict[str, tuple[str, tuple[int, int], tuple[int, int]]] = field(default_factory=dict)
 
 
 def col_index(letters: str) -> int:
@@ -101,12 +103,51 @@ def read_zip_parts(
             if target:
                 sheet_files[sheet.get("name", "")] = _resolve("xl", target)
     errors: dict[str, dict[tuple[int, int], str]] = {}
+    tables: dict[str, tuple[str, tuple[int, int], tuple[int, int]]] = {}
     for sheet, member in sheet_files.items():
         if sheet in wanted_sheets and member in names:
             found = _scan_errors(zf.read(member))
             if found:
                 errors[sheet] = found
-    return ZipParts(identity, sheet_files, errors)
+    for member in sorted(names):
+        if member.startswith("xl/tables/") and member.endswith(".xml"):
+            tables.update(_table(zf.read(member)))
+    return ZipParts(identity, sheet_files, errors, tables)
+
+
+_TABLE = re.compile(rb"<(?:\w+:)?table\b([^>]*)>")
+
+
+def _attr(attrs: bytes, name: str) -> str:
+    m = re.search(rb"\b" + name.encode() + rb'="([^"]*)"', attrs)
+    return m.group(1).decode("utf-8", "replace") if m else ""
+
+
+def _table(xml: bytes) -> dict[str, tuple[str, tuple[int, int], tuple[int, int]]]:
+    """One Excel table part: its name and data range (attributes only).
+
+    A regex over the root element's attributes rather than an XML parser: these parts
+    are small, only a few attributes are needed, and this keeps the reader near
+    calamine's own speed. Table names are unique in a workbook, so the sheet is not
+    looked up (the reader checks the headings where the table says it is).
+    """
+    t = _TABLE.search(xml)
+    if not t:
+        return {}
+    ref = re.fullmatch(r"([A-Z]+)(\d+):([A-Z]+)(\d+)", _attr(t.group(1), "ref"))
+    name = _attr(t.group(1), "displayName") or _attr(t.group(1), "name")
+    if not ref or not name:
+        return {}
+    header = int(_attr(t.group(1), "headerRowCount") or 1)
+    totals = int(_attr(t.group(1), "totalsRowCount") or 0)
+    top, bottom = int(ref.group(2)) - 1, int(ref.group(4)) - 1
+    return {
+        name: (
+            "",
+            (top + header, col_index(ref.group(1))),
+            (bottom - totals, col_index(ref.group(3))),
+        )
+    }
 
 
 def _constant(text: str) -> str:
