@@ -191,11 +191,16 @@ def test_capital_view_and_gap(both):
     # IT 3000 spent 2027 at 2 %: 1000 + 60, 1000 + 40, 1000 + 20. Land 20000: 400 a year.
     # IT 600 in 2028 and 600 in 2029: 2029 200 + 12; 2030 200 + 8 + 200 + 12.
     assert values(t, "kap_2027", "kap_2028", "kap_2029", "kap_2030") == [
-        ("Nytt system", 0, 1060, 1040, 1020),
+        ("Pågående projekt", None, None, None, None),
         ("Tomtköp", 0, 400, 400, 400),
         ("Datorer", 0, 0, 212, 420),
+        ("Summa pågående projekt", 0, 400, 612, 820),
+        ("Nya projekt", None, None, None, None),
+        ("Nytt system", 0, 1060, 1040, 1020),
+        ("Summa nya projekt", 0, 1060, 1040, 1020),
         ("Summa kapitalkostnader", 0, 1460, 1652, 1840),
     ]
+    assert t.rows[1].values["category"] == "Mark"
     gaps = [p for p in both.problems if p.code == "BB408"]
     assert len(gaps) == 3  # 2027, 2028, 2029: the drift side budgets 60 a year
     assert "2028" in gaps[1].message and "1\u00a0400" in gaps[1].message
@@ -277,3 +282,18 @@ def test_docs_describe_every_view(both):
     for key, table in both.views.items():
         assert f"`{key}`" in doc
         assert table.caption in doc
+
+
+def test_example_kommun_consolidates():
+    from cons_builders import example_settings, submission_from_prior
+
+    settings = example_settings()
+    subs = [submission_from_prior(settings, a.code, 0.03) for a in settings.avdelningar]
+    cons = consolidate(subs, settings)
+    prior_net = sum(settings.prior_net(v.code, "budget") for v in settings.verksamheter)
+    for key in (m.VIEW_DRIFT_AVDELNING, m.VIEW_DRIFT_VERKSAMHET, m.VIEW_DRIFT_DRIFTPOST):
+        total = cons.views[key].total_row()
+        assert total.values["budget_prior"] == prior_net
+        assert total.values["budget_2027"] == cons.net_budget
+    assert len(cons.views[m.VIEW_DRIFT_VERKSAMHET].data_rows()) == len(settings.verksamheter)
+    assert cons.views[m.VIEW_DRIFT_AVDELNING].note.startswith(settings.source_budget)

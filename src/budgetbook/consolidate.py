@@ -30,33 +30,35 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
-from . import capital
+from .consolidate_inv import capital_view, investment_views, projects_of, risk_view
 from .consolidate_plan import merge_controls, merge_goals, merge_texts, merge_uppdrag
-from .fmt import tkr as fmt_tkr
 from .model import (
     VIEW_BRUTTO_AVDELNING,
     VIEW_DRIFT_AVDELNING,
     VIEW_DRIFT_DRIFTPOST,
     VIEW_DRIFT_VERKSAMHET,
-    VIEW_INV_BESLUTAD,
     VIEW_INV_KATEGORI,
-    VIEW_INV_NYA,
-    VIEW_INV_PAGAENDE,
-    VIEW_KAPITALKOSTNADER,
     VIEW_RAM_AVDELNING,
     VIEW_RISKER,
     Column,
     Consolidation,
-    Problem,
-    Project,
     Row,
     RowKind,
     Source,
     Submission,
     Table,
 )
-from .settings import Avdelning, Settings
-from .tablebuild import ChangeSpec, add_changes, grouped, sum_rows
+from .settings import Settings
+from .tablebuild import (
+    ChangeSpec,
+    add_changes,
+    amount_keys,
+    avdelningar_shown,
+    grouped,
+    note,
+    numeric_keys,
+    sum_rows,
+)
 
 DRIFT_SHEET = "Drift"
 INV_SHEET = "Investeringar"
@@ -139,16 +141,6 @@ def drift_columns(settings: Settings, first: str) -> tuple[list[Column], list[Ch
     return cols, specs
 
 
-def amount_keys(columns: Sequence[Column], specs: Sequence[ChangeSpec] = ()) -> list[str]:
-    """Columns summed on total rows: every numeric column except computed changes."""
-    computed = {s.tkr for s in specs} | {s.pct for s in specs}
-    return [c.key for c in columns if c.kind == "tkr" and c.key not in computed]
-
-
-def numeric_keys(columns: Sequence[Column]) -> frozenset[str]:
-    return frozenset(c.key for c in columns if c.kind in ("tkr", "pct"))
-
-
 # --- drift views ------------------------------------------------------------------------
 
 
@@ -173,31 +165,6 @@ def fact_row(
     row = Row(label, values, RowKind.DATA, sources)
     add_changes(row, specs)
     return row
-
-
-def _missing_note(settings: Settings, included: set[str]) -> str:
-    missing = [a.name for a in settings.avdelningar if a.code not in included]
-    if not missing:
-        return ""
-    return (
-        "Godkänd inlämning saknas för: "
-        + ", ".join(missing)
-        + ". Deras budget- och planbelopp är tomma och ingår inte i summorna; "
-        "förändringen på summaraderna avser raderna med både gammalt och nytt belopp."
-    )
-
-
-def _note(settings: Settings, included: set[str], *parts: str) -> str:
-    texts = [p for p in (*parts, _missing_note(settings, included)) if p]
-    return " ".join(texts)
-
-
-def avdelningar_shown(settings: Settings, included: set[str]) -> list[Avdelning]:
-    """Settings' avdelningar in order, then any returned avdelning settings do not know
-    (collect rejects those, but a figure must never vanish from one view only)."""
-    known = {a.code for a in settings.avdelningar}
-    extra = [Avdelning(code, code, {}) for code in sorted(included - known)]
-    return [*settings.avdelningar, *extra]
 
 
 def _sign_note(settings: Settings) -> str:
@@ -227,7 +194,7 @@ def drift_by_avdelning(settings: Settings, facts: Sequence[Fact], included: set[
         "Driftbudget per avdelning",
         cols,
         rows,
-        _note(settings, included, settings.source_budget, settings.source_prognos),
+        note(settings, included, settings.source_budget, settings.source_prognos),
         settings.unit,
         numeric_keys(cols),
     )
@@ -248,7 +215,7 @@ def drift_by_verksamhet(settings: Settings, facts: Sequence[Fact], included: set
         "Driftbudget per verksamhet",
         cols,
         rows,
-        _note(settings, included, settings.source_budget, settings.source_prognos),
+        note(settings, included, settings.source_budget, settings.source_prognos),
         settings.unit,
         numeric_keys(cols),
     )
@@ -295,7 +262,7 @@ def drift_by_driftpost(settings: Settings, facts: Sequence[Fact], included: set[
         "Driftbudget per kontogrupp",
         cols,
         rows,
-        _note(
+        note(
             settings,
             included,
             _sign_note(settings) + " Summan är nettokostnaden.",
@@ -347,7 +314,7 @@ def brutto_by_avdelning(settings: Settings, facts: Sequence[Fact], included: set
         "Intäkter, kostnader och netto per avdelning",
         cols,
         rows,
-        _note(settings, included, _sign_note(settings)),
+        note(settings, included, _sign_note(settings)),
         settings.unit,
         numeric_keys(cols),
     )
@@ -390,7 +357,7 @@ def ram_by_avdelning(settings: Settings, facts: Sequence[Fact], included: set[st
         "Budget mot ram per avdelning",
         cols,
         rows,
-        _note(
+        note(
             settings,
             included,
             settings.source_ram,
@@ -428,301 +395,19 @@ def _ram_lines(settings: Settings) -> dict[str, int]:
     return result
 
 
-# --- investments ------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class _Proj:
-    project: Project
-    file: str
-    avdelning: str
-
-
-def _projects(submissions: Sequence[Submission], settings: Settings) -> list[_Proj]:
-    order = {a.code: i for i, a in enumerate(settings.avdelningar)}
-    subs = sorted(submissions, key=lambda s: order.get(s.avdelning, len(order)))
-    return [_Proj(p, s.file, s.avdelning) for s in subs for p in s.projects]
-
-
-def is_ongoing(project: Project) -> bool:
-    return project.status.strip().casefold().startswith("p")
-
-
-def _inv_columns(settings: Settings) -> list[Column]:
-    years = settings.investment_years
-    return [
-        Column("label", "Projekt", "text"),
-        *(Column(f"inv_{y}", f"Budget {y}") for y in years),
-        Column("sum", f"Summa {years[0]}–{years[-1]}"),
-    ]
-
-
-def _inv_row(label: str, items: Sequence[_Proj], settings: Settings) -> Row:
-    values: dict[str, int | float | str | None] = {}
-    sources: dict[str, list[Source]] = {}
-    total = 0
-    for y in settings.investment_years:
-        amount = 0
-        for it in items:
-            value = it.project.amounts.get(y)
-            if value is None:
-                continue
-            amount += value
-            cell = it.project.cells.get(str(y), "")
-            sources.setdefault(f"inv_{y}", []).append(
-                Source(it.file, INV_SHEET, cell, it.avdelning)
-            )
-        values[f"inv_{y}"] = amount
-        total += amount
-    values["sum"] = total
-    all_src = [s for y in settings.investment_years for s in sources.get(f"inv_{y}", [])]
-    if all_src:
-        sources["sum"] = all_src
-    return Row(label, values, RowKind.DATA, sources)
-
-
-def investment_views(
-    settings: Settings, projects: Sequence[_Proj], included: set[str]
-) -> list[Table]:
-    cols = _inv_columns(settings)
-    keys = amount_keys(cols)
-    signed = numeric_keys(cols)
-    note = _inv_note(settings, included)
-    tables = []
-    for key, caption, want, total_label in (
-        (VIEW_INV_PAGAENDE, "Investeringsbudget, pågående projekt", True, "Summa pågående projekt"),
-        (VIEW_INV_NYA, "Investeringsbudget, nya projekt", False, "Summa nya projekt"),
-    ):
-        rows = [
-            _inv_row(p.project.name, [p], settings)
-            for p in projects
-            if is_ongoing(p.project) == want
-        ]
-        rows.append(sum_rows(total_label, rows, RowKind.TOTAL, keys))
-        tables.append(Table(key, caption, cols, rows, note, settings.unit, signed))
-
-    cat_cols = [Column("label", "Kategori", "text"), *cols[1:]]
-    by_cat: dict[str, list[_Proj]] = defaultdict(list)
-    names: dict[str, str] = {}
-    for p in projects:
-        cat = settings.category(p.project.category)
-        code = cat.code if cat else p.project.category
-        names[code] = cat.name if cat else (p.project.category or "Okänd kategori")
-        by_cat[code].append(p)
-    order = [c.code for c in settings.asset_categories if c.code in by_cat]
-    order += [c for c in by_cat if c not in order]
-    rows = [_inv_row(names[c], by_cat[c], settings) for c in order]
-    rows.append(sum_rows("Summa investeringar", rows, RowKind.TOTAL, keys))
-    tables.append(
-        Table(
-            VIEW_INV_KATEGORI,
-            "Investeringsbudget per kategori",
-            cat_cols,
-            rows,
-            note,
-            settings.unit,
-            signed,
-        )
-    )
-
-    years = settings.investment_years
-    dec_cols = [
-        Column("label", "Projekt", "text"),
-        Column("decided_total", "Beslutad totalutgift"),
-        Column("sum", f"Summa {years[0]}–{years[-1]}"),
-        Column("diff", "Beslutad − summa"),
-    ]
-    dec_keys = amount_keys(dec_cols)
-
-    def dec_row(p: _Proj) -> Row:
-        row = _inv_row(p.project.name, [p], settings)
-        decided = p.project.decided_total
-        values = {
-            "decided_total": decided,
-            "sum": row.values["sum"],
-            "diff": None if decided is None else decided - row.values["sum"],  # type: ignore[operator]
-        }
-        sources = {"sum": row.sources.get("sum", [])}
-        if decided is not None:
-            cell = p.project.cells.get("decided_total", "")
-            dsrc = [Source(p.file, INV_SHEET, cell, p.avdelning)]
-            sources["decided_total"] = dsrc
-            sources["diff"] = dsrc + sources["sum"]
-        return Row(p.project.name, values, RowKind.DATA, {k: v for k, v in sources.items() if v})
-
-    rows = grouped(
-        [
-            (
-                "Pågående projekt",
-                [dec_row(p) for p in projects if is_ongoing(p.project)],
-                "Summa pågående projekt",
-            ),
-            (
-                "Nya projekt",
-                [dec_row(p) for p in projects if not is_ongoing(p.project)],
-                "Summa nya projekt",
-            ),
-        ],
-        "Summa investeringar",
-        dec_keys,
-    )
-    tables.append(
-        Table(
-            VIEW_INV_BESLUTAD,
-            "Beslutad totalutgift mot årsbelopp",
-            dec_cols,
-            rows,
-            _note(
-                settings,
-                included,
-                f"Beslutad − summa är den del av den beslutade totalutgiften som inte ligger i "
-                f"åren {years[0]}–{years[-1]} (tidigare eller senare år); negativ differens "
-                "betyder att årsbeloppen överstiger beslutet.",
-            ),
-            settings.unit,
-            numeric_keys(dec_cols),
-        )
-    )
-    return tables
-
-
-def _inv_note(settings: Settings, included: set[str]) -> str:
-    missing = [a.name for a in settings.avdelningar if a.code not in included]
-    if not missing:
-        return ""
-    return "Godkänd inlämning saknas för: " + ", ".join(missing) + "; deras projekt ingår inte."
-
-
-# --- kapitalkostnader -------------------------------------------------------------------
-
-
-def capital_view(
-    settings: Settings,
-    projects: Sequence[_Proj],
-    facts: Sequence[Fact],
-    included: set[str],
-) -> tuple[Table, list[Problem]]:
-    years = settings.investment_years
-    cols = [
-        Column("label", "Projekt", "text"),
-        Column("category", "Kategori", "text"),
-        *(Column(f"kap_{y}", f"Kapitalkostnad {y}") for y in years),
-    ]
-    keys = amount_keys(cols)
-    rows = []
-    unknown = []
-    for p in projects:
-        cap = capital.project_capital(p.project, settings, years, p.file)
-        if cap.category is None:
-            unknown.append(p.project.name)
-        values: dict[str, int | float | str | None] = {
-            "category": cap.category.name if cap.category else p.project.category,
-        }
-        sources: dict[str, list[Source]] = {}
-        for y in years:
-            values[f"kap_{y}"] = cap.rounded(y) if cap.category else None
-            if cap.sources and values[f"kap_{y}"] is not None:
-                sources[f"kap_{y}"] = cap.sources
-        rows.append(Row(p.project.name, values, RowKind.DATA, sources))
-    total = sum_rows("Summa kapitalkostnader", rows, RowKind.TOTAL, keys)
-    rows.append(total)
-
-    capital_posts = {d.code for d in settings.driftposter if d.capital}
-    budgeted: dict[int, int | None] = {}
-    for y in years:
-        if y not in settings.years or not capital_posts or not included:
-            continue
-        key = year_key(settings, y)
-        budgeted[y] = sum(f.value for f in facts if f.key == key and f.driftpost in capital_posts)
-    plan = {y: total.values.get(f"kap_{y}") or 0 for y in years}
-    problems = capital.capital_gap(plan, budgeted)  # type: ignore[arg-type]
-
-    start = (
-        "året efter utgiften"
-        if settings.depreciation_start == "year_after"
-        else "samma år som utgiften"
-    )
-    parts = [
-        f"Kapitalkostnad = linjär avskrivning över kategorins nyttjandeperiod från {start} "
-        f"plus internränta {str(settings.internranta).replace('.', ',')} % på bokfört värde "
-        "vid årets början. Mark skrivs inte av. Beräknat på investeringsplanens årsbelopp."
-    ]
-    if budgeted:
-        parts.append(
-            "Kapitalkostnader i driftbudgeten: "
-            + "; ".join(f"{y}: {fmt_tkr(v)} tkr" for y, v in budgeted.items())
-            + "."
-        )
-    if unknown:
-        parts.append("Okänd kategori, ingen kapitalkostnad beräknad: " + ", ".join(unknown) + ".")
-    note = _note(settings, included, *parts)
-    table = Table(
-        VIEW_KAPITALKOSTNADER,
-        "Kapitalkostnader per projekt",
-        cols,
-        rows,
-        note,
-        settings.unit,
-        numeric_keys(cols),
-    )
-    return table, problems
-
-
-# --- risks ------------------------------------------------------------------------------
-
-
-def risk_view(settings: Settings, submissions: Sequence[Submission], included: set[str]) -> Table:
-    """Positive and negative risks per avdelning and for the nämnd; net = positive − negative.
-
-    Values are effects on the result: positive risk positive, negative risk negative
-    (stored as sizes in `Risk.negative`), in every sign convention.
-    """
-    cols = [
-        Column("label", "Avdelning", "text"),
-        Column("positive", "Positiv risk"),
-        Column("negative", "Negativ risk"),
-        Column("net", "Nettorisk"),
-    ]
-    keys = amount_keys(cols)
-    by_avd = defaultdict(list)
-    files: dict[str, str] = {}
-    for sub in submissions:
-        by_avd[sub.avdelning].extend(sub.risks)
-        files[sub.avdelning] = sub.file
-    rows = []
-    for a in avdelningar_shown(settings, included):
-        if a.code not in included:
-            rows.append(Row(a.name, {"positive": None, "negative": None, "net": None}))
-            continue
-        risks = by_avd.get(a.code, [])
-        pos = sum(r.positive for r in risks)
-        neg = -sum(r.negative for r in risks)
-        src_p = [
-            Source(files[a.code], RISK_SHEET, r.cells.get("positive", ""), a.code)
-            for r in risks
-            if r.positive
-        ]
-        src_n = [
-            Source(files[a.code], RISK_SHEET, r.cells.get("negative", ""), a.code)
-            for r in risks
-            if r.negative
-        ]
-        sources = {"positive": src_p, "negative": src_n, "net": src_p + src_n}
-        rows.append(
-            Row(
-                a.name,
-                {"positive": pos, "negative": neg, "net": pos + neg},
-                RowKind.DATA,
-                {k: v for k, v in sources.items() if v},
-            )
-        )
-    rows.append(sum_rows(f"Summa {settings.namnd.lower()}", rows, RowKind.TOTAL, keys))
-    note = _note(
-        settings, included, "Negativa risker visas med minustecken; nettorisk = positiv + negativ."
-    )
-    return Table(
-        VIEW_RISKER, "Risk- och känslighetsanalys", cols, rows, note, settings.unit, frozenset()
-    )
+def capital_budgeted(
+    settings: Settings, facts: Sequence[Fact], included: set[str]
+) -> dict[int, int]:
+    """The drift budget's capital cost (driftposter with `capital = true`) per drift year
+    that is also an investment year; empty when nothing can be compared."""
+    posts = {d.code for d in settings.driftposter if d.capital}
+    if not posts or not included:
+        return {}
+    return {
+        y: sum(f.value for f in facts if f.key == year_key(settings, y) and f.driftpost in posts)
+        for y in settings.years
+        if y in settings.investment_years
+    }
 
 
 # --- the whole consolidation ------------------------------------------------------------
@@ -743,7 +428,7 @@ def consolidate(submissions: list[Submission], settings: Settings) -> Consolidat
     subs.sort(key=lambda s: order.get(s.avdelning, len(order)))
     included = {s.avdelning for s in subs}
     facts = drift_facts(subs, settings)
-    projects = _projects(subs, settings)
+    projects = projects_of(subs, settings)
 
     views: dict[str, Table] = {}
     for table in (
@@ -757,7 +442,8 @@ def consolidate(submissions: list[Submission], settings: Settings) -> Consolidat
     inv = investment_views(settings, projects, included)
     for table in inv:
         views[table.key] = table
-    cap_table, problems = capital_view(settings, projects, facts, included)
+    budgeted = capital_budgeted(settings, facts, included)
+    cap_table, problems = capital_view(settings, projects, budgeted, included)
     views[cap_table.key] = cap_table
     views[VIEW_RISKER] = risk_view(settings, subs, included)
 

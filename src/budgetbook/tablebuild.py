@@ -5,7 +5,7 @@ Rules every table built here follows (and the tests check for any input):
 * A SUBTOTAL row is the sum of the DATA rows since the previous SUBTOTAL or HEADING;
   a TOTAL row is the sum of the SUBTOTAL rows above it, or of the DATA rows above it
   when the table has no subtotals. "Sum" means the sum of the values shown; empty cells
-  (None) are left out, and a total of only empty cells is empty.
+  (None) are left out; a total of only empty cells is empty, a total of no rows is 0.
 * Change columns: tkr = new − old, % = (new − old) / |old| as a fraction, empty where
   old is 0 or either side is empty. On total rows the tkr change is the sum of the rows'
   tkr changes (equal to total new − total old whenever every row has both figures), and
@@ -19,7 +19,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from .fmt import change
-from .model import Row, RowKind, Source
+from .model import Column, Row, RowKind, Source
+from .settings import Avdelning, Settings
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +62,8 @@ def sum_rows(
     sources: dict[str, list[Source]] = {}
     for key in additive:
         shown = [r.values.get(key) for r in parts if r.values.get(key) is not None]
-        values[key] = sum(shown) if shown else None  # type: ignore[arg-type]
+        # the sum of no rows is 0; of rows that are all empty, empty
+        values[key] = sum(shown) if shown or not parts else None  # type: ignore[arg-type]
         srcs = [s for r in parts for s in r.sources.get(key, [])]
         if srcs:
             sources[key] = srcs
@@ -105,3 +107,38 @@ def grouped(
         subtotals.append(sub)
     rows.append(sum_rows(total_label, subtotals, RowKind.TOTAL, additive, changes))
     return rows
+
+
+def amount_keys(columns: Sequence[Column], specs: Sequence[ChangeSpec] = ()) -> list[str]:
+    """Columns summed on total rows: every numeric column except computed changes."""
+    computed = {s.tkr for s in specs} | {s.pct for s in specs}
+    return [c.key for c in columns if c.kind == "tkr" and c.key not in computed]
+
+
+def numeric_keys(columns: Sequence[Column]) -> frozenset[str]:
+    return frozenset(c.key for c in columns if c.kind in ("tkr", "pct"))
+
+
+def missing_note(settings: Settings, included: set[str]) -> str:
+    missing = [a.name for a in settings.avdelningar if a.code not in included]
+    if not missing:
+        return ""
+    return (
+        "Godkänd inlämning saknas för: "
+        + ", ".join(missing)
+        + ". Deras budget- och planbelopp är tomma och ingår inte i summorna; "
+        "förändringen på summaraderna avser raderna med både gammalt och nytt belopp."
+    )
+
+
+def note(settings: Settings, included: set[str], *parts: str) -> str:
+    texts = [p for p in (*parts, missing_note(settings, included)) if p]
+    return " ".join(texts)
+
+
+def avdelningar_shown(settings: Settings, included: set[str]) -> list[Avdelning]:
+    """Settings' avdelningar in order, then any returned avdelning settings do not know
+    (collect rejects those, but a figure must never vanish from one view only)."""
+    known = {a.code for a in settings.avdelningar}
+    extra = [Avdelning(code, code, {}) for code in sorted(included - known)]
+    return [*settings.avdelningar, *extra]

@@ -414,5 +414,8 @@ def _write_problems(ws, cons: Consolidation, f) -> None:
         values = (p.code, p.severity.value, p.message, p.avdelning, p.file, p.sheet, p.cell)
         for c, v in enumerate(values):
             ws.write_string(HEADER_ROW + 1 + i, c, v, f.text)
+        ws.set_row(HEADER_ROW + 1 + i, 13.5 * _lines(p.message, widths[2]))
     ws.freeze_panes(HEADER_ROW + 1, 0)
     ws.autofilter(HEADER_ROW, 0, HEADER_ROW + len(cons.problems), len(headings) - 1)
+    ws.set_landscape()
+    ws.fit_to_pages(1, 0)
