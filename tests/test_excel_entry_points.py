@@ -317,3 +317,9 @@ def test_text_from_returns_is_never_a_formula():
     assert "'=A1" in values and "'-namn" in values and '\'=HYPERLINK("http://evil")' in values
     assert all(len(row) == len(panel.RESULTS_COLUMNS) for row in rows)
     assert get_column_letter(len(panel.RESULTS_COLUMNS)) == "G"
+
+
+def test_output_labels_are_swedish():
+    assert excel.output_label("inlamningskontroll") == "Inlämningskontroll"
+    assert excel.output_label("aterkoppling_FMO") == "Återkoppling FMO"
+    assert excel.output_label("namndplan") == "Nämndplan"

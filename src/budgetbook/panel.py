@@ -68,7 +68,7 @@ BUTTONS: tuple[Button, ...] = (
 )
 BUTTON_HEIGHT = 36
 
-COLUMN_WIDTHS = {"A": 15, "B": 26, "C": 11, "D": 17, "E": 8, "F": 24, "G": 100}
+COLUMN_WIDTHS = {"A": 20, "B": 26, "C": 11, "D": 17, "E": 8, "F": 24, "G": 100}
 # A fixed creation date keeps the file byte-identical across generations.
 CREATED = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
 
