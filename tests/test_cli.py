@@ -14,8 +14,17 @@ COMMANDS = sorted(main.commands)
 
 
 def test_expected_commands_exist() -> None:
-    for name in ("init", "templates", "collect", "consolidate", "report", "run", "demo",
-                 "schema", "panel"):
+    for name in (
+        "init",
+        "templates",
+        "collect",
+        "consolidate",
+        "report",
+        "run",
+        "demo",
+        "schema",
+        "panel",
+    ):
         assert name in main.commands, name
 
 

@@ -250,10 +250,10 @@ def results_rows(out: Outcome, ws: Workspace | None) -> list[list[Any]]:
             rows.append([_text(s.avdelning), _text(s.name), s.status, received, *counts, link])
         rows.append([])
         problems = list(c.problems)
-        rows.append([PROBLEM_HEADING, f"{c.errors} fel, {c.warnings} varningar"])
+        rows.append([PROBLEM_HEADING, None, f"{c.errors} fel, {c.warnings} varningar"])
         if problems:
             rows.append(
-                [HEADER_FIRST, "Flik", "Cell", "Allvarlighet", "Regel", "Fil", "Meddelande"]
+                [HEADER_FIRST, "Fil", "Flik", "Cell", "Allvarlighet", "Regel", "Meddelande"]
             )
             room = RESULTS_MAX_ROWS - len(rows) - 12
             for p in problems[:room]:
@@ -302,11 +302,11 @@ def _problem_row(p: Problem, paths: dict[str, str], ws: Workspace | None) -> lis
         link = _link(where, p.file)
     return [
         _text(p.avdelning),
+        link,
         _text(p.sheet),
         _text(p.cell),
         p.severity.value,
         p.code,
-        link,
         _text(p.message),
     ]
 
