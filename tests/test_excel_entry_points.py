@@ -175,14 +175,14 @@ def test_kor_allt_writes_status_problems_and_outputs(book, workspace):
     if expected.problems:
         assert problems[0] == [
             "Avdelning",
+            "Fil",
             "Flik",
             "Cell",
             "Allvarlighet",
             "Regel",
-            "Fil",
             "Meddelande",
         ]
-        shown = [[r[0] or "", r[1] or "", r[2] or "", r[3], r[4]] for r in problems[1:]]
+        shown = [[r[0] or "", r[2] or "", r[3] or "", r[4], r[5]] for r in problems[1:]]
         assert shown == [
             [p.avdelning, p.sheet, p.cell, p.severity.value, p.code] for p in expected.problems
         ]
@@ -205,8 +205,8 @@ def test_kontrollera_inlamningar_links_each_problem_to_its_cell(book, workspace)
     placed = [p for p in expected.problems if p.file and p.sheet and p.cell]
     rows = table(sheet, panel.PROBLEM_HEADING)[1:]
     for p, row in zip(expected.problems, rows, strict=True):
-        if p in placed and isinstance(row[5], str) and row[5].startswith("="):
-            target, text = hyperlink(row[5])
+        if p in placed and isinstance(row[1], str) and row[1].startswith("="):
+            target, text = hyperlink(row[1])
             assert text == p.file
             match = re.fullmatch(r"\[(.*)\]'(.*)'!(\w+)", target)
             assert match, target
@@ -317,3 +317,9 @@ def test_text_from_returns_is_never_a_formula():
     assert "'=A1" in values and "'-namn" in values and '\'=HYPERLINK("http://evil")' in values
     assert all(len(row) == len(panel.RESULTS_COLUMNS) for row in rows)
     assert get_column_letter(len(panel.RESULTS_COLUMNS)) == "G"
+
+
+def test_output_labels_are_swedish():
+    assert excel.output_label("inlamningskontroll") == "Inlämningskontroll"
+    assert excel.output_label("aterkoppling_FMO") == "Återkoppling FMO"
+    assert excel.output_label("namndplan") == "Nämndplan"

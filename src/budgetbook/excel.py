@@ -43,11 +43,12 @@ from .workspace import Workspace, open_workspace
 
 LOG_FILE = "budgetpanel.log"
 OUTPUT_LABELS = {
+    "inlamningskontroll": "Inlämningskontroll",
     "konsolidering": "Konsolidering",
     "namndplan": "Nämndplan",
-    "problemrapport": "Problemrapport",
-    "problem": "Problemrapport",
 }
+# Per-avdelning outputs are keyed "<prefix>_<avdelning>".
+OUTPUT_PREFIXES = {"aterkoppling": "Återkoppling"}
 _WIDTH = len(RESULTS_COLUMNS)
 _FORMULA_START = ("=", "+", "-", "@")
 _MAX_LINK = 255  # Excel's limit for a string inside a formula
@@ -249,10 +250,10 @@ def results_rows(out: Outcome, ws: Workspace | None) -> list[list[Any]]:
             rows.append([_text(s.avdelning), _text(s.name), s.status, received, *counts, link])
         rows.append([])
         problems = list(c.problems)
-        rows.append([PROBLEM_HEADING, f"{c.errors} fel, {c.warnings} varningar"])
+        rows.append([PROBLEM_HEADING, None, f"{c.errors} fel, {c.warnings} varningar"])
         if problems:
             rows.append(
-                [HEADER_FIRST, "Flik", "Cell", "Allvarlighet", "Regel", "Fil", "Meddelande"]
+                [HEADER_FIRST, "Fil", "Flik", "Cell", "Allvarlighet", "Regel", "Meddelande"]
             )
             room = RESULTS_MAX_ROWS - len(rows) - 12
             for p in problems[:room]:
@@ -270,13 +271,23 @@ def results_rows(out: Outcome, ws: Workspace | None) -> list[list[Any]]:
         for key, path in out.outputs.items():
             rows.append(
                 [
-                    OUTPUT_LABELS.get(key, key.replace("_", " ").capitalize()),
+                    output_label(key),
                     _link(str(path), Path(path).name),
                 ]
             )
         if ws is not None:
             rows.append(["Mapp", _link(str(ws.output), str(ws.output))])
     return [(row + [None] * _WIDTH)[:_WIDTH] for row in rows]
+
+
+def output_label(key: str) -> str:
+    """Swedish label of an output file key (as in CollectResult.outputs)."""
+    if key in OUTPUT_LABELS:
+        return OUTPUT_LABELS[key]
+    prefix, _, rest = key.partition("_")
+    if prefix in OUTPUT_PREFIXES and rest:
+        return f"{OUTPUT_PREFIXES[prefix]} {rest}"
+    return key.replace("_", " ").capitalize()
 
 
 def _problem_row(p: Problem, paths: dict[str, str], ws: Workspace | None) -> list[Any]:
@@ -291,11 +302,11 @@ def _problem_row(p: Problem, paths: dict[str, str], ws: Workspace | None) -> lis
         link = _link(where, p.file)
     return [
         _text(p.avdelning),
+        link,
         _text(p.sheet),
         _text(p.cell),
         p.severity.value,
         p.code,
-        link,
         _text(p.message),
     ]
 

@@ -55,20 +55,22 @@ class Button:
     macro: str  # VBA Sub in macros/Budgetpanel.bas
     entry: str  # function in budgetbook.excel that the macro runs
     cell: str  # top-left anchor
+    x_offset: int  # pixels from the anchor cell's left edge
     width: int  # pixels
 
 
 BUTTONS: tuple[Button, ...] = (
     Button(
-        "Kontrollera inlämningar", "KontrolleraInlamningar", "kontrollera_inlamningar", "A7", 200
+        "Kontrollera inlämningar", "KontrolleraInlamningar", "kontrollera_inlamningar", "A7", 0, 270
     ),
-    Button("Konsolidera", "Konsolidera", "konsolidera", "C7", 160),
-    Button("Skapa Word-utkast", "SkapaWordUtkast", "skapa_word_utkast", "F7", 165),
-    Button("Kör allt", "KorAllt", "kor_allt", "G7", 130),
+    Button("Konsolidera", "Konsolidera", "konsolidera", "C7", 0, 200),
+    Button("Skapa Word-utkast", "SkapaWordUtkast", "skapa_word_utkast", "F7", 0, 230),
+    Button("Kör allt", "KorAllt", "kor_allt", "G7", 90, 140),
 )
 BUTTON_HEIGHT = 36
 
-COLUMN_WIDTHS = {"A": 15, "B": 26, "C": 11, "D": 17, "E": 8, "F": 24, "G": 100}
+COLUMN_WIDTHS = {"A": 20, "B": 30, "C": 11, "D": 17, "E": 12, "F": 11, "G": 100}
+CENTERED_COLUMNS = "EF"  # counts in the status table, severity and rule in the problem table
 # A fixed creation date keeps the file byte-identical across generations.
 CREATED = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
 
@@ -150,8 +152,11 @@ def _write(settings: Settings, workspace: Path, target: Path, cells: Mapping[str
     ws = wb.add_worksheet(SHEET)
     ws.set_vba_name(SHEET_CODENAME)
     ws.activate()
+    centered = wb.add_format({"align": "center"})
+    wrap = wb.add_format({"text_wrap": True, "valign": "top"})
+    column_formats = {c: centered for c in CENTERED_COLUMNS} | {"G": wrap}
     for col, width in COLUMN_WIDTHS.items():
-        ws.set_column(f"{col}:{col}", width)
+        ws.set_column(f"{col}:{col}", width, column_formats.get(col))
     ws.set_row(0, 24)
     ws.set_row(6, BUTTON_HEIGHT * 0.75 + 2)
     ws.set_landscape()
@@ -183,7 +188,7 @@ def _write(settings: Settings, workspace: Path, target: Path, cells: Mapping[str
                 "caption": button.caption,
                 "width": button.width,
                 "height": BUTTON_HEIGHT,
-                "x_offset": 2,
+                "x_offset": button.x_offset + 2,
                 "y_offset": 2,
             },
         )
@@ -216,7 +221,7 @@ def _write(settings: Settings, workspace: Path, target: Path, cells: Mapping[str
     ):
         for word in words:
             ws.conditional_format(
-                f"C{first}:D{last}",
+                f"C{first}:E{last}",
                 {"type": "cell", "criteria": "==", "value": f'"{word}"', "format": fmt},
             )
     ws.conditional_format(
@@ -224,9 +229,14 @@ def _write(settings: Settings, workspace: Path, target: Path, cells: Mapping[str
         {"type": "text", "criteria": "containing", "value": "misslyckades", "format": red},
     )
 
-    wrap = wb.add_format({"text_wrap": True, "valign": "top"})
+    # Excel gives a value written into an empty cell its column's format, and grows
+    # the row of a wrapped text; do the same for pre-filled cells.
     for address, value in sorted(cells.items()):
-        _prefill(ws, address, value, wrap if address.startswith("G") else None)
+        col = address.rstrip("0123456789")
+        _prefill(ws, address, value, column_formats.get(col))
+        if col == "G" and isinstance(value, str) and len(value) > COLUMN_WIDTHS["G"]:
+            lines = -(-len(value) // (COLUMN_WIDTHS["G"] - 5))
+            ws.set_row(int(address[1:]) - 1, 15 * lines)
     wb.close()
 
 
