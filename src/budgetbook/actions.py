@@ -6,6 +6,7 @@ failures raise `errors.BudgetbookError` subclasses, findings in returns are data
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -94,6 +95,19 @@ def run(workspace: Path | str = ".") -> RunResult:
         result.outputs["konsolidering"] = cons_path
         result.outputs["namndplan"] = report(workspace, cons)
     return result
+
+
+def panel(workspace: Path | str = ".") -> Path:
+    """Write the control workbook Budgetpanel.xlsm (the Excel button) into the workspace.
+
+    On Windows it also writes xlwings.conf beside it, naming this Python as the one the
+    button starts.
+    """
+    from . import panel as _panel
+
+    ws = open_workspace(workspace)
+    interpreter = sys.executable if sys.platform == "win32" else None
+    return _panel.create_panel(ws.root, ws.settings(), interpreter)
 
 
 def demo(path: Path | str) -> RunResult:

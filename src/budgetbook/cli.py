@@ -180,6 +180,21 @@ def run(workspace: Path) -> None:
 
 
 @main.command()
+@workspace_option
+@handled
+def panel(workspace: Path) -> None:
+    """Write the control workbook Budgetpanel.xlsm (the Excel button) into the workspace.
+
+    \b
+    Example:
+      budgetbook panel -w runda2027
+    """
+    path = actions.panel(workspace)
+    click.echo(f"Kontrollpanel: {path}")
+    click.echo("Öppna den i Excel och tryck på en knapp (se docs/excel-button.md).")
+
+
+@main.command()
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path), default=Path("demo"))
 @handled
 def demo(directory: Path) -> None:

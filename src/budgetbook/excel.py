@@ -1,0 +1,328 @@
+"""xlwings entry points of the control workbook (Budgetpanel.xlsm); thin.
+
+Each button's VBA macro runs `RunPython "import budgetbook.excel; budgetbook.excel.X()"`.
+X calls `budgetbook.actions` and writes what happened into the sheet Budgetrunda of
+the calling workbook: a last-run line, a Swedish message, the status per avdelning,
+every problem and links to the outputs. Every failure becomes a Swedish message in
+the sheet; nothing here lets an exception reach xlwings (which would show a traceback).
+
+The code uses only these xlwings calls on the book, so any object offering them works:
+`book.sheets[name]`, `book.fullname`, `sheet[address].value` (read one cell; write one
+value or a 2-D list from the top-left cell), `sheet[address].clear_contents()`.
+Links are HYPERLINK formulas, so clearing the area also removes them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import actions
+from .errors import BudgetbookError, WorkspaceError
+from .model import CollectResult, Problem
+from .panel import (
+    HEADER_FIRST,
+    LAST_RUN_CELL,
+    MESSAGE_CELL,
+    OUTPUT_HEADER_FIRST,
+    OUTPUT_HEADING,
+    PROBLEM_HEADING,
+    RESULTS_COLUMNS,
+    RESULTS_MAX_ROWS,
+    RESULTS_ROW,
+    ROUND_CELL,
+    SHEET,
+    STATUS_HEADING,
+    WORKSPACE_CELL,
+)
+from .workspace import Workspace, open_workspace
+
+LOG_FILE = "budgetpanel.log"
+OUTPUT_LABELS = {
+    "inlamningskontroll": "Inlämningskontroll",
+    "konsolidering": "Konsolidering",
+    "namndplan": "Nämndplan",
+}
+# Per-avdelning outputs are keyed "<prefix>_<avdelning>".
+OUTPUT_PREFIXES = {"aterkoppling": "Återkoppling"}
+_WIDTH = len(RESULTS_COLUMNS)
+_FORMULA_START = ("=", "+", "-", "@")
+_MAX_LINK = 255  # Excel's limit for a string inside a formula
+
+
+# --- the entry points the buttons call --------------------------------------------------
+
+
+def kontrollera_inlamningar(book: Any = None) -> None:
+    """Button "Kontrollera inlämningar": collect and check the returns."""
+    _run(book, "Kontrollera inlämningar", _kontrollera)
+
+
+def konsolidera(book: Any = None) -> None:
+    """Button "Konsolidera": collect, then consolidate the accepted returns."""
+    _run(book, "Konsolidera", _konsolidera)
+
+
+def skapa_word_utkast(book: Any = None) -> None:
+    """Button "Skapa Word-utkast": collect, consolidate and write the Word draft."""
+    _run(book, "Skapa Word-utkast", _skapa_word_utkast)
+
+
+def kor_allt(book: Any = None) -> None:
+    """Button "Kör allt": the whole round (`actions.run`)."""
+    _run(book, "Kör allt", _kor_allt)
+
+
+# --- the actions, each filling an Outcome as it goes -----------------------------------
+
+
+@dataclass
+class Outcome:
+    """What a run produced so far; shown even when a later step fails."""
+
+    collected: CollectResult | None = None
+    outputs: dict[str, Path] = field(default_factory=dict)
+    note: str = ""
+
+
+def _kontrollera(ws: Workspace, out: Outcome) -> None:
+    out.collected = actions.collect(ws.root)
+    out.outputs.update(out.collected.outputs)
+
+
+def _konsolidera(ws: Workspace, out: Outcome) -> None:
+    _kontrollera(ws, out)
+    assert out.collected is not None
+    _, path = actions.consolidate(ws.root, out.collected)
+    out.outputs["konsolidering"] = path
+
+
+def _skapa_word_utkast(ws: Workspace, out: Outcome) -> None:
+    _kontrollera(ws, out)
+    assert out.collected is not None
+    cons, path = actions.consolidate(ws.root, out.collected)
+    out.outputs["konsolidering"] = path
+    out.outputs["namndplan"] = actions.report(ws.root, cons)
+
+
+def _kor_allt(ws: Workspace, out: Outcome) -> None:
+    result = actions.run(ws.root)
+    out.collected = result.collected
+    out.outputs.update(result.outputs)
+    if not result.collected.submissions:
+        out.note = (
+            "Ingen inlämning är godkänd ännu, så ingen konsolidering och inget Word-utkast skrevs."
+        )
+
+
+# --- running one button ----------------------------------------------------------------
+
+
+def _caller() -> Any:
+    import xlwings
+
+    return xlwings.Book.caller()
+
+
+def _run(book: Any, label: str, action: Callable[[Workspace, Outcome], None]) -> None:
+    book = _caller() if book is None else book
+    sheet = _panel_sheet(book)
+    started = dt.datetime.now()
+    out = Outcome()
+    ws: Workspace | None = None
+    error = ""
+    try:
+        ws = _workspace(book, sheet)
+        action(ws, out)
+    except BudgetbookError as exc:
+        error = str(exc)
+    except Exception as exc:  # a bug: still a message, never a traceback dialog
+        error = f"Oväntat fel i budgetbook ({type(exc).__name__}: {exc})."
+        logged = _log(ws, label, started)
+        error += f" Tekniska detaljer finns i {logged}." if logged else ""
+    try:
+        _write(sheet, label, started, out, error, ws)
+    except Exception as exc:  # writing the results failed: at least say so
+        sheet[LAST_RUN_CELL].value = _line(started, label, ok=False)
+        sheet[MESSAGE_CELL].value = _text(
+            f"Resultatet kunde inte skrivas i fliken ({type(exc).__name__}: {exc})."
+        )
+
+
+def _panel_sheet(book: Any) -> Any:
+    try:
+        return book.sheets[SHEET]
+    except Exception:  # renamed sheet: use the first one rather than fail silently
+        return book.sheets[0]
+
+
+def _workspace(book: Any, sheet: Any) -> Workspace:
+    """The workspace named in the settings cell; empty means the panel's own folder."""
+    value = sheet[WORKSPACE_CELL].value
+    here = Path(str(book.fullname)).parent
+    folder = Path(str(value).strip()) if value not in (None, "") else here
+    if not folder.is_absolute():
+        folder = here / folder
+    ws = open_workspace(folder)
+    wanted = sheet[ROUND_CELL].value
+    if wanted not in (None, ""):
+        actual = ws.settings().round_id
+        if str(wanted).strip() != actual:
+            raise WorkspaceError(
+                f"Arbetsmappen {ws.root} hör till rundan {actual}, men panelen gäller "
+                f"rundan {wanted}. Rätta Arbetsmapp eller Runda överst i fliken, eller "
+                "skapa panelen på nytt med `budgetbook panel`."
+            )
+    return ws
+
+
+def _log(ws: Workspace | None, label: str, started: dt.datetime) -> Path | None:
+    """Append the traceback to output/budgetpanel.log for IT; None if that fails too."""
+    if ws is None:
+        return None
+    try:
+        path = ws.output / LOG_FILE
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("a", encoding="utf-8") as fh:
+            fh.write(f"--- {started.isoformat(timespec='seconds')} {label}\n")
+            fh.write(traceback.format_exc())
+        return path
+    except OSError:
+        return None
+
+
+# --- writing the sheet -----------------------------------------------------------------
+
+
+def _write(
+    sheet: Any,
+    label: str,
+    started: dt.datetime,
+    out: Outcome,
+    error: str,
+    ws: Workspace | None,
+) -> None:
+    rows = results_rows(out, ws)
+    last = RESULTS_ROW + RESULTS_MAX_ROWS
+    sheet[f"A{RESULTS_ROW}:{RESULTS_COLUMNS[-1]}{last}"].clear_contents()
+    if rows:
+        sheet[f"A{RESULTS_ROW}"].value = rows
+    sheet[LAST_RUN_CELL].value = _line(started, label, ok=not error)
+    sheet[MESSAGE_CELL].value = _text(error or summary(out))
+
+
+def _line(started: dt.datetime, label: str, ok: bool) -> str:
+    return f"{started:%Y-%m-%d %H:%M} – {label}: {'klart' if ok else 'misslyckades'}"
+
+
+def summary(out: Outcome) -> str:
+    """One Swedish sentence on how the round stands after a successful run."""
+    c = out.collected
+    if c is None:
+        return "Klart."
+    missing = sum(s.status == "saknas" for s in c.statuses)
+    parts = [f"{len(c.statuses) - missing} av {len(c.statuses)} avdelningar har lämnat in"]
+    parts.append(f"{c.errors} fel och {c.warnings} varningar i inlämningarna")
+    text = "; ".join(parts) + "."
+    if c.errors:
+        text += " Inlämningar med fel är inte med i konsolideringen; se problemlistan nedan."
+    if out.note:
+        text += " " + out.note
+    return text
+
+
+def results_rows(out: Outcome, ws: Workspace | None) -> list[list[Any]]:
+    """The results area as rows of RESULTS_COLUMNS cells (None = empty)."""
+    rows: list[list[Any]] = []
+    c = out.collected
+    if c is not None:
+        paths = {s.file: s.path for s in c.statuses if s.file and s.path}
+        rows.append([STATUS_HEADING])
+        rows.append([HEADER_FIRST, "Namn", "Status", "Inkommen", "Fel", "Varningar", "Fil"])
+        for s in c.statuses:
+            received = f"{s.received:%Y-%m-%d %H:%M}" if s.received else None
+            counts = [s.errors, s.warnings] if s.file else [None, None]
+            link = _link(s.path or s.file, s.file) if s.file else None
+            rows.append([_text(s.avdelning), _text(s.name), s.status, received, *counts, link])
+        rows.append([])
+        problems = list(c.problems)
+        rows.append([PROBLEM_HEADING, None, f"{c.errors} fel, {c.warnings} varningar"])
+        if problems:
+            rows.append(
+                [HEADER_FIRST, "Fil", "Flik", "Cell", "Allvarlighet", "Regel", "Meddelande"]
+            )
+            room = RESULTS_MAX_ROWS - len(rows) - 12
+            for p in problems[:room]:
+                rows.append(_problem_row(p, paths, ws))
+            if len(problems) > room:
+                rows.append(
+                    [None, f"… och {len(problems) - room} problem till; se problemrapporten."]
+                )
+        else:
+            rows.append([None, "Inga problem hittades."])
+        rows.append([])
+    if out.outputs or ws is not None:
+        rows.append([OUTPUT_HEADING])
+        rows.append([OUTPUT_HEADER_FIRST, "Länk"])
+        for key, path in out.outputs.items():
+            rows.append(
+                [
+                    output_label(key),
+                    _link(str(path), Path(path).name),
+                ]
+            )
+        if ws is not None:
+            rows.append(["Mapp", _link(str(ws.output), str(ws.output))])
+    return [(row + [None] * _WIDTH)[:_WIDTH] for row in rows]
+
+
+def output_label(key: str) -> str:
+    """Swedish label of an output file key (as in CollectResult.outputs)."""
+    if key in OUTPUT_LABELS:
+        return OUTPUT_LABELS[key]
+    prefix, _, rest = key.partition("_")
+    if prefix in OUTPUT_PREFIXES and rest:
+        return f"{OUTPUT_PREFIXES[prefix]} {rest}"
+    return key.replace("_", " ").capitalize()
+
+
+def _problem_row(p: Problem, paths: dict[str, str], ws: Workspace | None) -> list[Any]:
+    target = paths.get(p.file, "")
+    if not target and p.file and ws is not None and (ws.inbox / p.file).exists():
+        target = str(ws.inbox / p.file)
+    link: Any = _text(p.file) if p.file else None
+    if target:
+        where = target
+        if p.sheet and p.cell:  # Excel opens the workbook at that very cell
+            where = f"[{target}]'{p.sheet.replace(chr(39), chr(39) * 2)}'!{p.cell}"
+        link = _link(where, p.file)
+    return [
+        _text(p.avdelning),
+        link,
+        _text(p.sheet),
+        _text(p.cell),
+        p.severity.value,
+        p.code,
+        _text(p.message),
+    ]
+
+
+def _text(value: str) -> str | None:
+    """Text that Excel must show as text, never evaluate (a leading ' marks text)."""
+    if not value:
+        return None
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
+def _link(target: str, text: str) -> str | None:
+    """A HYPERLINK formula; plain text when it cannot be one safely."""
+    if not target:
+        return _text(text)
+    if len(target) > _MAX_LINK or len(text) > _MAX_LINK:
+        return _text(text)
+    quote = '"'
+    return f'=HYPERLINK("{target.replace(quote, quote * 2)}","{text.replace(quote, quote * 2)}")'

@@ -1,0 +1,325 @@
+"""The Python side of the Excel buttons, run through the same code path as in Excel.
+
+Excel is replaced by `StandInBook` below: it offers only the few xlwings calls that
+`budgetbook.excel` uses (`book.sheets[...]`, `book.fullname`, `sheet[addr].value`,
+`sheet[addr].clear_contents()`) and starts from the cells of the generated
+Budgetpanel.xlsm. Everything else is real: the example round's workspace, templates and
+filled returns, and collect / consolidate / report.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+import xlwings
+from openpyxl import load_workbook
+from openpyxl.utils.cell import coordinate_to_tuple, get_column_letter, range_boundaries
+
+from budgetbook import actions, excel, panel
+from budgetbook.model import CollectResult, Problem, ReturnStatus, Severity
+
+# --- the stand-in for the calling workbook ----------------------------------------------
+
+
+class StandInRange:
+    def __init__(self, sheet: StandInSheet, address: str):
+        self.sheet = sheet
+        self.min_col, self.min_row, self.max_col, self.max_row = range_boundaries(address)
+
+    @property
+    def value(self) -> Any:
+        assert (self.min_row, self.min_col) == (self.max_row, self.max_col), "one cell only"
+        return self.sheet.cells.get((self.min_row, self.min_col))
+
+    @value.setter
+    def value(self, value: Any) -> None:
+        # Like xlwings: a 2-D list fills the block that starts at the top-left cell.
+        rows = value if isinstance(value, list) else [[value]]
+        for r, row in enumerate(rows):
+            for c, item in enumerate(row):
+                self.sheet.set(self.min_row + r, self.min_col + c, item)
+
+    def clear_contents(self) -> None:
+        for key in list(self.sheet.cells):
+            row, col = key
+            if self.min_row <= row <= self.max_row and self.min_col <= col <= self.max_col:
+                del self.sheet.cells[key]
+
+
+class StandInSheet:
+    def __init__(self, name: str, cells: dict[tuple[int, int], Any]):
+        self.name = name
+        self.cells = cells
+
+    def __getitem__(self, address: str) -> StandInRange:
+        return StandInRange(self, address)
+
+    def set(self, row: int, col: int, value: Any) -> None:
+        if value is None or value == "":
+            self.cells.pop((row, col), None)
+        else:
+            self.cells[(row, col)] = value
+
+    def get(self, address: str) -> Any:
+        return self.cells.get(coordinate_to_tuple(address))
+
+    def row(self, row: int) -> list[Any]:
+        return [self.cells.get((row, col)) for col in range(1, 8)]
+
+
+class StandInBook:
+    """The calling book: the generated panel's cells, as Excel would hold them."""
+
+    def __init__(self, path: Path):
+        wb = load_workbook(path, keep_vba=True)
+        self.fullname = str(path)
+        self._sheets = []
+        for ws in wb.worksheets:
+            cells = {(c.row, c.column): c.value for row in ws.iter_rows() for c in row}
+            self._sheets.append(
+                StandInSheet(ws.title, {k: v for k, v in cells.items() if v is not None})
+            )
+
+    @property
+    def sheets(self) -> StandInBook:
+        return self
+
+    def __getitem__(self, key: str | int) -> StandInSheet:
+        if isinstance(key, int):
+            return self._sheets[key]
+        for sheet in self._sheets:
+            if sheet.name == key:
+                return sheet
+        raise KeyError(key)
+
+
+def table(sheet: StandInSheet, heading: str) -> list[list[Any]]:
+    """The rows of the table under `heading`, header row first, up to the blank row."""
+    start = next(r for (r, c), v in sorted(sheet.cells.items()) if c == 1 and v == heading)
+    rows, row = [], start + 1
+    while any(v is not None for v in sheet.row(row)):
+        rows.append(sheet.row(row))
+        row += 1
+    return rows
+
+
+def hyperlink(formula: str) -> tuple[str, str]:
+    match = re.fullmatch(r'=HYPERLINK\("(.*)","(.*)"\)', formula)
+    assert match, formula
+    return match.group(1).replace('""', '"'), match.group(2).replace('""', '"')
+
+
+# --- fixtures ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def example_round(tmp_path_factory) -> Path:
+    """The example round: workspace, templates and the example returns in inbox/."""
+    from budgetbook.example import write_example_returns
+
+    root = tmp_path_factory.mktemp("runda") / "runda2027"
+    ws = actions.init(root)
+    written = actions.templates(ws.root)
+    write_example_returns(ws.settings(), written, ws.inbox)
+    actions.panel(ws.root)
+    return ws.root
+
+
+@pytest.fixture
+def workspace(example_round, tmp_path) -> Path:
+    """A private copy, so every test starts from the same inbox and no outputs."""
+    target = tmp_path / "runda2027"
+    shutil.copytree(example_round, target)
+    # The panel's Arbetsmapp cell names the original folder; make a panel for the copy.
+    actions.panel(target)
+    return target
+
+
+@pytest.fixture
+def book(workspace, monkeypatch) -> StandInBook:
+    stand_in = StandInBook(workspace / panel.PANEL_FILE)
+    # The button path: RunPython runs budgetbook.excel.X(), which asks xlwings for the
+    # calling book. Here xlwings hands over the stand-in instead of Excel's book.
+    monkeypatch.setattr(xlwings.Book, "caller", staticmethod(lambda: stand_in))
+    return stand_in
+
+
+# --- the buttons ------------------------------------------------------------------------
+
+
+def test_kor_allt_writes_status_problems_and_outputs(book, workspace):
+    excel.kor_allt()
+    sheet = book.sheets[panel.SHEET]
+    assert re.fullmatch(
+        r"\d{4}-\d\d-\d\d \d\d:\d\d – Kör allt: klart", sheet.get(panel.LAST_RUN_CELL)
+    )
+
+    expected = actions.collect(workspace)  # what the CLI reports for the same inbox
+    status = table(sheet, panel.STATUS_HEADING)
+    assert status[0] == ["Avdelning", "Namn", "Status", "Inkommen", "Fel", "Varningar", "Fil"]
+    assert [row[:3] for row in status[1:]] == [
+        [s.avdelning, s.name, s.status] for s in expected.statuses
+    ]
+    for row, s in zip(status[1:], expected.statuses, strict=True):
+        if s.file:
+            assert row[4:6] == [s.errors, s.warnings]
+            target, text = hyperlink(row[6])
+            assert text == s.file
+            assert Path(target).exists()
+
+    problems = table(sheet, panel.PROBLEM_HEADING)
+    if expected.problems:
+        assert problems[0] == [
+            "Avdelning",
+            "Fil",
+            "Flik",
+            "Cell",
+            "Allvarlighet",
+            "Regel",
+            "Meddelande",
+        ]
+        shown = [[r[0] or "", r[2] or "", r[3] or "", r[4], r[5]] for r in problems[1:]]
+        assert shown == [
+            [p.avdelning, p.sheet, p.cell, p.severity.value, p.code] for p in expected.problems
+        ]
+        for row, p in zip(problems[1:], expected.problems, strict=True):
+            assert row[6] in (p.message, "'" + p.message)
+
+    outputs = {row[0]: hyperlink(row[1]) for row in table(sheet, panel.OUTPUT_HEADING)[1:]}
+    assert "Konsolidering" in outputs and "Nämndplan" in outputs
+    for target, _ in outputs.values():
+        assert Path(target).exists(), target
+    message = sheet.get(panel.MESSAGE_CELL)
+    assert f"{expected.errors} fel och {expected.warnings} varningar" in message
+
+
+def test_kontrollera_inlamningar_links_each_problem_to_its_cell(book, workspace):
+    excel.kontrollera_inlamningar()
+    sheet = book.sheets[panel.SHEET]
+    assert sheet.get(panel.LAST_RUN_CELL).endswith("Kontrollera inlämningar: klart")
+    expected = actions.collect(workspace)
+    placed = [p for p in expected.problems if p.file and p.sheet and p.cell]
+    rows = table(sheet, panel.PROBLEM_HEADING)[1:]
+    for p, row in zip(expected.problems, rows, strict=True):
+        if p in placed and isinstance(row[1], str) and row[1].startswith("="):
+            target, text = hyperlink(row[1])
+            assert text == p.file
+            match = re.fullmatch(r"\[(.*)\]'(.*)'!(\w+)", target)
+            assert match, target
+            assert Path(match.group(1)).name  # the returned file ...
+            assert match.group(1).endswith(Path(match.group(1)).name)
+            assert (match.group(2).replace("''", "'"), match.group(3)) == (p.sheet, p.cell)
+
+
+def test_konsolidera_and_skapa_word_utkast(book, workspace):
+    excel.konsolidera()
+    sheet = book.sheets[panel.SHEET]
+    assert sheet.get(panel.LAST_RUN_CELL).endswith("Konsolidera: klart")
+    labels = [row[0] for row in table(sheet, panel.OUTPUT_HEADING)[1:]]
+    assert "Konsolidering" in labels and "Nämndplan" not in labels
+
+    excel.skapa_word_utkast()
+    assert sheet.get(panel.LAST_RUN_CELL).endswith("Skapa Word-utkast: klart")
+    outputs = {row[0]: hyperlink(row[1]) for row in table(sheet, panel.OUTPUT_HEADING)[1:]}
+    assert Path(outputs["Nämndplan"][0]).suffix == ".docx"
+    assert Path(outputs["Nämndplan"][0]).exists()
+
+
+def test_a_rerun_replaces_the_previous_results(book):
+    sheet = book.sheets[panel.SHEET]
+    sheet.set(panel.RESULTS_ROW + 2000, 7, "gammalt resultat")
+    excel.kontrollera_inlamningar()
+    assert sheet.get(f"G{panel.RESULTS_ROW + 2000}") is None
+
+
+# --- failures become Swedish messages in the sheet, never exceptions -------------------
+
+
+def test_missing_workspace_is_a_message(book, tmp_path):
+    sheet = book.sheets[panel.SHEET]
+    sheet.set(*coordinate_to_tuple(panel.WORKSPACE_CELL), str(tmp_path / "finns-inte"))
+    excel.kor_allt()
+    assert sheet.get(panel.LAST_RUN_CELL).endswith("Kör allt: misslyckades")
+    assert "finns-inte är ingen mapp" in sheet.get(panel.MESSAGE_CELL)
+    assert "Traceback" not in sheet.get(panel.MESSAGE_CELL)
+
+
+def test_wrong_round_is_a_message(book):
+    sheet = book.sheets[panel.SHEET]
+    sheet.set(*coordinate_to_tuple(panel.ROUND_CELL), "en-annan-runda")
+    excel.kontrollera_inlamningar()
+    assert sheet.get(panel.LAST_RUN_CELL).endswith("misslyckades")
+    assert "gäller rundan en-annan-runda" in sheet.get(panel.MESSAGE_CELL)
+
+
+def test_empty_workspace_cell_means_the_panels_folder(book):
+    sheet = book.sheets[panel.SHEET]
+    sheet.set(*coordinate_to_tuple(panel.WORKSPACE_CELL), None)
+    excel.kontrollera_inlamningar()
+    assert sheet.get(panel.LAST_RUN_CELL).endswith("klart")
+
+
+def test_nothing_to_consolidate_still_shows_the_status(book, workspace):
+    for path in (workspace / "inbox").iterdir():
+        if path.is_file():
+            path.unlink()
+    excel.konsolidera()
+    sheet = book.sheets[panel.SHEET]
+    assert sheet.get(panel.LAST_RUN_CELL).endswith("Konsolidera: misslyckades")
+    assert "ingen godkänd inlämning" in sheet.get(panel.MESSAGE_CELL).lower()
+    statuses = {row[2] for row in table(sheet, panel.STATUS_HEADING)[1:]}
+    assert statuses == {"saknas"}
+
+
+def test_unexpected_error_is_a_message_and_a_log(book, workspace, monkeypatch):
+    def broken(_workspace: Any) -> CollectResult:
+        raise RuntimeError("något gick sönder")
+
+    monkeypatch.setattr(actions, "collect", broken)
+    excel.kontrollera_inlamningar()
+    sheet = book.sheets[panel.SHEET]
+    message = sheet.get(panel.MESSAGE_CELL)
+    assert message.startswith("Oväntat fel i budgetbook (RuntimeError: något gick sönder).")
+    log = workspace / "output" / excel.LOG_FILE
+    assert str(log) in message
+    assert "Traceback" in log.read_text(encoding="utf-8")
+
+
+# --- what is written, from constructed results ----------------------------------------
+
+
+def test_text_from_returns_is_never_a_formula():
+    collected = CollectResult(
+        statuses=[ReturnStatus("=A1", "-namn", "fel", file="x.xlsx", path="/in/x.xlsx", errors=1)],
+        problems=[
+            Problem(
+                "X001",
+                Severity.FEL,
+                '=HYPERLINK("http://evil")',
+                file="x.xlsx",
+                sheet="Drift",
+                cell="D5",
+                avdelning="=A1",
+            ),
+        ],
+    )
+    rows = excel.results_rows(excel.Outcome(collected=collected), None)
+    values = [v for row in rows for v in row if isinstance(v, str)]
+    formulas = [v for v in values if v.startswith("=")]
+    assert all(
+        v.startswith('=HYPERLINK("/in/x.xlsx') or v.startswith('=HYPERLINK("[/in/x.xlsx]')
+        for v in formulas
+    )
+    assert "'=A1" in values and "'-namn" in values and '\'=HYPERLINK("http://evil")' in values
+    assert all(len(row) == len(panel.RESULTS_COLUMNS) for row in rows)
+    assert get_column_letter(len(panel.RESULTS_COLUMNS)) == "G"
+
+
+def test_output_labels_are_swedish():
+    assert excel.output_label("inlamningskontroll") == "Inlämningskontroll"
+    assert excel.output_label("aterkoppling_FMO") == "Återkoppling FMO"
+    assert excel.output_label("namndplan") == "Nämndplan"
