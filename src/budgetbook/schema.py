@@ -24,6 +24,8 @@ ID_KOMMUN = "BB_KOMMUN"
 IDENTITY_FIELDS = (ID_AVDELNING, ID_ROUND, ID_YEAR, ID_VERSION, ID_KOMMUN)
 
 LISTS_SHEET = "Listor"
+INSTRUCTIONS_SHEET = "Instruktioner"
+DRIFT_HEADER_ROW = 11
 
 # Column types. "amount" = whole tkr; "year" = a year; "list" = one of a list's values.
 TEXT, AMOUNT, YEAR, LIST, INT, FORMULA = "text", "amount", "year", "list", "int", "formula"
@@ -119,6 +121,16 @@ class Schema:
         }
 
 
+def xl_col(index: int) -> str:
+    """Column letters of a 0-based column index: 0 -> A, 27 -> AB."""
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
 def goal_label(code: str, title: str) -> str:
     """How a nämndmål appears in the goal dropdown: code, space, title."""
     return f"{code} {title}"
@@ -165,7 +177,10 @@ def build_schema(settings: Settings) -> Schema:
         ),
         ColumnDef("flag", "Kontroll", FORMULA, input=False, width=18),
     ]
-    drift = SheetDef("drift", "Drift", "Drift", tuple(drift_cols), fixed_rows=True)
+    # Drift has a summary block (revenue, cost, net, ram, difference) above its table.
+    drift = SheetDef(
+        "drift", "Drift", "Drift", tuple(drift_cols), header_row=DRIFT_HEADER_ROW, fixed_rows=True
+    )
 
     inv_years = settings.investment_years
     inv_cols: list[ColumnDef] = [

@@ -1,0 +1,267 @@
+"""The archive of every received version: files stored once by sha256, a SQLite ledger.
+
+Layout under `output/arkiv/`:
+  arkiv.sqlite          the ledger (versions, receipts, cached read results)
+  filer/<sha256><ext>   each distinct received file, byte for byte
+
+`versions` has one row per distinct content (hash, size, first received time in UTC,
+content time, avdelning); `receipts` one row per (hash, original name) so a file sent
+again under a new name is recorded too. `reads` caches the reader's result per content
+hash and settings fingerprint, so an unchanged return is not read twice (issue 8).
+`list_versions` and `recover` let anyone find and restore an earlier submission.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+import shutil
+import sqlite3
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from .errors import OutputError
+from .workspace import atomic_write
+
+ARCHIVE_DIR = "arkiv"
+LEDGER = "arkiv.sqlite"
+FILES_DIR = "filer"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS versions (
+    sha256 TEXT PRIMARY KEY,
+    size INTEGER NOT NULL,
+    received TEXT NOT NULL,          -- UTC ISO time collect first saw this content
+    original_name TEXT NOT NULL,     -- the name it had when first received
+    content_time TEXT,               -- workbook's own saved time (core.xml), UTC ISO
+    file_mtime TEXT,                 -- inbox file's mtime when first received, UTC ISO
+    avdelning TEXT NOT NULL DEFAULT '',
+    stored TEXT NOT NULL             -- path relative to the archive folder
+);
+CREATE TABLE IF NOT EXISTS receipts (
+    sha256 TEXT NOT NULL REFERENCES versions(sha256),
+    original_name TEXT NOT NULL,
+    received TEXT NOT NULL,
+    PRIMARY KEY (sha256, original_name)
+);
+CREATE TABLE IF NOT EXISTS outputs (
+    path TEXT PRIMARY KEY,           -- a derived output (feedback workbook), relative
+    key TEXT NOT NULL                -- hash of what it was made from
+);
+CREATE TABLE IF NOT EXISTS reads (
+    sha256 TEXT NOT NULL,
+    key TEXT NOT NULL,               -- name + template version + settings fingerprint
+    result BLOB NOT NULL,            -- pickled reader.ReadResult
+    PRIMARY KEY (sha256, key)
+);
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class ArchivedVersion:
+    """One distinct received file as recorded in the ledger."""
+
+    sha256: str
+    size: int
+    received: datetime
+    original_name: str
+    content_time: datetime | None
+    file_mtime: datetime | None
+    avdelning: str
+    stored: Path  # absolute path of the archived copy
+    names: tuple[str, ...] = ()  # every name it was received under
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1024 * 1024), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.astimezone(UTC).isoformat() if value else None
+
+
+def _dt(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+class Archive:
+    """The archive of one workspace's output folder. Use as a context manager."""
+
+    def __init__(self, output: Path):
+        self.root = output / ARCHIVE_DIR
+        self.files = self.root / FILES_DIR
+        try:
+            self.files.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(self.root / LEDGER)
+            self.db.executescript(_SCHEMA)
+        except (OSError, sqlite3.Error) as exc:
+            raise OutputError(f"Arkivet i {self.root} kunde inte öppnas: {exc}") from exc
+
+    def __enter__(self) -> Archive:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.db.commit()
+        self.db.close()
+
+    # -- storing ----------------------------------------------------------------------
+
+    def store(
+        self,
+        path: Path,
+        sha256: str,
+        *,
+        name: str,
+        content_time: datetime | None = None,
+        file_mtime: datetime | None = None,
+        now: datetime | None = None,
+    ) -> ArchivedVersion:
+        """Record a received file and keep a copy (once per hash). Returns its version.
+
+        The inbox file is only read (copied), never touched otherwise.
+        """
+        now = now or datetime.now(UTC)
+        row = self.db.execute("SELECT sha256 FROM versions WHERE sha256 = ?", (sha256,)).fetchone()
+        stored = self.files / f"{sha256}{Path(name).suffix.lower()[:10]}"
+        if row is None:
+            if not stored.exists():
+                with atomic_write(stored) as tmp:
+                    shutil.copyfile(path, tmp)
+                if sha256_file(stored) != sha256:  # the file changed while we copied it
+                    stored.unlink()
+                    raise OutputError(f"{name} ändrades medan den arkiverades; kör igen.")
+            self.db.execute(
+                "INSERT INTO versions VALUES (?, ?, ?, ?, ?, ?, '', ?)",
+                (
+                    sha256,
+                    stored.stat().st_size,
+                    _iso(now),
+                    name,
+                    _iso(content_time),
+                    _iso(file_mtime),
+                    stored.name,
+                ),
+            )
+        self.db.execute(
+            "INSERT OR IGNORE INTO receipts VALUES (?, ?, ?)", (sha256, name, _iso(now))
+        )
+        self.db.commit()
+        version = self.version(sha256)
+        assert version is not None
+        return version
+
+    def set_avdelning(self, sha256: str, avdelning: str) -> None:
+        self.db.execute("UPDATE versions SET avdelning = ? WHERE sha256 = ?", (avdelning, sha256))
+        self.db.commit()
+
+    # -- cached read results ----------------------------------------------------------
+
+    def cached_read(self, sha256: str, key: str) -> Any | None:
+        row = self.db.execute(
+            "SELECT result FROM reads WHERE sha256 = ? AND key = ?", (sha256, key)
+        ).fetchone()
+        if row is None:
+            return None
+        try:
+            return pickle.loads(row[0])
+        except Exception:  # stale pickle from older code: read again
+            return None
+
+    def save_read(self, sha256: str, key: str, result: Any) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO reads VALUES (?, ?, ?)",
+            (sha256, key, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)),
+        )
+        self.db.commit()
+
+    # -- derived outputs (skip rewriting what has not changed) -------------------------
+
+    def output_key(self, path: Path) -> str | None:
+        row = self.db.execute("SELECT key FROM outputs WHERE path = ?", (path.name,)).fetchone()
+        return row[0] if row else None
+
+    def set_output_key(self, path: Path, key: str) -> None:
+        self.db.execute("INSERT OR REPLACE INTO outputs VALUES (?, ?)", (path.name, key))
+        self.db.commit()
+
+    # -- looking up -------------------------------------------------------------------
+
+    def version(self, sha256: str) -> ArchivedVersion | None:
+        rows = list(self._versions("WHERE v.sha256 = ?", (sha256,)))
+        return rows[0] if rows else None
+
+    def versions(self, avdelning: str | None = None) -> list[ArchivedVersion]:
+        """All archived versions, oldest received first; optionally of one avdelning."""
+        if avdelning is None:
+            return list(self._versions("", ()))
+        return list(self._versions("WHERE v.avdelning = ?", (avdelning,)))
+
+    def _versions(self, where: str, params: tuple) -> Iterator[ArchivedVersion]:
+        query = (
+            "SELECT v.sha256, v.size, v.received, v.original_name, v.content_time, "
+            "v.file_mtime, v.avdelning, v.stored, "
+            "(SELECT group_concat(r.original_name, char(31)) FROM receipts r "
+            " WHERE r.sha256 = v.sha256) "
+            f"FROM versions v {where} ORDER BY v.received, v.sha256"
+        )
+        for row in self.db.execute(query, params):
+            yield ArchivedVersion(
+                sha256=row[0],
+                size=row[1],
+                received=_dt(row[2]) or datetime.now(UTC),
+                original_name=row[3],
+                content_time=_dt(row[4]),
+                file_mtime=_dt(row[5]),
+                avdelning=row[6],
+                stored=self.files / row[7],
+                names=tuple(sorted((row[8] or "").split("\x1f"))),
+            )
+
+
+@contextmanager
+def open_archive(output: Path) -> Iterator[Archive]:
+    archive = Archive(output)
+    try:
+        yield archive
+    finally:
+        archive.close()
+
+
+def list_versions(output: Path, avdelning: str | None = None) -> list[ArchivedVersion]:
+    """Every archived version (of one avdelning), for finding an earlier submission."""
+    if not (output / ARCHIVE_DIR / LEDGER).exists():
+        return []
+    with closing(Archive(output)) as archive:
+        return archive.versions(avdelning)
+
+
+def recover(output: Path, sha256_prefix: str, dest: Path) -> Path:
+    """Copy an archived version (found by its hash or a unique prefix) to `dest`.
+
+    `dest` may be a folder (the original name is used) or a file path; an existing
+    file is never overwritten.
+    """
+    matches = [v for v in list_versions(output) if v.sha256.startswith(sha256_prefix.lower())]
+    if len(matches) != 1:
+        raise OutputError(
+            f"Ingen entydig version med kontrollsumman {sha256_prefix!r} i arkivet "
+            f"({len(matches)} träffar)."
+        )
+    version = matches[0]
+    target = dest / version.original_name if dest.is_dir() else dest
+    if target.exists():
+        raise OutputError(f"{target} finns redan; inget skrevs över.")
+    with atomic_write(target) as tmp:
+        shutil.copyfile(version.stored, tmp)
+    return target

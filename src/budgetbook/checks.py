@@ -1,0 +1,295 @@
+"""Identity and content rules on a read return, and the rules across returns.
+
+One small function per rule; each returns a list of `Problem` (never raises). The
+reader emits the sheet and cell rules (BB2xx, BB3xx, BB403–406, BB410); this module
+adds what needs the whole return or several returns: identity (BB101, BB104–BB107),
+ram (BB401), large changes (BB402), decided totals (BB407) and BB501–BB504.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+from openpyxl.utils import get_column_letter
+
+from . import fmt, rules
+from .model import Problem, Project, Submission
+from .schema import (
+    ID_AVDELNING,
+    ID_ROUND,
+    ID_VERSION,
+    ID_YEAR,
+    TEMPLATE_VERSION,
+    Schema,
+)
+from .settings import Settings
+
+# --- identity -----------------------------------------------------------------------
+
+
+def is_budgetbook(identity: dict[str, str]) -> bool:
+    return bool(identity.get(ID_AVDELNING, "").strip() and identity.get(ID_ROUND, "").strip())
+
+
+def avdelning_from_name(name: str, settings: Settings) -> str:
+    """The avdelning a file name points to ("" if none or ambiguous).
+
+    Matches a whole word of the name against avdelning codes, and the avdelning's
+    full name anywhere in it, case-insensitively.
+    """
+    stem = name.rsplit(".", 1)[0].casefold()
+    words = set(re.split(r"[^\wåäöÅÄÖ]+", stem))
+    words |= set(re.split(r"[^a-zåäö0-9]+", stem))
+    found = {
+        a.code
+        for a in settings.avdelningar
+        if a.code.casefold() in words or a.name.casefold() in stem
+    }
+    return found.pop() if len(found) == 1 else ""
+
+
+def identity_problems(identity: dict[str, str], name: str, settings: Settings) -> list[Problem]:
+    """BB101 not ours, BB104 unknown avdelning, BB105 other round/year, BB106 old
+    version, BB107 file name points to another avdelning."""
+    if not is_budgetbook(identity):
+        return [rules.NOT_BUDGETBOOK(file=name)]
+    code = identity.get(ID_AVDELNING, "").strip()
+    problems: list[Problem] = []
+    round_id = identity.get(ID_ROUND, "").strip()
+    year = identity.get(ID_YEAR, "").strip()
+    if round_id != settings.round_id or (year and year != str(settings.budget_year)):
+        problems.append(
+            rules.WRONG_ROUND(
+                file=name,
+                avdelning=code,
+                funnet=f"{round_id or 'okänd runda'} ({year or 'okänt år'})",
+                forvantat=f"{settings.round_id} ({settings.budget_year})",
+            )
+        )
+    version = identity.get(ID_VERSION, "").strip()
+    if version != TEMPLATE_VERSION:
+        problems.append(
+            rules.OLD_VERSION(
+                file=name, avdelning=code, funnen=version or "okänd", aktuell=TEMPLATE_VERSION
+            )
+        )
+    if settings.avdelning(code) is None:
+        problems.append(rules.UNKNOWN_AVDELNING(file=name, avdelning=code, avdelning_kod=code))
+    else:
+        hinted = avdelning_from_name(name, settings)
+        if hinted and hinted != code:
+            problems.append(
+                rules.AVDELNING_MISMATCH(
+                    file=name, avdelning=code, filnamn_avdelning=hinted, avdelning_kod=code
+                )
+            )
+    return problems
+
+
+# --- content of one return ----------------------------------------------------------
+
+
+def _column_cell(schema: Schema, sheet_key: str, column_key: str, row: int | None = None) -> str:
+    sheet = schema.sheet(sheet_key)
+    try:
+        index = sheet.index(column_key)
+    except StopIteration:
+        return ""
+    return f"{get_column_letter(index + 1)}{row or sheet.header_row}"
+
+
+# The Drift sheet shows, above its table, revenue, costs, net cost, ram and the
+# difference against the ram per amount column; the difference row is this many rows
+# above the table's header row (templates.py writes it; a corpus test checks the label).
+RAM_DIFF_ROWS_ABOVE_HEADER = 2
+
+
+def _year_key(settings: Settings, year: int) -> str:
+    return f"budget_{year}" if year == settings.budget_year else f"plan_{year}"
+
+
+def ram_cell(schema: Schema, settings: Settings, year: int) -> str:
+    """The cell of the Drift sheet's "Differens mot ramen" row in `year`'s column."""
+    sheet = schema.sheet("drift")
+    row = sheet.header_row - RAM_DIFF_ROWS_ABOVE_HEADER
+    return _column_cell(schema, "drift", _year_key(settings, year), max(row, 1))
+
+
+def ram_problems(sub: Submission, settings: Settings, schema: Schema) -> list[Problem]:
+    """BB401: the net budget of each year must equal the avdelning's ram."""
+    avd = settings.avdelning(sub.avdelning)
+    if avd is None or not sub.drift:
+        return []
+    sheet = schema.sheet("drift")
+    problems = []
+    for year in settings.years:
+        if year not in avd.ram:
+            continue
+        net = sub.net(year, settings.kinds)
+        if net == avd.ram[year]:
+            continue
+        problems.append(
+            rules.RAM_NOT_MET(
+                file=sub.file,
+                sheet=sheet.name,
+                cell=ram_cell(schema, settings, year),
+                avdelning=sub.avdelning,
+                ar=year,
+                netto=fmt.tkr(net),
+                ram=fmt.tkr(avd.ram[year]),
+                differens=_signed(net - avd.ram[year]),
+            )
+        )
+    return problems
+
+
+def _signed(value: int) -> str:
+    return f"+{fmt.tkr(value)}" if value > 0 else fmt.tkr(value)
+
+
+def change_problems(sub: Submission, settings: Settings, schema: Schema) -> list[Problem]:
+    """BB402: a line changing more than both thresholds against last year's budget
+    needs a comment."""
+    sheet = schema.sheet("drift")
+    by, py = settings.budget_year, settings.prior_year
+    problems = []
+    for line in sub.drift:
+        if line.comment.strip():
+            continue
+        prior = settings.prior.get((line.verksamhet, line.driftpost))
+        old = prior.budget if prior else 0
+        new = line.amounts.get(by)
+        if new is None:
+            continue
+        diff, share = fmt.change(new, old)
+        big_tkr = abs(diff) > settings.change_threshold_tkr
+        big_pct = share is None or abs(share) * 100 > settings.change_threshold_pct
+        if not (big_tkr and big_pct):
+            continue
+        verksamhet = settings.verksamhet(line.verksamhet)
+        driftpost = settings.driftpost(line.driftpost)
+        cell = _column_cell(schema, "drift", "comment", line.row) if line.row else ""
+        problems.append(
+            rules.LARGE_CHANGE(
+                file=sub.file,
+                sheet=sheet.name,
+                cell=cell or line.cells.get(by, ""),
+                avdelning=sub.avdelning,
+                verksamhet=verksamhet.name if verksamhet else line.verksamhet,
+                driftpost=driftpost.name if driftpost else line.driftpost,
+                forandring=_signed(diff),
+                procent=fmt.pct(share) if share is not None else "ny rad",
+                ar=py,
+            )
+        )
+    return problems
+
+
+def decided_total_problems(sub: Submission, settings: Settings, schema: Schema) -> list[Problem]:
+    """BB407: the yearly amounts of a project exceed its decided total expenditure."""
+    sheet = schema.sheet("investeringar")
+    problems = []
+    for project in sub.projects:
+        if project.decided_total is None:
+            continue
+        total = sum(project.amounts.values())
+        if total <= project.decided_total:
+            continue
+        cell = project.cells.get("decided_total") or (
+            _column_cell(schema, "investeringar", "decided_total", project.row)
+            if project.row
+            else ""
+        )
+        problems.append(
+            rules.DECIDED_TOTAL_EXCEEDED(
+                file=sub.file,
+                sheet=sheet.name,
+                cell=cell,
+                avdelning=sub.avdelning,
+                id=project.id,
+                summa=fmt.tkr(total),
+                beslutad=fmt.tkr(project.decided_total),
+            )
+        )
+    return problems
+
+
+def content_problems(sub: Submission, settings: Settings, schema: Schema) -> list[Problem]:
+    """All whole-return content rules of one return."""
+    return [
+        *ram_problems(sub, settings, schema),
+        *change_problems(sub, settings, schema),
+        *decided_total_problems(sub, settings, schema),
+    ]
+
+
+# --- across returns -----------------------------------------------------------------
+
+
+def _joined(codes: list[str]) -> str:
+    return " och ".join([", ".join(codes[:-1]), codes[-1]]) if len(codes) > 1 else codes[0]
+
+
+def verksamhet_twice_problems(
+    subs: list[Submission], settings: Settings, schema: Schema
+) -> list[Problem]:
+    """BB503: a verksamhet with figures in the returns of two or more avdelningar.
+
+    The problem goes to each avdelning that does not own the verksamhet (all of them
+    when none does).
+    """
+    reporters: dict[str, dict[str, Submission]] = defaultdict(dict)
+    for sub in subs:
+        for line in sub.drift:
+            reporters[line.verksamhet].setdefault(sub.avdelning, sub)
+    problems = []
+    for code, by_avd in reporters.items():
+        if len(by_avd) < 2:
+            continue
+        v = settings.verksamhet(code)
+        owner = v.avdelning if v else ""
+        label = f"{code} {v.name}" if v else code
+        for avd, sub in by_avd.items():
+            if avd == owner:
+                continue
+            row = next((ln.row for ln in sub.drift if ln.verksamhet == code and ln.row), 0)
+            problems.append(
+                rules.VERKSAMHET_TWICE(
+                    file=sub.file,
+                    sheet=schema.sheet("drift").name if row else "",
+                    cell=f"A{row}" if row else "",
+                    avdelning=avd,
+                    verksamhet=label,
+                    avdelningar=_joined(sorted(by_avd)),
+                    agare=owner or "ingen av dem enligt inställningarna",
+                )
+            )
+    return problems
+
+
+def project_twice_problems(subs: list[Submission], schema: Schema) -> list[Problem]:
+    """BB504: a project id reported by two or more avdelningar (one problem each)."""
+    reporters: dict[str, dict[str, tuple[Submission, Project]]] = defaultdict(dict)
+    for sub in subs:
+        for project in sub.projects:
+            key = project.id.strip().casefold()
+            if key:
+                reporters[key].setdefault(sub.avdelning, (sub, project))
+    problems = []
+    for by_avd in reporters.values():
+        if len(by_avd) < 2:
+            continue
+        for avd, (sub, project) in by_avd.items():
+            row = project.row
+            problems.append(
+                rules.PROJECT_TWICE(
+                    file=sub.file,
+                    sheet=schema.sheet("investeringar").name if row else "",
+                    cell=project.cells.get("id", f"A{row}" if row else ""),
+                    avdelning=avd,
+                    id=project.id,
+                    avdelningar=_joined(sorted(by_avd)),
+                )
+            )
+    return problems

@@ -1,0 +1,467 @@
+"""Consolidation: pure functions from the accepted returns and settings to every view.
+
+`consolidate(submissions, settings)` returns a `model.Consolidation`; nothing here reads
+or writes files.
+
+**Stored representation.** Every figure in the tables is a net-cost contribution in
+tkr: costs positive, revenues negative, net cost positive; investment spend and
+kapitalkostnader positive. The kommun's sign convention (`settings.sign_convention`,
+`fmt.Convention`) is applied only when rendering: `Table.signed_columns` lists the
+columns that are multiplied by −1 under "costs_negative" (amounts, tkr changes and
+% changes, since (−new + old)/|old| = −%).
+
+**Favourable deviation.** With "net_cost_positive" a cost or net cost is shown as a
+positive amount, so a *negative* change or budget − ram difference means lower costs
+(favourable). With "costs_negative" revenues are positive and costs negative, so a
+*positive* change or difference is favourable. Risks are shown as their effect on the
+result in both conventions (positive risk = better result, negative risk = worse), so
+the risk table has no signed columns.
+
+Prior-year budget and prognos come from `settings.prior` (the prior-year CSV, per
+verksamhet × driftpost); budget and plan figures from the returns. Avdelningar without
+an accepted return are still listed with their prior-year figures; their budget cells
+are empty and the table note names them. Totals are computed as described in
+`tablebuild`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+
+from .consolidate_inv import capital_view, investment_views, projects_of, risk_view
+from .consolidate_plan import merge_controls, merge_goals, merge_texts, merge_uppdrag
+from .model import (
+    VIEW_BRUTTO_AVDELNING,
+    VIEW_DRIFT_AVDELNING,
+    VIEW_DRIFT_DRIFTPOST,
+    VIEW_DRIFT_VERKSAMHET,
+    VIEW_INV_KATEGORI,
+    VIEW_RAM_AVDELNING,
+    VIEW_RISKER,
+    Column,
+    Consolidation,
+    Row,
+    RowKind,
+    Source,
+    Submission,
+    Table,
+)
+from .settings import Settings
+from .tablebuild import (
+    ChangeSpec,
+    add_changes,
+    amount_keys,
+    avdelningar_shown,
+    grouped,
+    note,
+    numeric_keys,
+    sum_rows,
+)
+
+DRIFT_SHEET = "Drift"
+INV_SHEET = "Investeringar"
+RISK_SHEET = "Risker"
+PRIOR_KEYS = ("budget_prior", "prognos_prior")
+
+
+# --- facts: one figure with its place ------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    """One net-cost contribution: avdelning × verksamhet × driftpost × column."""
+
+    avdelning: str
+    verksamhet: str
+    driftpost: str
+    key: str  # budget_prior, prognos_prior, budget_<by>, plan_<y>
+    value: int
+    source: Source
+
+
+def year_key(settings: Settings, year: int) -> str:
+    return f"budget_{year}" if year == settings.budget_year else f"plan_{year}"
+
+
+def drift_facts(submissions: Sequence[Submission], settings: Settings) -> list[Fact]:
+    """Prior-year facts from settings plus budget/plan facts from the returns."""
+    kinds = settings.kinds
+    owner = {v.code: v.avdelning for v in settings.verksamheter}
+    prior_file = settings.prior_file.name if settings.prior_file else settings.path.name
+    facts: list[Fact] = []
+    for (verks, post), figs in settings.prior.items():
+        sign = -1 if kinds.get(post) == "revenue" else 1
+        avd = owner.get(verks, "")
+        src = Source(prior_file, "", f"rad {figs.line}", avd)
+        facts.append(Fact(avd, verks, post, "budget_prior", sign * figs.budget, src))
+        facts.append(Fact(avd, verks, post, "prognos_prior", sign * figs.prognos, src))
+    for sub in submissions:
+        for line in sub.drift:
+            sign = -1 if kinds.get(line.driftpost) == "revenue" else 1
+            for year in settings.years:
+                amount = line.amounts.get(year)
+                if amount is None:
+                    continue
+                src = Source(sub.file, DRIFT_SHEET, line.cells.get(year, ""), sub.avdelning)
+                facts.append(
+                    Fact(
+                        sub.avdelning,
+                        line.verksamhet,
+                        line.driftpost,
+                        year_key(settings, year),
+                        sign * amount,
+                        src,
+                    )
+                )
+    return facts
+
+
+# --- columns --------------------------------------------------------------------------
+
+
+def drift_columns(settings: Settings, first: str) -> tuple[list[Column], list[ChangeSpec]]:
+    py, by = settings.prior_year, settings.budget_year
+    cols = [
+        Column("label", first, "text"),
+        Column("budget_prior", f"Budget {py}"),
+        Column("prognos_prior", f"Prognos {py}"),
+        Column(f"budget_{by}", f"Budget {by}"),
+        *(Column(f"plan_{y}", f"Plan {y}") for y in settings.plan_years),
+        Column("chg_bb_tkr", f"Förändring B{py}–B{by}, tkr"),
+        Column("chg_bb_pct", f"Förändring B{py}–B{by}, %", "pct"),
+        Column("chg_pb_tkr", f"Förändring P{py}–B{by}, tkr"),
+        Column("chg_pb_pct", f"Förändring P{py}–B{by}, %", "pct"),
+    ]
+    specs = [
+        ChangeSpec("chg_bb_tkr", "chg_bb_pct", "budget_prior", f"budget_{by}"),
+        ChangeSpec("chg_pb_tkr", "chg_pb_pct", "prognos_prior", f"budget_{by}"),
+    ]
+    return cols, specs
+
+
+# --- drift views ------------------------------------------------------------------------
+
+
+def fact_row(
+    label: str,
+    facts: Sequence[Fact],
+    keys: Sequence[str],
+    has_budget: bool,
+    specs: Sequence[ChangeSpec] = (),
+) -> Row:
+    """A DATA row summing `facts` per column; budget/plan columns empty unless `has_budget`."""
+    values: dict[str, int | float | str | None] = {}
+    sources: dict[str, list[Source]] = {}
+    for key in keys:
+        mine = [f for f in facts if f.key == key]
+        if key in PRIOR_KEYS or has_budget or mine:
+            values[key] = sum(f.value for f in mine)
+        else:
+            values[key] = None
+        if mine:
+            sources[key] = [f.source for f in mine]
+    row = Row(label, values, RowKind.DATA, sources)
+    add_changes(row, specs)
+    return row
+
+
+def _sign_note(settings: Settings) -> str:
+    if settings.sign_convention == "costs_negative":
+        return "Intäkter visas som positiva belopp och kostnader med minustecken."
+    return "Intäkter visas med minustecken och kostnader som positiva belopp."
+
+
+def _grouped_facts(facts: Sequence[Fact], key: Callable[[Fact], str]) -> dict[str, list[Fact]]:
+    result: dict[str, list[Fact]] = defaultdict(list)
+    for f in facts:
+        result[key(f)].append(f)
+    return result
+
+
+def drift_by_avdelning(settings: Settings, facts: Sequence[Fact], included: set[str]) -> Table:
+    cols, specs = drift_columns(settings, "Avdelning")
+    keys = amount_keys(cols, specs)
+    by_avd = _grouped_facts(facts, lambda f: f.avdelning)
+    order = [(a.code, a.name) for a in avdelningar_shown(settings, included)]
+    rows = [
+        fact_row(name, by_avd.get(code, []), keys, code in included, specs) for code, name in order
+    ]
+    rows.append(sum_rows(f"Summa {settings.namnd.lower()}", rows, RowKind.TOTAL, keys, specs))
+    return Table(
+        VIEW_DRIFT_AVDELNING,
+        "Driftbudget per avdelning",
+        cols,
+        rows,
+        note(settings, included, settings.source_budget, settings.source_prognos),
+        settings.unit,
+        numeric_keys(cols),
+    )
+
+
+def drift_by_verksamhet(settings: Settings, facts: Sequence[Fact], included: set[str]) -> Table:
+    cols, specs = drift_columns(settings, "Verksamhet")
+    keys = amount_keys(cols, specs)
+    by_v = _grouped_facts(facts, lambda f: f.verksamhet)
+    known = {v.code for v in settings.verksamheter}
+    order = [(v.code, v.name, v.avdelning in included) for v in settings.verksamheter]
+    extra = {f.verksamhet: f.avdelning for f in facts if f.verksamhet not in known}
+    order += [(c, c, a in included) for c, a in extra.items()]
+    rows = [fact_row(name, by_v.get(code, []), keys, has, specs) for code, name, has in order]
+    rows.append(sum_rows(f"Summa {settings.namnd.lower()}", rows, RowKind.TOTAL, keys, specs))
+    return Table(
+        VIEW_DRIFT_VERKSAMHET,
+        "Driftbudget per verksamhet",
+        cols,
+        rows,
+        note(settings, included, settings.source_budget, settings.source_prognos),
+        settings.unit,
+        numeric_keys(cols),
+    )
+
+
+def drift_by_driftpost(settings: Settings, facts: Sequence[Fact], included: set[str]) -> Table:
+    """Per drift line (kontogrupp): revenue lines, costs lines, each with a sum, then net cost."""
+    cols, specs = drift_columns(settings, "Kontogrupp")
+    keys = amount_keys(cols, specs)
+    by_post = _grouped_facts(facts, lambda f: f.driftpost)
+    has = bool(included)
+
+    known = {d.code for d in settings.driftposter}
+    # a driftpost settings do not know counts as a cost (as in Submission.net)
+    unknown = [(c, c, "cost") for c in by_post if c not in known]
+
+    def rows_of(kind: str) -> list[Row]:
+        posts = [(d.code, d.name, d.kind) for d in settings.driftposter] + unknown
+        return [
+            fact_row(name, by_post.get(code, []), keys, has, specs)
+            for code, name, k in posts
+            if k == kind
+        ]
+
+    if {a.code for a in settings.avdelningar} - included:
+        # Prior figures cover every avdelning, budget figures only those that returned:
+        # a change per kontogrupp would compare unlike things, so it is left empty.
+        specs = []
+    rows = grouped(
+        [
+            ("", rows_of("revenue"), "Summa intäkter"),
+            ("", rows_of("cost"), "Summa kostnader"),
+        ],
+        "Nettokostnad",
+        keys,
+        specs,
+        headings=False,
+    )
+    for row in rows:  # keep every column present, empty where not comparable
+        for c in cols[1:]:
+            row.values.setdefault(c.key, None)
+    return Table(
+        VIEW_DRIFT_DRIFTPOST,
+        "Driftbudget per kontogrupp",
+        cols,
+        rows,
+        note(
+            settings,
+            included,
+            _sign_note(settings) + " Summan är nettokostnaden.",
+        ),
+        settings.unit,
+        numeric_keys(cols),
+    )
+
+
+def brutto_by_avdelning(settings: Settings, facts: Sequence[Fact], included: set[str]) -> Table:
+    """Revenue, cost and net per avdelning for the prior year's budget and the budget year."""
+    py, by = settings.prior_year, settings.budget_year
+    kinds = settings.kinds
+    periods = (("prior", "budget_prior", f"B{py}"), (str(by), f"budget_{by}", f"B{by}"))
+    cols = [Column("label", "Avdelning", "text")]
+    for suffix, _, name in periods:
+        cols += [
+            Column(f"revenue_{suffix}", f"Intäkter {name}"),
+            Column(f"cost_{suffix}", f"Kostnader {name}"),
+            Column(f"net_{suffix}", f"Netto {name}"),
+        ]
+    keys = amount_keys(cols)
+    by_avd = _grouped_facts(facts, lambda f: f.avdelning)
+    rows = []
+    for a in avdelningar_shown(settings, included):
+        mine = by_avd.get(a.code, [])
+        values: dict[str, int | float | str | None] = {}
+        sources: dict[str, list[Source]] = {}
+        for suffix, key, _ in periods:
+            ok = key in PRIOR_KEYS or a.code in included
+            for part in ("revenue", "cost"):
+                sel = [
+                    f
+                    for f in mine
+                    if f.key == key and (kinds.get(f.driftpost) == "revenue") == (part == "revenue")
+                ]
+                values[f"{part}_{suffix}"] = sum(f.value for f in sel) if ok else None
+                if sel:
+                    sources[f"{part}_{suffix}"] = [f.source for f in sel]
+            rev, cost = values[f"revenue_{suffix}"], values[f"cost_{suffix}"]
+            values[f"net_{suffix}"] = None if rev is None else rev + cost  # type: ignore[operator]
+            net_src = sources.get(f"revenue_{suffix}", []) + sources.get(f"cost_{suffix}", [])
+            if net_src:
+                sources[f"net_{suffix}"] = net_src
+        rows.append(Row(a.name, values, RowKind.DATA, sources))
+    rows.append(sum_rows(f"Summa {settings.namnd.lower()}", rows, RowKind.TOTAL, keys))
+    return Table(
+        VIEW_BRUTTO_AVDELNING,
+        "Intäkter, kostnader och netto per avdelning",
+        cols,
+        rows,
+        note(settings, included, _sign_note(settings)),
+        settings.unit,
+        numeric_keys(cols),
+    )
+
+
+def ram_by_avdelning(settings: Settings, facts: Sequence[Fact], included: set[str]) -> Table:
+    """Net budget against ram per avdelning and year; difference = budget − ram."""
+    cols = [Column("label", "Avdelning", "text")]
+    for y in settings.years:
+        name = f"Budget {y}" if y == settings.budget_year else f"Plan {y}"
+        cols += [
+            Column(f"budget_{y}", name),
+            Column(f"ram_{y}", f"Ram {y}"),
+            Column(f"diff_{y}", f"Differens {y}"),
+        ]
+    keys = amount_keys(cols)
+    by_avd = _grouped_facts(facts, lambda f: f.avdelning)
+    ram_lines = _ram_lines(settings)
+    rows = []
+    for a in avdelningar_shown(settings, included):
+        values: dict[str, int | float | str | None] = {}
+        sources: dict[str, list[Source]] = {}
+        ram_src = [Source(settings.path.name, "", f"rad {ram_lines.get(a.code, 0)}", a.code)]
+        for y in settings.years:
+            sel = [f for f in by_avd.get(a.code, []) if f.key == year_key(settings, y)]
+            budget = sum(f.value for f in sel) if a.code in included else None
+            ram = a.ram.get(y)
+            values[f"budget_{y}"] = budget
+            values[f"ram_{y}"] = ram
+            values[f"diff_{y}"] = None if budget is None or ram is None else budget - ram
+            if sel:
+                sources[f"budget_{y}"] = [f.source for f in sel]
+            sources[f"ram_{y}"] = ram_src
+            if values[f"diff_{y}"] is not None:
+                sources[f"diff_{y}"] = [f.source for f in sel] + ram_src
+        rows.append(Row(a.name, values, RowKind.DATA, sources))
+    rows.append(sum_rows(f"Summa {settings.namnd.lower()}", rows, RowKind.TOTAL, keys))
+    return Table(
+        VIEW_RAM_AVDELNING,
+        "Budget mot ram per avdelning",
+        cols,
+        rows,
+        note(
+            settings,
+            included,
+            settings.source_ram,
+            "Differens = budget − ram; noll betyder att budgeten är lika med ramen.",
+        ),
+        settings.unit,
+        numeric_keys(cols),
+    )
+
+
+def _ram_lines(settings: Settings) -> dict[str, int]:
+    """Line of each avdelning's `ram = […]` in the settings file, for tracing the ram."""
+    try:
+        lines = settings.path.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return {}
+    result: dict[str, int] = {}
+    code, ram_line, in_avd = None, 0, False
+
+    def flush() -> None:
+        if in_avd and code is not None:
+            result.setdefault(code, ram_line)
+
+    for number, text in enumerate(lines, start=1):
+        stripped = text.strip()
+        key = stripped.split("=", 1)[0].strip()
+        if stripped.startswith("["):
+            flush()
+            in_avd, code, ram_line = stripped == "[[avdelningar]]", None, 0
+        elif in_avd and key == "code":
+            code = stripped.split("=", 1)[1].split("#")[0].strip().strip("\"'")
+        elif in_avd and key == "ram":
+            ram_line = number
+    flush()
+    return result
+
+
+def capital_budgeted(
+    settings: Settings, facts: Sequence[Fact], included: set[str]
+) -> dict[int, int]:
+    """The drift budget's capital cost (driftposter with `capital = true`) per drift year
+    that is also an investment year; empty when nothing can be compared."""
+    posts = {d.code for d in settings.driftposter if d.capital}
+    if not posts or not included:
+        return {}
+    return {
+        y: sum(f.value for f in facts if f.key == year_key(settings, y) and f.driftpost in posts)
+        for y in settings.years
+        if y in settings.investment_years
+    }
+
+
+# --- the whole consolidation ------------------------------------------------------------
+
+
+def latest_per_avdelning(submissions: Sequence[Submission]) -> list[Submission]:
+    """One return per avdelning (the last given wins), so nothing is counted twice."""
+    chosen: dict[str, Submission] = {}
+    for sub in submissions:
+        chosen[sub.avdelning] = sub
+    return list(chosen.values())
+
+
+def consolidate(submissions: list[Submission], settings: Settings) -> Consolidation:
+    """Every view, goal, uppdrag, control, risk and text of the nämndplan (pure)."""
+    subs = latest_per_avdelning(submissions)
+    order = {a.code: i for i, a in enumerate(settings.avdelningar)}
+    subs.sort(key=lambda s: order.get(s.avdelning, len(order)))
+    included = {s.avdelning for s in subs}
+    facts = drift_facts(subs, settings)
+    projects = projects_of(subs, settings)
+
+    views: dict[str, Table] = {}
+    for table in (
+        drift_by_avdelning(settings, facts, included),
+        drift_by_verksamhet(settings, facts, included),
+        drift_by_driftpost(settings, facts, included),
+        brutto_by_avdelning(settings, facts, included),
+        ram_by_avdelning(settings, facts, included),
+    ):
+        views[table.key] = table
+    inv = investment_views(settings, projects, included)
+    for table in inv:
+        views[table.key] = table
+    budgeted = capital_budgeted(settings, facts, included)
+    cap_table, problems = capital_view(settings, projects, budgeted, included)
+    views[cap_table.key] = cap_table
+    views[VIEW_RISKER] = risk_view(settings, subs, included)
+
+    goals, goal_problems = merge_goals(subs, settings)
+    uppdrag = merge_uppdrag(subs, settings)
+    total_row = views[VIEW_DRIFT_AVDELNING].total_row()
+    inv_total = views[VIEW_INV_KATEGORI].total_row()
+    by = settings.budget_year
+    return Consolidation(
+        year=by,
+        views=views,
+        goals=goals,
+        uppdrag=uppdrag,
+        controls=merge_controls(subs, settings),
+        risks=[replace(r, avdelning=r.avdelning or s.avdelning) for s in subs for r in s.risks],
+        texts=merge_texts(subs, settings),
+        problems=problems + goal_problems,
+        net_budget=int((total_row.values.get(f"budget_{by}") or 0) if total_row else 0),
+        investment_budget=int((inv_total.values.get(f"inv_{by}") or 0) if inv_total else 0),
+        avdelningar_included=[s.avdelning for s in subs],
+    )

@@ -1,0 +1,345 @@
+"""Investment, kapitalkostnad and risk views of the consolidation (pure functions).
+
+Conventions as in `consolidate`: investment spend and capital costs are positive amounts
+(signed columns, shown negative under "costs_negative"); risks are effects on the result
+(positive risk positive, negative risk negative) in every convention.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from . import capital
+from .fmt import tkr as fmt_tkr
+from .model import (
+    VIEW_INV_BESLUTAD,
+    VIEW_INV_KATEGORI,
+    VIEW_INV_NYA,
+    VIEW_INV_PAGAENDE,
+    VIEW_KAPITALKOSTNADER,
+    VIEW_RISKER,
+    Column,
+    Problem,
+    Project,
+    Row,
+    RowKind,
+    Source,
+    Submission,
+    Table,
+)
+from .settings import Settings
+from .tablebuild import amount_keys, avdelningar_shown, grouped, note, numeric_keys, sum_rows
+
+INV_SHEET = "Investeringar"
+RISK_SHEET = "Risker"
+
+
+# --- investments ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Proj:
+    project: Project
+    file: str
+    avdelning: str
+
+
+def projects_of(submissions: Sequence[Submission], settings: Settings) -> list[Proj]:
+    order = {a.code: i for i, a in enumerate(settings.avdelningar)}
+    subs = sorted(submissions, key=lambda s: order.get(s.avdelning, len(order)))
+    return [Proj(p, s.file, s.avdelning) for s in subs for p in s.projects]
+
+
+def is_ongoing(project: Project) -> bool:
+    return project.status.strip().casefold().startswith("p")
+
+
+def _inv_columns(settings: Settings) -> list[Column]:
+    years = settings.investment_years
+    return [
+        Column("label", "Projekt", "text"),
+        *(Column(f"inv_{y}", f"Budget {y}") for y in years),
+        Column("sum", f"Summa {years[0]}–{years[-1]}"),
+    ]
+
+
+def _inv_row(label: str, items: Sequence[Proj], settings: Settings) -> Row:
+    values: dict[str, int | float | str | None] = {}
+    sources: dict[str, list[Source]] = {}
+    total = 0
+    for y in settings.investment_years:
+        amount = 0
+        for it in items:
+            value = it.project.amounts.get(y)
+            if value is None:
+                continue
+            amount += value
+            cell = it.project.cells.get(str(y), "")
+            sources.setdefault(f"inv_{y}", []).append(
+                Source(it.file, INV_SHEET, cell, it.avdelning)
+            )
+        values[f"inv_{y}"] = amount
+        total += amount
+    values["sum"] = total
+    all_src = [s for y in settings.investment_years for s in sources.get(f"inv_{y}", [])]
+    if all_src:
+        sources["sum"] = all_src
+    return Row(label, values, RowKind.DATA, sources)
+
+
+def investment_views(
+    settings: Settings, projects: Sequence[Proj], included: set[str]
+) -> list[Table]:
+    cols = _inv_columns(settings)
+    keys = amount_keys(cols)
+    signed = numeric_keys(cols)
+    inv_text = inv_note(settings, included)
+    tables = []
+    for key, caption, want, total_label in (
+        (VIEW_INV_PAGAENDE, "Investeringsbudget, pågående projekt", True, "Summa pågående projekt"),
+        (VIEW_INV_NYA, "Investeringsbudget, nya projekt", False, "Summa nya projekt"),
+    ):
+        rows = [
+            _inv_row(p.project.name, [p], settings)
+            for p in projects
+            if is_ongoing(p.project) == want
+        ]
+        rows.append(sum_rows(total_label, rows, RowKind.TOTAL, keys))
+        tables.append(Table(key, caption, cols, rows, inv_text, settings.unit, signed))
+
+    cat_cols = [Column("label", "Kategori", "text"), *cols[1:]]
+    by_cat: dict[str, list[Proj]] = defaultdict(list)
+    names: dict[str, str] = {}
+    for p in projects:
+        cat = settings.category(p.project.category)
+        code = cat.code if cat else p.project.category
+        names[code] = cat.name if cat else (p.project.category or "Okänd kategori")
+        by_cat[code].append(p)
+    order = [c.code for c in settings.asset_categories if c.code in by_cat]
+    order += [c for c in by_cat if c not in order]
+    rows = [_inv_row(names[c], by_cat[c], settings) for c in order]
+    rows.append(sum_rows("Summa investeringar", rows, RowKind.TOTAL, keys))
+    tables.append(
+        Table(
+            VIEW_INV_KATEGORI,
+            "Investeringsbudget per kategori",
+            cat_cols,
+            rows,
+            inv_text,
+            settings.unit,
+            signed,
+        )
+    )
+
+    years = settings.investment_years
+    dec_cols = [
+        Column("label", "Projekt", "text"),
+        Column("decided_total", "Beslutad totalutgift"),
+        Column("sum", f"Summa {years[0]}–{years[-1]}"),
+        Column("diff", "Beslutad − summa"),
+    ]
+    dec_keys = amount_keys(dec_cols)
+
+    def dec_row(p: Proj) -> Row:
+        row = _inv_row(p.project.name, [p], settings)
+        decided = p.project.decided_total
+        values = {
+            "decided_total": decided,
+            "sum": row.values["sum"],
+            "diff": None if decided is None else decided - row.values["sum"],  # type: ignore[operator]
+        }
+        sources = {"sum": row.sources.get("sum", [])}
+        if decided is not None:
+            cell = p.project.cells.get("decided_total", "")
+            dsrc = [Source(p.file, INV_SHEET, cell, p.avdelning)]
+            sources["decided_total"] = dsrc
+            sources["diff"] = dsrc + sources["sum"]
+        return Row(p.project.name, values, RowKind.DATA, {k: v for k, v in sources.items() if v})
+
+    rows = grouped(
+        [
+            (
+                "Pågående projekt",
+                [dec_row(p) for p in projects if is_ongoing(p.project)],
+                "Summa pågående projekt",
+            ),
+            (
+                "Nya projekt",
+                [dec_row(p) for p in projects if not is_ongoing(p.project)],
+                "Summa nya projekt",
+            ),
+        ],
+        "Summa investeringar",
+        dec_keys,
+    )
+    tables.append(
+        Table(
+            VIEW_INV_BESLUTAD,
+            "Beslutad totalutgift mot årsbelopp",
+            dec_cols,
+            rows,
+            note(
+                settings,
+                included,
+                f"Beslutad − summa är den del av den beslutade totalutgiften som inte ligger i "
+                f"åren {years[0]}–{years[-1]} (tidigare eller senare år); negativ differens "
+                "betyder att årsbeloppen överstiger beslutet.",
+            ),
+            settings.unit,
+            numeric_keys(dec_cols),
+        )
+    )
+    return tables
+
+
+def inv_note(settings: Settings, included: set[str]) -> str:
+    missing = [a.name for a in settings.avdelningar if a.code not in included]
+    if not missing:
+        return ""
+    return "Godkänd inlämning saknas för: " + ", ".join(missing) + "; deras projekt ingår inte."
+
+
+# --- kapitalkostnader -------------------------------------------------------------------
+
+
+def _prior_capital(settings: Settings) -> int:
+    """The prior year's budgeted capital cost (existing assets), from the prior-year CSV."""
+    posts = {d.code for d in settings.driftposter if d.capital}
+    return sum(f.budget for (_, d), f in settings.prior.items() if d in posts)
+
+
+def capital_view(
+    settings: Settings,
+    projects: Sequence[Proj],
+    budgeted: dict[int, int],
+    included: set[str],
+) -> tuple[Table, list[Problem]]:
+    """Capital cost per project and year, and BB408 where the drift budget differs.
+
+    `budgeted` is the drift budget's capital cost (lines with `capital = true`) per year.
+    """
+    years = settings.investment_years
+    cols = [
+        Column("label", "Projekt", "text"),
+        Column("category", "Kategori", "text"),
+        *(Column(f"kap_{y}", f"Kapitalkostnad {y}") for y in years),
+    ]
+    keys = amount_keys(cols)
+    unknown = []
+    ongoing: list[Row] = []
+    new: list[Row] = []
+    for p in projects:
+        cap = capital.project_capital(p.project, settings, years, p.file)
+        if cap.category is None:
+            unknown.append(p.project.name)
+        values: dict[str, int | float | str | None] = {
+            "category": cap.category.name if cap.category else p.project.category,
+        }
+        sources: dict[str, list[Source]] = {}
+        for y in years:
+            values[f"kap_{y}"] = cap.rounded(y) if cap.category else None
+            if cap.sources and values[f"kap_{y}"] is not None:
+                sources[f"kap_{y}"] = cap.sources
+        row = Row(p.project.name, values, RowKind.DATA, sources)
+        (ongoing if is_ongoing(p.project) else new).append(row)
+    rows = grouped(
+        [
+            ("Pågående projekt", ongoing, "Summa pågående projekt"),
+            ("Nya projekt", new, "Summa nya projekt"),
+        ],
+        "Summa kapitalkostnader",
+        keys,
+    )
+    total = rows[-1]
+
+    plan = {y: total.values.get(f"kap_{y}") or 0 for y in years}
+    problems = capital.capital_gap(plan, budgeted)  # type: ignore[arg-type]
+
+    start = (
+        "året efter utgiften"
+        if settings.depreciation_start == "year_after"
+        else "samma år som utgiften"
+    )
+    parts = [
+        f"Kapitalkostnad = linjär avskrivning över kategorins nyttjandeperiod från {start} "
+        f"plus internränta {settings.internranta:g} % på bokfört värde ".replace(".", ",")
+        + "vid årets början. Mark skrivs inte av. Beräknat på investeringsplanens årsbelopp."
+    ]
+    if budgeted:
+        parts.append(
+            "Kapitalkostnader i driftbudgeten: "
+            + "; ".join(f"{y}: {fmt_tkr(v)} tkr" for y, v in budgeted.items())
+            + f" (budget {settings.prior_year}: {fmt_tkr(_prior_capital(settings))} tkr)."
+        )
+    if unknown:
+        parts.append("Okänd kategori, ingen kapitalkostnad beräknad: " + ", ".join(unknown) + ".")
+    text = " ".join(p for p in (*parts, inv_note(settings, included)) if p)
+    table = Table(
+        VIEW_KAPITALKOSTNADER,
+        "Kapitalkostnader per projekt",
+        cols,
+        rows,
+        text,
+        settings.unit,
+        numeric_keys(cols),
+    )
+    return table, problems
+
+
+# --- risks ------------------------------------------------------------------------------
+
+
+def risk_view(settings: Settings, submissions: Sequence[Submission], included: set[str]) -> Table:
+    """Positive and negative risks per avdelning and for the nämnd; net = positive − negative.
+
+    Values are effects on the result: positive risk positive, negative risk negative
+    (stored as sizes in `Risk.negative`), in every sign convention.
+    """
+    cols = [
+        Column("label", "Avdelning", "text"),
+        Column("positive", "Positiv risk"),
+        Column("negative", "Negativ risk"),
+        Column("net", "Nettorisk"),
+    ]
+    keys = amount_keys(cols)
+    by_avd = defaultdict(list)
+    files: dict[str, str] = {}
+    for sub in submissions:
+        by_avd[sub.avdelning].extend(sub.risks)
+        files[sub.avdelning] = sub.file
+    rows = []
+    for a in avdelningar_shown(settings, included):
+        if a.code not in included:
+            rows.append(Row(a.name, {"positive": None, "negative": None, "net": None}))
+            continue
+        risks = by_avd.get(a.code, [])
+        pos = sum(r.positive for r in risks)
+        neg = -sum(r.negative for r in risks)
+        src_p = [
+            Source(files[a.code], RISK_SHEET, r.cells.get("positive", ""), a.code)
+            for r in risks
+            if r.positive
+        ]
+        src_n = [
+            Source(files[a.code], RISK_SHEET, r.cells.get("negative", ""), a.code)
+            for r in risks
+            if r.negative
+        ]
+        sources = {"positive": src_p, "negative": src_n, "net": src_p + src_n}
+        rows.append(
+            Row(
+                a.name,
+                {"positive": pos, "negative": neg, "net": pos + neg},
+                RowKind.DATA,
+                {k: v for k, v in sources.items() if v},
+            )
+        )
+    rows.append(sum_rows(f"Summa {settings.namnd.lower()}", rows, RowKind.TOTAL, keys))
+    text = note(
+        settings, included, "Negativa risker visas med minustecken; nettorisk = positiv + negativ."
+    )
+    return Table(
+        VIEW_RISKER, "Risk- och känslighetsanalys", cols, rows, text, settings.unit, frozenset()
+    )

@@ -1,0 +1,51 @@
+"""Generate docs/validation-rules.md from `rules.RULES` (run: python -m budgetbook.docs_gen).
+
+`make docs` runs this; a test compares the committed file with `render()` so the
+documentation can never drift from the code.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from . import rules
+
+HEADER = """\
+# Validation rules
+
+Generated from `src/budgetbook/rules.py` by `make docs` (`python -m budgetbook.docs_gen`);
+do not edit by hand — a test fails when this file and the code differ.
+
+Every problem budgetbook finds in a returned workbook has a stable code, a severity
+(`fel` blocks the return from consolidation, `varning` does not), a level (file, sheet,
+cell, row, or round = across returns) and a Swedish message naming the place (file,
+sheet, cell) and what to do. `{plats}` becomes "Bladet Drift, cell F12"; `{fil}` the
+file name; the other `{…}` fields are filled from the finding.
+
+Codes: BB1xx file, BB2xx structure, BB3xx cells, BB4xx content, BB5xx across returns.
+All problems are collected before reporting; one bad cell never hides the others.
+
+"""
+
+
+def render() -> str:
+    return HEADER + rules.docs_table()
+
+
+def default_path() -> Path:
+    """docs/validation-rules.md of the source checkout this module lives in."""
+    return Path(__file__).resolve().parents[2] / "docs" / "validation-rules.md"
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    path = Path(args[0]) if args else default_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(render(), encoding="utf-8")
+    print(f"wrote {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

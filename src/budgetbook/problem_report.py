@@ -1,0 +1,227 @@
+"""The problem report (output/inlamningskontroll_<year>.xlsx) and the feedback workbooks.
+
+Everything copied from a return is written as text, never as a formula: xlsxwriter is
+told not to turn strings into formulas, numbers or links, and every text goes through
+`write_string`; in the openpyxl feedback copies each text cell is typed "s" explicitly.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import datetime
+from pathlib import Path
+
+import openpyxl
+import xlsxwriter
+from openpyxl.cell.cell import MergedCell
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils.cell import coordinate_from_string
+
+from . import rules
+from .model import CollectResult, Problem
+from .settings import Settings
+from .workspace import atomic_write
+
+FEEDBACK_DIR = "aterkoppling"
+FEEDBACK_SHEET = "Återkoppling"
+STATUS_HEADINGS = (
+    "Avdelning",
+    "Namn",
+    "Status",
+    "Mottagen",
+    "Fel",
+    "Varningar",
+    "Fil",
+)
+PROBLEM_HEADINGS = (
+    "Avdelning",
+    "Fil",
+    "Blad",
+    "Cell",
+    "Kod",
+    "Allvarlighet",
+    "Regel",
+    "Meddelande",
+)
+_FILL = {"fel": "FFC7CE", "varning": "FFEB9C"}
+
+
+def report_path(output: Path, settings: Settings) -> Path:
+    return output / f"inlamningskontroll_{settings.budget_year}.xlsx"
+
+
+def _local(value: datetime | None) -> datetime | None:
+    """Excel has no time zones: show the local wall-clock time."""
+    return value.astimezone().replace(tzinfo=None) if value else None
+
+
+def _link(target: str, sheet: str = "", cell: str = "") -> str | None:
+    """An external link to a returned file (relative to output/), to the cell if known."""
+    if not target or any(ch in target for ch in '#"<>') or len(target) > 200:
+        return None
+    url = f"external:{target}"
+    if sheet and cell and "'" not in sheet:
+        url += f"#'{sheet}'!{cell}"
+    return url
+
+
+def write_problem_report(
+    result: CollectResult, settings: Settings, path: Path, links: dict[str, str]
+) -> Path:
+    """Write the Status and Problem sheets. `links` maps a file name to a path relative
+    to the report's folder (the file in inbox/)."""
+    with atomic_write(path) as tmp:
+        wb = xlsxwriter.Workbook(
+            str(tmp),
+            {
+                "strings_to_formulas": False,
+                "strings_to_numbers": False,
+                "strings_to_urls": False,
+                "max_url_length": 2079,
+            },
+        )
+        head = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
+        title = wb.add_format({"bold": True, "font_size": 13})
+        text = wb.add_format({"text_wrap": False, "valign": "top"})
+        wrap = wb.add_format({"text_wrap": True, "valign": "top"})
+        date = wb.add_format({"num_format": "yyyy-mm-dd hh:mm", "valign": "top"})
+        number = wb.add_format({"valign": "top"})
+        url = wb.add_format({"font_color": "blue", "underline": 1, "valign": "top"})
+        status_fmt = {
+            "godkänd": wb.add_format({"bg_color": "#C6EFCE", "valign": "top"}),
+            "varningar": wb.add_format({"bg_color": "#FFEB9C", "valign": "top"}),
+            "fel": wb.add_format({"bg_color": "#FFC7CE", "valign": "top"}),
+            "oläslig": wb.add_format({"bg_color": "#FFC7CE", "valign": "top"}),
+            "saknas": wb.add_format({"bg_color": "#D9D9D9", "valign": "top"}),
+        }
+
+        ws = wb.add_worksheet("Status")
+        ws.write_string(0, 0, f"Inlämningskontroll {settings.namnd} {settings.budget_year}", title)
+        for col, heading in enumerate(STATUS_HEADINGS):
+            ws.write_string(2, col, heading, head)
+        for i, s in enumerate(result.statuses, start=3):
+            ws.write_string(i, 0, s.avdelning, text)
+            ws.write_string(i, 1, s.name, text)
+            ws.write_string(i, 2, s.status, status_fmt.get(s.status, text))
+            if s.received:
+                ws.write_datetime(i, 3, _local(s.received), date)
+            ws.write_number(i, 4, s.errors, number)
+            ws.write_number(i, 5, s.warnings, number)
+            _write_file(ws, i, 6, s.file, links, url, text)
+        last = 2 + len(result.statuses)
+        ws.autofilter(2, 0, max(last, 3), len(STATUS_HEADINGS) - 1)
+        ws.freeze_panes(3, 0)
+        for col, width in enumerate((10, 34, 12, 17, 6, 10, 40)):
+            ws.set_column(col, col, width)
+
+        ps = wb.add_worksheet("Problem")
+        for col, heading in enumerate(PROBLEM_HEADINGS):
+            ps.write_string(0, col, heading, head)
+        for i, p in enumerate(result.problems, start=1):
+            ps.write_string(i, 0, p.avdelning, text)
+            _write_file(ps, i, 1, p.file, links, url, text, p.sheet, p.cell)
+            ps.write_string(i, 2, p.sheet, text)
+            ps.write_string(i, 3, p.cell, text)
+            ps.write_string(i, 4, p.code, text)
+            ps.write_string(i, 5, p.severity.value, text)
+            rule = rules.RULES.get(p.code)
+            ps.write_string(i, 6, rule.title if rule else "", text)
+            ps.write_string(i, 7, p.message, wrap)
+            # LibreOffice does not grow wrapped rows by itself: ~95 characters a line.
+            ps.set_row(i, 15 * max(1, -(-len(p.message) // 95)))
+        ps.autofilter(0, 0, max(len(result.problems), 1), len(PROBLEM_HEADINGS) - 1)
+        ps.freeze_panes(1, 0)
+        for sheet in (ws, ps):
+            sheet.set_landscape()
+            sheet.fit_to_pages(1, 0)
+            sheet.set_paper(9)  # A4
+        for col, width in enumerate((10, 30, 16, 8, 7, 11, 34, 100)):
+            ps.set_column(col, col, width)
+        wb.close()
+    return path
+
+
+def _write_file(ws, row, col, name, links, url_fmt, text_fmt, sheet="", cell="") -> None:
+    link = _link(links.get(name, ""), sheet, cell) if name else None
+    if link:
+        ws.write_url(row, col, link, url_fmt, string=name)
+    else:
+        ws.write_string(row, col, name, text_fmt)
+
+
+# --- feedback workbooks -------------------------------------------------------------
+
+
+def feedback_path(output: Path, avdelning: str, settings: Settings) -> Path:
+    safe = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in avdelning) or "okand"
+    return output / FEEDBACK_DIR / f"aterkoppling_{safe}_{settings.budget_year}.xlsx"
+
+
+def _set_text(cell, value: str) -> None:
+    cell.value = value
+    cell.data_type = "s"  # never a formula, whatever the text starts with
+
+
+def write_feedback(source: Path, problems: Iterable[Problem], path: Path) -> Path | None:
+    """A copy of the return at `source` with each problem cell filled and commented,
+    and a first sheet listing every problem. The source is only read. Returns None if
+    the return cannot be opened by openpyxl (the problem report still lists it)."""
+    problems = list(problems)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # "extension not supported" noise
+            wb = openpyxl.load_workbook(source, keep_vba=False, keep_links=False)
+    except Exception:
+        return None
+    by_cell: dict[tuple[str, str], list[Problem]] = defaultdict(list)
+    for p in problems:
+        if p.sheet and p.cell and p.sheet in wb.sheetnames:
+            by_cell[(p.sheet, p.cell)].append(p)
+    for (sheet, ref), found in by_cell.items():
+        ws = wb[sheet]
+        try:
+            coordinate_from_string(ref)
+            cell = ws[ref]
+        except (ValueError, KeyError, IndexError):
+            continue
+        if isinstance(cell, MergedCell):
+            rng = next((r for r in ws.merged_cells.ranges if ref in r), None)
+            if rng is None:
+                continue
+            cell = ws.cell(rng.min_row, rng.min_col)
+        worst = "fel" if any(p.is_error for p in found) else "varning"
+        cell.fill = PatternFill("solid", fgColor=_FILL[worst])
+        comment = Comment("\n\n".join(f"{p.code}: {p.message}" for p in found), "budgetbook")
+        comment.width, comment.height = 360, 160
+        cell.comment = comment
+
+    if FEEDBACK_SHEET in wb.sheetnames:
+        del wb[FEEDBACK_SHEET]
+    ws = wb.create_sheet(FEEDBACK_SHEET, 0)
+    ws.sheet_properties.tabColor = "C00000"
+    _set_text(ws["A1"], "Återkoppling från ekonomistaben (budgetbook)")
+    ws["A1"].font = Font(bold=True, size=13)
+    _set_text(ws["A2"], "Rätta punkterna nedan i er arbetsbok och skicka den igen.")
+    for col, heading in enumerate(("Blad", "Cell", "Kod", "Allvarlighet", "Meddelande"), 1):
+        c = ws.cell(4, col)
+        _set_text(c, heading)
+        c.font = Font(bold=True)
+    for row, p in enumerate(problems, start=5):
+        for col, value in enumerate((p.sheet, p.cell, p.code, p.severity.value, p.message), 1):
+            _set_text(ws.cell(row, col), value)
+        ws.cell(row, 5).alignment = Alignment(wrap_text=True, vertical="top")
+    for col, width in zip("ABCDE", (16, 8, 8, 12, 100), strict=True):
+        ws.column_dimensions[col].width = width
+    ws.freeze_panes = "A5"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    wb.active = 0
+    for sheet in wb.worksheets:
+        sheet.sheet_view.tabSelected = sheet is ws
+    with atomic_write(path) as tmp:
+        wb.save(tmp)
+    return path

@@ -1,0 +1,270 @@
+"""Low-level parts of reading a returned workbook: the zip parts we parse ourselves
+(identity, sheet files, cells holding formula errors) and the parsing of one cell value.
+
+Values themselves are read with python-calamine; it turns error cells into empty
+strings, so error cells are found here by scanning the sheet XML for `t="e"`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import posixpath
+import re
+import zipfile
+from dataclasses import dataclass, field
+
+from defusedxml import ElementTree as ET
+
+NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+NS_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+NS_CUSTOM = "{http://schemas.openxmlformats.org/officeDocument/2006/custom-properties}"
+
+# Error values as Excel shows them in English and Swedish (and LibreOffice's Err:nnn).
+ERROR_LITERALS = frozenset(
+    {
+        "#REF!",
+        "#VALUE!",
+        "#DIV/0!",
+        "#N/A",
+        "#NAME?",
+        "#NUM!",
+        "#NULL!",
+        "#SPILL!",
+        "#CALC!",
+        "#GETTING_DATA",
+        "#FIELD!",
+        "#BLOCKED!",
+        "#BUSY!",
+        "#CONNECT!",
+        "#UNKNOWN!",
+        "#REFERENS!",
+        "#VÄRDEFEL!",
+        "#DIVISION/0!",
+        "#SAKNAS!",
+        "#NAMN?",
+        "#OGILTIGT!",
+        "#SKÄRNING!",
+        "#BERÄKNA!",
+    }
+)
+_LO_ERROR = re.compile(r"^Err:\d{3}$")
+_CELL_TAG = re.compile(rb"<(?:\w+:)?c\b([^>]*)>(.*?)</(?:\w+:)?c>", re.S)
+_ATTR_R = re.compile(rb'\br="([A-Z]+)(\d+)"')
+_ATTR_T_E = re.compile(rb'\bt="e"')
+_VALUE = re.compile(rb"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>")
+
+
+def is_error_literal(text: str) -> bool:
+    t = text.strip().upper()
+    return t in ERROR_LITERALS or bool(_LO_ERROR.match(text.strip()))
+
+
+@dataclass(slots=True)
+class ZipParts:
+    """What we read from the package ourselves."""
+
+    identity: dict[str, str]
+    sheet_files: dict[str, str]  # sheet name -> zip member
+    error_cells: dict[str, dict[tuple[int, int], str]]  # sheet -> (row0, col0) -> "#REF!"
+    # table name -> (sheet, (first data row0, col0), (last data row0, last col0))
+    tables: dict[str, tuple[str, tuple[int, int], tuple[int, int]]] = field(default_factory=dict)
+
+
+def col_index(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + (ord(ch) - 64)
+    return n - 1
+
+
+def read_zip_parts(
+    zf: zipfile.ZipFile, wanted_sheets: set[str], fields: tuple[str, ...]
+) -> ZipParts:
+    """Identity (custom properties first, then defined names), sheet files, error cells."""
+    names = set(zf.namelist())
+    identity: dict[str, str] = {}
+    if "docProps/custom.xml" in names:
+        root = ET.fromstring(zf.read("docProps/custom.xml"))
+        for prop in root.iter(f"{NS_CUSTOM}property"):
+            key = prop.get("name", "")
+            if key in fields and len(prop):
+                identity[key] = (prop[0].text or "").strip()
+    sheet_files: dict[str, str] = {}
+    if "xl/workbook.xml" in names:
+        wb = ET.fromstring(zf.read("xl/workbook.xml"))
+        for dn in wb.iter(f"{NS_MAIN}definedName"):
+            key = dn.get("name", "")
+            if key in fields and key not in identity and dn.get("localSheetId") is None:
+                identity[key] = _constant(dn.text or "")
+        rels = _rels(zf, "xl/_rels/workbook.xml.rels", names)
+        for sheet in wb.iter(f"{NS_MAIN}sheet"):
+            target = rels.get(sheet.get(f"{NS_REL}id", ""), "")
+            if target:
+                sheet_files[sheet.get("name", "")] = _resolve("xl", target)
+    errors: dict[str, dict[tuple[int, int], str]] = {}
+    tables: dict[str, tuple[str, tuple[int, int], tuple[int, int]]] = {}
+    for sheet, member in sheet_files.items():
+        if sheet in wanted_sheets and member in names:
+            found = _scan_errors(zf.read(member))
+            if found:
+                errors[sheet] = found
+    for member in sorted(names):
+        if member.startswith("xl/tables/") and member.endswith(".xml"):
+            tables.update(_table(zf.read(member)))
+    return ZipParts(identity, sheet_files, errors, tables)
+
+
+_TABLE = re.compile(rb"<(?:\w+:)?table\b([^>]*)>")
+
+
+def _attr(attrs: bytes, name: str) -> str:
+    m = re.search(rb"\b" + name.encode() + rb'="([^"]*)"', attrs)
+    return m.group(1).decode("utf-8", "replace") if m else ""
+
+
+def _table(xml: bytes) -> dict[str, tuple[str, tuple[int, int], tuple[int, int]]]:
+    """One Excel table part: its name and data range (attributes only).
+
+    A regex over the root element's attributes rather than an XML parser: these parts
+    are small, only a few attributes are needed, and this keeps the reader near
+    calamine's own speed. Table names are unique in a workbook, so the sheet is not
+    looked up (the reader checks the headings where the table says it is).
+    """
+    t = _TABLE.search(xml)
+    if not t:
+        return {}
+    ref = re.fullmatch(r"([A-Z]+)(\d+):([A-Z]+)(\d+)", _attr(t.group(1), "ref"))
+    name = _attr(t.group(1), "displayName") or _attr(t.group(1), "name")
+    if not ref or not name:
+        return {}
+    header = int(_attr(t.group(1), "headerRowCount") or 1)
+    totals = int(_attr(t.group(1), "totalsRowCount") or 0)
+    top, bottom = int(ref.group(2)) - 1, int(ref.group(4)) - 1
+    return {
+        name: (
+            "",
+            (top + header, col_index(ref.group(1))),
+            (bottom - totals, col_index(ref.group(3))),
+        )
+    }
+
+
+def _constant(text: str) -> str:
+    """A defined name's constant formula ="PERS" -> PERS."""
+    t = text.strip().lstrip("=").strip()
+    if len(t) >= 2 and t[0] == t[-1] == '"':
+        return t[1:-1].replace('""', '"')
+    return t
+
+
+def _rels(zf: zipfile.ZipFile, member: str, names: set[str]) -> dict[str, str]:
+    if member not in names:
+        return {}
+    root = ET.fromstring(zf.read(member))
+    return {r.get("Id", ""): r.get("Target", "") for r in root.iter(f"{NS_PKG_REL}Relationship")}
+
+
+def _resolve(base: str, target: str) -> str:
+    if target.startswith("/"):
+        return target.lstrip("/")
+    return posixpath.normpath(posixpath.join(base, target))
+
+
+def _scan_errors(xml: bytes) -> dict[tuple[int, int], str]:
+    """Cells of type error: a fast byte scan, parsed only when `t="e"` occurs at all."""
+    if b't="e"' not in xml:
+        return {}
+    found: dict[tuple[int, int], str] = {}
+    for m in _CELL_TAG.finditer(xml):
+        attrs = m.group(1)
+        if not _ATTR_T_E.search(attrs):
+            continue
+        ref = _ATTR_R.search(attrs)
+        if not ref:
+            continue
+        v = _VALUE.search(m.group(2))
+        value = v.group(1).decode("utf-8", "replace") if v else "#FEL"
+        found[(int(ref.group(2)) - 1, col_index(ref.group(1).decode()))] = value
+    return found
+
+
+# --- one cell value -------------------------------------------------------------------
+
+_SPACES = re.compile(r"[\s\u00a0\u202f\u2009\u2007']")
+_UNIT = re.compile(r"\s*(tkr|tkr\.|t\.kr|tusen kronor)\s*$", re.I)
+_DOT_THOUSANDS = re.compile(r"^\d{1,3}(\.\d{3})+$")
+_PLAIN = re.compile(r"^\d+(,\d+)?$")
+
+
+@dataclass(frozen=True, slots=True)
+class Amount:
+    """A parsed amount cell. `value` is None for empty or unreadable cells.
+
+    `kind`: "empty", "number", "text_number" (recognised text: BB302), "not_number"
+    (BB301), "error" (BB305). `exact` keeps decimals for the BB303 check.
+    """
+
+    kind: str
+    value: int | None = None
+    exact: float | None = None
+    raw: str = ""
+
+
+def parse_amount(cell: object) -> Amount:
+    """Read an amount cell the way a Swedish user means it.
+
+    Numbers are taken as they are. Text is recognised (BB302) when it is a number written
+    the Swedish way: spaces (also non-breaking) as thousands separators, decimal comma,
+    a minus, en dash or Unicode minus sign in front, an optional unit "tkr" at the end
+    ("1 250", "1 234,5", "12 tkr", "−500"). A dot followed by groups of three digits
+    ("1.234", "1.234.567") is read as thousands separators, as in Swedish print; any
+    other dot ("12.5") is ambiguous and not recognised (BB301). "kr" alone is not
+    recognised either: kronor instead of tkr would be off by a factor of 1000.
+    """
+    if cell is None or cell == "":
+        return Amount("empty")
+    if isinstance(cell, bool):
+        return Amount("not_number", raw=str(cell))
+    if isinstance(cell, int | float):
+        value = float(cell)
+        return Amount("number", round(value), value, _raw_number(value))
+    if isinstance(cell, dt.date | dt.datetime | dt.time | dt.timedelta):
+        return Amount("not_number", raw=str(cell))
+    text = str(cell)
+    if not text.strip():
+        return Amount("empty", raw=text)
+    if is_error_literal(text):
+        return Amount("error", raw=text.strip())
+    number = parse_number_text(text)
+    if number is None:
+        return Amount("not_number", raw=text)
+    return Amount("text_number", round(number), number, text)
+
+
+def parse_number_text(text: str) -> float | None:
+    t = _UNIT.sub("", text.strip())
+    sign = 1
+    if t[:1] in ("-", "\u2212", "\u2013"):
+        sign, t = -1, t[1:].strip()
+    t = _SPACES.sub("", t)
+    if _DOT_THOUSANDS.match(t):
+        t = t.replace(".", "")
+    if not _PLAIN.match(t):
+        return None
+    return sign * float(t.replace(",", "."))
+
+
+def _raw_number(value: float) -> str:
+    return str(int(value)) if value.is_integer() else repr(value)
+
+
+def cell_text(cell: object) -> str:
+    """A text cell as text; numbers without a trailing .0; dates as ISO."""
+    if cell is None:
+        return ""
+    if isinstance(cell, float):
+        return str(int(cell)) if cell.is_integer() else str(cell).replace(".", ",")
+    if isinstance(cell, dt.datetime | dt.date):
+        return cell.isoformat()[:10]
+    return str(cell).strip()

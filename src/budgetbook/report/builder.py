@@ -1,0 +1,218 @@
+"""A small document builder over python-docx: headings with TOC bookmarks, user text,
+placeholders, numbered tables and figures, landscape sections, and a pre-filled TOC.
+
+The TOC is a real Word TOC field (Word refreshes it on opening because of
+`w:updateFields`); its cached result is written here from the headings we added (linked to them), so a
+reader that does not update fields (LibreOffice's PDF export, a previewer) still shows
+a filled table of contents. Page numbers are left to Word's update: we cannot know them
+without laying out the pages, and a wrong number is worse than none.
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from docx.document import Document
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls, qn
+from docx.shared import Cm, Emu
+
+from .. import fmt
+from ..model import Table
+from .docx_template import PLACEHOLDER, field_xml, style_id, text_width_twips
+from .tables import caption_xml, clean, needs_landscape, render_table, table_style_for
+
+BULLET = re.compile(r"^\s*(?:-|•|\*)\s+")
+TOC_LEVELS = 2
+
+
+@dataclass(slots=True)
+class Heading:
+    level: int
+    text: str
+    bookmark: str
+
+
+@dataclass
+class DocBuilder:
+    doc: Document
+    convention: fmt.Convention
+    colours: list[str]
+    headings: list[Heading] = field(default_factory=list)
+    tables: int = 0
+    figures: int = 0
+    _toc_anchor: object | None = None
+
+    def __post_init__(self) -> None:
+        self.portrait_width = text_width_twips(self.doc)
+        section = self.doc.sections[-1]
+        self.landscape_width = int(
+            (section.page_height - section.left_margin - section.right_margin) / 635
+        )
+        self.table_style = table_style_for(self.doc, self.colours[0], self.convention)
+        self.body = self.doc.element.body
+        self._styles = {s.name for s in self.doc.styles}
+
+    # -- text -------------------------------------------------------------------------
+
+    def heading(self, text: str, level: int = 1) -> None:
+        para = self.doc.add_heading(level=level)
+        para.add_run(_strip_invalid(text))
+        if level <= TOC_LEVELS:
+            name = f"_Toc{len(self.headings) + 1:08d}"
+            n = len(self.headings) + 1
+            start = parse_xml(f'<w:bookmarkStart {nsdecls("w")} w:id="{n}" w:name="{name}"/>')
+            end = parse_xml(f'<w:bookmarkEnd {nsdecls("w")} w:id="{n}"/>')
+            ppr = para._p.pPr
+            if ppr is not None:
+                ppr.addnext(start)
+            else:
+                para._p.insert(0, start)
+            para._p.append(end)
+            self.headings.append(Heading(level, text, name))
+
+    def paragraph(self, text: str, style: str | None = None) -> None:
+        para = self.doc.add_paragraph(style=style if style in self._styles or not style else None)
+        _add_lines(para, text)
+
+    def user_text(self, text: str) -> None:
+        """Text written by a person, shown exactly as written.
+
+        Blank lines separate paragraphs, single line breaks stay line breaks, and
+        lines starting with "- ", "• " or "* " become bullet points.
+        """
+        text = text.replace("\r\n", "\n").replace("\r", "\n").strip("\n")
+        for block in re.split(r"\n[ \t]*\n", text):
+            if not block.strip():
+                continue
+            pending: list[str] = []
+            for line in block.split("\n"):
+                if BULLET.match(line):
+                    if pending:
+                        self.paragraph("\n".join(pending))
+                        pending = []
+                    self._bullet(BULLET.sub("", line, count=1))
+                else:
+                    pending.append(line)
+            if pending:
+                self.paragraph("\n".join(pending))
+
+    def _bullet(self, text: str) -> None:
+        if "List Bullet" in self._styles:
+            self.paragraph(text, "List Bullet")
+        else:
+            self.paragraph(f"•\t{text}")
+
+    def placeholder(self, text: str) -> None:
+        """A clearly marked box for text someone still has to write."""
+        self.paragraph(text, PLACEHOLDER)
+
+    def page_break(self) -> None:
+        self.doc.add_page_break()
+
+    # -- tables and figures -----------------------------------------------------------
+
+    def table(self, table: Table, notes: Sequence[str] = ()) -> None:
+        """A numbered table; in a landscape section when portrait is too narrow."""
+        self.tables += 1
+        landscape = needs_landscape(table, self.portrait_width, self.convention)
+        if landscape:
+            self._section_break()
+        width = self.landscape_width if landscape else self.portrait_width
+        render_table(self.body, table, self.tables, width, self.table_style, notes)
+        if landscape:
+            self._section_break(landscape=True)
+
+    def figure(self, png: bytes, caption: str, alt: str, width_cm: float = 16.0) -> None:
+        self.figures += 1
+        self.body.find(qn("w:sectPr")).addprevious(
+            parse_xml(caption_xml(self.table_style, self.figures, caption, "Diagram"))
+        )
+        width = min(Cm(width_cm), Emu(self.portrait_width * 635))
+        self.doc.add_picture(io.BytesIO(png), width=width)
+        para = self.doc.paragraphs[-1]
+        para.paragraph_format.keep_with_next = False
+        for doc_pr in para._p.xpath(".//wp:docPr"):
+            doc_pr.set("descr", alt)
+            doc_pr.set("title", caption)
+
+    def _section_break(self, landscape: bool = False) -> None:
+        """End the current section here: portrait before a wide table, landscape after."""
+        final = self.body.find(qn("w:sectPr"))
+        sect = copy.deepcopy(final)
+        sect.attrib.pop(qn("w:rsidR"), None)
+        for title_pg in sect.findall(qn("w:titlePg")):
+            sect.remove(title_pg)
+        if landscape:
+            size = sect.find(qn("w:pgSz"))
+            w, h = size.get(qn("w:w")), size.get(qn("w:h"))
+            size.set(qn("w:w"), h)
+            size.set(qn("w:h"), w)
+            size.set(qn("w:orient"), "landscape")
+        para = parse_xml(f"<w:p {nsdecls('w')}><w:pPr/></w:p>")
+        para[0].append(sect)
+        final.addprevious(para)
+        # sections after the first keep no title page of their own
+        for title_pg in final.findall(qn("w:titlePg")):
+            final.remove(title_pg)
+
+    # -- table of contents ------------------------------------------------------------
+
+    def toc_here(self, title: str = "Innehåll") -> None:
+        para = self.doc.add_paragraph(
+            style="TOC Heading" if "TOC Heading" in self._styles else None
+        )
+        para.add_run(title).bold = True
+        anchor = self.doc.add_paragraph()
+        self._toc_anchor = anchor._p
+
+    def finish_toc(self) -> None:
+        """Replace the TOC anchor by a TOC field whose cached result lists our headings."""
+        if self._toc_anchor is None:
+            return
+        ids = {level: style_id(self.doc, f"toc {level}") for level in range(1, TOC_LEVELS + 1)}
+        instr = f'TOC \\o "1-{TOC_LEVELS}" \\h \\z \\u'
+        paragraphs = []
+        for i, h in enumerate(self.headings):
+            begin = (
+                f'<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText '
+                f'xml:space="preserve"> {clean(instr)} </w:instrText></w:r>'
+                f'<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
+                if i == 0
+                else ""
+            )
+            end = (
+                '<w:r><w:fldChar w:fldCharType="end"/></w:r>' if i == len(self.headings) - 1 else ""
+            )
+            paragraphs.append(
+                f'<w:p {nsdecls("w")}><w:pPr><w:pStyle w:val="{ids[h.level]}"/></w:pPr>{begin}'
+                f'<w:hyperlink w:anchor="{h.bookmark}" w:history="1">'
+                f'<w:r><w:t xml:space="preserve">{clean(h.text)}</w:t></w:r>'
+                f"</w:hyperlink>{end}</w:p>"
+            )
+        if not paragraphs:
+            paragraphs.append(f"<w:p {nsdecls('w')}>{field_xml(instr, '')}</w:p>")
+        for xml in paragraphs:
+            self._toc_anchor.addprevious(parse_xml(xml))
+        self._toc_anchor.getparent().remove(self._toc_anchor)
+        self._toc_anchor = None
+
+
+_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _strip_invalid(text: str) -> str:
+    return _INVALID.sub("", text)
+
+
+def _add_lines(para, text: str) -> None:
+    """Runs for `text` with its line breaks kept as Word line breaks."""
+    lines = _strip_invalid(text).split("\n")
+    run = para.add_run(lines[0])
+    for line in lines[1:]:
+        run.add_break()
+        run.add_text(line)

@@ -1,0 +1,240 @@
+"""What the nämndplan says beyond the consolidated views: tables built from goals,
+uppdrag and the internal control plan, the key-figure sentences, and chart data.
+
+Everything here is computed from the same Consolidation the tables render, so a
+figure in a sentence or chart always equals the figure in its table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from .. import fmt
+from ..model import (
+    VIEW_DRIFT_AVDELNING,
+    VIEW_INV_NYA,
+    VIEW_INV_PAGAENDE,
+    Column,
+    Consolidation,
+    IndicatorView,
+    KfGoalView,
+    Row,
+    RowKind,
+    Table,
+)
+from ..settings import Settings
+
+STANDARD_DRIFT = (
+    "label",
+    "budget_prior",
+    "prognos_prior",
+    "{budget}",
+    "chg_bb_tkr",
+    "chg_bb_pct",
+    "chg_pb_tkr",
+    "chg_pb_pct",
+)
+MAX_COLUMNS = 8
+
+
+def split_plan_years(table: Table, year: int) -> tuple[Table, Table | None]:
+    """A drift table with plan years as two tables: the standard one and the plan.
+
+    The standard nämndplan budget table has label, prior budget and prognos, the budget
+    year and the four change columns; plan years go in a table of their own when the
+    view has them and everything would not fit in one readable table.
+    """
+    plan_keys = [c.key for c in table.columns if c.key.startswith("plan_")]
+    if not plan_keys or len(table.columns) <= MAX_COLUMNS:
+        return table, None
+    budget_key = f"budget_{year}"
+    main_cols = [c for c in table.columns if c.key not in plan_keys]
+    label = table.columns[0]
+    plan_cols = [label, *(c for c in table.columns if c.key == budget_key)]
+    plan_cols += [c for c in table.columns if c.key in plan_keys]
+    plan_years = [k.removeprefix("plan_") for k in plan_keys]
+    plan_caption = f"{table.caption}, budget {year} och plan {plan_years[0]}–{plan_years[-1]}"
+    if len(plan_years) == 1:
+        plan_caption = f"{table.caption}, budget {year} och plan {plan_years[0]}"
+    keep = {c.key for c in plan_cols}
+    main = replace(table, columns=main_cols)
+    plan = replace(
+        table,
+        key=f"{table.key}_plan",
+        caption=plan_caption,
+        columns=plan_cols,
+        signed_columns=frozenset(k for k in table.signed_columns if k in keep),
+    )
+    return main, plan
+
+
+def _indicator_years(indicators: list[IndicatorView]) -> list[int]:
+    return sorted({y for ind in indicators for y in ind.values})
+
+
+def indicator_table(title: str, indicators: list[IndicatorView], key: str) -> Table:
+    """Indicators with their past values, target and source (values as reported)."""
+    years = _indicator_years(indicators)
+    columns = [Column("label", "Indikator", "text")]
+    columns += [Column(str(y), str(y), "value") for y in years]
+    columns += [Column("target", "Målvärde", "value"), Column("source", "Källa", "text")]
+    rows = []
+    for ind in indicators:
+        values: dict[str, int | float | str | None] = {str(y): ind.values.get(y, "") for y in years}
+        values.update(label=ind.name, target=ind.target, source=ind.source)
+        rows.append(Row(ind.name, values))
+    return Table(key, title, columns, rows, unit="")
+
+
+def indicator_list(goals: list[KfGoalView]) -> Table:
+    """The appendix: every KF and nämnd indicator, grouped by goal."""
+    all_inds = [
+        i for g in goals for i in (*g.indicators, *(i for n in g.namnd_goals for i in n.indicators))
+    ]
+    years = _indicator_years(all_inds)
+    columns = [Column("label", "Indikator", "text")]
+    columns += [Column(str(y), str(y), "value") for y in years]
+    columns += [Column("target", "Målvärde", "value"), Column("source", "Källa", "text")]
+    rows: list[Row] = []
+
+    def add(ind: IndicatorView) -> None:
+        values: dict[str, int | float | str | None] = {str(y): ind.values.get(y, "") for y in years}
+        values.update(label=ind.name, target=ind.target, source=ind.source)
+        rows.append(Row(ind.name, values))
+
+    for goal in goals:
+        if goal.indicators:
+            rows.append(Row(f"Mål {goal.code}. {goal.title}", {}, RowKind.HEADING))
+            for ind in goal.indicators:
+                add(ind)
+        for ng in goal.namnd_goals:
+            if ng.indicators:
+                rows.append(Row(f"Nämndmål {ng.code} {ng.title}", {}, RowKind.HEADING))
+                for ind in ng.indicators:
+                    add(ind)
+    return Table(
+        "indikatorer",
+        "Kommunfullmäktiges indikatorer och nämndens indikatorer",
+        columns,
+        rows,
+        unit="",
+    )
+
+
+def uppdrag_table(cons: Consolidation, settings: Settings) -> Table:
+    columns = [Column("label", "Uppdrag", "text"), Column("start", "Start", "int")]
+    show_status = any(u.status for u in cons.uppdrag)
+    if show_status:
+        columns.append(Column("status", "Status", "text"))
+    columns.append(Column("avdelning", "Ansvarig", "text"))
+    rows = []
+    for u in cons.uppdrag:
+        avd = settings.avdelning(u.avdelning)
+        values: dict[str, int | float | str | None] = {
+            "label": u.text,
+            "start": u.start,
+            "status": u.status,
+            "avdelning": avd.name if avd else u.avdelning,
+        }
+        rows.append(Row(u.text, values))
+    return Table("uppdrag", "Uppdrag", columns, rows, unit="")
+
+
+def controls_table(cons: Consolidation, settings: Settings) -> Table:
+    columns = [
+        Column("label", "Riskområde", "text"),
+        Column("risk", "Risk", "text"),
+        Column("riskvarde", "Riskvärde", "int"),
+        Column("kontrollmetod", "Kontrollmetod", "text"),
+        Column("tidpunkt", "Rapporteras", "text"),
+    ]
+    rows = []
+    for c in cons.controls:
+        avd = settings.avdelning(c.avdelning)
+        area = f"{c.riskomrade}\n({avd.name})" if avd else c.riskomrade
+        values: dict[str, int | float | str | None] = {
+            "label": area,
+            "risk": c.risk,
+            "riskvarde": c.riskvarde,
+            "kontrollmetod": c.kontrollmetod,
+            "tidpunkt": c.tidpunkt,
+        }
+        rows.append(Row(c.riskomrade, values))
+    return Table("internkontroll", "Internkontrollplan", columns, rows, unit="")
+
+
+# -- key figures ------------------------------------------------------------------------
+
+
+def _total(table: Table | None, key: str) -> float | None:
+    if table is None:
+        return None
+    total = table.total_row()
+    if total is not None:
+        value = total.values.get(key)
+        return value if isinstance(value, int | float) else None
+    values = [r.values.get(key) for r in table.data_rows()]
+    numbers = [v for v in values if isinstance(v, int | float)]
+    return sum(numbers) if numbers else None
+
+
+def _more_or_less(diff: float) -> str:
+    return "mer" if diff > 0 else "mindre"
+
+
+def key_figure_sentences(cons: Consolidation, settings: Settings) -> list[str]:
+    """The summary's generated sentences: drift and investment budget of the year."""
+    year, prior = cons.year, cons.year - 1
+    who = settings.namnd_genitive
+    sentences = [f"{who} driftbudget för {year} är {fmt.mnkr(cons.net_budget)} miljoner kronor."]
+    drift = cons.views.get(VIEW_DRIFT_AVDELNING)
+    prior_budget = _total(drift, "budget_prior")
+    if prior_budget:
+        diff = cons.net_budget - prior_budget
+        if diff:
+            sentences.append(
+                f"Det är {fmt.mnkr(abs(diff))} miljoner kronor {_more_or_less(diff)} än "
+                f"budgeten för {prior} ({fmt.pct(fmt.change(cons.net_budget, prior_budget)[1])})."
+            )
+        else:
+            sentences.append(f"Det är lika mycket som budgeten för {prior}.")
+    sentences.append(
+        f"{who} investeringsbudget för {year} är {fmt.mnkr(cons.investment_budget)} miljoner kronor."
+    )
+    years = list(settings.investment_years)
+    period = sum(investment_per_year(cons, years).values())
+    if period and len(years) > 1:
+        sentences[-1] = sentences[-1][:-1] + (
+            f" och {fmt.mnkr(period)} miljoner kronor för hela perioden {years[0]}–{years[-1]}."
+        )
+    return sentences
+
+
+def goal_sentence(cons: Consolidation, settings: Settings) -> str:
+    namnd_goals = sum(len(g.namnd_goals) for g in cons.goals)
+    served = sum(1 for g in cons.goals if g.namnd_goals)
+    if not namnd_goals:
+        return ""
+    return (
+        f"{settings.namnd} har {namnd_goals} nämndmål som ska bidra till måluppfyllelse för "
+        f"{served} av kommunfullmäktiges mål."
+    )
+
+
+def investment_per_year(cons: Consolidation, years: list[int]) -> dict[int, float]:
+    """Sum of ongoing and new projects per investment year (from the tables' totals)."""
+    result = {}
+    for y in years:
+        parts = [_total(cons.views.get(v), f"inv_{y}") for v in (VIEW_INV_PAGAENDE, VIEW_INV_NYA)]
+        result[y] = sum(p for p in parts if p is not None)
+    return result
+
+
+def investment_series(cons: Consolidation, years: list[int]) -> list[tuple[str, list[float]]]:
+    series = []
+    for view, name in ((VIEW_INV_PAGAENDE, "Pågående projekt"), (VIEW_INV_NYA, "Nya projekt")):
+        table = cons.views.get(view)
+        if table is None:
+            continue
+        series.append((name, [_total(table, f"inv_{y}") or 0 for y in years]))
+    return series

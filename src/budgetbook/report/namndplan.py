@@ -1,0 +1,445 @@
+"""The Word draft of the nämndplan: every section in the usual order, from a Consolidation.
+
+`write_namndplan(cons, settings, path)` is the one entry point (actions.report). The
+document is built on the kommun's Word template (or the default one), with a header
+line, page numbers and a table of contents Word refreshes on opening.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
+from .. import fmt
+from ..model import (
+    VIEW_BRUTTO_AVDELNING,
+    VIEW_DRIFT_AVDELNING,
+    VIEW_DRIFT_DRIFTPOST,
+    VIEW_DRIFT_VERKSAMHET,
+    VIEW_INV_BESLUTAD,
+    VIEW_INV_KATEGORI,
+    VIEW_INV_NYA,
+    VIEW_INV_PAGAENDE,
+    VIEW_KAPITALKOSTNADER,
+    VIEW_RAM_AVDELNING,
+    VIEW_RISKER,
+    AvdelningText,
+    Consolidation,
+    Table,
+)
+from ..settings import NAMND_TEXTS, Settings
+from ..workspace import atomic_write
+from . import charts, content
+from .builder import DocBuilder
+from .docx_template import add_header_footer, open_template, set_update_fields, theme_colours
+
+TITLES = dict(NAMND_TEXTS)
+EMPTY_MARK = "Inget underlag har lämnats för detta avsnitt."
+POLITICAL_PLACEHOLDER = (
+    "[Text från den politiska ledningen skrivs här. Avsnittet fylls i av "
+    "ordföranden eller presidiet innan nämndplanen går till nämnden.]"
+)
+# Where each avdelning text section lands (Texter sheet key -> nämnd section key).
+TEXT_PLACES = {"verksamhet": "ansvarsomrade", "budget": "driftbudget"}
+# Extra drift views, shown after the verksamhet table when consolidation provides them.
+EXTRA_DRIFT = (
+    (VIEW_DRIFT_DRIFTPOST, "Driftbudget per kontogrupp"),
+    (VIEW_BRUTTO_AVDELNING, "Intäkter och kostnader per avdelning"),
+)
+PLACED_VIEWS = {
+    VIEW_DRIFT_AVDELNING,
+    VIEW_DRIFT_VERKSAMHET,
+    VIEW_DRIFT_DRIFTPOST,
+    VIEW_BRUTTO_AVDELNING,
+    VIEW_RAM_AVDELNING,
+    VIEW_INV_PAGAENDE,
+    VIEW_INV_NYA,
+    VIEW_INV_KATEGORI,
+    VIEW_INV_BESLUTAD,
+    VIEW_KAPITALKOSTNADER,
+    VIEW_RISKER,
+}
+
+
+def write_namndplan(cons: Consolidation, settings: Settings, path: Path) -> Path:
+    """Write the nämndplan draft to `path` atomically and return the path."""
+    doc = build_namndplan(cons, settings)
+    with atomic_write(path) as tmp:
+        doc.save(str(tmp))
+    return path
+
+
+def build_namndplan(cons: Consolidation, settings: Settings, today: dt.date | None = None):
+    """The finished python-docx Document (not yet saved)."""
+    today = today or dt.date.today()
+    doc = open_template(settings.word_template)
+    colours = theme_colours(doc)
+    add_header_footer(
+        doc,
+        f"{settings.namnd} · Nämndplan med budget {cons.year} · UTKAST {today.isoformat()}",
+        f"{settings.kommun} · ",
+    )
+    set_update_fields(doc)
+    b = DocBuilder(doc, fmt.Convention(settings.sign_convention), colours)
+    _Namndplan(b, cons, settings, today).build()
+    b.finish_toc()
+    return doc
+
+
+class _Namndplan:
+    def __init__(self, b: DocBuilder, cons: Consolidation, settings: Settings, today: dt.date):
+        self.b, self.cons, self.s, self.today = b, cons, settings, today
+        self.year = cons.year
+        self.omit = settings.empty_sections == "omit"
+        order = {a.code: i for i, a in enumerate(settings.avdelningar)}
+        self.texts: dict[str, list[AvdelningText]] = {}
+        for t in sorted(cons.texts, key=lambda t: order.get(t.avdelning, len(order))):
+            if t.text.strip():
+                place = TEXT_PLACES.get(t.section, t.section)
+                if place not in TITLES:
+                    place = "ansvarsomrade"
+                self.texts.setdefault(place, []).append(t)
+
+    # -- helpers --------------------------------------------------------------------
+
+    def text(self, key: str) -> str:
+        return self.s.text(key).strip()
+
+    def section(self, title: str, level: int, has_content: bool, fill: Callable[[], None]) -> None:
+        """A heading and its content; an empty section is marked or left out."""
+        if not has_content and self.omit:
+            return
+        self.b.heading(title, level)
+        if has_content:
+            fill()
+        else:
+            self.b.placeholder(EMPTY_MARK)
+
+    def avdelning_texts(self, place: str) -> None:
+        texts = self.texts.get(place, [])
+        last = None
+        for t in texts:
+            if t.avdelning != last:
+                self.b.heading(t.avdelning_name, 3)
+                last = t.avdelning
+            if sum(1 for x in texts if x.avdelning == t.avdelning) > 1:
+                self.b.paragraph(t.title, "Heading 4")
+            self.b.user_text(t.text)
+
+    def notes_for(self, table: Table) -> list[str]:
+        """Source notes from settings: which decisions the budget and prognos come from."""
+        keys = {c.key for c in table.columns}
+        notes = []
+        if "budget_prior" in keys and self.s.source_budget:
+            notes.append(self.s.source_budget)
+        if "prognos_prior" in keys and self.s.source_prognos:
+            notes.append(self.s.source_prognos)
+        if table.key == VIEW_RAM_AVDELNING and self.s.source_ram:
+            notes.append(self.s.source_ram)
+        if table.signed_columns and self.s.sign_convention == "costs_negative":
+            notes.append("Kostnader och nettokostnader visas med minustecken.")
+        return notes
+
+    def table(self, table: Table | None) -> None:
+        if table is None:
+            return
+        if table.key.startswith("drift") or table.key == VIEW_RAM_AVDELNING:
+            main, plan = content.split_plan_years(table, self.year)
+            self.b.table(main, self.notes_for(main))
+            if plan is not None:
+                self.b.table(plan, self.notes_for(plan))
+        else:
+            self.b.table(table, self.notes_for(table))
+
+    def view(self, key: str) -> Table | None:
+        table = self.cons.views.get(key)
+        return table if table is not None and table.rows else None
+
+    # -- the document -----------------------------------------------------------------
+
+    def build(self) -> None:
+        self.title_page()
+        self.sammanfattning()
+        self.politisk_ledning()
+        self.inledning()
+        self.plain("forutsattningar", TITLES["forutsattningar"])
+        self.malstyrning()
+        self.uppdrag()
+        self.ekonomiska_ramar()
+        self.driftbudget()
+        self.risker()
+        self.investeringar()
+        self.kapitalkostnader()
+        self.intern_kontroll()
+        self.plain("kvalitetsstyrning", TITLES["kvalitetsstyrning"])
+        self.bilaga()
+
+    def title_page(self) -> None:
+        b, s = self.b, self.s
+        last = s.years[-1]
+        span = f"{self.year}–{last}" if last != self.year else str(self.year)
+        b.paragraph(f"Nämndplan med budget {span}", "Title")
+        b.paragraph(f"{s.namnd}, {s.kommun}", "Subtitle")
+        b.paragraph(f"Utkast {self.today.isoformat()}")
+        missing = [a for a in s.avdelningar if a.code not in self.cons.avdelningar_included]
+        if missing and self.cons.avdelningar_included:
+            b.placeholder(
+                f"Utkastet bygger på underlag från {len(self.cons.avdelningar_included)} av "
+                f"{len(s.avdelningar)} avdelningar. Underlag saknas från: "
+                + ", ".join(a.name for a in missing)
+                + "."
+            )
+        b.toc_here()
+        b.page_break()
+
+    def plain(self, key: str, title: str, level: int = 1) -> None:
+        text = self.text(key)
+        has = bool(text or self.texts.get(key))
+
+        def fill() -> None:
+            if text:
+                self.b.user_text(text)
+            self.avdelning_texts(key)
+
+        self.section(title, level, has, fill)
+
+    def sammanfattning(self) -> None:
+        def fill() -> None:
+            if self.text("sammanfattning"):
+                self.b.user_text(self.text("sammanfattning"))
+            self.b.paragraph(" ".join(content.key_figure_sentences(self.cons, self.s)))
+
+        self.section(TITLES["sammanfattning"], 1, True, fill)
+
+    def politisk_ledning(self) -> None:
+        self.b.heading(TITLES["politisk_ledning"], 1)
+        text = self.text("politisk_ledning")
+        if text:
+            self.b.user_text(text)
+        else:
+            self.b.placeholder(POLITICAL_PLACEHOLDER)
+
+    def inledning(self) -> None:
+        has_sub = any(self.text(k) or self.texts.get(k) for k in ("ansvarsomrade", "uppfoljning"))
+        text = self.text("inledning")
+        if not (text or has_sub) and self.omit:
+            return
+        self.b.heading(TITLES["inledning"], 1)
+        if text:
+            self.b.user_text(text)
+        elif not has_sub:
+            self.b.placeholder(EMPTY_MARK)
+        self.plain("ansvarsomrade", TITLES["ansvarsomrade"], 2)
+        self.plain("uppfoljning", TITLES["uppfoljning"], 2)
+
+    def malstyrning(self) -> None:
+        goals = self.cons.goals
+        text = self.text("malstyrning")
+
+        def fill() -> None:
+            if text:
+                self.b.user_text(text)
+            sentence = content.goal_sentence(self.cons, self.s)
+            if sentence:
+                self.b.paragraph(sentence)
+            for goal in goals:
+                self.b.heading(f"Mål {goal.code}. {goal.title}", 2)
+                if goal.text:
+                    self.b.user_text(goal.text)
+                if goal.indicators:
+                    self.b.table(
+                        content.indicator_table(
+                            f"Indikatorer för mål {goal.code}", goal.indicators, f"kf_{goal.code}"
+                        )
+                    )
+                for ng in goal.namnd_goals:
+                    self.b.heading(f"Nämndmål {ng.code} {ng.title}", 3)
+                    if ng.text:
+                        self.b.user_text(ng.text)
+                    if ng.indicators:
+                        self.b.table(
+                            content.indicator_table(
+                                f"Indikatorer för nämndmål {ng.code}",
+                                ng.indicators,
+                                f"nm_{ng.code}",
+                            )
+                        )
+
+        self.section(TITLES["malstyrning"], 1, bool(goals or text), fill)
+
+    def uppdrag(self) -> None:
+        text = self.text("uppdrag")
+
+        def fill() -> None:
+            if text:
+                self.b.user_text(text)
+            if self.cons.uppdrag:
+                self.b.table(content.uppdrag_table(self.cons, self.s))
+
+        self.section(TITLES["uppdrag"], 1, bool(self.cons.uppdrag or text), fill)
+
+    def ekonomiska_ramar(self) -> None:
+        text = self.text("ekonomiska_ramar")
+        ram = self.view(VIEW_RAM_AVDELNING)
+
+        def fill() -> None:
+            if text:
+                self.b.user_text(text)
+            self.avdelning_texts("ekonomiska_ramar")
+            self.table(ram)
+
+        has = bool(text or ram or self.texts.get("ekonomiska_ramar"))
+        self.section(f"{TITLES['ekonomiska_ramar']} {self._span()}", 1, has, fill)
+
+    def driftbudget(self) -> None:
+        per_avd = self.view(VIEW_DRIFT_AVDELNING)
+        per_verks = self.view(VIEW_DRIFT_VERKSAMHET)
+        text = self.text("driftbudget")
+        if not (per_avd or per_verks or text) and self.omit:
+            return
+        self.b.heading(f"Driftbudget {self.year}", 1)
+        if text:
+            self.b.user_text(text)
+        self.b.paragraph(content.key_figure_sentences(self.cons, self.s)[0])
+
+        def fill_avd() -> None:
+            self.avdelning_chart(per_avd)
+            self.table(per_avd)
+            self.avdelning_texts("driftbudget")
+
+        self.section("Driftbudget per avdelning", 2, per_avd is not None, fill_avd)
+        self.section(
+            "Driftbudget per verksamhet", 2, per_verks is not None, lambda: self.table(per_verks)
+        )
+        for key, title in EXTRA_DRIFT:
+            table = self.view(key)
+            if table is not None:
+                self.section(title, 2, True, lambda t=table: self.table(t))
+
+    def avdelning_chart(self, table: Table | None) -> None:
+        budget_key = f"budget_{self.year}"
+        if table is None or not {"budget_prior", budget_key} <= {c.key for c in table.columns}:
+            return
+        rows = table.data_rows()
+        if not rows:
+            return
+        conv = self.b.convention
+
+        def shown(row, key):
+            value = row.values.get(key) or 0
+            return conv.display(value) if key in table.signed_columns else value
+
+        prior = [shown(r, "budget_prior") for r in rows]
+        current = [shown(r, budget_key) for r in rows]
+        labels = [r.label for r in rows]
+        png = charts.grouped_bars(
+            labels,
+            [(f"Budget {self.year - 1}", prior), (f"Budget {self.year}", current)],
+            [self.b.colours[5], self.b.colours[0]],
+            table.unit,
+        )
+        alt = (
+            f"Stapeldiagram över budget per avdelning {self.year - 1} och {self.year}, "
+            f"{table.unit}: "
+            + "; ".join(
+                f"{label} {fmt.tkr(p)} och {fmt.tkr(c)}"
+                for label, p, c in zip(labels, prior, current, strict=True)
+            )
+            + "."
+        )
+        self.b.figure(
+            png, f"Budget per avdelning {self.year - 1} och {self.year}, {table.unit}", alt
+        )
+
+    def risker(self) -> None:
+        table = self.view(VIEW_RISKER)
+        text = self.text("risker")
+
+        def fill() -> None:
+            if text:
+                self.b.user_text(text)
+            self.table(table)
+            self.avdelning_texts("risker")
+
+        has = bool(table or text or self.texts.get("risker"))
+        self.section(TITLES["risker"], 1, has, fill)
+
+    def investeringar(self) -> None:
+        years = list(self.s.investment_years)
+        ongoing, new = self.view(VIEW_INV_PAGAENDE), self.view(VIEW_INV_NYA)
+        others = [t for t in (self.view(VIEW_INV_KATEGORI), self.view(VIEW_INV_BESLUTAD)) if t]
+        text = self.text("investeringar")
+        has_any = bool(ongoing or new or others or text or self.texts.get("investeringar"))
+        if not has_any and self.omit:
+            return
+        self.b.heading(f"{TITLES['investeringar']} {years[0]}–{years[-1]}", 1)
+        if not has_any:
+            self.b.placeholder(EMPTY_MARK)
+            return
+        if text:
+            self.b.user_text(text)
+        self.b.paragraph(content.key_figure_sentences(self.cons, self.s)[-1])
+        series = content.investment_series(self.cons, years)
+        if series and any(v for _, values in series for v in values):
+            png = charts.stacked_columns([str(y) for y in years], series, self.b.colours[:2])
+            per_year = content.investment_per_year(self.cons, years)
+            alt = (
+                f"Stapeldiagram över investeringsbudgeten per år {years[0]}–{years[-1]}, tkr, "
+                "uppdelad på pågående och nya projekt. Totalt per år: "
+                + "; ".join(f"{y} {fmt.tkr(v)}" for y, v in per_year.items())
+                + "."
+            )
+            self.b.figure(png, f"Investeringsbudget per år {years[0]}–{years[-1]}, tkr", alt, 14)
+        self.section(
+            "Pågående investeringsprojekt", 2, ongoing is not None, lambda: self.table(ongoing)
+        )
+        self.section("Nya investeringsprojekt", 2, new is not None, lambda: self.table(new))
+        for table in others:
+            self.table(table)
+        if self.texts.get("investeringar"):
+            self.b.heading("Avdelningarnas kommentarer till investeringarna", 2)
+            self.avdelning_texts("investeringar")
+
+    def kapitalkostnader(self) -> None:
+        table = self.view(VIEW_KAPITALKOSTNADER)
+        text = self.text("kapitalkostnader")
+
+        def fill() -> None:
+            if text:
+                self.b.user_text(text)
+            self.table(table)
+
+        self.section(TITLES["kapitalkostnader"], 1, bool(table or text), fill)
+
+    def intern_kontroll(self) -> None:
+        text = self.text("intern_kontroll")
+
+        def fill() -> None:
+            if text:
+                self.b.user_text(text)
+            if self.cons.controls:
+                self.b.table(content.controls_table(self.cons, self.s))
+
+        self.section(TITLES["intern_kontroll"], 1, bool(text or self.cons.controls), fill)
+
+    def bilaga(self) -> None:
+        has_indicators = any(
+            g.indicators or any(n.indicators for n in g.namnd_goals) for g in self.cons.goals
+        )
+        others = [t for k, t in self.cons.views.items() if k not in PLACED_VIEWS and t.rows]
+        if not (has_indicators or others):
+            return
+        self.b.heading("Bilaga", 1)
+        if has_indicators:
+            self.b.paragraph(
+                "Förteckning över kommunfullmäktiges indikatorer samt "
+                f"{self.s.namnd_genitive.lower()} nämndindikatorer."
+            )
+            self.b.table(content.indicator_list(self.cons.goals))
+        for table in others:
+            self.table(table)
+
+    def _span(self) -> str:
+        last = self.s.years[-1]
+        return f"{self.year}–{last}" if last != self.year else str(self.year)

@@ -1,0 +1,319 @@
+"""Render a model.Table as a Word table: caption, header, rows, source note.
+
+The table XML is built as one string and parsed once, so filling is linear in rows
+(python-docx's `table.cell(r, c)` re-walks the grid on every call and grows
+quadratically). Formatting follows the kommun's sign convention and Swedish number
+format (`fmt`); numbers are right-aligned, totals bold, the header row repeats on every
+page, and column widths are fixed so Word and LibreOffice lay the table out alike.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from xml.sax.saxutils import escape
+
+from docx.document import Document
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls
+
+from .. import fmt
+from ..model import Column, Row, RowKind, Table
+from .docx_template import SOURCE_NOTE, TABLE_STYLE, TABLE_TEXT, field_xml, style_id
+
+# Minimum widths in twips (1 cm = 567) for numeric kinds; text columns share the rest.
+# "value": a figure already formatted as text (indicator values), right-aligned like numbers.
+MIN_WIDTH = {"tkr": 900, "pct": 700, "int": 600, "value": 800}
+MIN_TEXT_WIDTH = 1300
+BODY_PT, HEADER_PT = 8.5, 7.5
+CELL_PADDING = 150  # both cell margins plus a little air
+_INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def clean(text: str) -> str:
+    """Escape for XML text; drop the control characters XML 1.0 cannot carry."""
+    return escape(_INVALID_XML.sub("", text))
+
+
+@dataclass(slots=True)
+class TableStyle:
+    """What the renderer needs from the document: style ids, header colour, sign convention."""
+
+    table_style: str
+    text_style: str
+    note_style: str
+    caption_style: str
+    header_fill: str
+    convention: fmt.Convention
+
+
+def table_style_for(doc: Document, header_fill: str, convention: fmt.Convention) -> TableStyle:
+    return TableStyle(
+        table_style=style_id(doc, TABLE_STYLE),
+        text_style=style_id(doc, TABLE_TEXT),
+        note_style=style_id(doc, SOURCE_NOTE),
+        caption_style=style_id(doc, "Caption"),
+        header_fill=header_fill,
+        convention=convention,
+    )
+
+
+def format_value(table: Table, column: Column, row: Row, convention: fmt.Convention) -> str:
+    """A cell as shown: Swedish format, sign convention on the table's signed columns."""
+    value = row.values.get(column.key)
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        return value
+    if column.key in table.signed_columns:
+        value = convention.display(value)
+    if column.kind == "tkr":
+        return fmt.tkr(value)
+    if column.kind == "pct":
+        return fmt.pct(value)
+    if column.kind == "int":
+        return str(round(value))
+    return str(value)
+
+
+def is_numeric(column: Column) -> bool:
+    return column.kind in MIN_WIDTH
+
+
+def _em(char: str) -> float:
+    """Approximate advance width of a character in em for Arial/Liberation Sans."""
+    if char in "ijlftrI.,:;'|!  ()[]":
+        return 0.30
+    if char in "mwMW%@":
+        return 0.85
+    if char.isupper() or char in "ÅÄÖ":
+        return 0.68
+    return 0.56
+
+
+def text_twips(text: str, points: float, bold: bool = False) -> int:
+    """Approximate width of `text` in twips at `points` (20 twips per point)."""
+    width = sum(_em(c) for c in text) * points * 20
+    return int(width * (1.07 if bold else 1.0))
+
+
+# Where a line may break: spaces, and after a dash or slash ("B2026–B2027" breaks after "–").
+_BREAKS = re.compile(r"\s+|(?<=[\u2013\-/])")
+
+
+def _longest_word(text: str, points: float, bold: bool = False) -> int:
+    return max((text_twips(w, points, bold) for w in _BREAKS.split(text) if w), default=0)
+
+
+def column_widths(
+    table: Table, available: int, convention: fmt.Convention | None = None
+) -> list[int] | None:
+    """Widths in twips that fill `available`, or None if the table cannot fit.
+
+    Numeric columns get room for their longest value and the longest word of their
+    heading (so no word is broken); text columns need their longest word and share
+    the rest in proportion to their typical length.
+    """
+    convention = convention or fmt.Convention()
+    needs: list[int] = []
+    weights: list[int] = []
+    for col in table.columns:
+        header = _longest_word(col.heading, HEADER_PT, bold=True)
+        if is_numeric(col):
+            longest = max(
+                (
+                    text_twips(format_value(table, col, r, convention), BODY_PT, True)
+                    for r in table.rows
+                ),
+                default=0,
+            )
+            needs.append(max(MIN_WIDTH[col.kind], header + CELL_PADDING, longest + CELL_PADDING))
+            weights.append(0)
+        else:
+            texts = [
+                str(r.values.get(col.key) or (r.label if col.key == "label" else ""))
+                for r in table.rows
+                if r.kind is not RowKind.HEADING
+            ]
+            word = max((_longest_word(t, BODY_PT, True) for t in texts), default=0)
+            needs.append(max(MIN_TEXT_WIDTH, header + CELL_PADDING, word + CELL_PADDING))
+            lengths = sorted(text_twips(t, BODY_PT) for t in texts)
+            typical = lengths[len(lengths) * 3 // 4] if lengths else 0
+            weights.append(max(1, typical + CELL_PADDING))
+    if sum(needs) > available:
+        return None
+    widths = list(needs)
+    text_cols = [i for i, w in enumerate(weights) if w]
+    if not text_cols:
+        extra = (available - sum(widths)) // len(widths)
+        return [w + extra for w in widths]
+    # grow text columns toward their typical length, in proportion, until the page is full
+    rest = available - sum(widths)
+    total = sum(max(0, weights[i] - needs[i]) for i in text_cols) or 1
+    for i in text_cols:
+        widths[i] += rest * max(0, weights[i] - needs[i]) // total
+    widths[text_cols[0]] += available - sum(widths)
+    return widths
+
+
+def needs_landscape(
+    table: Table, portrait_width: int, convention: fmt.Convention | None = None
+) -> bool:
+    return column_widths(table, portrait_width, convention) is None
+
+
+def caption_text(table: Table) -> str:
+    """The caption after "Tabell N: ", with the unit when the table has amounts."""
+    caption = table.caption.strip()
+    has_amounts = any(c.kind == "tkr" for c in table.columns)
+    if has_amounts and table.unit and table.unit.lower() not in caption.lower():
+        caption = f"{caption}, {table.unit}"
+    return caption
+
+
+def caption_xml(style: TableStyle, number: int, text: str, label: str = "Tabell") -> str:
+    seq = field_xml(f"SEQ {label} \\* ARABIC", str(number))
+    return (
+        f'<w:p {nsdecls("w")}><w:pPr><w:pStyle w:val="{style.caption_style}"/>'
+        f'<w:keepNext/></w:pPr><w:r><w:t xml:space="preserve">{label} </w:t></w:r>'
+        f"{seq}"
+        f'<w:r><w:t xml:space="preserve">: {clean(text)}</w:t></w:r></w:p>'
+    )
+
+
+def note_xml(style: TableStyle, lines: Sequence[str]) -> str:
+    runs = []
+    for i, line in enumerate(lines):
+        if i:
+            runs.append("<w:r><w:br/></w:r>")
+        runs.append(f'<w:r><w:t xml:space="preserve">{clean(line)}</w:t></w:r>')
+    return (
+        f'<w:p {nsdecls("w")}><w:pPr><w:pStyle w:val="{style.note_style}"/></w:pPr>'
+        f"{''.join(runs)}</w:p>"
+    )
+
+
+def _cell(
+    text: str,
+    width: int,
+    style: TableStyle,
+    *,
+    right: bool = False,
+    bold: bool = False,
+    italic: bool = False,
+    fill: str = "",
+    colour: str = "",
+    span: int = 1,
+    top_border: bool = False,
+    size: float | None = None,
+) -> str:
+    tcpr = [f'<w:tcW w:w="{width}" w:type="dxa"/>']
+    if span > 1:
+        tcpr.append(f'<w:gridSpan w:val="{span}"/>')
+    if top_border:
+        tcpr.append('<w:tcBorders><w:top w:val="single" w:sz="8" w:color="404040"/></w:tcBorders>')
+    if fill:
+        tcpr.append(f'<w:shd w:val="clear" w:color="auto" w:fill="{fill}"/>')
+    if fill:  # header cells: headings of different heights line up at the bottom
+        tcpr.append('<w:vAlign w:val="bottom"/>')
+    rpr = "".join(
+        (
+            "<w:b/><w:bCs/>" if bold else "",
+            "<w:i/>" if italic else "",
+            f'<w:color w:val="{colour}"/>' if colour else "",
+            f'<w:sz w:val="{round(size * 2)}"/><w:szCs w:val="{round(size * 2)}"/>' if size else "",
+        )
+    )
+    ppr = f'<w:pStyle w:val="{style.text_style}"/>' + ('<w:jc w:val="right"/>' if right else "")
+    run = ""
+    if text:
+        lines = clean(text).split("\n")
+        inner = '</w:t><w:br/><w:t xml:space="preserve">'.join(lines)
+        run = f'<w:r><w:rPr>{rpr}</w:rPr><w:t xml:space="preserve">{inner}</w:t></w:r>'
+    return (
+        f"<w:tc><w:tcPr>{''.join(tcpr)}</w:tcPr><w:p><w:pPr>{ppr}"
+        f"<w:rPr>{rpr}</w:rPr></w:pPr>{run}</w:p></w:tc>"
+    )
+
+
+def table_xml(table: Table, widths: list[int], style: TableStyle) -> str:
+    """The <w:tbl> element for `table`, one pass over the rows."""
+    cols = table.columns
+    parts = [
+        f'<w:tbl {nsdecls("w")}><w:tblPr><w:tblStyle w:val="{style.table_style}"/>'
+        f'<w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:tblLayout w:type="fixed"/>'
+        '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="1" '
+        'w:lastColumn="0" w:noHBand="0" w:noVBand="1"/></w:tblPr><w:tblGrid>'
+    ]
+    parts.extend(f'<w:gridCol w:w="{w}"/>' for w in widths)
+    parts.append("</w:tblGrid>")
+    # header: repeated on every page, never split
+    parts.append("<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>")
+    for col, width in zip(cols, widths, strict=True):
+        parts.append(
+            _cell(
+                col.heading,
+                width,
+                style,
+                right=is_numeric(col),
+                bold=True,
+                fill=style.header_fill,
+                colour="FFFFFF",
+                size=HEADER_PT,
+            )
+        )
+    parts.append("</w:tr>")
+    numeric = [is_numeric(c) for c in cols]
+    for row in table.rows:
+        parts.append("<w:tr><w:trPr><w:cantSplit/></w:trPr>")
+        if row.kind is RowKind.HEADING:
+            parts.append(
+                _cell(row.label, sum(widths), style, bold=True, italic=True, span=len(cols))
+            )
+        else:
+            bold = row.kind in (RowKind.TOTAL, RowKind.SUBTOTAL)
+            top = row.kind is RowKind.TOTAL
+            for i, (col, width) in enumerate(zip(cols, widths, strict=True)):
+                if i == 0 and col.kind == "text" and col.key not in row.values:
+                    text = row.label
+                else:
+                    text = format_value(table, col, row, style.convention)
+                parts.append(_cell(text, width, style, right=numeric[i], bold=bold, top_border=top))
+        parts.append("</w:tr>")
+    parts.append("</w:tbl>")
+    return "".join(parts)
+
+
+def render_table(
+    body,
+    table: Table,
+    number: int,
+    available: int,
+    style: TableStyle,
+    notes: Sequence[str] = (),
+) -> None:
+    """Append caption, table and source note to `body` (a w:body element) in order.
+
+    `available` is the text width of the section it lands in; the caller chooses a
+    landscape section when `needs_landscape` says the portrait width is too narrow.
+    """
+    widths = column_widths(table, available, style.convention)
+    if widths is None:  # still too wide: squeeze numeric columns proportionally
+        total = sum(MIN_WIDTH.get(c.kind, MIN_TEXT_WIDTH) for c in table.columns)
+        widths = [available * MIN_WIDTH.get(c.kind, MIN_TEXT_WIDTH) // total for c in table.columns]
+    lines = [n for n in (table.note, *notes) if n]
+    elements = [caption_xml(style, number, caption_text(table)), table_xml(table, widths, style)]
+    if lines:
+        elements.append(note_xml(style, lines))
+    else:  # a little space after the table
+        elements.append(
+            f'<w:p {nsdecls("w")}><w:pPr><w:pStyle w:val="{style.note_style}"/></w:pPr></w:p>'
+        )
+    anchor = body.find("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}sectPr")
+    for xml in elements:
+        element = parse_xml(xml)
+        if anchor is not None:
+            anchor.addprevious(element)
+        else:
+            body.append(element)

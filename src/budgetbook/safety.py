@@ -1,0 +1,241 @@
+"""Pre-checks on an untrusted returned file, before any workbook reader touches it.
+
+Nothing here expands, evaluates or fully parses the file: it looks at magic bytes,
+the zip directory (sizes, compression ratios), the prolog of every XML part (a DOCTYPE
+or ENTITY declaration is refused, never expanded) and the declared sheet dimensions.
+Only after a file passes does `reader.read_return` open it. The one XML document we
+parse here, docProps/core.xml (for the content time), is parsed with defusedxml.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import defusedxml.ElementTree as SafeET
+import olefile
+
+from . import rules
+from .model import Problem
+
+# Limits. A filled department workbook is well under 1 MB zipped and 10 MB unzipped.
+MAX_FILE_BYTES = 50 * 1024 * 1024
+MAX_TOTAL_UNCOMPRESSED = 200 * 1024 * 1024
+MAX_MEMBER_UNCOMPRESSED = 100 * 1024 * 1024
+MAX_RATIO = 100  # uncompressed / compressed, per member, for members above RATIO_FLOOR
+RATIO_FLOOR = 1024 * 1024
+MAX_MEMBERS = 5000
+MAX_SHEET_CELLS = 2_000_000  # declared rows x columns of one sheet
+MAX_SHEET_ROWS = 200_000
+MAX_PROLOG = 64 * 1024  # bytes of an XML part scanned for its prolog
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGIC = b"PK\x03\x04"
+ODS_MIME = b"application/vnd.oasis.opendocument.spreadsheet"
+
+# Problems that mean "we could not read this file at all".
+UNREADABLE_CODES = frozenset({"BB100", "BB102", "BB108"})
+
+
+@dataclass(slots=True)
+class SafetyResult:
+    """Outcome of the pre-checks. `ok` False: do not hand the file to a reader."""
+
+    ok: bool
+    problems: list[Problem] = field(default_factory=list)
+    macros: bool = False
+    lock_file: bool = False
+    content_time: datetime | None = None  # dcterms:modified (or created) in core.xml
+
+
+def is_lock_file(name: str) -> bool:
+    """Excel's owner file for an open workbook: `~$Name.xlsx`."""
+    return name.startswith("~$")
+
+
+def precheck(path: Path, name: str | None = None) -> SafetyResult:
+    """Check a returned file without reading it as a workbook. Never raises for bad input."""
+    name = name or path.name
+    if is_lock_file(name):
+        return SafetyResult(False, [rules.LOCK_FILE(file=name)], lock_file=True)
+    try:
+        return _precheck(path, name)
+    except (OSError, zipfile.BadZipFile, EOFError, ValueError, RuntimeError) as exc:
+        return _fail(rules.NOT_READABLE, name, f"filen är skadad ({type(exc).__name__})")
+
+
+def _fail(rule: rules.Rule, name: str, reason: str | None = None) -> SafetyResult:
+    params = {"orsak": reason} if reason is not None else {}
+    return SafetyResult(False, [rule(file=name, **params)])
+
+
+def _precheck(path: Path, name: str) -> SafetyResult:
+    size = path.stat().st_size
+    if size == 0:
+        return _fail(rules.NOT_READABLE, name, "filen är tom (0 byte)")
+    if size > MAX_FILE_BYTES:
+        return _fail(rules.UNSAFE, name, f"filen är för stor ({size // (1024 * 1024)} MB)")
+    with path.open("rb") as fh:
+        head = fh.read(8)
+    if head.startswith(OLE_MAGIC):
+        return _ole(path, name)
+    if head.startswith(b"%PDF"):
+        return _fail(rules.NOT_READABLE, name, "det är en PDF-fil, inte en Excel-arbetsbok")
+    if not head.startswith(ZIP_MAGIC):
+        return _fail(rules.NOT_READABLE, name, "filen är inte en Excel-arbetsbok (.xlsx)")
+    if not zipfile.is_zipfile(path):
+        return _fail(rules.NOT_READABLE, name, "filen är skadad eller ofullständig")
+    with zipfile.ZipFile(path) as zf:
+        return _zip(zf, name)
+
+
+def _ole(path: Path, name: str) -> SafetyResult:
+    """An OLE compound file: an encrypted OOXML package, or an old binary .xls."""
+    try:
+        with olefile.OleFileIO(str(path)) as ole:
+            streams = {"/".join(s).lower() for s in ole.listdir()}
+    except OSError:
+        return _fail(rules.NOT_READABLE, name, "filen är skadad")
+    if "encryptioninfo" in streams or "encryptedpackage" in streams:
+        return _fail(rules.ENCRYPTED, name)
+    if "workbook" in streams or "book" in streams:
+        return _fail(
+            rules.NOT_READABLE, name, "filen är i det gamla Excel-formatet .xls (Excel 97–2003)"
+        )
+    return _fail(rules.NOT_READABLE, name, "filen är ett Office-dokument men ingen arbetsbok")
+
+
+def _zip(zf: zipfile.ZipFile, name: str) -> SafetyResult:
+    infos = zf.infolist()
+    names = {i.filename for i in infos}
+    if "mimetype" in names and zf.read("mimetype").strip().startswith(ODS_MIME):
+        return _fail(
+            rules.NOT_READABLE, name, "filen är ett OpenDocument-kalkylblad (.ods), inte .xlsx"
+        )
+    if len(infos) > MAX_MEMBERS:
+        return _fail(rules.UNSAFE, name, f"arkivet har orimligt många delar ({len(infos)})")
+    total = 0
+    for info in infos:
+        total += info.file_size
+        if info.file_size > MAX_MEMBER_UNCOMPRESSED or total > MAX_TOTAL_UNCOMPRESSED:
+            return _fail(rules.UNSAFE, name, "innehållet blir orimligt stort när det packas upp")
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size > RATIO_FLOOR and ratio > MAX_RATIO:
+            return _fail(
+                rules.UNSAFE,
+                name,
+                f"delen {info.filename} är packad {ratio:.0f} gånger (en så kallad zip-bomb)",
+            )
+    if "xl/workbook.bin" in names:
+        return _fail(rules.NOT_READABLE, name, "filen är en binär arbetsbok (.xlsb), inte .xlsx")
+    if "xl/workbook.xml" not in names:
+        return _fail(rules.NOT_READABLE, name, "filen är en zip-fil men ingen Excel-arbetsbok")
+    for info in infos:
+        lower = info.filename.lower()
+        if lower.endswith((".xml", ".rels", ".vml")):
+            reason = _xml_prolog_problem(zf, info)
+            if reason:
+                return _fail(rules.UNSAFE, name, reason)
+        if lower.startswith("xl/worksheets/") and lower.endswith(".xml"):
+            reason = _dimension_problem(zf, info)
+            if reason:
+                return _fail(rules.UNSAFE, name, reason)
+    result = SafetyResult(True)
+    if any(n.lower().endswith("vbaproject.bin") for n in names):
+        result.macros = True
+        result.problems.append(rules.MACROS(file=name))
+    if "docProps/core.xml" in names:
+        result.content_time = _core_time(zf.read("docProps/core.xml"))
+    return result
+
+
+def _xml_prolog_problem(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> str | None:
+    """Scan an XML part up to its root element; refuse DOCTYPE/ENTITY (never expanded)."""
+    with zf.open(info) as fh:
+        raw = fh.read(MAX_PROLOG)
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = raw.decode("utf-16", errors="replace")
+    else:
+        text = raw.decode("utf-8", errors="replace")
+    pos = 0
+    while True:
+        start = text.find("<", pos)
+        if start < 0:
+            break  # no root element in the first 64 KB: only possible with a huge prolog
+        if text.startswith("<?", start):
+            end = text.find("?>", start)
+        elif text.startswith("<!--", start):
+            end = text.find("-->", start)
+        elif text.startswith("<!", start):
+            return f"delen {info.filename} innehåller en DOCTYPE- eller ENTITY-deklaration"
+        else:
+            return None  # reached the root element
+        if end < 0:
+            break
+        pos = end + 2
+    if info.file_size > 0 and len(raw) >= MAX_PROLOG:
+        return f"delen {info.filename} har en orimligt lång inledning"
+    # Without a root element in the prolog scan: check the whole head for declarations.
+    upper = text.upper()
+    if "<!DOCTYPE" in upper or "<!ENTITY" in upper:
+        return f"delen {info.filename} innehåller en DOCTYPE- eller ENTITY-deklaration"
+    return None
+
+
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([A-Z]{1,3})(\d+)(?::([A-Z]{1,3})(\d+))?"')
+
+
+def _col_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + (ch - 64)
+    return n
+
+
+def _dimension_problem(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> str | None:
+    """The declared used range of a sheet; readers allocate by it, so refuse giant ones."""
+    with zf.open(info) as fh:
+        head = fh.read(8192)
+    match = _DIMENSION.search(head)
+    if not match or not match.group(3):
+        return None
+    c1, r1, c2, r2 = match.groups()
+    rows = abs(int(r2) - int(r1)) + 1
+    cols = abs(_col_number(c2) - _col_number(c1)) + 1
+    if rows > MAX_SHEET_ROWS or rows * cols > MAX_SHEET_CELLS:
+        return (
+            f"ett blad anger orimligt stora mått ({rows} rader × {cols} kolumner), "
+            "vilket kan få datorn att ta slut på minne"
+        )
+    return None
+
+
+_DC = "{http://purl.org/dc/terms/}"
+
+
+def _core_time(data: bytes) -> datetime | None:
+    """dcterms:modified (else created) from docProps/core.xml, as an aware UTC datetime."""
+    try:
+        root = SafeET.fromstring(data)
+    except Exception:  # defusedxml refusals and malformed XML alike: no content time
+        return None
+    for tag in ("modified", "created"):
+        el = root.find(f"{_DC}{tag}")
+        if el is not None and el.text:
+            parsed = parse_w3cdtf(el.text.strip())
+            if parsed:
+                return parsed
+    return None
+
+
+def parse_w3cdtf(text: str) -> datetime | None:
+    try:
+        value = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)

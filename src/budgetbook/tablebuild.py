@@ -1,0 +1,144 @@
+"""Building blocks for consolidated tables: rows from facts, computed totals and changes.
+
+Rules every table built here follows (and the tests check for any input):
+
+* A SUBTOTAL row is the sum of the DATA rows since the previous SUBTOTAL or HEADING;
+  a TOTAL row is the sum of the SUBTOTAL rows above it, or of the DATA rows above it
+  when the table has no subtotals. "Sum" means the sum of the values shown; empty cells
+  (None) are left out; a total of only empty cells is empty, a total of no rows is 0.
+* Change columns: tkr = new − old, % = (new − old) / |old| as a fraction, empty where
+  old is 0 or either side is empty. On total rows the tkr change is the sum of the rows'
+  tkr changes (equal to total new − total old whenever every row has both figures), and
+  the % is that change over |the sum of old| of the rows that have a change, so a tkr
+  column and its % column always carry the same sign.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from .fmt import change
+from .model import Column, Row, RowKind, Source
+from .settings import Avdelning, Settings
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeSpec:
+    """A change column pair computed from `old` to `new`."""
+
+    tkr: str
+    pct: str
+    old: str
+    new: str
+
+
+def add_changes(row: Row, specs: Sequence[ChangeSpec]) -> None:
+    """Fill the change columns of a DATA row from its own figures."""
+    for spec in specs:
+        old, new = row.values.get(spec.old), row.values.get(spec.new)
+        if old is None or new is None:
+            row.values[spec.tkr] = None
+            row.values[spec.pct] = None
+            continue
+        diff, pct = change(new, old)
+        row.values[spec.tkr] = diff
+        row.values[spec.pct] = pct
+        srcs = row.sources.get(spec.old, []) + row.sources.get(spec.new, [])
+        if srcs:
+            row.sources[spec.tkr] = srcs
+            row.sources[spec.pct] = srcs
+
+
+def sum_rows(
+    label: str,
+    parts: Sequence[Row],
+    kind: RowKind,
+    additive: Iterable[str],
+    changes: Sequence[ChangeSpec] = (),
+) -> Row:
+    """A SUBTOTAL/TOTAL row: the sum of `parts` in every additive column (see module doc)."""
+    values: dict[str, int | float | str | None] = {}
+    sources: dict[str, list[Source]] = {}
+    for key in additive:
+        shown = [r.values.get(key) for r in parts if r.values.get(key) is not None]
+        # the sum of no rows is 0; of rows that are all empty, empty
+        values[key] = sum(shown) if shown or not parts else None  # type: ignore[arg-type]
+        srcs = [s for r in parts for s in r.sources.get(key, [])]
+        if srcs:
+            sources[key] = srcs
+    for spec in changes:
+        with_change = [r for r in parts if r.values.get(spec.tkr) is not None]
+        if not with_change:
+            values[spec.tkr] = values[spec.pct] = None
+            continue
+        diff = sum(r.values[spec.tkr] for r in with_change)  # type: ignore[misc]
+        base = sum(r.values.get(spec.old) or 0 for r in with_change)
+        values[spec.tkr] = diff
+        values[spec.pct] = diff / abs(base) if base else None
+        srcs = [s for r in with_change for s in r.sources.get(spec.tkr, [])]
+        if srcs:
+            sources[spec.tkr] = sources[spec.pct] = srcs
+    return Row(label, values, kind, sources)
+
+
+def grouped(
+    groups: Sequence[tuple[str, Sequence[Row], str]],
+    total_label: str,
+    additive: Iterable[str],
+    changes: Sequence[ChangeSpec] = (),
+    headings: bool = True,
+) -> list[Row]:
+    """HEADING, data rows and SUBTOTAL per group, then a TOTAL of the subtotals.
+
+    `groups` is (heading, rows, subtotal label); empty groups are left out.
+    """
+    additive = tuple(additive)
+    rows: list[Row] = []
+    subtotals: list[Row] = []
+    for heading, parts, sub_label in groups:
+        if not parts:
+            continue
+        if headings and heading:
+            rows.append(Row(heading, {}, RowKind.HEADING))
+        rows.extend(parts)
+        sub = sum_rows(sub_label, parts, RowKind.SUBTOTAL, additive, changes)
+        rows.append(sub)
+        subtotals.append(sub)
+    rows.append(sum_rows(total_label, subtotals, RowKind.TOTAL, additive, changes))
+    return rows
+
+
+def amount_keys(columns: Sequence[Column], specs: Sequence[ChangeSpec] = ()) -> list[str]:
+    """Columns summed on total rows: every numeric column except computed changes."""
+    computed = {s.tkr for s in specs} | {s.pct for s in specs}
+    return [c.key for c in columns if c.kind == "tkr" and c.key not in computed]
+
+
+def numeric_keys(columns: Sequence[Column]) -> frozenset[str]:
+    return frozenset(c.key for c in columns if c.kind in ("tkr", "pct"))
+
+
+def missing_note(settings: Settings, included: set[str]) -> str:
+    missing = [a.name for a in settings.avdelningar if a.code not in included]
+    if not missing:
+        return ""
+    return (
+        "Godkänd inlämning saknas för: "
+        + ", ".join(missing)
+        + ". Deras budget- och planbelopp är tomma och ingår inte i summorna; "
+        "förändringen på summaraderna avser raderna med både gammalt och nytt belopp."
+    )
+
+
+def note(settings: Settings, included: set[str], *parts: str) -> str:
+    texts = [p for p in (*parts, missing_note(settings, included)) if p]
+    return " ".join(texts)
+
+
+def avdelningar_shown(settings: Settings, included: set[str]) -> list[Avdelning]:
+    """Settings' avdelningar in order, then any returned avdelning settings do not know
+    (collect rejects those, but a figure must never vanish from one view only)."""
+    known = {a.code for a in settings.avdelningar}
+    extra = [Avdelning(code, code, {}) for code in sorted(included - known)]
+    return [*settings.avdelningar, *extra]

@@ -1,0 +1,525 @@
+"""Write the department workbooks: one .xlsx per avdelning, from the schema and settings.
+
+XlsxWriter is used (not openpyxl) because it writes files Excel and LibreOffice open
+without repair prompts, supports everything the workbook needs (tables, validation,
+protection, defined names, custom properties, print setup, conditional formats), and
+writes fixed zip timestamps, so with a fixed creation date the output is byte-for-byte
+deterministic and regenerated templates do not churn git.
+
+Templates are always generated from the definition (`schema.py`) and settings; a user's
+workbook is never loaded and saved back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import xlsxwriter
+from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
+from xlsxwriter.workbook import Workbook
+from xlsxwriter.worksheet import Worksheet
+
+from . import schema as S
+from .errors import TemplateError
+from .settings import Avdelning, Settings
+from .templates_text import instructions_lines, sheet_hint
+from .workspace import atomic_write
+
+INPUT_FILL = "#FFF2CC"  # the one colour of every input cell (explained on Instruktioner)
+HEADER_FILL = "#1F4E78"
+SUMMARY_FILL = "#F2F2F2"
+AMOUNT_FORMAT = "#,##0"  # locale thousands separator, never a literal space
+PCT_FORMAT = "0%"
+AMOUNT_MAX = 999_999_999
+
+
+def template_name(settings: Settings, avdelning: Avdelning) -> str:
+    return f"Budget_{settings.budget_year}_{avdelning.code}.xlsx"
+
+
+def fixed_timestamp(settings: Settings) -> dt.datetime:
+    """The documents' creation time: fixed per round so output is deterministic."""
+    return dt.datetime(settings.budget_year - 1, 9, 1, 8, 0, 0)
+
+
+def write_templates(settings: Settings, schema: S.Schema, out_dir: Path) -> list[Path]:
+    """Write one department workbook per avdelning to `out_dir`; return the paths."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths: list[Path] = []
+    for avd in settings.avdelningar:
+        path = out_dir / template_name(settings, avd)
+        with atomic_write(path) as tmp:
+            try:
+                _Writer(settings, schema, avd, tmp).write()
+            except (xlsxwriter.exceptions.XlsxWriterException, OSError) as exc:
+                raise TemplateError(f"Kunde inte skriva {path.name}: {exc}") from exc
+        paths.append(path)
+    return paths
+
+
+def identity(settings: Settings, avd: Avdelning, schema: S.Schema) -> dict[str, str]:
+    return {
+        S.ID_AVDELNING: avd.code,
+        S.ID_ROUND: settings.round_id,
+        S.ID_YEAR: str(settings.budget_year),
+        S.ID_VERSION: schema.version,
+        S.ID_KOMMUN: settings.kommun,
+    }
+
+
+class _Writer:
+    """Writes one avdelning's workbook."""
+
+    def __init__(self, settings: Settings, schema: S.Schema, avd: Avdelning, path: Path):
+        self.s = settings
+        self.schema = schema
+        self.avd = avd
+        self.wb = Workbook(str(path))
+        self.f = self._formats()
+
+    # -- formats --------------------------------------------------------------------
+
+    def _formats(self) -> dict[str, object]:
+        wb = self.wb
+        base = {"font_name": "Calibri", "font_size": 11, "valign": "top"}
+
+        def fmt(**kw: object) -> object:
+            return wb.add_format({**base, **kw})
+
+        inp = {"bg_color": INPUT_FILL, "locked": False, "border": 1, "border_color": "#BFBFBF"}
+        return {
+            "title": fmt(bold=True, font_size=15, font_color=HEADER_FILL),
+            "ident": fmt(font_color="#595959", italic=True),
+            "hint": fmt(font_color="#404040", text_wrap=False),
+            "bold": fmt(bold=True),
+            "text": fmt(text_wrap=True),
+            "locked_text": fmt(text_wrap=True, font_color="#262626"),
+            "locked_amount": fmt(num_format=AMOUNT_FORMAT),
+            "formula_amount": fmt(num_format=AMOUNT_FORMAT, font_color="#404040"),
+            "formula_pct": fmt(num_format=PCT_FORMAT, font_color="#404040"),
+            "formula_text": fmt(font_color="#C00000", bold=True),
+            "formula_int": fmt(num_format="0", font_color="#404040"),
+            "input_text": fmt(text_wrap=True, **inp),
+            "input_amount": fmt(num_format=AMOUNT_FORMAT, **inp),
+            "input_int": fmt(num_format="0", **inp),
+            "input_legend": fmt(**inp),
+            "header": fmt(bold=True, font_color="#FFFFFF", bg_color=HEADER_FILL, text_wrap=True),
+            "sum_label": fmt(bold=True, bg_color=SUMMARY_FILL),
+            "sum_amount": fmt(bold=True, num_format=AMOUNT_FORMAT, bg_color=SUMMARY_FILL),
+            "sum_blank": fmt(bg_color=SUMMARY_FILL),
+            "red": wb.add_format({"bg_color": "#FFC7CE", "font_color": "#9C0006"}),
+            "green": wb.add_format({"bg_color": "#C6EFCE", "font_color": "#006100"}),
+        }
+
+    # -- workbook -------------------------------------------------------------------
+
+    def write(self) -> None:
+        s, wb = self.s, self.wb
+        created = fixed_timestamp(s)
+        wb.set_properties(
+            {
+                "title": f"Budget {s.budget_year} – {self.avd.name}",
+                "subject": f"{s.namnd}, {s.kind} {s.budget_year}",
+                "author": "budgetbook",
+                "company": s.kommun,
+                "created": created,
+                "comments": "Skapad av budgetbook. Fyll i de gula cellerna.",
+            }
+        )
+        for name, value in identity(s, self.avd, self.schema).items():
+            wb.set_custom_property(name, value)
+            wb.define_name(name, '="' + value.replace('"', '""') + '"')
+        wb.set_calc_mode("auto")
+        self._instructions()
+        for sheet in self.schema.sheets:
+            self._sheet(sheet)
+        self._lists()
+        wb.close()
+
+    def _header(self, ws: Worksheet, title: str, hint: str) -> None:
+        s = self.s
+        ws.write(0, 0, title, self.f["title"])
+        ws.write(
+            1,
+            0,
+            f"{s.kommun} · {s.namnd} · {s.kind.capitalize()} {s.budget_year} · "
+            f"Avdelning {self.avd.code} {self.avd.name} · runda {s.round_id} · "
+            f"mallversion {self.schema.version}",
+            self.f["ident"],
+        )
+        if hint:
+            ws.write(2, 0, hint, self.f["hint"])
+        ws.set_row(0, 22)
+
+    def _print(self, ws: Worksheet, sheet_title: str, landscape: bool, last_col: int) -> None:
+        s = self.s
+        if landscape:
+            ws.set_landscape()
+        ws.set_paper(9)  # A4
+        ws.fit_to_pages(1, 0)
+        ws.set_margins(left=0.5, right=0.5, top=0.75, bottom=0.75)
+        esc = lambda t: t.replace("&", "&&")  # noqa: E731 - header codes use &
+        ws.set_header(
+            f"&L&8{esc(s.kommun)}, {esc(s.namnd)}&C&8{esc(sheet_title)}"
+            f"&R&8{esc(self.avd.name)} ({esc(self.avd.code)}), {s.budget_year}"
+        )
+        ws.set_footer("&C&8Sida &P av &N")
+        ws.hide_gridlines(2)  # the table and input fill carry the structure
+        del last_col
+
+    def _protect(self, ws: Worksheet) -> None:
+        ws.protect(
+            self.s.template_password,
+            {"format_columns": True, "format_rows": True, "select_locked_cells": True},
+        )
+
+    # -- Instruktioner -------------------------------------------------------------
+
+    def _instructions(self) -> None:
+        s, f = self.s, self.f
+        ws = self.wb.add_worksheet(S.INSTRUCTIONS_SHEET)
+        self._header(ws, f"Budget {s.budget_year} – {self.avd.name}", "")
+        ws.set_column(0, 0, 30)
+        ws.set_column(1, 1, 95)
+        row = 3
+        for kind, label, text in instructions_lines(s, self.schema, self.avd):
+            if kind == "heading":
+                row += 1
+                ws.write(row, 0, label, f["bold"])
+            elif kind == "legend":
+                ws.write(row, 0, label, f["input_legend"])
+                ws.write(row, 1, text, f["text"])
+                ws.set_row(row, 15 * _lines(text, 95))
+            elif kind == "amount":
+                ws.write(row, 0, label, f["text"])
+                ws.write_number(row, 1, int(text), f["locked_amount"])
+            else:
+                ws.write(row, 0, label, f["text"])
+                ws.write(row, 1, text, f["text"])
+                # LibreOffice does not grow rows for wrapped text on load: size them here.
+                ws.set_row(row, 15 * _lines(text, 95))
+            row += 1
+        self._print(ws, S.INSTRUCTIONS_SHEET, False, 1)
+        ws.print_area(0, 0, row, 1)
+        self._protect(ws)
+        ws.activate()
+
+    # -- the input sheets ---------------------------------------------------------------
+
+    def _sheet(self, sheet: S.SheetDef) -> None:
+        ws = self.wb.add_worksheet(sheet.name)
+        self._header(ws, f"{sheet.name} – {self.avd.name}", sheet_hint(sheet.key, self.s))
+        rows = self._rows(sheet)
+        h = sheet.header_row - 1  # 0-based header row
+        first = h + 1
+        last = first + max(len(rows), 1) - 1
+        ncols = len(sheet.columns)
+        for c, col in enumerate(sheet.columns):
+            ws.set_column(c, c, col.width)
+        ws.add_table(
+            h,
+            0,
+            last,
+            ncols - 1,
+            {
+                "name": sheet.table,
+                "style": "Table Style Light 1",
+                "autofilter": False,
+                "columns": [
+                    {"header": c.heading, "header_format": self.f["header"]} for c in sheet.columns
+                ],
+            },
+        )
+        ws.set_row(h, 15 * max(_lines(c.heading, c.width) for c in sheet.columns))
+        for r, values in enumerate(rows):
+            if sheet.key == "texter":
+                ws.set_row(first + r, 150)  # room for a paragraph of text
+            for c, col in enumerate(sheet.columns):
+                self._cell(ws, sheet, first + r, c, col, values.get(col.key))
+        self._validation(ws, sheet, first, last)
+        if sheet.key == "drift":
+            self._drift_summary(ws, sheet, first, last)
+        else:
+            self._sum_row(ws, sheet, first, last)
+        ws.freeze_panes(first, 3 if sheet.key == "drift" else 0)
+        self._print(ws, sheet.name, sheet.landscape, ncols - 1)
+        ws.repeat_rows(h)
+        ws.print_area(0, 0, last, ncols - 1)
+        self._protect(ws)
+
+    def _rows(self, sheet: S.SheetDef) -> list[dict[str, object]]:
+        """The prefilled values per row (fixed rows), or blank rows."""
+        s = self.s
+        if sheet.key == "drift":
+            rows: list[dict[str, object]] = []
+            for v in s.verksamheter_of(self.avd.code):
+                for d in s.driftposter:
+                    prior = s.prior.get((v.code, d.code))
+                    rows.append(
+                        {
+                            "verksamhet": v.code,
+                            "verksamhet_namn": v.name,
+                            "driftpost": d.name,
+                            "budget_prior": prior.budget if prior else 0,
+                            "prognos_prior": prior.prognos if prior else 0,
+                        }
+                    )
+            return rows
+        if sheet.key == "texter":
+            return [
+                {
+                    "section": t.title,
+                    "guidance": f"{t.guidance} (Högst {t.max_chars} tecken.)".strip(),
+                }
+                for t in s.text_sections
+            ]
+        prefilled: list[dict[str, object]] = []
+        if sheet.key == "uppdrag":
+            for u in s.uppdrag:
+                if u.avdelning in ("", self.avd.code):
+                    prefilled.append({"text": u.text, "start": u.start})
+        return prefilled + [{} for _ in range(sheet.blank_rows)]
+
+    def _cell(
+        self, ws: Worksheet, sheet: S.SheetDef, r: int, c: int, col: S.ColumnDef, value: object
+    ) -> None:
+        f = self.f
+        if col.type == S.FORMULA:
+            formula, fmt = self._formula(sheet, r, col)
+            ws.write_formula(r, c, formula, f[fmt], "")
+            return
+        numeric = col.type in (S.AMOUNT, S.INT, S.YEAR)
+        if not col.input:
+            if value is None:
+                ws.write_blank(r, c, None, f["locked_text"])
+            elif numeric:
+                ws.write_number(r, c, value, f["locked_amount"])
+            else:
+                ws.write_string(r, c, str(value), f["locked_text"])
+            return
+        fmt = (
+            f["input_amount"]
+            if col.type == S.AMOUNT
+            else f["input_int"]
+            if numeric
+            else f["input_text"]
+        )
+        if value is None or value == "":
+            ws.write_blank(r, c, None, fmt)
+        elif numeric:
+            ws.write_number(r, c, value, fmt)
+        else:
+            ws.write_string(r, c, str(value), fmt)
+
+    def _ref(self, sheet: S.SheetDef, r: int, key: str, absolute_col: bool = False) -> str:
+        return xl_rowcol_to_cell(r, sheet.index(key), col_abs=absolute_col)
+
+    def _formula(self, sheet: S.SheetDef, r: int, col: S.ColumnDef) -> tuple[str, str]:
+        s = self.s
+        if sheet.key == "drift":
+            new = self._ref(sheet, r, f"budget_{s.budget_year}")
+            old = self._ref(sheet, r, "budget_prior")
+            comment = self._ref(sheet, r, "comment")
+            if col.key == "change_tkr":
+                return f'=IF({new}="","",{new}-{old})', "formula_amount"
+            if col.key == "change_pct":
+                return f'=IF(OR({new}="",{old}=0),"",({new}-{old})/ABS({old}))', "formula_pct"
+            if col.key == "flag":
+                # Same rule as the collect check: change above both thresholds (a row with
+                # no prior budget counts by tkr only) and no comment.
+                pct = s.change_threshold_pct / 100
+                return (
+                    f'=IF({new}="","",IF(AND(ABS(N({new})-{old})>{s.change_threshold_tkr},'
+                    f"OR({old}=0,ABS(N({new})-{old})>{pct}*ABS({old})),"
+                    f'LEN(TRIM({comment}))=0),"Kommentar saknas",""))',
+                    "formula_text",
+                )
+        if sheet.key == "investeringar" and col.key == "sum":
+            years = self.s.investment_years
+            a = self._ref(sheet, r, f"inv_{years[0]}")
+            b = self._ref(sheet, r, f"inv_{years[-1]}")
+            return f'=IF(COUNT({a}:{b})=0,"",SUM({a}:{b}))', "formula_amount"
+        if sheet.key == "texter" and col.key == "chars":
+            return f"=LEN({self._ref(sheet, r, 'text')})", "formula_int"
+        raise TemplateError(f"ingen formel för {sheet.key}.{col.key}")
+
+    def _validation(self, ws: Worksheet, sheet: S.SheetDef, first: int, last: int) -> None:
+        for c, col in enumerate(sheet.columns):
+            if not col.input:
+                continue
+            opts: dict[str, object] | None = None
+            if col.type == S.AMOUNT:
+                low = -AMOUNT_MAX if col.allow_negative else 0
+                opts = {
+                    "validate": "integer",
+                    "criteria": "between",
+                    "minimum": low,
+                    "maximum": AMOUNT_MAX,
+                    "error_title": "Belopp i hela tkr",
+                    "error_message": "Skriv ett heltal i tkr"
+                    + ("" if col.allow_negative else ", 0 eller större")
+                    + ", utan text eller decimaler.",
+                }
+            elif col.type == S.YEAR:
+                opts = {
+                    "validate": "integer",
+                    "criteria": "between",
+                    "minimum": 2000,
+                    "maximum": 2100,
+                    "error_title": "Årtal",
+                    "error_message": "Skriv året med fyra siffror, till exempel 2027.",
+                }
+            elif col.type == S.INT:
+                opts = {
+                    "validate": "integer",
+                    "criteria": "between",
+                    "minimum": 1,
+                    "maximum": 16,
+                    "error_title": "Heltal",
+                    "error_message": "Skriv ett heltal från 1 till 16.",
+                }
+            elif col.type == S.LIST and self.schema.lists.get(col.list_name):
+                opts = {
+                    "validate": "list",
+                    "source": f"={list_range_name(col.list_name)}",
+                    "error_title": col.heading,
+                    "error_message": "Välj ett värde i listan.",
+                }
+            elif sheet.key == "texter" and col.key == "text":
+                for r, t in enumerate(self.s.text_sections):
+                    ws.data_validation(
+                        first + r,
+                        c,
+                        first + r,
+                        c,
+                        {
+                            "validate": "length",
+                            "criteria": "<=",
+                            "value": t.max_chars,
+                            "error_type": "warning",
+                            "error_title": "Lång text",
+                            "error_message": f"Högst {t.max_chars} tecken rekommenderas.",
+                        },
+                    )
+            if opts:
+                ws.data_validation(first, c, last, c, opts)
+
+    def _sum_cols(self, sheet: S.SheetDef) -> list[int]:
+        return [
+            i
+            for i, c in enumerate(sheet.columns)
+            if c.type == S.AMOUNT or (sheet.key == "investeringar" and c.key == "sum")
+        ]
+
+    def _sum_row(self, ws: Worksheet, sheet: S.SheetDef, first: int, last: int) -> None:
+        """A 'Summa' row just above the table header, for sheets with amount columns."""
+        cols = self._sum_cols(sheet)
+        if not cols:
+            return
+        r = sheet.header_row - 2
+        ws.write(r, 0, "Summa, tkr", self.f["sum_label"])
+        for c in range(1, len(sheet.columns)):
+            if c in cols:
+                rng = f"{xl_col_to_name(c)}{first + 1}:{xl_col_to_name(c)}{last + 1}"
+                ws.write_formula(r, c, f"=SUM({rng})", self.f["sum_amount"], 0)
+            else:
+                ws.write_blank(r, c, None, self.f["sum_blank"])
+
+    def _drift_summary(self, ws: Worksheet, sheet: S.SheetDef, first: int, last: int) -> None:
+        """Revenue, costs, net cost, ram and difference per amount column, above the table."""
+        s, f = self.s, self.f
+        label_col = sheet.index("driftpost")
+        dp = xl_col_to_name(label_col)
+        revenue_names = [d.name for d in s.driftposter if d.kind == "revenue"]
+        top = sheet.header_row - 7  # 0-based row of "Intäkter"
+        labels = (
+            "Intäkter, tkr",
+            "Kostnader, tkr",
+            "Nettokostnad, tkr",
+            "Ram, tkr",
+            "Differens mot ramen, tkr",
+        )
+        for i, label in enumerate(labels):
+            for c in range(0, label_col):
+                ws.write_blank(top + i, c, None, f["sum_blank"])
+            ws.write(top + i, label_col, label, f["sum_label"])
+        for c, col in enumerate(sheet.columns):
+            if col.type != S.AMOUNT:
+                continue
+            letter = xl_col_to_name(c)
+            rng = f"{letter}${first + 1}:{letter}${last + 1}"
+            crit = f"${dp}${first + 1}:${dp}${last + 1}"
+            rev = "+".join(f'SUMIF({crit},"{n}",{rng})' for n in revenue_names) or "0"
+            r_rev, r_cost, r_net, r_ram, r_diff = (xl_rowcol_to_cell(top + i, c) for i in range(5))
+            ws.write_formula(top, c, f"={rev}", f["sum_amount"], 0)
+            ws.write_formula(top + 1, c, f"=SUM({rng})-{r_rev}", f["sum_amount"], 0)
+            ws.write_formula(top + 2, c, f"={r_cost}-{r_rev}", f["sum_amount"], 0)
+            ram = self.avd.ram.get(col.year) if col.input and col.year else None
+            if ram is None:
+                ws.write_blank(top + 3, c, None, f["sum_blank"])
+                ws.write_blank(top + 4, c, None, f["sum_blank"])
+                continue
+            ws.write_number(top + 3, c, ram, f["sum_amount"])
+            ws.write_formula(top + 4, c, f"={r_net}-{r_ram}", f["sum_amount"], 0)
+            ws.conditional_format(
+                r_diff, {"type": "cell", "criteria": "!=", "value": 0, "format": f["red"]}
+            )
+            ws.conditional_format(
+                r_diff, {"type": "cell", "criteria": "==", "value": 0, "format": f["green"]}
+            )
+        flag_c = sheet.index("flag")
+        by = xl_rowcol_to_cell(top + 4, sheet.index(f"budget_{s.budget_year}"))
+        ws.write_formula(
+            top + 4,
+            sheet.index("comment"),
+            f'=IF({by}=0,"Budgeten stämmer med ramen.",'
+            f'"Nettokostnaden ska vara lika med ramen: justera beloppen.")',
+            f["hint"],
+            "",
+        )
+        ws.conditional_format(
+            first,
+            flag_c,
+            last,
+            flag_c,
+            {"type": "cell", "criteria": "!=", "value": '""', "format": f["red"]},
+        )
+
+    # -- Listor --------------------------------------------------------------------
+
+    def _lists(self) -> None:
+        ws = self.wb.add_worksheet(S.LISTS_SHEET)
+        for c, (name, values) in enumerate(self.schema.lists.items()):
+            ws.write(0, c, name, self.f["bold"])
+            ws.set_column(c, c, 30)
+            for r, value in enumerate(values, start=1):
+                ws.write_string(r, c, value)
+            if values:
+                letter = xl_col_to_name(c)
+                self.wb.define_name(
+                    list_range_name(name),
+                    f"='{S.LISTS_SHEET}'!${letter}$2:${letter}${len(values) + 1}",
+                )
+        ws.hide()
+        self._protect(ws)
+
+
+def _lines(text: str, width: float) -> int:
+    """Roughly how many lines `text` wraps to in a column `width` characters wide."""
+    per_line = max(int(width * 0.9), 1)
+    lines = 0
+    for part in str(text).split("\n"):
+        count, used = 1, 0
+        for word in part.split():
+            if used and used + 1 + len(word) > per_line:
+                count, used = count + 1, len(word)
+            else:
+                used += len(word) + (1 if used else 0)
+        lines += count
+    return lines
+
+
+def list_range_name(list_name: str) -> str:
+    """The defined name a dropdown refers to, e.g. Lista_kategorier."""
+    return f"Lista_{list_name}"

@@ -1,0 +1,123 @@
+"""The Swedish texts of the department workbook: the Instruktioner sheet and sheet hints."""
+
+from __future__ import annotations
+
+from . import fmt
+from . import schema as S
+from .settings import Avdelning, Settings
+
+MONTHS = (
+    "januari",
+    "februari",
+    "mars",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "augusti",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
+
+Line = tuple[str, str, str]  # (kind, label, text); kind: heading, text, legend, amount
+
+
+def swedish_date(day) -> str:  # type: ignore[no-untyped-def]
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def sheet_hint(key: str, s: Settings) -> str:
+    """One line under each sheet's header: what to do on this sheet."""
+    unit = s.unit
+    years = s.investment_years
+    hints = {
+        "drift": (
+            f"Fyll i budget {s.budget_year} och plan {', '.join(map(str, s.plan_years))} "
+            f"i hela {unit} i de gula cellerna. Intäkter och kostnader anges som positiva "
+            "belopp. Nettokostnaden ska vara lika med ramen."
+        ),
+        "investeringar": (
+            f"En rad per projekt. Belopp i hela {unit} per år {years[0]}–{years[-1]}. "
+            "Välj kategori och Pågående/Ny i listorna."
+        ),
+        "mal": "En rad per indikator. Välj nämndmålet i listan och ange utfall och målvärde.",
+        "uppdrag": "Ange status för varje uppdrag och kommentera kort vad som har gjorts.",
+        "risker": f"Risker och möjligheter i budgeten, med belopp i {unit} (positiva tal).",
+        "internkontroll": "Risker som ska kontrolleras under året, och hur de kontrolleras.",
+        "texter": "Skriv avdelningens texter i kolumnen Text. Håll dig till rekommenderad längd.",
+    }
+    return hints.get(key, "")
+
+
+def instructions_lines(s: Settings, schema: S.Schema, avd: Avdelning) -> list[Line]:
+    lines: list[Line] = [
+        ("heading", "Så fyller du i arbetsboken", ""),
+        (
+            "text",
+            "Vem",
+            f"Arbetsboken gäller {avd.name} ({avd.code}) i {s.namnd_genitive.lower()} "
+            f"{s.kind} {s.budget_year}. Ansvarig: {avd.head or 'avdelningschefen'}.",
+        ),
+        (
+            "legend",
+            "Gul cell",
+            "Gula celler fyller du i. Övriga celler är förifyllda eller räknas fram och är "
+            "låsta. Skriv belopp i hela tkr som tal (till exempel 1250, inte '1 250 tkr').",
+        ),
+    ]
+    for sheet in schema.sheets:
+        lines.append(("text", sheet.name, sheet_hint(sheet.key, s)))
+    lines.append(("heading", "Inlämning", ""))
+    when = (
+        f"Skicka tillbaka arbetsboken senast {swedish_date(s.deadline)}"
+        if s.deadline
+        else "Skicka tillbaka arbetsboken"
+    )
+    contact = ", ".join(x for x in (s.contact_name, s.contact_email, s.contact_phone) if x)
+    lines.append(("text", "Senast", f"{when} till {contact or 'ekonomistaben'}."))
+    lines.append(
+        (
+            "text",
+            "Frågor",
+            f"Kontakta {contact or 'ekonomistaben'}. Byt inte namn på bladen och flytta "
+            "inte kolumner eller rader.",
+        )
+    )
+    lines.append(("heading", "Så kontrolleras arbetsboken", ""))
+    lines.append(
+        (
+            "text",
+            "Kontroll",
+            "Ekonomistaben läser arbetsboken med budgetbook. Programmet läser bara de gula "
+            "cellerna och räknar själv om alla summor; formlerna i arbetsboken är en hjälp "
+            "för dig. Du får en lista över eventuella fel (som måste rättas) och varningar "
+            "(som bör förklaras), med blad och cell.",
+        )
+    )
+    lines.append(
+        (
+            "text",
+            "Ramen",
+            "Avdelningens nettokostnad (kostnader minus intäkter) ska för varje år vara lika "
+            "med ramen. Differensen syns överst på bladet Drift och blir röd när den inte är 0.",
+        )
+    )
+    lines.append(
+        (
+            "text",
+            "Stora förändringar",
+            f"En rad som ändras mer än {s.change_threshold_pct:g} % och mer än "
+            f"{fmt.tkr(s.change_threshold_tkr)} tkr mot föregående års budget ska "
+            "kommenteras i kolumnen Kommentar (markeras med 'Kommentar saknas').",
+        )
+    )
+    lines.append(("heading", f"Ram för {avd.name}, tkr", ""))
+    for year, amount in sorted(avd.ram.items()):
+        lines.append(("amount", str(year), str(amount)))
+    if s.namnd_goals:
+        lines.append(("heading", f"{s.namnd_genitive} mål", ""))
+        for g in s.namnd_goals:
+            lines.append(("text", g.code, g.title))
+    return lines

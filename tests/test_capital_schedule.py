@@ -1,0 +1,70 @@
+"""Kapitalkostnader reproduce hand computations."""
+
+from __future__ import annotations
+
+import pytest
+
+from budgetbook.capital import capital_gap, project_capital, round_tkr, schedule
+from cons_builders import project, small_settings
+
+YEARS = range(2027, 2034)
+
+
+def test_it_25000_over_3_years_gives_8333_a_year():
+    costs = schedule(25000, 2027, 3, 0.0, YEARS)
+    assert [round_tkr(costs[y].depreciation) for y in YEARS] == [0, 8333, 8333, 8333, 0, 0, 0]
+    assert sum(c.depreciation for c in costs.values()) == pytest.approx(25000)
+
+
+def test_land_20000_at_194_gives_388_interest_a_year_and_no_depreciation():
+    costs = schedule(20000, 2027, 0, 1.94, YEARS)
+    assert costs[2027].total == 0  # bought during 2027: interest from the year after
+    for y in range(2028, 2034):
+        assert costs[y].depreciation == 0
+        assert round_tkr(costs[y].interest) == 388
+
+
+def test_interest_on_opening_book_value():
+    # 30 000 of equipment (5 years) at 2.5 %, spent 2027: 6000 a year from 2028;
+    # interest 2.5 % of 30 000, 24 000, 18 000, 12 000, 6 000.
+    costs = schedule(30000, 2027, 5, 2.5, range(2027, 2034))
+    assert [round_tkr(costs[y].interest) for y in range(2027, 2034)] == [
+        0,
+        750,
+        600,
+        450,
+        300,
+        150,
+        0,
+    ]
+    assert [round_tkr(costs[y].total) for y in range(2028, 2033)] == [6750, 6600, 6450, 6300, 6150]
+
+
+def test_same_year_start():
+    costs = schedule(25000, 2027, 3, 2.0, range(2027, 2031), start="same_year")
+    assert [round_tkr(costs[y].total) for y in range(2027, 2031)] == [8833, 8667, 8500, 0]
+
+
+def test_round_half_up():
+    assert [round_tkr(x) for x in (0.5, 1.5, 2.5, -2.5, 8333.333)] == [1, 2, 3, -3, 8333]
+
+
+def test_project_capital_sums_every_years_spend(tmp_path):
+    settings = small_settings(tmp_path)  # internränta 2 %
+    p = project("P", "Datorer", "IT", "Ny", {2027: 3000, 2028: 600, 2029: 0, 2030: 0})
+    cap = project_capital(p, settings, settings.investment_years, "A.xlsx")
+    # 3000 from 2028: 1000+60, 1000+40, 1000+20; 600 from 2029: 200+12, 200+8
+    assert [cap.rounded(y) for y in settings.investment_years] == [0, 1060, 1252, 1228]
+    assert [s.cell for s in cap.sources] == ["F7", "G7"]
+
+
+def test_unknown_category_gives_no_cost(tmp_path):
+    settings = small_settings(tmp_path)
+    cap = project_capital(project("P", "X", "Okänd", "Ny", {2027: 100}), settings, [2028])
+    assert cap.category is None and cap.rounded(2028) == 0
+
+
+def test_gap_reported_with_difference():
+    problems = capital_gap({2027: 100, 2028: 250}, {2027: 100, 2028: 200, 2029: None})
+    assert [p.code for p in problems] == ["BB408"]
+    assert "2028" in problems[0].message and "differens 50 tkr" in problems[0].message

@@ -1,0 +1,176 @@
+"""Identity, content and cross-return rules on Submission objects built in the test."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from budgetbook import checks
+from budgetbook.model import DriftLine, Project, Submission
+from budgetbook.schema import (
+    ID_AVDELNING,
+    ID_KOMMUN,
+    ID_ROUND,
+    ID_VERSION,
+    ID_YEAR,
+    TEMPLATE_VERSION,
+    build_schema,
+)
+from budgetbook.settings import Settings, load_settings
+from budgetbook.workspace import example_resources
+
+
+@pytest.fixture(scope="module")
+def settings() -> Settings:
+    return load_settings(example_resources() / "budgetbook.toml")
+
+
+def identity(settings: Settings, **overrides: str) -> dict[str, str]:
+    base = {
+        ID_AVDELNING: "FMO",
+        ID_ROUND: settings.round_id,
+        ID_YEAR: str(settings.budget_year),
+        ID_VERSION: TEMPLATE_VERSION,
+        ID_KOMMUN: settings.kommun,
+    }
+    base.update(overrides)
+    return base
+
+
+def codes(problems: list) -> list[str]:
+    return [p.code for p in problems]
+
+
+def test_identity_ok(settings: Settings) -> None:
+    assert checks.identity_problems(identity(settings), "FMO.xlsx", settings) == []
+
+
+def test_identity_rules(settings: Settings) -> None:
+    assert codes(checks.identity_problems({}, "x.xlsx", settings)) == ["BB101"]
+    wrong = identity(settings, **{ID_ROUND: "nämndplan-2026", ID_YEAR: "2026"})
+    problems = checks.identity_problems(wrong, "FMO.xlsx", settings)
+    assert codes(problems) == ["BB105"]
+    assert "nämndplan-2026 (2026)" in problems[0].message
+    old = checks.identity_problems(identity(settings, **{ID_VERSION: "0.9"}), "FMO.xlsx", settings)
+    assert codes(old) == ["BB106"] and "0.9" in old[0].message
+    unknown = checks.identity_problems(
+        identity(settings, **{ID_AVDELNING: "XYZ"}), "a.xlsx", settings
+    )
+    assert codes(unknown) == ["BB104"]
+    mismatch = checks.identity_problems(identity(settings), "Budget 2027 EKO.xlsx", settings)
+    assert codes(mismatch) == ["BB107"] and mismatch[0].avdelning == "FMO"
+
+
+def test_avdelning_from_name(settings: Settings) -> None:
+    assert checks.avdelning_from_name("FMO.xlsx", settings) == "FMO"
+    assert checks.avdelning_from_name("budget_eko_v2.xlsx", settings) == "EKO"
+    assert checks.avdelning_from_name("Personalavdelningen budget.xlsx", settings) == "PERS"
+    assert checks.avdelning_from_name("ekonomi.xlsx", settings) == ""  # not a whole word
+    assert checks.avdelning_from_name("FMO och EKO.xlsx", settings) == ""  # ambiguous
+
+
+def balanced(settings: Settings, code: str) -> Submission:
+    """A return whose net equals the ram every year: all on the first cost line."""
+    avd = settings.avdelning(code)
+    v = settings.verksamheter_of(code)[0]
+    lines = []
+    row = 7
+    for d in settings.driftposter:
+        amounts = {}
+        for y in settings.years:
+            prior = settings.prior.get((v.code, d.code))
+            amounts[y] = prior.budget if prior else 0
+        lines.append(DriftLine(v.code, d.code, amounts, row=row, cells={}))
+        row += 1
+    # Put the remainder on personal so the net meets the ram.
+    sub = Submission(code, f"{code}.xlsx", Path(f"{code}.xlsx"), drift=lines)
+    personal = next(ln for ln in lines if ln.driftpost == "personal")
+    for y in settings.years:
+        personal.amounts[y] += avd.ram[y] - sub.net(y, settings.kinds)
+        personal.comment = "Ökad bemanning."
+    return sub
+
+
+def test_ram_met_and_not_met(settings: Settings) -> None:
+    schema = build_schema(settings)
+    sub = balanced(settings, "FMO")
+    assert checks.ram_problems(sub, settings, schema) == []
+    sub.drift[1].amounts[settings.plan_years[0]] += 250
+    problems = checks.ram_problems(sub, settings, schema)
+    assert codes(problems) == ["BB401"]
+    p = problems[0]
+    assert p.sheet == "Drift" and p.avdelning == "FMO"
+    # the plan year's column in the "Differens mot ramen" row above the table
+    column = schema.sheet("drift").index(f"plan_{settings.plan_years[0]}")
+    row = schema.sheet("drift").header_row - checks.RAM_DIFF_ROWS_ABOVE_HEADER
+    assert p.cell == f"{chr(ord('A') + column)}{row}"
+    assert "+250" in p.message and str(settings.plan_years[0]) in p.message
+
+
+def test_large_change_needs_comment(settings: Settings) -> None:
+    schema = build_schema(settings)
+    sub = balanced(settings, "FMO")
+    line = next(ln for ln in sub.drift if ln.driftpost == "lokaler")
+    prior = settings.prior.get((line.verksamhet, line.driftpost))
+    old = prior.budget if prior else 0
+    line.amounts[settings.budget_year] = old + max(settings.change_threshold_tkr + 1, abs(old))
+    problems = checks.change_problems(sub, settings, schema)
+    assert codes(problems) == ["BB402"]
+    comment_col = schema.sheet("drift").index("comment")
+    assert problems[0].cell == f"{chr(ord('A') + comment_col)}{line.row}"
+    line.comment = "Ny lokal för medborgarkontoret."
+    assert checks.change_problems(sub, settings, schema) == []
+
+
+def test_small_change_in_tkr_is_fine_even_if_large_in_percent(settings: Settings) -> None:
+    schema = build_schema(settings)
+    sub = balanced(settings, "FMO")
+    line = next(ln for ln in sub.drift if ln.driftpost == "material")
+    prior = settings.prior.get((line.verksamhet, line.driftpost))
+    old = prior.budget if prior else 0
+    line.amounts[settings.budget_year] = old + settings.change_threshold_tkr  # not above
+    assert checks.change_problems(sub, settings, schema) == []
+
+
+def test_decided_total(settings: Settings) -> None:
+    schema = build_schema(settings)
+    years = settings.investment_years
+    ok = Project(
+        "P1", "Nytt ärendesystem", "Verksamhetssystem", "Ny", 3000, dict.fromkeys(years, 500), row=7
+    )
+    over = Project(
+        "P2",
+        "Möbler",
+        "Inventarier",
+        "Ny",
+        1000,
+        dict.fromkeys(years, 400),
+        row=8,
+        cells={"decided_total": "E8"},
+    )
+    none = Project("P3", "Mark", "Mark", "Ny", None, dict.fromkeys(years, 400), row=9)
+    sub = Submission("FMO", "FMO.xlsx", Path("FMO.xlsx"), projects=[ok, over, none])
+    problems = checks.decided_total_problems(sub, settings, schema)
+    assert [(p.code, p.sheet, p.cell) for p in problems] == [("BB407", "Investeringar", "E8")]
+    assert "1 600" in problems[0].message.replace("\u00a0", " ")
+
+
+def test_verksamhet_and_project_twice(settings: Settings) -> None:
+    schema = build_schema(settings)
+    fmo, eko = balanced(settings, "FMO"), balanced(settings, "EKO")
+    foreign = settings.verksamheter_of("FMO")[0]
+    eko.drift.append(DriftLine(foreign.code, "personal", {settings.budget_year: 10}, row=40))
+    problems = checks.verksamhet_twice_problems([fmo, eko], settings, schema)
+    assert [(p.code, p.avdelning, p.sheet, p.cell) for p in problems] == [
+        ("BB503", "EKO", "Drift", "A40")
+    ]
+    assert "EKO och FMO" in problems[0].message
+    project = Project("IT-1", "Datorer", "IT-utrustning", "Ny", None, {}, row=7)
+    fmo.projects.append(project)
+    eko.projects.append(Project("it-1 ", "Datorer", "IT-utrustning", "Ny", None, {}, row=9))
+    twice = checks.project_twice_problems([fmo, eko], schema)
+    assert sorted((p.code, p.avdelning, p.cell) for p in twice) == [
+        ("BB504", "EKO", "A9"),
+        ("BB504", "FMO", "A7"),
+    ]

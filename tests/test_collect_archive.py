@@ -1,0 +1,56 @@
+"""The archive: each version stored once by hash, a ledger to find and recover it."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from budgetbook.archive import Archive, list_versions, recover, sha256_file
+from budgetbook.errors import OutputError
+from data.make_corpus import plain_workbook_bytes
+
+
+def test_store_once_by_hash_and_recover(tmp_path: Path) -> None:
+    inbox, output = tmp_path / "inbox", tmp_path / "output"
+    inbox.mkdir()
+    first = inbox / "FMO.xlsx"
+    first.write_bytes(plain_workbook_bytes("Ett"))
+    again = inbox / "FMO kopia.xlsx"
+    again.write_bytes(first.read_bytes())
+    second = inbox / "FMO v2.xlsx"
+    second.write_bytes(plain_workbook_bytes("Två"))
+    t0 = datetime(2027, 1, 10, 8, 0, tzinfo=UTC)
+    with Archive(output) as archive:
+        v1 = archive.store(first, sha256_file(first), name=first.name, now=t0)
+        archive.store(again, sha256_file(again), name=again.name, now=t0 + timedelta(hours=1))
+        archive.store(second, sha256_file(second), name=second.name, now=t0 + timedelta(hours=2))
+        archive.set_avdelning(v1.sha256, "FMO")
+        # Seen again later: the received time stays the first one.
+        assert (
+            archive.store(first, v1.sha256, name=first.name, now=t0 + timedelta(days=3)).received
+            == t0
+        )
+    versions = list_versions(output)
+    assert len(versions) == 2
+    assert versions[0].names == ("FMO kopia.xlsx", "FMO.xlsx")
+    assert versions[0].size == first.stat().st_size and versions[0].received == t0
+    assert [v.sha256 for v in list_versions(output, "FMO")] == [v1.sha256]
+    assert len(list(v1.stored.parent.iterdir())) == 2  # two distinct contents
+
+    restored = recover(output, v1.sha256[:10], tmp_path)
+    assert restored.read_bytes() == first.read_bytes()
+    with pytest.raises(OutputError):
+        recover(output, v1.sha256[:10], tmp_path)  # never overwrites
+    with pytest.raises(OutputError):
+        recover(output, "ffff", tmp_path)
+
+
+def test_read_cache_round_trip(tmp_path: Path) -> None:
+    with Archive(tmp_path) as archive:
+        assert archive.cached_read("abc", "k") is None
+        archive.save_read("abc", "k", {"identity": {"BB_AVDELNING": "FMO"}})
+    with Archive(tmp_path) as archive:
+        assert archive.cached_read("abc", "k") == {"identity": {"BB_AVDELNING": "FMO"}}
+        assert archive.cached_read("abc", "other settings") is None

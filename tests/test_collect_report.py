@@ -1,0 +1,97 @@
+"""The problem report and the feedback workbook: Swedish headings, filters, links,
+comments on the problem cells, and text from a return never becomes a formula."""
+
+from __future__ import annotations
+
+import zipfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from budgetbook import rules
+from budgetbook.model import CollectResult, ReturnStatus
+from budgetbook.problem_report import (
+    PROBLEM_HEADINGS,
+    STATUS_HEADINGS,
+    write_feedback,
+    write_problem_report,
+)
+from budgetbook.settings import Settings, load_settings
+from budgetbook.workspace import example_resources
+from data.make_corpus import plain_workbook_bytes
+
+HOSTILE = ['=HYPERLINK("http://evil","x")', "+1+1", "-2+3", "@SUM(A1)", "=cmd|'/c calc'!A1"]
+
+
+@pytest.fixture(scope="module")
+def settings() -> Settings:
+    return load_settings(example_resources() / "budgetbook.toml")
+
+
+def hostile_result() -> CollectResult:
+    problems = [
+        rules.NOT_A_NUMBER(file="FMO.xlsx", sheet="Budget", cell="B2", avdelning="FMO", varde=v)
+        for v in HOSTILE
+    ]
+    problems.append(rules.NOT_READABLE(file="=evil.xlsx", orsak="=1+1"))
+    statuses = [
+        ReturnStatus(
+            "FMO", "=Förtroende", "fel", "FMO.xlsx", "", datetime(2027, 1, 5, tzinfo=UTC), 6, 0
+        ),
+        ReturnStatus("EKO", "Ekonomi", "saknas"),
+    ]
+    return CollectResult(statuses=statuses, problems=problems)
+
+
+def test_report_sheets_text_and_links(tmp_path: Path, settings: Settings) -> None:
+    path = write_problem_report(
+        hostile_result(), settings, tmp_path / "kontroll.xlsx", {"FMO.xlsx": "../inbox/FMO.xlsx"}
+    )
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames == ["Status", "Problem"]
+    status, problems = wb["Status"], wb["Problem"]
+    assert [c.value for c in status[3]] == list(STATUS_HEADINGS)
+    assert [c.value for c in problems[1]] == list(PROBLEM_HEADINGS)
+    assert status.freeze_panes == "A4" and problems.freeze_panes == "A2"
+    assert status.auto_filter.ref and problems.auto_filter.ref.startswith("A1:H")
+    assert status["B4"].value == "=Förtroende" and status["B4"].data_type == "s"
+    assert status["G4"].hyperlink.target.replace("\\", "/") == "../inbox/FMO.xlsx"
+    assert problems["B2"].hyperlink.target.replace("\\", "/") == "../inbox/FMO.xlsx"
+    assert problems["B2"].hyperlink.location == "'Budget'!B2"
+    for row in problems.iter_rows(min_row=2):
+        for cell in row:
+            assert cell.data_type != "f", cell.coordinate
+    assert problems["B7"].value == "=evil.xlsx" and problems["B7"].hyperlink is None
+    # No formula anywhere in the package.
+    with zipfile.ZipFile(path) as zf:
+        for name in zf.namelist():
+            if name.startswith("xl/worksheets/"):
+                assert b"<f>" not in zf.read(name)
+
+
+def test_feedback_marks_cells_and_keeps_original(tmp_path: Path) -> None:
+    source = tmp_path / "retur.xlsx"
+    source.write_bytes(plain_workbook_bytes("Budget"))
+    before = source.read_bytes()
+    problems = hostile_result().problems
+    out = write_feedback(source, problems, tmp_path / "aterkoppling" / "FMO.xlsx")
+    assert out is not None and source.read_bytes() == before
+    wb = openpyxl.load_workbook(out)
+    assert wb.sheetnames[0] == "Återkoppling"
+    cell = wb["Budget"]["B2"]
+    assert cell.comment is not None and cell.comment.text.count("BB301") == len(HOSTILE)
+    assert cell.fill.fgColor.rgb.endswith("FFC7CE")
+    listing = wb["Återkoppling"]
+    values = [listing.cell(r, 5).value for r in range(5, 5 + len(problems))]
+    assert all(v and v.startswith(("Bladet", "Filen")) for v in values)
+    for row in listing.iter_rows():
+        for c in row:
+            assert c.data_type != "f"
+
+
+def test_feedback_on_unreadable_source_is_skipped(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.xlsx"
+    bad.write_bytes(b"not a workbook")
+    assert write_feedback(bad, hostile_result().problems, tmp_path / "fb.xlsx") is None

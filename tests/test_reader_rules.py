@@ -1,0 +1,197 @@
+"""Each sheet- and cell-level rule, on a template filled and damaged the way people do."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import openpyxl
+import pytest
+from openpyxl.worksheet.table import TableColumn
+
+from budgetbook import schema as S
+from budgetbook.reader import read_return
+from wb_builders import round_files
+
+
+@pytest.fixture(scope="module")
+def rnd(tmp_path_factory: pytest.TempPathFactory):
+    return round_files(tmp_path_factory.mktemp("rules"))
+
+
+def edited(rnd, tmp_path: Path, edit: Callable[[openpyxl.Workbook, S.Schema], None]):
+    """Open a filled example return, apply `edit`, save, read it back."""
+    settings, schema, _, returns = rnd
+    wb = openpyxl.load_workbook(returns[3])  # SPL: several verksamheter, one project
+    edit(wb, schema)
+    out = tmp_path / "Budget ändrad.xlsx"
+    wb.save(out)
+    result = read_return(out, settings, schema)
+    return result, {(p.code, p.sheet, p.cell) for p in result.problems}
+
+
+def col(schema: S.Schema, sheet: str, key: str) -> str:
+    return S.xl_col(schema.sheet(sheet).index(key))
+
+
+def test_every_problem_has_place_and_avdelning(rnd, tmp_path: Path) -> None:
+    def edit(wb, schema):
+        ws = wb["Drift"]
+        ws[f"F{schema.sheet('drift').first_data_row}"] = "mycket"
+
+    result, _ = edited(rnd, tmp_path, edit)
+    assert result.problems
+    for p in result.problems:
+        assert p.file == "Budget ändrad.xlsx"
+        assert p.sheet and p.avdelning == "SPL"
+
+
+def test_cell_rules_drift(rnd, tmp_path: Path) -> None:
+    settings = rnd[0]
+    by = settings.budget_year
+
+    def edit(wb, schema):
+        ws = wb["Drift"]
+        d = schema.sheet("drift")
+        b, p1 = col(schema, "drift", f"budget_{by}"), col(schema, "drift", f"plan_{by + 1}")
+        r = d.first_data_row
+        ws[f"{b}{r}"] = "ca 300"  # BB301
+        ws[f"{b}{r + 1}"] = "1 234,5"  # BB302 + BB303
+        ws[f"{b}{r + 2}"] = 12.5  # BB303
+        ws[f"{b}{r + 3}"] = -500  # BB304
+        ws[f"{b}{r + 4}"] = "#REF!"  # BB305 (an error cell)
+        ws[f"{b}{r + 5}"] = 700
+        ws[f"{p1}{r + 5}"] = None  # BB406
+        ws[f"{b}{r + 6}"] = "12 tkr"  # BB302
+
+    result, found = edited(rnd, tmp_path, edit)
+    r = 12
+    b = "F"
+    assert ("BB301", "Drift", f"{b}{r}") in found
+    assert ("BB302", "Drift", f"{b}{r + 1}") in found
+    assert ("BB303", "Drift", f"{b}{r + 1}") in found
+    assert ("BB303", "Drift", f"{b}{r + 2}") in found
+    assert ("BB304", "Drift", f"{b}{r + 3}") in found
+    assert ("BB305", "Drift", f"{b}{r + 4}") in found
+    assert ("BB406", "Drift", f"G{r + 5}") in found
+    assert ("BB302", "Drift", f"{b}{r + 6}") in found
+    line = next(ln for ln in result.submission.drift if ln.row == r + 6)
+    assert line.amounts[by] == 12
+
+
+def test_structure_rules(rnd, tmp_path: Path) -> None:
+    def edit(wb, schema):
+        wb["Risker"].title = "Risker och möjligheter"  # BB201
+        ws = wb["Drift"]
+        ws["K11"], ws["L11"] = ws["L11"].value, ws["K11"].value  # swap: BB204 twice
+        ws["A60"] = "glömd rad"  # BB205 below the table
+        inv = wb["Investeringar"]
+        inv["B6"] = "Namn"  # BB203
+
+    _, found = edited(rnd, tmp_path, edit)
+    assert ("BB201", "Risker", "") in found
+    assert ("BB204", "Drift", "L11") in found
+    assert ("BB205", "Drift", "A60") in found
+    assert ("BB203", "Investeringar", "B6") in found
+
+
+def test_missing_prefilled_drift_row(rnd, tmp_path: Path) -> None:
+    def edit(wb, schema):
+        ws = wb["Drift"]
+        ws["A12"] = "9999"
+
+    _, found = edited(rnd, tmp_path, edit)
+    assert ("BB206", "Drift", "A12") in found
+    assert any(code == "BB206" and cell == "" for code, _, cell in found)
+
+
+def test_table_missing(rnd, tmp_path: Path) -> None:
+    def edit(wb, schema):
+        ws = wb["Internkontroll"]
+        del ws.tables["Internkontroll"]
+        for c in range(1, 6):
+            ws.cell(row=6, column=c).value = None
+
+    _, found = edited(rnd, tmp_path, edit)
+    assert ("BB202", "Internkontroll", "") in found
+
+
+def test_investment_rules(rnd, tmp_path: Path) -> None:
+    settings = rnd[0]
+    first = settings.investment_years[0]
+    free = {}
+
+    def edit(wb, schema):
+        ws = wb["Investeringar"]
+        top = schema.sheet("investeringar").first_data_row
+        r = next(i for i in range(top, top + 30) if not ws[f"A{i}"].value) - 1
+        free["row"] = r
+        y = col(schema, "investeringar", f"inv_{first}")
+        ws[f"A{r}"] = ws[f"A{top}"].value
+        # a second project with the same id, no category and no description (BB404, BB405)
+        ws[f"A{r + 1}"] = ws[f"A{r}"].value
+        ws[f"B{r + 1}"] = "Dubblett"
+        ws[f"D{r + 1}"] = "Ny"
+        ws[f"{y}{r + 1}"] = 100
+        # a project without amounts (BB410), with a category not in the list (BB307)
+        ws[f"A{r + 2}"] = "X-1"
+        ws[f"B{r + 2}"] = "Tomt projekt"
+        ws[f"C{r + 2}"] = "Båtar"
+        ws[f"D{r + 2}"] = "Ny"
+        ws[f"K{r + 2}"] = "Beskrivning"
+        # a year column added to the table (BB403)
+        table = ws.tables["Investeringar"]
+        table.ref = table.ref.replace("K", "L")
+        table.tableColumns.append(TableColumn(id=12, name="Budget 2031"))
+        ws["L6"] = "Budget 2031"
+        ws[f"L{top}"] = 500
+
+    result, found = edited(rnd, tmp_path, edit)
+    r = free["row"]
+    assert ("BB404", "Investeringar", f"A{r}") in found
+    assert ("BB404", "Investeringar", f"A{r + 1}") in found
+    assert ("BB405", "Investeringar", f"A{r + 1}") in found
+    assert ("BB410", "Investeringar", f"A{r + 2}") in found
+    assert ("BB307", "Investeringar", f"C{r + 2}") in found
+    assert ("BB403", "Investeringar", "L7") in found
+    codes = [p.code for p in result.problems]
+    assert "BB306" not in codes  # category/description use BB405, not BB306
+    project = result.submission.projects[0]
+    assert project.cells[str(first)] == "F7"
+
+
+def test_other_sheets(rnd, tmp_path: Path) -> None:
+    def edit(wb, schema):
+        up = wb["Uppdrag"]
+        up["B7"] = "nästa år"  # BB308
+        up["C7"] = None  # BB306: status empty on a row with content
+        wb["Texter"]["C7"] = "x" * 5000  # BB309
+        wb["Mål och indikatorer"]["A7"] = "9.9 Påhittat mål"  # BB307
+
+    _result, found = edited(rnd, tmp_path, edit)
+    assert ("BB308", "Uppdrag", "B7") in found
+    assert ("BB306", "Uppdrag", "C7") in found
+    assert ("BB309", "Texter", "C7") in found
+    assert ("BB307", "Mål och indikatorer", "A7") in found
+
+
+def test_not_a_workbook(rnd, tmp_path: Path) -> None:
+    settings, schema, _, _ = rnd
+    bad = tmp_path / "trasig.xlsx"
+    bad.write_bytes(b"PK\x03\x04 not really a zip")
+    result = read_return(bad, settings, schema)
+    assert result.submission is None
+    assert [p.code for p in result.problems] == ["BB100"]
+    assert result.identity == {}
+
+
+def test_foreign_workbook_has_no_identity(rnd, tmp_path: Path) -> None:
+    settings, schema, _, _ = rnd
+    path = tmp_path / "annan.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active["A1"] = "hej"
+    wb.save(path)
+    result = read_return(path, settings, schema)
+    assert result.identity == {}
+    assert result.submission is not None
+    assert {p.code for p in result.problems} == {"BB201"}

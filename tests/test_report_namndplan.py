@@ -1,0 +1,317 @@
+"""The Word nämndplan as a reader sees it, opened with python-docx."""
+
+from __future__ import annotations
+
+import re
+import time
+import zipfile
+from dataclasses import replace
+from pathlib import Path
+
+import docx
+import pytest
+from docx.oxml.ns import qn
+
+from budgetbook import fmt
+from budgetbook.model import VIEW_DRIFT_AVDELNING, RowKind
+from budgetbook.report import namndplan
+from budgetbook.report.docx_template import open_template
+from budgetbook.report.tables import format_value, table_style_for, table_xml
+from report_builders import (
+    TRICKY_TEXT,
+    empty_consolidation,
+    example_consolidation,
+    example_settings,
+)
+
+GOLDEN_H1 = Path(__file__).parent / "data" / "report_headings.txt"
+AMOUNT = re.compile(r"^\u2212?\d{1,3}(\u00a0\d{3})*$")
+PERCENT = re.compile(r"^\u2212?\d+\u00a0%$")
+
+
+def write(tmp_path: Path, cons=None, settings=None, name="namndplan.docx") -> Path:
+    settings = settings or example_settings()
+    cons = cons or example_consolidation(settings)
+    return namndplan.write_namndplan(cons, settings, tmp_path / name)
+
+
+def headings(document, level: int | None = None) -> list[str]:
+    found = []
+    for p in document.paragraphs:
+        name = p.style.name if p.style is not None else ""
+        if name.startswith("Heading") and (level is None or name == f"Heading {level}"):
+            found.append(p.text)
+    return found
+
+
+def captions(document) -> list[str]:
+    return [
+        p.text for p in document.paragraphs if p.style is not None and p.style.name == "Caption"
+    ]
+
+
+def table_captions(document) -> list[str]:
+    return [c for c in captions(document) if c.startswith("Tabell")]
+
+
+@pytest.fixture(scope="module")
+def example(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("np")
+    settings = example_settings()
+    cons = example_consolidation(settings)
+    path = namndplan.write_namndplan(cons, settings, tmp / "namndplan.docx")
+    return path, docx.Document(str(path)), cons, settings
+
+
+def test_sections_in_nämndplan_order(example):
+    _, document, _, _ = example
+    h1 = headings(document, 1)
+    assert h1 == GOLDEN_H1.read_text(encoding="utf-8").splitlines()
+    h2 = headings(document, 2)
+    for sub in (
+        "Nämndens ansvarsområde",
+        "Uppföljning och återrapportering",
+        "Driftbudget per avdelning",
+        "Driftbudget per verksamhet",
+        "Pågående investeringsprojekt",
+        "Nya investeringsprojekt",
+    ):
+        assert sub in h2
+    assert h2.index("Driftbudget per avdelning") < h2.index("Driftbudget per verksamhet")
+    assert "Mål 1. Trygga invånare" in h2
+    assert any(h.startswith("Nämndmål 1.1") for h in headings(document, 3))
+
+
+def test_every_table_shows_the_consolidated_figures(example):
+    _, document, cons, settings = example
+    caps = table_captions(document)
+    assert [int(re.match(r"Tabell (\d+):", c).group(1)) for c in caps] == list(
+        range(1, len(caps) + 1)
+    )
+    assert len(caps) == len(document.tables)
+    conv = fmt.Convention(settings.sign_convention)
+    checked = 0
+    for caption, word_table in zip(caps, document.tables, strict=True):
+        model = next(
+            (t for t in cons.views.values() if caption.split(": ", 1)[1].startswith(t.caption)),
+            None,
+        )
+        if model is None:
+            continue
+        header = [c.text for c in word_table.rows[0].cells]
+        cols = [c for c in model.columns if c.heading in header]
+        rows = [r for r in model.rows if r.kind is not RowKind.HEADING]
+        assert len(word_table.rows) == len(rows) + 1
+        for word_row, row in zip(word_table.rows[1:], rows, strict=True):
+            cells = [c.text for c in word_row.cells]
+            for col in cols:
+                shown = cells[header.index(col.heading)]
+                expected = (
+                    row.label
+                    if col.key == "label" and "label" not in row.values
+                    else format_value(model, col, row, conv)
+                )
+                assert shown == expected, (caption, row.label, col.key)
+                if col.kind == "tkr" and shown:
+                    assert AMOUNT.match(shown), shown
+                if col.kind == "pct" and shown:
+                    assert PERCENT.match(shown), shown
+        checked += 1
+        # every total row is the sum of the data rows above it (as shown)
+        for col in cols:
+            if col.kind != "tkr" or col.key.endswith("pct"):
+                continue
+            data = [r for r in rows if r.kind is RowKind.DATA]
+            total = model.total_row()
+            if total is None or total.values.get(col.key) is None or col.key == "diff":
+                continue
+            assert total.values[col.key] == sum(r.values.get(col.key) or 0 for r in data)
+    assert checked >= 6
+
+
+def test_plan_years_in_their_own_table_and_standard_columns(example):
+    _, document, _, settings = example
+    caps = table_captions(document)
+    i = next(i for i, c in enumerate(caps) if c.endswith("Driftbudget per avdelning, tkr"))
+    header = [c.text for c in document.tables[i].rows[0].cells]
+    assert len(header) == 8  # label + the 7 standard columns
+    assert header[3] == f"Budget {settings.budget_year}"
+    assert "plan" in caps[i + 1] and str(settings.plan_years[-1]) in caps[i + 1]
+    plan_header = [c.text for c in document.tables[i + 1].rows[0].cells]
+    assert plan_header[-1] == f"Plan {settings.plan_years[-1]}"
+
+
+def test_table_form_header_repeats_numbers_right_totals_bold(example):
+    _, document, _, _ = example
+    for table in document.tables:
+        first = table.rows[0]._tr
+        assert first.find(qn("w:trPr")).find(qn("w:tblHeader")) is not None
+    drift = next(
+        t
+        for t, c in zip(document.tables, table_captions(document), strict=True)
+        if c.endswith("Driftbudget per avdelning, tkr")
+    )
+    last = drift.rows[-1]
+    assert all(run.bold for cell in last.cells for p in cell.paragraphs for run in p.runs)
+    number_cell = drift.rows[1].cells[1].paragraphs[0]
+    assert number_cell.alignment is not None and number_cell.alignment == 2  # right
+
+
+def test_source_notes_under_budget_tables(example):
+    _, document, _, settings = example
+    texts = [p.text for p in document.paragraphs]
+    assert any(settings.source_budget in t and settings.source_prognos in t for t in texts)
+
+
+def test_key_figures_stated_from_the_same_data(example):
+    _, document, cons, settings = example
+    body = "\n".join(p.text for p in document.paragraphs)
+    assert (
+        f"{settings.namnd_genitive} driftbudget för {cons.year} är {fmt.mnkr(cons.net_budget)} miljoner kronor."
+        in body
+    )
+    assert (
+        f"investeringsbudget för {cons.year} är {fmt.mnkr(cons.investment_budget)} miljoner kronor"
+        in body
+    )
+    total = cons.views[VIEW_DRIFT_AVDELNING].total_row()
+    assert total.values[f"budget_{cons.year}"] == cons.net_budget
+
+
+def test_charts_with_alt_text_and_toc_field(example):
+    path, document, _, _ = example
+    descr = [d.get("descr") for d in document.element.body.iter(qn("wp:docPr"))]
+    assert len(descr) == 2 and all(d and "Stapeldiagram" in d for d in descr)
+    with zipfile.ZipFile(path) as z:
+        xml = z.read("word/document.xml").decode()
+        settings_xml = z.read("word/settings.xml").decode()
+        header = "".join(z.read(n).decode() for n in z.namelist() if n.startswith("word/header"))
+        footer = "".join(z.read(n).decode() for n in z.namelist() if n.startswith("word/footer"))
+    assert "w:updateFields" in settings_xml
+    assert 'TOC \\o "1-2"' in xml
+    assert "UTKAST" in header and "Kommunstyrelsen" in header
+    assert " PAGE " in footer and " NUMPAGES " in footer
+    # the TOC is pre-filled with every level-1 heading
+    toc = [
+        p.text
+        for p in document.paragraphs
+        if p.style is not None and p.style.name.lower() == "toc 1"
+    ]
+    assert toc == headings(document, 1)
+
+
+def test_user_text_appears_exactly_as_written(example):
+    _, document, _, _ = example
+    paragraphs = [p.text for p in document.paragraphs]
+    assert (
+        'Kostnader för "Trygg & säker" ökar <kraftigt> jämfört med 2026.\nAndra raden i samma stycke.'
+        in paragraphs
+    )
+    bullets = [p.text for p in document.paragraphs if p.style.name == "List Bullet"]
+    assert bullets == ["Civilt försvar & beredskap", "Trygghetsvandringar i <centrum>"]
+    assert "Avslutande rad med 'enkla' citattecken." in paragraphs
+    assert "Samhällsplanering och ledning" in headings(document, 3)
+    assert TRICKY_TEXT  # the builder's text is the one checked here
+
+
+def test_political_placeholder_and_given_text(tmp_path):
+    settings = example_settings()
+    document = docx.Document(str(write(tmp_path, settings=settings)))
+    marked = [p.text for p in document.paragraphs if p.style.name == "Platshållare"]
+    assert any("politiska ledningen" in t for t in marked)
+    texts = dict(settings.texts, politisk_ledning="Vi prioriterar & satsar <nu>.")
+    document = docx.Document(
+        str(write(tmp_path, settings=replace(settings, texts=texts), name="b.docx"))
+    )
+    assert "Vi prioriterar & satsar <nu>." in [p.text for p in document.paragraphs]
+    assert not any(
+        "politiska ledningen" in p.text
+        for p in document.paragraphs
+        if p.style.name == "Platshållare"
+    )
+
+
+def test_empty_sections_marked_or_omitted(tmp_path):
+    settings = replace(example_settings(), texts={})
+    marked = docx.Document(str(write(tmp_path, empty_consolidation(settings), settings, "m.docx")))
+    h1 = headings(marked, 1)
+    assert "Kapitalkostnader" in h1 and "Intern kontroll" in h1
+    assert any(p.text == namndplan.EMPTY_MARK for p in marked.paragraphs)
+    omitted = docx.Document(
+        str(
+            write(
+                tmp_path,
+                empty_consolidation(settings),
+                replace(settings, empty_sections="omit"),
+                "o.docx",
+            )
+        )
+    )
+    h1 = headings(omitted, 1)
+    assert h1 == ["Sammanfattning", "Politiska ledningen har ordet"]
+    assert not any(p.text == namndplan.EMPTY_MARK for p in omitted.paragraphs)
+
+
+def test_costs_negative_convention_flips_signed_columns(tmp_path):
+    settings = replace(example_settings(), sign_convention="costs_negative")
+    cons = example_consolidation(settings)
+    document = docx.Document(str(write(tmp_path, cons, settings)))
+    i = next(
+        i
+        for i, c in enumerate(table_captions(document))
+        if c.endswith("Driftbudget per avdelning, tkr")
+    )
+    total = document.tables[i].rows[-1].cells
+    assert total[3].text == fmt.tkr(-cons.net_budget)
+    assert any("minustecken" in p.text for p in document.paragraphs)
+
+
+def test_standard_drift_table_stays_portrait_with_compact_headings(tmp_path):
+    """Headings like "Förändring B2026–B2027, tkr" may break after the dash."""
+    settings = example_settings()
+    cons = example_consolidation(settings)
+    y, p = settings.budget_year, settings.prior_year
+    for key in (VIEW_DRIFT_AVDELNING,):
+        table = cons.views[key]
+        renamed = [
+            replace(
+                c,
+                heading=c.heading.replace(f"B {p}–B {y}", f"B{p}–B{y}").replace(
+                    f"P {p}–B {y}", f"P{p}–B{y}"
+                ),
+            )
+            for c in table.columns
+        ]
+        cons.views[key] = replace(table, columns=renamed)
+    path = write(tmp_path, cons, settings)
+    with zipfile.ZipFile(path) as z:
+        assert 'w:orient="landscape"' not in z.read("word/document.xml").decode()
+
+
+def test_too_wide_table_goes_to_a_landscape_section(tmp_path):
+    settings = example_settings()
+    cons = example_consolidation(settings)
+    table = cons.views[VIEW_DRIFT_AVDELNING]
+    extra = [replace(c, key=f"x{i}_{c.key}") for i, c in enumerate(table.columns[1:6])]
+    rows = [
+        replace(
+            r,
+            values={
+                **r.values,
+                **{f"x{i}_{c.key}": r.values.get(c.key) for i, c in enumerate(table.columns[1:6])},
+            },
+        )
+        for r in table.rows
+    ]
+    cons.views["extra_wide"] = replace(
+        table,
+        key="extra_wide",
+        caption="Bred tabell",
+        columns=[*table.columns[:8], *extra],
+        rows=rows,
+    )
+    path = write(tmp_path, cons, settings)
+    document = docx.Document(str(path))
+    orients = [s.orientation for s in document.sections]
+    assert 1 in orients and orients[-1] == 0  # a landscape section, and back to portrait
+    assert any(c.endswith("Bred tabell, tkr") for c in table_captions(document))

@@ -1,0 +1,85 @@
+"""Pre-checks on untrusted files: every file-level failure is refused with its rule,
+nothing is expanded or executed, and the check never raises."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from budgetbook import safety
+from data.make_corpus import (
+    XXE,
+    add_macros,
+    file_cases,
+    plain_workbook_bytes,
+    with_doctype,
+)
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list]:
+    out = tmp_path_factory.mktemp("corpus")
+    return out, file_cases(out)
+
+
+def test_every_file_case_gets_its_rule(corpus: tuple[Path, list]) -> None:
+    out, cases = corpus
+    for case in cases:
+        result = safety.precheck(out / case.file)
+        codes = [p.code for p in result.problems]
+        if case.code == "BB101":  # a normal workbook passes; the reader finds no identity
+            assert result.ok and codes == [], case
+            continue
+        assert codes == [case.code], (case, codes)
+        assert not result.ok
+        problem = result.problems[0]
+        assert problem.file == case.file and problem.sheet == "" and problem.cell == ""
+        assert case.file in problem.message
+
+
+def test_reasons_are_specific_swedish(corpus: tuple[Path, list]) -> None:
+    out, _ = corpus
+    msg = lambda name: safety.precheck(out / name).problems[0].message  # noqa: E731
+    assert "tom (0 byte)" in msg("tom.xlsx")
+    assert "PDF" in msg("pdf_omdopt.xlsx")
+    assert ".ods" in msg("kalkyl.ods")
+    assert "DOCTYPE" in msg("xxe.xlsx")
+    assert "zip-bomb" in msg("zipbomb.xlsx")
+    assert "1048576 rader" in msg("jattestor.xlsx")
+
+
+def test_macros_are_a_warning_and_the_file_is_still_read(tmp_path: Path) -> None:
+    path = tmp_path / "makro.xlsm"
+    path.write_bytes(add_macros(plain_workbook_bytes()))
+    result = safety.precheck(path)
+    assert result.ok and result.macros
+    assert [p.code for p in result.problems] == ["BB103"]
+
+
+def test_doctype_hidden_behind_comments_and_whitespace(tmp_path: Path) -> None:
+    padding = "<!-- " + "x" * 5000 + " -->" + "\n" * 2000
+    path = tmp_path / "gomd.xlsx"
+    path.write_bytes(with_doctype(plain_workbook_bytes(), "xl/workbook.xml", padding + XXE))
+    assert [p.code for p in safety.precheck(path).problems] == ["BB108"]
+
+
+def test_content_time_from_core_properties(tmp_path: Path) -> None:
+    path = tmp_path / "ok.xlsx"
+    path.write_bytes(plain_workbook_bytes())
+    result = safety.precheck(path)
+    assert result.ok and result.content_time is not None
+    assert result.content_time.tzinfo is not None
+
+
+def test_missing_file_is_a_problem_not_an_exception(tmp_path: Path) -> None:
+    result = safety.precheck(tmp_path / "finns_inte.xlsx")
+    assert [p.code for p in result.problems] == ["BB100"]
+
+
+def test_input_bytes_unchanged(corpus: tuple[Path, list]) -> None:
+    out, cases = corpus
+    before = {c.file: (out / c.file).read_bytes() for c in cases}
+    for case in cases:
+        safety.precheck(out / case.file)
+    assert {c.file: (out / c.file).read_bytes() for c in cases} == before

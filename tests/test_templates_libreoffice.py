@@ -1,0 +1,103 @@
+"""LibreOffice opens every generated workbook, and (with forced recalculation on load)
+computes the same totals and ram differences that budgetbook computes from the cells."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from python_calamine import CalamineWorkbook
+
+from budgetbook.reader import read_return
+from wb_builders import round_files
+
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed"),
+]
+
+# Recalculate every formula on load, whatever the file's cached values say.
+RECALC_ALWAYS = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry"
+ xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="ODFRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+</oor:items>
+"""
+
+
+def convert(files: list[Path], out: Path, profile: Path, target: str) -> None:
+    """One soffice call for all files (each call costs seconds)."""
+    (profile / "user").mkdir(parents=True, exist_ok=True)
+    (profile / "user" / "registrymodifications.xcu").write_text(RECALC_ALWAYS, encoding="utf-8")
+    out.mkdir(parents=True, exist_ok=True)
+    subprocess.run(
+        [
+            str(SOFFICE),
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            target,
+            "--outdir",
+            str(out),
+            *map(str, files),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+        env={**os.environ, "HOME": str(profile)},
+    )
+
+
+def test_libreoffice_opens_and_agrees(tmp_path: Path) -> None:
+    settings, schema, templates, returns = round_files(tmp_path / "ws")
+    out = tmp_path / "lo"
+    convert([*templates, *returns], out, tmp_path / "profile", "xlsx")
+    for path in [*templates, *returns]:
+        assert (out / path.name).exists(), f"LibreOffice could not open {path.name}"
+
+    drift = schema.sheet("drift")
+    inv = schema.sheet("investeringar")
+    kinds = settings.kinds
+    top = drift.header_row - 7  # 0-based row of the summary block (Intäkter)
+    for path in returns:
+        result = read_return(path, settings, schema)
+        sub = result.submission
+        assert sub is not None
+        # An amount typed as text (BB302) counts for budgetbook but not for SUM in the
+        # sheet; the warning tells the user. Compare on the numeric cells.
+        as_text = {p.cell for p in result.problems if p.code == "BB302"}
+        for ln in sub.drift:
+            ln.amounts = {y: a for y, a in ln.amounts.items() if ln.cells.get(y) not in as_text}
+        avd = settings.avdelning(sub.avdelning)
+        wb = CalamineWorkbook.from_path(str(out / path.name))
+        grid = wb.get_sheet_by_name(drift.name).to_python(skip_empty_area=False)
+        for year in settings.years:
+            key = f"budget_{year}" if year == settings.budget_year else f"plan_{year}"
+            c = drift.index(key)
+            revenue = sum(
+                ln.amounts.get(year, 0) for ln in sub.drift if kinds[ln.driftpost] == "revenue"
+            )
+            net = sub.net(year, kinds)
+            assert grid[top][c] == revenue, (path.name, year)
+            assert grid[top + 1][c] == net + revenue, (path.name, year)
+            assert grid[top + 2][c] == net, (path.name, year)
+            assert grid[top + 4][c] == net - avd.ram[year], (path.name, year)
+        # change per row, computed by LibreOffice, equals new - old from the cells
+        for line in sub.drift:
+            r = line.row - 1
+            prior = settings.prior.get((line.verksamhet, line.driftpost))
+            old = prior.budget if prior else 0
+            new = line.amounts.get(settings.budget_year)
+            if new is not None:
+                assert grid[r][drift.index("change_tkr")] == new - old
+        inv_grid = wb.get_sheet_by_name(inv.name).to_python(skip_empty_area=False)
+        for year in settings.investment_years:
+            c = inv.index(f"inv_{year}")
+            total = sum(p.amounts.get(year, 0) for p in sub.projects)
+            assert inv_grid[inv.header_row - 2][c] == total

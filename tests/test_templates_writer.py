@@ -1,0 +1,122 @@
+"""The generated department workbooks: content, guards, identity, print setup, determinism."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from budgetbook import schema as S
+from budgetbook.example import write_example_returns
+from budgetbook.template_doc import BEGIN, END, render
+from budgetbook.templates import write_templates
+from wb_builders import ROOT, example_settings, round_files
+
+
+@pytest.fixture(scope="module")
+def rnd(tmp_path_factory: pytest.TempPathFactory):
+    return round_files(tmp_path_factory.mktemp("writer"))
+
+
+def test_one_workbook_per_avdelning_named_by_code_and_year(rnd) -> None:
+    settings, _, templates, _ = rnd
+    assert [p.name for p in templates] == [
+        f"Budget_{settings.budget_year}_{a.code}.xlsx" for a in settings.avdelningar
+    ]
+
+
+def test_deterministic_output(rnd, tmp_path: Path) -> None:
+    settings, schema, templates, returns = rnd
+    again = write_templates(settings, schema, tmp_path / "t")
+    assert [p.read_bytes() for p in again] == [p.read_bytes() for p in templates]
+    filled = write_example_returns(settings, again, tmp_path / "in")
+    assert [p.read_bytes() for p in filled] == [p.read_bytes() for p in returns]
+
+
+def test_prefilled_and_guarded(rnd) -> None:
+    settings, schema, templates, _ = rnd
+    avd = settings.avdelningar[3]
+    wb = openpyxl.load_workbook(templates[3])
+    assert wb.sheetnames[0] == S.INSTRUCTIONS_SHEET
+    assert wb[S.LISTS_SHEET].sheet_state == "hidden"
+    drift = schema.sheet("drift")
+    ws = wb[drift.name]
+    assert ws.protection.sheet
+    verks = settings.verksamheter_of(avd.code)
+    n = len(verks) * len(settings.driftposter)
+    assert ws.tables[drift.table].ref == f"A{drift.header_row}:L{drift.header_row + n}"
+    r = drift.first_data_row
+    v, d = verks[0], settings.driftposter[1]
+    row = r + 1
+    assert ws[f"A{row}"].value == v.code and ws[f"C{row}"].value == d.name
+    assert ws[f"D{row}"].value == settings.prior[(v.code, d.code)].budget
+    assert ws[f"D{row}"].protection.locked
+    budget = ws[f"F{row}"]
+    assert not budget.protection.locked
+    assert budget.number_format == "#,##0"
+    # ram per year shown above the table
+    assert ws[f"F{drift.header_row - 3}"].value == avd.ram[settings.budget_year]
+    kinds = {dv.type for dv in ws.data_validations.dataValidation}
+    assert "whole" in kinds
+    inv = wb["Investeringar"]
+    lists = {dv.formula1 for dv in inv.data_validations.dataValidation if dv.type == "list"}
+    assert "Lista_kategorier" in lists
+    # the avdelning's uppdrag are prefilled, the text sections listed
+    texts = [u.text for u in settings.uppdrag if u.avdelning in ("", avd.code)]
+    assert [wb["Uppdrag"][f"A{7 + i}"].value for i in range(len(texts))] == texts
+    assert [wb["Texter"][f"A{7 + i}"].value for i in range(len(settings.text_sections))] == [
+        t.title for t in settings.text_sections
+    ]
+    # print setup
+    assert ws.page_setup.orientation == "landscape"
+    assert ws.print_title_rows == f"${drift.header_row}:${drift.header_row}"
+    assert "Sida &P av &N" in ws.oddFooter.center.text
+    # identity in the header
+    assert avd.code in ws["A2"].value and settings.round_id in ws["A2"].value
+
+
+def test_identity_twice(rnd) -> None:
+    settings, schema, templates, _ = rnd
+    avd = settings.avdelningar[0]
+    wb = openpyxl.load_workbook(templates[0])
+    props = {p.name: p.value for p in wb.custom_doc_props.props}
+    assert props[S.ID_AVDELNING] == avd.code
+    assert props[S.ID_ROUND] == settings.round_id
+    assert props[S.ID_VERSION] == schema.version
+    assert wb.defined_names[S.ID_AVDELNING].attr_text == f'"{avd.code}"'
+
+
+def test_number_formats_have_no_literal_spaces(rnd) -> None:
+    with zipfile.ZipFile(rnd[2][0]) as zf:
+        styles = zf.read("xl/styles.xml").decode()
+    assert 'formatCode="#,##0"' in styles
+    assert "# ##0" not in styles and "\u00a0" not in styles
+
+
+def test_password_from_settings(tmp_path: Path) -> None:
+    settings = example_settings(tmp_path / "ws")
+    settings.template_password = "hemligt"
+    paths = write_templates(settings, S.build_schema(settings), tmp_path / "t")
+    ws = openpyxl.load_workbook(paths[0])["Drift"]
+    assert ws.protection.sheet and ws.protection.password
+
+
+def test_template_format_doc_matches_schema(tmp_path: Path) -> None:
+    settings = example_settings(tmp_path)
+    doc = (ROOT / "docs" / "template-format.md").read_text(encoding="utf-8")
+    start, end = doc.index(BEGIN), doc.index(END) + len(END) + 1
+    assert doc[start:end] == render(S.build_schema(settings)), (
+        "docs/template-format.md is stale: run "
+        "python -c 'import budgetbook.template_doc as d; d.update_doc()'"
+    )
+
+
+def test_committed_examples_are_current(rnd) -> None:
+    """workbook_templates/ and inbox/ at the root match what the generator writes."""
+    _settings, _, templates, returns = rnd
+    for path in templates:
+        assert (ROOT / "workbook_templates" / path.name).read_bytes() == path.read_bytes()
+    for path in returns:
+        assert (ROOT / "inbox" / path.name).read_bytes() == path.read_bytes()

@@ -1,0 +1,197 @@
+"""The consolidated workbook: written by us, read back with openpyxl as Excel would."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+
+import openpyxl
+import pytest
+
+from budgetbook import model as m
+from budgetbook.consolidate import consolidate
+from budgetbook.workbook_out import SHEET_NAMES, write_consolidation
+from cons_builders import drift_sub, project, risk, small_settings
+
+A_LINES = {
+    ("A1", "intakter"): (110, 110, 110),
+    ("A1", "personal"): (650, 660, 670),
+    ("A2", "personal"): (420, 430, 440),
+    ("A2", "kapital"): (60, 60, 60),
+}
+HOSTILE = ['=HYPERLINK("http://evil")', "+46 8 123", "-1+2", "@SUM(A1)"]
+
+
+def round_(settings):
+    a = drift_sub(
+        "A",
+        A_LINES,
+        projects=[
+            project("P1", HOSTILE[0], "IT", "Ny", {2027: 3000}, 3000),
+            project("P2", "Tomtköp", "Mark", "Pågående", {2027: 20000}, 25000, row=8),
+        ],
+        risks=[risk("Bidrag", 200), risk("Hyra", 0, 500)],
+        uppdrag=[m.Uppdrag(HOSTILE[1], 2027, "Påbörjad", HOSTILE[2])],
+        controls=[m.ControlPoint("Ekonomi", HOSTILE[3], "Stickprov", "Delårsrapport", 6)],
+        texts={"verksamhet": "=1+1 är ingen formel här."},
+    )
+    b = drift_sub("B", {("B1", "personal"): (480, 490, 500)})
+    return consolidate([a, b], settings)
+
+
+@pytest.fixture
+def written(tmp_path):
+    settings = small_settings(tmp_path / "ws")
+    cons = round_(settings)
+    path = write_consolidation(cons, settings, tmp_path / "output" / "konsolidering_2027.xlsx")
+    return cons, settings, path
+
+
+def test_one_sheet_per_view_plus_sources_and_problems(written):
+    cons, _, path = written
+    wb = openpyxl.load_workbook(path)
+    names = wb.sheetnames
+    assert names[: len(cons.views)] == [SHEET_NAMES[k] for k in cons.views]
+    assert "Källor" in names and "Problem" in names
+    assert {"Uppdrag", "Internkontroll", "Mål och indikatorer", "Texter"} <= set(names)
+    assert list(path.parent.iterdir()) == [path]  # no temporary file left behind
+
+
+def test_values_formats_and_layout(written):
+    _, _, path = written
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Drift per avdelning"]
+    assert ws["A1"].value == "Tabell: Driftbudget per avdelning"
+    header = [c.value for c in ws[4]]
+    assert header[:4] == ["Avdelning", "Budget 2026", "Prognos 2026", "Budget 2027"]
+    assert ws.freeze_panes == "B5"
+    assert ws.auto_filter.ref == "A4:J7"
+    rows = {ws.cell(r, 1).value: r for r in range(5, 8)}
+    total = rows["Summa kommunstyrelsen"]
+    assert [ws.cell(total, c).value for c in range(2, 5)] == [1400, 1420, 1500]
+    assert ws.cell(total, 1).font.b and ws.cell(total, 2).font.b
+    assert not ws.cell(rows["Avdelning A"], 2).font.b
+    assert ws.cell(total, 2).number_format == "#,##0"
+    pct_col = header.index("Förändring B2026–B2027, %") + 1
+    assert ws.cell(total, pct_col).number_format == "0 %"
+    assert ws.cell(total, pct_col).value == pytest.approx(100 / 1400)
+    assert ws.column_dimensions["A"].width >= 20
+    assert "Budget 2026 enligt KF." in ws.cell(9, 1).value
+
+
+def test_no_formulas_and_texts_stay_text(written):
+    _, _, path = written
+    wb = openpyxl.load_workbook(path)
+    texts = set()
+    for ws in wb:
+        for row in ws.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", (ws.title, cell.coordinate, cell.value)
+                if isinstance(cell.value, str):
+                    texts.add(cell.value)
+    assert set(HOSTILE) <= texts
+    assert "=1+1 är ingen formel här." in texts
+
+
+def test_sources_sheet_traces_figures(written):
+    _, _, path = written
+    ws = openpyxl.load_workbook(path)["Källor"]
+    header = [c.value for c in ws[4]]
+    assert header == ["Vy", "Rad", "Kolumn", "Värde", "Avdelning", "Fil", "Blad", "Cell eller rad"]
+    lines = [tuple(c.value for c in row) for row in ws.iter_rows(min_row=5)]
+    assert (
+        "Drift per verksamhet",
+        "Verksamhet A1",
+        "Budget 2027",
+        540,
+        "A",
+        "A.xlsx",
+        "Drift",
+        "F7",
+    ) in lines
+    assert (
+        "Drift per verksamhet",
+        "Verksamhet A1",
+        "Budget 2026",
+        500,
+        "A",
+        "prior.csv",
+        None,
+        "rad 2",
+    ) in [(*line[:6], line[6] or None, line[7]) for line in lines]
+    assert any(line[0] == "Investeringar nya" and line[7] == "F7" for line in lines)
+    total = [
+        line
+        for line in lines
+        if line[:3] == ("Drift per avdelning", "Summa kommunstyrelsen", "Budget 2027")
+    ]
+    assert [(line[3], line[7]) for line in total] == [(1500, "summa av raderna ovan")]
+    # every figure of every view has at least one line
+    wb = openpyxl.load_workbook(path)
+    traced = {(line[0], line[1], line[2]) for line in lines}
+    for name in ("Drift per verksamhet", "Budget mot ram", "Kapitalkostnader"):
+        sheet = wb[name]
+        heads = [c.value for c in sheet[4]]
+        for row in sheet.iter_rows(min_row=5, max_row=sheet.auto_filter.ref and sheet.max_row):
+            for cell, head in zip(row[1:], heads[1:], strict=False):
+                if isinstance(cell.value, int | float):
+                    assert (name, row[0].value, head) in traced
+
+
+def test_problem_sheet_lists_capital_gap(written):
+    _, _, path = written
+    ws = openpyxl.load_workbook(path)["Problem"]
+    codes = [ws.cell(r, 1).value for r in range(5, ws.max_row + 1)]
+    assert "BB408" in codes
+
+
+def test_costs_negative_flips_signed_columns_only(tmp_path):
+    settings = small_settings(tmp_path / "ws", "costs_negative")
+    cons = round_(settings)
+    path = write_consolidation(cons, settings, tmp_path / "k.xlsx")
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Drift per avdelning"]
+    total = [c.value for c in ws[7]]
+    assert total[1:4] == [-1400, -1420, -1500]
+    assert total[6] == -100 and total[7] == pytest.approx(-100 / 1400)
+    post = wb["Drift per kontogrupp"]
+    assert post["B5"].value == 100  # revenue shown positive
+    risks = wb["Risker"]
+    assert [c.value for c in risks[5]][1:] == [200, -500, -300]  # risks never flip
+    assert "intäkter visas som positiva belopp" in ws["A2"].value
+
+
+def test_write_is_atomic_and_keeps_old_file_on_failure(tmp_path, written):
+    cons, settings, path = written
+    before = path.read_bytes()
+    broken = m.Consolidation(cons.year, {"x": None})  # type: ignore[dict-item]
+    with pytest.raises(AttributeError):
+        write_consolidation(broken, settings, path)
+    assert path.read_bytes() == before
+    assert list(path.parent.iterdir()) == [path]
+
+
+@pytest.mark.slow
+def test_opens_in_libreoffice(written, tmp_path):
+    soffice = shutil.which("soffice")
+    if not soffice:
+        pytest.skip("LibreOffice (soffice) is not installed")
+    _, _, path = written
+    out = tmp_path / "pdf"
+    subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation=file://{tmp_path}/lo-profile",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(out),
+            str(path),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    pdf = out / "konsolidering_2027.pdf"
+    assert pdf.exists() and pdf.stat().st_size > 5000
