@@ -147,10 +147,13 @@ def _run(book: Any, label: str, action: Callable[[Workspace, Outcome], None]) ->
     try:
         _write(sheet, label, started, out, error, ws)
     except Exception as exc:  # writing the results failed: at least say so
-        sheet[LAST_RUN_CELL].value = _line(started, label, ok=False)
-        sheet[MESSAGE_CELL].value = _text(
-            f"Resultatet kunde inte skrivas i fliken ({type(exc).__name__}: {exc})."
-        )
+        try:
+            sheet[LAST_RUN_CELL].value = _line(started, label, ok=False)
+            sheet[MESSAGE_CELL].value = _text(
+                f"Resultatet kunde inte skrivas i fliken ({type(exc).__name__}: {exc})."
+            )
+        except Exception:  # the sheet cannot be written at all; a dialog would not help
+            pass
 
 
 def _panel_sheet(book: Any) -> Any:

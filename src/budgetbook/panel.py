@@ -61,13 +61,13 @@ class Button:
 
 BUTTONS: tuple[Button, ...] = (
     Button(
-        "Kontrollera inlämningar", "KontrolleraInlamningar", "kontrollera_inlamningar", "A7", 0, 270
+        "Kontrollera inlämningar", "KontrolleraInlamningar", "kontrollera_inlamningar", "A7", 0, 260
     ),
     Button("Konsolidera", "Konsolidera", "konsolidera", "C7", 0, 200),
-    Button("Skapa Word-utkast", "SkapaWordUtkast", "skapa_word_utkast", "F7", 0, 230),
-    Button("Kör allt", "KorAllt", "kor_allt", "G7", 90, 140),
+    Button("Skapa Word-utkast", "SkapaWordUtkast", "skapa_word_utkast", "F7", 0, 200),
+    Button("Kör allt", "KorAllt", "kor_allt", "G7", 140, 140),
 )
-BUTTON_HEIGHT = 36
+BUTTON_HEIGHT = 44
 
 COLUMN_WIDTHS = {"A": 20, "B": 30, "C": 11, "D": 17, "E": 12, "F": 11, "G": 100}
 CENTERED_COLUMNS = "EF"  # counts in the status table, severity and rule in the problem table
@@ -152,9 +152,12 @@ def _write(settings: Settings, workspace: Path, target: Path, cells: Mapping[str
     ws = wb.add_worksheet(SHEET)
     ws.set_vba_name(SHEET_CODENAME)
     ws.activate()
-    centered = wb.add_format({"align": "center"})
+    # Top-aligned, so a row's cells line up with the first line of a wrapped message.
+    top = wb.add_format({"valign": "top"})
+    centered = wb.add_format({"align": "center", "valign": "top"})
     wrap = wb.add_format({"text_wrap": True, "valign": "top"})
-    column_formats = {c: centered for c in CENTERED_COLUMNS} | {"G": wrap}
+    column_formats = {c: top for c in COLUMN_WIDTHS}
+    column_formats |= {c: centered for c in CENTERED_COLUMNS} | {"G": wrap}
     for col, width in COLUMN_WIDTHS.items():
         ws.set_column(f"{col}:{col}", width, column_formats.get(col))
     ws.set_row(0, 24)
@@ -231,12 +234,17 @@ def _write(settings: Settings, workspace: Path, target: Path, cells: Mapping[str
 
     # Excel gives a value written into an empty cell its column's format, and grows
     # the row of a wrapped text; do the same for pre-filled cells.
+    heights: dict[int, int] = {}
     for address, value in sorted(cells.items()):
         col = address.rstrip("0123456789")
+        row = int(address[len(col) :]) - 1
         _prefill(ws, address, value, column_formats.get(col))
-        if col == "G" and isinstance(value, str) and len(value) > COLUMN_WIDTHS["G"]:
+        lines = 1
+        if col == "G" and isinstance(value, str) and not value.startswith("="):
             lines = -(-len(value) // (COLUMN_WIDTHS["G"] - 5))
-            ws.set_row(int(address[1:]) - 1, 15 * lines)
+        heights[row] = max(heights.get(row, 1), lines)
+    for row, lines in heights.items():
+        ws.set_row(row, 15 * lines)
     wb.close()
 
 
