@@ -1,0 +1,44 @@
+"""Workspace folders and atomic output writing."""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+from budgetbook.errors import WorkspaceError
+from budgetbook.workspace import atomic_write, init_workspace, open_workspace
+
+
+def test_atomic_write_gives_normal_permissions(tmp_path: Path) -> None:
+    old = os.umask(0o022)
+    try:
+        target = tmp_path / "out.xlsx"
+        with atomic_write(target) as tmp:
+            tmp.write_bytes(b"data")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o644
+
+
+def test_failed_write_keeps_the_previous_file(tmp_path: Path) -> None:
+    target = tmp_path / "out.docx"
+    target.write_bytes(b"old")
+    with pytest.raises(RuntimeError), atomic_write(target) as tmp:
+        tmp.write_bytes(b"half")
+        raise RuntimeError("disk full")
+    assert target.read_bytes() == b"old"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.docx"]
+
+
+def test_init_creates_the_folders_and_opens(tmp_path: Path) -> None:
+    ws = init_workspace(tmp_path / "runda")
+    for name in ("workbook_templates", "inbox", "output", "texter"):
+        assert (ws.root / name).is_dir()
+    assert open_workspace(ws.root).settings().kommun == "Exempelkommun"
+    with pytest.raises(WorkspaceError):
+        init_workspace(ws.root)
+    with pytest.raises(WorkspaceError):
+        open_workspace(tmp_path)
