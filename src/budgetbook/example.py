@@ -32,7 +32,7 @@ from .example_text import (
     uppdrag_comment,
 )
 from .reader_parts import read_zip_parts
-from .settings import Avdelning, Settings
+from .settings import Avdelning, NamndGoal, Settings
 from .workspace import atomic_write
 
 
@@ -289,9 +289,11 @@ class _Filler:
         if not s.namnd_goals:
             return
         by = s.budget_year
-        for n in range(1 + self.index % 2):
-            goal = s.namnd_goals[(self.index + n) % len(s.namnd_goals)]
-            ind = INDICATORS[(self.index * 2 + n) % len(INDICATORS)]
+        # each example indicator is reported once, by one avdelning, under a goal it fits
+        mine = [k for k in range(len(INDICATORS)) if k % len(s.avdelningar) == self.index]
+        for n, k in enumerate(mine):
+            ind = INDICATORS[k]
+            goal = _goal_for(s, ind.topics, k)
             row = sheet.first_data_row + n
             self.put(ws, sheet, row, "goal", S.goal_label(goal.code, goal.title))
             self.put(ws, sheet, row, "indicator", ind.name)
@@ -338,6 +340,16 @@ class _Filler:
         for n, section in enumerate(self.s.text_sections):
             text = section_text(section, self.s, self.avd, self.rng)
             self.put(ws, sheet, sheet.first_data_row + n, "text", text[: section.max_chars])
+
+
+def _goal_for(s: Settings, topics: tuple[str, ...], k: int) -> NamndGoal:
+    """The first nämndmål whose title (or its KF goal's) names one of `topics`."""
+    kf_titles = {g.code: g.title for g in s.kf_goals}
+    for goal in s.namnd_goals:
+        text = f"{goal.title} {kf_titles.get(goal.kf_goal, '')}".casefold()
+        if any(t in text for t in topics):
+            return goal
+    return s.namnd_goals[k % len(s.namnd_goals)]
 
 
 def _needs_comment(s: Settings, new: int, old: int) -> bool:

@@ -103,6 +103,7 @@ class ExampleIndicator:
     values: tuple[str, str]
     target: str
     comment: str
+    topics: tuple[str, ...] = ()  # words of the goal it serves, to place it sensibly
 
 
 INDICATORS: tuple[ExampleIndicator, ...] = (
@@ -112,6 +113,7 @@ INDICATORS: tuple[ExampleIndicator, ...] = (
         ("84", "86"),
         "90",
         "Mäts i den årliga medarbetarenkäten.",
+        ("trygg",),
     ),
     ExampleIndicator(
         "Handläggningstid för planbesked, dagar (median)",
@@ -119,6 +121,7 @@ INDICATORS: tuple[ExampleIndicator, ...] = (
         ("118", "104"),
         "90",
         "Ny rutin för tidigt samråd införs under våren.",
+        ("tillväxt", "näringsliv", "etabler"),
     ),
     ExampleIndicator(
         "Prognossäkerhet vid delårsrapport, avvikelse i %",
@@ -126,6 +129,7 @@ INDICATORS: tuple[ExampleIndicator, ...] = (
         ("2,4", "1,8"),
         "1,0",
         "Gemensamma prognosmöten med verksamheterna varje månad.",
+        ("ekonomi",),
     ),
     ExampleIndicator(
         "Andel fossilfria tjänstebilar (%)",
@@ -133,6 +137,7 @@ INDICATORS: tuple[ExampleIndicator, ...] = (
         ("61", "72"),
         "85",
         "Fyra bilar byts ut under året.",
+        ("miljö", "klimat"),
     ),
     ExampleIndicator(
         "Sjukfrånvaro, andel av ordinarie arbetstid (%)",
@@ -140,6 +145,7 @@ INDICATORS: tuple[ExampleIndicator, ...] = (
         ("6,1", "5,7"),
         "5,0",
         "Tidiga insatser via företagshälsovården.",
+        ("ekonomi", "styrning"),
     ),
     ExampleIndicator(
         "Andel beslutade investeringar som genomförs enligt tidplan (%)",
@@ -147,6 +153,7 @@ INDICATORS: tuple[ExampleIndicator, ...] = (
         ("68", "74"),
         "85",
         "Följs upp i portföljrådet varje kvartal.",
+        ("ekonomi", "styrning"),
     ),
 )
 
