@@ -132,8 +132,8 @@ def project_capital(
 def capital_gap(plan: dict[int, int], budgeted: dict[int, int | None]) -> list[Problem]:
     """BB408 for every year where the plan's capital cost differs from the drift budget's.
 
-    `plan` is the plan's capital cost per year; `budgeted` the net amount on the drift
-    lines marked `capital = true` per year (None: no return to compare with).
+    `plan` is the plan's capital cost per year; `budgeted` what the drift lines marked
+    `capital = true` add over the prior-year budget, per year (None: nothing to compare).
     """
     problems = []
     for year, budget in budgeted.items():
@@ -143,7 +143,11 @@ def capital_gap(plan: dict[int, int], budgeted: dict[int, int | None]) -> list[P
         if diff:
             problems.append(
                 CAPITAL_GAP(
-                    ar=year, plan=_tkr(plan[year]), budgeterat=_tkr(budget), differens=_tkr(diff)
+                    ar=year,
+                    fjol=min(budgeted) - 1,  # keys start at the budget year
+                    plan=_tkr(plan[year]),
+                    budgeterat=_tkr(budget),
+                    differens=_tkr(diff),
                 )
             )
     return problems

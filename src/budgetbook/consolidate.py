@@ -398,13 +398,22 @@ def _ram_lines(settings: Settings) -> dict[str, int]:
 def capital_budgeted(
     settings: Settings, facts: Sequence[Fact], included: set[str]
 ) -> dict[int, int]:
-    """The drift budget's capital cost (driftposter with `capital = true`) per drift year
-    that is also an investment year; empty when nothing can be compared."""
+    """The drift budget's capital cost increase over the prior-year budget, per year.
+
+    Drift lines marked `capital = true` carry the capital cost of assets bought in
+    earlier years too, which the investment plan cannot know. So the plan's capital
+    cost is compared with what the drift budget *adds* over the prior-year budget
+    (as the reference nämndplan presents it: the plan's costs come on top of the
+    existing ones). Only avdelningar with an approved return are counted.
+    """
     posts = {d.code for d in settings.driftposter if d.capital}
     if not posts or not included:
         return {}
+    verks = {v.code for v in settings.verksamheter if v.avdelning in included}
+    prior = sum(f.budget for (v, d), f in settings.prior.items() if v in verks and d in posts)
     return {
         y: sum(f.value for f in facts if f.key == year_key(settings, y) and f.driftpost in posts)
+        - prior
         for y in settings.years
         if y in settings.investment_years
     }

@@ -298,9 +298,9 @@ CAPITAL_GAP = rule(
     "BB408",
     VARNING,
     "Kapitalkostnaden stämmer inte med driftbudgeten",
-    "Kapitalkostnaden för investeringsplanen {ar} är {plan} tkr, men driftbudgeten "
-    "har {budgeterat} tkr på kapitalkostnader (differens {differens} tkr). Stäm av "
-    "driftbudgetens kapitalkostnader mot investeringsplanen.",
+    "Investeringsplanen ger {plan} tkr i kapitalkostnad {ar}, men driftbudgetens "
+    "kapitalkostnader ökar med {budgeterat} tkr jämfört med budget {fjol} (differens "
+    "{differens} tkr). Stäm av driftbudgetens kapitalkostnader mot investeringsplanen.",
     "round",
 )
 DUPLICATE_INDICATOR = rule(
