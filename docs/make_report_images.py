@@ -27,9 +27,8 @@ def example_docx(folder: Path) -> Path:
     except Exception as exc:  # the pipeline before consolidation existed: hand-built data
         print(f"demo round not available ({exc}); using tests/report_builders.py", file=sys.stderr)
         sys.path.insert(0, str(DOCS.parent / "tests"))
-        from report_builders import example_consolidation, example_settings
-
         from budgetbook.report.namndplan import write_namndplan
+        from report_builders import example_consolidation, example_settings
 
         settings = example_settings()
         return write_namndplan(example_consolidation(settings), settings, folder / "namndplan.docx")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import time
 import zipfile
 from dataclasses import replace
 from pathlib import Path
@@ -15,8 +14,7 @@ from docx.oxml.ns import qn
 from budgetbook import fmt
 from budgetbook.model import VIEW_DRIFT_AVDELNING, RowKind
 from budgetbook.report import namndplan
-from budgetbook.report.docx_template import open_template
-from budgetbook.report.tables import format_value, table_style_for, table_xml
+from budgetbook.report.tables import format_value
 from report_builders import (
     TRICKY_TEXT,
     empty_consolidation,
