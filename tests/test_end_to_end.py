@@ -9,6 +9,7 @@ cells that feed it, and every total row against the sum of the rows above it.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import defaultdict
 from pathlib import Path
@@ -265,3 +266,13 @@ def test_every_total_row_is_the_sum_of_the_rows_above(round_) -> None:
                 subtotals.append(row)
             pending = []
     assert checked > 60
+
+
+def test_each_source_note_is_stated_once_under_a_table(round_) -> None:
+    """Regression: the consolidation's note and the report's settings note were both printed."""
+    s, _, result = round_
+    texts = [p.text for p in docx.Document(result.outputs["namndplan"]).paragraphs]
+    assert any(s.source_budget in t for t in texts)
+    for first, second in itertools.pairwise(texts):
+        assert first.count(s.source_budget) <= 1, first
+        assert not (s.source_budget in first and s.source_budget in second), first

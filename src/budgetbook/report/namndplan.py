@@ -139,7 +139,8 @@ class _Namndplan:
             notes.append(self.s.source_ram)
         if table.signed_columns and self.s.sign_convention == "costs_negative":
             notes.append("Kostnader och nettokostnader visas med minustecken.")
-        return notes
+        # consolidation may already state a source in the table's own note
+        return [n for n in notes if n not in table.note]
 
     def table(self, table: Table | None) -> None:
         if table is None:
