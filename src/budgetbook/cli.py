@@ -18,7 +18,7 @@ import click
 
 from . import __version__, actions
 from .errors import BudgetbookError
-from .model import CollectResult
+from .model import CollectResult, Problem
 
 WORKSPACE_HELP = "Workspace folder (holds budgetbook.toml). Default: the current folder."
 
@@ -140,7 +140,8 @@ def consolidate(workspace: Path) -> None:
     """
     collected = actions.collect(workspace)
     print_collect(collected)
-    _, path = actions.consolidate(workspace, collected)
+    cons, path = actions.consolidate(workspace, collected)
+    print_problems(cons.problems)
     click.echo(f"Konsolidering: {path}")
     sys.exit(0 if collected.valid else 1)
 
@@ -158,6 +159,7 @@ def report(workspace: Path) -> None:
     collected = actions.collect(workspace)
     print_collect(collected)
     cons, _ = actions.consolidate(workspace, collected)
+    print_problems(cons.problems)
     path = actions.report(workspace, cons)
     click.echo(f"Nämndplan (utkast): {path}")
     sys.exit(0 if collected.valid else 1)
@@ -174,8 +176,7 @@ def run(workspace: Path) -> None:
       budgetbook run -w runda2027
     """
     result = actions.run(workspace)
-    print_collect(result.collected)
-    print_outputs(result.outputs)
+    print_run(result)
     sys.exit(0 if result.valid else 1)
 
 
@@ -205,8 +206,7 @@ def demo(directory: Path) -> None:
       budgetbook demo /tmp/exempel
     """
     result = actions.demo(directory)
-    print_collect(result.collected)
-    print_outputs(result.outputs)
+    print_run(result)
     sys.exit(0 if result.valid else 1)
 
 
@@ -257,16 +257,29 @@ def collect_json(result: CollectResult) -> dict[str, Any]:
     }
 
 
-def print_collect(result: CollectResult) -> None:
+def print_problems(problems: list[Problem]) -> None:
+    for p in problems:
+        place = " ".join(x for x in (p.file, p.sheet, p.cell) if x)
+        click.echo(f"  [{p.severity.value}] {p.code} {place + ': ' if place else ''}{p.message}")
+
+
+def print_collect(result: CollectResult, show_outputs: bool = True) -> None:
     for s in result.statuses:
         counts = f"{s.errors} fel, {s.warnings} varningar" if s.file else ""
         click.echo(f"  {s.avdelning:<8} {s.status:<10} {counts:<22} {s.file}")
-    for p in result.problems:
-        place = " ".join(x for x in (p.file, p.sheet, p.cell) if x)
-        click.echo(f"  [{p.severity.value}] {p.code} {place}: {p.message}")
+    print_problems(result.problems)
     click.echo(f"Inlämningar: {result.errors} fel, {result.warnings} varningar.")
-    for label, path in result.outputs.items():
-        click.echo(f"  {label}: {path}")
+    if show_outputs:
+        for label, path in result.outputs.items():
+            click.echo(f"  {label}: {path}")
+
+
+def print_run(result: actions.RunResult) -> None:
+    print_collect(result.collected, show_outputs=False)
+    if result.consolidation is not None and result.consolidation.problems:
+        click.echo("Konsolidering:")
+        print_problems(result.consolidation.problems)
+    print_outputs(result.outputs)
 
 
 def print_outputs(outputs: dict[str, Path]) -> None:
