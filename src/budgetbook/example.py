@@ -22,6 +22,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from . import fmt
 from . import schema as S
+from .capital import project_capital
 from .example_text import (
     CONTROLS,
     INDICATORS,
@@ -31,6 +32,7 @@ from .example_text import (
     section_text,
     uppdrag_comment,
 )
+from .model import Project
 from .reader_parts import read_zip_parts
 from .settings import Avdelning, NamndGoal, Settings
 from .workspace import atomic_write
@@ -175,6 +177,13 @@ class _Filler:
             amounts[row] = {s.budget_year: budget}
             for i, year in enumerate(s.plan_years, start=1):
                 amounts[row][year] = round(budget * (1 + 0.02 * i) / 10) * 10
+        # a department head who adds projects budgets their capital cost on top of the
+        # existing one, on the first capital line
+        capital_rows = [ln for ln in lines if (d := s.driftpost(ln[2])) is not None and d.capital]
+        added = self._capital_cost()
+        for n, (row, _, _, base) in enumerate(capital_rows):
+            for year in s.years:
+                amounts[row][year] = base + (added.get(year, 0) if n == 0 else 0)
         for year in s.years:
             self._balance(lines, amounts, year)
         no_comment = self.avd.code == self.plan.no_comment and self._shift(lines, amounts)
@@ -211,8 +220,10 @@ class _Filler:
             for (row, _, d, _), a in ((ln, amounts[ln[0]]) for ln in lines)
         )
         diff = self.avd.ram.get(year, 0) - net
+        capital = {d.code for d in self.s.driftposter if d.capital}
         costs = sorted(
-            (ln for ln in lines if kinds.get(ln[2]) == "cost"), key=lambda ln: -amounts[ln[0]][year]
+            (ln for ln in lines if kinds.get(ln[2]) == "cost" and ln[2] not in capital),
+            key=lambda ln: -amounts[ln[0]][year],
         )
         revenues = [ln for ln in lines if kinds.get(ln[2]) == "revenue"]
         if not costs:
@@ -259,30 +270,56 @@ class _Filler:
 
     # -- the other sheets ---------------------------------------------------------------
 
-    def investments(self, ws: Worksheet) -> None:
-        s, sheet = self.s, self.schema.sheet("investeringar")
+    def _projects(self) -> list[Project]:
+        """This avdelning's example projects, as it will type them."""
+        s = self.s
         years = s.investment_years
         cats = s.asset_categories
+        result = []
         for n, i in enumerate(self.plan.projects.get(self.avd.code, [])):
             p = PROJECTS[i % len(PROJECTS)]
             cat = s.category(p.category) or cats[i % len(cats)]
-            ongoing = p.ongoing
-            start = years[0] - (2 if ongoing else 0)
-            pid = f"{self.avd.code}-{start % 100:02d}{n + 1:02d}"
+            start = years[0] - (2 if p.ongoing else 0)
             per_year = [round(p.total * share / 10) * 10 for share in p.shares]
+            result.append(
+                Project(
+                    id=f"{self.avd.code}-{start % 100:02d}{n + 1:02d}",
+                    name=p.name,
+                    category=cat.code,
+                    status="pågående" if p.ongoing else "ny",
+                    decided_total=p.total + p.spent if p.ongoing else None,
+                    amounts={y: v for y, v in zip(years, per_year, strict=False) if v},
+                    description=p.description,
+                    avdelning=self.avd.code,
+                )
+            )
+        return result
+
+    def _capital_cost(self) -> dict[int, int]:
+        """What this avdelning's projects add in kapitalkostnad per year (budgeted on drift)."""
+        total: dict[int, int] = {}
+        for project in self._projects():
+            cap = project_capital(project, self.s, self.s.years)
+            for year in self.s.years:
+                total[year] = total.get(year, 0) + cap.rounded(year)
+        return total
+
+    def investments(self, ws: Worksheet) -> None:
+        sheet = self.schema.sheet("investeringar")
+        for n, project in enumerate(self._projects()):
             row = sheet.first_data_row + n
-            self.put(ws, sheet, row, "id", pid)
-            self.put(ws, sheet, row, "name", p.name)
-            self.put(ws, sheet, row, "category", cat.name)
-            self.put(ws, sheet, row, "status", "Pågående" if ongoing else "Ny")
-            if ongoing:
-                self.put(ws, sheet, row, "decided_total", p.total + p.spent)
-            for year, value in zip(years, per_year, strict=False):
-                if value:
-                    self.put(ws, sheet, row, f"inv_{year}", value)
-            self.put(ws, sheet, row, "description", p.description)
+            cat = self.s.category(project.category)
+            self.put(ws, sheet, row, "id", project.id)
+            self.put(ws, sheet, row, "name", project.name)
+            self.put(ws, sheet, row, "category", cat.name if cat else project.category)
+            self.put(ws, sheet, row, "status", "Pågående" if project.status == "pågående" else "Ny")
+            if project.decided_total is not None:
+                self.put(ws, sheet, row, "decided_total", project.decided_total)
+            for year, value in project.amounts.items():
+                self.put(ws, sheet, row, f"inv_{year}", value)
+            self.put(ws, sheet, row, "description", project.description)
             # Excel grows the row as the text is typed; openpyxl does not
-            ws.row_dimensions[row].height = 15 * (1 + len(p.description) // 50)
+            ws.row_dimensions[row].height = 15 * (1 + len(project.description) // 50)
 
     def goals(self, ws: Worksheet) -> None:
         s, sheet = self.s, self.schema.sheet("mal")
