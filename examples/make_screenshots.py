@@ -53,6 +53,22 @@ def trim(image: Image.Image, pad: int = 16) -> Image.Image:
     return image.crop((max(left - pad, 0), max(top - pad, 0), right + pad, bottom + pad))
 
 
+def swedish_locale(profile: Path) -> None:
+    """Render as a Swedish user sees it: "12 500", not "12,500" (the formats are locale-aware)."""
+    user = profile / "user"
+    user.mkdir(parents=True, exist_ok=True)
+    (user / "registrymodifications.xcu").write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<oor:items xmlns:oor="http://openoffice.org/2001/registry" '
+        'xmlns:xs="http://www.w3.org/2001/XMLSchema" '
+        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">\n'
+        '<item oor:path="/org.openoffice.Setup/L10N">'
+        '<prop oor:name="ooSetupSystemLocale" oor:op="fuse"><value>sv-SE</value></prop></item>\n'
+        "</oor:items>\n",
+        encoding="utf-8",
+    )
+
+
 def main() -> None:
     settings = load_settings(ROOT / "budgetbook.toml")
     schema = build_schema(settings)
@@ -65,6 +81,7 @@ def main() -> None:
         work = tmp / "return.xlsx"
         shutil.copy(source, work)
         profile = tmp / "profile"
+        swedish_locale(profile)
         subprocess.run(
             [
                 soffice,
