@@ -118,3 +118,27 @@ def demo(path: Path | str) -> RunResult:
     written = templates(ws.root)
     write_example_returns(ws.settings(), written, ws.inbox)
     return run(ws.root)
+
+
+def history(workspace: Path | str = ".", avdelning: str | None = None) -> list:
+    """Every archived version of every return (of one avdelning), oldest first."""
+    from .archive import list_versions
+
+    ws = open_workspace(workspace)
+    return sorted(list_versions(ws.output, avdelning), key=lambda v: v.received)
+
+
+def recover(workspace: Path | str, sha256_prefix: str, dest: Path | str) -> Path:
+    """Copy an archived version back out (never overwriting a file)."""
+    from .archive import recover as _recover
+
+    ws = open_workspace(workspace)
+    return _recover(ws.output, sha256_prefix, Path(dest))
+
+
+def compare(workspace: Path | str, old: str, new: str) -> list:
+    """What changed between two archived versions of a return (figures, comments, texts)."""
+    from .history import compare_versions
+
+    ws = open_workspace(workspace)
+    return compare_versions(ws.output, ws.settings(), old, new)

@@ -232,6 +232,75 @@ def schema(workspace: Path, as_json: bool) -> None:
             click.echo(f"  {col['heading']}: {col['type']}")
 
 
+@main.command()
+@workspace_option
+@click.option("--avdelning", help="Only this avdelning (code).")
+@handled
+def history(workspace: Path, avdelning: str | None) -> None:
+    """List every archived version of the returns, oldest first.
+
+    \b
+    Example:
+      budgetbook history -w runda2027 --avdelning PERS
+    """
+    versions = actions.history(workspace, avdelning)
+    if not versions:
+        click.echo("Arkivet är tomt. Kör `budgetbook collect` först.")
+        return
+    for v in versions:
+        saved = v.content_time.strftime("%Y-%m-%d %H:%M") if v.content_time else "-"
+        received = v.received.strftime("%Y-%m-%d %H:%M")
+        click.echo(
+            f"  {v.sha256[:12]}  {v.avdelning or '?':<8} mottagen {received}  "
+            f"sparad {saved}  {v.size:>8} byte  {v.original_name}"
+        )
+
+
+@main.command()
+@workspace_option
+@click.argument("version")
+@click.argument("destination", type=click.Path(path_type=Path), default=Path("."))
+@handled
+def recover(workspace: Path, version: str, destination: Path) -> None:
+    """Copy an archived VERSION (checksum or its start) to DESTINATION (default: here).
+
+    \b
+    Example:
+      budgetbook recover -w runda2027 3f9a2c1b7d04 /tmp/
+    """
+    path = actions.recover(workspace, version, destination)
+    click.echo(f"Återställd: {path}")
+
+
+@main.command()
+@workspace_option
+@click.argument("old")
+@click.argument("new")
+@handled
+def compare(workspace: Path, old: str, new: str) -> None:
+    """Show what changed between two archived versions OLD and NEW of a return.
+
+    \b
+    Example:
+      budgetbook compare -w runda2027 3f9a2c1b7d04 8be01f55a9c2
+    """
+    changes = actions.compare(workspace, old, new)
+    if not changes:
+        click.echo("Inga skillnader i belopp, kommentarer, projekt eller texter.")
+        return
+    for c in changes:
+        place = f"{c.sheet} {c.cell}".strip()
+        click.echo(f"  {place:<20} {c.what}: {_shown(c.old)} -> {_shown(c.new)}")
+    click.echo(f"{len(changes)} skillnader.")
+
+
+def _shown(value: object) -> str:
+    if value is None:
+        return "(tomt)"
+    text = str(value).replace("\n", " ")
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
 # --- rendering -----------------------------------------------------------------------
 
 

@@ -1,0 +1,76 @@
+"""Earlier submissions: list, recover byte for byte, and compare two versions."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from budgetbook import actions
+from budgetbook.cli import main
+from budgetbook.schema import build_schema
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def two_versions(tmp_path_factory):
+    """The example round, then PERS sends a corrected workbook under a new name."""
+    ws = tmp_path_factory.mktemp("hist") / "runda"
+    actions.demo(ws)
+    settings = actions.open_workspace(ws).settings()
+    schema = build_schema(settings)
+    first = next(p for p in (ws / "inbox").iterdir() if "Personal" in p.name)
+    wb = openpyxl.load_workbook(first)
+    drift = schema.sheet("drift")
+    sheet = wb[drift.name]
+    row = drift.first_data_row
+    col = drift.index(f"budget_{settings.budget_year}") + 1
+    old_value = sheet.cell(row, col).value
+    sheet.cell(row, col).value = old_value + 100
+    second = ws / "inbox" / "Personalavdelningen budget rättad.xlsx"
+    wb.save(second)
+    later = time.time() + 60
+    os.utime(second, (later, later))
+    actions.collect(ws)
+    return ws, first, second, f"{drift.name}", f"{openpyxl.utils.get_column_letter(col)}{row}"
+
+
+def test_history_lists_both_versions(two_versions) -> None:
+    ws, first, second, _, _ = two_versions
+    versions = actions.history(ws, "PERS")
+    assert {v.original_name for v in versions} == {first.name, second.name}
+    result = CliRunner().invoke(main, ["history", "-w", str(ws), "--avdelning", "PERS"])
+    assert result.exit_code == 0 and first.name in result.output and second.name in result.output
+
+
+def test_recover_gives_the_original_bytes(two_versions, tmp_path) -> None:
+    ws, first, _, _, _ = two_versions
+    version = next(v for v in actions.history(ws, "PERS") if v.original_name == first.name)
+    path = actions.recover(ws, version.sha256[:12], tmp_path)
+    assert path.read_bytes() == first.read_bytes()
+    again = CliRunner().invoke(main, ["recover", "-w", str(ws), version.sha256[:12], str(tmp_path)])
+    assert again.exit_code == 1 and "finns redan" in again.output
+
+
+def test_compare_names_the_changed_cell(two_versions) -> None:
+    ws, first, second, sheet, cell = two_versions
+    by_name = {v.original_name: v.sha256 for v in actions.history(ws, "PERS")}
+    changes = actions.compare(ws, by_name[first.name][:12], by_name[second.name][:12])
+    assert [(c.sheet, c.cell) for c in changes] == [(sheet, cell)]
+    assert changes[0].new - changes[0].old == 100
+    result = CliRunner().invoke(
+        main, ["compare", "-w", str(ws), by_name[first.name][:12], by_name[second.name][:12]]
+    )
+    assert result.exit_code == 0 and cell in result.output and "1 skillnader" in result.output
+
+
+def test_unknown_version_is_a_clean_error(two_versions) -> None:
+    ws = two_versions[0]
+    result = CliRunner().invoke(main, ["compare", "-w", str(ws), "ffff", "eeee"])
+    assert result.exit_code == 1 and "Ingen entydig version" in result.output
+    assert "Traceback" not in result.output
