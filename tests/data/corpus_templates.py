@@ -49,9 +49,8 @@ def example_returns(settings: Settings, folder: Path) -> dict[str, Path]:
 
 def clean_returns(settings: Settings, returns: dict[str, Path]) -> dict[str, Path]:
     """The returns without any problem at all (the base for one-rule cases)."""
-    from budgetbook.reader import read_return
-
     from budgetbook.checks import content_problems, identity_problems
+    from budgetbook.reader import read_return
 
     schema = S.build_schema(settings)
     clean = {}
