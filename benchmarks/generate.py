@@ -122,7 +122,7 @@ def generate_round(n: int, root: Path, *, workers: int | None = None, quiet: boo
         for job in jobs:
             _make_chunk(job)
     if not quiet:
-        print(f"generated {len(templates)} returns in {root}", file=sys.stderr)
+        print(f"generated {len(codes)} returns in {root}", file=sys.stderr)
 
 
 # --- settings ---------------------------------------------------------------------------
