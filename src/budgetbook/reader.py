@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import re
 import zipfile
-from functools import lru_cache
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from python_calamine import CalamineError, CalamineWorkbook
