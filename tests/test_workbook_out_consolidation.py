@@ -107,7 +107,7 @@ def test_sources_sheet_traces_figures(written):
         "A",
         "A.xlsx",
         "Drift",
-        "F7",
+        "F7:F8",  # one line per figure and file, its cells as a range (issue 8)
     ) in lines
     assert (
         "Drift per verksamhet",
@@ -117,7 +117,7 @@ def test_sources_sheet_traces_figures(written):
         "A",
         "prior.csv",
         None,
-        "rad 2",
+        "rad 2–3",
     ) in [(*line[:6], line[6] or None, line[7]) for line in lines]
     assert any(line[0] == "Investeringar nya" and line[7] == "F7" for line in lines)
     total = [

@@ -69,14 +69,36 @@ def read_one(job: ReadJob) -> ReadOutcome:
         return ReadOutcome({}, None, [rules.NOT_READABLE(file=job.name, orsak=reason)], True)
 
 
+_WORKER: dict[str, object] = {}
+
+
+def _init_worker(settings: Settings, schema: Schema) -> None:
+    _WORKER["settings"], _WORKER["schema"] = settings, schema
+
+
+def _read_in_worker(item: tuple[Path, str]) -> ReadOutcome:
+    settings, schema = _WORKER["settings"], _WORKER["schema"]
+    assert isinstance(settings, Settings) and isinstance(schema, Schema)
+    return read_one(ReadJob(item[0], item[1], settings, schema))
+
+
 def read_many(jobs: list[ReadJob]) -> list[ReadOutcome]:
-    """Read files in order; with many files, on all cores."""
+    """Read files in order; with many files, on all cores.
+
+    Settings and schema go to each worker once (pool initializer), not with every
+    file: with a thousand avdelningar they are megabytes to pickle (issue 8).
+    """
     workers = min(os.cpu_count() or 1, len(jobs))
     if len(jobs) < PARALLEL_MIN_FILES or workers < 2:
         return [read_one(job) for job in jobs]
+    settings, schema = jobs[0].settings, jobs[0].schema
+    items = [(job.path, job.name) for job in jobs]
     try:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            return list(pool.map(read_one, jobs, chunksize=max(1, len(jobs) // (4 * workers))))
+        with ProcessPoolExecutor(
+            max_workers=workers, initializer=_init_worker, initargs=(settings, schema)
+        ) as pool:
+            chunk = max(1, len(items) // (4 * workers))
+            return list(pool.map(_read_in_worker, items, chunksize=chunk))
     except (BrokenProcessPool, OSError, RuntimeError):
         # A worker died (e.g. out of memory) or no pool could be started: go sequential.
         return [read_one(job) for job in jobs]
@@ -254,11 +276,13 @@ def collect_returns(ws: Workspace, settings: Settings) -> CollectResult:
                 cached[id(rec)] = hit
             else:
                 to_read.append(rec)
+        archive.commit()  # every received version is recorded before anything is read
         outcomes = read_many([ReadJob(r.path, r.name, settings, schema) for r in to_read])
         for rec, outcome in zip(to_read, outcomes, strict=True):
             if not outcome.crashed:
                 archive.save_read(rec.sha256, _cache_key(rec.name, fingerprint), outcome)
             cached[id(rec)] = outcome
+        archive.commit()
         for rec in received:
             if id(rec) in cached:
                 _apply_read(rec, cached[id(rec)], settings, schema)

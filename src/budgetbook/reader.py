@@ -18,7 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from python_calamine import CalamineError, CalamineWorkbook
-from xlsxwriter.utility import xl_rowcol_to_cell
+from xlsxwriter.utility import xl_rowcol_to_cell as _xl_rowcol_to_cell
 
 from . import fmt
 from . import rules as R
@@ -90,9 +90,32 @@ def _reason(exc: BaseException) -> str:
 
 
 @lru_cache(maxsize=8192)
+def _a1(r: int, c: int) -> str:
+    """A1 reference, cached: the reader names ~1 000 cells per return (issue 8)."""
+    return _xl_rowcol_to_cell(r, c)
+
+
+xl_rowcol_to_cell = _a1
+
+
+@lru_cache(maxsize=8192, typed=True)  # typed: True, 1 and 1.0 read differently
 def _norm(text: object) -> str:
     t = cell_text(text).casefold().replace("\u2013", "-").replace("\u2212", "-")
     return " ".join(t.split())
+
+
+_LIST_NORM: dict[int, tuple[S.Schema, dict[str, dict[str, str]]]] = {}
+
+
+def _list_norm(schema: S.Schema) -> dict[str, dict[str, str]]:
+    """Normalised allowed values per list, once per schema rather than once per file:
+    the verksamheter list grows with the round, so per file it made reading quadratic."""
+    hit = _LIST_NORM.get(id(schema))
+    if hit is None or hit[0] is not schema:
+        _LIST_NORM.clear()
+        hit = (schema, {k: {_norm(v): v for v in vals} for k, vals in schema.lists.items()})
+        _LIST_NORM[id(schema)] = hit
+    return hit[1]
 
 
 @dataclass(slots=True)
@@ -134,7 +157,7 @@ class _Reader:
             template_version=ident.get(S.ID_VERSION, ""),
         )
         self.problems: list[Problem] = []
-        self.list_norm = {k: {_norm(v): v for v in vals} for k, vals in schema.lists.items()}
+        self.list_norm = _list_norm(schema)
 
     # -- helpers ------------------------------------------------------------------------
 

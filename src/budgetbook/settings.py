@@ -163,6 +163,19 @@ class Settings:
     texts: dict[str, str]
     prior: dict[tuple[str, str], PriorFigures]  # (verksamhet, driftpost) -> figures
     prior_file: Path | None = None
+    # Lookup indexes built on first use (issue 8: linear scans per lookup made rounds
+    # with hundreds of avdelningar quadratic). Keyed by the identity of the tuple they
+    # index, so reassigning a field rebuilds them.
+    _index: dict[str, tuple[int, Any]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+
+    def _lookup(self, name: str, source: object, build: Callable[[], Any]) -> Any:
+        hit = self._index.get(name)
+        if hit is None or hit[0] != id(source):
+            hit = (id(source), build())
+            self._index[name] = hit
+        return hit[1]
 
     # -- derived ----------------------------------------------------------------------
 
@@ -185,13 +198,29 @@ class Settings:
         return tuple(range(self.budget_year, self.budget_year + 4))
 
     def avdelning(self, code: str) -> Avdelning | None:
-        return next((a for a in self.avdelningar if a.code == code), None)
+        by_code = self._lookup(
+            "avdelning",
+            self.avdelningar,
+            lambda: {a.code: a for a in reversed(self.avdelningar)},
+        )
+        return by_code.get(code)
 
     def verksamheter_of(self, avdelning: str) -> list[Verksamhet]:
-        return [v for v in self.verksamheter if v.avdelning == avdelning]
+        def build() -> dict[str, list[Verksamhet]]:
+            out: dict[str, list[Verksamhet]] = {}
+            for v in self.verksamheter:
+                out.setdefault(v.avdelning, []).append(v)
+            return out
+
+        return list(self._lookup("verksamheter_of", self.verksamheter, build).get(avdelning, ()))
 
     def verksamhet(self, code: str) -> Verksamhet | None:
-        return next((v for v in self.verksamheter if v.code == code), None)
+        by_code = self._lookup(
+            "verksamhet",
+            self.verksamheter,
+            lambda: {v.code: v for v in reversed(self.verksamheter)},
+        )
+        return by_code.get(code)
 
     def driftpost(self, code: str) -> Driftpost | None:
         return next((d for d in self.driftposter if d.code == code), None)
@@ -199,7 +228,11 @@ class Settings:
     @property
     def kinds(self) -> dict[str, str]:
         """Driftpost code -> "revenue" / "cost"."""
-        return {d.code: d.kind for d in self.driftposter}
+        return dict(
+            self._lookup(
+                "kinds", self.driftposter, lambda: {d.code: d.kind for d in self.driftposter}
+            )
+        )
 
     def category(self, code_or_name: str) -> AssetCategory | None:
         key = code_or_name.strip().casefold()
@@ -210,12 +243,18 @@ class Settings:
 
     def prior_net(self, verksamhet: str, which: str) -> int:
         """Prior-year net cost of a verksamhet; `which` is "budget" or "prognos"."""
+
+        def build() -> dict[str, list[tuple[str, PriorFigures]]]:
+            out: dict[str, list[tuple[str, PriorFigures]]] = {}
+            for (v, d), figs in self.prior.items():
+                out.setdefault(v, []).append((d, figs))
+            return out
+
         kinds = self.kinds
         total = 0
-        for (v, d), figs in self.prior.items():
-            if v == verksamhet:
-                amount = getattr(figs, which)
-                total += -amount if kinds.get(d) == "revenue" else amount
+        for d, figs in self._lookup("prior_by_v", self.prior, build).get(verksamhet, ()):
+            amount = getattr(figs, which)
+            total += -amount if kinds.get(d) == "revenue" else amount
         return total
 
     def text(self, key: str) -> str:

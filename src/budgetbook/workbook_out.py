@@ -174,6 +174,65 @@ def _trace(row: Row, col: Column, value) -> list[Source]:
     return row.sources.get(col.key, [])
 
 
+_A1 = re.compile(r"^([A-Z]{1,3})(\d+)$")
+_LINE = re.compile(r"^rad (\d+)$")
+MAX_CELLS_TEXT = 2000  # characters of cell references on one Källor line
+
+
+def _grouped(sources: list[Source]) -> list[Source]:
+    """One Källor line per file and sheet a figure comes from, its cells as ranges.
+
+    A figure summed from many cells (e.g. a kontogrupp over all avdelningar) would
+    otherwise need one line per cell in every view that shows it, which made Källor
+    quadratic-ish in size (issue 8). "F14:F20, F35" still names every cell.
+    """
+    if len(sources) <= 1:
+        return sources
+    groups: dict[tuple[str, str, str], list[str]] = {}
+    for src in sources:
+        groups.setdefault((src.avdelning, src.file, src.sheet), []).append(src.cell)
+    out = []
+    for (avd, file, sheet), cells in groups.items():
+        for text in _cell_texts(cells):
+            out.append(Source(file, sheet, text, avd))
+    return out
+
+
+def _cell_texts(cells: list[str]) -> list[str]:
+    """Cells as compact ranges ("F7:F13", "rad 2–8"), split to keep each text short."""
+    runs: list[str] = []
+    prev: tuple[str, int] | None = None  # (column or "rad", number) of the run's last cell
+    start = 0
+    for cell in [*cells, ""]:
+        m = _A1.match(cell) or _LINE.match(cell)
+        key = (m.group(1) if m.re is _A1 else "rad", int(m.group(m.re.groups))) if m else None
+        if prev is not None and key is not None and key[0] == prev[0] and key[1] == prev[1] + 1:
+            prev = key
+            continue
+        if prev is not None:
+            if prev[1] == start:
+                runs.append(f"{prev[0]}{start}" if prev[0] != "rad" else f"rad {start}")
+            elif prev[0] == "rad":
+                runs.append(f"rad {start}\u2013{prev[1]}")
+            else:
+                runs.append(f"{prev[0]}{start}:{prev[0]}{prev[1]}")
+        if key is None:
+            if cell:
+                runs.append(cell)
+            prev = None
+        else:
+            prev, start = key, key[1]
+    texts, current = [], ""
+    for run in runs:
+        if current and len(current) + len(run) + 2 > MAX_CELLS_TEXT:
+            texts.append(current)
+            current = ""
+        current = f"{current}, {run}" if current else run
+    if current or not texts:
+        texts.append(current)
+    return texts
+
+
 def write_table(ws, table: Table, settings: Settings, f: _Formats) -> list[tuple]:
     """Write one view; return its Källor lines (row, column, kind, value, source)."""
     convention = Convention(settings.sign_convention)
@@ -198,7 +257,7 @@ def write_table(ws, table: Table, settings: Settings, f: _Formats) -> list[tuple
             _write_value(ws, r, c, value, fmt)
             if isinstance(value, str):
                 widths[c] = max(widths[c], len(value))
-            for src in _trace(row, col, value):
+            for src in _grouped(_trace(row, col, value)):
                 lines.append((row.label, col.heading, col.kind, value, src))
     last = HEADER_ROW + len(table.rows)
     ws.freeze_panes(HEADER_ROW + 1, 1)

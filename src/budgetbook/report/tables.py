@@ -92,9 +92,20 @@ def _em(char: str) -> float:
     return 0.56
 
 
+class _EmTable(dict):
+    """char -> em, filled on first sight: a C-level lookup per character (issue 8)."""
+
+    def __missing__(self, char: str) -> float:
+        self[char] = value = _em(char)
+        return value
+
+
+_EMS = _EmTable()
+
+
 def text_twips(text: str, points: float, bold: bool = False) -> int:
     """Approximate width of `text` in twips at `points` (20 twips per point)."""
-    width = sum(_em(c) for c in text) * points * 20
+    width = sum(map(_EMS.__getitem__, text)) * points * 20
     return int(width * (1.07 if bold else 1.0))
 
 

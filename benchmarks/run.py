@@ -1,0 +1,304 @@
+"""The performance benchmark behind `make bench` (issue 8). Not part of the test suite.
+
+For each N (default 10, 100, 1000) it takes the cached synthetic round of
+`generate.py` and measures, each in a fresh Python process on the same files:
+
+- pipeline: collect (hash, safety pre-checks, archive, read, validate, reports),
+  consolidate (+ the consolidated workbook), report (the Word draft), their sum
+  ("whole run"), then collect once more with nothing changed ("re-run");
+- floor: every used cell of every sheet of every file read with python-calamine,
+  nothing else, in one plain loop;
+- baseline: a plain loop of `pandas.read_excel(path, sheet_name=None)` with pandas'
+  default engine, then one concat per sheet, as a Python user would write it.
+
+Peak memory is that of the whole process tree (the measured process and its worker
+processes), sampled from /proc every 20 ms by this parent process, and never less
+than the measured process' own ru_maxrss. Usage:
+
+    python benchmarks/run.py [N ...] [--skip-baseline-above N] [--json FILE]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+SRC = HERE.parent / "src"
+DEFAULT_NS = (10, 100, 1000)
+
+
+# --- measurements (each runs in a child process: `run.py --measure KIND ROOT`) -----------
+
+
+def measure_pipeline(root: Path) -> dict[str, float]:
+    """collect, consolidate, report and a re-run of collect on a copy of the round."""
+    from budgetbook import actions
+
+    with tempfile.TemporaryDirectory(prefix="bb-bench-") as tmp:
+        work = Path(tmp) / "ws"
+        work.mkdir()
+        for item in ("budgetbook.toml", "foregaende_ar.csv"):
+            shutil.copy2(root / item, work / item)
+        for folder in ("texter", "inbox"):
+            shutil.copytree(root / folder, work / folder)
+        t0 = time.perf_counter()
+        collected = actions.collect(work)
+        t1 = time.perf_counter()
+        cons, _ = actions.consolidate(work, collected)
+        t2 = time.perf_counter()
+        actions.report(work, cons)
+        t3 = time.perf_counter()
+        again = actions.collect(work)
+        t4 = time.perf_counter()
+        assert len(again.submissions) == len(collected.submissions)
+        return {
+            "collect": t1 - t0,
+            "consolidate": t2 - t1,
+            "report": t3 - t2,
+            "whole": t3 - t0,
+            "rerun_collect": t4 - t3,
+            "accepted": float(len(collected.submissions)),
+            "problems": float(len(collected.problems)),
+        }
+
+
+def _inbox(root: Path) -> list[Path]:
+    return sorted((root / "inbox").glob("*.xlsx"))
+
+
+def measure_floor(root: Path) -> dict[str, float]:
+    """Every used cell of every file with python-calamine, and nothing else."""
+    from python_calamine import CalamineWorkbook
+
+    t0 = time.perf_counter()
+    cells = 0
+    for path in _inbox(root):
+        wb = CalamineWorkbook.from_path(str(path))
+        for name in wb.sheet_names:
+            rows = wb.get_sheet_by_name(name).to_python()
+            cells += sum(len(r) for r in rows)
+        wb.close()
+    return {"floor": time.perf_counter() - t0, "cells": float(cells)}
+
+
+def measure_baseline(root: Path) -> dict[str, float]:
+    """A plain loop of pandas.read_excel(sheet_name=None) and a concat per sheet."""
+    import pandas as pd
+
+    t0 = time.perf_counter()
+    frames: dict[str, list[pd.DataFrame]] = {}
+    for path in _inbox(root):
+        for name, df in pd.read_excel(path, sheet_name=None).items():
+            frames.setdefault(name, []).append(df)
+    combined = {name: pd.concat(dfs, ignore_index=True) for name, dfs in frames.items()}
+    rows = sum(len(df) for df in combined.values())
+    return {"baseline": time.perf_counter() - t0, "rows": float(rows)}
+
+
+MEASURES = {"pipeline": measure_pipeline, "floor": measure_floor, "baseline": measure_baseline}
+
+
+def _child_main(kind: str, root: str) -> None:
+    result = MEASURES[kind](Path(root))
+    self_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    kids_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    result["self_maxrss_mb"] = self_kb / 1024
+    result["children_maxrss_mb"] = kids_kb / 1024
+    print("BENCH-RESULT " + json.dumps(result))
+
+
+# --- the parent: run a measurement in a fresh process, sample its tree's memory -------
+
+
+def _tree_rss_kb(pid: int) -> int:
+    """Resident memory of pid and all its descendants (Linux /proc), in kB."""
+    total, todo, seen = 0, [pid], set()
+    while todo:
+        p = todo.pop()
+        if p in seen:
+            continue
+        seen.add(p)
+        try:
+            with open(f"/proc/{p}/status") as fh:
+                for line in fh:
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1])
+                        break
+            for task in os.listdir(f"/proc/{p}/task"):
+                with open(f"/proc/{p}/task/{task}/children") as fh:
+                    todo.extend(int(c) for c in fh.read().split())
+        except (OSError, ValueError):
+            continue
+    return total
+
+
+def run_child(kind: str, root: Path) -> dict[str, float]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(SRC), env.get("PYTHONPATH", "")]))
+    proc = subprocess.Popen(
+        [sys.executable, str(Path(__file__).resolve()), "--measure", kind, str(root)],
+        stdout=subprocess.PIPE,
+        env=env,
+        text=True,
+    )
+    peak = [0]
+    stop = threading.Event()
+
+    def sample() -> None:
+        while not stop.is_set():
+            peak[0] = max(peak[0], _tree_rss_kb(proc.pid))
+            stop.wait(0.02)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    out, _ = proc.communicate()
+    stop.set()
+    sampler.join()
+    if proc.returncode != 0:
+        raise RuntimeError(f"measurement {kind} failed (exit {proc.returncode})")
+    line = next(ln for ln in out.splitlines() if ln.startswith("BENCH-RESULT "))
+    result = json.loads(line.removeprefix("BENCH-RESULT "))
+    result["peak_mb"] = max(peak[0] / 1024, result["self_maxrss_mb"])
+    return result
+
+
+@dataclass
+class Row:
+    n: int
+    collect: float = 0.0
+    consolidate: float = 0.0
+    report: float = 0.0
+    whole: float = 0.0
+    rerun_collect: float = 0.0
+    floor: float = 0.0
+    baseline: float | None = None
+    peak_mb: float = 0.0
+    accepted: int = 0
+    extra: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def vs_floor(self) -> float:
+        return self.whole / self.floor if self.floor else float("nan")
+
+    @property
+    def vs_baseline(self) -> float | None:
+        return self.baseline / self.whole if self.baseline and self.whole else None
+
+    @property
+    def rerun_share(self) -> float:
+        return self.rerun_collect / self.collect if self.collect else float("nan")
+
+
+def bench(
+    ns: list[int],
+    *,
+    skip_baseline_above: int | None = None,
+    cache: Path | None = None,
+    log=print,
+) -> list[Row]:
+    from generate import ensure_round
+
+    rows = []
+    for n in ns:
+        root = ensure_round(n, cache=cache, quiet=False)
+        row = Row(n)
+        floor = run_child("floor", root)  # also warms the page cache for the others
+        row.floor = floor["floor"]
+        pipe = run_child("pipeline", root)
+        for key in ("collect", "consolidate", "report", "whole", "rerun_collect"):
+            setattr(row, key, pipe[key])
+        row.peak_mb = pipe["peak_mb"]
+        row.accepted = int(pipe["accepted"])
+        row.extra = {"floor_peak_mb": floor["peak_mb"], "cells": floor["cells"]}
+        if skip_baseline_above is None or n <= skip_baseline_above:
+            base = run_child("baseline", root)
+            row.baseline = base["baseline"]
+            row.extra["baseline_peak_mb"] = base["peak_mb"]
+        rows.append(row)
+        log(_line(row))
+    return rows
+
+
+HEADER = (
+    "|     N | collect s | consolidate s | report s | whole s | re-run s | floor s "
+    "| baseline s | whole/floor | baseline/whole | re-run/collect | peak MB |"
+)
+SEP = "|" + "|".join("-" * (len(c)) for c in HEADER.split("|")[1:-1]) + "|"
+
+
+def _line(r: Row) -> str:
+    base = f"{r.baseline:10.2f}" if r.baseline is not None else f"{'-':>10}"
+    vsb = f"{r.vs_baseline:13.1f}×" if r.vs_baseline is not None else f"{'-':>14}"
+    return (
+        f"| {r.n:5d} | {r.collect:9.2f} | {r.consolidate:13.2f} | {r.report:8.2f} "
+        f"| {r.whole:7.2f} | {r.rerun_collect:8.2f} | {r.floor:7.2f} | {base} "
+        f"| {r.vs_floor:10.2f}× | {vsb} | {100 * r.rerun_share:13.1f}% | {r.peak_mb:7.0f} |"
+    )
+
+
+def table(rows: list[Row]) -> str:
+    lines = [HEADER, SEP] + [_line(r) for r in rows]
+    by_n = {r.n: r for r in rows}
+    if 100 in by_n and 1000 in by_n and by_n[100].whole:
+        lines.append("")
+        lines.append(f"whole(N=1000) / whole(N=100) = {by_n[1000].whole / by_n[100].whole:.1f}")
+    return "\n".join(lines)
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo") as fh:
+            cpu = next(ln.split(":", 1)[1].strip() for ln in fh if ln.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    mem = ""
+    try:
+        with open("/proc/meminfo") as fh:
+            kb = int(next(ln for ln in fh if ln.startswith("MemTotal")).split()[1])
+        mem = f", {kb / 1024 / 1024:.0f} GB RAM"
+    except (OSError, StopIteration, ValueError):
+        pass
+    return (
+        f"{cpu}, {os.cpu_count()} cores{mem}, {platform.system()} {platform.release()}, "
+        f"Python {platform.python_version()}"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("ns", nargs="*", type=int, default=list(DEFAULT_NS))
+    parser.add_argument("--skip-baseline-above", type=int, default=None)
+    parser.add_argument("--json", type=Path, default=None, help="also write the rows as JSON")
+    parser.add_argument("--measure", nargs=2, metavar=("KIND", "ROOT"), help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.measure:
+        _child_main(*args.measure)
+        return 0
+    print(f"machine: {machine()}")
+    print(HEADER)
+    print(SEP)
+    rows = bench(args.ns, skip_baseline_above=args.skip_baseline_above)
+    print()
+    print(table(rows))
+    if args.json:
+        args.json.write_text(json.dumps([asdict(r) for r in rows], indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(HERE))
+    sys.path.insert(0, str(SRC))
+    sys.exit(main())
