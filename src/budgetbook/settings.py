@@ -6,8 +6,10 @@ Loading and validation live in `settings_load.py`; `docs/settings.md` documents 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 SETTINGS_FILE = "budgetbook.toml"
 SIGN_CONVENTIONS = ("net_cost_positive", "costs_negative")
