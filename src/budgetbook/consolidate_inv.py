@@ -184,8 +184,10 @@ def investment_views(
                 settings,
                 included,
                 f"Beslutad − summa är den del av den beslutade totalutgiften som inte ligger i "
-                f"åren {years[0]}–{years[-1]} (tidigare eller senare år); negativ differens "
-                "betyder att årsbeloppen överstiger beslutet.",
+                f"åren {years[0]}–{years[-1]} (tidigare eller senare år); "
+                # the column is signed: under costs_negative an overrun shows positive
+                f"{'positiv' if settings.sign_convention == 'costs_negative' else 'negativ'} "
+                "differens betyder att årsbeloppen överstiger beslutet.",
             ),
             settings.unit,
             numeric_keys(dec_cols),

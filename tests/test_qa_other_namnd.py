@@ -1,0 +1,81 @@
+"""QA: a round for another nämnd than the example, run as a finance officer runs it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import docx
+import pytest
+
+from budgetbook import actions
+from budgetbook.fmt import Convention
+from budgetbook.model import VIEW_INV_BESLUTAD, Column
+from budgetbook.report.tables import format_value
+from qa_builders import fill, write_workspace
+
+COSTS_NEG = "costs_negative"
+
+RAMS = {
+    "BIB": [30000, 30500, 31000, 31500],
+    "FRI": [20000, 20000, 20000, 20000],
+    "KUL": [12000, 12000, 12000, 12000],
+}
+
+
+def project(code: str, decided: int, years: list[int]) -> dict:
+    cells = {"A7": f"P-{code}", "B7": f"Inventarier {code}", "C7": "Inventarier", "D7": "Ny"}
+    cells["E7"] = decided
+    cells.update({f"{c}7": v for c, v in zip("FGHI", years, strict=False)})
+    cells["K7"] = "Byte av möbler"
+    return cells
+
+
+@pytest.fixture(scope="module")
+def round_ws(tmp_path_factory) -> tuple[Path, actions.RunResult]:
+    root = write_workspace(tmp_path_factory.mktemp("qa") / "kfn")
+    templates = {p.stem.rsplit("_", 1)[-1]: p for p in actions.templates(root)}
+    # FRI budgets 1 200 tkr over the years against a decision of 1 000 tkr.
+    projects = {"BIB": project("BIB", 1000, [500, 500]), "FRI": project("FRI", 1000, [600, 600])}
+    for code, rams in RAMS.items():
+        fill(templates[code], root / "inbox" / f"{code}.xlsx", rams, projects.get(code))
+    return root, actions.run(root)
+
+
+def test_round_runs_clean(round_ws):
+    root, result = round_ws
+    assert result.valid, [p.message for p in result.collected.problems]
+    assert (root / "output" / "namndplan_2026.docx").exists()
+
+
+def word(root: Path) -> docx.Document:
+    return docx.Document(str(root / "output" / "namndplan_2026.docx"))
+
+
+def test_decided_total_note_matches_the_sign_shown(round_ws):
+    """Under costs_negative, FRI's 1 200 tkr against 1 000 decided shows Beslutad − summa
+    = −1 000 − (−1 200) = +200; the note must then call a positive difference an overrun."""
+    _, result = round_ws
+    table = result.consolidation.views[VIEW_INV_BESLUTAD]
+    row = next(r for r in table.rows if r.label == "Inventarier FRI")
+    shown = format_value(table, Column("diff", "Beslutad − summa"), row, Convention(COSTS_NEG))
+    assert shown == "200"
+    assert "positiv differens betyder att årsbeloppen överstiger beslutet" in table.note
+    assert "negativ differens" not in table.note
+
+
+def test_decided_total_note_under_net_cost_positive(round_ws):
+    root, _ = round_ws
+    text = (root / "budgetbook.toml").read_text(encoding="utf-8")
+    other = write_workspace(
+        root.parent / "ncp", text.replace('"costs_negative"', '"net_cost_positive"')
+    )
+    templates = {p.stem.rsplit("_", 1)[-1]: p for p in actions.templates(other)}
+    fill(
+        templates["FRI"],
+        other / "inbox" / "FRI.xlsx",
+        RAMS["FRI"],
+        project("FRI", 1000, [600, 600]),
+    )
+    cons, _ = actions.consolidate(other)
+    table = cons.views[VIEW_INV_BESLUTAD]
+    assert "negativ differens betyder att årsbeloppen överstiger beslutet" in table.note
