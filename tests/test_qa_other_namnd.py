@@ -9,7 +9,7 @@ import pytest
 
 from budgetbook import actions
 from budgetbook.fmt import Convention
-from budgetbook.model import VIEW_INV_BESLUTAD, Column
+from budgetbook.model import VIEW_INV_BESLUTAD, VIEW_KAPITALKOSTNADER, Column
 from budgetbook.report.tables import format_value
 from qa_builders import fill, write_workspace
 
@@ -79,3 +79,12 @@ def test_decided_total_note_under_net_cost_positive(round_ws):
     cons, _ = actions.consolidate(other)
     table = cons.views[VIEW_INV_BESLUTAD]
     assert "negativ differens betyder att årsbeloppen överstiger beslutet" in table.note
+
+
+def test_capital_note_does_not_contradict_the_drift_table(round_ws):
+    """The drift budget carries 500 tkr of Kapitalkostnad every year; the note under the
+    capital cost table must not say the drift budget's capital cost is 0 tkr."""
+    _, result = round_ws
+    note = result.consolidation.views[VIEW_KAPITALKOSTNADER].note
+    assert "Kapitalkostnader i driftbudgeten: 2026: 0 tkr" not in note
+    assert "ökning" in note.lower() and "budget 2025" in note

@@ -271,9 +271,12 @@ def capital_view(
     ]
     if budgeted:
         parts.append(
-            "Kapitalkostnader i driftbudgeten: "
+            # `budgeted` is the increase over the prior-year budget, not the drift level
+            f"Ökning av driftbudgetens kapitalkostnader jämfört med budget "
+            f"{settings.prior_year} ({fmt_tkr(_prior_capital(settings))} tkr), "
+            "som jämförs med investeringsplanens kapitalkostnad: "
             + "; ".join(f"{y}: {fmt_tkr(v)} tkr" for y, v in budgeted.items())
-            + f" (budget {settings.prior_year}: {fmt_tkr(_prior_capital(settings))} tkr)."
+            + "."
         )
     if unknown:
         parts.append("Okänd kategori, ingen kapitalkostnad beräknad: " + ", ".join(unknown) + ".")
