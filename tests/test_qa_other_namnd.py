@@ -88,3 +88,15 @@ def test_capital_note_does_not_contradict_the_drift_table(round_ws):
     note = result.consolidation.views[VIEW_KAPITALKOSTNADER].note
     assert "Kapitalkostnader i driftbudgeten: 2026: 0 tkr" not in note
     assert "ökning" in note.lower() and "budget 2025" in note
+
+
+def test_omit_leaves_out_an_investment_section_without_projects(round_ws):
+    """No avdelning has an ongoing project and no risk was entered: with
+    empty_sections = "omit" neither an empty table nor its heading appears."""
+    root, _ = round_ws
+    document = word(root)
+    texts = [p.text for p in document.paragraphs]
+    assert "Pågående investeringsprojekt" not in texts
+    assert not any("pågående projekt" in t for t in texts)
+    assert "Nya investeringsprojekt" in texts
+    assert "Risk- och känslighetsanalys" not in texts

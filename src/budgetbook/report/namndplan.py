@@ -154,8 +154,9 @@ class _Namndplan:
             self.b.table(table, self.notes_for(table))
 
     def view(self, key: str) -> Table | None:
+        # a table of only a total row (no project, say) is an empty section, not content
         table = self.cons.views.get(key)
-        return table if table is not None and table.rows else None
+        return table if table is not None and table.data_rows() else None
 
     # -- the document -----------------------------------------------------------------
 
@@ -363,7 +364,11 @@ class _Namndplan:
             self.table(table)
             self.avdelning_texts("risker")
 
-        has = bool(table or text or self.texts.get("risker"))
+        # one row per avdelning always exists; only an entered risk is content
+        entered = table is not None and any(
+            v for r in table.data_rows() for v in r.values.values() if isinstance(v, int | float)
+        )
+        has = bool(entered or text or self.texts.get("risker"))
         self.section(TITLES["risker"], 1, has, fill)
 
     def investeringar(self) -> None:
