@@ -263,12 +263,17 @@ def print_problems(problems: list[Problem]) -> None:
         click.echo(f"  [{p.severity.value}] {p.code} {place + ': ' if place else ''}{p.message}")
 
 
+def counts_text(errors: int, warnings: int) -> str:
+    """'0 fel, 1 varning' — Swedish singular and plural."""
+    return f"{errors} fel, {warnings} {'varning' if warnings == 1 else 'varningar'}"
+
+
 def print_collect(result: CollectResult, show_outputs: bool = True) -> None:
     for s in result.statuses:
-        counts = f"{s.errors} fel, {s.warnings} varningar" if s.file else ""
+        counts = counts_text(s.errors, s.warnings) if s.file else ""
         click.echo(f"  {s.avdelning:<8} {s.status:<10} {counts:<22} {s.file}")
     print_problems(result.problems)
-    click.echo(f"Inlämningar: {result.errors} fel, {result.warnings} varningar.")
+    click.echo(f"Inlämningar: {counts_text(result.errors, result.warnings)}.")
     if show_outputs:
         for label, path in result.outputs.items():
             click.echo(f"  {label}: {path}")

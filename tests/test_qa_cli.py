@@ -1,0 +1,36 @@
+"""QA: the CLI as a finance officer meets it, on a round for another nämnd."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+from click.testing import CliRunner
+
+from budgetbook import actions
+from budgetbook.cli import main
+from qa_builders import fill, write_workspace
+
+
+def one_warning_round(tmp_path: Path) -> Path:
+    """FRI types one amount as text ("12 000"), as people do: one warning (BB302), no error."""
+    root = write_workspace(tmp_path / "kfn")
+    templates = {p.stem.rsplit("_", 1)[-1]: p for p in actions.templates(root)}
+    path = fill(templates["FRI"], root / "inbox" / "FRI.xlsx", [20000] * 4)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Drift"]
+    cell = next(
+        ws.cell(r, 7) for r in range(12, ws.max_row + 1) if (ws.cell(r, 7).value or 0) > 999
+    )
+    cell.value = f"{cell.value:,}".replace(",", " ")
+    wb.save(path)
+    return root
+
+
+def test_one_warning_is_singular(tmp_path: Path) -> None:
+    root = one_warning_round(tmp_path)
+    result = CliRunner().invoke(main, ["collect", "-w", str(root)])
+    assert "BB302" in result.output
+    assert "1 varningar" not in result.output
+    assert "0 fel, 1 varning " in result.output
+    assert "Inlämningar: 0 fel, 3 varningar." in result.output  # BB302 + BIB and KUL missing
