@@ -257,7 +257,9 @@ def results_rows(out: Outcome, ws: Workspace | None) -> list[list[Any]]:
             rows.append([_text(s.avdelning), _text(s.name), s.status, received, *counts, link])
         rows.append([])
         problems = list(c.problems)
-        rows.append([PROBLEM_HEADING, None, f"{c.errors} fel, {c.warnings} {_varningar(c.warnings)}"])
+        rows.append(
+            [PROBLEM_HEADING, None, f"{c.errors} fel, {c.warnings} {_varningar(c.warnings)}"]
+        )
         if problems:
             rows.append(
                 [HEADER_FIRST, "Fil", "Flik", "Cell", "Allvarlighet", "Regel", "Meddelande"]
