@@ -34,3 +34,11 @@ def test_one_warning_is_singular(tmp_path: Path) -> None:
     assert "1 varningar" not in result.output
     assert "0 fel, 1 varning " in result.output
     assert "Inlämningar: 0 fel, 3 varningar." in result.output  # BB302 + BIB and KUL missing
+
+
+def test_missing_workspace_folder_is_a_usage_error(tmp_path: Path) -> None:
+    """README: exit code 2 for a usage error; a mistyped -w folder is one."""
+    for command in ("collect", "run", "templates", "consolidate", "report", "schema", "panel"):
+        result = CliRunner().invoke(main, [command, "-w", str(tmp_path / "finns-inte")])
+        assert result.exit_code == 2, command
+        assert "finns-inte" in result.output and "Traceback" not in result.output

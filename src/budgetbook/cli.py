@@ -27,7 +27,8 @@ def workspace_option(func: Callable[..., Any]) -> Callable[..., Any]:
     return click.option(
         "-w",
         "--workspace",
-        type=click.Path(file_okay=False, path_type=Path),
+        # a mistyped folder is a usage error (exit 2), like any other wrong argument
+        type=click.Path(exists=True, file_okay=False, path_type=Path),
         default=Path("."),
         show_default=False,
         help=WORKSPACE_HELP,
