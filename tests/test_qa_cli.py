@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from budgetbook import actions
 from budgetbook.cli import main
-from qa_builders import fill, write_workspace
+from qa_builders import SETTINGS, fill, write_workspace
 
 
 def one_warning_round(tmp_path: Path) -> Path:
@@ -42,3 +42,13 @@ def test_missing_workspace_folder_is_a_usage_error(tmp_path: Path) -> None:
         result = CliRunner().invoke(main, [command, "-w", str(tmp_path / "finns-inte")])
         assert result.exit_code == 2, command
         assert "finns-inte" in result.output and "Traceback" not in result.output
+
+
+def test_settings_error_reads_as_documented(tmp_path: Path) -> None:
+    """docs/settings.md shows 'Fel: budgetbook.toml, rad N: key: …' — Swedish throughout."""
+    root = write_workspace(tmp_path / "kfn", SETTINGS.replace("internranta = 1.94", "ranta = 2"))
+    result = CliRunner().invoke(main, ["templates", "-w", str(root)])
+    assert result.exit_code == 1
+    first = result.output.strip().splitlines()[0]
+    assert first.startswith("Fel: budgetbook.toml, rad ")
+    assert "capital.ranta" in first and "Error" not in result.output

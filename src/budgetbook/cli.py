@@ -35,6 +35,13 @@ def workspace_option(func: Callable[..., Any]) -> Callable[..., Any]:
     )(func)
 
 
+class Failure(click.ClickException):
+    """A failure with a Swedish message, shown as 'Fel: …' (exit code 1)."""
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"Fel: {self.format_message()}", file=file or sys.stderr)
+
+
 def handled(func: Callable[..., Any]) -> Callable[..., Any]:
     """Turn library failures into a clean message and exit code 1."""
 
@@ -47,13 +54,13 @@ def handled(func: Callable[..., Any]) -> Callable[..., Any]:
         except BudgetbookError as exc:
             if debug:
                 traceback.print_exc()
-            raise click.ClickException(str(exc)) from exc
+            raise Failure(str(exc)) from exc
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
         except Exception as exc:  # a bug: still no traceback without --debug
             if debug:
                 traceback.print_exc()
-            raise click.ClickException(
+            raise Failure(
                 f"Oväntat fel ({type(exc).__name__}: {exc}). Kör igen med --debug och "
                 "rapportera felet."
             ) from exc
