@@ -100,3 +100,15 @@ def test_omit_leaves_out_an_investment_section_without_projects(round_ws):
     assert not any("pågående projekt" in t for t in texts)
     assert "Nya investeringsprojekt" in texts
     assert "Risk- och känslighetsanalys" not in texts
+
+
+def test_project_reported_by_three_avdelningar_reads_well(tmp_path):
+    """'både' is for two; three avdelningar with the same project id are 'flera'."""
+    root = write_workspace(tmp_path / "kfn")
+    templates = {p.stem.rsplit("_", 1)[-1]: p for p in actions.templates(root)}
+    for code, rams in RAMS.items():
+        fill(templates[code], root / "inbox" / f"{code}.xlsx", rams, project("X", 1000, [500, 500]))
+    messages = [p.message for p in actions.collect(root).problems if p.code == "BB504"]
+    assert len(messages) == 3
+    assert all("redovisas av flera avdelningar: BIB, FRI och KUL." in m for m in messages)
+    assert not any("både" in m for m in messages)
