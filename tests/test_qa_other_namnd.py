@@ -112,3 +112,19 @@ def test_project_reported_by_three_avdelningar_reads_well(tmp_path):
     assert len(messages) == 3
     assert all("redovisas av flera avdelningar: BIB, FRI och KUL." in m for m in messages)
     assert not any("både" in m for m in messages)
+
+
+def test_draft_does_not_call_a_return_with_errors_missing(tmp_path):
+    """KUL returned but missed its ram; BIB never returned. The title page must not claim
+    that KUL sent nothing."""
+    root = write_workspace(tmp_path / "kfn")
+    templates = {p.stem.rsplit("_", 1)[-1]: p for p in actions.templates(root)}
+    fill(templates["FRI"], root / "inbox" / "FRI.xlsx", RAMS["FRI"])
+    fill(templates["KUL"], root / "inbox" / "KUL.xlsx", [12300, 12000, 12000, 12000])
+    actions.run(root)
+    texts = [p.text for p in word(root).paragraphs]
+    line = next(t for t in texts if t.startswith("Utkastet bygger på"))
+    assert line == (
+        "Utkastet bygger på godkänt underlag från 1 av 3 avdelningar. "
+        "Godkänt underlag saknas från: Biblioteksavdelningen, Kulturskolan."
+    )

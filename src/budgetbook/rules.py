@@ -348,8 +348,7 @@ PROJECT_TWICE = rule(
     "BB504",
     FEL,
     "Projekt redovisat av två avdelningar",
-    "Projektet {id!r} redovisas av {avdelningar}. Varje projekt ska redovisas av en "
-    "avdelning.",
+    "Projektet {id!r} redovisas av {avdelningar}. Varje projekt ska redovisas av en avdelning.",
     "round",
 )
 

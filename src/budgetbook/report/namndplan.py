@@ -187,8 +187,9 @@ class _Namndplan:
         missing = [a for a in s.avdelningar if a.code not in self.cons.avdelningar_included]
         if missing and self.cons.avdelningar_included:
             b.placeholder(
-                f"Utkastet bygger på underlag från {len(self.cons.avdelningar_included)} av "
-                f"{len(s.avdelningar)} avdelningar. Underlag saknas från: "
+                # "godkänt": a return with errors is left out just like a missing one
+                f"Utkastet bygger på godkänt underlag från {len(self.cons.avdelningar_included)} "
+                f"av {len(s.avdelningar)} avdelningar. Godkänt underlag saknas från: "
                 + ", ".join(a.name for a in missing)
                 + "."
             )
