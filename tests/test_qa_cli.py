@@ -52,3 +52,13 @@ def test_settings_error_reads_as_documented(tmp_path: Path) -> None:
     first = result.output.strip().splitlines()[0]
     assert first.startswith("Fel: budgetbook.toml, rad ")
     assert "capital.ranta" in first and "Error" not in result.output
+
+
+def test_run_without_any_return_says_so_and_fails(tmp_path: Path) -> None:
+    """An empty inbox: no konsolidering, no Word draft. `run` must say so and exit 1,
+    not report success with nothing written."""
+    root = write_workspace(tmp_path / "kfn")
+    result = CliRunner().invoke(main, ["run", "-w", str(root)])
+    assert result.exit_code == 1
+    assert "inget Word-utkast" in result.output
+    assert not (root / "output" / "namndplan_2026.docx").exists()

@@ -185,7 +185,8 @@ def run(workspace: Path) -> None:
     """
     result = actions.run(workspace)
     print_run(result)
-    sys.exit(0 if result.valid else 1)
+    # no approved return: nothing consolidated, no Word draft — the run did not do its job
+    sys.exit(0 if result.valid and result.consolidation is not None else 1)
 
 
 @main.command()
@@ -289,6 +290,11 @@ def print_collect(result: CollectResult, show_outputs: bool = True) -> None:
 
 def print_run(result: actions.RunResult) -> None:
     print_collect(result.collected, show_outputs=False)
+    if result.consolidation is None:
+        click.echo(
+            "Ingen konsolidering och inget Word-utkast: det finns ingen godkänd inlämning. "
+            "Lägg de ifyllda arbetsböckerna i inbox/ och åtgärda felen i inlämningskontrollen."
+        )
     if result.consolidation is not None and result.consolidation.problems:
         click.echo("Konsolidering:")
         print_problems(result.consolidation.problems)
