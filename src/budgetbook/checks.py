@@ -231,6 +231,12 @@ def _joined(codes: list[str]) -> str:
     return " och ".join([", ".join(codes[:-1]), codes[-1]]) if len(codes) > 1 else codes[0]
 
 
+def _reporters(codes: list[str]) -> str:
+    """'både BIB och FRI' for two; 'flera avdelningar: ADM, BIB och FRI' for more."""
+    prefix = "både " if len(codes) == 2 else "flera avdelningar: "
+    return prefix + _joined(codes)
+
+
 def verksamhet_twice_problems(
     subs: list[Submission], settings: Settings, schema: Schema
 ) -> list[Problem]:
@@ -261,7 +267,7 @@ def verksamhet_twice_problems(
                     cell=f"A{row}" if row else "",
                     avdelning=avd,
                     verksamhet=label,
-                    avdelningar=_joined(sorted(by_avd)),
+                    avdelningar=_reporters(sorted(by_avd)),
                     agare=owner or "ingen av dem enligt inställningarna",
                 )
             )
@@ -289,7 +295,7 @@ def project_twice_problems(subs: list[Submission], schema: Schema) -> list[Probl
                     cell=project.cells.get("id", f"A{row}" if row else ""),
                     avdelning=avd,
                     id=project.id,
-                    avdelningar=_joined(sorted(by_avd)),
+                    avdelningar=_reporters(sorted(by_avd)),
                 )
             )
     return problems

@@ -27,11 +27,19 @@ def workspace_option(func: Callable[..., Any]) -> Callable[..., Any]:
     return click.option(
         "-w",
         "--workspace",
-        type=click.Path(file_okay=False, path_type=Path),
+        # a mistyped folder is a usage error (exit 2), like any other wrong argument
+        type=click.Path(exists=True, file_okay=False, path_type=Path),
         default=Path("."),
         show_default=False,
         help=WORKSPACE_HELP,
     )(func)
+
+
+class Failure(click.ClickException):
+    """A failure with a Swedish message, shown as 'Fel: …' (exit code 1)."""
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"Fel: {self.format_message()}", file=file or sys.stderr)
 
 
 def handled(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -46,13 +54,13 @@ def handled(func: Callable[..., Any]) -> Callable[..., Any]:
         except BudgetbookError as exc:
             if debug:
                 traceback.print_exc()
-            raise click.ClickException(str(exc)) from exc
+            raise Failure(str(exc)) from exc
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
         except Exception as exc:  # a bug: still no traceback without --debug
             if debug:
                 traceback.print_exc()
-            raise click.ClickException(
+            raise Failure(
                 f"Oväntat fel ({type(exc).__name__}: {exc}). Kör igen med --debug och "
                 "rapportera felet."
             ) from exc
@@ -177,7 +185,8 @@ def run(workspace: Path) -> None:
     """
     result = actions.run(workspace)
     print_run(result)
-    sys.exit(0 if result.valid else 1)
+    # no approved return: nothing consolidated, no Word draft — the run did not do its job
+    sys.exit(0 if result.valid and result.consolidation is not None else 1)
 
 
 @main.command()
@@ -332,12 +341,17 @@ def print_problems(problems: list[Problem]) -> None:
         click.echo(f"  [{p.severity.value}] {p.code} {place + ': ' if place else ''}{p.message}")
 
 
+def counts_text(errors: int, warnings: int) -> str:
+    """'0 fel, 1 varning' — Swedish singular and plural."""
+    return f"{errors} fel, {warnings} {'varning' if warnings == 1 else 'varningar'}"
+
+
 def print_collect(result: CollectResult, show_outputs: bool = True) -> None:
     for s in result.statuses:
-        counts = f"{s.errors} fel, {s.warnings} varningar" if s.file else ""
+        counts = counts_text(s.errors, s.warnings) if s.file else ""
         click.echo(f"  {s.avdelning:<8} {s.status:<10} {counts:<22} {s.file}")
     print_problems(result.problems)
-    click.echo(f"Inlämningar: {result.errors} fel, {result.warnings} varningar.")
+    click.echo(f"Inlämningar: {counts_text(result.errors, result.warnings)}.")
     if show_outputs:
         for label, path in result.outputs.items():
             click.echo(f"  {label}: {path}")
@@ -345,6 +359,11 @@ def print_collect(result: CollectResult, show_outputs: bool = True) -> None:
 
 def print_run(result: actions.RunResult) -> None:
     print_collect(result.collected, show_outputs=False)
+    if result.consolidation is None:
+        click.echo(
+            "Ingen konsolidering och inget Word-utkast: det finns ingen godkänd inlämning. "
+            "Lägg de ifyllda arbetsböckerna i inbox/ och åtgärda felen i inlämningskontrollen."
+        )
     if result.consolidation is not None and result.consolidation.problems:
         click.echo("Konsolidering:")
         print_problems(result.consolidation.problems)

@@ -184,8 +184,10 @@ def investment_views(
                 settings,
                 included,
                 f"Beslutad − summa är den del av den beslutade totalutgiften som inte ligger i "
-                f"åren {years[0]}–{years[-1]} (tidigare eller senare år); negativ differens "
-                "betyder att årsbeloppen överstiger beslutet.",
+                f"åren {years[0]}–{years[-1]} (tidigare eller senare år); "
+                # the column is signed: under costs_negative an overrun shows positive
+                f"{'positiv' if settings.sign_convention == 'costs_negative' else 'negativ'} "
+                "differens betyder att årsbeloppen överstiger beslutet.",
             ),
             settings.unit,
             numeric_keys(dec_cols),
@@ -269,9 +271,12 @@ def capital_view(
     ]
     if budgeted:
         parts.append(
-            "Kapitalkostnader i driftbudgeten: "
+            # `budgeted` is the increase over the prior-year budget, not the drift level
+            f"Ökning av driftbudgetens kapitalkostnader jämfört med budget "
+            f"{settings.prior_year} ({fmt_tkr(_prior_capital(settings))} tkr), "
+            "som jämförs med investeringsplanens kapitalkostnad: "
             + "; ".join(f"{y}: {fmt_tkr(v)} tkr" for y, v in budgeted.items())
-            + f" (budget {settings.prior_year}: {fmt_tkr(_prior_capital(settings))} tkr)."
+            + "."
         )
     if unknown:
         parts.append("Okänd kategori, ingen kapitalkostnad beräknad: " + ", ".join(unknown) + ".")

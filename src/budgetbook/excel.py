@@ -222,6 +222,10 @@ def _line(started: dt.datetime, label: str, ok: bool) -> str:
     return f"{started:%Y-%m-%d %H:%M} – {label}: {'klart' if ok else 'misslyckades'}"
 
 
+def _varningar(n: int) -> str:
+    return "varning" if n == 1 else "varningar"
+
+
 def summary(out: Outcome) -> str:
     """One Swedish sentence on how the round stands after a successful run."""
     c = out.collected
@@ -229,7 +233,7 @@ def summary(out: Outcome) -> str:
         return "Klart."
     missing = sum(s.status == "saknas" for s in c.statuses)
     parts = [f"{len(c.statuses) - missing} av {len(c.statuses)} avdelningar har lämnat in"]
-    parts.append(f"{c.errors} fel och {c.warnings} varningar i inlämningarna")
+    parts.append(f"{c.errors} fel och {c.warnings} {_varningar(c.warnings)} i inlämningarna")
     text = "; ".join(parts) + "."
     if c.errors:
         text += " Inlämningar med fel är inte med i konsolideringen; se problemlistan nedan."
@@ -253,7 +257,9 @@ def results_rows(out: Outcome, ws: Workspace | None) -> list[list[Any]]:
             rows.append([_text(s.avdelning), _text(s.name), s.status, received, *counts, link])
         rows.append([])
         problems = list(c.problems)
-        rows.append([PROBLEM_HEADING, None, f"{c.errors} fel, {c.warnings} varningar"])
+        rows.append(
+            [PROBLEM_HEADING, None, f"{c.errors} fel, {c.warnings} {_varningar(c.warnings)}"]
+        )
         if problems:
             rows.append(
                 [HEADER_FIRST, "Fil", "Flik", "Cell", "Allvarlighet", "Regel", "Meddelande"]

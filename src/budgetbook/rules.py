@@ -340,7 +340,7 @@ VERKSAMHET_TWICE = rule(
     "BB503",
     FEL,
     "Verksamhet redovisad av två avdelningar",
-    "Verksamheten {verksamhet} redovisas av både {avdelningar}. Den hör till "
+    "Verksamheten {verksamhet} redovisas av {avdelningar}. Den hör till "
     "{agare}; ta bort den från den andra arbetsboken.",
     "round",
 )
@@ -348,8 +348,7 @@ PROJECT_TWICE = rule(
     "BB504",
     FEL,
     "Projekt redovisat av två avdelningar",
-    "Projektet {id!r} redovisas av både {avdelningar}. Varje projekt ska redovisas av en "
-    "avdelning.",
+    "Projektet {id!r} redovisas av {avdelningar}. Varje projekt ska redovisas av en avdelning.",
     "round",
 )
 

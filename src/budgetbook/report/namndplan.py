@@ -154,8 +154,9 @@ class _Namndplan:
             self.b.table(table, self.notes_for(table))
 
     def view(self, key: str) -> Table | None:
+        # a table of only a total row (no project, say) is an empty section, not content
         table = self.cons.views.get(key)
-        return table if table is not None and table.rows else None
+        return table if table is not None and table.data_rows() else None
 
     # -- the document -----------------------------------------------------------------
 
@@ -186,8 +187,9 @@ class _Namndplan:
         missing = [a for a in s.avdelningar if a.code not in self.cons.avdelningar_included]
         if missing and self.cons.avdelningar_included:
             b.placeholder(
-                f"Utkastet bygger på underlag från {len(self.cons.avdelningar_included)} av "
-                f"{len(s.avdelningar)} avdelningar. Underlag saknas från: "
+                # "godkänt": a return with errors is left out just like a missing one
+                f"Utkastet bygger på godkänt underlag från {len(self.cons.avdelningar_included)} "
+                f"av {len(s.avdelningar)} avdelningar. Godkänt underlag saknas från: "
                 + ", ".join(a.name for a in missing)
                 + "."
             )
@@ -363,7 +365,11 @@ class _Namndplan:
             self.table(table)
             self.avdelning_texts("risker")
 
-        has = bool(table or text or self.texts.get("risker"))
+        # one row per avdelning always exists; only an entered risk is content
+        entered = table is not None and any(
+            v for r in table.data_rows() for v in r.values.values() if isinstance(v, int | float)
+        )
+        has = bool(entered or text or self.texts.get("risker"))
         self.section(TITLES["risker"], 1, has, fill)
 
     def investeringar(self) -> None:
