@@ -166,6 +166,7 @@ def test_verksamhet_and_project_twice(settings: Settings) -> None:
         ("BB503", "EKO", "Drift", "A40")
     ]
     assert "EKO och FMO" in problems[0].message
+    assert "övriga arbetsböckerna" in problems[0].message  # right for two or more
     project = Project("IT-1", "Datorer", "IT-utrustning", "Ny", None, {}, row=7)
     fmo.projects.append(project)
     eko.projects.append(Project("it-1 ", "Datorer", "IT-utrustning", "Ny", None, {}, row=9))

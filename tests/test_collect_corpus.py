@@ -8,6 +8,7 @@ unchanged afterwards. Returns come from our own template writer, filled with ope
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -190,6 +191,8 @@ def test_newest_version_wins_and_both_are_archived(
     assert status["file"] == f"{avd}_ny.xlsx" and status["status"] == "varningar"
     problem = find(data, "BB502", f"{avd}_ny.xlsx")
     assert f"{avd}_gammal.xlsx" in problem["message"]
+    # the save time has seconds: two versions saved within a minute stay distinguishable
+    assert re.search(r"sparad \d{4}-\d\d-\d\d \d\d:\d\d:\d\d", problem["message"])
     assert not any(p["code"] == "BB401" for p in data["problems"])
     versions = list_versions(ws.output, avd)
     assert sorted(v.original_name for v in versions) == [f"{avd}_gammal.xlsx", f"{avd}_ny.xlsx"]

@@ -270,7 +270,9 @@ def test_nothing_to_consolidate_still_shows_the_status(book, workspace):
     excel.konsolidera()
     sheet = book.sheets[panel.SHEET]
     assert sheet.get(panel.LAST_RUN_CELL).endswith("Konsolidera: misslyckades")
-    assert "ingen godkänd inlämning" in sheet.get(panel.MESSAGE_CELL).lower()
+    assert (
+        "är tom" in sheet.get(panel.MESSAGE_CELL).lower()
+    )  # empty inbox: says so (was generic "no approved return")
     statuses = {row[2] for row in table(sheet, panel.STATUS_HEADING)[1:]}
     assert statuses == {"saknas"}
 

@@ -62,3 +62,11 @@ def test_run_without_any_return_says_so_and_fails(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "inget Word-utkast" in result.output
     assert not (root / "output" / "namndplan_2026.docx").exists()
+
+
+def test_empty_inbox_gets_the_right_advice(tmp_path: Path) -> None:
+    """Regression: an empty inbox was told to 'fix the errors' in a report with none."""
+    actions.init(tmp_path / "ws")
+    result = CliRunner().invoke(main, ["consolidate", "-w", str(tmp_path / "ws")])
+    assert result.exit_code == 1
+    assert "är tom" in result.output and "åtgärda felen" not in result.output.lower()

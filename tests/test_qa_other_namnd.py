@@ -128,3 +128,13 @@ def test_draft_does_not_call_a_return_with_errors_missing(tmp_path):
         "Utkastet bygger på godkänt underlag från 1 av 3 avdelningar. "
         "Godkänt underlag saknas från: Biblioteksavdelningen, Kulturskolan."
     )
+
+
+def test_sign_note_is_not_repeated_under_costs_negative(round_ws):
+    """Regression: the report added "Kostnader … med minustecken." after consolidation's own
+    note saying the same."""
+    root, _ = round_ws
+    notes = [p.text for p in word(root).paragraphs if "minustecken" in p.text]
+    assert notes
+    for text in notes:
+        assert text.count("minustecken") == 1, text

@@ -64,9 +64,13 @@ def consolidate(
     settings = ws.settings()
     collected = collected if collected is not None else collect(workspace)
     if not collected.submissions:
+        if not any(s.file for s in collected.statuses):
+            raise NothingToConsolidateError(
+                f"Inkorgen {ws.inbox} är tom. Lägg de inlämnade arbetsböckerna där och kör igen."
+            )
         raise NothingToConsolidateError(
-            "Det finns ingen godkänd inlämning att konsolidera. Kör `budgetbook collect` "
-            "och åtgärda felen i inlämningskontrollen."
+            "Det finns ingen godkänd inlämning att konsolidera. Åtgärda felen i "
+            "inlämningskontrollen (output/inlamningskontroll_*.xlsx) och kör igen."
         )
     cons = _consolidate.consolidate(collected.submissions, settings)
     path = ws.output / f"konsolidering_{settings.budget_year}.xlsx"

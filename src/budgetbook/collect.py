@@ -379,7 +379,8 @@ def assemble(received: list[Received], settings: Settings, schema: Schema) -> Co
 
 
 def _local_text(value: datetime) -> str:
-    return value.astimezone().strftime("%Y-%m-%d %H:%M")
+    # seconds too: two versions saved within a minute must still be told apart (BB502)
+    return value.astimezone().strftime("%Y-%m-%d %H:%M:%S")
 
 
 def write_outputs(

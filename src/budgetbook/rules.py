@@ -341,7 +341,7 @@ VERKSAMHET_TWICE = rule(
     FEL,
     "Verksamhet redovisad av två avdelningar",
     "Verksamheten {verksamhet} redovisas av {avdelningar}. Den hör till "
-    "{agare}; ta bort den från den andra arbetsboken.",
+    "{agare}; ta bort den ur de övriga arbetsböckerna.",
     "round",
 )
 PROJECT_TWICE = rule(

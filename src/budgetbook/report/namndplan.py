@@ -137,7 +137,11 @@ class _Namndplan:
             notes.append(self.s.source_prognos)
         if table.key == VIEW_RAM_AVDELNING and self.s.source_ram:
             notes.append(self.s.source_ram)
-        if table.signed_columns and self.s.sign_convention == "costs_negative":
+        if (
+            table.signed_columns
+            and self.s.sign_convention == "costs_negative"
+            and "minustecken" not in table.note
+        ):
             notes.append("Kostnader och nettokostnader visas med minustecken.")
         # consolidation may already state a source in the table's own note
         return [n for n in notes if n not in table.note]
