@@ -138,3 +138,14 @@ def test_sign_note_is_not_repeated_under_costs_negative(round_ws):
     assert notes
     for text in notes:
         assert text.count("minustecken") == 1, text
+
+
+def test_goal_sheet_explains_when_there_are_no_goals(round_ws):
+    """Regression: without nämndmål the goal sheet offered an empty dropdown and no word why."""
+    import openpyxl
+
+    root, _ = round_ws
+    template = sorted((root / "workbook_templates").glob("*.xlsx"))[0]
+    sheet = openpyxl.load_workbook(template)["Mål och indikatorer"]
+    texts = [c.value for row in sheet.iter_rows(max_row=6) for c in row if isinstance(c.value, str)]
+    assert any("inga nämndmål" in t for t in texts), texts

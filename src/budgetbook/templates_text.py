@@ -42,7 +42,11 @@ def sheet_hint(key: str, s: Settings) -> str:
             f"En rad per projekt. Belopp i hela {unit} per år {years[0]}–{years[-1]}. "
             "Välj kategori och Pågående/Ny i listorna."
         ),
-        "mal": "En rad per indikator. Välj nämndmålet i listan och ange utfall och målvärde.",
+        "mal": (
+            "En rad per indikator. Välj nämndmålet i listan och ange utfall och målvärde."
+            if s.namnd_goals
+            else "Nämnden har inga nämndmål i den här rundan. Bladet behöver inte fyllas i."
+        ),
         "uppdrag": "Ange status för varje uppdrag och kommentera kort vad som har gjorts.",
         "risker": f"Risker och möjligheter i budgeten, med belopp i {unit} (positiva tal).",
         "internkontroll": "Risker som ska kontrolleras under året, och hur de kontrolleras.",
