@@ -2,7 +2,8 @@
 
 Usage: PYTHONPATH=src python docs/make_report_images.py
 Runs the example round (`budgetbook demo`) in a temporary folder when the whole
-pipeline is available, renders the Word draft with LibreOffice and keeps a few pages.
+pipeline is available, renders the Word draft with LibreOffice (updating the TOC's
+page numbers where LibreOffice's Python bridge is installed) and keeps a few pages.
 """
 
 from __future__ import annotations
@@ -12,10 +13,13 @@ import sys
 import tempfile
 from pathlib import Path
 
+from PIL import Image  # installed with matplotlib
+
 from budgetbook.report import render
 
 DOCS = Path(__file__).resolve().parent
-PAGES = (1, 2, 4, 5, 6, 7)
+PAGES = (1, 2, 5, 6, 10, 11)  # TOC, texts, ram and drift tables, charts, investments
+COLOURS = 64  # a small palette keeps the PNGs small; the pages are text and flat colour
 
 
 def example_docx(folder: Path) -> Path:
@@ -43,11 +47,26 @@ def main() -> None:
         for page in PAGES:
             target = DOCS / f"namndplan_sida_{page}"
             subprocess.run(
-                ["pdftoppm", "-r", "60", "-png", "-singlefile", "-f", str(page), "-l", str(page),
-                 str(pdf), str(target)],
+                [
+                    "pdftoppm",
+                    "-r",
+                    "60",
+                    "-png",
+                    "-singlefile",
+                    "-f",
+                    str(page),
+                    "-l",
+                    str(page),
+                    str(pdf),
+                    str(target),
+                ],
                 check=True,
             )
-            print(f"wrote {target}.png")
+            png = target.with_suffix(".png")
+            with Image.open(png) as image:
+                small = image.convert("RGB").quantize(colors=COLOURS)
+            small.save(png, optimize=True)
+            print(f"wrote {png} ({png.stat().st_size // 1024} kB)")
 
 
 if __name__ == "__main__":

@@ -73,6 +73,47 @@ def test_toc_is_filled_on_the_first_page(pdfs):
         assert positions == sorted(positions)
 
 
+TOC_ENTRY = re.compile(r"^\s*(\S.*?)\s*\.{3,}\s*(\d+)\s*$")
+
+
+def toc_entries(pdf: Path) -> list[tuple[str, int]]:
+    """(heading, page) from the rendered TOC on page 1; a wrapped entry is joined."""
+    first = text(pdf, 1)
+    entries, pending = [], ""
+    for line in first[first.index("Innehåll") + len("Innehåll") :].splitlines():
+        match = TOC_ENTRY.match(f"{pending} {line.strip()}" if pending else line)
+        if match:
+            entries.append((match.group(1), int(match.group(2))))
+            pending = ""
+        elif line.strip() and not line.strip().startswith(("Exempelkommun", "Kommun")):
+            pending = f"{pending} {line.strip()}".strip()
+    return entries
+
+
+def test_toc_page_numbers_match_the_pages_of_the_headings(pdfs):
+    if not render.updates_indexes():
+        pytest.skip(
+            "LibreOffice's Python bridge (Debian package python3-uno) is not installed; "
+            "without it the rendered TOC has no page numbers"
+        )
+    for name, pdf in pdfs.items():
+        entries = toc_entries(pdf)
+        assert [h for h, _ in entries if h in GOLDEN_H1] == GOLDEN_H1, (name, entries)
+        assert len(entries) > len(GOLDEN_H1), (name, entries)  # level 2 listed too
+        # pdftotext separates pages by form feeds
+        page_lines = {
+            n: [line.strip() for line in page.splitlines()]
+            for n, page in enumerate(text(pdf).split("\f"), start=1)
+            if n > 1
+        }
+        for heading, page in entries:
+            found = [n for n, lines in page_lines.items() if heading in lines]
+            assert found, (name, heading)
+            # the first page (after the TOC) where the heading stands on a line of its own
+            assert found[0] == page, (name, heading, page, found)
+        assert [p for _, p in entries] == sorted(p for _, p in entries)
+
+
 def test_no_text_outside_the_page(pdfs):
     for pdf in pdfs.values():
         html = subprocess.run(

@@ -28,6 +28,7 @@ from .example_text import (
     INDICATORS,
     PROJECTS,
     RISKS,
+    AvdelningFacts,
     change_comment,
     section_text,
     uppdrag_comment,
@@ -138,6 +139,9 @@ class _Filler:
         self.index = index
         self.plan = plan
         self.rng = random.Random(f"{s.round_id}:{avd.code}")
+        # what the avdelning budgeted, for its texts: verksamhet -> (prior net, new net)
+        self.net_by_verksamhet: dict[str, tuple[int, int]] = {}
+        self.revenue = 0
 
     def fill(self, wb: openpyxl.Workbook) -> None:
         self.drift(wb[self.schema.sheet("drift").name])
@@ -193,6 +197,14 @@ class _Filler:
             candidates = [row for row, _, _, _ in lines if amounts[row][s.budget_year] >= 1000]
             text_row = min(candidates, key=lambda row: amounts[row][s.budget_year], default=None)
         skip_comment = no_comment or None
+        by = s.budget_year
+        for row, v, d, base in lines:
+            sign = -1 if kinds.get(d) == "revenue" else 1
+            name = (sv.name if (sv := s.verksamhet(v)) else v) or v
+            old, new_net = self.net_by_verksamhet.get(name, (0, 0))
+            self.net_by_verksamhet[name] = (old + sign * base, new_net + sign * amounts[row][by])
+            if sign < 0:
+                self.revenue += amounts[row][by]
         for row, _v, d, base in lines:
             for year, value in amounts[row].items():
                 key = f"budget_{year}" if year == s.budget_year else f"plan_{year}"
@@ -374,9 +386,24 @@ class _Filler:
 
     def texts(self, ws: Worksheet) -> None:
         sheet = self.schema.sheet("texter")
+        facts = self._facts()
         for n, section in enumerate(self.s.text_sections):
-            text = section_text(section, self.s, self.avd, self.rng)
+            text = section_text(section, self.s, self.avd, self.rng, facts)
             self.put(ws, sheet, sheet.first_data_row + n, "text", text[: section.max_chars])
+
+    def _facts(self) -> AvdelningFacts:
+        s, by = self.s, self.s.budget_year
+        codes = [v.code for v in s.verksamheter_of(self.avd.code)]
+        total_ram = sum(a.ram.get(by, 0) for a in s.avdelningar)
+        return AvdelningFacts(
+            prior_budget=sum(s.prior_net(c, "budget") for c in codes),
+            prior_prognos=sum(s.prior_net(c, "prognos") for c in codes),
+            by_verksamhet=dict(self.net_by_verksamhet),
+            revenue=self.revenue,
+            projects=tuple(self._projects()),
+            capital_added=self._capital_cost(),
+            share=self.avd.ram.get(by, 0) / total_ram if total_ram > 0 else 0.0,
+        )
 
 
 def _goal_for(s: Settings, topics: tuple[str, ...], k: int) -> NamndGoal:

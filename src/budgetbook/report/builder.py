@@ -24,7 +24,7 @@ from docx.shared import Cm, Emu
 from .. import fmt
 from ..model import Table
 from .docx_template import PLACEHOLDER, field_xml, style_id, text_width_twips
-from .tables import caption_xml, clean, needs_landscape, render_table, table_style_for
+from .tables import caption_xml, clean, fitting_scale, render_table, table_style_for
 
 BULLET = re.compile(r"^\s*(?:-|•|\*)\s+")
 TOC_LEVELS = 2
@@ -62,6 +62,8 @@ class DocBuilder:
     def heading(self, text: str, level: int = 1) -> None:
         para = self.doc.add_heading(level=level)
         para.add_run(_strip_invalid(text))
+        # never stranded at a page's foot, whatever the kommun's heading styles say
+        para.paragraph_format.keep_with_next = True
         if level <= TOC_LEVELS:
             name = f"_Toc{len(self.headings) + 1:08d}"
             n = len(self.headings) + 1
@@ -77,6 +79,8 @@ class DocBuilder:
 
     def paragraph(self, text: str, style: str | None = None) -> None:
         para = self.doc.add_paragraph(style=style if style in self._styles or not style else None)
+        if style and style.startswith("Heading"):
+            para.paragraph_format.keep_with_next = True
         _add_lines(para, text)
 
     def user_text(self, text: str) -> None:
@@ -117,13 +121,14 @@ class DocBuilder:
     # -- tables and figures -----------------------------------------------------------
 
     def table(self, table: Table, notes: Sequence[str] = ()) -> None:
-        """A numbered table; in a landscape section when portrait is too narrow."""
+        """A numbered table; compact or in a landscape section when portrait is too narrow."""
         self.tables += 1
-        landscape = needs_landscape(table, self.portrait_width, self.convention)
+        scale = fitting_scale(table, self.portrait_width, self.convention)
+        landscape = scale is None
         if landscape:
             self._section_break()
         width = self.landscape_width if landscape else self.portrait_width
-        render_table(self.body, table, self.tables, width, self.table_style, notes)
+        render_table(self.body, table, self.tables, width, self.table_style, notes, scale or 1.0)
         if landscape:
             self._section_break(landscape=True)
 

@@ -28,6 +28,11 @@ MIN_WIDTH = {"tkr": 900, "pct": 700, "int": 600, "value": 800}
 MIN_TEXT_WIDTH = 1300
 BODY_PT, HEADER_PT = 8.5, 7.5
 CELL_PADDING = 150  # both cell margins plus a little air
+# Compact table style: every size times the scale (body 7.5 pt, then 7 pt), no smaller.
+COMPACT_SCALES = (7.5 / BODY_PT, 7.0 / BODY_PT)
+# Tables up to this many rows are kept on one page with their caption (a short table
+# split over two pages is hard to read); longer ones break between rows.
+KEEP_TOGETHER_ROWS = 25
 _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
@@ -174,6 +179,17 @@ def needs_landscape(
     return column_widths(table, portrait_width, convention) is None
 
 
+def fitting_scale(
+    table: Table, available: int, convention: fmt.Convention | None = None
+) -> float | None:
+    """1.0 when the table fits `available`, a compact scale when it fits in smaller type
+    (a portrait page beats a landscape one for a table just too wide), else None."""
+    for scale in (1.0, *COMPACT_SCALES):
+        if column_widths(table, int(available / scale), convention) is not None:
+            return scale
+    return None
+
+
 def caption_text(table: Table) -> str:
     """The caption after "Tabell N: ", with the unit when the table has amounts."""
     caption = table.caption.strip()
@@ -303,18 +319,27 @@ def render_table(
     available: int,
     style: TableStyle,
     notes: Sequence[str] = (),
+    scale: float = 1.0,
 ) -> None:
     """Append caption, table and source note to `body` (a w:body element) in order.
 
     `available` is the text width of the section it lands in; the caller chooses a
-    landscape section when `needs_landscape` says the portrait width is too narrow.
+    landscape section when `needs_landscape` says the portrait width is too narrow, or
+    a compact `scale` from `fitting_scale` (type and widths scaled down together).
     """
-    widths = column_widths(table, available, style.convention)
+    widths = column_widths(table, int(available / scale), style.convention)
     if widths is None:  # still too wide: squeeze numeric columns proportionally
         total = sum(MIN_WIDTH.get(c.kind, MIN_TEXT_WIDTH) for c in table.columns)
         widths = [available * MIN_WIDTH.get(c.kind, MIN_TEXT_WIDTH) // total for c in table.columns]
+    elif scale != 1.0:
+        widths = [int(w * scale) for w in widths]
+        widths[0] += available - sum(widths)
     lines = [n for n in (table.note, *notes) if n]
-    elements = [caption_xml(style, number, caption_text(table)), table_xml(table, widths, style)]
+    tbl = parse_xml(table_xml(table, widths, style))
+    _keep_rows_together(tbl, table)
+    if scale != 1.0:
+        _scale_type(tbl, scale)
+    elements = [caption_xml(style, number, caption_text(table)), tbl]
     if lines:
         elements.append(note_xml(style, lines))
     else:  # a little space after the table
@@ -323,8 +348,44 @@ def render_table(
         )
     anchor = body.find("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}sectPr")
     for xml in elements:
-        element = parse_xml(xml)
+        element = parse_xml(xml) if isinstance(xml, str) else xml
         if anchor is not None:
             anchor.addprevious(element)
         else:
             body.append(element)
+
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def _keep_rows_together(tbl, table: Table) -> None:
+    """Keep-with-next on rows, so Word and LibreOffice do not strand rows.
+
+    A short table stays whole, with its caption (kept with the table) and its source
+    note; in a longer one a group heading row stays with the row under it, and the
+    last two rows (the total and the row above it) stay together and with the note.
+    """
+    rows = tbl.findall(f"{_W}tr")[1:]  # the header row repeats and never stands alone
+    if len(rows) <= KEEP_TOGETHER_ROWS:
+        keep = rows
+    else:
+        keep = [r for r, row in zip(rows, table.rows, strict=False) if row.kind is RowKind.HEADING]
+        keep += rows[-2:]
+    for tr in keep:
+        for ppr in tr.iter(f"{_W}pPr"):
+            style = ppr.find(f"{_W}pStyle")
+            ppr.insert(0 if style is None else 1, parse_xml(f"<w:keepNext {nsdecls('w')}/>"))
+
+
+def _scale_type(tbl, scale: float) -> None:
+    """Every run and paragraph mark in the table in `scale` times its size."""
+    for rpr in tbl.iter(f"{_W}rPr"):
+        size = rpr.find(f"{_W}sz")
+        half_points = int(size.get(f"{_W}val")) if size is not None else round(BODY_PT * 2)
+        value = str(max(12, round(half_points * scale)))
+        for tag in ("sz", "szCs"):
+            element = rpr.find(f"{_W}{tag}")
+            if element is None:
+                element = parse_xml(f"<w:{tag} {nsdecls('w')}/>")
+                rpr.append(element)
+            element.set(f"{_W}val", value)

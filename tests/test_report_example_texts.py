@@ -1,0 +1,89 @@
+"""The example returns' Texter prose (what the nämndplan draft quotes per avdelning):
+written from each avdelning's own name, verksamheter and figures, varied between
+avdelningar, deterministic, and generic for any settings."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from itertools import combinations
+from pathlib import Path
+
+import pytest
+
+from budgetbook import fmt
+from budgetbook.example import write_example_returns
+from budgetbook.reader import read_return
+from budgetbook.schema import build_schema
+from budgetbook.settings import Settings
+from budgetbook.templates import write_templates
+from wb_builders import example_settings
+
+
+def texts_of(settings: Settings, tmp: Path) -> dict[str, dict[str, str]]:
+    """avdelning code -> section key -> text, as read back from the filled returns."""
+    schema = build_schema(settings)
+    templates = write_templates(settings, schema, tmp / "mallar")
+    result = {}
+    for path in write_example_returns(settings, templates, tmp / "inbox"):
+        sub = read_return(path, settings, schema).submission
+        assert sub is not None
+        result[sub.avdelning] = sub.texts
+    return result
+
+
+def sentences(text: str) -> set[str]:
+    return {s.strip() for s in re.split(r"(?<=[.;:])\s+", text) if s.strip()}
+
+
+@pytest.fixture(scope="module")
+def example(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("texts")
+    settings = example_settings(tmp / "ws")
+    return settings, texts_of(settings, tmp)
+
+
+def test_each_avdelning_writes_its_own_texts(example):
+    settings, texts = example
+    keys = [t.key for t in settings.text_sections]
+    for key in keys:
+        by_avd = [texts[a.code][key] for a in settings.avdelningar]
+        assert len(set(by_avd)) == len(by_avd), key  # no two avdelningar alike
+        assert len({t.split(" ")[0] for t in by_avd}) >= 3, key  # not one opening for all
+        for a, b in combinations(by_avd, 2):
+            shared = sentences(a) & sentences(b)
+            assert len(shared) < len(sentences(a) | sentences(b)) / 2, (a, b)
+
+
+def test_texts_state_the_avdelningens_own_figures(example):
+    settings, texts = example
+    year = settings.budget_year
+    for avd in settings.avdelningar:
+        own = texts[avd.code]
+        verksamheter = [v.name.casefold() for v in settings.verksamheter_of(avd.code)]
+        assert any(v in own["verksamhet"].casefold() for v in verksamheter) or (
+            avd.name in own["verksamhet"]
+        )
+        assert fmt.tkr(avd.ram[year]) in own["budget"], own["budget"]
+
+
+def test_texts_are_deterministic(example, tmp_path):
+    settings, texts = example
+    assert texts_of(settings, tmp_path) == texts
+
+
+def test_texts_follow_other_settings(tmp_path):
+    """Renamed avdelningar with other ramar: the texts name and quote the new ones."""
+    settings = example_settings(tmp_path / "ws")
+    avdelningar = [
+        replace(a, name=f"Enhet {chr(65 + i)}", ram={y: v + 1000 for y, v in a.ram.items()})
+        for i, a in enumerate(settings.avdelningar)
+    ]
+    changed = replace(settings, avdelningar=avdelningar)
+    texts = texts_of(changed, tmp_path)
+    year = changed.budget_year
+    for avd in avdelningar:
+        own = texts[avd.code]
+        assert fmt.tkr(avd.ram[year]) in own["budget"]
+        assert "Exempelkommun" not in " ".join(own.values())
+    assert any("Enhet" in t for own in texts.values() for t in own.values())

@@ -1,0 +1,99 @@
+"""Page layout of the Word nämndplan as Word lays it out: what stays together, what
+repeats, and a compact type size instead of a landscape page for a table just too wide.
+
+Checked in the document's XML (python-docx); the rendered pages are checked in
+test_report_render.py.
+"""
+
+from __future__ import annotations
+
+import docx
+from docx.oxml.ns import qn
+
+from budgetbook.model import VIEW_RAM_AVDELNING, Column, Row, RowKind, Table
+from budgetbook.report import namndplan
+from budgetbook.report.tables import KEEP_TOGETHER_ROWS
+from report_builders import example_consolidation, example_settings
+
+
+def keeps(element) -> bool:
+    return bool(element.xpath(".//w:pPr/w:keepNext"))
+
+
+def row_keeps(tr) -> bool:
+    paragraphs = tr.findall(f".//{qn('w:p')}")
+    return all(p.find(f"{qn('w:pPr')}/{qn('w:keepNext')}") is not None for p in paragraphs)
+
+
+def ram_table(settings, rows: int) -> Table:
+    """Budget against ram per avdelning with plan years: label and nine amount columns."""
+    years = settings.years
+    columns = [Column("label", "Avdelning", "text")]
+    for y in years:
+        columns += [
+            Column(f"budget_{y}", f"Budget {y}" if y == years[0] else f"Plan {y}"),
+            Column(f"ram_{y}", f"Ram {y}"),
+            Column(f"diff_{y}", f"Differens {y}"),
+        ]
+    names = [a.name for a in settings.avdelningar]
+    body = [
+        Row(
+            names[i % len(names)],
+            {c.key: 123_456 + i for c in columns[1:]},
+        )
+        for i in range(rows)
+    ]
+    total = Row("Summa", {c.key: 9_999_999 for c in columns[1:]}, RowKind.TOTAL)
+    return Table(VIEW_RAM_AVDELNING, "Budget mot ram per avdelning", columns, [*body, total])
+
+
+def write(tmp_path, ram: Table | None = None):
+    settings = example_settings()
+    cons = example_consolidation(settings)
+    if ram is not None:
+        cons.views[VIEW_RAM_AVDELNING] = ram
+    return docx.Document(str(namndplan.write_namndplan(cons, settings, tmp_path / "np.docx")))
+
+
+def test_captions_headings_and_rows_are_kept_with_what_follows(tmp_path):
+    document = write(tmp_path)
+    for p in document.paragraphs:
+        name = p.style.name if p.style is not None else ""
+        if name == "Caption" or name.startswith("Heading"):
+            assert p.paragraph_format.keep_with_next or keeps(p._p), p.text
+    assert document.tables
+    for table in document.tables:
+        rows = table._tbl.findall(qn("w:tr"))
+        header = rows[0].find(qn("w:trPr"))
+        assert header.find(qn("w:tblHeader")) is not None  # repeated on each page
+        assert all(tr.find(f"{qn('w:trPr')}/{qn('w:cantSplit')}") is not None for tr in rows)
+        if len(rows) - 1 <= KEEP_TOGETHER_ROWS:  # a short table stays whole
+            assert all(row_keeps(tr) for tr in rows[1:])
+        # the caption right before the table is kept with it
+        previous = table._tbl.getprevious()
+        assert previous.tag == qn("w:p") and keeps(previous)
+
+
+def test_a_long_table_breaks_but_keeps_its_total_with_the_row_above(tmp_path):
+    settings = example_settings()
+    document = write(tmp_path, ram_table(settings, KEEP_TOGETHER_ROWS + 15))
+    table = next(t for t in document.tables if "Differens" in t.rows[0].cells[3].text)
+    rows = table._tbl.findall(qn("w:tr"))[1:]
+    assert row_keeps(rows[-1]) and row_keeps(rows[-2])
+    assert not any(row_keeps(tr) for tr in rows[:-2])
+
+
+def test_ram_table_fits_portrait_in_compact_type(tmp_path):
+    settings = example_settings()
+    document = write(tmp_path, ram_table(settings, len(settings.avdelningar)))
+    assert all(s.orientation == 0 for s in document.sections)  # no landscape page
+    table = next(t for t in document.tables if "Differens" in t.rows[0].cells[3].text)
+    section = document.sections[-1]
+    text_width = (section.page_width - section.left_margin - section.right_margin) / 635
+    grid = [int(g.get(qn("w:w"))) for g in table._tbl.tblGrid.findall(qn("w:gridCol"))]
+    assert len(grid) == 10 and sum(grid) <= text_width
+    sizes = {int(sz.get(qn("w:val"))) for sz in table._tbl.iter(qn("w:sz"))}
+    assert sizes and max(sizes) < 17 and min(sizes) >= 12  # smaller than 8.5 pt, not tiny
+    # the other tables keep the normal size
+    other = document.tables[0]._tbl
+    assert all(int(sz.get(qn("w:val"))) >= 15 for sz in other.iter(qn("w:sz")))
