@@ -36,8 +36,10 @@ def main() -> int:
             start = time.perf_counter()
             write_namndplan(cons, settings, out)
             times.append(time.perf_counter() - start)
-        print(f"example nämndplan: median {statistics.median(times):.3f} s, "
-              f"max {max(times):.3f} s (target < 1 s)")
+        print(
+            f"example nämndplan: median {statistics.median(times):.3f} s, "
+            f"max {max(times):.3f} s (target < 1 s)"
+        )
 
         doc = open_template(None)
         style = table_style_for(doc, "1F5C99", fmt.Convention())
