@@ -42,3 +42,15 @@ def test_init_creates_the_folders_and_opens(tmp_path: Path) -> None:
         init_workspace(ws.root)
     with pytest.raises(WorkspaceError):
         open_workspace(tmp_path)
+
+
+def test_demo_refuses_a_folder_with_content(tmp_path: Path) -> None:
+    """Regression: demo into an existing folder overwrote same-named files in its inbox."""
+    from budgetbook import actions
+
+    (tmp_path / "inbox").mkdir()
+    mine = tmp_path / "inbox" / "Budget 2027 Personalavdelningen.xlsx"
+    mine.write_bytes(b"a department head's file")
+    with pytest.raises(WorkspaceError, match="inte tom"):
+        actions.demo(tmp_path)
+    assert mine.read_bytes() == b"a department head's file"

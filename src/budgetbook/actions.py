@@ -13,7 +13,7 @@ from pathlib import Path
 from . import collect as _collect
 from . import consolidate as _consolidate
 from . import templates as _templates
-from .errors import NothingToConsolidateError
+from .errors import NothingToConsolidateError, WorkspaceError
 from .model import CollectResult, Consolidation
 from .report import namndplan
 from .schema import build_schema
@@ -118,7 +118,12 @@ def demo(path: Path | str) -> RunResult:
     """A fresh example workspace with templates and filled returns, then `run`."""
     from .example import write_example_returns
 
-    ws = init_workspace(path)
+    target = Path(path)
+    if target.exists() and any(target.iterdir()):
+        raise WorkspaceError(
+            f"{target.resolve()} är inte tom. Välj en ny mapp för exemplet; inget skrevs."
+        )
+    ws = init_workspace(target)
     written = templates(ws.root)
     write_example_returns(ws.settings(), written, ws.inbox)
     return run(ws.root)

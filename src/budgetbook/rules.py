@@ -33,8 +33,14 @@ class Rule:
         **params: object,
     ) -> Problem:
         place = _place(sheet, cell)
-        message = self.template.format(plats=place, fil=file, **params)
+        shown = {k: _plain(v) if isinstance(v, str) else v for k, v in params.items()}
+        message = self.template.format(plats=place, fil=file, **shown)
         return Problem(self.code, self.severity, message, file, sheet, cell, avdelning)
+
+
+def _plain(text: str) -> str:
+    """A value from a return as one line of text: line breaks and tabs become spaces."""
+    return " ".join(text.split()) if any(c in text for c in "\r\n\t") else text
 
 
 def _place(sheet: str, cell: str) -> str:
@@ -92,7 +98,7 @@ UNKNOWN_AVDELNING = rule(
     "BB104",
     FEL,
     "Okänd avdelning",
-    "Arbetsboken {fil} anger avdelningen {avdelning_kod!r}, som inte finns i årets "
+    "Arbetsboken {fil} anger avdelningen ”{avdelning_kod}”, som inte finns i årets "
     "budgetrunda. Kontakta ekonomistaben.",
     "file",
 )
@@ -109,8 +115,7 @@ OLD_VERSION = rule(
     FEL,
     "Äldre mallversion",
     "Arbetsboken {fil} är gjord med mallversion {funnen}, men årets mall är version "
-    "{aktuell}. Be ekonomistaben om en ny arbetsbok (den skapas med `budgetbook "
-    "templates`) och för över era uppgifter till den.",
+    "{aktuell}. Be ekonomistaben om en ny arbetsbok och för över era uppgifter till den.",
     "file",
 )
 AVDELNING_MISMATCH = rule(
@@ -143,7 +148,7 @@ SHEET_MISSING = rule(
     "BB201",
     FEL,
     "Blad saknas eller har bytt namn",
-    "Bladet {blad!r} saknas eller har bytt namn. Ge bladet tillbaka sitt namn, eller "
+    "Bladet ”{blad}” saknas eller har bytt namn. Ge bladet tillbaka sitt namn, eller "
     "använd en ny arbetsbok från ekonomistaben.",
     "sheet",
 )
@@ -151,7 +156,7 @@ TABLE_MISSING = rule(
     "BB202",
     FEL,
     "Tabellen saknas",
-    "{plats}: tabellen {tabell!r} hittas inte där den ska börja. Ångra ändringen "
+    "{plats}: tabellen ”{tabell}” hittas inte där den ska börja. Ångra ändringen "
     "eller använd en ny arbetsbok från ekonomistaben.",
     "sheet",
 )
@@ -159,14 +164,14 @@ HEADING_CHANGED = rule(
     "BB203",
     FEL,
     "Rubrik ändrad",
-    "{plats}: rubriken ska vara {forvantad!r} men är {funnen!r}. Skriv tillbaka "
+    "{plats}: rubriken ska vara ”{forvantad}” men är ”{funnen}”. Skriv tillbaka "
     "rubriken så att budgetbook vet vad kolumnen innehåller.",
 )
 COLUMN_MOVED = rule(
     "BB204",
     VARNING,
     "Kolumn flyttad",
-    "{plats}: kolumnen {rubrik!r} har flyttats. budgetbook läser den ändå, men flytta "
+    "{plats}: kolumnen ”{rubrik}” har flyttats. budgetbook läser den ändå, men flytta "
     "gärna tillbaka den till sin plats.",
 )
 ROW_OUTSIDE_TABLE = rule(
@@ -191,13 +196,13 @@ NOT_A_NUMBER = rule(
     "BB301",
     FEL,
     "Text i en beloppscell",
-    "{plats}: {varde!r} är inte ett belopp. Skriv ett heltal i tkr, utan text.",
+    "{plats}: ”{varde}” är inte ett belopp. Skriv ett heltal i tkr, utan text.",
 )
 TEXT_NUMBER = rule(
     "BB302",
     VARNING,
     "Belopp skrivet som text",
-    "{plats}: {varde!r} är skrivet som text; budgetbook läser det som {tolkat} tkr. "
+    "{plats}: ”{varde}” är skrivet som text; budgetbook läser det som {tolkat} tkr. "
     "Skriv beloppet som ett tal, utan mellanslag och enhet.",
 )
 DECIMALS = rule(
@@ -224,13 +229,13 @@ NOT_IN_LIST = rule(
     "BB307",
     FEL,
     "Värdet finns inte i listan",
-    "{plats}: {varde!r} finns inte i listan för {kolumn}. Välj ett av: {tillatna}.",
+    "{plats}: ”{varde}” finns inte i listan för {kolumn}. Välj ett av: {tillatna}.",
 )
 NOT_A_YEAR = rule(
     "BB308",
     FEL,
     "Inget årtal",
-    "{plats}: {varde!r} är inget årtal. Skriv året med fyra siffror, till exempel {exempel}.",
+    "{plats}: ”{varde}” är inget årtal. Skriv året med fyra siffror, till exempel {exempel}.",
 )
 TEXT_TOO_LONG = rule(
     "BB309",
@@ -268,7 +273,7 @@ DUPLICATE_PROJECT = rule(
     "BB404",
     FEL,
     "Samma projekt-id två gånger",
-    "{plats}: projekt-id {id!r} finns redan på rad {annan_rad}. Varje projekt ska ha ett "
+    "{plats}: projekt-id ”{id}” finns redan på rad {annan_rad}. Varje projekt ska ha ett "
     "eget id; slå ihop raderna eller ge projektet ett nytt id.",
     "row",
 )
@@ -276,7 +281,7 @@ PROJECT_INCOMPLETE = rule(
     "BB405",
     FEL,
     "Projekt utan kategori eller beskrivning",
-    "{plats}: projektet {id!r} saknar {falt}. Fyll i {falt} för projektet.",
+    "{plats}: projektet ”{id}” saknar {falt}. Fyll i {falt} för projektet.",
     "row",
 )
 PLAN_YEARS_MISSING = rule(
@@ -290,7 +295,7 @@ DECIDED_TOTAL_EXCEEDED = rule(
     "BB407",
     VARNING,
     "Årsbeloppen överstiger beslutad totalutgift",
-    "{plats}: summan av årsbeloppen för projekt {id!r} är {summa} tkr, men beslutad "
+    "{plats}: summan av årsbeloppen för projekt ”{id}” är {summa} tkr, men beslutad "
     "totalutgift är {beslutad} tkr. Kontrollera beloppen eller förklara i beskrivningen.",
     "row",
 )
@@ -307,7 +312,7 @@ DUPLICATE_INDICATOR = rule(
     "BB409",
     VARNING,
     "Samma indikator från flera avdelningar",
-    "Indikatorn {indikator!r} under nämndmål {mal} redovisas av {avdelningar}. Den visas "
+    "Indikatorn ”{indikator}” under nämndmål {mal} redovisas av {avdelningar}. Den visas "
     "en gång i nämndplanen; kontrollera att värdena stämmer överens.",
     "round",
 )
@@ -315,7 +320,7 @@ PROJECT_EMPTY = rule(
     "BB410",
     VARNING,
     "Projekt utan belopp",
-    "{plats}: projektet {id!r} har inga belopp för {forsta}–{sista}. Fyll i beloppen "
+    "{plats}: projektet ”{id}” har inga belopp för {forsta}–{sista}. Fyll i beloppen "
     "eller ta bort raden.",
     "row",
 )
@@ -348,7 +353,7 @@ PROJECT_TWICE = rule(
     "BB504",
     FEL,
     "Projekt redovisat av två avdelningar",
-    "Projektet {id!r} redovisas av {avdelningar}. Varje projekt ska redovisas av en avdelning.",
+    "Projektet ”{id}” redovisas av {avdelningar}. Varje projekt ska redovisas av en avdelning.",
     "round",
 )
 

@@ -1,0 +1,22 @@
+"""Rule messages read as Swedish text for a department head: no Python quoting, no CLI."""
+
+from __future__ import annotations
+
+from budgetbook import rules
+
+
+def test_values_are_quoted_with_swedish_quotes_and_on_one_line() -> None:
+    problem = rules.NOT_A_NUMBER(sheet="Drift", cell="F12", varde="12\n500")
+    assert problem.message.startswith("Bladet Drift, cell F12: ”12 500” är inte ett belopp")
+    assert "'" not in problem.message and "\\n" not in problem.message
+
+
+def test_no_template_uses_python_repr() -> None:
+    for rule in rules.RULES.values():
+        assert "!r}" not in rule.template, rule.code
+
+
+def test_messages_to_department_heads_name_no_commands() -> None:
+    for rule in rules.RULES.values():
+        if rule.scope != "round":
+            assert "`" not in rule.template, rule.code
