@@ -299,3 +299,12 @@ def test_example_kommun_consolidates():
         assert total.values["budget_2027"] == cons.net_budget
     assert len(cons.views[m.VIEW_DRIFT_VERKSAMHET].data_rows()) == len(settings.verksamheter)
     assert cons.views[m.VIEW_DRIFT_AVDELNING].note.startswith(settings.source_budget)
+
+
+def test_capital_note_prior_figure_counts_only_included_avdelningar(settings):
+    # Only B returned; the prior-year capital cost (50 tkr) sits on A2, so the budget
+    # increase is compared with B's prior-year capital cost: 0 tkr, not 50 tkr.
+    cons = consolidate([drift_sub("B", B_LINES)], settings)
+    text = cons.views[m.VIEW_KAPITALKOSTNADER].note
+    assert "jämfört med budget 2026 (0 tkr)" in text
+    assert "2027: 0 tkr" in text

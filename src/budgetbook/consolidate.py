@@ -30,7 +30,13 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
-from .consolidate_inv import capital_view, investment_views, projects_of, risk_view
+from .consolidate_inv import (
+    capital_view,
+    investment_views,
+    prior_capital,
+    projects_of,
+    risk_view,
+)
 from .consolidate_plan import merge_controls, merge_goals, merge_texts, merge_uppdrag
 from .model import (
     VIEW_BRUTTO_AVDELNING,
@@ -409,8 +415,7 @@ def capital_budgeted(
     posts = {d.code for d in settings.driftposter if d.capital}
     if not posts or not included:
         return {}
-    verks = {v.code for v in settings.verksamheter if v.avdelning in included}
-    prior = sum(f.budget for (v, d), f in settings.prior.items() if v in verks and d in posts)
+    prior = prior_capital(settings, included)
     return {
         y: sum(f.value for f in facts if f.key == year_key(settings, y) and f.driftpost in posts)
         - prior

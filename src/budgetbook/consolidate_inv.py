@@ -206,10 +206,13 @@ def inv_note(settings: Settings, included: set[str]) -> str:
 # --- kapitalkostnader -------------------------------------------------------------------
 
 
-def _prior_capital(settings: Settings) -> int:
-    """The prior year's budgeted capital cost (existing assets), from the prior-year CSV."""
+def prior_capital(settings: Settings, included: set[str]) -> int:
+    """The prior year's budgeted capital cost (existing assets) of the `included`
+    avdelningar, from the prior-year CSV: the base the drift budget's increase is
+    measured from, so the note and BB408 compare like with like."""
     posts = {d.code for d in settings.driftposter if d.capital}
-    return sum(f.budget for (_, d), f in settings.prior.items() if d in posts)
+    verks = {v.code for v in settings.verksamheter if v.avdelning in included}
+    return sum(f.budget for (v, d), f in settings.prior.items() if v in verks and d in posts)
 
 
 def capital_view(
@@ -273,7 +276,7 @@ def capital_view(
         parts.append(
             # `budgeted` is the increase over the prior-year budget, not the drift level
             f"Ökning av driftbudgetens kapitalkostnader jämfört med budget "
-            f"{settings.prior_year} ({fmt_tkr(_prior_capital(settings))} tkr), "
+            f"{settings.prior_year} ({fmt_tkr(prior_capital(settings, included))} tkr), "
             "som jämförs med investeringsplanens kapitalkostnad: "
             + "; ".join(f"{y}: {fmt_tkr(v)} tkr" for y, v in budgeted.items())
             + "."
