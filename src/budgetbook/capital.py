@@ -23,10 +23,10 @@ the rows shown in the Kapitalkostnader table).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from .fmt import round_half_up
 from .fmt import tkr as _tkr
 from .model import Problem, Project, Source
 from .rules import CAPITAL_GAP
@@ -62,7 +62,7 @@ class ProjectCapital:
 
 def round_tkr(value: float) -> int:
     """Round half up (away from zero for negatives), as finance staff round by hand."""
-    return math.floor(abs(value) + 0.5) * (1 if value >= 0 else -1)
+    return int(round_half_up(value))
 
 
 def schedule(
