@@ -338,12 +338,12 @@ def ram_by_avdelning(settings: Settings, facts: Sequence[Fact], included: set[st
         ]
     keys = amount_keys(cols)
     by_avd = _grouped_facts(facts, lambda f: f.avdelning)
-    ram_lines = _ram_lines(settings)
     rows = []
     for a in avdelningar_shown(settings, included):
         values: dict[str, int | float | str | None] = {}
         sources: dict[str, list[Source]] = {}
-        ram_src = [Source(settings.path.name, "", f"rad {ram_lines.get(a.code, 0)}", a.code)]
+        ram_cell = f"rad {a.ram_line}" if a.ram_line else ""
+        ram_src = [Source(settings.path.name, "", ram_cell, a.code)]
         for y in settings.years:
             sel = [f for f in by_avd.get(a.code, []) if f.key == year_key(settings, y)]
             budget = sum(f.value for f in sel) if a.code in included else None
@@ -372,33 +372,6 @@ def ram_by_avdelning(settings: Settings, facts: Sequence[Fact], included: set[st
         settings.unit,
         numeric_keys(cols),
     )
-
-
-def _ram_lines(settings: Settings) -> dict[str, int]:
-    """Line of each avdelning's `ram = […]` in the settings file, for tracing the ram."""
-    try:
-        lines = settings.path.read_text(encoding="utf-8").splitlines()
-    except OSError:
-        return {}
-    result: dict[str, int] = {}
-    code, ram_line, in_avd = None, 0, False
-
-    def flush() -> None:
-        if in_avd and code is not None:
-            result.setdefault(code, ram_line)
-
-    for number, text in enumerate(lines, start=1):
-        stripped = text.strip()
-        key = stripped.split("=", 1)[0].strip()
-        if stripped.startswith("["):
-            flush()
-            in_avd, code, ram_line = stripped == "[[avdelningar]]", None, 0
-        elif in_avd and key == "code":
-            code = stripped.split("=", 1)[1].split("#")[0].strip().strip("\"'")
-        elif in_avd and key == "ram":
-            ram_line = number
-    flush()
-    return result
 
 
 def capital_budgeted(
