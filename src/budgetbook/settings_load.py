@@ -521,16 +521,23 @@ def _load_prior(
             f"kolumnerna ska vara {', '.join(sorted(needed))}.", key="prior.file", path=file.name
         )
     result: dict[tuple[str, str], PriorFigures] = {}
-    for number, row in enumerate(rows, start=2):
+    for row in rows:
+        number = rows.line_num  # the file's line (DictReader skips blank lines)
         where = f"{file.name}, rad {number}"
-        v, d = row["verksamhet"].strip(), row["driftpost"].strip()
+        if any(row.get(k) is None for k in needed):  # DictReader fills a short row with None
+            raise SettingsError(
+                f"raden har för få fält; ange verksamhet, driftpost, budget och prognos "
+                f"åtskilda med {dialect!r}.",
+                path=where,
+            )
+        v, d = (row.get("verksamhet") or "").strip(), (row.get("driftpost") or "").strip()
         if v not in verksamheter:
             raise SettingsError(f"okänd verksamhet {v!r}.", key="verksamhet", path=where)
         if d not in driftposter:
             raise SettingsError(f"okänd driftpost {d!r}.", key="driftpost", path=where)
         try:
-            budget = int(row["budget"].replace(" ", "").replace("\u00a0", "") or 0)
-            prognos = int(row["prognos"].replace(" ", "").replace("\u00a0", "") or 0)
+            budget = int((row.get("budget") or "").replace(" ", "").replace("\u00a0", "") or 0)
+            prognos = int((row.get("prognos") or "").replace(" ", "").replace("\u00a0", "") or 0)
         except ValueError as exc:
             raise SettingsError("budget och prognos ska vara heltal i tkr.", path=where) from exc
         if (v, d) in result:
