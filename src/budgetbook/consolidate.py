@@ -54,6 +54,7 @@ from .model import (
     Submission,
     Table,
 )
+from .schema import year_key
 from .settings import Settings
 from .tablebuild import (
     ChangeSpec,
@@ -61,6 +62,7 @@ from .tablebuild import (
     amount_keys,
     avdelningar_shown,
     grouped,
+    in_avdelning_order,
     note,
     numeric_keys,
     sum_rows,
@@ -85,10 +87,6 @@ class Fact:
     key: str  # budget_prior, prognos_prior, budget_<by>, plan_<y>
     value: int
     source: Source
-
-
-def year_key(settings: Settings, year: int) -> str:
-    return f"budget_{year}" if year == settings.budget_year else f"plan_{year}"
 
 
 def drift_facts(submissions: Sequence[Submission], settings: Settings) -> list[Fact]:
@@ -410,9 +408,7 @@ def latest_per_avdelning(submissions: Sequence[Submission]) -> list[Submission]:
 
 def consolidate(submissions: list[Submission], settings: Settings) -> Consolidation:
     """Every view, goal, uppdrag, control, risk and text of the nämndplan (pure)."""
-    subs = latest_per_avdelning(submissions)
-    order = {a.code: i for i, a in enumerate(settings.avdelningar)}
-    subs.sort(key=lambda s: order.get(s.avdelning, len(order)))
+    subs = in_avdelning_order(latest_per_avdelning(submissions), settings)
     included = {s.avdelning for s in subs}
     facts = drift_facts(subs, settings)
     projects = projects_of(subs, settings)

@@ -30,7 +30,17 @@ from .model import (
     Table,
 )
 from .settings import Settings
-from .tablebuild import amount_keys, avdelningar_shown, grouped, note, numeric_keys, sum_rows
+from .tablebuild import (
+    PROJECTS_MISSING,
+    amount_keys,
+    avdelningar_shown,
+    grouped,
+    in_avdelning_order,
+    missing_note,
+    note,
+    numeric_keys,
+    sum_rows,
+)
 
 INV_SHEET = "Investeringar"
 RISK_SHEET = "Risker"
@@ -47,8 +57,7 @@ class Proj:
 
 
 def projects_of(submissions: Sequence[Submission], settings: Settings) -> list[Proj]:
-    order = {a.code: i for i, a in enumerate(settings.avdelningar)}
-    subs = sorted(submissions, key=lambda s: order.get(s.avdelning, len(order)))
+    subs = in_avdelning_order(submissions, settings)
     return [Proj(p, s.file, s.avdelning) for s in subs for p in s.projects]
 
 
@@ -95,7 +104,7 @@ def investment_views(
     cols = _inv_columns(settings)
     keys = amount_keys(cols)
     signed = numeric_keys(cols)
-    inv_text = inv_note(settings, included)
+    inv_text = missing_note(settings, included, PROJECTS_MISSING)
     tables = []
     for key, caption, want, total_label in (
         (VIEW_INV_PAGAENDE, "Investeringsbudget, pågående projekt", True, "Summa pågående projekt"),
@@ -196,13 +205,6 @@ def investment_views(
     return tables
 
 
-def inv_note(settings: Settings, included: set[str]) -> str:
-    missing = [a.name for a in settings.avdelningar if a.code not in included]
-    if not missing:
-        return ""
-    return "Godkänd inlämning saknas för: " + ", ".join(missing) + "; deras projekt ingår inte."
-
-
 # --- kapitalkostnader -------------------------------------------------------------------
 
 
@@ -283,7 +285,7 @@ def capital_view(
         )
     if unknown:
         parts.append("Okänd kategori, ingen kapitalkostnad beräknad: " + ", ".join(unknown) + ".")
-    text = " ".join(p for p in (*parts, inv_note(settings, included)) if p)
+    text = " ".join(p for p in (*parts, missing_note(settings, included, PROJECTS_MISSING)) if p)
     table = Table(
         VIEW_KAPITALKOSTNADER,
         "Kapitalkostnader per projekt",

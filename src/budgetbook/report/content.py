@@ -23,6 +23,7 @@ from ..model import (
     Table,
 )
 from ..settings import Settings
+from ..tablebuild import missing_names
 
 STANDARD_DRIFT = (
     "label",
@@ -198,7 +199,7 @@ def _comparison_sentence(cons: Consolidation, settings: Settings, prior: int) ->
     values = total.values if total else {}
     diff, pct = values.get("chg_bb_tkr"), values.get("chg_bb_pct")
     included = set(cons.avdelningar_included)
-    missing = [a.name for a in settings.avdelningar if a.code not in included]
+    missing = missing_names(settings, included)
     if not isinstance(diff, int | float) or not isinstance(pct, int | float):
         # nothing comparable (no prior-year budget for the avdelningar with a budget)
         if missing and included:
