@@ -43,3 +43,16 @@ def test_returns_and_projects_in_settings_order(tmp_path):
     ]
     assert [s.avdelning for s in in_avdelning_order(subs, settings)] == ["A", "B", "X"]
     assert [p.project.id for p in projects_of(subs, settings)] == ["PA", "PB"]
+
+
+def test_source_sheet_names_come_from_the_schema():
+    # the department workbook's sheet names are defined once, in schema.build_schema
+    from pathlib import Path
+
+    import budgetbook
+
+    src = Path(budgetbook.__file__).parent
+    for module in ("consolidate.py", "consolidate_inv.py", "capital.py"):
+        text = (src / module).read_text(encoding="utf-8")
+        for name in ('"Drift"', '"Investeringar"', '"Risker"'):
+            assert name not in text, f"{module} hard-codes {name}"

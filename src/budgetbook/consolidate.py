@@ -54,7 +54,7 @@ from .model import (
     Submission,
     Table,
 )
-from .schema import year_key
+from .schema import build_schema, year_key
 from .settings import Settings
 from .tablebuild import (
     ChangeSpec,
@@ -68,9 +68,6 @@ from .tablebuild import (
     sum_rows,
 )
 
-DRIFT_SHEET = "Drift"
-INV_SHEET = "Investeringar"
-RISK_SHEET = "Risker"
 PRIOR_KEYS = ("budget_prior", "prognos_prior")
 
 
@@ -94,6 +91,7 @@ def drift_facts(submissions: Sequence[Submission], settings: Settings) -> list[F
     kinds = settings.kinds
     owner = {v.code: v.avdelning for v in settings.verksamheter}
     prior_file = settings.prior_file.name if settings.prior_file else settings.path.name
+    drift_sheet = build_schema(settings).sheet("drift").name
     facts: list[Fact] = []
     for (verks, post), figs in settings.prior.items():
         sign = -1 if kinds.get(post) == "revenue" else 1
@@ -108,7 +106,7 @@ def drift_facts(submissions: Sequence[Submission], settings: Settings) -> list[F
                 amount = line.amounts.get(year)
                 if amount is None:
                     continue
-                src = Source(sub.file, DRIFT_SHEET, line.cells.get(year, ""), sub.avdelning)
+                src = Source(sub.file, drift_sheet, line.cells.get(year, ""), sub.avdelning)
                 facts.append(
                     Fact(
                         sub.avdelning,

@@ -29,6 +29,7 @@ from .model import (
     Submission,
     Table,
 )
+from .schema import build_schema
 from .settings import Settings
 from .tablebuild import (
     PROJECTS_MISSING,
@@ -41,10 +42,6 @@ from .tablebuild import (
     numeric_keys,
     sum_rows,
 )
-
-INV_SHEET = "Investeringar"
-RISK_SHEET = "Risker"
-
 
 # --- investments ------------------------------------------------------------------------
 
@@ -78,6 +75,7 @@ def _inv_row(label: str, items: Sequence[Proj], settings: Settings) -> Row:
     values: dict[str, int | float | str | None] = {}
     sources: dict[str, list[Source]] = {}
     total = 0
+    sheet = build_schema(settings).sheet("investeringar").name
     for y in settings.investment_years:
         amount = 0
         for it in items:
@@ -86,9 +84,7 @@ def _inv_row(label: str, items: Sequence[Proj], settings: Settings) -> Row:
                 continue
             amount += value
             cell = it.project.cells.get(str(y), "")
-            sources.setdefault(f"inv_{y}", []).append(
-                Source(it.file, INV_SHEET, cell, it.avdelning)
-            )
+            sources.setdefault(f"inv_{y}", []).append(Source(it.file, sheet, cell, it.avdelning))
         values[f"inv_{y}"] = amount
         total += amount
     values["sum"] = total
@@ -150,6 +146,7 @@ def investment_views(
         Column("diff", "Beslutad − summa"),
     ]
     dec_keys = amount_keys(dec_cols)
+    inv_sheet = build_schema(settings).sheet("investeringar").name
 
     def dec_row(p: Proj) -> Row:
         row = _inv_row(p.project.name, [p], settings)
@@ -162,7 +159,7 @@ def investment_views(
         sources = {"sum": row.sources.get("sum", [])}
         if decided is not None:
             cell = p.project.cells.get("decided_total", "")
-            dsrc = [Source(p.file, INV_SHEET, cell, p.avdelning)]
+            dsrc = [Source(p.file, inv_sheet, cell, p.avdelning)]
             sources["decided_total"] = dsrc
             sources["diff"] = dsrc + sources["sum"]
         return Row(p.project.name, values, RowKind.DATA, {k: v for k, v in sources.items() if v})
@@ -262,7 +259,7 @@ def capital_view(
     total = rows[-1]
 
     plan = {y: total.values.get(f"kap_{y}") or 0 for y in years}
-    problems = capital.capital_gap(plan, budgeted)  # type: ignore[arg-type]
+    problems = capital.capital_gap(plan, budgeted, settings.prior_year)  # type: ignore[arg-type]
 
     start = (
         "året efter utgiften"
@@ -319,6 +316,7 @@ def risk_view(settings: Settings, submissions: Sequence[Submission], included: s
     for sub in submissions:
         by_avd[sub.avdelning].extend(sub.risks)
         files[sub.avdelning] = sub.file
+    risk_sheet = build_schema(settings).sheet("risker").name
     rows = []
     for a in avdelningar_shown(settings, included):
         if a.code not in included:
@@ -328,12 +326,12 @@ def risk_view(settings: Settings, submissions: Sequence[Submission], included: s
         pos = sum(r.positive for r in risks)
         neg = -sum(r.negative for r in risks)
         src_p = [
-            Source(files[a.code], RISK_SHEET, r.cells.get("positive", ""), a.code)
+            Source(files[a.code], risk_sheet, r.cells.get("positive", ""), a.code)
             for r in risks
             if r.positive
         ]
         src_n = [
-            Source(files[a.code], RISK_SHEET, r.cells.get("negative", ""), a.code)
+            Source(files[a.code], risk_sheet, r.cells.get("negative", ""), a.code)
             for r in risks
             if r.negative
         ]
