@@ -65,6 +65,15 @@ def test_unknown_category_gives_no_cost(tmp_path):
 
 
 def test_gap_reported_with_difference():
-    problems = capital_gap({2027: 100, 2028: 250}, {2027: 100, 2028: 200, 2029: None})
+    problems = capital_gap(
+        {2027: 100, 2028: 250}, {2027: 100, 2028: 200, 2029: None}, prior_year=2026
+    )
     assert [p.code for p in problems] == ["BB408"]
     assert "2028" in problems[0].message and "differens 50 tkr" in problems[0].message
+
+
+def test_gap_names_the_prior_year_from_settings():
+    # budgeted may lack the budget year (nothing to compare there): the prior year is
+    # still the settings' prior year, not the first compared year minus one
+    problems = capital_gap({2028: 250}, {2028: 200}, prior_year=2026)
+    assert "jämfört med budget 2026" in problems[0].message

@@ -6,7 +6,8 @@ import pytest
 
 from budgetbook import model as m
 from budgetbook.consolidate import consolidate
-from cons_builders import drift_sub, project, risk, small_settings
+from budgetbook.settings import load_settings
+from cons_builders import SMALL_TOML, drift_sub, project, risk, small_settings
 
 A_LINES = {
     ("A1", "intakter"): (110, 110, 110),
@@ -299,3 +300,39 @@ def test_example_kommun_consolidates():
         assert total.values["budget_2027"] == cons.net_budget
     assert len(cons.views[m.VIEW_DRIFT_VERKSAMHET].data_rows()) == len(settings.verksamheter)
     assert cons.views[m.VIEW_DRIFT_AVDELNING].note.startswith(settings.source_budget)
+
+
+def test_capital_note_prior_figure_counts_only_included_avdelningar(settings):
+    # Only B returned; the prior-year capital cost (50 tkr) sits on A2, so the budget
+    # increase is compared with B's prior-year capital cost: 0 tkr, not 50 tkr.
+    cons = consolidate([drift_sub("B", B_LINES)], settings)
+    text = cons.views[m.VIEW_KAPITALKOSTNADER].note
+    assert "jämfört med budget 2026 (0 tkr)" in text
+    assert "2027: 0 tkr" in text
+
+
+def test_ram_source_line_recorded_while_loading_settings(tmp_path):
+    # Valid TOML the old hand-written scanner misread: a comment after the table header,
+    # and a `code` key after `ram`. The lines come from loading; consolidating reads no file.
+    text = SMALL_TOML.format(sign="net_cost_positive")
+    text = text.replace(
+        '[[avdelningar]]\ncode = "A"', "[[avdelningar]] # Kommundirektör\ncode = 'A'"
+    )
+    text = text.replace(
+        '[[avdelningar]]\ncode = "B"\nname = "Avdelning B"\nram = [500, 500, 500]',
+        '[[avdelningar]]\n  name = "Avdelning B"\n  ram = [\n    500, 500, 500,\n  ]\n  code = "B"',
+    )
+    path = tmp_path / "budgetbook.toml"
+    path.write_text(text, encoding="utf-8")
+    settings = load_settings(path)
+    lines = text.splitlines()
+    ram_a = lines.index("ram = [1000, 1000, 1000]") + 1
+    ram_b = lines.index("  ram = [") + 1
+    path.unlink()
+    cons = consolidate([drift_sub("A", A_LINES), drift_sub("B", B_LINES)], settings)
+    ram = cons.views[m.VIEW_RAM_AVDELNING]
+    cells = [[(s.file, s.cell, s.avdelning) for s in r.sources["ram_2027"]] for r in ram.rows[:2]]
+    assert cells == [
+        [("budgetbook.toml", f"rad {ram_a}", "A")],
+        [("budgetbook.toml", f"rad {ram_b}", "B")],
+    ]

@@ -41,3 +41,26 @@ def test_convention_flips_display_only() -> None:
     assert Convention("costs_negative").display(100) == -100
     assert Convention("costs_negative").favourable(100, 90)
     assert not Convention("net_cost_positive").favourable(100, 110)
+
+
+def test_halves_round_up_everywhere_like_excel() -> None:
+    # Python's round() rounds halves to even; finance staff and Excel round them up
+    # (away from zero), so Word, the workbooks and the capital figures agree.
+    from budgetbook.capital import round_tkr
+    from budgetbook.fmt import round_half_up
+
+    assert [round_half_up(x) for x in (0.5, 1.5, 2.5, -2.5, 2.4999, 8333.333)] == [
+        1,
+        2,
+        3,
+        -3,
+        2,
+        8333,
+    ]
+    assert round_half_up(2.25, 1) == 2.3 and round_half_up(1.005, 2) == 1.01
+    assert tkr(2.5) == "3" and tkr(-2.5) == f"{MINUS}3"
+    assert pct(0.125) == f"13{NBSP}%"  # Excel's 0 % format shows 13 % too
+    assert pct(0.145) == f"15{NBSP}%" and pct(-0.005) == f"{MINUS}1{NBSP}%"
+    assert mnkr(2250) == "2,3" and mnkr(2350) == "2,4"
+    assert decimal(0.25, 1) == "0,3" and decimal(-0.04, 1) == "0,0"
+    assert round_tkr(0.49999999999999994) == 0 and round_tkr(2.5) == 3

@@ -118,6 +118,17 @@ def test_prior_csv_errors_name_file_and_row(workspace: Path) -> None:
         load_settings(workspace)
 
 
+@pytest.mark.parametrize("short", ["1100;personal", "1100", "1100;personal;500"])
+def test_prior_csv_short_line_names_file_and_row(workspace: Path, short: str) -> None:
+    csv = workspace / "foregaende_ar.csv"
+    lines = csv.read_text(encoding="utf-8").splitlines()
+    # a blank line before the short one: the row number is still the file's line number
+    lines += ["", short]
+    csv.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(SettingsError, match=rf"foregaende_ar.csv, rad {len(lines)}.*för få fält"):
+        load_settings(workspace)
+
+
 def test_missing_settings_file(tmp_path: Path) -> None:
     with pytest.raises(SettingsError, match="budgetbook init"):
         load_settings(tmp_path)

@@ -23,13 +23,14 @@ the rows shown in the Kapitalkostnader table).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from .fmt import round_half_up
 from .fmt import tkr as _tkr
 from .model import Problem, Project, Source
 from .rules import CAPITAL_GAP
+from .schema import build_schema
 from .settings import AssetCategory, Settings
 
 
@@ -62,7 +63,7 @@ class ProjectCapital:
 
 def round_tkr(value: float) -> int:
     """Round half up (away from zero for negatives), as finance staff round by hand."""
-    return math.floor(abs(value) + 0.5) * (1 if value >= 0 else -1)
+    return int(round_half_up(value))
 
 
 def schedule(
@@ -106,6 +107,7 @@ def project_capital(
     category = settings.category(project.category)
     result = ProjectCapital(project, category)
     totals = {y: [0.0, 0.0] for y in years}
+    sheet = build_schema(settings).sheet("investeringar").name
     if category is not None:
         for spend_year, amount in sorted(project.amounts.items()):
             if not amount:
@@ -121,19 +123,19 @@ def project_capital(
                 totals[year][0] += cost.depreciation
                 totals[year][1] += cost.interest
             result.sources.append(
-                Source(
-                    file, "Investeringar", project.cells.get(str(spend_year), ""), project.avdelning
-                )
+                Source(file, sheet, project.cells.get(str(spend_year), ""), project.avdelning)
             )
     result.years = {y: YearCost(d, i) for y, (d, i) in totals.items()}
     return result
 
 
-def capital_gap(plan: dict[int, int], budgeted: dict[int, int | None]) -> list[Problem]:
+def capital_gap(
+    plan: dict[int, int], budgeted: dict[int, int | None], prior_year: int
+) -> list[Problem]:
     """BB408 for every year where the plan's capital cost differs from the drift budget's.
 
     `plan` is the plan's capital cost per year; `budgeted` what the drift lines marked
-    `capital = true` add over the prior-year budget, per year (None: nothing to compare).
+    `capital = true` add over the `prior_year` budget, per year (None: nothing to compare).
     """
     problems = []
     for year, budget in budgeted.items():
@@ -144,7 +146,7 @@ def capital_gap(plan: dict[int, int], budgeted: dict[int, int | None]) -> list[P
             problems.append(
                 CAPITAL_GAP(
                     ar=year,
-                    fjol=min(budgeted) - 1,  # keys start at the budget year
+                    fjol=prior_year,
                     plan=_tkr(plan[year]),
                     budgeterat=_tkr(budget),
                     differens=_tkr(diff),

@@ -22,6 +22,7 @@ from .schema import (
     ID_YEAR,
     TEMPLATE_VERSION,
     Schema,
+    year_key,
 )
 from .settings import Settings
 
@@ -105,15 +106,11 @@ def _column_cell(schema: Schema, sheet_key: str, column_key: str, row: int | Non
 RAM_DIFF_ROWS_ABOVE_HEADER = 2
 
 
-def _year_key(settings: Settings, year: int) -> str:
-    return f"budget_{year}" if year == settings.budget_year else f"plan_{year}"
-
-
 def ram_cell(schema: Schema, settings: Settings, year: int) -> str:
     """The cell of the Drift sheet's "Differens mot ramen" row in `year`'s column."""
     sheet = schema.sheet("drift")
     row = sheet.header_row - RAM_DIFF_ROWS_ABOVE_HEADER
-    return _column_cell(schema, "drift", _year_key(settings, year), max(row, 1))
+    return _column_cell(schema, "drift", year_key(settings, year), max(row, 1))
 
 
 def ram_problems(sub: Submission, settings: Settings, schema: Schema) -> list[Problem]:

@@ -30,7 +30,13 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
-from .consolidate_inv import capital_view, investment_views, projects_of, risk_view
+from .consolidate_inv import (
+    capital_view,
+    investment_views,
+    prior_capital,
+    projects_of,
+    risk_view,
+)
 from .consolidate_plan import merge_controls, merge_goals, merge_texts, merge_uppdrag
 from .model import (
     VIEW_BRUTTO_AVDELNING,
@@ -48,6 +54,7 @@ from .model import (
     Submission,
     Table,
 )
+from .schema import build_schema, year_key
 from .settings import Settings
 from .tablebuild import (
     ChangeSpec,
@@ -55,14 +62,12 @@ from .tablebuild import (
     amount_keys,
     avdelningar_shown,
     grouped,
+    in_avdelning_order,
     note,
     numeric_keys,
     sum_rows,
 )
 
-DRIFT_SHEET = "Drift"
-INV_SHEET = "Investeringar"
-RISK_SHEET = "Risker"
 PRIOR_KEYS = ("budget_prior", "prognos_prior")
 
 
@@ -81,15 +86,12 @@ class Fact:
     source: Source
 
 
-def year_key(settings: Settings, year: int) -> str:
-    return f"budget_{year}" if year == settings.budget_year else f"plan_{year}"
-
-
 def drift_facts(submissions: Sequence[Submission], settings: Settings) -> list[Fact]:
     """Prior-year facts from settings plus budget/plan facts from the returns."""
     kinds = settings.kinds
     owner = {v.code: v.avdelning for v in settings.verksamheter}
     prior_file = settings.prior_file.name if settings.prior_file else settings.path.name
+    drift_sheet = build_schema(settings).sheet("drift").name
     facts: list[Fact] = []
     for (verks, post), figs in settings.prior.items():
         sign = -1 if kinds.get(post) == "revenue" else 1
@@ -104,7 +106,7 @@ def drift_facts(submissions: Sequence[Submission], settings: Settings) -> list[F
                 amount = line.amounts.get(year)
                 if amount is None:
                     continue
-                src = Source(sub.file, DRIFT_SHEET, line.cells.get(year, ""), sub.avdelning)
+                src = Source(sub.file, drift_sheet, line.cells.get(year, ""), sub.avdelning)
                 facts.append(
                     Fact(
                         sub.avdelning,
@@ -332,12 +334,12 @@ def ram_by_avdelning(settings: Settings, facts: Sequence[Fact], included: set[st
         ]
     keys = amount_keys(cols)
     by_avd = _grouped_facts(facts, lambda f: f.avdelning)
-    ram_lines = _ram_lines(settings)
     rows = []
     for a in avdelningar_shown(settings, included):
         values: dict[str, int | float | str | None] = {}
         sources: dict[str, list[Source]] = {}
-        ram_src = [Source(settings.path.name, "", f"rad {ram_lines.get(a.code, 0)}", a.code)]
+        ram_cell = f"rad {a.ram_line}" if a.ram_line else ""
+        ram_src = [Source(settings.path.name, "", ram_cell, a.code)]
         for y in settings.years:
             sel = [f for f in by_avd.get(a.code, []) if f.key == year_key(settings, y)]
             budget = sum(f.value for f in sel) if a.code in included else None
@@ -368,33 +370,6 @@ def ram_by_avdelning(settings: Settings, facts: Sequence[Fact], included: set[st
     )
 
 
-def _ram_lines(settings: Settings) -> dict[str, int]:
-    """Line of each avdelning's `ram = […]` in the settings file, for tracing the ram."""
-    try:
-        lines = settings.path.read_text(encoding="utf-8").splitlines()
-    except OSError:
-        return {}
-    result: dict[str, int] = {}
-    code, ram_line, in_avd = None, 0, False
-
-    def flush() -> None:
-        if in_avd and code is not None:
-            result.setdefault(code, ram_line)
-
-    for number, text in enumerate(lines, start=1):
-        stripped = text.strip()
-        key = stripped.split("=", 1)[0].strip()
-        if stripped.startswith("["):
-            flush()
-            in_avd, code, ram_line = stripped == "[[avdelningar]]", None, 0
-        elif in_avd and key == "code":
-            code = stripped.split("=", 1)[1].split("#")[0].strip().strip("\"'")
-        elif in_avd and key == "ram":
-            ram_line = number
-    flush()
-    return result
-
-
 def capital_budgeted(
     settings: Settings, facts: Sequence[Fact], included: set[str]
 ) -> dict[int, int]:
@@ -409,8 +384,7 @@ def capital_budgeted(
     posts = {d.code for d in settings.driftposter if d.capital}
     if not posts or not included:
         return {}
-    verks = {v.code for v in settings.verksamheter if v.avdelning in included}
-    prior = sum(f.budget for (v, d), f in settings.prior.items() if v in verks and d in posts)
+    prior = prior_capital(settings, included)
     return {
         y: sum(f.value for f in facts if f.key == year_key(settings, y) and f.driftpost in posts)
         - prior
@@ -432,9 +406,7 @@ def latest_per_avdelning(submissions: Sequence[Submission]) -> list[Submission]:
 
 def consolidate(submissions: list[Submission], settings: Settings) -> Consolidation:
     """Every view, goal, uppdrag, control, risk and text of the nämndplan (pure)."""
-    subs = latest_per_avdelning(submissions)
-    order = {a.code: i for i, a in enumerate(settings.avdelningar)}
-    subs.sort(key=lambda s: order.get(s.avdelning, len(order)))
+    subs = in_avdelning_order(latest_per_avdelning(submissions), settings)
     included = {s.avdelning for s in subs}
     facts = drift_facts(subs, settings)
     projects = projects_of(subs, settings)

@@ -29,12 +29,19 @@ from .model import (
     Submission,
     Table,
 )
+from .schema import build_schema
 from .settings import Settings
-from .tablebuild import amount_keys, avdelningar_shown, grouped, note, numeric_keys, sum_rows
-
-INV_SHEET = "Investeringar"
-RISK_SHEET = "Risker"
-
+from .tablebuild import (
+    PROJECTS_MISSING,
+    amount_keys,
+    avdelningar_shown,
+    grouped,
+    in_avdelning_order,
+    missing_note,
+    note,
+    numeric_keys,
+    sum_rows,
+)
 
 # --- investments ------------------------------------------------------------------------
 
@@ -47,8 +54,7 @@ class Proj:
 
 
 def projects_of(submissions: Sequence[Submission], settings: Settings) -> list[Proj]:
-    order = {a.code: i for i, a in enumerate(settings.avdelningar)}
-    subs = sorted(submissions, key=lambda s: order.get(s.avdelning, len(order)))
+    subs = in_avdelning_order(submissions, settings)
     return [Proj(p, s.file, s.avdelning) for s in subs for p in s.projects]
 
 
@@ -69,6 +75,7 @@ def _inv_row(label: str, items: Sequence[Proj], settings: Settings) -> Row:
     values: dict[str, int | float | str | None] = {}
     sources: dict[str, list[Source]] = {}
     total = 0
+    sheet = build_schema(settings).sheet("investeringar").name
     for y in settings.investment_years:
         amount = 0
         for it in items:
@@ -77,9 +84,7 @@ def _inv_row(label: str, items: Sequence[Proj], settings: Settings) -> Row:
                 continue
             amount += value
             cell = it.project.cells.get(str(y), "")
-            sources.setdefault(f"inv_{y}", []).append(
-                Source(it.file, INV_SHEET, cell, it.avdelning)
-            )
+            sources.setdefault(f"inv_{y}", []).append(Source(it.file, sheet, cell, it.avdelning))
         values[f"inv_{y}"] = amount
         total += amount
     values["sum"] = total
@@ -95,7 +100,7 @@ def investment_views(
     cols = _inv_columns(settings)
     keys = amount_keys(cols)
     signed = numeric_keys(cols)
-    inv_text = inv_note(settings, included)
+    inv_text = missing_note(settings, included, PROJECTS_MISSING)
     tables = []
     for key, caption, want, total_label in (
         (VIEW_INV_PAGAENDE, "Investeringsbudget, pågående projekt", True, "Summa pågående projekt"),
@@ -141,6 +146,7 @@ def investment_views(
         Column("diff", "Beslutad − summa"),
     ]
     dec_keys = amount_keys(dec_cols)
+    inv_sheet = build_schema(settings).sheet("investeringar").name
 
     def dec_row(p: Proj) -> Row:
         row = _inv_row(p.project.name, [p], settings)
@@ -153,7 +159,7 @@ def investment_views(
         sources = {"sum": row.sources.get("sum", [])}
         if decided is not None:
             cell = p.project.cells.get("decided_total", "")
-            dsrc = [Source(p.file, INV_SHEET, cell, p.avdelning)]
+            dsrc = [Source(p.file, inv_sheet, cell, p.avdelning)]
             sources["decided_total"] = dsrc
             sources["diff"] = dsrc + sources["sum"]
         return Row(p.project.name, values, RowKind.DATA, {k: v for k, v in sources.items() if v})
@@ -196,20 +202,16 @@ def investment_views(
     return tables
 
 
-def inv_note(settings: Settings, included: set[str]) -> str:
-    missing = [a.name for a in settings.avdelningar if a.code not in included]
-    if not missing:
-        return ""
-    return "Godkänd inlämning saknas för: " + ", ".join(missing) + "; deras projekt ingår inte."
-
-
 # --- kapitalkostnader -------------------------------------------------------------------
 
 
-def _prior_capital(settings: Settings) -> int:
-    """The prior year's budgeted capital cost (existing assets), from the prior-year CSV."""
+def prior_capital(settings: Settings, included: set[str]) -> int:
+    """The prior year's budgeted capital cost (existing assets) of the `included`
+    avdelningar, from the prior-year CSV: the base the drift budget's increase is
+    measured from, so the note and BB408 compare like with like."""
     posts = {d.code for d in settings.driftposter if d.capital}
-    return sum(f.budget for (_, d), f in settings.prior.items() if d in posts)
+    verks = {v.code for v in settings.verksamheter if v.avdelning in included}
+    return sum(f.budget for (v, d), f in settings.prior.items() if v in verks and d in posts)
 
 
 def capital_view(
@@ -257,7 +259,7 @@ def capital_view(
     total = rows[-1]
 
     plan = {y: total.values.get(f"kap_{y}") or 0 for y in years}
-    problems = capital.capital_gap(plan, budgeted)  # type: ignore[arg-type]
+    problems = capital.capital_gap(plan, budgeted, settings.prior_year)  # type: ignore[arg-type]
 
     start = (
         "året efter utgiften"
@@ -273,14 +275,14 @@ def capital_view(
         parts.append(
             # `budgeted` is the increase over the prior-year budget, not the drift level
             f"Ökning av driftbudgetens kapitalkostnader jämfört med budget "
-            f"{settings.prior_year} ({fmt_tkr(_prior_capital(settings))} tkr), "
+            f"{settings.prior_year} ({fmt_tkr(prior_capital(settings, included))} tkr), "
             "som jämförs med investeringsplanens kapitalkostnad: "
             + "; ".join(f"{y}: {fmt_tkr(v)} tkr" for y, v in budgeted.items())
             + "."
         )
     if unknown:
         parts.append("Okänd kategori, ingen kapitalkostnad beräknad: " + ", ".join(unknown) + ".")
-    text = " ".join(p for p in (*parts, inv_note(settings, included)) if p)
+    text = " ".join(p for p in (*parts, missing_note(settings, included, PROJECTS_MISSING)) if p)
     table = Table(
         VIEW_KAPITALKOSTNADER,
         "Kapitalkostnader per projekt",
@@ -314,6 +316,7 @@ def risk_view(settings: Settings, submissions: Sequence[Submission], included: s
     for sub in submissions:
         by_avd[sub.avdelning].extend(sub.risks)
         files[sub.avdelning] = sub.file
+    risk_sheet = build_schema(settings).sheet("risker").name
     rows = []
     for a in avdelningar_shown(settings, included):
         if a.code not in included:
@@ -323,12 +326,12 @@ def risk_view(settings: Settings, submissions: Sequence[Submission], included: s
         pos = sum(r.positive for r in risks)
         neg = -sum(r.negative for r in risks)
         src_p = [
-            Source(files[a.code], RISK_SHEET, r.cells.get("positive", ""), a.code)
+            Source(files[a.code], risk_sheet, r.cells.get("positive", ""), a.code)
             for r in risks
             if r.positive
         ]
         src_n = [
-            Source(files[a.code], RISK_SHEET, r.cells.get("negative", ""), a.code)
+            Source(files[a.code], risk_sheet, r.cells.get("negative", ""), a.code)
             for r in risks
             if r.negative
         ]

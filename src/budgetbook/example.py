@@ -207,7 +207,7 @@ class _Filler:
                 self.revenue += amounts[row][by]
         for row, _v, d, base in lines:
             for year, value in amounts[row].items():
-                key = f"budget_{year}" if year == s.budget_year else f"plan_{year}"
+                key = S.year_key(s, year)
                 cell_value: object = value
                 if row == text_row and year == s.budget_year:
                     cell_value = fmt.tkr(value).replace(fmt.NBSP, " ")  # typed as text

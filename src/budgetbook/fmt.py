@@ -2,44 +2,75 @@
 
 Used by every output (Word, workbooks, CLI) so a figure looks the same everywhere:
 "43 974" (non-breaking space), "−2 894" (minus sign), "324,5", "6 %".
+
+Every figure is rounded half up (away from zero: 2.5 -> 3, −2.5 -> −3), as finance
+staff round by hand and as Excel's number formats display a stored value, so Word, the
+workbooks and the CLI show the same digits. Python's round() (halves to even) is never
+used for a figure anyone sees.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Context, Decimal
 
 NBSP = "\u00a0"
 MINUS = "\u2212"
+
+
+def _exact(value: int | float | Decimal) -> Decimal:
+    # str() gives the shortest repr, so 0.125 and 2.25 are halves as written (and as
+    # Excel, which works on 15 significant digits, sees them), not binary near-misses
+    return value if isinstance(value, Decimal) else Decimal(str(value))
+
+
+def _quantized(value: int | float | Decimal, places: int) -> Decimal:
+    exact = _exact(value)
+    if not exact.is_finite():
+        raise ValueError(f"cannot round {value!r}")
+    # enough precision for any magnitude (the default 28 digits fails on huge values)
+    context = Context(prec=max(28, exact.adjusted() + places + 2))
+    return exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP, context=context)
+
+
+def round_half_up(value: int | float | Decimal, places: int = 0) -> int | float:
+    """`value` rounded half away from zero to `places` decimals (int when places is 0).
+
+    Raises ValueError for infinity and NaN, which have no rounded value.
+    """
+    number = _quantized(value, places)
+    return int(number) if places <= 0 else float(number)
 
 
 def tkr(value: int | float | None) -> str:
     """Whole tkr with non-breaking thousands separators and a real minus sign."""
     if value is None:
         return ""
-    number = round(value)
+    number = round_half_up(value)
     text = f"{abs(number):,}".replace(",", NBSP)
     return f"{MINUS}{text}" if number < 0 else text
 
 
-def decimal(value: float | None, places: int = 1) -> str:
+def decimal(value: int | float | Decimal | None, places: int = 1) -> str:
     """A decimal number, Swedish style: "324,5", "1 234,5"."""
     if value is None:
         return ""
-    text = f"{abs(value):,.{places}f}".replace(",", " ").replace(".", ",").replace(" ", NBSP)
-    return f"{MINUS}{text}" if round(value, places) < 0 else text
+    number = _quantized(value, places)
+    text = f"{abs(number):,.{places}f}".replace(",", " ").replace(".", ",").replace(" ", NBSP)
+    return f"{MINUS}{text}" if number < 0 else text
 
 
 def pct(value: float | None) -> str:
     """A fraction as whole percent: 0.06 -> "6 %"; None (undefined) -> ""."""
     if value is None:
         return ""
-    number = round(value * 100)
+    number = round_half_up(_exact(value) * 100)
     return f"{MINUS}{abs(number)}{NBSP}%" if number < 0 else f"{number}{NBSP}%"
 
 
 def mnkr(value_tkr: int | float) -> str:
     """tkr as million kronor with one decimal: 324500 -> "324,5"."""
-    return decimal(value_tkr / 1000, 1)
+    return decimal(_exact(value_tkr) / 1000, 1)
 
 
 def change(new: int | float, old: int | float) -> tuple[int | float, float | None]:

@@ -136,6 +136,12 @@ def goal_label(code: str, title: str) -> str:
     return f"{code} {title}"
 
 
+def year_key(settings: Settings, year: int) -> str:
+    """The Drift column key of an amount year: budget_<year> for the budget year,
+    plan_<year> for a plan year (reader, checks and consolidation use the same keys)."""
+    return f"budget_{year}" if year == settings.budget_year else f"plan_{year}"
+
+
 def build_schema(settings: Settings) -> Schema:
     """The workbook definition for this round (years and lists come from settings)."""
     py, by = settings.prior_year, settings.budget_year
@@ -146,7 +152,7 @@ def build_schema(settings: Settings) -> Schema:
         ColumnDef("budget_prior", f"Budget {py}", AMOUNT, input=False, year=py),
         ColumnDef("prognos_prior", f"Prognos {py}", AMOUNT, input=False, year=py),
         ColumnDef(
-            f"budget_{by}",
+            year_key(settings, by),
             f"Budget {by}",
             AMOUNT,
             required=True,
@@ -157,7 +163,7 @@ def build_schema(settings: Settings) -> Schema:
     for year in settings.plan_years:
         drift_cols.append(
             ColumnDef(
-                f"plan_{year}",
+                year_key(settings, year),
                 f"Plan {year}",
                 AMOUNT,
                 required=True,

@@ -44,6 +44,7 @@ class Avdelning:
     ram: dict[int, int]  # year -> tkr (net cost), budget year and plan years
     head: str = ""
     email: str = ""
+    ram_line: int = 0  # line of `ram` in the settings file, for tracing (0: unknown)
 
 
 @dataclass(frozen=True, slots=True)

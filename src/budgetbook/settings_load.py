@@ -61,6 +61,29 @@ class _Reader:
                 return number
         return None
 
+    def element_line(self, array: str, index: int, key: str) -> int:
+        """Line of `key` in the `index`-th `[[array]]` table, for tracing a figure to it.
+
+        The table's header line when `key` is not found on a line of its own (a
+        multi-line value starts on the key's line); 0 when the array is written inline.
+        """
+        header = re.compile(rf"^\s*\[\[\s*{re.escape(array)}\s*\]\]\s*(#.*)?$")
+        any_header = re.compile(r"^\s*\[\[?\s*[\w.\"' -]+\s*\]\]?\s*(#.*)?$")
+        own = re.compile(rf"^\s*([\"']?){re.escape(key)}\1\s*=")
+        seen, start = -1, 0
+        for number, text in enumerate(self.lines, start=1):
+            if header.match(text):
+                seen += 1
+                if start:
+                    break
+                if seen == index:
+                    start = number
+            elif start and any_header.match(text):
+                break
+            elif start and own.match(text):
+                return number
+        return start
+
     def get(
         self,
         table: dict[str, Any],
@@ -128,6 +151,11 @@ def _describe(kind: type | tuple[type, ...]) -> str:
         dt.date: "ett datum (ÅÅÅÅ-MM-DD)",
     }
     return " eller ".join(names.get(k, k.__name__) for k in _as_tuple(kind))
+
+
+def _index(key: str) -> int:
+    """The element index of a key made by `_each`: "avdelningar[3]" -> 3."""
+    return int(key.rsplit("[", 1)[1].rstrip("]"))
 
 
 def _each(
@@ -304,6 +332,7 @@ def parse_settings(data: dict[str, Any], path: Path, source: str = "") -> Settin
             ram=dict(zip(years, ram_list, strict=True)),
             head=r.get(item, key, "head", str, ""),
             email=r.get(item, key, "email", str, ""),
+            ram_line=r.element_line("avdelningar", _index(key), "ram"),
         )
 
     def indicator(item: dict, key: str) -> Indicator:
@@ -492,16 +521,23 @@ def _load_prior(
             f"kolumnerna ska vara {', '.join(sorted(needed))}.", key="prior.file", path=file.name
         )
     result: dict[tuple[str, str], PriorFigures] = {}
-    for number, row in enumerate(rows, start=2):
+    for row in rows:
+        number = rows.line_num  # the file's line (DictReader skips blank lines)
         where = f"{file.name}, rad {number}"
-        v, d = row["verksamhet"].strip(), row["driftpost"].strip()
+        if any(row.get(k) is None for k in needed):  # DictReader fills a short row with None
+            raise SettingsError(
+                f"raden har för få fält; ange verksamhet, driftpost, budget och prognos "
+                f"åtskilda med {dialect!r}.",
+                path=where,
+            )
+        v, d = (row.get("verksamhet") or "").strip(), (row.get("driftpost") or "").strip()
         if v not in verksamheter:
             raise SettingsError(f"okänd verksamhet {v!r}.", key="verksamhet", path=where)
         if d not in driftposter:
             raise SettingsError(f"okänd driftpost {d!r}.", key="driftpost", path=where)
         try:
-            budget = int(row["budget"].replace(" ", "").replace("\u00a0", "") or 0)
-            prognos = int(row["prognos"].replace(" ", "").replace("\u00a0", "") or 0)
+            budget = int((row.get("budget") or "").replace(" ", "").replace("\u00a0", "") or 0)
+            prognos = int((row.get("prognos") or "").replace(" ", "").replace("\u00a0", "") or 0)
         except ValueError as exc:
             raise SettingsError("budget och prognos ska vara heltal i tkr.", path=where) from exc
         if (v, d) in result:

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from .fmt import change
-from .model import Column, Row, RowKind, Source
+from .model import Column, Row, RowKind, Source, Submission
 from .settings import Avdelning, Settings
 
 
@@ -119,21 +119,36 @@ def numeric_keys(columns: Sequence[Column]) -> frozenset[str]:
     return frozenset(c.key for c in columns if c.kind in ("tkr", "pct"))
 
 
-def missing_note(settings: Settings, included: set[str]) -> str:
-    missing = [a.name for a in settings.avdelningar if a.code not in included]
+AMOUNTS_MISSING = (
+    ". Deras budget- och planbelopp är tomma och ingår inte i summorna; "
+    "förändringen på summaraderna avser raderna med både gammalt och nytt belopp."
+)
+PROJECTS_MISSING = "; deras projekt ingår inte."
+
+
+def missing_names(settings: Settings, included: set[str]) -> list[str]:
+    """Names of the settings' avdelningar without an approved return, in settings order."""
+    return [a.name for a in settings.avdelningar if a.code not in included]
+
+
+def missing_note(settings: Settings, included: set[str], consequence: str = AMOUNTS_MISSING) -> str:
+    """The note naming avdelningar without an approved return and what that means for
+    the table (`consequence` continues the sentence); "" when none is missing."""
+    missing = missing_names(settings, included)
     if not missing:
         return ""
-    return (
-        "Godkänd inlämning saknas för: "
-        + ", ".join(missing)
-        + ". Deras budget- och planbelopp är tomma och ingår inte i summorna; "
-        "förändringen på summaraderna avser raderna med både gammalt och nytt belopp."
-    )
+    return "Godkänd inlämning saknas för: " + ", ".join(missing) + consequence
 
 
 def note(settings: Settings, included: set[str], *parts: str) -> str:
     texts = [p for p in (*parts, missing_note(settings, included)) if p]
     return " ".join(texts)
+
+
+def in_avdelning_order(submissions: Iterable[Submission], settings: Settings) -> list[Submission]:
+    """Returns in the settings' avdelning order; avdelningar settings do not know last."""
+    order = {a.code: i for i, a in enumerate(settings.avdelningar)}
+    return sorted(submissions, key=lambda s: order.get(s.avdelning, len(order)))
 
 
 def avdelningar_shown(settings: Settings, included: set[str]) -> list[Avdelning]:

@@ -23,6 +23,7 @@ from ..model import (
     Table,
 )
 from ..settings import Settings
+from ..tablebuild import missing_names
 
 STANDARD_DRIFT = (
     "label",
@@ -182,22 +183,49 @@ def _more_or_less(diff: float) -> str:
     return "mer" if diff > 0 else "mindre"
 
 
+def _names(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " och " + names[-1]
+
+
+def _comparison_sentence(cons: Consolidation, settings: Settings, prior: int) -> str:
+    """The change against the prior-year budget, from the drift table's total row.
+
+    The total row's change counts only avdelningar with a budget (see `tablebuild`), so
+    the sentence says the same as the table and compares like with like; when
+    avdelningar are missing the sentence says so and names them.
+    """
+    drift = cons.views.get(VIEW_DRIFT_AVDELNING)
+    total = drift.total_row() if drift else None
+    values = total.values if total else {}
+    diff, pct = values.get("chg_bb_tkr"), values.get("chg_bb_pct")
+    included = set(cons.avdelningar_included)
+    missing = missing_names(settings, included)
+    if not isinstance(diff, int | float) or not isinstance(pct, int | float):
+        # nothing comparable (no prior-year budget for the avdelningar with a budget)
+        if missing and included:
+            return f"Godkänd inlämning saknas för {_names(missing)}."
+        return ""
+    same = " för samma avdelningar" if missing else ""
+    if diff:
+        text = (
+            f"Det är {fmt.mnkr(abs(diff))} miljoner kronor {_more_or_less(diff)} än "
+            f"budgeten för {prior}{same} ({fmt.pct(pct)})"
+        )
+    else:
+        text = f"Det är lika mycket som budgeten för {prior}{same}"
+    if missing:
+        text += f"; godkänd inlämning saknas för {_names(missing)}, som inte ingår"
+    return text + "."
+
+
 def key_figure_sentences(cons: Consolidation, settings: Settings) -> list[str]:
     """The summary's generated sentences: drift and investment budget of the year."""
     year, prior = cons.year, cons.year - 1
     who = settings.namnd_genitive
     sentences = [f"{who} driftbudget för {year} är {fmt.mnkr(cons.net_budget)} miljoner kronor."]
-    drift = cons.views.get(VIEW_DRIFT_AVDELNING)
-    prior_budget = _total(drift, "budget_prior")
-    if prior_budget:
-        diff = cons.net_budget - prior_budget
-        if diff:
-            sentences.append(
-                f"Det är {fmt.mnkr(abs(diff))} miljoner kronor {_more_or_less(diff)} än "
-                f"budgeten för {prior} ({fmt.pct(fmt.change(cons.net_budget, prior_budget)[1])})."
-            )
-        else:
-            sentences.append(f"Det är lika mycket som budgeten för {prior}.")
+    comparison = _comparison_sentence(cons, settings, prior)
+    if comparison:
+        sentences.append(comparison)
     sentences.append(
         f"{who} investeringsbudget för {year} är {fmt.mnkr(cons.investment_budget)} miljoner kronor."
     )

@@ -78,7 +78,7 @@ def format_value(table: Table, column: Column, row: Row, convention: fmt.Convent
     if column.kind == "pct":
         return fmt.pct(value)
     if column.kind == "int":
-        return str(round(value))
+        return str(fmt.round_half_up(value))
     return str(value)
 
 

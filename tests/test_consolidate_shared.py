@@ -1,0 +1,58 @@
+"""One definition each for what consolidation, checks and the schema share."""
+
+from __future__ import annotations
+
+from budgetbook import model as m
+from budgetbook.consolidate import consolidate
+from budgetbook.consolidate_inv import projects_of
+from budgetbook.schema import build_schema, year_key
+from budgetbook.tablebuild import PROJECTS_MISSING, in_avdelning_order, missing_note
+from cons_builders import drift_sub, project, small_settings
+
+
+def test_year_key_names_the_schema_drift_columns(tmp_path):
+    settings = small_settings(tmp_path)
+    drift = build_schema(settings).sheet("drift")
+    assert [year_key(settings, y) for y in settings.years] == [
+        "budget_2027",
+        "plan_2028",
+        "plan_2029",
+    ]
+    for y in settings.years:
+        assert drift.column(year_key(settings, y)).year == y
+
+
+def test_missing_avdelning_notes_share_one_sentence(tmp_path):
+    settings = small_settings(tmp_path)
+    cons = consolidate([drift_sub("A", {("A1", "personal"): (1, 1, 1)})], settings)
+    inv = cons.views[m.VIEW_INV_KATEGORI].note
+    assert inv == missing_note(settings, {"A"}, PROJECTS_MISSING)
+    assert inv == "Godkänd inlämning saknas för: Avdelning B; deras projekt ingår inte."
+    assert missing_note(settings, {"A"}) in cons.views[m.VIEW_DRIFT_AVDELNING].note
+    assert missing_note(settings, {"A", "B"}, PROJECTS_MISSING) == ""
+
+
+def test_returns_and_projects_in_settings_order(tmp_path):
+    settings = small_settings(tmp_path)
+    p_a = project("PA", "Projekt A", "IT", "Ny", {2027: 100})
+    p_b = project("PB", "Projekt B", "IT", "Ny", {2027: 100})
+    subs = [
+        drift_sub("X", {}),  # unknown to settings: last
+        drift_sub("B", {}, projects=[p_b]),
+        drift_sub("A", {}, projects=[p_a]),
+    ]
+    assert [s.avdelning for s in in_avdelning_order(subs, settings)] == ["A", "B", "X"]
+    assert [p.project.id for p in projects_of(subs, settings)] == ["PA", "PB"]
+
+
+def test_source_sheet_names_come_from_the_schema():
+    # the department workbook's sheet names are defined once, in schema.build_schema
+    from pathlib import Path
+
+    import budgetbook
+
+    src = Path(budgetbook.__file__).parent
+    for module in ("consolidate.py", "consolidate_inv.py", "capital.py"):
+        text = (src / module).read_text(encoding="utf-8")
+        for name in ('"Drift"', '"Investeringar"', '"Risker"'):
+            assert name not in text, f"{module} hard-codes {name}"

@@ -1,0 +1,34 @@
+"""The summary's key-figure sentences compare like with like (the drift table's total row)."""
+
+from __future__ import annotations
+
+from budgetbook.consolidate import consolidate
+from budgetbook.report.content import key_figure_sentences
+from cons_builders import drift_sub, small_settings
+
+A_LINES = {
+    ("A1", "intakter"): (110, 110, 110),
+    ("A1", "personal"): (650, 660, 670),
+    ("A2", "personal"): (420, 430, 440),
+    ("A2", "kapital"): (60, 60, 60),
+}
+B_LINES = {("B1", "personal"): (480, 490, 500)}
+
+
+def test_every_avdelning_compared_with_the_whole_prior_budget(tmp_path):
+    settings = small_settings(tmp_path)
+    cons = consolidate([drift_sub("A", A_LINES), drift_sub("B", B_LINES)], settings)
+    # 1 500 against 1 400: +100 tkr, +7 %
+    assert key_figure_sentences(cons, settings)[1] == (
+        "Det är 0,1 miljoner kronor mer än budgeten för 2026 (7\u00a0%)."
+    )
+
+
+def test_missing_avdelning_compared_like_for_like_and_named(tmp_path):
+    settings = small_settings(tmp_path)
+    cons = consolidate([drift_sub("A", A_LINES)], settings)
+    # A alone: 1 020 against A's 950 (+70 tkr, +7 %), not against all 1 400 (−380 tkr)
+    sentence = key_figure_sentences(cons, settings)[1]
+    assert sentence.startswith("Det är 0,1 miljoner kronor mer än budgeten för 2026")
+    assert "(7\u00a0%)" in sentence
+    assert "Avdelning B" in sentence
