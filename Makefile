@@ -23,11 +23,11 @@ demo: $(VENV)/.installed
 
 ## test: install with test dependencies and run the whole suite
 test: $(VENV)/.installed-test
-	$(BIN)/ruff check src tests benchmarks examples
+	$(BIN)/ruff check src tests benchmarks examples docs
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
 lint: $(VENV)/.installed-test
-	$(BIN)/ruff check src tests benchmarks examples
+	$(BIN)/ruff check src tests benchmarks examples docs
 
 ## example: regenerate the example workbooks in workbook_templates/ and inbox/
 example: $(VENV)/.installed
