@@ -64,7 +64,9 @@ def read_one(job: ReadJob) -> ReadOutcome:
 
         result = read_return(job.path, job.settings, job.schema, name=job.name)
         return ReadOutcome(dict(result.identity), result.submission, list(result.problems))
-    except Exception as exc:  # a reader bug or a file no reader expects
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:  # a reader bug, a file no reader expects, a Rust panic
         reason = f"ett oväntat fel uppstod vid läsningen ({type(exc).__name__})"
         return ReadOutcome({}, None, [rules.NOT_READABLE(file=job.name, orsak=reason)], True)
 

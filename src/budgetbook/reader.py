@@ -17,10 +17,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from python_calamine import CalamineError, CalamineWorkbook
+from python_calamine import CalamineWorkbook
 from xlsxwriter.utility import xl_rowcol_to_cell as _xl_rowcol_to_cell
 
-from . import fmt
+from . import fmt, safety
 from . import rules as R
 from . import schema as S
 from .model import (
@@ -62,26 +62,42 @@ class ReadResult:
 def read_return(
     path: Path, settings: Settings, schema: S.Schema, *, name: str | None = None
 ) -> ReadResult:
-    """Read one returned workbook (assumed to have passed the safety pre-check)."""
+    """Read one returned workbook (assumed to have passed the safety pre-check).
+
+    Never raises for a bad file: anything that goes wrong, including a panic in the
+    Rust workbook reader (a BaseException, not an Exception), becomes a problem.
+    """
     name = name or path.name
     try:
         with zipfile.ZipFile(path) as zf:
             parts = read_zip_parts(zf, {s.name for s in schema.sheets}, S.IDENTITY_FIELDS)
-    except Exception as exc:  # any broken package is a finding, never a crash
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:  # any broken package is a finding, never a crash
         return ReadResult({}, None, [R.NOT_READABLE(file=name, orsak=_reason(exc))])
     try:
         wb = CalamineWorkbook.from_path(str(path))
-    except (CalamineError, OSError, ValueError) as exc:
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:
         problem = R.NOT_READABLE(file=name, orsak=_reason(exc))
         return ReadResult(parts.identity, None, [problem])
     reader = _Reader(settings, schema, name, path, parts)
     try:
         reader.read(wb)
-    except Exception as exc:  # unexpected content must yield a problem, not a traceback
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except _TooLarge as exc:
+        reader.problems.append(R.UNSAFE(file=name, orsak=str(exc)))
+    except BaseException as exc:  # unexpected content must yield a problem, not a traceback
         reader.problems.append(R.NOT_READABLE(file=name, orsak=_reason(exc)))
     finally:
         wb.close()
     return ReadResult(parts.identity, reader.sub, reader.problems)
+
+
+class _TooLarge(Exception):
+    """A sheet reaches further than the pre-check allows; the message is Swedish."""
 
 
 def _reason(exc: BaseException) -> str:
@@ -136,6 +152,20 @@ class _Table:
         if c is None or r >= len(self.grid) or c >= len(self.grid[r]):
             return ""
         return self.grid[r][c]
+
+
+def _grid(wb: CalamineWorkbook, name: str) -> list[list[object]]:
+    """The sheet as rows from A1 to its last used cell, refused beyond the pre-check's
+    limits: the grid is dense, so a single far-away cell would make it enormous."""
+    sheet = wb.get_sheet_by_name(name)
+    end_row, end_col = sheet.end or (0, 0)
+    rows, cols = end_row + 1, end_col + 1
+    if rows > safety.MAX_SHEET_ROWS or rows * cols > safety.MAX_SHEET_CELLS:
+        raise _TooLarge(
+            f"bladet {name} har innehåll långt utanför mallen (till cell "
+            f"{_xl_rowcol_to_cell(end_row, end_col)}), vilket kan få datorn att ta slut på minne"
+        )
+    return sheet.to_python(skip_empty_area=False, nrows=rows)
 
 
 class _Reader:
@@ -269,7 +299,7 @@ class _Reader:
             if sheet.name not in names:
                 self.add(R.SHEET_MISSING, sheet.name, blad=sheet.name)
                 continue
-            grid = wb.get_sheet_by_name(sheet.name).to_python(skip_empty_area=False)
+            grid = _grid(wb, sheet.name)
             table = self.locate(sheet, grid, tables.get(sheet.table))
             if table is None:
                 self.add(R.TABLE_MISSING, sheet.name, tabell=sheet.table)
