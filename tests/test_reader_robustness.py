@@ -10,7 +10,13 @@ import pytest
 
 from budgetbook import collect, safety
 from budgetbook.reader import read_return
-from robust_builders import edit_sheet_xml, far_cell, sheet_member, wide_row_without_refs
+from robust_builders import (
+    edit_sheet_xml,
+    far_cell,
+    set_cell_xml,
+    sheet_member,
+    wide_row_without_refs,
+)
 from wb_builders import round_files
 
 
@@ -80,6 +86,7 @@ def test_a_panic_while_reading_is_a_problem_for_that_file(rnd) -> None:
     job = collect.ReadJob(_PanickingPath(returns[0]), "panik.xlsx", settings, schema)
     outcome = collect.read_one(job)
     assert codes(outcome.problems) == ["BB100"]
+    assert "called" not in outcome.problems[0].message
 
 
 def test_keyboard_interrupt_is_not_swallowed(rnd) -> None:
@@ -90,3 +97,40 @@ def test_keyboard_interrupt_is_not_swallowed(rnd) -> None:
     settings, schema, _, returns = rnd
     with pytest.raises(KeyboardInterrupt):
         collect.read_one(collect.ReadJob(_Interrupting(returns[0]), "x.xlsx", settings, schema))
+
+
+# --- 2. one absurd number is a BB301 at its cell, not a broken file -------------------
+
+
+@pytest.mark.parametrize("value", ["1e400", "-1e400", "NaN", "1e15", "-2e13"])
+def test_infinite_nan_or_absurd_number_is_not_a_number_at_its_cell(
+    rnd, tmp_path: Path, value: str
+) -> None:
+    settings, schema, _, returns = rnd
+    src = returns[3]  # SPL
+    bad = edit_sheet_xml(
+        src, tmp_path / "tal.xlsx", "Drift", set_cell_xml("F12", f'<c r="F12"><v>{value}</v></c>')
+    )
+    result = read_return(bad, settings, schema)
+    found = [(p.code, p.sheet, p.cell) for p in result.problems]
+    assert ("BB301", "Drift", "F12") in found
+    assert "BB100" not in codes(result.problems)
+    assert result.submission is not None and result.submission.drift
+
+
+def test_absurd_amount_typed_as_text_is_not_a_number(rnd, tmp_path: Path) -> None:
+    settings, schema, _, returns = rnd
+    cell = '<c r="F12" t="inlineStr"><is><t>1' + "0" * 400 + "</t></is></c>"
+    bad = edit_sheet_xml(returns[3], tmp_path / "text.xlsx", "Drift", set_cell_xml("F12", cell))
+    result = read_return(bad, settings, schema)
+    assert ("BB301", "Drift", "F12") in [(p.code, p.sheet, p.cell) for p in result.problems]
+
+
+def test_unreadable_file_reason_is_swedish(rnd, tmp_path: Path) -> None:
+    settings, schema, _, _ = rnd
+    path = tmp_path / "trasig.xlsx"
+    path.write_bytes(b"PK\x03\x04 inte en riktig zip")
+    result = read_return(path, settings, schema)
+    assert codes(result.problems) == ["BB100"]
+    message = result.problems[0].message
+    assert "skadad" in message and "zip file" not in message.lower()

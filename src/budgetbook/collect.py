@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import logging
 import os
 from collections import defaultdict
 from concurrent.futures import ProcessPoolExecutor
@@ -30,6 +31,7 @@ from .schema import ID_AVDELNING, TEMPLATE_VERSION, Schema, build_schema
 from .settings import Settings
 from .workspace import Workspace
 
+_log = logging.getLogger(__name__)
 PARALLEL_MIN_FILES = 8  # below this, a process pool costs more than it saves
 IGNORED_NAMES = frozenset({".ds_store", "thumbs.db", "desktop.ini"})
 
@@ -67,7 +69,8 @@ def read_one(job: ReadJob) -> ReadOutcome:
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException as exc:  # a reader bug, a file no reader expects, a Rust panic
-        reason = f"ett oväntat fel uppstod vid läsningen ({type(exc).__name__})"
+        _log.debug("reading %s failed: %s: %s", job.name, type(exc).__name__, exc)
+        reason = "ett oväntat fel uppstod vid läsningen"
         return ReadOutcome({}, None, [rules.NOT_READABLE(file=job.name, orsak=reason)], True)
 
 

@@ -11,6 +11,7 @@ ram / large-change checks belong to the collect step, which uses `identity` and
 
 from __future__ import annotations
 
+import logging
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -45,6 +46,7 @@ from .settings import Settings
 
 _YEAR_IN_HEADING = re.compile(r"\b(19|20)\d{2}\b")
 HEADER_SEARCH_ROWS = 60
+_log = logging.getLogger(__name__)
 
 
 @dataclass(slots=True)
@@ -101,8 +103,10 @@ class _TooLarge(Exception):
 
 
 def _reason(exc: BaseException) -> str:
-    text = str(exc).strip() or type(exc).__name__
-    return f"filen är skadad eller inte en .xlsx-fil ({text[:120]})"
+    """A Swedish reason for a file that could not be read. The exception's own text is
+    English library detail of no use to a department head: it goes to the debug log."""
+    _log.debug("could not read a return: %s: %s", type(exc).__name__, exc)
+    return "filen är skadad eller inte en Excel-arbetsbok (.xlsx)"
 
 
 @lru_cache(maxsize=8192)

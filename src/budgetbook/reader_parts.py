@@ -8,6 +8,7 @@ strings, so error cells are found here by scanning the sheet XML for `t="e"`.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import posixpath
 import re
 import zipfile
@@ -228,6 +229,8 @@ def parse_amount(cell: object) -> Amount:
         return Amount("not_number", raw=str(cell))
     if isinstance(cell, int | float):
         value = float(cell)
+        if not _plausible(value):
+            return Amount("not_number", raw=_raw_number(value))
         return Amount("number", round(value), value, _raw_number(value))
     if isinstance(cell, dt.date | dt.datetime | dt.time | dt.timedelta):
         return Amount("not_number", raw=str(cell))
@@ -237,7 +240,7 @@ def parse_amount(cell: object) -> Amount:
     if is_error_literal(text):
         return Amount("error", raw=text.strip())
     number = parse_number_text(text)
-    if number is None:
+    if number is None or not _plausible(number):
         return Amount("not_number", raw=text)
     return Amount("text_number", round(number), number, text)
 
@@ -255,7 +258,21 @@ def parse_number_text(text: str) -> float | None:
     return sign * float(t.replace(",", "."))
 
 
+# Larger than any budget in tkr (10^12 tkr is a thousand times the Swedish GDP): a typo
+# or a hostile file. Infinity and NaN (e.g. <v>1e400</v>) are not amounts either; both
+# would otherwise break the rounding of the whole file instead of flagging one cell.
+MAX_AMOUNT = 10**12
+
+
+def _plausible(value: float) -> bool:
+    return math.isfinite(value) and abs(value) <= MAX_AMOUNT
+
+
 def _raw_number(value: float) -> str:
+    if not math.isfinite(value):
+        return "oändligt tal" if value == value else "inget tal (NaN)"
+    if abs(value) > MAX_AMOUNT:
+        return f"{value:.3g}"
     return str(int(value)) if value.is_integer() else repr(value)
 
 
