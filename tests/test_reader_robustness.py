@@ -3,6 +3,7 @@ never a crash, a hang or a run out of memory."""
 
 from __future__ import annotations
 
+import shutil
 import zipfile
 from pathlib import Path
 
@@ -134,3 +135,31 @@ def test_unreadable_file_reason_is_swedish(rnd, tmp_path: Path) -> None:
     assert codes(result.problems) == ["BB100"]
     message = result.problems[0].message
     assert "skadad" in message and "zip file" not in message.lower()
+
+
+# --- 3. collect reads the archived copy, which has exactly the hashed bytes ------------
+
+
+def test_collect_reads_the_archived_copy_not_the_changing_inbox_file(
+    rnd, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from budgetbook import actions
+    from budgetbook.archive import Archive
+    from budgetbook.workspace import init_workspace
+
+    returns = rnd[3]
+    ws = init_workspace(tmp_path / "ws")
+    for f in returns[:2]:
+        shutil.copyfile(f, ws.inbox / f.name)
+    real_store = Archive.store
+
+    def store_then_sync(self, path: Path, *args, **kwargs):
+        version = real_store(self, path, *args, **kwargs)
+        path.write_bytes(b"OneDrive skriver fortfarande ...")  # changes right after archiving
+        return version
+
+    monkeypatch.setattr(Archive, "store", store_then_sync)
+    result = actions.collect(ws.root)
+    assert not [p for p in result.problems if p.code in safety.UNREADABLE_CODES]
+    read = {s.file for s in result.submissions}
+    assert read == {f.name for f in returns[:2]}

@@ -138,15 +138,15 @@ class Archive:
         The inbox file is only read (copied), never touched otherwise.
         """
         now = now or datetime.now(UTC)
-        row = self.db.execute("SELECT sha256 FROM versions WHERE sha256 = ?", (sha256,)).fetchone()
-        stored = self.files / f"{sha256}{Path(name).suffix.lower()[:10]}"
+        row = self.db.execute("SELECT stored FROM versions WHERE sha256 = ?", (sha256,)).fetchone()
+        stored = self.files / (row[0] if row else f"{sha256}{Path(name).suffix.lower()[:10]}")
+        if not stored.exists():  # new, or the archived copy was removed by hand
+            with atomic_write(stored) as tmp:
+                shutil.copyfile(path, tmp)
+            if sha256_file(stored) != sha256:  # the file changed while we copied it
+                stored.unlink()
+                raise OutputError(f"{name} ändrades medan den arkiverades; kör igen.")
         if row is None:
-            if not stored.exists():
-                with atomic_write(stored) as tmp:
-                    shutil.copyfile(path, tmp)
-                if sha256_file(stored) != sha256:  # the file changed while we copied it
-                    stored.unlink()
-                    raise OutputError(f"{name} ändrades medan den arkiverades; kör igen.")
             self.db.execute(
                 "INSERT INTO versions VALUES (?, ?, ?, ?, ?, ?, '', ?)",
                 (
@@ -165,6 +165,13 @@ class Archive:
         version = self.version(sha256)
         assert version is not None
         return version
+
+    def set_content_time(self, sha256: str, content_time: datetime) -> None:
+        """The workbook's own saved time, found by the pre-check of the archived copy."""
+        self.db.execute(
+            "UPDATE versions SET content_time = ? WHERE sha256 = ? AND content_time IS NULL",
+            (_iso(content_time), sha256),
+        )
 
     def set_avdelning(self, sha256: str, avdelning: str) -> None:
         self.db.execute("UPDATE versions SET avdelning = ? WHERE sha256 = ?", (avdelning, sha256))

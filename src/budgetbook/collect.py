@@ -186,7 +186,7 @@ def _utc_mtime(path: Path) -> datetime:
 
 
 def _receive(path: Path, archive: Archive, now: datetime) -> tuple[Received, bool]:
-    """Hash, pre-check and archive one file. Returns the record and whether to read it."""
+    """Hash, archive and pre-check one file. Returns the record and whether to read it."""
     rec = Received(path.name, path)
     if _is_lock(rec.name):
         rec.lock = True
@@ -200,19 +200,16 @@ def _receive(path: Path, archive: Archive, now: datetime) -> tuple[Received, boo
         reason = "filen kunde inte öppnas (den kan vara öppen i ett annat program)"
         rec.problems.append(rules.NOT_READABLE(file=rec.name, orsak=reason))
         return rec, False
-    check = safety.precheck(path, rec.name)
-    rec.content_time = check.content_time
-    rec.problems.extend(check.problems)
-    version = archive.store(
-        path,
-        rec.sha256,
-        name=rec.name,
-        content_time=check.content_time,
-        file_mtime=rec.mtime,
-        now=now,
-    )
+    # Archive first, then check and read the archived copy: it has exactly the bytes of
+    # the hash, while the inbox file may change meanwhile (OneDrive sync, Excel saving).
+    version = archive.store(path, rec.sha256, name=rec.name, file_mtime=rec.mtime, now=now)
     rec.received = version.received
     rec.stored = version.stored
+    check = safety.precheck(version.stored, rec.name)
+    rec.content_time = check.content_time
+    rec.problems.extend(check.problems)
+    if check.content_time is not None and version.content_time is None:
+        archive.set_content_time(rec.sha256, check.content_time)
     return rec, check.ok
 
 
@@ -282,7 +279,9 @@ def collect_returns(ws: Workspace, settings: Settings) -> CollectResult:
             else:
                 to_read.append(rec)
         archive.commit()  # every received version is recorded before anything is read
-        outcomes = read_many([ReadJob(r.path, r.name, settings, schema) for r in to_read])
+        outcomes = read_many(
+            [ReadJob(r.stored or r.path, r.name, settings, schema) for r in to_read]
+        )
         for rec, outcome in zip(to_read, outcomes, strict=True):
             if not outcome.crashed:
                 archive.save_read(rec.sha256, _cache_key(rec.name, fingerprint), outcome)
