@@ -7,9 +7,11 @@ import shutil
 import zipfile
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 from budgetbook import collect, safety
+from budgetbook import schema as S
 from budgetbook.reader import read_return
 from robust_builders import (
     edit_sheet_xml,
@@ -163,3 +165,23 @@ def test_collect_reads_the_archived_copy_not_the_changing_inbox_file(
     assert not [p for p in result.problems if p.code in safety.UNREADABLE_CODES]
     read = {s.file for s in result.submissions}
     assert read == {f.name for f in returns[:2]}
+
+
+# --- 4. one typing mistake is one problem ---------------------------------------------
+
+
+@pytest.mark.parametrize("typed", ["=1+1", "ca 300"])
+def test_text_in_the_budget_cell_is_one_problem(rnd, tmp_path: Path, typed: str) -> None:
+    settings, schema, _, returns = rnd
+    wb = openpyxl.load_workbook(returns[3])
+    ws = wb["Drift"]
+    d = schema.sheet("drift")
+    budget_col = S.xl_col(d.index(f"budget_{settings.budget_year}"))
+    ref = f"{budget_col}{d.first_data_row}"
+    ws[ref] = typed
+    ws[ref].data_type = "s"  # typed as text (Excel: a leading apostrophe)
+    out = tmp_path / "text.xlsx"
+    wb.save(out)
+    result = read_return(out, settings, schema)
+    on_cell = [p.code for p in result.problems if p.sheet == "Drift" and p.cell == ref]
+    assert on_cell == ["BB301"]

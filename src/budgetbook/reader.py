@@ -456,7 +456,11 @@ class _Reader:
                     amounts[year] = value
             comment, _ = self.text(t, r, "comment")
             budget = amounts.get(s.budget_year)
-            if budget is None and any(y in amounts for y in s.plan_years):
+            if (
+                budget is None
+                and any(y in amounts for y in s.plan_years)
+                and not self._reported(sheet, cells.get(s.budget_year, ""))
+            ):  # a cell already flagged (e.g. text) is not "empty" on top
                 self.required(t, r, f"budget_{s.budget_year}", None)
             if budget:
                 for year in s.plan_years:
