@@ -3,14 +3,16 @@ never a crash, a hang or a run out of memory."""
 
 from __future__ import annotations
 
+import pickle
 import shutil
 import zipfile
+from datetime import UTC, datetime
 from pathlib import Path
 
 import openpyxl
 import pytest
 
-from budgetbook import collect, safety
+from budgetbook import collect, read_cache, safety
 from budgetbook import schema as S
 from budgetbook.reader import read_return
 from robust_builders import (
@@ -185,3 +187,58 @@ def test_text_in_the_budget_cell_is_one_problem(rnd, tmp_path: Path, typed: str)
     result = read_return(out, settings, schema)
     on_cell = [p.code for p in result.problems if p.sheet == "Drift" and p.cell == ref]
     assert on_cell == ["BB301"]
+
+
+# --- 5. the read cache is plain JSON: loading it can never run code ------------------
+
+
+def test_read_cache_round_trip_of_every_example_return(rnd) -> None:
+    settings, schema, _, returns = rnd
+    for path in returns:
+        result = read_return(path, settings, schema)
+        sub = result.submission
+        assert sub is not None
+        sub.sha256, sub.received = "ab" * 32, datetime(2026, 3, 1, 12, 30, tzinfo=UTC)
+        text = read_cache.encode(result.identity, sub, result.problems)
+        assert read_cache.decode(text) == (result.identity, sub, result.problems)
+    broken = read_return(returns[0].with_suffix(".saknas"), settings, schema)
+    text = read_cache.encode(broken.identity, broken.submission, broken.problems)
+    assert read_cache.decode(text) == (broken.identity, None, broken.problems)
+
+
+def test_read_cache_ignores_other_versions_and_garbage() -> None:
+    good = read_cache.encode({"BB_AVDELNING": "FMO"}, None, [])
+    assert read_cache.decode(good) == ({"BB_AVDELNING": "FMO"}, None, [])
+    assert read_cache.decode(good.replace('"v":1', '"v":0')) is None
+    for junk in ("", "[]", "{}", '{"v":1,"identity":5}', b"\x80\x05K\x01."):
+        assert read_cache.decode(junk) is None
+
+
+class _Exploit:
+    """What a hostile ledger row could hold: unpickling it creates a file."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self):
+        return (Path.touch, (self.marker,))
+
+
+def test_a_poisoned_cache_row_is_never_executed(rnd, tmp_path: Path) -> None:
+    from budgetbook import actions
+    from budgetbook.archive import LEDGER, Archive
+    from budgetbook.workspace import init_workspace
+
+    returns = rnd[3]
+    ws = init_workspace(tmp_path / "ws")
+    shutil.copyfile(returns[0], ws.inbox / returns[0].name)
+    first = actions.collect(ws.root)
+    marker = tmp_path / "hacked"
+    with Archive(ws.output) as archive:
+        (count,) = archive.db.execute("SELECT count(*) FROM reads").fetchone()
+        assert count == 1
+        archive.db.execute("UPDATE reads SET result = ?", (pickle.dumps(_Exploit(marker)),))
+    assert (ws.output / "arkiv" / LEDGER).exists()
+    again = actions.collect(ws.root)
+    assert not marker.exists()
+    assert [s.avdelning for s in again.submissions] == [s.avdelning for s in first.submissions]

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from . import __version__, checks, rules, safety
+from . import __version__, checks, read_cache, rules, safety
 from .archive import Archive, sha256_file
 from .model import CollectResult, Problem, ReturnStatus, Submission
 from .problem_report import feedback_path, report_path, write_feedback, write_problem_report
@@ -116,7 +116,7 @@ def read_fingerprint(settings: Settings, schema: Schema) -> str:
     digest.update(repr(settings).encode())
     digest.update(repr(schema).encode())
     here = Path(__file__).parent
-    for module in ("reader.py", "schema.py"):
+    for module in ("reader.py", "reader_parts.py", "schema.py", "read_cache.py"):
         source = here / module
         if source.exists():
             digest.update(source.read_bytes())
@@ -274,8 +274,9 @@ def collect_returns(ws: Workspace, settings: Settings) -> CollectResult:
             if not readable:
                 continue
             hit = archive.cached_read(rec.sha256, _cache_key(rec.name, fingerprint))
-            if isinstance(hit, ReadOutcome):
-                cached[id(rec)] = hit
+            decoded = read_cache.decode(hit) if hit is not None else None
+            if decoded is not None:
+                cached[id(rec)] = ReadOutcome(*decoded)
             else:
                 to_read.append(rec)
         archive.commit()  # every received version is recorded before anything is read
@@ -284,7 +285,8 @@ def collect_returns(ws: Workspace, settings: Settings) -> CollectResult:
         )
         for rec, outcome in zip(to_read, outcomes, strict=True):
             if not outcome.crashed:
-                archive.save_read(rec.sha256, _cache_key(rec.name, fingerprint), outcome)
+                entry = read_cache.encode(outcome.identity, outcome.submission, outcome.problems)
+                archive.save_read(rec.sha256, _cache_key(rec.name, fingerprint), entry)
             cached[id(rec)] = outcome
         archive.commit()
         for rec in received:
