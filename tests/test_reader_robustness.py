@@ -15,6 +15,7 @@ import pytest
 from budgetbook import collect, read_cache, safety
 from budgetbook import schema as S
 from budgetbook.reader import read_return
+from budgetbook.reader_parts import parse_amount
 from robust_builders import (
     edit_sheet_xml,
     far_cell,
@@ -242,3 +243,40 @@ def test_a_poisoned_cache_row_is_never_executed(rnd, tmp_path: Path) -> None:
     again = actions.collect(ws.root)
     assert not marker.exists()
     assert [s.avdelning for s in again.submissions] == [s.avdelning for s in first.submissions]
+
+
+# --- 6. amounts with decimals are rounded half up, as in Excel ------------------------
+
+
+@pytest.mark.parametrize(
+    ("cell", "whole"),
+    [
+        (2.5, 3),
+        (0.5, 1),
+        (-2.5, -3),
+        (1234.5, 1235),
+        (2.4999, 2),
+        (0.49999999999999994, 0),
+        ("2,5", 3),
+        ("1 234,5", 1235),
+        ("-0,5", -1),
+        (7.0, 7),
+    ],
+)
+def test_amounts_round_half_up(cell: object, whole: int) -> None:
+    assert parse_amount(cell).value == whole
+
+
+def test_half_tkr_in_a_return_rounds_up(rnd, tmp_path: Path) -> None:
+    settings, schema, _, returns = rnd
+    wb = openpyxl.load_workbook(returns[3])
+    d = schema.sheet("drift")
+    col = S.xl_col(d.index(f"budget_{settings.budget_year}"))
+    ref = f"{col}{d.first_data_row}"
+    wb["Drift"][ref] = 2.5
+    out = tmp_path / "halv.xlsx"
+    wb.save(out)
+    result = read_return(out, settings, schema)
+    line = next(ln for ln in result.submission.drift if ln.row == d.first_data_row)
+    assert line.amounts[settings.budget_year] == 3
+    assert ("BB303", ref) in [(p.code, p.cell) for p in result.problems]
