@@ -280,3 +280,13 @@ def test_half_tkr_in_a_return_rounds_up(rnd, tmp_path: Path) -> None:
     line = next(ln for ln in result.submission.drift if ln.row == d.first_data_row)
     assert line.amounts[settings.budget_year] == 3
     assert ("BB303", ref) in [(p.code, p.cell) for p in result.problems]
+
+
+# --- 7. the reader stays in modules of reviewable size --------------------------------
+
+
+def test_reader_modules_stay_under_the_size_guideline() -> None:
+    here = Path(collect.__file__).parent
+    for module in ("reader.py", "reader_sheets.py", "reader_parts.py", "safety.py"):
+        lines = (here / module).read_text(encoding="utf-8").count("\n")
+        assert lines <= 600, f"{module}: {lines} lines"

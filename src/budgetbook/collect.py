@@ -116,7 +116,13 @@ def read_fingerprint(settings: Settings, schema: Schema) -> str:
     digest.update(repr(settings).encode())
     digest.update(repr(schema).encode())
     here = Path(__file__).parent
-    for module in ("reader.py", "reader_parts.py", "schema.py", "read_cache.py"):
+    for module in (
+        "reader.py",
+        "reader_sheets.py",
+        "reader_parts.py",
+        "schema.py",
+        "read_cache.py",
+    ):
         source = here / module
         if source.exists():
             digest.update(source.read_bytes())
