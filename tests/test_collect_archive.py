@@ -50,7 +50,7 @@ def test_store_once_by_hash_and_recover(tmp_path: Path) -> None:
 def test_read_cache_round_trip(tmp_path: Path) -> None:
     with Archive(tmp_path) as archive:
         assert archive.cached_read("abc", "k") is None
-        archive.save_read("abc", "k", {"identity": {"BB_AVDELNING": "FMO"}})
+        archive.save_read("abc", "k", '{"identity": {"BB_AVDELNING": "FMO"}}')
     with Archive(tmp_path) as archive:
-        assert archive.cached_read("abc", "k") == {"identity": {"BB_AVDELNING": "FMO"}}
+        assert archive.cached_read("abc", "k") == '{"identity": {"BB_AVDELNING": "FMO"}}'
         assert archive.cached_read("abc", "other settings") is None

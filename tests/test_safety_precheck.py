@@ -3,6 +3,7 @@ nothing is expanded or executed, and the check never raises."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from data.make_corpus import (
     add_macros,
     file_cases,
     plain_workbook_bytes,
+    rewrite_zip,
     with_doctype,
 )
 
@@ -64,12 +66,41 @@ def test_doctype_hidden_behind_comments_and_whitespace(tmp_path: Path) -> None:
     assert [p.code for p in safety.precheck(path).problems] == ["BB108"]
 
 
-def test_content_time_from_core_properties(tmp_path: Path) -> None:
+CORE = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/'
+    'core-properties" xmlns:dcterms="http://purl.org/dc/terms/" '
+    'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">{}</cp:coreProperties>'
+)
+
+
+@pytest.mark.parametrize(
+    ("props", "expected"),
+    [
+        (  # modified wins over created; an offset is converted to UTC
+            '<dcterms:created xsi:type="dcterms:W3CDTF">2026-01-02T08:00:00Z</dcterms:created>'
+            '<dcterms:modified xsi:type="dcterms:W3CDTF">2026-03-04T10:15:30+01:00'
+            "</dcterms:modified>",
+            datetime(2026, 3, 4, 9, 15, 30, tzinfo=UTC),
+        ),
+        (  # only created
+            '<dcterms:created xsi:type="dcterms:W3CDTF">2026-01-02T08:00:00Z</dcterms:created>',
+            datetime(2026, 1, 2, 8, 0, tzinfo=UTC),
+        ),
+        ("", None),  # neither: no content time, the file still passes
+    ],
+)
+def test_content_time_from_core_properties(
+    tmp_path: Path, props: str, expected: datetime | None
+) -> None:
     path = tmp_path / "ok.xlsx"
-    path.write_bytes(plain_workbook_bytes())
+    core = CORE.format(props).encode()
+    path.write_bytes(rewrite_zip(plain_workbook_bytes(), {"docProps/core.xml": core}))
     result = safety.precheck(path)
-    assert result.ok and result.content_time is not None
-    assert result.content_time.tzinfo is not None
+    assert result.ok and result.problems == []
+    assert result.content_time == expected
+    if expected is not None:
+        assert result.content_time.utcoffset() == timedelta(0)
 
 
 def test_missing_file_is_a_problem_not_an_exception(tmp_path: Path) -> None:

@@ -7,14 +7,14 @@ Layout under `output/arkiv/`:
 `versions` has one row per distinct content (hash, size, first received time in UTC,
 content time, avdelning); `receipts` one row per (hash, original name) so a file sent
 again under a new name is recorded too. `reads` caches the reader's result per content
-hash and settings fingerprint, so an unchanged return is not read twice (issue 8).
+hash and settings fingerprint as plain JSON (never pickle: the folder may be shared),
+so an unchanged return is not read twice (issue 8).
 `list_versions` and `recover` let anyone find and restore an earlier submission.
 """
 
 from __future__ import annotations
 
 import hashlib
-import pickle
 import shutil
 import sqlite3
 from collections.abc import Iterator
@@ -22,7 +22,6 @@ from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 from .errors import OutputError
 from .workspace import atomic_write
@@ -55,7 +54,7 @@ CREATE TABLE IF NOT EXISTS outputs (
 CREATE TABLE IF NOT EXISTS reads (
     sha256 TEXT NOT NULL,
     key TEXT NOT NULL,               -- name + template version + settings fingerprint
-    result BLOB NOT NULL,            -- pickled reader.ReadResult
+    result BLOB NOT NULL,            -- JSON text of a read result (read_cache)
     PRIMARY KEY (sha256, key)
 );
 """
@@ -138,15 +137,15 @@ class Archive:
         The inbox file is only read (copied), never touched otherwise.
         """
         now = now or datetime.now(UTC)
-        row = self.db.execute("SELECT sha256 FROM versions WHERE sha256 = ?", (sha256,)).fetchone()
-        stored = self.files / f"{sha256}{Path(name).suffix.lower()[:10]}"
+        row = self.db.execute("SELECT stored FROM versions WHERE sha256 = ?", (sha256,)).fetchone()
+        stored = self.files / (row[0] if row else f"{sha256}{Path(name).suffix.lower()[:10]}")
+        if not stored.exists():  # new, or the archived copy was removed by hand
+            with atomic_write(stored) as tmp:
+                shutil.copyfile(path, tmp)
+            if sha256_file(stored) != sha256:  # the file changed while we copied it
+                stored.unlink()
+                raise OutputError(f"{name} ändrades medan den arkiverades; kör igen.")
         if row is None:
-            if not stored.exists():
-                with atomic_write(stored) as tmp:
-                    shutil.copyfile(path, tmp)
-                if sha256_file(stored) != sha256:  # the file changed while we copied it
-                    stored.unlink()
-                    raise OutputError(f"{name} ändrades medan den arkiverades; kör igen.")
             self.db.execute(
                 "INSERT INTO versions VALUES (?, ?, ?, ?, ?, ?, '', ?)",
                 (
@@ -166,27 +165,33 @@ class Archive:
         assert version is not None
         return version
 
+    def set_content_time(self, sha256: str, content_time: datetime) -> None:
+        """The workbook's own saved time, found by the pre-check of the archived copy."""
+        self.db.execute(
+            "UPDATE versions SET content_time = ? WHERE sha256 = ? AND content_time IS NULL",
+            (_iso(content_time), sha256),
+        )
+
     def set_avdelning(self, sha256: str, avdelning: str) -> None:
         self.db.execute("UPDATE versions SET avdelning = ? WHERE sha256 = ?", (avdelning, sha256))
 
     # -- cached read results ----------------------------------------------------------
 
-    def cached_read(self, sha256: str, key: str) -> Any | None:
+    def cached_read(self, sha256: str, key: str) -> str | None:
+        """The cached read result (text, see `read_cache`), or None.
+
+        Only text is ever returned: the ledger may sit on a shared drive, so nothing
+        loaded from it may be able to run code (old pickled rows are ignored).
+        """
         row = self.db.execute(
             "SELECT result FROM reads WHERE sha256 = ? AND key = ?", (sha256, key)
         ).fetchone()
-        if row is None:
+        if row is None or not isinstance(row[0], str):
             return None
-        try:
-            return pickle.loads(row[0])
-        except Exception:  # stale pickle from older code: read again
-            return None
+        return row[0]
 
-    def save_read(self, sha256: str, key: str, result: Any) -> None:
-        self.db.execute(
-            "INSERT OR REPLACE INTO reads VALUES (?, ?, ?)",
-            (sha256, key, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)),
-        )
+    def save_read(self, sha256: str, key: str, result: str) -> None:
+        self.db.execute("INSERT OR REPLACE INTO reads VALUES (?, ?, ?)", (sha256, key, result))
 
     # -- derived outputs (skip rewriting what has not changed) -------------------------
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import logging
 import os
 from collections import defaultdict
 from concurrent.futures import ProcessPoolExecutor
@@ -22,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from . import __version__, checks, rules, safety
+from . import __version__, checks, read_cache, rules, safety
 from .archive import Archive, sha256_file
 from .model import CollectResult, Problem, ReturnStatus, Submission
 from .problem_report import feedback_path, report_path, write_feedback, write_problem_report
@@ -30,6 +31,7 @@ from .schema import ID_AVDELNING, TEMPLATE_VERSION, Schema, build_schema
 from .settings import Settings
 from .workspace import Workspace
 
+_log = logging.getLogger(__name__)
 PARALLEL_MIN_FILES = 8  # below this, a process pool costs more than it saves
 IGNORED_NAMES = frozenset({".ds_store", "thumbs.db", "desktop.ini"})
 
@@ -64,8 +66,11 @@ def read_one(job: ReadJob) -> ReadOutcome:
 
         result = read_return(job.path, job.settings, job.schema, name=job.name)
         return ReadOutcome(dict(result.identity), result.submission, list(result.problems))
-    except Exception as exc:  # a reader bug or a file no reader expects
-        reason = f"ett oväntat fel uppstod vid läsningen ({type(exc).__name__})"
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:  # a reader bug, a file no reader expects, a Rust panic
+        _log.debug("reading %s failed: %s: %s", job.name, type(exc).__name__, exc)
+        reason = "ett oväntat fel uppstod vid läsningen"
         return ReadOutcome({}, None, [rules.NOT_READABLE(file=job.name, orsak=reason)], True)
 
 
@@ -111,7 +116,13 @@ def read_fingerprint(settings: Settings, schema: Schema) -> str:
     digest.update(repr(settings).encode())
     digest.update(repr(schema).encode())
     here = Path(__file__).parent
-    for module in ("reader.py", "schema.py"):
+    for module in (
+        "reader.py",
+        "reader_sheets.py",
+        "reader_parts.py",
+        "schema.py",
+        "read_cache.py",
+    ):
         source = here / module
         if source.exists():
             digest.update(source.read_bytes())
@@ -181,7 +192,7 @@ def _utc_mtime(path: Path) -> datetime:
 
 
 def _receive(path: Path, archive: Archive, now: datetime) -> tuple[Received, bool]:
-    """Hash, pre-check and archive one file. Returns the record and whether to read it."""
+    """Hash, archive and pre-check one file. Returns the record and whether to read it."""
     rec = Received(path.name, path)
     if _is_lock(rec.name):
         rec.lock = True
@@ -195,19 +206,16 @@ def _receive(path: Path, archive: Archive, now: datetime) -> tuple[Received, boo
         reason = "filen kunde inte öppnas (den kan vara öppen i ett annat program)"
         rec.problems.append(rules.NOT_READABLE(file=rec.name, orsak=reason))
         return rec, False
-    check = safety.precheck(path, rec.name)
-    rec.content_time = check.content_time
-    rec.problems.extend(check.problems)
-    version = archive.store(
-        path,
-        rec.sha256,
-        name=rec.name,
-        content_time=check.content_time,
-        file_mtime=rec.mtime,
-        now=now,
-    )
+    # Archive first, then check and read the archived copy: it has exactly the bytes of
+    # the hash, while the inbox file may change meanwhile (OneDrive sync, Excel saving).
+    version = archive.store(path, rec.sha256, name=rec.name, file_mtime=rec.mtime, now=now)
     rec.received = version.received
     rec.stored = version.stored
+    check = safety.precheck(version.stored, rec.name)
+    rec.content_time = check.content_time
+    rec.problems.extend(check.problems)
+    if check.content_time is not None and version.content_time is None:
+        archive.set_content_time(rec.sha256, check.content_time)
     return rec, check.ok
 
 
@@ -272,15 +280,19 @@ def collect_returns(ws: Workspace, settings: Settings) -> CollectResult:
             if not readable:
                 continue
             hit = archive.cached_read(rec.sha256, _cache_key(rec.name, fingerprint))
-            if isinstance(hit, ReadOutcome):
-                cached[id(rec)] = hit
+            decoded = read_cache.decode(hit) if hit is not None else None
+            if decoded is not None:
+                cached[id(rec)] = ReadOutcome(*decoded)
             else:
                 to_read.append(rec)
         archive.commit()  # every received version is recorded before anything is read
-        outcomes = read_many([ReadJob(r.path, r.name, settings, schema) for r in to_read])
+        outcomes = read_many(
+            [ReadJob(r.stored or r.path, r.name, settings, schema) for r in to_read]
+        )
         for rec, outcome in zip(to_read, outcomes, strict=True):
             if not outcome.crashed:
-                archive.save_read(rec.sha256, _cache_key(rec.name, fingerprint), outcome)
+                entry = read_cache.encode(outcome.identity, outcome.submission, outcome.problems)
+                archive.save_read(rec.sha256, _cache_key(rec.name, fingerprint), entry)
             cached[id(rec)] = outcome
         archive.commit()
         for rec in received:

@@ -8,10 +8,12 @@ strings, so error cells are found here by scanning the sheet XML for `t="e"`.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import posixpath
 import re
 import zipfile
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 
 from defusedxml import ElementTree as ET
 
@@ -228,7 +230,9 @@ def parse_amount(cell: object) -> Amount:
         return Amount("not_number", raw=str(cell))
     if isinstance(cell, int | float):
         value = float(cell)
-        return Amount("number", round(value), value, _raw_number(value))
+        if not _plausible(value):
+            return Amount("not_number", raw=_raw_number(value))
+        return Amount("number", _round_half_up(value), value, _raw_number(value))
     if isinstance(cell, dt.date | dt.datetime | dt.time | dt.timedelta):
         return Amount("not_number", raw=str(cell))
     text = str(cell)
@@ -237,9 +241,9 @@ def parse_amount(cell: object) -> Amount:
     if is_error_literal(text):
         return Amount("error", raw=text.strip())
     number = parse_number_text(text)
-    if number is None:
+    if number is None or not _plausible(number):
         return Amount("not_number", raw=text)
-    return Amount("text_number", round(number), number, text)
+    return Amount("text_number", _round_half_up(number), number, text)
 
 
 def parse_number_text(text: str) -> float | None:
@@ -255,7 +259,33 @@ def parse_number_text(text: str) -> float | None:
     return sign * float(t.replace(",", "."))
 
 
+# Larger than any budget in tkr (10^12 tkr is a thousand times the Swedish GDP): a typo
+# or a hostile file. Infinity and NaN (e.g. <v>1e400</v>) are not amounts either; both
+# would otherwise break the rounding of the whole file instead of flagging one cell.
+MAX_AMOUNT = 10**12
+
+
+def _plausible(value: float) -> bool:
+    return math.isfinite(value) and abs(value) <= MAX_AMOUNT
+
+
+def _round_half_up(value: float) -> int:
+    """Whole tkr, halves away from zero as Excel's AVRUNDA/ROUND and accountants do
+    (2.5 -> 3, -2.5 -> -3); Python's round() would give 2 (banker's rounding).
+    Decimal of the shortest repr, so 0.49999999999999994 stays below the half."""
+    if value.is_integer():
+        return int(value)
+    return int(Decimal(repr(value)).quantize(_ONE, rounding=ROUND_HALF_UP))
+
+
+_ONE = Decimal(1)
+
+
 def _raw_number(value: float) -> str:
+    if not math.isfinite(value):
+        return "oändligt tal" if value == value else "inget tal (NaN)"
+    if abs(value) > MAX_AMOUNT:
+        return f"{value:.3g}"
     return str(int(value)) if value.is_integer() else repr(value)
 
 

@@ -2,7 +2,8 @@
 
 Nothing here expands, evaluates or fully parses the file: it looks at magic bytes,
 the zip directory (sizes, compression ratios), the prolog of every XML part (a DOCTYPE
-or ENTITY declaration is refused, never expanded) and the declared sheet dimensions.
+or ENTITY declaration is refused, never expanded), the declared sheet dimensions and
+the real extent of every sheet (its last row and column, from the cell references).
 Only after a file passes does `reader.read_return` open it. The one XML document we
 parse here, docProps/core.xml (for the content time), is parsed with defusedxml.
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -28,7 +30,10 @@ MAX_MEMBER_UNCOMPRESSED = 100 * 1024 * 1024
 MAX_RATIO = 100  # uncompressed / compressed, per member, for members above RATIO_FLOOR
 RATIO_FLOOR = 1024 * 1024
 MAX_MEMBERS = 5000
-MAX_SHEET_CELLS = 2_000_000  # declared rows x columns of one sheet
+# Rows x columns of one sheet, declared or real. A reader builds a dense grid from A1 to
+# the last used cell: ~40 bytes a cell in calamine and Python, so 2 million is ~80 MB.
+# A filled return is a few hundred rows x ~20 columns.
+MAX_SHEET_CELLS = 2_000_000
 MAX_SHEET_ROWS = 200_000
 MAX_PROLOG = 64 * 1024  # bytes of an XML part scanned for its prolog
 
@@ -63,7 +68,9 @@ def precheck(path: Path, name: str | None = None) -> SafetyResult:
         return SafetyResult(False, [rules.LOCK_FILE(file=name)], lock_file=True)
     try:
         return _precheck(path, name)
-    except (OSError, zipfile.BadZipFile, EOFError, ValueError, RuntimeError) as exc:
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:  # also MemoryError and the like: a finding, not a crash
         return _fail(rules.NOT_READABLE, name, f"filen är skadad ({type(exc).__name__})")
 
 
@@ -140,7 +147,7 @@ def _zip(zf: zipfile.ZipFile, name: str) -> SafetyResult:
             if reason:
                 return _fail(rules.UNSAFE, name, reason)
         if lower.startswith("xl/worksheets/") and lower.endswith(".xml"):
-            reason = _dimension_problem(zf, info)
+            reason = _dimension_problem(zf, info) or _extent_problem(zf, info)
             if reason:
                 return _fail(rules.UNSAFE, name, reason)
     result = SafetyResult(True)
@@ -232,6 +239,77 @@ def _dimension_problem(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> str | None
     if rows > MAX_SHEET_ROWS or rows * cols > MAX_SHEET_CELLS:
         return (
             f"ett blad anger orimligt stora mått ({rows} rader × {cols} kolumner), "
+            "vilket kan få datorn att ta slut på minne"
+        )
+    return None
+
+
+_CHUNK = 1024 * 1024
+# Row and cell start tags with their r attribute (row: r="12", cell: r="B12").
+_REF = re.compile(rb'<(?:\w+:)?(?:row|c)\s[^>]*?\br="([A-Z]{0,4})(\d{1,9})"')
+
+
+def sheet_extent(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> tuple[int, int]:
+    """A sheet's real (rows, columns) to its last row/cell tag, whatever it declares.
+
+    The declared <dimension> is not trusted: a file can declare "A1" and hold one cell
+    at ZZ150000, and the reader's grid would reach it. The part is streamed in chunks
+    (its size is already limited); a tag cut by a chunk end is carried to the next.
+    Excel, LibreOffice and openpyxl write `<row r=` and `<c r=` on every row and cell,
+    which one regex pass and two byte counts confirm (~0.2 ms a sheet: issue 8); any
+    other part (no r, namespace prefixes, odd spacing) is walked tag by tag, where a
+    row without r follows the previous row and a cell the previous cell.
+    """
+    max_row = max_col = 0
+    for data in _chunks(zf, info):
+        refs = _REF.findall(data)
+        tags = data.count(b"<c ") + data.count(b"<row ")
+        if tags != len(refs) or b"<c>" in data or b"<row>" in data or b":c " in data:
+            return _walk_extent(zf, info)
+        if refs:
+            max_row = max(max_row, max(map(int, {r for _, r in refs})))
+            max_col = max(max_col, max(map(_col_number, {c for c, _ in refs})))
+    return max_row, max_col
+
+
+def _chunks(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[bytes]:
+    """The part in pieces that each end after a '>' (so no tag is split)."""
+    carry = b""
+    with zf.open(info) as fh:
+        while chunk := fh.read(_CHUNK):
+            data = carry + chunk
+            cut = data.rfind(b">") + 1
+            carry = data[cut:]
+            yield data[:cut]
+    yield carry
+
+
+_TAG = re.compile(rb"<(?:\w+:)?(row|c)([\s/>][^>]*)")
+_R_ATTR = re.compile(rb'\br="([A-Z]{0,4})(\d{1,9})"')
+
+
+def _walk_extent(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> tuple[int, int]:
+    row = col = max_row = max_col = 0
+    for data in _chunks(zf, info):
+        for m in _TAG.finditer(data):
+            ref = _R_ATTR.search(m.group(2))
+            if m.group(1) == b"row":
+                row = int(ref.group(2)) if ref and not ref.group(1) else row + 1
+                col = 0
+            elif ref and ref.group(1):
+                col, row_of_cell = _col_number(ref.group(1)), int(ref.group(2))
+                max_row = max(max_row, row_of_cell)
+            else:
+                col += 1
+            max_row, max_col = max(max_row, row), max(max_col, col)
+    return max_row, max_col
+
+
+def _extent_problem(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> str | None:
+    rows, cols = sheet_extent(zf, info)
+    if rows > MAX_SHEET_ROWS or rows * cols > MAX_SHEET_CELLS:
+        return (
+            f"ett blad har innehåll långt utanför mallen (till rad {rows}, kolumn {cols}), "
             "vilket kan få datorn att ta slut på minne"
         )
     return None

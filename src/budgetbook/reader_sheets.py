@@ -1,0 +1,352 @@
+"""The per-sheet reads of a returned workbook (split from `reader` for size).
+
+`SheetReaders` is mixed into the reader's per-file class, which provides the cell
+helpers used here (`amount`, `text`, `choice`, `required`, `has_content`, `add`) and
+the located `Table` of each sheet. Also here: the cell-reference and text-normalising
+helpers both modules share.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from xlsxwriter.utility import xl_rowcol_to_cell as _xl_rowcol_to_cell
+
+from . import rules as R
+from . import schema as S
+from .model import ControlPoint, DriftLine, GoalRow, Problem, Project, Risk, Submission, Uppdrag
+from .reader_parts import cell_text, parse_amount
+from .settings import Settings
+
+if TYPE_CHECKING:
+    from .reader_parts import ZipParts
+
+
+@lru_cache(maxsize=8192)
+def _a1(r: int, c: int) -> str:
+    """A1 reference, cached: the reader names ~1 000 cells per return (issue 8)."""
+    return _xl_rowcol_to_cell(r, c)
+
+
+xl_rowcol_to_cell = _a1
+
+
+@lru_cache(maxsize=8192, typed=True)  # typed: True, 1 and 1.0 read differently
+def norm(text: object) -> str:
+    t = cell_text(text).casefold().replace("\u2013", "-").replace("\u2212", "-")
+    return " ".join(t.split())
+
+
+@dataclass(slots=True)
+class Table:
+    """Where a sheet's table was found (0-based rows/columns) and its column map."""
+
+    sheet: S.SheetDef
+    grid: list[list[object]]
+    header: int
+    first: int
+    last: int
+    last_col: int
+    cols: dict[str, int]
+    extra: list[tuple[int, str]]
+
+    def value(self, r: int, key: str) -> object:
+        c = self.cols.get(key)
+        if c is None or r >= len(self.grid) or c >= len(self.grid[r]):
+            return ""
+        return self.grid[r][c]
+
+
+class SheetReaders:
+    """read_<sheet key> for every sheet of the template; see the module docstring."""
+
+    s: Settings
+    schema: S.Schema
+    sub: Submission
+    problems: list[Problem]
+    parts: ZipParts
+
+    # -- sheets ------------------------------------------------------------------------
+
+    def read_drift(self, t: Table) -> None:
+        s, sheet = self.s, t.sheet.name
+        by_name = {norm(d.name): d for d in s.driftposter} | {
+            norm(d.code): d for d in s.driftposter
+        }
+        avd = s.avdelning(self.sub.avdelning)
+        expected = (
+            {(v.code, d.code): v for v in s.verksamheter_of(avd.code) for d in s.driftposter}
+            if avd
+            else None
+        )
+        seen: set[tuple[str, str]] = set()
+        years = s.years
+        for r in range(t.first, t.last + 1):
+            vcode, _ = self.text(t, r, "verksamhet")
+            dname, _ = self.text(t, r, "driftpost")
+            row_a1 = xl_rowcol_to_cell(r, 0)
+            if not vcode and not dname and not self.has_content(t, r):
+                continue
+            d = by_name.get(norm(dname))
+            key = (vcode, d.code if d else "")
+            prior = s.prior.get(key)
+            changed = (
+                d is None
+                or key in seen
+                or (expected is not None and key not in expected)
+                or not self._prior_matches(t, r, prior)
+            )
+            if changed:
+                self.add(
+                    R.DRIFT_ROW_CHANGED,
+                    sheet,
+                    row_a1,
+                    verksamhet=vcode or "?",
+                    driftpost=dname or "?",
+                )
+                if d is None or key in seen:
+                    continue
+            seen.add(key)
+            allow_neg = d.allow_negative
+            amounts: dict[int, int] = {}
+            cells: dict[int, str] = {}
+            for year in years:
+                key_col = f"budget_{year}" if year == s.budget_year else f"plan_{year}"
+                value, a1 = self.amount(t, r, key_col, allow_neg)
+                cells[year] = a1
+                if value is not None:
+                    amounts[year] = value
+            comment, _ = self.text(t, r, "comment")
+            budget = amounts.get(s.budget_year)
+            if (
+                budget is None
+                and any(y in amounts for y in s.plan_years)
+                and not self._reported(sheet, cells.get(s.budget_year, ""))
+            ):  # a cell already flagged (e.g. text) is not "empty" on top
+                self.required(t, r, f"budget_{s.budget_year}", None)
+            if budget:
+                for year in s.plan_years:
+                    if year not in amounts and cells.get(year):
+                        v = t.value(r, f"plan_{year}")
+                        if v in ("", None):
+                            self.add(
+                                R.PLAN_YEARS_MISSING,
+                                sheet,
+                                cells[year],
+                                ar=year,
+                                verksamhet=vcode,
+                                driftpost=d.name,
+                            )
+            self.sub.drift.append(DriftLine(vcode, d.code, amounts, comment, cells, r + 1))
+        if expected is not None:
+            for (vcode, dcode), v in expected.items():
+                if (vcode, dcode) not in seen:
+                    dp = s.driftpost(dcode)
+                    self.add(
+                        R.DRIFT_ROW_CHANGED,
+                        sheet,
+                        verksamhet=f"{vcode} {v.name}",
+                        driftpost=dp.name if dp else dcode,
+                    )
+
+    def _prior_matches(self, t: Table, r: int, prior: object) -> bool:
+        for key, attr in (("budget_prior", "budget"), ("prognos_prior", "prognos")):
+            if key not in t.cols:
+                continue
+            parsed = parse_amount(t.value(r, key))
+            want = getattr(prior, attr) if prior is not None else 0
+            got = parsed.value if parsed.kind in ("number", "text_number") else None
+            if got != want and not (got is None and want == 0 and parsed.kind == "empty"):
+                return False
+        return True
+
+    def read_investeringar(self, t: Table) -> None:
+        s, sheet = self.s, t.sheet.name
+        years = s.investment_years
+        ids: dict[str, int] = {}
+        for r in range(t.first, t.last + 1):
+            if not self.has_content(t, r):
+                continue
+            cells: dict[str, str] = {}
+            pid, cells["id"] = self.text(t, r, "id")
+            name, cells["name"] = self.text(t, r, "name")
+            category, cells["category"] = self.choice(t, r, "category")
+            status, cells["status"] = self.choice(t, r, "status")
+            decided, cells["decided_total"] = self.amount(t, r, "decided_total")
+            description, cells["description"] = self.text(t, r, "description")
+            amounts: dict[int, int] = {}
+            for year in years:
+                value, cells[str(year)] = self.amount(t, r, f"inv_{year}")
+                if value is not None:
+                    amounts[year] = value
+            row_a1 = xl_rowcol_to_cell(r, 0)
+            for key, value in (("id", pid), ("name", name), ("status", status)):
+                if not value and not self._reported(sheet, cells.get(key, "")):
+                    self.required(t, r, key, value)
+            missing = [
+                label
+                for label, key, value in (
+                    ("kategori", "category", category),
+                    ("beskrivning", "description", description),
+                )
+                if not value and not self._reported(sheet, cells.get(key, ""))
+            ]
+            if missing:
+                self.add(
+                    R.PROJECT_INCOMPLETE, sheet, row_a1, id=pid or name, falt=" och ".join(missing)
+                )
+            if pid:
+                if pid in ids:
+                    self.add(R.DUPLICATE_PROJECT, sheet, cells["id"], id=pid, annan_rad=ids[pid])
+                else:
+                    ids[pid] = r + 1
+            if not any(amounts.values()):
+                self.add(
+                    R.PROJECT_EMPTY, sheet, row_a1, id=pid or name, forsta=years[0], sista=years[-1]
+                )
+            cat = s.category(category) if category else None
+            self.sub.projects.append(
+                Project(
+                    id=pid,
+                    name=name,
+                    category=cat.code if cat else category,
+                    status={"pågående": "pågående", "ny": "ny"}.get(status.casefold(), status),
+                    decided_total=decided,
+                    amounts=amounts,
+                    description=description,
+                    avdelning=self.sub.avdelning,
+                    cells=cells,
+                    row=r + 1,
+                )
+            )
+
+    def _reported(self, sheet: str, cell: str) -> bool:
+        """Whether a cell already has a problem (so 'empty' is not reported on top)."""
+        return bool(cell) and any(p.sheet == sheet and p.cell == cell for p in self.problems)
+
+    def read_mal(self, t: Table) -> None:
+        by = self.s.budget_year
+        for r in range(t.first, t.last + 1):
+            if not self.has_content(t, r):
+                continue
+            goal, goal_a1 = self.choice(t, r, "goal")
+            indicator, _ = self.text(t, r, "indicator")
+            target, _ = self.text(t, r, "target")
+            for key, value, a1 in (
+                ("goal", goal, goal_a1),
+                ("indicator", indicator, ""),
+                ("target", target, ""),
+            ):
+                if not value and not self._reported(t.sheet.name, a1):
+                    self.required(t, r, key, value)
+            values = {}
+            for year in (by - 2, by - 1):
+                v, _ = self.text(t, r, f"value_{year}")
+                if v:
+                    values[year] = v
+            self.sub.goals.append(
+                GoalRow(
+                    goal=goal.split()[0] if goal else "",
+                    indicator=indicator,
+                    source=self.text(t, r, "source")[0],
+                    values=values,
+                    target=target,
+                    comment=self.text(t, r, "comment")[0],
+                    avdelning=self.sub.avdelning,
+                    row=r + 1,
+                )
+            )
+
+    def read_uppdrag(self, t: Table) -> None:
+        for r in range(t.first, t.last + 1):
+            if not self.has_content(t, r):
+                continue
+            text, _ = self.text(t, r, "text")
+            status, status_a1 = self.choice(t, r, "status")
+            start = self.year(t, r, "start")
+            self.required(t, r, "text", text)
+            if not status and not self._reported(t.sheet.name, status_a1):
+                self.required(t, r, "status", status)
+            self.sub.uppdrag.append(
+                Uppdrag(
+                    text=text,
+                    start=start,
+                    status=status,
+                    comment=self.text(t, r, "comment")[0],
+                    avdelning=self.sub.avdelning,
+                    row=r + 1,
+                )
+            )
+
+    def year(self, t: Table, r: int, key: str) -> int | None:
+        c = t.cols.get(key)
+        if c is None:
+            return None
+        raw = t.value(r, key)
+        a1 = xl_rowcol_to_cell(r, c)
+        err = self._error_at(t, r, c)
+        if err:
+            self.add(R.FORMULA_ERROR, t.sheet.name, a1, varde=err)
+            return None
+        if raw in ("", None):
+            return None
+        text = cell_text(raw)
+        if re.fullmatch(r"(19|20)\d{2}", text):
+            return int(text)
+        self.add(R.NOT_A_YEAR, t.sheet.name, a1, varde=text, exempel=self.s.budget_year)
+        return None
+
+    def read_risker(self, t: Table) -> None:
+        for r in range(t.first, t.last + 1):
+            if not self.has_content(t, r):
+                continue
+            description, _ = self.text(t, r, "description")
+            self.required(t, r, "description", description)
+            cells: dict[str, str] = {}
+            pos, cells["positive"] = self.amount(t, r, "positive")
+            neg, cells["negative"] = self.amount(t, r, "negative")
+            self.sub.risks.append(
+                Risk(description, pos or 0, neg or 0, self.sub.avdelning, r + 1, cells)
+            )
+
+    def read_internkontroll(self, t: Table) -> None:
+        for r in range(t.first, t.last + 1):
+            if not self.has_content(t, r):
+                continue
+            values = {k: self.text(t, r, k)[0] for k in ("riskomrade", "risk", "kontrollmetod")}
+            for key, value in values.items():
+                self.required(t, r, key, value)
+            tidpunkt, _ = self.choice(t, r, "tidpunkt")
+            riskvarde, _ = self.amount(t, r, "riskvarde")
+            self.sub.controls.append(
+                ControlPoint(
+                    riskomrade=values["riskomrade"],
+                    risk=values["risk"],
+                    kontrollmetod=values["kontrollmetod"],
+                    tidpunkt=tidpunkt,
+                    riskvarde=riskvarde,
+                    avdelning=self.sub.avdelning,
+                    row=r + 1,
+                )
+            )
+
+    def read_texter(self, t: Table) -> None:
+        sections = list(self.s.text_sections)
+        by_title = {norm(x.title): x for x in sections}
+        for i, r in enumerate(range(t.first, t.last + 1)):
+            title, _ = self.text(t, r, "section")
+            section = by_title.get(norm(title)) or (sections[i] if i < len(sections) else None)
+            text, a1 = self.text(t, r, "text")
+            if section is None:
+                if text:
+                    self.add(R.ROW_OUTSIDE_TABLE, t.sheet.name, a1)
+                continue
+            if text:
+                self.sub.texts[section.key] = text
+                if len(text) > section.max_chars:
+                    self.add(
+                        R.TEXT_TOO_LONG, t.sheet.name, a1, antal=len(text), max=section.max_chars
+                    )

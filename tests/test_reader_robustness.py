@@ -1,0 +1,292 @@
+"""Hostile or broken returns found in review: each is a finding for its file or cell,
+never a crash, a hang or a run out of memory."""
+
+from __future__ import annotations
+
+import pickle
+import shutil
+import zipfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from budgetbook import collect, read_cache, safety
+from budgetbook import schema as S
+from budgetbook.reader import read_return
+from budgetbook.reader_parts import parse_amount
+from robust_builders import (
+    edit_sheet_xml,
+    far_cell,
+    set_cell_xml,
+    sheet_member,
+    wide_row_without_refs,
+)
+from wb_builders import round_files
+
+
+@pytest.fixture(scope="module")
+def rnd(tmp_path_factory: pytest.TempPathFactory):
+    return round_files(tmp_path_factory.mktemp("robust"))
+
+
+def codes(problems) -> list[str]:
+    return [p.code for p in problems]
+
+
+# --- 1. a single far-away cell must not make the reader build a giant grid ------------
+
+
+def test_precheck_measures_the_real_extent_not_the_declared_one(rnd, tmp_path: Path) -> None:
+    src = rnd[3][0]
+    bomb = edit_sheet_xml(src, tmp_path / "stor.xlsx", "Drift", far_cell("ZZ150000"))
+    result = safety.precheck(bomb)
+    assert not result.ok and codes(result.problems) == ["BB108"]
+    assert "rad 150000" in result.problems[0].message
+
+
+def test_precheck_counts_rows_and_cells_without_references(rnd, tmp_path: Path) -> None:
+    src = rnd[3][0]
+    wide = edit_sheet_xml(src, tmp_path / "bred.xlsx", "Drift", wide_row_without_refs(5000, 800))
+    assert codes(safety.precheck(wide).problems) == ["BB108"]
+
+
+def test_precheck_passes_every_example_return(rnd) -> None:
+    for path in rnd[3]:
+        result = safety.precheck(path)
+        assert result.ok and result.problems == [], path.name
+
+
+def test_extent_of_an_ordinary_sheet(rnd, tmp_path: Path) -> None:
+    src = rnd[3][0]
+    edited = edit_sheet_xml(src, tmp_path / "en.xlsx", "Drift", far_cell("Q90", dimension="A1"))
+    member = sheet_member(edited.read_bytes(), "Drift")
+    with zipfile.ZipFile(edited) as zf:
+        assert safety.sheet_extent(zf, zf.getinfo(member)) == (90, 17)
+
+
+def test_reader_refuses_a_sheet_beyond_the_limits(
+    rnd, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The reader is also called without the pre-check (history); it checks again.
+    settings, schema, _, returns = rnd
+    monkeypatch.setattr(safety, "MAX_SHEET_CELLS", 20_000)
+    bomb = edit_sheet_xml(returns[0], tmp_path / "stor.xlsx", "Drift", far_cell("Z2000"))
+    result = read_return(bomb, settings, schema)
+    assert "BB108" in codes(result.problems)
+    assert any("Z2000" in p.message for p in result.problems)
+
+
+class _Panic(BaseException):
+    """Stands in for pyo3's PanicException: a BaseException, not an Exception."""
+
+
+class _PanickingPath(type(Path())):
+    def __fspath__(self) -> str:
+        raise _Panic("called `Result::unwrap()` on an `Err` value")
+
+
+def test_a_panic_while_reading_is_a_problem_for_that_file(rnd) -> None:
+    settings, schema, _, returns = rnd
+    job = collect.ReadJob(_PanickingPath(returns[0]), "panik.xlsx", settings, schema)
+    outcome = collect.read_one(job)
+    assert codes(outcome.problems) == ["BB100"]
+    assert "called" not in outcome.problems[0].message
+
+
+def test_keyboard_interrupt_is_not_swallowed(rnd) -> None:
+    class _Interrupting(type(Path())):
+        def __fspath__(self) -> str:
+            raise KeyboardInterrupt
+
+    settings, schema, _, returns = rnd
+    with pytest.raises(KeyboardInterrupt):
+        collect.read_one(collect.ReadJob(_Interrupting(returns[0]), "x.xlsx", settings, schema))
+
+
+# --- 2. one absurd number is a BB301 at its cell, not a broken file -------------------
+
+
+@pytest.mark.parametrize("value", ["1e400", "-1e400", "NaN", "1e15", "-2e13"])
+def test_infinite_nan_or_absurd_number_is_not_a_number_at_its_cell(
+    rnd, tmp_path: Path, value: str
+) -> None:
+    settings, schema, _, returns = rnd
+    src = returns[3]  # SPL
+    bad = edit_sheet_xml(
+        src, tmp_path / "tal.xlsx", "Drift", set_cell_xml("F12", f'<c r="F12"><v>{value}</v></c>')
+    )
+    result = read_return(bad, settings, schema)
+    found = [(p.code, p.sheet, p.cell) for p in result.problems]
+    assert ("BB301", "Drift", "F12") in found
+    assert "BB100" not in codes(result.problems)
+    assert result.submission is not None and result.submission.drift
+
+
+def test_absurd_amount_typed_as_text_is_not_a_number(rnd, tmp_path: Path) -> None:
+    settings, schema, _, returns = rnd
+    cell = '<c r="F12" t="inlineStr"><is><t>1' + "0" * 400 + "</t></is></c>"
+    bad = edit_sheet_xml(returns[3], tmp_path / "text.xlsx", "Drift", set_cell_xml("F12", cell))
+    result = read_return(bad, settings, schema)
+    assert ("BB301", "Drift", "F12") in [(p.code, p.sheet, p.cell) for p in result.problems]
+
+
+def test_unreadable_file_reason_is_swedish(rnd, tmp_path: Path) -> None:
+    settings, schema, _, _ = rnd
+    path = tmp_path / "trasig.xlsx"
+    path.write_bytes(b"PK\x03\x04 inte en riktig zip")
+    result = read_return(path, settings, schema)
+    assert codes(result.problems) == ["BB100"]
+    message = result.problems[0].message
+    assert "skadad" in message and "zip file" not in message.lower()
+
+
+# --- 3. collect reads the archived copy, which has exactly the hashed bytes ------------
+
+
+def test_collect_reads_the_archived_copy_not_the_changing_inbox_file(
+    rnd, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from budgetbook import actions
+    from budgetbook.archive import Archive
+    from budgetbook.workspace import init_workspace
+
+    returns = rnd[3]
+    ws = init_workspace(tmp_path / "ws")
+    for f in returns[:2]:
+        shutil.copyfile(f, ws.inbox / f.name)
+    real_store = Archive.store
+
+    def store_then_sync(self, path: Path, *args, **kwargs):
+        version = real_store(self, path, *args, **kwargs)
+        path.write_bytes(b"OneDrive skriver fortfarande ...")  # changes right after archiving
+        return version
+
+    monkeypatch.setattr(Archive, "store", store_then_sync)
+    result = actions.collect(ws.root)
+    assert not [p for p in result.problems if p.code in safety.UNREADABLE_CODES]
+    read = {s.file for s in result.submissions}
+    assert read == {f.name for f in returns[:2]}
+
+
+# --- 4. one typing mistake is one problem ---------------------------------------------
+
+
+@pytest.mark.parametrize("typed", ["=1+1", "ca 300"])
+def test_text_in_the_budget_cell_is_one_problem(rnd, tmp_path: Path, typed: str) -> None:
+    settings, schema, _, returns = rnd
+    wb = openpyxl.load_workbook(returns[3])
+    ws = wb["Drift"]
+    d = schema.sheet("drift")
+    budget_col = S.xl_col(d.index(f"budget_{settings.budget_year}"))
+    ref = f"{budget_col}{d.first_data_row}"
+    ws[ref] = typed
+    ws[ref].data_type = "s"  # typed as text (Excel: a leading apostrophe)
+    out = tmp_path / "text.xlsx"
+    wb.save(out)
+    result = read_return(out, settings, schema)
+    on_cell = [p.code for p in result.problems if p.sheet == "Drift" and p.cell == ref]
+    assert on_cell == ["BB301"]
+
+
+# --- 5. the read cache is plain JSON: loading it can never run code ------------------
+
+
+def test_read_cache_round_trip_of_every_example_return(rnd) -> None:
+    settings, schema, _, returns = rnd
+    for path in returns:
+        result = read_return(path, settings, schema)
+        sub = result.submission
+        assert sub is not None
+        sub.sha256, sub.received = "ab" * 32, datetime(2026, 3, 1, 12, 30, tzinfo=UTC)
+        text = read_cache.encode(result.identity, sub, result.problems)
+        assert read_cache.decode(text) == (result.identity, sub, result.problems)
+    broken = read_return(returns[0].with_suffix(".saknas"), settings, schema)
+    text = read_cache.encode(broken.identity, broken.submission, broken.problems)
+    assert read_cache.decode(text) == (broken.identity, None, broken.problems)
+
+
+def test_read_cache_ignores_other_versions_and_garbage() -> None:
+    good = read_cache.encode({"BB_AVDELNING": "FMO"}, None, [])
+    assert read_cache.decode(good) == ({"BB_AVDELNING": "FMO"}, None, [])
+    assert read_cache.decode(good.replace('"v":1', '"v":0')) is None
+    for junk in ("", "[]", "{}", '{"v":1,"identity":5}', b"\x80\x05K\x01."):
+        assert read_cache.decode(junk) is None
+
+
+class _Exploit:
+    """What a hostile ledger row could hold: unpickling it creates a file."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self):
+        return (Path.touch, (self.marker,))
+
+
+def test_a_poisoned_cache_row_is_never_executed(rnd, tmp_path: Path) -> None:
+    from budgetbook import actions
+    from budgetbook.archive import LEDGER, Archive
+    from budgetbook.workspace import init_workspace
+
+    returns = rnd[3]
+    ws = init_workspace(tmp_path / "ws")
+    shutil.copyfile(returns[0], ws.inbox / returns[0].name)
+    first = actions.collect(ws.root)
+    marker = tmp_path / "hacked"
+    with Archive(ws.output) as archive:
+        (count,) = archive.db.execute("SELECT count(*) FROM reads").fetchone()
+        assert count == 1
+        archive.db.execute("UPDATE reads SET result = ?", (pickle.dumps(_Exploit(marker)),))
+    assert (ws.output / "arkiv" / LEDGER).exists()
+    again = actions.collect(ws.root)
+    assert not marker.exists()
+    assert [s.avdelning for s in again.submissions] == [s.avdelning for s in first.submissions]
+
+
+# --- 6. amounts with decimals are rounded half up, as in Excel ------------------------
+
+
+@pytest.mark.parametrize(
+    ("cell", "whole"),
+    [
+        (2.5, 3),
+        (0.5, 1),
+        (-2.5, -3),
+        (1234.5, 1235),
+        (2.4999, 2),
+        (0.49999999999999994, 0),
+        ("2,5", 3),
+        ("1 234,5", 1235),
+        ("-0,5", -1),
+        (7.0, 7),
+    ],
+)
+def test_amounts_round_half_up(cell: object, whole: int) -> None:
+    assert parse_amount(cell).value == whole
+
+
+def test_half_tkr_in_a_return_rounds_up(rnd, tmp_path: Path) -> None:
+    settings, schema, _, returns = rnd
+    wb = openpyxl.load_workbook(returns[3])
+    d = schema.sheet("drift")
+    col = S.xl_col(d.index(f"budget_{settings.budget_year}"))
+    ref = f"{col}{d.first_data_row}"
+    wb["Drift"][ref] = 2.5
+    out = tmp_path / "halv.xlsx"
+    wb.save(out)
+    result = read_return(out, settings, schema)
+    line = next(ln for ln in result.submission.drift if ln.row == d.first_data_row)
+    assert line.amounts[settings.budget_year] == 3
+    assert ("BB303", ref) in [(p.code, p.cell) for p in result.problems]
+
+
+# --- 7. the reader stays in modules of reviewable size --------------------------------
+
+
+def test_reader_modules_stay_under_the_size_guideline() -> None:
+    here = Path(collect.__file__).parent
+    for module in ("reader.py", "reader_sheets.py", "reader_parts.py", "safety.py"):
+        lines = (here / module).read_text(encoding="utf-8").count("\n")
+        assert lines <= 600, f"{module}: {lines} lines"
