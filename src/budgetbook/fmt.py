@@ -38,6 +38,10 @@ def round_half_up(value: int | float | Decimal, places: int = 0) -> int | float:
 
     Raises ValueError for infinity and NaN, which have no rounded value.
     """
+    if places <= 0 and (
+        isinstance(value, int) or (isinstance(value, float) and value.is_integer())
+    ):
+        return int(value)  # the common case, without Decimal (the reader calls this per cell)
     number = _quantized(value, places)
     return int(number) if places <= 0 else float(number)
 

@@ -13,9 +13,10 @@ import posixpath
 import re
 import zipfile
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
 
 from defusedxml import ElementTree as ET
+
+from .fmt import round_half_up
 
 NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -232,7 +233,7 @@ def parse_amount(cell: object) -> Amount:
         value = float(cell)
         if not _plausible(value):
             return Amount("not_number", raw=_raw_number(value))
-        return Amount("number", _round_half_up(value), value, _raw_number(value))
+        return Amount("number", round_half_up(value), value, _raw_number(value))
     if isinstance(cell, dt.date | dt.datetime | dt.time | dt.timedelta):
         return Amount("not_number", raw=str(cell))
     text = str(cell)
@@ -243,7 +244,7 @@ def parse_amount(cell: object) -> Amount:
     number = parse_number_text(text)
     if number is None or not _plausible(number):
         return Amount("not_number", raw=text)
-    return Amount("text_number", _round_half_up(number), number, text)
+    return Amount("text_number", round_half_up(number), number, text)
 
 
 def parse_number_text(text: str) -> float | None:
@@ -267,18 +268,6 @@ MAX_AMOUNT = 10**12
 
 def _plausible(value: float) -> bool:
     return math.isfinite(value) and abs(value) <= MAX_AMOUNT
-
-
-def _round_half_up(value: float) -> int:
-    """Whole tkr, halves away from zero as Excel's AVRUNDA/ROUND and accountants do
-    (2.5 -> 3, -2.5 -> -3); Python's round() would give 2 (banker's rounding).
-    Decimal of the shortest repr, so 0.49999999999999994 stays below the half."""
-    if value.is_integer():
-        return int(value)
-    return int(Decimal(repr(value)).quantize(_ONE, rounding=ROUND_HALF_UP))
-
-
-_ONE = Decimal(1)
 
 
 def _raw_number(value: float) -> str:

@@ -114,7 +114,7 @@ class SheetReaders:
             amounts: dict[int, int] = {}
             cells: dict[int, str] = {}
             for year in years:
-                key_col = f"budget_{year}" if year == s.budget_year else f"plan_{year}"
+                key_col = S.year_key(s, year)
                 value, a1 = self.amount(t, r, key_col, allow_neg)
                 cells[year] = a1
                 if value is not None:
