@@ -195,3 +195,19 @@ def test_foreign_workbook_has_no_identity(rnd, tmp_path: Path) -> None:
     assert result.identity == {}
     assert result.submission is not None
     assert {p.code for p in result.problems} == {"BB201"}
+
+
+def test_other_avdelnings_verksamhet_is_reported(rnd, tmp_path: Path) -> None:
+    """A drift row naming a verksamhet of another avdelning is BB206 (checked against
+    the settings, not against the workbook's own list of verksamheter)."""
+    settings = rnd[0]
+    mine = {v.code for v in settings.verksamheter_of(settings.avdelningar[3].code)}
+    foreign = next(v.code for v in settings.verksamheter if v.code not in mine)
+
+    def edit(wb, schema):
+        ws = wb["Drift"]
+        ws[f"A{schema.sheet('drift').first_data_row}"] = foreign
+
+    _, found = edited(rnd, tmp_path, edit)
+    first = rnd[1].sheet("drift").first_data_row
+    assert ("BB206", "Drift", f"A{first}") in found

@@ -120,3 +120,24 @@ def test_committed_examples_are_current(rnd) -> None:
         assert (ROOT / "workbook_templates" / path.name).read_bytes() == path.read_bytes()
     for path in returns:
         assert (ROOT / "inbox" / path.name).read_bytes() == path.read_bytes()
+
+
+def test_lists_sheet_has_only_the_avdelnings_own_verksamheter(rnd) -> None:
+    """The dropdown list of verksamheter is per avdelning (issue 8: the round-wide list
+    grew every workbook with N); the other lists are the round's."""
+    settings, schema, templates, _ = rnd
+    for avd, path in zip(settings.avdelningar, templates, strict=True):
+        wb = openpyxl.load_workbook(path)
+        ws = wb[S.LISTS_SHEET]
+        c = list(schema.lists).index("verksamheter") + 1
+        shown = [ws.cell(row=r, column=c).value for r in range(2, ws.max_row + 1)]
+        shown = [v for v in shown if v is not None]
+        own = [f"{v.code} {v.name}" for v in settings.verksamheter_of(avd.code)]
+        assert shown == own
+        ref = wb.defined_names["Lista_verksamheter"].attr_text
+        assert ref.endswith(f"${len(own) + 1}")
+        k = list(schema.lists).index("kategorier") + 1
+        cats = [
+            ws.cell(row=r, column=k).value for r in range(2, 2 + len(schema.lists["kategorier"]))
+        ]
+        assert tuple(cats) == schema.lists["kategorier"]

@@ -75,7 +75,8 @@ def render(schema: S.Schema) -> str:
     out.append("")
     for name, values in schema.lists.items():
         shown = ", ".join(f"`{v}`" for v in values) or "(empty)"
-        out.append(f"- `{name}` (defined name `Lista_{name}`): {shown}")
+        note = " (each avdelning's workbook lists only its own)" if name == "verksamheter" else ""
+        out.append(f"- `{name}` (defined name `Lista_{name}`){note}: {shown}")
     out.append("")
     out.append(END)
     return "\n".join(out) + "\n"

@@ -490,7 +490,8 @@ class _Writer:
 
     def _lists(self) -> None:
         ws = self.wb.add_worksheet(S.LISTS_SHEET)
-        for c, (name, values) in enumerate(self.schema.lists.items()):
+        for c, name in enumerate(self.schema.lists):
+            values = list_values(self.schema, self.s, self.avd, name)
             ws.write(0, c, name, self.f["bold"])
             ws.set_column(c, c, 30)
             for r, value in enumerate(values, start=1):
@@ -518,6 +519,21 @@ def _lines(text: str, width: float) -> int:
                 used += len(word) + (1 if used else 0)
         lines += count
     return lines
+
+
+def list_values(
+    schema: S.Schema, settings: Settings, avdelning: Avdelning, name: str
+) -> tuple[str, ...]:
+    """The values of a list as one avdelning's workbook carries them.
+
+    `verksamheter` holds only the avdelning's own: the round-wide list grows with the
+    round (12 000 entries at 1 000 avdelningar) and made every workbook, and reading
+    it, grow with N (issue 8). Which verksamheter a return may contain is checked by the
+    reader against the settings, never against this sheet.
+    """
+    if name == "verksamheter":
+        return tuple(f"{v.code} {v.name}" for v in settings.verksamheter_of(avdelning.code))
+    return schema.lists[name]
 
 
 def list_range_name(list_name: str) -> str:
