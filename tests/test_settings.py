@@ -138,3 +138,44 @@ def test_prior_net_is_costs_minus_revenue() -> None:
     s = load_settings(example_resources())
     # Lokalförsörjning: revenue 41 200 against costs 33 900 + 3 800 + 2 100 + 900 + 500
     assert s.prior_net("1610", "budget") == 3800 + 33900 + 2100 + 900 + 500 - 41200
+
+
+def test_ram_line_traces_each_avdelning(workspace: Path) -> None:
+    """ram_line is the line of each avdelning's own `ram` (found per table, issue 8):
+    a multi-line ram starts on its key's line, a table header with a comment counts."""
+    edit(workspace, 'code = "RES"', 'code = "RES"  # reserv')
+    edit(workspace, "ram = [40000, 40000, 40000]", "ram = [\n  40000,\n  40000,\n  40000,\n]")
+    edit(workspace, '[[avdelningar]]\ncode = "KDIR"', '[[avdelningar]]  # kd\ncode = "KDIR"')
+    s = load_settings(workspace)
+    lines = (workspace / "budgetbook.toml").read_text(encoding="utf-8").splitlines()
+    starts = [n for n, t in enumerate(lines, 1) if t.startswith("[[avdelningar]]")]
+    assert len(starts) == len(s.avdelningar)
+    for avd, start in zip(s.avdelningar, starts, strict=True):
+        line = lines[avd.ram_line - 1]
+        assert avd.ram_line > start and line.startswith("ram = ["), (avd.code, line)
+        assert not any(t.startswith("[") for t in lines[start : avd.ram_line - 1])
+
+
+def test_loading_again_sees_every_changed_file(workspace: Path) -> None:
+    """Settings are cached per process (issue 8), but never stale: a change to the
+    settings file, the prior-year CSV (same size, at once) or a text file is seen, and
+    each caller gets its own copy."""
+    first = load_settings(workspace)
+    again = load_settings(workspace)
+    assert again == first and again is not first
+    again.template_password = "ändrat"
+    assert load_settings(workspace).template_password == first.template_password
+
+    csv = workspace / "foregaende_ar.csv"
+    csv.write_text(csv.read_text(encoding="utf-8").replace("31200;", "31201;"), encoding="utf-8")
+    assert load_settings(workspace).prior[("1100", "personal")].budget == 31201
+
+    text = workspace / "texter" / "inledning.md"
+    text.write_text("Ny inledning.", encoding="utf-8")
+    assert load_settings(workspace).text("inledning") == "Ny inledning."
+    text.unlink()
+    assert load_settings(workspace).text("inledning") == ""
+
+    edit(workspace, 'code = "RES"', 'code = "RSV"')
+    edit(workspace, 'avdelning = "RES"', 'avdelning = "RSV"')
+    assert load_settings(workspace).avdelning("RSV") is not None

@@ -6,8 +6,11 @@ and, where it can be found, the line. Unknown keys are errors too.
 
 from __future__ import annotations
 
-import csv
+import bisect
+import copy
 import datetime as dt
+import functools
+import hashlib
 import re
 import tomllib
 from collections.abc import Callable
@@ -34,6 +37,7 @@ from .settings import (
     UppdragDef,
     Verksamhet,
 )
+from .settings_prior import load_prior
 
 # --- loading ---------------------------------------------------------------------------
 
@@ -47,6 +51,7 @@ class _Reader:
     def __init__(self, path: Path, source: str):
         self.path = path
         self.lines = source.splitlines()
+        self._arrays: dict[str, list[int]] = {}
 
     def fail(self, key: str, message: str) -> SettingsError:
         line = self._line_of(key)
@@ -66,23 +71,34 @@ class _Reader:
 
         The table's header line when `key` is not found on a line of its own (a
         multi-line value starts on the key's line); 0 when the array is written inline.
+        The header lines are found in one pass per array and only the element's own
+        lines are scanned (issue 8: a scan of the whole file per element was quadratic).
         """
-        header = re.compile(rf"^\s*\[\[\s*{re.escape(array)}\s*\]\]\s*(#.*)?$")
-        any_header = re.compile(r"^\s*\[\[?\s*[\w.\"' -]+\s*\]\]?\s*(#.*)?$")
+        starts = self._array_headers(array)
+        if index >= len(starts):
+            return 0
+        start = starts[index]
+        end = self._header_lines[bisect.bisect_right(self._header_lines, start)]
         own = re.compile(rf"^\s*([\"']?){re.escape(key)}\1\s*=")
-        seen, start = -1, 0
-        for number, text in enumerate(self.lines, start=1):
-            if header.match(text):
-                seen += 1
-                if start:
-                    break
-                if seen == index:
-                    start = number
-            elif start and any_header.match(text):
-                break
-            elif start and own.match(text):
+        for number in range(start + 1, end):
+            if own.match(self.lines[number - 1]):
                 return number
         return start
+
+    @functools.cached_property
+    def _header_lines(self) -> list[int]:
+        """1-based numbers of every table header line, and one past the last line."""
+        any_header = re.compile(r"^\s*\[\[?\s*[\w.\"' -]+\s*\]\]?\s*(#.*)?$")
+        found = [n for n, text in enumerate(self.lines, start=1) if any_header.match(text)]
+        return [*found, len(self.lines) + 1]
+
+    def _array_headers(self, array: str) -> list[int]:
+        hit = self._arrays.get(array)
+        if hit is None:
+            header = re.compile(rf"^\s*\[\[\s*{re.escape(array)}\s*\]\]\s*(#.*)?$")
+            hit = [n for n in self._header_lines[:-1] if header.match(self.lines[n - 1])]
+            self._arrays[array] = hit
+        return hit
 
     def get(
         self,
@@ -164,8 +180,18 @@ def _each(
     return tuple(build(item, f"{name}[{i}]") for i, item in enumerate(items))
 
 
+# Parsed settings per file, for this process: the CLI, the Excel button and the
+# benchmark load the same settings several times per run (issue 8: ~0.4 s each at 100
+# avdelningar). A hit needs the same file text and unchanged files it refers to.
+_LOADED: dict[Path, tuple[str, tuple[tuple[Path, object], ...], Settings]] = {}
+
+
 def load_settings(path: Path | str) -> Settings:
-    """Read and validate `budgetbook.toml` (a file or a workspace folder)."""
+    """Read and validate `budgetbook.toml` (a file or a workspace folder).
+
+    Every call returns its own (shallow) copy: a caller may set a field without
+    affecting another caller's settings.
+    """
     path = Path(path)
     if path.is_dir():
         path = path / SETTINGS_FILE
@@ -175,11 +201,44 @@ def load_settings(path: Path | str) -> Settings:
             path=str(path),
         )
     source = path.read_text(encoding="utf-8")
+    key = path.resolve()
+    hit = _LOADED.get(key)
+    if hit is not None and hit[0] == source and all(_stat(f) == sig for f, sig in hit[1]):
+        return _copy(hit[2])
     try:
         data = tomllib.loads(source)
     except tomllib.TOMLDecodeError as exc:
         raise SettingsError(f"inte giltig TOML: {exc}", path=path.name) from exc
-    return parse_settings(data, path, source)
+    settings = parse_settings(data, path, source)
+    _LOADED.clear()  # one round per process at a time is the rule; keep memory flat
+    _LOADED[key] = (source, tuple((f, _stat(f)) for f in _depends_on(settings, data)), settings)
+    return _copy(settings)
+
+
+def _depends_on(settings: Settings, data: dict[str, Any]) -> list[Path]:
+    """The other files parse_settings read or looked for."""
+    files = [f for f in (settings.word_template, settings.prior_file) if f is not None]
+    texts = data.get("texts")
+    folder = texts.get("dir") if isinstance(texts, dict) else None
+    if isinstance(folder, str) and folder:
+        files.append(settings.path.parent / folder)
+        files += [settings.path.parent / folder / f"{k}.md" for k, _ in NAMND_TEXTS]
+    return files
+
+
+def _stat(file: Path) -> object:
+    """What a dependency is now: its bytes' hash (a time stamp can miss a quick edit)."""
+    try:
+        return "dir" if file.is_dir() else hashlib.sha256(file.read_bytes()).digest()
+    except OSError:
+        return None
+
+
+def _copy(settings: Settings) -> Settings:
+    out = copy.copy(settings)
+    # the lookup indexes are shared content but not the same dict (see Settings._index)
+    object.__setattr__(out, "_index", dict(settings._index))
+    return out
 
 
 def parse_settings(data: dict[str, Any], path: Path, source: str = "") -> Settings:
@@ -408,8 +467,9 @@ def parse_settings(data: dict[str, Any], path: Path, source: str = "") -> Settin
                 f"verksamheter[{i}].avdelning",
                 f"{v.avdelning!r} är ingen avdelning; känd: {', '.join(sorted(avd_codes))}.",
             )
+    with_verksamhet = {v.avdelning for v in verksamheter}
     for a in avdelningar:
-        if not any(v.avdelning == a.code for v in verksamheter):
+        if a.code not in with_verksamhet:
             raise r.fail("verksamheter", f"avdelningen {a.code} har ingen verksamhet.")
 
     kf_goals = _each(r, r.array(data, "kf_goals", False), "kf_goals", kf_goal)
@@ -447,8 +507,10 @@ def parse_settings(data: dict[str, Any], path: Path, source: str = "") -> Settin
     prior_file = (path.parent / prior_file_name) if prior_file_name else None
     prior: dict[tuple[str, str], PriorFigures] = {}
     if prior_file is not None:
-        prior = _load_prior(
-            prior_file, r, {v.code for v in verksamheter}, {d.code for d in driftposter}
+        if not prior_file.exists():
+            raise r.fail("prior.file", f"filen {prior_file.name} finns inte.")
+        prior = load_prior(
+            prior_file, {v.code for v in verksamheter}, {d.code for d in driftposter}
         )
 
     settings = Settings(
@@ -504,43 +566,3 @@ def _unique(r: _Reader, key: str, codes: list[str]) -> None:
         if code in seen:
             raise r.fail(key, f"koden {code!r} förekommer mer än en gång.")
         seen.add(code)
-
-
-def _load_prior(
-    file: Path, r: _Reader, verksamheter: set[str], driftposter: set[str]
-) -> dict[tuple[str, str], PriorFigures]:
-    """Prior-year figures: a CSV (semicolon or comma) with verksamhet;driftpost;budget;prognos."""
-    if not file.exists():
-        raise r.fail("prior.file", f"filen {file.name} finns inte.")
-    text = file.read_text(encoding="utf-8-sig")
-    dialect = ";" if text.count(";") >= text.count(",") else ","
-    rows = csv.DictReader(text.splitlines(), delimiter=dialect)
-    needed = {"verksamhet", "driftpost", "budget", "prognos"}
-    if not rows.fieldnames or not needed <= set(rows.fieldnames):
-        raise SettingsError(
-            f"kolumnerna ska vara {', '.join(sorted(needed))}.", key="prior.file", path=file.name
-        )
-    result: dict[tuple[str, str], PriorFigures] = {}
-    for row in rows:
-        number = rows.line_num  # the file's line (DictReader skips blank lines)
-        where = f"{file.name}, rad {number}"
-        if any(row.get(k) is None for k in needed):  # DictReader fills a short row with None
-            raise SettingsError(
-                f"raden har för få fält; ange verksamhet, driftpost, budget och prognos "
-                f"åtskilda med {dialect!r}.",
-                path=where,
-            )
-        v, d = (row.get("verksamhet") or "").strip(), (row.get("driftpost") or "").strip()
-        if v not in verksamheter:
-            raise SettingsError(f"okänd verksamhet {v!r}.", key="verksamhet", path=where)
-        if d not in driftposter:
-            raise SettingsError(f"okänd driftpost {d!r}.", key="driftpost", path=where)
-        try:
-            budget = int((row.get("budget") or "").replace(" ", "").replace("\u00a0", "") or 0)
-            prognos = int((row.get("prognos") or "").replace(" ", "").replace("\u00a0", "") or 0)
-        except ValueError as exc:
-            raise SettingsError("budget och prognos ska vara heltal i tkr.", path=where) from exc
-        if (v, d) in result:
-            raise SettingsError(f"{v}/{d} förekommer två gånger.", path=where)
-        result[(v, d)] = PriorFigures(budget, prognos, number)
-    return result
