@@ -277,12 +277,45 @@ def test_rerun_reuses_cached_reads(
     ws = workspace_with(tmp_path, list(clean.values()))
     first = collect.collect_returns(ws, settings)
     calls: list[int] = []
-    real = collect.read_many
-    monkeypatch.setattr(collect, "read_many", lambda jobs: calls.append(len(jobs)) or real(jobs))
+    real = collect.check_and_read_many
+    monkeypatch.setattr(
+        collect, "check_and_read_many", lambda jobs: calls.append(len(jobs)) or real(jobs)
+    )
     second = collect.collect_returns(ws, settings)
-    assert calls == [0]
+    assert calls == [0]  # neither pre-checked nor read again
     assert second.statuses == first.statuses and second.problems == first.problems
     assert [s.avdelning for s in second.submissions] == [s.avdelning for s in first.submissions]
+
+
+def test_rerun_with_cached_verdicts_reports_the_same(
+    tmp_path: Path, clean: dict[str, Path], settings: Settings
+) -> None:
+    """Pre-check verdicts are cached by content hash (issue 8). A re-run reports every
+    unsafe or unreadable file exactly as the first run did; a cached verdict that was
+    tampered with or is of another version is not trusted (the file is checked again);
+    and a file renamed in the inbox gets problems naming its new name."""
+    from budgetbook.archive import Archive
+
+    ws = init_workspace(tmp_path / "ws")
+    file_cases(ws.inbox)
+    good = next(iter(clean.values()))
+    shutil.copyfile(good, ws.inbox / good.name)
+    first = collect.collect_returns(ws, settings)
+    with Archive(ws.output) as archive:
+        (count,) = archive.db.execute("SELECT count(*) FROM prechecks").fetchone()
+        locks = [p for p in ws.inbox.iterdir() if p.name.startswith(("~$", ".~lock."))]
+        assert count == len(list(ws.inbox.iterdir())) - len(locks) > 10
+        archive.db.execute("UPDATE prechecks SET result = 'x' WHERE key LIKE 'zipbomb%'")
+        archive.db.execute(
+            "UPDATE prechecks SET result = replace(result, '\"v\":1', '\"v\":9') "
+            "WHERE key LIKE 'krypterad%'"
+        )
+    second = collect.collect_returns(ws, settings)
+    assert second.problems == first.problems and second.statuses == first.statuses
+    (ws.inbox / "krypterad.xlsx").rename(ws.inbox / "hemlig.xlsx")
+    third = collect.collect_returns(ws, settings)
+    assert [p.code for p in third.problems if p.file == "hemlig.xlsx"] == ["BB102"]
+    assert not [p for p in third.problems if p.file == "krypterad.xlsx"]
 
 
 def test_parallel_and_sequential_reads_agree(

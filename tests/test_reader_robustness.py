@@ -13,6 +13,7 @@ import openpyxl
 import pytest
 
 from budgetbook import collect, read_cache, safety
+from budgetbook import rules as R
 from budgetbook import schema as S
 from budgetbook.reader import read_return
 from budgetbook.reader_parts import parse_amount
@@ -210,9 +211,21 @@ def test_read_cache_round_trip_of_every_example_return(rnd) -> None:
 def test_read_cache_ignores_other_versions_and_garbage() -> None:
     good = read_cache.encode({"BB_AVDELNING": "FMO"}, None, [])
     assert read_cache.decode(good) == ({"BB_AVDELNING": "FMO"}, None, [])
-    assert read_cache.decode(good.replace('"v":1', '"v":0')) is None
+    assert read_cache.decode(good.replace(f'"v":{read_cache.CACHE_VERSION}', '"v":0')) is None
     for junk in ("", "[]", "{}", '{"v":1,"identity":5}', b"\x80\x05K\x01."):
         assert read_cache.decode(junk) is None
+    # hand-edited rows of the current version: wrong field count or type, bad enum
+    v = read_cache.CACHE_VERSION
+    problem = read_cache.encode({}, None, [R.NOT_READABLE(file="a.xlsx", orsak="x")])
+    assert read_cache.decode(problem) is not None
+    for junk in (
+        f'{{"v":{v},"identity":{{}},"submission":["FMO"],"problems":[]}}',
+        f'{{"v":{v},"identity":{{"a":1}},"submission":null,"problems":[]}}',
+        problem.replace('"fel"', '"kanske"'),
+        problem.replace('"BB100"', "true"),
+        problem.replace(',""]]', ',"",""]]'),
+    ):
+        assert read_cache.decode(junk) is None, junk
 
 
 class _Exploit:

@@ -8,7 +8,8 @@ Layout under `output/arkiv/`:
 content time, avdelning); `receipts` one row per (hash, original name) so a file sent
 again under a new name is recorded too. `reads` caches the reader's result per content
 hash and settings fingerprint as plain JSON (never pickle: the folder may be shared),
-so an unchanged return is not read twice (issue 8).
+so an unchanged return is not read twice, and `prechecks` the safety pre-check's
+verdict per content hash the same way: same bytes, same verdict (issue 8).
 `list_versions` and `recover` let anyone find and restore an earlier submission.
 """
 
@@ -50,6 +51,12 @@ CREATE TABLE IF NOT EXISTS receipts (
 CREATE TABLE IF NOT EXISTS outputs (
     path TEXT PRIMARY KEY,           -- a derived output (feedback workbook), relative
     key TEXT NOT NULL                -- hash of what it was made from
+);
+CREATE TABLE IF NOT EXISTS prechecks (
+    sha256 TEXT NOT NULL,
+    key TEXT NOT NULL,               -- name + pre-check fingerprint
+    result TEXT NOT NULL,            -- JSON text of the verdict (safety.encode_result)
+    PRIMARY KEY (sha256, key)
 );
 CREATE TABLE IF NOT EXISTS reads (
     sha256 TEXT NOT NULL,
@@ -192,6 +199,16 @@ class Archive:
 
     def save_read(self, sha256: str, key: str, result: str) -> None:
         self.db.execute("INSERT OR REPLACE INTO reads VALUES (?, ?, ?)", (sha256, key, result))
+
+    def cached_check(self, sha256: str, key: str) -> str | None:
+        """The cached pre-check verdict (JSON text, see `safety.encode_result`), or None."""
+        row = self.db.execute(
+            "SELECT result FROM prechecks WHERE sha256 = ? AND key = ?", (sha256, key)
+        ).fetchone()
+        return row[0] if row is not None and isinstance(row[0], str) else None
+
+    def save_check(self, sha256: str, key: str, result: str) -> None:
+        self.db.execute("INSERT OR REPLACE INTO prechecks VALUES (?, ?, ?)", (sha256, key, result))
 
     # -- derived outputs (skip rewriting what has not changed) -------------------------
 

@@ -1,18 +1,19 @@
-"""Collect the returns in inbox/: hash, pre-check, archive, read, check, choose, report.
+"""Collect the returns in inbox/: hash, archive, pre-check, read, check, choose, report.
 
-inbox/ is only ever read. Each file is hashed and pre-checked (`safety`) on every run;
-every received version is archived once by hash (`archive`); a file whose hash and
-name are already in the ledger reuses its cached read result, the rest are read by
-`reader.read_return` (in a process pool when there are many). Then identity and
-content checks (`checks`), the choice of the newest return per avdelning by content
-time, checks across returns, statuses, and the reports (`problem_report`).
-Findings are problems; an unexpected exception while reading a file becomes a BB100
-problem for that file and the run goes on.
-"""
+inbox/ is only ever read. Each file is hashed on every run and every received version
+is archived once by hash (`archive`). A file is pre-checked (`safety`) and read
+(`reader.read_return`) once per content hash and name: the verdict and the read result
+are cached in the archive as plain JSON (same bytes, same verdict; the read result also
+keyed by the settings fingerprint), and new files are checked and read in a process
+pool when there are many. Then identity and content checks (`checks`), the choice of
+the newest return per avdelning by content time, checks across returns, statuses, and
+the reports (`problem_report`). Findings are problems; an unexpected exception while
+reading a file becomes a BB100 problem for that file and the run goes on."""
 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import logging
 import os
@@ -74,6 +75,33 @@ def read_one(job: ReadJob) -> ReadOutcome:
         return ReadOutcome({}, None, [rules.NOT_READABLE(file=job.name, orsak=reason)], True)
 
 
+@dataclass(slots=True)
+class Checked:
+    """One file's pre-check (when it was not cached) and read (when it passed), with
+    their JSON for the archive's caches, encoded where the work was done."""
+
+    check: safety.SafetyResult | None = None
+    check_json: str = ""
+    outcome: ReadOutcome | None = None
+    outcome_json: str = ""
+
+
+def check_and_read(job: ReadJob, precheck: bool) -> Checked:
+    """Pre-check (unless its verdict is cached) and, if the file passed, read it."""
+    done = Checked()
+    if precheck:
+        done.check = safety.precheck(job.path, job.name)
+        done.check_json = safety.encode_result(done.check)
+        if not done.check.ok:
+            return done
+    done.outcome = outcome = read_one(job)
+    if not outcome.crashed:
+        done.outcome_json = read_cache.encode(
+            outcome.identity, outcome.submission, outcome.problems
+        )
+    return done
+
+
 _WORKER: dict[str, object] = {}
 
 
@@ -81,32 +109,44 @@ def _init_worker(settings: Settings, schema: Schema) -> None:
     _WORKER["settings"], _WORKER["schema"] = settings, schema
 
 
-def _read_in_worker(item: tuple[Path, str]) -> ReadOutcome:
+def _work_in_worker(item: tuple[Path, str, bool]) -> Checked:
     settings, schema = _WORKER["settings"], _WORKER["schema"]
     assert isinstance(settings, Settings) and isinstance(schema, Schema)
-    return read_one(ReadJob(item[0], item[1], settings, schema))
+    return check_and_read(ReadJob(item[0], item[1], settings, schema), item[2])
 
 
-def read_many(jobs: list[ReadJob]) -> list[ReadOutcome]:
-    """Read files in order; with many files, on all cores.
+def check_and_read_many(jobs: list[tuple[ReadJob, bool]]) -> list[Checked]:
+    """Pre-check and read files in order; with many files, on all cores.
 
     Settings and schema go to each worker once (pool initializer), not with every
-    file: with a thousand avdelningar they are megabytes to pickle (issue 8).
+    file: with a thousand avdelningar they are megabytes to pickle (issue 8). The
+    pre-check runs in the workers too (it costs about as much as the read), and each
+    result comes back with its cache JSON already encoded.
     """
     workers = min(os.cpu_count() or 1, len(jobs))
     if len(jobs) < PARALLEL_MIN_FILES or workers < 2:
-        return [read_one(job) for job in jobs]
-    settings, schema = jobs[0].settings, jobs[0].schema
-    items = [(job.path, job.name) for job in jobs]
+        return [check_and_read(job, pre) for job, pre in jobs]
+    settings, schema = jobs[0][0].settings, jobs[0][0].schema
+    items = [(job.path, job.name, pre) for job, pre in jobs]
     try:
         with ProcessPoolExecutor(
             max_workers=workers, initializer=_init_worker, initargs=(settings, schema)
         ) as pool:
-            chunk = max(1, len(items) // (4 * workers))
-            return list(pool.map(_read_in_worker, items, chunksize=chunk))
+            chunk = max(1, min(16, len(items) // (4 * workers)))
+            return list(pool.map(_work_in_worker, items, chunksize=chunk))
     except (BrokenProcessPool, OSError, RuntimeError):
         # A worker died (e.g. out of memory) or no pool could be started: go sequential.
-        return [read_one(job) for job in jobs]
+        return [check_and_read(job, pre) for job, pre in jobs]
+
+
+@functools.cache
+def precheck_fingerprint() -> str:
+    """Cache key part of a pre-check verdict: the checks' code, limits and messages."""
+    digest = hashlib.sha256(f"{__version__}|{safety.RESULT_VERSION}".encode())
+    here = Path(__file__).parent
+    for module in ("safety.py", "rules.py", "read_cache.py", "model.py"):
+        digest.update((here / module).read_bytes())
+    return digest.hexdigest()[:32]
 
 
 def read_fingerprint(settings: Settings, schema: Schema) -> str:
@@ -191,13 +231,14 @@ def _utc_mtime(path: Path) -> datetime:
     return datetime.fromtimestamp(path.stat().st_mtime, UTC)
 
 
-def _receive(path: Path, archive: Archive, now: datetime) -> tuple[Received, bool]:
-    """Hash, archive and pre-check one file. Returns the record and whether to read it."""
+def _receive(path: Path, archive: Archive, now: datetime) -> Received | None:
+    """Hash and archive one file. Returns its record; None when it is not to be checked
+    (a lock file, or a file that could not be opened: the record says why)."""
     rec = Received(path.name, path)
     if _is_lock(rec.name):
         rec.lock = True
         rec.problems.append(rules.LOCK_FILE(file=rec.name))
-        return rec, False
+        return rec
     try:
         rec.sha256 = sha256_file(path)
         rec.size = path.stat().st_size
@@ -205,18 +246,20 @@ def _receive(path: Path, archive: Archive, now: datetime) -> tuple[Received, boo
     except OSError:
         reason = "filen kunde inte öppnas (den kan vara öppen i ett annat program)"
         rec.problems.append(rules.NOT_READABLE(file=rec.name, orsak=reason))
-        return rec, False
+        return rec
     # Archive first, then check and read the archived copy: it has exactly the bytes of
     # the hash, while the inbox file may change meanwhile (OneDrive sync, Excel saving).
     version = archive.store(path, rec.sha256, name=rec.name, file_mtime=rec.mtime, now=now)
     rec.received = version.received
     rec.stored = version.stored
-    check = safety.precheck(version.stored, rec.name)
+    return rec
+
+
+def _apply_check(rec: Received, check: safety.SafetyResult, archive: Archive) -> None:
     rec.content_time = check.content_time
     rec.problems.extend(check.problems)
-    if check.content_time is not None and version.content_time is None:
+    if check.content_time is not None:
         archive.set_content_time(rec.sha256, check.content_time)
-    return rec, check.ok
 
 
 def _with_avdelning(problems: list[Problem], avdelning: str) -> list[Problem]:
@@ -270,34 +313,46 @@ def collect_returns(ws: Workspace, settings: Settings) -> CollectResult:
     schema = build_schema(settings)
     now = datetime.now(UTC)
     received: list[Received] = []
-    to_read: list[Received] = []
+    jobs: list[tuple[Received, bool]] = []  # files to pre-check (True) and/or read
     fingerprint = read_fingerprint(settings, schema)
-    cached: dict[int, ReadOutcome] = {}
+    pre_key = precheck_fingerprint()
+    outcomes: dict[int, ReadOutcome] = {}
     with Archive(ws.output) as archive:
         for path in inbox_files(ws.inbox):
-            rec, readable = _receive(path, archive, now)
+            rec = _receive(path, archive, now)
             received.append(rec)
-            if not readable:
+            if rec.stored is None:
                 continue
-            hit = archive.cached_read(rec.sha256, _cache_key(rec.name, fingerprint))
-            decoded = read_cache.decode(hit) if hit is not None else None
-            if decoded is not None:
-                cached[id(rec)] = ReadOutcome(*decoded)
-            else:
-                to_read.append(rec)
+            # Same bytes, same verdict and same read: both are cached by content hash.
+            hit = archive.cached_check(rec.sha256, _cache_key(rec.name, pre_key))
+            check = safety.decode_result(hit) if hit is not None else None
+            if check is not None:
+                _apply_check(rec, check, archive)
+                if not check.ok:
+                    continue
+                hit = archive.cached_read(rec.sha256, _cache_key(rec.name, fingerprint))
+                decoded = read_cache.decode(hit) if hit is not None else None
+                if decoded is not None:
+                    outcomes[id(rec)] = ReadOutcome(*decoded)
+                    continue
+            jobs.append((rec, check is None))
         archive.commit()  # every received version is recorded before anything is read
-        outcomes = read_many(
-            [ReadJob(r.stored or r.path, r.name, settings, schema) for r in to_read]
+        done = check_and_read_many(
+            [(ReadJob(r.stored or r.path, r.name, settings, schema), pre) for r, pre in jobs]
         )
-        for rec, outcome in zip(to_read, outcomes, strict=True):
-            if not outcome.crashed:
-                entry = read_cache.encode(outcome.identity, outcome.submission, outcome.problems)
-                archive.save_read(rec.sha256, _cache_key(rec.name, fingerprint), entry)
-            cached[id(rec)] = outcome
+        for (rec, _), work in zip(jobs, done, strict=True):
+            if work.check is not None:
+                _apply_check(rec, work.check, archive)
+                archive.save_check(rec.sha256, _cache_key(rec.name, pre_key), work.check_json)
+            if work.outcome is not None:
+                outcomes[id(rec)] = work.outcome
+                if work.outcome_json:
+                    key = _cache_key(rec.name, fingerprint)
+                    archive.save_read(rec.sha256, key, work.outcome_json)
         archive.commit()
         for rec in received:
-            if id(rec) in cached:
-                _apply_read(rec, cached[id(rec)], settings, schema)
+            if id(rec) in outcomes:
+                _apply_read(rec, outcomes[id(rec)], settings, schema)
             _attribute(rec, settings)
             if rec.sha256 and rec.avdelning:
                 archive.set_avdelning(rec.sha256, rec.avdelning)

@@ -12,6 +12,7 @@ import dataclasses
 import json
 import types
 import typing
+from collections.abc import Callable
 from datetime import datetime
 from enum import Enum
 from functools import cache
@@ -21,7 +22,10 @@ from typing import Any
 from .model import Problem, Submission
 
 # Bump when the encoded form changes: older cache rows are then ignored (read again).
-CACHE_VERSION = 1
+# 2: a dataclass is a list of its field values in field order (was an object), and
+#    both directions run through codecs compiled once per type (issue 8: the generic
+#    walk with typing introspection per value cost ~30 ms per return on a re-run).
+CACHE_VERSION = 2
 
 
 def encode(identity: dict[str, str], submission: Submission | None, problems: list[Problem]) -> str:
@@ -43,17 +47,38 @@ def decode(text: str | bytes) -> tuple[dict[str, str], Submission | None, list[P
         data = json.loads(text)
         if not isinstance(data, dict) or data.get("v") != CACHE_VERSION:
             return None
-        identity = _build(dict[str, str], data["identity"])
-        submission = _build(Submission | None, data["submission"])
-        problems = _build(list[Problem], data["problems"])
-    except (ValueError, TypeError, KeyError, AttributeError, UnicodeDecodeError):
+        identity = _decoder(dict[str, str])(data["identity"])
+        submission = _decoder(Submission | None)(data["submission"])
+        problems = _decoder(list[Problem])(data["problems"])
+    except (ValueError, TypeError, KeyError, AttributeError, UnicodeDecodeError, RecursionError):
         return None
     return identity, submission, problems
 
 
+def encode_problems(problems: list[Problem]) -> list[Any]:
+    """Problems as plain JSON values (also used by the pre-check cache)."""
+    return [_plain(p) for p in problems]
+
+
+def decode_problems(value: Any) -> list[Problem]:
+    """The inverse of `encode_problems`; TypeError/ValueError when it does not fit."""
+    return _decoder(list[Problem])(value)
+
+
+# --- encoding -------------------------------------------------------------------------
+
+
+@cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls))
+
+
 def _plain(value: Any) -> Any:
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if value is None or type(value) in (str, int, float, bool):
+        return value
+    names = _field_names(type(value)) if dataclasses.is_dataclass(value) else None
+    if names is not None and not isinstance(value, type):
+        return [_plain(getattr(value, n)) for n in names]
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, Path):
@@ -64,9 +89,14 @@ def _plain(value: Any) -> Any:
         return {str(k): _plain(v) for k, v in value.items()}  # int keys (years) as text
     if isinstance(value, list | tuple):
         return [_plain(v) for v in value]
-    if value is None or isinstance(value, str | int | float | bool):
+    if isinstance(value, str | int | float | bool):
         return value
     raise TypeError(f"cannot cache a {type(value).__name__}")
+
+
+# --- decoding: one function per type, built once -------------------------------------
+
+Decoder = Callable[[Any], Any]
 
 
 @cache
@@ -74,50 +104,67 @@ def _hints(cls: type) -> dict[str, Any]:
     return typing.get_type_hints(cls)
 
 
-def _build(tp: Any, value: Any) -> Any:
-    """`value` (decoded JSON) as type `tp`; TypeError/ValueError when it does not fit."""
+@cache
+def _decoder(tp: Any) -> Decoder:
+    """A function turning decoded JSON into type `tp`, raising TypeError/ValueError
+    when the value does not fit (the cache row is then ignored and the file read)."""
     origin = typing.get_origin(tp)
     args = typing.get_args(tp)
     if origin in (typing.Union, types.UnionType):
-        if value is None and type(None) in args:
-            return None
         (inner,) = [a for a in args if a is not type(None)]
-        return _build(inner, value)
+        dec = _decoder(inner)
+        return lambda v: None if v is None else dec(v)
     if origin is dict:
-        key_type, value_type = args
-        if not isinstance(value, dict):
-            raise TypeError("expected an object")
-        return {_build(key_type, k): _build(value_type, v) for k, v in value.items()}
+        kdec, vdec = _decoder(args[0]), _decoder(args[1])
+
+        def dict_(v: Any) -> dict:
+            if type(v) is not dict:
+                raise TypeError("expected an object")
+            return {kdec(k): vdec(x) for k, x in v.items()}
+
+        return dict_
     if origin in (list, tuple):
-        if not isinstance(value, list):
-            raise TypeError("expected a list")
-        return [_build(args[0], v) for v in value]
+        edec = _decoder(args[0])
+
+        def list_(v: Any) -> list:
+            if type(v) is not list:
+                raise TypeError("expected a list")
+            return [edec(x) for x in v]
+
+        return list_
     if dataclasses.is_dataclass(tp):
-        if not isinstance(value, dict):
-            raise TypeError("expected an object")
-        hints = _hints(tp)
-        kwargs = {f.name: _build(hints[f.name], value[f.name]) for f in dataclasses.fields(tp)}
-        return tp(**kwargs)
+        return _dataclass_decoder(tp)
     if isinstance(tp, type) and issubclass(tp, Enum):
-        return tp(value)
+        return tp
     if tp is Path:
-        return Path(_expect(value, str))
+        return lambda v: Path(_exact(v, str))
     if tp is datetime:
-        return datetime.fromisoformat(_expect(value, str))
+        return lambda v: datetime.fromisoformat(_exact(v, str))
     if tp is int:
-        return int(value) if isinstance(value, str) else _expect(value, int)  # dict keys
+        return lambda v: int(v) if type(v) is str else _exact(v, int)  # dict keys
     if tp is float:
-        return float(_expect(value, int | float))
-    if tp is str:
-        return _expect(value, str)
-    if tp is bool:
-        return _expect(value, bool)
+        return lambda v: float(v) if type(v) in (int, float) else _exact(v, float)
+    if tp in (str, bool):
+        return lambda v: _exact(v, tp)
     raise TypeError(f"no decoder for {tp!r}")
 
 
-def _expect(value: Any, kind: Any) -> Any:
-    if isinstance(value, bool) and kind is not bool:
-        raise TypeError("unexpected boolean")
-    if not isinstance(value, kind):
-        raise TypeError(f"expected {kind}, got {type(value).__name__}")
+def _dataclass_decoder(tp: type) -> Decoder:
+    hints = _hints(tp)
+    names = _field_names(tp)
+    decoders = tuple(_decoder(hints[n]) for n in names)
+    count = len(names)
+
+    def dataclass_(v: Any) -> Any:
+        if type(v) is not list or len(v) != count:
+            raise TypeError(f"expected {count} fields")
+        return tp(*[d(x) for d, x in zip(decoders, v, strict=True)])
+
+    return dataclass_
+
+
+def _exact(value: Any, kind: type) -> Any:
+    """`value` if it is exactly of JSON type `kind` (a bool is no int here)."""
+    if type(value) is not kind:
+        raise TypeError(f"expected {kind.__name__}, got {type(value).__name__}")
     return value

@@ -10,6 +10,7 @@ parse here, docProps/core.xml (for the content time), is parsed with defusedxml.
 
 from __future__ import annotations
 
+import json
 import re
 import zipfile
 from collections.abc import Iterator
@@ -20,7 +21,7 @@ from pathlib import Path
 import defusedxml.ElementTree as SafeET
 import olefile
 
-from . import rules
+from . import read_cache, rules
 from .model import Problem
 
 # Limits. A filled department workbook is well under 1 MB zipped and 10 MB unzipped.
@@ -54,6 +55,50 @@ class SafetyResult:
     macros: bool = False
     lock_file: bool = False
     content_time: datetime | None = None  # dcterms:modified (or created) in core.xml
+
+
+# Bump when the encoded verdict changes (older cached verdicts are then checked again).
+RESULT_VERSION = 1
+
+
+def encode_result(result: SafetyResult) -> str:
+    """A verdict as plain JSON, for the archive's cache (never pickle: shared folder)."""
+    when = result.content_time.isoformat() if result.content_time else None
+    return json.dumps(
+        {
+            "v": RESULT_VERSION,
+            "ok": result.ok,
+            "problems": read_cache.encode_problems(result.problems),
+            "macros": result.macros,
+            "lock": result.lock_file,
+            "time": when,
+        },
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+
+
+def decode_result(text: str) -> SafetyResult | None:
+    """The verdict encoded by `encode_result`, or None for anything else."""
+    try:
+        data = json.loads(text)
+        if not isinstance(data, dict) or data.get("v") != RESULT_VERSION:
+            return None
+        flags = (data["ok"], data["macros"], data["lock"])
+        if not all(type(f) is bool for f in flags):
+            return None
+        when = data["time"]
+        if when is not None and type(when) is not str:
+            return None
+        return SafetyResult(
+            flags[0],
+            read_cache.decode_problems(data["problems"]),
+            macros=flags[1],
+            lock_file=flags[2],
+            content_time=datetime.fromisoformat(when) if when else None,
+        )
+    except (ValueError, TypeError, KeyError, AttributeError, RecursionError):
+        return None
 
 
 def is_lock_file(name: str) -> bool:
