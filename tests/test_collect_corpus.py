@@ -7,6 +7,7 @@ unchanged afterwards. Returns come from our own template writer, filled with ope
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import shutil
@@ -316,6 +317,40 @@ def test_rerun_with_cached_verdicts_reports_the_same(
     third = collect.collect_returns(ws, settings)
     assert [p.code for p in third.problems if p.file == "hemlig.xlsx"] == ["BB102"]
     assert not [p for p in third.problems if p.file == "krypterad.xlsx"]
+
+
+def test_outputs_rewritten_only_when_their_inputs_change(
+    tmp_path: Path, clean: dict[str, Path], settings: Settings
+) -> None:
+    """A re-run with nothing changed leaves the problem report alone (issue 8); a new
+    file, changed settings, or a report edited or removed by hand gets it rewritten."""
+    files = list(clean.values())
+    ws = workspace_with(tmp_path, files[:1])
+    report = collect.collect_returns(ws, settings).outputs["inlamningskontroll"]
+
+    def stamp() -> tuple[int, int]:
+        st = report.stat()
+        return st.st_ino, st.st_mtime_ns
+
+    before = stamp()
+    collect.collect_returns(ws, settings)
+    assert stamp() == before  # not rewritten
+    shutil.copyfile(files[1], ws.inbox / files[1].name)
+    collect.collect_returns(ws, settings)
+    assert stamp() != before
+    wb = openpyxl.load_workbook(report)
+    shown = {c.value for ws_ in wb.worksheets for row in ws_.iter_rows() for c in row}
+    assert files[1].name in shown
+    before = stamp()
+    renamed = dataclasses.replace(settings, kommun="Annan kommun")
+    collect.collect_returns(ws, renamed)
+    assert stamp() != before
+    before = stamp()
+    report.write_bytes(b"redigerad")
+    collect.collect_returns(ws, renamed)
+    assert report.read_bytes()[:2] == b"PK"
+    report.unlink()
+    assert collect.collect_returns(ws, renamed).outputs["inlamningskontroll"].is_file()
 
 
 def test_parallel_and_sequential_reads_agree(

@@ -17,6 +17,7 @@ import functools
 import hashlib
 import logging
 import os
+import time
 from collections import defaultdict
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -358,7 +359,7 @@ def collect_returns(ws: Workspace, settings: Settings) -> CollectResult:
                 archive.set_avdelning(rec.sha256, rec.avdelning)
 
         result = assemble(received, settings, schema)
-        result.outputs = write_outputs(ws, settings, result, received, archive)
+        result.outputs = write_outputs(ws, settings, result, received, archive, fingerprint)
     return result
 
 
@@ -456,21 +457,34 @@ def write_outputs(
     result: CollectResult,
     received: list[Received],
     archive: Archive,
+    fingerprint: str = "",
 ) -> dict[str, Path]:
-    """The problem report and one feedback workbook per avdelning with problems."""
+    """The problem report and one feedback workbook per avdelning with problems.
+
+    Each is rewritten only when what it is made from changed (issue 8: a re-run with
+    nothing new rewrote them all): the report's key covers the statuses, problems,
+    links, settings fingerprint, code version and time zone, and is stored with the
+    hash of the file written, so a report edited or removed by hand is written again.
+    """
     rel = os.path.relpath(ws.inbox, ws.output)
     links = {r.name: f"{rel}/{r.name}".replace(os.sep, "/") for r in received}
     outputs: dict[str, Path] = {}
-    outputs["inlamningskontroll"] = write_problem_report(
-        result, settings, report_path(ws.output, settings), links
-    )
+    report = report_path(ws.output, settings)
+    key = _report_key(result, links, fingerprint)
+    if not _unchanged(report, key, archive):
+        write_problem_report(result, settings, report, links)
+        archive.set_output_key(report, f"{key}:{sha256_file(report)}")
+    outputs["inlamningskontroll"] = report
     by_name = {r.name: r for r in received}
+    by_file: dict[str, list[Problem]] = defaultdict(list)
+    for p in result.problems:
+        by_file[p.file].append(p)
     written: set[Path] = set()
     for status in result.statuses:
         rec = by_name.get(status.file)
         if rec is None or not rec.budgetbook or rec.unreadable:
             continue
-        problems = [p for p in result.problems if p.file == rec.name]
+        problems = by_file.get(rec.name, [])
         if not problems or rec.stored is None:
             continue
         target = feedback_path(ws.output, status.avdelning, settings)
@@ -487,6 +501,26 @@ def write_outputs(
             written.add(target)
     _remove_stale_feedback(ws.output, settings, written)
     return outputs
+
+
+def _report_key(result: CollectResult, links: dict[str, str], fingerprint: str) -> str:
+    digest = hashlib.sha256(f"{__version__}|{fingerprint}|{time.tzname}".encode())
+    digest.update(repr(result.statuses).encode())
+    digest.update(repr(result.problems).encode())
+    digest.update(repr(sorted(links.items())).encode())
+    digest.update((Path(__file__).parent / "problem_report.py").read_bytes())
+    return digest.hexdigest()
+
+
+def _unchanged(path: Path, key: str, archive: Archive) -> bool:
+    """Whether `path` is the file last written from `key` (and not changed since)."""
+    stored = archive.output_key(path)
+    if not stored or not stored.startswith(f"{key}:") or not path.is_file():
+        return False
+    try:
+        return stored == f"{key}:{sha256_file(path)}"
+    except OSError:
+        return False
 
 
 def _remove_stale_feedback(output: Path, settings: Settings, keep: set[Path]) -> None:
