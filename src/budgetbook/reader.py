@@ -28,6 +28,7 @@ from .model import (
     Submission,
 )
 from .reader_parts import (
+    MAX_AMOUNT,
     Amount,
     ZipParts,
     cell_text,
@@ -164,7 +165,8 @@ class _Reader(SheetReaders):
         )
 
     def _error_at(self, t: _Table, r: int, c: int) -> str:
-        return self.parts.error_cells.get(t.sheet.name, {}).get((r, c), "")
+        errors = self.parts.error_cells.get(t.sheet.name)
+        return errors.get((r, c), "") if errors else ""
 
     def amount(
         self, t: _Table, r: int, key: str, allow_negative: bool = False
@@ -174,9 +176,19 @@ class _Reader(SheetReaders):
         if c is None:
             return None, ""
         a1 = xl_rowcol_to_cell(r, c)
-        sheet = t.sheet.name
         err = self._error_at(t, r, c)
-        parsed = Amount("error", raw=err) if err else parse_amount(t.value(r, key))
+        raw = t.value(r, key)
+        if not err:
+            # The common cells, decided without building an Amount (issue 8: the reader
+            # parses ~400 amounts per return); anything else takes the full path below.
+            kind = type(raw)
+            if kind is float and raw.is_integer() and abs(raw) <= MAX_AMOUNT:
+                if raw >= 0 or allow_negative:
+                    return int(raw), a1
+            elif kind is str and not raw:
+                return None, a1
+        sheet = t.sheet.name
+        parsed = Amount("error", raw=err) if err else parse_amount(raw)
         if parsed.kind == "empty":
             return None, a1
         if parsed.kind == "error":
@@ -208,6 +220,11 @@ class _Reader(SheetReaders):
         a1 = xl_rowcol_to_cell(r, c)
         err = self._error_at(t, r, c)
         raw = t.value(r, key)
+        if not err and type(raw) is str:
+            text = raw.strip()
+            # every error literal starts with "#" (Excel) or "Err:" (LibreOffice)
+            if not text or (text[0] != "#" and not text.startswith("Err:")):
+                return text, a1
         if err or (isinstance(raw, str) and raw.strip() and is_error_literal(raw)):
             self.add(R.FORMULA_ERROR, t.sheet.name, a1, varde=err or raw.strip())
             return "", a1
