@@ -42,12 +42,21 @@ def avdelning_from_name(name: str, settings: Settings) -> str:
     stem = name.rsplit(".", 1)[0].casefold()
     words = set(re.split(r"[^\wåäöÅÄÖ]+", stem))
     words |= set(re.split(r"[^a-zåäö0-9]+", stem))
-    found = {
-        a.code
-        for a in settings.avdelningar
-        if a.code.casefold() in words or a.name.casefold() in stem
-    }
+    by_code, names = settings._lookup(
+        "avdelning_words", settings.avdelningar, lambda: _avdelning_words(settings)
+    )
+    found = {code for word in words for code in by_code.get(word, ())}
+    found |= {code for folded, code in names if folded in stem}
     return found.pop() if len(found) == 1 else ""
+
+
+def _avdelning_words(settings: Settings) -> tuple[dict[str, list[str]], list[tuple[str, str]]]:
+    """Casefolded codes and names of the avdelningar, built once per settings (issue 8:
+    casefolding every avdelning for every file made collect quadratic)."""
+    by_code: dict[str, list[str]] = {}
+    for a in settings.avdelningar:
+        by_code.setdefault(a.code.casefold(), []).append(a.code)
+    return by_code, [(a.name.casefold(), a.code) for a in settings.avdelningar]
 
 
 def identity_problems(identity: dict[str, str], name: str, settings: Settings) -> list[Problem]:
