@@ -54,3 +54,29 @@ def test_read_cache_round_trip(tmp_path: Path) -> None:
     with Archive(tmp_path) as archive:
         assert archive.cached_read("abc", "k") == '{"identity": {"BB_AVDELNING": "FMO"}}'
         assert archive.cached_read("abc", "other settings") is None
+
+
+def test_gc_paused_restores_the_collector() -> None:
+    """collect pauses cyclic GC while it allocates the returns' objects (issue 8) and
+    always leaves the collector as it found it, also after an error."""
+    import gc
+
+    from budgetbook.collect import gc_paused
+
+    assert gc.isenabled()
+    with gc_paused():
+        assert not gc.isenabled()
+        with gc_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # the inner pause does not end the outer one
+    assert gc.isenabled()
+    with pytest.raises(ValueError), gc_paused():
+        raise ValueError("boom")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with gc_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

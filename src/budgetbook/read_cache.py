@@ -114,6 +114,8 @@ def _decoder(tp: Any) -> Decoder:
         (inner,) = [a for a in args if a is not type(None)]
         dec = _decoder(inner)
         return lambda v: None if v is None else dec(v)
+    if origin is dict and args[0] in (str, int) and args[1] in (str, int):
+        return _plain_dict_decoder(*args)
     if origin is dict:
         kdec, vdec = _decoder(args[0]), _decoder(args[1])
 
@@ -147,6 +149,22 @@ def _decoder(tp: Any) -> Decoder:
     if tp in (str, bool):
         return lambda v: _exact(v, tp)
     raise TypeError(f"no decoder for {tp!r}")
+
+
+def _plain_dict_decoder(key: type, value: type) -> Decoder:
+    """dict[str|int, str|int] without a call per entry: most of a Submission is small
+    dicts of year -> amount and year -> cell (issue 8: half of the decoding time)."""
+
+    def plain_dict(v: Any) -> dict:
+        if type(v) is not dict:
+            raise TypeError("expected an object")
+        out = v if key is str else {int(k): x for k, x in v.items()}
+        for x in out.values():
+            if type(x) is not value:
+                raise TypeError(f"expected {value.__name__}, got {type(x).__name__}")
+        return dict(out) if out is v else out
+
+    return plain_dict
 
 
 def _dataclass_decoder(tp: type) -> Decoder:
