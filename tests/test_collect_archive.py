@@ -80,3 +80,36 @@ def test_gc_paused_restores_the_collector() -> None:
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_a_new_process_reuses_the_cached_reads(tmp_path: Path) -> None:
+    """Re-running collect from the command line is a new process, with another string
+    hash seed: the cache keys must not depend on it (issue 8: the settings' texts were
+    ordered by a set, so every new process read every return again)."""
+    import os
+    import subprocess
+    import sys
+
+    from budgetbook.archive import Archive
+    from budgetbook.workspace import init_workspace
+
+    ws = init_workspace(tmp_path / "ws")
+    inbox = Path(__file__).resolve().parents[1] / "inbox"
+    for f in sorted(inbox.glob("*.xlsx"))[:2]:
+        (ws.inbox / f.name).write_bytes(f.read_bytes())
+    code = "import sys; from budgetbook import actions; actions.collect(sys.argv[1])"
+    counts, stamps = [], set()
+    for seed in ("1", "2", "3"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        subprocess.run([sys.executable, "-c", code, str(ws.root)], env=env, check=True)
+        (report,) = ws.output.glob("inlamningskontroll_*.xlsx")
+        stamps.add((report.stat().st_ino, report.stat().st_mtime_ns))
+        with Archive(ws.output) as archive:
+            counts.append(
+                [
+                    archive.db.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+                    for t in ("reads", "prechecks")
+                ]
+            )
+    assert counts == [[2, 2]] * 3  # a miss would add a row under another key
+    assert len(stamps) == 1  # nor is the problem report written again

@@ -498,7 +498,9 @@ def parse_settings(data: dict[str, Any], path: Path, source: str = "") -> Settin
         folder = path.parent / texts_dir
         if not folder.is_dir():
             raise r.fail("texts.dir", f"mappen {texts_dir} finns inte.")
-        for key in known_texts - texts.keys():
+        # in document order, not set order: the dict's order is part of the settings'
+        # fingerprint, which must be the same in every process (issue 8)
+        for key in [k for k, _ in NAMND_TEXTS if k not in texts]:
             file = folder / f"{key}.md"
             if file.exists():
                 texts[key] = file.read_text(encoding="utf-8").strip()
