@@ -113,3 +113,5 @@ def test_a_new_process_reuses_the_cached_reads(tmp_path: Path) -> None:
             )
     assert counts == [[2, 2]] * 3  # a miss would add a row under another key
     assert len(stamps) == 1  # nor is the problem report written again
+    # the first collect also left the parsed settings for the next process
+    assert (ws.output / "arkiv" / "installningar.json").is_file()

@@ -179,3 +179,47 @@ def test_loading_again_sees_every_changed_file(workspace: Path) -> None:
     edit(workspace, 'code = "RES"', 'code = "RSV"')
     edit(workspace, 'avdelning = "RES"', 'avdelning = "RSV"')
     assert load_settings(workspace).avdelning("RSV") is not None
+
+
+def _in_new_process(ws: Path, expr: str) -> str:
+    """`expr` evaluated on the workspace's settings in a new Python process."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from budgetbook.workspace import open_workspace; "
+        f"s = open_workspace(sys.argv[1]).settings(); print({expr})"
+    )
+    out = subprocess.run([sys.executable, "-c", code, str(ws)], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    return out.stdout.strip()
+
+
+def test_parsed_settings_are_kept_for_the_next_process(workspace: Path) -> None:
+    """With an archive folder, the parsed settings are stored there as JSON (issue 8)
+    and reused by the next process only while nothing they come from changed."""
+    from budgetbook import settings_cache
+
+    assert _in_new_process(workspace, "s.kommun") == "Exempelkommun"
+    cache = workspace / "output" / "arkiv" / settings_cache.CACHE_FILE
+    assert not cache.exists()  # no archive yet: nothing is written into the workspace
+    cache.parent.mkdir(parents=True)
+    assert _in_new_process(workspace, "s.prior[('1100', 'personal')].budget") == "31200"
+    written = cache.stat().st_mtime_ns
+    assert _in_new_process(workspace, "len(s.verksamheter)") == "13"
+    assert cache.stat().st_mtime_ns == written  # reused, not written again
+
+    parsed = load_settings(workspace)
+    key = settings_cache.entry_key(parsed.path, parsed.path.read_text(encoding="utf-8"))
+    cached, _ = settings_cache.read(cache.parent, key)
+    assert cached == parsed
+
+    csv = workspace / "foregaende_ar.csv"
+    csv.write_text(csv.read_text(encoding="utf-8").replace("31200;", "31201;"), encoding="utf-8")
+    assert _in_new_process(workspace, "s.prior[('1100', 'personal')].budget") == "31201"
+    (workspace / "texter" / "inledning.md").write_text("Ny text.", encoding="utf-8")
+    assert _in_new_process(workspace, "s.text('inledning')") == "Ny text."
+    edit(workspace, 'name = "Exempelkommun"', 'name = "Annan kommun"')
+    assert _in_new_process(workspace, "s.kommun") == "Annan kommun"
+    cache.write_text('{"v": 1, "key": "x"', encoding="utf-8")  # damaged: parsed again
+    assert _in_new_process(workspace, "s.kommun") == "Annan kommun"

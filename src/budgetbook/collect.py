@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from . import __version__, checks, read_cache, rules, safety
+from . import __version__, checks, read_cache, rules, safety, settings_load
 from .archive import Archive, sha256_file
 from .model import CollectResult, Problem, ReturnStatus, Submission
 from .problem_report import feedback_path, report_path, write_feedback, write_problem_report
@@ -347,6 +347,7 @@ def collect_returns(ws: Workspace, settings: Settings) -> CollectResult:
     pre_key = precheck_fingerprint()
     outcomes: dict[int, ReadOutcome] = {}
     with Archive(ws.output) as archive:
+        settings_load.keep_for_next_process(ws.settings_file, archive.root)
         with gc_paused():  # no collections while allocating the returns' objects
             for path in inbox_files(ws.inbox):
                 rec = _receive(path, archive, now)

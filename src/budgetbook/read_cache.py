@@ -13,7 +13,7 @@ import json
 import types
 import typing
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from enum import Enum
 from functools import cache
 from pathlib import Path
@@ -83,7 +83,7 @@ def _plain(value: Any) -> Any:
         return value.value
     if isinstance(value, Path):
         return str(value)
-    if isinstance(value, datetime):
+    if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, dict):
         return {str(k): _plain(v) for k, v in value.items()}  # int keys (years) as text
@@ -127,11 +127,12 @@ def _decoder(tp: Any) -> Decoder:
         return dict_
     if origin in (list, tuple):
         edec = _decoder(args[0])
+        kind = origin
 
-        def list_(v: Any) -> list:
+        def list_(v: Any) -> list | tuple:
             if type(v) is not list:
                 raise TypeError("expected a list")
-            return [edec(x) for x in v]
+            return kind(edec(x) for x in v) if kind is tuple else [edec(x) for x in v]
 
         return list_
     if dataclasses.is_dataclass(tp):
@@ -142,6 +143,8 @@ def _decoder(tp: Any) -> Decoder:
         return lambda v: Path(_exact(v, str))
     if tp is datetime:
         return lambda v: datetime.fromisoformat(_exact(v, str))
+    if tp is date:
+        return lambda v: date.fromisoformat(_exact(v, str))
     if tp is int:
         return lambda v: int(v) if type(v) is str else _exact(v, int)  # dict keys
     if tp is float:

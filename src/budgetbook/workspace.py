@@ -40,7 +40,8 @@ class Workspace:
         return self.root / OUTPUT_DIR
 
     def settings(self) -> Settings:
-        return load_settings(self.settings_file)
+        # parsed settings are kept in the archive once there is one (issue 8)
+        return load_settings(self.settings_file, cache_dir=self.output / "arkiv")
 
     def ensure_dirs(self) -> None:
         for folder in (self.templates, self.inbox, self.output):

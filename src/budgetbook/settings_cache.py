@@ -1,0 +1,126 @@
+"""The parsed settings of a round kept as plain JSON in the archive folder (issue 8).
+
+Parsing `budgetbook.toml` takes seconds for a round with a thousand avdelningar
+(tomllib is pure Python; ~80 000 lines and ~85 000 prior-year rows), and every CLI
+run is a new process. Once a workspace has an archive (`output/arkiv/`, made by the
+first collect), the parsed settings are stored there and reused while the settings
+file, every file it refers to, and the code that parses them are unchanged (all by
+content hash). The entry is data only (JSON, never pickle: the folder may be shared)
+and anything that does not decode is ignored: the settings are then parsed again.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import typing
+from pathlib import Path
+from typing import Any
+
+from . import __version__, read_cache
+from .settings import PriorFigures, Settings
+
+CACHE_FILE = "installningar.json"
+VERSION = 1
+_CODE = (
+    "settings.py",
+    "settings_load.py",
+    "settings_prior.py",
+    "settings_cache.py",
+    "read_cache.py",
+)
+
+
+def entry_key(settings_file: Path, source: str) -> str:
+    """What an entry is valid for: this file, its text, and the parsing code."""
+    digest = hashlib.sha256(f"{VERSION}|{__version__}|{settings_file.resolve()}".encode())
+    digest.update(source.encode("utf-8"))
+    here = Path(__file__).parent
+    for module in _CODE:
+        digest.update((here / module).read_bytes())
+    return digest.hexdigest()
+
+
+def read(cache_dir: Path, key: str) -> tuple[Settings, list[tuple[Path, object]]] | None:
+    """The cached settings and the files they depend on (with their recorded state),
+    or None when there is no valid entry for `key`."""
+    try:
+        data = json.loads((cache_dir / CACHE_FILE).read_text(encoding="utf-8"))
+        if not isinstance(data, dict) or data.get("v") != VERSION or data.get("key") != key:
+            return None
+        deps = [(Path(_str(f)), _state(s)) for f, s in data["depends"]]
+        return _decode(data["settings"]), deps
+    except (OSError, ValueError, TypeError, KeyError, AttributeError, RecursionError):
+        return None
+
+
+def write(cache_dir: Path, key: str, settings: Settings, deps: list[tuple[Path, object]]) -> None:
+    """Store an entry (atomically); a folder that cannot be written is no error."""
+    from .workspace import atomic_write
+
+    entry = {
+        "v": VERSION,
+        "key": key,
+        "depends": [[str(f), s.hex() if isinstance(s, bytes) else s] for f, s in deps],
+        "settings": _encode(settings),
+    }
+    try:
+        with atomic_write(cache_dir / CACHE_FILE) as tmp:
+            tmp.write_text(json.dumps(entry, ensure_ascii=False), encoding="utf-8")
+    except OSError:
+        pass
+
+
+def _str(value: Any) -> str:
+    if type(value) is not str:
+        raise TypeError("expected a text")
+    return value
+
+
+def _state(value: Any) -> object:
+    """A dependency's recorded state: a content hash (hex in JSON), "dir" or None."""
+    if value is None or value == "dir":
+        return value
+    return bytes.fromhex(_str(value))
+
+
+def _fields() -> list[dataclasses.Field]:
+    return [f for f in dataclasses.fields(Settings) if f.init]
+
+
+def _encode(settings: Settings) -> dict[str, Any]:
+    out = {}
+    for f in _fields():
+        value = getattr(settings, f.name)
+        if f.name == "prior":
+            out[f.name] = [[v, d, p.budget, p.prognos, p.line] for (v, d), p in value.items()]
+        else:
+            out[f.name] = read_cache._plain(value)
+    return out
+
+
+def _decode(data: Any) -> Settings:
+    if type(data) is not dict:
+        raise TypeError("expected an object")
+    hints = typing.get_type_hints(Settings)
+    kwargs: dict[str, Any] = {}
+    for f in _fields():
+        value = data[f.name]
+        if f.name == "prior":
+            kwargs["prior"] = _decode_prior(value)
+        else:
+            kwargs[f.name] = read_cache._decoder(hints[f.name])(value)
+    return Settings(**kwargs)
+
+
+def _decode_prior(rows: Any) -> dict[tuple[str, str], PriorFigures]:
+    if type(rows) is not list:
+        raise TypeError("expected a list")
+    prior = {}
+    for row in rows:
+        v, d, budget, prognos, line = row
+        if not (type(v) is type(d) is str and type(budget) is type(prognos) is type(line) is int):
+            raise TypeError("a prior-year row of the wrong types")
+        prior[(v, d)] = PriorFigures(budget, prognos, line)
+    return prior
