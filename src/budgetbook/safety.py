@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import IO
 
 import defusedxml.ElementTree as SafeET
 import olefile
@@ -187,14 +188,14 @@ def _zip(zf: zipfile.ZipFile, name: str) -> SafetyResult:
         return _fail(rules.NOT_READABLE, name, "filen är en zip-fil men ingen Excel-arbetsbok")
     for info in infos:
         lower = info.filename.lower()
-        if lower.endswith((".xml", ".rels", ".vml")):
-            reason = _xml_prolog_problem(zf, info)
-            if reason:
-                return _fail(rules.UNSAFE, name, reason)
         if lower.startswith("xl/worksheets/") and lower.endswith(".xml"):
-            reason = _dimension_problem(zf, info) or _extent_problem(zf, info)
-            if reason:
-                return _fail(rules.UNSAFE, name, reason)
+            reason = _worksheet_problem(zf, info)
+        elif lower.endswith((".xml", ".rels", ".vml")):
+            reason = _xml_prolog_problem(zf, info)
+        else:
+            continue
+        if reason:
+            return _fail(rules.UNSAFE, name, reason)
     result = SafetyResult(True)
     if any(n.lower().endswith("vbaproject.bin") for n in names):
         result.macros = True
@@ -206,6 +207,30 @@ def _zip(zf: zipfile.ZipFile, name: str) -> SafetyResult:
 
 _QUICK_PROLOG = 4096  # the root element of a normal part starts within its first bytes
 _ROOT_FOUND = object()
+
+
+def _worksheet_problem(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> str | None:
+    """Prolog, declared dimension and real extent of a sheet part, in one pass over it.
+
+    The same checks, in the same order, as `_xml_prolog_problem`, `_dimension_problem`
+    and `_extent_problem` one after the other, which opened and inflated the start of
+    every sheet three times (issue 8). The rare parts the quick prolog scan cannot
+    decide go through `_xml_prolog_problem` itself.
+    """
+    with zf.open(info) as fh:
+        first = fh.read(_CHUNK)
+        head = first[:_QUICK_PROLOG]
+        quick = _scan_prolog(head.decode("utf-8", errors="replace"), info)
+        if quick is not _ROOT_FOUND or head.startswith((b"\xff\xfe", b"\xfe\xff")):
+            reason = _xml_prolog_problem(zf, info)
+            if reason:
+                return reason
+        reason = _dimension_reason(first[:_DIMENSION_HEAD])
+        if reason:
+            return reason
+        extent = _extent_of(_chunks_of(fh, first))
+    rows, cols = extent if extent is not None else _walk_extent(zf, info)
+    return _extent_reason(rows, cols)
 
 
 def _xml_prolog_problem(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> str | None:
@@ -271,10 +296,10 @@ def _col_number(letters: bytes) -> int:
     return n
 
 
-def _dimension_problem(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> str | None:
-    """The declared used range of a sheet; readers allocate by it, so refuse giant ones."""
-    with zf.open(info) as fh:
-        head = fh.read(8192)
+_DIMENSION_HEAD = 8192
+
+
+def _dimension_reason(head: bytes) -> str | None:
     match = _DIMENSION.search(head)
     if not match or not match.group(3):
         return None
@@ -305,12 +330,19 @@ def sheet_extent(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> tuple[int, int]:
     other part (no r, namespace prefixes, odd spacing) is walked tag by tag, where a
     row without r follows the previous row and a cell the previous cell.
     """
+    with zf.open(info) as fh:
+        extent = _extent_of(_chunks_of(fh, b""))
+    return extent if extent is not None else _walk_extent(zf, info)
+
+
+def _extent_of(chunks: Iterator[bytes]) -> tuple[int, int] | None:
+    """(rows, columns) by the fast regex pass, or None when the part needs the walk."""
     max_row = max_col = 0
-    for data in _chunks(zf, info):
+    for data in chunks:
         refs = _REF.findall(data)
         tags = data.count(b"<c ") + data.count(b"<row ")
         if tags != len(refs) or b"<c>" in data or b"<row>" in data or b":c " in data:
-            return _walk_extent(zf, info)
+            return None
         if refs:
             max_row = max(max_row, max(map(int, {r for _, r in refs})))
             max_col = max(max_col, max(map(_col_number, {c for c, _ in refs})))
@@ -319,13 +351,21 @@ def sheet_extent(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> tuple[int, int]:
 
 def _chunks(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[bytes]:
     """The part in pieces that each end after a '>' (so no tag is split)."""
-    carry = b""
     with zf.open(info) as fh:
-        while chunk := fh.read(_CHUNK):
-            data = carry + chunk
-            cut = data.rfind(b">") + 1
-            carry = data[cut:]
-            yield data[:cut]
+        yield from _chunks_of(fh, b"")
+
+
+def _chunks_of(fh: IO[bytes], first: bytes) -> Iterator[bytes]:
+    """`first` (already read from `fh`) and the rest of `fh`, in pieces that each end
+    after a '>'."""
+    carry = b""
+    chunk = first or fh.read(_CHUNK)
+    while chunk:
+        data = carry + chunk
+        cut = data.rfind(b">") + 1
+        carry = data[cut:]
+        yield data[:cut]
+        chunk = fh.read(_CHUNK)
     yield carry
 
 
@@ -350,8 +390,7 @@ def _walk_extent(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> tuple[int, int]:
     return max_row, max_col
 
 
-def _extent_problem(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> str | None:
-    rows, cols = sheet_extent(zf, info)
+def _extent_reason(rows: int, cols: int) -> str | None:
     if rows > MAX_SHEET_ROWS or rows * cols > MAX_SHEET_CELLS:
         return (
             f"ett blad har innehåll långt utanför mallen (till rad {rows}, kolumn {cols}), "
