@@ -115,3 +115,28 @@ def test_a_new_process_reuses_the_cached_reads(tmp_path: Path) -> None:
     assert len(stamps) == 1  # nor is the problem report written again
     # the first collect also left the parsed settings for the next process
     assert (ws.output / "arkiv" / "installningar.json").is_file()
+
+
+def test_read_fingerprint_follows_every_settings_field(tmp_path: Path) -> None:
+    """The settings part of the read-cache key is remembered per process (issue 8), but
+    a copy with any field set differently, even to an equal new object, is not
+    mistaken for the remembered settings."""
+    import dataclasses
+
+    from budgetbook.collect import read_fingerprint
+    from budgetbook.schema import build_schema
+    from budgetbook.settings import load_settings
+    from budgetbook.workspace import init_workspace
+
+    ws = init_workspace(tmp_path / "ws")
+    first = load_settings(ws.settings_file)
+    key = read_fingerprint(first, build_schema(first))
+    again = load_settings(ws.settings_file)
+    assert read_fingerprint(again, build_schema(again)) == key
+    again.change_threshold_tkr += 1
+    assert read_fingerprint(again, build_schema(again)) != key
+    equal = dataclasses.replace(first, texts=dict(first.texts))
+    assert read_fingerprint(equal, build_schema(equal)) == key  # equal content, same key
+    other = dataclasses.replace(first, texts={**first.texts, "inledning": "Ny."})
+    assert read_fingerprint(other, build_schema(other)) != key
+    assert read_fingerprint(first, build_schema(first)) == key
