@@ -198,6 +198,20 @@ def test_newest_version_wins_and_both_are_archived(
     assert sorted(v.original_name for v in versions) == [f"{avd}_gammal.xlsx", f"{avd}_ny.xlsx"]
 
 
+def test_identical_copy_is_one_version_not_a_second_return(
+    tmp_path: Path, settings: Settings, clean: dict[str, Path]
+) -> None:
+    # A mail client or a download folder often saves the same attachment twice
+    # ("X (1).xlsx"): same bytes, so nothing to choose and nothing to send back.
+    avd, path = next(iter(clean.items()))
+    ws = workspace_with(tmp_path, [path])
+    shutil.copyfile(path, ws.inbox / f"{path.stem} (1).xlsx")
+    _, data, _ = run_collect(ws)
+    assert not [p for p in data["problems"] if p["code"] == "BB502"], data["problems"]
+    assert status_of(data, avd)["status"] == "godkänd"
+    assert f"aterkoppling_{avd}" not in data["outputs"]
+
+
 def test_lock_file_is_reported_and_the_run_goes_on(
     tmp_path: Path, corpus: tuple[Path, dict[str, Case]], settings: Settings, clean: dict[str, Path]
 ) -> None:
