@@ -332,8 +332,11 @@ def assemble(received: list[Received], settings: Settings, schema: Schema) -> Co
         # Identical copies ("X (1).xlsx" from a mail client) are one version: there is
         # nothing to choose between them and nothing to send back.
         if len({r.sha256 for r in versions}) > 1:
+            # Different contents saved at the same time: the newest cannot be told.
+            tied = {r.sha256 for r in versions if r.saved == pick.saved}
+            rule = rules.SAME_SAVE_TIME if len(tied) > 1 else rules.DUPLICATE_RETURN
             round_problems[avd].append(
-                rules.DUPLICATE_RETURN(
+                rule(
                     file=pick.name,
                     avdelning=avd,
                     avdelning_kod=avd,
