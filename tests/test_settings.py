@@ -207,3 +207,55 @@ def test_toml_syntax_error_is_swedish_with_its_line(
     assert fragment in message
     for english in ("line", "column", "Expected", "Invalid", "Cannot"):
         assert english not in message
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "key"),
+    [
+        ('name = "Exempelkommun"', 'name = ""', "kommun.name"),
+        ('name = "Kommunstyrelsen"', 'name = "  "', "namnd.name"),
+        ('id = "nämndplan-2027"', 'id = ""', "round.id"),
+        ('code = "FMO"', 'code = ""', "avdelningar[0].code"),
+        ('name = "Lokalkostnader"', 'name = ""', "driftposter[2].name"),
+    ],
+)
+def test_required_text_must_not_be_empty(workspace: Path, old: str, new: str, key: str) -> None:
+    edit(workspace, old, new)
+    with pytest.raises(SettingsError) as info:
+        load_settings(workspace)
+    assert info.value.key == key
+    assert "tom" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "key"),
+    [
+        # Drift rows are matched by driftpost name and categories are chosen by name:
+        # a repeated name would make every untouched return fail (BB206) or be ambiguous.
+        ('name = "Lokalkostnader"', 'name = "Personalkostnader"', "driftposter"),
+        ('name = "Inventarier"', 'name = "IT-utrustning"', "asset_categories"),
+    ],
+)
+def test_names_the_workbook_matches_by_are_unique(
+    workspace: Path, old: str, new: str, key: str
+) -> None:
+    edit(workspace, old, new)
+    with pytest.raises(SettingsError) as info:
+        load_settings(workspace)
+    assert info.value.key == key
+    assert "mer än en gång" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "key"),
+    [
+        ("change_threshold_pct = 10", "change_threshold_pct = -10", "rules.change_threshold_pct"),
+        ("change_threshold_tkr = 500", "change_threshold_tkr = -1", "rules.change_threshold_tkr"),
+    ],
+)
+def test_change_thresholds_are_not_negative(workspace: Path, old: str, new: str, key: str) -> None:
+    edit(workspace, old, new)
+    with pytest.raises(SettingsError) as info:
+        load_settings(workspace)
+    assert info.value.key == key
+    assert "negativ" in str(info.value)

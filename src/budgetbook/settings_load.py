@@ -104,6 +104,8 @@ class _Reader:
             raise self.fail(key, f"ska vara {expected or _describe(kind)}, inte {value!r}.")
         if not isinstance(value, kind):
             raise self.fail(key, f"ska vara {expected or _describe(kind)}, inte {value!r}.")
+        if default is _MISSING and isinstance(value, str) and not value.strip():
+            raise self.fail(key, f"får inte vara tom; ange {expected or _describe(kind)}.")
         return value
 
     def table(self, table: dict[str, Any], prefix: str, name: str, required: bool = True) -> dict:
@@ -444,7 +446,10 @@ def parse_settings(data: dict[str, Any], path: Path, source: str = "") -> Settin
         ),
     )
     _unique(r, "driftposter", [d.code for d in driftposter])
+    # Drift rows are matched by driftpost name, and a category is chosen by its name
+    _unique(r, "driftposter", [d.name for d in driftposter], "namnet")
     _unique(r, "asset_categories", [c.code for c in categories])
+    _unique(r, "asset_categories", [c.name for c in categories], "namnet")
     _unique(r, "avdelningar", [a.code for a in avdelningar])
     _unique(r, "verksamheter", [v.code for v in verksamheter])
     if not any(d.kind == "cost" for d in driftposter):
@@ -499,6 +504,15 @@ def parse_settings(data: dict[str, Any], path: Path, source: str = "") -> Settin
             prior_file, r, {v.code for v in verksamheter}, {d.code for d in driftposter}
         )
 
+    threshold_pct = float(r.get(rules, "rules", "change_threshold_pct", (int, float), 10))
+    threshold_tkr = r.get(rules, "rules", "change_threshold_tkr", int, 500)
+    for name, value in (
+        ("change_threshold_pct", threshold_pct),
+        ("change_threshold_tkr", threshold_tkr),
+    ):
+        if value < 0:
+            raise r.fail(f"rules.{name}", f"får inte vara negativ, inte {value}.")
+
     settings = Settings(
         path=path,
         kommun=r.get(kommun, "kommun", "name", str),
@@ -514,8 +528,8 @@ def parse_settings(data: dict[str, Any], path: Path, source: str = "") -> Settin
         contact_name=r.get(rnd, "round", "contact_name", str, ""),
         contact_email=r.get(rnd, "round", "contact_email", str, ""),
         contact_phone=r.get(rnd, "round", "contact_phone", str, ""),
-        change_threshold_pct=float(r.get(rules, "rules", "change_threshold_pct", (int, float), 10)),
-        change_threshold_tkr=r.get(rules, "rules", "change_threshold_tkr", int, 500),
+        change_threshold_pct=threshold_pct,
+        change_threshold_tkr=threshold_tkr,
         template_password=r.get(rules, "rules", "template_password", str, ""),
         sign_convention=sign,
         empty_sections=empty,
@@ -546,11 +560,11 @@ def _genitive(name: str) -> str:
     return name if name.endswith("s") else name + "s"
 
 
-def _unique(r: _Reader, key: str, codes: list[str]) -> None:
+def _unique(r: _Reader, key: str, codes: list[str], what: str = "koden") -> None:
     seen: set[str] = set()
     for code in codes:
         if code in seen:
-            raise r.fail(key, f"koden {code!r} förekommer mer än en gång.")
+            raise r.fail(key, f"{what} {code!r} förekommer mer än en gång.")
         seen.add(code)
 
 
