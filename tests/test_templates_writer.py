@@ -77,6 +77,13 @@ def test_prefilled_and_guarded(rnd) -> None:
     assert avd.code in ws["A2"].value and settings.round_id in ws["A2"].value
 
 
+def test_workbook_structure_is_protected(rnd) -> None:
+    """Sheets cannot be deleted, renamed, moved or added, nor the list sheet unhidden."""
+    wb = openpyxl.load_workbook(rnd[2][0])
+    assert wb.security is not None and wb.security.lockStructure
+    assert not wb.security.workbookPassword  # no password unless settings give one
+
+
 def test_identity_twice(rnd) -> None:
     settings, schema, templates, _ = rnd
     avd = settings.avdelningar[0]
@@ -99,8 +106,10 @@ def test_password_from_settings(tmp_path: Path) -> None:
     settings = example_settings(tmp_path / "ws")
     settings.template_password = "hemligt"
     paths = write_templates(settings, S.build_schema(settings), tmp_path / "t")
-    ws = openpyxl.load_workbook(paths[0])["Drift"]
+    wb = openpyxl.load_workbook(paths[0])
+    ws = wb["Drift"]
     assert ws.protection.sheet and ws.protection.password
+    assert wb.security.lockStructure and wb.security.workbookPassword == ws.protection.password
 
 
 def test_template_format_doc_matches_schema(tmp_path: Path) -> None:

@@ -68,6 +68,40 @@ def identity(settings: Settings, avd: Avdelning, schema: S.Schema) -> dict[str, 
     }
 
 
+class _StructureLockedWorkbook(Workbook):
+    """A workbook whose structure is protected: sheets cannot be added, deleted, renamed,
+    moved, hidden or unhidden (the list sheet stays hidden).
+
+    XlsxWriter has no workbook protection, so `<workbookProtection lockStructure="1"/>`
+    (ECMA-376 Part 1, 18.2.29) is written right after `<workbookPr>`, where the schema
+    puts it, with the same password as the sheets (none unless settings give one).
+    A test reads it back, so an XlsxWriter change that drops it is caught.
+    """
+
+    def __init__(self, filename: str, *, password: str = ""):
+        super().__init__(filename)
+        self._structure_password = password
+
+    def _write_workbook_pr(self) -> None:
+        super()._write_workbook_pr()
+        attributes: list[tuple[str, object]] = []
+        if self._structure_password:
+            attributes.append(("workbookPassword", _legacy_password_hash(self._structure_password)))
+        attributes.append(("lockStructure", 1))
+        self._xml_empty_tag("workbookProtection", attributes)
+
+
+def _legacy_password_hash(password: str) -> str:
+    """The legacy 16-bit protection hash (ECMA-376 Part 4), the one XlsxWriter uses for sheets."""
+    digest = 0
+    for char in password[::-1]:
+        digest = ((digest >> 14) & 0x01) | ((digest << 1) & 0x7FFF)
+        digest ^= ord(char)
+    digest = ((digest >> 14) & 0x01) | ((digest << 1) & 0x7FFF)
+    digest ^= len(password) ^ 0xCE4B
+    return f"{digest:X}"
+
+
 class _Writer:
     """Writes one avdelning's workbook."""
 
@@ -75,7 +109,7 @@ class _Writer:
         self.s = settings
         self.schema = schema
         self.avd = avd
-        self.wb = Workbook(str(path))
+        self.wb = _StructureLockedWorkbook(str(path), password=settings.template_password)
         self.f = self._formats()
 
     # -- formats --------------------------------------------------------------------
