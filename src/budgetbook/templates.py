@@ -383,18 +383,12 @@ class _Writer:
             if not col.input:
                 continue
             opts: dict[str, object] | None = None
-            if col.type == S.AMOUNT:
-                low = -AMOUNT_MAX if col.allow_negative else 0
-                opts = {
-                    "validate": "integer",
-                    "criteria": "between",
-                    "minimum": low,
-                    "maximum": AMOUNT_MAX,
-                    "error_title": "Belopp i hela tkr",
-                    "error_message": "Skriv ett heltal i tkr"
-                    + ("" if col.allow_negative else ", 0 eller större")
-                    + ", utan text eller decimaler.",
-                }
+            if col.type == S.AMOUNT and sheet.key == "drift" and not col.allow_negative:
+                # per run of rows: a driftpost may allow negatives (as rule BB304 does)
+                for top, bottom, negative in self._drift_negative_runs(sheet, first):
+                    ws.data_validation(top, c, bottom, c, _amount_rule(negative))
+            elif col.type == S.AMOUNT:
+                opts = _amount_rule(col.allow_negative)
             elif col.type == S.YEAR:
                 opts = {
                     "validate": "integer",
@@ -438,6 +432,19 @@ class _Writer:
                     )
             if opts:
                 ws.data_validation(first, c, last, c, opts)
+
+    def _drift_negative_runs(self, sheet: S.SheetDef, first: int) -> list[tuple[int, int, bool]]:
+        """(first row, last row, negatives allowed) for each run of Drift rows whose
+        driftposts agree on allow_negative."""
+        allowed = {d.name: d.allow_negative for d in self.s.driftposter}
+        runs: list[tuple[int, int, bool]] = []
+        for r, values in enumerate(self._rows(sheet), start=first):
+            negative = allowed.get(str(values.get("driftpost")), False)
+            if runs and runs[-1][2] == negative and runs[-1][1] == r - 1:
+                runs[-1] = (runs[-1][0], r, negative)
+            else:
+                runs.append((r, r, negative))
+        return runs
 
     def _sum_cols(self, sheet: S.SheetDef) -> list[int]:
         return [
@@ -537,6 +544,20 @@ class _Writer:
                 )
         ws.hide()
         self._protect(ws)
+
+
+def _amount_rule(allow_negative: bool) -> dict[str, object]:
+    """Whole tkr only; 0 or more unless negatives are allowed."""
+    return {
+        "validate": "integer",
+        "criteria": "between",
+        "minimum": -AMOUNT_MAX if allow_negative else 0,
+        "maximum": AMOUNT_MAX,
+        "error_title": "Belopp i hela tkr",
+        "error_message": "Skriv ett heltal i tkr"
+        + ("" if allow_negative else ", 0 eller större")
+        + ", utan text eller decimaler.",
+    }
 
 
 def _lines(text: str, width: float) -> int:
