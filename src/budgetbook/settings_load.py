@@ -104,6 +104,8 @@ class _Reader:
             raise self.fail(key, f"ska vara {expected or _describe(kind)}, inte {value!r}.")
         if not isinstance(value, kind):
             raise self.fail(key, f"ska vara {expected or _describe(kind)}, inte {value!r}.")
+        if default is _MISSING and isinstance(value, str) and not value.strip():
+            raise self.fail(key, f"får inte vara tom; ange {expected or _describe(kind)}.")
         return value
 
     def table(self, table: dict[str, Any], prefix: str, name: str, required: bool = True) -> dict:
@@ -174,12 +176,60 @@ def load_settings(path: Path | str) -> Settings:
             "inställningsfilen finns inte; skapa en arbetsyta med `budgetbook init`.",
             path=str(path),
         )
-    source = path.read_text(encoding="utf-8")
+    source = read_text(path)
     try:
         data = tomllib.loads(source)
     except tomllib.TOMLDecodeError as exc:
-        raise SettingsError(f"inte giltig TOML: {exc}", path=path.name) from exc
+        raise _toml_error(exc, path.name) from exc
     return parse_settings(data, path, source)
+
+
+def read_text(file: Path) -> str:
+    """A settings file (TOML, CSV, text) as UTF-8, with or without a byte order mark.
+
+    Anything else (Windows' "ANSI", as Notepad and Excel's plain CSV save it) is a
+    SettingsError naming the file, the first unreadable line and how to save it.
+    """
+    data = file.read_bytes()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise SettingsError(
+            "filen är inte sparad som UTF-8, så tecken som å, ä och ö kan inte läsas. "
+            "Spara den med kodningen UTF-8 (i Anteckningar: Spara som, Kodning UTF-8; "
+            "i Excel: Spara som, CSV UTF-8).",
+            path=f"{file.name}, rad {line}",
+        ) from exc
+
+
+# tomllib's messages (English) by their start, in Swedish with what to check
+_TOML_MESSAGES = (
+    ("Expected ']", "en tabellrubrik saknar avslutande hakparentes, t.ex. [kommun]."),
+    ("Unclosed array", "en lista saknar avslutande hakparentes ]."),
+    ("Unclosed inline table", "en tabell inom { } saknar avslutande }."),
+    ("Invalid value", 'värdet går inte att läsa; text ska stå inom citattecken, t.ex. "Ja".'),
+    ("Unterminated string", "en text saknar avslutande citattecken."),
+    ("Invalid date", "datumet går inte att läsa; skriv ÅÅÅÅ-MM-DD."),
+    ("Expected '='", "efter nyckeln ska det stå = och ett värde."),
+    ("Cannot declare", "samma tabell anges två gånger."),
+    ("Cannot overwrite", "samma nyckel anges två gånger."),
+    ("Cannot", "samma nyckel eller tabell anges två gånger."),
+    ("Duplicate", "samma nyckel anges två gånger."),
+    ("Expected newline", "oväntat innehåll efter värdet; skriv en nyckel per rad."),
+)
+
+
+def _toml_error(exc: tomllib.TOMLDecodeError, name: str) -> SettingsError:
+    """A TOML syntax error in Swedish, with its line (tomllib's text goes to --debug)."""
+    text = str(exc)
+    found = re.search(r"\(at line (\d+), column \d+\)$", text)
+    where = f"{name}, rad {found.group(1)}" if found else name
+    explanation = next(
+        (swedish for start, swedish in _TOML_MESSAGES if text.startswith(start)),
+        "raden går inte att läsa; kontrollera citattecken, hakparenteser och likhetstecken.",
+    )
+    return SettingsError(f"inte giltig TOML: {explanation}", path=where)
 
 
 def parse_settings(data: dict[str, Any], path: Path, source: str = "") -> Settings:
@@ -396,7 +446,10 @@ def parse_settings(data: dict[str, Any], path: Path, source: str = "") -> Settin
         ),
     )
     _unique(r, "driftposter", [d.code for d in driftposter])
+    # Drift rows are matched by driftpost name, and a category is chosen by its name
+    _unique(r, "driftposter", [d.name for d in driftposter], "namnet")
     _unique(r, "asset_categories", [c.code for c in categories])
+    _unique(r, "asset_categories", [c.name for c in categories], "namnet")
     _unique(r, "avdelningar", [a.code for a in avdelningar])
     _unique(r, "verksamheter", [v.code for v in verksamheter])
     if not any(d.kind == "cost" for d in driftposter):
@@ -441,7 +494,7 @@ def parse_settings(data: dict[str, Any], path: Path, source: str = "") -> Settin
         for key in known_texts - texts.keys():
             file = folder / f"{key}.md"
             if file.exists():
-                texts[key] = file.read_text(encoding="utf-8").strip()
+                texts[key] = read_text(file).strip()
 
     prior_file_name = r.get(prior_t, "prior", "file", str, "")
     prior_file = (path.parent / prior_file_name) if prior_file_name else None
@@ -450,6 +503,15 @@ def parse_settings(data: dict[str, Any], path: Path, source: str = "") -> Settin
         prior = _load_prior(
             prior_file, r, {v.code for v in verksamheter}, {d.code for d in driftposter}
         )
+
+    threshold_pct = float(r.get(rules, "rules", "change_threshold_pct", (int, float), 10))
+    threshold_tkr = r.get(rules, "rules", "change_threshold_tkr", int, 500)
+    for name, value in (
+        ("change_threshold_pct", threshold_pct),
+        ("change_threshold_tkr", threshold_tkr),
+    ):
+        if value < 0:
+            raise r.fail(f"rules.{name}", f"får inte vara negativ, inte {value}.")
 
     settings = Settings(
         path=path,
@@ -466,8 +528,8 @@ def parse_settings(data: dict[str, Any], path: Path, source: str = "") -> Settin
         contact_name=r.get(rnd, "round", "contact_name", str, ""),
         contact_email=r.get(rnd, "round", "contact_email", str, ""),
         contact_phone=r.get(rnd, "round", "contact_phone", str, ""),
-        change_threshold_pct=float(r.get(rules, "rules", "change_threshold_pct", (int, float), 10)),
-        change_threshold_tkr=r.get(rules, "rules", "change_threshold_tkr", int, 500),
+        change_threshold_pct=threshold_pct,
+        change_threshold_tkr=threshold_tkr,
         template_password=r.get(rules, "rules", "template_password", str, ""),
         sign_convention=sign,
         empty_sections=empty,
@@ -498,11 +560,11 @@ def _genitive(name: str) -> str:
     return name if name.endswith("s") else name + "s"
 
 
-def _unique(r: _Reader, key: str, codes: list[str]) -> None:
+def _unique(r: _Reader, key: str, codes: list[str], what: str = "koden") -> None:
     seen: set[str] = set()
     for code in codes:
         if code in seen:
-            raise r.fail(key, f"koden {code!r} förekommer mer än en gång.")
+            raise r.fail(key, f"{what} {code!r} förekommer mer än en gång.")
         seen.add(code)
 
 
@@ -512,7 +574,7 @@ def _load_prior(
     """Prior-year figures: a CSV (semicolon or comma) with verksamhet;driftpost;budget;prognos."""
     if not file.exists():
         raise r.fail("prior.file", f"filen {file.name} finns inte.")
-    text = file.read_text(encoding="utf-8-sig")
+    text = read_text(file)
     dialect = ";" if text.count(";") >= text.count(",") else ","
     rows = csv.DictReader(text.splitlines(), delimiter=dialect)
     needed = {"verksamhet", "driftpost", "budget", "prognos"}
