@@ -31,8 +31,14 @@ def test_missing_avdelning_notes_share_one_sentence(tmp_path):
     settings = small_settings(tmp_path)
     cons = consolidate([drift_sub("A", {("A1", "personal"): (1, 1, 1)})], settings)
     inv = cons.views[m.VIEW_INV_KATEGORI].note
-    assert inv == missing_note(settings, {"A"}, PROJECTS_MISSING)
-    assert inv == "Godkänd inlämning saknas för: Avdelning B; deras projekt ingår inte."
+    assert inv.endswith(missing_note(settings, {"A"}, PROJECTS_MISSING))
+    assert inv == (
+        "Källa: avdelningarnas inlämnade budgetunderlag. "
+        "Godkänd inlämning saknas för: Avdelning B; deras projekt ingår inte."
+    )
+    for key in (m.VIEW_INV_PAGAENDE, m.VIEW_INV_NYA):
+        # a source note under every investment table, not only under the drift tables
+        assert cons.views[key].note.startswith("Källa: avdelningarnas inlämnade budgetunderlag.")
     assert missing_note(settings, {"A"}) in cons.views[m.VIEW_DRIFT_AVDELNING].note
     assert missing_note(settings, {"A", "B"}, PROJECTS_MISSING) == ""
 
