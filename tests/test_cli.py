@@ -72,3 +72,10 @@ def test_debug_shows_traceback(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["--debug", "collect", "-w", str(tmp_path)])
     assert result.exit_code == 1
     assert isinstance(main, click.Group)
+
+
+def test_debug_after_the_command_works_too(tmp_path: Path) -> None:
+    # "Kör igen med --debug": most people add it at the end of the line they just ran
+    result = CliRunner().invoke(main, ["collect", "-w", str(tmp_path), "--debug"])
+    assert result.exit_code == 1
+    assert "Traceback" in result.output and "budgetbook init" in result.output

@@ -199,6 +199,44 @@ def test_newest_version_wins_and_both_are_archived(
     assert sorted(v.original_name for v in versions) == [f"{avd}_gammal.xlsx", f"{avd}_ny.xlsx"]
 
 
+def test_identical_copy_is_one_version_not_a_second_return(
+    tmp_path: Path, settings: Settings, clean: dict[str, Path]
+) -> None:
+    # A mail client or a download folder often saves the same attachment twice
+    # ("X (1).xlsx"): same bytes, so nothing to choose and nothing to send back.
+    avd, path = next(iter(clean.items()))
+    ws = workspace_with(tmp_path, [path])
+    shutil.copyfile(path, ws.inbox / f"{path.stem} (1).xlsx")
+    _, data, _ = run_collect(ws)
+    assert not [p for p in data["problems"] if p["code"] == "BB502"], data["problems"]
+    assert status_of(data, avd)["status"] == "godkänd"
+    assert f"aterkoppling_{avd}" not in data["outputs"]
+
+
+def test_two_versions_saved_at_the_same_time_are_not_called_newest(
+    tmp_path: Path, settings: Settings, clean: dict[str, Path]
+) -> None:
+    # Two different versions with the same saved time: budgetbook cannot tell which is
+    # newer, so it must not claim "Den senast sparade" but ask the finance office to check.
+    from datetime import UTC, datetime
+
+    from data.corpus_templates import edit
+
+    avd, path = next(iter(clean.items()))
+    when = datetime(settings.budget_year - 1, 11, 20, 15, tzinfo=UTC)
+    first, second = tmp_path / f"{avd}_a.xlsx", tmp_path / f"{avd}_b.xlsx"
+    edit(path, first, lambda wb: None, when)
+    edit(path, second, lambda wb: wb["Texter"].cell(7, 3, "Andra versionen."), when)
+    ws = workspace_with(tmp_path, [first, second])
+    _, data, _ = run_collect(ws)
+    assert not [p for p in data["problems"] if p["code"] == "BB502"], data["problems"]
+    chosen = status_of(data, avd)["file"]
+    problem = find(data, "BB505", chosen)
+    assert first.name in problem["message"] and second.name in problem["message"]
+    assert "Den senast sparade" not in problem["message"]
+    assert f"använder {chosen}" in problem["message"]
+
+
 def test_lock_file_is_reported_and_the_run_goes_on(
     tmp_path: Path, corpus: tuple[Path, dict[str, Case]], settings: Settings, clean: dict[str, Path]
 ) -> None:

@@ -6,7 +6,12 @@ from budgetbook import model as m
 from budgetbook.consolidate import consolidate
 from budgetbook.consolidate_inv import projects_of
 from budgetbook.schema import build_schema, year_key
-from budgetbook.tablebuild import PROJECTS_MISSING, in_avdelning_order, missing_note
+from budgetbook.tablebuild import (
+    PROJECTS_MISSING,
+    RAM_MISSING,
+    in_avdelning_order,
+    missing_note,
+)
 from cons_builders import drift_sub, project, small_settings
 
 
@@ -26,8 +31,14 @@ def test_missing_avdelning_notes_share_one_sentence(tmp_path):
     settings = small_settings(tmp_path)
     cons = consolidate([drift_sub("A", {("A1", "personal"): (1, 1, 1)})], settings)
     inv = cons.views[m.VIEW_INV_KATEGORI].note
-    assert inv == missing_note(settings, {"A"}, PROJECTS_MISSING)
-    assert inv == "Godkänd inlämning saknas för: Avdelning B; deras projekt ingår inte."
+    assert inv.endswith(missing_note(settings, {"A"}, PROJECTS_MISSING))
+    assert inv == (
+        "Källa: avdelningarnas inlämnade budgetunderlag. "
+        "Godkänd inlämning saknas för: Avdelning B; deras projekt ingår inte."
+    )
+    for key in (m.VIEW_INV_PAGAENDE, m.VIEW_INV_NYA):
+        # a source note under every investment table, not only under the drift tables
+        assert cons.views[key].note.startswith("Källa: avdelningarnas inlämnade budgetunderlag.")
     assert missing_note(settings, {"A"}) in cons.views[m.VIEW_DRIFT_AVDELNING].note
     assert missing_note(settings, {"A", "B"}, PROJECTS_MISSING) == ""
 
@@ -56,3 +67,18 @@ def test_source_sheet_names_come_from_the_schema():
         text = (src / module).read_text(encoding="utf-8")
         for name in ('"Drift"', '"Investeringar"', '"Risker"'):
             assert name not in text, f"{module} hard-codes {name}"
+
+
+def test_ram_note_says_a_missing_avdelnings_ram_is_in_the_total_but_not_its_difference(tmp_path):
+    # Summa showed budget 153 200, ram 339 500 and differens 0 with returns missing, and the
+    # note spoke only of "förändringen": a balanced nämnd at a glance (review rev2)
+    settings = small_settings(tmp_path)
+    cons = consolidate([drift_sub("A", {("A1", "personal"): (1, 1, 1)})], settings)
+    ram = cons.views[m.VIEW_RAM_AVDELNING]
+    assert ram.note.endswith(missing_note(settings, {"A"}, RAM_MISSING))
+    assert "Deras ram ingår i summan av ramarna" in ram.note
+    assert "förändringen" not in ram.note
+    missing = next(r for r in ram.rows if r.label == "Avdelning B")
+    year = settings.budget_year
+    assert missing.values[f"ram_{year}"] is not None
+    assert missing.values[f"budget_{year}"] is None and missing.values[f"diff_{year}"] is None

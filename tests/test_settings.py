@@ -7,7 +7,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from budgetbook.cli import main
 from budgetbook.errors import SettingsError
 from budgetbook.settings import load_settings
 from budgetbook.workspace import example_resources
@@ -223,3 +225,122 @@ def test_parsed_settings_are_kept_for_the_next_process(workspace: Path) -> None:
     assert _in_new_process(workspace, "s.kommun") == "Annan kommun"
     cache.write_text('{"v": 1, "key": "x"', encoding="utf-8")  # damaged: parsed again
     assert _in_new_process(workspace, "s.kommun") == "Annan kommun"
+
+
+# --- files as a finance officer saves them on Windows ------------------------------------
+
+
+def test_settings_saved_with_a_byte_order_mark_load(workspace: Path) -> None:
+    # Notepad and many Windows editors write "UTF-8 with BOM"
+    file = workspace / "budgetbook.toml"
+    file.write_text(file.read_text(encoding="utf-8"), encoding="utf-8-sig")
+    assert load_settings(workspace).kommun == "Exempelkommun"
+
+
+def _resave_ansi(file: Path, old: str = "", new: str = "") -> int:
+    """Save `file` in Windows-1252 (Excel's and Notepad's "ANSI"), after replacing `old`
+    with `new`; return the first line with a non-ASCII character."""
+    text = file.read_text(encoding="utf-8").replace(old, new, 1)
+    file.write_text(text, encoding="cp1252")
+    return next(n for n, line in enumerate(text.splitlines(), 1) if not line.isascii())
+
+
+@pytest.mark.parametrize(
+    ("name", "old", "new"),
+    [
+        ("budgetbook.toml", "", ""),
+        ("foregaende_ar.csv", "1100;intakter", "1100;intäkter"),
+        ("texter/inledning.md", "", ""),
+    ],
+)
+def test_file_not_in_utf8_is_named_with_its_line(
+    workspace: Path, name: str, old: str, new: str
+) -> None:
+    line = _resave_ansi(workspace / name, old, new)
+    with pytest.raises(SettingsError) as info:
+        load_settings(workspace)
+    message = str(info.value)
+    assert f"{Path(name).name}, rad {line}" in message
+    assert "UTF-8" in message and "Spara" in message
+
+
+def test_file_not_in_utf8_is_no_unexpected_error_in_the_cli(workspace: Path) -> None:
+    _resave_ansi(workspace / "budgetbook.toml")
+    result = CliRunner().invoke(main, ["templates", "-w", str(workspace)])
+    assert result.exit_code == 1
+    assert "UTF-8" in result.output
+    assert "Oväntat fel" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "line", "fragment"),
+    [
+        ("[kommun]", "[kommun", 4, "hakparentes"),
+        ('name = "Exempelkommun"', "name = Exempelkommun", 5, "citattecken"),
+        ("budget_year = 2027", "budget_year = 2027 2028", 15, "en nyckel per rad"),
+        ('[kommun]\nname = "Exempelkommun"', '[kommun]\nname = "A"\nname = "B"', 6, "två gånger"),
+    ],
+)
+def test_toml_syntax_error_is_swedish_with_its_line(
+    workspace: Path, old: str, new: str, line: int, fragment: str
+) -> None:
+    edit(workspace, old, new)
+    with pytest.raises(SettingsError) as info:
+        load_settings(workspace)
+    message = str(info.value)
+    assert f"budgetbook.toml, rad {line}" in message
+    assert fragment in message
+    for english in ("line", "column", "Expected", "Invalid", "Cannot"):
+        assert english not in message
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "key"),
+    [
+        ('name = "Exempelkommun"', 'name = ""', "kommun.name"),
+        ('name = "Kommunstyrelsen"', 'name = "  "', "namnd.name"),
+        ('id = "nämndplan-2027"', 'id = ""', "round.id"),
+        ('code = "FMO"', 'code = ""', "avdelningar[0].code"),
+        ('name = "Lokalkostnader"', 'name = ""', "driftposter[2].name"),
+    ],
+)
+def test_required_text_must_not_be_empty(workspace: Path, old: str, new: str, key: str) -> None:
+    edit(workspace, old, new)
+    with pytest.raises(SettingsError) as info:
+        load_settings(workspace)
+    assert info.value.key == key
+    assert "tom" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "key"),
+    [
+        # Drift rows are matched by driftpost name and categories are chosen by name:
+        # a repeated name would make every untouched return fail (BB206) or be ambiguous.
+        ('name = "Lokalkostnader"', 'name = "Personalkostnader"', "driftposter"),
+        ('name = "Inventarier"', 'name = "IT-utrustning"', "asset_categories"),
+    ],
+)
+def test_names_the_workbook_matches_by_are_unique(
+    workspace: Path, old: str, new: str, key: str
+) -> None:
+    edit(workspace, old, new)
+    with pytest.raises(SettingsError) as info:
+        load_settings(workspace)
+    assert info.value.key == key
+    assert "mer än en gång" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "key"),
+    [
+        ("change_threshold_pct = 10", "change_threshold_pct = -10", "rules.change_threshold_pct"),
+        ("change_threshold_tkr = 500", "change_threshold_tkr = -1", "rules.change_threshold_tkr"),
+    ],
+)
+def test_change_thresholds_are_not_negative(workspace: Path, old: str, new: str, key: str) -> None:
+    edit(workspace, old, new)
+    with pytest.raises(SettingsError) as info:
+        load_settings(workspace)
+    assert info.value.key == key
+    assert "negativ" in str(info.value)

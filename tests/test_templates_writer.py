@@ -10,6 +10,7 @@ import pytest
 
 from budgetbook import schema as S
 from budgetbook.example import write_example_returns
+from budgetbook.settings import load_settings
 from budgetbook.template_doc import BEGIN, END, render
 from budgetbook.templates import write_templates
 from wb_builders import ROOT, example_settings, round_files
@@ -77,6 +78,13 @@ def test_prefilled_and_guarded(rnd) -> None:
     assert avd.code in ws["A2"].value and settings.round_id in ws["A2"].value
 
 
+def test_workbook_structure_is_protected(rnd) -> None:
+    """Sheets cannot be deleted, renamed, moved or added, nor the list sheet unhidden."""
+    wb = openpyxl.load_workbook(rnd[2][0])
+    assert wb.security is not None and wb.security.lockStructure
+    assert not wb.security.workbookPassword  # no password unless settings give one
+
+
 def test_identity_twice(rnd) -> None:
     settings, schema, templates, _ = rnd
     avd = settings.avdelningar[0]
@@ -99,8 +107,10 @@ def test_password_from_settings(tmp_path: Path) -> None:
     settings = example_settings(tmp_path / "ws")
     settings.template_password = "hemligt"
     paths = write_templates(settings, S.build_schema(settings), tmp_path / "t")
-    ws = openpyxl.load_workbook(paths[0])["Drift"]
+    wb = openpyxl.load_workbook(paths[0])
+    ws = wb["Drift"]
     assert ws.protection.sheet and ws.protection.password
+    assert wb.security.lockStructure and wb.security.workbookPassword == ws.protection.password
 
 
 def test_template_format_doc_matches_schema(tmp_path: Path) -> None:
@@ -141,3 +151,37 @@ def test_lists_sheet_has_only_the_avdelnings_own_verksamheter(rnd) -> None:
             ws.cell(row=r, column=k).value for r in range(2, 2 + len(schema.lists["kategorier"]))
         ]
         assert tuple(cats) == schema.lists["kategorier"]
+
+
+def _amount_minimum(ws, cell: str) -> int:
+    """The lowest whole number the validation of `cell` accepts (exactly one must apply)."""
+    found = [
+        dv for dv in ws.data_validations.dataValidation if dv.type == "whole" and cell in dv.sqref
+    ]
+    assert len(found) == 1, (cell, [str(dv.sqref) for dv in found])
+    return int(found[0].formula1)
+
+
+def test_drift_line_allowing_negatives_accepts_them_in_excel(tmp_path: Path) -> None:
+    """A driftpost with allow_negative takes negative amounts in the workbook too, not only
+    in the reader (rule BB304); the other lines still refuse them."""
+    ws_dir = tmp_path / "ws"
+    example_settings(ws_dir)
+    toml = ws_dir / "budgetbook.toml"
+    text = toml.read_text(encoding="utf-8")
+    old = 'name = "Lämnade bidrag"\nkind = "cost"\n'
+    assert old in text
+    toml.write_text(text.replace(old, old + "allow_negative = true\n"), encoding="utf-8")
+    settings = load_settings(toml)
+    schema = S.build_schema(settings)
+    path = write_templates(settings, schema, tmp_path / "t")[0]
+    drift = schema.sheet("drift")
+    ws = openpyxl.load_workbook(path)[drift.name]
+    rows = {
+        ws.cell(r, 3).value: r
+        for r in range(drift.first_data_row, ws.max_row + 1)
+        if ws.cell(r, 1).value == settings.verksamheter_of(settings.avdelningar[0].code)[0].code
+    }
+    for col in "FGH":
+        assert _amount_minimum(ws, f"{col}{rows['Lämnade bidrag']}") < 0
+        assert _amount_minimum(ws, f"{col}{rows['Personalkostnader']}") == 0

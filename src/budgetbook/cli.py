@@ -68,7 +68,17 @@ def handled(func: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Group(click.Group):
+    """Accepts --debug anywhere on the line (`budgetbook collect -w X --debug`), since the
+    error message says "Kör igen med --debug" and people add it at the end."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if "--debug" in args[1:]:
+            args = ["--debug", *(a for a in args if a != "--debug")]
+        return super().parse_args(ctx, args)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="budgetbook")
 @click.option("--debug", is_flag=True, help="Show the Python traceback when something fails.")
 def main(debug: bool) -> None:

@@ -433,9 +433,14 @@ def assemble(received: list[Received], settings: Settings, schema: Schema) -> Co
         # Superseded versions are kept in the archive; only the chosen one's problems
         # count. Files we could not identify are always shown.
         shown[avd] = [pick] + [r for r in recs if r is not pick and not r.budgetbook]
-        if len(versions) > 1:
+        # Identical copies ("X (1).xlsx" from a mail client) are one version: there is
+        # nothing to choose between them and nothing to send back.
+        if len({r.sha256 for r in versions}) > 1:
+            # Different contents saved at the same time: the newest cannot be told.
+            tied = {r.sha256 for r in versions if r.saved == pick.saved}
+            rule = rules.SAME_SAVE_TIME if len(tied) > 1 else rules.DUPLICATE_RETURN
             round_problems[avd].append(
-                rules.DUPLICATE_RETURN(
+                rule(
                     file=pick.name,
                     avdelning=avd,
                     avdelning_kod=avd,

@@ -57,12 +57,14 @@ from .model import (
 from .schema import build_schema, year_key
 from .settings import Settings
 from .tablebuild import (
+    RAM_MISSING,
     ChangeSpec,
     add_changes,
     amount_keys,
     avdelningar_shown,
     grouped,
     in_avdelning_order,
+    missing_note,
     note,
     numeric_keys,
     sum_rows,
@@ -359,11 +361,14 @@ def ram_by_avdelning(settings: Settings, facts: Sequence[Fact], included: set[st
         "Budget mot ram per avdelning",
         cols,
         rows,
-        note(
-            settings,
-            included,
-            settings.source_ram,
-            "Differens = budget − ram; noll betyder att budgeten är lika med ramen.",
+        " ".join(
+            p
+            for p in (
+                settings.source_ram,
+                "Differens = budget − ram; noll betyder att budgeten är lika med ramen.",
+                missing_note(settings, included, RAM_MISSING),
+            )
+            if p
         ),
         settings.unit,
         numeric_keys(cols),

@@ -33,6 +33,7 @@ from .schema import build_schema
 from .settings import Settings
 from .tablebuild import (
     PROJECTS_MISSING,
+    RETURNS_SOURCE,
     amount_keys,
     avdelningar_shown,
     grouped,
@@ -100,7 +101,10 @@ def investment_views(
     cols = _inv_columns(settings)
     keys = amount_keys(cols)
     signed = numeric_keys(cols)
-    inv_text = missing_note(settings, included, PROJECTS_MISSING)
+    # no earlier decision stands behind a new plan: the source is the returns themselves
+    inv_text = " ".join(
+        p for p in (RETURNS_SOURCE, missing_note(settings, included, PROJECTS_MISSING)) if p
+    )
     tables = []
     for key, caption, want, total_label in (
         (VIEW_INV_PAGAENDE, "Investeringsbudget, pågående projekt", True, "Summa pågående projekt"),

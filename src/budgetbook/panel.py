@@ -67,9 +67,9 @@ BUTTONS: tuple[Button, ...] = (
     Button("Skapa Word-utkast", "SkapaWordUtkast", "skapa_word_utkast", "F7", 0, 200),
     Button("Kör allt", "KorAllt", "kor_allt", "G7", 140, 140),
 )
-BUTTON_HEIGHT = 44
+BUTTON_HEIGHT = 58  # room for a two-line caption where the font is larger (LibreOffice)
 
-COLUMN_WIDTHS = {"A": 20, "B": 30, "C": 11, "D": 17, "E": 12, "F": 11, "G": 100}
+COLUMN_WIDTHS = {"A": 20, "B": 40, "C": 11, "D": 17, "E": 12, "F": 11, "G": 100}
 CENTERED_COLUMNS = "EF"  # counts in the status table, severity and rule in the problem table
 # A fixed creation date keeps the file byte-identical across generations.
 CREATED = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)

@@ -341,6 +341,16 @@ DUPLICATE_RETURN = rule(
     "sparade, {vald} (sparad {tid}), används; alla versioner finns kvar i arkivet.",
     "round",
 )
+SAME_SAVE_TIME = rule(
+    "BB505",
+    VARNING,
+    "Flera versioner sparade samma tid",
+    "Avdelningen {avdelning_kod} har lämnat in {antal} arbetsböcker: {filer}. De senast "
+    "sparade är sparade samma tid ({tid}) men har olika innehåll, så budgetbook kan inte "
+    "avgöra vilken som är nyast och använder {vald}. Kontrollera att det är rätt version "
+    "och ta annars bort de andra ur inkorgen; alla versioner finns kvar i arkivet.",
+    "round",
+)
 VERKSAMHET_TWICE = rule(
     "BB503",
     FEL,

@@ -11,6 +11,7 @@ and anything that does not decode is ignored: the settings are then parsed again
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import hashlib
 import json
@@ -19,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__, read_cache
-from .settings import PriorFigures, Settings
+from .settings import NAMND_TEXTS, PriorFigures, Settings
 
 CACHE_FILE = "installningar.json"
 VERSION = 1
@@ -124,3 +125,32 @@ def _decode_prior(rows: Any) -> dict[tuple[str, str], PriorFigures]:
             raise TypeError("a prior-year row of the wrong types")
         prior[(v, d)] = PriorFigures(budget, prognos, line)
     return prior
+
+
+# --- shared with settings_load's per-process cache ----------------------------------
+
+
+def depends_on(settings: Settings, data: dict[str, Any]) -> list[Path]:
+    """The other files parse_settings read or looked for."""
+    files = [f for f in (settings.word_template, settings.prior_file) if f is not None]
+    texts = data.get("texts")
+    folder = texts.get("dir") if isinstance(texts, dict) else None
+    if isinstance(folder, str) and folder:
+        files.append(settings.path.parent / folder)
+        files += [settings.path.parent / folder / f"{k}.md" for k, _ in NAMND_TEXTS]
+    return files
+
+
+def state(file: Path) -> object:
+    """What a dependency is now: its bytes' hash (a time stamp can miss a quick edit)."""
+    try:
+        return "dir" if file.is_dir() else hashlib.sha256(file.read_bytes()).digest()
+    except OSError:
+        return None
+
+
+def copy_of(settings: Settings) -> Settings:
+    out = copy.copy(settings)
+    # the lookup indexes are shared content but not the same dict (see Settings._index)
+    object.__setattr__(out, "_index", dict(settings._index))
+    return out

@@ -7,10 +7,8 @@ and, where it can be found, the line. Unknown keys are errors too.
 from __future__ import annotations
 
 import bisect
-import copy
 import datetime as dt
 import functools
-import hashlib
 import re
 import tomllib
 from collections.abc import Callable
@@ -39,6 +37,7 @@ from .settings import (
     Verksamhet,
 )
 from .settings_prior import load_prior
+from .settings_text import read_text, toml_error
 
 # --- loading ---------------------------------------------------------------------------
 
@@ -121,6 +120,8 @@ class _Reader:
             raise self.fail(key, f"ska vara {expected or _describe(kind)}, inte {value!r}.")
         if not isinstance(value, kind):
             raise self.fail(key, f"ska vara {expected or _describe(kind)}, inte {value!r}.")
+        if default is _MISSING and isinstance(value, str) and not value.strip():
+            raise self.fail(key, f"får inte vara tom; ange {expected or _describe(kind)}.")
         return value
 
     def table(self, table: dict[str, Any], prefix: str, name: str, required: bool = True) -> dict:
@@ -204,30 +205,36 @@ def load_settings(path: Path | str, cache_dir: Path | None = None) -> Settings:
             "inställningsfilen finns inte; skapa en arbetsyta med `budgetbook init`.",
             path=str(path),
         )
-    source = path.read_text(encoding="utf-8")
+    source = read_text(path)
     key = path.resolve()
     hit = _LOADED.get(key)
-    if hit is not None and hit[0] == source and all(_stat(f) == sig for f, sig in hit[1]):
-        return _copy(hit[2])
+    if (
+        hit is not None
+        and hit[0] == source
+        and all(settings_cache.state(f) == sig for f, sig in hit[1])
+    ):
+        return settings_cache.copy_of(hit[2])
     use_cache = cache_dir is not None and cache_dir.is_dir()
     entry = settings_cache.entry_key(path, source) if use_cache else ""
     stored = settings_cache.read(cache_dir, entry) if use_cache else None
-    if stored is not None and all(_stat(f) == sig for f, sig in stored[1]):
+    if stored is not None and all(settings_cache.state(f) == sig for f, sig in stored[1]):
         settings, deps = stored[0], tuple(stored[1])
         _KEPT.add(entry)
     else:
         try:
             data = tomllib.loads(source)
         except tomllib.TOMLDecodeError as exc:
-            raise SettingsError(f"inte giltig TOML: {exc}", path=path.name) from exc
+            raise toml_error(exc, path.name) from exc
         settings = parse_settings(data, path, source)
-        deps = tuple((f, _stat(f)) for f in _depends_on(settings, data))
+        deps = tuple(
+            (f, settings_cache.state(f)) for f in settings_cache.depends_on(settings, data)
+        )
         if use_cache:
             settings_cache.write(cache_dir, entry, settings, list(deps))
             _KEPT.add(entry)
     _LOADED.clear()  # one round per process at a time is the rule; keep memory flat
     _LOADED[key] = (source, deps, settings)
-    return _copy(settings)
+    return settings_cache.copy_of(settings)
 
 
 def keep_for_next_process(settings_file: Path, cache_dir: Path) -> None:
@@ -242,32 +249,6 @@ def keep_for_next_process(settings_file: Path, cache_dir: Path) -> None:
     if entry not in _KEPT:
         settings_cache.write(cache_dir, entry, settings, list(deps))
         _KEPT.add(entry)
-
-
-def _depends_on(settings: Settings, data: dict[str, Any]) -> list[Path]:
-    """The other files parse_settings read or looked for."""
-    files = [f for f in (settings.word_template, settings.prior_file) if f is not None]
-    texts = data.get("texts")
-    folder = texts.get("dir") if isinstance(texts, dict) else None
-    if isinstance(folder, str) and folder:
-        files.append(settings.path.parent / folder)
-        files += [settings.path.parent / folder / f"{k}.md" for k, _ in NAMND_TEXTS]
-    return files
-
-
-def _stat(file: Path) -> object:
-    """What a dependency is now: its bytes' hash (a time stamp can miss a quick edit)."""
-    try:
-        return "dir" if file.is_dir() else hashlib.sha256(file.read_bytes()).digest()
-    except OSError:
-        return None
-
-
-def _copy(settings: Settings) -> Settings:
-    out = copy.copy(settings)
-    # the lookup indexes are shared content but not the same dict (see Settings._index)
-    object.__setattr__(out, "_index", dict(settings._index))
-    return out
 
 
 def parse_settings(data: dict[str, Any], path: Path, source: str = "") -> Settings:
@@ -484,7 +465,10 @@ def parse_settings(data: dict[str, Any], path: Path, source: str = "") -> Settin
         ),
     )
     _unique(r, "driftposter", [d.code for d in driftposter])
+    # Drift rows are matched by driftpost name, and a category is chosen by its name
+    _unique(r, "driftposter", [d.name for d in driftposter], "namnet")
     _unique(r, "asset_categories", [c.code for c in categories])
+    _unique(r, "asset_categories", [c.name for c in categories], "namnet")
     _unique(r, "avdelningar", [a.code for a in avdelningar])
     _unique(r, "verksamheter", [v.code for v in verksamheter])
     if not any(d.kind == "cost" for d in driftposter):
@@ -532,7 +516,7 @@ def parse_settings(data: dict[str, Any], path: Path, source: str = "") -> Settin
         for key in [k for k, _ in NAMND_TEXTS if k not in texts]:
             file = folder / f"{key}.md"
             if file.exists():
-                texts[key] = file.read_text(encoding="utf-8").strip()
+                texts[key] = read_text(file).strip()
 
     prior_file_name = r.get(prior_t, "prior", "file", str, "")
     prior_file = (path.parent / prior_file_name) if prior_file_name else None
@@ -543,6 +527,15 @@ def parse_settings(data: dict[str, Any], path: Path, source: str = "") -> Settin
         prior = load_prior(
             prior_file, {v.code for v in verksamheter}, {d.code for d in driftposter}
         )
+
+    threshold_pct = float(r.get(rules, "rules", "change_threshold_pct", (int, float), 10))
+    threshold_tkr = r.get(rules, "rules", "change_threshold_tkr", int, 500)
+    for name, value in (
+        ("change_threshold_pct", threshold_pct),
+        ("change_threshold_tkr", threshold_tkr),
+    ):
+        if value < 0:
+            raise r.fail(f"rules.{name}", f"får inte vara negativ, inte {value}.")
 
     settings = Settings(
         path=path,
@@ -559,8 +552,8 @@ def parse_settings(data: dict[str, Any], path: Path, source: str = "") -> Settin
         contact_name=r.get(rnd, "round", "contact_name", str, ""),
         contact_email=r.get(rnd, "round", "contact_email", str, ""),
         contact_phone=r.get(rnd, "round", "contact_phone", str, ""),
-        change_threshold_pct=float(r.get(rules, "rules", "change_threshold_pct", (int, float), 10)),
-        change_threshold_tkr=r.get(rules, "rules", "change_threshold_tkr", int, 500),
+        change_threshold_pct=threshold_pct,
+        change_threshold_tkr=threshold_tkr,
         template_password=r.get(rules, "rules", "template_password", str, ""),
         sign_convention=sign,
         empty_sections=empty,
@@ -591,9 +584,9 @@ def _genitive(name: str) -> str:
     return name if name.endswith("s") else name + "s"
 
 
-def _unique(r: _Reader, key: str, codes: list[str]) -> None:
+def _unique(r: _Reader, key: str, codes: list[str], what: str = "koden") -> None:
     seen: set[str] = set()
     for code in codes:
         if code in seen:
-            raise r.fail(key, f"koden {code!r} förekommer mer än en gång.")
+            raise r.fail(key, f"{what} {code!r} förekommer mer än en gång.")
         seen.add(code)

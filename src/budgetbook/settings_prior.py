@@ -7,13 +7,14 @@ from pathlib import Path
 
 from .errors import SettingsError
 from .settings import PriorFigures
+from .settings_text import read_text
 
 
 def load_prior(
     file: Path, verksamheter: set[str], driftposter: set[str]
 ) -> dict[tuple[str, str], PriorFigures]:
     """Prior-year figures: a CSV (semicolon or comma) with verksamhet;driftpost;budget;prognos."""
-    text = file.read_text(encoding="utf-8-sig")
+    text = read_text(file)
     dialect = ";" if text.count(";") >= text.count(",") else ","
     # csv.reader with column positions, not DictReader, and the row's place formatted
     # only for an error: ~85 000 rows at 1 000 avdelningar (issue 8).

@@ -124,6 +124,12 @@ AMOUNTS_MISSING = (
     "förändringen på summaraderna avser raderna med både gammalt och nytt belopp."
 )
 PROJECTS_MISSING = "; deras projekt ingår inte."
+RETURNS_SOURCE = "Källa: avdelningarnas inlämnade budgetunderlag."
+# Budget against ram: a missing avdelning's ram is known, its budget is not.
+RAM_MISSING = (
+    ". Deras ram ingår i summan av ramarna, men deras budget och differens är tomma; "
+    "summaradens differens avser bara avdelningarna med godkänd inlämning."
+)
 
 
 def missing_names(settings: Settings, included: set[str]) -> list[str]:

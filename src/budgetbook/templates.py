@@ -68,6 +68,40 @@ def identity(settings: Settings, avd: Avdelning, schema: S.Schema) -> dict[str, 
     }
 
 
+class _StructureLockedWorkbook(Workbook):
+    """A workbook whose structure is protected: sheets cannot be added, deleted, renamed,
+    moved, hidden or unhidden (the list sheet stays hidden).
+
+    XlsxWriter has no workbook protection, so `<workbookProtection lockStructure="1"/>`
+    (ECMA-376 Part 1, 18.2.29) is written right after `<workbookPr>`, where the schema
+    puts it, with the same password as the sheets (none unless settings give one).
+    A test reads it back, so an XlsxWriter change that drops it is caught.
+    """
+
+    def __init__(self, filename: str, *, password: str = ""):
+        super().__init__(filename)
+        self._structure_password = password
+
+    def _write_workbook_pr(self) -> None:
+        super()._write_workbook_pr()
+        attributes: list[tuple[str, object]] = []
+        if self._structure_password:
+            attributes.append(("workbookPassword", _legacy_password_hash(self._structure_password)))
+        attributes.append(("lockStructure", 1))
+        self._xml_empty_tag("workbookProtection", attributes)
+
+
+def _legacy_password_hash(password: str) -> str:
+    """The legacy 16-bit protection hash (ECMA-376 Part 4), the one XlsxWriter uses for sheets."""
+    digest = 0
+    for char in password[::-1]:
+        digest = ((digest >> 14) & 0x01) | ((digest << 1) & 0x7FFF)
+        digest ^= ord(char)
+    digest = ((digest >> 14) & 0x01) | ((digest << 1) & 0x7FFF)
+    digest ^= len(password) ^ 0xCE4B
+    return f"{digest:X}"
+
+
 class _Writer:
     """Writes one avdelning's workbook."""
 
@@ -75,7 +109,7 @@ class _Writer:
         self.s = settings
         self.schema = schema
         self.avd = avd
-        self.wb = Workbook(str(path))
+        self.wb = _StructureLockedWorkbook(str(path), password=settings.template_password)
         self.f = self._formats()
 
     # -- formats --------------------------------------------------------------------
@@ -349,18 +383,12 @@ class _Writer:
             if not col.input:
                 continue
             opts: dict[str, object] | None = None
-            if col.type == S.AMOUNT:
-                low = -AMOUNT_MAX if col.allow_negative else 0
-                opts = {
-                    "validate": "integer",
-                    "criteria": "between",
-                    "minimum": low,
-                    "maximum": AMOUNT_MAX,
-                    "error_title": "Belopp i hela tkr",
-                    "error_message": "Skriv ett heltal i tkr"
-                    + ("" if col.allow_negative else ", 0 eller större")
-                    + ", utan text eller decimaler.",
-                }
+            if col.type == S.AMOUNT and sheet.key == "drift" and not col.allow_negative:
+                # per run of rows: a driftpost may allow negatives (as rule BB304 does)
+                for top, bottom, negative in self._drift_negative_runs(sheet, first):
+                    ws.data_validation(top, c, bottom, c, _amount_rule(negative))
+            elif col.type == S.AMOUNT:
+                opts = _amount_rule(col.allow_negative)
             elif col.type == S.YEAR:
                 opts = {
                     "validate": "integer",
@@ -404,6 +432,19 @@ class _Writer:
                     )
             if opts:
                 ws.data_validation(first, c, last, c, opts)
+
+    def _drift_negative_runs(self, sheet: S.SheetDef, first: int) -> list[tuple[int, int, bool]]:
+        """(first row, last row, negatives allowed) for each run of Drift rows whose
+        driftposts agree on allow_negative."""
+        allowed = {d.name: d.allow_negative for d in self.s.driftposter}
+        runs: list[tuple[int, int, bool]] = []
+        for r, values in enumerate(self._rows(sheet), start=first):
+            negative = allowed.get(str(values.get("driftpost")), False)
+            if runs and runs[-1][2] == negative and runs[-1][1] == r - 1:
+                runs[-1] = (runs[-1][0], r, negative)
+            else:
+                runs.append((r, r, negative))
+        return runs
 
     def _sum_cols(self, sheet: S.SheetDef) -> list[int]:
         return [
@@ -504,6 +545,20 @@ class _Writer:
                 )
         ws.hide()
         self._protect(ws)
+
+
+def _amount_rule(allow_negative: bool) -> dict[str, object]:
+    """Whole tkr only; 0 or more unless negatives are allowed."""
+    return {
+        "validate": "integer",
+        "criteria": "between",
+        "minimum": -AMOUNT_MAX if allow_negative else 0,
+        "maximum": AMOUNT_MAX,
+        "error_title": "Belopp i hela tkr",
+        "error_message": "Skriv ett heltal i tkr"
+        + ("" if allow_negative else ", 0 eller större")
+        + ", utan text eller decimaler.",
+    }
 
 
 def _lines(text: str, width: float) -> int:

@@ -1,0 +1,57 @@
+"""Reading the settings' own files (TOML, CSV, texts) and TOML syntax errors in Swedish."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+from .errors import SettingsError
+
+
+def read_text(file: Path) -> str:
+    """A settings file (TOML, CSV, text) as UTF-8, with or without a byte order mark.
+
+    Anything else (Windows' "ANSI", as Notepad and Excel's plain CSV save it) is a
+    SettingsError naming the file, the first unreadable line and how to save it.
+    """
+    data = file.read_bytes()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise SettingsError(
+            "filen är inte sparad som UTF-8, så tecken som å, ä och ö kan inte läsas. "
+            "Spara den med kodningen UTF-8 (i Anteckningar: Spara som, Kodning UTF-8; "
+            "i Excel: Spara som, CSV UTF-8).",
+            path=f"{file.name}, rad {line}",
+        ) from exc
+
+
+# tomllib's messages (English) by their start, in Swedish with what to check
+_TOML_MESSAGES = (
+    ("Expected ']", "en tabellrubrik saknar avslutande hakparentes, t.ex. [kommun]."),
+    ("Unclosed array", "en lista saknar avslutande hakparentes ]."),
+    ("Unclosed inline table", "en tabell inom { } saknar avslutande }."),
+    ("Invalid value", 'värdet går inte att läsa; text ska stå inom citattecken, t.ex. "Ja".'),
+    ("Unterminated string", "en text saknar avslutande citattecken."),
+    ("Invalid date", "datumet går inte att läsa; skriv ÅÅÅÅ-MM-DD."),
+    ("Expected '='", "efter nyckeln ska det stå = och ett värde."),
+    ("Cannot declare", "samma tabell anges två gånger."),
+    ("Cannot overwrite", "samma nyckel anges två gånger."),
+    ("Cannot", "samma nyckel eller tabell anges två gånger."),
+    ("Duplicate", "samma nyckel anges två gånger."),
+    ("Expected newline", "oväntat innehåll efter värdet; skriv en nyckel per rad."),
+)
+
+
+def toml_error(exc: tomllib.TOMLDecodeError, name: str) -> SettingsError:
+    """A TOML syntax error in Swedish, with its line (tomllib's text goes to --debug)."""
+    text = str(exc)
+    found = re.search(r"\(at line (\d+), column \d+\)$", text)
+    where = f"{name}, rad {found.group(1)}" if found else name
+    explanation = next(
+        (swedish for start, swedish in _TOML_MESSAGES if text.startswith(start)),
+        "raden går inte att läsa; kontrollera citattecken, hakparenteser och likhetstecken.",
+    )
+    return SettingsError(f"inte giltig TOML: {explanation}", path=where)
