@@ -34,7 +34,7 @@ from budgetbook.reader_parts import read_zip_parts
 from budgetbook.settings import Settings
 from budgetbook.workspace import atomic_write, example_resources, open_workspace
 
-GENERATOR_VERSION = "4"  # bump when the generated round changes
+GENERATOR_VERSION = "5"  # bump when the generated round changes
 CACHE = Path(__file__).resolve().parent / ".cache"
 
 VERKSAMHETER_PER_AVD = 12
