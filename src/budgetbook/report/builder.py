@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from docx.document import Document
+from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Emu
@@ -24,10 +25,11 @@ from docx.shared import Cm, Emu
 from .. import fmt
 from ..model import Table
 from .docx_template import PLACEHOLDER, field_xml, style_id, text_width_twips
-from .tables import caption_xml, clean, fitting_scale, render_table, table_style_for
+from .tables import caption_xml, clean, fitting_scale, measure, render_table, table_style_for
 
 BULLET = re.compile(r"^\s*(?:-|•|\*)\s+")
 TOC_LEVELS = 2
+CHART_ROOM_CM = 2.5  # caption, header line and spacing above a chart on its page
 
 
 @dataclass(slots=True)
@@ -53,14 +55,31 @@ class DocBuilder:
         self.landscape_width = int(
             (section.page_height - section.left_margin - section.right_margin) / 635
         )
+        # the tallest chart that fits a portrait page with its caption (EMU -> cm)
+        text_height = section.page_height - section.top_margin - section.bottom_margin
+        self.chart_height_cm = text_height / 360000 - CHART_ROOM_CM
         self.table_style = table_style_for(self.doc, self.colours[0], self.convention)
         self.body = self.doc.element.body
         self._styles = {s.name for s in self.doc.styles}
+        self._style_ids: dict[str, str | None] = {}
+
+    def _add_paragraph(self, style: str | None = None):
+        """`doc.add_paragraph(style=style)` with the style's id resolved once per name:
+        python-docx scans every style of the template on each call, ~2 ms per
+        paragraph (issue 8). None for the default paragraph style, as python-docx does."""
+        para = self.doc.add_paragraph()
+        if style is not None:
+            if style not in self._style_ids:
+                self._style_ids[style] = self.doc.part.get_style_id(style, WD_STYLE_TYPE.PARAGRAPH)
+            para._p.style = self._style_ids[style]
+        return para
 
     # -- text -------------------------------------------------------------------------
 
     def heading(self, text: str, level: int = 1) -> None:
-        para = self.doc.add_heading(level=level)
+        # what Document.add_heading does, with the style resolved once
+        name = "Title" if level == 0 else f"Heading {level}"
+        para = self._add_paragraph(name)
         para.add_run(_strip_invalid(text))
         # never stranded at a page's foot, whatever the kommun's heading styles say
         para.paragraph_format.keep_with_next = True
@@ -78,7 +97,8 @@ class DocBuilder:
             self.headings.append(Heading(level, text, name))
 
     def paragraph(self, text: str, style: str | None = None) -> None:
-        para = self.doc.add_paragraph(style=style if style in self._styles or not style else None)
+        known = style in self._styles
+        para = self._add_paragraph(style if style and known else None)
         if style and style.startswith("Heading"):
             para.paragraph_format.keep_with_next = True
         _add_lines(para, text)
@@ -123,12 +143,15 @@ class DocBuilder:
     def table(self, table: Table, notes: Sequence[str] = ()) -> None:
         """A numbered table; compact or in a landscape section when portrait is too narrow."""
         self.tables += 1
-        scale = fitting_scale(table, self.portrait_width, self.convention)
+        measured = measure(table, self.convention)  # once: fitting and rendering reuse it
+        scale = fitting_scale(table, self.portrait_width, self.convention, measured)
         landscape = scale is None
         if landscape:
             self._section_break()
         width = self.landscape_width if landscape else self.portrait_width
-        render_table(self.body, table, self.tables, width, self.table_style, notes, scale or 1.0)
+        render_table(
+            self.body, table, self.tables, width, self.table_style, notes, scale or 1.0, measured
+        )
         if landscape:
             self._section_break(landscape=True)
 

@@ -329,7 +329,10 @@ class _Namndplan:
         if table is None or not {"budget_prior", budget_key} <= {c.key for c in table.columns}:
             return
         rows = table.data_rows()
-        if not rows:
+        # A chart taller than a page cannot be read (nor laid out): with many avdelningar
+        # (about 25 and more) the table below it is the overview (issue 8: at N = 1000 the
+        # chart would be 7 m tall and take most of the report's time and memory).
+        if not rows or charts.grouped_bars_height(len(rows), 2) > self.b.chart_height_cm:
             return
         conv = self.b.convention
 

@@ -122,41 +122,77 @@ def _longest_word(text: str, points: float, bold: bool = False) -> int:
     return max((text_twips(w, points, bold) for w in _BREAKS.split(text) if w), default=0)
 
 
-def column_widths(
-    table: Table, available: int, convention: fmt.Convention | None = None
-) -> list[int] | None:
-    """Widths in twips that fill `available`, or None if the table cannot fit.
+def cell_texts(table: Table, convention: fmt.Convention) -> list[list[str]]:
+    """Every body cell as shown (`format_value`, or the label in a leading text column
+    without a value), one list per row; HEADING rows give []."""
+    cols = table.columns
+    first_label = bool(cols) and cols[0].kind == "text"
+    out: list[list[str]] = []
+    for row in table.rows:
+        if row.kind is RowKind.HEADING:
+            out.append([])
+            continue
+        out.append(
+            [
+                row.label
+                if i == 0 and first_label and col.key not in row.values
+                else format_value(table, col, row, convention)
+                for i, col in enumerate(cols)
+            ]
+        )
+    return out
 
-    Numeric columns get room for their longest value and the longest word of their
-    heading (so no word is broken); text columns need their longest word and share
-    the rest in proportion to their typical length.
-    """
+
+@dataclass(slots=True)
+class Measure:
+    """What a table needs, measured once: its cells as shown and each column's minimum
+    width and share of the rest (the fit to a page width is then arithmetic)."""
+
+    texts: list[list[str]]
+    needs: list[int]
+    weights: list[int]
+
+
+def measure(table: Table, convention: fmt.Convention | None = None) -> Measure:
+    """Numeric columns need room for their longest value and the longest word of their
+    heading (so no word is broken); text columns need their longest word and share the
+    rest in proportion to their typical length."""
     convention = convention or fmt.Convention()
+    texts = cell_texts(table, convention)
     needs: list[int] = []
     weights: list[int] = []
-    for col in table.columns:
+    for i, col in enumerate(table.columns):
         header = _longest_word(col.heading, HEADER_PT, bold=True)
         if is_numeric(col):
             longest = max(
-                (
-                    text_twips(format_value(table, col, r, convention), BODY_PT, True)
-                    for r in table.rows
-                ),
-                default=0,
+                (text_twips(cells[i], BODY_PT, True) for cells in texts if cells), default=0
             )
             needs.append(max(MIN_WIDTH[col.kind], header + CELL_PADDING, longest + CELL_PADDING))
             weights.append(0)
         else:
-            texts = [
+            shown = [
                 str(r.values.get(col.key) or (r.label if col.key == "label" else ""))
                 for r in table.rows
                 if r.kind is not RowKind.HEADING
             ]
-            word = max((_longest_word(t, BODY_PT, True) for t in texts), default=0)
+            word = max((_longest_word(t, BODY_PT, True) for t in shown), default=0)
             needs.append(max(MIN_TEXT_WIDTH, header + CELL_PADDING, word + CELL_PADDING))
-            lengths = sorted(text_twips(t, BODY_PT) for t in texts)
+            lengths = sorted(text_twips(t, BODY_PT) for t in shown)
             typical = lengths[len(lengths) * 3 // 4] if lengths else 0
             weights.append(max(1, typical + CELL_PADDING))
+    return Measure(texts, needs, weights)
+
+
+def column_widths(
+    table: Table,
+    available: int,
+    convention: fmt.Convention | None = None,
+    measured: Measure | None = None,
+) -> list[int] | None:
+    """Widths in twips that fill `available`, or None if the table cannot fit (see
+    `measure`; pass `measured` to fit one table to several widths without re-measuring)."""
+    m = measured or measure(table, convention)
+    needs, weights = m.needs, m.weights
     if sum(needs) > available:
         return None
     widths = list(needs)
@@ -180,12 +216,16 @@ def needs_landscape(
 
 
 def fitting_scale(
-    table: Table, available: int, convention: fmt.Convention | None = None
+    table: Table,
+    available: int,
+    convention: fmt.Convention | None = None,
+    measured: Measure | None = None,
 ) -> float | None:
     """1.0 when the table fits `available`, a compact scale when it fits in smaller type
     (a portrait page beats a landscape one for a table just too wide), else None."""
+    measured = measured or measure(table, convention)
     for scale in (1.0, *COMPACT_SCALES):
-        if column_widths(table, int(available / scale), convention) is not None:
+        if column_widths(table, int(available / scale), convention, measured) is not None:
             return scale
     return None
 
@@ -264,9 +304,13 @@ def _cell(
     )
 
 
-def table_xml(table: Table, widths: list[int], style: TableStyle) -> str:
-    """The <w:tbl> element for `table`, one pass over the rows."""
+def table_xml(
+    table: Table, widths: list[int], style: TableStyle, texts: list[list[str]] | None = None
+) -> str:
+    """The <w:tbl> element for `table`, one pass over the rows (`texts`: `cell_texts`)."""
     cols = table.columns
+    if texts is None:
+        texts = cell_texts(table, style.convention)
     parts = [
         f'<w:tbl {nsdecls("w")}><w:tblPr><w:tblStyle w:val="{style.table_style}"/>'
         f'<w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:tblLayout w:type="fixed"/>'
@@ -292,7 +336,7 @@ def table_xml(table: Table, widths: list[int], style: TableStyle) -> str:
         )
     parts.append("</w:tr>")
     numeric = [is_numeric(c) for c in cols]
-    for row in table.rows:
+    for row, cells in zip(table.rows, texts, strict=True):
         parts.append("<w:tr><w:trPr><w:cantSplit/></w:trPr>")
         if row.kind is RowKind.HEADING:
             parts.append(
@@ -301,11 +345,7 @@ def table_xml(table: Table, widths: list[int], style: TableStyle) -> str:
         else:
             bold = row.kind in (RowKind.TOTAL, RowKind.SUBTOTAL)
             top = row.kind is RowKind.TOTAL
-            for i, (col, width) in enumerate(zip(cols, widths, strict=True)):
-                if i == 0 and col.kind == "text" and col.key not in row.values:
-                    text = row.label
-                else:
-                    text = format_value(table, col, row, style.convention)
+            for i, (text, width) in enumerate(zip(cells, widths, strict=True)):
                 parts.append(_cell(text, width, style, right=numeric[i], bold=bold, top_border=top))
         parts.append("</w:tr>")
     parts.append("</w:tbl>")
@@ -320,6 +360,7 @@ def render_table(
     style: TableStyle,
     notes: Sequence[str] = (),
     scale: float = 1.0,
+    measured: Measure | None = None,
 ) -> None:
     """Append caption, table and source note to `body` (a w:body element) in order.
 
@@ -327,7 +368,8 @@ def render_table(
     landscape section when `needs_landscape` says the portrait width is too narrow, or
     a compact `scale` from `fitting_scale` (type and widths scaled down together).
     """
-    widths = column_widths(table, int(available / scale), style.convention)
+    measured = measured or measure(table, style.convention)
+    widths = column_widths(table, int(available / scale), style.convention, measured)
     if widths is None:  # still too wide: squeeze numeric columns proportionally
         total = sum(MIN_WIDTH.get(c.kind, MIN_TEXT_WIDTH) for c in table.columns)
         widths = [available * MIN_WIDTH.get(c.kind, MIN_TEXT_WIDTH) // total for c in table.columns]
@@ -335,7 +377,7 @@ def render_table(
         widths = [int(w * scale) for w in widths]
         widths[0] += available - sum(widths)
     lines = [n for n in (table.note, *notes) if n]
-    tbl = parse_xml(table_xml(table, widths, style))
+    tbl = parse_xml(table_xml(table, widths, style, measured.texts))
     _keep_rows_together(tbl, table)
     if scale != 1.0:
         _scale_type(tbl, scale)
