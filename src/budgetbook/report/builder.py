@@ -240,7 +240,13 @@ def _strip_invalid(text: str) -> str:
 def _add_lines(para, text: str) -> None:
     """Runs for `text` with its line breaks kept as Word line breaks."""
     lines = _strip_invalid(text).split("\n")
-    run = para.add_run(lines[0])
+    first = lines[0]
+    if "\t" in first or "\r" in first:
+        run = para.add_run(first)  # tabs become <w:tab/>, a CR a break
+    else:  # the same XML without python-docx's per-character loop (issue 8)
+        run = para.add_run()
+        if first:
+            run.add_text(first)
     for line in lines[1:]:
         run.add_break()
         run.add_text(line)
