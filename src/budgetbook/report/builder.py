@@ -24,6 +24,7 @@ from docx.shared import Cm, Emu
 
 from .. import fmt
 from ..model import Table
+from .deferred import DeferredTables
 from .docx_template import PLACEHOLDER, field_xml, style_id, text_width_twips
 from .tables import caption_xml, clean, fitting_scale, measure, render_table, table_style_for
 
@@ -47,6 +48,8 @@ class DocBuilder:
     headings: list[Heading] = field(default_factory=list)
     tables: int = 0
     figures: int = 0
+    # tables kept out of the tree until saved (deferred.py); None: parsed into the tree
+    deferred: DeferredTables | None = None
     _toc_anchor: object | None = None
 
     def __post_init__(self) -> None:
@@ -150,7 +153,15 @@ class DocBuilder:
             self._section_break()
         width = self.landscape_width if landscape else self.portrait_width
         render_table(
-            self.body, table, self.tables, width, self.table_style, notes, scale or 1.0, measured
+            self.body,
+            table,
+            self.tables,
+            width,
+            self.table_style,
+            notes,
+            scale or 1.0,
+            measured,
+            self.deferred,
         )
         if landscape:
             self._section_break(landscape=True)

@@ -32,6 +32,7 @@ from ..settings import NAMND_TEXTS, Settings
 from ..workspace import atomic_write
 from . import charts, content
 from .builder import DocBuilder
+from .deferred import DeferredTables
 from .docx_template import add_header_footer, open_template, set_update_fields, theme_colours
 
 TITLES = dict(NAMND_TEXTS)
@@ -62,16 +63,28 @@ PLACED_VIEWS = {
 }
 
 
-def write_namndplan(cons: Consolidation, settings: Settings, path: Path) -> Path:
-    """Write the nämndplan draft to `path` atomically and return the path."""
-    doc = build_namndplan(cons, settings)
+def write_namndplan(
+    cons: Consolidation, settings: Settings, path: Path, today: dt.date | None = None
+) -> Path:
+    """Write the nämndplan draft to `path` atomically and return the path.
+
+    The tables are streamed into the file on saving, never held as a document tree
+    (deferred.py): the same file, in a fraction of the time and memory (issue 8)."""
+    deferred = DeferredTables()
+    doc = build_namndplan(cons, settings, today, deferred)
     with atomic_write(path) as tmp:
-        doc.save(str(tmp))
+        deferred.save(doc, tmp)
     return path
 
 
-def build_namndplan(cons: Consolidation, settings: Settings, today: dt.date | None = None):
-    """The finished python-docx Document (not yet saved)."""
+def build_namndplan(
+    cons: Consolidation,
+    settings: Settings,
+    today: dt.date | None = None,
+    deferred: DeferredTables | None = None,
+):
+    """The finished python-docx Document (not yet saved). With `deferred`, the tables
+    are placeholders that only `deferred.save(doc, path)` fills in."""
     today = today or dt.date.today()
     doc = open_template(settings.word_template)
     colours = theme_colours(doc)
@@ -81,7 +94,7 @@ def build_namndplan(cons: Consolidation, settings: Settings, today: dt.date | No
         f"{settings.kommun} · ",
     )
     set_update_fields(doc)
-    b = DocBuilder(doc, fmt.Convention(settings.sign_convention), colours)
+    b = DocBuilder(doc, fmt.Convention(settings.sign_convention), colours, deferred=deferred)
     _Namndplan(b, cons, settings, today).build()
     b.finish_toc()
     return doc
