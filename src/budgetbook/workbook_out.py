@@ -35,9 +35,7 @@ from .model import (
     VIEW_KAPITALKOSTNADER,
     VIEW_RAM_AVDELNING,
     VIEW_RISKER,
-    Column,
     Consolidation,
-    Row,
     RowKind,
     Source,
     Table,
@@ -144,19 +142,6 @@ def _lines(text: str, width: float) -> int:
 
 SUM_TRACE = Source("", "", "summa av raderna ovan")
 CHANGE_TRACE = Source("", "", "beräknad ur beloppen på raden")
-
-
-def _trace(row: Row, col: Column, value) -> list[Source]:
-    """What the Källor sheet lists for one figure: the cells of a data figure; for a
-    total or a change, that it is computed (its cells are listed on the rows it uses),
-    which keeps Källor linear in the number of cells read."""
-    if value is None or isinstance(value, str):
-        return []
-    if row.kind in (RowKind.TOTAL, RowKind.SUBTOTAL):
-        return [SUM_TRACE]
-    if col.key.startswith("chg_"):
-        return [CHANGE_TRACE]
-    return row.sources.get(col.key, [])
 
 
 MAX_CELLS_TEXT = 2000  # characters of cell references on one Källor line
@@ -304,15 +289,34 @@ def write_table(wb: XlsxStream, name: str, table: Table, settings: Settings, f: 
 
 def source_lines(table: Table, settings: Settings):
     """The Källor lines of one view: (row, column, kind, value, source) per figure and
-    file, in the order of the table's cells."""
-    convention = Convention(settings.sign_convention)
+    file, in the order of the table's cells.
+
+    A data figure lists its cells; a total or a change says that it is computed (its
+    cells are listed on the rows it uses), which keeps Källor linear in the number of
+    cells read. Empty and text cells have no line.
+    """
+    flip = Convention(settings.sign_convention).costs_negative
+    cols = [
+        (c.key, c.heading, c.kind, flip and c.key in table.signed_columns, c.key.startswith("chg_"))
+        for c in table.columns
+        if c.key != "label"
+    ]
+    computed = (RowKind.TOTAL, RowKind.SUBTOTAL)
     for row in table.rows:
-        for col in table.columns:
-            if col.key == "label":
+        values, label, total = row.values, row.label, row.kind in computed
+        for key, heading, kind, negate, change in cols:
+            value = values.get(key)
+            if value is None or isinstance(value, str):
                 continue
-            value = _display(row.values.get(col.key), col.key in table.signed_columns, convention)
-            for src in _grouped(_trace(row, col, value)):
-                yield row.label, col.heading, col.kind, value, src
+            if negate:
+                value = -value
+            if total:
+                yield label, heading, kind, value, SUM_TRACE
+            elif change:
+                yield label, heading, kind, value, CHANGE_TRACE
+            else:
+                for src in _grouped(row.sources.get(key, [])):
+                    yield label, heading, kind, value, src
 
 
 def _write_list(wb: XlsxStream, name: str, title: str, headings, widths, rows, f) -> None:

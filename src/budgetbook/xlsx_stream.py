@@ -305,7 +305,7 @@ class XlsxStream:
     """The workbook: sheets in the order they are opened, then the shared parts."""
 
     def __init__(
-        self, path, *, title: str = "", company: str = "", comments: str = "", level: int = 6
+        self, path, *, title: str = "", company: str = "", comments: str = "", level: int = 1
     ):
         self._zip = zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=level)
         self._styles = _Styles()
