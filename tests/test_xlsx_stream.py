@@ -135,3 +135,22 @@ def test_misuse_is_refused(tmp_path):
         book.sheet("a")
     book.close()
     assert openpyxl.load_workbook(tmp_path / "x.xlsx")["A"]["A3"].value == "x"
+
+
+def test_fixed_rows_match_row(tmp_path):
+    """The fast writer for rows of one shape gives the cells `row` gives."""
+    with XlsxStream(tmp_path / "f.xlsx") as book:
+        num = book.add_format({"num_format": "#,##0"})
+        with book.sheet("A") as ws:
+            write = ws.fixed_rows((0, num, 0), numbers=(1,))
+            write(0, ("=1+1", 12, "b"))
+            write(1, ("", -2.5, "_x0041_"))
+            ws.row(2, [("=1+1", 0), (12, num), ("b", 0)])
+            with pytest.raises(ValueError, match="as a number"):
+                write(3, ("a", math.inf, "c"))
+            with pytest.raises(ValueError, match="in order"):
+                write(1, ("a", 1, "c"))
+    ws = openpyxl.load_workbook(tmp_path / "f.xlsx")["A"]
+    assert [c.value for c in ws[1]] == [c.value for c in ws[3]] == ["=1+1", 12, "b"]
+    assert ws["A1"].data_type == "s" and ws["B1"].number_format == "#,##0"
+    assert ws["B2"].value == -2.5

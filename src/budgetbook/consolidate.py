@@ -38,6 +38,7 @@ from .consolidate_inv import (
     risk_view,
 )
 from .consolidate_plan import merge_controls, merge_goals, merge_texts, merge_uppdrag
+from .gc_pause import gc_paused
 from .model import (
     VIEW_BRUTTO_AVDELNING,
     VIEW_DRIFT_AVDELNING,
@@ -405,6 +406,11 @@ def latest_per_avdelning(submissions: Sequence[Submission]) -> list[Submission]:
 
 def consolidate(submissions: list[Submission], settings: Settings) -> Consolidation:
     """Every view, goal, uppdrag, control, risk and text of the nämndplan (pure)."""
+    with gc_paused():  # millions of objects that all live on: see gc_pause
+        return _consolidate(submissions, settings)
+
+
+def _consolidate(submissions: list[Submission], settings: Settings) -> Consolidation:
     subs = in_avdelning_order(latest_per_avdelning(submissions), settings)
     included = {s.avdelning for s in subs}
     facts = drift_facts(subs, settings)

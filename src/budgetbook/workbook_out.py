@@ -161,9 +161,19 @@ def _grouped(sources: list[Source]) -> list[Source]:
         groups.setdefault((src.avdelning, src.file, src.sheet), []).append(src.cell)
     out = []
     for (avd, file, sheet), cells in groups.items():
+        if len(cells) == 1 and _as_written(cells[0]):  # one cell per file: common
+            out.append(Source(file, sheet, cells[0], avd))
+            continue
         for text in _cell_texts(cells):
             out.append(Source(file, sheet, text, avd))
     return out
+
+
+def _as_written(cell: str) -> bool:
+    """Whether `_cell_texts([cell]) == [cell]` is certain without parsing: its number
+    has no leading zero (a cell that is no reference is shown as written anyway)."""
+    head = cell.rstrip("0123456789")
+    return len(head) < len(cell) and cell[len(head)] != "0"
 
 
 def _cell_key(cell: str) -> tuple[str, int] | None:
@@ -467,23 +477,27 @@ def _write_sources(wb: XlsxStream, sources: Iterable[tuple], f) -> None:
     pct = f.cell("pct", RowKind.DATA)
     text = f.cell("text", RowKind.DATA)
     part, ws, r = 0, _source_sheet(wb, SOURCES_SHEET, f), HEADER_ROW
+    tkr_row = (text, text, text, num, text, text, text, text)  # column D: the figure
+    pct_row = (text, text, text, pct, text, text, text, text)
+    as_tkr, as_pct = ws.fixed_rows(tkr_row, (3,)), ws.fixed_rows(pct_row, (3,))
     for view, row, column, kind, value, src in sources:
         if r - HEADER_ROW >= MAX_SOURCE_ROWS:
             _end_source_sheet(ws, r)
             part += 1
             ws, r = _source_sheet(wb, f"{SOURCES_SHEET} ({part + 1})", f), HEADER_ROW
+            as_tkr, as_pct = ws.fixed_rows(tkr_row, (3,)), ws.fixed_rows(pct_row, (3,))
         r += 1
-        ws.row(
+        (as_pct if kind == "pct" else as_tkr)(
             r,
             (
-                (view, text),
-                (row, text),
-                (column, text),
-                (value, pct if kind == "pct" else num),
-                (src.avdelning or "", text),
-                (src.file or "", text),
-                (src.sheet or "", text),
-                (src.cell or "", text),
+                view,
+                row,
+                column,
+                value,
+                src.avdelning or "",
+                src.file or "",
+                src.sheet or "",
+                src.cell or "",
             ),
         )
     _end_source_sheet(ws, r)
