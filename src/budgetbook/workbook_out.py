@@ -23,6 +23,7 @@ from pathlib import Path
 
 from .errors import OutputError
 from .fmt import Convention
+from .gc_pause import gc_paused
 from .model import (
     VIEW_BRUTTO_AVDELNING,
     VIEW_DRIFT_AVDELNING,
@@ -372,7 +373,7 @@ def write_consolidation(cons: Consolidation, settings: Settings, path: Path) -> 
     """Write the consolidated workbook to `path` atomically and return `path`."""
     path = Path(path)
     try:
-        with atomic_write(path) as tmp:
+        with gc_paused(), atomic_write(path) as tmp:  # see gc_pause
             wb = XlsxStream(
                 tmp,
                 title=f"Konsolidering {settings.namnd_genitive.lower()} budget {cons.year}",

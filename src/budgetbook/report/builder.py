@@ -18,9 +18,10 @@ from dataclasses import dataclass, field
 
 from docx.document import Document
 from docx.enum.style import WD_STYLE_TYPE
-from docx.oxml import parse_xml
+from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Emu
+from docx.text.paragraph import Paragraph
 
 from .. import fmt
 from ..model import Table
@@ -65,12 +66,20 @@ class DocBuilder:
         self.body = self.doc.element.body
         self._styles = {s.name for s in self.doc.styles}
         self._style_ids: dict[str, str | None] = {}
+        self._end = self.body.find(qn("w:sectPr"))  # the body's last child, for good
 
     def _add_paragraph(self, style: str | None = None):
         """`doc.add_paragraph(style=style)` with the style's id resolved once per name:
         python-docx scans every style of the template on each call, ~2 ms per
         paragraph (issue 8). None for the default paragraph style, as python-docx does."""
-        para = self.doc.add_paragraph()
+        # what doc.add_paragraph() does, without python-docx's search for the body's
+        # final sectPr on every call (linear in the body: quadratic over a long draft)
+        if self._end is None:  # a template whose body has no sectPr (unusual)
+            para = self.doc.add_paragraph()
+        else:
+            p = OxmlElement("w:p")
+            self._end.addprevious(p)
+            para = Paragraph(p, self.doc._body)
         if style is not None:
             if style not in self._style_ids:
                 self._style_ids[style] = self.doc.part.get_style_id(style, WD_STYLE_TYPE.PARAGRAPH)

@@ -8,10 +8,12 @@ line, page numbers and a table of contents Word refreshes on opening.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
 from .. import fmt
+from ..gc_pause import gc_paused
 from ..model import (
     VIEW_BRUTTO_AVDELNING,
     VIEW_DRIFT_AVDELNING,
@@ -71,9 +73,10 @@ def write_namndplan(
     The tables are streamed into the file on saving, never held as a document tree
     (deferred.py): the same file, in a fraction of the time and memory (issue 8)."""
     deferred = DeferredTables()
-    doc = build_namndplan(cons, settings, today, deferred)
-    with atomic_write(path) as tmp:
-        deferred.save(doc, tmp)
+    with gc_paused():  # a full collection rescans the whole consolidation: see gc_pause
+        doc = build_namndplan(cons, settings, today, deferred)
+        with atomic_write(path) as tmp:
+            deferred.save(doc, tmp)
     return path
 
 
@@ -131,12 +134,13 @@ class _Namndplan:
 
     def avdelning_texts(self, place: str) -> None:
         texts = self.texts.get(place, [])
+        per_avdelning = Counter(t.avdelning for t in texts)  # once, not per text (issue 8)
         last = None
         for t in texts:
             if t.avdelning != last:
                 self.b.heading(t.avdelning_name, 3)
                 last = t.avdelning
-            if sum(1 for x in texts if x.avdelning == t.avdelning) > 1:
+            if per_avdelning[t.avdelning] > 1:
                 self.b.paragraph(t.title, "Heading 4")
             self.b.user_text(t.text)
 
