@@ -97,3 +97,30 @@ def test_ram_table_fits_portrait_in_compact_type(tmp_path):
     # the other tables keep the normal size
     other = document.tables[0]._tbl
     assert all(int(sz.get(qn("w:val"))) >= 15 for sz in other.iter(qn("w:sz")))
+
+
+def chart_titles(document) -> list[str]:
+    return [pr.get("title") for pr in document.element.body.xpath(".//wp:docPr")]
+
+
+def test_the_avdelning_chart_is_left_out_when_it_would_not_fit_a_page(tmp_path):
+    """With many avdelningar the bar chart would be taller than a page (7 m at 1 000):
+    the table is the overview then; the investment chart stays."""
+    from dataclasses import replace
+
+    from budgetbook.model import VIEW_DRIFT_AVDELNING
+
+    settings = example_settings()
+    cons = example_consolidation(settings)
+    few = docx.Document(str(namndplan.write_namndplan(cons, settings, tmp_path / "few.docx")))
+    assert any(t.startswith("Budget per avdelning") for t in chart_titles(few))
+
+    table = cons.views[VIEW_DRIFT_AVDELNING]
+    data = [r for r in table.rows if r.kind is RowKind.DATA]
+    many = [replace(r, label=f"{r.label} {i}") for i in range(5) for r in data]  # 40 rows
+    cons.views[VIEW_DRIFT_AVDELNING] = replace(table, rows=[*many, table.rows[-1]])
+    document = docx.Document(str(namndplan.write_namndplan(cons, settings, tmp_path / "m.docx")))
+    titles = chart_titles(document)
+    assert not any(t.startswith("Budget per avdelning") for t in titles)
+    assert any(t.startswith("Investeringsbudget per år") for t in titles)
+    assert len(titles) == len(chart_titles(few)) - 1

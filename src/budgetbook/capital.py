@@ -100,14 +100,22 @@ def schedule(
 
 
 def project_capital(
-    project: Project, settings: Settings, years: Iterable[int], file: str = ""
+    project: Project,
+    settings: Settings,
+    years: Iterable[int],
+    file: str = "",
+    sheet: str | None = None,
 ) -> ProjectCapital:
-    """Capital cost of one project over `years`, from its yearly spend (investment years)."""
+    """Capital cost of one project over `years`, from its yearly spend (investment years).
+
+    `sheet` is the returns' investment sheet name; callers with many projects pass it,
+    since building the schema lists every verksamhet of the round (issue 8)."""
     years = tuple(years)
     category = settings.category(project.category)
     result = ProjectCapital(project, category)
     totals = {y: [0.0, 0.0] for y in years}
-    sheet = build_schema(settings).sheet("investeringar").name
+    if sheet is None:
+        sheet = build_schema(settings).sheet("investeringar").name
     if category is not None:
         for spend_year, amount in sorted(project.amounts.items()):
             if not amount:

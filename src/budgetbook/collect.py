@@ -20,16 +20,15 @@ import logging
 import os
 import time
 from collections import defaultdict
-from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 from . import __version__, checks, read_cache, rules, safety, settings_load
 from .archive import Archive, sha256_file
+from .gc_pause import gc_paused
 from .model import CollectResult, Problem, ReturnStatus, Submission
 from .problem_report import feedback_path, report_path, write_feedback, write_problem_report
 from .schema import ID_AVDELNING, TEMPLATE_VERSION, Schema, build_schema
@@ -88,21 +87,6 @@ class Checked:
     check_json: str = ""
     outcome: ReadOutcome | None = None
     outcome_json: str = ""
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """No cyclic garbage collection inside: reading and decoding allocate hundreds of
-    thousands of small acyclic objects, and CPython's collector ran many times per
-    file over everything alive (issue 8: ~20 % of a file's check and read). Restores
-    the collector's previous state."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
 
 
 def check_and_read(job: ReadJob, precheck: bool) -> Checked:

@@ -38,6 +38,7 @@ from .consolidate_inv import (
     risk_view,
 )
 from .consolidate_plan import merge_controls, merge_goals, merge_texts, merge_uppdrag
+from .gc_pause import gc_paused
 from .model import (
     VIEW_BRUTTO_AVDELNING,
     VIEW_DRIFT_AVDELNING,
@@ -95,6 +96,7 @@ def drift_facts(submissions: Sequence[Submission], settings: Settings) -> list[F
     prior_file = settings.prior_file.name if settings.prior_file else settings.path.name
     drift_sheet = build_schema(settings).sheet("drift").name
     facts: list[Fact] = []
+    keys = {year: year_key(settings, year) for year in settings.years}
     for (verks, post), figs in settings.prior.items():
         sign = -1 if kinds.get(post) == "revenue" else 1
         avd = owner.get(verks, "")
@@ -104,20 +106,13 @@ def drift_facts(submissions: Sequence[Submission], settings: Settings) -> list[F
     for sub in submissions:
         for line in sub.drift:
             sign = -1 if kinds.get(line.driftpost) == "revenue" else 1
-            for year in settings.years:
+            for year, key in keys.items():
                 amount = line.amounts.get(year)
                 if amount is None:
                     continue
                 src = Source(sub.file, drift_sheet, line.cells.get(year, ""), sub.avdelning)
                 facts.append(
-                    Fact(
-                        sub.avdelning,
-                        line.verksamhet,
-                        line.driftpost,
-                        year_key(settings, year),
-                        sign * amount,
-                        src,
-                    )
+                    Fact(sub.avdelning, line.verksamhet, line.driftpost, key, sign * amount, src)
                 )
     return facts
 
@@ -158,8 +153,9 @@ def fact_row(
     """A DATA row summing `facts` per column; budget/plan columns empty unless `has_budget`."""
     values: dict[str, int | float | str | None] = {}
     sources: dict[str, list[Source]] = {}
+    by_key = _grouped_facts(facts, lambda f: f.key)
     for key in keys:
-        mine = [f for f in facts if f.key == key]
+        mine = by_key.get(key, [])
         if key in PRIOR_KEYS or has_budget or mine:
             values[key] = sum(f.value for f in mine)
         else:
@@ -342,8 +338,9 @@ def ram_by_avdelning(settings: Settings, facts: Sequence[Fact], included: set[st
         sources: dict[str, list[Source]] = {}
         ram_cell = f"rad {a.ram_line}" if a.ram_line else ""
         ram_src = [Source(settings.path.name, "", ram_cell, a.code)]
+        by_key = _grouped_facts(by_avd.get(a.code, []), lambda f: f.key)
         for y in settings.years:
-            sel = [f for f in by_avd.get(a.code, []) if f.key == year_key(settings, y)]
+            sel = by_key.get(year_key(settings, y), [])
             budget = sum(f.value for f in sel) if a.code in included else None
             ram = a.ram.get(y)
             values[f"budget_{y}"] = budget
@@ -390,9 +387,12 @@ def capital_budgeted(
     if not posts or not included:
         return {}
     prior = prior_capital(settings, included)
+    totals: dict[str, int] = defaultdict(int)
+    for f in facts:  # one pass over the facts, not one per year
+        if f.driftpost in posts:
+            totals[f.key] += f.value
     return {
-        y: sum(f.value for f in facts if f.key == year_key(settings, y) and f.driftpost in posts)
-        - prior
+        y: totals[year_key(settings, y)] - prior
         for y in settings.years
         if y in settings.investment_years
     }
@@ -411,6 +411,11 @@ def latest_per_avdelning(submissions: Sequence[Submission]) -> list[Submission]:
 
 def consolidate(submissions: list[Submission], settings: Settings) -> Consolidation:
     """Every view, goal, uppdrag, control, risk and text of the nämndplan (pure)."""
+    with gc_paused():  # millions of objects that all live on: see gc_pause
+        return _consolidate(submissions, settings)
+
+
+def _consolidate(submissions: list[Submission], settings: Settings) -> Consolidation:
     subs = in_avdelning_order(latest_per_avdelning(submissions), settings)
     included = {s.avdelning for s in subs}
     facts = drift_facts(subs, settings)

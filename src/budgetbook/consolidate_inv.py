@@ -72,11 +72,11 @@ def _inv_columns(settings: Settings) -> list[Column]:
     ]
 
 
-def _inv_row(label: str, items: Sequence[Proj], settings: Settings) -> Row:
+def _inv_row(label: str, items: Sequence[Proj], settings: Settings, sheet: str) -> Row:
+    """Spend per investment year of `items`; `sheet` is the returns' investment sheet."""
     values: dict[str, int | float | str | None] = {}
     sources: dict[str, list[Source]] = {}
     total = 0
-    sheet = build_schema(settings).sheet("investeringar").name
     for y in settings.investment_years:
         amount = 0
         for it in items:
@@ -105,13 +105,15 @@ def investment_views(
     inv_text = " ".join(
         p for p in (RETURNS_SOURCE, missing_note(settings, included, PROJECTS_MISSING)) if p
     )
+    # the schema lists every verksamhet: build it once, not per row (issue 8)
+    inv_sheet = build_schema(settings).sheet("investeringar").name
     tables = []
     for key, caption, want, total_label in (
         (VIEW_INV_PAGAENDE, "Investeringsbudget, pågående projekt", True, "Summa pågående projekt"),
         (VIEW_INV_NYA, "Investeringsbudget, nya projekt", False, "Summa nya projekt"),
     ):
         rows = [
-            _inv_row(p.project.name, [p], settings)
+            _inv_row(p.project.name, [p], settings, inv_sheet)
             for p in projects
             if is_ongoing(p.project) == want
         ]
@@ -128,7 +130,7 @@ def investment_views(
         by_cat[code].append(p)
     order = [c.code for c in settings.asset_categories if c.code in by_cat]
     order += [c for c in by_cat if c not in order]
-    rows = [_inv_row(names[c], by_cat[c], settings) for c in order]
+    rows = [_inv_row(names[c], by_cat[c], settings, inv_sheet) for c in order]
     rows.append(sum_rows("Summa investeringar", rows, RowKind.TOTAL, keys))
     tables.append(
         Table(
@@ -150,10 +152,9 @@ def investment_views(
         Column("diff", "Beslutad − summa"),
     ]
     dec_keys = amount_keys(dec_cols)
-    inv_sheet = build_schema(settings).sheet("investeringar").name
 
     def dec_row(p: Proj) -> Row:
-        row = _inv_row(p.project.name, [p], settings)
+        row = _inv_row(p.project.name, [p], settings, inv_sheet)
         decided = p.project.decided_total
         values = {
             "decided_total": decided,
@@ -238,8 +239,9 @@ def capital_view(
     unknown = []
     ongoing: list[Row] = []
     new: list[Row] = []
+    inv_sheet = build_schema(settings).sheet("investeringar").name
     for p in projects:
-        cap = capital.project_capital(p.project, settings, years, p.file)
+        cap = capital.project_capital(p.project, settings, years, p.file, inv_sheet)
         if cap.category is None:
             unknown.append(p.project.name)
         values: dict[str, int | float | str | None] = {

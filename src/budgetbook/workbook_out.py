@@ -6,9 +6,11 @@ uppdrag and internal control, a Källor sheet that traces every figure to the fi
 sheet and cell (or settings line) it came from, and a Problem sheet when consolidation
 found problems.
 
-Everything is written as values, never formulas: a total is the computed number. Text
-from returns goes through `write_string` with xlsxwriter's string conversions off, so a
-text such as "=HYPERLINK(…)" or "+46 8 …" stays text. The kommun's sign convention is
+Everything is written as values, never formulas: a total is the computed number. Every
+text is a shared string (`xlsx_stream`, which has no formulas at all), so a text from a
+return such as "=HYPERLINK(…)" or "+46 8 …" stays text. The sheets are streamed into
+the file row by row (issue 8: xlsxwriter took ~10 µs per cell, and the Källor sheet
+alone has millions of cells at the scale of a large kommun). The kommun's sign convention is
 applied here, at rendering: columns in `Table.signed_columns` are multiplied by −1 under
 "costs_negative". The file is written to a temporary name and renamed into place.
 """
@@ -16,13 +18,12 @@ applied here, at rendering: columns in `Table.signed_columns` are multiplied by 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from pathlib import Path
-
-import xlsxwriter
-from xlsxwriter.exceptions import XlsxWriterException
 
 from .errors import OutputError
 from .fmt import Convention
+from .gc_pause import gc_paused
 from .model import (
     VIEW_BRUTTO_AVDELNING,
     VIEW_DRIFT_AVDELNING,
@@ -35,15 +36,14 @@ from .model import (
     VIEW_KAPITALKOSTNADER,
     VIEW_RAM_AVDELNING,
     VIEW_RISKER,
-    Column,
     Consolidation,
-    Row,
     RowKind,
     Source,
     Table,
 )
 from .settings import Settings
 from .workspace import atomic_write
+from .xlsx_stream import XlsxStream
 
 SHEET_NAMES = {
     VIEW_DRIFT_AVDELNING: "Drift per avdelning",
@@ -64,12 +64,6 @@ MAX_SOURCE_ROWS = 1_000_000  # Excel's limit is 1 048 576 rows per sheet
 HEADER_ROW = 3  # 0-based: caption, unit line, blank, header
 TKR_FORMAT = "#,##0"
 PCT_FORMAT = "0 %"
-OPTIONS = {
-    "strings_to_formulas": False,
-    "strings_to_urls": False,
-    "strings_to_numbers": False,
-    "constant_memory": False,
-}
 
 
 def sheet_name(key: str, caption: str, used: set[str]) -> str:
@@ -85,7 +79,7 @@ def sheet_name(key: str, caption: str, used: set[str]) -> str:
 
 
 class _Formats:
-    def __init__(self, wb: xlsxwriter.Workbook):
+    def __init__(self, wb: XlsxStream):
         font = {"font_name": "Calibri", "font_size": 10}
         self.caption = wb.add_format({**font, "bold": True, "font_size": 13})
         self.info = wb.add_format({**font, "italic": True, "font_color": "#555555"})
@@ -94,7 +88,7 @@ class _Formats:
         self.head_text = wb.add_format({**head, "valign": "bottom"})
         self.head_num = wb.add_format({**head, "align": "right", "valign": "bottom"})
         self.text = wb.add_format({**font, "text_wrap": True, "valign": "top"})
-        self.cells: dict[tuple[str, RowKind], object] = {}
+        self.cells: dict[tuple[str, RowKind], int] = {}
         for kind in RowKind:
             style = {**font, "valign": "top"}
             if kind in (RowKind.TOTAL, RowKind.SUBTOTAL):
@@ -109,25 +103,15 @@ class _Formats:
                 self.cells[(col_kind, kind)] = wb.add_format({**style, "num_format": num})
             self.cells[("text", kind)] = wb.add_format(style)
 
-    def cell(self, col_kind: str, row_kind: RowKind):
-        return self.cells.get((col_kind, row_kind)) or self.cells[("text", row_kind)]
+    def cell(self, col_kind: str, row_kind: RowKind) -> int:
+        key = (col_kind, row_kind)
+        return self.cells[key] if key in self.cells else self.cells[("text", row_kind)]
 
 
 def _display(value, signed: bool, convention: Convention):
     if value is None or isinstance(value, str):
         return value
     return -value if signed and convention.costs_negative else value
-
-
-def _write_value(ws, r: int, c: int, value, fmt) -> None:
-    if value is None:
-        ws.write_blank(r, c, None, fmt)
-    elif isinstance(value, str):
-        ws.write_string(r, c, value, fmt)
-    elif isinstance(value, bool):
-        ws.write_string(r, c, "ja" if value else "nej", fmt)
-    else:
-        ws.write_number(r, c, value, fmt)
 
 
 def _unit_line(table: Table, convention: Convention) -> str:
@@ -161,21 +145,6 @@ SUM_TRACE = Source("", "", "summa av raderna ovan")
 CHANGE_TRACE = Source("", "", "beräknad ur beloppen på raden")
 
 
-def _trace(row: Row, col: Column, value) -> list[Source]:
-    """What the Källor sheet lists for one figure: the cells of a data figure; for a
-    total or a change, that it is computed (its cells are listed on the rows it uses),
-    which keeps Källor linear in the number of cells read."""
-    if value is None or isinstance(value, str):
-        return []
-    if row.kind in (RowKind.TOTAL, RowKind.SUBTOTAL):
-        return [SUM_TRACE]
-    if col.key.startswith("chg_"):
-        return [CHANGE_TRACE]
-    return row.sources.get(col.key, [])
-
-
-_A1 = re.compile(r"^([A-Z]{1,3})(\d+)$")
-_LINE = re.compile(r"^rad (\d+)$")
 MAX_CELLS_TEXT = 2000  # characters of cell references on one Källor line
 
 
@@ -193,35 +162,63 @@ def _grouped(sources: list[Source]) -> list[Source]:
         groups.setdefault((src.avdelning, src.file, src.sheet), []).append(src.cell)
     out = []
     for (avd, file, sheet), cells in groups.items():
+        if len(cells) == 1 and _as_written(cells[0]):  # one cell per file: common
+            out.append(Source(file, sheet, cells[0], avd))
+            continue
         for text in _cell_texts(cells):
             out.append(Source(file, sheet, text, avd))
     return out
 
 
+def _as_written(cell: str) -> bool:
+    """Whether `_cell_texts([cell]) == [cell]` is certain without parsing: its number
+    has no leading zero (a cell that is no reference is shown as written anyway)."""
+    head = cell.rstrip("0123456789")
+    return len(head) < len(cell) and cell[len(head)] != "0"
+
+
+def _cell_key(cell: str) -> tuple[str, int] | None:
+    """("F", 7) for "F7", ("rad", 12) for "rad 12", None for anything else (string
+    methods, not a regex: this runs for every cell of every figure, issue 8)."""
+    if cell.startswith("rad "):
+        n = cell[4:]
+        return ("rad", int(n)) if n.isascii() and n.isdigit() else None
+    col = cell.rstrip("0123456789")
+    if len(col) == len(cell) or not 0 < len(col) <= 3:
+        return None
+    if not (col.isascii() and col.isalpha() and col.isupper()):
+        return None
+    return col, int(cell[len(col) :])
+
+
 def _cell_texts(cells: list[str]) -> list[str]:
     """Cells as compact ranges ("F7:F13", "rad 2–8"), split to keep each text short."""
     runs: list[str] = []
-    prev: tuple[str, int] | None = None  # (column or "rad", number) of the run's last cell
-    start = 0
-    for cell in [*cells, ""]:
-        m = _A1.match(cell) or _LINE.match(cell)
-        key = (m.group(1) if m.re is _A1 else "rad", int(m.group(m.re.groups))) if m else None
-        if prev is not None and key is not None and key[0] == prev[0] and key[1] == prev[1] + 1:
-            prev = key
+    col = ""  # the open run: column letters (or "rad"), first and last number
+    start = last = 0
+    expected = None  # the text of the cell that would continue the open run
+    for cell in cells:
+        if cell == expected:  # the common case, decided without parsing the cell
+            last += 1
+            expected = f"rad {last + 1}" if col == "rad" else f"{col}{last + 1}"
             continue
-        if prev is not None:
-            if prev[1] == start:
-                runs.append(f"{prev[0]}{start}" if prev[0] != "rad" else f"rad {start}")
-            elif prev[0] == "rad":
-                runs.append(f"rad {start}\u2013{prev[1]}")
-            else:
-                runs.append(f"{prev[0]}{start}:{prev[0]}{prev[1]}")
+        key = _cell_key(cell)
+        if expected is not None and key == (col, last + 1):  # e.g. "F08" after "F7"
+            last += 1
+            expected = f"rad {last + 1}" if col == "rad" else f"{col}{last + 1}"
+            continue
+        if expected is not None:
+            runs.append(_run_text(col, start, last))
         if key is None:
             if cell:
                 runs.append(cell)
-            prev = None
+            expected = None
         else:
-            prev, start = key, key[1]
+            col, start = key
+            last = start
+            expected = f"rad {last + 1}" if col == "rad" else f"{col}{last + 1}"
+    if expected is not None:
+        runs.append(_run_text(col, start, last))
     texts, current = [], ""
     for run in runs:
         if current and len(current) + len(run) + 2 > MAX_CELLS_TEXT:
@@ -233,76 +230,118 @@ def _cell_texts(cells: list[str]) -> list[str]:
     return texts
 
 
-def write_table(ws, table: Table, settings: Settings, f: _Formats) -> list[tuple]:
-    """Write one view; return its Källor lines (row, column, kind, value, source)."""
-    convention = Convention(settings.sign_convention)
-    ws.write_string(0, 0, f"Tabell: {table.caption}", f.caption)
-    ws.write_string(1, 0, _unit_line(table, convention), f.info)
+def _run_text(col: str, start: int, last: int) -> str:
+    if col == "rad":
+        return f"rad {start}" if start == last else f"rad {start}\u2013{last}"
+    return f"{col}{start}" if start == last else f"{col}{start}:{col}{last}"
+
+
+def _table_widths(table: Table) -> list[float]:
+    """Column widths in characters from the headings, labels and texts shown."""
     widths = [len(c.heading) for c in table.columns]
-    for c, col in enumerate(table.columns):
-        ws.write_string(
-            HEADER_ROW, c, col.heading, f.head_text if col.kind == "text" else f.head_num
-        )
-    lines = []
-    for i, row in enumerate(table.rows):
-        r = HEADER_ROW + 1 + i
+    for row in table.rows:
         for c, col in enumerate(table.columns):
-            fmt = f.cell(col.kind, row.kind)
             if col.key == "label":
-                text = row.label
-                ws.write_string(r, c, text, fmt)
-                widths[c] = max(widths[c], len(text) + (0 if row.kind is RowKind.DATA else 1))
-                continue
-            value = _display(row.values.get(col.key), col.key in table.signed_columns, convention)
-            _write_value(ws, r, c, value, fmt)
-            if isinstance(value, str):
-                widths[c] = max(widths[c], len(value))
-            for src in _grouped(_trace(row, col, value)):
-                lines.append((row.label, col.heading, col.kind, value, src))
-    last = HEADER_ROW + len(table.rows)
-    ws.freeze_panes(HEADER_ROW + 1, 1)
-    ws.autofilter(HEADER_ROW, 0, max(last, HEADER_ROW), len(table.columns) - 1)
-    col_widths = []
+                extra = 0 if row.kind is RowKind.DATA else 1
+                widths[c] = max(widths[c], len(row.label) + extra)
+            else:
+                value = row.values.get(col.key)
+                if isinstance(value, str):
+                    widths[c] = max(widths[c], len(value))
+    out = []
     for c, col in enumerate(table.columns):
         if c == 0:
-            width = min(max(widths[c], 14), 55) + 2
+            out.append(min(max(widths[c], 14), 55) + 2)
         elif col.kind == "text":
-            width = min(max(widths[c], 12), 40) + 2
+            out.append(min(max(widths[c], 12), 40) + 2)
         else:
             # headings wrap onto two lines; figures need ~11 characters
-            width = max(11, min(widths[c], 26) * 0.55 + 2)
-        ws.set_column(c, c, width)
-        col_widths.append(width)
-    ws.set_row(HEADER_ROW, 30)
-    if table.note:
-        note_row = last + 2
-        ws.merge_range(note_row, 0, note_row, max(len(table.columns) - 1, 0), "", f.note)
-        ws.write_string(note_row, 0, table.note, f.note)
-        ws.set_row(note_row, 14 * _lines(table.note, sum(col_widths)))
-    ws.set_landscape()
-    ws.fit_to_pages(1, 0)
-    ws.repeat_rows(HEADER_ROW)
-    return lines
+            out.append(max(11, min(widths[c], 26) * 0.55 + 2))
+    return out
 
 
-def _write_list(ws, title: str, headings: list[str], widths: list[int], rows, f) -> None:
-    """A plain list sheet (goals, uppdrag, controls): every cell a string or number."""
-    ws.write_string(0, 0, title, f.caption)
-    for c, (heading, width) in enumerate(zip(headings, widths, strict=True)):
-        ws.write_string(HEADER_ROW, c, heading, f.head_text)
-        ws.set_column(c, c, width)
-    for i, values in enumerate(rows):
-        for c, value in enumerate(values):
-            _write_value(ws, HEADER_ROW + 1 + i, c, value, f.text)
-        height = max(
-            (_lines(v, w) for v, w in zip(values, widths, strict=True) if v is not None),
-            default=1,
+def write_table(wb: XlsxStream, name: str, table: Table, settings: Settings, f: _Formats) -> None:
+    """Write one view as sheet `name` (its Källor lines come from `source_lines`)."""
+    convention = Convention(settings.sign_convention)
+    cols = table.columns
+    col_widths = _table_widths(table)
+    with wb.sheet(name, widths=col_widths, freeze=(HEADER_ROW + 1, 1)) as ws:
+        ws.row(0, [(f"Tabell: {table.caption}", f.caption)])
+        ws.row(1, [(_unit_line(table, convention), f.info)])
+        ws.row(
+            HEADER_ROW,
+            [(c.heading, f.head_text if c.kind == "text" else f.head_num) for c in cols],
+            height=30,
         )
-        ws.set_row(HEADER_ROW + 1 + i, 13.5 * height)
-    ws.freeze_panes(HEADER_ROW + 1, 0)
-    ws.autofilter(HEADER_ROW, 0, HEADER_ROW + max(len(rows), 1), len(headings) - 1)
-    ws.set_landscape()
-    ws.fit_to_pages(1, 0)
+        signed = [c.key in table.signed_columns for c in cols]
+        for i, row in enumerate(table.rows):
+            fmts = [f.cell(c.kind, row.kind) for c in cols]
+            cells = [
+                (row.label, fmts[c])
+                if col.key == "label"
+                else (_display(row.values.get(col.key), signed[c], convention), fmts[c])
+                for c, col in enumerate(cols)
+            ]
+            ws.row(HEADER_ROW + 1 + i, cells)
+        last = HEADER_ROW + len(table.rows)
+        if table.note:
+            note_row = last + 2
+            ncols = max(len(cols), 1)
+            ws.row(
+                note_row,
+                [(table.note, f.note)] + [(None, f.note)] * (ncols - 1),
+                height=14 * _lines(table.note, sum(col_widths)),
+            )
+            if ncols > 1:
+                ws.merge(note_row, 0, note_row, ncols - 1)
+        ws.autofilter(HEADER_ROW, 0, max(last, HEADER_ROW), len(cols) - 1)
+        ws.repeat_row = HEADER_ROW
+
+
+def source_lines(table: Table, settings: Settings):
+    """The Källor lines of one view: (row, column, kind, value, source) per figure and
+    file, in the order of the table's cells.
+
+    A data figure lists its cells; a total or a change says that it is computed (its
+    cells are listed on the rows it uses), which keeps Källor linear in the number of
+    cells read. Empty and text cells have no line.
+    """
+    flip = Convention(settings.sign_convention).costs_negative
+    cols = [
+        (c.key, c.heading, c.kind, flip and c.key in table.signed_columns, c.key.startswith("chg_"))
+        for c in table.columns
+        if c.key != "label"
+    ]
+    computed = (RowKind.TOTAL, RowKind.SUBTOTAL)
+    for row in table.rows:
+        values, label, total = row.values, row.label, row.kind in computed
+        for key, heading, kind, negate, change in cols:
+            value = values.get(key)
+            if value is None or isinstance(value, str):
+                continue
+            if negate:
+                value = -value
+            if total:
+                yield label, heading, kind, value, SUM_TRACE
+            elif change:
+                yield label, heading, kind, value, CHANGE_TRACE
+            else:
+                for src in _grouped(row.sources.get(key, [])):
+                    yield label, heading, kind, value, src
+
+
+def _write_list(wb: XlsxStream, name: str, title: str, headings, widths, rows, f) -> None:
+    """A plain list sheet (goals, uppdrag, controls): every cell a string or number."""
+    with wb.sheet(name, widths=widths, freeze=(HEADER_ROW + 1, 0)) as ws:
+        ws.row(0, [(title, f.caption)])
+        ws.row(HEADER_ROW, [(h, f.head_text) for h in headings])
+        for i, values in enumerate(rows):
+            height = max(
+                (_lines(v, w) for v, w in zip(values, widths, strict=True) if v is not None),
+                default=1,
+            )
+            ws.row(HEADER_ROW + 1 + i, [(v, f.text) for v in values], height=13.5 * height)
+        ws.autofilter(HEADER_ROW, 0, HEADER_ROW + max(len(rows), 1), len(headings) - 1)
 
 
 def _goal_rows(cons: Consolidation, by: int) -> list[list]:
@@ -334,29 +373,30 @@ def write_consolidation(cons: Consolidation, settings: Settings, path: Path) -> 
     """Write the consolidated workbook to `path` atomically and return `path`."""
     path = Path(path)
     try:
-        with atomic_write(path) as tmp:
-            wb = xlsxwriter.Workbook(str(tmp), OPTIONS)
-            wb.set_properties(
-                {
-                    "title": f"Konsolidering {settings.namnd_genitive.lower()} budget {cons.year}",
-                    "company": settings.kommun,
-                    "comments": "Skapad av budgetbook. Alla belopp är värden, inga formler.",
-                }
+        with gc_paused(), atomic_write(path) as tmp:  # see gc_pause
+            wb = XlsxStream(
+                tmp,
+                title=f"Konsolidering {settings.namnd_genitive.lower()} budget {cons.year}",
+                company=settings.kommun,
+                comments="Skapad av budgetbook. Alla belopp är värden, inga formler.",
             )
             f = _Formats(wb)
             used: set[str] = {SOURCES_SHEET.casefold(), PROBLEMS_SHEET.casefold()}
-            sources: list[tuple] = []
+            named: list[tuple[str, Table]] = []
             for key, table in cons.views.items():
                 name = sheet_name(key, table.caption, used)
-                ws = wb.add_worksheet(name)
-                for line in write_table(ws, table, settings, f):
-                    sources.append((name, *line))
+                write_table(wb, name, table, settings, f)
+                named.append((name, table))
             _write_extras(wb, cons, settings, f, used)
-            _write_sources(wb, sources, f)
+            _write_sources(
+                wb,
+                ((name, *line) for name, table in named for line in source_lines(table, settings)),
+                f,
+            )
             if cons.problems:
-                _write_problems(wb.add_worksheet(PROBLEMS_SHEET), cons, f)
+                _write_problems(wb, cons, f)
             wb.close()
-    except (XlsxWriterException, OSError) as exc:
+    except (ValueError, OSError) as exc:
         raise OutputError(f"Kunde inte skriva {path.name}: {exc}") from exc
     return path
 
@@ -366,7 +406,8 @@ def _write_extras(wb, cons: Consolidation, settings: Settings, f, used: set[str]
     if cons.goals:
         used.add("mål och indikatorer")
         _write_list(
-            wb.add_worksheet("Mål och indikatorer"),
+            wb,
+            "Mål och indikatorer",
             "Mål och indikatorer",
             [
                 "KF-mål",
@@ -384,7 +425,8 @@ def _write_extras(wb, cons: Consolidation, settings: Settings, f, used: set[str]
     if cons.uppdrag:
         used.add("uppdrag")
         _write_list(
-            wb.add_worksheet("Uppdrag"),
+            wb,
+            "Uppdrag",
             "Uppdrag",
             ["Uppdrag", "Start (år)", "Status", "Kommentar", "Avdelning"],
             [60, 10, 14, 45, 16],
@@ -394,7 +436,8 @@ def _write_extras(wb, cons: Consolidation, settings: Settings, f, used: set[str]
     if cons.controls:
         used.add("internkontroll")
         _write_list(
-            wb.add_worksheet("Internkontroll"),
+            wb,
+            "Internkontroll",
             "Internkontrollplan",
             [
                 "Riskområde",
@@ -414,7 +457,8 @@ def _write_extras(wb, cons: Consolidation, settings: Settings, f, used: set[str]
     if cons.texts:
         used.add("texter")
         _write_list(
-            wb.add_worksheet("Texter"),
+            wb,
+            "Texter",
             "Avdelningarnas texter",
             ["Avdelning", "Avsnitt", "Text"],
             [26, 30, 100],
@@ -423,58 +467,77 @@ def _write_extras(wb, cons: Consolidation, settings: Settings, f, used: set[str]
         )
 
 
-def _write_sources(wb, sources: list[tuple], f) -> None:
-    """The Källor sheet(s): one line per figure and cell; split if Excel's row limit is near."""
-    for part, start in enumerate(range(0, max(len(sources), 1), MAX_SOURCE_ROWS)):
-        name = SOURCES_SHEET if part == 0 else f"{SOURCES_SHEET} ({part + 1})"
-        _write_source_sheet(wb.add_worksheet(name), sources[start : start + MAX_SOURCE_ROWS], f)
+SOURCE_HEADINGS = ["Vy", "Rad", "Kolumn", "Värde", "Avdelning", "Fil", "Blad", "Cell eller rad"]
+SOURCE_WIDTHS = [24, 34, 28, 12, 12, 28, 16, 26]
 
 
-def _write_source_sheet(ws, sources: list[tuple], f) -> None:
-    headings = ["Vy", "Rad", "Kolumn", "Värde", "Avdelning", "Fil", "Blad", "Cell eller rad"]
-    widths = [24, 34, 28, 12, 12, 28, 16, 26]
-    ws.write_string(0, 0, "Källor: varifrån varje belopp kommer", f.caption)
-    ws.write_string(
-        1,
-        0,
-        "En rad per belopp och cell det bygger på (inlämnad arbetsbok eller inställningsfil). "
-        "Summor och förändringar räknas ut ur raderna i samma tabell.",
-        f.info,
-    )
-    for c, (heading, width) in enumerate(zip(headings, widths, strict=True)):
-        ws.write_string(HEADER_ROW, c, heading, f.head_text)
-        ws.set_column(c, c, width)
+def _write_sources(wb: XlsxStream, sources: Iterable[tuple], f) -> None:
+    """The Källor sheet(s): one line per figure and file (its cells as ranges), streamed
+    from the views; a new sheet before Excel's row limit."""
     num = f.cell("tkr", RowKind.DATA)
     pct = f.cell("pct", RowKind.DATA)
     text = f.cell("text", RowKind.DATA)
-    for i, (view, row, column, kind, value, src) in enumerate(sources):
-        r = HEADER_ROW + 1 + i
-        for c, v in enumerate((view, row, column)):
-            ws.write_string(r, c, v, text)
-        fmt = pct if kind == "pct" else num
-        _write_value(ws, r, 3, value, fmt)
-        for c, v in enumerate((src.avdelning, src.file, src.sheet, src.cell), start=4):
-            ws.write_string(r, c, v or "", text)
-    ws.freeze_panes(HEADER_ROW + 1, 0)
-    ws.autofilter(HEADER_ROW, 0, HEADER_ROW + max(len(sources), 1), len(headings) - 1)
-    ws.set_landscape()
-    ws.fit_to_pages(1, 0)
-    ws.repeat_rows(HEADER_ROW)
+    part, ws, r = 0, _source_sheet(wb, SOURCES_SHEET, f), HEADER_ROW
+    tkr_row = (text, text, text, num, text, text, text, text)  # column D: the figure
+    pct_row = (text, text, text, pct, text, text, text, text)
+    as_tkr, as_pct = ws.fixed_rows(tkr_row, (3,)), ws.fixed_rows(pct_row, (3,))
+    for view, row, column, kind, value, src in sources:
+        if r - HEADER_ROW >= MAX_SOURCE_ROWS:
+            _end_source_sheet(ws, r)
+            part += 1
+            ws, r = _source_sheet(wb, f"{SOURCES_SHEET} ({part + 1})", f), HEADER_ROW
+            as_tkr, as_pct = ws.fixed_rows(tkr_row, (3,)), ws.fixed_rows(pct_row, (3,))
+        r += 1
+        (as_pct if kind == "pct" else as_tkr)(
+            r,
+            (
+                view,
+                row,
+                column,
+                value,
+                src.avdelning or "",
+                src.file or "",
+                src.sheet or "",
+                src.cell or "",
+            ),
+        )
+    _end_source_sheet(ws, r)
 
 
-def _write_problems(ws, cons: Consolidation, f) -> None:
+def _source_sheet(wb: XlsxStream, name: str, f):
+    ws = wb.sheet(name, widths=SOURCE_WIDTHS, freeze=(HEADER_ROW + 1, 0))
+    ws.row(0, [("Källor: varifrån varje belopp kommer", f.caption)])
+    ws.row(
+        1,
+        [
+            (
+                "En rad per belopp och cell det bygger på (inlämnad arbetsbok eller "
+                "inställningsfil). Summor och förändringar räknas ut ur raderna i samma tabell.",
+                f.info,
+            )
+        ],
+    )
+    ws.row(HEADER_ROW, [(h, f.head_text) for h in SOURCE_HEADINGS])
+    return ws
+
+
+def _end_source_sheet(ws, last: int) -> None:
+    ws.autofilter(HEADER_ROW, 0, max(last, HEADER_ROW + 1), len(SOURCE_HEADINGS) - 1)
+    ws.repeat_row = HEADER_ROW
+    ws.close()
+
+
+def _write_problems(wb: XlsxStream, cons: Consolidation, f) -> None:
     headings = ["Kod", "Allvarlighet", "Meddelande", "Avdelning", "Fil", "Blad", "Cell"]
     widths = [8, 12, 90, 12, 24, 14, 8]
-    ws.write_string(0, 0, "Problem som konsolideringen hittade", f.caption)
-    for c, (heading, width) in enumerate(zip(headings, widths, strict=True)):
-        ws.write_string(HEADER_ROW, c, heading, f.head_text)
-        ws.set_column(c, c, width)
-    for i, p in enumerate(cons.problems):
-        values = (p.code, p.severity.value, p.message, p.avdelning, p.file, p.sheet, p.cell)
-        for c, v in enumerate(values):
-            ws.write_string(HEADER_ROW + 1 + i, c, v, f.text)
-        ws.set_row(HEADER_ROW + 1 + i, 13.5 * _lines(p.message, widths[2]))
-    ws.freeze_panes(HEADER_ROW + 1, 0)
-    ws.autofilter(HEADER_ROW, 0, HEADER_ROW + len(cons.problems), len(headings) - 1)
-    ws.set_landscape()
-    ws.fit_to_pages(1, 0)
+    with wb.sheet(PROBLEMS_SHEET, widths=widths, freeze=(HEADER_ROW + 1, 0)) as ws:
+        ws.row(0, [("Problem som konsolideringen hittade", f.caption)])
+        ws.row(HEADER_ROW, [(h, f.head_text) for h in headings])
+        for i, p in enumerate(cons.problems):
+            values = (p.code, p.severity.value, p.message, p.avdelning, p.file, p.sheet, p.cell)
+            ws.row(
+                HEADER_ROW + 1 + i,
+                [(v, f.text) for v in values],
+                height=13.5 * _lines(p.message, widths[2]),
+            )
+        ws.autofilter(HEADER_ROW, 0, HEADER_ROW + len(cons.problems), len(headings) - 1)

@@ -17,17 +17,21 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from docx.document import Document
-from docx.oxml import parse_xml
+from docx.enum.style import WD_STYLE_TYPE
+from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Emu
+from docx.text.paragraph import Paragraph
 
 from .. import fmt
 from ..model import Table
+from .deferred import DeferredTables
 from .docx_template import PLACEHOLDER, field_xml, style_id, text_width_twips
-from .tables import caption_xml, clean, fitting_scale, render_table, table_style_for
+from .tables import caption_xml, clean, fitting_scale, measure, render_table, table_style_for
 
 BULLET = re.compile(r"^\s*(?:-|•|\*)\s+")
 TOC_LEVELS = 2
+CHART_ROOM_CM = 2.5  # caption, header line and spacing above a chart on its page
 
 
 @dataclass(slots=True)
@@ -45,6 +49,8 @@ class DocBuilder:
     headings: list[Heading] = field(default_factory=list)
     tables: int = 0
     figures: int = 0
+    # tables kept out of the tree until saved (deferred.py); None: parsed into the tree
+    deferred: DeferredTables | None = None
     _toc_anchor: object | None = None
 
     def __post_init__(self) -> None:
@@ -53,14 +59,39 @@ class DocBuilder:
         self.landscape_width = int(
             (section.page_height - section.left_margin - section.right_margin) / 635
         )
+        # the tallest chart that fits a portrait page with its caption (EMU -> cm)
+        text_height = section.page_height - section.top_margin - section.bottom_margin
+        self.chart_height_cm = text_height / 360000 - CHART_ROOM_CM
         self.table_style = table_style_for(self.doc, self.colours[0], self.convention)
         self.body = self.doc.element.body
         self._styles = {s.name for s in self.doc.styles}
+        self._style_ids: dict[str, str | None] = {}
+        self._end = self.body.find(qn("w:sectPr"))  # the body's last child, for good
+
+    def _add_paragraph(self, style: str | None = None):
+        """`doc.add_paragraph(style=style)` with the style's id resolved once per name:
+        python-docx scans every style of the template on each call, ~2 ms per
+        paragraph (issue 8). None for the default paragraph style, as python-docx does."""
+        # what doc.add_paragraph() does, without python-docx's search for the body's
+        # final sectPr on every call (linear in the body: quadratic over a long draft)
+        if self._end is None:  # a template whose body has no sectPr (unusual)
+            para = self.doc.add_paragraph()
+        else:
+            p = OxmlElement("w:p")
+            self._end.addprevious(p)
+            para = Paragraph(p, self.doc._body)
+        if style is not None:
+            if style not in self._style_ids:
+                self._style_ids[style] = self.doc.part.get_style_id(style, WD_STYLE_TYPE.PARAGRAPH)
+            para._p.style = self._style_ids[style]
+        return para
 
     # -- text -------------------------------------------------------------------------
 
     def heading(self, text: str, level: int = 1) -> None:
-        para = self.doc.add_heading(level=level)
+        # what Document.add_heading does, with the style resolved once
+        name = "Title" if level == 0 else f"Heading {level}"
+        para = self._add_paragraph(name)
         para.add_run(_strip_invalid(text))
         # never stranded at a page's foot, whatever the kommun's heading styles say
         para.paragraph_format.keep_with_next = True
@@ -78,7 +109,8 @@ class DocBuilder:
             self.headings.append(Heading(level, text, name))
 
     def paragraph(self, text: str, style: str | None = None) -> None:
-        para = self.doc.add_paragraph(style=style if style in self._styles or not style else None)
+        known = style in self._styles
+        para = self._add_paragraph(style if style and known else None)
         if style and style.startswith("Heading"):
             para.paragraph_format.keep_with_next = True
         _add_lines(para, text)
@@ -123,12 +155,23 @@ class DocBuilder:
     def table(self, table: Table, notes: Sequence[str] = ()) -> None:
         """A numbered table; compact or in a landscape section when portrait is too narrow."""
         self.tables += 1
-        scale = fitting_scale(table, self.portrait_width, self.convention)
+        measured = measure(table, self.convention)  # once: fitting and rendering reuse it
+        scale = fitting_scale(table, self.portrait_width, self.convention, measured)
         landscape = scale is None
         if landscape:
             self._section_break()
         width = self.landscape_width if landscape else self.portrait_width
-        render_table(self.body, table, self.tables, width, self.table_style, notes, scale or 1.0)
+        render_table(
+            self.body,
+            table,
+            self.tables,
+            width,
+            self.table_style,
+            notes,
+            scale or 1.0,
+            measured,
+            self.deferred,
+        )
         if landscape:
             self._section_break(landscape=True)
 
@@ -217,7 +260,13 @@ def _strip_invalid(text: str) -> str:
 def _add_lines(para, text: str) -> None:
     """Runs for `text` with its line breaks kept as Word line breaks."""
     lines = _strip_invalid(text).split("\n")
-    run = para.add_run(lines[0])
+    first = lines[0]
+    if "\t" in first or "\r" in first:
+        run = para.add_run(first)  # tabs become <w:tab/>, a CR a break
+    else:  # the same XML without python-docx's per-character loop (issue 8)
+        run = para.add_run()
+        if first:
+            run.add_text(first)
     for line in lines[1:]:
         run.add_break()
         run.add_text(line)

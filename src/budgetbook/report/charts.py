@@ -59,6 +59,11 @@ def _wrap(label: str, width: int = 28) -> str:
     return "\n".join(lines[:2]) + ("…" if len(lines) > 2 else "")
 
 
+def grouped_bars_height(n_labels: int, n_series: int) -> float:
+    """The height in cm of a `grouped_bars` chart (it grows with the number of groups)."""
+    return max(4.5, 1.2 + n_labels * (0.32 + 0.22 * n_series))
+
+
 def grouped_bars(
     labels: Sequence[str],
     series: Sequence[tuple[str, Sequence[float]]],
@@ -68,7 +73,7 @@ def grouped_bars(
 ) -> bytes:
     """Horizontal grouped bars: one group per label, one bar per series (e.g. years)."""
     n = len(labels)
-    height = max(4.5, 1.2 + n * (0.32 + 0.22 * len(series)))
+    height = grouped_bars_height(n, len(series))
     fig = _figure(width_cm, height)
     ax = fig.add_axes((0.30, 0.08 + 0.5 / height, 0.66, 0.90 - 1.4 / height))
     bar = 0.8 / max(1, len(series))

@@ -8,10 +8,12 @@ line, page numbers and a table of contents Word refreshes on opening.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
 from .. import fmt
+from ..gc_pause import gc_paused
 from ..model import (
     VIEW_BRUTTO_AVDELNING,
     VIEW_DRIFT_AVDELNING,
@@ -32,6 +34,7 @@ from ..settings import NAMND_TEXTS, Settings
 from ..workspace import atomic_write
 from . import charts, content
 from .builder import DocBuilder
+from .deferred import DeferredTables
 from .docx_template import add_header_footer, open_template, set_update_fields, theme_colours
 
 TITLES = dict(NAMND_TEXTS)
@@ -62,16 +65,29 @@ PLACED_VIEWS = {
 }
 
 
-def write_namndplan(cons: Consolidation, settings: Settings, path: Path) -> Path:
-    """Write the nämndplan draft to `path` atomically and return the path."""
-    doc = build_namndplan(cons, settings)
-    with atomic_write(path) as tmp:
-        doc.save(str(tmp))
+def write_namndplan(
+    cons: Consolidation, settings: Settings, path: Path, today: dt.date | None = None
+) -> Path:
+    """Write the nämndplan draft to `path` atomically and return the path.
+
+    The tables are streamed into the file on saving, never held as a document tree
+    (deferred.py): the same file, in a fraction of the time and memory (issue 8)."""
+    deferred = DeferredTables()
+    with gc_paused():  # a full collection rescans the whole consolidation: see gc_pause
+        doc = build_namndplan(cons, settings, today, deferred)
+        with atomic_write(path) as tmp:
+            deferred.save(doc, tmp)
     return path
 
 
-def build_namndplan(cons: Consolidation, settings: Settings, today: dt.date | None = None):
-    """The finished python-docx Document (not yet saved)."""
+def build_namndplan(
+    cons: Consolidation,
+    settings: Settings,
+    today: dt.date | None = None,
+    deferred: DeferredTables | None = None,
+):
+    """The finished python-docx Document (not yet saved). With `deferred`, the tables
+    are placeholders that only `deferred.save(doc, path)` fills in."""
     today = today or dt.date.today()
     doc = open_template(settings.word_template)
     colours = theme_colours(doc)
@@ -81,7 +97,7 @@ def build_namndplan(cons: Consolidation, settings: Settings, today: dt.date | No
         f"{settings.kommun} · ",
     )
     set_update_fields(doc)
-    b = DocBuilder(doc, fmt.Convention(settings.sign_convention), colours)
+    b = DocBuilder(doc, fmt.Convention(settings.sign_convention), colours, deferred=deferred)
     _Namndplan(b, cons, settings, today).build()
     b.finish_toc()
     return doc
@@ -118,12 +134,13 @@ class _Namndplan:
 
     def avdelning_texts(self, place: str) -> None:
         texts = self.texts.get(place, [])
+        per_avdelning = Counter(t.avdelning for t in texts)  # once, not per text (issue 8)
         last = None
         for t in texts:
             if t.avdelning != last:
                 self.b.heading(t.avdelning_name, 3)
                 last = t.avdelning
-            if sum(1 for x in texts if x.avdelning == t.avdelning) > 1:
+            if per_avdelning[t.avdelning] > 1:
                 self.b.paragraph(t.title, "Heading 4")
             self.b.user_text(t.text)
 
@@ -329,7 +346,10 @@ class _Namndplan:
         if table is None or not {"budget_prior", budget_key} <= {c.key for c in table.columns}:
             return
         rows = table.data_rows()
-        if not rows:
+        # A chart taller than a page cannot be read (nor laid out): with many avdelningar
+        # (about 25 and more) the table below it is the overview (issue 8: at N = 1000 the
+        # chart would be 7 m tall and take most of the report's time and memory).
+        if not rows or charts.grouped_bars_height(len(rows), 2) > self.b.chart_height_cm:
             return
         conv = self.b.convention
 

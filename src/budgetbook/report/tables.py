@@ -10,7 +10,7 @@ page, and column widths are fixed so Word and LibreOffice lay the table out alik
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
@@ -20,6 +20,7 @@ from docx.oxml.ns import nsdecls
 
 from .. import fmt
 from ..model import Column, Row, RowKind, Table
+from .deferred import DeferredTables
 from .docx_template import SOURCE_NOTE, TABLE_STYLE, TABLE_TEXT, field_xml, style_id
 
 # Minimum widths in twips (1 cm = 567) for numeric kinds; text columns share the rest.
@@ -122,41 +123,77 @@ def _longest_word(text: str, points: float, bold: bool = False) -> int:
     return max((text_twips(w, points, bold) for w in _BREAKS.split(text) if w), default=0)
 
 
-def column_widths(
-    table: Table, available: int, convention: fmt.Convention | None = None
-) -> list[int] | None:
-    """Widths in twips that fill `available`, or None if the table cannot fit.
+def cell_texts(table: Table, convention: fmt.Convention) -> list[list[str]]:
+    """Every body cell as shown (`format_value`, or the label in a leading text column
+    without a value), one list per row; HEADING rows give []."""
+    cols = table.columns
+    first_label = bool(cols) and cols[0].kind == "text"
+    out: list[list[str]] = []
+    for row in table.rows:
+        if row.kind is RowKind.HEADING:
+            out.append([])
+            continue
+        out.append(
+            [
+                row.label
+                if i == 0 and first_label and col.key not in row.values
+                else format_value(table, col, row, convention)
+                for i, col in enumerate(cols)
+            ]
+        )
+    return out
 
-    Numeric columns get room for their longest value and the longest word of their
-    heading (so no word is broken); text columns need their longest word and share
-    the rest in proportion to their typical length.
-    """
+
+@dataclass(slots=True)
+class Measure:
+    """What a table needs, measured once: its cells as shown and each column's minimum
+    width and share of the rest (the fit to a page width is then arithmetic)."""
+
+    texts: list[list[str]]
+    needs: list[int]
+    weights: list[int]
+
+
+def measure(table: Table, convention: fmt.Convention | None = None) -> Measure:
+    """Numeric columns need room for their longest value and the longest word of their
+    heading (so no word is broken); text columns need their longest word and share the
+    rest in proportion to their typical length."""
     convention = convention or fmt.Convention()
+    texts = cell_texts(table, convention)
     needs: list[int] = []
     weights: list[int] = []
-    for col in table.columns:
+    for i, col in enumerate(table.columns):
         header = _longest_word(col.heading, HEADER_PT, bold=True)
         if is_numeric(col):
             longest = max(
-                (
-                    text_twips(format_value(table, col, r, convention), BODY_PT, True)
-                    for r in table.rows
-                ),
-                default=0,
+                (text_twips(cells[i], BODY_PT, True) for cells in texts if cells), default=0
             )
             needs.append(max(MIN_WIDTH[col.kind], header + CELL_PADDING, longest + CELL_PADDING))
             weights.append(0)
         else:
-            texts = [
+            shown = [
                 str(r.values.get(col.key) or (r.label if col.key == "label" else ""))
                 for r in table.rows
                 if r.kind is not RowKind.HEADING
             ]
-            word = max((_longest_word(t, BODY_PT, True) for t in texts), default=0)
+            word = max((_longest_word(t, BODY_PT, True) for t in shown), default=0)
             needs.append(max(MIN_TEXT_WIDTH, header + CELL_PADDING, word + CELL_PADDING))
-            lengths = sorted(text_twips(t, BODY_PT) for t in texts)
+            lengths = sorted(text_twips(t, BODY_PT) for t in shown)
             typical = lengths[len(lengths) * 3 // 4] if lengths else 0
             weights.append(max(1, typical + CELL_PADDING))
+    return Measure(texts, needs, weights)
+
+
+def column_widths(
+    table: Table,
+    available: int,
+    convention: fmt.Convention | None = None,
+    measured: Measure | None = None,
+) -> list[int] | None:
+    """Widths in twips that fill `available`, or None if the table cannot fit (see
+    `measure`; pass `measured` to fit one table to several widths without re-measuring)."""
+    m = measured or measure(table, convention)
+    needs, weights = m.needs, m.weights
     if sum(needs) > available:
         return None
     widths = list(needs)
@@ -180,12 +217,16 @@ def needs_landscape(
 
 
 def fitting_scale(
-    table: Table, available: int, convention: fmt.Convention | None = None
+    table: Table,
+    available: int,
+    convention: fmt.Convention | None = None,
+    measured: Measure | None = None,
 ) -> float | None:
     """1.0 when the table fits `available`, a compact scale when it fits in smaller type
     (a portrait page beats a landscape one for a table just too wide), else None."""
+    measured = measured or measure(table, convention)
     for scale in (1.0, *COMPACT_SCALES):
-        if column_widths(table, int(available / scale), convention) is not None:
+        if column_widths(table, int(available / scale), convention, measured) is not None:
             return scale
     return None
 
@@ -221,6 +262,15 @@ def note_xml(style: TableStyle, lines: Sequence[str]) -> str:
     )
 
 
+def _cell_frame(width: int, style: TableStyle, **kwargs) -> tuple[str, str, str]:
+    """`_cell` split around its text: (before the run, the run up to the text, after)."""
+    marker = "\ue000"  # a private-use character: clean() keeps it as it is
+    before, after = _cell("", width, style, **kwargs).split("</w:p></w:tc>")
+    with_text = _cell(marker, width, style, **kwargs)
+    run = with_text[len(before) : with_text.index(marker)]
+    return before, run, "</w:p></w:tc>" + after
+
+
 def _cell(
     text: str,
     width: int,
@@ -233,8 +283,10 @@ def _cell(
     colour: str = "",
     span: int = 1,
     top_border: bool = False,
-    size: float | None = None,
+    half_points: int | None = None,
+    keep: bool = False,
 ) -> str:
+    """One <w:tc>: `half_points` sets the type size, `keep` keeps it with the next row."""
     tcpr = [f'<w:tcW w:w="{width}" w:type="dxa"/>']
     if span > 1:
         tcpr.append(f'<w:gridSpan w:val="{span}"/>')
@@ -249,24 +301,57 @@ def _cell(
             "<w:b/><w:bCs/>" if bold else "",
             "<w:i/>" if italic else "",
             f'<w:color w:val="{colour}"/>' if colour else "",
-            f'<w:sz w:val="{round(size * 2)}"/><w:szCs w:val="{round(size * 2)}"/>' if size else "",
+            f'<w:sz w:val="{half_points}"/><w:szCs w:val="{half_points}"/>' if half_points else "",
         )
     )
-    ppr = f'<w:pStyle w:val="{style.text_style}"/>' + ('<w:jc w:val="right"/>' if right else "")
+    rpr = f"<w:rPr>{rpr}</w:rPr>" if rpr else "<w:rPr/>"
+    ppr = (
+        f'<w:pStyle w:val="{style.text_style}"/>'
+        + ("<w:keepNext/>" if keep else "")
+        + ('<w:jc w:val="right"/>' if right else "")
+    )
     run = ""
     if text:
         lines = clean(text).split("\n")
         inner = '</w:t><w:br/><w:t xml:space="preserve">'.join(lines)
-        run = f'<w:r><w:rPr>{rpr}</w:rPr><w:t xml:space="preserve">{inner}</w:t></w:r>'
-    return (
-        f"<w:tc><w:tcPr>{''.join(tcpr)}</w:tcPr><w:p><w:pPr>{ppr}"
-        f"<w:rPr>{rpr}</w:rPr></w:pPr>{run}</w:p></w:tc>"
-    )
+        run = f'<w:r>{rpr}<w:t xml:space="preserve">{inner}</w:t></w:r>'
+    return f"<w:tc><w:tcPr>{''.join(tcpr)}</w:tcPr><w:p><w:pPr>{ppr}{rpr}</w:pPr>{run}</w:p></w:tc>"
 
 
-def table_xml(table: Table, widths: list[int], style: TableStyle) -> str:
-    """The <w:tbl> element for `table`, one pass over the rows."""
+def kept_rows(table: Table) -> set[int]:
+    """Rows (indexes into table.rows) kept with the next one, so Word and LibreOffice
+    do not strand rows: a short table stays whole, with its caption (kept with the
+    table) and its source note; in a longer one a group heading row stays with the row
+    under it, and the last two rows (the total and the row above it) stay together and
+    with the note. The header row repeats on every page and never stands alone."""
+    n = len(table.rows)
+    if n <= KEEP_TOGETHER_ROWS:
+        return set(range(n))
+    return {i for i, r in enumerate(table.rows) if r.kind is RowKind.HEADING} | {n - 2, n - 1}
+
+
+def _half_points(points: float, scale: float) -> int:
+    """A type size in half points, `scale` times `points` (never under 6 pt)."""
+    return max(12, round(round(points * 2) * scale))
+
+
+ROWS_PER_CHUNK = 500
+
+
+def table_xml_parts(
+    table: Table,
+    widths: list[int],
+    style: TableStyle,
+    texts: list[list[str]] | None = None,
+    scale: float = 1.0,
+) -> Iterator[str]:
+    """The <w:tbl> element for `table` in chunks, one pass over the rows (`texts`:
+    `cell_texts`; `scale`: all type in `scale` times its size)."""
     cols = table.columns
+    if texts is None:
+        texts = cell_texts(table, style.convention)
+    keep = kept_rows(table)
+    body_hp = None if scale == 1.0 else _half_points(BODY_PT, scale)  # None: the style's
     parts = [
         f'<w:tbl {nsdecls("w")}><w:tblPr><w:tblStyle w:val="{style.table_style}"/>'
         f'<w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:tblLayout w:type="fixed"/>'
@@ -287,29 +372,73 @@ def table_xml(table: Table, widths: list[int], style: TableStyle) -> str:
                 bold=True,
                 fill=style.header_fill,
                 colour="FFFFFF",
-                size=HEADER_PT,
+                half_points=_half_points(HEADER_PT, scale),
             )
         )
     parts.append("</w:tr>")
     numeric = [is_numeric(c) for c in cols]
-    for row in table.rows:
+    # the cell XML around the text depends only on the column, the row's kind and
+    # whether it is kept with the next: made once each, then a cell is prefix + text
+    # run + suffix (issue 8)
+    frames: dict[tuple[RowKind, bool], list[tuple[str, str, str]]] = {}
+    for i, (row, cells) in enumerate(zip(table.rows, texts, strict=True)):
+        kept = i in keep
         parts.append("<w:tr><w:trPr><w:cantSplit/></w:trPr>")
         if row.kind is RowKind.HEADING:
             parts.append(
-                _cell(row.label, sum(widths), style, bold=True, italic=True, span=len(cols))
+                _cell(
+                    row.label,
+                    sum(widths),
+                    style,
+                    bold=True,
+                    italic=True,
+                    span=len(cols),
+                    half_points=body_hp,
+                    keep=kept,
+                )
             )
         else:
-            bold = row.kind in (RowKind.TOTAL, RowKind.SUBTOTAL)
-            top = row.kind is RowKind.TOTAL
-            for i, (col, width) in enumerate(zip(cols, widths, strict=True)):
-                if i == 0 and col.kind == "text" and col.key not in row.values:
-                    text = row.label
+            frame = frames.get((row.kind, kept))
+            if frame is None:
+                bold = row.kind in (RowKind.TOTAL, RowKind.SUBTOTAL)
+                top = row.kind is RowKind.TOTAL
+                frame = frames[(row.kind, kept)] = [
+                    _cell_frame(
+                        w,
+                        style,
+                        right=numeric[c],
+                        bold=bold,
+                        top_border=top,
+                        half_points=body_hp,
+                        keep=kept,
+                    )
+                    for c, w in enumerate(widths)
+                ]
+            for text, (head, run, tail) in zip(cells, frame, strict=True):
+                if text:
+                    inner = clean(text)
+                    if "\n" in inner:
+                        inner = '</w:t><w:br/><w:t xml:space="preserve">'.join(inner.split("\n"))
+                    parts.append(f"{head}{run}{inner}</w:t></w:r>{tail}")
                 else:
-                    text = format_value(table, col, row, style.convention)
-                parts.append(_cell(text, width, style, right=numeric[i], bold=bold, top_border=top))
+                    parts.append(head + tail)
         parts.append("</w:tr>")
+        if i % ROWS_PER_CHUNK == ROWS_PER_CHUNK - 1:
+            yield "".join(parts)
+            parts.clear()
     parts.append("</w:tbl>")
-    return "".join(parts)
+    yield "".join(parts)
+
+
+def table_xml(
+    table: Table,
+    widths: list[int],
+    style: TableStyle,
+    texts: list[list[str]] | None = None,
+    scale: float = 1.0,
+) -> str:
+    """The <w:tbl> element for `table` as one string (see `table_xml_parts`)."""
+    return "".join(table_xml_parts(table, widths, style, texts, scale))
 
 
 def render_table(
@@ -320,14 +449,19 @@ def render_table(
     style: TableStyle,
     notes: Sequence[str] = (),
     scale: float = 1.0,
+    measured: Measure | None = None,
+    deferred: DeferredTables | None = None,
 ) -> None:
     """Append caption, table and source note to `body` (a w:body element) in order.
 
     `available` is the text width of the section it lands in; the caller chooses a
     landscape section when `needs_landscape` says the portrait width is too narrow, or
     a compact `scale` from `fitting_scale` (type and widths scaled down together).
+    With `deferred`, the table goes into the document as a placeholder and its XML is
+    written only when the document is saved (`DeferredTables.save`).
     """
-    widths = column_widths(table, int(available / scale), style.convention)
+    measured = measured or measure(table, style.convention)
+    widths = column_widths(table, int(available / scale), style.convention, measured)
     if widths is None:  # still too wide: squeeze numeric columns proportionally
         total = sum(MIN_WIDTH.get(c.kind, MIN_TEXT_WIDTH) for c in table.columns)
         widths = [available * MIN_WIDTH.get(c.kind, MIN_TEXT_WIDTH) // total for c in table.columns]
@@ -335,10 +469,11 @@ def render_table(
         widths = [int(w * scale) for w in widths]
         widths[0] += available - sum(widths)
     lines = [n for n in (table.note, *notes) if n]
-    tbl = parse_xml(table_xml(table, widths, style))
-    _keep_rows_together(tbl, table)
-    if scale != 1.0:
-        _scale_type(tbl, scale)
+    texts = measured.texts
+    if deferred is not None:
+        tbl = deferred.add(lambda: table_xml_parts(table, widths, style, texts, scale))
+    else:
+        tbl = parse_xml(table_xml(table, widths, style, texts, scale))
     elements = [caption_xml(style, number, caption_text(table)), tbl]
     if lines:
         elements.append(note_xml(style, lines))
@@ -353,39 +488,3 @@ def render_table(
             anchor.addprevious(element)
         else:
             body.append(element)
-
-
-_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-
-
-def _keep_rows_together(tbl, table: Table) -> None:
-    """Keep-with-next on rows, so Word and LibreOffice do not strand rows.
-
-    A short table stays whole, with its caption (kept with the table) and its source
-    note; in a longer one a group heading row stays with the row under it, and the
-    last two rows (the total and the row above it) stay together and with the note.
-    """
-    rows = tbl.findall(f"{_W}tr")[1:]  # the header row repeats and never stands alone
-    if len(rows) <= KEEP_TOGETHER_ROWS:
-        keep = rows
-    else:
-        keep = [r for r, row in zip(rows, table.rows, strict=False) if row.kind is RowKind.HEADING]
-        keep += rows[-2:]
-    for tr in keep:
-        for ppr in tr.iter(f"{_W}pPr"):
-            style = ppr.find(f"{_W}pStyle")
-            ppr.insert(0 if style is None else 1, parse_xml(f"<w:keepNext {nsdecls('w')}/>"))
-
-
-def _scale_type(tbl, scale: float) -> None:
-    """Every run and paragraph mark in the table in `scale` times its size."""
-    for rpr in tbl.iter(f"{_W}rPr"):
-        size = rpr.find(f"{_W}sz")
-        half_points = int(size.get(f"{_W}val")) if size is not None else round(BODY_PT * 2)
-        value = str(max(12, round(half_points * scale)))
-        for tag in ("sz", "szCs"):
-            element = rpr.find(f"{_W}{tag}")
-            if element is None:
-                element = parse_xml(f"<w:{tag} {nsdecls('w')}/>")
-                rpr.append(element)
-            element.set(f"{_W}val", value)

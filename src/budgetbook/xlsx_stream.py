@@ -1,0 +1,464 @@
+"""A small streaming .xlsx writer for the consolidated workbook (issue 8).
+
+xlsxwriter costs ~10 µs per cell (a Python object per cell, then an XML writer call per
+cell at close); the consolidated workbook has millions of cells at the scale of a large
+kommun, most of them in the Källor sheet. This writer takes whole rows, turns each into
+one XML string and streams it into the zip, so a sheet is never held in memory.
+
+It writes only what budgetbook's workbooks use: text (always a shared string, `t="s"`:
+a text can never become a formula, a number or a link), numbers, blanks; cell formats
+(font, fill, top/bottom border, number format, wrap, alignment); column widths, row
+heights, frozen panes, an autofilter, merged cells, landscape pages fitted to one page
+wide, a repeated header row, and the document's title, company and comments.
+
+    with XlsxStream(path, title="...") as book:
+        bold = book.add_format({"bold": True, "num_format": "#,##0"})
+        with book.sheet("Blad", widths=[20, 12], freeze=(4, 1)) as sheet:
+            sheet.row(0, [("Rubrik", bold), (12.5, bold)])
+            sheet.autofilter(3, 0, 10, 1)
+
+Rows are 0-based and must be given in increasing order; one sheet is open at a time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import zipfile
+from collections.abc import Collection, Iterable, Sequence
+from typing import Any
+
+MAX_STRING = 32767  # characters Excel keeps in one cell
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
+_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\ufffe\uffff]")
+_ESCAPED_LOOKALIKE = re.compile("(_x[0-9a-fA-F]{4}_)")
+_BORDERS = {1: "thin", 2: "medium", 5: "thick", 6: "double"}
+_FLUSH_CHARS = 1 << 20
+
+
+def _esc(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _attr(text: str) -> str:
+    return _esc(text).replace('"', "&quot;")
+
+
+def _shared_text(text: str) -> str:
+    """A cell text as it goes into sharedStrings.xml: truncated to Excel's limit, control
+    characters as _xHHHH_ (and a literal "_xHHHH_" protected), XML-escaped."""
+    text = text[:MAX_STRING]
+    if "_x" in text:
+        text = _ESCAPED_LOOKALIKE.sub(r"_x005F\1", text)
+    text = _CONTROL.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
+    return _esc(text)
+
+
+def col_letter(col: int) -> str:
+    """0 -> A, 25 -> Z, 26 -> AA."""
+    letters = ""
+    col += 1
+    while col:
+        col, rem = divmod(col - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def _letters(n: int) -> list[str]:
+    return [col_letter(c) for c in range(n)]
+
+
+_LETTERS = _letters(64)
+
+
+def _number(value: Any, where: str) -> str:
+    """A number as a cell value (what `SheetStream.row` writes for it)."""
+    if type(value) is int:
+        return str(value)
+    if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
+        return f"{float(value):.16G}"
+    raise ValueError(f"{where}: {value!r} cannot be written to Excel as a number")
+
+
+def cell_ref(row: int, col: int, absolute: bool = False) -> str:
+    d = "$" if absolute else ""
+    return f"{d}{col_letter(col)}{d}{row + 1}"
+
+
+def _quote_sheet(name: str) -> str:
+    return "'" + name.replace("'", "''") + "'"
+
+
+class _Styles:
+    """Cell formats as xlsxwriter-like dicts, deduplicated into styles.xml records."""
+
+    def __init__(self) -> None:
+        self.fonts: dict[str, int] = {'<font><sz val="11"/><name val="Calibri"/></font>': 0}
+        self.fills: dict[str, int] = {
+            '<fill><patternFill patternType="none"/></fill>': 0,
+            '<fill><patternFill patternType="gray125"/></fill>': 1,
+        }
+        self.borders: dict[str, int] = {
+            "<border><left/><right/><top/><bottom/><diagonal/></border>": 0
+        }
+        self.num_fmts: dict[str, int] = {}
+        self.xfs: dict[str, int] = {
+            '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>': 0
+        }
+
+    @staticmethod
+    def _index(table: dict[str, int], xml: str) -> int:
+        return table.setdefault(xml, len(table))
+
+    def add(self, spec: dict[str, Any]) -> int:
+        font = (
+            "<font>" + ("<b/>" if spec.get("bold") else "") + ("<i/>" if spec.get("italic") else "")
+        )
+        font += f'<sz val="{spec.get("font_size", 11):g}"/>'
+        if spec.get("font_color"):
+            font += f'<color rgb="FF{spec["font_color"].lstrip("#").upper()}"/>'
+        font += f'<name val="{_attr(spec.get("font_name", "Calibri"))}"/></font>'
+        fill = 0
+        if spec.get("bg_color"):
+            rgb = spec["bg_color"].lstrip("#").upper()
+            fill = self._index(
+                self.fills,
+                f'<fill><patternFill patternType="solid"><fgColor rgb="FF{rgb}"/>'
+                '<bgColor indexed="64"/></patternFill></fill>',
+            )
+        sides = []
+        for side in ("left", "right", "top", "bottom"):
+            style = _BORDERS.get(spec.get(side, 0))
+            sides.append(
+                f'<{side} style="{style}"><color auto="1"/></{side}>' if style else f"<{side}/>"
+            )
+        border = self._index(self.borders, f"<border>{''.join(sides)}<diagonal/></border>")
+        num = 0
+        code = spec.get("num_format")
+        if code == "0":
+            num = 1
+        elif code:
+            num = self.num_fmts.setdefault(code, 164 + len(self.num_fmts))
+        align = ""
+        if spec.get("align"):
+            align += f' horizontal="{spec["align"]}"'
+        if spec.get("valign") in ("top", "center"):
+            align += f' vertical="{spec["valign"]}"'
+        if spec.get("text_wrap"):
+            align += ' wrapText="1"'
+        xf = (
+            f'<xf numFmtId="{num}" fontId="{self._index(self.fonts, font)}" fillId="{fill}" '
+            f'borderId="{border}" xfId="0" applyNumberFormat="1" applyFont="1" applyFill="1" '
+            f'applyBorder="1" applyAlignment="1">'
+            + (f"<alignment{align}/>" if align else "")
+            + "</xf>"
+        )
+        return self._index(self.xfs, xf)
+
+    def xml(self) -> str:
+        def block(tag: str, items: Iterable[str], n: int) -> str:
+            return f'<{tag} count="{n}">{"".join(items)}</{tag}>'
+
+        num_fmts = [
+            f'<numFmt numFmtId="{i}" formatCode="{_attr(code)}"/>'
+            for code, i in self.num_fmts.items()
+        ]
+        return (
+            f'{_HEAD}<styleSheet xmlns="{_MAIN}">'
+            + (block("numFmts", num_fmts, len(num_fmts)) if num_fmts else "")
+            + block("fonts", self.fonts, len(self.fonts))
+            + block("fills", self.fills, len(self.fills))
+            + block("borders", self.borders, len(self.borders))
+            + '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/>'
+            "</cellStyleXfs>"
+            + block("cellXfs", self.xfs, len(self.xfs))
+            + '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
+            "</styleSheet>"
+        )
+
+
+class SheetStream:
+    """One worksheet being written; rows go straight into the zip."""
+
+    def __init__(self, book: XlsxStream, index: int, name: str, widths, freeze, height_default):
+        self.book, self.index, self.name = book, index, name
+        self._strings = book._strings
+        self._fh = book._zip.open(f"xl/worksheets/sheet{index + 1}.xml", "w", force_zip64=True)
+        self._parts: list[str] = []
+        self._size = 0
+        self._last = -1
+        self._merged: list[str] = []
+        self._filter = ""
+        self.landscape = True
+        self.fit_width = True
+        self.repeat_row: int | None = None
+        head = [
+            f'{_HEAD}<worksheet xmlns="{_MAIN}" xmlns:r="{_REL}"><sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>'
+        ]
+        selected = ' tabSelected="1"' if index == 0 else ""
+        view = f'<sheetView{selected} workbookViewId="0"'
+        if freeze and (freeze[0] or freeze[1]):
+            r, c = freeze
+            pane = "bottomRight" if r and c else ("bottomLeft" if r else "topRight")
+            split = (f' xSplit="{c}"' if c else "") + (f' ySplit="{r}"' if r else "")
+            top_left = cell_ref(r, c)
+            view += (
+                f'><pane{split} topLeftCell="{top_left}" activePane="{pane}" state="frozen"/>'
+                f'<selection pane="{pane}" activeCell="{top_left}" sqref="{top_left}"/></sheetView>'
+            )
+        else:
+            view += "/>"
+        head.append(f"<sheetViews>{view}</sheetViews>")
+        head.append(f'<sheetFormatPr defaultRowHeight="{height_default:g}"/>')
+        if widths:
+            cols = "".join(
+                f'<col min="{i + 1}" max="{i + 1}" width="{w + 0.7109375:.8g}" customWidth="1"/>'
+                for i, w in enumerate(widths)
+                if w is not None
+            )
+            head.append(f"<cols>{cols}</cols>")
+        head.append("<sheetData>")
+        self._write("".join(head))
+
+    def _write(self, text: str) -> None:
+        self._parts.append(text)
+        self._size += len(text)
+        if self._size > _FLUSH_CHARS:
+            self._fh.write("".join(self._parts).encode())
+            self._parts.clear()
+            self._size = 0
+
+    def row(self, r: int, cells: Sequence[tuple[Any, int]], height: float | None = None) -> None:
+        """Row `r` (0-based): (value, format) per column from A; value None is a blank
+        cell with its format, str a text, bool "ja"/"nej", int/float a number."""
+        if r <= self._last:
+            raise ValueError(f"rows must be written in order: {r} after {self._last}")
+        self._last = r
+        n = r + 1
+        out = [f'<row r="{n}"' + (f' ht="{height:g}" customHeight="1">' if height else ">")]
+        strings = self._strings
+        letters = _LETTERS if len(cells) <= len(_LETTERS) else _letters(len(cells))
+        for c, (value, style) in enumerate(cells):
+            kind = type(value)  # exact types first: this loop runs for every cell
+            if kind is str:
+                idx = strings.setdefault(value, len(strings))
+                out.append(f'<c r="{letters[c]}{n}" s="{style}" t="s"><v>{idx}</v></c>')
+            elif value is None:
+                out.append(f'<c r="{letters[c]}{n}" s="{style}"/>')
+            elif kind is int:
+                out.append(f'<c r="{letters[c]}{n}" s="{style}"><v>{value}</v></c>')
+            else:
+                out.append(self._other(value, style, f"{letters[c]}{n}"))
+        out.append("</row>")
+        self._write("".join(out))
+
+    def fixed_rows(self, styles: Sequence[int], numbers: Collection[int] = ()):
+        """A writer for many rows of one shape, `write(r, values)`: one value per column
+        with the column's format, text (str) in every column but those in `numbers`,
+        which take int or float. Faster than `row` for long sheets such as Källor."""
+        cells = []
+        for c, style in enumerate(styles):
+            ref = _LETTERS[c] + "{0}"
+            kind = "" if c in numbers else ' t="s"'
+            cells.append(f'<c r="{ref}" s="{style}"{kind}><v>{{{c + 1}}}</v></c>')
+        template = '<row r="{0}">' + "".join(cells) + "</row>"
+        number_cols = frozenset(numbers)
+        if not number_cols <= set(range(len(styles))):
+            raise ValueError("number columns outside the row")
+        index = self._strings.setdefault
+        strings = self._strings
+
+        def write(r: int, values: Sequence[Any]) -> None:
+            if r <= self._last:
+                raise ValueError(f"rows must be written in order: {r} after {self._last}")
+            self._last = r
+            args = [
+                _number(v, self.name) if c in number_cols else index(v, len(strings))
+                for c, v in enumerate(values)
+            ]
+            self._write(template.format(r + 1, *args))
+
+        return write
+
+    def _other(self, value: Any, style: int, ref: str) -> str:
+        if isinstance(value, bool):
+            value = "ja" if value else "nej"
+        if isinstance(value, str):
+            idx = self._strings.setdefault(str(value), len(self._strings))
+            return f'<c r="{ref}" s="{style}" t="s"><v>{idx}</v></c>'
+        if isinstance(value, int | float) and math.isfinite(value):
+            return f'<c r="{ref}" s="{style}"><v>{float(value):.16G}</v></c>'
+        raise ValueError(f"{self.name}!{ref}: {value!r} cannot be written to Excel")
+
+    def merge(self, r1: int, c1: int, r2: int, c2: int) -> None:
+        self._merged.append(f'<mergeCell ref="{cell_ref(r1, c1)}:{cell_ref(r2, c2)}"/>')
+
+    def autofilter(self, r1: int, c1: int, r2: int, c2: int) -> None:
+        self._filter = f"{cell_ref(r1, c1)}:{cell_ref(r2, c2)}"
+        self.book._names.append(
+            f'<definedName name="_xlnm._FilterDatabase" localSheetId="{self.index}" hidden="1">'
+            f"{_attr(_quote_sheet(self.name))}!{cell_ref(r1, c1, True)}:{cell_ref(r2, c2, True)}"
+            "</definedName>"
+        )
+
+    def close(self) -> None:
+        tail = ["</sheetData>"]
+        if self._filter:
+            tail.append(f'<autoFilter ref="{self._filter}"/>')
+        if self._merged:
+            tail.append(
+                f'<mergeCells count="{len(self._merged)}">{"".join(self._merged)}</mergeCells>'
+            )
+        tail.append(
+            '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
+        )
+        setup = ' paperSize="9"' + (' fitToHeight="0"' if self.fit_width else "")
+        setup += ' orientation="landscape"' if self.landscape else ' orientation="portrait"'
+        tail.append(f"<pageSetup{setup}/></worksheet>")
+        self._write("".join(tail))
+        self._fh.write("".join(self._parts).encode())
+        self._fh.close()
+        if self.repeat_row is not None:
+            n = self.repeat_row + 1
+            self.book._names.append(
+                f'<definedName name="_xlnm.Print_Titles" localSheetId="{self.index}">'
+                f"{_attr(_quote_sheet(self.name))}!${n}:${n}</definedName>"
+            )
+        self.book._open = None
+
+    def __enter__(self) -> SheetStream:
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is None:
+            self.close()
+
+
+class XlsxStream:
+    """The workbook: sheets in the order they are opened, then the shared parts."""
+
+    def __init__(
+        self, path, *, title: str = "", company: str = "", comments: str = "", level: int = 1
+    ):
+        self._zip = zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=level)
+        self._styles = _Styles()
+        self._strings: dict[str, int] = {}
+        self._sheets: list[str] = []
+        self._names: list[str] = []
+        self._open: SheetStream | None = None
+        self._props = (title, company, comments)
+
+    def add_format(self, spec: dict[str, Any]) -> int:
+        return self._styles.add(spec)
+
+    def sheet(
+        self, name: str, *, widths: Sequence[float | None] = (), freeze=None, row_height: float = 15
+    ) -> SheetStream:
+        if self._open is not None:
+            raise RuntimeError("close the open sheet first")
+        if name.casefold() in (s.casefold() for s in self._sheets) or not 0 < len(name) <= 31:
+            raise ValueError(f"invalid or duplicate sheet name: {name!r}")
+        self._open = SheetStream(self, len(self._sheets), name, widths, freeze, row_height)
+        self._sheets.append(name)
+        return self._open
+
+    def close(self) -> None:
+        if self._open is not None:
+            self._open.close()
+        z = self._zip
+        n = len(self._sheets)
+        sheet_types = "".join(
+            f'<Override PartName="/xl/worksheets/sheet{i + 1}.xml" ContentType="application/'
+            'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+            for i in range(n)
+        )
+        z.writestr(
+            "[Content_Types].xml",
+            f'{_HEAD}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+            f"{sheet_types}"
+            '<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
+            '<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
+            '<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>'
+            '<Override PartName="/docProps/app.xml" ContentType="application/vnd.openxmlformats-officedocument.extended-properties+xml"/>'
+            "</Types>",
+        )
+        z.writestr(
+            "_rels/.rels",
+            f'{_HEAD}<Relationships xmlns="{_PKG_REL}">'
+            f'<Relationship Id="rId1" Type="{_REL}/officeDocument" Target="xl/workbook.xml"/>'
+            '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/'
+            'relationships/metadata/core-properties" Target="docProps/core.xml"/>'
+            f'<Relationship Id="rId3" Type="{_REL}/extended-properties" Target="docProps/app.xml"/>'
+            "</Relationships>",
+        )
+        title, company, comments = self._props
+        now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        z.writestr(
+            "docProps/core.xml",
+            f'{_HEAD}<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/'
+            'metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" '
+            'xmlns:dcterms="http://purl.org/dc/terms/" '
+            'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+            f"<dc:title>{_esc(title)}</dc:title><dc:creator>budgetbook</dc:creator>"
+            f"<dc:description>{_esc(comments)}</dc:description>"
+            f'<dcterms:created xsi:type="dcterms:W3CDTF">{now}</dcterms:created>'
+            f'<dcterms:modified xsi:type="dcterms:W3CDTF">{now}</dcterms:modified>'
+            "</cp:coreProperties>",
+        )
+        z.writestr(
+            "docProps/app.xml",
+            f'{_HEAD}<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
+            'extended-properties"><Application>budgetbook</Application>'
+            f"<Company>{_esc(company)}</Company></Properties>",
+        )
+        sheets = "".join(
+            f'<sheet name="{_attr(name)}" sheetId="{i + 1}" r:id="rId{i + 1}"/>'
+            for i, name in enumerate(self._sheets)
+        )
+        names = f"<definedNames>{''.join(self._names)}</definedNames>" if self._names else ""
+        z.writestr(
+            "xl/workbook.xml",
+            f'{_HEAD}<workbook xmlns="{_MAIN}" xmlns:r="{_REL}"><bookViews><workbookView/>'
+            f"</bookViews><sheets>{sheets}</sheets>{names}</workbook>",
+        )
+        rels = "".join(
+            f'<Relationship Id="rId{i + 1}" Type="{_REL}/worksheet" Target="worksheets/sheet{i + 1}.xml"/>'
+            for i in range(n)
+        )
+        z.writestr(
+            "xl/_rels/workbook.xml.rels",
+            f'{_HEAD}<Relationships xmlns="{_PKG_REL}">{rels}'
+            f'<Relationship Id="rId{n + 1}" Type="{_REL}/styles" Target="styles.xml"/>'
+            f'<Relationship Id="rId{n + 2}" Type="{_REL}/sharedStrings" Target="sharedStrings.xml"/>'
+            "</Relationships>",
+        )
+        z.writestr("xl/styles.xml", self._styles.xml())
+        with z.open("xl/sharedStrings.xml", "w", force_zip64=True) as fh:
+            count = len(self._strings)
+            fh.write(f'{_HEAD}<sst xmlns="{_MAIN}" count="{count}" uniqueCount="{count}">'.encode())
+            chunk: list[str] = []
+            for text in self._strings:  # insertion order = index order
+                t = _shared_text(text)
+                space = ' xml:space="preserve"' if t[:1].isspace() or t[-1:].isspace() else ""
+                chunk.append(f"<si><t{space}>{t}</t></si>")
+                if len(chunk) >= 4096:
+                    fh.write("".join(chunk).encode())
+                    chunk.clear()
+            fh.write(("".join(chunk) + "</sst>").encode())
+        z.close()
+
+    def __enter__(self) -> XlsxStream:
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is None:
+            self.close()
+        else:
+            self._zip.close()

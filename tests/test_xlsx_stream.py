@@ -1,0 +1,156 @@
+"""The streaming .xlsx writer behind the consolidated workbook, read back with openpyxl
+and python-calamine: values and types, texts that look like formulas stay text, formats,
+panes, filters, merged cells, print titles, and a clean zip."""
+
+from __future__ import annotations
+
+import math
+import re
+import zipfile
+
+import openpyxl
+import pytest
+from python_calamine import CalamineWorkbook
+
+from budgetbook.xlsx_stream import MAX_STRING, XlsxStream, col_letter
+
+TRICKY = [
+    '=HYPERLINK("http://x","klicka")',
+    "+46 8 123 45",
+    "-1",
+    "@SUM(A1)",
+    "0123",
+    "  leading and trailing  ",
+    "a & b < c > d \"q\" 'apostrof'",
+    "tab\tand\nnewline",
+    "bell\x07 and escape\x1b",
+    "_x0041_ stays literal",
+    "Åäö – ”citat” €",
+    "",
+]
+
+
+def unescape(text: str) -> str:
+    """A control character as Excel shows it (openpyxl keeps its _x00HH_ escape)."""
+    return re.sub(r"_x(00[01][0-9A-F])_", lambda m: chr(int(m.group(1), 16)), text)
+
+
+def write_book(path):
+    with XlsxStream(path, title="Titel & test", company="Kommun", comments="inga formler") as book:
+        bold = book.add_format({"bold": True, "num_format": "#,##0", "top": 1, "bottom": 6})
+        pct = book.add_format({"num_format": "0 %", "italic": True, "valign": "top"})
+        head = book.add_format(
+            {"bold": True, "bg_color": "#DCE6F1", "text_wrap": True, "align": "right"}
+        )
+        assert book.add_format({"bold": True, "num_format": "#,##0", "top": 1, "bottom": 6}) == bold
+        with book.sheet("Blad 'ett'", widths=[30, 12, None, 8], freeze=(4, 1)) as ws:
+            ws.row(0, [("Rubrik", head)], height=30)
+            ws.row(3, [("Text", head), ("Belopp", head), ("Andel", head), ("Ja", head)])
+            for i, text in enumerate(TRICKY):
+                ws.row(4 + i, [(text, 0), (1000 * i - 3, bold), (i / 7, pct), (i % 2 == 0, 0)])
+            ws.row(20, [(None, bold), (2**40, 0), (-0.5, pct), (None, 0)])
+            ws.row(22, [("Not", head), (None, head), (None, head), (None, head)])
+            ws.merge(22, 0, 22, 3)
+            ws.autofilter(3, 0, 20, 3)
+            ws.repeat_row = 3
+        with book.sheet("Två", freeze=(1, 0)) as ws:
+            ws.row(0, [("x" * (MAX_STRING + 10), 0)])
+            ws.row(1, [(f"c{c}", 0) for c in range(30)])  # columns beyond Z
+    return path
+
+
+def test_values_types_and_texts_stay_text(tmp_path):
+    path = write_book(tmp_path / "s.xlsx")
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames == ["Blad 'ett'", "Två"]
+    ws = wb["Blad 'ett'"]
+    for i, text in enumerate(TRICKY):
+        cell = ws.cell(5 + i, 1)
+        assert cell.data_type == "s" or (text == "" and cell.value in ("", None))
+        if text:  # openpyxl leaves Excel's _xHHHH_ escapes of control characters as they are
+            assert unescape(cell.value) == text
+        assert ws.cell(5 + i, 2).value == 1000 * i - 3
+        assert math.isclose(ws.cell(5 + i, 3).value, i / 7)
+        assert ws.cell(5 + i, 4).value == ("ja" if i % 2 == 0 else "nej")
+    assert ws["B21"].value == 2**40 and ws["C21"].value == -0.5
+    for row in ws.iter_rows():
+        for cell in row:
+            assert cell.data_type != "f", cell.coordinate
+    two = wb["Två"]
+    assert len(two["A1"].value) == MAX_STRING
+    assert two[f"{col_letter(29)}2"].value == "c29" and col_letter(29) == "AD"
+
+
+def test_control_characters_and_lookalikes_round_trip_in_calamine(tmp_path):
+    path = write_book(tmp_path / "s.xlsx")
+    rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_name("Blad 'ett'").to_python()
+    texts = [r[0] for r in rows[4 : 4 + len(TRICKY)]]
+    assert texts[TRICKY.index("_x0041_ stays literal")] == "_x0041_ stays literal"
+    assert texts[TRICKY.index("+46 8 123 45")] == "+46 8 123 45"
+    assert texts[TRICKY.index("  leading and trailing  ")] == "  leading and trailing  "
+
+
+def test_formats_layout_and_print_setup(tmp_path):
+    path = write_book(tmp_path / "s.xlsx")
+    ws = openpyxl.load_workbook(path)["Blad 'ett'"]
+    assert ws.freeze_panes == "B5"
+    assert ws.auto_filter.ref == "A4:D21"
+    assert [str(r) for r in ws.merged_cells.ranges] == ["A23:D23"]
+    assert ws.print_title_rows == "$4:$4"
+    assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToHeight == 0
+    assert ws.sheet_properties.pageSetUpPr.fitToPage
+    assert ws.row_dimensions[1].height == 30
+    assert ws.column_dimensions["A"].width > 30 and ws.column_dimensions["B"].width > 12
+    b = ws["B5"]
+    assert b.number_format == "#,##0" and b.font.b and b.border.bottom.style == "double"
+    assert b.border.top.style == "thin"
+    c = ws["C5"]
+    assert c.number_format == "0 %" and c.font.i and c.alignment.vertical == "top"
+    h = ws["A4"]
+    assert h.fill.fgColor.rgb == "FFDCE6F1" and h.alignment.wrap_text
+    assert h.alignment.horizontal == "right"
+
+
+def test_zip_and_properties(tmp_path):
+    path = write_book(tmp_path / "s.xlsx")
+    with zipfile.ZipFile(path) as z:
+        assert z.testzip() is None
+        assert "[Content_Types].xml" in z.namelist()
+    props = openpyxl.load_workbook(path).properties
+    assert props.title == "Titel & test" and props.description == "inga formler"
+
+
+def test_misuse_is_refused(tmp_path):
+    book = XlsxStream(tmp_path / "x.xlsx")
+    ws = book.sheet("A")
+    ws.row(2, [("x", 0)])
+    with pytest.raises(ValueError, match="in order"):
+        ws.row(2, [("y", 0)])
+    with pytest.raises(ValueError, match="cannot be written"):
+        ws.row(3, [(math.nan, 0)])
+    with pytest.raises(RuntimeError):
+        book.sheet("B")
+    ws.close()
+    with pytest.raises(ValueError, match="duplicate"):
+        book.sheet("a")
+    book.close()
+    assert openpyxl.load_workbook(tmp_path / "x.xlsx")["A"]["A3"].value == "x"
+
+
+def test_fixed_rows_match_row(tmp_path):
+    """The fast writer for rows of one shape gives the cells `row` gives."""
+    with XlsxStream(tmp_path / "f.xlsx") as book:
+        num = book.add_format({"num_format": "#,##0"})
+        with book.sheet("A") as ws:
+            write = ws.fixed_rows((0, num, 0), numbers=(1,))
+            write(0, ("=1+1", 12, "b"))
+            write(1, ("", -2.5, "_x0041_"))
+            ws.row(2, [("=1+1", 0), (12, num), ("b", 0)])
+            with pytest.raises(ValueError, match="as a number"):
+                write(3, ("a", math.inf, "c"))
+            with pytest.raises(ValueError, match="in order"):
+                write(1, ("a", 1, "c"))
+    ws = openpyxl.load_workbook(tmp_path / "f.xlsx")["A"]
+    assert [c.value for c in ws[1]] == [c.value for c in ws[3]] == ["=1+1", 12, "b"]
+    assert ws["A1"].data_type == "s" and ws["B1"].number_format == "#,##0"
+    assert ws["B2"].value == -2.5
