@@ -82,3 +82,18 @@ def test_ram_note_says_a_missing_avdelnings_ram_is_in_the_total_but_not_its_diff
     year = settings.budget_year
     assert missing.values[f"ram_{year}"] is not None
     assert missing.values[f"budget_{year}"] is None and missing.values[f"diff_{year}"] is None
+
+
+def test_a_return_with_empty_lines_has_one_namnd_total_in_every_drift_view(tmp_path):
+    # hypothesis found it: a return whose lines are all empty showed 0 per avdelning but
+    # an empty total per verksamhet (its verksamhet rows counted as "no return")
+    settings = small_settings(tmp_path)
+    for avdelning, verksamhet in (("X", "X1"), ("X", "A1"), ("A", "A1")):
+        line = m.DriftLine(verksamhet, "personal", {})
+        sub = m.Submission(avdelning, "r.xlsx", m.Path("r.xlsx"), year=2027, drift=[line])
+        cons = consolidate([sub], settings)
+        totals = {
+            key: cons.views[key].total_row().values["budget_2027"]
+            for key in (m.VIEW_DRIFT_AVDELNING, m.VIEW_DRIFT_VERKSAMHET, m.VIEW_DRIFT_DRIFTPOST)
+        }
+        assert set(totals.values()) == {0}, (avdelning, verksamhet, totals)

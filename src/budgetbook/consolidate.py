@@ -200,14 +200,27 @@ def drift_by_avdelning(settings: Settings, facts: Sequence[Fact], included: set[
     )
 
 
-def drift_by_verksamhet(settings: Settings, facts: Sequence[Fact], included: set[str]) -> Table:
+def drift_by_verksamhet(
+    settings: Settings,
+    facts: Sequence[Fact],
+    included: set[str],
+    reported: Sequence[str] = (),
+) -> Table:
+    """Per verksamhet; `reported` are the verksamheter the included returns have lines
+    for, so a line left empty shows 0 here as its avdelning does in the per-avdelning
+    view (and the two views keep one nämnd total)."""
     cols, specs = drift_columns(settings, "Verksamhet")
     keys = amount_keys(cols, specs)
     by_v = _grouped_facts(facts, lambda f: f.verksamhet)
     known = {v.code for v in settings.verksamheter}
-    order = [(v.code, v.name, v.avdelning in included) for v in settings.verksamheter]
-    extra = {f.verksamhet: f.avdelning for f in facts if f.verksamhet not in known}
-    order += [(c, c, a in included) for c, a in extra.items()]
+    on_returns = set(reported)
+    order = [
+        (v.code, v.name, v.avdelning in included or v.code in on_returns)
+        for v in settings.verksamheter
+    ]
+    extra = {f.verksamhet: f.avdelning in included for f in facts if f.verksamhet not in known}
+    extra |= {code: True for code in reported if code not in known}
+    order += [(c, c, has) for c, has in extra.items()]
     rows = [fact_row(name, by_v.get(code, []), keys, has, specs) for code, name, has in order]
     rows.append(sum_rows(f"Summa {settings.namnd.lower()}", rows, RowKind.TOTAL, keys, specs))
     return Table(
@@ -424,7 +437,9 @@ def _consolidate(submissions: list[Submission], settings: Settings) -> Consolida
     views: dict[str, Table] = {}
     for table in (
         drift_by_avdelning(settings, facts, included),
-        drift_by_verksamhet(settings, facts, included),
+        drift_by_verksamhet(
+            settings, facts, included, [line.verksamhet for s in subs for line in s.drift]
+        ),
         drift_by_driftpost(settings, facts, included),
         brutto_by_avdelning(settings, facts, included),
         ram_by_avdelning(settings, facts, included),
