@@ -67,6 +67,11 @@ def test_prefilled_and_guarded(rnd) -> None:
     # the avdelning's uppdrag are prefilled, the text sections listed
     texts = [u.text for u in settings.uppdrag if u.avdelning in ("", avd.code)]
     assert [wb["Uppdrag"][f"A{7 + i}"].value for i in range(len(texts))] == texts
+    # KF's uppdrag text and start are locked; status, comment and blank rows stay open
+    upp = wb["Uppdrag"]
+    assert all(upp[f"{c}{7 + i}"].protection.locked for c in "AB" for i in range(len(texts)))
+    assert not upp[f"C{7}"].protection.locked and not upp[f"D{7}"].protection.locked
+    assert not upp[f"A{7 + len(texts)}"].protection.locked
     assert [wb["Texter"][f"A{7 + i}"].value for i in range(len(settings.text_sections))] == [
         t.title for t in settings.text_sections
     ]

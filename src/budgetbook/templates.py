@@ -12,6 +12,7 @@ workbook is never loaded and saved back.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from pathlib import Path
 
@@ -32,6 +33,7 @@ SUMMARY_FILL = "#F2F2F2"
 AMOUNT_FORMAT = "#,##0"  # locale thousands separator, never a literal space
 PCT_FORMAT = "0%"
 AMOUNT_MAX = 999_999_999
+FIXED = "_fixed"  # a prefilled row's keys that are locked although the column is input
 
 
 def template_name(settings: Settings, avdelning: Avdelning) -> str:
@@ -269,7 +271,9 @@ class _Writer:
         for r, values in enumerate(rows):
             if sheet.key == "texter":
                 ws.set_row(first + r, 150)  # room for a paragraph of text
+            fixed = values.get(FIXED, ())
             for c, col in enumerate(sheet.columns):
+                col = dataclasses.replace(col, input=False) if col.key in fixed else col
                 self._cell(ws, sheet, first + r, c, col, values.get(col.key))
         self._validation(ws, sheet, first, last)
         if sheet.key == "drift":
@@ -312,7 +316,8 @@ class _Writer:
         if sheet.key == "uppdrag":
             for u in s.uppdrag:
                 if u.avdelning in ("", self.avd.code):
-                    prefilled.append({"text": u.text, "start": u.start})
+                    # KF's assignment is not the department head's to rewrite: locked
+                    prefilled.append({"text": u.text, "start": u.start, FIXED: ("text", "start")})
         return prefilled + [{} for _ in range(sheet.blank_rows)]
 
     def _cell(
