@@ -140,3 +140,31 @@ def test_read_fingerprint_follows_every_settings_field(tmp_path: Path) -> None:
     other = dataclasses.replace(first, texts={**first.texts, "inledning": "Ny."})
     assert read_fingerprint(other, build_schema(other)) != key
     assert read_fingerprint(first, build_schema(first)) == key
+
+
+def test_a_failed_precheck_is_not_cached(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A pre-check that failed on an exception (a file held by antivirus or OneDrive,
+    memory running out) says nothing about the bytes: the next run checks it again
+    instead of rejecting the return for good (review #2)."""
+    from budgetbook import actions, safety
+    from budgetbook.workspace import init_workspace
+
+    ws = init_workspace(tmp_path / "ws")
+    inbox = Path(__file__).resolve().parents[1] / "inbox"
+    source = sorted(inbox.glob("*.xlsx"))[0]
+    (ws.inbox / source.name).write_bytes(source.read_bytes())
+    real = safety._precheck
+
+    def held_by_another_program(path: Path, name: str) -> safety.SafetyResult:
+        raise PermissionError(13, "used by another process", str(path))
+
+    monkeypatch.setattr(safety, "_precheck", held_by_another_program)
+    first = actions.collect(ws.root)
+    assert any("PermissionError" in p.message for p in first.problems)
+    with Archive(ws.output) as archive:
+        assert archive.db.execute("SELECT count(*) FROM prechecks").fetchone()[0] == 0
+    monkeypatch.setattr(safety, "_precheck", real)
+    again = actions.collect(ws.root)
+    assert not any("PermissionError" in p.message for p in again.problems)
+    assert [s.file for s in again.statuses if s.file] == [source.name]
+    assert again.submissions

@@ -99,7 +99,8 @@ def _check_and_read(job: ReadJob, precheck: bool) -> Checked:
     done = Checked()
     if precheck:
         done.check = safety.precheck(job.path, job.name)
-        done.check_json = safety.encode_result(done.check)
+        if not done.check.transient:  # as a crashed read, a failed check is not cached
+            done.check_json = safety.encode_result(done.check)
         if not done.check.ok:
             return done
     done.outcome = outcome = read_one(job)
@@ -376,7 +377,9 @@ def collect_returns(ws: Workspace, settings: Settings) -> CollectResult:
             for (rec, _), work in zip(jobs, done, strict=True):
                 if work.check is not None:
                     _apply_check(rec, work.check, archive)
-                    archive.save_check(rec.sha256, _cache_key(rec.name, pre_key), work.check_json)
+                    if work.check_json:
+                        key = _cache_key(rec.name, pre_key)
+                        archive.save_check(rec.sha256, key, work.check_json)
                 if work.outcome is not None:
                     outcomes[id(rec)] = work.outcome
                     if work.outcome_json:

@@ -56,6 +56,9 @@ class SafetyResult:
     macros: bool = False
     lock_file: bool = False
     content_time: datetime | None = None  # dcterms:modified (or created) in core.xml
+    # The verdict came from an exception (a file held by antivirus or OneDrive, memory
+    # running out): not a property of the bytes, so it is never cached.
+    transient: bool = False
 
 
 # Bump when the encoded verdict changes (older cached verdicts are then checked again).
@@ -117,7 +120,9 @@ def precheck(path: Path, name: str | None = None) -> SafetyResult:
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException as exc:  # also MemoryError and the like: a finding, not a crash
-        return _fail(rules.NOT_READABLE, name, f"filen är skadad ({type(exc).__name__})")
+        result = _fail(rules.NOT_READABLE, name, f"filen är skadad ({type(exc).__name__})")
+        result.transient = True
+        return result
 
 
 def _fail(rule: rules.Rule, name: str, reason: str | None = None) -> SafetyResult:
@@ -150,8 +155,10 @@ def _ole(path: Path, name: str) -> SafetyResult:
     try:
         with olefile.OleFileIO(str(path)) as ole:
             streams = {"/".join(s).lower() for s in ole.listdir()}
-    except OSError:
-        return _fail(rules.NOT_READABLE, name, "filen är skadad")
+    except OSError:  # a damaged file, or one another program holds: checked again next run
+        result = _fail(rules.NOT_READABLE, name, "filen är skadad")
+        result.transient = True
+        return result
     if "encryptioninfo" in streams or "encryptedpackage" in streams:
         return _fail(rules.ENCRYPTED, name)
     if "workbook" in streams or "book" in streams:
