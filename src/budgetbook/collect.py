@@ -28,6 +28,7 @@ from pathlib import Path
 
 from . import __version__, checks, read_cache, rules, safety, settings_load
 from .archive import Archive, sha256_file
+from .fingerprint import code_digest
 from .gc_pause import gc_paused
 from .model import CollectResult, Problem, ReturnStatus, Submission
 from .problem_report import feedback_path, report_path, write_feedback, write_problem_report
@@ -155,11 +156,9 @@ def check_and_read_many(jobs: list[tuple[ReadJob, bool]]) -> list[Checked]:
 
 @functools.cache
 def precheck_fingerprint() -> str:
-    """Cache key part of a pre-check verdict: the checks' code, limits and messages."""
+    """Cache key part of a pre-check verdict: the code (checks, limits, messages)."""
     digest = hashlib.sha256(f"{__version__}|{safety.RESULT_VERSION}".encode())
-    here = Path(__file__).parent
-    for module in ("safety.py", "rules.py", "read_cache.py", "model.py"):
-        digest.update((here / module).read_bytes())
+    digest.update(code_digest())
     return digest.hexdigest()[:32]
 
 
@@ -169,17 +168,7 @@ def read_fingerprint(settings: Settings, schema: Schema) -> str:
     digest.update(f"{__version__}|{TEMPLATE_VERSION}|{schema.version}".encode())
     digest.update(_settings_digest(settings))
     digest.update(repr(schema).encode())
-    here = Path(__file__).parent
-    for module in (
-        "reader.py",
-        "reader_sheets.py",
-        "reader_parts.py",
-        "schema.py",
-        "read_cache.py",
-    ):
-        source = here / module
-        if source.exists():
-            digest.update(source.read_bytes())
+    digest.update(code_digest())
     return digest.hexdigest()[:32]
 
 
@@ -548,7 +537,7 @@ def _report_key(result: CollectResult, links: dict[str, str], fingerprint: str) 
     digest.update(repr(result.statuses).encode())
     digest.update(repr(result.problems).encode())
     digest.update(repr(sorted(links.items())).encode())
-    digest.update((Path(__file__).parent / "problem_report.py").read_bytes())
+    digest.update(code_digest())
     return digest.hexdigest()
 
 

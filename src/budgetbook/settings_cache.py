@@ -20,26 +20,18 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__, read_cache
+from .fingerprint import code_digest
 from .settings import NAMND_TEXTS, PriorFigures, Settings
 
 CACHE_FILE = "installningar.json"
 VERSION = 1
-_CODE = (
-    "settings.py",
-    "settings_load.py",
-    "settings_prior.py",
-    "settings_cache.py",
-    "read_cache.py",
-)
 
 
 def entry_key(settings_file: Path, source: str) -> str:
     """What an entry is valid for: this file, its text, and the parsing code."""
     digest = hashlib.sha256(f"{VERSION}|{__version__}|{settings_file.resolve()}".encode())
     digest.update(source.encode("utf-8"))
-    here = Path(__file__).parent
-    for module in _CODE:
-        digest.update((here / module).read_bytes())
+    digest.update(code_digest())
     return digest.hexdigest()
 
 
