@@ -168,3 +168,32 @@ def test_a_failed_precheck_is_not_cached(tmp_path: Path, monkeypatch: pytest.Mon
     assert not any("PermissionError" in p.message for p in again.problems)
     assert [s.file for s in again.statuses if s.file] == [source.name]
     assert again.submissions
+
+
+def test_a_rerun_does_not_write_known_content_times_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The workbook's own saved time is recorded once per version, not on every run
+    (review #9)."""
+    from budgetbook import actions
+    from budgetbook.workspace import init_workspace
+
+    ws = init_workspace(tmp_path / "ws")
+    inbox = Path(__file__).resolve().parents[1] / "inbox"
+    for f in sorted(inbox.glob("*.xlsx"))[:2]:
+        (ws.inbox / f.name).write_bytes(f.read_bytes())
+    written: list[str] = []
+    real = Archive.set_content_time
+
+    def recording(self: Archive, sha256: str, content_time: datetime) -> None:
+        written.append(sha256)
+        real(self, sha256, content_time)
+
+    monkeypatch.setattr(Archive, "set_content_time", recording)
+    actions.collect(ws.root)
+    assert len(written) == 2
+    written.clear()
+    actions.collect(ws.root)
+    assert written == []
+    assert all(v.content_time is not None for v in list_versions(ws.output))
+

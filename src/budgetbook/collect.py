@@ -204,6 +204,7 @@ class Received:
     mtime: datetime | None = None
     received: datetime | None = None
     content_time: datetime | None = None
+    known_content_time: bool = False  # the archive has it already (from an earlier run)
     stored: Path | None = None
     problems: list[Problem] = field(default_factory=list)
     identity: dict[str, str] = field(default_factory=dict)
@@ -273,13 +274,14 @@ def _receive(path: Path, archive: Archive, now: datetime) -> Received | None:
     version = archive.store(path, rec.sha256, name=rec.name, file_mtime=rec.mtime, now=now)
     rec.received = version.received
     rec.stored = version.stored
+    rec.known_content_time = version.content_time is not None
     return rec
 
 
 def _apply_check(rec: Received, check: safety.SafetyResult, archive: Archive) -> None:
     rec.content_time = check.content_time
     rec.problems.extend(check.problems)
-    if check.content_time is not None:
+    if check.content_time is not None and not rec.known_content_time:
         archive.set_content_time(rec.sha256, check.content_time)
 
 
