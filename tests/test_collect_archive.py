@@ -197,3 +197,39 @@ def test_a_rerun_does_not_write_known_content_times_again(
     assert written == []
     assert all(v.content_time is not None for v in list_versions(ws.output))
 
+
+def test_the_sequential_fallback_reads_with_the_collector_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After the process pool failed (a worker died, perhaps of out-of-memory), the
+    files are read one by one without pausing the cyclic GC (review #10)."""
+    import gc
+    import os
+
+    from budgetbook import actions, collect
+    from budgetbook.workspace import init_workspace
+
+    ws = init_workspace(tmp_path / "ws")
+    inbox = Path(__file__).resolve().parents[1] / "inbox"
+    files = sorted(inbox.glob("*.xlsx"))
+    assert len(files) >= collect.PARALLEL_MIN_FILES
+    for f in files:
+        (ws.inbox / f.name).write_bytes(f.read_bytes())
+
+    def no_pool(*args: object, **kwargs: object) -> None:
+        raise OSError("no processes may be started here")
+
+    states: list[bool] = []
+    real = collect.read_one
+
+    def reading(job: collect.ReadJob) -> collect.ReadOutcome:
+        states.append(gc.isenabled())
+        return real(job)
+
+    monkeypatch.setattr(collect, "ProcessPoolExecutor", no_pool)
+    monkeypatch.setattr(collect, "read_one", reading)
+    monkeypatch.setattr(os, "cpu_count", lambda: 4)
+    result = actions.collect(ws.root)
+    assert len(states) == len(files) and all(states)
+    assert len(result.submissions) == len(files)
+    assert gc.isenabled()

@@ -148,10 +148,12 @@ def check_and_read_many(jobs: list[tuple[ReadJob, bool]]) -> list[Checked]:
             # small chunks: files differ in size and the machine may be busy, so an
             # even share per worker matters more than the ~0.1 ms a round trip costs
             chunk = max(1, min(4, len(items) // (8 * workers)))
-            return list(pool.map(_work_in_worker, items, chunksize=chunk))
+            with gc_paused():  # the results unpickled here are the returns' objects
+                return list(pool.map(_work_in_worker, items, chunksize=chunk))
     except (BrokenProcessPool, OSError, RuntimeError):
-        # A worker died (e.g. out of memory) or no pool could be started: go sequential.
-        return [check_and_read(job, pre) for job, pre in jobs]
+        # A worker died (e.g. out of memory) or no pool could be started: go sequential,
+        # with the collector on (memory may be short; any cycle's garbage is freed).
+        return [_check_and_read(job, pre) for job, pre in jobs]
 
 
 @functools.cache
@@ -362,9 +364,12 @@ def collect_returns(ws: Workspace, settings: Settings) -> CollectResult:
                         continue
                 jobs.append((rec, check is None))
             archive.commit()  # every received version is recorded before anything is read
-            done = check_and_read_many(
-                [(ReadJob(r.stored or r.path, r.name, settings, schema), pre) for r, pre in jobs]
-            )
+        # not paused here: each file pauses the collector for its own read (and the
+        # fallback after a dead worker does not pause it at all)
+        done = check_and_read_many(
+            [(ReadJob(r.stored or r.path, r.name, settings, schema), pre) for r, pre in jobs]
+        )
+        with gc_paused():
             for (rec, _), work in zip(jobs, done, strict=True):
                 if work.check is not None:
                     _apply_check(rec, work.check, archive)
