@@ -56,32 +56,6 @@ def test_read_cache_round_trip(tmp_path: Path) -> None:
         assert archive.cached_read("abc", "other settings") is None
 
 
-def test_gc_paused_restores_the_collector() -> None:
-    """collect pauses cyclic GC while it allocates the returns' objects (issue 8) and
-    always leaves the collector as it found it, also after an error."""
-    import gc
-
-    from budgetbook.collect import gc_paused
-
-    assert gc.isenabled()
-    with gc_paused():
-        assert not gc.isenabled()
-        with gc_paused():
-            assert not gc.isenabled()
-        assert not gc.isenabled()  # the inner pause does not end the outer one
-    assert gc.isenabled()
-    with pytest.raises(ValueError), gc_paused():
-        raise ValueError("boom")
-    assert gc.isenabled()
-    gc.disable()
-    try:
-        with gc_paused():
-            pass
-        assert not gc.isenabled()
-    finally:
-        gc.enable()
-
-
 def test_a_new_process_reuses_the_cached_reads(tmp_path: Path) -> None:
     """Re-running collect from the command line is a new process, with another string
     hash seed: the cache keys must not depend on it (issue 8: the settings' texts were
