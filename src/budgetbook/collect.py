@@ -493,7 +493,7 @@ def write_outputs(
     result: CollectResult,
     received: list[Received],
     archive: Archive,
-    fingerprint: str = "",
+    fingerprint: str,
 ) -> dict[str, Path]:
     """The problem report and one feedback workbook per avdelning with problems.
 
