@@ -92,9 +92,8 @@ def test_a_new_process_reuses_the_cached_reads(tmp_path: Path) -> None:
 
 
 def test_read_fingerprint_follows_every_settings_field(tmp_path: Path) -> None:
-    """The settings part of the read-cache key is remembered per process (issue 8), but
-    a copy with any field set differently, even to an equal new object, is not
-    mistaken for the remembered settings."""
+    """The settings part of the read-cache key follows every field's value: equal
+    settings give the same key, any changed field another one."""
     import dataclasses
 
     from budgetbook.collect import read_fingerprint

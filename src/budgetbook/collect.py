@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from . import __version__, checks, read_cache, rules, safety, settings_load
+from . import __version__, checks, read_cache, rules, safety
 from .archive import Archive, sha256_file
 from .fingerprint import code_digest
 from .gc_pause import gc_paused
@@ -168,28 +168,10 @@ def read_fingerprint(settings: Settings, schema: Schema) -> str:
     """Cache key part: what a read result depends on besides the file's bytes."""
     digest = hashlib.sha256()
     digest.update(f"{__version__}|{TEMPLATE_VERSION}|{schema.version}".encode())
-    digest.update(_settings_digest(settings))
+    digest.update(repr(settings).encode())  # once per collect
     digest.update(repr(schema).encode())
     digest.update(code_digest())
     return digest.hexdigest()[:32]
-
-
-_SETTINGS_DIGEST: list[tuple[tuple[int, ...], tuple[object, ...], bytes]] = []
-
-
-def _settings_digest(settings: Settings) -> bytes:
-    """sha256 of repr(settings), remembered while the settings' field values are the
-    same objects: load_settings hands out copies sharing them, and the repr of a
-    thousand avdelningar' settings takes ~0.3-0.5 s (issue 8). A field set to another
-    object (even an equal one) is a miss; the values are kept alive so their ids stay
-    theirs."""
-    values = tuple(getattr(settings, f.name) for f in dataclasses.fields(settings) if f.repr)
-    ids = tuple(map(id, values))
-    if _SETTINGS_DIGEST and _SETTINGS_DIGEST[0][0] == ids:
-        return _SETTINGS_DIGEST[0][2]
-    digest = hashlib.sha256(repr(settings).encode()).digest()
-    _SETTINGS_DIGEST[:] = [(ids, values, digest)]
-    return digest
 
 
 # --- one received file --------------------------------------------------------------
@@ -333,9 +315,11 @@ def _attribute(rec: Received, settings: Settings) -> None:
 # --- the whole collect --------------------------------------------------------------
 
 
-def collect_returns(ws: Workspace, settings: Settings) -> CollectResult:
+def collect_returns(
+    ws: Workspace, settings: Settings, schema: Schema | None = None
+) -> CollectResult:
     """Read, validate and archive every return in ws.inbox; write the reports."""
-    schema = build_schema(settings)
+    schema = schema if schema is not None else build_schema(settings)
     now = datetime.now(UTC)
     received: list[Received] = []
     jobs: list[tuple[Received, bool]] = []  # files to pre-check (True) and/or read
@@ -343,7 +327,6 @@ def collect_returns(ws: Workspace, settings: Settings) -> CollectResult:
     pre_key = precheck_fingerprint()
     outcomes: dict[int, ReadOutcome] = {}
     with Archive(ws.output) as archive:
-        settings_load.keep_for_next_process(ws.settings_file, archive.root)
         with gc_paused():  # no collections while allocating the returns' objects
             for path in inbox_files(ws.inbox):
                 rec = _receive(path, archive, now)

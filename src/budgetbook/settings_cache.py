@@ -11,7 +11,6 @@ and anything that does not decode is ignored: the settings are then parsed again
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 import hashlib
 import json
@@ -119,7 +118,7 @@ def _decode_prior(rows: Any) -> dict[tuple[str, str], PriorFigures]:
     return prior
 
 
-# --- shared with settings_load's per-process cache ----------------------------------
+# --- what an entry depends on -------------------------------------------------------
 
 
 def depends_on(settings: Settings, data: dict[str, Any]) -> list[Path]:
@@ -139,10 +138,3 @@ def state(file: Path) -> object:
         return "dir" if file.is_dir() else hashlib.sha256(file.read_bytes()).digest()
     except OSError:
         return None
-
-
-def copy_of(settings: Settings) -> Settings:
-    out = copy.copy(settings)
-    # the lookup indexes are shared content but not the same dict (see Settings._index)
-    object.__setattr__(out, "_index", dict(settings._index))
-    return out
