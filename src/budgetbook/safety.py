@@ -226,9 +226,7 @@ def _worksheet_problem(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> str | None
     """
     with zf.open(info) as fh:
         first = fh.read(_CHUNK)
-        head = first[:_QUICK_PROLOG]
-        quick = _scan_prolog(head.decode("utf-8", errors="replace"), info)
-        if quick is not _ROOT_FOUND or head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        if not _head_is_clear(first[:_QUICK_PROLOG], info):
             reason = _xml_prolog_problem(zf, info)
             if reason:
                 return reason
@@ -240,6 +238,17 @@ def _worksheet_problem(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> str | None
     return _extent_reason(rows, cols)
 
 
+def _head_is_clear(head: bytes, info: zipfile.ZipInfo) -> bool:
+    """Whether a part's first bytes (UTF-8) reach its root element with nothing refused.
+
+    Only "root reached" is trusted from the head; anything else (and UTF-16) is decided
+    by `_xml_prolog_problem` on 64 KB. Shared by both callers, so they cannot drift.
+    """
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return False
+    return _scan_prolog(head.decode("utf-8", errors="replace"), info) is _ROOT_FOUND
+
+
 def _xml_prolog_problem(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> str | None:
     """Scan an XML part up to its root element; refuse DOCTYPE/ENTITY (never expanded).
 
@@ -247,11 +256,8 @@ def _xml_prolog_problem(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> str | Non
     them is scanned again over 64 KB (the same verdict, ~10x less inflating: issue 8).
     """
     with zf.open(info) as fh:
-        head = fh.read(_QUICK_PROLOG)
-    quick = _scan_prolog(head.decode("utf-8", errors="replace"), info)
-    # Only "root reached" is trusted from the head; anything else is decided on 64 KB.
-    if quick is _ROOT_FOUND and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return None
+        if _head_is_clear(fh.read(_QUICK_PROLOG), info):
+            return None
     with zf.open(info) as fh:
         raw = fh.read(MAX_PROLOG)
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
