@@ -56,32 +56,6 @@ def test_read_cache_round_trip(tmp_path: Path) -> None:
         assert archive.cached_read("abc", "other settings") is None
 
 
-def test_gc_paused_restores_the_collector() -> None:
-    """collect pauses cyclic GC while it allocates the returns' objects (issue 8) and
-    always leaves the collector as it found it, also after an error."""
-    import gc
-
-    from budgetbook.collect import gc_paused
-
-    assert gc.isenabled()
-    with gc_paused():
-        assert not gc.isenabled()
-        with gc_paused():
-            assert not gc.isenabled()
-        assert not gc.isenabled()  # the inner pause does not end the outer one
-    assert gc.isenabled()
-    with pytest.raises(ValueError), gc_paused():
-        raise ValueError("boom")
-    assert gc.isenabled()
-    gc.disable()
-    try:
-        with gc_paused():
-            pass
-        assert not gc.isenabled()
-    finally:
-        gc.enable()
-
-
 def test_a_new_process_reuses_the_cached_reads(tmp_path: Path) -> None:
     """Re-running collect from the command line is a new process, with another string
     hash seed: the cache keys must not depend on it (issue 8: the settings' texts were
@@ -118,9 +92,8 @@ def test_a_new_process_reuses_the_cached_reads(tmp_path: Path) -> None:
 
 
 def test_read_fingerprint_follows_every_settings_field(tmp_path: Path) -> None:
-    """The settings part of the read-cache key is remembered per process (issue 8), but
-    a copy with any field set differently, even to an equal new object, is not
-    mistaken for the remembered settings."""
+    """The settings part of the read-cache key follows every field's value: equal
+    settings give the same key, any changed field another one."""
     import dataclasses
 
     from budgetbook.collect import read_fingerprint
@@ -140,3 +113,96 @@ def test_read_fingerprint_follows_every_settings_field(tmp_path: Path) -> None:
     other = dataclasses.replace(first, texts={**first.texts, "inledning": "Ny."})
     assert read_fingerprint(other, build_schema(other)) != key
     assert read_fingerprint(first, build_schema(first)) == key
+
+
+def test_a_failed_precheck_is_not_cached(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A pre-check that failed on an exception (a file held by antivirus or OneDrive,
+    memory running out) says nothing about the bytes: the next run checks it again
+    instead of rejecting the return for good (review #2)."""
+    from budgetbook import actions, safety
+    from budgetbook.workspace import init_workspace
+
+    ws = init_workspace(tmp_path / "ws")
+    inbox = Path(__file__).resolve().parents[1] / "inbox"
+    source = sorted(inbox.glob("*.xlsx"))[0]
+    (ws.inbox / source.name).write_bytes(source.read_bytes())
+    real = safety._precheck
+
+    def held_by_another_program(path: Path, name: str) -> safety.SafetyResult:
+        raise PermissionError(13, "used by another process", str(path))
+
+    monkeypatch.setattr(safety, "_precheck", held_by_another_program)
+    first = actions.collect(ws.root)
+    assert any("PermissionError" in p.message for p in first.problems)
+    with Archive(ws.output) as archive:
+        assert archive.db.execute("SELECT count(*) FROM prechecks").fetchone()[0] == 0
+    monkeypatch.setattr(safety, "_precheck", real)
+    again = actions.collect(ws.root)
+    assert not any("PermissionError" in p.message for p in again.problems)
+    assert [s.file for s in again.statuses if s.file] == [source.name]
+    assert again.submissions
+
+
+def test_a_rerun_does_not_write_known_content_times_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The workbook's own saved time is recorded once per version, not on every run
+    (review #9)."""
+    from budgetbook import actions
+    from budgetbook.workspace import init_workspace
+
+    ws = init_workspace(tmp_path / "ws")
+    inbox = Path(__file__).resolve().parents[1] / "inbox"
+    for f in sorted(inbox.glob("*.xlsx"))[:2]:
+        (ws.inbox / f.name).write_bytes(f.read_bytes())
+    written: list[str] = []
+    real = Archive.set_content_time
+
+    def recording(self: Archive, sha256: str, content_time: datetime) -> None:
+        written.append(sha256)
+        real(self, sha256, content_time)
+
+    monkeypatch.setattr(Archive, "set_content_time", recording)
+    actions.collect(ws.root)
+    assert len(written) == 2
+    written.clear()
+    actions.collect(ws.root)
+    assert written == []
+    assert all(v.content_time is not None for v in list_versions(ws.output))
+
+
+def test_the_sequential_fallback_reads_with_the_collector_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After the process pool failed (a worker died, perhaps of out-of-memory), the
+    files are read one by one without pausing the cyclic GC (review #10)."""
+    import gc
+    import os
+
+    from budgetbook import actions, collect
+    from budgetbook.workspace import init_workspace
+
+    ws = init_workspace(tmp_path / "ws")
+    inbox = Path(__file__).resolve().parents[1] / "inbox"
+    files = sorted(inbox.glob("*.xlsx"))
+    assert len(files) >= collect.PARALLEL_MIN_FILES
+    for f in files:
+        (ws.inbox / f.name).write_bytes(f.read_bytes())
+
+    def no_pool(*args: object, **kwargs: object) -> None:
+        raise OSError("no processes may be started here")
+
+    states: list[bool] = []
+    real = collect.read_one
+
+    def reading(job: collect.ReadJob) -> collect.ReadOutcome:
+        states.append(gc.isenabled())
+        return real(job)
+
+    monkeypatch.setattr(collect, "ProcessPoolExecutor", no_pool)
+    monkeypatch.setattr(collect, "read_one", reading)
+    monkeypatch.setattr(os, "cpu_count", lambda: 4)
+    result = actions.collect(ws.root)
+    assert len(states) == len(files) and all(states)
+    assert len(result.submissions) == len(files)
+    assert gc.isenabled()

@@ -12,7 +12,7 @@ from budgetbook.tablebuild import (
     in_avdelning_order,
     missing_note,
 )
-from cons_builders import drift_sub, project, small_settings
+from cons_builders import drift_sub, example_settings, project, small_settings
 
 
 def test_year_key_names_the_schema_drift_columns(tmp_path):
@@ -67,6 +67,13 @@ def test_source_sheet_names_come_from_the_schema():
         text = (src / module).read_text(encoding="utf-8")
         for name in ('"Drift"', '"Investeringar"', '"Risker"'):
             assert name not in text, f"{module} hard-codes {name}"
+    # ... as schema's constants, which build_schema itself uses
+    from budgetbook import schema
+
+    built = schema.build_schema(example_settings())
+    assert built.sheet("drift").name == schema.DRIFT_SHEET
+    assert built.sheet("investeringar").name == schema.INVESTMENT_SHEET
+    assert built.sheet("risker").name == schema.RISK_SHEET
 
 
 def test_ram_note_says_a_missing_avdelnings_ram_is_in_the_total_but_not_its_difference(tmp_path):

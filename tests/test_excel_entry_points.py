@@ -278,10 +278,10 @@ def test_nothing_to_consolidate_still_shows_the_status(book, workspace):
 
 
 def test_unexpected_error_is_a_message_and_a_log(book, workspace, monkeypatch):
-    def broken(_workspace: Any) -> CollectResult:
+    def broken(_round: Any) -> CollectResult:
         raise RuntimeError("något gick sönder")
 
-    monkeypatch.setattr(actions, "collect", broken)
+    monkeypatch.setattr(actions, "collect_round", broken)
     excel.kontrollera_inlamningar()
     sheet = book.sheets[panel.SHEET]
     message = sheet.get(panel.MESSAGE_CELL)
@@ -325,3 +325,26 @@ def test_output_labels_are_swedish():
     assert excel.output_label("inlamningskontroll") == "Inlämningskontroll"
     assert excel.output_label("aterkoppling_FMO") == "Återkoppling FMO"
     assert excel.output_label("namndplan") == "Nämndplan"
+
+
+@pytest.mark.parametrize("button", ["kor_allt", "skapa_word_utkast"])
+def test_a_button_loads_the_settings_once(book, workspace, monkeypatch, button):
+    """Collect, consolidate and report share one load of the settings (review #5: the
+    round check, collect, consolidate and report each loaded them)."""
+    from budgetbook.workspace import Workspace
+
+    loads: list[Path] = []
+    real = Workspace.settings
+
+    def counting(self: Workspace) -> Any:
+        loads.append(self.root)
+        return real(self)
+
+    monkeypatch.setattr(Workspace, "settings", counting)
+    getattr(excel, button)()
+    assert book.sheets[panel.SHEET].get(panel.LAST_RUN_CELL).endswith(": klart")
+    assert len(loads) == 1
+    loads.clear()
+    result = actions.run(workspace)
+    assert result.outputs.keys() >= {"konsolidering", "namndplan"}
+    assert len(loads) == 1

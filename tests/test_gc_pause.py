@@ -13,6 +13,9 @@ def test_pauses_and_restores():
     assert gc.isenabled()
     with gc_paused():
         assert not gc.isenabled()
+        with gc_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # the inner pause does not end the outer one
     assert gc.isenabled()
 
 

@@ -2,10 +2,14 @@
 
 Each takes a workspace folder, does one whole action and returns a typed result;
 failures raise `errors.BudgetbookError` subclasses, findings in returns are data.
+The settings are loaded once per action (`open_round`); the `*_round` steps take them,
+so `run` and the Excel buttons load them once for collect, consolidate and report.
 """
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,10 +17,12 @@ from pathlib import Path
 from . import collect as _collect
 from . import consolidate as _consolidate
 from . import templates as _templates
+from .archive import ARCHIVE_DIR
 from .errors import NothingToConsolidateError, WorkspaceError
 from .model import CollectResult, Consolidation
 from .report import namndplan
-from .schema import build_schema
+from .schema import Schema, build_schema
+from .settings import Settings
 from .workbook_out import write_consolidation
 from .workspace import Workspace, init_workspace, open_workspace
 
@@ -50,54 +56,91 @@ def schema(workspace: Path | str = ".") -> dict:
     return build_schema(settings).to_dict()
 
 
+@dataclass
+class Round:
+    """A workspace with its settings, loaded once per action (review #5)."""
+
+    ws: Workspace
+    settings: Settings
+
+    @functools.cached_property
+    def schema(self) -> Schema:
+        return build_schema(self.settings)
+
+
+def open_round(workspace: Path | str = ".", collecting: bool = False) -> Round:
+    """Open the workspace and load its settings once for the whole action.
+
+    `collecting`: the action collects, which makes the archive; its folder is made
+    first, so even the first run keeps the parsed settings there for the next process.
+    """
+    ws = open_workspace(workspace)
+    if collecting:
+        with contextlib.suppress(OSError):  # collect itself reports an unwritable output
+            (ws.output / ARCHIVE_DIR).mkdir(parents=True, exist_ok=True)
+    return Round(ws, ws.settings())
+
+
 def collect(workspace: Path | str = ".") -> CollectResult:
     """Read, validate and archive every return in inbox/; write the problem report."""
-    ws = open_workspace(workspace)
-    return _collect.collect_returns(ws, ws.settings())
+    return collect_round(open_round(workspace, collecting=True))
+
+
+def collect_round(r: Round) -> CollectResult:
+    return _collect.collect_returns(r.ws, r.settings, r.schema)
 
 
 def consolidate(
     workspace: Path | str = ".", collected: CollectResult | None = None
 ) -> tuple[Consolidation, Path]:
     """Consolidate the accepted returns; write output/konsolidering_<year>.xlsx."""
-    ws = open_workspace(workspace)
-    settings = ws.settings()
-    collected = collected if collected is not None else collect(workspace)
+    r = open_round(workspace, collecting=collected is None)
+    return consolidate_round(r, collected if collected is not None else collect_round(r))
+
+
+def consolidate_round(r: Round, collected: CollectResult) -> tuple[Consolidation, Path]:
     if not collected.submissions:
         if not any(s.file for s in collected.statuses):
             raise NothingToConsolidateError(
-                f"Inkorgen {ws.inbox} är tom. Lägg de inlämnade arbetsböckerna där och kör igen."
+                f"Inkorgen {r.ws.inbox} är tom. Lägg de inlämnade arbetsböckerna där och kör igen."
             )
         raise NothingToConsolidateError(
             "Det finns ingen godkänd inlämning att konsolidera. Åtgärda felen i "
             "inlämningskontrollen (output/inlamningskontroll_*.xlsx) och kör igen."
         )
-    cons = _consolidate.consolidate(collected.submissions, settings)
-    path = ws.output / f"konsolidering_{settings.budget_year}.xlsx"
-    write_consolidation(cons, settings, path)
+    cons = _consolidate.consolidate(collected.submissions, r.settings)
+    path = r.ws.output / f"konsolidering_{r.settings.budget_year}.xlsx"
+    write_consolidation(cons, r.settings, path)
     return cons, path
 
 
 def report(workspace: Path | str = ".", consolidation: Consolidation | None = None) -> Path:
     """Write the Word draft output/namndplan_<year>.docx."""
-    ws = open_workspace(workspace)
-    settings = ws.settings()
+    r = open_round(workspace, collecting=consolidation is None)
     if consolidation is None:
-        consolidation, _ = consolidate(workspace)
-    path = ws.output / f"namndplan_{settings.budget_year}.docx"
-    namndplan.write_namndplan(consolidation, settings, path)
+        consolidation, _ = consolidate_round(r, collect_round(r))
+    return report_round(r, consolidation)
+
+
+def report_round(r: Round, consolidation: Consolidation) -> Path:
+    path = r.ws.output / f"namndplan_{r.settings.budget_year}.docx"
+    namndplan.write_namndplan(consolidation, r.settings, path)
     return path
 
 
 def run(workspace: Path | str = ".") -> RunResult:
     """collect, consolidate and report in one go."""
-    collected = collect(workspace)
+    return run_round(open_round(workspace, collecting=True))
+
+
+def run_round(r: Round) -> RunResult:
+    collected = collect_round(r)
     result = RunResult(collected, outputs=dict(collected.outputs))
     if collected.submissions:
-        cons, cons_path = consolidate(workspace, collected)
+        cons, cons_path = consolidate_round(r, collected)
         result.consolidation = cons
         result.outputs["konsolidering"] = cons_path
-        result.outputs["namndplan"] = report(workspace, cons)
+        result.outputs["namndplan"] = report_round(r, cons)
     return result
 
 

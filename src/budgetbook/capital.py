@@ -30,7 +30,7 @@ from .fmt import round_half_up
 from .fmt import tkr as _tkr
 from .model import Problem, Project, Source
 from .rules import CAPITAL_GAP
-from .schema import build_schema
+from .schema import INVESTMENT_SHEET
 from .settings import AssetCategory, Settings
 
 
@@ -104,18 +104,12 @@ def project_capital(
     settings: Settings,
     years: Iterable[int],
     file: str = "",
-    sheet: str | None = None,
 ) -> ProjectCapital:
-    """Capital cost of one project over `years`, from its yearly spend (investment years).
-
-    `sheet` is the returns' investment sheet name; callers with many projects pass it,
-    since building the schema lists every verksamhet of the round (issue 8)."""
+    """Capital cost of one project over `years`, from its yearly spend (investment years)."""
     years = tuple(years)
     category = settings.category(project.category)
     result = ProjectCapital(project, category)
     totals = {y: [0.0, 0.0] for y in years}
-    if sheet is None:
-        sheet = build_schema(settings).sheet("investeringar").name
     if category is not None:
         for spend_year, amount in sorted(project.amounts.items()):
             if not amount:
@@ -131,7 +125,12 @@ def project_capital(
                 totals[year][0] += cost.depreciation
                 totals[year][1] += cost.interest
             result.sources.append(
-                Source(file, sheet, project.cells.get(str(spend_year), ""), project.avdelning)
+                Source(
+                    file,
+                    INVESTMENT_SHEET,
+                    project.cells.get(str(spend_year), ""),
+                    project.avdelning,
+                )
             )
     result.years = {y: YearCost(d, i) for y, (d, i) in totals.items()}
     return result

@@ -26,8 +26,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from . import __version__, checks, read_cache, rules, safety, settings_load
+from . import __version__, checks, read_cache, rules, safety
 from .archive import Archive, sha256_file
+from .fingerprint import code_digest
 from .gc_pause import gc_paused
 from .model import CollectResult, Problem, ReturnStatus, Submission
 from .problem_report import feedback_path, report_path, write_feedback, write_problem_report
@@ -99,7 +100,8 @@ def _check_and_read(job: ReadJob, precheck: bool) -> Checked:
     done = Checked()
     if precheck:
         done.check = safety.precheck(job.path, job.name)
-        done.check_json = safety.encode_result(done.check)
+        if not done.check.transient:  # as a crashed read, a failed check is not cached
+            done.check_json = safety.encode_result(done.check)
         if not done.check.ok:
             return done
     done.outcome = outcome = read_one(job)
@@ -146,19 +148,19 @@ def check_and_read_many(jobs: list[tuple[ReadJob, bool]]) -> list[Checked]:
             # small chunks: files differ in size and the machine may be busy, so an
             # even share per worker matters more than the ~0.1 ms a round trip costs
             chunk = max(1, min(4, len(items) // (8 * workers)))
-            return list(pool.map(_work_in_worker, items, chunksize=chunk))
+            with gc_paused():  # the results unpickled here are the returns' objects
+                return list(pool.map(_work_in_worker, items, chunksize=chunk))
     except (BrokenProcessPool, OSError, RuntimeError):
-        # A worker died (e.g. out of memory) or no pool could be started: go sequential.
-        return [check_and_read(job, pre) for job, pre in jobs]
+        # A worker died (e.g. out of memory) or no pool could be started: go sequential,
+        # with the collector on (memory may be short; any cycle's garbage is freed).
+        return [_check_and_read(job, pre) for job, pre in jobs]
 
 
 @functools.cache
 def precheck_fingerprint() -> str:
-    """Cache key part of a pre-check verdict: the checks' code, limits and messages."""
+    """Cache key part of a pre-check verdict: the code (checks, limits, messages)."""
     digest = hashlib.sha256(f"{__version__}|{safety.RESULT_VERSION}".encode())
-    here = Path(__file__).parent
-    for module in ("safety.py", "rules.py", "read_cache.py", "model.py"):
-        digest.update((here / module).read_bytes())
+    digest.update(code_digest())
     return digest.hexdigest()[:32]
 
 
@@ -166,38 +168,10 @@ def read_fingerprint(settings: Settings, schema: Schema) -> str:
     """Cache key part: what a read result depends on besides the file's bytes."""
     digest = hashlib.sha256()
     digest.update(f"{__version__}|{TEMPLATE_VERSION}|{schema.version}".encode())
-    digest.update(_settings_digest(settings))
+    digest.update(repr(settings).encode())  # once per collect
     digest.update(repr(schema).encode())
-    here = Path(__file__).parent
-    for module in (
-        "reader.py",
-        "reader_sheets.py",
-        "reader_parts.py",
-        "schema.py",
-        "read_cache.py",
-    ):
-        source = here / module
-        if source.exists():
-            digest.update(source.read_bytes())
+    digest.update(code_digest())
     return digest.hexdigest()[:32]
-
-
-_SETTINGS_DIGEST: list[tuple[tuple[int, ...], tuple[object, ...], bytes]] = []
-
-
-def _settings_digest(settings: Settings) -> bytes:
-    """sha256 of repr(settings), remembered while the settings' field values are the
-    same objects: load_settings hands out copies sharing them, and the repr of a
-    thousand avdelningar' settings takes ~0.3-0.5 s (issue 8). A field set to another
-    object (even an equal one) is a miss; the values are kept alive so their ids stay
-    theirs."""
-    values = tuple(getattr(settings, f.name) for f in dataclasses.fields(settings) if f.repr)
-    ids = tuple(map(id, values))
-    if _SETTINGS_DIGEST and _SETTINGS_DIGEST[0][0] == ids:
-        return _SETTINGS_DIGEST[0][2]
-    digest = hashlib.sha256(repr(settings).encode()).digest()
-    _SETTINGS_DIGEST[:] = [(ids, values, digest)]
-    return digest
 
 
 # --- one received file --------------------------------------------------------------
@@ -214,6 +188,7 @@ class Received:
     mtime: datetime | None = None
     received: datetime | None = None
     content_time: datetime | None = None
+    known_content_time: bool = False  # the archive has it already (from an earlier run)
     stored: Path | None = None
     problems: list[Problem] = field(default_factory=list)
     identity: dict[str, str] = field(default_factory=dict)
@@ -283,13 +258,14 @@ def _receive(path: Path, archive: Archive, now: datetime) -> Received | None:
     version = archive.store(path, rec.sha256, name=rec.name, file_mtime=rec.mtime, now=now)
     rec.received = version.received
     rec.stored = version.stored
+    rec.known_content_time = version.content_time is not None
     return rec
 
 
 def _apply_check(rec: Received, check: safety.SafetyResult, archive: Archive) -> None:
     rec.content_time = check.content_time
     rec.problems.extend(check.problems)
-    if check.content_time is not None:
+    if check.content_time is not None and not rec.known_content_time:
         archive.set_content_time(rec.sha256, check.content_time)
 
 
@@ -339,9 +315,11 @@ def _attribute(rec: Received, settings: Settings) -> None:
 # --- the whole collect --------------------------------------------------------------
 
 
-def collect_returns(ws: Workspace, settings: Settings) -> CollectResult:
+def collect_returns(
+    ws: Workspace, settings: Settings, schema: Schema | None = None
+) -> CollectResult:
     """Read, validate and archive every return in ws.inbox; write the reports."""
-    schema = build_schema(settings)
+    schema = schema if schema is not None else build_schema(settings)
     now = datetime.now(UTC)
     received: list[Received] = []
     jobs: list[tuple[Received, bool]] = []  # files to pre-check (True) and/or read
@@ -349,7 +327,6 @@ def collect_returns(ws: Workspace, settings: Settings) -> CollectResult:
     pre_key = precheck_fingerprint()
     outcomes: dict[int, ReadOutcome] = {}
     with Archive(ws.output) as archive:
-        settings_load.keep_for_next_process(ws.settings_file, archive.root)
         with gc_paused():  # no collections while allocating the returns' objects
             for path in inbox_files(ws.inbox):
                 rec = _receive(path, archive, now)
@@ -370,13 +347,18 @@ def collect_returns(ws: Workspace, settings: Settings) -> CollectResult:
                         continue
                 jobs.append((rec, check is None))
             archive.commit()  # every received version is recorded before anything is read
-            done = check_and_read_many(
-                [(ReadJob(r.stored or r.path, r.name, settings, schema), pre) for r, pre in jobs]
-            )
+        # not paused here: each file pauses the collector for its own read (and the
+        # fallback after a dead worker does not pause it at all)
+        done = check_and_read_many(
+            [(ReadJob(r.stored or r.path, r.name, settings, schema), pre) for r, pre in jobs]
+        )
+        with gc_paused():
             for (rec, _), work in zip(jobs, done, strict=True):
                 if work.check is not None:
                     _apply_check(rec, work.check, archive)
-                    archive.save_check(rec.sha256, _cache_key(rec.name, pre_key), work.check_json)
+                    if work.check_json:
+                        key = _cache_key(rec.name, pre_key)
+                        archive.save_check(rec.sha256, key, work.check_json)
                 if work.outcome is not None:
                     outcomes[id(rec)] = work.outcome
                     if work.outcome_json:
@@ -494,7 +476,7 @@ def write_outputs(
     result: CollectResult,
     received: list[Received],
     archive: Archive,
-    fingerprint: str = "",
+    fingerprint: str,
 ) -> dict[str, Path]:
     """The problem report and one feedback workbook per avdelning with problems.
 
@@ -545,7 +527,7 @@ def _report_key(result: CollectResult, links: dict[str, str], fingerprint: str) 
     digest.update(repr(result.statuses).encode())
     digest.update(repr(result.problems).encode())
     digest.update(repr(sorted(links.items())).encode())
-    digest.update((Path(__file__).parent / "problem_report.py").read_bytes())
+    digest.update(code_digest())
     return digest.hexdigest()
 
 

@@ -55,7 +55,7 @@ from .model import (
     Submission,
     Table,
 )
-from .schema import build_schema, year_key
+from .schema import DRIFT_SHEET, year_key
 from .settings import Settings
 from .tablebuild import (
     RAM_MISSING,
@@ -94,7 +94,6 @@ def drift_facts(submissions: Sequence[Submission], settings: Settings) -> list[F
     kinds = settings.kinds
     owner = {v.code: v.avdelning for v in settings.verksamheter}
     prior_file = settings.prior_file.name if settings.prior_file else settings.path.name
-    drift_sheet = build_schema(settings).sheet("drift").name
     facts: list[Fact] = []
     keys = {year: year_key(settings, year) for year in settings.years}
     for (verks, post), figs in settings.prior.items():
@@ -110,7 +109,7 @@ def drift_facts(submissions: Sequence[Submission], settings: Settings) -> list[F
                 amount = line.amounts.get(year)
                 if amount is None:
                     continue
-                src = Source(sub.file, drift_sheet, line.cells.get(year, ""), sub.avdelning)
+                src = Source(sub.file, DRIFT_SHEET, line.cells.get(year, ""), sub.avdelning)
                 facts.append(
                     Fact(sub.avdelning, line.verksamhet, line.driftpost, key, sign * amount, src)
                 )

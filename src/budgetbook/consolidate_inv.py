@@ -29,7 +29,7 @@ from .model import (
     Submission,
     Table,
 )
-from .schema import build_schema
+from .schema import INVESTMENT_SHEET, RISK_SHEET
 from .settings import Settings
 from .tablebuild import (
     PROJECTS_MISSING,
@@ -72,8 +72,8 @@ def _inv_columns(settings: Settings) -> list[Column]:
     ]
 
 
-def _inv_row(label: str, items: Sequence[Proj], settings: Settings, sheet: str) -> Row:
-    """Spend per investment year of `items`; `sheet` is the returns' investment sheet."""
+def _inv_row(label: str, items: Sequence[Proj], settings: Settings) -> Row:
+    """Spend per investment year of `items`."""
     values: dict[str, int | float | str | None] = {}
     sources: dict[str, list[Source]] = {}
     total = 0
@@ -85,7 +85,9 @@ def _inv_row(label: str, items: Sequence[Proj], settings: Settings, sheet: str) 
                 continue
             amount += value
             cell = it.project.cells.get(str(y), "")
-            sources.setdefault(f"inv_{y}", []).append(Source(it.file, sheet, cell, it.avdelning))
+            sources.setdefault(f"inv_{y}", []).append(
+                Source(it.file, INVESTMENT_SHEET, cell, it.avdelning)
+            )
         values[f"inv_{y}"] = amount
         total += amount
     values["sum"] = total
@@ -106,14 +108,13 @@ def investment_views(
         p for p in (RETURNS_SOURCE, missing_note(settings, included, PROJECTS_MISSING)) if p
     )
     # the schema lists every verksamhet: build it once, not per row (issue 8)
-    inv_sheet = build_schema(settings).sheet("investeringar").name
     tables = []
     for key, caption, want, total_label in (
         (VIEW_INV_PAGAENDE, "Investeringsbudget, pågående projekt", True, "Summa pågående projekt"),
         (VIEW_INV_NYA, "Investeringsbudget, nya projekt", False, "Summa nya projekt"),
     ):
         rows = [
-            _inv_row(p.project.name, [p], settings, inv_sheet)
+            _inv_row(p.project.name, [p], settings)
             for p in projects
             if is_ongoing(p.project) == want
         ]
@@ -130,7 +131,7 @@ def investment_views(
         by_cat[code].append(p)
     order = [c.code for c in settings.asset_categories if c.code in by_cat]
     order += [c for c in by_cat if c not in order]
-    rows = [_inv_row(names[c], by_cat[c], settings, inv_sheet) for c in order]
+    rows = [_inv_row(names[c], by_cat[c], settings) for c in order]
     rows.append(sum_rows("Summa investeringar", rows, RowKind.TOTAL, keys))
     tables.append(
         Table(
@@ -154,7 +155,7 @@ def investment_views(
     dec_keys = amount_keys(dec_cols)
 
     def dec_row(p: Proj) -> Row:
-        row = _inv_row(p.project.name, [p], settings, inv_sheet)
+        row = _inv_row(p.project.name, [p], settings)
         decided = p.project.decided_total
         values = {
             "decided_total": decided,
@@ -164,7 +165,7 @@ def investment_views(
         sources = {"sum": row.sources.get("sum", [])}
         if decided is not None:
             cell = p.project.cells.get("decided_total", "")
-            dsrc = [Source(p.file, inv_sheet, cell, p.avdelning)]
+            dsrc = [Source(p.file, INVESTMENT_SHEET, cell, p.avdelning)]
             sources["decided_total"] = dsrc
             sources["diff"] = dsrc + sources["sum"]
         return Row(p.project.name, values, RowKind.DATA, {k: v for k, v in sources.items() if v})
@@ -239,9 +240,8 @@ def capital_view(
     unknown = []
     ongoing: list[Row] = []
     new: list[Row] = []
-    inv_sheet = build_schema(settings).sheet("investeringar").name
     for p in projects:
-        cap = capital.project_capital(p.project, settings, years, p.file, inv_sheet)
+        cap = capital.project_capital(p.project, settings, years, p.file)
         if cap.category is None:
             unknown.append(p.project.name)
         values: dict[str, int | float | str | None] = {
@@ -322,7 +322,6 @@ def risk_view(settings: Settings, submissions: Sequence[Submission], included: s
     for sub in submissions:
         by_avd[sub.avdelning].extend(sub.risks)
         files[sub.avdelning] = sub.file
-    risk_sheet = build_schema(settings).sheet("risker").name
     rows = []
     for a in avdelningar_shown(settings, included):
         if a.code not in included:
@@ -332,12 +331,12 @@ def risk_view(settings: Settings, submissions: Sequence[Submission], included: s
         pos = sum(r.positive for r in risks)
         neg = -sum(r.negative for r in risks)
         src_p = [
-            Source(files[a.code], risk_sheet, r.cells.get("positive", ""), a.code)
+            Source(files[a.code], RISK_SHEET, r.cells.get("positive", ""), a.code)
             for r in risks
             if r.positive
         ]
         src_n = [
-            Source(files[a.code], risk_sheet, r.cells.get("negative", ""), a.code)
+            Source(files[a.code], RISK_SHEET, r.cells.get("negative", ""), a.code)
             for r in risks
             if r.negative
         ]

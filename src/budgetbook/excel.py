@@ -89,28 +89,28 @@ class Outcome:
     note: str = ""
 
 
-def _kontrollera(ws: Workspace, out: Outcome) -> None:
-    out.collected = actions.collect(ws.root)
+def _kontrollera(r: actions.Round, out: Outcome) -> None:
+    out.collected = actions.collect_round(r)
     out.outputs.update(out.collected.outputs)
 
 
-def _konsolidera(ws: Workspace, out: Outcome) -> None:
-    _kontrollera(ws, out)
+def _konsolidera(r: actions.Round, out: Outcome) -> None:
+    _kontrollera(r, out)
     assert out.collected is not None
-    _, path = actions.consolidate(ws.root, out.collected)
+    _, path = actions.consolidate_round(r, out.collected)
     out.outputs["konsolidering"] = path
 
 
-def _skapa_word_utkast(ws: Workspace, out: Outcome) -> None:
-    _kontrollera(ws, out)
+def _skapa_word_utkast(r: actions.Round, out: Outcome) -> None:
+    _kontrollera(r, out)
     assert out.collected is not None
-    cons, path = actions.consolidate(ws.root, out.collected)
+    cons, path = actions.consolidate_round(r, out.collected)
     out.outputs["konsolidering"] = path
-    out.outputs["namndplan"] = actions.report(ws.root, cons)
+    out.outputs["namndplan"] = actions.report_round(r, cons)
 
 
-def _kor_allt(ws: Workspace, out: Outcome) -> None:
-    result = actions.run(ws.root)
+def _kor_allt(r: actions.Round, out: Outcome) -> None:
+    result = actions.run_round(r)
     out.collected = result.collected
     out.outputs.update(result.outputs)
     if not result.collected.submissions:
@@ -128,7 +128,7 @@ def _caller() -> Any:
     return xlwings.Book.caller()
 
 
-def _run(book: Any, label: str, action: Callable[[Workspace, Outcome], None]) -> None:
+def _run(book: Any, label: str, action: Callable[[actions.Round, Outcome], None]) -> None:
     book = _caller() if book is None else book
     sheet = _panel_sheet(book)
     started = dt.datetime.now()
@@ -136,8 +136,8 @@ def _run(book: Any, label: str, action: Callable[[Workspace, Outcome], None]) ->
     ws: Workspace | None = None
     error = ""
     try:
-        ws = _workspace(book, sheet)
-        action(ws, out)
+        ws = open_workspace(_folder(book, sheet))
+        action(_round(ws, sheet), out)
     except BudgetbookError as exc:
         error = str(exc)
     except Exception as exc:  # a bug: still a message, never a traceback dialog
@@ -163,24 +163,28 @@ def _panel_sheet(book: Any) -> Any:
         return book.sheets[0]
 
 
-def _workspace(book: Any, sheet: Any) -> Workspace:
+def _folder(book: Any, sheet: Any) -> Path:
     """The workspace named in the settings cell; empty means the panel's own folder."""
     value = sheet[WORKSPACE_CELL].value
     here = Path(str(book.fullname)).parent
     folder = Path(str(value).strip()) if value not in (None, "") else here
-    if not folder.is_absolute():
-        folder = here / folder
-    ws = open_workspace(folder)
+    return folder if folder.is_absolute() else here / folder
+
+
+def _round(ws: Workspace, sheet: Any) -> actions.Round:
+    """The workspace with its settings, loaded once for the button's whole action
+    (every button collects), after checking they are the panel's round."""
+    r = actions.open_round(ws.root, collecting=True)
     wanted = sheet[ROUND_CELL].value
     if wanted not in (None, ""):
-        actual = ws.settings().round_id
+        actual = r.settings.round_id
         if str(wanted).strip() != actual:
             raise WorkspaceError(
                 f"Arbetsmappen {ws.root} hör till rundan {actual}, men panelen gäller "
                 f"rundan {wanted}. Rätta Arbetsmapp eller Runda överst i fliken, eller "
                 "skapa panelen på nytt med `budgetbook panel`."
             )
-    return ws
+    return r
 
 
 def _log(ws: Workspace | None, label: str, started: dt.datetime) -> Path | None:

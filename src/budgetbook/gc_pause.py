@@ -6,8 +6,10 @@ objects, and now and then all of them: each full collection walks the whole
 consolidation (~0.4 s at N = 1000), and they came often enough to take ~40 % of
 consolidation's time and as much of the writers' (issue 8); reading a return was
 ~20 % collector time too. The objects made in
-these steps hold no reference cycles that need the collector (reference counting
-frees them all the same); it runs again, as before, once the step is done.
+these steps hold few reference cycles (reference counting frees the rest as usual);
+the memory of any cycle is freed when the collector runs again, once the step is done.
+Where memory may be short (collect's sequential fallback after a worker died) the
+collector is left on.
 """
 
 from __future__ import annotations

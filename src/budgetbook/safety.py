@@ -56,6 +56,9 @@ class SafetyResult:
     macros: bool = False
     lock_file: bool = False
     content_time: datetime | None = None  # dcterms:modified (or created) in core.xml
+    # The verdict came from an exception (a file held by antivirus or OneDrive, memory
+    # running out): not a property of the bytes, so it is never cached.
+    transient: bool = False
 
 
 # Bump when the encoded verdict changes (older cached verdicts are then checked again).
@@ -117,7 +120,9 @@ def precheck(path: Path, name: str | None = None) -> SafetyResult:
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException as exc:  # also MemoryError and the like: a finding, not a crash
-        return _fail(rules.NOT_READABLE, name, f"filen är skadad ({type(exc).__name__})")
+        result = _fail(rules.NOT_READABLE, name, f"filen är skadad ({type(exc).__name__})")
+        result.transient = True
+        return result
 
 
 def _fail(rule: rules.Rule, name: str, reason: str | None = None) -> SafetyResult:
@@ -150,8 +155,10 @@ def _ole(path: Path, name: str) -> SafetyResult:
     try:
         with olefile.OleFileIO(str(path)) as ole:
             streams = {"/".join(s).lower() for s in ole.listdir()}
-    except OSError:
-        return _fail(rules.NOT_READABLE, name, "filen är skadad")
+    except OSError:  # a damaged file, or one another program holds: checked again next run
+        result = _fail(rules.NOT_READABLE, name, "filen är skadad")
+        result.transient = True
+        return result
     if "encryptioninfo" in streams or "encryptedpackage" in streams:
         return _fail(rules.ENCRYPTED, name)
     if "workbook" in streams or "book" in streams:
@@ -219,9 +226,7 @@ def _worksheet_problem(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> str | None
     """
     with zf.open(info) as fh:
         first = fh.read(_CHUNK)
-        head = first[:_QUICK_PROLOG]
-        quick = _scan_prolog(head.decode("utf-8", errors="replace"), info)
-        if quick is not _ROOT_FOUND or head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        if not _head_is_clear(first[:_QUICK_PROLOG], info):
             reason = _xml_prolog_problem(zf, info)
             if reason:
                 return reason
@@ -233,6 +238,17 @@ def _worksheet_problem(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> str | None
     return _extent_reason(rows, cols)
 
 
+def _head_is_clear(head: bytes, info: zipfile.ZipInfo) -> bool:
+    """Whether a part's first bytes (UTF-8) reach its root element with nothing refused.
+
+    Only "root reached" is trusted from the head; anything else (and UTF-16) is decided
+    by `_xml_prolog_problem` on 64 KB. Shared by both callers, so they cannot drift.
+    """
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return False
+    return _scan_prolog(head.decode("utf-8", errors="replace"), info) is _ROOT_FOUND
+
+
 def _xml_prolog_problem(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> str | None:
     """Scan an XML part up to its root element; refuse DOCTYPE/ENTITY (never expanded).
 
@@ -240,11 +256,8 @@ def _xml_prolog_problem(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> str | Non
     them is scanned again over 64 KB (the same verdict, ~10x less inflating: issue 8).
     """
     with zf.open(info) as fh:
-        head = fh.read(_QUICK_PROLOG)
-    quick = _scan_prolog(head.decode("utf-8", errors="replace"), info)
-    # Only "root reached" is trusted from the head; anything else is decided on 64 KB.
-    if quick is _ROOT_FOUND and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return None
+        if _head_is_clear(fh.read(_QUICK_PROLOG), info):
+            return None
     with zf.open(info) as fh:
         raw = fh.read(MAX_PROLOG)
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):

@@ -24,6 +24,11 @@ ID_KOMMUN = "BB_KOMMUN"
 IDENTITY_FIELDS = (ID_AVDELNING, ID_ROUND, ID_YEAR, ID_VERSION, ID_KOMMUN)
 
 LISTS_SHEET = "Listor"
+# Sheets whose titles the consolidation names in its sources: constants, so nothing
+# builds the whole schema (every verksamhet of the round) just to learn them.
+DRIFT_SHEET = "Drift"
+INVESTMENT_SHEET = "Investeringar"
+RISK_SHEET = "Risker"
 INSTRUCTIONS_SHEET = "Instruktioner"
 DRIFT_HEADER_ROW = 11
 
@@ -185,7 +190,12 @@ def build_schema(settings: Settings) -> Schema:
     ]
     # Drift has a summary block (revenue, cost, net, ram, difference) above its table.
     drift = SheetDef(
-        "drift", "Drift", "Drift", tuple(drift_cols), header_row=DRIFT_HEADER_ROW, fixed_rows=True
+        "drift",
+        DRIFT_SHEET,
+        "Drift",
+        tuple(drift_cols),
+        header_row=DRIFT_HEADER_ROW,
+        fixed_rows=True,
     )
 
     inv_years = settings.investment_years
@@ -205,7 +215,7 @@ def build_schema(settings: Settings) -> Schema:
         ColumnDef("description", "Beskrivning", TEXT, required=True, width=45),
     ]
     investments = SheetDef(
-        "investeringar", "Investeringar", "Investeringar", tuple(inv_cols), blank_rows=25
+        "investeringar", INVESTMENT_SHEET, "Investeringar", tuple(inv_cols), blank_rows=25
     )
 
     goal_cols = (
@@ -235,7 +245,7 @@ def build_schema(settings: Settings) -> Schema:
     )
     risks = SheetDef(
         "risker",
-        "Risker",
+        RISK_SHEET,
         "Risker",
         (
             ColumnDef("description", "Risk eller möjlighet", TEXT, required=True, width=50),

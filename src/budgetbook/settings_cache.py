@@ -11,7 +11,6 @@ and anything that does not decode is ignored: the settings are then parsed again
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 import hashlib
 import json
@@ -20,26 +19,18 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__, read_cache
+from .fingerprint import code_digest
 from .settings import NAMND_TEXTS, PriorFigures, Settings
 
 CACHE_FILE = "installningar.json"
 VERSION = 1
-_CODE = (
-    "settings.py",
-    "settings_load.py",
-    "settings_prior.py",
-    "settings_cache.py",
-    "read_cache.py",
-)
 
 
 def entry_key(settings_file: Path, source: str) -> str:
     """What an entry is valid for: this file, its text, and the parsing code."""
     digest = hashlib.sha256(f"{VERSION}|{__version__}|{settings_file.resolve()}".encode())
     digest.update(source.encode("utf-8"))
-    here = Path(__file__).parent
-    for module in _CODE:
-        digest.update((here / module).read_bytes())
+    digest.update(code_digest())
     return digest.hexdigest()
 
 
@@ -127,7 +118,7 @@ def _decode_prior(rows: Any) -> dict[tuple[str, str], PriorFigures]:
     return prior
 
 
-# --- shared with settings_load's per-process cache ----------------------------------
+# --- what an entry depends on -------------------------------------------------------
 
 
 def depends_on(settings: Settings, data: dict[str, Any]) -> list[Path]:
@@ -147,10 +138,3 @@ def state(file: Path) -> object:
         return "dir" if file.is_dir() else hashlib.sha256(file.read_bytes()).digest()
     except OSError:
         return None
-
-
-def copy_of(settings: Settings) -> Settings:
-    out = copy.copy(settings)
-    # the lookup indexes are shared content but not the same dict (see Settings._index)
-    object.__setattr__(out, "_index", dict(settings._index))
-    return out

@@ -182,20 +182,12 @@ def _each(
     return tuple(build(item, f"{name}[{i}]") for i, item in enumerate(items))
 
 
-# Parsed settings per file, for this process: the CLI, the Excel button and the
-# benchmark load the same settings several times per run (issue 8: ~0.4 s each at 100
-# avdelningar). A hit needs the same file text and unchanged files it refers to.
-_LOADED: dict[Path, tuple[str, tuple[tuple[Path, object], ...], Settings]] = {}
-_KEPT: set[str] = set()  # settings-cache entries this process read or wrote
-
-
 def load_settings(path: Path | str, cache_dir: Path | None = None) -> Settings:
     """Read and validate `budgetbook.toml` (a file or a workspace folder).
 
-    Every call returns its own (shallow) copy: a caller may set a field without
-    affecting another caller's settings. With `cache_dir` (the workspace's archive
-    folder, when it exists) the parsed settings are also kept there for the next
-    process (`settings_cache`).
+    With `cache_dir` (the workspace's archive folder, when it exists) the parsed
+    settings are kept there for the next process and read from there while nothing
+    they come from changed (`settings_cache`). An action loads them once (`actions`).
     """
     path = Path(path)
     if path.is_dir():
@@ -206,49 +198,20 @@ def load_settings(path: Path | str, cache_dir: Path | None = None) -> Settings:
             path=str(path),
         )
     source = read_text(path)
-    key = path.resolve()
-    hit = _LOADED.get(key)
-    if (
-        hit is not None
-        and hit[0] == source
-        and all(settings_cache.state(f) == sig for f, sig in hit[1])
-    ):
-        return settings_cache.copy_of(hit[2])
     use_cache = cache_dir is not None and cache_dir.is_dir()
     entry = settings_cache.entry_key(path, source) if use_cache else ""
     stored = settings_cache.read(cache_dir, entry) if use_cache else None
     if stored is not None and all(settings_cache.state(f) == sig for f, sig in stored[1]):
-        settings, deps = stored[0], tuple(stored[1])
-        _KEPT.add(entry)
-    else:
-        try:
-            data = tomllib.loads(source)
-        except tomllib.TOMLDecodeError as exc:
-            raise toml_error(exc, path.name) from exc
-        settings = parse_settings(data, path, source)
-        deps = tuple(
-            (f, settings_cache.state(f)) for f in settings_cache.depends_on(settings, data)
-        )
-        if use_cache:
-            settings_cache.write(cache_dir, entry, settings, list(deps))
-            _KEPT.add(entry)
-    _LOADED.clear()  # one round per process at a time is the rule; keep memory flat
-    _LOADED[key] = (source, deps, settings)
-    return settings_cache.copy_of(settings)
-
-
-def keep_for_next_process(settings_file: Path, cache_dir: Path) -> None:
-    """Store the settings last loaded from `settings_file` in `cache_dir` for the next
-    process, unless this process already read or wrote that entry (collect calls this
-    once the archive exists, so even the first run leaves it for the next)."""
-    hit = _LOADED.get(settings_file.resolve())
-    if hit is None or not cache_dir.is_dir():
-        return
-    source, deps, settings = hit
-    entry = settings_cache.entry_key(settings.path, source)
-    if entry not in _KEPT:
-        settings_cache.write(cache_dir, entry, settings, list(deps))
-        _KEPT.add(entry)
+        return stored[0]
+    try:
+        data = tomllib.loads(source)
+    except tomllib.TOMLDecodeError as exc:
+        raise toml_error(exc, path.name) from exc
+    settings = parse_settings(data, path, source)
+    if use_cache:
+        deps = [(f, settings_cache.state(f)) for f in settings_cache.depends_on(settings, data)]
+        settings_cache.write(cache_dir, entry, settings, deps)
+    return settings
 
 
 def parse_settings(data: dict[str, Any], path: Path, source: str = "") -> Settings:
