@@ -5,9 +5,13 @@ sources, rows) that all stay alive. Every 700 allocations the collector scans th
 objects, and now and then all of them: each full collection walks the whole
 consolidation (~0.4 s at N = 1000), and they came often enough to take ~40 % of
 consolidation's time and as much of the writers' (issue 8); reading a return was
-~20 % collector time too. The objects made in
-these steps hold no reference cycles that need the collector (reference counting
-frees them all the same); it runs again, as before, once the step is done.
+~20 % collector time too.
+
+These steps make few reference cycles: reference counting frees nearly everything
+they drop. Memory held by any cycle they do make (an exception's traceback, a
+python-docx proxy) is freed when the step ends and the collector runs again, as
+before. A block inside a paused step that makes many cycles (the Word draft's
+matplotlib charts) runs under `gc_resumed`.
 """
 
 from __future__ import annotations
@@ -27,3 +31,17 @@ def gc_paused() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+
+
+@contextmanager
+def gc_resumed() -> Iterator[None]:
+    """Inside a `gc_paused` step: the collector on for this block, paused again after
+    it. Outside a pause (collector already on) it changes nothing."""
+    if gc.isenabled():
+        yield
+        return
+    gc.enable()
+    try:
+        yield
+    finally:
+        gc.disable()

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .. import fmt
-from ..gc_pause import gc_paused
+from ..gc_pause import gc_paused, gc_resumed
 from ..model import (
     VIEW_BRUTTO_AVDELNING,
     VIEW_DRIFT_AVDELNING,
@@ -369,9 +369,10 @@ class _Namndplan:
         current = [shown(r, budget_key) for r in rows]
         labels = [r.label for r in rows]
         series = [(names[0], prior), (names[1], current)]
-        png = charts.grouped_bars(
-            labels, series, [self.b.colours[5], self.b.colours[0]], table.unit
-        )
+        with gc_resumed():  # matplotlib makes reference cycles: see gc_pause
+            png = charts.grouped_bars(
+                labels, series, [self.b.colours[5], self.b.colours[0]], table.unit
+            )
         which = f"de {len(rows)} största avdelningarna"
         subject = f"för {which} av {len(table.data_rows())}," if largest else "per avdelning"
         alt = (
@@ -433,7 +434,8 @@ class _Namndplan:
         self.b.paragraph(content.key_figure_sentences(self.cons, self.s)[-1])
         series = content.investment_series(self.cons, years)
         if series and any(v for _, values in series for v in values):
-            png = charts.stacked_columns([str(y) for y in years], series, self.b.colours[:2])
+            with gc_resumed():
+                png = charts.stacked_columns([str(y) for y in years], series, self.b.colours[:2])
             per_year = content.investment_per_year(self.cons, years)
             alt = (
                 f"Stapeldiagram över investeringsbudgeten per år {years[0]}–{years[-1]}, tkr, "
