@@ -6,7 +6,7 @@ import gc
 
 import pytest
 
-from budgetbook.gc_pause import gc_paused
+from budgetbook.gc_pause import gc_paused, gc_resumed
 
 
 def test_pauses_and_restores():
@@ -30,3 +30,17 @@ def test_restores_after_an_error_and_keeps_a_disabled_collector_disabled():
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_resumed_inside_a_pause_and_paused_again_after():
+    with gc_paused():
+        with gc_resumed():
+            assert gc.isenabled()
+        assert not gc.isenabled()
+        with pytest.raises(RuntimeError), gc_resumed():
+            raise RuntimeError
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    with gc_resumed():
+        assert gc.isenabled()
+    assert gc.isenabled()

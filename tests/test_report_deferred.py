@@ -54,3 +54,20 @@ def test_a_lost_placeholder_is_an_error_not_a_missing_table(tmp_path):
     placeholder.getparent().remove(placeholder)
     with pytest.raises(ValueError, match="missing"):
         deferred.save(doc, tmp_path / "x.docx")
+
+
+def test_tables_are_streamed_into_a_main_part_not_named_document_xml(tmp_path):
+    """Word Online / SharePoint save the main part as e.g. word/document2.xml."""
+    from docx.opc.packuri import PackURI
+
+    settings = example_settings()
+    deferred = DeferredTables()
+    doc = namndplan.build_namndplan(example_consolidation(settings), settings, TODAY, deferred)
+    doc.part.partname = PackURI("/word/document2.xml")
+    deferred.save(doc, tmp_path / "x.docx")
+    with zipfile.ZipFile(tmp_path / "x.docx") as z:
+        xml = z.read("word/document2.xml")
+        assert "word/document.xml" not in z.namelist()
+    assert b"budgetbook-table" not in xml
+    assert b"<w:tbl>" in xml or b"<w:tbl " in xml
+    assert docx.Document(str(tmp_path / "x.docx")).tables

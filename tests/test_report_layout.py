@@ -103,9 +103,9 @@ def chart_titles(document) -> list[str]:
     return [pr.get("title") for pr in document.element.body.xpath(".//wp:docPr")]
 
 
-def test_the_avdelning_chart_is_left_out_when_it_would_not_fit_a_page(tmp_path):
-    """With many avdelningar the bar chart would be taller than a page (7 m at 1 000):
-    the table is the overview then; the investment chart stays."""
+def test_the_avdelning_chart_shows_the_largest_when_all_would_not_fit_a_page(tmp_path):
+    """With many avdelningar a full bar chart would be taller than a page (7 m at 1 000):
+    it shows the largest ones, fitting the page, and the table has them all."""
     from dataclasses import replace
 
     from budgetbook.model import VIEW_DRIFT_AVDELNING
@@ -121,6 +121,6 @@ def test_the_avdelning_chart_is_left_out_when_it_would_not_fit_a_page(tmp_path):
     cons.views[VIEW_DRIFT_AVDELNING] = replace(table, rows=[*many, table.rows[-1]])
     document = docx.Document(str(namndplan.write_namndplan(cons, settings, tmp_path / "m.docx")))
     titles = chart_titles(document)
-    assert not any(t.startswith("Budget per avdelning") for t in titles)
+    assert any("största avdelningarna" in t for t in titles)
     assert any(t.startswith("Investeringsbudget per år") for t in titles)
-    assert len(titles) == len(chart_titles(few)) - 1
+    assert len(titles) == len(chart_titles(few))

@@ -313,3 +313,33 @@ def test_too_wide_table_goes_to_a_landscape_section(tmp_path):
     orients = [s.orientation for s in document.sections]
     assert 1 in orients and orients[-1] == 0  # a landscape section, and back to portrait
     assert any(c.endswith("Bred tabell, tkr") for c in table_captions(document))
+
+
+def test_many_avdelningar_chart_the_largest_and_say_so(tmp_path):
+    """Too many avdelningar for a readable chart: the largest ones by budget, named as
+    such in caption and alt text, and the figures stay numbered 1, 2."""
+    settings = example_settings()
+    cons = example_consolidation(settings)
+    table = cons.views[VIEW_DRIFT_AVDELNING]
+    key = f"budget_{cons.year}"
+    template = table.data_rows()[0]
+    many = [
+        replace(
+            template, label=f"Avdelning {i:02d}", values={**template.values, key: 1000 + 10 * i}
+        )
+        for i in range(40)
+    ]
+    rest = [r for r in table.rows if r.kind is not RowKind.DATA]
+    cons.views[VIEW_DRIFT_AVDELNING] = replace(table, rows=[*many, *rest])
+    document = docx.Document(str(write(tmp_path, cons, settings)))
+    figures = [c for c in captions(document) if c.startswith("Diagram")]
+    assert (
+        len(figures) == 2
+        and figures[0].startswith("Diagram 1")
+        and figures[1].startswith("Diagram 2")
+    )
+    shown = int(re.search(r"de (\d+) största avdelningarna", figures[0]).group(1))
+    assert 10 <= shown < 40
+    alt = next(iter(document.element.body.iter(qn("wp:docPr")))).get("descr")
+    assert f"de {shown} största avdelningarna av 40" in alt
+    assert "Avdelning 39" in alt and f"Avdelning {40 - shown - 1:02d}" not in alt

@@ -13,6 +13,7 @@ import pytest
 from docx.shared import Cm, RGBColor
 
 from budgetbook.errors import ReportError
+from budgetbook.model import VIEW_DRIFT_AVDELNING
 from budgetbook.report import namndplan
 from budgetbook.report.build_default_template import build
 from budgetbook.report.docx_template import DOCUMENT_CT, TEMPLATE_CT, default_template
@@ -97,3 +98,38 @@ def test_template_without_our_styles_gets_them(tmp_path):
     out = namndplan.write_namndplan(example_consolidation(settings), settings, tmp_path / "np.docx")
     names = {s.name for s in docx.Document(str(out)).styles}
     assert {"Tabelltext", "Källnot", "Platshållare", "Budgettabell"} <= names
+
+
+def test_template_whose_body_has_no_section_properties(tmp_path):
+    """A kommun template may lack the body's final w:sectPr (Word writes one, other tools
+    need not): the draft gets A4 portrait and its figures and landscape sections."""
+    source = default_template()
+    bare = tmp_path / "utan_sektion.docx"
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(bare, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "word/document.xml":
+                data = re.sub(rb"<w:sectPr[ >].*?</w:sectPr>|<w:sectPr/>", b"", data, flags=re.S)
+                assert b"sectPr" not in data
+            zout.writestr(item, data)
+    settings = replace(example_settings(), word_template=bare)
+    cons = example_consolidation(settings)
+    table = cons.views[VIEW_DRIFT_AVDELNING]  # twice its columns: too wide for portrait
+    extra = [replace(c, key=f"x_{c.key}") for c in table.columns[1:]]
+    rows = [
+        replace(r, values={**r.values, **{f"x_{k}": v for k, v in r.values.items()}})
+        for r in table.rows
+    ]
+    cons.views["bred"] = replace(
+        table, key="bred", caption="Bred", columns=[*table.columns, *extra], rows=rows
+    )
+    out = namndplan.write_namndplan(cons, settings, tmp_path / "np.docx")
+    doc = docx.Document(str(out))
+    body = doc.element.body
+    assert body[-1].tag.endswith("}sectPr")
+    sections = doc.sections
+    assert (
+        round(sections[0].page_width.cm, 1) == 21.0 and round(sections[0].page_height.cm, 1) == 29.7
+    )
+    assert any(s.orientation == 1 for s in sections)  # a wide table got a landscape section
+    assert doc.inline_shapes  # the charts are there

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import math
+import os
 import shutil
 import subprocess
+from pathlib import Path
 
 import openpyxl
 import pytest
 
 from budgetbook import model as m
 from budgetbook.consolidate import consolidate
+from budgetbook.errors import OutputError
 from budgetbook.workbook_out import SHEET_NAMES, write_consolidation
 from cons_builders import drift_sub, project, risk, small_settings
 
@@ -195,3 +199,42 @@ def test_opens_in_libreoffice(written, tmp_path):
     )
     pdf = out / "konsolidering_2027.pdf"
     assert pdf.exists() and pdf.stat().st_size > 5000
+
+
+def _open_files_under(folder) -> list[str]:
+    """Files under `folder` this process still has open (Linux /proc)."""
+    fds = Path("/proc/self/fd")
+    found = []
+    for fd in fds.iterdir():
+        try:
+            target = os.readlink(fd)
+        except OSError:
+            continue
+        if target.startswith(str(folder)):
+            found.append(target)
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs /proc")
+def test_a_value_excel_cannot_take_is_a_swedish_error_and_closes_the_file(tmp_path, written):
+    cons, settings, path = written
+    before = path.read_bytes()
+    table = next(iter(cons.views.values()))
+    row = next(r for r in table.rows if r.kind == m.RowKind.DATA)
+    key = next(c.key for c in table.columns if c.key != "label")
+    row.values[key] = math.nan
+    with pytest.raises(OutputError, match="kan inte skrivas till Excel") as info:
+        write_consolidation(cons, settings, path)
+    assert "Kunde inte skriva konsolidering_2027.xlsx" in str(info.value)
+    assert "ZIP" not in str(info.value)
+    assert _open_files_under(path.parent) == []  # the temporary file was closed, not leaked
+    assert path.read_bytes() == before
+    assert list(path.parent.iterdir()) == [path]
+
+
+def test_sheet_names_never_start_or_end_with_an_apostrophe():
+    from budgetbook.workbook_out import sheet_name
+
+    used: set[str] = set()
+    assert sheet_name("x", "'Citerad' tabell'", used) == "Citerad' tabell"
+    assert sheet_name("y", "Bell\x07[1]", used) == "Bell1"

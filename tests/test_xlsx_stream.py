@@ -10,9 +10,12 @@ import zipfile
 
 import openpyxl
 import pytest
+from lxml import etree
 from python_calamine import CalamineWorkbook
+from xlsxwriter.utility import xl_col_to_name
 
-from budgetbook.xlsx_stream import MAX_STRING, XlsxStream, col_letter
+from budgetbook.errors import XlsxStreamError
+from budgetbook.xlsx_stream import MAX_STRING, XlsxStream
 
 TRICKY = [
     '=HYPERLINK("http://x","klicka")',
@@ -43,7 +46,7 @@ def write_book(path):
             {"bold": True, "bg_color": "#DCE6F1", "text_wrap": True, "align": "right"}
         )
         assert book.add_format({"bold": True, "num_format": "#,##0", "top": 1, "bottom": 6}) == bold
-        with book.sheet("Blad 'ett'", widths=[30, 12, None, 8], freeze=(4, 1)) as ws:
+        with book.sheet("Blad 'ett' 1", widths=[30, 12, None, 8], freeze=(4, 1)) as ws:
             ws.row(0, [("Rubrik", head)], height=30)
             ws.row(3, [("Text", head), ("Belopp", head), ("Andel", head), ("Ja", head)])
             for i, text in enumerate(TRICKY):
@@ -62,8 +65,8 @@ def write_book(path):
 def test_values_types_and_texts_stay_text(tmp_path):
     path = write_book(tmp_path / "s.xlsx")
     wb = openpyxl.load_workbook(path)
-    assert wb.sheetnames == ["Blad 'ett'", "Två"]
-    ws = wb["Blad 'ett'"]
+    assert wb.sheetnames == ["Blad 'ett' 1", "Två"]
+    ws = wb["Blad 'ett' 1"]
     for i, text in enumerate(TRICKY):
         cell = ws.cell(5 + i, 1)
         assert cell.data_type == "s" or (text == "" and cell.value in ("", None))
@@ -78,12 +81,12 @@ def test_values_types_and_texts_stay_text(tmp_path):
             assert cell.data_type != "f", cell.coordinate
     two = wb["Två"]
     assert len(two["A1"].value) == MAX_STRING
-    assert two[f"{col_letter(29)}2"].value == "c29" and col_letter(29) == "AD"
+    assert two[f"{xl_col_to_name(29)}2"].value == "c29" and xl_col_to_name(29) == "AD"
 
 
 def test_control_characters_and_lookalikes_round_trip_in_calamine(tmp_path):
     path = write_book(tmp_path / "s.xlsx")
-    rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_name("Blad 'ett'").to_python()
+    rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_name("Blad 'ett' 1").to_python()
     texts = [r[0] for r in rows[4 : 4 + len(TRICKY)]]
     assert texts[TRICKY.index("_x0041_ stays literal")] == "_x0041_ stays literal"
     assert texts[TRICKY.index("+46 8 123 45")] == "+46 8 123 45"
@@ -92,7 +95,7 @@ def test_control_characters_and_lookalikes_round_trip_in_calamine(tmp_path):
 
 def test_formats_layout_and_print_setup(tmp_path):
     path = write_book(tmp_path / "s.xlsx")
-    ws = openpyxl.load_workbook(path)["Blad 'ett'"]
+    ws = openpyxl.load_workbook(path)["Blad 'ett' 1"]
     assert ws.freeze_panes == "B5"
     assert ws.auto_filter.ref == "A4:D21"
     assert [str(r) for r in ws.merged_cells.ranges] == ["A23:D23"]
@@ -126,12 +129,12 @@ def test_misuse_is_refused(tmp_path):
     ws.row(2, [("x", 0)])
     with pytest.raises(ValueError, match="in order"):
         ws.row(2, [("y", 0)])
-    with pytest.raises(ValueError, match="cannot be written"):
+    with pytest.raises(XlsxStreamError, match="kan inte skrivas"):
         ws.row(3, [(math.nan, 0)])
     with pytest.raises(RuntimeError):
         book.sheet("B")
     ws.close()
-    with pytest.raises(ValueError, match="duplicate"):
+    with pytest.raises(XlsxStreamError, match="finns redan"):
         book.sheet("a")
     book.close()
     assert openpyxl.load_workbook(tmp_path / "x.xlsx")["A"]["A3"].value == "x"
@@ -146,7 +149,7 @@ def test_fixed_rows_match_row(tmp_path):
             write(0, ("=1+1", 12, "b"))
             write(1, ("", -2.5, "_x0041_"))
             ws.row(2, [("=1+1", 0), (12, num), ("b", 0)])
-            with pytest.raises(ValueError, match="as a number"):
+            with pytest.raises(XlsxStreamError, match="som tal"):
                 write(3, ("a", math.inf, "c"))
             with pytest.raises(ValueError, match="in order"):
                 write(1, ("a", 1, "c"))
@@ -154,3 +157,62 @@ def test_fixed_rows_match_row(tmp_path):
     assert [c.value for c in ws[1]] == [c.value for c in ws[3]] == ["=1+1", 12, "b"]
     assert ws["A1"].data_type == "s" and ws["B1"].number_format == "#,##0"
     assert ws["B2"].value == -2.5
+
+
+def test_an_error_while_writing_surfaces_and_the_file_is_closed(tmp_path):
+    """The real error, not zipfile's "open writing handle", and no handle left open."""
+    with (
+        pytest.raises(XlsxStreamError, match="kan inte skrivas") as info,
+        XlsxStream(tmp_path / "x.xlsx") as book,
+        book.sheet("A") as ws,
+    ):
+        ws.row(0, [("ok", 0)])
+        ws.row(1, [(math.nan, 0)])
+    assert info.value.__context__ is None
+    assert book._zip.fp is None
+
+
+@pytest.mark.parametrize(
+    "name", ["a/b", "a:b", "a*b", "a?b", "[a]", "a\\b", "'quoted", "quoted'", "", "x" * 32]
+)
+def test_sheet_names_excel_refuses_are_refused(tmp_path, name):
+    with XlsxStream(tmp_path / "x.xlsx") as book:
+        with pytest.raises(XlsxStreamError, match="bladnamn"):
+            book.sheet(name)
+        book.sheet("it's fine").close()
+    assert openpyxl.load_workbook(tmp_path / "x.xlsx").sheetnames == ["it's fine"]
+
+
+def test_control_characters_and_lone_surrogates_never_make_invalid_xml(tmp_path):
+    """A TOML escape (\\u0007) in kommun.name, an undecodable file name on a share."""
+    bad = "Kommun\x07\x1b\ufffe"
+    with (
+        XlsxStream(tmp_path / "x.xlsx", title=bad, company=bad, comments=bad) as book,
+        book.sheet("Blad\x07") as ws,
+    ):
+        ws.row(0, [("fil\udcff.xlsx", 0)])
+        ws.fixed_rows((0,))(1, ("fil\udcfe.xlsx",))
+    with zipfile.ZipFile(tmp_path / "x.xlsx") as z:
+        for member in z.namelist():
+            etree.fromstring(z.read(member))  # well-formed XML 1.0 throughout
+    wb = openpyxl.load_workbook(tmp_path / "x.xlsx")
+    assert wb.sheetnames == ["Blad"]
+    assert wb.properties.title == "Kommun"
+    assert [c.value for c in wb["Blad"]["A"]] == ["fil?.xlsx", "fil?.xlsx"]
+
+
+def test_fixed_rows_beyond_64_columns(tmp_path):
+    with XlsxStream(tmp_path / "x.xlsx") as book, book.sheet("A") as ws:
+        ws.fixed_rows((0,) * 70, numbers=(69,))(0, [f"c{c}" for c in range(69)] + [7])
+    ws = openpyxl.load_workbook(tmp_path / "x.xlsx")["A"]
+    assert ws["BQ1"].value == "c68" and ws["BR1"].value == 7
+
+
+def test_fit_width_is_chosen_when_the_sheet_is_opened(tmp_path):
+    with XlsxStream(tmp_path / "x.xlsx") as book:
+        book.sheet("Hel", fit_width=False).close()
+        book.sheet("Bred").close()
+    wb = openpyxl.load_workbook(tmp_path / "x.xlsx")
+    whole, wide = wb["Hel"], wb["Bred"]
+    assert not (whole.sheet_properties.pageSetUpPr and whole.sheet_properties.pageSetUpPr.fitToPage)
+    assert wide.sheet_properties.pageSetUpPr.fitToPage and wide.page_setup.fitToHeight == 0

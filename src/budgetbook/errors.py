@@ -48,3 +48,12 @@ class ReportError(BudgetbookError):
 
 class NothingToConsolidateError(BudgetbookError):
     """No valid return was found, so there is nothing to consolidate or report on."""
+
+
+class XlsxStreamError(ValueError):
+    """A value or sheet name the streaming .xlsx writer cannot write (xlsx_stream).
+
+    Its message is Swedish and names the sheet and cell; `write_consolidation` wraps it
+    in an OutputError naming the file. Misuse of the writer (rows out of order, two open
+    sheets) stays a plain ValueError or RuntimeError: that is a bug, not the user's data.
+    """

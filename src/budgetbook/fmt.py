@@ -7,15 +7,31 @@ Every figure is rounded half up (away from zero: 2.5 -> 3, −2.5 -> −3), as f
 staff round by hand and as Excel's number formats display a stored value, so Word, the
 workbooks and the CLI show the same digits. Python's round() (halves to even) is never
 used for a figure anyone sees.
+
+It also holds the one definition of the characters XML 1.0 cannot carry, which every
+writer of Word or Excel XML strips or escapes (`INVALID_XML`).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Context, Decimal
 
 NBSP = "\u00a0"
 MINUS = "\u2212"
+
+# Characters XML 1.0 cannot carry (control characters but tab, LF and CR; U+FFFE, U+FFFF).
+# A text from a TOML escape, a cell or a file name can hold them; written as they are,
+# Word and Excel call the file damaged. Lone surrogates are handled on encoding instead
+# (errors="replace").
+INVALID_XML_CHARS = "\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff"
+INVALID_XML = re.compile(f"[{INVALID_XML_CHARS}]")
+
+
+def xml_safe(text: str) -> str:
+    """`text` without the characters XML 1.0 cannot carry (not escaped)."""
+    return INVALID_XML.sub("", text)
 
 
 def _exact(value: int | float | Decimal) -> Decimal:

@@ -5,11 +5,14 @@ sources, rows) that all stay alive. Every 700 allocations the collector scans th
 objects, and now and then all of them: each full collection walks the whole
 consolidation (~0.4 s at N = 1000), and they came often enough to take ~40 % of
 consolidation's time and as much of the writers' (issue 8); reading a return was
-~20 % collector time too. The objects made in
-these steps hold few reference cycles (reference counting frees the rest as usual);
-the memory of any cycle is freed when the collector runs again, once the step is done.
-Where memory may be short (collect's sequential fallback after a worker died) the
-collector is left on.
+~20 % collector time too.
+
+These steps make few reference cycles: reference counting frees nearly everything
+they drop. Memory held by any cycle they do make (an exception's traceback, a
+python-docx proxy) is freed when the step ends and the collector runs again, as
+before. A block inside a paused step that makes many cycles (the Word draft's
+matplotlib charts) runs under `gc_resumed`. Where memory may be short (collect's
+sequential fallback after a worker died) the collector is left on.
 """
 
 from __future__ import annotations
@@ -29,3 +32,17 @@ def gc_paused() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+
+
+@contextmanager
+def gc_resumed() -> Iterator[None]:
+    """Inside a `gc_paused` step: the collector on for this block, paused again after
+    it. Outside a pause (collector already on) it changes nothing."""
+    if gc.isenabled():
+        yield
+        return
+    gc.enable()
+    try:
+        yield
+    finally:
+        gc.disable()

@@ -21,8 +21,8 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from .errors import OutputError
-from .fmt import Convention
+from .errors import OutputError, XlsxStreamError
+from .fmt import Convention, xml_safe
 from .gc_pause import gc_paused
 from .model import (
     VIEW_BRUTTO_AVDELNING,
@@ -67,8 +67,10 @@ PCT_FORMAT = "0 %"
 
 
 def sheet_name(key: str, caption: str, used: set[str]) -> str:
-    """A valid, unique Excel sheet name (≤ 31 characters, no []:*?/\\)."""
-    name = SHEET_NAMES.get(key) or re.sub(r"[\[\]:*?/\\]", "", caption)[:31] or "Tabell"
+    """A valid, unique Excel sheet name (≤ 31 characters, no []:*?/\\, no apostrophe
+    first or last), as XlsxStream.sheet checks."""
+    cleaned = re.sub(r"[\[\]:*?/\\]", "", xml_safe(caption))[:31].strip("'")
+    name = SHEET_NAMES.get(key) or cleaned or "Tabell"
     base, n = name, 2
     while name.casefold() in used:
         suffix = f" ({n})"
@@ -373,13 +375,16 @@ def write_consolidation(cons: Consolidation, settings: Settings, path: Path) -> 
     """Write the consolidated workbook to `path` atomically and return `path`."""
     path = Path(path)
     try:
-        with gc_paused(), atomic_write(path) as tmp:  # see gc_pause
-            wb = XlsxStream(
+        with (
+            gc_paused(),  # see gc_pause
+            atomic_write(path) as tmp,
+            XlsxStream(
                 tmp,
                 title=f"Konsolidering {settings.namnd_genitive.lower()} budget {cons.year}",
                 company=settings.kommun,
                 comments="Skapad av budgetbook. Alla belopp är värden, inga formler.",
-            )
+            ) as wb,
+        ):
             f = _Formats(wb)
             used: set[str] = {SOURCES_SHEET.casefold(), PROBLEMS_SHEET.casefold()}
             named: list[tuple[str, Table]] = []
@@ -395,8 +400,9 @@ def write_consolidation(cons: Consolidation, settings: Settings, path: Path) -> 
             )
             if cons.problems:
                 _write_problems(wb, cons, f)
-            wb.close()
-    except (ValueError, OSError) as exc:
+    except XlsxStreamError as exc:  # a value or name Excel cannot take (Swedish message)
+        raise OutputError(f"Kunde inte skriva {path.name}: {exc}.") from exc
+    except OSError as exc:
         raise OutputError(f"Kunde inte skriva {path.name}: {exc}") from exc
     return path
 

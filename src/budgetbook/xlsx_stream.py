@@ -18,6 +18,9 @@ wide, a repeated header row, and the document's title, company and comments.
             sheet.autofilter(3, 0, 10, 1)
 
 Rows are 0-based and must be given in increasing order; one sheet is open at a time.
+A value or sheet name Excel cannot take raises XlsxStreamError (a Swedish message); on
+any error the `with` blocks close the sheet's and the zip's handles and let the error
+through. Text goes out as UTF-8 with a lone surrogate (an undecodable file name) as "?".
 """
 
 from __future__ import annotations
@@ -26,20 +29,32 @@ import datetime as dt
 import math
 import re
 import zipfile
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
+from contextlib import suppress
+from os import PathLike
+from types import TracebackType
 from typing import Any
+
+from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
+
+from .errors import XlsxStreamError
+from .fmt import INVALID_XML, INVALID_XML_CHARS
 
 MAX_STRING = 32767  # characters Excel keeps in one cell
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 _HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\ufffe\uffff]")
+# what a shared string carries as _xHHHH_: the characters XML cannot, and CR, which an
+# XML parser would turn into LF (Excel's own rule, as xlsxwriter's)
+_ESCAPED = re.compile(f"[{INVALID_XML_CHARS}\r]")
+_BAD_SHEET_NAME = re.compile(r"[\[\]:*?/\\]")
 _ESCAPED_LOOKALIKE = re.compile("(_x[0-9a-fA-F]{4}_)")
 _BORDERS = {1: "thin", 2: "medium", 5: "thick", 6: "double"}
 _FLUSH_CHARS = 1 << 20
 
 
+# _esc/_attr are xml.sax.saxutils.escape/quoteattr by hand: faster on the per-text path
 def _esc(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
@@ -48,28 +63,28 @@ def _attr(text: str) -> str:
     return _esc(text).replace('"', "&quot;")
 
 
+def _text(text: str) -> str:
+    """A name or property as XML text: without the characters XML cannot carry, escaped."""
+    return _esc(INVALID_XML.sub("", text))
+
+
+def _utf8(text: str) -> bytes:
+    return text.encode("utf-8", "replace")
+
+
 def _shared_text(text: str) -> str:
     """A cell text as it goes into sharedStrings.xml: truncated to Excel's limit, control
     characters as _xHHHH_ (and a literal "_xHHHH_" protected), XML-escaped."""
     text = text[:MAX_STRING]
     if "_x" in text:
         text = _ESCAPED_LOOKALIKE.sub(r"_x005F\1", text)
-    text = _CONTROL.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
+    text = _ESCAPED.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
     return _esc(text)
 
 
-def col_letter(col: int) -> str:
-    """0 -> A, 25 -> Z, 26 -> AA."""
-    letters = ""
-    col += 1
-    while col:
-        col, rem = divmod(col - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
-
-
 def _letters(n: int) -> list[str]:
-    return [col_letter(c) for c in range(n)]
+    """Column letters A, B, ... for `n` columns: looked up per cell, never computed."""
+    return [xl_col_to_name(c) for c in range(n)]
 
 
 _LETTERS = _letters(64)
@@ -81,12 +96,11 @@ def _number(value: Any, where: str) -> str:
         return str(value)
     if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
         return f"{float(value):.16G}"
-    raise ValueError(f"{where}: {value!r} cannot be written to Excel as a number")
+    raise XlsxStreamError(f"{where}: {value!r} kan inte skrivas till Excel som tal")
 
 
 def cell_ref(row: int, col: int, absolute: bool = False) -> str:
-    d = "$" if absolute else ""
-    return f"{d}{col_letter(col)}{d}{row + 1}"
+    return xl_rowcol_to_cell(row, col, absolute, absolute)
 
 
 def _quote_sheet(name: str) -> str:
@@ -184,7 +198,16 @@ class _Styles:
 class SheetStream:
     """One worksheet being written; rows go straight into the zip."""
 
-    def __init__(self, book: XlsxStream, index: int, name: str, widths, freeze, height_default):
+    def __init__(
+        self,
+        book: XlsxStream,
+        index: int,
+        name: str,
+        widths: Sequence[float | None],
+        freeze: tuple[int, int] | None,
+        height_default: float,
+        fit_width: bool,
+    ) -> None:
         self.book, self.index, self.name = book, index, name
         self._strings = book._strings
         self._fh = book._zip.open(f"xl/worksheets/sheet{index + 1}.xml", "w", force_zip64=True)
@@ -194,11 +217,10 @@ class SheetStream:
         self._merged: list[str] = []
         self._filter = ""
         self.landscape = True
-        self.fit_width = True
+        self._fit_width = fit_width  # in the head (sheetPr) and the tail (pageSetup)
         self.repeat_row: int | None = None
-        head = [
-            f'{_HEAD}<worksheet xmlns="{_MAIN}" xmlns:r="{_REL}"><sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>'
-        ]
+        fit = '<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>' if fit_width else ""
+        head = [f'{_HEAD}<worksheet xmlns="{_MAIN}" xmlns:r="{_REL}">{fit}']
         selected = ' tabSelected="1"' if index == 0 else ""
         view = f'<sheetView{selected} workbookViewId="0"'
         if freeze and (freeze[0] or freeze[1]):
@@ -228,7 +250,7 @@ class SheetStream:
         self._parts.append(text)
         self._size += len(text)
         if self._size > _FLUSH_CHARS:
-            self._fh.write("".join(self._parts).encode())
+            self._fh.write(_utf8("".join(self._parts)))
             self._parts.clear()
             self._size = 0
 
@@ -256,13 +278,19 @@ class SheetStream:
         out.append("</row>")
         self._write("".join(out))
 
-    def fixed_rows(self, styles: Sequence[int], numbers: Collection[int] = ()):
+    def fixed_rows(
+        self, styles: Sequence[int], numbers: Collection[int] = ()
+    ) -> Callable[[int, Sequence[Any]], None]:
         """A writer for many rows of one shape, `write(r, values)`: one value per column
         with the column's format, text (str) in every column but those in `numbers`,
-        which take int or float. Faster than `row` for long sheets such as Källor."""
+        which take int or float. Faster than `row` for long sheets such as Källor.
+
+        Text columns are not type-checked (this is the hot path): the caller passes str
+        there, as Källor's rows do."""
+        letters = _LETTERS if len(styles) <= len(_LETTERS) else _letters(len(styles))
         cells = []
         for c, style in enumerate(styles):
-            ref = _LETTERS[c] + "{0}"
+            ref = letters[c] + "{0}"
             kind = "" if c in numbers else ' t="s"'
             cells.append(f'<c r="{ref}" s="{style}"{kind}><v>{{{c + 1}}}</v></c>')
         template = '<row r="{0}">' + "".join(cells) + "</row>"
@@ -292,7 +320,7 @@ class SheetStream:
             return f'<c r="{ref}" s="{style}" t="s"><v>{idx}</v></c>'
         if isinstance(value, int | float) and math.isfinite(value):
             return f'<c r="{ref}" s="{style}"><v>{float(value):.16G}</v></c>'
-        raise ValueError(f"{self.name}!{ref}: {value!r} cannot be written to Excel")
+        raise XlsxStreamError(f"{self.name}!{ref}: {value!r} kan inte skrivas till Excel")
 
     def merge(self, r1: int, c1: int, r2: int, c2: int) -> None:
         self._merged.append(f'<mergeCell ref="{cell_ref(r1, c1)}:{cell_ref(r2, c2)}"/>')
@@ -316,11 +344,11 @@ class SheetStream:
         tail.append(
             '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
         )
-        setup = ' paperSize="9"' + (' fitToHeight="0"' if self.fit_width else "")
+        setup = ' paperSize="9"' + (' fitToHeight="0"' if self._fit_width else "")
         setup += ' orientation="landscape"' if self.landscape else ' orientation="portrait"'
         tail.append(f"<pageSetup{setup}/></worksheet>")
         self._write("".join(tail))
-        self._fh.write("".join(self._parts).encode())
+        self._fh.write(_utf8("".join(self._parts)))
         self._fh.close()
         if self.repeat_row is not None:
             n = self.repeat_row + 1
@@ -330,20 +358,39 @@ class SheetStream:
             )
         self.book._open = None
 
+    def abort(self) -> None:
+        """After an error: close the sheet's zip handle, raising nothing over the error."""
+        with suppress(Exception):
+            self._fh.close()
+        self.book._open = None
+
     def __enter__(self) -> SheetStream:
         return self
 
-    def __exit__(self, exc_type, exc, tb) -> None:
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
         if exc_type is None:
             self.close()
+        else:
+            self.abort()
 
 
 class XlsxStream:
     """The workbook: sheets in the order they are opened, then the shared parts."""
 
     def __init__(
-        self, path, *, title: str = "", company: str = "", comments: str = "", level: int = 1
-    ):
+        self,
+        path: str | PathLike[str],
+        *,
+        title: str = "",
+        company: str = "",
+        comments: str = "",
+        level: int = 1,
+    ) -> None:
         self._zip = zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=level)
         self._styles = _Styles()
         self._strings: dict[str, int] = {}
@@ -356,17 +403,57 @@ class XlsxStream:
         return self._styles.add(spec)
 
     def sheet(
-        self, name: str, *, widths: Sequence[float | None] = (), freeze=None, row_height: float = 15
+        self,
+        name: str,
+        *,
+        widths: Sequence[float | None] = (),
+        freeze: tuple[int, int] | None = None,
+        row_height: float = 15,
+        fit_width: bool = True,
     ) -> SheetStream:
+        """Open sheet `name`; `fit_width`: printed one page wide (else Excel's default).
+
+        The name is checked as Excel (and xlsxwriter) do: 1 to 31 characters, none of
+        []:*?/\\, not starting or ending with an apostrophe, unique ignoring case;
+        characters XML cannot carry are dropped first."""
         if self._open is not None:
             raise RuntimeError("close the open sheet first")
-        if name.casefold() in (s.casefold() for s in self._sheets) or not 0 < len(name) <= 31:
-            raise ValueError(f"invalid or duplicate sheet name: {name!r}")
-        self._open = SheetStream(self, len(self._sheets), name, widths, freeze, row_height)
+        name = INVALID_XML.sub("", name)
+        if (
+            not 0 < len(name) <= 31
+            or _BAD_SHEET_NAME.search(name)
+            or name[0] == "'"
+            or name[-1] == "'"
+        ):
+            raise XlsxStreamError(
+                f"ogiltigt bladnamn {name!r}: 1–31 tecken, inga []:*?/\\ och ingen apostrof "
+                "först eller sist"
+            )
+        if name.casefold() in (s.casefold() for s in self._sheets):
+            raise XlsxStreamError(f"bladnamnet {name!r} finns redan i arbetsboken")
+        self._open = SheetStream(
+            self, len(self._sheets), name, widths, freeze, row_height, fit_width
+        )
         self._sheets.append(name)
         return self._open
 
     def close(self) -> None:
+        """Finish the open sheet and the shared parts; on an error, `abort` and re-raise."""
+        try:
+            self._finish()
+        except BaseException:
+            self.abort()
+            raise
+
+    def abort(self) -> None:
+        """After an error: close the open sheet's and the zip's handles, raising nothing
+        over the error (zipfile refuses to close with a handle open)."""
+        if self._open is not None:
+            self._open.abort()
+        with suppress(Exception):
+            self._zip.close()
+
+    def _finish(self) -> None:
         if self._open is not None:
             self._open.close()
         z = self._zip
@@ -376,7 +463,7 @@ class XlsxStream:
             'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
             for i in range(n)
         )
-        z.writestr(
+        self._put(
             "[Content_Types].xml",
             f'{_HEAD}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
             '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
@@ -389,7 +476,7 @@ class XlsxStream:
             '<Override PartName="/docProps/app.xml" ContentType="application/vnd.openxmlformats-officedocument.extended-properties+xml"/>'
             "</Types>",
         )
-        z.writestr(
+        self._put(
             "_rels/.rels",
             f'{_HEAD}<Relationships xmlns="{_PKG_REL}">'
             f'<Relationship Id="rId1" Type="{_REL}/officeDocument" Target="xl/workbook.xml"/>'
@@ -400,30 +487,30 @@ class XlsxStream:
         )
         title, company, comments = self._props
         now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-        z.writestr(
+        self._put(
             "docProps/core.xml",
             f'{_HEAD}<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/'
             'metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" '
             'xmlns:dcterms="http://purl.org/dc/terms/" '
             'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
-            f"<dc:title>{_esc(title)}</dc:title><dc:creator>budgetbook</dc:creator>"
-            f"<dc:description>{_esc(comments)}</dc:description>"
+            f"<dc:title>{_text(title)}</dc:title><dc:creator>budgetbook</dc:creator>"
+            f"<dc:description>{_text(comments)}</dc:description>"
             f'<dcterms:created xsi:type="dcterms:W3CDTF">{now}</dcterms:created>'
             f'<dcterms:modified xsi:type="dcterms:W3CDTF">{now}</dcterms:modified>'
             "</cp:coreProperties>",
         )
-        z.writestr(
+        self._put(
             "docProps/app.xml",
             f'{_HEAD}<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
             'extended-properties"><Application>budgetbook</Application>'
-            f"<Company>{_esc(company)}</Company></Properties>",
+            f"<Company>{_text(company)}</Company></Properties>",
         )
         sheets = "".join(
             f'<sheet name="{_attr(name)}" sheetId="{i + 1}" r:id="rId{i + 1}"/>'
             for i, name in enumerate(self._sheets)
         )
         names = f"<definedNames>{''.join(self._names)}</definedNames>" if self._names else ""
-        z.writestr(
+        self._put(
             "xl/workbook.xml",
             f'{_HEAD}<workbook xmlns="{_MAIN}" xmlns:r="{_REL}"><bookViews><workbookView/>'
             f"</bookViews><sheets>{sheets}</sheets>{names}</workbook>",
@@ -432,33 +519,41 @@ class XlsxStream:
             f'<Relationship Id="rId{i + 1}" Type="{_REL}/worksheet" Target="worksheets/sheet{i + 1}.xml"/>'
             for i in range(n)
         )
-        z.writestr(
+        self._put(
             "xl/_rels/workbook.xml.rels",
             f'{_HEAD}<Relationships xmlns="{_PKG_REL}">{rels}'
             f'<Relationship Id="rId{n + 1}" Type="{_REL}/styles" Target="styles.xml"/>'
             f'<Relationship Id="rId{n + 2}" Type="{_REL}/sharedStrings" Target="sharedStrings.xml"/>'
             "</Relationships>",
         )
-        z.writestr("xl/styles.xml", self._styles.xml())
+        self._put("xl/styles.xml", self._styles.xml())
         with z.open("xl/sharedStrings.xml", "w", force_zip64=True) as fh:
             count = len(self._strings)
-            fh.write(f'{_HEAD}<sst xmlns="{_MAIN}" count="{count}" uniqueCount="{count}">'.encode())
+            fh.write(_utf8(f'{_HEAD}<sst xmlns="{_MAIN}" count="{count}" uniqueCount="{count}">'))
             chunk: list[str] = []
             for text in self._strings:  # insertion order = index order
                 t = _shared_text(text)
                 space = ' xml:space="preserve"' if t[:1].isspace() or t[-1:].isspace() else ""
                 chunk.append(f"<si><t{space}>{t}</t></si>")
                 if len(chunk) >= 4096:
-                    fh.write("".join(chunk).encode())
+                    fh.write(_utf8("".join(chunk)))
                     chunk.clear()
-            fh.write(("".join(chunk) + "</sst>").encode())
+            fh.write(_utf8("".join(chunk) + "</sst>"))
         z.close()
+
+    def _put(self, member: str, xml: str) -> None:
+        self._zip.writestr(member, _utf8(xml))
 
     def __enter__(self) -> XlsxStream:
         return self
 
-    def __exit__(self, exc_type, exc, tb) -> None:
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
         if exc_type is None:
             self.close()
         else:
-            self._zip.close()
+            self.abort()

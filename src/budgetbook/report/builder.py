@@ -66,20 +66,21 @@ class DocBuilder:
         self.body = self.doc.element.body
         self._styles = {s.name for s in self.doc.styles}
         self._style_ids: dict[str, str | None] = {}
-        self._end = self.body.find(qn("w:sectPr"))  # the body's last child, for good
+        # the body's final w:sectPr: open_template leaves it as the only child (adding one
+        # when the template has none), and every element goes before it, so it stays last
+        self._end = self.body[-1]
+        if self._end.tag != qn("w:sectPr"):
+            raise ValueError("the document body must end with its w:sectPr (open_template)")
 
-    def _add_paragraph(self, style: str | None = None):
+    def _add_paragraph(self, style: str | None = None) -> Paragraph:
         """`doc.add_paragraph(style=style)` with the style's id resolved once per name:
         python-docx scans every style of the template on each call, ~2 ms per
         paragraph (issue 8). None for the default paragraph style, as python-docx does."""
         # what doc.add_paragraph() does, without python-docx's search for the body's
         # final sectPr on every call (linear in the body: quadratic over a long draft)
-        if self._end is None:  # a template whose body has no sectPr (unusual)
-            para = self.doc.add_paragraph()
-        else:
-            p = OxmlElement("w:p")
-            self._end.addprevious(p)
-            para = Paragraph(p, self.doc._body)
+        p = OxmlElement("w:p")
+        self._end.addprevious(p)
+        para = Paragraph(p, self.doc._body)
         if style is not None:
             if style not in self._style_ids:
                 self._style_ids[style] = self.doc.part.get_style_id(style, WD_STYLE_TYPE.PARAGRAPH)
@@ -92,7 +93,7 @@ class DocBuilder:
         # what Document.add_heading does, with the style resolved once
         name = "Title" if level == 0 else f"Heading {level}"
         para = self._add_paragraph(name)
-        para.add_run(_strip_invalid(text))
+        para.add_run(fmt.xml_safe(text))
         # never stranded at a page's foot, whatever the kommun's heading styles say
         para.paragraph_format.keep_with_next = True
         if level <= TOC_LEVELS:
@@ -162,7 +163,7 @@ class DocBuilder:
             self._section_break()
         width = self.landscape_width if landscape else self.portrait_width
         render_table(
-            self.body,
+            self._end,
             table,
             self.tables,
             width,
@@ -177,7 +178,7 @@ class DocBuilder:
 
     def figure(self, png: bytes, caption: str, alt: str, width_cm: float = 16.0) -> None:
         self.figures += 1
-        self.body.find(qn("w:sectPr")).addprevious(
+        self._end.addprevious(
             parse_xml(caption_xml(self.table_style, self.figures, caption, "Diagram"))
         )
         width = min(Cm(width_cm), Emu(self.portrait_width * 635))
@@ -190,7 +191,7 @@ class DocBuilder:
 
     def _section_break(self, landscape: bool = False) -> None:
         """End the current section here: portrait before a wide table, landscape after."""
-        final = self.body.find(qn("w:sectPr"))
+        final = self._end
         sect = copy.deepcopy(final)
         sect.attrib.pop(qn("w:rsidR"), None)
         for title_pg in sect.findall(qn("w:titlePg")):
@@ -250,16 +251,9 @@ class DocBuilder:
         self._toc_anchor = None
 
 
-_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-
-def _strip_invalid(text: str) -> str:
-    return _INVALID.sub("", text)
-
-
 def _add_lines(para, text: str) -> None:
     """Runs for `text` with its line breaks kept as Word line breaks."""
-    lines = _strip_invalid(text).split("\n")
+    lines = fmt.xml_safe(text).split("\n")
     first = lines[0]
     if "\t" in first or "\r" in first:
         run = para.add_run(first)  # tabs become <w:tab/>, a CR a break

@@ -16,11 +16,12 @@ import re
 import zipfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import IO
 
+from docx.document import Document
 from lxml import etree
 
 TARGET = "budgetbook-table"
-DOCUMENT_PART = "word/document.xml"
 _PLACEHOLDER = re.compile(rb"<\?" + TARGET.encode() + rb" (\d+)\?>")
 
 
@@ -30,13 +31,19 @@ class DeferredTables:
     def __init__(self) -> None:
         self._makers: list[Callable[[], Iterable[str]]] = []
 
-    def add(self, make: Callable[[], Iterable[str]]):
+    def add(self, make: Callable[[], Iterable[str]]) -> etree._ProcessingInstruction:
         """A placeholder element for the table whose XML chunks `make()` yields."""
         self._makers.append(make)
         return etree.ProcessingInstruction(TARGET, str(len(self._makers) - 1))
 
-    def save(self, doc, path: Path) -> None:
-        """Save python-docx `doc` to `path` with every placeholder replaced by its table."""
+    def save(self, doc: Document, path: Path) -> None:
+        """Save python-docx `doc` to `path` with every placeholder replaced by its table.
+
+        The main part is found by its name in `doc`, not assumed to be
+        word/document.xml: Word Online saves it as word/document2.xml and the like, and
+        python-docx keeps that name. Raises ValueError when a table was not written."""
+        main_part = doc.part.partname.membername
+        done: set[int] = set()
         buffer = io.BytesIO()
         doc.save(buffer)
         buffer.seek(0)
@@ -46,16 +53,17 @@ class DeferredTables:
         ):
             for info in source.infolist():
                 data = source.read(info)
-                if info.filename != DOCUMENT_PART:
+                if info.filename != main_part:
                     target.writestr(info, data)
                     continue
                 out = zipfile.ZipInfo(info.filename, date_time=info.date_time)
                 out.compress_type = zipfile.ZIP_DEFLATED
                 with target.open(out, "w", force_zip64=True) as fh:
-                    self._expand(data, fh)
+                    self._expand(data, fh, done)
+        if len(done) != len(self._makers):
+            raise ValueError("a table placeholder went missing from the document")
 
-    def _expand(self, xml: bytes, fh) -> None:
-        done = set()
+    def _expand(self, xml: bytes, fh: IO[bytes], done: set[int]) -> None:
         pos = 0
         for match in _PLACEHOLDER.finditer(xml):
             fh.write(xml[pos : match.start()])
@@ -67,5 +75,3 @@ class DeferredTables:
                 fh.write(chunk.encode())
             pos = match.end()
         fh.write(xml[pos:])
-        if len(done) != len(self._makers):
-            raise ValueError("a table placeholder went missing from the document")

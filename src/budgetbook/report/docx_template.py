@@ -88,12 +88,26 @@ def _as_document(data: bytes) -> bytes:
     return out.getvalue()
 
 
+# The body's final section properties when a template has none (Word always writes them,
+# other tools need not): A4 portrait, 2.5 cm margins, as the default template.
+DEFAULT_SECT_PR = (
+    f'<w:sectPr {nsdecls("w")}><w:pgSz w:w="11906" w:h="16838"/>'
+    '<w:pgMar w:top="1417" w:right="1417" w:bottom="1417" w:left="1417" w:header="708" '
+    'w:footer="708" w:gutter="0"/><w:cols w:space="708"/></w:sectPr>'
+)
+
+
 def _clear_body(doc: Document) -> None:
-    """Remove the template's sample content; keep the final section properties."""
+    """Remove the template's sample content; keep the final section properties.
+
+    Afterwards the body holds exactly one child, its final w:sectPr (a default one when
+    the template has none), and the builder adds every element before it."""
     body = doc.element.body
     for child in list(body):
         if child.tag != qn("w:sectPr"):
             body.remove(child)
+    if len(body) == 0:
+        body.append(parse_xml(DEFAULT_SECT_PR))
 
 
 def theme_colours(doc: Document) -> list[str]:

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .. import fmt
-from ..gc_pause import gc_paused
+from ..gc_pause import gc_paused, gc_resumed
 from ..model import (
     VIEW_BRUTTO_AVDELNING,
     VIEW_DRIFT_AVDELNING,
@@ -38,6 +38,9 @@ from .deferred import DeferredTables
 from .docx_template import add_header_footer, open_template, set_update_fields, theme_colours
 
 TITLES = dict(NAMND_TEXTS)
+# Most avdelningar in the bar chart; with more, it shows the largest by budget (a chart
+# of ~20 groups still fits a portrait page and can be read; the table has them all).
+MAX_CHART_ROWS = 20
 EMPTY_MARK = "Inget underlag har lämnats för detta avsnitt."
 POLITICAL_PLACEHOLDER = (
     "[Text från den politiska ledningen skrivs här. Avsnittet fylls i av "
@@ -346,10 +349,7 @@ class _Namndplan:
         if table is None or not {"budget_prior", budget_key} <= {c.key for c in table.columns}:
             return
         rows = table.data_rows()
-        # A chart taller than a page cannot be read (nor laid out): with many avdelningar
-        # (about 25 and more) the table below it is the overview (issue 8: at N = 1000 the
-        # chart would be 7 m tall and take most of the report's time and memory).
-        if not rows or charts.grouped_bars_height(len(rows), 2) > self.b.chart_height_cm:
+        if not rows:
             return
         conv = self.b.convention
 
@@ -357,17 +357,26 @@ class _Namndplan:
             value = row.values.get(key) or 0
             return conv.display(value) if key in table.signed_columns else value
 
+        names = (f"Budget {self.year - 1}", f"Budget {self.year}")
+        # A chart taller than a page cannot be read (nor laid out): with many avdelningar
+        # it shows the largest ones by budget and says so; the table below has them all
+        # (issue 8: at N = 1000 a full chart would be 7 m tall).
+        fitting = self.chart_rows(len(names))
+        largest = len(rows) > fitting
+        if largest:
+            rows = sorted(rows, key=lambda r: abs(shown(r, budget_key)), reverse=True)[:fitting]
         prior = [shown(r, "budget_prior") for r in rows]
         current = [shown(r, budget_key) for r in rows]
         labels = [r.label for r in rows]
-        png = charts.grouped_bars(
-            labels,
-            [(f"Budget {self.year - 1}", prior), (f"Budget {self.year}", current)],
-            [self.b.colours[5], self.b.colours[0]],
-            table.unit,
-        )
+        series = [(names[0], prior), (names[1], current)]
+        with gc_resumed():  # matplotlib makes reference cycles: see gc_pause
+            png = charts.grouped_bars(
+                labels, series, [self.b.colours[5], self.b.colours[0]], table.unit
+            )
+        which = f"de {len(rows)} största avdelningarna"
+        subject = f"för {which} av {len(table.data_rows())}," if largest else "per avdelning"
         alt = (
-            f"Stapeldiagram över budget per avdelning {self.year - 1} och {self.year}, "
+            f"Stapeldiagram över budget {subject} {self.year - 1} och {self.year}, "
             f"{table.unit}: "
             + "; ".join(
                 f"{label} {fmt.tkr(p)} och {fmt.tkr(c)}"
@@ -375,9 +384,21 @@ class _Namndplan:
             )
             + "."
         )
-        self.b.figure(
-            png, f"Budget per avdelning {self.year - 1} och {self.year}, {table.unit}", alt
-        )
+        caption = f"Budget per avdelning {self.year - 1} och {self.year}, {table.unit}"
+        if largest:
+            caption = (
+                f"Budget {self.year - 1} och {self.year} för {which}, {table.unit} "
+                "(alla avdelningar i tabellen nedan)"
+            )
+        self.b.figure(png, caption, alt)
+
+    def chart_rows(self, n_series: int) -> int:
+        """How many avdelningar a bar chart of `n_series` series shows and fits a page
+        with its caption (at most MAX_CHART_ROWS, readable)."""
+        n = MAX_CHART_ROWS
+        while n > 1 and charts.grouped_bars_height(n, n_series) > self.b.chart_height_cm:
+            n -= 1
+        return n
 
     def risker(self) -> None:
         table = self.view(VIEW_RISKER)
@@ -413,7 +434,8 @@ class _Namndplan:
         self.b.paragraph(content.key_figure_sentences(self.cons, self.s)[-1])
         series = content.investment_series(self.cons, years)
         if series and any(v for _, values in series for v in values):
-            png = charts.stacked_columns([str(y) for y in years], series, self.b.colours[:2])
+            with gc_resumed():
+                png = charts.stacked_columns([str(y) for y in years], series, self.b.colours[:2])
             per_year = content.investment_per_year(self.cons, years)
             alt = (
                 f"Stapeldiagram över investeringsbudgeten per år {years[0]}–{years[-1]}, tkr, "

@@ -17,6 +17,7 @@ from xml.sax.saxutils import escape
 from docx.document import Document
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
+from lxml import etree
 
 from .. import fmt
 from ..model import Column, Row, RowKind, Table
@@ -34,12 +35,11 @@ COMPACT_SCALES = (7.5 / BODY_PT, 7.0 / BODY_PT)
 # Tables up to this many rows are kept on one page with their caption (a short table
 # split over two pages is hard to read); longer ones break between rows.
 KEEP_TOGETHER_ROWS = 25
-_INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def clean(text: str) -> str:
     """Escape for XML text; drop the control characters XML 1.0 cannot carry."""
-    return escape(_INVALID_XML.sub("", text))
+    return escape(fmt.xml_safe(text))
 
 
 @dataclass(slots=True)
@@ -442,7 +442,7 @@ def table_xml(
 
 
 def render_table(
-    body,
+    end: etree._Element,
     table: Table,
     number: int,
     available: int,
@@ -452,7 +452,8 @@ def render_table(
     measured: Measure | None = None,
     deferred: DeferredTables | None = None,
 ) -> None:
-    """Append caption, table and source note to `body` (a w:body element) in order.
+    """Add caption, table and source note, in order, before `end` (the body's final
+    w:sectPr, which stays its last child).
 
     `available` is the text width of the section it lands in; the caller chooses a
     landscape section when `needs_landscape` says the portrait width is too narrow, or
@@ -481,10 +482,5 @@ def render_table(
         elements.append(
             f'<w:p {nsdecls("w")}><w:pPr><w:pStyle w:val="{style.note_style}"/></w:pPr></w:p>'
         )
-    anchor = body.find("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}sectPr")
     for xml in elements:
-        element = parse_xml(xml) if isinstance(xml, str) else xml
-        if anchor is not None:
-            anchor.addprevious(element)
-        else:
-            body.append(element)
+        end.addprevious(parse_xml(xml) if isinstance(xml, str) else xml)
