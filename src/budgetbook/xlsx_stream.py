@@ -33,7 +33,7 @@ from collections.abc import Callable, Collection, Iterable, Sequence
 from contextlib import suppress
 from os import PathLike
 from types import TracebackType
-from typing import Any
+from typing import Any, Self
 
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
@@ -195,7 +195,32 @@ class _Styles:
         )
 
 
-class SheetStream:
+class _Closing:
+    """`with`: close() when the block succeeds, abort() (which raises nothing over the
+    block's own error) when it fails."""
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    def abort(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if exc_type is None:
+            self.close()
+        else:
+            self.abort()
+
+
+class SheetStream(_Closing):
     """One worksheet being written; rows go straight into the zip."""
 
     def __init__(
@@ -364,22 +389,8 @@ class SheetStream:
             self._fh.close()
         self.book._open = None
 
-    def __enter__(self) -> SheetStream:
-        return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        if exc_type is None:
-            self.close()
-        else:
-            self.abort()
-
-
-class XlsxStream:
+class XlsxStream(_Closing):
     """The workbook: sheets in the order they are opened, then the shared parts."""
 
     def __init__(
@@ -543,17 +554,3 @@ class XlsxStream:
 
     def _put(self, member: str, xml: str) -> None:
         self._zip.writestr(member, _utf8(xml))
-
-    def __enter__(self) -> XlsxStream:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        if exc_type is None:
-            self.close()
-        else:
-            self.abort()
