@@ -206,3 +206,53 @@ def test_the_sequential_fallback_reads_with_the_collector_on(
     assert len(states) == len(files) and all(states)
     assert len(result.submissions) == len(files)
     assert gc.isenabled()
+
+
+def test_a_pool_that_breaks_midway_leaves_the_rest_to_sequential_reads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # results stream from the pool (their cache JSON is stored and dropped one by one);
+    # when a worker dies after some files, the others are read here, each exactly once
+    import gc
+    import os
+    from concurrent.futures.process import BrokenProcessPool
+
+    from budgetbook import actions, collect
+    from budgetbook.workspace import init_workspace
+
+    ws = init_workspace(tmp_path / "ws")
+    inbox = Path(__file__).resolve().parents[1] / "inbox"
+    files = sorted(inbox.glob("*.xlsx"))
+    for f in files:
+        (ws.inbox / f.name).write_bytes(f.read_bytes())
+
+    class BreaksAfterThree:
+        def __init__(self, *args: object, initializer, initargs, **kwargs: object) -> None:
+            initializer(*initargs)
+
+        def __enter__(self) -> BreaksAfterThree:
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            return None
+
+        def map(self, fn, items, chunksize: int = 1):
+            for i, item in enumerate(items):
+                if i == 3:
+                    raise BrokenProcessPool("a worker died")
+                yield fn(item)
+
+    names: list[str] = []
+    real = collect.read_one
+
+    def reading(job: collect.ReadJob) -> collect.ReadOutcome:
+        names.append(job.name)
+        return real(job)
+
+    monkeypatch.setattr(collect, "ProcessPoolExecutor", BreaksAfterThree)
+    monkeypatch.setattr(collect, "read_one", reading)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    result = actions.collect(ws.root)
+    assert sorted(names) == sorted(f.name for f in files)  # each read once
+    assert len(result.submissions) == len(files)
+    assert gc.isenabled()
