@@ -94,7 +94,8 @@ class _StructureLockedWorkbook(Workbook):
 
 
 def _legacy_password_hash(password: str) -> str:
-    """The legacy 16-bit protection hash (ECMA-376 Part 4), the one XlsxWriter uses for sheets."""
+    """The legacy 16-bit protection hash (ECMA-376 Part 4): the algorithm of XlsxWriter's
+    private Worksheet._encode_password, so workbook and sheets agree on one password."""
     digest = 0
     for char in password[::-1]:
         digest = ((digest >> 14) & 0x01) | ((digest << 1) & 0x7FFF)

@@ -18,7 +18,7 @@ applied here, at rendering: columns in `Table.signed_columns` are multiplied by 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from .errors import OutputError, XlsxStreamError
@@ -37,13 +37,14 @@ from .model import (
     VIEW_RAM_AVDELNING,
     VIEW_RISKER,
     Consolidation,
+    IndicatorView,
     RowKind,
     Source,
     Table,
 )
 from .settings import Settings
 from .workspace import atomic_write
-from .xlsx_stream import XlsxStream
+from .xlsx_stream import SheetStream, XlsxStream
 
 SHEET_NAMES = {
     VIEW_DRIFT_AVDELNING: "Drift per avdelning",
@@ -110,7 +111,7 @@ class _Formats:
         return self.cells[key] if key in self.cells else self.cells[("text", row_kind)]
 
 
-def _display(value, signed: bool, convention: Convention):
+def _display(value: float | str | None, signed: bool, convention: Convention) -> float | str | None:
     if value is None or isinstance(value, str):
         return value
     return -value if signed and convention.costs_negative else value
@@ -300,7 +301,7 @@ def write_table(wb: XlsxStream, name: str, table: Table, settings: Settings, f: 
         ws.repeat_row = HEADER_ROW
 
 
-def source_lines(table: Table, settings: Settings):
+def source_lines(table: Table, settings: Settings) -> Iterator[tuple[str, str, str, float, Source]]:
     """The Källor lines of one view: (row, column, kind, value, source) per figure and
     file, in the order of the table's cells.
 
@@ -332,7 +333,15 @@ def source_lines(table: Table, settings: Settings):
                     yield label, heading, kind, value, src
 
 
-def _write_list(wb: XlsxStream, name: str, title: str, headings, widths, rows, f) -> None:
+def _write_list(
+    wb: XlsxStream,
+    name: str,
+    title: str,
+    headings: Sequence[str],
+    widths: Sequence[float],
+    rows: Sequence[Sequence[object]],
+    f: _Formats,
+) -> None:
     """A plain list sheet (goals, uppdrag, controls): every cell a string or number."""
     with wb.sheet(name, widths=widths, freeze=(HEADER_ROW + 1, 0)) as ws:
         ws.row(0, [(title, f.caption)])
@@ -346,7 +355,7 @@ def _write_list(wb: XlsxStream, name: str, title: str, headings, widths, rows, f
         ws.autofilter(HEADER_ROW, 0, HEADER_ROW + max(len(rows), 1), len(headings) - 1)
 
 
-def _goal_rows(cons: Consolidation, by: int) -> list[list]:
+def _goal_rows(cons: Consolidation, by: int) -> list[list[str]]:
     rows = []
     for kf in cons.goals:
         for ind in kf.indicators:
@@ -367,7 +376,7 @@ def _goal_rows(cons: Consolidation, by: int) -> list[list]:
     return rows
 
 
-def _ind(ind, by: int) -> list[str]:
+def _ind(ind: IndicatorView, by: int) -> list[str]:
     return [ind.values.get(by - 2, ""), ind.values.get(by - 1, ""), ind.target]
 
 
@@ -407,7 +416,9 @@ def write_consolidation(cons: Consolidation, settings: Settings, path: Path) -> 
     return path
 
 
-def _write_extras(wb, cons: Consolidation, settings: Settings, f, used: set[str]) -> None:
+def _write_extras(
+    wb: XlsxStream, cons: Consolidation, settings: Settings, f: _Formats, used: set[str]
+) -> None:
     by = settings.budget_year
     if cons.goals:
         used.add("mål och indikatorer")
@@ -477,7 +488,9 @@ SOURCE_HEADINGS = ["Vy", "Rad", "Kolumn", "Värde", "Avdelning", "Fil", "Blad", 
 SOURCE_WIDTHS = [24, 34, 28, 12, 12, 28, 16, 26]
 
 
-def _write_sources(wb: XlsxStream, sources: Iterable[tuple], f) -> None:
+def _write_sources(
+    wb: XlsxStream, sources: Iterable[tuple[str, str, str, str, float, Source]], f: _Formats
+) -> None:
     """The Källor sheet(s): one line per figure and file (its cells as ranges), streamed
     from the views; a new sheet before Excel's row limit."""
     num = f.cell("tkr", RowKind.DATA)
@@ -510,7 +523,7 @@ def _write_sources(wb: XlsxStream, sources: Iterable[tuple], f) -> None:
     _end_source_sheet(ws, r)
 
 
-def _source_sheet(wb: XlsxStream, name: str, f):
+def _source_sheet(wb: XlsxStream, name: str, f: _Formats) -> SheetStream:
     ws = wb.sheet(name, widths=SOURCE_WIDTHS, freeze=(HEADER_ROW + 1, 0))
     ws.row(0, [("Källor: varifrån varje belopp kommer", f.caption)])
     ws.row(
@@ -527,13 +540,13 @@ def _source_sheet(wb: XlsxStream, name: str, f):
     return ws
 
 
-def _end_source_sheet(ws, last: int) -> None:
+def _end_source_sheet(ws: SheetStream, last: int) -> None:
     ws.autofilter(HEADER_ROW, 0, max(last, HEADER_ROW + 1), len(SOURCE_HEADINGS) - 1)
     ws.repeat_row = HEADER_ROW
     ws.close()
 
 
-def _write_problems(wb: XlsxStream, cons: Consolidation, f) -> None:
+def _write_problems(wb: XlsxStream, cons: Consolidation, f: _Formats) -> None:
     headings = ["Kod", "Allvarlighet", "Meddelande", "Avdelning", "Fil", "Blad", "Cell"]
     widths = [8, 12, 90, 12, 24, 14, 8]
     with wb.sheet(PROBLEMS_SHEET, widths=widths, freeze=(HEADER_ROW + 1, 0)) as ws:
