@@ -55,7 +55,7 @@ def test_project_capital_sums_every_years_spend(tmp_path):
     cap = project_capital(p, settings, settings.investment_years, "A.xlsx")
     # 3000 from 2028: 1000+60, 1000+40, 1000+20; 600 from 2029: 200+12, 200+8
     assert [cap.rounded(y) for y in settings.investment_years] == [0, 1060, 1252, 1228]
-    assert [s.cell for s in cap.sources] == ["F7", "G7"]
+    assert [s.cell for s in cap.sources if s.file == "A.xlsx"] == ["F7", "G7"]
 
 
 def test_unknown_category_gives_no_cost(tmp_path):
@@ -77,3 +77,23 @@ def test_gap_names_the_prior_year_from_settings():
     # still the settings' prior year, not the first compared year minus one
     problems = capital_gap({2028: 250}, {2028: 200}, prior_year=2026)
     assert "jämfört med budget 2026" in problems[0].message
+
+
+def test_a_capital_cost_is_traced_to_useful_life_and_internranta_in_the_settings():
+    # Källor named only the spend cells; the cost also rests on two settings lines
+    from pathlib import Path
+
+    from budgetbook.settings import load_settings
+
+    toml = Path(__file__).resolve().parents[1] / "budgetbook.toml"
+    settings = load_settings(toml)
+    lines = toml.read_text(encoding="utf-8").splitlines()
+    assert lines[settings.internranta_line - 1].startswith("internranta =")
+    it = settings.category("IT")
+    assert it is not None and lines[it.life_line - 1] == f"life = {it.life}"
+    cap = project_capital(project("P1", "Datorer", "IT", "Ny", {2027: 900}), settings, (2028,))
+    traced = [(s.file, s.cell) for s in cap.sources if s.file == toml.name]
+    assert traced == [
+        ("budgetbook.toml", f"rad {it.life_line}"),
+        ("budgetbook.toml", f"rad {settings.internranta_line}"),
+    ]

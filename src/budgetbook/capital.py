@@ -132,6 +132,10 @@ def project_capital(
                     project.avdelning,
                 )
             )
+    if result.sources:
+        # the cost also rests on the category's useful life and the internränta
+        rests_on = [f"rad {n}" for n in (category.life_line, settings.internranta_line) if n]
+        result.sources += [Source(settings.path.name, "", at, "") for at in rests_on]
     result.years = {y: YearCost(d, i) for y, (d, i) in totals.items()}
     return result
 

@@ -72,6 +72,7 @@ class AssetCategory:
     code: str
     name: str
     life: int
+    life_line: int = 0  # line of `life` in the settings file, for tracing (0: unknown)
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,6 +167,7 @@ class Settings:
     texts: dict[str, str]
     prior: dict[tuple[str, str], PriorFigures]  # (verksamhet, driftpost) -> figures
     prior_file: Path | None = None
+    internranta_line: int = 0  # line of `internranta` in the settings file (0: unknown)
     # Lookup indexes built on first use (issue 8: linear scans per lookup made rounds
     # with hundreds of avdelningar quadratic). Keyed by the identity of the tuple they
     # index, so reassigning a field rebuilds them.

@@ -58,6 +58,10 @@ class _Reader:
         where = f"{self.path.name}" + (f", rad {line}" if line else "")
         return SettingsError(message, key=key, path=where)
 
+    def line(self, key: str) -> int:
+        """Line of a plain (non-array) `key`, for tracing a figure to it; 0 if not found."""
+        return self._line_of(key) or 0
+
     def _line_of(self, key: str) -> int | None:
         last = re.sub(r"\[\d+\]", "", key).split(".")[-1]
         pattern = re.compile(rf"^\s*(\[+\s*)?([\w.]*\.)?{re.escape(last)}\s*(=|\]|\.)")
@@ -346,7 +350,12 @@ def parse_settings(data: dict[str, Any], path: Path, source: str = "") -> Settin
         life = r.get(item, key, "life", int, expected="nyttjandeperiod i år (0 = mark)")
         if life < 0:
             raise r.fail(f"{key}.life", "får inte vara negativ.")
-        return AssetCategory(r.get(item, key, "code", str), r.get(item, key, "name", str), life)
+        return AssetCategory(
+            r.get(item, key, "code", str),
+            r.get(item, key, "name", str),
+            life,
+            r.element_line("asset_categories", _index(key), "life"),
+        )
 
     def avdelning(item: dict, key: str) -> Avdelning:
         ram_list = r.get(item, key, "ram", list, expected=f"en lista med ram per år {list(years)}")
@@ -539,6 +548,7 @@ def parse_settings(data: dict[str, Any], path: Path, source: str = "") -> Settin
         texts=texts,
         prior=prior,
         prior_file=prior_file,
+        internranta_line=r.line("capital.internranta"),
     )
     return settings
 
