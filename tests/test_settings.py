@@ -295,52 +295,37 @@ def test_toml_syntax_error_is_swedish_with_its_line(
 
 
 @pytest.mark.parametrize(
-    ("old", "new", "key"),
+    ("old", "new", "key", "says"),
     [
-        ('name = "Exempelkommun"', 'name = ""', "kommun.name"),
-        ('name = "Kommunstyrelsen"', 'name = "  "', "namnd.name"),
-        ('id = "nämndplan-2027"', 'id = ""', "round.id"),
-        ('code = "FMO"', 'code = ""', "avdelningar[0].code"),
-        ('name = "Lokalkostnader"', 'name = ""', "driftposter[2].name"),
-    ],
-)
-def test_required_text_must_not_be_empty(workspace: Path, old: str, new: str, key: str) -> None:
-    edit(workspace, old, new)
-    with pytest.raises(SettingsError) as info:
-        load_settings(workspace)
-    assert info.value.key == key
-    assert "tom" in str(info.value)
-
-
-@pytest.mark.parametrize(
-    ("old", "new", "key"),
-    [
+        ('name = "Exempelkommun"', 'name = ""', "kommun.name", "tom"),
+        ('name = "Kommunstyrelsen"', 'name = "  "', "namnd.name", "tom"),
+        ('id = "nämndplan-2027"', 'id = ""', "round.id", "tom"),
+        ('code = "FMO"', 'code = ""', "avdelningar[0].code", "tom"),
+        ('name = "Lokalkostnader"', 'name = ""', "driftposter[2].name", "tom"),
         # Drift rows are matched by driftpost name and categories are chosen by name:
         # a repeated name would make every untouched return fail (BB206) or be ambiguous.
-        ('name = "Lokalkostnader"', 'name = "Personalkostnader"', "driftposter"),
-        ('name = "Inventarier"', 'name = "IT-utrustning"', "asset_categories"),
+        ('name = "Lokalkostnader"', 'name = "Personalkostnader"', "driftposter", "mer än en gång"),
+        ('name = "Inventarier"', 'name = "IT-utrustning"', "asset_categories", "mer än en gång"),
+        (
+            "change_threshold_pct = 10",
+            "change_threshold_pct = -10",
+            "rules.change_threshold_pct",
+            "negativ",
+        ),
+        (
+            "change_threshold_tkr = 500",
+            "change_threshold_tkr = -1",
+            "rules.change_threshold_tkr",
+            "negativ",
+        ),
     ],
 )
-def test_names_the_workbook_matches_by_are_unique(
-    workspace: Path, old: str, new: str, key: str
+def test_values_that_would_break_the_round_are_refused(
+    workspace: Path, old: str, new: str, key: str, says: str
 ) -> None:
+    """Empty required texts, names the workbooks match by used twice, negative thresholds."""
     edit(workspace, old, new)
     with pytest.raises(SettingsError) as info:
         load_settings(workspace)
     assert info.value.key == key
-    assert "mer än en gång" in str(info.value)
-
-
-@pytest.mark.parametrize(
-    ("old", "new", "key"),
-    [
-        ("change_threshold_pct = 10", "change_threshold_pct = -10", "rules.change_threshold_pct"),
-        ("change_threshold_tkr = 500", "change_threshold_tkr = -1", "rules.change_threshold_tkr"),
-    ],
-)
-def test_change_thresholds_are_not_negative(workspace: Path, old: str, new: str, key: str) -> None:
-    edit(workspace, old, new)
-    with pytest.raises(SettingsError) as info:
-        load_settings(workspace)
-    assert info.value.key == key
-    assert "negativ" in str(info.value)
+    assert says in str(info.value)
