@@ -19,7 +19,7 @@ import hashlib
 import shutil
 import sqlite3
 from collections.abc import Iterator
-from contextlib import closing, contextmanager
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -251,15 +251,6 @@ class Archive:
                 stored=self.files / row[7],
                 names=tuple(sorted((row[8] or "").split("\x1f"))),
             )
-
-
-@contextmanager
-def open_archive(output: Path) -> Iterator[Archive]:
-    archive = Archive(output)
-    try:
-        yield archive
-    finally:
-        archive.close()
 
 
 def list_versions(output: Path, avdelning: str | None = None) -> list[ArchivedVersion]:

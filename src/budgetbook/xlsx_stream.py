@@ -38,7 +38,7 @@ from typing import Any, Self
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
 from .errors import XlsxStreamError
-from .fmt import INVALID_XML, INVALID_XML_CHARS
+from .fmt import INVALID_XML_CHARS, xml_safe
 
 MAX_STRING = 32767  # characters Excel keeps in one cell
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -65,7 +65,7 @@ def _attr(text: str) -> str:
 
 def _text(text: str) -> str:
     """A name or property as XML text: without the characters XML cannot carry, escaped."""
-    return _esc(INVALID_XML.sub("", text))
+    return _esc(xml_safe(text))
 
 
 def _utf8(text: str) -> bytes:
@@ -429,7 +429,7 @@ class XlsxStream(_Closing):
         characters XML cannot carry are dropped first."""
         if self._open is not None:
             raise RuntimeError("close the open sheet first")
-        name = INVALID_XML.sub("", name)
+        name = xml_safe(name)
         if (
             not 0 < len(name) <= 31
             or _BAD_SHEET_NAME.search(name)
