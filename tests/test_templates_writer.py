@@ -72,6 +72,7 @@ def test_prefilled_and_guarded(rnd) -> None:
     assert all(upp[f"{c}{7 + i}"].protection.locked for c in "AB" for i in range(len(texts)))
     assert not upp[f"C{7}"].protection.locked and not upp[f"D{7}"].protection.locked
     assert not upp[f"A{7 + len(texts)}"].protection.locked
+    assert upp["B7"].number_format == "0"  # a locked start year reads 2027, not 2 027
     assert [wb["Texter"][f"A{7 + i}"].value for i in range(len(settings.text_sections))] == [
         t.title for t in settings.text_sections
     ]

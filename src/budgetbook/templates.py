@@ -133,6 +133,7 @@ class _Writer:
             "text": fmt(text_wrap=True),
             "locked_text": fmt(text_wrap=True, font_color="#262626"),
             "locked_amount": fmt(num_format=AMOUNT_FORMAT),
+            "locked_int": fmt(num_format="0"),
             "formula_amount": fmt(num_format=AMOUNT_FORMAT, font_color="#404040"),
             "formula_pct": fmt(num_format=PCT_FORMAT, font_color="#404040"),
             "formula_text": fmt(font_color="#C00000", bold=True),
@@ -333,8 +334,10 @@ class _Writer:
         if not col.input:
             if value is None:
                 ws.write_blank(r, c, None, f["locked_text"])
-            elif numeric:
-                ws.write_number(r, c, value, f["locked_amount"])
+            elif numeric:  # a year or count without a thousands separator (2027, not 2 027)
+                ws.write_number(
+                    r, c, value, f["locked_amount" if col.type == S.AMOUNT else "locked_int"]
+                )
             else:
                 ws.write_string(r, c, str(value), f["locked_text"])
             return
