@@ -73,6 +73,9 @@ def test_prefilled_and_guarded(rnd) -> None:
     assert not upp[f"C{7}"].protection.locked and not upp[f"D{7}"].protection.locked
     assert not upp[f"A{7 + len(texts)}"].protection.locked
     assert upp["B7"].number_format == "0"  # a locked start year reads 2027, not 2 027
+    long = max(range(len(texts)), key=lambda i: len(texts[i]))
+    if len(texts[long]) > 60:  # a locked text that wraps gets a row tall enough for it
+        assert (upp.row_dimensions[7 + long].height or 15) >= 30
     assert [wb["Texter"][f"A{7 + i}"].value for i in range(len(settings.text_sections))] == [
         t.title for t in settings.text_sections
     ]

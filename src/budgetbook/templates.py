@@ -274,6 +274,10 @@ class _Writer:
             if sheet.key == "texter":
                 ws.set_row(first + r, 150)  # room for a paragraph of text
             fixed = values.get(FIXED, ())
+            if fixed:  # locked text wraps, and no one can widen its row: make room
+                cols = [c for c in sheet.columns if c.key in fixed and c.type == S.TEXT]
+                lines = max((_lines(values.get(c.key) or "", c.width) for c in cols), default=1)
+                ws.set_row(first + r, 15 * lines)
             for c, col in enumerate(sheet.columns):
                 col = dataclasses.replace(col, input=False) if col.key in fixed else col
                 self._cell(ws, sheet, first + r, c, col, values.get(col.key))
