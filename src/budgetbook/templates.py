@@ -24,7 +24,7 @@ from xlsxwriter.worksheet import Worksheet
 from . import schema as S
 from .errors import TemplateError
 from .settings import Avdelning, Settings
-from .templates_text import instructions_lines, sheet_hint
+from .templates_text import instructions_lines, sheet_hint, wrapped_lines
 from .workspace import atomic_write
 
 INPUT_FILL = "#FFF2CC"  # the one colour of every input cell (explained on Instruktioner)
@@ -228,7 +228,7 @@ class _Writer:
             elif kind == "legend":
                 ws.write(row, 0, label, f["input_legend"])
                 ws.write(row, 1, text, f["text"])
-                ws.set_row(row, 15 * _lines(text, 95))
+                ws.set_row(row, 15 * wrapped_lines(text, 95))
             elif kind == "amount":
                 ws.write(row, 0, label, f["text"])
                 ws.write_number(row, 1, int(text), f["locked_amount"])
@@ -236,7 +236,7 @@ class _Writer:
                 ws.write(row, 0, label, f["text"])
                 ws.write(row, 1, text, f["text"])
                 # LibreOffice does not grow rows for wrapped text on load: size them here.
-                ws.set_row(row, 15 * _lines(text, 95))
+                ws.set_row(row, 15 * wrapped_lines(text, 95))
             row += 1
         self._print(ws, S.INSTRUCTIONS_SHEET, False, 1)
         ws.print_area(0, 0, row, 1)
@@ -269,14 +269,16 @@ class _Writer:
                 ],
             },
         )
-        ws.set_row(h, 15 * max(_lines(c.heading, c.width) for c in sheet.columns))
+        ws.set_row(h, 15 * max(wrapped_lines(c.heading, c.width) for c in sheet.columns))
         for r, values in enumerate(rows):
             if sheet.key == "texter":
                 ws.set_row(first + r, 150)  # room for a paragraph of text
             fixed = values.get(FIXED, ())
             if fixed:  # locked text wraps, and no one can widen its row: make room
                 cols = [c for c in sheet.columns if c.key in fixed and c.type == S.TEXT]
-                lines = max((_lines(values.get(c.key) or "", c.width) for c in cols), default=1)
+                lines = max(
+                    (wrapped_lines(values.get(c.key) or "", c.width) for c in cols), default=1
+                )
                 ws.set_row(first + r, 15 * lines)
             for c, col in enumerate(sheet.columns):
                 col = dataclasses.replace(col, input=False) if col.key in fixed else col
@@ -572,21 +574,6 @@ def _amount_rule(allow_negative: bool) -> dict[str, object]:
         + ("" if allow_negative else ", 0 eller större")
         + ", utan text eller decimaler.",
     }
-
-
-def _lines(text: str, width: float) -> int:
-    """Roughly how many lines `text` wraps to in a column `width` characters wide."""
-    per_line = max(int(width * 0.9), 1)
-    lines = 0
-    for part in str(text).split("\n"):
-        count, used = 1, 0
-        for word in part.split():
-            if used and used + 1 + len(word) > per_line:
-                count, used = count + 1, len(word)
-            else:
-                used += len(word) + (1 if used else 0)
-        lines += count
-    return lines
 
 
 def list_values(

@@ -125,3 +125,18 @@ def instructions_lines(s: Settings, schema: S.Schema, avd: Avdelning) -> list[Li
         for g in s.namnd_goals:
             lines.append(("text", g.code, g.title))
     return lines
+
+
+def wrapped_lines(text: str, width: float) -> int:
+    """Roughly how many lines `text` wraps to in a column `width` characters wide."""
+    per_line = max(int(width * 0.9), 1)
+    lines = 0
+    for part in str(text).split("\n"):
+        count, used = 1, 0
+        for word in part.split():
+            if used and used + 1 + len(word) > per_line:
+                count, used = count + 1, len(word)
+            else:
+                used += len(word) + (1 if used else 0)
+        lines += count
+    return lines
