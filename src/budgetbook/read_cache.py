@@ -28,6 +28,12 @@ from .model import Problem, Submission
 CACHE_VERSION = 2
 
 
+def cache_key(name: str, fingerprint: str) -> str:
+    """The key a file's cached result is kept under beside its content hash: the name
+    too, as the problems name the file."""
+    return f"{name}|{fingerprint}"
+
+
 def encode(identity: dict[str, str], submission: Submission | None, problems: list[Problem]) -> str:
     return json.dumps(
         {
@@ -63,6 +69,16 @@ def encode_problems(problems: list[Problem]) -> list[Any]:
 def decode_problems(value: Any) -> list[Problem]:
     """The inverse of `encode_problems`; TypeError/ValueError when it does not fit."""
     return _decoder(list[Problem])(value)
+
+
+def plain(value: Any) -> Any:
+    """Model values (dataclasses, enums, dates, paths) as plain JSON values."""
+    return _plain(value)
+
+
+def decoder(tp: Any) -> Callable[[Any], Any]:
+    """The inverse of `plain` for type `tp`; it raises TypeError/ValueError on a misfit."""
+    return _decoder(tp)
 
 
 # --- encoding -------------------------------------------------------------------------
