@@ -208,6 +208,41 @@ def test_read_cache_round_trip_of_every_example_return(rnd) -> None:
     assert read_cache.decode(text) == (broken.identity, None, broken.problems)
 
 
+def test_the_compiled_encoder_writes_what_the_generic_walk_writes(rnd) -> None:
+    """The cache entry is encoded by functions built per declared type (issue 8); its
+    JSON is that of the generic walk, also for values not of the declared type."""
+    import dataclasses
+    import json
+
+    def generic(identity, sub, problems) -> str:
+        data = {
+            "v": read_cache.CACHE_VERSION,
+            "identity": identity,
+            "submission": read_cache._plain(sub),
+            "problems": [read_cache._plain(p) for p in problems],
+        }
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+    settings, schema, _, returns = rnd
+    for path in returns:
+        result = read_return(path, settings, schema)
+        sub = result.submission
+        assert sub is not None
+        sub.received = datetime(2026, 3, 1, 12, 30, tzinfo=UTC)
+        args = (result.identity, sub, result.problems)
+        assert read_cache.encode(*args) == generic(*args)
+        # off-type values: a float amount, a tuple of lines, a str subclass, a bool
+        line = dataclasses.replace(sub.drift[0], amounts={2027: 1.5, 2028: True}, row=2.0)
+        odd = dataclasses.replace(sub, drift=(line, *sub.drift[1:]), texts={"x": _Text("t")})
+        assert read_cache.encode(result.identity, odd, []) == generic(result.identity, odd, [])
+    with pytest.raises(TypeError):
+        read_cache.encode({}, dataclasses.replace(sub, texts={"x": object()}), [])
+
+
+class _Text(str):
+    pass
+
+
 def test_read_cache_ignores_other_versions_and_garbage() -> None:
     good = read_cache.encode({"BB_AVDELNING": "FMO"}, None, [])
     assert read_cache.decode(good) == ({"BB_AVDELNING": "FMO"}, None, [])
