@@ -195,9 +195,9 @@ def test_the_sequential_fallback_reads_with_the_collector_on(
     states: list[bool] = []
     real = collect.read_one
 
-    def reading(job: collect.ReadJob) -> collect.ReadOutcome:
+    def reading(job: collect.ReadJob, *shared: object) -> collect.ReadOutcome:
         states.append(gc.isenabled())
-        return real(job)
+        return real(job, *shared)
 
     monkeypatch.setattr(collect, "ProcessPoolExecutor", no_pool)
     monkeypatch.setattr(collect, "read_one", reading)
@@ -245,9 +245,9 @@ def test_a_pool_that_breaks_midway_leaves_the_rest_to_sequential_reads(
     names: list[str] = []
     real = collect.read_one
 
-    def reading(job: collect.ReadJob) -> collect.ReadOutcome:
+    def reading(job: collect.ReadJob, *shared: object) -> collect.ReadOutcome:
         names.append(job.name)
-        return real(job)
+        return real(job, *shared)
 
     monkeypatch.setattr(collect, "ProcessPoolExecutor", BreaksAfterThree)
     monkeypatch.setattr(collect, "read_one", reading)

@@ -338,3 +338,60 @@ def test_reader_modules_stay_under_the_size_guideline() -> None:
     for module in ("reader.py", "reader_sheets.py", "reader_parts.py", "safety.py"):
         lines = (here / module).read_text(encoding="utf-8").count("\n")
         assert lines <= 600, f"{module}: {lines} lines"
+
+
+# --- the sheets the pre-check inflated are read once -----------------------------------
+
+
+def test_the_reader_uses_the_sheets_the_precheck_inflated(rnd, tmp_path: Path) -> None:
+    """The pre-check hands the sheets it inflated whole to the reader in the same
+    process (issue 8: each sheet was inflated twice); the result is the same, and
+    nothing of it goes back to the main process with the verdict."""
+    import pickle
+
+    from budgetbook import collect, safety
+
+    settings, schema, _, returns = rnd
+    for path in returns:
+        check = safety.precheck(path)
+        assert check.ok and check.inflated
+        assert all(name.startswith("xl/worksheets/") for name in check.inflated)
+        shared = read_return(path, settings, schema, inflated=check.inflated)
+        assert shared == read_return(path, settings, schema)
+        assert "inflated" not in safety.encode_result(check)
+    # it is used: an error cell seen only in the shared copy is found
+    import zipfile
+
+    from budgetbook import schema as S
+    from budgetbook.reader_parts import read_zip_parts
+
+    check = safety.precheck(returns[0])
+    wanted = {s.name for s in schema.sheets}
+    with zipfile.ZipFile(returns[0]) as zf:
+        plain = read_zip_parts(zf, wanted, S.IDENTITY_FIELDS)
+        member = plain.sheet_files[schema.sheets[0].name]
+        xml = check.inflated[member]
+        end = xml.index(b">", xml.index(b"<c r="))
+        poked = xml[:end] + b' t="e"' + xml[end:]
+        shared = read_zip_parts(zf, wanted, S.IDENTITY_FIELDS, {member: poked})
+    assert not plain.error_cells and shared.error_cells
+    job = collect.ReadJob(returns[0], returns[0].name, settings, schema)
+    done = collect.check_and_read(job, precheck=True)
+    assert done.check is not None and done.check.inflated == {}
+    assert len(pickle.dumps(done)) < len(pickle.dumps(done.outcome)) + 64 * 1024
+
+
+def test_only_whole_sheets_within_the_limit_are_shared(tmp_path: Path, monkeypatch) -> None:
+    from budgetbook import safety
+
+    inbox = Path(__file__).resolve().parents[1] / "inbox"
+    path = sorted(inbox.glob("*.xlsx"))[0]
+    everything = safety.precheck(path).inflated
+    biggest = max(len(x) for x in everything.values())
+    monkeypatch.setattr(safety, "SHARED_BYTES", biggest)
+    bounded = safety.precheck(path).inflated
+    assert bounded and sum(map(len, bounded.values())) <= biggest
+    monkeypatch.setattr(safety, "_CHUNK", biggest)  # the biggest part now spans chunks
+    partial = safety.precheck(path).inflated
+    assert all(len(x) < biggest for x in partial.values())
+    assert safety.precheck(path).ok

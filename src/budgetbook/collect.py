@@ -19,7 +19,7 @@ import hashlib
 import logging
 import os
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -64,12 +64,12 @@ class ReadOutcome:
     crashed: bool = False
 
 
-def read_one(job: ReadJob) -> ReadOutcome:
+def read_one(job: ReadJob, inflated: Mapping[str, bytes] | None = None) -> ReadOutcome:
     """Read one pre-checked file. Never raises: a failure becomes a BB100 problem."""
     try:
         from .reader import read_return
 
-        result = read_return(job.path, job.settings, job.schema, name=job.name)
+        result = read_return(job.path, job.settings, job.schema, name=job.name, inflated=inflated)
         return ReadOutcome(dict(result.identity), result.submission, list(result.problems))
     except (KeyboardInterrupt, SystemExit):
         raise
@@ -104,7 +104,10 @@ def _check_and_read(job: ReadJob, precheck: bool) -> Checked:
             done.check_json = safety.encode_result(done.check)
         if not done.check.ok:
             return done
-    done.outcome = outcome = read_one(job)
+    inflated: dict[str, bytes] = {}
+    if done.check is not None:  # its inflated sheets go to the reader, not back to main
+        inflated, done.check.inflated = done.check.inflated, {}
+    done.outcome = outcome = read_one(job, inflated)
     if not outcome.crashed:
         done.outcome_json = read_cache.encode(
             outcome.identity, outcome.submission, outcome.problems
