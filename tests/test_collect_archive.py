@@ -195,9 +195,9 @@ def test_the_sequential_fallback_reads_with_the_collector_on(
     states: list[bool] = []
     real = collect.read_one
 
-    def reading(job: collect.ReadJob) -> collect.ReadOutcome:
+    def reading(job: collect.ReadJob, *shared: object) -> collect.ReadOutcome:
         states.append(gc.isenabled())
-        return real(job)
+        return real(job, *shared)
 
     monkeypatch.setattr(collect, "ProcessPoolExecutor", no_pool)
     monkeypatch.setattr(collect, "read_one", reading)
@@ -245,9 +245,9 @@ def test_a_pool_that_breaks_midway_leaves_the_rest_to_sequential_reads(
     names: list[str] = []
     real = collect.read_one
 
-    def reading(job: collect.ReadJob) -> collect.ReadOutcome:
+    def reading(job: collect.ReadJob, *shared: object) -> collect.ReadOutcome:
         names.append(job.name)
-        return real(job)
+        return real(job, *shared)
 
     monkeypatch.setattr(collect, "ProcessPoolExecutor", BreaksAfterThree)
     monkeypatch.setattr(collect, "read_one", reading)
@@ -256,3 +256,43 @@ def test_a_pool_that_breaks_midway_leaves_the_rest_to_sequential_reads(
     assert sorted(names) == sorted(f.name for f in files)  # each read once
     assert len(result.submissions) == len(files)
     assert gc.isenabled()
+
+
+def test_the_read_key_follows_every_settings_file(tmp_path: Path) -> None:
+    """An action knows its settings by the files they were made from (issue 8: the
+    repr of a large round's settings cost ~0.2 s a collect): any change of any of those
+    files gives another key, and the returns are read again under it."""
+    from budgetbook import actions
+    from budgetbook.collect import read_fingerprint
+    from budgetbook.workspace import init_workspace
+
+    ws = init_workspace(tmp_path / "ws")
+    inbox = Path(__file__).resolve().parents[1] / "inbox"
+    for f in sorted(inbox.glob("*.xlsx"))[:2]:
+        (ws.inbox / f.name).write_bytes(f.read_bytes())
+
+    def key() -> str:
+        r = actions.open_round(ws.root)
+        return read_fingerprint(r.settings, r.schema, r.settings_inputs)
+
+    def reads() -> int:
+        with Archive(ws.output) as archive:
+            return archive.db.execute("SELECT count(*) FROM reads").fetchone()[0]
+
+    first = key()
+    assert key() == first
+    r = actions.open_round(ws.root)
+    assert read_fingerprint(r.settings, r.schema) != first  # another scheme, another key
+    actions.collect(ws.root)
+    assert reads() == 2
+    text = sorted((ws.root / "texter").glob("*.md"))[0]
+    text.write_text("Ändrad.\n", encoding="utf-8")
+    assert key() != first
+    actions.collect(ws.root)
+    assert reads() == 4  # read again under the new key
+    prior = ws.root / "foregaende_ar.csv"
+    prior.write_bytes(prior.read_bytes() + b"\n")
+    changed = key()
+    assert changed != first
+    text.unlink()
+    assert key() != changed

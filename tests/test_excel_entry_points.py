@@ -334,13 +334,18 @@ def test_a_button_loads_the_settings_once(book, workspace, monkeypatch, button):
     from budgetbook.workspace import Workspace
 
     loads: list[Path] = []
-    real = Workspace.settings
+    real, real_with_inputs = Workspace.settings, Workspace.settings_and_inputs
 
     def counting(self: Workspace) -> Any:
         loads.append(self.root)
         return real(self)
 
+    def counting_with_inputs(self: Workspace) -> Any:
+        loads.append(self.root)
+        return real_with_inputs(self)
+
     monkeypatch.setattr(Workspace, "settings", counting)
+    monkeypatch.setattr(Workspace, "settings_and_inputs", counting_with_inputs)
     getattr(excel, button)()
     assert book.sheets[panel.SHEET].get(panel.LAST_RUN_CELL).endswith(": klart")
     assert len(loads) == 1

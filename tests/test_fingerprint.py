@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from budgetbook import collect, fingerprint, settings_cache
+from budgetbook import collect, collect_memo, collect_outputs, fingerprint, settings_cache
 from budgetbook.model import CollectResult
 from budgetbook.schema import build_schema
 from budgetbook.settings import load_settings
-from budgetbook.workspace import example_resources
+from budgetbook.workspace import Workspace, example_resources
 
 
 @pytest.fixture(scope="module")
@@ -66,13 +66,16 @@ def test_every_cache_key_follows_the_code_digest(monkeypatch: pytest.MonkeyPatch
         return (
             collect.precheck_fingerprint(),
             collect.read_fingerprint(settings, schema),
-            collect._report_key(CollectResult(), {}, "x"),
+            collect_outputs._report_key(CollectResult(), {}, "x"),
             settings_cache.entry_key(settings.path, source),
+            collect_memo.memo_key(Workspace(settings.path.parent)),
         )
 
     before = keys()
     monkeypatch.setattr(collect, "code_digest", lambda: b"other code")
     monkeypatch.setattr(settings_cache, "code_digest", lambda: b"other code")
+    monkeypatch.setattr(collect_outputs, "code_digest", lambda: b"other code")
+    monkeypatch.setattr(collect_memo, "code_digest", lambda: b"other code")
     after = keys()
     monkeypatch.undo()
     collect.precheck_fingerprint.cache_clear()

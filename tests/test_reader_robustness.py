@@ -208,6 +208,41 @@ def test_read_cache_round_trip_of_every_example_return(rnd) -> None:
     assert read_cache.decode(text) == (broken.identity, None, broken.problems)
 
 
+def test_the_compiled_encoder_writes_what_the_generic_walk_writes(rnd) -> None:
+    """The cache entry is encoded by functions built per declared type (issue 8); its
+    JSON is that of the generic walk, also for values not of the declared type."""
+    import dataclasses
+    import json
+
+    def generic(identity, sub, problems) -> str:
+        data = {
+            "v": read_cache.CACHE_VERSION,
+            "identity": identity,
+            "submission": read_cache._plain(sub),
+            "problems": [read_cache._plain(p) for p in problems],
+        }
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+    settings, schema, _, returns = rnd
+    for path in returns:
+        result = read_return(path, settings, schema)
+        sub = result.submission
+        assert sub is not None
+        sub.received = datetime(2026, 3, 1, 12, 30, tzinfo=UTC)
+        args = (result.identity, sub, result.problems)
+        assert read_cache.encode(*args) == generic(*args)
+        # off-type values: a float amount, a tuple of lines, a str subclass, a bool
+        line = dataclasses.replace(sub.drift[0], amounts={2027: 1.5, 2028: True}, row=2.0)
+        odd = dataclasses.replace(sub, drift=(line, *sub.drift[1:]), texts={"x": _Text("t")})
+        assert read_cache.encode(result.identity, odd, []) == generic(result.identity, odd, [])
+    with pytest.raises(TypeError):
+        read_cache.encode({}, dataclasses.replace(sub, texts={"x": object()}), [])
+
+
+class _Text(str):
+    pass
+
+
 def test_read_cache_ignores_other_versions_and_garbage() -> None:
     good = read_cache.encode({"BB_AVDELNING": "FMO"}, None, [])
     assert read_cache.decode(good) == ({"BB_AVDELNING": "FMO"}, None, [])
@@ -303,3 +338,60 @@ def test_reader_modules_stay_under_the_size_guideline() -> None:
     for module in ("reader.py", "reader_sheets.py", "reader_parts.py", "safety.py"):
         lines = (here / module).read_text(encoding="utf-8").count("\n")
         assert lines <= 600, f"{module}: {lines} lines"
+
+
+# --- the sheets the pre-check inflated are read once -----------------------------------
+
+
+def test_the_reader_uses_the_sheets_the_precheck_inflated(rnd, tmp_path: Path) -> None:
+    """The pre-check hands the sheets it inflated whole to the reader in the same
+    process (issue 8: each sheet was inflated twice); the result is the same, and
+    nothing of it goes back to the main process with the verdict."""
+    import pickle
+
+    from budgetbook import collect, safety
+
+    settings, schema, _, returns = rnd
+    for path in returns:
+        check = safety.precheck(path)
+        assert check.ok and check.inflated
+        assert all(name.startswith("xl/worksheets/") for name in check.inflated)
+        shared = read_return(path, settings, schema, inflated=check.inflated)
+        assert shared == read_return(path, settings, schema)
+        assert "inflated" not in safety.encode_result(check)
+    # it is used: an error cell seen only in the shared copy is found
+    import zipfile
+
+    from budgetbook import schema as S
+    from budgetbook.reader_parts import read_zip_parts
+
+    check = safety.precheck(returns[0])
+    wanted = {s.name for s in schema.sheets}
+    with zipfile.ZipFile(returns[0]) as zf:
+        plain = read_zip_parts(zf, wanted, S.IDENTITY_FIELDS)
+        member = plain.sheet_files[schema.sheets[0].name]
+        xml = check.inflated[member]
+        end = xml.index(b">", xml.index(b"<c r="))
+        poked = xml[:end] + b' t="e"' + xml[end:]
+        shared = read_zip_parts(zf, wanted, S.IDENTITY_FIELDS, {member: poked})
+    assert not plain.error_cells and shared.error_cells
+    job = collect.ReadJob(returns[0], returns[0].name, settings, schema)
+    done = collect.check_and_read(job, precheck=True)
+    assert done.check is not None and done.check.inflated == {}
+    assert len(pickle.dumps(done)) < len(pickle.dumps(done.outcome)) + 64 * 1024
+
+
+def test_only_whole_sheets_within_the_limit_are_shared(tmp_path: Path, monkeypatch) -> None:
+    from budgetbook import safety
+
+    inbox = Path(__file__).resolve().parents[1] / "inbox"
+    path = sorted(inbox.glob("*.xlsx"))[0]
+    everything = safety.precheck(path).inflated
+    biggest = max(len(x) for x in everything.values())
+    monkeypatch.setattr(safety, "SHARED_BYTES", biggest)
+    bounded = safety.precheck(path).inflated
+    assert bounded and sum(map(len, bounded.values())) <= biggest
+    monkeypatch.setattr(safety, "_CHUNK", biggest)  # the biggest part now spans chunks
+    partial = safety.precheck(path).inflated
+    assert all(len(x) < biggest for x in partial.values())
+    assert safety.precheck(path).ok

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import collect as _collect
+from . import collect_memo
 from . import consolidate as _consolidate
 from . import templates as _templates
 from .archive import ARCHIVE_DIR
@@ -56,12 +57,25 @@ def schema(workspace: Path | str = ".") -> dict:
     return build_schema(settings).to_dict()
 
 
-@dataclass
 class Round:
-    """A workspace with its settings, loaded once per action (review #5)."""
+    """A workspace whose settings are loaded at most once per action (review #5), when
+    first needed: a collect with nothing changed needs none (issue 8, `collect_memo`)."""
 
-    ws: Workspace
-    settings: Settings
+    def __init__(self, ws: Workspace) -> None:
+        self.ws = ws
+
+    @functools.cached_property
+    def _loaded(self) -> tuple[Settings, list[tuple[Path, object]]]:
+        return self.ws.settings_and_inputs()
+
+    @property
+    def settings(self) -> Settings:
+        return self._loaded[0]
+
+    @property
+    def settings_inputs(self) -> list[tuple[Path, object]]:
+        """Every file the settings were made from, with its state when loaded."""
+        return self._loaded[1]
 
     @functools.cached_property
     def schema(self) -> Schema:
@@ -69,7 +83,7 @@ class Round:
 
 
 def open_round(workspace: Path | str = ".", collecting: bool = False) -> Round:
-    """Open the workspace and load its settings once for the whole action.
+    """Open the workspace for one action; its settings are loaded once, when first used.
 
     `collecting`: the action collects, which makes the archive; its folder is made
     first, so even the first run keeps the parsed settings there for the next process.
@@ -78,7 +92,7 @@ def open_round(workspace: Path | str = ".", collecting: bool = False) -> Round:
     if collecting:
         with contextlib.suppress(OSError):  # collect itself reports an unwritable output
             (ws.output / ARCHIVE_DIR).mkdir(parents=True, exist_ok=True)
-    return Round(ws, ws.settings())
+    return Round(ws)
 
 
 def collect(workspace: Path | str = ".") -> CollectResult:
@@ -87,7 +101,12 @@ def collect(workspace: Path | str = ".") -> CollectResult:
 
 
 def collect_round(r: Round) -> CollectResult:
-    return _collect.collect_returns(r.ws, r.settings, r.schema)
+    # Nothing changed since the last collect (every input, output and the code, by
+    # content hash): its result stands, without loading settings or decoding returns.
+    reused = collect_memo.reuse(r.ws)
+    if reused is not None:
+        return reused
+    return _collect.collect_returns(r.ws, r.settings, r.schema, r.settings_inputs)
 
 
 def consolidate(

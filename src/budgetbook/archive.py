@@ -10,6 +10,7 @@ again under a new name is recorded too. `reads` caches the reader's result per c
 hash and settings fingerprint as plain JSON (never pickle: the folder may be shared),
 so an unchanged return is not read twice, and `prechecks` the safety pre-check's
 verdict per content hash the same way: same bytes, same verdict (issue 8).
+`memo` keeps what the last completed collect was made from and found (`collect_memo`).
 `list_versions` and `recover` let anyone find and restore an earlier submission.
 """
 
@@ -63,6 +64,11 @@ CREATE TABLE IF NOT EXISTS reads (
     key TEXT NOT NULL,               -- name + template version + settings fingerprint
     result BLOB NOT NULL,            -- JSON text of a read result (read_cache)
     PRIMARY KEY (sha256, key)
+);
+CREATE TABLE IF NOT EXISTS memo (
+    id INTEGER PRIMARY KEY CHECK (id = 1),  -- one row: the last completed collect
+    key TEXT NOT NULL,               -- code, time zone and workspace it is valid for
+    body TEXT NOT NULL               -- JSON: what it was made from, and its result
 );
 """
 
@@ -200,6 +206,12 @@ class Archive:
     def save_read(self, sha256: str, key: str, result: str) -> None:
         self.db.execute("INSERT OR REPLACE INTO reads VALUES (?, ?, ?)", (sha256, key, result))
 
+    def read_digest(self, sha256: str, key: str) -> str | None:
+        """The sha256 of a cached read result's text (None: there is none), to tell
+        that a row is still the one an earlier collect used."""
+        text = self.cached_read(sha256, key)
+        return hashlib.sha256(text.encode()).hexdigest() if text is not None else None
+
     def cached_check(self, sha256: str, key: str) -> str | None:
         """The cached pre-check verdict (JSON text, see `safety.encode_result`), or None."""
         row = self.db.execute(
@@ -218,6 +230,18 @@ class Archive:
 
     def set_output_key(self, path: Path, key: str) -> None:
         self.db.execute("INSERT OR REPLACE INTO outputs VALUES (?, ?)", (path.name, key))
+
+    # -- the last completed collect (`collect_memo`) ----------------------------------
+
+    def memo(self) -> tuple[str, str] | None:
+        row = self.db.execute("SELECT key, body FROM memo WHERE id = 1").fetchone()
+        return (row[0], row[1]) if row and all(isinstance(x, str) for x in row) else None
+
+    def set_memo(self, key: str, body: str) -> None:
+        self.db.execute("INSERT OR REPLACE INTO memo VALUES (1, ?, ?)", (key, body))
+
+    def clear_memo(self) -> None:
+        self.db.execute("DELETE FROM memo")
 
     # -- looking up -------------------------------------------------------------------
 

@@ -421,13 +421,13 @@ def latest_per_avdelning(submissions: Sequence[Submission]) -> list[Submission]:
     return list(chosen.values())
 
 
-def consolidate(submissions: list[Submission], settings: Settings) -> Consolidation:
+def consolidate(submissions: Sequence[Submission], settings: Settings) -> Consolidation:
     """Every view, goal, uppdrag, control, risk and text of the nämndplan (pure)."""
     with gc_paused():  # millions of objects that all live on: see gc_pause
         return _consolidate(submissions, settings)
 
 
-def _consolidate(submissions: list[Submission], settings: Settings) -> Consolidation:
+def _consolidate(submissions: Sequence[Submission], settings: Settings) -> Consolidation:
     subs = in_avdelning_order(latest_per_avdelning(submissions), settings)
     included = {s.avdelning for s in subs}
     facts = drift_facts(subs, settings)

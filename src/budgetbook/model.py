@@ -9,6 +9,7 @@ negative, etc.) are applied only when rendering (`fmt.Convention`).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -335,12 +336,14 @@ class CollectResult:
 
     `submissions` holds one return per avdelning (the newest by content time), only
     those without errors (fel); returns with errors are listed in `statuses` and
-    `problems` but not consolidated. `outputs` maps a label to each file written.
+    `problems` but not consolidated. A collect whose result was reused decodes them
+    only when first used (`collect_memo.DeferredSubmissions`). `outputs` maps a label
+    to each file written.
     """
 
     statuses: list[ReturnStatus] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
-    submissions: list[Submission] = field(default_factory=list)
+    submissions: Sequence[Submission] = field(default_factory=list)
     outputs: dict[str, Path] = field(default_factory=dict)
 
     @property

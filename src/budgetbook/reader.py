@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import re
 import zipfile
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -59,9 +60,16 @@ class ReadResult:
 
 
 def read_return(
-    path: Path, settings: Settings, schema: S.Schema, *, name: str | None = None
+    path: Path,
+    settings: Settings,
+    schema: S.Schema,
+    *,
+    name: str | None = None,
+    inflated: Mapping[str, bytes] | None = None,
 ) -> ReadResult:
     """Read one returned workbook (assumed to have passed the safety pre-check).
+
+    `inflated`: sheet parts of this file its pre-check inflated (`SafetyResult`).
 
     Never raises for a bad file: anything that goes wrong, including a panic in the
     Rust workbook reader (a BaseException, not an Exception), becomes a problem.
@@ -69,7 +77,8 @@ def read_return(
     name = name or path.name
     try:
         with zipfile.ZipFile(path) as zf:
-            parts = read_zip_parts(zf, {s.name for s in schema.sheets}, S.IDENTITY_FIELDS)
+            wanted = {s.name for s in schema.sheets}
+            parts = read_zip_parts(zf, wanted, S.IDENTITY_FIELDS, inflated)
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException as exc:  # any broken package is a finding, never a crash

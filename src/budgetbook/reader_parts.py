@@ -12,6 +12,7 @@ import math
 import posixpath
 import re
 import zipfile
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from defusedxml import ElementTree as ET
@@ -82,9 +83,15 @@ def col_index(letters: str) -> int:
 
 
 def read_zip_parts(
-    zf: zipfile.ZipFile, wanted_sheets: set[str], fields: tuple[str, ...]
+    zf: zipfile.ZipFile,
+    wanted_sheets: set[str],
+    fields: tuple[str, ...],
+    inflated: Mapping[str, bytes] | None = None,
 ) -> ZipParts:
-    """Identity (custom properties first, then defined names), sheet files, error cells."""
+    """Identity (custom properties first, then defined names), sheet files, error cells.
+
+    `inflated`: sheet parts the pre-check already inflated from this very file."""
+    inflated = inflated or {}
     names = set(zf.namelist())
     identity: dict[str, str] = {}
     if "docProps/custom.xml" in names:
@@ -109,7 +116,8 @@ def read_zip_parts(
     tables: dict[str, tuple[str, tuple[int, int], tuple[int, int]]] = {}
     for sheet, member in sheet_files.items():
         if sheet in wanted_sheets and member in names:
-            found = _scan_errors(zf.read(member))
+            xml = inflated.get(member)
+            found = _scan_errors(xml if xml is not None else zf.read(member))
             if found:
                 errors[sheet] = found
     for member in sorted(names):

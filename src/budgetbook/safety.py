@@ -38,6 +38,7 @@ MAX_MEMBERS = 5000
 MAX_SHEET_CELLS = 2_000_000
 MAX_SHEET_ROWS = 200_000
 MAX_PROLOG = 64 * 1024  # bytes of an XML part scanned for its prolog
+SHARED_BYTES = 16 * 1024 * 1024  # inflated sheet XML kept for the reader, at most
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -59,6 +60,10 @@ class SafetyResult:
     # The verdict came from an exception (a file held by antivirus or OneDrive, memory
     # running out): not a property of the bytes, so it is never cached.
     transient: bool = False
+    # Sheet parts the check inflated whole (member name -> XML), for the reader that
+    # runs next in the same process (issue 8: each sheet was inflated twice). Bounded
+    # by SHARED_BYTES; never cached, never sent between processes.
+    inflated: dict[str, bytes] = field(default_factory=dict)
 
 
 # Bump when the encoded verdict changes (older cached verdicts are then checked again).
@@ -170,6 +175,7 @@ def _ole(path: Path, name: str) -> SafetyResult:
 
 def _zip(zf: zipfile.ZipFile, name: str) -> SafetyResult:
     infos = zf.infolist()
+    inflated: dict[str, bytes] = {}
     names = {i.filename for i in infos}
     if "mimetype" in names and zf.read("mimetype").strip().startswith(ODS_MIME):
         return _fail(
@@ -196,14 +202,14 @@ def _zip(zf: zipfile.ZipFile, name: str) -> SafetyResult:
     for info in infos:
         lower = info.filename.lower()
         if lower.startswith("xl/worksheets/") and lower.endswith(".xml"):
-            reason = _worksheet_problem(zf, info)
+            reason = _worksheet_problem(zf, info, inflated)
         elif lower.endswith((".xml", ".rels", ".vml")):
             reason = _xml_prolog_problem(zf, info)
         else:
             continue
         if reason:
             return _fail(rules.UNSAFE, name, reason)
-    result = SafetyResult(True)
+    result = SafetyResult(True, inflated=inflated)
     if any(n.lower().endswith("vbaproject.bin") for n in names):
         result.macros = True
         result.problems.append(rules.MACROS(file=name))
@@ -216,7 +222,9 @@ _QUICK_PROLOG = 4096  # the root element of a normal part starts within its firs
 _ROOT_FOUND = object()
 
 
-def _worksheet_problem(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> str | None:
+def _worksheet_problem(
+    zf: zipfile.ZipFile, info: zipfile.ZipInfo, keep: dict[str, bytes] | None = None
+) -> str | None:
     """Prolog, declared dimension and real extent of a sheet part, in one pass over it.
 
     The same checks, in the same order, as `_xml_prolog_problem`, `_dimension_problem`
@@ -235,7 +243,16 @@ def _worksheet_problem(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> str | None
             return reason
         extent = _extent_of(_chunks_of(fh, first))
     rows, cols = extent if extent is not None else _walk_extent(zf, info)
-    return _extent_reason(rows, cols)
+    reason = _extent_reason(rows, cols)
+    # a part shorter than a chunk was read whole (to its CRC check) in `first`
+    whole = len(first) < _CHUNK
+    if reason is None and keep is not None and whole and _room(keep, len(first)):
+        keep[info.filename] = first
+    return reason
+
+
+def _room(keep: dict[str, bytes], size: int) -> bool:
+    return sum(map(len, keep.values())) + size <= SHARED_BYTES
 
 
 def _head_is_clear(head: bytes, info: zipfile.ZipInfo) -> bool:

@@ -193,9 +193,28 @@ def load_settings(path: Path | str, cache_dir: Path | None = None) -> Settings:
     settings are kept there for the next process and read from there while nothing
     they come from changed (`settings_cache`). An action loads them once (`actions`).
     """
+    return load_settings_and_inputs(path, cache_dir)[0]
+
+
+def load_settings_and_inputs(
+    path: Path | str, cache_dir: Path | None = None
+) -> tuple[Settings, list[tuple[Path, object]]]:
+    """`load_settings`, and every file the settings were made from with its state
+    (`settings_cache.state`: content hash, "dir" or None), the settings file first.
+
+    A collect records these so that the next one can tell, without loading the
+    settings, that they are unchanged (`collect_memo`, issue 8).
+    """
     path = Path(path)
     if path.is_dir():
         path = path / SETTINGS_FILE
+    # the state before the load: a change while loading then shows as a change later
+    own = settings_cache.state(path)
+    settings, deps = _load(path, cache_dir)
+    return settings, [(path, own), *deps]
+
+
+def _load(path: Path, cache_dir: Path | None) -> tuple[Settings, list[tuple[Path, object]]]:
     if not path.exists():
         raise SettingsError(
             "inställningsfilen finns inte; skapa en arbetsyta med `budgetbook init`.",
@@ -206,16 +225,16 @@ def load_settings(path: Path | str, cache_dir: Path | None = None) -> Settings:
     entry = settings_cache.entry_key(path, source) if use_cache else ""
     stored = settings_cache.read(cache_dir, entry) if use_cache else None
     if stored is not None and all(settings_cache.state(f) == sig for f, sig in stored[1]):
-        return stored[0]
+        return stored
     try:
         data = tomllib.loads(source)
     except tomllib.TOMLDecodeError as exc:
         raise toml_error(exc, path.name) from exc
     settings = parse_settings(data, path, source)
+    deps = [(f, settings_cache.state(f)) for f in settings_cache.depends_on(settings, data)]
     if use_cache:
-        deps = [(f, settings_cache.state(f)) for f in settings_cache.depends_on(settings, data)]
         settings_cache.write(cache_dir, entry, settings, deps)
-    return settings
+    return settings, deps
 
 
 def parse_settings(data: dict[str, Any], path: Path, source: str = "") -> Settings:

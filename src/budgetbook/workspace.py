@@ -13,6 +13,7 @@ from pathlib import Path
 
 from .errors import OutputError, WorkspaceError
 from .settings import SETTINGS_FILE, Settings, load_settings
+from .settings_load import load_settings_and_inputs
 
 TEMPLATES_DIR = "workbook_templates"
 INBOX_DIR = "inbox"
@@ -42,6 +43,10 @@ class Workspace:
     def settings(self) -> Settings:
         # parsed settings are kept in the archive once there is one (issue 8)
         return load_settings(self.settings_file, cache_dir=self.output / "arkiv")
+
+    def settings_and_inputs(self) -> tuple[Settings, list[tuple[Path, object]]]:
+        """The settings and the state of every file they were made from."""
+        return load_settings_and_inputs(self.settings_file, cache_dir=self.output / "arkiv")
 
     def ensure_dirs(self) -> None:
         for folder in (self.templates, self.inbox, self.output):

@@ -1,0 +1,73 @@
+"""Which files in inbox/ are returns to collect, and each one's record (`Received`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from . import safety
+from .model import Problem, Submission
+
+IGNORED_NAMES = frozenset({".ds_store", "thumbs.db", "desktop.ini"})
+
+
+def inbox_files(inbox: Path) -> list[Path]:
+    if not inbox.is_dir():
+        return []
+    files = []
+    for path in sorted(inbox.iterdir(), key=lambda p: p.name.casefold()):
+        name = path.name
+        if name.casefold() in IGNORED_NAMES or not path.is_file():
+            continue
+        if name.startswith(".") and not name.startswith(".~lock."):
+            continue  # hidden system files; LibreOffice's lock files are reported below
+        files.append(path)
+    return files
+
+
+def is_lock(name: str) -> bool:
+    """Excel's (`~$Name.xlsx`) or LibreOffice's (`.~lock.Name#`) owner file."""
+    return safety.is_lock_file(name) or name.startswith(".~lock.")
+
+
+def utc_mtime(path: Path) -> datetime:
+    return datetime.fromtimestamp(path.stat().st_mtime, UTC)
+
+
+@dataclass(slots=True)
+class Received:
+    """One file found in inbox/ and everything collect learned about it."""
+
+    name: str
+    path: Path
+    sha256: str = ""
+    size: int = 0
+    mtime: datetime | None = None
+    received: datetime | None = None
+    content_time: datetime | None = None
+    known_content_time: bool = False  # the archive has it already (from an earlier run)
+    stored: Path | None = None
+    problems: list[Problem] = field(default_factory=list)
+    identity: dict[str, str] = field(default_factory=dict)
+    submission: Submission | None = None
+    avdelning: str = ""
+    budgetbook: bool = False  # has our identity: a version of an avdelning's return
+    lock: bool = False
+
+    @property
+    def saved(self) -> datetime:
+        """Content time (workbook's own saved time), else the file's mtime."""
+        return self.content_time or self.mtime or datetime.min.replace(tzinfo=UTC)
+
+    @property
+    def unreadable(self) -> bool:
+        return any(p.code in safety.UNREADABLE_CODES for p in self.problems)
+
+    @property
+    def errors(self) -> int:
+        return sum(p.is_error for p in self.problems)
+
+    @property
+    def warnings(self) -> int:
+        return sum(not p.is_error for p in self.problems)
