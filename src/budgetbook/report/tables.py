@@ -10,7 +10,7 @@ page, and column widths are fixed so Word and LibreOffice lay the table out alik
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
@@ -37,8 +37,14 @@ COMPACT_SCALES = (7.5 / BODY_PT, 7.0 / BODY_PT)
 KEEP_TOGETHER_ROWS = 25
 
 
+# What `clean` changes: the characters escape() replaces and those xml_safe() drops.
+_UNCLEAN = re.compile(f"[&<>{fmt.INVALID_XML_CHARS}]")
+
+
 def clean(text: str) -> str:
     """Escape for XML text; drop the control characters XML 1.0 cannot carry."""
+    if _UNCLEAN.search(text) is None:  # most texts (every figure): one scan in C (issue 8)
+        return text
     return escape(fmt.xml_safe(text))
 
 
@@ -67,20 +73,49 @@ def table_style_for(doc: Document, header_fill: str, convention: fmt.Convention)
 
 def format_value(table: Table, column: Column, row: Row, convention: fmt.Convention) -> str:
     """A cell as shown: Swedish format, sign convention on the table's signed columns."""
-    value = row.values.get(column.key)
-    if value is None or value == "":
-        return ""
-    if isinstance(value, str):
-        return value
-    if column.key in table.signed_columns:
-        value = convention.display(value)
-    if column.kind == "tkr":
-        return fmt.tkr(value)
-    if column.kind == "pct":
-        return fmt.pct(value)
-    if column.kind == "int":
-        return str(fmt.round_half_up(value))
-    return str(value)
+    return _formatter(table, column, convention)(row.values.get(column.key))
+
+
+def _count(value: int | float) -> str:
+    return str(fmt.round_half_up(value))
+
+
+_SHOW = {"tkr": fmt.tkr, "pct": fmt.pct, "int": _count}
+
+
+def _formatter(table: Table, column: Column, convention: fmt.Convention) -> Callable[[object], str]:
+    """A function of a cell's value giving the cell as shown (`format_value`), what
+    depends only on the column decided once.
+
+    Amounts, percents and counts are formatted once per distinct value: a big table
+    repeats many (issue 8). The cache key holds the type because equal numbers of
+    different types (1 and 1.0, a float and an equal Decimal) need not print alike."""
+    signed = column.key in table.signed_columns
+    show = _SHOW.get(column.kind)
+    if show is None:  # text and preformatted values: str() of what is there
+
+        def plain(value: object) -> str:
+            if value is None or value == "":
+                return ""
+            if isinstance(value, str):
+                return value
+            return str(convention.display(value) if signed else value)
+
+        return plain
+    cache: dict[tuple[type, object], str] = {}
+
+    def cell(value: object) -> str:
+        if value is None or value == "":
+            return ""
+        if isinstance(value, str):
+            return value
+        key = (value.__class__, value)
+        text = cache.get(key)
+        if text is None:
+            text = cache[key] = show(convention.display(value) if signed else value)
+        return text
+
+    return cell
 
 
 def is_numeric(column: Column) -> bool:
@@ -109,10 +144,25 @@ class _EmTable(dict):
 _EMS = _EmTable()
 
 
+def _ems(text: str) -> float:
+    return sum(map(_EMS.__getitem__, text))
+
+
+def _twips(ems: float, points: float, bold: bool) -> int:
+    width = ems * points * 20
+    return int(width * (1.07 if bold else 1.0))
+
+
 def text_twips(text: str, points: float, bold: bool = False) -> int:
     """Approximate width of `text` in twips at `points` (20 twips per point)."""
-    width = sum(map(_EMS.__getitem__, text)) * points * 20
-    return int(width * (1.07 if bold else 1.0))
+    return _twips(_ems(text), points, bold)
+
+
+def _widest(texts: Iterable[str], points: float, bold: bool = False) -> int:
+    """`max(text_twips(t, points, bold) for t in texts)`, 0 for none: each distinct text
+    summed once, and only the widest converted (the width grows with the sum, so it is
+    the same maximum; a big table repeats many figures, issue 8)."""
+    return _twips(max(map(_ems, set(texts)), default=0), points, bold)
 
 
 # Where a line may break: spaces, and after a dash or slash ("B2026–B2027" breaks after "–").
@@ -128,19 +178,18 @@ def cell_texts(table: Table, convention: fmt.Convention) -> list[list[str]]:
     without a value), one list per row; HEADING rows give []."""
     cols = table.columns
     first_label = bool(cols) and cols[0].kind == "text"
+    keys = [col.key for col in cols]
+    formatters = [_formatter(table, col, convention) for col in cols]
     out: list[list[str]] = []
     for row in table.rows:
         if row.kind is RowKind.HEADING:
             out.append([])
             continue
-        out.append(
-            [
-                row.label
-                if i == 0 and first_label and col.key not in row.values
-                else format_value(table, col, row, convention)
-                for i, col in enumerate(cols)
-            ]
-        )
+        values = row.values
+        cells = [show(values.get(key)) for key, show in zip(keys, formatters, strict=True)]
+        if first_label and keys[0] not in values:
+            cells[0] = row.label
+        out.append(cells)
     return out
 
 
@@ -165,9 +214,7 @@ def measure(table: Table, convention: fmt.Convention | None = None) -> Measure:
     for i, col in enumerate(table.columns):
         header = _longest_word(col.heading, HEADER_PT, bold=True)
         if is_numeric(col):
-            longest = max(
-                (text_twips(cells[i], BODY_PT, True) for cells in texts if cells), default=0
-            )
+            longest = _widest((cells[i] for cells in texts if cells), BODY_PT, True)
             needs.append(max(MIN_WIDTH[col.kind], header + CELL_PADDING, longest + CELL_PADDING))
             weights.append(0)
         else:
@@ -176,9 +223,12 @@ def measure(table: Table, convention: fmt.Convention | None = None) -> Measure:
                 for r in table.rows
                 if r.kind is not RowKind.HEADING
             ]
-            word = max((_longest_word(t, BODY_PT, True) for t in shown), default=0)
+            distinct = set(shown)
+            words = {w for t in distinct for w in _BREAKS.split(t) if w}
+            word = _widest(words, BODY_PT, True)  # the longest word of any text
             needs.append(max(MIN_TEXT_WIDTH, header + CELL_PADDING, word + CELL_PADDING))
-            lengths = sorted(text_twips(t, BODY_PT) for t in shown)
+            twips = {t: text_twips(t, BODY_PT) for t in distinct}
+            lengths = sorted(map(twips.__getitem__, shown))
             typical = lengths[len(lengths) * 3 // 4] if lengths else 0
             weights.append(max(1, typical + CELL_PADDING))
     return Measure(texts, needs, weights)

@@ -1,0 +1,95 @@
+"""The report's table shortcuts (issue 8) give what the plain definitions give.
+
+Cells are formatted once per distinct value, widths measured once per distinct text
+and XML escaping skipped for texts that need none; each must be invisible in the draft.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from xml.sax.saxutils import escape
+
+from budgetbook import fmt
+from budgetbook.model import Column, Row, RowKind, Table
+from budgetbook.report import tables
+
+
+def _reference_cell(table: Table, column: Column, row: Row, convention: fmt.Convention) -> str:
+    """format_value as first written, one cell at a time with no cache."""
+    value = row.values.get(column.key)
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        return value
+    if column.key in table.signed_columns:
+        value = convention.display(value)
+    if column.kind == "tkr":
+        return fmt.tkr(value)
+    if column.kind == "pct":
+        return fmt.pct(value)
+    if column.kind == "int":
+        return str(fmt.round_half_up(value))
+    return str(value)
+
+
+# equal values of different types, zeros of both signs, halves, text in a number column
+VALUES = [1, 1.0, -0.0, 0, 0.0, 2.5, -2.5, 0.285, Decimal("0.285"), 1234567, -1234.5]
+VALUES += [Decimal.from_float(0.285), "–", "", None, 0.125, 12.0, -7]
+
+
+def _table() -> Table:
+    columns = [
+        Column("label", "Verksamhet", "text"),
+        Column("a", "Belopp", "tkr"),
+        Column("b", "Andel", "pct"),
+        Column("c", "Antal", "int"),
+        Column("d", "Värde", "value"),
+        Column("e", "Signerat", "tkr"),
+        Column("f", "Signerat värde", "value"),
+    ]
+    rows = [Row("Rubrik", {}, RowKind.HEADING)]
+    for i, v in enumerate(VALUES):
+        values = {c.key: v for c in columns[1:]}
+        if i % 3:
+            values["label"] = f"Rad {i}"  # else the label shows in the first column
+        rows.append(Row(f"Etikett {i}", values))
+    rows.append(Row("Summa", {"a": 3.0, "e": -3}, RowKind.TOTAL))
+    return Table("t", "Test", columns, rows, signed_columns=frozenset({"e", "f"}))
+
+
+def test_cell_texts_match_format_value_for_every_kind_and_type():
+    table = _table()
+    for name in ("net_cost_positive", "costs_negative"):
+        conv = fmt.Convention(name)
+        expected = [
+            []
+            if row.kind is RowKind.HEADING
+            else [
+                row.label
+                if i == 0 and col.key not in row.values
+                else _reference_cell(table, col, row, conv)
+                for i, col in enumerate(table.columns)
+            ]
+            for row in table.rows
+        ]
+        assert tables.cell_texts(table, conv) == expected
+        for row in table.rows:
+            for col in table.columns:
+                assert tables.format_value(table, col, row, conv) == _reference_cell(
+                    table, col, row, conv
+                )
+
+
+def test_widest_is_the_largest_text_twips():
+    texts = ["", "1 234", "−98 765", "Illi", "MWMW", "mmm", "ÅÄÖ åäö", "1 234"]
+    for points in (tables.BODY_PT, tables.HEADER_PT, 7.0):
+        for bold in (False, True):
+            assert tables._widest(texts, points, bold) == max(
+                tables.text_twips(t, points, bold) for t in texts
+            )
+    assert tables._widest([], tables.BODY_PT, True) == 0
+
+
+def test_clean_skips_only_texts_that_need_nothing():
+    for text in ["43 974", "a & b", "<x>", "x > y", "ok\x01bad", "tab\tand\nline", "\ufffe", ""]:
+        assert tables.clean(text) == escape(fmt.xml_safe(text))
