@@ -15,6 +15,7 @@ import io
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from xml.sax.saxutils import escape, quoteattr
 
 from docx.document import Document
 from docx.enum.style import WD_STYLE_TYPE
@@ -30,6 +31,8 @@ from .docx_template import PLACEHOLDER, field_xml, style_id, text_width_twips
 from .tables import caption_xml, clean, fitting_scale, measure, render_table, table_style_for
 
 BULLET = re.compile(r"^\s*(?:-|•|\*)\s+")
+# what python-docx's run text turns into other elements than w:t (a tab, a break)
+_RUN_SPECIAL = re.compile("[\t\r\n]")
 TOC_LEVELS = 2
 CHART_ROOM_CM = 2.5  # caption, header line and spacing above a chart on its page
 
@@ -72,19 +75,45 @@ class DocBuilder:
         if self._end.tag != qn("w:sectPr"):
             raise ValueError("the document body must end with its w:sectPr (open_template)")
 
-    def _add_paragraph(self, style: str | None = None) -> Paragraph:
-        """`doc.add_paragraph(style=style)` with the style's id resolved once per name:
-        python-docx scans every style of the template on each call, ~2 ms per
-        paragraph (issue 8). None for the default paragraph style, as python-docx does."""
-        # what doc.add_paragraph() does, without python-docx's search for the body's
-        # final sectPr on every call (linear in the body: quadratic over a long draft)
-        p = OxmlElement("w:p")
-        self._end.addprevious(p)
-        para = Paragraph(p, self.doc._body)
+    def _add_paragraph(
+        self, style: str | None = None, keep_next: bool = False, text: str | None = None
+    ) -> Paragraph:
+        """`doc.add_paragraph(style=style)`, kept with the next paragraph if `keep_next`,
+        with a run of `text` unless it is None (the run `Paragraph.add_run(text)` makes).
+
+        The style's id is resolved once per name: python-docx scans every style of the
+        template on each call, ~2 ms per paragraph. The paragraph is parsed from its XML
+        in one go: python-docx's generic child insertion (pPr, pStyle, keepNext, run,
+        each placed by scanning the schema's possible successors) cost ~0.3 ms a heading
+        (issue 8). The XML is what python-docx writes: pPr when a style is named (empty
+        for the default style, whose id is None) or keepNext is set; xml:space only
+        on a text with outer white space."""
+        ppr = ""
         if style is not None:
             if style not in self._style_ids:
                 self._style_ids[style] = self.doc.part.get_style_id(style, WD_STYLE_TYPE.PARAGRAPH)
-            para._p.style = self._style_ids[style]
+            style_id = self._style_ids[style]
+            if style_id is not None:
+                ppr = f"<w:pStyle w:val={quoteattr(style_id)}/>"
+        if keep_next:
+            ppr += "<w:keepNext/>"
+        if style is not None or keep_next:
+            ppr = f"<w:pPr>{ppr}</w:pPr>"
+        run = ""
+        # a tab or a break: python-docx's run (its w:tab and w:br), added below
+        special = text is not None and _RUN_SPECIAL.search(text) is not None
+        if text == "":
+            run = "<w:r/>"
+        elif text is not None and not special:
+            space = ' xml:space="preserve"' if len(text.strip()) < len(text) else ""
+            run = f"<w:r><w:t{space}>{escape(text)}</w:t></w:r>"
+        # added before the body's final sectPr, without python-docx's search for it on
+        # every call (linear in the body: quadratic over a long draft)
+        p = parse_xml(f"<w:p {nsdecls('w')}>{ppr}{run}</w:p>") if ppr or run else OxmlElement("w:p")
+        self._end.addprevious(p)
+        para = Paragraph(p, self.doc._body)
+        if special:
+            para.add_run(text)
         return para
 
     # -- text -------------------------------------------------------------------------
@@ -92,10 +121,8 @@ class DocBuilder:
     def heading(self, text: str, level: int = 1) -> None:
         # what Document.add_heading does, with the style resolved once
         name = "Title" if level == 0 else f"Heading {level}"
-        para = self._add_paragraph(name)
-        para.add_run(fmt.xml_safe(text))
         # never stranded at a page's foot, whatever the kommun's heading styles say
-        para.paragraph_format.keep_with_next = True
+        para = self._add_paragraph(name, keep_next=True, text=fmt.xml_safe(text))
         if level <= TOC_LEVELS:
             name = f"_Toc{len(self.headings) + 1:08d}"
             n = len(self.headings) + 1
@@ -111,9 +138,8 @@ class DocBuilder:
 
     def paragraph(self, text: str, style: str | None = None) -> None:
         known = style in self._styles
-        para = self._add_paragraph(style if style and known else None)
-        if style and style.startswith("Heading"):
-            para.paragraph_format.keep_with_next = True
+        keep = bool(style and style.startswith("Heading"))
+        para = self._add_paragraph(style if style and known else None, keep_next=keep)
         _add_lines(para, text)
 
     def user_text(self, text: str) -> None:

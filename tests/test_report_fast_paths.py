@@ -1,7 +1,8 @@
-"""The report's table shortcuts (issue 8) give what the plain definitions give.
+"""The report's shortcuts (issue 8) give what the plain definitions give.
 
-Cells are formatted once per distinct value, widths measured once per distinct text
-and XML escaping skipped for texts that need none; each must be invisible in the draft.
+Cells are formatted once per distinct value, widths measured once per distinct text,
+XML escaping skipped for texts that need none, and headings and paragraphs parsed from
+their XML instead of built by python-docx; each must be invisible in the draft.
 """
 
 from __future__ import annotations
@@ -9,9 +10,16 @@ from __future__ import annotations
 from decimal import Decimal
 from xml.sax.saxutils import escape
 
+from docx.enum.style import WD_STYLE_TYPE
+from lxml import etree
+
 from budgetbook import fmt
 from budgetbook.model import Column, Row, RowKind, Table
 from budgetbook.report import tables
+from budgetbook.report.builder import DocBuilder
+from budgetbook.report.docx_template import open_template
+
+COLOURS = ["4472C4", "ED7D31", "A5A5A5", "FFC000", "5B9BD5", "70AD47"]
 
 
 def _reference_cell(table: Table, column: Column, row: Row, convention: fmt.Convention) -> str:
@@ -93,3 +101,39 @@ def test_widest_is_the_largest_text_twips():
 def test_clean_skips_only_texts_that_need_nothing():
     for text in ["43 974", "a & b", "<x>", "x > y", "ok\x01bad", "tab\tand\nline", "\ufffe", ""]:
         assert tables.clean(text) == escape(fmt.xml_safe(text))
+
+
+def _xml(element) -> bytes:
+    return etree.tostring(element)
+
+
+def test_headings_and_paragraphs_are_what_python_docx_makes():
+    texts = ["Avdelning 1", " leading", "trailing ", "a & b <c>", "", "tab\there", "two\nlines"]
+    texts += ["cr\rhere", "Ekonomi – plan/år", "\ttab first"]
+    for level in (0, 2, 3):
+        for text in texts:
+            b = DocBuilder(open_template(None), fmt.Convention(), COLOURS)
+            b.heading(text, level)
+            ours = b.body[-2]
+            ref = b.doc.add_paragraph()  # the same paragraph the python-docx way
+            style = "Title" if level == 0 else f"Heading {level}"
+            ref._p.style = b.doc.part.get_style_id(style, WD_STYLE_TYPE.PARAGRAPH)
+            ref.add_run(fmt.xml_safe(text))
+            ref.paragraph_format.keep_with_next = True
+            if level <= 2:  # the bookmark around a TOC heading's text
+                ours = etree.fromstring(_xml(ours))
+                for mark in [c for c in ours if "bookmark" in c.tag]:
+                    ours.remove(mark)
+            assert _xml(ours) == _xml(ref._p), (level, text)
+    for style in (None, "Normal", "Heading 4", "List Bullet"):
+        b = DocBuilder(open_template(None), fmt.Convention(), COLOURS)
+        b.paragraph("Text\nrad två", style)
+        ours = b.body[-2]
+        ref = b.doc.add_paragraph()
+        known = style in {s.name for s in b.doc.styles}
+        if style and known:
+            ref._p.style = b.doc.part.get_style_id(style, WD_STYLE_TYPE.PARAGRAPH)
+        if style and style.startswith("Heading"):
+            ref.paragraph_format.keep_with_next = True
+        ref.add_run("Text\nrad två")
+        assert _xml(ours) == _xml(ref._p), style
