@@ -10,6 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 from xml.sax.saxutils import escape
 
+import pytest
 from docx.enum.style import WD_STYLE_TYPE
 from lxml import etree
 
@@ -41,11 +42,13 @@ def _reference_cell(table: Table, column: Column, row: Row, convention: fmt.Conv
 
 
 # equal values of different types, zeros of both signs, halves, text in a number column
-VALUES = [1, 1.0, -0.0, 0, 0.0, 2.5, -2.5, 0.285, Decimal("0.285"), 1234567, -1234.5]
-VALUES += [Decimal.from_float(0.285), "–", "", None, 0.125, 12.0, -7]
+PLAIN = [1, 1.0, -0.0, 0, 0.0, 2.5, -2.5, 0.285, 1234567, -1234.5, "–", "", None, 0.125]
+PLAIN += [12.0, -7, 1e16, 10**16, 0.5, -0.5]
+# a Decimal equal to a float that prints otherwise (the float's 0.285 is as written)
+MIXED = [*PLAIN, Decimal("0.285"), Decimal.from_float(0.285)]
 
 
-def _table() -> Table:
+def _table(values: list) -> Table:
     columns = [
         Column("label", "Verksamhet", "text"),
         Column("a", "Belopp", "tkr"),
@@ -56,17 +59,20 @@ def _table() -> Table:
         Column("f", "Signerat värde", "value"),
     ]
     rows = [Row("Rubrik", {}, RowKind.HEADING)]
-    for i, v in enumerate(VALUES):
+    for i, v in enumerate(values):
         values = {c.key: v for c in columns[1:]}
         if i % 3:
             values["label"] = f"Rad {i}"  # else the label shows in the first column
         rows.append(Row(f"Etikett {i}", values))
+        if i == 4:
+            rows.append(Row("Grupp", {}, RowKind.HEADING))
     rows.append(Row("Summa", {"a": 3.0, "e": -3}, RowKind.TOTAL))
     return Table("t", "Test", columns, rows, signed_columns=frozenset({"e", "f"}))
 
 
-def test_cell_texts_match_format_value_for_every_kind_and_type():
-    table = _table()
+@pytest.mark.parametrize("values", [PLAIN, MIXED])
+def test_cell_texts_match_format_value_for_every_kind_and_type(values):
+    table = _table(values)
     for name in ("net_cost_positive", "costs_negative"):
         conv = fmt.Convention(name)
         expected = [
@@ -86,6 +92,9 @@ def test_cell_texts_match_format_value_for_every_kind_and_type():
                 assert tables.format_value(table, col, row, conv) == _reference_cell(
                     table, col, row, conv
                 )
+    assert tables.cell_texts(Table("x", "X", [], table.rows), fmt.Convention()) == [
+        [] for _ in table.rows
+    ]
 
 
 def test_widest_is_the_largest_text_twips():

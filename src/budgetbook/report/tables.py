@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 from xml.sax.saxutils import escape
 
 from docx.document import Document
@@ -80,42 +81,42 @@ def _count(value: int | float) -> str:
     return str(fmt.round_half_up(value))
 
 
-_SHOW = {"tkr": fmt.tkr, "pct": fmt.pct, "int": _count}
+_SHOW: dict[str, Callable[[Any], str]] = {"tkr": fmt.tkr, "pct": fmt.pct, "int": _count}
 
 
 def _formatter(table: Table, column: Column, convention: fmt.Convention) -> Callable[[object], str]:
     """A function of a cell's value giving the cell as shown (`format_value`), what
-    depends only on the column decided once.
-
-    Amounts, percents and counts are formatted once per distinct value: a big table
-    repeats many (issue 8). The cache key holds the type because equal numbers of
-    different types (1 and 1.0, a float and an equal Decimal) need not print alike."""
+    depends only on the column decided once."""
     signed = column.key in table.signed_columns
-    show = _SHOW.get(column.kind)
-    if show is None:  # text and preformatted values: str() of what is there
-
-        def plain(value: object) -> str:
-            if value is None or value == "":
-                return ""
-            if isinstance(value, str):
-                return value
-            return str(convention.display(value) if signed else value)
-
-        return plain
-    cache: dict[tuple[type, object], str] = {}
+    show = _SHOW.get(column.kind, str)  # text and preformatted values: str() of them
 
     def cell(value: object) -> str:
         if value is None or value == "":
             return ""
         if isinstance(value, str):
             return value
-        key = (value.__class__, value)
-        text = cache.get(key)
-        if text is None:
-            text = cache[key] = show(convention.display(value) if signed else value)
-        return text
+        return show(convention.display(value) if signed else value)
 
     return cell
+
+
+# Value types whose equal values always print alike as amounts, percents and counts: an
+# int and an equal float are both integral (rounding keeps them), -0.0 shows as 0. Not
+# so a Decimal equal to a float (0.285 is a little under as a float's exact value) or
+# a bool (pct(True) fails where pct(1) does not).
+_ALIKE_WHEN_EQUAL = frozenset({int, float, str, type(None)})
+
+
+def _column_texts(
+    table: Table, column: Column, convention: fmt.Convention, values: list[object]
+) -> list[str]:
+    """`values` of `column` as shown. Amounts, percents and counts are formatted once per
+    distinct value: a big table repeats many (issue 8)."""
+    cell = _formatter(table, column, convention)
+    if column.kind in _SHOW and {v.__class__ for v in values} <= _ALIKE_WHEN_EQUAL:
+        shown = {v: cell(v) for v in set(values)}
+        return list(map(shown.__getitem__, values))
+    return list(map(cell, values))
 
 
 def is_numeric(column: Column) -> bool:
@@ -177,20 +178,22 @@ def cell_texts(table: Table, convention: fmt.Convention) -> list[list[str]]:
     """Every body cell as shown (`format_value`, or the label in a leading text column
     without a value), one list per row; HEADING rows give []."""
     cols = table.columns
-    first_label = bool(cols) and cols[0].kind == "text"
-    keys = [col.key for col in cols]
-    formatters = [_formatter(table, col, convention) for col in cols]
-    out: list[list[str]] = []
-    for row in table.rows:
-        if row.kind is RowKind.HEADING:
-            out.append([])
-            continue
-        values = row.values
-        cells = [show(values.get(key)) for key, show in zip(keys, formatters, strict=True)]
-        if first_label and keys[0] not in values:
-            cells[0] = row.label
-        out.append(cells)
-    return out
+    rows = [row for row in table.rows if row.kind is not RowKind.HEADING]
+    if not cols:
+        return [[] for _ in table.rows]
+    # column by column: what depends on the column is decided once (issue 8)
+    values = [row.values for row in rows]
+    columns = [
+        _column_texts(table, col, convention, [v.get(col.key) for v in values]) for col in cols
+    ]
+    if cols[0].kind == "text":
+        key = cols[0].key
+        columns[0] = [
+            row.label if key not in v else text
+            for row, v, text in zip(rows, values, columns[0], strict=True)
+        ]
+    cells = map(list, zip(*columns, strict=True))
+    return [[] if row.kind is RowKind.HEADING else next(cells) for row in table.rows]
 
 
 @dataclass(slots=True)
@@ -313,12 +316,11 @@ def note_xml(style: TableStyle, lines: Sequence[str]) -> str:
 
 
 def _cell_frame(width: int, style: TableStyle, **kwargs) -> tuple[str, str, str]:
-    """`_cell` split around its text: (before the run, the run up to the text, after)."""
+    """`_cell` split around its text: (the cell up to the text, the cell after the text,
+    the cell without text)."""
     marker = "\ue000"  # a private-use character: clean() keeps it as it is
-    before, after = _cell("", width, style, **kwargs).split("</w:p></w:tc>")
-    with_text = _cell(marker, width, style, **kwargs)
-    run = with_text[len(before) : with_text.index(marker)]
-    return before, run, "</w:p></w:tc>" + after
+    opened, closed = _cell(marker, width, style, **kwargs).split(marker)
+    return opened, closed, _cell("", width, style, **kwargs)
 
 
 def _cell(
@@ -430,6 +432,7 @@ def table_xml_parts(
     # the cell XML around the text depends only on the column, the row's kind and
     # whether it is kept with the next: made once each, then a cell is prefix + text
     # run + suffix (issue 8)
+    # (up to the text, after it, the cell without text) per column
     frames: dict[tuple[RowKind, bool], list[tuple[str, str, str]]] = {}
     for i, (row, cells) in enumerate(zip(table.rows, texts, strict=True)):
         kept = i in keep
@@ -464,14 +467,15 @@ def table_xml_parts(
                     )
                     for c, w in enumerate(widths)
                 ]
-            for text, (head, run, tail) in zip(cells, frame, strict=True):
-                if text:
-                    inner = clean(text)
-                    if "\n" in inner:
-                        inner = '</w:t><w:br/><w:t xml:space="preserve">'.join(inner.split("\n"))
-                    parts.append(f"{head}{run}{inner}</w:t></w:r>{tail}")
-                else:
-                    parts.append(head + tail)
+            for text, (opened, closed, empty) in zip(cells, frame, strict=True):
+                if not text:
+                    parts.append(empty)
+                    continue
+                if _UNCLEAN.search(text) is not None:
+                    text = clean(text)
+                if "\n" in text:
+                    text = '</w:t><w:br/><w:t xml:space="preserve">'.join(text.split("\n"))
+                parts.append(f"{opened}{text}{closed}")
         parts.append("</w:tr>")
         if i % ROWS_PER_CHUNK == ROWS_PER_CHUNK - 1:
             yield "".join(parts)
