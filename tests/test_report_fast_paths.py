@@ -134,15 +134,33 @@ def test_headings_and_paragraphs_are_what_python_docx_makes():
                 for mark in [c for c in ours if "bookmark" in c.tag]:
                     ours.remove(mark)
             assert _xml(ours) == _xml(ref._p), (level, text)
+    texts += ["", "\n", "a\n\nb", " x \n y ", "tab\tfirst\nline", "line\nwith\ttab", "a\r\nb"]
+    texts += ["first\nsecond\rthird", "\u00a0nbsp\n&amp;"]
     for style in (None, "Normal", "Heading 4", "List Bullet"):
-        b = DocBuilder(open_template(None), fmt.Convention(), COLOURS)
-        b.paragraph("Text\nrad två", style)
-        ours = b.body[-2]
-        ref = b.doc.add_paragraph()
-        known = style in {s.name for s in b.doc.styles}
-        if style and known:
-            ref._p.style = b.doc.part.get_style_id(style, WD_STYLE_TYPE.PARAGRAPH)
-        if style and style.startswith("Heading"):
-            ref.paragraph_format.keep_with_next = True
-        ref.add_run("Text\nrad två")
-        assert _xml(ours) == _xml(ref._p), style
+        for text in texts:
+            b = DocBuilder(open_template(None), fmt.Convention(), COLOURS)
+            b.paragraph(text, style)
+            ours = b.body[-2]
+            ref = b.doc.add_paragraph()
+            known = style in {s.name for s in b.doc.styles}
+            if style and known:
+                ref._p.style = b.doc.part.get_style_id(style, WD_STYLE_TYPE.PARAGRAPH)
+            if style and style.startswith("Heading"):
+                ref.paragraph_format.keep_with_next = True
+            _reference_lines(ref, text)
+            assert _xml(ours) == _xml(ref._p), (style, text)
+
+
+def _reference_lines(para, text: str) -> None:
+    """A paragraph's lines as the builder first wrote them, through python-docx."""
+    lines = fmt.xml_safe(text).split("\n")
+    first = lines[0]
+    if "\t" in first or "\r" in first:
+        run = para.add_run(first)
+    else:
+        run = para.add_run()
+        if first:
+            run.add_text(first)
+    for line in lines[1:]:
+        run.add_break()
+        run.add_text(line)
