@@ -430,9 +430,8 @@ def table_xml_parts(
     parts.append("</w:tr>")
     numeric = [is_numeric(c) for c in cols]
     # the cell XML around the text depends only on the column, the row's kind and
-    # whether it is kept with the next: made once each, then a cell is prefix + text
-    # run + suffix (issue 8)
-    # (up to the text, after it, the cell without text) per column
+    # whether it is kept with the next: made once each (`_cell_frame`), then a cell is
+    # its opening + text + closing, or the empty cell (issue 8)
     frames: dict[tuple[RowKind, bool], list[tuple[str, str, str]]] = {}
     for i, (row, cells) in enumerate(zip(table.rows, texts, strict=True)):
         kept = i in keep
