@@ -4,6 +4,7 @@ the saved document must be the one the document tree would have given."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 import zipfile
 
 import docx
@@ -71,3 +72,28 @@ def test_tables_are_streamed_into_a_main_part_not_named_document_xml(tmp_path):
     assert b"budgetbook-table" not in xml
     assert b"<w:tbl>" in xml or b"<w:tbl " in xml
     assert docx.Document(str(tmp_path / "x.docx")).tables
+
+
+def test_errors_on_either_side_of_the_writer_thread_reach_the_caller(tmp_path):
+    """The main part is written by a background thread (compression overlaps the XML):
+    a table that fails while its XML is made, and a write that fails (a full disk),
+    must both raise from save, not hang or leave a half-written file looking fine."""
+    deferred = DeferredTables()
+
+    def failing_table():
+        yield "<w:tbl/>" * 100_000
+        raise RuntimeError("table failed")
+
+    deferred.add(failing_table)
+    xml = b"<a>" + b"x" * 100_000 + b"<?budgetbook-table 0?></a>"
+    with open(tmp_path / "a.xml", "wb") as fh, pytest.raises(RuntimeError, match="table failed"):
+        deferred._expand(xml, fh, set())
+
+    class FullDisk(io.RawIOBase):
+        def write(self, data):
+            raise OSError(28, "No space left on device")
+
+    deferred = DeferredTables()
+    deferred.add(lambda: iter(["<w:tbl/>"] * 1_000))
+    with pytest.raises(OSError, match="No space"):
+        deferred._expand(xml, FullDisk(), set())

@@ -15,6 +15,7 @@ import io
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from xml.sax.saxutils import escape, quoteattr
 
 from docx.document import Document
 from docx.enum.style import WD_STYLE_TYPE
@@ -30,6 +31,8 @@ from .docx_template import PLACEHOLDER, field_xml, style_id, text_width_twips
 from .tables import caption_xml, clean, fitting_scale, measure, render_table, table_style_for
 
 BULLET = re.compile(r"^\s*(?:-|•|\*)\s+")
+# what python-docx's run text turns into other elements than w:t (a tab, a break)
+_RUN_SPECIAL = re.compile("[\t\r\n]")
 TOC_LEVELS = 2
 CHART_ROOM_CM = 2.5  # caption, header line and spacing above a chart on its page
 
@@ -72,30 +75,46 @@ class DocBuilder:
         if self._end.tag != qn("w:sectPr"):
             raise ValueError("the document body must end with its w:sectPr (open_template)")
 
-    def _add_paragraph(self, style: str | None = None) -> Paragraph:
-        """`doc.add_paragraph(style=style)` with the style's id resolved once per name:
-        python-docx scans every style of the template on each call, ~2 ms per
-        paragraph (issue 8). None for the default paragraph style, as python-docx does."""
-        # what doc.add_paragraph() does, without python-docx's search for the body's
-        # final sectPr on every call (linear in the body: quadratic over a long draft)
-        p = OxmlElement("w:p")
-        self._end.addprevious(p)
-        para = Paragraph(p, self.doc._body)
+    def _add_paragraph(
+        self, style: str | None = None, keep_next: bool = False, run: str = ""
+    ) -> Paragraph:
+        """`doc.add_paragraph(style=style)`, kept with the next paragraph if `keep_next`,
+        holding `run` (the XML of its run, see `_text_run` and `_lines_run`).
+
+        The style's id is resolved once per name: python-docx scans every style of the
+        template on each call, ~2 ms per paragraph. The paragraph is parsed from its XML
+        in one go: python-docx's generic child insertion (pPr, pStyle, keepNext, run,
+        each placed by scanning the schema's possible successors) cost ~0.3 ms a heading
+        (issue 8). The XML is what python-docx writes: pPr when a style is named (empty
+        for the default style, whose id is None) or keepNext is set."""
+        ppr = ""
         if style is not None:
             if style not in self._style_ids:
                 self._style_ids[style] = self.doc.part.get_style_id(style, WD_STYLE_TYPE.PARAGRAPH)
-            para._p.style = self._style_ids[style]
-        return para
+            style_id = self._style_ids[style]
+            if style_id is not None:
+                ppr = f"<w:pStyle w:val={quoteattr(style_id)}/>"
+        if keep_next:
+            ppr += "<w:keepNext/>"
+        if style is not None or keep_next:
+            ppr = f"<w:pPr>{ppr}</w:pPr>"
+        # added before the body's final sectPr, without python-docx's search for it on
+        # every call (linear in the body: quadratic over a long draft)
+        p = parse_xml(f"<w:p {nsdecls('w')}>{ppr}{run}</w:p>") if ppr or run else OxmlElement("w:p")
+        self._end.addprevious(p)
+        return Paragraph(p, self.doc._body)
 
     # -- text -------------------------------------------------------------------------
 
     def heading(self, text: str, level: int = 1) -> None:
         # what Document.add_heading does, with the style resolved once
         name = "Title" if level == 0 else f"Heading {level}"
-        para = self._add_paragraph(name)
-        para.add_run(fmt.xml_safe(text))
+        shown = fmt.xml_safe(text)
+        run = _text_run(shown)
         # never stranded at a page's foot, whatever the kommun's heading styles say
-        para.paragraph_format.keep_with_next = True
+        para = self._add_paragraph(name, keep_next=True, run=run or "")
+        if run is None:
+            para.add_run(shown)  # python-docx's w:tab and w:br
         if level <= TOC_LEVELS:
             name = f"_Toc{len(self.headings) + 1:08d}"
             n = len(self.headings) + 1
@@ -111,10 +130,14 @@ class DocBuilder:
 
     def paragraph(self, text: str, style: str | None = None) -> None:
         known = style in self._styles
-        para = self._add_paragraph(style if style and known else None)
-        if style and style.startswith("Heading"):
-            para.paragraph_format.keep_with_next = True
-        _add_lines(para, text)
+        keep = bool(style and style.startswith("Heading"))
+        lines = fmt.xml_safe(text).split("\n")
+        run = _lines_run(lines)
+        para = self._add_paragraph(
+            style if style and known else None, keep_next=keep, run=run or ""
+        )
+        if run is None:
+            _add_lines(para, lines)
 
     def user_text(self, text: str) -> None:
         """Text written by a person, shown exactly as written.
@@ -251,9 +274,40 @@ class DocBuilder:
         self._toc_anchor = None
 
 
-def _add_lines(para, text: str) -> None:
-    """Runs for `text` with its line breaks kept as Word line breaks."""
-    lines = fmt.xml_safe(text).split("\n")
+def _t(text: str) -> str:
+    """The w:t python-docx's `CT_R.add_t(text)` makes."""
+    space = ' xml:space="preserve"' if len(text.strip()) < len(text) else ""
+    return f"<w:t{space}>{escape(text)}</w:t>"
+
+
+def _text_run(text: str) -> str | None:
+    """The XML of the run `Paragraph.add_run(text)` makes, or None where python-docx
+    makes a w:tab or w:br of a character (parsed, a CR would also become a LF)."""
+    if _RUN_SPECIAL.search(text) is not None:
+        return None
+    return f"<w:r>{_t(text)}</w:r>" if text else "<w:r/>"
+
+
+def _lines_run(lines: list[str]) -> str | None:
+    """The XML of the run `_add_lines(para, lines)` makes, or None where a tab in the
+    first line or a CR needs python-docx's own run, or an empty line after the first
+    its empty text (`<w:t></w:t>`, which parsed XML cannot give: it serializes as
+    `<w:t/>`)."""
+    first = lines[0]
+    if "\t" in first or any("\r" in line for line in lines):
+        return None
+    if not all(lines[1:]):
+        return None
+    return (
+        "".join(
+            ("<w:r>", _t(first) if first else "", *(f"<w:br/>{_t(line)}" for line in lines[1:]))
+        )
+        + "</w:r>"
+    )
+
+
+def _add_lines(para, lines: list[str]) -> None:
+    """A run of `lines` (a text split at its line feeds) with Word line breaks between."""
     first = lines[0]
     if "\t" in first or "\r" in first:
         run = para.add_run(first)  # tabs become <w:tab/>, a CR a break

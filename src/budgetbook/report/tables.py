@@ -10,8 +10,9 @@ page, and column widths are fixed so Word and LibreOffice lay the table out alik
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 from xml.sax.saxutils import escape
 
 from docx.document import Document
@@ -37,8 +38,14 @@ COMPACT_SCALES = (7.5 / BODY_PT, 7.0 / BODY_PT)
 KEEP_TOGETHER_ROWS = 25
 
 
+# What `clean` changes: the characters escape() replaces and those xml_safe() drops.
+_UNCLEAN = re.compile(f"[&<>{fmt.INVALID_XML_CHARS}]")
+
+
 def clean(text: str) -> str:
     """Escape for XML text; drop the control characters XML 1.0 cannot carry."""
+    if _UNCLEAN.search(text) is None:  # most texts (every figure): one scan in C (issue 8)
+        return text
     return escape(fmt.xml_safe(text))
 
 
@@ -67,20 +74,49 @@ def table_style_for(doc: Document, header_fill: str, convention: fmt.Convention)
 
 def format_value(table: Table, column: Column, row: Row, convention: fmt.Convention) -> str:
     """A cell as shown: Swedish format, sign convention on the table's signed columns."""
-    value = row.values.get(column.key)
-    if value is None or value == "":
-        return ""
-    if isinstance(value, str):
-        return value
-    if column.key in table.signed_columns:
-        value = convention.display(value)
-    if column.kind == "tkr":
-        return fmt.tkr(value)
-    if column.kind == "pct":
-        return fmt.pct(value)
-    if column.kind == "int":
-        return str(fmt.round_half_up(value))
-    return str(value)
+    return _formatter(table, column, convention)(row.values.get(column.key))
+
+
+def _count(value: int | float) -> str:
+    return str(fmt.round_half_up(value))
+
+
+_SHOW: dict[str, Callable[[Any], str]] = {"tkr": fmt.tkr, "pct": fmt.pct, "int": _count}
+
+
+def _formatter(table: Table, column: Column, convention: fmt.Convention) -> Callable[[object], str]:
+    """A function of a cell's value giving the cell as shown (`format_value`), what
+    depends only on the column decided once."""
+    signed = column.key in table.signed_columns
+    show = _SHOW.get(column.kind, str)  # text and preformatted values: str() of them
+
+    def cell(value: object) -> str:
+        if value is None or value == "":
+            return ""
+        if isinstance(value, str):
+            return value
+        return show(convention.display(value) if signed else value)
+
+    return cell
+
+
+# Value types whose equal values always print alike as amounts, percents and counts: an
+# int and an equal float are both integral (rounding keeps them), -0.0 shows as 0. Not
+# so a Decimal equal to a float (0.285 is a little under as a float's exact value) or
+# a bool (pct(True) fails where pct(1) does not).
+_ALIKE_WHEN_EQUAL = frozenset({int, float, str, type(None)})
+
+
+def _column_texts(
+    table: Table, column: Column, convention: fmt.Convention, values: list[object]
+) -> list[str]:
+    """`values` of `column` as shown. Amounts, percents and counts are formatted once per
+    distinct value: a big table repeats many (issue 8)."""
+    cell = _formatter(table, column, convention)
+    if column.kind in _SHOW and {v.__class__ for v in values} <= _ALIKE_WHEN_EQUAL:
+        shown = {v: cell(v) for v in set(values)}
+        return list(map(shown.__getitem__, values))
+    return list(map(cell, values))
 
 
 def is_numeric(column: Column) -> bool:
@@ -109,10 +145,25 @@ class _EmTable(dict):
 _EMS = _EmTable()
 
 
+def _ems(text: str) -> float:
+    return sum(map(_EMS.__getitem__, text))
+
+
+def _twips(ems: float, points: float, bold: bool) -> int:
+    width = ems * points * 20
+    return int(width * (1.07 if bold else 1.0))
+
+
 def text_twips(text: str, points: float, bold: bool = False) -> int:
     """Approximate width of `text` in twips at `points` (20 twips per point)."""
-    width = sum(map(_EMS.__getitem__, text)) * points * 20
-    return int(width * (1.07 if bold else 1.0))
+    return _twips(_ems(text), points, bold)
+
+
+def _widest(texts: Iterable[str], points: float, bold: bool = False) -> int:
+    """`max(text_twips(t, points, bold) for t in texts)`, 0 for none: each distinct text
+    summed once, and only the widest converted (the width grows with the sum, so it is
+    the same maximum; a big table repeats many figures, issue 8)."""
+    return _twips(max(map(_ems, set(texts)), default=0), points, bold)
 
 
 # Where a line may break: spaces, and after a dash or slash ("B2026–B2027" breaks after "–").
@@ -127,21 +178,22 @@ def cell_texts(table: Table, convention: fmt.Convention) -> list[list[str]]:
     """Every body cell as shown (`format_value`, or the label in a leading text column
     without a value), one list per row; HEADING rows give []."""
     cols = table.columns
-    first_label = bool(cols) and cols[0].kind == "text"
-    out: list[list[str]] = []
-    for row in table.rows:
-        if row.kind is RowKind.HEADING:
-            out.append([])
-            continue
-        out.append(
-            [
-                row.label
-                if i == 0 and first_label and col.key not in row.values
-                else format_value(table, col, row, convention)
-                for i, col in enumerate(cols)
-            ]
-        )
-    return out
+    rows = [row for row in table.rows if row.kind is not RowKind.HEADING]
+    if not cols:
+        return [[] for _ in table.rows]
+    # column by column: what depends on the column is decided once (issue 8)
+    values = [row.values for row in rows]
+    columns = [
+        _column_texts(table, col, convention, [v.get(col.key) for v in values]) for col in cols
+    ]
+    if cols[0].kind == "text":
+        key = cols[0].key
+        columns[0] = [
+            row.label if key not in v else text
+            for row, v, text in zip(rows, values, columns[0], strict=True)
+        ]
+    cells = map(list, zip(*columns, strict=True))
+    return [[] if row.kind is RowKind.HEADING else next(cells) for row in table.rows]
 
 
 @dataclass(slots=True)
@@ -165,9 +217,7 @@ def measure(table: Table, convention: fmt.Convention | None = None) -> Measure:
     for i, col in enumerate(table.columns):
         header = _longest_word(col.heading, HEADER_PT, bold=True)
         if is_numeric(col):
-            longest = max(
-                (text_twips(cells[i], BODY_PT, True) for cells in texts if cells), default=0
-            )
+            longest = _widest((cells[i] for cells in texts if cells), BODY_PT, True)
             needs.append(max(MIN_WIDTH[col.kind], header + CELL_PADDING, longest + CELL_PADDING))
             weights.append(0)
         else:
@@ -176,9 +226,12 @@ def measure(table: Table, convention: fmt.Convention | None = None) -> Measure:
                 for r in table.rows
                 if r.kind is not RowKind.HEADING
             ]
-            word = max((_longest_word(t, BODY_PT, True) for t in shown), default=0)
+            distinct = set(shown)
+            words = {w for t in distinct for w in _BREAKS.split(t) if w}
+            word = _widest(words, BODY_PT, True)  # the longest word of any text
             needs.append(max(MIN_TEXT_WIDTH, header + CELL_PADDING, word + CELL_PADDING))
-            lengths = sorted(text_twips(t, BODY_PT) for t in shown)
+            twips = {t: text_twips(t, BODY_PT) for t in distinct}
+            lengths = sorted(map(twips.__getitem__, shown))
             typical = lengths[len(lengths) * 3 // 4] if lengths else 0
             weights.append(max(1, typical + CELL_PADDING))
     return Measure(texts, needs, weights)
@@ -263,12 +316,11 @@ def note_xml(style: TableStyle, lines: Sequence[str]) -> str:
 
 
 def _cell_frame(width: int, style: TableStyle, **kwargs) -> tuple[str, str, str]:
-    """`_cell` split around its text: (before the run, the run up to the text, after)."""
+    """`_cell` split around its text: (the cell up to the text, the cell after the text,
+    the cell without text)."""
     marker = "\ue000"  # a private-use character: clean() keeps it as it is
-    before, after = _cell("", width, style, **kwargs).split("</w:p></w:tc>")
-    with_text = _cell(marker, width, style, **kwargs)
-    run = with_text[len(before) : with_text.index(marker)]
-    return before, run, "</w:p></w:tc>" + after
+    opened, closed = _cell(marker, width, style, **kwargs).split(marker)
+    return opened, closed, _cell("", width, style, **kwargs)
 
 
 def _cell(
@@ -378,8 +430,8 @@ def table_xml_parts(
     parts.append("</w:tr>")
     numeric = [is_numeric(c) for c in cols]
     # the cell XML around the text depends only on the column, the row's kind and
-    # whether it is kept with the next: made once each, then a cell is prefix + text
-    # run + suffix (issue 8)
+    # whether it is kept with the next: made once each (`_cell_frame`), then a cell is
+    # its opening + text + closing, or the empty cell (issue 8)
     frames: dict[tuple[RowKind, bool], list[tuple[str, str, str]]] = {}
     for i, (row, cells) in enumerate(zip(table.rows, texts, strict=True)):
         kept = i in keep
@@ -414,14 +466,15 @@ def table_xml_parts(
                     )
                     for c, w in enumerate(widths)
                 ]
-            for text, (head, run, tail) in zip(cells, frame, strict=True):
-                if text:
-                    inner = clean(text)
-                    if "\n" in inner:
-                        inner = '</w:t><w:br/><w:t xml:space="preserve">'.join(inner.split("\n"))
-                    parts.append(f"{head}{run}{inner}</w:t></w:r>{tail}")
-                else:
-                    parts.append(head + tail)
+            for text, (opened, closed, empty) in zip(cells, frame, strict=True):
+                if not text:
+                    parts.append(empty)
+                    continue
+                if _UNCLEAN.search(text) is not None:
+                    text = clean(text)
+                if "\n" in text:
+                    text = '</w:t><w:br/><w:t xml:space="preserve">'.join(text.split("\n"))
+                parts.append(f"{opened}{text}{closed}")
         parts.append("</w:tr>")
         if i % ROWS_PER_CHUNK == ROWS_PER_CHUNK - 1:
             yield "".join(parts)

@@ -1,0 +1,166 @@
+"""The report's shortcuts (issue 8) give what the plain definitions give.
+
+Cells are formatted once per distinct value, widths measured once per distinct text,
+XML escaping skipped for texts that need none, and headings and paragraphs parsed from
+their XML instead of built by python-docx; each must be invisible in the draft.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from xml.sax.saxutils import escape
+
+import pytest
+from docx.enum.style import WD_STYLE_TYPE
+from lxml import etree
+
+from budgetbook import fmt
+from budgetbook.model import Column, Row, RowKind, Table
+from budgetbook.report import tables
+from budgetbook.report.builder import DocBuilder
+from budgetbook.report.docx_template import open_template
+
+COLOURS = ["4472C4", "ED7D31", "A5A5A5", "FFC000", "5B9BD5", "70AD47"]
+
+
+def _reference_cell(table: Table, column: Column, row: Row, convention: fmt.Convention) -> str:
+    """format_value as first written, one cell at a time with no cache."""
+    value = row.values.get(column.key)
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        return value
+    if column.key in table.signed_columns:
+        value = convention.display(value)
+    if column.kind == "tkr":
+        return fmt.tkr(value)
+    if column.kind == "pct":
+        return fmt.pct(value)
+    if column.kind == "int":
+        return str(fmt.round_half_up(value))
+    return str(value)
+
+
+# equal values of different types, zeros of both signs, halves, text in a number column
+PLAIN = [1, 1.0, -0.0, 0, 0.0, 2.5, -2.5, 0.285, 1234567, -1234.5, "–", "", None, 0.125]
+PLAIN += [12.0, -7, 1e16, 10**16, 0.5, -0.5]
+# a Decimal equal to a float that prints otherwise (the float's 0.285 is as written)
+MIXED = [*PLAIN, Decimal("0.285"), Decimal.from_float(0.285)]
+
+
+def _table(values: list) -> Table:
+    columns = [
+        Column("label", "Verksamhet", "text"),
+        Column("a", "Belopp", "tkr"),
+        Column("b", "Andel", "pct"),
+        Column("c", "Antal", "int"),
+        Column("d", "Värde", "value"),
+        Column("e", "Signerat", "tkr"),
+        Column("f", "Signerat värde", "value"),
+    ]
+    rows = [Row("Rubrik", {}, RowKind.HEADING)]
+    for i, v in enumerate(values):
+        values = {c.key: v for c in columns[1:]}
+        if i % 3:
+            values["label"] = f"Rad {i}"  # else the label shows in the first column
+        rows.append(Row(f"Etikett {i}", values))
+        if i == 4:
+            rows.append(Row("Grupp", {}, RowKind.HEADING))
+    rows.append(Row("Summa", {"a": 3.0, "e": -3}, RowKind.TOTAL))
+    return Table("t", "Test", columns, rows, signed_columns=frozenset({"e", "f"}))
+
+
+@pytest.mark.parametrize("values", [PLAIN, MIXED])
+def test_cell_texts_match_format_value_for_every_kind_and_type(values):
+    table = _table(values)
+    for name in ("net_cost_positive", "costs_negative"):
+        conv = fmt.Convention(name)
+        expected = [
+            []
+            if row.kind is RowKind.HEADING
+            else [
+                row.label
+                if i == 0 and col.key not in row.values
+                else _reference_cell(table, col, row, conv)
+                for i, col in enumerate(table.columns)
+            ]
+            for row in table.rows
+        ]
+        assert tables.cell_texts(table, conv) == expected
+        for row in table.rows:
+            for col in table.columns:
+                assert tables.format_value(table, col, row, conv) == _reference_cell(
+                    table, col, row, conv
+                )
+    assert tables.cell_texts(Table("x", "X", [], table.rows), fmt.Convention()) == [
+        [] for _ in table.rows
+    ]
+
+
+def test_widest_is_the_largest_text_twips():
+    texts = ["", "1 234", "−98 765", "Illi", "MWMW", "mmm", "ÅÄÖ åäö", "1 234"]
+    for points in (tables.BODY_PT, tables.HEADER_PT, 7.0):
+        for bold in (False, True):
+            assert tables._widest(texts, points, bold) == max(
+                tables.text_twips(t, points, bold) for t in texts
+            )
+    assert tables._widest([], tables.BODY_PT, True) == 0
+
+
+def test_clean_skips_only_texts_that_need_nothing():
+    for text in ["43 974", "a & b", "<x>", "x > y", "ok\x01bad", "tab\tand\nline", "\ufffe", ""]:
+        assert tables.clean(text) == escape(fmt.xml_safe(text))
+
+
+def _xml(element) -> bytes:
+    return etree.tostring(element)
+
+
+def test_headings_and_paragraphs_are_what_python_docx_makes():
+    texts = ["Avdelning 1", " leading", "trailing ", "a & b <c>", "", "tab\there", "two\nlines"]
+    texts += ["cr\rhere", "Ekonomi – plan/år", "\ttab first"]
+    for level in (0, 2, 3):
+        for text in texts:
+            b = DocBuilder(open_template(None), fmt.Convention(), COLOURS)
+            b.heading(text, level)
+            ours = b.body[-2]
+            ref = b.doc.add_paragraph()  # the same paragraph the python-docx way
+            style = "Title" if level == 0 else f"Heading {level}"
+            ref._p.style = b.doc.part.get_style_id(style, WD_STYLE_TYPE.PARAGRAPH)
+            ref.add_run(fmt.xml_safe(text))
+            ref.paragraph_format.keep_with_next = True
+            if level <= 2:  # the bookmark around a TOC heading's text
+                ours = etree.fromstring(_xml(ours))
+                for mark in [c for c in ours if "bookmark" in c.tag]:
+                    ours.remove(mark)
+            assert _xml(ours) == _xml(ref._p), (level, text)
+    texts += ["", "\n", "a\n\nb", " x \n y ", "tab\tfirst\nline", "line\nwith\ttab", "a\r\nb"]
+    texts += ["first\nsecond\rthird", "\u00a0nbsp\n&amp;"]
+    for style in (None, "Normal", "Heading 4", "List Bullet"):
+        for text in texts:
+            b = DocBuilder(open_template(None), fmt.Convention(), COLOURS)
+            b.paragraph(text, style)
+            ours = b.body[-2]
+            ref = b.doc.add_paragraph()
+            known = style in {s.name for s in b.doc.styles}
+            if style and known:
+                ref._p.style = b.doc.part.get_style_id(style, WD_STYLE_TYPE.PARAGRAPH)
+            if style and style.startswith("Heading"):
+                ref.paragraph_format.keep_with_next = True
+            _reference_lines(ref, text)
+            assert _xml(ours) == _xml(ref._p), (style, text)
+
+
+def _reference_lines(para, text: str) -> None:
+    """A paragraph's lines as the builder first wrote them, through python-docx."""
+    lines = fmt.xml_safe(text).split("\n")
+    first = lines[0]
+    if "\t" in first or "\r" in first:
+        run = para.add_run(first)
+    else:
+        run = para.add_run()
+        if first:
+            run.add_text(first)
+    for line in lines[1:]:
+        run.add_break()
+        run.add_text(line)
