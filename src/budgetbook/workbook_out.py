@@ -108,12 +108,6 @@ class _Formats:
         return self.cells[key] if key in self.cells else self.cells[("text", row_kind)]
 
 
-def _display(value: float | str | None, signed: bool, convention: Convention) -> float | str | None:
-    if value is None or isinstance(value, str):
-        return value
-    return -value if signed and convention.costs_negative else value
-
-
 def _unit_line(table: Table, convention: Convention) -> str:
     """The line under the caption: unit, sign convention and what a favourable change is."""
     if not table.signed_columns:
@@ -143,16 +137,16 @@ def _lines(text: str, width: float) -> int:
 
 def _table_widths(table: Table) -> list[float]:
     """Column widths in characters from the headings, labels and texts shown."""
-    widths = [len(c.heading) for c in table.columns]
-    for row in table.rows:
-        for c, col in enumerate(table.columns):
-            if col.key == "label":
-                extra = 0 if row.kind is RowKind.DATA else 1
-                widths[c] = max(widths[c], len(row.label) + extra)
-            else:
-                value = row.values.get(col.key)
-                if isinstance(value, str):
-                    widths[c] = max(widths[c], len(value))
+    rows = table.rows
+    widths = []
+    for col in table.columns:  # column by column: generator passes, no per-cell branching
+        if col.key == "label":
+            # a total's label is bold: one character more
+            texts = (len(r.label) + (r.kind is not RowKind.DATA) for r in rows)
+        else:
+            key = col.key
+            texts = (len(v) for v in (r.values.get(key) for r in rows) if isinstance(v, str))
+        widths.append(max(len(col.heading), max(texts, default=0)))
     out = []
     for c, col in enumerate(table.columns):
         if c == 0:
@@ -166,7 +160,7 @@ def _table_widths(table: Table) -> list[float]:
 
 
 def write_table(wb: XlsxStream, name: str, table: Table, settings: Settings, f: _Formats) -> None:
-    """Write one view as sheet `name` (its Källor lines come from `source_lines`)."""
+    """Write one view as sheet `name` (its Källor lines: `sources_sheet`)."""
     convention = Convention(settings.sign_convention)
     cols = table.columns
     col_widths = _table_widths(table)
@@ -178,15 +172,23 @@ def write_table(wb: XlsxStream, name: str, table: Table, settings: Settings, f: 
             [(c.heading, f.head_text if c.kind == "text" else f.head_num) for c in cols],
             height=30,
         )
-        signed = [c.key in table.signed_columns for c in cols]
+        # per column: its key (None for the label) and whether it is shown negated
+        flip = convention.costs_negative
+        plan = [
+            (None if c.key == "label" else c.key, flip and c.key in table.signed_columns)
+            for c in cols
+        ]
+        formats = {kind: [f.cell(c.kind, kind) for c in cols] for kind in RowKind}
         for i, row in enumerate(table.rows):
-            fmts = [f.cell(c.kind, row.kind) for c in cols]
-            cells = [
-                (row.label, fmts[c])
-                if col.key == "label"
-                else (_display(row.values.get(col.key), signed[c], convention), fmts[c])
-                for c, col in enumerate(cols)
-            ]
+            values, cells = row.values, []
+            for (key, negate), fmt in zip(plan, formats[row.kind], strict=True):
+                if key is None:
+                    cells.append((row.label, fmt))
+                    continue
+                value = values.get(key)
+                if negate and value is not None and not isinstance(value, str):
+                    value = -value  # the kommun's sign convention, at rendering
+                cells.append((value, fmt))
             ws.row(HEADER_ROW + 1 + i, cells)
         last = HEADER_ROW + len(table.rows)
         if table.note:
