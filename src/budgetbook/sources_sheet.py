@@ -22,7 +22,7 @@ from typing import Any
 from .fmt import Convention
 from .model import RowKind, Source, Table
 from .settings import Settings
-from .xlsx_stream import SheetStream, XlsxStream
+from .xlsx_stream import SheetStream, XlsxStream, cell_number
 
 SOURCES_SHEET = "Källor"
 MAX_SOURCE_ROWS = 1_000_000  # Excel's limit is 1 048 576 rows per sheet
@@ -156,10 +156,6 @@ def _run_text(col: str, start: int, last: int) -> str:
     return f"{col}{start}" if start == last else f"{col}{start}:{col}{last}"
 
 
-def _trace(src: Source) -> list[Part]:
-    return [(src.avdelning, src.file, src.sheet, src.cell)]
-
-
 class _Sheets:
     """The Källor sheet(s) being written: a new one before Excel's row limit."""
 
@@ -187,9 +183,10 @@ class _Sheets:
         return ws
 
     def writers(self, num: int, pct: int, text: int) -> tuple[Callable[..., None], ...]:
-        """Row writers of the open sheet: the figure in column D as tkr, as %."""
+        """Row writers of the open sheet (prepared values): the figure in column D as
+        tkr, as %."""
         return tuple(
-            self.ws.fixed_rows((text, text, text, fmt, text, text, text, text), (3,))
+            self.ws.prepared_rows((text, text, text, fmt, text, text, text, text), (3,))
             for fmt in (num, pct)
         )
 
@@ -212,13 +209,18 @@ def write_sources(
     formats: tuple[int, int, int, int, int, int],
 ) -> None:
     """The Källor sheet(s) of the views `named` (sheet name, view), in the order of the
-    views' cells. `formats`: caption, info, heading, tkr, % and text cell formats."""
-    caption, info, head, num, pct, text = formats
-    sheets = _Sheets(wb, caption, info, head)
+    views' cells. `formats`: caption, info, heading, tkr, % and text cell formats.
+
+    A figure's values are prepared for the XML once for all its lines (its shared
+    strings looked up in the order the cells are written, as a line-by-line writer
+    would, so the workbook is the same)."""
+    caption, info, head_format, num, pct, text = formats
+    sheets = _Sheets(wb, caption, info, head_format)
     as_tkr, as_pct = sheets.writers(num, pct, text)
     flip = Convention(settings.sign_convention).costs_negative
     parts_of = _Parts().of
-    sums, changes = _trace(SUM_TRACE), _trace(CHANGE_TRACE)
+    sid = wb.text_value
+    traces: dict[Source, tuple[str, ...]] = {}  # a computed figure's columns E–H
     computed = (RowKind.TOTAL, RowKind.SUBTOTAL)
     r = HEADER_ROW
     for view, table in named:
@@ -241,19 +243,29 @@ def write_sources(
                     continue
                 if negate:
                     value = -value
-                if total:
-                    parts = sums
-                elif change:
-                    parts = changes
-                else:
+                parts: Sequence[Part] = ()
+                if not (total or change):
                     parts = parts_of(row.sources.get(key, ()))
-                for avd, file, sheet, cells in parts:
+                    if not parts:
+                        continue
+                head = (sid(view), sid(label), sid(heading), cell_number(value, SOURCES_SHEET))
+                if parts:
+                    lines = [(sid(a), sid(f), sid(s), sid(c)) for a, f, s, c in parts]
+                else:
+                    trace = SUM_TRACE if total else CHANGE_TRACE
+                    ids = traces.get(trace)
+                    if ids is None:
+                        ids = traces[trace] = tuple(
+                            map(sid, (trace.avdelning, trace.file, trace.sheet, trace.cell))
+                        )
+                    lines = [ids]
+                write = as_pct if is_pct else as_tkr
+                for ids in lines:
                     if r - HEADER_ROW >= MAX_SOURCE_ROWS:
                         sheets.next_sheet(r)
                         as_tkr, as_pct = sheets.writers(num, pct, text)
+                        write = as_pct if is_pct else as_tkr
                         r = HEADER_ROW
                     r += 1
-                    (as_pct if is_pct else as_tkr)(
-                        r, (view, label, heading, value, avd, file, sheet, cells)
-                    )
+                    write(r, head + ids)
     sheets.end(r)
