@@ -26,6 +26,7 @@ are empty and the table note names them. Totals are computed as described in
 
 from __future__ import annotations
 
+import functools
 import operator
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
@@ -106,17 +107,19 @@ def drift_facts(submissions: Sequence[Submission], settings: Settings) -> list[F
         src = Source(prior_file, "", f"rad {figs.line}", avd)
         facts.append(Fact(avd, verks, post, "budget_prior", sign * figs.budget, src))
         facts.append(Fact(avd, verks, post, "prognos_prior", sign * figs.prognos, src))
+    keyed = list(keys.items())
+    fact, source = _new_fact, _new_source  # one of each per figure read: ~0.5 M at N = 1 000
     for sub in submissions:
+        file, avd = sub.file, sub.avdelning
         for line in sub.drift:
             sign = -1 if kinds.get(line.driftpost) == "revenue" else 1
-            for year, key in keys.items():
-                amount = line.amounts.get(year)
+            verks, post, amounts, cells = line.verksamhet, line.driftpost, line.amounts, line.cells
+            for year, key in keyed:
+                amount = amounts.get(year)
                 if amount is None:
                     continue
-                src = Source(sub.file, DRIFT_SHEET, line.cells.get(year, ""), sub.avdelning)
-                facts.append(
-                    Fact(sub.avdelning, line.verksamhet, line.driftpost, key, sign * amount, src)
-                )
+                src = source((file, DRIFT_SHEET, cells.get(year, ""), avd))
+                facts.append(fact((avd, verks, post, key, sign * amount, src)))
     return facts
 
 
@@ -199,6 +202,10 @@ def index_facts(facts: Sequence[Fact], field: str) -> FactIndex:
 
 
 _key_of = operator.attrgetter("key")
+# Fact((...)) and Source((...)) from a tuple of every field, without the named tuples'
+# Python-level __new__ (as their _make, without its length check): ~2x faster
+_new_fact = functools.partial(tuple.__new__, Fact)
+_new_source = functools.partial(tuple.__new__, Source)
 _value_of = operator.attrgetter("value")
 _source_of = operator.attrgetter("source")
 
