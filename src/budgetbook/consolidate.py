@@ -26,9 +26,12 @@ are empty and the table note names them. Totals are computed as described in
 
 from __future__ import annotations
 
+import functools
+import operator
 from collections import defaultdict
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from typing import NamedTuple
 
 from .consolidate_inv import (
     capital_view,
@@ -77,9 +80,11 @@ PRIOR_KEYS = ("budget_prior", "prognos_prior")
 # --- facts: one figure with its place ------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Fact:
-    """One net-cost contribution: avdelning × verksamhet × driftpost × column."""
+class Fact(NamedTuple):
+    """One net-cost contribution: avdelning × verksamhet × driftpost × column.
+
+    A named tuple: one per figure read, and ~3x quicker to make than a frozen
+    dataclass (issue 8)."""
 
     avdelning: str
     verksamhet: str
@@ -102,17 +107,19 @@ def drift_facts(submissions: Sequence[Submission], settings: Settings) -> list[F
         src = Source(prior_file, "", f"rad {figs.line}", avd)
         facts.append(Fact(avd, verks, post, "budget_prior", sign * figs.budget, src))
         facts.append(Fact(avd, verks, post, "prognos_prior", sign * figs.prognos, src))
+    keyed = list(keys.items())
+    fact, source = _new_fact, _new_source  # one of each per figure read: ~0.5 M at N = 1 000
     for sub in submissions:
+        file, avd = sub.file, sub.avdelning
         for line in sub.drift:
             sign = -1 if kinds.get(line.driftpost) == "revenue" else 1
-            for year, key in keys.items():
-                amount = line.amounts.get(year)
+            verks, post, amounts, cells = line.verksamhet, line.driftpost, line.amounts, line.cells
+            for year, key in keyed:
+                amount = amounts.get(year)
                 if amount is None:
                     continue
-                src = Source(sub.file, DRIFT_SHEET, line.cells.get(year, ""), sub.avdelning)
-                facts.append(
-                    Fact(sub.avdelning, line.verksamhet, line.driftpost, key, sign * amount, src)
-                )
+                src = source((file, DRIFT_SHEET, cells.get(year, ""), avd))
+                facts.append(fact((avd, verks, post, key, sign * amount, src)))
     return facts
 
 
@@ -144,23 +151,23 @@ def drift_columns(settings: Settings, first: str) -> tuple[list[Column], list[Ch
 
 def fact_row(
     label: str,
-    facts: Sequence[Fact],
+    by_key: Mapping[str, list[Fact]],
     keys: Sequence[str],
     has_budget: bool,
     specs: Sequence[ChangeSpec] = (),
 ) -> Row:
-    """A DATA row summing `facts` per column; budget/plan columns empty unless `has_budget`."""
+    """A DATA row summing facts (`by_key`: per column key) per column; budget/plan
+    columns empty unless `has_budget`."""
     values: dict[str, int | float | str | None] = {}
     sources: dict[str, list[Source]] = {}
-    by_key = _grouped_facts(facts, lambda f: f.key)
     for key in keys:
         mine = by_key.get(key, [])
         if key in PRIOR_KEYS or has_budget or mine:
-            values[key] = sum(f.value for f in mine)
+            values[key] = sum(map(_value_of, mine))
         else:
             values[key] = None
         if mine:
-            sources[key] = [f.source for f in mine]
+            sources[key] = list(map(_source_of, mine))
     row = Row(label, values, RowKind.DATA, sources)
     add_changes(row, specs)
     return row
@@ -172,20 +179,44 @@ def _sign_note(settings: Settings) -> str:
     return "Intäkter visas med minustecken och kostnader som positiva belopp."
 
 
-def _grouped_facts(facts: Sequence[Fact], key: Callable[[Fact], str]) -> dict[str, list[Fact]]:
-    result: dict[str, list[Fact]] = defaultdict(list)
-    for f in facts:
-        result[key(f)].append(f)
+FactIndex = dict[str, dict[str, list[Fact]]]  # e.g. avdelning -> column key -> facts
+
+
+def index_facts(facts: Sequence[Fact], field: str) -> FactIndex:
+    """`facts` by the value of their `field`, then by column key, in order: one pass
+    where the views used to group all facts, then each row's again (issue 8)."""
+    result: FactIndex = {}
+    for value, key, fact in zip(
+        map(operator.attrgetter(field), facts), map(_key_of, facts), facts, strict=True
+    ):
+        by_key = result.get(value)
+        if by_key is None:
+            result[value] = {key: [fact]}
+            continue
+        group = by_key.get(key)
+        if group is None:
+            by_key[key] = [fact]
+        else:
+            group.append(fact)
     return result
 
 
-def drift_by_avdelning(settings: Settings, facts: Sequence[Fact], included: set[str]) -> Table:
+_key_of = operator.attrgetter("key")
+# Fact((...)) and Source((...)) from a tuple of every field, without the named tuples'
+# Python-level __new__ (as their _make, without its length check): ~2x faster
+_new_fact = functools.partial(tuple.__new__, Fact)
+_new_source = functools.partial(tuple.__new__, Source)
+_value_of = operator.attrgetter("value")
+_source_of = operator.attrgetter("source")
+
+
+def drift_by_avdelning(settings: Settings, by_avd: FactIndex, included: set[str]) -> Table:
+    """`by_avd`: the facts by avdelning (`index_facts`)."""
     cols, specs = drift_columns(settings, "Avdelning")
     keys = amount_keys(cols, specs)
-    by_avd = _grouped_facts(facts, lambda f: f.avdelning)
     order = [(a.code, a.name) for a in avdelningar_shown(settings, included)]
     rows = [
-        fact_row(name, by_avd.get(code, []), keys, code in included, specs) for code, name in order
+        fact_row(name, by_avd.get(code, {}), keys, code in included, specs) for code, name in order
     ]
     rows.append(sum_rows(f"Summa {settings.namnd.lower()}", rows, RowKind.TOTAL, keys, specs))
     return Table(
@@ -210,17 +241,19 @@ def drift_by_verksamhet(
     view (and the two views keep one nämnd total)."""
     cols, specs = drift_columns(settings, "Verksamhet")
     keys = amount_keys(cols, specs)
-    by_v = _grouped_facts(facts, lambda f: f.verksamhet)
+    by_v = index_facts(facts, "verksamhet")
     known = {v.code for v in settings.verksamheter}
     on_returns = set(reported)
     order = [
         (v.code, v.name, v.avdelning in included or v.code in on_returns)
         for v in settings.verksamheter
     ]
-    extra = {f.verksamhet: f.avdelning in included for f in facts if f.verksamhet not in known}
+    extra: dict[str, bool] = {}
+    if any(code not in known for code in by_v):  # rare: one more pass over the facts
+        extra = {f.verksamhet: f.avdelning in included for f in facts if f.verksamhet not in known}
     extra |= {code: True for code in reported if code not in known}
     order += [(c, c, has) for c, has in extra.items()]
-    rows = [fact_row(name, by_v.get(code, []), keys, has, specs) for code, name, has in order]
+    rows = [fact_row(name, by_v.get(code, {}), keys, has, specs) for code, name, has in order]
     rows.append(sum_rows(f"Summa {settings.namnd.lower()}", rows, RowKind.TOTAL, keys, specs))
     return Table(
         VIEW_DRIFT_VERKSAMHET,
@@ -237,7 +270,7 @@ def drift_by_driftpost(settings: Settings, facts: Sequence[Fact], included: set[
     """Per drift line (kontogrupp): revenue lines, costs lines, each with a sum, then net cost."""
     cols, specs = drift_columns(settings, "Kontogrupp")
     keys = amount_keys(cols, specs)
-    by_post = _grouped_facts(facts, lambda f: f.driftpost)
+    by_post = index_facts(facts, "driftpost")
     has = bool(included)
 
     known = {d.code for d in settings.driftposter}
@@ -247,7 +280,7 @@ def drift_by_driftpost(settings: Settings, facts: Sequence[Fact], included: set[
     def rows_of(kind: str) -> list[Row]:
         posts = [(d.code, d.name, d.kind) for d in settings.driftposter] + unknown
         return [
-            fact_row(name, by_post.get(code, []), keys, has, specs)
+            fact_row(name, by_post.get(code, {}), keys, has, specs)
             for code, name, k in posts
             if k == kind
         ]
@@ -284,8 +317,10 @@ def drift_by_driftpost(settings: Settings, facts: Sequence[Fact], included: set[
     )
 
 
-def brutto_by_avdelning(settings: Settings, facts: Sequence[Fact], included: set[str]) -> Table:
-    """Revenue, cost and net per avdelning for the prior year's budget and the budget year."""
+def brutto_by_avdelning(settings: Settings, by_avd: FactIndex, included: set[str]) -> Table:
+    """Revenue, cost and net per avdelning for the prior year's budget and the budget year.
+
+    `by_avd`: the facts by avdelning (`index_facts`)."""
     py, by = settings.prior_year, settings.budget_year
     kinds = settings.kinds
     periods = (("prior", "budget_prior", f"B{py}"), (str(by), f"budget_{by}", f"B{by}"))
@@ -297,23 +332,20 @@ def brutto_by_avdelning(settings: Settings, facts: Sequence[Fact], included: set
             Column(f"net_{suffix}", f"Netto {name}"),
         ]
     keys = amount_keys(cols)
-    by_avd = _grouped_facts(facts, lambda f: f.avdelning)
     rows = []
     for a in avdelningar_shown(settings, included):
-        mine = by_avd.get(a.code, [])
+        by_key = by_avd.get(a.code, {})
         values: dict[str, int | float | str | None] = {}
         sources: dict[str, list[Source]] = {}
         for suffix, key, _ in periods:
             ok = key in PRIOR_KEYS or a.code in included
+            mine = by_key.get(key, [])
             for part in ("revenue", "cost"):
-                sel = [
-                    f
-                    for f in mine
-                    if f.key == key and (kinds.get(f.driftpost) == "revenue") == (part == "revenue")
-                ]
-                values[f"{part}_{suffix}"] = sum(f.value for f in sel) if ok else None
+                revenue = part == "revenue"
+                sel = [f for f in mine if (kinds.get(f.driftpost) == "revenue") == revenue]
+                values[f"{part}_{suffix}"] = sum(map(_value_of, sel)) if ok else None
                 if sel:
-                    sources[f"{part}_{suffix}"] = [f.source for f in sel]
+                    sources[f"{part}_{suffix}"] = list(map(_source_of, sel))
             rev, cost = values[f"revenue_{suffix}"], values[f"cost_{suffix}"]
             values[f"net_{suffix}"] = None if rev is None else rev + cost  # type: ignore[operator]
             net_src = sources.get(f"revenue_{suffix}", []) + sources.get(f"cost_{suffix}", [])
@@ -332,8 +364,10 @@ def brutto_by_avdelning(settings: Settings, facts: Sequence[Fact], included: set
     )
 
 
-def ram_by_avdelning(settings: Settings, facts: Sequence[Fact], included: set[str]) -> Table:
-    """Net budget against ram per avdelning and year; difference = budget − ram."""
+def ram_by_avdelning(settings: Settings, by_avd: FactIndex, included: set[str]) -> Table:
+    """Net budget against ram per avdelning and year; difference = budget − ram.
+
+    `by_avd`: the facts by avdelning (`index_facts`)."""
     cols = [Column("label", "Avdelning", "text")]
     for y in settings.years:
         name = f"Budget {y}" if y == settings.budget_year else f"Plan {y}"
@@ -343,26 +377,26 @@ def ram_by_avdelning(settings: Settings, facts: Sequence[Fact], included: set[st
             Column(f"diff_{y}", f"Differens {y}"),
         ]
     keys = amount_keys(cols)
-    by_avd = _grouped_facts(facts, lambda f: f.avdelning)
     rows = []
     for a in avdelningar_shown(settings, included):
         values: dict[str, int | float | str | None] = {}
         sources: dict[str, list[Source]] = {}
         ram_cell = f"rad {a.ram_line}" if a.ram_line else ""
         ram_src = [Source(settings.path.name, "", ram_cell, a.code)]
-        by_key = _grouped_facts(by_avd.get(a.code, []), lambda f: f.key)
+        by_key = by_avd.get(a.code, {})
         for y in settings.years:
             sel = by_key.get(year_key(settings, y), [])
-            budget = sum(f.value for f in sel) if a.code in included else None
+            budget = sum(map(_value_of, sel)) if a.code in included else None
             ram = a.ram.get(y)
             values[f"budget_{y}"] = budget
             values[f"ram_{y}"] = ram
             values[f"diff_{y}"] = None if budget is None or ram is None else budget - ram
+            sel_src = list(map(_source_of, sel))
             if sel:
-                sources[f"budget_{y}"] = [f.source for f in sel]
+                sources[f"budget_{y}"] = sel_src
             sources[f"ram_{y}"] = ram_src
             if values[f"diff_{y}"] is not None:
-                sources[f"diff_{y}"] = [f.source for f in sel] + ram_src
+                sources[f"diff_{y}"] = sel_src + ram_src
         rows.append(Row(a.name, values, RowKind.DATA, sources))
     rows.append(sum_rows(f"Summa {settings.namnd.lower()}", rows, RowKind.TOTAL, keys))
     return Table(
@@ -431,17 +465,18 @@ def _consolidate(submissions: Sequence[Submission], settings: Settings) -> Conso
     subs = in_avdelning_order(latest_per_avdelning(submissions), settings)
     included = {s.avdelning for s in subs}
     facts = drift_facts(subs, settings)
+    by_avd = index_facts(facts, "avdelning")  # for three views
     projects = projects_of(subs, settings)
 
     views: dict[str, Table] = {}
     for table in (
-        drift_by_avdelning(settings, facts, included),
+        drift_by_avdelning(settings, by_avd, included),
         drift_by_verksamhet(
             settings, facts, included, [line.verksamhet for s in subs for line in s.drift]
         ),
         drift_by_driftpost(settings, facts, included),
-        brutto_by_avdelning(settings, facts, included),
-        ram_by_avdelning(settings, facts, included),
+        brutto_by_avdelning(settings, by_avd, included),
+        ram_by_avdelning(settings, by_avd, included),
     ):
         views[table.key] = table
     inv = investment_views(settings, projects, included)

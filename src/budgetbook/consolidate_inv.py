@@ -77,21 +77,24 @@ def _inv_row(label: str, items: Sequence[Proj], settings: Settings) -> Row:
     values: dict[str, int | float | str | None] = {}
     sources: dict[str, list[Source]] = {}
     total = 0
+    all_src: list[Source] = []
     for y in settings.investment_years:
         amount = 0
+        mine = []
+        year = str(y)  # Project.cells is keyed by text
         for it in items:
             value = it.project.amounts.get(y)
             if value is None:
                 continue
             amount += value
-            cell = it.project.cells.get(str(y), "")
-            sources.setdefault(f"inv_{y}", []).append(
-                Source(it.file, INVESTMENT_SHEET, cell, it.avdelning)
-            )
+            cell = it.project.cells.get(year, "")
+            mine.append(Source(it.file, INVESTMENT_SHEET, cell, it.avdelning))
         values[f"inv_{y}"] = amount
         total += amount
+        if mine:
+            sources[f"inv_{y}"] = mine
+            all_src += mine
     values["sum"] = total
-    all_src = [s for y in settings.investment_years for s in sources.get(f"inv_{y}", [])]
     if all_src:
         sources["sum"] = all_src
     return Row(label, values, RowKind.DATA, sources)
@@ -107,17 +110,15 @@ def investment_views(
     inv_text = " ".join(
         p for p in (RETURNS_SOURCE, missing_note(settings, included, PROJECTS_MISSING)) if p
     )
-    # the schema lists every verksamhet: build it once, not per row (issue 8)
+    # each project's own row, built once for the tables that show it (issue 8)
+    ongoing = [is_ongoing(p.project) for p in projects]
+    own = [_inv_row(p.project.name, [p], settings) for p in projects]
     tables = []
     for key, caption, want, total_label in (
         (VIEW_INV_PAGAENDE, "Investeringsbudget, pågående projekt", True, "Summa pågående projekt"),
         (VIEW_INV_NYA, "Investeringsbudget, nya projekt", False, "Summa nya projekt"),
     ):
-        rows = [
-            _inv_row(p.project.name, [p], settings)
-            for p in projects
-            if is_ongoing(p.project) == want
-        ]
+        rows = [row for row, going in zip(own, ongoing, strict=True) if going == want]
         rows.append(sum_rows(total_label, rows, RowKind.TOTAL, keys))
         tables.append(Table(key, caption, cols, rows, inv_text, settings.unit, signed))
 
@@ -154,8 +155,7 @@ def investment_views(
     ]
     dec_keys = amount_keys(dec_cols)
 
-    def dec_row(p: Proj) -> Row:
-        row = _inv_row(p.project.name, [p], settings)
+    def dec_row(p: Proj, row: Row) -> Row:
         decided = p.project.decided_total
         values = {
             "decided_total": decided,
@@ -170,16 +170,17 @@ def investment_views(
             sources["diff"] = dsrc + sources["sum"]
         return Row(p.project.name, values, RowKind.DATA, {k: v for k, v in sources.items() if v})
 
+    with_rows = list(zip(projects, own, strict=True))
     rows = grouped(
         [
             (
                 "Pågående projekt",
-                [dec_row(p) for p in projects if is_ongoing(p.project)],
+                [dec_row(*it) for it, going in zip(with_rows, ongoing, strict=True) if going],
                 "Summa pågående projekt",
             ),
             (
                 "Nya projekt",
-                [dec_row(p) for p in projects if not is_ongoing(p.project)],
+                [dec_row(*it) for it, going in zip(with_rows, ongoing, strict=True) if not going],
                 "Summa nya projekt",
             ),
         ],

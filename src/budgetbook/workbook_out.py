@@ -18,7 +18,7 @@ applied here, at rendering: columns in `Table.signed_columns` are multiplied by 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 from .errors import OutputError, XlsxStreamError
@@ -39,12 +39,12 @@ from .model import (
     Consolidation,
     IndicatorView,
     RowKind,
-    Source,
     Table,
 )
 from .settings import Settings
+from .sources_sheet import HEADER_ROW, SOURCES_SHEET, write_sources
 from .workspace import atomic_write
-from .xlsx_stream import SheetStream, XlsxStream
+from .xlsx_stream import XlsxStream
 
 SHEET_NAMES = {
     VIEW_DRIFT_AVDELNING: "Drift per avdelning",
@@ -59,10 +59,7 @@ SHEET_NAMES = {
     VIEW_KAPITALKOSTNADER: "Kapitalkostnader",
     VIEW_RISKER: "Risker",
 }
-SOURCES_SHEET = "Källor"
 PROBLEMS_SHEET = "Problem"
-MAX_SOURCE_ROWS = 1_000_000  # Excel's limit is 1 048 576 rows per sheet
-HEADER_ROW = 3  # 0-based: caption, unit line, blank, header
 TKR_FORMAT = "#,##0"
 PCT_FORMAT = "0 %"
 
@@ -111,12 +108,6 @@ class _Formats:
         return self.cells[key] if key in self.cells else self.cells[("text", row_kind)]
 
 
-def _display(value: float | str | None, signed: bool, convention: Convention) -> float | str | None:
-    if value is None or isinstance(value, str):
-        return value
-    return -value if signed and convention.costs_negative else value
-
-
 def _unit_line(table: Table, convention: Convention) -> str:
     """The line under the caption: unit, sign convention and what a favourable change is."""
     if not table.signed_columns:
@@ -144,113 +135,18 @@ def _lines(text: str, width: float) -> int:
     return sum(max(1, -(-len(part) // chars)) for part in str(text).split("\n"))
 
 
-SUM_TRACE = Source("", "", "summa av raderna ovan")
-CHANGE_TRACE = Source("", "", "beräknad ur beloppen på raden")
-
-
-MAX_CELLS_TEXT = 2000  # characters of cell references on one Källor line
-
-
-def _grouped(sources: list[Source]) -> list[Source]:
-    """One Källor line per file and sheet a figure comes from, its cells as ranges.
-
-    A figure summed from many cells (e.g. a kontogrupp over all avdelningar) would
-    otherwise need one line per cell in every view that shows it, which made Källor
-    quadratic-ish in size (issue 8). "F14:F20, F35" still names every cell.
-    """
-    if len(sources) <= 1:
-        return sources
-    groups: dict[tuple[str, str, str], list[str]] = {}
-    for src in sources:
-        groups.setdefault((src.avdelning, src.file, src.sheet), []).append(src.cell)
-    out = []
-    for (avd, file, sheet), cells in groups.items():
-        if len(cells) == 1 and _as_written(cells[0]):  # one cell per file: common
-            out.append(Source(file, sheet, cells[0], avd))
-            continue
-        for text in _cell_texts(cells):
-            out.append(Source(file, sheet, text, avd))
-    return out
-
-
-def _as_written(cell: str) -> bool:
-    """Whether `_cell_texts([cell]) == [cell]` is certain without parsing: its number
-    has no leading zero (a cell that is no reference is shown as written anyway)."""
-    head = cell.rstrip("0123456789")
-    return len(head) < len(cell) and cell[len(head)] != "0"
-
-
-def _cell_key(cell: str) -> tuple[str, int] | None:
-    """("F", 7) for "F7", ("rad", 12) for "rad 12", None for anything else (string
-    methods, not a regex: this runs for every cell of every figure, issue 8)."""
-    if cell.startswith("rad "):
-        n = cell[4:]
-        return ("rad", int(n)) if n.isascii() and n.isdigit() else None
-    col = cell.rstrip("0123456789")
-    if len(col) == len(cell) or not 0 < len(col) <= 3:
-        return None
-    if not (col.isascii() and col.isalpha() and col.isupper()):
-        return None
-    return col, int(cell[len(col) :])
-
-
-def _cell_texts(cells: list[str]) -> list[str]:
-    """Cells as compact ranges ("F7:F13", "rad 2–8"), split to keep each text short."""
-    runs: list[str] = []
-    col = ""  # the open run: column letters (or "rad"), first and last number
-    start = last = 0
-    expected = None  # the text of the cell that would continue the open run
-    for cell in cells:
-        if cell == expected:  # the common case, decided without parsing the cell
-            last += 1
-            expected = f"rad {last + 1}" if col == "rad" else f"{col}{last + 1}"
-            continue
-        key = _cell_key(cell)
-        if expected is not None and key == (col, last + 1):  # e.g. "F08" after "F7"
-            last += 1
-            expected = f"rad {last + 1}" if col == "rad" else f"{col}{last + 1}"
-            continue
-        if expected is not None:
-            runs.append(_run_text(col, start, last))
-        if key is None:
-            if cell:
-                runs.append(cell)
-            expected = None
-        else:
-            col, start = key
-            last = start
-            expected = f"rad {last + 1}" if col == "rad" else f"{col}{last + 1}"
-    if expected is not None:
-        runs.append(_run_text(col, start, last))
-    texts, current = [], ""
-    for run in runs:
-        if current and len(current) + len(run) + 2 > MAX_CELLS_TEXT:
-            texts.append(current)
-            current = ""
-        current = f"{current}, {run}" if current else run
-    if current or not texts:
-        texts.append(current)
-    return texts
-
-
-def _run_text(col: str, start: int, last: int) -> str:
-    if col == "rad":
-        return f"rad {start}" if start == last else f"rad {start}\u2013{last}"
-    return f"{col}{start}" if start == last else f"{col}{start}:{col}{last}"
-
-
 def _table_widths(table: Table) -> list[float]:
     """Column widths in characters from the headings, labels and texts shown."""
-    widths = [len(c.heading) for c in table.columns]
-    for row in table.rows:
-        for c, col in enumerate(table.columns):
-            if col.key == "label":
-                extra = 0 if row.kind is RowKind.DATA else 1
-                widths[c] = max(widths[c], len(row.label) + extra)
-            else:
-                value = row.values.get(col.key)
-                if isinstance(value, str):
-                    widths[c] = max(widths[c], len(value))
+    rows = table.rows
+    widths = []
+    for col in table.columns:  # column by column: generator passes, no per-cell branching
+        if col.key == "label":
+            # a total's label is bold: one character more
+            texts = (len(r.label) + (r.kind is not RowKind.DATA) for r in rows)
+        else:
+            key = col.key
+            texts = (len(v) for v in (r.values.get(key) for r in rows) if isinstance(v, str))
+        widths.append(max(len(col.heading), max(texts, default=0)))
     out = []
     for c, col in enumerate(table.columns):
         if c == 0:
@@ -264,7 +160,7 @@ def _table_widths(table: Table) -> list[float]:
 
 
 def write_table(wb: XlsxStream, name: str, table: Table, settings: Settings, f: _Formats) -> None:
-    """Write one view as sheet `name` (its Källor lines come from `source_lines`)."""
+    """Write one view as sheet `name` (its Källor lines: `sources_sheet`)."""
     convention = Convention(settings.sign_convention)
     cols = table.columns
     col_widths = _table_widths(table)
@@ -276,15 +172,23 @@ def write_table(wb: XlsxStream, name: str, table: Table, settings: Settings, f: 
             [(c.heading, f.head_text if c.kind == "text" else f.head_num) for c in cols],
             height=30,
         )
-        signed = [c.key in table.signed_columns for c in cols]
+        # per column: its key (None for the label) and whether it is shown negated
+        flip = convention.costs_negative
+        plan = [
+            (None if c.key == "label" else c.key, flip and c.key in table.signed_columns)
+            for c in cols
+        ]
+        formats = {kind: [f.cell(c.kind, kind) for c in cols] for kind in RowKind}
         for i, row in enumerate(table.rows):
-            fmts = [f.cell(c.kind, row.kind) for c in cols]
-            cells = [
-                (row.label, fmts[c])
-                if col.key == "label"
-                else (_display(row.values.get(col.key), signed[c], convention), fmts[c])
-                for c, col in enumerate(cols)
-            ]
+            values, cells = row.values, []
+            for (key, negate), fmt in zip(plan, formats[row.kind], strict=True):
+                if key is None:
+                    cells.append((row.label, fmt))
+                    continue
+                value = values.get(key)
+                if negate and value is not None and not isinstance(value, str):
+                    value = -value  # the kommun's sign convention, at rendering
+                cells.append((value, fmt))
             ws.row(HEADER_ROW + 1 + i, cells)
         last = HEADER_ROW + len(table.rows)
         if table.note:
@@ -299,38 +203,6 @@ def write_table(wb: XlsxStream, name: str, table: Table, settings: Settings, f: 
                 ws.merge(note_row, 0, note_row, ncols - 1)
         ws.autofilter(HEADER_ROW, 0, max(last, HEADER_ROW), len(cols) - 1)
         ws.repeat_row = HEADER_ROW
-
-
-def source_lines(table: Table, settings: Settings) -> Iterator[tuple[str, str, str, float, Source]]:
-    """The Källor lines of one view: (row, column, kind, value, source) per figure and
-    file, in the order of the table's cells.
-
-    A data figure lists its cells; a total or a change says that it is computed (its
-    cells are listed on the rows it uses), which keeps Källor linear in the number of
-    cells read. Empty and text cells have no line.
-    """
-    flip = Convention(settings.sign_convention).costs_negative
-    cols = [
-        (c.key, c.heading, c.kind, flip and c.key in table.signed_columns, c.key.startswith("chg_"))
-        for c in table.columns
-        if c.key != "label"
-    ]
-    computed = (RowKind.TOTAL, RowKind.SUBTOTAL)
-    for row in table.rows:
-        values, label, total = row.values, row.label, row.kind in computed
-        for key, heading, kind, negate, change in cols:
-            value = values.get(key)
-            if value is None or isinstance(value, str):
-                continue
-            if negate:
-                value = -value
-            if total:
-                yield label, heading, kind, value, SUM_TRACE
-            elif change:
-                yield label, heading, kind, value, CHANGE_TRACE
-            else:
-                for src in _grouped(row.sources.get(key, [])):
-                    yield label, heading, kind, value, src
 
 
 def _write_list(
@@ -402,10 +274,18 @@ def write_consolidation(cons: Consolidation, settings: Settings, path: Path) -> 
                 write_table(wb, name, table, settings, f)
                 named.append((name, table))
             _write_extras(wb, cons, settings, f, used)
-            _write_sources(
+            write_sources(
                 wb,
-                ((name, *line) for name, table in named for line in source_lines(table, settings)),
-                f,
+                named,
+                settings,
+                (
+                    f.caption,
+                    f.info,
+                    f.head_text,
+                    f.cell("tkr", RowKind.DATA),
+                    f.cell("pct", RowKind.DATA),
+                    f.cell("text", RowKind.DATA),
+                ),
             )
             if cons.problems:
                 _write_problems(wb, cons, f)
@@ -482,68 +362,6 @@ def _write_extras(
             [[t.avdelning_name, t.title, t.text] for t in cons.texts],
             f,
         )
-
-
-SOURCE_HEADINGS = ["Vy", "Rad", "Kolumn", "Värde", "Avdelning", "Fil", "Blad", "Cell eller rad"]
-SOURCE_WIDTHS = [24, 34, 28, 12, 12, 28, 16, 26]
-
-
-def _write_sources(
-    wb: XlsxStream, sources: Iterable[tuple[str, str, str, str, float, Source]], f: _Formats
-) -> None:
-    """The Källor sheet(s): one line per figure and file (its cells as ranges), streamed
-    from the views; a new sheet before Excel's row limit."""
-    num = f.cell("tkr", RowKind.DATA)
-    pct = f.cell("pct", RowKind.DATA)
-    text = f.cell("text", RowKind.DATA)
-    part, ws, r = 0, _source_sheet(wb, SOURCES_SHEET, f), HEADER_ROW
-    tkr_row = (text, text, text, num, text, text, text, text)  # column D: the figure
-    pct_row = (text, text, text, pct, text, text, text, text)
-    as_tkr, as_pct = ws.fixed_rows(tkr_row, (3,)), ws.fixed_rows(pct_row, (3,))
-    for view, row, column, kind, value, src in sources:
-        if r - HEADER_ROW >= MAX_SOURCE_ROWS:
-            _end_source_sheet(ws, r)
-            part += 1
-            ws, r = _source_sheet(wb, f"{SOURCES_SHEET} ({part + 1})", f), HEADER_ROW
-            as_tkr, as_pct = ws.fixed_rows(tkr_row, (3,)), ws.fixed_rows(pct_row, (3,))
-        r += 1
-        (as_pct if kind == "pct" else as_tkr)(
-            r,
-            (
-                view,
-                row,
-                column,
-                value,
-                src.avdelning or "",
-                src.file or "",
-                src.sheet or "",
-                src.cell or "",
-            ),
-        )
-    _end_source_sheet(ws, r)
-
-
-def _source_sheet(wb: XlsxStream, name: str, f: _Formats) -> SheetStream:
-    ws = wb.sheet(name, widths=SOURCE_WIDTHS, freeze=(HEADER_ROW + 1, 0))
-    ws.row(0, [("Källor: varifrån varje belopp kommer", f.caption)])
-    ws.row(
-        1,
-        [
-            (
-                "En rad per belopp och cell det bygger på (inlämnad arbetsbok eller "
-                "inställningsfil). Summor och förändringar räknas ut ur raderna i samma tabell.",
-                f.info,
-            )
-        ],
-    )
-    ws.row(HEADER_ROW, [(h, f.head_text) for h in SOURCE_HEADINGS])
-    return ws
-
-
-def _end_source_sheet(ws: SheetStream, last: int) -> None:
-    ws.autofilter(HEADER_ROW, 0, max(last, HEADER_ROW + 1), len(SOURCE_HEADINGS) - 1)
-    ws.repeat_row = HEADER_ROW
-    ws.close()
 
 
 def _write_problems(wb: XlsxStream, cons: Consolidation, f: _Formats) -> None:
