@@ -37,7 +37,7 @@ from .settings import (
     Verksamhet,
 )
 from .settings_prior import load_prior
-from .settings_text import read_text, toml_error
+from .settings_text import parse_toml, read_text, toml_error
 
 # --- loading ---------------------------------------------------------------------------
 
@@ -227,7 +227,7 @@ def _load(path: Path, cache_dir: Path | None) -> tuple[Settings, list[tuple[Path
     if stored is not None and all(settings_cache.state(f) == sig for f, sig in stored[1]):
         return stored
     try:
-        data = tomllib.loads(source)
+        data = parse_toml(source)
     except tomllib.TOMLDecodeError as exc:
         raise toml_error(exc, path.name) from exc
     settings = parse_settings(data, path, source)
