@@ -296,3 +296,26 @@ def test_the_read_key_follows_every_settings_file(tmp_path: Path) -> None:
     assert changed != first
     text.unlink()
     assert key() != changed
+
+
+def test_a_first_collect_keeps_the_settings_it_loaded_while_reading(tmp_path: Path) -> None:
+    """The settings cache entry is written while the workers read (issue 8), and it is
+    the settings as loaded: with eight returns (the process pool) and with one."""
+    import shutil
+
+    from budgetbook import actions, settings_cache
+    from budgetbook.collect import PARALLEL_MIN_FILES
+    from budgetbook.settings import load_settings
+    from budgetbook.workspace import init_workspace
+
+    inbox = sorted((Path(__file__).resolve().parents[1] / "inbox").glob("*.xlsx"))
+    assert len(inbox) >= PARALLEL_MIN_FILES
+    for n, files in enumerate((inbox, inbox[:1])):
+        ws = init_workspace(tmp_path / f"ws{n}")
+        for f in files:
+            shutil.copy2(f, ws.inbox / f.name)
+        actions.collect(ws.root)
+        parsed = load_settings(ws.settings_file)  # parsed again, without the cache
+        key = settings_cache.entry_key(parsed.path, parsed.path.read_text(encoding="utf-8"))
+        stored = settings_cache.read(ws.output / "arkiv", key)
+        assert stored is not None and stored[0] == parsed

@@ -19,7 +19,7 @@ import hashlib
 import logging
 import os
 from collections import defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -131,9 +131,11 @@ def _work_in_worker(item: tuple[Path, str, bool]) -> Checked:
     return check_and_read(ReadJob(item[0], item[1], settings, schema), item[2])
 
 
-def check_and_read_many(jobs: list[tuple[ReadJob, bool]]) -> Iterator[Checked]:
+def check_and_read_many(
+    jobs: list[tuple[ReadJob, bool]], meanwhile: Callable[[], None] | None = None
+) -> Iterator[Checked]:
     """Pre-check and read files, yielding each result in order; with many files, on
-    all cores.
+    all cores. `meanwhile` runs once the workers have the files (else first).
 
     Settings and schema go to each worker once (pool initializer), not with every
     file: with a thousand avdelningar they are megabytes to pickle (issue 8). The
@@ -144,6 +146,8 @@ def check_and_read_many(jobs: list[tuple[ReadJob, bool]]) -> Iterator[Checked]:
     """
     workers = min(os.cpu_count() or 1, len(jobs))
     if len(jobs) < PARALLEL_MIN_FILES or workers < 2:
+        if meanwhile is not None:
+            meanwhile()
         for job, pre in jobs:
             yield check_and_read(job, pre)
         return
@@ -157,7 +161,10 @@ def check_and_read_many(jobs: list[tuple[ReadJob, bool]]) -> Iterator[Checked]:
             # small chunks: files differ in size and the machine may be busy, so an
             # even share per worker matters more than the ~0.1 ms a round trip costs
             chunk = max(1, min(4, len(items) // (8 * workers)))
-            for work in pool.map(_work_in_worker, items, chunksize=chunk):
+            results = pool.map(_work_in_worker, items, chunksize=chunk)
+            if meanwhile is not None:
+                meanwhile()
+            for work in results:
                 given += 1
                 yield work
         return
@@ -288,12 +295,14 @@ def collect_returns(
     settings: Settings,
     schema: Schema | None = None,
     settings_inputs: list[tuple[Path, object]] | None = None,
+    meanwhile: Callable[[], None] | None = None,
 ) -> CollectResult:
     """Read, validate and archive every return in ws.inbox; write the reports.
 
     With `settings_inputs` (the settings' files and their states, `actions.Round`) a
     collect that completes without a transient failure leaves a memo for the next one
-    (`collect_memo`)."""
+    (`collect_memo`). `meanwhile` is run while the returns are read (the main process
+    waits for its workers then)."""
     schema = schema if schema is not None else build_schema(settings)
     now = datetime.now(UTC)
     received: list[Received] = []
@@ -328,7 +337,8 @@ def collect_returns(
                 jobs.append((rec, check is None))
             archive.commit()  # every received version is recorded before anything is read
         done = check_and_read_many(
-            [(ReadJob(r.stored or r.path, r.name, settings, schema), pre) for r, pre in jobs]
+            [(ReadJob(r.stored or r.path, r.name, settings, schema), pre) for r, pre in jobs],
+            meanwhile,
         )
         # paused: the results unpickled here are the returns' objects (the fallback
         # after a dead worker resumes the collector for its own reads)
