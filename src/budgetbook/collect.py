@@ -366,13 +366,15 @@ def collect_returns(
                         key = read_cache.cache_key(rec.name, pre_key)
                         archive.save_check(rec.sha256, key, work.check_json)
                 if work.outcome is not None:
-                    outcomes[id(rec)] = work.outcome
                     if work.outcome_json:
                         key = read_cache.cache_key(rec.name, fingerprint)
                         archive.save_read(rec.sha256, key, work.outcome_json)
+                    # checked as it comes: this process only waits for the workers here
+                    # (issue 8); a file's checks depend on nothing but it and the settings
+                    _apply_read(rec, work.outcome, settings, schema)
             archive.commit()
             for rec in received:
-                if id(rec) in outcomes:
+                if id(rec) in outcomes:  # read results from the archive's cache
                     _apply_read(rec, outcomes[id(rec)], settings, schema)
                 _attribute(rec, settings)
                 if rec.sha256 and rec.avdelning:
