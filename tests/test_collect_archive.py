@@ -242,6 +242,9 @@ def test_a_pool_that_breaks_midway_leaves_the_rest_to_sequential_reads(
                     raise BrokenProcessPool("a worker died")
                 yield fn(item)
 
+        def shutdown(self) -> None:
+            return None
+
     names: list[str] = []
     real = collect.read_one
 
@@ -296,3 +299,66 @@ def test_the_read_key_follows_every_settings_file(tmp_path: Path) -> None:
     assert changed != first
     text.unlink()
     assert key() != changed
+
+
+def test_a_first_collect_keeps_the_settings_it_loaded_while_reading(tmp_path: Path) -> None:
+    """The settings cache entry is written while the workers read (issue 8), and it is
+    the settings as loaded: with eight returns (the process pool) and with one."""
+    import shutil
+
+    from budgetbook import actions, settings_cache
+    from budgetbook.collect import PARALLEL_MIN_FILES
+    from budgetbook.settings import load_settings
+    from budgetbook.workspace import init_workspace
+
+    inbox = sorted((Path(__file__).resolve().parents[1] / "inbox").glob("*.xlsx"))
+    assert len(inbox) >= PARALLEL_MIN_FILES
+    for n, files in enumerate((inbox, inbox[:1])):
+        ws = init_workspace(tmp_path / f"ws{n}")
+        for f in files:
+            shutil.copy2(f, ws.inbox / f.name)
+        actions.collect(ws.root)
+        parsed = load_settings(ws.settings_file)  # parsed again, without the cache
+        key = settings_cache.entry_key(parsed.path, parsed.path.read_text(encoding="utf-8"))
+        stored = settings_cache.read(ws.output / "arkiv", key)
+        assert stored is not None and stored[0] == parsed
+
+
+def test_feedback_written_by_the_pool_is_what_this_process_writes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the reader pool, the feedback workbooks are written by its workers while
+    the problem report is written here (issue 8): the same workbooks, the same outputs."""
+    import os
+    import shutil
+
+    import openpyxl
+
+    from budgetbook import actions, collect
+    from budgetbook.workspace import init_workspace
+
+    inbox = sorted((Path(__file__).resolve().parents[1] / "inbox").glob("*.xlsx"))
+    assert len(inbox) >= collect.PARALLEL_MIN_FILES
+
+    def collected(name: str) -> tuple[dict[str, Path], dict[str, list]]:
+        ws = init_workspace(tmp_path / name)
+        for f in inbox:
+            shutil.copy2(f, ws.inbox / f.name)
+        outputs = actions.collect(ws.root).outputs
+        books = {}
+        for label, path in outputs.items():
+            wb = openpyxl.load_workbook(path)
+            books[label] = [
+                (ws_.title, c.coordinate, c.value, c.comment.text if c.comment else None)
+                for ws_ in wb.worksheets
+                for row in ws_.iter_rows()
+                for c in row
+                if not isinstance(c.value, datetime)  # the time each was received
+                and (c.value is not None or c.comment is not None)
+            ]
+        return {k: p.relative_to(ws.root) for k, p in outputs.items()}, books
+
+    pooled = collected("pool")
+    assert any(k.startswith("aterkoppling_") for k in pooled[0])
+    monkeypatch.setattr(os, "cpu_count", lambda: 1)  # read and written in this process
+    assert collected("one") == pooled

@@ -318,7 +318,9 @@ def test_rerun_reuses_cached_reads(
     calls: list[int] = []
     real = collect.check_and_read_many
     monkeypatch.setattr(
-        collect, "check_and_read_many", lambda jobs: calls.append(len(jobs)) or real(jobs)
+        collect,
+        "check_and_read_many",
+        lambda jobs, *rest: calls.append(len(jobs)) or real(jobs, *rest),
     )
     second = collect.collect_returns(ws, settings)
     assert calls == [0]  # neither pre-checked nor read again

@@ -340,9 +340,9 @@ def test_a_button_loads_the_settings_once(book, workspace, monkeypatch, button):
         loads.append(self.root)
         return real(self)
 
-    def counting_with_inputs(self: Workspace) -> Any:
+    def counting_with_inputs(self: Workspace, **kwargs: Any) -> Any:
         loads.append(self.root)
-        return real_with_inputs(self)
+        return real_with_inputs(self, **kwargs)
 
     monkeypatch.setattr(Workspace, "settings", counting)
     monkeypatch.setattr(Workspace, "settings_and_inputs", counting_with_inputs)

@@ -329,3 +329,20 @@ def test_values_that_would_break_the_round_are_refused(
         load_settings(workspace)
     assert info.value.key == key
     assert says in str(info.value)
+
+
+def test_parse_toml_reads_what_tomllib_reads(workspace: Path) -> None:
+    # The compiled parser, where installed, must give tomllib's data, and tomllib's
+    # error for a file it refuses (those messages are translated).
+    import tomllib
+
+    from budgetbook.settings_text import parse_toml
+
+    source = (workspace / "budgetbook.toml").read_text(encoding="utf-8")
+    assert parse_toml(source) == tomllib.loads(source)
+    broken = source.replace("[kommun]", "[kommun", 1)
+    with pytest.raises(tomllib.TOMLDecodeError) as ours:
+        parse_toml(broken)
+    with pytest.raises(tomllib.TOMLDecodeError) as theirs:
+        tomllib.loads(broken)
+    assert str(ours.value) == str(theirs.value)

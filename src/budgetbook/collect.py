@@ -12,6 +12,7 @@ reading a file becomes a BB100 problem for that file and the run goes on."""
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import gc
@@ -19,8 +20,8 @@ import hashlib
 import logging
 import os
 from collections import defaultdict
-from collections.abc import Iterator, Mapping
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import Executor, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -131,9 +132,15 @@ def _work_in_worker(item: tuple[Path, str, bool]) -> Checked:
     return check_and_read(ReadJob(item[0], item[1], settings, schema), item[2])
 
 
-def check_and_read_many(jobs: list[tuple[ReadJob, bool]]) -> Iterator[Checked]:
+def check_and_read_many(
+    jobs: list[tuple[ReadJob, bool]],
+    meanwhile: Callable[[], None] | None = None,
+    lend: list[Executor] | None = None,
+) -> Iterator[Checked]:
     """Pre-check and read files, yielding each result in order; with many files, on
-    all cores.
+    all cores. `meanwhile` runs once the workers have the files (else first). With
+    `lend`, a pool that read every file is not shut down but put there, for the
+    caller's other work (feedback workbooks) and to shut down.
 
     Settings and schema go to each worker once (pool initializer), not with every
     file: with a thousand avdelningar they are megabytes to pickle (issue 8). The
@@ -144,25 +151,37 @@ def check_and_read_many(jobs: list[tuple[ReadJob, bool]]) -> Iterator[Checked]:
     """
     workers = min(os.cpu_count() or 1, len(jobs))
     if len(jobs) < PARALLEL_MIN_FILES or workers < 2:
+        if meanwhile is not None:
+            meanwhile()
         for job, pre in jobs:
             yield check_and_read(job, pre)
         return
     settings, schema = jobs[0][0].settings, jobs[0][0].schema
     items = [(job.path, job.name, pre) for job, pre in jobs]
     given = 0
+    pool: Executor | None = None
     try:
-        with ProcessPoolExecutor(
+        pool = ProcessPoolExecutor(
             max_workers=workers, initializer=_init_worker, initargs=(settings, schema)
-        ) as pool:
-            # small chunks: files differ in size and the machine may be busy, so an
-            # even share per worker matters more than the ~0.1 ms a round trip costs
-            chunk = max(1, min(4, len(items) // (8 * workers)))
-            for work in pool.map(_work_in_worker, items, chunksize=chunk):
-                given += 1
-                yield work
+        )
+        # small chunks: files differ in size and the machine may be busy, so an
+        # even share per worker matters more than the ~0.1 ms a round trip costs
+        chunk = max(1, min(4, len(items) // (8 * workers)))
+        results = pool.map(_work_in_worker, items, chunksize=chunk)
+        if meanwhile is not None:
+            meanwhile()
+        for work in results:
+            given += 1
+            yield work
+        if lend is not None:
+            lend.append(pool)
+            pool = None
         return
     except (BrokenProcessPool, OSError, RuntimeError):
         pass
+    finally:
+        if pool is not None:
+            pool.shutdown()
     # A worker died (e.g. out of memory) or no pool could be started: the rest
     # sequentially, with the collector on (memory may be short; any cycle's garbage
     # is freed) even inside the caller's pause.
@@ -288,12 +307,14 @@ def collect_returns(
     settings: Settings,
     schema: Schema | None = None,
     settings_inputs: list[tuple[Path, object]] | None = None,
+    meanwhile: Callable[[], None] | None = None,
 ) -> CollectResult:
     """Read, validate and archive every return in ws.inbox; write the reports.
 
     With `settings_inputs` (the settings' files and their states, `actions.Round`) a
     collect that completes without a transient failure leaves a memo for the next one
-    (`collect_memo`)."""
+    (`collect_memo`). `meanwhile` is run while the returns are read (the main process
+    waits for its workers then)."""
     schema = schema if schema is not None else build_schema(settings)
     now = datetime.now(UTC)
     received: list[Received] = []
@@ -302,7 +323,7 @@ def collect_returns(
     pre_key = precheck_fingerprint()
     outcomes: dict[int, ReadOutcome] = {}
     lasting = settings_inputs is not None  # the result may be kept (no transient failure)
-    with Archive(ws.output) as archive:
+    with Archive(ws.output) as archive, contextlib.ExitStack() as stack:
         archive.clear_memo()  # the memo is only ever of the last completed collect
         with gc_paused():  # no collections while allocating the returns' objects
             for path in inbox_files(ws.inbox):
@@ -327,8 +348,12 @@ def collect_returns(
                         continue
                 jobs.append((rec, check is None))
             archive.commit()  # every received version is recorded before anything is read
+        lent: list[Executor] = []  # the reader pool, kept for the feedback workbooks
+        stack.callback(lambda: [pool.shutdown() for pool in lent])
         done = check_and_read_many(
-            [(ReadJob(r.stored or r.path, r.name, settings, schema), pre) for r, pre in jobs]
+            [(ReadJob(r.stored or r.path, r.name, settings, schema), pre) for r, pre in jobs],
+            meanwhile,
+            lent,
         )
         # paused: the results unpickled here are the returns' objects (the fallback
         # after a dead worker resumes the collector for its own reads)
@@ -341,20 +366,23 @@ def collect_returns(
                         key = read_cache.cache_key(rec.name, pre_key)
                         archive.save_check(rec.sha256, key, work.check_json)
                 if work.outcome is not None:
-                    outcomes[id(rec)] = work.outcome
                     if work.outcome_json:
                         key = read_cache.cache_key(rec.name, fingerprint)
                         archive.save_read(rec.sha256, key, work.outcome_json)
+                    # checked as it comes: this process only waits for the workers here
+                    # (issue 8); a file's checks depend on nothing but it and the settings
+                    _apply_read(rec, work.outcome, settings, schema)
             archive.commit()
             for rec in received:
-                if id(rec) in outcomes:
+                if id(rec) in outcomes:  # read results from the archive's cache
                     _apply_read(rec, outcomes[id(rec)], settings, schema)
                 _attribute(rec, settings)
                 if rec.sha256 and rec.avdelning:
                     archive.set_avdelning(rec.sha256, rec.avdelning)
 
         result = assemble(received, settings, schema)
-        result.outputs = write_outputs(ws, settings, result, received, archive, fingerprint)
+        pool = lent[0] if lent else None
+        result.outputs = write_outputs(ws, settings, result, received, archive, fingerprint, pool)
         if lasting and settings_inputs is not None:
             memo = collect_memo.record(
                 archive, ws, settings, result, received, settings_inputs, fingerprint

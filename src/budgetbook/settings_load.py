@@ -37,7 +37,7 @@ from .settings import (
     Verksamhet,
 )
 from .settings_prior import load_prior
-from .settings_text import read_text, toml_error
+from .settings_text import parse_toml, read_text, toml_error
 
 # --- loading ---------------------------------------------------------------------------
 
@@ -197,24 +197,30 @@ def load_settings(path: Path | str, cache_dir: Path | None = None) -> Settings:
 
 
 def load_settings_and_inputs(
-    path: Path | str, cache_dir: Path | None = None
+    path: Path | str,
+    cache_dir: Path | None = None,
+    later: list[Callable[[], None]] | None = None,
 ) -> tuple[Settings, list[tuple[Path, object]]]:
     """`load_settings`, and every file the settings were made from with its state
     (`settings_cache.state`: content hash, "dir" or None), the settings file first.
 
     A collect records these so that the next one can tell, without loading the
-    settings, that they are unchanged (`collect_memo`, issue 8).
+    settings, that they are unchanged (`collect_memo`, issue 8). With `later`, the
+    settings cache entry is not written now but added there for the caller to run
+    when it waits anyway (a collect, while its returns are read).
     """
     path = Path(path)
     if path.is_dir():
         path = path / SETTINGS_FILE
     # the state before the load: a change while loading then shows as a change later
     own = settings_cache.state(path)
-    settings, deps = _load(path, cache_dir)
+    settings, deps = _load(path, cache_dir, later)
     return settings, [(path, own), *deps]
 
 
-def _load(path: Path, cache_dir: Path | None) -> tuple[Settings, list[tuple[Path, object]]]:
+def _load(
+    path: Path, cache_dir: Path | None, later: list[Callable[[], None]] | None = None
+) -> tuple[Settings, list[tuple[Path, object]]]:
     if not path.exists():
         raise SettingsError(
             "inställningsfilen finns inte; skapa en arbetsyta med `budgetbook init`.",
@@ -227,13 +233,17 @@ def _load(path: Path, cache_dir: Path | None) -> tuple[Settings, list[tuple[Path
     if stored is not None and all(settings_cache.state(f) == sig for f, sig in stored[1]):
         return stored
     try:
-        data = tomllib.loads(source)
+        data = parse_toml(source)
     except tomllib.TOMLDecodeError as exc:
         raise toml_error(exc, path.name) from exc
     settings = parse_settings(data, path, source)
     deps = [(f, settings_cache.state(f)) for f in settings_cache.depends_on(settings, data)]
     if use_cache:
-        settings_cache.write(cache_dir, entry, settings, deps)
+        write = functools.partial(settings_cache.write, cache_dir, entry, settings, deps)
+        if later is None:
+            write()
+        else:  # the entry is of what was loaded now, whenever it is written
+            later.append(write)
     return settings, deps
 
 

@@ -5,8 +5,29 @@ from __future__ import annotations
 import re
 import tomllib
 from pathlib import Path
+from typing import Any
 
 from .errors import SettingsError
+
+try:  # tomli < 2.4 is tomllib's own code (TOML 1.0), compiled with mypyc in its wheels
+    import tomli as _compiled_toml
+except ImportError:  # a platform without its wheel: the standard library's parser
+    _compiled_toml = None  # type: ignore[assignment]
+
+
+def parse_toml(source: str) -> dict[str, Any]:
+    """`tomllib.loads`, ~3x faster where the compiled tomli is installed (~0.35 s of a
+    first collect at 1 000 avdelningar, issue 8).
+
+    A file tomli refuses is parsed again by tomllib, so a syntax error is always
+    tomllib's (its messages are what `toml_error` translates).
+    """
+    if _compiled_toml is not None:
+        try:
+            return _compiled_toml.loads(source)
+        except _compiled_toml.TOMLDecodeError:
+            pass
+    return tomllib.loads(source)
 
 
 def read_text(file: Path) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import resources
@@ -44,9 +44,14 @@ class Workspace:
         # parsed settings are kept in the archive once there is one (issue 8)
         return load_settings(self.settings_file, cache_dir=self.output / "arkiv")
 
-    def settings_and_inputs(self) -> tuple[Settings, list[tuple[Path, object]]]:
-        """The settings and the state of every file they were made from."""
-        return load_settings_and_inputs(self.settings_file, cache_dir=self.output / "arkiv")
+    def settings_and_inputs(
+        self, later: list[Callable[[], None]] | None = None
+    ) -> tuple[Settings, list[tuple[Path, object]]]:
+        """The settings and the state of every file they were made from (`later`:
+        `settings_load.load_settings_and_inputs`)."""
+        return load_settings_and_inputs(
+            self.settings_file, cache_dir=self.output / "arkiv", later=later
+        )
 
     def ensure_dirs(self) -> None:
         for folder in (self.templates, self.inbox, self.output):
