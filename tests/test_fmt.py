@@ -116,6 +116,17 @@ def test_round_half_up_of_floats_equals_decimal_rounding() -> None:
         assert got == expected and type(got) is int, (value, got, expected)
 
     check()
-    for value in (0.5, -0.5, 0.49999999999999994, -0.49999999999999994, 2.0**52 - 0.5,
-                  -(2.0**52) + 0.5, 5e-324, -5e-324, 8333.5, -8333.5, 1e300):
+    for value in (
+        0.5,
+        -0.5,
+        0.49999999999999994,
+        -0.49999999999999994,
+        2.0**52 - 0.5,
+        -(2.0**52) + 0.5,
+        5e-324,
+        -5e-324,
+        8333.5,
+        -8333.5,
+        1e300,
+    ):
         assert round_half_up(value) == _round_half_up_by_decimal(value), value

@@ -59,9 +59,7 @@ def projects_of(submissions: Sequence[Submission], settings: Settings) -> list[P
     subs = in_avdelning_order(submissions, settings)
     # a category looked up once per distinct text, not twice per project (issue 8)
     category = _memo(settings.category)
-    return [
-        Proj(p, s.file, s.avdelning, category(p.category)) for s in subs for p in s.projects
-    ]
+    return [Proj(p, s.file, s.avdelning, category(p.category)) for s in subs for p in s.projects]
 
 
 def _memo(lookup: Callable[[str], AssetCategory | None]) -> Callable[[str], AssetCategory | None]:
