@@ -100,6 +100,21 @@ def cell_number(value: Any, where: str) -> str:
     raise XlsxStreamError(f"{where}: {value!r} kan inte skrivas till Excel som tal")
 
 
+def row_pieces(styles: Sequence[int], numbers: Collection[int], split: int) -> tuple[str, str]:
+    """A row shape's XML for `SheetStream.raw_rows` as two %-templates split before
+    column `split`: the row's start and its cells before `split`, then the cells from
+    `split` and the row's end; one %s per cell for its value, which must come from
+    `XlsxStream.text_value` or (`numbers` columns) `cell_number`: those hold no % and no
+    row placeholder. Joined and filled, the row is what `prepared_rows` writes."""
+    letters = _LETTERS if len(styles) <= len(_LETTERS) else _letters(len(styles))
+    cells = [
+        f'<c r="{letters[c]}{_ROW}" s="{style}"'
+        + ("><v>%s</v></c>" if c in numbers else ' t="s"><v>%s</v></c>')
+        for c, style in enumerate(styles)
+    ]
+    return f'<row r="{_ROW}">' + "".join(cells[:split]), "".join(cells[split:]) + "</row>"
+
+
 def cell_ref(row: int, col: int, absolute: bool = False) -> str:
     return xl_rowcol_to_cell(row, col, absolute, absolute)
 
@@ -375,6 +390,19 @@ class SheetStream(_Closing):
             self._last = r
             cells = join(map(add, before, values))
             self._write((head + cells + tail).replace(_ROW, str(r + 1)))
+
+        return write
+
+    def raw_rows(self) -> Callable[[int, str], None]:
+        """A writer of rows whose XML the caller assembled from `row_pieces` templates:
+        `write(r, xml)` fills in the row number (Källor makes a figure's part of a row
+        once for all its lines, issue 8)."""
+
+        def write(r: int, xml: str) -> None:
+            if r <= self._last:
+                raise ValueError(f"rows must be written in order: {r} after {self._last}")
+            self._last = r
+            self._write(xml.replace(_ROW, str(r + 1)))
 
         return write
 
