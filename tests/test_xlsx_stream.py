@@ -163,33 +163,41 @@ def test_raw_rows_from_row_pieces_match_prepared_rows(tmp_path):
     """Rows assembled from `row_pieces` templates are byte for byte what
     `prepared_rows` writes (Källor writes them, issue 8)."""
     sheets = {}
+    rows = [
+        (3, ["a", "%s", -2.5, "b"]),
+        (4, ["a", "%s", -2.5, "c"]),  # same head, next row: one raw_rows call
+        (7, ["a", "c", 10**6, "%"]),
+    ]
     for how in ("prepared", "raw"):
         with XlsxStream(tmp_path / f"{how}.xlsx") as book:
             num = book.add_format({"num_format": "#,##0"})
             styles = (0, 0, num, 0)
-            with book.sheet("A") as ws:
-                rows = [
-                    (3, ["a", "%s", cell_number(-2.5, "A"), "b"]),
-                    (7, ["a", "c", cell_number(10**6, "A"), "%"]),
+
+            def ids(values):
+                return [
+                    cell_number(v, "A") if c == 2 else book.text_value(v)
+                    for c, v in enumerate(values)
                 ]
+
+            with book.sheet("A") as ws:
                 if how == "prepared":
                     write = ws.prepared_rows(styles, (2,))
                     for r, values in rows:
-                        write(
-                            r, [book.text_value(v) if c != 2 else v for c, v in enumerate(values)]
-                        )
+                        write(r, ids(values))
                 else:
                     head, tail = row_pieces(styles, (2,), 3)
                     write_raw = ws.raw_rows()
-                    for r, values in rows:
-                        ids = [book.text_value(v) if c != 2 else v for c, v in enumerate(values)]
-                        write_raw(r, head % tuple(ids[:3]) + tail % tuple(ids[3:]))
+                    first, second, third = (ids(values) for _, values in rows)
+                    tails = [tail % tuple(first[3:]), tail % tuple(second[3:])]
+                    assert write_raw(3, head % tuple(first[:3]), tails) == 4
+                    assert write_raw(7, head % tuple(third[:3]), [tail % tuple(third[3:])]) == 7
                     with pytest.raises(ValueError, match="in order"):
-                        write_raw(7, head % tuple(ids[:3]) + tail % tuple(ids[3:]))
+                        write_raw(7, head % tuple(third[:3]), [tail % tuple(third[3:])])
         with zipfile.ZipFile(tmp_path / f"{how}.xlsx") as z:
             sheets[how] = z.read("xl/worksheets/sheet1.xml"), z.read("xl/sharedStrings.xml")
     assert sheets["raw"] == sheets["prepared"]
     ws = openpyxl.load_workbook(tmp_path / "raw.xlsx")["A"]
+    assert [c.value for c in ws[5]] == ["a", "%s", -2.5, "c"]
     assert [c.value for c in ws[8]] == ["a", "c", 10**6, "%"]
 
 

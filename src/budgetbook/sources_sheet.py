@@ -182,7 +182,7 @@ class _Sheets:
         ws.row(HEADER_ROW, [(h, head) for h in SOURCE_HEADINGS])
         return ws
 
-    def writer(self) -> Callable[[int, str], None]:
+    def writer(self) -> Callable[[int, str, Sequence[str]], int]:
         """The row writer of the open sheet (rows from `_templates`)."""
         return self.ws.raw_rows()
 
@@ -239,16 +239,17 @@ def write_sources(
         ]
         for row in table.rows:
             values, label, total = row.values, row.label, row.kind in computed
+            row_sources = row.sources
             for key, heading, is_pct, negate, change in cols:
                 value: Any = values.get(key)
                 if value is None or isinstance(value, str):
                     continue
                 if negate:
                     value = -value
-                parts: Sequence[Part] = ()
+                sources: Sequence[Source] = ()
                 if not (total or change):
-                    parts = parts_of(row.sources.get(key, ()))
-                    if not parts:
+                    sources = row_sources.get(key, ())
+                    if not sources:  # (any source gives a line)
                         continue
                 # the shared strings looked up in the order of the cells (A–D, then E–H
                 # of each line), as a cell-by-cell writer would: the same workbook
@@ -256,13 +257,21 @@ def write_sources(
                     sid(view),
                     sid(label),
                     sid(heading),
-                    cell_number(value, SOURCES_SHEET),
+                    str(value) if type(value) is int else cell_number(value, SOURCES_SHEET),
                 )
-                if parts is last_parts:
+                if len(sources) == 1:  # the common case, without `parts_of`
+                    file, sheet, cell, avd = sources[0]
+                    tails = [
+                        tail % (sid(avd or ""), sid(file or ""), sid(sheet or ""), sid(cell or ""))
+                    ]
+                elif sources:
+                    parts = parts_of(sources)
+                    if parts is not last_parts:
+                        last_tails = [
+                            tail % (sid(a), sid(f), sid(s), sid(c)) for a, f, s, c in parts
+                        ]
+                        last_parts = parts
                     tails = last_tails
-                elif parts:
-                    tails = [tail % (sid(a), sid(f), sid(s), sid(c)) for a, f, s, c in parts]
-                    last_parts, last_tails = parts, tails
                 else:
                     trace = SUM_TRACE if total else CHANGE_TRACE
                     trace_tail = traces.get(trace)
@@ -271,11 +280,13 @@ def write_sources(
                             map(sid, (trace.avdelning, trace.file, trace.sheet, trace.cell))
                         )
                     tails = [trace_tail]
-                for part in tails:
+                if r - HEADER_ROW + len(tails) <= MAX_SOURCE_ROWS:
+                    r = write(r + 1, head, tails)
+                    continue
+                for part in tails:  # a new sheet before Excel's row limit
                     if r - HEADER_ROW >= MAX_SOURCE_ROWS:
                         sheets.next_sheet(r)
                         write = sheets.writer()
                         r = HEADER_ROW
-                    r += 1
-                    write(r, head + part)
+                    r = write(r + 1, head, (part,))
     sheets.end(r)

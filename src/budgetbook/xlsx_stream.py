@@ -310,9 +310,12 @@ class SheetStream(_Closing):
         self._parts.append(text)
         self._size += len(text)
         if self._size > _FLUSH_CHARS:
-            self._zip.write(_utf8("".join(self._parts)))
-            self._parts.clear()
-            self._size = 0
+            self._flush()
+
+    def _flush(self) -> None:
+        self._zip.write(_utf8("".join(self._parts)))
+        self._parts.clear()
+        self._size = 0
 
     def row(self, r: int, cells: Sequence[tuple[Any, int]], height: float | None = None) -> None:
         """Row `r` (0-based): (value, format) per column from A; value None is a blank
@@ -393,16 +396,27 @@ class SheetStream(_Closing):
 
         return write
 
-    def raw_rows(self) -> Callable[[int, str], None]:
+    def raw_rows(self) -> Callable[[int, str, Sequence[str]], int]:
         """A writer of rows whose XML the caller assembled from `row_pieces` templates:
-        `write(r, xml)` fills in the row number (Källor makes a figure's part of a row
-        once for all its lines, issue 8)."""
+        `write(first, head, tails)` writes rows `first`, `first` + 1, … as `head` + each
+        of `tails`, fills in their row numbers and returns the last row written (Källor
+        makes a figure's part of its lines once, and writes them in one call; issue 8)."""
+        parts = self._parts
 
-        def write(r: int, xml: str) -> None:
-            if r <= self._last:
-                raise ValueError(f"rows must be written in order: {r} after {self._last}")
-            self._last = r
-            self._write(xml.replace(_ROW, str(r + 1)))
+        def write(first: int, head: str, tails: Sequence[str]) -> int:
+            if first <= self._last:
+                raise ValueError(f"rows must be written in order: {first} after {self._last}")
+            n, size = first, 0
+            for tail in tails:
+                n += 1  # the 1-based row number of the XML
+                line = (head + tail).replace(_ROW, str(n))
+                parts.append(line)
+                size += len(line)
+            self._last = n - 1 if tails else self._last
+            self._size += size
+            if self._size > _FLUSH_CHARS:
+                self._flush()
+            return self._last
 
         return write
 
