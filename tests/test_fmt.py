@@ -64,3 +64,69 @@ def test_halves_round_up_everywhere_like_excel() -> None:
     assert mnkr(2250) == "2,3" and mnkr(2350) == "2,4"
     assert decimal(0.25, 1) == "0,3" and decimal(-0.04, 1) == "0,0"
     assert round_tkr(0.49999999999999994) == 0 and round_tkr(2.5) == 3
+
+
+def _round_half_up_by_decimal(value: float) -> int:
+    """round_half_up(value) as it was before its fast path for floats with a fraction:
+    whole floats as int(value), the others through Decimal."""
+    from decimal import ROUND_HALF_UP, Context, Decimal
+
+    if value.is_integer():
+        return int(value)
+    exact = Decimal(str(value))
+    if not exact.is_finite():
+        raise ValueError(value)
+    context = Context(prec=max(28, exact.adjusted() + 2))
+    return int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP, context=context))
+
+
+def _near_halves():
+    import math
+
+    from hypothesis import strategies as st
+
+    halves = st.integers(-(2**53), 2**53).map(lambda n: n + 0.5)
+    return st.one_of(
+        halves,
+        halves.map(lambda x: math.nextafter(x, math.inf)),
+        halves.map(lambda x: math.nextafter(x, -math.inf)),
+    )
+
+
+def test_round_half_up_of_floats_equals_decimal_rounding() -> None:
+    # the float fast path (issue 8) must round every float as Decimal(str(value)) does
+    from hypothesis import given
+    from hypothesis import settings as hsettings
+    from hypothesis import strategies as st
+
+    from budgetbook.fmt import round_half_up
+
+    @hsettings(max_examples=3000, deadline=None)
+    @given(st.one_of(st.floats(), _near_halves()))
+    def check(value: float) -> None:
+        try:
+            expected = _round_half_up_by_decimal(value)
+        except ValueError:
+            try:
+                round_half_up(value)
+            except ValueError:
+                return
+            raise AssertionError(f"{value!r} should raise ValueError") from None
+        got = round_half_up(value)
+        assert got == expected and type(got) is int, (value, got, expected)
+
+    check()
+    for value in (
+        0.5,
+        -0.5,
+        0.49999999999999994,
+        -0.49999999999999994,
+        2.0**52 - 0.5,
+        -(2.0**52) + 0.5,
+        5e-324,
+        -5e-324,
+        8333.5,
+        -8333.5,
+        1e300,
+    ):
+        assert round_half_up(value) == _round_half_up_by_decimal(value), value

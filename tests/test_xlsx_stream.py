@@ -15,7 +15,7 @@ from python_calamine import CalamineWorkbook
 from xlsxwriter.utility import xl_col_to_name
 
 from budgetbook.errors import XlsxStreamError
-from budgetbook.xlsx_stream import MAX_STRING, XlsxStream
+from budgetbook.xlsx_stream import MAX_STRING, XlsxStream, cell_number, row_pieces
 
 TRICKY = [
     '=HYPERLINK("http://x","klicka")',
@@ -157,6 +157,48 @@ def test_fixed_rows_match_row(tmp_path):
     assert [c.value for c in ws[1]] == [c.value for c in ws[3]] == ["=1+1", 12, "b"]
     assert ws["A1"].data_type == "s" and ws["B1"].number_format == "#,##0"
     assert ws["B2"].value == -2.5
+
+
+def test_raw_rows_from_row_pieces_match_prepared_rows(tmp_path):
+    """Rows assembled from `row_pieces` templates are byte for byte what
+    `prepared_rows` writes (Källor writes them, issue 8)."""
+    sheets = {}
+    rows = [
+        (3, ["a", "%s", -2.5, "b"]),
+        (4, ["a", "%s", -2.5, "c"]),  # same head, next row: one raw_rows call
+        (7, ["a", "c", 10**6, "%"]),
+    ]
+    for how in ("prepared", "raw"):
+        with XlsxStream(tmp_path / f"{how}.xlsx") as book:
+            num = book.add_format({"num_format": "#,##0"})
+            styles = (0, 0, num, 0)
+
+            def ids(values):
+                return [
+                    cell_number(v, "A") if c == 2 else book.text_value(v)
+                    for c, v in enumerate(values)
+                ]
+
+            with book.sheet("A") as ws:
+                if how == "prepared":
+                    write = ws.prepared_rows(styles, (2,))
+                    for r, values in rows:
+                        write(r, ids(values))
+                else:
+                    head, tail = row_pieces(styles, (2,), 3)
+                    write_raw = ws.raw_rows()
+                    first, second, third = (ids(values) for _, values in rows)
+                    tails = [tail % tuple(first[3:]), tail % tuple(second[3:])]
+                    assert write_raw(3, head % tuple(first[:3]), tails) == 4
+                    assert write_raw(7, head % tuple(third[:3]), [tail % tuple(third[3:])]) == 7
+                    with pytest.raises(ValueError, match="in order"):
+                        write_raw(7, head % tuple(third[:3]), [tail % tuple(third[3:])])
+        with zipfile.ZipFile(tmp_path / f"{how}.xlsx") as z:
+            sheets[how] = z.read("xl/worksheets/sheet1.xml"), z.read("xl/sharedStrings.xml")
+    assert sheets["raw"] == sheets["prepared"]
+    ws = openpyxl.load_workbook(tmp_path / "raw.xlsx")["A"]
+    assert [c.value for c in ws[5]] == ["a", "%s", -2.5, "c"]
+    assert [c.value for c in ws[8]] == ["a", "c", 10**6, "%"]
 
 
 def test_an_error_while_writing_surfaces_and_the_file_is_closed(tmp_path):

@@ -23,7 +23,7 @@ the rows shown in the Kapitalkostnader table).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -82,24 +82,35 @@ def schedule(
     `life` 0 means land: interest only, forever. `rate_pct` is a percent (2.5 = 2.5 %).
     Years before the start year, and years after the asset is fully depreciated, cost 0.
     """
+    result = dict.fromkeys(years, _NO_COST)
     first = spend_year + (0 if start == "same_year" else 1)
-    rate = rate_pct / 100
-    result: dict[int, YearCost] = {}
+    for year, depreciation, interest in _costs(amount, first, life, rate_pct / 100, result):
+        result[year] = YearCost(depreciation, interest)
+    return result
+
+
+_NO_COST = YearCost()
+
+
+def _costs(
+    amount: float, first: int, life: int, rate: float, years: Iterable[int]
+) -> Iterator[tuple[int, float, float]]:
+    """(year, depreciation, interest) for those of `years` that have a cost, of one spend
+    whose depreciation starts in `first`; `rate` a fraction. The one place of the method
+    (the other years cost 0.0 + 0.0)."""
+    if amount == 0:
+        return
+    if life == 0:  # land: interest on the full value from the start year
+        interest = amount * rate
+        for year in years:
+            if year >= first:
+                yield year, 0.0, interest
+        return
+    yearly = amount / life
     for year in years:
         n = year - first  # full years of depreciation before this one
-        if n < 0 or amount == 0:
-            result[year] = YearCost()
-            continue
-        if life == 0:
-            result[year] = YearCost(0.0, amount * rate)
-            continue
-        if n >= life:
-            result[year] = YearCost()
-            continue
-        yearly = amount / life
-        opening = amount - yearly * n
-        result[year] = YearCost(yearly, opening * rate)
-    return result
+        if 0 <= n < life:
+            yield year, yearly, (amount - yearly * n) * rate
 
 
 def project_capital(
@@ -109,37 +120,41 @@ def project_capital(
     file: str = "",
 ) -> ProjectCapital:
     """Capital cost of one project over `years`, from its yearly spend (investment years)."""
-    years = tuple(years)
-    category = settings.category(project.category)
+    return capital_of(project, settings.category(project.category), settings, years, file)
+
+
+def capital_of(
+    project: Project,
+    category: AssetCategory | None,
+    settings: Settings,
+    years: Iterable[int],
+    file: str = "",
+) -> ProjectCapital:
+    """`project_capital` with the project's category already looked up (None: unknown)."""
     result = ProjectCapital(project, category)
-    totals = {y: [0.0, 0.0] for y in years}
+    # the year totals skip the years without a cost: adding 0.0 to a sum that starts at
+    # 0.0 never changes it (issue 8: no YearCost per spend and year)
+    depreciation = dict.fromkeys(years, 0.0)
+    interest = dict.fromkeys(depreciation, 0.0)
     if category is not None:
+        rate = settings.internranta / 100
+        after = 0 if settings.depreciation_start == "same_year" else 1
+        cells = project.cells
         for spend_year, amount in sorted(project.amounts.items()):
             if not amount:
                 continue
-            for year, cost in schedule(
-                amount,
-                spend_year,
-                category.life,
-                settings.internranta,
-                years,
-                settings.depreciation_start,
-            ).items():
-                totals[year][0] += cost.depreciation
-                totals[year][1] += cost.interest
+            costs = _costs(amount, spend_year + after, category.life, rate, depreciation)
+            for year, d, i in costs:
+                depreciation[year] += d
+                interest[year] += i
             result.sources.append(
-                Source(
-                    file,
-                    INVESTMENT_SHEET,
-                    project.cells.get(str(spend_year), ""),
-                    project.avdelning,
-                )
+                Source(file, INVESTMENT_SHEET, cells.get(str(spend_year), ""), project.avdelning)
             )
     if result.sources:
         # the cost also rests on the category's useful life and the internränta
         rests_on = [f"rad {n}" for n in (category.life_line, settings.internranta_line) if n]
         result.sources += [Source(settings.path.name, "", at, "") for at in rests_on]
-    result.years = {y: YearCost(d, i) for y, (d, i) in totals.items()}
+    result.years = {y: YearCost(d, interest[y]) for y, d in depreciation.items()}
     return result
 
 

@@ -8,7 +8,7 @@ Conventions as in `consolidate`: investment spend and capital costs are positive
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from . import capital
@@ -30,7 +30,7 @@ from .model import (
     Table,
 )
 from .schema import INVESTMENT_SHEET, RISK_SHEET
-from .settings import Settings
+from .settings import AssetCategory, Settings
 from .tablebuild import (
     PROJECTS_MISSING,
     RETURNS_SOURCE,
@@ -52,11 +52,27 @@ class Proj:
     project: Project
     file: str
     avdelning: str
+    category: AssetCategory | None = None  # settings.category(project.category)
 
 
 def projects_of(submissions: Sequence[Submission], settings: Settings) -> list[Proj]:
     subs = in_avdelning_order(submissions, settings)
-    return [Proj(p, s.file, s.avdelning) for s in subs for p in s.projects]
+    # a category looked up once per distinct text, not twice per project (issue 8)
+    category = _memo(settings.category)
+    return [Proj(p, s.file, s.avdelning, category(p.category)) for s in subs for p in s.projects]
+
+
+def _memo(lookup: Callable[[str], AssetCategory | None]) -> Callable[[str], AssetCategory | None]:
+    known: dict[str, AssetCategory | None] = {}
+
+    def of(text: str) -> AssetCategory | None:
+        try:
+            return known[text]
+        except KeyError:
+            found = known[text] = lookup(text)
+            return found
+
+    return of
 
 
 def is_ongoing(project: Project) -> bool:
@@ -126,7 +142,7 @@ def investment_views(
     by_cat: dict[str, list[Proj]] = defaultdict(list)
     names: dict[str, str] = {}
     for p in projects:
-        cat = settings.category(p.project.category)
+        cat = p.category
         code = cat.code if cat else p.project.category
         names[code] = cat.name if cat else (p.project.category or "Okänd kategori")
         by_cat[code].append(p)
@@ -241,18 +257,21 @@ def capital_view(
     unknown = []
     ongoing: list[Row] = []
     new: list[Row] = []
+    year_keys = [(y, f"kap_{y}") for y in years]
     for p in projects:
-        cap = capital.project_capital(p.project, settings, years, p.file)
+        cap = capital.capital_of(p.project, p.category, settings, years, p.file)
+        values: dict[str, int | float | str | None]
+        sources: dict[str, list[Source]] = {}
         if cap.category is None:
             unknown.append(p.project.name)
-        values: dict[str, int | float | str | None] = {
-            "category": cap.category.name if cap.category else p.project.category,
-        }
-        sources: dict[str, list[Source]] = {}
-        for y in years:
-            values[f"kap_{y}"] = cap.rounded(y) if cap.category else None
-            if cap.sources and values[f"kap_{y}"] is not None:
-                sources[f"kap_{y}"] = cap.sources
+            values = {"category": p.project.category}
+            values.update((key, None) for _, key in year_keys)
+        else:
+            values = {"category": cap.category.name}
+            for y, key in year_keys:
+                values[key] = cap.rounded(y)
+                if cap.sources:
+                    sources[key] = cap.sources
         row = Row(p.project.name, values, RowKind.DATA, sources)
         (ongoing if is_ongoing(p.project) else new).append(row)
     rows = grouped(

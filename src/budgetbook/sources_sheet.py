@@ -22,7 +22,7 @@ from typing import Any
 from .fmt import Convention
 from .model import RowKind, Source, Table
 from .settings import Settings
-from .xlsx_stream import SheetStream, XlsxStream, cell_number
+from .xlsx_stream import SheetStream, XlsxStream, cell_number, row_pieces
 
 SOURCES_SHEET = "Källor"
 MAX_SOURCE_ROWS = 1_000_000  # Excel's limit is 1 048 576 rows per sheet
@@ -55,8 +55,8 @@ class _Parts:
         if sources is self._last:
             return self._last_parts
         if len(sources) == 1:
-            s = sources[0]
-            parts = [(s.avdelning or "", s.file or "", s.sheet or "", s.cell or "")]
+            file, sheet, cell, avd = sources[0]  # unpacked: no attribute lookups
+            parts = [(avd or "", file or "", sheet or "", cell or "")]
         elif not sources:
             parts = []
         else:
@@ -182,13 +182,9 @@ class _Sheets:
         ws.row(HEADER_ROW, [(h, head) for h in SOURCE_HEADINGS])
         return ws
 
-    def writers(self, num: int, pct: int, text: int) -> tuple[Callable[..., None], ...]:
-        """Row writers of the open sheet (prepared values): the figure in column D as
-        tkr, as %."""
-        return tuple(
-            self.ws.prepared_rows((text, text, text, fmt, text, text, text, text), (3,))
-            for fmt in (num, pct)
-        )
+    def writer(self) -> Callable[[int, str, Sequence[str]], int]:
+        """The row writer of the open sheet (rows from `_templates`)."""
+        return self.ws.raw_rows()
 
     def next_sheet(self, last: int) -> None:
         self.end(last)
@@ -216,11 +212,17 @@ def write_sources(
     would, so the workbook is the same)."""
     caption, info, head_format, num, pct, text = formats
     sheets = _Sheets(wb, caption, info, head_format)
-    as_tkr, as_pct = sheets.writers(num, pct, text)
+    write = sheets.writer()
+    # a line's XML: the figure's columns A–D made once for all its lines, then each
+    # part's columns E–H (%-templates, C-level; issue 8)
+    as_tkr, tail = row_pieces((text, text, text, num, text, text, text, text), (3,), 4)
+    as_pct, _ = row_pieces((text, text, text, pct, text, text, text, text), (3,), 4)
     flip = Convention(settings.sign_convention).costs_negative
     parts_of = _Parts().of
     sid = wb.text_value
-    traces: dict[Source, tuple[str, ...]] = {}  # a computed figure's columns E–H
+    traces: dict[Source, str] = {}  # a computed figure's columns E–H
+    last_parts: Sequence[Part] | None = None  # `parts_of` gives the same list again
+    last_tails: list[str] = []
     computed = (RowKind.TOTAL, RowKind.SUBTOTAL)
     r = HEADER_ROW
     for view, table in named:
@@ -237,35 +239,54 @@ def write_sources(
         ]
         for row in table.rows:
             values, label, total = row.values, row.label, row.kind in computed
+            row_sources = row.sources
             for key, heading, is_pct, negate, change in cols:
                 value: Any = values.get(key)
                 if value is None or isinstance(value, str):
                     continue
                 if negate:
                     value = -value
-                parts: Sequence[Part] = ()
+                sources: Sequence[Source] = ()
                 if not (total or change):
-                    parts = parts_of(row.sources.get(key, ()))
-                    if not parts:
+                    sources = row_sources.get(key, ())
+                    if not sources:  # (any source gives a line)
                         continue
-                head = (sid(view), sid(label), sid(heading), cell_number(value, SOURCES_SHEET))
-                if parts:
-                    lines = [(sid(a), sid(f), sid(s), sid(c)) for a, f, s, c in parts]
+                # the shared strings looked up in the order of the cells (A–D, then E–H
+                # of each line), as a cell-by-cell writer would: the same workbook
+                head = (as_pct if is_pct else as_tkr) % (
+                    sid(view),
+                    sid(label),
+                    sid(heading),
+                    str(value) if type(value) is int else cell_number(value, SOURCES_SHEET),
+                )
+                if len(sources) == 1:  # the common case, without `parts_of`
+                    file, sheet, cell, avd = sources[0]
+                    tails = [
+                        tail % (sid(avd or ""), sid(file or ""), sid(sheet or ""), sid(cell or ""))
+                    ]
+                elif sources:
+                    parts = parts_of(sources)
+                    if parts is not last_parts:
+                        last_tails = [
+                            tail % (sid(a), sid(f), sid(s), sid(c)) for a, f, s, c in parts
+                        ]
+                        last_parts = parts
+                    tails = last_tails
                 else:
                     trace = SUM_TRACE if total else CHANGE_TRACE
-                    ids = traces.get(trace)
-                    if ids is None:
-                        ids = traces[trace] = tuple(
+                    trace_tail = traces.get(trace)
+                    if trace_tail is None:
+                        trace_tail = traces[trace] = tail % tuple(
                             map(sid, (trace.avdelning, trace.file, trace.sheet, trace.cell))
                         )
-                    lines = [ids]
-                write = as_pct if is_pct else as_tkr
-                for ids in lines:
+                    tails = [trace_tail]
+                if r - HEADER_ROW + len(tails) <= MAX_SOURCE_ROWS:
+                    r = write(r + 1, head, tails)
+                    continue
+                for part in tails:  # a new sheet before Excel's row limit
                     if r - HEADER_ROW >= MAX_SOURCE_ROWS:
                         sheets.next_sheet(r)
-                        as_tkr, as_pct = sheets.writers(num, pct, text)
-                        write = as_pct if is_pct else as_tkr
+                        write = sheets.writer()
                         r = HEADER_ROW
-                    r += 1
-                    write(r, head + ids)
+                    r = write(r + 1, head, (part,))
     sheets.end(r)

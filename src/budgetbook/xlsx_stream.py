@@ -100,6 +100,21 @@ def cell_number(value: Any, where: str) -> str:
     raise XlsxStreamError(f"{where}: {value!r} kan inte skrivas till Excel som tal")
 
 
+def row_pieces(styles: Sequence[int], numbers: Collection[int], split: int) -> tuple[str, str]:
+    """A row shape's XML for `SheetStream.raw_rows` as two %-templates split before
+    column `split`: the row's start and its cells before `split`, then the cells from
+    `split` and the row's end; one %s per cell for its value, which must come from
+    `XlsxStream.text_value` or (`numbers` columns) `cell_number`: those hold no % and no
+    row placeholder. Joined and filled, the row is what `prepared_rows` writes."""
+    letters = _LETTERS if len(styles) <= len(_LETTERS) else _letters(len(styles))
+    cells = [
+        f'<c r="{letters[c]}{_ROW}" s="{style}"'
+        + ("><v>%s</v></c>" if c in numbers else ' t="s"><v>%s</v></c>')
+        for c, style in enumerate(styles)
+    ]
+    return f'<row r="{_ROW}">' + "".join(cells[:split]), "".join(cells[split:]) + "</row>"
+
+
 def cell_ref(row: int, col: int, absolute: bool = False) -> str:
     return xl_rowcol_to_cell(row, col, absolute, absolute)
 
@@ -295,9 +310,12 @@ class SheetStream(_Closing):
         self._parts.append(text)
         self._size += len(text)
         if self._size > _FLUSH_CHARS:
-            self._zip.write(_utf8("".join(self._parts)))
-            self._parts.clear()
-            self._size = 0
+            self._flush()
+
+    def _flush(self) -> None:
+        self._zip.write(_utf8("".join(self._parts)))
+        self._parts.clear()
+        self._size = 0
 
     def row(self, r: int, cells: Sequence[tuple[Any, int]], height: float | None = None) -> None:
         """Row `r` (0-based): (value, format) per column from A; value None is a blank
@@ -375,6 +393,30 @@ class SheetStream(_Closing):
             self._last = r
             cells = join(map(add, before, values))
             self._write((head + cells + tail).replace(_ROW, str(r + 1)))
+
+        return write
+
+    def raw_rows(self) -> Callable[[int, str, Sequence[str]], int]:
+        """A writer of rows whose XML the caller assembled from `row_pieces` templates:
+        `write(first, head, tails)` writes rows `first`, `first` + 1, … as `head` + each
+        of `tails`, fills in their row numbers and returns the last row written (Källor
+        makes a figure's part of its lines once, and writes them in one call; issue 8)."""
+        parts = self._parts
+
+        def write(first: int, head: str, tails: Sequence[str]) -> int:
+            if first <= self._last:
+                raise ValueError(f"rows must be written in order: {first} after {self._last}")
+            n, size = first, 0
+            for tail in tails:
+                n += 1  # the 1-based row number of the XML
+                line = (head + tail).replace(_ROW, str(n))
+                parts.append(line)
+                size += len(line)
+            self._last = n - 1 if tails else self._last
+            self._size += size
+            if self._size > _FLUSH_CHARS:
+                self._flush()
+            return self._last
 
         return write
 
