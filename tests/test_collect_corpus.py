@@ -432,3 +432,22 @@ def test_libreoffice_resaves(tmp_path: Path, clean: dict[str, Path], settings: S
             mine = [p for p in data["problems"] if p["file"] == name]
             assert not [p for p in mine if p["code"].startswith("BB1")], mine
             assert status_of(data, avd)["status"] in ("godkänd", "varningar"), mine
+
+
+def test_a_failure_of_the_work_done_meanwhile_surfaces(
+    clean: dict[str, Path], settings: Settings
+) -> None:
+    """What the main process does while the pool reads (writing the settings cache) is
+    not the pool's failure: it must reach the caller, not send every file to be read
+    again one by one with the error hidden (review of issue 8)."""
+    from budgetbook.schema import build_schema
+
+    schema = build_schema(settings)
+    path = next(iter(clean.values()))
+    jobs = [(collect.ReadJob(path, f"{i}.xlsx", settings, schema), True) for i in range(8)]
+
+    def boom() -> None:
+        raise RuntimeError("the settings cache could not be written")
+
+    with pytest.raises(RuntimeError, match="settings cache"):
+        list(collect.check_and_read_many(jobs, meanwhile=boom))

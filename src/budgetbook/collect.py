@@ -160,6 +160,7 @@ def check_and_read_many(
     items = [(job.path, job.name, pre) for job, pre in jobs]
     given = 0
     pool: Executor | None = None
+    results: Iterator[Checked] | None = None
     try:
         pool = ProcessPoolExecutor(
             max_workers=workers, initializer=_init_worker, initargs=(settings, schema)
@@ -168,17 +169,22 @@ def check_and_read_many(
         # even share per worker matters more than the ~0.1 ms a round trip costs
         chunk = max(1, min(4, len(items) // (8 * workers)))
         results = pool.map(_work_in_worker, items, chunksize=chunk)
-        if meanwhile is not None:
-            meanwhile()
-        for work in results:
-            given += 1
-            yield work
-        if lend is not None:
-            lend.append(pool)
-            pool = None
-        return
     except (BrokenProcessPool, OSError, RuntimeError):
         pass
+    try:
+        if meanwhile is not None:
+            meanwhile()  # not inside the pool's `except`: its own failure must surface
+        if results is not None:
+            try:
+                for work in results:
+                    given += 1
+                    yield work
+                if lend is not None:
+                    lend.append(pool)
+                    pool = None
+                return
+            except (BrokenProcessPool, OSError, RuntimeError):
+                pass
     finally:
         if pool is not None:
             pool.shutdown()
