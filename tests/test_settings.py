@@ -346,3 +346,18 @@ def test_parse_toml_reads_what_tomllib_reads(workspace: Path) -> None:
     with pytest.raises(tomllib.TOMLDecodeError) as theirs:
         tomllib.loads(broken)
     assert str(ours.value) == str(theirs.value)
+
+
+def test_tomli_is_used_only_while_it_reads_the_same_toml_as_tomllib(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """tomli 2.4 reads TOML 1.1, which Python 3.11's tomllib refuses: a budgetbook.toml
+    accepted on one machine would fail on the next (review of issue 8)."""
+    import tomli
+
+    from budgetbook import settings_text
+
+    monkeypatch.setattr(tomli, "__version__", "2.3.2")
+    assert settings_text._fast_toml() is tomli
+    monkeypatch.setattr(tomli, "__version__", "2.4.0")
+    assert settings_text._fast_toml() is None

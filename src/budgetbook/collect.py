@@ -32,7 +32,7 @@ from .archive import Archive, sha256_file
 from .collect_outputs import write_outputs
 from .fingerprint import code_digest
 from .gc_pause import gc_paused, gc_resumed
-from .inbox import Received, inbox_files, is_lock, utc_mtime
+from .inbox import Received, inbox_files, is_lock, placed, utc_mtime
 from .model import CollectResult, Problem, ReturnStatus, Submission
 from .schema import ID_AVDELNING, TEMPLATE_VERSION, Schema, build_schema
 from .settings import Settings
@@ -286,10 +286,7 @@ def _apply_read(rec: Received, outcome: ReadOutcome, settings: Settings, schema:
     code = outcome.identity.get(ID_AVDELNING, "").strip()
     sub = outcome.submission
     if sub is not None:
-        sub = dataclasses.replace(
-            sub, avdelning=sub.avdelning or code, file=rec.name, path=rec.path
-        )
-        sub.sha256, sub.received = rec.sha256, rec.received
+        sub = placed(sub, sub.avdelning or code, rec.name, rec.path, rec.sha256, rec.received)
         rec.submission = sub
         if settings.avdelning(sub.avdelning) is not None:
             rec.problems.extend(checks.content_problems(sub, settings, schema))

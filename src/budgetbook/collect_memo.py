@@ -21,7 +21,6 @@ the output folder may be shared).
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
 import sqlite3
@@ -38,7 +37,7 @@ from .collect_outputs import feedback_pattern
 from .errors import OutputError
 from .fingerprint import code_digest
 from .gc_pause import gc_paused
-from .inbox import Received, inbox_files, utc_mtime
+from .inbox import Received, inbox_files, placed, utc_mtime
 from .model import CollectResult, Problem, ReturnStatus, Submission
 from .problem_report import feedback_path
 from .settings import Settings
@@ -244,11 +243,11 @@ def _load(output: Path, refs: list[SubmissionRef]) -> list[Submission]:
             decoded = read_cache.decode(text) if intact and text is not None else None
             if decoded is None or decoded[1] is None:
                 raise OutputError(f"Arkivet i {archive.root} ändrades under körningen; kör igen.")
-            sub = dataclasses.replace(
-                decoded[1], avdelning=ref.avdelning, file=ref.file, path=Path(ref.path)
+            subs.append(
+                placed(
+                    decoded[1], ref.avdelning, ref.file, Path(ref.path), ref.sha256, ref.received
+                )
             )
-            sub.sha256, sub.received = ref.sha256, ref.received
-            subs.append(sub)
     return subs
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -71,3 +71,19 @@ class Received:
     @property
     def warnings(self) -> int:
         return sum(not p.is_error for p in self.problems)
+
+
+def placed(
+    sub: Submission,
+    avdelning: str,
+    file: str,
+    path: Path,
+    sha256: str,
+    received: datetime | None,
+) -> Submission:
+    """A read return as collect places it: whose it is, under which file, and when it
+    came. One place for both a full collect and one reused from its memo, so the two
+    always give equal submissions."""
+    out = replace(sub, avdelning=avdelning, file=file, path=path)
+    out.sha256, out.received = sha256, received
+    return out
