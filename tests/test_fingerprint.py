@@ -22,8 +22,22 @@ def package(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return copy
 
 
-def test_the_digest_is_of_the_installed_package() -> None:
-    assert fingerprint.code_digest() == fingerprint.package_digest(fingerprint.PACKAGE)
+def test_the_digest_is_of_the_installed_package_and_what_reads_for_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import hashlib
+
+    env = fingerprint.reading_environment()
+    assert "python-calamine=" in env and "tomli=" in env
+    expected = hashlib.sha256(fingerprint.package_digest(fingerprint.PACKAGE))
+    expected.update(env.encode())
+    assert fingerprint.code_digest() == expected.digest()
+    # an upgraded reader library is another digest: cached reads are not trusted
+    real = fingerprint.metadata.version
+    monkeypatch.setattr(
+        fingerprint.metadata, "version", lambda n: "99.0" if n == "python-calamine" else real(n)
+    )
+    assert fingerprint.reading_environment() != env
 
 
 @pytest.mark.parametrize(
