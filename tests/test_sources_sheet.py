@@ -86,5 +86,5 @@ def test_a_write_error_on_the_zip_thread_is_raised_and_everything_is_closed():
     with pytest.raises(OSError), XlsxStream("/dev/full") as book, book.sheet("A") as ws:
         for r in range(1_000_000):
             ws.row(r, [(f"text {r}", 0), (r, 0)])
-    assert book._zip.fp is None
+    assert book._writer.zip.fp is None
     assert [t for t in threading.enumerate() if t.name == "xlsx-zip"] == []

@@ -211,7 +211,7 @@ def test_an_error_while_writing_surfaces_and_the_file_is_closed(tmp_path):
         ws.row(0, [("ok", 0)])
         ws.row(1, [(math.nan, 0)])
     assert info.value.__context__ is None
-    assert book._zip.fp is None
+    assert book._writer.zip.fp is None
 
 
 @pytest.mark.parametrize(

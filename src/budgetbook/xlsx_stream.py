@@ -29,7 +29,7 @@ import datetime as dt
 import math
 import operator
 import re
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from os import PathLike
 from types import TracebackType
 from typing import Any, Self
@@ -38,19 +38,19 @@ from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
 from .errors import XlsxStreamError
 from .fmt import INVALID_XML_CHARS, xml_safe
+from .xlsx_styles import MAIN_NS as _MAIN
+from .xlsx_styles import XML_HEAD as _HEAD
+from .xlsx_styles import Styles
 from .zip_writer import ZipWriter
 
 MAX_STRING = 32767  # characters Excel keeps in one cell
-_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
-_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 # what a shared string carries as _xHHHH_: the characters XML cannot, and CR, which an
 # XML parser would turn into LF (Excel's own rule, as xlsxwriter's)
 _ESCAPED = re.compile(f"[{INVALID_XML_CHARS}\r]")
 _BAD_SHEET_NAME = re.compile(r"[\[\]:*?/\\]")
 _ESCAPED_LOOKALIKE = re.compile("(_x[0-9a-fA-F]{4}_)")
-_BORDERS = {1: "thin", 2: "medium", 5: "thick", 6: "double"}
 _FLUSH_CHARS = 1 << 20
 
 
@@ -139,94 +139,6 @@ class _SharedStrings(dict[str, str]):
 # a row number placeholder in row templates: a character no value written into a
 # template (a shared-string index or a number) can contain
 _ROW = "\x00"
-
-
-class _Styles:
-    """Cell formats as xlsxwriter-like dicts, deduplicated into styles.xml records."""
-
-    def __init__(self) -> None:
-        self.fonts: dict[str, int] = {'<font><sz val="11"/><name val="Calibri"/></font>': 0}
-        self.fills: dict[str, int] = {
-            '<fill><patternFill patternType="none"/></fill>': 0,
-            '<fill><patternFill patternType="gray125"/></fill>': 1,
-        }
-        self.borders: dict[str, int] = {
-            "<border><left/><right/><top/><bottom/><diagonal/></border>": 0
-        }
-        self.num_fmts: dict[str, int] = {}
-        self.xfs: dict[str, int] = {
-            '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>': 0
-        }
-
-    @staticmethod
-    def _index(table: dict[str, int], xml: str) -> int:
-        return table.setdefault(xml, len(table))
-
-    def add(self, spec: dict[str, Any]) -> int:
-        font = (
-            "<font>" + ("<b/>" if spec.get("bold") else "") + ("<i/>" if spec.get("italic") else "")
-        )
-        font += f'<sz val="{spec.get("font_size", 11):g}"/>'
-        if spec.get("font_color"):
-            font += f'<color rgb="FF{spec["font_color"].lstrip("#").upper()}"/>'
-        font += f'<name val="{_attr(spec.get("font_name", "Calibri"))}"/></font>'
-        fill = 0
-        if spec.get("bg_color"):
-            rgb = spec["bg_color"].lstrip("#").upper()
-            fill = self._index(
-                self.fills,
-                f'<fill><patternFill patternType="solid"><fgColor rgb="FF{rgb}"/>'
-                '<bgColor indexed="64"/></patternFill></fill>',
-            )
-        sides = []
-        for side in ("left", "right", "top", "bottom"):
-            style = _BORDERS.get(spec.get(side, 0))
-            sides.append(
-                f'<{side} style="{style}"><color auto="1"/></{side}>' if style else f"<{side}/>"
-            )
-        border = self._index(self.borders, f"<border>{''.join(sides)}<diagonal/></border>")
-        num = 0
-        code = spec.get("num_format")
-        if code == "0":
-            num = 1
-        elif code:
-            num = self.num_fmts.setdefault(code, 164 + len(self.num_fmts))
-        align = ""
-        if spec.get("align"):
-            align += f' horizontal="{spec["align"]}"'
-        if spec.get("valign") in ("top", "center"):
-            align += f' vertical="{spec["valign"]}"'
-        if spec.get("text_wrap"):
-            align += ' wrapText="1"'
-        xf = (
-            f'<xf numFmtId="{num}" fontId="{self._index(self.fonts, font)}" fillId="{fill}" '
-            f'borderId="{border}" xfId="0" applyNumberFormat="1" applyFont="1" applyFill="1" '
-            f'applyBorder="1" applyAlignment="1">'
-            + (f"<alignment{align}/>" if align else "")
-            + "</xf>"
-        )
-        return self._index(self.xfs, xf)
-
-    def xml(self) -> str:
-        def block(tag: str, items: Iterable[str], n: int) -> str:
-            return f'<{tag} count="{n}">{"".join(items)}</{tag}>'
-
-        num_fmts = [
-            f'<numFmt numFmtId="{i}" formatCode="{_attr(code)}"/>'
-            for code, i in self.num_fmts.items()
-        ]
-        return (
-            f'{_HEAD}<styleSheet xmlns="{_MAIN}">'
-            + (block("numFmts", num_fmts, len(num_fmts)) if num_fmts else "")
-            + block("fonts", self.fonts, len(self.fonts))
-            + block("fills", self.fills, len(self.fills))
-            + block("borders", self.borders, len(self.borders))
-            + '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/>'
-            "</cellStyleXfs>"
-            + block("cellXfs", self.xfs, len(self.xfs))
-            + '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
-            "</styleSheet>"
-        )
 
 
 class _Closing:
@@ -369,9 +281,9 @@ class SheetStream(_Closing):
         self, styles: Sequence[int], numbers: Collection[int] = ()
     ) -> Callable[[int, Sequence[str]], None]:
         """As `fixed_rows`, for values already prepared: `XlsxStream.text_value` of each
-        text and `cell_number` of each number in `numbers`. The fastest writer (Källor
-        prepares a figure's values once for all its lines); a value goes into the XML
-        as it is, so it must come from those two functions."""
+        text and `cell_number` of each number in `numbers` (what `fixed_rows` builds on;
+        Källor's `raw_rows` goes further); a value goes into the XML as it is, so it
+        must come from those two functions."""
         number_cols = frozenset(numbers)
         if not number_cols <= set(range(len(styles))):
             raise ValueError("number columns outside the row")
@@ -484,8 +396,7 @@ class XlsxStream(_Closing):
         level: int = 1,
     ) -> None:
         self._writer = ZipWriter(path, level)
-        self._zip = self._writer.zip  # written on the writer's thread only
-        self._styles = _Styles()
+        self._styles = Styles()
         self._strings = _SharedStrings()
         # text -> the XML value of a cell showing it (its shared-string index): the
         # table's own C-level lookup, no Python call per text (Källor looks up millions)

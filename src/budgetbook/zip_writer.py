@@ -71,8 +71,10 @@ class ZipWriter:
 
     def close(self) -> None:
         """Write the zip's directory and wait for the thread; raises its error if any."""
-        self._submit(self.zip.close)
-        self._stop()
+        try:
+            self._submit(self.zip.close)
+        finally:  # also when the thread failed before: it is stopped either way
+            self._stop()
         if self._error is not None:
             raise self._error
 

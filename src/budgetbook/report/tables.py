@@ -470,8 +470,7 @@ def table_xml_parts(
                 if not text:
                     parts.append(empty)
                     continue
-                if _UNCLEAN.search(text) is not None:
-                    text = clean(text)
+                text = clean(text)
                 if "\n" in text:
                     text = '</w:t><w:br/><w:t xml:space="preserve">'.join(text.split("\n"))
                 parts.append(f"{opened}{text}{closed}")
