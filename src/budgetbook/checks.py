@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
-from openpyxl.utils import get_column_letter
+from xlsxwriter.utility import xl_col_to_name
 
 from . import fmt, rules
 from .model import Problem, Project, Submission
@@ -106,7 +106,7 @@ def _column_cell(schema: Schema, sheet_key: str, column_key: str, row: int | Non
         index = sheet.index(column_key)
     except StopIteration:
         return ""
-    return f"{get_column_letter(index + 1)}{row or sheet.header_row}"
+    return f"{xl_col_to_name(index)}{row or sheet.header_row}"
 
 
 # The Drift sheet shows, above its table, revenue, costs, net cost, ram and the

@@ -13,13 +13,6 @@ from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
 
-import openpyxl
-import xlsxwriter
-from openpyxl.cell.cell import MergedCell
-from openpyxl.comments import Comment
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils.cell import coordinate_from_string
-
 from . import rules
 from .model import CollectResult, Problem
 from .settings import Settings
@@ -73,6 +66,8 @@ def write_problem_report(
 ) -> Path:
     """Write the Status and Problem sheets. `links` maps a file name to a path relative
     to the report's folder (the file in inbox/)."""
+    import xlsxwriter  # here, not at the top: see `write_feedback`
+
     with atomic_write(path) as tmp:
         wb = xlsxwriter.Workbook(
             str(tmp),
@@ -169,6 +164,14 @@ def write_feedback(source: Path, problems: Iterable[Problem], path: Path) -> Pat
     """A copy of the return at `source` with each problem cell filled and commented,
     and a first sheet listing every problem. The source is only read. Returns None if
     the return cannot be opened by openpyxl (the problem report still lists it)."""
+    # imported here: a collect reused from its memo (issue 8) writes nothing, and a new
+    # process would otherwise spend ~0.2 s importing openpyxl for it
+    import openpyxl
+    from openpyxl.cell.cell import MergedCell
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils.cell import coordinate_from_string
+
     problems = list(problems)
     try:
         with warnings.catch_warnings():
