@@ -116,6 +116,9 @@ class Archive:
             self.db.executescript(_SCHEMA)
         except (OSError, sqlite3.Error) as exc:
             raise OutputError(f"Arkivet i {self.root} kunde inte öppnas: {exc}") from exc
+        # digests of the read rows saved through this handle: the collect memo records
+        # them without reading every row back from the ledger
+        self._saved_reads: dict[tuple[str, str], str] = {}
 
     def __enter__(self) -> Archive:
         return self
@@ -205,10 +208,14 @@ class Archive:
 
     def save_read(self, sha256: str, key: str, result: str) -> None:
         self.db.execute("INSERT OR REPLACE INTO reads VALUES (?, ?, ?)", (sha256, key, result))
+        self._saved_reads[(sha256, key)] = hashlib.sha256(result.encode()).hexdigest()
 
     def read_digest(self, sha256: str, key: str) -> str | None:
         """The sha256 of a cached read result's text (None: there is none), to tell
         that a row is still the one an earlier collect used."""
+        saved = self._saved_reads.get((sha256, key))
+        if saved is not None:
+            return saved
         text = self.cached_read(sha256, key)
         return hashlib.sha256(text.encode()).hexdigest() if text is not None else None
 
