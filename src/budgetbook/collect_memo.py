@@ -33,13 +33,12 @@ from typing import Any, overload
 
 from . import __version__, read_cache, settings_cache
 from .archive import ARCHIVE_DIR, LEDGER, Archive, sha256_file
-from .collect_outputs import feedback_pattern
+from .collect_outputs import feedback_folder, feedback_names, feedback_pattern
 from .errors import OutputError
 from .fingerprint import code_digest
 from .gc_pause import gc_paused
 from .inbox import Received, inbox_files, placed, utc_mtime
 from .model import CollectResult, Problem, ReturnStatus, Submission
-from .problem_report import feedback_path
 from .settings import Settings
 from .workspace import Workspace
 
@@ -148,8 +147,7 @@ def _unchanged(ws: Workspace, archive: Archive, memo: Memo) -> bool:
         if not Path(name).is_file() or sha256_file(Path(name)) != sha256:
             return False
     folder, pattern, names = memo.feedback
-    present = sorted(p.name for p in Path(folder).glob(pattern)) if Path(folder).is_dir() else []
-    if present != names:
+    if feedback_names(Path(folder), pattern) != names:
         return False
     # the cached reads the returns are decoded from, byte for byte as they were
     return all(archive.read_digest(r.sha256, r.key) == r.row for r in memo.submissions)
@@ -275,9 +273,9 @@ def record(
         key = read_cache.cache_key(s.file, fingerprint)
         row = archive.read_digest(s.sha256, key) or ""
         refs.append(SubmissionRef(s.sha256, key, row, s.avdelning, s.file, str(s.path), s.received))
-    folder = feedback_path(ws.output, "x", settings).parent
+    folder = feedback_folder(ws.output, settings)
     pattern = feedback_pattern(settings)
-    present = sorted(p.name for p in folder.glob(pattern)) if folder.is_dir() else []
+    present = feedback_names(folder, pattern)
     return Memo(
         inbox=inbox,
         settings=[(str(f), s) for f, s in settings_inputs],

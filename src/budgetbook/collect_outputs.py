@@ -150,13 +150,20 @@ def _unchanged(path: Path, key: str, archive: Archive) -> bool:
 
 def _remove_stale_feedback(output: Path, settings: Settings, keep: set[Path]) -> None:
     """Feedback from an earlier run for a return that is now fine must not be sent out."""
-    folder = feedback_path(output, "x", settings).parent
-    if not folder.is_dir():
-        return
-    for path in folder.glob(feedback_pattern(settings)):
-        if path not in keep:
-            path.unlink(missing_ok=True)
+    folder = feedback_folder(output, settings)
+    for name in feedback_names(folder, feedback_pattern(settings)):
+        if folder / name not in keep:
+            (folder / name).unlink(missing_ok=True)
+
+
+def feedback_folder(output: Path, settings: Settings) -> Path:
+    return feedback_path(output, "x", settings).parent
 
 
 def feedback_pattern(settings: Settings) -> str:
     return f"aterkoppling_*_{settings.budget_year}.xlsx"
+
+
+def feedback_names(folder: Path, pattern: str) -> list[str]:
+    """The feedback workbooks in `folder` now, by name, sorted."""
+    return sorted(p.name for p in folder.glob(pattern)) if folder.is_dir() else []
