@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from . import __version__, checks, collect_memo, read_cache, rules, safety
+from . import __version__, checks, collect_memo, read_cache, rules, safety, settings_cache
 from .archive import Archive, sha256_file
 from .collect_outputs import write_outputs
 from .fingerprint import code_digest
@@ -218,8 +218,7 @@ def read_fingerprint(
     digest.update(f"{__version__}|{TEMPLATE_VERSION}|{schema.version}".encode())
     if settings_inputs is not None:
         for path, state in settings_inputs:
-            shown = state.hex() if isinstance(state, bytes) else repr(state)
-            digest.update(f"{path}\0{shown}\0".encode())
+            digest.update(f"{path}\0{settings_cache.state_text(state)}\0".encode())
     else:
         digest.update(repr(settings).encode())
         digest.update(repr(schema).encode())

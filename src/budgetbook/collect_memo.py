@@ -40,6 +40,8 @@ from .gc_pause import gc_paused
 from .inbox import Received, inbox_files, placed, utc_mtime
 from .model import CollectResult, Problem, ReturnStatus, Submission
 from .settings import Settings
+from .settings_cache import expect_text as _text
+from .settings_cache import state_from_text, state_text
 from .workspace import Workspace
 
 # Bump when the memo's form or meaning changes (an older memo is then not used).
@@ -95,7 +97,7 @@ def save(archive: Archive, ws: Workspace, memo: Memo) -> None:
     body = {
         "v": MEMO_VERSION,
         "inbox": read_cache.plain(memo.inbox),
-        "settings": [[f, _state_text(s)] for f, s in memo.settings],
+        "settings": [[f, state_text(s)] for f, s in memo.settings],
         "outputs": memo.outputs,
         "feedback": list(memo.feedback),
         "submissions": read_cache.plain(memo.submissions),
@@ -160,9 +162,19 @@ def _decode(data: Any) -> Memo | None:
         folder, pattern, names = data["feedback"]
         return Memo(
             inbox=read_cache.decoder(list[InboxEntry])(data["inbox"]),
-            settings=[(_text(f), _state(s)) for f, s in data["settings"]],
+            settings=[
+                (
+                    _text(f),
+                    state_from_text(s),
+                )
+                for f, s in data["settings"]
+            ],
             outputs=[(_text(f), _text(s)) for f, s in data["outputs"]],
-            feedback=(_text(folder), _text(pattern), [_text(n) for n in names]),
+            feedback=(
+                _text(folder),
+                _text(pattern),
+                [_text(n) for n in names],
+            ),
             submissions=read_cache.decoder(list[SubmissionRef])(data["submissions"]),
             statuses=read_cache.decoder(list[ReturnStatus])(data["statuses"]),
             problems=read_cache.decoder(list[Problem])(data["problems"]),
@@ -170,23 +182,6 @@ def _decode(data: Any) -> Memo | None:
         )
     except (ValueError, TypeError, KeyError, AttributeError, RecursionError):
         return None
-
-
-def _text(value: Any) -> str:
-    if type(value) is not str:
-        raise TypeError("expected a text")
-    return value
-
-
-def _state_text(state: object) -> str | None:
-    return state.hex() if isinstance(state, bytes) else (None if state is None else str(state))
-
-
-def _state(value: Any) -> object:
-    """A settings file's recorded state: a content hash (hex), "dir" or None."""
-    if value is None or value == "dir":
-        return value
-    return bytes.fromhex(_text(value))
 
 
 class DeferredSubmissions(Sequence[Submission]):

@@ -41,7 +41,7 @@ def read(cache_dir: Path, key: str) -> tuple[Settings, list[tuple[Path, object]]
         data = json.loads((cache_dir / CACHE_FILE).read_text(encoding="utf-8"))
         if not isinstance(data, dict) or data.get("v") != VERSION or data.get("key") != key:
             return None
-        deps = [(Path(_str(f)), _state(s)) for f, s in data["depends"]]
+        deps = [(Path(expect_text(f)), state_from_text(s)) for f, s in data["depends"]]
         return _decode(data["settings"]), deps
     except (OSError, ValueError, TypeError, KeyError, AttributeError, RecursionError):
         return None
@@ -54,7 +54,7 @@ def write(cache_dir: Path, key: str, settings: Settings, deps: list[tuple[Path, 
     entry = {
         "v": VERSION,
         "key": key,
-        "depends": [[str(f), s.hex() if isinstance(s, bytes) else s] for f, s in deps],
+        "depends": [[str(f), state_text(s)] for f, s in deps],
         "settings": _encode(settings),
     }
     try:
@@ -64,17 +64,22 @@ def write(cache_dir: Path, key: str, settings: Settings, deps: list[tuple[Path, 
         pass
 
 
-def _str(value: Any) -> str:
+def expect_text(value: Any) -> str:
     if type(value) is not str:
         raise TypeError("expected a text")
     return value
 
 
-def _state(value: Any) -> object:
-    """A dependency's recorded state: a content hash (hex in JSON), "dir" or None."""
+def state_text(state: object) -> str | None:
+    """A settings file's state (content hash, "dir" or None) as stored in JSON."""
+    return state.hex() if isinstance(state, bytes) else (None if state is None else str(state))
+
+
+def state_from_text(value: Any) -> object:
+    """A dependency's recorded state back from `state_text`: bytes, "dir" or None."""
     if value is None or value == "dir":
         return value
-    return bytes.fromhex(_str(value))
+    return bytes.fromhex(expect_text(value))
 
 
 def _fields() -> list[dataclasses.Field]:
