@@ -174,7 +174,7 @@ class _Reader(SheetReaders):
         )
 
     def _error_at(self, t: _Table, r: int, c: int) -> str:
-        errors = self.parts.error_cells.get(t.sheet.name)
+        errors = t.errors
         return errors.get((r, c), "") if errors else ""
 
     def amount(
@@ -185,8 +185,9 @@ class _Reader(SheetReaders):
         if c is None:
             return None, ""
         a1 = xl_rowcol_to_cell(r, c)
-        err = self._error_at(t, r, c)
-        raw = t.value(r, key)
+        errors = t.errors
+        err = errors.get((r, c), "") if errors else ""
+        raw = t.at(r, c)
         if not err:
             # The common cells, decided without building an Amount (issue 8: the reader
             # parses ~400 amounts per return); anything else takes the full path below.
@@ -227,8 +228,9 @@ class _Reader(SheetReaders):
         if c is None:
             return "", ""
         a1 = xl_rowcol_to_cell(r, c)
-        err = self._error_at(t, r, c)
-        raw = t.value(r, key)
+        errors = t.errors
+        err = errors.get((r, c), "") if errors else ""
+        raw = t.at(r, c)
         if not err and type(raw) is str:
             text = raw.strip()
             # every error literal starts with "#" (Excel) or "Err:" (LibreOffice)
@@ -270,16 +272,12 @@ class _Reader(SheetReaders):
             self.add(R.REQUIRED_EMPTY, t.sheet.name, cell, kolumn=t.sheet.column(key).heading)
 
     def has_content(self, t: _Table, r: int) -> bool:
-        for col in t.sheet.columns:
-            if not col.input:
-                continue
-            c = t.cols.get(col.key)
-            if c is None:
-                continue
-            v = t.value(r, col.key)
-            if (
-                v not in ("", None) and not (isinstance(v, str) and not v.strip())
-            ) or self._error_at(t, r, c):
+        errors = t.errors
+        for c in t.inputs:
+            v = t.at(r, c)
+            if (v not in ("", None) and not (isinstance(v, str) and not v.strip())) or (
+                errors and (r, c) in errors and errors[(r, c)]
+            ):
                 return True
         return False
 
@@ -354,7 +352,10 @@ class _Reader(SheetReaders):
             for c in range(min(len(row), last_col + 1))
             if c not in used and headings.get(c)
         ]
-        return _Table(sheet, grid, header, first, min(last, len(grid) - 1), last_col, cols, extra)
+        inputs = tuple(cols[c.key] for c in sheet.columns if c.input and c.key in cols)
+        errors = self.parts.error_cells.get(sheet.name) or {}
+        last = min(last, len(grid) - 1)
+        return _Table(sheet, grid, header, first, last, last_col, cols, extra, errors, inputs)
 
     def _find_header(self, sheet: S.SheetDef, grid: list[list[object]]) -> int | None:
         wanted = {_norm(c.heading) for c in sheet.columns}
