@@ -360,10 +360,17 @@ def test_the_reader_uses_the_sheets_the_precheck_inflated(rnd, tmp_path: Path) -
         assert "xl/workbook.xml" in check.inflated
         assert any(name.startswith("xl/tables/") for name in check.inflated)
         shared = read_return(path, settings, schema, inflated=check.inflated)
-        assert shared == read_return(path, settings, schema)
+        alone = read_return(path, settings, schema)
+        assert shared == alone
+        # with the member names too the zip is opened only for a part not inflated
+        members = check.members
+        assert sorted(members) == sorted(zipfile.ZipFile(path).namelist())
+        assert (
+            read_return(path, settings, schema, inflated=check.inflated, members=members) == alone
+        )
+        assert read_return(path, settings, schema, inflated={}, members=members) == alone
         assert "inflated" not in safety.encode_result(check)
     # it is used: an error cell seen only in the shared copy is found
-    import zipfile
 
     from budgetbook import schema as S
     from budgetbook.reader_parts import read_zip_parts
@@ -380,7 +387,7 @@ def test_the_reader_uses_the_sheets_the_precheck_inflated(rnd, tmp_path: Path) -
     assert not plain.error_cells and shared.error_cells
     job = collect.ReadJob(returns[0], returns[0].name, settings, schema)
     done = collect.check_and_read(job, precheck=True)
-    assert done.check is not None and done.check.inflated == {}
+    assert done.check is not None and done.check.inflated == {} and done.check.members == []
     assert len(pickle.dumps(done)) < len(pickle.dumps(done.outcome)) + 64 * 1024
 
 

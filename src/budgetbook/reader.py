@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import re
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -66,17 +66,20 @@ def read_return(
     *,
     name: str | None = None,
     inflated: Mapping[str, bytes] | None = None,
+    members: Sequence[str] | None = None,
 ) -> ReadResult:
     """Read one returned workbook (assumed to have passed the safety pre-check).
 
-    `inflated`: sheet parts of this file its pre-check inflated (`SafetyResult`).
+    `inflated`, `members`: the parts of this file its pre-check inflated, and its
+    member names (`SafetyResult`); with both, the zip is opened only for a part that
+    was not inflated.
 
     Never raises for a bad file: anything that goes wrong, including a panic in the
     Rust workbook reader (a BaseException, not an Exception), becomes a problem.
     """
     name = name or path.name
     try:
-        with zipfile.ZipFile(path) as zf:
+        with _Package(path, members or None) as zf:
             wanted = {s.name for s in schema.sheets}
             parts = read_zip_parts(zf, wanted, S.IDENTITY_FIELDS, inflated)
     except (KeyboardInterrupt, SystemExit):
@@ -102,6 +105,34 @@ def read_return(
     finally:
         wb.close()
     return ReadResult(parts.identity, reader.sub, reader.problems)
+
+
+class _Package:
+    """The zip's `namelist` and `read`, opening the file only when a part is read (or
+    when the names are not known already)."""
+
+    def __init__(self, path: Path, names: Sequence[str] | None):
+        self.path = path
+        self.zf = zipfile.ZipFile(path) if names is None else None
+        self.names = names
+
+    def namelist(self) -> Sequence[str]:
+        if self.names is None:
+            assert self.zf is not None
+            self.names = self.zf.namelist()
+        return self.names
+
+    def read(self, member: str) -> bytes:
+        if self.zf is None:
+            self.zf = zipfile.ZipFile(self.path)
+        return self.zf.read(member)
+
+    def __enter__(self) -> _Package:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.zf is not None:
+            self.zf.close()
 
 
 class _TooLarge(Exception):
@@ -187,7 +218,9 @@ class _Reader(SheetReaders):
         a1 = xl_rowcol_to_cell(r, c)
         errors = t.errors
         err = errors.get((r, c), "") if errors else ""
-        raw = t.at(r, c)
+        grid = t.grid  # t.at(r, c) inline: this runs for every cell read
+        row = grid[r] if r < len(grid) else ()
+        raw = row[c] if c < len(row) else ""
         if not err:
             # The common cells, decided without building an Amount (issue 8: the reader
             # parses ~400 amounts per return); anything else takes the full path below.
@@ -230,7 +263,9 @@ class _Reader(SheetReaders):
         a1 = xl_rowcol_to_cell(r, c)
         errors = t.errors
         err = errors.get((r, c), "") if errors else ""
-        raw = t.at(r, c)
+        grid = t.grid  # t.at(r, c) inline: this runs for every cell read
+        row = grid[r] if r < len(grid) else ()
+        raw = row[c] if c < len(row) else ""
         if not err and type(raw) is str:
             text = raw.strip()
             # every error literal starts with "#" (Excel) or "Err:" (LibreOffice)

@@ -11,9 +11,9 @@ import datetime as dt
 import math
 import posixpath
 import re
-import zipfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from defusedxml import ElementTree as ET
 
@@ -82,8 +82,16 @@ def col_index(letters: str) -> int:
     return n - 1
 
 
+class Package(Protocol):
+    """What the reader needs of a zip (a `zipfile.ZipFile`, or the reader's lazy one)."""
+
+    def namelist(self) -> Sequence[str]: ...
+
+    def read(self, member: str) -> bytes: ...
+
+
 def read_zip_parts(
-    zf: zipfile.ZipFile,
+    zf: Package,
     wanted_sheets: set[str],
     fields: tuple[str, ...],
     inflated: Mapping[str, bytes] | None = None,

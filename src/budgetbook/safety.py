@@ -64,6 +64,9 @@ class SafetyResult:
     # runs next in the same process (issue 8: each sheet was inflated twice). Bounded
     # by SHARED_BYTES; never cached, never sent between processes.
     inflated: dict[str, bytes] = field(default_factory=dict)
+    # The package's member names, in the same way: with them and `inflated` the
+    # reader need not open the zip again (issue 8: its directory read twice).
+    members: list[str] = field(default_factory=list)
 
 
 # Bump when the encoded verdict changes (older cached verdicts are then checked again).
@@ -209,7 +212,7 @@ def _zip(zf: zipfile.ZipFile, name: str) -> SafetyResult:
             continue
         if reason:
             return _fail(rules.UNSAFE, name, reason)
-    result = SafetyResult(True, inflated=inflated)
+    result = SafetyResult(True, inflated=inflated, members=[i.filename for i in infos])
     if any(n.lower().endswith("vbaproject.bin") for n in names):
         result.macros = True
         result.problems.append(rules.MACROS(file=name))
