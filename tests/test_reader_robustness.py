@@ -355,12 +355,22 @@ def test_the_reader_uses_the_sheets_the_precheck_inflated(rnd, tmp_path: Path) -
     for path in returns:
         check = safety.precheck(path)
         assert check.ok and check.inflated
-        assert all(name.startswith("xl/worksheets/") for name in check.inflated)
+        # the sheets, and the small parts the reader reads too (issue 8)
+        assert any(name.startswith("xl/worksheets/") for name in check.inflated)
+        assert "xl/workbook.xml" in check.inflated
+        assert any(name.startswith("xl/tables/") for name in check.inflated)
         shared = read_return(path, settings, schema, inflated=check.inflated)
-        assert shared == read_return(path, settings, schema)
+        alone = read_return(path, settings, schema)
+        assert shared == alone
+        # with the member names too the zip is opened only for a part not inflated
+        members = check.members
+        assert sorted(members) == sorted(zipfile.ZipFile(path).namelist())
+        assert (
+            read_return(path, settings, schema, inflated=check.inflated, members=members) == alone
+        )
+        assert read_return(path, settings, schema, inflated={}, members=members) == alone
         assert "inflated" not in safety.encode_result(check)
     # it is used: an error cell seen only in the shared copy is found
-    import zipfile
 
     from budgetbook import schema as S
     from budgetbook.reader_parts import read_zip_parts
@@ -377,8 +387,51 @@ def test_the_reader_uses_the_sheets_the_precheck_inflated(rnd, tmp_path: Path) -
     assert not plain.error_cells and shared.error_cells
     job = collect.ReadJob(returns[0], returns[0].name, settings, schema)
     done = collect.check_and_read(job, precheck=True)
-    assert done.check is not None and done.check.inflated == {}
+    assert done.check is not None and done.check.inflated == {} and done.check.members == []
     assert len(pickle.dumps(done)) < len(pickle.dumps(done.outcome)) + 64 * 1024
+
+
+def test_a_part_named_twice_is_shared_only_as_the_reader_would_read_it(rnd, tmp_path: Path) -> None:
+    """A package may hold one name twice; by name zipfile reads the last entry, so only
+    that one may stand in for it (an earlier, small copy of a sheet was shared and its
+    error cells reported)."""
+    import os
+
+    from budgetbook import schema as S
+    from budgetbook.reader_parts import read_zip_parts
+
+    settings, schema, _, returns = rnd
+    src = returns[0]
+    wanted = {s.name for s in schema.sheets}
+    with zipfile.ZipFile(src) as zf:
+        member = read_zip_parts(zf, wanted, S.IDENTITY_FIELDS).sheet_files[schema.sheets[0].name]
+        parts = [(i.filename, zf.read(i)) for i in zf.infolist()]
+    out = tmp_path / "dubbel.xlsx"
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for name, data in parts:
+            if name in (member, "docProps/custom.xml"):
+                # first a small copy that differs (an error cell, another identity)...
+                end = data.index(b">", data.index(b"<c r=")) if name == member else 0
+                first = (
+                    data[:end] + b' t="e"' + data[end:]
+                    if name == member
+                    else data.replace(b"<vt:lpwstr>", b"<vt:lpwstr>X", 1)
+                )
+                dst.writestr(name, first)
+                # ... then the real one, too long to be kept whole
+                close = data.rindex(b"</")
+                pad = b"<!--" + os.urandom(700_000).hex().encode() + b"-->"
+                data = data[:close] + pad + data[close:]
+                with pytest.warns(UserWarning):
+                    dst.writestr(name, data)
+            else:
+                dst.writestr(name, data)
+    check = safety.precheck(out)
+    assert check.ok
+    assert member not in check.inflated and "docProps/custom.xml" not in check.inflated
+    assert read_return(out, settings, schema, inflated=check.inflated) == read_return(
+        out, settings, schema
+    )
 
 
 def test_only_whole_sheets_within_the_limit_are_shared(tmp_path: Path, monkeypatch) -> None:

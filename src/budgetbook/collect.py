@@ -20,7 +20,7 @@ import hashlib
 import logging
 import os
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -65,12 +65,18 @@ class ReadOutcome:
     crashed: bool = False
 
 
-def read_one(job: ReadJob, inflated: Mapping[str, bytes] | None = None) -> ReadOutcome:
+def read_one(
+    job: ReadJob,
+    inflated: Mapping[str, bytes] | None = None,
+    members: Sequence[str] | None = None,
+) -> ReadOutcome:
     """Read one pre-checked file. Never raises: a failure becomes a BB100 problem."""
     try:
         from .reader import read_return
 
-        result = read_return(job.path, job.settings, job.schema, name=job.name, inflated=inflated)
+        result = read_return(
+            job.path, job.settings, job.schema, name=job.name, inflated=inflated, members=members
+        )
         return ReadOutcome(dict(result.identity), result.submission, list(result.problems))
     except (KeyboardInterrupt, SystemExit):
         raise
@@ -106,9 +112,11 @@ def _check_and_read(job: ReadJob, precheck: bool) -> Checked:
         if not done.check.ok:
             return done
     inflated: dict[str, bytes] = {}
-    if done.check is not None:  # its inflated sheets go to the reader, not back to main
+    members: list[str] | None = None
+    if done.check is not None:  # what it inflated goes to the reader, not back to main
         inflated, done.check.inflated = done.check.inflated, {}
-    done.outcome = outcome = read_one(job, inflated)
+        members, done.check.members = done.check.members, []
+    done.outcome = outcome = read_one(job, inflated, members)
     if not outcome.crashed:
         done.outcome_json = read_cache.encode(
             outcome.identity, outcome.submission, outcome.problems

@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import re
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -66,17 +66,20 @@ def read_return(
     *,
     name: str | None = None,
     inflated: Mapping[str, bytes] | None = None,
+    members: Sequence[str] | None = None,
 ) -> ReadResult:
     """Read one returned workbook (assumed to have passed the safety pre-check).
 
-    `inflated`: sheet parts of this file its pre-check inflated (`SafetyResult`).
+    `inflated`, `members`: the parts of this file its pre-check inflated, and its
+    member names (`SafetyResult`); with both, the zip is opened only for a part that
+    was not inflated.
 
     Never raises for a bad file: anything that goes wrong, including a panic in the
     Rust workbook reader (a BaseException, not an Exception), becomes a problem.
     """
     name = name or path.name
     try:
-        with zipfile.ZipFile(path) as zf:
+        with _Package(path, members or None) as zf:
             wanted = {s.name for s in schema.sheets}
             parts = read_zip_parts(zf, wanted, S.IDENTITY_FIELDS, inflated)
     except (KeyboardInterrupt, SystemExit):
@@ -102,6 +105,34 @@ def read_return(
     finally:
         wb.close()
     return ReadResult(parts.identity, reader.sub, reader.problems)
+
+
+class _Package:
+    """The zip's `namelist` and `read`, opening the file only when a part is read (or
+    when the names are not known already)."""
+
+    def __init__(self, path: Path, names: Sequence[str] | None):
+        self.path = path
+        self.zf = zipfile.ZipFile(path) if names is None else None
+        self.names = names
+
+    def namelist(self) -> Sequence[str]:
+        if self.names is None:
+            assert self.zf is not None
+            self.names = self.zf.namelist()
+        return self.names
+
+    def read(self, member: str) -> bytes:
+        if self.zf is None:
+            self.zf = zipfile.ZipFile(self.path)
+        return self.zf.read(member)
+
+    def __enter__(self) -> _Package:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.zf is not None:
+            self.zf.close()
 
 
 class _TooLarge(Exception):
@@ -174,7 +205,7 @@ class _Reader(SheetReaders):
         )
 
     def _error_at(self, t: _Table, r: int, c: int) -> str:
-        errors = self.parts.error_cells.get(t.sheet.name)
+        errors = t.errors
         return errors.get((r, c), "") if errors else ""
 
     def amount(
@@ -185,8 +216,11 @@ class _Reader(SheetReaders):
         if c is None:
             return None, ""
         a1 = xl_rowcol_to_cell(r, c)
-        err = self._error_at(t, r, c)
-        raw = t.value(r, key)
+        errors = t.errors
+        err = errors.get((r, c), "") if errors else ""
+        grid = t.grid  # t.at(r, c) inline: this runs for every cell read
+        row = grid[r] if r < len(grid) else ()
+        raw = row[c] if c < len(row) else ""
         if not err:
             # The common cells, decided without building an Amount (issue 8: the reader
             # parses ~400 amounts per return); anything else takes the full path below.
@@ -227,8 +261,11 @@ class _Reader(SheetReaders):
         if c is None:
             return "", ""
         a1 = xl_rowcol_to_cell(r, c)
-        err = self._error_at(t, r, c)
-        raw = t.value(r, key)
+        errors = t.errors
+        err = errors.get((r, c), "") if errors else ""
+        grid = t.grid  # t.at(r, c) inline: this runs for every cell read
+        row = grid[r] if r < len(grid) else ()
+        raw = row[c] if c < len(row) else ""
         if not err and type(raw) is str:
             text = raw.strip()
             # every error literal starts with "#" (Excel) or "Err:" (LibreOffice)
@@ -270,16 +307,12 @@ class _Reader(SheetReaders):
             self.add(R.REQUIRED_EMPTY, t.sheet.name, cell, kolumn=t.sheet.column(key).heading)
 
     def has_content(self, t: _Table, r: int) -> bool:
-        for col in t.sheet.columns:
-            if not col.input:
-                continue
-            c = t.cols.get(col.key)
-            if c is None:
-                continue
-            v = t.value(r, col.key)
-            if (
-                v not in ("", None) and not (isinstance(v, str) and not v.strip())
-            ) or self._error_at(t, r, c):
+        errors = t.errors
+        for c in t.inputs:
+            v = t.at(r, c)
+            if (v not in ("", None) and not (isinstance(v, str) and not v.strip())) or (
+                errors and (r, c) in errors and errors[(r, c)]
+            ):
                 return True
         return False
 
@@ -354,7 +387,10 @@ class _Reader(SheetReaders):
             for c in range(min(len(row), last_col + 1))
             if c not in used and headings.get(c)
         ]
-        return _Table(sheet, grid, header, first, min(last, len(grid) - 1), last_col, cols, extra)
+        inputs = tuple(cols[c.key] for c in sheet.columns if c.input and c.key in cols)
+        errors = self.parts.error_cells.get(sheet.name) or {}
+        last = min(last, len(grid) - 1)
+        return _Table(sheet, grid, header, first, last, last_col, cols, extra, errors, inputs)
 
     def _find_header(self, sheet: S.SheetDef, grid: list[list[object]]) -> int | None:
         wanted = {_norm(c.heading) for c in sheet.columns}

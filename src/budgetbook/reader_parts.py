@@ -11,9 +11,9 @@ import datetime as dt
 import math
 import posixpath
 import re
-import zipfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from defusedxml import ElementTree as ET
 
@@ -82,32 +82,45 @@ def col_index(letters: str) -> int:
     return n - 1
 
 
+class Package(Protocol):
+    """What the reader needs of a zip (a `zipfile.ZipFile`, or the reader's lazy one)."""
+
+    def namelist(self) -> Sequence[str]: ...
+
+    def read(self, member: str) -> bytes: ...
+
+
 def read_zip_parts(
-    zf: zipfile.ZipFile,
+    zf: Package,
     wanted_sheets: set[str],
     fields: tuple[str, ...],
     inflated: Mapping[str, bytes] | None = None,
 ) -> ZipParts:
     """Identity (custom properties first, then defined names), sheet files, error cells.
 
-    `inflated`: sheet parts the pre-check already inflated from this very file."""
+    `inflated`: parts the pre-check already inflated whole from this very file."""
     inflated = inflated or {}
+
+    def read(member: str) -> bytes:
+        xml = inflated.get(member)
+        return xml if xml is not None else zf.read(member)
+
     names = set(zf.namelist())
     identity: dict[str, str] = {}
     if "docProps/custom.xml" in names:
-        root = ET.fromstring(zf.read("docProps/custom.xml"))
+        root = ET.fromstring(read("docProps/custom.xml"))
         for prop in root.iter(f"{NS_CUSTOM}property"):
             key = prop.get("name", "")
             if key in fields and len(prop):
                 identity[key] = (prop[0].text or "").strip()
     sheet_files: dict[str, str] = {}
     if "xl/workbook.xml" in names:
-        wb = ET.fromstring(zf.read("xl/workbook.xml"))
+        wb = ET.fromstring(read("xl/workbook.xml"))
         for dn in wb.iter(f"{NS_MAIN}definedName"):
             key = dn.get("name", "")
             if key in fields and key not in identity and dn.get("localSheetId") is None:
                 identity[key] = _constant(dn.text or "")
-        rels = _rels(zf, "xl/_rels/workbook.xml.rels", names)
+        rels = _rels(read, "xl/_rels/workbook.xml.rels", names)
         for sheet in wb.iter(f"{NS_MAIN}sheet"):
             target = rels.get(sheet.get(f"{NS_REL}id", ""), "")
             if target:
@@ -116,13 +129,12 @@ def read_zip_parts(
     tables: dict[str, tuple[str, tuple[int, int], tuple[int, int]]] = {}
     for sheet, member in sheet_files.items():
         if sheet in wanted_sheets and member in names:
-            xml = inflated.get(member)
-            found = _scan_errors(xml if xml is not None else zf.read(member))
+            found = _scan_errors(read(member))
             if found:
                 errors[sheet] = found
     for member in sorted(names):
         if member.startswith("xl/tables/") and member.endswith(".xml"):
-            tables.update(_table(zf.read(member)))
+            tables.update(_table(read(member)))
     return ZipParts(identity, sheet_files, errors, tables)
 
 
@@ -169,10 +181,10 @@ def _constant(text: str) -> str:
     return t
 
 
-def _rels(zf: zipfile.ZipFile, member: str, names: set[str]) -> dict[str, str]:
+def _rels(read: Callable[[str], bytes], member: str, names: set[str]) -> dict[str, str]:
     if member not in names:
         return {}
-    root = ET.fromstring(zf.read(member))
+    root = ET.fromstring(read(member))
     return {r.get("Id", ""): r.get("Target", "") for r in root.iter(f"{NS_PKG_REL}Relationship")}
 
 

@@ -18,7 +18,7 @@ from xlsxwriter.utility import xl_rowcol_to_cell as _xl_rowcol_to_cell
 from . import rules as R
 from . import schema as S
 from .model import ControlPoint, DriftLine, GoalRow, Problem, Project, Risk, Submission, Uppdrag
-from .reader_parts import cell_text, parse_amount
+from .reader_parts import MAX_AMOUNT, cell_text, parse_amount
 from .settings import Settings
 
 if TYPE_CHECKING:
@@ -52,12 +52,25 @@ class Table:
     last_col: int
     cols: dict[str, int]
     extra: list[tuple[int, str]]
+    # Looked up once per sheet rather than once per cell (issue 8: ~1 000 cells a
+    # return): the sheet's error cells, (row0, col0) -> "#REF!", and the columns of the
+    # input cells that make a row count as filled in.
+    errors: dict[tuple[int, int], str]
+    inputs: tuple[int, ...]
 
     def value(self, r: int, key: str) -> object:
         c = self.cols.get(key)
         if c is None or r >= len(self.grid) or c >= len(self.grid[r]):
             return ""
         return self.grid[r][c]
+
+    def at(self, r: int, c: int) -> object:
+        """The value at a known column (as `value`, without the key lookup)."""
+        grid = self.grid
+        if r >= len(grid):
+            return ""
+        row = grid[r]
+        return row[c] if c < len(row) else ""
 
 
 class SheetReaders:
@@ -83,7 +96,7 @@ class SheetReaders:
             else None
         )
         seen: set[tuple[str, str]] = set()
-        years = s.years
+        year_keys = [(year, S.year_key(s, year)) for year in s.years]
         for r in range(t.first, t.last + 1):
             vcode, _ = self.text(t, r, "verksamhet")
             dname, _ = self.text(t, r, "driftpost")
@@ -113,8 +126,7 @@ class SheetReaders:
             allow_neg = d.allow_negative
             amounts: dict[int, int] = {}
             cells: dict[int, str] = {}
-            for year in years:
-                key_col = S.year_key(s, year)
+            for year, key_col in year_keys:
                 value, a1 = self.amount(t, r, key_col, allow_neg)
                 cells[year] = a1
                 if value is not None:
@@ -154,10 +166,22 @@ class SheetReaders:
 
     def _prior_matches(self, t: Table, r: int, prior: object) -> bool:
         for key, attr in (("budget_prior", "budget"), ("prognos_prior", "prognos")):
-            if key not in t.cols:
+            c = t.cols.get(key)
+            if c is None:
                 continue
-            parsed = parse_amount(t.value(r, key))
+            raw = t.at(r, c)
             want = getattr(prior, attr) if prior is not None else 0
+            # A whole number or an empty cell, as parse_amount reads them (issue 8:
+            # two cells a drift row); anything else takes the full path below.
+            if type(raw) is float and raw.is_integer() and abs(raw) <= MAX_AMOUNT:
+                if int(raw) != want:
+                    return False
+                continue
+            if raw == "" and type(raw) is str:
+                if want is not None and want != 0:
+                    return False
+                continue
+            parsed = parse_amount(raw)
             got = parsed.value if parsed.kind in ("number", "text_number") else None
             if got != want and not (got is None and want == 0 and parsed.kind == "empty"):
                 return False

@@ -60,10 +60,13 @@ class SafetyResult:
     # The verdict came from an exception (a file held by antivirus or OneDrive, memory
     # running out): not a property of the bytes, so it is never cached.
     transient: bool = False
-    # Sheet parts the check inflated whole (member name -> XML), for the reader that
+    # Parts the check inflated whole (member name -> XML), for the reader that
     # runs next in the same process (issue 8: each sheet was inflated twice). Bounded
     # by SHARED_BYTES; never cached, never sent between processes.
     inflated: dict[str, bytes] = field(default_factory=dict)
+    # The package's member names, in the same way: with them and `inflated` the
+    # reader need not open the zip again (issue 8: its directory read twice).
+    members: list[str] = field(default_factory=list)
 
 
 # Bump when the encoded verdict changes (older cached verdicts are then checked again).
@@ -204,12 +207,12 @@ def _zip(zf: zipfile.ZipFile, name: str) -> SafetyResult:
         if lower.startswith("xl/worksheets/") and lower.endswith(".xml"):
             reason = _worksheet_problem(zf, info, inflated)
         elif lower.endswith((".xml", ".rels", ".vml")):
-            reason = _xml_prolog_problem(zf, info)
+            reason = _xml_prolog_problem(zf, info, inflated)
         else:
             continue
         if reason:
             return _fail(rules.UNSAFE, name, reason)
-    result = SafetyResult(True, inflated=inflated)
+    result = SafetyResult(True, inflated=inflated, members=[i.filename for i in infos])
     if any(n.lower().endswith("vbaproject.bin") for n in names):
         result.macros = True
         result.problems.append(rules.MACROS(file=name))
@@ -246,13 +249,18 @@ def _worksheet_problem(
     reason = _extent_reason(rows, cols)
     # a part shorter than a chunk was read whole (to its CRC check) in `first`
     whole = len(first) < _CHUNK
-    if reason is None and keep is not None and whole and _room(keep, len(first)):
+    if reason is None and keep is not None and whole and _keepable(zf, info, keep, len(first)):
         keep[info.filename] = first
     return reason
 
 
-def _room(keep: dict[str, bytes], size: int) -> bool:
-    return sum(map(len, keep.values())) + size <= SHARED_BYTES
+def _keepable(
+    zf: zipfile.ZipFile, info: zipfile.ZipInfo, keep: dict[str, bytes], size: int
+) -> bool:
+    """Whether a part read whole may be kept for the reader: within SHARED_BYTES, and
+    the entry the reader would read by that name (a package may hold one name twice;
+    by name, zipfile reads the last)."""
+    return zf.getinfo(info.filename) is info and sum(map(len, keep.values())) + size <= SHARED_BYTES
 
 
 def _head_is_clear(head: bytes, info: zipfile.ZipInfo) -> bool:
@@ -266,14 +274,26 @@ def _head_is_clear(head: bytes, info: zipfile.ZipInfo) -> bool:
     return _scan_prolog(head.decode("utf-8", errors="replace"), info) is _ROOT_FOUND
 
 
-def _xml_prolog_problem(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> str | None:
+def _xml_prolog_problem(
+    zf: zipfile.ZipFile, info: zipfile.ZipInfo, keep: dict[str, bytes] | None = None
+) -> str | None:
     """Scan an XML part up to its root element; refuse DOCTYPE/ENTITY (never expanded).
 
     The first 4 KB are decompressed first; only a part whose root element is not in
     them is scanned again over 64 KB (the same verdict, ~10x less inflating: issue 8).
+    A part shorter than that was read whole (to its CRC check): with `keep`, it is kept
+    for the reader (workbook, relationships, tables, properties: issue 8, each was
+    inflated again by the reader).
     """
     with zf.open(info) as fh:
-        if _head_is_clear(fh.read(_QUICK_PROLOG), info):
+        head = fh.read(_QUICK_PROLOG)
+        if _head_is_clear(head, info):
+            if (
+                keep is not None
+                and len(head) < _QUICK_PROLOG
+                and _keepable(zf, info, keep, len(head))
+            ):
+                keep[info.filename] = head
             return None
     with zf.open(info) as fh:
         raw = fh.read(MAX_PROLOG)
