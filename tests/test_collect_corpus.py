@@ -451,3 +451,29 @@ def test_a_failure_of_the_work_done_meanwhile_surfaces(
 
     with pytest.raises(RuntimeError, match="settings cache"):
         list(collect.check_and_read_many(jobs, meanwhile=boom))
+
+
+def test_feedback_is_written_here_when_the_pool_broke(
+    tmp_path: Path, clean: dict[str, Path]
+) -> None:
+    """The reader pool writes the feedback workbooks (issue 8); a pool that broke
+    (a worker killed, out of memory) must not lose one: this process writes it."""
+    import os
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    from budgetbook import collect_outputs
+    from budgetbook.problem_report import FEEDBACK_SHEET
+
+    stored = next(iter(clean.values()))
+    target = tmp_path / "aterkoppling_X_2027.xlsx"
+    pool = ProcessPoolExecutor(1)
+    try:
+        with pytest.raises(BrokenProcessPool):
+            pool.submit(os._exit, 1).result()
+        started = collect_outputs._start(pool, [("X", target, (stored, [], "key"))])
+        assert started == {}
+        assert collect_outputs._written(started.get(target), stored, [], target)
+    finally:
+        pool.shutdown()
+    assert openpyxl.load_workbook(target).sheetnames[0] == FEEDBACK_SHEET
