@@ -244,7 +244,7 @@ def write_sources(
                 value: Any = values.get(key)
                 if value is None or isinstance(value, str):
                     continue
-                if negate:
+                if negate:  # Convention.display, decided per column (issue 8)
                     value = -value
                 sources: Sequence[Source] = ()
                 if not (total or change):

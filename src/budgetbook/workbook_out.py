@@ -172,7 +172,8 @@ def write_table(wb: XlsxStream, name: str, table: Table, settings: Settings, f: 
             [(c.heading, f.head_text if c.kind == "text" else f.head_num) for c in cols],
             height=30,
         )
-        # per column: its key (None for the label) and whether it is shown negated
+        # per column: its key (None for the label) and whether it is shown negated;
+        # Convention.display decided per column, not called per cell (issue 8)
         flip = convention.costs_negative
         plan = [
             (None if c.key == "label" else c.key, flip and c.key in table.signed_columns)
