@@ -17,7 +17,7 @@ from lxml import etree
 from budgetbook import fmt
 from budgetbook.model import Column, Row, RowKind, Table
 from budgetbook.report import tables
-from budgetbook.report.builder import DocBuilder
+from budgetbook.report.builder import DocBuilder, _add_lines
 from budgetbook.report.docx_template import open_template
 
 COLOURS = ["4472C4", "ED7D31", "A5A5A5", "FFC000", "5B9BD5", "70AD47"]
@@ -152,15 +152,5 @@ def test_headings_and_paragraphs_are_what_python_docx_makes():
 
 
 def _reference_lines(para, text: str) -> None:
-    """A paragraph's lines as the builder first wrote them, through python-docx."""
-    lines = fmt.xml_safe(text).split("\n")
-    first = lines[0]
-    if "\t" in first or "\r" in first:
-        run = para.add_run(first)
-    else:
-        run = para.add_run()
-        if first:
-            run.add_text(first)
-    for line in lines[1:]:
-        run.add_break()
-        run.add_text(line)
+    """A paragraph's lines as the builder writes them through python-docx."""
+    _add_lines(para, fmt.xml_safe(text).split("\n"))
