@@ -30,6 +30,7 @@ import math
 import operator
 import re
 from collections.abc import Callable, Collection, Sequence
+from itertools import pairwise
 from os import PathLike
 from types import TracebackType
 from typing import Any, Self
@@ -100,19 +101,24 @@ def cell_number(value: Any, where: str) -> str:
     raise XlsxStreamError(f"{where}: {value!r} kan inte skrivas till Excel som tal")
 
 
-def row_pieces(styles: Sequence[int], numbers: Collection[int], split: int) -> tuple[str, str]:
-    """A row shape's XML for `SheetStream.raw_rows` as two %-templates split before
-    column `split`: the row's start and its cells before `split`, then the cells from
-    `split` and the row's end; one %s per cell for its value, which must come from
-    `XlsxStream.text_value` or (`numbers` columns) `cell_number`: those hold no % and no
-    row placeholder. Joined and filled, the row is what `prepared_rows` writes."""
+def row_pieces(styles: Sequence[int], numbers: Collection[int], *splits: int) -> tuple[str, ...]:
+    """A row shape's XML for `SheetStream.raw_rows` as %-templates split before each
+    column in `splits` (increasing): the row's start and its cells before the first
+    split, …, the cells from the last split and the row's end; one %s per cell for its
+    value, which must come from `XlsxStream.text_value` or (`numbers` columns)
+    `cell_number`: those hold no % and no row placeholder. Joined and filled, the row
+    is what `prepared_rows` writes."""
     letters = _LETTERS if len(styles) <= len(_LETTERS) else _letters(len(styles))
     cells = [
         f'<c r="{letters[c]}{_ROW}" s="{style}"'
         + ("><v>%s</v></c>" if c in numbers else ' t="s"><v>%s</v></c>')
         for c, style in enumerate(styles)
     ]
-    return f'<row r="{_ROW}">' + "".join(cells[:split]), "".join(cells[split:]) + "</row>"
+    bounds = [0, *splits, len(cells)]
+    pieces = ["".join(cells[a:b]) for a, b in pairwise(bounds)]
+    pieces[0] = f'<row r="{_ROW}">' + pieces[0]
+    pieces[-1] += "</row>"
+    return tuple(pieces)
 
 
 def cell_ref(row: int, col: int, absolute: bool = False) -> str:
@@ -308,26 +314,32 @@ class SheetStream(_Closing):
 
         return write
 
-    def raw_rows(self) -> Callable[[int, str, Sequence[str]], int]:
-        """A writer of rows whose XML the caller assembled from `row_pieces` templates:
-        `write(first, head, tails)` writes rows `first`, `first` + 1, … as `head` + each
-        of `tails`, fills in their row numbers and returns the last row written (Källor
-        makes a figure's part of its lines once, and writes them in one call; issue 8)."""
-        parts = self._parts
+    def raw_rows(self, per_row: int) -> Callable[[int, Sequence[str], int], int]:
+        """A writer of rows whose XML the caller assembled from `row_pieces` templates
+        (`per_row` = 1 + the number of cells: the row placeholders in one row):
+        `write(first, blocks, count)` writes the `count` rows that `blocks` hold (their
+        XML in order, any number of rows per block) as rows `first`, `first` + 1, … and
+        returns the last row written. The row numbers of the whole batch are filled in
+        by a few C-level passes (split at the placeholder, the numbers put in between by
+        slice assignments, one join) instead of a replace per row: Källor writes ~460 000
+        rows at N = 1 000, in batches of a few thousand (issue 8)."""
+        step = 2 * per_row
 
-        def write(first: int, head: str, tails: Sequence[str]) -> int:
+        def write(first: int, blocks: Sequence[str], count: int) -> int:
             if first <= self._last:
                 raise ValueError(f"rows must be written in order: {first} after {self._last}")
-            n, size = first, 0
-            for tail in tails:
-                n += 1  # the 1-based row number of the XML
-                line = (head + tail).replace(_ROW, str(n))
-                parts.append(line)
-                size += len(line)
-            self._last = n - 1 if tails else self._last
-            self._size += size
-            if self._size > _FLUSH_CHARS:
-                self._flush()
+            if not count:
+                return self._last
+            pieces = "".join(blocks).split(_ROW)
+            if len(pieces) != count * per_row + 1:
+                raise ValueError(f"{count} rows of {per_row} placeholders expected")
+            out = [""] * (2 * len(pieces) - 1)
+            out[::2] = pieces
+            numbers = list(map(str, range(first + 1, first + count + 1)))
+            for j in range(1, step, 2):  # the j-th placeholder of every row
+                out[j::step] = numbers
+            self._last = first + count - 1
+            self._write("".join(out))
             return self._last
 
         return write
