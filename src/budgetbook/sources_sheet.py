@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from itertools import compress
-from operator import ne
+from operator import ne, or_
 from typing import Any
 
 from .fmt import Convention
@@ -30,7 +30,7 @@ SOURCES_SHEET = "Källor"
 MAX_SOURCE_ROWS = 1_000_000  # Excel's limit is 1 048 576 rows per sheet
 MAX_CELLS_TEXT = 2000  # characters of cell references on one Källor line
 HEADER_ROW = 3  # 0-based: caption, unit line, blank, header
-BATCH_ROWS = 2048  # lines handed to the sheet at a time (~0.6 MB of XML)
+BATCH_ROWS = 1024  # lines handed to the sheet at a time (~0.3 MB of XML)
 SOURCE_HEADINGS = ["Vy", "Rad", "Kolumn", "Värde", "Avdelning", "Fil", "Blad", "Cell eller rad"]
 SOURCE_WIDTHS = [24, 34, 28, 12, 12, 28, 16, 26]
 SUM_TRACE = Source("", "", "summa av raderna ovan")
@@ -82,7 +82,9 @@ class _Tails:
 
     def of(self, sources: Sequence[Source]) -> list[str]:
         """The lines' columns E–H of a figure with more than one source."""
-        if sources is self._last:
+        if sources is self._last or sources == self._last:
+            # the same list again, or an equal one (budget and prognos of a prior year
+            # come from the same lines): compared in C, mostly unequal at the first item
             return self._last_tails
         # C-level passes over the sources (zip, count, compare): a figure's sources
         # mostly come from one file and sheet, else from one file after another
@@ -91,15 +93,22 @@ class _Tails:
         if files.count(file) == n and sheets.count(sheet) == n and avds.count(avd) == n:
             tails = self._group((avd, file, sheet), cells)
         else:
-            keys = list(zip(avds, files, sheets, strict=True))
-            starts = [0, *compress(range(1, n), map(ne, keys[1:], keys))]
+            # where the file, sheet or avdelning changes (compared column by column:
+            # the sources' strings are mostly the very same objects)
+            changes = map(
+                or_,
+                map(or_, map(ne, files[1:], files), map(ne, sheets[1:], sheets)),
+                map(ne, avds[1:], avds),
+            )
+            starts = [0, *compress(range(1, n), changes)]
+            keys = [(avds[i], files[i], sheets[i]) for i in starts]
             tails = []
-            if len(starts) == len(dict.fromkeys(keys)):  # each file's cells in one run
-                for start, end in zip(starts, [*starts[1:], n], strict=True):
-                    tails += self._group(keys[start], cells[start:end])
+            if len(set(keys)) == len(keys):  # each file's cells in one run
+                for key, start, end in zip(keys, starts, [*starts[1:], n], strict=True):
+                    tails += self._group(key, cells[start:end])
             else:  # grouped per file and sheet in the order first seen
                 groups: dict[Key, list[str]] = {}
-                for key, cell in zip(keys, cells, strict=True):
+                for key, cell in zip(zip(avds, files, sheets, strict=True), cells, strict=True):
                     group = groups.get(key)
                     if group is None:
                         groups[key] = [cell]
@@ -216,9 +225,9 @@ class _Sheets:
         ws.row(HEADER_ROW, [(h, head) for h in SOURCE_HEADINGS])
         return ws
 
-    def writer(self) -> Callable[[int, Sequence[str], int], int]:
+    def writer(self) -> Callable[[int, Sequence[str]], int]:
         """The batch writer of the open sheet (lines from `row_pieces` templates)."""
-        return self.ws.raw_rows(1 + len(SOURCE_HEADINGS))
+        return self.ws.raw_rows()
 
     def next_sheet(self, last: int) -> None:
         self.end(last)
@@ -265,8 +274,7 @@ def write_sources(
     traces: dict[Source, str] = {}  # a computed figure's columns E–H
     computed = (RowKind.TOTAL, RowKind.SUBTOTAL)
     limit = HEADER_ROW + MAX_SOURCE_ROWS  # the last row a Källor sheet may have
-    blocks: list[str] = []  # the XML of the lines not yet written, a figure's at a time
-    count = 0  # the lines in `blocks`
+    pending: list[str] = []  # the XML of the lines not yet written
     r = HEADER_ROW  # the last row written
     for view, table in named:
         cols = [
@@ -320,24 +328,24 @@ def write_sources(
                         traces, trace, files_part, cells_part, sid
                     )
                     n = 1
-                if r + count + n <= limit:
-                    blocks.append(head + line if n == 1 else head + head.join(lines))
-                    count += n
-                    if count >= BATCH_ROWS:
-                        r = write(r + 1, blocks, count)
-                        blocks.clear()
-                        count = 0
+                if r + len(pending) + n <= limit:
+                    if n == 1:
+                        pending.append(head + line)
+                    else:
+                        pending += map(head.__add__, lines)
+                    if len(pending) >= BATCH_ROWS:
+                        r = write(r + 1, pending)
+                        pending.clear()
                     continue
-                r = write(r + 1, blocks, count)  # a new sheet before Excel's row limit
-                blocks.clear()
-                count = 0
+                r = write(r + 1, pending)  # a new sheet before Excel's row limit
+                pending.clear()
                 for part in lines or (line,):
                     if r >= limit:
                         sheets.next_sheet(r)
                         write = sheets.writer()
                         r = HEADER_ROW
-                    r = write(r + 1, (head + part,), 1)
-    r = write(r + 1, blocks, count)
+                    r = write(r + 1, (head + part,))
+    r = write(r + 1, pending)
     sheets.end(r)
 
 
