@@ -142,6 +142,16 @@ class _SharedStrings(dict[str, str]):
         return index
 
 
+class _Decimal(dict[int, str]):
+    """A format's number as the text of a cell's s="…" (made on first use)."""
+
+    def __missing__(self, number: int) -> str:
+        text = self[number] = str(number)
+        return text
+
+
+_STYLE_TEXT = _Decimal()
+
 # a row number placeholder in row templates: a character no value written into a
 # template (a shared-string index or a number) can contain
 _ROW = "\x00"
@@ -241,19 +251,20 @@ class SheetStream(_Closing):
         if r <= self._last:
             raise ValueError(f"rows must be written in order: {r} after {self._last}")
         self._last = r
-        n = r + 1
+        n = str(r + 1)  # as text once per row, each format's number once per book
         out = [f'<row r="{n}"' + (f' ht="{height:g}" customHeight="1">' if height else ">")]
-        strings = self._strings
+        strings, style_text = self._strings, _STYLE_TEXT
         letters = _LETTERS if len(cells) <= len(_LETTERS) else _letters(len(cells))
         for c, (value, style) in enumerate(cells):
             kind = type(value)  # exact types first: this loop runs for every cell
+            s = style_text[style]
             if kind is str:
                 idx = strings[value]
-                out.append(f'<c r="{letters[c]}{n}" s="{style}" t="s"><v>{idx}</v></c>')
+                out.append(f'<c r="{letters[c]}{n}" s="{s}" t="s"><v>{idx}</v></c>')
             elif value is None:
-                out.append(f'<c r="{letters[c]}{n}" s="{style}"/>')
+                out.append(f'<c r="{letters[c]}{n}" s="{s}"/>')
             elif kind is int:
-                out.append(f'<c r="{letters[c]}{n}" s="{style}"><v>{value}</v></c>')
+                out.append(f'<c r="{letters[c]}{n}" s="{s}"><v>{value}</v></c>')
             else:
                 out.append(self._other(value, style, f"{letters[c]}{n}"))
         out.append("</row>")
