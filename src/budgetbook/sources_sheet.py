@@ -256,11 +256,14 @@ def write_sources(
     caption, info, head_format, num, pct, text = formats
     sheets = _Sheets(wb, caption, info, head_format)
     write = sheets.writer()
-    # a line's XML from %-templates (C-level; issue 8): the figure's columns A–D made
-    # once for all its lines, a file's columns E–G and a cell list's column H once
+    # a line's XML from %-templates (C-level; issue 8): column A once per view, B once
+    # per row, C and D's template once per column, D once per figure (for all its
+    # lines), a file's columns E–G and a cell list's column H once
     styles = (text, text, text, num, text, text, text, text)
-    as_tkr, files_part, cells_part = row_pieces(styles, (3,), 4, 7)
-    as_pct = row_pieces((text, text, text, pct, *styles[4:]), (3,), 4)[0]
+    view_part, label_part, heading_part, tkr_part, files_part, cells_part = row_pieces(
+        styles, (3,), 1, 2, 3, 4, 7
+    )
+    pct_part = row_pieces((text, text, text, pct, *styles[4:]), (3,), 1, 2, 3, 4, 7)[3]
     flip = Convention(settings.sign_convention).costs_negative
     sid = wb.text_value
     tails = _Tails(files_part, cells_part, sid)
@@ -277,21 +280,24 @@ def write_sources(
     pending: list[str] = []  # the XML of the lines not yet written
     r = HEADER_ROW  # the last row written
     for view, table in named:
+        # columns C–D of a figure's lines: its column's heading (a text the view sheet
+        # has, so looking it up here adds nothing) and the template of its value
         cols = [
             (
                 c.key,
-                c.heading,
-                c.kind == "pct",
+                heading_part % sid(c.heading) + (pct_part if c.kind == "pct" else tkr_part),
                 flip and c.key in table.signed_columns,
                 c.key.startswith("chg_"),
             )
             for c in table.columns
             if c.key != "label"
         ]
+        view_head = ""  # column A, made at the view's first line (its text may be new)
         for row in table.rows:
             values, label, total = row.values, row.label, row.kind in computed
             row_sources = row.sources
-            for key, heading, is_pct, negate, change in cols:
+            row_head = ""  # columns A–B, made at the row's first line
+            for key, value_part, negate, change in cols:
                 value: Any = values.get(key)
                 if value is None or isinstance(value, str):
                     continue
@@ -304,11 +310,11 @@ def write_sources(
                         continue
                 # the shared strings looked up in the order of the cells (A–D, then E–H
                 # of each line), as a cell-by-cell writer would: the same workbook
-                head = (as_pct if is_pct else as_tkr) % (
-                    sid(view),
-                    sid(label),
-                    sid(heading),
-                    str(value) if type(value) is int else cell_number(value, SOURCES_SHEET),
+                if not row_head:
+                    view_head = view_head or view_part % sid(view)
+                    row_head = view_head + label_part % sid(label)
+                head = row_head + value_part % (
+                    str(value) if type(value) is int else cell_number(value, SOURCES_SHEET)
                 )
                 lines: Sequence[str] = ()
                 if len(sources) == 1:  # the common case, without `tails_of`
