@@ -10,8 +10,10 @@ sheet "Källor (2)" … starts before Excel's row limit.
 It is the largest part of the workbook (~460 000 lines at N = 1 000 returns), so it is
 written straight from the views' rows (issue 8): no intermediate line objects, the
 texts of a cell list computed once however often it recurs (every return has the same
-layout, and a project's cells stand behind every year of its kapitalkostnad), and a
-figure's sources regrouped once when the next figure shares its list.
+layout, and a project's cells stand behind every year of its kapitalkostnad), a
+figure's sources regrouped once when the next figure has the same list (or an equal
+one), each line's XML put together from pieces made once per view, row, column, file
+or cell list, and the lines handed to the sheet a batch at a time.
 """
 
 from __future__ import annotations
