@@ -102,13 +102,16 @@ class DriftFigures(NamedTuple):
     by_avdelning: dict[str, GroupFigures]
     by_verksamhet: dict[str, GroupFigures]
     by_driftpost: dict[str, GroupFigures]
-    brutto: dict[tuple[str, bool], GroupFigures]  # (avdelning, is revenue)
+    # (avdelning, is revenue) -> the prior year's figures and the budget year's
+    brutto: dict[tuple[str, bool], GroupFigures]
     last_avdelning: dict[str, str]  # verksamhet -> avdelning of its last figure
 
 
 class _Groups:
     """Groups being filled: per name, a running sum and a list of sources per column
-    position (lists and positions, not dicts: the cheapest per figure)."""
+    position (lists and positions, not dicts: the cheapest per figure). The prior
+    year's budget and prognos (positions 0 and 1) come from the same lines of the
+    prior-year file, so they share one list."""
 
     def __init__(self, size: int) -> None:
         self.size = size
@@ -117,7 +120,9 @@ class _Groups:
     def of(self, name: Any) -> tuple[list[int], list[list[Source]]]:
         group = self.groups.get(name)
         if group is None:
-            group = self.groups[name] = ([0] * self.size, [[] for _ in range(self.size)])
+            prior: list[Source] = []
+            lists = [prior, prior, *([] for _ in range(self.size - 2))]
+            group = self.groups[name] = ([0] * self.size, lists)
         return group
 
     def figures(self, keys: Sequence[str]) -> dict[Any, GroupFigures]:
@@ -149,14 +154,11 @@ def drift_figures(submissions: Sequence[Submission], settings: Settings) -> Drif
         avd = owner.get(verks, "")
         src = Source(prior_file, "", f"rad {figs.line}", avd)
         budget, prognos = sign * figs.budget, sign * figs.prognos
-        for sums, lists in (by_avd.of(avd), by_verks.of(verks), by_post.of(post)):
+        groups = (by_avd.of(avd), by_verks.of(verks), by_post.of(post), brutto.of((avd, revenue)))
+        for sums, lists in groups:
             sums[0] += budget
             sums[1] += prognos
-            lists[0].append(src)
-            lists[1].append(src)
-        sums, lists = brutto.of((avd, revenue))
-        sums[0] += budget
-        lists[0].append(src)
+            lists[0].append(src)  # and so to lists[1]
         last[verks] = avd
     at_year = list(enumerate(years, len(PRIOR_KEYS)))
     source = _new_source  # one per figure read: ~250 000 at N = 1 000
@@ -381,22 +383,27 @@ def brutto_by_avdelning(settings: Settings, figures: DriftFigures, included: set
             Column(f"net_{suffix}", f"Netto {name}"),
         ]
     keys = amount_keys(cols)
+    # the rows' keys made once, not per row (issue 8)
+    parts = [
+        (key, *(f"{part}_{suffix}" for part in ("revenue", "cost", "net")))
+        for suffix, key, _ in periods
+    ]
     rows = []
     for a in avdelningar_shown(settings, included):
         values: dict[str, int | float | str | None] = {}
         sources: dict[str, list[Source]] = {}
-        for suffix, key, _ in periods:
+        for key, rev_key, cost_key, net_key in parts:
             ok = key in PRIOR_KEYS or a.code in included
-            for part, revenue in (("revenue", True), ("cost", False)):
+            for part_key, revenue in ((rev_key, True), (cost_key, False)):
                 fig = figures.brutto.get((a.code, revenue), {}).get(key)
-                values[f"{part}_{suffix}"] = (fig.total if fig else 0) if ok else None
+                values[part_key] = (fig.total if fig else 0) if ok else None
                 if fig:
-                    sources[f"{part}_{suffix}"] = fig.sources
-            rev, cost = values[f"revenue_{suffix}"], values[f"cost_{suffix}"]
-            values[f"net_{suffix}"] = None if rev is None else rev + cost  # type: ignore[operator]
-            net_src = sources.get(f"revenue_{suffix}", []) + sources.get(f"cost_{suffix}", [])
+                    sources[part_key] = fig.sources
+            rev, cost = values[rev_key], values[cost_key]
+            values[net_key] = None if rev is None else rev + cost  # type: ignore[operator]
+            net_src = sources.get(rev_key, []) + sources.get(cost_key, [])
             if net_src:
-                sources[f"net_{suffix}"] = net_src
+                sources[net_key] = net_src
         rows.append(Row(a.name, values, RowKind.DATA, sources))
     rows.append(sum_rows(f"Summa {settings.namnd.lower()}", rows, RowKind.TOTAL, keys))
     return Table(
@@ -421,6 +428,10 @@ def ram_by_avdelning(settings: Settings, figures: DriftFigures, included: set[st
             Column(f"diff_{y}", f"Differens {y}"),
         ]
     keys = amount_keys(cols)
+    # the rows' keys made once, not per row (issue 8)
+    years = [
+        (y, year_key(settings, y), f"budget_{y}", f"ram_{y}", f"diff_{y}") for y in settings.years
+    ]
     rows = []
     for a in avdelningar_shown(settings, included):
         values: dict[str, int | float | str | None] = {}
@@ -428,20 +439,20 @@ def ram_by_avdelning(settings: Settings, figures: DriftFigures, included: set[st
         ram_cell = f"rad {a.ram_line}" if a.ram_line else ""
         ram_src = [Source(settings.path.name, "", ram_cell, a.code)]
         by_key = figures.by_avdelning.get(a.code, {})
-        for y in settings.years:
-            fig = by_key.get(year_key(settings, y))
+        for y, fig_key, budget_key, ram_key, diff_key in years:
+            fig = by_key.get(fig_key)
             budget = (fig.total if fig else 0) if a.code in included else None
             ram = a.ram.get(y)
-            values[f"budget_{y}"] = budget
-            values[f"ram_{y}"] = ram
-            values[f"diff_{y}"] = None if budget is None or ram is None else budget - ram
+            values[budget_key] = budget
+            values[ram_key] = ram
+            values[diff_key] = None if budget is None or ram is None else budget - ram
             # the per-avdelning view's own list: the same figures
             sel_src = fig.sources if fig else []
             if fig:
-                sources[f"budget_{y}"] = sel_src
-            sources[f"ram_{y}"] = ram_src
-            if values[f"diff_{y}"] is not None:
-                sources[f"diff_{y}"] = sel_src + ram_src
+                sources[budget_key] = sel_src
+            sources[ram_key] = ram_src
+            if values[diff_key] is not None:
+                sources[diff_key] = sel_src + ram_src
         rows.append(Row(a.name, values, RowKind.DATA, sources))
     rows.append(sum_rows(f"Summa {settings.namnd.lower()}", rows, RowKind.TOTAL, keys))
     return Table(
