@@ -23,6 +23,7 @@ the rows shown in the Kapitalkostnader table).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -90,6 +91,8 @@ def schedule(
 
 
 _NO_COST = YearCost()
+# YearCost((...)) without the named tuple's Python-level __new__: ~4 per project
+_year_cost = functools.partial(tuple.__new__, YearCost)
 
 
 def _costs(
@@ -166,7 +169,7 @@ def capital_of(
                 if src is None:
                     src = lines[n] = Source(settings.path.name, "", f"rad {n}", "")
                 result.sources.append(src)
-    result.years = {y: YearCost(d, interest[y]) for y, d in depreciation.items()}
+    result.years = {y: _year_cost((d, interest[y])) for y, d in depreciation.items()}
     return result
 
 

@@ -7,8 +7,9 @@ Conventions as in `consolidate`: investment spend and capital costs are positive
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from . import capital
@@ -38,6 +39,7 @@ from .tablebuild import (
     avdelningar_shown,
     grouped,
     in_avdelning_order,
+    memoized,
     missing_note,
     note,
     numeric_keys,
@@ -62,7 +64,7 @@ class Proj:
 def projects_of(submissions: Sequence[Submission], settings: Settings) -> list[Proj]:
     subs = in_avdelning_order(submissions, settings)
     # a category looked up once per distinct text, not twice per project (issue 8)
-    category = _memo(settings.category)
+    category = memoized(settings.category)
     return [
         Proj(p, s.file, s.avdelning, category(p.category), _sources(p, s.file, s.avdelning))
         for s in subs
@@ -71,25 +73,16 @@ def projects_of(submissions: Sequence[Submission], settings: Settings) -> list[P
 
 
 def _sources(project: Project, file: str, avdelning: str) -> dict[int, Source]:
-    cells = project.cells
+    cells, source = project.cells, _new_source
     return {
-        year: Source(file, INVESTMENT_SHEET, cells.get(str(year), ""), avdelning)
+        year: source((file, INVESTMENT_SHEET, cells.get(str(year), ""), avdelning))
         for year, amount in project.amounts.items()
         if amount is not None
     }
 
 
-def _memo(lookup: Callable[[str], AssetCategory | None]) -> Callable[[str], AssetCategory | None]:
-    known: dict[str, AssetCategory | None] = {}
-
-    def of(text: str) -> AssetCategory | None:
-        try:
-            return known[text]
-        except KeyError:
-            found = known[text] = lookup(text)
-            return found
-
-    return of
+# Source((...)) without the named tuple's Python-level __new__ (~2x faster)
+_new_source = functools.partial(tuple.__new__, Source)
 
 
 def is_ongoing(project: Project) -> bool:
