@@ -157,13 +157,13 @@ def capital_of(
             for year, d, i in costs:
                 depreciation[year] += d
                 interest[year] += i
-            src = Source(file, INVESTMENT_SHEET, cells.get(str(spend_year), ""), project.avdelning)
+            named = (file, INVESTMENT_SHEET, cells.get(str(spend_year), ""), project.avdelning)
             known = shared.get(spend_year)
-            result.sources.append(known if known == src else src)
+            result.sources.append(known if known == named else Source(*named))
     if result.sources:
         # the cost also rests on the category's useful life and the internränta
         lines = {} if settings_lines is None else settings_lines
-        for n in (category.life_line, settings.internranta_line):  # type: ignore[union-attr]
+        for n in (category.life_line, settings.internranta_line):
             if n:
                 src = lines.get(n)
                 if src is None:
