@@ -32,7 +32,7 @@ from .archive import Archive, sha256_file
 from .collect_outputs import write_outputs
 from .fingerprint import code_digest
 from .gc_pause import gc_paused, gc_resumed
-from .inbox import Received, inbox_files, is_lock, placed, utc_mtime
+from .inbox import Received, inbox_files, is_lock, placed
 from .model import CollectResult, Problem, ReturnStatus, Submission
 from .schema import ID_AVDELNING, TEMPLATE_VERSION, Schema, build_schema
 from .settings import Settings
@@ -246,19 +246,27 @@ def _receive(path: Path, archive: Archive, now: datetime) -> Received | None:
         rec.problems.append(rules.LOCK_FILE(file=rec.name))
         return rec
     try:
-        rec.sha256 = sha256_file(path)
-        rec.size = path.stat().st_size
-        rec.mtime = utc_mtime(path)
+        # read once: hashed, and archived from the same bytes (issue 8: the copy was
+        # read again to hash it); a file too large for the pre-check is streamed
+        data: bytes | None = None
+        if path.stat().st_size <= safety.MAX_FILE_BYTES:
+            data = path.read_bytes()
+            rec.sha256 = hashlib.sha256(data).hexdigest()
+        else:
+            rec.sha256 = sha256_file(path)
+        stat = path.stat()
+        rec.size = stat.st_size
+        rec.mtime = datetime.fromtimestamp(stat.st_mtime, UTC)  # as `inbox.utc_mtime`
     except OSError:
         reason = "filen kunde inte öppnas (den kan vara öppen i ett annat program)"
         rec.problems.append(rules.NOT_READABLE(file=rec.name, orsak=reason))
         return rec
     # Archive first, then check and read the archived copy: it has exactly the bytes of
     # the hash, while the inbox file may change meanwhile (OneDrive sync, Excel saving).
-    version = archive.store(path, rec.sha256, name=rec.name, file_mtime=rec.mtime, now=now)
-    rec.received = version.received
-    rec.stored = version.stored
-    rec.known_content_time = version.content_time is not None
+    rec.received, rec.stored, content_time = archive.receive(
+        path, rec.sha256, name=rec.name, file_mtime=rec.mtime, now=now, data=data
+    )
+    rec.known_content_time = content_time is not None
     return rec
 
 
