@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from budgetbook import checks
 from budgetbook.model import DriftLine, Project, Submission
@@ -17,7 +22,7 @@ from budgetbook.schema import (
     TEMPLATE_VERSION,
     build_schema,
 )
-from budgetbook.settings import Settings, load_settings
+from budgetbook.settings import Avdelning, Settings, load_settings
 from budgetbook.workspace import example_resources
 
 
@@ -70,6 +75,35 @@ def test_avdelning_from_name(settings: Settings) -> None:
     assert checks.avdelning_from_name("FMO och EKO.xlsx", settings) == ""  # ambiguous
 
 
+def _avdelning_from_name_by_scan(name: str, settings: Settings) -> str:
+    """The rule as first written (every name searched in the stem): the reference."""
+    stem = name.rsplit(".", 1)[0].casefold()
+    words = set(re.split(r"[^\wåäöÅÄÖ]+", stem)) | set(re.split(r"[^a-zåäö0-9]+", stem))
+    found = {a.code for a in settings.avdelningar if a.code.casefold() in words}
+    found |= {a.code for a in settings.avdelningar if a.name.casefold() in stem}
+    return found.pop() if len(found) == 1 else ""
+
+
+_pieces = st.sampled_from(["eko", "EKO", "Ekonomi", "ß", "SS", "å", " ", "_", "-", "1", "a b", ""])
+_texts = st.lists(_pieces, max_size=5).map("".join)
+
+
+@hsettings(max_examples=300, deadline=None)
+@given(
+    names=st.lists(st.tuples(_texts, _texts), min_size=1, max_size=6),
+    file=st.tuples(_texts, st.sampled_from([".xlsx", ".XLSX", "", ".x.y"])).map("".join),
+)
+def test_avdelning_from_name_finds_what_a_scan_finds(
+    settings: Settings, names: list[tuple[str, str]], file: str
+) -> None:
+    """Names are looked up by the stem's pieces (issue 8), with the same answer as
+    searching the stem for every name (repeated codes and names, names of any length,
+    casefolding that changes the length)."""
+    avdelningar = tuple(Avdelning(code or "X", name, {}) for code, name in names)
+    some = dataclasses.replace(settings, avdelningar=avdelningar)
+    assert checks.avdelning_from_name(file, some) == _avdelning_from_name_by_scan(file, some)
+
+
 def balanced(settings: Settings, code: str) -> Submission:
     """A return whose net equals the ram every year: all on the first cost line."""
     avd = settings.avdelning(code)
@@ -90,6 +124,26 @@ def balanced(settings: Settings, code: str) -> Submission:
         personal.amounts[y] += avd.ram[y] - sub.net(y, settings.kinds)
         personal.comment = "Ökad bemanning."
     return sub
+
+
+@hsettings(max_examples=100, deadline=None)
+@given(
+    lines=st.lists(
+        st.tuples(
+            st.sampled_from(["intakter", "personal", "okand"]),
+            st.dictionaries(st.sampled_from([2026, 2027, 2028, 2029, 2030]), st.integers()),
+        ),
+        max_size=8,
+    )
+)
+def test_nets_of_all_years_are_each_years_net(
+    settings: Settings, lines: list[tuple[str, dict[int, int]]]
+) -> None:
+    drift = [DriftLine("v", d, amounts) for d, amounts in lines]
+    sub = Submission("FMO", "f.xlsx", Path("f.xlsx"), drift=drift)
+    years = [*settings.years, settings.years[0]]
+    expected = {y: sub.net(y, settings.kinds) for y in years}
+    assert checks._nets(sub, years, settings.kinds) == expected
 
 
 def test_ram_met_and_not_met(settings: Settings) -> None:

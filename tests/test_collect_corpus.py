@@ -317,11 +317,13 @@ def test_rerun_reuses_cached_reads(
     first = collect.collect_returns(ws, settings)
     calls: list[int] = []
     real = collect.check_and_read_many
-    monkeypatch.setattr(
-        collect,
-        "check_and_read_many",
-        lambda jobs, *rest: calls.append(len(jobs)) or real(jobs, *rest),
-    )
+
+    def counting(jobs, *rest, **options):  # the jobs may come lazily: counted as made
+        jobs = list(jobs)
+        calls.append(len(jobs))
+        return real(jobs, *rest, **options)
+
+    monkeypatch.setattr(collect, "check_and_read_many", counting)
     second = collect.collect_returns(ws, settings)
     assert calls == [0]  # neither pre-checked nor read again
     assert second.statuses == first.statuses and second.problems == first.problems
@@ -444,13 +446,37 @@ def test_a_failure_of_the_work_done_meanwhile_surfaces(
 
     schema = build_schema(settings)
     path = next(iter(clean.values()))
-    jobs = [(collect.ReadJob(path, f"{i}.xlsx", settings, schema), True) for i in range(8)]
+    jobs = [(i, collect.ReadJob(path, f"{i}.xlsx", settings, schema), True) for i in range(8)]
 
     def boom() -> None:
         raise RuntimeError("the settings cache could not be written")
 
     with pytest.raises(RuntimeError, match="settings cache"):
         list(collect.check_and_read_many(jobs, meanwhile=boom))
+
+
+def test_jobs_made_while_the_pool_reads(clean: dict[str, Path], settings: Settings) -> None:
+    """The jobs may be made lazily (collect hashes and archives each file as the pool
+    reads the ones before, issue 8): each is read once, its tag comes back with its
+    result in order, and a failure while making them (e.g. an archive that cannot be
+    written) reaches the caller instead of being taken for the pool's failure."""
+    from budgetbook.schema import build_schema
+
+    schema = build_schema(settings)
+    paths = list(clean.values())
+
+    def made(count: int, fail_at: int | None = None):
+        for i in range(count):
+            if i == fail_at:
+                raise OSError("the archive could not be written")
+            yield i, collect.ReadJob(paths[i % len(paths)], f"{i}.xlsx", settings, schema), True
+
+    for count in (3, 12):  # without and with the pool
+        done = list(collect.check_and_read_many(made(count), expected=count))
+        assert [tag for tag, _ in done] == list(range(count))
+        assert all(work.outcome is not None and not work.outcome.crashed for _, work in done)
+        with pytest.raises(OSError, match="archive"):
+            list(collect.check_and_read_many(made(count, fail_at=count - 1), expected=count))
 
 
 def test_feedback_is_written_here_when_the_pool_broke(

@@ -336,3 +336,56 @@ def test_ram_source_line_recorded_while_loading_settings(tmp_path):
         [("budgetbook.toml", f"rad {ram_a}", "A")],
         [("budgetbook.toml", f"rad {ram_b}", "B")],
     ]
+
+
+def test_every_drift_view_names_its_cells_in_the_order_read(settings):
+    # the drift figures are grouped once for all five views (issue 8): each list has the
+    # prior-year file's lines first, then the returns' cells in avdelning and line order,
+    # a verksamhet reported by another avdelning included
+    subs = [
+        drift_sub("A", {("A1", "intakter"): (1, 2, 3), ("A1", "personal"): (4, 5, 6)}),
+        drift_sub("X", {("X1", "personal"): (7, 8, 9), ("A1", "personal"): (10, 11, 12)}),
+    ]
+    cons = consolidate(subs, settings)
+
+    def cells(view: str, label: str, key: str) -> list[str]:
+        row = next(r for r in cons.views[view].rows if r.label == label)
+        return [f"{s.file}!{s.cell}" for s in row.sources.get(key, [])]
+
+    verksamhet = m.VIEW_DRIFT_VERKSAMHET
+    assert cells(verksamhet, "Verksamhet A1", "budget_2027") == [
+        "A.xlsx!F7",
+        "A.xlsx!F8",
+        "X.xlsx!F8",
+    ]
+    assert cells(verksamhet, "Verksamhet A1", "budget_prior") == [
+        "prior.csv!rad 2",
+        "prior.csv!rad 3",
+    ]
+    assert cells(verksamhet, "Verksamhet A1", "prognos_prior") == [
+        "prior.csv!rad 2",
+        "prior.csv!rad 3",
+    ]
+    assert cells(verksamhet, "X1", "plan_2029") == ["X.xlsx!H7"]
+    personal = ["A.xlsx!G8", "X.xlsx!G7", "X.xlsx!G8"]
+    assert cells(m.VIEW_DRIFT_DRIFTPOST, "Personalkostnader", "plan_2028") == personal
+    prior = ["prior.csv!rad 3", "prior.csv!rad 4", "prior.csv!rad 7"]
+    assert cells(m.VIEW_DRIFT_DRIFTPOST, "Personalkostnader", "budget_prior") == prior
+    assert cells(m.VIEW_DRIFT_AVDELNING, "Avdelning A", "plan_2028") == ["A.xlsx!G7", "A.xlsx!G8"]
+    assert cells(m.VIEW_DRIFT_AVDELNING, "X", "budget_2027") == ["X.xlsx!F7", "X.xlsx!F8"]
+    brutto = m.VIEW_BRUTTO_AVDELNING
+    assert cells(brutto, "Avdelning A", "revenue_prior") == ["prior.csv!rad 2"]
+    assert cells(brutto, "Avdelning A", "cost_prior") == [
+        "prior.csv!rad 3",
+        "prior.csv!rad 4",
+        "prior.csv!rad 5",
+    ]
+    assert cells(brutto, "Avdelning A", "net_2027") == ["A.xlsx!F7", "A.xlsx!F8"]
+    assert cells(brutto, "X", "cost_2027") == ["X.xlsx!F7", "X.xlsx!F8"]
+    ram = m.VIEW_RAM_AVDELNING
+    assert cells(ram, "Avdelning A", "budget_2028") == ["A.xlsx!G7", "A.xlsx!G8"]
+    assert cells(ram, "Avdelning A", "diff_2028") == [
+        "A.xlsx!G7",
+        "A.xlsx!G8",
+        "budgetbook.toml!rad 42",
+    ]

@@ -112,6 +112,43 @@ def test_clean_skips_only_texts_that_need_nothing():
         assert tables.clean(text) == escape(fmt.xml_safe(text))
 
 
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def _shown_cells(xml: str) -> list[list[str]]:
+    """Each body row's cells as a reader of the document sees them (w:br as a newline)."""
+    rows = []
+    for tr in etree.fromstring(xml).iter(f"{W}tr"):
+        cells = []
+        for tc in tr.iter(f"{W}tc"):
+            parts = [
+                "\n" if el.tag == f"{W}br" else el.text or "" for el in tc.iter(f"{W}t", f"{W}br")
+            ]
+            cells.append("".join(parts))
+        rows.append(cells)
+    return rows[1:]  # without the header row
+
+
+@pytest.mark.parametrize(
+    "special",
+    [None, "a & b", "<x>", "två\nrader", "styr\x01tecken", "3 < 4 &\nmer"],
+)
+def test_table_cells_carry_their_text_whether_or_not_any_needs_escaping(special):
+    # a table with no text to escape takes the one-scan path, any other the per-cell one
+    table = _table(PLAIN)
+    if special is not None:
+        table.rows.insert(2, Row(special, {"d": special}))
+    style = tables.TableStyle("TS", "TT", "SN", "Caption", "DDDDDD", fmt.Convention())
+    texts = tables.cell_texts(table, style.convention)
+    xml = tables.table_xml(table, [1000] * len(table.columns), style, texts)
+    shown = _shown_cells(xml)
+    for row, cells, got in zip(table.rows, texts, shown, strict=True):
+        if row.kind is RowKind.HEADING:
+            assert got == [row.label]
+        else:
+            assert got == [fmt.xml_safe(t) for t in cells]
+
+
 def _xml(element) -> bytes:
     return etree.tostring(element)
 

@@ -17,22 +17,24 @@ import dataclasses
 import functools
 import gc
 import hashlib
+import itertools
 import logging
 import os
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TypeVar
 
 from . import __version__, checks, collect_memo, read_cache, rules, safety, settings_cache
 from .archive import Archive, sha256_file
-from .collect_outputs import write_outputs
+from .collect_outputs import EarlyFeedback, write_outputs
 from .fingerprint import code_digest
 from .gc_pause import gc_paused, gc_resumed
-from .inbox import Received, inbox_files, is_lock, placed, utc_mtime
+from .inbox import Received, inbox_files, is_lock, placed
 from .model import CollectResult, Problem, ReturnStatus, Submission
 from .schema import ID_AVDELNING, TEMPLATE_VERSION, Schema, build_schema
 from .settings import Settings
@@ -40,6 +42,7 @@ from .workspace import Workspace
 
 _log = logging.getLogger(__name__)
 PARALLEL_MIN_FILES = 8  # below this, a process pool costs more than it saves
+T = TypeVar("T")
 
 GODKAND, VARNINGAR, FEL, SAKNAS, OLASLIG = "godkänd", "varningar", "fel", "saknas", "oläslig"
 
@@ -141,14 +144,18 @@ def _work_in_worker(item: tuple[Path, str, bool]) -> Checked:
 
 
 def check_and_read_many(
-    jobs: list[tuple[ReadJob, bool]],
+    jobs: Iterable[tuple[T, ReadJob, bool]],
     meanwhile: Callable[[], None] | None = None,
     lend: list[Executor] | None = None,
-) -> Iterator[Checked]:
-    """Pre-check and read files, yielding each result in order; with many files, on
-    all cores. `meanwhile` runs once the workers have the files (else first). With
-    `lend`, a pool that read every file is not shut down but put there, for the
-    caller's other work (feedback workbooks) and to shut down.
+    expected: int = 0,
+) -> Iterator[tuple[T, Checked]]:
+    """Pre-check and read files, yielding each one's tag and result in order; with
+    many files, on all cores. `jobs` may be lazy (`expected`: about how many it
+    gives): with the pool, the workers start on the first files while the rest are
+    still being received (issue 8: hashing and archiving a thousand returns kept the
+    workers waiting ~0.5 s). `meanwhile` runs once the workers have every file (else
+    first). With `lend`, a pool that read every file is not shut down but put there,
+    for the caller's other work (feedback workbooks) and to shut down.
 
     Settings and schema go to each worker once (pool initializer), not with every
     file: with a thousand avdelningar they are megabytes to pickle (issue 8). The
@@ -157,36 +164,53 @@ def check_and_read_many(
     arrive so the caller can store that JSON and drop it: held for every file at once
     it was ~120 MB at N = 1000.
     """
-    workers = min(os.cpu_count() or 1, len(jobs))
-    if len(jobs) < PARALLEL_MIN_FILES or workers < 2:
+    source = iter(jobs)
+    first = list(itertools.islice(source, PARALLEL_MIN_FILES))
+    workers = min(os.cpu_count() or 1, max(expected, len(first)))
+    if len(first) < PARALLEL_MIN_FILES or workers < 2:
+        # every job is made (its file received) before any is read, as without a pool
+        todo = first + list(source)
         if meanwhile is not None:
             meanwhile()
-        for job, pre in jobs:
-            yield check_and_read(job, pre)
+        for tag, job, pre in todo:
+            yield tag, check_and_read(job, pre)
         return
-    settings, schema = jobs[0][0].settings, jobs[0][0].schema
-    items = [(job.path, job.name, pre) for job, pre in jobs]
-    given = 0
+    settings, schema = first[0][1].settings, first[0][1].schema
+    given: list[tuple[T, ReadJob, bool]] = []  # every job handed to the pool, in order
+    failed: list[BaseException] = []  # what making the jobs raised (raised here)
+
+    def items() -> Iterator[tuple[Path, str, bool]]:
+        try:
+            for entry in itertools.chain(first, source):
+                given.append(entry)
+                yield entry[1].path, entry[1].name, entry[2]
+        except Exception as exc:  # not the pool's failure: the caller's, to raise
+            failed.append(exc)
+
+    done = 0
     pool: Executor | None = None
     results: Iterator[Checked] | None = None
     try:
-        pool = ProcessPoolExecutor(
-            max_workers=workers, initializer=_init_worker, initargs=(settings, schema)
-        )
-        # small chunks: files differ in size and the machine may be busy, so an
-        # even share per worker matters more than the ~0.1 ms a round trip costs
-        chunk = max(1, min(4, len(items) // (8 * workers)))
-        results = pool.map(_work_in_worker, items, chunksize=chunk)
-    except (BrokenProcessPool, OSError, RuntimeError):
-        pass
-    try:
+        try:
+            pool = ProcessPoolExecutor(
+                max_workers=workers, initializer=_init_worker, initargs=(settings, schema)
+            )
+            # small chunks: files differ in size and the machine may be busy, so an
+            # even share per worker matters more than the ~0.1 ms a round trip costs
+            chunk = max(1, min(4, max(expected, len(first)) // (8 * workers)))
+            results = pool.map(_work_in_worker, items(), chunksize=chunk)
+        except (BrokenProcessPool, OSError, RuntimeError):
+            pass
+        if failed:
+            raise failed[0]
         if meanwhile is not None:
             meanwhile()  # not inside the pool's `except`: its own failure must surface
         if results is not None:
             try:
                 for work in results:
-                    given += 1
-                    yield work
+                    entry = given[done]
+                    done += 1
+                    yield entry[0], work
                 if lend is not None:
                     lend.append(pool)
                     pool = None
@@ -199,9 +223,10 @@ def check_and_read_many(
     # A worker died (e.g. out of memory) or no pool could be started: the rest
     # sequentially, with the collector on (memory may be short; any cycle's garbage
     # is freed) even inside the caller's pause.
+    rest = given[done:] + list(itertools.chain(first[len(given) :], source))
     with gc_resumed():
-        for job, pre in jobs[given:]:
-            yield _check_and_read(job, pre)
+        for tag, job, pre in rest:
+            yield tag, _check_and_read(job, pre)
 
 
 @functools.cache
@@ -246,19 +271,27 @@ def _receive(path: Path, archive: Archive, now: datetime) -> Received | None:
         rec.problems.append(rules.LOCK_FILE(file=rec.name))
         return rec
     try:
-        rec.sha256 = sha256_file(path)
-        rec.size = path.stat().st_size
-        rec.mtime = utc_mtime(path)
+        # read once: hashed, and archived from the same bytes (issue 8: the copy was
+        # read again to hash it); a file too large for the pre-check is streamed
+        data: bytes | None = None
+        if path.stat().st_size <= safety.MAX_FILE_BYTES:
+            data = path.read_bytes()
+            rec.sha256 = hashlib.sha256(data).hexdigest()
+        else:
+            rec.sha256 = sha256_file(path)
+        stat = path.stat()
+        rec.size = stat.st_size
+        rec.mtime = datetime.fromtimestamp(stat.st_mtime, UTC)  # as `inbox.utc_mtime`
     except OSError:
         reason = "filen kunde inte öppnas (den kan vara öppen i ett annat program)"
         rec.problems.append(rules.NOT_READABLE(file=rec.name, orsak=reason))
         return rec
     # Archive first, then check and read the archived copy: it has exactly the bytes of
     # the hash, while the inbox file may change meanwhile (OneDrive sync, Excel saving).
-    version = archive.store(path, rec.sha256, name=rec.name, file_mtime=rec.mtime, now=now)
-    rec.received = version.received
-    rec.stored = version.stored
-    rec.known_content_time = version.content_time is not None
+    rec.received, rec.stored, content_time = archive.receive(
+        path, rec.sha256, name=rec.name, file_mtime=rec.mtime, now=now, data=data
+    )
+    rec.known_content_time = content_time is not None
     return rec
 
 
@@ -328,15 +361,18 @@ def collect_returns(
     schema = schema if schema is not None else build_schema(settings)
     now = datetime.now(UTC)
     received: list[Received] = []
-    jobs: list[tuple[Received, bool]] = []  # files to pre-check (True) and/or read
     fingerprint = read_fingerprint(settings, schema, settings_inputs)
     pre_key = precheck_fingerprint()
     outcomes: dict[int, ReadOutcome] = {}
     lasting = settings_inputs is not None  # the result may be kept (no transient failure)
     with Archive(ws.output) as archive, contextlib.ExitStack() as stack:
         archive.clear_memo()  # the memo is only ever of the last completed collect
-        with gc_paused():  # no collections while allocating the returns' objects
-            for path in inbox_files(ws.inbox):
+        files = inbox_files(ws.inbox)
+
+        def to_read() -> Iterator[tuple[Received, ReadJob, bool]]:
+            """Receive (hash, archive) each file; those to pre-check and/or read."""
+            nonlocal lasting
+            for path in files:
                 rec = _receive(path, archive, now)
                 received.append(rec)
                 if rec.stored is None:
@@ -356,19 +392,21 @@ def collect_returns(
                     if decoded is not None:
                         outcomes[id(rec)] = ReadOutcome(*decoded)
                         continue
-                jobs.append((rec, check is None))
-            archive.commit()  # every received version is recorded before anything is read
+                yield (
+                    rec,
+                    ReadJob(rec.stored or rec.path, rec.name, settings, schema),
+                    check is None,
+                )
+            archive.commit()  # every received version is recorded
+
         lent: list[Executor] = []  # the reader pool, kept for the feedback workbooks
         stack.callback(lambda: [pool.shutdown() for pool in lent])
-        done = check_and_read_many(
-            [(ReadJob(r.stored or r.path, r.name, settings, schema), pre) for r, pre in jobs],
-            meanwhile,
-            lent,
-        )
-        # paused: the results unpickled here are the returns' objects (the fallback
-        # after a dead worker resumes the collector for its own reads)
+        # paused: no collections while allocating the returns' objects, those received
+        # and those unpickled here (the fallback after a dead worker resumes the
+        # collector for its own reads)
         with gc_paused():
-            for (rec, _), work in zip(jobs, done, strict=True):
+            done = check_and_read_many(to_read(), meanwhile, lent, expected=len(files))
+            for rec, work in done:
                 lasting = lasting and not _transient(work)
                 if work.check is not None:
                     _apply_check(rec, work.check, archive)
@@ -390,9 +428,17 @@ def collect_returns(
                 if rec.sha256 and rec.avdelning:
                     archive.set_avdelning(rec.sha256, rec.avdelning)
 
-        result = assemble(received, settings, schema)
         pool = lent[0] if lent else None
-        result.outputs = write_outputs(ws, settings, result, received, archive, fingerprint, pool)
+        # the feedback workbooks foreseen now are written by the idle workers while
+        # the result is assembled and the report written (issue 8)
+        early = EarlyFeedback(pool, archive.root)
+        stack.callback(early.close)
+        early.foresee(ws, settings, received, archive)
+        with gc_paused():  # a full collection here walked every return (~0.17 s, N=1000)
+            result = assemble(received, settings, schema)
+        result.outputs = write_outputs(
+            ws, settings, result, received, archive, fingerprint, pool, early
+        )
         if lasting and settings_inputs is not None:
             memo = collect_memo.record(
                 archive, ws, settings, result, received, settings_inputs, fingerprint

@@ -7,9 +7,10 @@ Conventions as in `consolidate`: investment spend and capital costs are positive
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 from . import capital
 from .fmt import tkr as fmt_tkr
@@ -38,6 +39,7 @@ from .tablebuild import (
     avdelningar_shown,
     grouped,
     in_avdelning_order,
+    memoized,
     missing_note,
     note,
     numeric_keys,
@@ -53,26 +55,34 @@ class Proj:
     file: str
     avdelning: str
     category: AssetCategory | None = None  # settings.category(project.category)
+    # year -> the source of its amount, one object for every view that names the cell
+    # (the per-project, per-category and capital views made one each: ~10 MB at
+    # N = 1 000, issue 8)
+    sources: dict[int, Source] = field(default_factory=dict)
 
 
 def projects_of(submissions: Sequence[Submission], settings: Settings) -> list[Proj]:
     subs = in_avdelning_order(submissions, settings)
     # a category looked up once per distinct text, not twice per project (issue 8)
-    category = _memo(settings.category)
-    return [Proj(p, s.file, s.avdelning, category(p.category)) for s in subs for p in s.projects]
+    category = memoized(settings.category)
+    return [
+        Proj(p, s.file, s.avdelning, category(p.category), _sources(p, s.file, s.avdelning))
+        for s in subs
+        for p in s.projects
+    ]
 
 
-def _memo(lookup: Callable[[str], AssetCategory | None]) -> Callable[[str], AssetCategory | None]:
-    known: dict[str, AssetCategory | None] = {}
+def _sources(project: Project, file: str, avdelning: str) -> dict[int, Source]:
+    cells, source = project.cells, _new_source
+    return {
+        year: source((file, INVESTMENT_SHEET, cells.get(str(year), ""), avdelning))
+        for year, amount in project.amounts.items()
+        if amount is not None
+    }
 
-    def of(text: str) -> AssetCategory | None:
-        try:
-            return known[text]
-        except KeyError:
-            found = known[text] = lookup(text)
-            return found
 
-    return of
+# Source((...)) without the named tuple's Python-level __new__ (~2x faster)
+_new_source = functools.partial(tuple.__new__, Source)
 
 
 def is_ongoing(project: Project) -> bool:
@@ -88,27 +98,27 @@ def _inv_columns(settings: Settings) -> list[Column]:
     ]
 
 
-def _inv_row(label: str, items: Sequence[Proj], settings: Settings) -> Row:
-    """Spend per investment year of `items`."""
+def _inv_row(label: str, items: Sequence[Proj], year_keys: Sequence[tuple[int, str]]) -> Row:
+    """Spend per investment year of `items`; `year_keys`: (year, column key) made once
+    for all rows (a key text per row and year was ~9 MB at N = 1 000, issue 8)."""
     values: dict[str, int | float | str | None] = {}
     sources: dict[str, list[Source]] = {}
     total = 0
     all_src: list[Source] = []
-    for y in settings.investment_years:
+    for y, key in year_keys:
         amount = 0
         mine = []
-        year = str(y)  # Project.cells is keyed by text
         for it in items:
             value = it.project.amounts.get(y)
             if value is None:
                 continue
             amount += value
-            cell = it.project.cells.get(year, "")
-            mine.append(Source(it.file, INVESTMENT_SHEET, cell, it.avdelning))
-        values[f"inv_{y}"] = amount
+            mine.append(it.sources[y])
+        values[key] = amount
         total += amount
         if mine:
-            sources[f"inv_{y}"] = mine
+            # a list of one (most rows show one project) without append's spare room
+            sources[key] = mine if len(mine) > 1 else [mine[0]]
             all_src += mine
     values["sum"] = total
     if all_src:
@@ -128,7 +138,8 @@ def investment_views(
     )
     # each project's own row, built once for the tables that show it (issue 8)
     ongoing = [is_ongoing(p.project) for p in projects]
-    own = [_inv_row(p.project.name, [p], settings) for p in projects]
+    year_keys = [(y, f"inv_{y}") for y in settings.investment_years]
+    own = [_inv_row(p.project.name, [p], year_keys) for p in projects]
     tables = []
     for key, caption, want, total_label in (
         (VIEW_INV_PAGAENDE, "Investeringsbudget, pågående projekt", True, "Summa pågående projekt"),
@@ -148,7 +159,7 @@ def investment_views(
         by_cat[code].append(p)
     order = [c.code for c in settings.asset_categories if c.code in by_cat]
     order += [c for c in by_cat if c not in order]
-    rows = [_inv_row(names[c], by_cat[c], settings) for c in order]
+    rows = [_inv_row(names[c], by_cat[c], year_keys) for c in order]
     rows.append(sum_rows("Summa investeringar", rows, RowKind.TOTAL, keys))
     tables.append(
         Table(
@@ -258,8 +269,11 @@ def capital_view(
     ongoing: list[Row] = []
     new: list[Row] = []
     year_keys = [(y, f"kap_{y}") for y in years]
+    settings_lines: dict[int, Source] = {}  # one source per settings line for all projects
     for p in projects:
-        cap = capital.capital_of(p.project, p.category, settings, years, p.file)
+        cap = capital.capital_of(
+            p.project, p.category, settings, years, p.file, p.sources, settings_lines
+        )
         values: dict[str, int | float | str | None]
         sources: dict[str, list[Source]] = {}
         if cap.category is None:

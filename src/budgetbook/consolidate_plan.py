@@ -8,6 +8,7 @@ avdelning that reported it, and gives a BB409 warning.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import replace
@@ -24,6 +25,7 @@ from .model import (
 )
 from .rules import DUPLICATE_INDICATOR
 from .settings import Indicator, Settings
+from .tablebuild import memoized
 
 # Uppdrag status from least to most advanced; merging keeps the least advanced.
 STATUS_ORDER = ("ej påbörjad", "påbörjad", "klar")
@@ -67,13 +69,16 @@ def merge_goals(
             per_goal[g.code].append(view)
             index[(g.code, norm(ind.name))] = view
     duplicates: dict[tuple[str, str], IndicatorView] = {}
+    # once per distinct text: every return has ~10 goal rows, mostly the same texts
+    goal_code = memoized(functools.partial(_goal_code, settings))
+    normed = memoized(norm)
     for sub in submissions:
         for row in sub.goals:
-            code = _goal_code(settings, row.goal)
+            code = goal_code(row.goal)
             if code is None or not row.indicator.strip():
                 continue
             avd = row.avdelning or sub.avdelning
-            key = (code, norm(row.indicator))
+            key = (code, normed(row.indicator))
             existing = index.get(key)
             if existing is None:
                 view = IndicatorView(
@@ -141,12 +146,13 @@ def merge_uppdrag(submissions: Sequence[Submission], settings: Settings) -> list
         merged.append(u)
         index[norm(d.text)] = u
     reported: set[str] = set()
+    normed = memoized(norm)  # once per distinct text
     for sub in submissions:
         for row in sub.uppdrag:
             if not row.text.strip():
                 continue
             avd = row.avdelning or sub.avdelning
-            key = norm(row.text)
+            key = normed(row.text)
             u = index.get(key)
             if u is None:
                 u = Uppdrag(row.text.strip(), row.start, row.status, row.comment, avd)

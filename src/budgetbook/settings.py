@@ -9,7 +9,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 SETTINGS_FILE = "budgetbook.toml"
 SIGN_CONVENTIONS = ("net_cost_positive", "costs_negative")
@@ -120,9 +120,11 @@ class TextSection:
     max_chars: int = 2000
 
 
-@dataclass(frozen=True, slots=True)
-class PriorFigures:
-    """Prior-year budget and prognos for one verksamhet × drift line, in tkr."""
+class PriorFigures(NamedTuple):
+    """Prior-year budget and prognos for one verksamhet × drift line, in tkr.
+
+    A named tuple: ~85 000 are made per load at 1 000 avdelningar, ~4x faster than a
+    frozen dataclass (issue 8); same fields, repr and equality among themselves."""
 
     budget: int
     prognos: int

@@ -87,13 +87,16 @@ def _fields() -> list[dataclasses.Field]:
 
 
 def _encode(settings: Settings) -> dict[str, Any]:
+    # by each field's encoder, built once per type: the same JSON as the generic walk
+    # (`read_cache._plain`), which took ~0.1 s of a first collect at N = 1000 (issue 8)
+    hints = typing.get_type_hints(Settings)
     out = {}
     for f in _fields():
         value = getattr(settings, f.name)
         if f.name == "prior":
             out[f.name] = [[v, d, p.budget, p.prognos, p.line] for (v, d), p in value.items()]
         else:
-            out[f.name] = read_cache._plain(value)
+            out[f.name] = read_cache._encoder(hints[f.name])(value)
     return out
 
 

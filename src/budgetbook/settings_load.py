@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 
 from . import settings_cache
 from .errors import SettingsError
+from .gc_pause import gc_paused
 from .settings import (
     DEPRECIATION_STARTS,
     DRIFT_KINDS,
@@ -214,7 +215,8 @@ def load_settings_and_inputs(
         path = path / SETTINGS_FILE
     # the state before the load: a change while loading then shows as a change later
     own = settings_cache.state(path)
-    settings, deps = _load(path, cache_dir, later)
+    with gc_paused():  # ~100 000 objects, all kept: no collections while making them
+        settings, deps = _load(path, cache_dir, later)
     return settings, [(path, own), *deps]
 
 

@@ -63,4 +63,7 @@ def load_prior(
 
 
 def _tkr(text: str) -> int:
-    return int(text.replace(" ", "").replace("\u00a0", "") or 0)
+    try:  # int() takes what has no space inside: the same number, ~2x faster (issue 8)
+        return int(text)
+    except ValueError:
+        return int(text.replace(" ", "").replace("\u00a0", "") or 0)

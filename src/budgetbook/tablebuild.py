@@ -19,8 +19,9 @@ Rules every table built here follows (and the tests check for any input):
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from .fmt import change
 from .model import Column, Row, RowKind, Submission
@@ -112,6 +113,8 @@ def numeric_keys(columns: Sequence[Column]) -> frozenset[str]:
     return frozenset(c.key for c in columns if c.kind in ("tkr", "pct"))
 
 
+T = TypeVar("T")
+
 AMOUNTS_MISSING = (
     ". Deras budget- och planbelopp är tomma och ingår inte i summorna; "
     "förändringen på summaraderna avser raderna med både gammalt och nytt belopp."
@@ -148,6 +151,20 @@ def in_avdelning_order(submissions: Iterable[Submission], settings: Settings) ->
     """Returns in the settings' avdelning order; avdelningar settings do not know last."""
     order = {a.code: i for i, a in enumerate(settings.avdelningar)}
     return sorted(submissions, key=lambda s: order.get(s.avdelning, len(order)))
+
+
+def memoized(lookup: Callable[[str], T]) -> Callable[[str], T]:
+    """`lookup` computed once per distinct text (the same texts recur in every return)."""
+    known: dict[str, T] = {}
+
+    def of(text: str) -> T:
+        try:
+            return known[text]
+        except KeyError:
+            found = known[text] = lookup(text)
+            return found
+
+    return of
 
 
 def avdelningar_shown(settings: Settings, included: set[str]) -> list[Avdelning]:

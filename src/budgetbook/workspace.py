@@ -110,13 +110,18 @@ def atomic_write(path: Path) -> Iterator[Path]:
     os.chmod(tmp, 0o666 & ~umask)
     try:
         yield tmp
-        try:
-            os.replace(tmp, path)
-        except PermissionError as exc:
-            raise OutputError(
-                f"Kunde inte skriva {path.name}: filen är öppen i ett annat program. "
-                "Stäng den och försök igen."
-            ) from exc
+        replace_into(tmp, path)
     finally:
         if tmp.exists():
             tmp.unlink()
+
+
+def replace_into(written: Path, path: Path) -> None:
+    """Move a file written beside or for `path` into its place (one step)."""
+    try:
+        os.replace(written, path)
+    except PermissionError as exc:
+        raise OutputError(
+            f"Kunde inte skriva {path.name}: filen är öppen i ett annat program. "
+            "Stäng den och försök igen."
+        ) from exc

@@ -40,6 +40,8 @@ KEEP_TOGETHER_ROWS = 25
 
 # What `clean` changes: the characters escape() replaces and those xml_safe() drops.
 _UNCLEAN = re.compile(f"[&<>{fmt.INVALID_XML_CHARS}]")
+# ... and what else a table cell's text needs handled: a line break
+_PLAIN_CHECK = re.compile(f"[&<>\n{fmt.INVALID_XML_CHARS}]")
 
 
 def clean(text: str) -> str:
@@ -177,10 +179,23 @@ def _longest_word(text: str, points: float, bold: bool = False) -> int:
 def cell_texts(table: Table, convention: fmt.Convention) -> list[list[str]]:
     """Every body cell as shown (`format_value`, or the label in a leading text column
     without a value), one list per row; HEADING rows give []."""
+    return _rows_of(table, _column_cells(table, convention))
+
+
+def _rows_of(table: Table, columns: list[list[str]]) -> list[list[str]]:
+    """`_column_cells` as one list per row of `table`, [] for HEADING rows."""
+    if not table.columns:
+        return [[] for _ in table.rows]
+    cells = map(list, zip(*columns, strict=True))
+    return [[] if row.kind is RowKind.HEADING else next(cells) for row in table.rows]
+
+
+def _column_cells(table: Table, convention: fmt.Convention) -> list[list[str]]:
+    """The body cells of `cell_texts`, one list per column (rows without HEADING rows)."""
     cols = table.columns
     rows = [row for row in table.rows if row.kind is not RowKind.HEADING]
     if not cols:
-        return [[] for _ in table.rows]
+        return []
     # column by column: what depends on the column is decided once (issue 8)
     values = [row.values for row in rows]
     columns = [
@@ -192,8 +207,7 @@ def cell_texts(table: Table, convention: fmt.Convention) -> list[list[str]]:
             row.label if key not in v else text
             for row, v, text in zip(rows, values, columns[0], strict=True)
         ]
-    cells = map(list, zip(*columns, strict=True))
-    return [[] if row.kind is RowKind.HEADING else next(cells) for row in table.rows]
+    return columns
 
 
 @dataclass(slots=True)
@@ -211,13 +225,13 @@ def measure(table: Table, convention: fmt.Convention | None = None) -> Measure:
     heading (so no word is broken); text columns need their longest word and share the
     rest in proportion to their typical length."""
     convention = convention or fmt.Convention()
-    texts = cell_texts(table, convention)
+    columns = _column_cells(table, convention)
     needs: list[int] = []
     weights: list[int] = []
     for i, col in enumerate(table.columns):
         header = _longest_word(col.heading, HEADER_PT, bold=True)
         if is_numeric(col):
-            longest = _widest((cells[i] for cells in texts if cells), BODY_PT, True)
+            longest = _widest(columns[i], BODY_PT, True)
             needs.append(max(MIN_WIDTH[col.kind], header + CELL_PADDING, longest + CELL_PADDING))
             weights.append(0)
         else:
@@ -234,7 +248,7 @@ def measure(table: Table, convention: fmt.Convention | None = None) -> Measure:
             lengths = sorted(map(twips.__getitem__, shown))
             typical = lengths[len(lengths) * 3 // 4] if lengths else 0
             weights.append(max(1, typical + CELL_PADDING))
-    return Measure(texts, needs, weights)
+    return Measure(_rows_of(table, columns), needs, weights)
 
 
 def column_widths(
@@ -433,6 +447,9 @@ def table_xml_parts(
     # whether it is kept with the next: made once each (`_cell_frame`), then a cell is
     # its opening + text + closing, or the empty cell (issue 8)
     frames: dict[tuple[RowKind, bool], list[tuple[str, str, str]]] = {}
+    # most tables hold no text that needs escaping or a line break (figures never do):
+    # found with one scan of all their texts, their cells skip the per-cell work (issue 8)
+    plain = _PLAIN_CHECK.search("".join(["".join(cells) for cells in texts])) is None
     for i, (row, cells) in enumerate(zip(table.rows, texts, strict=True)):
         kept = i in keep
         parts.append("<w:tr><w:trPr><w:cantSplit/></w:trPr>")
@@ -466,20 +483,35 @@ def table_xml_parts(
                     )
                     for c, w in enumerate(widths)
                 ]
-            for text, (opened, closed, empty) in zip(cells, frame, strict=True):
-                if not text:
-                    parts.append(empty)
-                    continue
-                text = clean(text)
-                if "\n" in text:
-                    text = '</w:t><w:br/><w:t xml:space="preserve">'.join(text.split("\n"))
-                parts.append(f"{opened}{text}{closed}")
+            if plain:
+                parts.append(
+                    "".join(
+                        [
+                            opened + text + closed if text else empty
+                            for text, (opened, closed, empty) in zip(cells, frame, strict=True)
+                        ]
+                    )
+                )
+            else:
+                _append_cells(parts, cells, frame)
         parts.append("</w:tr>")
         if i % ROWS_PER_CHUNK == ROWS_PER_CHUNK - 1:
             yield "".join(parts)
             parts.clear()
     parts.append("</w:tbl>")
     yield "".join(parts)
+
+
+def _append_cells(parts: list[str], cells: list[str], frame: list[tuple[str, str, str]]) -> None:
+    """A row's cells, each escaped and with its line breaks (see `table_xml_parts`)."""
+    for text, (opened, closed, empty) in zip(cells, frame, strict=True):
+        if not text:
+            parts.append(empty)
+            continue
+        text = clean(text)
+        if "\n" in text:
+            text = '</w:t><w:br/><w:t xml:space="preserve">'.join(text.split("\n"))
+        parts.append(f"{opened}{text}{closed}")
 
 
 def table_xml(
