@@ -235,6 +235,13 @@ def test_the_compiled_encoder_writes_what_the_generic_walk_writes(rnd) -> None:
         line = dataclasses.replace(sub.drift[0], amounts={2027: 1.5, 2028: True}, row=2.0)
         odd = dataclasses.replace(sub, drift=(line, *sub.drift[1:]), texts={"x": _Text("t")})
         assert read_cache.encode(result.identity, odd, []) == generic(result.identity, odd, [])
+        # dicts the encoder does not hand to json as they are: keys of two types (one
+        # text when written), bool keys, a value that is not a scalar
+        line = dataclasses.replace(
+            sub.drift[0], amounts={2027: 1, "2027": 2}, cells={True: "A1", 2028: _Text("B1")}
+        )
+        odd = dataclasses.replace(sub, drift=[line], texts={"x": "a", "y": [1]})
+        assert read_cache.encode(result.identity, odd, []) == generic(result.identity, odd, [])
     with pytest.raises(TypeError):
         read_cache.encode({}, dataclasses.replace(sub, texts={"x": object()}), [])
 
