@@ -191,6 +191,25 @@ def test_text_in_the_budget_cell_is_one_problem(rnd, tmp_path: Path, typed: str)
     assert on_cell == ["BB301"]
 
 
+def test_a_return_crosses_from_a_worker_by_pickle_unchanged(rnd) -> None:
+    """The model's classes pickle as their field values (issue 8): every field comes
+    back, mutable containers are copies, and a problem stays hashable and equal."""
+    import pickle
+
+    settings, schema, _, returns = rnd
+    for path in returns:
+        result = read_return(path, settings, schema)
+        sub = result.submission
+        assert sub is not None
+        sub.sha256, sub.received = "ab" * 32, datetime(2026, 3, 1, 12, 30, tzinfo=UTC)
+        back, problems = pickle.loads(pickle.dumps((sub, result.problems)))
+        assert back == sub and problems == result.problems
+        assert set(problems) == set(result.problems)
+        assert back.drift and back.drift[0].amounts is not sub.drift[0].amounts
+        for a, b in zip(back.drift, sub.drift, strict=True):
+            assert type(a) is type(b) and a.cells == b.cells
+
+
 # --- 5. the read cache is plain JSON: loading it can never run code ------------------
 
 
