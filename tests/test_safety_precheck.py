@@ -161,3 +161,19 @@ def test_the_plain_extent_scan_gives_what_the_pattern_scan_gives(odd: bytes) -> 
             plain = safety._plain_extent(data)
             if plain is not None:
                 assert plain == safety._pattern_extent(data), data
+
+
+def test_the_prolog_scan_of_bytes_is_that_of_their_utf8_text() -> None:
+    """A part's head is scanned as bytes (issue 8); decoded as UTF-8 with errors
+    replaced it gives the same answer, also around broken multi-byte characters."""
+    import random
+    import zipfile
+
+    info = zipfile.ZipInfo("xl/styles.xml")
+    pieces = [b"<", b">", b"?", b"!", b"-", b"<?xml?>", b"<!--", b"-->", b"<!DOCTYPE"]
+    pieces += [b"\xc3", b"\xa9", b"\xff", b"\xe2\x80", b"a", b" ", b"<r>", b"?>", b"\xef\xbb\xbf"]
+    rnd = random.Random(8)
+    for _ in range(5000):
+        head = b"".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 10)))
+        text = head.decode("utf-8", errors="replace")
+        assert safety._scan_prolog(head, info) == safety._scan_prolog(text, info), head

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 import defusedxml.ElementTree as SafeET
 import olefile
@@ -281,7 +281,7 @@ def _head_is_clear(head: bytes, info: zipfile.ZipInfo) -> bool:
     """
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return False
-    return _scan_prolog(head.decode("utf-8", errors="replace"), info) is _ROOT_FOUND
+    return _scan_prolog(head, info) is _ROOT_FOUND
 
 
 def _open(
@@ -342,18 +342,31 @@ def _xml_prolog_problem(
     return None
 
 
-def _scan_prolog(text: str, info: zipfile.ZipInfo) -> object:
-    """_ROOT_FOUND, a refusal reason, or None when the text ends before the root."""
+_MARKS: dict[type, tuple[Any, ...]] = {
+    str: ("<", "<?", "?>", "<!--", "-->", "<!"),
+    bytes: (b"<", b"<?", b"?>", b"<!--", b"-->", b"<!"),
+}
+
+
+def _scan_prolog(text: str | bytes, info: zipfile.ZipInfo) -> object:
+    """_ROOT_FOUND, a refusal reason, or None when the text ends before the root.
+
+    `text` is decoded text, or UTF-8 bytes as they are: every marker is ASCII, and
+    decoding UTF-8 (errors replaced) keeps each ASCII byte as that character, in order,
+    and makes no other byte one, so both give the same answer (issue 8: decoding the
+    head of every part cost more than scanning it).
+    """
+    lt, pi, pi_end, comment, comment_end, decl = _MARKS[type(text)]
     pos = 0
     while True:
-        start = text.find("<", pos)
+        start = text.find(lt, pos)
         if start < 0:
             break  # no root element in the first 64 KB: only possible with a huge prolog
-        if text.startswith("<?", start):
-            end = text.find("?>", start)
-        elif text.startswith("<!--", start):
-            end = text.find("-->", start)
-        elif text.startswith("<!", start):
+        if text.startswith(pi, start):
+            end = text.find(pi_end, start)
+        elif text.startswith(comment, start):
+            end = text.find(comment_end, start)
+        elif text.startswith(decl, start):
             return f"delen {info.filename} innehåller en DOCTYPE- eller ENTITY-deklaration"
         else:
             return _ROOT_FOUND
