@@ -145,6 +145,10 @@ _ODD_TAGS = [
     b' r="R8"',
     b'<cols><col min="1"/></cols>',
     b"\n",
+    b"<t>a\tb</t>",
+    b"\n" * 70,
+    b"\r\n" * 70 + b'<c\nr="D4"',
+    b"\t" * 70 + b'<row\tr="9"',
 ]
 
 

@@ -453,7 +453,9 @@ def _pattern_extent(data: bytes) -> tuple[int, int] | None:
 # the pre-check's instructions).
 _CELL_R = re.compile(rb'<c (?:r="([A-Z]{1,4})(\d{1,9})")?')
 _ROW_R = re.compile(rb'<row (?:r="(\d{1,9})")?')
-_MAX_LINE_ENDS = 64
+# White space other than " " that `_REF` takes after a tag name (\s in a bytes pattern).
+_OTHER_SPACES = (b"\n", b"\r", b"\t", b"\x0b", b"\x0c")
+_MAX_SPACES_WALKED = 64  # more of one kind (line breaks in texts): the tags searched
 # `<c>` or `<row>` (refused by `_pattern_extent`), and a prefixed row or cell tag
 # (`<x:c `); searched by pattern, ~5x faster here than `in` for the rare ':'.
 _BARE_TAG = re.compile(rb"<(?:c|row)>")
@@ -469,15 +471,17 @@ def _plain_extent(data: bytes) -> tuple[int, int] | None:
     with a namespace prefix: ":c" or ":row" and white space), `_REF` matches exactly at
     those tags with the same groups, and the checks `_pattern_extent` makes all pass.
     """
-    if b"\t" in data or b"\x0b" in data or b"\x0c" in data:
-        return None
-    for end in (b"\n", b"\r"):  # single bytes: found fast; a tag cut by one is refused
-        i, seen = data.find(end), 0
+    for space in _OTHER_SPACES:  # a single byte is found fast, and is rare but for \n
+        i, seen = data.find(space), 0
         while i >= 0:
-            seen += 1
-            if seen > _MAX_LINE_ENDS or data[i - 2 : i] == b"<c" or data[i - 4 : i] == b"<row":
+            if data[i - 2 : i] == b"<c" or data[i - 4 : i] == b"<row":
                 return None
-            i = data.find(end, i + 1)
+            seen += 1
+            if seen == _MAX_SPACES_WALKED:
+                if b"<c" + space in data or b"<row" + space in data:
+                    return None
+                break
+            i = data.find(space, i + 1)
     if _BARE_TAG.search(data) or _PREFIXED_TAG.search(data):
         return None
     cells = _CELL_R.findall(data)
