@@ -186,13 +186,16 @@ def test_raw_rows_from_row_pieces_match_prepared_rows(tmp_path):
                         write(r, ids(values))
                 else:
                     head, tail = row_pieces(styles, (2,), 3)
+                    assert "".join(row_pieces(styles, (2,), 1, 3)) == head + tail
                     write_raw = ws.raw_rows()
                     first, second, third = (ids(values) for _, values in rows)
-                    tails = [tail % tuple(first[3:]), tail % tuple(second[3:])]
-                    assert write_raw(3, head % tuple(first[:3]), tails) == 4
-                    assert write_raw(7, head % tuple(third[:3]), [tail % tuple(third[3:])]) == 7
+                    a, b = head % tuple(first[:3]), head % tuple(third[:3])
+                    lines = [a + tail % tuple(first[3:]), a + tail % tuple(second[3:])]
+                    assert write_raw(3, lines) == 4
+                    assert write_raw(7, [b + tail % tuple(third[3:])]) == 7
+                    assert write_raw(8, []) == 7
                     with pytest.raises(ValueError, match="in order"):
-                        write_raw(7, head % tuple(third[:3]), [tail % tuple(third[3:])])
+                        write_raw(7, [b + tail % tuple(third[3:])])
         with zipfile.ZipFile(tmp_path / f"{how}.xlsx") as z:
             sheets[how] = z.read("xl/worksheets/sheet1.xml"), z.read("xl/sharedStrings.xml")
     assert sheets["raw"] == sheets["prepared"]

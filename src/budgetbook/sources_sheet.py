@@ -10,13 +10,17 @@ sheet "Källor (2)" … starts before Excel's row limit.
 It is the largest part of the workbook (~460 000 lines at N = 1 000 returns), so it is
 written straight from the views' rows (issue 8): no intermediate line objects, the
 texts of a cell list computed once however often it recurs (every return has the same
-layout, and a project's cells stand behind every year of its kapitalkostnad), and a
-figure's sources regrouped once when the next figure shares its list.
+layout, and a project's cells stand behind every year of its kapitalkostnad), a
+figure's sources regrouped once when the next figure has the same list (or an equal
+one), each line's XML put together from pieces made once per view, row, column, file
+or cell list, and the lines handed to the sheet a batch at a time.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from itertools import compress
+from operator import ne, or_
 from typing import Any
 
 from .fmt import Convention
@@ -28,66 +32,107 @@ SOURCES_SHEET = "Källor"
 MAX_SOURCE_ROWS = 1_000_000  # Excel's limit is 1 048 576 rows per sheet
 MAX_CELLS_TEXT = 2000  # characters of cell references on one Källor line
 HEADER_ROW = 3  # 0-based: caption, unit line, blank, header
+BATCH_ROWS = 1024  # lines handed to the sheet at a time (~0.3 MB of XML)
 SOURCE_HEADINGS = ["Vy", "Rad", "Kolumn", "Värde", "Avdelning", "Fil", "Blad", "Cell eller rad"]
 SOURCE_WIDTHS = [24, 34, 28, 12, 12, 28, 16, 26]
 SUM_TRACE = Source("", "", "summa av raderna ovan")
 CHANGE_TRACE = Source("", "", "beräknad ur beloppen på raden")
 
-Part = tuple[str, str, str, str]  # avdelning, file, sheet, cells: columns E–H of a line
+Key = tuple[str, str, str]  # avdelning, file, sheet as a Source has them
 
 
-class _Parts:
-    """A figure's sources as Källor parts: one per file and sheet, its cells as ranges.
+class _Tails:
+    """Columns E–H of Källor lines as XML, from a figure's sources: one line per file
+    and sheet, its cells as ranges.
 
     A figure summed from many cells (e.g. a kontogrupp over all avdelningar) would
     otherwise need one line per cell in every view that shows it, which made Källor
     quadratic-ish in size (issue 8). "F14:F20, F35" still names every cell.
+
+    A line's XML is a file's columns E–G (made once per avdelning, file and sheet) and
+    the cells' column H (made once per text): every return has the same layout, so the
+    texts of a cell list recur. The shared strings are looked up in the order a
+    line-by-line writer would (E, F, G, then H of each line; looked up again they add
+    nothing), so the workbook is the same.
     """
 
-    def __init__(self) -> None:
-        self._texts: dict[tuple[str, ...], list[str]] = {}
+    def __init__(self, files_part: str, cells_part: str, sid: Callable[[str], str]) -> None:
+        self._files_part, self._cells_part, self._sid = files_part, cells_part, sid
+        self.prefixes: dict[Key, str] = {}  # columns E–G per (avdelning, file, sheet)
+        self.cells: dict[str, str] = {}  # column H of one cell shown as written
+        self._runs: dict[tuple[str, ...], list[str]] = {}  # column H of a cell list
         # the last list asked for: the next figure often has the very same one (kept
         # referenced, so an identity test cannot be fooled by a reused id)
         self._last: Sequence[Source] | None = None
-        self._last_parts: list[Part] = []
+        self._last_tails: list[str] = []
 
-    def of(self, sources: Sequence[Source]) -> list[Part]:
-        if sources is self._last:
-            return self._last_parts
-        if len(sources) == 1:
-            file, sheet, cell, avd = sources[0]  # unpacked: no attribute lookups
-            parts = [(avd or "", file or "", sheet or "", cell or "")]
-        elif not sources:
-            parts = []
+    def prefix(self, key: Key) -> str:
+        """Columns E–G of a file's lines (the caller has looked in `prefixes` first)."""
+        avd, file, sheet = key
+        sid = self._sid
+        made = self.prefixes[key] = self._files_part % (
+            sid(avd or ""),
+            sid(file or ""),
+            sid(sheet or ""),
+        )
+        return made
+
+    def cell(self, cell: str) -> str:
+        """Column H of one cell shown as written (after `cells` was looked in)."""
+        made = self.cells[cell] = self._cells_part % self._sid(cell or "")
+        return made
+
+    def of(self, sources: Sequence[Source]) -> list[str]:
+        """The lines' columns E–H of a figure with more than one source."""
+        if sources is self._last or sources == self._last:
+            # the same list again, or an equal one (budget and prognos of a prior year
+            # come from the same lines): compared in C, mostly unequal at the first item
+            return self._last_tails
+        # C-level passes over the sources (zip, count, compare): a figure's sources
+        # mostly come from one file and sheet, else from one file after another
+        files, sheets, cells, avds = zip(*sources, strict=True)
+        n, file, sheet, avd = len(files), files[0], sheets[0], avds[0]
+        if files.count(file) == n and sheets.count(sheet) == n and avds.count(avd) == n:
+            tails = self._group((avd, file, sheet), cells)
         else:
-            # C-level passes over the sources (zip, count): a figure's sources mostly
-            # come from one file and sheet, which then needs no grouping loop
-            files, sheets, cells, avds = zip(*sources, strict=True)
-            n, file, sheet, avd = len(files), files[0], sheets[0], avds[0]
-            if files.count(file) == n and sheets.count(sheet) == n and avds.count(avd) == n:
-                parts = self._group(avd, file, sheet, cells)
-            else:
-                groups: dict[tuple[str, str, str], list[str]] = {}
+            # where the file, sheet or avdelning changes (compared column by column:
+            # the sources' strings are mostly the very same objects)
+            changes = map(
+                or_,
+                map(or_, map(ne, files[1:], files), map(ne, sheets[1:], sheets)),
+                map(ne, avds[1:], avds),
+            )
+            starts = [0, *compress(range(1, n), changes)]
+            keys = [(avds[i], files[i], sheets[i]) for i in starts]
+            tails = []
+            if len(set(keys)) == len(keys):  # each file's cells in one run
+                for key, start, end in zip(keys, starts, [*starts[1:], n], strict=True):
+                    tails += self._group(key, cells[start:end])
+            else:  # grouped per file and sheet in the order first seen
+                groups: dict[Key, list[str]] = {}
                 for key, cell in zip(zip(avds, files, sheets, strict=True), cells, strict=True):
                     group = groups.get(key)
                     if group is None:
                         groups[key] = [cell]
                     else:
                         group.append(cell)
-                parts = []
-                for (avd, file, sheet), group in groups.items():
-                    parts += self._group(avd, file, sheet, tuple(group))
-        self._last, self._last_parts = sources, parts
-        return parts
+                for key, group in groups.items():
+                    tails += self._group(key, tuple(group))
+        self._last, self._last_tails = sources, tails
+        return tails
 
-    def _group(self, avd: str, file: str, sheet: str, cells: tuple[str, ...]) -> list[Part]:
-        """The parts of one file and sheet; the texts of a cell list computed once."""
-        shown = self._texts.get(cells)
+    def _group(self, key: Key, cells: tuple[str, ...]) -> list[str]:
+        """The lines of one file and sheet; the texts of a cell list made once."""
+        prefix = self.prefixes.get(key) or self.prefix(key)
+        shown = self._runs.get(cells)
         if shown is None:
             # one cell per file is common, and shown as written unless it has a leading 0
             one = len(cells) == 1 and _as_written(cells[0])
-            shown = self._texts[cells] = [cells[0]] if one else _cell_texts(cells)
-        return [(avd or "", file or "", sheet or "", text) for text in shown]
+            texts = [cells[0]] if one else _cell_texts(cells)
+            shown = self._runs[cells] = [self._cells_part % self._sid(t) for t in texts]
+        if len(shown) == 1:
+            return [prefix + shown[0]]
+        return [prefix + text for text in shown]
 
 
 def _as_written(cell: str) -> bool:
@@ -182,8 +227,8 @@ class _Sheets:
         ws.row(HEADER_ROW, [(h, head) for h in SOURCE_HEADINGS])
         return ws
 
-    def writer(self) -> Callable[[int, str, Sequence[str]], int]:
-        """The row writer of the open sheet (rows from `_templates`)."""
+    def writer(self) -> Callable[[int, Sequence[str]], int]:
+        """The batch writer of the open sheet (lines from `row_pieces` templates)."""
         return self.ws.raw_rows()
 
     def next_sheet(self, last: int) -> None:
@@ -213,34 +258,48 @@ def write_sources(
     caption, info, head_format, num, pct, text = formats
     sheets = _Sheets(wb, caption, info, head_format)
     write = sheets.writer()
-    # a line's XML: the figure's columns A–D made once for all its lines, then each
-    # part's columns E–H (%-templates, C-level; issue 8)
-    as_tkr, tail = row_pieces((text, text, text, num, text, text, text, text), (3,), 4)
-    as_pct, _ = row_pieces((text, text, text, pct, text, text, text, text), (3,), 4)
+    # a line's XML from %-templates (C-level; issue 8): column A once per view, B once
+    # per row, C and D's template once per column, D once per figure (for all its
+    # lines), a file's columns E–G and a cell list's column H once
+    styles = (text, text, text, num, text, text, text, text)
+    view_part, label_part, heading_part, tkr_part, files_part, cells_part = row_pieces(
+        styles, (3,), 1, 2, 3, 4, 7
+    )
+    pct_part = row_pieces((text, text, text, pct, *styles[4:]), (3,), 1, 2, 3, 4, 7)[3]
     flip = Convention(settings.sign_convention).costs_negative
-    parts_of = _Parts().of
     sid = wb.text_value
+    tails = _Tails(files_part, cells_part, sid)
+    tails_of, prefixes, prefix, cell_tails, cell_tail = (
+        tails.of,
+        tails.prefixes,
+        tails.prefix,
+        tails.cells,
+        tails.cell,
+    )
     traces: dict[Source, str] = {}  # a computed figure's columns E–H
-    last_parts: Sequence[Part] | None = None  # `parts_of` gives the same list again
-    last_tails: list[str] = []
     computed = (RowKind.TOTAL, RowKind.SUBTOTAL)
-    r = HEADER_ROW
+    limit = HEADER_ROW + MAX_SOURCE_ROWS  # the last row a Källor sheet may have
+    pending: list[str] = []  # the XML of the lines not yet written
+    r = HEADER_ROW  # the last row written
     for view, table in named:
+        # columns C–D of a figure's lines: its column's heading (a text the view sheet
+        # has, so looking it up here adds nothing) and the template of its value
         cols = [
             (
                 c.key,
-                c.heading,
-                c.kind == "pct",
+                heading_part % sid(c.heading) + (pct_part if c.kind == "pct" else tkr_part),
                 flip and c.key in table.signed_columns,
                 c.key.startswith("chg_"),
             )
             for c in table.columns
             if c.key != "label"
         ]
+        view_head = ""  # column A, made at the view's first line (its text may be new)
         for row in table.rows:
             values, label, total = row.values, row.label, row.kind in computed
             row_sources = row.sources
-            for key, heading, is_pct, negate, change in cols:
+            row_head = ""  # columns A–B, made at the row's first line
+            for key, value_part, negate, change in cols:
                 value: Any = values.get(key)
                 if value is None or isinstance(value, str):
                     continue
@@ -253,40 +312,62 @@ def write_sources(
                         continue
                 # the shared strings looked up in the order of the cells (A–D, then E–H
                 # of each line), as a cell-by-cell writer would: the same workbook
-                head = (as_pct if is_pct else as_tkr) % (
-                    sid(view),
-                    sid(label),
-                    sid(heading),
-                    str(value) if type(value) is int else cell_number(value, SOURCES_SHEET),
+                if not row_head:
+                    view_head = view_head or view_part % sid(view)
+                    row_head = view_head + label_part % sid(label)
+                head = row_head + value_part % (
+                    str(value) if type(value) is int else cell_number(value, SOURCES_SHEET)
                 )
-                if len(sources) == 1:  # the common case, without `parts_of`
+                lines: Sequence[str] = ()
+                if len(sources) == 1:  # the common case, without `tails_of`
                     file, sheet, cell, avd = sources[0]
-                    tails = [
-                        tail % (sid(avd or ""), sid(file or ""), sid(sheet or ""), sid(cell or ""))
-                    ]
+                    at = (avd, file, sheet)
+                    line = (prefixes.get(at) or prefix(at)) + (
+                        cell_tails.get(cell) or cell_tail(cell)
+                    )
+                    n = 1
                 elif sources:
-                    parts = parts_of(sources)
-                    if parts is not last_parts:
-                        last_tails = [
-                            tail % (sid(a), sid(f), sid(s), sid(c)) for a, f, s, c in parts
-                        ]
-                        last_parts = parts
-                    tails = last_tails
+                    lines = tails_of(sources)
+                    n = len(lines)
+                    line = lines[0]
                 else:
                     trace = SUM_TRACE if total else CHANGE_TRACE
-                    trace_tail = traces.get(trace)
-                    if trace_tail is None:
-                        trace_tail = traces[trace] = tail % tuple(
-                            map(sid, (trace.avdelning, trace.file, trace.sheet, trace.cell))
-                        )
-                    tails = [trace_tail]
-                if r - HEADER_ROW + len(tails) <= MAX_SOURCE_ROWS:
-                    r = write(r + 1, head, tails)
+                    line = traces.get(trace) or _trace_tail(
+                        traces, trace, files_part, cells_part, sid
+                    )
+                    n = 1
+                if r + len(pending) + n <= limit:
+                    if n == 1:
+                        pending.append(head + line)
+                    else:
+                        pending += map(head.__add__, lines)
+                    if len(pending) >= BATCH_ROWS:
+                        r = write(r + 1, pending)
+                        pending.clear()
                     continue
-                for part in tails:  # a new sheet before Excel's row limit
-                    if r - HEADER_ROW >= MAX_SOURCE_ROWS:
+                r = write(r + 1, pending)  # a new sheet before Excel's row limit
+                pending.clear()
+                for part in lines or (line,):
+                    if r >= limit:
                         sheets.next_sheet(r)
                         write = sheets.writer()
                         r = HEADER_ROW
-                    r = write(r + 1, head, (part,))
+                    r = write(r + 1, (head + part,))
+    r = write(r + 1, pending)
     sheets.end(r)
+
+
+def _trace_tail(
+    traces: dict[Source, str],
+    trace: Source,
+    files_part: str,
+    cells_part: str,
+    sid: Callable[[str], str],
+) -> str:
+    """Columns E–H of a computed figure's line (made once per kind of computation)."""
+    made = traces[trace] = files_part % (
+        sid(trace.avdelning),
+        sid(trace.file),
+        sid(trace.sheet),
+    ) + cells_part % sid(trace.cell)
+    return made
