@@ -191,6 +191,25 @@ def test_text_in_the_budget_cell_is_one_problem(rnd, tmp_path: Path, typed: str)
     assert on_cell == ["BB301"]
 
 
+def test_a_return_crosses_from_a_worker_by_pickle_unchanged(rnd) -> None:
+    """The model's classes pickle as their field values (issue 8): every field comes
+    back, mutable containers are copies, and a problem stays hashable and equal."""
+    import pickle
+
+    settings, schema, _, returns = rnd
+    for path in returns:
+        result = read_return(path, settings, schema)
+        sub = result.submission
+        assert sub is not None
+        sub.sha256, sub.received = "ab" * 32, datetime(2026, 3, 1, 12, 30, tzinfo=UTC)
+        back, problems = pickle.loads(pickle.dumps((sub, result.problems)))
+        assert back == sub and problems == result.problems
+        assert set(problems) == set(result.problems)
+        assert back.drift and back.drift[0].amounts is not sub.drift[0].amounts
+        for a, b in zip(back.drift, sub.drift, strict=True):
+            assert type(a) is type(b) and a.cells == b.cells
+
+
 # --- 5. the read cache is plain JSON: loading it can never run code ------------------
 
 
@@ -234,6 +253,13 @@ def test_the_compiled_encoder_writes_what_the_generic_walk_writes(rnd) -> None:
         # off-type values: a float amount, a tuple of lines, a str subclass, a bool
         line = dataclasses.replace(sub.drift[0], amounts={2027: 1.5, 2028: True}, row=2.0)
         odd = dataclasses.replace(sub, drift=(line, *sub.drift[1:]), texts={"x": _Text("t")})
+        assert read_cache.encode(result.identity, odd, []) == generic(result.identity, odd, [])
+        # dicts the encoder does not hand to json as they are: keys of two types (one
+        # text when written), bool keys, a value that is not a scalar
+        line = dataclasses.replace(
+            sub.drift[0], amounts={2027: 1, "2027": 2}, cells={True: "A1", 2028: _Text("B1")}
+        )
+        odd = dataclasses.replace(sub, drift=[line], texts={"x": "a", "y": [1]})
         assert read_cache.encode(result.identity, odd, []) == generic(result.identity, odd, [])
     with pytest.raises(TypeError):
         read_cache.encode({}, dataclasses.replace(sub, texts={"x": object()}), [])

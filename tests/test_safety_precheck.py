@@ -114,3 +114,70 @@ def test_input_bytes_unchanged(corpus: tuple[Path, list]) -> None:
     for case in cases:
         safety.precheck(out / case.file)
     assert {c.file: (out / c.file).read_bytes() for c in cases} == before
+
+
+_SHEET = (
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    b'<dimension ref="A1:C2"/><sheetData><row r="1" spans="1:3">'
+    b'<c r="A1" t="inlineStr"><is><t>Drift: text</t></is></c><c r="C1"><v>1</v></c></row>'
+    b'<row r="2"><c r="B2" s="1"><v>2</v></c></row></sheetData>'
+    b'<mergeCells count="1"><mergeCell ref="A1:B1"/></mergeCells></worksheet>'
+)
+_ODD_TAGS = [
+    b'<c r="ZZ150000"',
+    b'<row r="199999"',
+    b'<c s="1" r="Q9"',
+    b'<c r="ABCDE1"',
+    b'<c r="A1234567890"',
+    b'<c r="007"',
+    b'<c r="a1"',
+    b"<c ",
+    b"<row ",
+    b"<c>",
+    b"<row>",
+    b"<c\n",
+    b'<c\tr="D4"',
+    b'<row\r\nr="12"',
+    b'<x:c r="E5"',
+    b'<x:row r="30"',
+    b":c ",
+    b' r="R8"',
+    b'<cols><col min="1"/></cols>',
+    b"\n",
+    b"<t>a\tb</t>",
+    b"\n" * 70,
+    b"\r\n" * 70 + b'<c\nr="D4"',
+    b"\t" * 70 + b'<row\tr="9"',
+]
+
+
+@pytest.mark.parametrize("odd", _ODD_TAGS)
+def test_the_plain_extent_scan_gives_what_the_pattern_scan_gives(odd: bytes) -> None:
+    """`_plain_extent` (literal prefixes, issue 8) decides a chunk only when it gives
+    the same (rows, columns) as `_pattern_extent`; otherwise the pattern decides."""
+    assert safety._plain_extent(_SHEET) == safety._pattern_extent(_SHEET) == (2, 3)
+    for pos in range(len(_SHEET) + 1):
+        for data in (
+            _SHEET[:pos] + odd + _SHEET[pos:],
+            _SHEET[:pos] + odd + _SHEET[pos + len(odd) :],
+        ):
+            plain = safety._plain_extent(data)
+            if plain is not None:
+                assert plain == safety._pattern_extent(data), data
+
+
+def test_the_prolog_scan_of_bytes_is_that_of_their_utf8_text() -> None:
+    """A part's head is scanned as bytes (issue 8); decoded as UTF-8 with errors
+    replaced it gives the same answer, also around broken multi-byte characters."""
+    import random
+    import zipfile
+
+    info = zipfile.ZipInfo("xl/styles.xml")
+    pieces = [b"<", b">", b"?", b"!", b"-", b"<?xml?>", b"<!--", b"-->", b"<!DOCTYPE"]
+    pieces += [b"\xc3", b"\xa9", b"\xff", b"\xe2\x80", b"a", b" ", b"<r>", b"?>", b"\xef\xbb\xbf"]
+    rnd = random.Random(8)
+    for _ in range(5000):
+        head = b"".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 10)))
+        text = head.decode("utf-8", errors="replace")
+        assert safety._scan_prolog(head, info) == safety._scan_prolog(text, info), head

@@ -9,12 +9,35 @@ negative, etc.) are applied only when rendering (`fmt.Convention`).
 
 from __future__ import annotations
 
+import dataclasses
+import operator
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
+
+_T = TypeVar("_T")
+
+
+def _pickled_by_fields(cls: type[_T]) -> type[_T]:
+    """Pickle instances as their class and field values, rebuilt by `__init__`.
+
+    A return's objects cross from the reader workers to the main process by pickle:
+    ~35 % less time to pickle and to unpickle than the default state of a slots class
+    (a dict of slot names per object; issue 8). Only for dataclasses whose `__init__`
+    takes every field, without a `__post_init__`.
+    """
+    fields = dataclasses.fields(cls)  # type: ignore[arg-type]
+    assert len(fields) > 1 and all(f.init for f in fields) and not hasattr(cls, "__post_init__")
+    values = operator.attrgetter(*(f.name for f in fields))
+
+    def __reduce__(self: _T) -> tuple[type[_T], tuple[object, ...]]:
+        return type(self), values(self)
+
+    cls.__reduce__ = __reduce__  # type: ignore[method-assign,assignment]
+    return cls
 
 
 class Severity(StrEnum):
@@ -24,6 +47,7 @@ class Severity(StrEnum):
     VARNING = "varning"
 
 
+@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Problem:
     """One finding in a returned workbook or across returns (data, never an exception).
@@ -77,6 +101,7 @@ class Source(NamedTuple):
 # --- what a department head returns -------------------------------------------------
 
 
+@_pickled_by_fields
 @dataclass(slots=True)
 class DriftLine:
     """One row of the Drift sheet: a verksamhet × drift line (kontogrupp).
@@ -93,6 +118,7 @@ class DriftLine:
     row: int = 0
 
 
+@_pickled_by_fields
 @dataclass(slots=True)
 class Project:
     """One row of the Investeringar sheet (an investeringsprojekt)."""
@@ -109,6 +135,7 @@ class Project:
     row: int = 0
 
 
+@_pickled_by_fields
 @dataclass(slots=True)
 class GoalRow:
     """One row of Mål och indikatorer: an indicator under one of the nämnd's goals."""
@@ -123,6 +150,7 @@ class GoalRow:
     row: int = 0
 
 
+@_pickled_by_fields
 @dataclass(slots=True)
 class Uppdrag:
     text: str
@@ -133,6 +161,7 @@ class Uppdrag:
     row: int = 0
 
 
+@_pickled_by_fields
 @dataclass(slots=True)
 class Risk:
     description: str
@@ -143,6 +172,7 @@ class Risk:
     cells: dict[str, str] = field(default_factory=dict)
 
 
+@_pickled_by_fields
 @dataclass(slots=True)
 class ControlPoint:
     """One row of the internkontrollplan."""
@@ -156,6 +186,7 @@ class ControlPoint:
     row: int = 0
 
 
+@_pickled_by_fields
 @dataclass(slots=True)
 class Submission:
     """A returned department workbook, read and parsed into the model.

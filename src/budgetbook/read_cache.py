@@ -118,6 +118,10 @@ def _plain(value: Any) -> Any:
 
 Encoder = Callable[[Any], Any]
 _SCALARS = frozenset({str, int, float, bool, type(None)})
+# A dict with keys all of one of these types is written by json as it is (issue 8: the
+# copy with str(k) per entry was ~a third of the encoding; most dicts are year ->
+# amount or year -> cell).
+_STR_KEYS, _INT_KEYS = {str}, {int}
 
 
 @cache
@@ -136,6 +140,11 @@ def _encoder(tp: Any) -> Encoder:
         def dict_(v: Any) -> Any:
             if type(v) is not dict:
                 return _plain(v)
+            keys = set(map(type, v))
+            if keys in (_STR_KEYS, _INT_KEYS) and _SCALARS.issuperset(
+                map(type, v.values())
+            ):  # json writes it as below: an int key as str(k), a scalar as it is
+                return v
             return {str(k): x if type(x) in _SCALARS else venc(x) for k, x in v.items()}
 
         return dict_
@@ -158,15 +167,41 @@ def _dataclass_encoder(tp: type) -> Encoder:
     hints = _hints(tp)
     encoders = tuple(_encoder(hints[n]) for n in names)
     values = operator.attrgetter(*names) if len(names) > 1 else None
+    # Fields declared as scalars are checked in one C-level pass; only the others
+    # (dicts, lists, enums, paths, dates) are looked at one by one (issue 8).
+    scalar = [i for i, n in enumerate(names) if _declared_scalar(hints[n])]
+    others = tuple((i, encoders[i]) for i in range(len(names)) if i not in scalar)
+    pick = operator.itemgetter(*scalar) if len(scalar) > 1 else None
 
-    def dataclass_(v: Any) -> Any:
-        if type(v) is not tp or values is None:
-            return _plain(v)
+    def general(v: Any) -> Any:
+        assert values is not None
         return [
             x if type(x) in _SCALARS else e(x) for x, e in zip(values(v), encoders, strict=True)
         ]
 
+    if pick is None:
+        return lambda v: _plain(v) if type(v) is not tp or values is None else general(v)
+
+    def dataclass_(v: Any) -> Any:
+        if type(v) is not tp or values is None:
+            return _plain(v)
+        out = list(values(v))
+        if not _SCALARS.issuperset(map(type, pick(out))):
+            return general(v)
+        for i, e in others:
+            x = out[i]
+            if type(x) not in _SCALARS:
+                out[i] = e(x)
+        return out
+
     return dataclass_
+
+
+def _declared_scalar(tp: Any) -> bool:
+    """Whether a field's declared type is a JSON scalar (or an optional one)."""
+    if typing.get_origin(tp) in (typing.Union, types.UnionType):
+        return all(a in _SCALARS for a in typing.get_args(tp))
+    return tp in _SCALARS
 
 
 # --- decoding: one function per type, built once -------------------------------------

@@ -308,8 +308,11 @@ class _Reader(SheetReaders):
 
     def has_content(self, t: _Table, r: int) -> bool:
         errors = t.errors
+        grid = t.grid  # t.at(r, c) inline: this runs for every input cell of every row
+        row = grid[r] if r < len(grid) else ()
+        width = len(row)
         for c in t.inputs:
-            v = t.at(r, c)
+            v = row[c] if c < width else ""
             if (v not in ("", None) and not (isinstance(v, str) and not v.strip())) or (
                 errors and (r, c) in errors and errors[(r, c)]
             ):

@@ -8,6 +8,7 @@ strings, so error cells are found here by scanning the sheet XML for `t="e"`.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import posixpath
 import re
@@ -141,8 +142,13 @@ def read_zip_parts(
 _TABLE = re.compile(rb"<(?:\w+:)?table\b([^>]*)>")
 
 
+@functools.cache
+def _attr_pattern(name: str) -> re.Pattern[bytes]:
+    return re.compile(rb"\b" + name.encode() + rb'="([^"]*)"')
+
+
 def _attr(attrs: bytes, name: str) -> str:
-    m = re.search(rb"\b" + name.encode() + rb'="([^"]*)"', attrs)
+    m = _attr_pattern(name).search(attrs)
     return m.group(1).decode("utf-8", "replace") if m else ""
 
 

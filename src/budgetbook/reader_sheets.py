@@ -97,6 +97,11 @@ class SheetReaders:
         )
         seen: set[tuple[str, str]] = set()
         year_keys = [(year, S.year_key(s, year)) for year in s.years]
+        prior_columns = tuple(
+            (t.cols[key], attr)
+            for key, attr in (("budget_prior", "budget"), ("prognos_prior", "prognos"))
+            if key in t.cols
+        )
         for r in range(t.first, t.last + 1):
             vcode, _ = self.text(t, r, "verksamhet")
             dname, _ = self.text(t, r, "driftpost")
@@ -110,7 +115,7 @@ class SheetReaders:
                 d is None
                 or key in seen
                 or (expected is not None and key not in expected)
-                or not self._prior_matches(t, r, prior)
+                or not self._prior_matches(t, r, prior, prior_columns)
             )
             if changed:
                 self.add(
@@ -164,12 +169,15 @@ class SheetReaders:
                         driftpost=dp.name if dp else dcode,
                     )
 
-    def _prior_matches(self, t: Table, r: int, prior: object) -> bool:
-        for key, attr in (("budget_prior", "budget"), ("prognos_prior", "prognos")):
-            c = t.cols.get(key)
-            if c is None:
-                continue
-            raw = t.at(r, c)
+    def _prior_matches(
+        self, t: Table, r: int, prior: object, columns: tuple[tuple[int, str], ...]
+    ) -> bool:
+        """`columns`: (column, attribute of the prior figures) of the table's prior-year
+        columns, looked up once per table."""
+        grid = t.grid  # t.at(r, c) inline: two cells of every drift row
+        row = grid[r] if r < len(grid) else ()
+        for c, attr in columns:
+            raw = row[c] if c < len(row) else ""
             want = getattr(prior, attr) if prior is not None else 0
             # A whole number or an empty cell, as parse_amount reads them (issue 8:
             # two cells a drift row); anything else takes the full path below.
