@@ -16,6 +16,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import collect as _collect
 from . import collect_memo
@@ -27,6 +28,9 @@ from .model import CollectResult, Consolidation
 from .schema import Schema, build_schema
 from .settings import Settings
 from .workspace import Workspace, init_workspace, open_workspace
+
+if TYPE_CHECKING:
+    from .report.chart_painter import ChartPainter
 
 
 @dataclass(slots=True)
@@ -168,12 +172,32 @@ def report(workspace: Path | str = ".", consolidation: Consolidation | None = No
     return report_round(r, consolidation)
 
 
-def report_round(r: Round, consolidation: Consolidation) -> Path:
+def report_round(
+    r: Round, consolidation: Consolidation, painter: ChartPainter | None = None
+) -> Path:
     path = r.ws.output / f"namndplan_{r.settings.budget_year}.docx"
     from .report import namndplan  # imported when used: see module doc
 
-    namndplan.write_namndplan(consolidation, r.settings, path)
+    namndplan.write_namndplan(consolidation, r.settings, path, painter=painter)
     return path
+
+
+def consolidate_and_report_round(
+    r: Round, collected: CollectResult, stage_done: Callable[[str], None] | None = None
+) -> tuple[Consolidation, Path, Path]:
+    """`consolidate_round` then `report_round`, with the charts' matplotlib loading in a
+    second process meanwhile (report/chart_painter.py): the consolidation, the
+    workbook's path and the Word draft's."""
+    from .report.chart_painter import ChartPainter
+
+    painter = ChartPainter(in_process=False)
+    try:
+        cons, cons_path = consolidate_round(r, collected)
+        if stage_done is not None:
+            stage_done("consolidate")
+        return cons, cons_path, report_round(r, cons, painter)
+    finally:
+        painter.close()
 
 
 def run(workspace: Path | str = ".") -> RunResult:
@@ -181,14 +205,20 @@ def run(workspace: Path | str = ".") -> RunResult:
     return run_round(open_round(workspace, collecting=True))
 
 
-def run_round(r: Round) -> RunResult:
+def run_round(r: Round, stage_done: Callable[[str], None] | None = None) -> RunResult:
+    """collect, consolidate and report; `stage_done(name)` is called after each of
+    "collect", "consolidate" and "report" (the benchmark times this very function)."""
     collected = collect_round(r)
+    if stage_done is not None:
+        stage_done("collect")
     result = RunResult(collected, outputs=dict(collected.outputs))
     if collected.submissions:
-        cons, cons_path = consolidate_round(r, collected)
+        cons, cons_path, docx_path = consolidate_and_report_round(r, collected, stage_done)
         result.consolidation = cons
         result.outputs["konsolidering"] = cons_path
-        result.outputs["namndplan"] = report_round(r, cons)
+        result.outputs["namndplan"] = docx_path
+    if stage_done is not None:
+        stage_done("report")
     return result
 
 

@@ -229,7 +229,7 @@ class DeferredSubmissions(Sequence[Submission]):
 
 def _load(output: Path, refs: list[SubmissionRef]) -> list[Submission]:
     subs = []
-    with Archive(output) as archive, gc_paused():  # many objects, all long-lived
+    with Archive(output) as archive, gc_paused(keep=True):  # many objects, all long-lived
         for ref in refs:
             text = archive.cached_read(ref.sha256, ref.key)
             intact = text is not None and hashlib.sha256(text.encode()).hexdigest() == ref.row

@@ -531,7 +531,7 @@ def latest_per_avdelning(submissions: Sequence[Submission]) -> list[Submission]:
 
 def consolidate(submissions: Sequence[Submission], settings: Settings) -> Consolidation:
     """Every view, goal, uppdrag, control, risk and text of the nämndplan (pure)."""
-    with gc_paused():  # millions of objects that all live on: see gc_pause
+    with gc_paused(keep=True):  # millions of objects that all live on: see gc_pause
         return _consolidate(submissions, settings)
 
 

@@ -104,9 +104,9 @@ def _konsolidera(r: actions.Round, out: Outcome) -> None:
 def _skapa_word_utkast(r: actions.Round, out: Outcome) -> None:
     _kontrollera(r, out)
     assert out.collected is not None
-    cons, path = actions.consolidate_round(r, out.collected)
-    out.outputs["konsolidering"] = path
-    out.outputs["namndplan"] = actions.report_round(r, cons)
+    _, cons_path, docx_path = actions.consolidate_and_report_round(r, out.collected)
+    out.outputs["konsolidering"] = cons_path
+    out.outputs["namndplan"] = docx_path
 
 
 def _kor_allt(r: actions.Round, out: Outcome) -> None:

@@ -215,7 +215,7 @@ def load_settings_and_inputs(
         path = path / SETTINGS_FILE
     # the state before the load: a change while loading then shows as a change later
     own = settings_cache.state(path)
-    with gc_paused():  # ~100 000 objects, all kept: no collections while making them
+    with gc_paused(keep=True):  # ~100 000 objects, all kept: no collections on them
         settings, deps = _load(path, cache_dir, later)
     return settings, [(path, own), *deps]
 

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .. import fmt
-from ..gc_pause import gc_paused, gc_resumed
+from ..gc_pause import gc_paused
 from ..model import (
     VIEW_BRUTTO_AVDELNING,
     VIEW_DRIFT_AVDELNING,
@@ -34,6 +34,7 @@ from ..settings import NAMND_TEXTS, Settings
 from ..workspace import atomic_write
 from . import charts, content
 from .builder import DocBuilder
+from .chart_painter import ChartPainter
 from .deferred import DeferredTables
 from .docx_template import add_header_footer, open_template, set_update_fields, theme_colours
 
@@ -69,15 +70,23 @@ PLACED_VIEWS = {
 
 
 def write_namndplan(
-    cons: Consolidation, settings: Settings, path: Path, today: dt.date | None = None
+    cons: Consolidation,
+    settings: Settings,
+    path: Path,
+    today: dt.date | None = None,
+    painter: ChartPainter | None = None,
 ) -> Path:
     """Write the nämndplan draft to `path` atomically and return the path.
 
     The tables are streamed into the file on saving, never held as a document tree
-    (deferred.py): the same file, in a fraction of the time and memory (issue 8)."""
+    (deferred.py): the same file, in a fraction of the time and memory (issue 8).
+    `painter` (started ahead, see chart_painter) draws the charts and is closed once
+    the document is built, before the largest step, saving it."""
     deferred = DeferredTables()
     with gc_paused():  # a full collection rescans the whole consolidation: see gc_pause
-        doc = build_namndplan(cons, settings, today, deferred)
+        doc = build_namndplan(cons, settings, today, deferred, painter)
+        if painter is not None:
+            painter.close()
         with atomic_write(path) as tmp:
             deferred.save(doc, tmp)
     return path
@@ -88,9 +97,11 @@ def build_namndplan(
     settings: Settings,
     today: dt.date | None = None,
     deferred: DeferredTables | None = None,
+    painter: ChartPainter | None = None,
 ):
     """The finished python-docx Document (not yet saved). With `deferred`, the tables
-    are placeholders that only `deferred.save(doc, path)` fills in."""
+    are placeholders that only `deferred.save(doc, path)` fills in; charts are drawn
+    by `painter` (else in this process)."""
     today = today or dt.date.today()
     doc = open_template(settings.word_template)
     colours = theme_colours(doc)
@@ -101,14 +112,22 @@ def build_namndplan(
     )
     set_update_fields(doc)
     b = DocBuilder(doc, fmt.Convention(settings.sign_convention), colours, deferred=deferred)
-    _Namndplan(b, cons, settings, today).build()
+    _Namndplan(b, cons, settings, today, painter or ChartPainter()).build()
     b.finish_toc()
     return doc
 
 
 class _Namndplan:
-    def __init__(self, b: DocBuilder, cons: Consolidation, settings: Settings, today: dt.date):
+    def __init__(
+        self,
+        b: DocBuilder,
+        cons: Consolidation,
+        settings: Settings,
+        today: dt.date,
+        painter: ChartPainter,
+    ):
         self.b, self.cons, self.s, self.today = b, cons, settings, today
+        self.draw = painter.draw
         self.year = cons.year
         self.omit = settings.empty_sections == "omit"
         order = {a.code: i for i, a in enumerate(settings.avdelningar)}
@@ -369,10 +388,8 @@ class _Namndplan:
         current = [shown(r, budget_key) for r in rows]
         labels = [r.label for r in rows]
         series = [(names[0], prior), (names[1], current)]
-        with gc_resumed():  # matplotlib makes reference cycles: see gc_pause
-            png = charts.grouped_bars(
-                labels, series, [self.b.colours[5], self.b.colours[0]], table.unit
-            )
+        colours = [self.b.colours[5], self.b.colours[0]]
+        png = self.draw(charts.grouped_bars, labels, series, colours, table.unit)
         which = f"de {len(rows)} största avdelningarna"
         subject = f"för {which} av {len(table.data_rows())}," if largest else "per avdelning"
         alt = (
@@ -434,8 +451,8 @@ class _Namndplan:
         self.b.paragraph(content.key_figure_sentences(self.cons, self.s)[-1])
         series = content.investment_series(self.cons, years)
         if series and any(v for _, values in series for v in values):
-            with gc_resumed():
-                png = charts.stacked_columns([str(y) for y in years], series, self.b.colours[:2])
+            categories = [str(y) for y in years]
+            png = self.draw(charts.stacked_columns, categories, series, self.b.colours[:2])
             per_year = content.investment_per_year(self.cons, years)
             alt = (
                 f"Stapeldiagram över investeringsbudgeten per år {years[0]}–{years[-1]}, tkr, "

@@ -1,0 +1,123 @@
+"""Charts drawn in a second process while the consolidation is built (issue 8).
+
+matplotlib (with numpy) takes ~0.5 s and ~40 MB to import, and the draft's two charts
+~0.25 s to draw: a fifth of the report at N = 100. When one action consolidates and
+then writes the draft (`budgetbook run`, the Excel buttons), it starts a painter
+before consolidating: the import runs on another core while this one consolidates and
+writes the workbook, and the report only waits for the PNG bytes.
+
+The painter is a plain `python -c` child fed over a pipe, not multiprocessing: a
+spawned multiprocessing child imports the caller's main script again, which would
+run a whole round a second time in a script without a `__main__` guard. The same
+functions of `charts` draw the same bytes in either process. A painter that cannot be
+started or fails draws nothing more: the chart is drawn in this process, as
+`budgetbook report` always does, and a chart's own error is raised here as usual.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pickle
+import struct
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import IO, Any
+
+from ..gc_pause import gc_resumed
+
+_CHILD = "from budgetbook.report.chart_painter import serve; serve()"
+_SIZE = struct.Struct("<Q")
+_DRAWN, _FAILED = b"\x00", b"\x01"
+
+
+def _send(pipe: IO[bytes], data: bytes) -> None:
+    pipe.write(_SIZE.pack(len(data)) + data)
+    pipe.flush()
+
+
+def _receive(pipe: IO[bytes]) -> bytes | None:
+    """One message, or None when the other end closed the pipe."""
+    head = pipe.read(_SIZE.size)
+    if len(head) != _SIZE.size:
+        return None
+    size = _SIZE.unpack(head)[0]
+    data = pipe.read(size)
+    return data if len(data) == size else None
+
+
+def serve() -> None:
+    """The painter process: import matplotlib, then draw each chart asked for on stdin
+    (pickled by the parent that started this process) and answer on stdout."""
+    requests, answers = sys.stdin.buffer, sys.stdout.buffer
+    sys.stdout = sys.stderr  # stdout carries only the answers
+    # the slow part, done first
+    import matplotlib.backends.backend_agg
+    import matplotlib.figure  # noqa: F401
+
+    while (request := _receive(requests)) is not None:
+        try:
+            chart, args = pickle.loads(request)
+            answer = _DRAWN + chart(*args)
+        except Exception:  # drawn again, and raised, by the parent
+            answer = _FAILED
+        _send(answers, answer)
+
+
+class ChartPainter:
+    """Draws charts with functions of `charts`: in its own process when started with
+    `in_process=False`, else in this one. `close` once no more charts are needed."""
+
+    def __init__(self, in_process: bool = True) -> None:
+        self._child: subprocess.Popen[bytes] | None = None
+        self.drawn_here = 0  # charts this process drew itself
+        if in_process:
+            return
+        env = dict(os.environ)
+        # the child imports this very budgetbook, installed or not
+        here = str(Path(__file__).resolve().parents[2])
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [here, env.get("PYTHONPATH")]))
+        try:
+            self._child = subprocess.Popen(
+                [sys.executable, "-c", _CHILD],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                env=env,
+                creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0),  # Windows
+            )
+        except OSError:
+            self._child = None
+
+    def draw(self, chart: Callable[..., bytes], *args: Any) -> bytes:
+        """`chart(*args)`: PNG bytes."""
+        child = self._child
+        if child is not None and child.stdin is not None and child.stdout is not None:
+            try:
+                _send(child.stdin, pickle.dumps((chart, args)))
+                answer = _receive(child.stdout)
+            except Exception:  # the painter is gone, or the chart cannot be sent to it
+                answer = None
+            if answer is not None and answer[:1] == _DRAWN:
+                return answer[1:]
+            self.close()  # gone or failed: drawn here from now on
+        self.drawn_here += 1
+        with gc_resumed():  # matplotlib makes reference cycles: see gc_pause
+            return chart(*args)
+
+    def close(self) -> None:
+        """End the painter process; drawing goes on in this one."""
+        child, self._child = self._child, None
+        if child is None:
+            return
+        for pipe in (child.stdin, child.stdout):
+            if pipe is not None:
+                with contextlib.suppress(OSError):
+                    pipe.close()
+        try:
+            child.wait(timeout=10)  # it ends when its stdin closes
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait()

@@ -1,0 +1,70 @@
+"""The chart painter (report/chart_painter.py): the same PNG bytes from its own process
+as from this one, and this one takes over when the painter cannot draw."""
+
+from __future__ import annotations
+
+import pytest
+
+from budgetbook.report import charts
+from budgetbook.report.chart_painter import ChartPainter
+
+COLOURS = ["4472C4", "ED7D31"]
+BARS = (
+    ["Skola", "Äldreomsorg med ett långt namn som bryts", "Kultur"],
+    [("Budget 2026", [1200.0, -35.5, 0.0]), ("Budget 2027", [1300.0, 40.0, 12.0])],
+    COLOURS,
+    "tkr",
+)
+COLUMNS = (["2027", "2028"], [("Pågående", [10.0, 20.0]), ("Nya", [5.0, 0.0])], COLOURS)
+
+
+@pytest.fixture
+def painter():
+    started = ChartPainter(in_process=False)
+    yield started
+    started.close()
+
+
+def test_painter_draws_in_its_own_process_the_same_bytes(painter):
+    assert painter.draw(charts.grouped_bars, *BARS) == charts.grouped_bars(*BARS)
+    assert painter.draw(charts.stacked_columns, *COLUMNS) == charts.stacked_columns(*COLUMNS)
+    assert painter.drawn_here == 0
+
+
+def test_a_painter_that_died_hands_over_to_this_process(painter):
+    assert painter._child is not None
+    painter._child.kill()
+    painter._child.wait()
+    assert painter.draw(charts.stacked_columns, *COLUMNS) == charts.stacked_columns(*COLUMNS)
+    assert painter.drawn_here == 1
+    painter.draw(charts.stacked_columns, *COLUMNS)  # and from then on here
+    assert painter.drawn_here == 2
+
+
+def test_a_chart_error_is_raised_as_in_this_process(painter):
+    no_colours = (["a"], [("x", [1.0])], [])
+    with pytest.raises(ZeroDivisionError):
+        charts.grouped_bars(*no_colours)
+    with pytest.raises(ZeroDivisionError):
+        painter.draw(charts.grouped_bars, *no_colours)
+    assert painter.drawn_here == 1
+
+
+def test_something_the_painter_cannot_take_is_drawn_here(painter):
+    # a chart function the painter process cannot import: drawn (here) all the same
+    def local_chart(n: int) -> bytes:
+        return bytes(n)
+
+    assert painter.draw(local_chart, 3) == b"\x00\x00\x00"
+    assert painter.drawn_here == 1
+
+
+def test_closed_or_in_process_painters_draw_here(painter):
+    painter.close()
+    painter.close()  # twice is fine
+    painter.draw(charts.stacked_columns, *COLUMNS)
+    assert painter.drawn_here == 1
+    here = ChartPainter()
+    here.draw(charts.stacked_columns, *COLUMNS)
+    assert here.drawn_here == 1
+    here.close()
