@@ -3,6 +3,7 @@ those without an error; a damaged member is left to zipfile (issue 8)."""
 
 from __future__ import annotations
 
+import copy
 import io
 import zipfile
 import zlib
@@ -80,6 +81,21 @@ _CASES = [
     for method in (zipfile.ZIP_DEFLATED, zipfile.ZIP_STORED)
     for member in range(len(_NAMES))
 ]
+
+
+def test_an_offset_before_the_start_or_an_overlong_member_is_left_to_zipfile() -> None:
+    # found in review: a negative offset sliced the package from its end, and a member
+    # claiming the rest of the file as compressed data was copied whole per member
+    package = _package()
+    for info in zipfile.ZipFile(io.BytesIO(package)).infolist():
+        assert whole_member(package, info, 1 << 20) is not None
+        before = copy.copy(info)
+        before.header_offset = -len(package) + info.header_offset
+        assert package[before.header_offset :][:4] == b"PK\x03\x04"  # what a slice would read
+        assert whole_member(package, before, 1 << 20) is None
+        overlong = copy.copy(info)
+        overlong.compress_size = info.file_size + (info.file_size >> 10) + 65
+        assert whole_member(package, overlong, 1 << 20) is None
 
 
 def _zipfile_reads(package: bytes, info: zipfile.ZipInfo) -> list[object]:

@@ -24,6 +24,7 @@ from . import consolidate as _consolidate
 from . import templates as _templates
 from .archive import ARCHIVE_DIR
 from .errors import NothingToConsolidateError, WorkspaceError
+from .gc_pause import release_kept
 from .model import CollectResult, Consolidation
 from .schema import Schema, build_schema
 from .settings import Settings
@@ -106,6 +107,7 @@ def open_round(workspace: Path | str = ".", collecting: bool = False) -> Round:
     `collecting`: the action collects, which makes the archive; its folder is made
     first, so even the first run keeps the parsed settings there for the next process.
     """
+    release_kept()  # the objects a previous action in this process froze: see gc_pause
     ws = open_workspace(workspace)
     if collecting:
         with contextlib.suppress(OSError):  # collect itself reports an unwritable output

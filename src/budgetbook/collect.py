@@ -135,6 +135,10 @@ def _init_worker(settings: Settings, schema: Schema) -> None:
     # What the worker inherited (settings, schema) lives as long as it does: keep the
     # collector from walking it, and from touching (copying) the forked pages.
     gc.freeze()
+    # A forked worker inherits a paused collector (the pool starts inside collect's
+    # pause); its reads pause it themselves, but the feedback workbooks it writes
+    # (openpyxl, full of cycles) need it on, or each stays in memory (review).
+    gc.enable()
 
 
 def _work_in_worker(item: tuple[Path, str, bool]) -> Checked:

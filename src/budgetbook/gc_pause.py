@@ -19,9 +19,10 @@ A step whose objects live on (the settings, the returns, the consolidation) ends
 generation (`gc.freeze`), so no later collection walks it again. Without it, the first
 collections after the pause walked all of it, young and then older, ~0.8 s of
 collector time in a run at N = 1000 (issue 8). Reference counting still frees those
-objects when they are dropped; only a reference cycle alive at that moment is never
-collected, which a process that runs one action (the CLI, an Excel button) never
-notices.
+objects when they are dropped, but freezing takes every tracked object, garbage
+cycles included: those stay until `release_kept`, which each action calls as it
+starts (`actions.open_round`), so a process that runs many actions (the test suite, an
+xlwings server) does not accumulate them.
 """
 
 from __future__ import annotations
@@ -58,3 +59,9 @@ def gc_resumed() -> Iterator[None]:
         yield
     finally:
         gc.disable()
+
+
+def release_kept() -> None:
+    """Hand what earlier `gc_paused(keep=True)` steps froze back to the collector: a new
+    action starts, and whatever of the last one is garbage by now can be collected."""
+    gc.unfreeze()

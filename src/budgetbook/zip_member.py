@@ -26,10 +26,21 @@ _REFUSED_FLAGS = 0x01 | 0x20 | 0x40
 _UTF8_NAME = 0x800
 
 
+def _deflate_bound(size: int) -> int:
+    """More than zlib's deflateBound for `size` bytes: no honest member is larger."""
+    return size + (size >> 10) + 64
+
+
 def whole_member(package: bytes, info: zipfile.ZipInfo, limit: int) -> bytes | None:
     """The member's whole content if it is at most `limit` bytes and reads cleanly (see
     the module docstring), else None. `package` is the bytes `info` was listed from."""
     if info.file_size > limit or info.flag_bits & _REFUSED_FLAGS:
+        return None
+    # A central directory may claim an offset before the file's start (zipfile then
+    # fails; a slice would read from its end) or far more compressed data than any
+    # deflate of the content needs (each member would copy it all: a crafted file of
+    # many members took minutes). Both are left to zipfile.
+    if info.header_offset < 0 or info.compress_size > _deflate_bound(info.file_size):
         return None
     method = info.compress_type
     if method != zipfile.ZIP_DEFLATED and method != zipfile.ZIP_STORED:
