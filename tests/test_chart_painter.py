@@ -3,6 +3,8 @@ as from this one, and this one takes over when the painter cannot draw."""
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 
 from budgetbook.report import charts
@@ -68,3 +70,27 @@ def test_closed_or_in_process_painters_draw_here(painter):
     here.draw(charts.stacked_columns, *COLUMNS)
     assert here.drawn_here == 1
     here.close()
+
+
+def test_a_painter_that_prints_before_its_answers_is_not_used(tmp_path, monkeypatch):
+    # review: a stray line on its stdout (here from a sitecustomize) was read as a
+    # message length, and the Excel button waited forever
+    (tmp_path / "sitecustomize.py").write_text(
+        "print()\n"
+    )  # one newline: read as a plausible length
+    monkeypatch.setenv("PYTHONPATH", str(tmp_path))
+    painter = ChartPainter(in_process=False)
+    try:
+        assert painter.draw(charts.stacked_columns, *COLUMNS) == charts.stacked_columns(*COLUMNS)
+        assert painter.drawn_here == 1
+    finally:
+        painter.close()
+
+
+def test_no_interpreter_to_start_means_drawn_here(monkeypatch):
+    # review: an embedded Python may have no sys.executable; Popen then raised TypeError
+    monkeypatch.setattr(sys, "executable", None)
+    painter = ChartPainter(in_process=False)
+    painter.draw(charts.stacked_columns, *COLUMNS)
+    assert painter.drawn_here == 1
+    painter.close()

@@ -22,6 +22,7 @@ import pickle
 import struct
 import subprocess
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
@@ -31,6 +32,12 @@ from ..gc_pause import gc_resumed
 _CHILD = "from budgetbook.report.chart_painter import serve; serve()"
 _SIZE = struct.Struct("<Q")
 _DRAWN, _FAILED = b"\x00", b"\x01"
+# The painter's first words, once matplotlib is loaded: anything else first on its
+# stdout (a sitecustomize that prints, say) and it is not used (review: a stray line
+# read as a message length left the parent waiting forever).
+_HELLO = b"budgetbook chart painter 1\n"
+_MAX_ANSWER = 64 << 20  # a chart is well under 1 MB
+_WAIT_S = 120.0  # for its start (a cold import on a slow PC) and for each chart
 
 
 def _send(pipe: IO[bytes], data: bytes) -> None:
@@ -38,25 +45,49 @@ def _send(pipe: IO[bytes], data: bytes) -> None:
     pipe.flush()
 
 
-def _receive(pipe: IO[bytes]) -> bytes | None:
-    """One message, or None when the other end closed the pipe."""
+def _receive(pipe: IO[bytes], limit: int = _MAX_ANSWER) -> bytes | None:
+    """One message, or None when the other end closed the pipe (or sent nonsense)."""
     head = pipe.read(_SIZE.size)
     if len(head) != _SIZE.size:
         return None
     size = _SIZE.unpack(head)[0]
+    if size > limit:
+        return None
     data = pipe.read(size)
     return data if len(data) == size else None
+
+
+def _within(seconds: float, read: Callable[[], bytes | None]) -> bytes | None:
+    """`read()`, or None if it takes longer than `seconds` (the caller then kills the
+    painter, which ends the read)."""
+    got: list[bytes | None] = [None]
+
+    def run() -> None:
+        with contextlib.suppress(Exception):  # a pipe closed under it: no answer
+            got[0] = read()
+
+    reader = threading.Thread(target=run, daemon=True)
+    reader.start()
+    reader.join(seconds)
+    return None if reader.is_alive() else got[0]
 
 
 def serve() -> None:
     """The painter process: import matplotlib, then draw each chart asked for on stdin
     (pickled by the parent that started this process) and answer on stdout."""
-    requests, answers = sys.stdin.buffer, sys.stdout.buffer
-    sys.stdout = sys.stderr  # stdout carries only the answers
+    requests = sys.stdin.buffer
+    # the answers go to a copy of stdout; stdout itself, for Python and for C code,
+    # goes nowhere, so nothing else can reach the parent between them
+    answers = os.fdopen(os.dup(1), "wb")
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    sys.stdout = sys.stderr
     # the slow part, done first
     import matplotlib.backends.backend_agg
     import matplotlib.figure  # noqa: F401
 
+    answers.write(_HELLO)
+    answers.flush()
     while (request := _receive(requests)) is not None:
         try:
             chart, args = pickle.loads(request)
@@ -72,8 +103,9 @@ class ChartPainter:
 
     def __init__(self, in_process: bool = True) -> None:
         self._child: subprocess.Popen[bytes] | None = None
+        self._greeted = False
         self.drawn_here = 0  # charts this process drew itself
-        if in_process:
+        if in_process or not sys.executable:  # an embedded Python may have none
             return
         env = dict(os.environ)
         # the child imports this very budgetbook, installed or not
@@ -88,16 +120,22 @@ class ChartPainter:
                 env=env,
                 creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0),  # Windows
             )
-        except OSError:
+        except Exception:  # cannot start one: drawn here
             self._child = None
 
     def draw(self, chart: Callable[..., bytes], *args: Any) -> bytes:
         """`chart(*args)`: PNG bytes."""
         child = self._child
         if child is not None and child.stdin is not None and child.stdout is not None:
+            stdout = child.stdout
             try:
-                _send(child.stdin, pickle.dumps((chart, args)))
-                answer = _receive(child.stdout)
+                if not self._greeted:
+                    hello = _within(_WAIT_S, lambda: stdout.read(len(_HELLO)))
+                    self._greeted = hello == _HELLO
+                answer = None
+                if self._greeted:
+                    _send(child.stdin, pickle.dumps((chart, args)))
+                    answer = _within(_WAIT_S, lambda: _receive(stdout))
             except Exception:  # the painter is gone, or the chart cannot be sent to it
                 answer = None
             if answer is not None and answer[:1] == _DRAWN:
@@ -112,12 +150,16 @@ class ChartPainter:
         child, self._child = self._child, None
         if child is None:
             return
-        for pipe in (child.stdin, child.stdout):
-            if pipe is not None:
-                with contextlib.suppress(OSError):
-                    pipe.close()
+        if not self._greeted:  # nothing asked of it (or it failed): no need to wait
+            child.kill()
+        if child.stdin is not None:
+            with contextlib.suppress(OSError):
+                child.stdin.close()  # a painter at rest ends when its stdin closes
         try:
-            child.wait(timeout=10)  # it ends when its stdin closes
+            child.wait(timeout=10)
         except subprocess.TimeoutExpired:
             child.kill()
             child.wait()
+        if child.stdout is not None:
+            with contextlib.suppress(OSError):
+                child.stdout.close()
