@@ -4,10 +4,12 @@ output and the code is compared by content; any change means a full collect."""
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 from budgetbook import actions, collect, collect_memo, safety
@@ -151,6 +153,18 @@ def test_outputs_edited_or_removed_are_written_again(ws: Workspace) -> None:
     feedback.unlink()
     assert not reused(actions.collect(ws.root))
     assert feedback.is_file()
+
+    # a feedback workbook edited or damaged by hand is written again, as the report is
+    # (review: its key had no hash of the file, so an edited one stayed as edited)
+    written = feedback.read_bytes()
+    feedback.write_bytes(b"redigerad")
+    assert not reused(actions.collect(ws.root))
+    assert feedback.read_bytes()[:2] == b"PK"
+    assert (
+        openpyxl.load_workbook(feedback).sheetnames
+        == openpyxl.load_workbook(io.BytesIO(written)).sheetnames
+    )
+    assert reused(actions.collect(ws.root))
 
     # feedback left from an earlier round state must not stay to be sent out
     stale = feedback.parent / "aterkoppling_XYZ_2027.xlsx"

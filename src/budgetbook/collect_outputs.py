@@ -69,7 +69,7 @@ def write_outputs(
             else:
                 done = _written(started.get(target), stored, problems, target)
             if done:
-                archive.set_output_key(target, feedback_key)
+                archive.set_output_key(target, f"{feedback_key}:{sha256_file(target)}")
         if done:
             outputs[f"aterkoppling_{avdelning}"] = target
             written.add(target)
@@ -105,7 +105,7 @@ def _feedback_to_write(
             continue
         target = feedback_path(ws.output, status.avdelning, settings)
         key = _feedback_key(rec.sha256, problems)
-        if target.exists() and archive.output_key(target) == key:
+        if _unchanged(target, key, archive):
             todo.append((status.avdelning, target, None))
         else:
             # Read the archived copy (same bytes); the inbox file is never written to.
@@ -114,7 +114,10 @@ def _feedback_to_write(
 
 
 def _feedback_key(sha256: str, problems: list[Problem]) -> str:
-    return hashlib.sha256(f"{sha256}|{problems!r}".encode()).hexdigest()
+    """What a feedback workbook is made from: the return, its problems and the code
+    (a new version may lay it out otherwise). Stored with the hash of the file written
+    (`_unchanged`), so one edited or damaged by hand is written again, as the report is."""
+    return hashlib.sha256(f"{code_digest().hex()}|{sha256}|{problems!r}".encode()).hexdigest()
 
 
 def _written(
@@ -250,7 +253,7 @@ class EarlyFeedback:
             if len(recs) > 1 or not problems or rec.unreadable or rec.stored is None:
                 continue  # none, or versions to choose between (which may add a problem)
             key = _feedback_key(rec.sha256, problems)
-            if target.exists() and archive.output_key(target) == key:
+            if _unchanged(target, key, archive):
                 continue  # already written from the same
             try:
                 if self._made is None:
