@@ -191,17 +191,23 @@ def test_text_in_the_budget_cell_is_one_problem(rnd, tmp_path: Path, typed: str)
     assert on_cell == ["BB301"]
 
 
-def test_a_return_crosses_from_a_worker_by_pickle_unchanged(rnd) -> None:
-    """The model's classes pickle as their field values (issue 8): every field comes
-    back, mutable containers are copies, and a problem stays hashable and equal."""
-    import pickle
-
+def _stamped_results(rnd):
+    """Each example return read, with the fields collect sets after reading filled in."""
     settings, schema, _, returns = rnd
     for path in returns:
         result = read_return(path, settings, schema)
         sub = result.submission
         assert sub is not None
         sub.sha256, sub.received = "ab" * 32, datetime(2026, 3, 1, 12, 30, tzinfo=UTC)
+        yield result, sub
+
+
+def test_a_return_crosses_from_a_worker_by_pickle_unchanged(rnd) -> None:
+    """The model's classes pickle as their field values (issue 8): every field comes
+    back, mutable containers are copies, and a problem stays hashable and equal."""
+    import pickle
+
+    for result, sub in _stamped_results(rnd):
         back, problems = pickle.loads(pickle.dumps((sub, result.problems)))
         assert back == sub and problems == result.problems
         assert set(problems) == set(result.problems)
@@ -214,14 +220,10 @@ def test_a_return_crosses_from_a_worker_by_pickle_unchanged(rnd) -> None:
 
 
 def test_read_cache_round_trip_of_every_example_return(rnd) -> None:
-    settings, schema, _, returns = rnd
-    for path in returns:
-        result = read_return(path, settings, schema)
-        sub = result.submission
-        assert sub is not None
-        sub.sha256, sub.received = "ab" * 32, datetime(2026, 3, 1, 12, 30, tzinfo=UTC)
+    for result, sub in _stamped_results(rnd):
         text = read_cache.encode(result.identity, sub, result.problems)
         assert read_cache.decode(text) == (result.identity, sub, result.problems)
+    settings, schema, _, returns = rnd
     broken = read_return(returns[0].with_suffix(".saknas"), settings, schema)
     text = read_cache.encode(broken.identity, broken.submission, broken.problems)
     assert read_cache.decode(text) == (broken.identity, None, broken.problems)

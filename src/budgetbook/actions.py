@@ -170,7 +170,7 @@ def report(workspace: Path | str = ".", consolidation: Consolidation | None = No
     """Write the Word draft output/namndplan_<year>.docx."""
     r = open_round(workspace, collecting=consolidation is None)
     if consolidation is None:
-        consolidation, _ = consolidate_round(r, collect_round(r))
+        return consolidate_and_report_round(r, collect_round(r))[2]
     return report_round(r, consolidation)
 
 

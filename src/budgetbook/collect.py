@@ -34,7 +34,7 @@ from .archive import Archive, sha256_file
 from .collect_outputs import EarlyFeedback, write_outputs
 from .fingerprint import code_digest
 from .gc_pause import gc_paused, gc_resumed
-from .inbox import Received, inbox_files, is_lock, placed
+from .inbox import Received, inbox_files, is_lock, placed, utc_mtime
 from .model import CollectResult, Problem, ReturnStatus, Submission
 from .schema import ID_AVDELNING, TEMPLATE_VERSION, Schema, build_schema
 from .settings import Settings
@@ -285,7 +285,7 @@ def _receive(path: Path, archive: Archive, now: datetime) -> Received | None:
             rec.sha256 = sha256_file(path)
         stat = path.stat()
         rec.size = stat.st_size
-        rec.mtime = datetime.fromtimestamp(stat.st_mtime, UTC)  # as `inbox.utc_mtime`
+        rec.mtime = utc_mtime(stat)
     except OSError:
         reason = "filen kunde inte öppnas (den kan vara öppen i ett annat program)"
         rec.problems.append(rules.NOT_READABLE(file=rec.name, orsak=reason))

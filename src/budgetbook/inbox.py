@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -31,8 +32,10 @@ def is_lock(name: str) -> bool:
     return safety.is_lock_file(name) or name.startswith(".~lock.")
 
 
-def utc_mtime(path: Path) -> datetime:
-    return datetime.fromtimestamp(path.stat().st_mtime, UTC)
+def utc_mtime(path: Path | os.stat_result) -> datetime:
+    """A file's modification time in UTC, from its path or a stat of it already made."""
+    stat = path.stat() if isinstance(path, Path) else path
+    return datetime.fromtimestamp(stat.st_mtime, UTC)
 
 
 @dataclass(slots=True)

@@ -2,16 +2,17 @@
 
 matplotlib (with numpy) takes ~0.5 s and ~40 MB to import, and the draft's two charts
 ~0.25 s to draw: a fifth of the report at N = 100. When one action consolidates and
-then writes the draft (`budgetbook run`, the Excel buttons), it starts a painter
-before consolidating: the import runs on another core while this one consolidates and
-writes the workbook, and the report only waits for the PNG bytes.
+then writes the draft (`budgetbook run`, `budgetbook report`, the Excel buttons), it
+starts a painter before consolidating: the import runs on another core while this one
+consolidates and writes the workbook, and the report only waits for the PNG bytes.
 
 The painter is a plain `python -c` child fed over a pipe, not multiprocessing: a
 spawned multiprocessing child imports the caller's main script again, which would
 run a whole round a second time in a script without a `__main__` guard. The same
 functions of `charts` draw the same bytes in either process. A painter that cannot be
-started or fails draws nothing more: the chart is drawn in this process, as
-`budgetbook report` always does, and a chart's own error is raised here as usual.
+started or fails draws nothing more: the chart is drawn in this process, as a
+report from a consolidation at hand always does, and a chart's own error is raised
+here as usual.
 """
 
 from __future__ import annotations
