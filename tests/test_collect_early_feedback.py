@@ -94,3 +94,29 @@ def test_a_problem_found_across_returns_is_in_the_feedback(
     book, taken, leftovers = _collect_with(tmp_path, monkeypatch, "more", found, final)
     assert taken == [] and leftovers == []
     assert _messages(book) == [p.message for p in final]
+
+
+def test_folders_left_by_a_killed_collect_are_removed(tmp_path: Path) -> None:
+    """A collect killed while the pool wrote early feedback leaves its folder in the
+    archive; the next collect removes it, but not one a collect running now may use."""
+    import os
+    import time
+
+    from budgetbook import actions, collect
+    from budgetbook.collect_outputs import ABANDONED_AFTER_S, EARLY_PREFIX
+
+    inbox = sorted(INBOX.glob("*.xlsx"))
+    assert len(inbox) >= collect.PARALLEL_MIN_FILES  # the pool is used
+    ws = init_workspace(tmp_path / "ws")
+    for f in inbox:
+        shutil.copy2(f, ws.inbox / f.name)
+    arkiv = ws.output / "arkiv"
+    killed, running = arkiv / f"{EARLY_PREFIX}killed", arkiv / f"{EARLY_PREFIX}running"
+    for folder in (killed, running):
+        folder.mkdir(parents=True)
+        (folder / "aterkoppling_EKO_2027.xlsx").write_bytes(b"half written")
+    old = time.time() - ABANDONED_AFTER_S - 60
+    os.utime(killed, (old, old))
+    actions.collect(ws.root)
+    assert not killed.exists()
+    assert running.is_dir()

@@ -82,3 +82,28 @@ def test_changed_prefilled_row_is_reported(example_round, tmp_path: Path) -> Non
     path = _fill(templates[0], tmp_path / "b.xlsx", drift.name, {f"D{r}": 99999})
     result = read_return(path, settings, schema)
     assert any(p.code == "BB206" and p.cell == f"A{r}" for p in result.problems)
+
+
+def test_pickling_by_fields_refuses_a_class_it_cannot_rebuild_even_under_O() -> None:
+    """Returns cross from the reader workers by pickle, rebuilt by `__init__`; a class
+    with a `__post_init__` or a field outside `__init__` would come back wrong, so the
+    decorator refuses it, also when Python runs with -O (which drops asserts)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import dataclasses\n"
+        "from budgetbook.model import _pickled_by_fields\n"
+        "@dataclasses.dataclass\n"
+        "class C:\n"
+        "    a: int\n"
+        "    b: int = dataclasses.field(init=False, default=0)\n"
+        "try:\n"
+        "    _pickled_by_fields(C)\n"
+        "except TypeError:\n"
+        "    print('refused')\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-O", "-c", code], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == "refused"

@@ -80,7 +80,7 @@ def write_outputs(
 
 
 # (avdelning, target, None when already written, else what to write it from and its key)
-_Feedback = tuple[str, Path, tuple[Path, list[Problem], str] | None]
+FeedbackJob = tuple[str, Path, tuple[Path, list[Problem], str] | None]
 
 
 def _feedback_to_write(
@@ -89,9 +89,9 @@ def _feedback_to_write(
     result: CollectResult,
     received: list[Received],
     archive: Archive,
-) -> list[_Feedback]:
+) -> list[FeedbackJob]:
     """Each feedback workbook of this collect, in the order of the statuses."""
-    todo: list[_Feedback] = []
+    todo: list[FeedbackJob] = []
     by_name = {r.name: r for r in received}
     by_file: dict[str, list[Problem]] = defaultdict(list)
     for p in result.problems:
@@ -133,7 +133,7 @@ def _written(
     return write_feedback(stored, problems, target) is not None
 
 
-def _start(pool: Executor | None, todo: list[_Feedback]) -> dict[Path, Future[Path | None]]:
+def _start(pool: Executor | None, todo: list[FeedbackJob]) -> dict[Path, Future[Path | None]]:
     """The feedback workbooks given to the pool's workers; none when it cannot take
     them (no pool, or one that broke while reading: this process writes them)."""
     started: dict[Path, Future[Path | None]] = {}
@@ -191,9 +191,25 @@ def feedback_names(folder: Path, pattern: str) -> list[str]:
 
 # --- feedback started early ---------------------------------------------------------
 
+EARLY_PREFIX = ".aterkoppling-"
+# A collect's own folder is written to within seconds of being made; one untouched for
+# this long was left by a collect that was killed (another may be running right now).
+ABANDONED_AFTER_S = 6 * 3600
+
+
+def _remove_abandoned(folder: Path) -> None:
+    """Remove the early-feedback folders of collects that were killed before they
+    could clean up (they hold only unsent copies of feedback workbooks)."""
+    cutoff = time.time() - ABANDONED_AFTER_S
+    with contextlib.suppress(OSError):
+        for old in folder.glob(f"{EARLY_PREFIX}*"):
+            with contextlib.suppress(OSError):
+                if old.is_dir() and old.stat().st_mtime < cutoff:
+                    shutil.rmtree(old, ignore_errors=True)
+
 
 @dataclass(slots=True)
-class _Foreseen:
+class ForeseenFeedback:
     stored: Path
     problems: list[Problem]
     key: str
@@ -235,7 +251,7 @@ class EarlyFeedback:
         self._pool = pool
         self._folder = folder
         self._made: Path | None = None
-        self._started: dict[Path, _Foreseen] = {}
+        self._started: dict[Path, ForeseenFeedback] = {}
 
     def foresee(
         self, ws: Workspace, settings: Settings, received: list[Received], archive: Archive
@@ -257,14 +273,14 @@ class EarlyFeedback:
                 continue  # already written from the same
             try:
                 if self._made is None:
-                    self._made = Path(tempfile.mkdtemp(prefix=".aterkoppling-", dir=self._folder))
+                    self._made = Path(tempfile.mkdtemp(prefix=EARLY_PREFIX, dir=self._folder))
                 written = self._made / target.name
                 future = self._pool.submit(write_feedback, rec.stored, problems, written)
             except (BrokenProcessPool, RuntimeError, OSError):
                 return  # none foreseen: written as they come
-            self._started[target] = _Foreseen(rec.stored, problems, key, written, future)
+            self._started[target] = ForeseenFeedback(rec.stored, problems, key, written, future)
 
-    def take(self, todo: list[_Feedback]) -> dict[Path, _Foreseen]:
+    def take(self, todo: list[FeedbackJob]) -> dict[Path, ForeseenFeedback]:
         """Those of `todo` that were foreseen as they came out."""
         taken = {}
         for _, target, job in todo:
@@ -276,7 +292,8 @@ class EarlyFeedback:
         return taken
 
     def close(self) -> None:
-        """Wait for the ones not taken (a worker may still write them), remove them."""
+        """Wait for the ones not taken (a worker may still write them), remove them,
+        and any a killed collect left behind."""
         for foreseen in self._started.values():
             foreseen.future.cancel()
             with contextlib.suppress(Exception):
@@ -285,3 +302,5 @@ class EarlyFeedback:
         if self._made is not None:
             shutil.rmtree(self._made, ignore_errors=True)
             self._made = None
+        if self._pool is not None:
+            _remove_abandoned(self._folder)

@@ -30,7 +30,9 @@ def _pickled_by_fields(cls: type[_T]) -> type[_T]:
     takes every field, without a `__post_init__`.
     """
     fields = dataclasses.fields(cls)  # type: ignore[arg-type]
-    assert len(fields) > 1 and all(f.init for f in fields) and not hasattr(cls, "__post_init__")
+    if len(fields) < 2 or not all(f.init for f in fields) or hasattr(cls, "__post_init__"):
+        # `python -O` drops asserts; a class this cannot rebuild must never get it
+        raise TypeError(f"{cls.__name__}: pickled by fields needs every field in __init__")
     values = operator.attrgetter(*(f.name for f in fields))
 
     def __reduce__(self: _T) -> tuple[type[_T], tuple[object, ...]]:
