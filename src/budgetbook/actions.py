@@ -11,6 +11,7 @@ The writers (python-docx, matplotlib, openpyxl) are imported where an action wri
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import functools
 import sys
 from collections.abc import Callable
@@ -19,13 +20,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import collect as _collect
-from . import collect_memo
+from . import collect_memo, report_memo
 from . import consolidate as _consolidate
 from . import templates as _templates
 from .archive import ARCHIVE_DIR
 from .errors import NothingToConsolidateError, WorkspaceError
 from .gc_pause import release_kept
-from .model import CollectResult, Consolidation
+from .model import CollectResult, Consolidation, Problem
 from .schema import Schema, build_schema
 from .settings import Settings
 from .workspace import Workspace, init_workspace, open_workspace
@@ -35,14 +36,37 @@ if TYPE_CHECKING:
 
 
 @dataclass(slots=True)
+class Reported:
+    """The consolidated workbook and the Word draft of one collect.
+
+    `consolidation` is None when both were already made from the same returns,
+    settings, code and date and were kept as they are (`report_memo`); `problems` are
+    the consolidation's findings either way.
+    """
+
+    consolidation: Consolidation | None
+    problems: list[Problem]
+    workbook: Path
+    draft: Path
+
+    @property
+    def kept(self) -> bool:
+        return self.consolidation is None
+
+
+@dataclass(slots=True)
 class RunResult:
     collected: CollectResult
-    consolidation: Consolidation | None = None
+    reported: Reported | None = None  # None: no accepted return, nothing consolidated
     outputs: dict[str, Path] = field(default_factory=dict)
 
     @property
     def valid(self) -> bool:
         return self.collected.valid
+
+    @property
+    def consolidation(self) -> Consolidation | None:
+        return self.reported.consolidation if self.reported is not None else None
 
 
 def init(path: Path | str) -> Workspace:
@@ -159,7 +183,7 @@ def consolidate_round(r: Round, collected: CollectResult) -> tuple[Consolidation
             "inlämningskontrollen (output/inlamningskontroll_*.xlsx) och kör igen."
         )
     cons = _consolidate.consolidate(collected.submissions, r.settings)
-    path = r.ws.output / f"konsolidering_{r.settings.budget_year}.xlsx"
+    path = _workbook_path(r)
     from .workbook_out import write_consolidation  # imported when used: see module doc
 
     write_consolidation(cons, r.settings, path)
@@ -170,26 +194,48 @@ def report(workspace: Path | str = ".", consolidation: Consolidation | None = No
     """Write the Word draft output/namndplan_<year>.docx."""
     r = open_round(workspace, collecting=consolidation is None)
     if consolidation is None:
-        return consolidate_and_report_round(r, collect_round(r))[2]
+        return consolidate_and_report_round(r, collect_round(r)).draft
     return report_round(r, consolidation)
 
 
 def report_round(
-    r: Round, consolidation: Consolidation, painter: ChartPainter | None = None
+    r: Round,
+    consolidation: Consolidation,
+    painter: ChartPainter | None = None,
+    today: dt.date | None = None,
 ) -> Path:
-    path = r.ws.output / f"namndplan_{r.settings.budget_year}.docx"
+    path = _draft_path(r)
     from .report import namndplan  # imported when used: see module doc
 
-    namndplan.write_namndplan(consolidation, r.settings, path, painter=painter)
+    namndplan.write_namndplan(consolidation, r.settings, path, today, painter)
     return path
 
 
+def _workbook_path(r: Round) -> Path:
+    return r.ws.output / f"konsolidering_{r.settings.budget_year}.xlsx"
+
+
+def _draft_path(r: Round) -> Path:
+    return r.ws.output / f"namndplan_{r.settings.budget_year}.docx"
+
+
 def consolidate_and_report_round(
-    r: Round, collected: CollectResult, stage_done: Callable[[str], None] | None = None
-) -> tuple[Consolidation, Path, Path]:
+    r: Round,
+    collected: CollectResult,
+    stage_done: Callable[[str], None] | None = None,
+    today: dt.date | None = None,
+) -> Reported:
     """`consolidate_round` then `report_round`, with the charts' matplotlib loading in a
-    second process meanwhile (report/chart_painter.py): the consolidation, the
-    workbook's path and the Word draft's."""
+    second process meanwhile (report/chart_painter.py). Both files are kept as they are
+    when they were made from the same collect basis, code and date (`report_memo`)."""
+    today = today or dt.date.today()
+    paths = [_workbook_path(r), _draft_path(r)]
+    made_from = report_memo.key(collected, today)
+    problems = report_memo.kept(r.ws.output, made_from, paths)
+    if problems is not None:
+        for stage in ("consolidate", "report") if stage_done is not None else ():
+            stage_done(stage)
+        return Reported(None, problems, *paths)
     from .report.chart_painter import ChartPainter
 
     painter = ChartPainter(in_process=False)
@@ -197,9 +243,11 @@ def consolidate_and_report_round(
         cons, cons_path = consolidate_round(r, collected)
         if stage_done is not None:
             stage_done("consolidate")
-        return cons, cons_path, report_round(r, cons, painter)
+        draft = report_round(r, cons, painter, today)
     finally:
         painter.close()
+    report_memo.remember(r.ws.output, made_from, [cons_path, draft], cons.problems)
+    return Reported(cons, cons.problems, cons_path, draft)
 
 
 def run(workspace: Path | str = ".") -> RunResult:
@@ -215,10 +263,9 @@ def run_round(r: Round, stage_done: Callable[[str], None] | None = None) -> RunR
         stage_done("collect")
     result = RunResult(collected, outputs=dict(collected.outputs))
     if collected.submissions:
-        cons, cons_path, docx_path = consolidate_and_report_round(r, collected, stage_done)
-        result.consolidation = cons
-        result.outputs["konsolidering"] = cons_path
-        result.outputs["namndplan"] = docx_path
+        result.reported = consolidate_and_report_round(r, collected, stage_done)
+        result.outputs["konsolidering"] = result.reported.workbook
+        result.outputs["namndplan"] = result.reported.draft
     if stage_done is not None:
         stage_done("report")
     return result

@@ -70,6 +70,11 @@ CREATE TABLE IF NOT EXISTS memo (
     key TEXT NOT NULL,               -- code, time zone and workspace it is valid for
     body TEXT NOT NULL               -- JSON: what it was made from, and its result
 );
+CREATE TABLE IF NOT EXISTS made (
+    kind TEXT PRIMARY KEY,           -- a set of outputs made together (report_memo)
+    key TEXT NOT NULL,               -- hash of what they were made from
+    body TEXT NOT NULL               -- JSON: the files written and their hashes, findings
+);
 """
 
 
@@ -271,6 +276,15 @@ class Archive:
 
     def clear_memo(self) -> None:
         self.db.execute("DELETE FROM memo")
+
+    # -- outputs made together from a collect (`report_memo`) -------------------------
+
+    def made(self, kind: str) -> tuple[str, str] | None:
+        row = self.db.execute("SELECT key, body FROM made WHERE kind = ?", (kind,)).fetchone()
+        return (row[0], row[1]) if row and all(isinstance(x, str) for x in row) else None
+
+    def set_made(self, kind: str, key: str, body: str) -> None:
+        self.db.execute("INSERT OR REPLACE INTO made VALUES (?, ?, ?)", (kind, key, body))
 
     # -- looking up -------------------------------------------------------------------
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import click
 
-from . import __version__, actions
+from . import __version__, actions, report_memo
 from .errors import BudgetbookError
 from .model import CollectResult, Problem
 
@@ -196,7 +196,7 @@ def run(workspace: Path) -> None:
     result = actions.run(workspace)
     print_run(result)
     # no approved return: nothing consolidated, no Word draft — the run did not do its job
-    sys.exit(0 if result.valid and result.consolidation is not None else 1)
+    sys.exit(0 if result.valid and result.reported is not None else 1)
 
 
 @main.command()
@@ -369,14 +369,17 @@ def print_collect(result: CollectResult, show_outputs: bool = True) -> None:
 
 def print_run(result: actions.RunResult) -> None:
     print_collect(result.collected, show_outputs=False)
-    if result.consolidation is None:
+    reported = result.reported
+    if reported is None:
         click.echo(
             "Ingen konsolidering och inget Word-utkast: det finns ingen godkänd inlämning. "
             "Lägg de ifyllda arbetsböckerna i inbox/ och åtgärda felen i inlämningskontrollen."
         )
-    if result.consolidation is not None and result.consolidation.problems:
+    elif reported.kept:
+        click.echo(report_memo.KEPT_NOTE)
+    if reported is not None and reported.problems:
         click.echo("Konsolidering:")
-        print_problems(result.consolidation.problems)
+        print_problems(reported.problems)
     print_outputs(result.outputs)
 
 

@@ -447,7 +447,7 @@ def collect_returns(
             memo = collect_memo.record(
                 archive, ws, settings, result, received, settings_inputs, fingerprint
             )
-            collect_memo.save(archive, ws, memo)
+            result.basis = collect_memo.save(archive, ws, memo)
     return result
 
 

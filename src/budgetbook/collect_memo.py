@@ -93,7 +93,24 @@ class Memo:
     labels: dict[str, str]  # CollectResult.outputs: label -> path
 
 
-def save(archive: Archive, ws: Workspace, memo: Memo) -> None:
+def basis(ws: Workspace, memo: Memo) -> str:
+    """One digest of what the accepted returns are: the memo's key (code, time zone,
+    workspace), each accepted return's read result (by its cached row's hash) and how it
+    was placed, and the state of every settings file. `consolidate` is a function of
+    exactly these; "" when a read result is not known by its hash."""
+    if any(not ref.row for ref in memo.submissions):
+        return ""
+    body = [
+        read_cache.plain(memo.submissions),
+        [[f, state_text(s)] for f, s in memo.settings],
+    ]
+    digest = hashlib.sha256(memo_key(ws).encode())
+    digest.update(json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode())
+    return digest.hexdigest()
+
+
+def save(archive: Archive, ws: Workspace, memo: Memo) -> str:
+    """Keep `memo` as the last completed collect's; its `basis`."""
     body = {
         "v": MEMO_VERSION,
         "inbox": read_cache.plain(memo.inbox),
@@ -106,6 +123,7 @@ def save(archive: Archive, ws: Workspace, memo: Memo) -> None:
         "labels": memo.labels,
     }
     archive.set_memo(memo_key(ws), json.dumps(body, ensure_ascii=False, separators=(",", ":")))
+    return basis(ws, memo)
 
 
 def reuse(ws: Workspace) -> CollectResult | None:
@@ -127,6 +145,7 @@ def reuse(ws: Workspace) -> CollectResult | None:
         problems=memo.problems,
         submissions=DeferredSubmissions(ws.output, memo.submissions),
         outputs={label: Path(path) for label, path in memo.labels.items()},
+        basis=basis(ws, memo),
     )
 
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import actions
+from . import actions, report_memo
 from .errors import BudgetbookError, WorkspaceError
 from .model import CollectResult, Problem
 from .panel import (
@@ -104,9 +104,11 @@ def _konsolidera(r: actions.Round, out: Outcome) -> None:
 def _skapa_word_utkast(r: actions.Round, out: Outcome) -> None:
     _kontrollera(r, out)
     assert out.collected is not None
-    _, cons_path, docx_path = actions.consolidate_and_report_round(r, out.collected)
-    out.outputs["konsolidering"] = cons_path
-    out.outputs["namndplan"] = docx_path
+    reported = actions.consolidate_and_report_round(r, out.collected)
+    out.outputs["konsolidering"] = reported.workbook
+    out.outputs["namndplan"] = reported.draft
+    if reported.kept:
+        out.note = report_memo.KEPT_NOTE
 
 
 def _kor_allt(r: actions.Round, out: Outcome) -> None:
@@ -117,6 +119,8 @@ def _kor_allt(r: actions.Round, out: Outcome) -> None:
         out.note = (
             "Ingen inlämning är godkänd ännu, så ingen konsolidering och inget Word-utkast skrevs."
         )
+    elif result.reported is not None and result.reported.kept:
+        out.note = report_memo.KEPT_NOTE
 
 
 # --- running one button ----------------------------------------------------------------

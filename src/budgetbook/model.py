@@ -375,13 +375,16 @@ class CollectResult:
     those without errors (fel); returns with errors are listed in `statuses` and
     `problems` but not consolidated. A collect whose result was reused decodes them
     only when first used (`collect_memo.DeferredSubmissions`). `outputs` maps a label
-    to each file written.
+    to each file written. `basis` is a digest of what the accepted returns were made
+    from (`collect_memo.basis`), "" when not known; outputs made from the same basis
+    are the same (`report_memo`).
     """
 
     statuses: list[ReturnStatus] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     submissions: Sequence[Submission] = field(default_factory=list)
     outputs: dict[str, Path] = field(default_factory=dict)
+    basis: str = ""
 
     @property
     def errors(self) -> int:

@@ -1,0 +1,130 @@
+"""`run` again with nothing new keeps the consolidated workbook and the Word draft
+(issue 8: on deadline day the buttons are pressed again and again); anything they are
+made from that changes, or a file changed by hand, makes both be written again."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from budgetbook import actions, report_memo
+from budgetbook.cli import main
+from budgetbook.workspace import Workspace, init_workspace
+
+INBOX = Path(__file__).resolve().parents[1] / "inbox"
+pytestmark = pytest.mark.slow
+
+
+def _states(ws: Workspace) -> dict[str, tuple[int, bytes]]:
+    """Each document's modification time and bytes."""
+    return {
+        p.name: (p.stat().st_mtime_ns, p.read_bytes())
+        for p in sorted(ws.output.glob("*.*"))
+        if p.name.startswith(("konsolidering_", "namndplan_"))
+    }
+
+
+def _run(ws: Workspace, today: dt.date | None = None) -> actions.Reported:
+    r = actions.open_round(ws.root, collecting=True)
+    reported = actions.consolidate_and_report_round(r, actions.collect_round(r), today=today)
+    assert reported.workbook.is_file() and reported.draft.is_file()
+    return reported
+
+
+def _type_into_drift(path: Path) -> None:
+    """A department head changes one amount in the Drift sheet and saves."""
+    wb = openpyxl.load_workbook(path)
+    sheet = wb["Drift"]
+    cell = next(
+        c
+        for row in sheet.iter_rows(min_col=5)
+        for c in row
+        if isinstance(c.value, int | float) and not isinstance(c.value, bool)
+    )
+    cell.value += 10
+    wb.save(path)
+
+
+def test_nothing_new_keeps_both_documents_and_any_change_writes_them(tmp_path: Path) -> None:
+    ws = init_workspace(tmp_path / "ws")
+    for f in sorted(INBOX.glob("*.xlsx")):
+        shutil.copy2(f, ws.inbox / f.name)
+
+    first = _run(ws)
+    assert not first.kept and first.consolidation is not None
+    written = _states(ws)
+    assert len(written) == 2
+
+    again = _run(ws)
+    assert again.kept and again.consolidation is None
+    assert again.problems == first.problems
+    assert _states(ws) == written  # not even rewritten with the same bytes
+
+    # the draft edited by hand: both are written again (and then kept again)
+    draft = first.draft
+    draft.write_bytes(draft.read_bytes() + b"\0")
+    assert not _run(ws).kept
+    assert _run(ws).kept
+
+    # the workbook removed
+    first.workbook.unlink()
+    assert not _run(ws).kept
+
+    # another day: the draft's header carries the date
+    assert not _run(ws, dt.date.today() + dt.timedelta(days=1)).kept
+    assert not _run(ws).kept
+
+    # a text of the nämnd changed (a settings file)
+    text = next(ws.root.glob("texter/*.md"))
+    text.write_text(text.read_text(encoding="utf-8") + "\nEn mening till.\n", encoding="utf-8")
+    assert not _run(ws).kept
+
+    # a return changed
+    _type_into_drift(next(ws.inbox.glob("*.xlsx")))
+    changed = _run(ws)
+    assert not changed.kept
+    assert _run(ws).kept
+
+    # the workbook alone written again (the Konsolidera button): both are written
+    r = actions.open_round(ws.root, collecting=True)
+    actions.consolidate_round(r, actions.collect_round(r))
+    assert not _run(ws).kept
+
+
+def test_the_cli_says_the_documents_were_kept(tmp_path: Path) -> None:
+    ws = init_workspace(tmp_path / "ws")
+    for f in sorted(INBOX.glob("*.xlsx")):
+        shutil.copy2(f, ws.inbox / f.name)
+    runner = CliRunner()
+    first = runner.invoke(main, ["run", "-w", str(ws.root)])
+    assert first.exit_code == 0, first.output
+    assert report_memo.KEPT_NOTE not in first.output
+    again = runner.invoke(main, ["run", "-w", str(ws.root)])
+    assert again.exit_code == 0, again.output
+    assert report_memo.KEPT_NOTE in again.output
+    # the consolidation's findings are shown again, as the first run showed them
+    tail = first.output.split("Inlämningar:")[1].splitlines()[1:]
+    assert [
+        ln
+        for ln in again.output.split("Inlämningar:")[1].splitlines()[1:]
+        if ln != report_memo.KEPT_NOTE
+    ] == tail
+
+
+def test_a_collect_without_a_known_basis_never_keeps(tmp_path: Path) -> None:
+    """Without the collect's basis (e.g. a transient failure left no memo) the
+    documents are always written."""
+    ws = init_workspace(tmp_path / "ws")
+    for f in sorted(INBOX.glob("*.xlsx")):
+        shutil.copy2(f, ws.inbox / f.name)
+    _run(ws)
+    r = actions.open_round(ws.root, collecting=True)
+    collected = actions.collect_round(r)
+    assert collected.basis
+    collected.basis = ""
+    assert not actions.consolidate_and_report_round(r, collected).kept
