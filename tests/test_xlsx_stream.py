@@ -261,3 +261,13 @@ def test_fit_width_is_chosen_when_the_sheet_is_opened(tmp_path):
     whole, wide = wb["Hel"], wb["Bred"]
     assert not (whole.sheet_properties.pageSetUpPr and whole.sheet_properties.pageSetUpPr.fitToPage)
     assert wide.sheet_properties.pageSetUpPr.fitToPage and wide.page_setup.fitToHeight == 0
+
+
+def test_a_style_number_reads_the_same_whether_first_asked_as_a_bool():
+    """The style-number texts are one table for the process: True and 1 are one key, so
+    whichever comes first must give the text "1" (never s="True" in a sheet)."""
+    from budgetbook.xlsx_stream import _Decimal
+
+    texts = _Decimal()
+    assert texts[True] == "1"
+    assert texts[1] == "1" and texts[0] == "0" and texts[17] == "17"

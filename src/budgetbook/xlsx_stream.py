@@ -146,7 +146,8 @@ class _Decimal(dict[int, str]):
     """A format's number as the text of a cell's s="…" (made on first use)."""
 
     def __missing__(self, number: int) -> str:
-        text = self[number] = str(number)
+        # int(): True and 1 are one key; "True" first would be every later 1's text
+        text = self[number] = str(int(number))
         return text
 
 
