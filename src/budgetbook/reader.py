@@ -1,12 +1,12 @@
 """Read a returned department workbook into the model, keeping every value's cell.
 
 Values are read with python-calamine (fast, evaluates nothing); identity, sheet files
-and error cells are read from the zip with defusedxml (`reader_parts`). Only input and
-prefilled cells are read; formulas and their cached results are never trusted, every
-total is recomputed by budgetbook. Findings are `Problem`s (rules BB2xx, BB3xx and the
-row-level BB4xx); one bad cell never hides another. File-level identity checks and the
-ram / large-change checks belong to the collect step, which uses `identity` and
-`submission`.
+and error cells are read from the zip, entities refused (`reader_parts`, `safe_xml`).
+Only input and prefilled cells are read; formulas and their cached results are never
+trusted, every total is recomputed by budgetbook. Findings are `Problem`s (rules BB2xx,
+BB3xx and the row-level BB4xx); one bad cell never hides another. File-level identity
+checks and the ram / large-change checks belong to the collect step, which uses
+`identity` and `submission`.
 """
 
 from __future__ import annotations

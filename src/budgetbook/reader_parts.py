@@ -16,8 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from defusedxml import ElementTree as ET
-
+from . import safe_xml
 from .fmt import round_half_up
 
 NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -109,14 +108,14 @@ def read_zip_parts(
     names = set(zf.namelist())
     identity: dict[str, str] = {}
     if "docProps/custom.xml" in names:
-        root = ET.fromstring(read("docProps/custom.xml"))
+        root = safe_xml.fromstring(read("docProps/custom.xml"))
         for prop in root.iter(f"{NS_CUSTOM}property"):
             key = prop.get("name", "")
             if key in fields and len(prop):
                 identity[key] = (prop[0].text or "").strip()
     sheet_files: dict[str, str] = {}
     if "xl/workbook.xml" in names:
-        wb = ET.fromstring(read("xl/workbook.xml"))
+        wb = safe_xml.fromstring(read("xl/workbook.xml"))
         for dn in wb.iter(f"{NS_MAIN}definedName"):
             key = dn.get("name", "")
             if key in fields and key not in identity and dn.get("localSheetId") is None:
@@ -190,7 +189,7 @@ def _constant(text: str) -> str:
 def _rels(read: Callable[[str], bytes], member: str, names: set[str]) -> dict[str, str]:
     if member not in names:
         return {}
-    root = ET.fromstring(read(member))
+    root = safe_xml.fromstring(read(member))
     return {r.get("Id", ""): r.get("Target", "") for r in root.iter(f"{NS_PKG_REL}Relationship")}
 
 

@@ -73,6 +73,48 @@ class Table:
         return row[c] if c < len(row) else ""
 
 
+def _plain_texts(row: list[object], cols: tuple[int | None, ...]) -> tuple[str, ...] | None:
+    """The text cells `cols` of a row of a sheet without error cells, as `text` reads
+    them, when each is text and none looks like an error (so `text` reports nothing);
+    else None. A column not in the table reads as ""."""
+    width = len(row)
+    found: list[str] = []
+    for c in cols:
+        raw = row[c] if c is not None and c < width else ""
+        if type(raw) is not str:
+            return None
+        text = raw.strip()
+        # every error literal starts with "#" (Excel) or "Err:" (LibreOffice)
+        if text and (text[0] == "#" or text.startswith("Err:")):
+            return None
+        found.append(text)
+    return tuple(found)
+
+
+def _plain_amounts(
+    row: list[object], r: int, cols: tuple[tuple[int, int | None], ...], allow_negative: bool
+) -> tuple[dict[int, int], dict[int, str]] | None:
+    """The amounts and cells of a row of a sheet without error cells, (year -> tkr,
+    year -> A1) for `cols` (year, column), as `amount` reads them, when each is empty
+    or a whole number it accepts (so `amount` reports nothing); else None."""
+    width = len(row)
+    amounts: dict[int, int] = {}
+    cells: dict[int, str] = {}
+    for year, c in cols:
+        if c is None:
+            cells[year] = ""
+            continue
+        raw = row[c] if c < width else ""
+        if type(raw) is float:
+            if not raw.is_integer() or abs(raw) > MAX_AMOUNT or (raw < 0 and not allow_negative):
+                return None
+            amounts[year] = int(raw)
+        elif type(raw) is not str or raw:
+            return None
+        cells[year] = xl_rowcol_to_cell(r, c)
+    return amounts, cells
+
+
 class SheetReaders:
     """read_<sheet key> for every sheet of the template; see the module docstring."""
 
@@ -102,9 +144,19 @@ class SheetReaders:
             for key, attr in (("budget_prior", "budget"), ("prognos_prior", "prognos"))
             if key in t.cols
         )
+        # Rows whose cells are all plain (see _plain_texts, _plain_amounts) are read per
+        # row, not per cell (issue 8: ~85 rows a return); any other row cell by cell.
+        plain, grid, cols = not t.errors, t.grid, t.cols
+        text_cols = (cols.get("verksamhet"), cols.get("driftpost"), cols.get("comment"))
+        amount_cols = tuple((year, cols.get(key)) for year, key in year_keys)
         for r in range(t.first, t.last + 1):
-            vcode, _ = self.text(t, r, "verksamhet")
-            dname, _ = self.text(t, r, "driftpost")
+            row = grid[r] if r < len(grid) else ()
+            texts = _plain_texts(row, text_cols) if plain else None
+            if texts is None:
+                vcode, _ = self.text(t, r, "verksamhet")
+                dname, _ = self.text(t, r, "driftpost")
+            else:
+                vcode, dname, comment = texts
             row_a1 = xl_rowcol_to_cell(r, 0)
             if not vcode and not dname and not self.has_content(t, r):
                 continue
@@ -129,14 +181,19 @@ class SheetReaders:
                     continue
             seen.add(key)
             allow_neg = d.allow_negative
-            amounts: dict[int, int] = {}
-            cells: dict[int, str] = {}
-            for year, key_col in year_keys:
-                value, a1 = self.amount(t, r, key_col, allow_neg)
-                cells[year] = a1
-                if value is not None:
-                    amounts[year] = value
-            comment, _ = self.text(t, r, "comment")
+            found = _plain_amounts(row, r, amount_cols, allow_neg) if plain else None
+            if found is None:
+                amounts: dict[int, int] = {}
+                cells: dict[int, str] = {}
+                for year, key_col in year_keys:
+                    value, a1 = self.amount(t, r, key_col, allow_neg)
+                    cells[year] = a1
+                    if value is not None:
+                        amounts[year] = value
+            else:
+                amounts, cells = found
+            if texts is None:
+                comment, _ = self.text(t, r, "comment")
             budget = amounts.get(s.budget_year)
             if (
                 budget is None

@@ -5,7 +5,8 @@ the zip directory (sizes, compression ratios), the prolog of every XML part (a D
 or ENTITY declaration is refused, never expanded), the declared sheet dimensions and
 the real extent of every sheet (its last row and column, from the cell references).
 Only after a file passes does `reader.read_return` open it. The one XML document we
-parse here, docProps/core.xml (for the content time), is parsed with defusedxml.
+parse here, docProps/core.xml (for the content time), is parsed with entities refused
+(`safe_xml`).
 """
 
 from __future__ import annotations
@@ -20,10 +21,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
-import defusedxml.ElementTree as SafeET
 import olefile
 
-from . import read_cache, rules
+from . import read_cache, rules, safe_xml
 from .model import Problem
 from .zip_member import whole_member
 
@@ -550,7 +550,7 @@ _DC = "{http://purl.org/dc/terms/}"
 def _core_time(data: bytes) -> datetime | None:
     """dcterms:modified (else created) from docProps/core.xml, as an aware UTC datetime."""
     try:
-        root = SafeET.fromstring(data)
+        root = safe_xml.fromstring(data)
     except Exception:  # defusedxml refusals and malformed XML alike: no content time
         return None
     for tag in ("modified", "created"):
