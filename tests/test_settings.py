@@ -347,3 +347,28 @@ def test_tomli_is_used_only_while_it_reads_the_same_toml_as_tomllib(
     assert settings_text._fast_toml() is tomli
     monkeypatch.setattr(tomli, "__version__", "2.4.0")
     assert settings_text._fast_toml() is None
+
+
+def test_prior_csv_with_and_without_quotes_reads_the_same(tmp_path: Path) -> None:
+    """A CSV without quotes is split by its separator (issue 8), one with quotes goes
+    through csv.reader: the same figures and file lines either way, blank lines and
+    spaces around fields included."""
+    from budgetbook.settings_prior import load_prior
+
+    plain = "verksamhet;driftpost;budget;prognos\r\n\r\n1100 ; personal ;31 200;-5\r\n1100;lokal;0;7\r\n"
+    quoted = plain.replace("31 200", '"31 200"').replace(";-5", ';"-5"')
+    known = ({"1100"}, {"personal", "lokal"})
+    got = []
+    for name, text in (("plain.csv", plain), ("quoted.csv", quoted)):
+        (tmp_path / name).write_text(text, encoding="utf-8", newline="")
+        got.append(load_prior(tmp_path / name, *known))
+    assert (
+        got[0]
+        == got[1]
+        == {
+            ("1100", "personal"): (31200, -5, 3),
+            ("1100", "lokal"): (0, 7, 4),
+        }
+    )
+    assert all(type(f).__name__ == "PriorFigures" for f in got[0].values())
+    assert got[0][("1100", "lokal")].line == 4

@@ -54,3 +54,31 @@ def test_demo_refuses_a_folder_with_content(tmp_path: Path) -> None:
     with pytest.raises(WorkspaceError, match="inte tom"):
         actions.demo(tmp_path)
     assert mine.read_bytes() == b"a department head's file"
+
+
+def test_bytes_written_atomically(tmp_path: Path) -> None:
+    """The archive's copies (issue 8): usual permissions, the previous file replaced in
+    one step, no temporary file left, a folder removed by hand made again."""
+    from budgetbook.workspace import write_bytes_atomically
+
+    old = os.umask(0o022)
+    try:
+        target = tmp_path / "arkiv" / "abc.xlsx"
+        write_bytes_atomically(target, b"first")
+        write_bytes_atomically(target, b"second")
+    finally:
+        os.umask(old)
+    assert target.read_bytes() == b"second"
+    assert stat.S_IMODE(target.stat().st_mode) == 0o644
+    assert [p.name for p in target.parent.iterdir()] == ["abc.xlsx"]
+
+
+def test_failed_bytes_write_leaves_nothing(tmp_path: Path) -> None:
+    from budgetbook.workspace import write_bytes_atomically
+
+    target = tmp_path / "abc.xlsx"
+    target.write_bytes(b"old")
+    with pytest.raises(TypeError):
+        write_bytes_atomically(target, "not bytes")  # type: ignore[arg-type]
+    assert target.read_bytes() == b"old"
+    assert [p.name for p in tmp_path.iterdir()] == ["abc.xlsx"]

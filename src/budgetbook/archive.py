@@ -26,7 +26,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from .errors import OutputError
-from .workspace import atomic_write
+from .workspace import atomic_write, write_bytes_atomically
 
 ARCHIVE_DIR = "arkiv"
 LEDGER = "arkiv.sqlite"
@@ -187,10 +187,10 @@ class Archive:
         ).fetchone()
         stored = self.files / (row[0] if row else f"{sha256}{Path(name).suffix.lower()[:10]}")
         if not stored.exists():  # new, or the archived copy was removed by hand
-            with atomic_write(stored) as tmp:
-                if data is not None:
-                    tmp.write_bytes(data)
-                else:
+            if data is not None:
+                write_bytes_atomically(stored, data)
+            else:
+                with atomic_write(stored) as tmp:
                     shutil.copyfile(path, tmp)
             if data is None and sha256_file(stored) != sha256:  # changed while copied
                 stored.unlink()

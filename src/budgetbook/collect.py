@@ -277,13 +277,16 @@ def _receive(path: Path, archive: Archive, now: datetime) -> Received | None:
     try:
         # read once: hashed, and archived from the same bytes (issue 8: the copy was
         # read again to hash it); a file too large for the pre-check is streamed
+        # one open: its size checked, read and stat'ed again through the same handle
         data: bytes | None = None
-        if path.stat().st_size <= safety.MAX_FILE_BYTES:
-            data = path.read_bytes()
-            rec.sha256 = hashlib.sha256(data).hexdigest()
-        else:
+        with path.open("rb") as fh:
+            if os.fstat(fh.fileno()).st_size <= safety.MAX_FILE_BYTES:
+                data = fh.read()
+                rec.sha256 = hashlib.sha256(data).hexdigest()
+            stat = os.fstat(fh.fileno())
+        if data is None:
             rec.sha256 = sha256_file(path)
-        stat = path.stat()
+            stat = path.stat()
         rec.size = stat.st_size
         rec.mtime = utc_mtime(stat)
     except OSError:

@@ -94,7 +94,8 @@ def _encode(settings: Settings) -> dict[str, Any]:
     for f in _fields():
         value = getattr(settings, f.name)
         if f.name == "prior":
-            out[f.name] = [[v, d, p.budget, p.prognos, p.line] for (v, d), p in value.items()]
+            # [v, d, budget, prognos, line]: a PriorFigures is those three, in order
+            out[f.name] = [[v, d, *p] for (v, d), p in value.items()]
         else:
             out[f.name] = read_cache._encoder(hints[f.name])(value)
     return out

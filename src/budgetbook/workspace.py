@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import itertools
 import os
+import secrets
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
@@ -114,6 +117,36 @@ def atomic_write(path: Path) -> Iterator[Path]:
     finally:
         if tmp.exists():
             tmp.unlink()
+
+
+def write_bytes_atomically(path: Path, data: bytes) -> None:
+    """`atomic_write` of bytes at hand, with fewer steps: the archive writes one copy per
+    received return (issue 8: `mkstemp`'s random names, a chmod and a second open were
+    ~0.15 ms a file of the collecting process). The temporary file is made with the
+    usual permissions (mode 0o666 less the umask, as `atomic_write` gives) and
+    exclusively, beside `path`, then renamed into place; a failed write leaves
+    nothing behind and the previous file intact."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    for attempt in itertools.count():
+        tmp = os.path.join(path.parent, f".{path.stem}.{secrets.token_hex(4)}{path.suffix}")
+        try:
+            fd = os.open(tmp, flags, 0o666)
+            break
+        except FileExistsError:
+            if attempt >= 100:  # as mkstemp, which gives up after as many
+                raise
+        except FileNotFoundError:  # the folder is gone (removed by hand): make it
+            if attempt >= 100:
+                raise
+            path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with open(fd, "wb", closefd=True) as fh:
+            fh.write(data)
+        replace_into(Path(tmp), path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
 
 
 def replace_into(written: Path, path: Path) -> None:
