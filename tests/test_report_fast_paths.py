@@ -191,3 +191,69 @@ def test_headings_and_paragraphs_are_what_python_docx_makes():
 def _reference_lines(para, text: str) -> None:
     """A paragraph's lines as the builder writes them through python-docx."""
     _add_lines(para, fmt.xml_safe(text).split("\n"))
+
+
+def _reference_table_xml(table: Table, widths: list[int], style: tables.TableStyle) -> str:
+    """table_xml by its plain definition: every cell made by `_cell` on its own."""
+    keep = tables.kept_rows(table)
+    texts = tables.cell_texts(table, style.convention)
+    head = tables.table_xml(Table(table.key, table.caption, table.columns, []), widths, style)
+    parts = [head[: -len("</w:tbl>")]]
+    for i, (row, cells) in enumerate(zip(table.rows, texts, strict=True)):
+        kept = i in keep
+        parts.append("<w:tr><w:trPr><w:cantSplit/></w:trPr>")
+        if row.kind is RowKind.HEADING:
+            parts.append(
+                tables._cell(
+                    row.label,
+                    sum(widths),
+                    style,
+                    bold=True,
+                    italic=True,
+                    span=len(table.columns),
+                    keep=kept,
+                )
+            )
+        else:
+            for col, width, text in zip(table.columns, widths, cells, strict=True):
+                parts.append(
+                    tables._cell(
+                        text,
+                        width,
+                        style,
+                        right=tables.is_numeric(col),
+                        bold=row.kind in (RowKind.TOTAL, RowKind.SUBTOTAL),
+                        top_border=row.kind is RowKind.TOTAL,
+                        keep=kept,
+                    )
+                )
+        parts.append("</w:tr>")
+    return "".join(parts) + "</w:tbl>"
+
+
+@pytest.mark.parametrize("special", [None, "a & b", "två\nrader"])
+@pytest.mark.parametrize("copies", [1, 4])
+def test_table_xml_is_each_cell_made_on_its_own(special, copies):
+    # long tables take the per-column lookup of each distinct cell (issue 8), short ones
+    # and rows kept with the next the per-row path: both give the cells `_cell` makes
+    table = _table(PLAIN)
+    table = Table(
+        table.key,
+        table.caption,
+        table.columns,
+        table.rows[:-1] * copies + table.rows[-1:],
+        signed_columns=table.signed_columns,
+    )
+    if special is not None:
+        table.rows.insert(3, Row(special, {"d": special}))
+    assert len(table.rows) > tables.KEEP_TOGETHER_ROWS or copies == 1
+    style = tables.TableStyle("TS", "TT", "SN", "Caption", "DDDDDD", fmt.Convention())
+    widths = [1000 + 10 * i for i in range(len(table.columns))]
+    expected = _reference_table_xml(table, widths, style)
+    assert tables.table_xml(table, widths, style) == expected
+    assert (
+        tables.table_xml(table, widths, style, tables.cell_texts(table, style.convention))
+        == expected
+    )
+    measured = tables.measure(table, style.convention)
+    assert tables.table_xml(table, widths, style, columns=measured.columns) == expected
