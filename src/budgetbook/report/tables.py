@@ -108,6 +108,7 @@ def _formatter(table: Table, column: Column, convention: fmt.Convention) -> Call
 # so a Decimal equal to a float (0.285 is a little under as a float's exact value) or
 # a bool (pct(True) fails where pct(1) does not).
 _ALIKE_WHEN_EQUAL = frozenset({int, float, str, type(None)})
+_NUMBERS = frozenset({int, float, type(None)})
 
 
 def _column_texts(
@@ -116,9 +117,21 @@ def _column_texts(
     """`values` of `column` as shown. Amounts, percents and counts are formatted once per
     distinct value: a big table repeats many (issue 8)."""
     cell = _formatter(table, column, convention)
-    if column.kind in _SHOW and {v.__class__ for v in values} <= _ALIKE_WHEN_EQUAL:
-        shown = {v: cell(v) for v in set(values)}
-        return list(map(shown.__getitem__, values))
+    if column.kind in _SHOW:
+        classes = set(map(type, values))
+        if classes <= _NUMBERS:  # every value a number or None: `cell` without a call per value
+            distinct = set(values)
+            distinct.discard(None)
+            numbers = list(distinct)
+            show = _SHOW[column.kind]
+            signed = column.key in table.signed_columns
+            texts = map(show, map(convention.display, numbers) if signed else numbers)
+            shown = dict(zip(numbers, texts, strict=True))
+            shown[None] = ""
+            return list(map(shown.__getitem__, values))
+        if classes <= _ALIKE_WHEN_EQUAL:
+            shown = {v: cell(v) for v in set(values)}
+            return list(map(shown.__getitem__, values))
     return list(map(cell, values))
 
 
