@@ -259,3 +259,28 @@ def test_table_xml_is_each_cell_made_on_its_own(special, copies):
     )
     measured = tables.measure(table, style.convention)
     assert tables.table_xml(table, widths, style, columns=measured.columns) == expected
+
+
+def test_the_words_of_all_texts_at_once_are_each_texts_words():
+    # measure splits the texts joined by a space once (issue 8): the same words
+    from hypothesis import given
+    from hypothesis import settings as hsettings
+    from hypothesis import strategies as st
+
+    def each(texts: set[str]) -> set[str]:
+        return {w for t in texts for w in tables._BREAKS.split(t) if w}
+
+    def at_once(texts: set[str]) -> set[str]:
+        words = set(tables._BREAKS.split(" ".join(texts)))
+        words.discard("")
+        return words
+
+    @hsettings(max_examples=500, deadline=None)
+    @given(st.sets(st.text(alphabet="ab -\u2013/\t\n\u00a0", max_size=8), max_size=6))
+    def check(texts: set[str]) -> None:
+        assert at_once(texts) == each(texts)
+
+    check()
+    assert at_once({"B2026–B2027", "a-", "-b", " x ", "/", ""}) == each(
+        {"B2026–B2027", "a-", "-b", " x ", "/", ""}
+    )

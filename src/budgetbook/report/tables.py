@@ -266,7 +266,10 @@ def measure(table: Table, convention: fmt.Convention | None = None) -> Measure:
             else:
                 shown = [str(v or "") for v in values]
             distinct = set(shown)
-            words = {w for t in distinct for w in _BREAKS.split(t) if w}
+            # the words of all texts at once: a space between two texts is a break, so
+            # no word runs from one into the next (one split in C, not one a text)
+            words = set(_BREAKS.split(" ".join(distinct)))
+            words.discard("")
             word = _widest(words, BODY_PT, True)  # the longest word of any text
             needs.append(max(MIN_TEXT_WIDTH, header + CELL_PADDING, word + CELL_PADDING))
             twips = {t: text_twips(t, BODY_PT) for t in distinct}
