@@ -94,3 +94,41 @@ def test_no_interpreter_to_start_means_drawn_here(monkeypatch):
     painter.draw(charts.stacked_columns, *COLUMNS)
     assert painter.drawn_here == 1
     painter.close()
+
+
+def test_charts_asked_ahead_are_drawn_by_the_painter_and_taken_in_any_order(painter):
+    # the draft asks for both charts as it starts and takes them where the figures go
+    bars = painter.submit(charts.grouped_bars, *BARS)
+    columns = painter.submit(charts.stacked_columns, *COLUMNS)
+    assert columns() == charts.stacked_columns(*COLUMNS)
+    assert bars() == charts.grouped_bars(*BARS)
+    assert bars() == charts.grouped_bars(*BARS)  # taken twice: the same bytes
+    assert painter.drawn_here == 0
+
+
+def test_a_chart_asked_for_in_this_process_is_drawn_only_when_taken():
+    here = ChartPainter()
+    taken = here.submit(charts.stacked_columns, *COLUMNS)
+    here.submit(charts.grouped_bars, *BARS)  # never taken: never drawn
+    assert here.drawn_here == 0
+    assert taken() == charts.stacked_columns(*COLUMNS)
+    assert here.drawn_here == 1
+
+
+def test_closing_with_answers_not_taken_ends_the_painter(painter):
+    child = painter._child
+    asked = [painter.submit(charts.grouped_bars, *BARS) for _ in range(3)]
+    painter.close()  # a painter blocked writing an answer nobody reads is killed
+    assert child.poll() is not None
+    assert asked[0]() == charts.grouped_bars(*BARS)  # then drawn here
+    assert painter.drawn_here == 1
+
+
+def test_a_painter_that_dies_with_charts_asked_hands_them_over(painter):
+    first = painter.submit(charts.stacked_columns, *COLUMNS)
+    second = painter.submit(charts.stacked_columns, *COLUMNS)
+    assert first() == charts.stacked_columns(*COLUMNS)
+    painter._child.kill()
+    painter._child.wait()
+    assert second() == charts.stacked_columns(*COLUMNS)  # answered before it died, or here
+    assert painter.drawn_here <= 1

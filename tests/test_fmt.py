@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from budgetbook.fmt import MINUS, NBSP, Convention, change, decimal, mnkr, pct, tkr
 
 
@@ -130,3 +132,52 @@ def test_round_half_up_of_floats_equals_decimal_rounding() -> None:
         1e300,
     ):
         assert round_half_up(value) == _round_half_up_by_decimal(value), value
+
+
+def test_pct_of_floats_equals_decimal_rounding() -> None:
+    # the float fast path (issue 8) must give what round_half_up(Decimal(str(v)) * 100) does
+    from decimal import Decimal
+
+    from hypothesis import given
+    from hypothesis import settings as hsettings
+    from hypothesis import strategies as st
+
+    from budgetbook.fmt import round_half_up
+
+    def by_decimal(value: float) -> str:
+        number = round_half_up(Decimal(str(value)) * 100)
+        return f"{MINUS}{abs(number)}{NBSP}%" if number < 0 else f"{number}{NBSP}%"
+
+    near = _near_halves().map(lambda x: x / 100)
+    cents = st.integers(-(10**9), 10**9).map(lambda n: n / 1000)
+
+    @hsettings(max_examples=3000, deadline=None)
+    @given(st.one_of(st.floats(allow_nan=False, allow_infinity=False), near, cents))
+    def check(value: float) -> None:
+        assert pct(value) == by_decimal(value), value
+
+    check()
+    for value in (
+        0.125,
+        -0.125,
+        0.005,
+        -0.005,
+        0.0049999,
+        -0.0,
+        0.0,
+        1.0,
+        1e-05,
+        1e16,
+        12.345,
+        0.285,
+        -1.0,
+        5e-324,
+        0.995,
+        -0.995,
+        0.1,
+        2.675,
+    ):
+        assert pct(value) == by_decimal(value), value
+    for bad in (float("inf"), float("-inf"), float("nan")):
+        with pytest.raises(ValueError):
+            pct(bad)

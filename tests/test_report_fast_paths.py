@@ -46,6 +46,8 @@ PLAIN = [1, 1.0, -0.0, 0, 0.0, 2.5, -2.5, 0.285, 1234567, -1234.5, "–", "", No
 PLAIN += [12.0, -7, 1e16, 10**16, 0.5, -0.5]
 # a Decimal equal to a float that prints otherwise (the float's 0.285 is as written)
 MIXED = [*PLAIN, Decimal("0.285"), Decimal.from_float(0.285)]
+# only numbers and None: formatted without a call per value
+NUMBERS = [v for v in PLAIN if not isinstance(v, str)]
 
 
 def _table(values: list) -> Table:
@@ -70,7 +72,7 @@ def _table(values: list) -> Table:
     return Table("t", "Test", columns, rows, signed_columns=frozenset({"e", "f"}))
 
 
-@pytest.mark.parametrize("values", [PLAIN, MIXED])
+@pytest.mark.parametrize("values", [PLAIN, MIXED, NUMBERS])
 def test_cell_texts_match_format_value_for_every_kind_and_type(values):
     table = _table(values)
     for name in ("net_cost_positive", "costs_negative"):
@@ -191,3 +193,94 @@ def test_headings_and_paragraphs_are_what_python_docx_makes():
 def _reference_lines(para, text: str) -> None:
     """A paragraph's lines as the builder writes them through python-docx."""
     _add_lines(para, fmt.xml_safe(text).split("\n"))
+
+
+def _reference_table_xml(table: Table, widths: list[int], style: tables.TableStyle) -> str:
+    """table_xml by its plain definition: every cell made by `_cell` on its own."""
+    keep = tables.kept_rows(table)
+    texts = tables.cell_texts(table, style.convention)
+    head = tables.table_xml(Table(table.key, table.caption, table.columns, []), widths, style)
+    parts = [head[: -len("</w:tbl>")]]
+    for i, (row, cells) in enumerate(zip(table.rows, texts, strict=True)):
+        kept = i in keep
+        parts.append("<w:tr><w:trPr><w:cantSplit/></w:trPr>")
+        if row.kind is RowKind.HEADING:
+            parts.append(
+                tables._cell(
+                    row.label,
+                    sum(widths),
+                    style,
+                    bold=True,
+                    italic=True,
+                    span=len(table.columns),
+                    keep=kept,
+                )
+            )
+        else:
+            for col, width, text in zip(table.columns, widths, cells, strict=True):
+                parts.append(
+                    tables._cell(
+                        text,
+                        width,
+                        style,
+                        right=tables.is_numeric(col),
+                        bold=row.kind in (RowKind.TOTAL, RowKind.SUBTOTAL),
+                        top_border=row.kind is RowKind.TOTAL,
+                        keep=kept,
+                    )
+                )
+        parts.append("</w:tr>")
+    return "".join(parts) + "</w:tbl>"
+
+
+@pytest.mark.parametrize("special", [None, "a & b", "två\nrader"])
+@pytest.mark.parametrize("copies", [1, 4])
+def test_table_xml_is_each_cell_made_on_its_own(special, copies):
+    # long tables take the per-column lookup of each distinct cell (issue 8), short ones
+    # and rows kept with the next the per-row path: both give the cells `_cell` makes
+    table = _table(PLAIN)
+    table = Table(
+        table.key,
+        table.caption,
+        table.columns,
+        table.rows[:-1] * copies + table.rows[-1:],
+        signed_columns=table.signed_columns,
+    )
+    if special is not None:
+        table.rows.insert(3, Row(special, {"d": special}))
+    assert len(table.rows) > tables.KEEP_TOGETHER_ROWS or copies == 1
+    style = tables.TableStyle("TS", "TT", "SN", "Caption", "DDDDDD", fmt.Convention())
+    widths = [1000 + 10 * i for i in range(len(table.columns))]
+    expected = _reference_table_xml(table, widths, style)
+    assert tables.table_xml(table, widths, style) == expected
+    assert (
+        tables.table_xml(table, widths, style, tables.cell_texts(table, style.convention))
+        == expected
+    )
+    measured = tables.measure(table, style.convention)
+    assert tables.table_xml(table, widths, style, columns=measured.columns) == expected
+
+
+def test_the_words_of_all_texts_at_once_are_each_texts_words():
+    # measure splits the texts joined by a space once (issue 8): the same words
+    from hypothesis import given
+    from hypothesis import settings as hsettings
+    from hypothesis import strategies as st
+
+    def each(texts: set[str]) -> set[str]:
+        return {w for t in texts for w in tables._BREAKS.split(t) if w}
+
+    def at_once(texts: set[str]) -> set[str]:
+        words = set(tables._BREAKS.split(" ".join(texts)))
+        words.discard("")
+        return words
+
+    @hsettings(max_examples=500, deadline=None)
+    @given(st.sets(st.text(alphabet="ab -\u2013/\t\n\u00a0", max_size=8), max_size=6))
+    def check(texts: set[str]) -> None:
+        assert at_once(texts) == each(texts)
+
+    check()
+    assert at_once({"B2026–B2027", "a-", "-b", " x ", "/", ""}) == each(
+        {"B2026–B2027", "a-", "-b", " x ", "/", ""}
+    )

@@ -343,3 +343,21 @@ def test_many_avdelningar_chart_the_largest_and_say_so(tmp_path):
     alt = next(iter(document.element.body.iter(qn("wp:docPr")))).get("descr")
     assert f"de {shown} största avdelningarna av 40" in alt
     assert "Avdelning 39" in alt and f"Avdelning {40 - shown - 1:02d}" not in alt
+
+
+def test_each_chart_follows_its_caption_with_its_own_picture(example):
+    # the pictures go in once the charts are drawn, after the rest is built (the
+    # painter draws meanwhile): each in its place, numbered as if added there
+    _, document, _, _ = example
+    body = list(document.element.body)
+    figures = []
+    for i, element in enumerate(body):
+        if element.tag == qn("w:p") and "".join(element.itertext()).startswith("Diagram"):
+            picture = body[i + 1]
+            doc_pr = picture.find(".//" + qn("wp:docPr"))
+            blip = picture.find(".//" + qn("a:blip"))
+            assert doc_pr.get("title") in "".join(element.itertext())
+            figures.append((doc_pr.get("id"), blip.get(qn("r:embed"))))
+    assert [f[0] for f in figures] == ["1", "2"]
+    parts = [document.part.related_parts[rid].partname for _, rid in figures]
+    assert parts == ["/word/media/image1.png", "/word/media/image2.png"]

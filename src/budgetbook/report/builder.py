@@ -13,7 +13,7 @@ from __future__ import annotations
 import copy
 import io
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape, quoteattr
 
@@ -44,6 +44,15 @@ class Heading:
     bookmark: str
 
 
+@dataclass(slots=True)
+class _Figure:
+    spot: object  # the empty paragraph the picture's paragraph replaces
+    png: Callable[[], bytes]
+    caption: str
+    alt: str
+    width_cm: float
+
+
 @dataclass
 class DocBuilder:
     doc: Document
@@ -55,6 +64,7 @@ class DocBuilder:
     # tables kept out of the tree until saved (deferred.py); None: parsed into the tree
     deferred: DeferredTables | None = None
     _toc_anchor: object | None = None
+    _figures: list[_Figure] = field(default_factory=list)  # waiting for their pictures
 
     def __post_init__(self) -> None:
         self.portrait_width = text_width_twips(self.doc)
@@ -199,18 +209,33 @@ class DocBuilder:
         if landscape:
             self._section_break(landscape=True)
 
-    def figure(self, png: bytes, caption: str, alt: str, width_cm: float = 16.0) -> None:
+    def figure(
+        self, png: Callable[[], bytes], caption: str, alt: str, width_cm: float = 16.0
+    ) -> None:
+        """A numbered figure of the chart `png()` draws. Its picture goes in at
+        `finish_figures`: the chart is drawn (in the painter) while the rest is built."""
         self.figures += 1
         self._end.addprevious(
             parse_xml(caption_xml(self.table_style, self.figures, caption, "Diagram"))
         )
-        width = min(Cm(width_cm), Emu(self.portrait_width * 635))
-        self.doc.add_picture(io.BytesIO(png), width=width)
-        para = self.doc.paragraphs[-1]
-        para.paragraph_format.keep_with_next = False
-        for doc_pr in para._p.xpath(".//wp:docPr"):
-            doc_pr.set("descr", alt)
-            doc_pr.set("title", caption)
+        spot = OxmlElement("w:p")
+        self._end.addprevious(spot)
+        self._figures.append(_Figure(spot, png, caption, alt, width_cm))
+
+    def finish_figures(self) -> None:
+        """Put each figure's picture in its place, in order: the same image parts,
+        relationship ids and shape ids as if added where they stand (python-docx numbers
+        shapes from the ids before them, and nothing else in the body has an `id`)."""
+        for fig in self._figures:
+            width = min(Cm(fig.width_cm), Emu(self.portrait_width * 635))
+            para = self.doc.add_paragraph()  # what doc.add_picture does
+            para.add_run().add_picture(io.BytesIO(fig.png()), width=width)
+            para.paragraph_format.keep_with_next = False
+            for doc_pr in para._p.xpath(".//wp:docPr"):
+                doc_pr.set("descr", fig.alt)
+                doc_pr.set("title", fig.caption)
+            fig.spot.getparent().replace(fig.spot, para._p)
+        self._figures.clear()
 
     def _section_break(self, landscape: bool = False) -> None:
         """End the current section here: portrait before a wide table, landscape after."""

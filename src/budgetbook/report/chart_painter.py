@@ -13,6 +13,11 @@ functions of `charts` draw the same bytes in either process. A painter that cann
 started or fails draws nothing more: the chart is drawn in this process, as a
 report from a consolidation at hand always does, and a chart's own error is raised
 here as usual.
+
+Charts are asked for (`submit`) as the draft starts and their bytes taken where the
+figures go, at the end of the build (builder.finish_figures): the painter draws while
+this process lays out the tables, instead of this one waiting ~0.5 s at each chart
+(issue 8).
 """
 
 from __future__ import annotations
@@ -20,10 +25,12 @@ from __future__ import annotations
 import contextlib
 import os
 import pickle
+import queue
 import struct
 import subprocess
 import sys
 import threading
+from collections import deque
 from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
@@ -58,21 +65,6 @@ def _receive(pipe: IO[bytes], limit: int = _MAX_ANSWER) -> bytes | None:
     return data if len(data) == size else None
 
 
-def _within(seconds: float, read: Callable[[], bytes | None]) -> bytes | None:
-    """`read()`, or None if it takes longer than `seconds` (the caller then kills the
-    painter, which ends the read)."""
-    got: list[bytes | None] = [None]
-
-    def run() -> None:
-        with contextlib.suppress(Exception):  # a pipe closed under it: no answer
-            got[0] = read()
-
-    reader = threading.Thread(target=run, daemon=True)
-    reader.start()
-    reader.join(seconds)
-    return None if reader.is_alive() else got[0]
-
-
 def serve() -> None:
     """The painter process: import matplotlib, then draw each chart asked for on stdin
     (pickled by the parent that started this process) and answer on stdout."""
@@ -96,6 +88,38 @@ def serve() -> None:
         except Exception:  # drawn again, and raised, by the parent
             answer = _FAILED
         _send(answers, answer)
+    # nothing more to say: end now, without the ~0.2 s of tearing matplotlib down that
+    # the parent would wait for in `close`
+    answers.close()
+    os._exit(0)
+
+
+class _Chart:
+    """A chart asked for: its PNG bytes once drawn (`png`), else None."""
+
+    __slots__ = ("args", "chart", "png")
+
+    def __init__(self, chart: Callable[..., bytes], args: tuple[Any, ...]) -> None:
+        self.chart, self.args = chart, args
+        self.png: bytes | None = None
+
+
+def _read_answers(pipe: IO[bytes], answers: queue.SimpleQueue[bytes | None]) -> None:
+    """The parent's reader of the painter's stdout: the greeting, then each answer, in
+    order, then None (closed, or anything else first). Reading as the answers come lets
+    the painter draw the next chart meanwhile whatever the pipe's buffer (small on
+    Windows); a read that never ends blocks only this thread, and ends when the
+    painter is killed."""
+    try:
+        if pipe.read(len(_HELLO)) != _HELLO:
+            return
+        answers.put(_HELLO)
+        while (answer := _receive(pipe)) is not None:
+            answers.put(answer)
+    except Exception:  # a pipe closed under it: no more answers
+        return
+    finally:
+        answers.put(None)
 
 
 class ChartPainter:
@@ -104,7 +128,9 @@ class ChartPainter:
 
     def __init__(self, in_process: bool = True) -> None:
         self._child: subprocess.Popen[bytes] | None = None
+        self._answers: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
         self._greeted = False
+        self._waiting: deque[_Chart] = deque()  # sent to the painter, not answered yet
         self.drawn_here = 0  # charts this process drew itself
         if in_process or not sys.executable:  # an embedded Python may have none
             return
@@ -123,35 +149,80 @@ class ChartPainter:
             )
         except Exception:  # cannot start one: drawn here
             self._child = None
+            return
+        reader = threading.Thread(
+            target=_read_answers,
+            args=(self._child.stdout, self._answers),
+            name="chart-painter-reader",
+            daemon=True,
+        )
+        reader.start()
+
+    def submit(self, chart: Callable[..., bytes], *args: Any) -> Callable[[], bytes]:
+        """Ask for `chart(*args)` now; the returned function gives its PNG bytes. The
+        painter draws it meanwhile (charts in the order asked); without a painter it
+        is drawn when its bytes are asked for, as `draw` would."""
+        asked = _Chart(chart, args)
+        child = self._child
+        if child is not None and child.stdin is not None:
+            try:
+                request = pickle.dumps((chart, args))
+            except Exception:  # the painter cannot take it: drawn here
+                request = None
+            if request is not None:
+                try:
+                    _send(child.stdin, request)
+                    self._waiting.append(asked)
+                except Exception:  # the painter is gone: drawn here from now on
+                    self.close()
+        return lambda: self._png(asked)
 
     def draw(self, chart: Callable[..., bytes], *args: Any) -> bytes:
         """`chart(*args)`: PNG bytes."""
-        child = self._child
-        if child is not None and child.stdin is not None and child.stdout is not None:
-            stdout = child.stdout
-            try:
-                if not self._greeted:
-                    hello = _within(_WAIT_S, lambda: stdout.read(len(_HELLO)))
-                    self._greeted = hello == _HELLO
-                answer = None
-                if self._greeted:
-                    _send(child.stdin, pickle.dumps((chart, args)))
-                    answer = _within(_WAIT_S, lambda: _receive(stdout))
-            except Exception:  # the painter is gone, or the chart cannot be sent to it
-                answer = None
-            if answer is not None and answer[:1] == _DRAWN:
-                return answer[1:]
-            self.close()  # gone or failed: drawn here from now on
+        return self.submit(chart, *args)()
+
+    def _png(self, asked: _Chart) -> bytes:
+        while asked in self._waiting and self._receive_one():
+            pass
+        if asked.png is not None:
+            return asked.png
         self.drawn_here += 1
         with gc_resumed():  # matplotlib makes reference cycles: see gc_pause
-            return chart(*args)
+            return asked.chart(*asked.args)
+
+    def _receive_one(self) -> bool:
+        """The answer to the oldest chart waiting; False when the painter is gone or
+        did not answer in time (then closed: what waits is drawn here)."""
+        answer = self._next_answer()
+        if answer is None:
+            self.close()
+            return False
+        asked = self._waiting.popleft()
+        if answer[:1] == _DRAWN:
+            asked.png = answer[1:]
+        # failed: drawn here, which raises the chart's own error
+        return True
+
+    def _next_answer(self) -> bytes | None:
+        try:
+            if not self._greeted:
+                self._greeted = self._answers.get(timeout=_WAIT_S) == _HELLO
+                if not self._greeted:
+                    return None
+            return self._answers.get(timeout=_WAIT_S)
+        except queue.Empty:
+            return None
 
     def close(self) -> None:
-        """End the painter process; drawing goes on in this one."""
+        """End the painter process; drawing goes on in this one (what it was still
+        asked for, too)."""
         child, self._child = self._child, None
+        unread = bool(self._waiting)
+        self._waiting.clear()
         if child is None:
             return
-        if not self._greeted:  # nothing asked of it (or it failed): no need to wait
+        if not self._greeted or unread:
+            # nothing asked of it (or it failed), or answers left unread: no need to wait
             child.kill()
         if child.stdin is not None:
             with contextlib.suppress(OSError):

@@ -11,6 +11,7 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
+from typing import NamedTuple
 
 from .. import fmt
 from ..gc_pause import gc_paused
@@ -113,8 +114,18 @@ def build_namndplan(
     set_update_fields(doc)
     b = DocBuilder(doc, fmt.Convention(settings.sign_convention), colours, deferred=deferred)
     _Namndplan(b, cons, settings, today, painter or ChartPainter()).build()
+    b.finish_figures()
     b.finish_toc()
     return doc
+
+
+class _Figure(NamedTuple):
+    """A chart's figure: its PNG bytes when called (see ChartPainter.submit), caption
+    and alternative text."""
+
+    png: Callable[[], bytes]
+    caption: str
+    alt: str
 
 
 class _Namndplan:
@@ -127,7 +138,7 @@ class _Namndplan:
         painter: ChartPainter,
     ):
         self.b, self.cons, self.s, self.today = b, cons, settings, today
-        self.draw = painter.draw
+        self.submit = painter.submit
         self.year = cons.year
         self.omit = settings.empty_sections == "omit"
         order = {a.code: i for i, a in enumerate(settings.avdelningar)}
@@ -204,6 +215,9 @@ class _Namndplan:
     # -- the document -----------------------------------------------------------------
 
     def build(self) -> None:
+        # both charts asked for first: the painter draws them while the rest is built
+        self.drift_figure = self.avdelning_chart(self.view(VIEW_DRIFT_AVDELNING))
+        self.investment_figure = self.investment_chart()
         self.title_page()
         self.sammanfattning()
         self.politisk_ledning()
@@ -350,7 +364,8 @@ class _Namndplan:
         self.b.paragraph(content.key_figure_sentences(self.cons, self.s)[0])
 
         def fill_avd() -> None:
-            self.avdelning_chart(per_avd)
+            if self.drift_figure is not None:  # per_avd's chart, asked for in build
+                self.b.figure(*self.drift_figure)
             self.table(per_avd)
             self.avdelning_texts("driftbudget")
 
@@ -363,13 +378,14 @@ class _Namndplan:
             if table is not None:
                 self.section(title, 2, True, lambda t=table: self.table(t))
 
-    def avdelning_chart(self, table: Table | None) -> None:
+    def avdelning_chart(self, table: Table | None) -> _Figure | None:
+        """The bar chart of budget per avdelning (asked of the painter), or None."""
         budget_key = f"budget_{self.year}"
         if table is None or not {"budget_prior", budget_key} <= {c.key for c in table.columns}:
-            return
+            return None
         rows = table.data_rows()
         if not rows:
-            return
+            return None
         conv = self.b.convention
 
         def shown(row, key):
@@ -389,7 +405,7 @@ class _Namndplan:
         labels = [r.label for r in rows]
         series = [(names[0], prior), (names[1], current)]
         colours = [self.b.colours[5], self.b.colours[0]]
-        png = self.draw(charts.grouped_bars, labels, series, colours, table.unit)
+        png = self.submit(charts.grouped_bars, labels, series, colours, table.unit)
         which = f"de {len(rows)} största avdelningarna"
         subject = f"för {which} av {len(table.data_rows())}," if largest else "per avdelning"
         alt = (
@@ -407,7 +423,7 @@ class _Namndplan:
                 f"Budget {self.year - 1} och {self.year} för {which}, {table.unit} "
                 "(alla avdelningar i tabellen nedan)"
             )
-        self.b.figure(png, caption, alt)
+        return _Figure(png, caption, alt)
 
     def chart_rows(self, n_series: int) -> int:
         """How many avdelningar a bar chart of `n_series` series shows and fits a page
@@ -436,10 +452,7 @@ class _Namndplan:
 
     def investeringar(self) -> None:
         years = list(self.s.investment_years)
-        ongoing, new = self.view(VIEW_INV_PAGAENDE), self.view(VIEW_INV_NYA)
-        others = [t for t in (self.view(VIEW_INV_KATEGORI), self.view(VIEW_INV_BESLUTAD)) if t]
-        text = self.text("investeringar")
-        has_any = bool(ongoing or new or others or text or self.texts.get("investeringar"))
+        ongoing, new, others, text, has_any = self.investment_parts()
         if not has_any and self.omit:
             return
         self.b.heading(f"{TITLES['investeringar']} {years[0]}–{years[-1]}", 1)
@@ -449,18 +462,8 @@ class _Namndplan:
         if text:
             self.b.user_text(text)
         self.b.paragraph(content.key_figure_sentences(self.cons, self.s)[-1])
-        series = content.investment_series(self.cons, years)
-        if series and any(v for _, values in series for v in values):
-            categories = [str(y) for y in years]
-            png = self.draw(charts.stacked_columns, categories, series, self.b.colours[:2])
-            per_year = content.investment_per_year(self.cons, years)
-            alt = (
-                f"Stapeldiagram över investeringsbudgeten per år {years[0]}–{years[-1]}, tkr, "
-                "uppdelad på pågående och nya projekt. Totalt per år: "
-                + "; ".join(f"{y} {fmt.tkr(v)}" for y, v in per_year.items())
-                + "."
-            )
-            self.b.figure(png, f"Investeringsbudget per år {years[0]}–{years[-1]}, tkr", alt, 14)
+        if self.investment_figure is not None:
+            self.b.figure(*self.investment_figure, 14)
         self.section(
             "Pågående investeringsprojekt", 2, ongoing is not None, lambda: self.table(ongoing)
         )
@@ -470,6 +473,35 @@ class _Namndplan:
         if self.texts.get("investeringar"):
             self.b.heading("Avdelningarnas kommentarer till investeringarna", 2)
             self.avdelning_texts("investeringar")
+
+    def investment_parts(self) -> tuple[Table | None, Table | None, list[Table], str, bool]:
+        """The ongoing and new projects' tables, the others, the text, and whether
+        there is any of them."""
+        ongoing, new = self.view(VIEW_INV_PAGAENDE), self.view(VIEW_INV_NYA)
+        others = [t for t in (self.view(VIEW_INV_KATEGORI), self.view(VIEW_INV_BESLUTAD)) if t]
+        text = self.text("investeringar")
+        has_any = bool(ongoing or new or others or text or self.texts.get("investeringar"))
+        return ongoing, new, others, text, has_any
+
+    def investment_chart(self) -> _Figure | None:
+        """The stacked columns of the investment budget per year (asked of the painter),
+        or None when `investeringar` shows none."""
+        if not self.investment_parts()[-1]:
+            return None
+        years = list(self.s.investment_years)
+        series = content.investment_series(self.cons, years)
+        if not (series and any(v for _, values in series for v in values)):
+            return None
+        categories = [str(y) for y in years]
+        png = self.submit(charts.stacked_columns, categories, series, self.b.colours[:2])
+        per_year = content.investment_per_year(self.cons, years)
+        alt = (
+            f"Stapeldiagram över investeringsbudgeten per år {years[0]}–{years[-1]}, tkr, "
+            "uppdelad på pågående och nya projekt. Totalt per år: "
+            + "; ".join(f"{y} {fmt.tkr(v)}" for y, v in per_year.items())
+            + "."
+        )
+        return _Figure(png, f"Investeringsbudget per år {years[0]}–{years[-1]}, tkr", alt)
 
     def kapitalkostnader(self) -> None:
         table = self.view(VIEW_KAPITALKOSTNADER)

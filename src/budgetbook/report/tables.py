@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import repeat
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -107,6 +108,7 @@ def _formatter(table: Table, column: Column, convention: fmt.Convention) -> Call
 # so a Decimal equal to a float (0.285 is a little under as a float's exact value) or
 # a bool (pct(True) fails where pct(1) does not).
 _ALIKE_WHEN_EQUAL = frozenset({int, float, str, type(None)})
+_NUMBERS = frozenset({int, float, type(None)})
 
 
 def _column_texts(
@@ -115,9 +117,21 @@ def _column_texts(
     """`values` of `column` as shown. Amounts, percents and counts are formatted once per
     distinct value: a big table repeats many (issue 8)."""
     cell = _formatter(table, column, convention)
-    if column.kind in _SHOW and {v.__class__ for v in values} <= _ALIKE_WHEN_EQUAL:
-        shown = {v: cell(v) for v in set(values)}
-        return list(map(shown.__getitem__, values))
+    if column.kind in _SHOW:
+        classes = set(map(type, values))
+        if classes <= _NUMBERS:  # every value a number or None: `cell` without a call per value
+            distinct = set(values)
+            distinct.discard(None)
+            numbers = list(distinct)
+            show = _SHOW[column.kind]
+            signed = column.key in table.signed_columns
+            texts = map(show, map(convention.display, numbers) if signed else numbers)
+            shown = dict(zip(numbers, texts, strict=True))
+            shown[None] = ""
+            return list(map(shown.__getitem__, values))
+        if classes <= _ALIKE_WHEN_EQUAL:
+            shown = {v: cell(v) for v in set(values)}
+            return list(map(shown.__getitem__, values))
     return list(map(cell, values))
 
 
@@ -192,14 +206,24 @@ def _rows_of(table: Table, columns: list[list[str]]) -> list[list[str]]:
 
 def _column_cells(table: Table, convention: fmt.Convention) -> list[list[str]]:
     """The body cells of `cell_texts`, one list per column (rows without HEADING rows)."""
+    return _column_cells_and_values(table, convention)[0]
+
+
+def _column_cells_and_values(
+    table: Table, convention: fmt.Convention
+) -> tuple[list[list[str]], list[list[object]]]:
+    """`_column_cells`, and each column's values (`row.values.get(key)`) beside."""
     cols = table.columns
     rows = [row for row in table.rows if row.kind is not RowKind.HEADING]
     if not cols:
-        return []
-    # column by column: what depends on the column is decided once (issue 8)
+        return [], []
+    # column by column: what depends on the column is decided once, and each value is
+    # fetched by a map in C, not a Python expression per cell (issue 8)
     values = [row.values for row in rows]
+    raw = [list(map(dict.get, values, repeat(col.key))) for col in cols]
     columns = [
-        _column_texts(table, col, convention, [v.get(col.key) for v in values]) for col in cols
+        _column_texts(table, col, convention, col_values)
+        for col, col_values in zip(cols, raw, strict=True)
     ]
     if cols[0].kind == "text":
         key = cols[0].key
@@ -207,7 +231,7 @@ def _column_cells(table: Table, convention: fmt.Convention) -> list[list[str]]:
             row.label if key not in v else text
             for row, v, text in zip(rows, values, columns[0], strict=True)
         ]
-    return columns
+    return columns, raw
 
 
 @dataclass(slots=True)
@@ -215,7 +239,7 @@ class Measure:
     """What a table needs, measured once: its cells as shown and each column's minimum
     width and share of the rest (the fit to a page width is then arithmetic)."""
 
-    texts: list[list[str]]
+    columns: list[list[str]]  # `_column_cells`: the body cells, one list per column
     needs: list[int]
     weights: list[int]
 
@@ -225,7 +249,8 @@ def measure(table: Table, convention: fmt.Convention | None = None) -> Measure:
     heading (so no word is broken); text columns need their longest word and share the
     rest in proportion to their typical length."""
     convention = convention or fmt.Convention()
-    columns = _column_cells(table, convention)
+    columns, raw = _column_cells_and_values(table, convention)
+    labels = [r.label for r in table.rows if r.kind is not RowKind.HEADING]
     needs: list[int] = []
     weights: list[int] = []
     for i, col in enumerate(table.columns):
@@ -235,20 +260,23 @@ def measure(table: Table, convention: fmt.Convention | None = None) -> Measure:
             needs.append(max(MIN_WIDTH[col.kind], header + CELL_PADDING, longest + CELL_PADDING))
             weights.append(0)
         else:
-            shown = [
-                str(r.values.get(col.key) or (r.label if col.key == "label" else ""))
-                for r in table.rows
-                if r.kind is not RowKind.HEADING
-            ]
+            values = raw[i]
+            if col.key == "label":
+                shown = [str(v or label) for v, label in zip(values, labels, strict=True)]
+            else:
+                shown = [str(v or "") for v in values]
             distinct = set(shown)
-            words = {w for t in distinct for w in _BREAKS.split(t) if w}
+            # the words of all texts at once: a space between two texts is a break, so
+            # no word runs from one into the next (one split in C, not one a text)
+            words = set(_BREAKS.split(" ".join(distinct)))
+            words.discard("")
             word = _widest(words, BODY_PT, True)  # the longest word of any text
             needs.append(max(MIN_TEXT_WIDTH, header + CELL_PADDING, word + CELL_PADDING))
             twips = {t: text_twips(t, BODY_PT) for t in distinct}
             lengths = sorted(map(twips.__getitem__, shown))
             typical = lengths[len(lengths) * 3 // 4] if lengths else 0
             weights.append(max(1, typical + CELL_PADDING))
-    return Measure(_rows_of(table, columns), needs, weights)
+    return Measure(columns, needs, weights)
 
 
 def column_widths(
@@ -410,12 +438,22 @@ def table_xml_parts(
     style: TableStyle,
     texts: list[list[str]] | None = None,
     scale: float = 1.0,
+    columns: list[list[str]] | None = None,
 ) -> Iterator[str]:
     """The <w:tbl> element for `table` in chunks, one pass over the rows (`texts`:
-    `cell_texts`; `scale`: all type in `scale` times its size)."""
+    `cell_texts`, or `columns`: `_column_cells`, the same cells one list per column;
+    `scale`: all type in `scale` times its size)."""
     cols = table.columns
-    if texts is None:
-        texts = cell_texts(table, style.convention)
+    if columns is None:
+        if texts is None:
+            columns = _column_cells(table, style.convention)
+        else:
+            body = [
+                cells
+                for row, cells in zip(table.rows, texts, strict=True)
+                if row.kind is not RowKind.HEADING
+            ]
+            columns = [list(column) for column in zip(*body, strict=True)] if cols else []
     keep = kept_rows(table)
     body_hp = None if scale == 1.0 else _half_points(BODY_PT, scale)  # None: the style's
     parts = [
@@ -447,13 +485,47 @@ def table_xml_parts(
     # whether it is kept with the next: made once each (`_cell_frame`), then a cell is
     # its opening + text + closing, or the empty cell (issue 8)
     frames: dict[tuple[RowKind, bool], list[tuple[str, str, str]]] = {}
+
+    def frame_of(kind: RowKind, kept: bool) -> list[tuple[str, str, str]]:
+        frame = frames.get((kind, kept))
+        if frame is None:
+            bold = kind in (RowKind.TOTAL, RowKind.SUBTOTAL)
+            frame = frames[(kind, kept)] = [
+                _cell_frame(
+                    w,
+                    style,
+                    right=numeric[c],
+                    bold=bold,
+                    top_border=kind is RowKind.TOTAL,
+                    half_points=body_hp,
+                    keep=kept,
+                )
+                for c, w in enumerate(widths)
+            ]
+        return frame
+
     # most tables hold no text that needs escaping or a line break (figures never do):
     # found with one scan of all their texts, their cells skip the per-cell work (issue 8)
-    plain = _PLAIN_CHECK.search("".join(["".join(cells) for cells in texts])) is None
-    for i, (row, cells) in enumerate(zip(table.rows, texts, strict=True)):
+    plain = _PLAIN_CHECK.search("".join(["".join(column) for column in columns])) is None
+    # the cells of every body row as a plain data row not kept with the next (nearly
+    # all of a long table's rows): per column, each distinct text's cell made once and
+    # then looked up in C, a row joined in C (issue 8); other rows are made below
+    if plain and cols and len(keep) < len(table.rows):
+        looked_up = []
+        for column, (opened, closed, empty) in zip(
+            columns, frame_of(RowKind.DATA, False), strict=True
+        ):
+            made = {text: opened + text + closed for text in set(column)}
+            made[""] = empty
+            looked_up.append(map(made.__getitem__, column))
+        data_rows: Iterator[str] = map("".join, zip(*looked_up, strict=True))
+    else:
+        data_rows = repeat("")
+    j = 0  # the body row's index in `columns`
+    for i, row in enumerate(table.rows):
         kept = i in keep
-        parts.append("<w:tr><w:trPr><w:cantSplit/></w:trPr>")
         if row.kind is RowKind.HEADING:
+            parts.append("<w:tr><w:trPr><w:cantSplit/></w:trPr>")
             parts.append(
                 _cell(
                     row.label,
@@ -466,35 +538,27 @@ def table_xml_parts(
                     keep=kept,
                 )
             )
+            parts.append("</w:tr>")
         else:
-            frame = frames.get((row.kind, kept))
-            if frame is None:
-                bold = row.kind in (RowKind.TOTAL, RowKind.SUBTOTAL)
-                top = row.kind is RowKind.TOTAL
-                frame = frames[(row.kind, kept)] = [
-                    _cell_frame(
-                        w,
-                        style,
-                        right=numeric[c],
-                        bold=bold,
-                        top_border=top,
-                        half_points=body_hp,
-                        keep=kept,
-                    )
-                    for c, w in enumerate(widths)
-                ]
-            if plain:
-                parts.append(
-                    "".join(
+            cells = next(data_rows)
+            if kept or row.kind is not RowKind.DATA or not plain:
+                frame = frame_of(row.kind, kept)
+                texts_of_row = [column[j] for column in columns]
+                if plain:
+                    cells = "".join(
                         [
                             opened + text + closed if text else empty
-                            for text, (opened, closed, empty) in zip(cells, frame, strict=True)
+                            for text, (opened, closed, empty) in zip(
+                                texts_of_row, frame, strict=True
+                            )
                         ]
                     )
-                )
-            else:
-                _append_cells(parts, cells, frame)
-        parts.append("</w:tr>")
+                else:
+                    row_parts: list[str] = []
+                    _append_cells(row_parts, texts_of_row, frame)
+                    cells = "".join(row_parts)
+            parts.append(f"<w:tr><w:trPr><w:cantSplit/></w:trPr>{cells}</w:tr>")
+            j += 1
         if i % ROWS_PER_CHUNK == ROWS_PER_CHUNK - 1:
             yield "".join(parts)
             parts.clear()
@@ -520,9 +584,10 @@ def table_xml(
     style: TableStyle,
     texts: list[list[str]] | None = None,
     scale: float = 1.0,
+    columns: list[list[str]] | None = None,
 ) -> str:
     """The <w:tbl> element for `table` as one string (see `table_xml_parts`)."""
-    return "".join(table_xml_parts(table, widths, style, texts, scale))
+    return "".join(table_xml_parts(table, widths, style, texts, scale, columns))
 
 
 def render_table(
@@ -554,11 +619,11 @@ def render_table(
         widths = [int(w * scale) for w in widths]
         widths[0] += available - sum(widths)
     lines = [n for n in (table.note, *notes) if n]
-    texts = measured.texts
+    columns = measured.columns
     if deferred is not None:
-        tbl = deferred.add(lambda: table_xml_parts(table, widths, style, texts, scale))
+        tbl = deferred.add(lambda: table_xml_parts(table, widths, style, None, scale, columns))
     else:
-        tbl = parse_xml(table_xml(table, widths, style, texts, scale))
+        tbl = parse_xml(table_xml(table, widths, style, None, scale, columns))
     elements = [caption_xml(style, number, caption_text(table)), tbl]
     if lines:
         elements.append(note_xml(style, lines))
