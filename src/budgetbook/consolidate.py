@@ -53,9 +53,13 @@ from .model import (
     Consolidation,
     Row,
     RowKind,
-    Source,
+    SourceFile,
+    Sources,
     Submission,
     Table,
+    join_sources,
+    source_group,
+    sources_at,
 )
 from .schema import DRIFT_SHEET, year_key
 from .settings import Settings
@@ -81,10 +85,10 @@ PRIOR_KEYS = ("budget_prior", "prognos_prior")
 
 class Figures(NamedTuple):
     """The figures of one group (an avdelning, a verksamhet, a kontogrupp) in one column:
-    their sum and their sources, in the order they were read."""
+    their sum and their sources, grouped per file in the order they were read."""
 
     total: int
-    sources: list[Source]
+    sources: Sources
 
 
 GroupFigures = dict[str, Figures]  # column key (budget_prior, …, plan_<y>) -> figures
@@ -96,8 +100,9 @@ class DriftFigures(NamedTuple):
     revenue/cost for the brutto view's two columns (`brutto_keys`).
 
     Built in one pass without an object per figure: grouping ~420 000 fact tuples at
-    N = 1 000 took ~40 % of consolidation and ~60 MB while it ran (issue 8). A list of
-    sources is the views' own (the per-avdelning and ram views share theirs)."""
+    N = 1 000 took ~40 % of consolidation and ~60 MB while it ran (issue 8). A figure's
+    sources are immutable: the per-avdelning and ram views share theirs, and so do a
+    prior year's budget and prognos."""
 
     by_avdelning: dict[str, GroupFigures]
     by_verksamhet: dict[str, GroupFigures]
@@ -107,40 +112,89 @@ class DriftFigures(NamedTuple):
     last_avdelning: dict[str, str]  # verksamhet -> avdelning of its last figure
 
 
+class _Group:
+    """One group being filled: a running sum per column position, the prior-year file's
+    lines per avdelning (the prior year's budget and prognos, positions 0 and 1, come
+    from the same lines) and each return's cells per position, in the order read.
+    Cells are kept grouped per file as they are read (Källor lists them so: issue 8)."""
+
+    __slots__ = ("prior", "returns", "sums")
+
+    def __init__(self, size: int) -> None:
+        self.sums = [0] * size
+        self.prior: dict[str, list[str]] = {}  # avdelning -> lines
+        self.returns: list[tuple[SourceFile, list[list[str]]]] = []
+
+
 class _Groups:
-    """Groups being filled: per name, a running sum and a list of sources per column
-    position (lists and positions, not dicts: the cheapest per figure). The prior
-    year's budget and prognos (positions 0 and 1) come from the same lines of the
-    prior-year file, so they share one list."""
+    """Groups being filled, by name (lists and positions, not dicts: the cheapest per
+    figure)."""
 
     def __init__(self, size: int) -> None:
         self.size = size
-        self.groups: dict[Any, tuple[list[int], list[list[Source]]]] = {}
+        self.groups: dict[Any, _Group] = {}
         # `get(name) or of(name)` in the loops: a method call per figure was ~20 % of them
         self.get = self.groups.get
 
-    def of(self, name: Any) -> tuple[list[int], list[list[Source]]]:
+    def of(self, name: Any) -> _Group:
         group = self.groups.get(name)
         if group is None:
-            prior: list[Source] = []
-            lists = [prior, prior, *([] for _ in range(self.size - 2))]
-            group = self.groups[name] = ([0] * self.size, lists)
+            group = self.groups[name] = _Group(self.size)
         return group
 
-    def figures(self, keys: Sequence[str]) -> dict[Any, GroupFigures]:
-        return {
-            name: {
-                key: Figures(total, sources)
-                for key, total, sources in zip(keys, sums, lists, strict=True)
-                if sources
-            }
-            for name, (sums, lists) in self.groups.items()
-        }
+    def start(self, name: Any, at: SourceFile) -> tuple[list[int], list[list[str]]]:
+        """A group's sums and the cell lists of a return's figures (one per position)
+        read from `at`, a return's first figure in that group."""
+        group = self.get(name) or self.of(name)
+        lists: list[list[str]] = [[] for _ in range(self.size)]
+        group.returns.append((at, lists))
+        return group.sums, lists
+
+    def figures(
+        self, keys: Sequence[str], prior_at: dict[str, SourceFile], unique: bool
+    ) -> dict[Any, GroupFigures]:
+        """The groups' figures; `prior_at`: the prior-year file's lines of an avdelning;
+        `unique`: no two returns have the same file and avdelning (so a figure's returns
+        are its groups as they are)."""
+        first = len(PRIOR_KEYS)
+        result: dict[Any, GroupFigures] = {}
+        for name, group in self.groups.items():
+            sums, returns = group.sums, group.returns
+            figures: GroupFigures = {}
+            if group.prior:
+                prior = tuple(
+                    [source_group((prior_at[avd], tuple(c))) for avd, c in group.prior.items()]
+                )
+                for pos in range(first):
+                    figures[keys[pos]] = _figures((sums[pos], prior))
+            if len(returns) == 1:  # an avdelning's or verksamhet's groups: one return
+                ((at, lists),) = returns
+                for pos in range(first, self.size):
+                    if lists[pos]:
+                        sources = (source_group((at, tuple(lists[pos]))),)
+                        figures[keys[pos]] = _figures((sums[pos], sources))
+                result[name] = figures
+                continue
+            for pos in range(first, self.size):
+                if unique:
+                    sources = tuple(
+                        [source_group((at, tuple(c[pos]))) for at, c in returns if c[pos]]
+                    )
+                else:  # rare: one file's cells in one group
+                    sources = join_sources(*(sources_at(at, c[pos]) for at, c in returns))
+                if sources:
+                    figures[keys[pos]] = _figures((sums[pos], sources))
+            result[name] = figures
+        return result
+
+
+# Figures((...)) without the named tuple's Python-level __new__ (~2x faster)
+_figures = functools.partial(tuple.__new__, Figures)
 
 
 def drift_figures(submissions: Sequence[Submission], settings: Settings) -> DriftFigures:
     """Prior-year figures from settings, then budget/plan figures from the returns, in
-    that order within every group (the order of each list of sources)."""
+    that order within every group (the order of each figure's sources)."""
     kinds = settings.kinds
     owner = {v.code: v.avdelning for v in settings.verksamheter}
     prior_file = settings.prior_file.name if settings.prior_file else settings.path.name
@@ -152,70 +206,100 @@ def drift_figures(submissions: Sequence[Submission], settings: Settings) -> Drif
     a_of, v_of, p_of, b_of = by_avd.of, by_verks.of, by_post.of, brutto.of
     last: dict[str, str] = {}
     budget_at = keys.index(year_key(settings, settings.budget_year))
-    source = _new_source  # one per figure read: ~340 000 at N = 1 000
+    prior_at: dict[str, SourceFile] = {}  # avdelning -> the prior-year file's lines of it
     for (verks, post), figs in settings.prior.items():
         revenue = kinds.get(post) == "revenue"
         sign = -1 if revenue else 1
         avd = owner.get(verks, "")
-        src = source((prior_file, "", f"rad {figs.line}", avd))
+        if avd not in prior_at:
+            prior_at[avd] = SourceFile(prior_file, "", avd)
+        cell = f"rad {figs.line}"
         budget, prognos = sign * figs.budget, sign * figs.prognos
         kind = (avd, revenue)
         # written out for the four groups (a loop over them took a third longer)
-        sums, lists = a_get(avd) or a_of(avd)
+        group = a_get(avd) or a_of(avd)
+        sums, lines = group.sums, group.prior.get(avd)
         sums[0] += budget
         sums[1] += prognos
-        lists[0].append(src)  # and so to lists[1]
-        sums, lists = v_get(verks) or v_of(verks)
+        if lines is None:
+            group.prior[avd] = [cell]
+        else:
+            lines.append(cell)
+        group = v_get(verks) or v_of(verks)
+        sums, lines = group.sums, group.prior.get(avd)
         sums[0] += budget
         sums[1] += prognos
-        lists[0].append(src)
-        sums, lists = p_get(post) or p_of(post)
+        if lines is None:
+            group.prior[avd] = [cell]
+        else:
+            lines.append(cell)
+        group = p_get(post) or p_of(post)
+        sums, lines = group.sums, group.prior.get(avd)
         sums[0] += budget
         sums[1] += prognos
-        lists[0].append(src)
-        sums, lists = b_get(kind) or b_of(kind)
+        if lines is None:
+            group.prior[avd] = [cell]
+        else:
+            lines.append(cell)
+        group = b_get(kind) or b_of(kind)
+        sums, lines = group.sums, group.prior.get(avd)
         sums[0] += budget
         sums[1] += prognos
-        lists[0].append(src)
+        if lines is None:
+            group.prior[avd] = [cell]
+        else:
+            lines.append(cell)
         last[verks] = avd
     at_year = list(enumerate(years, len(PRIOR_KEYS)))
+    a_start, v_start, p_start, b_start = by_avd.start, by_verks.start, by_post.start, brutto.start
     for sub in submissions:
-        file, avd = sub.file, sub.avdelning
+        avd = sub.avdelning
+        at = SourceFile(sub.file, DRIFT_SHEET, avd)  # one for all the return's figures
+        # this return's groups: their sums and cell lists by name
+        verks_of: dict[str, tuple[list[int], list[list[str]]]] = {}
+        post_of: dict[str, tuple[list[int], list[list[str]]]] = {}
+        kind_of: dict[bool, tuple[list[int], list[list[str]]]] = {}
         a_sums = a_lists = None
         for line in sub.drift:
             amounts, verks, post = line.amounts, line.verksamhet, line.driftpost
             revenue = kinds.get(post) == "revenue"
             sign = -1 if revenue else 1
             cells = None
-            for at, year in at_year:
+            for pos, year in at_year:
                 amount = amounts.get(year)
                 if amount is None:
                     continue
                 if cells is None:  # the line's first figure: its groups
                     cells = line.cells
                     if a_sums is None:
-                        a_sums, a_lists = a_get(avd) or a_of(avd)
-                    v_sums, v_lists = v_get(verks) or v_of(verks)
-                    p_sums, p_lists = p_get(post) or p_of(post)
-                    kind = (avd, revenue)
-                    b_sums, b_lists = b_get(kind) or b_of(kind)
+                        a_sums, a_lists = a_start(avd, at)
+                    v_sums, v_lists = verks_of.get(verks) or verks_of.setdefault(
+                        verks, v_start(verks, at)
+                    )
+                    p_sums, p_lists = post_of.get(post) or post_of.setdefault(
+                        post, p_start(post, at)
+                    )
+                    b_sums, b_lists = kind_of.get(revenue) or kind_of.setdefault(
+                        revenue, b_start((avd, revenue), at)
+                    )
                     last[verks] = avd
                 value = sign * amount
-                src = source((file, DRIFT_SHEET, cells.get(year, ""), avd))
-                a_sums[at] += value
-                a_lists[at].append(src)
-                v_sums[at] += value
-                v_lists[at].append(src)
-                p_sums[at] += value
-                p_lists[at].append(src)
-                if at == budget_at:  # the brutto view's column
-                    b_sums[at] += value
-                    b_lists[at].append(src)
+                cell = cells.get(year, "")
+                a_sums[pos] += value
+                a_lists[pos].append(cell)
+                v_sums[pos] += value
+                v_lists[pos].append(cell)
+                p_sums[pos] += value
+                p_lists[pos].append(cell)
+                if pos == budget_at:  # the brutto view's column
+                    b_sums[pos] += value
+                    b_lists[pos].append(cell)
+    unique = len({(s.file, s.avdelning) for s in submissions}) == len(submissions)
     return DriftFigures(
-        by_avd.figures(keys),
-        by_verks.figures(keys),
-        by_post.figures(keys),
-        brutto.figures(keys),
+        by_avd.figures(keys, prior_at, unique),
+        by_verks.figures(keys, prior_at, unique),
+        by_post.figures(keys, prior_at, unique),
+        brutto.figures(keys, prior_at, unique),
         last,
     )
 
@@ -256,7 +340,7 @@ def figures_row(
     """A DATA row of a group's figures (`drift_figures`) per column; budget/plan
     columns empty unless `has_budget` or figures were read for them."""
     values: dict[str, int | float | str | None] = {}
-    sources: dict[str, list[Source]] = {}
+    sources: dict[str, Sources] = {}
     for key in keys:
         fig = figures.get(key)
         if fig is not None:
@@ -273,9 +357,6 @@ def _sign_note(settings: Settings) -> str:
     if settings.sign_convention == "costs_negative":
         return "Intäkter visas som positiva belopp och kostnader med minustecken."
     return "Intäkter visas med minustecken och kostnader som positiva belopp."
-
-
-_new_source = functools.partial(tuple.__new__, Source)  # Source((...)), ~2x faster
 
 
 def drift_by_avdelning(settings: Settings, figures: DriftFigures, included: set[str]) -> Table:
@@ -409,7 +490,7 @@ def brutto_by_avdelning(settings: Settings, figures: DriftFigures, included: set
     rows = []
     for a in avdelningar_shown(settings, included):
         values: dict[str, int | float | str | None] = {}
-        sources: dict[str, list[Source]] = {}
+        sources: dict[str, Sources] = {}
         for key, rev_key, cost_key, net_key in parts:
             ok = key in PRIOR_KEYS or a.code in included
             for part_key, revenue in ((rev_key, True), (cost_key, False)):
@@ -419,7 +500,7 @@ def brutto_by_avdelning(settings: Settings, figures: DriftFigures, included: set
                     sources[part_key] = fig.sources
             rev, cost = values[rev_key], values[cost_key]
             values[net_key] = None if rev is None else rev + cost  # type: ignore[operator]
-            net_src = sources.get(rev_key, []) + sources.get(cost_key, [])
+            net_src = join_sources(sources.get(rev_key, ()), sources.get(cost_key, ()))
             if net_src:
                 sources[net_key] = net_src
         rows.append(Row(a.name, values, RowKind.DATA, sources))
@@ -453,9 +534,9 @@ def ram_by_avdelning(settings: Settings, figures: DriftFigures, included: set[st
     rows = []
     for a in avdelningar_shown(settings, included):
         values: dict[str, int | float | str | None] = {}
-        sources: dict[str, list[Source]] = {}
+        sources: dict[str, Sources] = {}
         ram_cell = f"rad {a.ram_line}" if a.ram_line else ""
-        ram_src = [Source(settings.path.name, "", ram_cell, a.code)]
+        ram_src = sources_at(SourceFile(settings.path.name, "", a.code), (ram_cell,))
         by_key = figures.by_avdelning.get(a.code, {})
         for y, fig_key, budget_key, ram_key, diff_key in years:
             fig = by_key.get(fig_key)
@@ -464,13 +545,13 @@ def ram_by_avdelning(settings: Settings, figures: DriftFigures, included: set[st
             values[budget_key] = budget
             values[ram_key] = ram
             values[diff_key] = None if budget is None or ram is None else budget - ram
-            # the per-avdelning view's own list: the same figures
-            sel_src = fig.sources if fig else []
+            # the per-avdelning view's own sources (immutable): the same figures
+            sel_src = fig.sources if fig else ()
             if fig:
                 sources[budget_key] = sel_src
             sources[ram_key] = ram_src
             if values[diff_key] is not None:
-                sources[diff_key] = sel_src + ram_src
+                sources[diff_key] = join_sources(sel_src, ram_src)
         rows.append(Row(a.name, values, RowKind.DATA, sources))
     rows.append(sum_rows(f"Summa {settings.namnd.lower()}", rows, RowKind.TOTAL, keys))
     return Table(
