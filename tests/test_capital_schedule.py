@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from budgetbook.capital import capital_gap, project_capital, round_tkr, schedule
+from budgetbook.model import each_source
 from cons_builders import project, small_settings
 
 YEARS = range(2027, 2034)
@@ -55,7 +56,7 @@ def test_project_capital_sums_every_years_spend(tmp_path):
     cap = project_capital(p, settings, settings.investment_years, "A.xlsx")
     # 3000 from 2028: 1000+60, 1000+40, 1000+20; 600 from 2029: 200+12, 200+8
     assert [cap.rounded(y) for y in settings.investment_years] == [0, 1060, 1252, 1228]
-    assert [s.cell for s in cap.sources if s.file == "A.xlsx"] == ["F7", "G7"]
+    assert [s.cell for s in each_source(cap.sources) if s.file == "A.xlsx"] == ["F7", "G7"]
 
 
 def test_unknown_category_gives_no_cost(tmp_path):
@@ -92,7 +93,7 @@ def test_a_capital_cost_is_traced_to_useful_life_and_internranta_in_the_settings
     it = settings.category("IT")
     assert it is not None and lines[it.life_line - 1] == f"life = {it.life}"
     cap = project_capital(project("P1", "Datorer", "IT", "Ny", {2027: 900}), settings, (2028,))
-    traced = [(s.file, s.cell) for s in cap.sources if s.file == toml.name]
+    traced = [(s.file, s.cell) for s in each_source(cap.sources) if s.file == toml.name]
     assert traced == [
         ("budgetbook.toml", f"rad {it.life_line}"),
         ("budgetbook.toml", f"rad {settings.internranta_line}"),

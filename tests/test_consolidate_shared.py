@@ -118,4 +118,51 @@ def test_only_figures_read_from_a_file_carry_sources(tmp_path):
                 assert row.sources == {}, (key, row.label)
             assert not any(k.startswith("chg_") for k in row.sources), (key, row.label)
     a = cons.views[m.VIEW_DRIFT_AVDELNING].rows[0]
-    assert [s.cell for s in a.sources["budget_2027"]] == ["F7"]
+    assert [s.cell for s in m.each_source(a.sources["budget_2027"])] == ["F7"]
+
+
+def test_views_share_sources_that_cannot_be_changed(tmp_path):
+    # a figure shown in two views (per avdelning and against ram; a prior year's budget
+    # and prognos) has one set of sources: immutable, so appending or sorting in place
+    # for one view can never change the other
+    settings = small_settings(tmp_path)
+    cons = consolidate(
+        [drift_sub("A", {("A1", "personal"): (5, 6, 7), ("A1", "intakter"): (1, 1, 1)})],
+        settings,
+    )
+    avd = cons.views[m.VIEW_DRIFT_AVDELNING].rows[0].sources
+    ram = cons.views[m.VIEW_RAM_AVDELNING].rows[0].sources
+    assert ram["budget_2027"] is avd["budget_2027"]
+    assert avd["prognos_prior"] is avd["budget_prior"]
+    for table in cons.views.values():
+        for row in table.rows:
+            for sources in row.sources.values():
+                assert type(sources) is tuple and sources, (table.key, row.label)
+                for group in sources:
+                    assert type(group) is m.SourceGroup and type(group.cells) is tuple
+                # each file and sheet once per figure
+                assert len({g.at for g in sources}) == len(sources), (table.key, row.label)
+    shared = avd["budget_2027"]
+    before = list(m.each_source(shared))
+    diff = m.join_sources(shared, ram["ram_2027"])
+    assert list(m.each_source(diff)) == [*before, *m.each_source(ram["ram_2027"])]
+    assert list(m.each_source(shared)) == before  # joining copies, never extends
+
+
+def test_joined_sources_keep_each_file_once_in_the_order_first_seen():
+    a = m.SourceFile("A.xlsx", "Drift", "A")
+    b = m.SourceFile("B.xlsx", "Drift", "B")
+    a_again = m.SourceFile("A.xlsx", "Drift", "A")  # equal, not the same object
+    one, two = m.sources_at(a, ["F7"]), m.sources_at(b, ["F7", "F8"])
+    assert m.join_sources(one) is one and m.join_sources((), one, ()) is one
+    assert m.join_sources() == () and m.sources_at(a, []) == ()
+    assert m.join_sources(one, m.sources_at(a_again, ["G7"])) == ((a, ("F7", "G7")),)
+    assert m.join_sources(one, two) == ((a, ("F7",)), (b, ("F7", "F8")))
+    assert m.join_sources(one, two, m.sources_at(a_again, ["H7"])) == (
+        (a, ("F7", "H7")),
+        (b, ("F7", "F8")),
+    )
+    flat = [m.Source("A.xlsx", "Drift", "F7", "A"), m.Source("B.xlsx", "Drift", "F9", "B")]
+    grouped = m.group_sources([*flat, m.Source("A.xlsx", "Drift", "F8", "A")])
+    assert grouped == ((a, ("F7", "F8")), (b, ("F9",)))
+    assert list(m.each_source(grouped)) == [flat[0], m.Source(*flat[0][:2], "F8", "A"), flat[1]]

@@ -152,7 +152,7 @@ def test_ram_per_avdelning(both, settings):
         ("Avdelning B", 480, 500, -20, 0),
         ("Summa kommunstyrelsen", 1500, 1500, 0, 60),
     ]
-    src = t.rows[0].sources["ram_2027"][0]
+    src = next(m.each_source(t.rows[0].sources["ram_2027"]))
     toml = settings.path.read_text(encoding="utf-8").splitlines()
     ram_line = next(i for i, line in enumerate(toml, 1) if line.startswith("ram = [1000"))
     assert (src.file, src.cell) == ("budgetbook.toml", f"rad {ram_line}")
@@ -257,16 +257,16 @@ def test_pct_empty_where_old_is_zero(settings):
 def test_sources_trace_cells_and_settings(both, settings):
     t = both.views[m.VIEW_DRIFT_VERKSAMHET]
     a1 = t.rows[0]
-    assert {(s.file, s.sheet, s.cell) for s in a1.sources["budget_2027"]} == {
+    assert {(s.file, s.sheet, s.cell) for s in m.each_source(a1.sources["budget_2027"])} == {
         ("A.xlsx", "Drift", "F7"),
         ("A.xlsx", "Drift", "F8"),
     }
-    assert {(s.file, s.cell) for s in a1.sources["budget_prior"]} == {
+    assert {(s.file, s.cell) for s in m.each_source(a1.sources["budget_prior"])} == {
         ("prior.csv", "rad 2"),
         ("prior.csv", "rad 3"),
     }
     inv = both.views[m.VIEW_INV_NYA].rows[0]
-    assert [(s.sheet, s.cell, s.avdelning) for s in inv.sources["inv_2027"]] == [
+    assert [(s.sheet, s.cell, s.avdelning) for s in m.each_source(inv.sources["inv_2027"])] == [
         ("Investeringar", "F7", "A")
     ]
 
@@ -331,7 +331,10 @@ def test_ram_source_line_recorded_while_loading_settings(tmp_path):
     path.unlink()
     cons = consolidate([drift_sub("A", A_LINES), drift_sub("B", B_LINES)], settings)
     ram = cons.views[m.VIEW_RAM_AVDELNING]
-    cells = [[(s.file, s.cell, s.avdelning) for s in r.sources["ram_2027"]] for r in ram.rows[:2]]
+    cells = [
+        [(s.file, s.cell, s.avdelning) for s in m.each_source(r.sources["ram_2027"])]
+        for r in ram.rows[:2]
+    ]
     assert cells == [
         [("budgetbook.toml", f"rad {ram_a}", "A")],
         [("budgetbook.toml", f"rad {ram_b}", "B")],
@@ -350,7 +353,7 @@ def test_every_drift_view_names_its_cells_in_the_order_read(settings):
 
     def cells(view: str, label: str, key: str) -> list[str]:
         row = next(r for r in cons.views[view].rows if r.label == label)
-        return [f"{s.file}!{s.cell}" for s in row.sources.get(key, [])]
+        return [f"{s.file}!{s.cell}" for s in m.each_source(row.sources.get(key, ()))]
 
     verksamhet = m.VIEW_DRIFT_VERKSAMHET
     assert cells(verksamhet, "Verksamhet A1", "budget_2027") == [

@@ -12,7 +12,7 @@ import pytest
 
 from budgetbook import sources_sheet
 from budgetbook.consolidate import consolidate
-from budgetbook.model import Source
+from budgetbook.model import Source, SourceFile, group_sources
 from budgetbook.sources_sheet import _cell_texts, _Tails
 from budgetbook.workbook_out import write_consolidation
 from budgetbook.xlsx_stream import XlsxStream
@@ -29,35 +29,36 @@ def test_lines_group_per_file_and_sheet_in_first_seen_order():
     b7, b9 = Source("B.xlsx", "Drift", "F7", "B"), Source("B.xlsx", "Drift", "F9", "B")
     line = Source("prior.csv", "", "rad 2", "A")
     tails = _tails()
-    assert tails.of([a7, b7, a8, b9, line]) == [
+    assert tails.of(group_sources([a7, b7, a8, b9, line])) == [
         "[A|A.xlsx|Drift]<F7:F8>",
         "[B|B.xlsx|Drift]<F7, F9>",
         "[A|prior.csv|]<rad 2>",
     ]
     # the same cells in other files: the texts are shared, the files are not
     c7, c8 = Source("C.xlsx", "Inv", "F7", "C"), Source("C.xlsx", "Inv", "F8", "C")
-    assert tails.of([c7, c8]) == ["[C|C.xlsx|Inv]<F7:F8>"]
-    same = [a7, a8]
+    assert tails.of(group_sources([c7, c8])) == ["[C|C.xlsx|Inv]<F7:F8>"]
+    same = group_sources([a7, a8])
     assert tails.of(same) == tails.of(same) == ["[A|A.xlsx|Drift]<F7:F8>"]
     # one file after another (one run each), and a file that comes back after another
-    assert tails.of([a7, a8, b7]) == ["[A|A.xlsx|Drift]<F7:F8>", "[B|B.xlsx|Drift]<F7>"]
-    assert tails.of([a7, b7, a8]) == ["[A|A.xlsx|Drift]<F7:F8>", "[B|B.xlsx|Drift]<F7>"]
-    assert tails.of([a7, b7, b9, a8, c7]) == [
+    assert tails.of(group_sources([a7, a8, b7])) == ["[A|A.xlsx|Drift]<F7:F8>", "[B|B.xlsx|Drift]<F7>"]
+    assert tails.of(group_sources([a7, b7, a8])) == ["[A|A.xlsx|Drift]<F7:F8>", "[B|B.xlsx|Drift]<F7>"]
+    assert tails.of(group_sources([a7, b7, b9, a8, c7])) == [
         "[A|A.xlsx|Drift]<F7:F8>",
         "[B|B.xlsx|Drift]<F7, F9>",
         "[C|C.xlsx|Inv]<F7>",
     ]
-    assert tails.of([a7, Source("A.xlsx", "Drift", "F08", "A")]) == ["[A|A.xlsx|Drift]<F7:F8>"]
+    assert tails.of(group_sources([a7, Source("A.xlsx", "Drift", "F08", "A")])) == ["[A|A.xlsx|Drift]<F7:F8>"]
     # a file's empty fields (None) are shown empty but are not the same file as ""
     nothing = Source(None, None, "x", None)  # type: ignore[arg-type]
-    assert tails.of([nothing, Source("", "", "y", "")]) == ["[||]<x>", "[||]<y>"]
+    assert tails.of(group_sources([nothing, Source("", "", "y", "")])) == ["[||]<x>", "[||]<y>"]
 
 
 def test_a_single_cell_is_shown_as_written():
     tails = _tails()
     assert tails.cell("F07") == "<F07>" and tails.cells == {"F07": "<F07>"}
-    assert tails.prefix(("A", "A.xlsx", "Drift")) == "[A|A.xlsx|Drift]"
-    assert tails.prefixes == {("A", "A.xlsx", "Drift"): "[A|A.xlsx|Drift]"}
+    at = SourceFile("A.xlsx", "Drift", "A")
+    assert tails.prefix(at) == "[A|A.xlsx|Drift]"
+    assert tails.prefixes == {at: "[A|A.xlsx|Drift]"}
 
 
 def test_cell_texts_ranges_and_long_lists():

@@ -24,13 +24,13 @@ the rows shown in the Kapitalkostnader table).
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from .fmt import round_half_up
 from .fmt import tkr as _tkr
-from .model import Problem, Project, Source
+from .model import Problem, Project, SourceFile, SourceGroup, Sources, source_group
 from .rules import CAPITAL_GAP
 from .schema import INVESTMENT_SHEET
 from .settings import AssetCategory, Settings
@@ -57,7 +57,7 @@ class ProjectCapital:
     project: Project
     category: AssetCategory | None
     years: dict[int, YearCost] = field(default_factory=dict)
-    sources: list[Source] = field(default_factory=list)
+    sources: Sources = ()  # the spend cells, then the settings lines the cost rests on
 
     def rounded(self, year: int) -> int:
         """Whole tkr for `year` (0 when the year has no cost)."""
@@ -132,14 +132,14 @@ def capital_of(
     settings: Settings,
     years: Iterable[int],
     file: str = "",
-    spent: Mapping[int, Source] | None = None,
-    settings_lines: dict[int, Source] | None = None,
+    at: SourceFile | None = None,
+    settings_lines: dict[tuple[int, int], SourceGroup] | None = None,
 ) -> ProjectCapital:
     """`project_capital` with the project's category already looked up (None: unknown).
 
     Sources equal to ones the caller already holds are shared instead of made again
-    (issue 8: ~20 000 projects at N = 1 000): `spent` the sources of the project's
-    amounts by year, `settings_lines` those of settings lines by line number (filled
+    (issue 8: ~20 000 projects at N = 1 000): `at` the project's file and sheet,
+    `settings_lines` the group of the settings lines by their line numbers (filled
     here, kept by the caller for the next project)."""
     result = ProjectCapital(project, category)
     # the year totals skip the years without a cost: adding 0.0 to a sum that starts at
@@ -149,7 +149,8 @@ def capital_of(
     if category is not None:
         rate = settings.internranta / 100
         after = 0 if settings.depreciation_start == "same_year" else 1
-        cells, shared = project.cells, spent or {}
+        cells = project.cells
+        spent: list[str] = []  # the cells of the spend the cost comes from
         for spend_year, amount in sorted(project.amounts.items()):
             if not amount:
                 continue
@@ -157,18 +158,22 @@ def capital_of(
             for year, d, i in costs:
                 depreciation[year] += d
                 interest[year] += i
-            named = (file, INVESTMENT_SHEET, cells.get(str(spend_year), ""), project.avdelning)
-            known = shared.get(spend_year)
-            result.sources.append(known if known == named else Source(*named))
-    if result.sources:
-        # the cost also rests on the category's useful life and the internränta
-        lines = {} if settings_lines is None else settings_lines
-        for n in (category.life_line, settings.internranta_line):
-            if n:
-                src = lines.get(n)
-                if src is None:
-                    src = lines[n] = Source(settings.path.name, "", f"rad {n}", "")
-                result.sources.append(src)
+            spent.append(cells.get(str(spend_year), ""))
+        if spent:
+            named = (file, INVESTMENT_SHEET, project.avdelning)
+            if at is None or at != named:  # (compared as a plain tuple: cheaper to make)
+                at = SourceFile(*named)
+            groups = [source_group((at, tuple(spent)))]
+            # the cost also rests on the category's useful life and the internränta
+            numbers = (category.life_line, settings.internranta_line)
+            lines = {} if settings_lines is None else settings_lines
+            group = lines.get(numbers)
+            if group is None:
+                rows = tuple(f"rad {n}" for n in numbers if n)
+                group = lines[numbers] = source_group((SourceFile(settings.path.name), rows))
+            if group.cells:
+                groups.append(group)
+            result.sources = tuple(groups)
     result.years = {y: _year_cost((d, interest[y])) for y, d in depreciation.items()}
     return result
 

@@ -26,11 +26,9 @@ are empty and the table note names them. Totals are computed as described in
 
 from __future__ import annotations
 
-import functools
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
-from typing import Any, NamedTuple
 
 from .consolidate_inv import (
     capital_view,
@@ -40,6 +38,7 @@ from .consolidate_inv import (
     risk_view,
 )
 from .consolidate_plan import merge_controls, merge_goals, merge_texts, merge_uppdrag
+from .drift_figures import PRIOR_KEYS, DriftFigures, GroupFigures, drift_figures
 from .gc_pause import gc_paused
 from .model import (
     VIEW_BRUTTO_AVDELNING,
@@ -53,11 +52,14 @@ from .model import (
     Consolidation,
     Row,
     RowKind,
-    Source,
+    SourceFile,
+    Sources,
     Submission,
     Table,
+    join_sources,
+    sources_at,
 )
-from .schema import DRIFT_SHEET, year_key
+from .schema import year_key
 from .settings import Settings
 from .tablebuild import (
     RAM_MISSING,
@@ -72,153 +74,6 @@ from .tablebuild import (
     numeric_keys,
     sum_rows,
 )
-
-PRIOR_KEYS = ("budget_prior", "prognos_prior")
-
-
-# --- figures: the amounts read, grouped once for every drift view ----------------------
-
-
-class Figures(NamedTuple):
-    """The figures of one group (an avdelning, a verksamhet, a kontogrupp) in one column:
-    their sum and their sources, in the order they were read."""
-
-    total: int
-    sources: list[Source]
-
-
-GroupFigures = dict[str, Figures]  # column key (budget_prior, …, plan_<y>) -> figures
-
-
-class DriftFigures(NamedTuple):
-    """The drift figures (prior-year figures from settings, budget and plan figures from
-    the returns) grouped by avdelning, verksamhet, kontogrupp, and by avdelning and
-    revenue/cost for the brutto view's two columns (`brutto_keys`).
-
-    Built in one pass without an object per figure: grouping ~420 000 fact tuples at
-    N = 1 000 took ~40 % of consolidation and ~60 MB while it ran (issue 8). A list of
-    sources is the views' own (the per-avdelning and ram views share theirs)."""
-
-    by_avdelning: dict[str, GroupFigures]
-    by_verksamhet: dict[str, GroupFigures]
-    by_driftpost: dict[str, GroupFigures]
-    # (avdelning, is revenue) -> the prior year's figures and the budget year's
-    brutto: dict[tuple[str, bool], GroupFigures]
-    last_avdelning: dict[str, str]  # verksamhet -> avdelning of its last figure
-
-
-class _Groups:
-    """Groups being filled: per name, a running sum and a list of sources per column
-    position (lists and positions, not dicts: the cheapest per figure). The prior
-    year's budget and prognos (positions 0 and 1) come from the same lines of the
-    prior-year file, so they share one list."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self.groups: dict[Any, tuple[list[int], list[list[Source]]]] = {}
-        # `get(name) or of(name)` in the loops: a method call per figure was ~20 % of them
-        self.get = self.groups.get
-
-    def of(self, name: Any) -> tuple[list[int], list[list[Source]]]:
-        group = self.groups.get(name)
-        if group is None:
-            prior: list[Source] = []
-            lists = [prior, prior, *([] for _ in range(self.size - 2))]
-            group = self.groups[name] = ([0] * self.size, lists)
-        return group
-
-    def figures(self, keys: Sequence[str]) -> dict[Any, GroupFigures]:
-        return {
-            name: {
-                key: Figures(total, sources)
-                for key, total, sources in zip(keys, sums, lists, strict=True)
-                if sources
-            }
-            for name, (sums, lists) in self.groups.items()
-        }
-
-
-def drift_figures(submissions: Sequence[Submission], settings: Settings) -> DriftFigures:
-    """Prior-year figures from settings, then budget/plan figures from the returns, in
-    that order within every group (the order of each list of sources)."""
-    kinds = settings.kinds
-    owner = {v.code: v.avdelning for v in settings.verksamheter}
-    prior_file = settings.prior_file.name if settings.prior_file else settings.path.name
-    years = {year: year_key(settings, year) for year in settings.years}
-    keys = [*PRIOR_KEYS, *years.values()]
-    size = len(keys)
-    by_avd, by_verks, by_post, brutto = (_Groups(size) for _ in range(4))
-    a_get, v_get, p_get, b_get = by_avd.get, by_verks.get, by_post.get, brutto.get
-    a_of, v_of, p_of, b_of = by_avd.of, by_verks.of, by_post.of, brutto.of
-    last: dict[str, str] = {}
-    budget_at = keys.index(year_key(settings, settings.budget_year))
-    source = _new_source  # one per figure read: ~340 000 at N = 1 000
-    for (verks, post), figs in settings.prior.items():
-        revenue = kinds.get(post) == "revenue"
-        sign = -1 if revenue else 1
-        avd = owner.get(verks, "")
-        src = source((prior_file, "", f"rad {figs.line}", avd))
-        budget, prognos = sign * figs.budget, sign * figs.prognos
-        kind = (avd, revenue)
-        # written out for the four groups (a loop over them took a third longer)
-        sums, lists = a_get(avd) or a_of(avd)
-        sums[0] += budget
-        sums[1] += prognos
-        lists[0].append(src)  # and so to lists[1]
-        sums, lists = v_get(verks) or v_of(verks)
-        sums[0] += budget
-        sums[1] += prognos
-        lists[0].append(src)
-        sums, lists = p_get(post) or p_of(post)
-        sums[0] += budget
-        sums[1] += prognos
-        lists[0].append(src)
-        sums, lists = b_get(kind) or b_of(kind)
-        sums[0] += budget
-        sums[1] += prognos
-        lists[0].append(src)
-        last[verks] = avd
-    at_year = list(enumerate(years, len(PRIOR_KEYS)))
-    for sub in submissions:
-        file, avd = sub.file, sub.avdelning
-        a_sums = a_lists = None
-        for line in sub.drift:
-            amounts, verks, post = line.amounts, line.verksamhet, line.driftpost
-            revenue = kinds.get(post) == "revenue"
-            sign = -1 if revenue else 1
-            cells = None
-            for at, year in at_year:
-                amount = amounts.get(year)
-                if amount is None:
-                    continue
-                if cells is None:  # the line's first figure: its groups
-                    cells = line.cells
-                    if a_sums is None:
-                        a_sums, a_lists = a_get(avd) or a_of(avd)
-                    v_sums, v_lists = v_get(verks) or v_of(verks)
-                    p_sums, p_lists = p_get(post) or p_of(post)
-                    kind = (avd, revenue)
-                    b_sums, b_lists = b_get(kind) or b_of(kind)
-                    last[verks] = avd
-                value = sign * amount
-                src = source((file, DRIFT_SHEET, cells.get(year, ""), avd))
-                a_sums[at] += value
-                a_lists[at].append(src)
-                v_sums[at] += value
-                v_lists[at].append(src)
-                p_sums[at] += value
-                p_lists[at].append(src)
-                if at == budget_at:  # the brutto view's column
-                    b_sums[at] += value
-                    b_lists[at].append(src)
-    return DriftFigures(
-        by_avd.figures(keys),
-        by_verks.figures(keys),
-        by_post.figures(keys),
-        brutto.figures(keys),
-        last,
-    )
-
 
 # --- columns --------------------------------------------------------------------------
 
@@ -256,7 +111,7 @@ def figures_row(
     """A DATA row of a group's figures (`drift_figures`) per column; budget/plan
     columns empty unless `has_budget` or figures were read for them."""
     values: dict[str, int | float | str | None] = {}
-    sources: dict[str, list[Source]] = {}
+    sources: dict[str, Sources] = {}
     for key in keys:
         fig = figures.get(key)
         if fig is not None:
@@ -273,9 +128,6 @@ def _sign_note(settings: Settings) -> str:
     if settings.sign_convention == "costs_negative":
         return "Intäkter visas som positiva belopp och kostnader med minustecken."
     return "Intäkter visas med minustecken och kostnader som positiva belopp."
-
-
-_new_source = functools.partial(tuple.__new__, Source)  # Source((...)), ~2x faster
 
 
 def drift_by_avdelning(settings: Settings, figures: DriftFigures, included: set[str]) -> Table:
@@ -409,7 +261,7 @@ def brutto_by_avdelning(settings: Settings, figures: DriftFigures, included: set
     rows = []
     for a in avdelningar_shown(settings, included):
         values: dict[str, int | float | str | None] = {}
-        sources: dict[str, list[Source]] = {}
+        sources: dict[str, Sources] = {}
         for key, rev_key, cost_key, net_key in parts:
             ok = key in PRIOR_KEYS or a.code in included
             for part_key, revenue in ((rev_key, True), (cost_key, False)):
@@ -419,7 +271,7 @@ def brutto_by_avdelning(settings: Settings, figures: DriftFigures, included: set
                     sources[part_key] = fig.sources
             rev, cost = values[rev_key], values[cost_key]
             values[net_key] = None if rev is None else rev + cost  # type: ignore[operator]
-            net_src = sources.get(rev_key, []) + sources.get(cost_key, [])
+            net_src = join_sources(sources.get(rev_key, ()), sources.get(cost_key, ()))
             if net_src:
                 sources[net_key] = net_src
         rows.append(Row(a.name, values, RowKind.DATA, sources))
@@ -453,9 +305,9 @@ def ram_by_avdelning(settings: Settings, figures: DriftFigures, included: set[st
     rows = []
     for a in avdelningar_shown(settings, included):
         values: dict[str, int | float | str | None] = {}
-        sources: dict[str, list[Source]] = {}
+        sources: dict[str, Sources] = {}
         ram_cell = f"rad {a.ram_line}" if a.ram_line else ""
-        ram_src = [Source(settings.path.name, "", ram_cell, a.code)]
+        ram_src = sources_at(SourceFile(settings.path.name, "", a.code), (ram_cell,))
         by_key = figures.by_avdelning.get(a.code, {})
         for y, fig_key, budget_key, ram_key, diff_key in years:
             fig = by_key.get(fig_key)
@@ -464,13 +316,13 @@ def ram_by_avdelning(settings: Settings, figures: DriftFigures, included: set[st
             values[budget_key] = budget
             values[ram_key] = ram
             values[diff_key] = None if budget is None or ram is None else budget - ram
-            # the per-avdelning view's own list: the same figures
-            sel_src = fig.sources if fig else []
+            # the per-avdelning view's own sources (immutable): the same figures
+            sel_src = fig.sources if fig else ()
             if fig:
                 sources[budget_key] = sel_src
             sources[ram_key] = ram_src
             if values[diff_key] is not None:
-                sources[diff_key] = sel_src + ram_src
+                sources[diff_key] = join_sources(sel_src, ram_src)
         rows.append(Row(a.name, values, RowKind.DATA, sources))
     rows.append(sum_rows(f"Summa {settings.namnd.lower()}", rows, RowKind.TOTAL, keys))
     return Table(

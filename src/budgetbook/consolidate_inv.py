@@ -7,7 +7,6 @@ Conventions as in `consolidate`: investment spend and capital costs are positive
 
 from __future__ import annotations
 
-import functools
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -26,9 +25,14 @@ from .model import (
     Project,
     Row,
     RowKind,
-    Source,
+    SourceFile,
+    SourceGroup,
+    Sources,
     Submission,
     Table,
+    join_sources,
+    source_group,
+    sources_at,
 )
 from .schema import INVESTMENT_SHEET, RISK_SHEET
 from .settings import AssetCategory, Settings
@@ -54,35 +58,32 @@ class Proj:
     project: Project
     file: str
     avdelning: str
+    at: SourceFile  # the return's Investeringar sheet (one for all its projects)
     category: AssetCategory | None = None  # settings.category(project.category)
     # year -> the source of its amount, one object for every view that names the cell
     # (the per-project, per-category and capital views made one each: ~10 MB at
     # N = 1 000, issue 8)
-    sources: dict[int, Source] = field(default_factory=dict)
+    sources: dict[int, Sources] = field(default_factory=dict)
 
 
 def projects_of(submissions: Sequence[Submission], settings: Settings) -> list[Proj]:
     subs = in_avdelning_order(submissions, settings)
     # a category looked up once per distinct text, not twice per project (issue 8)
     category = memoized(settings.category)
-    return [
-        Proj(p, s.file, s.avdelning, category(p.category), _sources(p, s.file, s.avdelning))
-        for s in subs
-        for p in s.projects
-    ]
-
-
-def _sources(project: Project, file: str, avdelning: str) -> dict[int, Source]:
-    cells, source = project.cells, _new_source
-    return {
-        year: source((file, INVESTMENT_SHEET, cells.get(str(year), ""), avdelning))
-        for year, amount in project.amounts.items()
-        if amount is not None
-    }
-
-
-# Source((...)) without the named tuple's Python-level __new__ (~2x faster)
-_new_source = functools.partial(tuple.__new__, Source)
+    one_cell: dict[str, tuple[str]] = {}  # (cell,) once per cell: every return has one layout
+    projs = []
+    for s in subs:
+        at = SourceFile(s.file, INVESTMENT_SHEET, s.avdelning)
+        for p in s.projects:
+            cells = p.cells
+            sources = {}
+            for year, amount in p.amounts.items():
+                if amount is not None:
+                    cell = cells.get(str(year), "")
+                    cell_tuple = one_cell.get(cell) or one_cell.setdefault(cell, (cell,))
+                    sources[year] = (source_group((at, cell_tuple)),)
+            projs.append(Proj(p, s.file, s.avdelning, at, category(p.category), sources))
+    return projs
 
 
 def is_ongoing(project: Project) -> bool:
@@ -101,28 +102,62 @@ def _inv_columns(settings: Settings) -> list[Column]:
 def _inv_row(label: str, items: Sequence[Proj], year_keys: Sequence[tuple[int, str]]) -> Row:
     """Spend per investment year of `items`; `year_keys`: (year, column key) made once
     for all rows (a key text per row and year was ~9 MB at N = 1 000, issue 8)."""
+    if len(items) == 1:
+        return _own_row(label, items[0], year_keys)
     values: dict[str, int | float | str | None] = {}
-    sources: dict[str, list[Source]] = {}
+    sources: dict[str, Sources] = {}
     total = 0
-    all_src: list[Source] = []
+    all_src: list[Sources] = []
     for y, key in year_keys:
         amount = 0
-        mine = []
+        groups: list[SourceGroup] = []  # one per run of projects of one return
+        at: SourceFile | None = None
+        cells: list[str] = []
         for it in items:
             value = it.project.amounts.get(y)
             if value is None:
                 continue
             amount += value
-            mine.append(it.sources[y])
+            if it.at is not at:
+                if cells:
+                    groups.append(source_group((at, tuple(cells))))
+                at, cells = it.at, []
+            cells.append(it.sources[y][0].cells[0])  # the year's one cell (`projects_of`)
+        if cells:
+            groups.append(source_group((at, tuple(cells))))
         values[key] = amount
         total += amount
-        if mine:
-            # a list of one (most rows show one project) without append's spare room
-            sources[key] = mine if len(mine) > 1 else [mine[0]]
-            all_src += mine
+        if groups:
+            src = tuple(groups)
+            if len({group.at for group in src}) < len(src):  # a return's projects apart
+                src = join_sources(*((group,) for group in src))
+            sources[key] = src
+            all_src.append(src)
     values["sum"] = total
     if all_src:
-        sources["sum"] = all_src
+        sources["sum"] = join_sources(*all_src)
+    return Row(label, values, RowKind.DATA, sources)
+
+
+def _own_row(label: str, p: Proj, year_keys: Sequence[tuple[int, str]]) -> Row:
+    """`_inv_row` of one project (most rows): its sources shared, its cells in one file."""
+    amounts, own = p.project.amounts, p.sources
+    values: dict[str, int | float | str | None] = {}
+    sources: dict[str, Sources] = {}
+    total = 0
+    cells = []
+    for y, key in year_keys:
+        value = amounts.get(y)
+        if value is None:
+            values[key] = 0
+            continue
+        values[key] = value
+        total += value
+        sources[key] = src = own[y]
+        cells.append(src[0].cells[0])  # the year's one cell (`projects_of`)
+    values["sum"] = total
+    if cells:
+        sources["sum"] = (source_group((p.at, tuple(cells))),)
     return Row(label, values, RowKind.DATA, sources)
 
 
@@ -139,7 +174,7 @@ def investment_views(
     # each project's own row, built once for the tables that show it (issue 8)
     ongoing = [is_ongoing(p.project) for p in projects]
     year_keys = [(y, f"inv_{y}") for y in settings.investment_years]
-    own = [_inv_row(p.project.name, [p], year_keys) for p in projects]
+    own = [_own_row(p.project.name, p, year_keys) for p in projects]
     tables = []
     for key, caption, want, total_label in (
         (VIEW_INV_PAGAENDE, "Investeringsbudget, pågående projekt", True, "Summa pågående projekt"),
@@ -189,12 +224,15 @@ def investment_views(
             "sum": row.values["sum"],
             "diff": None if decided is None else decided - row.values["sum"],  # type: ignore[operator]
         }
-        sources = {"sum": row.sources.get("sum", [])}
+        sources = {"sum": row.sources.get("sum", ())}
         if decided is not None:
-            cell = p.project.cells.get("decided_total", "")
-            dsrc = [Source(p.file, INVESTMENT_SHEET, cell, p.avdelning)]
+            dsrc = (source_group((p.at, (p.project.cells.get("decided_total", ""),))),)
             sources["decided_total"] = dsrc
-            sources["diff"] = dsrc + sources["sum"]
+            total = sources["sum"]
+            if len(total) == 1 and total[0].at is p.at:  # the project's own cells
+                sources["diff"] = (source_group((p.at, dsrc[0].cells + total[0].cells)),)
+            else:
+                sources["diff"] = join_sources(dsrc, total)
         return Row(p.project.name, values, RowKind.DATA, {k: v for k, v in sources.items() if v})
 
     with_rows = list(zip(projects, own, strict=True))
@@ -269,13 +307,14 @@ def capital_view(
     ongoing: list[Row] = []
     new: list[Row] = []
     year_keys = [(y, f"kap_{y}") for y in years]
-    settings_lines: dict[int, Source] = {}  # one source per settings line for all projects
+    # the settings lines' group once per category for all projects
+    settings_lines: dict[tuple[int, int], SourceGroup] = {}
     for p in projects:
         cap = capital.capital_of(
-            p.project, p.category, settings, years, p.file, p.sources, settings_lines
+            p.project, p.category, settings, years, p.file, p.at, settings_lines
         )
         values: dict[str, int | float | str | None]
-        sources: dict[str, list[Source]] = {}
+        sources: dict[str, Sources] = {}
         if cap.category is None:
             unknown.append(p.project.name)
             values = {"category": p.project.category}
@@ -352,10 +391,10 @@ def risk_view(settings: Settings, submissions: Sequence[Submission], included: s
     ]
     keys = amount_keys(cols)
     by_avd = defaultdict(list)
-    files: dict[str, str] = {}
+    files: dict[str, SourceFile] = {}
     for sub in submissions:
         by_avd[sub.avdelning].extend(sub.risks)
-        files[sub.avdelning] = sub.file
+        files[sub.avdelning] = SourceFile(sub.file, RISK_SHEET, sub.avdelning)
     rows = []
     for a in avdelningar_shown(settings, included):
         if a.code not in included:
@@ -364,17 +403,10 @@ def risk_view(settings: Settings, submissions: Sequence[Submission], included: s
         risks = by_avd.get(a.code, [])
         pos = sum(r.positive for r in risks)
         neg = -sum(r.negative for r in risks)
-        src_p = [
-            Source(files[a.code], RISK_SHEET, r.cells.get("positive", ""), a.code)
-            for r in risks
-            if r.positive
-        ]
-        src_n = [
-            Source(files[a.code], RISK_SHEET, r.cells.get("negative", ""), a.code)
-            for r in risks
-            if r.negative
-        ]
-        sources = {"positive": src_p, "negative": src_n, "net": src_p + src_n}
+        at = files[a.code]
+        src_p = sources_at(at, (r.cells.get("positive", "") for r in risks if r.positive))
+        src_n = sources_at(at, (r.cells.get("negative", "") for r in risks if r.negative))
+        sources = {"positive": src_p, "negative": src_n, "net": join_sources(src_p, src_n)}
         rows.append(
             Row(
                 a.name,

@@ -10,8 +10,9 @@ negative, etc.) are applied only when rendering (`fmt.Convention`).
 from __future__ import annotations
 
 import dataclasses
+import functools
 import operator
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -98,6 +99,85 @@ class Source(NamedTuple):
     sheet: str = ""
     cell: str = ""
     avdelning: str = ""
+
+
+class SourceFile(NamedTuple):
+    """A file and sheet figures are read from, with the avdelning they belong to (one
+    object per return and sheet, shared by every figure read there)."""
+
+    file: str
+    sheet: str = ""
+    avdelning: str = ""
+
+
+class SourceGroup(NamedTuple):
+    """The cells of one figure that were read from one file and sheet, in reading order."""
+
+    at: SourceFile
+    cells: tuple[str, ...]
+
+
+Sources = tuple[SourceGroup, ...]
+"""A figure's sources: one group per file, sheet and avdelning, in the order first read
+(each `at` once). Kept grouped so Källor need not group millions of cells (issue 8), and
+immutable because views share them (a per-avdelning figure is also the ram view's, a
+prior year's budget and prognos come from the same lines)."""
+
+# SourceGroup((at, cells)) without the named tuple's Python-level __new__ (~2x faster)
+source_group = functools.partial(tuple.__new__, SourceGroup)
+
+
+def sources_at(at: SourceFile, cells: Iterable[str]) -> Sources:
+    """The sources of a figure read from the `cells` of one file and sheet."""
+    cells = tuple(cells)
+    return (source_group((at, cells)),) if cells else ()
+
+
+def group_sources(sources: Iterable[Source]) -> Sources:
+    """Single sources grouped per file, sheet and avdelning in the order first seen."""
+    groups: dict[SourceFile, list[str]] = {}
+    for file, sheet, cell, avdelning in sources:
+        groups.setdefault(SourceFile(file, sheet, avdelning), []).append(cell)
+    return tuple(source_group((at, tuple(cells))) for at, cells in groups.items())
+
+
+def join_sources(*parts: Sources) -> Sources:
+    """The sources of a figure computed from the figures of `parts`: their groups, a
+    file's cells in one group (the first part's cells first). A part is never copied
+    when it is the only one with sources."""
+    present = [part for part in parts if part]
+    if len(present) < 2:
+        return present[0] if present else ()
+    if len(present) == 2:  # the common case: two figures of one file (net, difference)
+        (first, second) = present
+        if len(first) == len(second) == 1:
+            (at, cells), (other, more) = first[0], second[0]
+            if at is other:
+                return (source_group((at, cells + more)),)
+            if at != other:
+                return (first[0], second[0])
+    groups: dict[SourceFile, list[str]] = {}
+    last_at: SourceFile | None = None  # parts mostly follow each other file by file
+    last: list[str] = []
+    for part in present:
+        for at, cells in part:
+            if at is last_at:
+                last += cells
+                continue
+            have = groups.get(at)
+            if have is None:
+                have = groups[at] = list(cells)
+            else:
+                have += cells
+            last_at, last = at, have
+    return tuple([source_group((at, tuple(cells))) for at, cells in groups.items()])
+
+
+def each_source(sources: Sources) -> Iterator[Source]:
+    """A figure's sources one cell at a time, in their groups' order."""
+    for (file, sheet, avdelning), cells in sources:
+        for cell in cells:
+            yield Source(file, sheet, cell, avdelning)
 
 
 # --- what a department head returns -------------------------------------------------
@@ -246,7 +326,7 @@ class Row:
     label: str
     values: dict[str, int | float | str | None]
     kind: RowKind = RowKind.DATA
-    sources: dict[str, list[Source]] = field(default_factory=dict)  # column key -> sources
+    sources: dict[str, Sources] = field(default_factory=dict)  # column key -> sources
 
 
 @dataclass(slots=True)

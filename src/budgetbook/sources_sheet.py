@@ -8,23 +8,22 @@ Källor linear in the number of cells read. Empty and text cells have no line. A
 sheet "Källor (2)" … starts before Excel's row limit.
 
 It is the largest part of the workbook (~460 000 lines at N = 1 000 returns), so it is
-written straight from the views' rows (issue 8): no intermediate line objects, the
-texts of a cell list computed once however often it recurs (every return has the same
-layout, and a project's cells stand behind every year of its kapitalkostnad), a
-figure's sources regrouped once when the next figure has the same list (or an equal
-one), each line's XML put together from pieces made once per view, row, column, file
-or cell list, and the lines handed to the sheet a batch at a time.
+written straight from the views' rows (issue 8): no intermediate line objects, a
+figure's sources already grouped per file and sheet (`model.Sources`: grouping ~2.7
+million sources here took ~0.8 s), the texts of a cell list computed once however often
+it recurs (every return has the same layout, and a project's cells stand behind every
+year of its kapitalkostnad), each line's XML put together from pieces made once per
+view, row, column, file or cell list, and the lines handed to the sheet a batch at a
+time.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from itertools import compress
-from operator import ne, or_
 from typing import Any
 
 from .fmt import Convention
-from .model import RowKind, Source, Table
+from .model import RowKind, Source, SourceFile, Sources, Table
 from .settings import Settings
 from .xlsx_stream import SheetStream, XlsxStream, cell_number, row_pieces
 
@@ -38,12 +37,9 @@ SOURCE_WIDTHS = [24, 34, 28, 12, 12, 28, 16, 26]
 SUM_TRACE = Source("", "", "summa av raderna ovan")
 CHANGE_TRACE = Source("", "", "beräknad ur beloppen på raden")
 
-Key = tuple[str, str, str]  # avdelning, file, sheet as a Source has them
-
-
 class _Tails:
     """Columns E–H of Källor lines as XML, from a figure's sources: one line per file
-    and sheet, its cells as ranges.
+    and sheet (a group of `Sources`), its cells as ranges.
 
     A figure summed from many cells (e.g. a kontogrupp over all avdelningar) would
     otherwise need one line per cell in every view that shows it, which made Källor
@@ -58,17 +54,18 @@ class _Tails:
 
     def __init__(self, files_part: str, cells_part: str, sid: Callable[[str], str]) -> None:
         self._files_part, self._cells_part, self._sid = files_part, cells_part, sid
-        self.prefixes: dict[Key, str] = {}  # columns E–G per (avdelning, file, sheet)
+        self.prefixes: dict[SourceFile, str] = {}  # columns E–G per file and sheet
         self.cells: dict[str, str] = {}  # column H of one cell shown as written
         self._runs: dict[tuple[str, ...], list[str]] = {}  # column H of a cell list
-        # the last list asked for: the next figure often has the very same one (kept
-        # referenced, so an identity test cannot be fooled by a reused id)
-        self._last: Sequence[Source] | None = None
+        # the last sources asked for: the next figure often has the very same ones (a
+        # prior year's budget and prognos; kept referenced, so an identity test cannot
+        # be fooled by a reused id)
+        self._last: Sources | None = None
         self._last_tails: list[str] = []
 
-    def prefix(self, key: Key) -> str:
+    def prefix(self, key: SourceFile) -> str:
         """Columns E–G of a file's lines (the caller has looked in `prefixes` first)."""
-        avd, file, sheet = key
+        file, sheet, avd = key
         sid = self._sid
         made = self.prefixes[key] = self._files_part % (
             sid(avd or ""),
@@ -82,46 +79,20 @@ class _Tails:
         made = self.cells[cell] = self._cells_part % self._sid(cell or "")
         return made
 
-    def of(self, sources: Sequence[Source]) -> list[str]:
-        """The lines' columns E–H of a figure with more than one source."""
-        if sources is self._last or sources == self._last:
-            # the same list again, or an equal one (budget and prognos of a prior year
-            # come from the same lines): compared in C, mostly unequal at the first item
+    def of(self, sources: Sources) -> list[str]:
+        """The lines' columns E–H of a figure with more than one cell."""
+        if sources is self._last:
             return self._last_tails
-        # C-level passes over the sources (zip, count, compare): a figure's sources
-        # mostly come from one file and sheet, else from one file after another
-        files, sheets, cells, avds = zip(*sources, strict=True)
-        n, file, sheet, avd = len(files), files[0], sheets[0], avds[0]
-        if files.count(file) == n and sheets.count(sheet) == n and avds.count(avd) == n:
-            tails = self._group((avd, file, sheet), cells)
+        if len(sources) == 1:
+            tails = self._group(*sources[0])
         else:
-            # where the file, sheet or avdelning changes (compared column by column:
-            # the sources' strings are mostly the very same objects)
-            changes = map(
-                or_,
-                map(or_, map(ne, files[1:], files), map(ne, sheets[1:], sheets)),
-                map(ne, avds[1:], avds),
-            )
-            starts = [0, *compress(range(1, n), changes)]
-            keys = [(avds[i], files[i], sheets[i]) for i in starts]
             tails = []
-            if len(set(keys)) == len(keys):  # each file's cells in one run
-                for key, start, end in zip(keys, starts, [*starts[1:], n], strict=True):
-                    tails += self._group(key, cells[start:end])
-            else:  # grouped per file and sheet in the order first seen
-                groups: dict[Key, list[str]] = {}
-                for key, cell in zip(zip(avds, files, sheets, strict=True), cells, strict=True):
-                    group = groups.get(key)
-                    if group is None:
-                        groups[key] = [cell]
-                    else:
-                        group.append(cell)
-                for key, group in groups.items():
-                    tails += self._group(key, tuple(group))
+            for key, cells in sources:
+                tails += self._group(key, cells)
         self._last, self._last_tails = sources, tails
         return tails
 
-    def _group(self, key: Key, cells: tuple[str, ...]) -> list[str]:
+    def _group(self, key: SourceFile, cells: tuple[str, ...]) -> list[str]:
         """The lines of one file and sheet; the texts of a cell list made once."""
         prefix = self.prefixes.get(key) or self.prefix(key)
         shown = self._runs.get(cells)
@@ -305,7 +276,7 @@ def write_sources(
                     continue
                 if negate:  # Convention.display, decided per column (issue 8)
                     value = -value
-                sources: Sequence[Source] = ()
+                sources: Sources = ()
                 if not (total or change):
                     sources = row_sources.get(key, ())
                     if not sources:  # (any source gives a line)
@@ -319,9 +290,9 @@ def write_sources(
                     str(value) if type(value) is int else cell_number(value, SOURCES_SHEET)
                 )
                 lines: Sequence[str] = ()
-                if len(sources) == 1:  # the common case, without `tails_of`
-                    file, sheet, cell, avd = sources[0]
-                    at = (avd, file, sheet)
+                if len(sources) == 1 and len(sources[0][1]) == 1:
+                    # the common case, one cell (shown as written), without `tails_of`
+                    at, (cell,) = sources[0]
                     line = (prefixes.get(at) or prefix(at)) + (
                         cell_tails.get(cell) or cell_tail(cell)
                     )
