@@ -10,7 +10,7 @@ import pytest
 from budgetbook import actions
 from budgetbook.fmt import Convention
 from budgetbook.model import VIEW_INV_BESLUTAD, VIEW_KAPITALKOSTNADER, Column
-from budgetbook.report.tables import format_value
+from budgetbook.report.table_measure import format_value
 from qa_builders import fill, write_workspace
 
 COSTS_NEG = "costs_negative"

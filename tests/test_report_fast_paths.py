@@ -16,7 +16,7 @@ from lxml import etree
 
 from budgetbook import fmt
 from budgetbook.model import Column, Row, RowKind, Table
-from budgetbook.report import tables
+from budgetbook.report import table_measure, tables
 from budgetbook.report.builder import DocBuilder, _add_lines
 from budgetbook.report.docx_template import open_template
 
@@ -88,25 +88,25 @@ def test_cell_texts_match_format_value_for_every_kind_and_type(values):
             ]
             for row in table.rows
         ]
-        assert tables.cell_texts(table, conv) == expected
+        assert table_measure.cell_texts(table, conv) == expected
         for row in table.rows:
             for col in table.columns:
-                assert tables.format_value(table, col, row, conv) == _reference_cell(
+                assert table_measure.format_value(table, col, row, conv) == _reference_cell(
                     table, col, row, conv
                 )
-    assert tables.cell_texts(Table("x", "X", [], table.rows), fmt.Convention()) == [
+    assert table_measure.cell_texts(Table("x", "X", [], table.rows), fmt.Convention()) == [
         [] for _ in table.rows
     ]
 
 
 def test_widest_is_the_largest_text_twips():
     texts = ["", "1 234", "−98 765", "Illi", "MWMW", "mmm", "ÅÄÖ åäö", "1 234"]
-    for points in (tables.BODY_PT, tables.HEADER_PT, 7.0):
+    for points in (table_measure.BODY_PT, table_measure.HEADER_PT, 7.0):
         for bold in (False, True):
-            assert tables._widest(texts, points, bold) == max(
-                tables.text_twips(t, points, bold) for t in texts
+            assert table_measure._widest(texts, points, bold) == max(
+                table_measure.text_twips(t, points, bold) for t in texts
             )
-    assert tables._widest([], tables.BODY_PT, True) == 0
+    assert table_measure._widest([], table_measure.BODY_PT, True) == 0
 
 
 def test_clean_skips_only_texts_that_need_nothing():
@@ -141,7 +141,7 @@ def test_table_cells_carry_their_text_whether_or_not_any_needs_escaping(special)
     if special is not None:
         table.rows.insert(2, Row(special, {"d": special}))
     style = tables.TableStyle("TS", "TT", "SN", "Caption", "DDDDDD", fmt.Convention())
-    texts = tables.cell_texts(table, style.convention)
+    texts = table_measure.cell_texts(table, style.convention)
     xml = tables.table_xml(table, [1000] * len(table.columns), style, texts)
     shown = _shown_cells(xml)
     for row, cells, got in zip(table.rows, texts, shown, strict=True):
@@ -198,7 +198,7 @@ def _reference_lines(para, text: str) -> None:
 def _reference_table_xml(table: Table, widths: list[int], style: tables.TableStyle) -> str:
     """table_xml by its plain definition: every cell made by `_cell` on its own."""
     keep = tables.kept_rows(table)
-    texts = tables.cell_texts(table, style.convention)
+    texts = table_measure.cell_texts(table, style.convention)
     head = tables.table_xml(Table(table.key, table.caption, table.columns, []), widths, style)
     parts = [head[: -len("</w:tbl>")]]
     for i, (row, cells) in enumerate(zip(table.rows, texts, strict=True)):
@@ -223,7 +223,7 @@ def _reference_table_xml(table: Table, widths: list[int], style: tables.TableSty
                         text,
                         width,
                         style,
-                        right=tables.is_numeric(col),
+                        right=table_measure.is_numeric(col),
                         bold=row.kind in (RowKind.TOTAL, RowKind.SUBTOTAL),
                         top_border=row.kind is RowKind.TOTAL,
                         keep=kept,
@@ -254,10 +254,10 @@ def test_table_xml_is_each_cell_made_on_its_own(special, copies):
     expected = _reference_table_xml(table, widths, style)
     assert tables.table_xml(table, widths, style) == expected
     assert (
-        tables.table_xml(table, widths, style, tables.cell_texts(table, style.convention))
+        tables.table_xml(table, widths, style, table_measure.cell_texts(table, style.convention))
         == expected
     )
-    measured = tables.measure(table, style.convention)
+    measured = table_measure.measure(table, style.convention)
     assert tables.table_xml(table, widths, style, columns=measured.columns) == expected
 
 
@@ -268,10 +268,10 @@ def test_the_words_of_all_texts_at_once_are_each_texts_words():
     from hypothesis import strategies as st
 
     def each(texts: set[str]) -> set[str]:
-        return {w for t in texts for w in tables._BREAKS.split(t) if w}
+        return {w for t in texts for w in table_measure._BREAKS.split(t) if w}
 
     def at_once(texts: set[str]) -> set[str]:
-        words = set(tables._BREAKS.split(" ".join(texts)))
+        words = set(table_measure._BREAKS.split(" ".join(texts)))
         words.discard("")
         return words
 

@@ -14,7 +14,7 @@ from docx.oxml.ns import qn
 from budgetbook import fmt
 from budgetbook.model import VIEW_DRIFT_AVDELNING, RowKind
 from budgetbook.report import namndplan
-from budgetbook.report.tables import format_value
+from budgetbook.report.table_measure import format_value
 from report_builders import (
     TRICKY_TEXT,
     empty_consolidation,

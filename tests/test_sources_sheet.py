@@ -40,14 +40,22 @@ def test_lines_group_per_file_and_sheet_in_first_seen_order():
     same = group_sources([a7, a8])
     assert tails.of(same) == tails.of(same) == ["[A|A.xlsx|Drift]<F7:F8>"]
     # one file after another (one run each), and a file that comes back after another
-    assert tails.of(group_sources([a7, a8, b7])) == ["[A|A.xlsx|Drift]<F7:F8>", "[B|B.xlsx|Drift]<F7>"]
-    assert tails.of(group_sources([a7, b7, a8])) == ["[A|A.xlsx|Drift]<F7:F8>", "[B|B.xlsx|Drift]<F7>"]
+    assert tails.of(group_sources([a7, a8, b7])) == [
+        "[A|A.xlsx|Drift]<F7:F8>",
+        "[B|B.xlsx|Drift]<F7>",
+    ]
+    assert tails.of(group_sources([a7, b7, a8])) == [
+        "[A|A.xlsx|Drift]<F7:F8>",
+        "[B|B.xlsx|Drift]<F7>",
+    ]
     assert tails.of(group_sources([a7, b7, b9, a8, c7])) == [
         "[A|A.xlsx|Drift]<F7:F8>",
         "[B|B.xlsx|Drift]<F7, F9>",
         "[C|C.xlsx|Inv]<F7>",
     ]
-    assert tails.of(group_sources([a7, Source("A.xlsx", "Drift", "F08", "A")])) == ["[A|A.xlsx|Drift]<F7:F8>"]
+    assert tails.of(group_sources([a7, Source("A.xlsx", "Drift", "F08", "A")])) == [
+        "[A|A.xlsx|Drift]<F7:F8>"
+    ]
     # a file's empty fields (None) are shown empty but are not the same file as ""
     nothing = Source(None, None, "x", None)  # type: ignore[arg-type]
     assert tails.of(group_sources([nothing, Source("", "", "y", "")])) == ["[||]<x>", "[||]<y>"]

@@ -37,6 +37,7 @@ SOURCE_WIDTHS = [24, 34, 28, 12, 12, 28, 16, 26]
 SUM_TRACE = Source("", "", "summa av raderna ovan")
 CHANGE_TRACE = Source("", "", "beräknad ur beloppen på raden")
 
+
 class _Tails:
     """Columns E–H of Källor lines as XML, from a figure's sources: one line per file
     and sheet (a group of `Sources`), its cells as ranges.

@@ -28,7 +28,8 @@ from .. import fmt
 from ..model import Table
 from .deferred import DeferredTables
 from .docx_template import PLACEHOLDER, field_xml, style_id, text_width_twips
-from .tables import caption_xml, clean, fitting_scale, measure, render_table, table_style_for
+from .table_measure import fitting_scale, measure
+from .tables import caption_xml, clean, render_table, table_style_for
 
 BULLET = re.compile(r"^\s*(?:-|•|\*)\s+")
 # what python-docx's run text turns into other elements than w:t (a tab, a break)

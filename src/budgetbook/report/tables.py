@@ -10,10 +10,9 @@ page, and column widths are fixed so Word and LibreOffice lay the table out alik
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from itertools import repeat
-from typing import Any
 from xml.sax.saxutils import escape
 
 from docx.document import Document
@@ -22,18 +21,21 @@ from docx.oxml.ns import nsdecls
 from lxml import etree
 
 from .. import fmt
-from ..model import Column, Row, RowKind, Table
+from ..model import RowKind, Table
 from .deferred import DeferredTables
 from .docx_template import SOURCE_NOTE, TABLE_STYLE, TABLE_TEXT, field_xml, style_id
+from .table_measure import (
+    BODY_PT,
+    HEADER_PT,
+    MIN_TEXT_WIDTH,
+    MIN_WIDTH,
+    Measure,
+    column_cells,
+    column_widths,
+    is_numeric,
+    measure,
+)
 
-# Minimum widths in twips (1 cm = 567) for numeric kinds; text columns share the rest.
-# "value": a figure already formatted as text (indicator values), right-aligned like numbers.
-MIN_WIDTH = {"tkr": 900, "pct": 700, "int": 600, "value": 800}
-MIN_TEXT_WIDTH = 1300
-BODY_PT, HEADER_PT = 8.5, 7.5
-CELL_PADDING = 150  # both cell margins plus a little air
-# Compact table style: every size times the scale (body 7.5 pt, then 7 pt), no smaller.
-COMPACT_SCALES = (7.5 / BODY_PT, 7.0 / BODY_PT)
 # Tables up to this many rows are kept on one page with their caption (a short table
 # split over two pages is hard to read); longer ones break between rows.
 KEEP_TOGETHER_ROWS = 25
@@ -73,257 +75,6 @@ def table_style_for(doc: Document, header_fill: str, convention: fmt.Convention)
         header_fill=header_fill,
         convention=convention,
     )
-
-
-def format_value(table: Table, column: Column, row: Row, convention: fmt.Convention) -> str:
-    """A cell as shown: Swedish format, sign convention on the table's signed columns."""
-    return _formatter(table, column, convention)(row.values.get(column.key))
-
-
-def _count(value: int | float) -> str:
-    return str(fmt.round_half_up(value))
-
-
-_SHOW: dict[str, Callable[[Any], str]] = {"tkr": fmt.tkr, "pct": fmt.pct, "int": _count}
-
-
-def _formatter(table: Table, column: Column, convention: fmt.Convention) -> Callable[[object], str]:
-    """A function of a cell's value giving the cell as shown (`format_value`), what
-    depends only on the column decided once."""
-    signed = column.key in table.signed_columns
-    show = _SHOW.get(column.kind, str)  # text and preformatted values: str() of them
-
-    def cell(value: object) -> str:
-        if value is None or value == "":
-            return ""
-        if isinstance(value, str):
-            return value
-        return show(convention.display(value) if signed else value)
-
-    return cell
-
-
-# Value types whose equal values always print alike as amounts, percents and counts: an
-# int and an equal float are both integral (rounding keeps them), -0.0 shows as 0. Not
-# so a Decimal equal to a float (0.285 is a little under as a float's exact value) or
-# a bool (pct(True) fails where pct(1) does not).
-_ALIKE_WHEN_EQUAL = frozenset({int, float, str, type(None)})
-_NUMBERS = frozenset({int, float, type(None)})
-
-
-def _column_texts(
-    table: Table, column: Column, convention: fmt.Convention, values: list[object]
-) -> list[str]:
-    """`values` of `column` as shown. Amounts, percents and counts are formatted once per
-    distinct value: a big table repeats many (issue 8)."""
-    cell = _formatter(table, column, convention)
-    if column.kind in _SHOW:
-        classes = set(map(type, values))
-        if classes <= _NUMBERS:  # every value a number or None: `cell` without a call per value
-            distinct = set(values)
-            distinct.discard(None)
-            numbers = list(distinct)
-            show = _SHOW[column.kind]
-            signed = column.key in table.signed_columns
-            texts = map(show, map(convention.display, numbers) if signed else numbers)
-            shown = dict(zip(numbers, texts, strict=True))
-            shown[None] = ""
-            return list(map(shown.__getitem__, values))
-        if classes <= _ALIKE_WHEN_EQUAL:
-            shown = {v: cell(v) for v in set(values)}
-            return list(map(shown.__getitem__, values))
-    return list(map(cell, values))
-
-
-def is_numeric(column: Column) -> bool:
-    return column.kind in MIN_WIDTH
-
-
-def _em(char: str) -> float:
-    """Approximate advance width of a character in em for Arial/Liberation Sans."""
-    if char in "ijlftrI.,:;'|!  ()[]":
-        return 0.30
-    if char in "mwMW%@":
-        return 0.85
-    if char.isupper() or char in "ÅÄÖ":
-        return 0.68
-    return 0.56
-
-
-class _EmTable(dict):
-    """char -> em, filled on first sight: a C-level lookup per character (issue 8)."""
-
-    def __missing__(self, char: str) -> float:
-        self[char] = value = _em(char)
-        return value
-
-
-_EMS = _EmTable()
-
-
-def _ems(text: str) -> float:
-    return sum(map(_EMS.__getitem__, text))
-
-
-def _twips(ems: float, points: float, bold: bool) -> int:
-    width = ems * points * 20
-    return int(width * (1.07 if bold else 1.0))
-
-
-def text_twips(text: str, points: float, bold: bool = False) -> int:
-    """Approximate width of `text` in twips at `points` (20 twips per point)."""
-    return _twips(_ems(text), points, bold)
-
-
-def _widest(texts: Iterable[str], points: float, bold: bool = False) -> int:
-    """`max(text_twips(t, points, bold) for t in texts)`, 0 for none: each distinct text
-    summed once, and only the widest converted (the width grows with the sum, so it is
-    the same maximum; a big table repeats many figures, issue 8)."""
-    return _twips(max(map(_ems, set(texts)), default=0), points, bold)
-
-
-# Where a line may break: spaces, and after a dash or slash ("B2026–B2027" breaks after "–").
-_BREAKS = re.compile(r"\s+|(?<=[\u2013\-/])")
-
-
-def _longest_word(text: str, points: float, bold: bool = False) -> int:
-    return max((text_twips(w, points, bold) for w in _BREAKS.split(text) if w), default=0)
-
-
-def cell_texts(table: Table, convention: fmt.Convention) -> list[list[str]]:
-    """Every body cell as shown (`format_value`, or the label in a leading text column
-    without a value), one list per row; HEADING rows give []."""
-    return _rows_of(table, _column_cells(table, convention))
-
-
-def _rows_of(table: Table, columns: list[list[str]]) -> list[list[str]]:
-    """`_column_cells` as one list per row of `table`, [] for HEADING rows."""
-    if not table.columns:
-        return [[] for _ in table.rows]
-    cells = map(list, zip(*columns, strict=True))
-    return [[] if row.kind is RowKind.HEADING else next(cells) for row in table.rows]
-
-
-def _column_cells(table: Table, convention: fmt.Convention) -> list[list[str]]:
-    """The body cells of `cell_texts`, one list per column (rows without HEADING rows)."""
-    return _column_cells_and_values(table, convention)[0]
-
-
-def _column_cells_and_values(
-    table: Table, convention: fmt.Convention
-) -> tuple[list[list[str]], list[list[object]]]:
-    """`_column_cells`, and each column's values (`row.values.get(key)`) beside."""
-    cols = table.columns
-    rows = [row for row in table.rows if row.kind is not RowKind.HEADING]
-    if not cols:
-        return [], []
-    # column by column: what depends on the column is decided once, and each value is
-    # fetched by a map in C, not a Python expression per cell (issue 8)
-    values = [row.values for row in rows]
-    raw = [list(map(dict.get, values, repeat(col.key))) for col in cols]
-    columns = [
-        _column_texts(table, col, convention, col_values)
-        for col, col_values in zip(cols, raw, strict=True)
-    ]
-    if cols[0].kind == "text":
-        key = cols[0].key
-        columns[0] = [
-            row.label if key not in v else text
-            for row, v, text in zip(rows, values, columns[0], strict=True)
-        ]
-    return columns, raw
-
-
-@dataclass(slots=True)
-class Measure:
-    """What a table needs, measured once: its cells as shown and each column's minimum
-    width and share of the rest (the fit to a page width is then arithmetic)."""
-
-    columns: list[list[str]]  # `_column_cells`: the body cells, one list per column
-    needs: list[int]
-    weights: list[int]
-
-
-def measure(table: Table, convention: fmt.Convention | None = None) -> Measure:
-    """Numeric columns need room for their longest value and the longest word of their
-    heading (so no word is broken); text columns need their longest word and share the
-    rest in proportion to their typical length."""
-    convention = convention or fmt.Convention()
-    columns, raw = _column_cells_and_values(table, convention)
-    labels = [r.label for r in table.rows if r.kind is not RowKind.HEADING]
-    needs: list[int] = []
-    weights: list[int] = []
-    for i, col in enumerate(table.columns):
-        header = _longest_word(col.heading, HEADER_PT, bold=True)
-        if is_numeric(col):
-            longest = _widest(columns[i], BODY_PT, True)
-            needs.append(max(MIN_WIDTH[col.kind], header + CELL_PADDING, longest + CELL_PADDING))
-            weights.append(0)
-        else:
-            values = raw[i]
-            if col.key == "label":
-                shown = [str(v or label) for v, label in zip(values, labels, strict=True)]
-            else:
-                shown = [str(v or "") for v in values]
-            distinct = set(shown)
-            # the words of all texts at once: a space between two texts is a break, so
-            # no word runs from one into the next (one split in C, not one a text)
-            words = set(_BREAKS.split(" ".join(distinct)))
-            words.discard("")
-            word = _widest(words, BODY_PT, True)  # the longest word of any text
-            needs.append(max(MIN_TEXT_WIDTH, header + CELL_PADDING, word + CELL_PADDING))
-            twips = {t: text_twips(t, BODY_PT) for t in distinct}
-            lengths = sorted(map(twips.__getitem__, shown))
-            typical = lengths[len(lengths) * 3 // 4] if lengths else 0
-            weights.append(max(1, typical + CELL_PADDING))
-    return Measure(columns, needs, weights)
-
-
-def column_widths(
-    table: Table,
-    available: int,
-    convention: fmt.Convention | None = None,
-    measured: Measure | None = None,
-) -> list[int] | None:
-    """Widths in twips that fill `available`, or None if the table cannot fit (see
-    `measure`; pass `measured` to fit one table to several widths without re-measuring)."""
-    m = measured or measure(table, convention)
-    needs, weights = m.needs, m.weights
-    if sum(needs) > available:
-        return None
-    widths = list(needs)
-    text_cols = [i for i, w in enumerate(weights) if w]
-    if not text_cols:
-        extra = (available - sum(widths)) // len(widths)
-        return [w + extra for w in widths]
-    # grow text columns toward their typical length, in proportion, until the page is full
-    rest = available - sum(widths)
-    total = sum(max(0, weights[i] - needs[i]) for i in text_cols) or 1
-    for i in text_cols:
-        widths[i] += rest * max(0, weights[i] - needs[i]) // total
-    widths[text_cols[0]] += available - sum(widths)
-    return widths
-
-
-def needs_landscape(
-    table: Table, portrait_width: int, convention: fmt.Convention | None = None
-) -> bool:
-    return column_widths(table, portrait_width, convention) is None
-
-
-def fitting_scale(
-    table: Table,
-    available: int,
-    convention: fmt.Convention | None = None,
-    measured: Measure | None = None,
-) -> float | None:
-    """1.0 when the table fits `available`, a compact scale when it fits in smaller type
-    (a portrait page beats a landscape one for a table just too wide), else None."""
-    measured = measured or measure(table, convention)
-    for scale in (1.0, *COMPACT_SCALES):
-        if column_widths(table, int(available / scale), convention, measured) is not None:
-            return scale
-    return None
 
 
 def caption_text(table: Table) -> str:
@@ -441,12 +192,12 @@ def table_xml_parts(
     columns: list[list[str]] | None = None,
 ) -> Iterator[str]:
     """The <w:tbl> element for `table` in chunks, one pass over the rows (`texts`:
-    `cell_texts`, or `columns`: `_column_cells`, the same cells one list per column;
+    `cell_texts`, or `columns`: `column_cells`, the same cells one list per column;
     `scale`: all type in `scale` times its size)."""
     cols = table.columns
     if columns is None:
         if texts is None:
-            columns = _column_cells(table, style.convention)
+            columns = column_cells(table, style.convention)
         else:
             body = [
                 cells
