@@ -132,3 +132,31 @@ def test_a_painter_that_dies_with_charts_asked_hands_them_over(painter):
     painter._child.wait()
     assert second() == charts.stacked_columns(*COLUMNS)  # answered before it died, or here
     assert painter.drawn_here <= 1
+
+
+def test_asking_a_painter_that_does_not_read_does_not_block(tmp_path, monkeypatch):
+    # review: the requests were written by the caller before the painter greeted; more
+    # than a pipe's buffer (4 KB on Windows) to a painter stuck in its start blocked the
+    # Excel button for good. They are written by a thread of their own now.
+    import threading
+
+    from budgetbook.report import chart_painter
+
+    (tmp_path / "sitecustomize.py").write_text("import time\ntime.sleep(600)\n")
+    monkeypatch.setenv("PYTHONPATH", str(tmp_path))
+    monkeypatch.setattr(chart_painter, "_WAIT_S", 1)
+    labels = [f"Avdelning {i} " + "x" * 300 for i in range(400)]  # > any pipe buffer
+    big = (labels, [("Budget 2027", [1.0] * len(labels))], COLOURS, "tkr")
+    painter = ChartPainter(in_process=False)
+    asked = threading.Event()
+
+    def ask() -> None:
+        painter.submit(charts.grouped_bars, *big)
+        painter.submit(charts.grouped_bars, *big)
+        asked.set()
+
+    threading.Thread(target=ask, daemon=True).start()
+    try:
+        assert asked.wait(30), "submit blocked on a painter that does not read"
+    finally:
+        painter.close()

@@ -104,6 +104,19 @@ class _Chart:
         self.png: bytes | None = None
 
 
+def _write_requests(pipe: IO[bytes], requests: queue.SimpleQueue[bytes | None]) -> None:
+    """The parent's writer of the painter's stdin, in the order asked, until None. A
+    write the painter does not read (it is still importing, or hung) blocks only this
+    thread, never the report, whose waits for answers have a time limit (review: two
+    requests larger than a Windows pipe's buffer, sent before the greeting, could hang
+    the Excel button)."""
+    try:
+        while (request := requests.get()) is not None:
+            _send(pipe, request)
+    except Exception:  # the painter is gone: its answers end, and what waits is drawn here
+        return
+
+
 def _read_answers(pipe: IO[bytes], answers: queue.SimpleQueue[bytes | None]) -> None:
     """The parent's reader of the painter's stdout: the greeting, then each answer, in
     order, then None (closed, or anything else first). Reading as the answers come lets
@@ -129,6 +142,7 @@ class ChartPainter:
     def __init__(self, in_process: bool = True) -> None:
         self._child: subprocess.Popen[bytes] | None = None
         self._answers: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
+        self._requests: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
         self._greeted = False
         self._waiting: deque[_Chart] = deque()  # sent to the painter, not answered yet
         self.drawn_here = 0  # charts this process drew itself
@@ -157,6 +171,13 @@ class ChartPainter:
             daemon=True,
         )
         reader.start()
+        writer = threading.Thread(
+            target=_write_requests,
+            args=(self._child.stdin, self._requests),
+            name="chart-painter-writer",
+            daemon=True,
+        )
+        writer.start()
 
     def submit(self, chart: Callable[..., bytes], *args: Any) -> Callable[[], bytes]:
         """Ask for `chart(*args)` now; the returned function gives its PNG bytes. The
@@ -170,11 +191,8 @@ class ChartPainter:
             except Exception:  # the painter cannot take it: drawn here
                 request = None
             if request is not None:
-                try:
-                    _send(child.stdin, request)
-                    self._waiting.append(asked)
-                except Exception:  # the painter is gone: drawn here from now on
-                    self.close()
+                self._requests.put(request)
+                self._waiting.append(asked)
         return lambda: self._png(asked)
 
     def draw(self, chart: Callable[..., bytes], *args: Any) -> bytes:
@@ -221,6 +239,7 @@ class ChartPainter:
         self._waiting.clear()
         if child is None:
             return
+        self._requests.put(None)  # the writer ends (once a write under way is done)
         if not self._greeted or unread:
             # nothing asked of it (or it failed), or answers left unread: no need to wait
             child.kill()
