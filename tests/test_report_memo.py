@@ -130,3 +130,37 @@ def test_a_collect_without_a_known_basis_never_keeps(tmp_path: Path) -> None:
     assert collected.basis
     collected.basis = ""
     assert not actions.consolidate_and_report_round(r, collected).kept
+
+
+def test_a_busy_archive_never_fails_a_run_that_wrote_both(tmp_path: Path) -> None:
+    """review: with the archive locked by another process as the pair was recorded,
+    `run` failed after writing both documents; now they are only not kept next time."""
+    import sqlite3
+
+    from budgetbook.archive import ARCHIVE_DIR, LEDGER
+
+    ws = init_workspace(tmp_path / "ws")
+    for f in sorted(INBOX.glob("*.xlsx")):
+        shutil.copy2(f, ws.inbox / f.name)
+    r = actions.open_round(ws.root, collecting=True)
+    collected = actions.collect_round(r)
+    other = sqlite3.connect(ws.output / ARCHIVE_DIR / LEDGER)
+    other.execute("BEGIN EXCLUSIVE")
+    try:
+        reported = actions.consolidate_and_report_round(r, collected)
+    finally:
+        other.rollback()
+        other.close()
+    assert not reported.kept and reported.workbook.is_file() and reported.draft.is_file()
+    assert not _run(ws).kept  # nothing was recorded: written again
+
+
+def test_a_kept_run_ends_each_stage_once(tmp_path: Path) -> None:
+    ws = init_workspace(tmp_path / "ws")
+    for f in sorted(INBOX.glob("*.xlsx")):
+        shutil.copy2(f, ws.inbox / f.name)
+    for kept in (False, True):
+        stages: list[str] = []
+        result = actions.run_round(actions.open_round(ws.root, collecting=True), stages.append)
+        assert result.reported is not None and result.reported.kept is kept
+        assert stages == ["collect", "consolidate", "report"]

@@ -56,6 +56,10 @@ class Reported:
 
 @dataclass(slots=True)
 class RunResult:
+    """What `run` did. `consolidation` is None both when nothing was consolidated
+    (`reported` None: no accepted return) and when both documents were kept
+    (`reported.kept`); `reported.problems` has the consolidation's findings either way."""
+
     collected: CollectResult
     reported: Reported | None = None  # None: no accepted return, nothing consolidated
     outputs: dict[str, Path] = field(default_factory=dict)
@@ -233,8 +237,8 @@ def consolidate_and_report_round(
     made_from = report_memo.key(collected, today)
     problems = report_memo.kept(r.ws.output, made_from, paths)
     if problems is not None:
-        for stage in ("consolidate", "report") if stage_done is not None else ():
-            stage_done(stage)
+        if stage_done is not None:
+            stage_done("consolidate")  # "report" is the caller's, as below
         return Reported(None, problems, *paths)
     from .report.chart_painter import ChartPainter
 

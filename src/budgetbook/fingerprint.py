@@ -4,7 +4,7 @@ The archive caches pre-check verdicts, read results, the parsed settings and whi
 problem report was written. Each depends on much of the package (the reader, the
 model whose field order the cache encodes, the rules' messages, rounding in `fmt`), and
 hand-kept module lists per key went out of step (review #4). So every key takes the
-digest of every `*.py` in the package: a change anywhere re-checks and re-reads once,
+digest of every file in the package (modules and resources): a change anywhere re-checks and re-reads once,
 which is cheap; serving stale figures is not. The versions of Python and of the
 libraries that read the returns and the settings are part of it for the same reason:
 an upgrade may read a cell differently.
@@ -24,9 +24,16 @@ READING_LIBRARIES = ("python-calamine", "defusedxml", "olefile", "tomli")
 
 
 def package_digest(folder: Path) -> bytes:
-    """sha256 over every `*.py` under `folder` (names and bytes), in sorted order."""
+    """sha256 over every file under `folder` (names and bytes), in sorted order: the
+    modules and the resources (the built-in Word template, the example settings), not
+    the bytecode caches. A draft kept by `report_memo` must follow a new template too
+    (review)."""
     digest = hashlib.sha256()
-    files = sorted((p.relative_to(folder).as_posix(), p) for p in folder.rglob("*.py"))
+    files = sorted(
+        (p.relative_to(folder).as_posix(), p)
+        for p in folder.rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts and p.suffix not in (".pyc", ".pyo")
+    )
     for name, path in files:
         data = path.read_bytes()
         digest.update(f"{name}\0{len(data)}\0".encode())

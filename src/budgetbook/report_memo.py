@@ -30,8 +30,17 @@ KEPT_NOTE = (
     "Konsolideringen och Word-utkastet är redan gjorda i dag av samma inlämningar och "
     "inställningar; de skrevs inte om."
 )
-# What writes the two documents: an upgrade may write them differently.
-WRITING_LIBRARIES = ("python-docx", "matplotlib", "openpyxl", "XlsxWriter")
+# What writes the two documents and their charts: an upgrade may write them
+# differently (the package's own code and resources are in the collect's basis).
+WRITING_LIBRARIES = (
+    "python-docx",
+    "lxml",
+    "matplotlib",
+    "numpy",
+    "pillow",
+    "openpyxl",
+    "XlsxWriter",
+)
 
 
 def key(collected: CollectResult, today: dt.date) -> str:
@@ -67,12 +76,17 @@ def kept(output: Path, made_from: str, paths: list[Path]) -> list[Problem] | Non
 
 
 def remember(output: Path, made_from: str, paths: list[Path], problems: list[Problem]) -> None:
-    """Record that `paths` were just written from `made_from`."""
+    """Record that `paths` were just written from `made_from`. The documents are
+    written either way: an archive busy in another process (or unwritable) only means
+    they are written again next time, never a failed run (review)."""
     if not made_from:
         return
-    body = {
-        "files": [[str(p), sha256_file(p)] for p in paths],
-        "problems": read_cache.plain(problems),
-    }
-    with Archive(output) as archive:
-        archive.set_made(KIND, made_from, json.dumps(body, ensure_ascii=False))
+    try:
+        body = {
+            "files": [[str(p), sha256_file(p)] for p in paths],
+            "problems": read_cache.plain(problems),
+        }
+        with Archive(output) as archive:
+            archive.set_made(KIND, made_from, json.dumps(body, ensure_ascii=False))
+    except (OSError, sqlite3.Error, OutputError):
+        return
