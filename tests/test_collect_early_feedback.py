@@ -120,3 +120,26 @@ def test_folders_left_by_a_killed_collect_are_removed(tmp_path: Path) -> None:
     actions.collect(ws.root)
     assert not killed.exists()
     assert running.is_dir()
+
+
+def test_folders_left_by_a_killed_collect_are_removed_without_a_pool_too(
+    tmp_path: Path,
+) -> None:
+    # review: only a collect that used the reader pool removed them, so a round whose
+    # inbox later held a few returns kept them for good
+    import os
+    import time
+
+    from budgetbook import actions, collect
+    from budgetbook.collect_outputs import ABANDONED_AFTER_S, EARLY_PREFIX
+
+    ws = init_workspace(tmp_path / "ws")
+    inbox = sorted(INBOX.glob("*.xlsx"))[:1]
+    assert len(inbox) < collect.PARALLEL_MIN_FILES  # no pool
+    shutil.copy2(inbox[0], ws.inbox / inbox[0].name)
+    killed = ws.output / "arkiv" / f"{EARLY_PREFIX}killed"
+    killed.mkdir(parents=True)
+    old = time.time() - ABANDONED_AFTER_S - 60
+    os.utime(killed, (old, old))
+    actions.collect(ws.root)
+    assert not killed.exists()

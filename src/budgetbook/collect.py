@@ -281,8 +281,13 @@ def _receive(path: Path, archive: Archive, now: datetime) -> Received | None:
         data: bytes | None = None
         with path.open("rb") as fh:
             if os.fstat(fh.fileno()).st_size <= safety.MAX_FILE_BYTES:
-                data = fh.read()
-                rec.sha256 = hashlib.sha256(data).hexdigest()
+                # no more than the limit even if it grows meanwhile (a sync client
+                # still writing it): past that it is streamed like any large file
+                data = fh.read(safety.MAX_FILE_BYTES + 1)
+                if len(data) > safety.MAX_FILE_BYTES:
+                    data = None
+                else:
+                    rec.sha256 = hashlib.sha256(data).hexdigest()
             stat = os.fstat(fh.fileno())
         if data is None:
             rec.sha256 = sha256_file(path)

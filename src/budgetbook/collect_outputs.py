@@ -302,5 +302,4 @@ class EarlyFeedback:
         if self._made is not None:
             shutil.rmtree(self._made, ignore_errors=True)
             self._made = None
-        if self._pool is not None:
-            _remove_abandoned(self._folder)
+        _remove_abandoned(self._folder)  # also when this collect had no pool (review)

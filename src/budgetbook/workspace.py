@@ -135,6 +135,10 @@ def write_bytes_atomically(path: Path, data: bytes) -> None:
         except FileExistsError:
             if attempt >= 100:  # as mkstemp, which gives up after as many
                 raise
+        except PermissionError:
+            # Windows: the name is a folder or a file pending deletion (mkstemp retries)
+            if os.name != "nt" or attempt >= 100 or not path.parent.is_dir():
+                raise
         except FileNotFoundError:  # the folder is gone (removed by hand): make it
             if attempt >= 100:
                 raise
