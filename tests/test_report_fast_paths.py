@@ -12,6 +12,7 @@ from xml.sax.saxutils import escape
 
 import pytest
 from docx.enum.style import WD_STYLE_TYPE
+from docx.oxml.ns import qn
 from lxml import etree
 
 from budgetbook import fmt
@@ -284,3 +285,17 @@ def test_the_words_of_all_texts_at_once_are_each_texts_words():
     assert at_once({"B2026–B2027", "a-", "-b", " x ", "/", ""}) == each(
         {"B2026–B2027", "a-", "-b", " x ", "/", ""}
     )
+
+
+def test_a_build_that_ends_with_finish_toc_has_its_figures_in_place():
+    # review: a figure's picture went in only at finish_figures; a report that forgot
+    # to call it got an empty paragraph where its chart belongs
+    from budgetbook.report import charts
+
+    b = DocBuilder(open_template(None), fmt.Convention(), COLOURS)
+    png = charts.stacked_columns(["2027"], [("Nya", [5.0])], ["4472C4"])
+    b.figure(lambda: png, "Investeringar per år", "Staplar per år")
+    b.finish_toc()
+    blips = b.doc.element.body.xpath(".//a:blip")
+    assert len(blips) == 1
+    assert b.doc.part.related_parts[blips[0].get(qn("r:embed"))].blob == png

@@ -22,6 +22,8 @@ from .reader_parts import MAX_AMOUNT, cell_text, parse_amount
 from .settings import Settings
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from .reader_parts import ZipParts
 
 
@@ -73,7 +75,7 @@ class Table:
         return row[c] if c < len(row) else ""
 
 
-def _plain_texts(row: list[object], cols: tuple[int | None, ...]) -> tuple[str, ...] | None:
+def _plain_texts(row: Sequence[object], cols: tuple[int | None, ...]) -> tuple[str, ...] | None:
     """The text cells `cols` of a row of a sheet without error cells, as `text` reads
     them, when each is text and none looks like an error (so `text` reports nothing);
     else None. A column not in the table reads as ""."""
@@ -92,7 +94,7 @@ def _plain_texts(row: list[object], cols: tuple[int | None, ...]) -> tuple[str, 
 
 
 def _plain_amounts(
-    row: list[object], r: int, cols: tuple[tuple[int, int | None], ...], allow_negative: bool
+    row: Sequence[object], r: int, cols: tuple[tuple[int, int | None], ...], allow_negative: bool
 ) -> tuple[dict[int, int], dict[int, str]] | None:
     """The amounts and cells of a row of a sheet without error cells, (year -> tkr,
     year -> A1) for `cols` (year, column), as `amount` reads them, when each is empty

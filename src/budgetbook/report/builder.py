@@ -21,6 +21,7 @@ from docx.document import Document
 from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
+from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.shared import Cm, Emu
 from docx.text.paragraph import Paragraph
 
@@ -47,7 +48,7 @@ class Heading:
 
 @dataclass(slots=True)
 class _Figure:
-    spot: object  # the empty paragraph the picture's paragraph replaces
+    spot: BaseOxmlElement  # the empty paragraph the picture's paragraph replaces
     png: Callable[[], bytes]
     caption: str
     alt: str
@@ -269,7 +270,10 @@ class DocBuilder:
         self._toc_anchor = anchor._p
 
     def finish_toc(self) -> None:
-        """Replace the TOC anchor by a TOC field whose cached result lists our headings."""
+        """Replace the TOC anchor by a TOC field whose cached result lists our headings.
+        The last step of a build: figures not yet in place are put in first, so no
+        document is saved with an empty paragraph where a chart belongs (review)."""
+        self.finish_figures()
         if self._toc_anchor is None:
             return
         ids = {level: style_id(self.doc, f"toc {level}") for level in range(1, TOC_LEVELS + 1)}

@@ -119,7 +119,7 @@ def build_namndplan(
     return doc
 
 
-class _Figure(NamedTuple):
+class _ChartFigure(NamedTuple):
     """A chart's figure: its PNG bytes when called (see ChartPainter.submit), caption
     and alternative text."""
 
@@ -378,7 +378,7 @@ class _Namndplan:
             if table is not None:
                 self.section(title, 2, True, lambda t=table: self.table(t))
 
-    def avdelning_chart(self, table: Table | None) -> _Figure | None:
+    def avdelning_chart(self, table: Table | None) -> _ChartFigure | None:
         """The bar chart of budget per avdelning (asked of the painter), or None."""
         budget_key = f"budget_{self.year}"
         if table is None or not {"budget_prior", budget_key} <= {c.key for c in table.columns}:
@@ -423,7 +423,7 @@ class _Namndplan:
                 f"Budget {self.year - 1} och {self.year} för {which}, {table.unit} "
                 "(alla avdelningar i tabellen nedan)"
             )
-        return _Figure(png, caption, alt)
+        return _ChartFigure(png, caption, alt)
 
     def chart_rows(self, n_series: int) -> int:
         """How many avdelningar a bar chart of `n_series` series shows and fits a page
@@ -483,7 +483,7 @@ class _Namndplan:
         has_any = bool(ongoing or new or others or text or self.texts.get("investeringar"))
         return ongoing, new, others, text, has_any
 
-    def investment_chart(self) -> _Figure | None:
+    def investment_chart(self) -> _ChartFigure | None:
         """The stacked columns of the investment budget per year (asked of the painter),
         or None when `investeringar` shows none."""
         if not self.investment_parts()[-1]:
@@ -501,7 +501,7 @@ class _Namndplan:
             + "; ".join(f"{y} {fmt.tkr(v)}" for y, v in per_year.items())
             + "."
         )
-        return _Figure(png, f"Investeringsbudget per år {years[0]}–{years[-1]}, tkr", alt)
+        return _ChartFigure(png, f"Investeringsbudget per år {years[0]}–{years[-1]}, tkr", alt)
 
     def kapitalkostnader(self) -> None:
         table = self.view(VIEW_KAPITALKOSTNADER)
