@@ -23,14 +23,14 @@ def test_store_once_by_hash_and_recover(tmp_path: Path) -> None:
     second.write_bytes(plain_workbook_bytes("Två"))
     t0 = datetime(2027, 1, 10, 8, 0, tzinfo=UTC)
     with Archive(output) as archive:
-        v1 = archive.store(first, sha256_file(first), name=first.name, now=t0)
-        archive.store(again, sha256_file(again), name=again.name, now=t0 + timedelta(hours=1))
-        archive.store(second, sha256_file(second), name=second.name, now=t0 + timedelta(hours=2))
+        archive.receive(first, sha256_file(first), name=first.name, now=t0)
+        v1 = archive.version(sha256_file(first))
+        archive.receive(again, sha256_file(again), name=again.name, now=t0 + timedelta(hours=1))
+        archive.receive(second, sha256_file(second), name=second.name, now=t0 + timedelta(hours=2))
         archive.set_avdelning(v1.sha256, "FMO")
         # Seen again later: the received time stays the first one.
         assert (
-            archive.store(first, v1.sha256, name=first.name, now=t0 + timedelta(days=3)).received
-            == t0
+            archive.receive(first, v1.sha256, name=first.name, now=t0 + timedelta(days=3))[0] == t0
         )
     versions = list_versions(output)
     assert len(versions) == 2

@@ -157,14 +157,15 @@ def test_collect_reads_the_archived_copy_not_the_changing_inbox_file(
     ws = init_workspace(tmp_path / "ws")
     for f in returns[:2]:
         shutil.copyfile(f, ws.inbox / f.name)
-    real_store = Archive.store
+    real_receive = Archive.receive
 
-    def store_then_sync(self, path: Path, *args, **kwargs):
-        version = real_store(self, path, *args, **kwargs)
+    def receive_then_sync(self, path: Path, *args, **kwargs):
+        received = real_receive(self, path, *args, **kwargs)
         path.write_bytes(b"OneDrive skriver fortfarande ...")  # changes right after archiving
-        return version
+        return received
 
-    monkeypatch.setattr(Archive, "store", store_then_sync)
+    # what collect calls (it patched `store`, which collect no longer used: a no-op)
+    monkeypatch.setattr(Archive, "receive", receive_then_sync)
     result = actions.collect(ws.root)
     assert not [p for p in result.problems if p.code in safety.UNREADABLE_CODES]
     read = {s.file for s in result.submissions}

@@ -145,27 +145,6 @@ class Archive:
 
     # -- storing ----------------------------------------------------------------------
 
-    def store(
-        self,
-        path: Path,
-        sha256: str,
-        *,
-        name: str,
-        content_time: datetime | None = None,
-        file_mtime: datetime | None = None,
-        now: datetime | None = None,
-    ) -> ArchivedVersion:
-        """Record a received file and keep a copy (once per hash). Returns its version.
-
-        The inbox file is only read (copied), never touched otherwise.
-        """
-        self.receive(
-            path, sha256, name=name, content_time=content_time, file_mtime=file_mtime, now=now
-        )
-        version = self.version(sha256)
-        assert version is not None
-        return version
-
     def receive(
         self,
         path: Path,
@@ -177,10 +156,11 @@ class Archive:
         now: datetime | None = None,
         data: bytes | None = None,
     ) -> tuple[datetime, Path, datetime | None]:
-        """`store`, returning only what a collect needs of the version: when it was
-        first received, its archived copy, its content time (issue 8: a second query
-        per file). With `data` (the file's bytes, whose hash is `sha256`) the copy is
-        written from them: it then needs no second read and hash of the file."""
+        """Record a received file and keep a copy (once per hash); return when that
+        content was first received, its archived copy and its content time (what a
+        collect needs; `version` has the whole record). With `data` (the file's bytes,
+        whose hash is `sha256`) the copy is written from them: no second read and hash
+        of the file. The inbox file is only read (copied), never touched otherwise."""
         now = now or datetime.now(UTC)
         row = self.db.execute(
             "SELECT stored, received, content_time FROM versions WHERE sha256 = ?", (sha256,)

@@ -152,39 +152,19 @@ def drift_figures(submissions: Sequence[Submission], settings: Settings) -> Drif
         cell = f"rad {figs.line}"
         budget, prognos = sign * figs.budget, sign * figs.prognos
         kind = (avd, revenue)
-        # written out for the four groups (a loop over them took a third longer)
-        group = a_get(avd) or a_of(avd)
-        sums, lines = group.sums, group.prior.get(avd)
-        sums[0] += budget
-        sums[1] += prognos
-        if lines is None:
-            group.prior[avd] = [cell]
-        else:
-            lines.append(cell)
-        group = v_get(verks) or v_of(verks)
-        sums, lines = group.sums, group.prior.get(avd)
-        sums[0] += budget
-        sums[1] += prognos
-        if lines is None:
-            group.prior[avd] = [cell]
-        else:
-            lines.append(cell)
-        group = p_get(post) or p_of(post)
-        sums, lines = group.sums, group.prior.get(avd)
-        sums[0] += budget
-        sums[1] += prognos
-        if lines is None:
-            group.prior[avd] = [cell]
-        else:
-            lines.append(cell)
-        group = b_get(kind) or b_of(kind)
-        sums, lines = group.sums, group.prior.get(avd)
-        sums[0] += budget
-        sums[1] += prognos
-        if lines is None:
-            group.prior[avd] = [cell]
-        else:
-            lines.append(cell)
+        for group in (
+            a_get(avd) or a_of(avd),
+            v_get(verks) or v_of(verks),
+            p_get(post) or p_of(post),
+            b_get(kind) or b_of(kind),
+        ):
+            sums, lines = group.sums, group.prior.get(avd)
+            sums[0] += budget
+            sums[1] += prognos
+            if lines is None:
+                group.prior[avd] = [cell]
+            else:
+                lines.append(cell)
         last[verks] = avd
     at_year = list(enumerate(years, len(PRIOR_KEYS)))
     a_start, v_start, p_start, b_start = by_avd.start, by_verks.start, by_post.start, brutto.start

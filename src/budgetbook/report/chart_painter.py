@@ -164,20 +164,13 @@ class ChartPainter:
         except Exception:  # cannot start one: drawn here
             self._child = None
             return
-        reader = threading.Thread(
-            target=_read_answers,
-            args=(self._child.stdout, self._answers),
-            name="chart-painter-reader",
-            daemon=True,
-        )
-        reader.start()
-        writer = threading.Thread(
-            target=_write_requests,
-            args=(self._child.stdin, self._requests),
-            name="chart-painter-writer",
-            daemon=True,
-        )
-        writer.start()
+        for name, work, args in (
+            ("reader", _read_answers, (self._child.stdout, self._answers)),
+            ("writer", _write_requests, (self._child.stdin, self._requests)),
+        ):
+            threading.Thread(
+                target=work, args=args, name=f"chart-painter-{name}", daemon=True
+            ).start()
 
     def submit(self, chart: Callable[..., bytes], *args: Any) -> Callable[[], bytes]:
         """Ask for `chart(*args)` now; the returned function gives its PNG bytes. The
