@@ -167,6 +167,31 @@ def test_the_plain_extent_scan_gives_what_the_pattern_scan_gives(odd: bytes) -> 
                 assert plain == safety._pattern_extent(data), data
 
 
+@pytest.mark.parametrize(
+    "odd", [*_ODD_TAGS, b'<c r="ZZ999"', b'<c r="AAA1"', b'<c r="A1000"', b'<row r="1000"']
+)
+def test_a_sheet_plainly_near_has_an_extent_within_the_limits(odd: bytes) -> None:
+    """`_plainly_near` (issue 8: the extent scan skipped for ordinary sheets) holds
+    only where the scans the pre-check made before give an extent within the limits."""
+    assert safety._plainly_near(_SHEET)
+    for pos in range(len(_SHEET) + 1):
+        for data in (
+            _SHEET[:pos] + odd + _SHEET[pos:],
+            _SHEET[:pos] + odd + _SHEET[pos + len(odd) :],
+        ):
+            if safety._plainly_near(data):
+                for chunks in (
+                    [data],
+                    [data[: data.rfind(b">") + 1], data[data.rfind(b">") + 1 :]],
+                ):
+                    extent = safety._extent_of(iter(chunks))
+                    assert extent is not None, data
+                    assert extent[0] <= safety._NEAR_ROWS, data
+                    assert extent[1] <= safety._NEAR_COLS, data
+                assert safety._pattern_extent(data) == safety._plain_extent(data), data
+    assert safety._NEAR_ROWS * safety._NEAR_COLS <= safety.MAX_SHEET_CELLS
+
+
 def test_the_prolog_scan_of_bytes_is_that_of_their_utf8_text() -> None:
     """A part's head is scanned as bytes (issue 8); decoded as UTF-8 with errors
     replaced it gives the same answer, also around broken multi-byte characters."""
