@@ -272,6 +272,25 @@ class _Text(str):
     pass
 
 
+def test_the_cache_text_is_json_s_also_where_orjson_would_differ(rnd) -> None:
+    """orjson writes the entry (issue 8) only where its text is json's: a float such
+    as 1e16 (json: 1e+16), an int beyond 64 bits, mixed keys go through json."""
+    import dataclasses
+
+    settings, schema, _, returns = rnd
+    result = read_return(returns[0], settings, schema)
+    sub = result.submission
+    assert sub is not None
+    plain = read_cache.encode(result.identity, sub, result.problems)
+    assert plain == read_cache._json_encode(result.identity, sub, result.problems)
+    assert read_cache.decode(plain) == (result.identity, sub, result.problems)
+    for amounts in ({2027: 1e16}, {2027: 2**70}, {2027: float("nan")}, {2027: 1, "x": 2}):
+        line = dataclasses.replace(sub.drift[0], amounts=amounts)
+        odd = dataclasses.replace(sub, drift=[line])
+        text = read_cache.encode({"k": "v"}, odd, [])
+        assert text == read_cache._json_encode({"k": "v"}, odd, [])
+
+
 def test_read_cache_ignores_other_versions_and_garbage() -> None:
     good = read_cache.encode({"BB_AVDELNING": "FMO"}, None, [])
     assert read_cache.decode(good) == ({"BB_AVDELNING": "FMO"}, None, [])
