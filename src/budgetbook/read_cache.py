@@ -199,7 +199,8 @@ def _check_orjson(value: Any) -> None:
             if type(x) not in _ORJSON_LEAVES and type(x) not in _FIELD_VALUES:
                 _check_orjson(x)
     elif isinstance(value, Enum):
-        _check_orjson(value.value)
+        if type(value.value) not in _ORJSON_LEAVES:  # _plain leaves it to json as it is
+            raise TypeError("an enum of another value")
     elif not (
         isinstance(value, Path | datetime | date)
         or (dataclasses.is_dataclass(value) and not isinstance(value, type))
