@@ -39,10 +39,11 @@ class DeferredTables:
     """Tables whose XML is produced only when the document is saved."""
 
     def __init__(self) -> None:
-        self._makers: list[Callable[[], Iterable[str]]] = []
+        self._makers: list[Callable[[], Iterable[bytes | str]]] = []
 
-    def add(self, make: Callable[[], Iterable[str]]) -> etree._ProcessingInstruction:
-        """A placeholder element for the table whose XML chunks `make()` yields."""
+    def add(self, make: Callable[[], Iterable[bytes | str]]) -> etree._ProcessingInstruction:
+        """A placeholder element for the table whose XML chunks `make()` yields (UTF-8
+        bytes, or text)."""
         self._makers.append(make)
         return etree.ProcessingInstruction(TARGET, str(len(self._makers) - 1))
 
@@ -91,7 +92,7 @@ class DeferredTables:
                     raise ValueError(f"unexpected table placeholder {number}")
                 done.add(number)
                 for chunk in self._makers[number]():
-                    write(chunk.encode())
+                    write(chunk if isinstance(chunk, bytes) else chunk.encode())
                 pos = match.end()
             write(xml[pos:])
             while pending:
