@@ -279,9 +279,7 @@ def table_xml_parts(
         for c, (column, (opened, closed, empty)) in enumerate(zip(columns, frame, strict=True)):
             before = _ROW_START if c == 0 else ""
             after = "</w:tr>" if c == last else ""
-            made = {
-                text: f"{before}{opened}{text}{closed}{after}".encode() for text in set(column)
-            }
+            made = {text: f"{before}{opened}{text}{closed}{after}".encode() for text in set(column)}
             made[""] = f"{before}{empty}{after}".encode()
             looked_up.append(map(made.__getitem__, column))
         rows: Iterator[tuple[bytes, ...]] = zip(*looked_up, strict=True)
