@@ -181,3 +181,23 @@ def test_pct_of_floats_equals_decimal_rounding() -> None:
     for bad in (float("inf"), float("-inf"), float("nan")):
         with pytest.raises(ValueError):
             pct(bad)
+
+
+def test_tkr_of_ints_is_tkr_of_each() -> None:
+    # the bulk formatting of amounts in the draft's tables (issue 8)
+    from hypothesis import given
+    from hypothesis import settings as hsettings
+    from hypothesis import strategies as st
+
+    from budgetbook.fmt import tkr_of_ints
+
+    @hsettings(max_examples=500, deadline=None)
+    @given(st.lists(st.one_of(st.integers(), st.integers(-(10**7), 10**7)), max_size=20))
+    def check(numbers: list[int]) -> None:
+        assert tkr_of_ints(numbers) == [tkr(n) for n in numbers]
+        assert tkr_of_ints(iter(numbers)) == [tkr(n) for n in numbers]
+
+    check()
+    edge = [0, -0, 1, -1, 999, 1000, -1000, 10**30, -(10**30), 1234567]
+    assert tkr_of_ints(edge) == [tkr(n) for n in edge]
+    assert tkr_of_ints([]) == []

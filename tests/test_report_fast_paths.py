@@ -299,3 +299,96 @@ def test_a_build_that_ends_with_finish_toc_has_its_figures_in_place():
     blips = b.doc.element.body.xpath(".//a:blip")
     assert len(blips) == 1
     assert b.doc.part.related_parts[blips[0].get(qn("r:embed"))].blob == png
+
+
+def _reference_measure(table: Table, convention: fmt.Convention) -> tuple[list, list, list]:
+    """measure as first written: every cell formatted and measured, the lengths sorted."""
+    m = table_measure
+    body = [r for r in table.rows if r.kind is not RowKind.HEADING]
+    columns = [[_reference_cell(table, c, r, convention) for r in body] for c in table.columns]
+    if table.columns and table.columns[0].kind == "text":
+        key = table.columns[0].key
+        columns[0] = [
+            r.label if key not in r.values else t for r, t in zip(body, columns[0], strict=True)
+        ]
+    needs, weights = [], []
+    for i, col in enumerate(table.columns):
+        header = m._longest_word(col.heading, m.HEADER_PT, bold=True)
+        if m.is_numeric(col):
+            longest = max((m.text_twips(t, m.BODY_PT, True) for t in columns[i]), default=0)
+            needs.append(
+                max(m.MIN_WIDTH[col.kind], header + m.CELL_PADDING, longest + m.CELL_PADDING)
+            )
+            weights.append(0)
+            continue
+        values = [r.values.get(col.key) for r in body]
+        if col.key == "label":
+            shown = [str(v or r.label) for v, r in zip(values, body, strict=True)]
+        else:
+            shown = [str(v or "") for v in values]
+        word = max((m._longest_word(t, m.BODY_PT, True) for t in shown), default=0)
+        needs.append(max(m.MIN_TEXT_WIDTH, header + m.CELL_PADDING, word + m.CELL_PADDING))
+        lengths = sorted(m.text_twips(t, m.BODY_PT) for t in shown)
+        typical = lengths[len(lengths) * 3 // 4] if lengths else 0
+        weights.append(max(1, typical + m.CELL_PADDING))
+    return columns, needs, weights
+
+
+def test_measure_matches_measuring_every_cell():
+    # widths from each distinct text, the typical length from counts, the label column
+    # from the labels when no row has its own value (issue 8): as measuring every cell
+    from hypothesis import given
+    from hypothesis import settings as hsettings
+    from hypothesis import strategies as st
+
+    texts = st.one_of(st.none(), st.text(alphabet="aW i–-/ \nÅ&", max_size=12))
+    cells = st.one_of(texts, st.sampled_from(NUMBERS), st.sampled_from(MIXED))
+
+    @hsettings(max_examples=300, deadline=None)
+    @given(
+        st.lists(
+            st.tuples(st.text(alphabet="Rad x", max_size=6), texts, texts, cells, cells),
+            max_size=12,
+        ),
+        st.booleans(),
+        st.sampled_from(["net_cost_positive", "costs_negative"]),
+    )
+    def check(rows: list, own_label: bool, name: str) -> None:
+        columns = [
+            Column("label", "Verksamhet", "text"),
+            Column("note", "Kommentar", "text"),
+            Column("a", "Belopp", "tkr"),
+            Column("b", "Andel", "pct"),
+        ]
+        table_rows = [Row("Rubrik", {}, RowKind.HEADING)]
+        for label, own, note, a, b in rows:
+            values = {"note": note, "a": a, "b": b}
+            if own_label:
+                values["label"] = own
+            table_rows.append(Row(label, values))
+        table = Table("t", "Test", columns, table_rows, signed_columns=frozenset({"a"}))
+        conv = fmt.Convention(name)
+        measured = table_measure.measure(table, conv)
+        assert (measured.columns, measured.needs, measured.weights) == _reference_measure(
+            table, conv
+        )
+
+    check()
+    for values in (PLAIN, MIXED, NUMBERS):
+        table = _table(values)
+        measured = table_measure.measure(table, fmt.Convention())
+        expected = _reference_measure(table, fmt.Convention())
+        assert (measured.columns, measured.needs, measured.weights) == expected
+
+
+@pytest.mark.parametrize("name", ["net_cost_positive", "costs_negative"])
+def test_amount_columns_of_ints_are_formatted_in_bulk_as_each(name):
+    # an amount column of ints (and None) is formatted by fmt.tkr_of_ints, signed ones
+    # negated first under costs_negative (issue 8): as formatting each cell
+    ints = [0, -0, 7, -7, 1234, -98765, 10**12, None, 1234, 0]
+    table = _table(ints)
+    conv = fmt.Convention(name)
+    measured = table_measure.measure(table, conv)
+    assert (measured.columns, measured.needs, measured.weights) == _reference_measure(
+        table, conv
+    )

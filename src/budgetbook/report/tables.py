@@ -258,7 +258,8 @@ def table_xml_parts(
 
     # most tables hold no text that needs escaping or a line break (figures never do):
     # found with one scan of all their texts, their cells skip the per-cell work (issue 8)
-    plain = _PLAIN_CHECK.search("".join(["".join(column) for column in columns])) is None
+    distinct = [set(column) for column in columns]  # each once: a big table repeats many
+    plain = _PLAIN_CHECK.search("".join(["".join(texts) for texts in distinct])) is None
     n = len(table.rows)
     # rows made one by one below: headings, totals, rows kept with the next, and every
     # row of a table with text to escape; the rest (nearly all of a long table's rows)
@@ -276,10 +277,12 @@ def table_xml_parts(
         looked_up = []
         frame = frame_of(RowKind.DATA, False)
         last = len(cols) - 1
-        for c, (column, (opened, closed, empty)) in enumerate(zip(columns, frame, strict=True)):
+        for c, (column, texts, (opened, closed, empty)) in enumerate(
+            zip(columns, distinct, frame, strict=True)
+        ):
             before = _ROW_START if c == 0 else ""
             after = "</w:tr>" if c == last else ""
-            made = {text: f"{before}{opened}{text}{closed}{after}".encode() for text in set(column)}
+            made = {text: f"{before}{opened}{text}{closed}{after}".encode() for text in texts}
             made[""] = f"{before}{empty}{after}".encode()
             looked_up.append(map(made.__getitem__, column))
         rows: Iterator[tuple[bytes, ...]] = zip(*looked_up, strict=True)
