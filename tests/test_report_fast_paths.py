@@ -389,6 +389,4 @@ def test_amount_columns_of_ints_are_formatted_in_bulk_as_each(name):
     table = _table(ints)
     conv = fmt.Convention(name)
     measured = table_measure.measure(table, conv)
-    assert (measured.columns, measured.needs, measured.weights) == _reference_measure(
-        table, conv
-    )
+    assert (measured.columns, measured.needs, measured.weights) == _reference_measure(table, conv)
