@@ -390,3 +390,20 @@ def test_amount_columns_of_ints_are_formatted_in_bulk_as_each(name):
     conv = fmt.Convention(name)
     measured = table_measure.measure(table, conv)
     assert (measured.columns, measured.needs, measured.weights) == _reference_measure(table, conv)
+
+
+@pytest.mark.parametrize("name", ["net_cost_positive", "costs_negative"])
+def test_percent_columns_of_floats_are_formatted_in_bulk_as_each(name):
+    # fmt.pct_of_floats, signed ones negated first under costs_negative (issue 8)
+    floats = [0.285, -0.125, 0.5, None, 1.005, -0.0, 0.0, 2.675, -0.004999, 12.3]
+    columns = [
+        Column("label", "Verksamhet", "text"),
+        Column("p", "Andel", "pct"),
+        Column("q", "Signerad andel", "pct"),
+    ]
+    rows = [Row(f"Rad {i}", {"p": v, "q": v}) for i, v in enumerate(floats)]
+    table = Table("t", "Test", columns, rows, signed_columns=frozenset({"q"}))
+    conv = fmt.Convention(name)
+    measured = table_measure.measure(table, conv)
+    assert (measured.columns, measured.needs, measured.weights) == _reference_measure(table, conv)
+    assert measured.columns[1] == ["" if v is None else fmt.pct(v) for v in floats]

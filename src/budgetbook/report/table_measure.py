@@ -66,6 +66,7 @@ _ALIKE_WHEN_EQUAL = frozenset({int, float, str, type(None)})
 _NUMBERS = frozenset({int, float, type(None)})
 _TEXTS = frozenset({str, type(None)})
 _INTS = frozenset({int, type(None)})
+_FLOATS = frozenset({float, type(None)})
 _NONE_EMPTY: dict[object, str] = {None: ""}  # .get(v, v): "" for None, else v itself
 
 
@@ -87,6 +88,9 @@ def _column_texts(
             if column.kind == "tkr" and classes <= _INTS:  # the usual amounts: in bulk
                 flip = signed and convention.costs_negative  # `display` of an int
                 texts: Iterable[str] = fmt.tkr_of_ints(map(neg, numbers) if flip else numbers)
+            elif column.kind == "pct" and classes <= _FLOATS:  # the usual percents: in bulk
+                flip = signed and convention.costs_negative  # `display` of a float
+                texts = fmt.pct_of_floats(list(map(neg, numbers)) if flip else numbers)
             else:
                 texts = map(show, map(convention.display, numbers) if signed else numbers)
             shown = dict(zip(numbers, texts, strict=True))
