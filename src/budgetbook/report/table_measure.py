@@ -13,8 +13,8 @@ import re
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
-from itertools import repeat
-from operator import neg
+from itertools import compress, repeat
+from operator import attrgetter, is_not, neg
 from typing import Any
 
 from .. import fmt
@@ -67,6 +67,7 @@ _NUMBERS = frozenset({int, float, type(None)})
 _TEXTS = frozenset({str, type(None)})
 _INTS = frozenset({int, type(None)})
 _FLOATS = frozenset({float, type(None)})
+_KIND, _LABEL, _VALUES = attrgetter("kind"), attrgetter("label"), attrgetter("values")
 _NONE_EMPTY: dict[object, str] = {None: ""}  # .get(v, v): "" for None, else v itself
 
 
@@ -192,13 +193,13 @@ class _Columns:
 
 def _columns(table: Table, convention: fmt.Convention) -> _Columns:
     cols = table.columns
-    rows = [row for row in table.rows if row.kind is not RowKind.HEADING]
-    labels = [row.label for row in rows]
+    # the rows' attributes, and each value, fetched by maps in C, not a Python
+    # expression per row or cell; what depends on a column is decided once (issue 8)
+    rows = list(compress(table.rows, map(is_not, map(_KIND, table.rows), repeat(RowKind.HEADING))))
+    labels = list(map(_LABEL, rows))
     if not cols:
         return _Columns([], [], [], labels)
-    # column by column: what depends on the column is decided once, and each value is
-    # fetched by a map in C, not a Python expression per cell (issue 8)
-    values = [row.values for row in rows]
+    values = list(map(_VALUES, rows))
     raw = [list(map(dict.get, values, repeat(col.key))) for col in cols]
     leading_text = cols[0].kind == "text"
     columns: list[list[str]] = []

@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from itertools import chain, islice, repeat
+from itertools import chain, compress, islice, repeat
+from operator import attrgetter, is_, is_not
 from xml.sax.saxutils import escape
 
 from docx.document import Document
@@ -172,7 +173,8 @@ def kept_rows(table: Table) -> set[int]:
     n = len(table.rows)
     if n <= KEEP_TOGETHER_ROWS:
         return set(range(n))
-    return {i for i, r in enumerate(table.rows) if r.kind is RowKind.HEADING} | {n - 2, n - 1}
+    kinds = map(attrgetter("kind"), table.rows)  # in C: a long table has ~20 000 rows
+    return set(compress(range(n), map(is_, kinds, repeat(RowKind.HEADING)))) | {n - 2, n - 1}
 
 
 def _half_points(points: float, scale: float) -> int:
@@ -264,11 +266,11 @@ def table_xml_parts(
     # rows made one by one below: headings, totals, rows kept with the next, and every
     # row of a table with text to escape; the rest (nearly all of a long table's rows)
     # are plain data rows made in bulk
-    special = [
-        i
-        for i, row in enumerate(table.rows)
-        if not plain or i in keep or row.kind is not RowKind.DATA
-    ]
+    if plain:
+        kinds = map(attrgetter("kind"), table.rows)
+        special = sorted(keep.union(compress(range(n), map(is_not, kinds, repeat(RowKind.DATA)))))
+    else:
+        special = list(range(n))
     if len(special) < n and cols:
         # per column, each distinct text's cell made once, as UTF-8, and then looked up
         # in C; the row's start and end go with its first and last cell. A run of rows
@@ -282,7 +284,17 @@ def table_xml_parts(
         ):
             before = _ROW_START if c == 0 else ""
             after = "</w:tr>" if c == last else ""
-            made = {text: f"{before}{opened}{text}{closed}{after}".encode() for text in texts}
+            # every cell of the column in one string, encoded at once and cut at the NULs
+            # between them (plain: no text holds a NUL, nor does the XML around it)
+            ordered = list(texts)  # never empty: the column has a plain data row
+            cells = f"{closed}{after}\0{before}{opened}".join(ordered)
+            made = dict(
+                zip(
+                    ordered,
+                    f"{before}{opened}{cells}{closed}{after}".encode().split(b"\0"),
+                    strict=True,
+                )
+            )
             made[""] = f"{before}{empty}{after}".encode()
             looked_up.append(map(made.__getitem__, column))
         rows: Iterator[tuple[bytes, ...]] = zip(*looked_up, strict=True)
