@@ -7,6 +7,7 @@ their XML instead of built by python-docx; each must be invisible in the draft.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from xml.sax.saxutils import escape
 
@@ -280,8 +281,21 @@ def test_the_words_of_all_texts_at_once_are_each_texts_words():
     @given(st.sets(st.text(alphabet="ab -\u2013/\t\n\u00a0", max_size=8), max_size=6))
     def check(texts: set[str]) -> None:
         assert at_once(texts) == each(texts)
+        assert table_measure._words(texts) == each(texts)
 
     check()
+    # _words splits at whitespace by str.split: the same characters as the pattern's \s
+    space = re.compile(r"\s")
+    assert all(
+        (space.fullmatch(c) is not None) == (c.split() == []) for c in map(chr, range(0x110000))
+    )
+
+    @hsettings(max_examples=500, deadline=None)
+    @given(st.lists(st.text(alphabet="a-/\u2013 \x1c\x85\u2028\u3000\x0b\r\u00a0", max_size=8)))
+    def check_spaces(texts: list[str]) -> None:
+        assert table_measure._words(texts) == each(set(texts))
+
+    check_spaces()
     assert at_once({"B2026–B2027", "a-", "-b", " x ", "/", ""}) == each(
         {"B2026–B2027", "a-", "-b", " x ", "/", ""}
     )
