@@ -181,3 +181,59 @@ def test_pct_of_floats_equals_decimal_rounding() -> None:
     for bad in (float("inf"), float("-inf"), float("nan")):
         with pytest.raises(ValueError):
             pct(bad)
+
+
+def test_tkr_of_ints_is_tkr_of_each() -> None:
+    # the bulk formatting of amounts in the draft's tables (issue 8)
+    from hypothesis import given
+    from hypothesis import settings as hsettings
+    from hypothesis import strategies as st
+
+    from budgetbook.fmt import tkr_of_ints
+
+    @hsettings(max_examples=500, deadline=None)
+    @given(st.lists(st.one_of(st.integers(), st.integers(-(10**7), 10**7)), max_size=20))
+    def check(numbers: list[int]) -> None:
+        assert tkr_of_ints(numbers) == [tkr(n) for n in numbers]
+        assert tkr_of_ints(iter(numbers)) == [tkr(n) for n in numbers]
+
+    check()
+    edge = [0, -0, 1, -1, 999, 1000, -1000, 10**30, -(10**30), 1234567]
+    assert tkr_of_ints(edge) == [tkr(n) for n in edge]
+    assert tkr_of_ints([]) == []
+
+
+def test_pct_of_floats_is_pct_of_each() -> None:
+    # the bulk percents of the draft's tables (issue 8), near halves included
+    from hypothesis import given
+    from hypothesis import settings as hsettings
+    from hypothesis import strategies as st
+
+    from budgetbook.fmt import pct_of_floats
+
+    halves = st.builds(
+        lambda n, places, sign: sign * (n + 0.5) / 10**places,
+        st.integers(0, 10**6),
+        st.integers(1, 6),
+        st.sampled_from([1, -1]),
+    )
+    decimals = st.builds(
+        lambda n, places: n / 10**places, st.integers(-(10**7), 10**7), st.integers(0, 8)
+    )
+    floats = st.one_of(st.floats(allow_nan=True, allow_infinity=True), halves, decimals)
+
+    @hsettings(max_examples=1000, deadline=None)
+    @given(st.lists(floats, max_size=20))
+    def check(values: list[float]) -> None:
+        try:
+            expected = [pct(v) for v in values]
+        except ValueError:  # inf, NaN: pct raises, and so must the bulk
+            with pytest.raises(ValueError):
+                pct_of_floats(values)
+            return
+        assert pct_of_floats(values) == expected
+
+    check()
+    edge = [0.285, -0.285, 0.125, 0.005, -0.005, 0.0, -0.0, 1.005, 2.675, 1e-7, -1e-7, 1e5]
+    assert pct_of_floats(edge) == [pct(v) for v in edge]
+    assert pct_of_floats([]) == []

@@ -7,6 +7,7 @@ their XML instead of built by python-docx; each must be invisible in the draft.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from xml.sax.saxutils import escape
 
@@ -280,8 +281,21 @@ def test_the_words_of_all_texts_at_once_are_each_texts_words():
     @given(st.sets(st.text(alphabet="ab -\u2013/\t\n\u00a0", max_size=8), max_size=6))
     def check(texts: set[str]) -> None:
         assert at_once(texts) == each(texts)
+        assert table_measure._words(texts) == each(texts)
 
     check()
+    # _words splits at whitespace by str.split: the same characters as the pattern's \s
+    space = re.compile(r"\s")
+    assert all(
+        (space.fullmatch(c) is not None) == (c.split() == []) for c in map(chr, range(0x110000))
+    )
+
+    @hsettings(max_examples=500, deadline=None)
+    @given(st.lists(st.text(alphabet="a-/\u2013 \x1c\x85\u2028\u3000\x0b\r\u00a0", max_size=8)))
+    def check_spaces(texts: list[str]) -> None:
+        assert table_measure._words(texts) == each(set(texts))
+
+    check_spaces()
     assert at_once({"B2026–B2027", "a-", "-b", " x ", "/", ""}) == each(
         {"B2026–B2027", "a-", "-b", " x ", "/", ""}
     )
@@ -299,3 +313,111 @@ def test_a_build_that_ends_with_finish_toc_has_its_figures_in_place():
     blips = b.doc.element.body.xpath(".//a:blip")
     assert len(blips) == 1
     assert b.doc.part.related_parts[blips[0].get(qn("r:embed"))].blob == png
+
+
+def _reference_measure(table: Table, convention: fmt.Convention) -> tuple[list, list, list]:
+    """measure as first written: every cell formatted and measured, the lengths sorted."""
+    m = table_measure
+    body = [r for r in table.rows if r.kind is not RowKind.HEADING]
+    columns = [[_reference_cell(table, c, r, convention) for r in body] for c in table.columns]
+    if table.columns and table.columns[0].kind == "text":
+        key = table.columns[0].key
+        columns[0] = [
+            r.label if key not in r.values else t for r, t in zip(body, columns[0], strict=True)
+        ]
+    needs, weights = [], []
+    for i, col in enumerate(table.columns):
+        header = m._longest_word(col.heading, m.HEADER_PT, bold=True)
+        if m.is_numeric(col):
+            longest = max((m.text_twips(t, m.BODY_PT, True) for t in columns[i]), default=0)
+            needs.append(
+                max(m.MIN_WIDTH[col.kind], header + m.CELL_PADDING, longest + m.CELL_PADDING)
+            )
+            weights.append(0)
+            continue
+        values = [r.values.get(col.key) for r in body]
+        if col.key == "label":
+            shown = [str(v or r.label) for v, r in zip(values, body, strict=True)]
+        else:
+            shown = [str(v or "") for v in values]
+        word = max((m._longest_word(t, m.BODY_PT, True) for t in shown), default=0)
+        needs.append(max(m.MIN_TEXT_WIDTH, header + m.CELL_PADDING, word + m.CELL_PADDING))
+        lengths = sorted(m.text_twips(t, m.BODY_PT) for t in shown)
+        typical = lengths[len(lengths) * 3 // 4] if lengths else 0
+        weights.append(max(1, typical + m.CELL_PADDING))
+    return columns, needs, weights
+
+
+def test_measure_matches_measuring_every_cell():
+    # widths from each distinct text, the typical length from counts, the label column
+    # from the labels when no row has its own value (issue 8): as measuring every cell
+    from hypothesis import given
+    from hypothesis import settings as hsettings
+    from hypothesis import strategies as st
+
+    texts = st.one_of(st.none(), st.text(alphabet="aW i–-/ \nÅ&", max_size=12))
+    cells = st.one_of(texts, st.sampled_from(NUMBERS), st.sampled_from(MIXED))
+
+    @hsettings(max_examples=300, deadline=None)
+    @given(
+        st.lists(
+            st.tuples(st.text(alphabet="Rad x", max_size=6), texts, texts, cells, cells),
+            max_size=12,
+        ),
+        st.booleans(),
+        st.sampled_from(["net_cost_positive", "costs_negative"]),
+    )
+    def check(rows: list, own_label: bool, name: str) -> None:
+        columns = [
+            Column("label", "Verksamhet", "text"),
+            Column("note", "Kommentar", "text"),
+            Column("a", "Belopp", "tkr"),
+            Column("b", "Andel", "pct"),
+        ]
+        table_rows = [Row("Rubrik", {}, RowKind.HEADING)]
+        for label, own, note, a, b in rows:
+            values = {"note": note, "a": a, "b": b}
+            if own_label:
+                values["label"] = own
+            table_rows.append(Row(label, values))
+        table = Table("t", "Test", columns, table_rows, signed_columns=frozenset({"a"}))
+        conv = fmt.Convention(name)
+        measured = table_measure.measure(table, conv)
+        assert (measured.columns, measured.needs, measured.weights) == _reference_measure(
+            table, conv
+        )
+
+    check()
+    for values in (PLAIN, MIXED, NUMBERS):
+        table = _table(values)
+        measured = table_measure.measure(table, fmt.Convention())
+        expected = _reference_measure(table, fmt.Convention())
+        assert (measured.columns, measured.needs, measured.weights) == expected
+
+
+@pytest.mark.parametrize("name", ["net_cost_positive", "costs_negative"])
+def test_amount_columns_of_ints_are_formatted_in_bulk_as_each(name):
+    # an amount column of ints (and None) is formatted by fmt.tkr_of_ints, signed ones
+    # negated first under costs_negative (issue 8): as formatting each cell
+    ints = [0, -0, 7, -7, 1234, -98765, 10**12, None, 1234, 0]
+    table = _table(ints)
+    conv = fmt.Convention(name)
+    measured = table_measure.measure(table, conv)
+    assert (measured.columns, measured.needs, measured.weights) == _reference_measure(table, conv)
+
+
+@pytest.mark.parametrize("name", ["net_cost_positive", "costs_negative"])
+def test_percent_columns_of_floats_are_formatted_in_bulk_as_each(name):
+    # fmt.pct_of_floats, signed ones negated first under costs_negative (issue 8)
+    floats = [0.285, -0.125, 0.5, None, 1.005, -0.0, 0.0, 2.675, -0.004999, 12.3]
+    columns = [
+        Column("label", "Verksamhet", "text"),
+        Column("p", "Andel", "pct"),
+        Column("q", "Signerad andel", "pct"),
+    ]
+    rows = [Row(f"Rad {i}", {"p": v, "q": v}) for i, v in enumerate(floats)]
+    table = Table("t", "Test", columns, rows, signed_columns=frozenset({"q"}))
+    conv = fmt.Convention(name)
+    measured = table_measure.measure(table, conv)
+    assert (measured.columns, measured.needs, measured.weights) == _reference_measure(table, conv)
+    assert measured.columns[1] == ["" if v is None else fmt.pct(v) for v in floats]

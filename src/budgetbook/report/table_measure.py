@@ -10,9 +10,11 @@ A big table repeats many values, so each distinct value is formatted and measure
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections import Counter
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
-from itertools import repeat
+from itertools import compress, repeat
+from operator import attrgetter, is_not, neg
 from typing import Any
 
 from .. import fmt
@@ -62,30 +64,47 @@ def _formatter(table: Table, column: Column, convention: fmt.Convention) -> Call
 # a bool (pct(True) fails where pct(1) does not).
 _ALIKE_WHEN_EQUAL = frozenset({int, float, str, type(None)})
 _NUMBERS = frozenset({int, float, type(None)})
+_TEXTS = frozenset({str, type(None)})
+_INTS = frozenset({int, type(None)})
+_FLOATS = frozenset({float, type(None)})
+_KIND, _LABEL, _VALUES = attrgetter("kind"), attrgetter("label"), attrgetter("values")
+_NONE_EMPTY: dict[object, str] = {None: ""}  # .get(v, v): "" for None, else v itself
 
 
 def _column_texts(
     table: Table, column: Column, convention: fmt.Convention, values: list[object]
-) -> list[str]:
-    """`values` of `column` as shown. Amounts, percents and counts are formatted once per
-    distinct value: a big table repeats many (issue 8)."""
+) -> tuple[list[str], Collection[str]]:
+    """`values` of `column` as shown, and those texts without repeats (or with some).
+    Amounts, percents and counts are formatted once per distinct value: a big table
+    repeats many (issue 8)."""
     cell = _formatter(table, column, convention)
+    classes = set(map(type, values))
     if column.kind in _SHOW:
-        classes = set(map(type, values))
         if classes <= _NUMBERS:  # every value a number or None: `cell` without a call per value
             distinct = set(values)
             distinct.discard(None)
             numbers = list(distinct)
             show = _SHOW[column.kind]
             signed = column.key in table.signed_columns
-            texts = map(show, map(convention.display, numbers) if signed else numbers)
+            if column.kind == "tkr" and classes <= _INTS:  # the usual amounts: in bulk
+                flip = signed and convention.costs_negative  # `display` of an int
+                texts: Iterable[str] = fmt.tkr_of_ints(map(neg, numbers) if flip else numbers)
+            elif column.kind == "pct" and classes <= _FLOATS:  # the usual percents: in bulk
+                flip = signed and convention.costs_negative  # `display` of a float
+                texts = fmt.pct_of_floats(list(map(neg, numbers)) if flip else numbers)
+            else:
+                texts = map(show, map(convention.display, numbers) if signed else numbers)
             shown = dict(zip(numbers, texts, strict=True))
             shown[None] = ""
-            return list(map(shown.__getitem__, values))
+            return list(map(shown.__getitem__, values)), shown.values()
         if classes <= _ALIKE_WHEN_EQUAL:
             shown = {v: cell(v) for v in set(values)}
-            return list(map(shown.__getitem__, values))
-    return list(map(cell, values))
+            return list(map(shown.__getitem__, values)), shown.values()
+    elif classes <= _TEXTS:  # `cell` is the text itself, "" for None: a lookup in C
+        texts = list(map(_NONE_EMPTY.get, values, values))
+        return texts, texts
+    texts = list(map(cell, values))
+    return texts, texts
 
 
 def is_numeric(column: Column) -> bool:
@@ -139,6 +158,27 @@ def _widest(texts: Iterable[str], points: float, bold: bool = False) -> int:
 _BREAKS = re.compile(r"\s+|(?<=[\u2013\-/])")
 
 
+_DASH = re.compile(r"[\u2013\-/]")
+_AFTER_DASH = re.compile(r"(?<=[\u2013\-/])")
+
+
+def _words(texts: Iterable[str]) -> set[str]:
+    """The words of `texts`, split at `_BREAKS`, "" left out. All texts at once: a
+    space between two texts is a break, so no word runs from one into the next; split
+    at whitespace by str.split (the same whitespace as the pattern's \\s), and only
+    words with a dash or slash split again by a pattern: one at every character of
+    ~10 000 labels was slow (issue 8)."""
+    joined = " ".join(texts)
+    words = set(joined.split())
+    if _DASH.search(joined) is not None:
+        dashed = {w for w in words if _DASH.search(w) is not None}
+        words -= dashed
+        for w in dashed:
+            words.update(_AFTER_DASH.split(w))
+        words.discard("")
+    return words
+
+
 def _longest_word(text: str, points: float, bold: bool = False) -> int:
     return max((text_twips(w, points, bold) for w in _BREAKS.split(text) if w), default=0)
 
@@ -159,32 +199,52 @@ def _rows_of(table: Table, columns: list[list[str]]) -> list[list[str]]:
 
 def column_cells(table: Table, convention: fmt.Convention) -> list[list[str]]:
     """The body cells of `cell_texts`, one list per column (rows without HEADING rows)."""
-    return _column_cells_and_values(table, convention)[0]
+    return _columns(table, convention).texts
 
 
-def _column_cells_and_values(
-    table: Table, convention: fmt.Convention
-) -> tuple[list[list[str]], list[list[object]]]:
-    """`column_cells`, and each column's values (`row.values.get(key)`) beside."""
+@dataclass(slots=True)
+class _Columns:
+    """`column_cells`, with what measuring them needs beside."""
+
+    texts: list[list[str]]  # `column_cells`
+    distinct: list[Collection[str]]  # each column's texts, each at least once
+    values: list[list[object]]  # each column's `row.values.get(key)`
+    labels: list[str]  # the body rows' labels
+
+
+def _columns(table: Table, convention: fmt.Convention) -> _Columns:
     cols = table.columns
-    rows = [row for row in table.rows if row.kind is not RowKind.HEADING]
+    # the rows' attributes, and each value, fetched by maps in C, not a Python
+    # expression per row or cell; what depends on a column is decided once (issue 8)
+    rows = list(compress(table.rows, map(is_not, map(_KIND, table.rows), repeat(RowKind.HEADING))))
+    labels = list(map(_LABEL, rows))
     if not cols:
-        return [], []
-    # column by column: what depends on the column is decided once, and each value is
-    # fetched by a map in C, not a Python expression per cell (issue 8)
-    values = [row.values for row in rows]
+        return _Columns([], [], [], labels)
+    values = list(map(_VALUES, rows))
     raw = [list(map(dict.get, values, repeat(col.key))) for col in cols]
-    columns = [
-        _column_texts(table, col, convention, col_values)
-        for col, col_values in zip(cols, raw, strict=True)
-    ]
-    if cols[0].kind == "text":
+    leading_text = cols[0].kind == "text"
+    columns: list[list[str]] = []
+    distinct: list[Collection[str]] = []
+    for i, (col, col_values) in enumerate(zip(cols, raw, strict=True)):
+        if i == 0 and leading_text:  # made below
+            columns.append([])
+            distinct.append(())
+            continue
+        texts, texts_once = _column_texts(table, col, convention, col_values)
+        columns.append(texts)
+        distinct.append(texts_once)
+    if leading_text:
         key = cols[0].key
-        columns[0] = [
-            row.label if key not in v else text
-            for row, v, text in zip(rows, values, columns[0], strict=True)
-        ]
-    return columns, raw
+        if any(map(dict.__contains__, values, repeat(key))):
+            first, _ = _column_texts(table, cols[0], convention, raw[0])
+            columns[0] = [
+                row.label if key not in v else text
+                for row, v, text in zip(rows, values, first, strict=True)
+            ]
+        else:  # no row has a value of its own there (the usual label column): the labels
+            columns[0] = list(labels)
+        distinct[0] = columns[0]
+    return _Columns(columns, distinct, raw, labels)
 
 
 @dataclass(slots=True)
@@ -202,34 +262,45 @@ def measure(table: Table, convention: fmt.Convention | None = None) -> Measure:
     heading (so no word is broken); text columns need their longest word and share the
     rest in proportion to their typical length."""
     convention = convention or fmt.Convention()
-    columns, raw = _column_cells_and_values(table, convention)
-    labels = [r.label for r in table.rows if r.kind is not RowKind.HEADING]
+    made = _columns(table, convention)
+    labels = made.labels
     needs: list[int] = []
     weights: list[int] = []
     for i, col in enumerate(table.columns):
         header = _longest_word(col.heading, HEADER_PT, bold=True)
         if is_numeric(col):
-            longest = _widest(columns[i], BODY_PT, True)
+            longest = _widest(made.distinct[i], BODY_PT, True)
             needs.append(max(MIN_WIDTH[col.kind], header + CELL_PADDING, longest + CELL_PADDING))
             weights.append(0)
         else:
-            values = raw[i]
-            if col.key == "label":
+            values = made.values[i]
+            if not any(values):  # `v or ...` is the second for every value
+                shown = list(map(str, labels)) if col.key == "label" else [""] * len(values)
+            elif col.key == "label":
                 shown = [str(v or label) for v, label in zip(values, labels, strict=True)]
             else:
                 shown = [str(v or "") for v in values]
-            distinct = set(shown)
-            # the words of all texts at once: a space between two texts is a break, so
-            # no word runs from one into the next (one split in C, not one a text)
-            words = set(_BREAKS.split(" ".join(distinct)))
-            words.discard("")
-            word = _widest(words, BODY_PT, True)  # the longest word of any text
+            counts = Counter(shown)
+            word = _widest(_words(counts), BODY_PT, True)  # the longest word of any text
             needs.append(max(MIN_TEXT_WIDTH, header + CELL_PADDING, word + CELL_PADDING))
-            twips = {t: text_twips(t, BODY_PT) for t in distinct}
-            lengths = sorted(map(twips.__getitem__, shown))
-            typical = lengths[len(lengths) * 3 // 4] if lengths else 0
-            weights.append(max(1, typical + CELL_PADDING))
-    return Measure(columns, needs, weights)
+            weights.append(max(1, _typical_twips(counts) + CELL_PADDING))
+    return Measure(made.texts, needs, weights)
+
+
+def _typical_twips(counts: Counter[str]) -> int:
+    """The width of the text at three quarters of the texts sorted by width (each text
+    as often as it occurs), 0 for none: each distinct text measured once (issue 8)."""
+    total = sum(counts.values())
+    if not total:
+        return 0
+    twips = {t: text_twips(t, BODY_PT) for t in counts}
+    k = total * 3 // 4
+    seen = 0
+    for text in sorted(counts, key=twips.__getitem__):
+        seen += counts[text]
+        if seen > k:  # k < total: always met, at the latest by the widest
+            break
+    return twips[text]
 
 
 def column_widths(

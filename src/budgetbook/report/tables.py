@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from itertools import repeat
+from itertools import chain, compress, islice, repeat
+from operator import attrgetter, is_, is_not
 from xml.sax.saxutils import escape
 
 from docx.document import Document
@@ -172,7 +173,8 @@ def kept_rows(table: Table) -> set[int]:
     n = len(table.rows)
     if n <= KEEP_TOGETHER_ROWS:
         return set(range(n))
-    return {i for i, r in enumerate(table.rows) if r.kind is RowKind.HEADING} | {n - 2, n - 1}
+    kinds = map(attrgetter("kind"), table.rows)  # in C: a long table has ~20 000 rows
+    return set(compress(range(n), map(is_, kinds, repeat(RowKind.HEADING)))) | {n - 2, n - 1}
 
 
 def _half_points(points: float, scale: float) -> int:
@@ -181,6 +183,7 @@ def _half_points(points: float, scale: float) -> int:
 
 
 ROWS_PER_CHUNK = 500
+_ROW_START = "<w:tr><w:trPr><w:cantSplit/></w:trPr>"  # a body row's
 
 
 def table_xml_parts(
@@ -190,8 +193,8 @@ def table_xml_parts(
     texts: list[list[str]] | None = None,
     scale: float = 1.0,
     columns: list[list[str]] | None = None,
-) -> Iterator[str]:
-    """The <w:tbl> element for `table` in chunks, one pass over the rows (`texts`:
+) -> Iterator[bytes]:
+    """The <w:tbl> element for `table` in UTF-8 chunks, one pass over the rows (`texts`:
     `cell_texts`, or `columns`: `column_cells`, the same cells one list per column;
     `scale`: all type in `scale` times its size)."""
     cols = table.columns
@@ -257,64 +260,94 @@ def table_xml_parts(
 
     # most tables hold no text that needs escaping or a line break (figures never do):
     # found with one scan of all their texts, their cells skip the per-cell work (issue 8)
-    plain = _PLAIN_CHECK.search("".join(["".join(column) for column in columns])) is None
-    # the cells of every body row as a plain data row not kept with the next (nearly
-    # all of a long table's rows): per column, each distinct text's cell made once and
-    # then looked up in C, a row joined in C (issue 8); other rows are made below
-    if plain and cols and len(keep) < len(table.rows):
-        looked_up = []
-        for column, (opened, closed, empty) in zip(
-            columns, frame_of(RowKind.DATA, False), strict=True
-        ):
-            made = {text: opened + text + closed for text in set(column)}
-            made[""] = empty
-            looked_up.append(map(made.__getitem__, column))
-        data_rows: Iterator[str] = map("".join, zip(*looked_up, strict=True))
+    distinct = [set(column) for column in columns]  # each once: a big table repeats many
+    plain = _PLAIN_CHECK.search("".join(["".join(texts) for texts in distinct])) is None
+    n = len(table.rows)
+    # rows made one by one below: headings, totals, rows kept with the next, and every
+    # row of a table with text to escape; the rest (nearly all of a long table's rows)
+    # are plain data rows made in bulk
+    if plain:
+        kinds = map(attrgetter("kind"), table.rows)
+        special = sorted(keep.union(compress(range(n), map(is_not, kinds, repeat(RowKind.DATA)))))
     else:
-        data_rows = repeat("")
-    j = 0  # the body row's index in `columns`
-    for i, row in enumerate(table.rows):
-        kept = i in keep
-        if row.kind is RowKind.HEADING:
-            parts.append("<w:tr><w:trPr><w:cantSplit/></w:trPr>")
-            parts.append(
-                _cell(
-                    row.label,
-                    sum(widths),
-                    style,
-                    bold=True,
-                    italic=True,
-                    span=len(cols),
-                    half_points=body_hp,
-                    keep=kept,
+        special = list(range(n))
+    if len(special) < n and cols:
+        # per column, each distinct text's cell made once, as UTF-8, and then looked up
+        # in C; the row's start and end go with its first and last cell. A run of rows
+        # is then one join in C: no per-row string, no encoding of the whole XML after
+        # (~110 MB at N = 1000, issue 8)
+        looked_up = []
+        frame = frame_of(RowKind.DATA, False)
+        last = len(cols) - 1
+        for c, (column, texts, (opened, closed, empty)) in enumerate(
+            zip(columns, distinct, frame, strict=True)
+        ):
+            before = _ROW_START if c == 0 else ""
+            after = "</w:tr>" if c == last else ""
+            # every cell of the column in one string, encoded at once and cut at the NULs
+            # between them (plain: no text holds a NUL, nor does the XML around it)
+            ordered = list(texts)  # never empty: the column has a plain data row
+            cells = f"{closed}{after}\0{before}{opened}".join(ordered)
+            made = dict(
+                zip(
+                    ordered,
+                    f"{before}{opened}{cells}{closed}{after}".encode().split(b"\0"),
+                    strict=True,
                 )
             )
-            parts.append("</w:tr>")
+            made[""] = f"{before}{empty}{after}".encode()
+            looked_up.append(map(made.__getitem__, column))
+        rows: Iterator[tuple[bytes, ...]] = zip(*looked_up, strict=True)
+    else:
+        rows = repeat(())
+    chunk = ["".join(parts).encode()]  # the table up to its body rows
+    pos = 0  # the next row of table.rows to make
+    j = 0  # its body row's index in `columns`
+    for s in [*special, n]:
+        while pos < s:  # plain data rows pos .. s - 1, up to the end of a chunk
+            stop = min(s, (pos // ROWS_PER_CHUNK + 1) * ROWS_PER_CHUNK)
+            chunk.append(b"".join(chain.from_iterable(islice(rows, stop - pos))))
+            j += stop - pos
+            pos = stop
+            if pos % ROWS_PER_CHUNK == 0:
+                yield b"".join(chunk)
+                chunk.clear()
+        if s == n:
+            break
+        row = table.rows[s]
+        kept = s in keep
+        if row.kind is RowKind.HEADING:
+            xml = "<w:tr><w:trPr><w:cantSplit/></w:trPr>" + _cell(
+                row.label,
+                sum(widths),
+                style,
+                bold=True,
+                italic=True,
+                span=len(cols),
+                half_points=body_hp,
+                keep=kept,
+            )
         else:
-            cells = next(data_rows)
-            if kept or row.kind is not RowKind.DATA or not plain:
-                frame = frame_of(row.kind, kept)
-                texts_of_row = [column[j] for column in columns]
-                if plain:
-                    cells = "".join(
-                        [
-                            opened + text + closed if text else empty
-                            for text, (opened, closed, empty) in zip(
-                                texts_of_row, frame, strict=True
-                            )
-                        ]
-                    )
-                else:
-                    row_parts: list[str] = []
-                    _append_cells(row_parts, texts_of_row, frame)
-                    cells = "".join(row_parts)
-            parts.append(f"<w:tr><w:trPr><w:cantSplit/></w:trPr>{cells}</w:tr>")
+            next(rows, None)  # its cells as a plain data row: not these
+            frame = frame_of(row.kind, kept)
+            texts_of_row = [column[j] for column in columns]
+            row_parts = [_ROW_START]
+            if plain:
+                row_parts.extend(
+                    opened + text + closed if text else empty
+                    for text, (opened, closed, empty) in zip(texts_of_row, frame, strict=True)
+                )
+            else:
+                _append_cells(row_parts, texts_of_row, frame)
+            xml = "".join(row_parts)
             j += 1
-        if i % ROWS_PER_CHUNK == ROWS_PER_CHUNK - 1:
-            yield "".join(parts)
-            parts.clear()
-    parts.append("</w:tbl>")
-    yield "".join(parts)
+        chunk.append((xml + "</w:tr>").encode())
+        pos = s + 1
+        if pos % ROWS_PER_CHUNK == 0:
+            yield b"".join(chunk)
+            chunk.clear()
+    chunk.append(b"</w:tbl>")
+    yield b"".join(chunk)
 
 
 def _append_cells(parts: list[str], cells: list[str], frame: list[tuple[str, str, str]]) -> None:
@@ -338,7 +371,7 @@ def table_xml(
     columns: list[list[str]] | None = None,
 ) -> str:
     """The <w:tbl> element for `table` as one string (see `table_xml_parts`)."""
-    return "".join(table_xml_parts(table, widths, style, texts, scale, columns))
+    return b"".join(table_xml_parts(table, widths, style, texts, scale, columns)).decode()
 
 
 def render_table(
