@@ -86,11 +86,8 @@ def projects_of(submissions: Sequence[Submission], settings: Settings) -> list[P
     return projs
 
 
-def is_ongoing(project: Project) -> bool:
-    return _is_ongoing_status(project.status)
-
-
-def _is_ongoing_status(status: str) -> bool:
+def is_ongoing(status: str) -> bool:
+    """A project's status is "pågående" (as typed: any case, spaces around)."""
     return status.strip().casefold().startswith("p")
 
 
@@ -176,8 +173,8 @@ def investment_views(
         p for p in (RETURNS_SOURCE, missing_note(settings, included, PROJECTS_MISSING)) if p
     )
     # each project's own row, built once for the tables that show it (issue 8)
-    going = memoized(_is_ongoing_status)  # a few distinct texts (issue 8)
-    ongoing = [going(p.project.status) for p in projects]
+    status_ongoing = memoized(is_ongoing)  # a few distinct texts (issue 8)
+    ongoing = [status_ongoing(p.project.status) for p in projects]
     year_keys = [(y, f"inv_{y}") for y in settings.investment_years]
     own = [_own_row(p.project.name, p, year_keys) for p in projects]
     tables = []
@@ -315,7 +312,7 @@ def capital_view(
     # the settings lines' group once per category for all projects
     settings_lines: dict[tuple[int, int], SourceGroup] = {}
     kap_keys = [key for _, key in year_keys]
-    going = memoized(_is_ongoing_status)
+    status_ongoing = memoized(is_ongoing)  # a few distinct texts (issue 8)
     for p in projects:
         values: dict[str, int | float | str | None]
         sources: dict[str, Sources] = {}
@@ -333,7 +330,7 @@ def capital_view(
             if cap_sources:
                 sources = dict.fromkeys(kap_keys, cap_sources)
         row = Row(p.project.name, values, RowKind.DATA, sources)
-        (ongoing if going(p.project.status) else new).append(row)
+        (ongoing if status_ongoing(p.project.status) else new).append(row)
     rows = grouped(
         [
             ("Pågående projekt", ongoing, "Summa pågående projekt"),

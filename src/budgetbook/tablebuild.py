@@ -23,7 +23,6 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
-from .fmt import change
 from .model import Column, Row, RowKind, Submission
 from .settings import Avdelning, Settings
 
@@ -40,15 +39,17 @@ class ChangeSpec:
 
 def add_changes(row: Row, specs: Sequence[ChangeSpec]) -> None:
     """Fill the change columns of a DATA row from its own figures."""
+    values = row.values
     for spec in specs:
-        old, new = row.values.get(spec.old), row.values.get(spec.new)
+        old, new = values.get(spec.old), values.get(spec.new)
         if old is None or new is None:
-            row.values[spec.tkr] = None
-            row.values[spec.pct] = None
+            values[spec.tkr] = None
+            values[spec.pct] = None
             continue
-        diff, pct = change(new, old)
-        row.values[spec.tkr] = diff
-        row.values[spec.pct] = pct
+        # fmt.change(new, old), inline (issue 8: two per row of every drift view)
+        diff = new - old  # type: ignore[operator]
+        values[spec.tkr] = diff
+        values[spec.pct] = diff / abs(old) if old else None  # type: ignore[arg-type]
 
 
 def sum_rows(
