@@ -35,3 +35,58 @@ def test_schedule_properties(amount, life, rate, start):
     assert interests == sorted(interests, reverse=True)
     assert all(i >= 0 for i in interests)
     assert interests[0] == pytest.approx(amount * rate / 100)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    value=st.floats(allow_nan=False, allow_infinity=False)
+    | st.floats(-1e6, 1e6)
+    | st.integers(-(10**6), 10**6).map(lambda n: n / 2)
+    | st.integers(-(2**60), 2**60).map(float)
+)
+def test_round_tkr_rounds_as_round_half_up(value):
+    # round_tkr has its own float path (issue 8): it must round exactly as fmt does
+    from budgetbook.capital import round_tkr
+    from budgetbook.fmt import round_half_up
+
+    assert round_tkr(value) == int(round_half_up(value))
+    assert type(round_tkr(value)) is int
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    spend=st.dictionaries(
+        st.integers(2025, 2032), st.integers(-1_000, 500_000) | st.just(0), max_size=5
+    ),
+    category=st.sampled_from(["IT", "Mark", "IT-utrustning"]),
+    start=st.sampled_from(["year_after", "same_year"]),
+)
+def test_project_cost_is_the_sum_of_its_spends_schedules(tmp_path_factory, spend, category, start):
+    # a project's exact cost per year is its spends' schedules added in year order, and
+    # rounded_capital (the Kapitalkostnader view's path) rounds what capital_of holds
+    import dataclasses
+
+    from budgetbook.capital import capital_of, round_tkr, rounded_capital
+    from budgetbook.model import Project
+    from cons_builders import small_settings
+
+    settings = dataclasses.replace(
+        small_settings(tmp_path_factory.mktemp("cap")), depreciation_start=start
+    )
+    years = range(2024, 2060)
+    p = Project("P", "Projekt", category, "Ny", None, spend, avdelning="A")
+    cat = settings.category(category)
+    cap = capital_of(p, cat, settings, years, "A.xlsx")
+    for year in years:
+        depreciation = interest = 0.0
+        for spend_year in sorted(spend):
+            if spend[spend_year]:
+                cost = schedule(
+                    spend[spend_year], spend_year, cat.life, settings.internranta, years, start
+                )[year]
+                depreciation += cost.depreciation
+                interest += cost.interest
+        assert cap.years[year] == (depreciation, interest)
+        assert cap.rounded(year) == round_tkr(depreciation + interest)
+    rounded, sources = rounded_capital(p, cat, settings, years, "A.xlsx")
+    assert rounded == [cap.rounded(y) for y in years] and sources == cap.sources

@@ -24,7 +24,7 @@ the rows shown in the Kapitalkostnader table).
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -62,12 +62,27 @@ class ProjectCapital:
     def rounded(self, year: int) -> int:
         """Whole tkr for `year` (0 when the year has no cost)."""
         cost = self.years.get(year)
-        return round_tkr(cost.total) if cost else 0
+        return round_tkr(cost[0] + cost[1]) if cost else 0  # cost.total, without the call
 
 
 def round_tkr(value: float) -> int:
     """Round half up (away from zero for negatives), as finance staff round by hand."""
+    if type(value) is float and -_WHOLE_FLOATS < value < _WHOLE_FLOATS:
+        # fmt.round_half_up's float path without its type checks and abs (issue 8:
+        # ~80 000 capital figures at N = 1 000): below 2**52 a float's fraction
+        # value - int(value) is exact, with the value's sign (tests/test_fmt.py checks
+        # this against round_half_up and Decimal)
+        whole = int(value)
+        rest = value - whole
+        if rest >= 0.5:
+            return whole + 1
+        if rest <= -0.5:
+            return whole - 1
+        return whole
     return int(round_half_up(value))
+
+
+_WHOLE_FLOATS = 2.0**52  # every float of at least this size is a whole number
 
 
 def schedule(
@@ -84,9 +99,15 @@ def schedule(
     Years before the start year, and years after the asset is fully depreciated, cost 0.
     """
     result = dict.fromkeys(years, _NO_COST)
+    if amount == 0:
+        return result
     first = spend_year + (0 if start == "same_year" else 1)
-    for year, depreciation, interest in _costs(amount, first, life, rate_pct / 100, result):
-        result[year] = YearCost(depreciation, interest)
+    shown = tuple(result)
+    depreciation, interest = dict.fromkeys(shown, 0.0), dict.fromkeys(shown, 0.0)
+    span = _span(first, life, shown)
+    _add_costs(depreciation, interest, amount, span, life, rate_pct / 100)
+    for year, _ in span:
+        result[year] = YearCost(depreciation[year], interest[year])
     return result
 
 
@@ -95,25 +116,36 @@ _NO_COST = YearCost()
 _year_cost = functools.partial(tuple.__new__, YearCost)
 
 
-def _costs(
-    amount: float, first: int, life: int, rate: float, years: Iterable[int]
-) -> Iterator[tuple[int, float, float]]:
-    """(year, depreciation, interest) for those of `years` that have a cost, of one spend
-    whose depreciation starts in `first`; `rate` a fraction. The one place of the method
-    (the other years cost 0.0 + 0.0)."""
-    if amount == 0:
-        return
-    if life == 0:  # land: interest on the full value from the start year
-        interest = amount * rate
-        for year in years:
-            if year >= first:
-                yield year, 0.0, interest
+@functools.lru_cache(maxsize=1024)
+def _span(first: int, life: int, years: tuple[int, ...]) -> tuple[tuple[int, int], ...]:
+    """(year, full years of depreciation before it) for those of `years` that have a cost
+    when depreciation starts in `first`: the method's timing (the other years cost 0.0 +
+    0.0). Land (`life` 0) bears interest from `first` on. Cached: the same few start
+    years and lives recur for every project (issue 8: ~40 000 spends at N = 1 000)."""
+    if life == 0:
+        return tuple([(year, year - first) for year in years if year >= first])
+    return tuple([(year, year - first) for year in years if 0 <= year - first < life])
+
+
+def _add_costs(
+    depreciation: dict[int, float],
+    interest: dict[int, float],
+    amount: float,
+    span: tuple[tuple[int, int], ...],
+    life: int,
+    rate: float,
+) -> None:
+    """Add the cost of one spend of `amount` to the years of its `span` (`_span`); `rate`
+    a fraction. The one place of the method's amounts."""
+    if life == 0:  # land: interest on the full value, never depreciated
+        value = amount * rate
+        for year, _ in span:
+            interest[year] += value
         return
     yearly = amount / life
-    for year in years:
-        n = year - first  # full years of depreciation before this one
-        if 0 <= n < life:
-            yield year, yearly, (amount - yearly * n) * rate
+    for year, n in span:
+        depreciation[year] += yearly
+        interest[year] += (amount - yearly * n) * rate
 
 
 def project_capital(
@@ -142,40 +174,78 @@ def capital_of(
     `settings_lines` the group of the settings lines by their line numbers (filled
     here, kept by the caller for the next project)."""
     result = ProjectCapital(project, category)
+    depreciation, interest, result.sources = _year_sums(
+        project, category, settings, years, file, at, settings_lines
+    )
+    result.years = {y: _year_cost((d, interest[y])) for y, d in depreciation.items()}
+    return result
+
+
+def rounded_capital(
+    project: Project,
+    category: AssetCategory,
+    settings: Settings,
+    years: Iterable[int],
+    file: str = "",
+    at: SourceFile | None = None,
+    settings_lines: dict[tuple[int, int], SourceGroup] | None = None,
+) -> tuple[list[int], Sources]:
+    """`capital_of(...).rounded(y)` for each of `years` (a known category), and the
+    sources: without a ProjectCapital and a YearCost per year (issue 8: the
+    Kapitalkostnader view's ~20 000 projects at N = 1 000)."""
+    depreciation, interest, sources = _year_sums(
+        project, category, settings, years, file, at, settings_lines
+    )
+    return [round_tkr(d + interest[y]) for y, d in depreciation.items()], sources
+
+
+def _year_sums(
+    project: Project,
+    category: AssetCategory | None,
+    settings: Settings,
+    years: Iterable[int],
+    file: str,
+    at: SourceFile | None,
+    settings_lines: dict[tuple[int, int], SourceGroup] | None,
+) -> tuple[dict[int, float], dict[int, float], Sources]:
+    """A project's exact depreciation and interest per year of `years`, and the sources
+    (see `capital_of`)."""
     # the year totals skip the years without a cost: adding 0.0 to a sum that starts at
     # 0.0 never changes it (issue 8: no YearCost per spend and year)
     depreciation = dict.fromkeys(years, 0.0)
     interest = dict.fromkeys(depreciation, 0.0)
-    if category is not None:
-        rate = settings.internranta / 100
-        after = 0 if settings.depreciation_start == "same_year" else 1
-        cells = project.cells
-        spent: list[str] = []  # the cells of the spend the cost comes from
-        for spend_year, amount in sorted(project.amounts.items()):
-            if not amount:
-                continue
-            costs = _costs(amount, spend_year + after, category.life, rate, depreciation)
-            for year, d, i in costs:
-                depreciation[year] += d
-                interest[year] += i
-            spent.append(cells.get(str(spend_year), ""))
-        if spent:
-            named = (file, INVESTMENT_SHEET, project.avdelning)
-            if at is None or at != named:  # (compared as a plain tuple: cheaper to make)
-                at = SourceFile(*named)
-            groups = [source_group((at, tuple(spent)))]
-            # the cost also rests on the category's useful life and the internränta
-            numbers = (category.life_line, settings.internranta_line)
-            lines = {} if settings_lines is None else settings_lines
-            group = lines.get(numbers)
-            if group is None:
-                rows = tuple(f"rad {n}" for n in numbers if n)
-                group = lines[numbers] = source_group((SourceFile(settings.path.name), rows))
-            if group.cells:
-                groups.append(group)
-            result.sources = tuple(groups)
-    result.years = {y: _year_cost((d, interest[y])) for y, d in depreciation.items()}
-    return result
+    if category is None:
+        return depreciation, interest, ()
+    rate = settings.internranta / 100
+    after = 0 if settings.depreciation_start == "same_year" else 1
+    life, shown = category.life, tuple(depreciation)
+    cells = project.cells
+    spent: list[str] = []  # the cells of the spend the cost comes from
+    amounts = project.amounts
+    # (the years are distinct: sorting them orders the spends as sorting the items did)
+    for spend_year in sorted(amounts) if len(amounts) > 1 else amounts:
+        amount = amounts[spend_year]
+        if not amount:
+            continue
+        span = _span(spend_year + after, life, shown)
+        _add_costs(depreciation, interest, amount, span, life, rate)
+        spent.append(cells.get(str(spend_year), ""))
+    if not spent:
+        return depreciation, interest, ()
+    named = (file, INVESTMENT_SHEET, project.avdelning)
+    if at is None or at != named:  # (compared as a plain tuple: cheaper to make)
+        at = SourceFile(*named)
+    groups = [source_group((at, tuple(spent)))]
+    # the cost also rests on the category's useful life and the internränta
+    numbers = (category.life_line, settings.internranta_line)
+    lines = {} if settings_lines is None else settings_lines
+    group = lines.get(numbers)
+    if group is None:
+        rows = tuple(f"rad {n}" for n in numbers if n)
+        group = lines[numbers] = source_group((SourceFile(settings.path.name), rows))
+    if group.cells:
+        groups.append(group)
+    return depreciation, interest, tuple(groups)
 
 
 def capital_gap(

@@ -86,8 +86,9 @@ def projects_of(submissions: Sequence[Submission], settings: Settings) -> list[P
     return projs
 
 
-def is_ongoing(project: Project) -> bool:
-    return project.status.strip().casefold().startswith("p")
+def is_ongoing(status: str) -> bool:
+    """A project's status is "pågående" (as typed: any case, spaces around)."""
+    return status.strip().casefold().startswith("p")
 
 
 def _inv_columns(settings: Settings) -> list[Column]:
@@ -172,7 +173,8 @@ def investment_views(
         p for p in (RETURNS_SOURCE, missing_note(settings, included, PROJECTS_MISSING)) if p
     )
     # each project's own row, built once for the tables that show it (issue 8)
-    ongoing = [is_ongoing(p.project) for p in projects]
+    status_ongoing = memoized(is_ongoing)  # a few distinct texts (issue 8)
+    ongoing = [status_ongoing(p.project.status) for p in projects]
     year_keys = [(y, f"inv_{y}") for y in settings.investment_years]
     own = [_own_row(p.project.name, p, year_keys) for p in projects]
     tables = []
@@ -309,24 +311,26 @@ def capital_view(
     year_keys = [(y, f"kap_{y}") for y in years]
     # the settings lines' group once per category for all projects
     settings_lines: dict[tuple[int, int], SourceGroup] = {}
+    kap_keys = [key for _, key in year_keys]
+    status_ongoing = memoized(is_ongoing)  # a few distinct texts (issue 8)
     for p in projects:
-        cap = capital.capital_of(
-            p.project, p.category, settings, years, p.file, p.at, settings_lines
-        )
         values: dict[str, int | float | str | None]
         sources: dict[str, Sources] = {}
-        if cap.category is None:
+        category = p.category
+        if category is None:
             unknown.append(p.project.name)
             values = {"category": p.project.category}
-            values.update((key, None) for _, key in year_keys)
+            values.update((key, None) for key in kap_keys)
         else:
-            values = {"category": cap.category.name}
-            for y, key in year_keys:
-                values[key] = cap.rounded(y)
-                if cap.sources:
-                    sources[key] = cap.sources
+            rounded, cap_sources = capital.rounded_capital(
+                p.project, category, settings, years, p.file, p.at, settings_lines
+            )
+            values = {"category": category.name}
+            values.update(zip(kap_keys, rounded, strict=True))
+            if cap_sources:
+                sources = dict.fromkeys(kap_keys, cap_sources)
         row = Row(p.project.name, values, RowKind.DATA, sources)
-        (ongoing if is_ongoing(p.project) else new).append(row)
+        (ongoing if status_ongoing(p.project.status) else new).append(row)
     rows = grouped(
         [
             ("Pågående projekt", ongoing, "Summa pågående projekt"),

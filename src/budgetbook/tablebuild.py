@@ -23,7 +23,6 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
-from .fmt import change
 from .model import Column, Row, RowKind, Submission
 from .settings import Avdelning, Settings
 
@@ -40,15 +39,17 @@ class ChangeSpec:
 
 def add_changes(row: Row, specs: Sequence[ChangeSpec]) -> None:
     """Fill the change columns of a DATA row from its own figures."""
+    values = row.values
     for spec in specs:
-        old, new = row.values.get(spec.old), row.values.get(spec.new)
+        old, new = values.get(spec.old), values.get(spec.new)
         if old is None or new is None:
-            row.values[spec.tkr] = None
-            row.values[spec.pct] = None
+            values[spec.tkr] = None
+            values[spec.pct] = None
             continue
-        diff, pct = change(new, old)
-        row.values[spec.tkr] = diff
-        row.values[spec.pct] = pct
+        # fmt.change(new, old), inline (issue 8: two per row of every drift view)
+        diff = new - old  # type: ignore[operator]
+        values[spec.tkr] = diff
+        values[spec.pct] = diff / abs(old) if old else None  # type: ignore[arg-type]
 
 
 def sum_rows(
@@ -60,17 +61,21 @@ def sum_rows(
 ) -> Row:
     """A SUBTOTAL/TOTAL row: the sum of `parts` in every additive column (see module doc)."""
     values: dict[str, int | float | str | None] = {}
+    # each row's values looked up once per column, not twice (issue 8: ~20 000 project
+    # rows per investment table at N = 1 000); the sums add in row order as before
+    rows = [r.values for r in parts]
     for key in additive:
-        shown = [r.values.get(key) for r in parts if r.values.get(key) is not None]
+        shown = [v for r in rows if (v := r.get(key)) is not None]
         # the sum of no rows is 0; of rows that are all empty, empty
         values[key] = sum(shown) if shown or not parts else None  # type: ignore[arg-type]
     for spec in changes:
-        with_change = [r for r in parts if r.values.get(spec.tkr) is not None]
+        tkr, old = spec.tkr, spec.old
+        with_change = [r for r in rows if r.get(tkr) is not None]
         if not with_change:
             values[spec.tkr] = values[spec.pct] = None
             continue
-        diff = sum(r.values[spec.tkr] for r in with_change)  # type: ignore[misc]
-        base = sum(r.values.get(spec.old) or 0 for r in with_change)
+        diff = sum([r[tkr] for r in with_change])  # type: ignore[misc]
+        base = sum([r.get(old) or 0 for r in with_change])
         values[spec.tkr] = diff
         values[spec.pct] = diff / abs(base) if base else None
     return Row(label, values, kind)
