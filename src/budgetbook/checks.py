@@ -205,15 +205,14 @@ def change_problems(sub: Submission, settings: Settings, schema: Schema) -> list
     """BB402: a line changing more than both thresholds against last year's budget
     needs a comment."""
     by = settings.budget_year
-    prior = settings.prior
+    budgets = settings._lookup("prior_budget", settings.prior, _prior_budgets(settings))
     max_tkr, max_pct = settings.change_threshold_tkr, settings.change_threshold_pct
     problems = []
     for line in sub.drift:
         new = line.amounts.get(by)
         if new is None:
             continue
-        figures = prior.get((line.verksamhet, line.driftpost))
-        old = figures.budget if figures else 0
+        old = budgets.get((line.verksamhet, line.driftpost), 0)
         # `fmt.change`'s test, inline: ~80 000 lines at N = 1 000 (issue 8); the
         # figures of a problem still come from fmt.change
         diff = new - old
@@ -225,6 +224,11 @@ def change_problems(sub: Submission, settings: Settings, schema: Schema) -> list
             continue
         problems.append(_large_change(sub, line, new, old, settings, schema))
     return problems
+
+
+def _prior_budgets(settings: Settings) -> Callable[[], dict[tuple[str, str], int]]:
+    """The builder of last year's budget per (verksamhet, driftpost), once per settings."""
+    return lambda: {key: figures.budget for key, figures in settings.prior.items()}
 
 
 def _large_change(
