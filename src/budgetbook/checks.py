@@ -312,8 +312,10 @@ def verksamhet_twice_problems(
     """
     reporters: dict[str, dict[str, Submission]] = defaultdict(dict)
     for sub in subs:
-        for line in sub.drift:
-            reporters[line.verksamhet].setdefault(sub.avdelning, sub)
+        # each verksamhet once per return, in the order of its lines (~80 lines and a
+        # dozen verksamheter a return)
+        for code in dict.fromkeys([line.verksamhet for line in sub.drift]):
+            reporters[code].setdefault(sub.avdelning, sub)
     problems = []
     for code, by_avd in reporters.items():
         if len(by_avd) < 2:
