@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -141,6 +142,30 @@ def test_a_failed_precheck_is_not_cached(tmp_path: Path, monkeypatch: pytest.Mon
     assert not any("PermissionError" in p.message for p in again.problems)
     assert [s.file for s in again.statuses if s.file] == [source.name]
     assert again.submissions
+
+
+def test_queued_version_updates_are_seen_and_kept(tmp_path: Path) -> None:
+    """Content times and avdelningar are written together (issue 8), yet a lookup sees
+    them at once, a copy of the same bytes received meanwhile changes nothing, and the
+    ledger keeps them (the first content time found, as one update at a time did)."""
+    data = plain_workbook_bytes()
+    digest = hashlib.sha256(data).hexdigest()
+    path = tmp_path / "a.xlsx"
+    path.write_bytes(data)
+    first = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
+    with Archive(tmp_path / "output") as archive:
+        archive.receive(path, digest, name="a.xlsx", data=data)
+        archive.set_content_time(digest, first)
+        _, _, known = archive.receive(path, digest, name="a (1).xlsx", data=data)
+        archive.set_content_time(digest, first + timedelta(hours=1))
+        archive.set_avdelning(digest, "BIB")
+        seen = archive.version(digest)
+        assert seen is not None and (seen.content_time, seen.avdelning) == (first, "BIB")
+        assert seen.names == ("a (1).xlsx", "a.xlsx")
+        archive.set_avdelning(digest, "FRI")
+    (kept,) = list_versions(tmp_path / "output")
+    assert (kept.content_time, kept.avdelning) == (first, "FRI")
+    assert known in (None, first)
 
 
 def test_a_rerun_does_not_write_known_content_times_again(

@@ -372,3 +372,27 @@ def test_prior_csv_with_and_without_quotes_reads_the_same(tmp_path: Path) -> Non
     )
     assert all(type(f).__name__ == "PriorFigures" for f in got[0].values())
     assert got[0][("1100", "lokal")].line == 4
+
+
+def test_cached_settings_read_the_prior_year_rows_from_their_file(workspace: Path) -> None:
+    """The entry names the prior-year file by its hash instead of holding its rows
+    (issue 8); rows read back are the parsed ones, and a file whose bytes are no longer
+    those of the entry makes it unusable (the settings are parsed again)."""
+    import json
+
+    from budgetbook import settings_cache
+    from budgetbook.settings_load import load_settings_and_inputs
+
+    folder = workspace / "output" / "arkiv"
+    folder.mkdir(parents=True)
+    parsed, _ = load_settings_and_inputs(workspace, cache_dir=folder)
+    entry = json.loads((folder / settings_cache.CACHE_FILE).read_text(encoding="utf-8"))
+    assert set(entry["settings"]["prior"]) == {"file"}
+    key = entry["key"]
+    cached, _ = settings_cache.read(folder, key)
+    assert cached == parsed
+    assert list(cached.prior.items()) == list(parsed.prior.items())  # same order too
+
+    csv = workspace / "foregaende_ar.csv"
+    csv.write_text(csv.read_text(encoding="utf-8").replace("31200;", "31201;"), encoding="utf-8")
+    assert settings_cache.read(folder, key) is None

@@ -126,6 +126,13 @@ class Archive:
         # digests of the read rows saved through this handle: the collect memo records
         # them without reading every row back from the ledger
         self._saved_reads: dict[tuple[str, str], str] = {}
+        self._now: tuple[datetime, str, datetime] | None = None
+        # updates of versions rows made one by one and run together (`_flush`): ~1 000
+        # a collect each (issue 8); what they change is read only by `_versions`, and by
+        # `receive` for a copy of the same bytes, for which an update not yet run only
+        # means the same (idempotent) update queued again
+        self._content_times: list[tuple[str | None, str]] = []
+        self._avdelningar: list[tuple[str, str]] = []
 
     def __enter__(self) -> Archive:
         return self
@@ -137,11 +144,27 @@ class Archive:
         """Make the changes so far durable. Writes are batched: a commit per change cost
         ~4 ms each (an fsync), i.e. seconds per run with hundreds of returns (issue 8).
         The archived files themselves are written atomically as they are stored."""
+        self._flush()
         self.db.commit()
 
     def close(self) -> None:
+        self._flush()
         self.db.commit()
         self.db.close()
+
+    def _flush(self) -> None:
+        """Run the queued updates, in the order they were made."""
+        if self._content_times:
+            self.db.executemany(
+                "UPDATE versions SET content_time = ? WHERE sha256 = ? AND content_time IS NULL",
+                self._content_times,
+            )
+            self._content_times = []
+        if self._avdelningar:
+            self.db.executemany(
+                "UPDATE versions SET avdelning = ? WHERE sha256 = ?", self._avdelningar
+            )
+            self._avdelningar = []
 
     # -- storing ----------------------------------------------------------------------
 
@@ -175,28 +198,32 @@ class Archive:
             if data is None and sha256_file(stored) != sha256:  # changed while copied
                 stored.unlink()
                 raise OutputError(f"{name} ändrades medan den arkiverades; kör igen.")
+        now_text, now_read = self._now_texts(now)
         if row is None:
             size = len(data) if data is not None else stored.stat().st_size
             self.db.execute(
                 "INSERT INTO versions VALUES (?, ?, ?, ?, ?, ?, '', ?)",
-                (sha256, size, _iso(now), name, _iso(content_time), _iso(file_mtime), stored.name),
+                (sha256, size, now_text, name, _iso(content_time), _iso(file_mtime), stored.name),
             )
-        self.db.execute(
-            "INSERT OR IGNORE INTO receipts VALUES (?, ?, ?)", (sha256, name, _iso(now))
-        )
+        self.db.execute("INSERT OR IGNORE INTO receipts VALUES (?, ?, ?)", (sha256, name, now_text))
         if row is None:  # as the ledger now has it (its texts are what `version` parses)
-            return _dt(_iso(now)) or now, stored, _dt(_iso(content_time))
+            return now_read, stored, _dt(_iso(content_time))
         return _dt(row[1]) or now, stored, _dt(row[2])
+
+    def _now_texts(self, now: datetime) -> tuple[str, datetime]:
+        """`now` as the ledger writes it and as it reads back, once per collect (every
+        file received in one collect shares its time; issue 8)."""
+        if self._now is None or self._now[0] is not now:
+            text = _iso(now) or ""
+            self._now = (now, text, _dt(text) or now)
+        return self._now[1], self._now[2]
 
     def set_content_time(self, sha256: str, content_time: datetime) -> None:
         """The workbook's own saved time, found by the pre-check of the archived copy."""
-        self.db.execute(
-            "UPDATE versions SET content_time = ? WHERE sha256 = ? AND content_time IS NULL",
-            (_iso(content_time), sha256),
-        )
+        self._content_times.append((_iso(content_time), sha256))
 
     def set_avdelning(self, sha256: str, avdelning: str) -> None:
-        self.db.execute("UPDATE versions SET avdelning = ? WHERE sha256 = ?", (avdelning, sha256))
+        self._avdelningar.append((avdelning, sha256))
 
     # -- cached read results ----------------------------------------------------------
 
@@ -279,6 +306,7 @@ class Archive:
         return list(self._versions("WHERE v.avdelning = ?", (avdelning,)))
 
     def _versions(self, where: str, params: tuple) -> Iterator[ArchivedVersion]:
+        self._flush()
         query = (
             "SELECT v.sha256, v.size, v.received, v.original_name, v.content_time, "
             "v.file_mtime, v.avdelning, v.stored, "

@@ -19,11 +19,13 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__, read_cache
+from .errors import SettingsError
 from .fingerprint import code_digest
 from .settings import NAMND_TEXTS, PriorFigures, Settings
+from .settings_prior import load_prior
 
 CACHE_FILE = "installningar.json"
-VERSION = 1
+VERSION = 2  # 2: the prior-year rows by the file they are read from
 
 
 def entry_key(settings_file: Path, source: str) -> str:
@@ -55,7 +57,7 @@ def write(cache_dir: Path, key: str, settings: Settings, deps: list[tuple[Path, 
         "v": VERSION,
         "key": key,
         "depends": [[str(f), state_text(s)] for f, s in deps],
-        "settings": _encode(settings),
+        "settings": _encode(settings, dict(deps).get(settings.prior_file)),
     }
     try:
         with atomic_write(cache_dir / CACHE_FILE) as tmp:
@@ -86,16 +88,22 @@ def _fields() -> list[dataclasses.Field]:
     return [f for f in dataclasses.fields(Settings) if f.init]
 
 
-def _encode(settings: Settings) -> dict[str, Any]:
+def _encode(settings: Settings, prior_state: object = None) -> dict[str, Any]:
     # by each field's encoder, built once per type: the same JSON as the generic walk
     # (`read_cache._plain`), which took ~0.1 s of a first collect at N = 1000 (issue 8)
     hints = typing.get_type_hints(Settings)
-    out = {}
+    out: dict[str, Any] = {}
     for f in _fields():
         value = getattr(settings, f.name)
         if f.name == "prior":
-            # [v, d, budget, prognos, line]: a PriorFigures is those three, in order
-            out[f.name] = [[v, d, *p] for (v, d), p in value.items()]
+            if settings.prior_file is not None and isinstance(prior_state, bytes):
+                # the rows are the prior-year file's, whose content (by hash) the entry
+                # depends on: read from it again, not written here (issue 8: the rows as
+                # JSON were ~0.15 s of a first collect at N = 1 000 and read no faster)
+                out[f.name] = {"file": prior_state.hex()}
+            else:
+                # [v, d, budget, prognos, line]: a PriorFigures is those three, in order
+                out[f.name] = [[v, d, *p] for (v, d), p in value.items()]
         else:
             out[f.name] = read_cache._encoder(hints[f.name])(value)
     return out
@@ -108,11 +116,35 @@ def _decode(data: Any) -> Settings:
     kwargs: dict[str, Any] = {}
     for f in _fields():
         value = data[f.name]
-        if f.name == "prior":
-            kwargs["prior"] = _decode_prior(value)
-        else:
+        if f.name != "prior":
             kwargs[f.name] = read_cache._decoder(hints[f.name])(value)
+    rows = data["prior"]
+    if type(rows) is dict:  # the prior-year file's rows (with the parsed codes)
+        kwargs["prior"] = _prior_from_file(
+            kwargs["prior_file"],
+            expect_text(rows["file"]),
+            {v.code for v in kwargs["verksamheter"]},
+            {d.code for d in kwargs["driftposter"]},
+        )
+    else:
+        kwargs["prior"] = _decode_prior(rows)
     return Settings(**kwargs)
+
+
+def _prior_from_file(
+    file: Any, sha256: str, verksamheter: set[str], driftposter: set[str]
+) -> dict[tuple[str, str], PriorFigures]:
+    """The rows of the prior-year file, read from the very bytes whose hash the entry
+    recorded (a file changed since is a ValueError: the settings are parsed again)."""
+    if not isinstance(file, Path):
+        raise TypeError("a prior-year file was expected")
+    data = file.read_bytes()
+    if hashlib.sha256(data).hexdigest() != sha256:
+        raise ValueError("the prior-year file changed")
+    try:
+        return load_prior(file, verksamheter, driftposter, data.decode("utf-8-sig"))
+    except SettingsError as exc:  # not as when the entry was written: parse them again
+        raise ValueError(str(exc)) from exc
 
 
 def _decode_prior(rows: Any) -> dict[tuple[str, str], PriorFigures]:

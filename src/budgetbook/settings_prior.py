@@ -12,10 +12,11 @@ from .settings_text import read_text
 
 
 def load_prior(
-    file: Path, verksamheter: set[str], driftposter: set[str]
+    file: Path, verksamheter: set[str], driftposter: set[str], text: str | None = None
 ) -> dict[tuple[str, str], PriorFigures]:
-    """Prior-year figures: a CSV (semicolon or comma) with verksamhet;driftpost;budget;prognos."""
-    text = read_text(file)
+    """Prior-year figures: a CSV (semicolon or comma) with verksamhet;driftpost;budget;prognos.
+    `text`: the file's text, already read."""
+    text = read_text(file) if text is None else text
     dialect = ";" if text.count(";") >= text.count(",") else ","
     # csv.reader with column positions, not DictReader, and the row's place formatted
     # only for an error: ~85 000 rows at 1 000 avdelningar (issue 8). Without quotes
