@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from budgetbook import safety
+from budgetbook.sheet_refs import any_r_extent
 from data.make_corpus import (
     XXE,
     add_macros,
@@ -168,7 +169,21 @@ def test_the_plain_extent_scan_gives_what_the_pattern_scan_gives(odd: bytes) -> 
 
 
 @pytest.mark.parametrize(
-    "odd", [*_ODD_TAGS, b'<c r="ZZ999"', b'<c r="AAA1"', b'<c r="A1000"', b'<row r="1000"']
+    "odd",
+    [
+        *_ODD_TAGS,
+        b'<c r="ZZ999"',
+        b'<c r="AAA1"',
+        b'<c r="A1000"',
+        b'<row r="1000"',
+        b'<c r="B9" r="ZZ1500"',
+        b'<c r="B9"r="ZZ1500"',
+        b'<c r="B9" s=">" r="ZZ1500"',
+        b"<c r=\"B9\" r='ZZ1500'",
+        b'<c r="B9" r ="ZZ1500"',
+        b'<row r="9" r="1500"',
+        b'<row r="9" s="1" r="1500"',
+    ],
 )
 def test_a_sheet_plainly_near_has_an_extent_within_the_limits(odd: bytes) -> None:
     """`_plainly_near` (issue 8: the extent scan skipped for ordinary sheets) holds
@@ -184,11 +199,15 @@ def test_a_sheet_plainly_near_has_an_extent_within_the_limits(odd: bytes) -> Non
                     [data],
                     [data[: data.rfind(b">") + 1], data[data.rfind(b">") + 1 :]],
                 ):
-                    extent = safety._extent_of(iter(chunks))
-                    assert extent is not None, data
-                    assert extent[0] <= safety._NEAR_ROWS, data
-                    assert extent[1] <= safety._NEAR_COLS, data
+                    # the scans (`_extent_of` without its check of the r attributes)
+                    found = [safety._plain_extent(c) or safety._pattern_extent(c) for c in chunks]
+                    assert None not in found, data
+                    assert max(f[0] for f in found) <= safety._NEAR_ROWS, data
+                    assert max(f[1] for f in found) <= safety._NEAR_COLS, data
                 assert safety._pattern_extent(data) == safety._plain_extent(data), data
+                # and every r calamine could read, in a tag or not
+                rows, cols = any_r_extent(data)
+                assert rows <= safety._NEAR_ROWS and cols <= safety._NEAR_COLS, data
     assert safety._NEAR_ROWS * safety._NEAR_COLS <= safety.MAX_SHEET_CELLS
 
 
@@ -206,3 +225,57 @@ def test_the_prolog_scan_of_bytes_is_that_of_their_utf8_text() -> None:
         head = b"".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 10)))
         text = head.decode("utf-8", errors="replace")
         assert safety._scan_prolog(head, info) == safety._scan_prolog(text, info), head
+
+
+_CT = (
+    b'<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/'
+    b'package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/>'
+    b"</Types>"
+)
+_WB = (
+    b'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/'
+    b'spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/'
+    b'relationships"><sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>'
+)
+_WB_RELS = (
+    b'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats'
+    b'.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxml'
+    b'formats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>'
+    b"</Relationships>"
+)
+
+
+@pytest.mark.parametrize(
+    "far",
+    [
+        b'<c r="B9" r="ZZ150000">',  # calamine takes the last r (the first was read)
+        b'<c r="B9"r="ZZ150000">',
+        b'<c r = "ZZ150000">',
+        b'<c r\t=\t"ZZ150000">',
+        b"<c r='ZZ150000'>",
+        b'<c s="1"r="ZZ150000">',
+        b'<c r="zz150000">',
+        b'<c r="AAAAA1000">',
+        b'<c r="B9" s=">" r="ZZ150000">',
+    ],
+)
+def test_a_far_cell_calamine_reads_is_refused_however_its_r_is_written(
+    tmp_path: Path, far: bytes
+) -> None:
+    """A ~1 KB file whose one cell calamine places at ZZ150000 (it allocated 3.3 GB for
+    such a sheet) is refused: the scans read only r=\"A1\" first in a tag, upper case."""
+    import zipfile
+
+    sheet = (
+        b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats'
+        b'.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1"><v>1</v></c></row>'
+        b'<row r="9">' + far + b"<v>1</v></c></row></sheetData></worksheet>"
+    )
+    path = tmp_path / "far.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("[Content_Types].xml", _CT)
+        zf.writestr("xl/workbook.xml", _WB)
+        zf.writestr("xl/_rels/workbook.xml.rels", _WB_RELS)
+        zf.writestr("xl/worksheets/sheet1.xml", sheet)
+    result = safety.precheck(path, path.name)
+    assert not result.ok and [p.code for p in result.problems] == ["BB108"], far

@@ -25,6 +25,7 @@ import olefile
 
 from . import read_cache, rules, safe_xml
 from .model import Problem
+from .sheet_refs import any_r_extent, only_plain_r
 from .zip_member import whole_member
 
 # Limits. A filled department workbook is well under 1 MB zipped and 10 MB unzipped.
@@ -430,8 +431,8 @@ def _extent_of(chunks: Iterator[bytes]) -> tuple[int, int] | None:
     """(rows, columns) by the fast regex pass, or None when the part needs the walk."""
     max_row = max_col = 0
     for data in chunks:
-        found = _plain_extent(data) or _pattern_extent(data)
-        if found is None:
+        found = only_plain_r(data) and (_plain_extent(data) or _pattern_extent(data))
+        if not found:
             return None
         max_row, max_col = max(max_row, found[0]), max(max_col, found[1])
     return max_row, max_col
@@ -463,10 +464,11 @@ _BARE_TAG = re.compile(rb"<(?:c|row)>")
 _PREFIXED_TAG = re.compile(rb":(?:c|row)\s")
 
 
-# A cell or row tag `_plain_extent` would not read (`<c>`, `<row>`, no r first) or one
-# past row 999 or column ZZ: only an r of at most 2 letters and 3 digits passes.
-_NOT_NEAR_CELL = re.compile(rb'<c(?:>| (?!r="[A-Z]{1,2}\d{1,3}"))')
-_NOT_NEAR_ROW = re.compile(rb'<row(?:>| (?!r="\d{1,3}"))')
+# A row or cell tag `_plain_extent` would not read (`<c>`, `<row>`, no r first), one past
+# row 999 or column ZZ, or one not plain to its end (calamine also reads a later r).
+_PLAIN_ATTRS = rb'(?: [\w.:\-]++(?<![ :]r)="[^"<>]*+")*+/?>'
+_NOT_NEAR_CELL = re.compile(rb'<c(?:>| (?!r="[A-Z]{1,2}\d{1,3}"' + _PLAIN_ATTRS + rb"))")
+_NOT_NEAR_ROW = re.compile(rb'<row(?:>| (?!r="\d{1,3}"' + _PLAIN_ATTRS + rb"))")
 _NEAR_ROWS, _NEAR_COLS = 999, 26 + 26 * 26  # 701 298 cells: within MAX_SHEET_CELLS
 
 
@@ -522,12 +524,6 @@ def _plain_extent(data: bytes) -> tuple[int, int] | None:
     return max(map(int, numbers), default=0), max(map(_col_number, set(cols)), default=0)
 
 
-def _chunks(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[bytes]:
-    """The part in pieces that each end after a '>' (so no tag is split)."""
-    with zf.open(info) as fh:
-        yield from _chunks_of(fh, b"")
-
-
 def _chunks_of(fh: IO[bytes], first: bytes) -> Iterator[bytes]:
     """`first` (already read from `fh`) and the rest of `fh`, in pieces that each end
     after a '>'."""
@@ -542,24 +538,28 @@ def _chunks_of(fh: IO[bytes], first: bytes) -> Iterator[bytes]:
     yield carry
 
 
-_TAG = re.compile(rb"<(?:\w+:)?(row|c)([\s/>][^>]*)")
+# a row or cell tag (any prefix) to the next '<' (quick-xml reads past a '>' in quotes)
+_TAG = re.compile(rb"<(?:[^\s<>/:!?]+:)?(row|c)(?=[\s/>])([^<]*)")
 _R_ATTR = re.compile(rb'\br="([A-Z]{0,4})(\d{1,9})"')
 
 
 def _walk_extent(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> tuple[int, int]:
     row = col = max_row = max_col = 0
-    for data in _chunks(zf, info):
-        for m in _TAG.finditer(data):
-            ref = _R_ATTR.search(m.group(2))
-            if m.group(1) == b"row":
-                row = int(ref.group(2)) if ref and not ref.group(1) else row + 1
-                col = 0
-            elif ref and ref.group(1):
-                col, row_of_cell = _col_number(ref.group(1)), int(ref.group(2))
-                max_row = max(max_row, row_of_cell)
-            else:
-                col += 1
-            max_row, max_col = max(max_row, row), max(max_col, col)
+    with zf.open(info) as fh:
+        for data in _chunks_of(fh, b""):
+            for m in _TAG.finditer(data):
+                ref = _R_ATTR.search(m.group(2))
+                if m.group(1) == b"row":
+                    row = int(ref.group(2)) if ref and not ref.group(1) else row + 1
+                    col = 0
+                elif ref and ref.group(1):
+                    col, row_of_cell = _col_number(ref.group(1)), int(ref.group(2))
+                    max_row = max(max_row, row_of_cell)
+                else:
+                    col += 1
+                max_row, max_col = max(max_row, row), max(max_col, col)
+            rows, cols = any_r_extent(data)  # and every r calamine could read
+            max_row, max_col = max(max_row, rows), max(max_col, cols)
     return max_row, max_col
 
 
