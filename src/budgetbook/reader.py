@@ -282,15 +282,7 @@ class _Reader(SheetReaders):
         col = t.sheet.column(key)
         if not value:
             return "", a1
-        allowed = self.list_norm.get(col.list_name, {})
-        hit = allowed.get(_norm(value))
-        if hit is None and col.list_name == "mal":
-            # "1.1" alone, or the goal's code typed with another title
-            code = value.split()[0]
-            hit = next((v for v in allowed.values() if v.split()[0] == code), None)
-        if hit is None and col.list_name == "kategorier":
-            cat = self.s.category(value)
-            hit = cat.name if cat else None
+        hit = self.list_value(col.list_name, value)
         if hit is None:
             shown = list(self.schema.lists.get(col.list_name, ()))
             tillatna = ", ".join(shown[:8]) + (" …" if len(shown) > 8 else "")
@@ -299,6 +291,19 @@ class _Reader(SheetReaders):
             )
             return "", a1
         return hit, a1
+
+    def list_value(self, list_name: str, value: str) -> str | None:
+        """The canonical value of list `list_name` that `value` (non-empty) means, or None."""
+        allowed = self.list_norm.get(list_name, {})
+        hit = allowed.get(_norm(value))
+        if hit is None and list_name == "mal":
+            # "1.1" alone, or the goal's code typed with another title
+            code = value.split()[0]
+            hit = next((v for v in allowed.values() if v.split()[0] == code), None)
+        if hit is None and list_name == "kategorier":
+            cat = self.s.category(value)
+            hit = cat.name if cat else None
+        return hit
 
     def required(self, t: _Table, r: int, key: str, value: object) -> None:
         if value in ("", None):
