@@ -17,7 +17,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from budgetbook import read_cache, reader_sheets
+from budgetbook import read_cache, reader, reader_sheets
 from budgetbook import schema as S
 from budgetbook.reader import ReadResult, read_return
 from wb_builders import round_files
@@ -173,3 +173,48 @@ def test_error_cells_and_cached_formula_values_read_the_same_both_ways(
     out.write_bytes(with_formulas(data, drift, "DEFGH"))
     result = both_ways(out, settings, schema, monkeypatch)
     assert "BB305" in {p.code for p in result.problems}
+
+
+def test_a_changed_heading_is_reported_though_the_headings_were_seen(rnd, tmp_path: Path) -> None:
+    """locate keeps what it found for a heading row without problems; a heading row
+    changed (moved, renamed, an extra column) is still read and reported afresh."""
+    settings, schema, _, returns = rnd
+    wb = openpyxl.load_workbook(returns[3])
+    ws = wb["Drift"]
+    ws["K11"], ws["L11"] = ws["L11"].value, ws["K11"].value  # swapped: BB204 twice
+    wb["Investeringar"]["B6"] = "Namn"  # renamed: BB203
+    out = tmp_path / "Budget rubriker.xlsx"
+    wb.save(out)
+
+    def headings(result: ReadResult) -> list[tuple[str, str, str]]:
+        return [(p.code, p.sheet, p.cell) for p in result.problems if p.code.startswith("BB20")]
+
+    reader._HEADINGS.clear()
+    first = read_return(out, settings, schema)  # nothing kept yet
+    clean = read_return(returns[3], settings, schema)
+    again = read_return(out, settings, schema)
+    assert headings(first) == headings(again)
+    assert ("BB204", "Drift", "L11") in headings(again)
+    assert ("BB203", "Investeringar", "B6") in headings(again)
+    assert first.submission == again.submission and first.problems == again.problems
+    assert not headings(clean)
+    assert read_return(returns[3], settings, schema).problems == clean.problems
+
+
+def test_a_changed_table_part_is_read_though_the_template_s_was_seen(rnd, tmp_path) -> None:
+    """Table and relationship parts are kept by their bytes: other bytes, other range."""
+    from openpyxl.worksheet.table import TableColumn
+
+    settings, schema, _, returns = rnd
+    read_return(returns[3], settings, schema)  # the template's parts are kept now
+    wb = openpyxl.load_workbook(returns[3])
+    ws = wb["Investeringar"]
+    table = ws.tables["Investeringar"]
+    table.ref = table.ref.replace("K", "L")
+    table.tableColumns.append(TableColumn(id=12, name="Budget 2031"))
+    ws["L6"] = "Budget 2031"
+    ws[f"L{schema.sheet('investeringar').first_data_row}"] = 500
+    out = tmp_path / "Budget tabell.xlsx"
+    wb.save(out)
+    found = {(p.code, p.sheet, p.cell) for p in read_return(out, settings, schema).problems}
+    assert ("BB403", "Investeringar", "L7") in found

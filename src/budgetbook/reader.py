@@ -160,6 +160,15 @@ def _list_norm(schema: S.Schema) -> dict[str, dict[str, str]]:
     return hit[1]
 
 
+# locate's finding for a heading row of text that gave no problem, by (sheet, last
+# column, the row's texts); the sheet itself is kept to check the id was not reused.
+_HEADINGS: dict[
+    tuple[int, int, tuple[object, ...]],
+    tuple[S.SheetDef, dict[str, int], tuple[tuple[int, str], ...], tuple[int, ...]],
+] = {}
+_HEADINGS_MAX = 256
+
+
 def _grid(wb: CalamineWorkbook, name: str) -> list[list[object]]:
     """The sheet as rows from A1 to its last used cell, refused beyond the pre-check's
     limits: the grid is dense, so a single far-away cell would make it enormous."""
@@ -361,6 +370,18 @@ class _Reader(SheetReaders):
         if header < 0 or header >= len(grid):
             return None
         row = grid[header]
+        errors = self.parts.error_cells.get(sheet.name) or {}
+        last = min(last, len(grid) - 1)
+        # The same headings in nearly every return of a round (issue 8: ~17 µs a sheet):
+        # a heading row of text cells that gave no problem is looked up, not redone.
+        key = (id(sheet), last_col, tuple(row)) if all(type(v) is str for v in row) else None
+        hit = _HEADINGS.get(key) if key is not None else None
+        if hit is not None and hit[0] is sheet:
+            _, cols, extra, inputs = hit
+            return _Table(
+                sheet, grid, header, first, last, last_col, dict(cols), list(extra), errors, inputs
+            )
+        problems_before = len(self.problems)
         cols: dict[str, int] = {}
         headings = {c: _norm(row[c]) for c in range(len(row))}
         expected = {_norm(c.heading): c.key for c in sheet.columns}
@@ -396,8 +417,10 @@ class _Reader(SheetReaders):
             if c not in used and headings.get(c)
         ]
         inputs = tuple(cols[c.key] for c in sheet.columns if c.input and c.key in cols)
-        errors = self.parts.error_cells.get(sheet.name) or {}
-        last = min(last, len(grid) - 1)
+        if key is not None and len(self.problems) == problems_before:
+            if len(_HEADINGS) >= _HEADINGS_MAX:
+                _HEADINGS.clear()
+            _HEADINGS[key] = (sheet, dict(cols), tuple(extra), inputs)
         return _Table(sheet, grid, header, first, last, last_col, cols, extra, errors, inputs)
 
     def _find_header(self, sheet: S.SheetDef, grid: list[list[object]]) -> int | None:
