@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, TypeVar
 
+from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.utility import xl_rowcol_to_cell as _xl_rowcol_to_cell
 
 from . import rules as R
@@ -22,7 +23,7 @@ from .reader_parts import MAX_AMOUNT, cell_text, parse_amount
 from .settings import Settings
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Iterable, Sequence
 
     from .reader_parts import ZipParts
 
@@ -105,27 +106,37 @@ def _plain_texts(row: Sequence[object], cols: tuple[int | None, ...]) -> tuple[s
     return tuple(found)
 
 
+def _amount_columns(pairs: Iterable[tuple[K, int | None]]) -> tuple[tuple[K, int | None, str], ...]:
+    """(key, column, column letters) for _plain_amounts, once per table."""
+    return tuple((key, c, "" if c is None else xl_col_to_name(c)) for key, c in pairs)
+
+
 def _plain_amounts(
-    row: Sequence[object], r: int, cols: tuple[tuple[K, int | None], ...], allow_negative: bool
+    row: Sequence[object], r: int, cols: tuple[tuple[K, int | None, str], ...], allow_negative: bool
 ) -> tuple[dict[K, int], dict[K, str]] | None:
     """The amounts and cells of a row of a sheet without error cells, (key -> tkr,
-    key -> A1) for `cols` (key, column), as `amount` reads them, when each is empty
-    or a whole number it accepts (so `amount` reports nothing); else None."""
+    key -> A1) for `cols` (see _amount_columns), as `amount` reads them, when each is
+    empty or a whole number it accepts (so `amount` reports nothing); else None."""
     width = len(row)
+    number = str(r + 1)  # the A1 of (r, c) is the column's letters and this
     amounts: dict[K, int] = {}
     cells: dict[K, str] = {}
-    for key, c in cols:
+    for key, c, letters in cols:
         if c is None:
             cells[key] = ""
             continue
         raw = row[c] if c < width else ""
         if type(raw) is float:
-            if not raw.is_integer() or abs(raw) > MAX_AMOUNT or (raw < 0 and not allow_negative):
+            # whole and within MAX_AMOUNT (NaN fails the range test, as is_integer)
+            if not -MAX_AMOUNT <= raw <= MAX_AMOUNT:
                 return None
-            amounts[key] = int(raw)
+            whole = int(raw)
+            if whole != raw or (whole < 0 and not allow_negative):
+                return None
+            amounts[key] = whole
         elif type(raw) is not str or raw:
             return None
-        cells[key] = xl_rowcol_to_cell(r, c)
+        cells[key] = letters + number
     return amounts, cells
 
 
@@ -165,7 +176,7 @@ class SheetReaders:
         )
         plain, grid, cols = FAST_ROWS and not t.errors, t.grid, t.cols
         text_cols = (cols.get("verksamhet"), cols.get("driftpost"), cols.get("comment"))
-        amount_cols = tuple((year, cols.get(key)) for year, key in year_keys)
+        amount_cols = _amount_columns((year, cols.get(key)) for year, key in year_keys)
         for r in range(t.first, t.last + 1):
             row = grid[r] if r < len(grid) else ()
             texts = _plain_texts(row, text_cols) if plain else None
@@ -276,9 +287,11 @@ class SheetReaders:
         plain, grid, cols = FAST_ROWS and not t.errors, t.grid, t.cols
         keys = ("id", "name", "category", "status", "description")
         text_cols = tuple(cols.get(k) for k in keys)
-        amount_cols = (
-            ("decided_total", cols.get("decided_total")),
-            *((str(year), cols.get(f"inv_{year}")) for year in years),
+        amount_cols = _amount_columns(
+            (
+                ("decided_total", cols.get("decided_total")),
+                *((str(year), cols.get(f"inv_{year}")) for year in years),
+            )
         )
         lists = tuple(t.sheet.column(k).list_name for k in ("category", "status"))
         for r in range(t.first, t.last + 1):
@@ -347,7 +360,7 @@ class SheetReaders:
         row: Sequence[object],
         r: int,
         text_cols: tuple[int | None, ...],
-        amount_cols: tuple[tuple[str, int | None], ...],
+        amount_cols: tuple[tuple[str, int | None, str], ...],
         lists: tuple[str, str],
     ) -> tuple[str, str, str, str, int | None, str, dict[int, int], dict[str, str]] | None:
         """An investment row read as the per-cell calls of read_investeringar read it,
@@ -382,7 +395,7 @@ class SheetReaders:
             "description": _a1_or_empty(r, i_desc),
         }
         amounts: dict[int, int] = {}
-        for key, _ in amount_cols[1:]:
+        for key, _, _ in amount_cols[1:]:
             cells[key] = a1s[key]
             if key in values:
                 amounts[int(key)] = values[key]
