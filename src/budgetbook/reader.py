@@ -278,7 +278,7 @@ class _Reader(SheetReaders):
         if not err and type(raw) is str:
             text = raw.strip()
             # every error literal starts with "#" (Excel) or "Err:" (LibreOffice)
-            if not text or (text[0] != "#" and not text.startswith("Err:")):
+            if not text or text[0] not in "#E" or (text[0] == "E" and text[:4] != "Err:"):
                 return text, a1
         if err or (isinstance(raw, str) and raw.strip() and is_error_literal(raw)):
             self.add(R.FORMULA_ERROR, t.sheet.name, a1, varde=err or raw.strip())

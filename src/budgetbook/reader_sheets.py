@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
 
     from .reader_parts import ZipParts
+    from .settings import AssetCategory
 
 
 @lru_cache(maxsize=8192)
@@ -100,7 +101,7 @@ def _plain_texts(row: Sequence[object], cols: tuple[int | None, ...]) -> tuple[s
             return None
         text = raw.strip()
         # every error literal starts with "#" (Excel) or "Err:" (LibreOffice)
-        if text and (text[0] == "#" or text.startswith("Err:")):
+        if text and text[0] in "#E" and (text[0] == "#" or text.startswith("Err:")):
             return None
         found.append(text)
     return tuple(found)
@@ -195,7 +196,7 @@ class SheetReaders:
                 d is None
                 or key in seen
                 or (expected is not None and key not in expected)
-                or not self._prior_matches(t, r, prior, prior_columns)
+                or not self._prior_matches(row, prior, prior_columns)
             )
             if changed:
                 self.add(
@@ -254,15 +255,16 @@ class SheetReaders:
                         driftpost=dp.name if dp else dcode,
                     )
 
+    @staticmethod
     def _prior_matches(
-        self, t: Table, r: int, prior: object, columns: tuple[tuple[int, str], ...]
+        row: Sequence[object], prior: object, columns: tuple[tuple[int, str], ...]
     ) -> bool:
-        """`columns`: (column, attribute of the prior figures) of the table's prior-year
-        columns, looked up once per table."""
-        grid = t.grid  # t.at(r, c) inline: two cells of every drift row
-        row = grid[r] if r < len(grid) else ()
+        """Whether a drift row's prior-year cells show the prior figures. `columns`:
+        (column, attribute of the prior figures) of the table's prior-year columns,
+        looked up once per table."""
+        width = len(row)
         for c, attr in columns:
-            raw = row[c] if c < len(row) else ""
+            raw = row[c] if c < width else ""
             want = getattr(prior, attr) if prior is not None else 0
             # A whole number or an empty cell, as parse_amount reads them (issue 8:
             # two cells a drift row); anything else takes the full path below.
@@ -284,6 +286,7 @@ class SheetReaders:
         s, sheet = self.s, t.sheet.name
         years = s.investment_years
         ids: dict[str, int] = {}
+        categories: dict[str, AssetCategory | None] = {}
         plain, grid, cols = FAST_ROWS and not t.errors, t.grid, t.cols
         keys = ("id", "name", "category", "status", "description")
         text_cols = tuple(cols.get(k) for k in keys)
@@ -339,7 +342,9 @@ class SheetReaders:
                 self.add(
                     R.PROJECT_EMPTY, sheet, row_a1, id=pid or name, forsta=years[0], sista=years[-1]
                 )
-            cat = s.category(category) if category else None
+            if category not in categories:  # the same few values on every row
+                categories[category] = s.category(category) if category else None
+            cat = categories[category]
             self.sub.projects.append(
                 Project(
                     id=pid,
