@@ -225,3 +225,22 @@ def test_a_changed_table_part_is_read_though_the_template_s_was_seen(rnd, tmp_pa
     wb.save(out)
     found = {(p.code, p.sheet, p.cell) for p in read_return(out, settings, schema).problems}
     assert ("BB403", "Investeringar", "L7") in found
+
+
+@pytest.mark.parametrize("want", [0, None, 500, -7, 6610, 10**12])
+def test_prior_year_cells_compare_as_parse_amount_reads_them(want) -> None:
+    """read_drift's test of a prefilled prior-year cell, shortcuts included, against
+    parse_amount's reading of the cell."""
+    from types import SimpleNamespace
+
+    from budgetbook.reader_parts import parse_amount
+
+    prior = SimpleNamespace(budget=want)
+    for raw in (*ODD, "", 500.0, 6610.0, 1e12, "500", "6 610", -0.0, float("nan")):
+        parsed = parse_amount(raw)
+        got = parsed.value if parsed.kind in ("number", "text_number") else None
+        expected = got == want or (got is None and want == 0 and parsed.kind == "empty")
+        found = reader_sheets.SheetReaders._prior_matches([raw], prior, ((0, "budget"),))
+        assert found == expected, (raw, want)
+    assert reader_sheets.SheetReaders._prior_matches([""], None, ((0, "budget"),))
+    assert not reader_sheets.SheetReaders._prior_matches([3.0], None, ((0, "budget"),))

@@ -268,7 +268,7 @@ class SheetReaders:
             want = getattr(prior, attr) if prior is not None else 0
             # A whole number or an empty cell, as parse_amount reads them (issue 8:
             # two cells a drift row); anything else takes the full path below.
-            if type(raw) is float and raw.is_integer() and abs(raw) <= MAX_AMOUNT:
+            if type(raw) is float and -MAX_AMOUNT <= raw <= MAX_AMOUNT and int(raw) == raw:
                 if int(raw) != want:
                     return False
                 continue
