@@ -160,6 +160,15 @@ def _list_norm(schema: S.Schema) -> dict[str, dict[str, str]]:
     return hit[1]
 
 
+# locate's finding for a heading row of text that gave no problem, by (sheet, last
+# column, the row's texts); the sheet itself is kept to check the id was not reused.
+_HEADINGS: dict[
+    tuple[int, int, tuple[object, ...]],
+    tuple[S.SheetDef, dict[str, int], tuple[tuple[int, str], ...], tuple[int, ...]],
+] = {}
+_HEADINGS_MAX = 256
+
+
 def _grid(wb: CalamineWorkbook, name: str) -> list[list[object]]:
     """The sheet as rows from A1 to its last used cell, refused beyond the pre-check's
     limits: the grid is dense, so a single far-away cell would make it enormous."""
@@ -269,7 +278,7 @@ class _Reader(SheetReaders):
         if not err and type(raw) is str:
             text = raw.strip()
             # every error literal starts with "#" (Excel) or "Err:" (LibreOffice)
-            if not text or (text[0] != "#" and not text.startswith("Err:")):
+            if not text or text[0] not in "#E" or (text[0] == "E" and text[:4] != "Err:"):
                 return text, a1
         if err or (isinstance(raw, str) and raw.strip() and is_error_literal(raw)):
             self.add(R.FORMULA_ERROR, t.sheet.name, a1, varde=err or raw.strip())
@@ -282,15 +291,7 @@ class _Reader(SheetReaders):
         col = t.sheet.column(key)
         if not value:
             return "", a1
-        allowed = self.list_norm.get(col.list_name, {})
-        hit = allowed.get(_norm(value))
-        if hit is None and col.list_name == "mal":
-            # "1.1" alone, or the goal's code typed with another title
-            code = value.split()[0]
-            hit = next((v for v in allowed.values() if v.split()[0] == code), None)
-        if hit is None and col.list_name == "kategorier":
-            cat = self.s.category(value)
-            hit = cat.name if cat else None
+        hit = self.list_value(col.list_name, value)
         if hit is None:
             shown = list(self.schema.lists.get(col.list_name, ()))
             tillatna = ", ".join(shown[:8]) + (" …" if len(shown) > 8 else "")
@@ -299,6 +300,19 @@ class _Reader(SheetReaders):
             )
             return "", a1
         return hit, a1
+
+    def list_value(self, list_name: str, value: str) -> str | None:
+        """The canonical value of list `list_name` that `value` (non-empty) means, or None."""
+        allowed = self.list_norm.get(list_name, {})
+        hit = allowed.get(_norm(value))
+        if hit is None and list_name == "mal":
+            # "1.1" alone, or the goal's code typed with another title
+            code = value.split()[0]
+            hit = next((v for v in allowed.values() if v.split()[0] == code), None)
+        if hit is None and list_name == "kategorier":
+            cat = self.s.category(value)
+            hit = cat.name if cat else None
+        return hit
 
     def required(self, t: _Table, r: int, key: str, value: object) -> None:
         if value in ("", None):
@@ -356,6 +370,18 @@ class _Reader(SheetReaders):
         if header < 0 or header >= len(grid):
             return None
         row = grid[header]
+        errors = self.parts.error_cells.get(sheet.name) or {}
+        last = min(last, len(grid) - 1)
+        # The same headings in nearly every return of a round (issue 8: ~17 µs a sheet):
+        # a heading row of text cells that gave no problem is looked up, not redone.
+        key = (id(sheet), last_col, tuple(row)) if all(type(v) is str for v in row) else None
+        hit = _HEADINGS.get(key) if key is not None else None
+        if hit is not None and hit[0] is sheet:
+            _, cols, extra, inputs = hit
+            return _Table(
+                sheet, grid, header, first, last, last_col, dict(cols), list(extra), errors, inputs
+            )
+        problems_before = len(self.problems)
         cols: dict[str, int] = {}
         headings = {c: _norm(row[c]) for c in range(len(row))}
         expected = {_norm(c.heading): c.key for c in sheet.columns}
@@ -391,8 +417,10 @@ class _Reader(SheetReaders):
             if c not in used and headings.get(c)
         ]
         inputs = tuple(cols[c.key] for c in sheet.columns if c.input and c.key in cols)
-        errors = self.parts.error_cells.get(sheet.name) or {}
-        last = min(last, len(grid) - 1)
+        if key is not None and len(self.problems) == problems_before:
+            if len(_HEADINGS) >= _HEADINGS_MAX:
+                _HEADINGS.clear()
+            _HEADINGS[key] = (sheet, dict(cols), tuple(extra), inputs)
         return _Table(sheet, grid, header, first, last, last_col, cols, extra, errors, inputs)
 
     def _find_header(self, sheet: S.SheetDef, grid: list[list[object]]) -> int | None:

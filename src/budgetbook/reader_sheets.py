@@ -11,8 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
+from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.utility import xl_rowcol_to_cell as _xl_rowcol_to_cell
 
 from . import rules as R
@@ -22,9 +23,10 @@ from .reader_parts import MAX_AMOUNT, cell_text, parse_amount
 from .settings import Settings
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Iterable, Sequence
 
     from .reader_parts import ZipParts
+    from .settings import AssetCategory
 
 
 @lru_cache(maxsize=8192)
@@ -75,46 +77,73 @@ class Table:
         return row[c] if c < len(row) else ""
 
 
+# Rows whose cells are all plain (see _plain_texts, _plain_amounts) are read per row,
+# not per cell (issue 8: ~150 rows a return); any other row, and every row of a sheet
+# with error cells, cell by cell. False reads every row cell by cell (the tests compare).
+FAST_ROWS = True
+
+K = TypeVar("K")
+
+
 def _plain_texts(row: Sequence[object], cols: tuple[int | None, ...]) -> tuple[str, ...] | None:
     """The text cells `cols` of a row of a sheet without error cells, as `text` reads
-    them, when each is text and none looks like an error (so `text` reports nothing);
-    else None. A column not in the table reads as ""."""
+    them, when each is text or a number and no text looks like an error (so `text`
+    reports nothing); else None. A column not in the table reads as ""."""
     width = len(row)
     found: list[str] = []
     for c in cols:
         raw = row[c] if c is not None and c < width else ""
-        if type(raw) is not str:
+        kind = type(raw)
+        if kind is float:
+            found.append(cell_text(raw))
+            continue
+        if kind is not str:
             return None
         text = raw.strip()
         # every error literal starts with "#" (Excel) or "Err:" (LibreOffice)
-        if text and (text[0] == "#" or text.startswith("Err:")):
+        if text and text[0] in "#E" and (text[0] == "#" or text.startswith("Err:")):
             return None
         found.append(text)
     return tuple(found)
 
 
+def _amount_columns(pairs: Iterable[tuple[K, int | None]]) -> tuple[tuple[K, int | None, str], ...]:
+    """(key, column, column letters) for _plain_amounts, once per table."""
+    return tuple((key, c, "" if c is None else xl_col_to_name(c)) for key, c in pairs)
+
+
 def _plain_amounts(
-    row: Sequence[object], r: int, cols: tuple[tuple[int, int | None], ...], allow_negative: bool
-) -> tuple[dict[int, int], dict[int, str]] | None:
-    """The amounts and cells of a row of a sheet without error cells, (year -> tkr,
-    year -> A1) for `cols` (year, column), as `amount` reads them, when each is empty
-    or a whole number it accepts (so `amount` reports nothing); else None."""
+    row: Sequence[object], r: int, cols: tuple[tuple[K, int | None, str], ...], allow_negative: bool
+) -> tuple[dict[K, int], dict[K, str]] | None:
+    """The amounts and cells of a row of a sheet without error cells, (key -> tkr,
+    key -> A1) for `cols` (see _amount_columns), as `amount` reads them, when each is
+    empty or a whole number it accepts (so `amount` reports nothing); else None."""
     width = len(row)
-    amounts: dict[int, int] = {}
-    cells: dict[int, str] = {}
-    for year, c in cols:
+    number = str(r + 1)  # the A1 of (r, c) is the column's letters and this
+    amounts: dict[K, int] = {}
+    cells: dict[K, str] = {}
+    for key, c, letters in cols:
         if c is None:
-            cells[year] = ""
+            cells[key] = ""
             continue
         raw = row[c] if c < width else ""
         if type(raw) is float:
-            if not raw.is_integer() or abs(raw) > MAX_AMOUNT or (raw < 0 and not allow_negative):
+            # whole and within MAX_AMOUNT (NaN fails the range test, as is_integer)
+            if not -MAX_AMOUNT <= raw <= MAX_AMOUNT:
                 return None
-            amounts[year] = int(raw)
+            whole = int(raw)
+            if whole != raw or (whole < 0 and not allow_negative):
+                return None
+            amounts[key] = whole
         elif type(raw) is not str or raw:
             return None
-        cells[year] = xl_rowcol_to_cell(r, c)
+        cells[key] = letters + number
     return amounts, cells
+
+
+def _a1_or_empty(r: int, c: int | None) -> str:
+    """The cell `text` and `choice` name: "" for a column not in the table."""
+    return "" if c is None else xl_rowcol_to_cell(r, c)
 
 
 class SheetReaders:
@@ -146,11 +175,9 @@ class SheetReaders:
             for key, attr in (("budget_prior", "budget"), ("prognos_prior", "prognos"))
             if key in t.cols
         )
-        # Rows whose cells are all plain (see _plain_texts, _plain_amounts) are read per
-        # row, not per cell (issue 8: ~85 rows a return); any other row cell by cell.
-        plain, grid, cols = not t.errors, t.grid, t.cols
+        plain, grid, cols = FAST_ROWS and not t.errors, t.grid, t.cols
         text_cols = (cols.get("verksamhet"), cols.get("driftpost"), cols.get("comment"))
-        amount_cols = tuple((year, cols.get(key)) for year, key in year_keys)
+        amount_cols = _amount_columns((year, cols.get(key)) for year, key in year_keys)
         for r in range(t.first, t.last + 1):
             row = grid[r] if r < len(grid) else ()
             texts = _plain_texts(row, text_cols) if plain else None
@@ -169,7 +196,7 @@ class SheetReaders:
                 d is None
                 or key in seen
                 or (expected is not None and key not in expected)
-                or not self._prior_matches(t, r, prior, prior_columns)
+                or not self._prior_matches(row, prior, prior_columns)
             )
             if changed:
                 self.add(
@@ -228,19 +255,20 @@ class SheetReaders:
                         driftpost=dp.name if dp else dcode,
                     )
 
+    @staticmethod
     def _prior_matches(
-        self, t: Table, r: int, prior: object, columns: tuple[tuple[int, str], ...]
+        row: Sequence[object], prior: object, columns: tuple[tuple[int, str], ...]
     ) -> bool:
-        """`columns`: (column, attribute of the prior figures) of the table's prior-year
-        columns, looked up once per table."""
-        grid = t.grid  # t.at(r, c) inline: two cells of every drift row
-        row = grid[r] if r < len(grid) else ()
+        """Whether a drift row's prior-year cells show the prior figures. `columns`:
+        (column, attribute of the prior figures) of the table's prior-year columns,
+        looked up once per table."""
+        width = len(row)
         for c, attr in columns:
-            raw = row[c] if c < len(row) else ""
+            raw = row[c] if c < width else ""
             want = getattr(prior, attr) if prior is not None else 0
             # A whole number or an empty cell, as parse_amount reads them (issue 8:
             # two cells a drift row); anything else takes the full path below.
-            if type(raw) is float and raw.is_integer() and abs(raw) <= MAX_AMOUNT:
+            if type(raw) is float and -MAX_AMOUNT <= raw <= MAX_AMOUNT and int(raw) == raw:
                 if int(raw) != want:
                     return False
                 continue
@@ -258,21 +286,37 @@ class SheetReaders:
         s, sheet = self.s, t.sheet.name
         years = s.investment_years
         ids: dict[str, int] = {}
+        categories: dict[str, AssetCategory | None] = {}
+        plain, grid, cols = FAST_ROWS and not t.errors, t.grid, t.cols
+        keys = ("id", "name", "category", "status", "description")
+        text_cols = tuple(cols.get(k) for k in keys)
+        amount_cols = _amount_columns(
+            (
+                ("decided_total", cols.get("decided_total")),
+                *((str(year), cols.get(f"inv_{year}")) for year in years),
+            )
+        )
+        lists = tuple(t.sheet.column(k).list_name for k in ("category", "status"))
         for r in range(t.first, t.last + 1):
             if not self.has_content(t, r):
                 continue
-            cells: dict[str, str] = {}
-            pid, cells["id"] = self.text(t, r, "id")
-            name, cells["name"] = self.text(t, r, "name")
-            category, cells["category"] = self.choice(t, r, "category")
-            status, cells["status"] = self.choice(t, r, "status")
-            decided, cells["decided_total"] = self.amount(t, r, "decided_total")
-            description, cells["description"] = self.text(t, r, "description")
-            amounts: dict[int, int] = {}
-            for year in years:
-                value, cells[str(year)] = self.amount(t, r, f"inv_{year}")
-                if value is not None:
-                    amounts[year] = value
+            row = grid[r] if r < len(grid) else ()
+            fast = self._investment_row(row, r, text_cols, amount_cols, lists) if plain else None
+            if fast is not None:
+                pid, name, category, status, decided, description, amounts, cells = fast
+            else:
+                cells = {}
+                pid, cells["id"] = self.text(t, r, "id")
+                name, cells["name"] = self.text(t, r, "name")
+                category, cells["category"] = self.choice(t, r, "category")
+                status, cells["status"] = self.choice(t, r, "status")
+                decided, cells["decided_total"] = self.amount(t, r, "decided_total")
+                description, cells["description"] = self.text(t, r, "description")
+                amounts = {}
+                for year in years:
+                    value, cells[str(year)] = self.amount(t, r, f"inv_{year}")
+                    if value is not None:
+                        amounts[year] = value
             row_a1 = xl_rowcol_to_cell(r, 0)
             for key, value in (("id", pid), ("name", name), ("status", status)):
                 if not value and not self._reported(sheet, cells.get(key, "")):
@@ -298,7 +342,9 @@ class SheetReaders:
                 self.add(
                     R.PROJECT_EMPTY, sheet, row_a1, id=pid or name, forsta=years[0], sista=years[-1]
                 )
-            cat = s.category(category) if category else None
+            if category not in categories:  # the same few values on every row
+                categories[category] = s.category(category) if category else None
+            cat = categories[category]
             self.sub.projects.append(
                 Project(
                     id=pid,
@@ -314,42 +360,111 @@ class SheetReaders:
                 )
             )
 
+    def _investment_row(
+        self,
+        row: Sequence[object],
+        r: int,
+        text_cols: tuple[int | None, ...],
+        amount_cols: tuple[tuple[str, int | None, str], ...],
+        lists: tuple[str, str],
+    ) -> tuple[str, str, str, str, int | None, str, dict[int, int], dict[str, str]] | None:
+        """An investment row read as the per-cell calls of read_investeringar read it,
+        when none of them would report anything; else None. `text_cols`: the columns of
+        id, name, category, status, description; `amount_cols`: (cell key, column) of
+        decided_total and each year; `lists`: the lists of category and status."""
+        texts = _plain_texts(row, text_cols)
+        if texts is None:
+            return None
+        found = _plain_amounts(row, r, amount_cols, False)
+        if found is None:
+            return None
+        pid, name, category, status, description = texts
+        if category:
+            hit = self.list_value(lists[0], category)
+            if hit is None:
+                return None
+            category = hit
+        if status:
+            hit = self.list_value(lists[1], status)
+            if hit is None:
+                return None
+            status = hit
+        values, a1s = found
+        i_id, i_name, i_cat, i_status, i_desc = text_cols
+        cells = {
+            "id": _a1_or_empty(r, i_id),
+            "name": _a1_or_empty(r, i_name),
+            "category": _a1_or_empty(r, i_cat),
+            "status": _a1_or_empty(r, i_status),
+            "decided_total": a1s["decided_total"],
+            "description": _a1_or_empty(r, i_desc),
+        }
+        amounts: dict[int, int] = {}
+        for key, _, _ in amount_cols[1:]:
+            cells[key] = a1s[key]
+            if key in values:
+                amounts[int(key)] = values[key]
+        decided = values.get("decided_total")
+        return pid, name, category, status, decided, description, amounts, cells
+
     def _reported(self, sheet: str, cell: str) -> bool:
         """Whether a cell already has a problem (so 'empty' is not reported on top)."""
         return bool(cell) and any(p.sheet == sheet and p.cell == cell for p in self.problems)
 
     def read_mal(self, t: Table) -> None:
         by = self.s.budget_year
+        plain, grid, cols = FAST_ROWS and not t.errors, t.grid, t.cols
+        keys = ("goal", "indicator", "target", f"value_{by - 2}", f"value_{by - 1}")
+        text_cols = tuple(cols.get(k) for k in (*keys, "source", "comment"))
+        goal_list = t.sheet.column("goal").list_name
         for r in range(t.first, t.last + 1):
             if not self.has_content(t, r):
                 continue
-            goal, goal_a1 = self.choice(t, r, "goal")
-            indicator, _ = self.text(t, r, "indicator")
-            target, _ = self.text(t, r, "target")
-            for key, value, a1 in (
-                ("goal", goal, goal_a1),
-                ("indicator", indicator, ""),
-                ("target", target, ""),
-            ):
-                if not value and not self._reported(t.sheet.name, a1):
-                    self.required(t, r, key, value)
-            values = {}
-            for year in (by - 2, by - 1):
-                v, _ = self.text(t, r, f"value_{year}")
-                if v:
-                    values[year] = v
+            row = grid[r] if r < len(grid) else ()
+            # As read_drift: a row of plain cells is read at once (see _plain_texts).
+            texts = _plain_texts(row, text_cols) if plain else None
+            if texts is not None and texts[0]:
+                hit = self.list_value(goal_list, texts[0])
+                texts = None if hit is None else (hit, *texts[1:])
+            if texts is not None:
+                goal, indicator, target, v_2, v_1, source, comment = texts
+                self._goal_required(t, r, goal, _a1_or_empty(r, text_cols[0]), indicator, target)
+                values = {y: v for y, v in ((by - 2, v_2), (by - 1, v_1)) if v}
+            else:
+                goal, goal_a1 = self.choice(t, r, "goal")
+                indicator, _ = self.text(t, r, "indicator")
+                target, _ = self.text(t, r, "target")
+                self._goal_required(t, r, goal, goal_a1, indicator, target)
+                values = {}
+                for year in (by - 2, by - 1):
+                    v, _ = self.text(t, r, f"value_{year}")
+                    if v:
+                        values[year] = v
+                source = self.text(t, r, "source")[0]
+                comment = self.text(t, r, "comment")[0]
             self.sub.goals.append(
                 GoalRow(
                     goal=goal.split()[0] if goal else "",
                     indicator=indicator,
-                    source=self.text(t, r, "source")[0],
+                    source=source,
                     values=values,
                     target=target,
-                    comment=self.text(t, r, "comment")[0],
+                    comment=comment,
                     avdelning=self.sub.avdelning,
                     row=r + 1,
                 )
             )
+
+    def _goal_required(
+        self, t: Table, r: int, goal: str, goal_a1: str, indicator: str, target: str
+    ) -> None:
+        for key, value, a1 in (
+            ("goal", goal, goal_a1),
+            ("indicator", indicator, ""),
+            ("target", target, ""),
+        ):
+            if not value and not self._reported(t.sheet.name, a1):
+                self.required(t, r, key, value)
 
     def read_uppdrag(self, t: Table) -> None:
         for r in range(t.first, t.last + 1):
