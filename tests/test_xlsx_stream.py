@@ -159,6 +159,44 @@ def test_fixed_rows_match_row(tmp_path):
     assert ws["B2"].value == -2.5
 
 
+def test_typed_rows_match_row_byte_for_byte(tmp_path):
+    """A view's rows through `typed_rows` (a template per shape of row) are the XML and
+    shared strings `row` gives, blanks, floats, a bool and "%" included."""
+    rows = [
+        ["Ö & %s", 12, None, 0.25, "%"],
+        ["Ö & %s", -3, 7, None, "b"],  # a second shape
+        ["c", 1, 2, 1.5, "%d"],  # the first shape again
+        [True, 10**20, None, -0.0, ""],  # a bool: as `row` writes it
+        ["d", 4, 5, float("nan"), "e"],  # Excel cannot take NaN: `row`'s error
+    ]
+    sheets = {}
+    for how in ("row", "typed"):
+        with XlsxStream(tmp_path / f"{how}.xlsx") as book:
+            num = book.add_format({"num_format": "#,##0"})
+            styles = [0, num, num, book.add_format({"num_format": "0 %"}), 0]
+            with book.sheet("A") as ws:
+                write = ws.typed_rows(styles)
+                for r, values in enumerate(rows[:-1]):
+                    if how == "row":
+                        ws.row(r, list(zip(values, styles, strict=True)))
+                    else:
+                        write(r, values)
+                with pytest.raises(XlsxStreamError, match=r"A!D5: nan kan inte skrivas"):
+                    if how == "row":
+                        ws.row(4, list(zip(rows[-1], styles, strict=True)))
+                    else:
+                        write(4, rows[-1])
+                if how == "typed":
+                    with pytest.raises(ValueError, match="in order"):
+                        write(1, rows[0])
+        with zipfile.ZipFile(tmp_path / f"{how}.xlsx") as z:
+            sheets[how] = z.read("xl/worksheets/sheet1.xml"), z.read("xl/sharedStrings.xml")
+    assert sheets["typed"] == sheets["row"]
+    ws = openpyxl.load_workbook(tmp_path / "typed.xlsx")["A"]
+    assert [c.value for c in ws[2]] == ["Ö & %s", -3, 7, None, "b"]
+    assert [c.value for c in ws[4]] == ["ja", 10**20, None, 0, ""]
+
+
 def test_raw_rows_from_row_pieces_match_prepared_rows(tmp_path):
     """Rows assembled from `row_pieces` templates are byte for byte what
     `prepared_rows` writes (Källor writes them, issue 8)."""

@@ -175,22 +175,20 @@ def write_table(wb: XlsxStream, name: str, table: Table, settings: Settings, f: 
         # per column: its key (None for the label) and whether it is shown negated;
         # Convention.display decided per column, not called per cell (issue 8)
         flip = convention.costs_negative
-        plan = [
-            (None if c.key == "label" else c.key, flip and c.key in table.signed_columns)
-            for c in cols
-        ]
-        formats = {kind: [f.cell(c.kind, kind) for c in cols] for kind in RowKind}
-        for i, row in enumerate(table.rows):
-            values, cells = row.values, []
-            for (key, negate), fmt in zip(plan, formats[row.kind], strict=True):
-                if key is None:
-                    cells.append((row.label, fmt))
-                    continue
-                value = values.get(key)
-                if negate and value is not None and not isinstance(value, str):
-                    value = -value  # the kommun's sign convention, at rendering
-                cells.append((value, fmt))
-            ws.row(HEADER_ROW + 1 + i, cells)
+        keys = [c.key for c in cols]
+        labels = [c for c, key in enumerate(keys) if key == "label"]
+        negated = [c for c, col in enumerate(cols) if flip and col.key in table.signed_columns]
+        # a row's values fetched by C-level calls; a writer per row kind (its formats)
+        writers = {kind: ws.typed_rows([f.cell(c.kind, kind) for c in cols]) for kind in RowKind}
+        for i, row in enumerate(table.rows, HEADER_ROW + 1):
+            values = list(map(row.values.get, keys))
+            for c in labels:
+                values[c] = row.label
+            for c in negated:
+                value = values[c]
+                if value is not None and not isinstance(value, str):
+                    values[c] = -value  # the kommun's sign convention, at rendering
+            writers[row.kind](i, values)
         last = HEADER_ROW + len(table.rows)
         if table.note:
             note_row = last + 2
