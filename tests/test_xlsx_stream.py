@@ -161,7 +161,7 @@ def test_fixed_rows_match_row(tmp_path):
 
 def test_typed_rows_match_row_byte_for_byte(tmp_path):
     """A view's rows through `typed_rows` (a template per shape of row) are the XML and
-    shared strings `row` gives, blanks, floats, a bool and "%" included."""
+    shared strings `row` gives, blanks, floats, a bool, "%" and a row height included."""
     rows = [
         ["Ö & %s", 12, None, 0.25, "%"],
         ["Ö & %s", -3, 7, None, "b"],  # a second shape
@@ -177,10 +177,11 @@ def test_typed_rows_match_row_byte_for_byte(tmp_path):
             with book.sheet("A") as ws:
                 write = ws.typed_rows(styles)
                 for r, values in enumerate(rows[:-1]):
+                    height = 27 if r == 1 else None  # a list sheet's row height
                     if how == "row":
-                        ws.row(r, list(zip(values, styles, strict=True)))
+                        ws.row(r, list(zip(values, styles, strict=True)), height)
                     else:
-                        write(r, values)
+                        write(r, values, height)
                 with pytest.raises(XlsxStreamError, match=r"A!D5: nan kan inte skrivas"):
                     if how == "row":
                         ws.row(4, list(zip(rows[-1], styles, strict=True)))
@@ -195,6 +196,7 @@ def test_typed_rows_match_row_byte_for_byte(tmp_path):
     ws = openpyxl.load_workbook(tmp_path / "typed.xlsx")["A"]
     assert [c.value for c in ws[2]] == ["Ö & %s", -3, 7, None, "b"]
     assert [c.value for c in ws[4]] == ["ja", 10**20, None, 0, ""]
+    assert ws.row_dimensions[2].height == 27
 
 
 def test_raw_rows_from_row_pieces_match_prepared_rows(tmp_path):

@@ -352,9 +352,9 @@ class SheetStream(_Closing):
 
         return write
 
-    def typed_rows(self, styles: Sequence[int]) -> Callable[[int, list[Any]], None]:
-        """A writer of rows with one format per column, `write(r, values)`, the same XML
-        as `row(r, list(zip(values, styles)))`: a view's table has a few shapes of row
+    def typed_rows(self, styles: Sequence[int]) -> Callable[[int, list[Any], float | None], None]:
+        """A writer of rows with one format per column, `write(r, values, height)`, the same
+        XML as `row(r, list(zip(values, styles)), height)`: a view's table has a few shapes of row
         (which columns are text, number or blank), each filled into a %-template made
         once, its values converted by C-level calls (issue 8: `row` made every cell with
         an f-string in a Python loop). A value of another type goes through `row`."""
@@ -390,22 +390,21 @@ class SheetStream(_Closing):
             )
             return made
 
-        def write(r: int, values: list[Any]) -> None:
+        def write(r: int, values: list[Any], height: float | None = None) -> None:
             types = tuple(map(type, values))
             made = shapes.get(types, False)
             if made is False:
                 made = shape(types)
             if made is None:  # e.g. a bool: as `row` writes it
-                self.row(r, list(zip(values, styles, strict=True)))
+                self.row(r, list(zip(values, styles, strict=True)), height)
                 return
             if r <= self._last:
                 raise ValueError(f"rows must be written in order: {r} after {self._last}")
             self._last = r
             template, convert = made
             n = str(r + 1)
-            self._write(
-                f'<row r="{n}">' + (template % tuple(map(call, convert, values))).replace(_ROW, n)
-            )
+            head = f'<row r="{n}" ht="{height:g}" customHeight="1">' if height else f'<row r="{n}">'
+            self._write(head + (template % tuple(map(call, convert, values))).replace(_ROW, n))
 
         return write
 
