@@ -15,7 +15,8 @@ from python_calamine import CalamineWorkbook
 from xlsxwriter.utility import xl_col_to_name
 
 from budgetbook.errors import XlsxStreamError
-from budgetbook.xlsx_stream import MAX_STRING, XlsxStream, cell_number, row_pieces
+from budgetbook.xlsx_cells import cell_number, row_pieces
+from budgetbook.xlsx_stream import MAX_STRING, XlsxStream
 
 TRICKY = [
     '=HYPERLINK("http://x","klicka")',
@@ -306,8 +307,8 @@ def test_fit_width_is_chosen_when_the_sheet_is_opened(tmp_path):
 def test_a_style_number_reads_the_same_whether_first_asked_as_a_bool():
     """The style-number texts are one table for the process: True and 1 are one key, so
     whichever comes first must give the text "1" (never s="True" in a sheet)."""
-    from budgetbook.xlsx_stream import _Decimal
+    from budgetbook.xlsx_cells import StyleNumbers
 
-    texts = _Decimal()
+    texts = StyleNumbers()
     assert texts[True] == "1"
     assert texts[1] == "1" and texts[0] == "0" and texts[17] == "17"

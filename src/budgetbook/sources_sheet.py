@@ -25,7 +25,8 @@ from typing import Any
 from .fmt import Convention
 from .model import RowKind, Source, SourceFile, Sources, Table
 from .settings import Settings
-from .xlsx_stream import SheetStream, XlsxStream, cell_number, row_pieces
+from .xlsx_cells import cell_number, row_pieces
+from .xlsx_stream import SheetStream, XlsxStream
 
 SOURCES_SHEET = "Källor"
 MAX_SOURCE_ROWS = 1_000_000  # Excel's limit is 1 048 576 rows per sheet
