@@ -293,8 +293,11 @@ def write_sources(
                 if not row_head:
                     view_head = view_head or view_part % sid(view)
                     row_head = view_head + label_part % sid(label)
-                head = row_head + value_part % (
-                    str(value) if type(value) is int else cell_number(value, SOURCES_SHEET)
+                # (an int as %s is its str(): `cell_number`'s text for it)
+                head = row_head + (
+                    value_part % value
+                    if type(value) is int
+                    else value_part % cell_number(value, SOURCES_SHEET)
                 )
                 lines: Sequence[str] = ()
                 if len(sources) == 1:
