@@ -15,7 +15,8 @@ from python_calamine import CalamineWorkbook
 from xlsxwriter.utility import xl_col_to_name
 
 from budgetbook.errors import XlsxStreamError
-from budgetbook.xlsx_stream import MAX_STRING, XlsxStream, cell_number, row_pieces
+from budgetbook.xlsx_cells import cell_number, row_pieces
+from budgetbook.xlsx_stream import MAX_STRING, XlsxStream
 
 TRICKY = [
     '=HYPERLINK("http://x","klicka")',
@@ -159,6 +160,46 @@ def test_fixed_rows_match_row(tmp_path):
     assert ws["B2"].value == -2.5
 
 
+def test_typed_rows_match_row_byte_for_byte(tmp_path):
+    """A view's rows through `typed_rows` (a template per shape of row) are the XML and
+    shared strings `row` gives, blanks, floats, a bool, "%" and a row height included."""
+    rows = [
+        ["Ö & %s", 12, None, 0.25, "%"],
+        ["Ö & %s", -3, 7, None, "b"],  # a second shape
+        ["c", 1, 2, 1.5, "%d"],  # the first shape again
+        [True, 10**20, None, -0.0, ""],  # a bool: as `row` writes it
+        ["d", 4, 5, float("nan"), "e"],  # Excel cannot take NaN: `row`'s error
+    ]
+    sheets = {}
+    for how in ("row", "typed"):
+        with XlsxStream(tmp_path / f"{how}.xlsx") as book:
+            num = book.add_format({"num_format": "#,##0"})
+            styles = [0, num, num, book.add_format({"num_format": "0 %"}), 0]
+            with book.sheet("A") as ws:
+                write = ws.typed_rows(styles)
+                for r, values in enumerate(rows[:-1]):
+                    height = 27 if r == 1 else None  # a list sheet's row height
+                    if how == "row":
+                        ws.row(r, list(zip(values, styles, strict=True)), height)
+                    else:
+                        write(r, values, height)
+                with pytest.raises(XlsxStreamError, match=r"A!D5: nan kan inte skrivas"):
+                    if how == "row":
+                        ws.row(4, list(zip(rows[-1], styles, strict=True)))
+                    else:
+                        write(4, rows[-1])
+                if how == "typed":
+                    with pytest.raises(ValueError, match="in order"):
+                        write(1, rows[0])
+        with zipfile.ZipFile(tmp_path / f"{how}.xlsx") as z:
+            sheets[how] = z.read("xl/worksheets/sheet1.xml"), z.read("xl/sharedStrings.xml")
+    assert sheets["typed"] == sheets["row"]
+    ws = openpyxl.load_workbook(tmp_path / "typed.xlsx")["A"]
+    assert [c.value for c in ws[2]] == ["Ö & %s", -3, 7, None, "b"]
+    assert [c.value for c in ws[4]] == ["ja", 10**20, None, 0, ""]
+    assert ws.row_dimensions[2].height == 27
+
+
 def test_raw_rows_from_row_pieces_match_prepared_rows(tmp_path):
     """Rows assembled from `row_pieces` templates are byte for byte what
     `prepared_rows` writes (Källor writes them, issue 8)."""
@@ -266,8 +307,8 @@ def test_fit_width_is_chosen_when_the_sheet_is_opened(tmp_path):
 def test_a_style_number_reads_the_same_whether_first_asked_as_a_bool():
     """The style-number texts are one table for the process: True and 1 are one key, so
     whichever comes first must give the text "1" (never s="True" in a sheet)."""
-    from budgetbook.xlsx_stream import _Decimal
+    from budgetbook.xlsx_cells import StyleNumbers
 
-    texts = _Decimal()
+    texts = StyleNumbers()
     assert texts[True] == "1"
     assert texts[1] == "1" and texts[0] == "0" and texts[17] == "17"

@@ -25,7 +25,8 @@ from typing import Any
 from .fmt import Convention
 from .model import RowKind, Source, SourceFile, Sources, Table
 from .settings import Settings
-from .xlsx_stream import SheetStream, XlsxStream, cell_number, row_pieces
+from .xlsx_cells import cell_number, row_pieces
+from .xlsx_stream import SheetStream, XlsxStream
 
 SOURCES_SHEET = "Källor"
 MAX_SOURCE_ROWS = 1_000_000  # Excel's limit is 1 048 576 rows per sheet
@@ -57,7 +58,7 @@ class _Tails:
         self._files_part, self._cells_part, self._sid = files_part, cells_part, sid
         self.prefixes: dict[SourceFile, str] = {}  # columns E–G per file and sheet
         self.cells: dict[str, str] = {}  # column H of one cell shown as written
-        self._runs: dict[tuple[str, ...], list[str]] = {}  # column H of a cell list
+        self.runs: dict[tuple[str, ...], list[str]] = {}  # column H of a cell list
         # the last sources asked for: the next figure often has the very same ones (a
         # prior year's budget and prognos; kept referenced, so an identity test cannot
         # be fooled by a reused id)
@@ -93,15 +94,18 @@ class _Tails:
         self._last, self._last_tails = sources, tails
         return tails
 
+    def run(self, cells: tuple[str, ...]) -> list[str]:
+        """Column H of the lines of a cell list (after `runs` was looked in)."""
+        # one cell per file is common, and shown as written unless it has a leading 0
+        one = len(cells) == 1 and _as_written(cells[0])
+        texts = [cells[0]] if one else _cell_texts(cells)
+        made = self.runs[cells] = [self._cells_part % self._sid(t) for t in texts]
+        return made
+
     def _group(self, key: SourceFile, cells: tuple[str, ...]) -> list[str]:
         """The lines of one file and sheet; the texts of a cell list made once."""
         prefix = self.prefixes.get(key) or self.prefix(key)
-        shown = self._runs.get(cells)
-        if shown is None:
-            # one cell per file is common, and shown as written unless it has a leading 0
-            one = len(cells) == 1 and _as_written(cells[0])
-            texts = [cells[0]] if one else _cell_texts(cells)
-            shown = self._runs[cells] = [self._cells_part % self._sid(t) for t in texts]
+        shown = self.runs.get(cells) or self.run(cells)
         if len(shown) == 1:
             return [prefix + shown[0]]
         return [prefix + text for text in shown]
@@ -241,12 +245,14 @@ def write_sources(
     flip = Convention(settings.sign_convention).costs_negative
     sid = wb.text_value
     tails = _Tails(files_part, cells_part, sid)
-    tails_of, prefixes, prefix, cell_tails, cell_tail = (
+    tails_of, prefixes, prefix, cell_tails, cell_tail, runs, run = (
         tails.of,
         tails.prefixes,
         tails.prefix,
         tails.cells,
         tails.cell,
+        tails.runs,
+        tails.run,
     )
     traces: dict[Source, str] = {}  # a computed figure's columns E–H
     computed = (RowKind.TOTAL, RowKind.SUBTOTAL)
@@ -287,17 +293,29 @@ def write_sources(
                 if not row_head:
                     view_head = view_head or view_part % sid(view)
                     row_head = view_head + label_part % sid(label)
-                head = row_head + value_part % (
-                    str(value) if type(value) is int else cell_number(value, SOURCES_SHEET)
+                # (an int as %s is its str(): `cell_number`'s text for it)
+                head = row_head + (
+                    value_part % value
+                    if type(value) is int
+                    else value_part % cell_number(value, SOURCES_SHEET)
                 )
                 lines: Sequence[str] = ()
-                if len(sources) == 1 and len(sources[0][1]) == 1:
-                    # the common case, one cell (shown as written), without `tails_of`
-                    at, (cell,) = sources[0]
-                    line = (prefixes.get(at) or prefix(at)) + (
-                        cell_tails.get(cell) or cell_tail(cell)
-                    )
-                    n = 1
+                if len(sources) == 1:
+                    # the common cases, one file (and one cell), without `tails_of`'s
+                    # calls: columns E–G first, then H (the shared strings' order)
+                    at, cells = sources[0]
+                    line = prefixes.get(at) or prefix(at)
+                    if len(cells) == 1:
+                        line += cell_tails.get(cells[0]) or cell_tail(cells[0])
+                        n = 1
+                    else:
+                        shown = runs.get(cells) or run(cells)
+                        n = len(shown)
+                        if n == 1:
+                            line += shown[0]
+                        else:
+                            lines = [line + text for text in shown]
+                            line = lines[0]
                 elif sources:
                     lines = tails_of(sources)
                     n = len(lines)

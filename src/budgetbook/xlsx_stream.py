@@ -26,19 +26,24 @@ through. Text goes out as UTF-8 with a lone surrogate (an undecodable file name)
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import operator
 import re
 from collections.abc import Callable, Collection, Sequence
-from itertools import pairwise
 from os import PathLike
 from types import TracebackType
 from typing import Any, Self
 
-from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
+from xlsxwriter.utility import xl_rowcol_to_cell
 
 from .errors import XlsxStreamError
 from .fmt import INVALID_XML_CHARS, xml_safe
+from .xlsx_cells import LETTERS as _LETTERS
+from .xlsx_cells import ROW as _ROW
+from .xlsx_cells import STYLE_TEXT as _STYLE_TEXT
+from .xlsx_cells import cell_number
+from .xlsx_cells import letters as _letters
 from .xlsx_styles import MAIN_NS as _MAIN
 from .xlsx_styles import XML_HEAD as _HEAD
 from .xlsx_styles import Styles
@@ -83,44 +88,6 @@ def _shared_text(text: str) -> str:
     return _esc(text)
 
 
-def _letters(n: int) -> list[str]:
-    """Column letters A, B, ... for `n` columns: looked up per cell, never computed."""
-    return [xl_col_to_name(c) for c in range(n)]
-
-
-_LETTERS = _letters(64)
-
-
-def cell_number(value: Any, where: str) -> str:
-    """A number as a cell's XML value (what `SheetStream.row` writes for it); `where`
-    names the sheet in the error for a value Excel cannot take."""
-    if type(value) is int:
-        return str(value)
-    if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
-        return f"{float(value):.16G}"
-    raise XlsxStreamError(f"{where}: {value!r} kan inte skrivas till Excel som tal")
-
-
-def row_pieces(styles: Sequence[int], numbers: Collection[int], *splits: int) -> tuple[str, ...]:
-    """A row shape's XML for `SheetStream.raw_rows` as %-templates split before each
-    column in `splits` (increasing): the row's start and its cells before the first
-    split, …, the cells from the last split and the row's end; one %s per cell for its
-    value, which must come from `XlsxStream.text_value` or (`numbers` columns)
-    `cell_number`: those hold no % and no row placeholder. Joined and filled, the row
-    is what `prepared_rows` writes."""
-    letters = _LETTERS if len(styles) <= len(_LETTERS) else _letters(len(styles))
-    cells = [
-        f'<c r="{letters[c]}{_ROW}" s="{style}"'
-        + ("><v>%s</v></c>" if c in numbers else ' t="s"><v>%s</v></c>')
-        for c, style in enumerate(styles)
-    ]
-    bounds = [0, *splits, len(cells)]
-    pieces = ["".join(cells[a:b]) for a, b in pairwise(bounds)]
-    pieces[0] = f'<row r="{_ROW}">' + pieces[0]
-    pieces[-1] += "</row>"
-    return tuple(pieces)
-
-
 def cell_ref(row: int, col: int, absolute: bool = False) -> str:
     return xl_rowcol_to_cell(row, col, absolute, absolute)
 
@@ -140,22 +107,6 @@ class _SharedStrings(dict[str, str]):
     def __missing__(self, text: str) -> str:
         index = self[text] = str(len(self))
         return index
-
-
-class _Decimal(dict[int, str]):
-    """A format's number as the text of a cell's s="…" (made on first use)."""
-
-    def __missing__(self, number: int) -> str:
-        # int(): True and 1 are one key; "True" first would be every later 1's text
-        text = self[number] = str(int(number))
-        return text
-
-
-_STYLE_TEXT = _Decimal()
-
-# a row number placeholder in row templates: a character no value written into a
-# template (a shared-string index or a number) can contain
-_ROW = "\x00"
 
 
 class _Closing:
@@ -348,6 +299,62 @@ class SheetStream(_Closing):
             if self._size > _FLUSH_CHARS:
                 self._flush()
             return self._last
+
+        return write
+
+    def typed_rows(self, styles: Sequence[int]) -> Callable[[int, list[Any], float | None], None]:
+        """A writer of rows with one format per column, `write(r, values, height)`, the same
+        XML as `row(r, list(zip(values, styles)), height)`: a view's table has a few shapes of row
+        (which columns are text, number or blank), each filled into a %-template made
+        once, its values converted by C-level calls (issue 8: `row` made every cell with
+        an f-string in a Python loop). A value of another type goes through `row`."""
+        letters = _LETTERS if len(styles) <= len(_LETTERS) else _letters(len(styles))
+        text, call = self.book.text_value, operator.call
+        refs = [(f'<c r="{letters[c]}{_ROW}" s="{_STYLE_TEXT[s]}"') for c, s in enumerate(styles)]
+
+        def number(c: int, value: float) -> str:
+            if math.isfinite(value):
+                return f"{value:.16G}"
+            return self._other(value, styles[c], f"{letters[c]}{self._last + 1}")  # raises
+
+        # per type: the cell's template (a blank takes its None as "%.0s": nothing) and
+        # the conversion of its value (`row`'s, case by case)
+        kinds: dict[type, tuple[str, Callable[[Any], str]]] = {
+            str: (' t="s"><v>%s</v></c>', text),
+            type(None): ("/>%.0s", str),
+            int: ("><v>%s</v></c>", str),
+            float: ("><v>%s</v></c>", str),  # `number` of the column, below
+        }
+        shapes: dict[tuple[type, ...], tuple[str, tuple[Callable[[Any], str], ...]] | None] = {}
+
+        def shape(types: tuple[type, ...]) -> tuple[str, tuple[Callable[[Any], str], ...]] | None:
+            if not all(t in kinds for t in types) or len(types) != len(refs):
+                made = shapes[types] = None
+                return made
+            made = shapes[types] = (
+                "".join(ref + kinds[t][0] for ref, t in zip(refs, types, strict=True)) + "</row>",
+                tuple(
+                    functools.partial(number, c) if t is float else kinds[t][1]
+                    for c, t in enumerate(types)
+                ),
+            )
+            return made
+
+        def write(r: int, values: list[Any], height: float | None = None) -> None:
+            types = tuple(map(type, values))
+            made = shapes.get(types, False)
+            if made is False:
+                made = shape(types)
+            if made is None:  # e.g. a bool: as `row` writes it
+                self.row(r, list(zip(values, styles, strict=True)), height)
+                return
+            if r <= self._last:
+                raise ValueError(f"rows must be written in order: {r} after {self._last}")
+            self._last = r
+            template, convert = made
+            n = str(r + 1)
+            head = f'<row r="{n}" ht="{height:g}" customHeight="1">' if height else f'<row r="{n}">'
+            self._write(head + (template % tuple(map(call, convert, values))).replace(_ROW, n))
 
         return write
 
