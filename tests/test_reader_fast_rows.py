@@ -208,6 +208,50 @@ def test_a_changed_heading_is_reported_though_the_headings_were_seen(rnd, tmp_pa
     assert read_return(returns[3], settings, schema).problems == clean.problems
 
 
+def test_locate_keeps_little_of_a_long_heading_row(rnd, tmp_path: Path) -> None:
+    """locate's finding lives as long as the worker: a heading row with long texts right
+    of the table (a hostile file: ~50 KB zipped can hold ~200 MB of heading text that
+    way) is read as before, but its texts are not kept (they were, by each such return,
+    up to 256 of them). A heading row made wide by a note far right is still kept."""
+    from robust_builders import edit_sheet_xml
+
+    settings, schema, _, returns = rnd
+    long_text = "x" * 1000
+    cells = "".join(
+        f'<c r="{S.xl_col(c)}6" t="inlineStr"><is><t>{long_text}</t></is></c>'
+        for c in range(20, 220)
+    )
+
+    def wide_heading(xml: str) -> str:
+        row = re.search(r'<row r="6"[^>]*>.*?</row>', xml, re.S)
+        assert row
+        return xml.replace(row.group(0), row.group(0)[: -len("</row>")] + cells + "</row>")
+
+    hostile = edit_sheet_xml(
+        returns[3], tmp_path / "Budget rubrikrad.xlsx", "Uppdrag", wide_heading
+    )
+    wb = openpyxl.load_workbook(returns[3])
+    wb["Uppdrag"]["AZ12"] = "en anteckning långt till höger"
+    noted = tmp_path / "Budget anteckning.xlsx"
+    wb.save(noted)
+
+    def kept_chars() -> int:
+        return sum(
+            sum(len(v) for v in key[2] if isinstance(v, str)) + sum(len(t) for _, t in hit[2])
+            for key, hit in reader._HEADINGS.items()
+        )
+
+    reader._HEADINGS.clear()
+    fresh = read_return(hostile, settings, schema)
+    assert kept_chars() < 10_000
+    assert ("BB205", "Uppdrag", "U6") in {(p.code, p.sheet, p.cell) for p in fresh.problems}
+    assert read_return(hostile, settings, schema) == fresh
+    uppdrag = schema.sheet("uppdrag")
+    reader._HEADINGS.clear()
+    read_return(noted, settings, schema)
+    assert any(hit[0] is uppdrag for hit in reader._HEADINGS.values())
+
+
 def test_a_changed_table_part_is_read_though_the_template_s_was_seen(rnd, tmp_path) -> None:
     """Table and relationship parts are kept by their bytes: other bytes, other range."""
     from openpyxl.worksheet.table import TableColumn

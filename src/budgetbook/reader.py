@@ -167,6 +167,7 @@ _HEADINGS: dict[
     tuple[S.SheetDef, dict[str, int], tuple[tuple[int, str], ...], tuple[int, ...]],
 ] = {}
 _HEADINGS_MAX = 256
+_HEADING_CELLS, _HEADING_CHARS = 128, 4096  # a template's row: ~12 cells, ~250 characters
 
 
 def _grid(wb: CalamineWorkbook, name: str) -> list[list[object]]:
@@ -373,8 +374,18 @@ class _Reader(SheetReaders):
         errors = self.parts.error_cells.get(sheet.name) or {}
         last = min(last, len(grid) - 1)
         # The same headings in nearly every return of a round (issue 8: ~17 µs a sheet):
-        # a heading row of text cells that gave no problem is looked up, not redone.
-        key = (id(sheet), last_col, tuple(row)) if all(type(v) is str for v in row) else None
+        # a heading row of text cells that gave no problem is looked up, not redone. A
+        # finding without problems has every heading in its place, so only the cells up
+        # to the last heading or table column count; and only a short row is kept (the
+        # cache lives as long as the worker, a hostile heading row holds megabytes).
+        head = row[: max(len(sheet.columns), last_col + 1)]
+        key = (
+            (id(sheet), last_col, tuple(head))
+            if len(head) <= _HEADING_CELLS
+            and all(type(v) is str for v in head)
+            and sum(map(len, head)) <= _HEADING_CHARS
+            else None
+        )
         hit = _HEADINGS.get(key) if key is not None else None
         if hit is not None and hit[0] is sheet:
             _, cols, extra, inputs = hit
