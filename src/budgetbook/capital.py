@@ -67,22 +67,7 @@ class ProjectCapital:
 
 def round_tkr(value: float) -> int:
     """Round half up (away from zero for negatives), as finance staff round by hand."""
-    if type(value) is float and -_WHOLE_FLOATS < value < _WHOLE_FLOATS:
-        # fmt.round_half_up's float path without its type checks and abs (issue 8:
-        # ~80 000 capital figures at N = 1 000): below 2**52 a float's fraction
-        # value - int(value) is exact, with the value's sign (tests/test_fmt.py checks
-        # this against round_half_up and Decimal)
-        whole = int(value)
-        rest = value - whole
-        if rest >= 0.5:
-            return whole + 1
-        if rest <= -0.5:
-            return whole - 1
-        return whole
     return int(round_half_up(value))
-
-
-_WHOLE_FLOATS = 2.0**52  # every float of at least this size is a whole number
 
 
 def schedule(

@@ -158,9 +158,9 @@ def drift_figures(submissions: Sequence[Submission], settings: Settings) -> Drif
     # the same groups; only the lookups are saved.
     no_verks: object = object()
     cur_verks, cur_avd = no_verks, no_verks
-    a_sums = v_sums = [0]
-    a_lines = v_lines = [""]
-    per_post: dict[str, tuple[int, list[int], list[str], list[int], list[str]]] = {}
+    a_group = v_group = ([0], [""])
+    per_post: dict[str, tuple[int, tuple[list[int], list[str]], tuple[list[int], list[str]]]]
+    per_post = {}
     for (verks, post), (budget, prognos, line) in settings.prior.items():
         if verks != cur_verks:
             cur_verks, avd = verks, owner.get(verks, "")
@@ -168,8 +168,8 @@ def drift_figures(submissions: Sequence[Submission], settings: Settings) -> Drif
                 cur_avd, per_post = avd, {}
                 if avd not in prior_at:
                     prior_at[avd] = SourceFile(prior_file, "", avd)
-                a_sums, a_lines = _prior_of(a_get(avd) or a_of(avd), avd)
-            v_sums, v_lines = _prior_of(v_get(verks) or v_of(verks), avd)
+                a_group = _prior_of(a_get(avd) or a_of(avd), avd)
+            v_group = _prior_of(v_get(verks) or v_of(verks), avd)
             last[verks] = avd
         at_post = per_post.get(post)
         if at_post is None:
@@ -177,24 +177,16 @@ def drift_figures(submissions: Sequence[Submission], settings: Settings) -> Drif
             kind = (avd, revenue)
             at_post = per_post[post] = (
                 -1 if revenue else 1,
-                *_prior_of(p_get(post) or p_of(post), avd),
-                *_prior_of(b_get(kind) or b_of(kind), avd),
+                _prior_of(p_get(post) or p_of(post), avd),
+                _prior_of(b_get(kind) or b_of(kind), avd),
             )
-        sign, p_sums, p_lines, b_sums, b_lines = at_post
+        sign, p_group, b_group = at_post
         cell = f"rad {line}"
         budget, prognos = sign * budget, sign * prognos
-        a_sums[0] += budget
-        a_sums[1] += prognos
-        a_lines.append(cell)
-        v_sums[0] += budget
-        v_sums[1] += prognos
-        v_lines.append(cell)
-        p_sums[0] += budget
-        p_sums[1] += prognos
-        p_lines.append(cell)
-        b_sums[0] += budget
-        b_sums[1] += prognos
-        b_lines.append(cell)
+        for sums, lines in (a_group, v_group, p_group, b_group):
+            sums[0] += budget
+            sums[1] += prognos
+            lines.append(cell)
     at_year = list(enumerate(years, len(PRIOR_KEYS)))
     a_start, v_start, p_start, b_start = by_avd.start, by_verks.start, by_post.start, brutto.start
     for sub in submissions:

@@ -25,7 +25,7 @@ import olefile
 
 from . import read_cache, rules, safe_xml
 from .model import Problem
-from .sheet_refs import any_r_extent, only_plain_r
+from .sheet_refs import any_r_extent, column_number, only_plain_r
 from .zip_member import whole_member
 
 # Limits. A filled department workbook is well under 1 MB zipped and 10 MB unzipped.
@@ -381,13 +381,6 @@ def _scan_prolog(text: str | bytes, info: zipfile.ZipInfo) -> object:
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([A-Z]{1,3})(\d+)(?::([A-Z]{1,3})(\d+))?"')
 
 
-def _col_number(letters: bytes) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + (ch - 64)
-    return n
-
-
 _DIMENSION_HEAD = 8192
 
 
@@ -397,7 +390,7 @@ def _dimension_reason(head: bytes) -> str | None:
         return None
     c1, r1, c2, r2 = match.groups()
     rows = abs(int(r2) - int(r1)) + 1
-    cols = abs(_col_number(c2) - _col_number(c1)) + 1
+    cols = abs(column_number(c2) - column_number(c1)) + 1
     if rows > MAX_SHEET_ROWS or rows * cols > MAX_SHEET_CELLS:
         return (
             f"ett blad anger orimligt stora mått ({rows} rader × {cols} kolumner), "
@@ -447,7 +440,7 @@ def _pattern_extent(data: bytes) -> tuple[int, int] | None:
         return None
     if not refs:
         return 0, 0
-    return max(map(int, {r for _, r in refs})), max(map(_col_number, {c for c, _ in refs}))
+    return max(map(int, {r for _, r in refs})), max(map(column_number, {c for c, _ in refs}))
 
 
 # One match per `<c ` and `<row ` tag (an r that is not first gives b""): literal
@@ -521,7 +514,7 @@ def _plain_extent(data: bytes) -> tuple[int, int] | None:
         return None
     numbers = set(cell_rows)
     numbers.update(rows)
-    return max(map(int, numbers), default=0), max(map(_col_number, set(cols)), default=0)
+    return max(map(int, numbers), default=0), max(map(column_number, set(cols)), default=0)
 
 
 def _chunks_of(fh: IO[bytes], first: bytes) -> Iterator[bytes]:
@@ -553,7 +546,7 @@ def _walk_extent(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> tuple[int, int]:
                     row = int(ref.group(2)) if ref and not ref.group(1) else row + 1
                     col = 0
                 elif ref and ref.group(1):
-                    col, row_of_cell = _col_number(ref.group(1)), int(ref.group(2))
+                    col, row_of_cell = column_number(ref.group(1)), int(ref.group(2))
                     max_row = max(max_row, row_of_cell)
                 else:
                     col += 1

@@ -36,12 +36,18 @@ def only_plain_r(data: bytes) -> bool:
     )
 
 
+def column_number(letters: bytes) -> int:
+    """A column's number from its upper-case letters (b"A" is 1, b"AA" 27)."""
+    n = 0
+    for ch in letters:
+        n = n * 26 + (ch - 64)
+    return n
+
+
 def any_r_extent(data: bytes) -> tuple[int, int]:
     """The largest row and column of any r calamine could read in `data`, (0, 0) if none."""
     max_row = max_col = 0
     for letters, digits in _ANY_R.findall(data):
-        col = 0
-        for ch in letters.upper():
-            col = col * 26 + (ch - 64)
-        max_row, max_col = max(max_row, int(digits)), max(max_col, col)
+        max_row = max(max_row, int(digits))
+        max_col = max(max_col, column_number(letters.upper()))
     return max_row, max_col
