@@ -4,17 +4,22 @@ For each N (default 10, 100, 1000) it takes the cached synthetic round of
 `generate.py` and measures, each in a fresh Python process on the same files:
 
 - pipeline: collect (hash, safety pre-checks, archive, read, validate, reports),
-  consolidate (+ the consolidated workbook), report (the Word draft), their sum
-  ("whole run"), then collect once more with nothing changed ("re-run", in a new
-  process as `budgetbook collect` runs it: interpreter start and imports included);
+  consolidate (+ the consolidated workbook), report (the Word draft), and their sum
+  ("whole run");
+- re-run: `budgetbook collect` again with nothing changed, in a new process as a user
+  runs it (interpreter start and imports included);
+- one changed ("deadline day"): one return amended with openpyxl as a department head
+  does, then `budgetbook run` again in a new process, timed from outside;
 - floor: every used cell of every sheet of every file read with python-calamine,
   nothing else, in one plain loop;
 - baseline: a plain loop of `pandas.read_excel(path, sheet_name=None)` with pandas'
   default engine, then one concat per sheet, as a Python user would write it.
 
-Peak memory is that of the whole process tree (the measured process and its worker
-processes), sampled from /proc every 20 ms by this parent process, and never less
-than the measured process' own ru_maxrss. Usage:
+Peak memory is that of the whole process tree of the pipeline (the measured process and
+its worker processes), sampled from /proc every 20 ms by this parent process, and never
+less than the measured process' own ru_maxrss; the processes alive at the peak are
+recorded with their share. The re-run and the one-changed run are sampled on their own
+(each is its own process tree, started by this parent after the pipeline has ended). Usage:
 
     python benchmarks/run.py [N ...] [--repeat K] [--skip-baseline-above N] [--json FILE]
 
@@ -38,6 +43,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -53,46 +59,72 @@ RERUN = (
     "import sys; from budgetbook import actions; "
     "print(len(actions.collect(sys.argv[1]).submissions))"
 )
+# `budgetbook run -w WS`, exactly as the command line runs it
+CLI_RUN = "import sys; from budgetbook.cli import main; sys.argv[0] = 'budgetbook'; main()"
 
 
-def measure_pipeline(root: Path) -> dict[str, float]:
-    """collect, consolidate, report and a re-run of collect on a copy of the round."""
+def workspace_copy(root: Path, work: Path) -> Path:
+    """A fresh workspace with the round's settings, texts and returns (no outputs)."""
+    work.mkdir()
+    for item in ("budgetbook.toml", "foregaende_ar.csv"):
+        shutil.copy2(root / item, work / item)
+    for folder in ("texter", "inbox"):
+        shutil.copytree(root / folder, work / folder)
+    return work
+
+
+def measure_pipeline(work: Path) -> dict[str, float]:
+    """collect, consolidate and report of a workspace: `budgetbook run` itself
+    (actions.run_round), its stages timed as they end."""
     from budgetbook import actions
 
+    ends: dict[str, float] = {}
+    t0 = time.perf_counter()
+    result = actions.run_round(
+        actions.open_round(work, collecting=True),
+        lambda stage: ends.setdefault(stage, time.perf_counter()),
+    )
+    t1, t2, t3 = ends["collect"], ends["consolidate"], ends["report"]
+    return {
+        "collect": t1 - t0,
+        "consolidate": t2 - t1,
+        "report": t3 - t2,
+        "whole": t3 - t0,
+        "accepted": float(len(result.collected.submissions)),
+        "problems": float(len(result.collected.problems)),
+    }
+
+
+def amend_return(path: Path) -> str:
+    """Change one amount on the Drift sheet the way a department head does: open the
+    returned workbook in openpyxl, add 10 tkr to the first amount, save."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Drift"]
+    for row in ws.iter_rows(min_row=2):
+        for cell in row:
+            if type(cell.value) in (int, float) and cell.value >= 100:
+                cell.value += 10
+                wb.save(path)
+                return f"{ws.title}!{cell.coordinate}"
+    raise RuntimeError(f"no amount to change in {path.name}")
+
+
+def measure_round(root: Path) -> dict[str, float | str]:
+    """The pipeline in a fresh process on a copy of the round, then from this process:
+    the re-run with nothing changed and the run after one return was amended."""
     with tempfile.TemporaryDirectory(prefix="bb-bench-") as tmp:
-        work = Path(tmp) / "ws"
-        work.mkdir()
-        for item in ("budgetbook.toml", "foregaende_ar.csv"):
-            shutil.copy2(root / item, work / item)
-        for folder in ("texter", "inbox"):
-            shutil.copytree(root / folder, work / folder)
-        # `budgetbook run` itself (actions.run_round), its stages timed as they end
-        ends: dict[str, float] = {}
-        t0 = time.perf_counter()
-        result = actions.run_round(
-            actions.open_round(work, collecting=True),
-            lambda stage: ends.setdefault(stage, time.perf_counter()),
-        )
-        t1, t2, t3 = ends["collect"], ends["consolidate"], ends["report"]
-        collected = result.collected
-        del result
-        # re-run: `budgetbook collect` again with nothing changed, as a user runs it: a
-        # new process (interpreter start and imports included), timed from outside
-        t3b = time.perf_counter()
-        again = subprocess.run(
-            [sys.executable, "-c", RERUN, str(work)], capture_output=True, text=True, check=True
-        )
-        t4 = time.perf_counter()
-        assert int(again.stdout.split()[-1]) == len(collected.submissions)
-        return {
-            "collect": t1 - t0,
-            "consolidate": t2 - t1,
-            "report": t3 - t2,
-            "whole": t3 - t0,
-            "rerun_collect": t4 - t3b,
-            "accepted": float(len(collected.submissions)),
-            "problems": float(len(collected.problems)),
-        }
+        work = workspace_copy(root, Path(tmp) / "ws")
+        result: dict[str, float | str] = dict(run_child("pipeline", work))
+        out, seconds, peak = run_sampled([sys.executable, "-c", RERUN, str(work)])
+        assert int(out.split()[-1]) == result["accepted"], out
+        result["rerun_collect"], result["rerun_peak_mb"] = seconds, peak.mb
+        inbox = _inbox(work)
+        amend_return(inbox[len(inbox) // 2])
+        _, seconds, peak = run_sampled([sys.executable, "-c", CLI_RUN, "run", "-w", str(work)])
+        result["changed_run"], result["changed_peak_mb"] = seconds, peak.mb
+    return result
 
 
 def _inbox(root: Path) -> list[Path]:
@@ -149,55 +181,120 @@ def _child_main(kind: str, root: str) -> None:
 # --- the parent: run a measurement in a fresh process, sample its tree's memory -------
 
 
-def _tree_rss_kb(pid: int) -> int:
-    """Resident memory of pid and all its descendants (Linux /proc), in kB."""
-    total, todo, seen = 0, [pid], set()
+def _kcmp_vm() -> Callable[[int, int], bool] | None:
+    """`same(a, b)`: do processes a and b share one address space (Linux kcmp)?"""
+    import ctypes
+    import platform
+
+    number = {"x86_64": 312, "aarch64": 272}.get(platform.machine())
+    if number is None:
+        return None
+    try:
+        syscall = ctypes.CDLL(None, use_errno=True).syscall
+    except (OSError, AttributeError):
+        return None
+    kcmp_vm = 1
+
+    def same(a: int, b: int) -> bool:
+        return syscall(number, a, b, kcmp_vm, 0, 0) == 0
+
+    return same if same(os.getpid(), os.getpid()) else None
+
+
+_SAME_VM = _kcmp_vm()
+
+
+def _tree_rss_kb(pid: int) -> list[tuple[int, str, int]]:
+    """(pid, name, resident kB) of pid and all its descendants (Linux /proc).
+
+    A child that still shares its parent's address space is left out: between vfork
+    and exec, as subprocess starts the chart painter, /proc shows the parent's whole
+    memory a second time under the child (measured: a 314 MB parent read as 629 MB).
+    """
+    procs, todo, seen = [], [(pid, 0)], set()
     while todo:
-        p = todo.pop()
+        p, parent = todo.pop()
         if p in seen:
             continue
         seen.add(p)
         try:
+            # asked before reading its memory: a child that has exec'd since is then
+            # read as its own small self, never as the parent's memory
+            if parent and _SAME_VM and _SAME_VM(p, parent):
+                continue
+            name, rss = "?", 0
             with open(f"/proc/{p}/status") as fh:
                 for line in fh:
-                    if line.startswith("VmRSS:"):
-                        total += int(line.split()[1])
+                    if line.startswith("Name:"):
+                        name = line.split()[1]
+                    elif line.startswith("VmRSS:"):
+                        rss = int(line.split()[1])
                         break
+            procs.append((p, name, rss))
             for task in os.listdir(f"/proc/{p}/task"):
                 with open(f"/proc/{p}/task/{task}/children") as fh:
-                    todo.extend(int(c) for c in fh.read().split())
+                    todo.extend((int(c), p) for c in fh.read().split())
         except (OSError, ValueError):
             continue
-    return total
+    return procs
 
 
-def run_child(kind: str, root: Path) -> dict[str, float]:
+@dataclass
+class Peak:
+    """The highest summed resident memory of a process tree and who was alive then."""
+
+    kb: int = 0
+    processes: list[tuple[int, str, int]] = field(default_factory=list)
+    root: int = 0
+
+    @property
+    def mb(self) -> float:
+        return self.kb / 1024
+
+    def describe(self) -> str:
+        """e.g. "main 372 + python 97 + python 97" (MB, the measured process first)."""
+        procs = sorted(self.processes, key=lambda p: (p[0] != self.root, -p[2]))
+        return " + ".join(
+            f"{'main' if pid == self.root else name} {kb / 1024:.0f}" for pid, name, kb in procs
+        )
+
+
+def run_sampled(cmd: list[str]) -> tuple[str, float, Peak]:
+    """Run cmd with src/ on the path; its stdout, wall seconds and tree memory peak."""
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(SRC), env.get("PYTHONPATH", "")]))
-    proc = subprocess.Popen(
-        [sys.executable, str(Path(__file__).resolve()), "--measure", kind, str(root)],
-        stdout=subprocess.PIPE,
-        env=env,
-        text=True,
-    )
-    peak = [0]
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, env=env, text=True, encoding="utf-8")
+    peak = Peak(root=proc.pid)
     stop = threading.Event()
 
     def sample() -> None:
         while not stop.is_set():
-            peak[0] = max(peak[0], _tree_rss_kb(proc.pid))
+            procs = _tree_rss_kb(proc.pid)
+            kb = sum(p[2] for p in procs)
+            if kb > peak.kb:
+                peak.kb, peak.processes = kb, procs
             stop.wait(0.02)
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
     out, _ = proc.communicate()
+    seconds = time.perf_counter() - t0
     stop.set()
     sampler.join()
     if proc.returncode != 0:
-        raise RuntimeError(f"measurement {kind} failed (exit {proc.returncode})")
+        raise RuntimeError(f"{cmd[1:3]} failed (exit {proc.returncode})")
+    return out, seconds, peak
+
+
+def run_child(kind: str, root: Path) -> dict[str, float | str]:
+    out, _, peak = run_sampled(
+        [sys.executable, str(Path(__file__).resolve()), "--measure", kind, str(root)]
+    )
     line = next(ln for ln in out.splitlines() if ln.startswith("BENCH-RESULT "))
     result = json.loads(line.removeprefix("BENCH-RESULT "))
-    result["peak_mb"] = max(peak[0] / 1024, result["self_maxrss_mb"])
+    result["peak_mb"] = max(peak.mb, result["self_maxrss_mb"])
+    result["peak_processes"] = peak.describe()
     return result
 
 
@@ -209,9 +306,11 @@ class Row:
     report: float = 0.0
     whole: float = 0.0
     rerun_collect: float = 0.0
+    changed_run: float = 0.0
     floor: float = 0.0
     baseline: float | None = None
     peak_mb: float = 0.0
+    peak_processes: str = ""
     accepted: int = 0
     extra: dict[str, float] = field(default_factory=dict)
 
@@ -226,6 +325,10 @@ class Row:
     @property
     def rerun_share(self) -> float:
         return self.rerun_collect / self.collect if self.collect else float("nan")
+
+    @property
+    def changed_share(self) -> float:
+        return self.changed_run / self.whole if self.whole else float("nan")
 
 
 def bench(
@@ -245,15 +348,21 @@ def bench(
         floors, pipes = [], []
         for _ in range(max(repeat, 1)):
             floors.append(run_child("floor", root))  # also warms the page cache
-            pipes.append(run_child("pipeline", root))
+            pipes.append(measure_round(root))
         floor = min(floors, key=lambda m: m["floor"])
         pipe = min(pipes, key=lambda m: m["whole"])
         row.floor = floor["floor"]
-        for key in ("collect", "consolidate", "report", "whole", "rerun_collect"):
+        for key in ("collect", "consolidate", "report", "whole", "rerun_collect", "changed_run"):
             setattr(row, key, pipe[key])
-        row.peak_mb = max(p["peak_mb"] for p in pipes)
+        highest = max(pipes, key=lambda m: m["peak_mb"])
+        row.peak_mb, row.peak_processes = highest["peak_mb"], highest["peak_processes"]
         row.accepted = int(pipe["accepted"])
-        row.extra = {"floor_peak_mb": floor["peak_mb"], "cells": floor["cells"]}
+        row.extra = {
+            "floor_peak_mb": floor["peak_mb"],
+            "cells": floor["cells"],
+            "rerun_peak_mb": max(p["rerun_peak_mb"] for p in pipes),
+            "changed_peak_mb": max(p["changed_peak_mb"] for p in pipes),
+        }
         if skip_baseline_above is None or n <= skip_baseline_above:
             base = run_child("baseline", root)
             row.baseline = base["baseline"]
@@ -264,8 +373,9 @@ def bench(
 
 
 HEADER = (
-    "|     N | collect s | consolidate s | report s | whole s | re-run s | floor s "
-    "| baseline s | whole/floor | baseline/whole | re-run/collect | peak MB |"
+    "|     N | collect s | consolidate s | report s | whole s | re-run s | 1 changed s "
+    "| floor s | baseline s | whole/floor | baseline/whole | re-run/collect "
+    "| 1 changed/whole | peak MB |"
 )
 SEP = "|" + "|".join("-" * (len(c)) for c in HEADER.split("|")[1:-1]) + "|"
 
@@ -275,8 +385,9 @@ def _line(r: Row) -> str:
     vsb = f"{r.vs_baseline:13.1f}×" if r.vs_baseline is not None else f"{'-':>14}"
     return (
         f"| {r.n:5d} | {r.collect:9.2f} | {r.consolidate:13.2f} | {r.report:8.2f} "
-        f"| {r.whole:7.2f} | {r.rerun_collect:8.2f} | {r.floor:7.2f} | {base} "
-        f"| {r.vs_floor:10.2f}× | {vsb} | {100 * r.rerun_share:13.1f}% | {r.peak_mb:7.0f} |"
+        f"| {r.whole:7.2f} | {r.rerun_collect:8.2f} | {r.changed_run:11.2f} | {r.floor:7.2f} "
+        f"| {base} | {r.vs_floor:10.2f}× | {vsb} | {100 * r.rerun_share:13.1f}% "
+        f"| {100 * r.changed_share:14.1f}% | {r.peak_mb:7.0f} |"
     )
 
 
@@ -286,6 +397,13 @@ def table(rows: list[Row]) -> str:
     if 100 in by_n and 1000 in by_n and by_n[100].whole:
         lines.append("")
         lines.append(f"whole(N=1000) / whole(N=100) = {by_n[1000].whole / by_n[100].whole:.1f}")
+    lines.append("")
+    lines.append("peak MB: the processes alive at the peak; re-run and 1 changed on their own")
+    for r in rows:
+        lines.append(
+            f"  N={r.n}: {r.peak_processes}; re-run {r.extra.get('rerun_peak_mb', 0):.0f}, "
+            f"1 changed {r.extra.get('changed_peak_mb', 0):.0f}"
+        )
     return "\n".join(lines)
 
 

@@ -21,8 +21,12 @@ def test_bench_runs_at_n3(tmp_path: Path) -> None:
     assert row.n == 3 and row.accepted == 3
     assert 0 < row.floor < row.whole and row.collect > 0 and row.report > 0
     assert row.baseline is not None and row.baseline > 0
-    assert row.peak_mb > 10
+    assert row.peak_mb > 10 and row.peak_processes.startswith("main ")
+    # the re-run and the run after one amended return, each its own process
+    assert row.rerun_collect > 0 and row.changed_run > 0
+    assert row.extra["rerun_peak_mb"] > 10 and row.extra["changed_peak_mb"] > 10
     assert "|     3 |" in lines[0] and "|     3 |" in run.table(rows)
+    assert "N=3: main " in run.table(rows)
     # the round is realistic: 12 verksamheter x 7 driftposter, 5 uppdrag per avdelning
     root = generate.round_dir(3, tmp_path)
     toml = (root / "budgetbook.toml").read_text(encoding="utf-8")
