@@ -252,6 +252,29 @@ def test_locate_keeps_little_of_a_long_heading_row(rnd, tmp_path: Path) -> None:
     assert any(hit[0] is uppdrag for hit in reader._HEADINGS.values())
 
 
+def test_long_drift_names_are_not_kept_by_the_worker(rnd, tmp_path: Path) -> None:
+    """Drift names are normalised through a cache that lives as long as the worker; a
+    return with long names (up to 32 767 characters each) must not leave them there."""
+    settings, schema, _, returns = rnd
+    wb = openpyxl.load_workbook(returns[3])
+    ws = wb["Drift"]
+    heading = next(r for r in ws.iter_rows(max_row=20) if any(c.value == "Driftpost" for c in r))
+    column = next(c.column for c in heading if c.value == "Driftpost")
+    for r in range(heading[0].row + 1, heading[0].row + 60):
+        ws.cell(r, column).value = f"{r} " + "lång benämning " * 200
+    hostile = tmp_path / "Budget långa namn.xlsx"
+    wb.save(hostile)
+    read_return(returns[3], settings, schema)
+    before = reader_sheets._norm_kept.cache_info().currsize
+    result = read_return(hostile, settings, schema)
+    assert reader_sheets._norm_kept.cache_info().currsize == before
+    # the names are read, and found unknown (not as a failure of the read)
+    assert {(p.code, p.sheet) for p in result.problems} == {("BB205", "Drift"), ("BB206", "Drift")}
+    assert reader_sheets.norm(" Lång\u2013BENÄMNING " * 100) == reader_sheets._norm(
+        " Lång\u2013BENÄMNING " * 100
+    )
+
+
 def test_a_changed_table_part_is_read_though_the_template_s_was_seen(rnd, tmp_path) -> None:
     """Table and relationship parts are kept by their bytes: other bytes, other range."""
     from openpyxl.worksheet.table import TableColumn

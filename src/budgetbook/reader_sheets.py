@@ -38,10 +38,23 @@ def _a1(r: int, c: int) -> str:
 xl_rowcol_to_cell = _a1
 
 
-@lru_cache(maxsize=8192, typed=True)  # typed: True, 1 and 1.0 read differently
-def norm(text: object) -> str:
+def _norm(text: object) -> str:
     t = cell_text(text).casefold().replace("\u2013", "-").replace("\u2212", "-")
     return " ".join(t.split())
+
+
+# typed: True, 1 and 1.0 read differently
+_norm_kept = lru_cache(maxsize=8192, typed=True)(_norm)
+# Names and headings are short; a longer text (a hostile return can hold ~1 000 of up
+# to 32 767 characters per sheet) is normalised but not kept for the worker's life.
+NORM_KEPT_CHARS = 256
+
+
+def norm(text: object) -> str:
+    """A cell's text as names and headings are compared: case, dashes and spaces aside."""
+    if type(text) is str and len(text) > NORM_KEPT_CHARS:
+        return _norm(text)
+    return _norm_kept(text)
 
 
 @dataclass(slots=True)
