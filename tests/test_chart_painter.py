@@ -160,3 +160,30 @@ def test_asking_a_painter_that_does_not_read_does_not_block(tmp_path, monkeypatc
         assert asked.wait(30), "submit blocked on a painter that does not read"
     finally:
         painter.close()
+
+
+def test_a_user_s_matplotlibrc_does_not_change_the_charts(tmp_path, monkeypatch):
+    """A finance officer's machine may carry a matplotlibrc (a dark theme, another font,
+    savefig.bbox: tight...); the draft's charts are drawn as designed all the same, in
+    the painter's own process and in this one."""
+    import subprocess
+
+    plain = charts.grouped_bars(*BARS), charts.stacked_columns(*COLUMNS)
+    (tmp_path / "matplotlibrc").write_text(
+        "axes.facecolor: 202020\nfont.size: 17\nsavefig.bbox: tight\n"
+        "axes.spines.left: False\nlines.linewidth: 4\nfigure.dpi: 72\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("MATPLOTLIBRC", str(tmp_path))
+    draw = (
+        "import sys\nfrom budgetbook.report import charts\n"
+        f"sys.stdout.buffer.write(charts.grouped_bars(*{BARS!r}))"
+    )
+    themed = subprocess.run([sys.executable, "-c", draw], capture_output=True, check=True)
+    assert themed.stdout == plain[0]
+    started = ChartPainter(in_process=False)
+    try:
+        assert started.draw(charts.stacked_columns, *COLUMNS) == plain[1]
+        assert started.drawn_here == 0
+    finally:
+        started.close()

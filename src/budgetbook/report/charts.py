@@ -8,13 +8,33 @@ sign convention before passing them in.
 
 from __future__ import annotations
 
+import functools
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import ParamSpec, TypeVar
 
 from .. import fmt
 
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
 DPI = 150
 FONT = "DejaVu Sans"  # bundled with matplotlib: identical output everywhere
+
+
+def _as_designed(draw: Callable[_P, _R]) -> Callable[_P, _R]:
+    """Draw in matplotlib's own default style: a user's matplotlibrc (another font, a
+    dark theme, savefig.bbox: tight...) would otherwise change the draft's charts, and
+    they could differ between the painter's process and this one."""
+
+    @functools.wraps(draw)
+    def drawn(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        from matplotlib import style
+
+        with style.context("default"):
+            return draw(*args, **kwargs)
+
+    return drawn
 
 
 def _figure(width_cm: float, height_cm: float):
@@ -64,6 +84,7 @@ def grouped_bars_height(n_labels: int, n_series: int) -> float:
     return max(4.5, 1.2 + n_labels * (0.32 + 0.22 * n_series))
 
 
+@_as_designed
 def grouped_bars(
     labels: Sequence[str],
     series: Sequence[tuple[str, Sequence[float]]],
@@ -96,6 +117,7 @@ def grouped_bars(
     return _png(fig)
 
 
+@_as_designed
 def stacked_columns(
     categories: Sequence[str],
     series: Sequence[tuple[str, Sequence[float]]],
