@@ -243,13 +243,12 @@ def consolidate_and_report_round(
     second process meanwhile (report/chart_painter.py). Both files are kept as they are
     when they were made from the same collect basis, code and date (`report_memo`)."""
     today = today or dt.date.today()
-    paths = [_workbook_path(r), _draft_path(r)]
     made_from = report_memo.key(collected, today)
-    problems = report_memo.kept(r.ws.output, made_from, paths)
-    if problems is not None:
+    kept = report_memo.kept(r.ws.output, made_from)
+    if kept is not None:
         if stage_done is not None:
             stage_done("consolidate")  # "report" is the caller's, as below
-        return Reported(None, problems, *paths)
+        return Reported(None, kept[0], *kept[1])
     from .report.chart_painter import ChartPainter
 
     painter = ChartPainter(in_process=False)
