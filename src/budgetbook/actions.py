@@ -4,8 +4,10 @@ Each takes a workspace folder, does one whole action and returns a typed result;
 failures raise `errors.BudgetbookError` subclasses, findings in returns are data.
 The settings are loaded once per action (`open_round`); the `*_round` steps take them,
 so `run` and the Excel buttons load them once for collect, consolidate and report.
-The writers (python-docx, matplotlib, openpyxl) are imported where an action writes:
-`budgetbook collect` with nothing changed writes nothing and starts ~0.3 s faster.
+The readers, checks and writers (collect, consolidate, python-docx, matplotlib,
+openpyxl, xlsxwriter) are imported where an action uses them: `budgetbook collect` or
+`run` with nothing changed (the memos hit) reads and writes nothing, and a new process
+spent most of such a re-run importing them (issue 8).
 """
 
 from __future__ import annotations
@@ -19,20 +21,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import collect as _collect
 from . import collect_memo, report_memo
-from . import consolidate as _consolidate
-from . import templates as _templates
 from .archive import ARCHIVE_DIR
 from .errors import NothingToConsolidateError, WorkspaceError
 from .gc_pause import release_kept
 from .model import CollectResult, Consolidation, Problem
-from .schema import Schema, build_schema
-from .settings import Settings
 from .workspace import Workspace, init_workspace, open_workspace
 
 if TYPE_CHECKING:
     from .report.chart_painter import ChartPainter
+    from .schema import Schema
+    from .settings import Settings
 
 
 @dataclass(slots=True)
@@ -80,6 +79,9 @@ def init(path: Path | str) -> Workspace:
 
 def templates(workspace: Path | str = ".") -> list[Path]:
     """Write one department workbook per avdelning to workbook_templates/."""
+    from . import templates as _templates
+    from .schema import build_schema
+
     ws = open_workspace(workspace)
     settings = ws.settings()
     return _templates.write_templates(settings, build_schema(settings), ws.templates)
@@ -87,6 +89,8 @@ def templates(workspace: Path | str = ".") -> list[Path]:
 
 def schema(workspace: Path | str = ".") -> dict:
     """The department workbook's definition for this round, as data."""
+    from .schema import build_schema
+
     settings = open_workspace(workspace).settings()
     return build_schema(settings).to_dict()
 
@@ -126,6 +130,8 @@ class Round:
 
     @functools.cached_property
     def schema(self) -> Schema:
+        from .schema import build_schema
+
         return build_schema(self.settings)
 
 
@@ -154,6 +160,8 @@ def collect_round(r: Round) -> CollectResult:
     reused = collect_memo.reuse(r.ws)
     if reused is not None:
         return reused
+    from . import collect as _collect  # the reader, checks and writers: see module doc
+
     later = r.load_deferring()
 
     def run_later() -> None:
@@ -186,9 +194,11 @@ def consolidate_round(r: Round, collected: CollectResult) -> tuple[Consolidation
             "Det finns ingen godkänd inlämning att konsolidera. Åtgärda felen i "
             "inlämningskontrollen (output/inlamningskontroll_*.xlsx) och kör igen."
         )
+    from . import consolidate as _consolidate  # imported when used: see module doc
+    from .workbook_out import write_consolidation
+
     cons = _consolidate.consolidate(collected.submissions, r.settings)
     path = _workbook_path(r)
-    from .workbook_out import write_consolidation  # imported when used: see module doc
 
     write_consolidation(cons, r.settings, path)
     return cons, path
@@ -233,13 +243,12 @@ def consolidate_and_report_round(
     second process meanwhile (report/chart_painter.py). Both files are kept as they are
     when they were made from the same collect basis, code and date (`report_memo`)."""
     today = today or dt.date.today()
-    paths = [_workbook_path(r), _draft_path(r)]
     made_from = report_memo.key(collected, today)
-    problems = report_memo.kept(r.ws.output, made_from, paths)
-    if problems is not None:
+    kept = report_memo.kept(r.ws.output, made_from)
+    if kept is not None:
         if stage_done is not None:
             stage_done("consolidate")  # "report" is the caller's, as below
-        return Reported(None, problems, *paths)
+        return Reported(None, kept[0], *kept[1])
     from .report.chart_painter import ChartPainter
 
     painter = ChartPainter(in_process=False)

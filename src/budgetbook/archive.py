@@ -17,7 +17,6 @@ verdict per content hash the same way: same bytes, same verdict (issue 8).
 from __future__ import annotations
 
 import hashlib
-import shutil
 import sqlite3
 from collections.abc import Iterator
 from contextlib import closing
@@ -193,6 +192,8 @@ class Archive:
             if data is not None:
                 write_bytes_atomically(stored, data)
             else:
+                import shutil  # only to copy: a collect whose memo holds copies nothing
+
                 with atomic_write(stored) as tmp:
                     shutil.copyfile(path, tmp)
             if data is None and sha256_file(stored) != sha256:  # changed while copied
@@ -352,6 +353,8 @@ def recover(output: Path, sha256_prefix: str, dest: Path) -> Path:
     target = dest / version.original_name if dest.is_dir() else dest
     if target.exists():
         raise OutputError(f"{target} finns redan; inget skrevs över.")
+    import shutil  # only to copy: see `Archive.receive`
+
     with atomic_write(target) as tmp:
         shutil.copyfile(version.stored, tmp)
     return target

@@ -9,7 +9,6 @@ from __future__ import annotations
 import functools
 import json
 import sys
-import traceback
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -53,19 +52,25 @@ def handled(func: Callable[..., Any]) -> Callable[..., Any]:
             return func(*args, **kwargs)
         except BudgetbookError as exc:
             if debug:
-                traceback.print_exc()
+                _print_traceback()
             raise Failure(str(exc)) from exc
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
         except Exception as exc:  # a bug: still no traceback without --debug
             if debug:
-                traceback.print_exc()
+                _print_traceback()
             raise Failure(
                 f"Oväntat fel ({type(exc).__name__}: {exc}). Kör igen med --debug och "
                 "rapportera felet."
             ) from exc
 
     return wrapper
+
+
+def _print_traceback() -> None:
+    import traceback  # only for --debug: every command starts without it (issue 8)
+
+    traceback.print_exc()
 
 
 class _Group(click.Group):

@@ -29,20 +29,24 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, overload
+from typing import TYPE_CHECKING, Any, overload
 
-from . import __version__, read_cache, settings_cache
+from . import __version__, read_cache
 from .archive import ARCHIVE_DIR, LEDGER, Archive, sha256_file
-from .collect_outputs import feedback_folder, feedback_names, feedback_pattern
 from .errors import OutputError
+from .file_state import expect_text as _text
+from .file_state import state, state_from_text, state_text
 from .fingerprint import code_digest
 from .gc_pause import gc_paused
 from .inbox import Received, inbox_files, placed, utc_mtime
 from .model import CollectResult, Problem, ReturnStatus, Submission
-from .settings import Settings
-from .settings_cache import expect_text as _text
-from .settings_cache import state_from_text, state_text
+from .output_names import feedback_folder, feedback_names, feedback_pattern
 from .workspace import Workspace
+
+# A reuse imports only what it compares and returns (issue 8): no settings, reader,
+# checks or writers; `record` runs after a full collect, which has them all loaded.
+if TYPE_CHECKING:
+    from .settings import Settings
 
 # Bump when the memo's form or meaning changes (an older memo is then not used).
 MEMO_VERSION = 1
@@ -151,7 +155,7 @@ def reuse(ws: Workspace) -> CollectResult | None:
 
 def _unchanged(ws: Workspace, archive: Archive, memo: Memo) -> bool:
     """Whether every input and output the memo records is as it was."""
-    if any(settings_cache.state(Path(f)) != s for f, s in memo.settings):
+    if any(state(Path(f)) != s for f, s in memo.settings):
         return False
     files = inbox_files(ws.inbox)
     if [p.name for p in files] != [e.name for e in memo.inbox]:

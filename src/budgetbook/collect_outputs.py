@@ -21,7 +21,14 @@ from .errors import OutputError
 from .fingerprint import code_digest
 from .inbox import Received
 from .model import CollectResult, Problem
-from .problem_report import feedback_path, report_path, write_feedback, write_problem_report
+from .output_names import (
+    feedback_folder,
+    feedback_names,
+    feedback_path,
+    feedback_pattern,
+    report_path,
+)
+from .problem_report import write_feedback, write_problem_report
 from .settings import Settings
 from .workspace import Workspace, replace_into
 
@@ -174,19 +181,6 @@ def _remove_stale_feedback(output: Path, settings: Settings, keep: set[Path]) ->
     for name in feedback_names(folder, feedback_pattern(settings)):
         if folder / name not in keep:
             (folder / name).unlink(missing_ok=True)
-
-
-def feedback_folder(output: Path, settings: Settings) -> Path:
-    return feedback_path(output, "x", settings).parent
-
-
-def feedback_pattern(settings: Settings) -> str:
-    return f"aterkoppling_*_{settings.budget_year}.xlsx"
-
-
-def feedback_names(folder: Path, pattern: str) -> list[str]:
-    """The feedback workbooks in `folder` now, by name, sorted."""
-    return sorted(p.name for p in folder.glob(pattern)) if folder.is_dir() else []
 
 
 # --- feedback started early ---------------------------------------------------------

@@ -14,8 +14,11 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import os
+import re
 import sys
-from importlib import metadata
+from collections.abc import Sequence
+from importlib.machinery import PathFinder
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent
@@ -43,13 +46,77 @@ def package_digest(folder: Path) -> bytes:
 
 def reading_environment() -> str:
     """Python's version and those of the libraries that read for budgetbook."""
-    parts = [sys.version]
-    for name in READING_LIBRARIES:
+    versions = installed_versions(READING_LIBRARIES)
+    named = (f"{n}={v}" for n, v in zip(READING_LIBRARIES, versions, strict=True))
+    return "\0".join([sys.version, *named])
+
+
+_SEPARATORS = re.compile(r"[-_.]+")
+
+
+def installed_versions(names: Sequence[str]) -> list[str]:
+    """`importlib.metadata.version(name)` of each, "-" when not installed. Read here
+    from the first metadata folder on sys.path, as importlib.metadata finds it,
+    because importing importlib.metadata (it parses with the email package) was ~0.05 s
+    of a collect or run whose memos hold, in a new process (issue 8); anything unusual
+    (a zip on sys.path, no Version header) is left to it."""
+    if any(
+        hasattr(finder, "find_distributions") and finder is not PathFinder
+        for finder in sys.meta_path
+    ):
+        return [_library_version(name) for name in names]  # another finder knows some
+    wanted = {_SEPARATORS.sub("_", name).lower() for name in names}
+    found: dict[str, Path] = {}
+    unusual = False  # an entry only importlib.metadata reads (a zip file, an egg)
+    for entry in sys.path:
         try:
-            parts.append(f"{name}={metadata.version(name)}")
-        except metadata.PackageNotFoundError:
-            parts.append(f"{name}=-")
-    return "\0".join(parts)
+            children = os.listdir(entry or ".")
+        except OSError:
+            unusual = unusual or os.path.exists(entry)
+            continue
+        unusual = unusual or entry.lower().endswith(".egg")
+        for child in children:
+            low = child.lower()
+            if low.endswith((".dist-info", ".egg-info")):
+                key = _SEPARATORS.sub("_", low.rpartition(".")[0].partition("-")[0])
+                if key in wanted and key not in found:
+                    found[key] = Path(entry or ".", child)
+    versions = []
+    for name in names:
+        info = found.get(_SEPARATORS.sub("_", name).lower())
+        version = _metadata_version(info) if info is not None else None
+        if version is None and (info is not None or unusual):
+            version = _library_version(name)
+        versions.append(version if version is not None else "-")
+    return versions
+
+
+def _metadata_version(info: Path) -> str | None:
+    """The Version header of a metadata folder's METADATA (or PKG-INFO), or of an
+    .egg-info file; None when there is none."""
+    files = [info / "METADATA", info / "PKG-INFO"] if info.is_dir() else [info]
+    for file in files:
+        try:
+            text = file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        for line in text.splitlines():
+            if not line.strip():
+                return None  # the headers end here
+            key, colon, value = line.partition(":")
+            if colon and key.strip().lower() == "version":
+                return value.strip()
+        return None
+    return None
+
+
+def _library_version(name: str) -> str:
+    from importlib import metadata
+
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "-"
 
 
 @functools.cache

@@ -7,7 +7,6 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from . import safety
 from .model import Problem, Submission
 
 IGNORED_NAMES = frozenset({".ds_store", "thumbs.db", "desktop.ini"})
@@ -29,6 +28,10 @@ def inbox_files(inbox: Path) -> list[Path]:
 
 def is_lock(name: str) -> bool:
     """Excel's (`~$Name.xlsx`) or LibreOffice's (`.~lock.Name#`) owner file."""
+    # safety (zip, XML, OLE parsers) is imported when used: a collect whose memo holds
+    # only lists the inbox (issue 8)
+    from . import safety
+
     return safety.is_lock_file(name) or name.startswith(".~lock.")
 
 
@@ -65,6 +68,8 @@ class Received:
 
     @property
     def unreadable(self) -> bool:
+        from . import safety
+
         return any(p.code in safety.UNREADABLE_CODES for p in self.problems)
 
     @property

@@ -18,7 +18,6 @@ from .model import CollectResult, Problem
 from .settings import Settings
 from .workspace import atomic_write
 
-FEEDBACK_DIR = "aterkoppling"
 FEEDBACK_SHEET = "Återkoppling"
 STATUS_HEADINGS = (
     "Avdelning",
@@ -40,10 +39,6 @@ PROBLEM_HEADINGS = (
     "Meddelande",
 )
 _FILL = {"fel": "FFC7CE", "varning": "FFEB9C"}
-
-
-def report_path(output: Path, settings: Settings) -> Path:
-    return output / f"inlamningskontroll_{settings.budget_year}.xlsx"
 
 
 def _local(value: datetime | None) -> datetime | None:
@@ -148,11 +143,6 @@ def _write_file(ws, row, col, name, links, url_fmt, text_fmt, sheet="", cell="")
 
 
 # --- feedback workbooks -------------------------------------------------------------
-
-
-def feedback_path(output: Path, avdelning: str, settings: Settings) -> Path:
-    safe = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in avdelning) or "okand"
-    return output / FEEDBACK_DIR / f"aterkoppling_{safe}_{settings.budget_year}.xlsx"
 
 
 def _set_text(cell, value: str) -> None:

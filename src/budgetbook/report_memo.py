@@ -17,12 +17,13 @@ import datetime as dt
 import hashlib
 import json
 import sqlite3
-from importlib import metadata
 from pathlib import Path
 
 from . import read_cache
 from .archive import ARCHIVE_DIR, LEDGER, Archive, sha256_file
 from .errors import OutputError
+from .file_state import expect_text
+from .fingerprint import installed_versions
 from .model import CollectResult, Problem
 
 KIND = "konsolidering+namndplan"
@@ -48,17 +49,18 @@ def key(collected: CollectResult, today: dt.date) -> str:
     if not collected.basis:
         return ""
     digest = hashlib.sha256(f"{collected.basis}|{today.isoformat()}".encode())
-    for name in WRITING_LIBRARIES:
-        try:
-            digest.update(f"|{name}={metadata.version(name)}".encode())
-        except metadata.PackageNotFoundError:
-            digest.update(f"|{name}=-".encode())
+    versions = installed_versions(WRITING_LIBRARIES)
+    for name, version in zip(WRITING_LIBRARIES, versions, strict=True):
+        digest.update(f"|{name}={version}".encode())
     return digest.hexdigest()
 
 
-def kept(output: Path, made_from: str, paths: list[Path]) -> list[Problem] | None:
-    """The consolidation's findings when `paths` were made from `made_from` and are
-    unchanged since; else None (they must be written)."""
+def kept(output: Path, made_from: str) -> tuple[list[Problem], list[Path]] | None:
+    """The consolidation's findings and the two files (workbook, draft) when they were
+    made from `made_from` and are unchanged since; else None (they must be written).
+    Their paths are those recorded: the same key means the same settings (in the
+    collect's basis) and so the same names, known without loading the settings (a
+    `run` with nothing changed needs none, issue 8)."""
     if not made_from or not (output / ARCHIVE_DIR / LEDGER).is_file():
         return None
     try:
@@ -67,10 +69,16 @@ def kept(output: Path, made_from: str, paths: list[Path]) -> list[Problem] | Non
         if stored is None or stored[0] != made_from:
             return None
         body = json.loads(stored[1])
-        files = [[str(p), sha256_file(p)] if p.is_file() else [str(p), ""] for p in paths]
-        if type(body) is not dict or body.get("files") != files:
+        if type(body) is not dict:
             return None
-        return read_cache.decoder(list[Problem])(body["problems"])
+        recorded = body.get("files")
+        if type(recorded) is not list or len(recorded) != 2:
+            return None
+        paths = [Path(expect_text(name)) for name, _ in recorded]
+        files = [[str(p), sha256_file(p)] if p.is_file() else [str(p), ""] for p in paths]
+        if recorded != files:
+            return None
+        return read_cache.decoder(list[Problem])(body["problems"]), paths
     except (OSError, sqlite3.Error, OutputError, ValueError, TypeError, KeyError, RecursionError):
         return None  # whatever is wrong with the record: the files are written again
 

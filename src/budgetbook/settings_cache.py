@@ -20,6 +20,7 @@ from typing import Any
 
 from . import __version__, read_cache
 from .errors import SettingsError
+from .file_state import expect_text, state, state_from_text, state_text  # noqa: F401 (used as settings_cache.*)
 from .fingerprint import code_digest
 from .settings import NAMND_TEXTS, PriorFigures, Settings
 from .settings_prior import load_prior
@@ -64,24 +65,6 @@ def write(cache_dir: Path, key: str, settings: Settings, deps: list[tuple[Path, 
             tmp.write_text(json.dumps(entry, ensure_ascii=False), encoding="utf-8")
     except OSError:
         pass
-
-
-def expect_text(value: Any) -> str:
-    if type(value) is not str:
-        raise TypeError("expected a text")
-    return value
-
-
-def state_text(state: object) -> str | None:
-    """A settings file's state (content hash, "dir" or None) as stored in JSON."""
-    return state.hex() if isinstance(state, bytes) else (None if state is None else str(state))
-
-
-def state_from_text(value: Any) -> object:
-    """A dependency's recorded state back from `state_text`: bytes, "dir" or None."""
-    if value is None or value == "dir":
-        return value
-    return bytes.fromhex(expect_text(value))
 
 
 def _fields() -> list[dataclasses.Field]:
@@ -171,11 +154,3 @@ def depends_on(settings: Settings, data: dict[str, Any]) -> list[Path]:
         files.append(settings.path.parent / folder)
         files += [settings.path.parent / folder / f"{k}.md" for k, _ in NAMND_TEXTS]
     return files
-
-
-def state(file: Path) -> object:
-    """What a dependency is now: its bytes' hash (a time stamp can miss a quick edit)."""
-    try:
-        return "dir" if file.is_dir() else hashlib.sha256(file.read_bytes()).digest()
-    except OSError:
-        return None

@@ -5,19 +5,18 @@ from __future__ import annotations
 import contextlib
 import itertools
 import os
-import secrets
-import shutil
-import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import OutputError, WorkspaceError
-from .settings import SETTINGS_FILE, Settings, load_settings
-from .settings_load import load_settings_and_inputs
 
+if TYPE_CHECKING:
+    from .settings import Settings
+
+SETTINGS_FILE = "budgetbook.toml"
 TEMPLATES_DIR = "workbook_templates"
 INBOX_DIR = "inbox"
 OUTPUT_DIR = "output"
@@ -43,7 +42,12 @@ class Workspace:
     def output(self) -> Path:
         return self.root / OUTPUT_DIR
 
+    # The settings modules (and the writers' shutil, tempfile, secrets below) are
+    # imported when used: a collect whose memo holds needs none (issue 8: importing
+    # them was ~0.05 s of such a re-run in a new process).
     def settings(self) -> Settings:
+        from .settings import load_settings
+
         # parsed settings are kept in the archive once there is one (issue 8)
         return load_settings(self.settings_file, cache_dir=self.output / "arkiv")
 
@@ -52,6 +56,9 @@ class Workspace:
     ) -> tuple[Settings, list[tuple[Path, object]]]:
         """The settings and the state of every file they were made from (`later`:
         `settings_load.load_settings_and_inputs`)."""
+        from . import settings  # noqa: F401  (first: it imports settings_load last, a cycle)
+        from .settings_load import load_settings_and_inputs
+
         return load_settings_and_inputs(
             self.settings_file, cache_dir=self.output / "arkiv", later=later
         )
@@ -75,11 +82,15 @@ def open_workspace(path: Path | str = ".") -> Workspace:
 
 def example_resources() -> Path:
     """The bundled example kommun's settings, prior-year figures and texts."""
+    from importlib import resources  # only `init` needs it: see `Workspace.settings`
+
     return Path(str(resources.files("budgetbook") / "resources" / "example"))
 
 
 def init_workspace(path: Path | str) -> Workspace:
     """Create a new workspace with the example settings (refuses to overwrite settings)."""
+    import shutil  # the writers' modules are imported when writing: see `Workspace.settings`
+
     root = Path(path).resolve()
     if (root / SETTINGS_FILE).exists():
         raise WorkspaceError(f"{root} har redan en {SETTINGS_FILE}; inget skrevs över.")
@@ -103,6 +114,8 @@ def atomic_write(path: Path) -> Iterator[Path]:
     A failed write leaves the previous file intact. A target locked by Excel (Windows)
     gives an OutputError naming the file instead of a half-written file.
     """
+    import tempfile  # imported when writing: see `Workspace.settings`
+
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix, dir=path.parent)
     os.close(fd)
@@ -126,6 +139,8 @@ def write_bytes_atomically(path: Path, data: bytes) -> None:
     usual permissions (mode 0o666 less the umask, as `atomic_write` gives) and
     exclusively, beside `path`, then renamed into place; a failed write leaves
     nothing behind and the previous file intact."""
+    import secrets  # imported when writing: see `Workspace.settings`
+
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
     for attempt in itertools.count():
         tmp = os.path.join(path.parent, f".{path.stem}.{secrets.token_hex(4)}{path.suffix}")

@@ -1,0 +1,123 @@
+"""`budgetbook collect` (and `run`) again with nothing changed must feel instant: a new
+process whose memos hold imports only what compares the inputs and prints the result
+(issue 8: at N = 10 importing the readers, checks and writers was ~0.25 s of a 0.27 s
+re-run). Each command here is a new process, as a user runs it, on real files."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from budgetbook import report_memo
+from budgetbook.workspace import Workspace, init_workspace
+
+EXAMPLE_INBOX = Path(__file__).resolve().parents[1] / "inbox"
+
+# What a re-run whose memos hold must not import: readers, checks, writers, settings.
+HEAVY = (
+    "openpyxl",
+    "xlsxwriter",
+    "pandas",
+    "docx",
+    "lxml",
+    "matplotlib",
+    "numpy",
+    "python_calamine",
+    "olefile",
+    "defusedxml",
+    "tomllib",
+    "tomli",
+    "importlib.metadata",
+    "multiprocessing",
+    "concurrent.futures.process",
+    "budgetbook.checks",
+    "budgetbook.collect",
+    "budgetbook.collect_outputs",
+    "budgetbook.consolidate",
+    "budgetbook.problem_report",
+    "budgetbook.reader",
+    "budgetbook.report",
+    "budgetbook.safety",
+    "budgetbook.schema",
+    "budgetbook.settings",
+    "budgetbook.settings_cache",
+    "budgetbook.settings_load",
+    "budgetbook.templates",
+    "budgetbook.workbook_out",
+)
+
+# the CLI as `budgetbook ...` runs it; afterwards, which of HEAVY were imported
+CODE = """
+import json, sys
+from budgetbook.cli import main
+target, sys.argv = sys.argv[1], ["budgetbook", *sys.argv[2:]]
+try:
+    main()
+finally:
+    heavy = json.loads(target)
+    with open(heavy["file"], "w") as fh:
+        json.dump([m for m in heavy["names"] if m in sys.modules], fh)
+"""
+
+
+@pytest.fixture()
+def ws(tmp_path: Path) -> Workspace:
+    """The example round's returns (some with problems, so with feedback workbooks)."""
+    ws = init_workspace(tmp_path / "ws")
+    for f in sorted(EXAMPLE_INBOX.glob("*.xlsx")):
+        shutil.copyfile(f, ws.inbox / f.name)
+    return ws
+
+
+def cli(tmp_path: Path, *args: str) -> tuple[int, str, str, list[str]]:
+    """Exit code, stdout, stderr and the heavy modules imported, of a new process."""
+    seen = tmp_path / "imported.json"
+    target = json.dumps({"file": str(seen), "names": HEAVY})
+    done = subprocess.run(
+        [sys.executable, "-c", CODE, target, *args], capture_output=True, text=True, timeout=300
+    )
+    return done.returncode, done.stdout, done.stderr, json.loads(seen.read_text())
+
+
+def test_collect_again_imports_no_reader_checks_or_writer(ws: Workspace, tmp_path: Path) -> None:
+    first = cli(tmp_path, "collect", "-w", str(ws.root))
+    assert first[3], "a first collect reads, checks and writes"
+    assert "Inlämningar:" in first[1]
+    again = cli(tmp_path, "collect", "-w", str(ws.root))
+    assert again[3] == []
+    assert again[:3] == first[:3]  # exit code and every byte printed as before
+    as_json = cli(tmp_path, "collect", "-w", str(ws.root), "--json")
+    assert as_json[3] == []
+    assert json.loads(as_json[1])["statuses"]
+
+
+def test_run_again_keeps_both_documents_without_importing_them(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    first = cli(tmp_path, "run", "-w", str(ws.root))
+    assert first[0] == 0 and "namndplan" in first[1]
+    again = cli(tmp_path, "run", "-w", str(ws.root))
+    assert again[3] == []
+    assert again[0] == first[0] and again[2] == first[2]
+    # the same report, with the note that both documents were kept
+    assert report_memo.KEPT_NOTE in again[1]
+    assert again[1].replace(report_memo.KEPT_NOTE + "\n", "") == first[1]
+
+
+def test_a_changed_return_after_a_lean_rerun_is_collected_in_full(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    """The lazily imported code still runs when needed, in the same kind of process."""
+    first = cli(tmp_path, "run", "-w", str(ws.root))
+    assert cli(tmp_path, "collect", "-w", str(ws.root))[3] == []
+    victim = sorted(ws.inbox.glob("*.xlsx"))[0]
+    victim.unlink()
+    changed = cli(tmp_path, "run", "-w", str(ws.root))
+    assert "budgetbook.collect" in changed[3] and "docx" in changed[3]
+    assert report_memo.KEPT_NOTE not in changed[1]
+    assert changed[1] != first[1]
