@@ -48,8 +48,13 @@ def same(text: str | bytes) -> None:
 
 
 @pytest.fixture(scope="module")
-def entries(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
-    settings_, schema, _, returns = round_files(tmp_path_factory.mktemp("decode"))
+def rnd(tmp_path_factory: pytest.TempPathFactory):
+    return round_files(tmp_path_factory.mktemp("decode"))
+
+
+@pytest.fixture(scope="module")
+def entries(rnd) -> list[str]:
+    settings_, schema, _, returns = rnd
     out = []
     for path in returns:
         result = read_return(path, settings_, schema)
@@ -179,3 +184,29 @@ def test_a_generated_decoder_takes_what_the_generic_one_takes() -> None:
             except (TypeError, ValueError):
                 got = None
             assert got == want, (tp, value)
+
+
+def test_the_settings_fields_decode_as_by_the_generic_decoders(rnd) -> None:
+    """The settings cache decodes its fields by generated code too (issue 8)."""
+    import typing
+
+    from budgetbook import settings_cache
+    from budgetbook.settings import Settings
+
+    parsed = rnd[0]
+    text = json.dumps(settings_cache._encode(parsed))
+    hints = typing.get_type_hints(Settings)
+    for name, fast in settings_cache._field_decoders():
+        assert repr(fast(json.loads(text)[name])) == repr(getattr(parsed, name))
+        generic = read_cache.decoder(hints[name])
+        for odd in _ODD:
+            try:
+                want: Any = repr(generic(odd))
+            except (TypeError, ValueError):
+                want = None
+            try:
+                got: Any = repr(fast(json.loads(json.dumps(odd))))
+            except (TypeError, ValueError):
+                got = None
+            assert got == want, (name, odd)
+    assert settings_cache._decode(json.loads(text)) == parsed

@@ -105,7 +105,7 @@ class _Gen:
                 ]
         elif origin is dict and args[0] in (str, int):
             return self.dict_(args[0], args[1], var, depth, outer)
-        elif origin in (list, tuple) and len(args) == 1 and tp not in outer:
+        elif origin in (list, tuple) and args[1:] in ((), (...,)) and tp not in outer:
             return self.list_(origin, args[0], var, depth, (*outer, tp))
         elif dataclasses.is_dataclass(tp) and isinstance(tp, type) and tp not in outer:
             return self.dataclass_(tp, var, depth, (*outer, tp))
