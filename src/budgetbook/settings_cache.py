@@ -12,6 +12,7 @@ and anything that does not decode is ignored: the settings are then parsed again
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 import typing
@@ -19,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__, read_cache
+from .decoder_gen import Decoder, compile_decoder
 from .errors import SettingsError
 from .file_state import expect_text, state, state_from_text, state_text  # noqa: F401 (used as settings_cache.*)
 from .fingerprint import code_digest
@@ -93,14 +95,12 @@ def _encode(settings: Settings, prior_state: object = None) -> dict[str, Any]:
 
 
 def _decode(data: Any) -> Settings:
+    """Settings from the entry's JSON, as just parsed (its dicts and lists are taken over)."""
     if type(data) is not dict:
         raise TypeError("expected an object")
-    hints = typing.get_type_hints(Settings)
     kwargs: dict[str, Any] = {}
-    for f in _fields():
-        value = data[f.name]
-        if f.name != "prior":
-            kwargs[f.name] = read_cache._decoder(hints[f.name])(value)
+    for name, decode in _field_decoders():
+        kwargs[name] = decode(data[name])
     rows = data["prior"]
     if type(rows) is dict:  # the prior-year file's rows (with the parsed codes)
         kwargs["prior"] = _prior_from_file(
@@ -128,6 +128,18 @@ def _prior_from_file(
         return load_prior(file, verksamheter, driftposter, data.decode("utf-8-sig"))
     except SettingsError as exc:  # not as when the entry was written: parse them again
         raise ValueError(str(exc)) from exc
+
+
+@functools.cache
+def _field_decoders() -> list[tuple[str, Decoder]]:
+    """Each field's decoder but the prior-year rows': generated code, the values and
+    refusals of `read_cache.decoder` (issue 8: ~3x faster for ~12 000 verksamheter)."""
+    hints = typing.get_type_hints(Settings)
+    return [
+        (f.name, compile_decoder(hints[f.name], read_cache.decoder))
+        for f in _fields()
+        if f.name != "prior"
+    ]
 
 
 def _decode_prior(rows: Any) -> dict[tuple[str, str], PriorFigures]:
