@@ -396,3 +396,44 @@ def test_cached_settings_read_the_prior_year_rows_from_their_file(workspace: Pat
     csv = workspace / "foregaende_ar.csv"
     csv.write_text(csv.read_text(encoding="utf-8").replace("31200;", "31201;"), encoding="utf-8")
     assert settings_cache.read(folder, key) is None
+
+
+@pytest.mark.parametrize("edited", ["texter/inledning.md", "foregaende_ar.csv", "new"])
+def test_a_file_saved_while_the_settings_load_is_not_taken_as_read(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch, edited: str
+) -> None:
+    """A text, the prior-year file or a text file that appears, saved while the settings
+    are being parsed: what was parsed is the old content, so the record of what the
+    settings were made from (settings cache, collect memo) must be the old content too,
+    and the next load sees the new one. Before, a file's hash was taken after parsing:
+    the new hash was stored with the old content, and the next load kept it."""
+    from budgetbook import settings_load
+
+    folder = workspace / "output" / "arkiv"
+    folder.mkdir(parents=True)
+    target = workspace / ("texter/uppdrag.md" if edited == "new" else edited)
+    assert target.exists() == (edited != "new")
+    parse = settings_load.parse_settings
+
+    def parse_then_save(*args, **kwargs):
+        settings = parse(*args, **kwargs)
+        if target.suffix == ".md":
+            target.write_text("Ny text sparad under inläsningen.\n", encoding="utf-8")
+        else:
+            target.write_text(
+                target.read_text(encoding="utf-8").replace("31200;", "31201;", 1),
+                encoding="utf-8",
+            )
+        return settings
+
+    monkeypatch.setattr(settings_load, "parse_settings", parse_then_save)
+    old, inputs = settings_load.load_settings_and_inputs(workspace, cache_dir=folder)
+    monkeypatch.undo()
+    recorded = dict(inputs)[target]
+    assert recorded != settings_load.settings_cache.state(target)
+    new, _ = settings_load.load_settings_and_inputs(workspace, cache_dir=folder)
+    if target.suffix == ".md":
+        assert old.texts.get(target.stem) != "Ny text sparad under inläsningen."
+        assert new.texts[target.stem] == "Ny text sparad under inläsningen."
+    else:
+        assert [p.budget for p in new.prior.values()] != [p.budget for p in old.prior.values()]

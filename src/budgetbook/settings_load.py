@@ -38,7 +38,7 @@ from .settings import (
     Verksamhet,
 )
 from .settings_prior import load_prior
-from .settings_text import parse_toml, read_text, toml_error
+from .settings_text import looked_for, parse_toml, read_text, recording_reads, toml_error
 
 # --- loading ---------------------------------------------------------------------------
 
@@ -249,8 +249,12 @@ def _load(
         data = parse_toml(source)
     except tomllib.TOMLDecodeError as exc:
         raise toml_error(exc, path.name) from exc
-    settings = parse_settings(data, path, source)
-    deps = [(f, settings_cache.state(f)) for f in settings_cache.depends_on(settings, data)]
+    with recording_reads() as parsed:
+        settings = parse_settings(data, path, source)
+    deps = [
+        (f, parsed[f] if f in parsed else settings_cache.state(f))
+        for f in settings_cache.depends_on(settings, data)
+    ]
     if use_cache:
         write = functools.partial(settings_cache.write, cache_dir, entry, settings, deps)
         if later is None:
@@ -529,7 +533,7 @@ def parse_settings(data: dict[str, Any], path: Path, source: str = "") -> Settin
         # fingerprint, which must be the same in every process (issue 8)
         for key in [k for k, _ in NAMND_TEXTS if k not in texts]:
             file = folder / f"{key}.md"
-            if file.exists():
+            if looked_for(file):
                 texts[key] = read_text(file).strip()
 
     prior_file_name = r.get(prior_t, "prior", "file", str, "")

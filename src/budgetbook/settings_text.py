@@ -2,12 +2,43 @@
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import re
 import tomllib
+from collections.abc import Iterator
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
 from .errors import SettingsError
+
+# What the settings were made from, as parsed: file -> hash of the bytes read, or None
+# for a file looked for and absent (see `recording_reads`).
+_reads: ContextVar[dict[Path, bytes | None] | None] = ContextVar("settings_reads", default=None)
+
+
+@contextlib.contextmanager
+def recording_reads() -> Iterator[dict[Path, bytes | None]]:
+    """Within: every `read_text` notes its file's hash (`file_state.state`'s form) and
+    `looked_for` every absent file, so that the record of what the settings depend on
+    is of the very content parsed. Hashed afterwards, a file saved while the settings
+    were parsed was recorded as its new content beside the old one parsed."""
+    seen: dict[Path, bytes | None] = {}
+    token = _reads.set(seen)
+    try:
+        yield seen
+    finally:
+        _reads.reset(token)
+
+
+def looked_for(file: Path) -> bool:
+    """`file.exists()`, noted as absent while reads are recorded."""
+    found = file.exists()
+    seen = _reads.get()
+    if seen is not None and not found:
+        seen[file] = None
+    return found
 
 
 def _fast_toml() -> Any:
@@ -49,6 +80,9 @@ def read_text(file: Path) -> str:
     SettingsError naming the file, the first unreadable line and how to save it.
     """
     data = file.read_bytes()
+    seen = _reads.get()
+    if seen is not None:
+        seen[file] = hashlib.sha256(data).digest()
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
