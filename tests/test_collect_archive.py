@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -387,3 +388,51 @@ def test_feedback_written_by_the_pool_is_what_this_process_writes(
     assert any(k.startswith("aterkoppling_") for k in pooled[0])
     monkeypatch.setattr(os, "cpu_count", lambda: 1)  # read and written in this process
     assert collected("one") == pooled
+
+
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="reads /proc")
+def test_reader_workers_end_when_the_collecting_process_is_killed(tmp_path: Path) -> None:
+    """A collect killed mid-way (Task Manager, a CI timeout, SIGTERM) must not leave its
+    reader workers behind: they waited for work forever, each holding ~100 MB."""
+    import subprocess
+    import sys
+    import time
+
+    from budgetbook.workspace import init_workspace
+
+    ws = init_workspace(tmp_path / "ws")
+    script = f"""
+import os
+from concurrent.futures import ProcessPoolExecutor
+from budgetbook import collect
+from budgetbook.schema import build_schema
+from budgetbook.settings import load_settings
+settings = load_settings({str(ws.root)!r})
+pool = ProcessPoolExecutor(2, initializer=collect._init_worker,
+                           initargs=(settings, build_schema(settings)))
+while len({{pool.submit(os.getpid).result() for _ in range(8)}}) < 2 or len(pool._processes) < 2:
+    pass
+open({str(tmp_path / "workers")!r}, "w").write(" ".join(map(str, pool._processes)))
+os._exit(1)  # as if killed: no shutdown, no clean-up
+"""
+    # no pipes: a worker left behind would hold them open and this test would wait
+    log = tmp_path / "log"
+    with log.open("w") as err:
+        subprocess.run([sys.executable, "-c", script], stdout=err, stderr=err, timeout=120)
+    workers = [int(pid) for pid in (tmp_path / "workers").read_text().split()]
+    assert len(workers) == 2, log.read_text()
+
+    def alive(pid: int) -> bool:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            return False
+        return state != "Z"
+
+    deadline = time.monotonic() + 20
+    while any(alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    left = [pid for pid in workers if alive(pid)]
+    for pid in left:
+        os.kill(pid, 9)
+    assert not left

@@ -19,7 +19,10 @@ import gc
 import hashlib
 import itertools
 import logging
+import multiprocessing
+import multiprocessing.process
 import os
+import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
@@ -132,6 +135,11 @@ _WORKER: dict[str, object] = {}
 
 def _init_worker(settings: Settings, schema: Schema) -> None:
     _WORKER["settings"], _WORKER["schema"] = settings, schema
+    # A collecting process killed mid-way (Task Manager, a timeout) shuts nothing down:
+    # its workers would wait for work forever, ~100 MB each. They end with it.
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        threading.Thread(target=_end_with, args=(parent,), daemon=True).start()
     # What the worker inherited (settings, schema) lives as long as it does: keep the
     # collector from walking it, and from touching (copying) the forked pages.
     gc.freeze()
@@ -139,6 +147,11 @@ def _init_worker(settings: Settings, schema: Schema) -> None:
     # pause); its reads pause it themselves, but the feedback workbooks it writes
     # (openpyxl, full of cycles) need it on, or each stays in memory (review).
     gc.enable()
+
+
+def _end_with(parent: multiprocessing.process.BaseProcess) -> None:
+    parent.join()  # returns once the parent process has ended
+    os._exit(1)
 
 
 def _work_in_worker(item: tuple[Path, str, bool]) -> Checked:
