@@ -437,3 +437,52 @@ def test_a_file_saved_while_the_settings_load_is_not_taken_as_read(
         assert new.texts[target.stem] == "Ny text sparad under inläsningen."
     else:
         assert [p.budget for p in new.prior.values()] != [p.budget for p in old.prior.values()]
+
+
+def test_a_cached_float_beyond_a_float_s_range_makes_the_entry_unusable(workspace: Path) -> None:
+    """An entry whose float field holds an int too large for a float (json reads
+    1 followed by 400 zeros as an int) is ignored and the settings parsed again. Before,
+    float() raised OverflowError, which neither the decoders' contract (TypeError /
+    ValueError) nor `settings_cache.read` allowed for: the load crashed."""
+    import json
+
+    from budgetbook import read_cache, settings_cache
+    from budgetbook.decoder_gen import compile_decoder
+    from budgetbook.settings_load import load_settings_and_inputs
+
+    for decode in (read_cache.decoder(float), compile_decoder(float, read_cache.decoder)):
+        with pytest.raises(ValueError):
+            decode(10**400)
+    folder = workspace / "output" / "arkiv"
+    folder.mkdir(parents=True)
+    parsed, _ = load_settings_and_inputs(workspace, cache_dir=folder)
+    file = folder / settings_cache.CACHE_FILE
+    entry = json.loads(file.read_text(encoding="utf-8"))
+    entry["settings"]["internranta"] = 10**400
+    file.write_text(json.dumps(entry), encoding="utf-8")
+    assert settings_cache.read(folder, entry["key"]) is None
+    assert load_settings_and_inputs(workspace, cache_dir=folder)[0] == parsed
+
+
+@pytest.mark.parametrize("odd", ["a\x00b", "\ud800"])
+def test_a_cached_dependency_that_names_no_possible_file_is_no_crash(
+    workspace: Path, odd: str
+) -> None:
+    """The settings cache lives in a possibly shared folder: a dependency path read
+    back from it may be one no file can have (a NUL, a lone surrogate). Its state is
+    "absent" (None), like any missing file's. Before, `file_state.state` let the
+    ValueError / UnicodeEncodeError of read_bytes escape and the settings load crashed."""
+    import json
+
+    from budgetbook import settings_cache
+    from budgetbook.settings_load import load_settings_and_inputs
+
+    assert settings_cache.state(Path(odd)) is None
+    folder = workspace / "output" / "arkiv"
+    folder.mkdir(parents=True)
+    parsed, _ = load_settings_and_inputs(workspace, cache_dir=folder)
+    file = folder / settings_cache.CACHE_FILE
+    entry = json.loads(file.read_text(encoding="utf-8"))
+    entry["depends"].append([odd, None])
+    file.write_text(json.dumps(entry), encoding="utf-8")
+    assert load_settings_and_inputs(workspace, cache_dir=folder)[0] == parsed

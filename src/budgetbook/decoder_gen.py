@@ -39,6 +39,15 @@ class _IntKeys(dict[str, int]):
         return value
 
 
+def float_of(value: int) -> float:
+    """float(value) of a JSON int, a ValueError (a misfit) where float() overflows: json
+    reads 1 followed by 400 zeros as an int, and an OverflowError escaped the callers."""
+    try:
+        return float(value)
+    except OverflowError as exc:
+        raise ValueError("a number beyond a float's range") from exc
+
+
 def compile_decoder(tp: Any, fallback: Callable[[Any], Decoder]) -> Decoder:
     """A function decoding a fresh JSON value as `tp` (see the module's docstring)."""
     gen = _Gen(fallback)
@@ -59,7 +68,7 @@ class _Gen:
 
     def __init__(self, fallback: Callable[[Any], Decoder]) -> None:
         self.fallback = fallback
-        self.env: dict[str, Any] = {"_int_keys": _IntKeys()}
+        self.env: dict[str, Any] = {"_int_keys": _IntKeys(), "_float_of": float_of}
         self.count = 0
 
     def name(self, prefix: str) -> str:
@@ -85,8 +94,8 @@ class _Gen:
             ]
         if tp is float:
             return [
-                f"{pad}if type({var}) is int or type({var}) is float: {var} = float({var})\n",
-                f"{pad}else: raise TypeError\n",
+                f"{pad}if type({var}) is int: {var} = _float_of({var})\n",
+                f"{pad}elif type({var}) is not float: raise TypeError\n",
             ]
         if tp in (Path, datetime, date):
             make = self.const(tp if tp is Path else tp.fromisoformat, "make")

@@ -31,5 +31,5 @@ def state(file: Path) -> object:
     """What a dependency is now: its bytes' hash (a time stamp can miss a quick edit)."""
     try:
         return "dir" if file.is_dir() else hashlib.sha256(file.read_bytes()).digest()
-    except OSError:
-        return None
+    except (OSError, ValueError):  # ValueError: a path no file can have (a NUL, a lone
+        return None  # surrogate), as one read back from a cache in a shared folder may be

@@ -20,7 +20,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from .decoder_gen import Decoder, compile_decoder
+from .decoder_gen import Decoder, compile_decoder, float_of
 from .model import Problem, Submission
 
 try:  # ~10x faster than json here (issue 8); without it, json gives the same text
@@ -385,7 +385,7 @@ def _decoder(tp: Any) -> Decoder:
     if tp is int:
         return lambda v: int(v) if type(v) is str else _exact(v, int)  # dict keys
     if tp is float:
-        return lambda v: float(v) if type(v) in (int, float) else _exact(v, float)
+        return lambda v: float_of(v) if type(v) is int else _exact(v, float)
     if tp in (str, bool):
         return lambda v: _exact(v, tp)
     raise TypeError(f"no decoder for {tp!r}")
