@@ -486,3 +486,18 @@ def test_a_cached_dependency_that_names_no_possible_file_is_no_crash(
     entry["depends"].append([odd, None])
     file.write_text(json.dumps(entry), encoding="utf-8")
     assert load_settings_and_inputs(workspace, cache_dir=folder)[0] == parsed
+
+
+def test_a_settings_file_that_cannot_be_read_is_a_settings_error(workspace: Path) -> None:
+    """The prior-year CSV open in Excel (locked on Windows) or gone since it was found:
+    a Swedish message naming the file, not a crash (a folder stands in for the lock)."""
+    from budgetbook.errors import SettingsError
+    from budgetbook.settings import load_settings
+
+    csv = workspace / "foregaende_ar.csv"
+    csv.unlink()
+    csv.mkdir()
+    with pytest.raises(SettingsError) as raised:
+        load_settings(workspace)
+    assert str(raised.value).startswith("foregaende_ar.csv: filen kan inte läsas.")
+    assert "Excel" in str(raised.value)

@@ -77,9 +77,18 @@ def read_text(file: Path) -> str:
     """A settings file (TOML, CSV, text) as UTF-8, with or without a byte order mark.
 
     Anything else (Windows' "ANSI", as Notepad and Excel's plain CSV save it) is a
-    SettingsError naming the file, the first unreadable line and how to save it.
+    SettingsError naming the file, the first unreadable line and how to save it; so is
+    a file that cannot be read (open in Excel, which locks a CSV on Windows; removed
+    since it was found).
     """
-    data = file.read_bytes()
+    try:
+        data = file.read_bytes()
+    except OSError as exc:
+        raise SettingsError(
+            "filen kan inte läsas. Är den öppen i ett annat program, till exempel Excel? "
+            "Stäng den och kör igen.",
+            path=file.name,
+        ) from exc
     seen = _reads.get()
     if seen is not None:
         seen[file] = hashlib.sha256(data).digest()
