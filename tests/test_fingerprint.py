@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -78,6 +79,43 @@ def test_installed_versions_take_the_first_on_sys_path_as_importlib_does(
     names = ["some-lib", "some_lib", "Other.Lib"]
     assert fingerprint.installed_versions(names) == ["2.0", "2.0", "0.5"]
     assert [metadata.version(n) for n in names] == ["2.0", "2.0", "0.5"]
+
+
+def test_installed_versions_behind_a_zip_or_an_egg_are_importlib_metadata_s(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A zip or an egg on sys.path before the folder holding a library's metadata may
+    hold the library itself (its upgrade must change the digest), and a Path object
+    on sys.path is read by importlib.metadata too (review: the folder's version was
+    taken, and a Path raised AttributeError in every collect)."""
+    import zipfile
+    from importlib import metadata
+
+    site = tmp_path / "site"
+    info = site / "some_lib-1.0.dist-info"
+    info.mkdir(parents=True)
+    (info / "METADATA").write_text("Name: some-lib\nVersion: 1.0\n")
+    zipped = tmp_path / "libs.zip"
+    with zipfile.ZipFile(zipped, "w") as z:
+        z.writestr("some_lib-2.0.dist-info/METADATA", "Name: some-lib\nVersion: 2.0\n")
+    egg = tmp_path / "Some_Lib-3.0-py3.egg"
+    (egg / "EGG-INFO").mkdir(parents=True)
+    (egg / "EGG-INFO" / "PKG-INFO").write_text("Name: some-lib\nVersion: 3.0\n")
+    rest = list(sys.path)
+    for first, version in ((str(zipped), "2.0"), (str(egg), "3.0"), (tmp_path / "x", "1.0")):
+        monkeypatch.setattr(sys, "path", [first, str(site), *rest])
+        assert metadata.version("some-lib") == version
+        assert fingerprint.installed_versions(["some-lib", "no-such-library-xyz"]) == [
+            version,
+            "-",
+        ]
+    # a Path before the folder that holds it: importlib.metadata reads it first
+    other = tmp_path / "other"
+    (other / "some_lib-4.0.dist-info").mkdir(parents=True)
+    (other / "some_lib-4.0.dist-info" / "METADATA").write_text("Name: some-lib\nVersion: 4.0\n")
+    monkeypatch.setattr(sys, "path", [other, str(site), *rest])
+    assert metadata.version("some-lib") == "4.0"
+    assert fingerprint.installed_versions(["some-lib"]) == ["4.0"]
 
 
 @pytest.mark.parametrize(

@@ -67,24 +67,34 @@ def installed_versions(names: Sequence[str]) -> list[str]:
         return [_library_version(name) for name in names]  # another finder knows some
     wanted = {_SEPARATORS.sub("_", name).lower() for name in names}
     found: dict[str, Path] = {}
-    unusual = False  # an entry only importlib.metadata reads (a zip file, an egg)
+    unusual = False  # an entry only importlib.metadata reads (a zip file, an egg, a Path)
+    # found behind such an entry, which may hold the distribution it finds first (review)
+    behind_unusual: set[str] = set()
     for entry in sys.path:
+        if not isinstance(entry, str):
+            unusual = True
+            continue
         try:
             children = os.listdir(entry or ".")
-        except OSError:
+        except (OSError, ValueError):
             unusual = unusual or os.path.exists(entry)
             continue
-        unusual = unusual or entry.lower().endswith(".egg")
         for child in children:
             low = child.lower()
             if low.endswith((".dist-info", ".egg-info")):
                 key = _SEPARATORS.sub("_", low.rpartition(".")[0].partition("-")[0])
                 if key in wanted and key not in found:
                     found[key] = Path(entry or ".", child)
+                    if unusual:
+                        behind_unusual.add(key)
+        # an egg's own EGG-INFO comes after its .dist-info/.egg-info children
+        unusual = unusual or os.path.basename(entry).lower().endswith(".egg")
     versions = []
     for name in names:
-        info = found.get(_SEPARATORS.sub("_", name).lower())
-        version = _metadata_version(info) if info is not None else None
+        key = _SEPARATORS.sub("_", name).lower()
+        info = found.get(key)
+        shadowed = key in behind_unusual
+        version = _metadata_version(info) if info is not None and not shadowed else None
         if version is None and (info is not None or unusual):
             version = _library_version(name)
         versions.append(version if version is not None else "-")
