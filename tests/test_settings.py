@@ -501,3 +501,17 @@ def test_a_settings_file_that_cannot_be_read_is_a_settings_error(workspace: Path
         load_settings(workspace)
     assert str(raised.value).startswith("foregaende_ar.csv: filen kan inte läsas.")
     assert "Excel" in str(raised.value)
+
+
+@pytest.mark.parametrize("first", ["settings_load", "settings_prior", "settings_cache", "settings"])
+def test_each_settings_module_imports_first(first: str) -> None:
+    """Importing settings_load or settings_prior before settings failed: settings
+    imported settings_load at its end, which was then half made (found in review)."""
+    import subprocess
+    import sys
+
+    code = (
+        f"import budgetbook.{first}; from budgetbook.settings import load_settings, parse_settings"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr

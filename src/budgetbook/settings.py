@@ -270,5 +270,12 @@ class Settings:
         return self.texts.get(key, "")
 
 
-# Loading needs the types above; imported last so `from .settings import load_settings` works.
-from .settings_load import load_settings, parse_settings  # noqa: E402, F401
+def __getattr__(name: str) -> Any:
+    """`from .settings import load_settings` (and parse_settings), loaded when first
+    asked for: settings_load needs the types above, so importing it from here at import
+    time made importing settings_load (or settings_prior) first fail, a cycle."""
+    if name in ("load_settings", "parse_settings"):
+        from . import settings_load
+
+        return getattr(settings_load, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
