@@ -56,7 +56,6 @@ class Workspace:
     ) -> tuple[Settings, list[tuple[Path, object]]]:
         """The settings and the state of every file they were made from (`later`:
         `settings_load.load_settings_and_inputs`)."""
-        from . import settings  # noqa: F401  (first: it imports settings_load last, a cycle)
         from .settings_load import load_settings_and_inputs
 
         return load_settings_and_inputs(
