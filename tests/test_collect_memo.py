@@ -17,22 +17,11 @@ from budgetbook.archive import Archive
 from budgetbook.collect_memo import DeferredSubmissions
 from budgetbook.errors import OutputError
 from budgetbook.model import CollectResult
-from budgetbook.workspace import Workspace, init_workspace
-
-EXAMPLE_INBOX = Path(__file__).resolve().parents[1] / "inbox"
+from budgetbook.workspace import Workspace
 
 
 def reused(result: CollectResult) -> bool:
     return isinstance(result.submissions, DeferredSubmissions)
-
-
-@pytest.fixture()
-def ws(tmp_path: Path) -> Workspace:
-    """The example round's returns (some with problems, so with feedback workbooks)."""
-    ws = init_workspace(tmp_path / "ws")
-    for f in sorted(EXAMPLE_INBOX.glob("*.xlsx")):
-        shutil.copyfile(f, ws.inbox / f.name)
-    return ws
 
 
 def same(a: CollectResult, b: CollectResult) -> None:

@@ -155,6 +155,14 @@ def test_mutated_entries_are_refused_or_taken_as_by_the_generic_decoders(entries
     check()
 
 
+def outcome(decode: Any, value: Any) -> str | None:
+    """What a decoder makes of a value, exactly (repr: True is not 1), None if refused."""
+    try:
+        return repr(decode(value))
+    except (TypeError, ValueError):
+        return None
+
+
 def test_a_generated_decoder_takes_what_the_generic_one_takes() -> None:
     """Types the model does not use in an entry yet, and ones left to the fallback."""
     cases: list[tuple[Any, list[Any]]] = [
@@ -175,14 +183,8 @@ def test_a_generated_decoder_takes_what_the_generic_one_takes() -> None:
             continue
         fast = compile_decoder(tp, read_cache.decoder)
         for value in values:
-            try:
-                want: Any = repr(generic(json.loads(json.dumps(value))))
-            except (TypeError, ValueError):
-                want = None
-            try:
-                got: Any = repr(fast(json.loads(json.dumps(value))))
-            except (TypeError, ValueError):
-                got = None
+            want = outcome(generic, json.loads(json.dumps(value)))
+            got = outcome(fast, json.loads(json.dumps(value)))
             assert got == want, (tp, value)
 
 
@@ -200,13 +202,7 @@ def test_the_settings_fields_decode_as_by_the_generic_decoders(rnd) -> None:
         assert repr(fast(json.loads(text)[name])) == repr(getattr(parsed, name))
         generic = read_cache.decoder(hints[name])
         for odd in _ODD:
-            try:
-                want: Any = repr(generic(odd))
-            except (TypeError, ValueError):
-                want = None
-            try:
-                got: Any = repr(fast(json.loads(json.dumps(odd))))
-            except (TypeError, ValueError):
-                got = None
+            want = outcome(generic, odd)
+            got = outcome(fast, json.loads(json.dumps(odd)))
             assert got == want, (name, odd)
     assert settings_cache._decode(json.loads(text)) == parsed

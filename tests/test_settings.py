@@ -407,7 +407,7 @@ def test_a_file_saved_while_the_settings_load_is_not_taken_as_read(
     settings were made from (settings cache, collect memo) must be the old content too,
     and the next load sees the new one. Before, a file's hash was taken after parsing:
     the new hash was stored with the old content, and the next load kept it."""
-    from budgetbook import settings_load
+    from budgetbook import file_state, settings_load
 
     folder = workspace / "output" / "arkiv"
     folder.mkdir(parents=True)
@@ -430,7 +430,7 @@ def test_a_file_saved_while_the_settings_load_is_not_taken_as_read(
     old, inputs = settings_load.load_settings_and_inputs(workspace, cache_dir=folder)
     monkeypatch.undo()
     recorded = dict(inputs)[target]
-    assert recorded != settings_load.settings_cache.state(target)
+    assert recorded != file_state.state(target)
     new, _ = settings_load.load_settings_and_inputs(workspace, cache_dir=folder)
     if target.suffix == ".md":
         assert old.texts.get(target.stem) != "Ny text sparad under inläsningen."
@@ -474,10 +474,10 @@ def test_a_cached_dependency_that_names_no_possible_file_is_no_crash(
     ValueError / UnicodeEncodeError of read_bytes escape and the settings load crashed."""
     import json
 
-    from budgetbook import settings_cache
+    from budgetbook import file_state, settings_cache
     from budgetbook.settings_load import load_settings_and_inputs
 
-    assert settings_cache.state(Path(odd)) is None
+    assert file_state.state(Path(odd)) is None
     folder = workspace / "output" / "arkiv"
     folder.mkdir(parents=True)
     parsed, _ = load_settings_and_inputs(workspace, cache_dir=folder)

@@ -6,17 +6,12 @@ re-run). Each command here is a new process, as a user runs it, on real files.""
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from budgetbook import report_memo
-from budgetbook.workspace import Workspace, init_workspace
-
-EXAMPLE_INBOX = Path(__file__).resolve().parents[1] / "inbox"
+from budgetbook.workspace import Workspace
 
 # What a re-run whose memos hold must not import: readers, checks, writers, settings.
 HEAVY = (
@@ -63,15 +58,6 @@ finally:
     with open(heavy["file"], "w") as fh:
         json.dump([m for m in heavy["names"] if m in sys.modules], fh)
 """
-
-
-@pytest.fixture()
-def ws(tmp_path: Path) -> Workspace:
-    """The example round's returns (some with problems, so with feedback workbooks)."""
-    ws = init_workspace(tmp_path / "ws")
-    for f in sorted(EXAMPLE_INBOX.glob("*.xlsx")):
-        shutil.copyfile(f, ws.inbox / f.name)
-    return ws
 
 
 def cli(tmp_path: Path, *args: str) -> tuple[int, str, str, list[str]]:

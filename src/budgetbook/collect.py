@@ -32,9 +32,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TypeVar
 
-from . import __version__, checks, collect_memo, read_cache, rules, safety, settings_cache
+from . import __version__, checks, collect_memo, read_cache, rules, safety
 from .archive import Archive, sha256_file
 from .collect_outputs import EarlyFeedback, write_outputs
+from .file_state import state_text
 from .fingerprint import code_digest
 from .gc_pause import gc_paused, gc_resumed
 from .inbox import Received, inbox_files, is_lock, placed, utc_mtime
@@ -268,7 +269,7 @@ def read_fingerprint(
     digest.update(f"{__version__}|{TEMPLATE_VERSION}|{schema.version}".encode())
     if settings_inputs is not None:
         for path, state in settings_inputs:
-            digest.update(f"{path}\0{settings_cache.state_text(state)}\0".encode())
+            digest.update(f"{path}\0{state_text(state)}\0".encode())
     else:
         digest.update(repr(settings).encode())
         digest.update(repr(schema).encode())

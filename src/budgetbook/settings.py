@@ -11,9 +11,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
-# the workspace's layout, named here too for the settings' users
-from .workspace import SETTINGS_FILE  # noqa: F401
-
 SIGN_CONVENTIONS = ("net_cost_positive", "costs_negative")
 DRIFT_KINDS = ("revenue", "cost")
 DEPRECIATION_STARTS = ("year_after", "same_year")

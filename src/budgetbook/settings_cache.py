@@ -22,7 +22,7 @@ from typing import Any
 from . import __version__, read_cache
 from .decoder_gen import Decoder, compile_decoder
 from .errors import SettingsError
-from .file_state import expect_text, state, state_from_text, state_text  # noqa: F401 (used as settings_cache.*)
+from .file_state import expect_text, state_from_text, state_text
 from .fingerprint import code_digest
 from .settings import NAMND_TEXTS, PriorFigures, Settings
 from .settings_prior import load_prior

@@ -17,13 +17,13 @@ from typing import Any, TypeVar
 
 from . import settings_cache
 from .errors import SettingsError
+from .file_state import state
 from .gc_pause import gc_paused
 from .settings import (
     DEPRECIATION_STARTS,
     DRIFT_KINDS,
     EMPTY_SECTIONS,
     NAMND_TEXTS,
-    SETTINGS_FILE,
     SIGN_CONVENTIONS,
     AssetCategory,
     Avdelning,
@@ -39,6 +39,7 @@ from .settings import (
 )
 from .settings_prior import load_prior
 from .settings_text import looked_for, parse_toml, read_text, recording_reads, toml_error
+from .workspace import SETTINGS_FILE
 
 # --- loading ---------------------------------------------------------------------------
 
@@ -214,7 +215,7 @@ def load_settings_and_inputs(
     later: list[Callable[[], None]] | None = None,
 ) -> tuple[Settings, list[tuple[Path, object]]]:
     """`load_settings`, and every file the settings were made from with its state
-    (`settings_cache.state`: content hash, "dir" or None), the settings file first.
+    (`file_state.state`: content hash, "dir" or None), the settings file first.
 
     A collect records these so that the next one can tell, without loading the
     settings, that they are unchanged (`collect_memo`, issue 8). With `later`, the
@@ -225,7 +226,7 @@ def load_settings_and_inputs(
     if path.is_dir():
         path = path / SETTINGS_FILE
     # the state before the load: a change while loading then shows as a change later
-    own = settings_cache.state(path)
+    own = state(path)
     with gc_paused(keep=True):  # ~100 000 objects, all kept: no collections on them
         settings, deps = _load(path, cache_dir, later)
     return settings, [(path, own), *deps]
@@ -243,7 +244,7 @@ def _load(
     use_cache = cache_dir is not None and cache_dir.is_dir()
     entry = settings_cache.entry_key(path, source) if use_cache else ""
     stored = settings_cache.read(cache_dir, entry) if use_cache else None
-    if stored is not None and all(settings_cache.state(f) == sig for f, sig in stored[1]):
+    if stored is not None and all(state(f) == sig for f, sig in stored[1]):
         return stored
     try:
         data = parse_toml(source)
@@ -252,7 +253,7 @@ def _load(
     with recording_reads() as parsed:
         settings = parse_settings(data, path, source)
     deps = [
-        (f, parsed[f] if f in parsed else settings_cache.state(f))
+        (f, parsed[f] if f in parsed else state(f))
         for f in settings_cache.depends_on(settings, data)
     ]
     if use_cache:
