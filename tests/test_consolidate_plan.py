@@ -47,7 +47,17 @@ def test_goals_follow_settings_order_and_duplicates_are_shown_once(settings):
     assert [i.name for i in kf2.namnd_goals[0].indicators] == ["Prognosavvikelse"]
     dup = [p for p in cons.problems if p.code == "BB409"]
     assert len(dup) == 1
-    assert "Andel trygga" in dup[0].message and "Avdelning A, Avdelning B" in dup[0].message
+    assert "Andel trygga" in dup[0].message and "Avdelning A och Avdelning B" in dup[0].message
+
+
+def test_an_indicator_of_many_avdelningar_names_ten_and_counts_the_rest(settings):
+    """A shared indicator (sickness absence, say) reported by every unit of a large
+    kommun: the warning names ten and counts the rest instead of listing hundreds."""
+    codes = [f"X{i:03d}" for i in range(1, 15)]
+    subs = [sub(code, goals=[m.GoalRow("1.1", "Sjukfrånvaro", target="5 %")]) for code in codes]
+    (dup,) = [p for p in consolidate(subs, settings).problems if p.code == "BB409"]
+    assert f"redovisas av {', '.join(codes[:10])} och 4 till." in dup.message
+    assert "X011" not in dup.message
 
 
 def test_uppdrag_from_settings_get_status_and_new_ones_are_merged(settings):

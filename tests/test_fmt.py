@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from budgetbook.fmt import MINUS, NBSP, Convention, change, decimal, mnkr, pct, tkr
+from budgetbook.fmt import MINUS, NBSP, Convention, change, decimal, mnkr, name_list, pct, tkr
 
 
 def test_tkr_uses_nbsp_and_minus_sign() -> None:
@@ -237,3 +237,14 @@ def test_pct_of_floats_is_pct_of_each() -> None:
     edge = [0.285, -0.285, 0.125, 0.005, -0.005, 0.0, -0.0, 1.005, 2.675, 1e-7, -1e-7, 1e5]
     assert pct_of_floats(edge) == [pct(v) for v in edge]
     assert pct_of_floats([]) == []
+
+
+def test_name_list_reads_as_swedish_and_counts_past_ten() -> None:
+    assert name_list([]) == ""
+    assert name_list(["BIB"]) == "BIB"
+    assert name_list(["BIB", "FRI"]) == "BIB och FRI"
+    assert name_list(["ADM", "BIB", "FRI"]) == "ADM, BIB och FRI"
+    ten = [f"A{i}" for i in range(10)]
+    assert name_list(ten) == "A0, A1, A2, A3, A4, A5, A6, A7, A8 och A9"
+    assert name_list([*ten, "B", "C"]) == f"{', '.join(ten)} och 2 till"
+    assert name_list(["A", "B", "C"], shown=2) == "A, B och 1 till"

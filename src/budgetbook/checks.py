@@ -292,14 +292,10 @@ def content_problems(sub: Submission, settings: Settings, schema: Schema) -> lis
 # --- across returns -----------------------------------------------------------------
 
 
-def _joined(codes: list[str]) -> str:
-    return " och ".join([", ".join(codes[:-1]), codes[-1]]) if len(codes) > 1 else codes[0]
-
-
 def _reporters(codes: list[str]) -> str:
     """'både BIB och FRI' for two; 'flera avdelningar: ADM, BIB och FRI' for more."""
     prefix = "både " if len(codes) == 2 else "flera avdelningar: "
-    return prefix + _joined(codes)
+    return prefix + fmt.name_list(codes)
 
 
 def verksamhet_twice_problems(

@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 
+from .fmt import name_list
 from .model import (
     AvdelningText,
     ControlPoint,
@@ -104,7 +105,7 @@ def merge_goals(
         DUPLICATE_INDICATOR(
             indikator=view.name,
             mal=code,
-            avdelningar=", ".join(_avd_name(settings, a) for a in view.avdelningar),
+            avdelningar=name_list([_avd_name(settings, a) for a in view.avdelningar]),
         )
         for (code, _), view in duplicates.items()
     ]

@@ -158,6 +158,20 @@ def _percent(value: float) -> int | None:
     return -number if text[0] == "-" else number
 
 
+NAMES_SHOWN = 10  # names listed in one message; a larger round adds "och 290 till"
+
+
+def name_list(names: Sequence[str], shown: int = NAMES_SHOWN) -> str:
+    """Names as Swedish prose: "A", "A och B", "A, B och C"; past `shown` names the
+    rest are counted ("A, B, … J och 290 till"). A warning that names every one of
+    several hundred avdelningar could not be read, nor fit in one Excel cell."""
+    if len(names) > shown:
+        return f"{', '.join(names[:shown])} och {len(names) - shown} till"
+    if len(names) > 1:
+        return f"{', '.join(names[:-1])} och {names[-1]}"
+    return names[0] if names else ""
+
+
 def mnkr(value_tkr: int | float) -> str:
     """tkr as million kronor with one decimal: 324500 -> "324,5"."""
     return decimal(_exact(value_tkr) / 1000, 1)
