@@ -1,0 +1,143 @@
+"""The consolidation's views made the cheaper way equal what the earlier way made.
+
+Each test keeps the earlier way (as it was before issue 8's seventh pass) and compares
+it with what the code does now on varied inputs.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
+
+from budgetbook import capital
+from budgetbook import model as m
+from budgetbook.consolidate_inv import Proj, _inv_row, _own_row, projects_of
+from cons_builders import small_settings
+
+INV_YEARS = (2027, 2028, 2029, 2030)
+YEAR_KEYS = [(y, f"inv_{y}") for y in INV_YEARS]
+
+
+@pytest.fixture(scope="module")
+def base_settings(tmp_path_factory):
+    return small_settings(tmp_path_factory.mktemp("same"))
+
+
+def old_inv_row(label: str, items: list[Proj], year_keys: list[tuple[int, str]]) -> m.Row:
+    """`_inv_row` as it was: per year from the projects themselves."""
+    if len(items) == 1:
+        return _own_row(label, items[0], year_keys)
+    values: dict = {}
+    sources: dict = {}
+    total = 0
+    all_src = []
+    for y, key in year_keys:
+        amount = 0
+        groups = []
+        at = None
+        cells: list[str] = []
+        for it in items:
+            value = it.project.amounts.get(y)
+            if value is None:
+                continue
+            amount += value
+            if it.at is not at:
+                if cells:
+                    groups.append(m.source_group((at, tuple(cells))))
+                at, cells = it.at, []
+            cells.append(it.sources[y][0].cells[0])
+        if cells:
+            groups.append(m.source_group((at, tuple(cells))))
+        values[key] = amount
+        total += amount
+        if groups:
+            src = tuple(groups)
+            if len({group.at for group in src}) < len(src):
+                src = m.join_sources(*((group,) for group in src))
+            sources[key] = src
+            all_src.append(src)
+    values["sum"] = total
+    if all_src:
+        sources["sum"] = m.join_sources(*all_src)
+    return m.Row(label, values, m.RowKind.DATA, sources)
+
+
+@st.composite
+def returns_with_projects(draw):
+    """Returns (some of one file and avdelning twice) with projects of a few years."""
+    subs = []
+    for i in range(draw(st.integers(1, 4))):
+        avd = draw(st.sampled_from(["A", "B"]))
+        file = draw(st.sampled_from([f"{avd}.xlsx", f"{avd}-{i}.xlsx"]))
+        projects = []
+        for j in range(draw(st.integers(0, 4))):
+            amounts = {
+                y: draw(st.integers(-5_000, 90_000)) for y in INV_YEARS if draw(st.booleans())
+            }
+            cells = {str(y): f"{'FGHI'[k]}{7 + j}" for k, y in enumerate(INV_YEARS)}
+            projects.append(
+                m.Project(f"P{i}{j}", f"P {i}{j}", "IT", "Ny", None, amounts, "", avd, cells)
+            )
+        subs.append(m.Submission(avd, file, m.Path(file), projects=projects))
+    return subs
+
+
+@hsettings(max_examples=80, deadline=None)
+@given(returns_with_projects(), st.randoms(use_true_random=False))
+def test_group_rows_from_own_rows_equal_rows_from_the_projects(base_settings, subs, rnd):
+    projects = projects_of(subs, base_settings)
+    # any selection of them, in their order (a category's) or shuffled (projects apart)
+    chosen = [p for p in projects if rnd.random() < 0.7]
+    if rnd.random() < 0.3:
+        rnd.shuffle(chosen)
+    if not chosen:
+        return
+    own = [_own_row(p.project.name, p, YEAR_KEYS) for p in chosen]
+    assert _inv_row("Kategori", own, YEAR_KEYS) == old_inv_row("Kategori", chosen, YEAR_KEYS)
+
+
+def old_round_tkr_of_sums(depreciation: float, interest: float) -> int:
+    return capital.round_tkr(depreciation + interest)
+
+
+@hsettings(max_examples=200, deadline=None)
+@given(
+    spend=st.dictionaries(
+        st.integers(2020, 2034),
+        st.integers(-(10**18), 10**18) | st.integers(-1_000, 500_000) | st.just(0),
+        max_size=5,
+    ),
+    category=st.sampled_from(["IT", "Mark", "IT-utrustning"]),
+)
+def test_capital_costs_round_as_round_tkr_of_the_exact_costs(base_settings, spend, category):
+    # the inline rounding (also beyond 2**52, where round_tkr takes the Decimal path)
+    years = INV_YEARS
+    p = m.Project("P", "Projekt", category, "Ny", None, spend, avdelning="A")
+    cat = base_settings.category(category)
+    exact = capital.capital_of(p, cat, base_settings, years, "A.xlsx")
+    rounded, sources = capital.CapitalCosts(base_settings, years).rounded(p, cat, "A.xlsx", None)
+    assert rounded == [old_round_tkr_of_sums(*exact.years[y]) for y in years]
+    assert sources == exact.sources
+
+
+@given(
+    st.floats(allow_nan=False, allow_infinity=False)
+    | st.floats(-(2.0**53), 2.0**53)
+    | st.sampled_from([0.5, -0.5, 2.5, -2.5, 2.0**52 - 0.5, -(2.0**52) + 0.5, 2.0**52, -0.0]),
+    st.floats(-1e6, 1e6) | st.just(0.0),
+)
+def test_inline_rounding_is_round_tkr(value, more):
+    # CapitalCosts.rounded rounds each year's cost inline; the same as round_tkr
+    assert capital.round_sums([value], [more]) == [capital.round_tkr(value + more)]
+
+
+@pytest.mark.parametrize("value", [math.nan, math.inf, -math.inf])
+def test_inline_rounding_raises_as_round_tkr_for_nan_and_infinity(value):
+    with pytest.raises(ValueError):
+        capital.round_tkr(value)
+    with pytest.raises(ValueError):
+        capital.round_sums([value], [0.0])
