@@ -6,7 +6,9 @@ it with what the code does now on varied inputs.
 
 from __future__ import annotations
 
+import dataclasses
 import math
+import re
 
 import pytest
 from hypothesis import given
@@ -16,6 +18,9 @@ from hypothesis import strategies as st
 from budgetbook import capital
 from budgetbook import model as m
 from budgetbook.consolidate_inv import Proj, _inv_row, _own_row, projects_of
+from budgetbook.consolidate_plan import _avd_name, _from_settings, _goal_code, merge_goals, norm
+from budgetbook.rules import DUPLICATE_INDICATOR
+from budgetbook.settings import Indicator
 from cons_builders import small_settings
 
 INV_YEARS = (2027, 2028, 2029, 2030)
@@ -141,3 +146,115 @@ def test_inline_rounding_raises_as_round_tkr_for_nan_and_infinity(value):
         capital.round_tkr(value)
     with pytest.raises(ValueError):
         capital.round_sums([value], [0.0])
+
+
+def old_norm(text: str) -> str:
+    return re.sub(r"\s+", " ", text or "").strip().casefold()
+
+
+def test_norm_splits_at_what_the_regex_calls_whitespace():
+    for code in range(0x110000):
+        char = chr(code)
+        assert (re.fullmatch(r"\s", char) is not None) == char.isspace(), hex(code)
+        text = f" a{char}{char}B {char}"
+        assert norm(text) == old_norm(text), hex(code)
+
+
+@given(st.text() | st.text(alphabet=" \t\n\r\x0b\x0c\x1c\x85\xa0\u2003\u3000aÅßİ"))
+def test_norm_equals_the_regex_way(text):
+    assert norm(text) == old_norm(text)
+    assert norm(None) == old_norm(None) == ""  # type: ignore[arg-type]
+
+
+@hsettings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["1.1", "1.1 Trygghet", "2.1", "9.9"]),
+            st.sampled_from(["Ind a", "ind  A", "Ind b", " ", "Ny"]),
+            st.sampled_from(["", "A", "B", "C"]),
+            st.sampled_from(["", "k1", "k2"]),
+        ),
+        max_size=25,
+    ),
+)
+def test_goals_merge_as_with_lists(base_settings, rows):
+    # avdelningar and comments kept in sets too: the same views and BB409 as with lists;
+    # "Ind a" is also an indicator of the settings (no avdelning, no comment of its own)
+    goals = [
+        dataclasses.replace(g, indicators=[Indicator("Ind a")]) if g.code == "1.1" else g
+        for g in base_settings.namnd_goals
+    ]
+    settings = dataclasses.replace(base_settings, namnd_goals=goals)
+    subs = [
+        m.Submission(
+            avd or "A",
+            "x.xlsx",
+            m.Path("x.xlsx"),
+            goals=[m.GoalRow(goal, ind, comment=comment, avdelning=avd)],
+        )
+        for goal, ind, avd, comment in rows
+    ]
+    assert merge_goals(subs, settings) == old_merge_goals(subs, settings)
+
+
+def old_merge_goals(submissions, settings):
+    """merge_goals as it was: membership in the views' lists."""
+    per_goal = {g.code: [] for g in settings.namnd_goals}
+    index = {}
+    for g in settings.namnd_goals:
+        for ind in g.indicators:
+            view = _from_settings(ind)
+            per_goal[g.code].append(view)
+            index[(g.code, old_norm(ind.name))] = view
+    duplicates = {}
+    for sub in submissions:
+        for row in sub.goals:
+            code = _goal_code(settings, row.goal)
+            if code is None or not row.indicator.strip():
+                continue
+            avd = row.avdelning or sub.avdelning
+            key = (code, old_norm(row.indicator))
+            existing = index.get(key)
+            if existing is None:
+                view = m.IndicatorView(
+                    row.indicator.strip(), dict(row.values), row.target, row.source, [avd]
+                )
+                if row.comment:
+                    view.comments.append(row.comment)
+                per_goal[code].append(view)
+                index[key] = view
+                continue
+            if existing.avdelningar and avd not in existing.avdelningar:
+                duplicates[key] = existing
+            if avd not in existing.avdelningar:
+                existing.avdelningar.append(avd)
+            if row.comment and row.comment not in existing.comments:
+                existing.comments.append(row.comment)
+            for year, value in row.values.items():
+                existing.values.setdefault(year, value)
+            existing.target = existing.target or row.target
+            existing.source = existing.source or row.source
+    problems = [
+        DUPLICATE_INDICATOR(
+            indikator=view.name,
+            mal=code,
+            avdelningar=", ".join(_avd_name(settings, a) for a in view.avdelningar),
+        )
+        for (code, _), view in duplicates.items()
+    ]
+    goals = [
+        m.KfGoalView(
+            kf.code,
+            kf.title,
+            kf.text,
+            [_from_settings(i) for i in kf.indicators],
+            [
+                m.NamndGoalView(g.code, g.title, g.text, per_goal[g.code])
+                for g in settings.namnd_goals
+                if g.kf_goal == kf.code
+            ],
+        )
+        for kf in settings.kf_goals
+    ]
+    return goals, problems
