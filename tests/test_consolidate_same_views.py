@@ -19,8 +19,9 @@ from budgetbook import capital
 from budgetbook import model as m
 from budgetbook.consolidate_inv import Proj, _inv_row, _own_row, projects_of
 from budgetbook.consolidate_plan import _avd_name, _from_settings, _goal_code, merge_goals, norm
+from budgetbook.drift_figures import drift_figures
 from budgetbook.rules import DUPLICATE_INDICATOR
-from budgetbook.settings import Indicator
+from budgetbook.settings import Indicator, PriorFigures
 from cons_builders import small_settings
 
 INV_YEARS = (2027, 2028, 2029, 2030)
@@ -258,3 +259,117 @@ def old_merge_goals(submissions, settings):
         for kf in settings.kf_goals
     ]
     return goals, problems
+
+
+# --- drift figures: what they are, defined figure by figure ------------------------------
+
+
+def defined_drift_figures(subs: list[m.Submission], settings) -> list:
+    """Every group's figures from its figures one at a time: the sum of their signed
+    amounts and their sources grouped per file in the order read (`model.group_sources`);
+    a return's line joins its groups (the brutto one too) at its first figure."""
+    from budgetbook.drift_figures import PRIOR_KEYS
+    from budgetbook.schema import DRIFT_SHEET, year_key
+
+    kinds = settings.kinds
+    owner = {v.code: v.avdelning for v in settings.verksamheter}
+    prior_file = settings.prior_file.name if settings.prior_file else settings.path.name
+    keys = [*PRIOR_KEYS, *(year_key(settings, y) for y in settings.years)]
+    budget_key = year_key(settings, settings.budget_year)
+    groups: list[dict] = [{}, {}, {}, {}]  # avdelning, verksamhet, kontogrupp, brutto
+    last: dict[str, str] = {}
+
+    def add(kind: int, name, key: str, value: int, source: m.Source) -> None:
+        total, sources = groups[kind][name].get(key, (0, []))
+        groups[kind][name][key] = (total + value, [*sources, source])
+
+    for (verks, post), figs in settings.prior.items():
+        avd = owner.get(verks, "")
+        revenue = kinds.get(post) == "revenue"
+        sign = -1 if revenue else 1
+        last[verks] = avd
+        source = m.Source(prior_file, "", f"rad {figs.line}", avd)
+        for kind, name in enumerate((avd, verks, post, (avd, revenue))):
+            groups[kind].setdefault(name, {})
+            add(kind, name, "budget_prior", sign * figs.budget, source)
+            add(kind, name, "prognos_prior", sign * figs.prognos, source)
+    for sub in subs:
+        avd = sub.avdelning
+        for line in sub.drift:
+            revenue = kinds.get(line.driftpost) == "revenue"
+            sign = -1 if revenue else 1
+            names = (avd, line.verksamhet, line.driftpost, (avd, revenue))
+            for year in settings.years:
+                amount = line.amounts.get(year)
+                if amount is None:
+                    continue
+                last[line.verksamhet] = avd
+                key = year_key(settings, year)
+                source = m.Source(sub.file, DRIFT_SHEET, line.cells.get(year, ""), avd)
+                for kind, name in enumerate(names):
+                    groups[kind].setdefault(name, {})
+                    if kind < 3 or key == budget_key:
+                        add(kind, name, key, sign * amount, source)
+    return [
+        [
+            (name, [(k, (g[k][0], m.group_sources(g[k][1]))) for k in keys if k in g])
+            for name, g in by_name.items()
+        ]
+        for by_name in groups
+    ] + [last]
+
+
+def as_lists(figures) -> list:
+    """DriftFigures with every dict as a list of its items (so the order is compared)."""
+    return [[(name, list(g.items())) for name, g in by_name.items()] for by_name in figures[:4]] + [
+        figures.last_avdelning
+    ]
+
+
+DRIFT_VERKS = {"A": ("A1", "A2", "Z1"), "B": ("B1", "A1"), "X": ("X1",)}
+
+
+@st.composite
+def drift_rounds(draw):
+    """Prior lines in any order (a verksamhet's lines apart, one settings do not know)
+    and returns (sometimes one file and avdelning twice, lines of a verksamhet apart,
+    years missing)."""
+    posts = ("intakter", "personal", "kapital", "okand")
+    pairs = draw(
+        st.lists(
+            st.tuples(st.sampled_from(["A1", "A2", "B1", "Z1"]), st.sampled_from(posts)),
+            unique=True,
+            max_size=10,
+        )
+    )
+    amount = st.integers(-50_000, 50_000)
+    prior = {
+        pair: PriorFigures(draw(amount), draw(amount), line)
+        for line, pair in enumerate(pairs, start=2)
+    }
+    subs = []
+    for i in range(draw(st.integers(0, 4))):
+        avd = draw(st.sampled_from(sorted(DRIFT_VERKS)))
+        file = draw(st.sampled_from([f"{avd}.xlsx", f"{avd}{i}.xlsx"]))
+        lines = []
+        for row in range(draw(st.integers(0, 6))):
+            verks = draw(st.sampled_from(DRIFT_VERKS[avd]))
+            years = [y for y in (2027, 2028, 2029) if draw(st.integers(0, 4))]
+            lines.append(
+                m.DriftLine(
+                    verks,
+                    draw(st.sampled_from(posts)),
+                    {y: draw(amount) for y in years},
+                    cells={y: f"{'FGH'[y - 2027]}{7 + row}" for y in years},
+                )
+            )
+        subs.append(m.Submission(avd, file, m.Path(file), drift=lines))
+    return subs, prior
+
+
+@hsettings(max_examples=150, deadline=None)
+@given(drift_rounds())
+def test_drift_figures_are_what_their_figures_add_up_to(base_settings, data):
+    subs, prior = data
+    settings = dataclasses.replace(base_settings, prior=prior)
+    assert as_lists(drift_figures(subs, settings)) == defined_drift_figures(subs, settings)
