@@ -219,15 +219,17 @@ def drift_figures(submissions: Sequence[Submission], settings: Settings) -> Drif
     for sub in submissions:
         avd = sub.avdelning
         at = SourceFile(sub.file, DRIFT_SHEET, avd)  # one for all the return's figures
-        # this return's groups: their sums and cell lists by name
+        # this return's groups: their sums and cell lists by name; a kontogrupp's with
+        # its sign and its kind's brutto group, so a line needs one lookup for all three
+        # (issue 8), and the verksamhet's kept while its lines follow each other
         verks_of: dict[str, tuple[list[int], list[list[str]]]] = {}
-        post_of: dict[str, tuple[list[int], list[list[str]]]] = {}
+        post_of: dict[str, tuple[int, list[int], list[list[str]], list[int], list[list[str]]]]
+        post_of = {}
         kind_of: dict[bool, tuple[list[int], list[list[str]]]] = {}
         a_sums = a_lists = None
+        cur_verks = no_verks
         for line in sub.drift:
-            amounts, verks, post = line.amounts, line.verksamhet, line.driftpost
-            revenue = kinds.get(post) == "revenue"
-            sign = -1 if revenue else 1
+            amounts = line.amounts
             cells = None
             for pos, year in at_year:
                 amount = amounts.get(year)
@@ -237,16 +239,23 @@ def drift_figures(submissions: Sequence[Submission], settings: Settings) -> Drif
                     cells = line.cells
                     if a_sums is None:
                         a_sums, a_lists = a_start(avd, at)
-                    v_sums, v_lists = verks_of.get(verks) or verks_of.setdefault(
-                        verks, v_start(verks, at)
-                    )
-                    p_sums, p_lists = post_of.get(post) or post_of.setdefault(
-                        post, p_start(post, at)
-                    )
-                    b_sums, b_lists = kind_of.get(revenue) or kind_of.setdefault(
-                        revenue, b_start((avd, revenue), at)
-                    )
-                    last[verks] = avd
+                    verks = line.verksamhet
+                    if verks != cur_verks:
+                        cur_verks = verks
+                        v_sums, v_lists = verks_of.get(verks) or verks_of.setdefault(
+                            verks, v_start(verks, at)
+                        )
+                        last[verks] = avd
+                    post = line.driftpost
+                    at_post = post_of.get(post)
+                    if at_post is None:
+                        revenue = kinds.get(post) == "revenue"
+                        p_group = p_start(post, at)
+                        b_group = kind_of.get(revenue) or kind_of.setdefault(
+                            revenue, b_start((avd, revenue), at)
+                        )
+                        at_post = post_of[post] = (-1 if revenue else 1, *p_group, *b_group)
+                    sign, p_sums, p_lists, b_sums, b_lists = at_post
                 value = sign * amount
                 cell = cells.get(year, "")
                 a_sums[pos] += value
