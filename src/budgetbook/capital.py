@@ -24,7 +24,7 @@ the rows shown in the Kapitalkostnader table).
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable
+from collections.abc import Iterable, MutableSequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -113,15 +113,16 @@ def _span(first: int, life: int, years: tuple[int, ...]) -> tuple[tuple[int, int
 
 
 def _add_costs(
-    depreciation: dict[int, float],
-    interest: dict[int, float],
+    depreciation: MutableSequence[float] | dict[int, float],
+    interest: MutableSequence[float] | dict[int, float],
     amount: float,
     span: tuple[tuple[int, int], ...],
     life: int,
     rate: float,
 ) -> None:
     """Add the cost of one spend of `amount` to the years of its `span` (`_span`); `rate`
-    a fraction. The one place of the method's amounts."""
+    a fraction. The one place of the method's amounts. (`CapitalCosts` passes lists and
+    a span by the years' positions.)"""
     if life == 0:  # land: interest on the full value, never depreciated
         value = amount * rate
         for year, _ in span:
@@ -159,8 +160,8 @@ def capital_of(
     `settings_lines` the group of the settings lines by their line numbers (filled
     here, kept by the caller for the next project)."""
     result = ProjectCapital(project, category)
-    depreciation, interest, result.sources = _year_sums(
-        project, category, settings, years, file, at, settings_lines
+    depreciation, interest, result.sources = CapitalCosts(settings, years, settings_lines).sums(
+        project, category, file, at
     )
     result.years = {y: _year_cost((d, interest[y])) for y, d in depreciation.items()}
     return result
@@ -176,61 +177,135 @@ def rounded_capital(
     settings_lines: dict[tuple[int, int], SourceGroup] | None = None,
 ) -> tuple[list[int], Sources]:
     """`capital_of(...).rounded(y)` for each of `years` (a known category), and the
-    sources: without a ProjectCapital and a YearCost per year (issue 8: the
-    Kapitalkostnader view's ~20 000 projects at N = 1 000)."""
-    depreciation, interest, sources = _year_sums(
-        project, category, settings, years, file, at, settings_lines
-    )
-    return [round_tkr(d + interest[y]) for y, d in depreciation.items()], sources
+    sources (`CapitalCosts.rounded` for one project)."""
+    return CapitalCosts(settings, years, settings_lines).rounded(project, category, file, at)
 
 
-def _year_sums(
-    project: Project,
-    category: AssetCategory | None,
-    settings: Settings,
-    years: Iterable[int],
-    file: str,
-    at: SourceFile | None,
-    settings_lines: dict[tuple[int, int], SourceGroup] | None,
-) -> tuple[dict[int, float], dict[int, float], Sources]:
-    """A project's exact depreciation and interest per year of `years`, and the sources
-    (see `capital_of`)."""
-    # the year totals skip the years without a cost: adding 0.0 to a sum that starts at
-    # 0.0 never changes it (issue 8: no YearCost per spend and year)
-    depreciation = dict.fromkeys(years, 0.0)
-    interest = dict.fromkeys(depreciation, 0.0)
-    if category is None:
-        return depreciation, interest, ()
-    rate = settings.internranta / 100
-    after = 0 if settings.depreciation_start == "same_year" else 1
-    life, shown = category.life, tuple(depreciation)
-    cells = project.cells
-    spent: list[str] = []  # the cells of the spend the cost comes from
-    amounts = project.amounts
-    # (the years are distinct: sorting them orders the spends as sorting the items did)
-    for spend_year in sorted(amounts) if len(amounts) > 1 else amounts:
-        amount = amounts[spend_year]
-        if not amount:
-            continue
-        span = _span(spend_year + after, life, shown)
-        _add_costs(depreciation, interest, amount, span, life, rate)
-        spent.append(cells.get(str(spend_year), ""))
-    if not spent:
-        return depreciation, interest, ()
-    named = (file, INVESTMENT_SHEET, project.avdelning)
-    if at is None or at != named:  # (compared as a plain tuple: cheaper to make)
-        at = SourceFile(*named)
-    groups = [source_group((at, tuple(spent)))]
-    # the cost also rests on the category's useful life and the internränta
-    numbers = (category.life_line, settings.internranta_line)
-    lines = {} if settings_lines is None else settings_lines
-    group = lines.get(numbers)
-    if group is None:
-        rows = tuple(f"rad {n}" for n in numbers if n)
-        group = lines[numbers] = source_group((SourceFile(settings.path.name), rows))
-    if group.cells:
-        groups.append(group)
-    return depreciation, interest, tuple(groups)
+# round_half_up's exact range for floats: every float of at least this size is whole
+_WHOLE_FLOATS = 2.0**52
+
+
+def round_sums(depreciation: Iterable[float], interest: Iterable[float]) -> list[int]:
+    """`round_tkr(d + i)` for each pair, inline for the floats `fmt.round_half_up` rounds
+    without Decimal (a call or two per year of ~20 000 projects: ~20 % of the
+    Kapitalkostnader view at N = 1 000, issue 8)."""
+    rounded = []
+    for value, more in zip(depreciation, interest, strict=True):
+        value += more
+        if -_WHOLE_FLOATS < value < _WHOLE_FLOATS:  # round_half_up's fast path, as there
+            whole = int(value)
+            rest = value - whole
+            rounded.append(whole + 1 if rest >= 0.5 else whole - 1 if rest <= -0.5 else whole)
+        else:
+            rounded.append(round_tkr(value))  # (inf and NaN raise there)
+    return rounded
+
+
+class CapitalCosts:
+    """The capital cost of projects over `years` under one settings' method. What is the
+    same for every project is made once: the rate and start, each start year's and
+    life's span of years (`_span`), the text of a spend year's cell key, the group of
+    the settings lines a cost rests on (issue 8: ~20 000 projects at N = 1 000, where
+    this per project was ~25 % of the Kapitalkostnader view)."""
+
+    __slots__ = ("after", "lines", "rate", "settings", "shown", "spans", "year_texts")
+
+    def __init__(
+        self,
+        settings: Settings,
+        years: Iterable[int],
+        settings_lines: dict[tuple[int, int], SourceGroup] | None = None,
+    ) -> None:
+        self.settings = settings
+        self.shown = tuple(dict.fromkeys(years))  # each year once, in order
+        self.rate = settings.internranta / 100
+        self.after = 0 if settings.depreciation_start == "same_year" else 1
+        self.spans: dict[tuple[int, int], tuple[tuple[int, int], ...]] = {}
+        self.year_texts: dict[int, str] = {}
+        # the settings lines' group by their line numbers (kept by a caller that has one)
+        self.lines = {} if settings_lines is None else settings_lines
+
+    def rounded(
+        self, project: Project, category: AssetCategory, file: str, at: SourceFile | None
+    ) -> tuple[list[int], Sources]:
+        """`capital_of(...).rounded(y)` for each year (a known category), and the sources:
+        without a ProjectCapital and a YearCost per year (`round_sums`)."""
+        depreciation, interest, sources = self._sums(project, category, file, at)
+        return round_sums(depreciation, interest), sources
+
+    def sums(
+        self,
+        project: Project,
+        category: AssetCategory | None,
+        file: str,
+        at: SourceFile | None,
+    ) -> tuple[dict[int, float], dict[int, float], Sources]:
+        """A project's exact depreciation and interest per year, and the sources (see
+        `capital_of`)."""
+        depreciation, interest, sources = self._sums(project, category, file, at)
+        shown = self.shown
+        return (
+            dict(zip(shown, depreciation, strict=True)),
+            dict(zip(shown, interest, strict=True)),
+            sources,
+        )
+
+    def _sums(
+        self,
+        project: Project,
+        category: AssetCategory | None,
+        file: str,
+        at: SourceFile | None,
+    ) -> tuple[list[float], list[float], Sources]:
+        """`sums` by the years' positions: lists, not dicts by year (cheaper to make and
+        to add to, issue 8)."""
+        # the year totals skip the years without a cost: adding 0.0 to a sum that starts
+        # at 0.0 never changes it (issue 8: no YearCost per spend and year)
+        depreciation = [0.0] * len(self.shown)
+        interest = depreciation.copy()
+        if category is None:
+            return depreciation, interest, ()
+        rate, after, spans, texts = self.rate, self.after, self.spans, self.year_texts
+        life = category.life
+        cells = project.cells
+        spent: list[str] = []  # the cells of the spend the cost comes from
+        amounts = project.amounts
+        # (the years are distinct: sorting them orders the spends as sorting the items did)
+        for spend_year in sorted(amounts) if len(amounts) > 1 else amounts:
+            amount = amounts[spend_year]
+            if not amount:
+                continue
+            first = spend_year + after
+            span = spans.get((first, life))
+            if span is None:
+                span = spans[first, life] = self._span_at(first, life)
+            _add_costs(depreciation, interest, amount, span, life, rate)
+            text = texts.get(spend_year)
+            if text is None:
+                text = texts[spend_year] = str(spend_year)
+            spent.append(cells.get(text, ""))
+        if not spent:
+            return depreciation, interest, ()
+        named = (file, INVESTMENT_SHEET, project.avdelning)
+        if at is None or at != named:  # (compared as a plain tuple: cheaper to make)
+            at = SourceFile(*named)
+        groups = [source_group((at, tuple(spent)))]
+        # the cost also rests on the category's useful life and the internränta
+        settings = self.settings
+        numbers = (category.life_line, settings.internranta_line)
+        lines = self.lines
+        group = lines.get(numbers)
+        if group is None:
+            rows = tuple(f"rad {n}" for n in numbers if n)
+            group = lines[numbers] = source_group((SourceFile(settings.path.name), rows))
+        if group.cells:
+            groups.append(group)
+        return depreciation, interest, tuple(groups)
+
+    def _span_at(self, first: int, life: int) -> tuple[tuple[int, int], ...]:
+        """`_span` with each year's position among the years instead of the year."""
+        position = {year: at for at, year in enumerate(self.shown)}
+        return tuple([(position[year], n) for year, n in _span(first, life, self.shown)])
 
 
 def capital_gap(

@@ -7,9 +7,12 @@ Conventions as in `consolidate`: investment spend and capital costs are positive
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from itertools import groupby
+from operator import itemgetter
+from typing import NamedTuple
 
 from . import capital
 from .fmt import tkr as fmt_tkr
@@ -26,7 +29,6 @@ from .model import (
     Row,
     RowKind,
     SourceFile,
-    SourceGroup,
     Sources,
     Submission,
     Table,
@@ -53,17 +55,25 @@ from .tablebuild import (
 # --- investments ------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Proj:
+class Proj(NamedTuple):
+    """A project of a return with what every view needs of it.
+
+    A named tuple, not a frozen dataclass: one per project, and making ~20 000 frozen
+    dataclasses took ~24 ms at N = 1 000, ~9x a tuple's time (issue 8)."""
+
     project: Project
     file: str
     avdelning: str
     at: SourceFile  # the return's Investeringar sheet (one for all its projects)
-    category: AssetCategory | None = None  # settings.category(project.category)
+    category: AssetCategory | None  # settings.category(project.category)
     # year -> the source of its amount, one object for every view that names the cell
     # (the per-project, per-category and capital views made one each: ~10 MB at
     # N = 1 000, issue 8)
-    sources: dict[int, Sources] = field(default_factory=dict)
+    sources: dict[int, Sources]
+
+
+# Proj((...)) without the named tuple's Python-level __new__ (~2x faster)
+_proj = functools.partial(tuple.__new__, Proj)
 
 
 def projects_of(submissions: Sequence[Submission], settings: Settings) -> list[Proj]:
@@ -82,7 +92,7 @@ def projects_of(submissions: Sequence[Submission], settings: Settings) -> list[P
                     cell = cells.get(str(year), "")
                     cell_tuple = one_cell.get(cell) or one_cell.setdefault(cell, (cell,))
                     sources[year] = (source_group((at, cell_tuple)),)
-            projs.append(Proj(p, s.file, s.avdelning, at, category(p.category), sources))
+            projs.append(_proj((p, s.file, s.avdelning, at, category(p.category), sources)))
     return projs
 
 
@@ -100,36 +110,37 @@ def _inv_columns(settings: Settings) -> list[Column]:
     ]
 
 
-def _inv_row(label: str, items: Sequence[Proj], year_keys: Sequence[tuple[int, str]]) -> Row:
-    """Spend per investment year of `items`; `year_keys`: (year, column key) made once
-    for all rows (a key text per row and year was ~9 MB at N = 1 000, issue 8)."""
-    if len(items) == 1:
-        return _own_row(label, items[0], year_keys)
+def _inv_row(label: str, own: Sequence[Row], year_keys: Sequence[tuple[int, str]]) -> Row:
+    """Spend per investment year of several projects, from their own rows (`_own_row`,
+    built once for every table that shows a project); `year_keys`: (year, column key)
+    made once for all rows (a key text per row and year was ~9 MB at N = 1 000, issue 8).
+
+    Each year's amount is the sum of the rows' (a row without the year holds 0, which
+    leaves an int sum as it is); its sources the rows' one cell each, grouped per return
+    in the order read. (Per project and year from the projects themselves this was
+    ~85 ms of the ~210 ms of the investment views at N = 1 000, issue 8.)"""
+    if len(own) == 1:  # the project's own row, under the group's label
+        (row,) = own
+        return Row(label, dict(row.values), RowKind.DATA, dict(row.sources))
     values: dict[str, int | float | str | None] = {}
     sources: dict[str, Sources] = {}
     total = 0
     all_src: list[Sources] = []
-    for y, key in year_keys:
-        amount = 0
-        groups: list[SourceGroup] = []  # one per run of projects of one return
-        at: SourceFile | None = None
-        cells: list[str] = []
-        for it in items:
-            value = it.project.amounts.get(y)
-            if value is None:
-                continue
-            amount += value
-            if it.at is not at:
-                if cells:
-                    groups.append(source_group((at, tuple(cells))))
-                at, cells = it.at, []
-            cells.append(it.sources[y][0].cells[0])  # the year's one cell (`projects_of`)
-        if cells:
-            groups.append(source_group((at, tuple(cells))))
+    rows_values = [row.values for row in own]
+    rows_sources = [row.sources for row in own]
+    for _, key in year_keys:
+        amount = sum([v[key] for v in rows_values])  # type: ignore[misc]
         values[key] = amount
         total += amount
-        if groups:
-            src = tuple(groups)
+        # the rows' one group each (at, (cell,)); runs of one return's projects joined
+        cells = [src[0] for s in rows_sources if (src := s.get(key))]
+        if cells:
+            src = tuple(
+                [
+                    source_group((at, tuple([group[1][0] for group in run])))
+                    for at, run in groupby(cells, _at_of)
+                ]
+            )
             if len({group.at for group in src}) < len(src):  # a return's projects apart
                 src = join_sources(*((group,) for group in src))
             sources[key] = src
@@ -138,6 +149,9 @@ def _inv_row(label: str, items: Sequence[Proj], year_keys: Sequence[tuple[int, s
     if all_src:
         sources["sum"] = join_sources(*all_src)
     return Row(label, values, RowKind.DATA, sources)
+
+
+_at_of = itemgetter(0)  # a SourceGroup's file and sheet
 
 
 def _own_row(label: str, p: Proj, year_keys: Sequence[tuple[int, str]]) -> Row:
@@ -187,13 +201,13 @@ def investment_views(
         tables.append(Table(key, caption, cols, rows, inv_text, settings.unit, signed))
 
     cat_cols = [Column("label", "Kategori", "text"), *cols[1:]]
-    by_cat: dict[str, list[Proj]] = defaultdict(list)
+    by_cat: dict[str, list[Row]] = defaultdict(list)
     names: dict[str, str] = {}
-    for p in projects:
+    for p, row in zip(projects, own, strict=True):
         cat = p.category
         code = cat.code if cat else p.project.category
         names[code] = cat.name if cat else (p.project.category or "Okänd kategori")
-        by_cat[code].append(p)
+        by_cat[code].append(row)
     order = [c.code for c in settings.asset_categories if c.code in by_cat]
     order += [c for c in by_cat if c not in order]
     rows = [_inv_row(names[c], by_cat[c], year_keys) for c in order]
@@ -309,8 +323,9 @@ def capital_view(
     ongoing: list[Row] = []
     new: list[Row] = []
     year_keys = [(y, f"kap_{y}") for y in years]
-    # the settings lines' group once per category for all projects
-    settings_lines: dict[tuple[int, int], SourceGroup] = {}
+    # what is the same for every project's cost made once (the settings lines' group
+    # per category, the years' spans, ...)
+    costs = capital.CapitalCosts(settings, years)
     kap_keys = [key for _, key in year_keys]
     status_ongoing = memoized(is_ongoing)  # a few distinct texts (issue 8)
     for p in projects:
@@ -322,9 +337,7 @@ def capital_view(
             values = {"category": p.project.category}
             values.update((key, None) for key in kap_keys)
         else:
-            rounded, cap_sources = capital.rounded_capital(
-                p.project, category, settings, years, p.file, p.at, settings_lines
-            )
+            rounded, cap_sources = costs.rounded(p.project, category, p.file, p.at)
             values = {"category": category.name}
             values.update(zip(kap_keys, rounded, strict=True))
             if cap_sources:
