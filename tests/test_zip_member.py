@@ -1,19 +1,23 @@
 """`zip_member.whole_member` gives a member's bytes only when zipfile would read exactly
-those without an error; a damaged member is left to zipfile (issue 8)."""
+those without an error; a damaged member is left to zipfile (issue 8). `stored_copy`
+copies only a plain package, and the copy reads as the package does."""
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import io
+import random
 import zipfile
 import zlib
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from python_calamine import CalamineWorkbook, TablesNotLoaded
 
 from budgetbook import safety
-from budgetbook.zip_member import whole_member
+from budgetbook.zip_member import stored_copy, whole_member
 
 _TEXT = b'<?xml version="1.0"?>\n<worksheet><sheetData>' + b'<row r="1"><c r="A1"/></row>' * 300
 _TEXT += b"</sheetData></worksheet>"
@@ -135,3 +139,213 @@ def test_precheck_finds_what_it_finds_through_zipfile_alone(
     assert (fast.ok, fast.problems, fast.transient) == (slow.ok, slow.problems, slow.transient)
     assert fast.inflated == slow.inflated
     assert zlib.crc32(_TEXT)  # the parts are not empty: the cases read real data
+
+
+# --- stored_copy: the package calamine reads, with the pre-check's parts stored ---------
+
+
+def _kept(package: bytes) -> tuple[list[str], dict[str, bytes]]:
+    """The names zipfile lists and, as the pre-check keeps them, the members it reads
+    whole without an error (the last entry of a name only)."""
+    with zipfile.ZipFile(io.BytesIO(package)) as zf:
+        infos = zf.infolist()
+        kept = {}
+        for info in infos:
+            try:
+                data = zf.read(info)
+            except Exception:  # a damaged member is not kept, whatever the error
+                continue
+            if zf.getinfo(info.filename) is info:
+                kept[info.filename] = data
+    return [i.filename for i in infos], kept
+
+
+def _every_read(package: bytes) -> list[tuple[str, object]]:
+    """Each member by position: its name and what zipfile reads, or its error."""
+    out: list[tuple[str, object]] = []
+    with zipfile.ZipFile(io.BytesIO(package)) as zf:
+        for info in zf.infolist():
+            try:
+                out.append((info.orig_filename, zf.read(info)))
+            except Exception as exc:  # the error itself is what is compared
+                out.append((info.orig_filename, type(exc).__name__))
+    return out
+
+
+def test_a_plain_package_is_copied_with_the_kept_parts_stored() -> None:
+    package = _package()
+    names, kept = _kept(package)
+    copy_ = stored_copy(package, names, kept)
+    assert copy_ is not None
+    with zipfile.ZipFile(io.BytesIO(copy_)) as zf:
+        assert zf.testzip() is None
+        assert [i.compress_type for i in zf.infolist()] == [zipfile.ZIP_STORED] * 3
+    assert _every_read(copy_) == _every_read(package)
+    # a part not kept is copied as it is, still deflated
+    partial = stored_copy(package, names, {_NAMES[0]: kept[_NAMES[0]]})
+    assert partial is not None and _every_read(partial) == _every_read(package)
+    types = [i.compress_type for i in zipfile.ZipFile(io.BytesIO(partial)).infolist()]
+    assert types == [zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_DEFLATED]
+
+
+def _with_comment(package: bytes) -> bytes:
+    return package[:-2] + b"\x03\x00abc"
+
+
+def _with_extra(package: bytes) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name in _NAMES:
+            info = zipfile.ZipInfo(name)
+            info.extra = b"\xfe\xca\x00\x00"
+            zf.writestr(info, _TEXT)
+    return buf.getvalue()
+
+
+def _twice(package: bytes) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name in (*_NAMES, _NAMES[1]):
+            with pytest.warns(UserWarning) if name in zf.namelist() else contextlib.nullcontext():
+                zf.writestr(name, _TEXT)
+    return buf.getvalue()
+
+
+def _data_descriptor(package: bytes) -> bytes:
+    class Unseekable(io.RawIOBase):
+        def __init__(self) -> None:
+            self.data = bytearray()
+
+        def writable(self) -> bool:
+            return True
+
+        def write(self, b) -> int:  # type: ignore[override]
+            self.data += b
+            return len(b)
+
+    out = Unseekable()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name in _NAMES:
+            with zf.open(name, "w") as fh:
+                fh.write(_TEXT)
+    return bytes(out.data)
+
+
+_NOT_PLAIN: dict[str, Callable[[bytes], bytes]] = {
+    "prepended": lambda p: b"MZ" + p,
+    "appended": lambda p: p + b"\0",
+    "zip comment": _with_comment,
+    "extra fields": _with_extra,
+    "a name twice": _twice,
+    "data descriptors": _data_descriptor,
+    "other local time": lambda p: _patch(p, _local(p, 1) + 10, b"\x01\x02"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(_NOT_PLAIN))
+def test_a_package_that_is_not_plain_is_not_copied(case: str) -> None:
+    package = _NOT_PLAIN[case](_package())
+    names, kept = _kept(package)
+    assert kept, "zipfile reads it"
+    assert stored_copy(package, names, kept) is None
+
+
+@pytest.mark.parametrize(("case", "package"), _CASES, ids=[c for c, _ in _CASES])
+def test_a_copy_reads_every_member_as_the_package_does(case: str, package: bytes) -> None:
+    names, kept = _kept(package)
+    copied = stored_copy(package, names, kept)
+    if copied is not None:
+        assert _every_read(copied) == _every_read(package), case
+    else:
+        assert not case.startswith("clean"), "a clean package is copied"
+
+
+def _calamine_view(source: str | bytes) -> object:
+    """What the reader takes from calamine: sheet names, each sheet's extent and
+    values; or only that it refused the workbook."""
+    try:
+        if isinstance(source, str):
+            wb = CalamineWorkbook.from_path(source)
+        else:
+            wb = CalamineWorkbook.from_filelike(io.BytesIO(source))
+            try:
+                wb.table_names  # noqa: B018 - as the reader: an .xlsx, or refused
+            except TablesNotLoaded:
+                pass
+            else:
+                return "refused"
+        with wb:
+            view: list[object] = [wb.sheet_names]
+            for name in wb.sheet_names:
+                sheet = wb.get_sheet_by_name(name)
+                view.append((sheet.end, sheet.to_python(skip_empty_area=False)))
+            return view
+    except BaseException as exc:  # a Rust panic too: refused either way
+        if isinstance(exc, KeyboardInterrupt):
+            raise
+        return "refused"
+
+
+def test_calamine_reads_a_copy_of_every_example_return_as_the_file() -> None:
+    inbox = Path(__file__).resolve().parents[1] / "inbox"
+    for path in sorted(inbox.glob("*.xlsx")):
+        check = safety.precheck(path)
+        assert check.ok and check.package == path.read_bytes()
+        copied = stored_copy(check.package, check.members, check.inflated)
+        assert copied is not None, path.name
+        stored = [i for i in zipfile.ZipFile(io.BytesIO(copied)).infolist() if i.compress_type == 0]
+        assert {i.filename for i in stored} == set(check.inflated)
+        assert _calamine_view(copied) == _calamine_view(str(path))
+
+
+def test_mutated_packages_read_alike_from_the_file_and_the_copy(tmp_path: Path) -> None:
+    """Bytes changed at random in a real return (its headers and directory, or its
+    data): whenever the pre-check would pass it on (zipfile lists it) and it is copied,
+    zipfile reads every member of the copy as of the file, and calamine reads the copy
+    as it reads the file, or refuses both."""
+    inbox = Path(__file__).resolve().parents[1] / "inbox"
+    original = sorted(inbox.glob("*.xlsx"))[0].read_bytes()
+    with zipfile.ZipFile(io.BytesIO(original)) as zf:
+        infos = zf.infolist()
+        cd_start = zf.start_dir
+    # where the structure is: local headers with their names, the directory, its end
+    headers = [i.header_offset + k for i in infos for k in range(30 + len(i.filename))]
+    structure = headers + list(range(cd_start, len(original)))
+    rng = random.Random(8)
+    copied = compared = 0
+    for _ in range(400):
+        mutant = bytearray(original)
+        for _ in range(rng.choice((1, 1, 2, 3))):
+            at = rng.choice(structure) if rng.random() < 0.7 else rng.randrange(len(original))
+            mutant[at] = rng.randrange(256)
+        package = bytes(mutant)
+        try:
+            names, kept = _kept(package)
+        except Exception:  # zipfile cannot list it: the pre-check refuses it
+            continue
+        result = stored_copy(package, names, kept)
+        if result is None:
+            continue
+        copied += 1
+        assert _every_read(result) == _every_read(package)
+        path = tmp_path / "retur.xlsx"
+        path.write_bytes(package)
+        assert _calamine_view(result) == _calamine_view(str(path))
+        compared += 1
+    assert copied >= 50 and compared == copied
+
+
+def test_names_beyond_ascii_are_copied_as_zipfile_reads_them() -> None:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("xl/blad_åäö.xml", _TEXT)  # UTF-8, flagged
+        zf.writestr("xl/q.xml", _TEXT)
+    package = buf.getvalue().replace(b"xl/q.xml", b"xl/\x82.xml")  # cp437, not flagged
+    names, kept = _kept(package)
+    assert names == ["xl/blad_åäö.xml", "xl/é.xml"]
+    copied = stored_copy(package, names, kept)
+    assert copied is not None and _every_read(copied) == _every_read(package)
+    # names that are not the ones listed from this package: not copied
+    assert stored_copy(package, ["xl/blad_aao.xml", "xl/é.xml"], kept) is None
+    assert stored_copy(package, ["xl/blad_åäö.xml", "xl/q.xml"], kept) is None
+    assert stored_copy(package, names[:1], kept) is None

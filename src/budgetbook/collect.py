@@ -76,13 +76,20 @@ def read_one(
     job: ReadJob,
     inflated: Mapping[str, bytes] | None = None,
     members: Sequence[str] | None = None,
+    package: bytes | None = None,
 ) -> ReadOutcome:
     """Read one pre-checked file. Never raises: a failure becomes a BB100 problem."""
     try:
         from .reader import read_return
 
         result = read_return(
-            job.path, job.settings, job.schema, name=job.name, inflated=inflated, members=members
+            job.path,
+            job.settings,
+            job.schema,
+            name=job.name,
+            inflated=inflated,
+            members=members,
+            package=package,
         )
         return ReadOutcome(dict(result.identity), result.submission, list(result.problems))
     except (KeyboardInterrupt, SystemExit):
@@ -120,10 +127,12 @@ def _check_and_read(job: ReadJob, precheck: bool) -> Checked:
             return done
     inflated: dict[str, bytes] = {}
     members: list[str] | None = None
-    if done.check is not None:  # what it inflated goes to the reader, not back to main
+    package: bytes | None = None
+    if done.check is not None:  # what it read goes to the reader, not back to main
         inflated, done.check.inflated = done.check.inflated, {}
         members, done.check.members = done.check.members, []
-    done.outcome = outcome = read_one(job, inflated, members)
+        package, done.check.package = done.check.package, None
+    done.outcome = outcome = read_one(job, inflated, members, package)
     if not outcome.crashed:
         done.outcome_json = read_cache.encode(
             outcome.identity, outcome.submission, outcome.problems

@@ -70,6 +70,9 @@ class SafetyResult:
     # The package's member names, in the same way: with them and `inflated` the
     # reader need not open the zip again (issue 8: its directory read twice).
     members: list[str] = field(default_factory=list)
+    # The bytes that passed, in the same way: the reader reads them, not the file
+    # again (which may have been replaced since: OneDrive, antivirus; issue 8).
+    package: bytes | None = None
 
 
 # Bump when the encoded verdict changes (older cached verdicts are then checked again).
@@ -161,7 +164,10 @@ def _precheck(path: Path, name: str) -> SafetyResult:
     if not zipfile.is_zipfile(io.BytesIO(package)):
         return _fail(rules.NOT_READABLE, name, "filen är skadad eller ofullständig")
     with zipfile.ZipFile(io.BytesIO(package)) as zf:
-        return _zip(zf, name, package)
+        result = _zip(zf, name, package)
+    if result.ok:
+        result.package = package
+    return result
 
 
 def _ole(path: Path, name: str) -> SafetyResult:

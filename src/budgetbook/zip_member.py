@@ -1,4 +1,5 @@
-"""A zip member's bytes taken straight from the package's bytes, for the pre-check.
+"""A zip member's bytes taken straight from the package's bytes, for the pre-check;
+and the package with the parts the pre-check inflated stored, for calamine.
 
 `zipfile` opens a member through several Python objects (local header, shared file,
 decompressor, CRC bookkeeping): ~25 µs a member, ~30 members a return (issue 8). Here a
@@ -8,6 +9,11 @@ deflate (or stored) stream of exactly the declared size, and the declared CRC. T
 read of it through `zipfile`, whole or its first bytes, gives these bytes and raises
 nothing. In every other case `whole_member` returns None and the caller reads the member
 through `zipfile` as before, so a damaged or hostile member fails exactly as it did.
+
+`stored_copy` keeps every member, not only those calamine reads: calamine (0.37) finds
+the workbook through `_rels/.rels` and each sheet through the workbook's relationships,
+by names matched ignoring case, so which members it reads is the file's to say. A member
+copied as it is costs a slice; calamine inflates it only if it reads it, as before.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from __future__ import annotations
 import struct
 import zipfile
 import zlib
+from collections.abc import Mapping, Sequence
 
 # zipfile's local file header: signature, versions, flags, method, time, date, CRC,
 # sizes, name length, extra length.
@@ -83,3 +90,139 @@ def whole_member(package: bytes, info: zipfile.ZipInfo, limit: int) -> bytes | N
     if zlib.crc32(content) != info.CRC:
         return None
     return content
+
+
+# The central directory entry and the end of central directory record, as zipfile
+# reads them. A local header repeats the entry's fields from "version needed" to
+# "extra length" (26 bytes), at 4 in the header and at 6 in the entry.
+_CENTRAL = struct.Struct("<4s4B4HL2L5H2L")
+_CENTRAL_SIGNATURE = b"PK\x01\x02"
+_END = struct.Struct("<4s4H2LH")
+_END_SIGNATURE = b"PK\x05\x06"
+_OFFSET = struct.Struct("<L")
+# Flags a plain member may have: UTF-8 name, deflate level hints. Anything else (data
+# descriptor, encryption, patches) and the package is left as it is.
+_PLAIN_FLAGS = _UTF8_NAME | 0x06
+_ZIP64_MARK = 0xFFFFFFFF
+
+
+def stored_copy(
+    package: bytes, members: Sequence[str], inflated: Mapping[str, bytes]
+) -> bytes | None:
+    """The package with every deflated member in `inflated` stored instead, for
+    calamine: it then reads (and CRC-checks) exactly these bytes without inflating
+    them again (issue 8). Every other member is copied as it is, and all of them in the
+    same order with the same names, flags, CRCs, times and attributes, so any lookup
+    in the copy finds what it finds in `package`. `members`: the names zipfile listed
+    from `package`; `inflated`: contents read whole from it (to their CRC check).
+
+    Only a plain package is copied: members in directory order from the first byte
+    with nothing between them, local headers that repeat the directory's fields, no
+    extra fields, comments, data descriptors, encryption or zip64, no name twice, then
+    the directory and its end record. For anything else None: the caller reads the
+    file as before, so a quirk that one zip reader forgives and another does not stays
+    the quirk it was.
+    """
+    end_at = len(package) - _END.size
+    if end_at < 0:
+        return None
+    sig, disk, cd_disk, disk_entries, entries, cd_size, cd_start, comment = _END.unpack_from(
+        package, end_at
+    )
+    count = len(members)
+    if (
+        sig != _END_SIGNATURE
+        or disk
+        or cd_disk
+        or disk_entries != count
+        or entries != count
+        or comment
+        or cd_start + cd_size != end_at
+        or len(set(members)) != count
+    ):
+        return None
+    unpack, header_size, entry_size = _CENTRAL.unpack_from, _LOCAL_HEADER.size, _CENTRAL.size
+    pack_offset = _OFFSET.pack
+    stored = zipfile.ZIP_STORED.to_bytes(2, "little")
+    out: list[bytes] = []
+    directory: list[bytes] = []
+    raw_names: list[bytes] = []
+    utf8: list[int] = []  # each name's UTF-8 flag
+    written = pos = 0  # where the member starts in the copy, and in `package`
+    at = cd_start
+    for name in members:
+        if at + entry_size > end_at:
+            return None
+        entry = unpack(package, at)
+        flags, method, size, name_len = entry[5], entry[6], entry[11], entry[12]
+        name_at = at + entry_size
+        raw_name = package[name_at : name_at + name_len]
+        begin = pos + header_size + name_len
+        end = begin + entry[10]
+        if (
+            entry[0] != _CENTRAL_SIGNATURE
+            or flags & ~_PLAIN_FLAGS
+            or method not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
+            or entry[13]  # extra field
+            or entry[14]  # comment
+            or entry[15]  # disk
+            or entry[18] != pos  # offset
+            or _ZIP64_MARK in (entry[10], size)
+            or end > cd_start
+            or package[pos : pos + 4] != _LOCAL_SIGNATURE
+            or package[pos + 4 : pos + 30] != package[at + 6 : at + 32]
+            or package[pos + header_size : begin] != raw_name
+        ):
+            return None
+        raw_names.append(raw_name)
+        utf8.append(flags & _UTF8_NAME)
+        content = inflated.get(name)
+        if content is not None and len(content) == size and method == zipfile.ZIP_DEFLATED:
+            sizes = package[pos + 22 : pos + 26]  # compressed size = size
+            out += (
+                package[pos : pos + 8],
+                stored,
+                package[pos + 10 : pos + 18],
+                sizes,
+                package[pos + 22 : begin],
+                content,
+            )
+            directory += (
+                package[at : at + 10],
+                stored,
+                package[at + 12 : at + 20],
+                sizes,
+                package[at + 24 : at + 42],
+                pack_offset(written),
+                raw_name,
+            )
+            written += begin - pos + size
+        else:
+            out.append(package[pos:end])
+            directory += (package[at : at + 42], pack_offset(written), raw_name)
+            written += end - pos
+        at = name_at + name_len
+        pos = end
+    if pos != cd_start or at != end_at or not _names_are(raw_names, utf8, members):
+        return None
+    new_cd = b"".join(directory)
+    out += (new_cd, _END.pack(sig, 0, 0, count, count, len(new_cd), written, 0))
+    return b"".join(out)
+
+
+def _names_are(raw_names: list[bytes], utf8: list[int], members: Sequence[str]) -> bool:
+    """Whether these raw names decode, as zipfile decodes them, to `members`, in order.
+
+    zipfile cuts a name at a NUL, so its names hold none: equal joins have as many
+    NULs, and so none within a raw name, and equal names one by one."""
+    joined = b"\0".join(raw_names)
+    if joined.isascii():  # ASCII is the same in UTF-8 and cp437
+        return joined.decode("ascii") == "\0".join(members)
+    return all(map(_is_decoded, raw_names, utf8, members))
+
+
+def _is_decoded(raw_name: bytes, utf8: int, name: str) -> bool:
+    try:
+        return raw_name.decode("utf-8" if utf8 else "cp437") == name
+    except UnicodeDecodeError:
+        return False
