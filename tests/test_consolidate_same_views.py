@@ -20,6 +20,7 @@ from budgetbook import model as m
 from budgetbook.consolidate_inv import Proj, _inv_row, _own_row, projects_of
 from budgetbook.consolidate_plan import _avd_name, _from_settings, _goal_code, merge_goals, norm
 from budgetbook.drift_figures import drift_figures
+from budgetbook.fmt import name_list
 from budgetbook.rules import DUPLICATE_INDICATOR
 from budgetbook.settings import Indicator, PriorFigures
 from cons_builders import small_settings
@@ -240,7 +241,7 @@ def old_merge_goals(submissions, settings):
         DUPLICATE_INDICATOR(
             indikator=view.name,
             mal=code,
-            avdelningar=", ".join(_avd_name(settings, a) for a in view.avdelningar),
+            avdelningar=name_list([_avd_name(settings, a) for a in view.avdelningar]),
         )
         for (code, _), view in duplicates.items()
     ]
