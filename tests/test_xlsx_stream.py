@@ -200,6 +200,63 @@ def test_typed_rows_match_row_byte_for_byte(tmp_path):
     assert ws.row_dimensions[2].height == 27
 
 
+def _typed_both_ways(path, blocks, how):
+    """`blocks` (first row, kinds, rows) written by `typed_columns` or row by row by
+    `typed_rows`; the sheet's XML and the shared strings."""
+    with XlsxStream(path) as book:
+        num = book.add_format({"num_format": "#,##0"})
+        bold = book.add_format({"bold": True, "num_format": "#,##0"})
+        styles = {"data": [0, num, num, book.add_format({"num_format": "0 %"}), 0]}
+        styles["total"] = [bold] * 5
+        with book.sheet("A") as ws:
+            ws.row(0, [("rubrik", 0)])
+            write = ws.typed_columns(styles)
+            writers = {kind: ws.typed_rows(st) for kind, st in styles.items()}
+            for first, kinds, rows in blocks:
+                if how == "columns":
+                    columns = [list(col) for col in zip(*rows, strict=True)] if rows else []
+                    assert write(first, kinds, columns or [[]] * 5) == first + len(rows) - 1
+                else:
+                    for r, (kind, values) in enumerate(zip(kinds, rows, strict=True), first):
+                        writers[kind](r, list(values))
+    with zipfile.ZipFile(path) as z:
+        return z.read("xl/worksheets/sheet1.xml"), z.read("xl/sharedStrings.xml")
+
+
+def test_typed_columns_match_typed_rows_byte_for_byte(tmp_path):
+    """A view's rows given column by column (`typed_columns`, prepared a column at a
+    time) are the XML and shared strings `typed_rows` gives row by row: texts new in two
+    columns looked up row by row, blanks, ints, floats, kinds, "%" and a bool (row by
+    row, as `row` writes it)."""
+    rows = [
+        ("Ö & %s", 12, None, 0.25, "b"),
+        ("c", -3, 7, None, "%d"),  # another shape; "b" and "c" first seen in this order
+        ("%", 10**20, 0, -0.0, "Ö & %s"),
+        ("d", 4, 5, 1e-7, None),
+    ]
+    kinds = ["data", "data", "total", "data"]
+    blocks = [(2, kinds, rows), (7, ["total"], [("e", 1, 2, 1.5, "f")])]
+    with_bool = [(2, kinds[:2], rows[:2]), (4, ["data"] * 2, [("x", True, 1, 0.5, "y"), rows[3]])]
+    for case in (blocks, with_bool):
+        assert _typed_both_ways(tmp_path / "c.xlsx", case, "columns") == _typed_both_ways(
+            tmp_path / "r.xlsx", case, "rows"
+        )
+    ws = openpyxl.load_workbook(tmp_path / "c.xlsx")["A"]
+    assert [c.value for c in ws[5]] == ["x", "ja", 1, 0.5, "y"]
+
+
+def test_typed_columns_refuse_what_typed_rows_refuse(tmp_path):
+    with XlsxStream(tmp_path / "e.xlsx") as book, book.sheet("A") as ws:
+        write = ws.typed_columns({"data": [0, 0]})
+        assert write(3, [], [[], []]) == -1  # nothing written
+        with pytest.raises(XlsxStreamError, match=r"A!B5: nan kan inte skrivas"):
+            write(3, ["data", "data"], [["a", "b"], [1.5, math.nan]])
+        with pytest.raises(ValueError, match="in order"):
+            write(3, ["data"], [["c"], [1]])
+        with pytest.raises(ValueError, match="unequal length"):
+            write(6, ["data"], [["c", "d"], [1]])
+
+
 def test_raw_rows_from_row_pieces_match_prepared_rows(tmp_path):
     """Rows assembled from `row_pieces` templates are byte for byte what
     `prepared_rows` writes (Källor writes them, issue 8)."""

@@ -5,8 +5,10 @@ consolidated workbook's rows are filled into templates, not built cell by cell).
 from __future__ import annotations
 
 import math
-from collections.abc import Collection, Sequence
-from itertools import pairwise
+import operator
+from collections import deque
+from collections.abc import Callable, Collection, Hashable, Mapping, Sequence
+from itertools import chain, compress, pairwise, repeat
 from typing import Any
 
 from xlsxwriter.utility import xl_col_to_name
@@ -66,3 +68,70 @@ class StyleNumbers(dict[int, str]):
 
 
 STYLE_TEXT = StyleNumbers()
+
+# the values a prepared row's template takes as they are: a text's shared-string index
+# (a str), an int (%s is its str()), a blank (%.0s: nothing), a finite float (%.16G,
+# the text `cell_number` gives)
+PREPARED = {
+    str: ' t="s"><v>%s</v></c>',
+    int: "><v>%s</v></c>",
+    type(None): "/>%.0s",
+    float: "><v>%.16G</v></c>",
+}
+
+
+def prepared_columns(
+    columns: Sequence[Sequence[Any]], text: Callable[[str], str]
+) -> list[Sequence[Any]] | None:
+    """The columns of a block of rows ready for `PREPARED` templates, each text as its
+    shared-string index (`text`) looked up row by row, the order a cell-by-cell writer
+    gives; None, with nothing looked up, when a value must be written cell by cell (a
+    bool or another type, or a number Excel cannot take). Done a column at a time by
+    C-level calls (issue 8: a call per cell took most of writing a view)."""
+    texts: list[int] = []
+    only_texts: list[bool] = []
+    for c, column in enumerate(columns):
+        types = set(map(type, column))
+        if not types <= PREPARED.keys():
+            return None
+        if float in types:
+            floats = compress(column, map(operator.is_, map(type, column), repeat(float)))
+            if not all(map(math.isfinite, floats)):
+                return None
+        if str in types:
+            texts.append(c)
+            only_texts.append(types == {str})
+    if len(texts) > 1:  # texts in more than one column: looked up row by row first
+        cells = list(chain.from_iterable(zip(*(columns[c] for c in texts), strict=True)))
+        deque(map(text, compress(cells, map(isinstance, cells, repeat(str)))), maxlen=0)
+    prepared = list(columns)
+    for c, only in zip(texts, only_texts, strict=True):
+        column = columns[c]
+        prepared[c] = (
+            list(map(text, column)) if only else [text(v) if type(v) is str else v for v in column]
+        )
+    return prepared
+
+
+class PreparedTemplates(dict[tuple[Hashable, tuple[type, ...]], str]):
+    """(a row's kind, its prepared values' types) -> the row's %-template, the row
+    number as ROW (made on first use): the cells' formats are `styles[kind]`, their
+    values from `prepared_columns`. Filled, a row is what `SheetStream.row` writes."""
+
+    def __init__(self, styles: Mapping[Hashable, Sequence[int]]) -> None:
+        super().__init__()
+        self._refs = {
+            kind: [
+                f'<c r="{name}{ROW}" s="{STYLE_TEXT[style]}"'
+                for name, style in zip(
+                    LETTERS if len(st) <= len(LETTERS) else letters(len(st)), st, strict=False
+                )
+            ]
+            for kind, st in styles.items()
+        }
+
+    def __missing__(self, key: tuple[Hashable, tuple[type, ...]]) -> str:
+        kind, types = key
+        cells = "".join(ref + PREPARED[t] for ref, t in zip(self._refs[kind], types, strict=True))
+        made = self[key] = f'<row r="{ROW}">{cells}</row>'
+        return made

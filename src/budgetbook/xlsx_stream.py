@@ -27,10 +27,11 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import itertools
 import math
 import operator
 import re
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Hashable, Mapping, Sequence
 from os import PathLike
 from types import TracebackType
 from typing import Any, Self
@@ -42,7 +43,7 @@ from .fmt import INVALID_XML_CHARS, xml_safe
 from .xlsx_cells import LETTERS as _LETTERS
 from .xlsx_cells import ROW as _ROW
 from .xlsx_cells import STYLE_TEXT as _STYLE_TEXT
-from .xlsx_cells import cell_number
+from .xlsx_cells import PreparedTemplates, cell_number, prepared_columns
 from .xlsx_cells import letters as _letters
 from .xlsx_styles import MAIN_NS as _MAIN
 from .xlsx_styles import XML_HEAD as _HEAD
@@ -58,6 +59,7 @@ _ESCAPED = re.compile(f"[{INVALID_XML_CHARS}\r]")
 _BAD_SHEET_NAME = re.compile(r"[\[\]:*?/\\]")
 _ESCAPED_LOOKALIKE = re.compile("(_x[0-9a-fA-F]{4}_)")
 _FLUSH_CHARS = 1 << 20
+_BLOCK_ROWS = 1024  # rows of `typed_columns` made between checks for a flush
 
 
 # _esc/_attr are xml.sax.saxutils.escape/quoteattr by hand: faster on the per-text path
@@ -357,6 +359,50 @@ class SheetStream(_Closing):
             self._write(head + (template % tuple(map(call, convert, values))).replace(_ROW, n))
 
         return write
+
+    def typed_columns(
+        self, styles: Mapping[Hashable, Sequence[int]]
+    ) -> Callable[[int, Sequence[Hashable], Sequence[Sequence[Any]]], int]:
+        """A writer of a block of rows given column by column, `write(first, kinds,
+        columns)`: row `first` + i has the values `columns[c][i]` and the formats
+        `styles[kinds[i]]`, the XML `typed_rows` writes row by row (no heights), its
+        texts looked up in the same order. The values are prepared a column at a time
+        (`prepared_columns`) and each row filled into its shape's template, no Python
+        call per row or cell (issue 8: ~84 000 rows of views at N = 1 000). Returns the
+        last row written."""
+        templates = PreparedTemplates(styles)
+
+        def write(first: int, kinds: Sequence[Hashable], columns: Sequence[Sequence[Any]]) -> int:
+            if first <= self._last:
+                raise ValueError(f"rows must be written in order: {first} after {self._last}")
+            if any(len(column) != len(kinds) for column in columns):
+                raise ValueError("columns of unequal length")
+            prepared = prepared_columns(columns, self.book.text_value)
+            rows = zip(*(prepared or columns), strict=True) if columns else [()] * len(kinds)
+            if prepared is None:  # a value to write as `row` does: row by row
+                writers = {kind: self.typed_rows(st) for kind, st in styles.items()}
+                for r, kind, values in zip(itertools.count(first), kinds, rows, strict=False):
+                    writers[kind](r, list(values))
+                return self._last
+            out: list[str] = []
+            numbers = map(str, itertools.count(first + 1))  # 1-based in the XML
+            for n, kind, values in zip(numbers, kinds, rows, strict=False):
+                out.append((templates[kind, tuple(map(type, values))] % values).replace(_ROW, n))
+                if len(out) >= _BLOCK_ROWS:  # a flush now and then: overlaps the deflating
+                    self._write_lines(out)
+            self._write_lines(out)
+            self._last = first + len(kinds) - 1 if kinds else self._last
+            return self._last
+
+        return write
+
+    def _write_lines(self, lines: list[str]) -> None:
+        """Rows' XML into the part (and `lines` emptied)."""
+        self._parts += lines
+        self._size += sum(map(len, lines))
+        lines.clear()
+        if self._size > _FLUSH_CHARS:
+            self._flush()
 
     def _other(self, value: Any, style: int, ref: str) -> str:
         if isinstance(value, bool):
