@@ -10,13 +10,15 @@ import zipfile
 
 import openpyxl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml import etree
 from python_calamine import CalamineWorkbook
 from xlsxwriter.utility import xl_col_to_name
 
 from budgetbook.errors import XlsxStreamError
-from budgetbook.xlsx_cells import cell_number, row_pieces
-from budgetbook.xlsx_stream import MAX_STRING, XlsxStream
+from budgetbook.xlsx_cells import MAX_STRING, cell_number, row_pieces, shared_strings, shared_text
+from budgetbook.xlsx_stream import XlsxStream
 
 TRICKY = [
     '=HYPERLINK("http://x","klicka")',
@@ -369,3 +371,33 @@ def test_a_style_number_reads_the_same_whether_first_asked_as_a_bool():
     texts = StyleNumbers()
     assert texts[True] == "1"
     assert texts[1] == "1" and texts[0] == "0" and texts[17] == "17"
+
+
+def shared_strings_text_by_text(texts):
+    """sharedStrings.xml's items as they were made before, a Python call per text."""
+    out = []
+    for text in texts:
+        t = shared_text(text)
+        space = ' xml:space="preserve"' if t[:1].isspace() or t[-1:].isspace() else ""
+        out.append(f"<si><t{space}>{t}</t></si>")
+    return "".join(out)
+
+
+SHARED_CHARS = st.sampled_from(
+    [*'aÅ \t\n\r\x07\x00&<>"0F\u2028\xa0\ufffe\ud800\ue000', "_x", "_x0041_", "_x00"]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(SHARED_CHARS, max_size=8).map("".join), max_size=12))
+def test_shared_strings_a_batch_at_a_time_equal_text_by_text(texts):
+    assert "".join(shared_strings(texts)) == shared_strings_text_by_text(texts)
+
+
+def test_shared_strings_of_long_and_many_texts_equal_text_by_text():
+    texts = [f" t{i} " if i % 7 == 0 else f"t{i}_x00{i % 10}A_" for i in range(10_000)]
+    texts[5000] = "x" * (MAX_STRING + 10) + " "
+    texts[9000] = "x" * (MAX_STRING - 1) + "&"  # escaped beyond the limit, as before
+    assert "".join(shared_strings(texts)) == shared_strings_text_by_text(texts)
+    texts[9999] = "mellan\ue000"  # that batch text by text
+    assert "".join(shared_strings(texts)) == shared_strings_text_by_text(texts)

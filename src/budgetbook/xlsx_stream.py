@@ -39,32 +39,23 @@ from typing import Any, Self
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from .errors import XlsxStreamError
-from .fmt import INVALID_XML_CHARS, xml_safe
+from .fmt import xml_safe
 from .xlsx_cells import LETTERS as _LETTERS
 from .xlsx_cells import ROW as _ROW
 from .xlsx_cells import STYLE_TEXT as _STYLE_TEXT
-from .xlsx_cells import PreparedTemplates, cell_number, prepared_columns
+from .xlsx_cells import PreparedTemplates, cell_number, prepared_columns, shared_strings
+from .xlsx_cells import escape as _esc
 from .xlsx_cells import letters as _letters
 from .xlsx_styles import MAIN_NS as _MAIN
 from .xlsx_styles import XML_HEAD as _HEAD
 from .xlsx_styles import Styles
 from .zip_writer import ZipWriter
 
-MAX_STRING = 32767  # characters Excel keeps in one cell
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
-# what a shared string carries as _xHHHH_: the characters XML cannot, and CR, which an
-# XML parser would turn into LF (Excel's own rule, as xlsxwriter's)
-_ESCAPED = re.compile(f"[{INVALID_XML_CHARS}\r]")
 _BAD_SHEET_NAME = re.compile(r"[\[\]:*?/\\]")
-_ESCAPED_LOOKALIKE = re.compile("(_x[0-9a-fA-F]{4}_)")
 _FLUSH_CHARS = 1 << 20
 _BLOCK_ROWS = 1024  # rows of `typed_columns` made between checks for a flush
-
-
-# _esc/_attr are xml.sax.saxutils.escape/quoteattr by hand: faster on the per-text path
-def _esc(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _attr(text: str) -> str:
@@ -78,16 +69,6 @@ def _text(text: str) -> str:
 
 def _utf8(text: str) -> bytes:
     return text.encode("utf-8", "replace")
-
-
-def _shared_text(text: str) -> str:
-    """A cell text as it goes into sharedStrings.xml: truncated to Excel's limit, control
-    characters as _xHHHH_ (and a literal "_xHHHH_" protected), XML-escaped."""
-    text = text[:MAX_STRING]
-    if "_x" in text:
-        text = _ESCAPED_LOOKALIKE.sub(r"_x005F\1", text)
-    text = _ESCAPED.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
-    return _esc(text)
 
 
 def cell_ref(row: int, col: int, absolute: bool = False) -> str:
@@ -608,15 +589,9 @@ class XlsxStream(_Closing):
         w.open("xl/sharedStrings.xml")
         count = len(self._strings)
         w.write(_utf8(f'{_HEAD}<sst xmlns="{_MAIN}" count="{count}" uniqueCount="{count}">'))
-        chunk: list[str] = []
-        for text in self._strings:  # insertion order = index order
-            t = _shared_text(text)
-            space = ' xml:space="preserve"' if t[:1].isspace() or t[-1:].isspace() else ""
-            chunk.append(f"<si><t{space}>{t}</t></si>")
-            if len(chunk) >= 4096:
-                w.write(_utf8("".join(chunk)))
-                chunk.clear()
-        w.write(_utf8("".join(chunk) + "</sst>"))
+        for xml in shared_strings(list(self._strings)):  # insertion order = index order
+            w.write(_utf8(xml))
+        w.write(_utf8("</sst>"))
         w.close_member()
         w.close()
 
