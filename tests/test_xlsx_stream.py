@@ -10,13 +10,15 @@ import zipfile
 
 import openpyxl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml import etree
 from python_calamine import CalamineWorkbook
 from xlsxwriter.utility import xl_col_to_name
 
 from budgetbook.errors import XlsxStreamError
-from budgetbook.xlsx_cells import cell_number, row_pieces
-from budgetbook.xlsx_stream import MAX_STRING, XlsxStream
+from budgetbook.xlsx_cells import MAX_STRING, cell_number, row_pieces, shared_strings, shared_text
+from budgetbook.xlsx_stream import XlsxStream
 
 TRICKY = [
     '=HYPERLINK("http://x","klicka")',
@@ -200,6 +202,64 @@ def test_typed_rows_match_row_byte_for_byte(tmp_path):
     assert ws.row_dimensions[2].height == 27
 
 
+def _typed_both_ways(path, blocks, how):
+    """`blocks` (first row, kinds, rows) written by `typed_columns` or row by row by
+    `typed_rows`; the sheet's XML and the shared strings."""
+    with XlsxStream(path) as book:
+        num = book.add_format({"num_format": "#,##0"})
+        bold = book.add_format({"bold": True, "num_format": "#,##0"})
+        styles = {"data": [0, num, num, book.add_format({"num_format": "0 %"}), 0]}
+        styles["total"] = [bold] * 5
+        with book.sheet("A") as ws:
+            ws.row(0, [("rubrik", 0)])
+            write = ws.typed_columns(styles)
+            writers = {kind: ws.typed_rows(st) for kind, st in styles.items()}
+            for first, kinds, rows in blocks:
+                if how == "columns":
+                    columns = [list(col) for col in zip(*rows, strict=True)] if rows else []
+                    last = write(first, kinds, columns or [[]] * 5)
+                    assert last == (first + len(rows) - 1 if rows else 0)
+                else:
+                    for r, (kind, values) in enumerate(zip(kinds, rows, strict=True), first):
+                        writers[kind](r, list(values))
+    with zipfile.ZipFile(path) as z:
+        return z.read("xl/worksheets/sheet1.xml"), z.read("xl/sharedStrings.xml")
+
+
+def test_typed_columns_match_typed_rows_byte_for_byte(tmp_path):
+    """A view's rows given column by column (`typed_columns`, prepared a column at a
+    time) are the XML and shared strings `typed_rows` gives row by row: texts new in two
+    columns looked up row by row, blanks, ints, floats, kinds, "%" and a bool (row by
+    row, as `row` writes it)."""
+    rows = [
+        ("Ö & %s", 12, None, 0.25, "b"),
+        ("c", -3, 7, None, "%d"),  # another shape; "b" and "c" first seen in this order
+        ("%", 10**20, 0, -0.0, "Ö & %s"),
+        ("d", 4, 5, 1e-7, None),
+    ]
+    kinds = ["data", "data", "total", "data"]
+    blocks = [(2, kinds, rows), (7, ["total"], [("e", 1, 2, 1.5, "f")])]
+    with_bool = [(2, kinds[:2], rows[:2]), (4, ["data"] * 2, [("x", True, 1, 0.5, "y"), rows[3]])]
+    for case in (blocks, with_bool):
+        assert _typed_both_ways(tmp_path / "c.xlsx", case, "columns") == _typed_both_ways(
+            tmp_path / "r.xlsx", case, "rows"
+        )
+    ws = openpyxl.load_workbook(tmp_path / "c.xlsx")["A"]
+    assert [c.value for c in ws[5]] == ["x", "ja", 1, 0.5, "y"]
+
+
+def test_typed_columns_refuse_what_typed_rows_refuse(tmp_path):
+    with XlsxStream(tmp_path / "e.xlsx") as book, book.sheet("A") as ws:
+        write = ws.typed_columns({"data": [0, 0]})
+        assert write(3, [], [[], []]) == -1  # nothing written
+        with pytest.raises(XlsxStreamError, match=r"A!B5: nan kan inte skrivas"):
+            write(3, ["data", "data"], [["a", "b"], [1.5, math.nan]])
+        with pytest.raises(ValueError, match="in order"):
+            write(3, ["data"], [["c"], [1]])
+        with pytest.raises(ValueError, match="unequal length"):
+            write(6, ["data"], [["c", "d"], [1]])
+
+
 def test_raw_rows_from_row_pieces_match_prepared_rows(tmp_path):
     """Rows assembled from `row_pieces` templates are byte for byte what
     `prepared_rows` writes (Källor writes them, issue 8)."""
@@ -312,3 +372,58 @@ def test_a_style_number_reads_the_same_whether_first_asked_as_a_bool():
     texts = StyleNumbers()
     assert texts[True] == "1"
     assert texts[1] == "1" and texts[0] == "0" and texts[17] == "17"
+
+
+def shared_strings_text_by_text(texts):
+    """sharedStrings.xml's items as they were made before, a Python call per text."""
+    out = []
+    for text in texts:
+        t = shared_text(text)
+        space = ' xml:space="preserve"' if t[:1].isspace() or t[-1:].isspace() else ""
+        out.append(f"<si><t{space}>{t}</t></si>")
+    return "".join(out)
+
+
+SHARED_CHARS = st.sampled_from(
+    [*'aÅ \t\n\r\x07\x00&<>"0F\u2028\xa0\ufffe\ud800\ue000', "_x", "_x0041_", "_x00"]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(SHARED_CHARS, max_size=8).map("".join), max_size=12))
+def test_shared_strings_a_batch_at_a_time_equal_text_by_text(texts):
+    assert "".join(shared_strings(texts)) == shared_strings_text_by_text(texts)
+
+
+def test_shared_strings_of_long_and_many_texts_equal_text_by_text():
+    texts = [f" t{i} " if i % 7 == 0 else f"t{i}_x00{i % 10}A_" for i in range(10_000)]
+    texts[5000] = "x" * (MAX_STRING + 10) + " "
+    texts[9000] = "x" * (MAX_STRING - 1) + "&"  # escaped beyond the limit, as before
+    assert "".join(shared_strings(texts)) == shared_strings_text_by_text(texts)
+    texts[9999] = "mellan\ue000"  # that batch text by text
+    assert "".join(shared_strings(texts)) == shared_strings_text_by_text(texts)
+
+
+CELL_VALUES = st.one_of(
+    st.none(),
+    st.integers(-(10**20), 10**20),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.sampled_from(["a", "b", "Ö", "%s", " c ", ""]),
+    st.booleans(),
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(["data", "total"]), st.tuples(*[CELL_VALUES] * 5)), max_size=8
+    )
+)
+def test_typed_columns_match_typed_rows_for_any_values(tmp_path_factory, rows):
+    """Any mix of texts (new ones in any column), numbers, blanks and bools: the same
+    sheet XML and shared strings as row by row."""
+    path = tmp_path_factory.mktemp("typed")
+    blocks = [(2, [kind for kind, _ in rows], [values for _, values in rows])]
+    assert _typed_both_ways(path / "c.xlsx", blocks, "columns") == _typed_both_ways(
+        path / "r.xlsx", blocks, "rows"
+    )

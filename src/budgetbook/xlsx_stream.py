@@ -27,10 +27,11 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import itertools
 import math
 import operator
 import re
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Hashable, Mapping, Sequence
 from os import PathLike
 from types import TracebackType
 from typing import Any, Self
@@ -38,31 +39,23 @@ from typing import Any, Self
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from .errors import XlsxStreamError
-from .fmt import INVALID_XML_CHARS, xml_safe
+from .fmt import xml_safe
 from .xlsx_cells import LETTERS as _LETTERS
 from .xlsx_cells import ROW as _ROW
 from .xlsx_cells import STYLE_TEXT as _STYLE_TEXT
-from .xlsx_cells import cell_number
+from .xlsx_cells import PreparedTemplates, cell_number, prepared_columns, shared_strings
+from .xlsx_cells import escape as _esc
 from .xlsx_cells import letters as _letters
 from .xlsx_styles import MAIN_NS as _MAIN
 from .xlsx_styles import XML_HEAD as _HEAD
 from .xlsx_styles import Styles
 from .zip_writer import ZipWriter
 
-MAX_STRING = 32767  # characters Excel keeps in one cell
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
-# what a shared string carries as _xHHHH_: the characters XML cannot, and CR, which an
-# XML parser would turn into LF (Excel's own rule, as xlsxwriter's)
-_ESCAPED = re.compile(f"[{INVALID_XML_CHARS}\r]")
 _BAD_SHEET_NAME = re.compile(r"[\[\]:*?/\\]")
-_ESCAPED_LOOKALIKE = re.compile("(_x[0-9a-fA-F]{4}_)")
 _FLUSH_CHARS = 1 << 20
-
-
-# _esc/_attr are xml.sax.saxutils.escape/quoteattr by hand: faster on the per-text path
-def _esc(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+_BLOCK_ROWS = 1024  # rows of `typed_columns` made between checks for a flush
 
 
 def _attr(text: str) -> str:
@@ -76,16 +69,6 @@ def _text(text: str) -> str:
 
 def _utf8(text: str) -> bytes:
     return text.encode("utf-8", "replace")
-
-
-def _shared_text(text: str) -> str:
-    """A cell text as it goes into sharedStrings.xml: truncated to Excel's limit, control
-    characters as _xHHHH_ (and a literal "_xHHHH_" protected), XML-escaped."""
-    text = text[:MAX_STRING]
-    if "_x" in text:
-        text = _ESCAPED_LOOKALIKE.sub(r"_x005F\1", text)
-    text = _ESCAPED.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
-    return _esc(text)
 
 
 def cell_ref(row: int, col: int, absolute: bool = False) -> str:
@@ -358,6 +341,50 @@ class SheetStream(_Closing):
 
         return write
 
+    def typed_columns(
+        self, styles: Mapping[Hashable, Sequence[int]]
+    ) -> Callable[[int, Sequence[Hashable], Sequence[Sequence[Any]]], int]:
+        """A writer of a block of rows given column by column, `write(first, kinds,
+        columns)`: row `first` + i has the values `columns[c][i]` and the formats
+        `styles[kinds[i]]`, the XML `typed_rows` writes row by row (no heights), its
+        texts looked up in the same order. The values are prepared a column at a time
+        (`prepared_columns`) and each row filled into its shape's template, no Python
+        call per row or cell (issue 8: ~84 000 rows of views at N = 1 000). Returns the
+        last row written."""
+        templates = PreparedTemplates(styles)
+
+        def write(first: int, kinds: Sequence[Hashable], columns: Sequence[Sequence[Any]]) -> int:
+            if first <= self._last:
+                raise ValueError(f"rows must be written in order: {first} after {self._last}")
+            if any(len(column) != len(kinds) for column in columns):
+                raise ValueError("columns of unequal length")
+            prepared = prepared_columns(columns, self.book.text_value)
+            rows = zip(*(prepared or columns), strict=True) if columns else [()] * len(kinds)
+            if prepared is None:  # a value to write as `row` does: row by row
+                writers = {kind: self.typed_rows(st) for kind, st in styles.items()}
+                for r, kind, values in zip(itertools.count(first), kinds, rows, strict=False):
+                    writers[kind](r, list(values))
+                return self._last
+            out: list[str] = []
+            numbers = map(str, itertools.count(first + 1))  # 1-based in the XML
+            for n, kind, values in zip(numbers, kinds, rows, strict=False):
+                out.append((templates[kind, tuple(map(type, values))] % values).replace(_ROW, n))
+                if len(out) >= _BLOCK_ROWS:  # a flush now and then: overlaps the deflating
+                    self._write_lines(out)
+            self._write_lines(out)
+            self._last = first + len(kinds) - 1 if kinds else self._last
+            return self._last
+
+        return write
+
+    def _write_lines(self, lines: list[str]) -> None:
+        """Rows' XML into the part (and `lines` emptied)."""
+        self._parts += lines
+        self._size += sum(map(len, lines))
+        lines.clear()
+        if self._size > _FLUSH_CHARS:
+            self._flush()
+
     def _other(self, value: Any, style: int, ref: str) -> str:
         if isinstance(value, bool):
             value = "ja" if value else "nej"
@@ -562,15 +589,9 @@ class XlsxStream(_Closing):
         w.open("xl/sharedStrings.xml")
         count = len(self._strings)
         w.write(_utf8(f'{_HEAD}<sst xmlns="{_MAIN}" count="{count}" uniqueCount="{count}">'))
-        chunk: list[str] = []
-        for text in self._strings:  # insertion order = index order
-            t = _shared_text(text)
-            space = ' xml:space="preserve"' if t[:1].isspace() or t[-1:].isspace() else ""
-            chunk.append(f"<si><t{space}>{t}</t></si>")
-            if len(chunk) >= 4096:
-                w.write(_utf8("".join(chunk)))
-                chunk.clear()
-        w.write(_utf8("".join(chunk) + "</sst>"))
+        for xml in shared_strings(list(self._strings)):  # insertion order = index order
+            w.write(_utf8(xml))
+        w.write(_utf8("</sst>"))
         w.close_member()
         w.close()
 
