@@ -89,3 +89,53 @@ def test_a_package_calamine_refuses_is_not_readable_from_its_bytes(rnd, tmp_path
         package=check.package,
     )
     assert shared == alone
+
+
+def _with_raw_stream(source: Path, path: Path, member: str, tail: bytes) -> None:
+    """`source` as a plain package again, `member`'s deflate stream decoding to its
+    content and then `tail`, its declared size and CRC the content's."""
+    import struct
+    import zipfile
+    import zlib
+
+    out, directory = bytearray(), []
+    with zipfile.ZipFile(source) as src:
+        infos = [(i.filename, src.read(i)) for i in src.infolist()]
+    for name, content in infos:
+        deflate = zlib.compressobj(6, zlib.DEFLATED, -15)
+        stream = deflate.compress(content + (tail if name == member else b"")) + deflate.flush()
+        raw, crc, offset = name.encode(), zlib.crc32(content), len(out)
+        fields = (8, 0, 0x21, crc, len(stream), len(content), len(raw), 0)
+        out += struct.pack("<4s5H3L2H", b"PK\x03\x04", 20, 0, *fields) + raw + stream
+        directory.append(
+            struct.pack("<4s6H3L5H2L", b"PK\x01\x02", 20, 20, 0, *fields, 0, 0, 0, 0, offset) + raw
+        )
+    start, listing = len(out), b"".join(directory)
+    end = struct.pack(
+        "<4s4H2LH", b"PK\x05\x06", 0, 0, len(infos), len(infos), len(listing), start, 0
+    )
+    path.write_bytes(bytes(out) + listing + end)
+
+
+def test_a_part_inflating_past_its_size_is_read_from_the_bytes_as_from_the_file(
+    rnd, tmp_path: Path
+) -> None:
+    """zipfile (the pre-check) stops a part at its declared size; calamine refuses one
+    whose data inflate to more. Such a part, kept by the pre-check, must not be handed
+    to calamine stored at its declared size: the file would become readable."""
+    settings, schema, _, returns = rnd
+    path = tmp_path / "retur.xlsx"
+    _with_raw_stream(returns[0], path, "xl/workbook.xml", b"<!-- mer -->")
+    check = safety.precheck(path)
+    assert check.ok and check.package is not None
+    alone = read_return(path, settings, schema)
+    assert alone.submission is None
+    shared = read_return(
+        path,
+        settings,
+        schema,
+        inflated=check.inflated,
+        members=check.members,
+        package=check.package,
+    )
+    assert shared == alone

@@ -265,6 +265,7 @@ def _worksheet_problem(
         whole = len(first) < _CHUNK
         near = whole and _plainly_near(first)  # then within the limits (issue 8)
         extent = (0, 0) if near else _extent_of(_chunks_of(fh, first))
+        whole = whole and _vouched(fh)
     rows, cols = extent if extent is not None else _walk_extent(zf, info)
     reason = _extent_reason(rows, cols)
     if reason is None and keep is not None and whole and _keepable(zf, info, keep, len(first)):
@@ -301,6 +302,15 @@ def _open(
     return zf.open(info) if whole is None else io.BytesIO(whole)
 
 
+def _vouched(fh: IO[bytes]) -> bool:
+    """Whether `_open` gave the member from `whole_member`: its data inflate to exactly
+    its declared size. Only such a part is kept: zipfile stops a part at its declared
+    size where calamine refuses one that inflates to more, so a part read through
+    zipfile, stored in the reader's copy (`zip_member.stored_copy`), could make a file
+    calamine refuses readable."""
+    return isinstance(fh, io.BytesIO)
+
+
 # Parts up to this size are inflated whole to read their prolog (~10 µs), larger ones
 # only their first bytes through zipfile (the root element is in the first 4 KB).
 _SMALL_PART = 4 * _QUICK_PROLOG
@@ -326,6 +336,7 @@ def _xml_prolog_problem(
             if (
                 keep is not None
                 and len(head) < _QUICK_PROLOG
+                and _vouched(fh)
                 and _keepable(zf, info, keep, len(head))
             ):
                 keep[info.filename] = head
