@@ -107,6 +107,24 @@ def test_group_rows_from_own_rows_equal_rows_from_the_projects(base_settings, su
     assert _inv_row("Kategori", own, YEAR_KEYS) == old_inv_row("Kategori", chosen, YEAR_KEYS)
 
 
+def test_group_rows_add_float_amounts_one_after_the_other(base_settings):
+    """A year's amount is the projects' added in order, as before: `sum` adds floats
+    with compensation from Python 3.12 on (ten times 0.1 is 1.0 there, not the
+    0.9999999999999999 the earlier way and the other views add up to)."""
+    cells = {str(y): f"{'FGHI'[k]}7" for k, y in enumerate(INV_YEARS)}
+    projects = [
+        m.Project(f"P{j}", f"P {j}", "IT", "Ny", None, {2027: 0.1}, "", "A", cells)
+        for j in range(10)
+    ]
+    chosen = projects_of(
+        [m.Submission("A", "A.xlsx", m.Path("A.xlsx"), projects=projects)], base_settings
+    )
+    own = [_own_row(p.project.name, p, YEAR_KEYS) for p in chosen]
+    row = _inv_row("Kategori", own, YEAR_KEYS)
+    assert row == old_inv_row("Kategori", chosen, YEAR_KEYS)
+    assert row.values["inv_2027"] == 0.9999999999999999
+
+
 def old_round_tkr_of_sums(depreciation: float, interest: float) -> int:
     return capital.round_tkr(depreciation + interest)
 

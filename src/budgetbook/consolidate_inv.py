@@ -11,7 +11,7 @@ import functools
 from collections import defaultdict
 from collections.abc import Sequence
 from itertools import groupby
-from operator import itemgetter
+from operator import add, itemgetter
 from typing import NamedTuple
 
 from . import capital
@@ -129,7 +129,9 @@ def _inv_row(label: str, own: Sequence[Row], year_keys: Sequence[tuple[int, str]
     rows_values = [row.values for row in own]
     rows_sources = [row.sources for row in own]
     for _, key in year_keys:
-        amount = sum([v[key] for v in rows_values])  # type: ignore[misc]
+        # added one after the other, as the other views add: `sum` compensates floats
+        # from Python 3.12 on (ten times 0.1 is 1.0 there, 0.9999999999999999 here)
+        amount = functools.reduce(add, [v[key] for v in rows_values], 0)
         values[key] = amount
         total += amount
         # the rows' one group each (at, (cell,)); runs of one return's projects joined
