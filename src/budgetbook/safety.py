@@ -265,21 +265,21 @@ def _worksheet_problem(
         whole = len(first) < _CHUNK
         near = whole and _plainly_near(first)  # then within the limits (issue 8)
         extent = (0, 0) if near else _extent_of(_chunks_of(fh, first))
-        whole = whole and _vouched(fh)
     rows, cols = extent if extent is not None else _walk_extent(zf, info)
     reason = _extent_reason(rows, cols)
-    if reason is None and keep is not None and whole and _keepable(zf, info, keep, len(first)):
+    if reason is None and keep is not None and whole and _keepable(zf, info, keep, fh, len(first)):
         keep[info.filename] = first
     return reason
 
 
 def _keepable(
-    zf: zipfile.ZipFile, info: zipfile.ZipInfo, keep: dict[str, bytes], size: int
+    zf: zipfile.ZipFile, info: zipfile.ZipInfo, keep: dict[str, bytes], fh: IO[bytes], size: int
 ) -> bool:
-    """Whether a part read whole may be kept for the reader: within SHARED_BYTES, and
-    the entry the reader would read by that name (a package may hold one name twice;
-    by name, zipfile reads the last)."""
-    return zf.getinfo(info.filename) is info and sum(map(len, keep.values())) + size <= SHARED_BYTES
+    """Whether a part read whole may be kept for the reader: read by `whole_member` (`fh`;
+    zipfile cuts a part inflating past its size, which calamine refuses), the entry read
+    by that name (a name may be there twice: zipfile reads the last), within SHARED_BYTES."""
+    fits = sum(map(len, keep.values())) + size <= SHARED_BYTES
+    return fits and isinstance(fh, io.BytesIO) and zf.getinfo(info.filename) is info
 
 
 def _head_is_clear(head: bytes, info: zipfile.ZipInfo) -> bool:
@@ -300,15 +300,6 @@ def _open(
     it (any read gives what zipfile's would), else through zipfile as always."""
     whole = None if package is None else whole_member(package, info, limit)
     return zf.open(info) if whole is None else io.BytesIO(whole)
-
-
-def _vouched(fh: IO[bytes]) -> bool:
-    """Whether `_open` gave the member from `whole_member`: its data inflate to exactly
-    its declared size. Only such a part is kept: zipfile stops a part at its declared
-    size where calamine refuses one that inflates to more, so a part read through
-    zipfile, stored in the reader's copy (`zip_member.stored_copy`), could make a file
-    calamine refuses readable."""
-    return isinstance(fh, io.BytesIO)
 
 
 # Parts up to this size are inflated whole to read their prolog (~10 µs), larger ones
@@ -336,8 +327,7 @@ def _xml_prolog_problem(
             if (
                 keep is not None
                 and len(head) < _QUICK_PROLOG
-                and _vouched(fh)
-                and _keepable(zf, info, keep, len(head))
+                and _keepable(zf, info, keep, fh, len(head))
             ):
                 keep[info.filename] = head
             return None
