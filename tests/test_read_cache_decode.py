@@ -5,6 +5,7 @@ orjson reads otherwise than json)."""
 
 from __future__ import annotations
 
+import copy
 import json
 from datetime import UTC, datetime
 from pathlib import Path
@@ -121,6 +122,7 @@ _ODD = [
     [1],
     {"2027": 1},
 ]
+_ODD_AS_WRITTEN = repr(_ODD)
 
 
 @st.composite
@@ -136,11 +138,11 @@ def mutated(draw: st.DrawFn, entries: list[str]) -> str:
         last = path[-1]
         how = draw(st.sampled_from(["replace", "delete", "grow", "rekey"]))
         if how == "replace":
-            parent[last] = draw(st.sampled_from(_ODD))
+            parent[last] = copy.deepcopy(draw(st.sampled_from(_ODD)))
         elif how == "delete":
             del parent[last]
         elif how == "grow" and isinstance(parent, list):
-            parent.insert(last, draw(st.sampled_from(_ODD)))
+            parent.insert(last, copy.deepcopy(draw(st.sampled_from(_ODD))))
         elif isinstance(parent, dict):
             parent[draw(st.sampled_from(["x", "01", " 7", "2027", "-0", "١٢"]))] = parent.pop(last)
     return json.dumps(data, ensure_ascii=draw(st.booleans()))
@@ -153,6 +155,10 @@ def test_mutated_entries_are_refused_or_taken_as_by_the_generic_decoders(entries
         same(text)
 
     check()
+    # a drawn [] or {} that a later step grew must not be _ODD's own: Hypothesis then
+    # saw the same choices give other data ("inconsistent data generation", a flaky
+    # failure seen once in a full run)
+    assert repr(_ODD) == _ODD_AS_WRITTEN
 
 
 def outcome(decode: Any, value: Any) -> str | None:
