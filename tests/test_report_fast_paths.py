@@ -111,6 +111,49 @@ def test_widest_is_the_largest_text_twips():
     assert table_measure._widest([], table_measure.BODY_PT, True) == 0
 
 
+def test_widest_sums_only_texts_that_could_be_widest_and_finds_the_same_maximum():
+    # _widest_ems skips texts too short to be the widest, and a TextEms shared by the
+    # tables of a document returns each text's sum again (issue 8): the same maximum as
+    # summing every distinct text, shorter texts of wide letters included
+    from hypothesis import given
+    from hypothesis import settings as hsettings
+    from hypothesis import strategies as st
+
+    m = table_measure
+
+    @hsettings(max_examples=400, deadline=None)
+    @given(st.sets(st.text(alphabet="mW1 ,%i−ÅaI.", max_size=14), max_size=20))
+    def check(texts: set[str]) -> None:
+        expected = max(map(m._ems, texts), default=0)
+        assert m._widest_ems(texts) == expected
+        shared = m.TextEms()
+        assert m._widest_ems(texts, shared) == expected
+        assert m._widest_ems(texts, shared) == expected  # from the sums kept
+        for points in (m.BODY_PT, 7.0):
+            assert m._widest(texts, points, True, shared) == max(
+                (m.text_twips(t, points, True) for t in texts), default=0
+            )
+
+    check()
+    assert m._widest_ems({"1 2 3", "MMMM", "WW"}) == m._ems("MMMM")  # not the longest
+
+
+def test_measure_with_a_shared_text_ems_is_measure_alone():
+    # the builder passes one TextEms to every table's measure (issue 8)
+    shared = table_measure.TextEms()
+    for values in (PLAIN, MIXED, NUMBERS, PLAIN):
+        table = _table(values)
+        for conv in (fmt.Convention(), fmt.Convention("costs_negative")):
+            alone = table_measure.measure(table, conv)
+            again = table_measure.measure(table, conv, shared)
+            assert (again.columns, again.needs, again.weights) == (
+                alone.columns,
+                alone.needs,
+                alone.weights,
+            )
+            assert (again.columns, again.needs, again.weights) == _reference_measure(table, conv)
+
+
 def test_clean_skips_only_texts_that_need_nothing():
     for text in ["43 974", "a & b", "<x>", "x > y", "ok\x01bad", "tab\tand\nline", "\ufffe", ""]:
         assert tables.clean(text) == escape(fmt.xml_safe(text))

@@ -29,7 +29,7 @@ from .. import fmt
 from ..model import Table
 from .deferred import DeferredTables
 from .docx_template import PLACEHOLDER, field_xml, style_id, text_width_twips
-from .table_measure import fitting_scale, measure
+from .table_measure import TextEms, fitting_scale, measure
 from .tables import caption_xml, clean, render_table, table_style_for
 
 BULLET = re.compile(r"^\s*(?:-|•|\*)\s+")
@@ -67,6 +67,7 @@ class DocBuilder:
     deferred: DeferredTables | None = None
     _toc_anchor: object | None = None
     _figures: list[_Figure] = field(default_factory=list)  # waiting for their pictures
+    _ems: TextEms = field(default_factory=TextEms)  # the tables' texts measured (measure)
 
     def __post_init__(self) -> None:
         self.portrait_width = text_width_twips(self.doc)
@@ -191,7 +192,8 @@ class DocBuilder:
     def table(self, table: Table, notes: Sequence[str] = ()) -> None:
         """A numbered table; compact or in a landscape section when portrait is too narrow."""
         self.tables += 1
-        measured = measure(table, self.convention)  # once: fitting and rendering reuse it
+        # once: fitting and rendering reuse it; texts seen in an earlier table not summed again
+        measured = measure(table, self.convention, self._ems)
         scale = fitting_scale(table, self.portrait_width, self.convention, measured)
         landscape = scale is None
         if landscape:
