@@ -7,6 +7,7 @@ their XML instead of built by python-docx; each must be invisible in the draft.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from decimal import Decimal
 from xml.sax.saxutils import escape
@@ -464,3 +465,41 @@ def test_percent_columns_of_floats_are_formatted_in_bulk_as_each(name):
     measured = table_measure.measure(table, conv)
     assert (measured.columns, measured.needs, measured.weights) == _reference_measure(table, conv)
     assert measured.columns[1] == ["" if v is None else fmt.pct(v) for v in floats]
+
+
+def test_batched_paragraphs_make_the_same_document():
+    # DocBuilder.batched parses text paragraphs many at once, flushed before anything
+    # else goes into the tree (issue 8): the same document as adding each at once
+    texts = ["Avdelning 1", " leading", "trailing ", "a & b <c>", "", "tab\there", "two\nlines"]
+    texts += ["cr\rhere", "- punkt\n* två\nvanlig", "a\n\nb", "\ttab first", "\u00a0nbsp\n&amp;"]
+    from budgetbook.report import charts
+
+    wide = _table(PLAIN)  # in a landscape section
+    columns = [Column("label", "Verksamhet", "text"), Column("a", "Belopp", "tkr")]
+    narrow = Table("n", "Liten", columns, [Row(f"Rad {i}", {"a": i}) for i in range(3)])
+    png = charts.stacked_columns(["2027"], [("Nya", [5.0])], ["4472C4"])
+
+    def build(batched: bool) -> bytes:
+        b = DocBuilder(open_template(None), fmt.Convention(), COLOURS)
+        with b.batched() if batched else contextlib.nullcontext():
+            b.paragraph("Titel", "Title")
+            b.toc_here()
+            b.paragraph("Före sidbrytningen")
+            b.page_break()
+            for level in (1, 2, 3):  # (finish_toc has no TOC style for a level 0)
+                for text in texts:
+                    b.heading(text, level)
+                    b.paragraph(text, "Heading 4")
+                    b.user_text(text)
+                    b.placeholder(text)
+                b.table(narrow)
+                b.paragraph(texts[level])
+                b.table(wide, ["En not"])
+                b.paragraph("Före figuren")
+                b.figure(lambda: png, "Figur", "Alt")
+                b.paragraph(texts[level], "List Bullet")
+            b.heading("Sist", 2)  # batched until finish_toc
+        b.finish_toc()
+        return _xml(b.doc.element)
+
+    assert build(True) == build(False)

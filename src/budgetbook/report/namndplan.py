@@ -113,7 +113,8 @@ def build_namndplan(
     )
     set_update_fields(doc)
     b = DocBuilder(doc, fmt.Convention(settings.sign_convention), colours, deferred=deferred)
-    _Namndplan(b, cons, settings, today, painter or ChartPainter()).build()
+    with b.batched():  # text paragraphs parsed many at once (DocBuilder.batched)
+        _Namndplan(b, cons, settings, today, painter or ChartPainter()).build()
     b.finish_figures()
     b.finish_toc()
     return doc
