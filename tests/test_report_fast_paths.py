@@ -8,6 +8,7 @@ their XML instead of built by python-docx; each must be invisible in the draft.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import re
 from decimal import Decimal
 from xml.sax.saxutils import escape
@@ -503,3 +504,37 @@ def test_batched_paragraphs_make_the_same_document():
         return _xml(b.doc.element)
 
     assert build(True) == build(False)
+
+
+def test_uppdrag_table_names_each_avdelning_as_settings_does():
+    # uppdrag_table looks each avdelning's name up once (issue 8): the same rows as
+    # asking settings for every uppdrag, an unknown code shown as itself
+    from dataclasses import replace
+
+    from budgetbook.model import Uppdrag
+    from budgetbook.report import content
+    from report_builders import example_consolidation, example_settings
+
+    settings = example_settings()
+    cons = example_consolidation(settings)
+    codes = [a.code for a in settings.avdelningar] + ["okänd", ""]
+    uppdrag = [Uppdrag(f"Uppdrag {i}", 2027, "", avdelning=c) for i, c in enumerate(codes * 3)]
+    table = content.uppdrag_table(replace(cons, uppdrag=uppdrag), settings)
+    expected = []
+    for u in uppdrag:
+        avd = settings.avdelning(u.avdelning)
+        expected.append(avd.name if avd else u.avdelning)
+    assert [r.values["avdelning"] for r in table.rows] == expected
+    assert [r.label for r in table.rows] == [u.text for u in uppdrag]
+
+
+def test_has_data_is_whether_a_table_has_data_rows():
+    # namndplan.view asks _has_data instead of listing the data rows (issue 8)
+    from budgetbook.report import namndplan
+
+    kinds = [RowKind.HEADING, RowKind.DATA, RowKind.SUBTOTAL, RowKind.TOTAL]
+    columns = [Column("label", "Rad", "text")]
+    for n in range(4):
+        for combo in itertools.product(kinds, repeat=n):
+            table = Table("t", "T", columns, [Row("r", {}, kind) for kind in combo])
+            assert namndplan._has_data(table) == bool(table.data_rows())
