@@ -7,6 +7,8 @@ their XML instead of built by python-docx; each must be invisible in the draft.
 
 from __future__ import annotations
 
+import contextlib
+import itertools
 import re
 from decimal import Decimal
 from xml.sax.saxutils import escape
@@ -109,6 +111,49 @@ def test_widest_is_the_largest_text_twips():
                 table_measure.text_twips(t, points, bold) for t in texts
             )
     assert table_measure._widest([], table_measure.BODY_PT, True) == 0
+
+
+def test_widest_sums_only_texts_that_could_be_widest_and_finds_the_same_maximum():
+    # _widest_ems skips texts too short to be the widest, and a TextEms shared by the
+    # tables of a document returns each text's sum again (issue 8): the same maximum as
+    # summing every distinct text, shorter texts of wide letters included
+    from hypothesis import given
+    from hypothesis import settings as hsettings
+    from hypothesis import strategies as st
+
+    m = table_measure
+
+    @hsettings(max_examples=400, deadline=None)
+    @given(st.sets(st.text(alphabet="mW1 ,%i−ÅaI.", max_size=14), max_size=20))
+    def check(texts: set[str]) -> None:
+        expected = max(map(m._ems, texts), default=0)
+        assert m._widest_ems(texts) == expected
+        shared = m.TextEms()
+        assert m._widest_ems(texts, shared) == expected
+        assert m._widest_ems(texts, shared) == expected  # from the sums kept
+        for points in (m.BODY_PT, 7.0):
+            assert m._widest(texts, points, True, shared) == max(
+                (m.text_twips(t, points, True) for t in texts), default=0
+            )
+
+    check()
+    assert m._widest_ems({"1 2 3", "MMMM", "WW"}) == m._ems("MMMM")  # not the longest
+
+
+def test_measure_with_a_shared_text_ems_is_measure_alone():
+    # the builder passes one TextEms to every table's measure (issue 8)
+    shared = table_measure.TextEms()
+    for values in (PLAIN, MIXED, NUMBERS, PLAIN):
+        table = _table(values)
+        for conv in (fmt.Convention(), fmt.Convention("costs_negative")):
+            alone = table_measure.measure(table, conv)
+            again = table_measure.measure(table, conv, shared)
+            assert (again.columns, again.needs, again.weights) == (
+                alone.columns,
+                alone.needs,
+                alone.weights,
+            )
+            assert (again.columns, again.needs, again.weights) == _reference_measure(table, conv)
 
 
 def test_clean_skips_only_texts_that_need_nothing():
@@ -421,3 +466,75 @@ def test_percent_columns_of_floats_are_formatted_in_bulk_as_each(name):
     measured = table_measure.measure(table, conv)
     assert (measured.columns, measured.needs, measured.weights) == _reference_measure(table, conv)
     assert measured.columns[1] == ["" if v is None else fmt.pct(v) for v in floats]
+
+
+def test_batched_paragraphs_make_the_same_document():
+    # DocBuilder.batched parses text paragraphs many at once, flushed before anything
+    # else goes into the tree (issue 8): the same document as adding each at once
+    texts = ["Avdelning 1", " leading", "trailing ", "a & b <c>", "", "tab\there", "two\nlines"]
+    texts += ["cr\rhere", "- punkt\n* två\nvanlig", "a\n\nb", "\ttab first", "\u00a0nbsp\n&amp;"]
+    from budgetbook.report import charts
+
+    wide = _table(PLAIN)  # in a landscape section
+    columns = [Column("label", "Verksamhet", "text"), Column("a", "Belopp", "tkr")]
+    narrow = Table("n", "Liten", columns, [Row(f"Rad {i}", {"a": i}) for i in range(3)])
+    png = charts.stacked_columns(["2027"], [("Nya", [5.0])], ["4472C4"])
+
+    def build(batched: bool) -> bytes:
+        b = DocBuilder(open_template(None), fmt.Convention(), COLOURS)
+        with b.batched() if batched else contextlib.nullcontext():
+            b.paragraph("Titel", "Title")
+            b.toc_here()
+            b.paragraph("Före sidbrytningen")
+            b.page_break()
+            for level in (1, 2, 3):  # (finish_toc has no TOC style for a level 0)
+                for text in texts:
+                    b.heading(text, level)
+                    b.paragraph(text, "Heading 4")
+                    b.user_text(text)
+                    b.placeholder(text)
+                b.table(narrow)
+                b.paragraph(texts[level])
+                b.table(wide, ["En not"])
+                b.paragraph("Före figuren")
+                b.figure(lambda: png, "Figur", "Alt")
+                b.paragraph(texts[level], "List Bullet")
+            b.heading("Sist", 2)  # batched until finish_toc
+        b.finish_toc()
+        return _xml(b.doc.element)
+
+    assert build(True) == build(False)
+
+
+def test_uppdrag_table_names_each_avdelning_as_settings_does():
+    # uppdrag_table looks each avdelning's name up once (issue 8): the same rows as
+    # asking settings for every uppdrag, an unknown code shown as itself
+    from dataclasses import replace
+
+    from budgetbook.model import Uppdrag
+    from budgetbook.report import content
+    from report_builders import example_consolidation, example_settings
+
+    settings = example_settings()
+    cons = example_consolidation(settings)
+    codes = [a.code for a in settings.avdelningar] + ["okänd", ""]
+    uppdrag = [Uppdrag(f"Uppdrag {i}", 2027, "", avdelning=c) for i, c in enumerate(codes * 3)]
+    table = content.uppdrag_table(replace(cons, uppdrag=uppdrag), settings)
+    expected = []
+    for u in uppdrag:
+        avd = settings.avdelning(u.avdelning)
+        expected.append(avd.name if avd else u.avdelning)
+    assert [r.values["avdelning"] for r in table.rows] == expected
+    assert [r.label for r in table.rows] == [u.text for u in uppdrag]
+
+
+def test_has_data_is_whether_a_table_has_data_rows():
+    # namndplan.view asks _has_data instead of listing the data rows (issue 8)
+    from budgetbook.report import namndplan
+
+    kinds = [RowKind.HEADING, RowKind.DATA, RowKind.SUBTOTAL, RowKind.TOTAL]
+    columns = [Column("label", "Rad", "text")]
+    for n in range(4):
+        for combo in itertools.product(kinds, repeat=n):
+            table = Table("t", "T", columns, [Row("r", {}, kind) for kind in combo])
+            assert namndplan._has_data(table) == bool(table.data_rows())

@@ -13,7 +13,8 @@ from __future__ import annotations
 import copy
 import io
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape, quoteattr
 
@@ -29,7 +30,7 @@ from .. import fmt
 from ..model import Table
 from .deferred import DeferredTables
 from .docx_template import PLACEHOLDER, field_xml, style_id, text_width_twips
-from .table_measure import fitting_scale, measure
+from .table_measure import TextEms, fitting_scale, measure
 from .tables import caption_xml, clean, render_table, table_style_for
 
 BULLET = re.compile(r"^\s*(?:-|•|\*)\s+")
@@ -67,6 +68,9 @@ class DocBuilder:
     deferred: DeferredTables | None = None
     _toc_anchor: object | None = None
     _figures: list[_Figure] = field(default_factory=list)  # waiting for their pictures
+    _ems: TextEms = field(default_factory=TextEms)  # the tables' texts measured (measure)
+    # XML of text paragraphs not yet parsed into the tree (`batched`), None: parsed at once
+    _batch: list[str] | None = None
 
     def __post_init__(self) -> None:
         self.portrait_width = text_width_twips(self.doc)
@@ -87,18 +91,43 @@ class DocBuilder:
         if self._end.tag != qn("w:sectPr"):
             raise ValueError("the document body must end with its w:sectPr (open_template)")
 
-    def _add_paragraph(
-        self, style: str | None = None, keep_next: bool = False, run: str = ""
-    ) -> Paragraph:
-        """`doc.add_paragraph(style=style)`, kept with the next paragraph if `keep_next`,
-        holding `run` (the XML of its run, see `_text_run` and `_lines_run`).
+    @contextmanager
+    def batched(self) -> Iterator[None]:
+        """Within: text paragraphs whose XML is known (`_text_paragraph`) are kept as
+        text and parsed many at once, before anything else goes into the tree and at
+        the end: one parse per ~6 000 paragraphs of the N = 1000 draft was ~40% of
+        their cost (issue 8). The tree is the same: the same XML, parsed by the same
+        parser, moved into the body in the same order."""
+        self._flush()
+        self._batch = []
+        try:
+            yield
+            self._flush()
+        finally:
+            self._batch = None
 
-        The style's id is resolved once per name: python-docx scans every style of the
-        template on each call, ~2 ms per paragraph. The paragraph is parsed from its XML
-        in one go: python-docx's generic child insertion (pPr, pStyle, keepNext, run,
-        each placed by scanning the schema's possible successors) cost ~0.3 ms a heading
-        (issue 8). The XML is what python-docx writes: pPr when a style is named (empty
-        for the default style, whose id is None) or keepNext is set."""
+    def _flush(self) -> None:
+        """Parse the batched paragraphs into the body, in order (see `batched`)."""
+        if self._batch:
+            holder = parse_xml(f"<w:body {nsdecls('w')}>{''.join(self._batch)}</w:body>")
+            self._batch.clear()
+            add = self._end.addprevious
+            for p in list(holder):
+                add(p)
+
+    def _text_paragraph(self, style: str | None, keep_next: bool, content: str) -> None:
+        """`_add_paragraph(style, keep_next, content)` where nothing needs the
+        paragraph's element: batched when `batched`."""
+        if self._batch is None:
+            self._add_paragraph(style, keep_next, content)
+        else:
+            self._batch.append(f"<w:p>{self._ppr(style, keep_next)}{content}</w:p>")
+
+    def _ppr(self, style: str | None, keep_next: bool) -> str:
+        """The paragraph's w:pPr as python-docx writes it: present when a style is named
+        (empty for the default style, whose id is None) or keepNext is set. The style's
+        id is resolved once per name: python-docx scans every style of the template on
+        each call, ~2 ms per paragraph."""
         ppr = ""
         if style is not None:
             if style not in self._style_ids:
@@ -110,6 +139,19 @@ class DocBuilder:
             ppr += "<w:keepNext/>"
         if style is not None or keep_next:
             ppr = f"<w:pPr>{ppr}</w:pPr>"
+        return ppr
+
+    def _add_paragraph(
+        self, style: str | None = None, keep_next: bool = False, run: str = ""
+    ) -> Paragraph:
+        """`doc.add_paragraph(style=style)`, kept with the next paragraph if `keep_next`,
+        holding `run` (the XML of its run, see `_text_run` and `_lines_run`).
+
+        The paragraph is parsed from its XML in one go: python-docx's generic child
+        insertion (pPr, pStyle, keepNext, run, each placed by scanning the schema's
+        possible successors) cost ~0.3 ms a heading (issue 8). The XML is `_ppr`'s."""
+        self._flush()
+        ppr = self._ppr(style, keep_next)
         # added before the body's final sectPr, without python-docx's search for it on
         # every call (linear in the body: quadratic over a long draft)
         p = parse_xml(f"<w:p {nsdecls('w')}>{ppr}{run}</w:p>") if ppr or run else OxmlElement("w:p")
@@ -123,11 +165,19 @@ class DocBuilder:
         name = "Title" if level == 0 else f"Heading {level}"
         shown = fmt.xml_safe(text)
         run = _text_run(shown)
-        # never stranded at a page's foot, whatever the kommun's heading styles say
-        para = self._add_paragraph(name, keep_next=True, run=run or "")
-        if run is None:
-            para.add_run(shown)  # python-docx's w:tab and w:br
-        if level <= TOC_LEVELS:
+        toc = level <= TOC_LEVELS
+        if run is not None:  # the whole paragraph as XML: batched (see `batched`)
+            n = len(self.headings) + 1
+            start = f'<w:bookmarkStart w:id="{n}" w:name="_Toc{n:08d}"/>' if toc else ""
+            end = f'<w:bookmarkEnd w:id="{n}"/>' if toc else ""
+            # never stranded at a page's foot, whatever the kommun's heading styles say
+            self._text_paragraph(name, True, f"{start}{run}{end}")
+            if toc:
+                self.headings.append(Heading(level, text, f"_Toc{n:08d}"))
+            return
+        para = self._add_paragraph(name, keep_next=True)
+        para.add_run(shown)  # python-docx's w:tab and w:br
+        if toc:
             name = f"_Toc{len(self.headings) + 1:08d}"
             n = len(self.headings) + 1
             start = parse_xml(f'<w:bookmarkStart {nsdecls("w")} w:id="{n}" w:name="{name}"/>')
@@ -145,10 +195,10 @@ class DocBuilder:
         keep = bool(style and style.startswith("Heading"))
         lines = fmt.xml_safe(text).split("\n")
         run = _lines_run(lines)
-        para = self._add_paragraph(
-            style if style and known else None, keep_next=keep, run=run or ""
-        )
-        if run is None:
+        if run is not None:
+            self._text_paragraph(style if style and known else None, keep, run)
+        else:
+            para = self._add_paragraph(style if style and known else None, keep_next=keep)
             _add_lines(para, lines)
 
     def user_text(self, text: str) -> None:
@@ -184,14 +234,17 @@ class DocBuilder:
         self.paragraph(text, PLACEHOLDER)
 
     def page_break(self) -> None:
+        self._flush()
         self.doc.add_page_break()
 
     # -- tables and figures -----------------------------------------------------------
 
     def table(self, table: Table, notes: Sequence[str] = ()) -> None:
         """A numbered table; compact or in a landscape section when portrait is too narrow."""
+        self._flush()
         self.tables += 1
-        measured = measure(table, self.convention)  # once: fitting and rendering reuse it
+        # once: fitting and rendering reuse it; texts seen in an earlier table not summed again
+        measured = measure(table, self.convention, self._ems)
         scale = fitting_scale(table, self.portrait_width, self.convention, measured)
         landscape = scale is None
         if landscape:
@@ -216,6 +269,7 @@ class DocBuilder:
     ) -> None:
         """A numbered figure of the chart `png()` draws. Its picture goes in at
         `finish_figures`: the chart is drawn (in the painter) while the rest is built."""
+        self._flush()
         self.figures += 1
         self._end.addprevious(
             parse_xml(caption_xml(self.table_style, self.figures, caption, "Diagram"))
@@ -228,6 +282,7 @@ class DocBuilder:
         """Put each figure's picture in its place, in order: the same image parts,
         relationship ids and shape ids as if added where they stand (python-docx numbers
         shapes from the ids before them, and nothing else in the body has an `id`)."""
+        self._flush()
         for fig in self._figures:
             width = min(Cm(fig.width_cm), Emu(self.portrait_width * 635))
             para = self.doc.add_paragraph()  # what doc.add_picture does
@@ -241,6 +296,7 @@ class DocBuilder:
 
     def _section_break(self, landscape: bool = False) -> None:
         """End the current section here: portrait before a wide table, landscape after."""
+        self._flush()
         final = self._end
         sect = copy.deepcopy(final)
         sect.attrib.pop(qn("w:rsidR"), None)
@@ -262,6 +318,7 @@ class DocBuilder:
     # -- table of contents ------------------------------------------------------------
 
     def toc_here(self, title: str = "Innehåll") -> None:
+        self._flush()
         para = self.doc.add_paragraph(
             style="TOC Heading" if "TOC Heading" in self._styles else None
         )
@@ -273,6 +330,7 @@ class DocBuilder:
         """Replace the TOC anchor by a TOC field whose cached result lists our headings.
         The last step of a build: figures not yet in place are put in first, so no
         document is saved with an empty paragraph where a chart belongs (review)."""
+        self._flush()
         self.finish_figures()
         if self._toc_anchor is None:
             return

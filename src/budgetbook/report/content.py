@@ -129,13 +129,18 @@ def uppdrag_table(cons: Consolidation, settings: Settings) -> Table:
         columns.append(Column("status", "Status", "text"))
     columns.append(Column("avdelning", "Ansvarig", "text"))
     rows = []
+    # each avdelning's name looked up once: thousands of uppdrag name a few hundred (issue 8)
+    names: dict[str, str] = {}
     for u in cons.uppdrag:
-        avd = settings.avdelning(u.avdelning)
+        name = names.get(u.avdelning)
+        if name is None:
+            avd = settings.avdelning(u.avdelning)
+            name = names[u.avdelning] = avd.name if avd else u.avdelning
         values: dict[str, int | float | str | None] = {
             "label": u.text,
             "start": u.start,
             "status": u.status,
-            "avdelning": avd.name if avd else u.avdelning,
+            "avdelning": name,
         }
         rows.append(Row(u.text, values))
     return Table("uppdrag", "Uppdrag", columns, rows, unit="")

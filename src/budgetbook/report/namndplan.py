@@ -29,6 +29,7 @@ from ..model import (
     VIEW_RISKER,
     AvdelningText,
     Consolidation,
+    RowKind,
     Table,
 )
 from ..settings import NAMND_TEXTS, Settings
@@ -113,7 +114,8 @@ def build_namndplan(
     )
     set_update_fields(doc)
     b = DocBuilder(doc, fmt.Convention(settings.sign_convention), colours, deferred=deferred)
-    _Namndplan(b, cons, settings, today, painter or ChartPainter()).build()
+    with b.batched():  # text paragraphs parsed many at once (DocBuilder.batched)
+        _Namndplan(b, cons, settings, today, painter or ChartPainter()).build()
     b.finish_figures()
     b.finish_toc()
     return doc
@@ -210,7 +212,7 @@ class _Namndplan:
     def view(self, key: str) -> Table | None:
         # a table of only a total row (no project, say) is an empty section, not content
         table = self.cons.views.get(key)
-        return table if table is not None and table.data_rows() else None
+        return table if table is not None and _has_data(table) else None
 
     # -- the document -----------------------------------------------------------------
 
@@ -386,6 +388,7 @@ class _Namndplan:
         rows = table.data_rows()
         if not rows:
             return None
+        n_rows = len(rows)
         conv = self.b.convention
 
         def shown(row, key):
@@ -407,7 +410,7 @@ class _Namndplan:
         colours = [self.b.colours[5], self.b.colours[0]]
         png = self.submit(charts.grouped_bars, labels, series, colours, table.unit)
         which = f"de {len(rows)} största avdelningarna"
-        subject = f"för {which} av {len(table.data_rows())}," if largest else "per avdelning"
+        subject = f"för {which} av {n_rows}," if largest else "per avdelning"
         alt = (
             f"Stapeldiagram över budget {subject} {self.year - 1} och {self.year}, "
             f"{table.unit}: "
@@ -545,3 +548,9 @@ class _Namndplan:
     def _span(self) -> str:
         last = self.s.years[-1]
         return f"{self.year}–{last}" if last != self.year else str(self.year)
+
+
+def _has_data(table: Table) -> bool:
+    """`bool(table.data_rows())` without listing them: the first data row is near the
+    top, and the big views were listed twice over each (issue 8)."""
+    return any(row.kind is RowKind.DATA for row in table.rows)

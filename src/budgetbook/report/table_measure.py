@@ -13,7 +13,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
-from itertools import compress, repeat
+from itertools import compress, groupby, repeat
 from operator import attrgetter, is_not, neg
 from typing import Any
 
@@ -137,6 +137,16 @@ def _ems(text: str) -> float:
     return sum(map(_EMS.__getitem__, text))
 
 
+class TextEms(dict):
+    """text -> `_ems(text)`, each text summed on first sight. One per document build
+    (`measure(..., ems=)`): a drift table and its plan-years part share ~12 000 labels at
+    N = 1000, and tables share many figures (issue 8). A lookup is the same float."""
+
+    def __missing__(self, text: str) -> float:
+        self[text] = value = _ems(text)
+        return value
+
+
 def _twips(ems: float, points: float, bold: bool) -> int:
     width = ems * points * 20
     return int(width * (1.07 if bold else 1.0))
@@ -147,11 +157,34 @@ def text_twips(text: str, points: float, bold: bool = False) -> int:
     return _twips(_ems(text), points, bold)
 
 
-def _widest(texts: Iterable[str], points: float, bold: bool = False) -> int:
+def _widest(
+    texts: Iterable[str], points: float, bold: bool = False, ems: TextEms | None = None
+) -> int:
     """`max(text_twips(t, points, bold) for t in texts)`, 0 for none: each distinct text
     summed once, and only the widest converted (the width grows with the sum, so it is
-    the same maximum; a big table repeats many figures, issue 8)."""
-    return _twips(max(map(_ems, set(texts)), default=0), points, bold)
+    the same maximum; a big table repeats many figures, issue 8). Longest texts first,
+    and none summed that cannot be wider than the widest so far (`_widest_ems`)."""
+    return _twips(_widest_ems(set(texts), ems), points, bold)
+
+
+def _widest_ems(distinct: set[str], ems: TextEms | None = None) -> float:
+    """`max(map(_ems, distinct), default=0)`, summing only the texts that could be the
+    widest: a text of n characters is at most n times its widest character wide, so
+    once that bound of a length is under the widest sum found, no text as short or
+    shorter can reach it. A column of ~10 000 distinct figures then sums only its
+    longest ones (issue 8). The bound has a margin for the sums' rounding (each sum of
+    n terms is within n * 2**-52 of its exact value), so the maximum is the same float."""
+    if not distinct:
+        return 0
+    sized = ems.__getitem__ if ems is not None else _ems
+    widest_char = max(map(_EMS.__getitem__, set("".join(distinct))), default=0.0)
+    best = 0.0
+    # the texts by length, longest first, grouped in C
+    for length, group in groupby(sorted(distinct, key=len, reverse=True), key=len):
+        if length * widest_char * (1 + 1e-9) < best:
+            break
+        best = max(best, max(map(sized, group)))
+    return best
 
 
 # Where a line may break: spaces, and after a dash or slash ("B2026–B2027" breaks after "–").
@@ -257,11 +290,15 @@ class Measure:
     weights: list[int]
 
 
-def measure(table: Table, convention: fmt.Convention | None = None) -> Measure:
+def measure(
+    table: Table, convention: fmt.Convention | None = None, ems: TextEms | None = None
+) -> Measure:
     """Numeric columns need room for their longest value and the longest word of their
     heading (so no word is broken); text columns need their longest word and share the
-    rest in proportion to their typical length."""
+    rest in proportion to their typical length. `ems`: the texts' sums measured so far
+    (shared by the tables of a document), else a new one."""
     convention = convention or fmt.Convention()
+    ems = TextEms() if ems is None else ems
     made = _columns(table, convention)
     labels = made.labels
     needs: list[int] = []
@@ -269,7 +306,7 @@ def measure(table: Table, convention: fmt.Convention | None = None) -> Measure:
     for i, col in enumerate(table.columns):
         header = _longest_word(col.heading, HEADER_PT, bold=True)
         if is_numeric(col):
-            longest = _widest(made.distinct[i], BODY_PT, True)
+            longest = _widest(made.distinct[i], BODY_PT, True, ems)
             needs.append(max(MIN_WIDTH[col.kind], header + CELL_PADDING, longest + CELL_PADDING))
             weights.append(0)
         else:
@@ -281,19 +318,20 @@ def measure(table: Table, convention: fmt.Convention | None = None) -> Measure:
             else:
                 shown = [str(v or "") for v in values]
             counts = Counter(shown)
-            word = _widest(_words(counts), BODY_PT, True)  # the longest word of any text
+            word = _widest(_words(counts), BODY_PT, True, ems)  # the longest word of any text
             needs.append(max(MIN_TEXT_WIDTH, header + CELL_PADDING, word + CELL_PADDING))
-            weights.append(max(1, _typical_twips(counts) + CELL_PADDING))
+            weights.append(max(1, _typical_twips(counts, ems) + CELL_PADDING))
     return Measure(made.texts, needs, weights)
 
 
-def _typical_twips(counts: Counter[str]) -> int:
+def _typical_twips(counts: Counter[str], ems: TextEms | None = None) -> int:
     """The width of the text at three quarters of the texts sorted by width (each text
     as often as it occurs), 0 for none: each distinct text measured once (issue 8)."""
     total = sum(counts.values())
     if not total:
         return 0
-    twips = {t: text_twips(t, BODY_PT) for t in counts}
+    sums = map(_ems if ems is None else ems.__getitem__, counts)
+    twips = dict(zip(counts, map(_twips, sums, repeat(BODY_PT), repeat(False)), strict=True))
     k = total * 3 // 4
     seen = 0
     for text in sorted(counts, key=twips.__getitem__):
