@@ -360,6 +360,19 @@ def test_a_build_that_ends_with_finish_toc_has_its_figures_in_place():
     assert b.doc.part.related_parts[blips[0].get(qn("r:embed"))].blob == png
 
 
+def test_a_title_heading_is_not_in_the_table_of_contents():
+    # level 0 is Word's Title style, which a TOC \\o "1-2" does not list; it was taken
+    # for a TOC entry and finish_toc failed looking for a "toc 0" style
+    b = DocBuilder(open_template(None), fmt.Convention(), COLOURS)
+    b.toc_here("Innehåll")
+    b.heading("Nämndplan 2027", 0)
+    b.heading("Inledning", 1)
+    b.finish_toc()
+    assert [h.text for h in b.headings] == ["Inledning"]
+    entries = b.doc.element.body.xpath(".//w:hyperlink//w:t")
+    assert [t.text for t in entries] == ["Inledning"]
+
+
 def _reference_measure(table: Table, convention: fmt.Convention) -> tuple[list, list, list]:
     """measure as first written: every cell formatted and measured, the lengths sorted."""
     m = table_measure

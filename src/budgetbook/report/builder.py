@@ -165,7 +165,7 @@ class DocBuilder:
         name = "Title" if level == 0 else f"Heading {level}"
         shown = fmt.xml_safe(text)
         run = _text_run(shown)
-        toc = level <= TOC_LEVELS
+        toc = 1 <= level <= TOC_LEVELS  # level 0 is the Title, which no TOC lists
         if run is not None:  # the whole paragraph as XML: batched (see `batched`)
             n = len(self.headings) + 1
             start = f'<w:bookmarkStart w:id="{n}" w:name="_Toc{n:08d}"/>' if toc else ""
