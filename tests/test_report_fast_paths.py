@@ -551,3 +551,37 @@ def test_has_data_is_whether_a_table_has_data_rows():
         for combo in itertools.product(kinds, repeat=n):
             table = Table("t", "T", columns, [Row("r", {}, kind) for kind in combo])
             assert namndplan._has_data(table) == bool(table.data_rows())
+
+
+def test_a_batched_block_that_raises_keeps_what_was_added_before():
+    # review: batched() dropped the paragraphs still pending when its block raised, yet
+    # their headings stayed in `headings`: a caller that caught the error and finished
+    # the document got TOC links to bookmarks that were never written, unlike unbatched
+    def build(batched: bool) -> bytes:
+        b = DocBuilder(open_template(None), fmt.Convention(), COLOURS)
+        b.toc_here()
+        batching = b.batched() if batched else contextlib.nullcontext()
+        with contextlib.suppress(RuntimeError), batching:
+            b.heading("Inledning", 1)
+            b.paragraph("Före felet")
+            raise RuntimeError("a failing section")
+        b.paragraph("Efter felet")
+        b.finish_toc()
+        body = b.doc.element.body
+        anchors = [h.get(qn("w:anchor")) for h in body.xpath(".//w:hyperlink")]
+        assert anchors == [m.get(qn("w:name")) for m in body.xpath(".//w:bookmarkStart")]
+        return _xml(body)
+
+    assert build(True) == build(False)
+
+
+def test_nested_batched_blocks_keep_batching_and_order():
+    # review: an inner batched() left the outer block unbatched (its end set None)
+    b = DocBuilder(open_template(None), fmt.Convention(), COLOURS)
+    with b.batched():
+        b.paragraph("ett")
+        with b.batched():
+            b.paragraph("två")
+        b.paragraph("tre")
+        assert b._batch is not None and len(b._batch) == 1  # "tre" waits to be parsed
+    assert [p.text for p in b.doc.paragraphs] == ["ett", "två", "tre"]

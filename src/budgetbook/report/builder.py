@@ -14,7 +14,7 @@ import copy
 import io
 import re
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape, quoteattr
 
@@ -97,14 +97,24 @@ class DocBuilder:
         text and parsed many at once, before anything else goes into the tree and at
         the end: one parse per ~6 000 paragraphs of the N = 1000 draft was ~40% of
         their cost (issue 8). The tree is the same: the same XML, parsed by the same
-        parser, moved into the body in the same order."""
+        parser, moved into the body in the same order.
+
+        When the block raises, what it added before is still put in the body (as
+        unbatched: `headings` already names their bookmarks), unless that text itself
+        cannot be parsed; the block's error is the one raised. Nested, the outer block
+        goes on batching after the inner one (review)."""
         self._flush()
-        self._batch = []
+        outer, self._batch = self._batch, []
         try:
             yield
+        except BaseException:
+            with suppress(Exception):  # the block's error, not a second one, propagates
+                self._flush()
+            raise
+        else:
             self._flush()
         finally:
-            self._batch = None
+            self._batch = outer
 
     def _flush(self) -> None:
         """Parse the batched paragraphs into the body, in order (see `batched`)."""
