@@ -19,6 +19,22 @@ def rnd(tmp_path_factory: pytest.TempPathFactory):
     return round_files(tmp_path_factory.mktemp("checked"))
 
 
+def _file_and_bytes(path: Path, settings, schema):
+    """The pre-check's result, then `path` read from the file and from the checked bytes."""
+    check = safety.precheck(path)
+    assert check.ok and check.package is not None
+    alone = read_return(path, settings, schema)
+    shared = read_return(
+        path,
+        settings,
+        schema,
+        inflated=check.inflated,
+        members=check.members,
+        package=check.package,
+    )
+    return alone, shared
+
+
 def test_a_file_replaced_after_its_check_is_read_as_it_was_checked(
     rnd, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -51,17 +67,7 @@ def test_the_checked_bytes_read_as_the_file(rnd, tmp_path: Path) -> None:
         for suffix in (".xlsx", ".xlsm", ".XLSX"):
             path = tmp_path / f"retur{suffix}"
             shutil.copyfile(source, path)
-            check = safety.precheck(path)
-            assert check.ok and check.package is not None
-            alone = read_return(path, settings, schema)
-            shared = read_return(
-                path,
-                settings,
-                schema,
-                inflated=check.inflated,
-                members=check.members,
-                package=check.package,
-            )
+            alone, shared = _file_and_bytes(path, settings, schema)
             assert shared == alone
 
 
@@ -76,18 +82,8 @@ def test_a_package_calamine_refuses_is_not_readable_from_its_bytes(rnd, tmp_path
         for info in src.infolist():
             if info.filename != "xl/_rels/workbook.xml.rels":  # calamine needs it
                 dst.writestr(info, src.read(info))
-    check = safety.precheck(path)
-    assert check.ok and check.package is not None
-    alone = read_return(path, settings, schema)
+    alone, shared = _file_and_bytes(path, settings, schema)
     assert alone.submission is None
-    shared = read_return(
-        path,
-        settings,
-        schema,
-        inflated=check.inflated,
-        members=check.members,
-        package=check.package,
-    )
     assert shared == alone
 
 
@@ -126,16 +122,6 @@ def test_a_part_inflating_past_its_size_is_read_from_the_bytes_as_from_the_file(
     settings, schema, _, returns = rnd
     path = tmp_path / "retur.xlsx"
     _with_raw_stream(returns[0], path, "xl/workbook.xml", b"<!-- mer -->")
-    check = safety.precheck(path)
-    assert check.ok and check.package is not None
-    alone = read_return(path, settings, schema)
+    alone, shared = _file_and_bytes(path, settings, schema)
     assert alone.submission is None
-    shared = read_return(
-        path,
-        settings,
-        schema,
-        inflated=check.inflated,
-        members=check.members,
-        package=check.package,
-    )
     assert shared == alone

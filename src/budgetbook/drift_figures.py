@@ -132,6 +132,17 @@ def _prior_of(group: _Group, avd: str) -> tuple[list[int], list[str]]:
     return group.sums, lines
 
 
+def _add_run(
+    run: list[str], budget: int, prognos: int, *groups: tuple[list[int], list[str]]
+) -> None:
+    """A verksamhet's run of prior-year lines (their summed budget and prognos, and
+    their cells in order) added to each group's sums and lines."""
+    for sums, lines in groups:
+        sums[0] += budget
+        sums[1] += prognos
+        lines += run
+
+
 # Figures((...)) without the named tuple's Python-level __new__ (~2x faster)
 _figures = functools.partial(tuple.__new__, Figures)
 
@@ -170,12 +181,7 @@ def drift_figures(submissions: Sequence[Submission], settings: Settings) -> Drif
     for (verks, post), (budget, prognos, line) in settings.prior.items():
         if verks != cur_verks:
             if run:  # the run that ends: to its verksamhet's group and its avdelning's
-                v_sums[0] += run_budget
-                v_sums[1] += run_prognos
-                v_lines += run
-                a_sums[0] += run_budget
-                a_sums[1] += run_prognos
-                a_lines += run
+                _add_run(run, run_budget, run_prognos, (v_sums, v_lines), (a_sums, a_lines))
                 run, run_budget, run_prognos = [], 0, 0
             cur_verks, avd = verks, owner.get(verks, "")
             if avd != cur_avd:
@@ -208,12 +214,7 @@ def drift_figures(submissions: Sequence[Submission], settings: Settings) -> Drif
         b_sums[1] += prognos
         b_lines.append(cell)
     if run:  # the last run
-        v_sums[0] += run_budget
-        v_sums[1] += run_prognos
-        v_lines += run
-        a_sums[0] += run_budget
-        a_sums[1] += run_prognos
-        a_lines += run
+        _add_run(run, run_budget, run_prognos, (v_sums, v_lines), (a_sums, a_lines))
     at_year = list(enumerate(years, len(PRIOR_KEYS)))
     a_start, v_start, p_start, b_start = by_avd.start, by_verks.start, by_post.start, brutto.start
     for sub in submissions:

@@ -157,7 +157,12 @@ def escape(text: str) -> str:
 def shared_text(text: str) -> str:
     """A cell text as it goes into sharedStrings.xml: truncated to Excel's limit, control
     characters as _xHHHH_ (and a literal "_xHHHH_" protected), XML-escaped."""
-    text = text[:MAX_STRING]
+    return _escaped(text[:MAX_STRING])
+
+
+def _escaped(text: str) -> str:
+    """`shared_text` of a text within Excel's limit (or of texts joined by `_BETWEEN`,
+    which no step here touches nor joins a match across)."""
     if "_x" in text:
         text = _ESCAPED_LOOKALIKE.sub(r"_x005F\1", text)
     text = _ESCAPED.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
@@ -178,10 +183,7 @@ def shared_strings(texts: Sequence[str]) -> Iterator[str]:
         else:
             if max(map(len, batch)) > MAX_STRING:
                 joined = _BETWEEN.join(text[:MAX_STRING] for text in batch)
-            if "_x" in joined:
-                joined = _ESCAPED_LOOKALIKE.sub(r"_x005F\1", joined)
-            joined = _ESCAPED.sub(lambda m: f"_x{ord(m.group()):04X}_", joined)
-            shown = escape(joined).split(_BETWEEN)
+            shown = _escaped(joined).split(_BETWEEN)
         # white space first or last (`str.strip`'s, that of `str.isspace`) is kept
         spaced = list(map(operator.ne, shown, map(str.strip, shown)))
         if not any(spaced):
