@@ -24,6 +24,8 @@ def test_bench_runs_at_n3(tmp_path: Path) -> None:
     assert row.peak_mb > 10 and row.peak_processes.startswith("main ")
     # the re-run and the run after one amended return, each its own process
     assert row.rerun_collect > 0 and row.changed_run > 0
+    # the first collect measured as the re-run is: from outside, start and imports in it
+    assert row.collect_cmd > row.rerun_collect and 0 < row.rerun_share_cmd < 1
     assert row.extra["rerun_peak_mb"] > 10 and row.extra["changed_peak_mb"] > 10
     assert "|     3 |" in lines[0] and "|     3 |" in run.table(rows)
     assert "N=3: main " in run.table(rows)
