@@ -4,14 +4,13 @@ gets the parts the pre-check inflated stored rather than inflating them again.""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
 from budgetbook import collect, safety
 from budgetbook.reader import read_return
-from wb_builders import round_files
+from wb_builders import excel_layout, round_files
 
 
 @pytest.fixture(scope="module")
@@ -59,16 +58,82 @@ def test_a_file_replaced_after_its_check_is_read_as_it_was_checked(
     assert collect.check_and_read(job, precheck=True).outcome != expected  # it differs
 
 
+def _streamed(package: bytes) -> bytes:
+    """`package` rewritten as a zip writer that cannot seek writes it (LibreOffice
+    among them): sizes and CRCs in data descriptors after each member, which
+    `stored_copy` leaves as they are."""
+    import io
+    import zipfile
+
+    class Unseekable(io.RawIOBase):
+        def __init__(self) -> None:
+            self.data = bytearray()
+
+        def writable(self) -> bool:
+            return True
+
+        def write(self, b) -> int:  # type: ignore[override]
+            self.data += b
+            return len(b)
+
+    out = Unseekable()
+    with zipfile.ZipFile(io.BytesIO(package)) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            with dst.open(info.filename, "w") as fh:
+                fh.write(src.read(info))
+    return bytes(out.data)
+
+
+@pytest.mark.parametrize(
+    ("layout", "copied"),
+    [(excel_layout, True), (_streamed, False)],
+    ids=["as Excel saves it", "with data descriptors"],
+)
+def test_a_return_in_any_zip_layout_replaced_after_its_check_is_read_as_checked(
+    rnd, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, layout, copied: bool
+) -> None:
+    """Copied with its parts stored or not (then calamine gets the checked bytes as
+    they are), what is read is what was checked: Excel's returns were read from the
+    file again, whatever had replaced it since the check."""
+    from budgetbook.zip_member import stored_copy
+
+    settings, schema, _, returns = rnd
+    checked = layout(returns[0].read_bytes())
+    other = layout(returns[1].read_bytes())
+    path = tmp_path / "retur.xlsx"
+    path.write_bytes(checked)
+    check = safety.precheck(path)
+    assert (
+        check.ok
+        and (stored_copy(check.package, check.members, check.inflated) is not None) == copied
+    )
+    job = collect.ReadJob(path, path.name, settings, schema)
+    expected = collect.check_and_read(job, precheck=True).outcome
+    assert expected is not None and expected.submission is not None
+    real_precheck = safety.precheck
+
+    def precheck_then_replaced(path: Path, name: str | None = None) -> safety.SafetyResult:
+        result = real_precheck(path, name)
+        path.write_bytes(other)  # another return now, checked by nobody
+        return result
+
+    monkeypatch.setattr(safety, "precheck", precheck_then_replaced)
+    assert collect.check_and_read(job, precheck=True).outcome == expected
+    monkeypatch.setattr(safety, "precheck", real_precheck)
+    assert collect.check_and_read(job, precheck=True).outcome != expected  # it differs
+
+
 def test_the_checked_bytes_read_as_the_file(rnd, tmp_path: Path) -> None:
     """Copied or not (an upper-case suffix makes calamine's `from_path` try every
     format, so the file is read from its path), the result is the file's."""
     settings, schema, _, returns = rnd
     for source in returns:
-        for suffix in (".xlsx", ".xlsm", ".XLSX"):
-            path = tmp_path / f"retur{suffix}"
-            shutil.copyfile(source, path)
-            alone, shared = _file_and_bytes(path, settings, schema)
-            assert shared == alone
+        for layout in (bytes, excel_layout, _streamed):
+            for suffix in (".xlsx", ".xlsm", ".XLSX"):
+                path = tmp_path / f"retur{suffix}"
+                path.write_bytes(layout(source.read_bytes()))
+                alone, shared = _file_and_bytes(path, settings, schema)
+                assert shared == alone
 
 
 def test_a_package_calamine_refuses_is_not_readable_from_its_bytes(rnd, tmp_path: Path) -> None:

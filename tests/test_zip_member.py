@@ -18,6 +18,7 @@ from python_calamine import CalamineWorkbook, TablesNotLoaded
 
 from budgetbook import safety
 from budgetbook.zip_member import stored_copy, whole_member
+from wb_builders import excel_layout
 
 _TEXT = b'<?xml version="1.0"?>\n<worksheet><sheetData>' + b'<row r="1"><c r="A1"/></row>' * 300
 _TEXT += b"</sheetData></worksheet>"
@@ -338,6 +339,55 @@ def test_mutated_packages_read_alike_from_the_file_and_the_copy(tmp_path: Path) 
         assert _calamine_view(result) == _calamine_view(str(path))
         compared += 1
     assert copied >= 50 and compared == copied
+
+
+def test_a_return_laid_out_as_excel_saves_it_is_copied(tmp_path: Path) -> None:
+    """Excel pads some parts' local headers with an extra field the directory does not
+    repeat: such a return is copied (it was read from the file, inflated twice), the
+    padding kept, and the copy reads as the file."""
+    inbox = Path(__file__).resolve().parents[1] / "inbox"
+    for source in sorted(inbox.glob("*.xlsx"))[:2]:
+        package = excel_layout(source.read_bytes())
+        path = tmp_path / source.name
+        path.write_bytes(package)
+        names, kept = _kept(package)
+        copied = stored_copy(package, names, kept)
+        assert copied is not None, source.name
+        assert copied.count(b"\x20\xa2") >= package.count(b"\x20\xa2") > 0
+        assert _every_read(copied) == _every_read(package)
+        assert _calamine_view(copied) == _calamine_view(str(path)) != "refused"
+
+
+@pytest.mark.parametrize("kind", [0x0001, 0x7075, 0x5455, 0x9901])
+def test_a_local_extra_field_of_another_kind_is_not_copied(kind: int) -> None:
+    """zip64 sizes, a Unicode path, times, encryption: not Excel's padding, so the
+    package is read as it is rather than copied."""
+    inbox = Path(__file__).resolve().parents[1] / "inbox"
+    package = excel_layout(sorted(inbox.glob("*.xlsx"))[0].read_bytes(), padding=kind)
+    names, kept = _kept(package)
+    assert kept and stored_copy(package, names, kept) is None
+
+
+def test_a_padding_block_cut_short_is_not_copied() -> None:
+    package = excel_layout(_package())  # no padded part: pad the first one by hand
+    at = _local(package, 0)
+    name_len = int.from_bytes(package[at + 26 : at + 28], "little")
+    body = at + 30 + name_len
+    for extra in (b"\x20\xa2\x08\x00\x28\xa0", b"\x20\xa2", b"\x20"):  # block past its field
+        padded = _patch(package, at + 28, len(extra).to_bytes(2, "little"))
+        padded = padded[:body] + extra + padded[body:]
+        # the directory's offsets of the later members move with the inserted bytes
+        moved = bytearray(padded)
+        for member in range(1, len(_NAMES)):
+            entry = _central(padded, member) + 42
+            offset = int.from_bytes(padded[entry : entry + 4], "little") + len(extra)
+            moved[entry : entry + 4] = offset.to_bytes(4, "little")
+        start = len(moved) - 22 + 16
+        cd = int.from_bytes(moved[start : start + 4], "little") + len(extra)
+        moved[start : start + 4] = cd.to_bytes(4, "little")
+        names, kept = _kept(bytes(moved))
+        assert kept, "zipfile reads it"
+        assert stored_copy(bytes(moved), names, kept) is None, extra
 
 
 def test_names_beyond_ascii_are_copied_as_zipfile_reads_them() -> None:

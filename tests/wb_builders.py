@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import shutil
 from pathlib import Path
 
@@ -27,3 +28,38 @@ def round_files(tmp: Path) -> tuple[Settings, Schema, list[Path], list[Path]]:
     templates = write_templates(settings, schema, tmp / "workbook_templates")
     returns = write_example_returns(settings, templates, tmp / "inbox")
     return settings, schema, templates, returns
+
+
+# The parts Excel pads in their local header (with 512 or 256 bytes), as in workbooks
+# Excel saves: the directory does not repeat the padding.
+_EXCEL_PADDED = {"[Content_Types].xml": 516, "_rels/.rels": 516}
+
+
+def excel_layout(package: bytes, padding: int = 0xA220) -> bytes:
+    """`package` laid out as Excel writes a workbook: deflated members with flags
+    0x0006, and a padding extra field (kind `padding`) in the local headers of the
+    content types, the relationships and docProps that the directory does not repeat."""
+    import struct
+    import zipfile
+    import zlib
+
+    out, directory = bytearray(), []
+    with zipfile.ZipFile(io.BytesIO(package)) as src:
+        members = [(i.filename, src.read(i)) for i in src.infolist()]
+    for name, content in members:
+        deflate = zlib.compressobj(9, zlib.DEFLATED, -15)
+        stream = deflate.compress(content) + deflate.flush()
+        size = _EXCEL_PADDED.get(name, 260 if name.endswith(".rels") or "docProps/" in name else 0)
+        extra = struct.pack("<2HH", padding, size, 0xA028) + bytes(size - 2) if size else b""
+        raw, crc, offset = name.encode(), zlib.crc32(content), len(out)
+        fields = (6, 8, 0, 0x21, crc, len(stream), len(content), len(raw))
+        out += struct.pack("<4s5H3L2H", b"PK\x03\x04", 20, *fields, len(extra)) + raw + extra
+        out += stream
+        directory.append(
+            struct.pack("<4s6H3L5H2L", b"PK\x01\x02", 45, 20, *fields, 0, 0, 0, 0, 0, offset) + raw
+        )
+    start, listing = len(out), b"".join(directory)
+    end = struct.pack(
+        "<4s4H2LH", b"PK\x05\x06", 0, 0, len(members), len(members), len(listing), start, 0
+    )
+    return bytes(out) + listing + end

@@ -104,6 +104,12 @@ _OFFSET = struct.Struct("<L")
 # descriptor, encryption, patches) and the package is left as it is.
 _PLAIN_FLAGS = _UTF8_NAME | 0x06
 _ZIP64_MARK = 0xFFFFFFFF
+# The one extra field a plain local header may carry: Excel pads the headers of some
+# parts ([Content_Types].xml, the relationships, docProps) with a "growth hint" block
+# that the directory does not repeat. Every reader skips it; a block of any other kind
+# (zip64 sizes, a Unicode path, encryption) could be read as saying something.
+_EXCEL_PADDING = 0xA220
+_EXTRA_BLOCK = struct.Struct("<2H")
 
 
 def stored_copy(
@@ -118,10 +124,10 @@ def stored_copy(
 
     Only a plain package is copied: members in directory order from the first byte
     with nothing between them, local headers that repeat the directory's fields, no
-    extra fields, comments, data descriptors, encryption or zip64, no name twice, then
-    the directory and its end record. For anything else None: the caller reads the
-    file as before, so a quirk that one zip reader forgives and another does not stays
-    the quirk it was.
+    extra fields (but Excel's padding in a local header, kept as it is), comments, data
+    descriptors, encryption or zip64, no name twice, then the directory and its end
+    record. For anything else None: the caller reads the package as it is, so a quirk
+    that one zip reader forgives and another does not stays the quirk it was.
     """
     end_at = len(package) - _END.size
     if end_at < 0:
@@ -157,7 +163,8 @@ def stored_copy(
         flags, method, size, name_len = entry[5], entry[6], entry[11], entry[12]
         name_at = at + entry_size
         raw_name = package[name_at : name_at + name_len]
-        begin = pos + header_size + name_len
+        name_end = pos + header_size + name_len
+        begin = name_end + int.from_bytes(package[pos + 28 : pos + 30], "little")
         end = begin + entry[10]
         if (
             entry[0] != _CENTRAL_SIGNATURE
@@ -170,8 +177,9 @@ def stored_copy(
             or _ZIP64_MARK in (entry[10], size)
             or end > cd_start
             or package[pos : pos + 4] != _LOCAL_SIGNATURE
-            or package[pos + 4 : pos + 30] != package[at + 6 : at + 32]
-            or package[pos + header_size : begin] != raw_name
+            or package[pos + 4 : pos + 28] != package[at + 6 : at + 30]
+            or package[pos + header_size : name_end] != raw_name
+            or (begin != name_end and not _only_padding(package, name_end, begin))
         ):
             return None
         raw_names.append(raw_name)
@@ -208,6 +216,20 @@ def stored_copy(
     new_cd = b"".join(directory)
     out += (new_cd, _END.pack(sig, 0, 0, count, count, len(new_cd), written, 0))
     return b"".join(out)
+
+
+def _only_padding(package: bytes, start: int, end: int) -> bool:
+    """Whether the local extra field package[start:end] is Excel's padding block(s)
+    and nothing else, each block whole."""
+    at = start
+    while at < end:
+        if at + _EXTRA_BLOCK.size > end:
+            return False
+        kind, size = _EXTRA_BLOCK.unpack_from(package, at)
+        at += _EXTRA_BLOCK.size + size
+        if kind != _EXCEL_PADDING or at > end:
+            return False
+    return True
 
 
 def _names_are(raw_names: list[bytes], utf8: list[int], members: Sequence[str]) -> bool:
