@@ -289,8 +289,11 @@ _ROOT_RELS = (
 )
 
 
-def _one_sheet_file(path: Path, sheet_data: bytes) -> Path:
-    """A workbook of one sheet "S" with this <sheetData> content, as calamine reads it."""
+def _one_sheet_file(
+    path: Path, sheet_data: bytes, member: str = "xl/worksheets/sheet1.xml"
+) -> Path:
+    """A workbook of one sheet "S" with this <sheetData> content, as calamine reads it,
+    in part `member` (the workbook's relationship names it)."""
     import zipfile
 
     sheet = (
@@ -302,8 +305,11 @@ def _one_sheet_file(path: Path, sheet_data: bytes) -> Path:
         zf.writestr("[Content_Types].xml", _CT)
         zf.writestr("_rels/.rels", _ROOT_RELS)
         zf.writestr("xl/workbook.xml", _WB)
-        zf.writestr("xl/_rels/workbook.xml.rels", _WB_RELS)
-        zf.writestr("xl/worksheets/sheet1.xml", sheet)
+        target = b"/" + member.encode()
+        zf.writestr(
+            "xl/_rels/workbook.xml.rels", _WB_RELS.replace(b"worksheets/sheet1.xml", target)
+        )
+        zf.writestr(member, sheet)
     return path
 
 
@@ -393,3 +399,35 @@ def test_the_fast_scans_never_give_less_than_the_walk() -> None:
             assert fast is None or (fast[0] >= rows and fast[1] >= cols), data
         if safety._plainly_near(data):
             assert rows <= safety._NEAR_ROWS and cols <= safety._NEAR_COLS, data
+
+
+@pytest.mark.parametrize(
+    "member",
+    [
+        *("xl/worksheets/sheet1.xml", "xl/blad1.xml", "xl/data/s.xml", "other/s.xml"),
+        *("xl/worksheets/sheet1.bin", "xl/worksheets/sheet1", "xl/media/image1.png"),
+    ],
+)
+def test_a_sheet_is_measured_wherever_the_workbook_puts_it(tmp_path: Path, member: str) -> None:
+    """calamine reads a sheet from whatever part the workbook's relationships name; the
+    pre-check measured only xl/worksheets/*.xml, so a far cell elsewhere passed."""
+    from python_calamine import CalamineWorkbook
+
+    far = (
+        b'<row r="1"><c r="A1"><v>1</v></c></row><row r="300000"><c r="A300000"><v>1</v></c></row>'
+    )
+    path = _one_sheet_file(tmp_path / "blad.xlsx", far, member)
+    with CalamineWorkbook.from_path(str(path)) as wb:  # one column: a small grid
+        assert wb.get_sheet_by_name("S").end == (299999, 0)
+    result = safety.precheck(path, path.name)
+    assert not result.ok and [p.code for p in result.problems] == ["BB108"], member
+    near = _one_sheet_file(
+        tmp_path / "nara.xlsx", b'<row r="1"><c r="A1"><v>1</v></c></row>', member
+    )
+    assert safety.precheck(near, near.name).ok, member
+    import random
+    import zipfile
+
+    with zipfile.ZipFile(near, "a") as zf:  # and an image (any bytes) is no sheet to refuse
+        zf.writestr("xl/media/image9.png", random.Random(8).randbytes(300_000))
+    assert safety.precheck(near, near.name).ok, member

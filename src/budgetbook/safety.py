@@ -215,13 +215,12 @@ def _zip(zf: zipfile.ZipFile, name: str, package: bytes | None = None) -> Safety
     if "xl/workbook.xml" not in names:
         return _fail(rules.NOT_READABLE, name, "filen är en zip-fil men ingen Excel-arbetsbok")
     for info in infos:
-        lower = info.filename.lower()
-        if lower.startswith("xl/worksheets/") and lower.endswith(".xml"):
+        # calamine reads as a sheet any part the relationships name, whatever its path
+        # or suffix (xl/data.xml, xl/media/x.png): every part is measured as a sheet
+        if info.filename.lower().endswith((".xml", ".rels", ".vml")):
             reason = _worksheet_problem(zf, info, inflated, package)
-        elif lower.endswith((".xml", ".rels", ".vml")):
-            reason = _xml_prolog_problem(zf, info, inflated, package)
-        else:
-            continue
+        else:  # not XML by its name: no prolog scan (an image may hold "<!" anywhere)
+            reason = _worksheet_problem(zf, info, None, package, xml=False)
         if reason:
             return _fail(rules.UNSAFE, name, reason)
     result = SafetyResult(True, inflated=inflated, members=[i.filename for i in infos])
@@ -243,8 +242,9 @@ def _worksheet_problem(
     info: zipfile.ZipInfo,
     keep: dict[str, bytes] | None = None,
     package: bytes | None = None,
+    xml: bool = True,
 ) -> str | None:
-    """Prolog, declared dimension and real extent of a sheet part, in one pass over it.
+    """Prolog (if `xml`), declared dimension and real extent of a part, in one pass.
 
     The same checks, in the same order, as `_xml_prolog_problem`, `_dimension_problem`
     and `_extent_problem` one after the other, which opened and inflated the start of
@@ -254,7 +254,7 @@ def _worksheet_problem(
     """
     with _open(zf, info, package, _CHUNK - 1) as fh:
         first = fh.read(_CHUNK)
-        if not _head_is_clear(first[:_QUICK_PROLOG], info):
+        if xml and not _head_is_clear(first[:_QUICK_PROLOG], info):
             reason = _xml_prolog_problem(zf, info, None, package)
             if reason:
                 return reason
@@ -392,7 +392,8 @@ _DIMENSION_HEAD = 8192
 
 
 def _dimension_reason(head: bytes) -> str | None:
-    match = _DIMENSION.search(head)
+    # most parts measured have none; the pattern is tried at every '<' (issue 8)
+    match = _DIMENSION.search(head) if b"dimension" in head else None
     if not match or not match.group(3):
         return None
     c1, r1, c2, r2 = match.groups()
