@@ -431,3 +431,28 @@ def test_a_sheet_is_measured_wherever_the_workbook_puts_it(tmp_path: Path, membe
     with zipfile.ZipFile(near, "a") as zf:  # and an image (any bytes) is no sheet to refuse
         zf.writestr("xl/media/image9.png", random.Random(8).randbytes(300_000))
     assert safety.precheck(near, near.name).ok, member
+
+
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-le", "utf-16-be"])
+@pytest.mark.parametrize(
+    "part", ["xl/workbook.xml", "docProps/core.xml", "xl/worksheets/sheet1.xml"]
+)
+def test_a_doctype_in_utf16_is_refused_with_or_without_a_bom(
+    tmp_path: Path, codec: str, part: str
+) -> None:
+    """expat reads a part as UTF-16 also without a BOM ("<\\0" or "\\0<" first) and
+    expands its entities; the prolog scan read such a part as UTF-8 and took its first
+    '<' for the root element, so the DOCTYPE passed."""
+    import xml.etree.ElementTree as ET
+
+    from data.make_corpus import rewrite_zip
+
+    text = '<?xml version="1.0" encoding="UTF-16"?>' + XXE.replace("SYSTEM", "") + "<r/>"
+    text = text.replace('"file:///etc/passwd"', '"x"')
+    xml = text.encode(codec)
+    assert ET.fromstring(xml).tag == "r"  # a document expat reads, DOCTYPE and all
+    path = tmp_path / "utf16.xlsx"
+    path.write_bytes(rewrite_zip(plain_workbook_bytes(), {part: xml}))
+    result = safety.precheck(path)
+    assert [p.code for p in result.problems] == ["BB108"], (codec, part)
+    assert "DOCTYPE" in result.problems[0].message

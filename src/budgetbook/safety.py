@@ -288,7 +288,7 @@ def _head_is_clear(head: bytes, info: zipfile.ZipInfo) -> bool:
     Only "root reached" is trusted from the head; anything else (and UTF-16) is decided
     by `_xml_prolog_problem` on 64 KB. Shared by both callers, so they cannot drift.
     """
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if safe_xml.utf16_codec(head):  # also without a BOM: expat reads it as UTF-16
         return False
     return _scan_prolog(head, info) is _ROOT_FOUND
 
@@ -333,10 +333,7 @@ def _xml_prolog_problem(
             return None
     with _open(zf, info, package, _SMALL_PART) as fh:
         raw = fh.read(MAX_PROLOG)
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        text = raw.decode("utf-16", errors="replace")
-    else:
-        text = raw.decode("utf-8", errors="replace")
+    text = raw.decode(safe_xml.utf16_codec(raw) or "utf-8", errors="replace")
     found = _scan_prolog(text, info)
     if found is _ROOT_FOUND:
         return None
