@@ -145,7 +145,9 @@ def read_zip_parts(
     return ZipParts(identity, sheet_files, errors, tables)
 
 
-_TABLE = re.compile(rb"<(?:\w+:)?table\b([^>]*)>")
+# attributes to the next '<' at most (to the next '>', a part of many `<table ` without
+# one took minutes: each start scanned the rest of the part)
+_TABLE = re.compile(rb"<(?:\w+:)?table\b([^<>]*)>")
 
 
 @functools.cache

@@ -405,8 +405,9 @@ def _dimension_reason(head: bytes) -> str | None:
 
 
 _CHUNK = 1024 * 1024
-# Row and cell start tags with their r attribute (row: r="12", cell: r="B12").
-_REF = re.compile(rb'<(?:\w+:)?(?:row|c)\s[^>]*?\br="([A-Z]{0,4})(\d{1,9})"')
+# Row and cell start tags with their r attribute (row: r="12", cell: r="B12"), to the
+# next '<' at most (to the next '>', a part of `<c r="a1" ` tags took minutes: quadratic).
+_REF = re.compile(rb'<(?:\w+:)?(?:row|c)\s[^<>]*?\br="([A-Z]{0,4})(\d{1,9})"')
 
 
 def sheet_extent(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> tuple[int, int]:
