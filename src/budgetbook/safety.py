@@ -3,7 +3,8 @@
 Nothing here expands, evaluates or fully parses the file: it looks at magic bytes,
 the zip directory (sizes, compression ratios), the prolog of every XML part (a DOCTYPE
 or ENTITY declaration is refused, never expanded), the declared sheet dimensions and
-the real extent of every sheet (its last row and column, from the cell references).
+the real extent of every part (its last row and column, from the cell references:
+calamine reads as a sheet any part the workbook's relationships name).
 Only after a file passes does `reader.read_return` open it. The one XML document we
 parse here, docProps/core.xml (for the content time), is parsed with entities refused
 (`safe_xml`).
