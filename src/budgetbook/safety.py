@@ -162,6 +162,8 @@ def _precheck(path: Path, name: str) -> SafetyResult:
         return _fail(rules.NOT_READABLE, name, "det är en PDF-fil, inte en Excel-arbetsbok")
     if not head.startswith(ZIP_MAGIC):
         return _fail(rules.NOT_READABLE, name, "filen är inte en Excel-arbetsbok (.xlsx)")
+    if (entries := package.count(b"PK\x01\x02")) > MAX_MEMBERS:  # before zipfile lists each
+        return _fail(rules.UNSAFE, name, f"arkivet har orimligt många delar ({entries})")
     if not zipfile.is_zipfile(io.BytesIO(package)):
         return _fail(rules.NOT_READABLE, name, "filen är skadad eller ofullständig")
     with zipfile.ZipFile(io.BytesIO(package)) as zf:
@@ -216,8 +218,7 @@ def _zip(zf: zipfile.ZipFile, name: str, package: bytes | None = None) -> Safety
     if "xl/workbook.xml" not in names:
         return _fail(rules.NOT_READABLE, name, "filen är en zip-fil men ingen Excel-arbetsbok")
     for info in infos:
-        # calamine reads as a sheet any part the relationships name, whatever its path
-        # or suffix (xl/data.xml, xl/media/x.png): every part is measured as a sheet
+        # any part can be a sheet to calamine (module docstring): every part is measured
         if info.filename.lower().endswith((".xml", ".rels", ".vml")):
             reason = _worksheet_problem(zf, info, inflated, package)
         else:  # not XML by its name: no prolog scan (an image may hold "<!" anywhere)
