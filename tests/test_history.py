@@ -73,3 +73,33 @@ def test_unknown_version_is_a_clean_error(two_versions) -> None:
     result = CliRunner().invoke(main, ["compare", "-w", str(ws), "ffff", "eeee"])
     assert result.exit_code == 1 and "Ingen entydig version" in result.output
     assert "Traceback" not in result.output
+
+
+def test_compare_refuses_a_version_the_precheck_refused(tmp_path) -> None:
+    """The archive keeps every version received, one the pre-check refused too; compare
+    read it without any check (a far cell: calamine's grid is built before the reader
+    looks at its size; here a sheet to row 300 000 gave a list of 45 "changes")."""
+    import zipfile
+
+    ws = tmp_path / "runda"
+    actions.demo(ws)
+    first = next(p for p in (ws / "inbox").iterdir() if "Personal" in p.name)
+    far = (
+        b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxml'
+        b'formats.org/spreadsheetml/2006/main"><sheetData><row r="300000"><c r="A300000">'
+        b"<v>1</v></c></row></sheetData></worksheet>"
+    )
+    hostile = ws / "inbox" / "Personalavdelningen budget ny.xlsx"
+    with zipfile.ZipFile(first) as src, zipfile.ZipFile(hostile, "w") as dst:
+        for info in src.infolist():
+            sheet = info.filename.startswith("xl/worksheets/sheet")
+            dst.writestr(info, far if sheet else src.read(info))
+    actions.collect(ws)
+    by_name = {v.original_name: v.sha256[:12] for v in actions.history(ws, None)}
+    assert hostile.name in by_name  # archived, though refused
+    result = CliRunner().invoke(
+        main, ["compare", "-w", str(ws), by_name[first.name], by_name[hostile.name]]
+    )
+    assert result.exit_code == 1 and "går inte att läsa" in result.output
+    assert "säkerhetsskäl" in result.output and "Traceback" not in result.output
+    assert actions.compare(ws, by_name[first.name], by_name[first.name]) == []

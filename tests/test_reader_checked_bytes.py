@@ -190,3 +190,67 @@ def test_a_part_inflating_past_its_size_is_read_from_the_bytes_as_from_the_file(
     alone, shared = _file_and_bytes(path, settings, schema)
     assert alone.submission is None
     assert shared == alone
+
+
+def _two_end_records(shown: bytes, hidden: bytes) -> bytes:
+    """One file of both packages' members: an end record for `hidden`'s directory whose
+    comment holds `shown`'s directory and an end record for it (its comment cut short).
+    zipfile reads the last end record it finds; calamine's zip reader the first that is
+    whole, the one of `hidden`."""
+    import struct
+
+    end = struct.Struct("<4s4H2LH")
+
+    def split(package: bytes) -> tuple[bytes, bytes, int]:
+        fields = end.unpack_from(package, package.rindex(b"PK\x05\x06"))
+        size, start, count = fields[5], fields[6], fields[4]
+        return package[:start], package[start : start + size], count
+
+    def moved(directory: bytes, by: int) -> bytes:  # each entry's local header offset
+        out, at = bytearray(directory), 0
+        while at < len(out):
+            offset = struct.unpack_from("<L", out, at + 42)[0]
+            struct.pack_into("<L", out, at + 42, offset + by)
+            at += 46 + sum(struct.unpack_from("<3H", out, at + 28))
+        return bytes(out)
+
+    hidden_members, hidden_dir, hidden_count = split(hidden)
+    shown_members, shown_dir, shown_count = split(shown)
+    shown_dir = moved(shown_dir, len(hidden_members))
+    members = hidden_members + shown_members
+    shown_at = len(members) + len(hidden_dir) + end.size
+    shown_end = end.pack(b"PK\x05\x06", 0, 0, shown_count, shown_count, len(shown_dir), shown_at, 5)
+    comment = shown_dir + shown_end
+    hidden_end = end.pack(
+        b"PK\x05\x06", 0, 0, hidden_count, hidden_count, len(hidden_dir), len(members), len(comment)
+    )
+    return members + hidden_dir + hidden_end + comment
+
+
+def test_calamine_reads_the_members_zipfile_read_whatever_the_zip_structure(
+    rnd, tmp_path: Path
+) -> None:
+    """A return with two directories, one for zipfile (a return as any) and one for
+    calamine's zip reader (a sheet reaching row 300 000): the pre-check passed the
+    first and calamine read the second, from the checked bytes and from the file."""
+    import zipfile
+
+    settings, schema, _, returns = rnd
+    shown = returns[0].read_bytes()
+    far = (
+        b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxml'
+        b'formats.org/spreadsheetml/2006/main"><sheetData><row r="300000"><c r="A300000">'
+        b"<v>1</v></c></row></sheetData></worksheet>"
+    )
+    hidden = tmp_path / "dold.xlsx"
+    with zipfile.ZipFile(returns[0]) as src, zipfile.ZipFile(hidden, "w") as dst:
+        for info in src.infolist():
+            sheet = info.filename.startswith("xl/worksheets/sheet")
+            dst.writestr(info, far if sheet else src.read(info))
+    path = tmp_path / returns[0].name
+    path.write_bytes(shown)
+    expected = read_return(path, settings, schema)
+    assert expected.submission is not None
+    path.write_bytes(_two_end_records(shown, hidden.read_bytes()))
+    alone, shared = _file_and_bytes(path, settings, schema)
+    assert shared == alone == expected

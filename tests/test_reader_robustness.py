@@ -496,3 +496,19 @@ def test_only_whole_sheets_within_the_limit_are_shared(tmp_path: Path, monkeypat
     partial = safety.precheck(path).inflated
     assert all(len(x) < biggest for x in partial.values())
     assert safety.precheck(path).ok
+
+
+def test_the_tag_patterns_read_one_tag_at_a_time() -> None:
+    """A pattern reading a tag's attributes up to its '>' scanned, from every start of a
+    tag that has none, the rest of the part: quadratic (a part of ~80 KB of `<c r="a1" `
+    or `<table ` took seconds in the pre-check or the reader, 1 MB minutes). Each now
+    stops at the next '<': a match holds one tag."""
+    from budgetbook import reader_parts, safety
+
+    cells = b'<row r="1"><c s="1" r="a1" ' * 4000 + b'<c s="1" r="B2">'
+    matches = [m.group(0) for m in safety._REF.finditer(cells)]  # each row, the last cell
+    assert len(matches) == 4001 and all(m.count(b"<") == 1 for m in matches)
+    assert safety._pattern_extent(cells) is None  # then walked
+    tables = b"<table " * 4000 + b'<table name="T" ref="A1:B3">'
+    assert reader_parts._TABLE.search(tables).group(0).count(b"<") == 1
+    assert reader_parts._table(tables) == {"T": ("", (1, 0), (2, 1))}

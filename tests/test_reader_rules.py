@@ -211,3 +211,54 @@ def test_other_avdelnings_verksamhet_is_reported(rnd, tmp_path: Path) -> None:
     _, found = edited(rnd, tmp_path, edit)
     first = rnd[1].sheet("drift").first_data_row
     assert ("BB206", "Drift", f"A{first}") in found
+
+
+def _as_excel_writes_empty_cells(path: Path) -> None:
+    """Rewrite `path`'s sheets as Excel saves them: an empty cell self-closing,
+    `<c r="F16" s="23"/>` (openpyxl writes `<c r="F16" s="23" t="n"></c>`)."""
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(path) as src:
+        parts = [(info, src.read(info)) for info in src.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info, data in parts:
+            if info.filename.startswith("xl/worksheets/sheet"):
+                data = re.sub(rb'<c ([^>]*?)(?: t="n")?></c>', rb"<c \1/>", data)
+            dst.writestr(info, data)
+
+
+def test_an_error_cell_after_an_empty_cell_as_excel_writes_it(rnd, tmp_path: Path) -> None:
+    """A #REF! right after an empty styled cell, in a sheet as Excel saves it: the error
+    scan took the empty cell `<c .../>` to end at the next `</c>`, so the error cell was
+    read as an empty amount without BB305."""
+    settings, schema, _, returns = rnd
+    wb = openpyxl.load_workbook(returns[3])
+    d = schema.sheet("drift")
+    b, p1 = (
+        col(schema, "drift", f"budget_{settings.budget_year}"),
+        col(schema, "drift", f"plan_{settings.budget_year + 1}"),
+    )
+    r = d.first_data_row + 4
+    wb[d.name][f"{b}{r}"] = None  # empty, styled as the template styles it
+    wb[d.name][f"{p1}{r}"] = "#REF!"  # an error cell
+    out = tmp_path / "Budget excel.xlsx"
+    wb.save(out)
+    _as_excel_writes_empty_cells(out)
+    result = read_return(out, settings, schema)
+    found = {(p.code, p.sheet, p.cell) for p in result.problems}
+    assert ("BB305", d.name, f"{p1}{r}") in found
+
+
+def test_the_error_scan_keeps_each_cell_to_itself() -> None:
+    """Self-closing cells, a cell with no end and many cells with no `</c>` after them
+    (each start scanned the rest of the part again: ~5 s for 90 KB, minutes for 1 MB)."""
+    from budgetbook.reader_parts import _scan_errors
+
+    empty = b'<c r="B1" s="1"/>' * 3000
+    xml = b'<c r="A1" t="e"/>' + empty + b'<c r="C1" t="e"><f>1/0</f><v>#DIV/0!</v></c>'
+    assert _scan_errors(xml) == {(0, 0): "#FEL", (0, 2): "#DIV/0!"}
+    assert _scan_errors(b'<x:c r="A2" t="e"><x:v>#N/A</x:v></x:c><c r="B2" t="e">') == {
+        (1, 0): "#N/A"
+    }
+    assert _scan_errors(b'<c r="A1" t="e"/>' + b'<c r="A1"/>' * 8000) == {(0, 0): "#FEL"}

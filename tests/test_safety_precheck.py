@@ -279,3 +279,207 @@ def test_a_far_cell_calamine_reads_is_refused_however_its_r_is_written(
         zf.writestr("xl/worksheets/sheet1.xml", sheet)
     result = safety.precheck(path, path.name)
     assert not result.ok and [p.code for p in result.problems] == ["BB108"], far
+
+
+_ROOT_RELS = (
+    b'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats'
+    b'.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxml'
+    b'formats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>'
+    b"</Relationships>"
+)
+
+
+def _one_sheet_file(
+    path: Path, sheet_data: bytes, member: str = "xl/worksheets/sheet1.xml"
+) -> Path:
+    """A workbook of one sheet "S" with this <sheetData> content, as calamine reads it,
+    in part `member` (the workbook's relationship names it)."""
+    import zipfile
+
+    sheet = (
+        b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats'
+        b'.org/spreadsheetml/2006/main" xmlns:x="http://schemas.openxmlformats.org/'
+        b'spreadsheetml/2006/main"><sheetData>' + sheet_data + b"</sheetData></worksheet>"
+    )
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("[Content_Types].xml", _CT)
+        zf.writestr("_rels/.rels", _ROOT_RELS)
+        zf.writestr("xl/workbook.xml", _WB)
+        target = b"/" + member.encode()
+        zf.writestr(
+            "xl/_rels/workbook.xml.rels", _WB_RELS.replace(b"worksheets/sheet1.xml", target)
+        )
+        zf.writestr(member, sheet)
+    return path
+
+
+# Rows and cells without r, each placed after the previous one, in forms the fast scans
+# did not count as tags at all: `<row/>`, a prefixed `<x:row>` or `<x:c/>`, `<c\t/>`.
+_NO_R = {
+    "<row/>": lambda n: (
+        b'<row r="1"><c r="ZZ1"><v>1</v></c></row>'
+        + b"<row/>" * n
+        + b"<x:row><x:c><v>1</v></x:c></x:row>"
+    ),
+    "<x:c/>": lambda n: (
+        b'<row r="999"><c r="ZZ999"/>' + b"<x:c/>" * n + b"<x:c><v>1</v></x:c></row>"
+    ),
+    "<c\\t/>": lambda n: (
+        b'<row r="999"><c r="ZZ999"/>' + b"<c\t/>" * n + b"<c\t><v>1</v></c></row>"
+    ),
+}
+
+
+@pytest.mark.parametrize("form", sorted(_NO_R))
+def test_rows_and_cells_without_r_in_any_form_count_for_the_extent(
+    tmp_path: Path, form: str
+) -> None:
+    """~20 KB of `<row/>` (or `<x:c/>`, `<c\\t/>`) took the fast scans' verdict "within
+    the limits" while calamine placed the last value 3000 rows (columns) further out."""
+    import zipfile
+
+    from python_calamine import CalamineWorkbook
+
+    small = _one_sheet_file(tmp_path / "small.xlsx", _NO_R[form](30))
+    with zipfile.ZipFile(small) as zf:
+        rows, cols = safety._walk_extent(zf, zf.getinfo("xl/worksheets/sheet1.xml"))
+    with CalamineWorkbook.from_path(str(small)) as wb:  # where calamine puts the last value
+        assert wb.get_sheet_by_name("S").end == (rows - 1, cols - 1)
+    far = _one_sheet_file(tmp_path / "far.xlsx", _NO_R[form](3000))
+    result = safety.precheck(far, far.name)
+    assert not result.ok and [p.code for p in result.problems] == ["BB108"], form
+
+
+def _walked(data: bytes) -> tuple[int, int]:
+    import io
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("s.xml", data)
+    with zipfile.ZipFile(buf) as zf:
+        return safety._walk_extent(zf, zf.getinfo("s.xml"))
+
+
+_PIECES = [
+    *(b"<row>", b"<row/>", b"</row>", b"<c>", b"<c/>", b"</c>", b"<v>1</v>", b'<c t="n">'),
+    *(b"<x:c>", b"<x:c/>", b"<x:row>", b"<x:row/>", b"</x:c>", b"<a-b:c>", b"<a.b:row/>"),
+    *(b"<c\t/>", b"<row\n/>", b"<x:c\n>", b"<row\x0c>", b'<row s="1">', b"<is><t>a\nb</t></is>"),
+    *(b'<cols><col min="1" max="3"/></cols>', b"<!-- <c> -->", b"<![CDATA[<row/>]]>"),
+    *(b'<row r="%d">', b'<row r="%d"/>', b'<row\tr="%d">', b'<row r="%d" spans="1:3">'),
+    *(b'<x:row r="%d">', b'<row r="%d" x:r="%d">', b'<![CDATA[<row r="%d">]]>'),
+    *(b'<c r="%s%d">', b'<c r="%s%d"/>', b'<c s="1" r="%s%d">', b'<x:c r="%s%d">', b"<c r='%s%d'>"),
+    *(b'<c\nr="%s%d">', b'<c r="%s%d" t="s">', b'<c r="%s%d" s=">">', b'<c  r="%s%d">'),
+    *(b'<c r="%s%d"\n/>', b'<c r="%s%d" />', b'<!-- <c r="%s%d"> -->'),
+]
+
+
+def test_the_fast_scans_never_give_less_than_the_walk() -> None:
+    """`_extent_of` (whole or cut in chunks) and `_plainly_near` decide a sheet only
+    where the walk, which places rows and cells without r as calamine does, finds no
+    more: random sheets of row and cell tags in every form."""
+    import random
+
+    rnd = random.Random(8)
+    for _ in range(20000):
+        body = b""
+        for _ in range(rnd.randint(1, 12)):
+            piece = rnd.choice(_PIECES)
+            row = rnd.choice((1, 5, 999, 1000, 250000))
+            if b"%s" in piece:
+                piece = piece % (rnd.choice((b"A", b"Z", b"ZZ", b"AAA", b"XFD")), row)
+            elif b"%d" in piece:
+                piece = piece % ((row,) * piece.count(b"%d"))
+            body += piece
+        data = b'<?xml version="1.0"?><worksheet><sheetData>' + body + b"</sheetData></worksheet>"
+        rows, cols = _walked(data)
+        cut = data.rfind(b">", 0, rnd.randrange(len(data))) + 1
+        for chunks in ([data, b""], [data[:cut], data[cut:]]):
+            fast = safety._extent_of(iter(chunks))
+            assert fast is None or (fast[0] >= rows and fast[1] >= cols), data
+        if safety._plainly_near(data):
+            assert rows <= safety._NEAR_ROWS and cols <= safety._NEAR_COLS, data
+
+
+@pytest.mark.parametrize(
+    "member",
+    [
+        *("xl/worksheets/sheet1.xml", "xl/blad1.xml", "xl/data/s.xml", "other/s.xml"),
+        *("xl/worksheets/sheet1.bin", "xl/worksheets/sheet1", "xl/media/image1.png"),
+    ],
+)
+def test_a_sheet_is_measured_wherever_the_workbook_puts_it(tmp_path: Path, member: str) -> None:
+    """calamine reads a sheet from whatever part the workbook's relationships name; the
+    pre-check measured only xl/worksheets/*.xml, so a far cell elsewhere passed."""
+    from python_calamine import CalamineWorkbook
+
+    far = (
+        b'<row r="1"><c r="A1"><v>1</v></c></row><row r="300000"><c r="A300000"><v>1</v></c></row>'
+    )
+    path = _one_sheet_file(tmp_path / "blad.xlsx", far, member)
+    with CalamineWorkbook.from_path(str(path)) as wb:  # one column: a small grid
+        assert wb.get_sheet_by_name("S").end == (299999, 0)
+    result = safety.precheck(path, path.name)
+    assert not result.ok and [p.code for p in result.problems] == ["BB108"], member
+    near = _one_sheet_file(
+        tmp_path / "nara.xlsx", b'<row r="1"><c r="A1"><v>1</v></c></row>', member
+    )
+    assert safety.precheck(near, near.name).ok, member
+    import random
+    import zipfile
+
+    with zipfile.ZipFile(near, "a") as zf:  # and an image (any bytes) is no sheet to refuse
+        zf.writestr("xl/media/image9.png", random.Random(8).randbytes(300_000))
+    assert safety.precheck(near, near.name).ok, member
+
+
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-le", "utf-16-be"])
+@pytest.mark.parametrize(
+    "part", ["xl/workbook.xml", "docProps/core.xml", "xl/worksheets/sheet1.xml"]
+)
+def test_a_doctype_in_utf16_is_refused_with_or_without_a_bom(
+    tmp_path: Path, codec: str, part: str
+) -> None:
+    """expat reads a part as UTF-16 also without a BOM ("<\\0" or "\\0<" first) and
+    expands its entities; the prolog scan read such a part as UTF-8 and took its first
+    '<' for the root element, so the DOCTYPE passed."""
+    import xml.etree.ElementTree as ET
+
+    from data.make_corpus import rewrite_zip
+
+    text = '<?xml version="1.0" encoding="UTF-16"?>' + XXE.replace("SYSTEM", "") + "<r/>"
+    text = text.replace('"file:///etc/passwd"', '"x"')
+    xml = text.encode(codec)
+    assert ET.fromstring(xml).tag == "r"  # a document expat reads, DOCTYPE and all
+    path = tmp_path / "utf16.xlsx"
+    path.write_bytes(rewrite_zip(plain_workbook_bytes(), {part: xml}))
+    result = safety.precheck(path)
+    assert [p.code for p in result.problems] == ["BB108"], (codec, part)
+    assert "DOCTYPE" in result.problems[0].message
+
+
+def test_a_directory_of_too_many_entries_is_refused_before_it_is_listed(tmp_path: Path) -> None:
+    """zipfile makes an object of every directory entry before the count is checked: a
+    48 MB file of 900 000 entries took 0.5 GB and 10 s to refuse. Here 200 000 (10 MB):
+    refused with the file's bytes in memory and little more."""
+    import struct
+    import tracemalloc
+
+    local = struct.pack("<4s5H3L2H", b"PK\x03\x04", 20, 0, 0, 0, 0, 0, 0, 0, 1, 0) + b"a"
+    entry = struct.pack("<4s6H3L5H2L", b"PK\x01\x02", 20, 20, 0, 0, 0, 0, 0, 0, 0, 1, *[0] * 6)
+    count = 200_000
+    directory = (entry + b"a") * count
+    end = struct.pack(
+        "<4s4H2LH", b"PK\x05\x06", 0, 0, 0xFFFF, 0xFFFF, len(directory), len(local), 0
+    )
+    path = tmp_path / "manga.xlsx"
+    path.write_bytes(local + directory + end)
+    tracemalloc.start()
+    try:
+        result = safety.precheck(path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert [p.code for p in result.problems] == ["BB108"]
+    assert f"orimligt många delar ({count})" in result.problems[0].message
+    assert peak < 3 * path.stat().st_size, peak

@@ -17,7 +17,7 @@ import pytest
 from python_calamine import CalamineWorkbook, TablesNotLoaded
 
 from budgetbook import safety
-from budgetbook.zip_member import stored_copy, whole_member
+from budgetbook.zip_member import stored_copy, whole_member, zipfile_copy
 from wb_builders import excel_layout
 
 _TEXT = b'<?xml version="1.0"?>\n<worksheet><sheetData>' + b'<row r="1"><c r="A1"/></row>' * 300
@@ -254,6 +254,17 @@ def test_a_package_that_is_not_plain_is_not_copied(case: str) -> None:
     names, kept = _kept(package)
     assert kept, "zipfile reads it"
     assert stored_copy(package, names, kept) is None
+
+
+@pytest.mark.parametrize("case", sorted(_NOT_PLAIN))
+def test_a_package_that_is_not_plain_is_handed_over_as_zipfile_reads_it(case: str) -> None:
+    """`zipfile_copy`: each name once, as zipfile reads it by that name, in a plain zip
+    (`stored_copy` copies it: nothing left for another zip reader to read otherwise)."""
+    package = _NOT_PLAIN[case](_package())
+    names, kept = _kept(package)
+    copied = _every_read(zipfile_copy(package))
+    assert len(copied) == len(set(names)) and dict(copied) == {n: kept[n] for n in names}
+    assert stored_copy(zipfile_copy(package), [n for n, _ in copied], {}) is not None
 
 
 @pytest.mark.parametrize(("case", "package"), _CASES, ids=[c for c, _ in _CASES])

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import safety
 from .archive import ArchivedVersion, list_versions
 from .errors import OutputError
 from .model import Submission
@@ -48,7 +49,21 @@ def compare_versions(
     subs = []
     for prefix in (old_prefix, new_prefix):
         version = find_version(output, prefix)
-        result = read_return(version.stored, settings, schema, name=version.original_name)
+        # the archive keeps every version received, also one the pre-check refused
+        # (a far cell: calamine's grid would take gigabytes), so it is checked here too
+        check = safety.precheck(version.stored, version.original_name)
+        if not check.ok:
+            problem = check.problems[0].message if check.problems else ""
+            raise OutputError(f"Versionen {version.sha256[:12]} går inte att läsa. {problem}")
+        result = read_return(
+            version.stored,
+            settings,
+            schema,
+            name=version.original_name,
+            inflated=check.inflated,
+            members=check.members,
+            package=check.package,
+        )
         if result.submission is None:
             raise OutputError(f"Versionen {version.sha256[:12]} går inte att läsa som arbetsbok.")
         subs.append(result.submission)

@@ -42,7 +42,7 @@ from .reader_sheets import SheetReaders, xl_rowcol_to_cell
 from .reader_sheets import Table as _Table
 from .reader_sheets import norm as _norm
 from .settings import Settings
-from .zip_member import stored_copy
+from .zip_member import stored_copy, zipfile_copy
 
 _YEAR_IN_HEADING = re.compile(r"\b(19|20)\d{2}\b")
 HEADER_SEARCH_ROWS = 60
@@ -76,16 +76,20 @@ def read_return(
     `inflated`, `members`, `package`: the parts of this file its pre-check inflated,
     its member names and the bytes it checked (`SafetyResult`); with the names, the zip
     is opened only for a part that was not inflated, and with the bytes, everything is
-    read from them rather than from `path` (`_open_workbook`).
+    read from them rather than from `path` (`_open_workbook`); without them (a cached
+    verdict) the file is read into memory once, for zipfile and calamine alike.
 
     Never raises for a bad file: anything that goes wrong, including a panic in the
     Rust workbook reader (a BaseException, not an Exception), becomes a problem.
     """
     name = name or path.name
     try:
+        if package is None:  # a cached verdict: the file read once, for both readers
+            package = path.read_bytes()
         with _Package(path, members or None, package) as zf:
             wanted = {s.name for s in schema.sheets}
             parts = read_zip_parts(zf, wanted, S.IDENTITY_FIELDS, inflated)
+            members = zf.namelist()
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException as exc:  # any broken package is a finding, never a crash
@@ -121,28 +125,29 @@ _XLSX_SUFFIXES = (".xlsx", ".xlsm", ".xlam")
 
 def _open_workbook(
     path: Path,
-    package: bytes | None,
-    members: Sequence[str] | None,
+    package: bytes,
+    members: Sequence[str],
     inflated: Mapping[str, bytes] | None,
 ) -> CalamineWorkbook | None:
-    """calamine's workbook: of `package` (the bytes the pre-check passed) when there
-    is one, else of the file at `path`. None: the package is no .xlsx to calamine.
+    """calamine's workbook of `package` (the bytes the pre-check passed, or the file's
+    when its verdict was cached), listed by zipfile as `members`. None: the package is
+    no .xlsx to calamine.
 
-    From the bytes, calamine reads exactly what was checked, not a file that OneDrive
-    or an antivirus program may have replaced since; and the parts the pre-check
-    inflated are handed over stored when the package is plain (`stored_copy`; issue 8:
-    each was inflated again, ~0.4 ms a return). `from_filelike` tries every format
-    where `from_path` of an .xlsx tries only .xlsx, so for such a name a package it
-    reads as anything else is one `from_path` would have refused; any other name and
-    `from_path` tries every format too.
+    From the bytes, the parts the pre-check inflated are handed over stored when the
+    package is plain, as openpyxl and Excel write it (`stored_copy`; issue 8: each was
+    inflated again, ~0.4 ms a return), and calamine reads exactly what was checked, not
+    a file that OneDrive or an antivirus program may have replaced since.
+    A package `stored_copy` declines is handed over as zipfile reads it (`zipfile_copy`),
+    never as it is: calamine's zip reader may find other members in it than zipfile did.
+    `from_filelike` tries every format where `from_path` of an .xlsx tries only .xlsx,
+    so a package it reads as anything else is one `from_path` would have refused.
     """
-    if package is None:
-        return CalamineWorkbook.from_path(str(path))
-    xlsx = path.suffix in _XLSX_SUFFIXES
-    copy = stored_copy(package, members, inflated or {}) if xlsx and members else None
-    wb = CalamineWorkbook.from_filelike(io.BytesIO(package if copy is None else copy))
-    if not xlsx:
-        return wb
+    copy = None
+    if path.suffix in _XLSX_SUFFIXES:
+        copy = stored_copy(package, members, inflated or {})
+    if copy is None:
+        copy = zipfile_copy(package)
+    wb = CalamineWorkbook.from_filelike(io.BytesIO(copy))
     try:
         wb.table_names  # noqa: B018 - raises TablesNotLoaded for an .xlsx only
     except TablesNotLoaded:

@@ -53,7 +53,13 @@ ERROR_LITERALS = frozenset(
     }
 )
 _LO_ERROR = re.compile(r"^Err:\d{3}$")
-_CELL_TAG = re.compile(rb"<(?:\w+:)?c\b([^>]*)>(.*?)</(?:\w+:)?c>", re.S)
+# A cell: its attributes, and its content unless it is self-closing (`<c r="B2" s="3"/>`,
+# as Excel writes an empty cell), never reaching into the next cell (a self-closing cell
+# was taken to end at the next cell's `</c>`, hiding that cell; and with no `</c>` after,
+# each cell start scanned the rest of the part: quadratic).
+_CELL_TAG = re.compile(
+    rb"<(?:\w+:)?c\b([^<>]*?)(?:/>|>((?:(?!<(?:\w+:)?c\b).)*?)</(?:\w+:)?c>)", re.S
+)
 _ATTR_R = re.compile(rb'\br="([A-Z]+)(\d+)"')
 _ATTR_T_E = re.compile(rb'\bt="e"')
 _VALUE = re.compile(rb"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>")
@@ -139,7 +145,9 @@ def read_zip_parts(
     return ZipParts(identity, sheet_files, errors, tables)
 
 
-_TABLE = re.compile(rb"<(?:\w+:)?table\b([^>]*)>")
+# attributes to the next '<' at most (to the next '>', a part of many `<table ` without
+# one took minutes: each start scanned the rest of the part)
+_TABLE = re.compile(rb"<(?:\w+:)?table\b([^<>]*)>")
 
 
 @functools.cache
@@ -226,7 +234,7 @@ def _scan_errors(xml: bytes) -> dict[tuple[int, int], str]:
         ref = _ATTR_R.search(attrs)
         if not ref:
             continue
-        v = _VALUE.search(m.group(2))
+        v = _VALUE.search(m.group(2) or b"")
         value = v.group(1).decode("utf-8", "replace") if v else "#FEL"
         found[(int(ref.group(2)) - 1, col_index(ref.group(1).decode()))] = value
     return found

@@ -44,3 +44,15 @@ def _plainly_without_doctype(data: bytes) -> bool:
         if declared and declared.group(1).lower() != b"utf-8":
             return False
     return b"<!DOCTYPE" not in data
+
+
+def utf16_codec(head: bytes) -> str | None:
+    """The codec of a part in UTF-16, as expat detects it, from its first bytes: by its
+    BOM, or without one by a NUL in either of the first two ("<\\0": little-endian,
+    "\\0<": big-endian; an ASCII character is two bytes there, one of them 0); None for
+    any other part (UTF-8 has no NUL)."""
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return "utf-16"
+    if b"\0" in head[:2]:
+        return "utf-16-le" if head[1:2] == b"\0" else "utf-16-be"
+    return None

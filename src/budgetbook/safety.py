@@ -3,7 +3,8 @@
 Nothing here expands, evaluates or fully parses the file: it looks at magic bytes,
 the zip directory (sizes, compression ratios), the prolog of every XML part (a DOCTYPE
 or ENTITY declaration is refused, never expanded), the declared sheet dimensions and
-the real extent of every sheet (its last row and column, from the cell references).
+the real extent of every part (its last row and column, from the cell references:
+calamine reads as a sheet any part the workbook's relationships name).
 Only after a file passes does `reader.read_return` open it. The one XML document we
 parse here, docProps/core.xml (for the content time), is parsed with entities refused
 (`safe_xml`).
@@ -161,6 +162,8 @@ def _precheck(path: Path, name: str) -> SafetyResult:
         return _fail(rules.NOT_READABLE, name, "det är en PDF-fil, inte en Excel-arbetsbok")
     if not head.startswith(ZIP_MAGIC):
         return _fail(rules.NOT_READABLE, name, "filen är inte en Excel-arbetsbok (.xlsx)")
+    if (entries := package.count(b"PK\x01\x02")) > MAX_MEMBERS:  # before zipfile lists each
+        return _fail(rules.UNSAFE, name, f"arkivet har orimligt många delar ({entries})")
     if not zipfile.is_zipfile(io.BytesIO(package)):
         return _fail(rules.NOT_READABLE, name, "filen är skadad eller ofullständig")
     with zipfile.ZipFile(io.BytesIO(package)) as zf:
@@ -215,13 +218,11 @@ def _zip(zf: zipfile.ZipFile, name: str, package: bytes | None = None) -> Safety
     if "xl/workbook.xml" not in names:
         return _fail(rules.NOT_READABLE, name, "filen är en zip-fil men ingen Excel-arbetsbok")
     for info in infos:
-        lower = info.filename.lower()
-        if lower.startswith("xl/worksheets/") and lower.endswith(".xml"):
+        # any part can be a sheet to calamine (module docstring): every part is measured
+        if info.filename.lower().endswith((".xml", ".rels", ".vml")):
             reason = _worksheet_problem(zf, info, inflated, package)
-        elif lower.endswith((".xml", ".rels", ".vml")):
-            reason = _xml_prolog_problem(zf, info, inflated, package)
-        else:
-            continue
+        else:  # not XML by its name: no prolog scan (an image may hold "<!" anywhere)
+            reason = _worksheet_problem(zf, info, None, package, xml=False)
         if reason:
             return _fail(rules.UNSAFE, name, reason)
     result = SafetyResult(True, inflated=inflated, members=[i.filename for i in infos])
@@ -243,8 +244,9 @@ def _worksheet_problem(
     info: zipfile.ZipInfo,
     keep: dict[str, bytes] | None = None,
     package: bytes | None = None,
+    xml: bool = True,
 ) -> str | None:
-    """Prolog, declared dimension and real extent of a sheet part, in one pass over it.
+    """Prolog (if `xml`), declared dimension and real extent of a part, in one pass.
 
     The same checks, in the same order, as `_xml_prolog_problem`, `_dimension_problem`
     and `_extent_problem` one after the other, which opened and inflated the start of
@@ -254,7 +256,7 @@ def _worksheet_problem(
     """
     with _open(zf, info, package, _CHUNK - 1) as fh:
         first = fh.read(_CHUNK)
-        if not _head_is_clear(first[:_QUICK_PROLOG], info):
+        if xml and not _head_is_clear(first[:_QUICK_PROLOG], info):
             reason = _xml_prolog_problem(zf, info, None, package)
             if reason:
                 return reason
@@ -288,7 +290,7 @@ def _head_is_clear(head: bytes, info: zipfile.ZipInfo) -> bool:
     Only "root reached" is trusted from the head; anything else (and UTF-16) is decided
     by `_xml_prolog_problem` on 64 KB. Shared by both callers, so they cannot drift.
     """
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if safe_xml.utf16_codec(head):  # also without a BOM: expat reads it as UTF-16
         return False
     return _scan_prolog(head, info) is _ROOT_FOUND
 
@@ -333,10 +335,7 @@ def _xml_prolog_problem(
             return None
     with _open(zf, info, package, _SMALL_PART) as fh:
         raw = fh.read(MAX_PROLOG)
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        text = raw.decode("utf-16", errors="replace")
-    else:
-        text = raw.decode("utf-8", errors="replace")
+    text = raw.decode(safe_xml.utf16_codec(raw) or "utf-8", errors="replace")
     found = _scan_prolog(text, info)
     if found is _ROOT_FOUND:
         return None
@@ -392,7 +391,8 @@ _DIMENSION_HEAD = 8192
 
 
 def _dimension_reason(head: bytes) -> str | None:
-    match = _DIMENSION.search(head)
+    # most parts measured have none; the pattern is tried at every '<' (issue 8)
+    match = _DIMENSION.search(head) if b"dimension" in head else None
     if not match or not match.group(3):
         return None
     c1, r1, c2, r2 = match.groups()
@@ -407,8 +407,9 @@ def _dimension_reason(head: bytes) -> str | None:
 
 
 _CHUNK = 1024 * 1024
-# Row and cell start tags with their r attribute (row: r="12", cell: r="B12").
-_REF = re.compile(rb'<(?:\w+:)?(?:row|c)\s[^>]*?\br="([A-Z]{0,4})(\d{1,9})"')
+# Row and cell start tags with their r attribute (row: r="12", cell: r="B12"), to the
+# next '<' at most (to the next '>', a part of `<c r="a1" ` tags took minutes: quadratic).
+_REF = re.compile(rb'<(?:\w+:)?(?:row|c)\s[^<>]*?\br="([A-Z]{0,4})(\d{1,9})"')
 
 
 def sheet_extent(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> tuple[int, int]:
@@ -442,8 +443,7 @@ def _pattern_extent(data: bytes) -> tuple[int, int] | None:
     """A chunk's (last row, last column) by `_REF`, or None when a row or cell tag is
     not one it reads (then the part is walked tag by tag)."""
     refs = _REF.findall(data)
-    tags = data.count(b"<c ") + data.count(b"<row ")
-    if tags != len(refs) or b"<c>" in data or b"<row>" in data or b":c " in data:
+    if len(_TAG.findall(data)) != len(refs):  # also `<row/>`, `<x:c>`, `<c\t/>` (no r)
         return None
     if not refs:
         return 0, 0
@@ -458,17 +458,17 @@ _ROW_R = re.compile(rb'<row (?:r="(\d{1,9})")?')
 # White space other than " " that `_REF` takes after a tag name (\s in a bytes pattern).
 _OTHER_SPACES = (b"\n", b"\r", b"\t", b"\x0b", b"\x0c")
 _MAX_SPACES_WALKED = 64  # more of one kind (line breaks in texts): the tags searched
-# `<c>` or `<row>` (refused by `_pattern_extent`), and a prefixed row or cell tag
-# (`<x:c `); searched by pattern, ~5x faster here than `in` for the rare ':'.
-_BARE_TAG = re.compile(rb"<(?:c|row)>")
-_PREFIXED_TAG = re.compile(rb":(?:c|row)\s")
+# `<c>`, `<row/>` (no r: placed after the previous one), and a prefixed row or cell tag
+# (`<x:c `, `<x:c/>`); searched by pattern, ~5x faster here than `in` for the rare ':'.
+_BARE_TAG = re.compile(rb"<(?:c|row)[/>]")
+_PREFIXED_TAG = re.compile(rb":(?:c|row)[\s/>]")
 
 
 # A row or cell tag `_plain_extent` would not read (`<c>`, `<row>`, no r first), one past
 # row 999 or column ZZ, or one not plain to its end (calamine also reads a later r).
 _PLAIN_ATTRS = rb'(?: [\w.:\-]++(?<![ :]r)="[^"<>]*+")*+/?>'
-_NOT_NEAR_CELL = re.compile(rb'<c(?:>| (?!r="[A-Z]{1,2}\d{1,3}"' + _PLAIN_ATTRS + rb"))")
-_NOT_NEAR_ROW = re.compile(rb'<row(?:>| (?!r="\d{1,3}"' + _PLAIN_ATTRS + rb"))")
+_NOT_NEAR_CELL = re.compile(rb'<c(?:[/>]| (?!r="[A-Z]{1,2}\d{1,3}"' + _PLAIN_ATTRS + rb"))")
+_NOT_NEAR_ROW = re.compile(rb'<row(?:[/>]| (?!r="\d{1,3}"' + _PLAIN_ATTRS + rb"))")
 _NEAR_ROWS, _NEAR_COLS = 999, 26 + 26 * 26  # 701 298 cells: within MAX_SHEET_CELLS
 
 

@@ -18,6 +18,7 @@ copied as it is costs a slice; calamine inflates it only if it reads it, as befo
 
 from __future__ import annotations
 
+import io
 import struct
 import zipfile
 import zlib
@@ -248,3 +249,20 @@ def _is_decoded(raw_name: bytes, utf8: int, name: str) -> bool:
         return raw_name.decode("utf-8" if utf8 else "cp437") == name
     except UnicodeDecodeError:
         return False
+
+
+def zipfile_copy(package: bytes) -> bytes:
+    """The package as zipfile lists and reads it, for calamine where `stored_copy`
+    declines: each name once (the entry zipfile reads by that name), its content
+    stored, in a plain zip that no reader can read otherwise.
+
+    zip readers differ on the rest: an end record whose comment holds another end
+    record was read by zipfile (the pre-check) with the second one's directory and by
+    calamine's zip crate with the first's, whose sheet nobody had checked. Raises as
+    zipfile does for a member it cannot read."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(package)) as zf, zipfile.ZipFile(out, "w") as copy:
+        for info in zf.infolist():
+            if zf.getinfo(info.filename) is info:
+                copy.writestr(zipfile.ZipInfo(info.filename), zf.read(info))
+    return out.getvalue()
