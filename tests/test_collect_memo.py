@@ -224,6 +224,22 @@ def test_a_transient_failure_leaves_no_memo(ws: Workspace, monkeypatch: pytest.M
     assert reused(actions.collect(ws.root))
 
 
+def test_a_damaged_return_in_the_inbox_still_leaves_a_memo(ws: Workspace) -> None:
+    """A bad CRC is the file's own, as lasting as any verdict (review): the collect
+    after one is reused, with the same finding, while the damaged file waits."""
+    source = sorted(ws.inbox.glob("*.xlsx"))[0].read_bytes()
+    damaged = bytearray(source)
+    crc_at = source.index(b"PK\x01\x02") + 16  # the first member's CRC in the directory
+    damaged[crc_at] ^= 0xFF
+    (ws.inbox / "Trasig retur.xlsx").write_bytes(bytes(damaged))
+    first = actions.collect(ws.root)
+    found = [p for p in first.problems if p.file == "Trasig retur.xlsx"]
+    assert [p.code for p in found] == ["BB100"] and "BadZipFile" in found[0].message
+    again = actions.collect(ws.root)
+    assert reused(again)
+    assert [p for p in again.problems if p.file == "Trasig retur.xlsx"] == found
+
+
 def test_a_collect_without_the_settings_inputs_clears_the_memo(ws: Workspace) -> None:
     """The memo is only ever of the last completed collect."""
     actions.collect(ws.root)

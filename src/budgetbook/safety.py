@@ -136,7 +136,8 @@ def precheck(path: Path, name: str | None = None) -> SafetyResult:
         raise
     except BaseException as exc:  # also MemoryError and the like: a finding, not a crash
         result = _fail(rules.NOT_READABLE, name, f"filen är skadad ({type(exc).__name__})")
-        result.transient = True
+        # held by another program, out of memory: checked again; a bad CRC is the bytes' own
+        result.transient = isinstance(exc, OSError | MemoryError) or not isinstance(exc, Exception)
         return result
 
 
