@@ -11,6 +11,7 @@ import pytest
 
 from budgetbook.archive import Archive, list_versions, recover, sha256_file
 from budgetbook.errors import OutputError
+from budgetbook.workspace import Workspace
 from data.make_corpus import plain_workbook_bytes
 
 
@@ -436,3 +437,29 @@ os._exit(1)  # as if killed: no shutdown, no clean-up
     for pid in left:
         os.kill(pid, 9)
     assert not left
+
+
+def test_a_damaged_archived_copy_is_not_read_in_place_of_the_return(ws: Workspace) -> None:
+    """An archived copy cut short or replaced by hand (a sync client, a restore) is
+    stored again from the inbox file: a collect that must read the returns again (new
+    settings) reads the bytes that came in, not the damaged copy (review: every return
+    was reported unreadable and left out of the consolidation)."""
+    from budgetbook import actions
+
+    first = actions.collect(ws.root)
+    assert first.submissions
+    copies = sorted((ws.output / "arkiv" / "filer").iterdir())
+    assert copies
+    for copy in copies:
+        copy.write_bytes(copy.read_bytes()[:1000])
+    # a settings comment: a new read key, so every return is checked and read again
+    ws.settings_file.write_text(
+        ws.settings_file.read_text(encoding="utf-8") + "\n# kommentar\n", encoding="utf-8"
+    )
+    again = actions.collect(ws.root)
+    assert again.statuses == first.statuses
+    assert again.problems == first.problems
+    assert list(again.submissions) == list(first.submissions)
+    assert sorted(again.outputs) == sorted(first.outputs)
+    for copy in copies:
+        assert sha256_file(copy) == copy.stem  # the archive holds the received bytes again

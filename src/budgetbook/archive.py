@@ -100,6 +100,20 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _holds(stored: Path, data: bytes | None, source: Path) -> bool:
+    """Whether the archived copy is there with the bytes received. One cut short or
+    replaced by hand (a sync client, a restore) would otherwise be pre-checked and read
+    in place of the return whenever its cached results do not apply (review). Without
+    `data` (a file too large to pre-check, refused by its size) the size must match."""
+    try:
+        size = stored.stat().st_size
+        if data is None:
+            return size == source.stat().st_size
+        return size == len(data) and stored.read_bytes() == data
+    except OSError:
+        return False
+
+
 def _iso(value: datetime | None) -> str | None:
     return value.astimezone(UTC).isoformat() if value else None
 
@@ -188,7 +202,7 @@ class Archive:
             "SELECT stored, received, content_time FROM versions WHERE sha256 = ?", (sha256,)
         ).fetchone()
         stored = self.files / (row[0] if row else f"{sha256}{Path(name).suffix.lower()[:10]}")
-        if not stored.exists():  # new, or the archived copy was removed by hand
+        if not _holds(stored, data, path):  # new, or the copy was removed or damaged
             if data is not None:
                 write_bytes_atomically(stored, data)
             else:
