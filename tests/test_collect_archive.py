@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -11,7 +12,8 @@ import pytest
 
 from budgetbook.archive import Archive, list_versions, recover, sha256_file
 from budgetbook.errors import OutputError
-from budgetbook.workspace import Workspace
+from budgetbook.model import CollectResult
+from budgetbook.workspace import Workspace, init_workspace
 from data.make_corpus import plain_workbook_bytes
 
 
@@ -463,3 +465,33 @@ def test_a_damaged_archived_copy_is_not_read_in_place_of_the_return(ws: Workspac
     assert sorted(again.outputs) == sorted(first.outputs)
     for copy in copies:
         assert sha256_file(copy) == copy.stem  # the archive holds the received bytes again
+
+
+@pytest.mark.parametrize("first_suffix", [".xls", ""])
+def test_a_return_renamed_to_xlsx_is_read_as_one(
+    ws: Workspace, tmp_path: Path, first_suffix: str
+) -> None:
+    """A return first sent under a wrong name (".xls", or none: a mail client lost it)
+    and renamed to .xlsx, as the problem report tells, is read and given feedback as
+    the same file sent under its right name at once: its archived copy was kept under
+    the first name's suffix and read as that (review: still reported unreadable and
+    left out of the consolidation; without a suffix, no feedback workbook)."""
+    from budgetbook import actions
+
+    fresh = init_workspace(tmp_path / "fresh")
+    for f in sorted(ws.inbox.iterdir()):
+        shutil.copyfile(f, fresh.inbox / f.name)
+    expected = actions.collect(fresh.root)
+    fmo = next(p for p in ws.inbox.iterdir() if "Förtroende" in p.name)
+    wrong = fmo.rename(fmo.with_suffix(first_suffix))
+    actions.collect(ws.root)
+    wrong.rename(fmo)
+    again = actions.collect(ws.root)
+
+    def seen(result: CollectResult) -> list[tuple[object, ...]]:
+        return [(s.avdelning, s.status, s.file, s.errors, s.warnings) for s in result.statuses]
+
+    assert seen(again) == seen(expected)
+    assert again.problems == expected.problems
+    assert [s.avdelning for s in again.submissions] == [s.avdelning for s in expected.submissions]
+    assert sorted(again.outputs) == sorted(expected.outputs)

@@ -201,7 +201,10 @@ class Archive:
         row = self.db.execute(
             "SELECT stored, received, content_time FROM versions WHERE sha256 = ?", (sha256,)
         ).fetchone()
-        stored = self.files / (row[0] if row else f"{sha256}{Path(name).suffix.lower()[:10]}")
+        # under this name's suffix, whatever the ledger's first copy has: the pre-check,
+        # calamine and openpyxl go by it, so the same bytes first sent as "X.xls" (or
+        # with none) and renamed "X.xlsx" must be read as the .xlsx they now are (review)
+        stored = self.files / f"{sha256}{Path(name).suffix.lower()[:10]}"
         if not _holds(stored, data, path):  # new, or the copy was removed or damaged
             if data is not None:
                 write_bytes_atomically(stored, data)
