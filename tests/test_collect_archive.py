@@ -495,3 +495,31 @@ def test_a_return_renamed_to_xlsx_is_read_as_one(
     assert again.problems == expected.problems
     assert [s.avdelning for s in again.submissions] == [s.avdelning for s in expected.submissions]
     assert sorted(again.outputs) == sorted(expected.outputs)
+
+
+def test_a_settings_cache_held_by_another_program_fails_no_run(
+    ws: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The parsed settings kept in output/arkiv are only a shortcut: when their file
+    cannot be replaced (held by OneDrive or an antivirus program, which on Windows
+    refuses the rename) the run goes on, as for any folder that cannot be written
+    (review: every collect and run failed with "filen är öppen i ett annat program"
+    for a file the user never opened)."""
+    from budgetbook import actions, settings_cache
+
+    real = os.replace
+
+    def held(src: str | os.PathLike[str], dst: str | os.PathLike[str]) -> None:
+        if Path(dst).name == settings_cache.CACHE_FILE:
+            raise PermissionError(13, "used by another process", str(dst))
+        real(src, dst)
+
+    monkeypatch.setattr(os, "replace", held)
+    result = actions.run(ws.root)
+    assert result.consolidation is not None
+    assert not (ws.output / "arkiv" / settings_cache.CACHE_FILE).exists()
+    monkeypatch.setattr(os, "replace", real)
+    text = ws.settings_file.read_text(encoding="utf-8")
+    ws.settings_file.write_text(text + "\n# kommentar\n", encoding="utf-8")
+    assert actions.run(ws.root).reported is not None
+    assert (ws.output / "arkiv" / settings_cache.CACHE_FILE).is_file()  # kept once it can be
