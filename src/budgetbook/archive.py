@@ -109,9 +109,14 @@ def _holds(stored: Path, data: bytes | None, source: Path) -> bool:
         size = stored.stat().st_size
         if data is None:
             return size == source.stat().st_size
-        return size == len(data) and stored.read_bytes() == data
     except OSError:
         return False
+    if size != len(data):
+        return False
+    try:
+        return stored.read_bytes() == data
+    except OSError:  # held by another program now (Windows): as before, it is read later
+        return True
 
 
 def _iso(value: datetime | None) -> str | None:
