@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -11,6 +12,8 @@ import pytest
 
 from budgetbook.archive import Archive, list_versions, recover, sha256_file
 from budgetbook.errors import OutputError
+from budgetbook.model import CollectResult
+from budgetbook.workspace import Workspace, init_workspace
 from data.make_corpus import plain_workbook_bytes
 
 
@@ -436,3 +439,87 @@ os._exit(1)  # as if killed: no shutdown, no clean-up
     for pid in left:
         os.kill(pid, 9)
     assert not left
+
+
+def test_a_damaged_archived_copy_is_not_read_in_place_of_the_return(ws: Workspace) -> None:
+    """An archived copy cut short or replaced by hand (a sync client, a restore) is
+    stored again from the inbox file: a collect that must read the returns again (new
+    settings) reads the bytes that came in, not the damaged copy (review: every return
+    was reported unreadable and left out of the consolidation)."""
+    from budgetbook import actions
+
+    first = actions.collect(ws.root)
+    assert first.submissions
+    copies = sorted((ws.output / "arkiv" / "filer").iterdir())
+    assert copies
+    for copy in copies:
+        copy.write_bytes(copy.read_bytes()[:1000])
+    # a settings comment: a new read key, so every return is checked and read again
+    ws.settings_file.write_text(
+        ws.settings_file.read_text(encoding="utf-8") + "\n# kommentar\n", encoding="utf-8"
+    )
+    again = actions.collect(ws.root)
+    assert again.statuses == first.statuses
+    assert again.problems == first.problems
+    assert list(again.submissions) == list(first.submissions)
+    assert sorted(again.outputs) == sorted(first.outputs)
+    for copy in copies:
+        assert sha256_file(copy) == copy.stem  # the archive holds the received bytes again
+
+
+@pytest.mark.parametrize("first_suffix", [".xls", ""])
+def test_a_return_renamed_to_xlsx_is_read_as_one(
+    ws: Workspace, tmp_path: Path, first_suffix: str
+) -> None:
+    """A return first sent under a wrong name (".xls", or none: a mail client lost it)
+    and renamed to .xlsx, as the problem report tells, is read and given feedback as
+    the same file sent under its right name at once: its archived copy was kept under
+    the first name's suffix and read as that (review: still reported unreadable and
+    left out of the consolidation; without a suffix, no feedback workbook)."""
+    from budgetbook import actions
+
+    fresh = init_workspace(tmp_path / "fresh")
+    for f in sorted(ws.inbox.iterdir()):
+        shutil.copyfile(f, fresh.inbox / f.name)
+    expected = actions.collect(fresh.root)
+    fmo = next(p for p in ws.inbox.iterdir() if "Förtroende" in p.name)
+    wrong = fmo.rename(fmo.with_suffix(first_suffix))
+    actions.collect(ws.root)
+    wrong.rename(fmo)
+    again = actions.collect(ws.root)
+
+    def seen(result: CollectResult) -> list[tuple[object, ...]]:
+        return [(s.avdelning, s.status, s.file, s.errors, s.warnings) for s in result.statuses]
+
+    assert seen(again) == seen(expected)
+    assert again.problems == expected.problems
+    assert [s.avdelning for s in again.submissions] == [s.avdelning for s in expected.submissions]
+    assert sorted(again.outputs) == sorted(expected.outputs)
+
+
+def test_a_settings_cache_held_by_another_program_fails_no_run(
+    ws: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The parsed settings kept in output/arkiv are only a shortcut: when their file
+    cannot be replaced (held by OneDrive or an antivirus program, which on Windows
+    refuses the rename) the run goes on, as for any folder that cannot be written
+    (review: every collect and run failed with "filen är öppen i ett annat program"
+    for a file the user never opened)."""
+    from budgetbook import actions, settings_cache
+
+    real = os.replace
+
+    def held(src: str | os.PathLike[str], dst: str | os.PathLike[str]) -> None:
+        if Path(dst).name == settings_cache.CACHE_FILE:
+            raise PermissionError(13, "used by another process", str(dst))
+        real(src, dst)
+
+    monkeypatch.setattr(os, "replace", held)
+    result = actions.run(ws.root)
+    assert result.consolidation is not None
+    assert not (ws.output / "arkiv" / settings_cache.CACHE_FILE).exists()
+    monkeypatch.setattr(os, "replace", real)
+    text = ws.settings_file.read_text(encoding="utf-8")
+    ws.settings_file.write_text(text + "\n# kommentar\n", encoding="utf-8")
+    assert actions.run(ws.root).reported is not None
+    assert (ws.output / "arkiv" / settings_cache.CACHE_FILE).is_file()  # kept once it can be

@@ -100,6 +100,25 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _holds(stored: Path, data: bytes | None, source: Path) -> bool:
+    """Whether the archived copy is there with the bytes received. One cut short or
+    replaced by hand (a sync client, a restore) would otherwise be pre-checked and read
+    in place of the return whenever its cached results do not apply (review). Without
+    `data` (a file too large to pre-check, refused by its size) the size must match."""
+    try:
+        size = stored.stat().st_size
+        if data is None:
+            return size == source.stat().st_size
+    except OSError:
+        return False
+    if size != len(data):
+        return False
+    try:
+        return stored.read_bytes() == data
+    except OSError:  # held by another program now (Windows): as before, it is read later
+        return True
+
+
 def _iso(value: datetime | None) -> str | None:
     return value.astimezone(UTC).isoformat() if value else None
 
@@ -187,8 +206,11 @@ class Archive:
         row = self.db.execute(
             "SELECT stored, received, content_time FROM versions WHERE sha256 = ?", (sha256,)
         ).fetchone()
-        stored = self.files / (row[0] if row else f"{sha256}{Path(name).suffix.lower()[:10]}")
-        if not stored.exists():  # new, or the archived copy was removed by hand
+        # under this name's suffix, whatever the ledger's first copy has: the pre-check,
+        # calamine and openpyxl go by it, so the same bytes first sent as "X.xls" (or
+        # with none) and renamed "X.xlsx" must be read as the .xlsx they now are (review)
+        stored = self.files / f"{sha256}{Path(name).suffix.lower()[:10]}"
+        if not _holds(stored, data, path):  # new, or the copy was removed or damaged
             if data is not None:
                 write_bytes_atomically(stored, data)
             else:

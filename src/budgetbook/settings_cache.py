@@ -21,7 +21,7 @@ from typing import Any
 
 from . import __version__, read_cache
 from .decoder_gen import Decoder, compile_decoder
-from .errors import SettingsError
+from .errors import OutputError, SettingsError
 from .file_state import expect_text, state_from_text, state_text
 from .fingerprint import code_digest
 from .settings import NAMND_TEXTS, PriorFigures, Settings
@@ -53,7 +53,7 @@ def read(cache_dir: Path, key: str) -> tuple[Settings, list[tuple[Path, object]]
 
 
 def write(cache_dir: Path, key: str, settings: Settings, deps: list[tuple[Path, object]]) -> None:
-    """Store an entry (atomically); a folder that cannot be written is no error."""
+    """Store an entry (atomically); a folder or file that cannot be written is no error."""
     from .workspace import atomic_write
 
     entry = {
@@ -65,7 +65,7 @@ def write(cache_dir: Path, key: str, settings: Settings, deps: list[tuple[Path, 
     try:
         with atomic_write(cache_dir / CACHE_FILE) as tmp:
             tmp.write_text(json.dumps(entry, ensure_ascii=False), encoding="utf-8")
-    except OSError:
+    except (OSError, OutputError):  # OutputError: the file is held (OneDrive, antivirus)
         pass
 
 
