@@ -15,6 +15,7 @@ import pytest
 from budgetbook import collect, read_cache, safety
 from budgetbook import rules as R
 from budgetbook import schema as S
+from budgetbook import sheet_extent as extent
 from budgetbook.reader import read_return
 from budgetbook.reader_parts import parse_amount
 from robust_builders import (
@@ -64,7 +65,7 @@ def test_extent_of_an_ordinary_sheet(rnd, tmp_path: Path) -> None:
     edited = edit_sheet_xml(src, tmp_path / "en.xlsx", "Drift", far_cell("Q90", dimension="A1"))
     member = sheet_member(edited.read_bytes(), "Drift")
     with zipfile.ZipFile(edited) as zf:
-        assert safety.sheet_extent(zf, zf.getinfo(member)) == (90, 17)
+        assert extent.sheet_extent(zf, zf.getinfo(member)) == (90, 17)
 
 
 def test_reader_refuses_a_sheet_beyond_the_limits(
@@ -383,7 +384,13 @@ def test_half_tkr_in_a_return_rounds_up(rnd, tmp_path: Path) -> None:
 
 def test_reader_modules_stay_under_the_size_guideline() -> None:
     here = Path(collect.__file__).parent
-    for module in ("reader.py", "reader_sheets.py", "reader_parts.py", "safety.py"):
+    for module in (
+        "reader.py",
+        "reader_sheets.py",
+        "reader_parts.py",
+        "safety.py",
+        "sheet_extent.py",
+    ):
         lines = (here / module).read_text(encoding="utf-8").count("\n")
         assert lines <= 600, f"{module}: {lines} lines"
 
@@ -492,7 +499,7 @@ def test_only_whole_sheets_within_the_limit_are_shared(tmp_path: Path, monkeypat
     monkeypatch.setattr(safety, "SHARED_BYTES", biggest)
     bounded = safety.precheck(path).inflated
     assert bounded and sum(map(len, bounded.values())) <= biggest
-    monkeypatch.setattr(safety, "_CHUNK", biggest)  # the biggest part now spans chunks
+    monkeypatch.setattr(extent, "CHUNK", biggest)  # the biggest part now spans chunks
     partial = safety.precheck(path).inflated
     assert all(len(x) < biggest for x in partial.values())
     assert safety.precheck(path).ok
@@ -503,12 +510,12 @@ def test_the_tag_patterns_read_one_tag_at_a_time() -> None:
     tag that has none, the rest of the part: quadratic (a part of ~80 KB of `<c r="a1" `
     or `<table ` took seconds in the pre-check or the reader, 1 MB minutes). Each now
     stops at the next '<': a match holds one tag."""
-    from budgetbook import reader_parts, safety
+    from budgetbook import reader_parts
 
     cells = b'<row r="1"><c s="1" r="a1" ' * 4000 + b'<c s="1" r="B2">'
-    matches = [m.group(0) for m in safety._REF.finditer(cells)]  # each row, the last cell
+    matches = [m.group(0) for m in extent._REF.finditer(cells)]  # each row, the last cell
     assert len(matches) == 4001 and all(m.count(b"<") == 1 for m in matches)
-    assert safety._pattern_extent(cells) is None  # then walked
+    assert extent._pattern_extent(cells) is None  # then walked
     tables = b"<table " * 4000 + b'<table name="T" ref="A1:B3">'
     assert reader_parts._TABLE.search(tables).group(0).count(b"<") == 1
     assert reader_parts._table(tables) == {"T": ("", (1, 0), (2, 1))}

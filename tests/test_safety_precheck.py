@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from budgetbook import safety
+from budgetbook import sheet_extent as extent
 from budgetbook.sheet_refs import any_r_extent
 from data.make_corpus import (
     XXE,
@@ -157,15 +158,15 @@ _ODD_TAGS = [
 def test_the_plain_extent_scan_gives_what_the_pattern_scan_gives(odd: bytes) -> None:
     """`_plain_extent` (literal prefixes, issue 8) decides a chunk only when it gives
     the same (rows, columns) as `_pattern_extent`; otherwise the pattern decides."""
-    assert safety._plain_extent(_SHEET) == safety._pattern_extent(_SHEET) == (2, 3)
+    assert extent._plain_extent(_SHEET) == extent._pattern_extent(_SHEET) == (2, 3)
     for pos in range(len(_SHEET) + 1):
         for data in (
             _SHEET[:pos] + odd + _SHEET[pos:],
             _SHEET[:pos] + odd + _SHEET[pos + len(odd) :],
         ):
-            plain = safety._plain_extent(data)
+            plain = extent._plain_extent(data)
             if plain is not None:
-                assert plain == safety._pattern_extent(data), data
+                assert plain == extent._pattern_extent(data), data
 
 
 @pytest.mark.parametrize(
@@ -186,29 +187,29 @@ def test_the_plain_extent_scan_gives_what_the_pattern_scan_gives(odd: bytes) -> 
     ],
 )
 def test_a_sheet_plainly_near_has_an_extent_within_the_limits(odd: bytes) -> None:
-    """`_plainly_near` (issue 8: the extent scan skipped for ordinary sheets) holds
+    """`plainly_near` (issue 8: the extent scan skipped for ordinary sheets) holds
     only where the scans the pre-check made before give an extent within the limits."""
-    assert safety._plainly_near(_SHEET)
+    assert extent.plainly_near(_SHEET)
     for pos in range(len(_SHEET) + 1):
         for data in (
             _SHEET[:pos] + odd + _SHEET[pos:],
             _SHEET[:pos] + odd + _SHEET[pos + len(odd) :],
         ):
-            if safety._plainly_near(data):
+            if extent.plainly_near(data):
                 for chunks in (
                     [data],
                     [data[: data.rfind(b">") + 1], data[data.rfind(b">") + 1 :]],
                 ):
-                    # the scans (`_extent_of` without its check of the r attributes)
-                    found = [safety._plain_extent(c) or safety._pattern_extent(c) for c in chunks]
+                    # the scans (`extent_of` without its check of the r attributes)
+                    found = [extent._plain_extent(c) or extent._pattern_extent(c) for c in chunks]
                     assert None not in found, data
-                    assert max(f[0] for f in found) <= safety._NEAR_ROWS, data
-                    assert max(f[1] for f in found) <= safety._NEAR_COLS, data
-                assert safety._pattern_extent(data) == safety._plain_extent(data), data
+                    assert max(f[0] for f in found) <= extent.NEAR_ROWS, data
+                    assert max(f[1] for f in found) <= extent.NEAR_COLS, data
+                assert extent._pattern_extent(data) == extent._plain_extent(data), data
                 # and every r calamine could read, in a tag or not
                 rows, cols = any_r_extent(data)
-                assert rows <= safety._NEAR_ROWS and cols <= safety._NEAR_COLS, data
-    assert safety._NEAR_ROWS * safety._NEAR_COLS <= safety.MAX_SHEET_CELLS
+                assert rows <= extent.NEAR_ROWS and cols <= extent.NEAR_COLS, data
+    assert extent.NEAR_ROWS * extent.NEAR_COLS <= safety.MAX_SHEET_CELLS
 
 
 def test_the_prolog_scan_of_bytes_is_that_of_their_utf8_text() -> None:
@@ -342,7 +343,7 @@ def test_rows_and_cells_without_r_in_any_form_count_for_the_extent(
 
     small = _one_sheet_file(tmp_path / "small.xlsx", _NO_R[form](30))
     with zipfile.ZipFile(small) as zf:
-        rows, cols = safety._walk_extent(zf, zf.getinfo("xl/worksheets/sheet1.xml"))
+        rows, cols = extent.walk_extent(zf, zf.getinfo("xl/worksheets/sheet1.xml"))
     with CalamineWorkbook.from_path(str(small)) as wb:  # where calamine puts the last value
         assert wb.get_sheet_by_name("S").end == (rows - 1, cols - 1)
     far = _one_sheet_file(tmp_path / "far.xlsx", _NO_R[form](3000))
@@ -358,7 +359,7 @@ def _walked(data: bytes) -> tuple[int, int]:
     with zipfile.ZipFile(buf, "w") as zf:
         zf.writestr("s.xml", data)
     with zipfile.ZipFile(buf) as zf:
-        return safety._walk_extent(zf, zf.getinfo("s.xml"))
+        return extent.walk_extent(zf, zf.getinfo("s.xml"))
 
 
 _PIECES = [
@@ -375,7 +376,7 @@ _PIECES = [
 
 
 def test_the_fast_scans_never_give_less_than_the_walk() -> None:
-    """`_extent_of` (whole or cut in chunks) and `_plainly_near` decide a sheet only
+    """`extent_of` (whole or cut in chunks) and `plainly_near` decide a sheet only
     where the walk, which places rows and cells without r as calamine does, finds no
     more: random sheets of row and cell tags in every form."""
     import random
@@ -395,10 +396,10 @@ def test_the_fast_scans_never_give_less_than_the_walk() -> None:
         rows, cols = _walked(data)
         cut = data.rfind(b">", 0, rnd.randrange(len(data))) + 1
         for chunks in ([data, b""], [data[:cut], data[cut:]]):
-            fast = safety._extent_of(iter(chunks))
+            fast = extent.extent_of(iter(chunks))
             assert fast is None or (fast[0] >= rows and fast[1] >= cols), data
-        if safety._plainly_near(data):
-            assert rows <= safety._NEAR_ROWS and cols <= safety._NEAR_COLS, data
+        if extent.plainly_near(data):
+            assert rows <= extent.NEAR_ROWS and cols <= extent.NEAR_COLS, data
 
 
 @pytest.mark.parametrize(

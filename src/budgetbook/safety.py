@@ -16,7 +16,6 @@ import io
 import json
 import re
 import zipfile
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,8 +24,9 @@ from typing import IO, Any
 import olefile
 
 from . import read_cache, rules, safe_xml
+from . import sheet_extent as extent
 from .model import Problem
-from .sheet_refs import any_r_extent, column_number, only_plain_r
+from .sheet_refs import column_number
 from .zip_member import whole_member
 
 # Limits. A filled department workbook is well under 1 MB zipped and 10 MB unzipped.
@@ -41,6 +41,10 @@ MAX_MEMBERS = 5000
 # A filled return is a few hundred rows x ~20 columns.
 MAX_SHEET_CELLS = 2_000_000
 MAX_SHEET_ROWS = 200_000
+# a sheet `plainly_near` (every row and cell tag within these) is within the limits
+_NEAR_IS_WITHIN = (
+    extent.NEAR_ROWS <= MAX_SHEET_ROWS and extent.NEAR_ROWS * extent.NEAR_COLS <= MAX_SHEET_CELLS
+)
 MAX_PROLOG = 64 * 1024  # bytes of an XML part scanned for its prolog
 SHARED_BYTES = 16 * 1024 * 1024  # inflated sheet XML kept for the reader, at most
 
@@ -255,8 +259,8 @@ def _worksheet_problem(
     decide go through `_xml_prolog_problem` itself. With `package` (the file's bytes),
     a sheet shorter than a chunk is inflated in one call (`zip_member`).
     """
-    with _open(zf, info, package, _CHUNK - 1) as fh:
-        first = fh.read(_CHUNK)
+    with _open(zf, info, package, extent.CHUNK - 1) as fh:
+        first = fh.read(extent.CHUNK)
         if xml and not _head_is_clear(first[:_QUICK_PROLOG], info):
             reason = _xml_prolog_problem(zf, info, None, package)
             if reason:
@@ -265,10 +269,10 @@ def _worksheet_problem(
         if reason:
             return reason
         # a part shorter than a chunk was read whole (to its CRC check) in `first`
-        whole = len(first) < _CHUNK
-        near = whole and _plainly_near(first)  # then within the limits (issue 8)
-        extent = (0, 0) if near else _extent_of(_chunks_of(fh, first))
-    rows, cols = extent if extent is not None else _walk_extent(zf, info)
+        whole = len(first) < extent.CHUNK
+        near = whole and _NEAR_IS_WITHIN and extent.plainly_near(first)  # issue 8
+        found = (0, 0) if near else extent.extent_of(extent.chunks_of(fh, first))
+    rows, cols = found if found is not None else extent.walk_extent(zf, info)
     reason = _extent_reason(rows, cols)
     if reason is None and keep is not None and whole and _keepable(zf, info, keep, fh, len(first)):
         keep[info.filename] = first
@@ -405,163 +409,6 @@ def _dimension_reason(head: bytes) -> str | None:
             "vilket kan få datorn att ta slut på minne"
         )
     return None
-
-
-_CHUNK = 1024 * 1024
-# Row and cell start tags with their r attribute (row: r="12", cell: r="B12"), to the
-# next '<' at most (to the next '>', a part of `<c r="a1" ` tags took minutes: quadratic).
-_REF = re.compile(rb'<(?:\w+:)?(?:row|c)\s[^<>]*?\br="([A-Z]{0,4})(\d{1,9})"')
-
-
-def sheet_extent(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> tuple[int, int]:
-    """A sheet's real (rows, columns) to its last row/cell tag, whatever it declares.
-
-    The declared <dimension> is not trusted: a file can declare "A1" and hold one cell
-    at ZZ150000, and the reader's grid would reach it. The part is streamed in chunks
-    (its size is already limited); a tag cut by a chunk end is carried to the next.
-    Excel, LibreOffice and openpyxl write `<row r=` and `<c r=` on every row and cell,
-    which one regex pass and two byte counts confirm (~0.2 ms a sheet: issue 8); any
-    other part (no r, namespace prefixes, odd spacing) is walked tag by tag, where a
-    row without r follows the previous row and a cell the previous cell.
-    """
-    with zf.open(info) as fh:
-        extent = _extent_of(_chunks_of(fh, b""))
-    return extent if extent is not None else _walk_extent(zf, info)
-
-
-def _extent_of(chunks: Iterator[bytes]) -> tuple[int, int] | None:
-    """(rows, columns) by the fast regex pass, or None when the part needs the walk."""
-    max_row = max_col = 0
-    for data in chunks:
-        found = only_plain_r(data) and (_plain_extent(data) or _pattern_extent(data))
-        if not found:
-            return None
-        max_row, max_col = max(max_row, found[0]), max(max_col, found[1])
-    return max_row, max_col
-
-
-def _pattern_extent(data: bytes) -> tuple[int, int] | None:
-    """A chunk's (last row, last column) by `_REF`, or None when a row or cell tag is
-    not one it reads (then the part is walked tag by tag)."""
-    refs = _REF.findall(data)
-    if len(_TAG.findall(data)) != len(refs):  # also `<row/>`, `<x:c>`, `<c\t/>` (no r)
-        return None
-    if not refs:
-        return 0, 0
-    return max(map(int, {r for _, r in refs})), max(map(column_number, {c for c, _ in refs}))
-
-
-# One match per `<c ` and `<row ` tag (an r that is not first gives b""): literal
-# prefixes, so the pattern is not tried at every '<' as `_REF` is (issue 8: ~30 % of
-# the pre-check's instructions).
-_CELL_R = re.compile(rb'<c (?:r="([A-Z]{1,4})(\d{1,9})")?')
-_ROW_R = re.compile(rb'<row (?:r="(\d{1,9})")?')
-# White space other than " " that `_REF` takes after a tag name (\s in a bytes pattern).
-_OTHER_SPACES = (b"\n", b"\r", b"\t", b"\x0b", b"\x0c")
-_MAX_SPACES_WALKED = 64  # more of one kind (line breaks in texts): the tags searched
-# `<c>`, `<row/>` (no r: placed after the previous one), and a prefixed row or cell tag
-# (`<x:c `, `<x:c/>`); searched by pattern, ~5x faster here than `in` for the rare ':'.
-_BARE_TAG = re.compile(rb"<(?:c|row)[/>]")
-_PREFIXED_TAG = re.compile(rb":(?:c|row)[\s/>]")
-
-
-# A row or cell tag `_plain_extent` would not read (`<c>`, `<row>`, no r first), one past
-# row 999 or column ZZ, or one not plain to its end (calamine also reads a later r).
-_PLAIN_ATTRS = rb'(?: [\w.:\-]++(?<![ :]r)="[^"<>]*+")*+/?>'
-_NOT_NEAR_CELL = re.compile(rb'<c(?:[/>]| (?!r="[A-Z]{1,2}\d{1,3}"' + _PLAIN_ATTRS + rb"))")
-_NOT_NEAR_ROW = re.compile(rb'<row(?:[/>]| (?!r="\d{1,3}"' + _PLAIN_ATTRS + rb"))")
-_NEAR_ROWS, _NEAR_COLS = 999, 26 + 26 * 26  # 701 298 cells: within MAX_SHEET_CELLS
-
-
-def _plainly_near(data: bytes) -> bool:
-    """Whether a whole sheet part is in the form `_plain_extent` reads, with every row
-    and cell tag within (_NEAR_ROWS, _NEAR_COLS): then its extent, whatever it is
-    exactly, is within the limits. Three scans of literal-prefixed patterns instead of
-    a match per cell (issue 8: ~0.7 ms of the pre-check's ~3.4 ms a return)."""
-    near = _NEAR_ROWS <= MAX_SHEET_ROWS and _NEAR_ROWS * _NEAR_COLS <= MAX_SHEET_CELLS
-    return (
-        near
-        and _plain_form(data)
-        and _NOT_NEAR_CELL.search(data) is None
-        and _NOT_NEAR_ROW.search(data) is None
-    )
-
-
-def _plain_form(data: bytes) -> bool:
-    """No row or cell tag followed by white space other than " ", nor one with a
-    namespace prefix (the tags `_REF` could match where `_CELL_R`/`_ROW_R` do not)."""
-    for space in _OTHER_SPACES:  # a single byte is found fast, and is rare but for \n
-        i, seen = data.find(space), 0
-        while i >= 0:
-            if data[i - 2 : i] == b"<c" or data[i - 4 : i] == b"<row":
-                return False
-            seen += 1
-            if seen == _MAX_SPACES_WALKED:
-                if b"<c" + space in data or b"<row" + space in data:
-                    return False
-                break
-            i = data.find(space, i + 1)
-    return _PREFIXED_TAG.search(data) is None
-
-
-def _plain_extent(data: bytes) -> tuple[int, int] | None:
-    """`_pattern_extent` of a chunk in the form Excel, LibreOffice and openpyxl write,
-    or None when the chunk is not plainly in that form (then `_pattern_extent` decides).
-
-    The same answer: when every `<c ` and `<row ` tag has r first, and nothing else
-    can start a match of `_REF` (a row or cell tag followed by other white space, or
-    with a namespace prefix: ":c" or ":row" and white space), `_REF` matches exactly at
-    those tags with the same groups, and the checks `_pattern_extent` makes all pass.
-    """
-    if not _plain_form(data) or _BARE_TAG.search(data):
-        return None
-    cells = _CELL_R.findall(data)
-    rows = _ROW_R.findall(data)
-    cols, cell_rows = zip(*cells, strict=True) if cells else ((), ())
-    if b"" in cell_rows or b"" in rows:
-        return None
-    numbers = set(cell_rows)
-    numbers.update(rows)
-    return max(map(int, numbers), default=0), max(map(column_number, set(cols)), default=0)
-
-
-def _chunks_of(fh: IO[bytes], first: bytes) -> Iterator[bytes]:
-    """`first` (already read from `fh`) and the rest of `fh`, in pieces that each end
-    after a '>'."""
-    carry = b""
-    chunk = first or fh.read(_CHUNK)
-    while chunk:
-        data = carry + chunk
-        cut = data.rfind(b">") + 1
-        carry = data[cut:]
-        yield data[:cut]
-        chunk = fh.read(_CHUNK)
-    yield carry
-
-
-# a row or cell tag (any prefix) to the next '<' (quick-xml reads past a '>' in quotes)
-_TAG = re.compile(rb"<(?:[^\s<>/:!?]+:)?(row|c)(?=[\s/>])([^<]*)")
-_R_ATTR = re.compile(rb'\br="([A-Z]{0,4})(\d{1,9})"')
-
-
-def _walk_extent(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> tuple[int, int]:
-    row = col = max_row = max_col = 0
-    with zf.open(info) as fh:
-        for data in _chunks_of(fh, b""):
-            for m in _TAG.finditer(data):
-                ref = _R_ATTR.search(m.group(2))
-                if m.group(1) == b"row":
-                    row = int(ref.group(2)) if ref and not ref.group(1) else row + 1
-                    col = 0
-                elif ref and ref.group(1):
-                    col, row_of_cell = column_number(ref.group(1)), int(ref.group(2))
-                    max_row = max(max_row, row_of_cell)
-                else:
-                    col += 1
-                max_row, max_col = max(max_row, row), max(max_col, col)
-            rows, cols = any_r_extent(data)  # and every r calamine could read
-            max_row, max_col = max(max_row, rows), max(max_col, cols)
-    return max_row, max_col
 
 
 def _extent_reason(rows: int, cols: int) -> str | None:
