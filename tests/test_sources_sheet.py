@@ -10,7 +10,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from budgetbook import sources_sheet
+from budgetbook import actions, sources_sheet
 from budgetbook.consolidate import consolidate
 from budgetbook.model import Source, SourceFile, group_sources
 from budgetbook.sources_sheet import _cell_texts, _Tails
@@ -114,3 +114,23 @@ def test_a_write_error_on_the_zip_thread_is_raised_and_everything_is_closed():
             ws.row(r, [(f"text {r}", 0), (r, 0)])
     assert book._writer.zip.fp is None
     assert [t for t in threading.enumerate() if t.name == "xlsx-zip"] == []
+
+
+def test_settings_lines_are_counted_as_an_editor_counts_them(ws):
+    """A text pasted into budgetbook.toml may carry a Unicode line separator (U+2028,
+    valid in TOML strings and comments); editors, git and tomllib do not start a new
+    line there. Källor's "budgetbook.toml, rad N" must still name the line of the ram,
+    the useful life and the internränta, counted by line breaks."""
+    toml = ws.root / "budgetbook.toml"
+    text = toml.read_text(encoding="utf-8")
+    pasted = 'name = "Kommunstyrelsen"  # som i KF:s beslut,\u2028 § 74'
+    toml.write_text(text.replace('name = "Kommunstyrelsen"', pasted, 1), encoding="utf-8")
+    lines = toml.read_text(encoding="utf-8").split("\n")
+    actions.run(ws.root)
+    wb = openpyxl.load_workbook(ws.output / "konsolidering_2027.xlsx", read_only=True)
+    named = set()
+    for row in wb["Källor"].iter_rows(min_row=5, values_only=True):
+        if row[5] == "budgetbook.toml":
+            named |= {int(cell.removeprefix("rad ")) for cell in row[7].split(", ")}
+    keys = {lines[n - 1].split("=")[0].strip() for n in named}
+    assert keys == {"ram", "life", "internranta"}, keys

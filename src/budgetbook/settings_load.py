@@ -52,7 +52,10 @@ class _Reader:
 
     def __init__(self, path: Path, source: str):
         self.path = path
-        self.lines = source.splitlines()
+        # lines as editors, git and tomllib count them: splitlines() would also break at
+        # U+2028, U+0085 …, which TOML allows in strings and comments (a pasted text),
+        # and every line named after it (a ram in Källor, an error) would be one off
+        self.lines = source.replace("\r\n", "\n").split("\n")
         self._arrays: dict[str, list[int]] = {}
 
     def fail(self, key: str, message: str) -> SettingsError:

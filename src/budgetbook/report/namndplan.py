@@ -392,7 +392,11 @@ class _Namndplan:
         conv = self.b.convention
 
         def shown(row, key):
-            value = row.values.get(key) or 0
+            # None: an avdelning without an accepted return has no budget (its table
+            # cell is empty); drawn as no bar and named as missing, never as 0
+            value = row.values.get(key)
+            if value is None:
+                return None
             return conv.display(value) if key in table.signed_columns else value
 
         names = (f"Budget {self.year - 1}", f"Budget {self.year}")
@@ -402,11 +406,16 @@ class _Namndplan:
         fitting = self.chart_rows(len(names))
         largest = len(rows) > fitting
         if largest:
-            rows = sorted(rows, key=lambda r: abs(shown(r, budget_key)), reverse=True)[:fitting]
+            rows = sorted(rows, key=lambda r: abs(shown(r, budget_key) or 0), reverse=True)
+            rows = rows[:fitting]
         prior = [shown(r, "budget_prior") for r in rows]
         current = [shown(r, budget_key) for r in rows]
         labels = [r.label for r in rows]
-        series = [(names[0], prior), (names[1], current)]
+        nan = float("nan")
+        series = [
+            (name, [nan if v is None else v for v in values])
+            for name, values in zip(names, (prior, current), strict=True)
+        ]
         colours = [self.b.colours[5], self.b.colours[0]]
         png = self.submit(charts.grouped_bars, labels, series, colours, table.unit)
         which = f"de {len(rows)} största avdelningarna"
@@ -415,7 +424,7 @@ class _Namndplan:
             f"Stapeldiagram över budget {subject} {self.year - 1} och {self.year}, "
             f"{table.unit}: "
             + "; ".join(
-                f"{label} {fmt.tkr(p)} och {fmt.tkr(c)}"
+                f"{label} {_amount(p)} och {_amount(c)}"
                 for label, p, c in zip(labels, prior, current, strict=True)
             )
             + "."
@@ -554,3 +563,8 @@ def _has_data(table: Table) -> bool:
     """`bool(table.data_rows())` without listing them: the first data row is near the
     top, and the big views were listed twice over each (issue 8)."""
     return any(row.kind is RowKind.DATA for row in table.rows)
+
+
+def _amount(value: int | float | None) -> str:
+    """An amount of a chart's alt text; a missing one (no accepted return) said so."""
+    return "uppgift saknas" if value is None else fmt.tkr(value)
