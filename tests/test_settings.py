@@ -122,6 +122,50 @@ def test_wrong_key_is_named(workspace: Path, old: str, new: str, key: str, fragm
     assert "budgetbook.toml" in str(info.value)
 
 
+@pytest.mark.parametrize(
+    ("first", "second", "fragment"),
+    [
+        ("F/M", None, "kan inte ingå i ett filnamn"),  # made a folder "Budget_2027_F"
+        ("FMO:", None, "kan inte ingå i ett filnamn"),
+        ("FMO ", None, "kan inte ingå i ett filnamn"),
+        ("K.S", "K_S", "samma filnamn"),  # both aterkoppling_K_S_2027.xlsx
+        ("EKO", "eko", "samma filnamn"),  # one file on Windows
+    ],
+)
+def test_avdelning_codes_make_distinct_file_names(
+    workspace: Path, first: str, second: str | None, fragment: str
+) -> None:
+    """An avdelning's template and feedback workbook are named after its code (review:
+    "K.S" and "K/S" wrote one feedback workbook over the other)."""
+    edit(workspace, 'code = "FMO"', f'code = "{first}"')
+    text = (workspace / "budgetbook.toml").read_text(encoding="utf-8")
+    (workspace / "budgetbook.toml").write_text(
+        text.replace('avdelning = "FMO"', f'avdelning = "{first}"'), encoding="utf-8"
+    )
+    if second is not None:
+        edit(workspace, 'code = "EKO"', f'code = "{second}"')
+        text = (workspace / "budgetbook.toml").read_text(encoding="utf-8")
+        (workspace / "budgetbook.toml").write_text(
+            text.replace('avdelning = "EKO"', f'avdelning = "{second}"'), encoding="utf-8"
+        )
+    with pytest.raises(SettingsError) as info:
+        load_settings(workspace)
+    assert info.value.key.startswith("avdelningar[") and fragment in str(info.value)
+
+
+def test_avdelning_codes_of_digits_dots_and_letters_beyond_ascii_are_accepted(
+    workspace: Path,
+) -> None:
+    for old, new in (("FMO", "1.10"), ("EKO", "Ekonomi-Å")):
+        edit(workspace, f'code = "{old}"', f'code = "{new}"')
+        text = (workspace / "budgetbook.toml").read_text(encoding="utf-8")
+        (workspace / "budgetbook.toml").write_text(
+            text.replace(f'avdelning = "{old}"', f'avdelning = "{new}"'), encoding="utf-8"
+        )
+    codes = [a.code for a in load_settings(workspace).avdelningar]
+    assert "1.10" in codes and "Ekonomi-Å" in codes
+
+
 def test_error_names_the_line(workspace: Path) -> None:
     edit(workspace, "internranta = 2.5", "internranta = 250")
     with pytest.raises(SettingsError, match=r"rad \d+"):

@@ -5,6 +5,7 @@ memo holds lists the feedback folder without importing them (issue 8)."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,9 +19,39 @@ def report_path(output: Path, settings: Settings) -> Path:
     return output / f"inlamningskontroll_{settings.budget_year}.xlsx"
 
 
+def file_part(avdelning: str) -> str:
+    """An avdelning's code as it stands in its feedback workbook's name."""
+    return "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in avdelning) or "okand"
+
+
+# Not in a Windows file name: an avdelning's template is named after its code.
+_NOT_IN_FILE_NAME = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
+
+
+def file_name_problem(codes: list[str]) -> tuple[int, str] | None:
+    """(index, Swedish reason) of the first avdelning code that cannot name its
+    template and feedback workbook, or that makes the same name as an earlier one (on
+    Windows, where case does not tell names apart): one avdelning's workbook would be
+    written over another's. None when every code makes its own names."""
+    seen: dict[str, str] = {}
+    for i, code in enumerate(codes):
+        if not code or _NOT_IN_FILE_NAME.search(code) or code != code.strip(" ."):
+            return i, (
+                f"koden {code!r} kan inte ingå i ett filnamn (avdelningens mall och "
+                "återkoppling heter efter den); använd bokstäver, siffror, - och _."
+            )
+        for name in {code.casefold(), file_part(code).casefold()}:
+            if seen.setdefault(name, code) != code:
+                return i, (
+                    f"koderna {seen[name]!r} och {code!r} ger samma filnamn för mallar "
+                    "eller återkoppling; ändra den ena."
+                )
+    return None
+
+
 def feedback_path(output: Path, avdelning: str, settings: Settings) -> Path:
-    safe = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in avdelning) or "okand"
-    return output / FEEDBACK_DIR / f"aterkoppling_{safe}_{settings.budget_year}.xlsx"
+    name = f"aterkoppling_{file_part(avdelning)}_{settings.budget_year}.xlsx"
+    return output / FEEDBACK_DIR / name
 
 
 def feedback_folder(output: Path, settings: Settings) -> Path:

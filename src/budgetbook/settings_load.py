@@ -19,6 +19,7 @@ from . import settings_cache
 from .errors import SettingsError
 from .file_state import state
 from .gc_pause import gc_paused
+from .output_names import file_name_problem
 from .settings import (
     DEPRECIATION_STARTS,
     DRIFT_KINDS,
@@ -492,6 +493,8 @@ def parse_settings(data: dict[str, Any], path: Path, source: str = "") -> Settin
     _unique(r, "asset_categories", [c.code for c in categories])
     _unique(r, "asset_categories", [c.name for c in categories], "namnet")
     _unique(r, "avdelningar", [a.code for a in avdelningar])
+    if clash := file_name_problem([a.code for a in avdelningar]):
+        raise r.fail(f"avdelningar[{clash[0]}].code", clash[1])
     _unique(r, "verksamheter", [v.code for v in verksamheter])
     if not any(d.kind == "cost" for d in driftposter):
         raise r.fail("driftposter", 'minst en driftpost ska ha kind = "cost".')
