@@ -79,3 +79,22 @@ def test_debug_after_the_command_works_too(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["collect", "-w", str(tmp_path), "--debug"])
     assert result.exit_code == 1
     assert "Traceback" in result.output and "budgetbook init" in result.output
+
+
+def test_a_damaged_archive_ledger_says_what_to_do(tmp_path: Path) -> None:
+    """A broken page in output/arkiv/arkiv.sqlite made every later run end in "Oväntat
+    fel … rapportera felet" until someone moved the file (review): it now says to."""
+    runner = CliRunner()
+    ws = tmp_path / "ws"
+    assert runner.invoke(main, ["demo", str(ws)]).exit_code == 0  # returns, then run
+    ledger = ws / "output" / "arkiv" / "arkiv.sqlite"
+    data = bytearray(ledger.read_bytes())
+    for page in range(4096, len(data), 4096):  # every page but the first, overwritten
+        data[page : page + 4096] = b"\x0d" * 4096
+    ledger.write_bytes(bytes(data))
+    result = runner.invoke(main, ["run", "-w", str(ws)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "Arkivets databas (arkiv/arkiv.sqlite i output-mappen) är skadad" in result.output
+    assert "Flytta filen" in result.output and "Oväntat fel" not in result.output
+    ledger.rename(tmp_path / "skadad.sqlite")  # as the message says: then it runs again
+    assert runner.invoke(main, ["run", "-w", str(ws)]).exit_code == 0

@@ -119,6 +119,19 @@ def _holds(stored: Path, data: bytes | None, source: Path) -> bool:
         return True
 
 
+def damaged_ledger(exc: BaseException) -> str | None:
+    """The Swedish message for an exception that says the archive's ledger is damaged
+    (a broken page: sqlite's DatabaseError, not a lock or a full disk), else None.
+    Every later run fails the same way until the file is moved, so the message says how."""
+    if type(exc) is not sqlite3.DatabaseError:
+        return None
+    return (
+        f"Arkivets databas ({ARCHIVE_DIR}/{LEDGER} i output-mappen) är skadad ({exc}). "
+        "Flytta filen till en annan mapp och kör igen: arkivet börjar då om med returerna "
+        f"i inbox, och de arkiverade kopiorna i {ARCHIVE_DIR}/{FILES_DIR} finns kvar."
+    )
+
+
 def _iso(value: datetime | None) -> str | None:
     return value.astimezone(UTC).isoformat() if value else None
 

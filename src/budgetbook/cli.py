@@ -59,6 +59,10 @@ def handled(func: Callable[..., Any]) -> Callable[..., Any]:
         except Exception as exc:  # a bug: still no traceback without --debug
             if debug:
                 _print_traceback()
+            from .archive import damaged_ledger
+
+            if message := damaged_ledger(exc):
+                raise Failure(message) from exc
             raise Failure(
                 f"Oväntat fel ({type(exc).__name__}: {exc}). Kör igen med --debug och "
                 "rapportera felet."

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from . import actions, report_memo
+from .archive import damaged_ledger
 from .errors import BudgetbookError, WorkspaceError
 from .model import CollectResult, Problem
 from .panel import (
@@ -145,7 +146,7 @@ def _run(book: Any, label: str, action: Callable[[actions.Round, Outcome], None]
     except BudgetbookError as exc:
         error = str(exc)
     except Exception as exc:  # a bug: still a message, never a traceback dialog
-        error = f"Oväntat fel i budgetbook ({type(exc).__name__}: {exc})."
+        error = damaged_ledger(exc) or f"Oväntat fel i budgetbook ({type(exc).__name__}: {exc})."
         logged = _log(ws, label, started)
         error += f" Tekniska detaljer finns i {logged}." if logged else ""
     try:
