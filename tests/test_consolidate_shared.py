@@ -41,6 +41,27 @@ def test_missing_avdelning_notes_share_one_sentence(tmp_path):
         assert cons.views[key].note.startswith("Källa: avdelningarnas inlämnade budgetunderlag.")
     assert missing_note(settings, {"A"}) in cons.views[m.VIEW_DRIFT_AVDELNING].note
     assert missing_note(settings, {"A", "B"}, PROJECTS_MISSING) == ""
+    # the decided totals have no budget or plan amounts and no change (review): the
+    # investment views' sentence, not the drift views'
+    decided = cons.views[m.VIEW_INV_BESLUTAD].note
+    assert decided.endswith(missing_note(settings, {"A"}, PROJECTS_MISSING))
+    assert "planbelopp" not in decided and "förändringen" not in decided
+
+
+def test_decided_totals_note_says_how_their_total_rows_add_up(tmp_path):
+    """Each column of a total row is summed on its own, and a project without a decided
+    total counts only in Summa: Beslutad − summa on a total row is not the difference
+    of that row's two totals (review: 35 100 − 26 000 ≠ 13 900), and the note says so."""
+    settings = small_settings(tmp_path)
+    decided = project("P1", "Tomtköp", "Mark", "Pågående", {2027: 20000}, 25000)
+    undecided = project("P2", "Nytt system", "IT", "Ny", {2027: 3000})
+    for projects, said in (([decided], False), ([decided, undecided], True)):
+        cons = consolidate([drift_sub("A", {}, projects=projects)], settings)
+        view = cons.views[m.VIEW_INV_BESLUTAD]
+        total = view.total_row().values
+        if said:
+            assert total["decided_total"] - total["sum"] != total["diff"]
+        assert ("Projekt utan beslutad totalutgift" in view.note) == said
 
 
 def test_returns_and_projects_in_settings_order(tmp_path):

@@ -276,20 +276,31 @@ def investment_views(
             "Beslutad totalutgift mot årsbelopp",
             dec_cols,
             rows,
-            note(
-                settings,
-                included,
-                f"Beslutad − summa är den del av den beslutade totalutgiften som inte ligger i "
-                f"åren {years[0]}–{years[-1]} (tidigare eller senare år); "
-                # the column is signed: under costs_negative an overrun shows positive
-                f"{'positiv' if settings.sign_convention == 'costs_negative' else 'negativ'} "
-                "differens betyder att årsbeloppen överstiger beslutet.",
+            " ".join(
+                part
+                for part in (
+                    f"Beslutad − summa är den del av den beslutade totalutgiften som inte ligger "
+                    f"i åren {years[0]}–{years[-1]} (tidigare eller senare år); "
+                    # the column is signed: under costs_negative an overrun shows positive
+                    f"{'positiv' if settings.sign_convention == 'costs_negative' else 'negativ'} "
+                    "differens betyder att årsbeloppen överstiger beslutet.",
+                    # each column is summed on its own (review: 35 100 − 26 000 ≠ 13 900)
+                    UNDECIDED if any(p.project.decided_total is None for p in projects) else "",
+                    missing_note(settings, included, PROJECTS_MISSING),
+                )
+                if part
             ),
             settings.unit,
             numeric_keys(dec_cols),
         )
     )
     return tables
+
+
+UNDECIDED = (
+    "Projekt utan beslutad totalutgift ingår i kolumnen Summa men inte i de andra två, så "
+    "Beslutad − summa på en summarad avser bara projekten med beslut."
+)
 
 
 # --- kapitalkostnader -------------------------------------------------------------------
