@@ -187,3 +187,33 @@ def test_joined_sources_keep_each_file_once_in_the_order_first_seen():
     grouped = m.group_sources([*flat, m.Source("A.xlsx", "Drift", "F8", "A")])
     assert grouped == ((a, ("F7", "F8")), (b, ("F9",)))
     assert list(m.each_source(grouped)) == [flat[0], m.Source(*flat[0][:2], "F8", "A"), flat[1]]
+
+
+def test_notes_name_missing_avdelningar_as_prose_and_at_most_ten(tmp_path):
+    """A kommun early in its round has hundreds of avdelningar without a return: the
+    note under every table named each one, comma-joined (as BB409 did before it was
+    fixed), and the draft's summary sentence did the same with its own copy of the
+    joining rule. Both now read "A, B och C" and count past ten."""
+    import dataclasses
+
+    from budgetbook.report.content import _comparison_sentence
+    from budgetbook.settings import Avdelning
+
+    settings = small_settings(tmp_path)
+    many = [
+        Avdelning(f"X{i:02d}", f"Enhet {i}", dict(settings.avdelningar[0].ram)) for i in range(13)
+    ]
+    three = dataclasses.replace(settings, avdelningar=[*settings.avdelningar[:1], *many[:3]])
+    assert missing_note(three, {"A"}).startswith(
+        "Godkänd inlämning saknas för: Enhet 0, Enhet 1 och Enhet 2."
+    )
+    wide = dataclasses.replace(settings, avdelningar=[*settings.avdelningar[:1], *many])
+    note_text = missing_note(wide, {"A"}, PROJECTS_MISSING)
+    assert note_text == (
+        "Godkänd inlämning saknas för: "
+        + ", ".join(f"Enhet {i}" for i in range(10))
+        + " och 3 till; deras projekt ingår inte."
+    )
+    cons = consolidate([drift_sub("A", {("A1", "personal"): (1, 1, 1)})], wide)
+    sentence = _comparison_sentence(cons, wide, wide.prior_year)
+    assert "Enhet 9 och 3 till" in sentence and "Enhet 12" not in sentence

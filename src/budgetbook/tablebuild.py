@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
+from .fmt import name_list
 from .model import Column, Row, RowKind, Submission
 from .settings import Avdelning, Settings
 
@@ -144,7 +145,7 @@ def missing_note(settings: Settings, included: set[str], consequence: str = AMOU
     missing = missing_names(settings, included)
     if not missing:
         return ""
-    return "Godkänd inlämning saknas för: " + ", ".join(missing) + consequence
+    return "Godkänd inlämning saknas för: " + name_list(missing) + consequence
 
 
 def note(settings: Settings, included: set[str], *parts: str) -> str:

@@ -195,10 +195,6 @@ def _more_or_less(diff: float) -> str:
     return "mer" if diff > 0 else "mindre"
 
 
-def _names(names: list[str]) -> str:
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " och " + names[-1]
-
-
 def _comparison_sentence(cons: Consolidation, settings: Settings, prior: int) -> str:
     """The change against the prior-year budget, from the drift table's total row.
 
@@ -215,7 +211,7 @@ def _comparison_sentence(cons: Consolidation, settings: Settings, prior: int) ->
     if not isinstance(diff, int | float) or not isinstance(pct, int | float):
         # nothing comparable (no prior-year budget for the avdelningar with a budget)
         if missing and included:
-            return f"Godkänd inlämning saknas för {_names(missing)}."
+            return f"Godkänd inlämning saknas för {fmt.name_list(missing)}."
         return ""
     same = " för samma avdelningar" if missing else ""
     if diff:
@@ -226,7 +222,7 @@ def _comparison_sentence(cons: Consolidation, settings: Settings, prior: int) ->
     else:
         text = f"Det är lika mycket som budgeten för {prior}{same}"
     if missing:
-        text += f"; godkänd inlämning saknas för {_names(missing)}, som inte ingår"
+        text += f"; godkänd inlämning saknas för {fmt.name_list(missing)}, som inte ingår"
     return text + "."
 
 
