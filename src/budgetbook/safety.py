@@ -162,7 +162,7 @@ def _precheck(path: Path, name: str) -> SafetyResult:
         package = fh.read()
     head = package[:8]
     if head.startswith(OLE_MAGIC):
-        return _ole(path, name)
+        return _ole(package, name)
     if head.startswith(b"%PDF"):
         return _fail(rules.NOT_READABLE, name, "det är en PDF-fil, inte en Excel-arbetsbok")
     if not head.startswith(ZIP_MAGIC):
@@ -178,15 +178,16 @@ def _precheck(path: Path, name: str) -> SafetyResult:
     return result
 
 
-def _ole(path: Path, name: str) -> SafetyResult:
-    """An OLE compound file: an encrypted OOXML package, or an old binary .xls."""
+def _ole(package: bytes, name: str) -> SafetyResult:
+    """An OLE compound file: an encrypted OOXML package, or an old binary .xls. Read
+    from the bytes already read (`package`), as a zip is, so a failure here is the
+    bytes' own, as lasting as any verdict (a file held by another program fails before,
+    when it is read, and is checked again)."""
     try:
-        with olefile.OleFileIO(str(path)) as ole:
+        with olefile.OleFileIO(io.BytesIO(package)) as ole:
             streams = {"/".join(s).lower() for s in ole.listdir()}
-    except OSError:  # a damaged file, or one another program holds: checked again next run
-        result = _fail(rules.NOT_READABLE, name, "filen är skadad")
-        result.transient = True
-        return result
+    except OSError:  # olefile's error for a damaged compound file
+        return _fail(rules.NOT_READABLE, name, "filen är skadad")
     if "encryptioninfo" in streams or "encryptedpackage" in streams:
         return _fail(rules.ENCRYPTED, name)
     if "workbook" in streams or "book" in streams:
