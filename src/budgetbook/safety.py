@@ -254,11 +254,11 @@ def _worksheet_problem(
 ) -> str | None:
     """Prolog (if `xml`), declared dimension and real extent of a part, in one pass.
 
-    The same checks, in the same order, as `_xml_prolog_problem`, `_dimension_problem`
-    and `_extent_problem` one after the other, which opened and inflated the start of
-    every sheet three times (issue 8). The rare parts the quick prolog scan cannot
-    decide go through `_xml_prolog_problem` itself. With `package` (the file's bytes),
-    a sheet shorter than a chunk is inflated in one call (`zip_member`).
+    The same checks, in the same order, as `_xml_prolog_problem`, `_dimension_reason`
+    and `sheet_extent.sheet_extent` one after the other, which opened and inflated the
+    start of every sheet three times (issue 8). The rare parts the quick prolog scan
+    cannot decide go through `_xml_prolog_problem` itself. With `package` (the file's
+    bytes), a part shorter than a chunk is inflated in one call (`zip_member`).
     """
     with _open(zf, info, package, extent.CHUNK - 1) as fh:
         first = fh.read(extent.CHUNK)
