@@ -125,7 +125,8 @@ def measure_round(root: Path) -> dict[str, float | str]:
         # the first collect as the re-run is measured: a new process, timed from outside
         # (start and imports in it too), on a fresh copy of the same files
         first = workspace_copy(root, Path(tmp) / "ws-cmd")
-        _, result["collect_cmd"], _ = run_sampled([sys.executable, "-c", RERUN, str(first)])
+        out, result["collect_cmd"], _ = run_sampled([sys.executable, "-c", RERUN, str(first)])
+        assert int(out.split()[-1]) == result["accepted"], out  # the same work as the re-run
         shutil.rmtree(first)
         out, seconds, peak = run_sampled([sys.executable, "-c", RERUN, str(work)])
         assert int(out.split()[-1]) == result["accepted"], out

@@ -60,8 +60,8 @@ def test_a_file_replaced_after_its_check_is_read_as_it_was_checked(
 
 def _streamed(package: bytes) -> bytes:
     """`package` rewritten as a zip writer that cannot seek writes it (LibreOffice
-    among them): sizes and CRCs in data descriptors after each member, which
-    `stored_copy` leaves as they are."""
+    among them): sizes and CRCs in data descriptors after each member, a package
+    `stored_copy` declines."""
     import io
     import zipfile
 
@@ -93,8 +93,8 @@ def test_a_return_in_any_zip_layout_replaced_after_its_check_is_read_as_checked(
     rnd, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, layout, copied: bool
 ) -> None:
     """Copied with its parts stored or not (then calamine gets the checked bytes as
-    they are), what is read is what was checked: Excel's returns were read from the
-    file again, whatever had replaced it since the check."""
+    zipfile reads them, `zipfile_copy`), what is read is what was checked: Excel's
+    returns were read from the file again, whatever had replaced it since the check."""
     from budgetbook.zip_member import stored_copy
 
     settings, schema, _, returns = rnd
@@ -124,8 +124,8 @@ def test_a_return_in_any_zip_layout_replaced_after_its_check_is_read_as_checked(
 
 
 def test_the_checked_bytes_read_as_the_file(rnd, tmp_path: Path) -> None:
-    """Copied or not (an upper-case suffix makes calamine's `from_path` try every
-    format, so the file is read from its path), the result is the file's."""
+    """Copied by `stored_copy` or not (an upper-case suffix, a layout it declines: then
+    `zipfile_copy`), the result from the checked bytes is the one from the file."""
     settings, schema, _, returns = rnd
     for source in returns:
         for layout in (bytes, excel_layout, _streamed):

@@ -484,3 +484,23 @@ def test_a_directory_of_too_many_entries_is_refused_before_it_is_listed(tmp_path
     assert [p.code for p in result.problems] == ["BB108"]
     assert f"orimligt många delar ({count})" in result.problems[0].message
     assert peak < 3 * path.stat().st_size, peak
+
+
+def test_a_workbook_of_one_member_too_many_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The member limit is checked once, on the directory signatures, before zipfile
+    lists them: an ordinary zip just past it is refused by that one check."""
+    import io
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(plain_workbook_bytes())) as zf:
+        count = len(zf.infolist())
+    path = tmp_path / "en för mycket.xlsx"
+    path.write_bytes(plain_workbook_bytes())
+    monkeypatch.setattr(safety, "MAX_MEMBERS", count)
+    assert safety.precheck(path).ok
+    monkeypatch.setattr(safety, "MAX_MEMBERS", count - 1)
+    result = safety.precheck(path)
+    assert [p.code for p in result.problems] == ["BB108"]
+    assert f"orimligt många delar ({count})" in result.problems[0].message

@@ -46,7 +46,6 @@ from .tablebuild import (
     grouped,
     in_avdelning_order,
     memoized,
-    missing_note,
     note,
     numeric_keys,
     sum_rows,
@@ -185,9 +184,7 @@ def investment_views(
     keys = amount_keys(cols)
     signed = numeric_keys(cols)
     # no earlier decision stands behind a new plan: the source is the returns themselves
-    inv_text = " ".join(
-        p for p in (RETURNS_SOURCE, missing_note(settings, included, PROJECTS_MISSING)) if p
-    )
+    inv_text = note(settings, included, RETURNS_SOURCE, consequence=PROJECTS_MISSING)
     # each project's own row, built once for the tables that show it (issue 8)
     status_ongoing = memoized(is_ongoing)  # a few distinct texts (issue 8)
     ongoing = [status_ongoing(p.project.status) for p in projects]
@@ -276,19 +273,17 @@ def investment_views(
             "Beslutad totalutgift mot årsbelopp",
             dec_cols,
             rows,
-            " ".join(
-                part
-                for part in (
-                    f"Beslutad − summa är den del av den beslutade totalutgiften som inte ligger "
-                    f"i åren {years[0]}–{years[-1]} (tidigare eller senare år); "
-                    # the column is signed: under costs_negative an overrun shows positive
-                    f"{'positiv' if settings.sign_convention == 'costs_negative' else 'negativ'} "
-                    "differens betyder att årsbeloppen överstiger beslutet.",
-                    # each column is summed on its own (review: 35 100 − 26 000 ≠ 13 900)
-                    UNDECIDED if any(p.project.decided_total is None for p in projects) else "",
-                    missing_note(settings, included, PROJECTS_MISSING),
-                )
-                if part
+            note(
+                settings,
+                included,
+                f"Beslutad − summa är den del av den beslutade totalutgiften som inte ligger "
+                f"i åren {years[0]}–{years[-1]} (tidigare eller senare år); "
+                # the column is signed: under costs_negative an overrun shows positive
+                f"{'positiv' if settings.sign_convention == 'costs_negative' else 'negativ'} "
+                "differens betyder att årsbeloppen överstiger beslutet.",
+                # each column is summed on its own (review: 35 100 − 26 000 ≠ 13 900)
+                UNDECIDED if any(p.project.decided_total is None for p in projects) else "",
+                consequence=PROJECTS_MISSING,
             ),
             settings.unit,
             numeric_keys(dec_cols),
@@ -391,7 +386,7 @@ def capital_view(
         )
     if unknown:
         parts.append("Okänd kategori, ingen kapitalkostnad beräknad: " + ", ".join(unknown) + ".")
-    text = " ".join(p for p in (*parts, missing_note(settings, included, PROJECTS_MISSING)) if p)
+    text = note(settings, included, *parts, consequence=PROJECTS_MISSING)
     table = Table(
         VIEW_KAPITALKOSTNADER,
         "Kapitalkostnader per projekt",

@@ -159,8 +159,9 @@ def _open_workbook(
 
 
 class _Package:
-    """The zip's `namelist` and `read`, opening the package (its checked bytes, else
-    the file) only when a part is read (or when the names are not known already)."""
+    """The zip's `namelist` and `read`, opening the package (its bytes: the checked
+    ones, or the file's read once for a cached verdict; `path` only without them) only
+    when a part is read (or when the names are not known already)."""
 
     def __init__(self, path: Path, names: Sequence[str] | None, package: bytes | None = None):
         self.source: Path | io.BytesIO = path if package is None else io.BytesIO(package)

@@ -148,8 +148,11 @@ def missing_note(settings: Settings, included: set[str], consequence: str = AMOU
     return "Godkänd inlämning saknas för: " + name_list(missing) + consequence
 
 
-def note(settings: Settings, included: set[str], *parts: str) -> str:
-    texts = [p for p in (*parts, missing_note(settings, included)) if p]
+def note(
+    settings: Settings, included: set[str], *parts: str, consequence: str = AMOUNTS_MISSING
+) -> str:
+    """A view's note: `parts` and the missing avdelningar's sentence (`missing_note`)."""
+    texts = [p for p in (*parts, missing_note(settings, included, consequence)) if p]
     return " ".join(texts)
 
 

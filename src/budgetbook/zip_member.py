@@ -127,8 +127,9 @@ def stored_copy(
     with nothing between them, local headers that repeat the directory's fields, no
     extra fields (but Excel's padding in a local header, kept as it is), comments, data
     descriptors, encryption or zip64, no name twice, then the directory and its end
-    record. For anything else None: the caller reads the package as it is, so a quirk
-    that one zip reader forgives and another does not stays the quirk it was.
+    record. For anything else None: the caller hands calamine `zipfile_copy` instead,
+    never the package as it is, since a quirk one zip reader forgives and another does
+    not could show calamine other members than zipfile listed.
     """
     end_at = len(package) - _END.size
     if end_at < 0:
