@@ -231,7 +231,7 @@ def _grid(wb: CalamineWorkbook, name: str) -> list[list[object]]:
     sheet = wb.get_sheet_by_name(name)
     end_row, end_col = sheet.end or (0, 0)
     rows, cols = end_row + 1, end_col + 1
-    if rows > safety.MAX_SHEET_ROWS or rows * cols > safety.MAX_SHEET_CELLS:
+    if safety.too_large(rows, cols):
         raise _TooLarge(
             f"bladet {name} har innehåll långt utanför mallen (till cell "
             f"{_xl_rowcol_to_cell(end_row, end_col)}), vilket kan få datorn att ta slut på minne"

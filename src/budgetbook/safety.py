@@ -404,7 +404,7 @@ def _dimension_reason(head: bytes) -> str | None:
     c1, r1, c2, r2 = match.groups()
     rows = abs(int(r2) - int(r1)) + 1
     cols = abs(column_number(c2) - column_number(c1)) + 1
-    if rows > MAX_SHEET_ROWS or rows * cols > MAX_SHEET_CELLS:
+    if too_large(rows, cols):
         return (
             f"ett blad anger orimligt stora mått ({rows} rader × {cols} kolumner), "
             "vilket kan få datorn att ta slut på minne"
@@ -412,8 +412,14 @@ def _dimension_reason(head: bytes) -> str | None:
     return None
 
 
+def too_large(rows: int, cols: int) -> bool:
+    """Whether a sheet of this many rows and columns is beyond the limits: a reader's
+    grid is dense, so its size is rows × columns whatever the cells hold."""
+    return rows > MAX_SHEET_ROWS or rows * cols > MAX_SHEET_CELLS
+
+
 def _extent_reason(rows: int, cols: int) -> str | None:
-    if rows > MAX_SHEET_ROWS or rows * cols > MAX_SHEET_CELLS:
+    if too_large(rows, cols):
         return (
             f"ett blad har innehåll långt utanför mallen (till rad {rows}, kolumn {cols}), "
             "vilket kan få datorn att ta slut på minne"
