@@ -86,7 +86,7 @@ def read_return(
     try:
         if package is None:  # a cached verdict: the file read once, for both readers
             package = path.read_bytes()
-        with _Package(path, members or None, package) as zf:
+        with _Package(package, members or None) as zf:
             wanted = {s.name for s in schema.sheets}
             parts = read_zip_parts(zf, wanted, S.IDENTITY_FIELDS, inflated)
             members = zf.namelist()
@@ -95,13 +95,13 @@ def read_return(
     except BaseException as exc:  # any broken package is a finding, never a crash
         return ReadResult({}, None, [R.NOT_READABLE(file=name, orsak=_reason(exc))])
     try:
-        wb = _open_workbook(path, package, members, inflated)
+        wb = _open_workbook(package, members, inflated)
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException as exc:
         problem = R.NOT_READABLE(file=name, orsak=_reason(exc))
         return ReadResult(parts.identity, None, [problem])
-    if wb is None:  # what `from_path` of the file raises for
+    if wb is None:  # the package is no .xlsx to calamine
         _log.debug("could not read a return: calamine reads it as no .xlsx")
         return ReadResult(parts.identity, None, [R.NOT_READABLE(file=name, orsak=_UNREADABLE)])
     reader = _Reader(settings, schema, name, path, parts)
@@ -118,13 +118,7 @@ def read_return(
     return ReadResult(parts.identity, reader.sub, reader.problems)
 
 
-# Suffixes for which calamine's `from_path` reads a file as .xlsx and nothing else
-# (any other, "XLSX" too, and it tries every format in turn, as `from_filelike` does).
-_XLSX_SUFFIXES = (".xlsx", ".xlsm", ".xlam")
-
-
 def _open_workbook(
-    path: Path,
     package: bytes,
     members: Sequence[str],
     inflated: Mapping[str, bytes] | None,
@@ -139,12 +133,10 @@ def _open_workbook(
     a file that OneDrive or an antivirus program may have replaced since.
     A package `stored_copy` declines is handed over as zipfile reads it (`zipfile_copy`),
     never as it is: calamine's zip reader may find other members in it than zipfile did.
-    `from_filelike` tries every format where `from_path` of an .xlsx tries only .xlsx,
-    so a package it reads as anything else is one `from_path` would have refused.
+    `from_filelike` tries every format, so a package it reads as anything but .xlsx
+    (which the probe tells) is refused, whatever the file's name.
     """
-    copy = None
-    if path.suffix in _XLSX_SUFFIXES:
-        copy = stored_copy(package, members, inflated or {})
+    copy = stored_copy(package, members, inflated or {})
     if copy is None:
         copy = zipfile_copy(package)
     wb = CalamineWorkbook.from_filelike(io.BytesIO(copy))
@@ -160,11 +152,11 @@ def _open_workbook(
 
 class _Package:
     """The zip's `namelist` and `read`, opening the package (its bytes: the checked
-    ones, or the file's read once for a cached verdict; `path` only without them) only
-    when a part is read (or when the names are not known already)."""
+    ones, or the file's read once for a cached verdict) only when a part is read (or
+    when the names are not known already)."""
 
-    def __init__(self, path: Path, names: Sequence[str] | None, package: bytes | None = None):
-        self.source: Path | io.BytesIO = path if package is None else io.BytesIO(package)
+    def __init__(self, package: bytes, names: Sequence[str] | None):
+        self.source = io.BytesIO(package)
         self.zf = zipfile.ZipFile(self.source) if names is None else None
         self.names = names
 

@@ -41,12 +41,19 @@ MAX_MEMBERS = 5000
 # A filled return is a few hundred rows x ~20 columns.
 MAX_SHEET_CELLS = 2_000_000
 MAX_SHEET_ROWS = 200_000
-# a sheet `plainly_near` (every row and cell tag within these) is within the limits
-_NEAR_IS_WITHIN = (
-    extent.NEAR_ROWS <= MAX_SHEET_ROWS and extent.NEAR_ROWS * extent.NEAR_COLS <= MAX_SHEET_CELLS
-)
+
 MAX_PROLOG = 64 * 1024  # bytes of an XML part scanned for its prolog
 SHARED_BYTES = 16 * 1024 * 1024  # inflated sheet XML kept for the reader, at most
+
+
+def too_large(rows: int, cols: int) -> bool:
+    """Whether a sheet of this many rows and columns is beyond the limits: a reader's
+    grid is dense, so its size is rows × columns whatever the cells hold."""
+    return rows > MAX_SHEET_ROWS or rows * cols > MAX_SHEET_CELLS
+
+
+# a sheet `plainly_near` (every row and cell tag within these) is within the limits
+_NEAR_IS_WITHIN = not too_large(extent.NEAR_ROWS, extent.NEAR_COLS)
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -410,12 +417,6 @@ def _dimension_reason(head: bytes) -> str | None:
             "vilket kan få datorn att ta slut på minne"
         )
     return None
-
-
-def too_large(rows: int, cols: int) -> bool:
-    """Whether a sheet of this many rows and columns is beyond the limits: a reader's
-    grid is dense, so its size is rows × columns whatever the cells hold."""
-    return rows > MAX_SHEET_ROWS or rows * cols > MAX_SHEET_CELLS
 
 
 def _extent_reason(rows: int, cols: int) -> str | None:
