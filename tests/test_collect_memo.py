@@ -224,6 +224,17 @@ def test_a_transient_failure_leaves_no_memo(ws: Workspace, monkeypatch: pytest.M
     assert reused(actions.collect(ws.root))
 
 
+def _kept_finding(ws: Workspace, name: str, data: bytes) -> list:
+    """The findings for a file `name` of `data` put in the inbox, after a collect that
+    the next one reuses (asserted) with the same findings for it."""
+    (ws.inbox / name).write_bytes(data)
+    found = [p for p in actions.collect(ws.root).problems if p.file == name]
+    again = actions.collect(ws.root)
+    assert reused(again)
+    assert [p for p in again.problems if p.file == name] == found
+    return found
+
+
 def test_a_damaged_return_in_the_inbox_still_leaves_a_memo(ws: Workspace) -> None:
     """A bad CRC is the file's own, as lasting as any verdict (review): the collect
     after one is reused, with the same finding, while the damaged file waits."""
@@ -231,26 +242,16 @@ def test_a_damaged_return_in_the_inbox_still_leaves_a_memo(ws: Workspace) -> Non
     damaged = bytearray(source)
     crc_at = source.index(b"PK\x01\x02") + 16  # the first member's CRC in the directory
     damaged[crc_at] ^= 0xFF
-    (ws.inbox / "Trasig retur.xlsx").write_bytes(bytes(damaged))
-    first = actions.collect(ws.root)
-    found = [p for p in first.problems if p.file == "Trasig retur.xlsx"]
+    found = _kept_finding(ws, "Trasig retur.xlsx", bytes(damaged))
     assert [p.code for p in found] == ["BB100"] and "BadZipFile" in found[0].message
-    again = actions.collect(ws.root)
-    assert reused(again)
-    assert [p for p in again.problems if p.file == "Trasig retur.xlsx"] == found
 
 
 def test_a_damaged_old_format_file_in_the_inbox_still_leaves_a_memo(ws: Workspace) -> None:
     """A compound file (.xls) that olefile cannot read is as damaged on the next run:
     its finding was marked transient, so every later collect redid every return while
     the file waited in the inbox (review: the zip case was fixed, this one not)."""
-    (ws.inbox / "Gammal retur.xls").write_bytes(safety.OLE_MAGIC + b"\x01" * 1600)
-    first = actions.collect(ws.root)
-    found = [p for p in first.problems if p.file == "Gammal retur.xls"]
+    found = _kept_finding(ws, "Gammal retur.xls", safety.OLE_MAGIC + b"\x01" * 1600)
     assert [p.code for p in found] == ["BB100"] and "filen är skadad" in found[0].message
-    again = actions.collect(ws.root)
-    assert reused(again)
-    assert [p for p in again.problems if p.file == "Gammal retur.xls"] == found
 
 
 def test_a_collect_without_the_settings_inputs_clears_the_memo(ws: Workspace) -> None:

@@ -10,7 +10,7 @@ import pytest
 
 from budgetbook import collect, safety
 from budgetbook.reader import read_return
-from wb_builders import excel_layout, round_files
+from wb_builders import excel_layout, round_files, streamed
 
 
 @pytest.fixture(scope="module")
@@ -34,15 +34,12 @@ def _file_and_bytes(path: Path, settings, schema):
     return alone, shared
 
 
-def test_a_file_replaced_after_its_check_is_read_as_it_was_checked(
-    rnd, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    settings, schema, _, returns = rnd
-    checked, other = returns[0].read_bytes(), returns[1].read_bytes()
-    path = tmp_path / "retur.xlsx"
-    path.write_bytes(checked)
-    job = collect.ReadJob(path, path.name, settings, schema)
-    expected = collect.check_and_read(job, precheck=True).outcome
+def _replaced_after_check(
+    job: collect.ReadJob, other: bytes, monkeypatch: pytest.MonkeyPatch
+) -> tuple[collect.Checked, object]:
+    """`job` checked and read while its file is replaced by `other` right after the
+    pre-check (OneDrive, an antivirus program); then, the file now being `other`, read
+    again: what was read, and the outcome of reading `other`."""
     real_precheck = safety.precheck
 
     def precheck_then_replaced(path: Path, name: str | None = None) -> safety.SafetyResult:
@@ -52,41 +49,28 @@ def test_a_file_replaced_after_its_check_is_read_as_it_was_checked(
 
     monkeypatch.setattr(safety, "precheck", precheck_then_replaced)
     got = collect.check_and_read(job, precheck=True)
+    monkeypatch.setattr(safety, "precheck", real_precheck)
+    return got, collect.check_and_read(job, precheck=True).outcome
+
+
+def test_a_file_replaced_after_its_check_is_read_as_it_was_checked(
+    rnd, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings, schema, _, returns = rnd
+    checked, other = returns[0].read_bytes(), returns[1].read_bytes()
+    path = tmp_path / "retur.xlsx"
+    path.write_bytes(checked)
+    job = collect.ReadJob(path, path.name, settings, schema)
+    expected = collect.check_and_read(job, precheck=True).outcome
+    got, after = _replaced_after_check(job, other, monkeypatch)
     assert got.outcome == expected
     assert got.check is not None and got.check.package is None  # not sent back to main
-    monkeypatch.setattr(safety, "precheck", real_precheck)
-    assert collect.check_and_read(job, precheck=True).outcome != expected  # it differs
-
-
-def _streamed(package: bytes) -> bytes:
-    """`package` rewritten as a zip writer that cannot seek writes it (LibreOffice
-    among them): sizes and CRCs in data descriptors after each member, a package
-    `stored_copy` declines."""
-    import io
-    import zipfile
-
-    class Unseekable(io.RawIOBase):
-        def __init__(self) -> None:
-            self.data = bytearray()
-
-        def writable(self) -> bool:
-            return True
-
-        def write(self, b) -> int:  # type: ignore[override]
-            self.data += b
-            return len(b)
-
-    out = Unseekable()
-    with zipfile.ZipFile(io.BytesIO(package)) as src, zipfile.ZipFile(out, "w") as dst:
-        for info in src.infolist():
-            with dst.open(info.filename, "w") as fh:
-                fh.write(src.read(info))
-    return bytes(out.data)
+    assert after != expected  # it differs
 
 
 @pytest.mark.parametrize(
     ("layout", "copied"),
-    [(excel_layout, True), (_streamed, False)],
+    [(excel_layout, True), (streamed, False)],
     ids=["as Excel saves it", "with data descriptors"],
 )
 def test_a_return_in_any_zip_layout_replaced_after_its_check_is_read_as_checked(
@@ -110,17 +94,9 @@ def test_a_return_in_any_zip_layout_replaced_after_its_check_is_read_as_checked(
     job = collect.ReadJob(path, path.name, settings, schema)
     expected = collect.check_and_read(job, precheck=True).outcome
     assert expected is not None and expected.submission is not None
-    real_precheck = safety.precheck
-
-    def precheck_then_replaced(path: Path, name: str | None = None) -> safety.SafetyResult:
-        result = real_precheck(path, name)
-        path.write_bytes(other)  # another return now, checked by nobody
-        return result
-
-    monkeypatch.setattr(safety, "precheck", precheck_then_replaced)
-    assert collect.check_and_read(job, precheck=True).outcome == expected
-    monkeypatch.setattr(safety, "precheck", real_precheck)
-    assert collect.check_and_read(job, precheck=True).outcome != expected  # it differs
+    got, after = _replaced_after_check(job, other, monkeypatch)
+    assert got.outcome == expected
+    assert after != expected  # it differs
 
 
 def test_the_checked_bytes_read_as_the_file(rnd, tmp_path: Path) -> None:
@@ -128,7 +104,7 @@ def test_the_checked_bytes_read_as_the_file(rnd, tmp_path: Path) -> None:
     `zipfile_copy`), the result from the checked bytes is the one from the file."""
     settings, schema, _, returns = rnd
     for source in returns:
-        for layout in (bytes, excel_layout, _streamed):
+        for layout in (bytes, excel_layout, streamed):
             for suffix in (".xlsx", ".xlsm", ".XLSX"):
                 path = tmp_path / f"retur{suffix}"
                 path.write_bytes(layout(source.read_bytes()))

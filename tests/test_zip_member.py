@@ -18,7 +18,7 @@ from python_calamine import CalamineWorkbook, TablesNotLoaded
 
 from budgetbook import safety
 from budgetbook.zip_member import stored_copy, whole_member, zipfile_copy
-from wb_builders import excel_layout
+from wb_builders import excel_layout, streamed
 
 _TEXT = b'<?xml version="1.0"?>\n<worksheet><sheetData>' + b'<row r="1"><c r="A1"/></row>' * 300
 _TEXT += b"</sheetData></worksheet>"
@@ -217,33 +217,13 @@ def _twice(package: bytes) -> bytes:
     return buf.getvalue()
 
 
-def _data_descriptor(package: bytes) -> bytes:
-    class Unseekable(io.RawIOBase):
-        def __init__(self) -> None:
-            self.data = bytearray()
-
-        def writable(self) -> bool:
-            return True
-
-        def write(self, b) -> int:  # type: ignore[override]
-            self.data += b
-            return len(b)
-
-    out = Unseekable()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name in _NAMES:
-            with zf.open(name, "w") as fh:
-                fh.write(_TEXT)
-    return bytes(out.data)
-
-
 _NOT_PLAIN: dict[str, Callable[[bytes], bytes]] = {
     "prepended": lambda p: b"MZ" + p,
     "appended": lambda p: p + b"\0",
     "zip comment": _with_comment,
     "extra fields": _with_extra,
     "a name twice": _twice,
-    "data descriptors": _data_descriptor,
+    "data descriptors": streamed,
     "other local time": lambda p: _patch(p, _local(p, 1) + 10, b"\x01\x02"),
 }
 

@@ -63,3 +63,31 @@ def excel_layout(package: bytes, padding: int = 0xA220) -> bytes:
         "<4s4H2LH", b"PK\x05\x06", 0, 0, len(members), len(members), len(listing), start, 0
     )
     return bytes(out) + listing + end
+
+
+def streamed(package: bytes) -> bytes:
+    """`package` rewritten as a zip writer that cannot seek writes it (LibreOffice among
+    them): deflated members with their sizes and CRCs in data descriptors after each,
+    a package `stored_copy` declines."""
+    import zipfile
+
+    class Unseekable(io.RawIOBase):
+        def __init__(self) -> None:
+            self.data = bytearray()
+
+        def writable(self) -> bool:
+            return True
+
+        def write(self, b) -> int:  # type: ignore[override]
+            self.data += b
+            return len(b)
+
+    out = Unseekable()
+    with (
+        zipfile.ZipFile(io.BytesIO(package)) as src,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst,
+    ):
+        for info in src.infolist():
+            with dst.open(info.filename, "w") as fh:
+                fh.write(src.read(info))
+    return bytes(out.data)
