@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import filecmp
+import re
 import shutil
 from pathlib import Path
 
@@ -164,6 +165,17 @@ def test_avdelning_codes_of_digits_dots_and_letters_beyond_ascii_are_accepted(
         )
     codes = [a.code for a in load_settings(workspace).avdelningar]
     assert "1.10" in codes and "Ekonomi-Å" in codes
+
+
+def test_an_element_error_names_that_elements_line(workspace: Path) -> None:
+    """An error in one [[avdelningar]] element names the line in that element: it named
+    the file's first "code =" line, a driftpost's, and the first "ram =" line."""
+    edit(workspace, 'code = "EKO"', 'code = "F/M"')
+    with pytest.raises(SettingsError) as info:
+        load_settings(workspace)
+    lines = (workspace / "budgetbook.toml").read_text(encoding="utf-8").splitlines()
+    line = int(re.search(r"rad (\d+)", str(info.value)).group(1))
+    assert lines[line - 1].strip() == 'code = "F/M"'
 
 
 def test_error_names_the_line(workspace: Path) -> None:

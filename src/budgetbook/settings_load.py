@@ -60,7 +60,14 @@ class _Reader:
         self._arrays: dict[str, list[int]] = {}
 
     def fail(self, key: str, message: str) -> SettingsError:
-        line = self._line_of(key)
+        # an element's key ("avdelningar[3].code") is looked for in that element: the
+        # first "code =" of the file belongs to another table
+        element = _ELEMENT_KEY.match(key)
+        if element:
+            array, index, field = element.groups()
+            line = self.element_line(array, int(index), field) or None
+        else:
+            line = self._line_of(key)
         where = f"{self.path.name}" + (f", rad {line}" if line else "")
         return SettingsError(message, key=key, path=where)
 
@@ -608,6 +615,9 @@ def parse_settings(data: dict[str, Any], path: Path, source: str = "") -> Settin
 
 def _genitive(name: str) -> str:
     return name if name.endswith("s") else name + "s"
+
+
+_ELEMENT_KEY = re.compile(r"^(\w+)\[(\d+)\]\.(\w+)")
 
 
 def _unique(r: _Reader, key: str, codes: list[str], what: str = "koden") -> None:
