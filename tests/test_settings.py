@@ -430,6 +430,33 @@ def test_prior_csv_with_and_without_quotes_reads_the_same(tmp_path: Path) -> Non
     assert got[0][("1100", "lokal")].line == 4
 
 
+def test_prior_csv_row_with_a_line_break_inside_quotes_is_traced_to_its_first_line(
+    tmp_path: Path,
+) -> None:
+    """A quoted field may span lines (a spreadsheet's export of a cell with a line
+    break): the row's Källor reference and error messages name the line it starts on,
+    not the last one, and later rows keep their own lines."""
+    from budgetbook.errors import SettingsError
+    from budgetbook.settings_prior import load_prior
+
+    known = ({"1100"}, {"personal", "lokal"})
+    text = (
+        "verksamhet;driftpost;budget;prognos\n"
+        '1100;personal;"31 200";"-5\n"\n'  # lines 2-3: the quoted field spans two
+        "1100;lokal;0;7\n"  # line 4
+    )
+    (tmp_path / "p.csv").write_text(text, encoding="utf-8")
+    got = load_prior(tmp_path / "p.csv", *known)
+    assert got[("1100", "personal")] == (31200, -5, 2)
+    assert got[("1100", "lokal")] == (0, 7, 4)
+    (tmp_path / "b.csv").write_text(text.replace("1100;lokal", "9999;lokal"), encoding="utf-8")
+    with pytest.raises(SettingsError, match="rad 4"):
+        load_prior(tmp_path / "b.csv", *known)
+    (tmp_path / "c.csv").write_text(text.replace('"-5\n"', '"-5\nx"'), encoding="utf-8")
+    with pytest.raises(SettingsError, match="rad 2"):
+        load_prior(tmp_path / "c.csv", *known)
+
+
 def test_cached_settings_read_the_prior_year_rows_from_their_file(workspace: Path) -> None:
     """The entry names the prior-year file by its hash instead of holding its rows
     (issue 8); rows read back are the parsed ones, and a file whose bytes are no longer

@@ -5,10 +5,14 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import SettingsError
 from .settings import PriorFigures
 from .settings_text import read_text
+
+if TYPE_CHECKING:
+    import _csv
 
 
 def load_prior(
@@ -25,8 +29,7 @@ def load_prior(
     lines = text.splitlines()
     rows: Iterator[tuple[int, list[str]]]
     if '"' in text or "\0" in text:
-        reader = csv.reader(lines, delimiter=dialect)
-        rows = ((reader.line_num, row) for row in reader)  # the file's line of each row
+        rows = _numbered(csv.reader(lines, delimiter=dialect))
     else:
         rows = ((n, line.split(dialect) if line else []) for n, line in enumerate(lines, 1))
     header = next(rows, (0, []))[1]
@@ -73,6 +76,15 @@ def load_prior(
             )
         result[key] = make(PriorFigures, (budget, prognos, number))
     return result
+
+
+def _numbered(reader: _csv._reader) -> Iterator[tuple[int, list[str]]]:
+    """Each row with the file's line it starts on: `line_num` counts the lines read so
+    far, the last of a row whose quoted field spans lines."""
+    start = 1
+    for row in reader:
+        yield start, row
+        start = reader.line_num + 1
 
 
 def _tkr(text: str) -> int:
