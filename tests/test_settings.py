@@ -237,6 +237,54 @@ def test_ram_line_traces_each_avdelning(workspace: Path) -> None:
         assert not any(t.startswith("[") for t in lines[start : avd.ram_line - 1])
 
 
+def test_inline_arrays_trace_each_element_to_its_line(workspace: Path) -> None:
+    """`avdelningar` and `asset_categories` may be written as inline arrays: each ram
+    and life is traced to the line of its own inline table (one line each in TOML 1.0),
+    past strings and comments holding brackets, and an error in an element names it."""
+    import json
+    import tomllib
+
+    path = workspace / "budgetbook.toml"
+    text = path.read_text(encoding="utf-8")
+    data = tomllib.loads(text)
+    kept, skipping = [], False
+    for line in text.split("\n"):  # drop the [[...]] tables of the two arrays
+        if line.startswith("["):
+            skipping = line.startswith(("[[avdelningar]]", "[[asset_categories]]"))
+        if not skipping:
+            kept.append(line)
+
+    def inline(item: dict) -> str:
+        return (
+            "{ "
+            + ", ".join(f"{k} = {json.dumps(v, ensure_ascii=False)}" for k, v in item.items())
+            + " }"
+        )
+
+    avd = [inline(a) for a in data["avdelningar"]]
+    cats = [inline(c) for c in data["asset_categories"]]
+    head = [
+        'asset_categories = [  # "[{" in a comment',
+        *(f"  {c},  # {{ ]" for c in cats),
+        "]",
+        "avdelningar = [ " + avd[0] + ",",  # the first on the array's own line
+        *(f"  {a}," for a in avd[1:-1]),
+        f"  {avd[-1]} ]",
+    ]
+    path.write_text("\n".join(head + kept), encoding="utf-8")
+    lines = path.read_text(encoding="utf-8").split("\n")
+    s = load_settings(workspace)
+    for a in s.avdelningar:
+        assert f'code = "{a.code}"' in lines[a.ram_line - 1], (a.code, a.ram_line)
+    for c in s.asset_categories:
+        assert f'code = "{c.code}"' in lines[c.life_line - 1], (c.code, c.life_line)
+    third = s.avdelningar[2]
+    bad = lines[third.ram_line - 1].replace("ram = [", "ram = [1, ")
+    path.write_text("\n".join(lines).replace(lines[third.ram_line - 1], bad), encoding="utf-8")
+    with pytest.raises(SettingsError, match=f"rad {third.ram_line}"):
+        load_settings(workspace)
+
+
 def test_loading_again_sees_every_changed_file(workspace: Path) -> None:
     """Settings are cached per process (issue 8), but never stale: a change to the
     settings file, the prior-year CSV (same size, at once) or a text file is seen, and

@@ -6,7 +6,6 @@ and, where it can be found, the line. Unknown keys are errors too.
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 import functools
 import re
@@ -40,6 +39,7 @@ from .settings import (
 )
 from .settings_prior import load_prior
 from .settings_text import looked_for, parse_toml, read_text, recording_reads, toml_error
+from .toml_lines import TomlLines
 from .workspace import SETTINGS_FILE
 
 # --- loading ---------------------------------------------------------------------------
@@ -53,11 +53,7 @@ class _Reader:
 
     def __init__(self, path: Path, source: str):
         self.path = path
-        # lines as editors, git and tomllib count them: splitlines() would also break at
-        # U+2028, U+0085 …, which TOML allows in strings and comments (a pasted text),
-        # and every line named after it (a ram in Källor, an error) would be one off
-        self.lines = source.replace("\r\n", "\n").split("\n")
-        self._arrays: dict[str, list[int]] = {}
+        self.where = TomlLines(source)
 
     def fail(self, key: str, message: str) -> SettingsError:
         # an element's key ("avdelningar[3].code") is looked for in that element: the
@@ -65,62 +61,19 @@ class _Reader:
         element = _ELEMENT_KEY.match(key)
         if element:
             array, index, field = element.groups()
-            line = self.element_line(array, int(index), field) or None
+            line = self.where.element_line(array, int(index), field) or None
         else:
-            line = self._line_of(key)
+            line = self.where.key_line(key)
         where = f"{self.path.name}" + (f", rad {line}" if line else "")
         return SettingsError(message, key=key, path=where)
 
     def line(self, key: str) -> int:
         """Line of a plain (non-array) `key`, for tracing a figure to it; 0 if not found."""
-        return self._line_of(key) or 0
-
-    def _line_of(self, key: str) -> int | None:
-        last = re.sub(r"\[\d+\]", "", key).split(".")[-1]
-        pattern = re.compile(rf"^\s*(\[+\s*)?([\w.]*\.)?{re.escape(last)}\s*(=|\]|\.)")
-        for number, text in enumerate(self.lines, start=1):
-            if pattern.match(text):
-                return number
-        return None
+        return self.where.key_line(key) or 0
 
     def element_line(self, array: str, index: int, key: str) -> int:
-        """Line of `key` in the `index`-th `[[array]]` table, for tracing a figure to it.
-
-        The table's header line when `key` is not found on a line of its own (a
-        multi-line value starts on the key's line); 0 when the array is written inline.
-        The header lines are found in one pass per array and only the element's own
-        lines are scanned (issue 8: a scan of the whole file per element was quadratic).
-        """
-        starts = self._array_headers(array)
-        if index >= len(starts):
-            return 0
-        start = starts[index]
-        end = self._header_lines[bisect.bisect_right(self._header_lines, start)]
-        own = re.compile(rf"^\s*([\"']?){re.escape(key)}\1\s*=")
-        for number in range(start + 1, end):
-            if own.match(self.lines[number - 1]):
-                return number
-        return start
-
-    @functools.cached_property
-    def _header_lines(self) -> list[int]:
-        """1-based numbers of every table header line, and one past the last line."""
-        any_header = re.compile(r"^\s*\[\[?\s*[\w.\"' -]+\s*\]\]?\s*(#.*)?$")
-        # a header has a "[": most of ~80 000 lines at 1 000 avdelningar need no match
-        found = [
-            n
-            for n, text in enumerate(self.lines, start=1)
-            if "[" in text and any_header.match(text)
-        ]
-        return [*found, len(self.lines) + 1]
-
-    def _array_headers(self, array: str) -> list[int]:
-        hit = self._arrays.get(array)
-        if hit is None:
-            header = re.compile(rf"^\s*\[\[\s*{re.escape(array)}\s*\]\]\s*(#.*)?$")
-            hit = [n for n in self._header_lines[:-1] if header.match(self.lines[n - 1])]
-            self._arrays[array] = hit
-        return hit
+        """Line of `key` in the `index`-th element of `array`, for tracing a figure to it."""
+        return self.where.element_line(array, index, key)
 
     def get(
         self,
