@@ -4,7 +4,18 @@ from __future__ import annotations
 
 import pytest
 
-from budgetbook.fmt import MINUS, NBSP, Convention, change, decimal, mnkr, name_list, pct, tkr
+from budgetbook.fmt import (
+    MINUS,
+    NBSP,
+    Convention,
+    change,
+    decimal,
+    mnkr,
+    name_list,
+    pct,
+    pct_as_shown,
+    tkr,
+)
 
 
 def test_tkr_uses_nbsp_and_minus_sign() -> None:
@@ -248,3 +259,25 @@ def test_name_list_reads_as_swedish_and_counts_past_ten() -> None:
     assert name_list(ten) == "A0, A1, A2, A3, A4, A5, A6, A7, A8 och A9"
     assert name_list([*ten, "B", "C"]) == f"{', '.join(ten)} och 2 till"
     assert name_list(["A", "B", "C"], shown=2) == "A, B och 1 till"
+
+
+def test_pct_as_shown_is_the_fraction_pct_shows() -> None:
+    # a workbook stores this under "0 %" (Excel showed "-0 %" for −0.003, the draft "0 %")
+    import math
+    import random
+
+    rng = random.Random(3)
+    values: list = [-0.003, -0.0049999, -0.005, 0.005, 0.125, -0.125, 0.285, -1.0, 0.0, -0.0]
+    values += [1e-300, -1e-300, 2500.0, -1234.56789, 9999.995, 1 / 3, -2 / 3]
+    values += [rng.uniform(-2, 2) for _ in range(2000)]
+    values += [round(rng.uniform(-1, 1), 3) for _ in range(2000)]  # many halves
+    shown = pct_as_shown([*values, None, "x"])
+    assert shown[-2:] == [None, "x"]
+    for value, stored in zip(values, shown, strict=False):
+        assert pct(stored) == pct(value), value
+        assert stored == round(stored * 100) / 100  # a whole percent
+        assert math.copysign(1, stored) == 1 or stored < 0  # never −0.0
+    assert pct_as_shown([-0.003, -0.005]) == [0.0, -0.01]
+    assert pct_as_shown([]) == [] and pct_as_shown([None, 3]) == [None, 3]
+    odd = [math.inf, -math.inf, 1e300, -2e4]  # left as they are (the writer's concern)
+    assert pct_as_shown(odd) == odd and math.isnan(pct_as_shown([math.nan])[0])

@@ -100,6 +100,14 @@ def test_compare_refuses_a_version_the_precheck_refused(tmp_path) -> None:
     result = CliRunner().invoke(
         main, ["compare", "-w", str(ws), by_name[first.name], by_name[hostile.name]]
     )
-    assert result.exit_code == 1 and "går inte att läsa" in result.output
+    assert result.exit_code == 1 and "kan inte jämföras" in result.output
     assert "säkerhetsskäl" in result.output and "Traceback" not in result.output
+    # advice for the finance officer who reads it, not the department head's "kontakta
+    # ekonomistaben" (review: the pre-check's own message was shown)
+    assert "be avdelningen" in result.output and "budgetbook history" in result.output
+    assert "ekonomistaben" not in result.output and hostile.name in result.output
+    # the department head is still told what to do, in the problem report
+    refused = [p for p in actions.collect(ws).problems if p.file == hostile.name]
+    assert [p.code for p in refused] == ["BB108"]
+    assert refused[0].message.endswith("och skicka den igen, eller kontakta ekonomistaben.")
     assert actions.compare(ws, by_name[first.name], by_name[first.name]) == []

@@ -101,3 +101,41 @@ def test_libreoffice_opens_and_agrees(tmp_path: Path) -> None:
             c = inv.index(f"inv_{year}")
             total = sum(p.amounts.get(year, 0) for p in sub.projects)
             assert inv_grid[inv.header_row - 2][c] == total
+
+
+def test_the_change_in_percent_is_the_draft_s_whole_percent(tmp_path: Path) -> None:
+    """A department workbook's % change is rounded in its formula: Excel showed "-0%"
+    for −0,3 % (it takes the minus sign from the unrounded value), the draft "0 %".
+    LibreOffice computes the formulas of a template filled as a person fills it."""
+    import openpyxl
+
+    from budgetbook import fmt
+
+    settings, schema, templates, _ = round_files(tmp_path / "ws")
+    drift = schema.sheet("drift")
+    path = templates[0]
+    wb = openpyxl.load_workbook(path)
+    ws = wb[drift.name]
+    new_col = drift.index(f"budget_{settings.budget_year}") + 1
+    old_col = drift.index("budget_prior") + 1
+    rows = [r for r in range(drift.first_data_row + 1, ws.max_row + 1) if ws.cell(r, old_col).value]
+    # the prior budget less 0,3 %, 0,5 % and 0,6 % of it, and plus 0,3 %
+    wanted = {}
+    for r, share in zip(rows, (-0.003, -0.005, -0.006, 0.003), strict=False):
+        old = ws.cell(r, old_col).value
+        ws.cell(r, new_col).value = new = old + fmt.round_half_up(old * share)
+        wanted[r] = (new - old) / abs(old)
+    assert len(wanted) == 4 and min(wanted.values()) < -0.005
+    filled = tmp_path / "ifylld.xlsx"
+    wb.save(filled)
+    out = tmp_path / "lo"
+    convert([filled], out, tmp_path / "profile", "xlsx")
+    grid = (
+        CalamineWorkbook.from_path(str(out / filled.name))
+        .get_sheet_by_name(drift.name)
+        .to_python(skip_empty_area=False)
+    )
+    for r, exact in wanted.items():
+        computed = grid[r - 1][drift.index("change_pct")]
+        assert computed == fmt.pct_as_shown([exact])[0], (r, exact, computed)
+        assert fmt.pct(computed) == fmt.pct(exact)

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from budgetbook import model as m
 from budgetbook.consolidate import consolidate
+from budgetbook.fmt import pct_as_shown
 from budgetbook.workbook_out import _table_columns, _table_widths
 from cons_builders import drift_sub, project, small_settings
 
@@ -20,6 +21,7 @@ def rows_row_by_row(table: m.Table, flip: bool) -> list[list[Any]]:
     keys = [c.key for c in table.columns]
     labels = [c for c, key in enumerate(keys) if key == "label"]
     negated = [c for c, col in enumerate(table.columns) if flip and col.key in table.signed_columns]
+    pcts = [c for c, col in enumerate(table.columns) if col.kind == "pct"]
     out = []
     for row in table.rows:
         values = list(map(row.values.get, keys))
@@ -29,6 +31,8 @@ def rows_row_by_row(table: m.Table, flip: bool) -> list[list[Any]]:
             value = values[c]
             if value is not None and not isinstance(value, str):
                 values[c] = -value
+        for c in pcts:  # stored as the draft shows it (never "-0 %" in Excel)
+            values[c] = pct_as_shown([values[c]])[0]
         out.append(values)
     return out
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import collect_memo, report_memo
+from . import collect_memo, leftovers, report_memo
 from .archive import ARCHIVE_DIR
 from .errors import NothingToConsolidateError, WorkspaceError
 from .gc_pause import release_kept
@@ -84,6 +84,7 @@ def templates(workspace: Path | str = ".") -> list[Path]:
 
     ws = open_workspace(workspace)
     settings = ws.settings()
+    leftovers.remove_leftovers(ws.templates, leftovers.TEMPLATE_NAMES)
     return _templates.write_templates(settings, build_schema(settings), ws.templates)
 
 
@@ -155,6 +156,8 @@ def collect(workspace: Path | str = ".") -> CollectResult:
 
 
 def collect_round(r: Round) -> CollectResult:
+    # Temporary files a killed run left beside the outputs (one listing per folder).
+    leftovers.remove_from_outputs(r.ws)
     # Nothing changed since the last collect (every input, output and the code, by
     # content hash): its result stands, without loading settings or decoding returns.
     reused = collect_memo.reuse(r.ws)
@@ -293,6 +296,7 @@ def panel(workspace: Path | str = ".") -> Path:
     from . import panel as _panel
 
     ws = open_workspace(workspace)
+    leftovers.remove_leftovers(ws.root, leftovers.PANEL_NAMES)
     interpreter = sys.executable if sys.platform == "win32" else None
     return _panel.create_panel(ws.root, ws.settings(), interpreter)
 

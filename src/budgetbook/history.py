@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import safety
+from . import rules, safety
 from .archive import ArchivedVersion, list_versions
 from .errors import OutputError
 from .model import Submission
@@ -53,8 +53,7 @@ def compare_versions(
         # (a far cell: calamine's grid would take gigabytes), so it is checked here too
         check = safety.precheck(version.stored, version.original_name)
         if not check.ok:
-            problem = check.problems[0].message if check.problems else ""
-            raise OutputError(f"Versionen {version.sha256[:12]} går inte att läsa. {problem}")
+            raise _refused(version, check.problems[0].code if check.problems else "", check.reason)
         result = read_return(
             version.stored,
             settings,
@@ -65,9 +64,43 @@ def compare_versions(
             package=check.package,
         )
         if result.submission is None:
-            raise OutputError(f"Versionen {version.sha256[:12]} går inte att läsa som arbetsbok.")
+            raise _refused(version, "", "")
         subs.append(result.submission)
     return diff_submissions(subs[0], subs[1], settings)
+
+
+# What a refused version is and what the finance officer can ask of the avdelning, by
+# the pre-check's rule. The rule's own message advises the department head ("skicka den
+# igen"), who reads the problem report and feedback; compare's reader is the officer.
+_REFUSED = {
+    rules.NOT_READABLE.code: (
+        "den går inte att läsa som Excel-arbetsbok",
+        "be avdelningen spara den som Excel-arbetsbok (.xlsx) och skicka den igen",
+    ),
+    rules.ENCRYPTED.code: (
+        "den är krypterad eller skyddad med lösenord",
+        "be avdelningen ta bort lösenordet och skicka den igen",
+    ),
+    rules.UNSAFE.code: (
+        "den avvisades av säkerhetsskäl",
+        "be avdelningen spara den på nytt som .xlsx i Excel och skicka den igen",
+    ),
+}
+_UNREADABLE = (
+    "den går inte att läsa som arbetsbok",
+    "be avdelningen spara den som Excel-arbetsbok (.xlsx) och skicka den igen",
+)
+
+
+def _refused(version: ArchivedVersion, code: str, reason: str) -> OutputError:
+    """The error for a version that cannot be read, in words for the finance officer."""
+    what, ask = _REFUSED.get(code, _UNREADABLE)
+    if reason:
+        what += f": {reason}"
+    return OutputError(
+        f"Versionen {version.sha256[:12]} ({version.original_name}) kan inte jämföras: "
+        f"{what}. Jämför med en annan version (se `budgetbook history`), eller {ask}."
+    )
 
 
 def diff_submissions(old: Submission, new: Submission, settings: Settings) -> list[Change]:

@@ -85,6 +85,9 @@ class SafetyResult:
     # The bytes that passed, in the same way: the reader reads them, not the file
     # again (which may have been replaced since: OneDrive, antivirus; issue 8).
     package: bytes | None = None
+    # Why the file was refused, without the advice to the department head its problem
+    # gives (`budgetbook compare` tells the finance officer instead). Never cached.
+    reason: str = ""
 
 
 # Bump when the encoded verdict changes (older cached verdicts are then checked again).
@@ -154,7 +157,7 @@ def precheck(path: Path, name: str | None = None) -> SafetyResult:
 
 def _fail(rule: rules.Rule, name: str, reason: str | None = None) -> SafetyResult:
     params = {"orsak": reason} if reason is not None else {}
-    return SafetyResult(False, [rule(file=name, **params)])
+    return SafetyResult(False, [rule(file=name, **params)], reason=reason or "")
 
 
 def _precheck(path: Path, name: str) -> SafetyResult:

@@ -373,7 +373,12 @@ class _Writer:
             if col.key == "change_tkr":
                 return f'=IF({new}="","",{new}-{old})', "formula_amount"
             if col.key == "change_pct":
-                return f'=IF(OR({new}="",{old}=0),"",({new}-{old})/ABS({old}))', "formula_pct"
+                # rounded to the whole percent shown (half away from zero, as the draft):
+                # Excel shows "-0%" for an unrounded −0.003, the draft "0 %"
+                return (
+                    f'=IF(OR({new}="",{old}=0),"",ROUND(({new}-{old})/ABS({old}),2))',
+                    "formula_pct",
+                )
             if col.key == "flag":
                 # Same rule as the collect check: change above both thresholds (a row with
                 # no prior budget counts by tkr only) and no comment.

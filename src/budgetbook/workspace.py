@@ -131,6 +131,18 @@ def atomic_write(path: Path) -> Iterator[Path]:
             tmp.unlink()
 
 
+# The random part of the temporary names below: `mkstemp`'s 8 of [a-z0-9_] and
+# `token_hex(4)`'s 8 hex digits. `leftovers` removes the files of killed runs by it.
+TEMP_RANDOM = r"[a-z0-9_]{8}"
+
+
+def temp_name_regex(stem: str, suffix: str) -> str:
+    """A regex (source) of the temporary names that `atomic_write` and
+    `write_bytes_atomically` give a target whose stem and suffix match `stem` and
+    `suffix` (regexes themselves): `.<stem>.<random><suffix>`."""
+    return rf"\.(?:{stem})\.{TEMP_RANDOM}(?:{suffix})"
+
+
 def write_bytes_atomically(path: Path, data: bytes) -> None:
     """`atomic_write` of bytes at hand, with fewer steps: the archive writes one copy per
     received return (issue 8: `mkstemp`'s random names, a chmod and a second open were
