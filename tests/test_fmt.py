@@ -13,7 +13,7 @@ from budgetbook.fmt import (
     mnkr,
     name_list,
     pct,
-    pct_as_shown,
+    pct_for_sheet,
     tkr,
 )
 
@@ -261,23 +261,26 @@ def test_name_list_reads_as_swedish_and_counts_past_ten() -> None:
     assert name_list(["A", "B", "C"], shown=2) == "A, B och 1 till"
 
 
-def test_pct_as_shown_is_the_fraction_pct_shows() -> None:
+def test_pct_for_sheet_stores_a_negative_shown_as_0_percent_as_0() -> None:
     # a workbook stores this under "0 %" (Excel showed "-0 %" for −0.003, the draft "0 %")
     import math
     import random
 
     rng = random.Random(3)
-    values: list = [-0.003, -0.0049999, -0.005, 0.005, 0.125, -0.125, 0.285, -1.0, 0.0, -0.0]
-    values += [1e-300, -1e-300, 2500.0, -1234.56789, 9999.995, 1 / 3, -2 / 3]
-    values += [rng.uniform(-2, 2) for _ in range(2000)]
-    values += [round(rng.uniform(-1, 1), 3) for _ in range(2000)]  # many halves
-    shown = pct_as_shown([*values, None, "x"])
-    assert shown[-2:] == [None, "x"]
-    for value, stored in zip(values, shown, strict=False):
-        assert pct(stored) == pct(value), value
-        assert stored == round(stored * 100) / 100  # a whole percent
-        assert math.copysign(1, stored) == 1 or stored < 0  # never −0.0
-    assert pct_as_shown([-0.003, -0.005]) == [0.0, -0.01]
-    assert pct_as_shown([]) == [] and pct_as_shown([None, 3]) == [None, 3]
-    odd = [math.inf, -math.inf, 1e300, -2e4]  # left as they are (the writer's concern)
-    assert pct_as_shown(odd) == odd and math.isnan(pct_as_shown([math.nan])[0])
+    values: list = [-0.003, -0.0049999, -0.005, 0.005, 0.003, 0.125, -0.125, -1.0, 0.0, -0.0]
+    values += [-1e-300, 1e-300, -0.00499999999, -0.00500000001, 2500.0, -2 / 3]
+    values += [rng.uniform(-0.02, 0.02) for _ in range(2000)]
+    values += [round(rng.uniform(-0.01, 0.01), 4) for _ in range(2000)]  # many halves
+    stored = pct_for_sheet([*values, None, "x"])
+    assert stored[-2:] == [None, "x"]
+    for value, kept in zip(values, stored, strict=False):
+        assert pct(kept) == pct(value), value
+        if math.copysign(1, value) < 0 and pct(value) == "0\u00a0%":
+            assert kept == 0.0 and math.copysign(1, kept) == 1, value
+        else:
+            # decimals kept for a reader who widens the format
+            assert kept == value and math.copysign(1, kept) == math.copysign(1, value)
+    assert pct_for_sheet([-0.003, -0.005, 0.003]) == [0.0, -0.005, 0.003]
+    assert pct_for_sheet([]) == [] and pct_for_sheet([None, 3]) == [None, 3]
+    odd = [math.inf, -math.inf, 1e300, -2e4]
+    assert pct_for_sheet(odd) == odd and math.isnan(pct_for_sheet([math.nan])[0])

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from budgetbook import model as m
 from budgetbook.consolidate import consolidate
-from budgetbook.fmt import pct_as_shown
+from budgetbook.fmt import pct_for_sheet
 from budgetbook.workbook_out import _table_columns, _table_widths
 from cons_builders import drift_sub, project, small_settings
 
@@ -31,8 +31,8 @@ def rows_row_by_row(table: m.Table, flip: bool) -> list[list[Any]]:
             value = values[c]
             if value is not None and not isinstance(value, str):
                 values[c] = -value
-        for c in pcts:  # stored as the draft shows it (never "-0 %" in Excel)
-            values[c] = pct_as_shown([values[c]])[0]
+        for c in pcts:  # a negative shown as 0 % stored as 0 (never "-0 %" in Excel)
+            values[c] = pct_for_sheet([values[c]])[0]
         out.append(values)
     return out
 

@@ -78,7 +78,7 @@ def test_values_formats_and_layout(written):
     assert ws.cell(total, 2).number_format == "#,##0"
     pct_col = header.index("Förändring B2026–B2027, %") + 1
     assert ws.cell(total, pct_col).number_format == "0 %"
-    assert ws.cell(total, pct_col).value == 0.07  # 7,1 %: stored as the draft shows it
+    assert ws.cell(total, pct_col).value == pytest.approx(100 / 1400)
     assert ws.column_dimensions["A"].width >= 20
     assert "Budget 2026 enligt KF." in ws.cell(9, 1).value
 
@@ -157,7 +157,7 @@ def test_costs_negative_flips_signed_columns_only(tmp_path):
     ws = wb["Drift per avdelning"]
     total = [c.value for c in ws[7]]
     assert total[1:4] == [-1400, -1420, -1500]
-    assert total[6] == -100 and total[7] == -0.07
+    assert total[6] == -100 and total[7] == pytest.approx(-100 / 1400)
     post = wb["Drift per kontogrupp"]
     assert post["B5"].value == 100  # revenue shown positive
     risks = wb["Risker"]
@@ -166,11 +166,11 @@ def test_costs_negative_flips_signed_columns_only(tmp_path):
 
 
 @pytest.mark.parametrize("sign", ["net_cost_positive", "costs_negative"])
-def test_a_small_negative_percentage_is_stored_as_the_draft_shows_it(tmp_path, sign):
+def test_a_negative_percentage_shown_as_0_is_stored_as_0(tmp_path, sign):
     """−1 of 450 tkr is −0,2 %: the draft shows "0 %", but Excel showed "-0 %" for the
-    stored −0.0022 (it takes the minus sign from the value before rounding). The % is
-    stored rounded to the whole percent the draft shows, in the view and in Källor,
-    never as −0.0; every tkr figure is a whole number."""
+    stored −0.0022 (it takes the minus sign from the value before rounding). Such a %
+    is stored as 0, in the view and in Källor, never as −0.0; the same change shown
+    positive (costs_negative) keeps its decimals. Every tkr figure is a whole number."""
     import math
 
     from budgetbook import fmt
@@ -187,20 +187,21 @@ def test_a_small_negative_percentage_is_stored_as_the_draft_shows_it(tmp_path, s
     row = next(r for r in ws.iter_rows(min_row=5) if r[0].value == "Avdelning B")
     assert row[pct_col - 1].value == (1 if sign == "costs_negative" else -1)
     shown = row[pct_col].value
-    assert shown == 0 and math.copysign(1, shown) == 1
+    expected = 1 / 450 if sign == "costs_negative" else 0.0
+    assert shown == pytest.approx(expected) and math.copysign(1, shown) == 1
     assert fmt.pct(cons.views["drift_avdelning"].rows[1].values["chg_bb_pct"]) == "0\u00a0%"
     lines = [
         [c.value for c in line]
         for line in wb["Källor"].iter_rows(min_row=5)
         if line[0].value == "Drift per avdelning" and line[1].value == "Avdelning B"
     ]
-    assert [line[3] for line in lines if line[2] == "Förändring B2026–B2027, %"] == [0]
+    pcts = [line[3] for line in lines if line[2] == "Förändring B2026–B2027, %"]
+    assert pcts == [pytest.approx(expected)]
     for sheet in wb:
         for r in sheet.iter_rows():
             for cell in r:
                 if cell.number_format == "0 %" and isinstance(cell.value, float):
-                    assert cell.value == fmt.pct_as_shown([cell.value])[0]
-                    assert math.copysign(1, cell.value) == 1 or cell.value < 0
+                    assert math.copysign(1, cell.value) == 1 or fmt.pct(cell.value) != "0\u00a0%"
                 if cell.number_format == "#,##0" and cell.value is not None:
                     assert float(cell.value).is_integer(), (sheet.title, cell.coordinate)
 

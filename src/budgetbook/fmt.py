@@ -145,33 +145,18 @@ def pct_of_floats(values: Sequence[float]) -> list[str]:
     return texts
 
 
-def pct_as_shown(values: Sequence[Any]) -> list[Any]:
-    """Each float fraction as the whole percent `pct` shows, again as a fraction
-    (−0.003 -> 0.0, 0.125 -> 0.13, −0.125 -> −0.13); anything else (None, a text, inf,
-    NaN, a fraction of a million percent or more) as it is. What a workbook stores
-    under a `0 %` format: Excel chooses the minus sign by the stored value before it
-    rounds, so −0.003 would show "-0 %" where the draft shows "0 %"; stored rounded,
-    every program shows the draft's digits. As `pct_of_floats`: floats decide half up
-    unless near a half, which `pct` decides on the digits."""
-    floats = [v for v in values if v.__class__ is float and -_PCT_FRACTIONS < v < _PCT_FRACTIONS]
-    if not floats:
-        return list(values)
-    hundreds = list(map(mul, map(abs, floats), repeat(100.0)))
-    numbers = list(map(floor, map(add, hundreds, repeat(0.5))))
-    for i, fraction in enumerate(map(fmod, hundreds, repeat(1.0))):
-        if 0.499999 < fraction < 0.500001:  # near a half: decided on the digits
-            numbers[i] = abs(_pct_number(floats[i]))
-    # a fraction is n / 100 (never −0.0, which a program may show as "-0 %")
-    shown = iter(
-        [(n if v > 0 else -n) / 100 if n else 0.0 for v, n in zip(floats, numbers, strict=True)]
-    )
-    return [
-        next(shown) if v.__class__ is float and -_PCT_FRACTIONS < v < _PCT_FRACTIONS else v
-        for v in values
-    ]
-
-
-_PCT_FRACTIONS = _PCT_BULK_LIMIT / 100  # (False for NaN)
+def pct_for_sheet(values: Sequence[Any]) -> list[Any]:
+    """Each value as a workbook stores it under a `0 %` format: a negative fraction
+    that `pct` shows as "0 %" (−0.003, −0.0) becomes 0.0, anything else is kept as it
+    is. Excel picks the minus sign by the stored value before it rounds, so −0.003
+    showed "-0 %" where the draft shows "0 %"; every other value already shows the
+    draft's digits, and keeps its decimals for a reader who widens the format. Near
+    −0.005 the digits decide, as in `pct`."""
+    out = list(values)
+    for i, v in enumerate(out):
+        if v.__class__ is float and -0.00501 < v <= 0.0 and (v > -0.00499 or _pct_number(v) == 0):
+            out[i] = 0.0
+    return out
 
 
 def _pct_number(value: float) -> int:

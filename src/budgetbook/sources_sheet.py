@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from .fmt import Convention, pct_as_shown
+from .fmt import Convention, pct_for_sheet
 from .model import RowKind, Source, SourceFile, Sources, Table
 from .settings import Settings
 from .xlsx_cells import cell_number, row_pieces
@@ -221,11 +221,11 @@ class _Sheets:
 
 def _pct_shown(table: Table, key: str, negate: bool) -> dict[float, float]:
     """A % column's figures (negated under the sign convention) -> the value its view's
-    sheet stores for each (`fmt.pct_as_shown`), found for the whole column at once."""
+    sheet stores for each (`fmt.pct_for_sheet`), found for the whole column at once."""
     column = [v for v in (row.values.get(key) for row in table.rows) if v.__class__ is float]
     if negate:
         column = [-v for v in column]
-    return dict(zip(column, pct_as_shown(column), strict=True))
+    return dict(zip(column, pct_for_sheet(column), strict=True))
 
 
 def write_sources(

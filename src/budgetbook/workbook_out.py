@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import OutputError, XlsxStreamError
-from .fmt import Convention, pct_as_shown, xml_safe
+from .fmt import Convention, pct_for_sheet, xml_safe
 from .gc_pause import gc_paused
 from .model import (
     VIEW_BRUTTO_AVDELNING,
@@ -158,8 +158,8 @@ def _table_columns(table: Table, flip: bool) -> list[list[Any]]:
                 column = list(map(operator.neg, column))
             except TypeError:  # blanks or texts: kept as they are
                 column = [v if v is None or isinstance(v, str) else -v for v in column]
-        if col.kind == "pct":  # stored as the draft shows it: never "-0 %" (pct_as_shown)
-            column = pct_as_shown(column)
+        if col.kind == "pct":  # a negative shown as 0 % stored as 0: never "-0 %" in Excel
+            column = pct_for_sheet(column)
         columns.append(column)
     return columns
 
