@@ -215,8 +215,7 @@ NEGATIVE = rule(
     "BB304",
     FEL,
     "Negativt belopp",
-    "{plats}: negativt belopp ({varde}) är inte tillåtet här. Intäkter och kostnader "
-    "anges som positiva belopp.",
+    "{plats}: negativt belopp ({varde}) är inte tillåtet här. {vad} anges som positiva belopp.",
 )
 FORMULA_ERROR = rule(
     "BB305",
@@ -243,7 +242,6 @@ TEXT_TOO_LONG = rule(
     "Texten är för lång",
     "{plats}: texten har {antal} tecken, men högst {max} rekommenderas. Korta texten.",
 )
-
 # --- content (BB4xx) --------------------------------------------------------------------
 RAM_NOT_MET = rule(
     "BB401",
