@@ -242,6 +242,13 @@ TEXT_TOO_LONG = rule(
     "Texten är för lång",
     "{plats}: texten har {antal} tecken, men högst {max} rekommenderas. Korta texten.",
 )
+RISK_VALUE = rule(
+    "BB310",
+    FEL,
+    "Riskvärdet är inte 1–16",
+    "{plats}: ”{varde}” är inget riskvärde. Skriv ett heltal från 1 till 16.",
+)
+
 # --- content (BB4xx) --------------------------------------------------------------------
 RAM_NOT_MET = rule(
     "BB401",
