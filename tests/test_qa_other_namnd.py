@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import docx
@@ -149,3 +150,16 @@ def test_goal_sheet_explains_when_there_are_no_goals(round_ws):
     sheet = openpyxl.load_workbook(template)["Mål och indikatorer"]
     texts = [c.value for row in sheet.iter_rows(max_row=6) for c in row if isinstance(c.value, str)]
     assert any("inga nämndmål" in t for t in texts), texts
+
+
+def test_capital_note_states_the_increase_in_a_sentence(round_ws):
+    """Regression: the note read "Ökning av driftbudgetens kapitalkostnader jämfört med
+    budget 2025 (… tkr), som jämförs med investeringsplanens kapitalkostnad: 2026: 0 tkr;
+    2027: …", a list with colons and no verb under a table the nämnd reads."""
+    _, result = round_ws
+    note = result.consolidation.views[VIEW_KAPITALKOSTNADER].note
+    sentence = next(s for s in note.split(". ") if "driftbudgetens kapitalkostnader" in s)
+    assert not re.search(r"\b20\d\d: ", sentence), sentence
+    assert sentence.startswith("Ökningen av driftbudgetens kapitalkostnader jämfört med budget")
+    assert re.search(r" är -?[\d\u00a0\u2212]+ tkr 20\d\d, ", sentence), sentence
+    assert "att jämföra med investeringsplanens kapitalkostnad" in sentence
