@@ -125,9 +125,11 @@ def test_draft_does_not_call_a_return_with_errors_missing(tmp_path):
     actions.run(root)
     texts = [p.text for p in word(root).paragraphs]
     line = next(t for t in texts if t.startswith("Utkastet bygger på"))
+    # the same words and name list as every note and the summary (not "godkänt
+    # underlag ... saknas från: A, B", a comma list the notes no longer use)
     assert line == (
-        "Utkastet bygger på godkänt underlag från 1 av 3 avdelningar. "
-        "Godkänt underlag saknas från: Biblioteksavdelningen, Kulturskolan."
+        "Utkastet bygger på godkänd inlämning från 1 av 3 avdelningar. "
+        "Godkänd inlämning saknas för: Biblioteksavdelningen och Kulturskolan."
     )
 
 

@@ -251,10 +251,11 @@ class _Namndplan:
         missing = [a for a in s.avdelningar if a.code not in self.cons.avdelningar_included]
         if missing and self.cons.avdelningar_included:
             b.placeholder(
-                # "godkänt": a return with errors is left out just like a missing one
-                f"Utkastet bygger på godkänt underlag från {len(self.cons.avdelningar_included)} "
-                f"av {len(s.avdelningar)} avdelningar. Godkänt underlag saknas från: "
-                + ", ".join(a.name for a in missing)
+                # "godkänd": a return with errors is left out just like a missing one; the
+                # words and name list of the notes and the summary (tablebuild.missing_note)
+                f"Utkastet bygger på godkänd inlämning från {len(self.cons.avdelningar_included)} "
+                f"av {len(s.avdelningar)} avdelningar. Godkänd inlämning saknas för: "
+                + fmt.name_list([a.name for a in missing])
                 + "."
             )
         b.toc_here()
