@@ -229,3 +229,23 @@ def test_verksamhet_and_project_twice(settings: Settings) -> None:
         ("BB504", "EKO", "A9"),
         ("BB504", "FMO", "A7"),
     ]
+
+
+def test_large_change_from_a_zero_budget_says_so(settings: Settings) -> None:
+    """Regression: a prefilled row whose budget last year was 0 was described as "(ny
+    rad)", though the department head added no row: the template has every row."""
+    schema = build_schema(settings)
+    sub = balanced(settings, "FMO")
+    line = next(
+        ln
+        for ln in sub.drift
+        if not (p := settings.prior.get((ln.verksamhet, ln.driftpost))) or not p.budget
+    )
+    line.amounts[settings.budget_year] = settings.change_threshold_tkr + 150
+    problems = checks.change_problems(sub, settings, schema)
+    assert codes(problems) == ["BB402"]
+    message = problems[0].message
+    assert "ny rad" not in message
+    assert (
+        f"ändras med +{settings.change_threshold_tkr + 150} tkr (från 0 tkr) mot budget" in message
+    )

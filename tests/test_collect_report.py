@@ -95,3 +95,28 @@ def test_feedback_on_unreadable_source_is_skipped(tmp_path: Path) -> None:
     bad = tmp_path / "bad.xlsx"
     bad.write_bytes(b"not a workbook")
     assert write_feedback(bad, hostile_result().problems, tmp_path / "fb.xlsx") is None
+
+
+def test_feedback_rows_are_tall_enough_for_their_wrapped_message(tmp_path: Path) -> None:
+    """Regression: the listing's messages wrap, but rows kept the default height, so in
+    LibreOffice a two-line message was drawn over the next row (the problem report's
+    Problem sheet already set its heights)."""
+    source = tmp_path / "retur.xlsx"
+    source.write_bytes(plain_workbook_bytes("Budget"))
+    short = rules.NOT_A_NUMBER(file="F.xlsx", sheet="Budget", cell="B2", varde="x")
+    long = rules.PLAN_YEARS_MISSING(
+        file="F.xlsx",
+        sheet="Budget",
+        cell="B3",
+        ar=2029,
+        verksamhet="1400",
+        driftpost="Material och övriga kostnader",
+    )
+    assert len(long.message) > 100 > len(short.message)
+    out = write_feedback(source, [short, long], tmp_path / "fb.xlsx")
+    assert out is not None
+    listing = openpyxl.load_workbook(out)["Återkoppling"]
+    assert (listing.row_dimensions[5].height or 15) == 15
+    assert (listing.row_dimensions[6].height or 15) >= 30
+    # the place beside the first line of its message, not below it
+    assert listing["A6"].alignment.vertical == "top"

@@ -276,3 +276,29 @@ def test_each_source_note_is_stated_once_under_a_table(round_) -> None:
     for first, second in itertools.pairwise(texts):
         assert first.count(s.source_budget) <= 1, first
         assert not (s.source_budget in first and s.source_budget in second), first
+
+
+def test_a_source_note_only_under_a_table_with_that_column(round_) -> None:
+    """Regression: the draft's plan tables (budget year and plan years only) repeated
+    the note on which decision Budget and Prognos of the prior year come from."""
+    s, _, result = round_
+    document = docx.Document(result.outputs["namndplan"])
+    prior = s.budget_year - 1
+    header: list[str] = []
+    checked = 0
+    for el in document.element.body.iterchildren():
+        tag = el.tag.rsplit("}", 1)[-1]
+        if tag == "tbl":
+            header = [c.text for c in docx.table.Table(el, document).rows[0].cells]
+        elif tag == "p" and header:
+            text = "".join(t.text or "" for t in el.iter(docx.oxml.ns.qn("w:t")))
+            if re.match(r"Tabell \d+: ", text) or not text:
+                header = [] if text else header
+                continue
+            heads = " ".join(header)
+            if s.source_budget in text:
+                checked += 1
+                assert f"Budget {prior}" in heads, (text, header)
+            if s.source_prognos in text:
+                assert f"Prognos {prior}" in heads, (text, header)
+    assert checked >= 2

@@ -360,3 +360,38 @@ def test_a_button_loads_the_settings_once(book, workspace, monkeypatch, button):
     again = actions.run(workspace)
     assert again.reported is not None and not again.reported.kept
     assert len(loads) == 1  # a draft to write: the settings, loaded once
+
+
+def _shift_capital_cost_in_plan_year(workspace: Path) -> None:
+    """One return budgets 100 tkr more Kapitalkostnader for the first plan year than the
+    investment plan gives (100 tkr less material, so the ram still holds): BB408."""
+    path = next((workspace / "inbox").glob("*.xlsx"))
+    wb = load_workbook(path)
+    ws = wb["Drift"]
+    header = next(r for r in ws.iter_rows() if r[0].value == "Verksamhet")
+    plan = next(c.column for c in header if str(c.value).startswith("Plan "))
+    row_of = {}
+    for row in ws.iter_rows(min_row=header[0].row + 1):
+        row_of.setdefault(row[2].value, row[0].row)
+    ws.cell(row_of["Kapitalkostnader"], plan).value += 100
+    ws.cell(row_of["Material och övriga kostnader"], plan).value -= 100
+    wb.save(path)
+
+
+@pytest.mark.parametrize("button", ["konsolidera", "skapa_word_utkast", "kor_allt"])
+def test_the_consolidations_findings_are_listed_as_the_cli_prints_them(book, workspace, button):
+    """Regression: the buttons listed only the returns' problems, so a finance officer
+    working from the panel never saw BB408 (the drift budget's kapitalkostnader differ
+    from the investment plan's), which `budgetbook run` prints."""
+    _shift_capital_cost_in_plan_year(workspace)
+    collected = actions.collect(workspace)
+    cons, _ = actions.consolidate(workspace)
+    assert [p.code for p in cons.problems] == ["BB408"]
+    getattr(excel, button)()
+    sheet = book.sheets[panel.SHEET]
+    rows = table(sheet, panel.PROBLEM_HEADING)
+    assert [r[5] for r in rows[1:]] == [p.code for p in [*collected.problems, *cons.problems]]
+    shown = next(r for r in rows if r[5] == "BB408")
+    assert shown[4] == "varning" and shown[6] == cons.problems[0].message
+    at = next(r for (r, c), v in sheet.cells.items() if c == 1 and v == panel.PROBLEM_HEADING)
+    assert sheet.row(at)[2] == f"{collected.errors} fel, {collected.warnings + 1} varningar"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import docx
@@ -124,9 +125,11 @@ def test_draft_does_not_call_a_return_with_errors_missing(tmp_path):
     actions.run(root)
     texts = [p.text for p in word(root).paragraphs]
     line = next(t for t in texts if t.startswith("Utkastet bygger på"))
+    # the same words and name list as every note and the summary (not "godkänt
+    # underlag ... saknas från: A, B", a comma list the notes no longer use)
     assert line == (
-        "Utkastet bygger på godkänt underlag från 1 av 3 avdelningar. "
-        "Godkänt underlag saknas från: Biblioteksavdelningen, Kulturskolan."
+        "Utkastet bygger på godkänd inlämning från 1 av 3 avdelningar. "
+        "Godkänd inlämning saknas för: Biblioteksavdelningen och Kulturskolan."
     )
 
 
@@ -149,3 +152,16 @@ def test_goal_sheet_explains_when_there_are_no_goals(round_ws):
     sheet = openpyxl.load_workbook(template)["Mål och indikatorer"]
     texts = [c.value for row in sheet.iter_rows(max_row=6) for c in row if isinstance(c.value, str)]
     assert any("inga nämndmål" in t for t in texts), texts
+
+
+def test_capital_note_states_the_increase_in_a_sentence(round_ws):
+    """Regression: the note read "Ökning av driftbudgetens kapitalkostnader jämfört med
+    budget 2025 (… tkr), som jämförs med investeringsplanens kapitalkostnad: 2026: 0 tkr;
+    2027: …", a list with colons and no verb under a table the nämnd reads."""
+    _, result = round_ws
+    note = result.consolidation.views[VIEW_KAPITALKOSTNADER].note
+    sentence = next(s for s in note.split(". ") if "driftbudgetens kapitalkostnader" in s)
+    assert not re.search(r"\b20\d\d: ", sentence), sentence
+    assert sentence.startswith("Ökningen av driftbudgetens kapitalkostnader jämfört med budget")
+    assert re.search(r" är -?[\d\u00a0\u2212]+ tkr 20\d\d, ", sentence), sentence
+    assert "att jämföra med investeringsplanens kapitalkostnad" in sentence

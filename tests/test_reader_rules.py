@@ -262,3 +262,52 @@ def test_the_error_scan_keeps_each_cell_to_itself() -> None:
         (1, 0): "#N/A"
     }
     assert _scan_errors(b'<c r="A1" t="e"/>' + b'<c r="A1"/>' * 8000) == {(0, 0): "#FEL"}
+
+
+def test_a_negative_amount_is_explained_for_its_own_sheet(rnd, tmp_path: Path) -> None:
+    """Regression: a negative risk or investment amount was answered with "Intäkter och
+    kostnader anges som positiva belopp", advice about the Drift sheet only. A negative
+    risk typed with a minus, as the draft shows it, is the usual case."""
+    settings = rnd[0]
+    first = settings.investment_years[0]
+
+    def edit(wb, schema):
+        r = schema.sheet("drift").first_data_row
+        wb["Drift"][f"{col(schema, 'drift', f'budget_{settings.budget_year}')}{r}"] = -5
+        top = schema.sheet("investeringar").first_data_row
+        wb["Investeringar"][f"{col(schema, 'investeringar', f'inv_{first}')}{top}"] = -200
+        wb["Risker"][f"{col(schema, 'risker', 'negative')}7"] = -450
+
+    result, _ = edited(rnd, tmp_path, edit)
+    said = {p.sheet: p.message for p in result.problems if p.code == "BB304"}
+    assert set(said) == {"Drift", "Investeringar", "Risker"}
+    assert said["Drift"].endswith("Intäkter och kostnader anges som positiva belopp.")
+    assert "Intäkter" not in said["Investeringar"] and "Intäkter" not in said["Risker"]
+    assert "negativa risker anges som positiva belopp" in said["Risker"]
+
+
+def test_riskvarde_is_a_whole_number_from_1_to_16(rnd, tmp_path: Path) -> None:
+    """Regression: a riskvärde typed as a word was answered "är inte ett belopp. Skriv
+    ett heltal i tkr", and 25 (the template allows 1–16) went into the draft unremarked."""
+
+    def edit(wb, schema):
+        ws, c = wb["Internkontroll"], col(schema, "internkontroll", "riskvarde")
+        for r, (area, value) in enumerate(
+            (("Inköp", "Hög"), ("Attest", 25), ("Personal", 0), ("Lön", "6"), ("IT", 16)), 7
+        ):
+            ws[f"A{r}"], ws[f"B{r}"], ws[f"D{r}"] = area, "En risk", "En kontroll"
+            ws[f"E{r}"] = "Löpande"
+            ws[f"{c}{r}"] = value
+
+    result, found = edited(rnd, tmp_path, edit)
+    c = "C"
+    assert {f for f in found if f[1] == "Internkontroll"} == {
+        ("BB310", "Internkontroll", f"{c}7"),
+        ("BB310", "Internkontroll", f"{c}8"),
+        ("BB310", "Internkontroll", f"{c}9"),
+    }
+    for p in result.problems:
+        if p.sheet == "Internkontroll":
+            assert "tkr" not in p.message and "1 till 16" in p.message
+    values = {c.riskomrade: c.riskvarde for c in result.submission.controls}
+    assert values["Lön"] == 6 and values["IT"] == 16 and values["Attest"] is None

@@ -361,3 +361,14 @@ def test_each_chart_follows_its_caption_with_its_own_picture(example):
     assert [f[0] for f in figures] == ["1", "2"]
     parts = [document.part.related_parts[rid].partname for _, rid in figures]
     assert parts == ["/word/media/image1.png", "/word/media/image2.png"]
+
+
+def test_goal_count_sentence_spells_small_numbers_as_the_summary_does(example):
+    """Regression: "Kommunstyrelsen har 4 nämndmål som ska bidra till måluppfyllelse för
+    4 av kommunfullmäktiges mål" under a summary saying "för fyra av kommunfullmäktiges
+    mål": a kommun writes numbers up to twelve in words in running text."""
+    _, document, _, _ = example
+    sentence = next(p.text for p in document.paragraphs if "nämndmål som ska bidra" in p.text)
+    assert not re.search(r"\d", sentence), sentence
+    assert fmt.count(1) == "ett" and fmt.count(4) == "fyra" and fmt.count(12) == "tolv"
+    assert fmt.count(13) == "13"

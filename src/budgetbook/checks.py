@@ -246,7 +246,8 @@ def _large_change(
         verksamhet=verksamhet.name if verksamhet else line.verksamhet,
         driftpost=driftpost.name if driftpost else line.driftpost,
         forandring=_signed(diff),
-        procent=fmt.pct(share) if share is not None else "ny rad",
+        # a zero budget last year has no percentage; the row itself is in the template
+        procent=fmt.pct(share) if share is not None else "från 0 tkr",
         ar=settings.prior_year,
     )
 

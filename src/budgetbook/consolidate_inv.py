@@ -15,6 +15,7 @@ from operator import add, itemgetter
 from typing import NamedTuple
 
 from . import capital
+from .fmt import name_list
 from .fmt import tkr as fmt_tkr
 from .model import (
     VIEW_INV_BESLUTAD,
@@ -378,11 +379,10 @@ def capital_view(
     if budgeted:
         parts.append(
             # `budgeted` is the increase over the prior-year budget, not the drift level
-            f"Ökning av driftbudgetens kapitalkostnader jämfört med budget "
-            f"{settings.prior_year} ({fmt_tkr(prior_capital(settings, included))} tkr), "
-            "som jämförs med investeringsplanens kapitalkostnad: "
-            + "; ".join(f"{y}: {fmt_tkr(v)} tkr" for y, v in budgeted.items())
-            + "."
+            f"Ökningen av driftbudgetens kapitalkostnader jämfört med budget "
+            f"{settings.prior_year} ({fmt_tkr(prior_capital(settings, included))} tkr) är "
+            + name_list([f"{fmt_tkr(v)} tkr {y}" for y, v in budgeted.items()])
+            + ", att jämföra med investeringsplanens kapitalkostnad i tabellen."
         )
     if unknown:
         parts.append("Okänd kategori, ingen kapitalkostnad beräknad: " + ", ".join(unknown) + ".")

@@ -88,6 +88,9 @@ class Outcome:
     collected: CollectResult | None = None
     outputs: dict[str, Path] = field(default_factory=dict)
     note: str = ""
+    # the consolidation's findings (BB408, BB409), listed after the returns' problems
+    # as `budgetbook run` prints them
+    findings: list[Problem] = field(default_factory=list)
 
 
 def _kontrollera(r: actions.Round, out: Outcome) -> None:
@@ -98,8 +101,9 @@ def _kontrollera(r: actions.Round, out: Outcome) -> None:
 def _konsolidera(r: actions.Round, out: Outcome) -> None:
     _kontrollera(r, out)
     assert out.collected is not None
-    _, path = actions.consolidate_round(r, out.collected)
+    cons, path = actions.consolidate_round(r, out.collected)
     out.outputs["konsolidering"] = path
+    out.findings = list(cons.problems)
 
 
 def _skapa_word_utkast(r: actions.Round, out: Outcome) -> None:
@@ -108,6 +112,7 @@ def _skapa_word_utkast(r: actions.Round, out: Outcome) -> None:
     reported = actions.consolidate_and_report_round(r, out.collected)
     out.outputs["konsolidering"] = reported.workbook
     out.outputs["namndplan"] = reported.draft
+    out.findings = list(reported.problems)
     if reported.kept:
         out.note = report_memo.KEPT_NOTE
 
@@ -116,6 +121,8 @@ def _kor_allt(r: actions.Round, out: Outcome) -> None:
     result = actions.run_round(r)
     out.collected = result.collected
     out.outputs.update(result.outputs)
+    if result.reported is not None:
+        out.findings = list(result.reported.problems)
     if not result.collected.submissions:
         out.note = (
             "Ingen inlämning är godkänd ännu, så ingen konsolidering och inget Word-utkast skrevs."
@@ -265,10 +272,10 @@ def results_rows(out: Outcome, ws: Workspace | None) -> list[list[Any]]:
             link = _link(s.path or s.file, s.file) if s.file else None
             rows.append([_text(s.avdelning), _text(s.name), s.status, received, *counts, link])
         rows.append([])
-        problems = list(c.problems)
-        rows.append(
-            [PROBLEM_HEADING, None, f"{c.errors} fel, {c.warnings} {_varningar(c.warnings)}"]
-        )
+        problems = [*c.problems, *out.findings]
+        errors = sum(p.is_error for p in problems)
+        warnings = len(problems) - errors
+        rows.append([PROBLEM_HEADING, None, f"{errors} fel, {warnings} {_varningar(warnings)}"])
         if problems:
             rows.append(
                 [HEADER_FIRST, "Fil", "Flik", "Cell", "Allvarlighet", "Regel", "Meddelande"]

@@ -193,6 +193,17 @@ def name_list(names: Sequence[str], shown: int = NAMES_SHOWN) -> str:
     return names[0] if names else ""
 
 
+_NUMBER_WORDS = (
+    "noll", "ett", "två", "tre", "fyra", "fem", "sex", "sju", "åtta", "nio", "tio", "elva", "tolv"
+)  # fmt: skip
+
+
+def count(n: int) -> str:
+    """A count in running text: up to twelve in words, as Swedish style has it, in the
+    neuter form ("ett nämndmål", "ett av målen"); larger numbers in digits."""
+    return _NUMBER_WORDS[n] if 0 <= n < len(_NUMBER_WORDS) else tkr(n)
+
+
 def mnkr(value_tkr: int | float) -> str:
     """tkr as million kronor with one decimal: 324500 -> "324,5"."""
     return decimal(_exact(value_tkr) / 1000, 1)

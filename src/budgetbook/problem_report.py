@@ -120,8 +120,7 @@ def write_problem_report(
             rule = rules.RULES.get(p.code)
             ps.write_string(i, 6, rule.title if rule else "", text)
             ps.write_string(i, 7, p.message, wrap)
-            # LibreOffice does not grow wrapped rows by itself: ~95 characters a line.
-            ps.set_row(i, 15 * max(1, -(-len(p.message) // 95)))
+            ps.set_row(i, _message_height(p.message))
         ps.autofilter(0, 0, max(len(result.problems), 1), len(PROBLEM_HEADINGS) - 1)
         ps.freeze_panes(1, 0)
         for sheet in (ws, ps):
@@ -132,6 +131,12 @@ def write_problem_report(
             ps.set_column(col, col, width)
         wb.close()
     return path
+
+
+def _message_height(message: str) -> float:
+    """The height of a row whose message wraps in a 100 characters wide column:
+    LibreOffice does not grow wrapped rows by itself (~95 characters a line)."""
+    return 15 * max(1, -(-len(message) // 95))
 
 
 def _write_file(ws, row, col, name, links, url_fmt, text_fmt, sheet="", cell="") -> None:
@@ -205,7 +210,8 @@ def write_feedback(source: Path, problems: Iterable[Problem], path: Path) -> Pat
     for row, p in enumerate(problems, start=5):
         for col, value in enumerate((p.sheet, p.cell, p.code, p.severity.value, p.message), 1):
             _set_text(ws.cell(row, col), value)
-        ws.cell(row, 5).alignment = Alignment(wrap_text=True, vertical="top")
+            ws.cell(row, col).alignment = Alignment(wrap_text=col == 5, vertical="top")
+        ws.row_dimensions[row].height = _message_height(p.message)
     for col, width in zip("ABCDE", (16, 8, 8, 12, 100), strict=True):
         ws.column_dimensions[col].width = width
     ws.freeze_panes = "A5"

@@ -46,6 +46,13 @@ from .zip_member import stored_copy, zipfile_copy
 
 _YEAR_IN_HEADING = re.compile(r"\b(19|20)\d{2}\b")
 HEADER_SEARCH_ROWS = 60
+# what BB304 tells to enter as positive amounts, by sheet: on Risker both kinds of risk
+# (a negative risk is typed without its minus, the draft shows it with one)
+_POSITIVE_ON = {
+    "drift": "Intäkter och kostnader",
+    "investeringar": "Utgifterna",
+    "risker": "Både positiva och negativa risker",
+}
 _log = logging.getLogger(__name__)
 
 
@@ -310,7 +317,8 @@ class _Reader(SheetReaders):
                 avrundat=fmt.tkr(value),
             )
         if value < 0 and not allow_negative:
-            self.add(R.NEGATIVE, sheet, a1, varde=fmt.tkr(value))
+            vad = _POSITIVE_ON.get(t.sheet.key, "Beloppen")
+            self.add(R.NEGATIVE, sheet, a1, varde=fmt.tkr(value), vad=vad)
         return value, a1
 
     def text(self, t: _Table, r: int, key: str) -> tuple[str, str]:

@@ -518,6 +518,27 @@ class SheetReaders:
         self.add(R.NOT_A_YEAR, t.sheet.name, a1, varde=text, exempel=self.s.budget_year)
         return None
 
+    def riskvarde(self, t: Table, r: int, key: str) -> int | None:
+        """A riskvärde: a whole number in S.INT_RANGE, typed as a number or as text
+        (not an amount: BB301-BB304 would speak of tkr)."""
+        c = t.cols.get(key)
+        if c is None:
+            return None
+        a1 = xl_rowcol_to_cell(r, c)
+        err = self._error_at(t, r, c)
+        if err:
+            self.add(R.FORMULA_ERROR, t.sheet.name, a1, varde=err)
+            return None
+        parsed = parse_amount(t.value(r, key))
+        if parsed.kind == "empty":
+            return None
+        low, high = S.INT_RANGE
+        exact = parsed.exact
+        if exact is not None and float(exact).is_integer() and low <= exact <= high:
+            return int(exact)
+        self.add(R.RISK_VALUE, t.sheet.name, a1, varde=parsed.raw or cell_text(t.value(r, key)))
+        return None
+
     def read_risker(self, t: Table) -> None:
         for r in range(t.first, t.last + 1):
             if not self.has_content(t, r):
@@ -539,7 +560,7 @@ class SheetReaders:
             for key, value in values.items():
                 self.required(t, r, key, value)
             tidpunkt, _ = self.choice(t, r, "tidpunkt")
-            riskvarde, _ = self.amount(t, r, "riskvarde")
+            riskvarde = self.riskvarde(t, r, "riskvarde")
             self.sub.controls.append(
                 ControlPoint(
                     riskomrade=values["riskomrade"],

@@ -215,8 +215,7 @@ NEGATIVE = rule(
     "BB304",
     FEL,
     "Negativt belopp",
-    "{plats}: negativt belopp ({varde}) är inte tillåtet här. Intäkter och kostnader "
-    "anges som positiva belopp.",
+    "{plats}: negativt belopp ({varde}) är inte tillåtet här. {vad} anges som positiva belopp.",
 )
 FORMULA_ERROR = rule(
     "BB305",
@@ -242,6 +241,12 @@ TEXT_TOO_LONG = rule(
     VARNING,
     "Texten är för lång",
     "{plats}: texten har {antal} tecken, men högst {max} rekommenderas. Korta texten.",
+)
+RISK_VALUE = rule(
+    "BB310",
+    FEL,
+    "Riskvärdet är inte 1–16",
+    "{plats}: ”{varde}” är inget riskvärde. Skriv ett heltal från 1 till 16.",
 )
 
 # --- content (BB4xx) --------------------------------------------------------------------

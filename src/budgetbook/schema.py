@@ -34,6 +34,9 @@ DRIFT_HEADER_ROW = 11
 
 # Column types. "amount" = whole tkr; "year" = a year; "list" = one of a list's values.
 TEXT, AMOUNT, YEAR, LIST, INT, FORMULA = "text", "amount", "year", "list", "int", "formula"
+# an INT column is a riskvärde (sannolikhet × konsekvens, each 1–4): the template's
+# validation and the reader's rule BB310 both allow this range
+INT_RANGE = (1, 16)
 
 PROJECT_STATUSES = ("Pågående", "Ny")
 UPPDRAG_STATUSES = ("Ej påbörjad", "Påbörjad", "Klar")

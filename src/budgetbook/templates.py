@@ -422,10 +422,10 @@ class _Writer:
                 opts = {
                     "validate": "integer",
                     "criteria": "between",
-                    "minimum": 1,
-                    "maximum": 16,
+                    "minimum": S.INT_RANGE[0],
+                    "maximum": S.INT_RANGE[1],
                     "error_title": "Heltal",
-                    "error_message": "Skriv ett heltal från 1 till 16.",
+                    "error_message": "Skriv ett heltal från {} till {}.".format(*S.INT_RANGE),
                 }
             elif col.type == S.LIST and self.schema.lists.get(col.list_name):
                 opts = {

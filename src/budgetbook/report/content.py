@@ -252,8 +252,8 @@ def goal_sentence(cons: Consolidation, settings: Settings) -> str:
     if not namnd_goals:
         return ""
     return (
-        f"{settings.namnd} har {namnd_goals} nämndmål som ska bidra till måluppfyllelse för "
-        f"{served} av kommunfullmäktiges mål."
+        f"{settings.namnd} har {fmt.count(namnd_goals)} nämndmål som ska bidra till "
+        f"måluppfyllelse för {fmt.count(served)} av kommunfullmäktiges mål."
     )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import NamedTuple
 
@@ -205,6 +206,10 @@ class _Namndplan:
             main, plan = content.split_plan_years(table, self.year)
             self.b.table(main, self.notes_for(main))
             if plan is not None:
+                # the plan table has neither Budget nor Prognos of the prior year: the
+                # view's note saying which decisions those come from is not about it
+                sources = (self.s.source_budget, self.s.source_prognos)
+                plan = replace(plan, note=_without(plan.note, sources))
                 self.b.table(plan, self.notes_for(plan))
         else:
             self.b.table(table, self.notes_for(table))
@@ -246,10 +251,11 @@ class _Namndplan:
         missing = [a for a in s.avdelningar if a.code not in self.cons.avdelningar_included]
         if missing and self.cons.avdelningar_included:
             b.placeholder(
-                # "godkänt": a return with errors is left out just like a missing one
-                f"Utkastet bygger på godkänt underlag från {len(self.cons.avdelningar_included)} "
-                f"av {len(s.avdelningar)} avdelningar. Godkänt underlag saknas från: "
-                + ", ".join(a.name for a in missing)
+                # "godkänd": a return with errors is left out just like a missing one; the
+                # words and name list of the notes and the summary (tablebuild.missing_note)
+                f"Utkastet bygger på godkänd inlämning från {len(self.cons.avdelningar_included)} "
+                f"av {len(s.avdelningar)} avdelningar. Godkänd inlämning saknas för: "
+                + fmt.name_list([a.name for a in missing])
                 + "."
             )
         b.toc_here()
@@ -568,3 +574,11 @@ def _has_data(table: Table) -> bool:
 def _amount(value: int | float | None) -> str:
     """An amount of a chart's alt text; a missing one (no accepted return) said so."""
     return "uppgift saknas" if value is None else fmt.tkr(value)
+
+
+def _without(note: str, sentences: tuple[str, ...]) -> str:
+    """`note` with each of `sentences` (parts it was joined from) taken out."""
+    for sentence in sentences:
+        if sentence and sentence in note:
+            note = note.replace(sentence, "").replace("  ", " ").strip()
+    return note
