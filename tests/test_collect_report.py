@@ -120,3 +120,23 @@ def test_feedback_rows_are_tall_enough_for_their_wrapped_message(tmp_path: Path)
     assert (listing.row_dimensions[6].height or 15) >= 30
     # the place beside the first line of its message, not below it
     assert listing["A6"].alignment.vertical == "top"
+
+
+def test_feedback_tells_an_accepted_return_it_is_accepted(tmp_path: Path) -> None:
+    """Regression: the feedback sheet said "Rätta punkterna nedan … och skicka den igen"
+    also to a return with only warnings, which is accepted: the department head is told
+    whether it was, and to correct the errors only when there are any."""
+    source = tmp_path / "retur.xlsx"
+    source.write_bytes(plain_workbook_bytes("Budget"))
+    warning = rules.TEXT_NUMBER(
+        file="F.xlsx", sheet="Budget", cell="B2", varde="40 200", tolkat="40 200"
+    )
+    error = rules.NOT_A_NUMBER(file="F.xlsx", sheet="Budget", cell="B3", varde="x")
+    advice = {}
+    for name, problems in (("w", [warning]), ("e", [error]), ("ew", [error, warning])):
+        out = write_feedback(source, problems, tmp_path / f"{name}.xlsx")
+        assert out is not None
+        advice[name] = openpyxl.load_workbook(out)["Återkoppling"]["A2"].value
+    assert advice["w"].startswith("Inlämningen är godkänd") and "Rätta" not in advice["w"]
+    assert advice["e"].startswith("Inlämningen kan inte godkännas. Rätta felen")
+    assert "varningarna" not in advice["e"] and advice["ew"].endswith("Se också över varningarna.")

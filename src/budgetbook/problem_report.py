@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import warnings
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
 
@@ -155,6 +155,21 @@ def _set_text(cell, value: str) -> None:
     cell.data_type = "s"  # never a formula, whatever the text starts with
 
 
+def feedback_advice(problems: Sequence[Problem]) -> str:
+    """The feedback sheet's first line: what the department head is to do. A return
+    with only warnings is accepted, so it is not told to correct and send again."""
+    if any(p.is_error for p in problems):
+        also = " Se också över varningarna." if not all(p.is_error for p in problems) else ""
+        return (
+            "Inlämningen kan inte godkännas. Rätta felen nedan i er arbetsbok och skicka "
+            f"den igen.{also}"
+        )
+    return (
+        "Inlämningen är godkänd, med varningar. Se över punkterna nedan och skicka "
+        "arbetsboken igen om något behöver rättas."
+    )
+
+
 def write_feedback(source: Path, problems: Iterable[Problem], path: Path) -> Path | None:
     """A copy of the return at `source` with each problem cell filled and commented,
     and a first sheet listing every problem. The source is only read. Returns None if
@@ -202,7 +217,7 @@ def write_feedback(source: Path, problems: Iterable[Problem], path: Path) -> Pat
     ws.sheet_properties.tabColor = "C00000"
     _set_text(ws["A1"], "Återkoppling från ekonomistaben (budgetbook)")
     ws["A1"].font = Font(bold=True, size=13)
-    _set_text(ws["A2"], "Rätta punkterna nedan i er arbetsbok och skicka den igen.")
+    _set_text(ws["A2"], feedback_advice(problems))
     for col, heading in enumerate(("Blad", "Cell", "Kod", "Allvarlighet", "Meddelande"), 1):
         c = ws.cell(4, col)
         _set_text(c, heading)
