@@ -175,6 +175,19 @@ def test_other_sheets(rnd, tmp_path: Path) -> None:
     assert ("BB307", "Mål och indikatorer", "A7") in found
 
 
+def test_a_four_digit_year_out_of_range_is_not_told_to_use_four_digits(rnd, tmp_path: Path) -> None:
+    """Regression: "2207" (a typo for 2027) got "Skriv året med fyra siffror", which it
+    has; the message says which years are taken."""
+
+    def edit(wb, schema):
+        wb["Uppdrag"]["B7"] = 2207
+
+    result, found = edited(rnd, tmp_path, edit)
+    assert ("BB308", "Uppdrag", "B7") in found
+    message = next(p.message for p in result.problems if p.code == "BB308")
+    assert "”2207”" in message and "från 1900 till 2099" in message
+
+
 def test_not_a_workbook(rnd, tmp_path: Path) -> None:
     settings, schema, _, _ = rnd
     bad = tmp_path / "trasig.xlsx"

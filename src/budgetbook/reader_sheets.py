@@ -513,7 +513,7 @@ class SheetReaders:
         if raw in ("", None):
             return None
         text = cell_text(raw)
-        if re.fullmatch(r"(19|20)\d{2}", text):
+        if re.fullmatch(r"(19|20)\d{2}", text):  # 1900-2099, as BB308 says
             return int(text)
         self.add(R.NOT_A_YEAR, t.sheet.name, a1, varde=text, exempel=self.s.budget_year)
         return None

@@ -234,7 +234,8 @@ NOT_A_YEAR = rule(
     "BB308",
     FEL,
     "Inget årtal",
-    "{plats}: ”{varde}” är inget årtal. Skriv året med fyra siffror, till exempel {exempel}.",
+    "{plats}: ”{varde}” är inget giltigt årtal. Skriv ett år från 1900 till 2099 med fyra "
+    "siffror, till exempel {exempel}.",
 )
 TEXT_TOO_LONG = rule(
     "BB309",
