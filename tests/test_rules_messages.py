@@ -20,3 +20,12 @@ def test_messages_to_department_heads_name_no_commands() -> None:
     for rule in rules.RULES.values():
         if rule.scope != "round":
             assert "`" not in rule.template, rule.code
+
+
+def test_advice_to_resave_a_file_names_libreoffice_too() -> None:
+    """Regression: a department head who sent an .ods (the README says LibreOffice Calc
+    works) was told only "Öppna den i Excel"."""
+    from budgetbook import rules
+
+    for rule in (rules.NOT_READABLE, rules.UNSAFE):
+        assert "Excel (eller LibreOffice Calc)" in rule.template, rule.code

@@ -67,7 +67,8 @@ NOT_READABLE = rule(
     FEL,
     "Filen går inte att läsa",
     "Filen {fil} går inte att läsa som en Excel-arbetsbok: {orsak}. "
-    "Öppna den i Excel, spara som Excel-arbetsbok (.xlsx) och skicka den igen.",
+    "Öppna den i Excel (eller LibreOffice Calc), spara som Excel-arbetsbok (.xlsx) och "
+    "skicka den igen.",
     "file",
 )
 NOT_BUDGETBOOK = rule(
@@ -130,8 +131,9 @@ UNSAFE = rule(
     "BB108",
     FEL,
     "Filen avvisades av säkerhetsskäl",
-    "Filen {fil} avvisades av säkerhetsskäl: {orsak}. Öppna den i Excel, spara den på "
-    "nytt som .xlsx och skicka den igen, eller kontakta ekonomistaben.",
+    "Filen {fil} avvisades av säkerhetsskäl: {orsak}. Öppna den i Excel (eller "
+    "LibreOffice Calc), spara den på nytt som Excel-arbetsbok (.xlsx) och skicka den igen, "
+    "eller kontakta ekonomistaben.",
     "file",
 )
 LOCK_FILE = rule(
