@@ -74,6 +74,33 @@ def test_captions_headings_and_rows_are_kept_with_what_follows(tmp_path):
         assert previous.tag == qn("w:p") and keeps(previous)
 
 
+def test_a_lead_in_between_a_heading_and_a_caption_is_kept_with_the_caption(tmp_path):
+    """Regression: a page ended with "Nämndmål 5.1 …" and its one-line lead-in while
+    Tabell 6 began the next page. A short paragraph between a heading and a caption is
+    kept with the caption; a long one is not (it would empty half a page), and keepNext
+    stands where Word's schema order puts it (after pStyle)."""
+    document = write(tmp_path)
+    body = list(document.element.body)
+    captions = [
+        i
+        for i, e in enumerate(body)
+        if e.tag == qn("w:p") and e.xpath("string(.)").startswith(("Tabell ", "Diagram "))
+    ]
+    checked = 0
+    for i in captions:
+        lead, above = body[i - 1], body[i - 2]
+        style = above.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
+        heading = style is not None and "Rubrik" not in style.get(qn("w:val")) and keeps(above)
+        if lead.tag == qn("w:p") and heading and not lead.xpath("string(.)").startswith("Tabell"):
+            checked += 1
+            short = len(lead.xpath("string(.)")) <= 600
+            assert keeps(lead) == short, lead.xpath("string(.)")
+            ppr = lead.find(qn("w:pPr"))
+            tags = [c.tag for c in ppr] if ppr is not None else []
+            assert tags.index(qn("w:keepNext")) == (1 if qn("w:pStyle") in tags else 0)
+    assert checked >= 10  # the goal sections' lead-ins, the drift and investment intros
+
+
 def test_a_long_table_breaks_but_keeps_its_total_with_the_row_above(tmp_path):
     settings = example_settings()
     document = write(tmp_path, ram_table(settings, KEEP_TOGETHER_ROWS + 15))

@@ -259,6 +259,8 @@ class DocBuilder:
         landscape = scale is None
         if landscape:
             self._section_break()
+        else:
+            self._keep_lead_in()
         width = self.landscape_width if landscape else self.portrait_width
         render_table(
             self._end,
@@ -274,12 +276,44 @@ class DocBuilder:
         if landscape:
             self._section_break(landscape=True)
 
+    def _keep_lead_in(self) -> None:
+        """Keep a short paragraph that leads from a heading into the table or figure
+        about to follow on the same page as its caption: otherwise a page could end
+        with a heading and its one-line lead-in, and the table start the next. The
+        heading is kept with the lead-in already (`heading`: keepNext), the caption
+        with the table."""
+        lead = self._end.getprevious()
+        above = lead.getprevious() if lead is not None else None
+        if (
+            lead is None
+            or above is None
+            or lead.tag != qn("w:p")
+            or above.tag != qn("w:p")
+            or not self._is_heading(above)
+            or _keeps_next(lead)
+            or len(lead.xpath("string(.)")) > LEAD_IN_MAX
+        ):
+            return
+        ppr = lead.find(qn("w:pPr"))
+        if ppr is None:
+            ppr = OxmlElement("w:pPr")
+            lead.insert(0, ppr)
+        # keepNext follows only pStyle in w:pPr's schema order (Word checks the order)
+        style = ppr.find(qn("w:pStyle"))
+        ppr.insert(0 if style is None else ppr.index(style) + 1, OxmlElement("w:keepNext"))
+
+    def _is_heading(self, p) -> bool:
+        style = p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
+        ids = {i for name, i in self._style_ids.items() if name.startswith(("Heading", "Title"))}
+        return style is not None and style.get(qn("w:val")) in ids
+
     def figure(
         self, png: Callable[[], bytes], caption: str, alt: str, width_cm: float = 16.0
     ) -> None:
         """A numbered figure of the chart `png()` draws. Its picture goes in at
         `finish_figures`: the chart is drawn (in the painter) while the rest is built."""
         self._flush()
+        self._keep_lead_in()
         self.figures += 1
         self._end.addprevious(
             parse_xml(caption_xml(self.table_style, self.figures, caption, "Diagram"))
@@ -370,6 +404,16 @@ class DocBuilder:
             self._toc_anchor.addprevious(parse_xml(xml))
         self._toc_anchor.getparent().remove(self._toc_anchor)
         self._toc_anchor = None
+
+
+# a lead-in longer than this (about six lines) may be parted from its table: kept with
+# it, a page could lose most of its lower half
+LEAD_IN_MAX = 600
+
+
+def _keeps_next(p) -> bool:
+    ppr = p.find(qn("w:pPr"))
+    return ppr is not None and ppr.find(qn("w:keepNext")) is not None
 
 
 def _t(text: str) -> str:
