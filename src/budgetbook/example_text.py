@@ -208,7 +208,7 @@ CONTROLS: tuple[ExampleControl, ...] = (
         "Attest",
         "Attestreglementet följs inte vid representation",
         6,
-        "Granskning av samtliga representationsfakturor över 5 000 kr",
+        "Granskning av samtliga representationsfakturor över 5\u00a0000 kr",
         "Årsredovisning",
     ),
     ExampleControl(
@@ -454,7 +454,10 @@ def _budget_text(
                         (
                             f"Den största ökningen finns inom {_lower(name)}, {_tkr(change)} tkr.",
                             f"Mest växer {_lower(name)}, med {_tkr(change)} tkr.",
-                            f"Ökningen gäller framför allt {_lower(name)} ({_tkr(change)} tkr).",
+                            # "Ökningen" presupposes the avdelning's budget grows
+                            f"Ökningen gäller framför allt {_lower(name)} ({_tkr(change)} tkr)."
+                            if diff > 0
+                            else f"Mest ökar {_lower(name)}, med {_tkr(change)} tkr.",
                         )
                     )
                 )
@@ -464,7 +467,12 @@ def _budget_text(
         sentences.append(f"Avdelningens nettobudget för {year} är {_tkr(ram)} tkr.")
     if f.prior_budget and f.prior_prognos:
         gap = f.prior_prognos - f.prior_budget
-        if gap > max(100, 0.02 * abs(f.prior_budget)):
+        if 100 < abs(gap) <= 0.02 * abs(f.prior_budget):  # small, but not "följer budgeten"
+            sentences.append(
+                f"Prognosen för {year - 1} visar ett mindre "
+                f"{'underskott' if gap > 0 else 'överskott'} på {_tkr(abs(gap))} tkr."
+            )
+        elif gap > max(100, 0.02 * abs(f.prior_budget)):
             sentences.append(
                 f"Prognosen för {year - 1} pekar på ett underskott på {_tkr(gap)} tkr; "
                 "budgeten för det nya året är lagd med det i minnet och kostnaderna "
@@ -509,7 +517,7 @@ def _budget_text(
             f"För planåren följer budgeten ramen, {_tkr(avd.ram[plan[-1]])} tkr {plan[-1]}."
         )
     if rng.random() < 0.5:
-        sentences.append("Förändringarna per rad förklaras i kommentarskolumnen på bladet Drift.")
+        sentences.append("Förändringarna per rad är kommenterade i avdelningens budgetunderlag.")
     return " ".join(sentences)
 
 
@@ -581,7 +589,7 @@ def _investment_text(
         first = next(iter(capital))
         sentences.append(
             f"Driftkonsekvensen är kapitalkostnader från {first}, {_tkr(capital[first])} tkr "
-            f"det året, som avdelningen har budgeterat på bladet Drift."
+            f"det året, som ingår i avdelningens driftbudget."
         )
     return " ".join(sentences)
 
