@@ -188,6 +188,9 @@ def test_charts_with_alt_text_and_toc_field(example):
     assert "w:updateFields" in settings_xml
     assert 'TOC \\o "1-2"' in xml
     assert "UTKAST" in header and "Kommunstyrelsen" in header
+    # the header names the document as its title page does (with the plan years)
+    title = next(p.text for p in document.paragraphs if p.style.name == "Title")
+    assert title == "Nämndplan med budget 2027–2029" and f"· {title} ·" in header
     assert " PAGE " in footer and " NUMPAGES " in footer
     # the TOC is pre-filled with every level-1 heading
     toc = [

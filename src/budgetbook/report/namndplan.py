@@ -110,7 +110,7 @@ def build_namndplan(
     colours = theme_colours(doc)
     add_header_footer(
         doc,
-        f"{settings.namnd} · Nämndplan med budget {cons.year} · UTKAST {today.isoformat()}",
+        f"{settings.namnd} · {document_title(settings)} · UTKAST {today.isoformat()}",
         f"{settings.kommun} · ",
     )
     set_update_fields(doc)
@@ -129,6 +129,14 @@ class _ChartFigure(NamedTuple):
     png: Callable[[], bytes]
     caption: str
     alt: str
+
+
+def document_title(settings: Settings) -> str:
+    """The draft's title, on its title page and in every page's header alike."""
+    first, last = settings.budget_year, settings.years[-1]
+    return (
+        f"Nämndplan med budget {first}–{last}" if last != first else f"Nämndplan med budget {first}"
+    )
 
 
 class _Namndplan:
@@ -243,9 +251,7 @@ class _Namndplan:
 
     def title_page(self) -> None:
         b, s = self.b, self.s
-        last = s.years[-1]
-        span = f"{self.year}–{last}" if last != self.year else str(self.year)
-        b.paragraph(f"Nämndplan med budget {span}", "Title")
+        b.paragraph(document_title(s), "Title")
         b.paragraph(f"{s.namnd}, {s.kommun}", "Subtitle")
         b.paragraph(f"Utkast {self.today.isoformat()}")
         missing = [a for a in s.avdelningar if a.code not in self.cons.avdelningar_included]
