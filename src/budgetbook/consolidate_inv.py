@@ -325,7 +325,7 @@ def capital_view(
     cols = [
         Column("label", "Projekt", "text"),
         Column("category", "Kategori", "text"),
-        *(Column(f"kap_{y}", f"Kapitalkostnad {y}") for y in years),
+        *(Column(f"kap_{y}", str(y)) for y in years),  # the caption says what: the years only
     ]
     keys = amount_keys(cols)
     unknown = []
