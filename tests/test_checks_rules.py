@@ -171,6 +171,7 @@ def test_large_change_needs_comment(settings: Settings) -> None:
     line.amounts[settings.budget_year] = old + max(settings.change_threshold_tkr + 1, abs(old))
     problems = checks.change_problems(sub, settings, schema)
     assert codes(problems) == ["BB402"]
+    assert f": {settings.verksamhet_label(line.verksamhet)}, " in problems[0].message
     comment_col = schema.sheet("drift").index("comment")
     assert problems[0].cell == f"{chr(ord('A') + comment_col)}{line.row}"
     line.comment = "Ny lokal för medborgarkontoret."

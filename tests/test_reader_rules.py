@@ -74,6 +74,12 @@ def test_cell_rules_drift(rnd, tmp_path: Path) -> None:
     assert ("BB304", "Drift", f"{b}{r + 3}") in found
     assert ("BB305", "Drift", f"{b}{r + 4}") in found
     assert ("BB406", "Drift", f"G{r + 5}") in found
+    # the verksamhet named as the workbook lists it, as every drift message does
+    planned = next(ln for ln in result.submission.drift if ln.row == r + 5)
+    listed = settings.verksamhet_label(planned.verksamhet)
+    assert listed.startswith(f"{planned.verksamhet} ") and len(listed) > len(planned.verksamhet) + 1
+    bb406 = next(p.message for p in result.problems if p.code == "BB406")
+    assert f"för {listed}," in bb406
     assert ("BB302", "Drift", f"{b}{r + 6}") in found
     line = next(ln for ln in result.submission.drift if ln.row == r + 6)
     assert line.amounts[by] == 12

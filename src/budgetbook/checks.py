@@ -235,7 +235,6 @@ def _large_change(
     sub: Submission, line: DriftLine, new: int, old: int, settings: Settings, schema: Schema
 ) -> Problem:
     diff, share = fmt.change(new, old)
-    verksamhet = settings.verksamhet(line.verksamhet)
     driftpost = settings.driftpost(line.driftpost)
     cell = _column_cell(schema, "drift", "comment", line.row) if line.row else ""
     return rules.LARGE_CHANGE(
@@ -243,7 +242,7 @@ def _large_change(
         sheet=schema.sheet("drift").name,
         cell=cell or line.cells.get(settings.budget_year, ""),
         avdelning=sub.avdelning,
-        verksamhet=verksamhet.name if verksamhet else line.verksamhet,
+        verksamhet=settings.verksamhet_label(line.verksamhet),
         driftpost=driftpost.name if driftpost else line.driftpost,
         forandring=_signed(diff),
         # a zero budget last year has no percentage; the row itself is in the template
@@ -319,7 +318,7 @@ def verksamhet_twice_problems(
             continue
         v = settings.verksamhet(code)
         owner = v.avdelning if v else ""
-        label = f"{code} {v.name}" if v else code
+        label = settings.verksamhet_label(code)
         for avd, sub in by_avd.items():
             if avd == owner:
                 continue

@@ -216,7 +216,7 @@ class SheetReaders:
                     R.DRIFT_ROW_CHANGED,
                     sheet,
                     row_a1,
-                    verksamhet=vcode or "?",
+                    verksamhet=s.verksamhet_label(vcode) if vcode else "?",
                     driftpost=dname or "?",
                 )
                 if d is None or key in seen:
@@ -253,18 +253,18 @@ class SheetReaders:
                                 sheet,
                                 cells[year],
                                 ar=year,
-                                verksamhet=vcode,
+                                verksamhet=s.verksamhet_label(vcode),
                                 driftpost=d.name,
                             )
             self.sub.drift.append(DriftLine(vcode, d.code, amounts, comment, cells, r + 1))
         if expected is not None:
-            for (vcode, dcode), v in expected.items():
+            for vcode, dcode in expected:
                 if (vcode, dcode) not in seen:
                     dp = s.driftpost(dcode)
                     self.add(
                         R.DRIFT_ROW_CHANGED,
                         sheet,
-                        verksamhet=f"{vcode} {v.name}",
+                        verksamhet=s.verksamhet_label(vcode),
                         driftpost=dp.name if dp else dcode,
                     )
 

@@ -228,6 +228,12 @@ class Settings:
         )
         return by_code.get(code)
 
+    def verksamhet_label(self, code: str) -> str:
+        """A verksamhet as the department workbook lists it ("1400 Trygghetssatsning"),
+        for messages; the code alone when the settings do not know it."""
+        v = self.verksamhet(code)
+        return f"{code} {v.name}" if v else code
+
     def driftpost(self, code: str) -> Driftpost | None:
         return next((d for d in self.driftposter if d.code == code), None)
 
