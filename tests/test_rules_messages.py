@@ -29,3 +29,12 @@ def test_advice_to_resave_a_file_names_libreoffice_too() -> None:
 
     for rule in (rules.NOT_READABLE, rules.UNSAFE):
         assert "Excel (eller LibreOffice Calc)" in rule.template, rule.code
+
+
+def test_an_amount_as_text_says_the_workbook_s_own_sums_leave_it_out() -> None:
+    """Regression: BB302 read "40 200" as 40 200 tkr, while the department's own sheet
+    summed without it (Excel's SUM skips text) and showed another ram difference than
+    the feedback: the message now says why to retype it."""
+    from budgetbook import rules
+
+    assert "summor räknar inte med text" in rules.TEXT_NUMBER.template

@@ -205,7 +205,8 @@ TEXT_NUMBER = rule(
     VARNING,
     "Belopp skrivet som text",
     "{plats}: ”{varde}” är skrivet som text; budgetbook läser det som {tolkat} tkr. "
-    "Skriv beloppet som ett tal, utan mellanslag och enhet.",
+    "Skriv beloppet som ett tal, utan mellanslag och enhet: arbetsbokens egna summor "
+    "räknar inte med text.",
 )
 DECIMALS = rule(
     "BB303",
