@@ -109,6 +109,7 @@ def test_number_formats_have_no_literal_spaces(rnd) -> None:
     with zipfile.ZipFile(rnd[2][0]) as zf:
         styles = zf.read("xl/styles.xml").decode()
     assert 'formatCode="#,##0"' in styles
+    assert 'formatCode="0 %"' in styles  # a space before %, as the draft writes it
     assert "# ##0" not in styles and "\u00a0" not in styles
 
 
@@ -194,3 +195,12 @@ def test_drift_line_allowing_negatives_accepts_them_in_excel(tmp_path: Path) -> 
     for col in "FGH":
         assert _amount_minimum(ws, f"{col}{rows['Lämnade bidrag']}") < 0
         assert _amount_minimum(ws, f"{col}{rows['Personalkostnader']}") == 0
+
+
+def test_the_riskvarde_scale_is_explained_where_it_is_filled(rnd) -> None:
+    """Regression: the template allowed riskvärde 1–16 without saying what it is made
+    of; the Internkontroll sheet's hint explains it."""
+    settings, schema, templates, _ = rnd
+    ws = openpyxl.load_workbook(templates[0])[schema.sheet("internkontroll").name]
+    texts = [c.value for row in ws.iter_rows(max_row=6) for c in row if isinstance(c.value, str)]
+    assert any("sannolikhet × konsekvens" in t and "1–16" in t for t in texts), texts

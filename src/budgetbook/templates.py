@@ -31,7 +31,7 @@ INPUT_FILL = "#FFF2CC"  # the one colour of every input cell (explained on Instr
 HEADER_FILL = "#1F4E78"
 SUMMARY_FILL = "#F2F2F2"
 AMOUNT_FORMAT = "#,##0"  # locale thousands separator, never a literal space
-PCT_FORMAT = "0%"
+PCT_FORMAT = "0 %"  # as the draft and the consolidated workbook write a percentage
 AMOUNT_MAX = 999_999_999
 FIXED = "_fixed"  # a prefilled row's keys that are locked although the column is input
 

@@ -49,7 +49,10 @@ def sheet_hint(key: str, s: Settings) -> str:
         ),
         "uppdrag": "Ange status för varje uppdrag och kommentera kort vad som har gjorts.",
         "risker": f"Risker och möjligheter i budgeten, med belopp i {unit} (positiva tal).",
-        "internkontroll": "Risker som ska kontrolleras under året, och hur de kontrolleras.",
+        "internkontroll": (
+            "Risker som ska kontrolleras under året, och hur de kontrolleras. Riskvärde = "
+            "sannolikhet × konsekvens, var och en från 1 till 4 (alltså 1–16)."
+        ),
         "texter": "Skriv avdelningens texter i kolumnen Text. Håll dig till rekommenderad längd.",
     }
     return hints.get(key, "")
