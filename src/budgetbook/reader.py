@@ -11,6 +11,7 @@ checks and the ram / large-change checks belong to the collect step, which uses
 
 from __future__ import annotations
 
+import functools
 import io
 import logging
 import re
@@ -25,6 +26,7 @@ from xlsxwriter.utility import xl_rowcol_to_cell as _xl_rowcol_to_cell
 from . import fmt, safety
 from . import rules as R
 from . import schema as S
+from .formula_cells import UncomputedFormulas
 from .model import (
     Problem,
     Submission,
@@ -231,6 +233,12 @@ def _grid(wb: CalamineWorkbook, name: str) -> list[list[object]]:
     return sheet.to_python(skip_empty_area=False, nrows=rows)
 
 
+@functools.cache
+def _formula_columns(sheet: S.SheetDef) -> int:
+    """How many of the table's columns the template fills with a formula in every row."""
+    return sum(1 for c in sheet.columns if c.type == S.FORMULA)
+
+
 class _Reader(SheetReaders):
     """One file: the helpers and structure here, the per-sheet reads in SheetReaders."""
 
@@ -286,10 +294,12 @@ class _Reader(SheetReaders):
                 if raw >= 0 or allow_negative:
                     return int(raw), a1
             elif kind is str and not raw:
+                self.no_value(t, r, a1)
                 return None, a1
         sheet = t.sheet.name
         parsed = Amount("error", raw=err) if err else parse_amount(raw)
         if parsed.kind == "empty":
+            self.no_value(t, r, a1)
             return None, a1
         if parsed.kind == "error":
             self.add(R.FORMULA_ERROR, sheet, a1, varde=parsed.raw)
@@ -363,10 +373,23 @@ class _Reader(SheetReaders):
         return hit
 
     def required(self, t: _Table, r: int, key: str, value: object) -> None:
+        """BB306 for an empty required cell, unless the cell has a finding already (an
+        error, a value not in the list) or holds a formula without a value (BB310)."""
         if value in ("", None):
             c = t.cols.get(key)
             cell = xl_rowcol_to_cell(r, c) if c is not None else ""
+            if cell and (self._reported(t.sheet.name, cell) or self.no_value(t, r, cell)):
+                return
             self.add(R.REQUIRED_EMPTY, t.sheet.name, cell, kolumn=t.sheet.column(key).heading)
+
+    def no_value(self, t: _Table, r: int, a1: str) -> bool:
+        """For a cell that reads as empty where a value is expected: whether it holds a
+        formula without a computed value, reported as such (BB310)."""
+        formulas = t.formulas
+        if formulas is None or not a1 or not formulas.at(r, a1):
+            return False
+        self.add(R.NO_COMPUTED_VALUE, t.sheet.name, a1)
+        return True
 
     def has_content(self, t: _Table, r: int) -> bool:
         errors = t.errors
@@ -404,9 +427,11 @@ class _Reader(SheetReaders):
         grid: list[list[object]],
         found: tuple[str, tuple[int, int], tuple[int, int]] | None,
     ) -> _Table | None:
+        table_rows = None  # as the table part says (the grid ends at its last value)
         if found and found[0] in ("", sheet.name):
             _, (r0, c0), (r1, c1) = found
             header, first, last, last_col = r0 - 1, r0, r1, c1
+            table_rows = r1 - r0 + 1
             del c0
         else:
             # No table definition (e.g. re-saved by another program): find the heading row.
@@ -419,6 +444,16 @@ class _Reader(SheetReaders):
             return None
         row = grid[header]
         errors = self.parts.error_cells.get(sheet.name) or {}
+        xml = self.parts.sheet_xml.get(sheet.name)
+        formulas = (
+            UncomputedFormulas(
+                xml,
+                first,
+                None if table_rows is None else table_rows * _formula_columns(sheet),
+            )
+            if xml is not None
+            else None
+        )
         last = min(last, len(grid) - 1)
         # The same headings in nearly every return of a round (issue 8: ~17 µs a sheet):
         # a heading row of text cells that gave no problem is looked up, not redone. A
@@ -437,7 +472,17 @@ class _Reader(SheetReaders):
         if hit is not None and hit[0] is sheet:
             _, cols, extra, inputs = hit
             return _Table(
-                sheet, grid, header, first, last, last_col, dict(cols), list(extra), errors, inputs
+                sheet,
+                grid,
+                header,
+                first,
+                last,
+                last_col,
+                dict(cols),
+                list(extra),
+                errors,
+                inputs,
+                formulas,
             )
         problems_before = len(self.problems)
         cols: dict[str, int] = {}
@@ -479,7 +524,9 @@ class _Reader(SheetReaders):
             if len(_HEADINGS) >= _HEADINGS_MAX:
                 _HEADINGS.clear()
             _HEADINGS[key] = (sheet, dict(cols), tuple(extra), inputs)
-        return _Table(sheet, grid, header, first, last, last_col, cols, extra, errors, inputs)
+        return _Table(
+            sheet, grid, header, first, last, last_col, cols, extra, errors, inputs, formulas
+        )
 
     def _find_header(self, sheet: S.SheetDef, grid: list[list[object]]) -> int | None:
         wanted = {_norm(c.heading) for c in sheet.columns}

@@ -79,6 +79,9 @@ class ZipParts:
     error_cells: dict[str, dict[tuple[int, int], str]]  # sheet -> (row0, col0) -> "#REF!"
     # table name -> (sheet, (first data row0, col0), (last data row0, last col0))
     tables: dict[str, tuple[str, tuple[int, int], tuple[int, int]]] = field(default_factory=dict)
+    # sheet name -> its part's bytes (already read for the error scan), for the cells
+    # the reader looks up (`formula_cells`)
+    sheet_xml: dict[str, bytes] = field(default_factory=dict)
 
 
 def col_index(letters: str) -> int:
@@ -133,16 +136,18 @@ def read_zip_parts(
                 sheet_files[sheet.get("name", "")] = _resolve("xl", target)
     errors: dict[str, dict[tuple[int, int], str]] = {}
     tables: dict[str, tuple[str, tuple[int, int], tuple[int, int]]] = {}
+    sheet_xml: dict[str, bytes] = {}
     for sheet, member in sheet_files.items():
         if sheet in wanted_sheets and member in names:
-            found = _scan_errors(read(member))
+            xml = sheet_xml[sheet] = read(member)
+            found = _scan_errors(xml)
             if found:
                 errors[sheet] = found
     for member in sorted(names):
         if member.startswith("xl/tables/") and member.endswith(".xml"):
             xml = read(member)
             tables.update(_table_cached(xml) if len(xml) <= _CACHED_PART else _table(xml))
-    return ZipParts(identity, sheet_files, errors, tables)
+    return ZipParts(identity, sheet_files, errors, tables, sheet_xml)
 
 
 # attributes to the next '<' at most (to the next '>', a part of many `<table ` without

@@ -243,6 +243,15 @@ TEXT_TOO_LONG = rule(
     "Texten är för lång",
     "{plats}: texten har {antal} tecken, men högst {max} rekommenderas. Korta texten.",
 )
+NO_COMPUTED_VALUE = rule(
+    "BB310",
+    FEL,
+    "Formel utan uträknat värde",
+    "{plats}: cellen innehåller en formel, men filen har inget uträknat värde för den "
+    "(den har sparats i ett program som inte räknar ut formler), så budgetbook kan inte "
+    "läsa värdet. Öppna filen i Excel så att formeln räknas ut, spara och skicka filen "
+    "igen, eller skriv in värdet direkt i cellen.",
+)
 
 # --- content (BB4xx) --------------------------------------------------------------------
 RAM_NOT_MET = rule(
