@@ -98,12 +98,45 @@ def test_a_formula_without_a_computed_value_is_reported_as_such(
     assert set(at) == {(sheets[k], cell) for k, cell in cells.items()}
     for (sheet, cell), p in at.items():
         assert p.severity is Severity.FEL and p.file == path.name and p.avdelning == "SPL"
-        assert p.message.startswith(f"Bladet {sheet}, cell {cell}: cellen innehåller en formel")
+        assert p.message.startswith(f"Bladet {sheet}, cell {cell}: cellen har en formel")
         assert "Öppna filen i Excel" in p.message and "skriv in värdet" in p.message
         # instead of, not in addition to, "måste fyllas i" or "plan ... är inte ifylld"
         others = [q.code for q in result.problems if (q.sheet, q.cell) == (sheet, cell)]
         assert others == ["BB310"]
     assert not any(p.code in ("BB306", "BB406") for p in result.problems)
+
+
+def test_a_row_holding_only_such_formulas_is_not_skipped_silently(
+    rnd, tmp_path: Path, monkeypatch
+) -> None:
+    """A row whose only content is a formula without a value reads as an empty row; the
+    formula is still reported, also in the table's last row (past the sheet's last
+    value, so not even in the reader's grid), and only in the table's input columns."""
+    settings, schema, _, returns = rnd
+    wb = openpyxl.load_workbook(returns[3])
+    inv_def, upp_def = schema.sheet("investeringar"), schema.sheet("uppdrag")
+    inv, upp = wb[inv_def.name], wb[upp_def.name]
+    last = inv.tables[inv_def.table].ref.split(":")[1]
+    last_row = int(re.sub(r"[A-Z]+", "", last))
+    year = col(schema, "investeringar", f"inv_{settings.investment_years[0]}")
+    decided = col(schema, "investeringar", "decided_total")
+    middle = f"{year}{inv_def.first_data_row + 10}"
+    bottom = f"{decided}{last_row}"
+    inv[middle] = "=1000*2"
+    inv[bottom] = "=500+500"
+    inv[f"{decided}{last_row + 3}"] = "=1+1"  # below the table: not an input cell
+    comment = f"{col(schema, 'uppdrag', 'comment')}{upp_def.first_data_row + 8}"
+    upp[comment] = '="Se "&"bilaga"'
+    out = tmp_path / "Budget radformler.xlsx"
+    wb.save(out)
+    result = read_both_ways(out, settings, schema, monkeypatch)
+    assert {(p.code, p.sheet, p.cell) for p in result.problems if p.code == "BB310"} == {
+        ("BB310", inv_def.name, middle),
+        ("BB310", inv_def.name, bottom),
+        ("BB310", upp_def.name, comment),
+    }
+    before = read_return(returns[3], settings, schema).submission
+    assert result.submission.projects == before.projects  # the rows are still no projects
 
 
 def test_the_example_returns_have_no_formula_findings(rnd) -> None:
@@ -224,4 +257,4 @@ def test_the_feedback_workbook_marks_the_formula_cell(rnd, tmp_path: Path) -> No
     ws = openpyxl.load_workbook(out)["Drift"]
     cell = ws[cells["budget"]]
     assert cell.value == "=E12*1.02"  # the person's formula is kept
-    assert "cellen innehåller en formel" in cell.comment.text
+    assert "cellen har en formel men inget uträknat värde" in cell.comment.text

@@ -276,7 +276,7 @@ class _Reader(SheetReaders):
     def amount(
         self, t: _Table, r: int, key: str, allow_negative: bool = False
     ) -> tuple[int | None, str]:
-        """Parse an amount cell, reporting BB301–BB305; returns (value, A1)."""
+        """Parse an amount cell, reporting BB301–BB305 and BB310; returns (value, A1)."""
         c = t.cols.get(key)
         if c is None:
             return None, ""
@@ -391,6 +391,18 @@ class _Reader(SheetReaders):
         self.add(R.NO_COMPUTED_VALUE, t.sheet.name, a1)
         return True
 
+    def skipped_formulas(self, t: _Table) -> None:
+        """BB310 for input cells of rows read as empty: a row whose only content is a
+        formula without a value is skipped (and one past the sheet's last value is not
+        even in the grid). Looked for only when the table may hold such formulas."""
+        formulas = t.formulas
+        if formulas is None or not formulas.possible():
+            return
+        inputs, sheet = set(t.inputs), t.sheet.name
+        for _, c, a1 in formulas.cells():
+            if c in inputs and not self._reported(sheet, a1):
+                self.add(R.NO_COMPUTED_VALUE, sheet, a1)
+
     def has_content(self, t: _Table, r: int) -> bool:
         errors = t.errors
         grid = t.grid  # t.at(r, c) inline: this runs for every input cell of every row
@@ -420,6 +432,8 @@ class _Reader(SheetReaders):
                 continue
             self.outside(table)
             getattr(self, f"read_{sheet.key}")(table)
+            if not sheet.fixed_rows:
+                self.skipped_formulas(table)
 
     def locate(
         self,
@@ -449,6 +463,7 @@ class _Reader(SheetReaders):
             UncomputedFormulas(
                 xml,
                 first,
+                None if table_rows is None else first + table_rows - 1,
                 None if table_rows is None else table_rows * _formula_columns(sheet),
             )
             if xml is not None

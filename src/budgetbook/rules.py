@@ -247,10 +247,9 @@ NO_COMPUTED_VALUE = rule(
     "BB310",
     FEL,
     "Formel utan uträknat värde",
-    "{plats}: cellen innehåller en formel, men filen har inget uträknat värde för den "
-    "(den har sparats i ett program som inte räknar ut formler), så budgetbook kan inte "
-    "läsa värdet. Öppna filen i Excel så att formeln räknas ut, spara och skicka filen "
-    "igen, eller skriv in värdet direkt i cellen.",
+    "{plats}: cellen har en formel men inget uträknat värde (filen har sparats i ett "
+    "program som inte räknar ut formler). Öppna filen i Excel så att formeln räknas ut, "
+    "spara och skicka den igen, eller skriv in värdet direkt i cellen.",
 )
 
 # --- content (BB4xx) --------------------------------------------------------------------
