@@ -150,6 +150,12 @@ def _set_text(cell, value: str) -> None:
     cell.data_type = "s"  # never a formula, whatever the text starts with
 
 
+# Characters of a message on one line of the feedback sheet's message column (width
+# 100; fewer than fit in Excel's and LibreOffice's fonts, so a line is never cut), and
+# the points of one line of 11-point text.
+_FEEDBACK_LINE_CHARS, _LINE_POINTS = 105, 15
+
+
 def write_feedback(source: Path, problems: Iterable[Problem], path: Path) -> Path | None:
     """A copy of the return at `source` with each problem cell filled and commented,
     and a first sheet listing every problem. The source is only read. Returns None if
@@ -205,7 +211,13 @@ def write_feedback(source: Path, problems: Iterable[Problem], path: Path) -> Pat
     for row, p in enumerate(problems, start=5):
         for col, value in enumerate((p.sheet, p.cell, p.code, p.severity.value, p.message), 1):
             _set_text(ws.cell(row, col), value)
-        ws.cell(row, 5).alignment = Alignment(wrap_text=True, vertical="top")
+            ws.cell(row, col).alignment = Alignment(wrap_text=col == 5, vertical="top")
+        # A wrapped message needs its row's height: openpyxl stores none, and
+        # LibreOffice (Excel too, for a file it did not write) keeps the default one
+        # line, so a long message ran over the rows below it.
+        lines = -(-len(p.message) // _FEEDBACK_LINE_CHARS)
+        if lines > 1:
+            ws.row_dimensions[row].height = _LINE_POINTS * lines
     for col, width in zip("ABCDE", (16, 8, 8, 12, 100), strict=True):
         ws.column_dimensions[col].width = width
     ws.freeze_panes = "A5"
