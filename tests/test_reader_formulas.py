@@ -199,10 +199,22 @@ def test_a_formula_saved_with_its_value_reads_as_the_value(rnd, tmp_path: Path) 
     assert {code for code, c in at if c == plan} == {"BB406"}
 
 
-@pytest.mark.parametrize("error", ["#DIV/0!", "#VALUE!", "#REF!", "#N/A", "#NAME?"])
+@pytest.mark.parametrize(
+    ("error", "swedish"),
+    [
+        ("#DIV/0!", "#DIVISION/0!"),
+        ("#VALUE!", "#VÄRDEFEL!"),
+        ("#REF!", "#REFERENS!"),
+        ("#N/A", "#SAKNAS!"),
+        ("#NAME?", "#NAMN?"),
+        ("#NUM!", "#OGILTIGT!"),
+    ],
+)
 def test_a_formula_saved_with_an_error_is_reported_as_that_error(
-    rnd, tmp_path: Path, error: str
+    rnd, tmp_path: Path, error: str, swedish: str
 ) -> None:
+    """The file keeps the English code; the message names the error as the department
+    head's Swedish Excel shows it, and the code too."""
     settings, schema = rnd[0], rnd[1]
     path, cells = typed_formulas(rnd, tmp_path)
     value = f"<f>E12/0</f><v>{error}</v>".encode()
@@ -210,7 +222,10 @@ def test_a_formula_saved_with_an_error_is_reported_as_that_error(
     result = read_return(path, settings, schema)
     at = [p for p in result.problems if (p.sheet, p.cell) == ("Drift", cells["budget"])]
     assert [p.code for p in at] == ["BB305"]
-    assert error in at[0].message
+    assert at[0].message == (
+        f"Bladet Drift, cell {cells['budget']}: cellen visar felet {swedish} ({error}). "
+        "Rätta formeln eller skriv in värdet direkt."
+    )
 
 
 def test_an_error_in_a_required_text_is_not_also_reported_empty(rnd, tmp_path: Path) -> None:

@@ -39,6 +39,7 @@ from .reader_parts import (
     is_error_literal,
     parse_amount,
     read_zip_parts,
+    shown_error,
 )
 from .reader_sheets import SheetReaders, xl_rowcol_to_cell
 from .reader_sheets import Table as _Table
@@ -302,7 +303,7 @@ class _Reader(SheetReaders):
             self.no_value(t, r, a1)
             return None, a1
         if parsed.kind == "error":
-            self.add(R.FORMULA_ERROR, sheet, a1, varde=parsed.raw)
+            self.add(R.FORMULA_ERROR, sheet, a1, varde=shown_error(err) if err else parsed.raw)
             return None, a1
         if parsed.kind == "not_number":
             self.add(R.NOT_A_NUMBER, sheet, a1, varde=parsed.raw)
@@ -339,7 +340,8 @@ class _Reader(SheetReaders):
             if not text or text[0] not in "#E" or (text[0] == "E" and text[:4] != "Err:"):
                 return text, a1
         if err or (isinstance(raw, str) and raw.strip() and is_error_literal(raw)):
-            self.add(R.FORMULA_ERROR, t.sheet.name, a1, varde=err or raw.strip())
+            shown = shown_error(err) if err else raw.strip()
+            self.add(R.FORMULA_ERROR, t.sheet.name, a1, varde=shown)
             return "", a1
         return cell_text(raw), a1
 

@@ -53,6 +53,18 @@ ERROR_LITERALS = frozenset(
     }
 )
 _LO_ERROR = re.compile(r"^Err:\d{3}$")
+# The file keeps an error value by its English code whatever the language of the Excel
+# that saved it; a department head's Swedish Excel shows it by these names.
+SWEDISH_ERRORS = {
+    "#NULL!": "#SKÄRNING!",
+    "#DIV/0!": "#DIVISION/0!",
+    "#VALUE!": "#VÄRDEFEL!",
+    "#REF!": "#REFERENS!",
+    "#NAME?": "#NAMN?",
+    "#NUM!": "#OGILTIGT!",
+    "#N/A": "#SAKNAS!",
+    "#CALC!": "#BERÄKNA!",
+}
 # A cell: its attributes, and its content unless it is self-closing (`<c r="B2" s="3"/>`,
 # as Excel writes an empty cell), never reaching into the next cell (a self-closing cell
 # was taken to end at the next cell's `</c>`, hiding that cell; and with no `</c>` after,
@@ -63,6 +75,13 @@ _CELL_TAG = re.compile(
 _ATTR_R = re.compile(rb'\br="([A-Z]+)(\d+)"')
 _ATTR_T_E = re.compile(rb'\bt="e"')
 _VALUE = re.compile(rb"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>")
+
+
+def shown_error(code: str) -> str:
+    """An error cell's value as a Swedish Excel shows it, with the English code too:
+    "#DIVISION/0! (#DIV/0!)"; other values as they are."""
+    swedish = SWEDISH_ERRORS.get(code)
+    return f"{swedish} ({code})" if swedish else code
 
 
 def is_error_literal(text: str) -> bool:

@@ -20,7 +20,7 @@ from . import rules as R
 from . import schema as S
 from .formula_cells import UncomputedFormulas
 from .model import ControlPoint, DriftLine, GoalRow, Problem, Project, Risk, Submission, Uppdrag
-from .reader_parts import MAX_AMOUNT, cell_text, parse_amount
+from .reader_parts import MAX_AMOUNT, cell_text, parse_amount, shown_error
 from .settings import Settings
 
 if TYPE_CHECKING:
@@ -526,7 +526,7 @@ class SheetReaders:
         a1 = xl_rowcol_to_cell(r, c)
         err = self._error_at(t, r, c)
         if err:
-            self.add(R.FORMULA_ERROR, t.sheet.name, a1, varde=err)
+            self.add(R.FORMULA_ERROR, t.sheet.name, a1, varde=shown_error(err))
             return None
         if raw in ("", None):
             return None
