@@ -139,6 +139,36 @@ def test_a_row_holding_only_such_formulas_is_not_skipped_silently(
     assert result.submission.projects == before.projects  # the rows are still no projects
 
 
+def test_an_optional_text_made_by_such_a_formula_is_reported(
+    rnd, tmp_path: Path, monkeypatch
+) -> None:
+    """In a row that is read, on a sheet with blank rows; on Drift (prefilled rows, a
+    comment on each) only when the sheet also has an empty amount, as documented."""
+    settings, schema, _, returns = rnd
+    by = settings.budget_year
+    wb = openpyxl.load_workbook(returns[3])
+    upp_def, drift_def = schema.sheet("uppdrag"), schema.sheet("drift")
+    r = upp_def.first_data_row
+    assert wb[upp_def.name][f"{col(schema, 'uppdrag', 'text')}{r}"].value  # a filled row
+    upp_comment = f"{col(schema, 'uppdrag', 'comment')}{r}"
+    wb[upp_def.name][upp_comment] = '="Se "&"bilaga"'
+    drift_comment = f"{col(schema, 'drift', 'comment')}{drift_def.first_data_row}"
+    wb[drift_def.name][drift_comment] = '="Ökning "&"enligt avtal"'
+    out = tmp_path / "Budget kommentarer.xlsx"
+    wb.save(out)
+    result = read_both_ways(out, settings, schema, monkeypatch)
+    assert {p.cell for p in result.problems if p.code == "BB310"} == {upp_comment}
+
+    # an empty amount on Drift: the sheet is looked at, the comment is found
+    budget = col(schema, "drift", f"budget_{by}")
+    plans = [col(schema, "drift", f"plan_{y}") for y in settings.plan_years]
+    for c in (budget, *plans):
+        wb[drift_def.name][f"{c}{drift_def.first_data_row + 3}"] = None
+    wb.save(out)
+    result = read_both_ways(out, settings, schema, monkeypatch)
+    assert {p.cell for p in result.problems if p.code == "BB310"} == {upp_comment, drift_comment}
+
+
 def test_the_example_returns_have_no_formula_findings(rnd) -> None:
     """Saved by openpyxl, every template formula has no value either: only input cells
     count (the template's formulas are in locked columns and rows)."""

@@ -73,6 +73,11 @@ class UncomputedFormulas:
         self._span = (0, 0)
         self._walked: set[str] | None = None
 
+    @property
+    def asked(self) -> bool:
+        """Whether a question about the table was answered already (its count made)."""
+        return self._state is not _UNASKED
+
     def possible(self) -> bool:
         """Whether any cell of the table may hold one (False: certainly none)."""
         if self._state is _UNASKED:
@@ -81,8 +86,8 @@ class UncomputedFormulas:
 
     def cells(self) -> list[tuple[int, int, str]]:
         """Every cell with a formula without a value in the table's rows, as (row,
-        column, A1), 0-based, in row order: for the rows the reader skips as empty (a
-        walk of the part, so only after `possible`)."""
+        column, A1), 0-based, in row order: for the cells the reader does not ask about
+        (a walk of the part, so only after `possible`)."""
         if self._walked is None:
             self._walked = self._walk(_PLAIN_CELL if self._state is _LOOKUP else _ANY_CELL)
         first, last = self._first, self._last

@@ -393,12 +393,18 @@ class _Reader(SheetReaders):
         self.add(R.NO_COMPUTED_VALUE, t.sheet.name, a1)
         return True
 
-    def skipped_formulas(self, t: _Table) -> None:
-        """BB310 for input cells of rows read as empty: a row whose only content is a
-        formula without a value is skipped (and one past the sheet's last value is not
-        even in the grid). Looked for only when the table may hold such formulas."""
+    def unasked_formulas(self, t: _Table) -> None:
+        """BB310 for the input cells not asked about while reading the table: a row
+        whose only content is a formula without a value reads as empty and is skipped
+        (one past the sheet's last value is not even in the grid), and an optional text
+        is not asked about. Looked for when the table may hold such formulas: on a
+        sheet with blank rows always, on Drift and Texter (prefilled rows; their optional
+        texts on every row) only when a question was asked already (issue 8: the count
+        of the Drift sheet's formulas is ~40 µs)."""
         formulas = t.formulas
-        if formulas is None or not formulas.possible():
+        if formulas is None or (t.sheet.fixed_rows and not formulas.asked):
+            return
+        if not formulas.possible():
             return
         inputs, sheet = set(t.inputs), t.sheet.name
         for _, c, a1 in formulas.cells():
@@ -434,8 +440,7 @@ class _Reader(SheetReaders):
                 continue
             self.outside(table)
             getattr(self, f"read_{sheet.key}")(table)
-            if not sheet.fixed_rows:
-                self.skipped_formulas(table)
+            self.unasked_formulas(table)
 
     def locate(
         self,
