@@ -16,6 +16,7 @@ import pytest
 
 from budgetbook import reader_sheets
 from budgetbook import schema as S
+from budgetbook.formula_cells import UncomputedFormulas
 from budgetbook.model import Severity
 from budgetbook.problem_report import write_feedback
 from budgetbook.reader import ReadResult, read_return
@@ -303,3 +304,38 @@ def test_the_feedback_workbook_marks_the_formula_cell(rnd, tmp_path: Path) -> No
     cell = ws[cells["budget"]]
     assert cell.value == "=E12*1.02"  # the person's formula is kept
     assert "cellen har en formel men inget uträknat värde" in cell.comment.text
+
+
+def _part(cells: str, prefix: str = "") -> bytes:
+    p = f"{prefix}:" if prefix else ""
+    return (
+        f'<worksheet><{p}sheetData><{p}row r="1"><{p}c r="A1"><{p}v>1</{p}v></{p}c></{p}row>'
+        f'<{p}row r="2">{cells}</{p}row></{p}sheetData></worksheet>'
+    ).encode()
+
+
+@pytest.mark.parametrize(
+    ("cell", "uncomputed"),
+    [
+        ('<c r="B2"><f>A1*2</f><v></v></c>', True),  # openpyxl
+        ('<c r="B2"><f>A1*2</f><v/></c>', True),
+        ('<c r="B2" s="3"><f>A1*2</f></c>', True),  # no value element at all
+        ('<c r="B2"><f t="shared" si="0"/></c>', True),  # a shared formula's other cell
+        ('<c r="B2" t="str"><f>A1&amp;"x"</f></c>', True),
+        ('<c r="B2"><f>A1*2</f><v>2</v></c>', False),  # as Excel saves it
+        ('<c r="B2" t="str"><f>IF(A1,"","")</f><v></v></c>', False),  # Excel's own ""
+        ('<c r="B2" t="str"><f>IF(A1,"","")</f><v/></c>', False),
+        ('<c r="B2" t="e"><f>1/0</f><v>#DIV/0!</v></c>', False),  # an error: BB305
+        ('<c r="B2" s="3"/>', False),
+        ('<c r="B2" t="n"></c>', False),
+        ('<c r="B2"><v>5</v></c>', False),
+    ],
+)
+def test_which_cells_hold_a_formula_without_a_value(cell: str, uncomputed: bool) -> None:
+    xml = _part(cell + '<c r="C2"><f>B2</f><v>0</v></c>')
+    assert UncomputedFormulas(xml, 1, 1, None).at(1, "B2") is uncomputed
+    assert UncomputedFormulas(xml, 1, 1, 0).at(1, "B2") is uncomputed  # counted: 2 > 0
+    assert UncomputedFormulas(xml, 1, 1, 2).at(1, "B2") is False  # no more than the template's
+    prefixed = _part(cell.replace("<", "<x:").replace("<x:/", "</x:"), "x")
+    assert UncomputedFormulas(prefixed, 1, 1, None).at(1, "B2") is uncomputed  # walked
+    assert UncomputedFormulas(xml, 1, 1, None).at(1, "C2") is False
