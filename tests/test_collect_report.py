@@ -140,3 +140,20 @@ def test_feedback_tells_an_accepted_return_it_is_accepted(tmp_path: Path) -> Non
     assert advice["w"].startswith("Inlämningen är godkänd") and "Rätta" not in advice["w"]
     assert advice["e"].startswith("Inlämningen kan inte godkännas. Rätta felen")
     assert "varningarna" not in advice["e"] and advice["ew"].endswith("Se också över varningarna.")
+
+
+def test_feedback_rows_are_as_high_as_their_longest_messages(tmp_path: Path) -> None:
+    """A message wrapped over several lines gets a row that high, and its sheet, cell
+    and code stand at the top beside it (LibreOffice showed one line per row, each long
+    message running over the rows below it)."""
+    source = tmp_path / "retur.xlsx"
+    source.write_bytes(plain_workbook_bytes("Budget"))
+    short = rules.NOT_A_NUMBER(file="FMO.xlsx", sheet="Budget", cell="B2", varde="x")
+    long = rules.NO_COMPUTED_VALUE(file="FMO.xlsx", sheet="Budget", cell="B3")
+    out = write_feedback(source, [short, long], tmp_path / "fb.xlsx")
+    assert out is not None
+    listing = openpyxl.load_workbook(out)["Återkoppling"]
+    assert len(short.message) < 100 < 2 * 100 < len(long.message)
+    assert (listing.row_dimensions[5].height or 15) == 15  # one line: the default height
+    assert listing.row_dimensions[6].height >= 3 * 15
+    assert all(listing.cell(6, col).alignment.vertical == "top" for col in range(1, 6))

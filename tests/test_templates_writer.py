@@ -200,7 +200,7 @@ def test_drift_line_allowing_negatives_accepts_them_in_excel(tmp_path: Path) -> 
 def test_the_riskvarde_scale_is_explained_where_it_is_filled(rnd) -> None:
     """Regression: the template allowed riskvärde 1–16 without saying what it is made
     of; the Internkontroll sheet's hint explains it."""
-    settings, schema, templates, _ = rnd
+    _, schema, templates, _ = rnd
     ws = openpyxl.load_workbook(templates[0])[schema.sheet("internkontroll").name]
     texts = [c.value for row in ws.iter_rows(max_row=6) for c in row if isinstance(c.value, str)]
     assert any("sannolikhet × konsekvens" in t and "1–16" in t for t in texts), texts

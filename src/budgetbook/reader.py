@@ -11,6 +11,7 @@ checks and the ram / large-change checks belong to the collect step, which uses
 
 from __future__ import annotations
 
+import functools
 import io
 import logging
 import re
@@ -25,6 +26,7 @@ from xlsxwriter.utility import xl_rowcol_to_cell as _xl_rowcol_to_cell
 from . import fmt, safety
 from . import rules as R
 from . import schema as S
+from .formula_cells import UncomputedFormulas
 from .model import (
     Problem,
     Submission,
@@ -37,6 +39,7 @@ from .reader_parts import (
     is_error_literal,
     parse_amount,
     read_zip_parts,
+    shown_error,
 )
 from .reader_sheets import SheetReaders, xl_rowcol_to_cell
 from .reader_sheets import Table as _Table
@@ -238,6 +241,12 @@ def _grid(wb: CalamineWorkbook, name: str) -> list[list[object]]:
     return sheet.to_python(skip_empty_area=False, nrows=rows)
 
 
+@functools.cache
+def _formula_columns(sheet: S.SheetDef) -> int:
+    """How many of the table's columns the template fills with a formula in every row."""
+    return sum(1 for c in sheet.columns if c.type == S.FORMULA)
+
+
 class _Reader(SheetReaders):
     """One file: the helpers and structure here, the per-sheet reads in SheetReaders."""
 
@@ -275,7 +284,7 @@ class _Reader(SheetReaders):
     def amount(
         self, t: _Table, r: int, key: str, allow_negative: bool = False
     ) -> tuple[int | None, str]:
-        """Parse an amount cell, reporting BB301–BB305; returns (value, A1)."""
+        """Parse an amount cell, reporting BB301–BB305 and BB311; returns (value, A1)."""
         c = t.cols.get(key)
         if c is None:
             return None, ""
@@ -293,13 +302,15 @@ class _Reader(SheetReaders):
                 if raw >= 0 or allow_negative:
                     return int(raw), a1
             elif kind is str and not raw:
+                self.no_value(t, r, a1)
                 return None, a1
         sheet = t.sheet.name
         parsed = Amount("error", raw=err) if err else parse_amount(raw)
         if parsed.kind == "empty":
+            self.no_value(t, r, a1)
             return None, a1
         if parsed.kind == "error":
-            self.add(R.FORMULA_ERROR, sheet, a1, varde=parsed.raw)
+            self.add(R.FORMULA_ERROR, sheet, a1, varde=shown_error(err) if err else parsed.raw)
             return None, a1
         if parsed.kind == "not_number":
             self.add(R.NOT_A_NUMBER, sheet, a1, varde=parsed.raw)
@@ -337,7 +348,8 @@ class _Reader(SheetReaders):
             if not text or text[0] not in "#E" or (text[0] == "E" and text[:4] != "Err:"):
                 return text, a1
         if err or (isinstance(raw, str) and raw.strip() and is_error_literal(raw)):
-            self.add(R.FORMULA_ERROR, t.sheet.name, a1, varde=err or raw.strip())
+            shown = shown_error(err) if err else raw.strip()
+            self.add(R.FORMULA_ERROR, t.sheet.name, a1, varde=shown)
             return "", a1
         return cell_text(raw), a1
 
@@ -371,10 +383,41 @@ class _Reader(SheetReaders):
         return hit
 
     def required(self, t: _Table, r: int, key: str, value: object) -> None:
+        """BB306 for an empty required cell, unless the cell has a finding already (an
+        error, a value not in the list) or holds a formula without a value (BB311)."""
         if value in ("", None):
             c = t.cols.get(key)
             cell = xl_rowcol_to_cell(r, c) if c is not None else ""
+            if cell and (self._reported(t.sheet.name, cell) or self.no_value(t, r, cell)):
+                return
             self.add(R.REQUIRED_EMPTY, t.sheet.name, cell, kolumn=t.sheet.column(key).heading)
+
+    def no_value(self, t: _Table, r: int, a1: str) -> bool:
+        """For a cell that reads as empty where a value is expected: whether it holds a
+        formula without a computed value, reported as such (BB311)."""
+        formulas = t.formulas
+        if formulas is None or not a1 or not formulas.at(r, a1):
+            return False
+        self.add(R.NO_COMPUTED_VALUE, t.sheet.name, a1)
+        return True
+
+    def unasked_formulas(self, t: _Table) -> None:
+        """BB311 for the input cells not asked about while reading the table: a row
+        whose only content is a formula without a value reads as empty and is skipped
+        (one past the sheet's last value is not even in the grid), and an optional text
+        is not asked about. Looked for when the table may hold such formulas: on a
+        sheet with blank rows always, on Drift and Texter (prefilled rows; their optional
+        texts on every row) only when a question was asked already (issue 8: the count
+        of the Drift sheet's formulas is ~40 µs)."""
+        formulas = t.formulas
+        if formulas is None or (t.sheet.fixed_rows and not formulas.asked):
+            return
+        if not formulas.possible():
+            return
+        inputs, sheet = set(t.inputs), t.sheet.name
+        for _, c, a1 in formulas.cells():
+            if c in inputs and not self._reported(sheet, a1):
+                self.add(R.NO_COMPUTED_VALUE, sheet, a1)
 
     def has_content(self, t: _Table, r: int) -> bool:
         errors = t.errors
@@ -405,6 +448,7 @@ class _Reader(SheetReaders):
                 continue
             self.outside(table)
             getattr(self, f"read_{sheet.key}")(table)
+            self.unasked_formulas(table)
 
     def locate(
         self,
@@ -412,9 +456,11 @@ class _Reader(SheetReaders):
         grid: list[list[object]],
         found: tuple[str, tuple[int, int], tuple[int, int]] | None,
     ) -> _Table | None:
+        table_rows = None  # as the table part says (the grid ends at its last value)
         if found and found[0] in ("", sheet.name):
             _, (r0, c0), (r1, c1) = found
             header, first, last, last_col = r0 - 1, r0, r1, c1
+            table_rows = r1 - r0 + 1
             del c0
         else:
             # No table definition (e.g. re-saved by another program): find the heading row.
@@ -427,6 +473,17 @@ class _Reader(SheetReaders):
             return None
         row = grid[header]
         errors = self.parts.error_cells.get(sheet.name) or {}
+        xml = self.parts.sheet_xml.get(sheet.name)
+        formulas = (
+            UncomputedFormulas(
+                xml,
+                first,
+                None if table_rows is None else first + table_rows - 1,
+                None if table_rows is None else table_rows * _formula_columns(sheet),
+            )
+            if xml is not None
+            else None
+        )
         last = min(last, len(grid) - 1)
         # The same headings in nearly every return of a round (issue 8: ~17 µs a sheet):
         # a heading row of text cells that gave no problem is looked up, not redone. A
@@ -445,7 +502,17 @@ class _Reader(SheetReaders):
         if hit is not None and hit[0] is sheet:
             _, cols, extra, inputs = hit
             return _Table(
-                sheet, grid, header, first, last, last_col, dict(cols), list(extra), errors, inputs
+                sheet,
+                grid,
+                header,
+                first,
+                last,
+                last_col,
+                dict(cols),
+                list(extra),
+                errors,
+                inputs,
+                formulas,
             )
         problems_before = len(self.problems)
         cols: dict[str, int] = {}
@@ -487,7 +554,9 @@ class _Reader(SheetReaders):
             if len(_HEADINGS) >= _HEADINGS_MAX:
                 _HEADINGS.clear()
             _HEADINGS[key] = (sheet, dict(cols), tuple(extra), inputs)
-        return _Table(sheet, grid, header, first, last, last_col, cols, extra, errors, inputs)
+        return _Table(
+            sheet, grid, header, first, last, last_col, cols, extra, errors, inputs, formulas
+        )
 
     def _find_header(self, sheet: S.SheetDef, grid: list[list[object]]) -> int | None:
         wanted = {_norm(c.heading) for c in sheet.columns}

@@ -53,6 +53,18 @@ ERROR_LITERALS = frozenset(
     }
 )
 _LO_ERROR = re.compile(r"^Err:\d{3}$")
+# The file keeps an error value by its English code whatever the language of the Excel
+# that saved it; a department head's Swedish Excel shows it by these names.
+SWEDISH_ERRORS = {
+    "#NULL!": "#SKÄRNING!",
+    "#DIV/0!": "#DIVISION/0!",
+    "#VALUE!": "#VÄRDEFEL!",
+    "#REF!": "#REFERENS!",
+    "#NAME?": "#NAMN?",
+    "#NUM!": "#OGILTIGT!",
+    "#N/A": "#SAKNAS!",
+    "#CALC!": "#BERÄKNA!",
+}
 # A cell: its attributes, and its content unless it is self-closing (`<c r="B2" s="3"/>`,
 # as Excel writes an empty cell), never reaching into the next cell (a self-closing cell
 # was taken to end at the next cell's `</c>`, hiding that cell; and with no `</c>` after,
@@ -63,6 +75,13 @@ _CELL_TAG = re.compile(
 _ATTR_R = re.compile(rb'\br="([A-Z]+)(\d+)"')
 _ATTR_T_E = re.compile(rb'\bt="e"')
 _VALUE = re.compile(rb"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>")
+
+
+def shown_error(code: str) -> str:
+    """An error cell's value as a Swedish Excel shows it, with the English code too:
+    "#DIVISION/0! (#DIV/0!)"; other values as they are."""
+    swedish = SWEDISH_ERRORS.get(code)
+    return f"{swedish} ({code})" if swedish else code
 
 
 def is_error_literal(text: str) -> bool:
@@ -79,6 +98,9 @@ class ZipParts:
     error_cells: dict[str, dict[tuple[int, int], str]]  # sheet -> (row0, col0) -> "#REF!"
     # table name -> (sheet, (first data row0, col0), (last data row0, last col0))
     tables: dict[str, tuple[str, tuple[int, int], tuple[int, int]]] = field(default_factory=dict)
+    # sheet name -> its part's bytes (already read for the error scan), for the cells
+    # the reader looks up (`formula_cells`)
+    sheet_xml: dict[str, bytes] = field(default_factory=dict)
 
 
 def col_index(letters: str) -> int:
@@ -133,16 +155,18 @@ def read_zip_parts(
                 sheet_files[sheet.get("name", "")] = _resolve("xl", target)
     errors: dict[str, dict[tuple[int, int], str]] = {}
     tables: dict[str, tuple[str, tuple[int, int], tuple[int, int]]] = {}
+    sheet_xml: dict[str, bytes] = {}
     for sheet, member in sheet_files.items():
         if sheet in wanted_sheets and member in names:
-            found = _scan_errors(read(member))
+            xml = sheet_xml[sheet] = read(member)
+            found = _scan_errors(xml)
             if found:
                 errors[sheet] = found
     for member in sorted(names):
         if member.startswith("xl/tables/") and member.endswith(".xml"):
             xml = read(member)
             tables.update(_table_cached(xml) if len(xml) <= _CACHED_PART else _table(xml))
-    return ZipParts(identity, sheet_files, errors, tables)
+    return ZipParts(identity, sheet_files, errors, tables, sheet_xml)
 
 
 # attributes to the next '<' at most (to the next '>', a part of many `<table ` without

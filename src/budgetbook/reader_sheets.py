@@ -18,8 +18,9 @@ from xlsxwriter.utility import xl_rowcol_to_cell as _xl_rowcol_to_cell
 
 from . import rules as R
 from . import schema as S
+from .formula_cells import UncomputedFormulas
 from .model import ControlPoint, DriftLine, GoalRow, Problem, Project, Risk, Submission, Uppdrag
-from .reader_parts import MAX_AMOUNT, cell_text, parse_amount
+from .reader_parts import MAX_AMOUNT, cell_text, parse_amount, shown_error
 from .settings import Settings
 
 if TYPE_CHECKING:
@@ -74,6 +75,9 @@ class Table:
     # input cells that make a row count as filled in.
     errors: dict[tuple[int, int], str]
     inputs: tuple[int, ...]
+    # The sheet's cells with a formula and no computed value, asked only about cells
+    # that read as empty where a value is expected (None: the sheet's part is unknown).
+    formulas: UncomputedFormulas | None = None
 
     def value(self, r: int, key: str) -> object:
         c = self.cols.get(key)
@@ -126,11 +130,16 @@ def _amount_columns(pairs: Iterable[tuple[K, int | None]]) -> tuple[tuple[K, int
 
 
 def _plain_amounts(
-    row: Sequence[object], r: int, cols: tuple[tuple[K, int | None, str], ...], allow_negative: bool
+    row: Sequence[object],
+    r: int,
+    cols: tuple[tuple[K, int | None, str], ...],
+    allow_negative: bool,
+    formulas: UncomputedFormulas | None,
 ) -> tuple[dict[K, int], dict[K, str]] | None:
     """The amounts and cells of a row of a sheet without error cells, (key -> tkr,
     key -> A1) for `cols` (see _amount_columns), as `amount` reads them, when each is
-    empty or a whole number it accepts (so `amount` reports nothing); else None."""
+    a whole number it accepts or empty without a formula (so `amount` reports nothing);
+    else None. `formulas`: the table's, to ask about the empty cells."""
     width = len(row)
     number = str(r + 1)  # the A1 of (r, c) is the column's letters and this
     amounts: dict[K, int] = {}
@@ -150,6 +159,8 @@ def _plain_amounts(
             amounts[key] = whole
         elif type(raw) is not str or raw:
             return None
+        elif formulas is not None and formulas.at(r, letters + number):
+            return None  # a formula without a value: `amount` reports it
         cells[key] = letters + number
     return amounts, cells
 
@@ -223,7 +234,7 @@ class SheetReaders:
                     continue
             seen.add(key)
             allow_neg = d.allow_negative
-            found = _plain_amounts(row, r, amount_cols, allow_neg) if plain else None
+            found = _plain_amounts(row, r, amount_cols, allow_neg, t.formulas) if plain else None
             if found is None:
                 amounts: dict[int, int] = {}
                 cells: dict[int, str] = {}
@@ -247,7 +258,7 @@ class SheetReaders:
                 for year in s.plan_years:
                     if year not in amounts and cells.get(year):
                         v = t.value(r, f"plan_{year}")
-                        if v in ("", None):
+                        if v in ("", None) and not self._reported(sheet, cells[year]):
                             self.add(
                                 R.PLAN_YEARS_MISSING,
                                 sheet,
@@ -314,7 +325,11 @@ class SheetReaders:
             if not self.has_content(t, r):
                 continue
             row = grid[r] if r < len(grid) else ()
-            fast = self._investment_row(row, r, text_cols, amount_cols, lists) if plain else None
+            fast = (
+                self._investment_row(row, r, text_cols, amount_cols, lists, t.formulas)
+                if plain
+                else None
+            )
             if fast is not None:
                 pid, name, category, status, decided, description, amounts, cells = fast
             else:
@@ -340,7 +355,9 @@ class SheetReaders:
                     ("kategori", "category", category),
                     ("beskrivning", "description", description),
                 )
-                if not value and not self._reported(sheet, cells.get(key, ""))
+                if not value
+                and not self._reported(sheet, cells.get(key, ""))
+                and not self.no_value(t, r, cells.get(key, ""))
             ]
             if missing:
                 self.add(
@@ -380,6 +397,7 @@ class SheetReaders:
         text_cols: tuple[int | None, ...],
         amount_cols: tuple[tuple[str, int | None, str], ...],
         lists: tuple[str, str],
+        formulas: UncomputedFormulas | None,
     ) -> tuple[str, str, str, str, int | None, str, dict[int, int], dict[str, str]] | None:
         """An investment row read as the per-cell calls of read_investeringar read it,
         when none of them would report anything; else None. `text_cols`: the columns of
@@ -388,7 +406,7 @@ class SheetReaders:
         texts = _plain_texts(row, text_cols)
         if texts is None:
             return None
-        found = _plain_amounts(row, r, amount_cols, False)
+        found = _plain_amounts(row, r, amount_cols, False, formulas)
         if found is None:
             return None
         pid, name, category, status, description = texts
@@ -508,7 +526,7 @@ class SheetReaders:
         a1 = xl_rowcol_to_cell(r, c)
         err = self._error_at(t, r, c)
         if err:
-            self.add(R.FORMULA_ERROR, t.sheet.name, a1, varde=err)
+            self.add(R.FORMULA_ERROR, t.sheet.name, a1, varde=shown_error(err))
             return None
         if raw in ("", None):
             return None

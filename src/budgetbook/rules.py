@@ -252,6 +252,14 @@ RISK_VALUE = rule(
     "Riskvärdet är inte 1–16",
     "{plats}: ”{varde}” är inget riskvärde. Skriv ett heltal från 1 till 16.",
 )
+NO_COMPUTED_VALUE = rule(
+    "BB311",
+    FEL,
+    "Formel utan uträknat värde",
+    "{plats}: cellen har en formel men inget uträknat värde (filen har sparats i ett "
+    "program som inte räknar ut formler). Öppna filen i Excel eller LibreOffice Calc så att "
+    "formeln räknas ut, spara och skicka den igen, eller skriv in värdet direkt i cellen.",
+)
 
 # --- content (BB4xx) --------------------------------------------------------------------
 RAM_NOT_MET = rule(
