@@ -162,6 +162,30 @@ def test_ram_met_and_not_met(settings: Settings) -> None:
     assert "+250" in p.message and str(settings.plan_years[0]) in p.message
 
 
+def test_no_ram_difference_for_a_year_with_an_amount_that_could_not_be_read(
+    settings: Settings,
+) -> None:
+    """Regression: a Drift amount the reader could not read (a formula without a value,
+    BB311) counted as 0, and BB401 then reported a "differens" of that amount. That
+    year's ram check waits for the amount; other years are still checked."""
+    from budgetbook import rules
+
+    schema = build_schema(settings)
+    sub = balanced(settings, "FMO")
+    first, plan = settings.budget_year, settings.plan_years[0]
+    line = sub.drift[1]
+    line.amounts.pop(first)  # unread
+    line.amounts[plan] += 250  # a real difference in a plan year
+    cell = f"{checks.ram_cell(schema, settings, first).rstrip('0123456789')}{line.row}"
+    unread = rules.NO_COMPUTED_VALUE(file=sub.file, sheet="Drift", cell=cell)
+    before = checks.ram_problems(sub, settings, schema)
+    assert len(before) == 2 and f"för {first}" in before[0].message  # as it was
+    problems = checks.ram_problems(sub, settings, schema, [unread])
+    assert codes(problems) == ["BB401"] and str(plan) in problems[0].message
+    warning = rules.TEXT_NUMBER(file=sub.file, sheet="Drift", cell=cell, varde="1", tolkat="1")
+    assert len(checks.ram_problems(sub, settings, schema, [warning])) == 2  # only errors
+
+
 def test_large_change_needs_comment(settings: Settings) -> None:
     schema = build_schema(settings)
     sub = balanced(settings, "FMO")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from xlsxwriter.utility import xl_col_to_name
 
@@ -145,8 +145,15 @@ def ram_cell(schema: Schema, settings: Settings, year: int) -> str:
     return _column_cell(schema, "drift", year_key(settings, year), max(row, 1))
 
 
-def ram_problems(sub: Submission, settings: Settings, schema: Schema) -> list[Problem]:
-    """BB401: the net budget of each year must equal the avdelning's ram."""
+def ram_problems(
+    sub: Submission, settings: Settings, schema: Schema, read: Sequence[Problem] = ()
+) -> list[Problem]:
+    """BB401: the net budget of each year must equal the avdelning's ram.
+
+    Not for a year with an amount the reader could not read (an error in `read` in that
+    year's Drift column): its net is not known, and a difference computed without the
+    amount only confused (BB311 and a "differens" of the missing figure). The
+    workbook's own ram difference row shows the department head the rest at once."""
     avd = settings.avdelning(sub.avdelning)
     if avd is None or not sub.drift:
         return []
@@ -156,10 +163,11 @@ def ram_problems(sub: Submission, settings: Settings, schema: Schema) -> list[Pr
     if all(nets[year] == ram[year] for year in years):
         return []  # the usual case: the problems' sheet and cells are not looked up
     sheet = schema.sheet("drift")
+    unread = {_column(p.cell) for p in read if p.is_error and p.sheet == sheet.name and p.cell}
     problems = []
     for year in years:
         net = nets[year]
-        if net == ram[year]:
+        if net == ram[year] or _column(ram_cell(schema, settings, year)) in unread:
             continue
         problems.append(
             rules.RAM_NOT_MET(
@@ -174,6 +182,11 @@ def ram_problems(sub: Submission, settings: Settings, schema: Schema) -> list[Pr
             )
         )
     return problems
+
+
+def _column(cell: str) -> str:
+    """The column letters of an A1 reference."""
+    return cell.rstrip("0123456789")
 
 
 def _kinds_of(settings: Settings) -> Callable[[], dict[str, str]]:
@@ -280,10 +293,12 @@ def decided_total_problems(sub: Submission, settings: Settings, schema: Schema) 
     return problems
 
 
-def content_problems(sub: Submission, settings: Settings, schema: Schema) -> list[Problem]:
-    """All whole-return content rules of one return."""
+def content_problems(
+    sub: Submission, settings: Settings, schema: Schema, read: Sequence[Problem] = ()
+) -> list[Problem]:
+    """All whole-return content rules of one return; `read`: the reader's findings."""
     return [
-        *ram_problems(sub, settings, schema),
+        *ram_problems(sub, settings, schema, read),
         *change_problems(sub, settings, schema),
         *decided_total_problems(sub, settings, schema),
     ]

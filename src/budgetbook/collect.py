@@ -364,7 +364,7 @@ def _apply_read(rec: Received, outcome: ReadOutcome, settings: Settings, schema:
         sub = placed(sub, sub.avdelning or code, rec.name, rec.path, rec.sha256, rec.received)
         rec.submission = sub
         if settings.avdelning(sub.avdelning) is not None:
-            rec.problems.extend(checks.content_problems(sub, settings, schema))
+            rec.problems.extend(checks.content_problems(sub, settings, schema, outcome.problems))
 
 
 def _attribute(rec: Received, settings: Settings) -> None:
