@@ -11,9 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING
 
-from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.utility import xl_rowcol_to_cell as _xl_rowcol_to_cell
 
 from . import rules as R
@@ -21,10 +20,11 @@ from . import schema as S
 from .formula_cells import UncomputedFormulas
 from .model import ControlPoint, DriftLine, GoalRow, Problem, Project, Risk, Submission, Uppdrag
 from .reader_parts import MAX_AMOUNT, cell_text, parse_amount, shown_error
+from .reader_rows import amount_columns, plain_amounts, plain_texts
 from .settings import Settings
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Sequence
+    from collections.abc import Sequence
 
     from .reader_parts import ZipParts
     from .settings import AssetCategory
@@ -94,75 +94,10 @@ class Table:
         return row[c] if c < len(row) else ""
 
 
-# Rows whose cells are all plain (see _plain_texts, _plain_amounts) are read per row,
+# Rows whose cells are all plain (see plain_texts, plain_amounts) are read per row,
 # not per cell (issue 8: ~150 rows a return); any other row, and every row of a sheet
 # with error cells, cell by cell. False reads every row cell by cell (the tests compare).
 FAST_ROWS = True
-
-K = TypeVar("K")
-
-
-def _plain_texts(row: Sequence[object], cols: tuple[int | None, ...]) -> tuple[str, ...] | None:
-    """The text cells `cols` of a row of a sheet without error cells, as `text` reads
-    them, when each is text or a number and no text looks like an error (so `text`
-    reports nothing); else None. A column not in the table reads as ""."""
-    width = len(row)
-    found: list[str] = []
-    for c in cols:
-        raw = row[c] if c is not None and c < width else ""
-        kind = type(raw)
-        if kind is float:
-            found.append(cell_text(raw))
-            continue
-        if kind is not str:
-            return None
-        text = raw.strip()
-        # every error literal starts with "#" (Excel) or "Err:" (LibreOffice)
-        if text and text[0] in "#E" and (text[0] == "#" or text.startswith("Err:")):
-            return None
-        found.append(text)
-    return tuple(found)
-
-
-def _amount_columns(pairs: Iterable[tuple[K, int | None]]) -> tuple[tuple[K, int | None, str], ...]:
-    """(key, column, column letters) for _plain_amounts, once per table."""
-    return tuple((key, c, "" if c is None else xl_col_to_name(c)) for key, c in pairs)
-
-
-def _plain_amounts(
-    row: Sequence[object],
-    r: int,
-    cols: tuple[tuple[K, int | None, str], ...],
-    allow_negative: bool,
-    formulas: UncomputedFormulas | None,
-) -> tuple[dict[K, int], dict[K, str]] | None:
-    """The amounts and cells of a row of a sheet without error cells, (key -> tkr,
-    key -> A1) for `cols` (see _amount_columns), as `amount` reads them, when each is
-    a whole number it accepts or empty without a formula (so `amount` reports nothing);
-    else None. `formulas`: the table's, to ask about the empty cells."""
-    width = len(row)
-    number = str(r + 1)  # the A1 of (r, c) is the column's letters and this
-    amounts: dict[K, int] = {}
-    cells: dict[K, str] = {}
-    for key, c, letters in cols:
-        if c is None:
-            cells[key] = ""
-            continue
-        raw = row[c] if c < width else ""
-        if type(raw) is float:
-            # whole and within MAX_AMOUNT (NaN fails the range test, as is_integer)
-            if not -MAX_AMOUNT <= raw <= MAX_AMOUNT:
-                return None
-            whole = int(raw)
-            if whole != raw or (whole < 0 and not allow_negative):
-                return None
-            amounts[key] = whole
-        elif type(raw) is not str or raw:
-            return None
-        elif formulas is not None and formulas.at(r, letters + number):
-            return None  # a formula without a value: `amount` reports it
-        cells[key] = letters + number
-    return amounts, cells
 
 
 def _a1_or_empty(r: int, c: int | None) -> str:
@@ -201,10 +136,10 @@ class SheetReaders:
         )
         plain, grid, cols = FAST_ROWS and not t.errors, t.grid, t.cols
         text_cols = (cols.get("verksamhet"), cols.get("driftpost"), cols.get("comment"))
-        amount_cols = _amount_columns((year, cols.get(key)) for year, key in year_keys)
+        amount_cols = amount_columns((year, cols.get(key)) for year, key in year_keys)
         for r in range(t.first, t.last + 1):
             row = grid[r] if r < len(grid) else ()
-            texts = _plain_texts(row, text_cols) if plain else None
+            texts = plain_texts(row, text_cols) if plain else None
             if texts is None:
                 vcode, _ = self.text(t, r, "verksamhet")
                 dname, _ = self.text(t, r, "driftpost")
@@ -234,7 +169,7 @@ class SheetReaders:
                     continue
             seen.add(key)
             allow_neg = d.allow_negative
-            found = _plain_amounts(row, r, amount_cols, allow_neg, t.formulas) if plain else None
+            found = plain_amounts(row, r, amount_cols, allow_neg, t.formulas) if plain else None
             if found is None:
                 amounts: dict[int, int] = {}
                 cells: dict[int, str] = {}
@@ -314,7 +249,7 @@ class SheetReaders:
         plain, grid, cols = FAST_ROWS and not t.errors, t.grid, t.cols
         keys = ("id", "name", "category", "status", "description")
         text_cols = tuple(cols.get(k) for k in keys)
-        amount_cols = _amount_columns(
+        amount_cols = amount_columns(
             (
                 ("decided_total", cols.get("decided_total")),
                 *((str(year), cols.get(f"inv_{year}")) for year in years),
@@ -403,10 +338,10 @@ class SheetReaders:
         when none of them would report anything; else None. `text_cols`: the columns of
         id, name, category, status, description; `amount_cols`: (cell key, column) of
         decided_total and each year; `lists`: the lists of category and status."""
-        texts = _plain_texts(row, text_cols)
+        texts = plain_texts(row, text_cols)
         if texts is None:
             return None
-        found = _plain_amounts(row, r, amount_cols, False, formulas)
+        found = plain_amounts(row, r, amount_cols, False, formulas)
         if found is None:
             return None
         pid, name, category, status, description = texts
@@ -452,8 +387,8 @@ class SheetReaders:
             if not self.has_content(t, r):
                 continue
             row = grid[r] if r < len(grid) else ()
-            # As read_drift: a row of plain cells is read at once (see _plain_texts).
-            texts = _plain_texts(row, text_cols) if plain else None
+            # As read_drift: a row of plain cells is read at once (see plain_texts).
+            texts = plain_texts(row, text_cols) if plain else None
             if texts is not None and texts[0]:
                 hit = self.list_value(goal_list, texts[0])
                 texts = None if hit is None else (hit, *texts[1:])
