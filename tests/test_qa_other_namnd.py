@@ -126,9 +126,10 @@ def test_draft_does_not_call_a_return_with_errors_missing(tmp_path):
     texts = [p.text for p in word(root).paragraphs]
     line = next(t for t in texts if t.startswith("Utkastet bygger på"))
     # the same words and name list as every note and the summary (not "godkänt
-    # underlag ... saknas från: A, B", a comma list the notes no longer use)
+    # underlag ... saknas från: A, B", a comma list the notes no longer use), and small
+    # numbers in words as in the rest of the running text ("en av tre", not "1 av 3")
     assert line == (
-        "Utkastet bygger på godkänd inlämning från 1 av 3 avdelningar. "
+        "Utkastet bygger på godkänd inlämning från en av tre avdelningar. "
         "Godkänd inlämning saknas för: Biblioteksavdelningen och Kulturskolan."
     )
 

@@ -375,3 +375,4 @@ def test_goal_count_sentence_spells_small_numbers_as_the_summary_does(example):
     assert not re.search(r"\d", sentence), sentence
     assert fmt.count(1) == "ett" and fmt.count(4) == "fyra" and fmt.count(12) == "tolv"
     assert fmt.count(13) == "13"
+    assert fmt.count(1, common=True) == "en" and fmt.count(7, common=True) == "sju"

@@ -198,9 +198,12 @@ _NUMBER_WORDS = (
 )  # fmt: skip
 
 
-def count(n: int) -> str:
+def count(n: int, common: bool = False) -> str:
     """A count in running text: up to twelve in words, as Swedish style has it, in the
-    neuter form ("ett nämndmål", "ett av målen"); larger numbers in digits."""
+    neuter form ("ett nämndmål", "ett av målen") or with `common` the common gender
+    ("en av tre avdelningar"); larger numbers in digits."""
+    if common and n == 1:
+        return "en"
     return _NUMBER_WORDS[n] if 0 <= n < len(_NUMBER_WORDS) else tkr(n)
 
 

@@ -259,10 +259,10 @@ class _Namndplan:
             b.placeholder(
                 # "godkänd": a return with errors is left out just like a missing one; the
                 # words and name list of the notes and the summary (tablebuild.missing_note)
-                f"Utkastet bygger på godkänd inlämning från {len(self.cons.avdelningar_included)} "
-                f"av {len(s.avdelningar)} avdelningar. Godkänd inlämning saknas för: "
-                + fmt.name_list([a.name for a in missing])
-                + "."
+                "Utkastet bygger på godkänd inlämning från "
+                f"{fmt.count(len(self.cons.avdelningar_included), common=True)} av "
+                f"{fmt.count(len(s.avdelningar), common=True)} avdelningar. "
+                "Godkänd inlämning saknas för: " + fmt.name_list([a.name for a in missing]) + "."
             )
         b.toc_here()
         b.page_break()
