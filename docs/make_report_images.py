@@ -18,7 +18,7 @@ from PIL import Image  # installed with matplotlib
 from budgetbook.report import render
 
 DOCS = Path(__file__).resolve().parent
-PAGES = (1, 2, 5, 6, 10, 11)  # TOC, texts, ram and drift tables, charts, investments
+PAGES = (1, 2, 5, 6, 9, 10)  # TOC, texts, ram table, drift chart, kontogrupp, investments
 COLOURS = 64  # a small palette keeps the PNGs small; the pages are text and flat colour
 
 
