@@ -186,6 +186,30 @@ def test_no_ram_difference_for_a_year_with_an_amount_that_could_not_be_read(
     assert len(checks.ram_problems(sub, settings, schema, [warning])) == 2  # only errors
 
 
+def test_a_ram_difference_is_reported_beside_an_amount_that_was_read(
+    settings: Settings,
+) -> None:
+    """Regression: every error in a year's Drift column held back that year's ram
+    check, also one whose amount the reader did read and counts (decimals, BB303,
+    rounded; a negative amount, BB304): a return 250 tkr off its ram was told only to
+    remove the decimals, and of the ram difference only after sending it again."""
+    from budgetbook import rules
+
+    schema = build_schema(settings)
+    sub = balanced(settings, "FMO")
+    first = settings.budget_year
+    line = sub.drift[1]
+    line.amounts[first] += 250  # 100,4 typed beside a real difference: read as 100
+    cell = f"{checks.ram_cell(schema, settings, first).rstrip('0123456789')}{line.row}"
+    decimals = rules.DECIMALS(
+        file=sub.file, sheet="Drift", cell=cell, varde="100,4", avrundat="100"
+    )
+    negative = rules.NEGATIVE(file=sub.file, sheet="Drift", cell=cell, varde="−5", vad="Beloppen")
+    for read in ([decimals], [negative]):
+        problems = checks.ram_problems(sub, settings, schema, read)
+        assert codes(problems) == ["BB401"] and f"för {first}" in problems[0].message
+
+
 def test_large_change_needs_comment(settings: Settings) -> None:
     schema = build_schema(settings)
     sub = balanced(settings, "FMO")

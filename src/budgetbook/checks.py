@@ -150,8 +150,8 @@ def ram_problems(
 ) -> list[Problem]:
     """BB401: the net budget of each year must equal the avdelning's ram.
 
-    Not for a year with an amount the reader could not read (an error in `read` in that
-    year's Drift column): its net is not known, and a difference computed without the
+    Not for a year with an amount the reader could not read (BB301, BB305 or BB311 in
+    `read` in that year's Drift column): its net is not known, and a difference computed without the
     amount only confused (BB311 and a "differens" of the missing figure). The
     workbook's own ram difference row shows the department head the rest at once."""
     avd = settings.avdelning(sub.avdelning)
@@ -163,7 +163,7 @@ def ram_problems(
     if all(nets[year] == ram[year] for year in years):
         return []  # the usual case: the problems' sheet and cells are not looked up
     sheet = schema.sheet("drift")
-    unread = {_column(p.cell) for p in read if p.is_error and p.sheet == sheet.name and p.cell}
+    unread = {_column(p.cell) for p in read if p.code in _UNREAD and p.sheet == sheet.name}
     problems = []
     for year in years:
         net = nets[year]
@@ -182,6 +182,13 @@ def ram_problems(
             )
         )
     return problems
+
+
+# The reader's findings of an amount it could not read (`_Reader.amount` gives None):
+# not every error, since one with decimals (BB303) or a minus (BB304) is read and counts.
+_UNREAD = frozenset(
+    (rules.NOT_A_NUMBER.code, rules.FORMULA_ERROR.code, rules.NO_COMPUTED_VALUE.code)
+)
 
 
 def _column(cell: str) -> str:
