@@ -268,6 +268,8 @@ class _Reader(SheetReaders):
             template_version=ident.get(S.ID_VERSION, ""),
         )
         self.problems: list[Problem] = []
+        self._reported_cells: set[tuple[str, str]] = set()
+        self._reported_upto = 0
         self.list_norm = _list_norm(schema)
 
     # -- helpers ------------------------------------------------------------------------
