@@ -368,3 +368,20 @@ def test_whitespace_after_a_formula_is_read_once(rnd, tmp_path: Path) -> None:
         ln for ln in result.submission.drift if ln.cells[settings.budget_year] == cells["budget"]
     )
     assert line.amounts[settings.budget_year] == 12648
+
+
+def test_an_error_in_a_riskvarde_is_named_as_swedish_excel_shows_it(rnd, tmp_path: Path) -> None:
+    """Regression: the riskvärde (read apart from amounts, BB310) named an error cell by
+    the file's English code only, "#DIV/0!", where every other cell's message has
+    what the department head's Swedish Excel shows, "#DIVISION/0! (#DIV/0!)"."""
+    settings, schema, _, returns = rnd
+    wb = openpyxl.load_workbook(returns[3])
+    sheet = schema.sheet("internkontroll")
+    ref = f"{col(schema, 'internkontroll', 'riskvarde')}{sheet.first_data_row}"
+    wb[sheet.name][ref] = "#DIV/0!"  # openpyxl writes it as an error cell
+    out = tmp_path / "Budget riskvärde.xlsx"
+    wb.save(out)
+    result = read_return(out, settings, schema)
+    at = [p for p in result.problems if (p.sheet, p.cell) == (sheet.name, ref)]
+    assert [p.code for p in at] == ["BB305"]
+    assert "#DIVISION/0! (#DIV/0!)" in at[0].message

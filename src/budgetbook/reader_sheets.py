@@ -492,7 +492,7 @@ class SheetReaders:
         a1 = xl_rowcol_to_cell(r, c)
         err = self._error_at(t, r, c)
         if err:
-            self.add(R.FORMULA_ERROR, t.sheet.name, a1, varde=err)
+            self.add(R.FORMULA_ERROR, t.sheet.name, a1, varde=shown_error(err))
             return None
         parsed = parse_amount(t.value(r, key))
         if parsed.kind == "empty":
