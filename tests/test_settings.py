@@ -505,6 +505,26 @@ def test_prior_csv_row_with_a_line_break_inside_quotes_is_traced_to_its_first_li
         load_prior(tmp_path / "c.csv", *known)
 
 
+@pytest.mark.parametrize("quote", ["", '"'])
+def test_prior_csv_lines_are_counted_as_editors_count_them(tmp_path: Path, quote: str) -> None:
+    """Regression: the file was split with splitlines(), which also breaks at U+2028,
+    U+2029, U+0085 and form feeds. Such a character in a field (a comment pasted from a
+    web page or a PDF) cut its row in two: "raden har för få fält" at a line the editor
+    does not have, or every later row traced one line off in Källor (as toml_lines
+    explains for budgetbook.toml)."""
+    from budgetbook.settings_prior import load_prior
+
+    known = ({"1100"}, {"personal", "lokal"})
+    text = (
+        "verksamhet;driftpost;budget;prognos;kommentar\n"
+        f"1100;personal;31200;-5;{quote}Enligt beslut\u2028KS 2026-04-10{quote}\n"
+        f"1100;lokal;0;7;{quote}Se\x0cbilaga\u0085och\u2029plan{quote}\n"
+    )
+    (tmp_path / "p.csv").write_text(text, encoding="utf-8")
+    got = load_prior(tmp_path / "p.csv", *known)
+    assert got == {("1100", "personal"): (31200, -5, 2), ("1100", "lokal"): (0, 7, 3)}
+
+
 def test_cached_settings_read_the_prior_year_rows_from_their_file(workspace: Path) -> None:
     """The entry names the prior-year file by its hash instead of holding its rows
     (issue 8); rows read back are the parsed ones, and a file whose bytes are no longer

@@ -27,6 +27,10 @@ def load_prior(
     # (or NULs) in the file a line's fields are exactly its pieces between separators,
     # as csv.reader gives them, at half the cost.
     lines = text.splitlines()
+    if len(lines) != text.count("\n") + (not text.endswith("\n") and bool(text)):
+        # lines as editors count them (as toml_lines does): splitlines() also breaks at
+        # U+2028, U+0085, a form feed …, which a field may hold (a pasted comment)
+        lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     rows: Iterator[tuple[int, list[str]]]
     if '"' in text or "\0" in text:
         rows = _numbered(csv.reader(lines, delimiter=dialect))
