@@ -321,6 +321,26 @@ def test_text_from_returns_is_never_a_formula():
     assert get_column_letter(len(panel.RESULTS_COLUMNS)) == "G"
 
 
+def test_the_consolidations_findings_are_listed_also_below_a_long_problem_list():
+    """Regression: the list is cut at the results area's rows ("… och N problem till;
+    se problemrapporten."), and the consolidation's findings, listed last, were cut
+    first: a round with thousands of warnings never showed BB408 on the panel, and the
+    problem report it pointed to does not have it (it is the returns')."""
+    many = [
+        Problem("BB302", Severity.VARNING, f"varning {i}", file="x.xlsx", sheet="Drift", cell="D5")
+        for i in range(panel.RESULTS_MAX_ROWS)
+    ]
+    finding = Problem("BB408", Severity.VARNING, "kapitalkostnaderna skiljer sig")
+    out = excel.Outcome(collected=CollectResult(problems=many), findings=[finding])
+    rows = excel.results_rows(out, None)
+    assert len(rows) <= panel.RESULTS_MAX_ROWS
+    codes = [row[5] for row in rows if len(row) > 5]
+    assert "BB408" in codes
+    cut = next(row[1] for row in rows if str(row[1]).startswith("… och"))
+    shown = codes.count("BB302")
+    assert cut == f"… och {len(many) - shown} problem till; se problemrapporten."
+
+
 def test_output_labels_are_swedish():
     assert excel.output_label("inlamningskontroll") == "Inlämningskontroll"
     assert excel.output_label("aterkoppling_FMO") == "Återkoppling FMO"

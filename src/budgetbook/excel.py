@@ -281,12 +281,22 @@ def results_rows(out: Outcome, ws: Workspace | None) -> list[list[Any]]:
                 [HEADER_FIRST, "Fil", "Flik", "Cell", "Allvarlighet", "Regel", "Meddelande"]
             )
             room = RESULTS_MAX_ROWS - len(rows) - 12
-            for p in problems[:room]:
+            # the returns' problems cut to make room for the consolidation's findings:
+            # the problem report the cut points to has the returns' problems, not these
+            findings = out.findings[:room]
+            returns = c.problems[: room - len(findings)]
+            for p in returns:
                 rows.append(_problem_row(p, paths, ws))
-            if len(problems) > room:
+            if len(c.problems) > len(returns):
                 rows.append(
-                    [None, f"… och {len(problems) - room} problem till; se problemrapporten."]
+                    [
+                        None,
+                        f"… och {len(c.problems) - len(returns)} problem till; "
+                        "se problemrapporten.",
+                    ]
                 )
+            for p in findings:
+                rows.append(_problem_row(p, paths, ws))
         else:
             rows.append([None, "Inga problem hittades."])
         rows.append([])
