@@ -143,7 +143,8 @@ def _table_columns(table: Table, flip: bool) -> list[list[Any]]:
     """A view's cells column by column, as shown: the label column its rows' labels,
     a signed column negated under "costs_negative" (the kommun's sign convention, at
     rendering; Convention.display decided per column, not called per cell), a %
-    column's fractions rounded to the whole percent the draft shows. Taken by
+    column's negative fractions that the draft shows as "0 %" stored as 0 (the others
+    keep their decimals: `fmt.pct_for_sheet`). Taken by
     C-level calls, a column at a time (issue 8: ~76 000 rows at N = 1 000)."""
     rows = table.rows
     values = list(map(attrgetter("values"), rows))
