@@ -111,3 +111,25 @@ def test_compare_refuses_a_version_the_precheck_refused(tmp_path) -> None:
     assert [p.code for p in refused] == ["BB108"]
     assert refused[0].message.endswith("och skicka den igen, eller kontakta ekonomistaben.")
     assert actions.compare(ws, by_name[first.name], by_name[first.name]) == []
+
+
+def test_compare_says_an_archived_copy_is_missing_not_that_the_avdelning_must_resend(
+    tmp_path,
+) -> None:
+    """Regression: with the archive's copy of a version removed (by hand, a sync tool),
+    compare said the file "går inte att läsa som Excel-arbetsbok: filen är skadad
+    (FileNotFoundError)" and to ask the avdelning to send it again, while the next
+    collect archives it again from the inbox."""
+    ws = tmp_path / "runda"
+    actions.demo(ws)
+    version = actions.history(ws, "PERS")[0]
+    version.stored.unlink()
+    result = CliRunner().invoke(
+        main, ["compare", "-w", str(ws), version.sha256[:12], version.sha256[:12]]
+    )
+    assert result.exit_code == 1 and "kan inte jämföras" in result.output
+    assert "arkivets kopia" in result.output and "saknas" in result.output
+    assert "budgetbook collect" in result.output and "budgetbook history" in result.output
+    assert "skadad" not in result.output and "be avdelningen" not in result.output
+    actions.collect(ws)  # as the message says: archived again from the inbox
+    assert actions.compare(ws, version.sha256[:12], version.sha256[:12]) == []

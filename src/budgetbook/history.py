@@ -49,6 +49,13 @@ def compare_versions(
     subs = []
     for prefix in (old_prefix, new_prefix):
         version = find_version(output, prefix)
+        if not version.stored.is_file():  # removed by hand or a sync tool: not the avdelning's
+            raise OutputError(
+                f"Versionen {version.sha256[:12]} ({version.original_name}) kan inte jämföras: "
+                f"arkivets kopia av den saknas ({version.stored.name}). Kör `budgetbook "
+                "collect`, så arkiveras den igen om filen finns kvar i inkorgen, eller jämför "
+                "med en annan version (se `budgetbook history`)."
+            )
         # the archive keeps every version received, also one the pre-check refused
         # (a far cell: calamine's grid would take gigabytes), so it is checked here too
         check = safety.precheck(version.stored, version.original_name)
