@@ -14,7 +14,8 @@ every row of the table), no input cell holds one and every answer is no. Otherwi
 cell is looked up in the part: its row by `<row r="12"`, then the cell by `<c r="F12"`
 within that row, as Excel, LibreOffice and openpyxl write them (rows are asked in
 order, so each is found from the one before). A part written otherwise (no such tags:
-namespace prefixes, attributes in another order) is walked once, tag by tag.
+namespace prefixes, attributes in another order, from the first row asked about or
+any later one) is walked once, tag by tag.
 """
 
 from __future__ import annotations
@@ -113,7 +114,11 @@ class UncomputedFormulas:
         xml = self._xml
         start, end = self._row_span(r)
         if start < 0:
-            return False
+            # the reader asks only about rows that are written (they have content): this
+            # one is in another form (its attributes in another order). The part is
+            # walked once, not searched whole for each such row (quadratic).
+            self._walked, self._state = self._walk(_ANY_CELL), _WALKED
+            return a1 in self._walked
         i = xml.find(b'<c r="' + a1.encode() + b'"', start, end)
         if i < 0:
             return False  # not written: an empty cell
