@@ -157,3 +157,18 @@ def test_feedback_rows_are_as_high_as_their_longest_messages(tmp_path: Path) -> 
     assert (listing.row_dimensions[5].height or 15) == 15  # one line: the default height
     assert listing.row_dimensions[6].height >= 3 * 15
     assert all(listing.cell(6, col).alignment.vertical == "top" for col in range(1, 6))
+
+
+def test_a_message_quoting_a_long_text_gets_no_taller_row_than_excel_allows(
+    tmp_path: Path,
+) -> None:
+    """Regression: the row height grew with the message without bound; a message quoting
+    a long pasted text asked for more than Excel's tallest row (409 points)."""
+    from budgetbook.problem_report import MAX_ROW_POINTS
+
+    source = tmp_path / "retur.xlsx"
+    source.write_bytes(plain_workbook_bytes("Budget"))
+    huge = rules.NOT_A_NUMBER(file="F.xlsx", sheet="Budget", cell="B2", varde="x" * 5000)
+    out = write_feedback(source, [huge], tmp_path / "fb.xlsx")
+    assert out is not None
+    assert openpyxl.load_workbook(out)["Återkoppling"].row_dimensions[5].height == MAX_ROW_POINTS

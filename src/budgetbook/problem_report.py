@@ -133,10 +133,15 @@ def write_problem_report(
     return path
 
 
+# Excel's tallest row, in points: a taller one is not a valid row height
+MAX_ROW_POINTS = 409
+
+
 def _message_height(message: str) -> float:
     """The height of a row whose message wraps in a 100 characters wide column:
-    LibreOffice does not grow wrapped rows by itself (~95 characters a line)."""
-    return 15 * max(1, -(-len(message) // 95))
+    LibreOffice does not grow wrapped rows by itself (~95 characters a line). At most
+    Excel's tallest row (a message quoting a long pasted text is cut off there)."""
+    return min(MAX_ROW_POINTS, 15 * max(1, -(-len(message) // 95)))
 
 
 def _write_file(ws, row, col, name, links, url_fmt, text_fmt, sheet="", cell="") -> None:
