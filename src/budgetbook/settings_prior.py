@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from .errors import SettingsError
 from .settings import PriorFigures
-from .settings_text import read_text
+from .settings_text import editor_lines, read_text
 
 if TYPE_CHECKING:
     import _csv
@@ -26,11 +26,7 @@ def load_prior(
     # only for an error: ~85 000 rows at 1 000 avdelningar (issue 8). Without quotes
     # (or NULs) in the file a line's fields are exactly its pieces between separators,
     # as csv.reader gives them, at half the cost.
-    lines = text.splitlines()
-    if len(lines) != text.count("\n") + (not text.endswith("\n") and bool(text)):
-        # lines as editors count them (as toml_lines does): splitlines() also breaks at
-        # U+2028, U+0085, a form feed …, which a field may hold (a pasted comment)
-        lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    lines = editor_lines(text)
     rows: Iterator[tuple[int, list[str]]]
     if '"' in text or "\0" in text:
         rows = _numbered(csv.reader(lines, delimiter=dialect))

@@ -104,6 +104,17 @@ def read_text(file: Path) -> str:
         ) from exc
 
 
+def editor_lines(text: str) -> list[str]:
+    """A settings file's lines as editors, git and tomllib count them, so that a line
+    named in Källor or an error is the one the finance officer finds: splitlines() also
+    breaks at U+2028, U+0085, a form feed …, which a string or field may hold (a pasted
+    text). splitlines() itself when the two agree (the usual file; ~2x faster)."""
+    lines = text.splitlines()
+    if len(lines) == text.count("\n") + (not text.endswith("\n") and bool(text)):
+        return lines
+    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
 # tomllib's messages (English) by their start, in Swedish with what to check
 _TOML_MESSAGES = (
     ("Expected ']", "en tabellrubrik saknar avslutande hakparentes, t.ex. [kommun]."),

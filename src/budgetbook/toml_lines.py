@@ -1,10 +1,8 @@
 """Where a key or an array element of budgetbook.toml is written: its line, for errors
 and for tracing a figure (a ram, an asset category's life) to it in Källor.
 
-tomllib gives values without positions, so the lines are found in the text. Lines are
-counted as editors, git and tomllib count them: splitlines() would also break at
-U+2028, U+0085 …, which TOML allows in strings and comments (a pasted text), and every
-line named after it would be one off.
+tomllib gives values without positions, so the lines are found in the text, counted
+as editors count them (`settings_text.editor_lines`).
 """
 
 from __future__ import annotations
@@ -13,12 +11,14 @@ import bisect
 import functools
 import re
 
+from .settings_text import editor_lines
+
 
 class TomlLines:
     """The lines of one TOML text, with lookups by key."""
 
     def __init__(self, source: str):
-        self.lines = source.replace("\r\n", "\n").split("\n")
+        self.lines = editor_lines(source)
         self._arrays: dict[str, list[int]] = {}
         self._inline: dict[str, list[int]] = {}
 
