@@ -17,10 +17,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from budgetbook import read_cache, reader, reader_sheets
+from budgetbook import reader, reader_sheets
 from budgetbook import schema as S
 from budgetbook.reader import ReadResult, read_return
-from wb_builders import round_files
+from wb_builders import both_ways, round_files
 
 # Cells people type into any column: numbers, text that is a number the Swedish way,
 # text that is not, error-looking text (none of these is one of openpyxl's error codes,
@@ -63,22 +63,6 @@ ODD: tuple[object, ...] = (
 @pytest.fixture(scope="module")
 def rnd(tmp_path_factory: pytest.TempPathFactory):
     return round_files(tmp_path_factory.mktemp("fast-rows"))
-
-
-def both_ways(path: Path, settings, schema, monkeypatch: pytest.MonkeyPatch) -> ReadResult:
-    """Read `path` per row and cell by cell; assert the same result; return it."""
-    fast = read_return(path, settings, schema)
-    with monkeypatch.context() as m:
-        m.setattr(reader_sheets, "FAST_ROWS", False)
-        exact = read_return(path, settings, schema)
-    assert fast.identity == exact.identity
-    assert fast.submission == exact.submission
-    assert [p.message for p in fast.problems] == [p.message for p in exact.problems]
-    assert fast.problems == exact.problems
-    assert read_cache.encode(fast.identity, fast.submission, fast.problems) == read_cache.encode(
-        exact.identity, exact.submission, exact.problems
-    )
-    return fast
 
 
 def fill_odd(wb: openpyxl.Workbook, schema: S.Schema, sheet_key: str, shift: int) -> None:

@@ -14,13 +14,12 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from budgetbook import reader_sheets
 from budgetbook import schema as S
 from budgetbook.formula_cells import UncomputedFormulas
 from budgetbook.model import Severity
 from budgetbook.problem_report import write_feedback
 from budgetbook.reader import ReadResult, read_return
-from wb_builders import round_files
+from wb_builders import both_ways, round_files
 
 
 @pytest.fixture(scope="module")
@@ -30,17 +29,6 @@ def rnd(tmp_path_factory: pytest.TempPathFactory):
 
 def col(schema: S.Schema, sheet: str, key: str) -> str:
     return S.xl_col(schema.sheet(sheet).index(key))
-
-
-def read_both_ways(path: Path, settings, schema, monkeypatch) -> ReadResult:
-    """The return read per row and cell by cell: the same findings either way."""
-    fast = read_return(path, settings, schema)
-    with monkeypatch.context() as m:
-        m.setattr(reader_sheets, "FAST_ROWS", False)
-        exact = read_return(path, settings, schema)
-    assert fast.problems == exact.problems
-    assert fast.submission == exact.submission
-    return fast
 
 
 def found(result: ReadResult) -> set[tuple[str, str, str]]:
@@ -86,7 +74,7 @@ def test_a_formula_without_a_computed_value_is_reported_as_such(
 ) -> None:
     settings, schema = rnd[0], rnd[1]
     path, cells = typed_formulas(rnd, tmp_path)
-    result = read_both_ways(path, settings, schema, monkeypatch)
+    result = both_ways(path, settings, schema, monkeypatch)
     sheets = {
         "budget": "Drift",
         "plan": "Drift",
@@ -130,7 +118,7 @@ def test_a_row_holding_only_such_formulas_is_not_skipped_silently(
     upp[comment] = '="Se "&"bilaga"'
     out = tmp_path / "Budget radformler.xlsx"
     wb.save(out)
-    result = read_both_ways(out, settings, schema, monkeypatch)
+    result = both_ways(out, settings, schema, monkeypatch)
     assert {(p.code, p.sheet, p.cell) for p in result.problems if p.code == "BB311"} == {
         ("BB311", inv_def.name, middle),
         ("BB311", inv_def.name, bottom),
@@ -157,7 +145,7 @@ def test_an_optional_text_made_by_such_a_formula_is_reported(
     wb[drift_def.name][drift_comment] = '="Ökning "&"enligt avtal"'
     out = tmp_path / "Budget kommentarer.xlsx"
     wb.save(out)
-    result = read_both_ways(out, settings, schema, monkeypatch)
+    result = both_ways(out, settings, schema, monkeypatch)
     assert {p.cell for p in result.problems if p.code == "BB311"} == {upp_comment}
 
     # an empty amount on Drift: the sheet is looked at, the comment is found
@@ -166,7 +154,7 @@ def test_an_optional_text_made_by_such_a_formula_is_reported(
     for c in (budget, *plans):
         wb[drift_def.name][f"{c}{drift_def.first_data_row + 3}"] = None
     wb.save(out)
-    result = read_both_ways(out, settings, schema, monkeypatch)
+    result = both_ways(out, settings, schema, monkeypatch)
     assert {p.cell for p in result.problems if p.code == "BB311"} == {upp_comment, drift_comment}
 
 

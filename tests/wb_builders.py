@@ -5,11 +5,15 @@ from __future__ import annotations
 import io
 import shutil
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from budgetbook.example import write_example_returns
 from budgetbook.schema import Schema, build_schema
 from budgetbook.settings import Settings, load_settings
 from budgetbook.templates import write_templates
+
+if TYPE_CHECKING:
+    from budgetbook.reader import ReadResult
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -91,3 +95,23 @@ def streamed(package: bytes) -> bytes:
             with dst.open(info.filename, "w") as fh:
                 fh.write(src.read(info))
     return bytes(out.data)
+
+
+def both_ways(path: Path, settings, schema, monkeypatch) -> ReadResult:
+    """Read `path` per row and cell by cell (`reader_sheets.FAST_ROWS` off); assert the
+    same result, findings, identity and cache entry either way; return it."""
+    from budgetbook import read_cache, reader_sheets
+    from budgetbook.reader import read_return
+
+    fast = read_return(path, settings, schema)
+    with monkeypatch.context() as m:
+        m.setattr(reader_sheets, "FAST_ROWS", False)
+        exact = read_return(path, settings, schema)
+    assert fast.identity == exact.identity
+    assert fast.submission == exact.submission
+    assert [p.message for p in fast.problems] == [p.message for p in exact.problems]
+    assert fast.problems == exact.problems
+    assert read_cache.encode(fast.identity, fast.submission, fast.problems) == read_cache.encode(
+        exact.identity, exact.submission, exact.problems
+    )
+    return fast
