@@ -38,12 +38,16 @@ STANDARD_DRIFT = (
 MAX_COLUMNS = 8
 
 
-def split_plan_years(table: Table, year: int) -> tuple[Table, Table | None]:
+def split_plan_years(
+    table: Table, year: int, prior_sources: tuple[str, ...] = ()
+) -> tuple[Table, Table | None]:
     """A drift table with plan years as two tables: the standard one and the plan.
 
     The standard nämndplan budget table has label, prior budget and prognos, the budget
     year and the four change columns; plan years go in a table of their own when the
-    view has them and everything would not fit in one readable table.
+    view has them and everything would not fit in one readable table. The plan table
+    has neither of the prior year's columns, so its note leaves out `prior_sources`
+    (the sentences of the view's note saying which decisions those come from).
     """
     plan_keys = [c.key for c in table.columns if c.key.startswith("plan_")]
     if not plan_keys or len(table.columns) <= MAX_COLUMNS:
@@ -65,8 +69,17 @@ def split_plan_years(table: Table, year: int) -> tuple[Table, Table | None]:
         caption=plan_caption,
         columns=plan_cols,
         signed_columns=frozenset(k for k in table.signed_columns if k in keep),
+        note=_without(table.note, prior_sources),
     )
     return main, plan
+
+
+def _without(note: str, sentences: tuple[str, ...]) -> str:
+    """`note` with each of `sentences` (parts it was joined from) taken out."""
+    for sentence in sentences:
+        if sentence and sentence in note:
+            note = note.replace(sentence, "").replace("  ", " ").strip()
+    return note
 
 
 def _indicator_years(indicators: list[IndicatorView]) -> list[int]:

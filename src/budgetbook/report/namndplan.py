@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
 from typing import NamedTuple
 
@@ -211,13 +210,10 @@ class _Namndplan:
         if table is None:
             return
         if table.key.startswith("drift") or table.key == VIEW_RAM_AVDELNING:
-            main, plan = content.split_plan_years(table, self.year)
+            sources = (self.s.source_budget, self.s.source_prognos)
+            main, plan = content.split_plan_years(table, self.year, sources)
             self.b.table(main, self.notes_for(main))
             if plan is not None:
-                # the plan table has neither Budget nor Prognos of the prior year: the
-                # view's note saying which decisions those come from is not about it
-                sources = (self.s.source_budget, self.s.source_prognos)
-                plan = replace(plan, note=_without(plan.note, sources))
                 self.b.table(plan, self.notes_for(plan))
         else:
             self.b.table(table, self.notes_for(table))
@@ -580,11 +576,3 @@ def _has_data(table: Table) -> bool:
 def _amount(value: int | float | None) -> str:
     """An amount of a chart's alt text; a missing one (no accepted return) said so."""
     return "uppgift saknas" if value is None else fmt.tkr(value)
-
-
-def _without(note: str, sentences: tuple[str, ...]) -> str:
-    """`note` with each of `sentences` (parts it was joined from) taken out."""
-    for sentence in sentences:
-        if sentence and sentence in note:
-            note = note.replace(sentence, "").replace("  ", " ").strip()
-    return note
