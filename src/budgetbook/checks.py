@@ -151,9 +151,10 @@ def ram_problems(
     """BB401: the net budget of each year must equal the avdelning's ram.
 
     Not for a year with an amount the reader could not read (BB301, BB305 or BB311 in
-    `read` in that year's Drift column): its net is not known, and a difference computed without the
-    amount only confused (BB311 and a "differens" of the missing figure). The
-    workbook's own ram difference row shows the department head the rest at once."""
+    `read` in that year's Drift column): its net is not known, and a difference
+    computed without the amount only confused (BB311 and a "differens" of the missing
+    figure). The workbook's own ram difference row shows the department head the rest
+    at once."""
     avd = settings.avdelning(sub.avdelning)
     if avd is None or not sub.drift:
         return []
