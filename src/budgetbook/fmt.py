@@ -146,17 +146,21 @@ def pct_of_floats(values: Sequence[float]) -> list[str]:
 
 
 def pct_for_sheet(values: Sequence[Any]) -> list[Any]:
-    """Each value as a workbook stores it under a `0 %` format: a negative fraction
-    that `pct` shows as "0 %" (−0.003, −0.0) becomes 0.0, anything else is kept as it
-    is. Excel picks the minus sign by the stored value before it rounds, so −0.003
-    showed "-0 %" where the draft shows "0 %"; every other value already shows the
-    draft's digits, and keeps its decimals for a reader who widens the format. Near
-    −0.005 the digits decide, as in `pct`."""
-    out = list(values)
-    for i, v in enumerate(out):
-        if v.__class__ is float and -0.00501 < v <= 0.0 and (v > -0.00499 or _pct_number(v) == 0):
-            out[i] = 0.0
-    return out
+    """Each value as a workbook stores it under a `0 %` format (`pct_stored` for a
+    float, anything else as it is)."""
+    return [pct_stored(v) if v.__class__ is float else v for v in values]
+
+
+def pct_stored(value: float) -> float:
+    """A fraction as a workbook stores it under a `0 %` format: a negative one that
+    `pct` shows as "0 %" (−0.003, −0.0) becomes 0.0, any other is kept as it is. Excel
+    picks the minus sign by the stored value before it rounds, so −0.003 showed "-0 %"
+    where the draft shows "0 %"; every other value already shows the draft's digits,
+    and keeps its decimals for a reader who widens the format. Near −0.005 the digits
+    decide, as in `pct`."""
+    if -0.00501 < value <= 0.0 and (value > -0.00499 or _pct_number(value) == 0):
+        return 0.0
+    return value
 
 
 def _pct_number(value: float) -> int:

@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from .fmt import Convention, pct_for_sheet
+from .fmt import Convention, pct_stored
 from .model import RowKind, Source, SourceFile, Sources, Table
 from .settings import Settings
 from .xlsx_cells import cell_number, row_pieces
@@ -219,15 +219,6 @@ class _Sheets:
         ws.close()
 
 
-def _pct_shown(table: Table, key: str, negate: bool) -> dict[float, float]:
-    """A % column's figures (negated under the sign convention) -> the value its view's
-    sheet stores for each (`fmt.pct_for_sheet`), found for the whole column at once."""
-    column = [v for v in (row.values.get(key) for row in table.rows) if v.__class__ is float]
-    if negate:
-        column = [-v for v in column]
-    return dict(zip(column, pct_for_sheet(column), strict=True))
-
-
 def write_sources(
     wb: XlsxStream,
     named: Sequence[tuple[str, Table]],
@@ -277,9 +268,7 @@ def write_sources(
                 heading_part % sid(c.heading) + (pct_part if c.kind == "pct" else tkr_part),
                 flip and c.key in table.signed_columns,
                 c.key.startswith("chg_"),
-                _pct_shown(table, c.key, flip and c.key in table.signed_columns)
-                if c.kind == "pct"
-                else None,
+                c.kind == "pct",
             )
             for c in table.columns
             if c.key != "label"
@@ -289,14 +278,14 @@ def write_sources(
             values, label, total = row.values, row.label, row.kind in computed
             row_sources = row.sources
             row_head = ""  # columns A–B, made at the row's first line
-            for key, value_part, negate, change, shown in cols:
+            for key, value_part, negate, change, pct in cols:
                 value: Any = values.get(key)
                 if value is None or isinstance(value, str):
                     continue
                 if negate:  # Convention.display, decided per column (issue 8)
                     value = -value
-                if shown is not None:  # a %: as its view's sheet has it
-                    value = shown.get(value, value)
+                if pct and value.__class__ is float:  # as its view's sheet has it
+                    value = pct_stored(value)
                 sources: Sources = ()
                 if not (total or change):
                     sources = row_sources.get(key, ())
