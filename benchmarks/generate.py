@@ -29,7 +29,8 @@ import openpyxl
 
 from budgetbook import example, templates
 from budgetbook import schema as S
-from budgetbook.example_text import INDICATORS, PROJECTS, RISKS, section_text
+from budgetbook.example_data import INDICATORS, PROJECTS, RISKS
+from budgetbook.example_text import section_text
 from budgetbook.reader_parts import read_zip_parts
 from budgetbook.settings import Settings
 from budgetbook.workspace import atomic_write, example_resources, open_workspace

@@ -23,16 +23,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 from . import fmt
 from . import schema as S
 from .capital import project_capital
-from .example_text import (
-    CONTROLS,
-    INDICATORS,
-    PROJECTS,
-    RISKS,
-    AvdelningFacts,
-    change_comment,
-    section_text,
-    uppdrag_comment,
-)
+from .example_data import CONTROLS, INDICATORS, PROJECTS, RISKS, change_comment, uppdrag_comment
+from .example_text import AvdelningFacts, section_text
 from .model import Project
 from .reader_parts import read_zip_parts
 from .settings import Avdelning, NamndGoal, Settings

@@ -1,4 +1,5 @@
-"""Swedish example content for the filled example returns (projects, indicators, prose)."""
+"""Swedish example prose for the filled example returns: the Texter sections,
+written from each avdelning's own figures and projects (content: example_data)."""
 
 from __future__ import annotations
 
@@ -8,261 +9,6 @@ from dataclasses import dataclass, field
 from . import fmt
 from .model import Project
 from .settings import Avdelning, Settings, TextSection
-
-
-@dataclass(frozen=True, slots=True)
-class ExampleProject:
-    name: str
-    category: str  # preferred asset category code
-    ongoing: bool
-    total: int  # tkr over the four plan years
-    shares: tuple[float, ...]  # share of `total` per plan year
-    description: str
-    spent: int = 0  # tkr already spent (ongoing projects)
-
-
-PROJECTS: tuple[ExampleProject, ...] = (
-    ExampleProject(
-        "Markförvärv för verksamhetsområde Norra",
-        "MARK",
-        True,
-        6000,
-        (0.7, 0.3, 0.0, 0.0),
-        "Strategiskt markförvärv för framtida verksamhetsområde enligt översiktsplanen. "
-        "Marken skrivs inte av.",
-        spent=4500,
-    ),
-    ExampleProject(
-        "Trygghetskameror i centrala stråk",
-        "INV",
-        False,
-        1500,
-        (0.6, 0.4, 0.0, 0.0),
-        "Kameror vid stationsområdet och centrumstråket efter samråd med polisen.",
-    ),
-    ExampleProject(
-        "Nytt ärendehanteringssystem",
-        "SYS",
-        True,
-        3600,
-        (0.5, 0.5, 0.0, 0.0),
-        "Upphandlat system för diarium och ärendehantering; driftstart hösten "
-        "det andra planåret. Ersätter två äldre system.",
-        spent=1200,
-    ),
-    ExampleProject(
-        "Bärbara datorer och skärmar, utbyte",
-        "IT",
-        False,
-        2400,
-        (0.4, 0.2, 0.2, 0.2),
-        "Löpande utbyte av datorer och skärmar som är äldre än tre år.",
-    ),
-    ExampleProject(
-        "Ventilation i kommunhuset, etapp 2",
-        "BYGG",
-        True,
-        8200,
-        (0.5, 0.5, 0.0, 0.0),
-        "Byte av ventilationsaggregat i kommunhusets södra del. Etapp 1 blev klar "
-        "under föregående år.",
-        spent=5200,
-    ),
-    ExampleProject(
-        "Reservkraft för krisledningsplats",
-        "INV",
-        True,
-        1800,
-        (0.6, 0.4, 0.0, 0.0),
-        "Reservkraftaggregat så att krisledningen kan arbeta vid längre elavbrott. "
-        "Upphandlingen är klar; installation under budgetåret.",
-        spent=600,
-    ),
-    ExampleProject(
-        "Mötesrumsteknik",
-        "IT",
-        False,
-        900,
-        (0.5, 0.5, 0.0, 0.0),
-        "Skärmar och konferensutrustning i tolv mötesrum för digitala möten.",
-    ),
-    ExampleProject(
-        "E-arkiv, anslutning av fler system",
-        "SYS",
-        True,
-        1600,
-        (0.5, 0.25, 0.25, 0.0),
-        "Fortsatt anslutning av verksamhetssystem till kommunens e-arkiv.",
-        spent=2400,
-    ),
-)
-
-
-@dataclass(frozen=True, slots=True)
-class ExampleIndicator:
-    name: str
-    source: str
-    values: tuple[str, str]
-    target: str
-    comment: str
-    topics: tuple[str, ...] = ()  # words of the goal it serves, to place it sensibly
-
-
-INDICATORS: tuple[ExampleIndicator, ...] = (
-    ExampleIndicator(
-        "Andel medarbetare som känner sig trygga på arbetsplatsen (%)",
-        "Medarbetarenkät",
-        ("84", "86"),
-        "90",
-        "Mäts i den årliga medarbetarenkäten.",
-        ("trygg",),
-    ),
-    ExampleIndicator(
-        "Handläggningstid för planbesked, dagar (median)",
-        "Ärendesystemet",
-        ("118", "104"),
-        "90",
-        "Ny rutin för tidigt samråd införs under våren.",
-        ("tillväxt", "näringsliv", "etabler"),
-    ),
-    ExampleIndicator(
-        "Prognossäkerhet vid delårsrapport, avvikelse i %",
-        "Ekonomisystemet",
-        ("2,4", "1,8"),
-        "1,0",
-        "Gemensamma prognosmöten med verksamheterna varje månad.",
-        ("ekonomi",),
-    ),
-    ExampleIndicator(
-        "Andel fossilfria tjänstebilar (%)",
-        "Fordonsregistret",
-        ("61", "72"),
-        "85",
-        "Fyra bilar byts ut under året.",
-        ("miljö", "klimat"),
-    ),
-    ExampleIndicator(
-        "Sjukfrånvaro, andel av ordinarie arbetstid (%)",
-        "Lönesystemet",
-        ("6,1", "5,7"),
-        "5,0",
-        "Tidiga insatser via företagshälsovården.",
-        ("ekonomi", "styrning"),
-    ),
-    ExampleIndicator(
-        "Andel beslutade investeringar som genomförs enligt tidplan (%)",
-        "Portföljkontoret",
-        ("68", "74"),
-        "85",
-        "Följs upp i portföljrådet varje kvartal.",
-        ("ekonomi", "styrning"),
-    ),
-)
-
-
-@dataclass(frozen=True, slots=True)
-class ExampleRisk:
-    description: str
-    positive: int
-    negative: int
-    comment: str
-
-
-RISKS: tuple[ExampleRisk, ...] = (
-    ExampleRisk(
-        "Löneavtal över budgeterad nivå", 0, 450, "Varje procentenhet motsvarar cirka 450 tkr."
-    ),
-    ExampleRisk(
-        "Vakanser under rekryteringstid",
-        300,
-        0,
-        "Erfarenhetsmässigt tar rekryteringar 4–6 månader.",
-    ),
-    ExampleRisk("Högre priser på konsulttjänster", 0, 250, "Ramavtalet indexregleras i april."),
-    ExampleRisk("Statsbidrag för civilt försvar", 400, 0, "Beslut om nivån väntas under våren."),
-    ExampleRisk(
-        "Ökade licenskostnader för system", 0, 350, "Leverantören har aviserat nya prismodeller."
-    ),
-    ExampleRisk("Lägre energipriser än budgeterat", 200, 0, "Avser lokalerna i kommunhuset."),
-)
-
-
-@dataclass(frozen=True, slots=True)
-class ExampleControl:
-    riskomrade: str
-    risk: str
-    riskvarde: int
-    kontrollmetod: str
-    tidpunkt: str
-
-
-CONTROLS: tuple[ExampleControl, ...] = (
-    ExampleControl(
-        "Inköp",
-        "Inköp görs utanför gällande ramavtal",
-        9,
-        "Stickprov på 20 leverantörsfakturor per tertial",
-        "Delårsrapport",
-    ),
-    ExampleControl(
-        "Attest",
-        "Attestreglementet följs inte vid representation",
-        6,
-        "Granskning av samtliga representationsfakturor över 5\u00a0000 kr",
-        "Årsredovisning",
-    ),
-    ExampleControl(
-        "Informationssäkerhet",
-        "Behörigheter tas inte bort när anställda slutar",
-        8,
-        "Avstämning av behörighetslistor mot personalsystemet två gånger per år",
-        "Tertialrapport",
-    ),
-    ExampleControl(
-        "Personal",
-        "Arbetstidsregler följs inte vid övertid",
-        6,
-        "Kontroll av övertidsuttag per medarbetare varje månad",
-        "Löpande",
-    ),
-)
-
-
-def change_comment(kind: str, diff: int, rng: random.Random) -> str:
-    up = diff > 0
-    if kind == "revenue":
-        options = (
-            ("Högre intäkter från försäljning av tjänster till andra förvaltningar.", True),
-            ("Statsbidraget för året är beslutat och högre än tidigare.", True),
-            ("Tillfälligt projektbidrag upphör.", False),
-            ("Färre uppdrag åt de kommunala bolagen.", False),
-        )
-    else:
-        options = (
-            ("Löneöversyn och en ny tjänst som utredare.", True),
-            ("Kostnaden för det nya systemet tillkommer från budgetåret.", True),
-            ("Uppdraget flyttas från en annan avdelning enligt KS beslut.", True),
-            ("Konsultinsatser ersätts av egen personal.", False),
-            ("Effektivisering enligt kommunfullmäktiges beslut om ram.", False),
-            ("Hyresavtalet för externa lokaler sägs upp.", False),
-        )
-    fitting = [text for text, direction in options if direction == up]
-    return rng.choice(fitting)
-
-
-def uppdrag_comment(status: str, rng: random.Random) -> str:
-    by_status = {
-        "Klar": (
-            "Redovisat för kommunstyrelsen; uppdraget är avslutat.",
-            "Genomfört enligt plan och återrapporterat.",
-        ),
-        "Påbörjad": (
-            "Arbetet pågår; en första redovisning lämnas till kommunstyrelsen under hösten.",
-            "Projektgrupp är tillsatt och en tidplan är beslutad.",
-        ),
-        "Ej påbörjad": ("Arbetet startar när budgeten för året är beslutad.",),
-    }
-    return rng.choice(by_status.get(status, ("",)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -306,7 +52,7 @@ def _verksamhet_text(
 ) -> str:
     year = s.budget_year
     names = [v.name for v in s.verksamheter_of(avd.code)]
-    area = _join([_lower(n) for n in names]) or "sitt område"
+    area = _joined([_lower(n) for n in names]) or "sitt område"
     namnd = _lower(s.namnd)
     opening = (
         [
@@ -559,7 +305,7 @@ def _investment_text(
     ongoing = [p for p in f.projects if p.status == "pågående"]
     new = [p for p in f.projects if p.status != "pågående"]
     sentences = [
-        f"{avd.name} har {_count(len(f.projects))} projekt i investeringsplanen, "
+        f"{avd.name} har {fmt.count(len(f.projects))} projekt i investeringsplanen, "
         f"sammanlagt {_tkr(total)} tkr {span}."
     ]
     if ongoing:
@@ -569,12 +315,12 @@ def _investment_text(
             f"{_tkr(sum(biggest.amounts.values()))} tkr under perioden."
         )
         if len(ongoing) > 1:
-            others = _join([_lower(p.name) for p in ongoing if p is not biggest])
+            others = _joined([_lower(p.name) for p in ongoing if p is not biggest])
             sentences.append(f"Dessutom fortsätter arbetet med {others}.")
     if new:
         sentences.append(
             "Nytt för perioden är "
-            + _join([f"{_lower(p.name)} ({_tkr(sum(p.amounts.values()))} tkr)" for p in new])
+            + _joined([f"{_lower(p.name)} ({_tkr(sum(p.amounts.values()))} tkr)" for p in new])
             + "; "
             + rng.choice(
                 (
@@ -619,18 +365,9 @@ def _pick(s: Settings, avd: Avdelning, salt: int, options: tuple[str, ...]) -> s
     return options[(position + salt) % len(options)]
 
 
-_COUNTS = ("inga", "ett", "två", "tre", "fyra", "fem", "sex", "sju", "åtta", "nio", "tio")
-
-
-def _count(n: int) -> str:
-    return _COUNTS[n] if 0 <= n < len(_COUNTS) else str(n)
-
-
-def _join(items: list[str]) -> str:
-    """'a', 'a och b', 'a, b och c'."""
-    if len(items) <= 1:
-        return "".join(items)
-    return f"{', '.join(items[:-1])} och {items[-1]}"
+def _joined(items: list[str]) -> str:
+    """Every item named ("a, b och c"), however many: an avdelning's own projects."""
+    return fmt.name_list(items, shown=len(items))
 
 
 def _lower(name: str) -> str:
