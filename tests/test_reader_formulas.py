@@ -485,3 +485,25 @@ def test_a_comment_or_text_made_by_such_a_formula_is_not_reported_missing(
     content = checks.content_problems(result.submission, settings, schema, result.problems)
     assert not [p for p in [*result.problems, *content] if p.cell in (comment, text)]
     assert result.submission.texts
+
+
+@pytest.mark.parametrize(
+    ("cells", "uncomputed"),
+    [
+        ('<c s="3" r="B2"><f>A1*2</f></c>', True),
+        ('<c s="3" r="B2"><f>A1*2</f><v></v></c>', True),
+        ('<c s="3" r="B2"><f>A1*2</f><v>2</v></c>', False),
+        ('<c s="3" r="B2"/>', False),
+        ('<c t="e" r="B2"><f>1/0</f><v>#DIV/0!</v></c>', False),
+        # the text r="B2" in another cell's formula first, then the cell itself
+        ('<c r="A2" t="str"><f>"r=""B2"""</f><v>x</v></c><c s="3" r="B2"><f>A1</f></c>', True),
+        ('<c r="A2" t="str"><f>"r=""B2"""</f><v>x</v></c>', False),
+    ],
+)
+def test_a_cell_with_its_attributes_in_another_order_in_a_plain_row(
+    cells: str, uncomputed: bool
+) -> None:
+    xml = _part(cells + '<c r="C2"><f>B2</f></c>')
+    formulas = UncomputedFormulas(xml, 1, 1, 0)
+    assert formulas.at(1, "B2") is uncomputed
+    assert formulas.at(1, "C2") is True  # the row is still in the plain form

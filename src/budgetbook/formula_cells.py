@@ -136,15 +136,17 @@ class UncomputedFormulas:
         written at all (an empty cell), or with its attributes in another order
         (`<c s="1" r="F12">`, legal XML, as some programs write a cell they changed).
         Asked only about cells that read as empty: one search of the row."""
-        xml = self._xml
-        k = xml.find(b'r="' + ref + b'"', start, end)
-        if k < 0:
-            return False  # not written: an empty cell
-        cell = _ANY_CELL.match(xml, xml.rfind(b"<", start, k))
-        if cell is None or cell.group(1) != ref or cell.group(2):
-            return False  # not this cell's start tag, or self-closing: empty
-        m = _NO_VALUE.match(xml, cell.end(), end)
-        return m is not None and no_value(cell.group(0), m.group(1) is not None)
+        xml, attr = self._xml, b'r="' + ref + b'"'
+        k = xml.find(attr, start, end)
+        while k >= 0:  # none: not written, an empty cell
+            cell = _ANY_CELL.match(xml, xml.rfind(b"<", start, k))
+            if cell is not None and cell.group(1) == ref:
+                if cell.group(2):
+                    return False  # self-closing: an empty cell
+                m = _NO_VALUE.match(xml, cell.end(), end)
+                return m is not None and no_value(cell.group(0), m.group(1) is not None)
+            k = xml.find(attr, k + 1, end)  # in another cell's text (a formula's "r=""F12""")
+        return False
 
     def _first_look(self) -> object:
         xml = self._xml
