@@ -565,9 +565,7 @@ class SheetReaders:
                 # a text made by a formula without a value would be left out of the
                 # draft silently (the department head sees it): BB311
                 self.no_value(t, r, a1)
-            if text:
-                self.sub.texts[section.key] = text
-                if len(text) > section.max_chars:
-                    self.add(
-                        R.TEXT_TOO_LONG, t.sheet.name, a1, antal=len(text), max=section.max_chars
-                    )
+                continue
+            self.sub.texts[section.key] = text
+            if len(text) > section.max_chars:
+                self.add(R.TEXT_TOO_LONG, t.sheet.name, a1, antal=len(text), max=section.max_chars)
