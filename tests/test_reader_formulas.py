@@ -390,3 +390,120 @@ def test_a_row_written_in_another_form_is_walked_once() -> None:
     assert formulas.at(1, "B2") is True
     assert formulas.at(1, "C2") is False and formulas.at(2, "B3") is False
     assert formulas.cells() == [(1, 1, "B2")]
+
+
+def _attributes_moved(ref: str):
+    """An edit of a sheet part: cell `ref` written `<c s="…" r="F12"><f>…</f></c>`, its
+    attributes in another order and no value element, as some programs write a cell
+    they changed; every other cell as openpyxl wrote it."""
+
+    def edit(part: bytes) -> bytes:
+        cell = re.compile(rb'<c r="' + ref.encode() + rb'"((?: [\w:]+="[^"]*")*)>(<f>[^<]*</f>)')
+        part, n = cell.subn(rb'<c\1 r="' + ref.encode() + rb'">\2</c><!---->', part, count=1)
+        assert n == 1, ref
+        return part.replace(b"</c><!----><v></v></c>", b"</c>").replace(b"</c><!---->", b"")
+
+    return edit
+
+
+def test_a_formula_cell_with_its_attributes_in_another_order_is_found(rnd, tmp_path: Path) -> None:
+    """Regression: in a part otherwise in the plain form, a formula cell written with
+    its r attribute after another (`<c s="1" r="F12">`, legal XML) was looked for by
+    `<c r="F12"` only: it read as an empty cell, BB306 "måste fyllas i" where the
+    department head sees a formula, and an optional text made by such a formula (a
+    comment on Uppdrag) was not reported at all. Now both are BB311."""
+    settings, schema = rnd[0], rnd[1]
+    path, cells = typed_formulas(rnd, tmp_path)
+    wb = openpyxl.load_workbook(path)
+    upp = schema.sheet("uppdrag")
+    comment = f"{col(schema, 'uppdrag', 'comment')}{upp.first_data_row}"
+    wb[upp.name][comment] = '="Se "&"bilaga"'
+    wb.save(path)
+    rewrite_part(path, DRIFT_PART, _attributes_moved(cells["budget"]))
+    rewrite_part(path, "xl/worksheets/sheet5.xml", _attributes_moved(comment))
+    part = zipfile.ZipFile(path).read(DRIFT_PART)
+    assert re.search(rb'<c s="\d+" r="' + cells["budget"].encode() + rb'"><f>[^<]*</f></c>', part)
+    assert part.count(b'<c r="') > 100  # the rest in the plain form
+    result = read_return(path, settings, schema)
+    assert ("BB311", "Drift", cells["budget"]) in found(result)
+    assert ("BB311", upp.name, comment) in found(result)
+    assert not [p for p in result.problems if p.code == "BB306"]
+
+
+def test_formulas_are_counted_in_windows_as_a_whole_count_would() -> None:
+    """The first look counts a sheet's formulas window by window (a list of every
+    match at once was ~90 MB for a part at the pre-check's size limit): a formula
+    across two windows counts once, and counting stops past the template's number."""
+    from budgetbook.formula_cells import _COUNT_WINDOW, _count_formulas
+
+    cell = b'<c r="B2"><f>A1*2</f><v></v></c>'
+    for shift in range(-3, 4):
+        xml = b"x" * (_COUNT_WINDOW - 1 + shift) + cell * 5000
+        whole = xml.count(b"<f")
+        assert _count_formulas(xml, 0, len(xml), whole) == whole, shift
+        assert _count_formulas(xml, 7, len(xml) - 3, whole) == xml.count(b"<f", 7, len(xml) - 3)
+        assert 10 < _count_formulas(xml, 0, len(xml), 10) < whole  # stops early
+
+
+def test_a_comment_or_text_made_by_such_a_formula_is_not_reported_missing(
+    rnd, tmp_path: Path
+) -> None:
+    """Regression: on Drift a comment made by a formula without a value read as empty,
+    so a large change got BB402 "kommentar saknas" while the department head sees a
+    comment there; a text on Texter made so was left out of the draft without a word.
+    Both are BB311 now. Drift's comments are asked about only on a row that needs one
+    (a large change), so a return with none costs nothing more."""
+    from budgetbook import checks
+
+    settings, schema, _, returns = rnd
+    by = settings.budget_year
+    before = read_return(returns[3], settings, schema)
+    line = next(ln for ln in before.submission.drift if not ln.comment)
+    old = settings.prior[(line.verksamhet, line.driftpost)].budget
+    wb = openpyxl.load_workbook(returns[3])
+    drift_def, texter_def = schema.sheet("drift"), schema.sheet("texter")
+    drift = wb[drift_def.name]
+    drift[line.cells[by]] = old + 5 * settings.change_threshold_tkr + 10_000  # large
+    comment = f"{col(schema, 'drift', 'comment')}{line.row}"
+    drift[comment] = '="Nytt avtal från "&"1 januari"'
+    text = f"{col(schema, 'texter', 'text')}{texter_def.first_data_row}"
+    wb[texter_def.name][text] = '="Avdelningen "&"ansvarar för planering."'
+    out = tmp_path / "Budget kommentarformel.xlsx"
+    wb.save(out)
+    result = read_return(out, settings, schema)
+    content = checks.content_problems(result.submission, settings, schema, result.problems)
+    at = {(p.code, p.sheet, p.cell) for p in [*result.problems, *content]}
+    assert ("BB311", drift_def.name, comment) in at
+    assert ("BB311", texter_def.name, text) in at
+    assert not [c for c, sheet, cell in at if cell == comment and c != "BB311"]
+
+    # the same change with a comment typed: no finding on the comment at all
+    drift[comment] = "Nytt avtal från 1 januari"
+    wb[texter_def.name][text] = "Avdelningen ansvarar för planering."
+    wb.save(out)
+    result = read_return(out, settings, schema)
+    content = checks.content_problems(result.submission, settings, schema, result.problems)
+    assert not [p for p in [*result.problems, *content] if p.cell in (comment, text)]
+    assert result.submission.texts
+
+
+@pytest.mark.parametrize(
+    ("cells", "uncomputed"),
+    [
+        ('<c s="3" r="B2"><f>A1*2</f></c>', True),
+        ('<c s="3" r="B2"><f>A1*2</f><v></v></c>', True),
+        ('<c s="3" r="B2"><f>A1*2</f><v>2</v></c>', False),
+        ('<c s="3" r="B2"/>', False),
+        ('<c t="e" r="B2"><f>1/0</f><v>#DIV/0!</v></c>', False),
+        # the text r="B2" in another cell's formula first, then the cell itself
+        ('<c r="A2" t="str"><f>"r=""B2"""</f><v>x</v></c><c s="3" r="B2"><f>A1</f></c>', True),
+        ('<c r="A2" t="str"><f>"r=""B2"""</f><v>x</v></c>', False),
+    ],
+)
+def test_a_cell_with_its_attributes_in_another_order_in_a_plain_row(
+    cells: str, uncomputed: bool
+) -> None:
+    xml = _part(cells + '<c r="C2"><f>B2</f></c>')
+    formulas = UncomputedFormulas(xml, 1, 1, 0)
+    assert formulas.at(1, "B2") is uncomputed
+    assert formulas.at(1, "C2") is True  # the row is still in the plain form

@@ -568,3 +568,80 @@ def test_each_finding_is_looked_at_a_bounded_number_of_times(
     expected = "BB306" if column == "comment" else "BB311"
     assert sum(p.code == expected for p in result.problems) == rows - 20
     assert _CountedProblems.looked_at <= 10 * len(result.problems)  # not ~2 000 000
+
+
+def _with_calc_chain(path: Path) -> None:
+    """`path` with the calculation chain Excel writes on saving: every formula cell of
+    every sheet, in sheet order (`i`, the sheet's id, when it changes)."""
+    import io
+    import re
+
+    src = zipfile.ZipFile(io.BytesIO(path.read_bytes()))
+    workbook = src.read("xl/workbook.xml").decode()
+    rels = src.read("xl/_rels/workbook.xml.rels").decode()
+    targets = dict(re.findall(r'Id="(rId\d+)"[^>]*Target="([^"]+)"', rels))
+    targets |= {i: t for t, i in re.findall(r'Target="([^"]+)"[^>]*Id="(rId\d+)"', rels)}
+    chain = []
+    for sheet_id, rid in re.findall(r'<sheet [^>]*sheetId="(\d+)"[^>]*r:id="(rId\d+)"', workbook):
+        part = src.read("xl/" + targets[rid].lstrip("/").removeprefix("xl/"))
+        refs = re.findall(rb'<c r="([A-Z]+\d+)"[^>]*><f', part)
+        chain += [
+            f'<c r="{r.decode()}"' + (f' i="{sheet_id}"' if n == 0 else "") + "/>"
+            for n, r in enumerate(refs)
+        ]
+    calc = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<calcChain xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        + "".join(chain)
+        + "</calcChain>"
+    ).encode()
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "[Content_Types].xml":
+                data = data.replace(
+                    b"</Types>",
+                    b'<Override PartName="/xl/calcChain.xml" '
+                    b'ContentType="application/vnd.openxmlformats-officedocument.'
+                    b'spreadsheetml.calcChain+xml"/></Types>',
+                )
+            elif info.filename == "xl/_rels/workbook.xml.rels":
+                data = data.replace(
+                    b"</Relationships>",
+                    b'<Relationship Id="rIdCalc" '
+                    b'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+                    b'calcChain" Target="calcChain.xml"/></Relationships>',
+                )
+            dst.writestr(info.filename, data)
+        dst.writestr("xl/calcChain.xml", calc)
+    path.write_bytes(out.getvalue())
+
+
+def test_a_calc_chain_does_not_refuse_a_workbook_no_sheet_of_which_is_too_large(
+    rnd, tmp_path: Path
+) -> None:
+    """Regression: Excel lists every formula cell of the workbook in its calculation
+    chain, which the pre-check measured as a sheet: the last row of one sheet times
+    the last column of another. A return with a sheet of the department head's own
+    (3 000 rows of formulas) and a note formula in column ZZ of another was refused as
+    "innehåll långt utanför mallen", though no sheet is near the limits. A part with
+    no rows and no values puts nothing in a reader's grid (calamine leaves a cell
+    without a value out), so its extent does not count."""
+    settings, schema, _, returns = rnd
+    wb = openpyxl.load_workbook(returns[3])
+    own = wb.create_sheet("Underlag")
+    for r in range(1, 3001):
+        own[f"A{r}"] = r
+        own[f"B{r}"] = f"=A{r}*1.02"
+    wb.create_sheet("Anteckningar")["ZZ1"] = '="Se "&"Underlag"'
+    path = tmp_path / "Budget kalkylkedja.xlsx"
+    wb.save(path)
+    assert safety.precheck(path, path.name).ok  # without the chain
+    _with_calc_chain(path)
+    with zipfile.ZipFile(path) as zf:
+        chain = zf.read("xl/calcChain.xml")
+    assert b'<c r="B3000"/>' in chain and b'<c r="ZZ1" i="' in chain
+    result = safety.precheck(path, path.name)
+    assert result.ok, [p.message for p in result.problems]
+    assert read_return(path, settings, schema).submission.drift

@@ -504,3 +504,41 @@ def test_a_workbook_of_one_member_too_many_is_refused(
     result = safety.precheck(path)
     assert [p.code for p in result.problems] == ["BB108"]
     assert f"orimligt många delar ({count})" in result.problems[0].message
+
+
+def test_a_part_past_the_limits_is_not_read_to_its_end() -> None:
+    """Regression: the pre-check measured a part to its end even when its first chunk
+    was already past the limits, so a hostile file cost the whole walk (up to the
+    100 MB a part may inflate to). Both measures now stop at the first chunk past them,
+    with the same verdict."""
+    import io
+    import zipfile
+
+    far = b'<row r="300000"><c r="A300000"><v>1</v></c></row>'
+    rest = b'<row r="%d"><c r="B%d"><v>1</v></c></row>'
+    tail = [b"".join(rest % (r, r) for r in range(i, i + 20000)) for i in range(1, 100001, 20000)]
+    chunks = [far, *tail, b""]
+    taken: list[bytes] = []
+
+    def feed():
+        for chunk in chunks:
+            taken.append(chunk)
+            yield chunk
+
+    assert safety.too_large(*extent.extent_of(feed(), safety.too_large))
+    assert taken == [far]
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:  # the walk: a cell without r on every row
+        zf.writestr("s.xml", b"<sheetData>" + far + b"<row><c/></row>" * 400_000 + b"</sheetData>")
+    asked: list[tuple[int, int]] = []
+
+    def beyond(rows: int, cols: int) -> bool:
+        asked.append((rows, cols))
+        return safety.too_large(rows, cols)
+
+    with zipfile.ZipFile(buf) as zf:
+        info = zf.getinfo("s.xml")
+        assert info.file_size > 3 * extent.CHUNK
+        assert safety.too_large(*extent.walk_extent(zf, info, beyond))
+        assert len(asked) == 1
+        assert extent.walk_extent(zf, info)[0] == 700_000  # without: to the end

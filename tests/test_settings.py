@@ -666,3 +666,49 @@ def test_each_settings_module_imports_first(first: str) -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+def test_a_multi_line_string_ending_in_a_quote_does_not_stop_the_inline_array(
+    workspace: Path,
+) -> None:
+    """Regression: a multi-line string may end in a quote of its own before the closing
+    three (`\"\"\"… "reserv"\"\"\"\"`, legal TOML); the scan of an inline array took the
+    first three for the end and the fourth for a new string, so every later element
+    had no line (no line in Källor, "rad 0" in an error)."""
+    import json
+    import tomllib
+
+    path = workspace / "budgetbook.toml"
+    text = path.read_text(encoding="utf-8")
+    data = tomllib.loads(text)
+    kept, skipping = [], False
+    for line in text.split("\n"):  # drop the [[avdelningar]] tables
+        if line.startswith("["):
+            skipping = line.startswith("[[avdelningar]]")
+        if not skipping:
+            kept.append(line)
+
+    def inline(item: dict, i: int) -> str:
+        fields = [f"{k} = {json.dumps(v, ensure_ascii=False)}" for k, v in item.items()]
+        if i == 0:  # the name ends in a quoted word: its last quote before the closing three
+            fields = [
+                f'name = """{item["name"]} "ledning""""' if f.startswith("name") else f
+                for f in fields
+            ]
+        if i == 1:
+            fields = [
+                f"name = '''{item['name']} 'stab''''" if f.startswith("name") else f for f in fields
+            ]
+        return "{ " + ", ".join(fields) + " }"
+
+    avd = [inline(a, i) for i, a in enumerate(data["avdelningar"])]
+    head = ["avdelningar = [", *(f"  {a}," for a in avd), "]"]
+    path.write_text("\n".join(head + kept), encoding="utf-8")
+    assert tomllib.loads(path.read_text(encoding="utf-8"))["avdelningar"][0]["name"].endswith(
+        ' "ledning"'
+    )
+    lines = path.read_text(encoding="utf-8").split("\n")
+    s = load_settings(workspace)
+    assert len(s.avdelningar) > 3
+    for a in s.avdelningar:
+        assert a.ram_line and f'code = "{a.code}"' in lines[a.ram_line - 1], (a.code, a.ram_line)

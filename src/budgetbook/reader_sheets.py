@@ -17,6 +17,7 @@ from xlsxwriter.utility import xl_rowcol_to_cell as _xl_rowcol_to_cell
 
 from . import rules as R
 from . import schema as S
+from .checks import needs_comment
 from .formula_cells import UncomputedFormulas
 from .model import ControlPoint, DriftLine, GoalRow, Problem, Project, Risk, Submission, Uppdrag
 from .reader_parts import MAX_AMOUNT, cell_text, parse_amount, shown_error
@@ -140,6 +141,7 @@ class SheetReaders:
         plain, grid, cols = FAST_ROWS and not t.errors, t.grid, t.cols
         text_cols = (cols.get("verksamhet"), cols.get("driftpost"), cols.get("comment"))
         amount_cols = amount_columns((year, cols.get(key)) for year, key in year_keys)
+        max_tkr = s.change_threshold_tkr
         for r in range(t.first, t.last + 1):
             row = grid[r] if r < len(grid) else ()
             texts = plain_texts(row, text_cols) if plain else None
@@ -186,6 +188,12 @@ class SheetReaders:
             if texts is None:
                 comment, _ = self.text(t, r, "comment")
             budget = amounts.get(s.budget_year)
+            if not comment and budget is not None and t.formulas is not None:
+                old = prior.budget if prior is not None else 0
+                if abs(budget - old) > max_tkr and needs_comment(budget, old, s):
+                    # BB402 would say the comment is missing: one made by a formula
+                    # without a value is BB311 (asked only here, see template-format.md)
+                    self.no_value(t, r, _a1_or_empty(r, text_cols[2]))
             if (
                 budget is None
                 and any(y in amounts for y in s.plan_years)
@@ -471,9 +479,7 @@ class SheetReaders:
             return None
         raw = t.value(r, key)
         a1 = xl_rowcol_to_cell(r, c)
-        err = self._error_at(t, r, c)
-        if err:
-            self.add(R.FORMULA_ERROR, t.sheet.name, a1, varde=shown_error(err))
+        if self._error_reported(t, r, c, a1):
             return None
         if raw in ("", None):
             return None
@@ -483,6 +489,14 @@ class SheetReaders:
         self.add(R.NOT_A_YEAR, t.sheet.name, a1, varde=text, exempel=self.s.budget_year)
         return None
 
+    def _error_reported(self, t: Table, r: int, c: int, a1: str) -> bool:
+        """Whether cell `a1` (row `r`, column `c`) holds an error value; reported
+        (BB305) as the department head's Swedish Excel shows it, if so."""
+        err = self._error_at(t, r, c)
+        if err:
+            self.add(R.FORMULA_ERROR, t.sheet.name, a1, varde=shown_error(err))
+        return bool(err)
+
     def riskvarde(self, t: Table, r: int, key: str) -> int | None:
         """A riskvärde: a whole number in S.INT_RANGE, typed as a number or as text
         (not an amount: BB301-BB304 would speak of tkr)."""
@@ -490,9 +504,7 @@ class SheetReaders:
         if c is None:
             return None
         a1 = xl_rowcol_to_cell(r, c)
-        err = self._error_at(t, r, c)
-        if err:
-            self.add(R.FORMULA_ERROR, t.sheet.name, a1, varde=shown_error(err))
+        if self._error_reported(t, r, c, a1):
             return None
         parsed = parse_amount(t.value(r, key))
         if parsed.kind == "empty":
@@ -549,9 +561,11 @@ class SheetReaders:
                 if text:
                     self.add(R.ROW_OUTSIDE_TABLE, t.sheet.name, a1)
                 continue
-            if text:
-                self.sub.texts[section.key] = text
-                if len(text) > section.max_chars:
-                    self.add(
-                        R.TEXT_TOO_LONG, t.sheet.name, a1, antal=len(text), max=section.max_chars
-                    )
+            if not text:
+                # a text made by a formula without a value would be left out of the
+                # draft silently (the department head sees it): BB311
+                self.no_value(t, r, a1)
+                continue
+            self.sub.texts[section.key] = text
+            if len(text) > section.max_chars:
+                self.add(R.TEXT_TOO_LONG, t.sheet.name, a1, antal=len(text), max=section.max_chars)

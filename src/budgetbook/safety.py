@@ -4,7 +4,9 @@ Nothing here expands, evaluates or fully parses the file: it looks at magic byte
 the zip directory (sizes, compression ratios), the prolog of every XML part (a DOCTYPE
 or ENTITY declaration is refused, never expanded), the declared sheet dimensions and
 the real extent of every part (its last row and column, from the cell references:
-calamine reads as a sheet any part the workbook's relationships name).
+calamine reads as a sheet any part the workbook's relationships name; a part without
+rows and values, as Excel's calculation chain, puts nothing in a grid whatever its
+extent), measured only until it is past the limits.
 Only after a file passes does `reader.read_return` open it. The one XML document we
 parse here, docProps/core.xml (for the content time), is parsed with entities refused
 (`safe_xml`).
@@ -282,9 +284,11 @@ def _worksheet_problem(
         # a part shorter than a chunk was read whole (to its CRC check) in `first`
         whole = len(first) < extent.CHUNK
         near = whole and _NEAR_IS_WITHIN and extent.plainly_near(first)  # issue 8
-        found = (0, 0) if near else extent.extent_of(extent.chunks_of(fh, first))
-    rows, cols = found if found is not None else extent.walk_extent(zf, info)
+        found = (0, 0) if near else extent.extent_of(extent.chunks_of(fh, first), too_large)
+    rows, cols = found if found is not None else extent.walk_extent(zf, info, too_large)
     reason = _extent_reason(rows, cols)
+    if reason is not None and not extent.holds_cells(zf, info):
+        reason = None  # a calculation chain (`holds_cells`): no grid, whatever its extent
     if reason is None and keep is not None and whole and _keepable(zf, info, keep, fh, len(first)):
         keep[info.filename] = first
     return reason

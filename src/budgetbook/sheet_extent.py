@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import IO
 
 from .sheet_refs import any_r_extent, column_number, only_plain_r
@@ -38,14 +38,21 @@ def sheet_extent(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> tuple[int, int]:
     return extent if extent is not None else walk_extent(zf, info)
 
 
-def extent_of(chunks: Iterator[bytes]) -> tuple[int, int] | None:
-    """(rows, columns) by the fast regex pass, or None when the part needs the walk."""
+def extent_of(
+    chunks: Iterator[bytes], beyond: Callable[[int, int], bool] | None = None
+) -> tuple[int, int] | None:
+    """(rows, columns) by the fast regex pass, or None when the part needs the walk.
+    With `beyond` (the pre-check's limits), it stops at the first chunk that takes the
+    extent past them: a hostile part is not read to its end (a later chunk can only
+    add to the extent, and the walk finds at least what the scans read)."""
     max_row = max_col = 0
     for data in chunks:
         found = only_plain_r(data) and (_plain_extent(data) or _pattern_extent(data))
         if not found:
             return None
         max_row, max_col = max(max_row, found[0]), max(max_col, found[1])
+        if beyond is not None and beyond(max_row, max_col):
+            break
     return max_row, max_col
 
 
@@ -152,7 +159,13 @@ _TAG = re.compile(rb"<(?:[^\s<>/:!?]+:)?(row|c)(?=[\s/>])([^<]*)")
 _R_ATTR = re.compile(rb'\br="([A-Z]{0,4})(\d{1,9})"')
 
 
-def walk_extent(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> tuple[int, int]:
+def walk_extent(
+    zf: zipfile.ZipFile,
+    info: zipfile.ZipInfo,
+    beyond: Callable[[int, int], bool] | None = None,
+) -> tuple[int, int]:
+    """(rows, columns) of a part tag by tag; with `beyond`, to the first chunk that
+    takes it past the limits (as `extent_of`)."""
     row = col = max_row = max_col = 0
     with zf.open(info) as fh:
         for data in chunks_of(fh, b""):
@@ -169,4 +182,21 @@ def walk_extent(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> tuple[int, int]:
                 max_row, max_col = max(max_row, row), max(max_col, col)
             rows, cols = any_r_extent(data)  # and every r calamine could read
             max_row, max_col = max(max_row, rows), max(max_col, cols)
+            if beyond is not None and beyond(max_row, max_col):
+                break
     return max_row, max_col
+
+
+# What puts a cell in a reader's grid: a value (calamine leaves a cell without one
+# out, whatever its r) or a row (openpyxl reads cells within rows only).
+_GRID_TAG = re.compile(rb"<(?:[^\s<>/:!?]+:)?(?:row|v|is|sheetData)[\s/>]")
+
+
+def holds_cells(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
+    """Whether a part has anything a reader would put in a grid (`_GRID_TAG`). Excel's
+    calculation chain lists every formula cell of the workbook as `<c r="F12" i="2"/>`:
+    its extent is the last row of one sheet by the last column of another, but read as
+    a sheet it has no cell with a value. Asked only of a part beyond the limits; a
+    sheet has a row at its start."""
+    with zf.open(info) as fh:
+        return any(_GRID_TAG.search(data) for data in chunks_of(fh, b""))

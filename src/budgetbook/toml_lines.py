@@ -107,7 +107,13 @@ def _inline_tables(lines: list[str], number: int, col: int) -> list[int]:
                     col += 2
                     continue
                 if text.startswith(quote, col):
-                    col += len(quote)
+                    # a multi-line string may end in one or two quotes of its own before
+                    # the closing three (`"""a "b""""`): the run's last three close it
+                    run = len(quote)
+                    if run == 3:
+                        while run < 5 and text.startswith(quote[0], col + run):
+                            run += 1
+                    col += run
                     quote = ""
                     continue
             elif char == "#":
