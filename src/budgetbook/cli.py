@@ -15,7 +15,7 @@ from typing import Any
 
 import click
 
-from . import __version__, actions, report_memo
+from . import __version__, actions, console, report_memo
 from .errors import BudgetbookError
 from .model import CollectResult, Problem
 
@@ -100,6 +100,8 @@ def main(debug: bool) -> None:
       (department heads return workbooks into runda2027/inbox/)
       budgetbook run -w runda2027     # collect, consolidate, write the Word draft
     """
+    # output redirected on Windows is in a code page without "−": never fail on that
+    console.make_safe()
 
 
 @main.command()
@@ -149,7 +151,7 @@ def collect(workspace: Path, as_json: bool) -> None:
     """
     result = actions.collect(workspace)
     if as_json:
-        click.echo(json.dumps(collect_json(result), ensure_ascii=False, indent=2))
+        click.echo(json_text(collect_json(result)))
     else:
         print_collect(result)
     sys.exit(0 if result.valid else 1)
@@ -251,7 +253,7 @@ def schema(workspace: Path, as_json: bool) -> None:
     """
     data = actions.schema(workspace)
     if as_json:
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        click.echo(json_text(data))
         return
     click.echo(f"Mallversion {data['version']}")
     for sheet in data["sheets"]:
@@ -330,6 +332,13 @@ def _shown(value: object) -> str:
 
 
 # --- rendering -----------------------------------------------------------------------
+
+
+def json_text(data: Any) -> str:
+    """JSON for stdout: readable UTF-8 where stdout is UTF-8; elsewhere (a file or pipe in a
+    Windows code page) pure ASCII with \\u escapes, so every character reaches the reader
+    intact and any program decodes it, whatever code page it assumes."""
+    return json.dumps(data, ensure_ascii=not console.is_utf(sys.stdout), indent=2)
 
 
 def collect_json(result: CollectResult) -> dict[str, Any]:
