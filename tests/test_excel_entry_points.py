@@ -263,6 +263,60 @@ def test_empty_workspace_cell_means_the_panels_folder(book):
     assert sheet.get(panel.LAST_RUN_CELL).endswith("klart")
 
 
+def test_a_workspace_path_in_quotes_works(book, workspace):
+    """Explorer's "Kopiera som sökväg" (Shift + right click) pastes the path in quotes."""
+    sheet = book.sheets[panel.SHEET]
+    sheet.set(*coordinate_to_tuple(panel.WORKSPACE_CELL), f'"{workspace}"')
+    excel.kontrollera_inlamningar()
+    assert sheet.get(panel.LAST_RUN_CELL).endswith("klart"), sheet.get(panel.MESSAGE_CELL)
+
+
+class OnOneDrive:
+    """Excel's FullName of a book on OneDrive with AutoSave: a web address, which xlwings
+    maps to a local file or fails to (SharePoint libraries, another sync folder)."""
+
+    def __init__(self, book: StandInBook, mapped: bool):
+        self.sheets = book.sheets
+        self.mapped = mapped
+
+    @property
+    def fullname(self) -> str:
+        url = "https://kommunen-my.sharepoint.com/personal/anna/Documents/Budget/Budgetpanel.xlsm"
+        if self.mapped:
+            return url  # as an xlwings that does not map it would
+        raise xlwings.XlwingsError("Couldn't find your local OneDrive file, see: xlwings.org/error")
+
+
+@pytest.mark.parametrize("mapped", [True, False])
+def test_a_panel_on_onedrive_runs_with_its_workspace_cell(book, mapped):
+    onedrive = OnOneDrive(book, mapped)
+    excel.kontrollera_inlamningar(onedrive)
+    sheet = book.sheets[panel.SHEET]
+    assert sheet.get(panel.LAST_RUN_CELL).endswith("klart"), sheet.get(panel.MESSAGE_CELL)
+    # with the cell emptied the folder is unknown: the message says what to write where
+    sheet.set(*coordinate_to_tuple(panel.WORKSPACE_CELL), None)
+    excel.kontrollera_inlamningar(onedrive)
+    assert sheet.get(panel.LAST_RUN_CELL).endswith("misslyckades")
+    message = sheet.get(panel.MESSAGE_CELL)
+    assert message.startswith("Panelen är öppnad från OneDrive eller SharePoint, så budgetbook")
+    assert "i cellen Arbetsmapp." in message
+
+
+def test_a_panel_outside_its_workspace_with_an_empty_cell_says_where_to_look(book, tmp_path):
+    """A panel saved from an e-mail (Outlook's temporary folder) or copied elsewhere."""
+    elsewhere = tmp_path / "Content.Outlook" / "X1Y2Z3"
+    elsewhere.mkdir(parents=True)
+    book.fullname = str(elsewhere / panel.PANEL_FILE)
+    sheet = book.sheets[panel.SHEET]
+    sheet.set(*coordinate_to_tuple(panel.WORKSPACE_CELL), None)
+    excel.kontrollera_inlamningar()
+    assert sheet.get(panel.MESSAGE_CELL) == (
+        f"Panelen ligger i {elsewhere}, som inte är någon arbetsmapp (budgetbook.toml saknas "
+        "där), och cellen Arbetsmapp är tom. Skriv arbetsmappens sökväg i cellen "
+        "Arbetsmapp, eller öppna panelen i arbetsmappen (inte som bilaga i e-post)."
+    )
+
+
 def test_nothing_to_consolidate_still_shows_the_status(book, workspace):
     for path in (workspace / "inbox").iterdir():
         if path.is_file():
