@@ -263,6 +263,18 @@ def test_empty_workspace_cell_means_the_panels_folder(book):
     assert sheet.get(panel.LAST_RUN_CELL).endswith("klart")
 
 
+def test_received_times_are_local(book, workspace, in_stockholm):
+    """The archive keeps UTC; the panel shows the time as the user's clock showed it."""
+    excel.kontrollera_inlamningar()
+    sheet = book.sheets[panel.SHEET]
+    rows = table(sheet, panel.STATUS_HEADING)
+    received = {v.avdelning: v.received for v in actions.history(workspace)}
+    shown = {row[0]: row[3] for row in rows[1:] if row[3]}
+    assert shown and shown == {
+        code: f"{received[code].astimezone():%Y-%m-%d %H:%M}" for code in shown
+    }
+
+
 def test_a_workspace_path_in_quotes_works(book, workspace):
     """Explorer's "Kopiera som sökväg" (Shift + right click) pastes the path in quotes."""
     sheet = book.sheets[panel.SHEET]

@@ -278,8 +278,9 @@ def history(workspace: Path, avdelning: str | None) -> None:
         click.echo("Arkivet är tomt. Kör `budgetbook collect` först.")
         return
     for v in versions:
-        saved = v.content_time.strftime("%Y-%m-%d %H:%M") if v.content_time else "-"
-        received = v.received.strftime("%Y-%m-%d %H:%M")
+        # the archive keeps UTC; the user compares with the clock on the wall
+        saved = f"{v.content_time.astimezone():%Y-%m-%d %H:%M}" if v.content_time else "-"
+        received = f"{v.received.astimezone():%Y-%m-%d %H:%M}"
         click.echo(
             f"  {v.sha256[:12]}  {v.avdelning or '?':<8} mottagen {received}  "
             f"sparad {saved}  {v.size:>8} byte  {v.original_name}"

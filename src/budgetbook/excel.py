@@ -301,7 +301,8 @@ def results_rows(out: Outcome, ws: Workspace | None) -> list[list[Any]]:
         rows.append([STATUS_HEADING])
         rows.append([HEADER_FIRST, "Namn", "Status", "Inkommen", "Fel", "Varningar", "Fil"])
         for s in c.statuses:
-            received = f"{s.received:%Y-%m-%d %H:%M}" if s.received else None
+            # kept in UTC: shown as the user's clock showed it (as the problem report does)
+            received = f"{s.received.astimezone():%Y-%m-%d %H:%M}" if s.received else None
             counts = [s.errors, s.warnings] if s.file else [None, None]
             link = _link(s.path or s.file, s.file) if s.file else None
             rows.append([_text(s.avdelning), _text(s.name), s.status, received, *counts, link])
