@@ -80,12 +80,18 @@ def test_every_button_macro_exists_and_calls_its_entry_point(workbook):
     code = vba_modules(workbook)[panel.MACRO_MODULE]
     for button in panel.BUTTONS:
         body = sub_body(code, button.macro)
-        calls = re.findall(r'RunPython "([^"]*)"', body)
+        calls = re.findall(r'RunPython\("([^"]*)"\)', body)
         assert calls == [f"import budgetbook.excel; budgetbook.excel.{button.entry}()"]
+        # Python ended with an error before budgetbook ran (budgetbook or xlwings not in
+        # the Python the button starts): xlwings' dialog, then a Swedish message in the sheet
+        assert f'If RunPython("{calls[0]}") <> 0 Then ShowPythonFailure' in body
         assert callable(getattr(excel, button.entry))
     # The fallback message cell in VBA is the one Python writes its messages to.
     assert f'MESSAGE_CELL As String = "{panel.MESSAGE_CELL}"' in code
     assert f'PANEL_SHEET As String = "{panel.SHEET}"' in code
+    failure = re.search(r"^Private Sub ShowPythonFailure\(\)\r?\n(.*?)^End Sub", code, re.M | re.S)
+    assert failure and "Range(MESSAGE_CELL).Value" in failure.group(1)
+    assert "Knappen kunde inte starta budgetbook: Python avslutades med ett fel" in failure.group(1)
 
 
 def test_every_drawn_button_is_bound_to_a_panel_macro(workbook):
