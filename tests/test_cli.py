@@ -9,6 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from budgetbook.cli import main
+from budgetbook.workspace import init_workspace
 
 COMMANDS = sorted(main.commands)
 
@@ -98,3 +99,14 @@ def test_a_damaged_archive_ledger_says_what_to_do(tmp_path: Path) -> None:
     assert "Flytta filen" in result.output and "Oväntat fel" not in result.output
     ledger.rename(tmp_path / "skadad.sqlite")  # as the message says: then it runs again
     assert runner.invoke(main, ["run", "-w", str(ws)]).exit_code == 0
+
+
+def test_a_folder_with_the_quote_windows_leaves_at_its_end(tmp_path: Path) -> None:
+    """`-w "C:\\Budget\\runda 2027\\"` (as PowerShell 5 completes a folder with spaces)
+    reaches Python as `C:\\Budget\\runda 2027"`: the folder is still found."""
+    ws = init_workspace(tmp_path / "runda 2027")
+    result = CliRunner().invoke(main, ["schema", "-w", f'{ws.root}"'])
+    assert result.exit_code == 0, result.output
+    made = CliRunner().invoke(main, ["init", f'{tmp_path / "ny runda"}"'])
+    assert made.exit_code == 0, made.output
+    assert (tmp_path / "ny runda" / "budgetbook.toml").is_file()

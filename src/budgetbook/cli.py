@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -22,12 +23,25 @@ from .model import CollectResult, Problem
 WORKSPACE_HELP = "Workspace folder (holds budgetbook.toml). Default: the current folder."
 
 
+class FolderPath(click.Path):
+    """A folder argument that forgives the quote Windows leaves at its end.
+
+    `budgetbook run -w "C:\\Budget\\runda 2027\\"` reaches Python as `C:\\Budget\\runda
+    2027"`: on Windows a backslash before a quote escapes it. PowerShell 5 passes a
+    tab-completed folder with spaces exactly so. No folder name ends in a quote there."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, str) and value.endswith('"') and not os.path.exists(value):
+            value = value[:-1]
+        return super().convert(value, param, ctx)
+
+
 def workspace_option(func: Callable[..., Any]) -> Callable[..., Any]:
     return click.option(
         "-w",
         "--workspace",
         # a mistyped folder is a usage error (exit 2), like any other wrong argument
-        type=click.Path(exists=True, file_okay=False, path_type=Path),
+        type=FolderPath(exists=True, file_okay=False, path_type=Path),
         default=Path("."),
         show_default=False,
         help=WORKSPACE_HELP,
@@ -105,7 +119,7 @@ def main(debug: bool) -> None:
 
 
 @main.command()
-@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("directory", type=FolderPath(file_okay=False, path_type=Path))
 @handled
 def init(directory: Path) -> None:
     """Create a new workspace in DIRECTORY with example settings.
@@ -226,7 +240,7 @@ def panel(workspace: Path) -> None:
 
 
 @main.command()
-@click.argument("directory", type=click.Path(file_okay=False, path_type=Path), default=Path("demo"))
+@click.argument("directory", type=FolderPath(file_okay=False, path_type=Path), default=Path("demo"))
 @handled
 def demo(directory: Path) -> None:
     """Create an example workspace in DIRECTORY (default ./demo) with returns, then run.
@@ -290,7 +304,7 @@ def history(workspace: Path, avdelning: str | None) -> None:
 @main.command()
 @workspace_option
 @click.argument("version")
-@click.argument("destination", type=click.Path(path_type=Path), default=Path("."))
+@click.argument("destination", type=FolderPath(path_type=Path), default=Path("."))
 @handled
 def recover(workspace: Path, version: str, destination: Path) -> None:
     """Copy an archived VERSION (checksum or its start) to DESTINATION (default: here).
