@@ -189,12 +189,27 @@ def write_bytes_atomically(path: Path, data: bytes) -> None:
         raise
 
 
+# Windows: a virus scanner, the search indexer or OneDrive's sync client opens a file
+# just written (or the one it replaces) for a moment, and a rename meanwhile is refused
+# as if Excel held it. Tried again this often, 0.1 s, 0.2 s … apart (1 s in all), before
+# the user is told to close a file they may not have open.
+_REPLACE_TRIES = 5
+
+
 def replace_into(written: Path, path: Path) -> None:
     """Move a file written beside or for `path` into its place (one step)."""
-    try:
-        os.replace(written, path)
-    except OSError as exc:
-        raise unwritable(path, exc) from exc
+    for attempt in range(_REPLACE_TRIES):
+        try:
+            os.replace(written, path)
+            return
+        except PermissionError as exc:
+            if os.name != "nt" or attempt == _REPLACE_TRIES - 1:
+                raise unwritable(path, exc) from exc
+            import time  # only on this failure
+
+            time.sleep(0.1 * (attempt + 1))
+        except OSError as exc:
+            raise unwritable(path, exc) from exc
 
 
 def remove_output(path: Path) -> None:
