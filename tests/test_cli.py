@@ -110,3 +110,15 @@ def test_a_folder_with_the_quote_windows_leaves_at_its_end(tmp_path: Path) -> No
     made = CliRunner().invoke(main, ["init", f'{tmp_path / "ny runda"}"'])
     assert made.exit_code == 0, made.output
     assert (tmp_path / "ny runda" / "budgetbook.toml").is_file()
+
+
+def test_python_dash_m_budgetbook_runs_the_cli() -> None:
+    """`py -m budgetbook` works where budgetbook.exe's folder is not on PATH (Windows)."""
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "budgetbook", "--help"], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("Usage: budgetbook [OPTIONS] COMMAND [ARGS]...")
