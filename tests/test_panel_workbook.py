@@ -17,6 +17,7 @@ from defusedxml import ElementTree
 from oletools.olevba import VBA_Parser
 
 from budgetbook import excel, panel
+from budgetbook.errors import TemplateError
 from budgetbook.settings import load_settings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -142,8 +143,23 @@ def test_packaged_macros_are_the_versioned_source():
 def test_create_panel_writes_interpreter_config(tmp_path, settings):
     path = panel.create_panel(tmp_path, settings, interpreter=r"C:\Python311\python.exe")
     assert path == tmp_path / panel.PANEL_FILE
-    conf = (tmp_path / "xlwings.conf").read_text(encoding="cp1252")
-    assert conf == '"INTERPRETER_WIN","C:\\Python311\\python.exe"\n'
+    conf = (tmp_path / "xlwings.conf").read_bytes()
+    assert conf == b'"INTERPRETER_WIN","C:\\Python311\\python.exe"\r\n'
+
+
+def test_an_interpreter_path_excel_cannot_read_is_refused_before_anything_is_written(
+    tmp_path, settings
+):
+    """xlwings' VBA reads xlwings.conf in the ANSI code page (cp1252 on a Swedish
+    Windows): a Python under a user folder with other letters would never be found."""
+    with pytest.raises(TemplateError, match=r"^Sökvägen till Python \(C:\\Users\\Łukasz"):
+        panel.create_panel(
+            tmp_path, settings, interpreter=r"C:\Users\Łukasz\AppData\Local\Python\python.exe"
+        )
+    assert not any(tmp_path.iterdir())
+    # å, ä and ö are in the code page: such a path is written as it is
+    panel.create_panel(tmp_path, settings, interpreter=r"C:\Users\Åsa\python.exe")
+    assert "Åsa".encode("cp1252") in (tmp_path / "xlwings.conf").read_bytes()
 
 
 @pytest.mark.slow
