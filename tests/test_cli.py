@@ -122,3 +122,25 @@ def test_python_dash_m_budgetbook_runs_the_cli() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("Usage: budgetbook [OPTIONS] COMMAND [ARGS]...")
+
+
+def test_a_share_gone_mid_run_is_no_bug_report(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An OSError no step mapped (a network share dropped mid-run) says what to check,
+    not "Oväntat fel … rapportera felet"."""
+    from budgetbook import actions
+
+    ws = init_workspace(tmp_path / "ws")
+
+    def share_gone(_workspace: Path) -> None:
+        raise OSError(5, "Input/output error", str(ws.inbox / "Budget PERS.xlsx"))
+
+    monkeypatch.setattr(actions, "collect", share_gone)
+    result = CliRunner().invoke(main, ["collect", "-w", str(ws.root)])
+    assert result.exit_code == 1
+    assert result.output == (
+        f"Fel: Kunde inte läsa eller skriva {ws.inbox / 'Budget PERS.xlsx'}: Input/output "
+        "error. Kontrollera att mappen går att nå (en nätverksmapp eller OneDrive kan ha "
+        "kopplats från) och kör igen.\n"
+    )

@@ -9,6 +9,7 @@ filled returns, and collect / consolidate / report.
 
 from __future__ import annotations
 
+import errno
 import re
 import shutil
 from pathlib import Path
@@ -355,6 +356,25 @@ def test_unexpected_error_is_a_message_and_a_log(book, workspace, monkeypatch):
     log = workspace / "output" / excel.LOG_FILE
     assert str(log) in message
     assert "Traceback" in log.read_text(encoding="utf-8")
+
+
+def test_a_share_gone_mid_run_says_what_to_check(book, workspace, monkeypatch):
+    """A file-system failure (the network share dropped, as Windows words it) is the
+    environment's, not a bug to report: the message says what to check."""
+    gone = r"\\server\ekonomi\runda2027\inbox\Budget PERS.xlsx"
+
+    def share_gone(_round: Any) -> CollectResult:
+        raise OSError(errno.EIO, "Det angivna nätverksnamnet är inte längre tillgängligt", gone)
+
+    monkeypatch.setattr(actions, "collect_round", share_gone)
+    excel.kontrollera_inlamningar()
+    message = book.sheets[panel.SHEET].get(panel.MESSAGE_CELL)
+    assert message.startswith(
+        f"Kunde inte läsa eller skriva {gone}: Det angivna nätverksnamnet är inte längre "
+        "tillgängligt. Kontrollera att mappen går att nå (en nätverksmapp eller OneDrive kan "
+        "ha kopplats från) och kör igen."
+    )
+    assert "Oväntat" not in message
 
 
 # --- what is written, from constructed results ----------------------------------------

@@ -74,8 +74,9 @@ def handled(func: Callable[..., Any]) -> Callable[..., Any]:
             if debug:
                 _print_traceback()
             from .archive import damaged_ledger
+            from .workspace import os_failure
 
-            if message := damaged_ledger(exc):
+            if message := damaged_ledger(exc) or os_failure(exc):
                 raise Failure(message) from exc
             raise Failure(
                 f"Oväntat fel ({type(exc).__name__}: {exc}). Kör igen med --debug och "

@@ -40,7 +40,7 @@ from .panel import (
     STATUS_HEADING,
     WORKSPACE_CELL,
 )
-from .workspace import SETTINGS_FILE, Workspace, open_workspace
+from .workspace import SETTINGS_FILE, Workspace, open_workspace, os_failure
 
 LOG_FILE = "budgetpanel.log"
 OUTPUT_LABELS = {
@@ -153,7 +153,11 @@ def _run(book: Any, label: str, action: Callable[[actions.Round, Outcome], None]
     except BudgetbookError as exc:
         error = str(exc)
     except Exception as exc:  # a bug: still a message, never a traceback dialog
-        error = damaged_ledger(exc) or f"Oväntat fel i budgetbook ({type(exc).__name__}: {exc})."
+        error = (
+            damaged_ledger(exc)
+            or os_failure(exc)
+            or f"Oväntat fel i budgetbook ({type(exc).__name__}: {exc})."
+        )
         logged = _log(ws, label, started)
         error += f" Tekniska detaljer finns i {logged}." if logged else ""
     try:

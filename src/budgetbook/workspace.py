@@ -270,3 +270,18 @@ def unwritable(
     if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
         return OutputError(f"{where}: disken är full. Frigör utrymme och försök igen.")
     return OutputError(f"{where}: {exc.strerror or exc}.")
+
+
+def os_failure(exc: BaseException) -> str | None:
+    """The Swedish message for a file-system failure no step turned into an OutputError
+    (a network share or OneDrive folder gone mid-run, a file removed while read), else
+    None. Such a failure is the environment's, not a bug to report: it says what to check.
+    On Windows `strerror` is in the system's language (Swedish there)."""
+    if not isinstance(exc, OSError):
+        return None
+    what = exc.strerror or str(exc)
+    where = f"Kunde inte läsa eller skriva {exc.filename}" if exc.filename else "Filfel"
+    return (
+        f"{where}: {what}. Kontrollera att mappen går att nå (en nätverksmapp eller "
+        "OneDrive kan ha kopplats från) och kör igen."
+    )
