@@ -7,6 +7,7 @@ immutable, which refuses the same operations with PermissionError as Windows doe
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -18,7 +19,7 @@ import pytest
 
 from budgetbook import actions
 from budgetbook.errors import OutputError
-from budgetbook.workspace import WINDOWS_MAX_PATH, Workspace, unwritable
+from budgetbook.workspace import WINDOWS_MAX_PATH, Workspace, atomic_write, unwritable
 
 
 @contextmanager
@@ -73,6 +74,24 @@ def test_the_archive_folder_without_write_access_says_so(ws: Workspace) -> None:
     files.mkdir(parents=True)
     with held(files), pytest.raises(OutputError, match=f"skriva i mappen {files}, eller"):
         actions.collect(ws.root)
+
+
+def test_a_temporary_file_that_cannot_be_removed_does_not_hide_why(tmp_path: Path) -> None:
+    """The output cannot be replaced, and its temporary file not removed either (on
+    Windows: the output open in Excel, a scanner holding the new file): the message
+    still says which file to close."""
+    folder = tmp_path / "output"
+    folder.mkdir()
+    target = folder / "konsolidering_2027.xlsx"
+    target.write_bytes(b"old")
+    with (
+        contextlib.ExitStack() as stack,  # left last: the folder is writable again
+        pytest.raises(OutputError, match="filen är öppen i ett annat program"),
+        atomic_write(target) as tmp,
+    ):
+        tmp.write_bytes(b"new")
+        stack.enter_context(held(folder))  # neither renamed into place nor removed
+    assert target.read_bytes() == b"old"
 
 
 # Windows' own errors, which cannot happen here: the message for each

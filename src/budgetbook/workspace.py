@@ -132,8 +132,10 @@ def atomic_write(path: Path) -> Iterator[Path]:
         yield tmp
         replace_into(tmp, path)
     finally:
-        if tmp.exists():
-            tmp.unlink()
+        # a temporary file held a moment longer (Windows: a virus scanner) must not
+        # hide why the write failed; the next run removes it (leftovers)
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
 
 
 # The random part of the temporary names below: `mkstemp`'s 8 of [a-z0-9_] and
