@@ -73,3 +73,21 @@ def test_unencodable_characters_become_plain_ascii() -> None:
     assert "å ä ö 2\u00a0150 ”".encode("cp1252", errors=console.ERRORS) == (
         "å ä ö 2\u00a0150 ”".encode("cp1252")
     )
+
+
+def test_output_to_a_reader_that_stopped_reading_is_no_error(ws: Workspace) -> None:
+    """`budgetbook collect | head -1` (PowerShell: `| Select-Object -First 1`): the
+    pipe's reader is gone before the listing ends. Here it is gone before it starts."""
+    read, write = os.pipe()
+    os.close(read)
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "budgetbook", "collect", "-w", str(ws.root)],
+            stdout=write,
+            stderr=subprocess.PIPE,
+            timeout=300,
+        )
+    finally:
+        os.close(write)
+    assert done.returncode == 1
+    assert done.stderr == b""  # no "Oväntat fel (BrokenPipeError …)", no "Exception ignored"

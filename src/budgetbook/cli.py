@@ -70,6 +70,12 @@ def handled(func: Callable[..., Any]) -> Callable[..., Any]:
             raise Failure(str(exc)) from exc
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
+        except BrokenPipeError:
+            # the reader stopped reading (`| head`, PowerShell's `| Select-Object -First
+            # 5`): nothing is wrong to report, and nothing more can reach it; stdout goes
+            # to nowhere so that Python's last flush at exit does not complain either
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(1)
         except Exception as exc:  # a bug: still no traceback without --debug
             if debug:
                 _print_traceback()

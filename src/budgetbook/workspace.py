@@ -279,11 +279,11 @@ def os_failure(exc: BaseException) -> str | None:
     (a network share or OneDrive folder gone mid-run, a file removed while read), else
     None. Such a failure is the environment's, not a bug to report: it says what to check.
     On Windows `strerror` is in the system's language (Swedish there)."""
-    if not isinstance(exc, OSError):
+    # only one naming a file: a closed pipe (`budgetbook run | more`) or a socket is not
+    if not isinstance(exc, OSError) or not exc.filename:
         return None
-    what = exc.strerror or str(exc)
-    where = f"Kunde inte läsa eller skriva {exc.filename}" if exc.filename else "Filfel"
     return (
-        f"{where}: {what}. Kontrollera att mappen går att nå (en nätverksmapp eller "
-        "OneDrive kan ha kopplats från) och kör igen."
+        f"Kunde inte läsa eller skriva {exc.filename}: {exc.strerror or exc}. Kontrollera "
+        "att mappen går att nå (en nätverksmapp eller OneDrive kan ha kopplats från) och "
+        "kör igen."
     )
