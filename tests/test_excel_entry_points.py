@@ -257,6 +257,18 @@ def test_wrong_round_is_a_message(book):
     assert "gäller rundan en-annan-runda" in sheet.get(panel.MESSAGE_CELL)
 
 
+def test_a_round_id_typed_as_a_number_matches(book, workspace):
+    """A round with id "2027", typed into the Runda cell again: Excel stores the number,
+    and xlwings hands it over as 2027.0."""
+    settings = workspace / "budgetbook.toml"
+    text = settings.read_text(encoding="utf-8")
+    settings.write_text(text.replace('id = "nämndplan-2027"', 'id = "2027"'), encoding="utf-8")
+    sheet = book.sheets[panel.SHEET]
+    sheet.set(*coordinate_to_tuple(panel.ROUND_CELL), 2027.0)
+    excel.kontrollera_inlamningar()
+    assert sheet.get(panel.LAST_RUN_CELL).endswith("klart"), sheet.get(panel.MESSAGE_CELL)
+
+
 def test_empty_workspace_cell_means_the_panels_folder(book):
     sheet = book.sheets[panel.SHEET]
     sheet.set(*coordinate_to_tuple(panel.WORKSPACE_CELL), None)

@@ -226,6 +226,8 @@ def _round(ws: Workspace, sheet: Any) -> actions.Round:
     (every button collects), after checking they are the panel's round."""
     r = actions.open_round(ws.root, collecting=True)
     wanted = sheet[ROUND_CELL].value
+    if isinstance(wanted, float) and wanted.is_integer():
+        wanted = int(wanted)  # a round "2027" typed into the cell: Excel keeps a number
     if wanted not in (None, ""):
         actual = r.settings.round_id
         if str(wanted).strip() != actual:
