@@ -9,6 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from budgetbook.cli import main
+from budgetbook.workspace import init_workspace
 
 COMMANDS = sorted(main.commands)
 
@@ -98,3 +99,48 @@ def test_a_damaged_archive_ledger_says_what_to_do(tmp_path: Path) -> None:
     assert "Flytta filen" in result.output and "Oväntat fel" not in result.output
     ledger.rename(tmp_path / "skadad.sqlite")  # as the message says: then it runs again
     assert runner.invoke(main, ["run", "-w", str(ws)]).exit_code == 0
+
+
+def test_a_folder_with_the_quote_windows_leaves_at_its_end(tmp_path: Path) -> None:
+    """`-w "C:\\Budget\\runda 2027\\"` (as PowerShell 5 completes a folder with spaces)
+    reaches Python as `C:\\Budget\\runda 2027"`: the folder is still found."""
+    ws = init_workspace(tmp_path / "runda 2027")
+    result = CliRunner().invoke(main, ["schema", "-w", f'{ws.root}"'])
+    assert result.exit_code == 0, result.output
+    made = CliRunner().invoke(main, ["init", f'{tmp_path / "ny runda"}"'])
+    assert made.exit_code == 0, made.output
+    assert (tmp_path / "ny runda" / "budgetbook.toml").is_file()
+
+
+def test_python_dash_m_budgetbook_runs_the_cli() -> None:
+    """`py -m budgetbook` works where budgetbook.exe's folder is not on PATH (Windows)."""
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "budgetbook", "--help"], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("Usage: budgetbook [OPTIONS] COMMAND [ARGS]...")
+
+
+def test_a_share_gone_mid_run_is_no_bug_report(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An OSError no step mapped (a network share dropped mid-run) says what to check,
+    not "Oväntat fel … rapportera felet"."""
+    from budgetbook import actions
+
+    ws = init_workspace(tmp_path / "ws")
+
+    def share_gone(_workspace: Path) -> None:
+        raise OSError(5, "Input/output error", str(ws.inbox / "Budget PERS.xlsx"))
+
+    monkeypatch.setattr(actions, "collect", share_gone)
+    result = CliRunner().invoke(main, ["collect", "-w", str(ws.root)])
+    assert result.exit_code == 1
+    assert result.output == (
+        f"Fel: Kunde inte läsa eller skriva {ws.inbox / 'Budget PERS.xlsx'}: Input/output "
+        "error. Kontrollera att mappen går att nå (en nätverksmapp eller OneDrive kan ha "
+        "kopplats från) och kör igen.\n"
+    )

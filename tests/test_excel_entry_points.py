@@ -9,6 +9,7 @@ filled returns, and collect / consolidate / report.
 
 from __future__ import annotations
 
+import errno
 import re
 import shutil
 from pathlib import Path
@@ -256,11 +257,89 @@ def test_wrong_round_is_a_message(book):
     assert "gäller rundan en-annan-runda" in sheet.get(panel.MESSAGE_CELL)
 
 
+def test_a_round_id_typed_as_a_number_matches(book, workspace):
+    """A round with id "2027", typed into the Runda cell again: Excel stores the number,
+    and xlwings hands it over as 2027.0."""
+    settings = workspace / "budgetbook.toml"
+    text = settings.read_text(encoding="utf-8")
+    settings.write_text(text.replace('id = "nämndplan-2027"', 'id = "2027"'), encoding="utf-8")
+    sheet = book.sheets[panel.SHEET]
+    sheet.set(*coordinate_to_tuple(panel.ROUND_CELL), 2027.0)
+    excel.kontrollera_inlamningar()
+    assert sheet.get(panel.LAST_RUN_CELL).endswith("klart"), sheet.get(panel.MESSAGE_CELL)
+
+
 def test_empty_workspace_cell_means_the_panels_folder(book):
     sheet = book.sheets[panel.SHEET]
     sheet.set(*coordinate_to_tuple(panel.WORKSPACE_CELL), None)
     excel.kontrollera_inlamningar()
     assert sheet.get(panel.LAST_RUN_CELL).endswith("klart")
+
+
+def test_received_times_are_local(book, workspace, in_stockholm):
+    """The archive keeps UTC; the panel shows the time as the user's clock showed it."""
+    excel.kontrollera_inlamningar()
+    sheet = book.sheets[panel.SHEET]
+    rows = table(sheet, panel.STATUS_HEADING)
+    received = {v.avdelning: v.received for v in actions.history(workspace)}
+    shown = {row[0]: row[3] for row in rows[1:] if row[3]}
+    assert shown and shown == {
+        code: f"{received[code].astimezone():%Y-%m-%d %H:%M}" for code in shown
+    }
+
+
+def test_a_workspace_path_in_quotes_works(book, workspace):
+    """Explorer's "Kopiera som sökväg" (Shift + right click) pastes the path in quotes."""
+    sheet = book.sheets[panel.SHEET]
+    sheet.set(*coordinate_to_tuple(panel.WORKSPACE_CELL), f'"{workspace}"')
+    excel.kontrollera_inlamningar()
+    assert sheet.get(panel.LAST_RUN_CELL).endswith("klart"), sheet.get(panel.MESSAGE_CELL)
+
+
+class OnOneDrive:
+    """Excel's FullName of a book on OneDrive with AutoSave: a web address, which xlwings
+    maps to a local file or fails to (SharePoint libraries, another sync folder)."""
+
+    def __init__(self, book: StandInBook, mapped: bool):
+        self.sheets = book.sheets
+        self.mapped = mapped
+
+    @property
+    def fullname(self) -> str:
+        url = "https://kommunen-my.sharepoint.com/personal/anna/Documents/Budget/Budgetpanel.xlsm"
+        if self.mapped:
+            return url  # as an xlwings that does not map it would
+        raise xlwings.XlwingsError("Couldn't find your local OneDrive file, see: xlwings.org/error")
+
+
+@pytest.mark.parametrize("mapped", [True, False])
+def test_a_panel_on_onedrive_runs_with_its_workspace_cell(book, mapped):
+    onedrive = OnOneDrive(book, mapped)
+    excel.kontrollera_inlamningar(onedrive)
+    sheet = book.sheets[panel.SHEET]
+    assert sheet.get(panel.LAST_RUN_CELL).endswith("klart"), sheet.get(panel.MESSAGE_CELL)
+    # with the cell emptied the folder is unknown: the message says what to write where
+    sheet.set(*coordinate_to_tuple(panel.WORKSPACE_CELL), None)
+    excel.kontrollera_inlamningar(onedrive)
+    assert sheet.get(panel.LAST_RUN_CELL).endswith("misslyckades")
+    message = sheet.get(panel.MESSAGE_CELL)
+    assert message.startswith("Panelen är öppnad från OneDrive eller SharePoint, så budgetbook")
+    assert "i cellen Arbetsmapp." in message
+
+
+def test_a_panel_outside_its_workspace_with_an_empty_cell_says_where_to_look(book, tmp_path):
+    """A panel saved from an e-mail (Outlook's temporary folder) or copied elsewhere."""
+    elsewhere = tmp_path / "Content.Outlook" / "X1Y2Z3"
+    elsewhere.mkdir(parents=True)
+    book.fullname = str(elsewhere / panel.PANEL_FILE)
+    sheet = book.sheets[panel.SHEET]
+    sheet.set(*coordinate_to_tuple(panel.WORKSPACE_CELL), None)
+    excel.kontrollera_inlamningar()
+    assert sheet.get(panel.MESSAGE_CELL) == (
+        f"Panelen ligger i {elsewhere}, som inte är någon arbetsmapp (budgetbook.toml saknas "
+        "där), och cellen Arbetsmapp är tom. Skriv arbetsmappens sökväg i cellen "
+        "Arbetsmapp, eller öppna panelen i arbetsmappen (inte som bilaga i e-post)."
+    )
 
 
 def test_nothing_to_consolidate_still_shows_the_status(book, workspace):
@@ -289,6 +368,25 @@ def test_unexpected_error_is_a_message_and_a_log(book, workspace, monkeypatch):
     log = workspace / "output" / excel.LOG_FILE
     assert str(log) in message
     assert "Traceback" in log.read_text(encoding="utf-8")
+
+
+def test_a_share_gone_mid_run_says_what_to_check(book, workspace, monkeypatch):
+    """A file-system failure (the network share dropped, as Windows words it) is the
+    environment's, not a bug to report: the message says what to check."""
+    gone = r"\\server\ekonomi\runda2027\inbox\Budget PERS.xlsx"
+
+    def share_gone(_round: Any) -> CollectResult:
+        raise OSError(errno.EIO, "Det angivna nätverksnamnet är inte längre tillgängligt", gone)
+
+    monkeypatch.setattr(actions, "collect_round", share_gone)
+    excel.kontrollera_inlamningar()
+    message = book.sheets[panel.SHEET].get(panel.MESSAGE_CELL)
+    assert message.startswith(
+        f"Kunde inte läsa eller skriva {gone}: Det angivna nätverksnamnet är inte längre "
+        "tillgängligt. Kontrollera att mappen går att nå (en nätverksmapp eller OneDrive kan "
+        "ha kopplats från) och kör igen."
+    )
+    assert "Oväntat" not in message
 
 
 # --- what is written, from constructed results ----------------------------------------

@@ -133,3 +133,15 @@ def test_compare_says_an_archived_copy_is_missing_not_that_the_avdelning_must_re
     assert "skadad" not in result.output and "be avdelningen" not in result.output
     actions.collect(ws)  # as the message says: archived again from the inbox
     assert actions.compare(ws, version.sha256[:12], version.sha256[:12]) == []
+
+
+def test_history_shows_local_times(two_versions, in_stockholm) -> None:
+    """The archive keeps UTC; a Swedish user reads and compares local (CET/CEST) times."""
+    ws, first, _, _, _ = two_versions
+    version = next(v for v in actions.history(ws, "PERS") if v.original_name == first.name)
+    local = version.received.astimezone()
+    assert local.utcoffset() != version.received.utcoffset()  # Stockholm is not UTC
+    result = CliRunner().invoke(main, ["history", "-w", str(ws), "--avdelning", "PERS"])
+    assert f"mottagen {local:%Y-%m-%d %H:%M}" in result.output
+    assert version.content_time is not None
+    assert f"sparad {version.content_time.astimezone():%Y-%m-%d %H:%M}" in result.output

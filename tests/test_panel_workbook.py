@@ -17,6 +17,7 @@ from defusedxml import ElementTree
 from oletools.olevba import VBA_Parser
 
 from budgetbook import excel, panel
+from budgetbook.errors import TemplateError
 from budgetbook.settings import load_settings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -80,12 +81,18 @@ def test_every_button_macro_exists_and_calls_its_entry_point(workbook):
     code = vba_modules(workbook)[panel.MACRO_MODULE]
     for button in panel.BUTTONS:
         body = sub_body(code, button.macro)
-        calls = re.findall(r'RunPython "([^"]*)"', body)
+        calls = re.findall(r'RunPython\("([^"]*)"\)', body)
         assert calls == [f"import budgetbook.excel; budgetbook.excel.{button.entry}()"]
+        # Python ended with an error before budgetbook ran (budgetbook or xlwings not in
+        # the Python the button starts): xlwings' dialog, then a Swedish message in the sheet
+        assert f'If RunPython("{calls[0]}") <> 0 Then ShowPythonFailure' in body
         assert callable(getattr(excel, button.entry))
     # The fallback message cell in VBA is the one Python writes its messages to.
     assert f'MESSAGE_CELL As String = "{panel.MESSAGE_CELL}"' in code
     assert f'PANEL_SHEET As String = "{panel.SHEET}"' in code
+    failure = re.search(r"^Private Sub ShowPythonFailure\(\)\r?\n(.*?)^End Sub", code, re.M | re.S)
+    assert failure and "Range(MESSAGE_CELL).Value" in failure.group(1)
+    assert "Knappen kunde inte starta budgetbook: Python avslutades med ett fel" in failure.group(1)
 
 
 def test_every_drawn_button_is_bound_to_a_panel_macro(workbook):
@@ -136,8 +143,23 @@ def test_packaged_macros_are_the_versioned_source():
 def test_create_panel_writes_interpreter_config(tmp_path, settings):
     path = panel.create_panel(tmp_path, settings, interpreter=r"C:\Python311\python.exe")
     assert path == tmp_path / panel.PANEL_FILE
-    conf = (tmp_path / "xlwings.conf").read_text(encoding="cp1252")
-    assert conf == '"INTERPRETER_WIN","C:\\Python311\\python.exe"\n'
+    conf = (tmp_path / "xlwings.conf").read_bytes()
+    assert conf == b'"INTERPRETER_WIN","C:\\Python311\\python.exe"\r\n'
+
+
+def test_an_interpreter_path_excel_cannot_read_is_refused_before_anything_is_written(
+    tmp_path, settings
+):
+    """xlwings' VBA reads xlwings.conf in the ANSI code page (cp1252 on a Swedish
+    Windows): a Python under a user folder with other letters would never be found."""
+    with pytest.raises(TemplateError, match=r"^Sökvägen till Python \(C:\\Users\\Łukasz"):
+        panel.create_panel(
+            tmp_path, settings, interpreter=r"C:\Users\Łukasz\AppData\Local\Python\python.exe"
+        )
+    assert not any(tmp_path.iterdir())
+    # å, ä and ö are in the code page: such a path is written as it is
+    panel.create_panel(tmp_path, settings, interpreter=r"C:\Users\Åsa\python.exe")
+    assert "Åsa".encode("cp1252") in (tmp_path / "xlwings.conf").read_bytes()
 
 
 @pytest.mark.slow

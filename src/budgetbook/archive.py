@@ -25,7 +25,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from .errors import OutputError
-from .workspace import atomic_write, write_bytes_atomically
+from .workspace import atomic_write, unwritable, write_bytes_atomically
 
 ARCHIVE_DIR = "arkiv"
 LEDGER = "arkiv.sqlite"
@@ -148,6 +148,10 @@ class Archive:
         self.files = self.root / FILES_DIR
         try:
             self.files.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:  # output/ on a share without write access, say
+            failed = Path(exc.filename) if exc.filename else self.files
+            raise unwritable(failed, exc, in_folder=True) from exc
+        try:
             self.db = sqlite3.connect(self.root / LEDGER)
             # one transaction: a new ledger's tables each committed on their own took
             # ~80 ms of a first collect (a journal and sync per table, issue 8)

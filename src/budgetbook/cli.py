@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -15,11 +16,24 @@ from typing import Any
 
 import click
 
-from . import __version__, actions, report_memo
+from . import __version__, actions, console, report_memo
 from .errors import BudgetbookError
 from .model import CollectResult, Problem
 
 WORKSPACE_HELP = "Workspace folder (holds budgetbook.toml). Default: the current folder."
+
+
+class FolderPath(click.Path):
+    """A folder argument that forgives the quote Windows leaves at its end.
+
+    `budgetbook run -w "C:\\Budget\\runda 2027\\"` reaches Python as `C:\\Budget\\runda
+    2027"`: on Windows a backslash before a quote escapes it. PowerShell 5 passes a
+    tab-completed folder with spaces exactly so. No folder name ends in a quote there."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, str) and value.endswith('"') and not os.path.exists(value):
+            value = value[:-1]
+        return super().convert(value, param, ctx)
 
 
 def workspace_option(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -27,7 +41,7 @@ def workspace_option(func: Callable[..., Any]) -> Callable[..., Any]:
         "-w",
         "--workspace",
         # a mistyped folder is a usage error (exit 2), like any other wrong argument
-        type=click.Path(exists=True, file_okay=False, path_type=Path),
+        type=FolderPath(exists=True, file_okay=False, path_type=Path),
         default=Path("."),
         show_default=False,
         help=WORKSPACE_HELP,
@@ -56,12 +70,19 @@ def handled(func: Callable[..., Any]) -> Callable[..., Any]:
             raise Failure(str(exc)) from exc
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
+        except BrokenPipeError:
+            # the reader stopped reading (`| head`, PowerShell's `| Select-Object -First
+            # 5`): nothing is wrong to report, and nothing more can reach it; stdout goes
+            # to nowhere so that Python's last flush at exit does not complain either
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(1)
         except Exception as exc:  # a bug: still no traceback without --debug
             if debug:
                 _print_traceback()
             from .archive import damaged_ledger
+            from .workspace import os_failure
 
-            if message := damaged_ledger(exc):
+            if message := damaged_ledger(exc) or os_failure(exc):
                 raise Failure(message) from exc
             raise Failure(
                 f"Oväntat fel ({type(exc).__name__}: {exc}). Kör igen med --debug och "
@@ -100,10 +121,12 @@ def main(debug: bool) -> None:
       (department heads return workbooks into runda2027/inbox/)
       budgetbook run -w runda2027     # collect, consolidate, write the Word draft
     """
+    # output redirected on Windows is in a code page without "−": never fail on that
+    console.make_safe()
 
 
 @main.command()
-@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("directory", type=FolderPath(file_okay=False, path_type=Path))
 @handled
 def init(directory: Path) -> None:
     """Create a new workspace in DIRECTORY with example settings.
@@ -149,7 +172,7 @@ def collect(workspace: Path, as_json: bool) -> None:
     """
     result = actions.collect(workspace)
     if as_json:
-        click.echo(json.dumps(collect_json(result), ensure_ascii=False, indent=2))
+        click.echo(json_text(collect_json(result)))
     else:
         print_collect(result)
     sys.exit(0 if result.valid else 1)
@@ -224,7 +247,7 @@ def panel(workspace: Path) -> None:
 
 
 @main.command()
-@click.argument("directory", type=click.Path(file_okay=False, path_type=Path), default=Path("demo"))
+@click.argument("directory", type=FolderPath(file_okay=False, path_type=Path), default=Path("demo"))
 @handled
 def demo(directory: Path) -> None:
     """Create an example workspace in DIRECTORY (default ./demo) with returns, then run.
@@ -251,7 +274,7 @@ def schema(workspace: Path, as_json: bool) -> None:
     """
     data = actions.schema(workspace)
     if as_json:
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        click.echo(json_text(data))
         return
     click.echo(f"Mallversion {data['version']}")
     for sheet in data["sheets"]:
@@ -276,8 +299,9 @@ def history(workspace: Path, avdelning: str | None) -> None:
         click.echo("Arkivet är tomt. Kör `budgetbook collect` först.")
         return
     for v in versions:
-        saved = v.content_time.strftime("%Y-%m-%d %H:%M") if v.content_time else "-"
-        received = v.received.strftime("%Y-%m-%d %H:%M")
+        # the archive keeps UTC; the user compares with the clock on the wall
+        saved = f"{v.content_time.astimezone():%Y-%m-%d %H:%M}" if v.content_time else "-"
+        received = f"{v.received.astimezone():%Y-%m-%d %H:%M}"
         click.echo(
             f"  {v.sha256[:12]}  {v.avdelning or '?':<8} mottagen {received}  "
             f"sparad {saved}  {v.size:>8} byte  {v.original_name}"
@@ -287,7 +311,7 @@ def history(workspace: Path, avdelning: str | None) -> None:
 @main.command()
 @workspace_option
 @click.argument("version")
-@click.argument("destination", type=click.Path(path_type=Path), default=Path("."))
+@click.argument("destination", type=FolderPath(path_type=Path), default=Path("."))
 @handled
 def recover(workspace: Path, version: str, destination: Path) -> None:
     """Copy an archived VERSION (checksum or its start) to DESTINATION (default: here).
@@ -330,6 +354,13 @@ def _shown(value: object) -> str:
 
 
 # --- rendering -----------------------------------------------------------------------
+
+
+def json_text(data: Any) -> str:
+    """JSON for stdout: readable UTF-8 where stdout is UTF-8; elsewhere (a file or pipe in a
+    Windows code page) pure ASCII with \\u escapes, so every character reaches the reader
+    intact and any program decodes it, whatever code page it assumes."""
+    return json.dumps(data, ensure_ascii=not console.is_utf(sys.stdout), indent=2)
 
 
 def collect_json(result: CollectResult) -> dict[str, Any]:

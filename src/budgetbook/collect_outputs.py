@@ -30,7 +30,7 @@ from .output_names import (
 )
 from .problem_report import write_feedback, write_problem_report
 from .settings import Settings
-from .workspace import Workspace, replace_into
+from .workspace import Workspace, remove_output, replace_into
 
 
 def write_outputs(
@@ -180,7 +180,7 @@ def _remove_stale_feedback(output: Path, settings: Settings, keep: set[Path]) ->
     folder = feedback_folder(output, settings)
     for name in feedback_names(folder, feedback_pattern(settings)):
         if folder / name not in keep:
-            (folder / name).unlink(missing_ok=True)
+            remove_output(folder / name)  # one held open in Excel: say so, never a traceback
 
 
 # --- feedback started early ---------------------------------------------------------

@@ -40,7 +40,7 @@ from .panel import (
     STATUS_HEADING,
     WORKSPACE_CELL,
 )
-from .workspace import Workspace, open_workspace
+from .workspace import SETTINGS_FILE, Workspace, open_workspace, os_failure
 
 LOG_FILE = "budgetpanel.log"
 OUTPUT_LABELS = {
@@ -153,7 +153,11 @@ def _run(book: Any, label: str, action: Callable[[actions.Round, Outcome], None]
     except BudgetbookError as exc:
         error = str(exc)
     except Exception as exc:  # a bug: still a message, never a traceback dialog
-        error = damaged_ledger(exc) or f"Oväntat fel i budgetbook ({type(exc).__name__}: {exc})."
+        error = (
+            damaged_ledger(exc)
+            or os_failure(exc)
+            or f"Oväntat fel i budgetbook ({type(exc).__name__}: {exc})."
+        )
         logged = _log(ws, label, started)
         error += f" Tekniska detaljer finns i {logged}." if logged else ""
     try:
@@ -176,11 +180,45 @@ def _panel_sheet(book: Any) -> Any:
 
 
 def _folder(book: Any, sheet: Any) -> Path:
-    """The workspace named in the settings cell; empty means the panel's own folder."""
+    """The workspace named in the settings cell; empty means the panel's own folder.
+
+    The panel's own folder is asked for only then (or for a relative path): a panel
+    opened from OneDrive or SharePoint has a web address for a name, which xlwings may
+    fail to map to a folder on this computer; `budgetbook panel` writes the full path
+    into the cell, so that panel still works."""
     value = sheet[WORKSPACE_CELL].value
-    here = Path(str(book.fullname)).parent
-    folder = Path(str(value).strip()) if value not in (None, "") else here
-    return folder if folder.is_absolute() else here / folder
+    # Explorer's "Kopiera som sökväg" puts the path in double quotes
+    text = str(value).strip().strip('"').strip() if value is not None else ""
+    folder = Path(text) if text else None
+    if folder is not None and folder.is_absolute():
+        return folder
+    here = _panel_folder(book)
+    if folder is None:
+        if not (here / SETTINGS_FILE).exists():
+            raise WorkspaceError(
+                f"Panelen ligger i {here}, som inte är någon arbetsmapp ({SETTINGS_FILE} "
+                "saknas där), och cellen Arbetsmapp är tom. Skriv arbetsmappens sökväg i "
+                "cellen Arbetsmapp, eller öppna panelen i arbetsmappen (inte som bilaga i "
+                "e-post)."
+            )
+        return here
+    return here / folder
+
+
+def _panel_folder(book: Any) -> Path:
+    """The folder of the calling workbook on this computer."""
+    try:
+        full = str(book.fullname)
+    except Exception:  # xlwings could not map a OneDrive/SharePoint address to a folder
+        full = ""
+    if not full or "://" in full:
+        raise WorkspaceError(
+            "Panelen är öppnad från OneDrive eller SharePoint, så budgetbook ser inte i "
+            "vilken mapp på datorn den ligger. Skriv arbetsmappens fullständiga sökväg "
+            "på datorn (den som Utforskaren visar, t.ex. C:\\Users\\...\\OneDrive - "
+            "Kommunen\\Budget\\runda2027) i cellen Arbetsmapp."
+        )
+    return Path(full).parent
 
 
 def _round(ws: Workspace, sheet: Any) -> actions.Round:
@@ -188,6 +226,8 @@ def _round(ws: Workspace, sheet: Any) -> actions.Round:
     (every button collects), after checking they are the panel's round."""
     r = actions.open_round(ws.root, collecting=True)
     wanted = sheet[ROUND_CELL].value
+    if isinstance(wanted, float) and wanted.is_integer():
+        wanted = int(wanted)  # a round "2027" typed into the cell: Excel keeps a number
     if wanted not in (None, ""):
         actual = r.settings.round_id
         if str(wanted).strip() != actual:
@@ -267,7 +307,8 @@ def results_rows(out: Outcome, ws: Workspace | None) -> list[list[Any]]:
         rows.append([STATUS_HEADING])
         rows.append([HEADER_FIRST, "Namn", "Status", "Inkommen", "Fel", "Varningar", "Fil"])
         for s in c.statuses:
-            received = f"{s.received:%Y-%m-%d %H:%M}" if s.received else None
+            # kept in UTC: shown as the user's clock showed it (as the problem report does)
+            received = f"{s.received.astimezone():%Y-%m-%d %H:%M}" if s.received else None
             counts = [s.errors, s.warnings] if s.file else [None, None]
             link = _link(s.path or s.file, s.file) if s.file else None
             rows.append([_text(s.avdelning), _text(s.name), s.status, received, *counts, link])

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
@@ -279,9 +280,20 @@ def create_panel(workspace: Path, settings: Settings, interpreter: str | None = 
     The conf file beside the panel tells xlwings' RunPython which Python to start (the
     one budgetbook is installed in), so the button works without the xlwings add-in.
     """
+    conf_text = interpreter_config(interpreter) if interpreter else ""
+    try:
+        # xlwings' VBA reads the file with Input #, in Windows' ANSI code page ("mbcs")
+        conf_bytes = conf_text.encode("mbcs" if os.name == "nt" else "cp1252")
+    except UnicodeEncodeError as exc:
+        raise TemplateError(
+            f"Sökvägen till Python ({interpreter}) har tecken som Excel inte kan läsa i "
+            "xlwings.conf, så knapparna skulle inte hitta Python. Installera Python i en "
+            "mapp vars namn bara har vanliga bokstäver (till exempel C:\\Python312) och "
+            "skapa panelen igen; inget skrevs."
+        ) from exc
     path = write_panel(settings, workspace, workspace / PANEL_FILE)
     if interpreter:
-        conf = workspace / "xlwings.conf"
-        with atomic_write(conf) as tmp:
-            tmp.write_text(interpreter_config(interpreter), encoding="cp1252")
+        with atomic_write(workspace / "xlwings.conf") as tmp:
+            # CRLF, as Windows writes text files and VBA's Input # expects them
+            tmp.write_bytes(conf_bytes.replace(b"\n", b"\r\n"))
     return path

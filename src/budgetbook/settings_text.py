@@ -115,6 +115,11 @@ def editor_lines(text: str) -> list[str]:
     return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
 
 
+_BACKSLASH = (
+    'ett omvänt snedstreck (\\) i en text inom "…" läses som början på ett specialtecken. '
+    "Skriv en sökväg inom enkla citattecken, t.ex. 'C:\\Budget\\mall.docx', eller med "
+    'snedstreck, t.ex. "C:/Budget/mall.docx".'
+)
 # tomllib's messages (English) by their start, in Swedish with what to check
 _TOML_MESSAGES = (
     ("Expected ']", "en tabellrubrik saknar avslutande hakparentes, t.ex. [kommun]."),
@@ -129,6 +134,10 @@ _TOML_MESSAGES = (
     ("Cannot", "samma nyckel eller tabell anges två gånger."),
     ("Duplicate", "samma nyckel anges två gånger."),
     ("Expected newline", "oväntat innehåll efter värdet; skriv en nyckel per rad."),
+    # a Windows path pasted between double quotes: "C:\Budget" has the escape \B, and
+    # "C:\Users" the start of \U0001F600
+    ("Unescaped '\\'", _BACKSLASH),
+    ("Invalid hex value", _BACKSLASH),
 )
 
 

@@ -115,8 +115,13 @@ def atomic_write(path: Path) -> Iterator[Path]:
     """
     import tempfile  # imported when writing: see `Workspace.settings`
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix, dir=path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(
+            prefix=f".{path.stem}.", suffix=path.suffix, dir=path.parent
+        )
+    except OSError as exc:  # a folder the user may not write in (a share, read-only)
+        raise unwritable(path, exc, in_folder=True) from exc
     os.close(fd)
     tmp = Path(tmp_name)
     # mkstemp creates 0600; an output on a shared drive must get the usual permissions
@@ -127,8 +132,10 @@ def atomic_write(path: Path) -> Iterator[Path]:
         yield tmp
         replace_into(tmp, path)
     finally:
-        if tmp.exists():
-            tmp.unlink()
+        # a temporary file held a moment longer (Windows: a virus scanner) must not
+        # hide why the write failed; the next run removes it (leftovers)
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
 
 
 # The random part of the temporary names below: `mkstemp`'s 8 of [a-z0-9_] and
@@ -158,17 +165,22 @@ def write_bytes_atomically(path: Path, data: bytes) -> None:
         try:
             fd = os.open(tmp, flags, 0o666)
             break
-        except FileExistsError:
+        except FileExistsError as exc:
             if attempt >= 100:  # as mkstemp, which gives up after as many
-                raise
-        except PermissionError:
+                raise unwritable(path, exc, in_folder=True) from exc
+        except PermissionError as exc:
             # Windows: the name is a folder or a file pending deletion (mkstemp retries)
             if os.name != "nt" or attempt >= 100 or not path.parent.is_dir():
-                raise
-        except FileNotFoundError:  # the folder is gone (removed by hand): make it
-            if attempt >= 100:
-                raise
-            path.parent.mkdir(parents=True, exist_ok=True)
+                raise unwritable(path, exc, in_folder=True) from exc
+        except FileNotFoundError as exc:  # the folder is gone (removed by hand): make it
+            if attempt >= 10:
+                raise unwritable(path, exc, in_folder=True) from exc
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise unwritable(path, exc, in_folder=True) from exc
+        except OSError as exc:  # a full disk, a share gone, a name Windows refuses
+            raise unwritable(path, exc, in_folder=True) from exc
     try:
         with open(fd, "wb", closefd=True) as fh:
             fh.write(data)
@@ -179,12 +191,99 @@ def write_bytes_atomically(path: Path, data: bytes) -> None:
         raise
 
 
+# Windows: a virus scanner, the search indexer or OneDrive's sync client opens a file
+# just written (or the one it replaces) for a moment, and a rename meanwhile is refused
+# as if Excel held it. Tried again this often, 0.1 s, 0.2 s … apart (1 s in all), before
+# the user is told to close a file they may not have open.
+_REPLACE_TRIES = 5
+
+
 def replace_into(written: Path, path: Path) -> None:
     """Move a file written beside or for `path` into its place (one step)."""
+    for attempt in range(_REPLACE_TRIES):
+        try:
+            os.replace(written, path)
+            return
+        except PermissionError as exc:
+            if os.name != "nt" or attempt == _REPLACE_TRIES - 1:
+                raise unwritable(path, exc) from exc
+            import time  # only on this failure
+
+            time.sleep(0.1 * (attempt + 1))
+        except OSError as exc:
+            raise unwritable(path, exc) from exc
+
+
+def remove_output(path: Path) -> None:
+    """Remove an output of an earlier run that must not stay (OutputError if held)."""
     try:
-        os.replace(written, path)
-    except PermissionError as exc:
-        raise OutputError(
-            f"Kunde inte skriva {path.name}: filen är öppen i ett annat program. "
-            "Stäng den och försök igen."
-        ) from exc
+        path.unlink(missing_ok=True)
+    except OSError as exc:
+        raise unwritable(path, exc, removing=True) from exc
+
+
+# Windows' MAX_PATH: a full path of 260 characters or more cannot be created unless long
+# paths are enabled in the registry (off by default), and Excel opens none over 218.
+WINDOWS_MAX_PATH = 260
+# ERROR_PATH_NOT_FOUND, ERROR_FILENAME_EXCED_RANGE: what a too-long path gives there
+_LONG_PATH_WINERRORS = (3, 206)
+
+
+def unwritable(
+    path: Path,
+    exc: OSError,
+    *,
+    in_folder: bool = False,
+    removing: bool = False,
+    windows: bool = os.name == "nt",
+) -> OutputError:
+    """The Swedish OutputError for an output that could not be written (or removed),
+    naming it and saying what the user can do. `in_folder`: the temporary file beside
+    it could not be made (the folder's fault), else the file itself could not be
+    replaced or removed: on Windows one open in Excel or Word cannot be (PermissionError,
+    WinError 5 or 32). A folder on a share may be read-only; a path over MAX_PATH is
+    "not found" there."""
+    import errno  # only when writing failed
+
+    verb = "ta bort" if removing else "skriva"
+    where = f"Kunde inte {verb} {path}"
+    long_path = isinstance(exc, FileNotFoundError) or getattr(exc, "winerror", None) in (
+        _LONG_PATH_WINERRORS
+    )
+    # the temporary file beside it is 10 characters longer: ".", "." and 8 random
+    if windows and long_path and len(str(path)) + 10 >= WINDOWS_MAX_PATH:
+        return OutputError(
+            f"{where}: sökvägen är för lång för Windows ({len(str(path))} tecken; "
+            f"budgetbook behöver sökvägar under {WINDOWS_MAX_PATH - 10} tecken). Flytta "
+            "arbetsmappen till en mapp med kortare sökväg, till exempel C:\\Budget\\runda2027, "
+            "eller korta av mappnamnen."
+        )
+    if isinstance(exc, PermissionError):
+        if not in_folder:
+            return OutputError(
+                f"{where}: filen är öppen i ett annat program (Excel eller Word) eller "
+                "skrivskyddad. Stäng den och försök igen."
+            )
+        return OutputError(
+            f"{where}: du saknar behörighet att skriva i mappen {path.parent}, eller så är "
+            "den skrivskyddad. Be IT om skrivbehörighet, eller flytta arbetsmappen till en "
+            "mapp där du kan skriva."
+        )
+    if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
+        return OutputError(f"{where}: disken är full. Frigör utrymme och försök igen.")
+    return OutputError(f"{where}: {exc.strerror or exc}.")
+
+
+def os_failure(exc: BaseException) -> str | None:
+    """The Swedish message for a file-system failure no step turned into an OutputError
+    (a network share or OneDrive folder gone mid-run, a file removed while read), else
+    None. Such a failure is the environment's, not a bug to report: it says what to check.
+    On Windows `strerror` is in the system's language (Swedish there)."""
+    # only one naming a file: a closed pipe (`budgetbook run | more`) or a socket is not
+    if not isinstance(exc, OSError) or not exc.filename:
+        return None
+    return (
+        f"Kunde inte läsa eller skriva {exc.filename}: {exc.strerror or exc}. Kontrollera "
+        "att mappen går att nå (en nätverksmapp eller OneDrive kan ha kopplats från) och "
+        "kör igen."
+    )

@@ -18,7 +18,7 @@ Private Const MESSAGE_CELL As String = "B12"
 Public Sub KontrolleraInlamningar()
     On Error GoTo Failed
     BeginRun
-    RunPython "import budgetbook.excel; budgetbook.excel.kontrollera_inlamningar()"
+    If RunPython("import budgetbook.excel; budgetbook.excel.kontrollera_inlamningar()") <> 0 Then ShowPythonFailure
     EndRun
     Exit Sub
 Failed:
@@ -28,7 +28,7 @@ End Sub
 Public Sub Konsolidera()
     On Error GoTo Failed
     BeginRun
-    RunPython "import budgetbook.excel; budgetbook.excel.konsolidera()"
+    If RunPython("import budgetbook.excel; budgetbook.excel.konsolidera()") <> 0 Then ShowPythonFailure
     EndRun
     Exit Sub
 Failed:
@@ -38,7 +38,7 @@ End Sub
 Public Sub SkapaWordUtkast()
     On Error GoTo Failed
     BeginRun
-    RunPython "import budgetbook.excel; budgetbook.excel.skapa_word_utkast()"
+    If RunPython("import budgetbook.excel; budgetbook.excel.skapa_word_utkast()") <> 0 Then ShowPythonFailure
     EndRun
     Exit Sub
 Failed:
@@ -48,7 +48,7 @@ End Sub
 Public Sub KorAllt()
     On Error GoTo Failed
     BeginRun
-    RunPython "import budgetbook.excel; budgetbook.excel.kor_allt()"
+    If RunPython("import budgetbook.excel; budgetbook.excel.kor_allt()") <> 0 Then ShowPythonFailure
     EndRun
     Exit Sub
 Failed:
@@ -63,6 +63,14 @@ End Sub
 Private Sub EndRun()
     Application.Cursor = xlDefault
     Application.StatusBar = False
+End Sub
+
+Private Sub ShowPythonFailure()
+    On Error Resume Next
+    ThisWorkbook.Worksheets(PANEL_SHEET).Range(MESSAGE_CELL).Value = _
+        "Knappen kunde inte starta budgetbook: Python avslutades med ett fel (se felrutan). " & _
+        "Oftast saknas budgetbook i den Python som knappen startar. " & _
+        "Se installationsguiden docs/excel-button.md, avsnittet Om knappen inte fungerar."
 End Sub
 
 Private Sub ShowFailure()
