@@ -133,3 +133,77 @@ def test_compare_says_an_archived_copy_is_missing_not_that_the_avdelning_must_re
     assert "skadad" not in result.output and "be avdelningen" not in result.output
     actions.collect(ws)  # as the message says: archived again from the inbox
     assert actions.compare(ws, version.sha256[:12], version.sha256[:12]) == []
+
+
+@pytest.fixture(scope="module")
+def broken_versions(tmp_path_factory):
+    """The example round, then versions of PERS's workbook that the reader gets nothing
+    (or only part) out of, and a workbook made elsewhere, all kept in the archive."""
+    import zipfile
+
+    ws = tmp_path_factory.mktemp("broken") / "runda"
+    actions.demo(ws)
+    first = next(p for p in (ws / "inbox").iterdir() if "Personal" in p.name)
+    broken = {  # what a damaged copy or a careless save does to one part of the package
+        "styles": ("xl/styles.xml", lambda b: b"<styleSheet"),
+        "workbook": ("xl/workbook.xml", lambda b: b"<workbook>"),
+        "half_sheet": ("xl/worksheets/sheet2.xml", lambda b: b[: len(b) // 2]),
+    }
+    names = {}
+    for key, (member, damage) in broken.items():
+        names[key] = f"Personalavdelningen budget {key}.xlsx"
+        with zipfile.ZipFile(first) as src, zipfile.ZipFile(ws / "inbox" / names[key], "w") as dst:
+            for info in src.infolist():
+                data = src.read(info)
+                dst.writestr(info, damage(data) if info.filename == member else data)
+    other = openpyxl.Workbook()
+    other.active["A1"] = "Min egen budget"
+    names["other"] = "Personalavdelningen egen.xlsx"
+    other.save(ws / "inbox" / names["other"])
+    actions.collect(ws)
+    by_name = {v.original_name: v.sha256[:12] for v in actions.history(ws, None)}
+    return ws, by_name[first.name], {key: by_name[name] for key, name in names.items()}
+
+
+def _compare(ws, old: str, new: str) -> str:
+    result = CliRunner().invoke(main, ["compare", "-w", str(ws), old, new])
+    assert result.exit_code == 1 and "Traceback" not in result.output, result.output
+    return " ".join(result.output.split())
+
+
+@pytest.mark.parametrize("damaged", ["styles", "workbook"])
+def test_compare_says_why_the_reader_got_nothing_out_of_a_version(
+    broken_versions, damaged: str
+) -> None:
+    # review: the reader's reason was dropped ("den går inte att läsa som arbetsbok.")
+    ws, good, bad = broken_versions
+    shown = _compare(ws, good, bad[damaged])
+    assert f"Versionen {bad[damaged]}" in shown and "kan inte jämföras" in shown
+    assert "filen är skadad eller inte en Excel-arbetsbok (.xlsx)" in shown
+    assert "be avdelningen" in shown and "budgetbook history" in shown
+
+
+def test_compare_refuses_a_version_read_only_in_part(broken_versions) -> None:
+    # a sheet cut short gave every figure after the cut as removed (68 "skillnader")
+    ws, good, bad = broken_versions
+    shown = _compare(ws, good, bad["half_sheet"])
+    assert f"Versionen {bad['half_sheet']}" in shown and "kan inte jämföras" in shown
+    assert "filen är skadad eller inte en Excel-arbetsbok (.xlsx)" in shown
+
+
+def test_compare_refuses_a_workbook_not_made_by_budgetbook(broken_versions) -> None:
+    # a workbook of the department's own gave every figure of the other as removed
+    ws, good, bad = broken_versions
+    shown = _compare(ws, bad["other"], good)
+    assert f"Versionen {bad['other']}" in shown and "kan inte jämföras" in shown
+    assert "ingen arbetsbok från budgetbook" in shown
+
+
+def test_compare_refuses_versions_of_two_avdelningar(broken_versions) -> None:
+    # a checksum taken from the next line of `history` compared PERS with EKO as if
+    # PERS had removed its figures and added EKO's
+    ws, good, _ = broken_versions
+    eko = actions.history(ws, "EKO")[0].sha256[:12]
+    shown = _compare(ws, good, eko)
+    assert "olika avdelningar" in shown and "PERS" in shown and "EKO" in shown
+    assert "budgetbook history --avdelning" in shown

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from . import rules, safety
 from .archive import ArchivedVersion, list_versions
+from .checks import is_budgetbook
 from .errors import OutputError
 from .model import Submission
 from .reader import read_return
@@ -46,7 +47,8 @@ def compare_versions(
 ) -> list[Change]:
     """Every figure and text that differs between two archived versions, in sheet order."""
     schema = build_schema(settings)
-    subs = []
+    versions: list[ArchivedVersion] = []
+    subs: list[Submission] = []
     for prefix in (old_prefix, new_prefix):
         version = find_version(output, prefix)
         if not version.stored.is_file():  # removed by hand or a sync tool: not the avdelning's
@@ -70,9 +72,21 @@ def compare_versions(
             members=check.members,
             package=check.package,
         )
-        if result.submission is None:
-            raise _refused(version, "", "")
+        if result.submission is None or result.unread is not None:
+            # only part of it read would show every figure after the failure as removed
+            raise _refused(version, *(result.unread or ("", "")))
+        if not is_budgetbook(result.identity):  # its figures would all show as removed
+            raise _refused(version, rules.NOT_BUDGETBOOK.code, "")
+        versions.append(version)
         subs.append(result.submission)
+    if subs[0].avdelning != subs[1].avdelning:
+        old, new = versions
+        raise OutputError(
+            f"Versionerna {old.sha256[:12]} och {new.sha256[:12]} gäller olika avdelningar "
+            f"({subs[0].avdelning} och {subs[1].avdelning}) och kan inte jämföras. Jämför "
+            "två versioner av samma avdelnings arbetsbok (se `budgetbook history "
+            f"--avdelning {subs[1].avdelning}`)."
+        )
     return diff_submissions(subs[0], subs[1], settings)
 
 
@@ -92,6 +106,10 @@ _REFUSED = {
         "den avvisades av säkerhetsskäl",
         "be avdelningen spara den på nytt som .xlsx i Excel och skicka den igen",
     ),
+    rules.NOT_BUDGETBOOK.code: (
+        "den är ingen arbetsbok från budgetbook (identitetsuppgifterna saknas)",
+        "be avdelningen fylla i arbetsboken som ni skickade ut och skicka in den",
+    ),
 }
 _UNREADABLE = (
     "den går inte att läsa som arbetsbok",
@@ -102,8 +120,8 @@ _UNREADABLE = (
 def _refused(version: ArchivedVersion, code: str, reason: str) -> OutputError:
     """The error for a version that cannot be read, in words for the finance officer."""
     what, ask = _REFUSED.get(code, _UNREADABLE)
-    if reason:
-        what += f": {reason}"
+    if reason:  # a reason not to read it says what kind of file it is not
+        what = f"{'den går inte att läsa' if code == rules.NOT_READABLE.code else what}: {reason}"
     return OutputError(
         f"Versionen {version.sha256[:12]} ({version.original_name}) kan inte jämföras: "
         f"{what}. Jämför med en annan version (se `budgetbook history`), eller {ask}."
