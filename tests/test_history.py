@@ -207,3 +207,58 @@ def test_compare_refuses_versions_of_two_avdelningar(broken_versions) -> None:
     shown = _compare(ws, good, eko)
     assert "olika avdelningar" in shown and "PERS" in shown and "EKO" in shown
     assert "budgetbook history --avdelning" in shown
+
+
+def test_compare_names_every_change_in_the_workbook_s_own_words(tmp_path) -> None:
+    """Review: a project's fields were named as in the code ("Projekt SPL-2701 name",
+    a category by its code "INV -> IT"), a text by its key, and a changed goal, uppdrag
+    status, risk or control was not shown at all ("10 skillnader" for 14)."""
+    ws = tmp_path / "runda"
+    actions.demo(ws)
+    settings = actions.open_workspace(ws).settings()
+    schema = build_schema(settings)
+    first = next(p for p in (ws / "inbox").iterdir() if "Samhällsplanering" in p.name)
+    wb = openpyxl.load_workbook(first)
+
+    def cell(key: str, column: str, row: int = 0) -> openpyxl.cell.Cell:
+        sheet = schema.sheet(key)
+        return wb[sheet.name].cell(sheet.first_data_row + row, sheet.index(column) + 1)
+
+    cell("investeringar", "name").value = "Trygghetskameror i centrum"
+    cell("investeringar", "category").value = "IT-utrustning"
+    cell("investeringar", "status").value = "Pågående"
+    cell("mal", "target").value = "90"
+    cell("uppdrag", "status").value = "Klar"
+    risk_before = cell("risker", "negative").value
+    cell("risker", "negative").value = risk_before + 50
+    cell("internkontroll", "kontrollmetod").value = "Stickprov varje kvartal"
+    section = settings.text_sections[0]
+    cell("texter", "text", 0).value = "En ny text."
+    second = ws / "inbox" / "Samhällsplanering rättad.xlsx"
+    wb.save(second)
+    later = time.time() + 60
+    os.utime(second, (later, later))
+    actions.collect(ws)
+    by_name = {v.original_name: v.sha256[:12] for v in actions.history(ws, "SPL")}
+    changes = actions.compare(ws, by_name[first.name], by_name[second.name])
+    shown = {(c.sheet, c.what): (c.old, c.new) for c in changes}
+    project = cell("investeringar", "id").value
+    assert shown[("Investeringar", f"Projekt {project} Projektnamn")][1] == (
+        "Trygghetskameror i centrum"
+    )
+    assert shown[("Investeringar", f"Projekt {project} Kategori")] == (
+        "Inventarier",
+        "IT-utrustning",
+    )
+    assert shown[("Investeringar", f"Projekt {project} Pågående/Ny")] == ("Ny", "Pågående")
+    assert shown[("Texter", f"Text {section.title}")][1] == "En ny text."
+    goal = f"{cell('mal', 'goal').value.split()[0]} {cell('mal', 'indicator').value}"
+    assert shown[("Mål och indikatorer", f"{goal} Målvärde {settings.budget_year}")][1] == "90"
+    uppdrag = {c.what: c for c in changes if c.sheet == "Uppdrag"}
+    assert [(c.old, c.new) for c in uppdrag.values()] == [("Påbörjad", "Klar")]
+    assert [w for w in uppdrag if w.endswith(" Status")] == list(uppdrag)
+    risks = [(c.cell, c.old, c.new) for c in changes if c.sheet == "Risker"]
+    assert risks == [(cell("risker", "negative").coordinate, risk_before, risk_before + 50)]
+    controls = [(c.old, c.new) for c in changes if c.sheet == "Internkontroll"]
+    assert [new for _, new in controls] == ["Stickprov varje kvartal"]
+    assert len(changes) == 8

@@ -334,7 +334,7 @@ def recover(workspace: Path | str, sha256_prefix: str, dest: Path | str) -> Path
 
 
 def compare(workspace: Path | str, old: str, new: str) -> list:
-    """What changed between two archived versions of a return (figures, comments, texts)."""
+    """What changed between two archived versions of a return, sheet by sheet."""
     from .history import compare_versions
 
     ws = open_workspace(workspace)

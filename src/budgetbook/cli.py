@@ -314,7 +314,10 @@ def compare(workspace: Path, old: str, new: str) -> None:
     """
     changes = actions.compare(workspace, old, new)
     if not changes:
-        click.echo("Inga skillnader i belopp, kommentarer, projekt eller texter.")
+        click.echo(
+            "Inga skillnader i belopp, kommentarer, projekt, mål, uppdrag, risker, "
+            "internkontroll eller texter."
+        )
         return
     for c in changes:
         place = f"{c.sheet} {c.cell}".strip()

@@ -8,17 +8,21 @@ changed between two returns.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from . import rules, safety
 from .archive import ArchivedVersion, list_versions
 from .checks import is_budgetbook
 from .errors import OutputError
-from .model import Submission
+from .model import ControlPoint, GoalRow, Project, Risk, Submission, Uppdrag
 from .reader import read_return
-from .schema import build_schema
+from .schema import PROJECT_STATUSES, SheetDef, build_schema
 from .settings import Settings
+
+_Row = TypeVar("_Row", GoalRow, Uppdrag, Risk, ControlPoint)
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,9 +133,55 @@ def _refused(version: ArchivedVersion, code: str, reason: str) -> OutputError:
 
 
 def diff_submissions(old: Submission, new: Submission, settings: Settings) -> list[Change]:
-    """Drift amounts and comments, projects and texts that differ between two returns."""
+    """Drift amounts and comments, projects, goals, uppdrag, risks, controls and texts
+    that differ between two returns, named as the workbook names them (its headings,
+    the category's and status's names as in its lists, the text section's title)."""
     schema = build_schema(settings)
-    drift, projects, texts = (schema.sheet(k).name for k in ("drift", "investeringar", "texter"))
+    changes = _drift(old, new, schema.sheet("drift").name, settings)
+    changes += _projects(old, new, schema.sheet("investeringar"), settings)
+    years = {f"value_{y}": y for y in range(settings.budget_year - 2, settings.budget_year)}
+    changes += _rows(
+        schema.sheet("mal"),
+        old.goals,
+        new.goals,
+        lambda g: f"{g.goal} {g.indicator}",
+        lambda g, key: g.values.get(years[key]) if key in years else getattr(g, key),
+        ("source", *years, "target", "comment"),
+    )
+    changes += _rows(
+        schema.sheet("uppdrag"),
+        old.uppdrag,
+        new.uppdrag,
+        lambda u: u.text,
+        getattr,
+        ("start", "status", "comment"),
+    )
+    changes += _rows(
+        schema.sheet("risker"),
+        old.risks,
+        new.risks,
+        lambda r: r.description,
+        getattr,
+        ("positive", "negative"),
+    )
+    changes += _rows(
+        schema.sheet("internkontroll"),
+        old.controls,
+        new.controls,
+        lambda c: f"{c.riskomrade} {c.risk}",
+        getattr,
+        ("riskvarde", "kontrollmetod", "tidpunkt"),
+    )
+    titles = {t.key: t.title for t in settings.text_sections}
+    texts = schema.sheet("texter").name
+    for key in sorted(old.texts.keys() | new.texts.keys()):
+        if old.texts.get(key, "") != new.texts.get(key, ""):
+            label = f"Text {titles.get(key, key)}"
+            changes.append(Change(texts, "", label, old.texts.get(key), new.texts.get(key)))
+    return changes
+
+
+def _drift(old: Submission, new: Submission, sheet: str, settings: Settings) -> list[Change]:
     names = {d.code: d.name for d in settings.driftposter}
     changes: list[Change] = []
 
@@ -149,7 +199,7 @@ def diff_submissions(old: Submission, new: Submission, settings: Settings) -> li
             verksamhet, post, year = key
             cell = (b or a)[1]  # type: ignore[index]
             label = f"{verksamhet} {names.get(post, post)} {year}"
-            changes.append(Change(drift, cell, label, a[0] if a else None, b[0] if b else None))
+            changes.append(Change(sheet, cell, label, a[0] if a else None, b[0] if b else None))
 
     was = {(line.verksamhet, line.driftpost): line.comment for line in old.drift}
     for line in new.drift:
@@ -158,10 +208,25 @@ def diff_submissions(old: Submission, new: Submission, settings: Settings) -> li
             label = f"Kommentar {line.verksamhet} {names.get(line.driftpost, line.driftpost)}"
             changes.append(
                 Change(
-                    drift, f"rad {line.row}", label, before_comment or None, line.comment or None
+                    sheet, f"rad {line.row}", label, before_comment or None, line.comment or None
                 )
             )
+    return changes
 
+
+def _projects(
+    old: Submission, new: Submission, sheet: SheetDef, settings: Settings
+) -> list[Change]:
+    def shown(project: Project, key: str) -> int | str | None:
+        value = getattr(project, key)
+        if key == "category":  # stored by its code, listed by its name
+            category = settings.category(value)
+            return category.name if category else value
+        if key == "status":  # stored folded
+            return next((s for s in PROJECT_STATUSES if s.casefold() == value), value)
+        return value
+
+    changes: list[Change] = []
     old_projects = {p.id: p for p in old.projects}
     new_projects = {p.id: p for p in new.projects}
     for pid in sorted(old_projects.keys() | new_projects.keys()):
@@ -171,9 +236,9 @@ def diff_submissions(old: Submission, new: Submission, settings: Settings) -> li
             label = f"Projekt {pid} {present.name}"  # type: ignore[union-attr]
             changes.append(
                 Change(
-                    projects,
-                    f"rad {present.row}",
-                    label,  # type: ignore[union-attr]
+                    sheet.name,
+                    f"rad {present.row}",  # type: ignore[union-attr]
+                    label,
                     "finns" if a else None,
                     "finns" if b else None,
                 )
@@ -182,25 +247,52 @@ def diff_submissions(old: Submission, new: Submission, settings: Settings) -> li
         for year in sorted(a.amounts.keys() | b.amounts.keys()):
             if a.amounts.get(year, 0) != b.amounts.get(year, 0):
                 cell = b.cells.get(str(year), f"rad {b.row}")
+                label = f"Projekt {pid} {year}"
                 changes.append(
-                    Change(
-                        projects,
-                        cell,
-                        f"Projekt {pid} {year}",
-                        a.amounts.get(year),
-                        b.amounts.get(year),
-                    )
+                    Change(sheet.name, cell, label, a.amounts.get(year), b.amounts.get(year))
                 )
-        for name in ("name", "category", "status", "decided_total", "description"):
-            if getattr(a, name) != getattr(b, name):
-                cell = b.cells.get(name, f"rad {b.row}")
-                changes.append(
-                    Change(
-                        projects, cell, f"Projekt {pid} {name}", getattr(a, name), getattr(b, name)
-                    )
-                )
-
-    for key in sorted(old.texts.keys() | new.texts.keys()):
-        if old.texts.get(key, "") != new.texts.get(key, ""):
-            changes.append(Change(texts, "", f"Text {key}", old.texts.get(key), new.texts.get(key)))
+        for key in ("name", "category", "status", "decided_total", "description"):
+            if getattr(a, key) != getattr(b, key):
+                cell = b.cells.get(key, f"rad {b.row}")
+                label = f"Projekt {pid} {sheet.column(key).heading}"
+                changes.append(Change(sheet.name, cell, label, shown(a, key), shown(b, key)))
     return changes
+
+
+def _rows(
+    sheet: SheetDef,
+    old: Sequence[_Row],
+    new: Sequence[_Row],
+    key: Callable[[_Row], str],
+    value: Callable[[_Row, str], int | str | None],
+    columns: tuple[str, ...],
+) -> list[Change]:
+    """The rows of a sheet whose rows have no id (goals, uppdrag, risks, controls),
+    matched by what names them (an uppdrag by its text): one that is in one version
+    only, and each column that differs."""
+    changes: list[Change] = []
+    before = {key(row): row for row in old}
+    after = {key(row): row for row in new}
+    for name in [key(row) for row in old if key(row) not in after] + list(after):
+        a, b = before.get(name), after.get(name)
+        label = name if len(name) <= _LABEL else name[: _LABEL - 1] + "…"
+        present = b or a
+        cells: dict[str, str] = getattr(present, "cells", {})
+        if a is None or b is None:
+            where = f"rad {present.row}"  # type: ignore[union-attr]
+            changes.append(
+                Change(sheet.name, where, label, "finns" if a else None, "finns" if b else None)
+            )
+            continue
+        for column in columns:
+            was, now = value(a, column), value(b, column)
+            if (was or None) != (now or None):
+                where = cells.get(column, f"rad {b.row}")
+                heading = sheet.column(column).heading
+                changes.append(
+                    Change(sheet.name, where, f"{label} {heading}", was or None, now or None)
+                )
+    return changes
+
+
+_LABEL = 50  # an uppdrag's or indicator's text names its row, shortened to this
