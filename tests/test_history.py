@@ -262,3 +262,66 @@ def test_compare_names_every_change_in_the_workbook_s_own_words(tmp_path) -> Non
     controls = [(c.old, c.new) for c in changes if c.sheet == "Internkontroll"]
     assert [new for _, new in controls] == ["Stickprov varje kvartal"]
     assert len(changes) == 8
+
+
+def test_history_shows_the_times_in_the_pc_s_time_zone(two_versions, monkeypatch) -> None:
+    # review: history showed UTC while the problem report shows local time, so the same
+    # version was received at 13:05 in one and 14:05 in the other (Swedish winter time)
+    ws, first, _, _, _ = two_versions
+    monkeypatch.setenv("TZ", "CET-1CEST,M3.5.0,M10.5.0/3")
+    time.tzset()
+    try:
+        version = next(v for v in actions.history(ws, "PERS") if v.original_name == first.name)
+        shown = CliRunner().invoke(main, ["history", "-w", str(ws), "--avdelning", "PERS"])
+        received = version.received.astimezone().strftime("%Y-%m-%d %H:%M")
+        saved = version.content_time.astimezone().strftime("%Y-%m-%d %H:%M")
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    line = next(x for x in shown.output.splitlines() if version.sha256[:12] in x)
+    assert f"mottagen {received}" in line and f"sparad {saved}" in line
+
+
+def test_history_of_one_avdelning_finds_its_code_in_any_case(two_versions) -> None:
+    ws = two_versions[0]
+    shown = CliRunner().invoke(main, ["history", "-w", str(ws), "--avdelning", "pers"])
+    assert shown.exit_code == 0 and shown.output.count(" PERS ") == 2
+    # review: an avdelning without versions was said to mean an empty archive
+    shown = CliRunner().invoke(main, ["history", "-w", str(ws), "--avdelning", "XYZ"])
+    assert shown.exit_code == 0 and "Arkivet är tomt" not in shown.output
+    assert "XYZ" in shown.output and "budgetbook history" in shown.output
+
+
+def test_recover_into_a_folder_that_is_not_there_yet(two_versions, tmp_path) -> None:
+    # review: `recover X ny/` wrote the workbook as a file named "ny", without .xlsx
+    ws, first, _, _, _ = two_versions
+    version = next(v for v in actions.history(ws, "PERS") if v.original_name == first.name)
+    folder = tmp_path / "ny"
+    shown = CliRunner().invoke(main, ["recover", "-w", str(ws), version.sha256[:12], f"{folder}/"])
+    assert shown.exit_code == 0, shown.output
+    assert (folder / first.name).read_bytes() == first.read_bytes()
+    again = actions.recover(ws, version.sha256[:12], tmp_path / "utan_filandelse")
+    assert again == tmp_path / "utan_filandelse" / first.name
+
+
+def test_recover_says_in_swedish_what_stops_it(two_versions, tmp_path) -> None:
+    ws, first, _, _, _ = two_versions
+    version = next(v for v in actions.history(ws, "PERS") if v.original_name == first.name)
+    (tmp_path / "fil").write_bytes(b"")
+
+    def recover(*args: str) -> str:
+        shown = CliRunner().invoke(main, ["recover", "-w", str(ws), *args])
+        assert shown.exit_code == 1 and "Oväntat fel" not in shown.output, shown.output
+        return " ".join(shown.output.split())
+
+    # a file where a folder should be (review: "Oväntat fel (FileExistsError ...)")
+    shown = recover(version.sha256[:12], str(tmp_path / "fil" / "ny" / "x.xlsx"))
+    assert f"{tmp_path / 'fil'} är en fil, inte en mapp" in shown
+    assert "budgetbook history" in recover("ffff", str(tmp_path))
+    stored = version.stored.read_bytes()
+    version.stored.unlink()  # removed by hand or a sync tool
+    try:
+        shown = recover(version.sha256[:12], str(tmp_path))
+    finally:
+        version.stored.write_bytes(stored)
+    assert "arkivets kopia" in shown and "saknas" in shown and "budgetbook collect" in shown

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from . import rules, safety
-from .archive import ArchivedVersion, list_versions
+from .archive import ArchivedVersion, find_version, missing_copy
 from .checks import is_budgetbook
 from .errors import OutputError
 from .model import ControlPoint, GoalRow, Project, Risk, Submission, Uppdrag
@@ -36,16 +36,6 @@ class Change:
     new: int | str | None
 
 
-def find_version(output: Path, sha256_prefix: str) -> ArchivedVersion:
-    matches = [v for v in list_versions(output) if v.sha256.startswith(sha256_prefix.lower())]
-    if len(matches) != 1:
-        raise OutputError(
-            f"Ingen entydig version med kontrollsumman {sha256_prefix!r} i arkivet "
-            f"({len(matches)} träffar). Se `budgetbook history` för kontrollsummorna."
-        )
-    return matches[0]
-
-
 def compare_versions(
     output: Path, settings: Settings, old_prefix: str, new_prefix: str
 ) -> list[Change]:
@@ -55,13 +45,8 @@ def compare_versions(
     subs: list[Submission] = []
     for prefix in (old_prefix, new_prefix):
         version = find_version(output, prefix)
-        if not version.stored.is_file():  # removed by hand or a sync tool: not the avdelning's
-            raise OutputError(
-                f"Versionen {version.sha256[:12]} ({version.original_name}) kan inte jämföras: "
-                f"arkivets kopia av den saknas ({version.stored.name}). Kör `budgetbook "
-                "collect`, så arkiveras den igen om filen finns kvar i inkorgen, eller jämför "
-                "med en annan version (se `budgetbook history`)."
-            )
+        if not version.stored.is_file():
+            raise missing_copy(version, "kan inte jämföras")
         # the archive keeps every version received, also one the pre-check refused
         # (a far cell: calamine's grid would take gigabytes), so it is checked here too
         check = safety.precheck(version.stored, version.original_name)
