@@ -262,6 +262,21 @@ def test_compare_names_every_change_in_the_workbook_s_own_words(tmp_path) -> Non
     controls = [(c.old, c.new) for c in changes if c.sheet == "Internkontroll"]
     assert [new for _, new in controls] == ["Stickprov varje kvartal"]
     assert len(changes) == 8
+    # every changed value by its cell, as for the drift amounts (review: "rad 7")
+    changed = [
+        ("mal", "target"),
+        ("uppdrag", "status"),
+        ("internkontroll", "kontrollmetod"),
+        ("texter", "text"),
+    ]
+    cells = {(c.sheet, c.cell) for c in changes}
+    assert {(schema.sheet(k).name, cell(k, col).coordinate) for k, col in changed} <= cells
+    result = CliRunner().invoke(
+        main, ["compare", "-w", str(ws), by_name[first.name], by_name[second.name]]
+    )
+    lines = result.output.splitlines()[:-1]
+    # one column for what changed, however long a sheet's name (review: ragged)
+    assert len({line.index(c.what) for line, c in zip(lines, changes, strict=True)}) == 1
 
 
 def test_history_shows_the_times_in_the_pc_s_time_zone(two_versions, monkeypatch) -> None:

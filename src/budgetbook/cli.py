@@ -332,9 +332,10 @@ def compare(workspace: Path, old: str, new: str) -> None:
             "internkontroll eller texter."
         )
         return
-    for c in changes:
-        place = f"{c.sheet} {c.cell}".strip()
-        click.echo(f"  {place:<20} {c.what}: {_shown(c.old)} -> {_shown(c.new)}")
+    places = [f"{c.sheet} {c.cell}".strip() for c in changes]
+    width = max(len(place) for place in places)  # what changed in one column
+    for place, c in zip(places, changes, strict=True):
+        click.echo(f"  {place:<{width}}  {c.what}: {_shown(c.old)} -> {_shown(c.new)}")
     click.echo(f"{len(changes)} skillnader.")
 
 

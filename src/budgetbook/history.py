@@ -19,6 +19,7 @@ from .checks import is_budgetbook
 from .errors import OutputError
 from .model import ControlPoint, GoalRow, Project, Risk, Submission, Uppdrag
 from .reader import read_return
+from .reader_sheets import xl_rowcol_to_cell
 from .schema import PROJECT_STATUSES, SheetDef, build_schema
 from .settings import Settings
 
@@ -122,7 +123,7 @@ def diff_submissions(old: Submission, new: Submission, settings: Settings) -> li
     that differ between two returns, named as the workbook names them (its headings,
     the category's and status's names as in its lists, the text section's title)."""
     schema = build_schema(settings)
-    changes = _drift(old, new, schema.sheet("drift").name, settings)
+    changes = _drift(old, new, schema.sheet("drift"), settings)
     changes += _projects(old, new, schema.sheet("investeringar"), settings)
     years = {f"value_{y}": y for y in range(settings.budget_year - 2, settings.budget_year)}
     changes += _rows(
@@ -157,17 +158,18 @@ def diff_submissions(old: Submission, new: Submission, settings: Settings) -> li
         getattr,
         ("riskvarde", "kontrollmetod", "tidpunkt"),
     )
-    titles = {t.key: t.title for t in settings.text_sections}
-    texts = schema.sheet("texter").name
-    for key in sorted(old.texts.keys() | new.texts.keys()):
-        if old.texts.get(key, "") != new.texts.get(key, ""):
-            label = f"Text {titles.get(key, key)}"
-            changes.append(Change(texts, "", label, old.texts.get(key), new.texts.get(key)))
+    texts = schema.sheet("texter")  # one locked row per section, in the settings' order
+    for i, section in enumerate(settings.text_sections):
+        was, now = old.texts.get(section.key), new.texts.get(section.key)
+        if (was or "") != (now or ""):
+            cell = _a1(texts, "text", texts.first_data_row + i)
+            changes.append(Change(texts.name, cell, f"Text {section.title}", was, now))
     return changes
 
 
-def _drift(old: Submission, new: Submission, sheet: str, settings: Settings) -> list[Change]:
+def _drift(old: Submission, new: Submission, drift: SheetDef, settings: Settings) -> list[Change]:
     names = {d.code: d.name for d in settings.driftposter}
+    sheet = drift.name
     changes: list[Change] = []
 
     def amounts(sub: Submission) -> dict[tuple[str, str, int], tuple[int, str]]:
@@ -191,11 +193,8 @@ def _drift(old: Submission, new: Submission, sheet: str, settings: Settings) -> 
         before_comment = was.get((line.verksamhet, line.driftpost), "")
         if before_comment != line.comment:
             label = f"Kommentar {line.verksamhet} {names.get(line.driftpost, line.driftpost)}"
-            changes.append(
-                Change(
-                    sheet, f"rad {line.row}", label, before_comment or None, line.comment or None
-                )
-            )
+            cell = _a1(drift, "comment", line.row)
+            changes.append(Change(sheet, cell, label, before_comment or None, line.comment or None))
     return changes
 
 
@@ -272,7 +271,7 @@ def _rows(
         for column in columns:
             was, now = value(a, column), value(b, column)
             if (was or None) != (now or None):
-                where = cells.get(column, f"rad {b.row}")
+                where = cells.get(column) or _a1(sheet, column, b.row)
                 heading = sheet.column(column).heading
                 changes.append(
                     Change(sheet.name, where, f"{label} {heading}", was or None, now or None)
@@ -281,3 +280,8 @@ def _rows(
 
 
 _LABEL = 50  # an uppdrag's or indicator's text names its row, shortened to this
+
+
+def _a1(sheet: SheetDef, column: str, row: int) -> str:
+    """The cell of `column` on the sheet's (1-based) `row`."""
+    return xl_rowcol_to_cell(row - 1, sheet.index(column))
