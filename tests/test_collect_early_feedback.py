@@ -103,7 +103,8 @@ def test_folders_left_by_a_killed_collect_are_removed(tmp_path: Path) -> None:
     import time
 
     from budgetbook import actions, collect
-    from budgetbook.collect_outputs import ABANDONED_AFTER_S, EARLY_PREFIX
+    from budgetbook.leftovers import FOLDER_AFTER_S
+    from budgetbook.output_names import EARLY_PREFIX
 
     inbox = sorted(INBOX.glob("*.xlsx"))
     assert len(inbox) >= collect.PARALLEL_MIN_FILES  # the pool is used
@@ -111,11 +112,12 @@ def test_folders_left_by_a_killed_collect_are_removed(tmp_path: Path) -> None:
     for f in inbox:
         shutil.copy2(f, ws.inbox / f.name)
     arkiv = ws.output / "arkiv"
-    killed, running = arkiv / f"{EARLY_PREFIX}killed", arkiv / f"{EARLY_PREFIX}running"
+    # named as `tempfile.mkdtemp` names them: only such folders are ours
+    killed, running = arkiv / f"{EARLY_PREFIX}k1ll3d_x", arkiv / f"{EARLY_PREFIX}runn1ng_"
     for folder in (killed, running):
         folder.mkdir(parents=True)
         (folder / "aterkoppling_EKO_2027.xlsx").write_bytes(b"half written")
-    old = time.time() - ABANDONED_AFTER_S - 60
+    old = time.time() - FOLDER_AFTER_S - 60
     os.utime(killed, (old, old))
     actions.collect(ws.root)
     assert not killed.exists()
@@ -131,15 +133,16 @@ def test_folders_left_by_a_killed_collect_are_removed_without_a_pool_too(
     import time
 
     from budgetbook import actions, collect
-    from budgetbook.collect_outputs import ABANDONED_AFTER_S, EARLY_PREFIX
+    from budgetbook.leftovers import FOLDER_AFTER_S
+    from budgetbook.output_names import EARLY_PREFIX
 
     ws = init_workspace(tmp_path / "ws")
     inbox = sorted(INBOX.glob("*.xlsx"))[:1]
     assert len(inbox) < collect.PARALLEL_MIN_FILES  # no pool
     shutil.copy2(inbox[0], ws.inbox / inbox[0].name)
-    killed = ws.output / "arkiv" / f"{EARLY_PREFIX}killed"
+    killed = ws.output / "arkiv" / f"{EARLY_PREFIX}k1ll3d_x"
     killed.mkdir(parents=True)
-    old = time.time() - ABANDONED_AFTER_S - 60
+    old = time.time() - FOLDER_AFTER_S - 60
     os.utime(killed, (old, old))
     actions.collect(ws.root)
     assert not killed.exists()

@@ -84,7 +84,7 @@ def templates(workspace: Path | str = ".") -> list[Path]:
 
     ws = open_workspace(workspace)
     settings = ws.settings()
-    leftovers.remove_leftovers(ws.templates, leftovers.TEMPLATE_NAMES)
+    leftovers.remove_leftovers(ws.templates, leftovers.IN_TEMPLATES)
     return _templates.write_templates(settings, build_schema(settings), ws.templates)
 
 
@@ -156,7 +156,8 @@ def collect(workspace: Path | str = ".") -> CollectResult:
 
 
 def collect_round(r: Round) -> CollectResult:
-    # Temporary files a killed run left beside the outputs (one listing per folder).
+    # Temporary files and folders a killed run left beside the outputs (one listing per
+    # folder), also the early-feedback folders of a killed collect.
     leftovers.remove_from_outputs(r.ws)
     # Nothing changed since the last collect (every input, output and the code, by
     # content hash): its result stands, without loading settings or decoding returns.
@@ -296,7 +297,7 @@ def panel(workspace: Path | str = ".") -> Path:
     from . import panel as _panel
 
     ws = open_workspace(workspace)
-    leftovers.remove_leftovers(ws.root, leftovers.PANEL_NAMES)
+    leftovers.remove_leftovers(ws.root, leftovers.IN_WORKSPACE)
     interpreter = sys.executable if sys.platform == "win32" else None
     return _panel.create_panel(ws.root, ws.settings(), interpreter)
 
@@ -333,7 +334,7 @@ def recover(workspace: Path | str, sha256_prefix: str, dest: Path | str) -> Path
 
 
 def compare(workspace: Path | str, old: str, new: str) -> list:
-    """What changed between two archived versions of a return (figures, comments, texts)."""
+    """What changed between two archived versions of a return, sheet by sheet."""
     from .history import compare_versions
 
     ws = open_workspace(workspace)

@@ -343,7 +343,10 @@ class Archive:
         """All archived versions, oldest received first; optionally of one avdelning."""
         if avdelning is None:
             return list(self._versions("", ()))
-        return list(self._versions("WHERE v.avdelning = ?", (avdelning,)))
+        # in any case, as typed: codes that differ only in case are refused by the
+        # settings (they would name the same files on Windows)
+        code = avdelning.casefold()
+        return [v for v in self._versions("", ()) if (v.avdelning or "").casefold() == code]
 
     def _versions(self, where: str, params: tuple) -> Iterator[ArchivedVersion]:
         self._flush()
@@ -376,24 +379,47 @@ def list_versions(output: Path, avdelning: str | None = None) -> list[ArchivedVe
         return archive.versions(avdelning)
 
 
-def recover(output: Path, sha256_prefix: str, dest: Path) -> Path:
-    """Copy an archived version (found by its hash or a unique prefix) to `dest`.
-
-    `dest` may be a folder (the original name is used) or a file path; an existing
-    file is never overwritten.
-    """
+def find_version(output: Path, sha256_prefix: str) -> ArchivedVersion:
+    """The one archived version whose hash starts with `sha256_prefix`."""
     matches = [v for v in list_versions(output) if v.sha256.startswith(sha256_prefix.lower())]
     if len(matches) != 1:
         raise OutputError(
             f"Ingen entydig version med kontrollsumman {sha256_prefix!r} i arkivet "
-            f"({len(matches)} träffar)."
+            f"({len(matches)} träffar). Se `budgetbook history` för kontrollsummorna."
         )
-    version = matches[0]
-    target = dest / version.original_name if dest.is_dir() else dest
+    return matches[0]
+
+
+def missing_copy(version: ArchivedVersion, cannot: str) -> OutputError:
+    """The error for a version whose archived copy is gone (removed by hand or by a sync
+    tool): not the avdelning's doing, and the next collect archives it again from the
+    inbox if the file is still there."""
+    return OutputError(
+        f"Versionen {version.sha256[:12]} ({version.original_name}) {cannot}: arkivets "
+        f"kopia av den saknas ({version.stored.name}). Kör `budgetbook collect`, så "
+        "arkiveras den igen om filen finns kvar i inkorgen, eller välj en annan version "
+        "(se `budgetbook history`)."
+    )
+
+
+def recover(output: Path, sha256_prefix: str, dest: Path) -> Path:
+    """Copy an archived version (found by its hash or a unique prefix) to `dest`.
+
+    `dest` is a folder (the original name is kept; made if need be) when it is one or
+    has no suffix as a file's name would (`recover X ny/` wrote a file "ny" that Excel
+    would not open), else the file's path. An existing file is never overwritten.
+    """
+    version = find_version(output, sha256_prefix)
+    if not version.stored.is_file():
+        raise missing_copy(version, "kan inte återställas")
+    target = dest / version.original_name if dest.is_dir() or not dest.suffix else dest
     if target.exists():
         raise OutputError(f"{target} finns redan; inget skrevs över.")
     import shutil  # only to copy: see `Archive.receive`
 
-    with atomic_write(target) as tmp:
-        shutil.copyfile(version.stored, tmp)
+    with atomic_write(target) as tmp:  # a folder it cannot make or write in: OutputError
+        try:
+            shutil.copyfile(version.stored, tmp)
+        except OSError as exc:  # a full disk, a share gone
+            raise unwritable(target, exc, in_folder=True) from exc
     return target

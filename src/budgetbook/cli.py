@@ -12,13 +12,16 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from . import __version__, actions, console, report_memo
 from .errors import BudgetbookError
 from .model import CollectResult, Problem
+
+if TYPE_CHECKING:
+    import datetime as dt
 
 WORKSPACE_HELP = "Workspace folder (holds budgetbook.toml). Default: the current folder."
 
@@ -295,13 +298,19 @@ def history(workspace: Path, avdelning: str | None) -> None:
       budgetbook history -w runda2027 --avdelning PERS
     """
     versions = actions.history(workspace, avdelning)
+    if not versions and avdelning:
+        click.echo(
+            f"Arkivet har ingen version från avdelningen {avdelning!r}. Se `budgetbook "
+            "history` för alla avdelningars versioner."
+        )
+        return
     if not versions:
         click.echo("Arkivet är tomt. Kör `budgetbook collect` först.")
         return
     for v in versions:
-        # the archive keeps UTC; the user compares with the clock on the wall
-        saved = f"{v.content_time.astimezone():%Y-%m-%d %H:%M}" if v.content_time else "-"
-        received = f"{v.received.astimezone():%Y-%m-%d %H:%M}"
+        # in this PC's time zone, as the problem report shows them (stored in UTC)
+        saved = _local(v.content_time) if v.content_time else "-"
+        received = _local(v.received)
         click.echo(
             f"  {v.sha256[:12]}  {v.avdelning or '?':<8} mottagen {received}  "
             f"sparad {saved}  {v.size:>8} byte  {v.original_name}"
@@ -315,6 +324,9 @@ def history(workspace: Path, avdelning: str | None) -> None:
 @handled
 def recover(workspace: Path, version: str, destination: Path) -> None:
     """Copy an archived VERSION (checksum or its start) to DESTINATION (default: here).
+
+    DESTINATION is a folder (made if need be; the file keeps its name) unless it is a
+    file name with a suffix such as .xlsx. An existing file is never overwritten.
 
     \b
     Example:
@@ -338,12 +350,20 @@ def compare(workspace: Path, old: str, new: str) -> None:
     """
     changes = actions.compare(workspace, old, new)
     if not changes:
-        click.echo("Inga skillnader i belopp, kommentarer, projekt eller texter.")
+        click.echo(
+            "Inga skillnader i belopp, kommentarer, projekt, mål, uppdrag, risker, "
+            "internkontroll eller texter."
+        )
         return
-    for c in changes:
-        place = f"{c.sheet} {c.cell}".strip()
-        click.echo(f"  {place:<20} {c.what}: {_shown(c.old)} -> {_shown(c.new)}")
+    places = [f"{c.sheet} {c.cell}".strip() for c in changes]
+    width = max(len(place) for place in places)  # what changed in one column
+    for place, c in zip(places, changes, strict=True):
+        click.echo(f"  {place:<{width}}  {c.what}: {_shown(c.old)} -> {_shown(c.new)}")
     click.echo(f"{len(changes)} skillnader.")
+
+
+def _local(value: dt.datetime) -> str:
+    return value.astimezone().strftime("%Y-%m-%d %H:%M")
 
 
 def _shown(value: object) -> str:

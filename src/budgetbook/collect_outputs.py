@@ -22,6 +22,7 @@ from .fingerprint import code_digest
 from .inbox import Received
 from .model import CollectResult, Problem
 from .output_names import (
+    EARLY_PREFIX,
     feedback_folder,
     feedback_names,
     feedback_path,
@@ -185,22 +186,6 @@ def _remove_stale_feedback(output: Path, settings: Settings, keep: set[Path]) ->
 
 # --- feedback started early ---------------------------------------------------------
 
-EARLY_PREFIX = ".aterkoppling-"
-# A collect's own folder is written to within seconds of being made; one untouched for
-# this long was left by a collect that was killed (another may be running right now).
-ABANDONED_AFTER_S = 6 * 3600
-
-
-def _remove_abandoned(folder: Path) -> None:
-    """Remove the early-feedback folders of collects that were killed before they
-    could clean up (they hold only unsent copies of feedback workbooks)."""
-    cutoff = time.time() - ABANDONED_AFTER_S
-    with contextlib.suppress(OSError):
-        for old in folder.glob(f"{EARLY_PREFIX}*"):
-            with contextlib.suppress(OSError):
-                if old.is_dir() and old.stat().st_mtime < cutoff:
-                    shutil.rmtree(old, ignore_errors=True)
-
 
 @dataclass(slots=True)
 class ForeseenFeedback:
@@ -287,7 +272,7 @@ class EarlyFeedback:
 
     def close(self) -> None:
         """Wait for the ones not taken (a worker may still write them), remove them,
-        and any a killed collect left behind."""
+        (a killed collect's are removed by the next one: `leftovers`)."""
         for foreseen in self._started.values():
             foreseen.future.cancel()
             with contextlib.suppress(Exception):
@@ -296,4 +281,3 @@ class EarlyFeedback:
         if self._made is not None:
             shutil.rmtree(self._made, ignore_errors=True)
             self._made = None
-        _remove_abandoned(self._folder)  # also when this collect had no pool (review)

@@ -8,16 +8,22 @@ changed between two returns.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from . import rules, safety
-from .archive import ArchivedVersion, list_versions
+from .archive import ArchivedVersion, find_version, missing_copy
+from .checks import is_budgetbook
 from .errors import OutputError
-from .model import Submission
+from .model import ControlPoint, GoalRow, Project, Risk, Submission, Uppdrag
 from .reader import read_return
-from .schema import build_schema
+from .reader_sheets import xl_rowcol_to_cell
+from .schema import PROJECT_STATUSES, SheetDef, build_schema
 from .settings import Settings
+
+_Row = TypeVar("_Row", GoalRow, Uppdrag, Risk, ControlPoint)
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,31 +37,17 @@ class Change:
     new: int | str | None
 
 
-def find_version(output: Path, sha256_prefix: str) -> ArchivedVersion:
-    matches = [v for v in list_versions(output) if v.sha256.startswith(sha256_prefix.lower())]
-    if len(matches) != 1:
-        raise OutputError(
-            f"Ingen entydig version med kontrollsumman {sha256_prefix!r} i arkivet "
-            f"({len(matches)} träffar). Se `budgetbook history` för kontrollsummorna."
-        )
-    return matches[0]
-
-
 def compare_versions(
     output: Path, settings: Settings, old_prefix: str, new_prefix: str
 ) -> list[Change]:
     """Every figure and text that differs between two archived versions, in sheet order."""
     schema = build_schema(settings)
-    subs = []
+    versions: list[ArchivedVersion] = []
+    subs: list[Submission] = []
     for prefix in (old_prefix, new_prefix):
         version = find_version(output, prefix)
-        if not version.stored.is_file():  # removed by hand or a sync tool: not the avdelning's
-            raise OutputError(
-                f"Versionen {version.sha256[:12]} ({version.original_name}) kan inte jämföras: "
-                f"arkivets kopia av den saknas ({version.stored.name}). Kör `budgetbook "
-                "collect`, så arkiveras den igen om filen finns kvar i inkorgen, eller jämför "
-                "med en annan version (se `budgetbook history`)."
-            )
+        if not version.stored.is_file():
+            raise missing_copy(version, "kan inte jämföras")
         # the archive keeps every version received, also one the pre-check refused
         # (a far cell: calamine's grid would take gigabytes), so it is checked here too
         check = safety.precheck(version.stored, version.original_name)
@@ -70,9 +62,21 @@ def compare_versions(
             members=check.members,
             package=check.package,
         )
-        if result.submission is None:
-            raise _refused(version, "", "")
+        if result.submission is None or result.unread is not None:
+            # only part of it read would show every figure after the failure as removed
+            raise _refused(version, *(result.unread or ("", "")))
+        if not is_budgetbook(result.identity):  # its figures would all show as removed
+            raise _refused(version, rules.NOT_BUDGETBOOK.code, "")
+        versions.append(version)
         subs.append(result.submission)
+    if subs[0].avdelning != subs[1].avdelning:
+        old, new = versions
+        raise OutputError(
+            f"Versionerna {old.sha256[:12]} och {new.sha256[:12]} gäller olika avdelningar "
+            f"({subs[0].avdelning} och {subs[1].avdelning}) och kan inte jämföras. Jämför "
+            "två versioner av samma avdelnings arbetsbok (se `budgetbook history "
+            f"--avdelning {subs[1].avdelning}`)."
+        )
     return diff_submissions(subs[0], subs[1], settings)
 
 
@@ -92,6 +96,10 @@ _REFUSED = {
         "den avvisades av säkerhetsskäl",
         "be avdelningen spara den på nytt som .xlsx i Excel och skicka den igen",
     ),
+    rules.NOT_BUDGETBOOK.code: (
+        "den är ingen arbetsbok från budgetbook (identitetsuppgifterna saknas)",
+        "be avdelningen fylla i arbetsboken som ni skickade ut och skicka in den",
+    ),
 }
 _UNREADABLE = (
     "den går inte att läsa som arbetsbok",
@@ -102,8 +110,8 @@ _UNREADABLE = (
 def _refused(version: ArchivedVersion, code: str, reason: str) -> OutputError:
     """The error for a version that cannot be read, in words for the finance officer."""
     what, ask = _REFUSED.get(code, _UNREADABLE)
-    if reason:
-        what += f": {reason}"
+    if reason:  # a reason not to read it says what kind of file it is not
+        what = f"{'den går inte att läsa' if code == rules.NOT_READABLE.code else what}: {reason}"
     return OutputError(
         f"Versionen {version.sha256[:12]} ({version.original_name}) kan inte jämföras: "
         f"{what}. Jämför med en annan version (se `budgetbook history`), eller {ask}."
@@ -111,10 +119,57 @@ def _refused(version: ArchivedVersion, code: str, reason: str) -> OutputError:
 
 
 def diff_submissions(old: Submission, new: Submission, settings: Settings) -> list[Change]:
-    """Drift amounts and comments, projects and texts that differ between two returns."""
+    """Drift amounts and comments, projects, goals, uppdrag, risks, controls and texts
+    that differ between two returns, named as the workbook names them (its headings,
+    the category's and status's names as in its lists, the text section's title)."""
     schema = build_schema(settings)
-    drift, projects, texts = (schema.sheet(k).name for k in ("drift", "investeringar", "texter"))
+    changes = _drift(old, new, schema.sheet("drift"), settings)
+    changes += _projects(old, new, schema.sheet("investeringar"), settings)
+    years = {f"value_{y}": y for y in range(settings.budget_year - 2, settings.budget_year)}
+    changes += _rows(
+        schema.sheet("mal"),
+        old.goals,
+        new.goals,
+        lambda g: f"{g.goal} {g.indicator}",
+        lambda g, key: g.values.get(years[key]) if key in years else getattr(g, key),
+        ("source", *years, "target", "comment"),
+    )
+    changes += _rows(
+        schema.sheet("uppdrag"),
+        old.uppdrag,
+        new.uppdrag,
+        lambda u: u.text,
+        getattr,
+        ("start", "status", "comment"),
+    )
+    changes += _rows(
+        schema.sheet("risker"),
+        old.risks,
+        new.risks,
+        lambda r: r.description,
+        getattr,
+        ("positive", "negative"),
+    )
+    changes += _rows(
+        schema.sheet("internkontroll"),
+        old.controls,
+        new.controls,
+        lambda c: f"{c.riskomrade} {c.risk}",
+        getattr,
+        ("riskvarde", "kontrollmetod", "tidpunkt"),
+    )
+    texts = schema.sheet("texter")  # one locked row per section, in the settings' order
+    for i, section in enumerate(settings.text_sections):
+        was, now = old.texts.get(section.key), new.texts.get(section.key)
+        if (was or "") != (now or ""):
+            cell = _a1(texts, "text", texts.first_data_row + i)
+            changes.append(Change(texts.name, cell, f"Text {section.title}", was, now))
+    return changes
+
+
+def _drift(old: Submission, new: Submission, drift: SheetDef, settings: Settings) -> list[Change]:
     names = {d.code: d.name for d in settings.driftposter}
+    sheet = drift.name
     changes: list[Change] = []
 
     def amounts(sub: Submission) -> dict[tuple[str, str, int], tuple[int, str]]:
@@ -131,19 +186,31 @@ def diff_submissions(old: Submission, new: Submission, settings: Settings) -> li
             verksamhet, post, year = key
             cell = (b or a)[1]  # type: ignore[index]
             label = f"{verksamhet} {names.get(post, post)} {year}"
-            changes.append(Change(drift, cell, label, a[0] if a else None, b[0] if b else None))
+            changes.append(Change(sheet, cell, label, a[0] if a else None, b[0] if b else None))
 
     was = {(line.verksamhet, line.driftpost): line.comment for line in old.drift}
     for line in new.drift:
         before_comment = was.get((line.verksamhet, line.driftpost), "")
         if before_comment != line.comment:
             label = f"Kommentar {line.verksamhet} {names.get(line.driftpost, line.driftpost)}"
-            changes.append(
-                Change(
-                    drift, f"rad {line.row}", label, before_comment or None, line.comment or None
-                )
-            )
+            cell = _a1(drift, "comment", line.row)
+            changes.append(Change(sheet, cell, label, before_comment or None, line.comment or None))
+    return changes
 
+
+def _projects(
+    old: Submission, new: Submission, sheet: SheetDef, settings: Settings
+) -> list[Change]:
+    def shown(project: Project, key: str) -> int | str | None:
+        value = getattr(project, key)
+        if key == "category":  # stored by its code, listed by its name
+            category = settings.category(value)
+            return category.name if category else value
+        if key == "status":  # stored folded
+            return next((s for s in PROJECT_STATUSES if s.casefold() == value), value)
+        return value
+
+    changes: list[Change] = []
     old_projects = {p.id: p for p in old.projects}
     new_projects = {p.id: p for p in new.projects}
     for pid in sorted(old_projects.keys() | new_projects.keys()):
@@ -153,9 +220,9 @@ def diff_submissions(old: Submission, new: Submission, settings: Settings) -> li
             label = f"Projekt {pid} {present.name}"  # type: ignore[union-attr]
             changes.append(
                 Change(
-                    projects,
-                    f"rad {present.row}",
-                    label,  # type: ignore[union-attr]
+                    sheet.name,
+                    f"rad {present.row}",  # type: ignore[union-attr]
+                    label,
                     "finns" if a else None,
                     "finns" if b else None,
                 )
@@ -164,25 +231,57 @@ def diff_submissions(old: Submission, new: Submission, settings: Settings) -> li
         for year in sorted(a.amounts.keys() | b.amounts.keys()):
             if a.amounts.get(year, 0) != b.amounts.get(year, 0):
                 cell = b.cells.get(str(year), f"rad {b.row}")
+                label = f"Projekt {pid} {year}"
                 changes.append(
-                    Change(
-                        projects,
-                        cell,
-                        f"Projekt {pid} {year}",
-                        a.amounts.get(year),
-                        b.amounts.get(year),
-                    )
+                    Change(sheet.name, cell, label, a.amounts.get(year), b.amounts.get(year))
                 )
-        for name in ("name", "category", "status", "decided_total", "description"):
-            if getattr(a, name) != getattr(b, name):
-                cell = b.cells.get(name, f"rad {b.row}")
-                changes.append(
-                    Change(
-                        projects, cell, f"Projekt {pid} {name}", getattr(a, name), getattr(b, name)
-                    )
-                )
-
-    for key in sorted(old.texts.keys() | new.texts.keys()):
-        if old.texts.get(key, "") != new.texts.get(key, ""):
-            changes.append(Change(texts, "", f"Text {key}", old.texts.get(key), new.texts.get(key)))
+        for key in ("name", "category", "status", "decided_total", "description"):
+            if getattr(a, key) != getattr(b, key):
+                cell = b.cells.get(key, f"rad {b.row}")
+                label = f"Projekt {pid} {sheet.column(key).heading}"
+                changes.append(Change(sheet.name, cell, label, shown(a, key), shown(b, key)))
     return changes
+
+
+def _rows(
+    sheet: SheetDef,
+    old: Sequence[_Row],
+    new: Sequence[_Row],
+    key: Callable[[_Row], str],
+    value: Callable[[_Row, str], int | str | None],
+    columns: tuple[str, ...],
+) -> list[Change]:
+    """The rows of a sheet whose rows have no id (goals, uppdrag, risks, controls),
+    matched by what names them (an uppdrag by its text): one that is in one version
+    only, and each column that differs."""
+    changes: list[Change] = []
+    before = {key(row): row for row in old}
+    after = {key(row): row for row in new}
+    for name in [key(row) for row in old if key(row) not in after] + list(after):
+        a, b = before.get(name), after.get(name)
+        label = name if len(name) <= _LABEL else name[: _LABEL - 1] + "…"
+        present = b or a
+        cells: dict[str, str] = getattr(present, "cells", {})
+        if a is None or b is None:
+            where = f"rad {present.row}"  # type: ignore[union-attr]
+            changes.append(
+                Change(sheet.name, where, label, "finns" if a else None, "finns" if b else None)
+            )
+            continue
+        for column in columns:
+            was, now = value(a, column), value(b, column)
+            if (was or None) != (now or None):
+                where = cells.get(column) or _a1(sheet, column, b.row)
+                heading = sheet.column(column).heading
+                changes.append(
+                    Change(sheet.name, where, f"{label} {heading}", was or None, now or None)
+                )
+    return changes
+
+
+_LABEL = 50  # an uppdrag's or indicator's text names its row, shortened to this
+
+
+def _a1(sheet: SheetDef, column: str, row: int) -> str:
+    """The cell of `column` on the sheet's (1-based) `row`."""
+    return xl_rowcol_to_cell(row - 1, sheet.index(column))

@@ -13,6 +13,9 @@ if TYPE_CHECKING:
     from .settings import Settings
 
 FEEDBACK_DIR = "aterkoppling"
+# The folder (`tempfile.mkdtemp`'s prefix, in the archive folder) where a collect's
+# reader pool writes the feedback it foresees (`collect_outputs.EarlyFeedback`).
+EARLY_PREFIX = ".aterkoppling-"
 
 
 def report_path(output: Path, settings: Settings) -> Path:

@@ -15,7 +15,6 @@ import functools
 import io
 import logging
 import re
-import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +33,7 @@ from .model import (
 from .reader_parts import (
     MAX_AMOUNT,
     Amount,
+    LazyPackage,
     ZipParts,
     cell_text,
     is_error_literal,
@@ -64,11 +64,21 @@ class ReadResult:
     """What the reader found: raw identity values, the parsed return, and all problems.
 
     `submission` is None only when the file could not be opened as a workbook.
+    `unread` is set when the file could not be read whole (`submission` is then None or
+    holds only what came before the failure): the rule's code and the reason in Swedish,
+    as its problem gives them, for those (`compare`) that say it in their own words.
     """
 
     identity: dict[str, str]
     submission: Submission | None
     problems: list[Problem] = field(default_factory=list)
+    unread: tuple[str, str] | None = None
+
+    def fail(self, rule: R.Rule, name: str, reason: str) -> ReadResult:
+        """Record that the file could not be read (whole), and why."""
+        self.problems.append(rule(file=name, orsak=reason))
+        self.unread = (rule.code, reason)
+        return self
 
 
 def read_return(
@@ -96,36 +106,36 @@ def read_return(
     try:
         if package is None:  # a cached verdict: the file read once, for both readers
             package = path.read_bytes()
-        with _Package(package, members or None) as zf:
+        with LazyPackage(package, members or None) as zf:
             wanted = {s.name for s in schema.sheets}
             parts = read_zip_parts(zf, wanted, S.IDENTITY_FIELDS, inflated)
             members = zf.namelist()
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException as exc:  # any broken package is a finding, never a crash
-        return ReadResult({}, None, [R.NOT_READABLE(file=name, orsak=_reason(exc))])
+        return ReadResult({}, None).fail(R.NOT_READABLE, name, _reason(exc))
     try:
         wb = _open_workbook(package, members, inflated)
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException as exc:
-        problem = R.NOT_READABLE(file=name, orsak=_reason(exc))
-        return ReadResult(parts.identity, None, [problem])
+        return ReadResult(parts.identity, None).fail(R.NOT_READABLE, name, _reason(exc))
     if wb is None:  # the package is no .xlsx to calamine
         _log.debug("could not read a return: calamine reads it as no .xlsx")
-        return ReadResult(parts.identity, None, [R.NOT_READABLE(file=name, orsak=_UNREADABLE)])
+        return ReadResult(parts.identity, None).fail(R.NOT_READABLE, name, _UNREADABLE)
     reader = _Reader(settings, schema, name, path, parts)
+    result = ReadResult(parts.identity, reader.sub, reader.problems)
     try:
         reader.read(wb)
     except (KeyboardInterrupt, SystemExit):
         raise
     except _TooLarge as exc:
-        reader.problems.append(R.UNSAFE(file=name, orsak=str(exc)))
+        result.fail(R.UNSAFE, name, str(exc))
     except BaseException as exc:  # unexpected content must yield a problem, not a traceback
-        reader.problems.append(R.NOT_READABLE(file=name, orsak=_reason(exc)))
+        result.fail(R.NOT_READABLE, name, _reason(exc))
     finally:
         wb.close()
-    return ReadResult(parts.identity, reader.sub, reader.problems)
+    return result
 
 
 def _open_workbook(
@@ -158,35 +168,6 @@ def _open_workbook(
         pass
     wb.close()
     return None
-
-
-class _Package:
-    """The zip's `namelist` and `read`, opening the package (its bytes: the checked
-    ones, or the file's read once for a cached verdict) only when a part is read (or
-    when the names are not known already)."""
-
-    def __init__(self, package: bytes, names: Sequence[str] | None):
-        self.source = io.BytesIO(package)
-        self.zf = zipfile.ZipFile(self.source) if names is None else None
-        self.names = names
-
-    def namelist(self) -> Sequence[str]:
-        if self.names is None:
-            assert self.zf is not None
-            self.names = self.zf.namelist()
-        return self.names
-
-    def read(self, member: str) -> bytes:
-        if self.zf is None:
-            self.zf = zipfile.ZipFile(self.source)
-        return self.zf.read(member)
-
-    def __enter__(self) -> _Package:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self.zf is not None:
-            self.zf.close()
 
 
 class _TooLarge(Exception):

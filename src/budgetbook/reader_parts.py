@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import io
 import math
 import posixpath
 import re
+import zipfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -116,6 +118,35 @@ class Package(Protocol):
     def namelist(self) -> Sequence[str]: ...
 
     def read(self, member: str) -> bytes: ...
+
+
+class LazyPackage:
+    """The zip's `namelist` and `read`, opening the package (its bytes: the checked
+    ones, or the file's read once for a cached verdict) only when a part is read (or
+    when the names are not known already)."""
+
+    def __init__(self, package: bytes, names: Sequence[str] | None):
+        self.source = io.BytesIO(package)
+        self.zf = zipfile.ZipFile(self.source) if names is None else None
+        self.names = names
+
+    def namelist(self) -> Sequence[str]:
+        if self.names is None:
+            assert self.zf is not None
+            self.names = self.zf.namelist()
+        return self.names
+
+    def read(self, member: str) -> bytes:
+        if self.zf is None:
+            self.zf = zipfile.ZipFile(self.source)
+        return self.zf.read(member)
+
+    def __enter__(self) -> LazyPackage:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.zf is not None:
+            self.zf.close()
 
 
 def read_zip_parts(

@@ -258,6 +258,10 @@ def unwritable(
             "arbetsmappen till en mapp med kortare sökväg, till exempel C:\\Budget\\runda2027, "
             "eller korta av mappnamnen."
         )
+    if in_folder and isinstance(exc, FileExistsError | NotADirectoryError):
+        # a file stands where a folder of the path should be (`recover X rapport/ny`)
+        file = next((p for p in path.parents if p.exists() and not p.is_dir()), path.parent)
+        return OutputError(f"{where}: {file} är en fil, inte en mapp. Välj en annan plats.")
     if isinstance(exc, PermissionError):
         if not in_folder:
             return OutputError(
