@@ -95,7 +95,7 @@ IN_WORKSPACE = Ours(_names(("Budgetpanel", r"\.xlsm"), ("xlwings", r"\.conf")))
 
 def remove_from_outputs(ws: Workspace) -> list[Path]:
     """Remove the leftovers in output/ and the folders below it that a run writes (at
-    1 000 returns ~1.5 ms, most of it listing the archive's copies)."""
+    1 000 returns ~0.6–1.5 ms, most of it listing the archive's copies)."""
     removed = remove_leftovers(ws.output, IN_OUTPUT)
     for folder, ours in BELOW_OUTPUT.items():
         removed += remove_leftovers(ws.output / folder, ours)
