@@ -49,7 +49,9 @@ POLITICAL_PLACEHOLDER = (
     "[Text från den politiska ledningen skrivs här. Avsnittet fylls i av "
     "ordföranden eller presidiet innan nämndplanen går till nämnden.]"
 )
-# Where each avdelning text section lands (Texter sheet key -> nämnd section key).
+# Where each avdelning text section lands (Texter sheet key -> nämnd section key): these
+# two, a key that names a section of the draft (NAMND_TEXTS) in that section, any other
+# key under Nämndens ansvarsområde. Every section places them: a text is never dropped.
 TEXT_PLACES = {"verksamhet": "ansvarsomrade", "budget": "driftbudget"}
 # Extra drift views, shown after the verksamhet table when consolidation provides them.
 EXTRA_DRIFT = (
@@ -278,6 +280,7 @@ class _Namndplan:
         def fill() -> None:
             if self.text("sammanfattning"):
                 self.b.user_text(self.text("sammanfattning"))
+            self.avdelning_texts("sammanfattning")
             self.b.paragraph(" ".join(content.key_figure_sentences(self.cons, self.s)))
 
         self.section(TITLES["sammanfattning"], 1, True, fill)
@@ -287,18 +290,21 @@ class _Namndplan:
         text = self.text("politisk_ledning")
         if text:
             self.b.user_text(text)
-        else:
+        elif not self.texts.get("politisk_ledning"):
             self.b.placeholder(POLITICAL_PLACEHOLDER)
+        self.avdelning_texts("politisk_ledning")
 
     def inledning(self) -> None:
         has_sub = any(self.text(k) or self.texts.get(k) for k in ("ansvarsomrade", "uppfoljning"))
         text = self.text("inledning")
-        if not (text or has_sub) and self.omit:
+        own = bool(text or self.texts.get("inledning"))
+        if not (own or has_sub) and self.omit:
             return
         self.b.heading(TITLES["inledning"], 1)
         if text:
             self.b.user_text(text)
-        elif not has_sub:
+        self.avdelning_texts("inledning")
+        if not (own or has_sub):
             self.b.placeholder(EMPTY_MARK)
         self.plain("ansvarsomrade", TITLES["ansvarsomrade"], 2)
         self.plain("uppfoljning", TITLES["uppfoljning"], 2)
@@ -310,6 +316,7 @@ class _Namndplan:
         def fill() -> None:
             if text:
                 self.b.user_text(text)
+            self.avdelning_texts("malstyrning")
             sentence = content.goal_sentence(self.cons, self.s)
             if sentence:
                 self.b.paragraph(sentence)
@@ -336,7 +343,8 @@ class _Namndplan:
                             )
                         )
 
-        self.section(TITLES["malstyrning"], 1, bool(goals or text), fill)
+        has = bool(goals or text or self.texts.get("malstyrning"))
+        self.section(TITLES["malstyrning"], 1, has, fill)
 
     def uppdrag(self) -> None:
         text = self.text("uppdrag")
@@ -346,8 +354,10 @@ class _Namndplan:
                 self.b.user_text(text)
             if self.cons.uppdrag:
                 self.b.table(content.uppdrag_table(self.cons, self.s))
+            self.avdelning_texts("uppdrag")
 
-        self.section(TITLES["uppdrag"], 1, bool(self.cons.uppdrag or text), fill)
+        has = bool(self.cons.uppdrag or text or self.texts.get("uppdrag"))
+        self.section(TITLES["uppdrag"], 1, has, fill)
 
     def ekonomiska_ramar(self) -> None:
         text = self.text("ekonomiska_ramar")
@@ -531,8 +541,10 @@ class _Namndplan:
             if text:
                 self.b.user_text(text)
             self.table(table)
+            self.avdelning_texts("kapitalkostnader")
 
-        self.section(TITLES["kapitalkostnader"], 1, bool(table or text), fill)
+        has = bool(table or text or self.texts.get("kapitalkostnader"))
+        self.section(TITLES["kapitalkostnader"], 1, has, fill)
 
     def intern_kontroll(self) -> None:
         text = self.text("intern_kontroll")
@@ -542,8 +554,10 @@ class _Namndplan:
                 self.b.user_text(text)
             if self.cons.controls:
                 self.b.table(content.controls_table(self.cons, self.s))
+            self.avdelning_texts("intern_kontroll")
 
-        self.section(TITLES["intern_kontroll"], 1, bool(text or self.cons.controls), fill)
+        has = bool(text or self.cons.controls or self.texts.get("intern_kontroll"))
+        self.section(TITLES["intern_kontroll"], 1, has, fill)
 
     def bilaga(self) -> None:
         has_indicators = any(

@@ -1,0 +1,65 @@
+"""QA: a round set up by another kommun's finance officer from the docs alone (Björkås
+kommun's Barn- och utbildningsnämnd, setup_builders): what broke or misled there."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import docx
+import pytest
+
+from budgetbook import actions
+from setup_builders import fill, write_workspace
+
+TEXTS = {
+    "FSK": {
+        "C7": "Förskolan tar emot barn från ett års ålder i 14 förskolor.",
+        "C8": "Kontrollen av barnomsorgsavgifterna görs med stickprov varje tertial.",
+        "C9": "Barnkullarna minskar och två avdelningar stängs.",
+    },
+    "SÄR": {"C7": "Avdelningen ansvarar för anpassad grundskola och den centrala elevhälsan."},
+}
+RAMS = {"FSK": [182000, 180500, 179000], "SÄR": [61300, 62100, 63000]}
+
+
+@pytest.fixture(scope="module")
+def round_ws(tmp_path_factory) -> tuple[Path, actions.RunResult]:
+    root = write_workspace(tmp_path_factory.mktemp("setup") / "bun")
+    templates = {p.stem.rsplit("_", 1)[-1]: p for p in actions.templates(root)}
+    for code, rams in RAMS.items():
+        fill(templates[code], root / "inbox" / f"{code}.xlsx", rams, TEXTS[code])
+    return root, actions.run(root)
+
+
+def draft(root: Path) -> docx.Document:
+    return docx.Document(str(root / "output" / "namndplan_2028.docx"))
+
+
+def section_text(document: docx.Document, heading: str) -> str:
+    """The paragraphs' text from the level-1 heading `heading` to the next one."""
+    found, inside = [], False
+    for p in document.paragraphs:
+        if p.style.name == "Heading 1":
+            inside = p.text.startswith(heading)
+        elif inside:
+            found.append(p.text)
+    return "\n".join(found)
+
+
+def test_round_runs_clean(round_ws):
+    _, result = round_ws
+    assert result.valid, [p.message for p in result.collected.problems]
+
+
+def test_every_avdelning_text_is_in_the_draft(round_ws):
+    """A text section keyed like a section of the draft that took no avdelning texts
+    (here "uppdrag" and "intern_kontroll") was dropped from the draft without a word."""
+    root, _ = round_ws
+    document = draft(root)
+    for texts in TEXTS.values():
+        for text in texts.values():
+            assert any(text in p.text for p in document.paragraphs), text
+    assert TEXTS["FSK"]["C7"] in section_text(document, "Uppdrag")
+    assert TEXTS["FSK"]["C8"] in section_text(document, "Intern kontroll")
+    # a key naming no section of the draft lands under Nämndens ansvarsområde
+    assert TEXTS["FSK"]["C9"] in section_text(document, "Inledning")
