@@ -9,7 +9,7 @@ import docx
 import pytest
 
 from budgetbook import actions
-from setup_builders import fill, write_workspace
+from setup_builders import SETTINGS, fill, write_workspace
 
 TEXTS = {
     "FSK": {
@@ -63,3 +63,21 @@ def test_every_avdelning_text_is_in_the_draft(round_ws):
     assert TEXTS["FSK"]["C8"] in section_text(document, "Intern kontroll")
     # a key naming no section of the draft lands under Nämndens ansvarsområde
     assert TEXTS["FSK"]["C9"] in section_text(document, "Inledning")
+
+
+def test_last_year_s_workbook_gets_one_finding_that_says_what_to_do(tmp_path):
+    """Returned in last year's workbook (the department head kept the old file), a return
+    got BB105 and 30 more findings: every year heading shifted (BB203, BB204), prior
+    columns "outside the table" (BB205), "Budget 2028 måste fyllas i" without a cell
+    (BB306) on every row, and ram differences (BB401) against this year's ram."""
+    last_year = SETTINGS.replace('id = "BUN budget 2028"', 'id = "BUN budget 2027"')
+    last_year = last_year.replace("budget_year = 2028", "budget_year = 2027")
+    last_year = last_year.replace("plan_years = [2029, 2030]", "plan_years = [2028, 2029]")
+    old = write_workspace(tmp_path / "bun2027", last_year)
+    old_templates = {p.stem.rsplit("_", 1)[-1]: p for p in actions.templates(old)}
+    root = write_workspace(tmp_path / "bun")
+    fill(old_templates["gym"], root / "inbox" / "Budget_2028_gym.xlsx", [168250] * 3, {})
+    result = actions.collect(root)
+    found = [p for p in result.problems if p.file == "Budget_2028_gym.xlsx"]
+    assert [(p.code, p.cell) for p in found] == [("BB105", "")]
+    assert "BUN budget 2027 (2027)" in found[0].message

@@ -344,6 +344,10 @@ def _with_avdelning(problems: list[Problem], avdelning: str) -> list[Problem]:
     ]
 
 
+# Identity findings that mean the workbook is not this round's template (BB105, BB106).
+_OTHER_TEMPLATE = frozenset({rules.WRONG_ROUND.code, rules.OLD_VERSION.code})
+
+
 def _apply_read(rec: Received, outcome: ReadOutcome, settings: Settings, schema: Schema) -> None:
     """Identity and content checks on a read file; attribute it to an avdelning."""
     rec.identity = outcome.identity
@@ -357,13 +361,19 @@ def _apply_read(rec: Received, outcome: ReadOutcome, settings: Settings, schema:
     rec.budgetbook = True
     identity_problems = checks.identity_problems(outcome.identity, rec.name, settings)
     rec.problems.extend(identity_problems)
-    rec.problems.extend(outcome.problems)
+    # A workbook of another round, year or template version was not made from this
+    # round's definition: read against it, every shifted year heading, column and ram
+    # gave a finding of its own (30 for last year's workbook), burying the one that
+    # says what to do. Its own content is checked once it is in this round's workbook.
+    foreign = any(p.code in _OTHER_TEMPLATE for p in identity_problems)
+    if not foreign:
+        rec.problems.extend(outcome.problems)
     code = outcome.identity.get(ID_AVDELNING, "").strip()
     sub = outcome.submission
     if sub is not None:
         sub = placed(sub, sub.avdelning or code, rec.name, rec.path, rec.sha256, rec.received)
         rec.submission = sub
-        if settings.avdelning(sub.avdelning) is not None:
+        if not foreign and settings.avdelning(sub.avdelning) is not None:
             rec.problems.extend(checks.content_problems(sub, settings, schema, outcome.problems))
 
 
