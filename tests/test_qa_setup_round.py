@@ -7,6 +7,7 @@ from pathlib import Path
 
 import docx
 import pytest
+from docx.oxml.ns import qn
 
 from budgetbook import actions
 from setup_builders import SETTINGS, fill, write_workspace
@@ -81,3 +82,13 @@ def test_last_year_s_workbook_gets_one_finding_that_says_what_to_do(tmp_path):
     found = [p for p in result.problems if p.file == "Budget_2028_gym.xlsx"]
     assert [(p.code, p.cell) for p in found] == [("BB105", "")]
     assert "BUN budget 2027 (2027)" in found[0].message
+
+
+def test_budget_chart_shows_sizes_under_costs_negative(round_ws):
+    """The sign convention governs tables only; the chart per avdelning drew each net
+    cost as a bar to the left of zero, and its alt text said "−182 000"."""
+    root, _ = round_ws
+    descr = [d.get("descr") for d in draft(root).element.body.iter(qn("wp:docPr"))]
+    chart = next(d for d in descr if "budget per avdelning" in d)
+    assert "Förskola 167\u00a0200 och 182\u00a0000" in chart
+    assert "\u2212" not in chart

@@ -407,15 +407,13 @@ class _Namndplan:
         if not rows:
             return None
         n_rows = len(rows)
-        conv = self.b.convention
 
         def shown(row, key):
             # None: an avdelning without an accepted return has no budget (its table
-            # cell is empty); drawn as no bar and named as missing, never as 0
-            value = row.values.get(key)
-            if value is None:
-                return None
-            return conv.display(value) if key in table.signed_columns else value
+            # cell is empty); drawn as no bar and named as missing, never as 0. The
+            # stored net cost is the size a board reads under both sign conventions
+            # (docs/consolidation.md): costs_negative drew every bar below zero.
+            return row.values.get(key)
 
         names = (f"Budget {self.year - 1}", f"Budget {self.year}")
         # A chart taller than a page cannot be read (nor laid out): with many avdelningar
