@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import docx
+import openpyxl
 import pytest
 from docx.oxml.ns import qn
 
@@ -92,3 +93,38 @@ def test_budget_chart_shows_sizes_under_costs_negative(round_ws):
     chart = next(d for d in descr if "budget per avdelning" in d)
     assert "Förskola 167\u00a0200 och 182\u00a0000" in chart
     assert "\u2212" not in chart
+
+
+def test_draft_is_titled_as_the_round_kind_says(round_ws):
+    """`round.kind = "verksamhetsplan med budget"` named the workbooks so, while the
+    draft's title page, page header and properties said "Nämndplan med budget"."""
+    root, _ = round_ws
+    document = draft(root)
+    title = next(p.text for p in document.paragraphs if p.style.name == "Title")
+    assert title == "Verksamhetsplan med budget 2028–2030"
+    header = document.sections[0].header.paragraphs[0].text
+    assert f"· {title} ·" in header
+    assert document.core_properties.title == "Verksamhetsplan med budget"
+
+
+def test_names_keep_their_capitals_inside_a_sentence(tmp_path):
+    """An initialism or a place in the nämnd's name was written in lower case inside
+    sentences and total rows ("Summa it-nämnden i västra björkås"), and the round kind
+    on every sheet ("Plan för bun 2028")."""
+    settings = SETTINGS.replace(
+        'name = "Barn- och utbildningsnämnden"', 'name = "IT-nämnden i Västra Björkås"'
+    ).replace('kind = "verksamhetsplan med budget"', 'kind = "plan för BUN"')
+    root = write_workspace(tmp_path / "it", settings)
+    templates = {p.stem.rsplit("_", 1)[-1]: p for p in actions.templates(root)}
+    fill(templates["FSK"], root / "inbox" / "FSK.xlsx", RAMS["FSK"], {})
+    actions.run(root)
+    sheet = openpyxl.load_workbook(templates["FSK"])["Instruktioner"]
+    assert "i IT-nämnden i Västra Björkås plan för BUN 2028." in sheet["B6"].value
+    assert "· Plan för BUN 2028 ·" in sheet["A2"].value
+    document = draft(root)
+    assert document.paragraphs[0].text == "Plan för BUN med budget 2028–2030"
+    cells = {c.text for t in document.tables for r in t.rows for c in r.cells}
+    assert "Summa IT-nämnden i Västra Björkås" in cells
+    book = openpyxl.load_workbook(root / "output" / "konsolidering_2028.xlsx")
+    labels = {row[0].value for row in book["Drift per avdelning"].iter_rows()}
+    assert "Summa IT-nämnden i Västra Björkås" in labels

@@ -23,6 +23,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from . import schema as S
 from .errors import TemplateError
+from .fmt import sentence_start
 from .settings import Avdelning, Settings
 from .templates_text import instructions_lines, sheet_hint, wrapped_lines
 from .workspace import atomic_write
@@ -181,7 +182,7 @@ class _Writer:
         ws.write(
             1,
             0,
-            f"{s.kommun} · {s.namnd} · {s.kind.capitalize()} {s.budget_year} · "
+            f"{s.kommun} · {s.namnd} · {sentence_start(s.kind)} {s.budget_year} · "
             f"Avdelning {self.avd.code} {self.avd.name} · runda {s.round_id} · "
             f"mallversion {self.schema.version}",
             self.f["ident"],

@@ -108,6 +108,7 @@ def build_namndplan(
     by `painter` (else in this process)."""
     today = today or dt.date.today()
     doc = open_template(settings.word_template)
+    doc.core_properties.title = kind_title(settings)
     colours = theme_colours(doc)
     add_header_footer(
         doc,
@@ -132,11 +133,21 @@ class _ChartFigure(NamedTuple):
     alt: str
 
 
+def kind_title(settings: Settings) -> str:
+    """What the round produces, as a title: `round.kind` ("nämndplan", "verksamhetsplan
+    med budget", ...) with "med budget" added when it does not say budget (the draft
+    was titled "Nämndplan med budget" whatever the kommun calls its plan)."""
+    kind = fmt.sentence_start(settings.kind.strip())
+    return kind if "budget" in kind.casefold() else f"{kind} med budget"
+
+
 def document_title(settings: Settings) -> str:
     """The draft's title, on its title page and in every page's header alike."""
     first, last = settings.budget_year, settings.years[-1]
     return (
-        f"Nämndplan med budget {first}–{last}" if last != first else f"Nämndplan med budget {first}"
+        f"{kind_title(settings)} {first}–{last}"
+        if last != first
+        else f"{kind_title(settings)} {first}"
     )
 
 
@@ -568,7 +579,7 @@ class _Namndplan:
         if has_indicators:
             self.b.paragraph(
                 "Förteckning över kommunfullmäktiges indikatorer samt "
-                f"{self.s.namnd_genitive.lower()} nämndindikatorer."
+                f"{fmt.in_sentence(self.s.namnd_genitive)} nämndindikatorer."
             )
             self.b.table(content.indicator_list(self.cons.goals))
         for table in others:
