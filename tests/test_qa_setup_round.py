@@ -11,7 +11,9 @@ import pytest
 from docx.oxml.ns import qn
 
 from budgetbook import actions
-from setup_builders import SETTINGS, fill, write_workspace
+from budgetbook.errors import SettingsError
+from budgetbook.settings import load_settings
+from setup_builders import EXCEL_PRIOR, PRIOR, SETTINGS, fill, write_workspace
 
 TEXTS = {
     "FSK": {
@@ -128,3 +130,26 @@ def test_names_keep_their_capitals_inside_a_sentence(tmp_path):
     book = openpyxl.load_workbook(root / "output" / "konsolidering_2028.xlsx")
     labels = {row[0].value for row in book["Drift per avdelning"].iter_rows()}
     assert "Summa IT-nämnden i Västra Björkås" in labels
+
+
+def test_prior_year_file_as_excel_saves_a_ledger_export(tmp_path):
+    """The docs' prior-year file typed in Excel and saved as "CSV UTF-8": a capitalised
+    header ("kolumnerna ska vara budget, driftpost, prognos, verksamhet"), a trailing
+    separator on each line and rows of separators only ("okänd verksamhet ''") were
+    refused; driftposter named as in the ledger, not by code, too."""
+    plain = load_settings(write_workspace(tmp_path / "plain") / "budgetbook.toml")
+    excel = write_workspace(tmp_path / "excel", prior=EXCEL_PRIOR)
+    assert load_settings(excel / "budgetbook.toml").prior.keys() == plain.prior.keys()
+    figures = {k: (v.budget, v.prognos) for k, v in plain.prior.items()}
+    shown = load_settings(excel / "budgetbook.toml").prior
+    assert {k: (v.budget, v.prognos) for k, v in shown.items()} == figures
+    by_name = PRIOR.replace(";LON;", ";Löner och arvoden;").replace(";SB;", ";statsbidrag;")
+    named = write_workspace(tmp_path / "named", prior=by_name)
+    shown = load_settings(named / "budgetbook.toml").prior
+    assert {k: (v.budget, v.prognos) for k, v in shown.items()} == figures
+    # an unknown one is named with what the file may say instead
+    wrong = write_workspace(tmp_path / "wrong", prior=PRIOR.replace("407;OVR;", "407;Övrigt;"))
+    with pytest.raises(SettingsError) as info:
+        load_settings(wrong / "budgetbook.toml")
+    assert "rad 4" in str(info.value) and "'Övrigt'" in str(info.value)
+    assert "(LON, OVR, SB)" in str(info.value)

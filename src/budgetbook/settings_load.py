@@ -510,7 +510,10 @@ def parse_settings(data: dict[str, Any], path: Path, source: str = "") -> Settin
         if not prior_file.exists():
             raise r.fail("prior.file", f"filen {prior_file.name} finns inte.")
         prior = load_prior(
-            prior_file, {v.code for v in verksamheter}, {d.code for d in driftposter}
+            prior_file,
+            {v.code for v in verksamheter},
+            {d.code for d in driftposter},
+            names={d.name.casefold(): d.code for d in driftposter},
         )
 
     threshold_pct = float(r.get(rules, "rules", "change_threshold_pct", (int, float), 10))
