@@ -153,3 +153,19 @@ def test_prior_year_file_as_excel_saves_a_ledger_export(tmp_path):
         load_settings(wrong / "budgetbook.toml")
     assert "rad 4" in str(info.value) and "'Övrigt'" in str(info.value)
     assert "(LON, OVR, SB)" in str(info.value)
+
+
+def test_template_shows_its_totals_without_computing(tmp_path):
+    """Every total above the Drift table was saved as 0: LibreOffice Calc (which shows
+    an .xlsx's saved values as it opens it) and Excel's Protected View showed no prior
+    year and "Budgeten stämmer med ramen." above a ram of 182 000 tkr."""
+    root = write_workspace(tmp_path / "bun")
+    template = next(p for p in actions.templates(root) if p.stem.endswith("_FSK"))
+    drift = openpyxl.load_workbook(template, data_only=True)["Drift"]
+    assert drift["C5"].value == "Intäkter, tkr" and drift["C9"].value.startswith("Differens")
+    # prior budget (D) and prognos (E): revenue, costs, net cost of the rows shown
+    assert [drift[f"D{r}"].value for r in (5, 6, 7)] == [9800, 177000, 167200]
+    assert [drift[f"E{r}"].value for r in (5, 6, 7)] == [10100, 178500, 168400]
+    # the years to fill are empty: net 0, the whole ram still to budget
+    assert [drift[f"{c}9"].value for c in "FGH"] == [-182000, -180500, -179000]
+    assert drift["K9"].value == "Nettokostnaden ska vara lika med ramen: justera beloppen."
