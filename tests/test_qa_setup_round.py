@@ -3,14 +3,19 @@ kommun's Barn- och utbildningsnämnd, setup_builders): what broke or misled ther
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import docx
 import openpyxl
 import pytest
+from click.testing import CliRunner
 from docx.oxml.ns import qn
 
 from budgetbook import actions
+from budgetbook.cli import main
 from budgetbook.errors import SettingsError
 from budgetbook.settings import load_settings
 from setup_builders import EXCEL_PRIOR, PRIOR, SETTINGS, fill, write_workspace
@@ -169,3 +174,34 @@ def test_template_shows_its_totals_without_computing(tmp_path):
     # the years to fill are empty: net 0, the whole ram still to budget
     assert [drift[f"{c}9"].value for c in "FGH"] == [-182000, -180500, -179000]
     assert drift["K9"].value == "Nettokostnaden ska vara lika med ramen: justera beloppen."
+
+
+def test_status_lines_keep_their_columns_with_a_long_code(tmp_path):
+    """An avdelning code longer than 8 characters ("GYM-VUXEN") pushed its line's status
+    out of the column the others share."""
+    settings = SETTINGS.replace('code = "gym"', 'code = "GYM-VUXEN"')
+    root = write_workspace(tmp_path / "bun", settings.replace('"gym"', '"GYM-VUXEN"'))
+    result = CliRunner().invoke(main, ["collect", "-w", str(root)])
+    lines = [line for line in result.output.splitlines() if "saknas" in line[:22]]
+    assert len(lines) == 3
+    assert len({line.index("saknas") for line in lines}) == 1, lines
+
+
+def test_output_cut_short_by_its_reader_is_no_error_to_report(tmp_path):
+    """`budgetbook schema --json | head` (or `| more`, quit early) ended in "Fel: Oväntat
+    fel (BrokenPipeError …). Kör igen med --debug och rapportera felet."."""
+    root = write_workspace(tmp_path / "bun")
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader is gone before a byte is written
+    code = "import sys; from budgetbook.cli import main; sys.argv[0] = 'budgetbook'; main()"
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parent.parent / "src")}
+    done = subprocess.run(
+        [sys.executable, "-c", code, "schema", "--json", "-w", str(root)],
+        stdout=write_end,
+        stderr=subprocess.PIPE,
+        env=env,
+        check=False,
+    )
+    os.close(write_end)
+    assert done.returncode == 1
+    assert b"Ov\xc3\xa4ntat fel" not in done.stderr and b"Traceback" not in done.stderr

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -56,6 +57,12 @@ def handled(func: Callable[..., Any]) -> Callable[..., Any]:
             raise Failure(str(exc)) from exc
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
+        except BrokenPipeError:
+            # The reader of the output stopped reading (`budgetbook history | head`,
+            # `| more` quit): not a bug to report. Python would complain again at exit
+            # as it flushes stdout, so stdout goes nowhere from here.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(1)
         except Exception as exc:  # a bug: still no traceback without --debug
             if debug:
                 _print_traceback()
@@ -275,11 +282,12 @@ def history(workspace: Path, avdelning: str | None) -> None:
     if not versions:
         click.echo("Arkivet är tomt. Kör `budgetbook collect` först.")
         return
+    width = max(8, *(len(v.avdelning or "?") for v in versions))
     for v in versions:
         saved = v.content_time.strftime("%Y-%m-%d %H:%M") if v.content_time else "-"
         received = v.received.strftime("%Y-%m-%d %H:%M")
         click.echo(
-            f"  {v.sha256[:12]}  {v.avdelning or '?':<8} mottagen {received}  "
+            f"  {v.sha256[:12]}  {v.avdelning or '?':<{width}} mottagen {received}  "
             f"sparad {saved}  {v.size:>8} byte  {v.original_name}"
         )
 
@@ -366,9 +374,13 @@ def counts_text(errors: int, warnings: int) -> str:
 
 
 def print_collect(result: CollectResult, show_outputs: bool = True) -> None:
+    # as wide as the longest code ("FÖRV-STAB" pushed its own line out of the columns)
+    width = max((len(s.avdelning) for s in result.statuses), default=0)
     for s in result.statuses:
         counts = counts_text(s.errors, s.warnings) if s.file else ""
-        click.echo(f"  {s.avdelning:<8} {s.status:<10} {counts:<22} {s.file}")
+        click.echo(
+            f"  {s.avdelning:<{max(width, 8)}} {s.status:<10} {counts:<22} {s.file}".rstrip()
+        )
     print_problems(result.problems)
     click.echo(f"Inlämningar: {counts_text(result.errors, result.warnings)}.")
     if show_outputs:
