@@ -205,3 +205,13 @@ def test_output_cut_short_by_its_reader_is_no_error_to_report(tmp_path):
     os.close(write_end)
     assert done.returncode == 1
     assert b"Ov\xc3\xa4ntat fel" not in done.stderr and b"Traceback" not in done.stderr
+
+
+def test_init_says_which_example_files_to_replace(tmp_path):
+    """init said only "Redigera budgetbook.toml": a finance officer who did so got
+    Kommunstyrelsen's example texts (texter/) in Barn- och utbildningsnämndens draft."""
+    result = CliRunner().invoke(main, ["init", str(tmp_path / "bun")])
+    assert result.exit_code == 0
+    assert "texter/" in result.output and "foregaende_ar.csv" in result.output
+    assert (tmp_path / "bun" / "texter").is_dir()
+    assert (tmp_path / "bun" / "foregaende_ar.csv").is_file()

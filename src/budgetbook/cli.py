@@ -121,8 +121,12 @@ def init(directory: Path) -> None:
     """
     ws = actions.init(directory)
     click.echo(f"Arbetsyta skapad: {ws.root}")
+    # the example's texts and prior-year figures are files of their own: left as they
+    # are, Kommunstyrelsen's texts went into another nämnd's draft
     click.echo(
-        f"Redigera {ws.settings_file.name} och kör sedan `budgetbook templates -w {directory}`."
+        f"Redigera {ws.settings_file.name}, och byt exemplets texter i texter/ och "
+        "föregående års siffror i foregaende_ar.csv mot era egna. Kör sedan "
+        f"`budgetbook templates -w {directory}`."
     )
 
 
