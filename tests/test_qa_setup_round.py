@@ -215,3 +215,15 @@ def test_init_says_which_example_files_to_replace(tmp_path):
     assert "texter/" in result.output and "foregaende_ar.csv" in result.output
     assert (tmp_path / "bun" / "texter").is_dir()
     assert (tmp_path / "bun" / "foregaende_ar.csv").is_file()
+
+
+def test_decimal_comma_in_the_settings_is_named(tmp_path):
+    """`internranta = 1,75`, as Swedish writes it, gave "oväntat innehåll efter värdet;
+    skriv en nyckel per rad", which says nothing of the comma."""
+    settings = SETTINGS.replace("internranta = 1.75", "internranta = 1,75")
+    root = write_workspace(tmp_path / "bun", settings)
+    line = settings.splitlines().index("internranta = 1,75") + 1
+    with pytest.raises(SettingsError) as info:
+        load_settings(root / "budgetbook.toml")
+    assert f"budgetbook.toml, rad {line}:" in str(info.value)
+    assert "decimaltal skrivs med punkt" in str(info.value)

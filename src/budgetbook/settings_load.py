@@ -213,7 +213,7 @@ def _load(
     try:
         data = parse_toml(source)
     except tomllib.TOMLDecodeError as exc:
-        raise toml_error(exc, path.name) from exc
+        raise toml_error(exc, path.name, source) from exc
     with recording_reads() as parsed:
         settings = parse_settings(data, path, source)
     deps = [

@@ -132,8 +132,14 @@ _TOML_MESSAGES = (
 )
 
 
-def toml_error(exc: tomllib.TOMLDecodeError, name: str) -> SettingsError:
-    """A TOML syntax error in Swedish, with its line (tomllib's text goes to --debug)."""
+# `internranta = 1,75`: a number written the Swedish way, which TOML reads as a number
+# followed by something else ("oväntat innehåll efter värdet" said nothing of commas)
+_DECIMAL_COMMA = re.compile(r"=\s*[-+]?\d+,\d+\s*(#.*)?$")
+
+
+def toml_error(exc: tomllib.TOMLDecodeError, name: str, source: str = "") -> SettingsError:
+    """A TOML syntax error in Swedish, with its line (tomllib's text goes to --debug).
+    `source`: the file's text, to name a decimal comma on the line."""
     text = str(exc)
     found = re.search(r"\(at line (\d+), column \d+\)$", text)
     where = f"{name}, rad {found.group(1)}" if found else name
@@ -141,4 +147,9 @@ def toml_error(exc: tomllib.TOMLDecodeError, name: str) -> SettingsError:
         (swedish for start, swedish in _TOML_MESSAGES if text.startswith(start)),
         "raden går inte att läsa; kontrollera citattecken, hakparenteser och likhetstecken.",
     )
+    lines = source.splitlines()
+    if found and int(found.group(1)) <= len(lines):
+        number = _DECIMAL_COMMA.search(lines[int(found.group(1)) - 1])
+        if number:
+            explanation = "decimaltal skrivs med punkt i budgetbook.toml, t.ex. 1.75, inte 1,75."
     return SettingsError(f"inte giltig TOML: {explanation}", path=where)
