@@ -227,3 +227,22 @@ def test_decimal_comma_in_the_settings_is_named(tmp_path):
         load_settings(root / "budgetbook.toml")
     assert f"budgetbook.toml, rad {line}:" in str(info.value)
     assert "decimaltal skrivs med punkt" in str(info.value)
+
+
+def test_large_change_shows_the_percent_that_breaks_the_rule(tmp_path):
+    """With a 5 % threshold, a change of −5,4 % was told as "(−5 %)": beside the rule
+    "mer än 5 %" on Instruktioner, no reason for the warning."""
+    rules = "[rules]\nchange_threshold_pct = 5\nchange_threshold_tkr = 250\n\n[display]"
+    root = write_workspace(tmp_path / "bun", SETTINGS.replace("[display]", rules))
+    template = next(p for p in actions.templates(root) if p.stem.endswith("_FSK"))
+    target = fill(template, root / "inbox" / "FSK.xlsx", RAMS["FSK"], {})
+    wb = openpyxl.load_workbook(target)
+    drift = wb["Drift"]
+    other = next(r for r in range(12, 15) if drift.cell(r, 3).value == "Övriga kostnader")
+    salaries = next(r for r in range(12, 15) if drift.cell(r, 3).value == "Löner och arvoden")
+    drift.cell(other, 6).value = 16080  # 17 000 -> 16 080: −920 tkr, −5,4 %
+    drift.cell(salaries, 6).value += 920
+    wb.save(target)
+    found = [p for p in actions.collect(root).problems if p.code == "BB402"]
+    assert len(found) == 1
+    assert "ändras med −920 tkr (−5,4\u00a0%)" in found[0].message
