@@ -16,7 +16,7 @@ from docx.oxml.ns import qn
 
 from budgetbook import actions
 from budgetbook.cli import main
-from budgetbook.errors import SettingsError
+from budgetbook.errors import OutputError, SettingsError
 from budgetbook.settings import load_settings
 from setup_builders import EXCEL_PRIOR, PRIOR, SETTINGS, fill, write_workspace
 
@@ -246,3 +246,26 @@ def test_large_change_shows_the_percent_that_breaks_the_rule(tmp_path):
     found = [p for p in actions.collect(root).problems if p.code == "BB402"]
     assert len(found) == 1
     assert "ändras med −920 tkr (−5,4\u00a0%)" in found[0].message
+
+
+def test_compare_lists_changes_in_sheet_order_and_refuses_two_avdelningar(tmp_path):
+    """compare listed a return's changes by the driftposter's codes (LON, OVR, SB: F13
+    before F12), and compared FSK's return with SÄR's as if one were the other's
+    amendment (a hundred "changes")."""
+    root = write_workspace(tmp_path / "bun")
+    templates = {p.stem.rsplit("_", 1)[-1]: p for p in actions.templates(root)}
+    target = fill(templates["FSK"], root / "inbox" / "FSK.xlsx", RAMS["FSK"], {})
+    fill(templates["SÄR"], root / "inbox" / "SÄR.xlsx", RAMS["SÄR"], {})
+    actions.collect(root)
+    wb = openpyxl.load_workbook(target)
+    drift = wb["Drift"]
+    for row in (12, 13, 14):  # Statsbidrag, Löner och arvoden, Övriga kostnader
+        drift.cell(row, 8).value += 100 if row != 12 else 200
+    wb.save(target)
+    actions.collect(root)
+    fsk = [v.sha256 for v in actions.history(root, "FSK")]
+    changes = actions.compare(root, fsk[0][:12], fsk[1][:12])
+    assert [c.cell for c in changes] == ["H12", "H13", "H14"]
+    sar = actions.history(root, "SÄR")[0].sha256
+    with pytest.raises(OutputError, match="olika avdelningar"):
+        actions.compare(root, fsk[0][:12], sar[:12])

@@ -73,6 +73,12 @@ def compare_versions(
         if result.submission is None:
             raise _refused(version, "", "")
         subs.append(result.submission)
+    if subs[0].avdelning != subs[1].avdelning:  # a checksum copied from the wrong line
+        raise OutputError(
+            f"Versionerna gäller olika avdelningar ({subs[0].avdelning} och "
+            f"{subs[1].avdelning}). Jämför två versioner av samma avdelning (se "
+            f"`budgetbook history --avdelning {subs[1].avdelning}`)."
+        )
     return diff_submissions(subs[0], subs[1], settings)
 
 
@@ -124,8 +130,11 @@ def diff_submissions(old: Submission, new: Submission, settings: Settings) -> li
             for year, amount in line.amounts.items()
         }
 
+    # in the sheet's order (row, then year), not by the driftposter's codes
+    rows = {(line.verksamhet, line.driftpost): line.row or 0 for line in old.drift}
+    rows.update({(line.verksamhet, line.driftpost): line.row or 0 for line in new.drift})
     before, after = amounts(old), amounts(new)
-    for key in sorted(before.keys() | after.keys()):
+    for key in sorted(before.keys() | after.keys(), key=lambda k: (rows[k[:2]], k)):
         a, b = before.get(key), after.get(key)
         if (a[0] if a else None) != (b[0] if b else None):
             verksamhet, post, year = key
