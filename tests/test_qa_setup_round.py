@@ -269,3 +269,27 @@ def test_compare_lists_changes_in_sheet_order_and_refuses_two_avdelningar(tmp_pa
     sar = actions.history(root, "SÄR")[0].sha256
     with pytest.raises(OutputError, match="olika avdelningar"):
         actions.compare(root, fsk[0][:12], sar[:12])
+
+
+def test_uppdrag_of_every_avdelning_names_them_in_the_draft(tmp_path):
+    """An uppdrag without `avdelning` goes to every workbook (docs/settings.md said "empty
+    = none"); reported by two avdelningar, the draft's Ansvarig showed their codes
+    ("FSK, SÄR") where every other row shows names."""
+    shared = "Redovisa en plan för minskade lokalkostnader."
+    settings = SETTINGS + f'\n[[uppdrag]]\ntext = "{shared}"\nstart = 2028\n'
+    root = write_workspace(tmp_path / "bun", settings)
+    templates = {p.stem.rsplit("_", 1)[-1]: p for p in actions.templates(root)}
+    for code in ("FSK", "SÄR"):
+        target = fill(templates[code], root / "inbox" / f"{code}.xlsx", RAMS[code], {})
+        wb = openpyxl.load_workbook(target)
+        assert wb["Uppdrag"]["A7"].value == shared  # prefilled in every workbook
+        wb["Uppdrag"]["C7"] = "Påbörjad"
+        wb.save(target)
+    assert actions.run(root).valid
+    rows = [
+        [c.text for c in r.cells]
+        for t in draft(root).tables
+        if t.rows[0].cells[0].text == "Uppdrag"
+        for r in t.rows
+    ]
+    assert [shared, "2028", "Påbörjad", "Förskola, Anpassad skola och elevhälsa"] in rows
