@@ -108,9 +108,10 @@ def test_draft_is_titled_as_the_round_kind_says(round_ws):
     root, _ = round_ws
     document = draft(root)
     title = next(p.text for p in document.paragraphs if p.style.name == "Title")
-    assert title == "Verksamhetsplan med budget 2028–2030"
+    # the years on a line of their own: the title style wrapped "2028–" / "2030"
+    assert title == "Verksamhetsplan med budget\n2028–2030"
     header = document.sections[0].header.paragraphs[0].text
-    assert f"· {title} ·" in header
+    assert "· Verksamhetsplan med budget 2028–2030 ·" in header
     assert document.core_properties.title == "Verksamhetsplan med budget"
 
 
@@ -129,7 +130,7 @@ def test_names_keep_their_capitals_inside_a_sentence(tmp_path):
     assert "i IT-nämnden i Västra Björkås plan för BUN 2028." in sheet["B6"].value
     assert "· Plan för BUN 2028 ·" in sheet["A2"].value
     document = draft(root)
-    assert document.paragraphs[0].text == "Plan för BUN med budget 2028–2030"
+    assert document.paragraphs[0].text == "Plan för BUN med budget\n2028–2030"
     cells = {c.text for t in document.tables for r in t.rows for c in r.cells}
     assert "Summa IT-nämnden i Västra Björkås" in cells
     book = openpyxl.load_workbook(root / "output" / "konsolidering_2028.xlsx")

@@ -49,6 +49,9 @@ POLITICAL_PLACEHOLDER = (
     "[Text från den politiska ledningen skrivs här. Avsnittet fylls i av "
     "ordföranden eller presidiet innan nämndplanen går till nämnden.]"
 )
+# The longest title the built-in template's Title style sets on one line (the example's
+# "Nämndplan med budget 2027–2029"); a longer one has its years on a line of their own.
+TITLE_ON_ONE_LINE = 30
 # Where each avdelning text section lands (Texter sheet key -> nämnd section key): these
 # two, a key that names a section of the draft (NAMND_TEXTS) in that section, any other
 # key under Nämndens ansvarsområde. Every section places them: a text is never dropped.
@@ -260,7 +263,12 @@ class _Namndplan:
 
     def title_page(self) -> None:
         b, s = self.b, self.s
-        b.paragraph(document_title(s), "Title")
+        title, kind = document_title(s), kind_title(s)
+        if len(title) > TITLE_ON_ONE_LINE:
+            # the title style wraps a longer title inside its years ("…budget 2028–" /
+            # "2030"): the years go on a line of their own
+            title = f"{kind}\n{title[len(kind) + 1 :]}"
+        b.paragraph(title, "Title")
         b.paragraph(f"{s.namnd}, {s.kommun}", "Subtitle")
         b.paragraph(f"Utkast {self.today.isoformat()}")
         missing = [a for a in s.avdelningar if a.code not in self.cons.avdelningar_included]
