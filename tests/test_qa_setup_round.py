@@ -294,3 +294,17 @@ def test_uppdrag_of_every_avdelning_names_them_in_the_draft(tmp_path):
         for r in t.rows
     ]
     assert [shared, "2028", "Påbörjad", "Förskola, Anpassad skola och elevhälsa"] in rows
+
+
+def test_a_driftpost_named_with_quotes_keeps_the_template_whole(tmp_path):
+    """A revenue line named 'Statsbidrag "Likvärdig skola"' (as statsbidrag are named)
+    went into the Drift summary's SUMIF unescaped: a broken formula, which Excel offers
+    to repair as it opens the department head's workbook."""
+    settings = SETTINGS.replace(
+        'name = "Statsbidrag"', 'name = "Statsbidrag \\"Likvärdig skola\\" *"'
+    )
+    root = write_workspace(tmp_path / "bun", settings)
+    template = next(p for p in actions.templates(root) if p.stem.endswith("_FSK"))
+    formula = openpyxl.load_workbook(template)["Drift"]["D5"].value
+    assert formula == '=SUMIF($C$12:$C$14,"Statsbidrag ""Likvärdig skola"" ~*",D$12:D$14)'
+    assert openpyxl.load_workbook(template, data_only=True)["Drift"]["D5"].value == 9800

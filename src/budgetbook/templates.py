@@ -71,6 +71,15 @@ def identity(settings: Settings, avd: Avdelning, schema: S.Schema) -> dict[str, 
     }
 
 
+def _criterion(name: str) -> str:
+    """A driftpost's name as a SUMIF criterion inside a formula's quotes: its own quotes
+    doubled ('Statsbidrag "Likvärdig skola"' broke the formula: Excel offered to repair
+    the workbook) and SUMIF's wildcards * ? ~ taken literally."""
+    for char in "~*?":
+        name = name.replace(char, "~" + char)
+    return name.replace('"', '""')
+
+
 class _StructureLockedWorkbook(Workbook):
     """A workbook whose structure is protected: sheets cannot be added, deleted, renamed,
     moved, hidden or unhidden (the list sheet stays hidden).
@@ -524,7 +533,7 @@ class _Writer:
             letter = xl_col_to_name(c)
             rng = f"{letter}${first + 1}:{letter}${last + 1}"
             crit = f"${dp}${first + 1}:${dp}${last + 1}"
-            rev = "+".join(f'SUMIF({crit},"{n}",{rng})' for n in revenue_names) or "0"
+            rev = "+".join(f'SUMIF({crit},"{_criterion(n)}",{rng})' for n in revenue_names) or "0"
             r_rev, r_cost, r_net, r_ram, r_diff = (xl_rowcol_to_cell(top + i, c) for i in range(5))
             ws.write_formula(top, c, f"={rev}", f["sum_amount"], v_rev)
             ws.write_formula(top + 1, c, f"=SUM({rng})-{r_rev}", f["sum_amount"], v_cost)
