@@ -308,3 +308,11 @@ def test_a_driftpost_named_with_quotes_keeps_the_template_whole(tmp_path):
     formula = openpyxl.load_workbook(template)["Drift"]["D5"].value
     assert formula == '=SUMIF($C$12:$C$14,"Statsbidrag ""Likvärdig skola"" ~*",D$12:D$14)'
     assert openpyxl.load_workbook(template, data_only=True)["Drift"]["D5"].value == 9800
+
+
+def test_report_command_calls_the_draft_what_it_is(round_ws):
+    """`budgetbook report` said "Nämndplan (utkast): …" for a verksamhetsplan's draft."""
+    root, _ = round_ws
+    result = CliRunner().invoke(main, ["report", "-w", str(root)])
+    assert result.exit_code == 0, result.output
+    assert "Word-utkast: " in result.output and "Nämndplan" not in result.output

@@ -199,7 +199,7 @@ def report(workspace: Path) -> None:
     cons, _ = actions.consolidate(workspace, collected)
     print_problems(cons.problems)
     path = actions.report(workspace, cons)
-    click.echo(f"Nämndplan (utkast): {path}")
+    click.echo(f"Word-utkast: {path}")  # as round.kind names it (not always a nämndplan)
     sys.exit(0 if collected.valid else 1)
 
 
