@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import docx
@@ -18,6 +19,7 @@ from budgetbook import actions
 from budgetbook.cli import main
 from budgetbook.errors import OutputError, SettingsError
 from budgetbook.settings import load_settings
+from data.corpus_templates import set_content_time
 from setup_builders import EXCEL_PRIOR, PRIOR, SETTINGS, fill, write_workspace
 
 TEXTS = {
@@ -316,3 +318,30 @@ def test_report_command_calls_the_draft_what_it_is(round_ws):
     result = CliRunner().invoke(main, ["report", "-w", str(root)])
     assert result.exit_code == 0, result.output
     assert "Word-utkast: " in result.output and "Nämndplan" not in result.output
+
+
+def test_last_year_s_workbook_saved_later_does_not_replace_this_year_s(tmp_path):
+    """A department head who saved last year's workbook after sending this year's (to
+    copy a text from it, say) had the old one chosen as the newest: the avdelning was
+    "fel" and left out of the draft although its return was in order."""
+    last_year = SETTINGS.replace('id = "BUN budget 2028"', 'id = "BUN budget 2027"')
+    last_year = last_year.replace("budget_year = 2028", "budget_year = 2027")
+    last_year = last_year.replace("plan_years = [2029, 2030]", "plan_years = [2028, 2029]")
+    old = write_workspace(tmp_path / "bun2027", last_year)
+    old_templates = {p.stem.rsplit("_", 1)[-1]: p for p in actions.templates(old)}
+    root = write_workspace(tmp_path / "bun")
+    templates = {p.stem.rsplit("_", 1)[-1]: p for p in actions.templates(root)}
+    sent = fill(templates["FSK"], root / "inbox" / "Budget_2028_FSK.xlsx", RAMS["FSK"], {})
+    stray = fill(old_templates["FSK"], root / "inbox" / "Budget_2027_FSK.xlsx", [1] * 3, {})
+    for path, when in (
+        (sent, datetime(2027, 10, 1, 9, tzinfo=UTC)),
+        (stray, datetime(2027, 10, 2, 9, tzinfo=UTC)),
+    ):
+        path.write_bytes(set_content_time(path.read_bytes(), when))
+    result = actions.collect(root)
+    status = next(s for s in result.statuses if s.avdelning == "FSK")
+    assert (status.status, status.file) == ("godkänd", "Budget_2028_FSK.xlsx")
+    assert [s.avdelning for s in result.submissions] == ["FSK"]
+    # the stray file is still reported, with what it is
+    found = [(p.code, p.file) for p in result.problems if p.avdelning == "FSK"]
+    assert found == [("BB105", "Budget_2027_FSK.xlsx")]

@@ -510,13 +510,20 @@ def assemble(received: list[Received], settings: Settings, schema: Schema) -> Co
     shown: dict[str, list[Received]] = {}  # files whose problems are reported, per avd
     round_problems: dict[str, list[Problem]] = defaultdict(list)
     for avd, recs in by_avd.items():
-        versions = [r for r in recs if r.budgetbook]
+        versions, foreign = [r for r in recs if r.budgetbook], []
+        if len(versions) > 1:
+            # Last year's workbook saved after this year's is no newer version of it (it
+            # was chosen, and a valid return left out): shown with its BB105 instead.
+            current = [r for r in versions if not _other_template(r)]
+            if current and len(current) < len(versions):
+                foreign = [r for r in versions if _other_template(r)]
+                versions = current
         pool = versions or recs
         pick = max(pool, key=lambda r: (r.saved, r.received or r.saved, r.name))
         chosen[avd] = pick
         # Superseded versions are kept in the archive; only the chosen one's problems
-        # count. Files we could not identify are always shown.
-        shown[avd] = [pick] + [r for r in recs if r is not pick and not r.budgetbook]
+        # count. Files we could not identify, or not of this round, are always shown.
+        shown[avd] = [pick] + [r for r in recs if r is not pick and not r.budgetbook] + foreign
         # Identical copies ("X (1).xlsx" from a mail client) are one version: there is
         # nothing to choose between them and nothing to send back.
         if len({r.sha256 for r in versions}) > 1:
@@ -583,6 +590,11 @@ def assemble(received: list[Received], settings: Settings, schema: Schema) -> Co
     for rec in others:
         result.problems.extend(rec.problems)
     return result
+
+
+def _other_template(rec: Received) -> bool:
+    """The file is a workbook of another round, year or template version (BB105/BB106)."""
+    return any(p.code in _OTHER_TEMPLATE for p in rec.problems)
 
 
 def _local_text(value: datetime) -> str:
