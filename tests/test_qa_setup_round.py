@@ -345,3 +345,17 @@ def test_last_year_s_workbook_saved_later_does_not_replace_this_year_s(tmp_path)
     # the stray file is still reported, with what it is
     found = [(p.code, p.file) for p in result.problems if p.avdelning == "FSK"]
     assert found == [("BB105", "Budget_2027_FSK.xlsx")]
+
+
+def test_spaced_thousands_in_the_settings_are_named(tmp_path):
+    """`ram = [182 000, 180 500, 179 000]`, as Swedish prints amounts, gave "en lista
+    saknar avslutande hakparentes ]" for a list that has one."""
+    settings = SETTINGS.replace(
+        "ram = [182000, 180500, 179000]", "ram = [182 000, 180 500, 179 000]"
+    )
+    root = write_workspace(tmp_path / "bun", settings)
+    line = settings.splitlines().index("ram = [182 000, 180 500, 179 000]") + 1
+    with pytest.raises(SettingsError) as info:
+        load_settings(root / "budgetbook.toml")
+    assert f"budgetbook.toml, rad {line}:" in str(info.value)
+    assert "tal skrivs utan mellanslag" in str(info.value)

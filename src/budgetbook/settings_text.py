@@ -135,6 +135,9 @@ _TOML_MESSAGES = (
 # `internranta = 1,75`: a number written the Swedish way, which TOML reads as a number
 # followed by something else ("oväntat innehåll efter värdet" said nothing of commas)
 _DECIMAL_COMMA = re.compile(r"=\s*[-+]?\d+,\d+\s*(#.*)?$")
+# `ram = [182 000, 180 500]`: thousands separated by a space, as Swedish prints them
+# (TOML read "en lista saknar avslutande hakparentes", which sent one looking for a ])
+_SPACED_THOUSANDS = re.compile(r"\d[ \u00a0]\d{3}(?!\d)")
 
 
 def toml_error(exc: tomllib.TOMLDecodeError, name: str, source: str = "") -> SettingsError:
@@ -149,7 +152,12 @@ def toml_error(exc: tomllib.TOMLDecodeError, name: str, source: str = "") -> Set
     )
     lines = source.splitlines()
     if found and int(found.group(1)) <= len(lines):
-        number = _DECIMAL_COMMA.search(lines[int(found.group(1)) - 1])
-        if number:
+        line = lines[int(found.group(1)) - 1]
+        unquoted = re.sub(r'"[^"]*"', "", line.split("#", 1)[0])
+        if _DECIMAL_COMMA.search(line):
             explanation = "decimaltal skrivs med punkt i budgetbook.toml, t.ex. 1.75, inte 1,75."
+        elif _SPACED_THOUSANDS.search(unquoted):
+            explanation = (
+                "tal skrivs utan mellanslag i budgetbook.toml, t.ex. 182000, inte 182 000."
+            )
     return SettingsError(f"inte giltig TOML: {explanation}", path=where)
