@@ -359,3 +359,25 @@ def test_spaced_thousands_in_the_settings_are_named(tmp_path):
         load_settings(root / "budgetbook.toml")
     assert f"budgetbook.toml, rad {line}:" in str(info.value)
     assert "tal skrivs utan mellanslag" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        (
+            'sign_convention = "kostnader_negativa"',
+            '"net_cost_positive" eller "costs_negative", inte',
+        ),
+        ('depreciation_start = "samma_ar"', '"year_after" eller "same_year", inte'),
+    ],
+)
+def test_a_choice_misspelt_lists_the_choices_as_a_sentence(tmp_path, written, expected):
+    """A wrong value of a choice was told as a Python tuple, "ska vara ett av
+    ('net_cost_positive', 'costs_negative')", and depreciation_start not what was found."""
+    key = written.split(" = ")[0]
+    original = next(line for line in SETTINGS.splitlines() if line.startswith(key))
+    settings = SETTINGS.replace(original, written)
+    root = write_workspace(tmp_path / "bun", settings)
+    with pytest.raises(SettingsError) as info:
+        load_settings(root / "budgetbook.toml")
+    assert expected in str(info.value) and "('" not in str(info.value)
