@@ -268,6 +268,15 @@ def _prior_budgets(settings: Settings) -> Callable[[], dict[tuple[str, str], int
     return lambda: {key: figures.budget for key, figures in settings.prior.items()}
 
 
+def _share(share: float, threshold_pct: float) -> str:
+    """The change in %, in whole percent unless that hides the breach: −5,4 % is "−5 %",
+    which beside a rule of "more than 5 %" read as no reason for the warning."""
+    for places in (0, 1, 2):
+        if abs(fmt.round_half_up(share * 100, places)) > threshold_pct:
+            break
+    return fmt.pct(share) if places == 0 else f"{fmt.decimal(share * 100, places)}\u00a0%"
+
+
 def _large_change(
     sub: Submission, line: DriftLine, new: int, old: int, settings: Settings, schema: Schema
 ) -> Problem:
@@ -283,7 +292,7 @@ def _large_change(
         driftpost=driftpost.name if driftpost else line.driftpost,
         forandring=_signed(diff),
         # a zero budget last year has no percentage; the row itself is in the template
-        procent=fmt.pct(share) if share is not None else "från 0 tkr",
+        procent=_share(share, settings.change_threshold_pct) if share is not None else "från 0 tkr",
         ar=settings.prior_year,
     )
 

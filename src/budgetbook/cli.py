@@ -140,8 +140,12 @@ def init(directory: Path) -> None:
     """
     ws = actions.init(directory)
     click.echo(f"Arbetsyta skapad: {ws.root}")
+    # the example's texts and prior-year figures are files of their own: left as they
+    # are, Kommunstyrelsen's texts went into another nämnd's draft
     click.echo(
-        f"Redigera {ws.settings_file.name} och kör sedan `budgetbook templates -w {directory}`."
+        f"Redigera {ws.settings_file.name}, och byt exemplets texter i texter/ och "
+        "föregående års siffror i foregaende_ar.csv mot era egna. Kör sedan "
+        f"`budgetbook templates -w {directory}`."
     )
 
 
@@ -214,7 +218,7 @@ def report(workspace: Path) -> None:
     cons, _ = actions.consolidate(workspace, collected)
     print_problems(cons.problems)
     path = actions.report(workspace, cons)
-    click.echo(f"Nämndplan (utkast): {path}")
+    click.echo(f"Word-utkast: {path}")  # as round.kind names it (not always a nämndplan)
     sys.exit(0 if collected.valid else 1)
 
 
@@ -307,12 +311,13 @@ def history(workspace: Path, avdelning: str | None) -> None:
     if not versions:
         click.echo("Arkivet är tomt. Kör `budgetbook collect` först.")
         return
+    width = max(8, *(len(v.avdelning or "?") for v in versions))
     for v in versions:
         # in this PC's time zone, as the problem report shows them (stored in UTC)
         saved = _local(v.content_time) if v.content_time else "-"
         received = _local(v.received)
         click.echo(
-            f"  {v.sha256[:12]}  {v.avdelning or '?':<8} mottagen {received}  "
+            f"  {v.sha256[:12]}  {v.avdelning or '?':<{width}} mottagen {received}  "
             f"sparad {saved}  {v.size:>8} byte  {v.original_name}"
         )
 
@@ -417,9 +422,13 @@ def counts_text(errors: int, warnings: int) -> str:
 
 
 def print_collect(result: CollectResult, show_outputs: bool = True) -> None:
+    # as wide as the longest code ("FÖRV-STAB" pushed its own line out of the columns)
+    width = max((len(s.avdelning) for s in result.statuses), default=0)
     for s in result.statuses:
         counts = counts_text(s.errors, s.warnings) if s.file else ""
-        click.echo(f"  {s.avdelning:<8} {s.status:<10} {counts:<22} {s.file}")
+        click.echo(
+            f"  {s.avdelning:<{max(width, 8)}} {s.status:<10} {counts:<22} {s.file}".rstrip()
+        )
     print_problems(result.problems)
     click.echo(f"Inlämningar: {counts_text(result.errors, result.warnings)}.")
     if show_outputs:

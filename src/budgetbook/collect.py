@@ -344,6 +344,10 @@ def _with_avdelning(problems: list[Problem], avdelning: str) -> list[Problem]:
     ]
 
 
+# Identity findings that mean the workbook is not this round's template (BB105, BB106).
+_OTHER_TEMPLATE = frozenset({rules.WRONG_ROUND.code, rules.OLD_VERSION.code})
+
+
 def _apply_read(rec: Received, outcome: ReadOutcome, settings: Settings, schema: Schema) -> None:
     """Identity and content checks on a read file; attribute it to an avdelning."""
     rec.identity = outcome.identity
@@ -357,13 +361,19 @@ def _apply_read(rec: Received, outcome: ReadOutcome, settings: Settings, schema:
     rec.budgetbook = True
     identity_problems = checks.identity_problems(outcome.identity, rec.name, settings)
     rec.problems.extend(identity_problems)
-    rec.problems.extend(outcome.problems)
+    # A workbook of another round, year or template version was not made from this
+    # round's definition: read against it, every shifted year heading, column and ram
+    # gave a finding of its own (30 for last year's workbook), burying the one that
+    # says what to do. Its own content is checked once it is in this round's workbook.
+    foreign = any(p.code in _OTHER_TEMPLATE for p in identity_problems)
+    if not foreign:
+        rec.problems.extend(outcome.problems)
     code = outcome.identity.get(ID_AVDELNING, "").strip()
     sub = outcome.submission
     if sub is not None:
         sub = placed(sub, sub.avdelning or code, rec.name, rec.path, rec.sha256, rec.received)
         rec.submission = sub
-        if settings.avdelning(sub.avdelning) is not None:
+        if not foreign and settings.avdelning(sub.avdelning) is not None:
             rec.problems.extend(checks.content_problems(sub, settings, schema, outcome.problems))
 
 
@@ -500,13 +510,20 @@ def assemble(received: list[Received], settings: Settings, schema: Schema) -> Co
     shown: dict[str, list[Received]] = {}  # files whose problems are reported, per avd
     round_problems: dict[str, list[Problem]] = defaultdict(list)
     for avd, recs in by_avd.items():
-        versions = [r for r in recs if r.budgetbook]
+        versions, foreign = [r for r in recs if r.budgetbook], []
+        if len(versions) > 1:
+            # Last year's workbook saved after this year's is no newer version of it (it
+            # was chosen, and a valid return left out): shown with its BB105 instead.
+            current = [r for r in versions if not _other_template(r)]
+            if current and len(current) < len(versions):
+                foreign = [r for r in versions if _other_template(r)]
+                versions = current
         pool = versions or recs
         pick = max(pool, key=lambda r: (r.saved, r.received or r.saved, r.name))
         chosen[avd] = pick
         # Superseded versions are kept in the archive; only the chosen one's problems
-        # count. Files we could not identify are always shown.
-        shown[avd] = [pick] + [r for r in recs if r is not pick and not r.budgetbook]
+        # count. Files we could not identify, or not of this round, are always shown.
+        shown[avd] = [pick] + [r for r in recs if r is not pick and not r.budgetbook] + foreign
         # Identical copies ("X (1).xlsx" from a mail client) are one version: there is
         # nothing to choose between them and nothing to send back.
         if len({r.sha256 for r in versions}) > 1:
@@ -573,6 +590,11 @@ def assemble(received: list[Received], settings: Settings, schema: Schema) -> Co
     for rec in others:
         result.problems.extend(rec.problems)
     return result
+
+
+def _other_template(rec: Received) -> bool:
+    """The file is a workbook of another round, year or template version (BB105/BB106)."""
+    return any(p.code in _OTHER_TEMPLATE for p in rec.problems)
 
 
 def _local_text(value: datetime) -> str:

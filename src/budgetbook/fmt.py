@@ -197,6 +197,22 @@ def name_list(names: Sequence[str], shown: int = NAMES_SHOWN) -> str:
     return names[0] if names else ""
 
 
+def in_sentence(name: str) -> str:
+    """A name as written inside a sentence: its first letter in lower case
+    ("Kommunstyrelsens" -> "kommunstyrelsens"), the rest as written, and an initialism
+    untouched ("IT-nämnden"). `str.lower()` made "IT-nämnden i Västra Björkås" into
+    "it-nämnden i västra björkås"."""
+    if len(name) > 1 and name[1].isupper():
+        return name
+    return name[:1].lower() + name[1:]
+
+
+def sentence_start(text: str) -> str:
+    """`text` starting a sentence or a title: its first letter in upper case, the rest
+    as written (`str.capitalize()` lowers the rest: "plan för BUN" -> "Plan för bun")."""
+    return text[:1].upper() + text[1:]
+
+
 _NUMBER_WORDS = (
     "noll", "ett", "två", "tre", "fyra", "fem", "sex", "sju", "åtta", "nio", "tio", "elva", "tolv"
 )  # fmt: skip

@@ -179,8 +179,11 @@ def _drift(old: Submission, new: Submission, drift: SheetDef, settings: Settings
             for year, amount in line.amounts.items()
         }
 
+    # in the sheet's order (row, then year), not by the driftposter's codes
+    rows = {(line.verksamhet, line.driftpost): line.row or 0 for line in old.drift}
+    rows.update({(line.verksamhet, line.driftpost): line.row or 0 for line in new.drift})
     before, after = amounts(old), amounts(new)
-    for key in sorted(before.keys() | after.keys()):
+    for key in sorted(before.keys() | after.keys(), key=lambda k: (rows[k[:2]], k)):
         a, b = before.get(key), after.get(key)
         if (a[0] if a else None) != (b[0] if b else None):
             verksamhet, post, year = key

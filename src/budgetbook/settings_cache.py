@@ -24,7 +24,7 @@ from .decoder_gen import Decoder, compile_decoder
 from .errors import OutputError, SettingsError
 from .file_state import expect_text, state_from_text, state_text
 from .fingerprint import code_digest
-from .settings import NAMND_TEXTS, PriorFigures, Settings
+from .settings import NAMND_TEXTS, Driftpost, PriorFigures, Settings
 from .settings_prior import load_prior
 
 CACHE_FILE = "installningar.json"
@@ -107,7 +107,7 @@ def _decode(data: Any) -> Settings:
             kwargs["prior_file"],
             expect_text(rows["file"]),
             {v.code for v in kwargs["verksamheter"]},
-            {d.code for d in kwargs["driftposter"]},
+            kwargs["driftposter"],
         )
     else:
         kwargs["prior"] = _decode_prior(rows)
@@ -115,7 +115,7 @@ def _decode(data: Any) -> Settings:
 
 
 def _prior_from_file(
-    file: Any, sha256: str, verksamheter: set[str], driftposter: set[str]
+    file: Any, sha256: str, verksamheter: set[str], driftposter: list[Driftpost]
 ) -> dict[tuple[str, str], PriorFigures]:
     """The rows of the prior-year file, read from the very bytes whose hash the entry
     recorded (a file changed since is a ValueError: the settings are parsed again)."""
@@ -125,7 +125,13 @@ def _prior_from_file(
     if hashlib.sha256(data).hexdigest() != sha256:
         raise ValueError("the prior-year file changed")
     try:
-        return load_prior(file, verksamheter, driftposter, data.decode("utf-8-sig"))
+        return load_prior(
+            file,
+            verksamheter,
+            {d.code for d in driftposter},
+            data.decode("utf-8-sig"),
+            {d.name.casefold(): d.code for d in driftposter},
+        )
     except SettingsError as exc:  # not as when the entry was written: parse them again
         raise ValueError(str(exc)) from exc
 

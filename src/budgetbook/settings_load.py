@@ -44,6 +44,13 @@ from .workspace import SETTINGS_FILE
 
 # --- loading ---------------------------------------------------------------------------
 
+
+def _one_of(values: tuple[str, ...]) -> str:
+    """Allowed values as a sentence: '"mark" eller "omit"' (was a Python tuple)."""
+    quoted = [f'"{v}"' for v in values]
+    return f"{', '.join(quoted[:-1])} eller {quoted[-1]}" if len(quoted) > 1 else quoted[0]
+
+
 T = TypeVar("T")
 _MISSING = object()
 
@@ -213,7 +220,7 @@ def _load(
     try:
         data = parse_toml(source)
     except tomllib.TOMLDecodeError as exc:
-        raise toml_error(exc, path.name) from exc
+        raise toml_error(exc, path.name, source) from exc
     with recording_reads() as parsed:
         settings = parse_settings(data, path, source)
     deps = [
@@ -326,11 +333,13 @@ def parse_settings(data: dict[str, Any], path: Path, source: str = "") -> Settin
     sign = r.get(display, "display", "sign_convention", str, "net_cost_positive")
     if sign not in SIGN_CONVENTIONS:
         raise r.fail(
-            "display.sign_convention", f"ska vara ett av {SIGN_CONVENTIONS}, inte {sign!r}."
+            "display.sign_convention", f"ska vara {_one_of(SIGN_CONVENTIONS)}, inte {sign!r}."
         )
     empty = r.get(display, "display", "empty_sections", str, "mark")
     if empty not in EMPTY_SECTIONS:
-        raise r.fail("display.empty_sections", f"ska vara ett av {EMPTY_SECTIONS}, inte {empty!r}.")
+        raise r.fail(
+            "display.empty_sections", f"ska vara {_one_of(EMPTY_SECTIONS)}, inte {empty!r}."
+        )
     word_template = r.get(display, "display", "word_template", str, "")
     word_template_path = (path.parent / word_template) if word_template else None
     if word_template_path and not word_template_path.exists():
@@ -338,7 +347,10 @@ def parse_settings(data: dict[str, Any], path: Path, source: str = "") -> Settin
 
     start = r.get(capital, "capital", "depreciation_start", str, "year_after")
     if start not in DEPRECIATION_STARTS:
-        raise r.fail("capital.depreciation_start", f"ska vara ett av {DEPRECIATION_STARTS}.")
+        raise r.fail(
+            "capital.depreciation_start",
+            f"ska vara {_one_of(DEPRECIATION_STARTS)}, inte {start!r}.",
+        )
     ranta = float(
         r.get(capital, "capital", "internranta", (int, float), expected="procent, t.ex. 2.5")
     )
@@ -510,7 +522,10 @@ def parse_settings(data: dict[str, Any], path: Path, source: str = "") -> Settin
         if not prior_file.exists():
             raise r.fail("prior.file", f"filen {prior_file.name} finns inte.")
         prior = load_prior(
-            prior_file, {v.code for v in verksamheter}, {d.code for d in driftposter}
+            prior_file,
+            {v.code for v in verksamheter},
+            {d.code for d in driftposter},
+            names={d.name.casefold(): d.code for d in driftposter},
         )
 
     threshold_pct = float(r.get(rules, "rules", "change_threshold_pct", (int, float), 10))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,10 +16,15 @@ if TYPE_CHECKING:
 
 
 def load_prior(
-    file: Path, verksamheter: set[str], driftposter: set[str], text: str | None = None
+    file: Path,
+    verksamheter: set[str],
+    driftposter: set[str],
+    text: str | None = None,
+    names: Mapping[str, str] | None = None,
 ) -> dict[tuple[str, str], PriorFigures]:
     """Prior-year figures: a CSV (semicolon or comma) with verksamhet;driftpost;budget;prognos.
-    `text`: the file's text, already read."""
+    `text`: the file's text, already read. `names`: each driftpost's code by its name
+    (casefolded), for a file that names the driftposter as the ledger does."""
     text = read_text(file) if text is None else text
     dialect = ";" if text.count(";") >= text.count(",") else ","
     # csv.reader with column positions, not DictReader, and the row's place formatted
@@ -32,11 +37,16 @@ def load_prior(
         rows = _numbered(csv.reader(lines, delimiter=dialect))
     else:
         rows = ((n, line.split(dialect) if line else []) for n, line in enumerate(lines, 1))
-    header = next(rows, (0, []))[1]
+    # The header as typed in Excel: "Verksamhet;Driftpost;Budget;Prognos" is the same
+    # (it was refused), and an empty column after the last is no column.
+    header = [h.strip().casefold() for h in next(rows, (0, []))[1]]
     needed = ("verksamhet", "driftpost", "budget", "prognos")
     if not header or not set(needed) <= set(header):
+        found = dialect.join(h for h in header if h) or "ingen rubrikrad"
         raise SettingsError(
-            f"kolumnerna ska vara {', '.join(sorted(needed))}.", key="prior.file", path=file.name
+            f"första raden ska ha kolumnerna {dialect.join(needed)}, men har {found}.",
+            key="prior.file",
+            path=file.name,
         )
     iv, id_, ib, ip = (header.index(k) for k in needed)
     width = max(iv, id_, ib, ip) + 1
@@ -53,13 +63,20 @@ def load_prior(
             )
         v, d = row[iv].strip(), row[id_].strip()
         if v not in verksamheter:
+            if not any(field.strip() for field in row):
+                continue  # a row of separators only, as Excel saves a row once used
             raise SettingsError(
                 f"okänd verksamhet {v!r}.", key="verksamhet", path=f"{file.name}, rad {number}"
             )
         if d not in driftposter:
-            raise SettingsError(
-                f"okänd driftpost {d!r}.", key="driftpost", path=f"{file.name}, rad {number}"
-            )
+            d = (names or {}).get(d.casefold(), d)
+            if d not in driftposter:
+                raise SettingsError(
+                    f"okänd driftpost {d!r}; ange driftpostens kod eller namn från "
+                    f"[[driftposter]] ({', '.join(sorted(driftposter))}).",
+                    key="driftpost",
+                    path=f"{file.name}, rad {number}",
+                )
         try:
             try:  # int() first, as _tkr does: here without a call per amount
                 budget, prognos = int(row[ib]), int(row[ip])

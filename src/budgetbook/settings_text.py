@@ -141,8 +141,17 @@ _TOML_MESSAGES = (
 )
 
 
-def toml_error(exc: tomllib.TOMLDecodeError, name: str) -> SettingsError:
-    """A TOML syntax error in Swedish, with its line (tomllib's text goes to --debug)."""
+# `internranta = 1,75`: a number written the Swedish way, which TOML reads as a number
+# followed by something else ("oväntat innehåll efter värdet" said nothing of commas)
+_DECIMAL_COMMA = re.compile(r"=\s*[-+]?\d+,\d+\s*(#.*)?$")
+# `ram = [182 000, 180 500]`: thousands separated by a space, as Swedish prints them
+# (TOML read "en lista saknar avslutande hakparentes", which sent one looking for a ])
+_SPACED_THOUSANDS = re.compile(r"\d[ \u00a0]\d{3}(?!\d)")
+
+
+def toml_error(exc: tomllib.TOMLDecodeError, name: str, source: str = "") -> SettingsError:
+    """A TOML syntax error in Swedish, with its line (tomllib's text goes to --debug).
+    `source`: the file's text, to name a decimal comma on the line."""
     text = str(exc)
     found = re.search(r"\(at line (\d+), column \d+\)$", text)
     where = f"{name}, rad {found.group(1)}" if found else name
@@ -150,4 +159,14 @@ def toml_error(exc: tomllib.TOMLDecodeError, name: str) -> SettingsError:
         (swedish for start, swedish in _TOML_MESSAGES if text.startswith(start)),
         "raden går inte att läsa; kontrollera citattecken, hakparenteser och likhetstecken.",
     )
+    lines = source.splitlines()
+    if found and int(found.group(1)) <= len(lines):
+        line = lines[int(found.group(1)) - 1]
+        unquoted = re.sub(r'"[^"]*"', "", line.split("#", 1)[0])
+        if _DECIMAL_COMMA.search(line):
+            explanation = "decimaltal skrivs med punkt i budgetbook.toml, t.ex. 1.75, inte 1,75."
+        elif _SPACED_THOUSANDS.search(unquoted):
+            explanation = (
+                "tal skrivs utan mellanslag i budgetbook.toml, t.ex. 182000, inte 182 000."
+            )
     return SettingsError(f"inte giltig TOML: {explanation}", path=where)

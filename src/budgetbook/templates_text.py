@@ -64,7 +64,7 @@ def instructions_lines(s: Settings, schema: S.Schema, avd: Avdelning) -> list[Li
         (
             "text",
             "Vem",
-            f"Arbetsboken gäller {avd.name} ({avd.code}) i {s.namnd_genitive.lower()} "
+            f"Arbetsboken gäller {avd.name} ({avd.code}) i {fmt.in_sentence(s.namnd_genitive)} "
             f"{s.kind} {s.budget_year}. Ansvarig: {avd.head or 'avdelningschefen'}.",
         ),
         (

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import OutputError, XlsxStreamError
-from .fmt import Convention, pct_for_sheet, xml_safe
+from .fmt import Convention, in_sentence, pct_for_sheet, xml_safe
 from .gc_pause import gc_paused
 from .model import (
     VIEW_BRUTTO_AVDELNING,
@@ -290,7 +290,7 @@ def write_consolidation(cons: Consolidation, settings: Settings, path: Path) -> 
             atomic_write(path) as tmp,
             XlsxStream(
                 tmp,
-                title=f"Konsolidering {settings.namnd_genitive.lower()} budget {cons.year}",
+                title=f"Konsolidering {in_sentence(settings.namnd_genitive)} budget {cons.year}",
                 company=settings.kommun,
                 comments="Skapad av budgetbook. Alla belopp är värden, inga formler.",
             ) as wb,

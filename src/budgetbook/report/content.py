@@ -147,8 +147,13 @@ def uppdrag_table(cons: Consolidation, settings: Settings) -> Table:
     for u in cons.uppdrag:
         name = names.get(u.avdelning)
         if name is None:
-            avd = settings.avdelning(u.avdelning)
-            name = names[u.avdelning] = avd.name if avd else u.avdelning
+            # an uppdrag several avdelningar report on is held as "FSK, SÄR": each
+            # code named (the row showed codes where every other row shows names)
+            shown = []
+            for code in u.avdelning.split(", "):
+                avd = settings.avdelning(code)
+                shown.append(avd.name if avd else code)
+            name = names[u.avdelning] = ", ".join(shown)
         values: dict[str, int | float | str | None] = {
             "label": u.text,
             "start": u.start,

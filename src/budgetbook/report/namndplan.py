@@ -49,7 +49,12 @@ POLITICAL_PLACEHOLDER = (
     "[Text från den politiska ledningen skrivs här. Avsnittet fylls i av "
     "ordföranden eller presidiet innan nämndplanen går till nämnden.]"
 )
-# Where each avdelning text section lands (Texter sheet key -> nämnd section key).
+# The longest title the built-in template's Title style sets on one line (the example's
+# "Nämndplan med budget 2027–2029"); a longer one has its years on a line of their own.
+TITLE_ON_ONE_LINE = 30
+# Where each avdelning text section lands (Texter sheet key -> nämnd section key): these
+# two, a key that names a section of the draft (NAMND_TEXTS) in that section, any other
+# key under Nämndens ansvarsområde. Every section places them: a text is never dropped.
 TEXT_PLACES = {"verksamhet": "ansvarsomrade", "budget": "driftbudget"}
 # Extra drift views, shown after the verksamhet table when consolidation provides them.
 EXTRA_DRIFT = (
@@ -106,6 +111,7 @@ def build_namndplan(
     by `painter` (else in this process)."""
     today = today or dt.date.today()
     doc = open_template(settings.word_template)
+    doc.core_properties.title = kind_title(settings)
     colours = theme_colours(doc)
     add_header_footer(
         doc,
@@ -130,11 +136,21 @@ class _ChartFigure(NamedTuple):
     alt: str
 
 
+def kind_title(settings: Settings) -> str:
+    """What the round produces, as a title: `round.kind` ("nämndplan", "verksamhetsplan
+    med budget", ...) with "med budget" added when it does not say budget (the draft
+    was titled "Nämndplan med budget" whatever the kommun calls its plan)."""
+    kind = fmt.sentence_start(settings.kind.strip())
+    return kind if "budget" in kind.casefold() else f"{kind} med budget"
+
+
 def document_title(settings: Settings) -> str:
     """The draft's title, on its title page and in every page's header alike."""
     first, last = settings.budget_year, settings.years[-1]
     return (
-        f"Nämndplan med budget {first}–{last}" if last != first else f"Nämndplan med budget {first}"
+        f"{kind_title(settings)} {first}–{last}"
+        if last != first
+        else f"{kind_title(settings)} {first}"
     )
 
 
@@ -247,7 +263,12 @@ class _Namndplan:
 
     def title_page(self) -> None:
         b, s = self.b, self.s
-        b.paragraph(document_title(s), "Title")
+        title, kind = document_title(s), kind_title(s)
+        if len(title) > TITLE_ON_ONE_LINE:
+            # the title style wraps a longer title inside its years ("…budget 2028–" /
+            # "2030"): the years go on a line of their own
+            title = f"{kind}\n{title[len(kind) + 1 :]}"
+        b.paragraph(title, "Title")
         b.paragraph(f"{s.namnd}, {s.kommun}", "Subtitle")
         b.paragraph(f"Utkast {self.today.isoformat()}")
         missing = [a for a in s.avdelningar if a.code not in self.cons.avdelningar_included]
@@ -278,6 +299,7 @@ class _Namndplan:
         def fill() -> None:
             if self.text("sammanfattning"):
                 self.b.user_text(self.text("sammanfattning"))
+            self.avdelning_texts("sammanfattning")
             self.b.paragraph(" ".join(content.key_figure_sentences(self.cons, self.s)))
 
         self.section(TITLES["sammanfattning"], 1, True, fill)
@@ -287,18 +309,21 @@ class _Namndplan:
         text = self.text("politisk_ledning")
         if text:
             self.b.user_text(text)
-        else:
+        elif not self.texts.get("politisk_ledning"):
             self.b.placeholder(POLITICAL_PLACEHOLDER)
+        self.avdelning_texts("politisk_ledning")
 
     def inledning(self) -> None:
         has_sub = any(self.text(k) or self.texts.get(k) for k in ("ansvarsomrade", "uppfoljning"))
         text = self.text("inledning")
-        if not (text or has_sub) and self.omit:
+        own = bool(text or self.texts.get("inledning"))
+        if not (own or has_sub) and self.omit:
             return
         self.b.heading(TITLES["inledning"], 1)
         if text:
             self.b.user_text(text)
-        elif not has_sub:
+        self.avdelning_texts("inledning")
+        if not (own or has_sub):
             self.b.placeholder(EMPTY_MARK)
         self.plain("ansvarsomrade", TITLES["ansvarsomrade"], 2)
         self.plain("uppfoljning", TITLES["uppfoljning"], 2)
@@ -310,6 +335,7 @@ class _Namndplan:
         def fill() -> None:
             if text:
                 self.b.user_text(text)
+            self.avdelning_texts("malstyrning")
             sentence = content.goal_sentence(self.cons, self.s)
             if sentence:
                 self.b.paragraph(sentence)
@@ -336,7 +362,8 @@ class _Namndplan:
                             )
                         )
 
-        self.section(TITLES["malstyrning"], 1, bool(goals or text), fill)
+        has = bool(goals or text or self.texts.get("malstyrning"))
+        self.section(TITLES["malstyrning"], 1, has, fill)
 
     def uppdrag(self) -> None:
         text = self.text("uppdrag")
@@ -346,8 +373,10 @@ class _Namndplan:
                 self.b.user_text(text)
             if self.cons.uppdrag:
                 self.b.table(content.uppdrag_table(self.cons, self.s))
+            self.avdelning_texts("uppdrag")
 
-        self.section(TITLES["uppdrag"], 1, bool(self.cons.uppdrag or text), fill)
+        has = bool(self.cons.uppdrag or text or self.texts.get("uppdrag"))
+        self.section(TITLES["uppdrag"], 1, has, fill)
 
     def ekonomiska_ramar(self) -> None:
         text = self.text("ekonomiska_ramar")
@@ -397,15 +426,13 @@ class _Namndplan:
         if not rows:
             return None
         n_rows = len(rows)
-        conv = self.b.convention
 
         def shown(row, key):
             # None: an avdelning without an accepted return has no budget (its table
-            # cell is empty); drawn as no bar and named as missing, never as 0
-            value = row.values.get(key)
-            if value is None:
-                return None
-            return conv.display(value) if key in table.signed_columns else value
+            # cell is empty); drawn as no bar and named as missing, never as 0. The
+            # stored net cost is the size a board reads under both sign conventions
+            # (docs/consolidation.md): costs_negative drew every bar below zero.
+            return row.values.get(key)
 
         names = (f"Budget {self.year - 1}", f"Budget {self.year}")
         # A chart taller than a page cannot be read (nor laid out): with many avdelningar
@@ -531,8 +558,10 @@ class _Namndplan:
             if text:
                 self.b.user_text(text)
             self.table(table)
+            self.avdelning_texts("kapitalkostnader")
 
-        self.section(TITLES["kapitalkostnader"], 1, bool(table or text), fill)
+        has = bool(table or text or self.texts.get("kapitalkostnader"))
+        self.section(TITLES["kapitalkostnader"], 1, has, fill)
 
     def intern_kontroll(self) -> None:
         text = self.text("intern_kontroll")
@@ -542,8 +571,10 @@ class _Namndplan:
                 self.b.user_text(text)
             if self.cons.controls:
                 self.b.table(content.controls_table(self.cons, self.s))
+            self.avdelning_texts("intern_kontroll")
 
-        self.section(TITLES["intern_kontroll"], 1, bool(text or self.cons.controls), fill)
+        has = bool(text or self.cons.controls or self.texts.get("intern_kontroll"))
+        self.section(TITLES["intern_kontroll"], 1, has, fill)
 
     def bilaga(self) -> None:
         has_indicators = any(
@@ -556,7 +587,7 @@ class _Namndplan:
         if has_indicators:
             self.b.paragraph(
                 "Förteckning över kommunfullmäktiges indikatorer samt "
-                f"{self.s.namnd_genitive.lower()} nämndindikatorer."
+                f"{fmt.in_sentence(self.s.namnd_genitive)} nämndindikatorer."
             )
             self.b.table(content.indicator_list(self.cons.goals))
         for table in others:
