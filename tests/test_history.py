@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from budgetbook import actions
+from budgetbook import actions, fmt
 from budgetbook.cli import main
 from budgetbook.schema import build_schema
 
@@ -65,7 +65,12 @@ def test_compare_names_the_changed_cell(two_versions) -> None:
     result = CliRunner().invoke(
         main, ["compare", "-w", str(ws), by_name[first.name][:12], by_name[second.name][:12]]
     )
-    assert result.exit_code == 0 and cell in result.output and "1 skillnader" in result.output
+    assert result.exit_code == 0 and cell in result.output
+    # review: "1 skillnader", and amounts without the thousands separator the
+    # workbook and every report show ("12430 -> 12530")
+    assert result.output.rstrip().endswith("1 skillnad.")
+    old, new = changes[0].old, changes[0].new
+    assert f"{fmt.tkr(old)} -> {fmt.tkr(new)}" in result.output and max(old, new) >= 1000
 
 
 def test_unknown_version_is_a_clean_error(two_versions) -> None:

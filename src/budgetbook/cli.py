@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from . import __version__, actions, console, report_memo
+from . import __version__, actions, console, fmt, report_memo
 from .errors import BudgetbookError
 from .model import CollectResult, Problem
 
@@ -364,7 +364,7 @@ def compare(workspace: Path, old: str, new: str) -> None:
     width = max(len(place) for place in places)  # what changed in one column
     for place, c in zip(places, changes, strict=True):
         click.echo(f"  {place:<{width}}  {c.what}: {_shown(c.old)} -> {_shown(c.new)}")
-    click.echo(f"{len(changes)} skillnader.")
+    click.echo(f"{len(changes)} {'skillnad' if len(changes) == 1 else 'skillnader'}.")
 
 
 def _local(value: dt.datetime) -> str:
@@ -374,6 +374,8 @@ def _local(value: dt.datetime) -> str:
 def _shown(value: object) -> str:
     if value is None:
         return "(tomt)"
+    if type(value) is int:  # an amount, as the workbook and the reports show it
+        return fmt.tkr(value)
     text = str(value).replace("\n", " ")
     return text if len(text) <= 60 else text[:57] + "..."
 
