@@ -117,6 +117,17 @@ def test_draft_is_titled_as_the_round_kind_says(round_ws):
     assert document.core_properties.title == "Verksamhetsplan med budget"
 
 
+def test_a_verksamhetsplan_s_draft_never_calls_itself_a_namndplan(round_ws):
+    """The placeholder for the political leadership's text said "innan nämndplanen går
+    till nämnden" under the title "Verksamhetsplan med budget"."""
+    root, _ = round_ws
+    document = draft(root)
+    texts = [p.text for p in document.paragraphs]
+    texts += [c.text for table in document.tables for row in table.rows for c in row.cells]
+    texts += [p.text for s in document.sections for p in s.header.paragraphs + s.footer.paragraphs]
+    assert not [t for t in texts if "nämndplan" in t.casefold()]
+
+
 def test_names_keep_their_capitals_inside_a_sentence(tmp_path):
     """An initialism or a place in the nämnd's name was written in lower case inside
     sentences and total rows ("Summa it-nämnden i västra björkås"), and the round kind

@@ -47,7 +47,7 @@ MAX_CHART_ROWS = 20
 EMPTY_MARK = "Inget underlag har lämnats för detta avsnitt."
 POLITICAL_PLACEHOLDER = (
     "[Text från den politiska ledningen skrivs här. Avsnittet fylls i av "
-    "ordföranden eller presidiet innan nämndplanen går till nämnden.]"
+    "ordföranden eller presidiet innan dokumentet går till nämnden.]"
 )
 # The longest title the built-in template's Title style sets on one line (the example's
 # "Nämndplan med budget 2027–2029"); a longer one has its years on a line of their own.
