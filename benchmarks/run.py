@@ -352,6 +352,13 @@ class Row:
         return self.changed_run / self.whole if self.whole else float("nan")
 
 
+def _code_digest() -> bytes:
+    """budgetbook's code as its caches see it (every file of the package)."""
+    from budgetbook.fingerprint import PACKAGE, package_digest
+
+    return package_digest(PACKAGE)
+
+
 def bench(
     ns: list[int],
     *,
@@ -363,6 +370,7 @@ def bench(
     from generate import ensure_round
 
     rows = []
+    code = _code_digest()
     for n in ns:
         root = ensure_round(n, cache=cache, quiet=False)
         row = Row(n)
@@ -391,6 +399,13 @@ def bench(
             base = run_child("baseline", root)
             row.baseline = base["baseline"]
             row.extra["baseline_peak_mb"] = base["peak_mb"]
+        if _code_digest() != code:
+            # the caches key on the code: a file saved under src/ mid-run made the
+            # re-run a whole collect (106 % at N = 1000, a tenth-pass run)
+            raise RuntimeError(
+                f"budgetbook's code changed while N = {n} was measured; its figures "
+                "mix two versions of the code. Run the benchmark again."
+            )
         rows.append(row)
         log(_line(row))
     return rows
