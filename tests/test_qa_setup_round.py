@@ -91,7 +91,7 @@ def test_last_year_s_workbook_gets_one_finding_that_says_what_to_do(tmp_path):
     result = actions.collect(root)
     found = [p for p in result.problems if p.file == "Budget_2028_gym.xlsx"]
     assert [(p.code, p.cell) for p in found] == [("BB105", "")]
-    assert "BUN budget 2027 (2027)" in found[0].message
+    assert "gäller rundan BUN budget 2027, men" in found[0].message
 
 
 def test_budget_chart_shows_sizes_under_costs_negative(round_ws):

@@ -82,6 +82,12 @@ def _avdelning_words(
     return by_code, short, {k: list(v.items()) for k, v in by_start.items()}
 
 
+def _round_named(round_id: str, year: str) -> str:
+    """A round as BB105 names it: its id, and its budget year where the id lacks it
+    ("BUN budget 2028 (2028)" said the year twice)."""
+    return round_id if year in round_id else f"{round_id}, budgetår {year}"
+
+
 def identity_problems(identity: dict[str, str], name: str, settings: Settings) -> list[Problem]:
     """BB101 not ours, BB104 unknown avdelning, BB105 other round/year, BB106 old
     version, BB107 file name points to another avdelning."""
@@ -96,8 +102,8 @@ def identity_problems(identity: dict[str, str], name: str, settings: Settings) -
             rules.WRONG_ROUND(
                 file=name,
                 avdelning=code,
-                funnet=f"{round_id or 'okänd runda'} ({year or 'okänt år'})",
-                forvantat=f"{settings.round_id} ({settings.budget_year})",
+                funnet=f"rundan {_round_named(round_id or 'okänd', year or 'okänt')}",
+                forvantat=_round_named(settings.round_id, str(settings.budget_year)),
             )
         )
     version = identity.get(ID_VERSION, "").strip()
