@@ -376,7 +376,8 @@ def _resave_ansi(file: Path, old: str = "", new: str = "") -> int:
     ("name", "old", "new"),
     [
         ("budgetbook.toml", "", ""),
-        ("foregaende_ar.csv", "1100;intakter", "1100;intäkter"),
+        # the prior-year CSV is read in Windows-1252 too, as Swedish Excel saves it
+        # (test_prior_csv_files)
         ("texter/inledning.md", "", ""),
     ],
 )

@@ -26,6 +26,7 @@ from .file_state import expect_text, state_from_text, state_text
 from .fingerprint import code_digest
 from .settings import NAMND_TEXTS, Driftpost, PriorFigures, Settings
 from .settings_prior import load_prior
+from .settings_text import spreadsheet_text
 
 CACHE_FILE = "installningar.json"
 VERSION = 2  # 2: the prior-year rows by the file they are read from
@@ -129,7 +130,7 @@ def _prior_from_file(
             file,
             verksamheter,
             {d.code for d in driftposter},
-            data.decode("utf-8-sig"),
+            spreadsheet_text(data),
             {d.name.casefold(): d.code for d in driftposter},
         )
     except SettingsError as exc:  # not as when the entry was written: parse them again

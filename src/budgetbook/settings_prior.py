@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -22,29 +23,36 @@ def load_prior(
     text: str | None = None,
     names: Mapping[str, str] | None = None,
 ) -> dict[tuple[str, str], PriorFigures]:
-    """Prior-year figures: a CSV (semicolon or comma) with verksamhet;driftpost;budget;prognos.
-    `text`: the file's text, already read. `names`: each driftpost's code by its name
-    (casefolded), for a file that names the driftposter as the ledger does."""
-    text = read_text(file) if text is None else text
-    dialect = ";" if text.count(";") >= text.count(",") else ","
+    """Prior-year figures: a CSV (semicolon, comma or tab) with verksamhet;driftpost;budget;
+    prognos, as Excel or a ledger saves it (see `spreadsheet_text`; a first line `sep=;`
+    names the separator). `text`: the file's text, already read. `names`: each
+    driftpost's code by its name (casefolded), for a file that names the driftposter as
+    the ledger does."""
+    text = read_text(file, spreadsheet=True) if text is None else text
     # csv.reader with column positions, not DictReader, and the row's place formatted
     # only for an error: ~85 000 rows at 1 000 avdelningar (issue 8). Without quotes
     # (or NULs) in the file a line's fields are exactly its pieces between separators,
     # as csv.reader gives them, at half the cost.
     lines = editor_lines(text)
+    dialect, sep_line = _separator(lines[0] if lines else "", text)
     rows: Iterator[tuple[int, list[str]]]
     if '"' in text or "\0" in text:
         rows = _numbered(csv.reader(lines, delimiter=dialect))
     else:
         rows = ((n, line.split(dialect) if line else []) for n, line in enumerate(lines, 1))
+    if sep_line:
+        next(rows)  # line 1: the rows keep the file's line numbers
     # The header as typed in Excel: "Verksamhet;Driftpost;Budget;Prognos" is the same
     # (it was refused), and an empty column after the last is no column.
     header = [h.strip().casefold() for h in next(rows, (0, []))[1]]
     needed = ("verksamhet", "driftpost", "budget", "prognos")
     if not header or not set(needed) <= set(header):
-        found = dialect.join(h for h in header if h) or "ingen rubrikrad"
+        shown = dialect if dialect != _TAB else ", "  # a tab in a message is no mark
+        found = shown.join(h for h in header if h) or "ingen rubrikrad"
         raise SettingsError(
-            f"första raden ska ha kolumnerna {dialect.join(needed)}, men har {found}.",
+            f"{'andra' if sep_line else 'första'} raden ska ha kolumnerna "
+            f"{shown.join(needed)}{' (åtskilda med tabb)' if dialect == _TAB else ''}, "
+            f"men har {found}.",
             key="prior.file",
             path=file.name,
         )
@@ -58,7 +66,7 @@ def load_prior(
         if len(row) < width:
             raise SettingsError(
                 f"raden har för få fält; ange verksamhet, driftpost, budget och prognos "
-                f"åtskilda med {dialect!r}.",
+                f"åtskilda med {'tabb' if dialect == _TAB else repr(dialect)}.",
                 path=f"{file.name}, rad {number}",
             )
         v, d = row[iv].strip(), row[id_].strip()
@@ -83,9 +91,7 @@ def load_prior(
             except ValueError:
                 budget, prognos = _tkr(row[ib]), _tkr(row[ip])
         except ValueError as exc:
-            raise SettingsError(
-                "budget och prognos ska vara heltal i tkr.", path=f"{file.name}, rad {number}"
-            ) from exc
+            raise _not_whole_tkr(row, ib, ip, f"{file.name}, rad {number}") from exc
         key = (v, d)
         if key in result:
             raise SettingsError(
@@ -104,8 +110,54 @@ def _numbered(reader: _csv._reader) -> Iterator[tuple[int, list[str]]]:
         start = reader.line_num + 1
 
 
+_TAB = "\t"
+
+
+def _separator(first: str, text: str) -> tuple[str, bool]:
+    """The file's separator, and whether its first line is the `sep=;` that names it (a
+    ledger export writes it so that Excel opens the file in columns whatever the PC's
+    list separator; Excel reads it and does not keep it). Else a tab when the header has
+    more tabs than semicolons and commas (Excel's "Text (tabbavgränsad)" and
+    "Unicode-text", cells copied into Notepad), else the more frequent of `;` and `,`."""
+    if len(first) >= 5 and first[:4].casefold() == "sep=" and not first[5:].strip():
+        return first[4], True
+    if first.count(_TAB) > max(first.count(";"), first.count(",")):
+        return _TAB, False
+    return (";" if text.count(";") >= text.count(",") else ","), False
+
+
 def _tkr(text: str) -> int:
     try:  # int() takes what has no space inside: the same number, ~2x faster (issue 8)
         return int(text)
     except ValueError:
-        return int(text.replace(" ", "").replace("\u00a0", "") or 0)
+        # Swedish thousands separators (a space; Windows' non-breaking one; the narrow
+        # one some programs write) and the minus sign U+2212, which Windows' Swedish
+        # regional settings give negative numbers (Excel's "CSV UTF-8" keeps it)
+        text = text.replace(" ", "").replace("\u00a0", "").replace("\u202f", "")
+        return int(text.replace("\u2212", "-") or 0)
+
+
+# An amount with decimals: a decimal comma (or point), as a ledger export in tkr has them
+_DECIMALS = re.compile(r"[-\u2212]?[\d \u00a0\u202f]*\d[,.]\d+")
+
+
+def _not_whole_tkr(row: list[str], ib: int, ip: int, where: str) -> SettingsError:
+    """The error for a row whose budget or prognos is not whole tkr, naming the first
+    such one as written. Decimals are refused, not rounded: the prior-year budget is the
+    one decided, in whole tkr, and the finance officer decides where a rounding
+    difference goes so that the totals still match the decision."""
+    for column, index in (("Budget", ib), ("Prognos", ip)):
+        value = row[index].strip()
+        try:
+            _tkr(value)
+        except ValueError:
+            if _DECIMALS.fullmatch(value):
+                return SettingsError(
+                    f"{column} har decimaler ({value}), men beloppen ska vara hela tkr. "
+                    "Avrunda dem i Excel (markera kolumnerna Budget och Prognos och klicka "
+                    "på Minska decimaler under Start tills inga decimaler syns) och spara "
+                    "filen igen.",
+                    path=where,
+                )
+            return SettingsError(f"{column} ska vara ett heltal i tkr, inte '{value}'.", path=where)
+    return SettingsError("budget och prognos ska vara heltal i tkr.", path=where)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import hashlib
 import re
@@ -73,10 +74,12 @@ def parse_toml(source: str) -> dict[str, Any]:
     return tomllib.loads(source)
 
 
-def read_text(file: Path) -> str:
-    """A settings file (TOML, CSV, text) as UTF-8, with or without a byte order mark.
+def read_text(file: Path, *, spreadsheet: bool = False) -> str:
+    """A settings file (TOML, CSV, text) as UTF-8, with or without a byte order mark;
+    `spreadsheet`: a CSV as Excel or a ledger saves it, in any of `spreadsheet_text`'s
+    encodings.
 
-    Anything else (Windows' "ANSI", as Notepad and Excel's plain CSV save it) is a
+    Anything else (Windows' "ANSI", as Notepad saves it, for TOML and texts) is a
     SettingsError naming the file, the first unreadable line and how to save it; so is
     a file that cannot be read (open in Excel, which locks a CSV on Windows; removed
     since it was found).
@@ -93,15 +96,39 @@ def read_text(file: Path) -> str:
     if seen is not None:
         seen[file] = hashlib.sha256(data).digest()
     try:
-        return data.decode("utf-8-sig")
+        return spreadsheet_text(data) if spreadsheet else data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise SettingsError(
-            "filen är inte sparad som UTF-8, så tecken som å, ä och ö kan inte läsas. "
-            "Spara den med kodningen UTF-8 (i Anteckningar: Spara som, Kodning UTF-8; "
-            "i Excel: Spara som, CSV UTF-8).",
-            path=f"{file.name}, rad {line}",
-        ) from exc
+        if spreadsheet:
+            message = (
+                "filen har tecken som inte kan läsas; den är varken sparad som UTF-8 eller "
+                "som Excels vanliga CSV. Öppna den i Excel och spara den igen som CSV "
+                "UTF-8 eller CSV (semikolonavgränsad)."
+            )
+        else:
+            message = (
+                "filen är inte sparad som UTF-8, så tecken som å, ä och ö kan inte läsas. "
+                "Spara den med kodningen UTF-8 (i Anteckningar: Spara som, Kodning UTF-8; "
+                "i Excel: Spara som, CSV UTF-8)."
+            )
+        raise SettingsError(message, path=f"{file.name}, rad {line}") from exc
+
+
+def spreadsheet_text(data: bytes) -> str:
+    """A CSV's text in the encoding Excel or a ledger saved it in: UTF-16 with its byte
+    order mark (Excel's "Unicode-text"), UTF-8 with or without one ("CSV UTF-8"), else
+    Windows-1252, which Swedish Excel's default "CSV (semikolonavgränsad)" and "Text
+    (tabbavgränsad)" are saved in. UTF-8 is tried first and never takes a Windows-1252
+    file for its own: there å, ä and ö are single bytes ≥ 0x80 between ASCII ones, which
+    UTF-8 does not allow. A file in a third encoding (the DOS code page 850) reads as
+    Windows-1252, unless it has a byte that has no character there (UnicodeDecodeError):
+    its figures are digits either way, and a name misread is refused as unknown."""
+    if data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        return data.decode("utf-16")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252")
 
 
 def editor_lines(text: str) -> list[str]:

@@ -1,0 +1,211 @@
+"""The prior-year CSV as a finance officer gets it: saved from Swedish Excel (Windows-1252,
+semicolons or tabs, non-breaking spaces between thousands), from Excel's "CSV UTF-8" and
+"Unicode-text", or exported by a ledger with a `sep=;` line for Excel. Each file is
+written byte for byte as that program writes it, and must give the same figures, traced
+to the same lines, as the plain UTF-8 file `budgetbook init` writes."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from budgetbook import actions
+from budgetbook.errors import SettingsError
+from budgetbook.settings import load_settings
+from budgetbook.workspace import example_resources, init_workspace
+
+# The example's driftposter by the names the ledger and the template use (å, ä, ö).
+NAMES = {
+    "intakter": "Intäkter",
+    "personal": "Personalkostnader",
+    "lokaler": "Lokalkostnader",
+    "tjanster": "Köp av tjänster och verksamhet",
+    "material": "Material och övriga kostnader",
+    "bidrag": "Lämnade bidrag",
+    "kapital": "Kapitalkostnader",
+}
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Path:
+    shutil.copytree(example_resources(), tmp_path, dirs_exist_ok=True)
+    return tmp_path
+
+
+def _rows(workspace: Path) -> list[list[str]]:
+    """The example file's rows, as a sheet shows them: a capitalised header, each
+    driftpost by its name, amounts with Swedish thousands separators (a non-breaking
+    space, Windows' digit grouping for sv-SE)."""
+    lines = (workspace / "foregaende_ar.csv").read_text(encoding="utf-8").splitlines()
+    rows = [["Verksamhet", "Driftpost", "Budget", "Prognos"]]
+    for line in lines[1:]:
+        v, d, budget, prognos = line.split(";")
+        rows.append([v, NAMES[d], f"{int(budget):,}", f"{int(prognos):,}"])
+    return [[cell.replace(",", "\u00a0") for cell in row] for row in rows]
+
+
+def _save(workspace: Path, rows: list[list[str]], sep: str, encoding: str, first: str = "") -> Path:
+    """Write the rows as Excel (or a ledger) saves them: CRLF after every line, the
+    separator between cells, in `encoding` ("utf-8-sig" is Excel's "CSV UTF-8", with
+    its byte order mark; "utf-16" Python writes with one, as Excel's "Unicode-text")."""
+    text = first + "".join(sep.join(row) + "\r\n" for row in rows)
+    file = workspace / "foregaende_ar.csv"
+    file.write_bytes(text.encode(encoding))
+    return file
+
+
+def _figures(workspace: Path) -> dict[tuple[str, str], tuple[int, int, int]]:
+    return {k: tuple(v) for k, v in load_settings(workspace).prior.items()}
+
+
+@pytest.mark.parametrize(
+    ("sep", "encoding"),
+    [
+        (";", "cp1252"),  # Swedish Excel's "CSV (semikolonavgränsad)": the default
+        ("\t", "cp1252"),  # "Text (tabbavgränsad)", or a copy of the cells into Notepad
+        ("\t", "utf-16"),  # "Unicode-text"
+        (";", "utf-8-sig"),  # "CSV UTF-8"
+        ("\t", "utf-8"),  # a copy of the cells into Notepad, saved as UTF-8
+    ],
+)
+def test_prior_file_as_swedish_excel_saves_it(workspace: Path, sep: str, encoding: str) -> None:
+    """Swedish Excel saves "CSV (semikolonavgränsad)" in Windows-1252, not UTF-8: the
+    file was refused ("inte sparad som UTF-8") at its first å, ä or ö, and a
+    tab-separated one ("första raden ska ha kolumnerna …, men har verksamhet\tdriftpost…")."""
+    plain = _figures(workspace)
+    file = _save(workspace, _rows(workspace), sep, encoding)
+    assert b"\xe4" in file.read_bytes() or encoding != "cp1252"  # "Intäkter" as cp1252
+    assert _figures(workspace) == plain
+
+
+def test_a_sep_line_is_read_and_lines_are_still_the_files(workspace: Path) -> None:
+    """A `sep=;` first line (ledger exports write it so that Excel opens the file in
+    columns whatever the PC's list separator) was taken for the header. Every row is
+    still traced to its own line in the file, one below where it was without it."""
+    plain, rows = _figures(workspace), _rows(workspace)
+    for sep in (";", ",", "\t"):
+        _save(workspace, rows, sep, "cp1252", first=f"sep={sep}\r\n")
+        assert _figures(workspace) == {k: (b, p, line + 1) for k, (b, p, line) in plain.items()}
+    # an error names the line a text editor shows (the sep line is line 1)
+    rows[3][0] = "9999"
+    _save(workspace, rows, ";", "cp1252", first="sep=;\r\n")
+    with pytest.raises(SettingsError, match=r"foregaende_ar.csv, rad 5: .*okänd verksamhet '9999'"):
+        load_settings(workspace)
+    # a header that is still wrong is named as the second line
+    _save(workspace, [["Verksamhet", "Konto", "Budget", "Prognos"]], ";", "cp1252", "SEP=;\r\n")
+    with pytest.raises(SettingsError, match="andra raden ska ha kolumnerna"):
+        load_settings(workspace)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16"])
+def test_a_unicode_minus_is_a_minus(workspace: Path, encoding: str) -> None:
+    """Windows' Swedish regional settings write negative numbers with U+2212 (−), not
+    the hyphen (-): Excel's "CSV UTF-8" keeps it, and the row was refused ("budget och
+    prognos ska vara heltal i tkr")."""
+    rows = _rows(workspace)
+    rows[2][2:] = ["\u22121\u00a0200", "\u221240"]
+    _save(workspace, rows, ";", encoding)
+    budget, prognos, line = load_settings(workspace).prior[("1100", "personal")]
+    assert (budget, prognos, line) == (-1200, -40, 3)
+
+
+@pytest.mark.parametrize("budget", ["31\u00a0200,4", "31200,00", "31200.5"])
+def test_an_amount_with_decimals_is_refused_with_how_to_round_it(
+    workspace: Path, budget: str
+) -> None:
+    """Amounts are whole tkr (the decided budget is). A figure with decimals is refused,
+    naming the column, the figure as written and how to round it in Excel; it used to
+    say only "budget och prognos ska vara heltal i tkr"."""
+    rows = _rows(workspace)
+    rows[2][2] = budget
+    _save(workspace, rows, ";", "cp1252")
+    with pytest.raises(SettingsError) as info:
+        load_settings(workspace)
+    message = str(info.value)
+    assert message.startswith("foregaende_ar.csv, rad 3: ")
+    assert f"Budget har decimaler ({budget})" in message
+    assert "hela tkr" in message and "Minska decimaler" in message
+
+
+def test_an_amount_that_is_no_number_is_named(workspace: Path) -> None:
+    rows = _rows(workspace)
+    rows[4][3] = "ca 2100"
+    _save(workspace, rows, ";", "cp1252")
+    with pytest.raises(SettingsError) as info:
+        load_settings(workspace)
+    assert str(info.value) == (
+        "foregaende_ar.csv, rad 5: Prognos ska vara ett heltal i tkr, inte 'ca 2100'."
+    )
+
+
+def test_a_file_in_neither_utf8_nor_windows_1252_is_still_refused_with_its_line(
+    workspace: Path,
+) -> None:
+    """Bytes that Windows-1252 does not define (0x81: "ü" in the old DOS code page 850)
+    are no Excel file: refused with the line, as before."""
+    file = _save(workspace, _rows(workspace), ";", "cp1252")
+    file.write_bytes(file.read_bytes().replace(b"Personalkostnader", b"Personal\x81", 1))
+    with pytest.raises(SettingsError) as info:
+        load_settings(workspace)
+    assert str(info.value).startswith("foregaende_ar.csv, rad 3: ")
+    assert "CSV UTF-8" in str(info.value)
+
+
+def test_cached_settings_read_a_windows_1252_prior_file(workspace: Path) -> None:
+    """The cached entry read the prior-year file back as UTF-8 only: with an Excel
+    file in Windows-1252 it never applied, and every command parsed the settings again."""
+    from budgetbook import settings_cache
+    from budgetbook.settings_load import load_settings_and_inputs
+
+    _save(workspace, _rows(workspace), ";", "cp1252", first="sep=;\r\n")
+    folder = workspace / "output" / "arkiv"
+    folder.mkdir(parents=True)
+    parsed, _ = load_settings_and_inputs(workspace, cache_dir=folder)
+    key = json.loads((folder / settings_cache.CACHE_FILE).read_text(encoding="utf-8"))["key"]
+    cached = settings_cache.read(folder, key)
+    assert cached is not None and cached[0] == parsed
+
+
+@pytest.mark.slow
+def test_kallor_traces_an_excel_files_figures_to_its_lines(tmp_path: Path) -> None:
+    """The whole round with the prior-year file as Swedish Excel saved it after a ledger
+    export (Windows-1252, a sep line, names, thousands separators): Källor names the
+    file's own lines, which hold the figures shown."""
+    ws = init_workspace(tmp_path / "ws")
+    inbox = Path(__file__).resolve().parents[1] / "inbox"
+    for f in sorted(inbox.glob("*.xlsx")):
+        shutil.copyfile(f, ws.inbox / f.name)
+    actions.run(ws.root)
+    before = _kallor_prior(ws.output / "konsolidering_2027.xlsx")
+    _save(ws.root, _rows(ws.root), ";", "cp1252", first="sep=;\r\n")
+    actions.run(ws.root)
+    after = _kallor_prior(ws.output / "konsolidering_2027.xlsx")
+    assert after == [(what, [n + 1 for n in lines]) for what, lines in before]
+    lines = (ws.root / "foregaende_ar.csv").read_bytes().decode("cp1252").split("\r\n")
+    named = {n for _, ns in after for n in ns}
+    assert lines[0] == "sep=;" and 1 not in named and 2 not in named
+    assert all(lines[n - 1].split(";")[1] in NAMES.values() for n in named)
+
+
+def _kallor_prior(book: Path) -> list[tuple[str, list[int]]]:
+    """Källor's rows that name the prior-year file: what, and the lines named."""
+    wb = openpyxl.load_workbook(book, read_only=True)
+    found = []
+    for row in wb["Källor"].iter_rows(min_row=5, values_only=True):
+        if row[5] == "foregaende_ar.csv":
+            found.append((str(row[:5]), _numbers(str(row[7]))))
+    assert found
+    return found
+
+
+def _numbers(cells: str) -> list[int]:
+    """Källor's cell "rad 3, rad 5–7" as [3, 5, 6, 7]."""
+    out: list[int] = []
+    for part in cells.split(", "):
+        first, _, last = part.removeprefix("rad ").partition("\u2013")
+        out += range(int(first), int(last or first) + 1)
+    return out
