@@ -11,7 +11,9 @@ from click.testing import CliRunner
 
 from budgetbook import actions, fmt
 from budgetbook.cli import main
+from budgetbook.example import write_example_returns
 from budgetbook.schema import build_schema
+from budgetbook.workspace import init_workspace
 
 pytestmark = pytest.mark.slow
 
@@ -59,7 +61,7 @@ def test_recover_gives_the_original_bytes(two_versions, tmp_path) -> None:
 def test_compare_names_the_changed_cell(two_versions) -> None:
     ws, first, second, sheet, cell = two_versions
     by_name = {v.original_name: v.sha256 for v in actions.history(ws, "PERS")}
-    changes = actions.compare(ws, by_name[first.name][:12], by_name[second.name][:12])
+    changes = actions.compare(ws, by_name[first.name][:12], by_name[second.name][:12]).changes
     assert [(c.sheet, c.cell) for c in changes] == [(sheet, cell)]
     assert changes[0].new - changes[0].old == 100
     result = CliRunner().invoke(
@@ -71,6 +73,60 @@ def test_compare_names_the_changed_cell(two_versions) -> None:
     assert result.output.rstrip().endswith("1 skillnad.")
     old, new = changes[0].old, changes[0].new
     assert f"{fmt.tkr(old)} -> {fmt.tkr(new)}" in result.output and max(old, new) >= 1000
+
+
+def test_compare_says_when_old_was_received_after_new(two_versions) -> None:
+    """OLD and NEW given the other way round (the checksum of the later line of `history`
+    first) showed the changes reversed, without a word: an amount the avdelning raised
+    read as lowered."""
+    ws, first, second, _, cell = two_versions
+    versions = {v.original_name: v for v in actions.history(ws, "PERS")}
+    early, late = versions[first.name], versions[second.name]
+    assert early.received < late.received  # the fixture's two collects
+    old, new = late.sha256[:12], early.sha256[:12]
+    comparison = actions.compare(ws, old, new)
+    assert comparison.later_first == ("received", late.received, early.received)
+    assert actions.compare(ws, new, old).later_first is None
+    result = CliRunner().invoke(main, ["compare", "-w", str(ws), old, new])
+    assert result.exit_code == 0
+    note, swap, *rest = result.output.splitlines()
+    received = f"{late.received.astimezone():%Y-%m-%d %H:%M}"  # or with seconds
+    assert note.startswith(f"Obs! Den första versionen ({old}, mottagen {received}")
+    assert "kom in efter den andra" in note and note.endswith("visas baklänges.")
+    assert swap.endswith(f'ändrade: budgetbook compare -w "{ws}" {new} {old}')
+    assert cell in rest[0] and rest[-1] == "1 skillnad."
+    # in the right order: no note
+    right = CliRunner().invoke(main, ["compare", "-w", str(ws), new, old])
+    assert "Obs!" not in right.output and right.output.startswith("  ")
+
+
+def test_compare_says_when_old_was_saved_after_new_in_the_same_collect(tmp_path) -> None:
+    """Two versions of one workbook received by the same collect share their received
+    time; then the one saved later is the later version."""
+    ws = init_workspace(tmp_path / "runda")
+    written = actions.templates(ws.root)
+    write_example_returns(ws.settings(), written, ws.inbox)
+    first = next(p for p in ws.inbox.iterdir() if "Personal" in p.name)
+    wb = openpyxl.load_workbook(first)
+    drift = build_schema(ws.settings()).sheet("drift")
+    wb[drift.name].cell(drift.first_data_row, drift.index("comment") + 1).value = "Rättad"
+    second = ws.inbox / "Personalavdelningen budget rättad.xlsx"
+    wb.save(second)
+    later = time.time() + 120
+    os.utime(second, (later, later))
+    actions.collect(ws.root)
+    versions = {v.original_name: v for v in actions.history(ws.root, "PERS")}
+    early, late = versions[first.name], versions[second.name]
+    assert early.received == late.received
+    old, new = late.sha256[:12], early.sha256[:12]
+    assert actions.compare(ws.root, old, new).later_first.what == "saved"
+    assert actions.compare(ws.root, new, old).later_first is None
+    result = CliRunner().invoke(main, ["compare", "-w", str(ws.root), old, new])
+    note = result.output.splitlines()[0]
+    assert note.startswith("Obs! Båda versionerna kom in vid samma insamling, men den första (")
+    assert "sparades efter den andra" in note and "baklänges" in note
+    # the same version twice: nothing to say
+    assert actions.compare(ws.root, old, old).later_first is None
 
 
 def test_unknown_version_is_a_clean_error(two_versions) -> None:
@@ -115,7 +171,7 @@ def test_compare_refuses_a_version_the_precheck_refused(tmp_path) -> None:
     refused = [p for p in actions.collect(ws).problems if p.file == hostile.name]
     assert [p.code for p in refused] == ["BB108"]
     assert refused[0].message.endswith("och skicka den igen, eller kontakta ekonomistaben.")
-    assert actions.compare(ws, by_name[first.name], by_name[first.name]) == []
+    assert actions.compare(ws, by_name[first.name], by_name[first.name]).changes == []
 
 
 def test_compare_says_an_archived_copy_is_missing_not_that_the_avdelning_must_resend(
@@ -137,7 +193,7 @@ def test_compare_says_an_archived_copy_is_missing_not_that_the_avdelning_must_re
     assert "budgetbook collect" in result.output and "budgetbook history" in result.output
     assert "skadad" not in result.output and "be avdelningen" not in result.output
     actions.collect(ws)  # as the message says: archived again from the inbox
-    assert actions.compare(ws, version.sha256[:12], version.sha256[:12]) == []
+    assert actions.compare(ws, version.sha256[:12], version.sha256[:12]).changes == []
 
 
 def test_history_shows_local_times(two_versions, in_stockholm) -> None:
@@ -257,7 +313,7 @@ def test_compare_names_every_change_in_the_workbook_s_own_words(tmp_path) -> Non
     os.utime(second, (later, later))
     actions.collect(ws)
     by_name = {v.original_name: v.sha256[:12] for v in actions.history(ws, "SPL")}
-    changes = actions.compare(ws, by_name[first.name], by_name[second.name])
+    changes = actions.compare(ws, by_name[first.name], by_name[second.name]).changes
     shown = {(c.sheet, c.what): (c.old, c.new) for c in changes}
     project = cell("investeringar", "id").value
     assert shown[("Investeringar", f"Projekt {project} Projektnamn")][1] == (

@@ -278,7 +278,7 @@ def test_compare_lists_changes_in_sheet_order_and_refuses_two_avdelningar(tmp_pa
     wb.save(target)
     actions.collect(root)
     fsk = [v.sha256 for v in actions.history(root, "FSK")]
-    changes = actions.compare(root, fsk[0][:12], fsk[1][:12])
+    changes = actions.compare(root, fsk[0][:12], fsk[1][:12]).changes
     assert [c.cell for c in changes] == ["H12", "H13", "H14"]
     sar = actions.history(root, "SÄR")[0].sha256
     with pytest.raises(OutputError, match="olika avdelningar"):

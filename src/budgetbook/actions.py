@@ -29,6 +29,7 @@ from .model import CollectResult, Consolidation, Problem
 from .workspace import Workspace, init_workspace, open_workspace
 
 if TYPE_CHECKING:
+    from .history import Comparison
     from .report.chart_painter import ChartPainter
     from .schema import Schema
     from .settings import Settings
@@ -333,8 +334,9 @@ def recover(workspace: Path | str, sha256_prefix: str, dest: Path | str) -> Path
     return _recover(ws.output, sha256_prefix, Path(dest))
 
 
-def compare(workspace: Path | str, old: str, new: str) -> list:
-    """What changed between two archived versions of a return, sheet by sheet."""
+def compare(workspace: Path | str, old: str, new: str) -> Comparison:
+    """What changed between two archived versions of a return, sheet by sheet (and
+    whether OLD is the later one)."""
     from .history import compare_versions
 
     ws = open_workspace(workspace)

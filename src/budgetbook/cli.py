@@ -23,6 +23,8 @@ from .model import CollectResult, Problem
 if TYPE_CHECKING:
     import datetime as dt
 
+    from .history import LaterFirst
+
 WORKSPACE_HELP = "Workspace folder (holds budgetbook.toml). Default: the current folder."
 
 
@@ -349,22 +351,51 @@ def recover(workspace: Path, version: str, destination: Path) -> None:
 def compare(workspace: Path, old: str, new: str) -> None:
     """Show what changed between two archived versions OLD and NEW of a return.
 
+    OLD is the earlier version; given the other way round, a note says so first.
+
     \b
     Example:
       budgetbook compare -w runda2027 3f9a2c1b7d04 8be01f55a9c2
     """
-    changes = actions.compare(workspace, old, new)
+    comparison = actions.compare(workspace, old, new)
+    changes = comparison.changes
     if not changes:
         click.echo(
             "Inga skillnader i belopp, kommentarer, projekt, mål, uppdrag, risker, "
             "internkontroll eller texter."
         )
         return
+    if comparison.later_first:  # the two checksums given the other way round, probably
+        click.echo(_later_first(comparison.later_first, workspace, old, new))
     places = [f"{c.sheet} {c.cell}".strip() for c in changes]
     width = max(len(place) for place in places)  # what changed in one column
     for place, c in zip(places, changes, strict=True):
         click.echo(f"  {place:<{width}}  {c.what}: {_shown(c.old)} -> {_shown(c.new)}")
     click.echo(f"{len(changes)} {'skillnad' if len(changes) == 1 else 'skillnader'}.")
+
+
+def _later_first(later: LaterFirst, workspace: Path, old: str, new: str) -> str:
+    """The note that OLD is the later version, so that the changes read backwards."""
+    swapped = " ".join(
+        ["budgetbook compare", *([f'-w "{workspace}"'] if workspace != Path(".") else []), new, old]
+    )
+    a, b = _local(later.old), _local(later.new)
+    if a == b:  # two collects within a minute: the seconds tell them apart
+        a, b = (f"{t.astimezone():%Y-%m-%d %H:%M:%S}" for t in (later.old, later.new))
+    if later.what == "received":
+        said = (
+            f"Obs! Den första versionen ({old}, mottagen {a}) kom in efter den andra "
+            f"({new}, mottagen {b})"
+        )
+    else:
+        said = (
+            f"Obs! Båda versionerna kom in vid samma insamling, men den första ({old}, "
+            f"sparad {a}) sparades efter den andra ({new}, sparad {b})"
+        )
+    return (
+        f"{said}, så ändringarna visas baklänges.\n"
+        f"Byt plats på dem för att se vad avdelningen ändrade: {swapped}"
+    )
 
 
 def _local(value: dt.datetime) -> str:

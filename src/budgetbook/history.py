@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
-from typing import TypeVar
+from typing import Literal, NamedTuple, TypeVar
 
 from . import rules, safety
 from .archive import ArchivedVersion, find_version, missing_copy
@@ -37,9 +38,43 @@ class Change:
     new: int | str | None
 
 
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    """Two archived versions of one avdelning's return, as given (OLD, NEW), and every
+    figure and text that differs from OLD to NEW, in sheet order."""
+
+    old: ArchivedVersion
+    new: ArchivedVersion
+    changes: list[Change]
+
+    @property
+    def later_first(self) -> LaterFirst | None:
+        """Whether OLD is the later version, so that the changes read backwards (the
+        two checksums given the other way round): received later; or, both received by
+        the same collect (which gives every file one time), saved later, by the
+        workbook's own saved time, else the file's. None when it is not."""
+        old, new = self.old, self.new
+        if old.received != new.received:
+            later = old.received > new.received
+            return LaterFirst("received", old.received, new.received) if later else None
+        for when in ("content_time", "file_mtime"):
+            a, b = getattr(old, when), getattr(new, when)
+            if a is not None and b is not None and a != b:
+                return LaterFirst("saved", a, b) if a > b else None
+        return None
+
+
+class LaterFirst(NamedTuple):
+    """OLD is the later version: by what ("received" or "saved"), and the two times."""
+
+    what: Literal["received", "saved"]
+    old: datetime
+    new: datetime
+
+
 def compare_versions(
     output: Path, settings: Settings, old_prefix: str, new_prefix: str
-) -> list[Change]:
+) -> Comparison:
     """Every figure and text that differs between two archived versions, in sheet order."""
     schema = build_schema(settings)
     versions: list[ArchivedVersion] = []
@@ -77,7 +112,7 @@ def compare_versions(
             "två versioner av samma avdelnings arbetsbok (se `budgetbook history "
             f"--avdelning {subs[1].avdelning}`)."
         )
-    return diff_submissions(subs[0], subs[1], settings)
+    return Comparison(versions[0], versions[1], diff_submissions(subs[0], subs[1], settings))
 
 
 # What a refused version is and what the finance officer can ask of the avdelning, by
