@@ -142,6 +142,22 @@ def test_an_amount_that_is_no_number_is_named(workspace: Path) -> None:
     )
 
 
+def test_a_decimal_comma_in_a_comma_separated_file_is_refused(workspace: Path) -> None:
+    """Review: "1100,personal,31200,5,29520" read as budget 31 200, prognos 5 without a
+    word: the decimal comma split the budget in two fields, and the extra field was
+    dropped. A row with more filled fields than the header is refused, with its line."""
+    lines = (workspace / "foregaende_ar.csv").read_text(encoding="utf-8").splitlines()
+    rows = [line.replace(";", ",") for line in lines]
+    v, d, budget, prognos = rows[2].split(",")
+    rows[2] = ",".join([v, d, budget, "5", prognos])
+    (workspace / "foregaende_ar.csv").write_text("\r\n".join(rows) + "\r\n", encoding="utf-8")
+    with pytest.raises(SettingsError) as info:
+        load_settings(workspace)
+    message = str(info.value)
+    assert message.startswith("foregaende_ar.csv, rad 3: ")
+    assert "fler fält än rubrikraden" in message and "decimal" in message
+
+
 def test_a_file_in_neither_utf8_nor_windows_1252_is_still_refused_with_its_line(
     workspace: Path,
 ) -> None:

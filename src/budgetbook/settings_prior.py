@@ -58,6 +58,7 @@ def load_prior(
         )
     iv, id_, ib, ip = (header.index(k) for k in needed)
     width = max(iv, id_, ib, ip) + 1
+    columns = len(header)
     result: dict[tuple[str, str], PriorFigures] = {}
     make = tuple.__new__  # PriorFigures(...) without its Python-level __new__
     for number, row in rows:
@@ -67,6 +68,15 @@ def load_prior(
             raise SettingsError(
                 f"raden har för få fält; ange verksamhet, driftpost, budget och prognos "
                 f"åtskilda med {'tabb' if dialect == _TAB else repr(dialect)}.",
+                path=f"{file.name}, rad {number}",
+            )
+        if len(row) > columns and any(field.strip() for field in row[columns:]):
+            # "31200,5" in a comma-separated file is two fields: without this the
+            # budget read 31 200 and the prognos 5
+            raise SettingsError(
+                f"raden har fler fält än rubrikraden ({len(row)} mot {columns}). Har ett "
+                "belopp decimaler med komma i en fil med komma som avgränsare? Beloppen "
+                "ska vara hela tkr; spara filen med semikolon som avgränsare.",
                 path=f"{file.name}, rad {number}",
             )
         v, d = row[iv].strip(), row[id_].strip()
