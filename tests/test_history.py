@@ -339,3 +339,37 @@ def test_recover_says_in_swedish_what_stops_it(two_versions, tmp_path) -> None:
     finally:
         version.stored.write_bytes(stored)
     assert "arkivets kopia" in shown and "saknas" in shown and "budgetbook collect" in shown
+
+
+def test_compare_tells_apart_two_controls_of_one_risk(tmp_path) -> None:
+    """Review: an internkontrollplan often lists two controls of one risk, one row each.
+    compare matched the rows by riskområde and risk alone, so the first row was never
+    compared: its changed kontrollmetod gave 'Inga skillnader'."""
+    ws = tmp_path / "runda"
+    actions.demo(ws)
+    schema = build_schema(actions.open_workspace(ws).settings())
+    sheet = schema.sheet("internkontroll")
+    original = next(p for p in (ws / "inbox").iterdir() if "Samhällsplanering" in p.name)
+    wb = openpyxl.load_workbook(original)
+    ws_sheet = wb[sheet.name]
+    first = sheet.first_data_row
+    last = max(r for r in range(first, ws_sheet.max_row + 1) if ws_sheet.cell(r, 1).value)
+    for column in ("riskomrade", "risk", "riskvarde", "tidpunkt"):
+        c = sheet.index(column) + 1
+        ws_sheet.cell(last + 1, c).value = ws_sheet.cell(first, c).value
+    method = sheet.index("kontrollmetod") + 1
+    ws_sheet.cell(last + 1, method).value = "Genomgång av avtalsregistret"
+    one = ws / "inbox" / "Samhällsplanering två kontroller.xlsx"
+    wb.save(one)
+    ws_sheet.cell(first, method).value = "Stickprov varje kvartal"
+    two = ws / "inbox" / "Samhällsplanering två kontroller rättad.xlsx"
+    wb.save(two)
+    for age, path in ((60, one), (120, two)):
+        later = time.time() + age
+        os.utime(path, (later, later))
+    actions.collect(ws)
+    by_name = {v.original_name: v.sha256[:12] for v in actions.history(ws, "SPL")}
+    changes = actions.compare(ws, by_name[one.name], by_name[two.name])
+    assert [(c.cell, c.new) for c in changes] == [
+        (ws_sheet.cell(first, method).coordinate, "Stickprov varje kvartal")
+    ]
