@@ -255,13 +255,13 @@ def _rows(
     columns: tuple[str, ...],
 ) -> list[Change]:
     """The rows of a sheet whose rows have no id (goals, uppdrag, risks, controls),
-    matched by what names them (an uppdrag by its text): one that is in one version
+    matched by what names them (an uppdrag by its text; `_named`): one that is in one version
     only, and each column that differs."""
     changes: list[Change] = []
-    before = {key(row): row for row in old}
-    after = {key(row): row for row in new}
-    for name in [key(row) for row in old if key(row) not in after] + list(after):
-        a, b = before.get(name), after.get(name)
+    before, after = _named(old, key), _named(new, key)
+    for named in [k for k in before if k not in after] + list(after):
+        a, b = before.get(named), after.get(named)
+        name = named[0]
         label = name if len(name) <= _LABEL else name[: _LABEL - 1] + "…"
         present = b or a
         cells: dict[str, str] = getattr(present, "cells", {})
@@ -280,6 +280,19 @@ def _rows(
                     Change(sheet.name, where, f"{label} {heading}", was or None, now or None)
                 )
     return changes
+
+
+def _named(rows: Sequence[_Row], key: Callable[[_Row], str]) -> dict[tuple[str, int], _Row]:
+    """The rows by what names them and which of the rows so named they are: two
+    controls of one risk (one row each, as internkontrollplaner list them) are two rows,
+    not one that hides the first."""
+    seen: dict[str, int] = {}
+    named: dict[tuple[str, int], _Row] = {}
+    for row in rows:
+        name = key(row)
+        seen[name] = seen.get(name, 0) + 1
+        named[(name, seen[name])] = row
+    return named
 
 
 _LABEL = 50  # an uppdrag's or indicator's text names its row, shortened to this
