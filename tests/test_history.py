@@ -373,3 +373,28 @@ def test_compare_tells_apart_two_controls_of_one_risk(tmp_path) -> None:
     assert [(c.cell, c.new) for c in changes] == [
         (ws_sheet.cell(first, method).coordinate, "Stickprov varje kvartal")
     ]
+
+
+def test_compare_refuses_last_year_s_workbook(tmp_path) -> None:
+    """Review: last year's workbook saved after this year's return is archived as one
+    more version of the avdelning (collect now passes it over, cffb32b); compared with
+    the return, its figures were read under this year's headings ('Löner och arvoden
+    2029: −7 199 -> 173 300', the 2027 round's columns shifted a year)."""
+    from setup_builders import SETTINGS, fill, write_workspace
+
+    last_year = SETTINGS.replace('id = "BUN budget 2028"', 'id = "BUN budget 2027"')
+    last_year = last_year.replace("budget_year = 2028", "budget_year = 2027")
+    last_year = last_year.replace("plan_years = [2029, 2030]", "plan_years = [2028, 2029]")
+    old = write_workspace(tmp_path / "bun2027", last_year)
+    old_template = next(p for p in actions.templates(old) if p.stem.endswith("_FSK"))
+    root = write_workspace(tmp_path / "bun")
+    template = next(p for p in actions.templates(root) if p.stem.endswith("_FSK"))
+    fill(template, root / "inbox" / "Budget_2028_FSK.xlsx", [182000, 180500, 179000], {})
+    fill(old_template, root / "inbox" / "Budget_2027_FSK.xlsx", [1] * 3, {})
+    actions.collect(root)
+    by_name = {v.original_name: v.sha256[:12] for v in actions.history(root, "FSK")}
+    stray, sent = by_name["Budget_2027_FSK.xlsx"], by_name["Budget_2028_FSK.xlsx"]
+    shown = _compare(root, stray, sent)
+    assert f"Versionen {stray} (Budget_2027_FSK.xlsx) kan inte jämföras" in shown
+    assert "annan runda" in shown and "årets arbetsbok" in shown
+    assert "Drift" not in shown
