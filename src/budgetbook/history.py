@@ -15,7 +15,7 @@ from typing import TypeVar
 
 from . import rules, safety
 from .archive import ArchivedVersion, find_version, missing_copy
-from .checks import is_budgetbook
+from .checks import identity_problems, is_budgetbook
 from .errors import OutputError
 from .model import ControlPoint, GoalRow, Project, Risk, Submission, Uppdrag
 from .reader import read_return
@@ -67,6 +67,11 @@ def compare_versions(
             raise _refused(version, *(result.unread or ("", "")))
         if not is_budgetbook(result.identity):  # its figures would all show as removed
             raise _refused(version, rules.NOT_BUDGETBOOK.code, "")
+        # another round's (last year's) workbook or an older template: read against this
+        # round's sheets, its figures stood under this year's headings, shifted a year
+        for problem in identity_problems(result.identity, version.original_name, settings):
+            if problem.code in (rules.WRONG_ROUND.code, rules.OLD_VERSION.code):
+                raise _refused(version, problem.code, "")
         versions.append(version)
         subs.append(result.submission)
     if subs[0].avdelning != subs[1].avdelning:
@@ -99,6 +104,16 @@ _REFUSED = {
     rules.NOT_BUDGETBOOK.code: (
         "den är ingen arbetsbok från budgetbook (identitetsuppgifterna saknas)",
         "be avdelningen fylla i arbetsboken som ni skickade ut och skicka in den",
+    ),
+    rules.WRONG_ROUND.code: (
+        "den är gjord i arbetsboken för en annan runda eller ett annat år, så dess "
+        "belopp står under andra år än i årets arbetsbok",
+        "be avdelningen föra över sina uppgifter till årets arbetsbok och skicka in den",
+    ),
+    rules.OLD_VERSION.code: (
+        "den är gjord i en äldre version av arbetsboken, vars kolumner inte är desamma "
+        "som i årets arbetsbok",
+        "be avdelningen föra över sina uppgifter till årets arbetsbok och skicka in den",
     ),
 }
 _UNREADABLE = (
