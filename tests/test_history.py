@@ -398,3 +398,30 @@ def test_compare_refuses_last_year_s_workbook(tmp_path) -> None:
     assert f"Versionen {stray} (Budget_2027_FSK.xlsx) kan inte jämföras" in shown
     assert "annan runda" in shown and "årets arbetsbok" in shown
     assert "Drift" not in shown
+
+
+def test_compare_shows_a_changed_start_year_as_a_year(tmp_path) -> None:
+    """Review: compare showed amounts with thousands separators (06403a2), and so an
+    uppdrag's changed start year, which the other branch's compare had just added, as
+    'Start (år): 2 026 -> 2 027'."""
+    ws = tmp_path / "runda"
+    actions.demo(ws)
+    schema = build_schema(actions.open_workspace(ws).settings())
+    sheet = schema.sheet("uppdrag")
+    first = next(p for p in (ws / "inbox").iterdir() if "Samhällsplanering" in p.name)
+    wb = openpyxl.load_workbook(first)
+    start = wb[sheet.name].cell(sheet.first_data_row, sheet.index("start") + 1)
+    was = int(start.value)
+    start.value = was + 1
+    second = ws / "inbox" / "Samhällsplanering rättad.xlsx"
+    wb.save(second)
+    later = time.time() + 60
+    os.utime(second, (later, later))
+    actions.collect(ws)
+    by_name = {v.original_name: v.sha256[:12] for v in actions.history(ws, "SPL")}
+    result = CliRunner().invoke(
+        main, ["compare", "-w", str(ws), by_name[first.name], by_name[second.name]]
+    )
+    assert result.exit_code == 0, result.output
+    line = next(line for line in result.output.splitlines() if start.coordinate in line)
+    assert line.endswith(f"Start (år): {was} -> {was + 1}"), line
