@@ -20,7 +20,7 @@ from .errors import OutputError
 from .model import ControlPoint, GoalRow, Project, Risk, Submission, Uppdrag
 from .reader import read_return
 from .reader_sheets import xl_rowcol_to_cell
-from .schema import PROJECT_STATUSES, SheetDef, build_schema
+from .schema import PROJECT_STATUSES, YEAR, SheetDef, build_schema
 from .settings import Settings
 
 _Row = TypeVar("_Row", GoalRow, Uppdrag, Risk, ControlPoint)
@@ -288,6 +288,9 @@ def _rows(
             continue
         for column in columns:
             was, now = value(a, column), value(b, column)
+            if sheet.column(column).type == YEAR:
+                # a year is no amount: "2027", never "2 027" as an amount is shown
+                was, now = (None if v is None else str(v) for v in (was, now))
             if (was or None) != (now or None):
                 where = cells.get(column) or _a1(sheet, column, b.row)
                 heading = sheet.column(column).heading
