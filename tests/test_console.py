@@ -91,3 +91,48 @@ def test_output_to_a_reader_that_stopped_reading_is_no_error(ws: Workspace) -> N
         os.close(write)
     assert done.returncode == 1
     assert done.stderr == b""  # no "Oväntat fel (BrokenPipeError …)", no "Exception ignored"
+
+
+# Windows' C runtime reports a write to a pipe whose reader is gone as EINVAL, not EPIPE
+# (cpython#79935): Python raises OSError [Errno 22], never BrokenPipeError. Here stdout is
+# a real pipe, written as that runtime writes it.
+WINDOWS_PIPE = """
+import errno, io, os, sys
+
+class WindowsPipe(io.RawIOBase):
+    def writable(self):
+        return True
+
+    def fileno(self):
+        return 1
+
+    def write(self, data):
+        try:
+            return os.write(1, data)
+        except BrokenPipeError:
+            raise OSError(errno.EINVAL, "Invalid argument") from None
+
+sys.stdout = io.TextIOWrapper(io.BufferedWriter(WindowsPipe()), encoding="utf-8")
+from budgetbook.cli import main
+sys.argv[0] = "budgetbook"
+main()
+"""
+
+
+def test_a_closed_pipe_as_windows_reports_it_is_no_error(ws: Workspace) -> None:
+    """Review: `budgetbook collect | Select-Object -First 1` on Windows still ended with
+    'Oväntat fel (OSError: [Errno 22] Invalid argument)': only BrokenPipeError was
+    taken for a reader that stopped reading."""
+    read, write = os.pipe()
+    os.close(read)
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", WINDOWS_PIPE, "collect", "-w", str(ws.root)],
+            stdout=write,
+            stderr=subprocess.PIPE,
+            timeout=300,
+        )
+    finally:
+        os.close(write)
+    assert done.returncode == 1
+    assert done.stderr == b"", done.stderr.decode(errors="replace")

@@ -395,3 +395,89 @@ def test_recover_says_in_swedish_what_stops_it(two_versions, tmp_path) -> None:
     finally:
         version.stored.write_bytes(stored)
     assert "arkivets kopia" in shown and "saknas" in shown and "budgetbook collect" in shown
+
+
+def test_compare_tells_apart_two_controls_of_one_risk(tmp_path) -> None:
+    """Review: an internkontrollplan often lists two controls of one risk, one row each.
+    compare matched the rows by riskområde and risk alone, so the first row was never
+    compared: its changed kontrollmetod gave 'Inga skillnader'."""
+    ws = tmp_path / "runda"
+    actions.demo(ws)
+    schema = build_schema(actions.open_workspace(ws).settings())
+    sheet = schema.sheet("internkontroll")
+    original = next(p for p in (ws / "inbox").iterdir() if "Samhällsplanering" in p.name)
+    wb = openpyxl.load_workbook(original)
+    ws_sheet = wb[sheet.name]
+    first = sheet.first_data_row
+    last = max(r for r in range(first, ws_sheet.max_row + 1) if ws_sheet.cell(r, 1).value)
+    for column in ("riskomrade", "risk", "riskvarde", "tidpunkt"):
+        c = sheet.index(column) + 1
+        ws_sheet.cell(last + 1, c).value = ws_sheet.cell(first, c).value
+    method = sheet.index("kontrollmetod") + 1
+    ws_sheet.cell(last + 1, method).value = "Genomgång av avtalsregistret"
+    one = ws / "inbox" / "Samhällsplanering två kontroller.xlsx"
+    wb.save(one)
+    ws_sheet.cell(first, method).value = "Stickprov varje kvartal"
+    two = ws / "inbox" / "Samhällsplanering två kontroller rättad.xlsx"
+    wb.save(two)
+    for age, path in ((60, one), (120, two)):
+        later = time.time() + age
+        os.utime(path, (later, later))
+    actions.collect(ws)
+    by_name = {v.original_name: v.sha256[:12] for v in actions.history(ws, "SPL")}
+    changes = actions.compare(ws, by_name[one.name], by_name[two.name])
+    assert [(c.cell, c.new) for c in changes] == [
+        (ws_sheet.cell(first, method).coordinate, "Stickprov varje kvartal")
+    ]
+
+
+def test_compare_refuses_last_year_s_workbook(tmp_path) -> None:
+    """Review: last year's workbook saved after this year's return is archived as one
+    more version of the avdelning (collect now passes it over, cffb32b); compared with
+    the return, its figures were read under this year's headings ('Löner och arvoden
+    2029: −7 199 -> 173 300', the 2027 round's columns shifted a year)."""
+    from setup_builders import SETTINGS, fill, write_workspace
+
+    last_year = SETTINGS.replace('id = "BUN budget 2028"', 'id = "BUN budget 2027"')
+    last_year = last_year.replace("budget_year = 2028", "budget_year = 2027")
+    last_year = last_year.replace("plan_years = [2029, 2030]", "plan_years = [2028, 2029]")
+    old = write_workspace(tmp_path / "bun2027", last_year)
+    old_template = next(p for p in actions.templates(old) if p.stem.endswith("_FSK"))
+    root = write_workspace(tmp_path / "bun")
+    template = next(p for p in actions.templates(root) if p.stem.endswith("_FSK"))
+    fill(template, root / "inbox" / "Budget_2028_FSK.xlsx", [182000, 180500, 179000], {})
+    fill(old_template, root / "inbox" / "Budget_2027_FSK.xlsx", [1] * 3, {})
+    actions.collect(root)
+    by_name = {v.original_name: v.sha256[:12] for v in actions.history(root, "FSK")}
+    stray, sent = by_name["Budget_2027_FSK.xlsx"], by_name["Budget_2028_FSK.xlsx"]
+    shown = _compare(root, stray, sent)
+    assert f"Versionen {stray} (Budget_2027_FSK.xlsx) kan inte jämföras" in shown
+    assert "annan runda" in shown and "årets arbetsbok" in shown
+    assert "Drift" not in shown
+
+
+def test_compare_shows_a_changed_start_year_as_a_year(tmp_path) -> None:
+    """Review: compare showed amounts with thousands separators (06403a2), and so an
+    uppdrag's changed start year, which the other branch's compare had just added, as
+    'Start (år): 2 026 -> 2 027'."""
+    ws = tmp_path / "runda"
+    actions.demo(ws)
+    schema = build_schema(actions.open_workspace(ws).settings())
+    sheet = schema.sheet("uppdrag")
+    first = next(p for p in (ws / "inbox").iterdir() if "Samhällsplanering" in p.name)
+    wb = openpyxl.load_workbook(first)
+    start = wb[sheet.name].cell(sheet.first_data_row, sheet.index("start") + 1)
+    was = int(start.value)
+    start.value = was + 1
+    second = ws / "inbox" / "Samhällsplanering rättad.xlsx"
+    wb.save(second)
+    later = time.time() + 60
+    os.utime(second, (later, later))
+    actions.collect(ws)
+    by_name = {v.original_name: v.sha256[:12] for v in actions.history(ws, "SPL")}
+    result = CliRunner().invoke(
+        main, ["compare", "-w", str(ws), by_name[first.name], by_name[second.name]]
+    )
+    assert result.exit_code == 0, result.output
+    line = next(line for line in result.output.splitlines() if start.coordinate in line)
+    assert line.endswith(f"Start (år): {was} -> {was + 1}"), line

@@ -75,13 +75,14 @@ def handled(func: Callable[..., Any]) -> Callable[..., Any]:
             raise Failure(str(exc)) from exc
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
-        except BrokenPipeError:
-            # the reader stopped reading (`| head`, PowerShell's `| Select-Object -First
-            # 5`): nothing is wrong to report, and nothing more can reach it; stdout goes
-            # to nowhere so that Python's last flush at exit does not complain either
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-            sys.exit(1)
         except Exception as exc:  # a bug: still no traceback without --debug
+            if _reader_gone(exc):
+                # the reader stopped reading (`| head`, PowerShell's `| Select-Object
+                # -First 5`): nothing is wrong to report, and nothing more can reach it;
+                # stdout goes to nowhere so that Python's last flush at exit does not
+                # complain either
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+                sys.exit(1)
             if debug:
                 _print_traceback()
             from .archive import damaged_ledger
@@ -95,6 +96,25 @@ def handled(func: Callable[..., Any]) -> Callable[..., Any]:
             ) from exc
 
     return wrapper
+
+
+def _reader_gone(exc: Exception) -> bool:
+    """Whether `exc` says that stdout's reader stopped reading. Windows' C runtime
+    reports a write to such a pipe as EINVAL, not EPIPE (cpython#79935: OSError [Errno
+    22], never BrokenPipeError): an EINVAL that names no file is the reader's only when
+    stdout cannot be flushed either, so a bug's EINVAL is still "Oväntat fel"."""
+    if isinstance(exc, BrokenPipeError):
+        return True
+    import errno  # only on a failure
+
+    if not isinstance(exc, OSError) or exc.errno != errno.EINVAL or exc.filename:
+        return False
+    try:
+        if sys.stdout is not None:  # pythonw.exe has none
+            sys.stdout.flush()
+    except OSError:
+        return True
+    return False
 
 
 def _print_traceback() -> None:

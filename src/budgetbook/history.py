@@ -16,12 +16,12 @@ from typing import Literal, NamedTuple, TypeVar
 
 from . import rules, safety
 from .archive import ArchivedVersion, find_version, missing_copy
-from .checks import is_budgetbook
+from .checks import identity_problems, is_budgetbook
 from .errors import OutputError
 from .model import ControlPoint, GoalRow, Project, Risk, Submission, Uppdrag
 from .reader import read_return
 from .reader_sheets import xl_rowcol_to_cell
-from .schema import PROJECT_STATUSES, SheetDef, build_schema
+from .schema import PROJECT_STATUSES, YEAR, SheetDef, build_schema
 from .settings import Settings
 
 _Row = TypeVar("_Row", GoalRow, Uppdrag, Risk, ControlPoint)
@@ -102,6 +102,11 @@ def compare_versions(
             raise _refused(version, *(result.unread or ("", "")))
         if not is_budgetbook(result.identity):  # its figures would all show as removed
             raise _refused(version, rules.NOT_BUDGETBOOK.code, "")
+        # another round's (last year's) workbook or an older template: read against this
+        # round's sheets, its figures stood under this year's headings, shifted a year
+        for problem in identity_problems(result.identity, version.original_name, settings):
+            if problem.code in (rules.WRONG_ROUND.code, rules.OLD_VERSION.code):
+                raise _refused(version, problem.code, "")
         versions.append(version)
         subs.append(result.submission)
     if subs[0].avdelning != subs[1].avdelning:
@@ -134,6 +139,16 @@ _REFUSED = {
     rules.NOT_BUDGETBOOK.code: (
         "den är ingen arbetsbok från budgetbook (identitetsuppgifterna saknas)",
         "be avdelningen fylla i arbetsboken som ni skickade ut och skicka in den",
+    ),
+    rules.WRONG_ROUND.code: (
+        "den är gjord i arbetsboken för en annan runda eller ett annat år, så dess "
+        "belopp står under andra år än i årets arbetsbok",
+        "be avdelningen föra över sina uppgifter till årets arbetsbok och skicka in den",
+    ),
+    rules.OLD_VERSION.code: (
+        "den är gjord i en äldre version av arbetsboken, vars kolumner inte är desamma "
+        "som i årets arbetsbok",
+        "be avdelningen föra över sina uppgifter till årets arbetsbok och skicka in den",
     ),
 }
 _UNREADABLE = (
@@ -290,13 +305,13 @@ def _rows(
     columns: tuple[str, ...],
 ) -> list[Change]:
     """The rows of a sheet whose rows have no id (goals, uppdrag, risks, controls),
-    matched by what names them (an uppdrag by its text): one that is in one version
+    matched by what names them (an uppdrag by its text; `_named`): one that is in one version
     only, and each column that differs."""
     changes: list[Change] = []
-    before = {key(row): row for row in old}
-    after = {key(row): row for row in new}
-    for name in [key(row) for row in old if key(row) not in after] + list(after):
-        a, b = before.get(name), after.get(name)
+    before, after = _named(old, key), _named(new, key)
+    for named in [k for k in before if k not in after] + list(after):
+        a, b = before.get(named), after.get(named)
+        name = named[0]
         label = name if len(name) <= _LABEL else name[: _LABEL - 1] + "…"
         present = b or a
         cells: dict[str, str] = getattr(present, "cells", {})
@@ -308,6 +323,9 @@ def _rows(
             continue
         for column in columns:
             was, now = value(a, column), value(b, column)
+            if sheet.column(column).type == YEAR:
+                # a year is no amount: "2027", never "2 027" as an amount is shown
+                was, now = (None if v is None else str(v) for v in (was, now))
             if (was or None) != (now or None):
                 where = cells.get(column) or _a1(sheet, column, b.row)
                 heading = sheet.column(column).heading
@@ -315,6 +333,19 @@ def _rows(
                     Change(sheet.name, where, f"{label} {heading}", was or None, now or None)
                 )
     return changes
+
+
+def _named(rows: Sequence[_Row], key: Callable[[_Row], str]) -> dict[tuple[str, int], _Row]:
+    """The rows by what names them and which of the rows so named they are: two
+    controls of one risk (one row each, as internkontrollplaner list them) are two rows,
+    not one that hides the first."""
+    seen: dict[str, int] = {}
+    named: dict[tuple[str, int], _Row] = {}
+    for row in rows:
+        name = key(row)
+        seen[name] = seen.get(name, 0) + 1
+        named[(name, seen[name])] = row
+    return named
 
 
 _LABEL = 50  # an uppdrag's or indicator's text names its row, shortened to this
