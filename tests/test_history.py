@@ -425,7 +425,7 @@ def test_compare_tells_apart_two_controls_of_one_risk(tmp_path) -> None:
         os.utime(path, (later, later))
     actions.collect(ws)
     by_name = {v.original_name: v.sha256[:12] for v in actions.history(ws, "SPL")}
-    changes = actions.compare(ws, by_name[one.name], by_name[two.name])
+    changes = actions.compare(ws, by_name[one.name], by_name[two.name]).changes
     assert [(c.cell, c.new) for c in changes] == [
         (ws_sheet.cell(first, method).coordinate, "Stickprov varje kvartal")
     ]
