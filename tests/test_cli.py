@@ -142,5 +142,6 @@ def test_a_share_gone_mid_run_is_no_bug_report(
     assert result.output == (
         f"Fel: Kunde inte läsa eller skriva {ws.inbox / 'Budget PERS.xlsx'}: Input/output "
         "error. Kontrollera att mappen går att nå (en nätverksmapp eller OneDrive kan ha "
-        "kopplats från) och kör igen.\n"
+        "kopplats från) och kör igen. Kvarstår felet fast mappen går att nå, kör med "
+        "--debug och skicka utskriften till den som förvaltar budgetbook.\n"
     )

@@ -88,8 +88,14 @@ def handled(func: Callable[..., Any]) -> Callable[..., Any]:
             from .archive import damaged_ledger
             from .workspace import os_failure
 
-            if message := damaged_ledger(exc) or os_failure(exc):
+            if message := damaged_ledger(exc):
                 raise Failure(message) from exc
+            if message := os_failure(exc):
+                # most likely the folder, but a bug can fail on a file too (review)
+                raise Failure(
+                    f"{message} Kvarstår felet fast mappen går att nå, kör med --debug och "
+                    "skicka utskriften till den som förvaltar budgetbook."
+                ) from exc
             raise Failure(
                 f"Oväntat fel ({type(exc).__name__}: {exc}). Kör igen med --debug och "
                 "rapportera felet."
