@@ -372,6 +372,11 @@ def test_recover_into_a_folder_that_is_not_there_yet(two_versions, tmp_path) -> 
     assert (folder / first.name).read_bytes() == first.read_bytes()
     again = actions.recover(ws, version.sha256[:12], tmp_path / "utan_filandelse")
     assert again == tmp_path / "utan_filandelse" / first.name
+    # review: a new folder with a dot in its name ("kopior.v2") was taken for a file name
+    dotted = actions.recover(ws, version.sha256[:12], tmp_path / "kopior.v2")
+    assert dotted == tmp_path / "kopior.v2" / first.name
+    named = actions.recover(ws, version.sha256[:12], tmp_path / "PERS gammal.XLSX")
+    assert named == tmp_path / "PERS gammal.XLSX" and named.is_file()
 
 
 def test_recover_says_in_swedish_what_stops_it(two_versions, tmp_path) -> None:

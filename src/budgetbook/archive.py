@@ -405,14 +405,17 @@ def missing_copy(version: ArchivedVersion, cannot: str) -> OutputError:
 def recover(output: Path, sha256_prefix: str, dest: Path) -> Path:
     """Copy an archived version (found by its hash or a unique prefix) to `dest`.
 
-    `dest` is a folder (the original name is kept; made if need be) when it is one or
-    has no suffix as a file's name would (`recover X ny/` wrote a file "ny" that Excel
-    would not open), else the file's path. An existing file is never overwritten.
+    `dest` is the file's path when it ends as the version's own name does (.xlsx), else
+    a folder (the original name is kept; made if need be): `recover X ny/` wrote a file
+    "ny" that Excel would not open, and "kopior.v2" is a folder's name. An existing
+    file is never overwritten.
     """
     version = find_version(output, sha256_prefix)
     if not version.stored.is_file():
         raise missing_copy(version, "kan inte återställas")
-    target = dest / version.original_name if dest.is_dir() or not dest.suffix else dest
+    own = Path(version.original_name).suffix.lower()
+    is_file = not dest.is_dir() and dest.suffix.lower() in {own, ".xlsx", ".xlsm"} - {""}
+    target = dest if is_file else dest / version.original_name
     if target.exists():
         raise OutputError(f"{target} finns redan; inget skrevs över.")
     import shutil  # only to copy: see `Archive.receive`
