@@ -44,11 +44,12 @@ def load_prior(
         next(rows)  # line 1: the rows keep the file's line numbers
     # The header as typed in Excel: "Verksamhet;Driftpost;Budget;Prognos" is the same
     # (it was refused), and an empty column after the last is no column.
-    header = [h.strip().casefold() for h in next(rows, (0, []))[1]]
+    typed = [h.strip() for h in next(rows, (0, []))[1]]
+    header = [h.casefold() for h in typed]
     needed = ("verksamhet", "driftpost", "budget", "prognos")
     if not header or not set(needed) <= set(header):
         shown = dialect if dialect != _TAB else ", "  # a tab in a message is no mark
-        found = shown.join(h for h in header if h) or "ingen rubrikrad"
+        found = shown.join(h for h in typed if h) or "ingen rubrikrad"  # as written
         raise SettingsError(
             f"{'andra' if sep_line else 'första'} raden ska ha kolumnerna "
             f"{shown.join(needed)}{' (åtskilda med tabb)' if dialect == _TAB else ''}, "
