@@ -82,6 +82,11 @@ def _avdelning_words(
     return by_code, short, {k: list(v.items()) for k, v in by_start.items()}
 
 
+# Identity findings that say the workbook is not this round's template (BB105, BB106):
+# read against this round's sheets its figures stand under other headings.
+OTHER_TEMPLATE = frozenset({rules.WRONG_ROUND.code, rules.OLD_VERSION.code})
+
+
 def _round_named(round_id: str, year: str) -> str:
     """A round as BB105 names it: its id, and its budget year where the id lacks it
     ("BUN budget 2028 (2028)" said the year twice)."""

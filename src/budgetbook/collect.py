@@ -344,10 +344,6 @@ def _with_avdelning(problems: list[Problem], avdelning: str) -> list[Problem]:
     ]
 
 
-# Identity findings that mean the workbook is not this round's template (BB105, BB106).
-_OTHER_TEMPLATE = frozenset({rules.WRONG_ROUND.code, rules.OLD_VERSION.code})
-
-
 def _apply_read(rec: Received, outcome: ReadOutcome, settings: Settings, schema: Schema) -> None:
     """Identity and content checks on a read file; attribute it to an avdelning."""
     rec.identity = outcome.identity
@@ -365,7 +361,7 @@ def _apply_read(rec: Received, outcome: ReadOutcome, settings: Settings, schema:
     # round's definition: read against it, every shifted year heading, column and ram
     # gave a finding of its own (30 for last year's workbook), burying the one that
     # says what to do. Its own content is checked once it is in this round's workbook.
-    foreign = any(p.code in _OTHER_TEMPLATE for p in identity_problems)
+    foreign = any(p.code in checks.OTHER_TEMPLATE for p in identity_problems)
     if not foreign:
         rec.problems.extend(outcome.problems)
     code = outcome.identity.get(ID_AVDELNING, "").strip()
@@ -594,7 +590,7 @@ def assemble(received: list[Received], settings: Settings, schema: Schema) -> Co
 
 def _other_template(rec: Received) -> bool:
     """The file is a workbook of another round, year or template version (BB105/BB106)."""
-    return any(p.code in _OTHER_TEMPLATE for p in rec.problems)
+    return any(p.code in checks.OTHER_TEMPLATE for p in rec.problems)
 
 
 def _local_text(value: datetime) -> str:

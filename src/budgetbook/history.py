@@ -16,7 +16,7 @@ from typing import Literal, NamedTuple, TypeVar
 
 from . import rules, safety
 from .archive import ArchivedVersion, find_version, missing_copy
-from .checks import identity_problems, is_budgetbook
+from .checks import OTHER_TEMPLATE, identity_problems, is_budgetbook
 from .errors import OutputError
 from .model import ControlPoint, GoalRow, Project, Risk, Submission, Uppdrag
 from .reader import read_return
@@ -105,7 +105,7 @@ def compare_versions(
         # another round's (last year's) workbook or an older template: read against this
         # round's sheets, its figures stood under this year's headings, shifted a year
         for problem in identity_problems(result.identity, version.original_name, settings):
-            if problem.code in (rules.WRONG_ROUND.code, rules.OLD_VERSION.code):
+            if problem.code in OTHER_TEMPLATE:
                 raise _refused(version, problem.code, "")
         versions.append(version)
         subs.append(result.submission)
