@@ -39,7 +39,6 @@ from .consolidate_inv import (
 )
 from .consolidate_plan import merge_controls, merge_goals, merge_texts, merge_uppdrag
 from .drift_figures import PRIOR_KEYS, DriftFigures, GroupFigures, drift_figures
-from .fmt import in_sentence
 from .gc_pause import gc_paused
 from .model import (
     VIEW_BRUTTO_AVDELNING,
@@ -71,6 +70,7 @@ from .tablebuild import (
     grouped,
     in_avdelning_order,
     missing_note,
+    namnd_total,
     note,
     numeric_keys,
     sum_rows,
@@ -140,7 +140,7 @@ def drift_by_avdelning(settings: Settings, figures: DriftFigures, included: set[
         figures_row(name, by_avd.get(code, {}), keys, code in included, specs)
         for code, name in order
     ]
-    rows.append(sum_rows(f"Summa {in_sentence(settings.namnd)}", rows, RowKind.TOTAL, keys, specs))
+    rows.append(sum_rows(namnd_total(settings), rows, RowKind.TOTAL, keys, specs))
     return Table(
         VIEW_DRIFT_AVDELNING,
         "Driftbudget per avdelning",
@@ -179,7 +179,7 @@ def drift_by_verksamhet(
     extra |= {code: True for code in on_returns_order if code not in known}
     order += [(c, c, has) for c, has in extra.items()]
     rows = [figures_row(name, by_v.get(code, {}), keys, has, specs) for code, name, has in order]
-    rows.append(sum_rows(f"Summa {in_sentence(settings.namnd)}", rows, RowKind.TOTAL, keys, specs))
+    rows.append(sum_rows(namnd_total(settings), rows, RowKind.TOTAL, keys, specs))
     return Table(
         VIEW_DRIFT_VERKSAMHET,
         "Driftbudget per verksamhet",
@@ -276,7 +276,7 @@ def brutto_by_avdelning(settings: Settings, figures: DriftFigures, included: set
             if net_src:
                 sources[net_key] = net_src
         rows.append(Row(a.name, values, RowKind.DATA, sources))
-    rows.append(sum_rows(f"Summa {in_sentence(settings.namnd)}", rows, RowKind.TOTAL, keys))
+    rows.append(sum_rows(namnd_total(settings), rows, RowKind.TOTAL, keys))
     return Table(
         VIEW_BRUTTO_AVDELNING,
         "Intäkter, kostnader och netto per avdelning",
@@ -325,7 +325,7 @@ def ram_by_avdelning(settings: Settings, figures: DriftFigures, included: set[st
             if values[diff_key] is not None:
                 sources[diff_key] = join_sources(sel_src, ram_src)
         rows.append(Row(a.name, values, RowKind.DATA, sources))
-    rows.append(sum_rows(f"Summa {in_sentence(settings.namnd)}", rows, RowKind.TOTAL, keys))
+    rows.append(sum_rows(namnd_total(settings), rows, RowKind.TOTAL, keys))
     return Table(
         VIEW_RAM_AVDELNING,
         "Budget mot ram per avdelning",

@@ -15,7 +15,7 @@ from operator import add, itemgetter
 from typing import NamedTuple
 
 from . import capital
-from .fmt import in_sentence, name_list
+from .fmt import name_list
 from .fmt import tkr as fmt_tkr
 from .model import (
     VIEW_INV_BESLUTAD,
@@ -47,6 +47,7 @@ from .tablebuild import (
     grouped,
     in_avdelning_order,
     memoized,
+    namnd_total,
     note,
     numeric_keys,
     sum_rows,
@@ -440,7 +441,7 @@ def risk_view(settings: Settings, submissions: Sequence[Submission], included: s
                 {k: v for k, v in sources.items() if v},
             )
         )
-    rows.append(sum_rows(f"Summa {in_sentence(settings.namnd)}", rows, RowKind.TOTAL, keys))
+    rows.append(sum_rows(namnd_total(settings), rows, RowKind.TOTAL, keys))
     text = note(
         settings, included, "Negativa risker visas med minustecken; nettorisk = positiv + negativ."
     )

@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
-from .fmt import name_list
+from .fmt import in_sentence, name_list
 from .model import Column, Row, RowKind, Submission
 from .settings import Avdelning, Settings
 
@@ -51,6 +51,11 @@ def add_changes(row: Row, specs: Sequence[ChangeSpec]) -> None:
         diff = new - old  # type: ignore[operator]
         values[spec.tkr] = diff
         values[spec.pct] = diff / abs(old) if old else None  # type: ignore[arg-type]
+
+
+def namnd_total(settings: Settings) -> str:
+    """The label of a view's total row: "Summa kommunstyrelsen"."""
+    return f"Summa {in_sentence(settings.namnd)}"
 
 
 def sum_rows(
