@@ -140,23 +140,31 @@ def write_workspace(root: Path, settings: str = SETTINGS) -> Path:
     return root
 
 
-def fill(template: Path, target: Path, rams: list[int], project: dict | None = None) -> Path:
-    """Budget every year at the prior-year budget, the rest of the ram on the first cost row."""
-    wb = openpyxl.load_workbook(template)
-    ws = wb["Drift"]
-    revenue = {"Avgifter och bidrag"}
+def budget_to_ram(ws, rams: list[int], revenue: set[str], with_prior: bool = False) -> int:
+    """Every Drift line of each year at its prior-year budget, the rest of that year's
+    ram on the first cost line (`with_prior`: the first with a prior-year budget), as a
+    department head balances the sheet; that line's row."""
     rows = [r for r in range(DRIFT_FIRST_ROW, ws.max_row + 1) if ws.cell(r, 1).value]
+    first_cost = next(
+        r
+        for r in rows
+        if ws.cell(r, 3).value not in revenue and (ws.cell(r, 4).value or not with_prior)
+    )
     for i, ram in enumerate(rams):
         col, net = 6 + i, 0
         for r in rows:
             value = ws.cell(r, 4).value or 0
             ws.cell(r, col).value = value
             net += -value if ws.cell(r, 3).value in revenue else value
-        first_cost = next(
-            r for r in rows if ws.cell(r, 3).value not in revenue and ws.cell(r, 4).value
-        )
         ws.cell(first_cost, col).value += ram - net
-        ws.cell(first_cost, 12).value = "Fler öppettimmar"
+    return first_cost
+
+
+def fill(template: Path, target: Path, rams: list[int], project: dict | None = None) -> Path:
+    """Budget every year at the prior-year budget, the rest of the ram on the first cost row."""
+    wb = openpyxl.load_workbook(template)
+    first_cost = budget_to_ram(wb["Drift"], rams, {"Avgifter och bidrag"}, with_prior=True)
+    wb["Drift"].cell(first_cost, 12).value = "Fler öppettimmar"
     if project:
         inv = wb["Investeringar"]
         for cell, value in project.items():

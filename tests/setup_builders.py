@@ -14,6 +14,8 @@ from pathlib import Path
 
 import openpyxl
 
+from qa_builders import budget_to_ram
+
 SETTINGS = """\
 [kommun]
 name = "Björkås kommun"
@@ -124,7 +126,6 @@ EXCEL_PRIOR = (
     ";;;;\r\n"
 )
 
-DRIFT_FIRST_ROW = 12
 REVENUE = {"Statsbidrag"}
 
 
@@ -140,17 +141,8 @@ def fill(template: Path, target: Path, rams: list[int], texts: dict[str, str]) -
     """Every line at its prior-year budget, the rest of the ram on the first cost
     line (with a comment); `texts` by row of the Texter sheet ("C7": ...)."""
     wb = openpyxl.load_workbook(template)
-    ws = wb["Drift"]
-    rows = [r for r in range(DRIFT_FIRST_ROW, ws.max_row + 1) if ws.cell(r, 1).value]
-    first_cost = next(r for r in rows if ws.cell(r, 3).value not in REVENUE)
-    for i, ram in enumerate(rams):
-        col, net = 6 + i, 0
-        for r in rows:
-            value = ws.cell(r, 4).value or 0
-            ws.cell(r, col).value = value
-            net += -value if ws.cell(r, 3).value in REVENUE else value
-        ws.cell(first_cost, col).value += ram - net
-    ws.cell(first_cost, 11).value = "Löneökning och fler barn."
+    first_cost = budget_to_ram(wb["Drift"], rams, REVENUE)
+    wb["Drift"].cell(first_cost, 11).value = "Löneökning och fler barn."
     for cell, text in texts.items():
         wb["Texter"][cell] = text
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -75,20 +75,22 @@ def test_unencodable_characters_become_plain_ascii() -> None:
     )
 
 
-def test_output_to_a_reader_that_stopped_reading_is_no_error(ws: Workspace) -> None:
-    """`budgetbook collect | head -1` (PowerShell: `| Select-Object -First 1`): the
-    pipe's reader is gone before the listing ends. Here it is gone before it starts."""
+def into_closed_pipe(args: list[str]) -> subprocess.CompletedProcess[bytes]:
+    """Python with `args`, its stdout a pipe whose reader is gone before it starts."""
     read, write = os.pipe()
     os.close(read)
     try:
-        done = subprocess.run(
-            [sys.executable, "-m", "budgetbook", "collect", "-w", str(ws.root)],
-            stdout=write,
-            stderr=subprocess.PIPE,
-            timeout=300,
+        return subprocess.run(
+            [sys.executable, *args], stdout=write, stderr=subprocess.PIPE, timeout=300
         )
     finally:
         os.close(write)
+
+
+def test_output_to_a_reader_that_stopped_reading_is_no_error(ws: Workspace) -> None:
+    """`budgetbook collect | head -1` (PowerShell: `| Select-Object -First 1`): the
+    pipe's reader is gone before the listing ends. Here it is gone before it starts."""
+    done = into_closed_pipe(["-m", "budgetbook", "collect", "-w", str(ws.root)])
     assert done.returncode == 1
     assert done.stderr == b""  # no "Oväntat fel (BrokenPipeError …)", no "Exception ignored"
 
@@ -123,16 +125,6 @@ def test_a_closed_pipe_as_windows_reports_it_is_no_error(ws: Workspace) -> None:
     """Review: `budgetbook collect | Select-Object -First 1` on Windows still ended with
     'Oväntat fel (OSError: [Errno 22] Invalid argument)': only BrokenPipeError was
     taken for a reader that stopped reading."""
-    read, write = os.pipe()
-    os.close(read)
-    try:
-        done = subprocess.run(
-            [sys.executable, "-c", WINDOWS_PIPE, "collect", "-w", str(ws.root)],
-            stdout=write,
-            stderr=subprocess.PIPE,
-            timeout=300,
-        )
-    finally:
-        os.close(write)
+    done = into_closed_pipe(["-c", WINDOWS_PIPE, "collect", "-w", str(ws.root)])
     assert done.returncode == 1
     assert done.stderr == b"", done.stderr.decode(errors="replace")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import time
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -16,6 +17,16 @@ from budgetbook.schema import build_schema
 from budgetbook.workspace import init_workspace
 
 pytestmark = pytest.mark.slow
+
+
+def send_later(ws: Path, wb: openpyxl.Workbook, name: str, seconds: int = 60) -> Path:
+    """`wb` returned as inbox/`name`, saved `seconds` after the first version, collected."""
+    second = ws / "inbox" / name
+    wb.save(second)
+    later = time.time() + seconds
+    os.utime(second, (later, later))
+    actions.collect(ws)
+    return second
 
 
 @pytest.fixture(scope="module")
@@ -33,11 +44,7 @@ def two_versions(tmp_path_factory):
     col = drift.index(f"budget_{settings.budget_year}") + 1
     old_value = sheet.cell(row, col).value
     sheet.cell(row, col).value = old_value + 100
-    second = ws / "inbox" / "Personalavdelningen budget rättad.xlsx"
-    wb.save(second)
-    later = time.time() + 60
-    os.utime(second, (later, later))
-    actions.collect(ws)
+    second = send_later(ws, wb, "Personalavdelningen budget rättad.xlsx")
     return ws, first, second, f"{drift.name}", f"{openpyxl.utils.get_column_letter(col)}{row}"
 
 
@@ -110,11 +117,7 @@ def test_compare_says_when_old_was_saved_after_new_in_the_same_collect(tmp_path)
     wb = openpyxl.load_workbook(first)
     drift = build_schema(ws.settings()).sheet("drift")
     wb[drift.name].cell(drift.first_data_row, drift.index("comment") + 1).value = "Rättad"
-    second = ws.inbox / "Personalavdelningen budget rättad.xlsx"
-    wb.save(second)
-    later = time.time() + 120
-    os.utime(second, (later, later))
-    actions.collect(ws.root)
+    second = send_later(ws.root, wb, "Personalavdelningen budget rättad.xlsx", 120)
     versions = {v.original_name: v for v in actions.history(ws.root, "PERS")}
     early, late = versions[first.name], versions[second.name]
     assert early.received == late.received
@@ -307,11 +310,7 @@ def test_compare_names_every_change_in_the_workbook_s_own_words(tmp_path) -> Non
     cell("internkontroll", "kontrollmetod").value = "Stickprov varje kvartal"
     section = settings.text_sections[0]
     cell("texter", "text", 0).value = "En ny text."
-    second = ws / "inbox" / "Samhällsplanering rättad.xlsx"
-    wb.save(second)
-    later = time.time() + 60
-    os.utime(second, (later, later))
-    actions.collect(ws)
+    second = send_later(ws, wb, "Samhällsplanering rättad.xlsx")
     by_name = {v.original_name: v.sha256[:12] for v in actions.history(ws, "SPL")}
     changes = actions.compare(ws, by_name[first.name], by_name[second.name]).changes
     shown = {(c.sheet, c.what): (c.old, c.new) for c in changes}
@@ -474,11 +473,7 @@ def test_compare_shows_a_changed_start_year_as_a_year(tmp_path) -> None:
     start = wb[sheet.name].cell(sheet.first_data_row, sheet.index("start") + 1)
     was = int(start.value)
     start.value = was + 1
-    second = ws / "inbox" / "Samhällsplanering rättad.xlsx"
-    wb.save(second)
-    later = time.time() + 60
-    os.utime(second, (later, later))
-    actions.collect(ws)
+    second = send_later(ws, wb, "Samhällsplanering rättad.xlsx")
     by_name = {v.original_name: v.sha256[:12] for v in actions.history(ws, "SPL")}
     result = CliRunner().invoke(
         main, ["compare", "-w", str(ws), by_name[first.name], by_name[second.name]]

@@ -76,16 +76,21 @@ def test_every_avdelning_text_is_in_the_draft(round_ws):
     assert TEXTS["FSK"]["C9"] in section_text(document, "Inledning")
 
 
+def last_year_s_templates(tmp_path: Path) -> dict[str, Path]:
+    """Last year's round's department workbooks (BUN budget 2027), by avdelning code."""
+    last_year = SETTINGS.replace('id = "BUN budget 2028"', 'id = "BUN budget 2027"')
+    last_year = last_year.replace("budget_year = 2028", "budget_year = 2027")
+    last_year = last_year.replace("plan_years = [2029, 2030]", "plan_years = [2028, 2029]")
+    old = write_workspace(tmp_path / "bun2027", last_year)
+    return {p.stem.rsplit("_", 1)[-1]: p for p in actions.templates(old)}
+
+
 def test_last_year_s_workbook_gets_one_finding_that_says_what_to_do(tmp_path):
     """Returned in last year's workbook (the department head kept the old file), a return
     got BB105 and 30 more findings: every year heading shifted (BB203, BB204), prior
     columns "outside the table" (BB205), "Budget 2028 måste fyllas i" without a cell
     (BB306) on every row, and ram differences (BB401) against this year's ram."""
-    last_year = SETTINGS.replace('id = "BUN budget 2028"', 'id = "BUN budget 2027"')
-    last_year = last_year.replace("budget_year = 2028", "budget_year = 2027")
-    last_year = last_year.replace("plan_years = [2029, 2030]", "plan_years = [2028, 2029]")
-    old = write_workspace(tmp_path / "bun2027", last_year)
-    old_templates = {p.stem.rsplit("_", 1)[-1]: p for p in actions.templates(old)}
+    old_templates = last_year_s_templates(tmp_path)
     root = write_workspace(tmp_path / "bun")
     fill(old_templates["gym"], root / "inbox" / "Budget_2028_gym.xlsx", [168250] * 3, {})
     result = actions.collect(root)
@@ -335,11 +340,7 @@ def test_last_year_s_workbook_saved_later_does_not_replace_this_year_s(tmp_path)
     """A department head who saved last year's workbook after sending this year's (to
     copy a text from it, say) had the old one chosen as the newest: the avdelning was
     "fel" and left out of the draft although its return was in order."""
-    last_year = SETTINGS.replace('id = "BUN budget 2028"', 'id = "BUN budget 2027"')
-    last_year = last_year.replace("budget_year = 2028", "budget_year = 2027")
-    last_year = last_year.replace("plan_years = [2029, 2030]", "plan_years = [2028, 2029]")
-    old = write_workspace(tmp_path / "bun2027", last_year)
-    old_templates = {p.stem.rsplit("_", 1)[-1]: p for p in actions.templates(old)}
+    old_templates = last_year_s_templates(tmp_path)
     root = write_workspace(tmp_path / "bun")
     templates = {p.stem.rsplit("_", 1)[-1]: p for p in actions.templates(root)}
     sent = fill(templates["FSK"], root / "inbox" / "Budget_2028_FSK.xlsx", RAMS["FSK"], {})
