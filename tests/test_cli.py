@@ -140,8 +140,8 @@ def test_a_share_gone_mid_run_is_no_bug_report(
     result = CliRunner().invoke(main, ["collect", "-w", str(ws.root)])
     assert result.exit_code == 1
     assert result.output == (
-        f"Fel: Kunde inte läsa eller skriva {ws.inbox / 'Budget PERS.xlsx'}: Input/output "
-        "error. Kontrollera att mappen går att nå (en nätverksmapp eller OneDrive kan ha "
+        f"Fel: Kunde inte läsa eller skriva {ws.inbox / 'Budget PERS.xlsx'}: läs- eller "
+        "skrivfel på disken eller i nätverket. Kontrollera att mappen går att nå (en nätverksmapp eller OneDrive kan ha "
         "kopplats från) och kör igen. Kvarstår felet fast mappen går att nå, kör med "
         "--debug och skicka utskriften till den som förvaltar budgetbook.\n"
     )

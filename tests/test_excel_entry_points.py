@@ -21,6 +21,7 @@ from openpyxl import load_workbook
 from openpyxl.utils.cell import coordinate_to_tuple, get_column_letter, range_boundaries
 
 from budgetbook import actions, excel, panel
+from budgetbook import workspace as workspace_module
 from budgetbook.model import CollectResult, Problem, ReturnStatus, Severity
 
 # --- the stand-in for the calling workbook ----------------------------------------------
@@ -374,6 +375,7 @@ def test_a_share_gone_mid_run_says_what_to_check(book, workspace, monkeypatch):
     """A file-system failure (the network share dropped, as Windows words it) is the
     environment's, not a bug to report: the message says what to check."""
     gone = r"\\server\ekonomi\runda2027\inbox\Budget PERS.xlsx"
+    monkeypatch.setattr(workspace_module, "SYSTEM_SPEAKS_SWEDISH", True)  # as on Windows
 
     def share_gone(_round: Any) -> CollectResult:
         raise OSError(errno.EIO, "Det angivna nätverksnamnet är inte längre tillgängligt", gone)
