@@ -62,6 +62,18 @@ def test_broken_settings_name_the_key(tmp_path: Path) -> None:
     assert "TOML" in result.output and "Traceback" not in result.output
 
 
+def test_templates_says_what_comes_next(tmp_path: Path) -> None:
+    """As `init` does: where the returns go and which command reads them."""
+    ws = tmp_path / "runda2027"
+    assert CliRunner().invoke(main, ["init", str(ws)]).exit_code == 0
+    result = CliRunner().invoke(main, ["templates", "-w", str(ws)])
+    assert result.exit_code == 0
+    assert result.output.endswith(
+        "8 arbetsböcker skrivna. Skicka dem till avdelningarna och lägg de ifyllda i "
+        f"{ws / 'inbox'}. Kör sedan `budgetbook collect -w {ws}`.\n"
+    )
+
+
 def test_init_refuses_to_overwrite(tmp_path: Path) -> None:
     runner = CliRunner()
     assert runner.invoke(main, ["init", str(tmp_path)]).exit_code == 0
@@ -140,8 +152,8 @@ def test_a_share_gone_mid_run_is_no_bug_report(
     result = CliRunner().invoke(main, ["collect", "-w", str(ws.root)])
     assert result.exit_code == 1
     assert result.output == (
-        f"Fel: Kunde inte läsa eller skriva {ws.inbox / 'Budget PERS.xlsx'}: Input/output "
-        "error. Kontrollera att mappen går att nå (en nätverksmapp eller OneDrive kan ha "
+        f"Fel: Kunde inte läsa eller skriva {ws.inbox / 'Budget PERS.xlsx'}: läs- eller "
+        "skrivfel på disken eller i nätverket. Kontrollera att mappen går att nå (en nätverksmapp eller OneDrive kan ha "
         "kopplats från) och kör igen. Kvarstår felet fast mappen går att nå, kör med "
         "--debug och skicka utskriften till den som förvaltar budgetbook.\n"
     )

@@ -21,6 +21,7 @@ from openpyxl import load_workbook
 from openpyxl.utils.cell import coordinate_to_tuple, get_column_letter, range_boundaries
 
 from budgetbook import actions, excel, panel
+from budgetbook import workspace as workspace_module
 from budgetbook.model import CollectResult, Problem, ReturnStatus, Severity
 
 # --- the stand-in for the calling workbook ----------------------------------------------
@@ -191,7 +192,7 @@ def test_kor_allt_writes_status_problems_and_outputs(book, workspace):
             assert row[6] in (p.message, "'" + p.message)
 
     outputs = {row[0]: hyperlink(row[1]) for row in table(sheet, panel.OUTPUT_HEADING)[1:]}
-    assert "Konsolidering" in outputs and "Nämndplan" in outputs
+    assert "Konsolidering" in outputs and "Word-utkast" in outputs
     for target, _ in outputs.values():
         assert Path(target).exists(), target
     message = sheet.get(panel.MESSAGE_CELL)
@@ -221,13 +222,13 @@ def test_konsolidera_and_skapa_word_utkast(book, workspace):
     sheet = book.sheets[panel.SHEET]
     assert sheet.get(panel.LAST_RUN_CELL).endswith("Konsolidera: klart")
     labels = [row[0] for row in table(sheet, panel.OUTPUT_HEADING)[1:]]
-    assert "Konsolidering" in labels and "Nämndplan" not in labels
+    assert "Konsolidering" in labels and "Word-utkast" not in labels
 
     excel.skapa_word_utkast()
     assert sheet.get(panel.LAST_RUN_CELL).endswith("Skapa Word-utkast: klart")
     outputs = {row[0]: hyperlink(row[1]) for row in table(sheet, panel.OUTPUT_HEADING)[1:]}
-    assert Path(outputs["Nämndplan"][0]).suffix == ".docx"
-    assert Path(outputs["Nämndplan"][0]).exists()
+    assert Path(outputs["Word-utkast"][0]).suffix == ".docx"
+    assert Path(outputs["Word-utkast"][0]).exists()
 
 
 def test_a_rerun_replaces_the_previous_results(book):
@@ -374,6 +375,7 @@ def test_a_share_gone_mid_run_says_what_to_check(book, workspace, monkeypatch):
     """A file-system failure (the network share dropped, as Windows words it) is the
     environment's, not a bug to report: the message says what to check."""
     gone = r"\\server\ekonomi\runda2027\inbox\Budget PERS.xlsx"
+    monkeypatch.setattr(workspace_module, "SYSTEM_SPEAKS_SWEDISH", True)  # as on Windows
 
     def share_gone(_round: Any) -> CollectResult:
         raise OSError(errno.EIO, "Det angivna nätverksnamnet är inte längre tillgängligt", gone)
@@ -440,9 +442,11 @@ def test_the_consolidations_findings_are_listed_also_below_a_long_problem_list()
 
 
 def test_output_labels_are_swedish():
+    """The draft's link said "Nämndplan" also when round.kind is a verksamhetsplan; the
+    buttons and the command line call it the Word-utkast."""
     assert excel.output_label("inlamningskontroll") == "Inlämningskontroll"
     assert excel.output_label("aterkoppling_FMO") == "Återkoppling FMO"
-    assert excel.output_label("namndplan") == "Nämndplan"
+    assert excel.output_label("namndplan") == "Word-utkast"
 
 
 @pytest.mark.parametrize("button", ["kor_allt", "skapa_word_utkast"])

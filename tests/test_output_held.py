@@ -125,3 +125,26 @@ def test_a_full_disk_says_so() -> None:
     assert str(unwritable(path, full, in_folder=True)) == (
         f"Kunde inte skriva {path}: disken är full. Frigör utrymme och försök igen."
     )
+
+
+def test_other_system_errors_are_told_in_swedish() -> None:
+    """The last fallback printed the system's own text, which is English on Linux and
+    macOS ("Kunde inte skriva …: Read-only file system.")."""
+    import errno
+
+    from budgetbook.workspace import os_failure
+
+    path = Path("/mnt/budget/output/konsolidering_2027.xlsx")
+    cases = {
+        errno.EROFS: ("Read-only file system", "enheten är skrivskyddad"),
+        errno.EIO: ("Input/output error", "läs- eller skrivfel"),
+        errno.ESTALE: ("Stale file handle", "nätverksmappen"),
+        errno.ETIMEDOUT: ("Connection timed out", "svarade inte"),
+    }
+    for code, (english, swedish) in cases.items():
+        failure = OSError(code, english, str(path))
+        for message in (str(unwritable(path, failure, in_folder=True)), os_failure(failure)):
+            assert message and swedish in message and english not in message, message
+    # an error without a Swedish text keeps the system's (Swedish on a Swedish Windows)
+    odd = OSError(errno.ELOOP, "Too many levels of symbolic links", str(path))
+    assert str(unwritable(path, odd)).endswith(": Too many levels of symbolic links.")

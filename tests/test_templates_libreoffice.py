@@ -103,10 +103,12 @@ def test_libreoffice_opens_and_agrees(tmp_path: Path) -> None:
             assert inv_grid[inv.header_row - 2][c] == total
 
 
-def test_the_change_in_percent_is_the_draft_s_whole_percent(tmp_path: Path) -> None:
-    """A department workbook's % change is rounded in its formula: Excel showed "-0%"
-    for −0,3 % (it takes the minus sign from the unrounded value), the draft "0 %".
-    LibreOffice computes the formulas of a template filled as a person fills it."""
+def test_the_change_in_percent_shows_what_the_rule_compares(tmp_path: Path) -> None:
+    """A department workbook's % change is rounded in its formula to the tenth of a
+    percent it shows. In whole percent, −5,4 % read "−5 %" beside "Kommentar saknas"
+    and an instruction that says "mer än 5 %". Rounding in the formula also keeps
+    Excel from showing "-0,0 %" for −0,03 % (it takes the minus sign from the unrounded
+    value). LibreOffice computes the formulas of a template filled as a person fills it."""
     import openpyxl
 
     from budgetbook import fmt
@@ -119,13 +121,13 @@ def test_the_change_in_percent_is_the_draft_s_whole_percent(tmp_path: Path) -> N
     new_col = drift.index(f"budget_{settings.budget_year}") + 1
     old_col = drift.index("budget_prior") + 1
     rows = [r for r in range(drift.first_data_row + 1, ws.max_row + 1) if ws.cell(r, old_col).value]
-    # the prior budget less 0,3 %, 0,5 % and 0,6 % of it, and plus 0,3 %
+    # the prior budget less 5,4 %, 0,03 % and 0,6 % of it, and plus 0,3 %
     wanted = {}
-    for r, share in zip(rows, (-0.003, -0.005, -0.006, 0.003), strict=False):
+    for r, share in zip(rows, (-0.054, -0.0003, -0.006, 0.003), strict=False):
         old = ws.cell(r, old_col).value
         ws.cell(r, new_col).value = new = old + fmt.round_half_up(old * share)
         wanted[r] = (new - old) / abs(old)
-    assert len(wanted) == 4 and min(wanted.values()) < -0.005
+    assert len(wanted) == 4
     filled = tmp_path / "ifylld.xlsx"
     wb.save(filled)
     out = tmp_path / "lo"
@@ -135,8 +137,11 @@ def test_the_change_in_percent_is_the_draft_s_whole_percent(tmp_path: Path) -> N
         .get_sheet_by_name(drift.name)
         .to_python(skip_empty_area=False)
     )
+    c = drift.index("change_pct")
     for r, exact in wanted.items():
-        computed = grid[r - 1][drift.index("change_pct")]
-        assert computed == round(computed, 2), (r, exact, computed)  # a whole percent
-        assert fmt.pct(computed) == fmt.pct(exact)
-        assert computed >= 0 or fmt.pct(computed) != "0\u00a0%"  # never "-0%"
+        computed = grid[r - 1][c]
+        assert computed == round(computed, 3), (r, exact, computed)  # a tenth of a percent
+        assert fmt.decimal(computed * 100) == fmt.decimal(exact * 100)
+        assert ws.cell(r, c + 1).number_format == "0.0 %"
+    assert fmt.decimal(grid[rows[0] - 1][c] * 100) == "\u22125,4"
+    assert grid[rows[1] - 1][c] == 0  # −0,03 %: shown "0,0 %", not "-0,0 %"

@@ -187,10 +187,16 @@ def templates(workspace: Path) -> None:
     Example:
       budgetbook templates -w runda2027
     """
+    from .workspace import open_workspace
+
     paths = actions.templates(workspace)
     for path in paths:
         click.echo(f"  {path}")
-    click.echo(f"{len(paths)} arbetsböcker skrivna.")
+    inbox = open_workspace(workspace).inbox
+    click.echo(
+        f"{len(paths)} arbetsböcker skrivna. Skicka dem till avdelningarna och lägg de "
+        f"ifyllda i {inbox}. Kör sedan `budgetbook collect -w {workspace}`."
+    )
 
 
 @main.command()

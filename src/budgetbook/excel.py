@@ -46,7 +46,7 @@ LOG_FILE = "budgetpanel.log"
 OUTPUT_LABELS = {
     "inlamningskontroll": "Inlämningskontroll",
     "konsolidering": "Konsolidering",
-    "namndplan": "Nämndplan",
+    "namndplan": "Word-utkast",  # as the button and the command line name it, whatever round.kind is
 }
 # Per-avdelning outputs are keyed "<prefix>_<avdelning>".
 OUTPUT_PREFIXES = {"aterkoppling": "Återkoppling"}

@@ -32,7 +32,8 @@ INPUT_FILL = "#FFF2CC"  # the one colour of every input cell (explained on Instr
 HEADER_FILL = "#1F4E78"
 SUMMARY_FILL = "#F2F2F2"
 AMOUNT_FORMAT = "#,##0"  # locale thousands separator, never a literal space
-PCT_FORMAT = "0 %"  # as the draft and the consolidated workbook write a percentage
+# the change against last year, to the tenth the rule for a comment needs (BB402)
+CHANGE_PCT_FORMAT = "0.0 %"
 AMOUNT_MAX = 999_999_999
 FIXED = "_fixed"  # a prefilled row's keys that are locked although the column is input
 
@@ -110,7 +111,7 @@ class _Writer:
             "locked_amount": fmt(num_format=AMOUNT_FORMAT),
             "locked_int": fmt(num_format="0"),
             "formula_amount": fmt(num_format=AMOUNT_FORMAT, font_color="#404040"),
-            "formula_pct": fmt(num_format=PCT_FORMAT, font_color="#404040"),
+            "formula_pct": fmt(num_format=CHANGE_PCT_FORMAT, font_color="#404040"),
             "formula_text": fmt(font_color="#C00000", bold=True),
             "formula_int": fmt(num_format="0", font_color="#404040"),
             "input_text": fmt(text_wrap=True, **inp),
@@ -348,10 +349,11 @@ class _Writer:
             if col.key == "change_tkr":
                 return f'=IF({new}="","",{new}-{old})', "formula_amount"
             if col.key == "change_pct":
-                # rounded to the whole percent shown (half away from zero, as the draft):
-                # Excel shows "-0%" for an unrounded −0.003, the draft "0 %"
+                # rounded to the tenth of a percent shown: in whole percent, −5,4 % read
+                # "−5 %" beside the rule "mer än 5 %"; and Excel shows "-0,0 %" for an
+                # unrounded −0.0003 (it takes the sign from the value)
                 return (
-                    f'=IF(OR({new}="",{old}=0),"",ROUND(({new}-{old})/ABS({old}),2))',
+                    f'=IF(OR({new}="",{old}=0),"",ROUND(({new}-{old})/ABS({old}),3))',
                     "formula_pct",
                 )
             if col.key == "flag":

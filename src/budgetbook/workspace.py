@@ -275,19 +275,55 @@ def unwritable(
         )
     if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
         return OutputError(f"{where}: disken är full. Frigör utrymme och försök igen.")
-    return OutputError(f"{where}: {exc.strerror or exc}.")
+    return OutputError(f"{where}: {_reason(exc)}.")
+
+
+# Windows words its errors in the system's language, and more exactly than an errno
+# ("Det angivna nätverksnamnet är inte längre tillgängligt"); Linux and macOS in English.
+SYSTEM_SPEAKS_SWEDISH = os.name == "nt"
+
+
+def _reason(exc: OSError) -> str:
+    """What went wrong, in Swedish: the system's own text on Windows, else ours for the
+    errors a workspace on a disk or a share meets (the system's for any other)."""
+    import errno
+
+    if SYSTEM_SPEAKS_SWEDISH and exc.strerror:
+        return exc.strerror
+
+    names = {
+        "ENOENT": "mappen eller filen finns inte (längre)",
+        "EROFS": "enheten är skrivskyddad",
+        "EIO": "läs- eller skrivfel på disken eller i nätverket",
+        "ESTALE": "nätverksmappen går inte längre att nå",
+        "ETIMEDOUT": "nätverket eller servern svarade inte i tid",
+        "EHOSTDOWN": "servern går inte att nå",
+        "EHOSTUNREACH": "servern går inte att nå",
+        "ENETUNREACH": "nätverket går inte att nå",
+        "ENETDOWN": "nätverket går inte att nå",
+        "EBUSY": "filen används av ett annat program",
+        "EMFILE": "för många filer är öppna",
+        "ENFILE": "för många filer är öppna",
+        "ENAMETOOLONG": "sökvägen eller filnamnet är för långt",
+        "ENOTDIR": "en del av sökvägen är inte en mapp",
+        "EISDIR": "det finns en mapp med samma namn",
+        "EACCES": "åtkomst nekad",
+        "EPERM": "åtkomst nekad",
+        "ENOSPC": "disken är full",
+    }
+    name = errno.errorcode.get(exc.errno or 0)
+    return names.get(name or "") or exc.strerror or str(exc)
 
 
 def os_failure(exc: BaseException) -> str | None:
     """The Swedish message for a file-system failure no step turned into an OutputError
     (a network share or OneDrive folder gone mid-run, a file removed while read), else
-    None. Such a failure is the environment's, not a bug to report: it says what to check.
-    On Windows `strerror` is in the system's language (Swedish there)."""
+    None. Such a failure is the environment's, not a bug to report: it says what to check."""
     # only one naming a file: a closed pipe (`budgetbook run | more`) or a socket is not
     if not isinstance(exc, OSError) or not exc.filename:
         return None
     return (
-        f"Kunde inte läsa eller skriva {exc.filename}: {exc.strerror or exc}. Kontrollera "
+        f"Kunde inte läsa eller skriva {exc.filename}: {_reason(exc)}. Kontrollera "
         "att mappen går att nå (en nätverksmapp eller OneDrive kan ha kopplats från) och "
         "kör igen."
     )
