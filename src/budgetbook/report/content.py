@@ -236,10 +236,11 @@ def _comparison_sentence(cons: Consolidation, settings: Settings, prior: int) ->
         return ""
     same = " för samma avdelningar" if missing else ""
     if diff:
-        text = (
-            f"Det är {fmt.mnkr(abs(diff))} miljoner kronor {_more_or_less(diff)} än "
-            f"budgeten för {prior}{same} ({fmt.pct(pct)})"
-        )
+        size = f"{fmt.mnkr(abs(diff))} miljoner kronor"
+        if size.startswith("0,0 "):
+            # "0,0 miljoner kronor mindre" reads as no change that is still smaller
+            size = f"{fmt.tkr(abs(diff))} tkr"
+        text = f"Det är {size} {_more_or_less(diff)} än budgeten för {prior}{same} ({fmt.pct(pct)})"
     else:
         text = f"Det är lika mycket som budgeten för {prior}{same}"
     if missing:
