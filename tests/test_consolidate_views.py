@@ -310,7 +310,7 @@ def test_capital_note_prior_figure_counts_only_included_avdelningar(settings):
     # increase is compared with B's prior-year capital cost: 0 tkr, not 50 tkr.
     cons = consolidate([drift_sub("B", B_LINES)], settings)
     text = cons.views[m.VIEW_KAPITALKOSTNADER].note
-    assert "jämfört med budget 2026 (0 tkr)" in text
+    assert "jämfört med budget 2026 för avdelningarna med godkänd inlämning (0 tkr)" in text
     assert "(0 tkr) är 0 tkr 2027" in text
 
 

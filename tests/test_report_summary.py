@@ -32,3 +32,31 @@ def test_missing_avdelning_compared_like_for_like_and_named(tmp_path):
     assert sentence.startswith("Det är 0,1 miljoner kronor mer än budgeten för 2026")
     assert "(7\u00a0%)" in sentence
     assert "Avdelning B" in sentence
+
+
+def test_small_change_is_not_called_zero_million_more_or_less(tmp_path):
+    """Audit: the example round with Kommunstyrelsens reserv's ram raised by 1 860 tkr
+    budgets 25 tkr less than 2026; the summary said "Det är 0,0 miljoner kronor mindre än
+    budgeten för 2026 (0 %)", a change of nothing that is still "mindre". Below 0,05
+    miljoner kronor the change is given in tkr. Real files: the example's templates
+    filled by the example filler, collected, consolidated and written to Word."""
+    import docx
+
+    from budgetbook import actions
+    from budgetbook.example import write_example_returns
+
+    root = tmp_path / "ws"
+    actions.init(root)
+    toml = root / "budgetbook.toml"
+    text = toml.read_text(encoding="utf-8")
+    toml.write_text(
+        text.replace("ram = [40000, 40000, 40000]", "ram = [41860, 41860, 41860]"),
+        encoding="utf-8",
+    )
+    settings = actions.open_workspace(root).settings()
+    write_example_returns(settings, actions.templates(root), root / "inbox")
+    actions.run(root)
+    doc = docx.Document(str(root / "output" / "namndplan_2027.docx"))
+    summary = next(p.text for p in doc.paragraphs if "driftbudget för 2027" in p.text)
+    assert "0,0 miljoner" not in summary
+    assert "Det är 25 tkr mindre än budgeten för 2026 (0\u00a0%)." in summary, summary

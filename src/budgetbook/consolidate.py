@@ -62,6 +62,7 @@ from .model import (
 from .schema import year_key
 from .settings import Settings
 from .tablebuild import (
+    KONTOGRUPP_MISSING,
     RAM_MISSING,
     ChangeSpec,
     add_changes,
@@ -236,6 +237,7 @@ def drift_by_driftpost(settings: Settings, figures: DriftFigures, included: set[
             settings,
             included,
             _sign_note(settings) + " Summan är nettokostnaden.",
+            consequence=KONTOGRUPP_MISSING,
         ),
         settings.unit,
         numeric_keys(cols),
@@ -282,7 +284,13 @@ def brutto_by_avdelning(settings: Settings, figures: DriftFigures, included: set
         "Intäkter, kostnader och netto per avdelning",
         cols,
         rows,
-        note(settings, included, _sign_note(settings)),
+        # no plan years and no change column here
+        note(
+            settings,
+            included,
+            _sign_note(settings),
+            consequence=f". Deras belopp för {settings.budget_year} är tomma och ingår inte i summorna.",
+        ),
         settings.unit,
         numeric_keys(cols),
     )

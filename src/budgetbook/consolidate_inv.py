@@ -42,11 +42,13 @@ from .settings import AssetCategory, Settings
 from .tablebuild import (
     PROJECTS_MISSING,
     RETURNS_SOURCE,
+    RISKS_MISSING,
     amount_keys,
     avdelningar_shown,
     grouped,
     in_avdelning_order,
     memoized,
+    missing_names,
     namnd_total,
     note,
     numeric_keys,
@@ -381,7 +383,8 @@ def capital_view(
         parts.append(
             # `budgeted` is the increase over the prior-year budget, not the drift level
             f"Ökningen av driftbudgetens kapitalkostnader jämfört med budget "
-            f"{settings.prior_year} ({fmt_tkr(prior_capital(settings, included))} tkr) är "
+            f"{settings.prior_year}{_returned_only(settings, included)} "
+            f"({fmt_tkr(prior_capital(settings, included))} tkr) är "
             + name_list([f"{fmt_tkr(v)} tkr {y}" for y, v in budgeted.items()])
             + ", att jämföra med investeringsplanens kapitalkostnad i tabellen."
         )
@@ -401,6 +404,12 @@ def capital_view(
 
 
 # --- risks ------------------------------------------------------------------------------
+
+
+def _returned_only(settings: Settings, included: set[str]) -> str:
+    """Words saying that a prior-year figure counts only the avdelningar with a return:
+    the kontogrupp table beside it shows the same budget line for all of them."""
+    return " för avdelningarna med godkänd inlämning" if missing_names(settings, included) else ""
 
 
 def risk_view(settings: Settings, submissions: Sequence[Submission], included: set[str]) -> Table:
@@ -443,7 +452,10 @@ def risk_view(settings: Settings, submissions: Sequence[Submission], included: s
         )
     rows.append(sum_rows(namnd_total(settings), rows, RowKind.TOTAL, keys))
     text = note(
-        settings, included, "Negativa risker visas med minustecken; nettorisk = positiv + negativ."
+        settings,
+        included,
+        "Negativa risker visas med minustecken; nettorisk = positiv + negativ.",
+        consequence=RISKS_MISSING,
     )
     return Table(
         VIEW_RISKER, "Risk- och känslighetsanalys", cols, rows, text, settings.unit, frozenset()

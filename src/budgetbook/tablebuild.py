@@ -126,10 +126,19 @@ def numeric_keys(columns: Sequence[Column]) -> frozenset[str]:
 
 T = TypeVar("T")
 
+AMOUNTS_EMPTY = ". Deras budget- och planbelopp är tomma och ingår inte i summorna"
 AMOUNTS_MISSING = (
-    ". Deras budget- och planbelopp är tomma och ingår inte i summorna; "
-    "förändringen på summaraderna avser raderna med både gammalt och nytt belopp."
+    AMOUNTS_EMPTY + "; förändringen på summaraderna avser raderna med både gammalt och nytt belopp."
 )
+# Tables without a change column (a drift view's plan-year table) say nothing of one.
+AMOUNTS_NO_CHANGE = AMOUNTS_EMPTY + "."
+# Per kontogrupp every change is left empty while an avdelning is missing: say why, as
+# Budget <prior> (all avdelningar) and Budget <year> (some) stand side by side.
+KONTOGRUPP_MISSING = (
+    AMOUNTS_EMPTY + ". Förändringen visas inte, eftersom föregående års budget och "
+    "prognos gäller alla avdelningar."
+)
+RISKS_MISSING = ". Deras risker ingår inte i summorna."
 PROJECTS_MISSING = "; deras projekt ingår inte."
 RETURNS_SOURCE = "Källa: avdelningarnas inlämnade budgetunderlag."
 # Budget against ram: a missing avdelning's ram is known, its budget is not.

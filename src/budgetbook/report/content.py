@@ -23,7 +23,7 @@ from ..model import (
     Table,
 )
 from ..settings import Settings
-from ..tablebuild import missing_names
+from ..tablebuild import AMOUNTS_MISSING, AMOUNTS_NO_CHANGE, KONTOGRUPP_MISSING, missing_names
 
 STANDARD_DRIFT = (
     "label",
@@ -69,7 +69,10 @@ def split_plan_years(
         caption=plan_caption,
         columns=plan_cols,
         signed_columns=frozenset(k for k in table.signed_columns if k in keep),
-        note=_without(table.note, prior_sources),
+        # the plan table has no change column: its note says nothing of one
+        note=_without(table.note, prior_sources)
+        .replace(AMOUNTS_MISSING, AMOUNTS_NO_CHANGE)
+        .replace(KONTOGRUPP_MISSING, AMOUNTS_NO_CHANGE),
     )
     return main, plan
 
@@ -233,15 +236,28 @@ def _comparison_sentence(cons: Consolidation, settings: Settings, prior: int) ->
         return ""
     same = " för samma avdelningar" if missing else ""
     if diff:
-        text = (
-            f"Det är {fmt.mnkr(abs(diff))} miljoner kronor {_more_or_less(diff)} än "
-            f"budgeten för {prior}{same} ({fmt.pct(pct)})"
-        )
+        size = f"{fmt.mnkr(abs(diff))} miljoner kronor"
+        if size.startswith("0,0 "):
+            # "0,0 miljoner kronor mindre" reads as no change that is still smaller
+            size = f"{fmt.tkr(abs(diff))} tkr"
+        text = f"Det är {size} {_more_or_less(diff)} än budgeten för {prior}{same} ({fmt.pct(pct)})"
     else:
         text = f"Det är lika mycket som budgeten för {prior}{same}"
     if missing:
         text += f"; godkänd inlämning saknas för {fmt.name_list(missing)}, som inte ingår"
     return text + "."
+
+
+def section_key_figure(cons: Consolidation, settings: Settings, index: int) -> str:
+    """Key figure sentence `index` (0: drift, -1: investments) opening its own section,
+    followed by the avdelningar it leaves out: there it stands without the summary's
+    comparison sentence, which names them."""
+    sentence = key_figure_sentences(cons, settings)[index]
+    included = set(cons.avdelningar_included)
+    missing = missing_names(settings, included)
+    if not (missing and included):
+        return sentence
+    return f"{sentence} Godkänd inlämning saknas för {fmt.name_list(missing)}, som inte ingår."
 
 
 def key_figure_sentences(cons: Consolidation, settings: Settings) -> list[str]:

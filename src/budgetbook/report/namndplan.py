@@ -400,7 +400,7 @@ class _Namndplan:
         self.b.heading(f"Driftbudget {self.year}", 1)
         if text:
             self.b.user_text(text)
-        self.b.paragraph(content.key_figure_sentences(self.cons, self.s)[0])
+        self.b.paragraph(content.section_key_figure(self.cons, self.s, 0))
 
         def fill_avd() -> None:
             if self.drift_figure is not None:  # per_avd's chart, asked for in build
@@ -508,7 +508,7 @@ class _Namndplan:
             return
         if text:
             self.b.user_text(text)
-        self.b.paragraph(content.key_figure_sentences(self.cons, self.s)[-1])
+        self.b.paragraph(content.section_key_figure(self.cons, self.s, -1))
         if self.investment_figure is not None:
             self.b.figure(*self.investment_figure, 14)
         self.section(
