@@ -236,31 +236,45 @@ def _load(
     return settings, deps
 
 
+# Every key the loader accepts, per table and per element of an array of tables
+# ([texts] apart: `dir` and the NAMND_TEXTS keys). docs/settings.md lists each one; a
+# test holds the two together.
+TABLE_KEYS: dict[str, set[str]] = {
+    "kommun": {"name"},
+    "namnd": {"name", "genitive", "forvaltning"},
+    "round": {
+        "id",
+        "kind",
+        "budget_year",
+        "plan_years",
+        "unit",
+        "deadline",
+        "contact_name",
+        "contact_email",
+        "contact_phone",
+    },
+    "rules": {"change_threshold_pct", "change_threshold_tkr", "template_password"},
+    "display": {"sign_convention", "empty_sections", "word_template"},
+    "sources": {"budget", "prognos", "ram"},
+    "capital": {"internranta", "depreciation_start"},
+    "prior": {"file"},
+}
+ARRAY_KEYS: dict[str, set[str]] = {
+    "driftposter": {"code", "name", "kind", "capital", "allow_negative"},
+    "asset_categories": {"code", "name", "life"},
+    "avdelningar": {"code", "name", "ram", "head", "email"},
+    "verksamheter": {"code", "name", "avdelning"},
+    "kf_goals": {"code", "title", "text", "indicators"},
+    "namnd_goals": {"code", "kf_goal", "title", "text", "indicators"},
+    "uppdrag": {"text", "start", "avdelning", "decision"},
+    "text_sections": {"key", "title", "guidance", "max_chars"},
+}
+INDICATOR_KEYS = {"name", "values", "target", "source"}
+
+
 def parse_settings(data: dict[str, Any], path: Path, source: str = "") -> Settings:
     r = _Reader(path, source)
-    r.unknown(
-        data,
-        "",
-        {
-            "kommun",
-            "namnd",
-            "round",
-            "rules",
-            "display",
-            "sources",
-            "capital",
-            "asset_categories",
-            "driftposter",
-            "avdelningar",
-            "verksamheter",
-            "kf_goals",
-            "namnd_goals",
-            "uppdrag",
-            "text_sections",
-            "texts",
-            "prior",
-        },
-    )
+    r.unknown(data, "", {*TABLE_KEYS, *ARRAY_KEYS, "texts"})
 
     kommun = r.table(data, "", "kommun")
     namnd = r.table(data, "", "namnd")
@@ -271,48 +285,23 @@ def parse_settings(data: dict[str, Any], path: Path, source: str = "") -> Settin
     capital = r.table(data, "", "capital")
     prior_t = r.table(data, "", "prior", required=False)
 
-    for prefix, table, known in (
-        ("kommun", kommun, {"name"}),
-        ("namnd", namnd, {"name", "genitive", "forvaltning"}),
-        (
-            "round",
-            rnd,
-            {
-                "id",
-                "kind",
-                "budget_year",
-                "plan_years",
-                "unit",
-                "deadline",
-                "contact_name",
-                "contact_email",
-                "contact_phone",
-            },
-        ),
-        ("rules", rules, {"change_threshold_pct", "change_threshold_tkr", "template_password"}),
-        ("display", display, {"sign_convention", "empty_sections", "word_template"}),
-        ("sources", sources, {"budget", "prognos", "ram"}),
-        ("capital", capital, {"internranta", "depreciation_start"}),
-        ("prior", prior_t, {"file"}),
+    for prefix, table in (
+        ("kommun", kommun),
+        ("namnd", namnd),
+        ("round", rnd),
+        ("rules", rules),
+        ("display", display),
+        ("sources", sources),
+        ("capital", capital),
+        ("prior", prior_t),
     ):
-        r.unknown(table, prefix, known)
-    for name, known in (
-        ("driftposter", {"code", "name", "kind", "capital", "allow_negative"}),
-        ("asset_categories", {"code", "name", "life"}),
-        ("avdelningar", {"code", "name", "ram", "head", "email"}),
-        ("verksamheter", {"code", "name", "avdelning"}),
-        ("kf_goals", {"code", "title", "text", "indicators"}),
-        ("namnd_goals", {"code", "kf_goal", "title", "text", "indicators"}),
-        ("uppdrag", {"text", "start", "avdelning", "decision"}),
-        ("text_sections", {"key", "title", "guidance", "max_chars"}),
-    ):
+        r.unknown(table, prefix, TABLE_KEYS[prefix])
+    for name, known in ARRAY_KEYS.items():
         for i, item in enumerate(r.array(data, name, required=False)):
             r.unknown(item, f"{name}[{i}]", known)
             for j, ind in enumerate(item.get("indicators", []) if isinstance(item, dict) else []):
                 if isinstance(ind, dict):
-                    r.unknown(
-                        ind, f"{name}[{i}].indicators[{j}]", {"name", "values", "target", "source"}
-                    )
+                    r.unknown(ind, f"{name}[{i}].indicators[{j}]", INDICATOR_KEYS)
 
     namnd_name = r.get(namnd, "namnd", "name", str)
     budget_year = r.get(rnd, "round", "budget_year", int, expected="ett årtal, t.ex. 2026")
