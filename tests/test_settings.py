@@ -59,6 +59,8 @@ def test_repository_root_is_the_example_workspace() -> None:
     [
         ('name = "Exempelkommun"\n', "", "kommun.name", "saknas"),
         ("budget_year = 2027", 'budget_year = "2027"', "round.budget_year", "årtal"),
+        # the range was not said ("ska vara ett rimligt årtal, inte 1999")
+        ("budget_year = 2027", "budget_year = 1999", "round.budget_year", "från 2000 till 2100"),
         (
             "plan_years = [2028, 2029]",
             "plan_years = [2029, 2030]",

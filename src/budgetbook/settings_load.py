@@ -306,7 +306,9 @@ def parse_settings(data: dict[str, Any], path: Path, source: str = "") -> Settin
     namnd_name = r.get(namnd, "namnd", "name", str)
     budget_year = r.get(rnd, "round", "budget_year", int, expected="ett årtal, t.ex. 2026")
     if not 2000 <= budget_year <= 2100:
-        raise r.fail("round.budget_year", f"ska vara ett rimligt årtal, inte {budget_year}.")
+        raise r.fail(
+            "round.budget_year", f"ska vara ett årtal från 2000 till 2100, inte {budget_year}."
+        )
     plan_years = tuple(r.get(rnd, "round", "plan_years", list, expected="en lista med årtal"))
     for i, year in enumerate(plan_years):
         if not isinstance(year, int) or isinstance(year, bool):
