@@ -71,3 +71,19 @@ def test_settings_doc_has_a_section_for_every_table() -> None:
     sections = _settings_doc_sections()
     for name in [*settings_load.TABLE_KEYS, *settings_load.ARRAY_KEYS, "texts"]:
         assert name in sections, name
+
+
+def test_readme_names_every_field_of_collect_json() -> None:
+    from budgetbook.cli import collect_json
+    from budgetbook.collect import GODKAND
+    from budgetbook.model import CollectResult, Problem, ReturnStatus, Severity
+
+    result = CollectResult()
+    result.statuses.append(ReturnStatus("PERS", "Personalavdelningen", GODKAND))
+    result.problems.append(Problem("BB501", Severity.VARNING, "…"))
+    data = collect_json(result)
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    part = readme[readme.index("`collect --json` prints") :].split("\n\n")[0]
+    fields = {*data, *data["statuses"][0], *data["problems"][0]}
+    missing = sorted(name for name in fields if f"`{name}`" not in part)
+    assert not missing, f"README's paragraph on `collect --json` lacks {missing}"
