@@ -260,8 +260,8 @@ def consolidate(workspace: Path) -> None:
 def report(workspace: Path) -> None:
     """Write the Word draft of the nämndplan to output/namndplan_<year>.docx.
 
-    Collects and consolidates first (as `consolidate`, writing both its files). Exit
-    code 1 when a return has an error (fel), 0 otherwise.
+    Collects and consolidates first, writing what `collect` and `consolidate` write.
+    Exit code 1 when a return has an error (fel), 0 otherwise.
 
     \b
     Example:
