@@ -171,7 +171,7 @@ def init(directory: Path) -> None:
     Writes budgetbook.toml, the prior-year figures foregaende_ar.csv and the texts in
     texter/ (all three the example's: replace them with your own), and the empty folders
     workbook_templates/, inbox/ and output/. Refuses a folder that already has a
-    budgetbook.toml.
+    budgetbook.toml; a file already there (your own texts in texter/) is kept.
 
     \b
     Example:
