@@ -214,7 +214,8 @@ def templates(workspace: Path) -> None:
 def collect(workspace: Path, as_json: bool) -> None:
     """Read, validate and archive the returns in inbox/; write the problem report.
 
-    Returns in inbox/ are read, never changed or moved; each version is copied to
+    Every file directly in inbox/ is taken for a return (subfolders are not read);
+    returns are read, never changed or moved, and each version is copied to
     output/arkiv/. Writes output/inlamningskontroll_<year>.xlsx (status per avdelning,
     every problem) and, for a return with problems, a copy of it with the problem
     cells marked, output/aterkoppling/aterkoppling_<code>_<year>.xlsx, to send back.
