@@ -101,6 +101,14 @@ def test_repository_root_is_the_example_workspace() -> None:
         # a repeated name would make every untouched return fail (BB206) or be ambiguous.
         ('name = "Lokalkostnader"', 'name = "Personalkostnader"', "driftposter", "mer än en gång"),
         ('name = "Inventarier"', 'name = "IT-utrustning"', "asset_categories", "mer än en gång"),
+        # a KF goal's block copied and its code left: the nämndmål of that code and their
+        # indicators were shown under both goals in the draft
+        (
+            'code = "4"\ntitle = "Ett växande',
+            'code = "1"\ntitle = "Ett växande',
+            "kf_goals",
+            "mer än en gång",
+        ),
         (
             "change_threshold_pct = 10",
             "change_threshold_pct = -10",

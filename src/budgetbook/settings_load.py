@@ -475,6 +475,8 @@ def parse_settings(data: dict[str, Any], path: Path, source: str = "") -> Settin
 
     kf_goals = _each(r, r.array(data, "kf_goals", False), "kf_goals", kf_goal)
     namnd_goals = _each(r, r.array(data, "namnd_goals", False), "namnd_goals", namnd_goal)
+    # nämndmål find their KF goal by its code: a repeated code showed them under both
+    _unique(r, "kf_goals", [g.code for g in kf_goals])
     kf_codes = {g.code for g in kf_goals}
     for i, g in enumerate(namnd_goals):
         if g.kf_goal not in kf_codes:
