@@ -485,6 +485,10 @@ def parse_settings(data: dict[str, Any], path: Path, source: str = "") -> Settin
             )
     _unique(r, "namnd_goals", [g.code for g in namnd_goals])
 
+    text_sections = _each(r, r.array(data, "text_sections", False), "text_sections", text_section)
+    # a return's texts are kept by key: of two sections with one key, one text was lost
+    _unique(r, "text_sections", [t.key for t in text_sections], "nyckeln")
+
     texts_t = r.table(data, "", "texts", required=False)
     texts_dir = r.get(texts_t, "texts", "dir", str, "")
     texts: dict[str, str] = {}
@@ -563,9 +567,7 @@ def parse_settings(data: dict[str, Any], path: Path, source: str = "") -> Settin
         kf_goals=kf_goals,
         namnd_goals=namnd_goals,
         uppdrag=_each(r, r.array(data, "uppdrag", False), "uppdrag", uppdrag),
-        text_sections=_each(
-            r, r.array(data, "text_sections", False), "text_sections", text_section
-        ),
+        text_sections=text_sections,
         texts=texts,
         prior=prior,
         prior_file=prior_file,
