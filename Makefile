@@ -40,6 +40,7 @@ bench: $(VENV)/.installed-test
 ## docs: regenerate the generated docs (validation rules, template format)
 docs: $(VENV)/.installed
 	$(BIN)/python -m budgetbook.docs_gen
+	$(BIN)/python -c 'import budgetbook.template_doc as d; d.update_doc()'
 
 clean:
-	rm -rf $(VENV) output/*.xlsx output/*.docx output/arkiv
+	rm -rf $(VENV) output/*.xlsx output/*.docx output/arkiv output/aterkoppling

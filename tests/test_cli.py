@@ -38,6 +38,38 @@ def test_every_command_has_help_with_an_example(name: str) -> None:
     assert "Example" in result.output and "budgetbook " + name in result.output
 
 
+def test_main_help_lists_the_exit_codes() -> None:
+    """The exit codes scripts depend on were only in the README, not in --help."""
+    output = CliRunner().invoke(main, ["--help"]).output
+    assert "Exit codes:" in output
+    for code in ("0", "1", "2"):
+        assert f"\n    {code}  " in output
+
+
+@pytest.mark.parametrize(
+    ("name", "writes"),
+    [
+        ("collect", ("output/arkiv/", "inlamningskontroll_<year>.xlsx", "aterkoppling_")),
+        ("consolidate", ("konsolidering_<year>.xlsx",)),
+        ("report", ("namndplan_<year>.docx",)),
+        ("templates", ("workbook_templates/Budget_<year>_<code>.xlsx",)),
+        ("init", ("budgetbook.toml", "foregaende_ar.csv", "texter/")),
+        ("panel", ("Budgetpanel.xlsm", "xlwings.conf")),
+    ],
+)
+def test_help_says_what_a_command_writes(name: str, writes: tuple[str, ...]) -> None:
+    output = " ".join(CliRunner().invoke(main, [name, "--help"]).output.split())
+    for what in writes:
+        assert what in output, what
+
+
+@pytest.mark.parametrize("name", ["collect", "consolidate", "report", "run"])
+def test_help_of_a_command_reading_returns_gives_its_exit_code(name: str) -> None:
+    """Exit code 1 on an error in a return (a warning gives 0): a script's `if` needs it."""
+    output = " ".join(CliRunner().invoke(main, [name, "--help"]).output.split())
+    assert "Exit code 1 when a return has an error (fel)" in output
+
+
 def test_usage_error_exits_2() -> None:
     result = CliRunner().invoke(main, ["collect", "--no-such-option"])
     assert result.exit_code == 2

@@ -70,3 +70,17 @@ def test_empty_inbox_gets_the_right_advice(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["consolidate", "-w", str(tmp_path / "ws")])
     assert result.exit_code == 1
     assert "är tom" in result.output and "åtgärda felen" not in result.output.lower()
+
+
+def test_inbox_with_only_unreadable_files_is_not_called_empty(tmp_path: Path) -> None:
+    """Regression: a file that could not be read (BB100) belongs to no avdelning, so an
+    inbox holding only such files was called empty ("Inkorgen … är tom. Lägg de
+    inlämnade arbetsböckerna där") while the return the user put there lay in it."""
+    actions.init(tmp_path / "ws")
+    # a name that tells no avdelning, so the file belongs to none
+    (tmp_path / "ws" / "inbox" / "budget.xlsx").write_bytes(b"not a workbook")
+    for command in ("consolidate", "report"):
+        result = CliRunner().invoke(main, [command, "-w", str(tmp_path / "ws")])
+        assert result.exit_code == 1
+        assert "BB100" in result.output and "är tom" not in result.output
+        assert "ingen godkänd inlämning" in result.output

@@ -59,6 +59,8 @@ def test_repository_root_is_the_example_workspace() -> None:
     [
         ('name = "Exempelkommun"\n', "", "kommun.name", "saknas"),
         ("budget_year = 2027", 'budget_year = "2027"', "round.budget_year", "årtal"),
+        # the range was not said ("ska vara ett rimligt årtal, inte 1999")
+        ("budget_year = 2027", "budget_year = 1999", "round.budget_year", "från 2000 till 2100"),
         (
             "plan_years = [2028, 2029]",
             "plan_years = [2029, 2030]",
@@ -99,6 +101,17 @@ def test_repository_root_is_the_example_workspace() -> None:
         # a repeated name would make every untouched return fail (BB206) or be ambiguous.
         ('name = "Lokalkostnader"', 'name = "Personalkostnader"', "driftposter", "mer än en gång"),
         ('name = "Inventarier"', 'name = "IT-utrustning"', "asset_categories", "mer än en gång"),
+        # two text sections with one key: the Texter sheet had a row for each, and the
+        # text in the first was dropped when a return was read
+        ('key = "budget"', 'key = "verksamhet"', "text_sections", "mer än en gång"),
+        # a KF goal's block copied and its code left: the nämndmål of that code and their
+        # indicators were shown under both goals in the draft
+        (
+            'code = "4"\ntitle = "Ett växande',
+            'code = "1"\ntitle = "Ett växande',
+            "kf_goals",
+            "mer än en gång",
+        ),
         (
             "change_threshold_pct = 10",
             "change_threshold_pct = -10",

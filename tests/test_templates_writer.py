@@ -128,7 +128,7 @@ def test_template_format_doc_matches_schema(tmp_path: Path) -> None:
     doc = (ROOT / "docs" / "template-format.md").read_text(encoding="utf-8")
     start, end = doc.index(BEGIN), doc.index(END) + len(END) + 1
     assert doc[start:end] == render(S.build_schema(settings)), (
-        "docs/template-format.md is stale: run "
+        "docs/template-format.md is stale: run `make docs`, or "
         "python -c 'import budgetbook.template_doc as d; d.update_doc()'"
     )
 

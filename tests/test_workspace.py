@@ -44,6 +44,20 @@ def test_init_creates_the_folders_and_opens(tmp_path: Path) -> None:
         open_workspace(tmp_path)
 
 
+def test_init_keeps_files_already_in_the_folder(tmp_path: Path) -> None:
+    """Regression: init into a folder without budgetbook.toml kept a prior-year file of
+    the user's but replaced the texts in texter/ with the example's, without a word
+    (texter/ was copied over, file by file)."""
+    root = tmp_path / "runda2028"
+    (root / "texter").mkdir(parents=True)
+    (root / "texter" / "sammanfattning.md").write_text("Vår egen sammanfattning.", "utf-8")
+    (root / "foregaende_ar.csv").write_text("verksamhet;driftpost;budget;prognos\n", "utf-8")
+    init_workspace(root)
+    assert (root / "texter" / "sammanfattning.md").read_text("utf-8") == "Vår egen sammanfattning."
+    assert (root / "foregaende_ar.csv").read_text("utf-8").startswith("verksamhet;driftpost;")
+    assert (root / "texter" / "inledning.md").is_file()  # the missing ones still come
+
+
 def test_demo_refuses_a_folder_with_content(tmp_path: Path) -> None:
     """Regression: demo into an existing folder overwrote same-named files in its inbox."""
     from budgetbook import actions

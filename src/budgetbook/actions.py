@@ -25,7 +25,7 @@ from . import collect_memo, leftovers, report_memo
 from .archive import ARCHIVE_DIR
 from .errors import NothingToConsolidateError, WorkspaceError
 from .gc_pause import release_kept
-from .model import CollectResult, Consolidation, Problem
+from .model import CollectResult, Consolidation, Problem, Severity
 from .workspace import Workspace, init_workspace, open_workspace
 
 if TYPE_CHECKING:
@@ -191,7 +191,11 @@ def consolidate(
 
 def consolidate_round(r: Round, collected: CollectResult) -> tuple[Consolidation, Path]:
     if not collected.submissions:
-        if not any(s.file for s in collected.statuses):
+        # a file refused before its avdelning was known (BB100, BB108) is only in an
+        # error; an Excel lock file (BB109, a warning) is no return
+        if not any(s.file for s in collected.statuses) and not any(
+            p.file and p.severity is Severity.FEL for p in collected.problems
+        ):
             raise NothingToConsolidateError(
                 f"Inkorgen {r.ws.inbox} är tom. Lägg de inlämnade arbetsböckerna där och kör igen."
             )

@@ -151,6 +151,12 @@ def main(debug: bool) -> None:
       budgetbook templates -w runda2027
       (department heads return workbooks into runda2027/inbox/)
       budgetbook run -w runda2027     # collect, consolidate, write the Word draft
+
+    \b
+    Exit codes:
+      0  done, and no return has an error (fel); warnings are allowed
+      1  a return has an error, or the command failed (the message says why)
+      2  usage error: unknown option, missing argument, no such folder
     """
     # output redirected on Windows is in a code page without "−": never fail on that
     console.make_safe()
@@ -161,6 +167,11 @@ def main(debug: bool) -> None:
 @handled
 def init(directory: Path) -> None:
     """Create a new workspace in DIRECTORY with example settings.
+
+    Writes budgetbook.toml, the prior-year figures foregaende_ar.csv and the texts in
+    texter/ (all three the example's: replace them with your own), and the empty folders
+    workbook_templates/, inbox/ and output/. Refuses a folder that already has a
+    budgetbook.toml; a file already there (your own texts in texter/) is kept.
 
     \b
     Example:
@@ -182,6 +193,9 @@ def init(directory: Path) -> None:
 @handled
 def templates(workspace: Path) -> None:
     """Write one department workbook per avdelning to workbook_templates/.
+
+    Reads budgetbook.toml and the prior-year figures; writes
+    workbook_templates/Budget_<year>_<code>.xlsx, replacing earlier ones.
 
     \b
     Example:
@@ -206,6 +220,13 @@ def templates(workspace: Path) -> None:
 def collect(workspace: Path, as_json: bool) -> None:
     """Read, validate and archive the returns in inbox/; write the problem report.
 
+    Every file directly in inbox/ is taken for a return (subfolders are not read);
+    returns are read, never changed or moved, and each version is copied to
+    output/arkiv/. Writes output/inlamningskontroll_<year>.xlsx (status per avdelning,
+    every problem) and, for a return with problems, a copy of it with the problem
+    cells marked, output/aterkoppling/aterkoppling_<code>_<year>.xlsx, to send back.
+    Exit code 1 when a return has an error (fel), 0 otherwise.
+
     \b
     Example:
       budgetbook collect -w runda2027
@@ -225,6 +246,9 @@ def collect(workspace: Path, as_json: bool) -> None:
 def consolidate(workspace: Path) -> None:
     """Consolidate the accepted returns into output/konsolidering_<year>.xlsx.
 
+    Collects first (as `collect`, with its problem report), then consolidates the
+    returns without errors. Exit code 1 when a return has an error (fel), 0 otherwise.
+
     \b
     Example:
       budgetbook consolidate -w runda2027
@@ -242,6 +266,9 @@ def consolidate(workspace: Path) -> None:
 @handled
 def report(workspace: Path) -> None:
     """Write the Word draft of the nämndplan to output/namndplan_<year>.docx.
+
+    Collects and consolidates first, writing what `collect` and `consolidate` write.
+    Exit code 1 when a return has an error (fel), 0 otherwise.
 
     \b
     Example:
@@ -262,6 +289,11 @@ def report(workspace: Path) -> None:
 def run(workspace: Path) -> None:
     """Collect, consolidate and write the Word draft, in one go.
 
+    Writes what `collect`, `consolidate` and `report` write. With nothing changed since
+    an earlier run the same day, keeps the consolidation and the draft it made. Exit
+    code 1 when a return has an error (fel) or no return can be consolidated, 0
+    otherwise.
+
     \b
     Example:
       budgetbook run -w runda2027
@@ -278,6 +310,9 @@ def run(workspace: Path) -> None:
 def panel(workspace: Path) -> None:
     """Write the control workbook Budgetpanel.xlsm (the Excel button) into the workspace.
 
+    On Windows also xlwings.conf beside it, naming the Python the buttons start. Both
+    are replaced. Installing and using the button: docs/excel-button.md.
+
     \b
     Example:
       budgetbook panel -w runda2027
@@ -292,6 +327,9 @@ def panel(workspace: Path) -> None:
 @handled
 def demo(directory: Path) -> None:
     """Create an example workspace in DIRECTORY (default ./demo) with returns, then run.
+
+    DIRECTORY must be new or empty. It gets what `init` and `templates` write, filled
+    example returns in inbox/, and what `run` writes.
 
     \b
     Example:
@@ -308,6 +346,8 @@ def demo(directory: Path) -> None:
 @handled
 def schema(workspace: Path, as_json: bool) -> None:
     """Describe the department workbook: sheets, tables, columns, types, lists.
+
+    For this round's settings; docs/template-format.md describes the format.
 
     \b
     Example:
@@ -330,6 +370,9 @@ def schema(workspace: Path, as_json: bool) -> None:
 @handled
 def history(workspace: Path, avdelning: str | None) -> None:
     """List every archived version of the returns, oldest first.
+
+    Reads the archive in output/arkiv/: checksum (the VERSION that `recover` and
+    `compare` take), avdelning, when received and saved, size and file name.
 
     \b
     Example:
@@ -365,7 +408,8 @@ def recover(workspace: Path, version: str, destination: Path) -> None:
     """Copy an archived VERSION (checksum or its start) to DESTINATION (default: here).
 
     DESTINATION is a folder (made if need be; the file keeps its name) unless it is a
-    file name with a suffix such as .xlsx. An existing file is never overwritten.
+    file name ending in .xlsx or .xlsm. An existing file is never overwritten.
+    VERSION is a checksum as `budgetbook history` lists it.
 
     \b
     Example:
@@ -383,7 +427,9 @@ def recover(workspace: Path, version: str, destination: Path) -> None:
 def compare(workspace: Path, old: str, new: str) -> None:
     """Show what changed between two archived versions OLD and NEW of a return.
 
-    OLD is the earlier version; given the other way round, a note says so first.
+    OLD and NEW are checksums as `budgetbook history` lists them (or their start);
+    OLD is the earlier version; given the other way round, a note says so first. Lists
+    every value that differs, with its sheet and cell.
 
     \b
     Example:

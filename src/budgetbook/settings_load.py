@@ -236,31 +236,45 @@ def _load(
     return settings, deps
 
 
+# Every key the loader accepts, per table and per element of an array of tables
+# ([texts] apart: `dir` and the NAMND_TEXTS keys). docs/settings.md lists each one; a
+# test holds the two together.
+TABLE_KEYS: dict[str, set[str]] = {
+    "kommun": {"name"},
+    "namnd": {"name", "genitive", "forvaltning"},
+    "round": {
+        "id",
+        "kind",
+        "budget_year",
+        "plan_years",
+        "unit",
+        "deadline",
+        "contact_name",
+        "contact_email",
+        "contact_phone",
+    },
+    "rules": {"change_threshold_pct", "change_threshold_tkr", "template_password"},
+    "display": {"sign_convention", "empty_sections", "word_template"},
+    "sources": {"budget", "prognos", "ram"},
+    "capital": {"internranta", "depreciation_start"},
+    "prior": {"file"},
+}
+ARRAY_KEYS: dict[str, set[str]] = {
+    "driftposter": {"code", "name", "kind", "capital", "allow_negative"},
+    "asset_categories": {"code", "name", "life"},
+    "avdelningar": {"code", "name", "ram", "head", "email"},
+    "verksamheter": {"code", "name", "avdelning"},
+    "kf_goals": {"code", "title", "text", "indicators"},
+    "namnd_goals": {"code", "kf_goal", "title", "text", "indicators"},
+    "uppdrag": {"text", "start", "avdelning", "decision"},
+    "text_sections": {"key", "title", "guidance", "max_chars"},
+}
+INDICATOR_KEYS = {"name", "values", "target", "source"}
+
+
 def parse_settings(data: dict[str, Any], path: Path, source: str = "") -> Settings:
     r = _Reader(path, source)
-    r.unknown(
-        data,
-        "",
-        {
-            "kommun",
-            "namnd",
-            "round",
-            "rules",
-            "display",
-            "sources",
-            "capital",
-            "asset_categories",
-            "driftposter",
-            "avdelningar",
-            "verksamheter",
-            "kf_goals",
-            "namnd_goals",
-            "uppdrag",
-            "text_sections",
-            "texts",
-            "prior",
-        },
-    )
+    r.unknown(data, "", {*TABLE_KEYS, *ARRAY_KEYS, "texts"})
 
     kommun = r.table(data, "", "kommun")
     namnd = r.table(data, "", "namnd")
@@ -271,53 +285,30 @@ def parse_settings(data: dict[str, Any], path: Path, source: str = "") -> Settin
     capital = r.table(data, "", "capital")
     prior_t = r.table(data, "", "prior", required=False)
 
-    for prefix, table, known in (
-        ("kommun", kommun, {"name"}),
-        ("namnd", namnd, {"name", "genitive", "forvaltning"}),
-        (
-            "round",
-            rnd,
-            {
-                "id",
-                "kind",
-                "budget_year",
-                "plan_years",
-                "unit",
-                "deadline",
-                "contact_name",
-                "contact_email",
-                "contact_phone",
-            },
-        ),
-        ("rules", rules, {"change_threshold_pct", "change_threshold_tkr", "template_password"}),
-        ("display", display, {"sign_convention", "empty_sections", "word_template"}),
-        ("sources", sources, {"budget", "prognos", "ram"}),
-        ("capital", capital, {"internranta", "depreciation_start"}),
-        ("prior", prior_t, {"file"}),
+    for prefix, table in (
+        ("kommun", kommun),
+        ("namnd", namnd),
+        ("round", rnd),
+        ("rules", rules),
+        ("display", display),
+        ("sources", sources),
+        ("capital", capital),
+        ("prior", prior_t),
     ):
-        r.unknown(table, prefix, known)
-    for name, known in (
-        ("driftposter", {"code", "name", "kind", "capital", "allow_negative"}),
-        ("asset_categories", {"code", "name", "life"}),
-        ("avdelningar", {"code", "name", "ram", "head", "email"}),
-        ("verksamheter", {"code", "name", "avdelning"}),
-        ("kf_goals", {"code", "title", "text", "indicators"}),
-        ("namnd_goals", {"code", "kf_goal", "title", "text", "indicators"}),
-        ("uppdrag", {"text", "start", "avdelning", "decision"}),
-        ("text_sections", {"key", "title", "guidance", "max_chars"}),
-    ):
+        r.unknown(table, prefix, TABLE_KEYS[prefix])
+    for name, known in ARRAY_KEYS.items():
         for i, item in enumerate(r.array(data, name, required=False)):
             r.unknown(item, f"{name}[{i}]", known)
             for j, ind in enumerate(item.get("indicators", []) if isinstance(item, dict) else []):
                 if isinstance(ind, dict):
-                    r.unknown(
-                        ind, f"{name}[{i}].indicators[{j}]", {"name", "values", "target", "source"}
-                    )
+                    r.unknown(ind, f"{name}[{i}].indicators[{j}]", INDICATOR_KEYS)
 
     namnd_name = r.get(namnd, "namnd", "name", str)
     budget_year = r.get(rnd, "round", "budget_year", int, expected="ett årtal, t.ex. 2026")
     if not 2000 <= budget_year <= 2100:
-        raise r.fail("round.budget_year", f"ska vara ett rimligt årtal, inte {budget_year}.")
+        raise r.fail(
+            "round.budget_year", f"ska vara ett årtal från 2000 till 2100, inte {budget_year}."
+        )
     plan_years = tuple(r.get(rnd, "round", "plan_years", list, expected="en lista med årtal"))
     for i, year in enumerate(plan_years):
         if not isinstance(year, int) or isinstance(year, bool):
@@ -484,6 +475,8 @@ def parse_settings(data: dict[str, Any], path: Path, source: str = "") -> Settin
 
     kf_goals = _each(r, r.array(data, "kf_goals", False), "kf_goals", kf_goal)
     namnd_goals = _each(r, r.array(data, "namnd_goals", False), "namnd_goals", namnd_goal)
+    # nämndmål find their KF goal by its code: a repeated code showed them under both
+    _unique(r, "kf_goals", [g.code for g in kf_goals])
     kf_codes = {g.code for g in kf_goals}
     for i, g in enumerate(namnd_goals):
         if g.kf_goal not in kf_codes:
@@ -491,6 +484,10 @@ def parse_settings(data: dict[str, Any], path: Path, source: str = "") -> Settin
                 f"namnd_goals[{i}].kf_goal", f"{g.kf_goal!r} är inget KF-mål i [[kf_goals]]."
             )
     _unique(r, "namnd_goals", [g.code for g in namnd_goals])
+
+    text_sections = _each(r, r.array(data, "text_sections", False), "text_sections", text_section)
+    # a return's texts are kept by key: of two sections with one key, one text was lost
+    _unique(r, "text_sections", [t.key for t in text_sections], "nyckeln")
 
     texts_t = r.table(data, "", "texts", required=False)
     texts_dir = r.get(texts_t, "texts", "dir", str, "")
@@ -570,9 +567,7 @@ def parse_settings(data: dict[str, Any], path: Path, source: str = "") -> Settin
         kf_goals=kf_goals,
         namnd_goals=namnd_goals,
         uppdrag=_each(r, r.array(data, "uppdrag", False), "uppdrag", uppdrag),
-        text_sections=_each(
-            r, r.array(data, "text_sections", False), "text_sections", text_section
-        ),
+        text_sections=text_sections,
         texts=texts,
         prior=prior,
         prior_file=prior_file,

@@ -95,12 +95,18 @@ def init_workspace(path: Path | str) -> Workspace:
         raise WorkspaceError(f"{root} har redan en {SETTINGS_FILE}; inget skrevs över.")
     root.mkdir(parents=True, exist_ok=True)
     source = example_resources()
+
+    def copy_new(src: str, dst: str) -> None:
+        # a file already there is the user's (their own texts in texter/): never replaced
+        if not os.path.exists(dst):
+            shutil.copy2(src, dst)
+
     for item in source.iterdir():
         target = root / item.name
         if item.is_dir():
-            shutil.copytree(item, target, dirs_exist_ok=True)
-        elif not target.exists():
-            shutil.copy2(item, target)
+            shutil.copytree(item, target, dirs_exist_ok=True, copy_function=copy_new)
+        else:
+            copy_new(str(item), str(target))
     ws = Workspace(root)
     ws.ensure_dirs()
     return ws
