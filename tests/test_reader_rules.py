@@ -191,7 +191,22 @@ def test_a_four_digit_year_out_of_range_is_not_told_to_use_four_digits(rnd, tmp_
     result, found = edited(rnd, tmp_path, edit)
     assert ("BB308", "Uppdrag", "B7") in found
     message = next(p.message for p in result.problems if p.code == "BB308")
-    assert "”2207”" in message and "från 1900 till 2099" in message
+    assert "”2207”" in message and "från 2000 till 2100" in message
+
+
+def test_the_years_read_are_the_years_the_workbook_takes(rnd, tmp_path: Path) -> None:
+    """The workbook's own check takes 2000–2100; the reader took 1900–2099, so 2100
+    passed Excel and then failed collect (BB308), and 1999, refused by Excel, was read."""
+    for year, refused in ((2100, False), (2000, False), (1999, True), (2101, True)):
+
+        def edit(wb, schema, year=year):
+            wb["Uppdrag"]["B7"] = year
+
+        (tmp_path / str(year)).mkdir()
+        result, found = edited(rnd, tmp_path / str(year), edit)
+        assert (("BB308", "Uppdrag", "B7") in found) is refused, year
+        if not refused:
+            assert result.submission.uppdrag[0].start == year
 
 
 def test_not_a_workbook(rnd, tmp_path: Path) -> None:

@@ -8,7 +8,6 @@ helpers both modules share.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -484,7 +483,8 @@ class SheetReaders:
         if raw in ("", None):
             return None
         text = cell_text(raw)
-        if re.fullmatch(r"(19|20)\d{2}", text):  # 1900-2099, as BB308 says
+        low, high = S.YEAR_RANGE  # the workbook's own check, as BB308 says
+        if len(text) == 4 and text.isascii() and text.isdigit() and low <= int(text) <= high:
             return int(text)
         self.add(R.NOT_A_YEAR, t.sheet.name, a1, varde=text, exempel=self.s.budget_year)
         return None

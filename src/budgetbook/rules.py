@@ -237,7 +237,7 @@ NOT_A_YEAR = rule(
     "BB308",
     FEL,
     "Inget årtal",
-    "{plats}: ”{varde}” är inget giltigt årtal. Skriv ett år från 1900 till 2099 med fyra "
+    "{plats}: ”{varde}” är inget giltigt årtal. Skriv ett år från 2000 till 2100 med fyra "
     "siffror, till exempel {exempel}.",
 )
 TEXT_TOO_LONG = rule(

@@ -37,6 +37,8 @@ TEXT, AMOUNT, YEAR, LIST, INT, FORMULA = "text", "amount", "year", "list", "int"
 # an INT column is a riskvärde (sannolikhet × konsekvens, each 1–4): the template's
 # validation and the reader's rule BB310 both allow this range
 INT_RANGE = (1, 16)
+# a YEAR column's years: the template's validation, the reader and rule BB308's message
+YEAR_RANGE = (2000, 2100)
 
 PROJECT_STATUSES = ("Pågående", "Ny")
 UPPDRAG_STATUSES = ("Ej påbörjad", "Påbörjad", "Klar")

@@ -390,8 +390,8 @@ class _Writer:
                 opts = {
                     "validate": "integer",
                     "criteria": "between",
-                    "minimum": 2000,
-                    "maximum": 2100,
+                    "minimum": S.YEAR_RANGE[0],
+                    "maximum": S.YEAR_RANGE[1],
                     "error_title": "Årtal",
                     "error_message": "Skriv året med fyra siffror, till exempel 2027.",
                 }
