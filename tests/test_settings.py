@@ -112,6 +112,10 @@ def test_repository_root_is_the_example_workspace() -> None:
             "kf_goals",
             "mer än en gång",
         ),
+        # the unit is a label: amounts are whole tkr everywhere, so "kr" would put "kr"
+        # in the captions of tables counted in tkr
+        ('unit = "tkr"', 'unit = "kr"', "round.unit", "tkr"),
+        ('unit = "tkr"', 'unit = "mnkr"', "round.unit", "tkr"),
         (
             "change_threshold_pct = 10",
             "change_threshold_pct = -10",
@@ -134,6 +138,11 @@ def test_wrong_key_is_named(workspace: Path, old: str, new: str, key: str, fragm
     assert info.value.key == key
     assert fragment in str(info.value)
     assert "budgetbook.toml" in str(info.value)
+
+
+def test_the_unit_may_be_written_out(workspace: Path) -> None:
+    edit(workspace, 'unit = "tkr"', 'unit = "Tkr"')
+    assert load_settings(workspace).unit == "Tkr"
 
 
 @pytest.mark.parametrize(

@@ -309,6 +309,10 @@ def parse_settings(data: dict[str, Any], path: Path, source: str = "") -> Settin
         raise r.fail(
             "round.budget_year", f"ska vara ett årtal från 2000 till 2100, inte {budget_year}."
         )
+    unit = r.get(rnd, "round", "unit", str, "tkr")
+    if unit.strip().casefold() not in ("tkr", "tusen kronor"):
+        # only a label: the amounts, headings and the draft's mnkr all count in tkr
+        raise r.fail("round.unit", f'beloppen räknas alltid i tkr; skriv "tkr", inte {unit!r}.')
     plan_years = tuple(r.get(rnd, "round", "plan_years", list, expected="en lista med årtal"))
     for i, year in enumerate(plan_years):
         if not isinstance(year, int) or isinstance(year, bool):
@@ -544,7 +548,7 @@ def parse_settings(data: dict[str, Any], path: Path, source: str = "") -> Settin
         kind=r.get(rnd, "round", "kind", str, "nämndplan"),
         budget_year=budget_year,
         plan_years=plan_years,
-        unit=r.get(rnd, "round", "unit", str, "tkr"),
+        unit=unit,
         deadline=r.get(rnd, "round", "deadline", dt.date, None),
         contact_name=r.get(rnd, "round", "contact_name", str, ""),
         contact_email=r.get(rnd, "round", "contact_email", str, ""),
