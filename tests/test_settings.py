@@ -739,3 +739,14 @@ def test_a_multi_line_string_ending_in_a_quote_does_not_stop_the_inline_array(
     assert len(s.avdelningar) > 3
     for a in s.avdelningar:
         assert a.ram_line and f'code = "{a.code}"' in lines[a.ram_line - 1], (a.code, a.ram_line)
+
+
+def test_a_settings_file_not_in_utf8_gets_no_advice_meant_for_the_csv(workspace: Path) -> None:
+    """budgetbook.toml saved in Windows-1252 (Notepad's ANSI) was told to save it from
+    Excel as "CSV UTF-8", the advice for the prior-year file."""
+    toml = workspace / "budgetbook.toml"
+    toml.write_bytes(toml.read_text(encoding="utf-8").encode("cp1252"))
+    with pytest.raises(SettingsError) as info:
+        load_settings(workspace)
+    assert "UTF-8" in str(info.value) and "Anteckningar" in str(info.value)
+    assert "Excel" not in str(info.value) and "CSV" not in str(info.value)

@@ -108,8 +108,7 @@ def read_text(file: Path, *, spreadsheet: bool = False) -> str:
         else:
             message = (
                 "filen är inte sparad som UTF-8, så tecken som å, ä och ö kan inte läsas. "
-                "Spara den med kodningen UTF-8 (i Anteckningar: Spara som, Kodning UTF-8; "
-                "i Excel: Spara som, CSV UTF-8)."
+                "Spara den med kodningen UTF-8 (i Anteckningar: Spara som, Kodning UTF-8)."
             )
         raise SettingsError(message, path=f"{file.name}, rad {line}") from exc
 
