@@ -246,12 +246,15 @@ class Uppdrag:
 @_pickled_by_fields
 @dataclass(slots=True)
 class Risk:
+    """One row of the Risker sheet: a risk or möjlighet, its amounts and its comment."""
+
     description: str
     positive: int = 0
     negative: int = 0  # stored as a positive size; shown with a minus sign
     avdelning: str = ""
     row: int = 0
     cells: dict[str, str] = field(default_factory=dict)
+    comment: str = ""
 
 
 @_pickled_by_fields
