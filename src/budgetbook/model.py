@@ -385,6 +385,7 @@ VIEW_INV_KATEGORI = "inv_kategori"
 VIEW_INV_BESLUTAD = "inv_beslutad"
 VIEW_KAPITALKOSTNADER = "kapitalkostnader"
 VIEW_RISKER = "risker"
+VIEW_RISKLISTA = "risklista"  # each risk and möjlighet of the returns
 
 
 @dataclass(slots=True)
