@@ -62,6 +62,8 @@ def ran(tmp_path_factory: pytest.TempPathFactory):
         if comment.startswith("="):  # typed with Excel's leading ' : a text, not a formula
             cell.data_type, cell.quotePrefix = "s", True
     wb.save(path)
+    # one avdelning has not sent its workbook yet
+    next(p for p in ws.inbox.iterdir() if "Kommungemensamma" in p.name).unlink()
     collected = actions.collect(ws.root)
     cons, workbook = actions.consolidate(ws.root, collected)
     draft = actions.report(ws.root, cons)
@@ -177,3 +179,14 @@ def test_the_draft_shows_each_risk_under_its_avdelning_after_the_sums(ran) -> No
     body = [p.text for p in document.paragraphs]
     note = cons.views[VIEW_RISKLISTA].note
     assert note and note in body
+
+
+def test_a_missing_avdelning_s_risks_are_said_to_be_missing(ran) -> None:
+    """The per-avdelning risk table's note spoke of a missing avdelning's "budget- och
+    planbelopp" and of the change on the total rows: a risk table has neither."""
+    cons = ran[3]
+    for key in (VIEW_RISKER, VIEW_RISKLISTA):
+        note = cons.views[key].note
+        assert "Godkänd inlämning saknas för: Kommungemensamma kostnader" in note
+        assert "risker" in note.split("Kommungemensamma kostnader")[1]
+        assert "planbelopp" not in note and "förändringen" not in note

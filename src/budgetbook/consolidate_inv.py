@@ -55,7 +55,9 @@ from .tablebuild import (
     sum_rows,
 )
 
-# an avdelning without an approved return: its risks are not known
+# an avdelning without an approved return: its risks are not known (the risk tables
+# have no budget, plan or change columns for AMOUNTS_MISSING to speak of)
+RISK_SUMS_MISSING = ". Deras risker är tomma och ingår inte i summan."
 RISKS_MISSING = "; deras risker och möjligheter ingår inte."
 
 # --- investments ------------------------------------------------------------------------
@@ -448,7 +450,10 @@ def risk_view(settings: Settings, submissions: Sequence[Submission], included: s
         )
     rows.append(sum_rows(namnd_total(settings), rows, RowKind.TOTAL, keys))
     text = note(
-        settings, included, "Negativa risker visas med minustecken; nettorisk = positiv + negativ."
+        settings,
+        included,
+        "Negativa risker visas med minustecken; nettorisk = positiv + negativ.",
+        consequence=RISK_SUMS_MISSING,
     )
     return Table(
         VIEW_RISKER, "Risk- och känslighetsanalys", cols, rows, text, settings.unit, frozenset()
