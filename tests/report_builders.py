@@ -10,6 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from budgetbook import fmt
+from budgetbook.consolidate_inv import risk_list
 from budgetbook.model import (
     VIEW_DRIFT_AVDELNING,
     VIEW_DRIFT_VERKSAMHET,
@@ -17,6 +18,7 @@ from budgetbook.model import (
     VIEW_INV_PAGAENDE,
     VIEW_KAPITALKOSTNADER,
     VIEW_RISKER,
+    VIEW_RISKLISTA,
     AvdelningText,
     Column,
     Consolidation,
@@ -27,6 +29,7 @@ from budgetbook.model import (
     Risk,
     Row,
     RowKind,
+    Submission,
     Table,
     Uppdrag,
 )
@@ -258,6 +261,23 @@ def example_consolidation(
         )
     )
     views[VIEW_RISKER] = Table(VIEW_RISKER, "Risk- och känslighetsanalys", risk_cols, risk_rows)
+    # each risk, as consolidation lists them (in the settings' avdelning order), with
+    # comments a table must escape and break
+    commented = [
+        replace(risks[0], comment="Beslut om rivning & försäljning <2027>.\nAndra raden."),
+        replace(risks[1], comment="Avser fastighetsaffären i Vega."),
+        risks[2],
+    ]
+    by_avd = [
+        Submission(
+            code,
+            f"{code}.xlsx",
+            Path(f"{code}.xlsx"),
+            risks=[r for r in commented if r.avdelning == code],
+        )
+        for code in ("EKO", "SPL")
+    ]
+    views[VIEW_RISKLISTA] = risk_list(s, by_avd, {a.code for a in s.avdelningar})
 
     goals = []
     for g in s.kf_goals:

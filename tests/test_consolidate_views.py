@@ -62,6 +62,7 @@ def test_views_in_display_order(both):
         m.VIEW_INV_BESLUTAD,
         m.VIEW_KAPITALKOSTNADER,
         m.VIEW_RISKER,
+        m.VIEW_RISKLISTA,
     ]
 
 

@@ -307,6 +307,8 @@ def test_compare_names_every_change_in_the_workbook_s_own_words(tmp_path) -> Non
     cell("uppdrag", "status").value = "Klar"
     risk_before = cell("risker", "negative").value
     cell("risker", "negative").value = risk_before + 50
+    comment_before = cell("risker", "comment").value
+    cell("risker", "comment").value = "Nytt ramavtal från maj."
     cell("internkontroll", "kontrollmetod").value = "Stickprov varje kvartal"
     section = settings.text_sections[0]
     cell("texter", "text", 0).value = "En ny text."
@@ -330,10 +332,16 @@ def test_compare_names_every_change_in_the_workbook_s_own_words(tmp_path) -> Non
     assert [(c.old, c.new) for c in uppdrag.values()] == [("Påbörjad", "Klar")]
     assert [w for w in uppdrag if w.endswith(" Status")] == list(uppdrag)
     risks = [(c.cell, c.old, c.new) for c in changes if c.sheet == "Risker"]
-    assert risks == [(cell("risker", "negative").coordinate, risk_before, risk_before + 50)]
+    assert risks == [
+        (cell("risker", "negative").coordinate, risk_before, risk_before + 50),
+        # review: a risk's Kommentar was not read, so a changed one was not shown
+        (cell("risker", "comment").coordinate, comment_before, "Nytt ramavtal från maj."),
+    ]
+    risk_name = cell("risker", "description").value
+    assert shown[("Risker", f"{risk_name} Kommentar")][1] == "Nytt ramavtal från maj."
     controls = [(c.old, c.new) for c in changes if c.sheet == "Internkontroll"]
     assert [new for _, new in controls] == ["Stickprov varje kvartal"]
-    assert len(changes) == 8
+    assert len(changes) == 9
     # every changed value by its cell, as for the drift amounts (review: "rad 7")
     changed = [
         ("mal", "target"),

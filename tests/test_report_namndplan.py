@@ -99,8 +99,11 @@ def test_every_table_shows_the_consolidated_figures(example):
         header = [c.text for c in word_table.rows[0].cells]
         cols = [c for c in model.columns if c.heading in header]
         rows = [r for r in model.rows if r.kind is not RowKind.HEADING]
-        assert len(word_table.rows) == len(rows) + 1
-        for word_row, row in zip(word_table.rows[1:], rows, strict=True):
+        # a group heading (one cell across the table) is no row of figures: the list
+        # of risks moves its Avdelning column into such headings
+        word_rows = [r for r in word_table.rows[1:] if len({id(c._tc) for c in r.cells}) > 1]
+        assert len(word_rows) == len(rows)
+        for word_row, row in zip(word_rows, rows, strict=True):
             cells = [c.text for c in word_row.cells]
             for col in cols:
                 shown = cells[header.index(col.heading)]

@@ -35,6 +35,7 @@ from .consolidate_inv import (
     investment_views,
     prior_capital,
     projects_of,
+    risk_list,
     risk_view,
 )
 from .consolidate_plan import merge_controls, merge_goals, merge_texts, merge_uppdrag
@@ -48,6 +49,7 @@ from .model import (
     VIEW_INV_KATEGORI,
     VIEW_RAM_AVDELNING,
     VIEW_RISKER,
+    VIEW_RISKLISTA,
     Column,
     Consolidation,
     Row,
@@ -420,6 +422,7 @@ def _consolidate(submissions: Sequence[Submission], settings: Settings) -> Conso
     cap_table, problems = capital_view(settings, projects, budgeted, included)
     views[cap_table.key] = cap_table
     views[VIEW_RISKER] = risk_view(settings, subs, included)
+    views[VIEW_RISKLISTA] = risk_list(settings, subs, included)
 
     goals, goal_problems = merge_goals(subs, settings)
     uppdrag = merge_uppdrag(subs, settings)

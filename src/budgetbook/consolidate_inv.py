@@ -2,7 +2,8 @@
 
 Conventions as in `consolidate`: investment spend and capital costs are positive amounts
 (signed columns, shown negative under "costs_negative"); risks are effects on the result
-(positive risk positive, negative risk negative) in every convention.
+(positive risk positive, negative risk negative) in every convention, in the sums per
+avdelning and in the list of each risk alike.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from .model import (
     VIEW_INV_PAGAENDE,
     VIEW_KAPITALKOSTNADER,
     VIEW_RISKER,
+    VIEW_RISKLISTA,
     Column,
     Problem,
     Project,
@@ -54,6 +56,10 @@ from .tablebuild import (
     numeric_keys,
     sum_rows,
 )
+
+# an avdelning without an approved return: its risks are not known (the risk tables
+# have no budget, plan or change columns for AMOUNTS_MISSING to speak of)
+RISK_LIST_MISSING = "; deras risker och möjligheter ingår inte."
 
 # --- investments ------------------------------------------------------------------------
 
@@ -459,4 +465,48 @@ def risk_view(settings: Settings, submissions: Sequence[Submission], included: s
     )
     return Table(
         VIEW_RISKER, "Risk- och känslighetsanalys", cols, rows, text, settings.unit, frozenset()
+    )
+
+
+def risk_list(settings: Settings, submissions: Sequence[Submission], included: set[str]) -> Table:
+    """Each risk and möjlighet of the returns, per avdelning in the settings' order and
+    then as entered, with its avdelning and comment (a controller filters the list; the
+    draft groups it by avdelning). Amounts as `risk_view` shows them: a positive risk
+    positive, a negative one negative, in every convention; an empty (or 0) amount is
+    empty, so every amount shown has its cell. The total is the nämnd's, as there."""
+    cols = [
+        Column("label", "Risk eller möjlighet", "text"),
+        Column("avdelning", "Avdelning", "text"),
+        Column("positive", "Positiv risk"),
+        Column("negative", "Negativ risk"),
+        Column("comment", "Kommentar", "text"),
+    ]
+    names = {a.code: a.name for a in settings.avdelningar}
+    rows = []
+    for sub in in_avdelning_order(submissions, settings):
+        at = SourceFile(sub.file, RISK_SHEET, sub.avdelning)
+        name = names.get(sub.avdelning, sub.avdelning)
+        for r in sub.risks:
+            sources: dict[str, Sources] = {}
+            if r.positive:
+                sources["positive"] = sources_at(at, (r.cells.get("positive", ""),))
+            if r.negative:
+                sources["negative"] = sources_at(at, (r.cells.get("negative", ""),))
+            values: dict[str, int | float | str | None] = {
+                "avdelning": name,
+                "positive": r.positive or None,
+                "negative": -r.negative or None,
+                "comment": r.comment or None,
+            }
+            rows.append(Row(r.description, values, RowKind.DATA, sources))
+    rows.append(sum_rows(namnd_total(settings), rows, RowKind.TOTAL, ("positive", "negative")))
+    text = note(
+        settings,
+        included,
+        "Negativa risker visas med minustecken.",
+        RETURNS_SOURCE,
+        consequence=RISK_LIST_MISSING,
+    )
+    return Table(
+        VIEW_RISKLISTA, "Risker och möjligheter", cols, rows, text, settings.unit, frozenset()
     )

@@ -198,7 +198,7 @@ def diff_submissions(old: Submission, new: Submission, settings: Settings) -> li
         new.risks,
         lambda r: r.description,
         getattr,
-        ("positive", "negative"),
+        ("positive", "negative", "comment"),
     )
     changes += _rows(
         schema.sheet("internkontroll"),

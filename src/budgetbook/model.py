@@ -246,12 +246,15 @@ class Uppdrag:
 @_pickled_by_fields
 @dataclass(slots=True)
 class Risk:
+    """One row of the Risker sheet: a risk or möjlighet, its amounts and its comment."""
+
     description: str
     positive: int = 0
     negative: int = 0  # stored as a positive size; shown with a minus sign
     avdelning: str = ""
     row: int = 0
     cells: dict[str, str] = field(default_factory=dict)
+    comment: str = ""
 
 
 @_pickled_by_fields
@@ -382,6 +385,7 @@ VIEW_INV_KATEGORI = "inv_kategori"
 VIEW_INV_BESLUTAD = "inv_beslutad"
 VIEW_KAPITALKOSTNADER = "kapitalkostnader"
 VIEW_RISKER = "risker"
+VIEW_RISKLISTA = "risklista"  # each risk and möjlighet of the returns
 
 
 @dataclass(slots=True)

@@ -525,8 +525,9 @@ class SheetReaders:
             cells: dict[str, str] = {}
             pos, cells["positive"] = self.amount(t, r, "positive")
             neg, cells["negative"] = self.amount(t, r, "negative")
+            comment = self.text(t, r, "comment")[0]
             self.sub.risks.append(
-                Risk(description, pos or 0, neg or 0, self.sub.avdelning, r + 1, cells)
+                Risk(description, pos or 0, neg or 0, self.sub.avdelning, r + 1, cells, comment)
             )
 
     def read_internkontroll(self, t: Table) -> None:

@@ -40,6 +40,7 @@ from .model import (
     VIEW_KAPITALKOSTNADER,
     VIEW_RAM_AVDELNING,
     VIEW_RISKER,
+    VIEW_RISKLISTA,
     Consolidation,
     IndicatorView,
     RowKind,
@@ -62,6 +63,7 @@ SHEET_NAMES = {
     VIEW_INV_BESLUTAD: "Beslutad totalutgift",
     VIEW_KAPITALKOSTNADER: "Kapitalkostnader",
     VIEW_RISKER: "Risker",
+    VIEW_RISKLISTA: "Risker och möjligheter",
 }
 PROBLEMS_SHEET = "Problem"
 TKR_FORMAT = "#,##0"

@@ -167,6 +167,24 @@ def uppdrag_table(cons: Consolidation, settings: Settings) -> Table:
     return Table("uppdrag", "Uppdrag", columns, rows, unit="")
 
 
+def risk_list_table(view: Table) -> Table:
+    """The list of each risk (`consolidate_inv.risk_list`) as the draft shows it: under
+    a heading row per avdelning (as the list is ordered) instead of an Avdelning column,
+    so the comment has room and ~500 risks of a large nämnd still read by avdelning.
+    The same rows, values and total; only the avdelning moved into the headings."""
+    columns = [c for c in view.columns if c.key != "avdelning"]
+    rows: list[Row] = []
+    last = None
+    for row in view.rows:
+        avdelning = row.values.get("avdelning")
+        if row.kind is RowKind.DATA and avdelning != last:
+            rows.append(Row(str(avdelning), {}, RowKind.HEADING))
+            last = avdelning
+        rows.append(row)
+    caption = f"{view.caption} per avdelning"
+    return replace(view, caption=caption, columns=columns, rows=rows)
+
+
 def controls_table(cons: Consolidation, settings: Settings) -> Table:
     columns = [
         Column("label", "Riskområde", "text"),

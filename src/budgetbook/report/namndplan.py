@@ -27,6 +27,7 @@ from ..model import (
     VIEW_KAPITALKOSTNADER,
     VIEW_RAM_AVDELNING,
     VIEW_RISKER,
+    VIEW_RISKLISTA,
     AvdelningText,
     Consolidation,
     RowKind,
@@ -73,6 +74,7 @@ PLACED_VIEWS = {
     VIEW_INV_BESLUTAD,
     VIEW_KAPITALKOSTNADER,
     VIEW_RISKER,
+    VIEW_RISKLISTA,
 }
 
 
@@ -482,12 +484,17 @@ class _Namndplan:
 
     def risker(self) -> None:
         table = self.view(VIEW_RISKER)
+        each = self.view(VIEW_RISKLISTA)
         text = self.text("risker")
 
         def fill() -> None:
             if text:
                 self.b.user_text(text)
             self.table(table)
+            # after the sums, the risks and möjligheter themselves, as the nämndplan
+            # lists them by name (the sums alone never said what the risks are)
+            if each is not None:
+                self.table(content.risk_list_table(each))
             self.avdelning_texts("risker")
 
         # one row per avdelning always exists; only an entered risk is content
