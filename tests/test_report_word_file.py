@@ -8,6 +8,7 @@ import zipfile
 
 import docx
 import pytest
+from docx.oxml.ns import qn
 from lxml import etree
 
 from budgetbook.report import namndplan
@@ -73,3 +74,19 @@ def test_no_blank_preview_picture(draft):
     assert "thumbnail" not in rels
     assert part(path, "word/settings.xml").find(f"{W}savePreviewPicture") is None
 
+
+def test_no_empty_paragraphs_for_spacing(draft):
+    """Under every table without a note stood an empty paragraph, for a little space:
+    restyled with the kommun's template it stays a blank line, and a screen reader reads
+    it out as "tom". A paragraph in the body is never empty but to end a section or to
+    follow a table that ends the document (Word needs one there)."""
+    path, _ = draft
+    body = docx.Document(str(path)).element.body
+    children = list(body)
+    for i, p in enumerate(children):
+        if p.tag != qn("w:p") or p.xpath("string(.)").strip():
+            continue
+        if p.xpath(".//w:sectPr | .//w:drawing | .//w:br[@w:type='page']"):
+            continue
+        last = i == len(children) - 2 and children[i - 1].tag == qn("w:tbl")
+        assert last, etree.tostring(p)[:300]

@@ -25,6 +25,7 @@ from docx.oxml.ns import nsdecls, qn
 from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.shared import Cm, Emu
 from docx.text.paragraph import Paragraph
+from lxml import etree
 
 from .. import fmt
 from ..model import Table
@@ -359,6 +360,15 @@ class DocBuilder:
         for title_pg in final.findall(qn("w:titlePg")):
             final.remove(title_pg)
 
+    def _end_after_table(self) -> None:
+        """An empty paragraph after a table that ends the document: Word always has one
+        there (and adds it on opening), the only empty paragraph the draft holds."""
+        last = self._end.getprevious()
+        if last is not None and (
+            last.tag == qn("w:tbl") or isinstance(last, etree._ProcessingInstruction)
+        ):
+            self._end.addprevious(OxmlElement("w:p"))
+
     # -- table of contents ------------------------------------------------------------
 
     def toc_here(self, title: str = "Innehåll") -> None:
@@ -376,6 +386,7 @@ class DocBuilder:
         document is saved with an empty paragraph where a chart belongs (review)."""
         self._flush()
         self.finish_figures()
+        self._end_after_table()
         if self._toc_anchor is None:
             return
         ids = {level: style_id(self.doc, f"toc {level}") for level in range(1, TOC_LEVELS + 1)}
