@@ -90,3 +90,19 @@ def test_no_empty_paragraphs_for_spacing(draft):
             continue
         last = i == len(children) - 2 and children[i - 1].tag == qn("w:tbl")
         assert last, etree.tostring(p)[:300]
+
+
+def test_every_table_has_its_caption_as_alternative_text(draft):
+    """The charts had alternative text but the tables none: Word's accessibility check
+    and a screen reader name a table by its alternative text (title), and a table
+    without one is read as "tabell" only. Each table's title is its caption."""
+    path, _ = draft
+    body = docx.Document(str(path)).element.body
+    tables = body.findall(qn("w:tbl"))
+    assert len(tables) > 10
+    for tbl in tables:
+        caption = tbl.getprevious().xpath("string(.)")
+        title = tbl.find(f"{qn('w:tblPr')}/{qn('w:tblCaption')}")
+        assert title is not None, caption
+        assert caption.startswith("Tabell ")
+        assert caption.endswith(": " + title.get(qn("w:val")))

@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from itertools import chain, compress, islice, repeat
 from operator import attrgetter, is_, is_not
-from xml.sax.saxutils import escape
+from xml.sax.saxutils import escape, quoteattr
 
 from docx.document import Document
 from docx.oxml import parse_xml
@@ -223,7 +223,10 @@ def table_xml_parts(
         f'<w:tbl {nsdecls("w")}><w:tblPr><w:tblStyle w:val="{style.table_style}"/>'
         f'<w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:tblLayout w:type="fixed"/>'
         '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="1" '
-        'w:lastColumn="0" w:noHBand="0" w:noVBand="1"/></w:tblPr><w:tblGrid>'
+        'w:lastColumn="0" w:noHBand="0" w:noVBand="1"/>'
+        # the table's alternative text (title), what a screen reader names it by
+        f"<w:tblCaption w:val={quoteattr(fmt.xml_safe(caption_text(table)))}/>"
+        "</w:tblPr><w:tblGrid>"
     ]
     parts.extend(f'<w:gridCol w:w="{w}"/>' for w in widths)
     parts.append("</w:tblGrid>")
