@@ -106,3 +106,13 @@ def test_every_table_has_its_caption_as_alternative_text(draft):
         assert title is not None, caption
         assert caption.startswith("Tabell ")
         assert caption.endswith(": " + title.get(qn("w:val")))
+
+
+def test_the_contents_heading_takes_its_look_from_its_style(draft):
+    """The contents heading "Innehåll" was bold by hand over its style (TOC Heading): a
+    kommun template whose contents heading is not bold could not restyle it."""
+    path, _ = draft
+    document = docx.Document(str(path))
+    heading = next(p for p in document.paragraphs if p.text == "Innehåll")
+    assert heading.style.name == "TOC Heading"
+    assert all(run._r.rPr is None for run in heading.runs)

@@ -373,10 +373,11 @@ class DocBuilder:
 
     def toc_here(self, title: str = "Innehåll") -> None:
         self._flush()
-        para = self.doc.add_paragraph(
-            style="TOC Heading" if "TOC Heading" in self._styles else None
-        )
-        para.add_run(title).bold = True
+        styled = "TOC Heading" in self._styles
+        para = self.doc.add_paragraph(style="TOC Heading" if styled else None)
+        run = para.add_run(title)
+        if not styled:  # bold by hand only without the style: its look is the template's
+            run.bold = True
         anchor = self.doc.add_paragraph()
         self._toc_anchor = anchor._p
 
