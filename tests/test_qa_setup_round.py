@@ -119,7 +119,7 @@ def test_draft_is_titled_as_the_round_kind_says(round_ws):
     assert title == "Verksamhetsplan med budget\n2028–2030"
     header = document.sections[0].header.paragraphs[0].text
     assert "· Verksamhetsplan med budget 2028–2030 ·" in header
-    assert document.core_properties.title == "Verksamhetsplan med budget"
+    assert document.core_properties.title == "Verksamhetsplan med budget 2028–2030"
 
 
 def test_a_verksamhetsplan_s_draft_never_calls_itself_a_namndplan(round_ws):

@@ -25,6 +25,25 @@ def row_keeps(tr) -> bool:
     return all(p.find(f"{qn('w:pPr')}/{qn('w:keepNext')}") is not None for p in paragraphs)
 
 
+def has_note(tbl) -> bool:
+    after = tbl.getnext()
+    style = after.find(f"{qn('w:pPr')}/{qn('w:pStyle')}") if after.tag == qn("w:p") else None
+    return style is not None and style.get(qn("w:val")) == "Kllnot"
+
+
+def test_a_table_without_a_note_is_not_chained_to_what_follows(tmp_path):
+    """A table without a note was followed by an empty paragraph for space; without it
+    (test_report_word_file) the short table's last row, kept with the next paragraph,
+    would chain the table to the heading and the table after it, and a page could not
+    break between them."""
+    document = write(tmp_path)
+    unnoted = [t for t in document.tables if not has_note(t._tbl)]
+    assert len(unnoted) >= 5  # the indicator tables, uppdrag, internkontroll
+    for table in unnoted:
+        rows = table._tbl.findall(qn("w:tr"))
+        assert all(row_keeps(tr) for tr in rows[1:-1]) and not row_keeps(rows[-1])
+
+
 def ram_table(settings, rows: int) -> Table:
     """Budget against ram per avdelning with plan years: label and nine amount columns."""
     years = settings.years
@@ -68,7 +87,9 @@ def test_captions_headings_and_rows_are_kept_with_what_follows(tmp_path):
         assert header.find(qn("w:tblHeader")) is not None  # repeated on each page
         assert all(tr.find(f"{qn('w:trPr')}/{qn('w:cantSplit')}") is not None for tr in rows)
         if len(rows) - 1 <= KEEP_TOGETHER_ROWS:  # a short table stays whole
-            assert all(row_keeps(tr) for tr in rows[1:])
+            assert all(row_keeps(tr) for tr in rows[1:-1])
+        # its last row with its note, never with what follows a table without one
+        assert row_keeps(rows[-1]) == has_note(table._tbl)
         # the caption right before the table is kept with it
         previous = table._tbl.getprevious()
         assert previous.tag == qn("w:p") and keeps(previous)

@@ -25,6 +25,7 @@ from docx.oxml.ns import nsdecls, qn
 from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.shared import Cm, Emu
 from docx.text.paragraph import Paragraph
+from lxml import etree
 
 from .. import fmt
 from ..model import Table
@@ -359,14 +360,24 @@ class DocBuilder:
         for title_pg in final.findall(qn("w:titlePg")):
             final.remove(title_pg)
 
+    def _end_after_table(self) -> None:
+        """An empty paragraph after a table that ends the document: Word always has one
+        there (and adds it on opening), the only empty paragraph the draft holds."""
+        last = self._end.getprevious()
+        if last is not None and (
+            last.tag == qn("w:tbl") or isinstance(last, etree._ProcessingInstruction)
+        ):
+            self._end.addprevious(OxmlElement("w:p"))
+
     # -- table of contents ------------------------------------------------------------
 
     def toc_here(self, title: str = "Innehåll") -> None:
         self._flush()
-        para = self.doc.add_paragraph(
-            style="TOC Heading" if "TOC Heading" in self._styles else None
-        )
-        para.add_run(title).bold = True
+        styled = "TOC Heading" in self._styles
+        para = self.doc.add_paragraph(style="TOC Heading" if styled else None)
+        run = para.add_run(title)
+        if not styled:  # bold by hand only without the style: its look is the template's
+            run.bold = True
         anchor = self.doc.add_paragraph()
         self._toc_anchor = anchor._p
 
@@ -376,6 +387,7 @@ class DocBuilder:
         document is saved with an empty paragraph where a chart belongs (review)."""
         self._flush()
         self.finish_figures()
+        self._end_after_table()
         if self._toc_anchor is None:
             return
         ids = {level: style_id(self.doc, f"toc {level}") for level in range(1, TOC_LEVELS + 1)}

@@ -39,7 +39,13 @@ from . import charts, content
 from .builder import DocBuilder
 from .chart_painter import ChartPainter
 from .deferred import DeferredTables
-from .docx_template import add_header_footer, open_template, set_update_fields, theme_colours
+from .docx_template import (
+    add_header_footer,
+    open_template,
+    set_properties,
+    set_update_fields,
+    theme_colours,
+)
 
 TITLES = dict(NAMND_TEXTS)
 # Most avdelningar in the bar chart; with more, it shows the largest by budget (a chart
@@ -113,7 +119,13 @@ def build_namndplan(
     by `painter` (else in this process)."""
     today = today or dt.date.today()
     doc = open_template(settings.word_template)
-    doc.core_properties.title = kind_title(settings)
+    set_properties(
+        doc,
+        document_title(settings),
+        settings.namnd,
+        f"{settings.namnd}, {settings.kommun}",
+        f"Utkast {today.isoformat()}",
+    )
     colours = theme_colours(doc)
     add_header_footer(
         doc,

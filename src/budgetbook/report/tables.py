@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from itertools import chain, compress, islice, repeat
 from operator import attrgetter, is_, is_not
-from xml.sax.saxutils import escape
+from xml.sax.saxutils import escape, quoteattr
 
 from docx.document import Document
 from docx.oxml import parse_xml
@@ -164,17 +164,25 @@ def _cell(
     return f"<w:tc><w:tcPr>{''.join(tcpr)}</w:tcPr><w:p><w:pPr>{ppr}{rpr}</w:pPr>{run}</w:p></w:tc>"
 
 
-def kept_rows(table: Table) -> set[int]:
+def kept_rows(table: Table, noted: bool = True) -> set[int]:
     """Rows (indexes into table.rows) kept with the next one, so Word and LibreOffice
     do not strand rows: a short table stays whole, with its caption (kept with the
     table) and its source note; in a longer one a group heading row stays with the row
     under it, and the last two rows (the total and the row above it) stay together and
-    with the note. The header row repeats on every page and never stands alone."""
+    with the note. The header row repeats on every page and never stands alone.
+
+    Without a note (`noted` false) the last row is kept with nothing: what follows the
+    table (a heading, the next table) is not part of it, and a page must be able to
+    break there."""
     n = len(table.rows)
     if n <= KEEP_TOGETHER_ROWS:
-        return set(range(n))
-    kinds = map(attrgetter("kind"), table.rows)  # in C: a long table has ~20 000 rows
-    return set(compress(range(n), map(is_, kinds, repeat(RowKind.HEADING)))) | {n - 2, n - 1}
+        kept = set(range(n))
+    else:
+        kinds = map(attrgetter("kind"), table.rows)  # in C: a long table has ~20 000 rows
+        kept = set(compress(range(n), map(is_, kinds, repeat(RowKind.HEADING)))) | {n - 2, n - 1}
+    if not noted:
+        kept.discard(n - 1)
+    return kept
 
 
 def _half_points(points: float, scale: float) -> int:
@@ -193,10 +201,11 @@ def table_xml_parts(
     texts: list[list[str]] | None = None,
     scale: float = 1.0,
     columns: list[list[str]] | None = None,
+    noted: bool = True,
 ) -> Iterator[bytes]:
     """The <w:tbl> element for `table` in UTF-8 chunks, one pass over the rows (`texts`:
     `cell_texts`, or `columns`: `column_cells`, the same cells one list per column;
-    `scale`: all type in `scale` times its size)."""
+    `scale`: all type in `scale` times its size; `noted`: a note follows, `kept_rows`)."""
     cols = table.columns
     if columns is None:
         if texts is None:
@@ -208,13 +217,16 @@ def table_xml_parts(
                 if row.kind is not RowKind.HEADING
             ]
             columns = [list(column) for column in zip(*body, strict=True)] if cols else []
-    keep = kept_rows(table)
+    keep = kept_rows(table, noted)
     body_hp = None if scale == 1.0 else _half_points(BODY_PT, scale)  # None: the style's
     parts = [
         f'<w:tbl {nsdecls("w")}><w:tblPr><w:tblStyle w:val="{style.table_style}"/>'
         f'<w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:tblLayout w:type="fixed"/>'
         '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="1" '
-        'w:lastColumn="0" w:noHBand="0" w:noVBand="1"/></w:tblPr><w:tblGrid>'
+        'w:lastColumn="0" w:noHBand="0" w:noVBand="1"/>'
+        # the table's alternative text (title), what a screen reader names it by
+        f"<w:tblCaption w:val={quoteattr(fmt.xml_safe(caption_text(table)))}/>"
+        "</w:tblPr><w:tblGrid>"
     ]
     parts.extend(f'<w:gridCol w:w="{w}"/>' for w in widths)
     parts.append("</w:tblGrid>")
@@ -369,9 +381,11 @@ def table_xml(
     texts: list[list[str]] | None = None,
     scale: float = 1.0,
     columns: list[list[str]] | None = None,
+    noted: bool = True,
 ) -> str:
     """The <w:tbl> element for `table` as one string (see `table_xml_parts`)."""
-    return b"".join(table_xml_parts(table, widths, style, texts, scale, columns)).decode()
+    parts = table_xml_parts(table, widths, style, texts, scale, columns, noted)
+    return b"".join(parts).decode()
 
 
 def render_table(
@@ -404,16 +418,17 @@ def render_table(
         widths[0] += available - sum(widths)
     lines = [n for n in (table.note, *notes) if n]
     columns = measured.columns
+    noted = bool(lines)
     if deferred is not None:
-        tbl = deferred.add(lambda: table_xml_parts(table, widths, style, None, scale, columns))
+        tbl = deferred.add(
+            lambda: table_xml_parts(table, widths, style, None, scale, columns, noted)
+        )
     else:
-        tbl = parse_xml(table_xml(table, widths, style, None, scale, columns))
+        tbl = parse_xml(table_xml(table, widths, style, None, scale, columns, noted))
     elements = [caption_xml(style, number, caption_text(table)), tbl]
+    # no empty paragraph for space under a table without a note: what follows (a
+    # heading, the next table's caption) has its space above in its style
     if lines:
         elements.append(note_xml(style, lines))
-    else:  # a little space after the table
-        elements.append(
-            f'<w:p {nsdecls("w")}><w:pPr><w:pStyle w:val="{style.note_style}"/></w:pPr></w:p>'
-        )
     for xml in elements:
         end.addprevious(parse_xml(xml) if isinstance(xml, str) else xml)
