@@ -11,7 +11,6 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
-from typing import NamedTuple
 
 from .. import fmt
 from ..gc_pause import gc_paused
@@ -35,7 +34,7 @@ from ..model import (
 )
 from ..settings import NAMND_TEXTS, Settings
 from ..workspace import atomic_write
-from . import charts, content
+from . import content, draft_charts
 from .builder import DocBuilder
 from .chart_painter import ChartPainter
 from .deferred import DeferredTables
@@ -48,9 +47,6 @@ from .docx_template import (
 )
 
 TITLES = dict(NAMND_TEXTS)
-# Most avdelningar in the bar chart; with more, it shows the largest by budget (a chart
-# of ~20 groups still fits a portrait page and can be read; the table has them all).
-MAX_CHART_ROWS = 20
 EMPTY_MARK = "Inget underlag har lämnats för detta avsnitt."
 POLITICAL_PLACEHOLDER = (
     "[Text från den politiska ledningen skrivs här. Avsnittet fylls i av "
@@ -139,15 +135,6 @@ def build_namndplan(
     b.finish_figures()
     b.finish_toc()
     return doc
-
-
-class _ChartFigure(NamedTuple):
-    """A chart's figure: its PNG bytes when called (see ChartPainter.submit), caption
-    and alternative text."""
-
-    png: Callable[[], bytes]
-    caption: str
-    alt: str
 
 
 def kind_title(settings: Settings) -> str:
@@ -257,8 +244,14 @@ class _Namndplan:
 
     def build(self) -> None:
         # both charts asked for first: the painter draws them while the rest is built
-        self.drift_figure = self.avdelning_chart(self.view(VIEW_DRIFT_AVDELNING))
-        self.investment_figure = self.investment_chart()
+        self.drift_figure = draft_charts.avdelning_chart(
+            self.view(VIEW_DRIFT_AVDELNING), self.year, self.b, self.submit
+        )
+        self.investment_figure = (
+            draft_charts.investment_chart(self.cons, self.s, self.b.colours, self.submit)
+            if self.investment_parts()[-1]
+            else None
+        )
         self.title_page()
         self.sammanfattning()
         self.politisk_ledning()
@@ -431,69 +424,6 @@ class _Namndplan:
             if table is not None:
                 self.section(title, 2, True, lambda t=table: self.table(t))
 
-    def avdelning_chart(self, table: Table | None) -> _ChartFigure | None:
-        """The bar chart of budget per avdelning (asked of the painter), or None."""
-        budget_key = f"budget_{self.year}"
-        if table is None or not {"budget_prior", budget_key} <= {c.key for c in table.columns}:
-            return None
-        rows = table.data_rows()
-        if not rows:
-            return None
-        n_rows = len(rows)
-
-        def shown(row, key):
-            # None: an avdelning without an accepted return has no budget (its table
-            # cell is empty); drawn as no bar and named as missing, never as 0. The
-            # stored net cost is the size a board reads under both sign conventions
-            # (docs/consolidation.md): costs_negative drew every bar below zero.
-            return row.values.get(key)
-
-        names = (f"Budget {self.year - 1}", f"Budget {self.year}")
-        # A chart taller than a page cannot be read (nor laid out): with many avdelningar
-        # it shows the largest ones by budget and says so; the table below has them all
-        # (issue 8: at N = 1000 a full chart would be 7 m tall).
-        fitting = self.chart_rows(len(names))
-        largest = len(rows) > fitting
-        if largest:
-            rows = sorted(rows, key=lambda r: abs(shown(r, budget_key) or 0), reverse=True)
-            rows = rows[:fitting]
-        prior = [shown(r, "budget_prior") for r in rows]
-        current = [shown(r, budget_key) for r in rows]
-        labels = [r.label for r in rows]
-        nan = float("nan")
-        series = [
-            (name, [nan if v is None else v for v in values])
-            for name, values in zip(names, (prior, current), strict=True)
-        ]
-        colours = [self.b.colours[5], self.b.colours[0]]
-        png = self.submit(charts.grouped_bars, labels, series, colours, table.unit)
-        which = f"de {len(rows)} största avdelningarna"
-        subject = f"för {which} av {n_rows}," if largest else "per avdelning"
-        alt = (
-            f"Stapeldiagram över budget {subject} {self.year - 1} och {self.year}, "
-            f"{table.unit}: "
-            + "; ".join(
-                f"{label} {_amount(p)} och {_amount(c)}"
-                for label, p, c in zip(labels, prior, current, strict=True)
-            )
-            + "."
-        )
-        caption = f"Budget per avdelning {self.year - 1} och {self.year}, {table.unit}"
-        if largest:
-            caption = (
-                f"Budget {self.year - 1} och {self.year} för {which}, {table.unit} "
-                "(alla avdelningar i tabellen nedan)"
-            )
-        return _ChartFigure(png, caption, alt)
-
-    def chart_rows(self, n_series: int) -> int:
-        """How many avdelningar a bar chart of `n_series` series shows and fits a page
-        with its caption (at most MAX_CHART_ROWS, readable)."""
-        n = MAX_CHART_ROWS
-        while n > 1 and charts.grouped_bars_height(n, n_series) > self.b.chart_height_cm:
-            n -= 1
-        return n
-
     def risker(self) -> None:
         table = self.view(VIEW_RISKER)
         each = self.view(VIEW_RISKLISTA)
@@ -549,26 +479,6 @@ class _Namndplan:
         has_any = bool(ongoing or new or others or text or self.texts.get("investeringar"))
         return ongoing, new, others, text, has_any
 
-    def investment_chart(self) -> _ChartFigure | None:
-        """The stacked columns of the investment budget per year (asked of the painter),
-        or None when `investeringar` shows none."""
-        if not self.investment_parts()[-1]:
-            return None
-        years = list(self.s.investment_years)
-        series = content.investment_series(self.cons, years)
-        if not (series and any(v for _, values in series for v in values)):
-            return None
-        categories = [str(y) for y in years]
-        png = self.submit(charts.stacked_columns, categories, series, self.b.colours[:2])
-        per_year = content.investment_per_year(self.cons, years)
-        alt = (
-            f"Stapeldiagram över investeringsbudgeten per år {years[0]}–{years[-1]}, tkr, "
-            "uppdelad på pågående och nya projekt. Totalt per år: "
-            + "; ".join(f"{y} {fmt.tkr(v)}" for y, v in per_year.items())
-            + "."
-        )
-        return _ChartFigure(png, f"Investeringsbudget per år {years[0]}–{years[-1]}, tkr", alt)
-
     def kapitalkostnader(self) -> None:
         table = self.view(VIEW_KAPITALKOSTNADER)
         text = self.text("kapitalkostnader")
@@ -621,8 +531,3 @@ def _has_data(table: Table) -> bool:
     """`bool(table.data_rows())` without listing them: the first data row is near the
     top, and the big views were listed twice over each (issue 8)."""
     return any(row.kind is RowKind.DATA for row in table.rows)
-
-
-def _amount(value: int | float | None) -> str:
-    """An amount of a chart's alt text; a missing one (no accepted return) said so."""
-    return "uppgift saknas" if value is None else fmt.tkr(value)
