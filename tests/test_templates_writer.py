@@ -204,3 +204,44 @@ def test_the_riskvarde_scale_is_explained_where_it_is_filled(rnd) -> None:
     ws = openpyxl.load_workbook(templates[0])[schema.sheet("internkontroll").name]
     texts = [c.value for row in ws.iter_rows(max_row=6) for c in row if isinstance(c.value, str)]
     assert any("sannolikhet × konsekvens" in t and "1–16" in t for t in texts), texts
+
+
+def test_long_names_wrap_onto_rows_high_enough_and_the_header_is_kept(tmp_path: Path) -> None:
+    """A verksamhet or driftpost name that wraps was drawn over the next Drift row
+    (LibreOffice keeps the default height), and a header over Excel's 255 characters
+    was dropped by xlsxwriter: the printout named neither avdelning nor page."""
+    example_settings(tmp_path)
+    toml = tmp_path / "budgetbook.toml"
+    text = toml.read_text(encoding="utf-8")
+    long_avd = "Avdelningen för arbetsmarknad, integration och vuxenutbildning " * 3
+    for old, new in (
+        ('name = "Ekonomiavdelningen"', f'name = "{long_avd.strip()}"'),
+        (
+            'name = "Ekonomiadministration"',
+            'name = "Ekonomiskt bistånd och försörjningsstöd till hushåll"',
+        ),
+        (
+            'name = "Kommunstyrelsen"',
+            'name = "Nämnden för arbetsmarknad, vuxenutbildning och social välfärd"',
+        ),
+    ):
+        assert old in text
+        text = text.replace(old, new)
+    toml.write_text(text, encoding="utf-8")
+    settings = load_settings(toml)
+    schema = S.build_schema(settings)
+    code = next(a.code for a in settings.avdelningar if a.name.startswith("Avdelningen för"))
+    paths = write_templates(settings, schema, tmp_path / "t")
+    wb = openpyxl.load_workbook(next(p for p in paths if p.stem.endswith(code)))
+    drift = schema.sheet("drift")
+    ws = wb[drift.name]
+    heights = {}
+    for r in range(drift.first_data_row, ws.max_row + 1):
+        heights[ws.cell(r, 2).value, ws.cell(r, 3).value] = ws.row_dimensions[r].height
+    long_rows = [h for (v, _), h in heights.items() if v and v.startswith("Ekonomiskt bistånd")]
+    short_rows = [h for (v, _), h in heights.items() if v == "Lokalförsörjning"]
+    assert long_rows and all(h and h >= 30 for h in long_rows)
+    assert short_rows and all(h is None or h == 15 for h in short_rows)
+    for sheet in wb.worksheets[:-1]:  # all but the hidden Listor
+        assert sheet.oddHeader.right.text and sheet.oddHeader.right.text.endswith("…"), sheet.title
+        assert sheet.oddFooter.center.text == "Sida &P av &N"

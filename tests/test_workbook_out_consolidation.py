@@ -279,3 +279,17 @@ def test_sheet_names_never_start_or_end_with_an_apostrophe():
     used: set[str] = set()
     assert sheet_name("x", "'Citerad' tabell'", used) == "Citerad' tabell"
     assert sheet_name("y", "Bell\x07[1]", used) == "Bell1"
+
+
+def test_every_sheet_prints_with_a_header_page_numbers_and_its_heading_row(written):
+    """A printout of 30 pages said neither whose it was nor which page; the lists
+    (goals, uppdrag, controls, texts, problems) lost their heading row after page 1."""
+    _, _, path = written
+    wb = openpyxl.load_workbook(path)
+    for ws in wb:
+        assert ws.oddHeader.left.text == "Testkommun, Kommunstyrelsen", ws.title
+        assert ws.oddHeader.center.text == ws.title
+        assert ws.oddHeader.right.text == "Konsolidering nämndplan 2027", ws.title
+        assert ws.oddFooter.center.text == "Sida &P av &N", ws.title
+        assert ws.print_title_rows == "$4:$4", ws.title
+        assert ws.cell(4, 1).value and ws.cell(4, 1).font.b, ws.title

@@ -24,6 +24,7 @@ from . import schema as S
 from .errors import TemplateError
 from .fmt import sentence_start
 from .locked_workbook import StructureLockedWorkbook
+from .page_header import FOOTER, page_header
 from .settings import Avdelning, Settings
 from .templates_text import instructions_lines, sheet_hint, wrapped_lines
 from .workspace import atomic_write
@@ -172,12 +173,14 @@ class _Writer:
         ws.set_paper(9)  # A4
         ws.fit_to_pages(1, 0)
         ws.set_margins(left=0.5, right=0.5, top=0.75, bottom=0.75)
-        esc = lambda t: t.replace("&", "&&")  # noqa: E731 - header codes use &
         ws.set_header(
-            f"&L&8{esc(s.kommun)}, {esc(s.namnd)}&C&8{esc(sheet_title)}"
-            f"&R&8{esc(self.avd.name)} ({esc(self.avd.code)}), {s.budget_year}"
+            page_header(
+                f"{s.kommun}, {s.namnd}",
+                sheet_title,
+                f"{self.avd.name} ({self.avd.code}), {s.budget_year}",
+            )
         )
-        ws.set_footer("&C&8Sida &P av &N")
+        ws.set_footer(FOOTER)
         ws.hide_gridlines(2)  # the table and input fill carry the structure
         del last_col
 
@@ -248,6 +251,8 @@ class _Writer:
         for r, values in enumerate(rows):
             if sheet.key == "texter":
                 ws.set_row(first + r, 150)  # room for a paragraph of text
+            elif sheet.key == "drift":
+                self._name_height(ws, sheet, first + r, values)
             fixed = values.get(FIXED, ())
             if fixed:  # locked text wraps, and no one can widen its row: make room
                 cols = [c for c in sheet.columns if c.key in fixed and c.type == S.TEXT]
@@ -268,6 +273,19 @@ class _Writer:
         ws.repeat_rows(h)
         ws.print_area(0, 0, last, ncols - 1)
         self._protect(ws)
+
+    def _name_height(
+        self, ws: Worksheet, sheet: S.SheetDef, r: int, values: dict[str, object]
+    ) -> None:
+        """A Drift row whose verksamhet or driftpost name wraps (locked: no one can
+        widen it) made high enough for it; LibreOffice drew the second line over the
+        next row. Only rows that need it: the others keep Excel's own height."""
+        lines = max(
+            _name_lines(str(values.get(key) or ""), sheet.columns[sheet.index(key)].width)
+            for key in ("verksamhet_namn", "driftpost")
+        )
+        if lines > 1:
+            ws.set_row(r, 15 * lines)
 
     def _rows(self, sheet: S.SheetDef) -> list[dict[str, object]]:
         """The prefilled values per row (fixed rows), or blank rows."""
@@ -557,6 +575,13 @@ class _Writer:
                 )
         ws.hide()
         self._protect(ws)
+
+
+def _name_lines(text: str, width: float) -> int:
+    """The lines a name wraps to in a column `width` wide: Calibri 11 fits ~1.2
+    characters of Swedish text per unit of width ("Kvalitet och utveckling, förskola 1",
+    35 characters, fits on one line at 30); `wrapped_lines` counts 0.9."""
+    return wrapped_lines(text, width * 1.2 / 0.9)
 
 
 def _amount_rule(allow_negative: bool) -> dict[str, object]:

@@ -254,6 +254,7 @@ def _write_list(
                     height = lines
             write(i, list(values), 13.5 * height)
         ws.autofilter(HEADER_ROW, 0, HEADER_ROW + max(len(rows), 1), len(headings) - 1)
+        ws.repeat_row = HEADER_ROW  # printed on every page of a long list
 
 
 def _goal_rows(cons: Consolidation, by: int) -> list[list[str]]:
@@ -293,6 +294,10 @@ def write_consolidation(cons: Consolidation, settings: Settings, path: Path) -> 
                 title=f"Konsolidering {in_sentence(settings.namnd_genitive)} budget {cons.year}",
                 company=settings.kommun,
                 comments="Skapad av budgetbook. Alla belopp är värden, inga formler.",
+                header=(
+                    f"{settings.kommun}, {settings.namnd}",
+                    f"Konsolidering {settings.kind} {settings.budget_year}",
+                ),
             ) as wb,
         ):
             f = _Formats(wb)
@@ -407,3 +412,4 @@ def _write_problems(wb: XlsxStream, cons: Consolidation, f: _Formats) -> None:
                 height=13.5 * _lines(p.message, widths[2]),
             )
         ws.autofilter(HEADER_ROW, 0, HEADER_ROW + len(cons.problems), len(headings) - 1)
+        ws.repeat_row = HEADER_ROW
