@@ -141,7 +141,7 @@ def write_problem_report(
                 )
             )
             sheet.set_footer(FOOTER)
-        for col, width in enumerate((10, 30, 16, 8, 7, 11, 34, 100)):
+        for col, width in enumerate((10, 40, 16, 8, 7, 11, 34, 100)):
             ps.set_column(col, col, width)
         wb.close()
     return path

@@ -65,6 +65,7 @@ SHEET_NAMES = {
 }
 PROBLEMS_SHEET = "Problem"
 TKR_FORMAT = "#,##0"
+LABEL_WIDTH_MAX = 72  # the label column's width at most, in characters
 PCT_FORMAT = "0 %"
 
 
@@ -92,6 +93,7 @@ class _Formats:
         self.head_text = wb.add_format({**head, "valign": "bottom"})
         self.head_num = wb.add_format({**head, "align": "right", "valign": "bottom"})
         self.text = wb.add_format({**font, "text_wrap": True, "valign": "top"})
+        self.code = wb.add_format({**font, "align": "center", "valign": "top"})
         self.cells: dict[tuple[str, RowKind], int] = {}
         for kind in RowKind:
             style = {**font, "valign": "top"}
@@ -181,7 +183,9 @@ def _table_widths(table: Table, columns: Sequence[Sequence[Any]]) -> list[float]
     out = []
     for c, col in enumerate(table.columns):
         if c == 0:
-            out.append(min(max(widths[c], 14), 55) + 2)
+            # up to ~90 characters of the 10-point font: "Summa nämnden för
+            # arbetsmarknad, vuxenutbildning och social välfärd" was cut at 55
+            out.append(min(max(widths[c], 14), LABEL_WIDTH_MAX) + 2)
         elif col.kind == "text":
             out.append(min(max(widths[c], 12), 40) + 2)
         else:
@@ -319,6 +323,7 @@ def write_consolidation(cons: Consolidation, settings: Settings, path: Path) -> 
                     f.cell("tkr", RowKind.DATA),
                     f.cell("pct", RowKind.DATA),
                     f.cell("text", RowKind.DATA),
+                    f.code,
                 ),
             )
             if cons.problems:
@@ -400,7 +405,7 @@ def _write_extras(
 
 def _write_problems(wb: XlsxStream, cons: Consolidation, f: _Formats) -> None:
     headings = ["Kod", "Allvarlighet", "Meddelande", "Avdelning", "Fil", "Blad", "Cell"]
-    widths = [8, 12, 90, 12, 24, 14, 8]
+    widths = [8, 12, 90, 12, 40, 14, 8]
     with wb.sheet(PROBLEMS_SHEET, widths=widths, freeze=(HEADER_ROW + 1, 0)) as ws:
         ws.row(0, [("Problem som konsolideringen hittade", f.caption)])
         ws.row(HEADER_ROW, [(h, f.head_text) for h in headings])
