@@ -103,7 +103,9 @@ class _Writer:
         inp = {"bg_color": INPUT_FILL, "locked": False, "border": 1, "border_color": "#BFBFBF"}
         return {
             "title": fmt(bold=True, font_size=15, font_color=HEADER_FILL),
+            "title_wrap": fmt(bold=True, font_size=15, font_color=HEADER_FILL, text_wrap=True),
             "ident": fmt(font_color="#595959", italic=True),
+            "ident_wrap": fmt(font_color="#595959", italic=True, text_wrap=True),
             "hint": fmt(font_color="#404040", text_wrap=False),
             "bold": fmt(bold=True),
             "text": fmt(text_wrap=True),
@@ -151,20 +153,31 @@ class _Writer:
         self._lists()
         wb.close()
 
-    def _header(self, ws: Worksheet, title: str, hint: str) -> None:
+    def _header(self, ws: Worksheet, title: str, hint: str, widths: list[float]) -> None:
+        """Title, identity line and hint above a sheet of columns `widths` wide."""
         s = self.s
-        ws.write(0, 0, title, self.f["title"])
-        ws.write(
-            1,
-            0,
+        ident = (
             f"{s.kommun} · {s.namnd} · {sentence_start(s.kind)} {s.budget_year} · "
             f"Avdelning {self.avd.code} {self.avd.name} · runda {s.round_id} · "
-            f"mallversion {self.schema.version}",
-            self.f["ident"],
+            f"mallversion {self.schema.version}"
         )
+        # a title in 15 points fits ~0.75 characters per unit of width, the line
+        # below ~1.2: longer (long names), each wraps over the sheet's width, or
+        # its end was cut off at the printed page's edge
+        for row, text, fmt, per_unit, height in (
+            (0, title, "title", 0.75, 22),
+            (1, ident, "ident", 1.2, 15),
+        ):
+            lines = wrapped_lines(text, sum(widths) * per_unit / 0.9)
+            if lines == 1 or len(widths) < 2:
+                ws.write(row, 0, text, self.f[fmt])
+                if row == 0:
+                    ws.set_row(0, height)
+                continue
+            ws.merge_range(row, 0, row, len(widths) - 1, text, self.f[f"{fmt}_wrap"])
+            ws.set_row(row, height * lines)
         if hint:
             ws.write(2, 0, hint, self.f["hint"])
-        ws.set_row(0, 22)
 
     def _print(self, ws: Worksheet, sheet_title: str, landscape: bool, last_col: int) -> None:
         s = self.s
@@ -195,7 +208,7 @@ class _Writer:
     def _instructions(self) -> None:
         s, f = self.s, self.f
         ws = self.wb.add_worksheet(S.INSTRUCTIONS_SHEET)
-        self._header(ws, f"Budget {s.budget_year} – {self.avd.name}", "")
+        self._header(ws, f"Budget {s.budget_year} – {self.avd.name}", "", [30, 95])
         ws.set_column(0, 0, 30)
         ws.set_column(1, 1, 95)
         row = 3
@@ -225,7 +238,12 @@ class _Writer:
 
     def _sheet(self, sheet: S.SheetDef) -> None:
         ws = self.wb.add_worksheet(sheet.name)
-        self._header(ws, f"{sheet.name} – {self.avd.name}", sheet_hint(sheet.key, self.s))
+        self._header(
+            ws,
+            f"{sheet.name} – {self.avd.name}",
+            sheet_hint(sheet.key, self.s),
+            [c.width for c in sheet.columns],
+        )
         rows = self._rows(sheet)
         h = sheet.header_row - 1  # 0-based header row
         first = h + 1
