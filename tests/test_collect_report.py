@@ -172,3 +172,39 @@ def test_a_message_quoting_a_long_text_gets_no_taller_row_than_excel_allows(
     out = write_feedback(source, [huge], tmp_path / "fb.xlsx")
     assert out is not None
     assert openpyxl.load_workbook(out)["Återkoppling"].row_dimensions[5].height == MAX_ROW_POINTS
+
+
+def test_report_prints_with_header_page_numbers_and_heading_rows(
+    tmp_path: Path, settings: Settings
+) -> None:
+    """A Status list of 100 avdelningar printed on three pages with no heading row
+    after the first and no page numbers or title on any page."""
+    path = write_problem_report(hostile_result(), settings, tmp_path / "kontroll.xlsx", {})
+    wb = openpyxl.load_workbook(path)
+    assert wb["Status"].print_title_rows == "$3:$3"
+    assert wb["Problem"].print_title_rows == "$1:$1"
+    for ws in wb:
+        assert ws.oddHeader.left.text == "Exempelkommun, Kommunstyrelsen"
+        assert ws.oddHeader.center.text == f"Inlämningskontroll: {ws.title}"
+        assert ws.oddHeader.right.text == "Nämndplan 2027"
+        assert ws.oddFooter.center.text == "Sida &P av &N"
+
+
+def test_feedback_prints_as_the_return_with_page_numbers_in_its_own_font(
+    tmp_path: Path,
+) -> None:
+    """The feedback sheet printed without saying whose it was or which page, its
+    title and headings in a serif font (a font without a name) beside Calibri."""
+    from wb_builders import round_files
+
+    _, _, _, returns = round_files(tmp_path / "round")
+    problems = [rules.NOT_A_NUMBER(file="F.xlsx", sheet="Drift", cell="F14", varde="1 2")]
+    out = write_feedback(returns[5], problems, tmp_path / "fb.xlsx")
+    assert out is not None
+    ws = openpyxl.load_workbook(out)["Återkoppling"]
+    assert ws["A1"].font.name == "Calibri" and ws["A4"].font.name == "Calibri"
+    assert ws.oddHeader.left.text == "Exempelkommun, Kommunstyrelsen"
+    assert ws.oddHeader.center.text == "Återkoppling"
+    assert ws.oddHeader.right.text == "Ekonomiavdelningen (EKO), 2027"
+    assert ws.oddFooter.center.text == "Sida &P av &N"
+    assert ws.print_title_rows == "$4:$4"

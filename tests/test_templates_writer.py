@@ -204,3 +204,65 @@ def test_the_riskvarde_scale_is_explained_where_it_is_filled(rnd) -> None:
     ws = openpyxl.load_workbook(templates[0])[schema.sheet("internkontroll").name]
     texts = [c.value for row in ws.iter_rows(max_row=6) for c in row if isinstance(c.value, str)]
     assert any("sannolikhet × konsekvens" in t and "1–16" in t for t in texts), texts
+
+
+def _long_names_round(tmp_path: Path):
+    """The example round with a long nämnd, avdelning (EKO's, three times over) and
+    verksamhet name: settings, schema and EKO's template opened."""
+    example_settings(tmp_path)
+    toml = tmp_path / "budgetbook.toml"
+    text = toml.read_text(encoding="utf-8")
+    long_avd = "Avdelningen för arbetsmarknad, integration och vuxenutbildning " * 3
+    for old, new in (
+        ('name = "Ekonomiavdelningen"', f'name = "{long_avd.strip()}"'),
+        (
+            'name = "Ekonomiadministration"',
+            'name = "Ekonomiskt bistånd och försörjningsstöd till hushåll"',
+        ),
+        (
+            'name = "Kommunstyrelsen"',
+            'name = "Nämnden för arbetsmarknad, vuxenutbildning och social välfärd"',
+        ),
+    ):
+        assert old in text
+        text = text.replace(old, new)
+    toml.write_text(text, encoding="utf-8")
+    settings = load_settings(toml)
+    schema = S.build_schema(settings)
+    code = next(a.code for a in settings.avdelningar if a.name.startswith("Avdelningen för"))
+    paths = write_templates(settings, schema, tmp_path / "t")
+    return settings, schema, openpyxl.load_workbook(next(p for p in paths if p.stem.endswith(code)))
+
+
+def test_long_names_wrap_onto_rows_high_enough_and_the_header_is_kept(tmp_path: Path) -> None:
+    """A verksamhet or driftpost name that wraps was drawn over the next Drift row
+    (LibreOffice keeps the default height), and a header over Excel's 255 characters
+    was dropped by xlsxwriter: the printout named neither avdelning nor page."""
+    _, schema, wb = _long_names_round(tmp_path)
+    drift = schema.sheet("drift")
+    ws = wb[drift.name]
+    heights = {}
+    for r in range(drift.first_data_row, ws.max_row + 1):
+        heights[ws.cell(r, 2).value, ws.cell(r, 3).value] = ws.row_dimensions[r].height
+    long_rows = [h for (v, _), h in heights.items() if v and v.startswith("Ekonomiskt bistånd")]
+    short_rows = [h for (v, _), h in heights.items() if v == "Lokalförsörjning"]
+    assert long_rows and all(h and h >= 30 for h in long_rows)
+    assert short_rows and all(h is None or h == 15 for h in short_rows)
+    for sheet in wb.worksheets[:-1]:  # all but the hidden Listor
+        assert sheet.oddHeader.right.text and sheet.oddHeader.right.text.endswith("…"), sheet.title
+        assert sheet.oddFooter.center.text == "Sida &P av &N"
+
+
+def test_a_long_identity_line_wraps_within_the_printed_sheet(tmp_path: Path) -> None:
+    """With long names the line under each sheet's title ran past the last column and
+    was cut off at the printed page's edge ("… Avdelning EKO Avdelningen för
+    arbetsmarknad, integrati"): it now wraps over the sheet's columns."""
+    _, schema, wb = _long_names_round(tmp_path)
+    for sheet in [S.INSTRUCTIONS_SHEET, schema.sheet("risker").name]:
+        ws = wb[sheet]
+        merged = [str(r) for r in ws.merged_cells.ranges if r.min_row == 2]
+        assert merged and merged[0].startswith("A2:"), sheet
+        assert ws["A2"].value.startswith("Exempelkommun · Nämnden för arbetsmarknad")
+        assert ws["A2"].alignment.wrap_text and ws.row_dimensions[2].height >= 30, sheet
+        assert ws["A1"].value.endswith("integration och vuxenutbildning")
+        assert ws.row_dimensions[1].height >= 44, sheet  # the title wraps too

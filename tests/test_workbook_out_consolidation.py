@@ -279,3 +279,43 @@ def test_sheet_names_never_start_or_end_with_an_apostrophe():
     used: set[str] = set()
     assert sheet_name("x", "'Citerad' tabell'", used) == "Citerad' tabell"
     assert sheet_name("y", "Bell\x07[1]", used) == "Bell1"
+
+
+def test_every_sheet_prints_with_a_header_page_numbers_and_its_heading_row(written):
+    """A printout of 30 pages said neither whose it was nor which page; the lists
+    (goals, uppdrag, controls, texts, problems) lost their heading row after page 1."""
+    _, _, path = written
+    wb = openpyxl.load_workbook(path)
+    for ws in wb:
+        assert ws.oddHeader.left.text == "Testkommun, Kommunstyrelsen", ws.title
+        assert ws.oddHeader.center.text == ws.title
+        assert ws.oddHeader.right.text == "Konsolidering nämndplan 2027", ws.title
+        assert ws.oddFooter.center.text == "Sida &P av &N", ws.title
+        assert ws.print_title_rows == "$4:$4", ws.title
+        assert ws.cell(4, 1).value and ws.cell(4, 1).font.b, ws.title
+
+
+def test_a_long_total_label_and_file_names_are_not_cut_off(tmp_path):
+    """'Summa nämnden för arbetsmarknad, vuxenutbildning och social välfärd' was cut
+    at 55 characters; Källor cut a return's name at 28 and ran the avdelning's code
+    into the figure before it ("30 000PORT")."""
+    from budgetbook.settings import load_settings
+
+    small_settings(tmp_path / "ws")
+    toml = tmp_path / "ws" / "budgetbook.toml"
+    namnd = "Nämnden för arbetsmarknad, vuxenutbildning och social välfärd"
+    toml.write_text(
+        toml.read_text(encoding="utf-8").replace('name = "Kommunstyrelsen"', f'name = "{namnd}"'),
+        encoding="utf-8",
+    )
+    settings = load_settings(toml)
+    path = write_consolidation(round_(settings), settings, tmp_path / "k.xlsx")
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Drift per avdelning"]
+    total = next(c for c in ws["A"] if c.value and str(c.value).startswith("Summa"))
+    assert total.value == f"Summa {namnd[0].lower()}{namnd[1:]}"
+    assert ws.column_dimensions["A"].width >= len(total.value)
+    sources = wb["Källor"]
+    assert [c.value for c in sources[4]][4:6] == ["Avdelning", "Fil"]
+    assert sources.column_dimensions["F"].width >= 40
+    assert sources["E5"].alignment.horizontal == "center"

@@ -12,9 +12,12 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from . import rules
+from .fmt import sentence_start
 from .model import CollectResult, Problem
+from .page_header import FOOTER, page_header
 from .settings import Settings
 from .workspace import atomic_write
 
@@ -39,6 +42,7 @@ PROBLEM_HEADINGS = (
     "Meddelande",
 )
 _FILL = {"fel": "FFC7CE", "varning": "FFEB9C"}
+FEEDBACK_FONT = "Calibri"  # the template's
 
 
 def _local(value: datetime | None) -> datetime | None:
@@ -123,11 +127,21 @@ def write_problem_report(
             ps.set_row(i, _message_height(p.message))
         ps.autofilter(0, 0, max(len(result.problems), 1), len(PROBLEM_HEADINGS) - 1)
         ps.freeze_panes(1, 0)
-        for sheet in (ws, ps):
+        ws.repeat_rows(2)  # the heading rows, on every printed page
+        ps.repeat_rows(0)
+        for sheet, name in ((ws, "Status"), (ps, "Problem")):
             sheet.set_landscape()
             sheet.fit_to_pages(1, 0)
             sheet.set_paper(9)  # A4
-        for col, width in enumerate((10, 30, 16, 8, 7, 11, 34, 100)):
+            sheet.set_header(
+                page_header(
+                    f"{settings.kommun}, {settings.namnd}",
+                    f"Inlämningskontroll: {name}",
+                    f"{sentence_start(settings.kind)} {settings.budget_year}",
+                )
+            )
+            sheet.set_footer(FOOTER)
+        for col, width in enumerate((10, 40, 16, 8, 7, 11, 34, 100)):
             ps.set_column(col, col, width)
         wb.close()
     return path
@@ -175,6 +189,16 @@ def feedback_advice(problems: Sequence[Problem]) -> str:
     )
 
 
+def _return_header(sheets: Iterable[Any]) -> tuple[str, str]:
+    """The left and right parts of the first printed-page header in a return (the
+    template writes kommun and nämnd, and the avdelning and year, on every sheet)."""
+    for sheet in sheets:
+        left, right = sheet.oddHeader.left.text, sheet.oddHeader.right.text
+        if left or right:
+            return left or "", right or ""
+    return "", ""
+
+
 def write_feedback(source: Path, problems: Iterable[Problem], path: Path) -> Path | None:
     """A copy of the return at `source` with each problem cell filled and commented,
     and a first sheet listing every problem. The source is only read. Returns None if
@@ -218,15 +242,18 @@ def write_feedback(source: Path, problems: Iterable[Problem], path: Path) -> Pat
 
     if FEEDBACK_SHEET in wb.sheetnames:
         del wb[FEEDBACK_SHEET]
+    left, right = _return_header(wb.worksheets)
     ws = wb.create_sheet(FEEDBACK_SHEET, 0)
     ws.sheet_properties.tabColor = "C00000"
     _set_text(ws["A1"], "Återkoppling från ekonomistaben (budgetbook)")
-    ws["A1"].font = Font(bold=True, size=13)
+    # the font named: a font without a name is shown in a serif font by LibreOffice,
+    # beside the template's Calibri
+    ws["A1"].font = Font(name=FEEDBACK_FONT, bold=True, size=13)
     _set_text(ws["A2"], feedback_advice(problems))
     for col, heading in enumerate(("Blad", "Cell", "Kod", "Allvarlighet", "Meddelande"), 1):
         c = ws.cell(4, col)
         _set_text(c, heading)
-        c.font = Font(bold=True)
+        c.font = Font(name=FEEDBACK_FONT, bold=True)
     for row, p in enumerate(problems, start=5):
         for col, value in enumerate((p.sheet, p.cell, p.code, p.severity.value, p.message), 1):
             _set_text(ws.cell(row, col), value)
@@ -238,6 +265,13 @@ def write_feedback(source: Path, problems: Iterable[Problem], path: Path) -> Pat
     ws.page_setup.orientation = "landscape"
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "4:4"
+    # the return's own header (kommun, nämnd; avdelning, year), so the printed
+    # feedback says whose it is; the parts are header text already (an "&" doubled)
+    for part, text in ((ws.oddHeader.left, left), (ws.oddHeader.right, right)):
+        part.text, part.size = text or None, 8
+    ws.oddHeader.center.text, ws.oddHeader.center.size = FEEDBACK_SHEET, 8
+    ws.oddFooter.center.text, ws.oddFooter.center.size = FOOTER.removeprefix("&C&8"), 8
     wb.active = 0
     for sheet in wb.worksheets:
         sheet.sheet_view.tabSelected = sheet is ws

@@ -34,7 +34,8 @@ MAX_CELLS_TEXT = 2000  # characters of cell references on one Källor line
 HEADER_ROW = 3  # 0-based: caption, unit line, blank, header
 BATCH_ROWS = 1024  # lines handed to the sheet at a time (~0.3 MB of XML)
 SOURCE_HEADINGS = ["Vy", "Rad", "Kolumn", "Värde", "Avdelning", "Fil", "Blad", "Cell eller rad"]
-SOURCE_WIDTHS = [24, 34, 28, 12, 12, 28, 16, 26]
+# Fil: a return's name ("Budget 2027 Kommungemensamma kostnader.xlsx") was cut at 28
+SOURCE_WIDTHS = [24, 34, 28, 12, 12, 40, 16, 26]
 SUM_TRACE = Source("", "", "summa av raderna ovan")
 CHANGE_TRACE = Source("", "", "beräknad ur beloppen på raden")
 
@@ -223,21 +224,23 @@ def write_sources(
     wb: XlsxStream,
     named: Sequence[tuple[str, Table]],
     settings: Settings,
-    formats: tuple[int, int, int, int, int, int],
+    formats: tuple[int, int, int, int, int, int, int],
 ) -> None:
     """The Källor sheet(s) of the views `named` (sheet name, view), in the order of the
-    views' cells. `formats`: caption, info, heading, tkr, % and text cell formats.
+    views' cells. `formats`: caption, info, heading, tkr, %, text and
+    avdelning (code) cell formats.
 
     A figure's values are prepared for the XML once for all its lines (its shared
     strings looked up in the order the cells are written, as a line-by-line writer
     would, so the workbook is the same)."""
-    caption, info, head_format, num, pct, text = formats
+    caption, info, head_format, num, pct, text, code = formats
     sheets = _Sheets(wb, caption, info, head_format)
     write = sheets.writer()
     # a line's XML from %-templates (C-level; issue 8): column A once per view, B once
     # per row, C and D's template once per column, D once per figure (for all its
     # lines), a file's columns E–G and a cell list's column H once
-    styles = (text, text, text, num, text, text, text, text)
+    # the avdelning's code centred: left-aligned it ran into the figure ("30 000PORT")
+    styles = (text, text, text, num, code, text, text, text)
     view_part, label_part, heading_part, tkr_part, files_part, cells_part = row_pieces(
         styles, (3,), 1, 2, 3, 4, 7
     )

@@ -24,6 +24,7 @@ from . import schema as S
 from .errors import TemplateError
 from .fmt import sentence_start
 from .locked_workbook import StructureLockedWorkbook
+from .page_header import FOOTER, page_header
 from .settings import Avdelning, Settings
 from .templates_text import instructions_lines, sheet_hint, wrapped_lines
 from .workspace import atomic_write
@@ -103,7 +104,9 @@ class _Writer:
         inp = {"bg_color": INPUT_FILL, "locked": False, "border": 1, "border_color": "#BFBFBF"}
         return {
             "title": fmt(bold=True, font_size=15, font_color=HEADER_FILL),
+            "title_wrap": fmt(bold=True, font_size=15, font_color=HEADER_FILL, text_wrap=True),
             "ident": fmt(font_color="#595959", italic=True),
+            "ident_wrap": fmt(font_color="#595959", italic=True, text_wrap=True),
             "hint": fmt(font_color="#404040", text_wrap=False),
             "bold": fmt(bold=True),
             "text": fmt(text_wrap=True),
@@ -151,20 +154,31 @@ class _Writer:
         self._lists()
         wb.close()
 
-    def _header(self, ws: Worksheet, title: str, hint: str) -> None:
+    def _header(self, ws: Worksheet, title: str, hint: str, widths: list[float]) -> None:
+        """Title, identity line and hint above a sheet of columns `widths` wide."""
         s = self.s
-        ws.write(0, 0, title, self.f["title"])
-        ws.write(
-            1,
-            0,
+        ident = (
             f"{s.kommun} · {s.namnd} · {sentence_start(s.kind)} {s.budget_year} · "
             f"Avdelning {self.avd.code} {self.avd.name} · runda {s.round_id} · "
-            f"mallversion {self.schema.version}",
-            self.f["ident"],
+            f"mallversion {self.schema.version}"
         )
+        # a title in 15 points fits ~0.75 characters per unit of width, the line
+        # below ~1.2: longer (long names), each wraps over the sheet's width, or
+        # its end was cut off at the printed page's edge
+        for row, text, fmt, per_unit, height in (
+            (0, title, "title", 0.75, 22),
+            (1, ident, "ident", 1.2, 15),
+        ):
+            lines = wrapped_lines(text, sum(widths) * per_unit / 0.9)
+            if lines == 1 or len(widths) < 2:
+                ws.write(row, 0, text, self.f[fmt])
+                if row == 0:
+                    ws.set_row(0, height)
+                continue
+            ws.merge_range(row, 0, row, len(widths) - 1, text, self.f[f"{fmt}_wrap"])
+            ws.set_row(row, height * lines)
         if hint:
             ws.write(2, 0, hint, self.f["hint"])
-        ws.set_row(0, 22)
 
     def _print(self, ws: Worksheet, sheet_title: str, landscape: bool, last_col: int) -> None:
         s = self.s
@@ -173,12 +187,14 @@ class _Writer:
         ws.set_paper(9)  # A4
         ws.fit_to_pages(1, 0)
         ws.set_margins(left=0.5, right=0.5, top=0.75, bottom=0.75)
-        esc = lambda t: t.replace("&", "&&")  # noqa: E731 - header codes use &
         ws.set_header(
-            f"&L&8{esc(s.kommun)}, {esc(s.namnd)}&C&8{esc(sheet_title)}"
-            f"&R&8{esc(self.avd.name)} ({esc(self.avd.code)}), {s.budget_year}"
+            page_header(
+                f"{s.kommun}, {s.namnd}",
+                sheet_title,
+                f"{self.avd.name} ({self.avd.code}), {s.budget_year}",
+            )
         )
-        ws.set_footer("&C&8Sida &P av &N")
+        ws.set_footer(FOOTER)
         ws.hide_gridlines(2)  # the table and input fill carry the structure
         del last_col
 
@@ -193,7 +209,7 @@ class _Writer:
     def _instructions(self) -> None:
         s, f = self.s, self.f
         ws = self.wb.add_worksheet(S.INSTRUCTIONS_SHEET)
-        self._header(ws, f"Budget {s.budget_year} – {self.avd.name}", "")
+        self._header(ws, f"Budget {s.budget_year} – {self.avd.name}", "", [30, 95])
         ws.set_column(0, 0, 30)
         ws.set_column(1, 1, 95)
         row = 3
@@ -223,7 +239,12 @@ class _Writer:
 
     def _sheet(self, sheet: S.SheetDef) -> None:
         ws = self.wb.add_worksheet(sheet.name)
-        self._header(ws, f"{sheet.name} – {self.avd.name}", sheet_hint(sheet.key, self.s))
+        self._header(
+            ws,
+            f"{sheet.name} – {self.avd.name}",
+            sheet_hint(sheet.key, self.s),
+            [c.width for c in sheet.columns],
+        )
         rows = self._rows(sheet)
         h = sheet.header_row - 1  # 0-based header row
         first = h + 1
@@ -249,6 +270,8 @@ class _Writer:
         for r, values in enumerate(rows):
             if sheet.key == "texter":
                 ws.set_row(first + r, 150)  # room for a paragraph of text
+            elif sheet.key == "drift":
+                self._name_height(ws, sheet, first + r, values)
             fixed = values.get(FIXED, ())
             if fixed:  # locked text wraps, and no one can widen its row: make room
                 cols = [c for c in sheet.columns if c.key in fixed and c.type == S.TEXT]
@@ -269,6 +292,19 @@ class _Writer:
         ws.repeat_rows(h)
         ws.print_area(0, 0, last, ncols - 1)
         self._protect(ws)
+
+    def _name_height(
+        self, ws: Worksheet, sheet: S.SheetDef, r: int, values: dict[str, object]
+    ) -> None:
+        """A Drift row whose verksamhet or driftpost name wraps (locked: no one can
+        widen it) made high enough for it; LibreOffice drew the second line over the
+        next row. Only rows that need it: the others keep Excel's own height."""
+        lines = max(
+            _name_lines(str(values.get(key) or ""), sheet.columns[sheet.index(key)].width)
+            for key in ("verksamhet_namn", "driftpost")
+        )
+        if lines > 1:
+            ws.set_row(r, 15 * lines)
 
     def _rows(self, sheet: S.SheetDef) -> list[dict[str, object]]:
         """The prefilled values per row (fixed rows), or blank rows."""
@@ -559,6 +595,13 @@ class _Writer:
                 )
         ws.hide()
         self._protect(ws)
+
+
+def _name_lines(text: str, width: float) -> int:
+    """The lines a name wraps to in a column `width` wide: Calibri 11 fits ~1.2
+    characters of Swedish text per unit of width ("Kvalitet och utveckling, förskola 1",
+    35 characters, fits on one line at 30); `wrapped_lines` counts 0.9."""
+    return wrapped_lines(text, width * 1.2 / 0.9)
 
 
 def _amount_rule(allow_negative: bool) -> dict[str, object]:

@@ -67,6 +67,7 @@ SHEET_NAMES = {
 }
 PROBLEMS_SHEET = "Problem"
 TKR_FORMAT = "#,##0"
+LABEL_WIDTH_MAX = 72  # the label column's width at most, in characters
 PCT_FORMAT = "0 %"
 
 
@@ -94,6 +95,7 @@ class _Formats:
         self.head_text = wb.add_format({**head, "valign": "bottom"})
         self.head_num = wb.add_format({**head, "align": "right", "valign": "bottom"})
         self.text = wb.add_format({**font, "text_wrap": True, "valign": "top"})
+        self.code = wb.add_format({**font, "align": "center", "valign": "top"})
         self.cells: dict[tuple[str, RowKind], int] = {}
         for kind in RowKind:
             style = {**font, "valign": "top"}
@@ -183,7 +185,9 @@ def _table_widths(table: Table, columns: Sequence[Sequence[Any]]) -> list[float]
     out = []
     for c, col in enumerate(table.columns):
         if c == 0:
-            out.append(min(max(widths[c], 14), 55) + 2)
+            # up to ~90 characters of the 10-point font: "Summa nämnden för
+            # arbetsmarknad, vuxenutbildning och social välfärd" was cut at 55
+            out.append(min(max(widths[c], 14), LABEL_WIDTH_MAX) + 2)
         elif col.kind == "text":
             out.append(min(max(widths[c], 12), 40) + 2)
         else:
@@ -256,6 +260,7 @@ def _write_list(
                     height = lines
             write(i, list(values), 13.5 * height)
         ws.autofilter(HEADER_ROW, 0, HEADER_ROW + max(len(rows), 1), len(headings) - 1)
+        ws.repeat_row = HEADER_ROW  # printed on every page of a long list
 
 
 def _goal_rows(cons: Consolidation, by: int) -> list[list[str]]:
@@ -295,6 +300,10 @@ def write_consolidation(cons: Consolidation, settings: Settings, path: Path) -> 
                 title=f"Konsolidering {in_sentence(settings.namnd_genitive)} budget {cons.year}",
                 company=settings.kommun,
                 comments="Skapad av budgetbook. Alla belopp är värden, inga formler.",
+                header=(
+                    f"{settings.kommun}, {settings.namnd}",
+                    f"Konsolidering {settings.kind} {settings.budget_year}",
+                ),
             ) as wb,
         ):
             f = _Formats(wb)
@@ -316,6 +325,7 @@ def write_consolidation(cons: Consolidation, settings: Settings, path: Path) -> 
                     f.cell("tkr", RowKind.DATA),
                     f.cell("pct", RowKind.DATA),
                     f.cell("text", RowKind.DATA),
+                    f.code,
                 ),
             )
             if cons.problems:
@@ -397,7 +407,7 @@ def _write_extras(
 
 def _write_problems(wb: XlsxStream, cons: Consolidation, f: _Formats) -> None:
     headings = ["Kod", "Allvarlighet", "Meddelande", "Avdelning", "Fil", "Blad", "Cell"]
-    widths = [8, 12, 90, 12, 24, 14, 8]
+    widths = [8, 12, 90, 12, 40, 14, 8]
     with wb.sheet(PROBLEMS_SHEET, widths=widths, freeze=(HEADER_ROW + 1, 0)) as ws:
         ws.row(0, [("Problem som konsolideringen hittade", f.caption)])
         ws.row(HEADER_ROW, [(h, f.head_text) for h in headings])
@@ -409,3 +419,4 @@ def _write_problems(wb: XlsxStream, cons: Consolidation, f: _Formats) -> None:
                 height=13.5 * _lines(p.message, widths[2]),
             )
         ws.autofilter(HEADER_ROW, 0, HEADER_ROW + len(cons.problems), len(headings) - 1)
+        ws.repeat_row = HEADER_ROW

@@ -9,7 +9,8 @@ It writes only what budgetbook's workbooks use: text (always a shared string, `t
 a text can never become a formula, a number or a link), numbers, blanks; cell formats
 (font, fill, top/bottom border, number format, wrap, alignment); column widths, row
 heights, frozen panes, an autofilter, merged cells, landscape pages fitted to one page
-wide, a repeated header row, and the document's title, company and comments.
+wide, a repeated header row, a page header and numbered footer (`page_header`), and the
+document's title, company and comments.
 
     with XlsxStream(path, title="...") as book:
         bold = book.add_format({"bold": True, "num_format": "#,##0"})
@@ -40,6 +41,7 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 
 from .errors import XlsxStreamError
 from .fmt import xml_safe
+from .page_header import FOOTER, page_header
 from .xlsx_cells import LETTERS as _LETTERS
 from .xlsx_cells import ROW as _ROW
 from .xlsx_cells import STYLE_TEXT as _STYLE_TEXT
@@ -419,7 +421,14 @@ class SheetStream(_Closing):
         )
         setup = ' paperSize="9"' + (' fitToHeight="0"' if self._fit_width else "")
         setup += ' orientation="landscape"' if self.landscape else ' orientation="portrait"'
-        tail.append(f"<pageSetup{setup}/></worksheet>")
+        tail.append(f"<pageSetup{setup}/>")
+        if self.book.header is not None:  # the sheet's name in the middle
+            left, right = self.book.header
+            tail.append(
+                f"<headerFooter><oddHeader>{_text(page_header(left, self.name, right))}"
+                f"</oddHeader><oddFooter>{_esc(FOOTER)}</oddFooter></headerFooter>"
+            )
+        tail.append("</worksheet>")
         self._write("".join(tail))
         self._zip.write(_utf8("".join(self._parts)))
         self._zip.close_member()
@@ -447,7 +456,11 @@ class XlsxStream(_Closing):
         company: str = "",
         comments: str = "",
         level: int = 1,
+        header: tuple[str, str] | None = None,
     ) -> None:
+        """`header`: the left and right parts of every printed page's header (the
+        sheet's name goes in the middle, page numbers in the footer); None: none."""
+        self.header = header
         self._writer = ZipWriter(path, level)
         self._styles = Styles()
         self._strings = _SharedStrings()
