@@ -206,6 +206,15 @@ def test_the_riskvarde_scale_is_explained_where_it_is_filled(rnd) -> None:
     assert any("sannolikhet × konsekvens" in t and "1–16" in t for t in texts), texts
 
 
+def test_the_risker_sheet_says_the_board_reads_each_risk(rnd) -> None:
+    """Each risk and its comment now go into the draft (they were never shown): the
+    department head is told so where the risks are filled."""
+    _, schema, templates, _ = rnd
+    ws = openpyxl.load_workbook(templates[0])[schema.sheet("risker").name]
+    texts = [c.value for row in ws.iter_rows(max_row=6) for c in row if isinstance(c.value, str)]
+    assert any("kommentar" in t and "nämnden" in t for t in texts), texts
+
+
 def _long_names_round(tmp_path: Path):
     """The example round with a long nämnd, avdelning (EKO's, three times over) and
     verksamhet name: settings, schema and EKO's template opened."""

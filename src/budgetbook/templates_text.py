@@ -48,7 +48,10 @@ def sheet_hint(key: str, s: Settings) -> str:
             else "Nämnden har inga nämndmål i den här rundan. Bladet behöver inte fyllas i."
         ),
         "uppdrag": "Ange status för varje uppdrag och kommentera kort vad som har gjorts.",
-        "risker": f"Risker och möjligheter i budgeten, med belopp i {unit} (positiva tal).",
+        "risker": (
+            f"En rad per risk eller möjlighet i budgeten, med belopp i {unit} (positiva tal). "
+            "Varje rad och dess kommentar visas för nämnden."
+        ),
         "internkontroll": (
             "Risker som ska kontrolleras under året, och hur de kontrolleras. Riskvärde = "
             "sannolikhet × konsekvens, var och en från 1 till 4 (alltså 1–16)."
