@@ -190,3 +190,33 @@ def test_a_missing_avdelning_s_risks_are_said_to_be_missing(ran) -> None:
         assert "Godkänd inlämning saknas för: Kommungemensamma kostnader" in note
         assert "risker" in note.split("Kommungemensamma kostnader")[1]
         assert "planbelopp" not in note and "förändringen" not in note
+
+
+def test_risks_without_amounts_are_still_listed_in_the_draft(ws) -> None:
+    """Review: a nämnd whose avdelningar name their risks but give no amount (hard to put
+    a figure on; the comment says why) got "Inget underlag har lämnats för detta
+    avsnitt." under Risk- och känslighetsanalys, and no list: only an amount in the sums
+    counted as content, though each risk is now listed by name."""
+    from budgetbook.report.namndplan import EMPTY_MARK
+
+    sheet = build_schema(ws.settings()).sheet("risker")
+    for path in sorted(ws.inbox.glob("*.xlsx")):
+        wb = openpyxl.load_workbook(path)
+        risks = wb[sheet.name]
+        for r in range(sheet.first_data_row, sheet.first_data_row + 12):
+            for key in ("positive", "negative"):
+                risks.cell(r, sheet.index(key) + 1).value = None
+        wb.save(path)
+    collected = actions.collect(ws.root)
+    cons, _ = actions.consolidate(ws.root, collected)
+    listed = [r.label for r in cons.views[VIEW_RISKLISTA].data_rows()]
+    assert listed  # the example's risks, by name, without an amount
+    draft = actions.report(ws.root, cons)
+    document = docx.Document(str(draft))
+    texts = [p.text for p in document.paragraphs]
+    # the section's heading (the last of its name: the contents list it first)
+    at = len(texts) - 1 - texts[::-1].index("Risk- och känslighetsanalys")
+    assert texts[at + 1] != EMPTY_MARK, texts[at : at + 3]
+    assert any(t.endswith(": Risker och möjligheter per avdelning, tkr") for t in texts)
+    cells = {c.text for t in document.tables for row in t.rows for c in row.cells}
+    assert set(listed) <= cells
