@@ -220,3 +220,31 @@ def test_risks_without_amounts_are_still_listed_in_the_draft(ws) -> None:
     assert any(t.endswith(": Risker och möjligheter per avdelning, tkr") for t in texts)
     cells = {c.text for t in document.tables for row in t.rows for c in row.cells}
     assert set(listed) <= cells
+
+
+def test_a_long_comment_wraps_on_a_row_high_enough(ran, tmp_path) -> None:
+    """Review: the sheet's Kommentar column is 42 characters wide and did not wrap, so a
+    comment of a sentence or two ran out of the column, past the sheet's last column:
+    printed one page wide, the whole sheet shrank to fit it. It wraps now, on a row
+    made high enough (LibreOffice keeps a row without a height one line high)."""
+    _, settings, _, cons, _, _, _ = ran
+    view = cons.views[VIEW_RISKLISTA]
+    long = (
+        "Ramavtalet för konsulttjänster indexregleras i april. Om KPI stiger mer än två "
+        "procent ökar kostnaden med upp till 250 tkr; avdelningen följer utvecklingen."
+    )
+    rows = [
+        replace(r, values={**r.values, "comment": long}) if i == 0 else r
+        for i, r in enumerate(view.rows)
+    ]
+    changed = replace(cons, views={**cons.views, VIEW_RISKLISTA: replace(view, rows=rows)})
+    path = write_consolidation(changed, settings, tmp_path / "k.xlsx")
+    sheet = openpyxl.load_workbook(path)[LIST_SHEET]
+    assert [c.value for c in sheet[4]][4] == "Kommentar"
+    cell = sheet.cell(5, 5)
+    assert cell.value == long and cell.alignment.wrap_text
+    assert sheet.row_dimensions[5].height >= 13.5 * 4
+    # a row whose texts fit keeps the sheet's own height
+    fitting = [r for r in range(6, sheet.max_row) if len(str(sheet.cell(r, 5).value or "")) < 40]
+    assert fitting and all(sheet.row_dimensions[r].height is None for r in fitting)
+    assert sheet.column_dimensions["E"].width < 43  # 42 characters (Excel adds padding)
