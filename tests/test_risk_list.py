@@ -226,25 +226,30 @@ def test_a_long_comment_wraps_on_a_row_high_enough(ran, tmp_path) -> None:
     """Review: the sheet's Kommentar column is 42 characters wide and did not wrap, so a
     comment of a sentence or two ran out of the column, past the sheet's last column:
     printed one page wide, the whole sheet shrank to fit it. It wraps now, on a row
-    made high enough (LibreOffice keeps a row without a height one line high)."""
+    made high enough (LibreOffice keeps a row without a height one line high), as does
+    a comment with a line break (Alt+Enter)."""
     _, settings, _, cons, _, _, _ = ran
     view = cons.views[VIEW_RISKLISTA]
     long = (
         "Ramavtalet för konsulttjänster indexregleras i april. Om KPI stiger mer än två "
         "procent ökar kostnaden med upp till 250 tkr; avdelningen följer utvecklingen."
     )
+    comments = {0: long, 1: "Beslut i maj.\nAvtal i juni."}
     rows = [
-        replace(r, values={**r.values, "comment": long}) if i == 0 else r
+        replace(r, values={**r.values, "comment": comments[i]}) if i in comments else r
         for i, r in enumerate(view.rows)
     ]
+    rows[2] = replace(rows[2], label="Högre räntor\npå nya lån")  # a description too
     changed = replace(cons, views={**cons.views, VIEW_RISKLISTA: replace(view, rows=rows)})
     path = write_consolidation(changed, settings, tmp_path / "k.xlsx")
     sheet = openpyxl.load_workbook(path)[LIST_SHEET]
     assert [c.value for c in sheet[4]][4] == "Kommentar"
     cell = sheet.cell(5, 5)
     assert cell.value == long and cell.alignment.wrap_text
-    assert sheet.row_dimensions[5].height >= 13.5 * 4
+    assert sheet.row_dimensions[5].height >= 13.5 * 3
+    assert sheet.cell(6, 5).alignment.wrap_text and sheet.row_dimensions[6].height >= 27
+    assert sheet.cell(7, 1).alignment.wrap_text and sheet.row_dimensions[7].height >= 27
     # a row whose texts fit keeps the sheet's own height
-    fitting = [r for r in range(6, sheet.max_row) if len(str(sheet.cell(r, 5).value or "")) < 40]
+    fitting = [r for r in range(8, sheet.max_row) if len(str(sheet.cell(r, 5).value or "")) < 40]
     assert fitting and all(sheet.row_dimensions[r].height is None for r in fitting)
     assert sheet.column_dimensions["E"].width < 43  # 42 characters (Excel adds padding)

@@ -203,24 +203,41 @@ def _table_widths(table: Table, columns: Sequence[Sequence[Any]]) -> list[float]
 def _wrapped_heights(
     table: Table, columns: Sequence[Sequence[Any]], widths: Sequence[float]
 ) -> list[float | None] | None:
-    """Each row's height when a text runs past its column's capped width (a risk's
-    description or comment of a sentence or two): the text wraps, and LibreOffice keeps
-    a row without a height one line high, the text drawn over the rows below. None when
-    every text fits its column, as in every view of names (they stay one block)."""
-    capped = [
+    """Each row's height when a text wraps: it runs past its column's capped width (a
+    risk's description or comment of a sentence or two) or holds a line break (Alt+Enter
+    in the return). LibreOffice keeps a row without a height one line high, the rest of
+    the text drawn over the rows below or hidden. None when every text fits on one line,
+    as in every view of names (they stay one block, written as fast)."""
+    wrapping = [
         c
         for c, col in enumerate(table.columns)
         if col.kind == "text"
-        and widths[c] >= (LABEL_WIDTH_MAX if col.key == "label" else TEXT_WIDTH_MAX) + 2
+        and (
+            widths[c] >= (LABEL_WIDTH_MAX if col.key == "label" else TEXT_WIDTH_MAX) + 2
+            or _has_break(columns[c])
+        )
     ]
     lines = [1] * len(table.rows)
-    for c in capped:
+    for c in wrapping:
+        # the 10-point font fits ~1.25 characters per unit of width (a little less
+        # counted: a line breaks between words); a row too high would stand half empty
+        per_line = int(widths[c] * 1.2)
         for i, text in enumerate(columns[c]):
-            if isinstance(text, str) and len(text) > widths[c]:
-                lines[i] = max(lines[i], _lines(text, widths[c]))
+            if isinstance(text, str) and (len(text) > per_line or "\n" in text):
+                wrapped = sum(-(-len(part) // per_line) or 1 for part in text.split("\n"))
+                lines[i] = max(lines[i], wrapped)
     if max(lines, default=1) == 1:
         return None
     return [13.5 * n if n > 1 else None for n in lines]
+
+
+def _has_break(column: Sequence[Any]) -> bool:
+    """Whether a text of `column` holds a line break (one C-level join for a column of
+    texts: a view's labels at N = 1 000 are ~20 000)."""
+    try:
+        return "\n" in "".join(column)
+    except TypeError:  # an empty cell (None) among the texts
+        return any(isinstance(t, str) and "\n" in t for t in column)
 
 
 def write_table(wb: XlsxStream, name: str, table: Table, settings: Settings, f: _Formats) -> None:
