@@ -106,6 +106,19 @@ def test_templates_says_what_comes_next(tmp_path: Path) -> None:
     )
 
 
+def test_the_next_command_quotes_a_folder_with_spaces(tmp_path: Path) -> None:
+    """Review: a round's folder in OneDrive for work ("OneDrive - Exempelkommun") or named
+    "Budget 2027" has spaces; the command init and templates suggest, copied into the
+    command prompt as it stood, gave -w only the part before the first space."""
+    ws = tmp_path / "OneDrive - Exempelkommun" / "Budget 2027"
+    result = CliRunner().invoke(main, ["init", str(ws)])
+    assert result.exit_code == 0
+    assert f'Kör sedan `budgetbook templates -w "{ws}"`.' in result.output
+    result = CliRunner().invoke(main, ["templates", "-w", str(ws)])
+    assert result.exit_code == 0
+    assert f'Kör sedan `budgetbook collect -w "{ws}"`.' in result.output
+
+
 def test_init_refuses_to_overwrite(tmp_path: Path) -> None:
     runner = CliRunner()
     assert runner.invoke(main, ["init", str(tmp_path)]).exit_code == 0

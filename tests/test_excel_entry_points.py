@@ -378,7 +378,9 @@ def test_a_share_gone_mid_run_says_what_to_check(book, workspace, monkeypatch):
     monkeypatch.setattr(workspace_module, "SYSTEM_SPEAKS_SWEDISH", True)  # as on Windows
 
     def share_gone(_round: Any) -> CollectResult:
-        raise OSError(errno.EIO, "Det angivna nätverksnamnet är inte längre tillgängligt", gone)
+        exc = OSError(errno.EIO, "Det angivna nätverksnamnet är inte längre tillgängligt", gone)
+        exc.winerror = 64  # type: ignore[attr-defined]  # from Windows' API: its own words
+        raise exc
 
     monkeypatch.setattr(actions, "collect_round", share_gone)
     excel.kontrollera_inlamningar()

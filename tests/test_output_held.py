@@ -148,3 +148,27 @@ def test_other_system_errors_are_told_in_swedish() -> None:
     # an error without a Swedish text keeps the system's (Swedish on a Swedish Windows)
     odd = OSError(errno.ELOOP, "Too many levels of symbolic links", str(path))
     assert str(unwritable(path, odd)).endswith(": Too many levels of symbolic links.")
+
+
+def test_on_windows_only_windows_own_text_is_kept(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Review: Windows words an error in its own language only when the Windows API
+    raised it (`winerror` set: "Det angivna nätverksnamnet är inte längre
+    tillgängligt"); what the C library behind open() raises is in English there too
+    ("No such file or directory"), and was kept as if it were Windows' Swedish."""
+    import errno
+
+    from budgetbook import workspace as workspace_module
+    from budgetbook.workspace import os_failure
+
+    monkeypatch.setattr(workspace_module, "SYSTEM_SPEAKS_SWEDISH", True)  # as on Windows
+    path = r"\\server\ekonomi\runda2027\inbox\Budget PERS.xlsx"
+    from_open = OSError(errno.ENOENT, "No such file or directory", path)
+    message = os_failure(from_open)
+    assert message and "mappen eller filen finns inte" in message
+    assert "No such file" not in message
+    from_windows = OSError(
+        errno.EINVAL, "Det angivna nätverksnamnet är inte längre tillgängligt", path
+    )
+    from_windows.winerror = 64  # type: ignore[attr-defined]  # ERROR_NETNAME_DELETED
+    message = os_failure(from_windows)
+    assert message and "Det angivna nätverksnamnet är inte längre tillgängligt." in message

@@ -190,3 +190,66 @@ def test_a_missing_avdelning_s_risks_are_said_to_be_missing(ran) -> None:
         assert "Godkänd inlämning saknas för: Kommungemensamma kostnader" in note
         assert "risker" in note.split("Kommungemensamma kostnader")[1]
         assert "planbelopp" not in note and "förändringen" not in note
+
+
+def test_risks_without_amounts_are_still_listed_in_the_draft(ws) -> None:
+    """Review: a nämnd whose avdelningar name their risks but give no amount (hard to put
+    a figure on; the comment says why) got "Inget underlag har lämnats för detta
+    avsnitt." under Risk- och känslighetsanalys, and no list: only an amount in the sums
+    counted as content, though each risk is now listed by name."""
+    from budgetbook.report.namndplan import EMPTY_MARK
+
+    sheet = build_schema(ws.settings()).sheet("risker")
+    for path in sorted(ws.inbox.glob("*.xlsx")):
+        wb = openpyxl.load_workbook(path)
+        risks = wb[sheet.name]
+        for r in range(sheet.first_data_row, sheet.first_data_row + 12):
+            for key in ("positive", "negative"):
+                risks.cell(r, sheet.index(key) + 1).value = None
+        wb.save(path)
+    collected = actions.collect(ws.root)
+    cons, _ = actions.consolidate(ws.root, collected)
+    listed = [r.label for r in cons.views[VIEW_RISKLISTA].data_rows()]
+    assert listed  # the example's risks, by name, without an amount
+    draft = actions.report(ws.root, cons)
+    document = docx.Document(str(draft))
+    texts = [p.text for p in document.paragraphs]
+    # the section's heading (the last of its name: the contents list it first)
+    at = len(texts) - 1 - texts[::-1].index("Risk- och känslighetsanalys")
+    assert texts[at + 1] != EMPTY_MARK, texts[at : at + 3]
+    assert any(t.endswith(": Risker och möjligheter per avdelning, tkr") for t in texts)
+    cells = {c.text for t in document.tables for row in t.rows for c in row.cells}
+    assert set(listed) <= cells
+
+
+def test_a_long_comment_wraps_on_a_row_high_enough(ran, tmp_path) -> None:
+    """Review: the sheet's Kommentar column is 42 characters wide and did not wrap, so a
+    comment of a sentence or two ran out of the column, past the sheet's last column:
+    printed one page wide, the whole sheet shrank to fit it. It wraps now, on a row
+    made high enough (LibreOffice keeps a row without a height one line high), as does
+    a comment with a line break (Alt+Enter)."""
+    _, settings, _, cons, _, _, _ = ran
+    view = cons.views[VIEW_RISKLISTA]
+    long = (
+        "Ramavtalet för konsulttjänster indexregleras i april. Om KPI stiger mer än två "
+        "procent ökar kostnaden med upp till 250 tkr; avdelningen följer utvecklingen."
+    )
+    comments = {0: long, 1: "Beslut i maj.\nAvtal i juni."}
+    rows = [
+        replace(r, values={**r.values, "comment": comments[i]}) if i in comments else r
+        for i, r in enumerate(view.rows)
+    ]
+    rows[2] = replace(rows[2], label="Högre räntor\npå nya lån")  # a description too
+    changed = replace(cons, views={**cons.views, VIEW_RISKLISTA: replace(view, rows=rows)})
+    path = write_consolidation(changed, settings, tmp_path / "k.xlsx")
+    sheet = openpyxl.load_workbook(path)[LIST_SHEET]
+    assert [c.value for c in sheet[4]][4] == "Kommentar"
+    cell = sheet.cell(5, 5)
+    assert cell.value == long and cell.alignment.wrap_text
+    assert sheet.row_dimensions[5].height >= 13.5 * 3
+    assert sheet.cell(6, 5).alignment.wrap_text and sheet.row_dimensions[6].height >= 27
+    assert sheet.cell(7, 1).alignment.wrap_text and sheet.row_dimensions[7].height >= 27
+    # a row whose texts fit keeps the sheet's own height
+    fitting = [r for r in range(8, sheet.max_row) if len(str(sheet.cell(r, 5).value or "")) < 40]
+    assert fitting and all(sheet.row_dimensions[r].height is None for r in fitting)
+    assert sheet.column_dimensions["E"].width < 43  # 42 characters (Excel adds padding)

@@ -41,6 +41,14 @@ class FolderPath(click.Path):
         return super().convert(value, param, ctx)
 
 
+def _arg(path: Path) -> str:
+    """A folder as an argument of a command we suggest: quoted when it holds a space (a
+    OneDrive for work folder, "Budget 2027"), or the copied command takes only its first
+    word. Double quotes serve the command prompt, PowerShell and a Unix shell alike."""
+    text = str(path)
+    return f'"{text}"' if any(c.isspace() for c in text) else text
+
+
 def workspace_option(func: Callable[..., Any]) -> Callable[..., Any]:
     return click.option(
         "-w",
@@ -184,7 +192,7 @@ def init(directory: Path) -> None:
     click.echo(
         f"Redigera {ws.settings_file.name}, och byt exemplets texter i texter/ och "
         "föregående års siffror i foregaende_ar.csv mot era egna. Kör sedan "
-        f"`budgetbook templates -w {directory}`."
+        f"`budgetbook templates -w {_arg(directory)}`."
     )
 
 
@@ -209,7 +217,7 @@ def templates(workspace: Path) -> None:
     inbox = open_workspace(workspace).inbox
     click.echo(
         f"{len(paths)} arbetsböcker skrivna. Skicka dem till avdelningarna och lägg de "
-        f"ifyllda i {inbox}. Kör sedan `budgetbook collect -w {workspace}`."
+        f"ifyllda i {inbox}. Kör sedan `budgetbook collect -w {_arg(workspace)}`."
     )
 
 

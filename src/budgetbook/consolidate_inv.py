@@ -44,6 +44,7 @@ from .settings import AssetCategory, Settings
 from .tablebuild import (
     PROJECTS_MISSING,
     RETURNS_SOURCE,
+    RISK_LIST_MISSING,
     RISKS_MISSING,
     amount_keys,
     avdelningar_shown,
@@ -56,10 +57,6 @@ from .tablebuild import (
     numeric_keys,
     sum_rows,
 )
-
-# an avdelning without an approved return: its risks are not known (the risk tables
-# have no budget, plan or change columns for AMOUNTS_MISSING to speak of)
-RISK_LIST_MISSING = "; deras risker och möjligheter ingår inte."
 
 # --- investments ------------------------------------------------------------------------
 
@@ -409,13 +406,13 @@ def capital_view(
     return table, problems
 
 
-# --- risks ------------------------------------------------------------------------------
-
-
 def _returned_only(settings: Settings, included: set[str]) -> str:
     """Words saying that a prior-year figure counts only the avdelningar with a return:
     the kontogrupp table beside it shows the same budget line for all of them."""
     return " för avdelningarna med godkänd inlämning" if missing_names(settings, included) else ""
+
+
+# --- risks ------------------------------------------------------------------------------
 
 
 def risk_view(settings: Settings, submissions: Sequence[Submission], included: set[str]) -> Table:

@@ -138,7 +138,10 @@ KONTOGRUPP_MISSING = (
     AMOUNTS_EMPTY + ". Förändringen visas inte, eftersom föregående års budget och "
     "prognos gäller alla avdelningar."
 )
+# The risk tables have no budget, plan or change columns for AMOUNTS_MISSING to speak
+# of: the sums per avdelning, and the list of each risk (shown right under them).
 RISKS_MISSING = ". Deras risker ingår inte i summorna."
+RISK_LIST_MISSING = "; deras risker och möjligheter ingår inte."
 PROJECTS_MISSING = "; deras projekt ingår inte."
 RETURNS_SOURCE = "Källa: avdelningarnas inlämnade budgetunderlag."
 # Budget against ram: a missing avdelning's ram is known, its budget is not.

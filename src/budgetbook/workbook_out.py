@@ -68,6 +68,7 @@ SHEET_NAMES = {
 PROBLEMS_SHEET = "Problem"
 TKR_FORMAT = "#,##0"
 LABEL_WIDTH_MAX = 72  # the label column's width at most, in characters
+TEXT_WIDTH_MAX = 40  # another text column's (a risk's comment, a project's category)
 PCT_FORMAT = "0 %"
 
 
@@ -110,6 +111,9 @@ class _Formats:
             for col_kind, num in (("tkr", TKR_FORMAT), ("pct", PCT_FORMAT), ("int", "0")):
                 self.cells[(col_kind, kind)] = wb.add_format({**style, "num_format": num})
             self.cells[("text", kind)] = wb.add_format(style)
+            # a view's text column: a risk's description or comment may be a sentence or
+            # two, cut at the column's edge unwrapped (the widths are capped)
+            self.cells[("wrap", kind)] = wb.add_format({**style, "text_wrap": True})
 
     def cell(self, col_kind: str, row_kind: RowKind) -> int:
         key = (col_kind, row_kind)
@@ -189,11 +193,51 @@ def _table_widths(table: Table, columns: Sequence[Sequence[Any]]) -> list[float]
             # arbetsmarknad, vuxenutbildning och social välfärd" was cut at 55
             out.append(min(max(widths[c], 14), LABEL_WIDTH_MAX) + 2)
         elif col.kind == "text":
-            out.append(min(max(widths[c], 12), 40) + 2)
+            out.append(min(max(widths[c], 12), TEXT_WIDTH_MAX) + 2)
         else:
             # headings wrap onto two lines; figures need ~11 characters
             out.append(max(11, min(widths[c], 26) * 0.55 + 2))
     return out
+
+
+def _wrapped_heights(
+    table: Table, columns: Sequence[Sequence[Any]], widths: Sequence[float]
+) -> list[float | None] | None:
+    """Each row's height when a text wraps: it runs past its column's capped width (a
+    risk's description or comment of a sentence or two) or holds a line break (Alt+Enter
+    in the return). LibreOffice keeps a row without a height one line high, the rest of
+    the text drawn over the rows below or hidden. None when every text fits on one line,
+    as in every view of names (they stay one block, written as fast)."""
+    wrapping = [
+        c
+        for c, col in enumerate(table.columns)
+        if col.kind == "text"
+        and (
+            widths[c] >= (LABEL_WIDTH_MAX if col.key == "label" else TEXT_WIDTH_MAX) + 2
+            or _has_break(columns[c])
+        )
+    ]
+    lines = [1] * len(table.rows)
+    for c in wrapping:
+        # the 10-point font fits ~1.25 characters per unit of width (a little less
+        # counted: a line breaks between words); a row too high would stand half empty
+        per_line = int(widths[c] * 1.2)
+        for i, text in enumerate(columns[c]):
+            if isinstance(text, str) and (len(text) > per_line or "\n" in text):
+                wrapped = sum(-(-len(part) // per_line) or 1 for part in text.split("\n"))
+                lines[i] = max(lines[i], wrapped)
+    if max(lines, default=1) == 1:
+        return None
+    return [13.5 * n if n > 1 else None for n in lines]
+
+
+def _has_break(column: Sequence[Any]) -> bool:
+    """Whether a text of `column` holds a line break (one C-level join for a column of
+    texts: a view's labels at N = 1 000 are ~20 000)."""
+    try:
+        return "\n" in "".join(column)
+    except TypeError:  # an empty cell (None) among the texts
+        return any(isinstance(t, str) and "\n" in t for t in column)
 
 
 def write_table(wb: XlsxStream, name: str, table: Table, settings: Settings, f: _Formats) -> None:
@@ -211,8 +255,17 @@ def write_table(wb: XlsxStream, name: str, table: Table, settings: Settings, f: 
             height=30,
         )
         # the rows written as one block, each with its kind's formats
-        write = ws.typed_columns({kind: [f.cell(c.kind, kind) for c in cols] for kind in RowKind})
-        write(HEADER_ROW + 1, list(map(attrgetter("kind"), table.rows)), columns)
+        kinds = ["wrap" if c.kind == "text" else c.kind for c in cols]
+        styles = {kind: [f.cell(k, kind) for k in kinds] for kind in RowKind}
+        row_kinds = list(map(attrgetter("kind"), table.rows))
+        heights = _wrapped_heights(table, columns, col_widths)
+        if heights is None:
+            ws.typed_columns(styles)(HEADER_ROW + 1, row_kinds, columns)
+        else:  # a few rows of risks: row by row, each as high as its wrapped text
+            writers = {kind: ws.typed_rows(styles[kind]) for kind in RowKind}
+            values = zip(*columns, strict=True) if columns else [()] * len(row_kinds)
+            for i, (kind, row, height) in enumerate(zip(row_kinds, values, heights, strict=True)):
+                writers[kind](HEADER_ROW + 1 + i, list(row), height)
         last = HEADER_ROW + len(table.rows)
         if table.note:
             note_row = last + 2

@@ -284,17 +284,18 @@ def unwritable(
     return OutputError(f"{where}: {_reason(exc)}.")
 
 
-# Windows words its errors in the system's language, and more exactly than an errno
-# ("Det angivna nätverksnamnet är inte längre tillgängligt"); Linux and macOS in English.
+# Windows words the errors of its own API in the system's language, and more exactly than
+# an errno ("Det angivna nätverksnamnet är inte längre tillgängligt"); Linux and macOS in
+# English, and so does the C library behind open() on Windows too (no `winerror` there).
 SYSTEM_SPEAKS_SWEDISH = os.name == "nt"
 
 
 def _reason(exc: OSError) -> str:
-    """What went wrong, in Swedish: the system's own text on Windows, else ours for the
-    errors a workspace on a disk or a share meets (the system's for any other)."""
+    """What went wrong, in Swedish: Windows' own text for an error of its API, else ours
+    for the errors a workspace on a disk or a share meets (the system's for any other)."""
     import errno
 
-    if SYSTEM_SPEAKS_SWEDISH and exc.strerror:
+    if SYSTEM_SPEAKS_SWEDISH and getattr(exc, "winerror", None) and exc.strerror:
         return exc.strerror
 
     names = {

@@ -439,9 +439,16 @@ class _Namndplan:
                 self.table(content.risk_list_table(each))
             self.avdelning_texts("risker")
 
-        # one row per avdelning always exists; only an entered risk is content
-        entered = table is not None and any(
-            v for r in table.data_rows() for v in r.values.values() if isinstance(v, int | float)
+        # one row per avdelning always exists; only an entered risk is content, with or
+        # without an amount (a risk named and explained but not put in figures is listed)
+        entered = each is not None or (
+            table is not None
+            and any(
+                v
+                for r in table.data_rows()
+                for v in r.values.values()
+                if isinstance(v, int | float)
+            )
         )
         has = bool(entered or text or self.texts.get("risker"))
         self.section(TITLES["risker"], 1, has, fill)
