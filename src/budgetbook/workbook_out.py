@@ -141,9 +141,11 @@ def _unit_line(table: Table, convention: Convention) -> str:
     return text
 
 
-def _lines(text: str, width: float) -> int:
-    """How many lines a wrapped text needs in a column `width` characters wide."""
-    chars = max(int(width * 1.1), 8)
+def _lines(text: str, width: float, per_unit: float = 1.1) -> int:
+    """How many lines a wrapped text needs in a column `width` characters wide, at
+    `per_unit` characters of the 10-point font per unit of width (a little fewer
+    counted than fit: a line breaks between words)."""
+    chars = max(int(width * per_unit), 8)
     return sum(max(1, -(-len(part) // chars)) for part in str(text).split("\n"))
 
 
@@ -219,13 +221,11 @@ def _wrapped_heights(
     ]
     lines = [1] * len(table.rows)
     for c in wrapping:
-        # the 10-point font fits ~1.25 characters per unit of width (a little less
-        # counted: a line breaks between words); a row too high would stand half empty
-        per_line = int(widths[c] * 1.2)
         for i, text in enumerate(columns[c]):
-            if isinstance(text, str) and (len(text) > per_line or "\n" in text):
-                wrapped = sum(-(-len(part) // per_line) or 1 for part in text.split("\n"))
-                lines[i] = max(lines[i], wrapped)
+            if isinstance(text, str):
+                # a view's row counted closer to what fits (~1.25): one too high would
+                # stand half empty
+                lines[i] = max(lines[i], _lines(text, widths[c], 1.2))
     if max(lines, default=1) == 1:
         return None
     return [13.5 * n if n > 1 else None for n in lines]
