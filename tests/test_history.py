@@ -285,16 +285,21 @@ def test_compare_refuses_versions_of_two_avdelningar(broken_versions) -> None:
     assert "budgetbook history --avdelning" in shown
 
 
+def _demo_spl(tmp_path: Path):
+    """The demo round's workspace, its schema, and SPL's return with it opened."""
+    ws = tmp_path / "runda"
+    actions.demo(ws)
+    schema = build_schema(actions.open_workspace(ws).settings())
+    path = next(p for p in (ws / "inbox").iterdir() if "Samhällsplanering" in p.name)
+    return ws, schema, path, openpyxl.load_workbook(path)
+
+
 def test_compare_names_every_change_in_the_workbook_s_own_words(tmp_path) -> None:
     """Review: a project's fields were named as in the code ("Projekt SPL-2701 name",
     a category by its code "INV -> IT"), a text by its key, and a changed goal, uppdrag
     status, risk or control was not shown at all ("10 skillnader" for 14)."""
-    ws = tmp_path / "runda"
-    actions.demo(ws)
+    ws, schema, first, wb = _demo_spl(tmp_path)
     settings = actions.open_workspace(ws).settings()
-    schema = build_schema(settings)
-    first = next(p for p in (ws / "inbox").iterdir() if "Samhällsplanering" in p.name)
-    wb = openpyxl.load_workbook(first)
 
     def cell(key: str, column: str, row: int = 0) -> openpyxl.cell.Cell:
         sheet = schema.sheet(key)
@@ -413,12 +418,8 @@ def test_compare_tells_apart_two_controls_of_one_risk(tmp_path) -> None:
     """Review: an internkontrollplan often lists two controls of one risk, one row each.
     compare matched the rows by riskområde and risk alone, so the first row was never
     compared: its changed kontrollmetod gave 'Inga skillnader'."""
-    ws = tmp_path / "runda"
-    actions.demo(ws)
-    schema = build_schema(actions.open_workspace(ws).settings())
+    ws, schema, _, wb = _demo_spl(tmp_path)
     sheet = schema.sheet("internkontroll")
-    original = next(p for p in (ws / "inbox").iterdir() if "Samhällsplanering" in p.name)
-    wb = openpyxl.load_workbook(original)
     ws_sheet = wb[sheet.name]
     first = sheet.first_data_row
     last = max(r for r in range(first, ws_sheet.max_row + 1) if ws_sheet.cell(r, 1).value)
@@ -472,12 +473,8 @@ def test_compare_shows_a_changed_start_year_as_a_year(tmp_path) -> None:
     """Review: compare showed amounts with thousands separators (06403a2), and so an
     uppdrag's changed start year, which the other branch's compare had just added, as
     'Start (år): 2 026 -> 2 027'."""
-    ws = tmp_path / "runda"
-    actions.demo(ws)
-    schema = build_schema(actions.open_workspace(ws).settings())
+    ws, schema, first, wb = _demo_spl(tmp_path)
     sheet = schema.sheet("uppdrag")
-    first = next(p for p in (ws / "inbox").iterdir() if "Samhällsplanering" in p.name)
-    wb = openpyxl.load_workbook(first)
     start = wb[sheet.name].cell(sheet.first_data_row, sheet.index("start") + 1)
     was = int(start.value)
     start.value = was + 1

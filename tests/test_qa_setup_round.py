@@ -236,16 +236,22 @@ def test_init_says_which_example_files_to_replace(tmp_path):
     assert (tmp_path / "bun" / "foregaende_ar.csv").is_file()
 
 
+def _refused(tmp_path, old: str, new: str) -> tuple[int, str]:
+    """BUN's settings with line `old` written as `new`: that line's number and the
+    message the settings are refused with."""
+    settings = SETTINGS.replace(old, new)
+    root = write_workspace(tmp_path / "bun", settings)
+    with pytest.raises(SettingsError) as info:
+        load_settings(root / "budgetbook.toml")
+    return settings.splitlines().index(new) + 1, str(info.value)
+
+
 def test_decimal_comma_in_the_settings_is_named(tmp_path):
     """`internranta = 1,75`, as Swedish writes it, gave "oväntat innehåll efter värdet;
     skriv en nyckel per rad", which says nothing of the comma."""
-    settings = SETTINGS.replace("internranta = 1.75", "internranta = 1,75")
-    root = write_workspace(tmp_path / "bun", settings)
-    line = settings.splitlines().index("internranta = 1,75") + 1
-    with pytest.raises(SettingsError) as info:
-        load_settings(root / "budgetbook.toml")
-    assert f"budgetbook.toml, rad {line}:" in str(info.value)
-    assert "decimaltal skrivs med punkt" in str(info.value)
+    line, message = _refused(tmp_path, "internranta = 1.75", "internranta = 1,75")
+    assert f"budgetbook.toml, rad {line}:" in message
+    assert "decimaltal skrivs med punkt" in message
 
 
 def test_large_change_shows_the_percent_that_breaks_the_rule(tmp_path):
@@ -362,15 +368,11 @@ def test_last_year_s_workbook_saved_later_does_not_replace_this_year_s(tmp_path)
 def test_spaced_thousands_in_the_settings_are_named(tmp_path):
     """`ram = [182 000, 180 500, 179 000]`, as Swedish prints amounts, gave "en lista
     saknar avslutande hakparentes ]" for a list that has one."""
-    settings = SETTINGS.replace(
-        "ram = [182000, 180500, 179000]", "ram = [182 000, 180 500, 179 000]"
+    line, message = _refused(
+        tmp_path, "ram = [182000, 180500, 179000]", "ram = [182 000, 180 500, 179 000]"
     )
-    root = write_workspace(tmp_path / "bun", settings)
-    line = settings.splitlines().index("ram = [182 000, 180 500, 179 000]") + 1
-    with pytest.raises(SettingsError) as info:
-        load_settings(root / "budgetbook.toml")
-    assert f"budgetbook.toml, rad {line}:" in str(info.value)
-    assert "tal skrivs utan mellanslag" in str(info.value)
+    assert f"budgetbook.toml, rad {line}:" in message
+    assert "tal skrivs utan mellanslag" in message
 
 
 @pytest.mark.parametrize(
@@ -388,8 +390,5 @@ def test_a_choice_misspelt_lists_the_choices_as_a_sentence(tmp_path, written, ex
     ('net_cost_positive', 'costs_negative')", and depreciation_start not what was found."""
     key = written.split(" = ")[0]
     original = next(line for line in SETTINGS.splitlines() if line.startswith(key))
-    settings = SETTINGS.replace(original, written)
-    root = write_workspace(tmp_path / "bun", settings)
-    with pytest.raises(SettingsError) as info:
-        load_settings(root / "budgetbook.toml")
-    assert expected in str(info.value) and "('" not in str(info.value)
+    _, message = _refused(tmp_path, original, written)
+    assert expected in message and "('" not in message
