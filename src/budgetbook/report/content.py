@@ -258,7 +258,11 @@ def _comparison_sentence(cons: Consolidation, settings: Settings, prior: int) ->
         if size.startswith("0,0 "):
             # "0,0 miljoner kronor mindre" reads as no change that is still smaller
             size = f"{fmt.tkr(abs(diff))} tkr"
-        text = f"Det är {size} {_more_or_less(diff)} än budgeten för {prior}{same} ({fmt.pct(pct)})"
+        text = f"Det är {size} {_more_or_less(diff)} än budgeten för {prior}{same}"
+        share = fmt.pct(pct)
+        if share != fmt.pct(0):
+            # "25 tkr mindre (0 %)" reads as a contradiction; the table shows the 0 %
+            text += f" ({share})"
     else:
         text = f"Det är lika mycket som budgeten för {prior}{same}"
     if missing:
