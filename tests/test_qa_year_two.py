@@ -150,3 +150,32 @@ def test_init_from_moves_a_leap_day_deadline_to_the_last_of_february(tmp_path):
     settings.write_text(text.replace("2026-11-20", "2028-02-29"), encoding="utf-8")
     new = actions.init_next(tmp_path / "runda2028", old).workspace
     assert "deadline = 2029-02-28\n" in new.settings_file.read_text(encoding="utf-8")
+
+
+def test_init_from_copies_the_word_template_and_names_a_shared_prior_file(tmp_path):
+    """The kommun's Word template in last year's folder comes along; a prior-year file
+    kept outside both folders is read as it is, so the list says it is last year's."""
+    old = actions.init(tmp_path / "runda2027").root
+    (old / "mall").mkdir()
+    template = Path(actions.__file__).parent / "resources" / "namndplan_mall.docx"
+    shutil.copy2(template, old / "mall" / "kommun.docx")
+    shared = tmp_path / "ekonomi" / "prior.csv"
+    shared.parent.mkdir()
+    shutil.move(old / "foregaende_ar.csv", shared)
+    settings = old / "budgetbook.toml"
+    text = settings.read_text(encoding="utf-8")
+    text = text.replace('word_template = ""', 'word_template = "mall/kommun.docx"')
+    text = text.replace('file = "foregaende_ar.csv"', f"file = '{shared}'")
+    settings.write_text(text, encoding="utf-8")
+    started = actions.init_next(tmp_path / "runda2028", old)
+    new = started.workspace.root
+    assert started.copied == [new / "texter", new / "mall" / "kommun.docx"]
+    assert (new / "mall" / "kommun.docx").read_bytes() == (
+        old / "mall" / "kommun.docx"
+    ).read_bytes()
+    (prior,) = (t for t in started.todo if t.startswith("Föregående års siffror"))
+    assert prior.endswith(
+        "Filen som finns där nu är förra årets, med siffrorna för 2026, och används tills "
+        "den byts ut."
+    )
+    assert actions.open_round(new).settings.budget_year == 2028  # it loads as it is

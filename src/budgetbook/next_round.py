@@ -169,11 +169,15 @@ def _todo(moved: str, data: dict[str, Any], years: tuple[int, ...], ws: Workspac
     if prior:
         todo.append(
             f"Föregående års siffror: lägg budget och prognos {years[0]} per verksamhet och "
-            f"driftpost i {prior} (ur ekonomisystemet, se docs/settings.md). Tills filen "
-            "finns stannar varje kommando med ett meddelande om den."
+            f"driftpost i {prior} (ur ekonomisystemet, se docs/settings.md). "
+            + (
+                # a file outside both workspaces, shared: budgetbook would read it as it is
+                f"Filen som finns där nu är förra årets, med siffrorna för {years[0] - 1}, "
+                "och används tills den byts ut."
+                if (ws.root / prior).exists()
+                else "Tills filen finns stannar varje kommando med ett meddelande om den."
+            )
         )
-        if (ws.root / prior).exists():
-            todo[-1] += f" Filen som finns där nu är förra årets, med siffrorna för {years[0] - 1}."
     if data.get("sources"):
         todo.append(
             f"[sources] ({_lines([lines.key_line('sources') or 0])}) beskriver förra årets "
