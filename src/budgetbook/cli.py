@@ -176,6 +176,7 @@ def main(debug: bool) -> None:
     "--from",
     "previous",
     type=FolderPath(exists=True, file_okay=False, path_type=Path),
+    metavar="LAST",
     help="Last year's workspace: start the next round from its settings.",
 )
 @handled
