@@ -519,3 +519,36 @@ def test_the_consolidations_findings_are_listed_as_the_cli_prints_them(book, wor
     assert shown[4] == "varning" and shown[6] == cons.problems[0].message
     at = next(r for (r, c), v in sheet.cells.items() if c == 1 and v == panel.PROBLEM_HEADING)
     assert sheet.row(at)[2] == f"{collected.errors} fel, {collected.warnings + 1} varningar"
+
+
+def test_a_panel_copied_with_last_year_s_folder_does_not_run_last_year_s_round(
+    example_round, tmp_path, monkeypatch
+):
+    """Year two: the finance officer copies runda2027 to runda2028 (panel included) and
+    makes it 2028's round. The copied panel's Arbetsmapp cell still named runda2027,
+    whose round id matched its Runda cell, so Kör allt ran last year's round from this
+    year's folder and reported it as done."""
+    last_year = tmp_path / "runda2027"
+    shutil.copytree(example_round, last_year)
+    actions.panel(last_year)
+    this_year = tmp_path / "runda2028"
+    shutil.copytree(last_year, this_year)
+    settings = this_year / "budgetbook.toml"
+    text = settings.read_text(encoding="utf-8").replace("nämndplan-2027", "nämndplan-2028")
+    settings.write_text(text, encoding="utf-8")
+    stand_in = StandInBook(this_year / panel.PANEL_FILE)
+    monkeypatch.setattr(xlwings.Book, "caller", staticmethod(lambda: stand_in))
+    excel.kor_allt()
+    sheet = stand_in.sheets[panel.SHEET]
+    assert sheet.get(panel.LAST_RUN_CELL).endswith("Kör allt: misslyckades")
+    assert sheet.get(panel.MESSAGE_CELL).startswith(
+        f"Panelen ligger i arbetsmappen {this_year}, men cellen Arbetsmapp anger en annan "
+        f"arbetsmapp: {last_year}."
+    )
+    assert not (last_year / "output" / "konsolidering_2027.xlsx").exists()  # not run
+    # the way out the message names: a panel made in this year's folder runs its round
+    actions.panel(this_year)
+    remade = StandInBook(this_year / panel.PANEL_FILE)
+    excel.kontrollera_inlamningar(remade)
+    message = remade.sheets[panel.SHEET].get(panel.MESSAGE_CELL)
+    assert remade.sheets[panel.SHEET].get(panel.LAST_RUN_CELL).endswith("klart"), message

@@ -30,6 +30,7 @@ from .workspace import Workspace, init_workspace, open_workspace
 
 if TYPE_CHECKING:
     from .history import Comparison
+    from .next_round import NextRound
     from .report.chart_painter import ChartPainter
     from .schema import Schema
     from .settings import Settings
@@ -76,6 +77,14 @@ class RunResult:
 def init(path: Path | str) -> Workspace:
     """Create a new workspace with the example settings."""
     return init_workspace(path)
+
+
+def init_next(path: Path | str, previous: Path | str) -> NextRound:
+    """Create the workspace for the round after `previous`'s (next year's): its settings
+    with the years moved on, its texts and Word template, and what is left to do."""
+    from .next_round import start_next_round
+
+    return start_next_round(path, previous)
 
 
 def templates(workspace: Path | str = ".") -> list[Path]:

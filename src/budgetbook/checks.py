@@ -87,10 +87,13 @@ def _avdelning_words(
 OTHER_TEMPLATE = frozenset({rules.WRONG_ROUND.code, rules.OLD_VERSION.code})
 
 
-def _round_named(round_id: str, year: str) -> str:
+def _round_named(round_id: str, year: str, same_id: bool = False) -> str:
     """A round as BB105 names it: its id, and its budget year where the id lacks it
-    ("BUN budget 2028 (2028)" said the year twice)."""
-    return round_id if year in round_id else f"{round_id}, budgetår {year}"
+    ("BUN budget 2028 (2028)" said the year twice) or where both rounds have the same id
+    (an id left as last year's, "nämndplan-2027", in budget year 2028: "gäller rundan
+    nämndplan-2027, men årets runda är nämndplan-2027, budgetår 2028" named no
+    difference on the workbook's side)."""
+    return round_id if year in round_id and not same_id else f"{round_id}, budgetår {year}"
 
 
 def identity_problems(identity: dict[str, str], name: str, settings: Settings) -> list[Problem]:
@@ -103,12 +106,13 @@ def identity_problems(identity: dict[str, str], name: str, settings: Settings) -
     round_id = identity.get(ID_ROUND, "").strip()
     year = identity.get(ID_YEAR, "").strip()
     if round_id != settings.round_id or (year and year != str(settings.budget_year)):
+        same = round_id == settings.round_id
         problems.append(
             rules.WRONG_ROUND(
                 file=name,
                 avdelning=code,
-                funnet=f"rundan {_round_named(round_id or 'okänd', year or 'okänt')}",
-                forvantat=_round_named(settings.round_id, str(settings.budget_year)),
+                funnet=f"rundan {_round_named(round_id or 'okänd', year or 'okänt', same)}",
+                forvantat=_round_named(settings.round_id, str(settings.budget_year), same),
             )
         )
     version = identity.get(ID_VERSION, "").strip()

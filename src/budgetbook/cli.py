@@ -172,8 +172,15 @@ def main(debug: bool) -> None:
 
 @main.command()
 @click.argument("directory", type=FolderPath(file_okay=False, path_type=Path))
+@click.option(
+    "--from",
+    "previous",
+    type=FolderPath(exists=True, file_okay=False, path_type=Path),
+    metavar="LAST",
+    help="Last year's workspace: start the next round from its settings.",
+)
 @handled
-def init(directory: Path) -> None:
+def init(directory: Path, previous: Path | None) -> None:
     """Create a new workspace in DIRECTORY with example settings.
 
     Writes budgetbook.toml, the prior-year figures foregaende_ar.csv and the texts in
@@ -181,10 +188,19 @@ def init(directory: Path) -> None:
     workbook_templates/, inbox/ and output/. Refuses a folder that already has a
     budgetbook.toml; a file already there (your own texts in texter/) is kept.
 
+    With --from LAST, the next year's round instead: LAST's budgetbook.toml with the
+    round's id, budget year, plan years and deadline one year later, and LAST's texts
+    folder and Word template; no returns, outputs or prior-year figures. It lists what
+    is left to change (ramar, prior-year figures, sources, indicator values).
+
     \b
-    Example:
+    Examples:
       budgetbook init runda2027
+      budgetbook init runda2028 --from runda2027
     """
+    if previous is not None:
+        _init_next(directory, previous)
+        return
     ws = actions.init(directory)
     click.echo(f"Arbetsyta skapad: {ws.root}")
     # the example's texts and prior-year figures are files of their own: left as they
@@ -194,6 +210,21 @@ def init(directory: Path) -> None:
         "föregående års siffror i foregaende_ar.csv mot era egna. Kör sedan "
         f"`budgetbook templates -w {_arg(directory)}`."
     )
+
+
+def _init_next(directory: Path, previous: Path) -> None:
+    started = actions.init_next(directory, previous)
+    click.echo(
+        f"Arbetsyta för budget {started.budget_year} skapad: {started.workspace.root}, "
+        f"med inställningarna från {started.previous} och åren flyttade ett år fram."
+    )
+    for path in started.copied:
+        shown = path.relative_to(started.workspace.root).as_posix()
+        click.echo(f"Kopierat från förra året: {shown}{'/' if path.is_dir() else ''}")
+    click.echo("Gör innan ni skapar arbetsböckerna:")
+    for item in started.todo:
+        click.echo(f"  - {item}")
+    click.echo(f"Kör sedan `budgetbook templates -w {_arg(directory)}`.")
 
 
 @main.command()

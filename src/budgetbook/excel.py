@@ -191,6 +191,7 @@ def _folder(book: Any, sheet: Any) -> Path:
     text = str(value).strip().strip('"').strip() if value is not None else ""
     folder = Path(text) if text else None
     if folder is not None and folder.is_absolute():
+        _not_another_workspace(book, folder)
         return folder
     here = _panel_folder(book)
     if folder is None:
@@ -203,6 +204,38 @@ def _folder(book: Any, sheet: Any) -> Path:
             )
         return here
     return here / folder
+
+
+def _not_another_workspace(book: Any, named: Path) -> None:
+    """Refuse a panel that lies in one workspace while its Arbetsmapp cell names another.
+
+    That is a panel copied along with its folder: last year's round copied to start this
+    year's. Its cell still names last year's folder, whose round id also matches the
+    panel's Runda cell, so every button ran last year's round from this year's folder
+    without a word. A panel outside any workspace (or whose folder xlwings cannot map)
+    has only the cell to go by and is left alone; a cell naming no folder gets
+    `open_workspace`'s message."""
+    try:
+        full = str(book.fullname)
+    except Exception:  # OneDrive/SharePoint address not mapped: see _panel_folder
+        return
+    if not full or "://" in full or not named.is_dir():
+        return
+    here = Path(full).parent
+    if not (here / SETTINGS_FILE).is_file():
+        return
+    try:
+        if here.samefile(named):  # the same folder by another path (a mapped drive)
+            return
+    except OSError:
+        return  # one of them cannot be looked at: the cell stands, as before
+    raise WorkspaceError(
+        f"Panelen ligger i arbetsmappen {here}, men cellen Arbetsmapp anger en annan "
+        f"arbetsmapp: {named}. Så blir det när en arbetsmapp kopieras med panelen, till "
+        "exempel förra årets runda för att börja årets. Skapa panelen på nytt i den här "
+        f'mappen med `budgetbook panel -w "{here}"`, eller töm cellen Arbetsmapp och '
+        "skriv årets runda i cellen Runda."
+    )
 
 
 def _panel_folder(book: Any) -> Path:

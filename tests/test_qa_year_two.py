@@ -1,0 +1,181 @@
+"""QA: the finance officer's second year. Last year's round (the example round, budget
+2027) is done; the 2028 round is set up from its settings, and last year's files turn up
+where this year's are expected."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from budgetbook import actions
+from budgetbook.cli import main
+from budgetbook.errors import WorkspaceError
+from budgetbook.example import write_example_returns
+
+
+@pytest.fixture(scope="module")
+def last_year(tmp_path_factory) -> Path:
+    """Last year's round, run: settings, templates, returns, outputs."""
+    root = tmp_path_factory.mktemp("year_two") / "runda2027"
+    actions.demo(root)
+    return root
+
+
+def next_year_settings(last_year: Path, target: Path, round_id: str | None) -> Path:
+    """A 2028 workspace with last year's settings, its years moved on by one and, when
+    `round_id` is given, a new round id; the ramar, prior-year figures and texts as they
+    were (what the officer edits next does not matter here)."""
+    actions.init(target)
+    text = (last_year / "budgetbook.toml").read_text(encoding="utf-8")
+    text = text.replace("budget_year = 2027", "budget_year = 2028")
+    text = text.replace("plan_years = [2028, 2029]", "plan_years = [2029, 2030]")
+    if round_id is not None:
+        text = text.replace('id = "nämndplan-2027"', f'id = "{round_id}"')
+    (target / "budgetbook.toml").write_text(text, encoding="utf-8")
+    return target
+
+
+def test_last_year_s_return_with_the_round_id_left_as_it_was_names_both_years(last_year, tmp_path):
+    """The officer moved budget_year on but left [round] id = "nämndplan-2027". A 2027
+    return in the 2028 inbox was refused with "gäller rundan nämndplan-2027, men årets
+    runda är nämndplan-2027, budgetår 2028": the same round named twice, the difference
+    (the budget year) on one side only."""
+    root = next_year_settings(last_year, tmp_path / "runda2028", round_id=None)
+    stale = last_year / "inbox" / "Budget 2027 Personalavdelningen.xlsx"
+    shutil.copy2(stale, root / "inbox" / stale.name)
+    result = actions.collect(root)
+    (problem,) = (p for p in result.problems if p.file == stale.name)
+    assert problem.code == "BB105" and problem.avdelning == "PERS"
+    assert problem.message == (
+        f"Arbetsboken {stale.name} gäller rundan nämndplan-2027, budgetår 2027, men årets "
+        "runda är nämndplan-2027, budgetår 2028. Fyll i arbetsboken för rätt runda från "
+        "ekonomistaben."
+    )
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+def test_init_from_moves_the_round_on_and_leaves_last_year_behind(last_year, tmp_path):
+    """Year two without `--from`: the officer copied last year's folder (returns, outputs,
+    archive, templates and panel came along and were taken for this year's) or ran
+    `init`, which wrote the example kommun's settings, and re-typed their own."""
+    before = tree(last_year)
+    new = tmp_path / "runda2028"
+    result = CliRunner().invoke(main, ["init", str(new), "--from", str(last_year)])
+    assert result.exit_code == 0, result.output
+    old_text = (last_year / "budgetbook.toml").read_text(encoding="utf-8")
+    new_text = (new / "budgetbook.toml").read_text(encoding="utf-8")
+    changed = [
+        (a, b) for a, b in zip(old_text.splitlines(), new_text.splitlines(), strict=True) if a != b
+    ]
+    assert changed == [
+        ('id = "nämndplan-2027"', 'id = "nämndplan-2028"'),
+        ("budget_year = 2027", "budget_year = 2028"),
+        ("plan_years = [2028, 2029]", "plan_years = [2029, 2030]"),
+        ("deadline = 2026-11-20", "deadline = 2027-11-20"),
+    ]
+    assert tree(new / "texter") == tree(last_year / "texter")
+    for folder in ("inbox", "output", "workbook_templates"):
+        assert list((new / folder).iterdir()) == []
+    assert sorted(p.name for p in new.iterdir()) == [
+        "budgetbook.toml", "inbox", "output", "texter", "workbook_templates"
+    ]  # fmt: skip
+    ram_lines = [n for n, line in enumerate(new_text.splitlines(), 1) if line.startswith("ram = [")]
+    assert f"ram under [[avdelningar]], rad {', '.join(map(str, ram_lines[:5]))} … (8 rader)" in (
+        result.output
+    )
+    assert "lägg budget och prognos 2027 per verksamhet och driftpost i foregaende_ar.csv" in (
+        result.output
+    )
+    assert tree(last_year) == before  # last year's workspace is only read
+    # until the prior-year figures are there, the next step says what is missing
+    result = CliRunner().invoke(main, ["templates", "-w", str(new)])
+    assert result.exit_code == 1
+    assert "prior.file: filen foregaende_ar.csv finns inte." in result.output
+
+
+def test_the_next_round_runs_once_its_figures_are_in(last_year, tmp_path):
+    """The 2028 round made with `--from`, its ramar and prior-year figures filled in:
+    templates, returns and a run work as in the first year, and last year's return
+    that turns up in this year's inbox is refused, saying which round it is for."""
+    root = actions.init_next(tmp_path / "runda2028", last_year).workspace.root
+    shutil.copy2(last_year / "foregaende_ar.csv", root / "foregaende_ar.csv")  # the ledger's
+    settings = root / "budgetbook.toml"
+    text = re.sub(
+        r"ram = \[(\d+), (\d+), (\d+)\]",
+        lambda m: f"ram = [{m[2]}, {m[3]}, {int(m[3]) + 900}]",
+        settings.read_text(encoding="utf-8"),
+    )
+    settings.write_text(text, encoding="utf-8")
+    written = actions.templates(root)
+    assert sorted(p.name for p in written)[0] == "Budget_2028_EKO.xlsx"
+    write_example_returns(actions.open_round(root).settings, written, root / "inbox")
+    stale = last_year / "inbox" / "Budget 2027 Personalavdelningen.xlsx"
+    shutil.copy2(stale, root / "inbox" / stale.name)
+    result = actions.run(root)
+    assert {s.avdelning: s.file for s in result.collected.statuses}["PERS"] == (
+        "Budget 2028 Personalavdelningen.xlsx"
+    )
+    assert len(result.collected.submissions) == 8
+    (refused,) = (p for p in result.collected.problems if p.is_error)
+    assert (refused.code, refused.file) == ("BB105", stale.name)
+    assert "gäller rundan nämndplan-2027, men årets runda är nämndplan-2028." in refused.message
+    assert (root / "output" / "namndplan_2028.docx").exists()
+
+
+def test_init_from_refuses_settings_whose_years_it_cannot_move(tmp_path):
+    """plan_years written over several lines: the round is refused, nothing is made."""
+    old = actions.init(tmp_path / "runda2027").root
+    settings = old / "budgetbook.toml"
+    text = settings.read_text(encoding="utf-8")
+    settings.write_text(
+        text.replace("plan_years = [2028, 2029]", "plan_years = [\n  2028,\n  2029,\n]"),
+        encoding="utf-8",
+    )
+    with pytest.raises(WorkspaceError, match=r"åren under \[round\] gick inte att flytta fram"):
+        actions.init_next(tmp_path / "runda2028", old)
+    assert not (tmp_path / "runda2028").exists()
+
+
+def test_init_from_moves_a_leap_day_deadline_to_the_last_of_february(tmp_path):
+    old = actions.init(tmp_path / "runda2027").root
+    settings = old / "budgetbook.toml"
+    text = settings.read_text(encoding="utf-8")
+    settings.write_text(text.replace("2026-11-20", "2028-02-29"), encoding="utf-8")
+    new = actions.init_next(tmp_path / "runda2028", old).workspace
+    assert "deadline = 2029-02-28\n" in new.settings_file.read_text(encoding="utf-8")
+
+
+def test_init_from_copies_the_word_template_and_names_a_shared_prior_file(tmp_path):
+    """The kommun's Word template in last year's folder comes along; a prior-year file
+    kept outside both folders is read as it is, so the list says it is last year's."""
+    old = actions.init(tmp_path / "runda2027").root
+    (old / "mall").mkdir()
+    template = Path(actions.__file__).parent / "resources" / "namndplan_mall.docx"
+    shutil.copy2(template, old / "mall" / "kommun.docx")
+    shared = tmp_path / "ekonomi" / "prior.csv"
+    shared.parent.mkdir()
+    shutil.move(old / "foregaende_ar.csv", shared)
+    settings = old / "budgetbook.toml"
+    text = settings.read_text(encoding="utf-8")
+    text = text.replace('word_template = ""', 'word_template = "mall/kommun.docx"')
+    text = text.replace('file = "foregaende_ar.csv"', f"file = '{shared}'")
+    settings.write_text(text, encoding="utf-8")
+    started = actions.init_next(tmp_path / "runda2028", old)
+    new = started.workspace.root
+    assert started.copied == [new / "texter", new / "mall" / "kommun.docx"]
+    assert (new / "mall" / "kommun.docx").read_bytes() == (
+        old / "mall" / "kommun.docx"
+    ).read_bytes()
+    (prior,) = (t for t in started.todo if t.startswith("Föregående års siffror"))
+    assert prior.endswith(
+        "Filen som finns där nu är förra årets, med siffrorna för 2026, och används tills "
+        "den byts ut."
+    )
+    assert actions.open_round(new).settings.budget_year == 2028  # it loads as it is
