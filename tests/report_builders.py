@@ -175,7 +175,16 @@ def example_consolidation(
         ("N1", "Effektiviseringsåtgärder i kommunhuset", "ny", 12000, [6000, 6000, 0, 0]),
         ("N2", "Strategiska markförvärv", "ny", 20000, [20000, 0, 0, 0]),
     ]
-    inv_cols = [Column("label", "Projekt", "text")]
+    # each project's avdelning, as the real views have it (the draft groups by it)
+    avdelning = {
+        "P1": "Personalavdelningen",
+        "P2": "Ekonomiavdelningen",
+        "P3": "Kommungemensamma kostnader",
+        "P4": "Kommundirektör",
+        "N1": "Kommungemensamma kostnader",
+        "N2": "Samhällsplanering och ledning",
+    }
+    inv_cols = [Column("label", "Projekt", "text"), Column("avdelning", "Avdelning", "text")]
     inv_cols += [Column(f"inv_{year}", f"Budget {year}", "tkr") for year in inv_years]
     inv_cols += [
         Column("sum", "Summa", "tkr"),
@@ -185,17 +194,17 @@ def example_consolidation(
 
     def inv_table(key: str, caption: str, status: str) -> Table:
         rows = []
-        for _, name, st, decided, amounts in projects:
+        for code, name, st, decided, amounts in projects:
             if st != status:
                 continue
-            values: dict = {"label": name}
+            values: dict = {"label": name, "avdelning": avdelning[code]}
             values.update({f"inv_{year}": v for year, v in zip(inv_years, amounts, strict=True)})
             values["sum"] = sum(amounts)
             values["decided_total"] = decided
             values["diff"] = None if decided is None else decided - sum(amounts)
             rows.append(Row(name, values))
         total: dict = {"label": "Summa"}
-        for c in inv_cols[1:]:
+        for c in inv_cols[2:]:
             nums = [r.values[c.key] for r in rows if r.values[c.key] is not None]
             total[c.key] = sum(nums)
         rows.append(Row("Summa", total, RowKind.TOTAL))
@@ -206,11 +215,11 @@ def example_consolidation(
     )
     views[VIEW_INV_NYA] = inv_table(VIEW_INV_NYA, "Nya investeringsprojekt", "ny")
 
-    kap_cols = [Column("label", "Projekt", "text")]
+    kap_cols = [Column("label", "Projekt", "text"), Column("avdelning", "Avdelning", "text")]
     kap_cols += [Column(f"kap_{year}", f"Kapitalkostnad {year}", "tkr") for year in inv_years]
     kap_rows = []
-    for _, name, _, _, amounts in projects:
-        values = {"label": name}
+    for code, name, _, _, amounts in projects:
+        values = {"label": name, "avdelning": avdelning[code]}
         values.update({f"kap_{year}": sum(amounts[:i]) // 5 for i, year in enumerate(inv_years)})
         kap_rows.append(Row(name, values))
     kap_total = {"label": "Summa kapitalkostnad"}

@@ -192,7 +192,10 @@ def test_capital_view_and_gap(both):
     t = both.views[m.VIEW_KAPITALKOSTNADER]
     # the years as headings: "Kapitalkostnad 2027" four times over squeezed the project
     # names onto two lines, under a caption that says what the figures are
-    assert [c.heading for c in t.columns] == ["Projekt", "Kategori", "2027", "2028", "2029", "2030"]
+    assert [c.heading for c in t.columns] == [
+        *("Projekt", "Avdelning", "Kategori"),
+        *("2027", "2028", "2029", "2030"),
+    ]
     # IT 3000 spent 2027 at 2 %: 1000 + 60, 1000 + 40, 1000 + 20. Land 20000: 400 a year.
     # IT 600 in 2028 and 600 in 2029: 2029 200 + 12; 2030 200 + 8 + 200 + 12.
     assert values(t, "kap_2027", "kap_2028", "kap_2029", "kap_2030") == [

@@ -91,7 +91,7 @@ def test_capital_note_says_its_prior_budget_is_for_the_returned_avdelningar(draf
     """The note compared with "budget 2026 (3 710 tkr)" while the kontogrupp table shows
     Kapitalkostnader budget 2026 5 670 tkr: the base counts only avdelningar with a
     return, and the note now says so."""
-    note = draft["Kapitalkostnader per projekt, tkr"]
+    note = draft["Kapitalkostnader per avdelning och projekt, tkr"]
     assert "budget 2026 för avdelningarna med godkänd inlämning (3\u00a0710 tkr)" in note, note
 
 

@@ -7,10 +7,12 @@ test_report_render.py.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import docx
 from docx.oxml.ns import qn
 
-from budgetbook.model import VIEW_RAM_AVDELNING, Column, Row, RowKind, Table
+from budgetbook.model import VIEW_INV_PAGAENDE, VIEW_RAM_AVDELNING, Column, Row, RowKind, Table
 from budgetbook.report import namndplan
 from budgetbook.report.tables import KEEP_TOGETHER_ROWS
 from report_builders import example_consolidation, example_settings
@@ -172,3 +174,31 @@ def test_the_avdelning_chart_shows_the_largest_when_all_would_not_fit_a_page(tmp
     assert any("största avdelningarna" in t for t in titles)
     assert any(t.startswith("Investeringsbudget per år") for t in titles)
     assert len(titles) == len(chart_titles(few))
+
+
+def test_a_subtotal_stays_with_the_row_above_it(tmp_path):
+    """A long project table grouped by avdelning: each "Summa <avdelning>" is kept with
+    the project above it (at N = 100 it stood alone at the top of a page, away from
+    every row it sums), each heading with the project under it; the other rows let a
+    page break between them."""
+    settings = example_settings()
+    cons = example_consolidation(settings)
+    view = cons.views[VIEW_INV_PAGAENDE]
+    year_keys = [c.key for c in view.columns if c.kind == "tkr"]
+    body = [
+        Row(f"Projekt {i}", {"avdelning": a.name, **dict.fromkeys(year_keys, 100)})
+        for a in settings.avdelningar
+        for i in range(5)
+    ]
+    total = Row("Summa pågående projekt", dict.fromkeys(year_keys, 100 * len(body)), RowKind.TOTAL)
+    cons.views[VIEW_INV_PAGAENDE] = replace(view, rows=[*body, total])
+    path = namndplan.write_namndplan(cons, settings, tmp_path / "np.docx")
+    document = docx.Document(str(path))
+    table = next(t for t in document.tables if t.rows[-1].cells[0].text == total.label)
+    rows = table._tbl.findall(qn("w:tr"))[1:]
+    labels = [tr.xpath("string(.//w:tc[1])") for tr in rows]
+    assert len(rows) > KEEP_TOGETHER_ROWS and labels.count("Projekt 0") == len(settings.avdelningar)
+    for i, label in enumerate(labels[:-2]):
+        above_subtotal = labels[i + 1].startswith("Summa ")
+        heading = label in {a.name for a in settings.avdelningar}
+        assert row_keeps(rows[i]) == (above_subtotal or heading), label

@@ -47,6 +47,7 @@ from .tablebuild import (
     RISK_LIST_MISSING,
     RISKS_MISSING,
     amount_keys,
+    avdelning_names,
     avdelningar_shown,
     grouped,
     in_avdelning_order,
@@ -107,10 +108,18 @@ def is_ongoing(status: str) -> bool:
     return status.strip().casefold().startswith("p")
 
 
+# Every project's avdelning beside its name: a large nämnd's avdelningar often have
+# projects of the same name ("Mötesrumsteknik"), which the name alone left for Källor
+# to tell apart. The workbook shows it as a column to filter on; the draft groups the
+# rows under a heading per avdelning (`report.content.by_avdelning`).
+AVDELNING = Column("avdelning", "Avdelning", "text")
+
+
 def _inv_columns(settings: Settings) -> list[Column]:
     years = settings.investment_years
     return [
         Column("label", "Projekt", "text"),
+        AVDELNING,
         *(Column(f"inv_{y}", f"Budget {y}") for y in years),
         Column("sum", f"Summa {years[0]}–{years[-1]}"),
     ]
@@ -127,7 +136,9 @@ def _inv_row(label: str, own: Sequence[Row], year_keys: Sequence[tuple[int, str]
     ~85 ms of the ~210 ms of the investment views at N = 1 000, issue 8.)"""
     if len(own) == 1:  # the project's own row, under the group's label
         (row,) = own
-        return Row(label, dict(row.values), RowKind.DATA, dict(row.sources))
+        values = dict(row.values)
+        values.pop("avdelning", None)  # a group's row (a category's) has no one avdelning
+        return Row(label, values, RowKind.DATA, dict(row.sources))
     values: dict[str, int | float | str | None] = {}
     sources: dict[str, Sources] = {}
     total = 0
@@ -162,10 +173,15 @@ def _inv_row(label: str, own: Sequence[Row], year_keys: Sequence[tuple[int, str]
 _at_of = itemgetter(0)  # a SourceGroup's file and sheet
 
 
-def _own_row(label: str, p: Proj, year_keys: Sequence[tuple[int, str]]) -> Row:
-    """`_inv_row` of one project (most rows): its sources shared, its cells in one file."""
+def _own_row(
+    label: str, p: Proj, year_keys: Sequence[tuple[int, str]], avdelning: str | None = None
+) -> Row:
+    """`_inv_row` of one project (most rows): its sources shared, its cells in one file;
+    `avdelning` the name its Avdelning column shows (none in a table without one)."""
     amounts, own = p.project.amounts, p.sources
     values: dict[str, int | float | str | None] = {}
+    if avdelning is not None:
+        values["avdelning"] = avdelning
     sources: dict[str, Sources] = {}
     total = 0
     cells = []
@@ -196,7 +212,11 @@ def investment_views(
     status_ongoing = memoized(is_ongoing)  # a few distinct texts (issue 8)
     ongoing = [status_ongoing(p.project.status) for p in projects]
     year_keys = [(y, f"inv_{y}") for y in settings.investment_years]
-    own = [_own_row(p.project.name, p, year_keys) for p in projects]
+    names = avdelning_names(settings)
+    own = [
+        _own_row(p.project.name, p, year_keys, names.get(p.avdelning, p.avdelning))
+        for p in projects
+    ]
     tables = []
     for key, caption, want, total_label in (
         (VIEW_INV_PAGAENDE, "Investeringsbudget, pågående projekt", True, "Summa pågående projekt"),
@@ -206,17 +226,17 @@ def investment_views(
         rows.append(sum_rows(total_label, rows, RowKind.TOTAL, keys))
         tables.append(Table(key, caption, cols, rows, inv_text, settings.unit, signed))
 
-    cat_cols = [Column("label", "Kategori", "text"), *cols[1:]]
+    cat_cols = [Column("label", "Kategori", "text"), *cols[2:]]  # no Avdelning
     by_cat: dict[str, list[Row]] = defaultdict(list)
-    names: dict[str, str] = {}
+    cat_names: dict[str, str] = {}
     for p, row in zip(projects, own, strict=True):
         cat = p.category
         code = cat.code if cat else p.project.category
-        names[code] = cat.name if cat else (p.project.category or "Okänd kategori")
+        cat_names[code] = cat.name if cat else (p.project.category or "Okänd kategori")
         by_cat[code].append(row)
     order = [c.code for c in settings.asset_categories if c.code in by_cat]
     order += [c for c in by_cat if c not in order]
-    rows = [_inv_row(names[c], by_cat[c], year_keys) for c in order]
+    rows = [_inv_row(cat_names[c], by_cat[c], year_keys) for c in order]
     rows.append(sum_rows("Summa investeringar", rows, RowKind.TOTAL, keys))
     tables.append(
         Table(
@@ -233,6 +253,7 @@ def investment_views(
     years = settings.investment_years
     dec_cols = [
         Column("label", "Projekt", "text"),
+        AVDELNING,
         Column("decided_total", "Beslutad totalutgift"),
         Column("sum", f"Summa {years[0]}–{years[-1]}"),
         Column("diff", "Beslutad − summa"),
@@ -242,6 +263,7 @@ def investment_views(
     def dec_row(p: Proj, row: Row) -> Row:
         decided = p.project.decided_total
         values = {
+            "avdelning": row.values["avdelning"],
             "decided_total": decided,
             "sum": row.values["sum"],
             "diff": None if decided is None else decided - row.values["sum"],  # type: ignore[operator]
@@ -330,9 +352,11 @@ def capital_view(
     years = settings.investment_years
     cols = [
         Column("label", "Projekt", "text"),
+        AVDELNING,
         Column("category", "Kategori", "text"),
         *(Column(f"kap_{y}", str(y)) for y in years),  # the caption says what: the years only
     ]
+    names = avdelning_names(settings)
     keys = amount_keys(cols)
     unknown = []
     ongoing: list[Row] = []
@@ -347,13 +371,14 @@ def capital_view(
         values: dict[str, int | float | str | None]
         sources: dict[str, Sources] = {}
         category = p.category
+        avdelning = names.get(p.avdelning, p.avdelning)
         if category is None:
-            unknown.append(p.project.name)
-            values = {"category": p.project.category}
+            unknown.append(f"{p.project.name} ({avdelning})")  # its name may recur
+            values = {"avdelning": avdelning, "category": p.project.category}
             values.update((key, None) for key in kap_keys)
         else:
             rounded, cap_sources = costs.rounded(p.project, category, p.file, p.at)
-            values = {"category": category.name}
+            values = {"avdelning": avdelning, "category": category.name}
             values.update(zip(kap_keys, rounded, strict=True))
             if cap_sources:
                 sources = dict.fromkeys(kap_keys, cap_sources)
@@ -478,7 +503,7 @@ def risk_list(settings: Settings, submissions: Sequence[Submission], included: s
         Column("negative", "Negativ risk"),
         Column("comment", "Kommentar", "text"),
     ]
-    names = {a.code: a.name for a in settings.avdelningar}
+    names = avdelning_names(settings)
     rows = []
     for sub in in_avdelning_order(submissions, settings):
         at = SourceFile(sub.file, RISK_SHEET, sub.avdelning)

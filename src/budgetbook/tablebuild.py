@@ -193,6 +193,12 @@ def memoized(lookup: Callable[[str], T]) -> Callable[[str], T]:
     return of
 
 
+def avdelning_names(settings: Settings) -> dict[str, str]:
+    """Each settings avdelning's name by its code (a code settings do not know shows
+    as itself: `names.get(code, code)`)."""
+    return {a.code: a.name for a in settings.avdelningar}
+
+
 def avdelningar_shown(settings: Settings, included: set[str]) -> list[Avdelning]:
     """Settings' avdelningar in order, then any returned avdelning settings do not know
     (collect rejects those, but a figure must never vanish from one view only)."""

@@ -7,6 +7,7 @@ figure in a sentence or chart always equals the figure in its table.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 
 from .. import fmt
@@ -23,7 +24,13 @@ from ..model import (
     Table,
 )
 from ..settings import Settings
-from ..tablebuild import AMOUNTS_MISSING, AMOUNTS_NO_CHANGE, KONTOGRUPP_MISSING, missing_names
+from ..tablebuild import (
+    AMOUNTS_MISSING,
+    AMOUNTS_NO_CHANGE,
+    KONTOGRUPP_MISSING,
+    grouped,
+    missing_names,
+)
 
 STANDARD_DRIFT = (
     "label",
@@ -183,6 +190,42 @@ def risk_list_table(view: Table) -> Table:
         rows.append(row)
     caption = f"{view.caption} per avdelning"
     return replace(view, caption=caption, columns=columns, rows=rows)
+
+
+CAPITAL_CAPTION = "Kapitalkostnader per avdelning och projekt"  # `by_avdelning`'s caption
+
+
+def by_avdelning(view: Table, order: Sequence[str], caption: str = "") -> Table:
+    """A project view (`consolidate_inv`: the investment plan's projects, their capital
+    costs) as the draft shows it: each avdelning's projects under a heading row with its
+    name and a subtotal "Summa <avdelning>", in the settings' avdelning `order` (names;
+    one settings do not know after them), the view's total last. The Avdelning column
+    goes into the headings: on a portrait page beside the project's name and four
+    years it left the name a few characters wide. A large nämnd's avdelningar often
+    have projects of the same name, which only the avdelning tells apart.
+
+    The same data rows, in the view's order within an avdelning (pågående before nya in
+    the capital costs); the total, the sum of the subtotals, equals the view's and has
+    its label. A view's own subtotals (pågående and nya) are left out: a heading nested
+    in a heading reads as one list, and the avdelning's sum is what its drift budget
+    carries."""
+    columns = [c for c in view.columns if c.key != "avdelning"]
+    groups: dict[str, list[Row]] = {name: [] for name in order}
+    for row in view.rows:
+        if row.kind is RowKind.DATA:
+            name = str(row.values["avdelning"])
+            group = groups.get(name)
+            if group is None:
+                group = groups[name] = []
+            group.append(row)
+    total = _total_row(view)
+    keys = [c.key for c in columns if c.kind == "tkr"]
+    rows = grouped(
+        [(name, parts, f"Summa {fmt.in_sentence(name)}") for name, parts in groups.items()],
+        total.label if total else "Summa",
+        keys,
+    )
+    return replace(view, caption=caption or view.caption, columns=columns, rows=rows)
 
 
 def controls_table(cons: Consolidation, settings: Settings) -> Table:

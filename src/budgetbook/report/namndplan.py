@@ -235,6 +235,12 @@ class _Namndplan:
         else:
             self.b.table(table, self.notes_for(table))
 
+    def by_avdelning(self, table: Table | None, caption: str = "") -> Table | None:
+        """A project table grouped by avdelning (`content.by_avdelning`)."""
+        if table is None:
+            return None
+        return content.by_avdelning(table, [a.name for a in self.s.avdelningar], caption)
+
     def view(self, key: str) -> Table | None:
         # a table of only a total row (no project, say) is an empty section, not content
         table = self.cons.views.get(key)
@@ -468,9 +474,17 @@ class _Namndplan:
         if self.investment_figure is not None:
             self.b.figure(*self.investment_figure, 14)
         self.section(
-            "Pågående investeringsprojekt", 2, ongoing is not None, lambda: self.table(ongoing)
+            "Pågående investeringsprojekt",
+            2,
+            ongoing is not None,
+            lambda: self.table(self.by_avdelning(ongoing)),
         )
-        self.section("Nya investeringsprojekt", 2, new is not None, lambda: self.table(new))
+        self.section(
+            "Nya investeringsprojekt",
+            2,
+            new is not None,
+            lambda: self.table(self.by_avdelning(new)),
+        )
         for table in others:
             self.table(table)
         if self.texts.get("investeringar"):
@@ -493,7 +507,7 @@ class _Namndplan:
         def fill() -> None:
             if text:
                 self.b.user_text(text)
-            self.table(table)
+            self.table(self.by_avdelning(table, content.CAPITAL_CAPTION))
             self.avdelning_texts("kapitalkostnader")
 
         has = bool(table or text or self.texts.get("kapitalkostnader"))

@@ -168,8 +168,10 @@ def kept_rows(table: Table, noted: bool = True) -> set[int]:
     """Rows (indexes into table.rows) kept with the next one, so Word and LibreOffice
     do not strand rows: a short table stays whole, with its caption (kept with the
     table) and its source note; in a longer one a group heading row stays with the row
-    under it, and the last two rows (the total and the row above it) stay together and
-    with the note. The header row repeats on every page and never stands alone.
+    under it, a subtotal with the row above it (a "Summa <avdelning>" at the top of a
+    page, away from every row it sums, read as a total of the page before), and the
+    last two rows (the total and the row above it) stay together and with the note.
+    The header row repeats on every page and never stands alone.
 
     Without a note (`noted` false) the last row is kept with nothing: what follows the
     table (a heading, the next table) is not part of it, and a page must be able to
@@ -178,8 +180,10 @@ def kept_rows(table: Table, noted: bool = True) -> set[int]:
     if n <= KEEP_TOGETHER_ROWS:
         kept = set(range(n))
     else:
-        kinds = map(attrgetter("kind"), table.rows)  # in C: a long table has ~20 000 rows
+        kinds = list(map(attrgetter("kind"), table.rows))  # in C: a long table has ~20 000 rows
         kept = set(compress(range(n), map(is_, kinds, repeat(RowKind.HEADING)))) | {n - 2, n - 1}
+        # row i when row i + 1 is a subtotal
+        kept.update(compress(range(n - 1), map(is_, kinds[1:], repeat(RowKind.SUBTOTAL))))
     if not noted:
         kept.discard(n - 1)
     return kept
