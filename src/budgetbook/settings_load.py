@@ -460,6 +460,9 @@ def parse_settings(data: dict[str, Any], path: Path, source: str = "") -> Settin
     _unique(r, "asset_categories", [c.code for c in categories])
     _unique(r, "asset_categories", [c.name for c in categories], "namnet")
     _unique(r, "avdelningar", [a.code for a in avdelningar])
+    # the board reads avdelningar by name: the draft groups projects and risks under
+    # it, and two of one name would read (and group) as one
+    _unique(r, "avdelningar", [a.name for a in avdelningar], "namnet")
     if clash := file_name_problem([a.code for a in avdelningar]):
         raise r.fail(f"avdelningar[{clash[0]}].code", clash[1])
     _unique(r, "verksamheter", [v.code for v in verksamheter])
