@@ -27,7 +27,7 @@ from .locked_workbook import StructureLockedWorkbook
 from .page_header import FOOTER, page_header
 from .settings import Avdelning, Settings
 from .templates_drift import write_drift_summary
-from .templates_text import instructions_lines, sheet_hint, wrapped_lines
+from .templates_text import instructions_lines, sheet_hint, text_row_height, wrapped_lines
 from .workspace import atomic_write
 
 INPUT_FILL = "#FFF2CC"  # the one colour of every input cell (explained on Instruktioner)
@@ -261,7 +261,8 @@ class _Writer:
         ws.set_row(h, 15 * max(wrapped_lines(c.heading, c.width) for c in sheet.columns))
         for r, values in enumerate(rows):
             if sheet.key == "texter":
-                ws.set_row(first + r, 150)  # room for a paragraph of text
+                width = sheet.column("text").width
+                ws.set_row(first + r, text_row_height(self.s.text_sections[r].max_chars, width))
             elif sheet.key == "drift":
                 self._name_height(ws, sheet, first + r, values)
             fixed = values.get(FIXED, ())
