@@ -7,6 +7,7 @@ import pytest
 
 from budgetbook.reader import read_return
 from budgetbook.schema import build_schema
+from budgetbook.settings import load_settings
 from budgetbook.templates import write_templates
 from budgetbook.templates_text import wrapped_lines
 from wb_builders import example_settings
@@ -109,3 +110,30 @@ def test_the_reader_reads_the_long_texts_whole(filled) -> None:
     assert result.submission is not None
     assert result.submission.texts == texts
     assert not [p for p in result.problems if p.code == "BB309"]  # none over the length
+
+
+def test_a_short_section_with_long_guidance_shows_the_whole_guidance(tmp_path) -> None:
+    """A row sized for a short text (300 characters) is still high enough for its
+    section's guidance, which is locked in a narrower column and cannot be widened."""
+    example_settings(tmp_path)
+    toml = tmp_path / "budgetbook.toml"
+    text = toml.read_text(encoding="utf-8")
+    old = 'Högst en halv sida."\nmax_chars = 1500'
+    assert old in text
+    guidance = (
+        "Beskriv kort avdelningens uppdrag, vilka verksamheter som ingår, vilka grupper "
+        "avdelningen är till för och vad som prioriteras under budgetåret, med hänvisning "
+        "till nämndens mål och kommunfullmäktiges uppdrag."
+    )
+    toml.write_text(
+        text.replace(old, f'Högst en halv sida. {guidance}"\nmax_chars = 300'), encoding="utf-8"
+    )
+    settings = load_settings(toml)
+    schema = build_schema(settings)
+    sheet = schema.sheet("texter")
+    ws = openpyxl.load_workbook(write_templates(settings, schema, tmp_path / "t")[0])[sheet.name]
+    row = sheet.first_data_row
+    shown = ws.cell(row, sheet.index("guidance") + 1).value
+    assert guidance in shown
+    lines = wrapped_lines(shown, sheet.column("guidance").width / 0.9)  # 1 character a unit
+    assert ws.row_dimensions[row].height >= 15 * lines > 75
