@@ -118,7 +118,10 @@ def write_problem_report(
             ps.write_string(i, 0, p.avdelning, text)
             _write_file(ps, i, 1, p.file, links, url, text, p.sheet, p.cell)
             ps.write_string(i, 2, p.sheet, text)
-            ps.write_string(i, 3, p.cell, text)
+            # the cell too opens the return there: that is where the eye looks for it
+            cell_link = _link(links.get(p.file, ""), p.sheet, p.cell) if p.file else None
+            at_cell = cell_link if cell_link and "#" in cell_link else None
+            _write_link(ps, i, 3, p.cell, at_cell, url, text)
             ps.write_string(i, 4, p.code, text)
             ps.write_string(i, 5, p.severity.value, text)
             rule = rules.RULES.get(p.code)
@@ -158,12 +161,26 @@ def _message_height(message: str) -> float:
     return min(MAX_ROW_POINTS, 15 * max(1, -(-len(message) // 95)))
 
 
+def _location(sheet: str, cell: str) -> str:
+    """A cell of the same workbook as a link's location: the sheet quoted, "'" doubled."""
+    return "'" + sheet.replace("'", "''") + "'!" + cell
+
+
 def _write_file(ws, row, col, name, links, url_fmt, text_fmt, sheet="", cell="") -> None:
     link = _link(links.get(name, ""), sheet, cell) if name else None
-    if link:
-        ws.write_url(row, col, link, url_fmt, string=name)
+    _write_link(ws, row, col, name, link, url_fmt, text_fmt)
+
+
+# Excel's most links on one worksheet: xlsxwriter leaves the cell of a further one empty
+MAX_LINKS = 65_530
+
+
+def _write_link(ws, row, col, text, link, url_fmt, text_fmt) -> None:
+    """`text` as a link to `link`, or as text when there is none or the sheet is full."""
+    if link and ws.hlink_count < MAX_LINKS:
+        ws.write_url(row, col, link, url_fmt, string=text)
     else:
-        ws.write_string(row, col, name, text_fmt)
+        ws.write_string(row, col, text, text_fmt)
 
 
 # --- feedback workbooks -------------------------------------------------------------
@@ -210,6 +227,7 @@ def write_feedback(source: Path, problems: Iterable[Problem], path: Path) -> Pat
     from openpyxl.comments import Comment
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils.cell import coordinate_from_string
+    from openpyxl.worksheet.hyperlink import Hyperlink
 
     problems = list(problems)
     try:
@@ -219,6 +237,7 @@ def write_feedback(source: Path, problems: Iterable[Problem], path: Path) -> Pat
     except Exception:
         return None
     by_cell: dict[tuple[str, str], list[Problem]] = defaultdict(list)
+    marked: dict[tuple[str, str], str] = {}  # (sheet, cell) -> where the list links to
     for p in problems:
         if p.sheet and p.cell and p.sheet in wb.sheetnames:
             by_cell[(p.sheet, p.cell)].append(p)
@@ -239,6 +258,8 @@ def write_feedback(source: Path, problems: Iterable[Problem], path: Path) -> Pat
         comment = Comment("\n\n".join(f"{p.code}: {p.message}" for p in found), "budgetbook")
         comment.width, comment.height = 360, 160
         cell.comment = comment
+        if ws.sheet_state == "visible":  # Excel cannot go to a cell on a hidden sheet
+            marked[(sheet, ref)] = _location(sheet, cell.coordinate)
 
     if FEEDBACK_SHEET in wb.sheetnames:
         del wb[FEEDBACK_SHEET]
@@ -259,6 +280,13 @@ def write_feedback(source: Path, problems: Iterable[Problem], path: Path) -> Pat
             _set_text(ws.cell(row, col), value)
             ws.cell(row, col).alignment = Alignment(wrap_text=col == 5, vertical="top")
         ws.row_dimensions[row].height = _message_height(p.message)
+        # the cell a link to the marked cell in this same copy: the department head
+        # clicks "F14" and is there (a link into another file would be broken once
+        # the feedback is sent on by e-mail)
+        if location := marked.get((p.sheet, p.cell)):
+            c = ws.cell(row, 2)
+            c.hyperlink = Hyperlink(ref=c.coordinate, location=location, tooltip="Gå till cellen")
+            c.font = Font(name=FEEDBACK_FONT, color="0563C1", underline="single")
     for col, width in zip("ABCDE", (16, 8, 8, 12, 100), strict=True):
         ws.column_dimensions[col].width = width
     ws.freeze_panes = "A5"

@@ -287,13 +287,12 @@ def build_schema(settings: Settings) -> Schema:
         "Texter",
         "Texter",
         (
-            ColumnDef("section", "Avsnitt", TEXT, input=False, width=28),
-            ColumnDef("guidance", "Vägledning", TEXT, input=False, width=40),
-            ColumnDef("text", "Text", TEXT, width=90),
-            ColumnDef("chars", "Antal tecken", FORMULA, input=False, width=12),
+            ColumnDef("section", "Avsnitt", TEXT, input=False, width=20),
+            ColumnDef("guidance", "Vägledning", TEXT, input=False, width=30),
+            ColumnDef("text", "Text", TEXT, width=115),
+            ColumnDef("chars", "Antal tecken", FORMULA, input=False, width=8),
         ),
         fixed_rows=True,
-        landscape=False,
     )
     lists = {
         "verksamheter": tuple(f"{v.code} {v.name}" for v in settings.verksamheter),

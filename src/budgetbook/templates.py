@@ -27,7 +27,13 @@ from .locked_workbook import StructureLockedWorkbook
 from .page_header import FOOTER, page_header
 from .settings import Avdelning, Settings
 from .templates_drift import write_drift_summary
-from .templates_text import instructions_lines, sheet_hint, wrapped_lines
+from .templates_text import (
+    MAX_ROW_HEIGHT,
+    instructions_lines,
+    sheet_hint,
+    text_row_height,
+    wrapped_lines,
+)
 from .workspace import atomic_write
 
 INPUT_FILL = "#FFF2CC"  # the one colour of every input cell (explained on Instruktioner)
@@ -261,7 +267,7 @@ class _Writer:
         ws.set_row(h, 15 * max(wrapped_lines(c.heading, c.width) for c in sheet.columns))
         for r, values in enumerate(rows):
             if sheet.key == "texter":
-                ws.set_row(first + r, 150)  # room for a paragraph of text
+                self._text_height(ws, sheet, first + r, values, self.s.text_sections[r].max_chars)
             elif sheet.key == "drift":
                 self._name_height(ws, sheet, first + r, values)
             fixed = values.get(FIXED, ())
@@ -284,6 +290,19 @@ class _Writer:
         ws.repeat_rows(h)
         ws.print_area(0, 0, last, ncols - 1)
         self._protect(ws)
+
+    def _text_height(
+        self, ws: Worksheet, sheet: S.SheetDef, r: int, values: dict[str, object], max_chars: int
+    ) -> None:
+        """A Texter row high enough for a text of `max_chars`, and for its section's
+        title and guidance (locked, in narrower columns) when a short text has long ones,
+        counted at one character a unit of width, as the text is."""
+        locked = max(
+            wrapped_lines(str(values.get(key) or ""), sheet.column(key).width / 0.9)
+            for key in ("section", "guidance")
+        )
+        height = text_row_height(max_chars, sheet.column("text").width)
+        ws.set_row(r, min(max(height, 15 * locked), MAX_ROW_HEIGHT))
 
     def _name_height(
         self, ws: Worksheet, sheet: S.SheetDef, r: int, values: dict[str, object]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from . import fmt
 from . import schema as S
 from .settings import Avdelning, Settings
@@ -56,7 +58,10 @@ def sheet_hint(key: str, s: Settings) -> str:
             "Risker som ska kontrolleras under året, och hur de kontrolleras. Riskvärde = "
             "sannolikhet × konsekvens, var och en från 1 till 4 (alltså 1–16)."
         ),
-        "texter": "Skriv avdelningens texter i kolumnen Text. Håll dig till rekommenderad längd.",
+        "texter": (
+            "Skriv avdelningens texter i kolumnen Text. Håll dig till rekommenderad längd. "
+            "Syns inte hela texten? Dubbelklicka på nedre kanten av radens nummer."
+        ),
     }
     return hints.get(key, "")
 
@@ -146,3 +151,21 @@ def wrapped_lines(text: str, width: float) -> int:
                 used += len(word) + (1 if used else 0)
         lines += count
     return lines
+
+
+MAX_ROW_HEIGHT = 409  # points: the highest row Excel has
+
+
+def text_row_height(max_chars: int, width: float) -> float:
+    """The height in points of a Texter row: room for a text of `max_chars` characters.
+
+    Excel does not grow a row whose height the workbook sets, and LibreOffice grows no
+    row on load, so a row too low cuts the text on screen and on paper (150 points held
+    some 800 of a section's 1 500 characters). Calibri 11 fits about one character of
+    Swedish prose per unit of column width, in lines 15 points apart in Excel; a text in
+    paragraphs loses about a line per 200 characters to its breaks and blank lines. A
+    row is at most 409 points high in Excel: about 2 000 characters at the Texter
+    sheet's width.
+    """
+    lines = math.ceil(max_chars / max(width, 1)) + math.ceil(max_chars / 200)
+    return min(15 * lines, MAX_ROW_HEIGHT)
