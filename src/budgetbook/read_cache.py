@@ -38,7 +38,7 @@ def _orjson() -> ModuleType | None:
     """orjson (~10x faster than json here, issue 8), or None without it: json then gives
     the same text. Imported when a row is first written or decoded, not with this
     module: a collect whose memo holds decodes none, and orjson's import (it loads
-    uuid and platform) was ~5 ms of such a re-run in a new process (issue 8)."""
+    uuid and platform) was ~4-6 ms of such a re-run in a new process (issue 8)."""
     try:
         import orjson
     except ImportError:  # pragma: no cover - orjson is a dependency; a missing wheel
