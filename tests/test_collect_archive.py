@@ -61,6 +61,24 @@ def test_read_cache_round_trip(tmp_path: Path) -> None:
         assert archive.cached_read("abc", "other settings") is None
 
 
+def test_a_cached_read_s_digest_is_of_its_text(tmp_path: Path) -> None:
+    """What the collect memo compares: the sha256 of the row's text as UTF-8, the same
+    whether the row was saved through this handle or is read back from the ledger."""
+    import hashlib
+
+    text = '{"identity": {"BB_AVDELNING": "ÄO"}, "text": "Måltider – 𝄞"}'
+    with Archive(tmp_path) as archive:
+        archive.save_read("abc", "k", text)
+        saved = archive.read_digest("abc", "k")
+        archive.db.execute("INSERT INTO reads VALUES ('def', 'k', ?)", (text.encode(),))
+    assert saved == hashlib.sha256(text.encode()).hexdigest()
+    with Archive(tmp_path) as archive:
+        assert archive.read_digest("abc", "k") == saved
+        assert archive.read_digest("abc", "other settings") is None
+        assert archive.cached_read("def", "k") is None  # a blob row is no cached read
+        assert archive.read_digest("def", "k") is None
+
+
 def test_a_new_process_reuses_the_cached_reads(tmp_path: Path) -> None:
     """Re-running collect from the command line is a new process, with another string
     hash seed: the cache keys must not depend on it (issue 8: the settings' texts were

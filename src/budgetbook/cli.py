@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from . import __version__, actions, console, fmt, report_memo
+from . import __version__, actions, console, report_memo
 from .errors import BudgetbookError
 from .model import CollectResult, Problem
 
@@ -523,6 +523,8 @@ def _shown(value: object) -> str:
     if value is None:
         return "(tomt)"
     if type(value) is int:  # an amount, as the workbook and the reports show it
+        from . import fmt  # only `compare` shows amounts: fmt loads decimal (issue 8)
+
         return fmt.tkr(value)
     text = str(value).replace("\n", " ")
     return text if len(text) <= 60 else text[:57] + "..."

@@ -32,13 +32,22 @@ def package_digest(folder: Path) -> bytes:
     the bytecode caches. A draft kept by `report_memo` must follow a new template too
     (review)."""
     digest = hashlib.sha256()
-    files = sorted(
-        (p.relative_to(folder).as_posix(), p)
-        for p in folder.rglob("*")
-        if p.is_file() and "__pycache__" not in p.parts and p.suffix not in (".pyc", ".pyo")
-    )
-    for name, path in files:
-        data = path.read_bytes()
+    # os.walk, not Path.rglob: the same files (no linked folder entered, a linked file
+    # read) at half the cost, ~2.5 ms less in every process (issue 8: a re-run's fixed
+    # cost)
+    files = []
+    for parent, folders, names in os.walk(folder):
+        folders[:] = [f for f in folders if f != "__pycache__"]
+        relative = Path(parent).relative_to(folder).as_posix()
+        prefix = "" if relative == "." else relative + "/"
+        for name in names:
+            path = os.path.join(parent, name)
+            bytecode = os.path.splitext(name)[1] in (".pyc", ".pyo")
+            if not bytecode and name != "__pycache__" and os.path.isfile(path):
+                files.append((prefix + name, path))
+    for name, path in sorted(files):
+        with open(path, "rb") as fh:
+            data = fh.read()
         digest.update(f"{name}\0{len(data)}\0".encode())
         digest.update(data)
     return digest.digest()

@@ -56,17 +56,20 @@ PROBE_STEM = "budgetbook-klocka"
 _YEAR = r"\d{4}"
 
 
-def _names(*pairs: tuple[str, str]) -> re.Pattern[str]:
+def _names(*pairs: tuple[str, str]) -> str:
     pairs += ((PROBE_STEM, ""),)
-    return re.compile("|".join(temp_name_regex(stem, suffix) for stem, suffix in pairs))
+    return "|".join(temp_name_regex(stem, suffix) for stem, suffix in pairs)
 
 
 @dataclass(frozen=True, slots=True)
 class Ours:
-    """The names our runs give what they leave in one folder if killed."""
+    """The names our runs give what they leave in one folder if killed, as regular
+    expressions. Kept as text and compiled by `re` (which keeps them) for the first
+    entry with a leading dot: most runs find none, and compiling all of them at import
+    was ~2 ms of a collect whose memo holds, in a new process (issue 8)."""
 
-    files: re.Pattern[str]
-    folders: re.Pattern[str] | None = None
+    files: str
+    folders: str | None = None
 
 
 # Each folder a collect, consolidate or report writes, with what it writes there (for
@@ -82,7 +85,7 @@ BELOW_OUTPUT: dict[str, Ours] = {
     FEEDBACK_DIR: Ours(_names((rf"aterkoppling_.+_{_YEAR}", r"\.xlsx"))),  # `feedback_path`
     ARCHIVE_DIR: Ours(
         _names(("installningar", r"\.json")),  # settings_cache.CACHE_FILE
-        re.compile(re.escape(EARLY_PREFIX) + TEMP_RANDOM),  # `tempfile.mkdtemp`'s
+        re.escape(EARLY_PREFIX) + TEMP_RANDOM,  # `tempfile.mkdtemp`'s
     ),
     # `Archive.receive`: the content's hash and the received name's suffix (or none)
     f"{ARCHIVE_DIR}/{FILES_DIR}": Ours(_names(("[0-9a-f]{64}", r"(?:\.[^.]{1,9})?"))),
@@ -112,9 +115,9 @@ def remove_leftovers(folder: Path, ours: Ours) -> list[Path]:
             name = entry.name
             if not name.startswith("."):
                 continue
-            if ours.files.fullmatch(name):
+            if re.fullmatch(ours.files, name):
                 is_folder, after = False, FILE_AFTER_S
-            elif ours.folders is not None and ours.folders.fullmatch(name):
+            elif ours.folders is not None and re.fullmatch(ours.folders, name):
                 is_folder, after = True, FOLDER_AFTER_S
             else:
                 continue

@@ -18,21 +18,32 @@ from datetime import date, datetime
 from enum import Enum
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .decoder_gen import Decoder, compile_decoder, float_of
 from .model import Problem, Submission
 
-try:  # ~10x faster than json here (issue 8); without it, json gives the same text
-    import orjson
-except ImportError:  # pragma: no cover - orjson is a dependency; a missing wheel
-    orjson = None  # type: ignore[assignment]
+if TYPE_CHECKING:
+    from types import ModuleType
 
 # Bump when the encoded form changes: older cache rows are then ignored (read again).
 # 2: a dataclass is a list of its field values in field order (was an object), and
 #    both directions run through codecs compiled once per type (issue 8: the generic
 #    walk with typing introspection per value cost ~30 ms per return on a re-run).
 CACHE_VERSION = 2
+
+
+@cache
+def _orjson() -> ModuleType | None:
+    """orjson (~10x faster than json here, issue 8), or None without it: json then gives
+    the same text. Imported when a row is first written or decoded, not with this
+    module: a collect whose memo holds decodes none, and orjson's import (it loads
+    uuid and platform) was ~4-6 ms of such a re-run in a new process (issue 8)."""
+    try:
+        import orjson
+    except ImportError:  # pragma: no cover - orjson is a dependency; a missing wheel
+        return None
+    return orjson
 
 
 def cache_key(name: str, fingerprint: str) -> str:
@@ -44,6 +55,7 @@ def cache_key(name: str, fingerprint: str) -> str:
 def encode(identity: dict[str, str], submission: Submission | None, problems: list[Problem]) -> str:
     """The entry as JSON text: by orjson when it is installed and takes the values,
     else by json; the text is the same either way (issue 8: json was ~1 ms a return)."""
+    orjson = _orjson()
     if orjson is not None:
         try:
             _check_orjson(identity)
@@ -55,7 +67,9 @@ def encode(identity: dict[str, str], submission: Submission | None, problems: li
                     "problems": problems,
                 },
                 default=_orjson_default,
-                option=_ORJSON_OPTIONS,
+                option=orjson.OPT_PASSTHROUGH_DATACLASS
+                | orjson.OPT_PASSTHROUGH_DATETIME
+                | orjson.OPT_NON_STR_KEYS,
             ).decode()
         except TypeError:  # orjson.JSONEncodeError: e.g. an int beyond 64 bits
             pass
@@ -88,6 +102,7 @@ def decode(text: str | bytes) -> Entry | None:
     decoding refuses what it gave, by json: json's values are the reference, and
     orjson differs from them only by refusing (NaN, a lone surrogate, deep nesting) or
     by reading an int beyond 64 bits as a float, which no int field takes."""
+    orjson = _orjson()
     if orjson is not None:
         try:
             return _entry(orjson.loads(text))
@@ -179,11 +194,6 @@ def _plain(value: Any) -> Any:
 # level at a time and refuses (TypeError: json's path then writes the entry) anything
 # else: a float (its text can differ, e.g. 1e+16), keys of other or mixed types (str()
 # of each, as `_plain` makes them, can collide), other classes.
-_ORJSON_OPTIONS = (
-    orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_NON_STR_KEYS
-    if orjson is not None
-    else 0
-)
 _ORJSON_LEAVES = frozenset({str, int, bool, type(None)})
 _ONE_KEY_TYPE = ({str}, {int})
 _FIELD_VALUES: dict[type, Callable[[Any], list[Any]]] = {}
