@@ -71,6 +71,24 @@ def test_report_sheets_text_and_links(tmp_path: Path, settings: Settings) -> Non
                 assert b"<f>" not in zf.read(name)
 
 
+def test_report_columns_are_wide_enough_for_long_names_and_files(
+    tmp_path: Path, settings: Settings
+) -> None:
+    """A return is named after its avdelning: "Budget 2027
+    Förtroendemannaorganisationen.xlsx" was cut off in the Fil column (40 wide), on
+    screen and on paper."""
+    name = "Samhällsbyggnadsförvaltningens planeringsavdelning"
+    file = f"Budget 2027 {name}.xlsx"
+    status = ReturnStatus("SBF", name, "fel", file, "", datetime(2027, 1, 5, tzinfo=UTC), 1, 0)
+    problem = rules.NOT_A_NUMBER(file=file, sheet="Drift", cell="E9", avdelning="SBF", varde="x")
+    result = CollectResult(statuses=[status], problems=[problem])
+    path = write_problem_report(result, settings, tmp_path / "kontroll.xlsx", {})
+    wb = openpyxl.load_workbook(path)
+    assert wb["Status"].column_dimensions["B"].width >= len(name)
+    assert wb["Status"].column_dimensions["G"].width >= len(file)
+    assert wb["Problem"].column_dimensions["B"].width >= len(file)
+
+
 def test_feedback_marks_cells_and_keeps_original(tmp_path: Path) -> None:
     source = tmp_path / "retur.xlsx"
     source.write_bytes(plain_workbook_bytes("Budget"))

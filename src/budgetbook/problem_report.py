@@ -108,7 +108,9 @@ def write_problem_report(
         last = 2 + len(result.statuses)
         ws.autofilter(2, 0, max(last, 3), len(STATUS_HEADINGS) - 1)
         ws.freeze_panes(3, 0)
-        for col, width in enumerate((10, 34, 12, 17, 6, 10, 40)):
+        names = _fit([s.name for s in result.statuses], 34)
+        files = _fit([s.file for s in result.statuses] + [p.file for p in result.problems], 40)
+        for col, width in enumerate((10, names, 12, 17, 6, 10, files)):
             ws.set_column(col, col, width)
 
         ps = wb.add_worksheet("Problem")
@@ -144,10 +146,17 @@ def write_problem_report(
                 )
             )
             sheet.set_footer(FOOTER)
-        for col, width in enumerate((10, 40, 16, 8, 7, 11, 34, 100)):
+        for col, width in enumerate((10, files, 16, 8, 7, 11, 34, 100)):
             ps.set_column(col, col, width)
         wb.close()
     return path
+
+
+def _fit(texts: list[str], least: int, most: int = 70) -> int:
+    """A column's width for its longest text (a return's file name is an avdelning's
+    name and more: "Budget 2027 Förtroendemannaorganisationen.xlsx" was cut on paper
+    at 40), at least `least` and at most `most` characters."""
+    return min(max([least, *(len(t) + 2 for t in texts)]), most)
 
 
 # Excel's tallest row, in points: a taller one is not a valid row height
