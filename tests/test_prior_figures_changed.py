@@ -172,3 +172,32 @@ def test_a_template_from_before_the_record(ws: Path) -> None:
     result = actions.collect(ws)
     cells = {p.cell for p in result.problems if p.code == "BB206" and p.file == name}
     assert f"A{r}" in cells
+
+
+def test_a_large_change_is_measured_against_the_corrected_budget(ws: Path) -> None:
+    """BB402 compares with the CSV's budget now, as the draft's change columns do: the
+    nämndplan will show the change against the corrected figure, so it needs its
+    comment, although the workbook showed a smaller change (docs/validation-rules.md)."""
+    before = actions.collect(ws)
+    settings = load_settings(ws / "budgetbook.toml")
+    by = settings.budget_year
+    warned = {(p.file, p.cell) for p in before.problems if p.code == "BB402"}
+    sub = before.submissions[0]
+    line = next(
+        ln
+        for ln in sub.drift
+        if not ln.comment and ln.amounts.get(by) and (sub.file, f"K{ln.row}") not in warned
+    )
+    prior = settings.prior.get((line.verksamhet, line.driftpost))
+    prognos = prior.prognos if prior else 0
+    corrected = 2 * line.amounts[by] + 5000
+    _edit_prior_csv(ws, {(line.verksamhet, line.driftpost): (corrected, prognos)})
+    if prior is None:  # a line the CSV left out (0): add it
+        path = ws / "foregaende_ar.csv"
+        text = path.read_text(encoding="utf-8").rstrip("\n")
+        path.write_text(f"{text}\n{line.verksamhet};{line.driftpost};{corrected};0\n", "utf-8")
+
+    after = actions.collect(ws)
+    large = [p for p in after.problems if p.code == "BB402" and p.file == sub.file]
+    assert any(f"−{line.amounts[by] + 5000:,}".replace(",", "\u00a0") in p.message for p in large)
+    assert [p.code for p in after.problems if p.code == "BB506"] == ["BB506"]

@@ -384,8 +384,8 @@ def older_prior_problems(subs: list[Submission], settings: Settings) -> list[Pro
     driftpost = settings.driftpost(row.driftpost)
     name = driftpost.name if driftpost else row.driftpost
     example = (
-        f"{settings.verksamhet_label(row.verksamhet)}, {fmt.in_sentence(name)} hos "
-        f"{sub.avdelning}: {' och '.join(differ)}"
+        f"{settings.verksamhet_label(row.verksamhet)} / {name} hos {sub.avdelning}: "
+        f"{' och '.join(differ)}"
     )
     prior_file = settings.prior_file.name if settings.prior_file else "filen med fjolårssiffror"
     return [
