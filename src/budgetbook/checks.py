@@ -361,6 +361,43 @@ def _reporters(codes: list[str]) -> str:
     return prefix + fmt.name_list(codes)
 
 
+def older_prior_problems(subs: list[Submission], settings: Settings) -> list[Problem]:
+    """BB506, for the finance office alone (no file: not in any feedback workbook):
+    returns showing older prior-year figures than the CSV's now (the reader told them
+    from an edit of the locked cells, see `Submission.prior_shown`). One finding for
+    the round, naming the returns and one row's figures, not every row."""
+    order = {avd.code: i for i, avd in enumerate(settings.avdelningar)}
+    ordered = sorted(subs, key=lambda sub: order.get(sub.avdelning, len(order)))
+    shown = [(sub, row) for sub in ordered for row in sub.prior_shown]
+    if not shown:
+        return []
+    sub, row = shown[0]
+    prior = settings.prior.get((row.verksamhet, row.driftpost))
+    py = settings.prior_year
+    differ = []
+    for what, old, new in (
+        ("budget", row.budget, prior.budget if prior else 0),
+        ("prognos", row.prognos, prior.prognos if prior else 0),
+    ):
+        if old != new:
+            differ.append(f"{what} {py} {fmt.tkr(old)} tkr i arbetsboken, {fmt.tkr(new)} tkr nu")
+    driftpost = settings.driftpost(row.driftpost)
+    name = driftpost.name if driftpost else row.driftpost
+    example = (
+        f"{settings.verksamhet_label(row.verksamhet)} / {name} hos {sub.avdelning}: "
+        f"{' och '.join(differ)}"
+    )
+    prior_file = settings.prior_file.name if settings.prior_file else "filen med fjolårssiffror"
+    return [
+        rules.OLDER_PRIOR_FIGURES(
+            avdelningar=fmt.name_list(sorted({s.avdelning for s, _ in shown})),
+            fil_fjol=prior_file,
+            rader="1 rad skiljer" if len(shown) == 1 else f"{len(shown)} rader skiljer",
+            exempel=example,
+        )
+    ]
+
+
 def verksamhet_twice_problems(
     subs: list[Submission], settings: Settings, schema: Schema
 ) -> list[Problem]:

@@ -585,6 +585,7 @@ def assemble(received: list[Received], settings: Settings, schema: Schema) -> Co
     result.submissions = accepted
     for rec in others:
         result.problems.extend(rec.problems)
+    result.problems.extend(checks.older_prior_problems(subs, settings))
     return result
 
 

@@ -26,6 +26,16 @@ file name; the other `{…}` fields are filled from the finding.
 Codes: BB1xx file, BB2xx structure, BB3xx cells, BB4xx content, BB5xx across returns.
 All problems are collected before reporting; one bad cell never hides the others.
 
+Prior-year figures on `Drift` (BB206, BB506): every output takes them from the
+prior-year CSV, never from a return. A return that shows the figures its template was
+written with, where the finance office has changed the CSV since, is no problem of the
+department head's: the finance office gets one BB506 for the round (no file, so it is in
+no feedback workbook). A return showing anything else there had a locked cell typed over:
+BB206. How the two are told apart, also for templates written before the record existed:
+docs/template-format.md, "How values are read". BB402 compares with the CSV's budget
+now, as the draft's change columns do: a change that becomes large with the corrected
+figure needs its comment for the nämndplan, although the workbook showed a smaller one.
+
 """
 
 

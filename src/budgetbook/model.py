@@ -202,6 +202,21 @@ class DriftLine:
 
 @_pickled_by_fields
 @dataclass(slots=True)
+class PriorShown:
+    """A Drift row's prior-year figures as the return shows them, where they differ
+    from the prior-year CSV now: the template was written before the finance office
+    changed the CSV (checked by the template's record, see rule BB506). Kept only to
+    tell the finance office; every output takes the CSV's figures."""
+
+    verksamhet: str
+    driftpost: str
+    budget: int
+    prognos: int
+    cell: str = ""  # A1 of the row's first differing prior-year cell
+
+
+@_pickled_by_fields
+@dataclass(slots=True)
 class Project:
     """One row of the Investeringar sheet (an investeringsprojekt)."""
 
@@ -295,6 +310,8 @@ class Submission:
     risks: list[Risk] = field(default_factory=list)
     controls: list[ControlPoint] = field(default_factory=list)
     texts: dict[str, str] = field(default_factory=dict)  # section key -> text
+    # Drift rows showing older prior-year figures than the CSV's (see PriorShown)
+    prior_shown: list[PriorShown] = field(default_factory=list)
 
     def net(self, year: int, kinds: dict[str, str]) -> int:
         """Net cost for `year`: costs − revenues, using driftpost code → kind."""

@@ -18,13 +18,30 @@ from . import rules as R
 from . import schema as S
 from .checks import needs_comment
 from .formula_cells import UncomputedFormulas
-from .model import ControlPoint, DriftLine, GoalRow, Problem, Project, Risk, Submission, Uppdrag
-from .reader_parts import MAX_AMOUNT, cell_text, parse_amount, shown_error
+from .model import (
+    ControlPoint,
+    DriftLine,
+    GoalRow,
+    Problem,
+    Project,
+    Risk,
+    Submission,
+    Uppdrag,
+)
+from .reader_parts import cell_text, parse_amount, shown_error
+from .reader_prior import (
+    Pending,
+    as_written,
+    differing_column,
+    prior_matches,
+    shown_figures,
+    shown_rows,
+)
 from .reader_rows import amount_columns, plain_amounts, plain_texts
 from .settings import Settings
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Mapping, Sequence
 
     from .reader_parts import ZipParts
     from .settings import AssetCategory
@@ -131,6 +148,7 @@ class SheetReaders:
             else None
         )
         seen: set[tuple[str, str]] = set()
+        pending: list[Pending] = []  # rows whose only difference is their prior figures
         year_keys = [(year, S.year_key(s, year)) for year in s.years]
         prior_columns = tuple(
             (t.cols[key], attr)
@@ -155,20 +173,24 @@ class SheetReaders:
             d = by_name.get(norm(dname))
             key = (vcode, d.code if d else "")
             prior = s.prior.get(key)
-            changed = (
-                d is None
-                or key in seen
-                or (expected is not None and key not in expected)
-                or not self._prior_matches(row, prior, prior_columns)
+            keys_changed = (
+                d is None or key in seen or (expected is not None and key not in expected)
             )
-            if changed:
-                self.add(
-                    R.DRIFT_ROW_CHANGED,
-                    sheet,
-                    row_a1,
-                    verksamhet=s.verksamhet_label(vcode) if vcode else "?",
-                    driftpost=dname or "?",
-                )
+            if keys_changed or not self._prior_matches(row, prior, prior_columns):
+                shown = None if keys_changed else shown_figures(row, prior_columns)
+                if shown is not None:
+                    # Only the prior-year figures differ: decided after the rows, by
+                    # the template's record (BB206 or BB506, see `_older_prior`)
+                    cell = _a1(r, differing_column(shown, prior, prior_columns))
+                    pending.append(Pending(len(self.problems), key, shown, cell, row_a1, dname))
+                else:
+                    self.add(
+                        R.DRIFT_ROW_CHANGED,
+                        sheet,
+                        row_a1,
+                        verksamhet=s.verksamhet_label(vcode) if vcode else "?",
+                        driftpost=dname or "?",
+                    )
                 if d is None or key in seen:
                     continue
             seen.add(key)
@@ -213,6 +235,8 @@ class SheetReaders:
                                 driftpost=d.name,
                             )
             self.sub.drift.append(DriftLine(vcode, d.code, amounts, comment, cells, r + 1))
+        if pending:
+            self._older_prior(t, pending, expected)
         if expected is not None:
             for vcode, dcode in expected:
                 if (vcode, dcode) not in seen:
@@ -224,32 +248,33 @@ class SheetReaders:
                         driftpost=dp.name if dp else dcode,
                     )
 
-    @staticmethod
-    def _prior_matches(
-        row: Sequence[object], prior: object, columns: tuple[tuple[int, str], ...]
-    ) -> bool:
-        """Whether a drift row's prior-year cells show the prior figures. `columns`:
-        (column, attribute of the prior figures) of the table's prior-year columns,
-        looked up once per table."""
-        width = len(row)
-        for c, attr in columns:
-            raw = row[c] if c < width else ""
-            want = getattr(prior, attr) if prior is not None else 0
-            # A whole number or an empty cell, as parse_amount reads them (issue 8:
-            # two cells a drift row); anything else takes the full path below.
-            if type(raw) is float and -MAX_AMOUNT <= raw <= MAX_AMOUNT and int(raw) == raw:
-                if int(raw) != want:
-                    return False
-                continue
-            if raw == "" and type(raw) is str:
-                if want is not None and want != 0:
-                    return False
-                continue
-            parsed = parse_amount(raw)
-            got = parsed.value if parsed.kind in ("number", "text_number") else None
-            if got != want and not (got is None and want == 0 and parsed.kind == "empty"):
-                return False
-        return True
+    def _older_prior(
+        self, t: Table, pending: list[Pending], expected: Mapping[tuple[str, str], object] | None
+    ) -> None:
+        """Rows whose only difference is their prior-year figures: the finance office's
+        later change of the CSV (kept for it, `Submission.prior_shown`, BB506) or an
+        edit of the locked cells (BB206 on each row, where the row's problems are);
+        `reader_prior.as_written` tells which."""
+        s = self.s
+        xml = self.parts.sheet_xml.get(t.sheet.name, b"")
+        record = self.parts.identity.get(S.ID_PRIOR)
+        if as_written(record, expected, pending, s.prior, xml):
+            self.sub.prior_shown.extend(shown_rows(pending, s.prior))
+            return
+        for p in reversed(pending):
+            found = R.DRIFT_ROW_CHANGED(
+                file=self.sub.file,
+                sheet=t.sheet.name,
+                cell=p.row_a1,
+                avdelning=self.sub.avdelning,
+                verksamhet=s.verksamhet_label(p.key[0]) if p.key[0] else "?",
+                driftpost=p.driftpost or "?",
+            )
+            self.problems.insert(p.at, found)
+        self._reported_upto = 0  # its index counts positions, which moved
+
+    # looked up as a method in the row loop; tests ask it directly
+    _prior_matches = staticmethod(prior_matches)
 
     def read_investeringar(self, t: Table) -> None:
         s, sheet = self.s, t.sheet.name

@@ -384,6 +384,19 @@ PROJECT_TWICE = rule(
     "round",
 )
 
+OLDER_PRIOR_FIGURES = rule(
+    "BB506",
+    VARNING,
+    "Arbetsböckerna visar äldre fjolårssiffror",
+    "Arbetsböckerna från {avdelningar} visar fjolårets budget och prognos som de var när "
+    "arbetsböckerna skapades, men {fil_fjol} har ändrats sedan dess ({rader}, till "
+    "exempel {exempel}). Sammanställningen och nämndplanen använder de nuvarande "
+    "siffrorna, också för förändringen mot fjolåret och för varningen om stor förändring "
+    "utan kommentar. Avdelningarna behöver inte lämna in på nytt och får inget "
+    "meddelande om detta.",
+    "round",
+)
+
 
 def docs_table() -> str:
     """The Markdown table of all rules (docs/validation-rules.md is generated from it)."""

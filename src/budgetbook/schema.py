@@ -8,6 +8,8 @@ from it, `reader.py` reads with it, `docs/template-format.md` and `budgetbook sc
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -22,6 +24,24 @@ ID_YEAR = "BB_AR"
 ID_VERSION = "BB_MALLVERSION"
 ID_KOMMUN = "BB_KOMMUN"
 IDENTITY_FIELDS = (ID_AVDELNING, ID_ROUND, ID_YEAR, ID_VERSION, ID_KOMMUN)
+# What the Drift sheet's prefilled prior-year figures were when the template was
+# written (`prior_record`), stored the same two ways. Not identity: a template written
+# before it existed is still this round's (see docs/validation-rules.md, BB206/BB506).
+ID_PRIOR = "BB_FORIFYLLT"
+READ_FIELDS = (*IDENTITY_FIELDS, ID_PRIOR)
+
+
+def prior_record(figures: Iterable[tuple[str, str, int, int]]) -> str:
+    """The record of prefilled prior-year figures a template carries (`ID_PRIOR`):
+    a digest of (verksamhet, driftpost, budget, prognos) per Drift row, in any order.
+    The reader compares it with the figures a return shows, to tell the finance
+    office's later change of the prior-year CSV (the return shows what the template
+    was written with) from an edit of the locked cells (it shows something else)."""
+    digest = hashlib.sha256()
+    for v, d, budget, prognos in sorted(figures):
+        digest.update(f"{v}\t{d}\t{budget}\t{prognos}\n".encode())
+    return digest.hexdigest()[:20]
+
 
 LISTS_SHEET = "Listor"
 # Sheets whose titles the consolidation names in its sources: constants, so nothing
@@ -108,8 +128,8 @@ class Schema:
         return {
             "version": self.version,
             "identity": {
-                "custom_properties": list(IDENTITY_FIELDS),
-                "defined_names": list(IDENTITY_FIELDS),
+                "custom_properties": list(READ_FIELDS),
+                "defined_names": list(READ_FIELDS),
             },
             "lists_sheet": LISTS_SHEET,
             "lists": {k: list(v) for k, v in self.lists.items()},

@@ -36,8 +36,10 @@ def render(schema: S.Schema) -> str:
         S.ID_YEAR: "budget year, e.g. `2027`",
         S.ID_VERSION: "template version",
         S.ID_KOMMUN: "kommun name",
+        S.ID_PRIOR: "not identity: digest of the prior-year figures prefilled on `Drift` "
+        "(see How values are read)",
     }
-    for name in S.IDENTITY_FIELDS:
+    for name in S.READ_FIELDS:
         out.append(f"| `{name}` | {meaning.get(name, '')} |")
     out.append("")
     for sheet in schema.sheets:

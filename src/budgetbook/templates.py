@@ -80,6 +80,16 @@ def identity(settings: Settings, avd: Avdelning, schema: S.Schema) -> dict[str, 
     }
 
 
+def prior_record_of(settings: Settings, avd: Avdelning) -> str:
+    """`S.prior_record` of the prior-year figures the avdelning's Drift rows show."""
+    figures = []
+    for v in settings.verksamheter_of(avd.code):
+        for d in settings.driftposter:
+            prior = settings.prior.get((v.code, d.code))
+            figures.append((v.code, d.code, *((prior.budget, prior.prognos) if prior else (0, 0))))
+    return S.prior_record(figures)
+
+
 class _Writer:
     """Writes one avdelning's workbook."""
 
@@ -142,7 +152,8 @@ class _Writer:
                 "comments": "Skapad av budgetbook. Fyll i de gula cellerna.",
             }
         )
-        for name, value in identity(s, self.avd, self.schema).items():
+        record = {S.ID_PRIOR: prior_record_of(s, self.avd)}
+        for name, value in (identity(s, self.avd, self.schema) | record).items():
             wb.set_custom_property(name, value)
             wb.define_name(name, '="' + value.replace('"', '""') + '"')
         wb.set_calc_mode("auto")
