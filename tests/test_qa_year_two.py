@@ -179,3 +179,33 @@ def test_init_from_copies_the_word_template_and_names_a_shared_prior_file(tmp_pa
         "den byts ut."
     )
     assert actions.open_round(new).settings.budget_year == 2028  # it loads as it is
+
+
+def test_init_from_lists_the_internal_interest_rate_as_last_year_s(tmp_path):
+    """Review: the kapitalkostnader of the new round were computed with last year's
+    internränta without a word; SKR (or the kommun) sets the rate each year, so the list
+    names it beside the ramar, with its line."""
+    old = actions.init(tmp_path / "runda2027").root
+    started = actions.init_next(tmp_path / "runda2028", old)
+    text = started.workspace.settings_file.read_text(encoding="utf-8")
+    line = next(n for n, t in enumerate(text.splitlines(), 1) if t.startswith("internranta"))
+    (item,) = (t for t in started.todo if t.startswith("Internräntan"))
+    assert item == (
+        "Internräntan är förra årets, 2,5 %: skriv den ränta som gäller för 2028 (SKR:s "
+        f"rekommendation eller kommunens egen) i internranta under [capital], rad {line}."
+    )
+
+
+def test_init_from_names_last_year_s_folder_when_its_settings_cannot_be_read(tmp_path):
+    """Review: `init runda2029 --from runda2028` with runda2028's prior-year file not yet
+    in place said only "budgetbook.toml, rad 43: prior.file: filen foregaende_ar.csv
+    finns inte.", which reads as the new folder's file; the message names last year's."""
+    old = actions.init(tmp_path / "runda2028").root
+    (old / "foregaende_ar.csv").unlink()
+    result = CliRunner().invoke(main, ["init", str(tmp_path / "runda2029"), "--from", str(old)])
+    assert result.exit_code == 1
+    assert f"Förra årets inställningar ({old / 'budgetbook.toml'}) går inte att läsa" in (
+        result.output
+    )
+    assert "prior.file: filen foregaende_ar.csv finns inte." in result.output
+    assert not (tmp_path / "runda2029").exists()

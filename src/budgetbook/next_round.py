@@ -5,9 +5,9 @@ the round's years moved on by one (`[round]` id, budget_year, plan_years, deadli
 the settings' own files (the texts folder, the Word template). What only the kommun's
 decisions and ledger can say is listed for the finance office to do, with the lines to
 change: the ramar, the prior-year figures (budget and prognos of last year, from the
-ledger), the sources of the figures, the indicators' values. Last year's returns, outputs,
-archive, templates and panel stay behind: copied along, they were taken for this year's.
-Last year's workspace is only read.
+ledger), the sources of the figures, the internränta, the indicators' values. Last
+year's returns, outputs, archive, templates and panel stay behind: copied along, they
+were taken for this year's. Last year's workspace is only read.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import WorkspaceError
+from .errors import SettingsError, WorkspaceError
 from .settings_load import load_settings
 from .settings_text import read_text
 from .toml_lines import TomlLines
@@ -57,7 +57,14 @@ def start_next_round(path: Path | str, previous: Path | str) -> NextRound:
     """Create the workspace `path` for the round after `previous`'s."""
     old = open_workspace(previous)
     # validated, without the archive's settings cache: last year's folder is only read
-    settings = load_settings(old.settings_file)
+    try:
+        settings = load_settings(old.settings_file)
+    except SettingsError as exc:
+        # its message names "budgetbook.toml" only, which here reads as the new one's
+        raise SettingsError(
+            f"Förra årets inställningar ({old.settings_file}) går inte att läsa: {exc} "
+            "Rätta dem där, eller skapa arbetsytan med `budgetbook init`."
+        ) from exc
     root = Path(path).resolve()
     if (root / SETTINGS_FILE).exists():
         raise WorkspaceError(f"{root} har redan en {SETTINGS_FILE}; inget skrevs över.")
@@ -182,6 +189,15 @@ def _todo(moved: str, data: dict[str, Any], years: tuple[int, ...], ws: Workspac
         todo.append(
             f"[sources] ({_lines([lines.key_line('sources') or 0])}) beskriver förra årets "
             "beslut: skriv vilka beslut årets budget, prognos och ramar kommer från."
+        )
+    rate = data.get("capital", {}).get("internranta")
+    if isinstance(rate, int | float):
+        # set each year (SKR's recommendation, or the kommun's own): the kapitalkostnader
+        # follow it
+        todo.append(
+            f"Internräntan är förra årets, {f'{rate:g}'.replace('.', ',')} %: skriv den ränta "
+            f"som gäller för {years[0] + 1} (SKR:s rekommendation eller kommunens egen) i "
+            f"internranta under [capital], {_lines([lines.key_line('capital.internranta') or 0])}."
         )
     goals = [*data.get("kf_goals", []), *data.get("namnd_goals", [])]
     if any(i.get("values") for g in goals for i in g.get("indicators", [])):
