@@ -19,6 +19,7 @@ from budgetbook.problem_report import write_feedback
 from budgetbook.schema import build_schema
 from budgetbook.settings import load_settings
 from budgetbook.templates import write_templates
+from data.make_corpus import soffice_convert
 from wb_builders import example_settings
 
 AVDELNING = "3 Kultur och fritid"
@@ -113,21 +114,7 @@ def test_libreoffice_prints_the_numbered_avdelning_in_the_header(numbered, tmp_p
     reads "3 Kultur och fritid (EKO), 2027" (it printed " Kultur och fritid" in
     83 points, over the page's title)."""
     template, _ = numbered
-    subprocess.run(
-        [
-            str(shutil.which("soffice")),
-            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path),
-            str(template),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
+    soffice_convert([template], "pdf", tmp_path, tmp_path / "profile")
     page = subprocess.run(
         ["pdftotext", "-layout", "-f", "1", "-l", "1", str(tmp_path / f"{template.stem}.pdf"), "-"],
         check=True,
