@@ -7,7 +7,6 @@ failed; 2 usage error (click's own). No traceback reaches the user unless --debu
 from __future__ import annotations
 
 import functools
-import json
 import os
 import sys
 from collections.abc import Callable
@@ -16,9 +15,15 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from . import __version__, actions, console, report_memo
+from . import __version__, actions, console
+from .cli_render import (
+    collect_json,
+    json_text,
+    print_collect,
+    print_problems,
+    print_run,
+)
 from .errors import BudgetbookError
-from .model import CollectResult, Problem
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -529,86 +534,6 @@ def _shown(value: object) -> str:
         return fmt.tkr(value)
     text = str(value).replace("\n", " ")
     return text if len(text) <= 60 else text[:57] + "..."
-
-
-# --- rendering -----------------------------------------------------------------------
-
-
-def json_text(data: Any) -> str:
-    """JSON for stdout: readable UTF-8 where stdout is UTF-8; elsewhere (a file or pipe in a
-    Windows code page) pure ASCII with \\u escapes, so every character reaches the reader
-    intact and any program decodes it, whatever code page it assumes."""
-    return json.dumps(data, ensure_ascii=not console.is_utf(sys.stdout), indent=2)
-
-
-def collect_json(result: CollectResult) -> dict[str, Any]:
-    return {
-        "valid": result.valid,
-        "errors": result.errors,
-        "warnings": result.warnings,
-        "statuses": [
-            {
-                "avdelning": s.avdelning,
-                "name": s.name,
-                "status": s.status,
-                "file": s.file,
-                "received": s.received.isoformat() if s.received else None,
-                "errors": s.errors,
-                "warnings": s.warnings,
-            }
-            for s in result.statuses
-        ],
-        "problems": [p.to_dict() for p in result.problems],
-        "outputs": {k: str(v) for k, v in result.outputs.items()},
-    }
-
-
-def print_problems(problems: list[Problem]) -> None:
-    for p in problems:
-        place = " ".join(x for x in (p.file, p.sheet, p.cell) if x)
-        click.echo(f"  [{p.severity.value}] {p.code} {place + ': ' if place else ''}{p.message}")
-
-
-def counts_text(errors: int, warnings: int) -> str:
-    """'0 fel, 1 varning' — Swedish singular and plural."""
-    return f"{errors} fel, {warnings} {'varning' if warnings == 1 else 'varningar'}"
-
-
-def print_collect(result: CollectResult, show_outputs: bool = True) -> None:
-    # as wide as the longest code ("FÖRV-STAB" pushed its own line out of the columns)
-    width = max((len(s.avdelning) for s in result.statuses), default=0)
-    for s in result.statuses:
-        counts = counts_text(s.errors, s.warnings) if s.file else ""
-        click.echo(
-            f"  {s.avdelning:<{max(width, 8)}} {s.status:<10} {counts:<22} {s.file}".rstrip()
-        )
-    print_problems(result.problems)
-    click.echo(f"Inlämningar: {counts_text(result.errors, result.warnings)}.")
-    if show_outputs:
-        for label, path in result.outputs.items():
-            click.echo(f"  {label}: {path}")
-
-
-def print_run(result: actions.RunResult) -> None:
-    print_collect(result.collected, show_outputs=False)
-    reported = result.reported
-    if reported is None:
-        click.echo(
-            "Ingen konsolidering och inget Word-utkast: det finns ingen godkänd inlämning. "
-            "Lägg de ifyllda arbetsböckerna i inbox/ och åtgärda felen i inlämningskontrollen."
-        )
-    elif reported.kept:
-        click.echo(report_memo.KEPT_NOTE)
-    if reported is not None and reported.problems:
-        click.echo("Konsolidering:")
-        print_problems(reported.problems)
-    print_outputs(result.outputs)
-
-
-def print_outputs(outputs: dict[str, Path]) -> None:
-    click.echo("Resultat:")
-    for label, path in outputs.items():
-        click.echo(f"  {label}: {path}")
 
 
 if __name__ == "__main__":  # pragma: no cover
