@@ -209,3 +209,29 @@ def test_init_from_names_last_year_s_folder_when_its_settings_cannot_be_read(tmp
     )
     assert "prior.file: filen foregaende_ar.csv finns inte." in result.output
     assert not (tmp_path / "runda2029").exists()
+
+
+def test_init_from_copies_the_texts_only_when_they_lie_in_the_workspace_folder(last_year, tmp_path):
+    """Review: with `[texts] dir = "."` (the nämnd's texts beside budgetbook.toml) the
+    "texts folder" copied was last year's whole workspace: its returns, archive, outputs
+    and department workbooks came along into the new round. Only the texts the settings
+    read (`<dir>/<key>.md`) are copied."""
+    old = tmp_path / "runda2027"
+    shutil.copytree(last_year, old)
+    for text in (old / "texter").glob("*.md"):
+        shutil.move(text, old / text.name)
+    settings = old / "budgetbook.toml"
+    text = settings.read_text(encoding="utf-8").replace('dir = "texter"', 'dir = "."')
+    settings.write_text(text, encoding="utf-8")
+    started = actions.init_next(tmp_path / "runda2028", old)
+    new = started.workspace.root
+    for folder in ("inbox", "output", "workbook_templates"):
+        assert list((new / folder).iterdir()) == [], folder
+    texts = sorted(p.name for p in old.glob("*.md"))
+    assert texts and sorted(p.name for p in new.glob("*.md")) == texts
+    assert sorted(p.name for p in new.iterdir() if p.is_file()) == sorted(
+        ["budgetbook.toml", *texts]
+    )
+    assert sorted(started.copied) == [new / name for name in texts]
+    shutil.copy2(old / "foregaende_ar.csv", new / "foregaende_ar.csv")
+    assert actions.open_round(new).settings.texts == actions.open_round(old).settings.texts

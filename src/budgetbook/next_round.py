@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import SettingsError, WorkspaceError
+from .settings import NAMND_TEXTS
 from .settings_load import load_settings
 from .settings_text import read_text
 from .toml_lines import TomlLines
@@ -76,7 +77,7 @@ def start_next_round(path: Path | str, previous: Path | str) -> NextRound:
     ws = Workspace(root)
     ws.ensure_dirs()
     copied = [
-        *_copy_own(old.root, root, data.get("texts", {}).get("dir", "")),
+        *_copy_texts(old.root, root, data.get("texts", {}).get("dir", "")),
         *_copy_own(old.root, root, data.get("display", {}).get("word_template", "")),
     ]
     # the settings last: a folder whose copy failed half-way is no workspace yet, and
@@ -141,25 +142,48 @@ def _later_value(key: str, value: Any, years: set[int]) -> Any:
 
 
 def _copy_own(old: Path, new: Path, name: str) -> list[Path]:
-    """The settings' file or folder `name` copied to the same place in `new` when it lies
-    in last year's workspace (a shared one elsewhere is named as it is); a file
-    already there is kept. Returns the file or folder, when anything was copied."""
-    if not name or Path(name).is_absolute():
+    """The settings' file `name` copied to the same place in `new` when it lies in last
+    year's workspace (a shared one elsewhere is named as it is); a file already there is
+    kept. Returns the file, when it was copied."""
+    source = _own(old, name)
+    if source is None or not source.is_file():
         return []
-    source = (old / name).resolve()
-    if not source.is_relative_to(old) or not source.exists():
+    return [target] if _copy(source, target := new / source.relative_to(old)) else []
+
+
+def _copy_texts(old: Path, new: Path, folder: str) -> list[Path]:
+    """The nämnd's texts the settings read (`<dir>/<key>.md`) copied to the same place
+    in `new` when their folder lies in last year's workspace, and only they: a folder
+    of other files, or the workspace itself (`dir = "."`), would bring last year's
+    returns and archive along. Returns the folder (each text, when the folder is the
+    workspace's own) when anything was copied."""
+    source = _own(old, folder)
+    if source is None or not source.is_dir():
         return []
     target = new / source.relative_to(old)
-    copied: list[Path] = []
-    files = sorted(source.rglob("*")) if source.is_dir() else [source]
-    for file in files:
-        if file.is_file():
-            dest = target / file.relative_to(source) if source.is_dir() else target
-            if not dest.exists():
-                dest.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copy2(file, dest)
-                copied.append(dest)
-    return [target] if copied else []
+    copied = [
+        target / f"{key}.md"
+        for key, _ in NAMND_TEXTS
+        if (source / f"{key}.md").is_file() and _copy(source / f"{key}.md", target / f"{key}.md")
+    ]
+    return copied if target == new else [target] if copied else []
+
+
+def _own(old: Path, name: str) -> Path | None:
+    """The settings' path `name` when it lies in last year's workspace `old`."""
+    if not name or Path(name).is_absolute():
+        return None
+    source = (old / name).resolve()
+    return source if source.is_relative_to(old) and source.exists() else None
+
+
+def _copy(source: Path, dest: Path) -> bool:
+    """`source` copied to `dest` unless a file is there already (it is kept)."""
+    if dest.exists():
+        return False
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(source, dest)
+    return True
 
 
 def _todo(moved: str, data: dict[str, Any], years: tuple[int, ...], ws: Workspace) -> list[str]:
