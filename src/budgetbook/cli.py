@@ -195,8 +195,8 @@ def init(directory: Path, previous: Path | None) -> None:
 
     With --from LAST, the next year's round instead: LAST's budgetbook.toml with the
     round's id, budget year, plan years and deadline one year later, and LAST's texts
-    folder and Word template; no returns, outputs or prior-year figures. It lists what
-    is left to change (ramar, prior-year figures, sources, internränta, indicator
+    (<key>.md) and Word template; no returns, outputs or prior-year figures. It lists
+    what is left to change (ramar, prior-year figures, sources, internränta, indicator
     values).
 
     \b

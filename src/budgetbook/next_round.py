@@ -2,7 +2,7 @@
 
 What budgetbook knows from last year is carried over, and only that: the settings with
 the round's years moved on by one (`[round]` id, budget_year, plan_years, deadline) and
-the settings' own files (the texts folder, the Word template). What only the kommun's
+the settings' own files (the texts, the Word template). What only the kommun's
 decisions and ledger can say is listed for the finance office to do, with the lines to
 change: the ramar, the prior-year figures (budget and prognos of last year, from the
 ledger), the sources of the figures, the internränta, the indicators' values. Last
