@@ -109,6 +109,18 @@ def test_prior_figures_corrected_after_the_workbooks_went_out(ws: Path) -> None:
         assert "BB506" not in text and "BB206" not in text
 
 
+def _type_over(path: Path, drift: S.SheetDef, column: str, row: int, value: int) -> None:
+    """What a department head does to a locked figure: lift the Drift sheet's
+    protection and type over it."""
+    col = S.xl_col(drift.index(column))
+
+    def tamper(wb: openpyxl.Workbook) -> None:
+        wb[drift.name].protection.sheet = False
+        wb[drift.name][f"{col}{row}"] = value
+
+    _retouch(path, tamper)
+
+
 def test_typing_over_a_prior_figure_stays_an_error_when_the_csv_changed_too(ws: Path) -> None:
     settings = load_settings(ws / "budgetbook.toml")
     schema = S.build_schema(settings)
@@ -118,14 +130,8 @@ def test_typing_over_a_prior_figure_stays_an_error_when_the_csv_changed_too(ws: 
     _edit_prior_csv(ws, {(v, d1): (b1, p1 + 120)})
     # the department head lifted the sheet's protection and typed over a prior figure
     # in another row: the return no longer shows what its template was written with
-    col = S.xl_col(drift.index("budget_prior"))
     r = drift.first_data_row + 1
-
-    def tamper(wb: openpyxl.Workbook) -> None:
-        wb[drift.name].protection.sheet = False
-        wb[drift.name][f"{col}{r}"] = 99999
-
-    _retouch(ws / "inbox" / name, tamper)
+    _type_over(ws / "inbox" / name, drift, "budget_prior", r, 99999)
     result = actions.collect(ws)
     changed = [p for p in result.problems if p.code == "BB206" and p.file == name]
     assert f"A{r}" in {p.cell for p in changed}
@@ -161,14 +167,8 @@ def test_a_template_from_before_the_record(ws: Path) -> None:
     assert not [p for p in result.problems if p.code == "BB206"], _codes(result)
     assert [p.code for p in result.problems if p.code == "BB506"] == ["BB506"]
 
-    col = S.xl_col(drift.index("prognos_prior"))
     r = drift.first_data_row + 2
-
-    def tamper(wb: openpyxl.Workbook) -> None:
-        wb[drift.name].protection.sheet = False
-        wb[drift.name][f"{col}{r}"] = 12345
-
-    _retouch(ws / "inbox" / name, tamper)
+    _type_over(ws / "inbox" / name, drift, "prognos_prior", r, 12345)
     result = actions.collect(ws)
     cells = {p.cell for p in result.problems if p.code == "BB206" and p.file == name}
     assert f"A{r}" in cells
