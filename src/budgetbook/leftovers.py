@@ -90,7 +90,7 @@ BELOW_OUTPUT: dict[str, Ours] = {
     # `Archive.receive`: the content's hash and the received name's suffix (or none)
     f"{ARCHIVE_DIR}/{FILES_DIR}": Ours(_names(("[0-9a-f]{64}", r"(?:\.[^.]{1,9})?"))),
 }
-# `templates.template_name`
+# `output_names.template_name`
 IN_TEMPLATES = Ours(_names((rf"Budget_{_YEAR}_.+", r"\.xlsx")))
 # `panel.PANEL_FILE` and the xlwings.conf beside it, in the workspace folder
 IN_WORKSPACE = Ours(_names(("Budgetpanel", r"\.xlsm"), ("xlwings", r"\.conf")))

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .settings import Settings
+    from .settings import Avdelning, Settings
 
 FEEDBACK_DIR = "aterkoppling"
 # The folder (`tempfile.mkdtemp`'s prefix, in the archive folder) where a collect's
@@ -52,9 +52,18 @@ def file_name_problem(codes: list[str]) -> tuple[int, str] | None:
     return None
 
 
+def template_name(settings: Settings, avdelning: Avdelning) -> str:
+    """An avdelning's department workbook, as `templates` writes it (here, not there:
+    the reminders name it without importing the template writer)."""
+    return f"Budget_{settings.budget_year}_{avdelning.code}.xlsx"
+
+
+def feedback_file_name(avdelning: str, settings: Settings) -> str:
+    return f"aterkoppling_{file_part(avdelning)}_{settings.budget_year}.xlsx"
+
+
 def feedback_path(output: Path, avdelning: str, settings: Settings) -> Path:
-    name = f"aterkoppling_{file_part(avdelning)}_{settings.budget_year}.xlsx"
-    return output / FEEDBACK_DIR / name
+    return output / FEEDBACK_DIR / feedback_file_name(avdelning, settings)
 
 
 def feedback_folder(output: Path, settings: Settings) -> Path:

@@ -18,6 +18,7 @@ from . import rules
 from .fmt import sentence_start
 from .model import CollectResult, Problem
 from .page_header import FOOTER, page_header
+from .reminders import CHASED, Reminder, reminder
 from .settings import Settings
 from .workspace import atomic_write
 
@@ -30,6 +31,7 @@ STATUS_HEADINGS = (
     "Fel",
     "Varningar",
     "Fil",
+    "E-post",
 )
 PROBLEM_HEADINGS = (
     "Avdelning",
@@ -96,6 +98,7 @@ def write_problem_report(
         ws.write_string(0, 0, f"Inlämningskontroll {settings.namnd} {settings.budget_year}", title)
         for col, heading in enumerate(STATUS_HEADINGS):
             ws.write_string(2, col, heading, head)
+        mails = reminders_of(result, settings)
         for i, s in enumerate(result.statuses, start=3):
             ws.write_string(i, 0, s.avdelning, text)
             ws.write_string(i, 1, s.name, text)
@@ -105,12 +108,14 @@ def write_problem_report(
             ws.write_number(i, 4, s.errors, number)
             ws.write_number(i, 5, s.warnings, number)
             _write_file(ws, i, 6, s.file, links, url, text)
+            _write_reminder(ws, i, 7, mails[i - 3], url)
         last = 2 + len(result.statuses)
         ws.autofilter(2, 0, max(last, 3), len(STATUS_HEADINGS) - 1)
         ws.freeze_panes(3, 0)
         names = _fit([s.name for s in result.statuses], 34)
         files = _fit([s.file for s in result.statuses] + [p.file for p in result.problems], 40)
-        for col, width in enumerate((10, names, 12, 17, 6, 10, files)):
+        labels = _fit([m.label for m in mails if m is not None], 12)
+        for col, width in enumerate((10, names, 12, 17, 6, 10, files, labels)):
             ws.set_column(col, col, width)
 
         ps = wb.add_worksheet("Problem")
@@ -190,6 +195,27 @@ def _write_link(ws, row, col, text, link, url_fmt, text_fmt) -> None:
         ws.write_url(row, col, link, url_fmt, string=text)
     else:
         ws.write_string(row, col, text, text_fmt)
+
+
+def reminders_of(result: CollectResult, settings: Settings) -> list[Reminder | None]:
+    """Each status's e-mail to its avdelning head (`reminders`), None for one with
+    nothing to do or no e-mail address."""
+    by_file: dict[str, list[Problem]] = defaultdict(list)
+    for p in result.problems:
+        if p.file:
+            by_file[p.file].append(p)
+    return [
+        reminder(settings, s, by_file.get(s.file, ())) if s.status in CHASED else None
+        for s in result.statuses
+    ]
+
+
+def _write_reminder(ws, row, col, found: Reminder | None, url_fmt) -> None:
+    """A link that opens a ready e-mail to the head of an avdelning with something
+    to do; the cell is left empty for the others."""
+    if found is not None and ws.hlink_count < MAX_LINKS:
+        tip = f"Öppnar ett mejl till {found.to}"
+        ws.write_url(row, col, found.mailto(), url_fmt, string=found.label, tip=tip[:255])
 
 
 # --- feedback workbooks -------------------------------------------------------------

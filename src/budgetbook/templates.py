@@ -24,6 +24,7 @@ from . import schema as S
 from .errors import TemplateError
 from .fmt import sentence_start
 from .locked_workbook import StructureLockedWorkbook
+from .output_names import template_name
 from .page_header import FOOTER, page_header
 from .settings import Avdelning, Settings
 from .templates_drift import write_drift_summary
@@ -44,10 +45,6 @@ AMOUNT_FORMAT = "#,##0"  # locale thousands separator, never a literal space
 CHANGE_PCT_FORMAT = "0.0 %"
 AMOUNT_MAX = 999_999_999
 FIXED = "_fixed"  # a prefilled row's keys that are locked although the column is input
-
-
-def template_name(settings: Settings, avdelning: Avdelning) -> str:
-    return f"Budget_{settings.budget_year}_{avdelning.code}.xlsx"
 
 
 def fixed_timestamp(settings: Settings) -> dt.datetime:

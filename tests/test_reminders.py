@@ -1,0 +1,158 @@
+"""The inlämningskontroll's Status sheet links each avdelning with something to do (a
+missing, unreadable or faulty return) to a ready e-mail to its head: a `mailto:` link
+whose subject and body survive the encoding, within the length a mail program takes."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qs, unquote, urlsplit
+
+import openpyxl
+import pytest
+
+from budgetbook import actions
+from budgetbook.model import ReturnStatus
+from budgetbook.output_names import report_path
+from budgetbook.problem_report import STATUS_HEADINGS
+from budgetbook.reminders import MAX_MAILTO, mailto, reminder
+from budgetbook.settings import load_settings
+from budgetbook.workspace import Workspace
+
+ODD_NAME = "Ekonomi & IT, Åsa Öbergs #2 – vad nu?"
+ODD_CONTACT = "Örjan Ärlig & co, controller #1?"
+
+
+def _set(toml: str, code: str, key: str, value: str) -> str:
+    """`toml` with the avdelning `code`'s `key` set to `value` (a TOML basic string)."""
+    block = re.search(rf'code = "{code}"\n(?:[a-z]+ = .*\n)*', toml)
+    assert block is not None
+    lines = [ln for ln in block.group(0).splitlines() if not ln.startswith(f"{key} =")]
+    if value is not None:
+        lines.append(f'{key} = "{value}"')
+    return toml[: block.start()] + "\n".join(lines) + "\n" + toml[block.end() :]
+
+
+def _decoded(link: str) -> tuple[str, str, str]:
+    """(address, subject, body) of a mailto link, as a mail program decodes it."""
+    parts = urlsplit(link)
+    assert parts.scheme == "mailto"
+    query = parse_qs(parts.query, keep_blank_values=True)
+    # parse_qs reads "+" as a space, as a mail program must not: none is in the link
+    assert "+" not in parts.query
+    return unquote(parts.path), query["subject"][0], query["body"][0].replace("\r\n", "\n")
+
+
+@pytest.fixture()
+def collected(ws: Workspace):
+    """The example round collected with EKO's return missing (and a name and a
+    contact with Swedish letters, spaces, &, ? and #), PORT's missing and PORT
+    without an e-mail, and FMO's return with an error typed over a Drift amount."""
+    toml_path = ws.root / "budgetbook.toml"
+    toml = toml_path.read_text(encoding="utf-8")
+    toml = _set(toml, "EKO", "name", ODD_NAME)
+    toml = _set(toml, "EKO", "head", "Åsa Öberg")
+    toml = _set(toml, "PORT", "email", None)  # type: ignore[arg-type]
+    toml = re.sub(r'contact_name = ".*"', f'contact_name = "{ODD_CONTACT}"', toml)
+    toml_path.write_text(toml, encoding="utf-8")
+    for name in ("Ekonomiavdelningen", "Portföljstyrning"):
+        (ws.inbox / f"Budget 2027 {name}.xlsx").unlink()
+    fmo = ws.inbox / "Budget 2027 Förtroendemannaorganisationen.xlsx"
+    wb = openpyxl.load_workbook(fmo)  # as the department head would type in Excel
+    wb["Drift"]["F14"] = "ungefär 2 000"
+    wb.save(fmo)
+    result = actions.collect(ws.root)
+    settings = load_settings(toml_path)
+    sheet = openpyxl.load_workbook(report_path(ws.output, settings))["Status"]
+    rows = {sheet.cell(r, 1).value: r for r in range(4, sheet.max_row + 1)}
+    return result, sheet, rows
+
+
+def test_missing_return_links_to_a_reminder_to_its_head(collected) -> None:
+    result, sheet, rows = collected
+    assert [c.value for c in sheet[3]] == list(STATUS_HEADINGS)
+    assert {s.avdelning: s.status for s in result.statuses}["EKO"] == "saknas"
+    cell = sheet.cell(rows["EKO"], len(STATUS_HEADINGS))
+    assert cell.value == "Mejla en påminnelse"
+    to, subject, body = _decoded(cell.hyperlink.target)
+    assert to == "maria.nystrom@exempelkommun.se"
+    assert subject == f"Nämndplan 2027: arbetsboken från {ODD_NAME} saknas"
+    assert body.startswith("Hej Åsa!\n\n")
+    assert f"arbetsboken för {ODD_NAME} till kommunstyrelsens nämndplan 2027." in body
+    assert "Arbetsboken heter Budget_2027_EKO.xlsx." in body
+    assert "Sista dag för inlämning är 20 november 2026." in body
+    assert "och skicka den till eva.ekstrom@exempelkommun.se." in body
+    assert body.endswith(f"Med vänliga hälsningar\n{ODD_CONTACT}\n08-555 123 45")
+    assert len(cell.hyperlink.target) <= MAX_MAILTO
+
+
+def test_return_with_errors_names_the_feedback_to_attach(collected) -> None:
+    result, sheet, rows = collected
+    status = next(s for s in result.statuses if s.avdelning == "FMO")
+    assert status.status == "fel" and status.errors == 1
+    cell = sheet.cell(rows["FMO"], len(STATUS_HEADINGS))
+    # the link says what the mail program cannot do: the sender attaches the file
+    assert cell.value == "Mejla, bifoga aterkoppling_FMO_2027.xlsx"
+    to, subject, body = _decoded(cell.hyperlink.target)
+    assert to == "karin.lund@exempelkommun.se"
+    assert (
+        subject == "Nämndplan 2027: arbetsboken från Förtroendemannaorganisationen behöver rättas"
+    )
+    assert body.startswith("Hej Karin!\n\n")
+    assert f"Tack för arbetsboken {status.file}. Den har ett fel som behöver rättas" in body
+    assert "där felet är markerat och listat på första bladet" in body
+    assert "Jag bifogar återkopplingen aterkoppling_FMO_2027.xlsx" in body
+
+
+def test_no_link_without_an_email_or_with_nothing_to_do(collected) -> None:
+    result, sheet, rows = collected
+    last = len(STATUS_HEADINGS)
+    by_code = {s.avdelning: s.status for s in result.statuses}
+    assert by_code["PORT"] == "saknas"
+    port = sheet.cell(rows["PORT"], last)
+    assert port.value is None and port.hyperlink is None
+    for code, status in by_code.items():
+        if status in ("godkänd", "varningar"):
+            assert sheet.cell(rows[code], last).hyperlink is None, code
+
+
+def test_unreadable_return_says_why(ws: Workspace) -> None:
+    settings = load_settings(ws.root / "budgetbook.toml")
+    status = ReturnStatus("KDIR", "Kommundirektör", "oläslig", "KDIR.xlsx")
+    from budgetbook import rules
+
+    problem = rules.NOT_READABLE(file="KDIR.xlsx", orsak="skadad zip", avdelning="KDIR")
+    found = reminder(settings, status, [problem])
+    assert found is not None
+    _, subject, body = _decoded(found.mailto())
+    assert subject.endswith("arbetsboken från Kommundirektör går inte att läsa")
+    assert problem.message in body
+    assert "Använd mallen Budget_2027_KDIR.xlsx och skicka arbetsboken igen till " in body
+
+
+def test_encoding_keeps_every_character() -> None:
+    text = "Åäö ÅÄÖ é & ? # % + = ; , / \\ ”citat” 'x'\nny rad"
+    to, subject, body = _decoded(mailto("a.b@x.se", text, text))
+    assert (to, subject, body) == ("a.b@x.se", text, text)
+
+
+def test_overlong_message_keeps_the_subject_or_gives_no_link(ws: Workspace) -> None:
+    """Settings with absurdly long names: the body would push the link past what
+    Outlook opens, so the link has the subject only; past that, no link at all."""
+    toml_path = ws.root / "budgetbook.toml"
+    toml = toml_path.read_text(encoding="utf-8")
+    toml_path.write_text(_set(toml, "EKO", "name", "Ö" * 200), encoding="utf-8")
+    settings = load_settings(toml_path)
+    found = reminder(settings, ReturnStatus("EKO", "", "saknas"))
+    assert found is not None and found.body == "" and len(found.mailto()) <= MAX_MAILTO
+    toml_path.write_text(_set(toml, "EKO", "name", "Ö" * 400), encoding="utf-8")
+    settings = load_settings(toml_path)
+    assert reminder(settings, ReturnStatus("EKO", "", "saknas")) is None
+
+
+@pytest.mark.parametrize("address", ["", "karin", "a@b@c.se", "a@x.se; b@x.se", "a b@x.se"])
+def test_no_link_to_an_unusable_address(ws: Workspace, address: str) -> None:
+    toml_path = ws.root / "budgetbook.toml"
+    toml = toml_path.read_text(encoding="utf-8")
+    toml_path.write_text(_set(toml, "EKO", "email", address), encoding="utf-8")
+    settings = load_settings(toml_path)
+    assert reminder(settings, ReturnStatus("EKO", "", "saknas")) is None
