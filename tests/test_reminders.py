@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import openpyxl
 import pytest
 
-from budgetbook import actions
+from budgetbook import actions, rules
 from budgetbook.model import ReturnStatus
 from budgetbook.output_names import report_path
 from budgetbook.problem_report import STATUS_HEADINGS
@@ -118,8 +118,6 @@ def test_no_link_without_an_email_or_with_nothing_to_do(collected) -> None:
 def test_unreadable_return_says_why(ws: Workspace) -> None:
     settings = load_settings(ws.root / "budgetbook.toml")
     status = ReturnStatus("KDIR", "Kommundirektör", "oläslig", "KDIR.xlsx")
-    from budgetbook import rules
-
     problem = rules.NOT_READABLE(file="KDIR.xlsx", orsak="skadad zip", avdelning="KDIR")
     found = reminder(settings, status, [problem])
     assert found is not None
@@ -156,3 +154,19 @@ def test_no_link_to_an_unusable_address(ws: Workspace, address: str) -> None:
     toml_path.write_text(_set(toml, "EKO", "email", address), encoding="utf-8")
     settings = load_settings(toml_path)
     assert reminder(settings, ReturnStatus("EKO", "", "saknas")) is None
+
+
+def test_a_long_reason_is_left_out_before_the_rest(ws: Workspace) -> None:
+    """An unreadable return's reason (the reader's message, up to 400 characters)
+    with long names would push the link past the limit: it goes first, the rest of
+    the message stays."""
+    toml_path = ws.root / "budgetbook.toml"
+    toml = toml_path.read_text(encoding="utf-8")
+    toml_path.write_text(_set(toml, "KDIR", "name", "Ö" * 60), encoding="utf-8")
+    settings = load_settings(toml_path)
+    status = ReturnStatus("KDIR", "", "oläslig", "Å" * 60 + ".xlsx")
+    problem = rules.NOT_READABLE(file=status.file, orsak="ä" * 150, avdelning="KDIR")
+    found = reminder(settings, status, [problem])
+    assert found is not None and len(found.mailto()) <= MAX_MAILTO
+    assert problem.message not in found.body
+    assert "Använd mallen Budget_2027_KDIR.xlsx" in found.body

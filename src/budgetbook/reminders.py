@@ -92,6 +92,7 @@ def reminder(
     to_office = (
         f"till {settings.contact_email}" if settings.contact_email else "som svar på det här mejlet"
     )
+    reason = ""
     if status.status == "saknas":
         subject = f"{title}: arbetsboken från {avd.name} saknas"
         text = [
@@ -133,13 +134,16 @@ def reminder(
     first = avd.head.split()[0] if avd.head.split() else ""
     greeting = f"Hej {first}!" if first else "Hej!"
     signature = [x for x in (settings.contact_name, settings.contact_phone) if x]
-    paragraphs = [greeting, *(t for t in text if t), "Hör av dig om du har frågor."]
-    body = "\n\n".join(paragraphs) + "\n\nMed vänliga hälsningar\n"
-    body += "\n".join(signature or ["Ekonomistaben"])
-    found = Reminder(to, subject, body, label)
-    if len(found.mailto()) <= MAX_MAILTO:
-        return found
-    # Too long for the mail program (settings with very long names): the subject
-    # alone still opens the right message to the right person.
+    closing = "\n\nMed vänliga hälsningar\n" + "\n".join(signature or ["Ekonomistaben"])
+    # the reason a file could not be read is left out first, then the whole body (very
+    # long names in the settings): the subject alone still opens the right message to
+    # the right person
+    shorter = [t for t in text if t != reason] if reason else None
+    for kept in (text, shorter):
+        if kept is not None:
+            paragraphs = [greeting, *(t for t in kept if t), "Hör av dig om du har frågor."]
+            found = Reminder(to, subject, "\n\n".join(paragraphs) + closing, label)
+            if len(found.mailto()) <= MAX_MAILTO:
+                return found
     short = Reminder(to, subject, "", label)
     return short if len(short.mailto()) <= MAX_MAILTO else None
