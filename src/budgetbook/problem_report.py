@@ -58,7 +58,7 @@ def _link(target: str, sheet: str = "", cell: str = "") -> str | None:
         return None
     url = f"external:{target}"
     if sheet and cell and "'" not in sheet:
-        url += f"#'{sheet}'!{cell}"
+        url += "#" + _location(sheet, cell)
     return url
 
 

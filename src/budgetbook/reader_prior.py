@@ -121,24 +121,16 @@ def as_written(
     if expected is None:  # an unknown avdelning: no rows to compare (BB104)
         return False
     shown = {p.key: p.shown for p in pending}
-    figures = []
-    for key in expected:
-        line = prior.get(key)
-        got = shown.get(key, {})
-        budget, prognos = (
-            got.get("budget", want(line, "budget")),
-            got.get("prognos", want(line, "prognos")),
-        )
-        figures.append((*key, budget, prognos))
+    figures = [(*key, *_figures(shown.get(key, {}), prior.get(key))) for key in expected]
     return S.prior_record(figures) == record
 
 
 def shown_rows(pending: Sequence[Pending], prior: Mapping[Key, PriorFigures]) -> list[PriorShown]:
     """The pending rows as the submission keeps them for the finance office."""
-    rows = []
-    for p in pending:
-        line = prior.get(p.key)
-        budget = p.shown.get("budget", want(line, "budget"))
-        prognos = p.shown.get("prognos", want(line, "prognos"))
-        rows.append(PriorShown(*p.key, budget, prognos, p.cell))
-    return rows
+    return [PriorShown(*p.key, *_figures(p.shown, prior.get(p.key)), p.cell) for p in pending]
+
+
+def _figures(shown: Mapping[str, int], line: PriorFigures | None) -> tuple[int, int]:
+    """A row's (budget, prognos) as the return shows them: `shown` where it differs
+    from the CSV's `line`, the CSV's elsewhere."""
+    return shown.get("budget", want(line, "budget")), shown.get("prognos", want(line, "prognos"))

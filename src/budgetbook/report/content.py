@@ -213,11 +213,7 @@ def by_avdelning(view: Table, order: Sequence[str], caption: str = "") -> Table:
     groups: dict[str, list[Row]] = {name: [] for name in order}
     for row in view.rows:
         if row.kind is RowKind.DATA:
-            name = str(row.values["avdelning"])
-            group = groups.get(name)
-            if group is None:
-                group = groups[name] = []
-            group.append(row)
+            groups.setdefault(str(row.values["avdelning"]), []).append(row)
     total = _total_row(view)
     keys = [c.key for c in columns if c.kind == "tkr"]
     rows = grouped(
