@@ -243,6 +243,33 @@ def test_small_change_in_tkr_is_fine_even_if_large_in_percent(settings: Settings
     assert checks.change_problems(sub, settings, schema) == []
 
 
+def test_a_change_of_exactly_the_threshold_is_not_large(settings: Settings) -> None:
+    """ "Mer än 7 %" is strictly more: in floats 2 184 / 31 200 × 100 is
+    7.000000000000001, and a change of exactly 7 % asked for a comment (BB402) that the
+    workbook's Kontroll column (2 184 > 0,07 × 31 200) did not ask for."""
+    seven = dataclasses.replace(settings, change_threshold_pct=7.0, change_threshold_tkr=100)
+    schema = build_schema(seven)
+    for old in (31200, 2100, 3400, 6100, 49500):
+        exactly = old * 7 // 100
+        assert not checks.needs_comment(old + exactly, old, seven)
+        assert not checks.needs_comment(old - exactly, old, seven)
+        assert checks.needs_comment(old + exactly + 1, old, seven)
+    sub = balanced(seven, "FMO")
+    line = next(
+        ln for ln in sub.drift if (p := seven.prior.get((ln.verksamhet, ln.driftpost))) and p.budget
+    )
+    old = seven.prior[(line.verksamhet, line.driftpost)].budget
+    assert old * 7 % 100 == 0 and old * 7 // 100 > 100
+    line.amounts[seven.budget_year] = old + old * 7 // 100
+    line.comment = ""
+    assert checks.change_problems(sub, seven, schema) == []
+    line.amounts[seven.budget_year] += 1
+    assert codes(checks.change_problems(sub, seven, schema)) == ["BB402"]
+    half = dataclasses.replace(seven, change_threshold_pct=2.5)  # a threshold with decimals
+    assert not checks.needs_comment(20500, 20000, half)
+    assert checks.needs_comment(20501, 20000, half)
+
+
 def test_decided_total(settings: Settings) -> None:
     schema = build_schema(settings)
     years = settings.investment_years

@@ -145,3 +145,57 @@ def test_the_change_in_percent_shows_what_the_rule_compares(tmp_path: Path) -> N
         assert ws.cell(r, c + 1).number_format == "0.0 %"
     assert fmt.decimal(grid[rows[0] - 1][c] * 100) == "\u22125,4"
     assert grid[rows[1] - 1][c] == 0  # −0,03 %: shown "0,0 %", not "-0,0 %"
+
+
+def test_the_kontroll_column_and_collect_agree_at_the_threshold(tmp_path: Path) -> None:
+    """A change of exactly the threshold is not "mer än" it, in the workbook's Kontroll
+    column (computed by LibreOffice) and in collect's BB402 alike; one tkr more is, in
+    both. In floats collect found 2 184 / 31 200 × 100 = 7.000000000000001 > 7."""
+    import openpyxl
+
+    from budgetbook import checks
+    from budgetbook.schema import build_schema
+    from budgetbook.templates import write_templates
+    from wb_builders import example_settings
+
+    settings = example_settings(tmp_path / "ws")
+    settings.change_threshold_pct, settings.change_threshold_tkr = 7.0, 100
+    schema = build_schema(settings)
+    path = write_templates(settings, schema, tmp_path / "ws" / "workbook_templates")[0]
+    drift = schema.sheet("drift")
+    wb = openpyxl.load_workbook(path)
+    ws = wb[drift.name]
+    new_col = drift.index(f"budget_{settings.budget_year}") + 1
+    old_col = drift.index("budget_prior") + 1
+    exact = [
+        r
+        for r in range(drift.first_data_row + 1, ws.max_row + 1)
+        if isinstance(old := ws.cell(r, old_col).value, int) and old * 7 % 100 == 0 and old >= 2000
+    ]
+    assert len(exact) >= 3
+    large = {}
+    for r, more in zip(exact, (0, 1, 0), strict=False):  # exactly +7 %, +7 % and 1 tkr, −7 %
+        old = ws.cell(r, old_col).value
+        sign = -1 if r == exact[2] else 1
+        ws.cell(r, new_col).value = old + sign * (old * 7 // 100 + more)
+        large[r] = more == 1
+    for r in range(drift.first_data_row + 1, ws.max_row + 1):  # the rest unchanged
+        if r not in large and isinstance(ws.cell(r, old_col).value, int):
+            ws.cell(r, new_col).value = ws.cell(r, old_col).value
+    filled = tmp_path / "ifylld.xlsx"
+    wb.save(filled)
+    convert([filled], tmp_path / "lo", tmp_path / "profile", "xlsx")
+    grid = (
+        CalamineWorkbook.from_path(str(tmp_path / "lo" / filled.name))
+        .get_sheet_by_name(drift.name)
+        .to_python(skip_empty_area=False)
+    )
+    flag = drift.index("flag")
+    assert {r: grid[r - 1][flag] == "Kommentar saknas" for r in large} == large
+    result = read_return(tmp_path / "lo" / filled.name, settings, schema)
+    assert result.submission is not None
+    flagged = {
+        int(p.cell.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
+        for p in checks.change_problems(result.submission, settings, schema)
+    }
+    assert flagged == {r for r, is_large in large.items() if is_large}

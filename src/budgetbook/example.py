@@ -23,6 +23,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from . import fmt
 from . import schema as S
 from .capital import project_capital
+from .checks import needs_comment
 from .example_data import CONTROLS, INDICATORS, PROJECTS, RISKS, change_comment, uppdrag_comment
 from .example_text import AvdelningFacts, section_text
 from .model import Project
@@ -205,7 +206,7 @@ class _Filler:
                     cell_value = fmt.tkr(value).replace(fmt.NBSP, " ")  # typed as text
                 self.put(ws, sheet, row, key, cell_value)
             new = amounts[row][s.budget_year]
-            if _needs_comment(s, new, base) and row != skip_comment:
+            if needs_comment(new, base, s) and row != skip_comment:
                 self.put(
                     ws,
                     sheet,
@@ -406,11 +407,3 @@ def _goal_for(s: Settings, topics: tuple[str, ...], k: int) -> NamndGoal:
         if any(t in text for t in topics):
             return goal
     return s.namnd_goals[k % len(s.namnd_goals)]
-
-
-def _needs_comment(s: Settings, new: int, old: int) -> bool:
-    """The large-change rule the Drift sheet's Kontroll column shows."""
-    diff = abs(new - old)
-    if diff <= s.change_threshold_tkr:
-        return False
-    return old == 0 or diff > s.change_threshold_pct / 100 * abs(old)

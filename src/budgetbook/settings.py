@@ -190,6 +190,15 @@ class Settings:
         return self.path.parent
 
     @property
+    def change_ratio(self) -> tuple[int, int]:
+        """`change_threshold_pct` as the exact fraction (numerator, denominator) of the
+        decimal written in the settings: 7 is 7/1, 2.5 is 5/2. The large-change rule
+        compares in integers: in floats 2 184 / 31 200 × 100 is 7.000000000000001, and a
+        change of exactly 7 % was "more than 7 %" to collect but not to the workbook."""
+        pct = self.change_threshold_pct
+        return self._lookup("change_ratio", pct, lambda: _decimal_ratio(pct))
+
+    @property
     def prior_year(self) -> int:
         return self.budget_year - 1
 
@@ -282,3 +291,10 @@ def __getattr__(name: str) -> Any:
 
         return getattr(settings_load, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _decimal_ratio(value: float) -> tuple[int, int]:
+    """The decimal `value` is written as (its shortest repr), as an integer fraction."""
+    from fractions import Fraction  # once a round, off the re-run's path
+
+    return Fraction(repr(value)).as_integer_ratio()

@@ -412,12 +412,13 @@ class _Writer:
                     "formula_pct",
                 )
             if col.key == "flag":
-                # Same rule as the collect check: change above both thresholds (a row with
-                # no prior budget counts by tkr only) and no comment.
-                pct = s.change_threshold_pct / 100
+                # Same rule as the collect check (`checks.needs_comment`): change above
+                # both thresholds (a row with no prior budget counts by tkr only) and no
+                # comment; the % compared in integers, as there.
+                num, den = s.change_ratio
                 return (
                     f'=IF({new}="","",IF(AND(ABS(N({new})-{old})>{s.change_threshold_tkr},'
-                    f"OR({old}=0,ABS(N({new})-{old})>{pct}*ABS({old})),"
+                    f"OR({old}=0,ABS(N({new})-{old})*{100 * den}>{num}*ABS({old})),"
                     f'LEN(TRIM({comment}))=0),"Kommentar saknas",""))',
                     "formula_text",
                 )
