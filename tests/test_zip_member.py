@@ -151,17 +151,16 @@ def test_precheck_finds_what_it_finds_through_zipfile_alone(
 
 
 def _kept(package: bytes) -> tuple[list[str], dict[str, bytes]]:
-    """The names zipfile lists and, as the pre-check keeps them, the members it reads
-    whole without an error (the last entry of a name only)."""
+    """The names zipfile lists and, as the pre-check keeps them, the members
+    `whole_member` reads whole (the last entry of a name only). Not zipfile's reads:
+    zipfile cuts a part that inflates past its declared size, which calamine refuses
+    (`safety._keepable`), and a copy of it read where the file is refused."""
     with zipfile.ZipFile(io.BytesIO(package)) as zf:
         infos = zf.infolist()
         kept = {}
         for info in infos:
-            try:
-                data = zf.read(info)
-            except Exception:  # a damaged member is not kept, whatever the error
-                continue
-            if zf.getinfo(info.filename) is info:
+            data = whole_member(package, info, safety.SHARED_BYTES)
+            if data is not None and zf.getinfo(info.filename) is info:
                 kept[info.filename] = data
     return [i.filename for i in infos], kept
 
