@@ -39,13 +39,14 @@ from .file_state import state, state_from_text, state_text
 from .fingerprint import code_digest
 from .gc_pause import gc_paused
 from .inbox import Received, inbox_files, placed, utc_mtime
-from .model import CollectResult, Problem, ReturnStatus, Submission
+from .model_base import CollectResult, Problem, ReturnStatus
 from .output_names import feedback_folder, feedback_names, feedback_pattern
 from .workspace import Workspace
 
 # A reuse imports only what it compares and returns (issue 8): no settings, reader,
 # checks or writers; `record` runs after a full collect, which has them all loaded.
 if TYPE_CHECKING:
+    from .model import Submission
     from .settings import Settings
 
 # Bump when the memo's form or meaning changes (an older memo is then not used).
@@ -207,7 +208,8 @@ def _decode(data: Any) -> Memo | None:
         return None
 
 
-class DeferredSubmissions(Sequence[Submission]):
+# "Submission" by name: its classes are imported with the first return decoded (read_cache)
+class DeferredSubmissions(Sequence["Submission"]):
     """The accepted returns of a reused collect, decoded when first used.
 
     Their number is known at once. The returns come from the archive's read cache by
