@@ -41,6 +41,8 @@ def test_nothing_changed_reuses_the_result(ws: Workspace) -> None:
     assert len(again.submissions) == len(first.submissions)
     assert "not yet decoded" in repr(again.submissions)
     same(again, first)  # the returns decode to the very objects a full collect makes
+    # what report_memo keys the documents by: kept in the memo, not computed again
+    assert again.basis and again.basis == first.basis
     # consolidation from the reused result is that of the full one
     cons_first, _ = actions.consolidate(ws.root, first)
     cons_again, _ = actions.consolidate(ws.root, actions.collect(ws.root))
@@ -264,7 +266,8 @@ def test_a_collect_without_the_settings_inputs_clears_the_memo(ws: Workspace) ->
 def test_a_memo_that_does_not_decode_is_not_used(ws: Workspace) -> None:
     first = actions.collect(ws.root)
     with Archive(ws.output) as archive:
-        archive.db.execute("UPDATE memo SET body = replace(body, '\"v\":1', '\"v\":9')")
+        version = f'"v":{collect_memo.MEMO_VERSION}'
+        archive.db.execute("UPDATE memo SET body = replace(body, ?, '\"v\":9')", (version,))
     assert not reused(actions.collect(ws.root))
     with Archive(ws.output) as archive:
         archive.db.execute("UPDATE memo SET body = '[1, 2'")

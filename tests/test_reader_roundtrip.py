@@ -93,13 +93,13 @@ def test_pickling_by_fields_refuses_a_class_it_cannot_rebuild_even_under_O() -> 
 
     code = (
         "import dataclasses\n"
-        "from budgetbook.model import _pickled_by_fields\n"
+        "from budgetbook.model_base import pickled_by_fields\n"
         "@dataclasses.dataclass\n"
         "class C:\n"
         "    a: int\n"
         "    b: int = dataclasses.field(init=False, default=0)\n"
         "try:\n"
-        "    _pickled_by_fields(C)\n"
+        "    pickled_by_fields(C)\n"
         "except TypeError:\n"
         "    print('refused')\n"
     )

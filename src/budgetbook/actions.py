@@ -25,11 +25,12 @@ from . import collect_memo, leftovers, report_memo
 from .archive import ARCHIVE_DIR
 from .errors import NothingToConsolidateError, WorkspaceError
 from .gc_pause import release_kept
-from .model import CollectResult, Consolidation, Problem, Severity
+from .model_base import CollectResult, Problem, Severity
 from .workspace import Workspace, init_workspace, open_workspace
 
 if TYPE_CHECKING:
     from .history import Comparison
+    from .model import Consolidation
     from .next_round import NextRound
     from .report.chart_painter import ChartPainter
     from .schema import Schema

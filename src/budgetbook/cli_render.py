@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from . import console, report_memo
-from .model import CollectResult, Problem
+from .model_base import CollectResult, Problem
 
 if TYPE_CHECKING:
     from .actions import RunResult

@@ -32,25 +32,35 @@ def package_digest(folder: Path) -> bytes:
     the bytecode caches. A draft kept by `report_memo` must follow a new template too
     (review)."""
     digest = hashlib.sha256()
-    # os.walk, not Path.rglob: the same files (no linked folder entered, a linked file
-    # read) at half the cost, ~2.5 ms less in every process (issue 8: a re-run's fixed
-    # cost)
-    files = []
-    for parent, folders, names in os.walk(folder):
-        folders[:] = [f for f in folders if f != "__pycache__"]
-        relative = Path(parent).relative_to(folder).as_posix()
-        prefix = "" if relative == "." else relative + "/"
-        for name in names:
-            path = os.path.join(parent, name)
-            bytecode = os.path.splitext(name)[1] in (".pyc", ".pyo")
-            if not bytecode and name != "__pycache__" and os.path.isfile(path):
-                files.append((prefix + name, path))
+    files: list[tuple[str, str]] = []
+    _list_files(str(folder), "", files)
     for name, path in sorted(files):
-        with open(path, "rb") as fh:
-            data = fh.read()
+        # unbuffered: one read of the whole file, without the buffered reader's probes
+        # (isatty, tell) for each of the package's ~100 files
+        with open(path, "rb", buffering=0) as fh:
+            data = fh.readall()
         digest.update(f"{name}\0{len(data)}\0".encode())
         digest.update(data)
     return digest.digest()
+
+
+def _list_files(folder: str, prefix: str, files: list[tuple[str, str]]) -> None:
+    """(name below the package, path) of every file in `folder` and below but the
+    bytecode: no linked folder entered, a linked file read (as Path.rglob finds them).
+    By os.scandir, whose entries know their kind without a stat each: ~1 ms less than
+    os.walk and a stat per file, in every process (issue 8: a re-run's fixed cost)."""
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:  # as os.walk: a folder that cannot be listed has no files
+        return
+    for entry in entries:
+        if entry.name == "__pycache__":
+            continue
+        if entry.is_dir():
+            if not entry.is_symlink():
+                _list_files(entry.path, f"{prefix}{entry.name}/", files)
+        elif entry.is_file() and os.path.splitext(entry.name)[1] not in (".pyc", ".pyo"):
+            files.append((prefix + entry.name, entry.path))
 
 
 def reading_environment() -> str:

@@ -6,8 +6,10 @@ import os
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .model import Problem, Submission
+if TYPE_CHECKING:
+    from .model import Problem, Submission
 
 IGNORED_NAMES = frozenset({".ds_store", "thumbs.db", "desktop.ini"})
 

@@ -9,83 +9,20 @@ negative, etc.) are applied only when rendering (`fmt.Convention`).
 
 from __future__ import annotations
 
-import dataclasses
 import functools
-import operator
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import NamedTuple, TypeVar
+from typing import NamedTuple
 
-_T = TypeVar("_T")
-
-
-def _pickled_by_fields(cls: type[_T]) -> type[_T]:
-    """Pickle instances as their class and field values, rebuilt by `__init__`.
-
-    A return's objects cross from the reader workers to the main process by pickle:
-    ~35 % less time to pickle and to unpickle than the default state of a slots class
-    (a dict of slot names per object; issue 8). Only for dataclasses whose `__init__`
-    takes every field, without a `__post_init__`.
-    """
-    fields = dataclasses.fields(cls)  # type: ignore[arg-type]
-    if len(fields) < 2 or not all(f.init for f in fields) or hasattr(cls, "__post_init__"):
-        # `python -O` drops asserts; a class this cannot rebuild must never get it
-        raise TypeError(f"{cls.__name__}: pickled by fields needs every field in __init__")
-    values = operator.attrgetter(*(f.name for f in fields))
-
-    def __reduce__(self: _T) -> tuple[type[_T], tuple[object, ...]]:
-        return type(self), values(self)
-
-    cls.__reduce__ = __reduce__  # type: ignore[method-assign,assignment]
-    return cls
-
-
-class Severity(StrEnum):
-    """How bad a problem is. `fel` blocks a return from consolidation; `varning` does not."""
-
-    FEL = "fel"
-    VARNING = "varning"
-
-
-@_pickled_by_fields
-@dataclass(frozen=True, slots=True)
-class Problem:
-    """One finding in a returned workbook or across returns (data, never an exception).
-
-    `message` is complete Swedish text for the department head: what is wrong, where,
-    and what to do. `cell` is an A1 reference or "" when the problem concerns a whole
-    sheet or file; `row` is set for row-level problems.
-    """
-
-    code: str
-    severity: Severity
-    message: str
-    file: str = ""
-    sheet: str = ""
-    cell: str = ""
-    avdelning: str = ""
-
-    @property
-    def is_error(self) -> bool:
-        return self.severity is Severity.FEL
-
-    def as_row(self) -> list[str]:
-        """Flat form for tests and tables: [file, sheet, cell, code]."""
-        return [self.file, self.sheet, self.cell, self.code]
-
-    def to_dict(self) -> dict[str, str]:
-        return {
-            "code": self.code,
-            "severity": self.severity.value,
-            "message": self.message,
-            "file": self.file,
-            "sheet": self.sheet,
-            "cell": self.cell,
-            "avdelning": self.avdelning,
-        }
+# a collect's result, in a module of its own (see there), and part of the model as much
+from .model_base import CollectResult as CollectResult
+from .model_base import Problem as Problem
+from .model_base import ReturnStatus as ReturnStatus
+from .model_base import Severity as Severity
+from .model_base import pickled_by_fields
 
 
 class Source(NamedTuple):
@@ -183,7 +120,7 @@ def each_source(sources: Sources) -> Iterator[Source]:
 # --- what a department head returns -------------------------------------------------
 
 
-@_pickled_by_fields
+@pickled_by_fields
 @dataclass(slots=True)
 class DriftLine:
     """One row of the Drift sheet: a verksamhet × drift line (kontogrupp).
@@ -200,7 +137,7 @@ class DriftLine:
     row: int = 0
 
 
-@_pickled_by_fields
+@pickled_by_fields
 @dataclass(slots=True)
 class PriorShown:
     """A Drift row's prior-year figures as the return shows them, where they differ
@@ -215,7 +152,7 @@ class PriorShown:
     cell: str = ""  # A1 of the row's first differing prior-year cell
 
 
-@_pickled_by_fields
+@pickled_by_fields
 @dataclass(slots=True)
 class Project:
     """One row of the Investeringar sheet (an investeringsprojekt)."""
@@ -232,7 +169,7 @@ class Project:
     row: int = 0
 
 
-@_pickled_by_fields
+@pickled_by_fields
 @dataclass(slots=True)
 class GoalRow:
     """One row of Mål och indikatorer: an indicator under one of the nämnd's goals."""
@@ -247,7 +184,7 @@ class GoalRow:
     row: int = 0
 
 
-@_pickled_by_fields
+@pickled_by_fields
 @dataclass(slots=True)
 class Uppdrag:
     text: str
@@ -258,7 +195,7 @@ class Uppdrag:
     row: int = 0
 
 
-@_pickled_by_fields
+@pickled_by_fields
 @dataclass(slots=True)
 class Risk:
     """One row of the Risker sheet: a risk or möjlighet, its amounts and its comment."""
@@ -272,7 +209,7 @@ class Risk:
     comment: str = ""
 
 
-@_pickled_by_fields
+@pickled_by_fields
 @dataclass(slots=True)
 class ControlPoint:
     """One row of the internkontrollplan."""
@@ -286,7 +223,7 @@ class ControlPoint:
     row: int = 0
 
 
-@_pickled_by_fields
+@pickled_by_fields
 @dataclass(slots=True)
 class Submission:
     """A returned department workbook, read and parsed into the model.
@@ -374,20 +311,6 @@ class Table:
         return totals[-1] if totals else None
 
 
-@dataclass(frozen=True, slots=True)
-class ReturnStatus:
-    """Status of one avdelning after collect."""
-
-    avdelning: str
-    name: str
-    status: str  # "godkänd", "fel", "varningar", "saknas", "oläslig"
-    file: str = ""
-    path: str = ""
-    received: datetime | None = None
-    errors: int = 0
-    warnings: int = 0
-
-
 # --- consolidation: what `consolidate` returns and the outputs render ----------------
 
 # View keys, in the order the consolidated workbook shows them.
@@ -466,35 +389,3 @@ class Consolidation:
     net_budget: int = 0
     investment_budget: int = 0
     avdelningar_included: list[str] = field(default_factory=list)
-
-
-@dataclass(slots=True)
-class CollectResult:
-    """What `collect` found: one status per avdelning, all problems, the accepted returns.
-
-    `submissions` holds one return per avdelning (the newest by content time), only
-    those without errors (fel); returns with errors are listed in `statuses` and
-    `problems` but not consolidated. A collect whose result was reused decodes them
-    only when first used (`collect_memo.DeferredSubmissions`). `outputs` maps a label
-    to each file written. `basis` is a digest of what the accepted returns were made
-    from (`collect_memo.basis`), "" when not known; outputs made from the same basis
-    are the same (`report_memo`).
-    """
-
-    statuses: list[ReturnStatus] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-    submissions: Sequence[Submission] = field(default_factory=list)
-    outputs: dict[str, Path] = field(default_factory=dict)
-    basis: str = ""
-
-    @property
-    def errors(self) -> int:
-        return sum(p.is_error for p in self.problems)
-
-    @property
-    def warnings(self) -> int:
-        return sum(not p.is_error for p in self.problems)
-
-    @property
-    def valid(self) -> bool:
-        return self.errors == 0

@@ -21,10 +21,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .decoder_gen import Decoder, compile_decoder, float_of
-from .model import Problem, Submission
+from .model_base import Problem
 
 if TYPE_CHECKING:
     from types import ModuleType
+
+    from .model import Submission
+
+    Entry = tuple[dict[str, str], Submission | None, list[Problem]]
 
 # Bump when the encoded form changes: older cache rows are then ignored (read again).
 # 2: a dataclass is a list of its field values in field order (was an object), and
@@ -79,6 +83,8 @@ def encode(identity: dict[str, str], submission: Submission | None, problems: li
 def _json_encode(
     identity: dict[str, str], submission: Submission | None, problems: list[Problem]
 ) -> str:
+    from .model import Submission  # with a return to write: see `_entry_decoders`
+
     return json.dumps(
         {
             "v": CACHE_VERSION,
@@ -91,7 +97,6 @@ def _json_encode(
     )
 
 
-Entry = tuple[dict[str, str], Submission | None, list[Problem]]
 _MISFITS = (ValueError, TypeError, KeyError, AttributeError, UnicodeDecodeError, RecursionError)
 
 
@@ -129,7 +134,11 @@ def _entry(data: Any) -> Entry | None:
 @cache
 def _entry_decoders() -> tuple[Decoder, Decoder, Decoder]:
     """The generated decoders of an entry's parts: the same values as `_decoder`'s
-    (issue 8: the generic ones were ~1 ms a return, ~1 s of a re-run at N = 1 000)."""
+    (issue 8: the generic ones were ~1 ms a return, ~1 s of a re-run at N = 1 000).
+    The return's classes are imported here, with the first return decoded: a collect
+    whose memo holds decodes none and imports only `model_base` (issue 8)."""
+    from .model import Submission
+
     return (
         compile_decoder(dict[str, str], _decoder),
         compile_decoder(Submission | None, _decoder),

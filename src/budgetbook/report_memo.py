@@ -24,7 +24,7 @@ from .archive import ARCHIVE_DIR, LEDGER, Archive, sha256_file
 from .errors import OutputError
 from .file_state import expect_text
 from .fingerprint import installed_versions
-from .model import CollectResult, Problem
+from .model_base import CollectResult, Problem
 
 KIND = "konsolidering+namndplan"
 KEPT_NOTE = (
