@@ -16,6 +16,7 @@ from xlsxwriter.utility import xl_col_to_name
 
 from . import fmt, rules
 from .model import DriftLine, Problem, Project, Submission
+from .output_names import template_name
 from .schema import (
     ID_AVDELNING,
     ID_ROUND,
@@ -82,9 +83,7 @@ def _avdelning_words(
     return by_code, short, {k: list(v.items()) for k, v in by_start.items()}
 
 
-# Identity findings that say the workbook is not this round's template (BB105, BB106):
-# read against this round's sheets its figures stand under other headings.
-OTHER_TEMPLATE = frozenset({rules.WRONG_ROUND.code, rules.OLD_VERSION.code})
+OTHER_TEMPLATE = rules.OTHER_TEMPLATE
 
 
 def _round_named(round_id: str, year: str, same_id: bool = False) -> str:
@@ -94,6 +93,28 @@ def _round_named(round_id: str, year: str, same_id: bool = False) -> str:
     nämndplan-2027, men årets runda är nämndplan-2027, budgetår 2028" named no
     difference on the workbook's side)."""
     return round_id if year in round_id and not same_id else f"{round_id}, budgetår {year}"
+
+
+def _wrong_round_advice(settings: Settings, code: str, year: str) -> str:
+    """What BB105's readers do: the department head fills this year's workbook, named,
+    and sends it; the office sends it again when it is gone. A workbook of an earlier
+    year is most often last year's file kept and filled again, whose texts may be copied
+    but whose amounts stand under other years (review, year two: "Fyll i arbetsboken för
+    rätt runda" did not say which workbook, nor that the texts need not be re-typed)."""
+    avd = settings.avdelning(code)
+    workbook = f"årets arbetsbok, {template_name(settings, avd)}," if avd else "årets arbetsbok"
+    send = (
+        f"Fyll i {workbook} och skicka in den; ekonomistaben skickar den igen om ni inte "
+        "har den kvar."
+    )
+    if not (year.isdigit() and int(year) < settings.budget_year):
+        return send
+    which = "förra årets" if int(year) == settings.budget_year - 1 else f"{year} års"
+    return (
+        f"Det är {which} arbetsbok, och den tas inte med i årets sammanställning. {send} "
+        f"Texterna kan ni kopiera från {which} fil, men beloppen gäller andra år och ska "
+        "fyllas i på nytt."
+    )
 
 
 def identity_problems(identity: dict[str, str], name: str, settings: Settings) -> list[Problem]:
@@ -113,6 +134,7 @@ def identity_problems(identity: dict[str, str], name: str, settings: Settings) -
                 avdelning=code,
                 funnet=f"rundan {_round_named(round_id or 'okänd', year or 'okänt', same)}",
                 forvantat=_round_named(settings.round_id, str(settings.budget_year), same),
+                atgard=_wrong_round_advice(settings, code, year),
             )
         )
     version = identity.get(ID_VERSION, "").strip()
@@ -395,6 +417,35 @@ def older_prior_problems(subs: list[Submission], settings: Settings) -> list[Pro
             fil_fjol=prior_file,
             rader="1 rad skiljer" if len(shown) == 1 else f"{len(shown)} rader skiljer",
             exempel=example,
+        )
+    ]
+
+
+def indicator_year_problems(settings: Settings) -> list[Problem]:
+    """BB507, for the finance office (from the settings, no file): indicator values in
+    budgetbook.toml for other years than the two before the budget year, which the
+    draft shows beside the target and the Mål och indikatorer sheet asks for. Values
+    left as last year's (`init --from` moves the round's years, not these) gave a draft
+    for 2028 whose KF tables showed 2025 and 2026, and the appendix 2025–2027."""
+    wanted = (settings.budget_year - 2, settings.budget_year - 1)
+    goals = [
+        *((f"mål {g.code}", g.indicators) for g in settings.kf_goals),
+        *((f"nämndmål {g.code}", g.indicators) for g in settings.namnd_goals),
+    ]
+    found = [(goal, ind) for goal, inds in goals for ind in inds if ind.values]
+    off = [(goal, ind) for goal, ind in found if set(ind.values) - set(wanted)]
+    if not off:
+        return []
+    goal, first = off[0]
+    count = "Indikatorn" if len(found) == 1 else f"{len(off)} av {len(found)} indikatorer"
+    return [
+        rules.INDICATOR_YEARS(
+            ar=fmt.name_list([str(y) for y in sorted({y for _, i in found for y in i.values})]),
+            budgetar=settings.budget_year,
+            utfallsar=f"{wanted[0]} och {wanted[1]}",
+            indikatorer=count,
+            exempel=first.name,
+            mal=goal,
         )
     ]
 

@@ -36,6 +36,20 @@ docs/template-format.md, "How values are read". BB402 compares with the CSV's bu
 now, as the draft's change columns do: a change that becomes large with the corrected
 figure needs its comment for the nämndplan, although the workbook showed a smaller one.
 
+A workbook of another round (BB105), most often last year's filled again: `{atgard}`
+names this year's workbook (`Budget_<year>_<code>.xlsx`) to fill and send, and the office
+sends it again when it is gone; for an earlier year's workbook it adds that it is not
+taken in, that the texts can be copied from the old file and that the amounts, standing
+under other years, are typed anew. Its feedback workbook's first line and the Status
+sheet's e-mail say the same: the e-mail's link reads "Mejla, bifoga Budget_<year>_<code>.xlsx"
+(this year's workbook, from `workbook_templates/`), not the feedback.
+
+Indicator values for other years (BB507, from the settings alone, once for the round):
+the draft's indicator tables show each indicator's `values` by year beside the target,
+and the Mål och indikatorer sheet asks for the two years before the budget year. A value
+in budgetbook.toml for any other year (most often last year's values left by
+`init --from`) is named with the years to write instead.
+
 """
 
 

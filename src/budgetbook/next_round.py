@@ -123,14 +123,29 @@ def _later(key: str, written: str, years: set[int]) -> str:
     """A [round] value as written in TOML, one year later."""
     if key == "deadline":
         return _later_value(key, dt.date.fromisoformat(written), years).isoformat()
-    # the round's years only: "nämndplan-2027" → "nämndplan-2028", "KS 2025" stays
+    if key == "id":  # between its quotes: a year added goes inside them
+        return written[0] + _later_id(written[1:-1], years) + written[-1]
     return _YEAR.sub(lambda m: str(int(m[0]) + 1) if int(m[0]) in years else m[0], written)
+
+
+def _later_id(round_id: str, years: set[int]) -> str:
+    """The round's id for next year: its round years one later ("nämndplan-2027" →
+    "nämndplan-2028", "KS 2025" keeps its 2025), or, with none of them in it, the new
+    budget year added ("budget" → "budget-2028", "KS budget" → "KS budget 2028").
+    Carried over unchanged, two rounds had one id: this year's panel pointed at last
+    year's folder passed its round check, which compares ids alone, and the workbooks'
+    headers, the panel and BB105 named the two rounds alike (only BB105's budget year
+    told them apart)."""
+    moved = _later("budget_year", round_id, years)
+    if moved != round_id:
+        return moved
+    return f"{round_id}{' ' if ' ' in round_id else '-'}{min(years) + 1}"
 
 
 def _later_value(key: str, value: Any, years: set[int]) -> Any:
     """A parsed [round] value, one year later (what `_later` must have written)."""
     if key == "id" and isinstance(value, str):
-        return _later(key, value, years)
+        return _later_id(value, years)
     if key == "budget_year" and isinstance(value, int):
         return value + 1
     if key == "plan_years" and isinstance(value, list):
@@ -192,7 +207,17 @@ def _todo(moved: str, data: dict[str, Any], years: tuple[int, ...], ws: Workspac
     old, new = f"{years[0]}–{years[-1]}", f"{years[0] + 1}–{years[-1] + 1}"
     avdelningar = data.get("avdelningar", [])
     at = _lines([lines.element_line("avdelningar", i, "ram") for i in range(len(avdelningar))])
-    todo = [
+    todo = []
+    old_id = data["round"].get("id")
+    if isinstance(old_id, str) and not any(int(y) in years for y in _YEAR.findall(old_id)):
+        new_id = _later_id(old_id, set(years))
+        at_id = _lines([lines.key_line("round.id") or 0])
+        todo.append(
+            f'Rundans id, "{old_id}", nämner inget av förra årets år ({years[0]}–{years[-1]}) '
+            f'och hade blivit detsamma i år: den nya rundan heter "{new_id}" ({at_id}). Byt '
+            "gärna namnet, men inte till förra årets."
+        )
+    todo += [
         f"Ramarna är förra årets, för {old}: skriv in ramarna för {new} ur fullmäktiges "
         f"beslut (ram under [[avdelningar]], {at})."
     ]
@@ -226,9 +251,11 @@ def _todo(moved: str, data: dict[str, Any], years: tuple[int, ...], ws: Workspac
     goals = [*data.get("kf_goals", []), *data.get("namnd_goals", [])]
     if any(i.get("values") for g in goals for i in g.get("indicators", [])):
         first = _lines([lines.key_line("values") or 0])
+        new_years = f"{years[0] - 1} och {years[0]}"
         todo.append(
             f"Indikatorernas värden (values, första gången på {first}) är förra årets: "
-            "lägg till de senaste utfallen."
+            f"skriv in utfallen för {new_years} och ta bort de äldre åren. Tills dess "
+            "varnar collect och run för dem (BB507)."
         )
     todo.append(
         "Se över målen, uppdragen och texterna: de är förra årets. Använder ni Excel-"

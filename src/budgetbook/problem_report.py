@@ -229,6 +229,12 @@ def _set_text(cell, value: str) -> None:
 def feedback_advice(problems: Sequence[Problem]) -> str:
     """The feedback sheet's first line: what the department head is to do. A return
     with only warnings is accepted, so it is not told to correct and send again."""
+    if any(p.code in rules.OTHER_TEMPLATE for p in problems):
+        # correcting last year's workbook cannot make it this year's (BB105, BB106)
+        return (
+            "Inlämningen kan inte godkännas: arbetsboken är inte årets. Fyll i årets "
+            "arbetsbok, som meddelandet nedan säger, och skicka in den."
+        )
     if any(p.is_error for p in problems):
         also = " Se också över varningarna." if not all(p.is_error for p in problems) else ""
         return (

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from . import fmt
+from . import fmt, rules
 from .model import Problem, ReturnStatus
 from .output_names import feedback_file_name, template_name
 from .settings import Settings
@@ -115,6 +115,20 @@ def reminder(
             deadline,
         ]
         label = "Mejla om filen"
+    elif any(p.file == status.file and p.code in rules.OTHER_TEMPLATE for p in problems):
+        # last year's workbook filled again: correcting it, as the feedback e-mail
+        # says, cannot make it this year's; this year's workbook is what to send
+        years = f"{settings.budget_year}–{settings.plan_years[-1]}" if settings.plan_years else ""
+        subject = f"{title}: arbetsboken från {avd.name} är inte årets"
+        text = [
+            f"Tack för filen {status.file}. Den är inte årets arbetsbok för {round_} "
+            "och kan därför inte tas med.",
+            f"Jag bifogar årets arbetsbok, {template}. Fyll i den och skicka den "
+            f"{to_office}. Texterna kan ni kopiera från den gamla filen; beloppen ska "
+            f"fyllas i för årets år{f', {years}' if years else ''}.",
+            deadline,
+        ]
+        label = f"Mejla, bifoga {template}"
     else:
         feedback = feedback_file_name(status.avdelning, settings)
         subject = f"{title}: arbetsboken från {avd.name} behöver rättas"

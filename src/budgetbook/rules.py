@@ -107,8 +107,7 @@ WRONG_ROUND = rule(
     "BB105",
     FEL,
     "Annan runda eller annat år",
-    "Arbetsboken {fil} gäller {funnet}, men årets runda är {forvantat}. "
-    "Fyll i arbetsboken för rätt runda från ekonomistaben.",
+    "Arbetsboken {fil} gäller {funnet}, men årets runda är {forvantat}. {atgard}",
     "file",
 )
 OLD_VERSION = rule(
@@ -119,6 +118,10 @@ OLD_VERSION = rule(
     "{aktuell}. Be ekonomistaben om en ny arbetsbok och för över era uppgifter till den.",
     "file",
 )
+# Identity findings that say the workbook is not this round's template (BB105, BB106):
+# read against this round's sheets its figures stand under other headings, and no
+# correction makes it this round's (its head fills this year's workbook instead).
+OTHER_TEMPLATE = frozenset({WRONG_ROUND.code, OLD_VERSION.code})
 AVDELNING_MISMATCH = rule(
     "BB107",
     VARNING,
@@ -394,6 +397,18 @@ OLDER_PRIOR_FIGURES = rule(
     "siffrorna, också för förändringen mot fjolåret och för varningen om stor förändring "
     "utan kommentar. Avdelningarna behöver inte lämna in på nytt och får inget "
     "meddelande om detta.",
+    "round",
+)
+
+INDICATOR_YEARS = rule(
+    "BB507",
+    VARNING,
+    "Indikatorvärden för fel år",
+    "Indikatorvärdena i budgetbook.toml gäller {ar}, men budgetåret är {budgetar}: "
+    "indikatortabellerna i utkastet ska visa utfallen för {utfallsar} och målvärdet. "
+    "{indikatorer} har värden för andra år, till exempel ”{exempel}” under {mal}. Skriv in "
+    "utfallen för {utfallsar} i values (under KF:s mål och nämndmålen) och ta bort de "
+    "andra åren; annars får tabellerna kolumner för fel år.",
     "round",
 )
 

@@ -38,7 +38,14 @@ from .settings import (
     Verksamhet,
 )
 from .settings_prior import load_prior
-from .settings_text import looked_for, parse_toml, read_text, recording_reads, toml_error
+from .settings_text import (
+    date_problem,
+    looked_for,
+    parse_toml,
+    read_text,
+    recording_reads,
+    toml_error,
+)
 from .toml_lines import TomlLines
 from .workspace import SETTINGS_FILE
 
@@ -552,7 +559,7 @@ def parse_settings(data: dict[str, Any], path: Path, source: str = "") -> Settin
         budget_year=budget_year,
         plan_years=plan_years,
         unit=unit,
-        deadline=r.get(rnd, "round", "deadline", dt.date, None),
+        deadline=_deadline(r, rnd, budget_year),
         contact_name=r.get(rnd, "round", "contact_name", str, ""),
         contact_email=r.get(rnd, "round", "contact_email", str, ""),
         contact_phone=r.get(rnd, "round", "contact_phone", str, ""),
@@ -581,6 +588,16 @@ def parse_settings(data: dict[str, Any], path: Path, source: str = "") -> Settin
         internranta_line=r.line("capital.internranta"),
     )
     return settings
+
+
+def _deadline(r: _Reader, rnd: dict[str, Any], budget_year: int) -> dt.date | None:
+    value = rnd.get("deadline")
+    problem = (
+        None if value is None else date_problem("deadline", value, dt.date(budget_year - 1, 11, 20))
+    )
+    if problem:
+        raise r.fail("round.deadline", problem)
+    return value
 
 
 def _genitive(name: str) -> str:

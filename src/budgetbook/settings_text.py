@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import datetime as dt
 import hashlib
 import re
 import tomllib
@@ -174,6 +175,40 @@ _DECIMAL_COMMA = re.compile(r"=\s*[-+]?\d+,\d+\s*(#.*)?$")
 # (TOML read "en lista saknar avslutande hakparentes", which sent one looking for a ])
 _SPACED_THOUSANDS = re.compile(r"\d[ \u00a0]\d{3}(?!\d)")
 
+# `deadline = 2027-11-20 12:00` (TOML wants seconds in a time): a date with a time after it
+_DATE_AND_MORE = re.compile(r"^\s*([\w.-]+)\s*=\s*(\d{4}-\d{2}-\d{2})[ T]\S")
+_DATE = re.compile(r"(?<!\d)\d{4}-\d{2}-\d{2}(?!\d)")
+
+
+def date_problem(key: str, value: object, example: dt.date) -> str | None:
+    """Why the value of the date key `key` (round.deadline) is not a plain date, and what
+    to write instead, in Swedish; None for a date. A date-time (TOML reads
+    `2027-11-20T12:00:00` as one, and it is a date to Python) and a date in quotes (a
+    text to TOML) were refused as "ska vara ett datum (ÅÅÅÅ-MM-DD)", or the date-time
+    taken without its time while the instructions showed only the day."""
+    name = key.rsplit(".", 1)[-1]
+    if isinstance(value, dt.datetime) or (
+        isinstance(value, str) and _DATE.match(value.strip()) and value.strip()[10:].strip()
+    ):
+        day = value.date() if isinstance(value, dt.datetime) else _DATE.match(value.strip())[0]
+        return (
+            f"ska vara ett datum utan klockslag: skriv {name} = {day}, utan citattecken. "
+            "Arbetsböckerna anger sista dagen för inlämning; ett klockslag kan ni skriva i "
+            "ert utskick."
+        )
+    if isinstance(value, dt.date):
+        return None
+    if isinstance(value, str) and _DATE.fullmatch(value.strip()):
+        return (
+            f"skriv datumet utan citattecken: {name} = {value.strip()}. Inom citattecken "
+            "är det en text och inget datum."
+        )
+    shown = "ett klockslag" if isinstance(value, dt.time) else repr(value)
+    return (
+        f"ska vara ett datum skrivet ÅÅÅÅ-MM-DD, utan citattecken, t.ex. {name} = "
+        f"{example.isoformat()}, inte {shown}."
+    )
+
 
 def toml_error(exc: tomllib.TOMLDecodeError, name: str, source: str = "") -> SettingsError:
     """A TOML syntax error in Swedish, with its line (tomllib's text goes to --debug).
@@ -189,7 +224,12 @@ def toml_error(exc: tomllib.TOMLDecodeError, name: str, source: str = "") -> Set
     if found and int(found.group(1)) <= len(lines):
         line = lines[int(found.group(1)) - 1]
         unquoted = re.sub(r'"[^"]*"', "", line.split("#", 1)[0])
-        if _DECIMAL_COMMA.search(line):
+        dated = _DATE_AND_MORE.match(line)
+        if dated:
+            explanation = (
+                f"ett datum skrivs utan klockslag i budgetbook.toml, t.ex. {dated[1]} = {dated[2]}."
+            )
+        elif _DECIMAL_COMMA.search(line):
             explanation = "decimaltal skrivs med punkt i budgetbook.toml, t.ex. 1.75, inte 1,75."
         elif _SPACED_THOUSANDS.search(unquoted):
             explanation = (
