@@ -4,8 +4,10 @@ whose subject and body survive the encoding, within the length a mail program ta
 
 from __future__ import annotations
 
+import io
 import os
 import re
+import zipfile
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -13,6 +15,7 @@ import openpyxl
 import pytest
 
 from budgetbook import actions, rules
+from budgetbook.archive import Archive
 from budgetbook.model import ReturnStatus
 from budgetbook.output_names import report_path
 from budgetbook.problem_report import STATUS_HEADINGS
@@ -225,3 +228,51 @@ def test_a_long_reason_is_left_out_before_the_rest(ws: Workspace) -> None:
     assert found is not None and len(found.mailto()) <= MAX_MAILTO
     assert problem.message not in found.body
     assert "Arbetsboken ni fick från oss heter Budget_2027_KDIR.xlsx." in found.body
+
+
+def _unopenable_by_openpyxl(path: Path) -> None:
+    """Give the workbook a creation date that is no date: our reader reads the return
+    (it does not look at the file's properties), openpyxl refuses the whole file, so
+    no feedback copy can be made of it."""
+    data = path.read_bytes()
+    tmp = path.with_suffix(".tmp")
+    with zipfile.ZipFile(io.BytesIO(data)) as zin, zipfile.ZipFile(tmp, "w") as zout:
+        for item in zin.infolist():
+            part = zin.read(item)
+            if item.filename == "docProps/core.xml":
+                part = re.sub(rb"(<dcterms:created[^>]*>)[^<]*<", rb"\1inte ett datum<", part)
+            zout.writestr(item, part)
+    tmp.replace(path)
+
+
+def test_a_return_that_cannot_be_copied_for_feedback_gets_an_email_without_one(
+    ws: Workspace,
+) -> None:
+    """A faulty return our reader reads but openpyxl cannot open gets no feedback
+    workbook (`write_feedback`); the report, written before the feedback, said it was
+    attached. Its e-mail quotes the error instead, and a collect with nothing new
+    (its memo gone) leaves the report as it is."""
+    fmo = ws.inbox / "Budget 2027 Förtroendemannaorganisationen.xlsx"
+    wb = openpyxl.load_workbook(fmo)  # as the department head would type in Excel
+    wb["Drift"]["F14"] = "ungefär 2 000"
+    wb.save(fmo)
+    _unopenable_by_openpyxl(fmo)
+    with pytest.raises(ValueError):
+        openpyxl.load_workbook(fmo)
+    result = actions.collect(ws.root)
+    status = next(s for s in result.statuses if s.avdelning == "FMO")
+    assert status.status == "fel" and "aterkoppling_FMO" not in result.outputs
+    settings = load_settings(ws.root / "budgetbook.toml")
+    report = report_path(ws.output, settings)
+    sheet = openpyxl.load_workbook(report)["Status"]
+    row = next(r for r in range(4, sheet.max_row + 1) if sheet.cell(r, 1).value == "FMO")
+    cell = sheet.cell(row, len(STATUS_HEADINGS))
+    assert cell.value == "Mejla om felen"
+    text = as_read(cell.hyperlink.target)
+    assert "bifoga" not in text
+    assert "Bladet Drift, cell F14: ”ungefär 2 000” är inte ett belopp." in text
+    before = report.stat().st_mtime_ns, report.read_bytes()
+    with Archive(ws.output) as archive:
+        archive.clear_memo()
+    actions.collect(ws.root)
+    assert (report.stat().st_mtime_ns, report.read_bytes()) == before
