@@ -113,8 +113,9 @@ def short_reminder(
     sender = letter.signature[0].split(",")[0]
     full = [letter.greeting, letter.short, letter.deadline, f"Hälsningar\n{sender}"]
     full = [p for p in full if p]
-    tries = [full[:n] for n in range(len(full), -1, -1)]
-    return _fitted(letter, tries, MAX_FORMULA_LINK)
+    # a greeting alone says nothing: then the line alone, then the subject alone
+    tries = [full[:n] for n in range(len(full), 1, -1)]
+    return _fitted(letter, [*tries, [letter.short], []], MAX_FORMULA_LINK)
 
 
 def _fitted(letter: _Letter, tries: list[list[str]], limit: int) -> Reminder | None:
@@ -183,7 +184,7 @@ def _letter(
             *reasons,
             f"{yours} Skicka den igen {to_office}.",
         ]
-        short = f"Vi kan inte läsa filen. Skicka arbetsboken {template} igen."
+        short = f"Skicka arbetsboken {template} igen."
         label = "Mejla om filen"
     elif feedback:
         name = feedback_file_name(status.avdelning, settings)
@@ -199,7 +200,7 @@ def _letter(
             f"{marked} på första bladet, Återkoppling. Rätta {errors} i er egen "
             f"arbetsbok och skicka den igen {to_office}.",
         ]
-        short = f"Rätta {errors} enligt bifogad återkoppling och skicka arbetsboken igen."
+        short = "Se den bifogade återkopplingen."
         label = f"Mejla, bifoga {name}"
     else:
         # errors but no feedback workbook: the file is not one of our workbooks, or
@@ -215,7 +216,7 @@ def _letter(
             *reasons,
             f"{yours} Skicka den igen {to_office} när {errors} är {fixed}.",
         ]
-        short = f"Filen kan inte tas med. Skicka arbetsboken {template} igen."
+        short = f"Skicka arbetsboken {template} igen."
         label = "Mejla om felen"
     first = avd.head.split()[0] if avd.head.split() else ""
     signature = [x for x in (settings.contact_name, settings.contact_phone) if x]
