@@ -5,7 +5,9 @@ Status sheet links each such avdelning to a message written here, which the user
 mail program opens for them to read, change and send. A `mailto:` link cannot attach
 a file: the message to an avdelning whose return has errors names the feedback
 workbook and says it is attached, and the link itself tells the sender to attach it
-(`Reminder.label`).
+(`Reminder.label`); one that got no feedback workbook quotes its errors instead.
+The control workbook's links are HYPERLINK formulas, which hold at most 255 characters:
+it links a short version (`short_reminder`) and the inlämningskontroll's row.
 """
 
 from __future__ import annotations
