@@ -166,7 +166,7 @@ def test_every_cache_key_follows_the_code_digest(monkeypatch: pytest.MonkeyPatch
         return (
             collect.precheck_fingerprint(),
             collect.read_fingerprint(settings, schema),
-            collect_outputs._report_key(CollectResult(), {}, "x"),
+            collect_outputs._report_key(CollectResult(), {}, "x", []),
             settings_cache.entry_key(settings.path, source),
             collect_memo.memo_key(Workspace(settings.path.parent)),
         )

@@ -4,13 +4,18 @@ whose subject and body survive the encoding, within the length a mail program ta
 
 from __future__ import annotations
 
+import io
+import os
 import re
+import zipfile
+from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import openpyxl
 import pytest
 
 from budgetbook import actions, rules
+from budgetbook.archive import Archive
 from budgetbook.model import ReturnStatus
 from budgetbook.output_names import report_path
 from budgetbook.problem_report import STATUS_HEADINGS
@@ -18,6 +23,7 @@ from budgetbook.reminders import MAX_MAILTO, mailto, reminder
 from budgetbook.settings import load_settings
 from budgetbook.workspace import Workspace
 
+GOLDEN = Path(__file__).parent / "data" / "reminders"
 ODD_NAME = "Ekonomi & IT, Åsa Öbergs #2 – vad nu?"
 ODD_CONTACT = "Örjan Ärlig & co, controller #1?"
 
@@ -40,6 +46,22 @@ def _decoded(link: str) -> tuple[str, str, str]:
     # parse_qs reads "+" as a space, as a mail program must not: none is in the link
     assert "+" not in parts.query
     return unquote(parts.path), query["subject"][0], query["body"][0].replace("\r\n", "\n")
+
+
+def as_read(link: str) -> str:
+    """A mailto link as the department head reads the message it opens."""
+    to, subject, body = _decoded(link)
+    return f"Till: {to}\nÄmne: {subject}\n\n{body}\n"
+
+
+def assert_golden(name: str, text: str) -> None:
+    """`text` is exactly tests/data/reminders/`name` (BUDGETBOOK_GOLDEN=write rewrites it,
+    to be read and committed)."""
+    path = GOLDEN / name
+    if os.environ.get("BUDGETBOOK_GOLDEN") == "write":
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    assert text == path.read_text(encoding="utf-8"), name
 
 
 @pytest.fixture()
@@ -79,10 +101,12 @@ def test_missing_return_links_to_a_reminder_to_its_head(collected) -> None:
     assert body.startswith("Hej Åsa!\n\n")
     assert f"arbetsboken för {ODD_NAME} till kommunstyrelsens nämndplan 2027." in body
     assert "Arbetsboken heter Budget_2027_EKO.xlsx." in body
-    assert "Sista dag för inlämning är 20 november 2026." in body
+    # no "är": the reminder is mostly sent after the deadline
+    assert "Sista dag för inlämning: 20 november 2026." in body
     assert "och skicka den till eva.ekstrom@exempelkommun.se." in body
     assert body.endswith(f"Med vänliga hälsningar\n{ODD_CONTACT}\n08-555 123 45")
     assert len(cell.hyperlink.target) <= MAX_MAILTO
+    assert_golden("saknas.txt", as_read(cell.hyperlink.target))
 
 
 def test_return_with_errors_names_the_feedback_to_attach(collected) -> None:
@@ -101,6 +125,38 @@ def test_return_with_errors_names_the_feedback_to_attach(collected) -> None:
     assert f"Tack för arbetsboken {status.file}. Den har ett fel som behöver rättas" in body
     assert "där felet är markerat och listat på första bladet" in body
     assert "Jag bifogar återkopplingen aterkoppling_FMO_2027.xlsx" in body
+    assert (ws_output(result) / "aterkoppling" / "aterkoppling_FMO_2027.xlsx").is_file()
+    assert_golden("fel.txt", as_read(cell.hyperlink.target))
+
+
+def ws_output(result) -> Path:
+    return Path(result.outputs["inlamningskontroll"]).parent
+
+
+def test_return_not_ours_gets_no_feedback_and_its_email_says_what_is_wrong(
+    ws: Workspace,
+) -> None:
+    """A workbook of the department's own (not the one handed out) under its return's
+    name is faulty (BB101) but gets no feedback workbook: nothing to mark in it. The
+    e-mail said the feedback was attached all the same."""
+    fmo = ws.inbox / "Budget 2027 Förtroendemannaorganisationen.xlsx"
+    wb = openpyxl.Workbook()  # the department head's own workbook
+    wb.active["A1"] = "Vår budget 2027"
+    wb.save(fmo)
+    result = actions.collect(ws.root)
+    status = next(s for s in result.statuses if s.avdelning == "FMO")
+    assert status.status == "fel"
+    assert "aterkoppling_FMO" not in result.outputs
+    assert not (ws.output / "aterkoppling" / "aterkoppling_FMO_2027.xlsx").exists()
+    settings = load_settings(ws.root / "budgetbook.toml")
+    sheet = openpyxl.load_workbook(report_path(ws.output, settings))["Status"]
+    row = next(r for r in range(4, sheet.max_row + 1) if sheet.cell(r, 1).value == "FMO")
+    cell = sheet.cell(row, len(STATUS_HEADINGS))
+    assert cell.value == "Mejla om felen"
+    text = as_read(cell.hyperlink.target)
+    assert "bifoga" not in text and "aterkoppling" not in text
+    assert "är ingen arbetsbok från budgetbook" in text  # BB101's message
+    assert_golden("fel_utan_aterkoppling.txt", text)
 
 
 def test_no_link_without_an_email_or_with_nothing_to_do(collected) -> None:
@@ -124,7 +180,8 @@ def test_unreadable_return_says_why(ws: Workspace) -> None:
     _, subject, body = _decoded(found.mailto())
     assert subject.endswith("arbetsboken från Kommundirektör går inte att läsa")
     assert problem.message in body
-    assert "Använd mallen Budget_2027_KDIR.xlsx och skicka arbetsboken igen till " in body
+    assert "Arbetsboken ni fick från oss heter Budget_2027_KDIR.xlsx. Skicka den igen till " in body
+    assert_golden("olaslig.txt", as_read(found.mailto()))
 
 
 def test_encoding_keeps_every_character() -> None:
@@ -165,8 +222,57 @@ def test_a_long_reason_is_left_out_before_the_rest(ws: Workspace) -> None:
     toml_path.write_text(_set(toml, "KDIR", "name", "Ö" * 60), encoding="utf-8")
     settings = load_settings(toml_path)
     status = ReturnStatus("KDIR", "", "oläslig", "Å" * 60 + ".xlsx")
-    problem = rules.NOT_READABLE(file=status.file, orsak="ä" * 150, avdelning="KDIR")
+    problem = rules.NOT_READABLE(file=status.file, orsak="ä" * 180, avdelning="KDIR")
+    assert len(problem.message) <= 400
     found = reminder(settings, status, [problem])
     assert found is not None and len(found.mailto()) <= MAX_MAILTO
     assert problem.message not in found.body
-    assert "Använd mallen Budget_2027_KDIR.xlsx" in found.body
+    assert "Arbetsboken ni fick från oss heter Budget_2027_KDIR.xlsx." in found.body
+
+
+def _unopenable_by_openpyxl(path: Path) -> None:
+    """Give the workbook a creation date that is no date: our reader reads the return
+    (it does not look at the file's properties), openpyxl refuses the whole file, so
+    no feedback copy can be made of it."""
+    data = path.read_bytes()
+    tmp = path.with_suffix(".tmp")
+    with zipfile.ZipFile(io.BytesIO(data)) as zin, zipfile.ZipFile(tmp, "w") as zout:
+        for item in zin.infolist():
+            part = zin.read(item)
+            if item.filename == "docProps/core.xml":
+                part = re.sub(rb"(<dcterms:created[^>]*>)[^<]*<", rb"\1inte ett datum<", part)
+            zout.writestr(item, part)
+    tmp.replace(path)
+
+
+def test_a_return_that_cannot_be_copied_for_feedback_gets_an_email_without_one(
+    ws: Workspace,
+) -> None:
+    """A faulty return our reader reads but openpyxl cannot open gets no feedback
+    workbook (`write_feedback`); the report, written before the feedback, said it was
+    attached. Its e-mail quotes the error instead, and a collect with nothing new
+    (its memo gone) leaves the report as it is."""
+    fmo = ws.inbox / "Budget 2027 Förtroendemannaorganisationen.xlsx"
+    wb = openpyxl.load_workbook(fmo)  # as the department head would type in Excel
+    wb["Drift"]["F14"] = "ungefär 2 000"
+    wb.save(fmo)
+    _unopenable_by_openpyxl(fmo)
+    with pytest.raises(ValueError):
+        openpyxl.load_workbook(fmo)
+    result = actions.collect(ws.root)
+    status = next(s for s in result.statuses if s.avdelning == "FMO")
+    assert status.status == "fel" and "aterkoppling_FMO" not in result.outputs
+    settings = load_settings(ws.root / "budgetbook.toml")
+    report = report_path(ws.output, settings)
+    sheet = openpyxl.load_workbook(report)["Status"]
+    row = next(r for r in range(4, sheet.max_row + 1) if sheet.cell(r, 1).value == "FMO")
+    cell = sheet.cell(row, len(STATUS_HEADINGS))
+    assert cell.value == "Mejla om felen"
+    text = as_read(cell.hyperlink.target)
+    assert "bifoga" not in text
+    assert "Bladet Drift, cell F14: ”ungefär 2 000” är inte ett belopp." in text
+    before = report.stat().st_mtime_ns, report.read_bytes()
+    with Archive(ws.output) as archive:
+        archive.clear_memo()
+    actions.collect(ws.root)
+    assert (report.stat().st_mtime_ns, report.read_bytes()) == before

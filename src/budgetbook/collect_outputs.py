@@ -58,15 +58,22 @@ def write_outputs(
     links = {r.name: f"{rel}/{r.name}".replace(os.sep, "/") for r in received}
     outputs: dict[str, Path] = {}
     report = report_path(ws.output, settings)
-    key = _report_key(result, links, fingerprint)
     todo = _feedback_to_write(ws, settings, result, received, archive)
+    # the report's e-mails say a faulty return's feedback is attached: those to be
+    # written, each by what it is made from (the return's bytes among it)
+    foreseen = {avdelning for avdelning, _, _ in todo}
+    sha256 = {r.name: r.sha256 for r in received}
+    made_from = [(s.avdelning, sha256.get(s.file, "")) for s in result.statuses]
+    key = _report_key(result, links, fingerprint, [m for m in made_from if m[0] in foreseen])
     taken = early.take(todo) if early is not None else {}
     started = _start(pool, [t for t in todo if t[1] not in taken])
-    if not _unchanged(report, key, archive):
-        write_problem_report(result, settings, report, links)
+    rewritten = not _unchanged(report, key, archive)
+    if rewritten:
+        write_problem_report(result, settings, report, links, foreseen)
         archive.set_output_key(report, f"{key}:{sha256_file(report)}")
     outputs["inlamningskontroll"] = report
     written: set[Path] = set()
+    given: set[str] = set()
     for avdelning, target, job in todo:
         if job is None:
             done = True  # same return, same problems: the workbook is already right
@@ -81,8 +88,15 @@ def write_outputs(
         if done:
             outputs[f"aterkoppling_{avdelning}"] = target
             written.add(target)
+            given.add(avdelning)
     if early is not None:
         early.close()  # the foreseen ones that were not taken
+    if rewritten and given != foreseen:
+        # A return openpyxl cannot open gets no feedback (`write_feedback`): its e-mail
+        # must not say one is attached. The same bytes fail the same way, so the key
+        # (which has them) stands for this report too, and a re-run leaves it be.
+        write_problem_report(result, settings, report, links, given)
+        archive.set_output_key(report, f"{key}:{sha256_file(report)}")
     _remove_stale_feedback(ws.output, settings, written)
     return outputs
 
@@ -156,8 +170,14 @@ def _start(pool: Executor | None, todo: list[FeedbackJob]) -> dict[Path, Future[
     return started
 
 
-def _report_key(result: CollectResult, links: dict[str, str], fingerprint: str) -> str:
+def _report_key(
+    result: CollectResult,
+    links: dict[str, str],
+    fingerprint: str,
+    feedback: list[tuple[str, str]],
+) -> str:
     digest = hashlib.sha256(f"{__version__}|{fingerprint}|{time.tzname}".encode())
+    digest.update(repr(feedback).encode())
     digest.update(repr(result.statuses).encode())
     digest.update(repr(result.problems).encode())
     digest.update(repr(sorted(links.items())).encode())

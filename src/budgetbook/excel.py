@@ -25,6 +25,7 @@ from . import actions, report_memo
 from .archive import damaged_ledger
 from .errors import BudgetbookError, WorkspaceError
 from .model import CollectResult, Problem
+from .output_names import report_path
 from .panel import (
     HEADER_FIRST,
     LAST_RUN_CELL,
@@ -32,6 +33,7 @@ from .panel import (
     OUTPUT_HEADER_FIRST,
     OUTPUT_HEADING,
     PROBLEM_HEADING,
+    REMINDER_HEADING,
     RESULTS_COLUMNS,
     RESULTS_MAX_ROWS,
     RESULTS_ROW,
@@ -40,6 +42,9 @@ from .panel import (
     STATUS_HEADING,
     WORKSPACE_CELL,
 )
+from .problem_report import STATUS_HEADINGS, reminders_of
+from .reminders import CHASED, short_reminder
+from .settings import Settings
 from .workspace import SETTINGS_FILE, Workspace, open_workspace, os_failure
 
 LOG_FILE = "budgetpanel.log"
@@ -53,6 +58,7 @@ OUTPUT_PREFIXES = {"aterkoppling": "Återkoppling"}
 _WIDTH = len(RESULTS_COLUMNS)
 _FORMULA_START = ("=", "+", "-", "@")
 _MAX_LINK = 255  # Excel's limit for a string inside a formula
+_COLUMN_LETTERS = "ABCDEFGHIJ"
 
 
 # --- the entry points the buttons call --------------------------------------------------
@@ -91,6 +97,8 @@ class Outcome:
     # the consolidation's findings (BB408, BB409), listed after the returns' problems
     # as `budgetbook run` prints them
     findings: list[Problem] = field(default_factory=list)
+    # the round's settings, for the e-mails to the avdelning heads
+    settings: Settings | None = None
 
 
 def _kontrollera(r: actions.Round, out: Outcome) -> None:
@@ -149,7 +157,9 @@ def _run(book: Any, label: str, action: Callable[[actions.Round, Outcome], None]
     error = ""
     try:
         ws = open_workspace(_folder(book, sheet))
-        action(_round(ws, sheet), out)
+        r = _round(ws, sheet)
+        out.settings = r.settings
+        action(r, out)
     except BudgetbookError as exc:
         error = str(exc)
     except Exception as exc:  # a bug: still a message, never a traceback dialog
@@ -346,6 +356,8 @@ def results_rows(out: Outcome, ws: Workspace | None) -> list[list[Any]]:
             link = _link(s.path or s.file, s.file) if s.file else None
             rows.append([_text(s.avdelning), _text(s.name), s.status, received, *counts, link])
         rows.append([])
+        if out.settings is not None and ws is not None:
+            rows.extend(reminder_rows(c, out.settings, ws))
         problems = [*c.problems, *out.findings]
         errors = sum(p.is_error for p in problems)
         warnings = len(problems) - errors
@@ -387,6 +399,46 @@ def results_rows(out: Outcome, ws: Workspace | None) -> list[list[Any]]:
         if ws is not None:
             rows.append(["Mapp", _link(str(ws.output), str(ws.output))])
     return [(row + [None] * _WIDTH)[:_WIDTH] for row in rows]
+
+
+def reminder_rows(c: CollectResult, settings: Settings, ws: Workspace) -> list[list[Any]]:
+    """The avdelningar with a return to chase, each with a short e-mail to its head and
+    a link to the whole one, in the inlämningskontroll's Status sheet.
+
+    A HYPERLINK formula holds a link of at most 255 characters (`_MAX_LINK`), the
+    inlämningskontroll's e-mails are 750-1 150: the short one has the address, the
+    subject and what of a greeting, a line and the deadline fits (`short_reminder`)."""
+    chased = [(i, s) for i, s in enumerate(c.statuses) if s.status in CHASED]
+    if not chased:
+        return []
+    feedback = {k.partition("_")[2] for k in c.outputs if k.startswith("aterkoppling_")}
+    short = reminders_of(c, settings, feedback, short_reminder)
+    full = reminders_of(c, settings, feedback)
+    report = c.outputs.get("inlamningskontroll") or report_path(ws.output, settings)
+    email = STATUS_HEADINGS.index("E-post")
+    rows: list[list[Any]] = [
+        [REMINDER_HEADING],
+        [HEADER_FIRST, "Avdelningschef", "Status", "Kort mejl", None, None, "Hela mejlet"],
+    ]
+    for i, s in chased:
+        avd = settings.avdelning(s.avdelning)
+        head = avd.head if avd is not None and avd.head else s.name
+        mail, whole = short[i], None
+        if full[i] is None:  # the inlämningskontroll has none either: say why
+            written = avd is not None and avd.email.strip()
+            mail_cell = _text(
+                "e-postadressen i budgetbook.toml går inte att använda"
+                if written
+                else "ingen e-postadress i budgetbook.toml"
+            )
+        else:
+            mail_cell = _link(mail.mailto(), mail.label) if mail is not None else None
+            # the inlämningskontroll's Status sheet: headings on row 3, avdelningar from 4
+            where = f"[{report}]'Status'!{_COLUMN_LETTERS[email]}{4 + i}"
+            whole = _link(where, f"{Path(report).name}, rad {4 + i}")
+        rows.append([_text(s.avdelning), _text(head), s.status, mail_cell, None, None, whole])
+    rows.append([])
+    return rows
 
 
 def output_label(key: str) -> str:

@@ -44,6 +44,7 @@ RESULTS_MAX_ROWS = 3000  # excel.py never writes past this many rows
 
 # Headings excel.py writes; the conditional formats below key on them.
 STATUS_HEADING = "Inlämningar per avdelning"
+REMINDER_HEADING = "Påminnelser"
 PROBLEM_HEADING = "Problem i inlämningarna"
 OUTPUT_HEADING = "Resultat"
 HEADER_FIRST = "Avdelning"  # first cell of both table header rows
@@ -204,7 +205,8 @@ def _write(settings: Settings, workspace: Path, target: Path, cells: Mapping[str
     last = RESULTS_ROW + RESULTS_MAX_ROWS
     area = f"A{first}:G{last}"
     headings = ",".join(
-        f'$A{first}="{h}"' for h in (STATUS_HEADING, PROBLEM_HEADING, OUTPUT_HEADING)
+        f'$A{first}="{h}"'
+        for h in (STATUS_HEADING, REMINDER_HEADING, PROBLEM_HEADING, OUTPUT_HEADING)
     )
     ws.conditional_format(
         area, {"type": "formula", "criteria": f"=OR({headings})", "format": heading}

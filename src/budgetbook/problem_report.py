@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import warnings
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -63,10 +63,15 @@ def _link(target: str, sheet: str = "", cell: str = "") -> str | None:
 
 
 def write_problem_report(
-    result: CollectResult, settings: Settings, path: Path, links: dict[str, str]
+    result: CollectResult,
+    settings: Settings,
+    path: Path,
+    links: dict[str, str],
+    feedback: Collection[str] = (),
 ) -> Path:
     """Write the Status and Problem sheets. `links` maps a file name to a path relative
-    to the report's folder (the file in inbox/)."""
+    to the report's folder (the file in inbox/); `feedback` are the avdelningar whose
+    return got a feedback workbook (the e-mail to a faulty one says it is attached)."""
     import xlsxwriter  # here, not at the top: see `write_feedback`
 
     with atomic_write(path) as tmp:
@@ -98,7 +103,7 @@ def write_problem_report(
         ws.write_string(0, 0, f"Inlämningskontroll {settings.namnd} {settings.budget_year}", title)
         for col, heading in enumerate(STATUS_HEADINGS):
             ws.write_string(2, col, heading, head)
-        mails = reminders_of(result, settings)
+        mails = reminders_of(result, settings, feedback)
         for i, s in enumerate(result.statuses, start=3):
             ws.write_string(i, 0, s.avdelning, text)
             ws.write_string(i, 1, s.name, text)
@@ -197,15 +202,23 @@ def _write_link(ws, row, col, text, link, url_fmt, text_fmt) -> None:
         ws.write_string(row, col, text, text_fmt)
 
 
-def reminders_of(result: CollectResult, settings: Settings) -> list[Reminder | None]:
-    """Each status's e-mail to its avdelning head (`reminders`), None for one with
-    nothing to do or no e-mail address."""
+def reminders_of(
+    result: CollectResult,
+    settings: Settings,
+    feedback: Collection[str],
+    write: Callable[..., Reminder | None] = reminder,
+) -> list[Reminder | None]:
+    """Each status's e-mail to its avdelning head (`reminders.reminder`, or `write`:
+    `short_reminder`), None for one with nothing to do or no e-mail address.
+    `feedback`: the avdelningar whose return got a feedback workbook."""
     by_file: dict[str, list[Problem]] = defaultdict(list)
     for p in result.problems:
         if p.file:
             by_file[p.file].append(p)
     return [
-        reminder(settings, s, by_file.get(s.file, ())) if s.status in CHASED else None
+        write(settings, s, by_file.get(s.file, ()), s.avdelning in feedback)
+        if s.status in CHASED
+        else None
         for s in result.statuses
     ]
 
