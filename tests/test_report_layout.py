@@ -14,7 +14,7 @@ from docx.oxml.ns import qn
 
 from budgetbook.model import VIEW_INV_PAGAENDE, VIEW_RAM_AVDELNING, Column, Row, RowKind, Table
 from budgetbook.report import namndplan
-from budgetbook.report.tables import KEEP_TOGETHER_ROWS
+from budgetbook.report.tables import KEEP_GROUP_ROWS, KEEP_TOGETHER_ROWS
 from report_builders import example_consolidation, example_settings
 
 
@@ -176,19 +176,23 @@ def test_the_avdelning_chart_shows_the_largest_when_all_would_not_fit_a_page(tmp
     assert len(titles) == len(chart_titles(few))
 
 
-def test_a_subtotal_stays_with_the_row_above_it(tmp_path):
-    """A long project table grouped by avdelning: each "Summa <avdelning>" is kept with
-    the project above it (at N = 100 it stood alone at the top of a page, away from
-    every row it sums), each heading with the project under it; the other rows let a
-    page break between them."""
+def test_an_avdelnings_group_stays_on_one_page_and_a_long_one_keeps_its_heading(tmp_path):
+    """A long project table grouped by avdelning. A group of up to KEEP_GROUP_ROWS rows
+    (heading, projects, "Summa <avdelning>") is kept on one page: at N = 100 pages
+    started with projects whose avdelning heading stood on the page before. A longer
+    group keeps its heading with the two rows under it (a heading never ends a page)
+    and its subtotal with the row above it (at N = 100 a "Summa <avdelning>" stood
+    alone at the top of a page); elsewhere in it a page may break. Between groups a
+    page may always break."""
     settings = example_settings()
     cons = example_consolidation(settings)
     view = cons.views[VIEW_INV_PAGAENDE]
     year_keys = [c.key for c in view.columns if c.kind == "tkr"]
+    first = settings.avdelningar[0].name
     body = [
         Row(f"Projekt {i}", {"avdelning": a.name, **dict.fromkeys(year_keys, 100)})
         for a in settings.avdelningar
-        for i in range(5)
+        for i in range(12 if a.name == first else 5)
     ]
     total = Row("Summa pågående projekt", dict.fromkeys(year_keys, 100 * len(body)), RowKind.TOTAL)
     cons.views[VIEW_INV_PAGAENDE] = replace(view, rows=[*body, total])
@@ -197,8 +201,16 @@ def test_a_subtotal_stays_with_the_row_above_it(tmp_path):
     table = next(t for t in document.tables if t.rows[-1].cells[0].text == total.label)
     rows = table._tbl.findall(qn("w:tr"))[1:]
     labels = [tr.xpath("string(.//w:tc[1])") for tr in rows]
-    assert len(rows) > KEEP_TOGETHER_ROWS and labels.count("Projekt 0") == len(settings.avdelningar)
-    for i, label in enumerate(labels[:-2]):
-        above_subtotal = labels[i + 1].startswith("Summa ")
-        heading = label in {a.name for a in settings.avdelningar}
-        assert row_keeps(rows[i]) == (above_subtotal or heading), label
+    names = {a.name for a in settings.avdelningar}
+    assert len(rows) > KEEP_TOGETHER_ROWS and labels.count("Projekt 0") == len(names)
+    heads = [i for i, label in enumerate(labels) if label in names]
+    for start, end in zip(heads, [*heads[1:], len(labels) - 1], strict=True):
+        group = labels[start:end]
+        kept = [row_keeps(tr) for tr in rows[start:end]]
+        assert group[-1].startswith("Summa ")
+        if len(group) <= KEEP_GROUP_ROWS:  # whole: every row kept with the next
+            assert kept == [True] * (len(group) - 1) + [end == len(labels) - 1], group
+        else:  # heading with two rows, subtotal with one; the rest may break
+            assert group[0] == first and len(group) == 14
+            assert kept == [True, True] + [False] * 10 + [True, False], kept
+    assert row_keeps(rows[-2])  # the total with the row above it

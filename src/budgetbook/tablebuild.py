@@ -4,7 +4,9 @@ Rules every table built here follows (and the tests check for any input):
 
 * A SUBTOTAL row is the sum of the DATA rows since the previous SUBTOTAL or HEADING;
   a TOTAL row is the sum of the SUBTOTAL rows above it, or of the DATA rows above it
-  when the table has no subtotals. "Sum" means the sum of the values shown; empty cells
+  when the table has no subtotals; in a table whose one-row groups have no subtotal
+  (`grouped(..., lone_subtotals=False)`), of the subtotals and those groups' rows
+  (equally: of every DATA row). "Sum" means the sum of the values shown; empty cells
   (None) are left out; a total of only empty cells is empty, a total of no rows is 0.
 * Change columns: tkr = new − old, % = (new − old) / |old| as a fraction, empty where
   old is 0 or either side is empty. On total rows the tkr change is the sum of the rows'
@@ -93,24 +95,31 @@ def grouped(
     additive: Iterable[str],
     changes: Sequence[ChangeSpec] = (),
     headings: bool = True,
+    lone_subtotals: bool = True,
 ) -> list[Row]:
     """HEADING, data rows and SUBTOTAL per group, then a TOTAL of the subtotals.
 
-    `groups` is (heading, rows, subtotal label); empty groups are left out.
+    `groups` is (heading, rows, subtotal label); empty groups are left out. Without
+    `lone_subtotals` a subtotal that would repeat the figures right next to it is left
+    out: a group of one row has none (it would equal the row above it), nor has the
+    only group of a table (it would equal the total under it); the total then adds the
+    subtotals and the rows of the groups without one (which is every data row's sum).
     """
     additive = tuple(additive)
+    shown = [g for g in groups if g[1]]
     rows: list[Row] = []
-    subtotals: list[Row] = []
-    for heading, parts, sub_label in groups:
-        if not parts:
-            continue
+    summed: list[Row] = []  # what the total adds: each group's subtotal, or its rows
+    for heading, parts, sub_label in shown:
         if headings and heading:
             rows.append(Row(heading, {}, RowKind.HEADING))
         rows.extend(parts)
+        if not lone_subtotals and (len(parts) == 1 or len(shown) == 1):
+            summed.extend(parts)
+            continue
         sub = sum_rows(sub_label, parts, RowKind.SUBTOTAL, additive, changes)
         rows.append(sub)
-        subtotals.append(sub)
-    rows.append(sum_rows(total_label, subtotals, RowKind.TOTAL, additive, changes))
+        summed.append(sub)
+    rows.append(sum_rows(total_label, summed, RowKind.TOTAL, additive, changes))
     return rows
 
 

@@ -195,6 +195,11 @@ def risk_list_table(view: Table) -> Table:
 CAPITAL_CAPTION = "Kapitalkostnader per avdelning och projekt"  # `by_avdelning`'s caption
 
 
+# Said under a grouped project table where some avdelningar have a subtotal and some
+# not, so a reader adding up the total knows what to add (`by_avdelning`).
+LONE_PROJECT_NOTE = "En avdelning med bara ett projekt har ingen egen summarad."
+
+
 def by_avdelning(view: Table, order: Sequence[str], caption: str = "") -> Table:
     """A project view (`consolidate_inv`: the investment plan's projects, their capital
     costs) as the draft shows it: each avdelning's projects under a heading row with its
@@ -204,11 +209,18 @@ def by_avdelning(view: Table, order: Sequence[str], caption: str = "") -> Table:
     years it left the name a few characters wide. A large nämnd's avdelningar often
     have projects of the same name, which only the avdelning tells apart.
 
+    A subtotal that would repeat the figures next to it is left out, as a finance
+    officer sets such a table by hand: an avdelning with one project has none (three
+    rows for one figure), nor has the only avdelning with projects (its sum stood right
+    above an identical total). The note then says why some avdelningar have no
+    "Summa" row when others have. A nämnd of one avdelning gets no grouping at all, and
+    the view's own `caption` (`caption` names the avdelning grouping).
+
     The same data rows, in the view's order within an avdelning (pågående before nya in
-    the capital costs); the total, the sum of the subtotals, equals the view's and has
-    its label. A view's own subtotals (pågående and nya) are left out: a heading nested
-    in a heading reads as one list, and the avdelning's sum is what its drift budget
-    carries."""
+    the capital costs); the total, the sum of every project (of the subtotals and the
+    projects without one), equals the view's and has its label. A view's own subtotals
+    (pågående and nya) are left out: a heading nested in a heading reads as one list,
+    and the avdelning's sum is what its drift budget carries."""
     columns = [c for c in view.columns if c.key != "avdelning"]
     groups: dict[str, list[Row]] = {name: [] for name in order}
     for row in view.rows:
@@ -216,12 +228,21 @@ def by_avdelning(view: Table, order: Sequence[str], caption: str = "") -> Table:
             groups.setdefault(str(row.values["avdelning"]), []).append(row)
     total = _total_row(view)
     keys = [c.key for c in columns if c.kind == "tkr"]
+    sizes = [len(parts) for parts in groups.values() if parts]
+    headings = len(groups) > 1  # one avdelning: its name says nothing a heading adds
     rows = grouped(
         [(name, parts, f"Summa {fmt.in_sentence(name)}") for name, parts in groups.items()],
         total.label if total else "Summa",
         keys,
+        headings=headings,
+        lone_subtotals=False,
     )
-    return replace(view, caption=caption or view.caption, columns=columns, rows=rows)
+    note = view.note
+    if len(sizes) > 1 and min(sizes) == 1 < max(sizes):  # some groups summed, some not
+        sep = " " if note.endswith(".") else ". " if note else ""
+        note = f"{note}{sep}{LONE_PROJECT_NOTE}"
+    caption = (caption or view.caption) if headings else view.caption
+    return replace(view, caption=caption, columns=columns, rows=rows, note=note)
 
 
 def controls_table(cons: Consolidation, settings: Settings) -> Table:

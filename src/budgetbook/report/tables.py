@@ -40,6 +40,11 @@ from .table_measure import (
 # Tables up to this many rows are kept on one page with their caption (a short table
 # split over two pages is hard to read); longer ones break between rows.
 KEEP_TOGETHER_ROWS = 25
+# In a longer table, a group (a heading row and the rows up to the next heading or
+# the total: an avdelning's projects and their "Summa") of up to this many rows is
+# kept on one page, so no page starts with projects whose heading is on the page
+# before; a longer group breaks, but never right after its heading or its first row.
+KEEP_GROUP_ROWS = 10
 
 
 # What `clean` changes: the characters escape() replaces and those xml_safe() drops.
@@ -167,11 +172,18 @@ def _cell(
 def kept_rows(table: Table, noted: bool = True) -> set[int]:
     """Rows (indexes into table.rows) kept with the next one, so Word and LibreOffice
     do not strand rows: a short table stays whole, with its caption (kept with the
-    table) and its source note; in a longer one a group heading row stays with the row
-    under it, a subtotal with the row above it (a "Summa <avdelning>" at the top of a
-    page, away from every row it sums, read as a total of the page before), and the
-    last two rows (the total and the row above it) stay together and with the note.
-    The header row repeats on every page and never stands alone.
+    table) and its source note. In a longer one a group of up to KEEP_GROUP_ROWS rows
+    (a heading, its rows and their subtotal) stays on one page; a longer group keeps
+    its heading with the two rows under it (a heading is never the last row of a page,
+    nor does one row stand under it). A subtotal stays with the row above it (a
+    "Summa <avdelning>" at the top of a page, away from every row it sums, read as a
+    total of the page before), and the last two rows (the total and the row above it)
+    stay together and with the note. The header row repeats on every page and never
+    stands alone.
+
+    Word repeats only a table's header rows; a heading cannot be repeated as
+    "<avdelning> (forts.)" on the page a long group continues on without knowing where
+    the pages break, which only the program laying the document out knows.
 
     Without a note (`noted` false) the last row is kept with nothing: what follows the
     table (a heading, the next table) is not part of it, and a page must be able to
@@ -181,9 +193,18 @@ def kept_rows(table: Table, noted: bool = True) -> set[int]:
         kept = set(range(n))
     else:
         kinds = list(map(attrgetter("kind"), table.rows))  # in C: a long table has ~20 000 rows
-        kept = set(compress(range(n), map(is_, kinds, repeat(RowKind.HEADING)))) | {n - 2, n - 1}
+        heads = list(compress(range(n), map(is_, kinds, repeat(RowKind.HEADING))))
+        kept = set(heads) | {n - 2, n - 1}
         # row i when row i + 1 is a subtotal
         kept.update(compress(range(n - 1), map(is_, kinds[1:], repeat(RowKind.SUBTOTAL))))
+        # each group: from its heading up to the next heading, the total or the end
+        last = n - 1 if kinds[-1] is RowKind.TOTAL else n
+        ends = [*heads[1:], last] if heads else []
+        for start, end in zip(heads, ends, strict=True):
+            if end - start <= KEEP_GROUP_ROWS:
+                kept.update(range(start, end - 1))  # all but the group's last row
+            else:
+                kept.add(start + 1)  # the heading and its first two rows
     if not noted:
         kept.discard(n - 1)
     return kept
