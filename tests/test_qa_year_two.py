@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 from docx import Document
 
-from budgetbook import actions, checks
+from budgetbook import actions, checks, reminders
 from budgetbook.cli import main
 from budgetbook.errors import WorkspaceError
 from budgetbook.example import write_example_returns
@@ -427,3 +427,11 @@ def test_last_year_s_workbook_returned_says_what_to_send_instead(last_year, tmp_
         "ska fyllas i för årets år, 2028–2030."
     ) in body
     assert "aterkoppling" not in body
+    # the control workbook's Påminnelser table links the short one: the same request
+    (pers,) = (s for s in result.statuses if s.file == stale.name)
+    short = reminders.short_reminder(
+        actions.open_round(root).settings, pers, result.problems, feedback=True
+    )
+    assert short is not None
+    assert short.subject == "Nämndplan 2028: arbetsboken från Personalavdelningen är inte årets"
+    assert "Fyll i årets arbetsbok, Budget_2028_PERS.xlsx, och skicka den." in short.body
