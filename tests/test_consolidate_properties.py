@@ -111,7 +111,14 @@ def check_totals(table: m.Table) -> None:
             group = []
         else:
             parts = subtotals or data
+            # the ram total's difference stays empty while a return is missing
+            unknown = table.key == m.VIEW_RAM_AVDELNING and any(
+                v is None for r in data for k, v in r.values.items() if k.startswith("budget_")
+            )
             for key in additive:
+                if unknown and key.startswith("diff_"):
+                    assert row.values.get(key) is None, (table.key, key)
+                    continue
                 assert row.values.get(key) == sums(parts, key), (table.key, row.label, key)
     assert table.total_row() is not None, table.key
 

@@ -34,7 +34,7 @@ def test_missing_avdelning_notes_share_one_sentence(tmp_path):
     assert inv.endswith(missing_note(settings, {"A"}, PROJECTS_MISSING))
     assert inv == (
         "Källa: avdelningarnas inlämnade budgetunderlag. "
-        "Godkänd inlämning saknas för: Avdelning B; deras projekt ingår inte."
+        "Godkänd inlämning saknas för: Avdelning B; dess projekt ingår inte."
     )
     for key in (m.VIEW_INV_PAGAENDE, m.VIEW_INV_NYA):
         # a source note under every investment table, not only under the drift tables
@@ -104,12 +104,38 @@ def test_ram_note_says_a_missing_avdelnings_ram_is_in_the_total_but_not_its_diff
     cons = consolidate([drift_sub("A", {("A1", "personal"): (1, 1, 1)})], settings)
     ram = cons.views[m.VIEW_RAM_AVDELNING]
     assert ram.note.endswith(missing_note(settings, {"A"}, RAM_MISSING))
-    assert "Deras ram ingår i summan av ramarna" in ram.note
+    assert "Dess ram ingår i summan av ramarna, men dess budget" in ram.note
     assert "förändringen" not in ram.note
     missing = next(r for r in ram.rows if r.label == "Avdelning B")
     year = settings.budget_year
     assert missing.values[f"ram_{year}"] is not None
     assert missing.values[f"budget_{year}"] is None and missing.values[f"diff_{year}"] is None
+
+
+def test_ram_total_has_no_difference_while_a_return_is_missing(tmp_path):
+    # Summa showed budget 324 200, ram 339 500, differens 0: the returned avdelningar's
+    # differences beside the whole ram read as "the nämnd is within its ram"
+    settings = small_settings(tmp_path)
+    year = settings.budget_year
+    one = [drift_sub("A", {("A1", "personal"): (1, 1, 1)})]
+    total = consolidate(one, settings).views[m.VIEW_RAM_AVDELNING].total_row()
+    assert total.values[f"ram_{year}"] is not None
+    assert total.values[f"budget_{year}"] is not None
+    assert all(total.values[f"diff_{y}"] is None for y in settings.years)
+    both = [*one, drift_sub("B", {("B1", "personal"): (2, 2, 2)})]
+    ram = consolidate(both, settings).views[m.VIEW_RAM_AVDELNING]
+    total = ram.total_row()
+    for y in settings.years:
+        assert total.values[f"diff_{y}"] == sum(r.values[f"diff_{y}"] for r in ram.data_rows())
+
+
+def test_missing_note_speaks_of_one_avdelning_in_the_singular(tmp_path):
+    # "Godkänd inlämning saknas för: Portföljstyrning. Deras ram …" read as a slip
+    settings = small_settings(tmp_path)
+    one = missing_note(settings, {"A"}, RAM_MISSING)
+    assert "Dess ram ingår" in one and "men dess budget" in one and "eras" not in one
+    two = missing_note(settings, set(), RAM_MISSING)
+    assert "Avdelning A och Avdelning B. Deras ram ingår" in two and "men deras budget" in two
 
 
 def test_a_return_with_empty_lines_has_one_namnd_total_in_every_drift_view(tmp_path):

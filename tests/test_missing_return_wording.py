@@ -63,7 +63,7 @@ def test_note_under_tables_without_a_change_column_speaks_of_no_change(draft):
         assert "förändring" not in draft[caption], (caption, draft[caption])
     risks = draft["Risk- och känslighetsanalys, tkr"]
     assert "planbelopp" not in risks
-    assert "Deras risker ingår inte i summorna." in risks
+    assert "Dess risker ingår inte i summorna." in risks
     # the change the drift tables' total rows show is still explained where it is shown
     assert "förändringen på summaraderna" in draft["Driftbudget per avdelning, tkr"]
 

@@ -72,6 +72,7 @@ from .tablebuild import (
     avdelningar_shown,
     grouped,
     in_avdelning_order,
+    missing_names,
     missing_note,
     namnd_total,
     note,
@@ -335,7 +336,13 @@ def ram_by_avdelning(settings: Settings, figures: DriftFigures, included: set[st
             if values[diff_key] is not None:
                 sources[diff_key] = join_sources(sel_src, ram_src)
         rows.append(Row(a.name, values, RowKind.DATA, sources))
-    rows.append(sum_rows(namnd_total(settings), rows, RowKind.TOTAL, keys))
+    total = sum_rows(namnd_total(settings), rows, RowKind.TOTAL, keys)
+    if missing_names(settings, included):
+        # the total ram includes the missing avdelningar, the total budget does not:
+        # their difference would read as "the nämnd is within its ram" when it is not known
+        for _, _, _, _, diff_key in years:
+            total.values[diff_key] = None
+    rows.append(total)
     return Table(
         VIEW_RAM_AVDELNING,
         "Budget mot ram per avdelning",

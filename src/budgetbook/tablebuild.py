@@ -8,6 +8,8 @@ Rules every table built here follows (and the tests check for any input):
   (`grouped(..., lone_subtotals=False)`), of the subtotals and those groups' rows
   (equally: of every DATA row). "Sum" means the sum of the values shown; empty cells
   (None) are left out; a total of only empty cells is empty, a total of no rows is 0.
+  One exception: the budget-against-ram total leaves its difference empty while an
+  avdelning's return is missing (its ram is in the total, its budget is not).
 * Change columns: tkr = new − old, % = (new − old) / |old| as a fraction, empty where
   old is 0 or either side is empty. On total rows the tkr change is the sum of the rows'
   tkr changes (equal to total new − total old whenever every row has both figures), and
@@ -155,8 +157,9 @@ PROJECTS_MISSING = "; deras projekt ingår inte."
 RETURNS_SOURCE = "Källa: avdelningarnas inlämnade budgetunderlag."
 # Budget against ram: a missing avdelning's ram is known, its budget is not.
 RAM_MISSING = (
-    ". Deras ram ingår i summan av ramarna, men deras budget och differens är tomma; "
-    "summaradens differens avser bara avdelningarna med godkänd inlämning."
+    ". Deras ram ingår i summan av ramarna, men deras budget och differens är tomma. "
+    "Summaradens budget avser bara avdelningarna med godkänd inlämning, och dess "
+    "differens visas när alla avdelningar har lämnat in."
 )
 
 
@@ -165,12 +168,20 @@ def missing_names(settings: Settings, included: set[str]) -> list[str]:
     return [a.name for a in settings.avdelningar if a.code not in included]
 
 
+def singular(consequence: str) -> str:
+    """A missing-note consequence for one avdelning: "… saknas för: Portföljstyrning.
+    Dess ram …", not "Deras"."""
+    return consequence.replace("Deras ", "Dess ").replace("deras ", "dess ")
+
+
 def missing_note(settings: Settings, included: set[str], consequence: str = AMOUNTS_MISSING) -> str:
     """The note naming avdelningar without an approved return and what that means for
     the table (`consequence` continues the sentence); "" when none is missing."""
     missing = missing_names(settings, included)
     if not missing:
         return ""
+    if len(missing) == 1:
+        consequence = singular(consequence)
     return "Godkänd inlämning saknas för: " + name_list(missing) + consequence
 
 

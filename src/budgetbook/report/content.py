@@ -30,6 +30,7 @@ from ..tablebuild import (
     KONTOGRUPP_MISSING,
     grouped,
     missing_names,
+    singular,
 )
 
 STANDARD_DRIFT = (
@@ -77,11 +78,17 @@ def split_plan_years(
         columns=plan_cols,
         signed_columns=frozenset(k for k in table.signed_columns if k in keep),
         # the plan table has no change column: its note says nothing of one
-        note=_without(table.note, prior_sources)
-        .replace(AMOUNTS_MISSING, AMOUNTS_NO_CHANGE)
-        .replace(KONTOGRUPP_MISSING, AMOUNTS_NO_CHANGE),
+        note=_without_change_note(_without(table.note, prior_sources)),
     )
     return main, plan
+
+
+def _without_change_note(note: str) -> str:
+    """A drift view's note for its plan-year table, which has no change column."""
+    for form in (str, singular):
+        for said in (AMOUNTS_MISSING, KONTOGRUPP_MISSING):
+            note = note.replace(form(said), form(AMOUNTS_NO_CHANGE))
+    return note
 
 
 def _without(note: str, sentences: tuple[str, ...]) -> str:
