@@ -8,6 +8,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .model_base import ProblemCounts
+
 if TYPE_CHECKING:
     from .model import Problem, Submission
 
@@ -44,7 +46,7 @@ def utc_mtime(path: Path | os.stat_result) -> datetime:
 
 
 @dataclass(slots=True)
-class Received:
+class Received(ProblemCounts):
     """One file found in inbox/ and everything collect learned about it."""
 
     name: str
@@ -73,14 +75,6 @@ class Received:
         from . import safety
 
         return any(p.code in safety.UNREADABLE_CODES for p in self.problems)
-
-    @property
-    def errors(self) -> int:
-        return sum(p.is_error for p in self.problems)
-
-    @property
-    def warnings(self) -> int:
-        return sum(not p.is_error for p in self.problems)
 
 
 def placed(

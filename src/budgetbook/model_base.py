@@ -108,8 +108,24 @@ class ReturnStatus:
     warnings: int = 0
 
 
+class ProblemCounts:
+    """`errors` and `warnings` of a class with a `problems` list (a collect's result,
+    one received file)."""
+
+    __slots__ = ()
+    problems: list[Problem]
+
+    @property
+    def errors(self) -> int:
+        return sum(p.is_error for p in self.problems)
+
+    @property
+    def warnings(self) -> int:
+        return sum(not p.is_error for p in self.problems)
+
+
 @dataclass(slots=True)
-class CollectResult:
+class CollectResult(ProblemCounts):
     """What `collect` found: one status per avdelning, all problems, the accepted returns.
 
     `submissions` holds one return per avdelning (the newest by content time), only
@@ -126,14 +142,6 @@ class CollectResult:
     submissions: Sequence[Submission] = field(default_factory=list)
     outputs: dict[str, Path] = field(default_factory=dict)
     basis: str = ""
-
-    @property
-    def errors(self) -> int:
-        return sum(p.is_error for p in self.problems)
-
-    @property
-    def warnings(self) -> int:
-        return sum(not p.is_error for p in self.problems)
 
     @property
     def valid(self) -> bool:
