@@ -176,11 +176,36 @@ RISKS: tuple[ExampleRisk, ...] = (
         "Erfarenhetsmässigt tar rekryteringar 4–6 månader.",
     ),
     ExampleRisk("Högre priser på konsulttjänster", 0, 250, "Ramavtalet indexregleras i april."),
-    ExampleRisk("Statsbidrag för civilt försvar", 400, 0, "Beslut om nivån väntas under våren."),
+    ExampleRisk(
+        "Riktade statsbidrag över budgeterad nivå", 400, 0, "Beslut om nivån väntas under våren."
+    ),
     ExampleRisk(
         "Ökade licenskostnader för system", 0, 350, "Leverantören har aviserat nya prismodeller."
     ),
     ExampleRisk("Lägre energipriser än budgeterat", 200, 0, "Avser lokalerna i kommunhuset."),
+    # sixteen in all: two per avdelning of the example, none repeated (review: the same
+    # grant under three avdelningar was counted three times in the total)
+    ExampleRisk("Högre pensionskostnader", 0, 300, "Enligt KPA:s senaste prognos."),
+    ExampleRisk(
+        "Försenad upphandling av ramavtal", 0, 200, "Nuvarande avtal kan förlängas ett år."
+    ),
+    ExampleRisk(
+        "Ökad efterfrågan på utbildningsinsatser", 0, 150, "Beror på antalet nyanställda chefer."
+    ),
+    ExampleRisk("Lägre kostnader för resor", 100, 0, "Fler möten hålls digitalt."),
+    ExampleRisk("Högre hyra efter omförhandling", 0, 400, "Hyresavtalet löper ut vid årsskiftet."),
+    ExampleRisk(
+        "Sjukfrånvaro över förväntad nivå", 0, 250, "Vikarier behövs i kundnära uppgifter."
+    ),
+    ExampleRisk("Intäkter från tjänsteförsäljning", 150, 0, "Avtal med grannkommunen förlängs."),
+    ExampleRisk("Kostnader för valet", 0, 200, "Ersättning till valförrättare höjs."),
+    ExampleRisk(
+        "Räntenivå lägre än budgeterat",
+        250,
+        0,
+        "Påverkar kapitalkostnaderna för nya investeringar.",
+    ),
+    ExampleRisk("Ökade kostnader för informationssäkerhet", 0, 300, "Nya krav väntas under året."),
 )
 
 

@@ -95,20 +95,20 @@ def _verksamhet_text(
         sentences.append(
             rng.choice(
                 (
-                    f"Den största delen av budgeten, {_tkr(amount)} tkr, avser {_lower(largest)}.",
-                    f"Tyngdpunkten ligger på {_lower(largest)} med {_tkr(amount)} tkr.",
+                    f"Den största delen av budgeten, {_tkr(amount)}\u00a0tkr, avser {_lower(largest)}.",
+                    f"Tyngdpunkten ligger på {_lower(largest)} med {_tkr(amount)}\u00a0tkr.",
                 )
             )
         )
     net = avd.ram.get(year, 0)
     if f.revenue > net > 0:
         sentences.append(
-            f"Intäkterna, {_tkr(f.revenue)} tkr {year}, är större än nettokostnaden: en stor "
+            f"Intäkterna, {_tkr(f.revenue)}\u00a0tkr {year}, är större än nettokostnaden: en stor "
             "del av verksamheten säljs till andra förvaltningar och bolag."
         )
     elif f.revenue > 0:
         sentences.append(
-            f"Verksamheten finansieras delvis med intäkter, {_tkr(f.revenue)} tkr {year}, "
+            f"Verksamheten finansieras delvis med intäkter, {_tkr(f.revenue)}\u00a0tkr {year}, "
             "främst från avgifter och tjänster åt andra förvaltningar."
         )
     sentences.append(
@@ -135,8 +135,8 @@ def _verksamhet_text(
             avd,
             1,
             (
-                "Resultaten redovisas i tertialrapporterna.",
-                "Arbetet följs upp i nämndens tertialrapporter och i årsredovisningen.",
+                "Resultaten redovisas i tertialrapporten, delårsrapporten och årsredovisningen.",
+                "Arbetet följs upp i nämndens tertialrapport och i årsredovisningen.",
                 "Avdelningen rapporterar måluppfyllelsen i delårsrapporten.",
                 "",
             ),
@@ -158,9 +158,9 @@ def _budget_text(
             sentences.append(
                 rng.choice(
                     (
-                        f"Budgeten för {year} ligger i nivå med {year - 1}: {_tkr(ram)} tkr "
-                        f"mot {_tkr(f.prior_budget)} tkr.",
-                        f"Nettobudgeten är i stort sett oförändrad, {_tkr(ram)} tkr.",
+                        f"Budgeten för {year} ligger i nivå med {year - 1}: {_tkr(ram)}\u00a0tkr "
+                        f"mot {_tkr(f.prior_budget)}\u00a0tkr.",
+                        f"Nettobudgeten är i stort sett oförändrad, {_tkr(ram)}\u00a0tkr.",
                     )
                 )
             )
@@ -171,12 +171,12 @@ def _budget_text(
                     avd,
                     4,
                     (
-                        f"Nettobudgeten ökar med {_tkr(diff)} tkr ({_pct(pct)}) till "
-                        f"{_tkr(ram)} tkr.",
-                        f"Budgeten för {year} är {_tkr(ram)} tkr, {_tkr(diff)} tkr "
+                        f"Nettobudgeten ökar med {_tkr(diff)}\u00a0tkr ({_pct(pct)}) till "
+                        f"{_tkr(ram)}\u00a0tkr.",
+                        f"Budgeten för {year} är {_tkr(ram)}\u00a0tkr, {_tkr(diff)}\u00a0tkr "
                         f"({_pct(pct)}) mer än {year - 1}.",
-                        f"Jämfört med {year - 1} har avdelningen {_tkr(diff)} tkr mer, "
-                        f"totalt {_tkr(ram)} tkr.",
+                        f"Jämfört med {year - 1} har avdelningen {_tkr(diff)}\u00a0tkr mer, "
+                        f"totalt {_tkr(ram)}\u00a0tkr.",
                     ),
                 )
             )
@@ -184,9 +184,9 @@ def _budget_text(
             sentences.append(
                 rng.choice(
                     (
-                        f"Ramen minskar med {_tkr(-diff)} tkr ({_pct(-pct)}) till {_tkr(ram)} "
+                        f"Ramen minskar med {_tkr(-diff)}\u00a0tkr ({_pct(-pct)}) till {_tkr(ram)}\u00a0"
                         "tkr, och avdelningen har fått prioritera.",
-                        f"Med {_tkr(ram)} tkr har avdelningen {_tkr(-diff)} tkr mindre än "
+                        f"Med {_tkr(ram)}\u00a0tkr har avdelningen {_tkr(-diff)}\u00a0tkr mindre än "
                         f"{year - 1} att röra sig med.",
                     )
                 )
@@ -198,35 +198,37 @@ def _budget_text(
                 sentences.append(
                     rng.choice(
                         (
-                            f"Den största ökningen finns inom {_lower(name)}, {_tkr(change)} tkr.",
-                            f"Mest växer {_lower(name)}, med {_tkr(change)} tkr.",
+                            f"Den största ökningen finns inom {_lower(name)}, {_tkr(change)}\u00a0tkr.",
+                            f"Mest växer {_lower(name)}, med {_tkr(change)}\u00a0tkr.",
                             # "Ökningen" presupposes the avdelning's budget grows
-                            f"Ökningen gäller framför allt {_lower(name)} ({_tkr(change)} tkr)."
+                            f"Ökningen gäller framför allt {_lower(name)} ({_tkr(change)}\u00a0tkr)."
                             if diff > 0
-                            else f"Mest ökar {_lower(name)}, med {_tkr(change)} tkr.",
+                            else f"Mest ökar {_lower(name)}, med {_tkr(change)}\u00a0tkr.",
                         )
                     )
                 )
             else:
-                sentences.append(f"Inom {_lower(name)} minskar budgeten med {_tkr(-change)} tkr.")
+                sentences.append(
+                    f"Inom {_lower(name)} minskar budgeten med {_tkr(-change)}\u00a0tkr."
+                )
     else:
-        sentences.append(f"Avdelningens nettobudget för {year} är {_tkr(ram)} tkr.")
+        sentences.append(f"Avdelningens nettobudget för {year} är {_tkr(ram)}\u00a0tkr.")
     if f.prior_budget and f.prior_prognos:
         gap = f.prior_prognos - f.prior_budget
         if 100 < abs(gap) <= 0.02 * abs(f.prior_budget):  # small, but not "följer budgeten"
             sentences.append(
                 f"Prognosen för {year - 1} visar ett mindre "
-                f"{'underskott' if gap > 0 else 'överskott'} på {_tkr(abs(gap))} tkr."
+                f"{'underskott' if gap > 0 else 'överskott'} på {_tkr(abs(gap))}\u00a0tkr."
             )
         elif gap > max(100, 0.02 * abs(f.prior_budget)):
             sentences.append(
-                f"Prognosen för {year - 1} pekar på ett underskott på {_tkr(gap)} tkr; "
+                f"Prognosen för {year - 1} pekar på ett underskott på {_tkr(gap)}\u00a0tkr; "
                 "budgeten för det nya året är lagd med det i minnet och kostnaderna "
                 "följs månadsvis."
             )
         elif gap < -max(100, 0.02 * abs(f.prior_budget)):
             sentences.append(
-                f"För {year - 1} väntas ett överskott på {_tkr(-gap)} tkr, främst av tillfälliga "
+                f"För {year - 1} väntas ett överskott på {_tkr(-gap)}\u00a0tkr, främst av tillfälliga "
                 "skäl som inte återkommer."
             )
         else:
@@ -242,7 +244,7 @@ def _budget_text(
     added = f.capital_added.get(year, 0)
     if added:
         sentences.append(
-            f"Kapitalkostnader för nya investeringar, {_tkr(added)} tkr, ingår i budgeten."
+            f"Kapitalkostnader för nya investeringar, {_tkr(added)}\u00a0tkr, ingår i budgeten."
         )
     sentences.append(
         _pick(
@@ -260,7 +262,7 @@ def _budget_text(
     plan = [y for y in s.plan_years if y in avd.ram]
     if plan and rng.random() < 0.6:
         sentences.append(
-            f"För planåren följer budgeten ramen, {_tkr(avd.ram[plan[-1]])} tkr {plan[-1]}."
+            f"För planåren följer budgeten ramen, {_tkr(avd.ram[plan[-1]])}\u00a0tkr {plan[-1]}."
         )
     if rng.random() < 0.5:
         sentences.append("Förändringarna per rad är kommenterade i avdelningens budgetunderlag.")
@@ -306,13 +308,14 @@ def _investment_text(
     new = [p for p in f.projects if p.status != "pågående"]
     sentences = [
         f"{avd.name} har {fmt.count(len(f.projects))} projekt i investeringsplanen, "
-        f"sammanlagt {_tkr(total)} tkr {span}."
+        f"sammanlagt {_tkr(total)}\u00a0tkr {span}."
     ]
     if ongoing:
         biggest = max(ongoing, key=lambda p: sum(p.amounts.values()))
+        lead = "Störst av de pågående är" if len(ongoing) > 1 else "Det pågående projektet är"
         sentences.append(
-            f"Störst av de pågående är {_lower(biggest.name)}, "
-            f"{_tkr(sum(biggest.amounts.values()))} tkr under perioden."
+            f"{lead} {_lower(biggest.name)}, "
+            f"{_tkr(sum(biggest.amounts.values()))}\u00a0tkr under perioden."
         )
         if len(ongoing) > 1:
             others = _joined([_lower(p.name) for p in ongoing if p is not biggest])
@@ -320,12 +323,16 @@ def _investment_text(
     if new:
         sentences.append(
             "Nytt för perioden är "
-            + _joined([f"{_lower(p.name)} ({_tkr(sum(p.amounts.values()))} tkr)" for p in new])
+            + _joined([f"{_lower(p.name)} ({_tkr(sum(p.amounts.values()))}\u00a0tkr)" for p in new])
             + "; "
             + rng.choice(
                 (
-                    "projekten startar när upphandlingen är klar.",
-                    "de genomförs i takt med att äldre utrustning behöver bytas.",
+                    "projekten startar när upphandlingen är klar."
+                    if len(new) > 1
+                    else "projektet startar när upphandlingen är klar.",
+                    "de genomförs i takt med att äldre utrustning behöver bytas."
+                    if len(new) > 1
+                    else "det genomförs i takt med att äldre utrustning behöver bytas.",
                     "tidplanen stäms av med verksamheterna under våren.",
                 )
             )
@@ -334,7 +341,7 @@ def _investment_text(
     if capital:
         first = next(iter(capital))
         sentences.append(
-            f"Driftkonsekvensen är kapitalkostnader från {first}, {_tkr(capital[first])} tkr "
+            f"Driftkonsekvensen är kapitalkostnader från {first}, {_tkr(capital[first])}\u00a0tkr "
             f"det året, som ingår i avdelningens driftbudget."
         )
     return " ".join(sentences)
@@ -354,7 +361,7 @@ def _other_text(
     )
     return (
         f"{section.title}: under {year} lägger {avd.name} vikt vid {focus}. "
-        f"Avdelningens ram är {_tkr(ram)} tkr."
+        f"Avdelningens ram är {_tkr(ram)}\u00a0tkr."
     )
 
 
