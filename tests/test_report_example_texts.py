@@ -149,3 +149,22 @@ def test_no_risk_is_repeated_across_avdelningar(example_returns):
     _, subs = example_returns
     names = [r.description for sub in subs for r in sub.risks]
     assert len(names) == len(set(names)) == 2 * len(subs)
+
+
+def test_texts_on_staff_agree_with_the_personnel_costs(example_returns):
+    # the reserve wrote "Inga nya tjänster tillkommer" while its personnel costs went
+    # from 0 to 650 tkr, and an avdelning without staff that its wages were raised
+    settings, subs = example_returns
+    by = settings.budget_year
+    for sub in subs:
+        staff = sum(line.amounts.get(by, 0) for line in sub.drift if line.driftpost == "personal")
+        prior = sum(
+            settings.prior[(line.verksamhet, line.driftpost)].budget
+            for line in sub.drift
+            if line.driftpost == "personal" and (line.verksamhet, "personal") in settings.prior
+        )
+        text = " ".join(sub.texts.values())
+        if not staff:
+            assert "Löne" not in text and "Personalkostnaderna är beräknade" not in text, text
+        if staff > prior * 1.04:
+            assert "Inga nya tjänster" not in text, (sub.avdelning, prior, staff)

@@ -135,6 +135,7 @@ class _Filler:
         # what the avdelning budgeted, for its texts: verksamhet -> (prior net, new net)
         self.net_by_verksamhet: dict[str, tuple[int, int]] = {}
         self.revenue = 0
+        self.staff = (0, 0)  # personnel costs: prior-year budget, budget year
 
     def fill(self, wb: openpyxl.Workbook) -> None:
         self.drift(wb[self.schema.sheet("drift").name])
@@ -198,6 +199,8 @@ class _Filler:
             self.net_by_verksamhet[name] = (old + sign * base, new_net + sign * amounts[row][by])
             if sign < 0:
                 self.revenue += amounts[row][by]
+            if _is_staff(s, d):
+                self.staff = (self.staff[0] + base, self.staff[1] + amounts[row][by])
         for row, _v, d, base in lines:
             for year, value in amounts[row].items():
                 key = S.year_key(s, year)
@@ -396,7 +399,14 @@ class _Filler:
             projects=tuple(self._projects()),
             capital_added=self._capital_cost(),
             share=self.avd.ram.get(by, 0) / total_ram if total_ram > 0 else 0.0,
+            staff=self.staff,
         )
+
+
+def _is_staff(s: Settings, code: str) -> bool:
+    """A driftpost of personnel costs, by its code or name (any kommun's settings)."""
+    d = s.driftpost(code)
+    return d is not None and any(t.casefold().startswith("personal") for t in (d.code, d.name))
 
 
 def _goal_for(s: Settings, topics: tuple[str, ...], k: int) -> NamndGoal:

@@ -23,6 +23,7 @@ class AvdelningFacts:
     projects: tuple[Project, ...] = ()
     capital_added: dict[int, int] = field(default_factory=dict)  # year -> tkr
     share: float = 0.0  # of the nämnd's total ram in the budget year
+    staff: tuple[int, int] = (0, 0)  # personnel costs: prior-year budget, budget year
 
 
 def section_text(
@@ -246,19 +247,7 @@ def _budget_text(
         sentences.append(
             f"Kapitalkostnader för nya investeringar, {_tkr(added)}\u00a0tkr, ingår i budgeten."
         )
-    sentences.append(
-        _pick(
-            s,
-            avd,
-            2,
-            (
-                "Personalkostnaderna är beräknade med antagen löneökning enligt centrala avtal.",
-                "Lönerna är uppräknade enligt kommunens budgetanvisning.",
-                "Priserna är uppräknade med det index som budgetanvisningen anger.",
-                "Inga nya tjänster tillkommer; vakanser tillsätts efter prövning.",
-            ),
-        )
-    )
+    sentences.append(_pick(s, avd, 2, _assumptions(f.staff)))
     plan = [y for y in s.plan_years if y in avd.ram]
     if plan and rng.random() < 0.6:
         sentences.append(
@@ -363,6 +352,24 @@ def _other_text(
         f"{section.title}: under {year} lägger {avd.name} vikt vid {focus}. "
         f"Avdelningens ram är {_tkr(ram)}\u00a0tkr."
     )
+
+
+def _assumptions(staff: tuple[int, int]) -> tuple[str, ...]:
+    """The sentences on what the budget assumes that agree with its personnel costs: no
+    word of wages without any, no "Inga nya tjänster" beside a growing staff budget
+    (review: the reserve said so while its personnel costs went from 0 to 650 tkr)."""
+    old, new = staff
+    prices = "Priserna är uppräknade med det index som budgetanvisningen anger."
+    if not new:
+        return (prices,)
+    options = [
+        "Personalkostnaderna är beräknade med antagen löneökning enligt centrala avtal.",
+        "Lönerna är uppräknade enligt kommunens budgetanvisning.",
+        prices,
+    ]
+    if new <= old * 1.04:  # wage growth, not new posts
+        options.append("Inga nya tjänster tillkommer; vakanser tillsätts efter prövning.")
+    return tuple(options)
 
 
 def _pick(s: Settings, avd: Avdelning, salt: int, options: tuple[str, ...]) -> str:
