@@ -12,6 +12,7 @@ import pytest
 
 from budgetbook import checks
 from budgetbook import schema as S
+from budgetbook.problem_report import write_feedback
 from budgetbook.reader import ReadResult, read_return
 from wb_builders import round_files
 
@@ -98,3 +99,22 @@ def test_a_row_with_a_cell_reported_already_is_not_also_empty(rnd, tmp_path: Pat
     assert ("BB305", "Drift", "G20") in found
     assert ("BB311", "Drift", "H22") in found
     assert not any(p.code == "BB411" for p in result.problems)
+
+
+def test_a_typed_over_prior_figure_is_marked_where_it_was_typed(rnd, tmp_path: Path) -> None:
+    """Regression: Budget 2026 of Personalkostnader typed over (the locked Drift sheet
+    unprotected first) gave BB206 at A13, so the feedback workbook marked the
+    verksamhet's code, not the figure to undo."""
+
+    def edit(wb, schema):
+        ws = wb["Drift"]
+        ws.protection.sheet = False
+        ws["D13"] = 17000
+
+    result, found = edited(rnd, tmp_path, edit)
+    assert [(c, cell) for c, _, cell in found if c == "BB206"] == [("BB206", "D13")]
+    feedback = write_feedback(tmp_path / EKO, result.problems, tmp_path / "återkoppling.xlsx")
+    assert feedback is not None
+    ws = openpyxl.load_workbook(feedback)["Drift"]
+    assert ws["D13"].comment is not None and "BB206" in ws["D13"].comment.text
+    assert ws["A13"].comment is None

@@ -183,7 +183,7 @@ class SheetReaders:
                     # Only the prior-year figures differ: decided after the rows, by
                     # the template's record (BB206 or BB506, see `_older_prior`)
                     cell = _a1(r, differing_column(shown, prior, prior_columns))
-                    pending.append(Pending(len(self.problems), key, shown, cell, row_a1, dname))
+                    pending.append(Pending(len(self.problems), key, shown, cell, dname))
                 else:
                     self.add(
                         R.DRIFT_ROW_CHANGED,
@@ -288,7 +288,7 @@ class SheetReaders:
             found = R.DRIFT_ROW_CHANGED(
                 file=self.sub.file,
                 sheet=t.sheet.name,
-                cell=p.row_a1,
+                cell=p.cell,  # the typed-over cell, marked in the feedback workbook
                 avdelning=self.sub.avdelning,
                 verksamhet=s.verksamhet_label(p.key[0]) if p.key[0] else "?",
                 driftpost=p.driftpost or "?",
