@@ -250,3 +250,42 @@ def test_the_ram_line_names_the_year_off_the_ram(tmp_path: Path) -> None:
     }
     # the template as written (nothing filled in: every year off) says what it computes
     assert shown(templates[0]) == shown(out / templates[0].name)
+
+
+def test_an_amount_typed_as_text_gets_no_flag_and_no_value_error(tmp_path: Path) -> None:
+    """Regression: an amount written as text ("2 320", which collect reads as 2 320 tkr
+    with warning BB302) showed #VALUE! in the change columns and "Kommentar saknas" in
+    the Kontroll column (N() of a text is 0: a change of the whole prior budget).
+    Computed by LibreOffice from an example return edited as a person edits it."""
+    import openpyxl
+    from openpyxl.utils import get_column_letter
+
+    settings, schema, _, returns = round_files(tmp_path / "ws")
+    drift = schema.sheet("drift")
+    source = next(p for p in returns if "Ekonomiavdelningen" in p.name)
+    wb = openpyxl.load_workbook(source)
+    ws = wb[drift.name]
+    new_col = drift.index(f"budget_{settings.budget_year}") + 1
+    old_col = drift.index("budget_prior") + 1
+    comment_col = drift.index("comment") + 1
+    rows = [
+        r
+        for r in range(drift.first_data_row, ws.max_row + 1)
+        if isinstance(ws.cell(r, old_col).value, int) and ws.cell(r, old_col).value > 1000
+    ][:2]
+    as_text, as_number = rows
+    ws.cell(as_text, new_col).value = f"{ws.cell(as_text, new_col).value:,}".replace(",", " ")
+    assert not ws.cell(as_text, comment_col).value
+    filled = tmp_path / "text.xlsx"
+    wb.save(filled)
+    convert([filled], tmp_path / "lo", tmp_path / "profile", "xlsx")
+    # openpyxl, not calamine: calamine reads an error value (#VALUE!) as ""
+    computed = openpyxl.load_workbook(tmp_path / "lo" / filled.name, data_only=True)[drift.name]
+    cols = [drift.index(k) + 1 for k in ("change_tkr", "change_pct", "flag")]
+    assert [computed.cell(as_text, c).value or "" for c in cols] == ["", "", ""]
+    change = ws.cell(as_number, new_col).value - ws.cell(as_number, old_col).value
+    assert computed.cell(as_number, cols[0]).value == change  # a number's row as before
+    result = read_return(tmp_path / "lo" / filled.name, settings, schema)
+    assert [(p.code, p.cell) for p in result.problems] == [
+        ("BB302", f"{get_column_letter(new_col)}{as_text}")
+    ]
