@@ -10,7 +10,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from budgetbook import checks
+from budgetbook import checks, fmt
 from budgetbook import schema as S
 from budgetbook.problem_report import write_feedback
 from budgetbook.reader import ReadResult, read_return
@@ -118,3 +118,30 @@ def test_a_typed_over_prior_figure_is_marked_where_it_was_typed(rnd, tmp_path: P
     ws = openpyxl.load_workbook(feedback)["Drift"]
     assert ws["D13"].comment is not None and "BB206" in ws["D13"].comment.text
     assert ws["A13"].comment is None
+
+
+def test_figures_and_values_in_messages_read_as_swedish_excel_shows_them(
+    rnd, tmp_path: Path
+) -> None:
+    """Regression: BB309 said "texten har 2100 tecken" (the messages write "2 100"), a
+    decimal riskvärde was quoted "3.5" (Excel shows 3,5) and a boolean "True" (Swedish
+    Excel shows SANT, FALSKT)."""
+    settings = rnd[0]
+    limit = settings.text_sections[0].max_chars
+
+    def edit(wb, schema):
+        wb["Texter"]["C7"] = "x" * (limit + 100)
+        wb["Internkontroll"]["C7"] = 3.5
+        wb["Internkontroll"]["E7"] = True  # Tidpunkt, a list
+        wb["Drift"]["F12"] = False
+
+    result, _ = edited(rnd, tmp_path, edit)
+    message = {(p.code, p.cell): p.message for p in result.problems}
+    assert (
+        f"texten har {fmt.tkr(limit + 100)} tecken, men högst {fmt.tkr(limit)}"
+        in (message["BB309", "C7"])
+    )
+    assert "\u00a0" in fmt.tkr(limit + 100)  # the thousands shown
+    assert message["BB310", "C7"].startswith("Bladet Internkontroll, cell C7: ”3,5” är inget")
+    assert "”SANT” finns inte i listan" in message["BB307", "E7"]
+    assert message["BB301", "F12"].startswith("Bladet Drift, cell F12: ”FALSKT” är inte ett")

@@ -569,4 +569,10 @@ class SheetReaders:
                 continue
             self.sub.texts[section.key] = text
             if len(text) > section.max_chars:
-                self.add(R.TEXT_TOO_LONG, t.sheet.name, a1, antal=len(text), max=section.max_chars)
+                self.add(
+                    R.TEXT_TOO_LONG,
+                    t.sheet.name,
+                    a1,
+                    antal=fmt.tkr(len(text)),  # "2 100", as every figure in a message
+                    max=fmt.tkr(section.max_chars),
+                )
