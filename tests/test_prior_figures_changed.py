@@ -134,7 +134,7 @@ def test_typing_over_a_prior_figure_stays_an_error_when_the_csv_changed_too(ws: 
     _type_over(ws / "inbox" / name, drift, "budget_prior", r, 99999)
     result = actions.collect(ws)
     changed = [p for p in result.problems if p.code == "BB206" and p.file == name]
-    assert f"A{r}" in {p.cell for p in changed}
+    assert f"{S.xl_col(drift.index('budget_prior'))}{r}" in {p.cell for p in changed}
     assert not [p for p in result.problems if p.code == "BB506"]
 
 
@@ -171,7 +171,7 @@ def test_a_template_from_before_the_record(ws: Path) -> None:
     _type_over(ws / "inbox" / name, drift, "prognos_prior", r, 12345)
     result = actions.collect(ws)
     cells = {p.cell for p in result.problems if p.code == "BB206" and p.file == name}
-    assert f"A{r}" in cells
+    assert f"{S.xl_col(drift.index('prognos_prior'))}{r}" in cells
 
 
 def test_a_large_change_is_measured_against_the_corrected_budget(ws: Path) -> None:

@@ -192,7 +192,9 @@ def test_template_shows_its_totals_without_computing(tmp_path):
     assert [drift[f"E{r}"].value for r in (5, 6, 7)] == [10100, 178500, 168400]
     # the years to fill are empty: net 0, the whole ram still to budget
     assert [drift[f"{c}9"].value for c in "FGH"] == [-182000, -180500, -179000]
-    assert drift["K9"].value == "Nettokostnaden ska vara lika med ramen: justera beloppen."
+    assert drift["K9"].value == (
+        "Nettokostnaden för budget och plan ska vara lika med ramen: justera beloppen."
+    )
 
 
 def test_status_lines_keep_their_columns_with_a_long_code(tmp_path):

@@ -81,7 +81,8 @@ def test_changed_prefilled_row_is_reported(example_round, tmp_path: Path) -> Non
     r = drift.first_data_row
     path = _fill(templates[0], tmp_path / "b.xlsx", drift.name, {f"D{r}": 99999})
     result = read_return(path, settings, schema)
-    assert any(p.code == "BB206" and p.cell == f"A{r}" for p in result.problems)
+    # the typed-over cell, not column A: the feedback workbook marks it
+    assert any(p.code == "BB206" and p.cell == f"D{r}" for p in result.problems)
 
 
 def test_pickling_by_fields_refuses_a_class_it_cannot_rebuild_even_under_O() -> None:

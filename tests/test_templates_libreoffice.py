@@ -199,3 +199,93 @@ def test_the_kontroll_column_and_collect_agree_at_the_threshold(tmp_path: Path) 
         for p in checks.change_problems(result.submission, settings, schema)
     }
     assert flagged == {r for r, is_large in large.items() if is_large}
+
+
+def test_the_ram_line_names_the_year_off_the_ram(tmp_path: Path) -> None:
+    """Regression: the sentence beside Differens mot ramen (K9) tested the budget year
+    only and said "Budgeten stämmer med ramen." with plan 2028 off the ram. Example
+    returns (on the ram every year) edited as a person edits them, computed by
+    LibreOffice; the value saved by our writer is what LibreOffice computes."""
+    import openpyxl
+
+    settings, schema, templates, returns = round_files(tmp_path / "ws")
+    drift = schema.sheet("drift")
+    source = next(p for p in returns if "Ekonomiavdelningen" in p.name)
+    by, p1, p2 = settings.years
+    row = drift.first_data_row + 1  # a cost row
+    cases: dict[str, dict[int, int]] = {
+        "på_ramen": {},
+        "plan_1": {p1: 100},
+        "plan_2": {p2: -40},
+        "budget": {by: 10},
+        "budget_och_plan": {by: 10, p2: 10},
+        "planaren": {p1: 10, p2: 10},
+    }
+    files = []
+    for name, changes in cases.items():
+        wb = openpyxl.load_workbook(source)
+        ws = wb[drift.name]
+        for year, more in changes.items():
+            cell = ws.cell(row, drift.index(f"{'budget' if year == by else 'plan'}_{year}") + 1)
+            cell.value += more
+        files.append(tmp_path / f"{name}.xlsx")
+        wb.save(files[-1])
+    out = tmp_path / "lo"
+    convert([*files, templates[0]], out, tmp_path / "profile", "xlsx")
+    top = drift.header_row - 7  # the Intäkter row, 0-based
+    at = (top + 4, drift.index("comment"))  # K9
+
+    def shown(path: Path) -> object:
+        grid = CalamineWorkbook.from_path(str(path)).get_sheet_by_name(drift.name)
+        return grid.to_python(skip_empty_area=False)[at[0]][at[1]]
+
+    adjust = "ska vara lika med ramen: justera beloppen."
+    assert {name: shown(out / f"{name}.xlsx") for name in cases} == {
+        "på_ramen": "Budget och plan stämmer med ramen.",
+        "plan_1": f"Nettokostnaden för plan {p1} {adjust}",
+        "plan_2": f"Nettokostnaden för plan {p2} {adjust}",
+        "budget": f"Nettokostnaden för budget {by} {adjust}",
+        "budget_och_plan": f"Nettokostnaden för budget och plan {adjust}",
+        "planaren": f"Nettokostnaden för planåren {adjust}",
+    }
+    # the template as written (nothing filled in: every year off) says what it computes
+    assert shown(templates[0]) == shown(out / templates[0].name)
+
+
+def test_an_amount_typed_as_text_gets_no_flag_and_no_value_error(tmp_path: Path) -> None:
+    """Regression: an amount written as text ("2 320", which collect reads as 2 320 tkr
+    with warning BB302) showed #VALUE! in the change columns and "Kommentar saknas" in
+    the Kontroll column (N() of a text is 0: a change of the whole prior budget).
+    Computed by LibreOffice from an example return edited as a person edits it."""
+    import openpyxl
+    from openpyxl.utils import get_column_letter
+
+    settings, schema, _, returns = round_files(tmp_path / "ws")
+    drift = schema.sheet("drift")
+    source = next(p for p in returns if "Ekonomiavdelningen" in p.name)
+    wb = openpyxl.load_workbook(source)
+    ws = wb[drift.name]
+    new_col = drift.index(f"budget_{settings.budget_year}") + 1
+    old_col = drift.index("budget_prior") + 1
+    comment_col = drift.index("comment") + 1
+    rows = [
+        r
+        for r in range(drift.first_data_row, ws.max_row + 1)
+        if isinstance(ws.cell(r, old_col).value, int) and ws.cell(r, old_col).value > 1000
+    ][:2]
+    as_text, as_number = rows
+    ws.cell(as_text, new_col).value = f"{ws.cell(as_text, new_col).value:,}".replace(",", " ")
+    assert not ws.cell(as_text, comment_col).value
+    filled = tmp_path / "text.xlsx"
+    wb.save(filled)
+    convert([filled], tmp_path / "lo", tmp_path / "profile", "xlsx")
+    # openpyxl, not calamine: calamine reads an error value (#VALUE!) as ""
+    computed = openpyxl.load_workbook(tmp_path / "lo" / filled.name, data_only=True)[drift.name]
+    cols = [drift.index(k) + 1 for k in ("change_tkr", "change_pct", "flag")]
+    assert [computed.cell(as_text, c).value or "" for c in cols] == ["", "", ""]
+    change = ws.cell(as_number, new_col).value - ws.cell(as_number, old_col).value
+    assert computed.cell(as_number, cols[0]).value == change  # a number's row as before
+    result = read_return(tmp_path / "lo" / filled.name, settings, schema)
+    assert [(p.code, p.cell) for p in result.problems] == [
+        ("BB302", f"{get_column_letter(new_col)}{as_text}")
+    ]

@@ -1,8 +1,8 @@
 """Identity and content rules on a read return, and the rules across returns.
 
 One small function per rule; each returns a list of `Problem` (never raises). The
-reader emits the sheet and cell rules (BB2xx, BB3xx, BB403–406, BB410); this module
-adds what needs the whole return or several returns: identity (BB101, BB104–BB107),
+reader emits the sheet and cell rules (BB2xx, BB3xx, BB403–406, BB410, BB411); this
+module adds what needs the whole return or several returns: identity (BB101, BB104–BB107),
 ram (BB401), large changes (BB402), decided totals (BB407) and BB501–BB504.
 """
 

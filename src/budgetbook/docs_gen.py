@@ -31,7 +31,7 @@ prior-year CSV, never from a return. A return that shows the figures its templat
 written with, where the finance office has changed the CSV since, is no problem of the
 department head's: the finance office gets one BB506 for the round (no file, so it is in
 no feedback workbook). A return showing anything else there had a locked cell typed over:
-BB206. How the two are told apart, also for templates written before the record existed:
+BB206, at the typed-over cell (the first of the row's two). How the two are told apart, also for templates written before the record existed:
 docs/template-format.md, "How values are read". BB402 compares with the CSV's budget
 now, as the draft's change columns do: a change that becomes large with the corrected
 figure needs its comment for the nämndplan, although the workbook showed a smaller one.

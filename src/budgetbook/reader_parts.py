@@ -331,14 +331,14 @@ def parse_amount(cell: object) -> Amount:
     if cell is None or cell == "":
         return Amount("empty")
     if isinstance(cell, bool):
-        return Amount("not_number", raw=str(cell))
+        return Amount("not_number", raw=cell_text(cell))
     if isinstance(cell, int | float):
         value = float(cell)
         if not _plausible(value):
             return Amount("not_number", raw=_raw_number(value))
         return Amount("number", round_half_up(value), value, _raw_number(value))
     if isinstance(cell, dt.date | dt.datetime | dt.time | dt.timedelta):
-        return Amount("not_number", raw=str(cell))
+        return Amount("not_number", raw=cell_text(cell))
     text = str(cell)
     if not text.strip():
         return Amount("empty", raw=text)
@@ -377,14 +377,19 @@ def _raw_number(value: float) -> str:
     if not math.isfinite(value):
         return "oändligt tal" if value == value else "inget tal (NaN)"
     if abs(value) > MAX_AMOUNT:
-        return f"{value:.3g}"
-    return str(int(value)) if value.is_integer() else repr(value)
+        return f"{value:.3g}".replace(".", ",")
+    return cell_text(value)
 
 
 def cell_text(cell: object) -> str:
-    """A text cell as text; numbers without a trailing .0; dates as ISO."""
+    """A cell's value as text, as a Swedish Excel shows it: numbers without a trailing
+    .0 and with a decimal comma ("3,5", not "3.5"), booleans as SANT and FALSKT (not
+    "True"), dates as ISO. The one formatting of a cell's value for the messages that
+    quote it (`varde`) and for a value read as text."""
     if cell is None:
         return ""
+    if isinstance(cell, bool):
+        return "SANT" if cell else "FALSKT"
     if isinstance(cell, float):
         return str(int(cell)) if cell.is_integer() else str(cell).replace(".", ",")
     if isinstance(cell, dt.datetime | dt.date):

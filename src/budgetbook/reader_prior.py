@@ -38,8 +38,7 @@ class Pending:
     at: int  # how many problems the reader had when it met the row (BB206 goes there)
     key: Key
     shown: dict[str, int]  # attribute ("budget", "prognos") -> figure in the return
-    cell: str  # the first differing prior-year cell
-    row_a1: str  # the row's cell in column A (where BB206 points)
+    cell: str  # the first differing prior-year cell (where BB206 points)
     driftpost: str  # as the row names it
 
 

@@ -8,10 +8,10 @@ reports what is wrong with it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TypeVar
 
-from xlsxwriter.utility import xl_col_to_name
+from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
 from .formula_cells import UncomputedFormulas
 from .reader_parts import MAX_AMOUNT, cell_text
@@ -80,3 +80,57 @@ def plain_amounts(
             return None  # a formula without a value: `amount` reports it
         cells[key] = letters + number
     return amounts, cells
+
+
+def _a1_or_empty(r: int, c: int | None) -> str:
+    return "" if c is None else xl_rowcol_to_cell(r, c)
+
+
+def investment_row(
+    row: Sequence[object],
+    r: int,
+    text_cols: tuple[int | None, ...],
+    amount_cols: tuple[tuple[str, int | None, str], ...],
+    lists: tuple[str, str],
+    formulas: UncomputedFormulas | None,
+    list_value: Callable[[str, str], str | None],
+) -> tuple[str, str, str, str, int | None, str, dict[int, int], dict[str, str]] | None:
+    """An investment row read as the per-cell calls of read_investeringar read it,
+    when none of them would report anything; else None. `text_cols`: the columns of
+    id, name, category, status, description; `amount_cols`: (cell key, column) of
+    decided_total and each year; `lists`: the lists of category and status;
+    `list_value`: the reader's (list name, value -> canonical value or None)."""
+    texts = plain_texts(row, text_cols)
+    if texts is None:
+        return None
+    found = plain_amounts(row, r, amount_cols, False, formulas)
+    if found is None:
+        return None
+    pid, name, category, status, description = texts
+    if category:
+        hit = list_value(lists[0], category)
+        if hit is None:
+            return None
+        category = hit
+    if status:
+        hit = list_value(lists[1], status)
+        if hit is None:
+            return None
+        status = hit
+    values, a1s = found
+    i_id, i_name, i_cat, i_status, i_desc = text_cols
+    cells = {
+        "id": _a1_or_empty(r, i_id),
+        "name": _a1_or_empty(r, i_name),
+        "category": _a1_or_empty(r, i_cat),
+        "status": _a1_or_empty(r, i_status),
+        "decided_total": a1s["decided_total"],
+        "description": _a1_or_empty(r, i_desc),
+    }
+    amounts: dict[int, int] = {}
+    for key, _, _ in amount_cols[1:]:
+        cells[key] = a1s[key]
+        if key in values:
+            amounts[int(key)] = values[key]
+    decided = values.get("decided_total")
+    return pid, name, category, status, decided, description, amounts, cells

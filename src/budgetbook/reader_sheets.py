@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from xlsxwriter.utility import xl_rowcol_to_cell as _xl_rowcol_to_cell
 
+from . import fmt
 from . import rules as R
 from . import schema as S
 from .checks import needs_comment
@@ -37,11 +38,11 @@ from .reader_prior import (
     shown_figures,
     shown_rows,
 )
-from .reader_rows import amount_columns, plain_amounts, plain_texts
+from .reader_rows import amount_columns, investment_row, plain_amounts, plain_texts
 from .settings import Settings
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping, Sequence
+    from collections.abc import Mapping
 
     from .reader_parts import ZipParts
     from .settings import AssetCategory
@@ -182,7 +183,7 @@ class SheetReaders:
                     # Only the prior-year figures differ: decided after the rows, by
                     # the template's record (BB206 or BB506, see `_older_prior`)
                     cell = _a1(r, differing_column(shown, prior, prior_columns))
-                    pending.append(Pending(len(self.problems), key, shown, cell, row_a1, dname))
+                    pending.append(Pending(len(self.problems), key, shown, cell, dname))
                 else:
                     self.add(
                         R.DRIFT_ROW_CHANGED,
@@ -215,7 +216,9 @@ class SheetReaders:
                     # BB402 would say the comment is missing: one made by a formula
                     # without a value is BB311 (asked only here, see template-format.md)
                     self.no_value(t, r, _a1_or_empty(r, text_cols[2]))
-            if (
+            if not amounts and prior is not None and prior.budget:
+                self._row_empty(sheet, cells, s.verksamhet_label(vcode), d.name, prior.budget)
+            elif (
                 budget is None
                 and any(y in amounts for y in s.plan_years)
                 and not self._reported(sheet, cells.get(s.budget_year, ""))
@@ -248,6 +251,26 @@ class SheetReaders:
                         driftpost=dp.name if dp else dcode,
                     )
 
+    def _row_empty(
+        self, sheet: str, cells: Mapping[int, str], verksamhet: str, driftpost: str, fjol: int
+    ) -> None:
+        """BB411: a row without amounts whose prior budget is not 0 (empty is 0 only
+        where last year's was), unless a cell of it is reported already (text, an
+        error, a formula without a value: their own findings say what is wrong)."""
+        s = self.s
+        if any(self._reported(sheet, cells.get(year, "")) for year in s.years):
+            return
+        self.add(
+            R.ROW_EMPTY,
+            sheet,
+            cells.get(s.budget_year, ""),
+            verksamhet=verksamhet,
+            driftpost=driftpost,
+            fjol=s.prior_year,
+            belopp=fmt.tkr(fjol),
+            ar=s.budget_year,
+        )
+
     def _older_prior(
         self, t: Table, pending: list[Pending], expected: Mapping[tuple[str, str], object] | None
     ) -> None:
@@ -265,7 +288,7 @@ class SheetReaders:
             found = R.DRIFT_ROW_CHANGED(
                 file=self.sub.file,
                 sheet=t.sheet.name,
-                cell=p.row_a1,
+                cell=p.cell,  # the typed-over cell, marked in the feedback workbook
                 avdelning=self.sub.avdelning,
                 verksamhet=s.verksamhet_label(p.key[0]) if p.key[0] else "?",
                 driftpost=p.driftpost or "?",
@@ -296,7 +319,7 @@ class SheetReaders:
                 continue
             row = grid[r] if r < len(grid) else ()
             fast = (
-                self._investment_row(row, r, text_cols, amount_cols, lists, t.formulas)
+                investment_row(row, r, text_cols, amount_cols, lists, t.formulas, self.list_value)
                 if plain
                 else None
             )
@@ -359,54 +382,6 @@ class SheetReaders:
                     row=r + 1,
                 )
             )
-
-    def _investment_row(
-        self,
-        row: Sequence[object],
-        r: int,
-        text_cols: tuple[int | None, ...],
-        amount_cols: tuple[tuple[str, int | None, str], ...],
-        lists: tuple[str, str],
-        formulas: UncomputedFormulas | None,
-    ) -> tuple[str, str, str, str, int | None, str, dict[int, int], dict[str, str]] | None:
-        """An investment row read as the per-cell calls of read_investeringar read it,
-        when none of them would report anything; else None. `text_cols`: the columns of
-        id, name, category, status, description; `amount_cols`: (cell key, column) of
-        decided_total and each year; `lists`: the lists of category and status."""
-        texts = plain_texts(row, text_cols)
-        if texts is None:
-            return None
-        found = plain_amounts(row, r, amount_cols, False, formulas)
-        if found is None:
-            return None
-        pid, name, category, status, description = texts
-        if category:
-            hit = self.list_value(lists[0], category)
-            if hit is None:
-                return None
-            category = hit
-        if status:
-            hit = self.list_value(lists[1], status)
-            if hit is None:
-                return None
-            status = hit
-        values, a1s = found
-        i_id, i_name, i_cat, i_status, i_desc = text_cols
-        cells = {
-            "id": _a1_or_empty(r, i_id),
-            "name": _a1_or_empty(r, i_name),
-            "category": _a1_or_empty(r, i_cat),
-            "status": _a1_or_empty(r, i_status),
-            "decided_total": a1s["decided_total"],
-            "description": _a1_or_empty(r, i_desc),
-        }
-        amounts: dict[int, int] = {}
-        for key, _, _ in amount_cols[1:]:
-            cells[key] = a1s[key]
-            if key in values:
-                amounts[int(key)] = values[key]
-        decided = values.get("decided_total")
-        return pid, name, category, status, decided, description, amounts, cells
 
     def _reported(self, sheet: str, cell: str) -> bool:
         """Whether a cell already has a problem (so 'empty' is not reported on top).
@@ -594,4 +569,10 @@ class SheetReaders:
                 continue
             self.sub.texts[section.key] = text
             if len(text) > section.max_chars:
-                self.add(R.TEXT_TOO_LONG, t.sheet.name, a1, antal=len(text), max=section.max_chars)
+                self.add(
+                    R.TEXT_TOO_LONG,
+                    t.sheet.name,
+                    a1,
+                    antal=fmt.tkr(len(text)),  # "2 100", as every figure in a message
+                    max=fmt.tkr(section.max_chars),
+                )

@@ -311,6 +311,14 @@ PLAN_YEARS_MISSING = rule(
     "{plats}: plan {ar} är inte ifylld för {verksamhet}, {driftpost}, fast budgetåret "
     "har ett belopp. Fyll i planåren (skriv 0 om inget belopp planeras).",
 )
+ROW_EMPTY = rule(
+    "BB411",
+    FEL,
+    "Raden saknar belopp",
+    "{plats}: {verksamhet}, {driftpost} har inga belopp, men budget {fjol} var {belopp} tkr. "
+    "Fyll i budget {ar} och planåren (skriv 0 om inget belopp planeras).",
+    "row",
+)
 DECIDED_TOTAL_EXCEEDED = rule(
     "BB407",
     VARNING,

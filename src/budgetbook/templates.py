@@ -401,14 +401,17 @@ class _Writer:
             new = self._ref(sheet, r, f"budget_{s.budget_year}")
             old = self._ref(sheet, r, "budget_prior")
             comment = self._ref(sheet, r, "comment")
+            # Each formula only for a number in the budget-year cell: an amount typed
+            # as text ("2 320", read with a warning, BB302) showed #VALUE! in the change
+            # columns and "Kommentar saknas" beside a comment-free row (N() of text is 0)
             if col.key == "change_tkr":
-                return f'=IF({new}="","",{new}-{old})', "formula_amount"
+                return f'=IF(ISNUMBER({new}),{new}-{old},"")', "formula_amount"
             if col.key == "change_pct":
                 # rounded to the tenth of a percent shown: in whole percent, −5,4 % read
                 # "−5 %" beside the rule "mer än 5 %"; and Excel shows "-0,0 %" for an
                 # unrounded −0.0003 (it takes the sign from the value)
                 return (
-                    f'=IF(OR({new}="",{old}=0),"",ROUND(({new}-{old})/ABS({old}),3))',
+                    f'=IF(OR(NOT(ISNUMBER({new})),{old}=0),"",ROUND(({new}-{old})/ABS({old}),3))',
                     "formula_pct",
                 )
             if col.key == "flag":
@@ -417,9 +420,9 @@ class _Writer:
                 # comment; the % compared in integers, as there.
                 num, den = s.change_ratio
                 return (
-                    f'=IF({new}="","",IF(AND(ABS(N({new})-{old})>{s.change_threshold_tkr},'
-                    f"OR({old}=0,ABS(N({new})-{old})*{100 * den}>{num}*ABS({old})),"
-                    f'LEN(TRIM({comment}))=0),"Kommentar saknas",""))',
+                    f"=IF(ISNUMBER({new}),IF(AND(ABS({new}-{old})>{s.change_threshold_tkr},"
+                    f"OR({old}=0,ABS({new}-{old})*{100 * den}>{num}*ABS({old})),"
+                    f'LEN(TRIM({comment}))=0),"Kommentar saknas",""),"")',
                     "formula_text",
                 )
         if sheet.key == "investeringar" and col.key == "sum":

@@ -20,6 +20,49 @@ def criterion(name: str) -> str:
     return name.replace('"', '""')
 
 
+_ADJUST = "ska vara lika med ramen: justera beloppen."
+
+
+def _label(year: int, budget_year: int) -> str:
+    return f"budget {year}" if year == budget_year else f"plan {year}"
+
+
+def ram_message(diffs: list[tuple[int, str, int]], budget_year: int) -> tuple[str, str]:
+    """The formula beside Differens mot ramen, and its value for the amounts written:
+    whether every year shown (budget and plan years, `diffs`: year, Differens cell,
+    its value) meets the ram, naming the one year that does not, or budget and plan
+    (or the plan years) when several do not. It tested only the budget year and said
+    "Budgeten stämmer med ramen." above a plan year off the ram."""
+    cells = [cell for _, cell, _ in diffs]
+    off = [(year, cell) for year, cell, value in diffs if value != 0]
+    ok = "Budgeten stämmer med ramen." if len(diffs) == 1 else "Budget och plan stämmer med ramen."
+    several_with_budget = f"Nettokostnaden för budget och plan {_ADJUST}"
+    several_plan = f"Nettokostnaden för planåren {_ADJUST}"
+    one = {
+        year: f"Nettokostnaden för {_label(year, budget_year)} {_ADJUST}" for year, _, _ in diffs
+    }
+    # innermost first: the last year off alone, then each earlier year before it
+    inner = f'"{one[diffs[-1][0]]}"'
+    for year, cell, _ in reversed(diffs[:-1]):
+        inner = f'IF({cell}<>0,"{one[year]}",{inner})'
+    if len(diffs) > 1:
+        count = "+".join(f"({cell}<>0)" for cell in cells)
+        several = (
+            f'IF({cells[0]}<>0,"{several_with_budget}","{several_plan}")'
+            if diffs[0][0] == budget_year
+            else f'"{several_plan}"'
+        )
+        inner = f"IF({count}>1,{several},{inner})"
+    formula = f'=IF(AND({",".join(f"{c}=0" for c in cells)}),"{ok}",{inner})'
+    if not off:
+        shown = ok
+    elif len(off) == 1:
+        shown = one[off[0][0]]
+    else:
+        shown = several_with_budget if off[0][0] == budget_year else several_plan
+    return formula, shown
+
+
 def write_drift_summary(
     ws: Worksheet,
     sheet: S.SheetDef,
@@ -50,7 +93,7 @@ def write_drift_summary(
             ws.write_blank(top + i, c, None, f["sum_blank"])
         ws.write(top + i, label_col, label, f["sum_label"])
     revenue = set(revenue_names)
-    by_year_diff = 0
+    diffs: list[tuple[int, str, int]] = []  # (year, its Differens cell, its value)
     for c, col in enumerate(sheet.columns):
         if col.type != S.AMOUNT:
             continue
@@ -74,8 +117,7 @@ def write_drift_summary(
             continue
         ws.write_number(top + 3, c, ram, f["sum_amount"])
         ws.write_formula(top + 4, c, f"={r_net}-{r_ram}", f["sum_amount"], v_net - ram)
-        if col.year == s.budget_year:
-            by_year_diff = v_net - ram
+        diffs.append((col.year, r_diff, v_net - ram))
         ws.conditional_format(
             r_diff, {"type": "cell", "criteria": "!=", "value": 0, "format": f["red"]}
         )
@@ -83,18 +125,9 @@ def write_drift_summary(
             r_diff, {"type": "cell", "criteria": "==", "value": 0, "format": f["green"]}
         )
     flag_c = sheet.index("flag")
-    by = xl_rowcol_to_cell(top + 4, sheet.index(f"budget_{s.budget_year}"))
-    ok, adjust = (
-        "Budgeten stämmer med ramen.",
-        "Nettokostnaden ska vara lika med ramen: justera beloppen.",
-    )
-    ws.write_formula(
-        top + 4,
-        sheet.index("comment"),
-        f'=IF({by}=0,"{ok}","{adjust}")',
-        f["hint"],
-        ok if by_year_diff == 0 else adjust,
-    )
+    if diffs:
+        formula, shown = ram_message(diffs, s.budget_year)
+        ws.write_formula(top + 4, sheet.index("comment"), formula, f["hint"], shown)
     ws.conditional_format(
         first,
         flag_c,
