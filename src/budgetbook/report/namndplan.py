@@ -15,6 +15,7 @@ from pathlib import Path
 from .. import fmt
 from ..gc_pause import gc_paused
 from ..model import (
+    NOTE_GOALS,
     VIEW_BRUTTO_AVDELNING,
     VIEW_DRIFT_AVDELNING,
     VIEW_DRIFT_DRIFTPOST,
@@ -372,6 +373,7 @@ class _Namndplan:
                                 f"Indikatorer för nämndmål {ng.code}",
                                 ng.indicators,
                                 f"nm_{ng.code}",
+                                self.cons.notes.get(NOTE_GOALS, ""),
                             )
                         )
 
@@ -539,7 +541,9 @@ class _Namndplan:
                 "Förteckning över kommunfullmäktiges indikatorer samt "
                 f"{fmt.in_sentence(self.s.namnd_genitive)} nämndindikatorer."
             )
-            self.b.table(content.indicator_list(self.cons.goals))
+            self.b.table(
+                content.indicator_list(self.cons.goals, self.cons.notes.get(NOTE_GOALS, ""))
+            )
         for table in others:
             self.table(table)
 
