@@ -120,8 +120,14 @@ def indicator_table(title: str, indicators: list[IndicatorView], key: str, note:
     return Table(key, title, columns, rows, note, unit="")
 
 
-def indicator_list(goals: list[KfGoalView], note: str = "") -> Table:
-    """The appendix: every KF and nämnd indicator, grouped by goal; `note` under it."""
+# Said for a nämndmål no return reports an indicator for (settings' empty_sections
+# "mark"): under its text in Målstyrning, and as its row in the Bilaga's list.
+NO_INDICATORS = "Inga indikatorer har redovisats för nämndmålet."
+
+
+def indicator_list(goals: list[KfGoalView], note: str = "", mark_empty: bool = False) -> Table:
+    """The appendix: every KF and nämnd indicator, grouped by goal; `note` under it.
+    With `mark_empty` a nämndmål without indicators is listed with NO_INDICATORS."""
     all_inds = [
         i for g in goals for i in (*g.indicators, *(i for n in g.namnd_goals for i in n.indicators))
     ]
@@ -142,10 +148,12 @@ def indicator_list(goals: list[KfGoalView], note: str = "") -> Table:
             for ind in goal.indicators:
                 add(ind)
         for ng in goal.namnd_goals:
-            if ng.indicators:
+            if ng.indicators or mark_empty:
                 rows.append(Row(f"Nämndmål {ng.code} {ng.title}", {}, RowKind.HEADING))
-                for ind in ng.indicators:
-                    add(ind)
+            for ind in ng.indicators:
+                add(ind)
+            if not ng.indicators and mark_empty:
+                rows.append(Row(NO_INDICATORS, {"label": NO_INDICATORS}))
     return Table(
         "indikatorer",
         "Kommunfullmäktiges indikatorer och nämndens indikatorer",

@@ -376,6 +376,9 @@ class _Namndplan:
                                 self.cons.notes.get(NOTE_GOALS, ""),
                             )
                         )
+                    elif not self.omit:  # an empty section of its own, marked as one
+                        missing = self.cons.notes.get(NOTE_GOALS, "")
+                        self.b.placeholder(f"{content.NO_INDICATORS} {missing}".strip())
 
         has = bool(goals or text or self.texts.get("malstyrning"))
         self.section(TITLES["malstyrning"], 1, has, fill)
@@ -542,7 +545,9 @@ class _Namndplan:
                 f"{fmt.in_sentence(self.s.namnd_genitive)} nämndindikatorer."
             )
             self.b.table(
-                content.indicator_list(self.cons.goals, self.cons.notes.get(NOTE_GOALS, ""))
+                content.indicator_list(
+                    self.cons.goals, self.cons.notes.get(NOTE_GOALS, ""), not self.omit
+                )
             )
         for table in others:
             self.table(table)
