@@ -98,3 +98,18 @@ def test_a_capital_cost_is_traced_to_useful_life_and_internranta_in_the_settings
         ("budgetbook.toml", f"rad {it.life_line}"),
         ("budgetbook.toml", f"rad {settings.internranta_line}"),
     ]
+
+
+def test_capital_note_writes_the_internranta_with_a_nbsp_before_percent():
+    """The Kapitalkostnader note said "internränta 2,5 % på" with an ordinary space,
+    which a line can break at; every other percentage has a non-breaking one."""
+    from pathlib import Path
+
+    from budgetbook.consolidate import consolidate
+    from budgetbook.model import VIEW_KAPITALKOSTNADER
+    from budgetbook.settings import load_settings
+
+    settings = load_settings(Path(__file__).resolve().parents[1] / "budgetbook.toml")
+    assert settings.internranta == 2.5
+    note = consolidate([], settings).views[VIEW_KAPITALKOSTNADER].note
+    assert "plus internränta 2,5\u00a0% på bokfört värde vid årets början." in note, note

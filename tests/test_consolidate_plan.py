@@ -84,11 +84,20 @@ def test_uppdrag_from_settings_get_status_and_new_ones_are_merged(settings):
     assert cons.uppdrag[0].comment == "Antaget. B:s del pågår."
 
 
-def test_unreported_uppdrag_listed_without_status(settings):
+def test_unreported_uppdrag_of_a_missing_return_says_its_status_is_missing(settings):
+    """A's return is missing: its uppdrag is listed with "Uppgift saknas", not with an
+    empty status as if A had left it blank."""
     cons = consolidate([sub("B")], settings)
     assert [(u.text, u.status, u.avdelning) for u in cons.uppdrag] == [
-        ("Ta fram ett trygghetsprogram.", "", "A")
+        ("Ta fram ett trygghetsprogram.", "Uppgift saknas", "A")
     ]
+
+
+def test_uppdrag_left_without_status_by_a_return_stays_empty(settings):
+    """A's return is in but says nothing of A's uppdrag: its status is empty as before
+    (only a missing return makes it "Uppgift saknas")."""
+    cons = consolidate([sub("A"), sub("B")], settings)
+    assert [(u.text, u.status) for u in cons.uppdrag] == [("Ta fram ett trygghetsprogram.", "")]
 
 
 def test_controls_merged(settings):

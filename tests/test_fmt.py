@@ -14,6 +14,7 @@ from budgetbook.fmt import (
     name_list,
     pct,
     pct_for_sheet,
+    rate,
     tkr,
 )
 
@@ -37,6 +38,17 @@ def test_pct_whole_percent() -> None:
     assert pct(0.0612) == f"6{NBSP}%"
     assert pct(-0.58) == f"{MINUS}58{NBSP}%"
     assert pct(None) == ""
+
+
+def test_rate_keeps_its_decimals_and_a_nbsp_before_percent() -> None:
+    """A rate set in percent (the internränta) as it was set, not rounded to a whole
+    percent as `pct` does, with the non-breaking space of every other percentage."""
+    assert rate(2.5) == f"2,5{NBSP}%"
+    assert rate(1.75) == f"1,75{NBSP}%"
+    assert rate(1.94) == f"1,94{NBSP}%"
+    assert rate(3) == rate(3.0) == f"3{NBSP}%"
+    assert rate(20) == f"20{NBSP}%"
+    assert rate(0) == f"0{NBSP}%"
 
 
 def test_change_sign_agrees_and_zero_base_is_empty() -> None:

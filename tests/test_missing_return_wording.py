@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 import docx
+import openpyxl
 import pytest
 
 from budgetbook import actions
@@ -20,9 +21,8 @@ MISSING = "Ekonomiavdelningen"
 
 
 @pytest.fixture(scope="module")
-def draft(tmp_path_factory) -> dict[str, str]:
-    """Word draft of the round without EKO: caption -> the note under its table, and
-    "text:<heading>" -> the first generated paragraph after that heading."""
+def outputs(tmp_path_factory) -> Path:
+    """The output folder of the example round run without EKO's return."""
     root = tmp_path_factory.mktemp("missing") / "ws"
     actions.init(root)
     settings = actions.open_workspace(root).settings()
@@ -31,7 +31,14 @@ def draft(tmp_path_factory) -> dict[str, str]:
     eko = next(a for a in settings.avdelningar if a.name == MISSING)
     (root / "inbox" / return_name(settings, eko)).unlink()
     actions.run(root)
-    doc = docx.Document(str(root / "output" / f"namndplan_{settings.budget_year}.docx"))
+    return root / "output"
+
+
+@pytest.fixture(scope="module")
+def draft(outputs: Path) -> dict[str, str]:
+    """Word draft of the round without EKO: caption -> the note under its table, and
+    "text:<heading>" -> the first generated paragraph after that heading."""
+    doc = docx.Document(str(outputs / "namndplan_2027.docx"))
     out: dict[str, str] = {}
     caption = heading = None
     for p in doc.paragraphs:
@@ -95,6 +102,54 @@ def test_capital_note_says_its_prior_budget_is_for_the_returned_avdelningar(draf
     assert "budget 2026 för avdelningarna med godkänd inlämning (3\u00a0710 tkr)" in note, note
 
 
+def test_goal_uppdrag_and_control_lists_name_the_missing_avdelning(draft):
+    """The indicator tables, the Uppdrag table and the internal control plan lost the
+    missing avdelning's rows without a word, while every money table said who was
+    missing (review of the board-facing outputs)."""
+    expected = {
+        "Indikatorer för nämndmål 1.1": "dess indikatorer ingår inte.",
+        "Indikatorer för nämndmål 5.1": "dess indikatorer ingår inte.",
+        "Kommunfullmäktiges indikatorer och nämndens indikatorer": "dess indikatorer ingår inte.",
+        "Uppdrag": "dess uppgifter om uppdragen ingår inte.",
+        "Internkontrollplan": "dess punkter i internkontrollplanen ingår inte.",
+    }
+    for caption, consequence in expected.items():
+        note = draft[caption]
+        assert note == f"Godkänd inlämning saknas för: {MISSING}; {consequence}", (caption, note)
+    # the KF goals' indicators come from the settings: nothing of them is missing
+    assert "Indikatorer för mål 1" not in draft
+
+
+def test_uppdrag_of_the_missing_avdelning_says_its_status_is_missing(outputs: Path):
+    """EKO's uppdrag stood in the Uppdrag table with an empty status, as if EKO had left
+    it blank; in the draft and in the workbook alike."""
+    doc = docx.Document(str(outputs / "namndplan_2027.docx"))
+    table = next(t for t in doc.tables if t.rows[0].cells[0].text == "Uppdrag")
+    heads = [c.text for c in table.rows[0].cells]
+    status = {r.cells[0].text: r.cells[heads.index("Status")].text for r in table.rows[1:]}
+    eko = next(text for text in status if "huvudmannaskapet" in text)
+    assert status[eko] == "Uppgift saknas"
+    assert all(status.values()), status  # the others as reported
+    sheet = openpyxl.load_workbook(outputs / "konsolidering_2027.xlsx")["Uppdrag"]
+    rows = [r for r in sheet.iter_rows(values_only=True) if r[0] and "huvudmannaskapet" in r[0]]
+    assert [r[2] for r in rows] == ["Uppgift saknas"]
+
+
+def test_workbook_lists_name_the_missing_avdelning(outputs: Path):
+    """The consolidated workbook's Mål och indikatorer, Uppdrag and Internkontroll sheets
+    carry the same note as the draft, under the list."""
+    wb = openpyxl.load_workbook(outputs / "konsolidering_2027.xlsx")
+    for sheet, consequence in (
+        ("Mål och indikatorer", "dess indikatorer ingår inte."),
+        ("Uppdrag", "dess uppgifter om uppdragen ingår inte."),
+        ("Internkontroll", "dess punkter i internkontrollplanen ingår inte."),
+    ):
+        column = [r[0] for r in wb[sheet].iter_rows(values_only=True)]
+        texts = [c for c in column if c]
+        assert texts[-1] == f"Godkänd inlämning saknas för: {MISSING}; {consequence}", sheet
+        assert column[-2] is None  # a blank row between the list and its note
+
+
 def test_nothing_missing_reads_as_before(tmp_path: Path):
     """With every return in, none of these words appear (outputs unchanged)."""
     root = tmp_path / "ws"
@@ -106,3 +161,9 @@ def test_nothing_missing_reads_as_before(tmp_path: Path):
     text = "\n".join(p.text for p in doc.paragraphs)
     assert "saknas" not in text
     assert "godkänd inlämning" not in text
+    cells = "\n".join(c.text for t in doc.tables for r in t.rows for c in r.cells)
+    assert "saknas" not in cells
+    wb = openpyxl.load_workbook(root / "output" / f"konsolidering_{settings.budget_year}.xlsx")
+    for sheet in ("Mål och indikatorer", "Uppdrag", "Internkontroll"):
+        values = [str(v) for r in wb[sheet].iter_rows(values_only=True) for v in r if v]
+        assert not any("saknas" in v for v in values), sheet

@@ -42,6 +42,9 @@ from .consolidate_plan import merge_controls, merge_goals, merge_texts, merge_up
 from .drift_figures import PRIOR_KEYS, DriftFigures, GroupFigures, drift_figures
 from .gc_pause import gc_paused
 from .model import (
+    NOTE_CONTROLS,
+    NOTE_GOALS,
+    NOTE_UPPDRAG,
     VIEW_BRUTTO_AVDELNING,
     VIEW_DRIFT_AVDELNING,
     VIEW_DRIFT_DRIFTPOST,
@@ -64,8 +67,11 @@ from .model import (
 from .schema import year_key
 from .settings import Settings
 from .tablebuild import (
+    CONTROLS_MISSING,
+    INDICATORS_MISSING,
     KONTOGRUPP_MISSING,
     RAM_MISSING,
+    UPPDRAG_MISSING,
     ChangeSpec,
     add_changes,
     amount_keys,
@@ -448,4 +454,9 @@ def _consolidate(submissions: Sequence[Submission], settings: Settings) -> Conso
         net_budget=int((total_row.values.get(f"budget_{by}") or 0) if total_row else 0),
         investment_budget=int((inv_total.values.get(f"inv_{by}") or 0) if inv_total else 0),
         avdelningar_included=[s.avdelning for s in subs],
+        notes={
+            NOTE_GOALS: missing_note(settings, included, INDICATORS_MISSING),
+            NOTE_UPPDRAG: missing_note(settings, included, UPPDRAG_MISSING),
+            NOTE_CONTROLS: missing_note(settings, included, CONTROLS_MISSING),
+        },
     )

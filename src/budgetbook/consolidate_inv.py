@@ -17,6 +17,7 @@ from typing import NamedTuple
 
 from . import capital
 from .fmt import name_list
+from .fmt import rate as fmt_rate
 from .fmt import tkr as fmt_tkr
 from .model import (
     VIEW_INV_BESLUTAD,
@@ -404,8 +405,8 @@ def capital_view(
     )
     parts = [
         f"Kapitalkostnad = linjär avskrivning över kategorins nyttjandeperiod från {start} "
-        f"plus internränta {settings.internranta:g} % på bokfört värde ".replace(".", ",")
-        + "vid årets början. Mark skrivs inte av. Beräknat på investeringsplanens årsbelopp."
+        f"plus internränta {fmt_rate(settings.internranta)} på bokfört värde "
+        "vid årets början. Mark skrivs inte av. Beräknat på investeringsplanens årsbelopp."
     ]
     if budgeted:
         parts.append(

@@ -25,7 +25,7 @@ from .model import (
 )
 from .rules import DUPLICATE_INDICATOR
 from .settings import Indicator, Settings
-from .tablebuild import memoized
+from .tablebuild import STATUS_MISSING, memoized
 
 # Uppdrag status from least to most advanced; merging keeps the least advanced.
 STATUS_ORDER = ("ej påbörjad", "påbörjad", "klar")
@@ -152,7 +152,9 @@ def _least_advanced(a: str, b: str) -> str:
 def merge_uppdrag(submissions: Sequence[Submission], settings: Settings) -> list[Uppdrag]:
     """The settings' uppdrag (in order) with the status the returns report, then the
     uppdrag only the returns name. The same uppdrag from several avdelningar is merged:
-    avdelningar joined, comments joined, the least advanced status kept."""
+    avdelningar joined, comments joined, the least advanced status kept. An uppdrag
+    whose avdelningar are all without an approved return has the status STATUS_MISSING
+    (a blank status would read as one its avdelning left empty)."""
     merged: list[Uppdrag] = []
     index: dict[str, Uppdrag] = {}
     for d in settings.uppdrag:
@@ -183,6 +185,11 @@ def merge_uppdrag(submissions: Sequence[Submission], settings: Settings) -> list
             avds = [a for a in u.avdelning.split(", ") if a]
             if avd not in avds:
                 u.avdelning = ", ".join([*avds, avd])
+    included = {sub.avdelning for sub in submissions}
+    for u in merged:
+        avds = [a for a in u.avdelning.split(", ") if a]
+        if not u.status and avds and not any(a in included for a in avds):
+            u.status = STATUS_MISSING
     return merged
 
 

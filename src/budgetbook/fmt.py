@@ -122,6 +122,15 @@ def pct(value: float | None) -> str:
     return f"{MINUS}{abs(number)}{NBSP}%" if number < 0 else f"{number}{NBSP}%"
 
 
+def rate(percent: float) -> str:
+    """A rate set in percent, with the decimals it was set with: 2.5 -> "2,5 %",
+    1.75 -> "1,75 %", 3 -> "3 %" (`pct` takes a fraction and rounds to whole percent,
+    which would make an internränta of 2.5 "3 %")."""
+    number = Decimal(str(percent)).normalize()
+    text = format(abs(number), "f").replace(".", ",")
+    return f"{MINUS}{text}{NBSP}%" if number < 0 else f"{text}{NBSP}%"
+
+
 _PCT_BULK_LIMIT = 2.0**20  # percents below this (10 000 as a fraction) are exact in floats
 
 

@@ -326,6 +326,10 @@ VIEW_INV_BESLUTAD = "inv_beslutad"
 VIEW_KAPITALKOSTNADER = "kapitalkostnader"
 VIEW_RISKER = "risker"
 VIEW_RISKLISTA = "risklista"  # each risk and möjlighet of the returns
+# Notes under the lists that are not views (`Consolidation.notes`).
+NOTE_GOALS = "mal"
+NOTE_UPPDRAG = "uppdrag"
+NOTE_CONTROLS = "internkontroll"
 
 
 @dataclass(slots=True)
@@ -374,7 +378,8 @@ class Consolidation:
 
     `views` holds the finished tables by VIEW_* key (insertion order = display order).
     `problems` holds findings of consolidation itself (duplicates across returns,
-    capital cost gap, …). `net_budget` / `investment_budget` are nämnd totals for the
+    capital cost gap, …). `notes` are the notes under the goals', uppdrag and internal
+    control lists. `net_budget` / `investment_budget` are nämnd totals for the
     budget year in tkr (net cost positive), the same numbers the tables' total rows show.
     """
 
@@ -389,3 +394,6 @@ class Consolidation:
     net_budget: int = 0
     investment_budget: int = 0
     avdelningar_included: list[str] = field(default_factory=list)
+    # the note under the goals', uppdrag and internal control lists by NOTE_* key
+    # ("" or absent: nothing to say), as `Table.note` is under a view
+    notes: dict[str, str] = field(default_factory=dict)

@@ -154,6 +154,13 @@ KONTOGRUPP_MISSING = (
 RISKS_MISSING = ". Deras risker ingår inte i summorna."
 RISK_LIST_MISSING = "; deras risker och möjligheter ingår inte."
 PROJECTS_MISSING = "; deras projekt ingår inte."
+# The lists of goals, uppdrag and internal control have no sums: what a missing
+# avdelning's return would have added to them (the settings' own rows stay listed).
+INDICATORS_MISSING = "; deras indikatorer ingår inte."
+UPPDRAG_MISSING = "; deras uppgifter om uppdragen ingår inte."
+CONTROLS_MISSING = "; deras punkter i internkontrollplanen ingår inte."
+# The status of an uppdrag only a missing avdelning reports on.
+STATUS_MISSING = "Uppgift saknas"
 RETURNS_SOURCE = "Källa: avdelningarnas inlämnade budgetunderlag."
 # Budget against ram: a missing avdelning's ram is known, its budget is not.
 RAM_MISSING = (

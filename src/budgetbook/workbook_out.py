@@ -29,6 +29,9 @@ from .errors import OutputError, XlsxStreamError
 from .fmt import Convention, in_sentence, pct_for_sheet, xml_safe
 from .gc_pause import gc_paused
 from .model import (
+    NOTE_CONTROLS,
+    NOTE_GOALS,
+    NOTE_UPPDRAG,
     VIEW_BRUTTO_AVDELNING,
     VIEW_DRIFT_AVDELNING,
     VIEW_DRIFT_DRIFTPOST,
@@ -289,8 +292,10 @@ def _write_list(
     widths: Sequence[float],
     rows: Sequence[Sequence[object]],
     f: _Formats,
+    note: str = "",
 ) -> None:
-    """A plain list sheet (goals, uppdrag, controls): every cell a string or number."""
+    """A plain list sheet (goals, uppdrag, controls): every cell a string or number,
+    `note` under the list as a view's note is under its table (`write_table`)."""
     # the characters per line of each column (as `_lines`): a row's height from its
     # texts without a call per cell (issue 8: ~40 000 cells of texts and uppdrag)
     chars = [max(int(w * 1.1), 8) for w in widths]
@@ -312,6 +317,16 @@ def _write_list(
                 if lines > height:
                     height = lines
             write(i, list(values), 13.5 * height)
+        if note:
+            note_row = HEADER_ROW + len(rows) + 2
+            ncols = len(headings)
+            ws.row(
+                note_row,
+                [(note, f.note)] + [(None, f.note)] * (ncols - 1),
+                height=14 * _lines(note, sum(widths)),
+            )
+            if ncols > 1:
+                ws.merge(note_row, 0, note_row, ncols - 1)
         ws.autofilter(HEADER_ROW, 0, HEADER_ROW + max(len(rows), 1), len(headings) - 1)
         ws.repeat_row = HEADER_ROW  # printed on every page of a long list
 
@@ -412,6 +427,7 @@ def _write_extras(
             [30, 40, 45, 11, 11, 12, 24],
             _goal_rows(cons, by),
             f,
+            cons.notes.get(NOTE_GOALS, ""),
         )
     if cons.uppdrag:
         used.add("uppdrag")
@@ -423,6 +439,7 @@ def _write_extras(
             [60, 10, 14, 45, 16],
             [[u.text, u.start, u.status, u.comment, u.avdelning] for u in cons.uppdrag],
             f,
+            cons.notes.get(NOTE_UPPDRAG, ""),
         )
     if cons.controls:
         used.add("internkontroll")
@@ -444,6 +461,7 @@ def _write_extras(
                 for c in cons.controls
             ],
             f,
+            cons.notes.get(NOTE_CONTROLS, ""),
         )
     if cons.texts:
         used.add("texter")

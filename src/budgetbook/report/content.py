@@ -12,6 +12,8 @@ from dataclasses import replace
 
 from .. import fmt
 from ..model import (
+    NOTE_CONTROLS,
+    NOTE_UPPDRAG,
     VIEW_DRIFT_AVDELNING,
     VIEW_INV_NYA,
     VIEW_INV_PAGAENDE,
@@ -103,8 +105,9 @@ def _indicator_years(indicators: list[IndicatorView]) -> list[int]:
     return sorted({y for ind in indicators for y in ind.values})
 
 
-def indicator_table(title: str, indicators: list[IndicatorView], key: str) -> Table:
-    """Indicators with their past values, target and source (values as reported)."""
+def indicator_table(title: str, indicators: list[IndicatorView], key: str, note: str = "") -> Table:
+    """Indicators with their past values, target and source (values as reported);
+    `note` under them (a nämndmål's: `Consolidation.notes`)."""
     years = _indicator_years(indicators)
     columns = [Column("label", "Indikator", "text")]
     columns += [Column(str(y), str(y), "value") for y in years]
@@ -114,11 +117,17 @@ def indicator_table(title: str, indicators: list[IndicatorView], key: str) -> Ta
         values: dict[str, int | float | str | None] = {str(y): ind.values.get(y, "") for y in years}
         values.update(label=ind.name, target=ind.target, source=ind.source)
         rows.append(Row(ind.name, values))
-    return Table(key, title, columns, rows, unit="")
+    return Table(key, title, columns, rows, note, unit="")
 
 
-def indicator_list(goals: list[KfGoalView]) -> Table:
-    """The appendix: every KF and nämnd indicator, grouped by goal."""
+# Said for a nämndmål no return reports an indicator for (settings' empty_sections
+# "mark"): under its text in Målstyrning, and as its row in the Bilaga's list.
+NO_INDICATORS = "Inga indikatorer har redovisats för nämndmålet."
+
+
+def indicator_list(goals: list[KfGoalView], note: str = "", mark_empty: bool = False) -> Table:
+    """The appendix: every KF and nämnd indicator, grouped by goal; `note` under it.
+    With `mark_empty` a nämndmål without indicators is listed with NO_INDICATORS."""
     all_inds = [
         i for g in goals for i in (*g.indicators, *(i for n in g.namnd_goals for i in n.indicators))
     ]
@@ -139,15 +148,18 @@ def indicator_list(goals: list[KfGoalView]) -> Table:
             for ind in goal.indicators:
                 add(ind)
         for ng in goal.namnd_goals:
-            if ng.indicators:
+            if ng.indicators or mark_empty:
                 rows.append(Row(f"Nämndmål {ng.code} {ng.title}", {}, RowKind.HEADING))
-                for ind in ng.indicators:
-                    add(ind)
+            for ind in ng.indicators:
+                add(ind)
+            if not ng.indicators and mark_empty:
+                rows.append(Row(NO_INDICATORS, {"label": NO_INDICATORS}))
     return Table(
         "indikatorer",
         "Kommunfullmäktiges indikatorer och nämndens indikatorer",
         columns,
         rows,
+        note,
         unit="",
     )
 
@@ -178,7 +190,8 @@ def uppdrag_table(cons: Consolidation, settings: Settings) -> Table:
             "avdelning": name,
         }
         rows.append(Row(u.text, values))
-    return Table("uppdrag", "Uppdrag", columns, rows, unit="")
+    note = cons.notes.get(NOTE_UPPDRAG, "")
+    return Table("uppdrag", "Uppdrag", columns, rows, note, unit="")
 
 
 def risk_list_table(view: Table) -> Table:
@@ -272,7 +285,8 @@ def controls_table(cons: Consolidation, settings: Settings) -> Table:
             "tidpunkt": c.tidpunkt,
         }
         rows.append(Row(c.riskomrade, values))
-    return Table("internkontroll", "Internkontrollplan", columns, rows, unit="")
+    note = cons.notes.get(NOTE_CONTROLS, "")
+    return Table("internkontroll", "Internkontrollplan", columns, rows, note, unit="")
 
 
 # -- key figures ------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from pathlib import Path
 from .. import fmt
 from ..gc_pause import gc_paused
 from ..model import (
+    NOTE_GOALS,
     VIEW_BRUTTO_AVDELNING,
     VIEW_DRIFT_AVDELNING,
     VIEW_DRIFT_DRIFTPOST,
@@ -372,8 +373,12 @@ class _Namndplan:
                                 f"Indikatorer för nämndmål {ng.code}",
                                 ng.indicators,
                                 f"nm_{ng.code}",
+                                self.cons.notes.get(NOTE_GOALS, ""),
                             )
                         )
+                    elif not self.omit:  # an empty section of its own, marked as one
+                        missing = self.cons.notes.get(NOTE_GOALS, "")
+                        self.b.placeholder(f"{content.NO_INDICATORS} {missing}".strip())
 
         has = bool(goals or text or self.texts.get("malstyrning"))
         self.section(TITLES["malstyrning"], 1, has, fill)
@@ -539,7 +544,11 @@ class _Namndplan:
                 "Förteckning över kommunfullmäktiges indikatorer samt "
                 f"{fmt.in_sentence(self.s.namnd_genitive)} nämndindikatorer."
             )
-            self.b.table(content.indicator_list(self.cons.goals))
+            self.b.table(
+                content.indicator_list(
+                    self.cons.goals, self.cons.notes.get(NOTE_GOALS, ""), not self.omit
+                )
+            )
         for table in others:
             self.table(table)
 
