@@ -204,7 +204,7 @@ def test_init_from_lists_the_internal_interest_rate_as_last_year_s(tmp_path):
     line = next(n for n, t in enumerate(text.splitlines(), 1) if t.startswith("internranta"))
     (item,) = (t for t in started.todo if t.startswith("Internräntan"))
     assert item == (
-        "Internräntan är förra årets, 2,5 %: skriv den ränta som gäller för 2028 (SKR:s "
+        "Internräntan är förra årets, 2,5\u00a0%: skriv den ränta som gäller för 2028 (SKR:s "
         f"rekommendation eller kommunens egen) i internranta under [capital], rad {line}."
     )
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from . import fmt
 from .errors import SettingsError, WorkspaceError
 from .settings import NAMND_TEXTS
 from .settings_load import load_settings
@@ -244,7 +245,7 @@ def _todo(moved: str, data: dict[str, Any], years: tuple[int, ...], ws: Workspac
         # set each year (SKR's recommendation, or the kommun's own): the kapitalkostnader
         # follow it
         todo.append(
-            f"Internräntan är förra årets, {f'{rate:g}'.replace('.', ',')} %: skriv den ränta "
+            f"Internräntan är förra årets, {fmt.rate(rate)}: skriv den ränta "
             f"som gäller för {years[0] + 1} (SKR:s rekommendation eller kommunens egen) i "
             f"internranta under [capital], {_lines([lines.key_line('capital.internranta') or 0])}."
         )

@@ -123,8 +123,8 @@ def instructions_lines(s: Settings, schema: S.Schema, avd: Avdelning) -> list[Li
         (
             "text",
             "Stora förändringar",
-            f"En rad som ändras mer än {s.change_threshold_pct:g} % och mer än "
-            f"{fmt.tkr(s.change_threshold_tkr)} tkr mot föregående års budget ska "
+            f"En rad som ändras mer än {fmt.rate(s.change_threshold_pct)} och mer än "
+            f"{fmt.tkr(s.change_threshold_tkr)}{fmt.NBSP}tkr mot föregående års budget ska "
             "kommenteras i kolumnen Kommentar (markeras med 'Kommentar saknas').",
         )
     )

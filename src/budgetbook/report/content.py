@@ -275,8 +275,10 @@ def controls_table(cons: Consolidation, settings: Settings) -> Table:
     ]
     rows = []
     for c in cons.controls:
-        avd = settings.avdelning(c.avdelning)
-        area = f"{c.riskomrade}\n({avd.name})" if avd else c.riskomrade
+        # a point several avdelningar share names them all ("FMO, PERS" from
+        # merge_controls); looked up as one code it named none (review)
+        names = [a.name for code in c.avdelning.split(", ") if (a := settings.avdelning(code))]
+        area = f"{c.riskomrade}\n({fmt.name_list(names)})" if names else c.riskomrade
         values: dict[str, int | float | str | None] = {
             "label": area,
             "risk": c.risk,
