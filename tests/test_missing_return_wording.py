@@ -92,6 +92,13 @@ def test_section_key_figures_name_the_missing_avdelning(draft):
         text = draft[f"text:{heading}"]
         assert "miljoner kronor" in text, text
         assert f"Godkänd inlämning saknas för {MISSING}, som inte ingår." in text, text
+    # and the sum is not called the nämnd's budget: quoted alone it read as one (review)
+    drift = draft["text:Driftbudget 2027"]
+    assert drift.startswith("Driftbudgeten för 2027 för de avdelningar som har lämnat in är ")
+    assert "av kommunstyrelsens ram på 339,5 miljoner kronor." in drift, drift
+    assert draft["text:Investeringsbudget 2027–2030"].startswith(
+        "Investeringsbudgeten för 2027 för de avdelningar som har lämnat in är "
+    )
 
 
 def test_capital_note_says_its_prior_budget_is_for_the_returned_avdelningar(draft):

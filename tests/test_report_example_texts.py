@@ -168,3 +168,16 @@ def test_texts_on_staff_agree_with_the_personnel_costs(example_returns):
             assert "Löne" not in text and "Personalkostnaderna är beräknade" not in text, text
         if staff > prior * 1.04:
             assert "Inga nya tjänster" not in text, (sub.avdelning, prior, staff)
+
+
+def test_an_uppdrag_of_the_budget_year_has_not_begun(example_returns):
+    # EKO's uppdrag starting 2027 was "Påbörjad", with a first report "under hösten" (review)
+    settings, subs = example_returns
+    starts = {u.text: u.start for u in settings.uppdrag}
+    rows = [u for sub in subs for u in sub.uppdrag]
+    assert rows
+    for u in rows:
+        if (starts.get(u.text) or 0) >= settings.budget_year:
+            assert u.status == "Ej påbörjad", u
+        else:
+            assert u.status in ("Påbörjad", "Klar"), u

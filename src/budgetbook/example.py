@@ -354,6 +354,10 @@ class _Filler:
         r = sheet.first_data_row
         while ws.cell(row=r, column=sheet.index("text") + 1).value not in (None, ""):
             status = statuses[min(1 + (self.index + r) % 2, len(statuses) - 1)]
+            start = ws.cell(row=r, column=sheet.index("start") + 1).value
+            if isinstance(start, int) and start >= self.s.budget_year:
+                # written in the autumn before: an uppdrag of the budget year has not begun
+                status = statuses[0]
             self.put(ws, sheet, r, "status", status)
             self.put(ws, sheet, r, "comment", uppdrag_comment(status, self.rng))
             r += 1

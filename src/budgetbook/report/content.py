@@ -369,13 +369,20 @@ def key_figure_sentences(cons: Consolidation, settings: Settings) -> list[str]:
     """The summary's generated sentences: drift and investment budget of the year."""
     year, prior = cons.year, cons.year - 1
     who = settings.namnd_genitive
-    sentences = [f"{who} driftbudget för {year} är {fmt.mnkr(cons.net_budget)} miljoner kronor."]
+    drift, investment = f"{who} driftbudget för {year}", f"{who} investeringsbudget för {year}"
+    ram = 0
+    if cons.avdelningar_included and missing_names(settings, set(cons.avdelningar_included)):
+        # not "Kommunstyrelsens driftbudget är 320,9 miljoner kronor": quoted alone, that
+        # reads as the nämnd's budget while its ram is 339,5 (review)
+        drift = f"Driftbudgeten för {year} för de avdelningar som har lämnat in"
+        investment = f"Investeringsbudgeten för {year} för de avdelningar som har lämnat in"
+        ram = sum(a.ram.get(year, 0) for a in settings.avdelningar)
+    of_ram = f" av {fmt.in_sentence(who)} ram på {fmt.mnkr(ram)} miljoner kronor" if ram else ""
+    sentences = [f"{drift} är {fmt.mnkr(cons.net_budget)} miljoner kronor{of_ram}."]
     comparison = _comparison_sentence(cons, settings, prior)
     if comparison:
         sentences.append(comparison)
-    sentences.append(
-        f"{who} investeringsbudget för {year} är {fmt.mnkr(cons.investment_budget)} miljoner kronor."
-    )
+    sentences.append(f"{investment} är {fmt.mnkr(cons.investment_budget)} miljoner kronor.")
     years = list(settings.investment_years)
     period = sum(investment_per_year(cons, years).values())
     if period and len(years) > 1:
