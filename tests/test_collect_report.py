@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 
 from budgetbook import rules
-from budgetbook.model import CollectResult, ReturnStatus
+from budgetbook.model import CollectResult, Problem, ReturnStatus, Severity
 from budgetbook.problem_report import (
     PROBLEM_HEADINGS,
     STATUS_HEADINGS,
@@ -226,3 +226,40 @@ def test_feedback_prints_as_the_return_with_page_numbers_in_its_own_font(
     assert ws.oddHeader.right.text == "Ekonomiavdelningen (EKO), 2027"
     assert ws.oddFooter.center.text == "Sida &P av &N"
     assert ws.print_title_rows == "$4:$4"
+
+
+def test_feedback_lists_problems_in_the_workbooks_order(tmp_path: Path) -> None:
+    # BB407 (checked across the return after reading it) was listed after Texter's
+    # problems, on the printout's second page, away from Investeringar's (review)
+    source = tmp_path / "retur.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active.title = "Drift"
+    wb.create_sheet("Investeringar")
+    wb.create_sheet("Texter")
+    wb.save(source)
+
+    def found(sheet: str, cell: str, code: str = "BB301") -> Problem:
+        return Problem(code, Severity.FEL, f"Bladet {sheet}, {cell}", "retur.xlsx", sheet, cell)
+
+    problems = [
+        found("Drift", "F12"),
+        found("Texter", "C7"),
+        found("Drift", "F9"),
+        found("Investeringar", "E8", "BB407"),
+        found("", "", "BB102"),
+        found("Investeringar", "AA3"),
+        found("Texter", "", "BB202"),  # a sheet as a whole: first of its sheet
+    ]
+    out = write_feedback(source, problems, tmp_path / "ut.xlsx")
+    assert out is not None
+    listing = openpyxl.load_workbook(out)["Återkoppling"]
+    rows = [(listing.cell(r, 1).value, listing.cell(r, 2).value) for r in range(5, 12)]
+    assert rows == [
+        (None, None),
+        ("Drift", "F9"),
+        ("Drift", "F12"),
+        ("Investeringar", "AA3"),
+        ("Investeringar", "E8"),
+        ("Texter", None),
+        ("Texter", "C7"),
+    ]

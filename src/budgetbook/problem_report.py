@@ -270,6 +270,28 @@ def _return_header(sheets: Iterable[Any]) -> tuple[str, str]:
     return "", ""
 
 
+def _in_workbook_order(problems: list[Problem], sheets: list[str]) -> list[Problem]:
+    """The problems as the department head meets them: the file's own first, then sheet
+    by sheet in the workbook's order, row by row. The checks across a return (BB407 on
+    Investeringar, say) come after the reader's findings and were listed after Texter."""
+    from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
+    from openpyxl.utils.exceptions import CellCoordinatesException
+
+    order = {name: i for i, name in enumerate(sheets)}
+
+    def key(p: Problem) -> tuple[int, int, int]:
+        if not p.sheet:
+            return (-1, 0, 0)
+        try:
+            letters, row = coordinate_from_string(p.cell)
+            column = column_index_from_string(letters)
+        except (CellCoordinatesException, ValueError):
+            row = column = 0  # the sheet as a whole first
+        return (order.get(p.sheet, len(order)), row, column)
+
+    return sorted(problems, key=key)
+
+
 def write_feedback(source: Path, problems: Iterable[Problem], path: Path) -> Path | None:
     """A copy of the return at `source` with each problem cell filled and commented,
     and a first sheet listing every problem. The source is only read. Returns None if
@@ -290,6 +312,7 @@ def write_feedback(source: Path, problems: Iterable[Problem], path: Path) -> Pat
             wb = openpyxl.load_workbook(source, keep_vba=False, keep_links=False)
     except Exception:
         return None
+    problems = _in_workbook_order(problems, wb.sheetnames)
     by_cell: dict[tuple[str, str], list[Problem]] = defaultdict(list)
     marked: dict[tuple[str, str], str] = {}  # (sheet, cell) -> where the list links to
     for p in problems:
