@@ -45,9 +45,15 @@ def test_the_feedback_cell_goes_to_the_marked_cell_in_the_same_workbook(feedback
     wb = openpyxl.load_workbook(out)
     listing = wb["Återkoppling"]
     linked = 0
-    for row, p in enumerate(problems, start=5):
+    # listed in the workbook's order, not as found: each row names its own problem
+    listed = [
+        tuple(listing.cell(row, col).value or "" for col in (1, 2, 3))
+        for row in range(5, 5 + len(problems))
+    ]
+    assert sorted(listed) == sorted((p.sheet, p.cell, p.code) for p in problems)
+    for row, (sheet, ref, _) in enumerate(listed, start=5):
         cell = listing.cell(row, 2)
-        assert (cell.value or "") == p.cell
+        p = next(p for p in problems if (p.sheet, p.cell) == (sheet, ref))
         if p.sheet in wb.sheetnames and p.cell:
             link = cell.hyperlink
             assert link is not None and link.target is None  # inside this workbook
