@@ -275,3 +275,32 @@ def test_a_long_identity_line_wraps_within_the_printed_sheet(tmp_path: Path) -> 
         assert ws["A2"].alignment.wrap_text and ws.row_dimensions[2].height >= 30, sheet
         assert ws["A1"].value.endswith("integration och vuxenutbildning")
         assert ws.row_dimensions[1].height >= 44, sheet  # the title wraps too
+
+
+def test_instructions_name_each_sheets_required_columns(rnd) -> None:
+    """Review: an empty Beskrivning, Målvärde, Status or Kontrollmetod is an error
+    (BB405, BB306), but the workbook did not say which columns must be filled in; the
+    department head learnt it from the feedback. Instruktioner now names them per sheet,
+    from the schema."""
+    settings, schema, templates, _ = rnd
+    ws = openpyxl.load_workbook(templates[0])[S.INSTRUCTIONS_SHEET]
+    lines = {r[0]: r[1] for r in ws.iter_rows(min_row=4, max_col=2, values_only=True) if r[0]}
+    by = settings.budget_year
+    assert lines["Investeringar"].endswith(
+        "Obligatoriskt på varje ifylld rad: Projekt-id, Projektnamn, Kategori, "
+        "Pågående/Ny och Beskrivning."
+    )
+    assert lines["Mål och indikatorer"].endswith(
+        f"Obligatoriskt på varje ifylld rad: Nämndmål, Indikator och Målvärde {by}."
+    )
+    assert lines["Uppdrag"].endswith("Obligatoriskt på varje ifylld rad: Uppdrag och Status.")
+    assert lines["Risker"].endswith("Obligatoriskt på varje ifylld rad: Risk eller möjlighet.")
+    assert lines["Internkontroll"].endswith(
+        "Obligatoriskt på varje ifylld rad: Riskområde, Risk och Kontrollmetod."
+    )
+    # prefilled rows: Drift's hint asks for its amounts, Texter has nothing required
+    assert "Obligatoriskt" not in lines["Drift"] + lines["Texter"]
+    for sheet in schema.sheets:  # every required input column is named
+        for col in sheet.columns:
+            if col.required and col.input and not sheet.fixed_rows:
+                assert col.heading in lines[sheet.name], (sheet.name, col.heading)

@@ -19,10 +19,10 @@ from .fmt import sentence_start
 from .model import CollectResult, Problem
 from .page_header import FOOTER, page_header
 from .reminders import CHASED, Reminder, reminder
+from .schema import FEEDBACK_SHEET
 from .settings import Settings
 from .workspace import atomic_write
 
-FEEDBACK_SHEET = "Återkoppling"
 STATUS_HEADINGS = (
     "Avdelning",
     "Namn",

@@ -14,7 +14,6 @@ from __future__ import annotations
 import functools
 import io
 import logging
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +29,7 @@ from .model import (
     Problem,
     Submission,
 )
+from .reader_bounds import Bounds
 from .reader_parts import (
     MAX_AMOUNT,
     Amount,
@@ -47,7 +47,6 @@ from .reader_sheets import norm as _norm
 from .settings import Settings
 from .zip_member import stored_copy, zipfile_copy
 
-_YEAR_IN_HEADING = re.compile(r"\b(19|20)\d{2}\b")
 HEADER_SEARCH_ROWS = 60
 # what BB304 tells to enter as positive amounts, by sheet: on Risker both kinds of risk
 # (a negative risk is typed without its minus, the draft shows it with one)
@@ -228,7 +227,7 @@ def _formula_columns(sheet: S.SheetDef) -> int:
     return sum(1 for c in sheet.columns if c.type == S.FORMULA)
 
 
-class _Reader(SheetReaders):
+class _Reader(SheetReaders, Bounds):
     """One file: the helpers and structure here, the per-sheet reads in SheetReaders."""
 
     def __init__(
@@ -432,6 +431,7 @@ class _Reader(SheetReaders):
             self.outside(table)
             getattr(self, f"read_{sheet.key}")(table)
             self.unasked_formulas(table)
+        self.extra_sheets(wb, names)
 
     def locate(
         self,
@@ -549,31 +549,3 @@ class _Reader(SheetReaders):
             if hits > best_hits:
                 best, best_hits = r, hits
         return best if best_hits >= max(2, len(wanted) // 2) else None
-
-    def outside(self, t: _Table) -> None:
-        """BB205 for values below or right of the table, and in unknown table columns."""
-        for r in range(t.header, len(t.grid)):
-            row = t.grid[r]
-            below = r > t.last
-            start = 0 if below else t.last_col + 1
-            for c in range(start, len(row)):
-                if row[c] not in ("", None):
-                    self.add(R.ROW_OUTSIDE_TABLE, t.sheet.name, xl_rowcol_to_cell(r, c))
-                    break
-        years = set(self.s.investment_years)
-        for c, heading in t.extra:
-            m = _YEAR_IN_HEADING.search(heading)
-            year = int(m.group(0)) if m else None
-            for r in range(t.first, t.last + 1):
-                v = t.grid[r][c] if c < len(t.grid[r]) else ""
-                if v in ("", None) or (isinstance(v, float) and v == 0):
-                    continue
-                a1 = xl_rowcol_to_cell(r, c)
-                if t.sheet.key == "investeringar" and year is not None and year not in years:
-                    first, last = min(years), max(years)
-                    self.add(
-                        R.INV_YEAR_OUTSIDE, t.sheet.name, a1, ar=year, forsta=first, sista=last
-                    )
-                else:
-                    self.add(R.ROW_OUTSIDE_TABLE, t.sheet.name, a1)
-                    break

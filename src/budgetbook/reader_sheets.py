@@ -184,6 +184,9 @@ class SheetReaders:
                     # the template's record (BB206 or BB506, see `_older_prior`)
                     cell = _a1(r, differing_column(shown, prior, prior_columns))
                     pending.append(Pending(len(self.problems), key, shown, cell, dname))
+                elif d is None and s.verksamhet(vcode) is None:
+                    # neither verksamhet nor driftpost known: a row added to the table
+                    self.add(R.DRIFT_ROW_ADDED, sheet, row_a1, rad=r + 1)
                 else:
                     self.add(
                         R.DRIFT_ROW_CHANGED,
@@ -560,7 +563,7 @@ class SheetReaders:
             text, a1 = self.text(t, r, "text")
             if section is None:
                 if text:
-                    self.add(R.ROW_OUTSIDE_TABLE, t.sheet.name, a1)
+                    self.outside_at(t, a1, below=True)
                 continue
             if not text:
                 # a text made by a formula without a value would be left out of the

@@ -183,8 +183,7 @@ ROW_OUTSIDE_TABLE = rule(
     "BB205",
     FEL,
     "Uppgifter utanför tabellen",
-    "{plats}: det finns uppgifter utanför tabellen, och de räknas inte med. Flytta in "
-    "dem i tabellen (infoga en rad i tabellen) eller ta bort dem.",
+    "{plats}: det finns uppgifter utanför tabellen, och de räknas inte med. {atgard}",
     "row",
 )
 DRIFT_ROW_CHANGED = rule(
@@ -194,6 +193,22 @@ DRIFT_ROW_CHANGED = rule(
     "{plats}: raden för {verksamhet} / {driftpost} saknas eller har ändrats. De förifyllda "
     "raderna får inte ändras; ångra ändringen eller använd en ny arbetsbok.",
     "row",
+)
+DRIFT_ROW_ADDED = rule(
+    "BB208",
+    FEL,
+    "Rad tillagd i Drift",
+    "{plats}: rad {rad} har lagts till i tabellen, men de förifyllda raderna får inte "
+    "ändras. Ta bort raden och skriv förklaringar i kolumnen Kommentar på rätt rad.",
+    "row",
+)
+EXTRA_SHEET = rule(
+    "BB207",
+    VARNING,
+    "Blad som inte ingår i mallen",
+    "Bladet ”{blad}” ingår inte i mallen, och dess uppgifter räknas inte med. Flytta in "
+    "uppgifterna på rätt blad eller ta bort bladet.",
+    "sheet",
 )
 
 # --- cells (BB3xx) ----------------------------------------------------------------------

@@ -50,6 +50,9 @@ DRIFT_SHEET = "Drift"
 INVESTMENT_SHEET = "Investeringar"
 RISK_SHEET = "Risker"
 INSTRUCTIONS_SHEET = "Instruktioner"
+# The first sheet of a feedback copy (`problem_report.write_feedback`): a head may
+# correct that copy and send it back.
+FEEDBACK_SHEET = "Återkoppling"
 DRIFT_HEADER_ROW = 11
 
 # Column types. "amount" = whole tkr; "year" = a year; "list" = one of a list's values.

@@ -66,6 +66,19 @@ def sheet_hint(key: str, s: Settings) -> str:
     return hints.get(key, "")
 
 
+def required_note(sheet: S.SheetDef, s: Settings) -> str:
+    """The sentence naming a sheet's required columns (the schema's `required`), which
+    the reader reports empty in a filled row (BB306, BB405). Only for sheets whose rows
+    the department head fills from blank: on Drift every prefilled row's amounts are
+    asked for by its hint, and a Mål sheet without nämndmål need not be filled at all."""
+    if sheet.fixed_rows or (sheet.key == "mal" and not s.namnd_goals):
+        return ""
+    headings = [c.heading for c in sheet.columns if c.required and c.input]
+    if not headings:
+        return ""
+    return f"Obligatoriskt på varje ifylld rad: {fmt.name_list(headings, len(headings))}."
+
+
 def instructions_lines(s: Settings, schema: S.Schema, avd: Avdelning) -> list[Line]:
     lines: list[Line] = [
         ("heading", "Så fyller du i arbetsboken", ""),
@@ -83,7 +96,8 @@ def instructions_lines(s: Settings, schema: S.Schema, avd: Avdelning) -> list[Li
         ),
     ]
     for sheet in schema.sheets:
-        lines.append(("text", sheet.name, sheet_hint(sheet.key, s)))
+        hint, required = sheet_hint(sheet.key, s), required_note(sheet, s)
+        lines.append(("text", sheet.name, f"{hint} {required}" if required else hint))
     lines.append(("heading", "Inlämning", ""))
     when = (
         f"Skicka tillbaka arbetsboken senast {swedish_date(s.deadline)}"
