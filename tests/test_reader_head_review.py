@@ -13,8 +13,8 @@ import pytest
 from budgetbook import checks, fmt
 from budgetbook import schema as S
 from budgetbook.problem_report import write_feedback
-from budgetbook.reader import ReadResult, read_return
-from wb_builders import round_files
+from budgetbook.reader import ReadResult
+from wb_builders import edited_return, round_files
 
 EKO = "Budget 2027 Ekonomiavdelningen.xlsx"
 
@@ -28,12 +28,7 @@ def edited(
     rnd, tmp_path: Path, edit: Callable[[openpyxl.Workbook, S.Schema], None]
 ) -> tuple[ReadResult, set[tuple[str, str, str]]]:
     """Ekonomiavdelningen's example return, edited by `edit`, saved and read back."""
-    settings, schema, _, returns = rnd
-    wb = openpyxl.load_workbook(next(p for p in returns if p.name == EKO))
-    edit(wb, schema)
-    out = tmp_path / EKO
-    wb.save(out)
-    result = read_return(out, settings, schema)
+    result, _ = edited_return(rnd, tmp_path, edit)
     return result, {(p.code, p.sheet, p.cell) for p in result.problems}
 
 

@@ -13,8 +13,8 @@ import pytest
 
 from budgetbook import schema as S
 from budgetbook.problem_report import FEEDBACK_SHEET, write_feedback
-from budgetbook.reader import ReadResult, read_return
-from wb_builders import round_files
+from budgetbook.reader import ReadResult
+from wb_builders import edited_return, round_files
 
 EKO = "Budget 2027 Ekonomiavdelningen.xlsx"
 
@@ -28,12 +28,7 @@ def edited(
     rnd, tmp_path: Path, edit: Callable[[openpyxl.Workbook], None]
 ) -> tuple[ReadResult, Path]:
     """Ekonomiavdelningen's example return, edited by `edit`, saved and read back."""
-    settings, schema, _, returns = rnd
-    wb = openpyxl.load_workbook(next(p for p in returns if p.name == EKO))
-    edit(wb)
-    out = tmp_path / EKO
-    wb.save(out)
-    return read_return(out, settings, schema), out
+    return edited_return(rnd, tmp_path, lambda wb, _schema: edit(wb))
 
 
 def test_an_added_sheet_with_values_is_a_warning(rnd, tmp_path: Path) -> None:

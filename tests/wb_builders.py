@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import io
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+import openpyxl
 
 from budgetbook.example import write_example_returns
 from budgetbook.schema import Schema, build_schema
@@ -32,6 +35,27 @@ def round_files(tmp: Path) -> tuple[Settings, Schema, list[Path], list[Path]]:
     templates = write_templates(settings, schema, tmp / "workbook_templates")
     returns = write_example_returns(settings, templates, tmp / "inbox")
     return settings, schema, templates, returns
+
+
+EKO_RETURN = "Budget 2027 Ekonomiavdelningen.xlsx"
+
+
+def edited_return(
+    rnd: tuple[Settings, Schema, list[Path], list[Path]],
+    tmp_path: Path,
+    edit: Callable[[openpyxl.Workbook, Schema], None],
+    name: str = EKO_RETURN,
+) -> tuple[ReadResult, Path]:
+    """One of `rnd`'s example returns (`round_files`), edited by `edit` with openpyxl
+    as a person edits it, saved in `tmp_path` and read back by our reader."""
+    from budgetbook.reader import read_return
+
+    settings, schema, _, returns = rnd
+    wb = openpyxl.load_workbook(next(p for p in returns if p.name == name))
+    edit(wb, schema)
+    out = tmp_path / name
+    wb.save(out)
+    return read_return(out, settings, schema), out
 
 
 # The parts Excel pads in their local header (with 512 or 256 bytes), as in workbooks
