@@ -140,3 +140,31 @@ def test_figures_and_values_in_messages_read_as_swedish_excel_shows_them(
     assert message["BB310", "C7"].startswith("Bladet Internkontroll, cell C7: ”3,5” är inget")
     assert "”SANT” finns inte i listan" in message["BB307", "E7"]
     assert message["BB301", "F12"].startswith("Bladet Drift, cell F12: ”FALSKT” är inte ett")
+
+
+def test_indicator_values_typed_as_percentages_read_as_excel_shows_them(
+    rnd, tmp_path: Path
+) -> None:
+    """Review: "68 %" typed in Excel is stored as 0.68 with a percent format; the reader
+    took the value only and the draft showed "0,68". A number without a percent format
+    stays as it is."""
+    settings = rnd[0]
+    by = settings.budget_year
+
+    def edit(wb, schema):
+        sheet = schema.sheet("mal")
+        ws = wb[sheet.name]
+        r = sheet.first_data_row
+        for key, value, number_format in (
+            (f"value_{by - 2}", 0.68, "0%"),
+            (f"value_{by - 1}", 0.745, "0.0%"),
+            ("target", 85.5, "General"),
+        ):
+            cell = ws.cell(row=r, column=sheet.index(key) + 1, value=value)
+            cell.number_format = number_format
+
+    result, problems = edited(rnd, tmp_path, edit)
+    (goal,) = result.submission.goals
+    assert goal.values == {by - 2: "68\u00a0%", by - 1: "74,5\u00a0%"}
+    assert goal.target == "85,5"
+    assert not {p for p in problems if p[1] == "Mål och indikatorer"}

@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 import io
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -41,6 +41,7 @@ from .reader_parts import (
     read_zip_parts,
     shown_error,
 )
+from .reader_percent import PercentCells
 from .reader_sheets import SheetReaders, xl_rowcol_to_cell
 from .reader_sheets import Table as _Table
 from .reader_sheets import norm as _norm
@@ -123,6 +124,7 @@ def read_return(
         _log.debug("could not read a return: calamine reads it as no .xlsx")
         return ReadResult(parts.identity, None).fail(R.NOT_READABLE, name, _UNREADABLE)
     reader = _Reader(settings, schema, name, path, parts)
+    reader.percents = PercentCells(_part_reader(package, members, inflated))
     result = ReadResult(parts.identity, reader.sub, reader.problems)
     try:
         reader.read(wb)
@@ -221,6 +223,21 @@ def _grid(wb: CalamineWorkbook, name: str) -> list[list[object]]:
     return sheet.to_python(skip_empty_area=False, nrows=rows)
 
 
+def _part_reader(
+    package: bytes, members: Sequence[str], inflated: Mapping[str, bytes] | None
+) -> Callable[[str], bytes]:
+    """A zip member's bytes on demand (b"" when absent), for the rare part the reader
+    needs beyond those read up front (styles.xml, for a percent typed in Mål)."""
+
+    def read(member: str) -> bytes:
+        if inflated and member in inflated:
+            return inflated[member]
+        with LazyPackage(package, members) as zf:
+            return zf.read(member) if member in zf.namelist() else b""
+
+    return read
+
+
 @functools.cache
 def _formula_columns(sheet: S.SheetDef) -> int:
     """How many of the table's columns the template fills with a formula in every row."""
@@ -251,6 +268,7 @@ class _Reader(SheetReaders, Bounds):
         self._reported_cells: set[tuple[str, str]] = set()
         self._reported_upto = 0
         self.list_norm = _list_norm(schema)
+        self.percents = PercentCells()
 
     # -- helpers ------------------------------------------------------------------------
 

@@ -30,6 +30,7 @@ from .model import (
     Uppdrag,
 )
 from .reader_parts import cell_text, parse_amount, shown_error
+from .reader_percent import PercentCells
 from .reader_prior import (
     Pending,
     as_written,
@@ -131,6 +132,7 @@ class SheetReaders:
     sub: Submission
     problems: list[Problem]
     parts: ZipParts
+    percents: PercentCells  # "68 %" typed in Mål (stored 0.68)
     # `_reported`'s index: the (sheet, cell) of problems[:_reported_upto]
     _reported_cells: set[tuple[str, str]]
     _reported_upto: int
@@ -405,6 +407,7 @@ class SheetReaders:
         keys = ("goal", "indicator", "target", f"value_{by - 2}", f"value_{by - 1}")
         text_cols = tuple(cols.get(k) for k in (*keys, "source", "comment"))
         goal_list = t.sheet.column("goal").list_name
+        numeric_cols = [(k, c) for k in keys[2:] if (c := cols.get(k)) is not None]
         for r in range(t.first, t.last + 1):
             if not self.has_content(t, r):
                 continue
@@ -430,6 +433,15 @@ class SheetReaders:
                         values[year] = v
                 source = self.text(t, r, "source")[0]
                 comment = self.text(t, r, "comment")[0]
+            for key, c in numeric_cols:
+                raw = row[c] if c < len(row) else None
+                if type(raw) is float or type(raw) is int:  # a number typed, not text
+                    xml = self.parts.sheet_xml.get(t.sheet.name, b"")
+                    shown = self.percents.shown(xml, xl_rowcol_to_cell(r, c), raw)
+                    if shown and key == "target":
+                        target = shown
+                    elif shown:
+                        values[int(key.removeprefix("value_"))] = shown
             self.sub.goals.append(
                 GoalRow(
                     goal=goal.split()[0] if goal else "",
