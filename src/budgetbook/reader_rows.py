@@ -82,7 +82,8 @@ def plain_amounts(
     return amounts, cells
 
 
-def _a1_or_empty(r: int, c: int | None) -> str:
+def a1_or_empty(r: int, c: int | None) -> str:
+    """The A1 reference of a cell the reader names: "" for a column not in the table."""
     return "" if c is None else xl_rowcol_to_cell(r, c)
 
 
@@ -120,12 +121,12 @@ def investment_row(
     values, a1s = found
     i_id, i_name, i_cat, i_status, i_desc = text_cols
     cells = {
-        "id": _a1_or_empty(r, i_id),
-        "name": _a1_or_empty(r, i_name),
-        "category": _a1_or_empty(r, i_cat),
-        "status": _a1_or_empty(r, i_status),
+        "id": a1_or_empty(r, i_id),
+        "name": a1_or_empty(r, i_name),
+        "category": a1_or_empty(r, i_cat),
+        "status": a1_or_empty(r, i_status),
         "decided_total": a1s["decided_total"],
-        "description": _a1_or_empty(r, i_desc),
+        "description": a1_or_empty(r, i_desc),
     }
     amounts: dict[int, int] = {}
     for key, _, _ in amount_cols[1:]:

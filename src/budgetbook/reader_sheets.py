@@ -39,7 +39,13 @@ from .reader_prior import (
     shown_figures,
     shown_rows,
 )
-from .reader_rows import amount_columns, investment_row, plain_amounts, plain_texts
+from .reader_rows import (
+    a1_or_empty,
+    amount_columns,
+    investment_row,
+    plain_amounts,
+    plain_texts,
+)
 from .settings import Settings
 
 if TYPE_CHECKING:
@@ -117,11 +123,6 @@ class Table:
 # not per cell (issue 8: ~150 rows a return); any other row, and every row of a sheet
 # with error cells, cell by cell. False reads every row cell by cell (the tests compare).
 FAST_ROWS = True
-
-
-def _a1_or_empty(r: int, c: int | None) -> str:
-    """The cell `text` and `choice` name: "" for a column not in the table."""
-    return "" if c is None else xl_rowcol_to_cell(r, c)
 
 
 class SheetReaders:
@@ -220,7 +221,7 @@ class SheetReaders:
                 if abs(budget - old) > max_tkr and needs_comment(budget, old, s):
                     # BB402 would say the comment is missing: one made by a formula
                     # without a value is BB311 (asked only here, see template-format.md)
-                    self.no_value(t, r, _a1_or_empty(r, text_cols[2]))
+                    self.no_value(t, r, a1_or_empty(r, text_cols[2]))
             if not amounts and prior is not None and prior.budget:
                 self._row_empty(sheet, cells, s.verksamhet_label(vcode), d.name, prior.budget)
             elif (
@@ -408,6 +409,7 @@ class SheetReaders:
         text_cols = tuple(cols.get(k) for k in (*keys, "source", "comment"))
         goal_list = t.sheet.column("goal").list_name
         numeric_cols = [(k, c) for k in keys[2:] if (c := cols.get(k)) is not None]
+        xml = self.parts.sheet_xml.get(t.sheet.name, b"")  # for a percent typed (rare)
         for r in range(t.first, t.last + 1):
             if not self.has_content(t, r):
                 continue
@@ -419,7 +421,7 @@ class SheetReaders:
                 texts = None if hit is None else (hit, *texts[1:])
             if texts is not None:
                 goal, indicator, target, v_2, v_1, source, comment = texts
-                self._goal_required(t, r, goal, _a1_or_empty(r, text_cols[0]), indicator, target)
+                self._goal_required(t, r, goal, a1_or_empty(r, text_cols[0]), indicator, target)
                 values = {y: v for y, v in ((by - 2, v_2), (by - 1, v_1)) if v}
             else:
                 goal, goal_a1 = self.choice(t, r, "goal")
@@ -436,7 +438,6 @@ class SheetReaders:
             for key, c in numeric_cols:
                 raw = row[c] if c < len(row) else None
                 if type(raw) is float or type(raw) is int:  # a number typed, not text
-                    xml = self.parts.sheet_xml.get(t.sheet.name, b"")
                     shown = self.percents.shown(xml, xl_rowcol_to_cell(r, c), raw)
                     if shown and key == "target":
                         target = shown
