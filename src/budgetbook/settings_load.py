@@ -52,6 +52,14 @@ from .workspace import SETTINGS_FILE
 # --- loading ---------------------------------------------------------------------------
 
 
+def _indicator_text(value: str | int | float) -> str:
+    """An indicator value as the draft shows it: a TOML number with a decimal comma
+    (`target = 2.5` showed as "2.5" in a Swedish document), a text as written."""
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value).replace(".", ",")
+    return str(value)
+
+
 def _one_of(values: tuple[str, ...]) -> str:
     """Allowed values as a sentence: '"mark" eller "omit"' (was a Python tuple)."""
     quoted = [f'"{v}"' for v in values]
@@ -407,11 +415,13 @@ def parse_settings(data: dict[str, Any], path: Path, source: str = "") -> Settin
         for year, value in values.items():
             if not str(year).isdigit():
                 raise r.fail(f"{key}.values", f"nycklarna ska vara årtal, inte {year!r}.")
-            parsed[int(year)] = str(value)
+            if isinstance(value, bool) or not isinstance(value, str | int | float):
+                raise r.fail(f"{key}.values", f"ska vara text eller tal, inte {value!r}.")
+            parsed[int(year)] = _indicator_text(value)
         return Indicator(
             name=r.get(item, key, "name", str),
             values=parsed,
-            target=str(r.get(item, key, "target", (str, int, float), "")),
+            target=_indicator_text(r.get(item, key, "target", (str, int, float), "")),
             source=r.get(item, key, "source", str, ""),
         )
 

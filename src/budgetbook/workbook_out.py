@@ -51,6 +51,7 @@ from .model import (
 )
 from .settings import Settings
 from .sources_sheet import HEADER_ROW, SOURCES_SHEET, write_sources
+from .tablebuild import avdelning_names
 from .workspace import atomic_write
 from .xlsx_stream import XlsxStream
 
@@ -100,6 +101,8 @@ class _Formats:
         self.head_num = wb.add_format({**head, "align": "right", "valign": "bottom"})
         self.text = wb.add_format({**font, "text_wrap": True, "valign": "top"})
         self.code = wb.add_format({**font, "align": "center", "valign": "top"})
+        self.wb = wb
+        self.lists: dict[tuple[str | None, str | None], int] = {}
         self.cells: dict[tuple[str, RowKind], int] = {}
         for kind in RowKind:
             style = {**font, "valign": "top"}
@@ -117,6 +120,33 @@ class _Formats:
             # a view's text column: a risk's description or comment may be a sentence or
             # two, cut at the column's edge unwrapped (the widths are capped)
             self.cells[("wrap", kind)] = wb.add_format({**style, "text_wrap": True})
+
+    def list_cell(self, num_format: str | None = None, align: str | None = None) -> int:
+        """A list sheet's body cell (`_write_list`): wrapped text, or a number in
+        `num_format`; `align` "right" or "center"."""
+        key = (num_format, align)
+        style = self.lists.get(key)
+        if style is None:
+            spec: dict[str, Any] = {"font_name": "Calibri", "font_size": 10, "valign": "top"}
+            if num_format:
+                spec["num_format"] = num_format
+            else:
+                spec["text_wrap"] = True
+            if align:
+                spec["align"] = align
+            style = self.lists[key] = self.wb.add_format(spec)
+        return style
+
+    def list_head(self, align: str | None) -> int:
+        """A list sheet's heading cell over a column aligned `align`."""
+        if not align:
+            return self.head_text
+        style = self.lists.get(("head", align))
+        if style is None:
+            head = {"font_name": "Calibri", "font_size": 10, "bold": True, "bottom": 1}
+            spec = {**head, "bg_color": "#DCE6F1", "text_wrap": True, "valign": "bottom"}
+            style = self.lists[("head", align)] = self.wb.add_format({**spec, "align": align})
+        return style
 
     def cell(self, col_kind: str, row_kind: RowKind) -> int:
         key = (col_kind, row_kind)
@@ -293,17 +323,30 @@ def _write_list(
     rows: Sequence[Sequence[object]],
     f: _Formats,
     note: str = "",
+    styles: Sequence[tuple[int, ...] | None] = (),
+    align: Sequence[str | None] = (),
 ) -> None:
     """A plain list sheet (goals, uppdrag, controls): every cell a string or number,
-    `note` under the list as a view's note is under its table (`write_table`)."""
+    `note` under the list as a view's note is under its table (`write_table`).
+    `align[c]` aligns column c and its heading ("right", "center"; else left), so a
+    number does not run into the text of the next column. `styles[i]`, where given, is
+    row i's format per column (`_Formats.list_cell`). An empty text is written as an
+    empty cell (a filter's "(Tomma)", not a blank string)."""
     # the characters per line of each column (as `_lines`): a row's height from its
     # texts without a call per cell (issue 8: ~40 000 cells of texts and uppdrag)
     chars = [max(int(w * 1.1), 8) for w in widths]
+    aligns = [*align, *[None] * (len(headings) - len(align))]
     with wb.sheet(name, widths=widths, freeze=(HEADER_ROW + 1, 0)) as ws:
         ws.row(0, [(title, f.caption)])
-        ws.row(HEADER_ROW, [(h, f.head_text) for h in headings])
-        write = ws.typed_rows([f.text] * len(headings))
+        ws.row(HEADER_ROW, [(h, f.list_head(a)) for h, a in zip(headings, aligns, strict=True)])
+        plain = tuple(f.list_cell(None, a) for a in aligns)
+        writers = {plain: ws.typed_rows(plain)}
         for i, values in enumerate(rows, HEADER_ROW + 1):
+            row_styles = styles[i - HEADER_ROW - 1] if styles else None
+            write = writers.get(row_styles or plain)
+            if write is None:
+                write = writers[row_styles] = ws.typed_rows(row_styles)  # type: ignore[index]
+            values = [None if v == "" else v for v in values]
             height = 1
             for v, n in zip(values, chars, strict=True):
                 if v is None:
@@ -316,7 +359,7 @@ def _write_list(
                 )
                 if lines > height:
                     height = lines
-            write(i, list(values), 13.5 * height)
+            write(i, values, 13.5 * height)
         if note:
             note_row = HEADER_ROW + len(rows) + 2
             ncols = len(headings)
@@ -331,29 +374,78 @@ def _write_list(
         ws.repeat_row = HEADER_ROW  # printed on every page of a long list
 
 
-def _goal_rows(cons: Consolidation, by: int) -> list[list[str]]:
-    rows = []
+# the Mål och indikatorer sheet's columns: KF-mål, Nämndmål, Indikator, two years'
+# values and the target, Avdelningar
+GOAL_ALIGN = (None, None, None, "right", "right", "right", None)
+
+
+def _goal_rows(
+    cons: Consolidation, by: int, names: dict[str, str], f: _Formats
+) -> tuple[list[list[object]], list[tuple[int, ...] | None]]:
+    """The Mål och indikatorer sheet's rows and each row's formats (an indicator's
+    values as numbers where they are numbers)."""
+    rows: list[list[object]] = []
+    styles: list[tuple[int, ...] | None] = []
+    plain = tuple(f.list_cell(None, a) for a in GOAL_ALIGN)
+
+    def add(kf: str, ng: str, ind: IndicatorView | None) -> None:
+        if ind is None:
+            rows.append([kf, ng, "", "", "", "", ""])
+            styles.append(None)
+            return
+        typed = (ind.values.get(by - 2, ""), ind.values.get(by - 1, ""), ind.target)
+        cells = [indicator_cell(t) for t in typed]
+        rows.append([kf, ng, ind.name, *(v for v, _ in cells), _named(ind.avdelningar, names)])
+        if all(code is None for _, code in cells):
+            styles.append(None)
+        else:
+            numbers = (f.list_cell(code, "right") for _, code in cells)
+            styles.append((*plain[:3], *numbers, plain[-1]))
+
     for kf in cons.goals:
+        kf_label = f"{kf.code} {kf.title}"
         for ind in kf.indicators:
-            rows.append([f"{kf.code} {kf.title}", "", ind.name, *_ind(ind, by), ""])
+            add(kf_label, "", ind)
         for ng in kf.namnd_goals:
             if not ng.indicators:
-                rows.append([f"{kf.code} {kf.title}", f"{ng.code} {ng.title}", "", "", "", "", ""])
+                add(kf_label, f"{ng.code} {ng.title}", None)
             for ind in ng.indicators:
-                rows.append(
-                    [
-                        f"{kf.code} {kf.title}",
-                        f"{ng.code} {ng.title}",
-                        ind.name,
-                        *_ind(ind, by),
-                        ", ".join(ind.avdelningar),
-                    ]
-                )
-    return rows
+                add(kf_label, f"{ng.code} {ng.title}", ind)
+    return rows, styles
 
 
-def _ind(ind: IndicatorView, by: int) -> list[str]:
-    return [ind.values.get(by - 2, ""), ind.values.get(by - 1, ""), ind.target]
+# An indicator's value as typed or shown: "31,8", "1 204", "−2,5", "68 %" (a number
+# typed in a percent-formatted cell reads so, `reader_percent`). Anything else is text.
+_INDICATOR_NUMBER = re.compile(
+    r"([-\u2212]?)(\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+)(?:,(\d{1,6}))?(?:[ \u00a0\u202f]?(%))?"
+)
+
+
+def indicator_cell(text: str) -> tuple[str | int | float | None, str | None]:
+    """An indicator value for the workbook and its number format: a number as a number
+    Excel can sort, filter and chart, formatted to show as typed ("31,8" -> 31.8 with
+    one decimal, "68 %" -> 0.68 as a percentage; the values came to the sheet as text
+    that Excel flags as "number stored as text"); other text as written (format None)."""
+    text = text.strip()
+    found = _INDICATOR_NUMBER.fullmatch(text)
+    if found is None:
+        return text, None
+    sign, whole, decimals, percent = found.groups()
+    digits = re.sub(r"\D", "", whole)
+    places = len(decimals or "")
+    value: int | float = float(f"{digits}.{decimals}") if places else int(digits)
+    # "_-": a space as wide as a minus sign after the number, so a right-aligned value
+    # does not run into the text that starts the next column
+    shown = "0." + "0" * places if places else "0"
+    if percent:
+        value = round(value / 100, places + 2)
+        return (-value if sign else value), f"{shown} %_-"
+    return (-value if sign else value), f"#,##{shown}_-"
+
+
+def _named(codes: Sequence[str], names: dict[str, str]) -> str:
+    """Avdelningar by name, as every other sheet shows them (the lists showed codes)."""
+    return ", ".join(names.get(c, c) for c in codes)
 
 
 def write_consolidation(cons: Consolidation, settings: Settings, path: Path) -> Path:
@@ -409,7 +501,9 @@ def _write_extras(
     wb: XlsxStream, cons: Consolidation, settings: Settings, f: _Formats, used: set[str]
 ) -> None:
     by = settings.budget_year
+    names = avdelning_names(settings)
     if cons.goals:
+        rows, styles = _goal_rows(cons, by, names, f)
         used.add("mål och indikatorer")
         _write_list(
             wb,
@@ -424,10 +518,12 @@ def _write_extras(
                 f"Målvärde {by}",
                 "Avdelningar",
             ],
-            [30, 40, 45, 11, 11, 12, 24],
-            _goal_rows(cons, by),
+            [30, 40, 45, 11, 11, 12, 26],
+            rows,
             f,
             cons.notes.get(NOTE_GOALS, ""),
+            styles,
+            GOAL_ALIGN,
         )
     if cons.uppdrag:
         used.add("uppdrag")
@@ -436,10 +532,14 @@ def _write_extras(
             "Uppdrag",
             "Uppdrag",
             ["Uppdrag", "Start (år)", "Status", "Kommentar", "Avdelning"],
-            [60, 10, 14, 45, 16],
-            [[u.text, u.start, u.status, u.comment, u.avdelning] for u in cons.uppdrag],
+            [60, 10, 14, 45, 26],
+            [
+                [u.text, u.start, u.status, u.comment, _named(u.avdelning.split(", "), names)]
+                for u in cons.uppdrag
+            ],
             f,
             cons.notes.get(NOTE_UPPDRAG, ""),
+            align=(None, "center"),
         )
     if cons.controls:
         used.add("internkontroll")
@@ -455,13 +555,21 @@ def _write_extras(
                 "Tidpunkt för rapportering",
                 "Avdelning",
             ],
-            [25, 40, 10, 40, 20, 16],
+            [25, 40, 10, 40, 20, 26],
             [
-                [c.riskomrade, c.risk, c.riskvarde, c.kontrollmetod, c.tidpunkt, c.avdelning]
+                [
+                    c.riskomrade,
+                    c.risk,
+                    c.riskvarde,
+                    c.kontrollmetod,
+                    c.tidpunkt,
+                    _named(c.avdelning.split(", "), names),
+                ]
                 for c in cons.controls
             ],
             f,
             cons.notes.get(NOTE_CONTROLS, ""),
+            align=(None, None, "center"),
         )
     if cons.texts:
         used.add("texter")

@@ -1,0 +1,173 @@
+"""The konsolidering workbook's list sheets (Mål och indikatorer, Uppdrag,
+Internkontroll) as a finance officer uses them in Excel: indicator values are numbers
+that sort, filter and chart, shown as typed; avdelningar are named as on every other
+sheet. The round is the example round, one return filled further with openpyxl the
+way a department head fills it, run by `actions.run` and read back with openpyxl."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from budgetbook import actions
+from budgetbook.settings_load import load_settings
+from budgetbook.workbook_out import indicator_cell
+from wb_builders import EKO_RETURN, example_settings, round_files
+
+pytestmark = pytest.mark.slow
+
+
+def _fill_indicators(path: Path, schema, settings) -> None:
+    """Two indicators typed below the return's own: numbers, text and a percentage."""
+    sheet = schema.sheet("mal")
+    wb = openpyxl.load_workbook(path)
+    ws = wb[sheet.name]
+    r = sheet.first_data_row
+    while ws.cell(r, sheet.index("indicator") + 1).value:
+        r += 1
+    by = settings.budget_year
+    goal = schema.lists["mal"][0]
+
+    def put(row: int, key: str, value: object, number_format: str | None = None) -> None:
+        cell = ws.cell(row, sheet.index(key) + 1)
+        cell.value = value
+        if number_format:
+            cell.number_format = number_format
+
+    put(r, "goal", goal)
+    put(r, "indicator", "Testindikator ett")
+    put(r, f"value_{by - 2}", 31.8)  # a number typed
+    put(r, f"value_{by - 1}", "29,4")  # the same typed as text
+    put(r, "target", 0.68, "0%")  # 68 % typed in a percent cell
+    put(r + 1, "goal", goal)
+    put(r + 1, "indicator", "Testindikator två")
+    put(r + 1, f"value_{by - 2}", "Ej mätt")
+    put(r + 1, f"value_{by - 1}", "1 204")
+    put(r + 1, "target", "\u22122,5")
+    wb.save(path)
+
+
+@pytest.fixture(scope="module")
+def workbook(tmp_path_factory):
+    ws = tmp_path_factory.mktemp("lists")
+    settings, schema, _, returns = round_files(ws)
+    _fill_indicators(next(p for p in returns if p.name == EKO_RETURN), schema, settings)
+    result = actions.run(ws)
+    assert result.valid, result.collected.problems
+    return settings, openpyxl.load_workbook(result.outputs["konsolidering"])
+
+
+def _rows(ws) -> dict[str, list]:
+    """Body rows by their third column (the indicator), from row 5."""
+    return {
+        row[2].value: list(row)
+        for row in ws.iter_rows(min_row=5)
+        if row[2].value and row[0].value  # not the note under the list
+    }
+
+
+def test_indicator_values_are_numbers_shown_as_typed(workbook):
+    _, wb = workbook
+    rows = _rows(wb["Mål och indikatorer"])
+    one, two = rows["Testindikator ett"], rows["Testindikator två"]
+    assert [c.value for c in one[3:6]] == [31.8, 29.4, 0.68]
+    assert [c.number_format for c in one[3:6]] == ["#,##0.0_-", "#,##0.0_-", "0 %_-"]
+    assert [c.value for c in two[3:6]] == ["Ej mätt", 1204, -2.5]
+    assert [c.number_format for c in two[4:6]] == ["#,##0_-", "#,##0.0_-"]
+    assert two[3].data_type == "s"
+    for row in (one, two):
+        assert {c.alignment.horizontal for c in row[3:6]} == {"right"}
+    heads = [c.value for c in wb["Mål och indikatorer"][4]]
+    assert heads[3].startswith("Utfall")
+    assert wb["Mål och indikatorer"].cell(4, 4).alignment.horizontal == "right"
+
+
+def test_avdelningar_are_named_not_coded(workbook):
+    settings, wb = workbook
+    codes = {a.code for a in settings.avdelningar}
+    names = {a.name for a in settings.avdelningar}
+    rows = _rows(wb["Mål och indikatorer"])
+    assert rows["Testindikator ett"][6].value == "Ekonomiavdelningen"
+    for sheet, column in (("Uppdrag", 5), ("Internkontroll", 6)):
+        ws = wb[sheet]
+        assert ws.cell(4, column).value == "Avdelning"
+        shown = [ws.cell(r, column).value for r in range(5, ws.max_row + 1)]
+        shown = [v for v in shown if v]
+        assert shown, sheet
+        for value in shown:
+            parts = set(value.split(", "))
+            assert parts <= names and not parts & codes, (sheet, value)
+
+
+def test_an_empty_text_is_an_empty_cell(workbook):
+    _, wb = workbook
+    ws = wb["Mål och indikatorer"]
+    # a KF-mål's own indicator has no nämndmål and no avdelning: empty cells
+    kf_rows = [row for row in ws.iter_rows(min_row=5) if row[0].value and row[2].value]
+    kf_own = [row for row in kf_rows if row[1].value is None]
+    assert kf_own
+    assert all(row[6].value is None for row in kf_own)
+    assert not any(c.value == "" for row in ws.iter_rows() for c in row)
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "number_format"),
+    [
+        ("31,8", 31.8, "#,##0.0_-"),
+        ("27", 27, "#,##0_-"),
+        ("1\u00a0204", 1204, "#,##0_-"),
+        ("12 345,25", 12345.25, "#,##0.00_-"),
+        ("\u22122,5", -2.5, "#,##0.0_-"),
+        ("-3", -3, "#,##0_-"),
+        ("68\u00a0%", 0.68, "0 %_-"),
+        ("68,5 %", 0.685, "0.0 %_-"),
+        ("68%", 0.68, "0 %_-"),
+        (" 90 ", 90, "#,##0_-"),
+        ("Ej mätt", "Ej mätt", None),
+        ("31.8", "31.8", None),  # not how a Swedish value is written: kept as typed
+        ("1 2", "1 2", None),
+        ("ca 40", "ca 40", None),
+        ("4,2 dagar", "4,2 dagar", None),
+        ("", "", None),
+    ],
+)
+def test_indicator_cell(text, value, number_format):
+    got, code = indicator_cell(text)
+    assert got == value and type(got) is type(value)
+    assert code == number_format
+
+
+def test_numeric_indicator_values_in_the_settings_are_written_the_swedish_way(tmp_path):
+    example_settings(tmp_path)
+    toml = tmp_path / "budgetbook.toml"
+    text = toml.read_text(encoding="utf-8")
+    before = 'values = { 2025 = "3,4", 2026 = "2,1" }\n  target = "2,0"'
+    assert before in text
+    toml.write_text(
+        text.replace(before, "values = { 2025 = 3.4, 2026 = 2 }\n  target = 2.5"),
+        encoding="utf-8",
+    )
+    changed = load_settings(toml)
+    shown = [
+        (ind.values, ind.target)
+        for g in changed.kf_goals
+        for ind in g.indicators
+        if ind.name.startswith("Resultat av skatteintäkter")
+    ]
+    assert shown == [({2025: "3,4", 2026: "2"}, "2,5")]
+
+
+def test_a_truth_value_as_an_indicator_value_is_refused(tmp_path):
+    from budgetbook.errors import SettingsError
+
+    example_settings(tmp_path)
+    toml = tmp_path / "budgetbook.toml"
+    text = toml.read_text(encoding="utf-8")
+    toml.write_text(
+        text.replace('values = { 2025 = "3,4", 2026 = "2,1" }', "values = { 2025 = true }"),
+        encoding="utf-8",
+    )
+    with pytest.raises(SettingsError, match="text eller tal"):
+        load_settings(toml)
