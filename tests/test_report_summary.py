@@ -62,3 +62,35 @@ def test_small_change_is_not_called_zero_million_more_or_less(tmp_path):
     assert "0,0 miljoner" not in summary
     # and without "(0 %)" beside "mindre": the drift table shows the 0 %
     assert "Det är 25 tkr mindre än budgeten för 2026." in summary, summary
+
+
+def test_change_share_has_the_sign_the_drift_table_shows_under_costs_negative(tmp_path):
+    """QA (Socialnämnden, costs_negative): the summary said "1,9 miljoner kronor mindre
+    än budgeten för 2026 (−1 %)" while the drift table's total row showed "1 885" and
+    "1 %". The share is a size, as the amount is; "mindre" gives the direction."""
+    from budgetbook.fmt import Convention
+    from budgetbook.model import VIEW_DRIFT_AVDELNING, RowKind
+    from budgetbook.report.table_measure import format_value
+
+    settings = small_settings(tmp_path, sign="costs_negative")
+    # 1 300 against 1 400: 100 tkr less, shown under costs_negative as +100 and +7 %
+    less = {**A_LINES, ("A1", "personal"): (450, 460, 470)}
+    cons = consolidate([drift_sub("A", less), drift_sub("B", B_LINES)], settings)
+    table = cons.views[VIEW_DRIFT_AVDELNING]
+    total = next(r for r in table.rows if r.kind is RowKind.TOTAL)
+    column = next(c for c in table.columns if c.key == "chg_bb_pct")
+    shown = format_value(table, column, total, Convention("costs_negative"))
+    assert shown == "7\u00a0%"
+    assert key_figure_sentences(cons, settings)[1] == (
+        "Det är 0,1 miljoner kronor mindre än budgeten för 2026 (7\u00a0%)."
+    )
+
+
+def test_change_share_is_a_size_under_net_cost_positive_too(tmp_path):
+    """The same change under net_cost_positive: "mindre … (7 %)", not "(−7 %)"."""
+    settings = small_settings(tmp_path)
+    less = {**A_LINES, ("A1", "personal"): (450, 460, 470)}
+    cons = consolidate([drift_sub("A", less), drift_sub("B", B_LINES)], settings)
+    assert key_figure_sentences(cons, settings)[1] == (
+        "Det är 0,1 miljoner kronor mindre än budgeten för 2026 (7\u00a0%)."
+    )

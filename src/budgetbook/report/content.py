@@ -342,7 +342,10 @@ def _comparison_sentence(cons: Consolidation, settings: Settings, prior: int) ->
             # "0,0 miljoner kronor mindre" reads as no change that is still smaller
             size = f"{fmt.tkr(abs(diff))} tkr"
         text = f"Det är {size} {_more_or_less(diff)} än budgeten för {prior}{same}"
-        share = fmt.pct(pct)
+        # a size, as the amount is: the word says the direction. A signed share follows
+        # one convention: under costs_negative "mindre … (−1 %)" stood beside the drift
+        # table's "1 %" for the same change
+        share = fmt.pct(abs(pct))
         if share != fmt.pct(0):
             # "25 tkr mindre (0 %)" reads as a contradiction; the table shows the 0 %
             text += f" ({share})"
