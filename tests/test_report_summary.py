@@ -94,3 +94,37 @@ def test_change_share_is_a_size_under_net_cost_positive_too(tmp_path):
     assert key_figure_sentences(cons, settings)[1] == (
         "Det är 0,1 miljoner kronor mindre än budgeten för 2026 (7\u00a0%)."
     )
+
+
+def test_no_investments_is_not_called_zero_million(tmp_path):
+    """QA (Socialnämnden without investments): the summary and the Investeringsbudget
+    section said "Socialnämndens investeringsbudget för 2027 är 0,0 miljoner kronor"."""
+    settings = small_settings(tmp_path)
+    cons = consolidate([drift_sub("A", A_LINES), drift_sub("B", B_LINES)], settings)
+    assert key_figure_sentences(cons, settings)[-1] == (
+        "Kommunstyrelsen har inga investeringar budgeterade för 2027."
+    )
+
+
+def test_investments_only_in_later_years_and_small_ones_in_tkr(tmp_path):
+    """A plan with nothing in the budget year but 40 tkr later said "0,0 miljoner kronor"
+    twice; below 0,05 miljoner kronor the amount is given in tkr."""
+    from cons_builders import project
+
+    settings = small_settings(tmp_path)
+    later = project("P1", "Skåp", "IT", "ny", {2028: 40})
+    cons = consolidate(
+        [drift_sub("A", A_LINES, projects=[later]), drift_sub("B", B_LINES)], settings
+    )
+    assert key_figure_sentences(cons, settings)[-1] == (
+        "Kommunstyrelsen har inga investeringar budgeterade för 2027, men 40 tkr för hela perioden "
+        "2027–2030."
+    )
+    small = project("P1", "Skåp", "IT", "ny", {2027: 30, 2028: 10})
+    cons = consolidate(
+        [drift_sub("A", A_LINES, projects=[small]), drift_sub("B", B_LINES)], settings
+    )
+    assert key_figure_sentences(cons, settings)[-1] == (
+        "Kommunstyrelsens investeringsbudget för 2027 är 30 tkr och 40 tkr för hela perioden "
+        "2027–2030."
+    )

@@ -337,10 +337,8 @@ def _comparison_sentence(cons: Consolidation, settings: Settings, prior: int) ->
         return ""
     same = " för samma avdelningar" if missing else ""
     if diff:
-        size = f"{fmt.mnkr(abs(diff))} miljoner kronor"
-        if size.startswith("0,0 "):
-            # "0,0 miljoner kronor mindre" reads as no change that is still smaller
-            size = f"{fmt.tkr(abs(diff))} tkr"
+        # "0,0 miljoner kronor mindre" reads as no change that is still smaller
+        size = _size(abs(diff))
         text = f"Det är {size} {_more_or_less(diff)} än budgeten för {prior}{same}"
         # a size, as the amount is: the word says the direction. A signed share follows
         # one convention: under costs_negative "mindre … (−1 %)" stood beside the drift
@@ -374,7 +372,10 @@ def key_figure_sentences(cons: Consolidation, settings: Settings) -> list[str]:
     who = settings.namnd_genitive
     drift, investment = f"{who} driftbudget för {year}", f"{who} investeringsbudget för {year}"
     ram = 0
-    if cons.avdelningar_included and missing_names(settings, set(cons.avdelningar_included)):
+    partial = bool(
+        cons.avdelningar_included and missing_names(settings, set(cons.avdelningar_included))
+    )
+    if partial:
         # not "Kommunstyrelsens driftbudget är 320,9 miljoner kronor": quoted alone, that
         # reads as the nämnd's budget while its ram is 339,5 (review)
         drift = f"Driftbudgeten för {year} för de avdelningar som har lämnat in"
@@ -385,14 +386,29 @@ def key_figure_sentences(cons: Consolidation, settings: Settings) -> list[str]:
     comparison = _comparison_sentence(cons, settings, prior)
     if comparison:
         sentences.append(comparison)
-    sentences.append(f"{investment} är {fmt.mnkr(cons.investment_budget)} miljoner kronor.")
     years = list(settings.investment_years)
     period = sum(investment_per_year(cons, years).values())
-    if period and len(years) > 1:
-        sentences[-1] = sentences[-1][:-1] + (
-            f" och {fmt.mnkr(period)} miljoner kronor för hela perioden {years[0]}–{years[-1]}."
-        )
+    whole = f"för hela perioden {years[0]}–{years[-1]}" if len(years) > 1 else ""
+    if not cons.investment_budget:
+        # not "Socialnämndens investeringsbudget för 2027 är 0,0 miljoner kronor"
+        who_none = "De avdelningar som har lämnat in" if partial else settings.namnd
+        sentence = f"{who_none} har inga investeringar budgeterade för {year}"
+        if period and whole:
+            sentence += f", men {_size(period)} {whole}"
+        sentences.append(sentence + ".")
+        return sentences
+    sentence = f"{investment} är {_size(cons.investment_budget)}"
+    if period and whole:
+        sentence += f" och {_size(period)} {whole}"
+    sentences.append(sentence + ".")
     return sentences
+
+
+def _size(tkr: float) -> str:
+    """An amount for running text: in miljoner kronor, or in tkr where that would read
+    "0,0 miljoner kronor" (a 40 tkr investment budget is not nothing)."""
+    size = f"{fmt.mnkr(tkr)} miljoner kronor"
+    return f"{fmt.tkr(tkr)} tkr" if size.startswith("0,0 ") else size
 
 
 def goal_sentence(cons: Consolidation, settings: Settings) -> str:
