@@ -155,13 +155,24 @@ def indicator_list(goals: list[KfGoalView], note: str = "", mark_empty: bool = F
             if not ng.indicators and mark_empty:
                 rows.append(Row(NO_INDICATORS, {"label": NO_INDICATORS}))
     return Table(
-        "indikatorer",
-        "Kommunfullmäktiges indikatorer och nämndens indikatorer",
-        columns,
-        rows,
-        note,
-        unit="",
+        "indikatorer", _INDICATOR_TITLES[indicator_kinds(goals)], columns, rows, note, unit=""
     )
+
+
+# The appendix's caption by (KF indicators, nämnd indicators): a nämnd whose KF goals
+# have none was told "Kommunfullmäktiges indikatorer och …" above a list of its own.
+_INDICATOR_TITLES = {
+    (True, True): "Kommunfullmäktiges indikatorer och nämndens indikatorer",
+    (True, False): "Kommunfullmäktiges indikatorer",
+    (False, True): "Nämndens indikatorer",
+    (False, False): "Indikatorer",
+}
+
+
+def indicator_kinds(goals: list[KfGoalView]) -> tuple[bool, bool]:
+    """Whether any KF goal, and any nämndmål, has an indicator."""
+    kf = any(g.indicators for g in goals)
+    return kf, any(n.indicators for g in goals for n in g.namnd_goals)
 
 
 def uppdrag_table(cons: Consolidation, settings: Settings) -> Table:

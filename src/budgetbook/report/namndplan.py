@@ -532,18 +532,19 @@ class _Namndplan:
         self.section(TITLES["intern_kontroll"], 1, has, fill)
 
     def bilaga(self) -> None:
-        has_indicators = any(
-            g.indicators or any(n.indicators for n in g.namnd_goals) for g in self.cons.goals
-        )
+        kf, namnd = content.indicator_kinds(self.cons.goals)
+        has_indicators = kf or namnd
         others = [t for k, t in self.cons.views.items() if k not in PLACED_VIEWS and t.rows]
         if not (has_indicators or others):
             return
         self.b.heading("Bilaga", 1)
         if has_indicators:
-            self.b.paragraph(
-                "Förteckning över kommunfullmäktiges indikatorer samt "
-                f"{fmt.in_sentence(self.s.namnd_genitive)} nämndindikatorer."
-            )
+            # only what the list holds: "kommunfullmäktiges indikatorer samt …" above a
+            # list of the nämnd's own promised a KF indicator that was not there
+            listed = ["kommunfullmäktiges indikatorer"] if kf else []
+            if namnd:
+                listed.append(f"{fmt.in_sentence(self.s.namnd_genitive)} nämndindikatorer")
+            self.b.paragraph(f"Förteckning över {' samt '.join(listed)}.")
             self.b.table(
                 content.indicator_list(
                     self.cons.goals, self.cons.notes.get(NOTE_GOALS, ""), not self.omit
