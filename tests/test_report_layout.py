@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import docx
+import pytest
 from docx.oxml.ns import qn
 
 from budgetbook.model import VIEW_INV_PAGAENDE, VIEW_RAM_AVDELNING, Column, Row, RowKind, Table
@@ -214,3 +215,38 @@ def test_an_avdelnings_group_stays_on_one_page_and_a_long_one_keeps_its_heading(
             assert group[0] == first and len(group) == 14
             assert kept == [True, True] + [False] * 10 + [True, False], kept
     assert row_keeps(rows[-2])  # the total with the row above it
+
+
+def _sect_break(element) -> bool:
+    return element.find(f"{qn('w:pPr')}/{qn('w:sectPr')}") is not None
+
+
+def wide_ram_table(settings) -> Table:
+    """The ram table with eight more amount columns: too wide for portrait, compact too."""
+    table = ram_table(settings, 8)
+    extra = [Column(f"x{i}", f"Extra {i}") for i in range(8)]
+    rows = [replace(r, values={**r.values, **{c.key: 123_456 for c in extra}}) for r in table.rows]
+    return replace(table, columns=[*table.columns, *extra], rows=rows)
+
+
+@pytest.mark.parametrize("text", ["", "Ramarna är uppräknade med löne- och prisindex."])
+def test_a_heading_goes_with_its_table_onto_a_landscape_page(tmp_path, text):
+    """QA (Överförmyndarnämnden, three plan years, no texts): "Ekonomiska ramar
+    2027–2030" stood alone at the foot of a portrait page, its table on the landscape
+    page after it. The heading, and a short lead-in under it, start the landscape page."""
+    settings = example_settings()
+    settings = replace(settings, texts={**settings.texts, "ekonomiska_ramar": text})
+    cons = example_consolidation(settings)
+    cons.views[VIEW_RAM_AVDELNING] = wide_ram_table(settings)
+    path = namndplan.write_namndplan(cons, settings, tmp_path / "np.docx")
+    body = list(docx.Document(str(path)).element.body)
+    heading = [  # the last: the first is its line in the contents
+        i
+        for i, e in enumerate(body)
+        if e.tag == qn("w:p") and e.xpath("string(.)").startswith("Ekonomiska ramar")
+    ][-1]
+    table = next(i for i in range(heading, len(body)) if body[i].tag == qn("w:tbl"))
+    assert _sect_break(body[heading - 1])  # the portrait section ends right above it
+    assert not any(_sect_break(e) for e in body[heading:table])
+    if text:
+        assert body[heading + 1].xpath("string(.)") == text

@@ -259,7 +259,10 @@ class DocBuilder:
         scale = fitting_scale(table, self.portrait_width, self.convention, measured)
         landscape = scale is None
         if landscape:
+            carried = self._lead_in_elements()
             self._section_break()
+            for element in carried:  # onto the landscape page, before the table
+                self._end.addprevious(element)
         else:
             self._keep_lead_in()
         width = self.landscape_width if landscape else self.portrait_width
@@ -302,6 +305,31 @@ class DocBuilder:
         # keepNext follows only pStyle in w:pPr's schema order (Word checks the order)
         style = ppr.find(qn("w:pStyle"))
         ppr.insert(0 if style is None else ppr.index(style) + 1, OxmlElement("w:keepNext"))
+
+    def _lead_in_elements(self) -> list:
+        """The headings (and a short lead-in under them) that end the body, taken out
+        of it, in order: a table on a landscape page of its own left them at the foot of
+        the portrait page before it, "Ekonomiska ramar 2027–2030" with nothing under it
+        when the nämnd gave no text."""
+        taken: list = []
+        element = self._end.getprevious()
+        if (
+            element is not None
+            and element.tag == qn("w:p")
+            and not self._is_heading(element)
+            and len(element.xpath("string(.)")) <= LEAD_IN_MAX
+        ):
+            above = element.getprevious()
+            if above is None or above.tag != qn("w:p") or not self._is_heading(above):
+                return []
+            taken.append(element)
+            element = above
+        while element is not None and element.tag == qn("w:p") and self._is_heading(element):
+            taken.append(element)
+            element = element.getprevious()
+        for element in taken:
+            self.body.remove(element)
+        return taken[::-1]
 
     def _is_heading(self, p) -> bool:
         style = p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
