@@ -153,6 +153,7 @@ class SheetReaders:
         )
         seen: set[tuple[str, str]] = set()
         pending: list[Pending] = []  # rows whose only difference is their prior figures
+        odd: list[tuple[int, int]] = []  # (index of its BB206, row): added if none missing
         year_keys = [(year, S.year_key(s, year)) for year in s.years]
         prior_columns = tuple(
             (t.cols[key], attr)
@@ -191,6 +192,7 @@ class SheetReaders:
                     # neither verksamhet nor driftpost known: a row added to the table
                     self.add(R.DRIFT_ROW_ADDED, sheet, row_a1, rad=r + 1)
                 else:
+                    odd.append((len(self.problems), r))
                     self.add(
                         R.DRIFT_ROW_CHANGED,
                         sheet,
@@ -244,6 +246,17 @@ class SheetReaders:
                                 driftpost=d.name,
                             )
             self.sub.drift.append(DriftLine(vcode, d.code, amounts, comment, cells, r + 1))
+        if odd and expected is not None and expected.keys() <= seen:
+            # Every prefilled row is there: an unknown or repeated row was inserted
+            # (a new driftpost, a second Personalkostnader), not typed over (BB208)
+            for at, r in odd:
+                self.problems[at] = R.DRIFT_ROW_ADDED(
+                    file=self.sub.file,
+                    sheet=sheet,
+                    cell=xl_rowcol_to_cell(r, 0),
+                    avdelning=self.sub.avdelning,
+                    rad=r + 1,
+                )
         if pending:
             self._older_prior(t, pending, expected)
         if expected is not None:

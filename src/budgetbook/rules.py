@@ -199,7 +199,8 @@ DRIFT_ROW_ADDED = rule(
     FEL,
     "Rad tillagd i Drift",
     "{plats}: rad {rad} har lagts till i tabellen, men de förifyllda raderna får inte "
-    "ändras. Ta bort raden och skriv förklaringar i kolumnen Kommentar på rätt rad.",
+    "ändras, och radens uppgifter räknas inte med. Ta bort raden, för över beloppen till "
+    "rätt verksamhet och driftpost och skriv förklaringar i kolumnen Kommentar på rätt rad.",
     "row",
 )
 EXTRA_SHEET = rule(
