@@ -343,6 +343,13 @@ DECIDED_TOTAL_EXCEEDED = rule(
     "totalutgift är {beslutad} tkr. Kontrollera beloppen eller förklara i beskrivningen.",
     "row",
 )
+LARGE_AMOUNT = rule(
+    "BB412",
+    VARNING,
+    "Mycket stort belopp: kronor i stället för tkr?",
+    "{plats}: {varde} tkr är {mnkr} miljoner kronor. Belopp anges i tkr (tusental kronor): "
+    "står beloppet i kronor, skriv {i_tkr} i stället. Stämmer beloppet, låt det stå.",
+)
 CAPITAL_GAP = rule(
     "BB408",
     VARNING,

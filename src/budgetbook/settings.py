@@ -148,6 +148,7 @@ class Settings:
     contact_phone: str
     change_threshold_pct: float
     change_threshold_tkr: int
+    large_amount_tkr: int  # BB412 from this many tkr (0: never)
     template_password: str
     sign_convention: str
     empty_sections: str
