@@ -18,6 +18,7 @@ from . import fmt
 from . import rules as R
 from . import schema as S
 from .checks import needs_comment
+from .consolidate_plan import norm as uppdrag_key  # as the draft matches uppdrag
 from .formula_cells import UncomputedFormulas
 from .model import (
     ControlPoint,
@@ -36,6 +37,7 @@ from .reader_prior import (
     as_written,
     differing_column,
     prior_matches,
+    protected,
     shown_figures,
     shown_rows,
 )
@@ -500,6 +502,23 @@ class SheetReaders:
                     row=r + 1,
                 )
             )
+        self._given_uppdrag(t)
+
+    def _given_uppdrag(self, t: Table) -> None:
+        """BB413: an uppdrag the template prefilled (locked) that is not on the sheet
+        with its text, the sheet's protection lifted: its row deleted or retyped. The
+        draft would show it without a status (a retyped one twice), matched by text as
+        `consolidate_plan.merge_uppdrag` matches. Still protected, the uppdrag was
+        added to the settings after the workbook went out: not the head's to fix."""
+        given = self.s.uppdrag_of(self.sub.avdelning)
+        if not given or protected(self.parts.sheet_xml.get(t.sheet.name, b"")):
+            return
+        reported = {uppdrag_key(u.text) for u in self.sub.uppdrag}
+        column = t.cols.get("text", 0)
+        for i, u in enumerate(given):
+            if uppdrag_key(u.text) not in reported:
+                cell = xl_rowcol_to_cell(t.first + i, column)
+                self.add(R.UPPDRAG_MISSING, t.sheet.name, cell, uppdrag=u.text)
 
     def year(self, t: Table, r: int, key: str) -> int | None:
         c = t.cols.get(key)

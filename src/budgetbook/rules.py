@@ -343,6 +343,15 @@ DECIDED_TOTAL_EXCEEDED = rule(
     "totalutgift är {beslutad} tkr. Kontrollera beloppen eller förklara i beskrivningen.",
     "row",
 )
+UPPDRAG_MISSING = rule(
+    "BB413",
+    FEL,
+    "Givet uppdrag saknas",
+    "{plats}: uppdraget ”{uppdrag}” saknas eller har fått en annan text. Det är givet "
+    "till avdelningen och ska stå kvar med sin text: ångra ändringen (eller använd en ny "
+    "arbetsbok) och fyll i status för uppdraget.",
+    "row",
+)
 LARGE_AMOUNT = rule(
     "BB412",
     VARNING,
