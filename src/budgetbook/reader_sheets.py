@@ -18,7 +18,6 @@ from . import fmt
 from . import rules as R
 from . import schema as S
 from .checks import needs_comment
-from .consolidate_plan import norm as uppdrag_key  # as the draft matches uppdrag
 from .formula_cells import UncomputedFormulas
 from .model import (
     ControlPoint,
@@ -28,7 +27,6 @@ from .model import (
     Project,
     Risk,
     Submission,
-    Uppdrag,
 )
 from .reader_parts import cell_text, parse_amount, shown_error
 from .reader_percent import PercentCells
@@ -37,7 +35,6 @@ from .reader_prior import (
     as_written,
     differing_column,
     prior_matches,
-    protected,
     shown_figures,
     shown_rows,
 )
@@ -48,6 +45,7 @@ from .reader_rows import (
     plain_amounts,
     plain_texts,
 )
+from .reader_uppdrag import UppdragReader
 from .settings import Settings
 
 if TYPE_CHECKING:
@@ -127,7 +125,7 @@ class Table:
 FAST_ROWS = True
 
 
-class SheetReaders:
+class SheetReaders(UppdragReader):
     """read_<sheet key> for every sheet of the template; see the module docstring."""
 
     s: Settings
@@ -481,61 +479,6 @@ class SheetReaders:
         ):
             if not value and not self._reported(t.sheet.name, a1):
                 self.required(t, r, key, value)
-
-    def read_uppdrag(self, t: Table) -> None:
-        for r in range(t.first, t.last + 1):
-            if not self.has_content(t, r):
-                continue
-            text, _ = self.text(t, r, "text")
-            status, status_a1 = self.choice(t, r, "status")
-            start = self.year(t, r, "start")
-            self.required(t, r, "text", text)
-            if not status and not self._reported(t.sheet.name, status_a1):
-                self.required(t, r, "status", status)
-            self.sub.uppdrag.append(
-                Uppdrag(
-                    text=text,
-                    start=start,
-                    status=status,
-                    comment=self.text(t, r, "comment")[0],
-                    avdelning=self.sub.avdelning,
-                    row=r + 1,
-                )
-            )
-        self._given_uppdrag(t)
-
-    def _given_uppdrag(self, t: Table) -> None:
-        """BB413: an uppdrag the template prefilled (locked) that is not on the sheet
-        with its text, the sheet's protection lifted: its row deleted or retyped. The
-        draft would show it without a status (a retyped one twice), matched by text as
-        `consolidate_plan.merge_uppdrag` matches. Still protected, the uppdrag was
-        added to the settings after the workbook went out: not the head's to fix."""
-        given = self.s.uppdrag_of(self.sub.avdelning)
-        if not given or protected(self.parts.sheet_xml.get(t.sheet.name, b"")):
-            return
-        reported = {uppdrag_key(u.text) for u in self.sub.uppdrag}
-        column = t.cols.get("text", 0)
-        for i, u in enumerate(given):
-            if uppdrag_key(u.text) not in reported:
-                cell = xl_rowcol_to_cell(t.first + i, column)
-                self.add(R.UPPDRAG_MISSING, t.sheet.name, cell, uppdrag=u.text)
-
-    def year(self, t: Table, r: int, key: str) -> int | None:
-        c = t.cols.get(key)
-        if c is None:
-            return None
-        raw = t.value(r, key)
-        a1 = xl_rowcol_to_cell(r, c)
-        if self._error_reported(t, r, c, a1):
-            return None
-        if raw in ("", None):
-            return None
-        text = cell_text(raw)
-        low, high = S.YEAR_RANGE  # the workbook's own check, as BB308 says
-        if len(text) == 4 and text.isascii() and text.isdigit() and low <= int(text) <= high:
-            return int(text)
-        self.add(R.NOT_A_YEAR, t.sheet.name, a1, varde=text, exempel=self.s.budget_year)
-        return None
 
     def _error_reported(self, t: Table, r: int, c: int, a1: str) -> bool:
         """Whether cell `a1` (row `r`, column `c`) holds an error value; reported
