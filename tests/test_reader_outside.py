@@ -1,5 +1,5 @@
 """What a department head puts outside the template's tables: an added sheet (BB207),
-values beside or below a table (BB205), a row added to the Drift table (BB206). The
+values beside or below a table (BB205), a row added to the Drift table (BB208). The
 example return filled by our writer, edited with openpyxl as a person edits it, read
 back by our reader."""
 
@@ -151,8 +151,9 @@ def test_a_row_added_to_the_drift_table_says_so(rnd, tmp_path: Path) -> None:
     ]
     assert result.problems[0].message == (
         "Bladet Drift, cell A26: rad 26 har lagts till i tabellen, men de förifyllda "
-        "raderna får inte ändras. Ta bort raden och skriv förklaringar i kolumnen "
-        "Kommentar på rätt rad."
+        "raderna får inte ändras, och radens uppgifter räknas inte med. Ta bort raden, "
+        "för över beloppen till rätt verksamhet och driftpost och skriv förklaringar i "
+        "kolumnen Kommentar på rätt rad."
     )
     assert result.submission is not None and len(result.submission.drift) == 25 - 11
     feedback = write_feedback(path, result.problems, tmp_path / "återkoppling.xlsx")
@@ -173,3 +174,40 @@ def test_a_changed_prefilled_drift_row_is_still_bb206(rnd, tmp_path: Path) -> No
     result, _ = edited(rnd, tmp_path, edit)
     codes = {(p.code, p.cell) for p in result.problems}
     assert ("BB206", "A13") in codes and not any(c == "BB208" for c, _ in codes)
+
+
+def _insert_drift_row(wb: openpyxl.Workbook, at: int, values: dict[str, object]) -> None:
+    """As Excel does with the Drift sheet unprotected: a row inserted inside the
+    table moves the rows below down and extends the table over them."""
+    ws = wb["Drift"]
+    ws.protection.sheet = False
+    ws.insert_rows(at)
+    for column, value in values.items():
+        ws[f"{column}{at}"] = value
+    ws.tables["Drift"].ref = "A11:L26"
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        # a driftpost of the head's own under a known verksamhet
+        {"A": "1600", "B": "Ekonomiadministration", "C": "Konsulter", "F": 300, "G": 300},
+        # a second row for the same verksamhet and driftpost (staff costs split in two)
+        {"A": "1600", "B": "Ekonomiadministration", "C": "Personalkostnader", "F": 900},
+    ],
+    ids=["new-driftpost", "repeated-row"],
+)
+def test_a_row_inserted_in_the_middle_of_drift_is_added_not_changed(
+    rnd, tmp_path: Path, values: dict[str, object]
+) -> None:
+    """Found filling the template: a row inserted between two prefilled rows, with
+    amounts, gave BB206 "raden för 1600 Ekonomiadministration / Konsulter saknas eller
+    har ändrats. De förifyllda raderna får inte ändras": the head changed no prefilled
+    row, and was not told that the row's amounts are not counted."""
+    result, _ = edited(rnd, tmp_path, lambda wb: _insert_drift_row(wb, 16, values))
+    assert [(p.code, p.cell) for p in result.problems] == [("BB208", "A16")]
+    assert "rad 16 har lagts till" in result.problems[0].message
+    assert "för över beloppen" in result.problems[0].message
+    sub = result.submission
+    assert sub is not None and len(sub.drift) == 25 - 11
+    assert 16 not in {ln.row for ln in sub.drift}

@@ -437,9 +437,9 @@ def test_file_not_in_utf8_is_no_unexpected_error_in_the_cli(workspace: Path) -> 
         ("budget_year = 2027", "budget_year = 2027 2028", 15, "en nyckel per rad"),
         ('[kommun]\nname = "Exempelkommun"', '[kommun]\nname = "A"\nname = "B"', 6, "två gånger"),
         # a Windows path pasted between double quotes: \B, \U… are escapes in TOML
-        ('word_template = ""', r'word_template = "C:\Budget\mall.docx"', 31, "enkla citattecken"),
-        ('word_template = ""', r'word_template = "C:\Users\anna\mall.dotx"', 31, "snedstreck"),
-        ('word_template = ""', r'word_template = "\\server\ekonomi\mall.docx"', 31, "omvänt"),
+        ('word_template = ""', r'word_template = "C:\Budget\mall.docx"', 32, "enkla citattecken"),
+        ('word_template = ""', r'word_template = "C:\Users\anna\mall.dotx"', 32, "snedstreck"),
+        ('word_template = ""', r'word_template = "\\server\ekonomi\mall.docx"', 32, "omvänt"),
     ],
 )
 def test_toml_syntax_error_is_swedish_with_its_line(

@@ -304,3 +304,13 @@ def test_instructions_name_each_sheets_required_columns(rnd) -> None:
         for col in sheet.columns:
             if col.required and col.input and not sheet.fixed_rows:
                 assert col.heading in lines[sheet.name], (sheet.name, col.heading)
+
+
+def test_instructions_show_an_amount_in_kronor_and_in_tkr(rnd) -> None:
+    """Found filling the template: Instruktioner said "hela tkr" and showed 1250 against
+    '1 250 tkr', but not what a head with an amount in kronor should type; amounts in
+    kronor (1 000 times too large) are the costliest slip in a tkr workbook."""
+    ws = openpyxl.load_workbook(rnd[2][0])[S.INSTRUCTIONS_SHEET]
+    lines = {r[0]: r[1] for r in ws.iter_rows(min_row=4, max_col=2, values_only=True) if r[0]}
+    assert "tkr (tusental kronor)" in lines["Gul cell"]
+    assert "1\xa0250\xa0000 kronor skrivs 1250, inte 1250000" in lines["Gul cell"]

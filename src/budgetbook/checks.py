@@ -364,6 +364,36 @@ def decided_total_problems(sub: Submission, settings: Settings, schema: Schema) 
     return problems
 
 
+def large_amount_problems(sub: Submission, settings: Settings, schema: Schema) -> list[Problem]:
+    """BB412: an amount on Investeringar or Risker of `large_amount_tkr` or more, most
+    likely typed in kronor. Drift needs no such rule: its nets must equal the ram."""
+    limit = settings.large_amount_tkr
+    if limit <= 0:
+        return []
+    found: list[tuple[str, str, int]] = []  # (sheet key, cell, amount)
+    for project in sub.projects:
+        years = [(str(y), a) for y, a in sorted(project.amounts.items())]
+        for key, amount in [("decided_total", project.decided_total), *years]:
+            if amount is not None and amount >= limit:
+                found.append(("investeringar", project.cells.get(key, ""), amount))
+    for risk in sub.risks:
+        for key, amount in (("positive", risk.positive), ("negative", risk.negative)):
+            if amount >= limit:
+                found.append(("risker", risk.cells.get(key, ""), amount))
+    return [
+        rules.LARGE_AMOUNT(
+            file=sub.file,
+            sheet=schema.sheet(key).name,
+            cell=cell,
+            avdelning=sub.avdelning,
+            varde=fmt.tkr(amount),
+            mnkr=fmt.tkr(amount // 1000) if amount % 1000 == 0 else fmt.mnkr(amount),
+            i_tkr=fmt.tkr(amount / 1000),
+        )
+        for key, cell, amount in found
+    ]
+
+
 def content_problems(
     sub: Submission, settings: Settings, schema: Schema, read: Sequence[Problem] = ()
 ) -> list[Problem]:
@@ -372,6 +402,7 @@ def content_problems(
         *ram_problems(sub, settings, schema, read),
         *change_problems(sub, settings, schema, read),
         *decided_total_problems(sub, settings, schema),
+        *large_amount_problems(sub, settings, schema),
     ]
 
 

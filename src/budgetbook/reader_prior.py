@@ -105,6 +105,12 @@ def differing_column(
 _PROTECTED = re.compile(rb"<(?:\w+:)?sheetProtection\b[^<>]*\bsheet=\"(?:1|true)\"")
 
 
+def protected(sheet_xml: bytes) -> bool:
+    """Whether the sheet is still protected: no locked cell in it can have been typed
+    over or its row deleted in Excel, LibreOffice or Excel for the web."""
+    return _PROTECTED.search(sheet_xml) is not None
+
+
 def as_written(
     record: str | None,
     expected: Mapping[Key, object] | None,
@@ -116,7 +122,7 @@ def as_written(
     prior-year figures (the CSV's on every other expected row) give the template's
     `record`; without a record, the Drift sheet (`sheet_xml`) is still protected."""
     if record is None:
-        return _PROTECTED.search(sheet_xml) is not None
+        return protected(sheet_xml)
     if expected is None:  # an unknown avdelning: no rows to compare (BB104)
         return False
     shown = {p.key: p.shown for p in pending}

@@ -27,7 +27,6 @@ from .model import (
     Project,
     Risk,
     Submission,
-    Uppdrag,
 )
 from .reader_parts import cell_text, parse_amount, shown_error
 from .reader_percent import PercentCells
@@ -46,6 +45,7 @@ from .reader_rows import (
     plain_amounts,
     plain_texts,
 )
+from .reader_uppdrag import UppdragReader
 from .settings import Settings
 
 if TYPE_CHECKING:
@@ -125,7 +125,7 @@ class Table:
 FAST_ROWS = True
 
 
-class SheetReaders:
+class SheetReaders(UppdragReader):
     """read_<sheet key> for every sheet of the template; see the module docstring."""
 
     s: Settings
@@ -153,6 +153,7 @@ class SheetReaders:
         )
         seen: set[tuple[str, str]] = set()
         pending: list[Pending] = []  # rows whose only difference is their prior figures
+        odd: list[tuple[int, int]] = []  # (index of its BB206, row): added if none missing
         year_keys = [(year, S.year_key(s, year)) for year in s.years]
         prior_columns = tuple(
             (t.cols[key], attr)
@@ -191,6 +192,7 @@ class SheetReaders:
                     # neither verksamhet nor driftpost known: a row added to the table
                     self.add(R.DRIFT_ROW_ADDED, sheet, row_a1, rad=r + 1)
                 else:
+                    odd.append((len(self.problems), r))
                     self.add(
                         R.DRIFT_ROW_CHANGED,
                         sheet,
@@ -244,6 +246,17 @@ class SheetReaders:
                                 driftpost=d.name,
                             )
             self.sub.drift.append(DriftLine(vcode, d.code, amounts, comment, cells, r + 1))
+        if odd and expected is not None and expected.keys() <= seen:
+            # Every prefilled row is there: an unknown or repeated row was inserted
+            # (a new driftpost, a second Personalkostnader), not typed over (BB208)
+            for at, r in odd:
+                self.problems[at] = R.DRIFT_ROW_ADDED(
+                    file=self.sub.file,
+                    sheet=sheet,
+                    cell=xl_rowcol_to_cell(r, 0),
+                    avdelning=self.sub.avdelning,
+                    rad=r + 1,
+                )
         if pending:
             self._older_prior(t, pending, expected)
         if expected is not None:
@@ -466,44 +479,6 @@ class SheetReaders:
         ):
             if not value and not self._reported(t.sheet.name, a1):
                 self.required(t, r, key, value)
-
-    def read_uppdrag(self, t: Table) -> None:
-        for r in range(t.first, t.last + 1):
-            if not self.has_content(t, r):
-                continue
-            text, _ = self.text(t, r, "text")
-            status, status_a1 = self.choice(t, r, "status")
-            start = self.year(t, r, "start")
-            self.required(t, r, "text", text)
-            if not status and not self._reported(t.sheet.name, status_a1):
-                self.required(t, r, "status", status)
-            self.sub.uppdrag.append(
-                Uppdrag(
-                    text=text,
-                    start=start,
-                    status=status,
-                    comment=self.text(t, r, "comment")[0],
-                    avdelning=self.sub.avdelning,
-                    row=r + 1,
-                )
-            )
-
-    def year(self, t: Table, r: int, key: str) -> int | None:
-        c = t.cols.get(key)
-        if c is None:
-            return None
-        raw = t.value(r, key)
-        a1 = xl_rowcol_to_cell(r, c)
-        if self._error_reported(t, r, c, a1):
-            return None
-        if raw in ("", None):
-            return None
-        text = cell_text(raw)
-        low, high = S.YEAR_RANGE  # the workbook's own check, as BB308 says
-        if len(text) == 4 and text.isascii() and text.isdigit() and low <= int(text) <= high:
-            return int(text)
-        self.add(R.NOT_A_YEAR, t.sheet.name, a1, varde=text, exempel=self.s.budget_year)
-        return None
 
     def _error_reported(self, t: Table, r: int, c: int, a1: str) -> bool:
         """Whether cell `a1` (row `r`, column `c`) holds an error value; reported

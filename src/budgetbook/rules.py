@@ -199,7 +199,8 @@ DRIFT_ROW_ADDED = rule(
     FEL,
     "Rad tillagd i Drift",
     "{plats}: rad {rad} har lagts till i tabellen, men de förifyllda raderna får inte "
-    "ändras. Ta bort raden och skriv förklaringar i kolumnen Kommentar på rätt rad.",
+    "ändras, och radens uppgifter räknas inte med. Ta bort raden, för över beloppen till "
+    "rätt verksamhet och driftpost och skriv förklaringar i kolumnen Kommentar på rätt rad.",
     "row",
 )
 EXTRA_SHEET = rule(
@@ -341,6 +342,22 @@ DECIDED_TOTAL_EXCEEDED = rule(
     "{plats}: summan av årsbeloppen för projekt ”{id}” är {summa} tkr, men beslutad "
     "totalutgift är {beslutad} tkr. Kontrollera beloppen eller förklara i beskrivningen.",
     "row",
+)
+UPPDRAG_MISSING = rule(
+    "BB413",
+    FEL,
+    "Givet uppdrag saknas",
+    "{plats}: uppdraget ”{uppdrag}” saknas eller har fått en annan text. Det är givet "
+    "till avdelningen och ska stå kvar med sin text: ångra ändringen (eller använd en ny "
+    "arbetsbok) och fyll i status för uppdraget.",
+    "row",
+)
+LARGE_AMOUNT = rule(
+    "BB412",
+    VARNING,
+    "Mycket stort belopp: kronor i stället för tkr?",
+    "{plats}: {varde} tkr är {mnkr} miljoner kronor. Belopp anges i tkr (tusental kronor): "
+    "står beloppet i kronor, skriv {i_tkr} i stället. Stämmer beloppet, låt det stå.",
 )
 CAPITAL_GAP = rule(
     "BB408",

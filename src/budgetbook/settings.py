@@ -148,6 +148,7 @@ class Settings:
     contact_phone: str
     change_threshold_pct: float
     change_threshold_tkr: int
+    large_amount_tkr: int  # BB412 from this many tkr (0: never)
     template_password: str
     sign_convention: str
     empty_sections: str
@@ -228,6 +229,20 @@ class Settings:
             return out
 
         return list(self._lookup("verksamheter_of", self.verksamheter, build).get(avdelning, ()))
+
+    def uppdrag_of(self, avdelning: str) -> list[UppdragDef]:
+        """The uppdrag `avdelning` reports on (its own and those for all), in the
+        settings' order: the rows its template prefills on Uppdrag."""
+
+        def build() -> dict[str, list[tuple[int, UppdragDef]]]:
+            out: dict[str, list[tuple[int, UppdragDef]]] = {}
+            for i, u in enumerate(self.uppdrag):
+                out.setdefault(u.avdelning, []).append((i, u))
+            return out
+
+        index = self._lookup("uppdrag_of", self.uppdrag, build)
+        own = index.get(avdelning, []) if avdelning else []
+        return [u for _, u in sorted([*index.get("", []), *own])]  # the indexes differ
 
     def verksamhet(self, code: str) -> Verksamhet | None:
         by_code = self._lookup(

@@ -268,7 +268,12 @@ TABLE_KEYS: dict[str, set[str]] = {
         "contact_email",
         "contact_phone",
     },
-    "rules": {"change_threshold_pct", "change_threshold_tkr", "template_password"},
+    "rules": {
+        "change_threshold_pct",
+        "change_threshold_tkr",
+        "large_amount_tkr",
+        "template_password",
+    },
     "display": {"sign_convention", "empty_sections", "word_template"},
     "sources": {"budget", "prognos", "ram"},
     "capital": {"internranta", "depreciation_start"},
@@ -551,9 +556,11 @@ def parse_settings(data: dict[str, Any], path: Path, source: str = "") -> Settin
 
     threshold_pct = float(r.get(rules, "rules", "change_threshold_pct", (int, float), 10))
     threshold_tkr = r.get(rules, "rules", "change_threshold_tkr", int, 500)
+    large_tkr = r.get(rules, "rules", "large_amount_tkr", int, 50_000)
     for name, value in (
         ("change_threshold_pct", threshold_pct),
         ("change_threshold_tkr", threshold_tkr),
+        ("large_amount_tkr", large_tkr),
     ):
         if value < 0:
             raise r.fail(f"rules.{name}", f"får inte vara negativ, inte {value}.")
@@ -575,6 +582,7 @@ def parse_settings(data: dict[str, Any], path: Path, source: str = "") -> Settin
         contact_phone=r.get(rnd, "round", "contact_phone", str, ""),
         change_threshold_pct=threshold_pct,
         change_threshold_tkr=threshold_tkr,
+        large_amount_tkr=large_tkr,
         template_password=r.get(rules, "rules", "template_password", str, ""),
         sign_convention=sign,
         empty_sections=empty,

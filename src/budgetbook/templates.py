@@ -353,10 +353,9 @@ class _Writer:
             ]
         prefilled: list[dict[str, object]] = []
         if sheet.key == "uppdrag":
-            for u in s.uppdrag:
-                if u.avdelning in ("", self.avd.code):
-                    # KF's assignment is not the department head's to rewrite: locked
-                    prefilled.append({"text": u.text, "start": u.start, FIXED: ("text", "start")})
+            for u in s.uppdrag_of(self.avd.code):
+                # KF's assignment is not the department head's to rewrite: locked
+                prefilled.append({"text": u.text, "start": u.start, FIXED: ("text", "start")})
         return prefilled + [{} for _ in range(sheet.blank_rows)]
 
     def _cell(

@@ -92,7 +92,8 @@ def instructions_lines(s: Settings, schema: S.Schema, avd: Avdelning) -> list[Li
             "legend",
             "Gul cell",
             "Gula celler fyller du i. Övriga celler är förifyllda eller räknas fram och är "
-            "låsta. Skriv belopp i hela tkr som tal (till exempel 1250, inte '1 250 tkr').",
+            "låsta. Skriv belopp i hela tkr (tusental kronor) som tal: 1\u00a0250\u00a0000 kronor "
+            "skrivs 1250, inte 1250000 eller '1 250 tkr'.",
         ),
     ]
     for sheet in schema.sheets:
