@@ -149,6 +149,28 @@ def test_problem_sheet_lists_capital_gap(written):
     assert "BB408" in codes
 
 
+def test_a_cell_with_nothing_to_show_is_empty_not_an_empty_text(written):
+    """Källor's lines of a total (no avdelning, file or sheet) or of a settings file (no
+    sheet), and a consolidation problem without a file: Excel counts a text "" as a
+    filled cell (COUNTA, Ctrl+arrow) and its filter's "(Tomma)" does not find it."""
+    _, _, path = written
+    wb = openpyxl.load_workbook(path)
+    texts = [
+        (ws.title, cell.coordinate)
+        for ws in wb
+        for row in ws.iter_rows()
+        for cell in row
+        if cell.value == ""
+    ]
+    assert texts == []
+    sources = wb["Källor"]
+    total = next(r for r in sources.iter_rows(min_row=5) if r[7].value == "summa av raderna ovan")
+    assert [c.value for c in total[4:7]] == [None, None, None]
+    problems = wb["Problem"]
+    gap = next(r for r in problems.iter_rows(min_row=5) if r[0].value == "BB408")
+    assert [c.value for c in gap[3:]] == [None, None, None, None]
+
+
 def test_costs_negative_flips_signed_columns_only(tmp_path):
     settings = small_settings(tmp_path / "ws", "costs_negative")
     cons = round_(settings)

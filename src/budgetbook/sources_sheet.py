@@ -19,7 +19,7 @@ time.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from .fmt import Convention, pct_stored
@@ -55,8 +55,15 @@ class _Tails:
     nothing), so the workbook is the same.
     """
 
-    def __init__(self, files_part: str, cells_part: str, sid: Callable[[str], str]) -> None:
-        self._files_part, self._cells_part, self._sid = files_part, cells_part, sid
+    def __init__(
+        self,
+        files_parts: Sequence[str],
+        cells_part: str,
+        sid: Callable[[str], str],
+        names: Mapping[str, str] | None = None,
+    ) -> None:
+        self._files_parts, self._cells_part, self._sid = files_parts, cells_part, sid
+        self._names = names or {}
         self.prefixes: dict[SourceFile, str] = {}  # columns E–G per file and sheet
         self.cells: dict[str, str] = {}  # column H of one cell shown as written
         self.runs: dict[tuple[str, ...], list[str]] = {}  # column H of a cell list
@@ -69,12 +76,8 @@ class _Tails:
     def prefix(self, key: SourceFile) -> str:
         """Columns E–G of a file's lines (the caller has looked in `prefixes` first)."""
         file, sheet, avd = key
-        sid = self._sid
-        made = self.prefixes[key] = self._files_part % (
-            sid(avd or ""),
-            sid(file or ""),
-            sid(sheet or ""),
-        )
+        shown = (self._names.get(avd, avd) if avd else "", file, sheet)
+        made = self.prefixes[key] = _file_cells(self._files_parts, shown, self._sid)
         return made
 
     def cell(self, cell: str) -> str:
@@ -110,6 +113,15 @@ class _Tails:
         if len(shown) == 1:
             return [prefix + shown[0]]
         return [prefix + text for text in shown]
+
+
+def _file_cells(
+    parts: Sequence[str], values: Sequence[str | None], sid: Callable[[str], str]
+) -> str:
+    """Columns E–G of a line (avdelning, file, sheet): a value missing (a settings line
+    has no sheet, a total no file) is no cell at all, not a text "" that Excel counts as
+    filled (COUNTA, the filter's "(Tomma)", Ctrl+arrow). Made once per file, not per line."""
+    return "".join(part % sid(value) for part, value in zip(parts, values, strict=True) if value)
 
 
 def _as_written(cell: str) -> bool:
@@ -241,13 +253,13 @@ def write_sources(
     # lines), a file's columns E–G and a cell list's column H once
     # the avdelning's code centred: left-aligned it ran into the figure ("30 000PORT")
     styles = (text, text, text, num, code, text, text, text)
-    view_part, label_part, heading_part, tkr_part, files_part, cells_part = row_pieces(
-        styles, (3,), 1, 2, 3, 4, 7
+    view_part, label_part, heading_part, tkr_part, *files_parts, cells_part = row_pieces(
+        styles, (3,), 1, 2, 3, 4, 5, 6, 7
     )
     pct_part = row_pieces((text, text, text, pct, *styles[4:]), (3,), 1, 2, 3, 4, 7)[3]
     flip = Convention(settings.sign_convention).costs_negative
     sid = wb.text_value
-    tails = _Tails(files_part, cells_part, sid)
+    tails = _Tails(files_parts, cells_part, sid)
     tails_of, prefixes, prefix, cell_tails, cell_tail, runs, run = (
         tails.of,
         tails.prefixes,
@@ -329,7 +341,7 @@ def write_sources(
                 else:
                     trace = SUM_TRACE if total else CHANGE_TRACE
                     line = traces.get(trace) or _trace_tail(
-                        traces, trace, files_part, cells_part, sid
+                        traces, trace, files_parts, cells_part, sid
                     )
                     n = 1
                 if r + len(pending) + n <= limit:
@@ -356,14 +368,11 @@ def write_sources(
 def _trace_tail(
     traces: dict[Source, str],
     trace: Source,
-    files_part: str,
+    files_parts: Sequence[str],
     cells_part: str,
     sid: Callable[[str], str],
 ) -> str:
     """Columns E–H of a computed figure's line (made once per kind of computation)."""
-    made = traces[trace] = files_part % (
-        sid(trace.avdelning),
-        sid(trace.file),
-        sid(trace.sheet),
-    ) + cells_part % sid(trace.cell)
+    shown = (trace.avdelning, trace.file, trace.sheet)
+    made = traces[trace] = _file_cells(files_parts, shown, sid) + cells_part % sid(trace.cell)
     return made

@@ -594,7 +594,8 @@ def _write_problems(wb: XlsxStream, cons: Consolidation, f: _Formats) -> None:
             values = (p.code, p.severity.value, p.message, p.avdelning, p.file, p.sheet, p.cell)
             ws.row(
                 HEADER_ROW + 1 + i,
-                [(v, f.text) for v in values],
+                # a problem of the whole round has no file: empty cells, not texts ""
+                [(v or None, f.text) for v in values],
                 height=13.5 * _lines(p.message, widths[2]),
             )
         ws.autofilter(HEADER_ROW, 0, HEADER_ROW + len(cons.problems), len(headings) - 1)
