@@ -134,7 +134,7 @@ def test_the_workbook_has_a_sheet_of_the_risks_traced_in_källor(ran, tmp_path) 
         "Högre priser på konsulttjänster",
         "Negativ risk",
         -250,
-        "EKO",
+        "Ekonomiavdelningen",
         eko_file,
         RISK_SHEET,
         "C7",

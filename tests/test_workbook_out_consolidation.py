@@ -108,7 +108,7 @@ def test_sources_sheet_traces_figures(written):
         "Verksamhet A1",
         "Budget 2027",
         540,
-        "A",
+        "Avdelning A",
         "A.xlsx",
         "Drift",
         "F7:F8",  # one line per figure and file, its cells as a range (issue 8)
@@ -118,7 +118,7 @@ def test_sources_sheet_traces_figures(written):
         "Verksamhet A1",
         "Budget 2026",
         500,
-        "A",
+        "Avdelning A",
         "prior.csv",
         None,
         "rad 2–3",
@@ -319,8 +319,8 @@ def test_every_sheet_prints_with_a_header_page_numbers_and_its_heading_row(writt
 
 def test_a_long_total_label_and_file_names_are_not_cut_off(tmp_path):
     """'Summa nämnden för arbetsmarknad, vuxenutbildning och social välfärd' was cut
-    at 55 characters; Källor cut a return's name at 28 and ran the avdelning's code
-    into the figure before it ("30 000PORT")."""
+    at 55 characters; Källor cut a return's name at 28 and ran the avdelning into the
+    figure before it ("30 000PORT")."""
     from budgetbook.settings import load_settings
 
     small_settings(tmp_path / "ws")
@@ -340,4 +340,6 @@ def test_a_long_total_label_and_file_names_are_not_cut_off(tmp_path):
     sources = wb["Källor"]
     assert [c.value for c in sources[4]][4:6] == ["Avdelning", "Fil"]
     assert sources.column_dimensions["F"].width >= 40
-    assert sources["E5"].alignment.horizontal == "center"
+    # the figure keeps a space before the avdelning's name beside it
+    assert sources["D5"].number_format == "#,##0_-"
+    assert sources["E5"].value == "Avdelning A"

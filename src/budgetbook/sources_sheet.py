@@ -25,6 +25,7 @@ from typing import Any
 from .fmt import Convention, pct_stored
 from .model import RowKind, Source, SourceFile, Sources, Table
 from .settings import Settings
+from .tablebuild import avdelning_names
 from .xlsx_cells import cell_number, row_pieces
 from .xlsx_stream import SheetStream, XlsxStream
 
@@ -36,6 +37,8 @@ BATCH_ROWS = 1024  # lines handed to the sheet at a time (~0.3 MB of XML)
 SOURCE_HEADINGS = ["Vy", "Rad", "Kolumn", "Värde", "Avdelning", "Fil", "Blad", "Cell eller rad"]
 # Fil: a return's name ("Budget 2027 Kommungemensamma kostnader.xlsx") was cut at 28
 SOURCE_WIDTHS = [24, 34, 28, 12, 12, 40, 16, 26]
+AVDELNING_COL = 4  # column E, as wide as the longest avdelning's name (within bounds)
+AVDELNING_WIDTHS = (12, 40)
 SUM_TRACE = Source("", "", "summa av raderna ovan")
 CHANGE_TRACE = Source("", "", "beräknad ur beloppen på raden")
 
@@ -193,14 +196,16 @@ def _run_text(col: str, start: int, last: int) -> str:
 class _Sheets:
     """The Källor sheet(s) being written: a new one before Excel's row limit."""
 
-    def __init__(self, wb: XlsxStream, caption: int, info: int, head: int) -> None:
-        self.wb, self.formats = wb, (caption, info, head)
+    def __init__(
+        self, wb: XlsxStream, caption: int, info: int, head: int, widths: Sequence[float]
+    ) -> None:
+        self.wb, self.formats, self.widths = wb, (caption, info, head), widths
         self.part = 0
         self.ws = self._open(SOURCES_SHEET)
 
     def _open(self, name: str) -> SheetStream:
         caption, info, head = self.formats
-        ws = self.wb.sheet(name, widths=SOURCE_WIDTHS, freeze=(HEADER_ROW + 1, 0))
+        ws = self.wb.sheet(name, widths=self.widths, freeze=(HEADER_ROW + 1, 0))
         ws.row(0, [("Källor: varifrån varje belopp kommer", caption)])
         ws.row(
             1,
@@ -236,30 +241,35 @@ def write_sources(
     wb: XlsxStream,
     named: Sequence[tuple[str, Table]],
     settings: Settings,
-    formats: tuple[int, int, int, int, int, int, int],
+    formats: tuple[int, int, int, int, int, int],
 ) -> None:
     """The Källor sheet(s) of the views `named` (sheet name, view), in the order of the
-    views' cells. `formats`: caption, info, heading, tkr, %, text and
-    avdelning (code) cell formats.
+    views' cells. `formats`: caption, info, heading, tkr, % and text cell formats
+    (the tkr and % formats keep the figure off the avdelning's name beside it).
 
     A figure's values are prepared for the XML once for all its lines (its shared
     strings looked up in the order the cells are written, as a line-by-line writer
     would, so the workbook is the same)."""
-    caption, info, head_format, num, pct, text, code = formats
-    sheets = _Sheets(wb, caption, info, head_format)
+    caption, info, head_format, num, pct, text = formats
+    # the avdelning by name, as every other sheet names it (a code, "PORT" or "A0017",
+    # was the only place a controller met it)
+    names = avdelning_names(settings)
+    widths = list(SOURCE_WIDTHS)
+    least, most = AVDELNING_WIDTHS
+    widths[AVDELNING_COL] = min(max([least, *(len(n) + 2 for n in names.values())]), most)
+    sheets = _Sheets(wb, caption, info, head_format, widths)
     write = sheets.writer()
     # a line's XML from %-templates (C-level; issue 8): column A once per view, B once
     # per row, C and D's template once per column, D once per figure (for all its
     # lines), a file's columns E–G and a cell list's column H once
-    # the avdelning's code centred: left-aligned it ran into the figure ("30 000PORT")
-    styles = (text, text, text, num, code, text, text, text)
+    styles = (text, text, text, num, text, text, text, text)
     view_part, label_part, heading_part, tkr_part, *files_parts, cells_part = row_pieces(
         styles, (3,), 1, 2, 3, 4, 5, 6, 7
     )
     pct_part = row_pieces((text, text, text, pct, *styles[4:]), (3,), 1, 2, 3, 4, 7)[3]
     flip = Convention(settings.sign_convention).costs_negative
     sid = wb.text_value
-    tails = _Tails(files_parts, cells_part, sid)
+    tails = _Tails(files_parts, cells_part, sid, names)
     tails_of, prefixes, prefix, cell_tails, cell_tail, runs, run = (
         tails.of,
         tails.prefixes,

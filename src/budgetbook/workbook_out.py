@@ -100,7 +100,6 @@ class _Formats:
         self.head_text = wb.add_format({**head, "valign": "bottom"})
         self.head_num = wb.add_format({**head, "align": "right", "valign": "bottom"})
         self.text = wb.add_format({**font, "text_wrap": True, "valign": "top"})
-        self.code = wb.add_format({**font, "align": "center", "valign": "top"})
         self.wb = wb
         self.lists: dict[tuple[str | None, str | None], int] = {}
         self.cells: dict[tuple[str, RowKind], int] = {}
@@ -482,10 +481,11 @@ def write_consolidation(cons: Consolidation, settings: Settings, path: Path) -> 
                     f.caption,
                     f.info,
                     f.head_text,
-                    f.cell("tkr", RowKind.DATA),
-                    f.cell("pct", RowKind.DATA),
+                    # "_-": a space after the figure, so it does not run into the
+                    # avdelning's name beside it ("30 000Portföljstyrning")
+                    f.list_cell(f"{TKR_FORMAT}_-"),
+                    f.list_cell(f"{PCT_FORMAT}_-"),
                     f.cell("text", RowKind.DATA),
-                    f.code,
                 ),
             )
             if cons.problems:
