@@ -127,9 +127,9 @@ def write_problem_report(
         for col, heading in enumerate(PROBLEM_HEADINGS):
             ps.write_string(0, col, heading, head)
         for i, p in enumerate(result.problems, start=1):
-            ps.write_string(i, 0, p.avdelning, text)
+            _write_text(ps, i, 0, p.avdelning, text)
             _write_file(ps, i, 1, p.file, links, url, text, p.sheet, p.cell)
-            ps.write_string(i, 2, p.sheet, text)
+            _write_text(ps, i, 2, p.sheet, text)
             # the cell too opens the return there: that is where the eye looks for it
             cell_link = _link(links.get(p.file, ""), p.sheet, p.cell) if p.file else None
             at_cell = cell_link if cell_link and "#" in cell_link else None
@@ -137,7 +137,7 @@ def write_problem_report(
             ps.write_string(i, 4, p.code, text)
             ps.write_string(i, 5, p.severity.value, text)
             rule = rules.RULES.get(p.code)
-            ps.write_string(i, 6, rule.title if rule else "", text)
+            _write_text(ps, i, 6, rule.title if rule else "", text)
             ps.write_string(i, 7, p.message, wrap)
             ps.set_row(i, _message_height(p.message))
         ps.autofilter(0, 0, max(len(result.problems), 1), len(PROBLEM_HEADINGS) - 1)
@@ -196,10 +196,18 @@ MAX_LINKS = 65_530
 
 def _write_link(ws, row, col, text, link, url_fmt, text_fmt) -> None:
     """`text` as a link to `link`, or as text when there is none or the sheet is full."""
-    if link and ws.hlink_count < MAX_LINKS:
+    if link and text and ws.hlink_count < MAX_LINKS:
         ws.write_url(row, col, link, url_fmt, string=text)
     else:
-        ws.write_string(row, col, text, text_fmt)
+        _write_text(ws, row, col, text, text_fmt)
+
+
+def _write_text(ws, row: int, col: int, text: str, fmt) -> None:
+    """`text`, or nothing for an empty one (a missing return has no file, a round's
+    problem no sheet or cell): a text "" is a filled cell to Excel (COUNTA,
+    Ctrl+arrow, and the filter's "(Tomma)" does not find it)."""
+    if text:
+        ws.write_string(row, col, text, fmt)
 
 
 def reminders_of(

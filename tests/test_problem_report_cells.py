@@ -1,0 +1,54 @@
+"""The inlämningskontroll workbook as a finance officer reads it in Excel, from a real
+round: the example returns, one of them left out and one edited with openpyxl the way
+a department head gets it wrong (an amount deleted, text typed in an amount cell),
+collected by `actions.collect` and read back with openpyxl."""
+
+from __future__ import annotations
+
+import openpyxl
+import pytest
+
+from budgetbook import actions
+from wb_builders import EKO_RETURN, round_files
+
+pytestmark = pytest.mark.slow
+
+MISSING_RETURN = "Budget 2027 Portföljstyrning.xlsx"
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory) -> openpyxl.Workbook:
+    root = tmp_path_factory.mktemp("kontroll")
+    settings, schema, _, returns = round_files(root)
+    (root / "inbox" / MISSING_RETURN).unlink()
+    eko = next(p for p in returns if p.name == EKO_RETURN)
+    wb = openpyxl.load_workbook(eko)
+    drift = schema.sheet("drift")
+    ws = wb[drift.name]
+    row = drift.first_data_row
+    budget = drift.index(f"budget_{settings.budget_year}") + 1
+    ws.cell(row, budget).value = None
+    ws.cell(row + 1, budget).value = "ca 1200"
+    wb.save(eko)
+    result = actions.collect(root)
+    assert not result.valid
+    return openpyxl.load_workbook(root / "output" / "inlamningskontroll_2027.xlsx")
+
+
+def test_nothing_to_show_is_an_empty_cell_not_an_empty_text(report):
+    """The missing return's Fil, and the Fil, Blad and Cell of its BB501, were texts "":
+    Excel counts them as filled (COUNTA, Ctrl+arrow) and the filter's "(Tomma)" does not
+    find them."""
+    texts = [
+        (ws.title, cell.coordinate)
+        for ws in report
+        for row in ws.iter_rows()
+        for cell in row
+        if cell.value == ""
+    ]
+    assert texts == []
+    missing = next(r for r in report["Status"].iter_rows(min_row=4) if r[2].value == "saknas")
+    assert missing[6].value is None
+    bb501 = next(r for r in report["Problem"].iter_rows(min_row=2) if r[4].value == "BB501")
+    assert [c.value for c in bb501[1:4]] == [None, None, None]
+    assert any(r[4].value == "BB301" for r in report["Problem"].iter_rows(min_row=2))
