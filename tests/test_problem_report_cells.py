@@ -9,6 +9,7 @@ import openpyxl
 import pytest
 
 from budgetbook import actions
+from budgetbook.problem_report import STATUS_HEADINGS
 from wb_builders import EKO_RETURN, round_files
 
 pytestmark = pytest.mark.slow
@@ -52,3 +53,15 @@ def test_nothing_to_show_is_an_empty_cell_not_an_empty_text(report):
     bb501 = next(r for r in report["Problem"].iter_rows(min_row=2) if r[4].value == "BB501")
     assert [c.value for c in bb501[1:4]] == [None, None, None]
     assert any(r[4].value == "BB301" for r in report["Problem"].iter_rows(min_row=2))
+
+
+def test_counts_are_centred_under_their_headings(report):
+    """Right-aligned, the Varningar count ran into the file name beside it
+    ("1Budget 2027 Förtroendemannaorganisationen.xlsx"), and its heading stood left."""
+    ws = report["Status"]
+    for heading in ("Fel", "Varningar"):
+        col = STATUS_HEADINGS.index(heading) + 1
+        assert ws.cell(3, col).alignment.horizontal == "center", heading
+        counts = [ws.cell(r, col) for r in range(4, ws.max_row + 1)]
+        assert counts and all(isinstance(c.value, int) for c in counts), heading
+        assert {c.alignment.horizontal for c in counts} == {"center"}, heading

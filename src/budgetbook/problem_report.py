@@ -43,6 +43,7 @@ PROBLEM_HEADINGS = (
     "Regel",
     "Meddelande",
 )
+COUNTS = ("Fel", "Varningar")  # the Status sheet's columns of numbers
 _FILL = {"fel": "FFC7CE", "varning": "FFEB9C"}
 FEEDBACK_FONT = "Calibri"  # the template's
 
@@ -89,7 +90,12 @@ def write_problem_report(
         text = wb.add_format({"text_wrap": False, "valign": "top"})
         wrap = wb.add_format({"text_wrap": True, "valign": "top"})
         date = wb.add_format({"num_format": "yyyy-mm-dd hh:mm", "valign": "top"})
-        number = wb.add_format({"valign": "top"})
+        # a count centred under its heading: right-aligned, "1" ran into the file name
+        # in the next column ("1Budget 2027 ….xlsx")
+        number = wb.add_format({"align": "center", "valign": "top"})
+        head_count = wb.add_format(
+            {"bold": True, "bg_color": "#DDEBF7", "border": 1, "align": "center"}
+        )
         url = wb.add_format({"font_color": "blue", "underline": 1, "valign": "top"})
         status_fmt = {
             "godkänd": wb.add_format({"bg_color": "#C6EFCE", "valign": "top"}),
@@ -102,7 +108,7 @@ def write_problem_report(
         ws = wb.add_worksheet("Status")
         ws.write_string(0, 0, f"Inlämningskontroll {settings.namnd} {settings.budget_year}", title)
         for col, heading in enumerate(STATUS_HEADINGS):
-            ws.write_string(2, col, heading, head)
+            ws.write_string(2, col, heading, head_count if heading in COUNTS else head)
         mails = reminders_of(result, settings, feedback)
         for i, s in enumerate(result.statuses, start=3):
             ws.write_string(i, 0, s.avdelning, text)
