@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import shutil
 import subprocess
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -169,6 +171,23 @@ def test_a_cell_with_nothing_to_show_is_empty_not_an_empty_text(written):
     problems = wb["Problem"]
     gap = next(r for r in problems.iter_rows(min_row=5) if r[0].value == "BB408")
     assert [c.value for c in gap[3:]] == [None, None, None, None]
+
+
+def test_a_heading_that_looks_like_a_number_is_not_flagged_as_one(written):
+    """Kapitalkostnader's headings "2027" … "2030" and Källor's Kolumn of those lines are
+    text, as they must be: Excel marked each with a green triangle, "the number in this
+    cell is formatted as text", until the sheet told it they are meant so."""
+    _, _, path = written
+    wb = openpyxl.load_workbook(path)
+    assert [c.value for c in wb["Kapitalkostnader"][4]][-4:] == ["2027", "2028", "2029", "2030"]
+    with zipfile.ZipFile(path) as zf:
+        sheets = [n for n in zf.namelist() if n.startswith("xl/worksheets/sheet")]
+        assert sheets
+        for name in sheets:
+            xml = zf.read(name).decode("utf-8")
+            ignored = re.search(r"<ignoredError ([^>]*)/>", xml)
+            assert ignored and 'numberStoredAsText="1"' in ignored.group(1), name
+            assert 'sqref="A1:XFD1048576"' in ignored.group(1), name
 
 
 def test_costs_negative_flips_signed_columns_only(tmp_path):
