@@ -304,3 +304,42 @@ def test_instructions_name_each_sheets_required_columns(rnd) -> None:
         for col in sheet.columns:
             if col.required and col.input and not sheet.fixed_rows:
                 assert col.heading in lines[sheet.name], (sheet.name, col.heading)
+
+
+def _ignored_as_text(path: Path) -> dict[str, set[str]]:
+    """Each sheet's ranges that Excel is told not to flag as "number stored as text"."""
+    import re
+
+    wb = openpyxl.load_workbook(path)
+    sheets: dict[str, set[str]] = {}
+    with zipfile.ZipFile(path) as zf:
+        for i, name in enumerate(wb.sheetnames, start=1):
+            xml = zf.read(f"xl/worksheets/sheet{i}.xml").decode("utf-8")
+            found = re.findall(r'<ignoredError sqref="([^"]+)" numberStoredAsText="1"/>', xml)
+            sheets[name] = {r for ranges in found for r in ranges.split()}
+    return sheets
+
+
+def test_codes_and_years_written_as_text_get_no_green_triangle(rnd) -> None:
+    """The Drift sheet's verksamhet codes ("1600") and the Instruktioner sheet's years
+    and goal numbers are text, as they must be; Excel marked every one with a green
+    triangle ("talet i cellen är formaterat som text") in every department's workbook.
+    An input cell keeps the mark: a department head's "2 150" typed as text is BB302."""
+    settings, schema, templates, _ = rnd
+    ignored = _ignored_as_text(templates[0])
+    drift = schema.sheet("drift")
+    wb = openpyxl.load_workbook(templates[0])
+    ws = wb[drift.name]
+    first = drift.first_data_row
+    code = ws.cell(first, drift.index("verksamhet") + 1)
+    assert isinstance(code.value, str) and code.value.isdigit()
+    n = len(settings.verksamheter_of(settings.avdelningar[0].code)) * len(settings.driftposter)
+    assert f"A{first}:A{first + n - 1}" in ignored[drift.name]
+    budget = f"budget_{settings.budget_year}"
+    letter = openpyxl.utils.get_column_letter(drift.index(budget) + 1)
+    assert not any(r.startswith(letter) for r in ignored[drift.name])
+    instructions = wb[S.INSTRUCTIONS_SHEET]
+    years = [c for c in instructions["A"] if c.value == str(settings.budget_year)]
+    assert years
+    (whole,) = ignored[S.INSTRUCTIONS_SHEET]
+    assert whole == f"A1:B{instructions.max_row}"

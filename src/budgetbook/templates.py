@@ -238,6 +238,8 @@ class _Writer:
             row += 1
         self._print(ws, S.INSTRUCTIONS_SHEET, False, 1)
         ws.print_area(0, 0, row, 1)
+        # labels "2027", "1.1" are text (a year, a goal's number): no green triangles
+        ws.ignore_errors({"number_stored_as_text": f"A1:B{row}"})
         self._protect(ws)
         ws.activate()
 
@@ -289,6 +291,13 @@ class _Writer:
                 col = dataclasses.replace(col, input=False) if col.key in fixed else col
                 self._cell(ws, sheet, first + r, c, col, values.get(col.key))
         self._validation(ws, sheet, first, last)
+        locked = [
+            f"{xl_col_to_name(c)}{first + 1}:{xl_col_to_name(c)}{last + 1}"
+            for c, col in enumerate(sheet.columns)
+            if col.type == S.TEXT and not col.input
+        ]
+        if locked:  # a verksamhet's code "1600" is text, as it must be
+            ws.ignore_errors({"number_stored_as_text": " ".join(locked)})
         if sheet.key == "drift":
             write_drift_summary(ws, sheet, first, last, rows, self.s, self.avd, self.f)
         else:
