@@ -118,6 +118,15 @@ def test_kallor_names_each_avdelning_as_the_views_do(workbook):
     assert formats == {"#,##0_-", "0 %_-"}
 
 
+def test_kallor_heading_over_the_figures_is_aligned_with_them(workbook):
+    """Källor's Värde heading stood left over right-aligned figures."""
+    _, wb = workbook
+    ws = wb["Källor"]
+    assert ws.cell(4, 4).value == "Värde"
+    assert ws.cell(4, 4).alignment.horizontal == "right"
+    assert {ws.cell(4, c).alignment.horizontal for c in (1, 2, 3, 5, 6, 7, 8)} == {None}
+
+
 def test_an_empty_text_is_an_empty_cell(workbook):
     _, wb = workbook
     ws = wb["Mål och indikatorer"]

@@ -37,6 +37,7 @@ BATCH_ROWS = 1024  # lines handed to the sheet at a time (~0.3 MB of XML)
 SOURCE_HEADINGS = ["Vy", "Rad", "Kolumn", "Värde", "Avdelning", "Fil", "Blad", "Cell eller rad"]
 # Fil: a return's name ("Budget 2027 Kommungemensamma kostnader.xlsx") was cut at 28
 SOURCE_WIDTHS = [24, 34, 28, 12, 12, 40, 16, 26]
+VALUE_COL = 3  # column D, the figure
 AVDELNING_COL = 4  # column E, as wide as the longest avdelning's name (within bounds)
 AVDELNING_WIDTHS = (12, 40)
 SUM_TRACE = Source("", "", "summa av raderna ovan")
@@ -197,14 +198,17 @@ class _Sheets:
     """The Källor sheet(s) being written: a new one before Excel's row limit."""
 
     def __init__(
-        self, wb: XlsxStream, caption: int, info: int, head: int, widths: Sequence[float]
+        self,
+        wb: XlsxStream,
+        formats: tuple[int, int, int, int],
+        widths: Sequence[float],
     ) -> None:
-        self.wb, self.formats, self.widths = wb, (caption, info, head), widths
+        self.wb, self.formats, self.widths = wb, formats, widths
         self.part = 0
         self.ws = self._open(SOURCES_SHEET)
 
     def _open(self, name: str) -> SheetStream:
-        caption, info, head = self.formats
+        caption, info, head, head_num = self.formats
         ws = self.wb.sheet(name, widths=self.widths, freeze=(HEADER_ROW + 1, 0))
         ws.row(0, [("Källor: varifrån varje belopp kommer", caption)])
         ws.row(
@@ -218,7 +222,9 @@ class _Sheets:
                 )
             ],
         )
-        ws.row(HEADER_ROW, [(h, head) for h in SOURCE_HEADINGS])
+        # Värde right-aligned over its figures, as a view's amount headings are
+        heads = [head_num if c == VALUE_COL else head for c in range(len(SOURCE_HEADINGS))]
+        ws.row(HEADER_ROW, list(zip(SOURCE_HEADINGS, heads, strict=True)))
         return ws
 
     def writer(self) -> Callable[[int, Sequence[str]], int]:
@@ -241,23 +247,24 @@ def write_sources(
     wb: XlsxStream,
     named: Sequence[tuple[str, Table]],
     settings: Settings,
-    formats: tuple[int, int, int, int, int, int],
+    formats: tuple[int, int, int, int, int, int, int],
 ) -> None:
     """The Källor sheet(s) of the views `named` (sheet name, view), in the order of the
-    views' cells. `formats`: caption, info, heading, tkr, % and text cell formats
+    views' cells. `formats`: caption, info, heading, heading over the figures, tkr, %
+    and text cell formats
     (the tkr and % formats keep the figure off the avdelning's name beside it).
 
     A figure's values are prepared for the XML once for all its lines (its shared
     strings looked up in the order the cells are written, as a line-by-line writer
     would, so the workbook is the same)."""
-    caption, info, head_format, num, pct, text = formats
+    caption, info, head_format, head_num, num, pct, text = formats
     # the avdelning by name, as every other sheet names it (a code, "PORT" or "A0017",
     # was the only place a controller met it)
     names = avdelning_names(settings)
     widths = list(SOURCE_WIDTHS)
     least, most = AVDELNING_WIDTHS
     widths[AVDELNING_COL] = min(max([least, *(len(n) + 2 for n in names.values())]), most)
-    sheets = _Sheets(wb, caption, info, head_format, widths)
+    sheets = _Sheets(wb, (caption, info, head_format, head_num), widths)
     write = sheets.writer()
     # a line's XML from %-templates (C-level; issue 8): column A once per view, B once
     # per row, C and D's template once per column, D once per figure (for all its

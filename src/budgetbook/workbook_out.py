@@ -495,6 +495,7 @@ def write_consolidation(cons: Consolidation, settings: Settings, path: Path) -> 
                     f.caption,
                     f.info,
                     f.head_text,
+                    f.head_num,
                     # "_-": a space after the figure, so it does not run into the
                     # avdelning's name beside it ("30 000Portföljstyrning")
                     f.list_cell(f"{TKR_FORMAT}_-"),
