@@ -343,3 +343,29 @@ def test_codes_and_years_written_as_text_get_no_green_triangle(rnd) -> None:
     assert years
     (whole,) = ignored[S.INSTRUCTIONS_SHEET]
     assert whole == f"A1:B{instructions.max_row}"
+
+
+def test_headings_over_figures_are_right_aligned_as_the_figures(rnd) -> None:
+    """The Drift and Investeringar sheets' headings stood left over right-aligned
+    figures ("Budget 2026" over 3 900, far from it in a wide column). A text column's
+    heading right of figures is indented, off the one beside it."""
+    settings, schema, templates, _ = rnd
+    wb = openpyxl.load_workbook(templates[0])
+    for key, figures, texts in (
+        (
+            "drift",
+            ("budget_prior", f"budget_{settings.budget_year}", "change_tkr", "change_pct"),
+            ("verksamhet", "comment"),
+        ),
+        ("investeringar", (f"inv_{settings.investment_years[0]}", "sum"), ("name", "category")),
+    ):
+        sheet = schema.sheet(key)
+        ws = wb[sheet.name]
+        for k in figures:
+            cell = ws.cell(sheet.header_row, sheet.index(k) + 1)
+            assert cell.alignment.horizontal == "right", (key, k, cell.value)
+        for k in texts:
+            cell = ws.cell(sheet.header_row, sheet.index(k) + 1)
+            after = sheet.columns[sheet.index(k) - 1].key in figures
+            assert cell.alignment.horizontal == ("left" if after else None), (key, k)
+            assert cell.alignment.indent == (1 if after else 0), (key, k)
