@@ -369,3 +369,26 @@ def test_headings_over_figures_are_right_aligned_as_the_figures(rnd) -> None:
             after = sheet.columns[sheet.index(k) - 1].key in figures
             assert cell.alignment.horizontal == ("left" if after else None), (key, k)
             assert cell.alignment.indent == (1 if after else 0), (key, k)
+
+
+def test_the_ram_message_wraps_within_the_printed_sheet(rnd) -> None:
+    """Beside Differens mot ramen, "Nettokostnaden för budget och plan ska vara lika med
+    ramen: justera beloppen." ran past the Kontroll column and was cut at the printed
+    page's edge ("… justera belop"): it wraps in Kommentar, on a row high enough."""
+    from budgetbook.templates_text import wrapped_lines
+
+    _, schema, templates, _ = rnd
+    drift = schema.sheet("drift")
+    ws = openpyxl.load_workbook(templates[0])[drift.name]
+    comment = drift.index("comment") + 1
+    cell = next(
+        ws.cell(r, comment)
+        for r in range(1, drift.header_row)
+        if str(ws.cell(r, comment).value or "").startswith("=IF(")
+    )
+    assert cell.alignment.wrap_text
+    longest = "Nettokostnaden för budget och plan ska vara lika med ramen: justera beloppen."
+    assert longest in cell.value
+    width = ws.column_dimensions[cell.column_letter].width
+    assert ws.row_dimensions[cell.row].height >= 15 * wrapped_lines(longest, width - 0.71)
+    assert ws.row_dimensions[cell.row].height >= 30

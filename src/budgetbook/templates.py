@@ -113,6 +113,7 @@ class _Writer:
             "ident": fmt(font_color="#595959", italic=True),
             "ident_wrap": fmt(font_color="#595959", italic=True, text_wrap=True),
             "hint": fmt(font_color="#404040", text_wrap=False),
+            "hint_wrap": fmt(font_color="#404040", text_wrap=True),
             "bold": fmt(bold=True),
             "text": fmt(text_wrap=True),
             "locked_text": fmt(text_wrap=True, font_color="#262626"),
