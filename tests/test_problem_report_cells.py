@@ -62,6 +62,17 @@ def test_counts_are_centred_under_their_headings(report):
     for heading in ("Fel", "Varningar"):
         col = STATUS_HEADINGS.index(heading) + 1
         assert ws.cell(3, col).alignment.horizontal == "center", heading
-        counts = [ws.cell(r, col) for r in range(4, ws.max_row + 1)]
+        counts = [ws.cell(r, col) for r in range(4, ws.max_row + 1) if ws.cell(r, 7).value]
         assert counts and all(isinstance(c.value, int) for c in counts), heading
         assert {c.alignment.horizontal for c in counts} == {"center"}, heading
+
+
+def test_a_missing_return_has_no_counts(report):
+    """A missing return read "saknas, 0 fel, 0 varningar" beside a BB501 warning for it
+    in the Problem sheet; nothing was checked, so its counts are empty, as in the CLI."""
+    ws = report["Status"]
+    fel, varningar = (STATUS_HEADINGS.index(h) for h in ("Fel", "Varningar"))
+    missing = next(r for r in ws.iter_rows(min_row=4) if r[2].value == "saknas")
+    assert (missing[fel].value, missing[varningar].value) == (None, None)
+    eko = next(r for r in ws.iter_rows(min_row=4) if r[1].value == "Ekonomiavdelningen")
+    assert eko[fel].value == 2 and eko[varningar].value == 0

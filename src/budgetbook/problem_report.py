@@ -116,8 +116,10 @@ def write_problem_report(
             ws.write_string(i, 2, s.status, status_fmt.get(s.status, text))
             if s.received:
                 ws.write_datetime(i, 3, _local(s.received), date)
-            ws.write_number(i, 4, s.errors, number)
-            ws.write_number(i, 5, s.warnings, number)
+            if s.file:  # a missing return was not checked: no "0 fel, 0 varningar", as
+                # the CLI shows none (its BB501 is a warning in the Problem sheet)
+                ws.write_number(i, 4, s.errors, number)
+                ws.write_number(i, 5, s.warnings, number)
             _write_file(ws, i, 6, s.file, links, url, text)
             _write_reminder(ws, i, 7, mails[i - 3], url)
         last = 2 + len(result.statuses)
