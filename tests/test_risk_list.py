@@ -134,7 +134,7 @@ def test_the_workbook_has_a_sheet_of_the_risks_traced_in_källor(ran, tmp_path) 
         "Högre priser på konsulttjänster",
         "Negativ risk",
         -250,
-        "EKO",
+        "Ekonomiavdelningen",
         eko_file,
         RISK_SHEET,
         "C7",
@@ -253,3 +253,22 @@ def test_a_long_comment_wraps_on_a_row_high_enough(ran, tmp_path) -> None:
     fitting = [r for r in range(8, sheet.max_row) if len(str(sheet.cell(r, 5).value or "")) < 40]
     assert fitting and all(sheet.row_dimensions[r].height is None for r in fitting)
     assert sheet.column_dimensions["E"].width < 43  # 42 characters (Excel adds padding)
+
+
+def test_the_comment_is_kept_off_the_figure_beside_it(ran) -> None:
+    """Right-aligned, a negative risk ran into the comment left-aligned beside it
+    ("-450Varje procentenhet …", and "Negativ riskKommentar" in the heading): the
+    Kommentar column is indented, its heading too; the figures keep `#,##0`."""
+    workbook = ran[4]
+    sheet = openpyxl.load_workbook(workbook)[LIST_SHEET]
+    head = [c for c in sheet[4]]
+    col = [c.value for c in head].index("Kommentar")
+    assert head[col - 1].value == "Negativ risk"
+    body = [row[col] for row in sheet.iter_rows(min_row=5) if row[col].value]
+    assert body
+    for cell in (head[col], *body):
+        assert (cell.alignment.horizontal, cell.alignment.indent) == ("left", 1), cell.coordinate
+    assert {row[col - 1].number_format for row in sheet.iter_rows(min_row=5, max_row=8)} == {
+        "#,##0"
+    }
+    assert head[1].alignment.indent == 0  # Avdelning, right of a text: as it was

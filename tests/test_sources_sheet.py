@@ -20,8 +20,9 @@ from cons_builders import drift_sub, small_settings
 
 
 def _tails() -> _Tails:
-    """Lines' columns E–H shown readably: [avdelning|file|sheet]<cells>."""
-    return _Tails("[%s|%s|%s]", "<%s>", lambda text: text)
+    """Lines' columns E–H shown readably: a=avdelning;f=file;s=sheet;<cells>, a column
+    without a value left out (an empty cell, not a text "")."""
+    return _Tails(("a=%s;", "f=%s;", "s=%s;"), "<%s>", lambda text: text)
 
 
 def test_lines_group_per_file_and_sheet_in_first_seen_order():
@@ -30,43 +31,43 @@ def test_lines_group_per_file_and_sheet_in_first_seen_order():
     line = Source("prior.csv", "", "rad 2", "A")
     tails = _tails()
     assert tails.of(group_sources([a7, b7, a8, b9, line])) == [
-        "[A|A.xlsx|Drift]<F7:F8>",
-        "[B|B.xlsx|Drift]<F7, F9>",
-        "[A|prior.csv|]<rad 2>",
+        "a=A;f=A.xlsx;s=Drift;<F7:F8>",
+        "a=B;f=B.xlsx;s=Drift;<F7, F9>",
+        "a=A;f=prior.csv;<rad 2>",
     ]
     # the same cells in other files: the texts are shared, the files are not
     c7, c8 = Source("C.xlsx", "Inv", "F7", "C"), Source("C.xlsx", "Inv", "F8", "C")
-    assert tails.of(group_sources([c7, c8])) == ["[C|C.xlsx|Inv]<F7:F8>"]
+    assert tails.of(group_sources([c7, c8])) == ["a=C;f=C.xlsx;s=Inv;<F7:F8>"]
     same = group_sources([a7, a8])
-    assert tails.of(same) == tails.of(same) == ["[A|A.xlsx|Drift]<F7:F8>"]
+    assert tails.of(same) == tails.of(same) == ["a=A;f=A.xlsx;s=Drift;<F7:F8>"]
     # one file after another (one run each), and a file that comes back after another
     assert tails.of(group_sources([a7, a8, b7])) == [
-        "[A|A.xlsx|Drift]<F7:F8>",
-        "[B|B.xlsx|Drift]<F7>",
+        "a=A;f=A.xlsx;s=Drift;<F7:F8>",
+        "a=B;f=B.xlsx;s=Drift;<F7>",
     ]
     assert tails.of(group_sources([a7, b7, a8])) == [
-        "[A|A.xlsx|Drift]<F7:F8>",
-        "[B|B.xlsx|Drift]<F7>",
+        "a=A;f=A.xlsx;s=Drift;<F7:F8>",
+        "a=B;f=B.xlsx;s=Drift;<F7>",
     ]
     assert tails.of(group_sources([a7, b7, b9, a8, c7])) == [
-        "[A|A.xlsx|Drift]<F7:F8>",
-        "[B|B.xlsx|Drift]<F7, F9>",
-        "[C|C.xlsx|Inv]<F7>",
+        "a=A;f=A.xlsx;s=Drift;<F7:F8>",
+        "a=B;f=B.xlsx;s=Drift;<F7, F9>",
+        "a=C;f=C.xlsx;s=Inv;<F7>",
     ]
     assert tails.of(group_sources([a7, Source("A.xlsx", "Drift", "F08", "A")])) == [
-        "[A|A.xlsx|Drift]<F7:F8>"
+        "a=A;f=A.xlsx;s=Drift;<F7:F8>"
     ]
     # a file's empty fields (None) are shown empty but are not the same file as ""
     nothing = Source(None, None, "x", None)  # type: ignore[arg-type]
-    assert tails.of(group_sources([nothing, Source("", "", "y", "")])) == ["[||]<x>", "[||]<y>"]
+    assert tails.of(group_sources([nothing, Source("", "", "y", "")])) == ["<x>", "<y>"]
 
 
 def test_a_single_cell_is_shown_as_written():
     tails = _tails()
     assert tails.cell("F07") == "<F07>" and tails.cells == {"F07": "<F07>"}
     at = SourceFile("A.xlsx", "Drift", "A")
-    assert tails.prefix(at) == "[A|A.xlsx|Drift]"
-    assert tails.prefixes == {at: "[A|A.xlsx|Drift]"}
+    assert tails.prefix(at) == "a=A;f=A.xlsx;s=Drift;"
+    assert tails.prefixes == {at: "a=A;f=A.xlsx;s=Drift;"}
 
 
 def test_cell_texts_ranges_and_long_lists():

@@ -314,3 +314,91 @@ def test_instructions_show_an_amount_in_kronor_and_in_tkr(rnd) -> None:
     lines = {r[0]: r[1] for r in ws.iter_rows(min_row=4, max_col=2, values_only=True) if r[0]}
     assert "tkr (tusental kronor)" in lines["Gul cell"]
     assert "1\xa0250\xa0000 kronor skrivs 1250, inte 1250000" in lines["Gul cell"]
+
+
+def _ignored_as_text(path: Path) -> dict[str, set[str]]:
+    """Each sheet's ranges that Excel is told not to flag as "number stored as text"."""
+    import re
+
+    wb = openpyxl.load_workbook(path)
+    sheets: dict[str, set[str]] = {}
+    with zipfile.ZipFile(path) as zf:
+        for i, name in enumerate(wb.sheetnames, start=1):
+            xml = zf.read(f"xl/worksheets/sheet{i}.xml").decode("utf-8")
+            found = re.findall(r'<ignoredError sqref="([^"]+)" numberStoredAsText="1"/>', xml)
+            sheets[name] = {r for ranges in found for r in ranges.split()}
+    return sheets
+
+
+def test_codes_and_years_written_as_text_get_no_green_triangle(rnd) -> None:
+    """The Drift sheet's verksamhet codes ("1600") and the Instruktioner sheet's years
+    and goal numbers are text, as they must be; Excel marked every one with a green
+    triangle ("talet i cellen är formaterat som text") in every department's workbook.
+    An input cell keeps the mark: a department head's "2 150" typed as text is BB302."""
+    settings, schema, templates, _ = rnd
+    ignored = _ignored_as_text(templates[0])
+    drift = schema.sheet("drift")
+    wb = openpyxl.load_workbook(templates[0])
+    ws = wb[drift.name]
+    first = drift.first_data_row
+    code = ws.cell(first, drift.index("verksamhet") + 1)
+    assert isinstance(code.value, str) and code.value.isdigit()
+    n = len(settings.verksamheter_of(settings.avdelningar[0].code)) * len(settings.driftposter)
+    assert f"A{first}:A{first + n - 1}" in ignored[drift.name]
+    budget = f"budget_{settings.budget_year}"
+    letter = openpyxl.utils.get_column_letter(drift.index(budget) + 1)
+    assert not any(r.startswith(letter) for r in ignored[drift.name])
+    instructions = wb[S.INSTRUCTIONS_SHEET]
+    years = [c for c in instructions["A"] if c.value == str(settings.budget_year)]
+    assert years
+    (whole,) = ignored[S.INSTRUCTIONS_SHEET]
+    assert whole == f"A1:B{instructions.max_row}"
+
+
+def test_headings_over_figures_are_right_aligned_as_the_figures(rnd) -> None:
+    """The Drift and Investeringar sheets' headings stood left over right-aligned
+    figures ("Budget 2026" over 3 900, far from it in a wide column). A text column's
+    heading right of figures is indented, off the one beside it."""
+    settings, schema, templates, _ = rnd
+    wb = openpyxl.load_workbook(templates[0])
+    for key, figures, texts in (
+        (
+            "drift",
+            ("budget_prior", f"budget_{settings.budget_year}", "change_tkr", "change_pct"),
+            ("verksamhet", "comment"),
+        ),
+        ("investeringar", (f"inv_{settings.investment_years[0]}", "sum"), ("name", "category")),
+    ):
+        sheet = schema.sheet(key)
+        ws = wb[sheet.name]
+        for k in figures:
+            cell = ws.cell(sheet.header_row, sheet.index(k) + 1)
+            assert cell.alignment.horizontal == "right", (key, k, cell.value)
+        for k in texts:
+            cell = ws.cell(sheet.header_row, sheet.index(k) + 1)
+            after = sheet.columns[sheet.index(k) - 1].key in figures
+            assert cell.alignment.horizontal == ("left" if after else None), (key, k)
+            assert cell.alignment.indent == (1 if after else 0), (key, k)
+
+
+def test_the_ram_message_wraps_within_the_printed_sheet(rnd) -> None:
+    """Beside Differens mot ramen, "Nettokostnaden för budget och plan ska vara lika med
+    ramen: justera beloppen." ran past the Kontroll column and was cut at the printed
+    page's edge ("… justera belop"): it wraps in Kommentar, on a row high enough."""
+    from budgetbook.templates_text import wrapped_lines
+
+    _, schema, templates, _ = rnd
+    drift = schema.sheet("drift")
+    ws = openpyxl.load_workbook(templates[0])[drift.name]
+    comment = drift.index("comment") + 1
+    cell = next(
+        ws.cell(r, comment)
+        for r in range(1, drift.header_row)
+        if str(ws.cell(r, comment).value or "").startswith("=IF(")
+    )
+    assert cell.alignment.wrap_text
+    longest = "Nettokostnaden för budget och plan ska vara lika med ramen: justera beloppen."
+    assert longest in cell.value
+    width = ws.column_dimensions[cell.column_letter].width
+    assert ws.row_dimensions[cell.row].height >= 15 * wrapped_lines(longest, width - 0.71)
+    assert ws.row_dimensions[cell.row].height >= 30

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import shutil
 import subprocess
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -108,7 +110,7 @@ def test_sources_sheet_traces_figures(written):
         "Verksamhet A1",
         "Budget 2027",
         540,
-        "A",
+        "Avdelning A",
         "A.xlsx",
         "Drift",
         "F7:F8",  # one line per figure and file, its cells as a range (issue 8)
@@ -118,7 +120,7 @@ def test_sources_sheet_traces_figures(written):
         "Verksamhet A1",
         "Budget 2026",
         500,
-        "A",
+        "Avdelning A",
         "prior.csv",
         None,
         "rad 2–3",
@@ -147,6 +149,45 @@ def test_problem_sheet_lists_capital_gap(written):
     ws = openpyxl.load_workbook(path)["Problem"]
     codes = [ws.cell(r, 1).value for r in range(5, ws.max_row + 1)]
     assert "BB408" in codes
+
+
+def test_a_cell_with_nothing_to_show_is_empty_not_an_empty_text(written):
+    """Källor's lines of a total (no avdelning, file or sheet) or of a settings file (no
+    sheet), and a consolidation problem without a file: Excel counts a text "" as a
+    filled cell (COUNTA, Ctrl+arrow) and its filter's "(Tomma)" does not find it."""
+    _, _, path = written
+    wb = openpyxl.load_workbook(path)
+    texts = [
+        (ws.title, cell.coordinate)
+        for ws in wb
+        for row in ws.iter_rows()
+        for cell in row
+        if cell.value == ""
+    ]
+    assert texts == []
+    sources = wb["Källor"]
+    total = next(r for r in sources.iter_rows(min_row=5) if r[7].value == "summa av raderna ovan")
+    assert [c.value for c in total[4:7]] == [None, None, None]
+    problems = wb["Problem"]
+    gap = next(r for r in problems.iter_rows(min_row=5) if r[0].value == "BB408")
+    assert [c.value for c in gap[3:]] == [None, None, None, None]
+
+
+def test_a_heading_that_looks_like_a_number_is_not_flagged_as_one(written):
+    """Kapitalkostnader's headings "2027" … "2030" and Källor's Kolumn of those lines are
+    text, as they must be: Excel marked each with a green triangle, "the number in this
+    cell is formatted as text", until the sheet told it they are meant so."""
+    _, _, path = written
+    wb = openpyxl.load_workbook(path)
+    assert [c.value for c in wb["Kapitalkostnader"][4]][-4:] == ["2027", "2028", "2029", "2030"]
+    with zipfile.ZipFile(path) as zf:
+        sheets = [n for n in zf.namelist() if n.startswith("xl/worksheets/sheet")]
+        assert sheets
+        for name in sheets:
+            xml = zf.read(name).decode("utf-8")
+            ignored = re.search(r"<ignoredError ([^>]*)/>", xml)
+            assert ignored and 'numberStoredAsText="1"' in ignored.group(1), name
+            assert 'sqref="A1:XFD1048576"' in ignored.group(1), name
 
 
 def test_costs_negative_flips_signed_columns_only(tmp_path):
@@ -297,8 +338,8 @@ def test_every_sheet_prints_with_a_header_page_numbers_and_its_heading_row(writt
 
 def test_a_long_total_label_and_file_names_are_not_cut_off(tmp_path):
     """'Summa nämnden för arbetsmarknad, vuxenutbildning och social välfärd' was cut
-    at 55 characters; Källor cut a return's name at 28 and ran the avdelning's code
-    into the figure before it ("30 000PORT")."""
+    at 55 characters; Källor cut a return's name at 28 and ran the avdelning into the
+    figure before it ("30 000PORT")."""
     from budgetbook.settings import load_settings
 
     small_settings(tmp_path / "ws")
@@ -318,4 +359,6 @@ def test_a_long_total_label_and_file_names_are_not_cut_off(tmp_path):
     sources = wb["Källor"]
     assert [c.value for c in sources[4]][4:6] == ["Avdelning", "Fil"]
     assert sources.column_dimensions["F"].width >= 40
-    assert sources["E5"].alignment.horizontal == "center"
+    # the figure keeps a space before the avdelning's name beside it
+    assert sources["D5"].number_format == "#,##0_-"
+    assert sources["E5"].value == "Avdelning A"

@@ -101,6 +101,32 @@ def test_avdelningar_are_named_not_coded(workbook):
             assert parts <= names and not parts & codes, (sheet, value)
 
 
+def test_kallor_names_each_avdelning_as_the_views_do(workbook):
+    """Källor's Avdelning column showed the code ("EKO", "A0017") where the views beside
+    it and the draft name the avdelning: a controller filtering Källor on an avdelning
+    met its code nowhere else. Its figures keep a space before the name beside them."""
+    settings, wb = workbook
+    codes = {a.code for a in settings.avdelningar}
+    names = {a.name for a in settings.avdelningar}
+    ws = wb["Källor"]
+    assert ws.cell(4, 5).value == "Avdelning"
+    shown = {ws.cell(r, 5).value for r in range(5, ws.max_row + 1)} - {None}
+    assert shown == names
+    assert not shown & codes
+    assert ws.column_dimensions["E"].width >= max(map(len, names))
+    formats = {ws.cell(r, 4).number_format for r in range(5, ws.max_row + 1)}
+    assert formats == {"#,##0_-", "0 %_-"}
+
+
+def test_kallor_heading_over_the_figures_is_aligned_with_them(workbook):
+    """Källor's Värde heading stood left over right-aligned figures."""
+    _, wb = workbook
+    ws = wb["Källor"]
+    assert ws.cell(4, 4).value == "Värde"
+    assert ws.cell(4, 4).alignment.horizontal == "right"
+    assert {ws.cell(4, c).alignment.horizontal for c in (1, 2, 3, 5, 6, 7, 8)} == {None}
+
+
 def test_an_empty_text_is_an_empty_cell(workbook):
     _, wb = workbook
     ws = wb["Mål och indikatorer"]

@@ -43,6 +43,7 @@ PROBLEM_HEADINGS = (
     "Regel",
     "Meddelande",
 )
+COUNTS = ("Fel", "Varningar")  # the Status sheet's columns of numbers
 _FILL = {"fel": "FFC7CE", "varning": "FFEB9C"}
 FEEDBACK_FONT = "Calibri"  # the template's
 
@@ -89,7 +90,12 @@ def write_problem_report(
         text = wb.add_format({"text_wrap": False, "valign": "top"})
         wrap = wb.add_format({"text_wrap": True, "valign": "top"})
         date = wb.add_format({"num_format": "yyyy-mm-dd hh:mm", "valign": "top"})
-        number = wb.add_format({"valign": "top"})
+        # a count centred under its heading: right-aligned, "1" ran into the file name
+        # in the next column ("1Budget 2027 ….xlsx")
+        number = wb.add_format({"align": "center", "valign": "top"})
+        head_count = wb.add_format(
+            {"bold": True, "bg_color": "#DDEBF7", "border": 1, "align": "center"}
+        )
         url = wb.add_format({"font_color": "blue", "underline": 1, "valign": "top"})
         status_fmt = {
             "godkänd": wb.add_format({"bg_color": "#C6EFCE", "valign": "top"}),
@@ -102,7 +108,7 @@ def write_problem_report(
         ws = wb.add_worksheet("Status")
         ws.write_string(0, 0, f"Inlämningskontroll {settings.namnd} {settings.budget_year}", title)
         for col, heading in enumerate(STATUS_HEADINGS):
-            ws.write_string(2, col, heading, head)
+            ws.write_string(2, col, heading, head_count if heading in COUNTS else head)
         mails = reminders_of(result, settings, feedback)
         for i, s in enumerate(result.statuses, start=3):
             ws.write_string(i, 0, s.avdelning, text)
@@ -110,8 +116,10 @@ def write_problem_report(
             ws.write_string(i, 2, s.status, status_fmt.get(s.status, text))
             if s.received:
                 ws.write_datetime(i, 3, _local(s.received), date)
-            ws.write_number(i, 4, s.errors, number)
-            ws.write_number(i, 5, s.warnings, number)
+            if s.file:  # a missing return was not checked: no "0 fel, 0 varningar", as
+                # the CLI shows none (its BB501 is a warning in the Problem sheet)
+                ws.write_number(i, 4, s.errors, number)
+                ws.write_number(i, 5, s.warnings, number)
             _write_file(ws, i, 6, s.file, links, url, text)
             _write_reminder(ws, i, 7, mails[i - 3], url)
         last = 2 + len(result.statuses)
@@ -127,9 +135,9 @@ def write_problem_report(
         for col, heading in enumerate(PROBLEM_HEADINGS):
             ps.write_string(0, col, heading, head)
         for i, p in enumerate(result.problems, start=1):
-            ps.write_string(i, 0, p.avdelning, text)
+            _write_text(ps, i, 0, p.avdelning, text)
             _write_file(ps, i, 1, p.file, links, url, text, p.sheet, p.cell)
-            ps.write_string(i, 2, p.sheet, text)
+            _write_text(ps, i, 2, p.sheet, text)
             # the cell too opens the return there: that is where the eye looks for it
             cell_link = _link(links.get(p.file, ""), p.sheet, p.cell) if p.file else None
             at_cell = cell_link if cell_link and "#" in cell_link else None
@@ -137,7 +145,7 @@ def write_problem_report(
             ps.write_string(i, 4, p.code, text)
             ps.write_string(i, 5, p.severity.value, text)
             rule = rules.RULES.get(p.code)
-            ps.write_string(i, 6, rule.title if rule else "", text)
+            _write_text(ps, i, 6, rule.title if rule else "", text)
             ps.write_string(i, 7, p.message, wrap)
             ps.set_row(i, _message_height(p.message))
         ps.autofilter(0, 0, max(len(result.problems), 1), len(PROBLEM_HEADINGS) - 1)
@@ -196,10 +204,18 @@ MAX_LINKS = 65_530
 
 def _write_link(ws, row, col, text, link, url_fmt, text_fmt) -> None:
     """`text` as a link to `link`, or as text when there is none or the sheet is full."""
-    if link and ws.hlink_count < MAX_LINKS:
+    if link and text and ws.hlink_count < MAX_LINKS:
         ws.write_url(row, col, link, url_fmt, string=text)
     else:
-        ws.write_string(row, col, text, text_fmt)
+        _write_text(ws, row, col, text, text_fmt)
+
+
+def _write_text(ws, row: int, col: int, text: str, fmt) -> None:
+    """`text`, or nothing for an empty one (a missing return has no file, a round's
+    problem no sheet or cell): a text "" is a filled cell to Excel (COUNTA,
+    Ctrl+arrow, and the filter's "(Tomma)" does not find it)."""
+    if text:
+        ws.write_string(row, col, text, fmt)
 
 
 def reminders_of(

@@ -19,12 +19,13 @@ time.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from .fmt import Convention, pct_stored
 from .model import RowKind, Source, SourceFile, Sources, Table
 from .settings import Settings
+from .tablebuild import avdelning_names
 from .xlsx_cells import cell_number, row_pieces
 from .xlsx_stream import SheetStream, XlsxStream
 
@@ -36,6 +37,9 @@ BATCH_ROWS = 1024  # lines handed to the sheet at a time (~0.3 MB of XML)
 SOURCE_HEADINGS = ["Vy", "Rad", "Kolumn", "Värde", "Avdelning", "Fil", "Blad", "Cell eller rad"]
 # Fil: a return's name ("Budget 2027 Kommungemensamma kostnader.xlsx") was cut at 28
 SOURCE_WIDTHS = [24, 34, 28, 12, 12, 40, 16, 26]
+VALUE_COL = 3  # column D, the figure
+AVDELNING_COL = 4  # column E, as wide as the longest avdelning's name (within bounds)
+AVDELNING_WIDTHS = (12, 40)
 SUM_TRACE = Source("", "", "summa av raderna ovan")
 CHANGE_TRACE = Source("", "", "beräknad ur beloppen på raden")
 
@@ -55,8 +59,15 @@ class _Tails:
     nothing), so the workbook is the same.
     """
 
-    def __init__(self, files_part: str, cells_part: str, sid: Callable[[str], str]) -> None:
-        self._files_part, self._cells_part, self._sid = files_part, cells_part, sid
+    def __init__(
+        self,
+        files_parts: Sequence[str],
+        cells_part: str,
+        sid: Callable[[str], str],
+        names: Mapping[str, str] | None = None,
+    ) -> None:
+        self._files_parts, self._cells_part, self._sid = files_parts, cells_part, sid
+        self._names = names or {}
         self.prefixes: dict[SourceFile, str] = {}  # columns E–G per file and sheet
         self.cells: dict[str, str] = {}  # column H of one cell shown as written
         self.runs: dict[tuple[str, ...], list[str]] = {}  # column H of a cell list
@@ -69,12 +80,8 @@ class _Tails:
     def prefix(self, key: SourceFile) -> str:
         """Columns E–G of a file's lines (the caller has looked in `prefixes` first)."""
         file, sheet, avd = key
-        sid = self._sid
-        made = self.prefixes[key] = self._files_part % (
-            sid(avd or ""),
-            sid(file or ""),
-            sid(sheet or ""),
-        )
+        shown = (self._names.get(avd, avd) if avd else "", file, sheet)
+        made = self.prefixes[key] = _file_cells(self._files_parts, shown, self._sid)
         return made
 
     def cell(self, cell: str) -> str:
@@ -110,6 +117,15 @@ class _Tails:
         if len(shown) == 1:
             return [prefix + shown[0]]
         return [prefix + text for text in shown]
+
+
+def _file_cells(
+    parts: Sequence[str], values: Sequence[str | None], sid: Callable[[str], str]
+) -> str:
+    """Columns E–G of a line (avdelning, file, sheet): a value missing (a settings line
+    has no sheet, a total no file) is no cell at all, not a text "" that Excel counts as
+    filled (COUNTA, the filter's "(Tomma)", Ctrl+arrow). Made once per file, not per line."""
+    return "".join(part % sid(value) for part, value in zip(parts, values, strict=True) if value)
 
 
 def _as_written(cell: str) -> bool:
@@ -181,14 +197,19 @@ def _run_text(col: str, start: int, last: int) -> str:
 class _Sheets:
     """The Källor sheet(s) being written: a new one before Excel's row limit."""
 
-    def __init__(self, wb: XlsxStream, caption: int, info: int, head: int) -> None:
-        self.wb, self.formats = wb, (caption, info, head)
+    def __init__(
+        self,
+        wb: XlsxStream,
+        formats: tuple[int, int, int, int],
+        widths: Sequence[float],
+    ) -> None:
+        self.wb, self.formats, self.widths = wb, formats, widths
         self.part = 0
         self.ws = self._open(SOURCES_SHEET)
 
     def _open(self, name: str) -> SheetStream:
-        caption, info, head = self.formats
-        ws = self.wb.sheet(name, widths=SOURCE_WIDTHS, freeze=(HEADER_ROW + 1, 0))
+        caption, info, head, head_num = self.formats
+        ws = self.wb.sheet(name, widths=self.widths, freeze=(HEADER_ROW + 1, 0))
         ws.row(0, [("Källor: varifrån varje belopp kommer", caption)])
         ws.row(
             1,
@@ -201,7 +222,9 @@ class _Sheets:
                 )
             ],
         )
-        ws.row(HEADER_ROW, [(h, head) for h in SOURCE_HEADINGS])
+        # Värde right-aligned over its figures, as a view's amount headings are
+        heads = [head_num if c == VALUE_COL else head for c in range(len(SOURCE_HEADINGS))]
+        ws.row(HEADER_ROW, list(zip(SOURCE_HEADINGS, heads, strict=True)))
         return ws
 
     def writer(self) -> Callable[[int, Sequence[str]], int]:
@@ -227,27 +250,33 @@ def write_sources(
     formats: tuple[int, int, int, int, int, int, int],
 ) -> None:
     """The Källor sheet(s) of the views `named` (sheet name, view), in the order of the
-    views' cells. `formats`: caption, info, heading, tkr, %, text and
-    avdelning (code) cell formats.
+    views' cells. `formats`: caption, info, heading, heading over the figures, tkr, %
+    and text cell formats
+    (the tkr and % formats keep the figure off the avdelning's name beside it).
 
     A figure's values are prepared for the XML once for all its lines (its shared
     strings looked up in the order the cells are written, as a line-by-line writer
     would, so the workbook is the same)."""
-    caption, info, head_format, num, pct, text, code = formats
-    sheets = _Sheets(wb, caption, info, head_format)
+    caption, info, head_format, head_num, num, pct, text = formats
+    # the avdelning by name, as every other sheet names it (a code, "PORT" or "A0017",
+    # was the only place a controller met it)
+    names = avdelning_names(settings)
+    widths = list(SOURCE_WIDTHS)
+    least, most = AVDELNING_WIDTHS
+    widths[AVDELNING_COL] = min(max([least, *(len(n) + 2 for n in names.values())]), most)
+    sheets = _Sheets(wb, (caption, info, head_format, head_num), widths)
     write = sheets.writer()
     # a line's XML from %-templates (C-level; issue 8): column A once per view, B once
     # per row, C and D's template once per column, D once per figure (for all its
     # lines), a file's columns E–G and a cell list's column H once
-    # the avdelning's code centred: left-aligned it ran into the figure ("30 000PORT")
-    styles = (text, text, text, num, code, text, text, text)
-    view_part, label_part, heading_part, tkr_part, files_part, cells_part = row_pieces(
-        styles, (3,), 1, 2, 3, 4, 7
+    styles = (text, text, text, num, text, text, text, text)
+    view_part, label_part, heading_part, tkr_part, *files_parts, cells_part = row_pieces(
+        styles, (3,), 1, 2, 3, 4, 5, 6, 7
     )
     pct_part = row_pieces((text, text, text, pct, *styles[4:]), (3,), 1, 2, 3, 4, 7)[3]
     flip = Convention(settings.sign_convention).costs_negative
     sid = wb.text_value
-    tails = _Tails(files_part, cells_part, sid)
+    tails = _Tails(files_parts, cells_part, sid, names)
     tails_of, prefixes, prefix, cell_tails, cell_tail, runs, run = (
         tails.of,
         tails.prefixes,
@@ -329,7 +358,7 @@ def write_sources(
                 else:
                     trace = SUM_TRACE if total else CHANGE_TRACE
                     line = traces.get(trace) or _trace_tail(
-                        traces, trace, files_part, cells_part, sid
+                        traces, trace, files_parts, cells_part, sid
                     )
                     n = 1
                 if r + len(pending) + n <= limit:
@@ -356,14 +385,11 @@ def write_sources(
 def _trace_tail(
     traces: dict[Source, str],
     trace: Source,
-    files_part: str,
+    files_parts: Sequence[str],
     cells_part: str,
     sid: Callable[[str], str],
 ) -> str:
     """Columns E–H of a computed figure's line (made once per kind of computation)."""
-    made = traces[trace] = files_part % (
-        sid(trace.avdelning),
-        sid(trace.file),
-        sid(trace.sheet),
-    ) + cells_part % sid(trace.cell)
+    shown = (trace.avdelning, trace.file, trace.sheet)
+    made = traces[trace] = _file_cells(files_parts, shown, sid) + cells_part % sid(trace.cell)
     return made

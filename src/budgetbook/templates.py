@@ -113,6 +113,7 @@ class _Writer:
             "ident": fmt(font_color="#595959", italic=True),
             "ident_wrap": fmt(font_color="#595959", italic=True, text_wrap=True),
             "hint": fmt(font_color="#404040", text_wrap=False),
+            "hint_wrap": fmt(font_color="#404040", text_wrap=True),
             "bold": fmt(bold=True),
             "text": fmt(text_wrap=True),
             "locked_text": fmt(text_wrap=True, font_color="#262626"),
@@ -127,6 +128,19 @@ class _Writer:
             "input_int": fmt(num_format="0", **inp),
             "input_legend": fmt(**inp),
             "header": fmt(bold=True, font_color="#FFFFFF", bg_color=HEADER_FILL, text_wrap=True),
+            # over a column of figures: right-aligned as they are ("Budget 2026" stood
+            # left over them)
+            "header_num": fmt(
+                bold=True, font_color="#FFFFFF", bg_color=HEADER_FILL, text_wrap=True, align="right"
+            ),
+            "header_after": fmt(
+                bold=True,
+                font_color="#FFFFFF",
+                bg_color=HEADER_FILL,
+                text_wrap=True,
+                align="left",
+                indent=1,
+            ),
             "sum_label": fmt(bold=True, bg_color=SUMMARY_FILL),
             "sum_amount": fmt(bold=True, num_format=AMOUNT_FORMAT, bg_color=SUMMARY_FILL),
             "sum_blank": fmt(bg_color=SUMMARY_FILL),
@@ -238,6 +252,8 @@ class _Writer:
             row += 1
         self._print(ws, S.INSTRUCTIONS_SHEET, False, 1)
         ws.print_area(0, 0, row, 1)
+        # labels "2027", "1.1" are text (a year, a goal's number): no green triangles
+        ws.ignore_errors({"number_stored_as_text": f"A1:B{row}"})
         self._protect(ws)
         ws.activate()
 
@@ -268,7 +284,8 @@ class _Writer:
                 "style": "Table Style Light 1",
                 "autofilter": False,
                 "columns": [
-                    {"header": c.heading, "header_format": self.f["header"]} for c in sheet.columns
+                    {"header": c.heading, "header_format": self.f[kind]}
+                    for c, kind in zip(sheet.columns, self._headers(sheet), strict=True)
                 ],
             },
         )
@@ -289,6 +306,13 @@ class _Writer:
                 col = dataclasses.replace(col, input=False) if col.key in fixed else col
                 self._cell(ws, sheet, first + r, c, col, values.get(col.key))
         self._validation(ws, sheet, first, last)
+        locked = [
+            f"{xl_col_to_name(c)}{first + 1}:{xl_col_to_name(c)}{last + 1}"
+            for c, col in enumerate(sheet.columns)
+            if col.type == S.TEXT and not col.input
+        ]
+        if locked:  # a verksamhet's code "1600" is text, as it must be
+            ws.ignore_errors({"number_stored_as_text": " ".join(locked)})
         if sheet.key == "drift":
             write_drift_summary(ws, sheet, first, last, rows, self.s, self.avd, self.f)
         else:
@@ -390,6 +414,21 @@ class _Writer:
             ws.write_number(r, c, value, fmt)
         else:
             ws.write_string(r, c, str(value), fmt)
+
+    def _headers(self, sheet: S.SheetDef) -> list[str]:
+        """Each column's heading format: right-aligned over figures, and a text column
+        right of one indented (else "Förändring …, %" ran into "Kommentar")."""
+        figures = [self._figures(sheet, c) for c in sheet.columns]
+        return [
+            "header_num" if fig else "header_after" if c and figures[c - 1] else "header"
+            for c, fig in enumerate(figures)
+        ]
+
+    def _figures(self, sheet: S.SheetDef, col: S.ColumnDef) -> bool:
+        """Whether `col` shows figures (right-aligned): an amount, or a formula giving one."""
+        if col.type == S.FORMULA:
+            return self._formula(sheet, sheet.header_row, col)[1] != "formula_text"
+        return col.type == S.AMOUNT
 
     def _ref(self, sheet: S.SheetDef, r: int, key: str, absolute_col: bool = False) -> str:
         return xl_rowcol_to_cell(r, sheet.index(key), col_abs=absolute_col)

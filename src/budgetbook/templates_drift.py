@@ -4,11 +4,14 @@ formula saved with its value. Split from `templates` for size."""
 
 from __future__ import annotations
 
+import re
+
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 from xlsxwriter.worksheet import Worksheet
 
 from . import schema as S
 from .settings import Avdelning, Settings
+from .templates_text import wrapped_lines
 
 
 def criterion(name: str) -> str:
@@ -127,7 +130,13 @@ def write_drift_summary(
     flag_c = sheet.index("flag")
     if diffs:
         formula, shown = ram_message(diffs, s.budget_year)
-        ws.write_formula(top + 4, sheet.index("comment"), formula, f["hint"], shown)
+        comment = sheet.index("comment")
+        ws.write_formula(top + 4, comment, formula, f["hint_wrap"], shown)
+        # wrapped in Kommentar, the row high enough for the longest text the formula
+        # can show: unwrapped, "… lika med ramen: justera beloppen." ran past the
+        # Kontroll column and was cut at the printed page's edge
+        longest = max(re.findall(r'"([^"]+)"', formula), key=len)
+        ws.set_row(top + 4, 15 * wrapped_lines(longest, sheet.columns[comment].width))
     ws.conditional_format(
         first,
         flag_c,

@@ -99,8 +99,10 @@ class _Formats:
         head = {**font, "bold": True, "bg_color": "#DCE6F1", "bottom": 1, "text_wrap": True}
         self.head_text = wb.add_format({**head, "valign": "bottom"})
         self.head_num = wb.add_format({**head, "align": "right", "valign": "bottom"})
+        # a text column right of a figure: indented, or "Negativ risk" ran into
+        # "Kommentar" and -450 into the comment beside it
+        self.head_after = wb.add_format({**head, "align": "left", "indent": 1, "valign": "bottom"})
         self.text = wb.add_format({**font, "text_wrap": True, "valign": "top"})
-        self.code = wb.add_format({**font, "align": "center", "valign": "top"})
         self.wb = wb
         self.lists: dict[tuple[str | None, str | None], int] = {}
         self.cells: dict[tuple[str, RowKind], int] = {}
@@ -120,6 +122,9 @@ class _Formats:
             # a view's text column: a risk's description or comment may be a sentence or
             # two, cut at the column's edge unwrapped (the widths are capped)
             self.cells[("wrap", kind)] = wb.add_format({**style, "text_wrap": True})
+            self.cells[("wrap_after", kind)] = wb.add_format(
+                {**style, "text_wrap": True, "align": "left", "indent": 1}
+            )
 
     def list_cell(self, num_format: str | None = None, align: str | None = None) -> int:
         """A list sheet's body cell (`_write_list`): wrapped text, or a number in
@@ -282,13 +287,21 @@ def write_table(wb: XlsxStream, name: str, table: Table, settings: Settings, f: 
     with wb.sheet(name, widths=col_widths, freeze=(HEADER_ROW + 1, 1)) as ws:
         ws.row(0, [(f"Tabell: {table.caption}", f.caption)])
         ws.row(1, [(_unit_line(table, convention), f.info)])
-        ws.row(
-            HEADER_ROW,
-            [(c.heading, f.head_text if c.kind == "text" else f.head_num) for c in cols],
-            height=30,
-        )
+        # a text column right of a figure column (a risk's comment) is indented
+        after = [
+            c > 0 and col.kind == "text" and cols[c - 1].kind != "text"
+            for c, col in enumerate(cols)
+        ]
+        heads = [
+            f.head_after if a else f.head_text if c.kind == "text" else f.head_num
+            for c, a in zip(cols, after, strict=True)
+        ]
+        ws.row(HEADER_ROW, list(zip([c.heading for c in cols], heads, strict=True)), height=30)
         # the rows written as one block, each with its kind's formats
-        kinds = ["wrap" if c.kind == "text" else c.kind for c in cols]
+        kinds = [
+            ("wrap_after" if a else "wrap") if c.kind == "text" else c.kind
+            for c, a in zip(cols, after, strict=True)
+        ]
         styles = {kind: [f.cell(k, kind) for k in kinds] for kind in RowKind}
         row_kinds = list(map(attrgetter("kind"), table.rows))
         heights = _wrapped_heights(table, columns, col_widths)
@@ -482,10 +495,12 @@ def write_consolidation(cons: Consolidation, settings: Settings, path: Path) -> 
                     f.caption,
                     f.info,
                     f.head_text,
-                    f.cell("tkr", RowKind.DATA),
-                    f.cell("pct", RowKind.DATA),
+                    f.head_num,
+                    # "_-": a space after the figure, so it does not run into the
+                    # avdelning's name beside it ("30 000Portföljstyrning")
+                    f.list_cell(f"{TKR_FORMAT}_-"),
+                    f.list_cell(f"{PCT_FORMAT}_-"),
                     f.cell("text", RowKind.DATA),
-                    f.code,
                 ),
             )
             if cons.problems:
@@ -594,7 +609,8 @@ def _write_problems(wb: XlsxStream, cons: Consolidation, f: _Formats) -> None:
             values = (p.code, p.severity.value, p.message, p.avdelning, p.file, p.sheet, p.cell)
             ws.row(
                 HEADER_ROW + 1 + i,
-                [(v, f.text) for v in values],
+                # a problem of the whole round has no file: empty cells, not texts ""
+                [(v or None, f.text) for v in values],
                 height=13.5 * _lines(p.message, widths[2]),
             )
         ws.autofilter(HEADER_ROW, 0, HEADER_ROW + len(cons.problems), len(headings) - 1)

@@ -9,8 +9,9 @@ It writes only what budgetbook's workbooks use: text (always a shared string, `t
 a text can never become a formula, a number or a link), numbers, blanks; cell formats
 (font, fill, top/bottom border, number format, wrap, alignment); column widths, row
 heights, frozen panes, an autofilter, merged cells, landscape pages fitted to one page
-wide, a repeated header row, a page header and numbered footer (`page_header`), and the
-document's title, company and comments.
+wide, a repeated header row, a page header and numbered footer (`page_header`), Excel
+told not to flag a text that looks like a number, and the document's title, company
+and comments.
 
     with XlsxStream(path, title="...") as book:
         bold = book.add_format({"bold": True, "num_format": "#,##0"})
@@ -58,6 +59,12 @@ _PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 _BAD_SHEET_NAME = re.compile(r"[\[\]:*?/\\]")
 _FLUSH_CHARS = 1 << 20
 _BLOCK_ROWS = 1024  # rows of `typed_columns` made between checks for a flush
+# every text this writer writes is meant as text (a heading "2027", a code, a cell
+# list "rad 12"): without this Excel marks each one that looks like a number with a
+# green triangle, "Talet i den här cellen är formaterat som text"
+_TEXT_IS_MEANT = (
+    '<ignoredErrors><ignoredError sqref="A1:XFD1048576" numberStoredAsText="1"/></ignoredErrors>'
+)
 
 
 def _attr(text: str) -> str:
@@ -428,6 +435,7 @@ class SheetStream(_Closing):
                 f"<headerFooter><oddHeader>{_text(page_header(left, self.name, right))}"
                 f"</oddHeader><oddFooter>{_esc(FOOTER)}</oddFooter></headerFooter>"
             )
+        tail.append(_TEXT_IS_MEANT)
         tail.append("</worksheet>")
         self._write("".join(tail))
         self._zip.write(_utf8("".join(self._parts)))

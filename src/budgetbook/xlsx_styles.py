@@ -73,6 +73,8 @@ class Styles:
             align += f' vertical="{spec["valign"]}"'
         if spec.get("text_wrap"):
             align += ' wrapText="1"'
+        if spec.get("indent"):  # (Excel indents only left- or right-aligned text)
+            align += f' indent="{int(spec["indent"])}"'
         xf = (
             f'<xf numFmtId="{num}" fontId="{self._index(self.fonts, font)}" fillId="{fill}" '
             f'borderId="{border}" xfId="0" applyNumberFormat="1" applyFont="1" applyFill="1" '
