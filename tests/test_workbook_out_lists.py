@@ -13,7 +13,7 @@ import pytest
 
 from budgetbook import actions
 from budgetbook.settings_load import load_settings
-from budgetbook.workbook_out import indicator_cell
+from budgetbook.workbook_lists import indicator_cell
 from wb_builders import EKO_RETURN, example_settings, round_files
 
 pytestmark = pytest.mark.slow

@@ -2,7 +2,7 @@
 
 One formatted sheet per view (Swedish caption and headings, `#,##0` for tkr and `0 %`
 for percentages, frozen header, autofilter, bold totals), then sheets for goals,
-uppdrag and internal control, a Källor sheet that traces every figure to the file,
+uppdrag and internal control (`workbook_lists`), a Källor sheet that traces every figure to the file,
 sheet and cell (or settings line) it came from, and a Problem sheet when consolidation
 found problems.
 
@@ -29,9 +29,6 @@ from .errors import OutputError, XlsxStreamError
 from .fmt import Convention, in_sentence, pct_for_sheet, xml_safe
 from .gc_pause import gc_paused
 from .model import (
-    NOTE_CONTROLS,
-    NOTE_GOALS,
-    NOTE_UPPDRAG,
     VIEW_BRUTTO_AVDELNING,
     VIEW_DRIFT_AVDELNING,
     VIEW_DRIFT_DRIFTPOST,
@@ -45,13 +42,13 @@ from .model import (
     VIEW_RISKER,
     VIEW_RISKLISTA,
     Consolidation,
-    IndicatorView,
     RowKind,
     Table,
 )
 from .settings import Settings
 from .sources_sheet import HEADER_ROW, SOURCES_SHEET, write_sources
-from .tablebuild import avdelning_names
+from .workbook_formats import PCT_FORMAT, TKR_FORMAT, Formats, wrapped_lines
+from .workbook_lists import write_lists
 from .workspace import atomic_write
 from .xlsx_stream import XlsxStream
 
@@ -70,10 +67,8 @@ SHEET_NAMES = {
     VIEW_RISKLISTA: "Risker och möjligheter",
 }
 PROBLEMS_SHEET = "Problem"
-TKR_FORMAT = "#,##0"
 LABEL_WIDTH_MAX = 72  # the label column's width at most, in characters
 TEXT_WIDTH_MAX = 40  # another text column's (a risk's comment, a project's category)
-PCT_FORMAT = "0 %"
 
 
 def sheet_name(key: str, caption: str, used: set[str]) -> str:
@@ -88,74 +83,6 @@ def sheet_name(key: str, caption: str, used: set[str]) -> str:
         n += 1
     used.add(name.casefold())
     return name
-
-
-class _Formats:
-    def __init__(self, wb: XlsxStream):
-        font = {"font_name": "Calibri", "font_size": 10}
-        self.caption = wb.add_format({**font, "bold": True, "font_size": 13})
-        self.info = wb.add_format({**font, "italic": True, "font_color": "#555555"})
-        self.note = wb.add_format({**font, "italic": True, "text_wrap": True, "valign": "top"})
-        head = {**font, "bold": True, "bg_color": "#DCE6F1", "bottom": 1, "text_wrap": True}
-        self.head_text = wb.add_format({**head, "valign": "bottom"})
-        self.head_num = wb.add_format({**head, "align": "right", "valign": "bottom"})
-        # a text column right of a figure: indented, or "Negativ risk" ran into
-        # "Kommentar" and -450 into the comment beside it
-        self.head_after = wb.add_format({**head, "align": "left", "indent": 1, "valign": "bottom"})
-        self.text = wb.add_format({**font, "text_wrap": True, "valign": "top"})
-        self.wb = wb
-        self.lists: dict[tuple[str | None, str | None], int] = {}
-        self.cells: dict[tuple[str, RowKind], int] = {}
-        for kind in RowKind:
-            style = {**font, "valign": "top"}
-            if kind in (RowKind.TOTAL, RowKind.SUBTOTAL):
-                style["bold"] = True
-                style["top"] = 1
-            if kind is RowKind.TOTAL:
-                style["bottom"] = 6  # double line under the nämnd total
-            if kind is RowKind.HEADING:
-                style["bold"] = True
-                style["italic"] = True
-            for col_kind, num in (("tkr", TKR_FORMAT), ("pct", PCT_FORMAT), ("int", "0")):
-                self.cells[(col_kind, kind)] = wb.add_format({**style, "num_format": num})
-            self.cells[("text", kind)] = wb.add_format(style)
-            # a view's text column: a risk's description or comment may be a sentence or
-            # two, cut at the column's edge unwrapped (the widths are capped)
-            self.cells[("wrap", kind)] = wb.add_format({**style, "text_wrap": True})
-            self.cells[("wrap_after", kind)] = wb.add_format(
-                {**style, "text_wrap": True, "align": "left", "indent": 1}
-            )
-
-    def list_cell(self, num_format: str | None = None, align: str | None = None) -> int:
-        """A list sheet's body cell (`_write_list`): wrapped text, or a number in
-        `num_format`; `align` "right" or "center"."""
-        key = (num_format, align)
-        style = self.lists.get(key)
-        if style is None:
-            spec: dict[str, Any] = {"font_name": "Calibri", "font_size": 10, "valign": "top"}
-            if num_format:
-                spec["num_format"] = num_format
-            else:
-                spec["text_wrap"] = True
-            if align:
-                spec["align"] = align
-            style = self.lists[key] = self.wb.add_format(spec)
-        return style
-
-    def list_head(self, align: str | None) -> int:
-        """A list sheet's heading cell over a column aligned `align`."""
-        if not align:
-            return self.head_text
-        style = self.lists.get(("head", align))
-        if style is None:
-            head = {"font_name": "Calibri", "font_size": 10, "bold": True, "bottom": 1}
-            spec = {**head, "bg_color": "#DCE6F1", "text_wrap": True, "valign": "bottom"}
-            style = self.lists[("head", align)] = self.wb.add_format({**spec, "align": align})
-        return style
-
-    def cell(self, col_kind: str, row_kind: RowKind) -> int:
-        key = (col_kind, row_kind)
-        return self.cells[key] if key in self.cells else self.cells[("text", row_kind)]
 
 
 def _unit_line(table: Table, convention: Convention) -> str:
@@ -177,14 +104,6 @@ def _unit_line(table: Table, convention: Convention) -> str:
     if any(c.key.startswith(("chg_", "diff_")) for c in table.columns):
         text += f" En {better} förändring eller differens betyder lägre nettokostnad."
     return text
-
-
-def _lines(text: str, width: float, per_unit: float = 1.1) -> int:
-    """How many lines a wrapped text needs in a column `width` characters wide, at
-    `per_unit` characters of the 10-point font per unit of width (a little fewer
-    counted than fit: a line breaks between words)."""
-    chars = max(int(width * per_unit), 8)
-    return sum(max(1, -(-len(part) // chars)) for part in str(text).split("\n"))
 
 
 def _table_columns(table: Table, flip: bool) -> list[list[Any]]:
@@ -263,7 +182,7 @@ def _wrapped_heights(
             if isinstance(text, str):
                 # a view's row counted closer to what fits (~1.25): one too high would
                 # stand half empty
-                lines[i] = max(lines[i], _lines(text, widths[c], 1.2))
+                lines[i] = max(lines[i], wrapped_lines(text, widths[c], 1.2))
     if max(lines, default=1) == 1:
         return None
     return [13.5 * n if n > 1 else None for n in lines]
@@ -278,7 +197,7 @@ def _has_break(column: Sequence[Any]) -> bool:
         return any(isinstance(t, str) and "\n" in t for t in column)
 
 
-def write_table(wb: XlsxStream, name: str, table: Table, settings: Settings, f: _Formats) -> None:
+def write_table(wb: XlsxStream, name: str, table: Table, settings: Settings, f: Formats) -> None:
     """Write one view as sheet `name` (its Källor lines: `sources_sheet`)."""
     convention = Convention(settings.sign_convention)
     cols = table.columns
@@ -319,146 +238,12 @@ def write_table(wb: XlsxStream, name: str, table: Table, settings: Settings, f: 
             ws.row(
                 note_row,
                 [(table.note, f.note)] + [(None, f.note)] * (ncols - 1),
-                height=14 * _lines(table.note, sum(col_widths)),
+                height=14 * wrapped_lines(table.note, sum(col_widths)),
             )
             if ncols > 1:
                 ws.merge(note_row, 0, note_row, ncols - 1)
         ws.autofilter(HEADER_ROW, 0, max(last, HEADER_ROW), len(cols) - 1)
         ws.repeat_row = HEADER_ROW
-
-
-def _write_list(
-    wb: XlsxStream,
-    name: str,
-    title: str,
-    headings: Sequence[str],
-    widths: Sequence[float],
-    rows: Sequence[Sequence[object]],
-    f: _Formats,
-    note: str = "",
-    styles: Sequence[tuple[int, ...] | None] = (),
-    align: Sequence[str | None] = (),
-) -> None:
-    """A plain list sheet (goals, uppdrag, controls): every cell a string or number,
-    `note` under the list as a view's note is under its table (`write_table`).
-    `align[c]` aligns column c and its heading ("right", "center"; else left), so a
-    number does not run into the text of the next column. `styles[i]`, where given, is
-    row i's format per column (`_Formats.list_cell`). An empty text is written as an
-    empty cell (a filter's "(Tomma)", not a blank string)."""
-    # the characters per line of each column (as `_lines`): a row's height from its
-    # texts without a call per cell (issue 8: ~40 000 cells of texts and uppdrag)
-    chars = [max(int(w * 1.1), 8) for w in widths]
-    aligns = [*align, *[None] * (len(headings) - len(align))]
-    with wb.sheet(name, widths=widths, freeze=(HEADER_ROW + 1, 0)) as ws:
-        ws.row(0, [(title, f.caption)])
-        ws.row(HEADER_ROW, [(h, f.list_head(a)) for h, a in zip(headings, aligns, strict=True)])
-        plain = tuple(f.list_cell(None, a) for a in aligns)
-        writers = {plain: ws.typed_rows(plain)}
-        for i, values in enumerate(rows, HEADER_ROW + 1):
-            row_styles = styles[i - HEADER_ROW - 1] if styles else None
-            write = writers.get(row_styles or plain)
-            if write is None:
-                write = writers[row_styles] = ws.typed_rows(row_styles)  # type: ignore[index]
-            values = [None if v == "" else v for v in values]
-            height = 1
-            for v, n in zip(values, chars, strict=True):
-                if v is None:
-                    continue
-                text = v if type(v) is str else str(v)
-                lines = (
-                    -(-len(text) // n)
-                    if "\n" not in text
-                    else sum(max(1, -(-len(part) // n)) for part in text.split("\n"))
-                )
-                if lines > height:
-                    height = lines
-            write(i, values, 13.5 * height)
-        if note:
-            note_row = HEADER_ROW + len(rows) + 2
-            ncols = len(headings)
-            ws.row(
-                note_row,
-                [(note, f.note)] + [(None, f.note)] * (ncols - 1),
-                height=14 * _lines(note, sum(widths)),
-            )
-            if ncols > 1:
-                ws.merge(note_row, 0, note_row, ncols - 1)
-        ws.autofilter(HEADER_ROW, 0, HEADER_ROW + max(len(rows), 1), len(headings) - 1)
-        ws.repeat_row = HEADER_ROW  # printed on every page of a long list
-
-
-# the Mål och indikatorer sheet's columns: KF-mål, Nämndmål, Indikator, two years'
-# values and the target, Avdelningar
-GOAL_ALIGN = (None, None, None, "right", "right", "right", None)
-
-
-def _goal_rows(
-    cons: Consolidation, by: int, names: dict[str, str], f: _Formats
-) -> tuple[list[list[object]], list[tuple[int, ...] | None]]:
-    """The Mål och indikatorer sheet's rows and each row's formats (an indicator's
-    values as numbers where they are numbers)."""
-    rows: list[list[object]] = []
-    styles: list[tuple[int, ...] | None] = []
-    plain = tuple(f.list_cell(None, a) for a in GOAL_ALIGN)
-
-    def add(kf: str, ng: str, ind: IndicatorView | None) -> None:
-        if ind is None:
-            rows.append([kf, ng, "", "", "", "", ""])
-            styles.append(None)
-            return
-        typed = (ind.values.get(by - 2, ""), ind.values.get(by - 1, ""), ind.target)
-        cells = [indicator_cell(t) for t in typed]
-        rows.append([kf, ng, ind.name, *(v for v, _ in cells), _named(ind.avdelningar, names)])
-        if all(code is None for _, code in cells):
-            styles.append(None)
-        else:
-            numbers = (f.list_cell(code, "right") for _, code in cells)
-            styles.append((*plain[:3], *numbers, plain[-1]))
-
-    for kf in cons.goals:
-        kf_label = f"{kf.code} {kf.title}"
-        for ind in kf.indicators:
-            add(kf_label, "", ind)
-        for ng in kf.namnd_goals:
-            if not ng.indicators:
-                add(kf_label, f"{ng.code} {ng.title}", None)
-            for ind in ng.indicators:
-                add(kf_label, f"{ng.code} {ng.title}", ind)
-    return rows, styles
-
-
-# An indicator's value as typed or shown: "31,8", "1 204", "−2,5", "68 %" (a number
-# typed in a percent-formatted cell reads so, `reader_percent`). Anything else is text.
-_INDICATOR_NUMBER = re.compile(
-    r"([-\u2212]?)(\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+)(?:,(\d{1,6}))?(?:[ \u00a0\u202f]?(%))?"
-)
-
-
-def indicator_cell(text: str) -> tuple[str | int | float | None, str | None]:
-    """An indicator value for the workbook and its number format: a number as a number
-    Excel can sort, filter and chart, formatted to show as typed ("31,8" -> 31.8 with
-    one decimal, "68 %" -> 0.68 as a percentage; the values came to the sheet as text
-    that Excel flags as "number stored as text"); other text as written (format None)."""
-    text = text.strip()
-    found = _INDICATOR_NUMBER.fullmatch(text)
-    if found is None:
-        return text, None
-    sign, whole, decimals, percent = found.groups()
-    digits = re.sub(r"\D", "", whole)
-    places = len(decimals or "")
-    value: int | float = float(f"{digits}.{decimals}") if places else int(digits)
-    # "_-": a space as wide as a minus sign after the number, so a right-aligned value
-    # does not run into the text that starts the next column
-    shown = "0." + "0" * places if places else "0"
-    if percent:
-        value = round(value / 100, places + 2)
-        return (-value if sign else value), f"{shown} %_-"
-    return (-value if sign else value), f"#,##{shown}_-"
-
-
-def _named(codes: Sequence[str], names: dict[str, str]) -> str:
-    """Avdelningar by name, as every other sheet shows them (the lists showed codes)."""
-    return ", ".join(names.get(c, c) for c in codes)
 
 
 def write_consolidation(cons: Consolidation, settings: Settings, path: Path) -> Path:
@@ -479,14 +264,14 @@ def write_consolidation(cons: Consolidation, settings: Settings, path: Path) -> 
                 ),
             ) as wb,
         ):
-            f = _Formats(wb)
+            f = Formats(wb)
             used: set[str] = {SOURCES_SHEET.casefold(), PROBLEMS_SHEET.casefold()}
             named: list[tuple[str, Table]] = []
             for key, table in cons.views.items():
                 name = sheet_name(key, table.caption, used)
                 write_table(wb, name, table, settings, f)
                 named.append((name, table))
-            _write_extras(wb, cons, settings, f, used)
+            write_lists(wb, cons, settings, f, used)
             write_sources(
                 wb,
                 named,
@@ -512,94 +297,7 @@ def write_consolidation(cons: Consolidation, settings: Settings, path: Path) -> 
     return path
 
 
-def _write_extras(
-    wb: XlsxStream, cons: Consolidation, settings: Settings, f: _Formats, used: set[str]
-) -> None:
-    by = settings.budget_year
-    names = avdelning_names(settings)
-    if cons.goals:
-        rows, styles = _goal_rows(cons, by, names, f)
-        used.add("mål och indikatorer")
-        _write_list(
-            wb,
-            "Mål och indikatorer",
-            "Mål och indikatorer",
-            [
-                "KF-mål",
-                "Nämndmål",
-                "Indikator",
-                f"Utfall {by - 2}",
-                f"Utfall {by - 1}",
-                f"Målvärde {by}",
-                "Avdelningar",
-            ],
-            [30, 40, 45, 11, 11, 12, 26],
-            rows,
-            f,
-            cons.notes.get(NOTE_GOALS, ""),
-            styles,
-            GOAL_ALIGN,
-        )
-    if cons.uppdrag:
-        used.add("uppdrag")
-        _write_list(
-            wb,
-            "Uppdrag",
-            "Uppdrag",
-            ["Uppdrag", "Start (år)", "Status", "Kommentar", "Avdelning"],
-            [60, 10, 14, 45, 26],
-            [
-                [u.text, u.start, u.status, u.comment, _named(u.avdelning.split(", "), names)]
-                for u in cons.uppdrag
-            ],
-            f,
-            cons.notes.get(NOTE_UPPDRAG, ""),
-            align=(None, "center"),
-        )
-    if cons.controls:
-        used.add("internkontroll")
-        _write_list(
-            wb,
-            "Internkontroll",
-            "Internkontrollplan",
-            [
-                "Riskområde",
-                "Risk",
-                "Riskvärde",
-                "Kontrollmetod",
-                "Tidpunkt för rapportering",
-                "Avdelning",
-            ],
-            [25, 40, 10, 40, 20, 26],
-            [
-                [
-                    c.riskomrade,
-                    c.risk,
-                    c.riskvarde,
-                    c.kontrollmetod,
-                    c.tidpunkt,
-                    _named(c.avdelning.split(", "), names),
-                ]
-                for c in cons.controls
-            ],
-            f,
-            cons.notes.get(NOTE_CONTROLS, ""),
-            align=(None, None, "center"),
-        )
-    if cons.texts:
-        used.add("texter")
-        _write_list(
-            wb,
-            "Texter",
-            "Avdelningarnas texter",
-            ["Avdelning", "Avsnitt", "Text"],
-            [26, 30, 100],
-            [[t.avdelning_name, t.title, t.text] for t in cons.texts],
-            f,
-        )
-
-
-def _write_problems(wb: XlsxStream, cons: Consolidation, f: _Formats) -> None:
+def _write_problems(wb: XlsxStream, cons: Consolidation, f: Formats) -> None:
     headings = ["Kod", "Allvarlighet", "Meddelande", "Avdelning", "Fil", "Blad", "Cell"]
     widths = [8, 12, 90, 12, 40, 14, 8]
     with wb.sheet(PROBLEMS_SHEET, widths=widths, freeze=(HEADER_ROW + 1, 0)) as ws:
@@ -611,7 +309,7 @@ def _write_problems(wb: XlsxStream, cons: Consolidation, f: _Formats) -> None:
                 HEADER_ROW + 1 + i,
                 # a problem of the whole round has no file: empty cells, not texts ""
                 [(v or None, f.text) for v in values],
-                height=13.5 * _lines(p.message, widths[2]),
+                height=13.5 * wrapped_lines(p.message, widths[2]),
             )
         ws.autofilter(HEADER_ROW, 0, HEADER_ROW + len(cons.problems), len(headings) - 1)
         ws.repeat_row = HEADER_ROW
