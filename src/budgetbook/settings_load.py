@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import re
 import tomllib
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from . import settings_cache
 from .errors import SettingsError
@@ -46,7 +45,7 @@ from .settings_text import (
     recording_reads,
     toml_error,
 )
-from .toml_lines import TomlLines
+from .settings_toml import TomlReader, each_element, element_index
 from .workspace import SETTINGS_FILE
 
 # --- loading ---------------------------------------------------------------------------
@@ -64,125 +63,6 @@ def _one_of(values: tuple[str, ...]) -> str:
     """Allowed values as a sentence: '"mark" eller "omit"' (was a Python tuple)."""
     quoted = [f'"{v}"' for v in values]
     return f"{', '.join(quoted[:-1])} eller {quoted[-1]}" if len(quoted) > 1 else quoted[0]
-
-
-T = TypeVar("T")
-_MISSING = object()
-
-
-class _Reader:
-    """Typed access to the parsed TOML that reports dotted keys and line numbers."""
-
-    def __init__(self, path: Path, source: str):
-        self.path = path
-        self.where = TomlLines(source)
-
-    def fail(self, key: str, message: str) -> SettingsError:
-        # an element's key ("avdelningar[3].code") is looked for in that element: the
-        # first "code =" of the file belongs to another table
-        element = _ELEMENT_KEY.match(key)
-        if element:
-            array, index, field = element.groups()
-            line = self.where.element_line(array, int(index), field) or None
-        else:
-            line = self.where.key_line(key)
-        where = f"{self.path.name}" + (f", rad {line}" if line else "")
-        return SettingsError(message, key=key, path=where)
-
-    def line(self, key: str) -> int:
-        """Line of a plain (non-array) `key`, for tracing a figure to it; 0 if not found."""
-        return self.where.key_line(key) or 0
-
-    def element_line(self, array: str, index: int, key: str) -> int:
-        """Line of `key` in the `index`-th element of `array`, for tracing a figure to it."""
-        return self.where.element_line(array, index, key)
-
-    def get(
-        self,
-        table: dict[str, Any],
-        prefix: str,
-        name: str,
-        kind: type | tuple[type, ...],
-        default: Any = _MISSING,
-        expected: str = "",
-    ) -> Any:
-        # the key is spelled out only for an error: ~60 000 calls at N = 1 000 (issue 8)
-        if name not in table:
-            if default is _MISSING:
-                raise self.fail(_key(prefix, name), f"saknas; ange {expected or _describe(kind)}.")
-            return default
-        value = table[name]
-        # bool is an int in Python; never accept it where a number is meant
-        if (isinstance(value, bool) and bool not in _as_tuple(kind)) or not isinstance(value, kind):
-            raise self.fail(
-                _key(prefix, name), f"ska vara {expected or _describe(kind)}, inte {value!r}."
-            )
-        if default is _MISSING and isinstance(value, str) and not value.strip():
-            raise self.fail(
-                _key(prefix, name), f"får inte vara tom; ange {expected or _describe(kind)}."
-            )
-        return value
-
-    def table(self, table: dict[str, Any], prefix: str, name: str, required: bool = True) -> dict:
-        key = f"{prefix}.{name}" if prefix else name
-        if name not in table:
-            if required:
-                raise self.fail(key, f"tabellen [{key}] saknas.")
-            return {}
-        value = table[name]
-        if not isinstance(value, dict):
-            raise self.fail(key, f"ska vara en tabell [{key}].")
-        return value
-
-    def array(self, table: dict[str, Any], name: str, required: bool = True) -> list[dict]:
-        if name not in table:
-            if required:
-                raise self.fail(name, f"saknas; ange minst en [[{name}]].")
-            return []
-        value = table[name]
-        if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
-            raise self.fail(name, f"ska anges som [[{name}]]-tabeller.")
-        return value
-
-    def unknown(self, table: dict[str, Any], prefix: str, known: set[str]) -> None:
-        for name in table:
-            if name not in known:
-                key = f"{prefix}.{name}" if prefix else name
-                raise self.fail(
-                    key, f"okänd nyckel; tillåtna nycklar här är: {', '.join(sorted(known))}."
-                )
-
-
-def _key(prefix: str, name: str) -> str:
-    return f"{prefix}.{name}" if prefix else name
-
-
-def _as_tuple(kind: type | tuple[type, ...]) -> tuple[type, ...]:
-    return kind if isinstance(kind, tuple) else (kind,)
-
-
-def _describe(kind: type | tuple[type, ...]) -> str:
-    names = {
-        str: "en text",
-        int: "ett heltal",
-        float: "ett tal",
-        bool: "true eller false",
-        list: "en lista",
-        dict: "en tabell",
-        dt.date: "ett datum (ÅÅÅÅ-MM-DD)",
-    }
-    return " eller ".join(names.get(k, k.__name__) for k in _as_tuple(kind))
-
-
-def _index(key: str) -> int:
-    """The element index of a key made by `_each`: "avdelningar[3]" -> 3."""
-    return int(key.rsplit("[", 1)[1].rstrip("]"))
-
-
-def _each(
-    r: _Reader, items: list[dict], name: str, build: Callable[[dict, str], T]
-) -> tuple[T, ...]:
-    return tuple(build(item, f"{name}[{i}]") for i, item in enumerate(items))
 
 
 def load_settings(path: Path | str, cache_dir: Path | None = None) -> Settings:
@@ -293,7 +173,7 @@ INDICATOR_KEYS = {"name", "values", "target", "source"}
 
 
 def parse_settings(data: dict[str, Any], path: Path, source: str = "") -> Settings:
-    r = _Reader(path, source)
+    r = TomlReader(path, source)
     r.unknown(data, "", {*TABLE_KEYS, *ARRAY_KEYS, "texts"})
 
     kommun = r.table(data, "", "kommun")
@@ -392,7 +272,7 @@ def parse_settings(data: dict[str, Any], path: Path, source: str = "") -> Settin
             r.get(item, key, "code", str),
             r.get(item, key, "name", str),
             life,
-            r.element_line("asset_categories", _index(key), "life"),
+            r.element_line("asset_categories", element_index(key), "life"),
         )
 
     def avdelning(item: dict, key: str) -> Avdelning:
@@ -411,7 +291,7 @@ def parse_settings(data: dict[str, Any], path: Path, source: str = "") -> Settin
             ram=dict(zip(years, ram_list, strict=True)),
             head=r.get(item, key, "head", str, ""),
             email=r.get(item, key, "email", str, ""),
-            ram_line=r.element_line("avdelningar", _index(key), "ram"),
+            ram_line=r.element_line("avdelningar", element_index(key), "ram"),
         )
 
     def indicator(item: dict, key: str) -> Indicator:
@@ -435,7 +315,9 @@ def parse_settings(data: dict[str, Any], path: Path, source: str = "") -> Settin
             code=str(r.get(item, key, "code", (str, int))),
             title=r.get(item, key, "title", str),
             text=r.get(item, key, "text", str, ""),
-            indicators=_each(r, r.array(item, "indicators", False), f"{key}.indicators", indicator),
+            indicators=each_element(
+                r, r.array(item, "indicators", False), f"{key}.indicators", indicator
+            ),
         )
 
     def namnd_goal(item: dict, key: str) -> NamndGoal:
@@ -444,7 +326,9 @@ def parse_settings(data: dict[str, Any], path: Path, source: str = "") -> Settin
             kf_goal=str(r.get(item, key, "kf_goal", (str, int))),
             title=r.get(item, key, "title", str),
             text=r.get(item, key, "text", str, ""),
-            indicators=_each(r, r.array(item, "indicators", False), f"{key}.indicators", indicator),
+            indicators=each_element(
+                r, r.array(item, "indicators", False), f"{key}.indicators", indicator
+            ),
         )
 
     def uppdrag(item: dict, key: str) -> UppdragDef:
@@ -463,10 +347,10 @@ def parse_settings(data: dict[str, Any], path: Path, source: str = "") -> Settin
             max_chars=r.get(item, key, "max_chars", int, 2000),
         )
 
-    driftposter = _each(r, r.array(data, "driftposter"), "driftposter", driftpost)
-    categories = _each(r, r.array(data, "asset_categories"), "asset_categories", category)
-    avdelningar = _each(r, r.array(data, "avdelningar"), "avdelningar", avdelning)
-    verksamheter = _each(
+    driftposter = each_element(r, r.array(data, "driftposter"), "driftposter", driftpost)
+    categories = each_element(r, r.array(data, "asset_categories"), "asset_categories", category)
+    avdelningar = each_element(r, r.array(data, "avdelningar"), "avdelningar", avdelning)
+    verksamheter = each_element(
         r,
         r.array(data, "verksamheter"),
         "verksamheter",
@@ -502,8 +386,8 @@ def parse_settings(data: dict[str, Any], path: Path, source: str = "") -> Settin
         if a.code not in with_verksamhet:
             raise r.fail("verksamheter", f"avdelningen {a.code} har ingen verksamhet.")
 
-    kf_goals = _each(r, r.array(data, "kf_goals", False), "kf_goals", kf_goal)
-    namnd_goals = _each(r, r.array(data, "namnd_goals", False), "namnd_goals", namnd_goal)
+    kf_goals = each_element(r, r.array(data, "kf_goals", False), "kf_goals", kf_goal)
+    namnd_goals = each_element(r, r.array(data, "namnd_goals", False), "namnd_goals", namnd_goal)
     # nämndmål find their KF goal by its code: a repeated code showed them under both
     _unique(r, "kf_goals", [g.code for g in kf_goals])
     kf_codes = {g.code for g in kf_goals}
@@ -514,7 +398,9 @@ def parse_settings(data: dict[str, Any], path: Path, source: str = "") -> Settin
             )
     _unique(r, "namnd_goals", [g.code for g in namnd_goals])
 
-    text_sections = _each(r, r.array(data, "text_sections", False), "text_sections", text_section)
+    text_sections = each_element(
+        r, r.array(data, "text_sections", False), "text_sections", text_section
+    )
     # a return's texts are kept by key: of two sections with one key, one text was lost
     _unique(r, "text_sections", [t.key for t in text_sections], "nyckeln")
 
@@ -598,7 +484,7 @@ def parse_settings(data: dict[str, Any], path: Path, source: str = "") -> Settin
         asset_categories=categories,
         kf_goals=kf_goals,
         namnd_goals=namnd_goals,
-        uppdrag=_each(r, r.array(data, "uppdrag", False), "uppdrag", uppdrag),
+        uppdrag=each_element(r, r.array(data, "uppdrag", False), "uppdrag", uppdrag),
         text_sections=text_sections,
         texts=texts,
         prior=prior,
@@ -608,7 +494,7 @@ def parse_settings(data: dict[str, Any], path: Path, source: str = "") -> Settin
     return settings
 
 
-def _deadline(r: _Reader, rnd: dict[str, Any], budget_year: int) -> dt.date | None:
+def _deadline(r: TomlReader, rnd: dict[str, Any], budget_year: int) -> dt.date | None:
     value = rnd.get("deadline")
     problem = (
         None if value is None else date_problem("deadline", value, dt.date(budget_year - 1, 11, 20))
@@ -622,10 +508,7 @@ def _genitive(name: str) -> str:
     return name if name.endswith("s") else name + "s"
 
 
-_ELEMENT_KEY = re.compile(r"^(\w+)\[(\d+)\]\.(\w+)")
-
-
-def _unique(r: _Reader, key: str, codes: list[str], what: str = "koden") -> None:
+def _unique(r: TomlReader, key: str, codes: list[str], what: str = "koden") -> None:
     seen: set[str] = set()
     for code in codes:
         if code in seen:
