@@ -35,6 +35,7 @@ from .templates_text import (
     text_row_height,
     wrapped_lines,
 )
+from .templates_validation import add_validations, list_range_name
 from .workspace import atomic_write
 
 INPUT_FILL = "#FFF2CC"  # the one colour of every input cell (explained on Instruktioner)
@@ -43,7 +44,6 @@ SUMMARY_FILL = "#F2F2F2"
 AMOUNT_FORMAT = "#,##0"  # locale thousands separator, never a literal space
 # the change against last year, to the tenth the rule for a comment needs (BB402)
 CHANGE_PCT_FORMAT = "0.0 %"
-AMOUNT_MAX = 999_999_999
 FIXED = "_fixed"  # a prefilled row's keys that are locked although the column is input
 
 
@@ -305,7 +305,8 @@ class _Writer:
             for c, col in enumerate(sheet.columns):
                 col = dataclasses.replace(col, input=False) if col.key in fixed else col
                 self._cell(ws, sheet, first + r, c, col, values.get(col.key))
-        self._validation(ws, sheet, first, last)
+        drift_rows = self._rows(sheet) if sheet.key == "drift" else []
+        add_validations(ws, sheet, first, last, self.s, self.schema, drift_rows)
         locked = [
             f"{xl_col_to_name(c)}{first + 1}:{xl_col_to_name(c)}{last + 1}"
             for c, col in enumerate(sheet.columns)
@@ -472,74 +473,6 @@ class _Writer:
             return f"=LEN({self._ref(sheet, r, 'text')})", "formula_int"
         raise TemplateError(f"ingen formel för {sheet.key}.{col.key}")
 
-    def _validation(self, ws: Worksheet, sheet: S.SheetDef, first: int, last: int) -> None:
-        for c, col in enumerate(sheet.columns):
-            if not col.input:
-                continue
-            opts: dict[str, object] | None = None
-            if col.type == S.AMOUNT and sheet.key == "drift" and not col.allow_negative:
-                # per run of rows: a driftpost may allow negatives (as rule BB304 does)
-                for top, bottom, negative in self._drift_negative_runs(sheet, first):
-                    ws.data_validation(top, c, bottom, c, _amount_rule(negative))
-            elif col.type == S.AMOUNT:
-                opts = _amount_rule(col.allow_negative)
-            elif col.type == S.YEAR:
-                opts = {
-                    "validate": "integer",
-                    "criteria": "between",
-                    "minimum": S.YEAR_RANGE[0],
-                    "maximum": S.YEAR_RANGE[1],
-                    "error_title": "Årtal",
-                    "error_message": "Skriv året med fyra siffror, till exempel 2027.",
-                }
-            elif col.type == S.INT:
-                opts = {
-                    "validate": "integer",
-                    "criteria": "between",
-                    "minimum": S.INT_RANGE[0],
-                    "maximum": S.INT_RANGE[1],
-                    "error_title": "Heltal",
-                    "error_message": "Skriv ett heltal från {} till {}.".format(*S.INT_RANGE),
-                }
-            elif col.type == S.LIST and self.schema.lists.get(col.list_name):
-                opts = {
-                    "validate": "list",
-                    "source": f"={list_range_name(col.list_name)}",
-                    "error_title": col.heading,
-                    "error_message": "Välj ett värde i listan.",
-                }
-            elif sheet.key == "texter" and col.key == "text":
-                for r, t in enumerate(self.s.text_sections):
-                    ws.data_validation(
-                        first + r,
-                        c,
-                        first + r,
-                        c,
-                        {
-                            "validate": "length",
-                            "criteria": "<=",
-                            "value": t.max_chars,
-                            "error_type": "warning",
-                            "error_title": "Lång text",
-                            "error_message": f"Högst {t.max_chars} tecken rekommenderas.",
-                        },
-                    )
-            if opts:
-                ws.data_validation(first, c, last, c, opts)
-
-    def _drift_negative_runs(self, sheet: S.SheetDef, first: int) -> list[tuple[int, int, bool]]:
-        """(first row, last row, negatives allowed) for each run of Drift rows whose
-        driftposts agree on allow_negative."""
-        allowed = {d.name: d.allow_negative for d in self.s.driftposter}
-        runs: list[tuple[int, int, bool]] = []
-        for r, values in enumerate(self._rows(sheet), start=first):
-            negative = allowed.get(str(values.get("driftpost")), False)
-            if runs and runs[-1][2] == negative and runs[-1][1] == r - 1:
-                runs[-1] = (runs[-1][0], r, negative)
-            else:
-                runs.append((r, r, negative))
-        return runs
-
     def _sum_cols(self, sheet: S.SheetDef) -> list[int]:
         return [
             i
@@ -588,20 +521,6 @@ def _name_lines(text: str, width: float) -> int:
     return wrapped_lines(text, width * 1.2 / 0.9)
 
 
-def _amount_rule(allow_negative: bool) -> dict[str, object]:
-    """Whole tkr only; 0 or more unless negatives are allowed."""
-    return {
-        "validate": "integer",
-        "criteria": "between",
-        "minimum": -AMOUNT_MAX if allow_negative else 0,
-        "maximum": AMOUNT_MAX,
-        "error_title": "Belopp i hela tkr",
-        "error_message": "Skriv ett heltal i tkr"
-        + ("" if allow_negative else ", 0 eller större")
-        + ", utan text eller decimaler.",
-    }
-
-
 def list_values(
     schema: S.Schema, settings: Settings, avdelning: Avdelning, name: str
 ) -> tuple[str, ...]:
@@ -615,8 +534,3 @@ def list_values(
     if name == "verksamheter":
         return tuple(f"{v.code} {v.name}" for v in settings.verksamheter_of(avdelning.code))
     return schema.lists[name]
-
-
-def list_range_name(list_name: str) -> str:
-    """The defined name a dropdown refers to, e.g. Lista_kategorier."""
-    return f"Lista_{list_name}"
