@@ -194,8 +194,11 @@ def _insert_drift_row(wb: openpyxl.Workbook, at: int, values: dict[str, object])
         {"A": "1600", "B": "Ekonomiadministration", "C": "Konsulter", "F": 300, "G": 300},
         # a second row for the same verksamhet and driftpost (staff costs split in two)
         {"A": "1600", "B": "Ekonomiadministration", "C": "Personalkostnader", "F": 900},
+        # a known driftpost under a verksamhet of the head's own: read into the drift
+        # lines, and counted, while BB208 said the row was not
+        {"A": "1699", "B": "Ny verksamhet", "C": "Personalkostnader", "F": 300, "G": 300, "H": 300},
     ],
-    ids=["new-driftpost", "repeated-row"],
+    ids=["new-driftpost", "repeated-row", "new-verksamhet"],
 )
 def test_a_row_inserted_in_the_middle_of_drift_is_added_not_changed(
     rnd, tmp_path: Path, values: dict[str, object]

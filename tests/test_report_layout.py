@@ -250,3 +250,32 @@ def test_a_heading_goes_with_its_table_onto_a_landscape_page(tmp_path, text):
     assert not any(_sect_break(e) for e in body[heading:table])
     if text:
         assert body[heading + 1].xpath("string(.)") == text
+
+
+@pytest.mark.parametrize("between", [[], ["Nya investeringsprojekt"]], ids=["none", "heading"])
+def test_wide_tables_in_a_row_leave_no_blank_page_between(between):
+    """Two tables too wide for portrait, nothing but a heading between them (or
+    nothing): the portrait section between the landscape ones held nothing once the
+    heading moved onto the second's page, a blank page in the draft (LibreOffice
+    rendered it so). The second table, its heading above it, starts a landscape page
+    of its own."""
+    from budgetbook import fmt
+    from budgetbook.report.builder import DocBuilder
+    from budgetbook.report.docx_template import open_template
+
+    settings = example_settings()
+    b = DocBuilder(open_template(None), fmt.Convention(), ["4472C4"])
+    b.heading("Investeringsbudget", 1)
+    b.heading("Pågående investeringsprojekt", 2)
+    b.table(wide_ram_table(settings))
+    for text in between:
+        b.heading(text, 2)
+    b.table(wide_ram_table(settings))
+    body = list(b.body)
+    breaks = [i for i, e in enumerate(body) if e.tag == qn("w:p") and _sect_break(e)]
+    orients = [body[i].find(f".//{qn('w:pgSz')}").get(qn("w:orient")) for i in breaks]
+    assert orients == [None, "landscape", "landscape"]  # portrait, then two landscape
+    first, second = breaks[1], breaks[2]
+    shown = [e.xpath("string(.)") for e in body[first + 1 : second] if e.tag == qn("w:p")]
+    assert shown[: len(between)] == between
+    assert any(e.tag == qn("w:tbl") for e in body[first + 1 : second])

@@ -248,7 +248,11 @@ class SheetReaders(UppdragReader):
             self.sub.drift.append(DriftLine(vcode, d.code, amounts, comment, cells, r + 1))
         if odd and expected is not None and expected.keys() <= seen:
             # Every prefilled row is there: an unknown or repeated row was inserted
-            # (a new driftpost, a second Personalkostnader), not typed over (BB208)
+            # (a new driftpost, a second Personalkostnader), not typed over (BB208).
+            # BB208 says the row is not counted: one with a known driftpost under a
+            # verksamhet not the avdelning's ("1699") was read into the drift lines
+            added = {r + 1 for _, r in odd}
+            self.sub.drift[:] = [ln for ln in self.sub.drift if ln.row not in added]
             for at, r in odd:
                 self.problems[at] = R.DRIFT_ROW_ADDED(
                     file=self.sub.file,

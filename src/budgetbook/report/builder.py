@@ -260,7 +260,8 @@ class DocBuilder:
         landscape = scale is None
         if landscape:
             carried = self._lead_in_elements()
-            self._section_break()
+            if not self._after_landscape():
+                self._section_break()
             for element in carried:  # onto the landscape page, before the table
                 self._end.addprevious(element)
         else:
@@ -330,6 +331,16 @@ class DocBuilder:
         for element in taken:
             self.body.remove(element)
         return taken[::-1]
+
+    def _after_landscape(self) -> bool:
+        """Whether the body ends with the break that closes a landscape section (a wide
+        table just before, or only headings between, now carried onward): a portrait
+        break there would make a section of nothing, a blank page in the draft."""
+        last = self._end.getprevious()
+        if last is None or last.tag != qn("w:p"):
+            return False
+        size = last.find(f"{qn('w:pPr')}/{qn('w:sectPr')}/{qn('w:pgSz')}")
+        return size is not None and size.get(qn("w:orient")) == "landscape"
 
     def _is_heading(self, p) -> bool:
         style = p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
