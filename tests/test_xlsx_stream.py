@@ -427,3 +427,19 @@ def test_typed_columns_match_typed_rows_for_any_values(tmp_path_factory, rows):
     assert _typed_both_ways(path / "c.xlsx", blocks, "columns") == _typed_both_ways(
         path / "r.xlsx", blocks, "rows"
     )
+
+
+def test_a_row_taller_than_excel_allows_is_written_at_excels_tallest(tmp_path):
+    """A list row naming every one of a thousand avdelningar (an uppdrag given to all,
+    now by name) asked for a height of thousands of points; Excel's rows end at 409."""
+    path = tmp_path / "tall.xlsx"
+    with XlsxStream(path) as book:
+        text = book.add_format({"text_wrap": True})
+        with book.sheet("Lista") as ws:
+            ws.row(0, [("kort", text)], height=30)
+            ws.row(1, [("lång " * 2000, text)], height=13.5 * 700)
+            write = ws.typed_rows([text, text])
+            write(2, ["a", "b" * 9000], 13.5 * 900)
+            write(3, ["a", "b"], 13.5)
+    ws = openpyxl.load_workbook(path)["Lista"]
+    assert [ws.row_dimensions[r].height for r in (1, 2, 3, 4)] == [30, 409, 409, 13.5]

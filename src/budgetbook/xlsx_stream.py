@@ -59,6 +59,9 @@ _PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 _BAD_SHEET_NAME = re.compile(r"[\[\]:*?/\\]")
 _FLUSH_CHARS = 1 << 20
 _BLOCK_ROWS = 1024  # rows of `typed_columns` made between checks for a flush
+# Excel's tallest row, in points: a row asked to be taller (a list row naming a
+# thousand avdelningar) is written at this height, as Excel would show it
+MAX_ROW_HEIGHT = 409
 # every text this writer writes is meant as text (a heading "2027", a code, a cell
 # list "rad 12"): without this Excel marks each one that looks like a number with a
 # green triangle, "Talet i den här cellen är formaterat som text"
@@ -196,6 +199,8 @@ class SheetStream(_Closing):
             raise ValueError(f"rows must be written in order: {r} after {self._last}")
         self._last = r
         n = str(r + 1)  # as text once per row, each format's number once per book
+        if height and height > MAX_ROW_HEIGHT:
+            height = MAX_ROW_HEIGHT
         out = [f'<row r="{n}"' + (f' ht="{height:g}" customHeight="1">' if height else ">")]
         strings, style_text = self._strings, _STYLE_TEXT
         letters = _LETTERS if len(cells) <= len(_LETTERS) else _letters(len(cells))
@@ -345,6 +350,8 @@ class SheetStream(_Closing):
             self._last = r
             template, convert = made
             n = str(r + 1)
+            if height and height > MAX_ROW_HEIGHT:
+                height = MAX_ROW_HEIGHT
             head = f'<row r="{n}" ht="{height:g}" customHeight="1">' if height else f'<row r="{n}">'
             self._write(head + (template % tuple(map(call, convert, values))).replace(_ROW, n))
 
