@@ -172,7 +172,7 @@ def test_numeric_indicator_values_in_the_settings_are_written_the_swedish_way(tm
     before = 'values = { 2025 = "3,4", 2026 = "2,1" }\n  target = "2,0"'
     assert before in text
     toml.write_text(
-        text.replace(before, "values = { 2025 = 3.4, 2026 = 2 }\n  target = 2.5"),
+        text.replace(before, "values = { 2025 = 3.4, 2026 = -1250 }\n  target = 1000000.25"),
         encoding="utf-8",
     )
     changed = load_settings(toml)
@@ -182,7 +182,16 @@ def test_numeric_indicator_values_in_the_settings_are_written_the_swedish_way(tm
         for ind in g.indicators
         if ind.name.startswith("Resultat av skatteintäkter")
     ]
-    assert shown == [({2025: "3,4", 2026: "2"}, "2,5")]
+    # Swedish print: decimal comma, groups of three, the minus sign
+    assert shown == [({2025: "3,4", 2026: "\u22121\u00a0250"}, "1\u00a0000\u00a0000,25")]
+    # the konsolidering workbook reads them back as numbers
+    assert [
+        indicator_cell(v)[0] for v in ("3,4", "\u22121\u00a0250", "1\u00a0000\u00a0000,25")
+    ] == [
+        3.4,
+        -1250,
+        1000000.25,
+    ]
 
 
 def test_a_truth_value_as_an_indicator_value_is_refused(tmp_path):

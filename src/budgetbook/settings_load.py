@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from . import settings_cache
+from . import fmt, settings_cache
 from .errors import SettingsError
 from .file_state import state
 from .gc_pause import gc_paused
@@ -52,11 +52,15 @@ from .workspace import SETTINGS_FILE
 
 
 def _indicator_text(value: str | int | float) -> str:
-    """An indicator value as the draft shows it: a TOML number with a decimal comma
-    (`target = 2.5` showed as "2.5" in a Swedish document), a text as written."""
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value).replace(".", ",")
-    return str(value)
+    """An indicator value as the draft shows it: a TOML number as Swedish print writes
+    it (`target = 2.5` showed as "2.5" in a Swedish document; now "2,5", and
+    "1 000 000", "−3"), a text as written."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int) or value.is_integer():
+        return fmt.tkr(int(value))
+    places = len(f"{value:.10f}".rstrip("0").split(".")[1])
+    return fmt.decimal(value, places)
 
 
 def _one_of(values: tuple[str, ...]) -> str:
