@@ -10,7 +10,7 @@ import pytest
 
 from budgetbook import actions
 from budgetbook.problem_report import STATUS_HEADINGS
-from wb_builders import EKO_RETURN, round_files
+from wb_builders import EKO_RETURN, empty_texts, round_files
 
 pytestmark = pytest.mark.slow
 
@@ -40,14 +40,7 @@ def test_nothing_to_show_is_an_empty_cell_not_an_empty_text(report):
     """The missing return's Fil, and the Fil, Blad and Cell of its BB501, were texts "":
     Excel counts them as filled (COUNTA, Ctrl+arrow) and the filter's "(Tomma)" does not
     find them."""
-    texts = [
-        (ws.title, cell.coordinate)
-        for ws in report
-        for row in ws.iter_rows()
-        for cell in row
-        if cell.value == ""
-    ]
-    assert texts == []
+    assert empty_texts(report) == []
     missing = next(r for r in report["Status"].iter_rows(min_row=4) if r[2].value == "saknas")
     assert missing[6].value is None
     bb501 = next(r for r in report["Problem"].iter_rows(min_row=2) if r[4].value == "BB501")

@@ -18,6 +18,7 @@ from budgetbook.consolidate import consolidate
 from budgetbook.errors import OutputError
 from budgetbook.workbook_out import SHEET_NAMES, write_consolidation
 from cons_builders import drift_sub, project, risk, small_settings
+from wb_builders import empty_texts
 
 A_LINES = {
     ("A1", "intakter"): (110, 110, 110),
@@ -157,14 +158,7 @@ def test_a_cell_with_nothing_to_show_is_empty_not_an_empty_text(written):
     filled cell (COUNTA, Ctrl+arrow) and its filter's "(Tomma)" does not find it."""
     _, _, path = written
     wb = openpyxl.load_workbook(path)
-    texts = [
-        (ws.title, cell.coordinate)
-        for ws in wb
-        for row in ws.iter_rows()
-        for cell in row
-        if cell.value == ""
-    ]
-    assert texts == []
+    assert empty_texts(wb) == []
     sources = wb["Källor"]
     total = next(r for r in sources.iter_rows(min_row=5) if r[7].value == "summa av raderna ovan")
     assert [c.value for c in total[4:7]] == [None, None, None]

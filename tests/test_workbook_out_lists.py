@@ -14,7 +14,7 @@ import pytest
 from budgetbook import actions
 from budgetbook.settings_load import load_settings
 from budgetbook.workbook_lists import indicator_cell
-from wb_builders import EKO_RETURN, example_settings, round_files
+from wb_builders import EKO_RETURN, empty_texts, example_settings, round_files
 
 pytestmark = pytest.mark.slow
 
@@ -135,7 +135,7 @@ def test_an_empty_text_is_an_empty_cell(workbook):
     kf_own = [row for row in kf_rows if row[1].value is None]
     assert kf_own
     assert all(row[6].value is None for row in kf_own)
-    assert not any(c.value == "" for row in ws.iter_rows() for c in row)
+    assert empty_texts(wb) == []
 
 
 @pytest.mark.parametrize(

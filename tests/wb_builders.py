@@ -139,3 +139,15 @@ def both_ways(path: Path, settings, schema, monkeypatch) -> ReadResult:
         exact.identity, exact.submission, exact.problems
     )
     return fast
+
+
+def empty_texts(wb: openpyxl.Workbook) -> list[tuple[str, str]]:
+    """(sheet, cell) of every cell holding the text "": Excel counts it as filled
+    (COUNTA, Ctrl+arrow) and a filter's "(Tomma)" does not find it."""
+    return [
+        (ws.title, cell.coordinate)
+        for ws in wb
+        for row in ws.iter_rows()
+        for cell in row
+        if cell.value == ""
+    ]

@@ -36,23 +36,12 @@ def add_validations(
         elif col.type == S.AMOUNT:
             opts = _amount_rule(col.allow_negative)
         elif col.type == S.YEAR:
-            opts = {
-                "validate": "integer",
-                "criteria": "between",
-                "minimum": S.YEAR_RANGE[0],
-                "maximum": S.YEAR_RANGE[1],
-                "error_title": "Årtal",
-                "error_message": "Skriv året med fyra siffror, till exempel 2027.",
-            }
+            opts = _integer_rule(
+                S.YEAR_RANGE, "Årtal", "Skriv året med fyra siffror, till exempel 2027."
+            )
         elif col.type == S.INT:
-            opts = {
-                "validate": "integer",
-                "criteria": "between",
-                "minimum": S.INT_RANGE[0],
-                "maximum": S.INT_RANGE[1],
-                "error_title": "Heltal",
-                "error_message": "Skriv ett heltal från {} till {}.".format(*S.INT_RANGE),
-            }
+            message = "Skriv ett heltal från {} till {}.".format(*S.INT_RANGE)
+            opts = _integer_rule(S.INT_RANGE, "Heltal", message)
         elif col.type == S.LIST and schema.lists.get(col.list_name):
             opts = {
                 "validate": "list",
@@ -96,18 +85,27 @@ def _negative_runs(
     return runs
 
 
-def _amount_rule(allow_negative: bool) -> dict[str, object]:
-    """Whole tkr only; 0 or more unless negatives are allowed."""
+def _integer_rule(bounds: tuple[int, int], title: str, message: str) -> dict[str, object]:
+    """A whole number from `bounds[0]` to `bounds[1]`, refused with `title` and `message`."""
     return {
         "validate": "integer",
         "criteria": "between",
-        "minimum": -AMOUNT_MAX if allow_negative else 0,
-        "maximum": AMOUNT_MAX,
-        "error_title": "Belopp i hela tkr",
-        "error_message": "Skriv ett heltal i tkr"
+        "minimum": bounds[0],
+        "maximum": bounds[1],
+        "error_title": title,
+        "error_message": message,
+    }
+
+
+def _amount_rule(allow_negative: bool) -> dict[str, object]:
+    """Whole tkr only; 0 or more unless negatives are allowed."""
+    return _integer_rule(
+        (-AMOUNT_MAX if allow_negative else 0, AMOUNT_MAX),
+        "Belopp i hela tkr",
+        "Skriv ett heltal i tkr"
         + ("" if allow_negative else ", 0 eller större")
         + ", utan text eller decimaler.",
-    }
+    )
 
 
 def list_range_name(list_name: str) -> str:
