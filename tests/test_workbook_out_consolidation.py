@@ -72,7 +72,7 @@ def test_values_formats_and_layout(written):
     header = [c.value for c in ws[4]]
     assert header[:4] == ["Avdelning", "Budget 2026", "Prognos 2026", "Budget 2027"]
     assert ws.freeze_panes == "B5"
-    assert ws.auto_filter.ref == "A4:J7"
+    assert ws.auto_filter.ref == "A4:J6"  # the avdelningar; the total row below it
     rows = {ws.cell(r, 1).value: r for r in range(5, 8)}
     total = rows["Summa kommunstyrelsen"]
     assert [ws.cell(total, c).value for c in range(2, 5)] == [1400, 1420, 1500]
@@ -356,3 +356,24 @@ def test_a_long_total_label_and_file_names_are_not_cut_off(tmp_path):
     # the figure keeps a space before the avdelning's name beside it
     assert sources["D5"].number_format == "#,##0_-"
     assert sources["E5"].value == "Avdelning A"
+
+
+def test_sorting_a_view_leaves_its_total_row_below(written):
+    """The filter (and so Excel's sort) took in each view's total row: sorting a column
+    moved "Summa kommunstyrelsen" in among the avdelningar. It now ends above the
+    total, as an Excel table's total row stands outside its sort."""
+    cons, _, path = written
+    wb = openpyxl.load_workbook(path)
+    checked = 0
+    for key, table in cons.views.items():
+        ws = wb[SHEET_NAMES[key]]
+        end = int(re.sub(r"^[A-Z]+\d+:[A-Z]+", "", ws.auto_filter.ref))
+        labels = [ws.cell(r, 1).value for r in range(5, 5 + len(table.rows))]
+        totals = [i for i, row in enumerate(table.rows) if row.kind is m.RowKind.TOTAL]
+        if totals and totals[-1] == len(table.rows) - 1:
+            assert labels[end - 5 + 1] == table.rows[-1].label, key
+            assert end == 4 + len(table.rows) - 1, key
+            checked += 1
+        else:
+            assert end == max(4 + len(table.rows), 4), key
+    assert checked >= 5

@@ -242,7 +242,14 @@ def write_table(wb: XlsxStream, name: str, table: Table, settings: Settings, f: 
             )
             if ncols > 1:
                 ws.merge(note_row, 0, note_row, ncols - 1)
-        ws.autofilter(HEADER_ROW, 0, max(last, HEADER_ROW), len(cols) - 1)
+        # the nämnd's total row below the filtered rows, as in an Excel table's total
+        # row: inside them, sorting a column moved "Summa …" in among the avdelningar
+        totals = 0
+        for row in reversed(table.rows):
+            if row.kind is not RowKind.TOTAL:
+                break
+            totals += 1
+        ws.autofilter(HEADER_ROW, 0, max(last - totals, HEADER_ROW), len(cols) - 1)
         ws.repeat_row = HEADER_ROW
 
 
