@@ -305,8 +305,7 @@ class _Writer:
             for c, col in enumerate(sheet.columns):
                 col = dataclasses.replace(col, input=False) if col.key in fixed else col
                 self._cell(ws, sheet, first + r, c, col, values.get(col.key))
-        drift_rows = self._rows(sheet) if sheet.key == "drift" else []
-        add_validations(ws, sheet, first, last, self.s, self.schema, drift_rows)
+        add_validations(ws, sheet, first, last, self.s, self.schema, rows)
         locked = [
             f"{xl_col_to_name(c)}{first + 1}:{xl_col_to_name(c)}{last + 1}"
             for c, col in enumerate(sheet.columns)

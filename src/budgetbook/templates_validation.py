@@ -20,18 +20,19 @@ def add_validations(
     last: int,
     settings: Settings,
     schema: S.Schema,
-    drift_rows: Sequence[Mapping[str, object]] = (),
+    rows: Sequence[Mapping[str, object]] = (),
 ) -> None:
     """Excel's data validation on each input column of `sheet` (rows `first` to
     `last`, 0-based): whole tkr, years, integers, the dropdown lists and the Texter
-    length warning. `drift_rows`: the Drift sheet's prefilled rows, in order."""
+    length warning. `rows`: the sheet's prefilled rows, in order (Drift's driftposts
+    decide where an amount may be negative)."""
     for c, col in enumerate(sheet.columns):
         if not col.input:
             continue
         opts: dict[str, object] | None = None
         if col.type == S.AMOUNT and sheet.key == "drift" and not col.allow_negative:
             # per run of rows: a driftpost may allow negatives (as rule BB304 does)
-            for top, bottom, negative in _negative_runs(drift_rows, settings, first):
+            for top, bottom, negative in _negative_runs(rows, settings, first):
                 ws.data_validation(top, c, bottom, c, _amount_rule(negative))
         elif col.type == S.AMOUNT:
             opts = _amount_rule(col.allow_negative)

@@ -27,7 +27,7 @@ class Formats:
         # "Kommentar" and -450 into the comment beside it
         self.head_after = wb.add_format({**head, "align": "left", "indent": 1, "valign": "bottom"})
         self.text = wb.add_format({**font, "text_wrap": True, "valign": "top"})
-        self.wb = wb
+        self.wb, self._font, self._head = wb, font, head
         self.lists: dict[tuple[str | None, str | None], int] = {}
         self.cells: dict[tuple[str, RowKind], int] = {}
         for kind in RowKind:
@@ -56,7 +56,7 @@ class Formats:
         key = (num_format, align)
         style = self.lists.get(key)
         if style is None:
-            spec: dict[str, Any] = {"font_name": "Calibri", "font_size": 10, "valign": "top"}
+            spec: dict[str, Any] = {**self._font, "valign": "top"}
             if num_format:
                 spec["num_format"] = num_format
             else:
@@ -72,9 +72,8 @@ class Formats:
             return self.head_text
         style = self.lists.get(("head", align))
         if style is None:
-            head = {"font_name": "Calibri", "font_size": 10, "bold": True, "bottom": 1}
-            spec = {**head, "bg_color": "#DCE6F1", "text_wrap": True, "valign": "bottom"}
-            style = self.lists[("head", align)] = self.wb.add_format({**spec, "align": align})
+            spec = {**self._head, "valign": "bottom", "align": align}
+            style = self.lists[("head", align)] = self.wb.add_format(spec)
         return style
 
     def cell(self, col_kind: str, row_kind: RowKind) -> int:

@@ -43,10 +43,10 @@ def write_list(
         plain = tuple(f.list_cell(None, a) for a in aligns)
         writers = {plain: ws.typed_rows(plain)}
         for i, values in enumerate(rows, HEADER_ROW + 1):
-            row_styles = styles[i - HEADER_ROW - 1] if styles else None
-            write = writers.get(row_styles or plain)
+            shape = (styles[i - HEADER_ROW - 1] if styles else None) or plain
+            write = writers.get(shape)
             if write is None:
-                write = writers[row_styles] = ws.typed_rows(row_styles)  # type: ignore[index]
+                write = writers[shape] = ws.typed_rows(shape)
             values = [None if v == "" else v for v in values]
             height = 1
             for v, n in zip(values, chars, strict=True):

@@ -2,9 +2,9 @@
 
 One formatted sheet per view (Swedish caption and headings, `#,##0` for tkr and `0 %`
 for percentages, frozen header, autofilter, bold totals), then sheets for goals,
-uppdrag and internal control (`workbook_lists`), a Källor sheet that traces every figure to the file,
-sheet and cell (or settings line) it came from, and a Problem sheet when consolidation
-found problems.
+uppdrag, internal control and texts (`workbook_lists`), a Källor sheet that traces
+every figure to the file, sheet and cell (or settings line) it came from, and a
+Problem sheet when consolidation found problems.
 
 Everything is written as values, never formulas: a total is the computed number. Every
 text is a shared string (`xlsx_stream`, which has no formulas at all), so a text from a

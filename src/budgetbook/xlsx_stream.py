@@ -70,6 +70,13 @@ _TEXT_IS_MEANT = (
 )
 
 
+def _row_open(n: str, height: float | None) -> str:
+    """A row's opening tag: its height if set, at most Excel's tallest row."""
+    if not height:
+        return f'<row r="{n}">'
+    return f'<row r="{n}" ht="{min(height, MAX_ROW_HEIGHT):g}" customHeight="1">'
+
+
 def _attr(text: str) -> str:
     return _esc(text).replace('"', "&quot;")
 
@@ -199,9 +206,7 @@ class SheetStream(_Closing):
             raise ValueError(f"rows must be written in order: {r} after {self._last}")
         self._last = r
         n = str(r + 1)  # as text once per row, each format's number once per book
-        if height and height > MAX_ROW_HEIGHT:
-            height = MAX_ROW_HEIGHT
-        out = [f'<row r="{n}"' + (f' ht="{height:g}" customHeight="1">' if height else ">")]
+        out = [_row_open(n, height)]
         strings, style_text = self._strings, _STYLE_TEXT
         letters = _LETTERS if len(cells) <= len(_LETTERS) else _letters(len(cells))
         for c, (value, style) in enumerate(cells):
@@ -350,9 +355,7 @@ class SheetStream(_Closing):
             self._last = r
             template, convert = made
             n = str(r + 1)
-            if height and height > MAX_ROW_HEIGHT:
-                height = MAX_ROW_HEIGHT
-            head = f'<row r="{n}" ht="{height:g}" customHeight="1">' if height else f'<row r="{n}">'
+            head = _row_open(n, height)
             self._write(head + (template % tuple(map(call, convert, values))).replace(_ROW, n))
 
         return write
