@@ -166,6 +166,37 @@ def test_investment_rules(rnd, tmp_path: Path) -> None:
     assert project.cells[str(first)] == "F7"
 
 
+def test_a_project_row_with_only_an_amount_is_named_plainly(rnd, tmp_path: Path) -> None:
+    """An amount typed on an empty Investeringar row read "projektet ”” saknar
+    kategori och beskrivning" to the department head."""
+    settings = rnd[0]
+    where = {}
+
+    def edit(wb, schema):
+        ws = wb["Investeringar"]
+        top = schema.sheet("investeringar").first_data_row
+        r = next(i for i in range(top, top + 30) if not ws[f"A{i}"].value)
+        where["row"] = r
+        ws[f"{col(schema, 'investeringar', f'inv_{settings.investment_years[0]}')}{r}"] = 400
+        # and below it a row with only a category: no amounts either (BB410)
+        ws[f"{col(schema, 'investeringar', 'category')}{r + 1}"] = settings.asset_categories[0].name
+
+    result, _ = edited(rnd, tmp_path, edit)
+    r = where["row"]
+    messages = {(p.code, p.cell): p.message for p in result.problems}
+    assert messages["BB405", f"A{r}"] == (
+        f"Bladet Investeringar, cell A{r}: projektet saknar kategori och "
+        "beskrivning. Fyll i kategori och beskrivning för projektet."
+    )
+    first, last = settings.investment_years[0], settings.investment_years[-1]
+    assert messages["BB410", f"A{r + 1}"] == (
+        f"Bladet Investeringar, cell A{r + 1}: projektet har inga belopp för "
+        f"{first}–{last}. Fyll i beloppen eller ta bort raden."
+    )
+    named = [p.message for p in result.problems if p.code == "BB306"]
+    assert any("Projektnamn" in m for m in named)  # the name is asked for as well
+
+
 def test_other_sheets(rnd, tmp_path: Path) -> None:
     def edit(wb, schema):
         up = wb["Uppdrag"]

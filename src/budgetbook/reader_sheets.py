@@ -375,9 +375,11 @@ class SheetReaders(UppdragReader):
                 and not self._reported(sheet, cells.get(key, ""))
                 and not self.no_value(t, r, cells.get(key, ""))
             ]
+            # a row without id and name (amounts only) read "projektet ”” saknar …"
+            named = f"projektet ”{pid or name}”" if pid or name else "projektet"
             if missing:
                 self.add(
-                    R.PROJECT_INCOMPLETE, sheet, row_a1, id=pid or name, falt=" och ".join(missing)
+                    R.PROJECT_INCOMPLETE, sheet, row_a1, projekt=named, falt=" och ".join(missing)
                 )
             if pid:
                 if pid in ids:
@@ -386,7 +388,7 @@ class SheetReaders(UppdragReader):
                     ids[pid] = r + 1
             if not any(amounts.values()):
                 self.add(
-                    R.PROJECT_EMPTY, sheet, row_a1, id=pid or name, forsta=years[0], sista=years[-1]
+                    R.PROJECT_EMPTY, sheet, row_a1, projekt=named, forsta=years[0], sista=years[-1]
                 )
             if category not in categories:  # the same few values on every row
                 categories[category] = s.category(category) if category else None

@@ -317,7 +317,7 @@ PROJECT_INCOMPLETE = rule(
     "BB405",
     FEL,
     "Projekt utan kategori eller beskrivning",
-    "{plats}: projektet ”{id}” saknar {falt}. Fyll i {falt} för projektet.",
+    "{plats}: {projekt} saknar {falt}. Fyll i {falt} för projektet.",
     "row",
 )
 PLAN_YEARS_MISSING = rule(
@@ -380,8 +380,7 @@ PROJECT_EMPTY = rule(
     "BB410",
     VARNING,
     "Projekt utan belopp",
-    "{plats}: projektet ”{id}” har inga belopp för {forsta}–{sista}. Fyll i beloppen "
-    "eller ta bort raden.",
+    "{plats}: {projekt} har inga belopp för {forsta}–{sista}. Fyll i beloppen eller ta bort raden.",
     "row",
 )
 
