@@ -27,7 +27,6 @@ through. Text goes out as UTF-8 with a lone surrogate (an undecodable file name)
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import itertools
 import math
@@ -40,6 +39,7 @@ from typing import Any, Self
 
 from xlsxwriter.utility import xl_rowcol_to_cell
 
+from . import xlsx_package as package
 from .errors import XlsxStreamError
 from .fmt import xml_safe
 from .page_header import FOOTER, page_header
@@ -54,8 +54,6 @@ from .xlsx_styles import XML_HEAD as _HEAD
 from .xlsx_styles import Styles
 from .zip_writer import ZipWriter
 
-_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 _BAD_SHEET_NAME = re.compile(r"[\[\]:*?/\\]")
 _FLUSH_CHARS = 1 << 20
 _BLOCK_ROWS = 1024  # rows of `typed_columns` made between checks for a flush
@@ -75,15 +73,6 @@ def _row_open(n: str, height: float | None) -> str:
     if not height:
         return f'<row r="{n}">'
     return f'<row r="{n}" ht="{min(height, MAX_ROW_HEIGHT):g}" customHeight="1">'
-
-
-def _attr(text: str) -> str:
-    return _esc(text).replace('"', "&quot;")
-
-
-def _text(text: str) -> str:
-    """A name or property as XML text: without the characters XML cannot carry, escaped."""
-    return _esc(xml_safe(text))
 
 
 def _utf8(text: str) -> bytes:
@@ -162,7 +151,7 @@ class SheetStream(_Closing):
         self._fit_width = fit_width  # in the head (sheetPr) and the tail (pageSetup)
         self.repeat_row: int | None = None
         fit = '<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>' if fit_width else ""
-        head = [f'{_HEAD}<worksheet xmlns="{_MAIN}" xmlns:r="{_REL}">{fit}']
+        head = [f'{_HEAD}<worksheet xmlns="{_MAIN}" xmlns:r="{package.REL}">{fit}']
         selected = ' tabSelected="1"' if index == 0 else ""
         view = f'<sheetView{selected} workbookViewId="0"'
         if freeze and (freeze[0] or freeze[1]):
@@ -421,7 +410,7 @@ class SheetStream(_Closing):
         self._filter = f"{cell_ref(r1, c1)}:{cell_ref(r2, c2)}"
         self.book._names.append(
             f'<definedName name="_xlnm._FilterDatabase" localSheetId="{self.index}" hidden="1">'
-            f"{_attr(_quote_sheet(self.name))}!{cell_ref(r1, c1, True)}:{cell_ref(r2, c2, True)}"
+            f"{package.attr(_quote_sheet(self.name))}!{cell_ref(r1, c1, True)}:{cell_ref(r2, c2, True)}"
             "</definedName>"
         )
 
@@ -442,7 +431,7 @@ class SheetStream(_Closing):
         if self.book.header is not None:  # the sheet's name in the middle
             left, right = self.book.header
             tail.append(
-                f"<headerFooter><oddHeader>{_text(page_header(left, self.name, right))}"
+                f"<headerFooter><oddHeader>{package.text(page_header(left, self.name, right))}"
                 f"</oddHeader><oddFooter>{_esc(FOOTER)}</oddFooter></headerFooter>"
             )
         tail.append(_TEXT_IS_MEANT)
@@ -454,7 +443,7 @@ class SheetStream(_Closing):
             n = self.repeat_row + 1
             self.book._names.append(
                 f'<definedName name="_xlnm.Print_Titles" localSheetId="{self.index}">'
-                f"{_attr(_quote_sheet(self.name))}!${n}:${n}</definedName>"
+                f"{package.attr(_quote_sheet(self.name))}!${n}:${n}</definedName>"
             )
         self.book._open = None
 
@@ -547,74 +536,13 @@ class XlsxStream(_Closing):
         if self._open is not None:
             self._open.close()
         n = len(self._sheets)
-        sheet_types = "".join(
-            f'<Override PartName="/xl/worksheets/sheet{i + 1}.xml" ContentType="application/'
-            'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
-            for i in range(n)
-        )
-        self._put(
-            "[Content_Types].xml",
-            f'{_HEAD}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-            '<Default Extension="xml" ContentType="application/xml"/>'
-            '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-            f"{sheet_types}"
-            '<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
-            '<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
-            '<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>'
-            '<Override PartName="/docProps/app.xml" ContentType="application/vnd.openxmlformats-officedocument.extended-properties+xml"/>'
-            "</Types>",
-        )
-        self._put(
-            "_rels/.rels",
-            f'{_HEAD}<Relationships xmlns="{_PKG_REL}">'
-            f'<Relationship Id="rId1" Type="{_REL}/officeDocument" Target="xl/workbook.xml"/>'
-            '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/'
-            'relationships/metadata/core-properties" Target="docProps/core.xml"/>'
-            f'<Relationship Id="rId3" Type="{_REL}/extended-properties" Target="docProps/app.xml"/>'
-            "</Relationships>",
-        )
         title, company, comments = self._props
-        now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-        self._put(
-            "docProps/core.xml",
-            f'{_HEAD}<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/'
-            'metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" '
-            'xmlns:dcterms="http://purl.org/dc/terms/" '
-            'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
-            f"<dc:title>{_text(title)}</dc:title><dc:creator>budgetbook</dc:creator>"
-            f"<dc:description>{_text(comments)}</dc:description>"
-            f'<dcterms:created xsi:type="dcterms:W3CDTF">{now}</dcterms:created>'
-            f'<dcterms:modified xsi:type="dcterms:W3CDTF">{now}</dcterms:modified>'
-            "</cp:coreProperties>",
-        )
-        self._put(
-            "docProps/app.xml",
-            f'{_HEAD}<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
-            'extended-properties"><Application>budgetbook</Application>'
-            f"<Company>{_text(company)}</Company></Properties>",
-        )
-        sheets = "".join(
-            f'<sheet name="{_attr(name)}" sheetId="{i + 1}" r:id="rId{i + 1}"/>'
-            for i, name in enumerate(self._sheets)
-        )
-        names = f"<definedNames>{''.join(self._names)}</definedNames>" if self._names else ""
-        self._put(
-            "xl/workbook.xml",
-            f'{_HEAD}<workbook xmlns="{_MAIN}" xmlns:r="{_REL}"><bookViews><workbookView/>'
-            f"</bookViews><sheets>{sheets}</sheets>{names}</workbook>",
-        )
-        rels = "".join(
-            f'<Relationship Id="rId{i + 1}" Type="{_REL}/worksheet" Target="worksheets/sheet{i + 1}.xml"/>'
-            for i in range(n)
-        )
-        self._put(
-            "xl/_rels/workbook.xml.rels",
-            f'{_HEAD}<Relationships xmlns="{_PKG_REL}">{rels}'
-            f'<Relationship Id="rId{n + 1}" Type="{_REL}/styles" Target="styles.xml"/>'
-            f'<Relationship Id="rId{n + 2}" Type="{_REL}/sharedStrings" Target="sharedStrings.xml"/>'
-            "</Relationships>",
-        )
+        self._put("[Content_Types].xml", package.content_types(n))
+        self._put("_rels/.rels", package.root_rels())
+        self._put("docProps/core.xml", package.core_props(title, comments))
+        self._put("docProps/app.xml", package.app_props(company))
+        self._put("xl/workbook.xml", package.workbook(self._sheets, self._names))
+        self._put("xl/_rels/workbook.xml.rels", package.workbook_rels(n))
         self._put("xl/styles.xml", self._styles.xml())
         w = self._writer
         w.open("xl/sharedStrings.xml")
