@@ -217,9 +217,9 @@ def test_collect_tells_the_office_once(tmp_path: Path) -> None:
     codes = [a.code for a in settings.avdelningar]
     named = ", ".join(codes[:-1]) + f" och {codes[-1]}"
     assert added.message.startswith(
-        "2 uppdrag i budgetbook.toml lades till efter att arbetsböckerna skapades och "
-        f"saknas därför på bladet Uppdrag i arbetsböckerna från {named}: ”{LATER}” (EKO) "
-        f"och ”{LATER_ALL}” ({named})."
+        f"Uppdragen ”{LATER}” (EKO) och ”{LATER_ALL}” ({named}) lades till eller ändrades i "
+        "budgetbook.toml efter att arbetsböckerna skapades och saknas därför på bladet Uppdrag i "
+        f"arbetsböckerna från {named}. Avdelningarna har inte kunnat ange någon status"
     )
     assert "visar dem utan deras status" in added.message
     # what the message says of the draft is what the draft shows

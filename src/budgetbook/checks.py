@@ -479,14 +479,14 @@ def added_uppdrag_problems(subs: list[Submission], settings: Settings) -> list[P
     avdelningar = sorted(
         {a for avds in lacking.values() for a in avds}, key=lambda a: order.get(a, len(order))
     )
-    # each uppdrag's avdelningar only where they are not all the same
+    # each uppdrag's avdelningar only where they differ
     alike = all(avds == avdelningar for avds in lacking.values())
     named = [f"”{t}”" if alike else f"”{t}” ({fmt.name_list(lacking[t])})" for t in texts]
     return [
         rules.UPPDRAG_ADDED(
-            antal="Ett uppdrag" if len(texts) == 1 else f"{len(texts)} uppdrag",
+            # the list inside the sentence: a text ending in "." never reads "….”."
+            uppdrag=f"{'Uppdraget' if len(texts) == 1 else 'Uppdragen'} {fmt.name_list(named)}",
             avdelningar=fmt.name_list(avdelningar),
-            uppdrag=fmt.name_list(named),
             det="det" if len(texts) == 1 else "dem",
         )
     ]
