@@ -64,14 +64,15 @@ class UppdragReader:
         self, t: Table, given: list[UppdragDef], record: S.UppdragRecord | None
     ) -> None:
         """BB413: an uppdrag the template prefilled (locked) that is not on the sheet
-        with its text: its row deleted or retyped, the sheet's protection lifted. The
-        draft would show it without a status (a retyped one twice), matched by text as
-        `consolidate_plan.merge_uppdrag` matches. The template's record (`S.ID_UPPDRAG`)
-        tells which uppdrag it prefilled: one the settings give now but the record lacks
-        was added after the workbook went out, not the head's to fix; it is kept for the
-        office's round-level BB508 (`Submission.uppdrag_added`). A template without the
-        record: a sheet still protected can have lost no locked row, so a missing
-        uppdrag was added later and nothing is said (as before the record)."""
+        with its text: its row deleted or retyped (the protection lifted, or the file
+        saved by a program that ignores it). The draft would show it without a status
+        (a retyped one twice), matched by text as `consolidate_plan.merge_uppdrag`
+        matches. The template's record (`S.ID_UPPDRAG`) tells which uppdrag it
+        prefilled: one the settings give now but the record lacks was added after the
+        workbook went out, not the head's to fix; it is kept for the office's
+        round-level BB508 (`Submission.uppdrag_added`). A template without the record:
+        a sheet still protected can have lost no locked row in Excel or LibreOffice, so
+        a missing uppdrag was added later and nothing is said (as before the record)."""
         if not given:
             return
         if record is None and protected(self.parts.sheet_xml.get(t.sheet.name, b"")):

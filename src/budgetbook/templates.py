@@ -166,7 +166,7 @@ class _Writer:
         )
         record = {S.ID_PRIOR: prior_record_of(s, self.avd)}
         given = S.uppdrag_record([norm(u.text) for u in s.uppdrag_of(self.avd.code)])
-        if given is not None:  # none (hundreds of uppdrag): read as an older template
+        if given is not None:  # none past 63 uppdrag: read as an older template is
             record[S.ID_UPPDRAG] = given
         for name, value in (identity(s, self.avd, self.schema) | record).items():
             wb.set_custom_property(name, value)
