@@ -62,8 +62,8 @@ def test_a_given_uppdrag_removed_or_reworded_is_an_error(rnd, tmp_path: Path, ed
 
 def test_the_given_uppdrag_kept_or_added_after_the_workbooks_went_out(rnd, tmp_path: Path) -> None:
     """Kept with its text: nothing. An uppdrag the office adds to the settings after
-    the workbooks went out is on no return, but the sheet, still protected, shows the
-    head removed nothing: no BB413 for the head."""
+    the workbooks went out is on no return, but the template's record shows it was not
+    given: no BB413 for the head (the office's BB508: tests/test_uppdrag_record.py)."""
     settings, schema, _, returns = rnd
     path = next(p for p in returns if p.name == EKO_RETURN)
     assert [p.code for p in read_return(path, settings, schema).problems] == []

@@ -452,6 +452,46 @@ def older_prior_problems(subs: list[Submission], settings: Settings) -> list[Pro
     ]
 
 
+def office_problems(subs: list[Submission], settings: Settings) -> list[Problem]:
+    """The round's findings for the finance office alone (no file, in no feedback
+    workbook), from the chosen returns and the settings: BB506, BB507, BB508."""
+    return [
+        *older_prior_problems(subs, settings),
+        *indicator_year_problems(settings),
+        *added_uppdrag_problems(subs, settings),
+    ]
+
+
+def added_uppdrag_problems(subs: list[Submission], settings: Settings) -> list[Problem]:
+    """BB508, for the finance office alone (no file): uppdrag added to the settings
+    after the workbooks went out, which returns therefore lack (`Submission.uppdrag_added`;
+    not the heads' doing, so no BB413). One finding for the round, naming each uppdrag
+    in the settings' order with the avdelningar whose returns lack it."""
+    order = {avd.code: i for i, avd in enumerate(settings.avdelningar)}
+    lacking: dict[str, list[str]] = {}  # uppdrag text -> avdelningar, in their order
+    for sub in sorted(subs, key=lambda sub: order.get(sub.avdelning, len(order))):
+        for text in sub.uppdrag_added:
+            lacking.setdefault(text, []).append(sub.avdelning)
+    if not lacking:
+        return []
+    place = {u.text: i for i, u in enumerate(settings.uppdrag)}
+    texts = sorted(lacking, key=lambda text: place.get(text, len(place)))
+    avdelningar = sorted(
+        {a for avds in lacking.values() for a in avds}, key=lambda a: order.get(a, len(order))
+    )
+    # each uppdrag's avdelningar only where they differ
+    alike = all(avds == avdelningar for avds in lacking.values())
+    named = [f"”{t}”" if alike else f"”{t}” ({fmt.name_list(lacking[t])})" for t in texts]
+    return [
+        rules.UPPDRAG_ADDED(
+            # the list inside the sentence: a text ending in "." never reads "….”."
+            uppdrag=f"{'Uppdraget' if len(texts) == 1 else 'Uppdragen'} {fmt.name_list(named)}",
+            avdelningar=fmt.name_list(avdelningar),
+            det="det" if len(texts) == 1 else "dem",
+        )
+    ]
+
+
 def indicator_year_problems(settings: Settings) -> list[Problem]:
     """BB507, for the finance office (from the settings, no file): indicator values in
     budgetbook.toml for other years than the two before the budget year, which the

@@ -585,8 +585,7 @@ def assemble(received: list[Received], settings: Settings, schema: Schema) -> Co
     result.submissions = accepted
     for rec in others:
         result.problems.extend(rec.problems)
-    result.problems.extend(checks.older_prior_problems(subs, settings))
-    result.problems.extend(checks.indicator_year_problems(settings))
+    result.problems.extend(checks.office_problems(subs, settings))
     return result
 
 

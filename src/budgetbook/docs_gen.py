@@ -36,6 +36,15 @@ docs/template-format.md, "How values are read". BB402 compares with the CSV's bu
 now, as the draft's change columns do: a change that becomes large with the corrected
 figure needs its comment for the nämndplan, although the workbook showed a smaller one.
 
+Uppdrag on `Uppdrag` (BB413, BB508): an uppdrag the template prefilled that the return
+lacks (its row deleted or its text reworded) is the department head's to undo, BB413. An
+uppdrag added to budgetbook.toml after the workbooks went out is on no return written
+before; the head is not told, the finance office gets one BB508 for the round naming the
+uppdrag and the avdelningar, and the draft shows it without their status. An uppdrag
+withdrawn from the settings since is left out of the draft. How the three are told
+apart, also for templates written before the record existed: docs/template-format.md,
+"How values are read".
+
 A workbook of another round (BB105), most often last year's filled again: `{atgard}`
 names this year's workbook (`Budget_<year>_<code>.xlsx`) to fill and send, and the office
 sends it again when it is gone; for an earlier year's workbook it adds that it is not

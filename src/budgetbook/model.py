@@ -249,6 +249,10 @@ class Submission:
     texts: dict[str, str] = field(default_factory=dict)  # section key -> text
     # Drift rows showing older prior-year figures than the CSV's (see PriorShown)
     prior_shown: list[PriorShown] = field(default_factory=list)
+    # Uppdrag the settings give the avdelning that were added after its template was
+    # written (not in the template's record) and that the return does not name: the
+    # head could not report on them (rule BB508 tells the finance office)
+    uppdrag_added: list[str] = field(default_factory=list)
 
     def net(self, year: int, kinds: dict[str, str]) -> int:
         """Net cost for `year`: costs − revenues, using driftpost code → kind."""

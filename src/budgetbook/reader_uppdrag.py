@@ -17,7 +17,7 @@ from .consolidate_plan import norm as uppdrag_key  # as the draft matches uppdra
 from .model import Problem, Submission, Uppdrag
 from .reader_parts import cell_text
 from .reader_prior import protected
-from .settings import Settings
+from .settings import Settings, UppdragDef
 
 if TYPE_CHECKING:
     from .reader_parts import ZipParts
@@ -33,10 +33,16 @@ class UppdragReader:
     parts: ZipParts
 
     def read_uppdrag(self, t: Table) -> None:
+        given = self.s.uppdrag_of(self.sub.avdelning)
+        record = S.read_uppdrag_record(self.parts.identity.get(S.ID_UPPDRAG))
+        withdrawn = _withdrawn(record, {uppdrag_key(u.text) for u in given})
         for r in range(t.first, t.last + 1):
             if not self.has_content(t, r):
                 continue
             text, _ = self.text(t, r, "text")
+            if withdrawn and record and record.digest(uppdrag_key(text)) in withdrawn:
+                # prefilled, since withdrawn from the settings: the draft follows them
+                continue
             status, status_a1 = self.choice(t, r, "status")
             start = self.year(t, r, "start")
             self.required(t, r, "text", text)
@@ -52,23 +58,37 @@ class UppdragReader:
                     row=r + 1,
                 )
             )
-        self._given_uppdrag(t)
+        self._given_uppdrag(t, given, record)
 
-    def _given_uppdrag(self, t: Table) -> None:
+    def _given_uppdrag(
+        self, t: Table, given: list[UppdragDef], record: S.UppdragRecord | None
+    ) -> None:
         """BB413: an uppdrag the template prefilled (locked) that is not on the sheet
-        with its text, the sheet's protection lifted: its row deleted or retyped. The
-        draft would show it without a status (a retyped one twice), matched by text as
-        `consolidate_plan.merge_uppdrag` matches. Still protected, the uppdrag was
-        added to the settings after the workbook went out: not the head's to fix."""
-        given = self.s.uppdrag_of(self.sub.avdelning)
-        if not given or protected(self.parts.sheet_xml.get(t.sheet.name, b"")):
+        with its text: its row deleted or retyped (the protection lifted, or the file
+        saved by a program that ignores it). The draft would show it without a status
+        (a retyped one twice), matched by text as `consolidate_plan.merge_uppdrag`
+        matches. The template's record (`S.ID_UPPDRAG`) tells which uppdrag it
+        prefilled: one the settings give now but the record lacks was added after the
+        workbook went out, not the head's to fix; it is kept for the office's
+        round-level BB508 (`Submission.uppdrag_added`). A template without the record:
+        a sheet still protected can have lost no locked row in Excel or LibreOffice, so
+        a missing uppdrag was added later and nothing is said (as before the record)."""
+        if not given:
+            return
+        if record is None and protected(self.parts.sheet_xml.get(t.sheet.name, b"")):
             return
         reported = {uppdrag_key(u.text) for u in self.sub.uppdrag}
         column = t.cols.get("text", 0)
         for i, u in enumerate(given):
-            if uppdrag_key(u.text) not in reported:
-                cell = _xl_rowcol_to_cell(t.first + i, column)
-                self.add(R.UPPDRAG_MISSING, t.sheet.name, cell, uppdrag=u.text)
+            key = uppdrag_key(u.text)
+            if key in reported:
+                continue
+            at = i if record is None else record.position(key)
+            if at is None:
+                self.sub.uppdrag_added.append(u.text)
+                continue
+            cell = _xl_rowcol_to_cell(t.first + at, column)
+            self.add(R.UPPDRAG_MISSING, t.sheet.name, cell, uppdrag=u.text)
 
     def year(self, t: Table, r: int, key: str) -> int | None:
         c = t.cols.get(key)
@@ -86,3 +106,11 @@ class UppdragReader:
             return int(text)
         self.add(R.NOT_A_YEAR, t.sheet.name, a1, varde=text, exempel=self.s.budget_year)
         return None
+
+
+def _withdrawn(record: S.UppdragRecord | None, given: set[str]) -> set[str]:
+    """The digests in the template's record of uppdrag the settings no longer give the
+    avdelning (removed, reworded or moved to another avdelning since it was written)."""
+    if record is None or not record.digests:
+        return set()
+    return set(record.digests) - {record.digest(key) for key in given}

@@ -451,6 +451,19 @@ INDICATOR_YEARS = rule(
     "round",
 )
 
+UPPDRAG_ADDED = rule(
+    "BB508",
+    VARNING,
+    "Uppdrag tillagda efter att arbetsböckerna skapades",
+    "{uppdrag} lades till eller ändrades i budgetbook.toml efter att arbetsböckerna "
+    "skapades och saknas därför på bladet Uppdrag i arbetsböckerna från {avdelningar}. "
+    "Avdelningarna har inte kunnat ange någon status för {det}, och utkastet till "
+    "nämndplanen visar {det} utan deras status. De får inget meddelande om detta: be dem "
+    "skriva in uppdraget med samma text på en tom rad på bladet Uppdrag, fylla i status "
+    "och lämna in igen, eller skicka dem en ny arbetsbok (budgetbook templates) att fylla i.",
+    "round",
+)
+
 
 def docs_table() -> str:
     """The Markdown table of all rules (docs/validation-rules.md is generated from it)."""

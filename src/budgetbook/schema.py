@@ -8,8 +8,10 @@ from it, `reader.py` reads with it, `docs/template-format.md` and `budgetbook sc
 
 from __future__ import annotations
 
+import base64
 import hashlib
-from collections.abc import Iterable
+import string
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -28,7 +30,10 @@ IDENTITY_FIELDS = (ID_AVDELNING, ID_ROUND, ID_YEAR, ID_VERSION, ID_KOMMUN)
 # written (`prior_record`), stored the same two ways. Not identity: a template written
 # before it existed is still this round's (see docs/validation-rules.md, BB206/BB506).
 ID_PRIOR = "BB_FORIFYLLT"
-READ_FIELDS = (*IDENTITY_FIELDS, ID_PRIOR)
+# Which uppdrag the Uppdrag sheet was prefilled with (`uppdrag_record`), stored the same
+# two ways and not identity either (see docs/validation-rules.md, BB413/BB508).
+ID_UPPDRAG = "BB_UPPDRAG"
+READ_FIELDS = (*IDENTITY_FIELDS, ID_PRIOR, ID_UPPDRAG)
 
 
 def prior_record(figures: Iterable[tuple[str, str, int, int]]) -> str:
@@ -41,6 +46,70 @@ def prior_record(figures: Iterable[tuple[str, str, int, int]]) -> str:
     for v, d, budget, prognos in sorted(figures):
         digest.update(f"{v}\t{d}\t{budget}\t{prognos}\n".encode())
     return digest.hexdigest()[:20]
+
+
+# Excel's limit for a text custom property and for a string in a defined name's formula
+_RECORD_LIMIT = 255
+# Characters per uppdrag, 6 bits each: 8 while they fit, never fewer than 4 (24 bits,
+# so an uppdrag added later is taken for a given one about once in millions)
+_UPPDRAG_WIDTH = (4, 8)
+_DIGEST_CHARS = frozenset(string.ascii_letters + string.digits + "-_")
+
+
+def uppdrag_record(keys: Sequence[str]) -> str | None:
+    """The record of the uppdrag a template prefills on Uppdrag (`ID_UPPDRAG`): their
+    count, a colon, then a digest of each in the sheet's order, all of one width (as
+    many characters as fit in Excel's 255, at most 8). `keys`: the texts as
+    `consolidate_plan.norm` gives them (the draft matches uppdrag so). The reader tells
+    an uppdrag the head removed (in the record, BB413) from one the office added to the
+    settings later (not in it, BB508). None past 63 uppdrag, where not 4 fit: such a
+    template is read as one written before the record existed."""
+    head = f"{len(keys)}:"
+    low, high = _UPPDRAG_WIDTH
+    width = min(high, (_RECORD_LIMIT - len(head)) // max(len(keys), 1))
+    if width < low:
+        return None
+    return head + "".join(_uppdrag_digest(key, width) for key in keys)
+
+
+def _uppdrag_digest(key: str, width: int) -> str:
+    return base64.urlsafe_b64encode(hashlib.sha256(key.encode()).digest()).decode()[:width]
+
+
+@dataclass(frozen=True, slots=True)
+class UppdragRecord:
+    """A template's record of its prefilled uppdrag, read back (`read_uppdrag_record`)."""
+
+    digests: tuple[str, ...]  # in the sheet's order
+    width: int
+
+    def digest(self, key: str) -> str:
+        """The normalised text `key` as the record holds an uppdrag."""
+        return _uppdrag_digest(key, self.width)
+
+    def position(self, key: str) -> int | None:
+        """The prefilled row (0 = the table's first) of the uppdrag with the normalised
+        text `key`, or None when the template was not given it."""
+        digest = self.digest(key)
+        return self.digests.index(digest) if digest in self.digests else None
+
+
+def read_uppdrag_record(text: str | None) -> UppdragRecord | None:
+    """`text` (an `ID_UPPDRAG` value) parsed; None without one or when it is not one
+    `uppdrag_record` writes (edited): the reader then does as for a template written
+    before the record existed."""
+    count, colon, digests = (text or "").partition(":")
+    if not (colon and count.isascii() and count.isdigit()) or not _DIGEST_CHARS.issuperset(digests):
+        return None
+    n = int(count)
+    if n == 0:
+        return UppdragRecord((), 0) if not digests else None
+    width, rest = divmod(len(digests), n)
+    if rest or not width:
+        return None
+    return UppdragRecord(
+        tuple(digests[i : i + width] for i in range(0, len(digests), width)), width
+    )
 
 
 LISTS_SHEET = "Listor"

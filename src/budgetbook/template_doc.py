@@ -38,6 +38,8 @@ def render(schema: S.Schema) -> str:
         S.ID_KOMMUN: "kommun name",
         S.ID_PRIOR: "not identity: digest of the prior-year figures prefilled on `Drift` "
         "(see How values are read)",
+        S.ID_UPPDRAG: "not identity: count and digests of the uppdrag prefilled on `Uppdrag` "
+        "(see How values are read)",
     }
     for name in S.READ_FIELDS:
         out.append(f"| `{name}` | {meaning.get(name, '')} |")

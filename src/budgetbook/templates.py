@@ -21,6 +21,7 @@ from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 from xlsxwriter.worksheet import Worksheet
 
 from . import schema as S
+from .consolidate_plan import norm  # as the reader and the draft match uppdrag
 from .errors import TemplateError
 from .fmt import sentence_start
 from .locked_workbook import StructureLockedWorkbook
@@ -164,6 +165,9 @@ class _Writer:
             }
         )
         record = {S.ID_PRIOR: prior_record_of(s, self.avd)}
+        given = S.uppdrag_record([norm(u.text) for u in s.uppdrag_of(self.avd.code)])
+        if given is not None:  # none past 63 uppdrag: read as an older template is
+            record[S.ID_UPPDRAG] = given
         for name, value in (identity(s, self.avd, self.schema) | record).items():
             wb.set_custom_property(name, value)
             wb.define_name(name, '="' + value.replace('"', '""') + '"')
