@@ -221,7 +221,7 @@ def test_collect_tells_the_office_once(tmp_path: Path) -> None:
         "budgetbook.toml efter att arbetsböckerna skapades och saknas därför på bladet Uppdrag i "
         f"arbetsböckerna från {named}. Avdelningarna har inte kunnat ange någon status"
     )
-    assert "visar dem utan deras status" in added.message
+    assert "visar dem utan status från avdelningarna. Avdelningarna får inget" in added.message
     # what the message says of the draft is what the draft shows
     shown = {u.text: u for u in merge_uppdrag(after.submissions, settings)}
     assert shown[LATER].status == "" and shown[LATER].avdelning == "EKO"
@@ -231,3 +231,18 @@ def test_collect_tells_the_office_once(tmp_path: Path) -> None:
     assert "BB508" in _cells(Path(report))
     for path in (ws / "output" / "aterkoppling").glob("*.xlsx"):
         assert "BB508" not in _cells(path)
+
+
+def test_one_avdelning_is_named_in_the_singular(tmp_path: Path) -> None:
+    """Regression: an uppdrag added for EKO alone read "i arbetsböckerna från EKO.
+    Avdelningarna har inte kunnat …", of one workbook and one avdelning."""
+    ws = _workspace(tmp_path / "ws")
+    actions.collect(ws)
+    _add_to_toml(ws, (LATER, "EKO"))
+    (added,) = [p for p in actions.collect(ws).problems if p.code == "BB508"]
+    assert added.message.startswith(f"Uppdraget ”{LATER}” lades till eller ändrades i ")
+    assert (
+        "saknas därför på bladet Uppdrag i arbetsboken från EKO. Avdelningen har inte kunnat "
+        "ange någon status för det, och utkastet till nämndplanen visar det utan status från "
+        "avdelningen. Avdelningen får inget meddelande om detta: be avdelningen skriva in"
+    ) in added.message

@@ -488,6 +488,10 @@ def added_uppdrag_problems(subs: list[Submission], settings: Settings) -> list[P
             uppdrag=f"{'Uppdraget' if len(texts) == 1 else 'Uppdragen'} {fmt.name_list(named)}",
             avdelningar=fmt.name_list(avdelningar),
             det="det" if len(texts) == 1 else "dem",
+            # one avdelning is the common case: "arbetsboken … Avdelningen har"
+            arbetsbocker="arbetsboken" if len(avdelningar) == 1 else "arbetsböckerna",
+            Avdelningen="Avdelningen" if len(avdelningar) == 1 else "Avdelningarna",
+            avdelningen="avdelningen" if len(avdelningar) == 1 else "avdelningarna",
         )
     ]
 

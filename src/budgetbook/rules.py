@@ -456,11 +456,12 @@ UPPDRAG_ADDED = rule(
     VARNING,
     "Uppdrag tillagda efter att arbetsböckerna skapades",
     "{uppdrag} lades till eller ändrades i budgetbook.toml efter att arbetsböckerna "
-    "skapades och saknas därför på bladet Uppdrag i arbetsböckerna från {avdelningar}. "
-    "Avdelningarna har inte kunnat ange någon status för {det}, och utkastet till "
-    "nämndplanen visar {det} utan deras status. De får inget meddelande om detta: be dem "
-    "skriva in uppdraget med samma text på en tom rad på bladet Uppdrag, fylla i status "
-    "och lämna in igen, eller skicka dem en ny arbetsbok (budgetbook templates) att fylla i.",
+    "skapades och saknas därför på bladet Uppdrag i {arbetsbocker} från {avdelningar}. "
+    "{Avdelningen} har inte kunnat ange någon status för {det}, och utkastet till "
+    "nämndplanen visar {det} utan status från {avdelningen}. {Avdelningen} får inget "
+    "meddelande om detta: be {avdelningen} skriva in uppdraget med samma text på en tom rad "
+    "på bladet Uppdrag, fylla i status och lämna in igen, eller skicka en ny arbetsbok "
+    "(budgetbook templates) att fylla i.",
     "round",
 )
 
