@@ -159,7 +159,7 @@ def save_feedback_copy(
     except _SOURCE_FAILURES as exc:
         _log.debug("no values carried into %s: %s: %s", target.name, type(exc).__name__, exc)
     except Exception as exc:
-        warnings.warn(CarryOverWarning(f"{type(exc).__name__}: {exc}"), stacklevel=2, source=exc)
+        warnings.warn(CarryOverWarning(f"{type(exc).__name__}: {exc}"), stacklevel=2)
     if saved is None:
         wb.save(target)
     else:
