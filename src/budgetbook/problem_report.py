@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from . import rules
+from .feedback_values import save_feedback_copy
 from .fmt import sentence_start
 from .model import CollectResult, Problem
 from .page_header import FOOTER, page_header
@@ -397,5 +398,7 @@ def write_feedback(source: Path, problems: Iterable[Problem], path: Path) -> Pat
     for sheet in wb.worksheets:
         sheet.sheet_view.tabSelected = sheet is ws
     with atomic_write(path) as tmp:
-        wb.save(tmp)
+        # with the return's computed values: the head opens the copy in Protected View,
+        # where Excel does not recalculate and openpyxl's formulas showed no sums
+        save_feedback_copy(wb, source, tmp, new_sheets=(FEEDBACK_SHEET,))
     return path

@@ -183,7 +183,7 @@ def read_zip_parts(
         for sheet in wb.iter(f"{NS_MAIN}sheet"):
             target = rels.get(sheet.get(f"{NS_REL}id", ""), "")
             if target:
-                sheet_files[sheet.get("name", "")] = _resolve("xl", target)
+                sheet_files[sheet.get("name", "")] = resolve_target("xl", target)
     errors: dict[str, dict[tuple[int, int], str]] = {}
     tables: dict[str, tuple[str, tuple[int, int], tuple[int, int]]] = {}
     sheet_xml: dict[str, bytes] = {}
@@ -271,7 +271,8 @@ _table_cached = functools.lru_cache(maxsize=64)(_table)
 _relationships_cached = functools.lru_cache(maxsize=16)(_relationships)
 
 
-def _resolve(base: str, target: str) -> str:
+def resolve_target(base: str, target: str) -> str:
+    """A relationship's target as a zip member, `base` the folder of the part it is from."""
     if target.startswith("/"):
         return target.lstrip("/")
     return posixpath.normpath(posixpath.join(base, target))
