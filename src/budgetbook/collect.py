@@ -32,7 +32,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TypeVar
 
-from . import __version__, checks, collect_memo, read_cache, rules, safety
+from . import __version__, blank_return, checks, collect_memo, read_cache, rules, safety
 from .archive import Archive, sha256_file
 from .collect_outputs import EarlyFeedback, write_outputs
 from .file_state import state_text
@@ -362,15 +362,13 @@ def _apply_read(rec: Received, outcome: ReadOutcome, settings: Settings, schema:
     # gave a finding of its own (30 for last year's workbook), burying the one that
     # says what to do. Its own content is checked once it is in this round's workbook.
     foreign = any(p.code in checks.OTHER_TEMPLATE for p in identity_problems)
-    if not foreign:
-        rec.problems.extend(outcome.problems)
     code = outcome.identity.get(ID_AVDELNING, "").strip()
     sub = outcome.submission
     if sub is not None:
         sub = placed(sub, sub.avdelning or code, rec.name, rec.path, rec.sha256, rec.received)
         rec.submission = sub
-        if not foreign and settings.avdelning(sub.avdelning) is not None:
-            rec.problems.extend(checks.content_problems(sub, settings, schema, outcome.problems))
+    if not foreign:  # the reader's and the whole-return findings (a blank one's BB110)
+        rec.problems.extend(blank_return.return_problems(sub, outcome.problems, settings, schema))
 
 
 def _attribute(rec: Received, settings: Settings) -> None:

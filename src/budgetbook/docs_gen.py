@@ -53,6 +53,17 @@ under other years, are typed anew. Its feedback workbook's first line and the St
 sheet's e-mail say the same: the e-mail's link reads "Mejla, bifoga Budget_<year>_<code>.xlsx"
 (this year's workbook, from `workbook_templates/`), not the feedback.
 
+A workbook with nothing entered (BB110), most often the template sent back as handed
+out: this one finding replaces those its empty cells gave (BB411 per prefilled Drift
+row, BB306 per given uppdrag, BB401 per year). Only the template's own content is no
+entry (Drift's rows and prior-year figures, the given uppdrag, Texter's titles); one
+typed amount (0 too), text, status, comment, project, indicator, risk or control point
+is, and so is anything the reader finds fault with (text in an amount cell, data outside
+a table, a renamed sheet): such a return gets its ordinary findings. A blank workbook
+that gives no error otherwise stands (an avdelning asked for nothing: every prior budget
+and ram 0). Its feedback workbook's first line and the Status sheet's e-mail ("Mejla om
+arbetsboken") ask for the workbook to be filled in and sent again.
+
 Indicator values for other years (BB507, from the settings alone, once for the round):
 the draft's indicator tables show each indicator's `values` by year beside the target,
 and the Mål och indikatorer sheet asks for the two years before the budget year. A value

@@ -265,6 +265,12 @@ def feedback_advice(problems: Sequence[Problem]) -> str:
             "Inlämningen kan inte godkännas: arbetsboken är inte årets. Fyll i årets "
             "arbetsbok, som meddelandet nedan säger, och skicka in den."
         )
+    if any(p.code == rules.BLANK_RETURN.code for p in problems):
+        # nothing in it to correct (BB110 stands alone): it is to be filled in
+        return (
+            "Inlämningen kan inte godkännas: arbetsboken är inte ifylld. Fyll i den och "
+            "skicka in den igen."
+        )
     if any(p.is_error for p in problems):
         also = " Se också över varningarna." if not all(p.is_error for p in problems) else ""
         return (

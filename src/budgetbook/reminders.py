@@ -202,6 +202,19 @@ def _letter(
         ]
         short = f"Fyll i årets arbetsbok, {template}, och skicka den."
         label = f"Mejla, bifoga {template}"
+    elif any(p.file == status.file and p.code == rules.BLANK_RETURN.code for p in problems):
+        # the template sent back as handed out (BB110): no cell is marked in the
+        # feedback and nothing is to be corrected; the workbook is to be filled in
+        subject = f"{title}: arbetsboken från {avd.name} är inte ifylld"
+        text = [
+            f"Tack för filen {status.file}. Den är inte ifylld: inga belopp, texter eller "
+            "andra uppgifter har skrivits in, så den kan inte tas med i sammanställningen "
+            f"till {round_}. Kanske skickades fel fil, till exempel den tomma arbetsboken "
+            "i stället för den ifyllda.",
+            f"{yours} Fyll i den och skicka den {to_office}.",
+        ]
+        short = f"Fyll i arbetsboken {template} och skicka den."
+        label = "Mejla om arbetsboken"
     elif feedback:
         name = feedback_file_name(status.avdelning, settings)
         subject = f"{title}: arbetsboken från {avd.name} behöver rättas"

@@ -147,6 +147,17 @@ LOCK_FILE = rule(
     "hoppas över. Stäng arbetsboken i Excel; den sparade filen läses nästa gång.",
     "file",
 )
+# The template sent back as handed out: this one finding replaces those its empty
+# cells gave (blank_return.py).
+BLANK_RETURN = rule(
+    "BB110",
+    FEL,
+    "Arbetsboken är inte ifylld",
+    "Arbetsboken {fil} är inte ifylld: inga belopp, texter eller andra uppgifter har "
+    "skrivits in. Kanske skickades fel fil, till exempel den tomma arbetsboken i stället "
+    "för den ifyllda. Fyll i arbetsboken och skicka den igen.",
+    "file",
+)
 
 # --- structure (BB2xx) ------------------------------------------------------------------
 SHEET_MISSING = rule(
