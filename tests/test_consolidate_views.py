@@ -116,8 +116,8 @@ def test_drift_per_verksamhet(both):
 def test_drift_per_driftpost(both):
     t = both.views[m.VIEW_DRIFT_DRIFTPOST]
     assert values(t, "budget_prior", "prognos_prior", "budget_2027", "chg_bb_tkr") == [
-        # one revenue line: no "Summa intäkter" repeating it
         ("Intäkter", -100, -90, -110, -10),
+        ("Summa intäkter", -100, -90, -110, -10),
         ("Personalkostnader", 1450, 1460, 1550, 100),
         ("Kapitalkostnader", 50, 50, 60, 10),
         ("Summa kostnader", 1500, 1510, 1610, 110),
@@ -128,37 +128,11 @@ def test_drift_per_driftpost(both):
     kinds = [r.kind for r in t.rows]
     assert kinds == [
         m.RowKind.DATA,
+        m.RowKind.SUBTOTAL,
         m.RowKind.DATA,
         m.RowKind.DATA,
         m.RowKind.SUBTOTAL,
         m.RowKind.TOTAL,
-    ]
-
-
-def test_drift_per_driftpost_sums_two_revenue_lines(tmp_path):
-    """Two revenue kontogrupper keep their "Summa intäkter"; the net cost still adds
-    every line."""
-    small_settings(tmp_path)  # writes budgetbook.toml and the prior-year CSV
-    toml = (tmp_path / "budgetbook.toml").read_text(encoding="utf-8")
-    toml = toml.replace(
-        '[[driftposter]]\ncode = "personal"',
-        '[[driftposter]]\ncode = "bidrag"\nname = "Bidrag"\nkind = "revenue"\n'
-        '[[driftposter]]\ncode = "personal"',
-    )
-    (tmp_path / "budgetbook.toml").write_text(toml, encoding="utf-8")
-    settings = load_settings(tmp_path / "budgetbook.toml")
-    lines = {**A_LINES, ("A1", "bidrag"): (20, 20, 20)}
-    t = consolidate([drift_sub("A", lines), drift_sub("B", B_LINES)], settings).views[
-        m.VIEW_DRIFT_DRIFTPOST
-    ]
-    assert values(t, "budget_2027") == [
-        ("Intäkter", -110),
-        ("Bidrag", -20),
-        ("Summa intäkter", -130),
-        ("Personalkostnader", 1550),
-        ("Kapitalkostnader", 60),
-        ("Summa kostnader", 1610),
-        ("Nettokostnad", 1480),
     ]
 
 

@@ -233,8 +233,6 @@ def drift_by_driftpost(settings: Settings, figures: DriftFigures, included: set[
         keys,
         specs,
         headings=False,
-        # one revenue line (the common case) is not repeated as "Summa intäkter"
-        lone_subtotals=False,
     )
     for row in rows:  # keep every column present, empty where not comparable
         for c in cols[1:]:
