@@ -213,6 +213,37 @@ def test_identical_copy_is_one_version_not_a_second_return(
     assert f"aterkoppling_{avd}" not in data["outputs"]
 
 
+def test_a_corrected_version_beside_the_first_gets_no_feedback_about_the_inbox(
+    tmp_path: Path, settings: Settings, clean: dict[str, Path]
+) -> None:
+    """The head sent "X v2.xlsx" and both lie in the inbox: BB502 tells the finance office
+    which one is used. It is about the inbox, not the workbook; a clean v2 got a feedback
+    copy listing only BB502 ("skicka arbetsboken igen om något behöver rättas"), and a
+    faulty one listed it beside its own findings."""
+    from datetime import UTC, datetime
+
+    from data.corpus_templates import edit
+
+    avd, path = next(iter(clean.items()))
+    first, second = tmp_path / f"{avd}.xlsx", tmp_path / f"{avd} v2.xlsx"
+    edit(path, first, lambda wb: None, datetime(settings.budget_year - 1, 11, 18, tzinfo=UTC))
+    later = datetime(settings.budget_year - 1, 11, 19, tzinfo=UTC)
+    edit(path, second, lambda wb: wb["Texter"].cell(7, 3, "Andra versionen."), later)
+    ws = workspace_with(tmp_path, [first, second])
+    _, data, _ = run_collect(ws)
+    assert find(data, "BB502", second.name)
+    assert f"aterkoppling_{avd}" not in data["outputs"]
+
+    # v3 with an error: its feedback lists that error, and only it
+    third = ws.inbox / f"{avd} v3.xlsx"
+    edit(path, third, lambda wb: wb["Drift"].cell(12, 6, "ca 700"), later.replace(day=20))
+    _, data, _ = run_collect(ws)
+    assert find(data, "BB502", third.name)
+    feedback = openpyxl.load_workbook(data["outputs"][f"aterkoppling_{avd}"])
+    listed = [row[2] for row in feedback.worksheets[0].iter_rows(min_row=5, values_only=True)]
+    assert listed == ["BB301"], listed
+
+
 def test_two_versions_saved_at_the_same_time_are_not_called_newest(
     tmp_path: Path, settings: Settings, clean: dict[str, Path]
 ) -> None:

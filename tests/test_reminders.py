@@ -152,7 +152,7 @@ def test_return_not_ours_gets_no_feedback_and_its_email_says_what_is_wrong(
     sheet = openpyxl.load_workbook(report_path(ws.output, settings))["Status"]
     row = next(r for r in range(4, sheet.max_row + 1) if sheet.cell(r, 1).value == "FMO")
     cell = sheet.cell(row, len(STATUS_HEADINGS))
-    assert cell.value == "Mejla om felen"
+    assert cell.value == "Mejla om felet"  # one error (BB101): not "felen"
     text = as_read(cell.hyperlink.target)
     assert "bifoga" not in text and "aterkoppling" not in text
     assert "är ingen arbetsbok från budgetbook" in text  # BB101's message
@@ -267,7 +267,7 @@ def test_a_return_that_cannot_be_copied_for_feedback_gets_an_email_without_one(
     sheet = openpyxl.load_workbook(report)["Status"]
     row = next(r for r in range(4, sheet.max_row + 1) if sheet.cell(r, 1).value == "FMO")
     cell = sheet.cell(row, len(STATUS_HEADINGS))
-    assert cell.value == "Mejla om felen"
+    assert cell.value == "Mejla om felet"
     text = as_read(cell.hyperlink.target)
     assert "bifoga" not in text
     assert "Bladet Drift, cell F14: ”ungefär 2 000” är inte ett belopp." in text
@@ -276,3 +276,21 @@ def test_a_return_that_cannot_be_copied_for_feedback_gets_an_email_without_one(
         archive.clear_memo()
     actions.collect(ws.root)
     assert (report.stat().st_mtime_ns, report.read_bytes()) == before
+
+
+def test_the_link_to_an_email_quoting_errors_names_them_in_the_plural(ws: Workspace) -> None:
+    """One error: "Mejla om felet" (above); two: "Mejla om felen", as the message says."""
+    fmo = ws.inbox / "Budget 2027 Förtroendemannaorganisationen.xlsx"
+    wb = openpyxl.load_workbook(fmo)
+    wb["Drift"]["F14"] = "ungefär 2 000"
+    wb["Drift"]["G14"] = "cirka 2 100"
+    wb.save(fmo)
+    _unopenable_by_openpyxl(fmo)
+    result = actions.collect(ws.root)
+    status = next(s for s in result.statuses if s.avdelning == "FMO")
+    assert status.errors > 1 and "aterkoppling_FMO" not in result.outputs
+    sheet = openpyxl.load_workbook(result.outputs["inlamningskontroll"])["Status"]
+    row = next(r for r in range(4, sheet.max_row + 1) if sheet.cell(r, 1).value == "FMO")
+    cell = sheet.cell(row, len(STATUS_HEADINGS))
+    assert cell.value == "Mejla om felen"
+    assert "när felen är rättade" in as_read(cell.hyperlink.target)

@@ -164,3 +164,33 @@ def test_a_kept_run_ends_each_stage_once(tmp_path: Path) -> None:
         result = actions.run_round(actions.open_round(ws.root, collecting=True), stages.append)
         assert result.reported is not None and result.reported.kept is kept
         assert stages == ["collect", "consolidate", "report"]
+
+
+def test_a_run_with_no_return_accepted_any_more_leaves_no_earlier_draft(tmp_path: Path) -> None:
+    """The only accepted return was replaced by a corrected version with an error: `run`
+    said "Ingen konsolidering och inget Word-utkast" and left the earlier run's workbook
+    and draft in output/, made from a return no longer accepted, to be taken for this
+    run's (as a feedback workbook for a return now fine is removed)."""
+    ws = init_workspace(tmp_path / "ws")
+    source = sorted(INBOX.glob("*.xlsx"))[0]
+    shutil.copy2(source, ws.inbox / source.name)
+    runner = CliRunner()
+    first = runner.invoke(main, ["run", "-w", str(ws.root)])
+    assert first.exit_code == 0, first.output
+    assert len(_states(ws)) == 2
+
+    # the head sends a corrected version under the same name; its net budget misses the
+    # ram (BB401), so no return is accepted
+    wb = openpyxl.load_workbook(ws.inbox / source.name)
+    wb["Drift"]["F12"].value += 300
+    wb.save(ws.inbox / source.name)
+    again = runner.invoke(main, ["run", "-w", str(ws.root)])
+    assert again.exit_code == 1, again.output
+    assert "BB401" in again.output and "Ingen konsolidering" in again.output
+    assert _states(ws) == {}
+    assert report_memo.REMOVED_NOTE in again.output
+    assert "konsolidering:" not in again.output and "namndplan:" not in again.output
+
+    # nothing left to remove: nothing said about it
+    third = runner.invoke(main, ["run", "-w", str(ws.root)])
+    assert report_memo.REMOVED_NOTE not in third.output

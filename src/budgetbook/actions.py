@@ -26,7 +26,7 @@ from .archive import ARCHIVE_DIR
 from .errors import NothingToConsolidateError, WorkspaceError
 from .gc_pause import release_kept
 from .model_base import CollectResult, Problem, Severity
-from .workspace import Workspace, init_workspace, open_workspace
+from .workspace import Workspace, init_workspace, open_workspace, remove_output
 
 if TYPE_CHECKING:
     from .history import Comparison
@@ -65,6 +65,8 @@ class RunResult:
     collected: CollectResult
     reported: Reported | None = None  # None: no accepted return, nothing consolidated
     outputs: dict[str, Path] = field(default_factory=dict)
+    # an earlier run's workbook and draft, removed when no return is accepted any more
+    removed: list[Path] = field(default_factory=list)
 
     @property
     def valid(self) -> bool:
@@ -298,9 +300,22 @@ def run_round(r: Round, stage_done: Callable[[str], None] | None = None) -> RunR
         result.reported = consolidate_and_report_round(r, collected, stage_done)
         result.outputs["konsolidering"] = result.reported.workbook
         result.outputs["namndplan"] = result.reported.draft
+    else:
+        result.removed = _remove_documents(r)
     if stage_done is not None:
         stage_done("report")
     return result
+
+
+def _remove_documents(r: Round) -> list[Path]:
+    """The workbook and draft an earlier run made, when no return is accepted now: left
+    beside "no consolidation" they would be taken for this run's (as stale feedback)."""
+    removed = []
+    for path in (_workbook_path(r), _draft_path(r)):
+        if path.is_file():
+            remove_output(path)  # one open in Word or Excel: OutputError, as a write gives
+            removed.append(path)
+    return removed
 
 
 def panel(workspace: Path | str = ".") -> Path:

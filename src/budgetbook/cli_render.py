@@ -82,6 +82,8 @@ def print_run(result: RunResult) -> None:
             "Ingen konsolidering och inget Word-utkast: det finns ingen godkänd inlämning. "
             "Lägg de ifyllda arbetsböckerna i inbox/ och åtgärda felen i inlämningskontrollen."
         )
+        if result.removed:
+            click.echo(report_memo.REMOVED_NOTE)
     elif reported.kept:
         click.echo(report_memo.KEPT_NOTE)
     if reported is not None and reported.problems:

@@ -30,6 +30,7 @@ from .output_names import (
     report_path,
 )
 from .problem_report import write_feedback, write_problem_report
+from .rules import ABOUT_THE_INBOX
 from .settings import Settings
 from .workspace import Workspace, remove_output, replace_into
 
@@ -117,7 +118,8 @@ def _feedback_to_write(
     by_name = {r.name: r for r in received}
     by_file: dict[str, list[Problem]] = defaultdict(list)
     for p in result.problems:
-        by_file[p.file].append(p)
+        if p.code not in ABOUT_THE_INBOX:
+            by_file[p.file].append(p)
     for status in result.statuses:
         rec = by_name.get(status.file)
         if rec is None or not rec.budgetbook or rec.unreadable:

@@ -133,8 +133,10 @@ def _kor_allt(r: actions.Round, out: Outcome) -> None:
         out.findings = list(result.reported.problems)
     if not result.collected.submissions:
         out.note = (
-            "Ingen inlämning är godkänd ännu, så ingen konsolidering och inget Word-utkast skrevs."
+            "Ingen inlämning är godkänd, så ingen konsolidering och inget Word-utkast skrevs."
         )
+        if result.removed:
+            out.note += " " + report_memo.REMOVED_NOTE
     elif result.reported is not None and result.reported.kept:
         out.note = report_memo.KEPT_NOTE
 

@@ -246,7 +246,7 @@ def _letter(
             f"{yours} Skicka den igen {to_office} när {errors} är {fixed}.",
         ]
         short = f"Skicka arbetsboken {template} igen."
-        label = "Mejla om felen"
+        label = f"Mejla om {errors}"
     first = avd.head.split()[0] if avd.head.split() else ""
     signature = [x for x in (settings.contact_name, settings.contact_phone) if x]
     return _Letter(

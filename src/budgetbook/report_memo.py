@@ -31,6 +31,11 @@ KEPT_NOTE = (
     "Konsolideringen och Word-utkastet är redan gjorda i dag av samma inlämningar och "
     "inställningar; de skrevs inte om."
 )
+# `run` with no return accepted any more removes the pair an earlier run made
+REMOVED_NOTE = (
+    "Konsolideringen och Word-utkastet från en tidigare körning togs bort: de byggde på "
+    "inlämningar som inte längre är godkända."
+)
 # What writes the two documents and their charts: an upgrade may write them
 # differently (the package's own code and resources are in the collect's basis).
 WRITING_LIBRARIES = (

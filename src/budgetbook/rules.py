@@ -421,6 +421,9 @@ SAME_SAVE_TIME = rule(
     "och ta annars bort de andra ur inkorgen; alla versioner finns kvar i arkivet.",
     "round",
 )
+# Which version of a return is used: the finance office's to know (its inbox), nothing
+# the head can correct in the workbook, so no feedback workbook lists them.
+ABOUT_THE_INBOX = frozenset({DUPLICATE_RETURN.code, SAME_SAVE_TIME.code})
 VERKSAMHET_TWICE = rule(
     "BB503",
     FEL,
