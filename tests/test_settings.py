@@ -81,6 +81,20 @@ def test_repository_root_is_the_example_workspace() -> None:
             "verksamheter[6].avdelning",
             "ingen avdelning",
         ),
+        # an uppdrag for an avdelning that is none (its name written, a typo) went to
+        # no workbook, and nobody was asked about it (new-kommun audit)
+        (
+            'avdelning = "SPL"\ndecision',
+            'avdelning = "Samhällsplanering och ledning"\ndecision',
+            "uppdrag[0].avdelning",
+            'skriv avdelning = "SPL"',
+        ),
+        (
+            'avdelning = "SPL"\ndecision',
+            'avdelning = "SPLL"\ndecision',
+            "uppdrag[0].avdelning",
+            "ingen avdelningskod",
+        ),
         ("internranta = 2.5", "internranta = 250", "capital.internranta", "procent"),
         (
             'sign_convention = "net_cost_positive"',

@@ -396,6 +396,24 @@ def parse_settings(data: dict[str, Any], path: Path, source: str = "") -> Settin
         if a.code not in with_verksamhet:
             raise r.fail("verksamheter", f"avdelningen {a.code} har ingen verksamhet.")
 
+    uppdrag_defs = each_element(r, r.array(data, "uppdrag", False), "uppdrag", uppdrag)
+    # an uppdrag goes to the workbook of its avdelning's code: one not among them (the
+    # name written, a typo) reached no workbook, and nobody was asked about it
+    by_name = {a.name.casefold(): a.code for a in avdelningar}
+    for i, u in enumerate(uppdrag_defs):
+        if u.avdelning and u.avdelning not in avd_codes:
+            code = by_name.get(u.avdelning.strip().casefold())
+            raise r.fail(
+                f"uppdrag[{i}].avdelning",
+                f"{u.avdelning!r} är ingen avdelningskod; "
+                + (
+                    f'skriv avdelning = "{code}".'
+                    if code
+                    else f"känd: {', '.join(sorted(avd_codes))}."
+                )
+                + " Utan avdelning redovisar varje avdelning uppdraget.",
+            )
+
     kf_goals = each_element(r, r.array(data, "kf_goals", False), "kf_goals", kf_goal)
     namnd_goals = each_element(r, r.array(data, "namnd_goals", False), "namnd_goals", namnd_goal)
     # nämndmål find their KF goal by its code: a repeated code showed them under both
@@ -494,7 +512,7 @@ def parse_settings(data: dict[str, Any], path: Path, source: str = "") -> Settin
         asset_categories=categories,
         kf_goals=kf_goals,
         namnd_goals=namnd_goals,
-        uppdrag=each_element(r, r.array(data, "uppdrag", False), "uppdrag", uppdrag),
+        uppdrag=uppdrag_defs,
         text_sections=text_sections,
         texts=texts,
         prior=prior,
