@@ -466,6 +466,7 @@ def parse_settings(data: dict[str, Any], path: Path, source: str = "") -> Settin
             {v.code for v in verksamheter},
             {d.code for d in driftposter},
             names={d.name.casefold(): d.code for d in driftposter},
+            unsigned={d.code: d.name for d in driftposter if not d.allow_negative},
         )
 
     threshold_pct = float(r.get(rules, "rules", "change_threshold_pct", (int, float), 10))
