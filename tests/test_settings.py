@@ -191,6 +191,49 @@ def test_a_repeated_code_is_named_where_it_is_repeated(workspace: Path) -> None:
     assert "en enda avdelning" in message
 
 
+def test_an_element_written_with_single_brackets_says_to_double_them(workspace: Path) -> None:
+    """A second avdelning headed [avdelningar] (one pair of brackets, as [kommun] is)
+    was "samma tabell anges två gånger", which sent one looking for a copied table;
+    an indicator headed [kf_goals.indicators] was "indicators: ska anges som
+    [[indicators]]-tabeller", a header that is no header (new-kommun audit)."""
+    text = (workspace / "budgetbook.toml").read_text(encoding="utf-8")
+    second = text.index("[[avdelningar]]", text.index("[[avdelningar]]") + 1)
+    (workspace / "budgetbook.toml").write_text(
+        text[:second] + "[avdelningar]" + text[second + len("[[avdelningar]]") :],
+        encoding="utf-8",
+    )
+    line = text[:second].count("\n") + 1
+    with pytest.raises(SettingsError) as info:
+        load_settings(workspace)
+    assert f"budgetbook.toml, rad {line}:" in str(info.value)
+    assert "Skriv då [[avdelningar]], med dubbla hakparenteser" in str(info.value)
+
+    (workspace / "budgetbook.toml").write_text(
+        text.replace("[kommun]", '[kommun]\nname = "x"\n\n[kommun]', 1), encoding="utf-8"
+    )
+    with pytest.raises(SettingsError) as info:
+        load_settings(workspace)
+    assert "samma tabell anges två gånger" in str(info.value)  # one [kommun]: no [[kommun]]
+
+    # the first of the first goal's two indicators: the second is then a clash
+    (workspace / "budgetbook.toml").write_text(
+        text.replace("[[kf_goals.indicators]]", "[kf_goals.indicators]", 1), encoding="utf-8"
+    )
+    with pytest.raises(SettingsError) as info:
+        load_settings(workspace)
+    assert "[[kf_goals.indicators]] följer på en [kf_goals.indicators]" in str(info.value)
+    # the one indicator of the second goal: a table where an array was expected
+    last = text.index("[[kf_goals.indicators]]", text.index('code = "4"'))
+    (workspace / "budgetbook.toml").write_text(
+        text[:last] + "[kf_goals.indicators]" + text[last + len("[[kf_goals.indicators]]") :],
+        encoding="utf-8",
+    )
+    with pytest.raises(SettingsError) as info:
+        load_settings(workspace)
+    assert info.value.key == "kf_goals[1].indicators"
+    assert "ska anges som [[kf_goals.indicators]]-tabeller" in str(info.value)
+
+
 def test_the_unit_may_be_written_out(workspace: Path) -> None:
     edit(workspace, 'unit = "tkr"', 'unit = "Tkr"')
     assert load_settings(workspace).unit == "Tkr"

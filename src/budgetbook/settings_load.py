@@ -119,7 +119,8 @@ def _load(
     try:
         data = parse_toml(source)
     except tomllib.TOMLDecodeError as exc:
-        raise toml_error(exc, path.name, source) from exc
+        lists = (*ARRAY_KEYS, "kf_goals.indicators", "namnd_goals.indicators")
+        raise toml_error(exc, path.name, source, lists) from exc
     with recording_reads() as parsed:
         settings = parse_settings(data, path, source)
     deps = [
@@ -320,7 +321,10 @@ def parse_settings(data: dict[str, Any], path: Path, source: str = "") -> Settin
             title=r.get(item, key, "title", str),
             text=r.get(item, key, "text", str, ""),
             indicators=each_element(
-                r, r.array(item, "indicators", False), f"{key}.indicators", indicator
+                r,
+                r.array(item, "indicators", False, f"{key}.indicators"),
+                f"{key}.indicators",
+                indicator,
             ),
         )
 
@@ -331,7 +335,10 @@ def parse_settings(data: dict[str, Any], path: Path, source: str = "") -> Settin
             title=r.get(item, key, "title", str),
             text=r.get(item, key, "text", str, ""),
             indicators=each_element(
-                r, r.array(item, "indicators", False), f"{key}.indicators", indicator
+                r,
+                r.array(item, "indicators", False, f"{key}.indicators"),
+                f"{key}.indicators",
+                indicator,
             ),
         )
 
