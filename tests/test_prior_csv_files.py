@@ -95,6 +95,21 @@ def test_a_sep_line_is_read_and_lines_are_still_the_files(workspace: Path) -> No
     _save(workspace, rows, ";", "cp1252", first="sep=;\r\n")
     with pytest.raises(SettingsError, match=r"foregaende_ar.csv, rad 5: .*okänd verksamhet '9999'"):
         load_settings(workspace)
+    # and it says which codes the file may have (new-kommun audit: "okänd verksamhet
+    # '0401'" said nothing of [[verksamheter]], nor of the zero a ledger put before it)
+    rows[3][0] = "01100"
+    _save(workspace, rows, ";", "cp1252")
+    with pytest.raises(SettingsError) as info:
+        load_settings(workspace)
+    assert "från [[verksamheter]] i budgetbook.toml, '1100' utan nollor före." in str(info.value)
+    rows[3][0] = "1111"
+    _save(workspace, rows, ";", "cp1252")
+    with pytest.raises(SettingsError) as info:
+        load_settings(workspace)
+    assert str(info.value).endswith(
+        "i budgetbook.toml (1100, 1200, 1300, 1400, 1410, 1420, "
+        "1500, 1510, 1600, 1610, 1700, 1710, 1800)."
+    )
     # a header that is still wrong is named as the second line
     _save(workspace, [["Verksamhet", "Konto", "Budget", "Prognos"]], ";", "cp1252", "SEP=;\r\n")
     with pytest.raises(SettingsError, match="andra raden ska ha kolumnerna") as info:

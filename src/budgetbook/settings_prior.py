@@ -87,7 +87,9 @@ def load_prior(
             if not any(field.strip() for field in row):
                 continue  # a row of separators only, as Excel saves a row once used
             raise SettingsError(
-                f"okänd verksamhet {v!r}.", key="verksamhet", path=f"{file.name}, rad {number}"
+                _unknown_verksamhet(v, verksamheter),
+                key="verksamhet",
+                path=f"{file.name}, rad {number}",
             )
         if d not in driftposter:
             d = (names or {}).get(d.casefold(), d)
@@ -192,3 +194,16 @@ def _negative(row: list[str], ib: int, ip: int, name: str, where: str) -> Settin
         "[[driftposter]].",
         path=where,
     )
+
+
+def _unknown_verksamhet(code: str, verksamheter: set[str]) -> str:
+    """Why `code` is refused and what to write instead: it said only "okänd verksamhet
+    '0401'", not that the codes are those of [[verksamheter]] (new-kommun audit)."""
+    told = (
+        f"okänd verksamhet {code!r}; ange verksamhetens kod från [[verksamheter]] i budgetbook.toml"
+    )
+    if (plain := code.lstrip("0")) in verksamheter:
+        return f"{told}, {plain!r} utan nollor före."
+    if len(verksamheter) <= 30:
+        return f"{told} ({', '.join(sorted(verksamheter))})."
+    return f"{told}."
