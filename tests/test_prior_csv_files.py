@@ -95,6 +95,21 @@ def test_a_sep_line_is_read_and_lines_are_still_the_files(workspace: Path) -> No
     _save(workspace, rows, ";", "cp1252", first="sep=;\r\n")
     with pytest.raises(SettingsError, match=r"foregaende_ar.csv, rad 5: .*okänd verksamhet '9999'"):
         load_settings(workspace)
+    # and it says which codes the file may have (new-kommun audit: "okänd verksamhet
+    # '0401'" said nothing of [[verksamheter]], nor of the zero a ledger put before it)
+    rows[3][0] = "01100"
+    _save(workspace, rows, ";", "cp1252")
+    with pytest.raises(SettingsError) as info:
+        load_settings(workspace)
+    assert "från [[verksamheter]] i budgetbook.toml, '1100' utan nollor före." in str(info.value)
+    rows[3][0] = "1111"
+    _save(workspace, rows, ";", "cp1252")
+    with pytest.raises(SettingsError) as info:
+        load_settings(workspace)
+    assert str(info.value).endswith(
+        "i budgetbook.toml (1100, 1200, 1300, 1400, 1410, 1420, "
+        "1500, 1510, 1600, 1610, 1700, 1710, 1800)."
+    )
     # a header that is still wrong is named as the second line
     _save(workspace, [["Verksamhet", "Konto", "Budget", "Prognos"]], ";", "cp1252", "SEP=;\r\n")
     with pytest.raises(SettingsError, match="andra raden ska ha kolumnerna") as info:
@@ -107,12 +122,49 @@ def test_a_sep_line_is_read_and_lines_are_still_the_files(workspace: Path) -> No
 def test_a_unicode_minus_is_a_minus(workspace: Path, encoding: str) -> None:
     """Windows' Swedish regional settings write negative numbers with U+2212 (−), not
     the hyphen (-): Excel's "CSV UTF-8" keeps it, and the row was refused ("budget och
-    prognos ska vara heltal i tkr")."""
+    prognos ska vara heltal i tkr"). On a line that takes negative amounts."""
+    _allow_negative(workspace, "Personalkostnader")
     rows = _rows(workspace)
     rows[2][2:] = ["\u22121\u00a0200", "\u221240"]
     _save(workspace, rows, ";", encoding)
     budget, prognos, line = load_settings(workspace).prior[("1100", "personal")]
     assert (budget, prognos, line) == (-1200, -40, 3)
+
+
+def _allow_negative(workspace: Path, name: str) -> None:
+    toml = workspace / "budgetbook.toml"
+    text = toml.read_text(encoding="utf-8")
+    old = f'name = "{name}"\nkind = "'
+    assert old in text
+    toml.write_text(text.replace(old, f"allow_negative = true\n{old}"), encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("column", "encoding", "written"),
+    [("Budget", "cp1252", "-1 500"), ("Prognos", "utf-8-sig", "\u22121\u00a0500")],
+)
+def test_a_negative_amount_is_refused_on_a_line_that_takes_none(
+    workspace: Path, column: str, encoding: str, written: str
+) -> None:
+    """The file has revenue and costs as positive amounts. A ledger export has revenue
+    with a minus sign, and it was read as it was: the prior-year net cost grew by twice
+    the revenue, and every change against it was wrong, silently (new-kommun audit).
+    The line, the column, the figure as written and the driftpost are named, and what
+    to do."""
+    rows = _rows(workspace)
+    assert rows[1][:2] == ["1100", "Intäkter"]
+    rows[1][2 if column == "Budget" else 3] = written
+    _save(workspace, rows, ";", encoding)
+    with pytest.raises(SettingsError) as info:
+        load_settings(workspace)
+    message = str(info.value)
+    assert message.startswith("foregaende_ar.csv, rad 2:"), message
+    assert f"{column} är negativ ({written}) för Intäkter" in message
+    assert "Byt tecken" in message and "allow_negative = true" in message
+    # a line that takes negative amounts takes them here too
+    _allow_negative(workspace, "Intäkter")
+    figures = _figures(workspace)[("1100", "intakter")][:2]
+    assert figures == ((-1500, 0) if column == "Budget" else (0, -1500))
 
 
 @pytest.mark.parametrize("budget", ["31\u00a0200,4", "31200,00", "31200.5"])

@@ -81,6 +81,20 @@ def test_repository_root_is_the_example_workspace() -> None:
             "verksamheter[6].avdelning",
             "ingen avdelning",
         ),
+        # an uppdrag for an avdelning that is none (its name written, a typo) went to
+        # no workbook, and nobody was asked about it (new-kommun audit)
+        (
+            'avdelning = "SPL"\ndecision',
+            'avdelning = "Samhällsplanering och ledning"\ndecision',
+            "uppdrag[0].avdelning",
+            'skriv avdelning = "SPL"',
+        ),
+        (
+            'avdelning = "SPL"\ndecision',
+            'avdelning = "SPLL"\ndecision',
+            "uppdrag[0].avdelning",
+            "ingen avdelningskod",
+        ),
         ("internranta = 2.5", "internranta = 250", "capital.internranta", "procent"),
         (
             'sign_convention = "net_cost_positive"',
@@ -99,25 +113,35 @@ def test_repository_root_is_the_example_workspace() -> None:
         ('name = "Lokalkostnader"', 'name = ""', "driftposter[2].name", "tom"),
         # Drift rows are matched by driftpost name and categories are chosen by name:
         # a repeated name would make every untouched return fail (BB206) or be ambiguous.
-        ('name = "Lokalkostnader"', 'name = "Personalkostnader"', "driftposter", "mer än en gång"),
-        ('name = "Inventarier"', 'name = "IT-utrustning"', "asset_categories", "mer än en gång"),
+        (
+            'name = "Lokalkostnader"',
+            'name = "Personalkostnader"',
+            "driftposter[2].name",
+            "förekommer redan",
+        ),
+        (
+            'name = "Inventarier"',
+            'name = "IT-utrustning"',
+            "asset_categories[1].name",
+            "förekommer redan",
+        ),
         # two avdelningar of one name: the draft's tables grouped by avdelning read as one
         (
             'name = "Kommunstyrelsens reserv"',
             'name = "Förtroendemannaorganisationen"',
-            "avdelningar",
-            "mer än en gång",
+            "avdelningar[1].name",
+            "förekommer redan",
         ),
         # two text sections with one key: the Texter sheet had a row for each, and the
         # text in the first was dropped when a return was read
-        ('key = "budget"', 'key = "verksamhet"', "text_sections", "mer än en gång"),
+        ('key = "budget"', 'key = "verksamhet"', "text_sections[1].key", "förekommer redan"),
         # a KF goal's block copied and its code left: the nämndmål of that code and their
         # indicators were shown under both goals in the draft
         (
             'code = "4"\ntitle = "Ett växande',
             'code = "1"\ntitle = "Ett växande',
-            "kf_goals",
-            "mer än en gång",
+            "kf_goals[1].code",
+            "förekommer redan",
         ),
         # the unit is a label: amounts are whole tkr everywhere, so "kr" would put "kr"
         # in the captions of tables counted in tkr
@@ -145,6 +169,69 @@ def test_wrong_key_is_named(workspace: Path, old: str, new: str, key: str, fragm
     assert info.value.key == key
     assert fragment in str(info.value)
     assert "budgetbook.toml" in str(info.value)
+
+
+def test_a_repeated_code_is_named_where_it_is_repeated(workspace: Path) -> None:
+    """A verksamhet copied in at the end under a second avdelning was reported at the
+    first [[verksamheter]] ("rad 137: verksamheter: koden '1510' förekommer mer än en
+    gång"), without saying where the two were or what to do (new-kommun audit)."""
+    edit(
+        workspace,
+        "[[kf_goals]]",
+        '[[verksamheter]]\ncode = "1510"\nname = "Friskvård"\navdelning = "EKO"\n\n[[kf_goals]]',
+    )
+    lines = (workspace / "budgetbook.toml").read_text(encoding="utf-8").splitlines()
+    first, again = (n for n, line in enumerate(lines, 1) if line == 'code = "1510"')
+    with pytest.raises(SettingsError) as info:
+        load_settings(workspace)
+    message = str(info.value)
+    assert info.value.key == "verksamheter[13].code"
+    assert f"rad {again}:" in message, message
+    assert f"första gången på rad {first}" in message
+    assert "en enda avdelning" in message
+
+
+def test_an_element_written_with_single_brackets_says_to_double_them(workspace: Path) -> None:
+    """A second avdelning headed [avdelningar] (one pair of brackets, as [kommun] is)
+    was "samma tabell anges två gånger", which sent one looking for a copied table;
+    an indicator headed [kf_goals.indicators] was "indicators: ska anges som
+    [[indicators]]-tabeller", a header that is no header (new-kommun audit)."""
+    text = (workspace / "budgetbook.toml").read_text(encoding="utf-8")
+    second = text.index("[[avdelningar]]", text.index("[[avdelningar]]") + 1)
+    (workspace / "budgetbook.toml").write_text(
+        text[:second] + "[avdelningar]" + text[second + len("[[avdelningar]]") :],
+        encoding="utf-8",
+    )
+    line = text[:second].count("\n") + 1
+    with pytest.raises(SettingsError) as info:
+        load_settings(workspace)
+    assert f"budgetbook.toml, rad {line}:" in str(info.value)
+    assert "Skriv då [[avdelningar]], med dubbla hakparenteser" in str(info.value)
+
+    (workspace / "budgetbook.toml").write_text(
+        text.replace("[kommun]", '[kommun]\nname = "x"\n\n[kommun]', 1), encoding="utf-8"
+    )
+    with pytest.raises(SettingsError) as info:
+        load_settings(workspace)
+    assert "samma tabell anges två gånger" in str(info.value)  # one [kommun]: no [[kommun]]
+
+    # the first of the first goal's two indicators: the second is then a clash
+    (workspace / "budgetbook.toml").write_text(
+        text.replace("[[kf_goals.indicators]]", "[kf_goals.indicators]", 1), encoding="utf-8"
+    )
+    with pytest.raises(SettingsError) as info:
+        load_settings(workspace)
+    assert "[[kf_goals.indicators]] följer på en [kf_goals.indicators]" in str(info.value)
+    # the one indicator of the second goal: a table where an array was expected
+    last = text.index("[[kf_goals.indicators]]", text.index('code = "4"'))
+    (workspace / "budgetbook.toml").write_text(
+        text[:last] + "[kf_goals.indicators]" + text[last + len("[[kf_goals.indicators]]") :],
+        encoding="utf-8",
+    )
+    with pytest.raises(SettingsError) as info:
+        load_settings(workspace)
+    assert info.value.key == "kf_goals[1].indicators"
+    assert "ska anges som [[kf_goals.indicators]]-tabeller" in str(info.value)
 
 
 def test_the_unit_may_be_written_out(workspace: Path) -> None:

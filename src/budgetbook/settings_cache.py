@@ -132,6 +132,7 @@ def _prior_from_file(
             {d.code for d in driftposter},
             spreadsheet_text(data),
             {d.name.casefold(): d.code for d in driftposter},
+            {d.code: d.name for d in driftposter if not d.allow_negative},
         )
     except SettingsError as exc:  # not as when the entry was written: parse them again
         raise ValueError(str(exc)) from exc

@@ -119,7 +119,8 @@ def _load(
     try:
         data = parse_toml(source)
     except tomllib.TOMLDecodeError as exc:
-        raise toml_error(exc, path.name, source) from exc
+        lists = (*ARRAY_KEYS, "kf_goals.indicators", "namnd_goals.indicators")
+        raise toml_error(exc, path.name, source, lists) from exc
     with recording_reads() as parsed:
         settings = parse_settings(data, path, source)
     deps = [
@@ -320,7 +321,10 @@ def parse_settings(data: dict[str, Any], path: Path, source: str = "") -> Settin
             title=r.get(item, key, "title", str),
             text=r.get(item, key, "text", str, ""),
             indicators=each_element(
-                r, r.array(item, "indicators", False), f"{key}.indicators", indicator
+                r,
+                r.array(item, "indicators", False, f"{key}.indicators"),
+                f"{key}.indicators",
+                indicator,
             ),
         )
 
@@ -331,7 +335,10 @@ def parse_settings(data: dict[str, Any], path: Path, source: str = "") -> Settin
             title=r.get(item, key, "title", str),
             text=r.get(item, key, "text", str, ""),
             indicators=each_element(
-                r, r.array(item, "indicators", False), f"{key}.indicators", indicator
+                r,
+                r.array(item, "indicators", False, f"{key}.indicators"),
+                f"{key}.indicators",
+                indicator,
             ),
         )
 
@@ -366,16 +373,22 @@ def parse_settings(data: dict[str, Any], path: Path, source: str = "") -> Settin
     )
     _unique(r, "driftposter", [d.code for d in driftposter])
     # Drift rows are matched by driftpost name, and a category is chosen by its name
-    _unique(r, "driftposter", [d.name for d in driftposter], "namnet")
+    _unique(r, "driftposter", [d.name for d in driftposter], "namnet", "name")
     _unique(r, "asset_categories", [c.code for c in categories])
-    _unique(r, "asset_categories", [c.name for c in categories], "namnet")
+    _unique(r, "asset_categories", [c.name for c in categories], "namnet", "name")
     _unique(r, "avdelningar", [a.code for a in avdelningar])
     # the board reads avdelningar by name: the draft groups projects and risks under
     # it, and two of one name would read (and group) as one
-    _unique(r, "avdelningar", [a.name for a in avdelningar], "namnet")
+    _unique(r, "avdelningar", [a.name for a in avdelningar], "namnet", "name")
     if clash := file_name_problem([a.code for a in avdelningar]):
         raise r.fail(f"avdelningar[{clash[0]}].code", clash[1])
-    _unique(r, "verksamheter", [v.code for v in verksamheter])
+    _unique(
+        r,
+        "verksamheter",
+        [v.code for v in verksamheter],
+        hint="En verksamhet budgeteras av en enda avdelning: ta bort den ena, eller ge den "
+        "en egen kod.",
+    )
     if not any(d.kind == "cost" for d in driftposter):
         raise r.fail("driftposter", 'minst en driftpost ska ha kind = "cost".')
     avd_codes = {a.code for a in avdelningar}
@@ -389,6 +402,24 @@ def parse_settings(data: dict[str, Any], path: Path, source: str = "") -> Settin
     for a in avdelningar:
         if a.code not in with_verksamhet:
             raise r.fail("verksamheter", f"avdelningen {a.code} har ingen verksamhet.")
+
+    uppdrag_defs = each_element(r, r.array(data, "uppdrag", False), "uppdrag", uppdrag)
+    # an uppdrag goes to the workbook of its avdelning's code: one not among them (the
+    # name written, a typo) reached no workbook, and nobody was asked about it
+    by_name = {a.name.casefold(): a.code for a in avdelningar}
+    for i, u in enumerate(uppdrag_defs):
+        if u.avdelning and u.avdelning not in avd_codes:
+            code = by_name.get(u.avdelning.strip().casefold())
+            raise r.fail(
+                f"uppdrag[{i}].avdelning",
+                f"{u.avdelning!r} är ingen avdelningskod; "
+                + (
+                    f'skriv avdelning = "{code}".'
+                    if code
+                    else f"känd: {', '.join(sorted(avd_codes))}."
+                )
+                + " Utan avdelning redovisar varje avdelning uppdraget.",
+            )
 
     kf_goals = each_element(r, r.array(data, "kf_goals", False), "kf_goals", kf_goal)
     namnd_goals = each_element(r, r.array(data, "namnd_goals", False), "namnd_goals", namnd_goal)
@@ -406,7 +437,7 @@ def parse_settings(data: dict[str, Any], path: Path, source: str = "") -> Settin
         r, r.array(data, "text_sections", False), "text_sections", text_section
     )
     # a return's texts are kept by key: of two sections with one key, one text was lost
-    _unique(r, "text_sections", [t.key for t in text_sections], "nyckeln")
+    _unique(r, "text_sections", [t.key for t in text_sections], "nyckeln", "key")
 
     texts_t = r.table(data, "", "texts", required=False)
     texts_dir = r.get(texts_t, "texts", "dir", str, "")
@@ -442,6 +473,7 @@ def parse_settings(data: dict[str, Any], path: Path, source: str = "") -> Settin
             {v.code for v in verksamheter},
             {d.code for d in driftposter},
             names={d.name.casefold(): d.code for d in driftposter},
+            unsigned={d.code: d.name for d in driftposter if not d.allow_negative},
         )
 
     threshold_pct = float(r.get(rules, "rules", "change_threshold_pct", (int, float), 10))
@@ -488,7 +520,7 @@ def parse_settings(data: dict[str, Any], path: Path, source: str = "") -> Settin
         asset_categories=categories,
         kf_goals=kf_goals,
         namnd_goals=namnd_goals,
-        uppdrag=each_element(r, r.array(data, "uppdrag", False), "uppdrag", uppdrag),
+        uppdrag=uppdrag_defs,
         text_sections=text_sections,
         texts=texts,
         prior=prior,
@@ -512,9 +544,21 @@ def _genitive(name: str) -> str:
     return name if name.endswith("s") else name + "s"
 
 
-def _unique(r: TomlReader, key: str, codes: list[str], what: str = "koden") -> None:
-    seen: set[str] = set()
-    for code in codes:
+def _unique(
+    r: TomlReader,
+    key: str,
+    codes: list[str],
+    what: str = "koden",
+    field: str = "code",
+    hint: str = "Ändra den ena eller ta bort den.",
+) -> None:
+    """Refuses a repeated `field` of the array `key`, named at its repetition with the
+    line of the first: the array's own line (once all one said) sent one to its first
+    element, not to the block copied in at the end."""
+    seen: dict[str, int] = {}
+    for i, code in enumerate(codes):
         if code in seen:
-            raise r.fail(key, f"{what} {code!r} förekommer mer än en gång.")
-        seen.add(code)
+            first = r.element_line(key, seen[code], field)
+            where = f", första gången på rad {first}" if first else ""
+            raise r.fail(f"{key}[{i}].{field}", f"{what} {code!r} förekommer redan{where}. {hint}")
+        seen[code] = i

@@ -22,12 +22,14 @@ def load_prior(
     driftposter: set[str],
     text: str | None = None,
     names: Mapping[str, str] | None = None,
+    unsigned: Mapping[str, str] | None = None,
 ) -> dict[tuple[str, str], PriorFigures]:
     """Prior-year figures: a CSV (semicolon, comma or tab) with verksamhet;driftpost;budget;
     prognos, as Excel or a ledger saves it (see `spreadsheet_text`; a first line `sep=;`
     names the separator). `text`: the file's text, already read. `names`: each
     driftpost's code by its name (casefolded), for a file that names the driftposter as
-    the ledger does."""
+    the ledger does. `unsigned`: the name of each driftpost (by code) whose amounts may
+    not be negative, those without allow_negative."""
     text = read_text(file, spreadsheet=True) if text is None else text
     # csv.reader with column positions, not DictReader, and the row's place formatted
     # only for an error: ~85 000 rows at 1 000 avdelningar (issue 8). Without quotes
@@ -85,7 +87,9 @@ def load_prior(
             if not any(field.strip() for field in row):
                 continue  # a row of separators only, as Excel saves a row once used
             raise SettingsError(
-                f"okänd verksamhet {v!r}.", key="verksamhet", path=f"{file.name}, rad {number}"
+                _unknown_verksamhet(v, verksamheter),
+                key="verksamhet",
+                path=f"{file.name}, rad {number}",
             )
         if d not in driftposter:
             d = (names or {}).get(d.casefold(), d)
@@ -103,6 +107,8 @@ def load_prior(
                 budget, prognos = _tkr(row[ib]), _tkr(row[ip])
         except ValueError as exc:
             raise _not_whole_tkr(row, ib, ip, f"{file.name}, rad {number}") from exc
+        if (budget < 0 or prognos < 0) and d in (unsigned or {}):
+            raise _negative(row, ib, ip, (unsigned or {})[d], f"{file.name}, rad {number}")
         key = (v, d)
         if key in result:
             raise SettingsError(
@@ -172,3 +178,32 @@ def _not_whole_tkr(row: list[str], ib: int, ip: int, where: str) -> SettingsErro
                 )
             return SettingsError(f"{column} ska vara ett heltal i tkr, inte '{value}'.", path=where)
     return SettingsError("budget och prognos ska vara heltal i tkr.", path=where)
+
+
+def _negative(row: list[str], ib: int, ip: int, name: str, where: str) -> SettingsError:
+    """The error for a negative amount on a line that takes none. The file has revenue
+    and costs as positive amounts; a ledger export mostly has revenue (or, in a kommun
+    showing costs negative, costs) with a minus sign, and read as it was the prior-year
+    net cost and every change against it were wrong, silently (new-kommun audit)."""
+    column, index = ("Budget", ib) if row[ib].strip()[:1] in "-\u2212" else ("Prognos", ip)
+    return SettingsError(
+        f"{column} är negativ ({row[index].strip()}) för {name}, men i filen anges både "
+        "intäkter och kostnader som positiva belopp. Har ekonomisystemet exporterat "
+        "intäkterna (eller kostnaderna) med minustecken? Byt tecken på dem och spara filen "
+        "igen. En driftpost som kan vara negativ har allow_negative = true i "
+        "[[driftposter]].",
+        path=where,
+    )
+
+
+def _unknown_verksamhet(code: str, verksamheter: set[str]) -> str:
+    """Why `code` is refused and what to write instead: it said only "okänd verksamhet
+    '0401'", not that the codes are those of [[verksamheter]] (new-kommun audit)."""
+    told = (
+        f"okänd verksamhet {code!r}; ange verksamhetens kod från [[verksamheter]] i budgetbook.toml"
+    )
+    if (plain := code.lstrip("0")) in verksamheter:
+        return f"{told}, {plain!r} utan nollor före."
+    if len(verksamheter) <= 30:
+        return f"{told} ({', '.join(sorted(verksamheter))})."
+    return f"{told}."

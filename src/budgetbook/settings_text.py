@@ -8,7 +8,7 @@ import datetime as dt
 import hashlib
 import re
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
@@ -178,6 +178,9 @@ _SPACED_THOUSANDS = re.compile(r"\d[ \u00a0]\d{3}(?!\d)")
 # `deadline = 2027-11-20 12:00` (TOML wants seconds in a time): a date with a time after it
 _DATE_AND_MORE = re.compile(r"^\s*([\w.-]+)\s*=\s*(\d{4}-\d{2}-\d{2})[ T]\S")
 _DATE = re.compile(r"(?<!\d)\d{4}-\d{2}-\d{2}(?!\d)")
+# `[avdelningar]` over a second avdelning, where `[[avdelningar]]` makes one more: tomllib
+# says only that the table is declared twice ("samma tabell anges två gånger")
+_TABLE_HEADER = re.compile(r"^\s*(\[\[?)([^\[\]]+)\]\]?\s*(#.*)?$")
 
 
 def date_problem(key: str, value: object, example: dt.date) -> str | None:
@@ -210,9 +213,12 @@ def date_problem(key: str, value: object, example: dt.date) -> str | None:
     )
 
 
-def toml_error(exc: tomllib.TOMLDecodeError, name: str, source: str = "") -> SettingsError:
+def toml_error(
+    exc: tomllib.TOMLDecodeError, name: str, source: str = "", lists: Collection[str] = ()
+) -> SettingsError:
     """A TOML syntax error in Swedish, with its line (tomllib's text goes to --debug).
-    `source`: the file's text, to name a decimal comma on the line."""
+    `source`: the file's text, to name a decimal comma on the line. `lists`: the arrays
+    of tables (avdelningar, …), whose element written as a table is declared twice."""
     text = str(exc)
     found = re.search(r"\(at line (\d+), column \d+\)$", text)
     where = f"{name}, rad {found.group(1)}" if found else name
@@ -225,7 +231,18 @@ def toml_error(exc: tomllib.TOMLDecodeError, name: str, source: str = "") -> Set
         line = lines[int(found.group(1)) - 1]
         unquoted = re.sub(r'"[^"]*"', "", line.split("#", 1)[0])
         dated = _DATE_AND_MORE.match(line)
-        if dated:
+        header = _TABLE_HEADER.match(line)
+        if header and text.startswith("Cannot") and header[2].strip() in lists:
+            name = header[2].strip()
+            explanation = (
+                f"tabellen [{name}] anges två gånger. Ska det finnas flera (en per "
+                f"avdelning, verksamhet, driftpost …)? Skriv då [[{name}]], med dubbla "
+                "hakparenteser, före var och en."
+                if header[1] == "["
+                else f"[[{name}]] följer på en [{name}] med enkla hakparenteser. Skriv "
+                f"[[{name}]], med dubbla hakparenteser, före var och en."
+            )
+        elif dated:
             explanation = (
                 f"ett datum skrivs utan klockslag i budgetbook.toml, t.ex. {dated[1]} = {dated[2]}."
             )

@@ -87,14 +87,21 @@ class TomlReader:
             raise self.fail(key, f"ska vara en tabell [{key}].")
         return value
 
-    def array(self, table: dict[str, Any], name: str, required: bool = True) -> list[dict]:
+    def array(
+        self, table: dict[str, Any], name: str, required: bool = True, key: str = ""
+    ) -> list[dict]:
+        """The array of tables `name` in `table`; `key`: its place for an error, when in
+        an element ("namnd_goals[0].indicators", written [[namnd_goals.indicators]]: the
+        error said "indicators" and "[[indicators]]")."""
+        key = key or name
+        header = re.sub(r"\[\d+\]", "", key)
         if name not in table:
             if required:
-                raise self.fail(name, f"saknas; ange minst en [[{name}]].")
+                raise self.fail(key, f"saknas; ange minst en [[{header}]].")
             return []
         value = table[name]
         if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
-            raise self.fail(name, f"ska anges som [[{name}]]-tabeller.")
+            raise self.fail(key, f"ska anges som [[{header}]]-tabeller.")
         return value
 
     def unknown(self, table: dict[str, Any], prefix: str, known: set[str]) -> None:
