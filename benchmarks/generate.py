@@ -35,7 +35,7 @@ from budgetbook.reader_parts import read_zip_parts
 from budgetbook.settings import Settings
 from budgetbook.workspace import atomic_write, example_resources, open_workspace
 
-GENERATOR_VERSION = "5"  # bump when the generated round changes
+GENERATOR_VERSION = "6"  # bump when the generated round changes (6: templates record their uppdrag)
 CACHE = Path(__file__).resolve().parent / ".cache"
 
 VERKSAMHETER_PER_AVD = 12
