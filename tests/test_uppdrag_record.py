@@ -9,6 +9,7 @@ them (the sheet unprotected as a head unprotects it), read back by our reader an
 from __future__ import annotations
 
 import dataclasses
+import shutil
 import zipfile
 from pathlib import Path
 
@@ -246,3 +247,31 @@ def test_one_avdelning_is_named_in_the_singular(tmp_path: Path) -> None:
         "ange någon status för det, och utkastet till nämndplanen visar det utan status från "
         "avdelningen. Avdelningen får inget meddelande om detta: be avdelningen skriva in"
     ) in added.message
+
+
+def test_several_uppdrag_for_one_avdelning_are_asked_for_in_the_plural(tmp_path: Path) -> None:
+    """Regression (review): two uppdrag added for EKO read "be avdelningen skriva in
+    uppdraget … på en tom rad"."""
+    ws = _workspace(tmp_path / "ws")
+    actions.collect(ws)
+    _add_to_toml(ws, (LATER, "EKO"), (LATER + " Etapp 2.", "EKO"))
+    (added,) = [p for p in actions.collect(ws).problems if p.code == "BB508"]
+    assert added.message.startswith("Uppdragen ")
+    assert (
+        "be avdelningen skriva in uppdragen med samma text på tomma rader på bladet Uppdrag, "
+        "fylla i status och lämna in igen, eller skicka en ny arbetsbok (budgetbook templates)"
+    ) in added.message
+
+
+def test_a_return_not_accepted_gives_the_office_no_bb508(tmp_path: Path) -> None:
+    """Regression (review): EKO's blank template (BB110) in the inbox, and an uppdrag
+    added for EKO: BB508 asked the office to have the head type the uppdrag into a
+    workbook that is sent back anyway. Last year's workbook (BB105), whose record cannot
+    hold this year's uppdrag, went the same way. BB508 is of what the draft shows."""
+    ws = _workspace(tmp_path / "ws")
+    (ws / "inbox" / EKO_RETURN).unlink()
+    template = next(p for p in (ws / "workbook_templates").iterdir() if "EKO" in p.name)
+    shutil.copy2(template, ws / "inbox" / template.name)
+    _add_to_toml(ws, (LATER, "EKO"))
+    codes = [p.code for p in actions.collect(ws).problems]
+    assert "BB110" in codes and "BB508" not in codes

@@ -452,13 +452,18 @@ def older_prior_problems(subs: list[Submission], settings: Settings) -> list[Pro
     ]
 
 
-def office_problems(subs: list[Submission], settings: Settings) -> list[Problem]:
+def office_problems(
+    subs: list[Submission], accepted: list[Submission], settings: Settings
+) -> list[Problem]:
     """The round's findings for the finance office alone (no file, in no feedback
-    workbook), from the chosen returns and the settings: BB506, BB507, BB508."""
+    workbook), from the chosen returns, the accepted ones and the settings: BB506,
+    BB507, BB508. BB508 speaks of what the draft shows, so only of accepted returns:
+    last year's workbook (BB105) or a blank one (BB110) lacks this year's uppdrag
+    without the settings having changed, and is sent back anyway."""
     return [
         *older_prior_problems(subs, settings),
         *indicator_year_problems(settings),
-        *added_uppdrag_problems(subs, settings),
+        *added_uppdrag_problems(accepted, settings),
     ]
 
 
@@ -492,6 +497,9 @@ def added_uppdrag_problems(subs: list[Submission], settings: Settings) -> list[P
             arbetsbocker="arbetsboken" if len(avdelningar) == 1 else "arbetsböckerna",
             Avdelningen="Avdelningen" if len(avdelningar) == 1 else "Avdelningarna",
             avdelningen="avdelningen" if len(avdelningar) == 1 else "avdelningarna",
+            uppdraget="uppdraget" if len(texts) == 1 else "uppdragen",
+            en_tom_rad="en tom rad" if len(texts) == 1 else "tomma rader",
+            en_ny_arbetsbok="en ny arbetsbok" if len(avdelningar) == 1 else "nya arbetsböcker",
         )
     ]
 

@@ -583,7 +583,7 @@ def assemble(received: list[Received], settings: Settings, schema: Schema) -> Co
     result.submissions = accepted
     for rec in others:
         result.problems.extend(rec.problems)
-    result.problems.extend(checks.office_problems(subs, settings))
+    result.problems.extend(checks.office_problems(subs, accepted, settings))
     return result
 
 

@@ -473,9 +473,9 @@ UPPDRAG_ADDED = rule(
     "skapades och saknas därför på bladet Uppdrag i {arbetsbocker} från {avdelningar}. "
     "{Avdelningen} har inte kunnat ange någon status för {det}, och utkastet till "
     "nämndplanen visar {det} utan status från {avdelningen}. {Avdelningen} får inget "
-    "meddelande om detta: be {avdelningen} skriva in uppdraget med samma text på en tom rad "
-    "på bladet Uppdrag, fylla i status och lämna in igen, eller skicka en ny arbetsbok "
-    "(budgetbook templates) att fylla i.",
+    "meddelande om detta: be {avdelningen} skriva in {uppdraget} med samma text på "
+    "{en_tom_rad} på bladet Uppdrag, fylla i status och lämna in igen, eller skicka "
+    "{en_ny_arbetsbok} (budgetbook templates) att fylla i.",
     "round",
 )
 
