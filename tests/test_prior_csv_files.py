@@ -141,7 +141,12 @@ def _allow_negative(workspace: Path, name: str) -> None:
 
 @pytest.mark.parametrize(
     ("column", "encoding", "written"),
-    [("Budget", "cp1252", "-1 500"), ("Prognos", "utf-8-sig", "\u22121\u00a0500")],
+    [
+        ("Budget", "cp1252", "-1 500"),
+        ("Prognos", "utf-8-sig", "\u22121\u00a0500"),
+        # regression (review): an empty budget beside it was named, "Budget är negativ ()"
+        ("Prognos", "", "-1500"),
+    ],
 )
 def test_a_negative_amount_is_refused_on_a_line_that_takes_none(
     workspace: Path, column: str, encoding: str, written: str
@@ -154,6 +159,8 @@ def test_a_negative_amount_is_refused_on_a_line_that_takes_none(
     rows = _rows(workspace)
     assert rows[1][:2] == ["1100", "Intäkter"]
     rows[1][2 if column == "Budget" else 3] = written
+    if not encoding:
+        rows[1][2], encoding = "", "utf-8"
     _save(workspace, rows, ";", encoding)
     with pytest.raises(SettingsError) as info:
         load_settings(workspace)

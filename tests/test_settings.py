@@ -221,7 +221,22 @@ def test_an_element_written_with_single_brackets_says_to_double_them(workspace: 
     )
     with pytest.raises(SettingsError) as info:
         load_settings(workspace)
-    assert "[[kf_goals.indicators]] följer på en [kf_goals.indicators]" in str(info.value)
+    single = text.index("[[kf_goals.indicators]]")
+    single_line = text[:single].count("\n") + 1
+    assert (
+        f"[[kf_goals.indicators]] följer på [kf_goals.indicators] med enkla hakparenteser på "
+        f"rad {single_line}."
+    ) in str(info.value)
+
+    # regression (review): `indicators = …` written inline, then a [[kf_goals.indicators]]:
+    # no [kf_goals.indicators] was written, so none is claimed
+    first_goal = text.index("[[kf_goals.indicators]]")
+    (workspace / "budgetbook.toml").write_text(
+        text[:first_goal] + 'indicators = "x"\n\n' + text[first_goal:], encoding="utf-8"
+    )
+    with pytest.raises(SettingsError) as info:
+        load_settings(workspace)
+    assert "enkla hakparenteser" not in str(info.value), str(info.value)
     # the one indicator of the second goal: a table where an array was expected
     last = text.index("[[kf_goals.indicators]]", text.index('code = "4"'))
     (workspace / "budgetbook.toml").write_text(

@@ -108,7 +108,8 @@ def load_prior(
         except ValueError as exc:
             raise _not_whole_tkr(row, ib, ip, f"{file.name}, rad {number}") from exc
         if (budget < 0 or prognos < 0) and d in (unsigned or {}):
-            raise _negative(row, ib, ip, (unsigned or {})[d], f"{file.name}, rad {number}")
+            at = ib if budget < 0 else ip  # by the figure read: an empty budget reads 0
+            raise _negative(row[at], at == ib, (unsigned or {})[d], f"{file.name}, rad {number}")
         key = (v, d)
         if key in result:
             raise SettingsError(
@@ -180,14 +181,14 @@ def _not_whole_tkr(row: list[str], ib: int, ip: int, where: str) -> SettingsErro
     return SettingsError("budget och prognos ska vara heltal i tkr.", path=where)
 
 
-def _negative(row: list[str], ib: int, ip: int, name: str, where: str) -> SettingsError:
+def _negative(written: str, budget: bool, name: str, where: str) -> SettingsError:
     """The error for a negative amount on a line that takes none. The file has revenue
     and costs as positive amounts; a ledger export mostly has revenue (or, in a kommun
     showing costs negative, costs) with a minus sign, and read as it was the prior-year
     net cost and every change against it were wrong, silently (new-kommun audit)."""
-    column, index = ("Budget", ib) if row[ib].strip()[:1] in "-\u2212" else ("Prognos", ip)
+    column = "Budget" if budget else "Prognos"
     return SettingsError(
-        f"{column} är negativ ({row[index].strip()}) för {name}, men i filen anges både "
+        f"{column} är negativ ({written.strip()}) för {name}, men i filen anges både "
         "intäkter och kostnader som positiva belopp. Har ekonomisystemet exporterat "
         "intäkterna (eller kostnaderna) med minustecken? Byt tecken på dem och spara filen "
         "igen. En driftpost som kan vara negativ har allow_negative = true i "

@@ -232,15 +232,31 @@ def toml_error(
         unquoted = re.sub(r'"[^"]*"', "", line.split("#", 1)[0])
         dated = _DATE_AND_MORE.match(line)
         header = _TABLE_HEADER.match(line)
-        if header and text.startswith("Cannot") and header[2].strip() in lists:
-            name = header[2].strip()
+        name = header[2].strip() if header else ""
+        # the [name] with single brackets that a [[name]] follows, if there is one above
+        # (not when `name = [...]` was written inline: that is another mistake)
+        single = (
+            next(
+                (
+                    i + 1
+                    for i in range(int(found.group(1)) - 2, -1, -1)
+                    if (h := _TABLE_HEADER.match(lines[i])) and h[1] == "[" and h[2].strip() == name
+                ),
+                0,
+            )
+            if header and header[1] == "[["
+            else 0
+        )
+        if header and text.startswith("Cannot") and name in lists and header[1] == "[":
             explanation = (
                 f"tabellen [{name}] anges två gånger. Ska det finnas flera (en per "
                 f"avdelning, verksamhet, driftpost …)? Skriv då [[{name}]], med dubbla "
                 "hakparenteser, före var och en."
-                if header[1] == "["
-                else f"[[{name}]] följer på en [{name}] med enkla hakparenteser. Skriv "
-                f"[[{name}]], med dubbla hakparenteser, före var och en."
+            )
+        elif header and text.startswith("Cannot") and name in lists and single:
+            explanation = (
+                f"[[{name}]] följer på [{name}] med enkla hakparenteser på rad {single}. "
+                f"Skriv [[{name}]], med dubbla hakparenteser, före var och en."
             )
         elif dated:
             explanation = (
