@@ -89,6 +89,12 @@ def test_repository_root_is_the_example_workspace() -> None:
             "uppdrag[0].avdelning",
             'skriv avdelning = "SPL"',
         ),
+        (  # a code in lower case, with a space: what was meant is suggested (review)
+            'avdelning = "SPL"\ndecision',
+            'avdelning = "spl "\ndecision',
+            "uppdrag[0].avdelning",
+            'skriv avdelning = "SPL"',
+        ),
         (
             'avdelning = "SPL"\ndecision',
             'avdelning = "SPLL"\ndecision',

@@ -57,3 +57,8 @@ class XlsxStreamError(ValueError):
     in an OutputError naming the file. Misuse of the writer (rows out of order, two open
     sheets) stays a plain ValueError or RuntimeError: that is a bug, not the user's data.
     """
+
+
+class CarryOverWarning(UserWarning):
+    """The carry-over failed for a reason other than the source's content: a bug. The
+    copy is written without the values; the tests turn this warning into an error."""

@@ -41,17 +41,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import safe_xml
+from .errors import CarryOverWarning
 from .reader_parts import NS_MAIN, NS_PKG_REL, NS_REL, resolve_target
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
 
 _log = logging.getLogger(__name__)
-
-
-class CarryOverWarning(UserWarning):
-    """The carry-over failed for a reason other than the source's content: a bug. The
-    copy is written without the values; the tests turn this warning into an error."""
 
 
 # What a source can make fail (damaged or unusual parts); anything else is a bug

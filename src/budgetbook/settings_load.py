@@ -406,7 +406,9 @@ def parse_settings(data: dict[str, Any], path: Path, source: str = "") -> Settin
     uppdrag_defs = each_element(r, r.array(data, "uppdrag", False), "uppdrag", uppdrag)
     # an uppdrag goes to the workbook of its avdelning's code: one not among them (the
     # name written, a typo) reached no workbook, and nobody was asked about it
+    # by name or code whatever the case and spaces ("eko "): what was meant, to suggest
     by_name = {a.name.casefold(): a.code for a in avdelningar}
+    by_name |= {a.code.casefold(): a.code for a in avdelningar}
     for i, u in enumerate(uppdrag_defs):
         if u.avdelning and u.avdelning not in avd_codes:
             code = by_name.get(u.avdelning.strip().casefold())
