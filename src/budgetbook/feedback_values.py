@@ -42,7 +42,7 @@ from typing import TYPE_CHECKING
 
 from . import safe_xml
 from .errors import CarryOverWarning
-from .reader_parts import NS_MAIN, NS_PKG_REL, NS_REL, resolve_target
+from .reader_parts import NS_MAIN, WORKBOOK, sheet_members
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
@@ -63,8 +63,7 @@ _SOURCE_FAILURES: tuple[type[BaseException], ...] = (
     RuntimeError,  # an encrypted member
 )
 
-_OFFICE_DOCUMENT = "/officeDocument"
-_SHARED_STRINGS = "/sharedStrings"
+_SHARED_STRINGS = "xl/sharedStrings.xml"  # where Excel, LibreOffice and openpyxl put it
 _C, _F, _V, _IS = (f"{NS_MAIN}{t}" for t in ("c", "f", "v", "is"))
 _T, _R, _ROW = f"{NS_MAIN}t", f"{NS_MAIN}r", f"{NS_MAIN}row"
 _CELL_FORMULA = f"{_C}/{_F}"
@@ -196,9 +195,10 @@ def carry_over(source: Path, saved: bytes, new_sheets: Collection[str] = ()) -> 
     patched: dict[str, bytes] = {}
     with zipfile.ZipFile(source) as src, zipfile.ZipFile(io.BytesIO(saved)) as copy:
         source_names, copy_names = set(src.namelist()), set(copy.namelist())
-        source_sheets, strings_part = _sheet_parts(src.read, source_names)
-        copy_sheets, _ = _sheet_parts(copy.read, copy_names)
-        strings = _SharedStrings(src.read, strings_part)
+        source_sheets = _sheet_parts(src.read, source_names)
+        copy_sheets = _sheet_parts(copy.read, copy_names)
+        shared = _SHARED_STRINGS if _SHARED_STRINGS in source_names else None
+        strings = _SharedStrings(src.read, shared)
         for name, member in copy_sheets.items():
             origin = source_sheets.get(name)
             if name in new_sheets or origin not in source_names or member not in copy_names:
@@ -212,45 +212,11 @@ def carry_over(source: Path, saved: bytes, new_sheets: Collection[str] = ()) -> 
     return patched
 
 
-def _sheet_parts(
-    read: Callable[[str], bytes], names: set[str]
-) -> tuple[dict[str, str], str | None]:
-    """Sheet name -> its part, and the shared strings part, by the package's own
-    relationships (never by sheetN.xml numbering)."""
-    package = _relationships(read, "_rels/.rels", names)
-    workbook = next(
-        (target for kind, target in package.values() if kind.endswith(_OFFICE_DOCUMENT)),
-        "xl/workbook.xml",
-    )
-    workbook = resolve_target("", workbook)
-    folder, _, base = workbook.rpartition("/")
-    rels = _relationships(
-        read, f"{folder}/_rels/{base}.rels" if folder else f"_rels/{base}.rels", names
-    )
-    root = safe_xml.fromstring(read(workbook))
-    sheets: dict[str, str] = {}
-    for sheet in root.iter(f"{NS_MAIN}sheet"):
-        found = rels.get(sheet.get(f"{NS_REL}id", ""))
-        if found is not None:
-            sheets[sheet.get("name", "")] = resolve_target(folder, found[1])
-    strings = next(
-        (resolve_target(folder, t) for kind, t in rels.values() if kind.endswith(_SHARED_STRINGS)),
-        None,
-    )
-    return sheets, strings
-
-
-def _relationships(
-    read: Callable[[str], bytes], member: str, names: set[str]
-) -> dict[str, tuple[str, str]]:
-    """Id -> (type, target) of a relationships part (none if there is no such part)."""
-    if member not in names:
+def _sheet_parts(read: Callable[[str], bytes], names: set[str]) -> dict[str, str]:
+    """Sheet name -> its part, found as the reader finds them (`sheet_members`)."""
+    if WORKBOOK not in names:
         return {}
-    root = safe_xml.fromstring(read(member))
-    return {
-        r.get("Id", ""): (r.get("Type", ""), r.get("Target", ""))
-        for r in root.iter(f"{NS_PKG_REL}Relationship")
-    }
+    return sheet_members(safe_xml.fromstring(read(WORKBOOK)), read, names)
 
 
 class _SharedStrings:

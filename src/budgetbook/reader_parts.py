@@ -16,11 +16,15 @@ import re
 import zipfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from . import safe_xml
 from .fmt import round_half_up
 
+if TYPE_CHECKING:
+    import xml.etree.ElementTree as ET
+
+WORKBOOK = "xl/workbook.xml"
 NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 NS_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
@@ -173,17 +177,13 @@ def read_zip_parts(
             if key in fields and len(prop):
                 identity[key] = (prop[0].text or "").strip()
     sheet_files: dict[str, str] = {}
-    if "xl/workbook.xml" in names:
-        wb = safe_xml.fromstring(read("xl/workbook.xml"))
+    if WORKBOOK in names:
+        wb = safe_xml.fromstring(read(WORKBOOK))
         for dn in wb.iter(f"{NS_MAIN}definedName"):
             key = dn.get("name", "")
             if key in fields and key not in identity and dn.get("localSheetId") is None:
                 identity[key] = _constant(dn.text or "")
-        rels = _rels(read, "xl/_rels/workbook.xml.rels", names)
-        for sheet in wb.iter(f"{NS_MAIN}sheet"):
-            target = rels.get(sheet.get(f"{NS_REL}id", ""), "")
-            if target:
-                sheet_files[sheet.get("name", "")] = resolve_target("xl", target)
+        sheet_files = sheet_members(wb, read, names)
     errors: dict[str, dict[tuple[int, int], str]] = {}
     tables: dict[str, tuple[str, tuple[int, int], tuple[int, int]]] = {}
     sheet_xml: dict[str, bytes] = {}
@@ -250,6 +250,18 @@ def _constant(text: str) -> str:
     return t
 
 
+def sheet_members(wb: ET.Element, read: Callable[[str], bytes], names: set[str]) -> dict[str, str]:
+    """Sheet name -> its part, from the parsed workbook.xml `wb` and its relationships
+    (never by sheetN.xml numbering: a sheet moved or deleted in Excel keeps its part)."""
+    rels = _rels(read, "xl/_rels/workbook.xml.rels", names)
+    found: dict[str, str] = {}
+    for sheet in wb.iter(f"{NS_MAIN}sheet"):
+        target = rels.get(sheet.get(f"{NS_REL}id", ""), "")
+        if target:
+            found[sheet.get("name", "")] = _resolve("xl", target)
+    return found
+
+
 def _rels(read: Callable[[str], bytes], member: str, names: set[str]) -> dict[str, str]:
     if member not in names:
         return {}
@@ -271,7 +283,7 @@ _table_cached = functools.lru_cache(maxsize=64)(_table)
 _relationships_cached = functools.lru_cache(maxsize=16)(_relationships)
 
 
-def resolve_target(base: str, target: str) -> str:
+def _resolve(base: str, target: str) -> str:
     """A relationship's target as a zip member, `base` the folder of the part it is from."""
     if target.startswith("/"):
         return target.lstrip("/")

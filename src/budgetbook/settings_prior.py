@@ -31,6 +31,7 @@ def load_prior(
     the ledger does. `unsigned`: the name of each driftpost (by code) whose amounts may
     not be negative, those without allow_negative."""
     text = read_text(file, spreadsheet=True) if text is None else text
+    unsigned = unsigned or {}
     # csv.reader with column positions, not DictReader, and the row's place formatted
     # only for an error: ~85 000 rows at 1 000 avdelningar (issue 8). Without quotes
     # (or NULs) in the file a line's fields are exactly its pieces between separators,
@@ -107,9 +108,9 @@ def load_prior(
                 budget, prognos = _tkr(row[ib]), _tkr(row[ip])
         except ValueError as exc:
             raise _not_whole_tkr(row, ib, ip, f"{file.name}, rad {number}") from exc
-        if (budget < 0 or prognos < 0) and d in (unsigned or {}):
+        if (budget < 0 or prognos < 0) and d in unsigned:
             at = ib if budget < 0 else ip  # by the figure read: an empty budget reads 0
-            raise _negative(row[at], at == ib, (unsigned or {})[d], f"{file.name}, rad {number}")
+            raise _negative(row[at], at == ib, unsigned[d], f"{file.name}, rad {number}")
         key = (v, d)
         if key in result:
             raise SettingsError(
