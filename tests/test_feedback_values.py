@@ -297,3 +297,34 @@ def test_a_source_that_cannot_be_read_again_gives_the_copy_without_values(rnd, t
     copy = openpyxl.load_workbook(out)
     assert copy["Drift"]["E7"].value == "=E6-E5"
     assert openpyxl.load_workbook(out, data_only=True)["Drift"]["E7"].value is None
+
+
+def test_a_damaged_sheet_in_the_source_gives_the_copy_without_values_quietly(rnd, tmp_path) -> None:
+    """A row number openpyxl let pass but the carry-over cannot read is the source's
+    doing: the copy is written as openpyxl writes it, with no warning (a warning is
+    an error in this suite)."""
+    source = returned_template(rnd, tmp_path)
+    wb = openpyxl.load_workbook(source)
+    rewrite(source, {"Drift": lambda xml: xml.replace(b'<row r="7"', b'<row r="sju"', 1)})
+    out = tmp_path / "fb.xlsx"
+    save_feedback_copy(wb, source, out)
+    assert openpyxl.load_workbook(out)["Drift"]["E7"].value == "=E6-E5"
+    assert openpyxl.load_workbook(out, data_only=True)["Drift"]["E7"].value is None
+
+
+def test_a_failure_in_patching_the_copy_is_warned_of(rnd, tmp_path, monkeypatch) -> None:
+    """Only reading the source is guarded: a KeyError or ValueError while patching
+    openpyxl's own copy is a bug, and was passed over in silence when every step was
+    guarded alike. The copy is still written, as openpyxl writes it."""
+    import budgetbook.feedback_values as fv
+
+    def broken(xml: bytes, values: fv.SheetValues) -> bytes:
+        raise KeyError("a bug")
+
+    monkeypatch.setattr(fv, "patch_sheet", broken)
+    source = returned_template(rnd, tmp_path)
+    wb = openpyxl.load_workbook(source)
+    out = tmp_path / "fb.xlsx"
+    with pytest.warns(fv.CarryOverWarning, match="KeyError"):
+        save_feedback_copy(wb, source, out)
+    assert openpyxl.load_workbook(out)["Drift"]["E7"].value == "=E6-E5"

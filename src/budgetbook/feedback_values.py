@@ -151,9 +151,8 @@ def save_feedback_copy(
     try:
         saved = _stored(wb)
         patched = carry_over(source, saved, new_sheets)
-    except _SOURCE_FAILURES as exc:
-        _log.debug("no values carried into %s: %s: %s", target.name, type(exc).__name__, exc)
     except Exception as exc:
+        # the source's failures are caught where it is read (`_given`): this is ours
         warnings.warn(CarryOverWarning(f"{type(exc).__name__}: {exc}"), stacklevel=2)
     if saved is None:
         wb.save(target)
@@ -193,23 +192,45 @@ def carry_over(source: Path, saved: bytes, new_sheets: Collection[str] = ()) -> 
     """The sheet parts of the package `saved` (openpyxl's copy of `source`) that change
     with the source's formula values and ignored errors: member -> its new bytes."""
     patched: dict[str, bytes] = {}
-    with zipfile.ZipFile(source) as src, zipfile.ZipFile(io.BytesIO(saved)) as copy:
-        source_names, copy_names = set(src.namelist()), set(copy.namelist())
-        source_sheets = _sheet_parts(src.read, source_names)
-        copy_sheets = _sheet_parts(copy.read, copy_names)
-        shared = _SHARED_STRINGS if _SHARED_STRINGS in source_names else None
-        strings = _SharedStrings(src.read, shared)
+    with zipfile.ZipFile(io.BytesIO(saved)) as copy:
+        copy_names = set(copy.namelist())
+        copy_sheets = {
+            name: member
+            for name, member in _sheet_parts(copy.read, copy_names).items()
+            if name not in new_sheets and member in copy_names
+        }
+        given = _given(source, copy_sheets.keys())
         for name, member in copy_sheets.items():
-            origin = source_sheets.get(name)
-            if name in new_sheets or origin not in source_names or member not in copy_names:
-                continue
-            values = source_values(src.read(origin), strings)
-            if values.formulas or values.ignored:
+            values = given.get(name)
+            if values is not None:
                 xml = copy.read(member)
                 new = patch_sheet(xml, values)
                 if new != xml:
                     patched[member] = new
     return patched
+
+
+def _given(source: Path, names: Collection[str]) -> dict[str, SheetValues]:
+    """What each named sheet of the source gives its copy (sheets with neither formula
+    values nor ignored errors left out); nothing if the source cannot be read. Only its
+    reading is guarded: a failure in patching the copy is a bug and is warned of."""
+    given: dict[str, SheetValues] = {}
+    try:
+        with zipfile.ZipFile(source) as src:
+            source_names = set(src.namelist())
+            source_sheets = _sheet_parts(src.read, source_names)
+            shared = _SHARED_STRINGS if _SHARED_STRINGS in source_names else None
+            strings = _SharedStrings(src.read, shared)
+            for name in names:
+                origin = source_sheets.get(name)
+                if origin in source_names:
+                    values = source_values(src.read(origin), strings)
+                    if values.formulas or values.ignored:
+                        given[name] = values
+    except _SOURCE_FAILURES as exc:
+        _log.debug("no values carried from %s: %s: %s", source.name, type(exc).__name__, exc)
+        return {}
+    return given
 
 
 def _sheet_parts(read: Callable[[str], bytes], names: set[str]) -> dict[str, str]:
