@@ -107,6 +107,47 @@ def test_compare_says_when_old_was_received_after_new(two_versions) -> None:
     assert "Obs!" not in right.output and right.output.startswith("  ")
 
 
+def test_compare_one_avdelning_shows_what_its_latest_version_changed(two_versions) -> None:
+    """Deadline day: PERS sends its workbook again, and the officer asks what changed,
+    without looking up two checksums in `history` first."""
+    ws, first, second, sheet, cell = two_versions
+    versions = {v.original_name: v for v in actions.history(ws, "PERS")}
+    early, late = versions[first.name], versions[second.name]
+    for what in ("PERS", "pers", late.sha256[:10]):
+        comparison = actions.compare(ws, what)
+        assert (comparison.old.sha256, comparison.new.sha256) == (early.sha256, late.sha256)
+        assert [(c.sheet, c.cell) for c in comparison.changes] == [(sheet, cell)]
+        assert comparison.changes[0].new - comparison.changes[0].old == 100
+    result = CliRunner().invoke(main, ["compare", "-w", str(ws), "pers"])
+    assert result.exit_code == 0, result.output
+    head, change, total = result.output.splitlines()
+    received = f"{late.received.astimezone():%Y-%m-%d %H:%M}"
+    assert head.startswith(
+        f"PERS: versionen {late.sha256[:12]} ({second.name}, mottagen {received}) "
+        f"jämförd med versionen före den, {early.sha256[:12]} ({first.name}, mottagen "
+    )
+    assert cell in change and total == "1 skillnad."
+
+
+def test_compare_one_says_when_there_is_nothing_before(two_versions) -> None:
+    ws, first, _, _, _ = two_versions
+    early = next(v for v in actions.history(ws, "PERS") if v.original_name == first.name)
+    runner = CliRunner()
+    result = runner.invoke(main, ["compare", "-w", str(ws), early.sha256[:12]])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert f"Versionen {early.sha256[:12]} ({first.name}, mottagen " in result.output
+    assert "är den första från avdelningen PERS i arkivet, så det finns ingen tidigare" in (
+        result.output
+    )
+    only = runner.invoke(main, ["compare", "-w", str(ws), "EKO"])
+    assert only.exit_code == 1 and "är den enda från avdelningen EKO i arkivet" in only.output
+    # a code no avdelning has and no checksum either: the codes are named
+    wrong = runner.invoke(main, ["compare", "-w", str(ws), "PERSONAL"])
+    assert wrong.exit_code == 1
+    assert "'PERSONAL' är varken en avdelnings kod (" in wrong.output
+    assert "PERS" in wrong.output.split("kod (", 1)[1]
+
+
 def test_compare_says_when_old_was_saved_after_new_in_the_same_collect(tmp_path) -> None:
     """Two versions of one workbook received by the same collect share their received
     time; then the one saved later is the later version."""

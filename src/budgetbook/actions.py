@@ -363,10 +363,13 @@ def recover(workspace: Path | str, sha256_prefix: str, dest: Path | str) -> Path
     return _recover(ws.output, sha256_prefix, Path(dest))
 
 
-def compare(workspace: Path | str, old: str, new: str) -> Comparison:
+def compare(workspace: Path | str, old: str, new: str | None = None) -> Comparison:
     """What changed between two archived versions of a return, sheet by sheet (and
-    whether OLD is the later one)."""
-    from .history import compare_versions
+    whether OLD is the later one). Without NEW, OLD is an avdelning's code (its latest
+    version) or a version, compared with the version received before it."""
+    from .history import compare_versions, compare_with_previous
 
     ws = open_workspace(workspace)
+    if new is None:
+        return compare_with_previous(ws.output, ws.settings(), old)
     return compare_versions(ws.output, ws.settings(), old, new)

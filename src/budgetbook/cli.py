@@ -466,21 +466,34 @@ def recover(workspace: Path, version: str, destination: Path) -> None:
 
 @main.command()
 @workspace_option
-@click.argument("old")
-@click.argument("new")
+@click.argument("old", metavar="AVDELNING|OLD")
+@click.argument("new", required=False)
 @handled
-def compare(workspace: Path, old: str, new: str) -> None:
-    """Show what changed between two archived versions OLD and NEW of a return.
+def compare(workspace: Path, old: str, new: str | None) -> None:
+    """Show what changed in a return: between two archived versions OLD and NEW, or in
+    an avdelning's latest version.
 
     OLD and NEW are checksums as `budgetbook history` lists them (or their start);
     OLD is the earlier version; given the other way round, a note says so first. Lists
     every value that differs, with its sheet and cell.
 
+    With one argument, an avdelning's code: what changed in its latest version since
+    the one received before it. Or a checksum: what changed in that version since
+    the one before it.
+
     \b
-    Example:
+    Examples:
+      budgetbook compare -w runda2027 PERS
       budgetbook compare -w runda2027 3f9a2c1b7d04 8be01f55a9c2
     """
     comparison = actions.compare(workspace, old, new)
+    if new is None:  # which two versions were found
+        before, latest = comparison.old, comparison.new
+        click.echo(
+            f"{latest.avdelning}: versionen {latest.sha256[:12]} ({latest.original_name}, "
+            f"mottagen {_local(latest.received)}) jämförd med versionen före den, "
+            f"{before.sha256[:12]} ({before.original_name}, mottagen {_local(before.received)})."
+        )
     changes = comparison.changes
     if not changes:
         click.echo(
@@ -488,7 +501,7 @@ def compare(workspace: Path, old: str, new: str) -> None:
             "internkontroll eller texter."
         )
         return
-    if comparison.later_first:  # the two checksums given the other way round, probably
+    if comparison.later_first and new is not None:  # the checksums given the other way round
         click.echo(_later_first(comparison.later_first, workspace, old, new))
     places = [f"{c.sheet} {c.cell}".strip() for c in changes]
     width = max(len(place) for place in places)  # what changed in one column

@@ -8,14 +8,16 @@ changed between two returns.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cmp_to_key
 from pathlib import Path
 from typing import Literal, NamedTuple, TypeVar
 
 from . import rules, safety
-from .archive import ArchivedVersion, find_version, missing_copy
+from .archive import ArchivedVersion, find_version, list_versions, missing_copy
 from .checks import OTHER_TEMPLATE, identity_problems, is_budgetbook
 from .errors import OutputError
 from .model import ControlPoint, GoalRow, Project, Risk, Submission, Uppdrag
@@ -118,6 +120,71 @@ def compare_versions(
             f"--avdelning {subs[1].avdelning}`)."
         )
     return Comparison(versions[0], versions[1], diff_submissions(subs[0], subs[1], settings))
+
+
+def compare_with_previous(output: Path, settings: Settings, what: str) -> Comparison:
+    """What changed in an avdelning's latest version (`what` its code), or in the
+    version `what` (a checksum or its start), since the version of the same avdelning
+    received before it: the question asked on deadline day of a workbook sent again."""
+    code = _avdelning_code(settings, what)
+    if code is not None:
+        versions = _in_order(list_versions(output, code))
+        if not versions:
+            raise OutputError(
+                f"Arkivet har ingen version från avdelningen {code}. Se `budgetbook "
+                "history` för alla avdelningars versioner."
+            )
+        new = versions[-1]
+    else:
+        if not _CHECKSUM.fullmatch(what):
+            codes = ", ".join(a.code for a in settings.avdelningar)
+            raise OutputError(
+                f"{what!r} är varken en avdelnings kod ({codes}) eller början på en "
+                "kontrollsumma i arkivet. Se `budgetbook history` för kontrollsummorna."
+            )
+        new = find_version(output, what)
+        if not new.avdelning:
+            raise OutputError(
+                f"Versionen {new.sha256[:12]} ({new.original_name}) kunde inte knytas till "
+                "någon avdelning, så den har ingen tidigare version att jämföras med. Jämför "
+                "den med en annan version: `budgetbook compare GAMMAL NY`."
+            )
+        versions = _in_order(list_versions(output, new.avdelning))
+    before = versions[: next(i for i, v in enumerate(versions) if v.sha256 == new.sha256)]
+    if not before:
+        only = " den enda" if len(versions) == 1 else " den första"
+        raise OutputError(
+            f"Versionen {new.sha256[:12]} ({new.original_name}, mottagen "
+            f"{new.received.astimezone():%Y-%m-%d %H:%M}) är{only} från avdelningen {new.avdelning} i "
+            "arkivet, så det finns ingen tidigare version att jämföra med."
+        )
+    return compare_versions(output, settings, before[-1].sha256, new.sha256)
+
+
+_CHECKSUM = re.compile(r"[0-9a-fA-F]{1,64}")
+
+
+def _avdelning_code(settings: Settings, what: str) -> str | None:
+    """The avdelning's code if `what` is one, in any case (codes that differ only in
+    case are refused by the settings)."""
+    wanted = what.strip().casefold()
+    return next((a.code for a in settings.avdelningar if a.code.casefold() == wanted), None)
+
+
+def _in_order(versions: list[ArchivedVersion]) -> list[ArchivedVersion]:
+    """Oldest first, as `Comparison.later_first` orders two: by received, then (two
+    received by one collect) by the workbook's saved time, else the file's."""
+
+    def later(a: ArchivedVersion, b: ArchivedVersion) -> int:
+        if a.received != b.received:
+            return 1 if a.received > b.received else -1
+        for when in ("content_time", "file_mtime"):
+            x, y = getattr(a, when), getattr(b, when)
+            if x is not None and y is not None and x != y:
+                return 1 if x > y else -1
+        return 0
+
+    return sorted(versions, key=cmp_to_key(later))
 
 
 # What a refused version is and what the finance officer can ask of the avdelning, by
