@@ -476,6 +476,14 @@ def parse_settings(data: dict[str, Any], path: Path, source: str = "") -> Settin
             {d.code for d in driftposter},
             names={d.name.casefold(): d.code for d in driftposter},
             unsigned={d.code: d.name for d in driftposter if not d.allow_negative},
+            code_line=lambda code: next(
+                (
+                    r.element_line("verksamheter", i, "code")
+                    for i, v in enumerate(verksamheter)
+                    if v.code == code
+                ),
+                0,
+            ),
         )
 
     threshold_pct = float(r.get(rules, "rules", "change_threshold_pct", (int, float), 10))
