@@ -865,3 +865,84 @@ def test_a_settings_file_not_in_utf8_gets_no_advice_meant_for_the_csv(workspace:
         load_settings(workspace)
     assert "UTF-8" in str(info.value) and "Anteckningar" in str(info.value)
     assert "Excel" not in str(info.value) and "CSV" not in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("written", "said"),
+    [
+        # not TOML: "oväntat innehåll efter värdet; skriv en nyckel per rad"
+        ("deadline = 30 oktober 2026", "inte giltig TOML: ett datum skrivs ÅÅÅÅ-MM-DD, utan "
+         "citattecken: skriv deadline = 2026-10-30."),
+        ("deadline = 30/10/2026", "skriv deadline = 2026-10-30."),
+        ("deadline = 30.10.2026", "skriv deadline = 2026-10-30."),
+        ("deadline = den 30 okt. 2026", "skriv deadline = 2026-10-30."),
+        ("deadline = 2026-10-3", "skriv deadline = 2026-10-03."),
+        ("deadline = 30 oktober 2026 kl 12", "skriv deadline = 2026-10-30. Arbetsböckerna "
+         "anger sista dagen för inlämning; ett klockslag kan ni skriva i ert utskick."),
+        ("deadline = 2026-10-32", "inte giltig TOML: datumet 2026-10-32 finns inte; skriv ett "
+         "datum som finns, som ÅÅÅÅ-MM-DD utan citattecken."),
+        # "datumet går inte att läsa; skriv ÅÅÅÅ-MM-DD": it was written so
+        ("deadline = 2026-02-30", "datumet 2026-02-30 finns inte"),
+        # as before
+        ("deadline = 2026-10-30 12:00", "inte giltig TOML: ett datum skrivs utan klockslag i "
+         "budgetbook.toml, t.ex. deadline = 2026-10-30."),
+        # TOML, but no date: the example's day was offered (deadline = 2026-11-20)
+        ('deadline = "30 oktober 2026"', "round.deadline: ska vara ett datum skrivet "
+         "ÅÅÅÅ-MM-DD, utan citattecken: skriv deadline = 2026-10-30, inte '30 oktober 2026'."),
+        ('deadline = "30/10/2026"', "skriv deadline = 2026-10-30, inte '30/10/2026'."),
+        ("deadline = 20261030", "skriv deadline = 2026-10-30, inte 20261030."),
+    ],
+)  # fmt: skip
+def test_a_date_written_the_swedish_way_says_the_day_to_write(
+    workspace: Path, written: str, said: str
+) -> None:
+    """Gap 2: a deadline written as one writes a date in Swedish, with or without
+    quotes, is refused with the line and the very day written as TOML takes it."""
+    edit(workspace, "deadline = 2026-11-20", written)
+    result = CliRunner().invoke(main, ["templates", "-w", str(workspace)])
+    assert result.exit_code == 1, result.output
+    message = " ".join(result.output.split())
+    assert "Fel: budgetbook.toml, rad 18: " in message
+    assert said in message
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "line", "said"),
+    [
+        # "värdet går inte att läsa; text ska stå inom citattecken, t.ex. "Ja"": and
+        # capital = "Ja" was refused as no true or false
+        ("capital = true", "capital = ja", 83, "skriv true eller false, med små bokstäver "
+         "och utan citattecken: capital = true."),
+        ("capital = true", "capital = True", 83, "capital = true."),
+        ("capital = true", "capital = nej", 83, "capital = false."),
+        # "oväntat innehåll efter värdet; skriv en nyckel per rad"
+        ("internranta = 2.5", "internranta = 2,5 %", 40, "skriv bara talet, utan '%': "
+         "internranta = 2.5."),
+        ("internranta = 2.5", "internranta = 2.5%", 40, "internranta = 2.5."),
+        ("life = 3", "life = 3 år", 88, "skriv bara talet, utan 'år': life = 3."),
+        ("large_amount_tkr = 50000", "large_amount_tkr = 50 000 tkr", 26,
+         "large_amount_tkr = 50000."),
+        ('code = "1100"', "code = 0401", 167, "en kod med en nolla först skrivs inom "
+         'citattecken, annars är den ett tal och nollan försvinner: code = "0401".'),
+        # "en tabellrubrik saknar avslutande hakparentes": it had one
+        ("[namnd]", "[nämnd]", 7, "ett tabellnamn skrivs utan å, ä, ö och mellanslag: "
+         "skriv [namnd]."),
+        ("[[avdelningar]]\ncode = \"FMO\"", "[[avdelning ar]]\ncode = \"FMO\"", 110,
+         "skriv [[avdelningar]]."),
+        # "raden går inte att läsa; kontrollera citattecken, hakparenteser och likhetstecken"
+        ('head = "Karin Lund"', 'chef = "Karin Lund"\när = 2027', 114,
+         "en nyckel skrivs utan å, ä, ö och mellanslag"),
+        # a decimal comma in an inline table: "efter nyckeln ska det stå = och ett värde"
+        ('values = { 2025 = "31,8"', 'values = { 2025 = 31,8', 238, "decimaltal skrivs med punkt"),
+    ],
+)  # fmt: skip
+def test_a_value_toml_cannot_read_says_what_to_write(
+    workspace: Path, old: str, new: str, line: int, said: str
+) -> None:
+    """Settings audit: values one writes from the docs' Swedish words, not TOML."""
+    edit(workspace, old, new)
+    with pytest.raises(SettingsError) as info:
+        load_settings(workspace)
+    message = str(info.value)
+    assert message.startswith(f"budgetbook.toml, rad {line}: inte giltig TOML: "), message
+    assert said in message

@@ -120,7 +120,9 @@ def _load(
         data = parse_toml(source)
     except tomllib.TOMLDecodeError as exc:
         lists = (*ARRAY_KEYS, "kf_goals.indicators", "namnd_goals.indicators")
-        raise toml_error(exc, path.name, source, lists) from exc
+        raise toml_error(
+            exc, path.name, source, lists, (*TABLE_KEYS, *ARRAY_KEYS, "texts")
+        ) from exc
     with recording_reads() as parsed:
         settings = parse_settings(data, path, source)
     deps = [
