@@ -946,3 +946,59 @@ def test_a_value_toml_cannot_read_says_what_to_write(
     message = str(info.value)
     assert message.startswith(f"budgetbook.toml, rad {line}: inte giltig TOML: "), message
     assert said in message
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "line", "said"),
+    [
+        # a table's name in Swedish, in the singular or in another case: "okänd nyckel;
+        # tillåtna nycklar här är: …" named the table a key and suggested nothing
+        ('[[avdelningar]]\ncode = "FMO"', '[[avdelning]]\ncode = "FMO"', 110,
+         "avdelning: okänd tabell [[avdelning]]; skriv [[avdelningar]]. Tabellerna är: "),
+        ('[[verksamheter]]\ncode = "1100"', '[[verksamhet]]\ncode = "1100"', 166,
+         "okänd tabell [[verksamhet]]; skriv [[verksamheter]]."),
+        ("[capital]", "[kapital]", 39, "okänd tabell [kapital]; skriv [capital]."),
+        ("[round]", "[runda]", 12, "okänd tabell [runda]; skriv [round]."),
+        ("[kommun]", "[Kommun]", 4, "okänd tabell [Kommun]; skriv [kommun]."),
+        ("[texts]", "[texter]", 46, "okänd tabell [texter]; skriv [texts]."),
+        # a key under another table than its own: the key was named, not its table
+        ("deadline = 2026-11-20", "deadline = 2026-11-20\ninternranta = 2.5", 19,
+         "round.internranta: hör inte till [round] utan till [capital]: flytta raden dit, "
+         "under [capital]."),
+        # … on its own line, not on the line of the same key in the table above
+        ("internranta = 2.5 ", "internranta = 2.5\ndeadline = 2026-11-20 ", 41,
+         "capital.deadline: hör inte till [capital] utan till [round]"),
+        ('head = "Karin Lund"', 'chef = "Karin Lund"', 113,
+         "avdelningar[0].chef: okänd nyckel; skriv head. Tillåtna nycklar här är: "),
+        ("[kommun]", "budget_year = 2027\n\n[kommun]", 4, "budget_year: står före första "
+         "tabellrubriken men hör till [round]: flytta raden dit, under [round]."),
+        ('name = "Exempelkommun"', 'namn = "Exempelkommun"', 5,
+         "kommun.namn: okänd nyckel; skriv name."),
+        # TOML, of another type than the key's: what to write
+        ("capital = true", 'capital = "ja"', 83, "driftposter[6].capital: ska vara true eller "
+         "false, inte 'ja'. Skriv capital = true, med små bokstäver och utan citattecken."),
+        ("capital = true", "capital = 1", 83, "Skriv capital = true"),
+        ("ram = [47200, 48100, 49000]", 'ram = ["47 200", "48 100", "49 000"]', 115,
+         "avdelningar[0].ram[0]: ska vara ett heltal i tkr, inte '47 200'. Skriv talet utan "
+         "citattecken och utan mellanslag: 47200."),
+        ("large_amount_tkr = 50000", 'large_amount_tkr = "50\u00a0000"', 26,
+         "Skriv talet utan citattecken och utan mellanslag: large_amount_tkr = 50000."),
+        ("internranta = 2.5", 'internranta = "2,5"', 40, "internranta = 2.5."),
+        ("life = 3", 'life = "3 år"', 88, "Skriv bara talet, utan 'år' och citattecken: life = 3."),
+        # a decimal comma in a list: TOML reads two amounts, and only the count was said
+        ("ram = [47200, 48100, 49000]", "ram = [47200,5, 48100, 49000]", 115,
+         "avdelningar[0].ram: ska ha ett belopp per år [2027, 2028, 2029] (3 st), inte 4. "
+         "Står det ett decimalkomma i ett belopp (47200,5)? TOML läser det som två belopp; "
+         "ramen anges i hela tkr, utan decimaler."),
+    ],
+)  # fmt: skip
+def test_a_key_or_table_misnamed_misplaced_or_mistyped_says_what_was_meant(
+    workspace: Path, old: str, new: str, line: int, said: str
+) -> None:
+    """Settings audit: what a finance officer writes from the docs for the first time."""
+    edit(workspace, old, new)
+    with pytest.raises(SettingsError) as info:
+        load_settings(workspace)
+    message = str(info.value)
+    assert message.startswith(f"budgetbook.toml, rad {line}: "), message
+    assert said in message, message

@@ -111,21 +111,29 @@ _TRUE = {"ja", "sant", "yes", "true", "på"}
 _FALSE = {"nej", "falskt", "no", "false", "av"}
 
 
-def boolean_hint(name: str, written: object) -> str | None:
-    """What to write for `name` = ja, "nej", True, 1, …: TOML's true or false, in lower
-    case and without quotes; None for a value that says neither."""
+def boolean_word(written: object) -> str | None:
+    """TOML's "true" or "false" for what was written for one (ja, "nej", True, 1);
+    None for a value that says neither."""
     word = str(written).strip().strip("\"'").casefold()
-    if word in _TRUE or written == 1:
-        value = "true"
-    elif word in _FALSE or written == 0:
-        value = "false"
-    else:
+    if word in _TRUE or (written == 1 and not isinstance(written, str)):
+        return "true"
+    if word in _FALSE or (written == 0 and not isinstance(written, str)):
+        return "false"
+    return None
+
+
+def boolean_hint(name: str, written: object) -> str | None:
+    """What to write for `name` = ja, True, …: true or false in lower case, without
+    quotes; None for a value that says neither."""
+    value = boolean_word(written)
+    if value is None:
         return None
     return f"skriv true eller false, med små bokstäver och utan citattecken: {name} = {value}."
 
 
 # a number as Swedes write it: spaces between thousands, a decimal comma, the minus sign
 _SWEDISH_NUMBER = re.compile(r"[-+\u2212]?\d+(?:[ \u00a0\u202f]\d{3})*(?:[.,]\d+)?")
+_MONEY = ("kr", "kronor", "mnkr")
 _WITH_UNIT = re.compile(r"(.*?\d)\s*(%|procent|år|tkr|st|dagar|kr|kronor|mnkr)\.?", re.I)
 
 
@@ -147,7 +155,7 @@ def unit_hint(name: str, value: str) -> str | None:
     if not found or number is None:
         return None
     unit = found[2].casefold()
-    if unit in ("kr", "kronor", "mnkr"):
+    if unit in _MONEY:
         return (
             f"belopp skrivs i hela tkr och utan enhet: räkna om {found[1].strip()} {unit} "
             "till tkr och skriv bara talet (50 miljoner kronor är 50000)."
@@ -155,13 +163,19 @@ def unit_hint(name: str, value: str) -> str | None:
     return f"skriv bara talet, utan {found[2]!r}: {name} = {number}."
 
 
-def number_text_hint(value: str) -> str | None:
-    """For a number written as a text ("12 500", "2,5"): what to write instead; None
-    for a text that is no number."""
+def number_text_hint(value: str, name: str = "") -> str | None:
+    """For a number written as a text ("12 500", "2,5", "3 år"): what to write instead,
+    as `name = 12500` with a `name`; None for a text that is no number."""
     number = toml_number(value)
     if number is None:
-        return None
-    return f"Skriv talet utan citattecken och utan mellanslag: {number}."
+        found = _WITH_UNIT.fullmatch(value.strip())
+        number = toml_number(found[1]) if found else None
+        if not name or not found or number is None or found[2].casefold() in _MONEY:
+            return None
+        return f"Skriv bara talet, utan {found[2]!r} och citattecken: {name} = {number}."
+    return "Skriv talet utan citattecken och utan mellanslag: " + (
+        f"{name} = {number}." if name else f"{number}."
+    )
 
 
 def value_hint(name: str, value: str) -> str | None:
@@ -232,6 +246,61 @@ def table_guess(name: str, known: set[str]) -> str | None:
     return close[0] if close else None
 
 
+# Swedish names of keys, as one may guess them from the docs' Swedish words
+_SWEDISH_KEYS = {
+    "namn": "name",
+    "kod": "code",
+    "typ": "kind",
+    "slag": "kind",
+    "chef": "head",
+    "avdelningschef": "head",
+    "epost": "email",
+    "e_post": "email",
+    "mejl": "email",
+    "mail": "email",
+    "budgetar": "budget_year",
+    "budgetår": "budget_year",
+    "planar": "plan_years",
+    "planår": "plan_years",
+    "ramar": "ram",
+    "livslangd": "life",
+    "livslängd": "life",
+    "nyttjandeperiod": "life",
+    "avskrivningstid": "life",
+    "ranta": "internranta",
+    "ränta": "internranta",
+    "internränta": "internranta",
+    "titel": "title",
+    "rubrik": "title",
+    "sista_dag": "deadline",
+    "sista_datum": "deadline",
+    "fil": "file",
+    "mapp": "dir",
+    "kapital": "capital",
+    "kapitalkostnad": "capital",
+    "kapitalkostnader": "capital",
+    "mal": "target",
+    "målvärde": "target",
+    "malvarde": "target",
+    "kalla": "source",
+    "källa": "source",
+    "varden": "values",
+    "värden": "values",
+}
+
+
+def key_guess(name: str, known: set[str]) -> str | None:
+    """The key of `known` that the unknown `name` most likely means: its Swedish name
+    ("namn", "kod"), another case or a near spelling; None if none is near."""
+    folded = name.casefold().replace(" ", "_").replace("-", "_")
+    if folded in known:
+        return folded
+    if (guess := _SWEDISH_KEYS.get(folded)) in known:
+        return guess
+    close = difflib.get_close_matches(folded, sorted(known), n=1, cutoff=0.8)
+    return close[0] if close else None
+
+
 def header_of(name: str, value: object) -> str:
     """How `name` is written as a table in the file: "[[avdelning]]", "[runda]"."""
     if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
@@ -254,3 +323,19 @@ def plain_name(name: str, known: set[str]) -> str:
     """A table's or key's name as TOML takes it without quotes: the table of `known` it
     means ("nämnd" -> "namnd"), else without å, ä, ö and spaces."""
     return table_guess(name, known) or name.strip().translate(_ASCII)
+
+
+# "47200,5" in a list of integers: TOML reads two numbers, 47200 and 5
+_LIST_DECIMAL = re.compile(r"\d+,\d{1,2}(?=\s*[,\]])")
+
+
+def list_decimal_hint(line: str) -> str:
+    """ " Står det …?" for a line whose list has an amount with a decimal comma, which
+    TOML reads as two amounts (the count was then said to be wrong, and only that)."""
+    found = _LIST_DECIMAL.search(line.split("#", 1)[0])
+    if not found:
+        return ""
+    return (
+        f" Står det ett decimalkomma i ett belopp ({found[0]})? TOML läser det som två "
+        "belopp; ramen anges i hela tkr, utan decimaler."
+    )

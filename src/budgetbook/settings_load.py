@@ -36,6 +36,7 @@ from .settings import (
     UppdragDef,
     Verksamhet,
 )
+from .settings_hints import home_of, list_decimal_hint, number_text_hint
 from .settings_prior import load_prior
 from .settings_text import (
     date_problem,
@@ -181,7 +182,9 @@ INDICATOR_KEYS = {"name", "values", "target", "source"}
 
 def parse_settings(data: dict[str, Any], path: Path, source: str = "") -> Settings:
     r = TomlReader(path, source)
-    r.unknown(data, "", {*TABLE_KEYS, *ARRAY_KEYS, "texts"})
+    # a key of another table is told where it belongs ("internranta" under [round])
+    home = functools.partial(home_of, tables=TABLE_KEYS, arrays=ARRAY_KEYS)
+    r.unknown(data, "", {*TABLE_KEYS, *ARRAY_KEYS, "texts"}, home, ARRAY_KEYS)
 
     kommun = r.table(data, "", "kommun")
     namnd = r.table(data, "", "namnd")
@@ -202,10 +205,10 @@ def parse_settings(data: dict[str, Any], path: Path, source: str = "") -> Settin
         ("capital", capital),
         ("prior", prior_t),
     ):
-        r.unknown(table, prefix, TABLE_KEYS[prefix])
+        r.unknown(table, prefix, TABLE_KEYS[prefix], home)
     for name, known in ARRAY_KEYS.items():
         for i, item in enumerate(r.array(data, name, required=False)):
-            r.unknown(item, f"{name}[{i}]", known)
+            r.unknown(item, f"{name}[{i}]", known, home)
             for j, ind in enumerate(item.get("indicators", []) if isinstance(item, dict) else []):
                 if isinstance(ind, dict):
                     r.unknown(ind, f"{name}[{i}].indicators[{j}]", INDICATOR_KEYS)
@@ -285,13 +288,19 @@ def parse_settings(data: dict[str, Any], path: Path, source: str = "") -> Settin
     def avdelning(item: dict, key: str) -> Avdelning:
         ram_list = r.get(item, key, "ram", list, expected=f"en lista med ram per år {list(years)}")
         if len(ram_list) != len(years):
+            line = r.element_line("avdelningar", element_index(key), "ram")
             raise r.fail(
                 f"{key}.ram",
-                f"ska ha ett belopp per år {list(years)} ({len(years)} st), inte {len(ram_list)}.",
+                f"ska ha ett belopp per år {list(years)} ({len(years)} st), inte {len(ram_list)}."
+                + (list_decimal_hint(r.where.lines[line - 1]) if line else ""),
             )
         for i, amount in enumerate(ram_list):
             if not isinstance(amount, int) or isinstance(amount, bool):
-                raise r.fail(f"{key}.ram[{i}]", f"ska vara ett heltal i tkr, inte {amount!r}.")
+                told = number_text_hint(amount) if isinstance(amount, str) else None
+                raise r.fail(
+                    f"{key}.ram[{i}]",
+                    f"ska vara ett heltal i tkr, inte {amount!r}." + (f" {told}" if told else ""),
+                )
         return Avdelning(
             code=r.get(item, key, "code", str),
             name=r.get(item, key, "name", str),
