@@ -102,6 +102,13 @@ def test_repository_root_is_the_example_workspace() -> None:
             "ingen avdelningskod",
         ),
         ("internranta = 2.5", "internranta = 250", "capital.internranta", "procent"),
+        # a fraction for a percentage: the interest was taken as a hundredth (audit)
+        (
+            "internranta = 2.5",
+            "internranta = 0.025",
+            "capital.internranta",
+            "anges i procent: 0.025 betyder 0,025 %. För 2,5 % skriv internranta = 2.5.",
+        ),
         (
             'sign_convention = "net_cost_positive"',
             'sign_convention = "negative"',

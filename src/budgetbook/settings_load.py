@@ -37,7 +37,7 @@ from .settings import (
     Verksamhet,
 )
 from .settings_hints import home_of, list_decimal_hint, number_text_hint
-from .settings_prior import load_prior
+from .settings_prior import kronor_or_tkr, load_prior
 from .settings_text import (
     date_problem,
     looked_for,
@@ -261,6 +261,13 @@ def parse_settings(data: dict[str, Any], path: Path, source: str = "") -> Settin
     )
     if not 0 <= ranta < 20:
         raise r.fail("capital.internranta", f"ska anges i procent (0–20), inte {ranta}.")
+    if 0 < ranta < 0.1:  # 0.025 for 2,5 %: the internal interest was a hundredth (audit)
+        percent = round(ranta * 100, 4)
+        raise r.fail(
+            "capital.internranta",
+            f"anges i procent: {ranta:g} betyder {f'{ranta:g}'.replace('.', ',')} %. För "
+            f"{f'{percent:g}'.replace('.', ',')} % skriv internranta = {percent:g}.",
+        )
 
     def driftpost(item: dict, key: str) -> Driftpost:
         kind = r.get(item, key, "kind", str, expected='"revenue" eller "cost"')
@@ -548,6 +555,8 @@ def parse_settings(data: dict[str, Any], path: Path, source: str = "") -> Settin
         prior_file=prior_file,
         internranta_line=r.line("capital.internranta"),
     )
+    if prior_file is not None and (wrong := kronor_or_tkr(settings, prior_file.name)):
+        raise r.fail(f"avdelningar[{wrong[0]}].ram", wrong[1])
     return settings
 
 

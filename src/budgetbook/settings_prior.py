@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import SettingsError
-from .settings import PriorFigures
+from .fmt import tkr
+from .settings import PriorFigures, Settings
 from .settings_text import editor_lines, read_text
 
 if TYPE_CHECKING:
@@ -237,3 +238,40 @@ def _at(code: str, code_line: Callable[[str], int] | None) -> str:
     """The place of the verksamhet `code`: " (budgetbook.toml, rad 167)"."""
     line = code_line(code) if code_line else 0
     return f" (budgetbook.toml, rad {line})" if line else " (budgetbook.toml)"
+
+
+# A ram this many times the prior-year budget of its verksamheter (or that budget this
+# many times the ram) is not a change of budget but an amount in kronor among tkr
+_KRONOR_RATIO = 300
+
+
+def kronor_or_tkr(settings: Settings, file: str) -> tuple[int, str] | None:
+    """The index of the first avdelning whose budget-year ram is about a thousand times
+    the prior-year net budget of its verksamheter in `file`, or a thousandth of it, and
+    what to say (settings audit): the ramar typed in kronor, or the ledger's file
+    exported in kronor, were taken as tkr, and every workbook asked for a ram, or showed
+    prior-year figures, 1 000 times too large. None when all fit. An avdelning whose
+    verksamheter have no prior-year figures (new) is not compared."""
+    year = settings.budget_year
+    by_avdelning: dict[str, int] = {}
+    for v in settings.verksamheter:
+        net = settings.prior_net(v.code, "budget")
+        by_avdelning[v.avdelning] = by_avdelning.get(v.avdelning, 0) + net
+    for i, a in enumerate(settings.avdelningar):
+        ram, prior = a.ram[year], by_avdelning.get(a.code, 0)
+        if ram <= 0 or prior <= 0:
+            continue
+        before = f"föregående års budget för avdelningens verksamheter ({tkr(prior)} tkr i {file})"
+        if ram >= _KRONOR_RATIO * prior:
+            return i, (
+                f"ramen för {year}, {tkr(ram)} tkr, är {tkr(ram / prior)} gånger {before}. "
+                "Är ramen skriven i kronor? Beloppen i budgetbook.toml anges i tkr: "
+                f"{tkr(ram)} kronor är {tkr(ram / 1000)} tkr."
+            )
+        if prior >= _KRONOR_RATIO * ram:
+            return i, (
+                f"{before[0].upper()}{before[1:]} är {tkr(prior / ram)} gånger ramen för "
+                f"{year}, {tkr(ram)} tkr. Är filen i kronor? Beloppen i {file} ska vara hela "
+                "tkr, som ramarna; exportera den i tkr från ekonomisystemet."
+            )
+    return None
