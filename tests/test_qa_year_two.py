@@ -323,7 +323,7 @@ def test_init_from_names_the_indicator_years_to_write(last_year, tmp_path):
         ('deadline = "2027-11-20"', "skriv datumet utan citattecken: deadline = 2027-11-20. "
          "Inom citattecken är det en text och inget datum."),
         ('deadline = "20 november 2027"', "ska vara ett datum skrivet ÅÅÅÅ-MM-DD, utan "
-         "citattecken, t.ex. deadline = 2027-11-20, inte '20 november 2027'."),
+         "citattecken: skriv deadline = 2027-11-20, inte '20 november 2027'."),
         ("deadline = 12:00:00", "ska vara ett datum skrivet ÅÅÅÅ-MM-DD, utan citattecken, "
          "t.ex. deadline = 2027-11-20, inte ett klockslag."),
         # not TOML at all (a time needs its seconds): "oväntat innehåll efter värdet"

@@ -102,6 +102,13 @@ def test_repository_root_is_the_example_workspace() -> None:
             "ingen avdelningskod",
         ),
         ("internranta = 2.5", "internranta = 250", "capital.internranta", "procent"),
+        # a fraction for a percentage: the interest was taken as a hundredth (audit)
+        (
+            "internranta = 2.5",
+            "internranta = 0.025",
+            "capital.internranta",
+            "anges i procent: 0.025 betyder 0,025 %. För 2,5 % skriv internranta = 2.5.",
+        ),
         (
             'sign_convention = "net_cost_positive"',
             'sign_convention = "negative"',
@@ -865,3 +872,140 @@ def test_a_settings_file_not_in_utf8_gets_no_advice_meant_for_the_csv(workspace:
         load_settings(workspace)
     assert "UTF-8" in str(info.value) and "Anteckningar" in str(info.value)
     assert "Excel" not in str(info.value) and "CSV" not in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("written", "said"),
+    [
+        # not TOML: "oväntat innehåll efter värdet; skriv en nyckel per rad"
+        ("deadline = 30 oktober 2026", "inte giltig TOML: ett datum skrivs ÅÅÅÅ-MM-DD, utan "
+         "citattecken: skriv deadline = 2026-10-30."),
+        ("deadline = 30/10/2026", "skriv deadline = 2026-10-30."),
+        ("deadline = 30.10.2026", "skriv deadline = 2026-10-30."),
+        ("deadline = den 30 okt. 2026", "skriv deadline = 2026-10-30."),
+        ("deadline = 2026-10-3", "skriv deadline = 2026-10-03."),
+        ("deadline = 30 oktober 2026 kl 12", "skriv deadline = 2026-10-30. Arbetsböckerna "
+         "anger sista dagen för inlämning; ett klockslag kan ni skriva i ert utskick."),
+        ("deadline = 2026-10-32", "inte giltig TOML: datumet 2026-10-32 finns inte; skriv ett "
+         "datum som finns, som ÅÅÅÅ-MM-DD utan citattecken."),
+        # "datumet går inte att läsa; skriv ÅÅÅÅ-MM-DD": it was written so
+        ("deadline = 2026-02-30", "datumet 2026-02-30 finns inte"),
+        # as before
+        ("deadline = 2026-10-30 12:00", "inte giltig TOML: ett datum skrivs utan klockslag i "
+         "budgetbook.toml, t.ex. deadline = 2026-10-30."),
+        # TOML, but no date: the example's day was offered (deadline = 2026-11-20)
+        ('deadline = "30 oktober 2026"', "round.deadline: ska vara ett datum skrivet "
+         "ÅÅÅÅ-MM-DD, utan citattecken: skriv deadline = 2026-10-30, inte '30 oktober 2026'."),
+        ('deadline = "30/10/2026"', "skriv deadline = 2026-10-30, inte '30/10/2026'."),
+        ("deadline = 20261030", "skriv deadline = 2026-10-30, inte 20261030."),
+    ],
+)  # fmt: skip
+def test_a_date_written_the_swedish_way_says_the_day_to_write(
+    workspace: Path, written: str, said: str
+) -> None:
+    """Gap 2: a deadline written as one writes a date in Swedish, with or without
+    quotes, is refused with the line and the very day written as TOML takes it."""
+    edit(workspace, "deadline = 2026-11-20", written)
+    result = CliRunner().invoke(main, ["templates", "-w", str(workspace)])
+    assert result.exit_code == 1, result.output
+    message = " ".join(result.output.split())
+    assert "Fel: budgetbook.toml, rad 18: " in message
+    assert said in message
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "line", "said"),
+    [
+        # "värdet går inte att läsa; text ska stå inom citattecken, t.ex. "Ja"": and
+        # capital = "Ja" was refused as no true or false
+        ("capital = true", "capital = ja", 83, "skriv true eller false, med små bokstäver "
+         "och utan citattecken: capital = true."),
+        ("capital = true", "capital = True", 83, "capital = true."),
+        ("capital = true", "capital = nej", 83, "capital = false."),
+        # "oväntat innehåll efter värdet; skriv en nyckel per rad"
+        ("internranta = 2.5", "internranta = 2,5 %", 40, "skriv bara talet, utan '%': "
+         "internranta = 2.5."),
+        ("internranta = 2.5", "internranta = 2.5%", 40, "internranta = 2.5."),
+        ("life = 3", "life = 3 år", 88, "skriv bara talet, utan 'år': life = 3."),
+        ("large_amount_tkr = 50000", "large_amount_tkr = 50 000 tkr", 26,
+         "large_amount_tkr = 50000."),
+        ('code = "1100"', "code = 0401", 167, "en kod med en nolla först skrivs inom "
+         'citattecken, annars är den ett tal och nollan försvinner: code = "0401".'),
+        # "en tabellrubrik saknar avslutande hakparentes": it had one
+        ("[namnd]", "[nämnd]", 7, "ett tabellnamn skrivs utan å, ä, ö och mellanslag: "
+         "skriv [namnd]."),
+        ("[[avdelningar]]\ncode = \"FMO\"", "[[avdelning ar]]\ncode = \"FMO\"", 110,
+         "skriv [[avdelningar]]."),
+        # "raden går inte att läsa; kontrollera citattecken, hakparenteser och likhetstecken"
+        ('head = "Karin Lund"', 'chef = "Karin Lund"\när = 2027', 114,
+         "en nyckel skrivs utan å, ä, ö och mellanslag"),
+        # a decimal comma in an inline table: "efter nyckeln ska det stå = och ett värde"
+        ('values = { 2025 = "31,8"', 'values = { 2025 = 31,8', 238, "decimaltal skrivs med punkt"),
+    ],
+)  # fmt: skip
+def test_a_value_toml_cannot_read_says_what_to_write(
+    workspace: Path, old: str, new: str, line: int, said: str
+) -> None:
+    """Settings audit: values one writes from the docs' Swedish words, not TOML."""
+    edit(workspace, old, new)
+    with pytest.raises(SettingsError) as info:
+        load_settings(workspace)
+    message = str(info.value)
+    assert message.startswith(f"budgetbook.toml, rad {line}: inte giltig TOML: "), message
+    assert said in message
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "line", "said"),
+    [
+        # a table's name in Swedish, in the singular or in another case: "okänd nyckel;
+        # tillåtna nycklar här är: …" named the table a key and suggested nothing
+        ('[[avdelningar]]\ncode = "FMO"', '[[avdelning]]\ncode = "FMO"', 110,
+         "avdelning: okänd tabell [[avdelning]]; skriv [[avdelningar]]. Tabellerna är: "),
+        ('[[verksamheter]]\ncode = "1100"', '[[verksamhet]]\ncode = "1100"', 166,
+         "okänd tabell [[verksamhet]]; skriv [[verksamheter]]."),
+        ("[capital]", "[kapital]", 39, "okänd tabell [kapital]; skriv [capital]."),
+        ("[round]", "[runda]", 12, "okänd tabell [runda]; skriv [round]."),
+        ("[kommun]", "[Kommun]", 4, "okänd tabell [Kommun]; skriv [kommun]."),
+        ("[texts]", "[texter]", 46, "okänd tabell [texter]; skriv [texts]."),
+        # a key under another table than its own: the key was named, not its table
+        ("deadline = 2026-11-20", "deadline = 2026-11-20\ninternranta = 2.5", 19,
+         "round.internranta: hör inte till [round] utan till [capital]: flytta raden dit, "
+         "under [capital]."),
+        # … on its own line, not on the line of the same key in the table above
+        ("internranta = 2.5 ", "internranta = 2.5\ndeadline = 2026-11-20 ", 41,
+         "capital.deadline: hör inte till [capital] utan till [round]"),
+        ('head = "Karin Lund"', 'chef = "Karin Lund"', 113,
+         "avdelningar[0].chef: okänd nyckel; skriv head. Tillåtna nycklar här är: "),
+        ("[kommun]", "budget_year = 2027\n\n[kommun]", 4, "budget_year: står före första "
+         "tabellrubriken men hör till [round]: flytta raden dit, under [round]."),
+        ('name = "Exempelkommun"', 'namn = "Exempelkommun"', 5,
+         "kommun.namn: okänd nyckel; skriv name."),
+        # TOML, of another type than the key's: what to write
+        ("capital = true", 'capital = "ja"', 83, "driftposter[6].capital: ska vara true eller "
+         "false, inte 'ja'. Skriv capital = true, med små bokstäver och utan citattecken."),
+        ("capital = true", "capital = 1", 83, "Skriv capital = true"),
+        ("ram = [47200, 48100, 49000]", 'ram = ["47 200", "48 100", "49 000"]', 115,
+         "avdelningar[0].ram[0]: ska vara ett heltal i tkr, inte '47 200'. Skriv talet utan "
+         "citattecken och utan mellanslag: 47200."),
+        ("large_amount_tkr = 50000", 'large_amount_tkr = "50\u00a0000"', 26,
+         "Skriv talet utan citattecken och utan mellanslag: large_amount_tkr = 50000."),
+        ("internranta = 2.5", 'internranta = "2,5"', 40, "internranta = 2.5."),
+        ("life = 3", 'life = "3 år"', 88, "Skriv bara talet, utan 'år' och citattecken: life = 3."),
+        # a decimal comma in a list: TOML reads two amounts, and only the count was said
+        ("ram = [47200, 48100, 49000]", "ram = [47200,5, 48100, 49000]", 115,
+         "avdelningar[0].ram: ska ha ett belopp per år [2027, 2028, 2029] (3 st), inte 4. "
+         "Står det ett decimalkomma i ett belopp (47200,5)? TOML läser det som två belopp; "
+         "ramen anges i hela tkr, utan decimaler."),
+    ],
+)  # fmt: skip
+def test_a_key_or_table_misnamed_misplaced_or_mistyped_says_what_was_meant(
+    workspace: Path, old: str, new: str, line: int, said: str
+) -> None:
+    """Settings audit: what a finance officer writes from the docs for the first time."""
+    edit(workspace, old, new)
+    with pytest.raises(SettingsError) as info:
+        load_settings(workspace)
+    message = str(info.value)
+    assert message.startswith(f"budgetbook.toml, rad {line}: "), message
+    assert said in message, message

@@ -36,7 +36,8 @@ from .settings import (
     UppdragDef,
     Verksamhet,
 )
-from .settings_prior import load_prior
+from .settings_hints import home_of, list_decimal_hint, number_text_hint
+from .settings_prior import kronor_or_tkr, load_prior
 from .settings_text import (
     date_problem,
     looked_for,
@@ -120,7 +121,9 @@ def _load(
         data = parse_toml(source)
     except tomllib.TOMLDecodeError as exc:
         lists = (*ARRAY_KEYS, "kf_goals.indicators", "namnd_goals.indicators")
-        raise toml_error(exc, path.name, source, lists) from exc
+        raise toml_error(
+            exc, path.name, source, lists, (*TABLE_KEYS, *ARRAY_KEYS, "texts")
+        ) from exc
     with recording_reads() as parsed:
         settings = parse_settings(data, path, source)
     deps = [
@@ -179,7 +182,9 @@ INDICATOR_KEYS = {"name", "values", "target", "source"}
 
 def parse_settings(data: dict[str, Any], path: Path, source: str = "") -> Settings:
     r = TomlReader(path, source)
-    r.unknown(data, "", {*TABLE_KEYS, *ARRAY_KEYS, "texts"})
+    # a key of another table is told where it belongs ("internranta" under [round])
+    home = functools.partial(home_of, tables=TABLE_KEYS, arrays=ARRAY_KEYS)
+    r.unknown(data, "", {*TABLE_KEYS, *ARRAY_KEYS, "texts"}, home, ARRAY_KEYS)
 
     kommun = r.table(data, "", "kommun")
     namnd = r.table(data, "", "namnd")
@@ -200,10 +205,10 @@ def parse_settings(data: dict[str, Any], path: Path, source: str = "") -> Settin
         ("capital", capital),
         ("prior", prior_t),
     ):
-        r.unknown(table, prefix, TABLE_KEYS[prefix])
+        r.unknown(table, prefix, TABLE_KEYS[prefix], home)
     for name, known in ARRAY_KEYS.items():
         for i, item in enumerate(r.array(data, name, required=False)):
-            r.unknown(item, f"{name}[{i}]", known)
+            r.unknown(item, f"{name}[{i}]", known, home)
             for j, ind in enumerate(item.get("indicators", []) if isinstance(item, dict) else []):
                 if isinstance(ind, dict):
                     r.unknown(ind, f"{name}[{i}].indicators[{j}]", INDICATOR_KEYS)
@@ -256,6 +261,13 @@ def parse_settings(data: dict[str, Any], path: Path, source: str = "") -> Settin
     )
     if not 0 <= ranta < 20:
         raise r.fail("capital.internranta", f"ska anges i procent (0–20), inte {ranta}.")
+    if 0 < ranta < 0.1:  # 0.025 for 2,5 %: the internal interest was a hundredth (audit)
+        percent = round(ranta * 100, 4)
+        raise r.fail(
+            "capital.internranta",
+            f"anges i procent: {ranta:g} betyder {f'{ranta:g}'.replace('.', ',')} %. För "
+            f"{f'{percent:g}'.replace('.', ',')} % skriv internranta = {percent:g}.",
+        )
 
     def driftpost(item: dict, key: str) -> Driftpost:
         kind = r.get(item, key, "kind", str, expected='"revenue" eller "cost"')
@@ -283,13 +295,19 @@ def parse_settings(data: dict[str, Any], path: Path, source: str = "") -> Settin
     def avdelning(item: dict, key: str) -> Avdelning:
         ram_list = r.get(item, key, "ram", list, expected=f"en lista med ram per år {list(years)}")
         if len(ram_list) != len(years):
+            line = r.element_line("avdelningar", element_index(key), "ram")
             raise r.fail(
                 f"{key}.ram",
-                f"ska ha ett belopp per år {list(years)} ({len(years)} st), inte {len(ram_list)}.",
+                f"ska ha ett belopp per år {list(years)} ({len(years)} st), inte {len(ram_list)}."
+                + (list_decimal_hint(r.where.lines[line - 1]) if line else ""),
             )
         for i, amount in enumerate(ram_list):
             if not isinstance(amount, int) or isinstance(amount, bool):
-                raise r.fail(f"{key}.ram[{i}]", f"ska vara ett heltal i tkr, inte {amount!r}.")
+                told = number_text_hint(amount) if isinstance(amount, str) else None
+                raise r.fail(
+                    f"{key}.ram[{i}]",
+                    f"ska vara ett heltal i tkr, inte {amount!r}." + (f" {told}" if told else ""),
+                )
         return Avdelning(
             code=r.get(item, key, "code", str),
             name=r.get(item, key, "name", str),
@@ -476,6 +494,14 @@ def parse_settings(data: dict[str, Any], path: Path, source: str = "") -> Settin
             {d.code for d in driftposter},
             names={d.name.casefold(): d.code for d in driftposter},
             unsigned={d.code: d.name for d in driftposter if not d.allow_negative},
+            code_line=lambda code: next(
+                (
+                    r.element_line("verksamheter", i, "code")
+                    for i, v in enumerate(verksamheter)
+                    if v.code == code
+                ),
+                0,
+            ),
         )
 
     threshold_pct = float(r.get(rules, "rules", "change_threshold_pct", (int, float), 10))
@@ -529,6 +555,8 @@ def parse_settings(data: dict[str, Any], path: Path, source: str = "") -> Settin
         prior_file=prior_file,
         internranta_line=r.line("capital.internranta"),
     )
+    if prior_file is not None and (wrong := kronor_or_tkr(settings, prior_file.name)):
+        raise r.fail(f"avdelningar[{wrong[0]}].ram", wrong[1])
     return settings
 
 

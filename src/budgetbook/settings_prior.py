@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import SettingsError
-from .settings import PriorFigures
+from .fmt import tkr
+from .settings import PriorFigures, Settings
 from .settings_text import editor_lines, read_text
 
 if TYPE_CHECKING:
@@ -23,13 +24,15 @@ def load_prior(
     text: str | None = None,
     names: Mapping[str, str] | None = None,
     unsigned: Mapping[str, str] | None = None,
+    code_line: Callable[[str], int] | None = None,
 ) -> dict[tuple[str, str], PriorFigures]:
     """Prior-year figures: a CSV (semicolon, comma or tab) with verksamhet;driftpost;budget;
     prognos, as Excel or a ledger saves it (see `spreadsheet_text`; a first line `sep=;`
     names the separator). `text`: the file's text, already read. `names`: each
     driftpost's code by its name (casefolded), for a file that names the driftposter as
     the ledger does. `unsigned`: the name of each driftpost (by code) whose amounts may
-    not be negative, those without allow_negative."""
+    not be negative, those without allow_negative. `code_line`: the line of a
+    verksamhet's code in budgetbook.toml, for an error naming it."""
     text = read_text(file, spreadsheet=True) if text is None else text
     unsigned = unsigned or {}
     # csv.reader with column positions, not DictReader, and the row's place formatted
@@ -88,7 +91,7 @@ def load_prior(
             if not any(field.strip() for field in row):
                 continue  # a row of separators only, as Excel saves a row once used
             raise SettingsError(
-                _unknown_verksamhet(v, verksamheter),
+                _unknown_verksamhet(v, verksamheter, code_line),
                 key="verksamhet",
                 path=f"{file.name}, rad {number}",
             )
@@ -198,14 +201,77 @@ def _negative(written: str, budget: bool, name: str, where: str) -> SettingsErro
     )
 
 
-def _unknown_verksamhet(code: str, verksamheter: set[str]) -> str:
+def _unknown_verksamhet(
+    code: str, verksamheter: set[str], code_line: Callable[[str], int] | None = None
+) -> str:
     """Why `code` is refused and what to write instead: it said only "okänd verksamhet
-    '0401'", not that the codes are those of [[verksamheter]] (new-kommun audit)."""
-    told = (
-        f"okänd verksamhet {code!r}; ange verksamhetens kod från [[verksamheter]] i budgetbook.toml"
-    )
-    if (plain := code.lstrip("0")) in verksamheter:
-        return f"{told}, {plain!r} utan nollor före."
+    '0401'", not that the codes are those of [[verksamheter]] (new-kommun audit). A code
+    that differs from one of [[verksamheter]] only in zeros before it (gap 1: settings
+    "0401", a file Excel saved as "401") is told so, with what happened and what to do."""
+    told = f"okänd verksamhet {code!r}"
+    plain = code.lstrip("0")
+    if plain and plain != code and plain in verksamheter:  # the settings lost the zero
+        return (
+            f"{told}; i [[verksamheter]] står koden {plain!r}{_at(plain, code_line)}, "
+            "utan nolla först. Ekonomisystemet skriver koden med nolla, men Excel tar bort "
+            "nollor först i ett tal (till exempel när koderna kopierats från ett "
+            f'kalkylblad). Skriv koden som ekonomisystemet, inom citattecken: code = "{code}".'
+        )
+    padded = sorted(v for v in verksamheter if v != code and v.lstrip("0") == plain and plain)
+    if padded:  # the file lost the zero: Excel opened and saved it
+        ours = padded[0]
+        return (
+            f"{told}; i [[verksamheter]] står koden {ours!r}{_at(ours, code_line)}, med "
+            "nolla först. Excel tar bort nollor först i ett tal när det öppnar en CSV-fil, "
+            "och sparar filen utan dem. Ta filen direkt från ekonomisystemet utan att öppna "
+            "och spara den i Excel, eller markera kolumnen Verksamhet i Excel, välj "
+            f"Formatera celler › Anpassat, skriv {'0' * len(ours)} som typ och spara filen "
+            "igen."
+        )
+    told += "; ange verksamhetens kod från [[verksamheter]] i budgetbook.toml"
     if len(verksamheter) <= 30:
         return f"{told} ({', '.join(sorted(verksamheter))})."
     return f"{told}."
+
+
+def _at(code: str, code_line: Callable[[str], int] | None) -> str:
+    """The place of the verksamhet `code`: " (budgetbook.toml, rad 167)"."""
+    line = code_line(code) if code_line else 0
+    return f" (budgetbook.toml, rad {line})" if line else " (budgetbook.toml)"
+
+
+# A ram this many times the prior-year budget of its verksamheter (or that budget this
+# many times the ram) is not a change of budget but an amount in kronor among tkr
+_KRONOR_RATIO = 300
+
+
+def kronor_or_tkr(settings: Settings, file: str) -> tuple[int, str] | None:
+    """The index of the first avdelning whose budget-year ram is about a thousand times
+    the prior-year net budget of its verksamheter in `file`, or a thousandth of it, and
+    what to say (settings audit): the ramar typed in kronor, or the ledger's file
+    exported in kronor, were taken as tkr, and every workbook asked for a ram, or showed
+    prior-year figures, 1 000 times too large. None when all fit. An avdelning whose
+    verksamheter have no prior-year figures (new) is not compared."""
+    year = settings.budget_year
+    by_avdelning: dict[str, int] = {}
+    for v in settings.verksamheter:
+        net = settings.prior_net(v.code, "budget")
+        by_avdelning[v.avdelning] = by_avdelning.get(v.avdelning, 0) + net
+    for i, a in enumerate(settings.avdelningar):
+        ram, prior = a.ram[year], by_avdelning.get(a.code, 0)
+        if ram <= 0 or prior <= 0:
+            continue
+        before = f"föregående års budget för avdelningens verksamheter ({tkr(prior)} tkr i {file})"
+        if ram >= _KRONOR_RATIO * prior:
+            return i, (
+                f"ramen för {year}, {tkr(ram)} tkr, är {tkr(ram / prior)} gånger {before}. "
+                "Är ramen skriven i kronor? Beloppen i budgetbook.toml anges i tkr: "
+                f"{tkr(ram)} kronor är {tkr(ram / 1000)} tkr."
+            )
+        if prior >= _KRONOR_RATIO * ram:
+            return i, (
+                f"{before[0].upper()}{before[1:]} är {tkr(prior / ram)} gånger ramen för "
+                f"{year}, {tkr(ram)} tkr. Är filen i kronor? Beloppen i {file} ska vara hela "
+                "tkr, som ramarna; exportera den i tkr från ekonomisystemet."
+            )
+    return None

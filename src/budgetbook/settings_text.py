@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import SettingsError
+from .settings_hints import plain_name, value_hint, written_date
 
 # What the settings were made from, as parsed: file -> hash of the bytes read, or None
 # for a file looked for and absent (see `recording_reads`).
@@ -170,7 +171,8 @@ _TOML_MESSAGES = (
 
 # `internranta = 1,75`: a number written the Swedish way, which TOML reads as a number
 # followed by something else ("oväntat innehåll efter värdet" said nothing of commas)
-_DECIMAL_COMMA = re.compile(r"=\s*[-+]?\d+,\d+\s*(#.*)?$")
+# (also in an inline table, `{ 2025 = 31,8, 2026 = 29,4 }`: "efter nyckeln ska det stå =")
+_DECIMAL_COMMA = re.compile(r"=\s*[-+]?\d+,\d+\s*([,}]|#.*$|$)")
 # `ram = [182 000, 180 500]`: thousands separated by a space, as Swedish prints them
 # (TOML read "en lista saknar avslutande hakparentes", which sent one looking for a ])
 _SPACED_THOUSANDS = re.compile(r"\d[ \u00a0]\d{3}(?!\d)")
@@ -178,6 +180,7 @@ _SPACED_THOUSANDS = re.compile(r"\d[ \u00a0]\d{3}(?!\d)")
 # `deadline = 2027-11-20 12:00` (TOML wants seconds in a time): a date with a time after it
 _DATE_AND_MORE = re.compile(r"^\s*([\w.-]+)\s*=\s*(\d{4}-\d{2}-\d{2})[ T]\S")
 _DATE = re.compile(r"(?<!\d)\d{4}-\d{2}-\d{2}(?!\d)")
+_ASSIGNED = re.compile(r"^\s*([^=\[\]\"'#]+?)\s*=\s*([^\s\"'\[{#][^#]*?)\s*(#.*)?$")
 # `[avdelningar]` over a second avdelning, where `[[avdelningar]]` makes one more: tomllib
 # says only that the table is declared twice ("samma tabell anges två gånger")
 _TABLE_HEADER = re.compile(r"^\s*(\[\[?)([^\[\]]+)\]\]?\s*(#.*)?$")
@@ -207,6 +210,15 @@ def date_problem(key: str, value: object, example: dt.date) -> str | None:
             "är det en text och inget datum."
         )
     shown = "ett klockslag" if isinstance(value, dt.time) else repr(value)
+    # "30 oktober 2026", "30/10/2026", 20261030: the day meant, not the example's (audit)
+    written = (
+        written_date(str(value)) if isinstance(value, str | int) and value is not True else None
+    )
+    if written is not None and written.day is not None:
+        return (
+            f"ska vara ett datum skrivet ÅÅÅÅ-MM-DD, utan citattecken: skriv {name} = "
+            f"{written.day.isoformat()}, inte {shown}."
+        )
     return (
         f"ska vara ett datum skrivet ÅÅÅÅ-MM-DD, utan citattecken, t.ex. {name} = "
         f"{example.isoformat()}, inte {shown}."
@@ -214,11 +226,17 @@ def date_problem(key: str, value: object, example: dt.date) -> str | None:
 
 
 def toml_error(
-    exc: tomllib.TOMLDecodeError, name: str, source: str = "", lists: Collection[str] = ()
+    exc: tomllib.TOMLDecodeError,
+    name: str,
+    source: str = "",
+    lists: Collection[str] = (),
+    tables: Collection[str] = (),
 ) -> SettingsError:
     """A TOML syntax error in Swedish, with its line (tomllib's text goes to --debug).
     `source`: the file's text, to name a decimal comma on the line. `lists`: the arrays
-    of tables (avdelningar, …), whose element written as a table is declared twice."""
+    of tables (avdelningar, …), whose element written as a table is declared twice.
+    `tables`: every top-level table's name, to say which one a name with å, ä or ö
+    ([nämnd]) means."""
     text = str(exc)
     found = re.search(r"\(at line (\d+), column \d+\)$", text)
     where = f"{name}, rad {found.group(1)}" if found else name
@@ -231,6 +249,8 @@ def toml_error(
         line = lines[int(found.group(1)) - 1]
         unquoted = re.sub(r'"[^"]*"', "", line.split("#", 1)[0])
         dated = _DATE_AND_MORE.match(line)
+        # `key = value` with a value not in quotes, brackets or braces, to its comment
+        assigned = _ASSIGNED.match(line)
         header = _TABLE_HEADER.match(line)
         name = header[2].strip() if header else ""
         # the [name] with single brackets that a [[name]] follows, if there is one above
@@ -261,6 +281,21 @@ def toml_error(
         elif dated:
             explanation = (
                 f"ett datum skrivs utan klockslag i budgetbook.toml, t.ex. {dated[1]} = {dated[2]}."
+            )
+        elif header and not re.fullmatch(r"[\w.-]+", name, re.ASCII) and name[:1] not in "\"'":
+            # [nämnd] is read as far as its "ä": "saknar avslutande hakparentes" (audit)
+            bracket = header[1]
+            plain = plain_name(name, set(tables))
+            explanation = (
+                "ett tabellnamn skrivs utan å, ä, ö och mellanslag: skriv "
+                f"{bracket}{plain}{bracket.replace('[', ']')}."
+            )
+        elif assigned and (hint := value_hint(assigned[1], assigned[2])):
+            explanation = hint
+        elif assigned and not re.fullmatch(r"[\w.-]+", assigned[1], re.ASCII):
+            explanation = (
+                "en nyckel skrivs utan å, ä, ö och mellanslag; nycklarna står i "
+                "docs/settings.md (till exempel name, budget_year, ram)."
             )
         elif _DECIMAL_COMMA.search(line):
             explanation = "decimaltal skrivs med punkt i budgetbook.toml, t.ex. 1.75, inte 1,75."

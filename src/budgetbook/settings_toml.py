@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import Any, TypeVar
 
 from .errors import SettingsError
+from .settings_hints import boolean_word, header_of, key_guess, number_text_hint, table_guess
 from .toml_lines import TomlLines
 
 # an element's key: "avdelningar[3].code"
@@ -67,7 +68,8 @@ class TomlReader:
         if (isinstance(value, bool) and bool not in as_tuple(kind)) or not isinstance(value, kind):
             raise self.fail(
                 dotted_key(prefix, name),
-                f"ska vara {expected or describe_kind(kind)}, inte {value!r}.",
+                f"ska vara {expected or describe_kind(kind)}, inte {value!r}."
+                + _what_to_write(name, value, kind),
             )
         if default is MISSING and isinstance(value, str) and not value.strip():
             raise self.fail(
@@ -104,13 +106,61 @@ class TomlReader:
             raise self.fail(key, f"ska anges som [[{header}]]-tabeller.")
         return value
 
-    def unknown(self, table: dict[str, Any], prefix: str, known: set[str]) -> None:
+    def unknown(
+        self,
+        table: dict[str, Any],
+        prefix: str,
+        known: set[str],
+        home: Callable[[str], str] | None = None,
+        arrays: Collection[str] = (),
+    ) -> None:
+        """Refuses a key of `table` not in `known`, saying what was likely meant: the
+        table a misspelt or Swedish [[avdelning]] means (`arrays`: the known arrays of
+        tables, written [[…]]), the key a Swedish "namn" means, or the table a key of
+        another one belongs to (`home`: its header, "[capital]", or "")."""
         for name in table:
-            if name not in known:
-                key = f"{prefix}.{name}" if prefix else name
+            if name in known:
+                continue
+            key = f"{prefix}.{name}" if prefix else name
+            written = header_of(name, table[name])
+            if not prefix and written != name:  # a table, at the top level
+                guess = table_guess(name, known)
+                said = f"okänd tabell {written}"
+                if guess:
+                    said += f"; skriv {f'[[{guess}]]' if guess in arrays else f'[{guess}]'}"
+                raise self.fail(key, f"{said}. Tabellerna är: {', '.join(sorted(known))}.")
+            if there := home(name) if home else "":
+                array = re.sub(r"\[\d+\]$", "", prefix)
+                where = f"[[{array}]]" if array != prefix else f"[{prefix}]" if prefix else ""
                 raise self.fail(
-                    key, f"okänd nyckel; tillåtna nycklar här är: {', '.join(sorted(known))}."
+                    key,
+                    (
+                        f"hör inte till {where} utan till {there}"
+                        if where
+                        else f"står före första tabellrubriken men hör till {there}"
+                    )
+                    + f": flytta raden dit, under {there}.",
                 )
+            guess = key_guess(name, known)
+            raise self.fail(
+                key,
+                "okänd nyckel; "
+                + (f"skriv {guess}. Tillåtna" if guess else "tillåtna")
+                + f" nycklar här är: {', '.join(sorted(known))}.",
+            )
+
+
+def _what_to_write(name: str, value: object, kind: type | tuple[type, ...]) -> str:
+    """ " Skriv …" for a value that says what was meant in another type: "ja" or 1 for a
+    boolean, "12 500" or "2,5" in quotes for a number (settings audit); "" otherwise."""
+    kinds = as_tuple(kind)
+    if bool in kinds and not isinstance(value, bool):
+        word = boolean_word(value)
+        return f" Skriv {name} = {word}, med små bokstäver och utan citattecken." if word else ""
+    if (int in kinds or float in kinds) and isinstance(value, str):
+        told = number_text_hint(value, name)
+        return f" {told}" if told else ""
+    return ""
 
 
 def dotted_key(prefix: str, name: str) -> str:

@@ -23,9 +23,19 @@ class TomlLines:
         self._inline: dict[str, list[int]] = {}
 
     def key_line(self, key: str) -> int | None:
-        """Line of the first `key` (its last dotted part), as header or assignment."""
-        last = re.sub(r"\[\d+\]", "", key).split(".")[-1]
+        """Line of the first `key` (its last dotted part), as header or assignment: in
+        its own table's lines first ("capital.deadline" under [capital], not the
+        deadline of [round] above it), else anywhere in the file."""
+        *table, last = re.sub(r"\[\d+\]", "", key).split(".")
         pattern = re.compile(rf"^\s*(\[+\s*)?([\w.]*\.)?{re.escape(last)}\s*(=|\]|\.)")
+        if table:
+            header = re.compile(rf"^\s*\[\s*{re.escape('.'.join(table))}\s*\]\s*(#.*)?$")
+            starts = self._header_lines
+            for i, start in enumerate(starts[:-1]):
+                if header.match(self.lines[start - 1]):
+                    for number in range(start + 1, starts[i + 1]):
+                        if pattern.match(self.lines[number - 1]):
+                            return number
         for number, text in enumerate(self.lines, start=1):
             if pattern.match(text):
                 return number
