@@ -178,7 +178,7 @@ def test_queued_version_updates_are_seen_and_kept(tmp_path: Path) -> None:
     with Archive(tmp_path / "output") as archive:
         archive.receive(path, digest, name="a.xlsx", data=data)
         archive.set_content_time(digest, first)
-        _, _, known = archive.receive(path, digest, name="a (1).xlsx", data=data)
+        known = archive.receive(path, digest, name="a (1).xlsx", data=data).content_time
         archive.set_content_time(digest, first + timedelta(hours=1))
         archive.set_avdelning(digest, "BIB")
         seen = archive.version(digest)

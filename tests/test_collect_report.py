@@ -14,7 +14,7 @@ from budgetbook import rules
 from budgetbook.model import CollectResult, Problem, ReturnStatus, Severity
 from budgetbook.problem_report import (
     PROBLEM_HEADINGS,
-    STATUS_HEADINGS,
+    status_headings,
     write_feedback,
     write_problem_report,
 )
@@ -52,12 +52,12 @@ def test_report_sheets_text_and_links(tmp_path: Path, settings: Settings) -> Non
     wb = openpyxl.load_workbook(path)
     assert wb.sheetnames == ["Status", "Problem"]
     status, problems = wb["Status"], wb["Problem"]
-    assert [c.value for c in status[3]] == list(STATUS_HEADINGS)
+    assert [c.value for c in status[3]] == list(status_headings(settings))
     assert [c.value for c in problems[1]] == list(PROBLEM_HEADINGS)
     assert status.freeze_panes == "A4" and problems.freeze_panes == "A2"
-    assert status.auto_filter.ref and problems.auto_filter.ref.startswith("A1:H")
+    assert status.auto_filter.ref == "A3:I5" and problems.auto_filter.ref.startswith("A1:H")
     assert status["B4"].value == "=Förtroende" and status["B4"].data_type == "s"
-    assert status["G4"].hyperlink.target.replace("\\", "/") == "../inbox/FMO.xlsx"
+    assert status["H4"].hyperlink.target.replace("\\", "/") == "../inbox/FMO.xlsx"
     assert problems["B2"].hyperlink.target.replace("\\", "/") == "../inbox/FMO.xlsx"
     assert problems["B2"].hyperlink.location == "'Budget'!B2"
     for row in problems.iter_rows(min_row=2):
@@ -85,7 +85,7 @@ def test_report_columns_are_wide_enough_for_long_names_and_files(
     path = write_problem_report(result, settings, tmp_path / "kontroll.xlsx", {})
     wb = openpyxl.load_workbook(path)
     assert wb["Status"].column_dimensions["B"].width >= len(name)
-    assert wb["Status"].column_dimensions["G"].width >= len(file)
+    assert wb["Status"].column_dimensions["H"].width >= len(file)  # after "Sista dag"
     assert wb["Problem"].column_dimensions["B"].width >= len(file)
 
 

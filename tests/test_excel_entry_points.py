@@ -278,11 +278,15 @@ def test_empty_workspace_cell_means_the_panels_folder(book):
 
 
 def test_received_times_are_local(book, workspace, in_stockholm):
-    """The archive keeps UTC; the panel shows the time as the user's clock showed it."""
+    """The archive keeps UTC; the panel shows the time as the user's clock showed it.
+    When the return came (`inbox.arrival`): the example's files were saved before the
+    collect first saw them."""
+    from budgetbook.inbox import arrival
+
     excel.kontrollera_inlamningar()
     sheet = book.sheets[panel.SHEET]
     rows = table(sheet, panel.STATUS_HEADING)
-    received = {v.avdelning: v.received for v in actions.history(workspace)}
+    received = {v.avdelning: arrival(v.received, v.file_mtime) for v in actions.history(workspace)}
     shown = {row[0]: row[3] for row in rows[1:] if row[3]}
     assert shown and shown == {
         code: f"{received[code].astimezone():%Y-%m-%d %H:%M}" for code in shown

@@ -18,6 +18,7 @@ import pytest
 from openpyxl.utils.cell import get_column_letter
 
 from budgetbook import actions, excel, panel
+from budgetbook.problem_report import status_headings
 from budgetbook.reminders import MAX_FORMULA_LINK
 from budgetbook.settings import load_settings
 from test_excel_entry_points import StandInBook, book, example_round, hyperlink, table, workspace  # noqa: F401 (fixtures)
@@ -66,6 +67,8 @@ def test_each_return_to_chase_has_a_short_email_and_a_link_to_the_whole(chased) 
     ]
     settings = load_settings(root / "budgetbook.toml")
     report = openpyxl.load_workbook(root / "output" / "inlamningskontroll_2027.xlsx")["Status"]
+    # the E-post column: the last, after the deadline's Sista dag in a round with one
+    email = status_headings(settings).index("E-post") + 1
     for code, golden in (("EKO", "panel_saknas.txt"), ("FMO", "panel_fel_utan_aterkoppling.txt")):
         row = by_code[code]
         assert len(row[3]) <= 8192  # Excel's longest formula
@@ -74,12 +77,12 @@ def test_each_return_to_chase_has_a_short_email_and_a_link_to_the_whole(chased) 
         assert_golden(golden, as_read(target))
         # the whole e-mail: the inlämningskontroll's row of the avdelning, E-post column
         where, shown = hyperlink(row[6])
-        match = re.fullmatch(r"\[(.*)\]'Status'!H(\d+)", where)
+        match = re.fullmatch(rf"\[(.*)\]'Status'!{get_column_letter(email)}(\d+)", where)
         assert match and Path(match.group(1)) == root / "output" / "inlamningskontroll_2027.xlsx"
         line = int(match.group(2))
         assert shown == f"inlamningskontroll_2027.xlsx, rad {line}"
         assert report.cell(line, 1).value == code
-        whole = report.cell(line, 8)
+        whole = report.cell(line, email)
         assert whole.value == text  # the same label: the same message, in full
         to, subject, body = _decoded(whole.hyperlink.target)
         assert (to, subject) == _decoded(target)[:2]

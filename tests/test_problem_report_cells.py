@@ -9,12 +9,16 @@ import openpyxl
 import pytest
 
 from budgetbook import actions
-from budgetbook.problem_report import STATUS_HEADINGS
+from budgetbook.problem_report import status_headings
+from budgetbook.settings import load_settings
+from budgetbook.workspace import example_resources
 from wb_builders import EKO_RETURN, empty_texts, round_files
 
 pytestmark = pytest.mark.slow
 
 MISSING_RETURN = "Budget 2027 Portföljstyrning.xlsx"
+STATUS_HEADINGS = status_headings(load_settings(example_resources() / "budgetbook.toml"))
+FIL = STATUS_HEADINGS.index("Fil")
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +46,7 @@ def test_nothing_to_show_is_an_empty_cell_not_an_empty_text(report):
     find them."""
     assert empty_texts(report) == []
     missing = next(r for r in report["Status"].iter_rows(min_row=4) if r[2].value == "saknas")
-    assert missing[6].value is None
+    assert missing[FIL].value is None
     bb501 = next(r for r in report["Problem"].iter_rows(min_row=2) if r[4].value == "BB501")
     assert [c.value for c in bb501[1:4]] == [None, None, None]
     assert any(r[4].value == "BB301" for r in report["Problem"].iter_rows(min_row=2))
@@ -55,7 +59,7 @@ def test_counts_are_centred_under_their_headings(report):
     for heading in ("Fel", "Varningar"):
         col = STATUS_HEADINGS.index(heading) + 1
         assert ws.cell(3, col).alignment.horizontal == "center", heading
-        counts = [ws.cell(r, col) for r in range(4, ws.max_row + 1) if ws.cell(r, 7).value]
+        counts = [ws.cell(r, col) for r in range(4, ws.max_row + 1) if ws.cell(r, FIL + 1).value]
         assert counts and all(isinstance(c.value, int) for c in counts), heading
         assert {c.alignment.horizontal for c in counts} == {"center"}, heading
 

@@ -18,10 +18,13 @@ from budgetbook import actions, rules
 from budgetbook.archive import Archive
 from budgetbook.model import ReturnStatus
 from budgetbook.output_names import report_path
-from budgetbook.problem_report import STATUS_HEADINGS
+from budgetbook.problem_report import status_headings
 from budgetbook.reminders import MAX_MAILTO, mailto, reminder
 from budgetbook.settings import load_settings
-from budgetbook.workspace import Workspace
+from budgetbook.workspace import Workspace, example_resources
+
+# the example round's Status sheet (it has a deadline: its column is among them)
+STATUS_HEADINGS = status_headings(load_settings(example_resources() / "budgetbook.toml"))
 
 GOLDEN = Path(__file__).parent / "data" / "reminders"
 ODD_NAME = "Ekonomi & IT, Åsa Öbergs #2 – vad nu?"

@@ -23,8 +23,10 @@ from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import NamedTuple
 
 from .errors import OutputError
+from .inbox import arrival
 from .workspace import atomic_write, unwritable, write_bytes_atomically
 
 ARCHIVE_DIR = "arkiv"
@@ -90,6 +92,15 @@ class ArchivedVersion:
     avdelning: str
     stored: Path  # absolute path of the archived copy
     names: tuple[str, ...] = ()  # every name it was received under
+
+
+class Receipt(NamedTuple):
+    """What `Archive.receive` tells a collect about a received file's content."""
+
+    received: datetime  # when collect first saw this content
+    stored: Path  # its archived copy
+    content_time: datetime | None  # the workbook's own saved time, once known
+    file_mtime: datetime | None  # the inbox file's mtime when the content was first seen
 
 
 def sha256_file(path: Path) -> str:
@@ -213,15 +224,16 @@ class Archive:
         file_mtime: datetime | None = None,
         now: datetime | None = None,
         data: bytes | None = None,
-    ) -> tuple[datetime, Path, datetime | None]:
+    ) -> Receipt:
         """Record a received file and keep a copy (once per hash); return when that
-        content was first received, its archived copy and its content time (what a
-        collect needs; `version` has the whole record). With `data` (the file's bytes,
+        content was first received, its archived copy, its content time and the file's
+        mtime when first received (what a collect needs; `version` has the whole record). With `data` (the file's bytes,
         whose hash is `sha256`) the copy is written from them: no second read and hash
         of the file. The inbox file is only read (copied), never touched otherwise."""
         now = now or datetime.now(UTC)
         row = self.db.execute(
-            "SELECT stored, received, content_time FROM versions WHERE sha256 = ?", (sha256,)
+            "SELECT stored, received, content_time, file_mtime FROM versions WHERE sha256 = ?",
+            (sha256,),
         ).fetchone()
         # under this name's suffix, whatever the ledger's first copy has: the pre-check,
         # calamine and openpyxl go by it, so the same bytes first sent as "X.xls" (or
@@ -247,8 +259,10 @@ class Archive:
             )
         self.db.execute("INSERT OR IGNORE INTO receipts VALUES (?, ?, ?)", (sha256, name, now_text))
         if row is None:  # as the ledger now has it (its texts are what `version` parses)
-            return now_read, stored, _dt(_iso(content_time))
-        return _dt(row[1]) or now, stored, _dt(row[2])
+            return Receipt(now_read, stored, _dt(_iso(content_time)), _dt(_iso(file_mtime)))
+        # a copy of content seen before keeps that first sighting's times: a file copied
+        # into inbox/ again later (a new mtime) is still the one received then
+        return Receipt(_dt(row[1]) or now, stored, _dt(row[2]), _dt(row[3]))
 
     def _now_texts(self, now: datetime) -> tuple[str, datetime]:
         """`now` as the ledger writes it and as it reads back, once per collect (every
@@ -264,6 +278,23 @@ class Archive:
 
     def set_avdelning(self, sha256: str, avdelning: str) -> None:
         self._avdelningar.append((avdelning, sha256))
+
+    def first_arrivals(self) -> dict[str, datetime]:
+        """Per avdelning, when the first of its versions came in (`inbox.arrival`): also
+        those no longer in inbox/ (an earlier version removed once a corrected one came)."""
+        self._flush()
+        first: dict[str, datetime] = {}
+        rows = self.db.execute(
+            "SELECT avdelning, received, file_mtime FROM versions WHERE avdelning != ''"
+        )
+        for avdelning, received, file_mtime in rows:
+            seen = _dt(received)
+            if seen is None:
+                continue
+            came = arrival(seen, _dt(file_mtime))
+            if avdelning not in first or came < first[avdelning]:
+                first[avdelning] = came
+        return first
 
     # -- cached read results ----------------------------------------------------------
 

@@ -40,6 +40,8 @@ def collect_json(result: CollectResult) -> dict[str, Any]:
                 "received": s.received.isoformat() if s.received else None,
                 "errors": s.errors,
                 "warnings": s.warnings,
+                "late": s.late,
+                "deadline_note": s.deadline_note,
             }
             for s in result.statuses
         ],
@@ -64,8 +66,10 @@ def print_collect(result: CollectResult, show_outputs: bool = True) -> None:
     width = max((len(s.avdelning) for s in result.statuses), default=0)
     for s in result.statuses:
         counts = counts_text(s.errors, s.warnings) if s.file else ""
+        # the deadline's mark (`deadline`) after the file, or in its place
+        note = f"({s.deadline_note.lower()})" if s.file and s.deadline_note else s.deadline_note
         click.echo(
-            f"  {s.avdelning:<{max(width, 8)}} {s.status:<10} {counts:<22} {s.file}".rstrip()
+            f"  {s.avdelning:<{max(width, 8)}} {s.status:<10} {counts:<22} {s.file} {note}".rstrip()
         )
     print_problems(result.problems)
     click.echo(f"Inlämningar: {counts_text(result.errors, result.warnings)}.")

@@ -32,7 +32,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TypeVar
 
-from . import __version__, blank_return, checks, collect_memo, read_cache, rules, safety
+from . import __version__, blank_return, checks, collect_memo, deadline, read_cache, rules, safety
 from .archive import Archive, sha256_file
 from .collect_outputs import EarlyFeedback, write_outputs
 from .file_state import state_text
@@ -323,7 +323,7 @@ def _receive(path: Path, archive: Archive, now: datetime) -> Received | None:
         return rec
     # Archive first, then check and read the archived copy: it has exactly the bytes of
     # the hash, while the inbox file may change meanwhile (OneDrive sync, Excel saving).
-    rec.received, rec.stored, content_time = archive.receive(
+    rec.received, rec.stored, content_time, rec.first_mtime = archive.receive(
         path, rec.sha256, name=rec.name, file_mtime=rec.mtime, now=now, data=data
     )
     rec.known_content_time = content_time is not None
@@ -475,12 +475,16 @@ def collect_returns(
         early.foresee(ws, settings, received, archive)
         with gc_paused(keep=True):  # a full collection here walked every return (~0.17 s)
             result = assemble(received, settings, schema)
+        # the office's marks for the deadline, before the report that shows them
+        result.statuses, expires = deadline.marked(
+            result.statuses, settings.deadline, now, archive.first_arrivals
+        )
         result.outputs = write_outputs(
             ws, settings, result, received, archive, fingerprint, pool, early
         )
         if lasting and settings_inputs is not None:
             memo = collect_memo.record(
-                archive, ws, settings, result, received, settings_inputs, fingerprint
+                archive, ws, settings, result, received, settings_inputs, fingerprint, expires
             )
             result.basis = collect_memo.save(archive, ws, memo)
     return result
@@ -573,7 +577,7 @@ def assemble(received: list[Received], settings: Settings, schema: Schema) -> Co
                 status,
                 file=pick.name,
                 path=str(pick.path),
-                received=pick.received,
+                received=pick.arrived,
                 errors=errors,
                 warnings=warnings,
             )

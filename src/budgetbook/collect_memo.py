@@ -4,8 +4,9 @@ A collect is a function of the bytes and names of the files in inbox/ (and, for 
 without its own saved time, its modification time, which then decides between
 versions), of the settings and every file they are made from, of the archive (when
 each version was first received, the cached reads), of the code, the time zone and
-where the workspace is; and it leaves the problem report and feedback workbooks in
-output/. After a collect that completed without a transient failure, the archive's
+where the workspace is, and, while an avdelning is missing, of whether the deadline day
+has passed (`deadline`: the memo then keeps when it has); and it leaves the problem
+report and feedback workbooks in output/. After a collect that completed without a transient failure, the archive's
 ledger keeps a memo: the state of each of these, by content hash, and the result.
 
 The next collect first compares the state now with the memo, hashing every file in
@@ -51,7 +52,8 @@ if TYPE_CHECKING:
 
 # Bump when the memo's form or meaning changes (an older memo is then not used).
 # 2: the memo keeps its `basis`, not computed again by a re-run (issue 8)
-MEMO_VERSION = 2
+# 3: statuses carry the deadline's marks, and the memo when they change by the clock
+MEMO_VERSION = 3
 
 
 def memo_key(ws: Workspace) -> str:
@@ -98,6 +100,9 @@ class Memo:
     problems: list[Problem]
     labels: dict[str, str]  # CollectResult.outputs: label -> path
     basis: str = ""  # as `save` stored it: a re-run need not encode every ref again
+    # a POSIX time from which the result is no longer right by the clock alone: the end
+    # of the deadline day while an avdelning is missing (then overdue, `deadline`)
+    expires: float | None = None
 
 
 def basis(ws: Workspace, memo: Memo) -> str:
@@ -133,6 +138,7 @@ def save(archive: Archive, ws: Workspace, memo: Memo) -> str:
         "problems": read_cache.plain(memo.problems),
         "labels": memo.labels,
         "basis": made_from,
+        "expires": memo.expires,
     }
     archive.set_memo(memo_key(ws), json.dumps(body, ensure_ascii=False, separators=(",", ":")))
     return made_from
@@ -148,7 +154,9 @@ def reuse(ws: Workspace) -> CollectResult | None:
             if stored is None or stored[0] != memo_key(ws):
                 return None
             memo = _decode(json.loads(stored[1]))
-            if memo is None or not _unchanged(ws, archive, memo):
+            if memo is None or (memo.expires is not None and time.time() >= memo.expires):
+                return None
+            if not _unchanged(ws, archive, memo):
                 return None
     except (OSError, sqlite3.Error, OutputError, ValueError, TypeError, RecursionError):
         return None  # whatever went wrong, the ordinary collect does it properly
@@ -211,6 +219,7 @@ def _decode(data: Any) -> Memo | None:
             problems=read_cache.decoder(list[Problem])(data["problems"]),
             labels=read_cache.decoder(dict[str, str])(data["labels"]),
             basis=_text(data["basis"]),
+            expires=read_cache.decoder(float | None)(data["expires"]),
         )
     except (ValueError, TypeError, KeyError, AttributeError, RecursionError):
         return None
@@ -285,6 +294,7 @@ def record(
     received: list[Received],
     settings_inputs: list[tuple[Path, object]],
     fingerprint: str,
+    expires: float | None = None,
 ) -> Memo:
     """What this collect was made from and found, for the next one."""
     inbox = [
@@ -313,4 +323,5 @@ def record(
         statuses=list(result.statuses),
         problems=list(result.problems),
         labels={label: str(p) for label, p in result.outputs.items()},
+        expires=expires,
     )

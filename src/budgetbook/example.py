@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 import random
 import re
 import zipfile
@@ -59,8 +60,13 @@ def write_example_returns(
         buffer = io.BytesIO()
         wb.save(buffer)
         target = inbox / return_name(settings, avd)
+        saved = _saved_at(settings, index)
         with atomic_write(target) as tmp:
-            tmp.write_bytes(_normalise(buffer.getvalue(), _saved_at(settings, index)))
+            tmp.write_bytes(_normalise(buffer.getvalue(), saved))
+        # the file's time too, as of a return sent in time and saved into the inbox then
+        # (a collect takes it for when the return came: `inbox.arrival`)
+        stamp = saved.replace(tzinfo=dt.UTC).timestamp() + 600
+        os.utime(target, (stamp, stamp))
         written.append(target)
     return written
 

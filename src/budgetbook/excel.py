@@ -42,7 +42,7 @@ from .panel import (
     STATUS_HEADING,
     WORKSPACE_CELL,
 )
-from .problem_report import STATUS_HEADINGS, reminders_of
+from .problem_report import reminders_of, status_headings
 from .reminders import CHASED, short_reminder
 from .settings import Settings
 from .workspace import SETTINGS_FILE, Workspace, open_workspace, os_failure
@@ -334,6 +334,9 @@ def summary(out: Outcome) -> str:
         return "Klart."
     missing = sum(s.status == "saknas" for s in c.statuses)
     parts = [f"{len(c.statuses) - missing} av {len(c.statuses)} avdelningar har lämnat in"]
+    late = sum(s.late for s in c.statuses if s.file)
+    if late:  # the deadline's marks (`deadline`): which ones, in the table below
+        parts[0] += f", {late} av dem efter sista dag"
     parts.append(f"{c.errors} fel och {c.warnings} {_varningar(c.warnings)} i inlämningarna")
     text = "; ".join(parts) + "."
     if c.errors:
@@ -355,7 +358,9 @@ def results_rows(out: Outcome, ws: Workspace | None) -> list[list[Any]]:
             # kept in UTC: shown as the user's clock showed it (as the problem report does)
             received = f"{s.received.astimezone():%Y-%m-%d %H:%M}" if s.received else None
             counts = [s.errors, s.warnings] if s.file else [None, None]
-            link = _link(s.path or s.file, s.file) if s.file else None
+            # the deadline's mark in the wide last column: beside the file, or alone
+            shown = f"{s.file} – {s.deadline_note.lower()}" if s.deadline_note else s.file
+            link = _link(s.path or s.file, shown) if s.file else _text(s.deadline_note)
             rows.append([_text(s.avdelning), _text(s.name), s.status, received, *counts, link])
         rows.append([])
         if out.settings is not None and ws is not None:
@@ -417,7 +422,7 @@ def reminder_rows(c: CollectResult, settings: Settings, ws: Workspace) -> list[l
     short = reminders_of(c, settings, feedback, short_reminder)
     full = reminders_of(c, settings, feedback)
     report = c.outputs.get("inlamningskontroll") or report_path(ws.output, settings)
-    email = STATUS_HEADINGS.index("E-post")
+    email = status_headings(settings).index("E-post")
     rows: list[list[Any]] = [
         [REMINDER_HEADING],
         [HEADER_FIRST, "Avdelningschef", "Status", "Kort mejl", None, None, "Hela mejlet"],

@@ -45,6 +45,16 @@ def utc_mtime(path: Path | os.stat_result) -> datetime:
     return datetime.fromtimestamp(stat.st_mtime, UTC)
 
 
+def arrival(first_seen: datetime, file_mtime: datetime | None) -> datetime:
+    """When a return came into inbox/, as far as budgetbook can tell: when a collect first
+    saw its content, or the file's modification time then if that is earlier. A file
+    saved from Outlook has the time it was saved as its mtime, so a return saved into
+    inbox/ before the deadline and first collected after it came in time. Both are of
+    the content's first sighting (the archive keeps them): a copy of the same bytes put
+    into inbox/ later, with a new mtime, still came when the first did."""
+    return min(first_seen, file_mtime) if file_mtime is not None else first_seen
+
+
 @dataclass(slots=True)
 class Received(ProblemCounts):
     """One file found in inbox/ and everything collect learned about it."""
@@ -55,6 +65,7 @@ class Received(ProblemCounts):
     size: int = 0
     mtime: datetime | None = None
     received: datetime | None = None
+    first_mtime: datetime | None = None  # the file's mtime when its content was first seen
     content_time: datetime | None = None
     known_content_time: bool = False  # the archive has it already (from an earlier run)
     stored: Path | None = None
@@ -69,6 +80,11 @@ class Received(ProblemCounts):
     def saved(self) -> datetime:
         """Content time (workbook's own saved time), else the file's mtime."""
         return self.content_time or self.mtime or datetime.min.replace(tzinfo=UTC)
+
+    @property
+    def arrived(self) -> datetime | None:
+        """When this content came into inbox/ (`arrival`); None if it was not received."""
+        return arrival(self.received, self.first_mtime) if self.received else None
 
     @property
     def unreadable(self) -> bool:

@@ -103,9 +103,12 @@ class ReturnStatus:
     status: str  # "godkänd", "fel", "varningar", "saknas", "oläslig"
     file: str = ""
     path: str = ""
-    received: datetime | None = None
+    received: datetime | None = None  # when the return came into inbox/ (`inbox.arrival`)
     errors: int = 0
     warnings: int = 0
+    # the round's deadline (`deadline`): the return came after it, or is missing after it
+    late: bool = False
+    deadline_note: str = ""  # for the office, e.g. "Inkom efter sista dag"; "" if none
 
 
 class ProblemCounts:

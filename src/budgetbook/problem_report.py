@@ -22,6 +22,7 @@ from .page_header import FOOTER, page_header
 from .reminders import CHASED, Reminder, reminder
 from .schema import FEEDBACK_SHEET
 from .settings import Settings
+from .templates_text import swedish_date
 from .workspace import atomic_write
 
 STATUS_HEADINGS = (
@@ -44,9 +45,19 @@ PROBLEM_HEADINGS = (
     "Regel",
     "Meddelande",
 )
+DEADLINE_HEADING = "Sista dag"  # the deadline's marks (`deadline`), in a round with one
 COUNTS = ("Fel", "Varningar")  # the Status sheet's columns of numbers
 _FILL = {"fel": "FFC7CE", "varning": "FFEB9C"}
 FEEDBACK_FONT = "Calibri"  # the template's
+
+
+def status_headings(settings: Settings) -> tuple[str, ...]:
+    """The Status sheet's headings: in a round with a deadline, its marks' column is
+    beside Mottagen (when each return came); a round without one shows none."""
+    if settings.deadline is None:
+        return STATUS_HEADINGS
+    at = STATUS_HEADINGS.index("Mottagen") + 1
+    return (*STATUS_HEADINGS[:at], DEADLINE_HEADING, *STATUS_HEADINGS[at:])
 
 
 def _local(value: datetime | None) -> datetime | None:
@@ -98,6 +109,7 @@ def write_problem_report(
             {"bold": True, "bg_color": "#DDEBF7", "border": 1, "align": "center"}
         )
         url = wb.add_format({"font_color": "blue", "underline": 1, "valign": "top"})
+        late = wb.add_format({"font_color": "#9C0006", "valign": "top"})  # Excel's dark red
         status_fmt = {
             "godkänd": wb.add_format({"bg_color": "#C6EFCE", "valign": "top"}),
             "varningar": wb.add_format({"bg_color": "#FFEB9C", "valign": "top"}),
@@ -108,29 +120,38 @@ def write_problem_report(
 
         ws = wb.add_worksheet("Status")
         ws.write_string(0, 0, f"Inlämningskontroll {settings.namnd} {settings.budget_year}", title)
-        for col, heading in enumerate(STATUS_HEADINGS):
-            ws.write_string(2, col, heading, head_count if heading in COUNTS else head)
+        if settings.deadline is not None:
+            ws.write_string(1, 0, f"Sista dag för inlämning: {swedish_date(settings.deadline)}.")
+        headings = status_headings(settings)
+        col = {heading: i for i, heading in enumerate(headings)}
+        for heading, at in col.items():
+            ws.write_string(2, at, heading, head_count if heading in COUNTS else head)
         mails = reminders_of(result, settings, feedback)
         for i, s in enumerate(result.statuses, start=3):
             ws.write_string(i, 0, s.avdelning, text)
             ws.write_string(i, 1, s.name, text)
             ws.write_string(i, 2, s.status, status_fmt.get(s.status, text))
             if s.received:
-                ws.write_datetime(i, 3, _local(s.received), date)
+                ws.write_datetime(i, col["Mottagen"], _local(s.received), date)
+            if DEADLINE_HEADING in col and s.deadline_note:
+                ws.write_string(i, col[DEADLINE_HEADING], s.deadline_note, late if s.late else text)
             if s.file:  # a missing return was not checked: no "0 fel, 0 varningar", as
                 # the CLI shows none (its BB501 is a warning in the Problem sheet)
-                ws.write_number(i, 4, s.errors, number)
-                ws.write_number(i, 5, s.warnings, number)
-            _write_file(ws, i, 6, s.file, links, url, text)
-            _write_reminder(ws, i, 7, mails[i - 3], url)
+                ws.write_number(i, col["Fel"], s.errors, number)
+                ws.write_number(i, col["Varningar"], s.warnings, number)
+            _write_file(ws, i, col["Fil"], s.file, links, url, text)
+            _write_reminder(ws, i, col["E-post"], mails[i - 3], url)
         last = 2 + len(result.statuses)
-        ws.autofilter(2, 0, max(last, 3), len(STATUS_HEADINGS) - 1)
+        ws.autofilter(2, 0, max(last, 3), len(headings) - 1)
         ws.freeze_panes(3, 0)
         names = _fit([s.name for s in result.statuses], 34)
         files = _fit([s.file for s in result.statuses] + [p.file for p in result.problems], 40)
         labels = _fit([m.label for m in mails if m is not None], 12)
-        for col, width in enumerate((10, names, 12, 17, 6, 10, files, labels)):
-            ws.set_column(col, col, width)
+        notes = _fit([s.deadline_note for s in result.statuses], 12)
+        widths = {"Avdelning": 10, "Namn": names, "Status": 12, "Mottagen": 17}
+        widths |= {DEADLINE_HEADING: notes, "Fel": 6, "Varningar": 10, "Fil": files}
+        for heading, at in col.items():
+            ws.set_column(at, at, widths.get(heading, labels))
 
         ps = wb.add_worksheet("Problem")
         for col, heading in enumerate(PROBLEM_HEADINGS):

@@ -1,0 +1,237 @@
+"""Returns that came after the round's deadline, marked for the office: in the
+inlämningskontroll's Status sheet, the CLI, the JSON and the panel's summary. When a
+return came is when a collect first saw its content, or the file's time then if
+earlier (a file saved from Outlook), judged by the date in Sweden; a mark, never a
+problem, and nothing of it in the department head's feedback copy.
+
+Real files: the example round's returns (written by our template writer and filled with
+openpyxl), their file times set as a mail program or a copy leaves them, collected by
+`actions.collect` and read back with openpyxl. The example round's deadline is
+20 november 2026, past on any clock these tests run on, so every return is first seen
+after it: its file's time decides."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from budgetbook import actions, collect_memo, deadline
+from budgetbook.archive import Archive
+from budgetbook.cli import main
+from budgetbook.collect_memo import DeferredSubmissions
+from budgetbook.model import ReturnStatus
+from budgetbook.output_names import feedback_path, report_path
+from budgetbook.problem_report import DEADLINE_HEADING, STATUS_HEADINGS, status_headings
+from budgetbook.settings import load_settings
+from budgetbook.workspace import Workspace
+
+pytestmark = pytest.mark.slow
+
+SWEDEN = ZoneInfo("Europe/Stockholm")
+DEADLINE = dt.date(2026, 11, 20)  # the example round's
+EKO = "Budget 2027 Ekonomiavdelningen.xlsx"
+FMO = "Budget 2027 Förtroendemannaorganisationen.xlsx"  # has a warning (BB302)
+PORT = "Budget 2027 Portföljstyrning.xlsx"
+GOLDEN = Path(__file__).parent / "data" / "deadline"
+
+
+def in_sweden(*args: int) -> dt.datetime:
+    return dt.datetime(*args, tzinfo=SWEDEN)
+
+
+def stamp(path: Path, when: dt.datetime) -> None:
+    """The file's modification time, as saving it from a mail program then leaves it."""
+    os.utime(path, (when.timestamp(), when.timestamp()))
+
+
+def set_deadline(ws: Workspace, day: dt.date | None) -> None:
+    toml = ws.settings_file.read_text(encoding="utf-8")
+    line = f"deadline = {day.isoformat()}\n" if day is not None else ""
+    toml, n = re.subn(r"^deadline = .*\n", line, toml, flags=re.MULTILINE)
+    assert n == 1
+    ws.settings_file.write_text(toml, encoding="utf-8")
+
+
+def by_code(statuses: list[ReturnStatus]) -> dict[str, ReturnStatus]:
+    return {s.avdelning: s for s in statuses}
+
+
+def assert_golden(name: str, text: str) -> None:
+    """`text` is exactly tests/data/deadline/`name` (BUDGETBOOK_GOLDEN=write rewrites it,
+    to be read and committed)."""
+    path = GOLDEN / name
+    if os.environ.get("BUDGETBOOK_GOLDEN") == "write":
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    assert text == path.read_text(encoding="utf-8"), name
+
+
+@pytest.fixture()
+def late_round(ws: Workspace) -> Workspace:
+    """Every return saved into the inbox days before the deadline, but EKO's at 23:30
+    on the deadline day (in time) and FMO's ten minutes after it ended (late; still
+    20 november in UTC); PORT's return missing."""
+    for path in ws.inbox.glob("*.xlsx"):
+        stamp(path, in_sweden(2026, 11, 17, 9, 0))
+    stamp(ws.inbox / EKO, in_sweden(2026, 11, 20, 23, 30))
+    stamp(ws.inbox / FMO, in_sweden(2026, 11, 21, 0, 10))
+    (ws.inbox / PORT).unlink()
+    return ws
+
+
+def test_late_and_overdue_are_marked_by_the_date_in_sweden(late_round: Workspace) -> None:
+    result = actions.collect(late_round.root)
+    s = by_code(result.statuses)
+    assert (s["FMO"].late, s["FMO"].deadline_note) == (True, "Inkom efter sista dag")
+    assert (s["EKO"].late, s["EKO"].deadline_note) == (False, "")
+    assert s["EKO"].received == in_sweden(2026, 11, 20, 23, 30)
+    assert (s["PORT"].late, s["PORT"].deadline_note) == (True, "Saknas – sista dag var 20 november")
+    assert [c for c, st in s.items() if st.deadline_note] == ["FMO", "PORT"]
+    # a mark, not a problem: FMO's return is accepted, with only its own warning
+    assert s["FMO"].status == "varningar" and (s["FMO"].errors, s["FMO"].warnings) == (0, 1)
+    assert "FMO" in {sub.avdelning for sub in result.submissions}
+    assert not any("sista dag" in p.message.casefold() for p in result.problems)
+
+
+def test_the_status_sheet_and_the_command_line_show_the_marks(late_round: Workspace) -> None:
+    output = CliRunner().invoke(main, ["collect", "-w", str(late_round.root)]).output
+    lines = [line for line in output.splitlines() if line.startswith("  ") and "[" not in line]
+    assert_golden("collect.txt", "\n".join(lines[:8]) + "\n")
+
+    settings = load_settings(late_round.settings_file)
+    sheet = openpyxl.load_workbook(report_path(late_round.output, settings))["Status"]
+    assert sheet["A2"].value == "Sista dag för inlämning: 20 november 2026."
+    headings = [c.value for c in sheet[3]]
+    assert headings == list(status_headings(settings))
+    assert headings[headings.index("Mottagen") + 1] == DEADLINE_HEADING
+    marks = {
+        sheet.cell(r, 1).value: sheet.cell(r, headings.index(DEADLINE_HEADING) + 1).value
+        for r in range(4, sheet.max_row + 1)
+    }
+    assert marks["FMO"] == "Inkom efter sista dag"
+    assert marks["PORT"] == "Saknas – sista dag var 20 november"
+    assert {code for code, mark in marks.items() if mark} == {"FMO", "PORT"}
+
+    # the department head's feedback copy lists what to correct in the workbook only
+    feedback = openpyxl.load_workbook(feedback_path(late_round.output, "FMO", settings))
+    texts = [
+        str(c.value)
+        for ws in feedback.worksheets
+        for row in ws.iter_rows()
+        for c in row
+        if c.value is not None
+    ]
+    assert texts and not any("efter sista dag" in t for t in texts)
+
+    data = json.loads(
+        CliRunner().invoke(main, ["collect", "-w", str(late_round.root), "--json"]).output
+    )
+    fmo = next(st for st in data["statuses"] if st["avdelning"] == "FMO")
+    assert (fmo["late"], fmo["deadline_note"]) == (True, "Inkom efter sista dag")
+    assert fmo["received"] == "2026-11-20T23:10:00+00:00"
+
+
+def test_a_copy_put_in_again_later_came_when_the_first_did(late_round: Workspace) -> None:
+    """Same bytes, saved into the inbox again after the deadline (a new mtime): the
+    archive knows the content and when it came, for the memo's re-run and for a full
+    collect on a later day alike."""
+    first = actions.collect(late_round.root)
+    data = (late_round.inbox / EKO).read_bytes()
+    (late_round.inbox / EKO).unlink()
+    (late_round.inbox / EKO).write_bytes(data)  # now: after the deadline
+    rerun = actions.collect(late_round.root)
+    assert isinstance(rerun.submissions, DeferredSubmissions)  # its own saved time: the memo
+    assert rerun.statuses == first.statuses
+    with Archive(late_round.output) as archive:
+        archive.clear_memo()  # as after a change of code: every return received again
+    again = actions.collect(late_round.root)
+    assert not isinstance(again.submissions, DeferredSubmissions)
+    assert again.statuses == first.statuses
+    eko = by_code(again.statuses)["EKO"]
+    assert (eko.late, eko.deadline_note) == (False, "")
+    assert eko.received == in_sweden(2026, 11, 20, 23, 30)
+
+
+def test_a_new_version_after_the_deadline_is_not_late_when_the_first_came_in_time(
+    late_round: Workspace,
+) -> None:
+    """A correction sent after the deadline, the first version no longer in the inbox
+    (as BB502 advises): the archive knows the first came in time."""
+    actions.collect(late_round.root)
+    wb = openpyxl.load_workbook(late_round.inbox / EKO)  # as the head corrects it in Excel
+    text = next(c for row in wb["Texter"].iter_rows() for c in row if len(str(c.value)) > 60)
+    text.value = f"{text.value} Rättad efter återkopplingen."
+    wb.save(late_round.inbox / EKO)
+    eko = by_code(actions.collect(late_round.root).statuses)["EKO"]
+    assert eko.received is not None and deadline.swedish_day(eko.received) > DEADLINE
+    assert (eko.late, eko.deadline_note) == (False, deadline.LATER_VERSION)
+
+
+def test_a_round_without_a_deadline_shows_nothing_new(late_round: Workspace) -> None:
+    set_deadline(late_round, None)
+    result = actions.collect(late_round.root)
+    assert all((s.late, s.deadline_note) == (False, "") for s in result.statuses)
+    settings = load_settings(late_round.settings_file)
+    sheet = openpyxl.load_workbook(report_path(late_round.output, settings))["Status"]
+    assert [c.value for c in sheet[3]] == list(STATUS_HEADINGS)
+    assert sheet["A2"].value is None
+
+
+def test_missing_before_the_deadline_is_not_yet_in_and_the_memo_knows_until_when(
+    late_round: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not yet overdue on the deadline day; the memo's result holds only until the
+    day ends, as the missing avdelning is overdue after it."""
+    today = dt.datetime.now(SWEDEN).date()
+    set_deadline(late_round, today)
+    result = actions.collect(late_round.root)
+    port = by_code(result.statuses)["PORT"]
+    assert (port.late, port.deadline_note) == (False, "")
+    with Archive(late_round.output) as archive:
+        stored = archive.memo()
+    assert stored is not None
+    assert json.loads(stored[1])["expires"] == deadline.deadline_end(today).timestamp()
+    assert collect_memo.reuse(late_round) is not None
+    later = deadline.deadline_end(today).timestamp() + 1
+    monkeypatch.setattr(collect_memo.time, "time", lambda: later)
+    assert collect_memo.reuse(late_round) is None
+
+
+def test_the_marks_as_the_clock_moves_past_the_deadline() -> None:
+    missing = ReturnStatus("PORT", "Portföljstyrning", "saknas")
+    came = in_sweden(2026, 11, 20, 23, 59).astimezone(dt.UTC)
+    sent = ReturnStatus("EKO", "Ekonomi", "godkänd", "EKO.xlsx", "", came)
+
+    def firsts() -> dict[str, dt.datetime]:
+        raise AssertionError("asked only for a return that came late")
+
+    on_the_day = in_sweden(2026, 11, 20, 23, 59)
+    marks, expires = deadline.marked([missing, sent], DEADLINE, on_the_day, firsts)
+    assert [(m.late, m.deadline_note) for m in marks] == [(False, ""), (False, "")]
+    assert expires == in_sweden(2026, 11, 21, 0, 0).timestamp()
+    next_day = in_sweden(2026, 11, 21, 0, 1)
+    marks, expires = deadline.marked([missing, sent], DEADLINE, next_day, firsts)
+    assert marks[0].late and marks[0].deadline_note == "Saknas – sista dag var 20 november"
+    assert (marks[1].late, expires) == (False, None)
+    assert deadline.marked([missing], None, next_day, firsts) == ([missing], None)
+
+
+def test_the_panel_says_how_many_came_late_and_marks_them(late_round: Workspace) -> None:
+    from budgetbook import excel
+
+    out = excel.Outcome(collected=actions.collect(late_round.root))
+    assert excel.summary(out).startswith(
+        "7 av 8 avdelningar har lämnat in, 1 av dem efter sista dag; "
+    )
+    rows = {row[0]: row for row in excel.results_rows(out, None)[2:10]}
+    assert rows["FMO"][6].endswith(f',"{FMO} – inkom efter sista dag")')
+    assert rows["PORT"][6] == "Saknas – sista dag var 20 november"
+    assert rows["EKO"][6].endswith(f',"{EKO}")')
