@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .. import fmt
+from ..consolidate_inv import is_no_risks
 from ..gc_pause import gc_paused
 from ..model import (
     NOTE_GOALS,
@@ -49,6 +50,8 @@ from .docx_template import (
 
 TITLES = dict(NAMND_TEXTS)
 EMPTY_MARK = "Inget underlag har lämnats för detta avsnitt."
+# Risk- och känslighetsanalys when every accepted return has an empty Risker sheet.
+NO_RISKS_ENTERED = "Inga risker har angetts i de inlämnade budgetunderlagen."
 POLITICAL_PLACEHOLDER = (
     "[Text från den politiska ledningen skrivs här. Avsnittet fylls i av "
     "ordföranden eller presidiet innan dokumentet går till nämnden.]"
@@ -452,7 +455,7 @@ class _Namndplan:
 
         # one row per avdelning always exists; only an entered risk is content, with or
         # without an amount (a risk named and explained but not put in figures is listed)
-        entered = each is not None or (
+        entered = (each is not None and not all(is_no_risks(r) for r in each.data_rows())) or (
             table is not None
             and any(
                 v
@@ -462,6 +465,11 @@ class _Namndplan:
             )
         )
         has = bool(entered or text or self.texts.get("risker"))
+        if not has and self.cons.avdelningar_included and not self.omit:
+            # returns came in, each with an empty Risker sheet: not "no underlag"
+            self.b.heading(TITLES["risker"], 1)
+            self.b.paragraph(NO_RISKS_ENTERED)
+            return
         self.section(TITLES["risker"], 1, has, fill)
 
     def investeringar(self) -> None:
