@@ -68,6 +68,17 @@ EXTRA_DRIFT = (
     (VIEW_DRIFT_DRIFTPOST, "Driftbudget per kontogrupp"),
     (VIEW_BRUTTO_AVDELNING, "Intäkter och kostnader per avdelning"),
 )
+# Under costs_negative, the note saying which amounts carry the minus sign: what the
+# table shows (an investment is an utgift, and its tables have no nettokostnad).
+SIGN_NOTE = "Kostnader och nettokostnader visas med minustecken."
+_INVESTMENT_SIGN = "Investeringsutgifterna visas med minustecken."
+SIGN_NOTES = {
+    VIEW_INV_PAGAENDE: _INVESTMENT_SIGN,
+    VIEW_INV_NYA: _INVESTMENT_SIGN,
+    VIEW_INV_KATEGORI: _INVESTMENT_SIGN,
+    VIEW_INV_BESLUTAD: _INVESTMENT_SIGN,
+    VIEW_KAPITALKOSTNADER: "Kapitalkostnaderna visas med minustecken.",
+}
 PLACED_VIEWS = {
     VIEW_DRIFT_AVDELNING,
     VIEW_DRIFT_VERKSAMHET,
@@ -223,7 +234,7 @@ class _Namndplan:
             and self.s.sign_convention == "costs_negative"
             and "minustecken" not in table.note
         ):
-            notes.append("Kostnader och nettokostnader visas med minustecken.")
+            notes.append(SIGN_NOTES.get(table.key, SIGN_NOTE))
         # consolidation may already state a source in the table's own note
         return [n for n in notes if n not in table.note]
 
