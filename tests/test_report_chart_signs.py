@@ -21,7 +21,7 @@ import pytest
 from docx.oxml.ns import qn
 
 from budgetbook import fmt
-from budgetbook.model import VIEW_DRIFT_AVDELNING
+from budgetbook.model import VIEW_DRIFT_AVDELNING, RowKind
 from budgetbook.report import charts, draft_charts, namndplan
 from report_builders import example_consolidation, example_settings
 
@@ -95,3 +95,21 @@ def test_the_axis_label_is_drawn() -> None:
     plain = charts.stacked_columns(["2027"], [("Nya", [5.0])], ["4472C4"])
     said = charts.stacked_columns(["2027"], [("Nya", [5.0])], ["4472C4"], "Utgift, tkr")
     assert plain != said
+
+
+def test_a_caption_with_its_own_parenthesis_gets_one(tmp_path: Path) -> None:
+    """With many avdelningar the caption already ends "(alla avdelningar i tabellen
+    nedan)": the sign is said inside it, not in a second parenthesis right after."""
+    settings = replace(example_settings(), sign_convention="costs_negative")
+    cons = example_consolidation(settings)
+    table = cons.views[VIEW_DRIFT_AVDELNING]
+    template = table.data_rows()[0]
+    many = [replace(template, label=f"Avdelning {i:02d}") for i in range(40)]
+    rest = [r for r in table.rows if r.kind is not RowKind.DATA]
+    cons.views[VIEW_DRIFT_AVDELNING] = replace(table, rows=[*many, *rest])
+    path = namndplan.write_namndplan(cons, settings, tmp_path / "many.docx")
+    first = next(c for c in _captions(docx.Document(str(path))) if c.startswith("Diagram 1"))
+    assert first.endswith(
+        "(alla avdelningar i tabellen nedan; nettokostnaden visas utan minustecken)"
+    )
+    assert first.count("(") == 1

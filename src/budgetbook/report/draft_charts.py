@@ -36,7 +36,9 @@ def _unsigned(caption: str, alt: str, said: str, costs_negative: bool) -> tuple[
     """Caption and alt text, saying `said` when the tables show the amounts negative."""
     if not costs_negative:
         return caption, alt
-    return f"{caption} ({said})", f"{alt} Diagrammet visar beloppen utan minustecken."
+    # one parenthesis: "(alla avdelningar i tabellen nedan; nettokostnaden visas …)"
+    caption = f"{caption[:-1]}; {said})" if caption.endswith(")") else f"{caption} ({said})"
+    return caption, f"{alt} Diagrammet visar beloppen utan minustecken."
 
 
 class ChartFigure(NamedTuple):
