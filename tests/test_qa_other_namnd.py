@@ -166,3 +166,25 @@ def test_capital_note_states_the_increase_in_a_sentence(round_ws):
     assert sentence.startswith("Ökningen av driftbudgetens kapitalkostnader jämfört med budget")
     assert re.search(r" är -?[\d\u00a0\u2212]+ tkr 20\d\d, ", sentence), sentence
     assert "att jämföra med investeringsplanens kapitalkostnad" in sentence
+
+
+def test_the_sign_note_names_what_each_table_shows(round_ws):
+    """Under costs_negative every investment table said "Kostnader och nettokostnader visas
+    med minustecken.": an investment is an utgift, not a kostnad, and the table has no
+    nettokostnad; an ekonom reads the note as a mislabelled table."""
+    root, _ = round_ws
+    document = word(root)
+    texts = [p.text for p in document.paragraphs]
+    captions = [t for t in texts if t.startswith("Tabell")]
+
+    def note_after(caption_part: str) -> str:
+        caption = next(c for c in captions if caption_part in c)
+        return texts[texts.index(caption) + 1]  # the note right under its table
+
+    for caption in ("nya projekt, tkr", "per kategori, tkr", "Beslutad totalutgift"):
+        note = note_after(caption)
+        assert "Investeringsutgifterna visas med minustecken." in note, (caption, note)
+        assert "nettokostnader" not in note
+    assert "Kapitalkostnaderna visas med minustecken." in note_after("Kapitalkostnader per")
+    drift = note_after("Driftbudget per avdelning, tkr")
+    assert "Kostnader och nettokostnader visas med minustecken." in drift

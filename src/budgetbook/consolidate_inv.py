@@ -440,12 +440,38 @@ def _returned_only(settings: Settings, included: set[str]) -> str:
 
 # --- risks ------------------------------------------------------------------------------
 
+# An avdelning whose accepted return has no risk: a real zero in the sums per avdelning,
+# named in their note, and this line under its name in the list of each risk. A missing
+# return is blank and named as missing, as in every other table (`note`).
+NO_RISKS = "Inga risker angivna"
+
+
+def _no_risks_note(settings: Settings, submissions: Sequence[Submission]) -> str:
+    """The note "Inga risker angivna för: …." naming the returns without a risk."""
+    names = avdelning_names(settings)
+    without = [
+        names.get(s.avdelning, s.avdelning)
+        for s in in_avdelning_order(submissions, settings)
+        if not s.risks
+    ]
+    return f"{NO_RISKS} för: {name_list(without)}." if without else ""
+
+
+def is_no_risks(row: Row) -> bool:
+    """Whether a row of the list of each risk is `NO_RISKS`' line, not a risk."""
+    return (
+        row.label == NO_RISKS
+        and not row.sources
+        and not any(isinstance(row.values.get(k), int | float) for k in ("positive", "negative"))
+    )
+
 
 def risk_view(settings: Settings, submissions: Sequence[Submission], included: set[str]) -> Table:
     """Positive and negative risks per avdelning and for the nämnd; net = positive − negative.
 
     Values are effects on the result: positive risk positive, negative risk negative
-    (stored as sizes in `Risk.negative`), in every sign convention.
+    (stored as sizes in `Risk.negative`), in every sign convention. A return without
+    a risk is a real 0, named in the note (`NO_RISKS`); a missing one is blank.
     """
     cols = [
         Column("label", "Avdelning", "text"),
@@ -484,6 +510,7 @@ def risk_view(settings: Settings, submissions: Sequence[Submission], included: s
         settings,
         included,
         "Negativa risker visas med minustecken; nettorisk = positiv + negativ.",
+        _no_risks_note(settings, submissions),
         consequence=RISKS_MISSING,
     )
     return Table(
@@ -496,7 +523,9 @@ def risk_list(settings: Settings, submissions: Sequence[Submission], included: s
     then as entered, with its avdelning and comment (a controller filters the list; the
     draft groups it by avdelning). Amounts as `risk_view` shows them: a positive risk
     positive, a negative one negative, in every convention; an empty (or 0) amount is
-    empty, so every amount shown has its cell. The total is the nämnd's, as there."""
+    empty, so every amount shown has its cell. The total is the nämnd's, as there.
+    A return without a risk has one line `NO_RISKS` (no amount, no cell): the list
+    names every avdelning that answered, as the sums do."""
     cols = [
         Column("label", "Risk eller möjlighet", "text"),
         Column("avdelning", "Avdelning", "text"),
@@ -509,6 +538,9 @@ def risk_list(settings: Settings, submissions: Sequence[Submission], included: s
     for sub in in_avdelning_order(submissions, settings):
         at = SourceFile(sub.file, RISK_SHEET, sub.avdelning)
         name = names.get(sub.avdelning, sub.avdelning)
+        if not sub.risks:  # returned without a risk: said, not left out like a missing one
+            empty = {"positive": None, "negative": None, "comment": None}
+            rows.append(Row(NO_RISKS, {"avdelning": name, **empty}))
         for r in sub.risks:
             sources: dict[str, Sources] = {}
             if r.positive:

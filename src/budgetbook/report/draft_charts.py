@@ -21,6 +21,25 @@ MAX_CHART_ROWS = 20
 
 Submit = Callable[..., Callable[[], bytes]]
 
+# Both charts draw sizes, bars upwards, under either sign convention (docs/
+# consolidation.md: a bar below the axis reads as a deficit; Swedish budget documents
+# draw nettokostnad and nettoinvesteringar so whatever their tables' sign). The axis
+# says what a bar is; under costs_negative, where the tables beside the chart show the
+# same amounts with a minus sign, the caption and alt text say that the chart does not.
+DRIFT_AXIS = "Nettokostnad"
+INVESTMENT_AXIS = "Utgift"
+DRIFT_UNSIGNED = "nettokostnaden visas utan minustecken"
+INVESTMENT_UNSIGNED = "utgifterna visas utan minustecken"
+
+
+def _unsigned(caption: str, alt: str, said: str, costs_negative: bool) -> tuple[str, str]:
+    """Caption and alt text, saying `said` when the tables show the amounts negative."""
+    if not costs_negative:
+        return caption, alt
+    # one parenthesis: "(alla avdelningar i tabellen nedan; nettokostnaden visas …)"
+    caption = f"{caption[:-1]}; {said})" if caption.endswith(")") else f"{caption} ({said})"
+    return caption, f"{alt} Diagrammet visar beloppen utan minustecken."
+
 
 class ChartFigure(NamedTuple):
     """A chart's figure: its PNG bytes when called (see ChartPainter.submit), caption
@@ -68,7 +87,8 @@ def avdelning_chart(
         for name, values in zip(names, (prior, current), strict=True)
     ]
     colours = [b.colours[5], b.colours[0]]
-    png = submit(charts.grouped_bars, labels, series, colours, table.unit)
+    axis = f"{DRIFT_AXIS}, {table.unit}"
+    png = submit(charts.grouped_bars, labels, series, colours, axis)
     which = f"de {len(rows)} största avdelningarna"
     subject = f"för {which} av {n_rows}," if largest else "per avdelning"
     alt = (
@@ -86,6 +106,7 @@ def avdelning_chart(
             f"Budget {year - 1} och {year} för {which}, {table.unit} "
             "(alla avdelningar i tabellen nedan)"
         )
+    caption, alt = _unsigned(caption, alt, DRIFT_UNSIGNED, b.convention.costs_negative)
     return ChartFigure(png, caption, alt)
 
 
@@ -108,7 +129,8 @@ def investment_chart(
     if not (series and any(v for _, values in series for v in values)):
         return None
     categories = [str(y) for y in years]
-    png = submit(charts.stacked_columns, categories, series, list(colours[:2]))
+    axis = f"{INVESTMENT_AXIS}, {settings.unit}"
+    png = submit(charts.stacked_columns, categories, series, list(colours[:2]), axis)
     per_year = content.investment_per_year(cons, years)
     alt = (
         f"Stapeldiagram över investeringsbudgeten per år {years[0]}–{years[-1]}, tkr, "
@@ -116,7 +138,10 @@ def investment_chart(
         + "; ".join(f"{y} {fmt.tkr(v)}" for y, v in per_year.items())
         + "."
     )
-    return ChartFigure(png, f"Investeringsbudget per år {years[0]}–{years[-1]}, tkr", alt)
+    caption = f"Investeringsbudget per år {years[0]}–{years[-1]}, tkr"
+    costs_negative = settings.sign_convention == "costs_negative"
+    caption, alt = _unsigned(caption, alt, INVESTMENT_UNSIGNED, costs_negative)
+    return ChartFigure(png, caption, alt)
 
 
 def _amount(value: int | float | None) -> str:

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .. import fmt
+from ..consolidate_inv import is_no_risks
 from ..gc_pause import gc_paused
 from ..model import (
     NOTE_GOALS,
@@ -49,6 +50,8 @@ from .docx_template import (
 
 TITLES = dict(NAMND_TEXTS)
 EMPTY_MARK = "Inget underlag har lämnats för detta avsnitt."
+# Risk- och känslighetsanalys when every accepted return has an empty Risker sheet.
+NO_RISKS_ENTERED = "Inga risker har angetts i de inlämnade budgetunderlagen."
 POLITICAL_PLACEHOLDER = (
     "[Text från den politiska ledningen skrivs här. Avsnittet fylls i av "
     "ordföranden eller presidiet innan dokumentet går till nämnden.]"
@@ -65,6 +68,17 @@ EXTRA_DRIFT = (
     (VIEW_DRIFT_DRIFTPOST, "Driftbudget per kontogrupp"),
     (VIEW_BRUTTO_AVDELNING, "Intäkter och kostnader per avdelning"),
 )
+# Under costs_negative, the note saying which amounts carry the minus sign: what the
+# table shows (an investment is an utgift, and its tables have no nettokostnad).
+SIGN_NOTE = "Kostnader och nettokostnader visas med minustecken."
+_INVESTMENT_SIGN = "Investeringsutgifterna visas med minustecken."
+SIGN_NOTES = {
+    VIEW_INV_PAGAENDE: _INVESTMENT_SIGN,
+    VIEW_INV_NYA: _INVESTMENT_SIGN,
+    VIEW_INV_KATEGORI: _INVESTMENT_SIGN,
+    VIEW_INV_BESLUTAD: _INVESTMENT_SIGN,
+    VIEW_KAPITALKOSTNADER: "Kapitalkostnaderna visas med minustecken.",
+}
 PLACED_VIEWS = {
     VIEW_DRIFT_AVDELNING,
     VIEW_DRIFT_VERKSAMHET,
@@ -220,7 +234,7 @@ class _Namndplan:
             and self.s.sign_convention == "costs_negative"
             and "minustecken" not in table.note
         ):
-            notes.append("Kostnader och nettokostnader visas med minustecken.")
+            notes.append(SIGN_NOTES.get(table.key, SIGN_NOTE))
         # consolidation may already state a source in the table's own note
         return [n for n in notes if n not in table.note]
 
@@ -452,7 +466,7 @@ class _Namndplan:
 
         # one row per avdelning always exists; only an entered risk is content, with or
         # without an amount (a risk named and explained but not put in figures is listed)
-        entered = each is not None or (
+        entered = (each is not None and not all(is_no_risks(r) for r in each.data_rows())) or (
             table is not None
             and any(
                 v
@@ -462,6 +476,11 @@ class _Namndplan:
             )
         )
         has = bool(entered or text or self.texts.get("risker"))
+        if not has and self.cons.avdelningar_included and not self.omit:
+            # returns came in, each with an empty Risker sheet: not "no underlag"
+            self.b.heading(TITLES["risker"], 1)
+            self.b.paragraph(NO_RISKS_ENTERED)
+            return
         self.section(TITLES["risker"], 1, has, fill)
 
     def investeringar(self) -> None:
