@@ -121,9 +121,9 @@ def test_a_typo_fixed_in_the_settings_keeps_the_heads_answer(rnd, tmp_path: Path
     assert told.message == (
         f"Uppdraget ”{PLAN_TYPO}” har fått lydelsen ”{PLAN}” i budgetbook.toml efter att "
         "arbetsböckerna skapades. Arbetsboken från EKO svarar på den tidigare lydelsen "
-        "(bladet Uppdrag, cell A8), och utkastet till nämndplanen visar avdelningens status "
-        "och kommentar under den nya. Kontrollera att det är samma uppdrag. Är det inte det: "
-        "be avdelningen skriva in det nya uppdraget med samma text på en tom rad på bladet "
+        "(bladet Uppdrag, cell A8), och sammanställningen och utkastet till nämndplanen "
+        "visar avdelningens svar under den nya. Kontrollera att det är samma uppdrag. Är det "
+        "inte det: be avdelningen skriva in det nya uppdraget med samma text på en tom rad på bladet "
         "Uppdrag, fylla i status och lämna in igen, så används det svaret i stället. "
         "Avdelningen får inget meddelande om detta."
     )
@@ -232,8 +232,8 @@ def test_one_wording_fixed_for_every_avdelning_is_one_warning(rnd, tmp_path: Pat
     assert told.message.startswith(
         f"Uppdraget ”{FLYG_TYPO}” har fått lydelsen ”{FLYG}” i budgetbook.toml efter att "
         "arbetsböckerna skapades. Arbetsböckerna från SPL och EKO svarar på den tidigare "
-        "lydelsen (bladet Uppdrag, cell A8 hos SPL och cell A9 hos EKO), och utkastet till "
-        "nämndplanen visar avdelningarnas status och kommentar under den nya."
+        "lydelsen (bladet Uppdrag, cell A8 hos SPL och cell A9 hos EKO), och sammanställningen "
+        "och utkastet till nämndplanen visar avdelningarnas svar under den nya."
     )
     assert told.message.endswith("Avdelningarna får inget meddelande om detta.")
     merged = {u.text: u for u in merge_uppdrag(subs, now)}

@@ -484,10 +484,10 @@ UPPDRAG_REWORDED = rule(
     "Uppdrag med ändrad lydelse",
     "Uppdraget ”{tidigare}” har fått lydelsen ”{nu}” i budgetbook.toml efter att "
     "arbetsböckerna skapades. {Arbetsboken} från {avdelningar} svarar på den tidigare "
-    "lydelsen ({celler}), och utkastet till nämndplanen visar {avdelningens} status och "
-    "kommentar under den nya. Kontrollera att det är samma uppdrag. Är det inte det: be "
-    "{avdelningen} skriva in det nya uppdraget med samma text på en tom rad på bladet "
-    "Uppdrag, fylla i status och lämna in igen, så används det svaret i stället. "
+    "lydelsen ({celler}), och sammanställningen och utkastet till nämndplanen visar "
+    "{avdelningens} svar under den nya. Kontrollera att det är samma uppdrag. Är det inte "
+    "det: be {avdelningen} skriva in det nya uppdraget med samma text på en tom rad på "
+    "bladet Uppdrag, fylla i status och lämna in igen, så används det svaret i stället. "
     "{Avdelningen} får inget meddelande om detta.",
     "round",
 )
