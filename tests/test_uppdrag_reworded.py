@@ -16,8 +16,9 @@ import docx
 import openpyxl
 import pytest
 
-from budgetbook import actions, checks
+from budgetbook import actions, checks, read_cache
 from budgetbook import schema as S
+from budgetbook.blank_return import return_problems
 from budgetbook.consolidate_plan import merge_uppdrag, norm
 from budgetbook.example import write_example_returns
 from budgetbook.model import EarlierWording, Submission
@@ -116,6 +117,9 @@ def test_a_typo_fixed_in_the_settings_keeps_the_heads_answer(rnd, tmp_path: Path
     assert shown[PLAN] == ("Påbörjad", "Lokalinventeringen är klar.")
     assert PLAN_TYPO not in shown
     assert [u.text for u in sub.uppdrag] == [LOKAL, PLAN, FLYG_TYPO, FAKTURA]  # sheet order
+    # as the archive's read cache keeps it for the next collect
+    cached = read_cache.decode(read_cache.encode(read.identity, sub, read.problems))
+    assert cached is not None and cached[1] == sub
     (told,) = checks.office_problems([sub], [sub], now)
     assert told.code == "BB509" and told.file == "" and not told.is_error
     assert told.message == (
@@ -200,6 +204,17 @@ def test_a_carried_over_answer_is_read_as_the_given_uppdrag(rnd, tmp_path: Path)
     assert [(p.code, p.cell) for p in read.problems] == [("BB306", "C8")]
     read, _ = _read(_answered(inbox, tmp_path, C8="Halvvägs"), now, schema)
     assert [(p.code, p.cell) for p in read.problems] == [("BB307", "C8")]
+
+
+def test_the_template_sent_back_blank_is_still_one_bb110(rnd) -> None:
+    """The row carried over has no status, as every given uppdrag of a blank template:
+    the template's own content, so one BB110 as before rather than a BB306 for it."""
+    settings, schema, inbox = rnd
+    template = next((inbox.parent / "workbook_templates").glob("*EKO*.xlsx"))
+    now = _now(settings, (PLAN_TYPO, PLAN))
+    read, sub = _read(template, now, schema)
+    assert ("BB306", "C8") in [(p.code, p.cell) for p in read.problems]
+    assert [p.code for p in return_problems(sub, read.problems, now, schema)] == ["BB110"]
 
 
 def test_the_head_answering_the_new_wording_is_used_instead(rnd, tmp_path: Path) -> None:
