@@ -16,6 +16,7 @@ from xlsxwriter.utility import xl_col_to_name
 
 from . import fmt, rules
 from .model import DriftLine, Problem, Project, Submission
+from .office_uppdrag import added_uppdrag_problems, reworded_uppdrag_problems
 from .output_names import template_name
 from .schema import (
     ID_AVDELNING,
@@ -457,50 +458,14 @@ def office_problems(
 ) -> list[Problem]:
     """The round's findings for the finance office alone (no file, in no feedback
     workbook), from the chosen returns, the accepted ones and the settings: BB506,
-    BB507, BB508. BB508 speaks of what the draft shows, so only of accepted returns:
-    last year's workbook (BB105) or a blank one (BB110) lacks this year's uppdrag
-    without the settings having changed, and is sent back anyway."""
+    BB507, BB508, BB509. BB508 and BB509 speak of what the draft shows, so only of
+    accepted returns: last year's workbook (BB105) or a blank one (BB110) lacks this
+    year's uppdrag without the settings having changed, and is sent back anyway."""
     return [
         *older_prior_problems(subs, settings),
         *indicator_year_problems(settings),
         *added_uppdrag_problems(accepted, settings),
-    ]
-
-
-def added_uppdrag_problems(subs: list[Submission], settings: Settings) -> list[Problem]:
-    """BB508, for the finance office alone (no file): uppdrag added to the settings
-    after the workbooks went out, which returns therefore lack (`Submission.uppdrag_added`;
-    not the heads' doing, so no BB413). One finding for the round, naming each uppdrag
-    in the settings' order with the avdelningar whose returns lack it."""
-    order = {avd.code: i for i, avd in enumerate(settings.avdelningar)}
-    lacking: dict[str, list[str]] = {}  # uppdrag text -> avdelningar, in their order
-    for sub in sorted(subs, key=lambda sub: order.get(sub.avdelning, len(order))):
-        for text in sub.uppdrag_added:
-            lacking.setdefault(text, []).append(sub.avdelning)
-    if not lacking:
-        return []
-    place = {u.text: i for i, u in enumerate(settings.uppdrag)}
-    texts = sorted(lacking, key=lambda text: place.get(text, len(place)))
-    avdelningar = sorted(
-        {a for avds in lacking.values() for a in avds}, key=lambda a: order.get(a, len(order))
-    )
-    # each uppdrag's avdelningar only where they differ
-    alike = all(avds == avdelningar for avds in lacking.values())
-    named = [f"”{t}”" if alike else f"”{t}” ({fmt.name_list(lacking[t])})" for t in texts]
-    return [
-        rules.UPPDRAG_ADDED(
-            # the list inside the sentence: a text ending in "." never reads "….”."
-            uppdrag=f"{'Uppdraget' if len(texts) == 1 else 'Uppdragen'} {fmt.name_list(named)}",
-            avdelningar=fmt.name_list(avdelningar),
-            det="det" if len(texts) == 1 else "dem",
-            # one avdelning is the common case: "arbetsboken … Avdelningen har"
-            arbetsbocker="arbetsboken" if len(avdelningar) == 1 else "arbetsböckerna",
-            Avdelningen="Avdelningen" if len(avdelningar) == 1 else "Avdelningarna",
-            avdelningen="avdelningen" if len(avdelningar) == 1 else "avdelningarna",
-            uppdraget="uppdraget" if len(texts) == 1 else "uppdragen",
-            en_tom_rad="en tom rad" if len(texts) == 1 else "tomma rader",
-            en_ny_arbetsbok="en ny arbetsbok" if len(avdelningar) == 1 else "nya arbetsböcker",
-        )
+        *reworded_uppdrag_problems(accepted, settings),
     ]
 
 

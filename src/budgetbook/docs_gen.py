@@ -36,14 +36,20 @@ docs/template-format.md, "How values are read". BB402 compares with the CSV's bu
 now, as the draft's change columns do: a change that becomes large with the corrected
 figure needs its comment for the nämndplan, although the workbook showed a smaller one.
 
-Uppdrag on `Uppdrag` (BB413, BB508): an uppdrag the template prefilled that the return
-lacks (its row deleted or its text reworded) is the department head's to undo, BB413. An
-uppdrag added to budgetbook.toml after the workbooks went out is on no return written
-before; the head is not told, the finance office gets one BB508 for the round naming the
-uppdrag and the avdelningar, and the draft shows it without their status. An uppdrag
-withdrawn from the settings since is left out of the draft. How the three are told
-apart, also for templates written before the record existed: docs/template-format.md,
-"How values are read".
+Uppdrag on `Uppdrag` (BB413, BB508, BB509): an uppdrag the template prefilled that the
+return lacks (its row deleted or its text reworded) is the department head's to undo,
+BB413. An uppdrag added to budgetbook.toml after the workbooks went out is on no return
+written before; the head is not told, the finance office gets one BB508 for the round
+naming the uppdrag and the avdelningar, and the draft shows it without their status. An
+uppdrag withdrawn from the settings since is left out of the draft. One the office
+reworded since (a typo fixed) is answered by its earlier wording: where the answer
+surely belongs to the new wording (the same place among the uppdrag kept, clearly alike
+texts, one to one; docs/settings.md), its status and comment are carried over and the
+office gets one BB509 per uppdrag naming both wordings, to check that it is the same
+uppdrag; otherwise the new wording counts as added, and BB508 names the earlier wording
+the return answers and its cell. The head is told neither. How they are told apart,
+also for templates written before the record existed: docs/template-format.md, "How
+values are read".
 
 A workbook of another round (BB105), most often last year's filled again: `{atgard}`
 names this year's workbook (`Budget_<year>_<code>.xlsx`) to fill and send, and the office

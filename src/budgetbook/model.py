@@ -196,6 +196,21 @@ class Uppdrag:
 
 
 @pickled_by_fields
+@dataclass(frozen=True, slots=True)
+class EarlierWording:
+    """A row of a return's Uppdrag sheet that answers an uppdrag by a wording its
+    template was given and the settings no longer give the avdelning (the office
+    reworded it after the workbooks went out). `now` is the settings' wording its
+    status and comment were carried over to (`uppdrag_wording`: rule BB509 tells the
+    office), or "" when no match was sure and the answer is not read (BB508 says where
+    it stands; kept only when the row has a status or a comment)."""
+
+    text: str  # the earlier wording, as on the return
+    cell: str  # where it stands on Uppdrag (the text column), e.g. "A7"
+    now: str = ""
+
+
+@pickled_by_fields
 @dataclass(slots=True)
 class Risk:
     """One row of the Risker sheet: a risk or möjlighet, its amounts and its comment."""
@@ -253,6 +268,8 @@ class Submission:
     # written (not in the template's record) and that the return does not name: the
     # head could not report on them (rule BB508 tells the finance office)
     uppdrag_added: list[str] = field(default_factory=list)
+    # Rows answering an uppdrag by its wording before the office changed it
+    uppdrag_earlier: list[EarlierWording] = field(default_factory=list)
 
     def net(self, year: int, kinds: dict[str, str]) -> int:
         """Net cost for `year`: costs − revenues, using driftpost code → kind."""

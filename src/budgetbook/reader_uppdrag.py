@@ -14,10 +14,11 @@ from xlsxwriter.utility import xl_rowcol_to_cell as _xl_rowcol_to_cell
 from . import rules as R
 from . import schema as S
 from .consolidate_plan import norm as uppdrag_key  # as the draft matches uppdrag
-from .model import Problem, Submission, Uppdrag
+from .model import EarlierWording, Problem, Submission, Uppdrag
 from .reader_parts import cell_text
 from .reader_prior import protected
 from .settings import Settings, UppdragDef
+from .uppdrag_wording import reworded
 
 if TYPE_CHECKING:
     from .reader_parts import ZipParts
@@ -36,29 +37,69 @@ class UppdragReader:
         given = self.s.uppdrag_of(self.sub.avdelning)
         record = S.read_uppdrag_record(self.parts.identity.get(S.ID_UPPDRAG))
         withdrawn = _withdrawn(record, {uppdrag_key(u.text) for u in given})
+        # (row, text, place in sub.uppdrag) of the rows whose wording was withdrawn
+        earlier: list[tuple[int, str, int]] = []
         for r in range(t.first, t.last + 1):
             if not self.has_content(t, r):
                 continue
             text, _ = self.text(t, r, "text")
             if withdrawn and record and record.digest(uppdrag_key(text)) in withdrawn:
-                # prefilled, since withdrawn from the settings: the draft follows them
+                earlier.append((r, text, len(self.sub.uppdrag)))
                 continue
-            status, status_a1 = self.choice(t, r, "status")
-            start = self.year(t, r, "start")
-            self.required(t, r, "text", text)
-            if not status and not self._reported(t.sheet.name, status_a1):
-                self.required(t, r, "status", status)
-            self.sub.uppdrag.append(
-                Uppdrag(
-                    text=text,
-                    start=start,
-                    status=status,
-                    comment=self.text(t, r, "comment")[0],
-                    avdelning=self.sub.avdelning,
-                    row=r + 1,
-                )
-            )
+            self.sub.uppdrag.append(self._row(t, r, text))
+        if earlier and record:
+            self._earlier(t, given, record, earlier)
         self._given_uppdrag(t, given, record)
+
+    def _earlier(
+        self,
+        t: Table,
+        given: list[UppdragDef],
+        record: S.UppdragRecord,
+        earlier: list[tuple[int, str, int]],
+    ) -> None:
+        """The rows answering a wording the settings no longer give (`earlier`): one
+        `uppdrag_wording.reworded` pairs with the settings' new wording is read as that
+        uppdrag; the others are not read (the draft follows the settings), and those
+        with an answer are kept for the office's BB508 (`Submission.uppdrag_earlier`)."""
+        pairs = reworded(
+            record,
+            [uppdrag_key(u.text) for u in given],
+            [uppdrag_key(text) for _, text, _ in earlier],
+            {uppdrag_key(u.text) for u in self.sub.uppdrag},
+        )
+        column = t.cols.get("text", 0)
+        carried: list[tuple[int, Uppdrag]] = []
+        for e, (r, text, place) in enumerate(earlier):
+            now = given[pairs[e]].text if e in pairs else ""
+            if now or self._answered(t, r):
+                cell = _xl_rowcol_to_cell(r, column)
+                self.sub.uppdrag_earlier.append(EarlierWording(text, cell, now))
+            if now:
+                carried.append((place, self._row(t, r, now)))
+        for place, u in reversed(carried):  # in the sheet's order among the others
+            self.sub.uppdrag.insert(place, u)
+
+    def _row(self, t: Table, r: int, text: str) -> Uppdrag:
+        """Row `r`, read as the uppdrag `text` (its own, or the settings' new wording
+        of the one it answers)."""
+        status, status_a1 = self.choice(t, r, "status")
+        start = self.year(t, r, "start")
+        self.required(t, r, "text", text)
+        if not status and not self._reported(t.sheet.name, status_a1):
+            self.required(t, r, "status", status)
+        return Uppdrag(
+            text=text,
+            start=start,
+            status=status,
+            comment=self.text(t, r, "comment")[0],
+            avdelning=self.sub.avdelning,
+            row=r + 1,
+        )
+
+    def _answered(self, t: Table, r: int) -> bool:
+        """Whether row `r` has a status or a comment (not validated: it is not read)."""
+        return any(cell_text(t.value(r, key)).strip() for key in ("status", "comment"))
 
     def _given_uppdrag(
         self, t: Table, given: list[UppdragDef], record: S.UppdragRecord | None

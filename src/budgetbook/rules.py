@@ -472,10 +472,23 @@ UPPDRAG_ADDED = rule(
     "{uppdrag} lades till eller ändrades i budgetbook.toml efter att arbetsböckerna "
     "skapades och saknas därför på bladet Uppdrag i {arbetsbocker} från {avdelningar}. "
     "{Avdelningen} har inte kunnat ange någon status för {det}, och utkastet till "
-    "nämndplanen visar {det} utan status från {avdelningen}. {Avdelningen} får inget "
-    "meddelande om detta: be {avdelningen} skriva in {uppdraget} med samma text på "
-    "{en_tom_rad} på bladet Uppdrag, fylla i status och lämna in igen, eller skicka "
-    "{en_ny_arbetsbok} (budgetbook templates) att fylla i.",
+    "nämndplanen visar {det} utan status från {avdelningen}.{tidigare_svar} "
+    "{Avdelningen} får inget meddelande om detta: be {avdelningen} skriva in {uppdraget} "
+    "med samma text på {en_tom_rad} på bladet Uppdrag, fylla i status och lämna in igen, "
+    "eller skicka {en_ny_arbetsbok} (budgetbook templates) att fylla i.",
+    "round",
+)
+UPPDRAG_REWORDED = rule(
+    "BB509",
+    VARNING,
+    "Uppdrag med ändrad lydelse",
+    "Uppdraget ”{tidigare}” har fått lydelsen ”{nu}” i budgetbook.toml efter att "
+    "arbetsböckerna skapades. {Arbetsboken} från {avdelningar} svarar på den tidigare "
+    "lydelsen ({celler}), och sammanställningen och utkastet till nämndplanen visar "
+    "{avdelningens} svar under den nya. Kontrollera att det är samma uppdrag. Är det inte "
+    "det: be {avdelningen} skriva in det nya uppdraget med samma text på en tom rad på "
+    "bladet Uppdrag, fylla i status och lämna in igen, så används det svaret i stället. "
+    "{Avdelningen} får inget meddelande om detta.",
     "round",
 )
 
