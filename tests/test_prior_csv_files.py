@@ -362,4 +362,18 @@ def test_a_prior_figure_far_below_the_ram_of_a_new_verksamhet_is_no_kronor(
     assert load_settings(workspace).avdelning("FMO").ram[2027] == 47200
 
 
+def test_an_avdelning_that_took_over_a_verksamhet_is_no_kronor(workspace: Path) -> None:
+    """EKO takes over 1600 this year (no prior-year rows) beside 1610, whose prior-year
+    net budget is 50 tkr: its ram of 18 600 tkr is 372 times that, and was refused as
+    kronor. An avdelning with a verksamhet new to it is not compared."""
+    rows = [r for r in _rows(workspace) if r[0] != "1600"]
+    for r in rows:
+        if r[0] == "1610" and r[1] == NAMES["intakter"]:
+            r[2] = "41\u00a0150"  # costs 41 200: net 50 tkr
+    _save(workspace, rows, ";", "cp1252")
+    settings = load_settings(workspace)
+    assert settings.prior_net("1610", "budget") == 50
+    assert settings.avdelning("EKO").ram[2027] == 18600
+
+
 NBSP = "\u00a0"

@@ -250,16 +250,21 @@ def kronor_or_tkr(settings: Settings, file: str) -> tuple[int, str] | None:
     the prior-year net budget of its verksamheter in `file`, or a thousandth of it, and
     what to say (settings audit): the ramar typed in kronor, or the ledger's file
     exported in kronor, were taken as tkr, and every workbook asked for a ram, or showed
-    prior-year figures, 1 000 times too large. None when all fit. An avdelning whose
-    verksamheter have no prior-year figures (new) is not compared."""
+    prior-year figures, 1 000 times too large. None when all fit. An avdelning with a
+    verksamhet that has no prior-year figures (new, or moved to it this year) is not
+    compared: its ram may well be many times what its other verksamheter had."""
     year = settings.budget_year
+    with_prior = {v for v, _ in settings.prior}
     by_avdelning: dict[str, int] = {}
+    new: set[str] = set()
     for v in settings.verksamheter:
+        if v.code not in with_prior:
+            new.add(v.avdelning)
         net = settings.prior_net(v.code, "budget")
         by_avdelning[v.avdelning] = by_avdelning.get(v.avdelning, 0) + net
     for i, a in enumerate(settings.avdelningar):
         ram, prior = a.ram[year], by_avdelning.get(a.code, 0)
-        if ram <= 0 or prior <= 0:
+        if ram <= 0 or prior <= 0 or a.code in new:
             continue
         before = f"föregående års budget för avdelningens verksamheter ({tkr(prior)} tkr i {file})"
         if ram >= _KRONOR_RATIO * prior:
