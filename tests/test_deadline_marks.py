@@ -78,7 +78,10 @@ def assert_golden(name: str, text: str) -> None:
 def late_round(ws: Workspace) -> Workspace:
     """Every return saved into the inbox days before the deadline, but EKO's at 23:30
     on the deadline day (in time) and FMO's ten minutes after it ended (late; still
-    20 november in UTC); PORT's return missing."""
+    20 november in UTC), its workbook saved again after the deadline (openpyxl's save
+    gives it its own saved time, today); PORT's return missing."""
+    fmo = ws.inbox / FMO
+    openpyxl.load_workbook(fmo).save(fmo)
     for path in ws.inbox.glob("*.xlsx"):
         stamp(path, in_sweden(2026, 11, 17, 9, 0))
     stamp(ws.inbox / EKO, in_sweden(2026, 11, 20, 23, 30))
@@ -173,6 +176,31 @@ def test_a_new_version_after_the_deadline_is_not_late_when_the_first_came_in_tim
     eko = by_code(actions.collect(late_round.root).statuses)["EKO"]
     assert eko.received is not None and deadline.swedish_day(eko.received) > DEADLINE
     assert (eko.late, eko.deadline_note) == (False, deadline.LATER_VERSION)
+
+
+def test_a_workbook_saved_in_time_but_in_the_inbox_after_is_not_late(
+    late_round: Workspace,
+) -> None:
+    """An attachment saved into inbox/ the morning after the deadline: the file's time
+    is after it, but the workbook says it was saved in time (the example's returns were
+    saved days before): the mail tells whether it was sent in time, so it is not called
+    late, nor counted so. Before, every return of a round collected the day after the
+    deadline (and every return of the bundled example) was marked late."""
+    stamp(late_round.inbox / EKO, in_sweden(2026, 11, 21, 8, 15))
+    result = actions.collect(late_round.root)
+    eko = by_code(result.statuses)["EKO"]
+    assert eko.saved is not None and deadline.swedish_day(eko.saved) < DEADLINE
+    assert (eko.late, eko.deadline_note) == (False, deadline.SAVED_IN_TIME)
+    assert eko.received == in_sweden(2026, 11, 21, 8, 15)
+    fmo = by_code(result.statuses)["FMO"]
+    assert deadline.swedish_day(fmo.saved) > DEADLINE
+    assert (fmo.late, fmo.deadline_note) == (True, deadline.LATE)
+    data = json.loads(
+        CliRunner().invoke(main, ["collect", "-w", str(late_round.root), "--json"]).output
+    )
+    eko_json = next(st for st in data["statuses"] if st["avdelning"] == "EKO")
+    assert eko_json["saved"] == eko.saved.isoformat()
+    assert (eko_json["late"], eko_json["deadline_note"]) == (False, deadline.SAVED_IN_TIME)
 
 
 def test_a_round_without_a_deadline_shows_nothing_new(late_round: Workspace) -> None:

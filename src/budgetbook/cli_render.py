@@ -38,6 +38,7 @@ def collect_json(result: CollectResult) -> dict[str, Any]:
                 "status": s.status,
                 "file": s.file,
                 "received": s.received.isoformat() if s.received else None,
+                "saved": s.saved.isoformat() if s.saved else None,
                 "errors": s.errors,
                 "warnings": s.warnings,
                 "late": s.late,

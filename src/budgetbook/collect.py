@@ -578,6 +578,7 @@ def assemble(received: list[Received], settings: Settings, schema: Schema) -> Co
                 file=pick.name,
                 path=str(pick.path),
                 received=pick.arrived,
+                saved=pick.content_time,
                 errors=errors,
                 warnings=warnings,
             )

@@ -53,7 +53,7 @@ if TYPE_CHECKING:
 # Bump when the memo's form or meaning changes (an older memo is then not used).
 # 2: the memo keeps its `basis`, not computed again by a re-run (issue 8)
 # 3: statuses carry the deadline's marks, and the memo when they change by the clock
-MEMO_VERSION = 3
+MEMO_VERSION = 4
 
 
 def memo_key(ws: Workspace) -> str:

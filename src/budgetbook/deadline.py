@@ -7,7 +7,12 @@ came in time when it came on that day in Sweden (Europe/Stockholm), whatever the
 time zone: at 23:30 on the deadline day it is in time, at 00:10 the next day it is not.
 
 When a return came is `inbox.arrival` of the version used, as the status shows it
-("Mottagen"). A later version of an avdelning whose first version came in time (a
+("Mottagen"). That is when it came into inbox/, not when it was sent: an attachment
+saved into inbox/ the morning after the deadline came then, whenever it was e-mailed.
+So a return is called late only when its workbook was saved after the deadline day
+too (by its own saved time: it cannot have been sent before it was saved); one saved
+in time but in inbox/ after the deadline is said to be so, for the office to judge by
+the e-mail, and is not counted late. A later version of an avdelning whose first version came in time (a
 correction sent after the deadline) is said to be one, without being late. An
 avdelning still missing is overdue once the deadline day has passed; before that it
 is just not in yet, and nothing is marked. A round without a deadline marks nothing.
@@ -26,6 +31,7 @@ from .templates_text import MONTHS
 SWEDEN = ZoneInfo("Europe/Stockholm")
 LATE = "Inkom efter sista dag"
 LATER_VERSION = "Ny version efter sista dag; första inkom i tid"
+SAVED_IN_TIME = "Sparad i tid; kom till inkorgen efter sista dag"
 
 
 def swedish_day(instant: dt.datetime) -> dt.date:
@@ -76,6 +82,8 @@ def marked(
             first = firsts.get(s.avdelning)
             if first is not None and swedish_day(first) <= deadline:
                 s = dataclasses.replace(s, deadline_note=LATER_VERSION)
+            elif s.saved is not None and swedish_day(s.saved) <= deadline:
+                s = dataclasses.replace(s, deadline_note=SAVED_IN_TIME)
             else:
                 s = dataclasses.replace(s, late=True, deadline_note=LATE)
         out.append(s)

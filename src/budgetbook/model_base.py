@@ -104,6 +104,7 @@ class ReturnStatus:
     file: str = ""
     path: str = ""
     received: datetime | None = None  # when the return came into inbox/ (`inbox.arrival`)
+    saved: datetime | None = None  # when its workbook was saved, by the workbook's own time
     errors: int = 0
     warnings: int = 0
     # the round's deadline (`deadline`): the return came after it, or is missing after it
