@@ -10,9 +10,10 @@ When a return came is `inbox.arrival` of the version used, as the status shows i
 ("Mottagen"). That is when it came into inbox/, not when it was sent: an attachment
 saved into inbox/ the morning after the deadline came then, whenever it was e-mailed.
 So a return is called late only when its workbook was saved after the deadline day
-too (by its own saved time: it cannot have been sent before it was saved); one saved
-in time but in inbox/ after the deadline is said to be so, for the office to judge by
-the e-mail, and is not counted late. A later version of an avdelning whose first version came in time (a
+too (by its own saved time: it cannot have been sent before it was saved). One saved
+in time but in inbox/ after the deadline is not marked: only the e-mail tells whether
+it was sent in time, and a note on every return of a round collected the morning after
+would hide the few that were late. A later version of an avdelning whose first version came in time (a
 correction sent after the deadline) is said to be one, without being late. An
 avdelning still missing is overdue once the deadline day has passed; before that it
 is just not in yet, and nothing is marked. A round without a deadline marks nothing.
@@ -31,7 +32,6 @@ from .templates_text import MONTHS
 SWEDEN = ZoneInfo("Europe/Stockholm")
 LATE = "Inkom efter sista dag"
 LATER_VERSION = "Ny version efter sista dag; första inkom i tid"
-SAVED_IN_TIME = "Sparad i tid; kom till inkorgen efter sista dag"
 
 
 def swedish_day(instant: dt.datetime) -> dt.date:
@@ -76,16 +76,19 @@ def marked(
                 s = dataclasses.replace(s, late=True, deadline_note=overdue_note(deadline))
             else:
                 waiting = True
-        elif s.received is not None and swedish_day(s.received) > deadline:
+        # a workbook saved in time was sent in time or not: only the e-mail tells
+        elif _after(s.received, deadline) and (s.saved is None or _after(s.saved, deadline)):
             if firsts is None:
                 firsts = first_arrivals()
             first = firsts.get(s.avdelning)
             if first is not None and swedish_day(first) <= deadline:
                 s = dataclasses.replace(s, deadline_note=LATER_VERSION)
-            elif s.saved is not None and swedish_day(s.saved) <= deadline:
-                s = dataclasses.replace(s, deadline_note=SAVED_IN_TIME)
             else:
                 s = dataclasses.replace(s, late=True, deadline_note=LATE)
         out.append(s)
     expires = deadline_end(deadline).timestamp() if waiting else None
     return out, expires
+
+
+def _after(instant: dt.datetime | None, deadline: dt.date) -> bool:
+    return instant is not None and swedish_day(instant) > deadline
