@@ -16,6 +16,7 @@ import datetime as dt
 import json
 import os
 import re
+import zipfile
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -52,6 +53,23 @@ def stamp(path: Path, when: dt.datetime) -> None:
     os.utime(path, (when.timestamp(), when.timestamp()))
 
 
+def saved_at(path: Path, when: dt.datetime) -> None:
+    """The workbook's own saved time (docProps/core.xml), as Excel writes it on saving."""
+    stamp = when.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    with zipfile.ZipFile(path) as src:
+        parts = [(info, src.read(info)) for info in src.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info, body in parts:
+            if info.filename == "docProps/core.xml":
+                body, n = re.subn(
+                    rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
+                    rb"\g<1>" + stamp + rb"\g<2>",
+                    body,
+                )
+                assert n == 1
+            dst.writestr(info, body)
+
+
 def set_deadline(ws: Workspace, day: dt.date | None) -> None:
     toml = ws.settings_file.read_text(encoding="utf-8")
     line = f"deadline = {day.isoformat()}\n" if day is not None else ""
@@ -78,10 +96,9 @@ def assert_golden(name: str, text: str) -> None:
 def late_round(ws: Workspace) -> Workspace:
     """Every return saved into the inbox days before the deadline, but EKO's at 23:30
     on the deadline day (in time) and FMO's ten minutes after it ended (late; still
-    20 november in UTC), its workbook saved again after the deadline (openpyxl's save
-    gives it its own saved time, today); PORT's return missing."""
-    fmo = ws.inbox / FMO
-    openpyxl.load_workbook(fmo).save(fmo)
+    20 november in UTC), its workbook saved five minutes before that; PORT's return
+    missing."""
+    saved_at(ws.inbox / FMO, in_sweden(2026, 11, 21, 0, 5))
     for path in ws.inbox.glob("*.xlsx"):
         stamp(path, in_sweden(2026, 11, 17, 9, 0))
     stamp(ws.inbox / EKO, in_sweden(2026, 11, 20, 23, 30))
@@ -201,6 +218,37 @@ def test_a_workbook_saved_in_time_but_in_the_inbox_after_is_not_late(
     eko_json = next(st for st in data["statuses"] if st["avdelning"] == "EKO")
     assert eko_json["saved"] == eko.saved.isoformat()
     assert (eko_json["late"], eko_json["deadline_note"]) == (False, "")
+
+
+def test_a_correction_of_a_workbook_saved_in_time_is_not_late(late_round: Workspace) -> None:
+    """Every attachment saved into inbox/ the morning after the deadline (not marked:
+    saved in time), then EKO corrects its workbook after the feedback. The correction
+    is saved after the deadline, but the first version was saved in time: it was
+    marked late for doing what the feedback asked (review)."""
+    for path in late_round.inbox.glob("*.xlsx"):
+        if path.name != FMO:
+            stamp(path, in_sweden(2026, 11, 21, 8, 15))
+    first = by_code(actions.collect(late_round.root).statuses)["EKO"]
+    assert (first.late, first.deadline_note) == (False, "")
+    wb = openpyxl.load_workbook(late_round.inbox / EKO)  # saved now, after the deadline
+    text = next(c for row in wb["Texter"].iter_rows() for c in row if len(str(c.value)) > 60)
+    text.value = f"{text.value} Rättad efter återkopplingen."
+    wb.save(late_round.inbox / EKO)
+    eko = by_code(actions.collect(late_round.root).statuses)["EKO"]
+    assert deadline.swedish_day(eko.saved) > DEADLINE
+    assert (eko.late, eko.deadline_note) == (False, deadline.LATER_SAVED)
+
+
+def test_a_file_time_before_the_workbook_was_saved_says_nothing(late_round: Workspace) -> None:
+    """An unzipped file with 1980 as its time, of a workbook saved after the deadline:
+    it came no earlier than it was saved (it was counted in time, and Mottagen showed
+    1980)."""
+    path = late_round.inbox / EKO
+    saved_at(path, in_sweden(2026, 11, 22, 10, 0))
+    stamp(path, dt.datetime(1980, 1, 1, tzinfo=dt.UTC))
+    eko = by_code(actions.collect(late_round.root).statuses)["EKO"]
+    assert eko.received == in_sweden(2026, 11, 22, 10, 0)
+    assert (eko.late, eko.deadline_note) == (True, deadline.LATE)
 
 
 def test_a_round_without_a_deadline_shows_nothing_new(late_round: Workspace) -> None:

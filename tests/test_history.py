@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import re
 import time
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -89,15 +91,15 @@ def test_compare_says_when_old_was_received_after_new(two_versions) -> None:
     ws, first, second, _, cell = two_versions
     versions = {v.original_name: v for v in actions.history(ws, "PERS")}
     early, late = versions[first.name], versions[second.name]
-    assert early.received < late.received  # the fixture's two collects
+    assert early.arrived < late.arrived  # the fixture's two collects
     old, new = late.sha256[:12], early.sha256[:12]
     comparison = actions.compare(ws, old, new)
-    assert comparison.later_first == ("received", late.received, early.received)
+    assert comparison.later_first == ("received", late.arrived, early.arrived)
     assert actions.compare(ws, new, old).later_first is None
     result = CliRunner().invoke(main, ["compare", "-w", str(ws), old, new])
     assert result.exit_code == 0
     note, swap, *rest = result.output.splitlines()
-    received = f"{late.received.astimezone():%Y-%m-%d %H:%M}"  # or with seconds
+    received = f"{late.arrived.astimezone():%Y-%m-%d %H:%M}"  # or with seconds
     assert note.startswith(f"Obs! Den första versionen ({old}, mottagen {received}")
     assert "kom in efter den andra" in note and note.endswith("visas baklänges.")
     assert swap.endswith(f'ändrade: budgetbook compare -w "{ws}" {new} {old}')
@@ -121,7 +123,7 @@ def test_compare_one_avdelning_shows_what_its_latest_version_changed(two_version
     result = CliRunner().invoke(main, ["compare", "-w", str(ws), "pers"])
     assert result.exit_code == 0, result.output
     head, change, total = result.output.splitlines()
-    received = f"{late.received.astimezone():%Y-%m-%d %H:%M}"
+    received = f"{late.arrived.astimezone():%Y-%m-%d %H:%M}"
     assert head.startswith(
         f"PERS: versionen {late.sha256[:12]} ({second.name}, mottagen {received}) "
         f"jämförd med versionen före den, {early.sha256[:12]} ({first.name}, mottagen "
@@ -148,9 +150,43 @@ def test_compare_one_says_when_there_is_nothing_before(two_versions) -> None:
     assert "PERS" in wrong.output.split("kod (", 1)[1]
 
 
+def test_compare_one_avdelning_takes_the_version_collect_uses(tmp_path) -> None:
+    """An older workbook of PERS (saved before the one collect uses) put into inbox/
+    after the latest: collect still uses the latest saved, and `compare PERS` compared
+    the older one, last received, with it, backwards and without a word (review)."""
+    ws = tmp_path / "runda"
+    actions.demo(ws)
+    first = next(p for p in (ws / "inbox").iterdir() if "Personal" in p.name)
+    wb = openpyxl.load_workbook(first)
+    drift = build_schema(actions.open_workspace(ws).settings()).sheet("drift")
+    comment = wb[drift.name].cell(drift.first_data_row, drift.index("comment") + 1)
+    comment.value = "Nyaste texten."
+    newest = send_later(ws, wb, "Personalavdelningen budget v3.xlsx")
+    comment.value = "Gammal text."
+    older = ws / "inbox" / "Personalavdelningen budget v0.xlsx"
+    wb.save(older)
+    with zipfile.ZipFile(older) as src:  # saved before the first version, as its time says
+        parts = [(i, src.read(i)) for i in src.infolist()]
+    with zipfile.ZipFile(older, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info, body in parts:
+            if info.filename == "docProps/core.xml":
+                body = re.sub(
+                    rb"(<dcterms:modified[^>]*>)[^<]*(<)", rb"\g<1>2026-11-01T08:00:00Z\g<2>", body
+                )
+            dst.writestr(info, body)
+    actions.collect(ws)
+    used = {s.avdelning: s.file for s in actions.collect(ws).statuses}["PERS"]
+    assert used == newest.name
+    comparison = actions.compare(ws, "PERS")
+    assert comparison.new.original_name == newest.name
+    assert comparison.old.original_name == first.name
+    assert [(c.old, c.new) for c in comparison.changes] == [(None, "Nyaste texten.")]
+
+
 def test_compare_says_when_old_was_saved_after_new_in_the_same_collect(tmp_path) -> None:
     """Two versions of one workbook received by the same collect share their received
-    time; then the one saved later is the later version."""
+    time (their file times after it: they came when the collect saw them); then the one
+    saved later is the later version."""
     ws = init_workspace(tmp_path / "runda")
     written = actions.templates(ws.root)
     write_example_returns(ws.settings(), written, ws.inbox)
@@ -158,10 +194,12 @@ def test_compare_says_when_old_was_saved_after_new_in_the_same_collect(tmp_path)
     wb = openpyxl.load_workbook(first)
     drift = build_schema(ws.settings()).sheet("drift")
     wb[drift.name].cell(drift.first_data_row, drift.index("comment") + 1).value = "Rättad"
+    later = time.time() + 60
+    os.utime(first, (later, later))
     second = send_later(ws.root, wb, "Personalavdelningen budget rättad.xlsx", 120)
     versions = {v.original_name: v for v in actions.history(ws.root, "PERS")}
     early, late = versions[first.name], versions[second.name]
-    assert early.received == late.received
+    assert early.received == late.received and early.arrived == late.arrived
     old, new = late.sha256[:12], early.sha256[:12]
     assert actions.compare(ws.root, old, new).later_first.what == "saved"
     assert actions.compare(ws.root, new, old).later_first is None
@@ -244,8 +282,8 @@ def test_history_shows_local_times(two_versions, in_stockholm) -> None:
     """The archive keeps UTC; a Swedish user reads and compares local (CET/CEST) times."""
     ws, first, _, _, _ = two_versions
     version = next(v for v in actions.history(ws, "PERS") if v.original_name == first.name)
-    local = version.received.astimezone()
-    assert local.utcoffset() != version.received.utcoffset()  # Stockholm is not UTC
+    local = version.arrived.astimezone()
+    assert local.utcoffset() != version.arrived.utcoffset()  # Stockholm is not UTC
     result = CliRunner().invoke(main, ["history", "-w", str(ws), "--avdelning", "PERS"])
     assert f"mottagen {local:%Y-%m-%d %H:%M}" in result.output
     assert version.content_time is not None

@@ -7,7 +7,7 @@ whose total reads "−14 290"), and nothing said why. The bars stay upwards, as 
 docs/consolidation.md (bars below the axis read as a deficit, and Swedish budget and
 annual reports draw nettoinvesteringar and nettokostnader as sizes whatever their
 tables' sign); the chart now says what it draws (the axis: "Nettokostnad, tkr",
-"Utgift, tkr") and, under costs_negative, its caption and alt text say the amounts
+"Utgifter, tkr") and, under costs_negative, its caption and alt text say the amounts
 are shown without the tables' minus sign."""
 
 from __future__ import annotations
@@ -67,7 +67,7 @@ def _asked(name: str) -> dict[str, tuple]:
 def test_the_axes_say_what_the_bars_are(convention: str) -> None:
     asked = _asked(convention)
     assert asked["grouped_bars"][3] == "Nettokostnad, tkr"
-    assert asked["stacked_columns"][3] == "Utgift, tkr"
+    assert asked["stacked_columns"][3] == "Utgifter, tkr"
     # the bars themselves are sizes in both conventions (docs/consolidation.md)
     series = asked["stacked_columns"][1]
     assert all(v >= 0 for _, values in series for v in values)
@@ -77,7 +77,7 @@ def test_under_costs_negative_the_captions_say_the_minus_is_left_out(tmp_path: P
     document = _draft(tmp_path, "costs_negative")
     figures = [c for c in _captions(document) if c.startswith("Diagram")]
     assert len(figures) == 2 and all(c.endswith(f"{UNSIGNED})") for c in figures), figures
-    assert "nettokostnaden" in figures[0] and "utgifterna" in figures[1]
+    assert "nettokostnaderna" in figures[0] and "utgifterna" in figures[1]
     alts = [d.get("descr") for d in document.element.body.iter(qn("wp:docPr"))]
     assert len(alts) == 2 and all(UNSIGNED in a and MINUS not in a for a in alts), alts
 
@@ -93,7 +93,7 @@ def test_under_net_cost_positive_nothing_needs_saying(tmp_path: Path) -> None:
 def test_the_axis_label_is_drawn() -> None:
     """The label reaches the picture (a wider one changes the drawing)."""
     plain = charts.stacked_columns(["2027"], [("Nya", [5.0])], ["4472C4"])
-    said = charts.stacked_columns(["2027"], [("Nya", [5.0])], ["4472C4"], "Utgift, tkr")
+    said = charts.stacked_columns(["2027"], [("Nya", [5.0])], ["4472C4"], "Utgifter, tkr")
     assert plain != said
 
 
@@ -110,6 +110,6 @@ def test_a_caption_with_its_own_parenthesis_gets_one(tmp_path: Path) -> None:
     path = namndplan.write_namndplan(cons, settings, tmp_path / "many.docx")
     first = next(c for c in _captions(docx.Document(str(path))) if c.startswith("Diagram 1"))
     assert first.endswith(
-        "(alla avdelningar i tabellen nedan; nettokostnaden visas utan minustecken)"
+        "(alla avdelningar i tabellen nedan; nettokostnaderna visas utan minustecken)"
     )
     assert first.count("(") == 1

@@ -352,7 +352,7 @@ def history(workspace: Path | str = ".", avdelning: str | None = None) -> list:
     from .archive import list_versions
 
     ws = open_workspace(workspace)
-    return sorted(list_versions(ws.output, avdelning), key=lambda v: v.received)
+    return sorted(list_versions(ws.output, avdelning), key=lambda v: (v.arrived, v.received))
 
 
 def recover(workspace: Path | str, sha256_prefix: str, dest: Path | str) -> Path:

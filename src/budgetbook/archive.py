@@ -93,6 +93,25 @@ class ArchivedVersion:
     stored: Path  # absolute path of the archived copy
     names: tuple[str, ...] = ()  # every name it was received under
 
+    @property
+    def arrived(self) -> datetime:
+        """When it came into inbox/ (`inbox.arrival`), as the Status sheet shows it."""
+        return arrival(self.received, self.file_mtime, self.content_time)
+
+    @property
+    def saved(self) -> datetime:
+        """When it was saved, as collect orders versions: by the workbook's own time,
+        else the file's, else when it came."""
+        return self.content_time or self.file_mtime or self.arrived
+
+
+class FirstVersion(NamedTuple):
+    """An avdelning's earliest version: when the first of them came, and when the first
+    of them was saved (the workbook's own time; None if none is known)."""
+
+    came: datetime
+    saved: datetime | None
+
 
 class Receipt(NamedTuple):
     """What `Archive.receive` tells a collect about a received file's content."""
@@ -279,21 +298,27 @@ class Archive:
     def set_avdelning(self, sha256: str, avdelning: str) -> None:
         self._avdelningar.append((avdelning, sha256))
 
-    def first_arrivals(self) -> dict[str, datetime]:
-        """Per avdelning, when the first of its versions came in (`inbox.arrival`): also
-        those no longer in inbox/ (an earlier version removed once a corrected one came)."""
+    def first_arrivals(self) -> dict[str, FirstVersion]:
+        """Per avdelning, when the first of its versions came in (`inbox.arrival`) and
+        when the first was saved: also those no longer in inbox/ (an earlier version
+        removed once a corrected one came)."""
         self._flush()
-        first: dict[str, datetime] = {}
+        first: dict[str, FirstVersion] = {}
         rows = self.db.execute(
-            "SELECT avdelning, received, file_mtime FROM versions WHERE avdelning != ''"
+            "SELECT avdelning, received, file_mtime, content_time FROM versions"
+            " WHERE avdelning != ''"
         )
-        for avdelning, received, file_mtime in rows:
+        for avdelning, received, file_mtime, content_time in rows:
             seen = _dt(received)
             if seen is None:
                 continue
-            came = arrival(seen, _dt(file_mtime))
-            if avdelning not in first or came < first[avdelning]:
-                first[avdelning] = came
+            saved = _dt(content_time)
+            came = arrival(seen, _dt(file_mtime), saved)
+            was = first.get(avdelning)
+            if was is not None:
+                came = min(came, was.came)
+                saved = min(saved, was.saved) if saved and was.saved else saved or was.saved
+            first[avdelning] = FirstVersion(came, saved)
         return first
 
     # -- cached read results ----------------------------------------------------------

@@ -437,7 +437,7 @@ def history(workspace: Path, avdelning: str | None) -> None:
     for v in versions:
         # in this PC's time zone, as the problem report shows them (stored in UTC)
         saved = _local(v.content_time) if v.content_time else "-"
-        received = _local(v.received)
+        received = _local(v.arrived)
         click.echo(
             f"  {v.sha256[:12]}  {v.avdelning or '?':<{width}} mottagen {received}  "
             f"sparad {saved}  {v.size:>8} byte  {v.original_name}"
@@ -491,8 +491,8 @@ def compare(workspace: Path, old: str, new: str | None) -> None:
         before, latest = comparison.old, comparison.new
         click.echo(
             f"{latest.avdelning}: versionen {latest.sha256[:12]} ({latest.original_name}, "
-            f"mottagen {_local(latest.received)}) jämförd med versionen före den, "
-            f"{before.sha256[:12]} ({before.original_name}, mottagen {_local(before.received)})."
+            f"mottagen {_local(latest.arrived)}) jämförd med versionen före den, "
+            f"{before.sha256[:12]} ({before.original_name}, mottagen {_local(before.arrived)})."
         )
     changes = comparison.changes
     if not changes:

@@ -53,6 +53,7 @@ if TYPE_CHECKING:
 # Bump when the memo's form or meaning changes (an older memo is then not used).
 # 2: the memo keeps its `basis`, not computed again by a re-run (issue 8)
 # 3: statuses carry the deadline's marks, and the memo when they change by the clock
+# 4: statuses carry the workbook's own saved time (a late mark needs it after the deadline)
 MEMO_VERSION = 4
 
 

@@ -13,8 +13,9 @@ So a return is called late only when its workbook was saved after the deadline d
 too (by its own saved time: it cannot have been sent before it was saved). One saved
 in time but in inbox/ after the deadline is not marked: only the e-mail tells whether
 it was sent in time, and a note on every return of a round collected the morning after
-would hide the few that were late. A later version of an avdelning whose first version came in time (a
-correction sent after the deadline) is said to be one, without being late. An
+would hide the few that were late. A later version of an avdelning whose first version
+came in time, or was saved in time (a correction sent after the deadline, when the
+feedback asked for it), is said to be one, without being late. An
 avdelning still missing is overdue once the deadline day has passed; before that it
 is just not in yet, and nothing is marked. A round without a deadline marks nothing.
 """
@@ -24,14 +25,19 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from .model_base import ReturnStatus
 from .templates_text import MONTHS
 
+if TYPE_CHECKING:
+    from .archive import FirstVersion
+
 SWEDEN = ZoneInfo("Europe/Stockholm")
 LATE = "Inkom efter sista dag"
 LATER_VERSION = "Ny version efter sista dag; första inkom i tid"
+LATER_SAVED = "Ny version efter sista dag; första sparad i tid"
 
 
 def swedish_day(instant: dt.datetime) -> dt.date:
@@ -58,16 +64,17 @@ def marked(
     statuses: Iterable[ReturnStatus],
     deadline: dt.date | None,
     now: dt.datetime,
-    first_arrivals: Callable[[], Mapping[str, dt.datetime]],
+    first_arrivals: Callable[[], Mapping[str, FirstVersion]],
 ) -> tuple[list[ReturnStatus], float | None]:
     """`statuses` with their marks for `deadline` as of `now`, and when (a POSIX time)
     the clock alone would change them: the deadline day's end while an avdelning is
     missing before it, else None. `first_arrivals` gives, per avdelning, when its first
-    version came (asked only for a return that came late)."""
+    version came and when the first was saved (asked only for a return that came
+    late)."""
     if deadline is None:
         return list(statuses), None
     passed = swedish_day(now) > deadline
-    firsts: Mapping[str, dt.datetime] | None = None
+    firsts: Mapping[str, FirstVersion] | None = None
     out: list[ReturnStatus] = []
     waiting = False  # a missing avdelning, not yet overdue
     for s in statuses:
@@ -81,8 +88,14 @@ def marked(
             if firsts is None:
                 firsts = first_arrivals()
             first = firsts.get(s.avdelning)
-            if first is not None and swedish_day(first) <= deadline:
+            if first is not None and not _after(first.came, deadline):
                 s = dataclasses.replace(s, deadline_note=LATER_VERSION)
+            elif (
+                first is not None and first.saved is not None and not _after(first.saved, deadline)
+            ):
+                # a correction of a workbook saved in time (in inbox/ only after it: as
+                # above, only the e-mail tells), sent after the feedback asked for it
+                s = dataclasses.replace(s, deadline_note=LATER_SAVED)
             else:
                 s = dataclasses.replace(s, late=True, deadline_note=LATE)
         out.append(s)

@@ -12,7 +12,6 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cmp_to_key
 from pathlib import Path
 from typing import Literal, NamedTuple, TypeVar
 
@@ -54,11 +53,12 @@ class Comparison:
         """Whether OLD is the later version, so that the changes read backwards (the
         two checksums given the other way round): received later; or, both received by
         the same collect (which gives every file one time), saved later, by the
-        workbook's own saved time, else the file's. None when it is not."""
+        workbook's own saved time, else the file's. None when it is not. Received is
+        when it came into inbox/ (`ArchivedVersion.arrived`), as history shows it."""
         old, new = self.old, self.new
-        if old.received != new.received:
-            later = old.received > new.received
-            return LaterFirst("received", old.received, new.received) if later else None
+        if old.arrived != new.arrived:
+            later = old.arrived > new.arrived
+            return LaterFirst("received", old.arrived, new.arrived) if later else None
         for when in ("content_time", "file_mtime"):
             a, b = getattr(old, when), getattr(new, when)
             if a is not None and b is not None and a != b:
@@ -155,7 +155,7 @@ def compare_with_previous(output: Path, settings: Settings, what: str) -> Compar
         only = " den enda" if len(versions) == 1 else " den första"
         raise OutputError(
             f"Versionen {new.sha256[:12]} ({new.original_name}, mottagen "
-            f"{new.received.astimezone():%Y-%m-%d %H:%M}) är{only} från avdelningen {new.avdelning} i "
+            f"{new.arrived.astimezone():%Y-%m-%d %H:%M}) är{only} från avdelningen {new.avdelning} i "
             "arkivet, så det finns ingen tidigare version att jämföra med."
         )
     return compare_versions(output, settings, before[-1].sha256, new.sha256)
@@ -172,19 +172,9 @@ def _avdelning_code(settings: Settings, what: str) -> str | None:
 
 
 def _in_order(versions: list[ArchivedVersion]) -> list[ArchivedVersion]:
-    """Oldest first, as `Comparison.later_first` orders two: by received, then (two
-    received by one collect) by the workbook's saved time, else the file's."""
-
-    def later(a: ArchivedVersion, b: ArchivedVersion) -> int:
-        if a.received != b.received:
-            return 1 if a.received > b.received else -1
-        for when in ("content_time", "file_mtime"):
-            x, y = getattr(a, when), getattr(b, when)
-            if x is not None and y is not None and x != y:
-                return 1 if x > y else -1
-        return 0
-
-    return sorted(versions, key=cmp_to_key(later))
+    """Oldest first, as collect takes the latest of an avdelning's versions: by when it
+    was saved (the workbook's own time, else the file's), then when it came."""
+    return sorted(versions, key=lambda v: (v.saved, v.arrived, v.original_name))
 
 
 # What a refused version is and what the finance officer can ask of the avdelning, by

@@ -45,14 +45,21 @@ def utc_mtime(path: Path | os.stat_result) -> datetime:
     return datetime.fromtimestamp(stat.st_mtime, UTC)
 
 
-def arrival(first_seen: datetime, file_mtime: datetime | None) -> datetime:
+def arrival(
+    first_seen: datetime, file_mtime: datetime | None, saved: datetime | None = None
+) -> datetime:
     """When a return came into inbox/, as far as budgetbook can tell: when a collect first
     saw its content, or the file's modification time then if that is earlier. A file
     saved from Outlook has the time it was saved as its mtime, so a return saved into
     inbox/ before the deadline and first collected after it came in time. Both are of
     the content's first sighting (the archive keeps them): a copy of the same bytes put
-    into inbox/ later, with a new mtime, still came when the first did."""
-    return min(first_seen, file_mtime) if file_mtime is not None else first_seen
+    into inbox/ later, with a new mtime, still came when the first did. A file time
+    before the workbook's own saved time (`saved`; an unzipped file's 1980, say) says
+    nothing of when it came: then no earlier than it was saved."""
+    came = min(first_seen, file_mtime) if file_mtime is not None else first_seen
+    if saved is not None and came < saved:
+        came = min(first_seen, saved)
+    return came
 
 
 @dataclass(slots=True)
@@ -84,7 +91,9 @@ class Received(ProblemCounts):
     @property
     def arrived(self) -> datetime | None:
         """When this content came into inbox/ (`arrival`); None if it was not received."""
-        return arrival(self.received, self.first_mtime) if self.received else None
+        if self.received is None:
+            return None
+        return arrival(self.received, self.first_mtime, self.content_time)
 
     @property
     def unreadable(self) -> bool:

@@ -27,8 +27,8 @@ Submit = Callable[..., Callable[[], bytes]]
 # says what a bar is; under costs_negative, where the tables beside the chart show the
 # same amounts with a minus sign, the caption and alt text say that the chart does not.
 DRIFT_AXIS = "Nettokostnad"
-INVESTMENT_AXIS = "Utgift"
-DRIFT_UNSIGNED = "nettokostnaden visas utan minustecken"
+INVESTMENT_AXIS = "Utgifter"
+DRIFT_UNSIGNED = "nettokostnaderna visas utan minustecken"
 INVESTMENT_UNSIGNED = "utgifterna visas utan minustecken"
 
 
@@ -36,7 +36,7 @@ def _unsigned(caption: str, alt: str, said: str, costs_negative: bool) -> tuple[
     """Caption and alt text, saying `said` when the tables show the amounts negative."""
     if not costs_negative:
         return caption, alt
-    # one parenthesis: "(alla avdelningar i tabellen nedan; nettokostnaden visas …)"
+    # one parenthesis: "(alla avdelningar i tabellen nedan; nettokostnaderna visas …)"
     caption = f"{caption[:-1]}; {said})" if caption.endswith(")") else f"{caption} ({said})"
     return caption, f"{alt} Diagrammet visar beloppen utan minustecken."
 
