@@ -329,6 +329,97 @@ def test_clearly_similar_texts() -> None:
         assert not similar(norm(old), norm(new)), (old, new)
 
 
+PLAN_TERM = "Ta fram en plan för kommunens lokalförsörjning under mandatperioden."
+
+
+def test_one_word_changed_in_a_long_sentence_is_another_uppdrag() -> None:
+    """Review: `similar` compared the whole sentences, so one word swapped in a long
+    one always stayed above the threshold, a reversal too, and another uppdrag took
+    the earlier one's status. Compared word by word, a word replaced must be a typo of
+    the other, and a word added or removed no negation or reversal."""
+    from difflib import SequenceMatcher
+
+    for old, new in (
+        # the module's own example at the length of a real uppdrag (0.914 alike)
+        (PLAN_TERM, PLAN_TERM.replace("lokalförsörjning", "kompetensförsörjning")),
+        (LOKAL, LOKAL.replace(" till ", " från ")),  # the direction reversed
+        (
+            "Öka andelen e-fakturor från leverantörerna.",
+            "Minska andelen e-fakturor från leverantörerna.",
+        ),
+        (LOKAL, LOKAL.replace("ska föras", "ska inte föras")),  # a negation added
+        (LOKAL.replace("ska föras", "ska inte föras"), LOKAL),  # and removed
+        (LOKAL, LOKAL.replace("ska föras", "ska ej föras")),
+        ("Utreda om fler förskoleplatser behövs.", "Utreda om färre förskoleplatser behövs."),
+        # one letter apart, but another word: a typo keeps the word's beginning
+        ("Ta fram en plan för heltid som norm.", "Ta fram en plan för deltid som norm."),
+        (
+            "Utreda utvecklingen av kommunens fritidsgårdar.",
+            "Utreda avvecklingen av kommunens fritidsgårdar.",
+        ),
+        (
+            "Utreda hur kommunen kan göra lokalerna tillgängliga.",
+            "Utreda hur kommunen kan göra lokalerna otillgängliga.",
+        ),
+        # one part of a compound changed: more than a typo's two letters
+        ("Utreda en avgiftshöjning för bygglov.", "Utreda en avgiftssänkning för bygglov."),
+        (
+            "Ta fram riktlinjer för stadsbyggnadsnämnden.",
+            "Ta fram riktlinjer för byggnadsnämnden.",
+        ),
+        # three words added: more than a wording fixed
+        (LOKAL, LOKAL.replace("kommunstyrelsen", "kommunstyrelsen eller en ny nämnd")),
+        # two words added to a short uppdrag: the whole text is no longer alike
+        ("Minska sjukfrånvaron.", "Minska sjukfrånvaron bland chefer."),
+    ):
+        assert not similar(norm(old), norm(new)), (old, new)
+    # what the whole-sentence ratio alone let through
+    for old, new in (
+        (PLAN_TERM, PLAN_TERM.replace("lokalförsörjning", "kompetensförsörjning")),
+        (LOKAL, LOKAL.replace(" till ", " från ")),
+        (LOKAL, LOKAL.replace("ska föras", "ska inte föras")),
+    ):
+        assert SequenceMatcher(None, norm(old), norm(new), autojunk=False).ratio() >= 0.9
+
+
+def test_a_wording_fixed_is_still_the_same_uppdrag() -> None:
+    """What the office rewords after the workbooks went out and still means the same
+    uppdrag: a typo, punctuation or spacing, a word added, a word's ending."""
+    for old, new in (
+        (LOKAL.replace("kommunstyrelsen", "kommunstyrlsen"), LOKAL),
+        (LOKAL, LOKAL.removesuffix(".")),  # a full stop dropped
+        (PLAN, PLAN.replace("till 2035", "senast till 2035")),
+        (PLAN, PLAN.replace("för kommunens", "för hela kommunens").replace("till", "senast till")),
+        (
+            "Öka andelen e-fakturor från leverantörerna.",
+            "Ökad andel e-fakturor från leverantörerna.",
+        ),
+        ("Öka samverkan med civilsamhället.", "Ökad samverkan med civilsamhället."),
+        (FAKTURA, "Införa efaktura för alla leverantörer"),  # a hyphen, a full stop
+        (OTHER, OTHER.replace("försörjningsplan", "försörjnings plan")),  # a compound split
+        (FAKTURA, "Införa e-faktura  för alla våra leverantörer."),
+    ):
+        assert similar(norm(old), norm(new)), (old, new)
+
+
+def test_a_direction_reversed_in_the_settings_is_not_carried_over(rnd, tmp_path: Path) -> None:
+    """The review's reproduction: EKO's 'föras över till kommunstyrelsen' reworded to
+    'från'. The head's 'Klar' was carried over to the other uppdrag with a BB509; now
+    the new wording counts as added (BB508, naming the row answering the earlier one)."""
+    settings, schema, inbox = rnd
+    path = _answered(inbox, tmp_path, C7="Klar", D7="Utredningen är klar.")
+    reversed_ = LOKAL.replace(" till ", " från ")
+    now = _now(settings, (LOKAL, reversed_))
+    read, sub = _read(path, now, schema)
+    assert read.problems == []
+    assert sub.uppdrag_added == [reversed_]
+    assert sub.uppdrag_earlier == [EarlierWording(LOKAL, "A7", "")]
+    assert _shown(sub, now)[reversed_] == ("", "")
+    (added,) = checks.office_problems([sub], [sub], now)
+    assert added.code == "BB508"
+    assert f"tidigare lydelsen ”{LOKAL}” på bladet Uppdrag, cell A7" in added.message
+
+
 # --- the whole round: collect, the feedback copy, the consolidation and the draft ----
 
 
