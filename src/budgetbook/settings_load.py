@@ -556,7 +556,7 @@ def parse_settings(data: dict[str, Any], path: Path, source: str = "") -> Settin
         internranta_line=r.line("capital.internranta"),
     )
     if prior_file is not None and (wrong := kronor_or_tkr(settings, prior_file.name)):
-        raise r.fail(f"avdelningar[{wrong[0]}].ram", wrong[1])
+        raise r.fail(*wrong)
     return settings
 
 

@@ -240,43 +240,63 @@ def _at(code: str, code_line: Callable[[str], int] | None) -> str:
     return f" (budgetbook.toml, rad {line})" if line else " (budgetbook.toml)"
 
 
-# A ram this many times the prior-year budget of its verksamheter (or that budget this
-# many times the ram) is not a change of budget but an amount in kronor among tkr
+# A ram this many times the prior-year costs of its verksamheter, or prior-year costs this
+# many times the ramar, is not a change of budget but an amount in kronor among tkr
 _KRONOR_RATIO = 300
 
 
-def kronor_or_tkr(settings: Settings, file: str) -> tuple[int, str] | None:
-    """The index of the first avdelning whose budget-year ram is about a thousand times
-    the prior-year net budget of its verksamheter in `file`, or a thousandth of it, and
-    what to say (settings audit): the ramar typed in kronor, or the ledger's file
-    exported in kronor, were taken as tkr, and every workbook asked for a ram, or showed
-    prior-year figures, 1 000 times too large. None when all fit. An avdelning with a
-    verksamhet that has no prior-year figures (new, or moved to it this year) is not
-    compared: its ram may well be many times what its other verksamheter had."""
+def kronor_or_tkr(settings: Settings, file: str) -> tuple[str, str] | None:
+    """The key to name and what to say when the ramar typed in kronor, or the ledger's
+    file `file` exported in kronor, were taken as tkr (settings audit): every workbook
+    asked for a ram, or showed prior-year figures, 1 000 times too large. None when
+    nothing says so.
+
+    Compared with the prior-year net budget, valid files were refused: the net of a
+    unit financed by internal charges is near 0, and a ram may be cut to almost nothing
+    (review). So a ram is compared with the prior-year gross costs of its avdelning's
+    verksamheter (cost lines' budget, revenue left out), only upwards: a ram cannot be
+    300 times what the avdelning spent, but it may be far below it. An avdelning with a
+    verksamhet without prior-year costs (new, or taken over this year; its rows all 0)
+    is not compared: its ram may be many times what its other verksamheter cost.
+
+    A file in kronor makes every row 1 000 times too large, so it is judged for the
+    round: the prior-year costs, and the prior-year net budget, of all verksamheter
+    against all the budget-year ramar. The net budget too, so that a nämnd financed
+    almost wholly by charges (a servicenämnd, ramar near 0 beside large costs) is not
+    refused: its net is as small as its ramar, unless the file is in kronor."""
     year = settings.budget_year
-    with_prior = {v for v, _ in settings.prior}
+    kinds = settings.kinds
+    costs: dict[str, int] = {}
+    net = 0
+    for (v, d), figures in settings.prior.items():
+        if kinds.get(d) == "revenue":
+            net -= figures.budget
+        else:
+            costs[v] = costs.get(v, 0) + figures.budget
+            net += figures.budget
     by_avdelning: dict[str, int] = {}
     new: set[str] = set()
     for v in settings.verksamheter:
-        if v.code not in with_prior:
+        if costs.get(v.code, 0) <= 0:
             new.add(v.avdelning)
-        net = settings.prior_net(v.code, "budget")
-        by_avdelning[v.avdelning] = by_avdelning.get(v.avdelning, 0) + net
+        by_avdelning[v.avdelning] = by_avdelning.get(v.avdelning, 0) + costs.get(v.code, 0)
     for i, a in enumerate(settings.avdelningar):
         ram, prior = a.ram[year], by_avdelning.get(a.code, 0)
-        if ram <= 0 or prior <= 0 or a.code in new:
+        if a.code in new or prior <= 0 or ram < _KRONOR_RATIO * prior:
             continue
-        before = f"föregående års budget för avdelningens verksamheter ({tkr(prior)} tkr i {file})"
-        if ram >= _KRONOR_RATIO * prior:
-            return i, (
-                f"ramen för {year}, {tkr(ram)} tkr, är {tkr(ram / prior)} gånger {before}. "
-                "Är ramen skriven i kronor? Beloppen i budgetbook.toml anges i tkr: "
-                f"{tkr(ram)} kronor är {tkr(ram / 1000)} tkr."
-            )
-        if prior >= _KRONOR_RATIO * ram:
-            return i, (
-                f"{before[0].upper()}{before[1:]} är {tkr(prior / ram)} gånger ramen för "
-                f"{year}, {tkr(ram)} tkr. Är filen i kronor? Beloppen i {file} ska vara hela "
-                "tkr, som ramarna; exportera den i tkr från ekonomisystemet."
-            )
+        return f"avdelningar[{i}].ram", (
+            f"ramen för {year}, {tkr(ram)} tkr, är {tkr(ram / prior)} gånger föregående års "
+            f"kostnader för avdelningens verksamheter ({tkr(prior)} tkr i {file}, utan "
+            "intäkter). Är ramen skriven i kronor? Beloppen i budgetbook.toml anges i tkr: "
+            f"{tkr(ram)} kronor är {tkr(ram / 1000)} tkr."
+        )
+    ramar = sum(a.ram[year] for a in settings.avdelningar)
+    gross = sum(costs.values())
+    if ramar > 0 and gross >= _KRONOR_RATIO * ramar and net >= _KRONOR_RATIO * ramar:
+        return "prior.file", (
+            f"föregående års kostnader i {file}, sammanlagt {tkr(gross)} tkr, är "
+            f"{tkr(gross / ramar)} gånger ramarna för {year}, sammanlagt {tkr(ramar)} tkr. "
+            f"Är filen i kronor? Beloppen i {file} ska vara hela tkr, som ramarna; "
+            "exportera den i tkr från ekonomisystemet."
+        )
     return None
