@@ -121,8 +121,14 @@ def _load(
         data = parse_toml(source)
     except tomllib.TOMLDecodeError as exc:
         lists = (*ARRAY_KEYS, "kf_goals.indicators", "namnd_goals.indicators")
+        keys = {k for known in (*TABLE_KEYS.values(), *ARRAY_KEYS.values()) for k in known}
         raise toml_error(
-            exc, path.name, source, lists, (*TABLE_KEYS, *ARRAY_KEYS, "texts")
+            exc,
+            path.name,
+            source,
+            lists,
+            (*TABLE_KEYS, *ARRAY_KEYS, "texts"),
+            keys | INDICATOR_KEYS | {"dir"} | {k for k, _ in NAMND_TEXTS},
         ) from exc
     with recording_reads() as parsed:
         settings = parse_settings(data, path, source)
