@@ -318,6 +318,56 @@ def test_a_code_that_lost_or_gained_a_leading_zero_says_what_happened(
         assert 'code = "0401"' in message
 
 
+@pytest.mark.parametrize("state", ["no workspace", "before templates", "templates", "returns"])
+def test_a_code_that_lost_its_zero_mid_round_is_corrected_in_the_file(
+    tmp_path: Path, state: str
+) -> None:
+    """Review: settings "401", a new ledger export "0401" (the prognos after a
+    delårsrapport). The advice was to write code = "0401"; once the workbooks were
+    written with "401", every return's verksamhet would then be unknown. Then the
+    file's code is to be corrected; where the loader cannot tell, both are said."""
+    if state == "no workspace":  # the settings in a folder of their own
+        shutil.copytree(example_resources(), tmp_path, dirs_exist_ok=True)
+        root = tmp_path
+    else:
+        root = init_workspace(tmp_path / "runda").root
+    settings = root / "budgetbook.toml"
+    settings.write_text(
+        settings.read_text(encoding="utf-8").replace('code = "1100"', 'code = "401"'),
+        encoding="utf-8",
+    )
+    rows = _rows(root)
+    for row in rows:
+        row[0] = "401" if row[0] == "1100" else row[0]
+    _save(root, rows, ";", "cp1252")
+    if state in ("templates", "returns"):
+        written = actions.templates(root)
+        if state == "returns":  # one returned, the templates cleared away
+            shutil.copyfile(written[0], root / "inbox" / "Budget 2027 FMO.xlsx")
+            for file in written:
+                file.unlink()
+    for row in rows:
+        row[0] = "0401" if row[0] == "401" else row[0]
+    _save(root, rows, ";", "cp1252")
+    with pytest.raises(SettingsError) as info:
+        load_settings(root)
+    message = str(info.value)
+    assert message.startswith("foregaende_ar.csv, rad 2: verksamhet: okänd verksamhet '0401'")
+    assert "Excel tar bort nollor" in message
+    fix_file = "rätta i stället koden i foregaende_ar.csv, skriv 401 i kolumnen Verksamhet"
+    if state == "no workspace":
+        assert 'code = "0401"' in message
+        assert f"Om arbetsböckerna redan har skickats ut: {fix_file}" in message
+    elif state == "before templates":
+        assert message.endswith('inom citattecken: code = "0401".'), message
+        assert "arbetsböckerna" not in message
+    else:
+        assert "Arbetsböckerna har redan skapats med koden '401', så ändra inte code" in message
+        assert "rätta koden i foregaende_ar.csv: skriv 401 i kolumnen Verksamhet" in message
+        # and if they have not gone out yet, the settings may still be corrected
+        assert 'code = "0401", och skapa dem igen med budgetbook templates' in message
+
+
 @pytest.mark.parametrize("which", ["ram", "file"])
 def test_a_ram_or_a_prior_file_in_kronor_is_refused(workspace: Path, which: str) -> None:
     """Settings audit: the ramar typed in kronor (47200000 for 47 200 tkr), or the

@@ -508,6 +508,7 @@ def parse_settings(data: dict[str, Any], path: Path, source: str = "") -> Settin
                 ),
                 0,
             ),
+            workspace=path.parent,
         )
 
     threshold_pct = float(r.get(rules, "rules", "change_threshold_pct", (int, float), 10))

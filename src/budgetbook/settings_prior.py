@@ -12,6 +12,7 @@ from .errors import SettingsError
 from .fmt import tkr
 from .settings import PriorFigures, Settings
 from .settings_text import editor_lines, read_text
+from .workspace import INBOX_DIR, TEMPLATES_DIR
 
 if TYPE_CHECKING:
     import _csv
@@ -25,6 +26,7 @@ def load_prior(
     names: Mapping[str, str] | None = None,
     unsigned: Mapping[str, str] | None = None,
     code_line: Callable[[str], int] | None = None,
+    workspace: Path | None = None,
 ) -> dict[tuple[str, str], PriorFigures]:
     """Prior-year figures: a CSV (semicolon, comma or tab) with verksamhet;driftpost;budget;
     prognos, as Excel or a ledger saves it (see `spreadsheet_text`; a first line `sep=;`
@@ -32,7 +34,9 @@ def load_prior(
     driftpost's code by its name (casefolded), for a file that names the driftposter as
     the ledger does. `unsigned`: the name of each driftpost (by code) whose amounts may
     not be negative, those without allow_negative. `code_line`: the line of a
-    verksamhet's code in budgetbook.toml, for an error naming it."""
+    verksamhet's code in budgetbook.toml, for an error naming it. `workspace`: the
+    settings' folder, to tell whether its workbooks were written when a code is refused
+    (`workbooks_written`)."""
     text = read_text(file, spreadsheet=True) if text is None else text
     unsigned = unsigned or {}
     # csv.reader with column positions, not DictReader, and the row's place formatted
@@ -91,7 +95,7 @@ def load_prior(
             if not any(field.strip() for field in row):
                 continue  # a row of separators only, as Excel saves a row once used
             raise SettingsError(
-                _unknown_verksamhet(v, verksamheter, code_line),
+                _unknown_verksamhet(v, verksamheter, code_line, file.name, workspace),
                 key="verksamhet",
                 path=f"{file.name}, rad {number}",
             )
@@ -201,22 +205,64 @@ def _negative(written: str, budget: bool, name: str, where: str) -> SettingsErro
     )
 
 
+def workbooks_written(workspace: Path | None) -> bool | None:
+    """Whether the department workbooks of the workspace at `workspace` were written: a
+    workbook in workbook_templates/ (`budgetbook templates` writes them there) or a
+    return in inbox/. None when it cannot be told: the settings are in no workspace's
+    folder (no workbook_templates/ beside them), or none was given."""
+    if workspace is None or not (workspace / TEMPLATES_DIR).is_dir():
+        return None
+    return any((workspace / TEMPLATES_DIR).glob("Budget_*.xlsx")) or any(
+        f.suffix.casefold() in (".xlsx", ".xlsm")
+        for f in (workspace / INBOX_DIR).glob("*")
+        if not f.name.startswith("~$")
+    )
+
+
 def _unknown_verksamhet(
-    code: str, verksamheter: set[str], code_line: Callable[[str], int] | None = None
+    code: str,
+    verksamheter: set[str],
+    code_line: Callable[[str], int] | None = None,
+    file: str = "filen",
+    workspace: Path | None = None,
 ) -> str:
     """Why `code` is refused and what to write instead: it said only "okänd verksamhet
     '0401'", not that the codes are those of [[verksamheter]] (new-kommun audit). A code
     that differs from one of [[verksamheter]] only in zeros before it (gap 1: settings
-    "0401", a file Excel saved as "401") is told so, with what happened and what to do."""
+    "0401", a file Excel saved as "401") is told so, with what happened and what to do.
+
+    Where the settings lost the zero, writing it into `code` is right before the
+    workbooks are written; after, they carry the code without the zero, and every
+    return's verksamhet would be unknown (review). Then the file's code is to be
+    corrected instead; where the loader cannot tell (`workbooks_written`), both."""
     told = f"okänd verksamhet {code!r}"
     plain = code.lstrip("0")
     if plain and plain != code and plain in verksamheter:  # the settings lost the zero
-        return (
+        said = (
             f"{told}; i [[verksamheter]] står koden {plain!r}{_at(plain, code_line)}, "
             "utan nolla först. Ekonomisystemet skriver koden med nolla, men Excel tar bort "
             "nollor först i ett tal (till exempel när koderna kopierats från ett "
-            f'kalkylblad). Skriv koden som ekonomisystemet, inom citattecken: code = "{code}".'
+            "kalkylblad)."
         )
+        quoted = f'code = "{code}"'
+        written = workbooks_written(workspace)
+        if written is None:
+            return (
+                f"{said} Skriv koden som ekonomisystemet, inom citattecken: {quoted}. Om "
+                f"arbetsböckerna redan har skickats ut: rätta i stället koden i {file}, "
+                f"skriv {plain} i kolumnen Verksamhet som i arbetsböckerna; ändrar ni code "
+                "känns verksamheten inte igen i de ifyllda arbetsböckerna."
+            )
+        if written:
+            return (
+                f"{said} Arbetsböckerna har redan skapats med koden {plain!r}, så ändra inte "
+                "code (då känns verksamheten inte igen i de ifyllda arbetsböckerna) utan "
+                f"rätta koden i {file}: skriv {plain} i kolumnen Verksamhet, som i "
+                "arbetsböckerna. Har arbetsböckerna inte skickats ut än kan ni i stället "
+                f"skriva koden som ekonomisystemet, {quoted}, och skapa dem igen med "
+                "budgetbook templates."
+            )
+        return f"{said} Skriv koden som ekonomisystemet, inom citattecken: {quoted}."
     padded = sorted(v for v in verksamheter if v != code and v.lstrip("0") == plain and plain)
     if padded:  # the file lost the zero: Excel opened and saved it
         ours = padded[0]
