@@ -1025,6 +1025,19 @@ def test_a_key_with_a_swedish_letter_says_the_key_meant(
     assert said in message
 
 
+def test_an_inline_table_s_line_is_not_taken_for_a_key_with_a_swedish_letter(
+    workspace: Path,
+) -> None:
+    """`{ name = …, values = { 2025 = 31,8 } }` on a line of its own starts with no key:
+    its decimal comma is named, not a key "{ name"."""
+    edit(
+        workspace, "[capital]", 'x = [\n  { name = "a", values = { 2025 = 31,8 } },\n]\n\n[capital]'
+    )
+    with pytest.raises(SettingsError) as info:
+        load_settings(workspace)
+    assert "decimaltal skrivs med punkt" in str(info.value), str(info.value)
+
+
 @pytest.mark.parametrize(
     ("old", "new", "line", "said"),
     [

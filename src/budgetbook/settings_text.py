@@ -180,7 +180,8 @@ _SPACED_THOUSANDS = re.compile(r"\d[ \u00a0]\d{3}(?!\d)")
 # `deadline = 2027-11-20 12:00` (TOML wants seconds in a time): a date with a time after it
 _DATE_AND_MORE = re.compile(r"^\s*([\w.-]+)\s*=\s*(\d{4}-\d{2}-\d{2})[ T]\S")
 _DATE = re.compile(r"(?<!\d)\d{4}-\d{2}-\d{2}(?!\d)")
-_KEY = re.compile(r"^\s*([^=\[\]\"'#]+?)\s*=")
+# the key a line starts with, whatever its value (not an inline table's `{ name = …`)
+_KEY = re.compile(r"^\s*([^=\[\]{}\"'#,]+?)\s*=")
 _ASSIGNED = re.compile(r"^\s*([^=\[\]\"'#]+?)\s*=\s*([^\s\"'\[{#][^#]*?)\s*(#.*)?$")
 # `[avdelningar]` over a second avdelning, where `[[avdelningar]]` makes one more: tomllib
 # says only that the table is declared twice ("samma tabell anges två gånger")
