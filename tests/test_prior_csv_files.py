@@ -7,6 +7,7 @@ to the same lines, as the plain UTF-8 file `budgetbook init` writes."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -317,6 +318,56 @@ def test_a_code_that_lost_or_gained_a_leading_zero_says_what_happened(
         assert 'code = "0401"' in message
 
 
+@pytest.mark.parametrize("state", ["no workspace", "before templates", "templates", "returns"])
+def test_a_code_that_lost_its_zero_mid_round_is_corrected_in_the_file(
+    tmp_path: Path, state: str
+) -> None:
+    """Review: settings "401", a new ledger export "0401" (the prognos after a
+    delårsrapport). The advice was to write code = "0401"; once the workbooks were
+    written with "401", every return's verksamhet would then be unknown. Then the
+    file's code is to be corrected; where the loader cannot tell, both are said."""
+    if state == "no workspace":  # the settings in a folder of their own
+        shutil.copytree(example_resources(), tmp_path, dirs_exist_ok=True)
+        root = tmp_path
+    else:
+        root = init_workspace(tmp_path / "runda").root
+    settings = root / "budgetbook.toml"
+    settings.write_text(
+        settings.read_text(encoding="utf-8").replace('code = "1100"', 'code = "401"'),
+        encoding="utf-8",
+    )
+    rows = _rows(root)
+    for row in rows:
+        row[0] = "401" if row[0] == "1100" else row[0]
+    _save(root, rows, ";", "cp1252")
+    if state in ("templates", "returns"):
+        written = actions.templates(root)
+        if state == "returns":  # one returned, the templates cleared away
+            shutil.copyfile(written[0], root / "inbox" / "Budget 2027 FMO.xlsx")
+            for file in written:
+                file.unlink()
+    for row in rows:
+        row[0] = "0401" if row[0] == "401" else row[0]
+    _save(root, rows, ";", "cp1252")
+    with pytest.raises(SettingsError) as info:
+        load_settings(root)
+    message = str(info.value)
+    assert message.startswith("foregaende_ar.csv, rad 2: verksamhet: okänd verksamhet '0401'")
+    assert "Excel tar bort nollor" in message
+    fix_file = "rätta i stället koden i foregaende_ar.csv, skriv 401 i kolumnen Verksamhet"
+    if state == "no workspace":
+        assert 'code = "0401"' in message
+        assert f"Om arbetsböckerna redan har skickats ut: {fix_file}" in message
+    elif state == "before templates":
+        assert message.endswith('inom citattecken: code = "0401".'), message
+        assert "arbetsböckerna" not in message
+    else:
+        assert "Arbetsböckerna har redan skapats med koden '401', så ändra inte code" in message
+        assert "rätta koden i foregaende_ar.csv: skriv 401 i kolumnen Verksamhet" in message
+        # and if they have not gone out yet, the settings may still be corrected
+        assert 'code = "0401", och skapa dem igen med budgetbook templates' in message
+
+
 @pytest.mark.parametrize("which", ["ram", "file"])
 def test_a_ram_or_a_prior_file_in_kronor_is_refused(workspace: Path, which: str) -> None:
     """Settings audit: the ramar typed in kronor (47200000 for 47 200 tkr), or the
@@ -335,22 +386,19 @@ def test_a_ram_or_a_prior_file_in_kronor_is_refused(workspace: Path, which: str)
     with pytest.raises(SettingsError) as info:
         load_settings(workspace)
     message = str(info.value)
-    line = (
-        settings.read_text(encoding="utf-8")
-        .splitlines()
-        .index(
-            "ram = [47200000, 48100000, 49000000]"
-            if which == "ram"
-            else "ram = [47200, 48100, 49000]"
-        )
-        + 1
-    )
-    assert message.startswith(f"budgetbook.toml, rad {line}: avdelningar[0].ram: "), message
+    lines = settings.read_text(encoding="utf-8").splitlines()
     assert "foregaende_ar.csv" in message and "gånger" in message
-    if which == "ram":
-        assert "Är ramen skriven i kronor?" in message and "47\u00a0200 tkr" in message
-    else:
-        assert "Är filen i kronor?" in message
+    if which == "ram":  # named at the ram, with the ram in tkr
+        line = lines.index("ram = [47200000, 48100000, 49000000]") + 1
+        assert message.startswith(f"budgetbook.toml, rad {line}: avdelningar[0].ram: "), message
+        assert "Är ramen skriven i kronor?" in message
+        assert "47\u00a0200\u00a0000 kronor är 47\u00a0200 tkr" in message
+        assert "Är filen i kronor?" not in message
+    else:  # named at [prior] file, for the whole round, with no word of the ramar's unit
+        line = next(n for n, text in enumerate(lines, 1) if text.startswith("file = "))
+        assert message.startswith(f"budgetbook.toml, rad {line}: prior.file: "), message
+        assert "Är filen i kronor?" in message and "exportera den i tkr" in message
+        assert "Är ramen skriven i kronor?" not in message
 
 
 def test_a_prior_figure_far_below_the_ram_of_a_new_verksamhet_is_no_kronor(
@@ -374,6 +422,72 @@ def test_an_avdelning_that_took_over_a_verksamhet_is_no_kronor(workspace: Path) 
     settings = load_settings(workspace)
     assert settings.prior_net("1610", "budget") == 50
     assert settings.avdelning("EKO").ram[2027] == 18600
+
+
+def _ram(workspace: Path, old: str, new: str) -> None:
+    settings = workspace / "budgetbook.toml"
+    text = settings.read_text(encoding="utf-8")
+    assert old in text
+    settings.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_a_unit_financed_by_internal_charges_is_no_kronor(workspace: Path) -> None:
+    """Review: Lokalförsörjning (1610), financed by the rents it charges, becomes an
+    avdelning of its own with a ram of 15 000 tkr. Its prior-year net budget is 50 tkr
+    (costs 41 200, revenue 41 150): 300 times that was refused as a ram in kronor.
+    Against its costs, 41 200 tkr, the ram is no sign of kronor."""
+    _ram(
+        workspace,
+        '[[verksamheter]]\ncode = "1100"',
+        '[[avdelningar]]\ncode = "LOK"\nname = "Lokalförsörjning"\n'
+        "ram = [15000, 15000, 15000]\n\n"
+        '[[verksamheter]]\ncode = "1100"',
+    )
+    _ram(
+        workspace,
+        'code = "1610"\nname = "Lokalförsörjning"\navdelning = "EKO"',
+        'code = "1610"\nname = "Lokalförsörjning"\navdelning = "LOK"',
+    )
+    rows = _rows(workspace)
+    for r in rows:
+        if r[0] == "1610" and r[1] == NAMES["intakter"]:
+            r[2] = "41\u00a0150"  # costs 41 200: net 50 tkr
+    _save(workspace, rows, ";", "cp1252")
+    settings = load_settings(workspace)
+    assert settings.prior_net("1610", "budget") == 50
+    assert settings.avdelning("LOK").ram[2027] == 15000
+
+
+def test_a_ram_cut_to_almost_nothing_is_no_kronor(workspace: Path) -> None:
+    """Review: the reserve (1200, prior-year budget 49 500 tkr) is cut to 150 tkr for
+    2027. The prior-year budget 330 times the ram was refused as a file in kronor; a
+    ram may be cut, and a file in kronor is judged against all the ramar."""
+    _ram(workspace, "ram = [40000, 40000, 40000]", "ram = [150, 40000, 40000]")
+    settings = load_settings(workspace)
+    assert settings.prior_net("1200", "budget") == 49500
+    assert settings.avdelning("RES").ram[2027] == 150
+
+
+def test_a_nämnd_financed_by_charges_is_no_prior_file_in_kronor(workspace: Path) -> None:
+    """A nämnd whose costs are almost all charged to others (a servicenämnd) has ramar
+    near 0 beside its costs: the costs alone, ~2 500 times the ramar, are no sign of a
+    file in kronor while its net budget is as small as the ramar."""
+    rows = _rows(workspace)
+    costs: dict[str, int] = {}
+    for r in rows[1:]:
+        if r[1] != NAMES["intakter"]:
+            costs[r[0]] = costs.get(r[0], 0) + int(r[2].replace(NBSP, ""))
+    for r in rows[1:]:
+        if r[1] == NAMES["intakter"]:
+            r[2] = str(costs[r[0]] - 1)  # net 1 tkr each
+    _save(workspace, rows, ";", "cp1252")
+    settings = workspace / "budgetbook.toml"
+    text = settings.read_text(encoding="utf-8")
+    text = re.sub(r"ram = \[\d+, \d+, \d+\]", "ram = [20, 20, 20]", text)
+    settings.write_text(text, encoding="utf-8")
+    loaded = load_settings(workspace)
+    assert sum(a.ram[2027] for a in loaded.avdelningar) == 160
+    assert sum(loaded.prior_net(v.code, "budget") for v in loaded.verksamheter) == 13
 
 
 NBSP = "\u00a0"

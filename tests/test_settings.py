@@ -958,6 +958,89 @@ def test_a_value_toml_cannot_read_says_what_to_write(
 @pytest.mark.parametrize(
     ("old", "new", "line", "said"),
     [
+        # "skriv true eller false …: life = true", which was refused again (review)
+        ("life = 3", "life = ja", 88, "life anges med ett tal utan citattecken: "
+         "nyttjandeperioden i hela år, t.ex. life = 5 (0 för mark"),
+        ("internranta = 2.5", "internranta = av", 40, "internranta anges med ett tal utan "
+         "citattecken: räntan i procent, t.ex. internranta = 2.5 (0 om ingen internränta"),
+        ("large_amount_tkr = 50000", "large_amount_tkr = nej", 26,
+         "t.ex. large_amount_tkr = 50000"),
+        # only a key the loader reads as true or false is told to write one
+        ("capital = true", "capital = ja", 83, "capital = true."),
+        ("capital = true", "allow_negative = nej", 83, "allow_negative = false."),
+    ],
+)  # fmt: skip
+def test_a_yes_or_no_is_told_true_or_false_only_for_a_boolean_key(
+    workspace: Path, old: str, new: str, line: int, said: str
+) -> None:
+    edit(workspace, old, new)
+    with pytest.raises(SettingsError) as info:
+        load_settings(workspace)
+    message = str(info.value)
+    assert message.startswith(f"budgetbook.toml, rad {line}: inte giltig TOML: "), message
+    assert said in message
+    if not new.startswith(("capital", "allow_negative")):
+        assert "true" not in message and "false" not in message
+
+
+def test_the_keys_told_true_or_false_or_a_number_are_the_loader_s() -> None:
+    """The hints' keys: the boolean ones are the settings' boolean fields, and every key
+    told to be a number is one the loader reads."""
+    from dataclasses import fields
+
+    from budgetbook.settings import Driftpost
+    from budgetbook.settings_hints import BOOLEAN_KEYS, NUMBER_KEYS
+    from budgetbook.settings_load import ARRAY_KEYS, TABLE_KEYS
+
+    assert {f.name for f in fields(Driftpost) if f.type == "bool"} == BOOLEAN_KEYS
+    assert ARRAY_KEYS["driftposter"] >= BOOLEAN_KEYS
+    known = {k for keys in (*TABLE_KEYS.values(), *ARRAY_KEYS.values()) for k in keys}
+    assert set(NUMBER_KEYS) <= known
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "line", "said"),
+    [
+        # "en nyckel skrivs utan å, ä, ö …; nycklarna står i docs/settings.md": the key
+        # meant was known (review)
+        ("internranta = 2.5", "internränta = 2.5", 40, "en nyckel skrivs utan å, ä, ö och "
+         "mellanslag: skriv internranta."),
+        ("budget_year = 2027", "budgetår = 2027", 15, "skriv budget_year."),
+        ("life = 3", "livslängd = 3", 88, "skriv life."),
+        # before a text in quotes: "efter nyckeln ska det stå = och ett värde"
+        ('source = "Kolada"', 'källa = "Kolada"', 240, "skriv source."),
+        # no key is meant: where the keys are
+        ('name = "Kommunstyrelsen"', 'nämnd = "Kommunstyrelsen"', 8,
+         "en nyckel skrivs utan å, ä, ö och mellanslag; nycklarna står i docs/settings.md"),
+    ],
+)  # fmt: skip
+def test_a_key_with_a_swedish_letter_says_the_key_meant(
+    workspace: Path, old: str, new: str, line: int, said: str
+) -> None:
+    edit(workspace, old, new)
+    with pytest.raises(SettingsError) as info:
+        load_settings(workspace)
+    message = str(info.value)
+    assert message.startswith(f"budgetbook.toml, rad {line}: inte giltig TOML: "), message
+    assert said in message
+
+
+def test_an_inline_table_s_line_is_not_taken_for_a_key_with_a_swedish_letter(
+    workspace: Path,
+) -> None:
+    """`{ name = …, values = { 2025 = 31,8 } }` on a line of its own starts with no key:
+    its decimal comma is named, not a key "{ name"."""
+    edit(
+        workspace, "[capital]", 'x = [\n  { name = "a", values = { 2025 = 31,8 } },\n]\n\n[capital]'
+    )
+    with pytest.raises(SettingsError) as info:
+        load_settings(workspace)
+    assert "decimaltal skrivs med punkt" in str(info.value), str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "line", "said"),
+    [
         # a table's name in Swedish, in the singular or in another case: "okänd nyckel;
         # tillåtna nycklar här är: …" named the table a key and suggested nothing
         ('[[avdelningar]]\ncode = "FMO"', '[[avdelning]]\ncode = "FMO"', 110,

@@ -178,6 +178,25 @@ def number_text_hint(value: str, name: str = "") -> str | None:
     )
 
 
+# The keys the loader reads as true or false ([[driftposter]]); a test holds them to the
+# settings' boolean fields. Only these are told to write true or false for "ja".
+BOOLEAN_KEYS = frozenset({"capital", "allow_negative"})
+
+# The keys the loader reads as a number, with what the number is and an example: for a
+# word written as one (`life = ja`, `internranta = av`)
+NUMBER_KEYS = {
+    "budget_year": "ett årtal, t.ex. budget_year = 2027",
+    "start": "ett årtal, t.ex. start = 2026",
+    "life": "nyttjandeperioden i hela år, t.ex. life = 5 (0 för mark, som inte skrivs av)",
+    "internranta": "räntan i procent, t.ex. internranta = 2.5 (0 om ingen internränta ska räknas)",
+    "change_threshold_pct": "ett tal i procent, t.ex. change_threshold_pct = 10",
+    "change_threshold_tkr": "ett belopp i hela tkr, t.ex. change_threshold_tkr = 500",
+    "large_amount_tkr": "ett belopp i hela tkr, t.ex. large_amount_tkr = 50000 (0 stänger "
+    "av varningen)",
+    "max_chars": "ett antal tecken, t.ex. max_chars = 2000",
+}
+
+
 def value_hint(name: str, value: str) -> str | None:
     """Why the value `value` (as written after `name =`, up to a comment) of a line
     TOML cannot read is not TOML, and what to write; None when none of the mistakes
@@ -191,9 +210,17 @@ def value_hint(name: str, value: str) -> str | None:
             f"en kod med en nolla först skrivs inom citattecken, annars är den ett tal och "
             f'nollan försvinner: {name} = "{value}".'
         )
-    if (told := boolean_hint(name, value)) is not None and re.fullmatch(r"[\w]+", value):
+    # the key as the loader names it: `capital`, also written `"capital"` or dotted
+    key = name.rsplit(".", 1)[-1].strip().strip("\"'").strip()
+    word = re.fullmatch(r"\w+", value) is not None
+    if key in BOOLEAN_KEYS and word and (told := boolean_hint(name, value)) is not None:
         return told
-    return unit_hint(name, value)
+    if (told := unit_hint(name, value)) is not None:
+        return told
+    if key in NUMBER_KEYS and word and toml_number(value) is None:
+        # "skriv … life = true" was told for `life = ja`: refused again (review)
+        return f"{name} anges med ett tal utan citattecken: {NUMBER_KEYS[key]}."
+    return None
 
 
 # Swedish (or singular, or other) names of the tables, as one may guess them from the

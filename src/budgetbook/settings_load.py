@@ -121,8 +121,14 @@ def _load(
         data = parse_toml(source)
     except tomllib.TOMLDecodeError as exc:
         lists = (*ARRAY_KEYS, "kf_goals.indicators", "namnd_goals.indicators")
+        keys = {k for known in (*TABLE_KEYS.values(), *ARRAY_KEYS.values()) for k in known}
         raise toml_error(
-            exc, path.name, source, lists, (*TABLE_KEYS, *ARRAY_KEYS, "texts")
+            exc,
+            path.name,
+            source,
+            lists,
+            (*TABLE_KEYS, *ARRAY_KEYS, "texts"),
+            keys | INDICATOR_KEYS | {"dir"} | {k for k, _ in NAMND_TEXTS},
         ) from exc
     with recording_reads() as parsed:
         settings = parse_settings(data, path, source)
@@ -502,6 +508,7 @@ def parse_settings(data: dict[str, Any], path: Path, source: str = "") -> Settin
                 ),
                 0,
             ),
+            workspace=path.parent,
         )
 
     threshold_pct = float(r.get(rules, "rules", "change_threshold_pct", (int, float), 10))
@@ -556,7 +563,7 @@ def parse_settings(data: dict[str, Any], path: Path, source: str = "") -> Settin
         internranta_line=r.line("capital.internranta"),
     )
     if prior_file is not None and (wrong := kronor_or_tkr(settings, prior_file.name)):
-        raise r.fail(f"avdelningar[{wrong[0]}].ram", wrong[1])
+        raise r.fail(*wrong)
     return settings
 
 

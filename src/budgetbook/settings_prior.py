@@ -12,6 +12,7 @@ from .errors import SettingsError
 from .fmt import tkr
 from .settings import PriorFigures, Settings
 from .settings_text import editor_lines, read_text
+from .workspace import INBOX_DIR, TEMPLATES_DIR
 
 if TYPE_CHECKING:
     import _csv
@@ -25,6 +26,7 @@ def load_prior(
     names: Mapping[str, str] | None = None,
     unsigned: Mapping[str, str] | None = None,
     code_line: Callable[[str], int] | None = None,
+    workspace: Path | None = None,
 ) -> dict[tuple[str, str], PriorFigures]:
     """Prior-year figures: a CSV (semicolon, comma or tab) with verksamhet;driftpost;budget;
     prognos, as Excel or a ledger saves it (see `spreadsheet_text`; a first line `sep=;`
@@ -32,7 +34,9 @@ def load_prior(
     driftpost's code by its name (casefolded), for a file that names the driftposter as
     the ledger does. `unsigned`: the name of each driftpost (by code) whose amounts may
     not be negative, those without allow_negative. `code_line`: the line of a
-    verksamhet's code in budgetbook.toml, for an error naming it."""
+    verksamhet's code in budgetbook.toml, for an error naming it. `workspace`: the
+    settings' folder, to tell whether its workbooks were written when a code is refused
+    (`workbooks_written`)."""
     text = read_text(file, spreadsheet=True) if text is None else text
     unsigned = unsigned or {}
     # csv.reader with column positions, not DictReader, and the row's place formatted
@@ -91,7 +95,7 @@ def load_prior(
             if not any(field.strip() for field in row):
                 continue  # a row of separators only, as Excel saves a row once used
             raise SettingsError(
-                _unknown_verksamhet(v, verksamheter, code_line),
+                _unknown_verksamhet(v, verksamheter, code_line, file.name, workspace),
                 key="verksamhet",
                 path=f"{file.name}, rad {number}",
             )
@@ -201,22 +205,64 @@ def _negative(written: str, budget: bool, name: str, where: str) -> SettingsErro
     )
 
 
+def workbooks_written(workspace: Path | None) -> bool | None:
+    """Whether the department workbooks of the workspace at `workspace` were written: a
+    workbook in workbook_templates/ (`budgetbook templates` writes them there) or a
+    return in inbox/. None when it cannot be told: the settings are in no workspace's
+    folder (no workbook_templates/ beside them), or none was given."""
+    if workspace is None or not (workspace / TEMPLATES_DIR).is_dir():
+        return None
+    return any((workspace / TEMPLATES_DIR).glob("Budget_*.xlsx")) or any(
+        f.suffix.casefold() in (".xlsx", ".xlsm")
+        for f in (workspace / INBOX_DIR).glob("*")
+        if not f.name.startswith("~$")
+    )
+
+
 def _unknown_verksamhet(
-    code: str, verksamheter: set[str], code_line: Callable[[str], int] | None = None
+    code: str,
+    verksamheter: set[str],
+    code_line: Callable[[str], int] | None = None,
+    file: str = "filen",
+    workspace: Path | None = None,
 ) -> str:
     """Why `code` is refused and what to write instead: it said only "okänd verksamhet
     '0401'", not that the codes are those of [[verksamheter]] (new-kommun audit). A code
     that differs from one of [[verksamheter]] only in zeros before it (gap 1: settings
-    "0401", a file Excel saved as "401") is told so, with what happened and what to do."""
+    "0401", a file Excel saved as "401") is told so, with what happened and what to do.
+
+    Where the settings lost the zero, writing it into `code` is right before the
+    workbooks are written; after, they carry the code without the zero, and every
+    return's verksamhet would be unknown (review). Then the file's code is to be
+    corrected instead; where the loader cannot tell (`workbooks_written`), both."""
     told = f"okänd verksamhet {code!r}"
     plain = code.lstrip("0")
     if plain and plain != code and plain in verksamheter:  # the settings lost the zero
-        return (
+        said = (
             f"{told}; i [[verksamheter]] står koden {plain!r}{_at(plain, code_line)}, "
             "utan nolla först. Ekonomisystemet skriver koden med nolla, men Excel tar bort "
             "nollor först i ett tal (till exempel när koderna kopierats från ett "
-            f'kalkylblad). Skriv koden som ekonomisystemet, inom citattecken: code = "{code}".'
+            "kalkylblad)."
         )
+        quoted = f'code = "{code}"'
+        written = workbooks_written(workspace)
+        if written is None:
+            return (
+                f"{said} Skriv koden som ekonomisystemet, inom citattecken: {quoted}. Om "
+                f"arbetsböckerna redan har skickats ut: rätta i stället koden i {file}, "
+                f"skriv {plain} i kolumnen Verksamhet som i arbetsböckerna; ändrar ni code "
+                "känns verksamheten inte igen i de ifyllda arbetsböckerna."
+            )
+        if written:
+            return (
+                f"{said} Arbetsböckerna har redan skapats med koden {plain!r}, så ändra inte "
+                "code (då känns verksamheten inte igen i de ifyllda arbetsböckerna) utan "
+                f"rätta koden i {file}: skriv {plain} i kolumnen Verksamhet, som i "
+                "arbetsböckerna. Har arbetsböckerna inte skickats ut än kan ni i stället "
+                f"skriva koden som ekonomisystemet, {quoted}, och skapa dem igen med "
+                "budgetbook templates."
+            )
+        return f"{said} Skriv koden som ekonomisystemet, inom citattecken: {quoted}."
     padded = sorted(v for v in verksamheter if v != code and v.lstrip("0") == plain and plain)
     if padded:  # the file lost the zero: Excel opened and saved it
         ours = padded[0]
@@ -240,43 +286,63 @@ def _at(code: str, code_line: Callable[[str], int] | None) -> str:
     return f" (budgetbook.toml, rad {line})" if line else " (budgetbook.toml)"
 
 
-# A ram this many times the prior-year budget of its verksamheter (or that budget this
-# many times the ram) is not a change of budget but an amount in kronor among tkr
+# A ram this many times the prior-year costs of its verksamheter, or prior-year costs this
+# many times the ramar, is not a change of budget but an amount in kronor among tkr
 _KRONOR_RATIO = 300
 
 
-def kronor_or_tkr(settings: Settings, file: str) -> tuple[int, str] | None:
-    """The index of the first avdelning whose budget-year ram is about a thousand times
-    the prior-year net budget of its verksamheter in `file`, or a thousandth of it, and
-    what to say (settings audit): the ramar typed in kronor, or the ledger's file
-    exported in kronor, were taken as tkr, and every workbook asked for a ram, or showed
-    prior-year figures, 1 000 times too large. None when all fit. An avdelning with a
-    verksamhet that has no prior-year figures (new, or moved to it this year) is not
-    compared: its ram may well be many times what its other verksamheter had."""
+def kronor_or_tkr(settings: Settings, file: str) -> tuple[str, str] | None:
+    """The key to name and what to say when the ramar typed in kronor, or the ledger's
+    file `file` exported in kronor, were taken as tkr (settings audit): every workbook
+    asked for a ram, or showed prior-year figures, 1 000 times too large. None when
+    nothing says so.
+
+    Compared with the prior-year net budget, valid files were refused: the net of a
+    unit financed by internal charges is near 0, and a ram may be cut to almost nothing
+    (review). So a ram is compared with the prior-year gross costs of its avdelning's
+    verksamheter (cost lines' budget, revenue left out), only upwards: a ram cannot be
+    300 times what the avdelning spent, but it may be far below it. An avdelning with a
+    verksamhet without prior-year costs (new, or taken over this year; its rows all 0)
+    is not compared: its ram may be many times what its other verksamheter cost.
+
+    A file in kronor makes every row 1 000 times too large, so it is judged for the
+    round: the prior-year costs, and the prior-year net budget, of all verksamheter
+    against all the budget-year ramar. The net budget too, so that a nämnd financed
+    almost wholly by charges (a servicenämnd, ramar near 0 beside large costs) is not
+    refused: its net is as small as its ramar, unless the file is in kronor."""
     year = settings.budget_year
-    with_prior = {v for v, _ in settings.prior}
+    kinds = settings.kinds
+    costs: dict[str, int] = {}
+    net = 0
+    for (v, d), figures in settings.prior.items():
+        if kinds.get(d) == "revenue":
+            net -= figures.budget
+        else:
+            costs[v] = costs.get(v, 0) + figures.budget
+            net += figures.budget
     by_avdelning: dict[str, int] = {}
     new: set[str] = set()
     for v in settings.verksamheter:
-        if v.code not in with_prior:
+        if costs.get(v.code, 0) <= 0:
             new.add(v.avdelning)
-        net = settings.prior_net(v.code, "budget")
-        by_avdelning[v.avdelning] = by_avdelning.get(v.avdelning, 0) + net
+        by_avdelning[v.avdelning] = by_avdelning.get(v.avdelning, 0) + costs.get(v.code, 0)
     for i, a in enumerate(settings.avdelningar):
         ram, prior = a.ram[year], by_avdelning.get(a.code, 0)
-        if ram <= 0 or prior <= 0 or a.code in new:
+        if a.code in new or prior <= 0 or ram < _KRONOR_RATIO * prior:
             continue
-        before = f"föregående års budget för avdelningens verksamheter ({tkr(prior)} tkr i {file})"
-        if ram >= _KRONOR_RATIO * prior:
-            return i, (
-                f"ramen för {year}, {tkr(ram)} tkr, är {tkr(ram / prior)} gånger {before}. "
-                "Är ramen skriven i kronor? Beloppen i budgetbook.toml anges i tkr: "
-                f"{tkr(ram)} kronor är {tkr(ram / 1000)} tkr."
-            )
-        if prior >= _KRONOR_RATIO * ram:
-            return i, (
-                f"{before[0].upper()}{before[1:]} är {tkr(prior / ram)} gånger ramen för "
-                f"{year}, {tkr(ram)} tkr. Är filen i kronor? Beloppen i {file} ska vara hela "
-                "tkr, som ramarna; exportera den i tkr från ekonomisystemet."
-            )
+        return f"avdelningar[{i}].ram", (
+            f"ramen för {year}, {tkr(ram)} tkr, är {tkr(ram / prior)} gånger föregående års "
+            f"kostnader för avdelningens verksamheter ({tkr(prior)} tkr i {file}, utan "
+            "intäkter). Är ramen skriven i kronor? Beloppen i budgetbook.toml anges i tkr: "
+            f"{tkr(ram)} kronor är {tkr(ram / 1000)} tkr."
+        )
+    ramar = sum(a.ram[year] for a in settings.avdelningar)
+    gross = sum(costs.values())
+    if ramar > 0 and gross >= _KRONOR_RATIO * ramar and net >= _KRONOR_RATIO * ramar:
+        return "prior.file", (
+            f"föregående års kostnader i {file}, sammanlagt {tkr(gross)} tkr, är "
+            f"{tkr(gross / ramar)} gånger ramarna för {year}, sammanlagt {tkr(ramar)} tkr. "
+            f"Är filen i kronor? Beloppen i {file} ska vara hela tkr, som ramarna; "
+            "exportera den i tkr från ekonomisystemet."
+        )
     return None

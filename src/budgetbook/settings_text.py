@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import SettingsError
-from .settings_hints import plain_name, value_hint, written_date
+from .settings_hints import key_guess, plain_name, value_hint, written_date
 
 # What the settings were made from, as parsed: file -> hash of the bytes read, or None
 # for a file looked for and absent (see `recording_reads`).
@@ -180,6 +180,8 @@ _SPACED_THOUSANDS = re.compile(r"\d[ \u00a0]\d{3}(?!\d)")
 # `deadline = 2027-11-20 12:00` (TOML wants seconds in a time): a date with a time after it
 _DATE_AND_MORE = re.compile(r"^\s*([\w.-]+)\s*=\s*(\d{4}-\d{2}-\d{2})[ T]\S")
 _DATE = re.compile(r"(?<!\d)\d{4}-\d{2}-\d{2}(?!\d)")
+# the key a line starts with, whatever its value (not an inline table's `{ name = …`)
+_KEY = re.compile(r"^\s*([^=\[\]{}\"'#,]+?)\s*=")
 _ASSIGNED = re.compile(r"^\s*([^=\[\]\"'#]+?)\s*=\s*([^\s\"'\[{#][^#]*?)\s*(#.*)?$")
 # `[avdelningar]` over a second avdelning, where `[[avdelningar]]` makes one more: tomllib
 # says only that the table is declared twice ("samma tabell anges två gånger")
@@ -231,12 +233,14 @@ def toml_error(
     source: str = "",
     lists: Collection[str] = (),
     tables: Collection[str] = (),
+    keys: Collection[str] = (),
 ) -> SettingsError:
     """A TOML syntax error in Swedish, with its line (tomllib's text goes to --debug).
     `source`: the file's text, to name a decimal comma on the line. `lists`: the arrays
     of tables (avdelningar, …), whose element written as a table is declared twice.
     `tables`: every top-level table's name, to say which one a name with å, ä or ö
-    ([nämnd]) means."""
+    ([nämnd]) means. `keys`: every key of the tables, to say which one a key with å, ä
+    or ö (internränta) means."""
     text = str(exc)
     found = re.search(r"\(at line (\d+), column \d+\)$", text)
     where = f"{name}, rad {found.group(1)}" if found else name
@@ -251,6 +255,7 @@ def toml_error(
         dated = _DATE_AND_MORE.match(line)
         # `key = value` with a value not in quotes, brackets or braces, to its comment
         assigned = _ASSIGNED.match(line)
+        keyed = _KEY.match(line)
         header = _TABLE_HEADER.match(line)
         name = header[2].strip() if header else ""
         # the [name] with single brackets that a [[name]] follows, if there is one above
@@ -292,10 +297,14 @@ def toml_error(
             )
         elif assigned and (hint := value_hint(assigned[1], assigned[2])):
             explanation = hint
-        elif assigned and not re.fullmatch(r"[\w.-]+", assigned[1], re.ASCII):
-            explanation = (
-                "en nyckel skrivs utan å, ä, ö och mellanslag; nycklarna står i "
-                "docs/settings.md (till exempel name, budget_year, ram)."
+        elif keyed and not re.fullmatch(r"[\w.-]+", keyed[1], re.ASCII):
+            # `internränta = 2.5`: the key meant, when it is known ("skriv internranta");
+            # also before a text in quotes, `källa = "SCB"` ("efter nyckeln ska det stå =")
+            guess = key_guess(keyed[1], set(keys))
+            explanation = "en nyckel skrivs utan å, ä, ö och mellanslag" + (
+                f": skriv {guess}."
+                if guess
+                else "; nycklarna står i docs/settings.md (till exempel name, budget_year, ram)."
             )
         elif _DECIMAL_COMMA.search(line):
             explanation = "decimaltal skrivs med punkt i budgetbook.toml, t.ex. 1.75, inte 1,75."
