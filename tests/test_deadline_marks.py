@@ -24,6 +24,7 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
+import wb_builders
 from budgetbook import actions, collect_memo, deadline
 from budgetbook.archive import Archive
 from budgetbook.cli import main
@@ -83,13 +84,7 @@ def by_code(statuses: list[ReturnStatus]) -> dict[str, ReturnStatus]:
 
 
 def assert_golden(name: str, text: str) -> None:
-    """`text` is exactly tests/data/deadline/`name` (BUDGETBOOK_GOLDEN=write rewrites it,
-    to be read and committed)."""
-    path = GOLDEN / name
-    if os.environ.get("BUDGETBOOK_GOLDEN") == "write":
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    assert text == path.read_text(encoding="utf-8"), name
+    wb_builders.assert_golden(GOLDEN, name, text)
 
 
 @pytest.fixture()

@@ -415,13 +415,18 @@ def test_an_avdelning_that_took_over_a_verksamhet_is_no_kronor(workspace: Path) 
     net budget is 50 tkr: its ram of 18 600 tkr is 372 times that, and was refused as
     kronor. An avdelning with a verksamhet new to it is not compared."""
     rows = [r for r in _rows(workspace) if r[0] != "1600"]
-    for r in rows:
-        if r[0] == "1610" and r[1] == NAMES["intakter"]:
-            r[2] = "41\u00a0150"  # costs 41 200: net 50 tkr
+    _net_50_for_1610(rows)
     _save(workspace, rows, ";", "cp1252")
     settings = load_settings(workspace)
     assert settings.prior_net("1610", "budget") == 50
     assert settings.avdelning("EKO").ram[2027] == 18600
+
+
+def _net_50_for_1610(rows: list[list[str]]) -> None:
+    """Lokalförsörjning (1610) financed by its rents: costs 41 200, revenue 41 150."""
+    for r in rows:
+        if r[0] == "1610" and r[1] == NAMES["intakter"]:
+            r[2] = "41\u00a0150"
 
 
 def _ram(workspace: Path, old: str, new: str) -> None:
@@ -449,9 +454,7 @@ def test_a_unit_financed_by_internal_charges_is_no_kronor(workspace: Path) -> No
         'code = "1610"\nname = "Lokalförsörjning"\navdelning = "LOK"',
     )
     rows = _rows(workspace)
-    for r in rows:
-        if r[0] == "1610" and r[1] == NAMES["intakter"]:
-            r[2] = "41\u00a0150"  # costs 41 200: net 50 tkr
+    _net_50_for_1610(rows)
     _save(workspace, rows, ";", "cp1252")
     settings = load_settings(workspace)
     assert settings.prior_net("1610", "budget") == 50

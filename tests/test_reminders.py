@@ -5,7 +5,6 @@ whose subject and body survive the encoding, within the length a mail program ta
 from __future__ import annotations
 
 import io
-import os
 import re
 import zipfile
 from pathlib import Path
@@ -14,6 +13,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import openpyxl
 import pytest
 
+import wb_builders
 from budgetbook import actions, rules
 from budgetbook.archive import Archive
 from budgetbook.model import ReturnStatus
@@ -58,13 +58,7 @@ def as_read(link: str) -> str:
 
 
 def assert_golden(name: str, text: str) -> None:
-    """`text` is exactly tests/data/reminders/`name` (BUDGETBOOK_GOLDEN=write rewrites it,
-    to be read and committed)."""
-    path = GOLDEN / name
-    if os.environ.get("BUDGETBOOK_GOLDEN") == "write":
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    assert text == path.read_text(encoding="utf-8"), name
+    wb_builders.assert_golden(GOLDEN, name, text)
 
 
 @pytest.fixture()

@@ -913,6 +913,17 @@ def test_a_date_written_the_swedish_way_says_the_day_to_write(
     assert said in message
 
 
+def toml_refusal(workspace: Path, old: str, new: str, line: int) -> str:
+    """The message refusing the settings with `old` written as `new`, on `line`, which
+    TOML cannot read."""
+    edit(workspace, old, new)
+    with pytest.raises(SettingsError) as info:
+        load_settings(workspace)
+    message = str(info.value)
+    assert message.startswith(f"budgetbook.toml, rad {line}: inte giltig TOML: "), message
+    return message
+
+
 @pytest.mark.parametrize(
     ("old", "new", "line", "said"),
     [
@@ -947,11 +958,7 @@ def test_a_value_toml_cannot_read_says_what_to_write(
     workspace: Path, old: str, new: str, line: int, said: str
 ) -> None:
     """Settings audit: values one writes from the docs' Swedish words, not TOML."""
-    edit(workspace, old, new)
-    with pytest.raises(SettingsError) as info:
-        load_settings(workspace)
-    message = str(info.value)
-    assert message.startswith(f"budgetbook.toml, rad {line}: inte giltig TOML: "), message
+    message = toml_refusal(workspace, old, new, line)
     assert said in message
 
 
@@ -973,11 +980,7 @@ def test_a_value_toml_cannot_read_says_what_to_write(
 def test_a_yes_or_no_is_told_true_or_false_only_for_a_boolean_key(
     workspace: Path, old: str, new: str, line: int, said: str
 ) -> None:
-    edit(workspace, old, new)
-    with pytest.raises(SettingsError) as info:
-        load_settings(workspace)
-    message = str(info.value)
-    assert message.startswith(f"budgetbook.toml, rad {line}: inte giltig TOML: "), message
+    message = toml_refusal(workspace, old, new, line)
     assert said in message
     if not new.startswith(("capital", "allow_negative")):
         assert "true" not in message and "false" not in message
@@ -1017,11 +1020,7 @@ def test_the_keys_told_true_or_false_or_a_number_are_the_loader_s() -> None:
 def test_a_key_with_a_swedish_letter_says_the_key_meant(
     workspace: Path, old: str, new: str, line: int, said: str
 ) -> None:
-    edit(workspace, old, new)
-    with pytest.raises(SettingsError) as info:
-        load_settings(workspace)
-    message = str(info.value)
-    assert message.startswith(f"budgetbook.toml, rad {line}: inte giltig TOML: "), message
+    message = toml_refusal(workspace, old, new, line)
     assert said in message
 
 

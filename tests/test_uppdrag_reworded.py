@@ -27,7 +27,7 @@ from budgetbook.reader import ReadResult, read_return
 from budgetbook.settings import Settings, UppdragDef
 from budgetbook.templates import write_templates
 from budgetbook.uppdrag_wording import reworded, similar
-from wb_builders import EKO_RETURN, example_settings
+from wb_builders import EKO_RETURN, example_settings, workbook_text
 
 LOKAL = "Utreda om huvudmannaskapet för kommunens verksamhetslokaler ska föras över till "
 LOKAL += "kommunstyrelsen."
@@ -444,16 +444,6 @@ def _draft_rows(path: Path) -> list[list[str]]:
     return [[c.text for c in row.cells] for t in document.tables for row in t.rows]
 
 
-def _cells(path: Path) -> str:
-    return " ".join(
-        str(c.value)
-        for ws in openpyxl.load_workbook(path).worksheets
-        for row in ws.iter_rows()
-        for c in row
-        if c.value
-    )
-
-
 def test_collect_consolidate_and_the_draft(tmp_path: Path) -> None:
     """The example round; EKO's head answers its uppdrag (and keeps a sheet of notes,
     a warning, so a feedback copy is written). The office then fixes a word in EKO's
@@ -485,8 +475,8 @@ def test_collect_consolidate_and_the_draft(tmp_path: Path) -> None:
     assert "Arbetsboken från EKO svarar på den tidigare lydelsen (bladet Uppdrag, cell A7)" in (
         told.message
     )
-    assert "BB509" in _cells(Path(collected.outputs["inlamningskontroll"]))
-    shown = _cells(feedback_path(ws / "output", "EKO", settings))
+    assert "BB509" in workbook_text(Path(collected.outputs["inlamningskontroll"]))
+    shown = workbook_text(feedback_path(ws / "output", "EKO", settings))
     assert "BB207" in shown  # the copy is there and lists the head's own finding
     assert "BB509" not in shown and "har fått lydelsen" not in shown
 
@@ -494,7 +484,7 @@ def test_collect_consolidate_and_the_draft(tmp_path: Path) -> None:
     listed = {u.text: u for u in cons.uppdrag}
     assert (listed[new].status, listed[new].comment) == ("Påbörjad", "Lokalinventeringen pågår.")
     assert old not in listed and withdrawn not in listed
-    in_workbook = _cells(workbook)
+    in_workbook = workbook_text(workbook)
     assert new in in_workbook and "Lokalinventeringen pågår." in in_workbook
     rows = _draft_rows(actions.report(ws, cons))
     # the draft's Uppdrag table: text, start, status, ansvarig (no comment column)

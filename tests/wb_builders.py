@@ -151,3 +151,26 @@ def empty_texts(wb: openpyxl.Workbook) -> list[tuple[str, str]]:
         for cell in row
         if cell.value == ""
     ]
+
+
+def workbook_text(path: Path) -> str:
+    """Every cell value of every sheet of the workbook at `path`, joined by spaces."""
+    return " ".join(
+        str(c.value)
+        for ws in openpyxl.load_workbook(path).worksheets
+        for row in ws.iter_rows()
+        for c in row
+        if c.value
+    )
+
+
+def assert_golden(folder: Path, name: str, text: str) -> None:
+    """`text` is exactly `folder`/`name` (BUDGETBOOK_GOLDEN=write rewrites it, to be read
+    and committed)."""
+    import os
+
+    path = folder / name
+    if os.environ.get("BUDGETBOOK_GOLDEN") == "write":
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    assert text == path.read_text(encoding="utf-8"), name
