@@ -90,14 +90,14 @@ def assert_golden(name: str, text: str) -> None:
 @pytest.fixture()
 def late_round(ws: Workspace) -> Workspace:
     """Every return saved into the inbox days before the deadline, but EKO's at 23:30
-    on the deadline day (in time) and FMO's ten minutes after it ended (late; still
-    20 november in UTC), its workbook saved five minutes before that; PORT's return
-    missing."""
-    saved_at(ws.inbox / FMO, in_sweden(2026, 11, 21, 0, 5))
+    on the deadline day (in time) and FMO's at 03:10 the day after (late), its workbook
+    saved five minutes before that (beyond the slack kept for LibreOffice's saved
+    times); PORT's return missing."""
+    saved_at(ws.inbox / FMO, in_sweden(2026, 11, 21, 3, 5))
     for path in ws.inbox.glob("*.xlsx"):
         stamp(path, in_sweden(2026, 11, 17, 9, 0))
     stamp(ws.inbox / EKO, in_sweden(2026, 11, 20, 23, 30))
-    stamp(ws.inbox / FMO, in_sweden(2026, 11, 21, 0, 10))
+    stamp(ws.inbox / FMO, in_sweden(2026, 11, 21, 3, 10))
     (ws.inbox / PORT).unlink()
     return ws
 
@@ -151,7 +151,7 @@ def test_the_status_sheet_and_the_command_line_show_the_marks(late_round: Worksp
     )
     fmo = next(st for st in data["statuses"] if st["avdelning"] == "FMO")
     assert (fmo["late"], fmo["deadline_note"]) == (True, "Inkom efter sista dag")
-    assert fmo["received"] == "2026-11-20T23:10:00+00:00"
+    assert fmo["received"] == "2026-11-21T02:10:00+00:00"
 
 
 def test_a_copy_put_in_again_later_came_when_the_first_did(late_round: Workspace) -> None:
@@ -244,6 +244,30 @@ def test_a_file_time_before_the_workbook_was_saved_says_nothing(late_round: Work
     eko = by_code(actions.collect(late_round.root).statuses)["EKO"]
     assert eko.received == in_sweden(2026, 11, 22, 10, 0)
     assert (eko.late, eko.deadline_note) == (True, deadline.LATE)
+
+
+def test_a_libreoffice_save_late_on_the_deadline_evening_is_not_late(
+    late_round: Workspace,
+) -> None:
+    """LibreOffice writes its local time as UTC: a save at 23:30 on the deadline day in
+    Sweden reads 00:30 the next day. The file saved into inbox/ at 23:35 came in time;
+    the saved time must neither push its arrival past the deadline nor, collected the
+    next morning, make it late (second review)."""
+    path = late_round.inbox / EKO
+    saved_at(path, dt.datetime(2026, 11, 20, 23, 30, tzinfo=dt.UTC))  # LibreOffice's "Z"
+    stamp(path, in_sweden(2026, 11, 20, 23, 35))
+    eko = by_code(actions.collect(late_round.root).statuses)["EKO"]
+    assert eko.received == in_sweden(2026, 11, 20, 23, 35)
+    assert (eko.late, eko.deadline_note) == (False, "")
+    stamp(path, in_sweden(2026, 11, 21, 8, 15))  # an attachment saved the next morning
+    with Archive(late_round.output) as archive:
+        archive.clear_memo()
+    fresh = late_round.output / "arkiv"
+    import shutil
+
+    shutil.rmtree(fresh)
+    eko = by_code(actions.collect(late_round.root).statuses)["EKO"]
+    assert (eko.late, eko.deadline_note) == (False, "")
 
 
 def test_a_round_without_a_deadline_shows_nothing_new(late_round: Workspace) -> None:

@@ -37,6 +37,8 @@ if TYPE_CHECKING:
 SWEDEN = ZoneInfo("Europe/Stockholm")
 LATE = "Inkom efter sista dag"
 LATER_VERSION = "Ny version efter sista dag; första inkom i tid"
+# LibreOffice writes its local time as UTC (1–2 h late in Sweden); a PC's clock may be off
+_SAVED_SLACK = dt.timedelta(hours=3)
 LATER_SAVED = "Ny version efter sista dag; första sparad i tid"
 
 
@@ -84,7 +86,9 @@ def marked(
             else:
                 waiting = True
         # a workbook saved in time was sent in time or not: only the e-mail tells
-        elif _after(s.received, deadline) and (s.saved is None or _after(s.saved, deadline)):
+        elif _after(s.received, deadline) and (
+            s.saved is None or _after(s.saved - _SAVED_SLACK, deadline)
+        ):
             if firsts is None:
                 firsts = first_arrivals()
             first = firsts.get(s.avdelning)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -57,7 +57,8 @@ def arrival(
     before the workbook's own saved time (`saved`; an unzipped file's 1980, say) says
     nothing of when it came: then no earlier than it was saved."""
     came = min(first_seen, file_mtime) if file_mtime is not None else first_seen
-    if saved is not None and came < saved:
+    # a day's margin: LibreOffice writes its local time as UTC, a PC's clock may be off
+    if saved is not None and came < saved - timedelta(days=1):
         came = min(first_seen, saved)
     return came
 
