@@ -317,7 +317,7 @@ class Archive:
             was = first.get(avdelning)
             if was is not None:
                 came = min(came, was.came)
-                saved = min(saved, was.saved) if saved and was.saved else saved or was.saved
+                saved = min(filter(None, (saved, was.saved)), default=None)
             first[avdelning] = FirstVersion(came, saved)
         return first
 

@@ -11,11 +11,7 @@ from . import fmt, rules
 from .consolidate_plan import norm
 from .model import EarlierWording, Problem, Submission
 from .settings import Settings
-
-
-def _in_order(subs: list[Submission], settings: Settings) -> list[Submission]:
-    order = {avd.code: i for i, avd in enumerate(settings.avdelningar)}
-    return sorted(subs, key=lambda sub: order.get(sub.avdelning, len(order)))
+from .tablebuild import in_avdelning_order
 
 
 def added_uppdrag_problems(subs: list[Submission], settings: Settings) -> list[Problem]:
@@ -24,7 +20,7 @@ def added_uppdrag_problems(subs: list[Submission], settings: Settings) -> list[P
     finding for the round, naming each uppdrag in the settings' order with the
     avdelningar whose returns lack it, and where those returns answer an earlier
     wording that could not be carried over for sure (`Submission.uppdrag_earlier`)."""
-    subs = _in_order(subs, settings)
+    subs = in_avdelning_order(subs, settings)
     lacking: dict[str, list[str]] = {}  # uppdrag text -> avdelningar, in their order
     for sub in subs:
         for text in sub.uppdrag_added:
@@ -98,7 +94,7 @@ def reworded_uppdrag_problems(subs: list[Submission], settings: Settings) -> lis
     the settings' order, naming both wordings, the avdelningar and the cells, so the
     office can check that it is the same uppdrag."""
     found: dict[tuple[str, str], list[tuple[str, EarlierWording]]] = {}
-    for sub in _in_order(subs, settings):
+    for sub in in_avdelning_order(subs, settings):
         for e in sub.uppdrag_earlier:
             if e.now:
                 found.setdefault((norm(e.text), e.now), []).append((sub.avdelning, e))
