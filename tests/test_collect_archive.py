@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+from contextlib import closing
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -541,3 +542,35 @@ def test_a_settings_cache_held_by_another_program_fails_no_run(
     ws.settings_file.write_text(text + "\n# kommentar\n", encoding="utf-8")
     assert actions.run(ws.root).reported is not None
     assert (ws.output / "arkiv" / settings_cache.CACHE_FILE).is_file()  # kept once it can be
+
+
+def test_a_ledger_from_before_is_return_keeps_its_versions_counted(tmp_path: Path) -> None:
+    """A ledger written before versions recorded whether they are this round's returns
+    gets the column on opening; its versions count as returns, as they did, and one
+    marked as none (last year's workbook, a blank template) is left out."""
+    import sqlite3
+
+    ledger = tmp_path / "output" / "arkiv" / "arkiv.sqlite"
+    ledger.parent.mkdir(parents=True)
+    with closing(sqlite3.connect(ledger)) as db:
+        db.execute(
+            "CREATE TABLE versions (sha256 TEXT PRIMARY KEY, size INTEGER NOT NULL,"
+            " received TEXT NOT NULL, original_name TEXT NOT NULL, content_time TEXT,"
+            " file_mtime TEXT, avdelning TEXT NOT NULL DEFAULT '', stored TEXT NOT NULL)"
+        )
+        db.execute(
+            "INSERT INTO versions VALUES ('aa', 1, '2026-11-10T08:00:00+00:00', 'a.xlsx',"
+            " NULL, NULL, 'BIB', 'aa.xlsx')"
+        )
+        db.commit()
+    data = plain_workbook_bytes()
+    digest = hashlib.sha256(data).hexdigest()
+    path = tmp_path / "b.xlsx"
+    path.write_bytes(data)
+    with Archive(tmp_path / "output") as archive:
+        archive.receive(path, digest, name="b.xlsx", data=data)
+        archive.set_avdelning(digest, "FRI", is_return=False)
+        firsts = archive.first_arrivals()
+    assert set(firsts) == {"BIB"}
+    assert firsts["BIB"].came == datetime(2026, 11, 10, 8, tzinfo=UTC)
+    assert {v.avdelning for v in list_versions(tmp_path / "output")} == {"BIB", "FRI"}

@@ -326,3 +326,51 @@ def test_the_panel_says_how_many_came_late_and_marks_them(late_round: Workspace)
     assert rows["FMO"][6].endswith(f',"{FMO} – inkom efter sista dag")')
     assert rows["PORT"][6] == "Saknas – sista dag var 20 november"
     assert rows["EKO"][6].endswith(f',"{EKO}")')
+
+
+def test_a_blank_workbook_sent_in_time_makes_no_return_in_time(late_round: Workspace) -> None:
+    """EKO first sent back the blank workbook it was handed (in time, BB110), then its
+    filled return after the deadline. The blank one counted as EKO's first version, so
+    the late return read "Ny version efter sista dag; första inkom i tid" and was not
+    marked late (second review)."""
+    blank = next(p for p in actions.templates(late_round.root) if p.stem.endswith("EKO"))
+    filled = (late_round.inbox / EKO).read_bytes()
+    shutil.copyfile(blank, late_round.inbox / EKO)
+    saved_at(late_round.inbox / EKO, in_sweden(2026, 10, 20, 10, 0))  # handed out then
+    stamp(late_round.inbox / EKO, in_sweden(2026, 11, 17, 9, 0))
+    first = actions.collect(late_round.root)
+    assert any(p.code == "BB110" and p.avdelning == "EKO" for p in first.problems)
+    (late_round.inbox / EKO).write_bytes(filled)
+    saved_at(late_round.inbox / EKO, in_sweden(2026, 11, 22, 9, 0))
+    stamp(late_round.inbox / EKO, in_sweden(2026, 11, 22, 9, 5))
+    eko = by_code(actions.collect(late_round.root).statuses)["EKO"]
+    assert eko.status == "godkänd"
+    assert (eko.late, eko.deadline_note) == (True, deadline.LATE)
+
+
+def test_last_year_s_workbook_sent_in_time_makes_no_return_in_time(tmp_path: Path) -> None:
+    """FSK's head first sent last year's workbook (in time, BB105; saved a year ago),
+    then this year's after the deadline: it read as a correction of a return saved and
+    sent in time, and was not marked late (second review)."""
+    from setup_builders import SETTINGS, fill, write_workspace
+
+    this_year = SETTINGS.replace("deadline = 2027-10-15", "deadline = 2026-11-20")
+    last_year = this_year.replace('id = "BUN budget 2028"', 'id = "BUN budget 2027"')
+    last_year = last_year.replace("budget_year = 2028", "budget_year = 2027")
+    last_year = last_year.replace("plan_years = [2029, 2030]", "plan_years = [2028, 2029]")
+    old = write_workspace(tmp_path / "bun2027", last_year)
+    old_template = next(p for p in actions.templates(old) if p.stem.endswith("_FSK"))
+    root = write_workspace(tmp_path / "bun", this_year)
+    template = next(p for p in actions.templates(root) if p.stem.endswith("_FSK"))
+    stray = fill(old_template, root / "inbox" / "Budget_2027_FSK.xlsx", [1] * 3, {})
+    saved_at(stray, in_sweden(2025, 11, 10, 14, 0))
+    stamp(stray, in_sweden(2026, 11, 12, 8, 0))
+    first = actions.collect(root)
+    assert any(p.code == "BB105" for p in first.problems)
+    stray.unlink()
+    sent = fill(template, root / "inbox" / "Budget_2028_FSK.xlsx", [182000, 180500, 179000], {})
+    saved_at(sent, in_sweden(2026, 11, 23, 9, 0))
+    stamp(sent, in_sweden(2026, 11, 23, 9, 5))
+    fsk = by_code(actions.collect(root).statuses)["FSK"]
+    assert fsk.file == "Budget_2028_FSK.xlsx"
+    assert (fsk.late, fsk.deadline_note) == (True, deadline.LATE)

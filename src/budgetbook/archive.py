@@ -42,7 +42,9 @@ CREATE TABLE IF NOT EXISTS versions (
     content_time TEXT,               -- workbook's own saved time (core.xml), UTC ISO
     file_mtime TEXT,                 -- inbox file's mtime when first received, UTC ISO
     avdelning TEXT NOT NULL DEFAULT '',
-    stored TEXT NOT NULL             -- path relative to the archive folder
+    stored TEXT NOT NULL,            -- path relative to the archive folder
+    is_return INTEGER                -- 1: this round's filled workbook; 0: not (last
+                                     -- year's, a blank template); NULL: not yet known
 );
 CREATE TABLE IF NOT EXISTS receipts (
     sha256 TEXT NOT NULL REFERENCES versions(sha256),
@@ -162,6 +164,14 @@ def damaged_ledger(exc: BaseException) -> str | None:
     )
 
 
+def _add_is_return(db: sqlite3.Connection) -> None:
+    """A ledger made before `is_return` was recorded gets the column (NULL: unknown)."""
+    columns = {row[1] for row in db.execute("PRAGMA table_info(versions)")}
+    if "is_return" not in columns:
+        db.execute("ALTER TABLE versions ADD COLUMN is_return INTEGER")
+        db.commit()
+
+
 def _iso(value: datetime | None) -> str | None:
     return value.astimezone(UTC).isoformat() if value else None
 
@@ -186,6 +196,7 @@ class Archive:
             # one transaction: a new ledger's tables each committed on their own took
             # ~80 ms of a first collect (a journal and sync per table, issue 8)
             self.db.executescript(f"BEGIN;\n{_SCHEMA}\nCOMMIT;")
+            _add_is_return(self.db)
         except (OSError, sqlite3.Error) as exc:
             raise OutputError(f"Arkivet i {self.root} kunde inte öppnas: {exc}") from exc
         # digests of the read rows saved through this handle: the collect memo records
@@ -197,7 +208,7 @@ class Archive:
         # `receive` for a copy of the same bytes, for which an update not yet run only
         # means the same (idempotent) update queued again
         self._content_times: list[tuple[str | None, str]] = []
-        self._avdelningar: list[tuple[str, str]] = []
+        self._avdelningar: list[tuple[str, int, str]] = []
 
     def __enter__(self) -> Archive:
         return self
@@ -227,7 +238,8 @@ class Archive:
             self._content_times = []
         if self._avdelningar:
             self.db.executemany(
-                "UPDATE versions SET avdelning = ? WHERE sha256 = ?", self._avdelningar
+                "UPDATE versions SET avdelning = ?, is_return = ? WHERE sha256 = ?",
+                self._avdelningar,
             )
             self._avdelningar = []
 
@@ -273,7 +285,8 @@ class Archive:
         if row is None:
             size = len(data) if data is not None else stored.stat().st_size
             self.db.execute(
-                "INSERT INTO versions VALUES (?, ?, ?, ?, ?, ?, '', ?)",
+                "INSERT INTO versions (sha256, size, received, original_name, content_time,"
+                " file_mtime, stored) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (sha256, size, now_text, name, _iso(content_time), _iso(file_mtime), stored.name),
             )
         self.db.execute("INSERT OR IGNORE INTO receipts VALUES (?, ?, ?)", (sha256, name, now_text))
@@ -295,18 +308,23 @@ class Archive:
         """The workbook's own saved time, found by the pre-check of the archived copy."""
         self._content_times.append((_iso(content_time), sha256))
 
-    def set_avdelning(self, sha256: str, avdelning: str) -> None:
-        self._avdelningar.append((avdelning, sha256))
+    def set_avdelning(self, sha256: str, avdelning: str, *, is_return: bool = True) -> None:
+        """Whose version it is, and whether it is one of this round's returns (not last
+        year's workbook or the blank template sent in by mistake)."""
+        self._avdelningar.append((avdelning, int(is_return), sha256))
 
     def first_arrivals(self) -> dict[str, FirstVersion]:
         """Per avdelning, when the first of its versions came in (`inbox.arrival`) and
         when the first was saved: also those no longer in inbox/ (an earlier version
-        removed once a corrected one came)."""
+        removed once a corrected one came). Only this round's returns count: last
+        year's workbook, saved a year ago, or the blank template, sent in time, make no
+        return of the avdelning's in time (a ledger from before this was recorded, NULL,
+        counts every version as it did)."""
         self._flush()
         first: dict[str, FirstVersion] = {}
         rows = self.db.execute(
             "SELECT avdelning, received, file_mtime, content_time FROM versions"
-            " WHERE avdelning != ''"
+            " WHERE avdelning != '' AND is_return IS NOT 0"
         )
         for avdelning, received, file_mtime, content_time in rows:
             seen = _dt(received)

@@ -465,7 +465,7 @@ def collect_returns(
                     _apply_read(rec, outcomes[id(rec)], settings, schema)
                 _attribute(rec, settings)
                 if rec.sha256 and rec.avdelning:
-                    archive.set_avdelning(rec.sha256, rec.avdelning)
+                    archive.set_avdelning(rec.sha256, rec.avdelning, is_return=rec.is_return)
 
         pool = lent[0] if lent else None
         # the feedback workbooks foreseen now are written by the idle workers while

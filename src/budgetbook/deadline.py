@@ -13,9 +13,10 @@ So a return is called late only when its workbook was saved after the deadline d
 too (by its own saved time: it cannot have been sent before it was saved). One saved
 in time but in inbox/ after the deadline is not marked: only the e-mail tells whether
 it was sent in time, and a note on every return of a round collected the morning after
-would hide the few that were late. A later version of an avdelning whose first version
+would hide the few that were late. A later version of an avdelning whose first return
 came in time, or was saved in time (a correction sent after the deadline, when the
-feedback asked for it), is said to be one, without being late. An
+feedback asked for it), is said to be one, without being late; last year's workbook or
+the blank template sent in by mistake is no first return (`Archive.first_arrivals`). An
 avdelning still missing is overdue once the deadline day has passed; before that it
 is just not in yet, and nothing is marked. A round without a deadline marks nothing.
 """

@@ -102,6 +102,18 @@ class Received(ProblemCounts):
 
         return any(p.code in safety.UNREADABLE_CODES for p in self.problems)
 
+    @property
+    def is_return(self) -> bool:
+        """One of this round's filled workbooks: not last year's, nor the blank template."""
+        from . import rules
+
+        not_a_return = rules.OTHER_TEMPLATE | {rules.BLANK_RETURN.code}
+        return (
+            self.budgetbook
+            and not self.unreadable
+            and not any(p.code in not_a_return for p in self.problems)
+        )
+
 
 def placed(
     sub: Submission,
