@@ -17,7 +17,6 @@ import json
 import os
 import re
 import shutil
-import zipfile
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -55,23 +54,6 @@ def stamp(path: Path, when: dt.datetime) -> None:
     os.utime(path, (when.timestamp(), when.timestamp()))
 
 
-def saved_at(path: Path, when: dt.datetime) -> None:
-    """The workbook's own saved time (docProps/core.xml), as Excel writes it on saving."""
-    stamp = when.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ").encode()
-    with zipfile.ZipFile(path) as src:
-        parts = [(info, src.read(info)) for info in src.infolist()]
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info, body in parts:
-            if info.filename == "docProps/core.xml":
-                body, n = re.subn(
-                    rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
-                    rb"\g<1>" + stamp + rb"\g<2>",
-                    body,
-                )
-                assert n == 1
-            dst.writestr(info, body)
-
-
 def set_deadline(ws: Workspace, day: dt.date | None) -> None:
     toml = ws.settings_file.read_text(encoding="utf-8")
     line = f"deadline = {day.isoformat()}\n" if day is not None else ""
@@ -94,7 +76,7 @@ def late_round(ws: Workspace) -> Workspace:
     on the deadline day (in time) and FMO's at 03:10 the day after (late), its workbook
     saved five minutes before that (beyond the slack kept for LibreOffice's saved
     times); PORT's return missing."""
-    saved_at(ws.inbox / FMO, in_sweden(2026, 11, 21, 3, 5))
+    wb_builders.saved_at(ws.inbox / FMO, in_sweden(2026, 11, 21, 3, 5))
     for path in ws.inbox.glob("*.xlsx"):
         stamp(path, in_sweden(2026, 11, 17, 9, 0))
     stamp(ws.inbox / EKO, in_sweden(2026, 11, 20, 23, 30))
@@ -240,7 +222,7 @@ def test_a_file_time_before_the_workbook_was_saved_says_nothing(late_round: Work
     it came no earlier than it was saved (it was counted in time, and Mottagen showed
     1980)."""
     path = late_round.inbox / EKO
-    saved_at(path, in_sweden(2026, 11, 22, 10, 0))
+    wb_builders.saved_at(path, in_sweden(2026, 11, 22, 10, 0))
     stamp(path, dt.datetime(1980, 1, 1, tzinfo=dt.UTC))
     eko = by_code(actions.collect(late_round.root).statuses)["EKO"]
     assert eko.received == in_sweden(2026, 11, 22, 10, 0)
@@ -255,7 +237,9 @@ def test_a_libreoffice_save_late_on_the_deadline_evening_is_not_late(
     the saved time must neither push its arrival past the deadline nor, collected the
     next morning, make it late (second review)."""
     path = late_round.inbox / EKO
-    saved_at(path, dt.datetime(2026, 11, 20, 23, 30, tzinfo=dt.UTC))  # LibreOffice's "Z"
+    wb_builders.saved_at(
+        path, dt.datetime(2026, 11, 20, 23, 30, tzinfo=dt.UTC)
+    )  # LibreOffice's "Z"
     stamp(path, in_sweden(2026, 11, 20, 23, 35))
     eko = by_code(actions.collect(late_round.root).statuses)["EKO"]
     assert eko.received == in_sweden(2026, 11, 20, 23, 35)
@@ -336,12 +320,12 @@ def test_a_blank_workbook_sent_in_time_makes_no_return_in_time(late_round: Works
     blank = next(p for p in actions.templates(late_round.root) if p.stem.endswith("EKO"))
     filled = (late_round.inbox / EKO).read_bytes()
     shutil.copyfile(blank, late_round.inbox / EKO)
-    saved_at(late_round.inbox / EKO, in_sweden(2026, 10, 20, 10, 0))  # handed out then
+    wb_builders.saved_at(late_round.inbox / EKO, in_sweden(2026, 10, 20, 10, 0))  # handed out then
     stamp(late_round.inbox / EKO, in_sweden(2026, 11, 17, 9, 0))
     first = actions.collect(late_round.root)
     assert any(p.code == "BB110" and p.avdelning == "EKO" for p in first.problems)
     (late_round.inbox / EKO).write_bytes(filled)
-    saved_at(late_round.inbox / EKO, in_sweden(2026, 11, 22, 9, 0))
+    wb_builders.saved_at(late_round.inbox / EKO, in_sweden(2026, 11, 22, 9, 0))
     stamp(late_round.inbox / EKO, in_sweden(2026, 11, 22, 9, 5))
     eko = by_code(actions.collect(late_round.root).statuses)["EKO"]
     assert eko.status == "godkänd"
@@ -363,13 +347,13 @@ def test_last_year_s_workbook_sent_in_time_makes_no_return_in_time(tmp_path: Pat
     root = write_workspace(tmp_path / "bun", this_year)
     template = next(p for p in actions.templates(root) if p.stem.endswith("_FSK"))
     stray = fill(old_template, root / "inbox" / "Budget_2027_FSK.xlsx", [1] * 3, {})
-    saved_at(stray, in_sweden(2025, 11, 10, 14, 0))
+    wb_builders.saved_at(stray, in_sweden(2025, 11, 10, 14, 0))
     stamp(stray, in_sweden(2026, 11, 12, 8, 0))
     first = actions.collect(root)
     assert any(p.code == "BB105" for p in first.problems)
     stray.unlink()
     sent = fill(template, root / "inbox" / "Budget_2028_FSK.xlsx", [182000, 180500, 179000], {})
-    saved_at(sent, in_sweden(2026, 11, 23, 9, 0))
+    wb_builders.saved_at(sent, in_sweden(2026, 11, 23, 9, 0))
     stamp(sent, in_sweden(2026, 11, 23, 9, 5))
     fsk = by_code(actions.collect(root).statuses)["FSK"]
     assert fsk.file == "Budget_2028_FSK.xlsx"

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import os
-import re
 import time
-import zipfile
+from datetime import UTC, datetime
 from pathlib import Path
 
 import openpyxl
 import pytest
 from click.testing import CliRunner
 
+import wb_builders
 from budgetbook import actions, fmt
 from budgetbook.cli import main
 from budgetbook.example import write_example_returns
@@ -84,24 +84,24 @@ def test_compare_names_the_changed_cell(two_versions) -> None:
     assert f"{fmt.tkr(old)} -> {fmt.tkr(new)}" in result.output and max(old, new) >= 1000
 
 
-def test_compare_says_when_old_was_received_after_new(two_versions) -> None:
+def test_compare_says_when_old_was_saved_after_new(two_versions) -> None:
     """OLD and NEW given the other way round (the checksum of the later line of `history`
     first) showed the changes reversed, without a word: an amount the avdelning raised
     read as lowered."""
     ws, first, second, _, cell = two_versions
     versions = {v.original_name: v for v in actions.history(ws, "PERS")}
     early, late = versions[first.name], versions[second.name]
-    assert early.arrived < late.arrived  # the fixture's two collects
+    assert early.saved < late.saved and early.arrived < late.arrived  # the fixture's
     old, new = late.sha256[:12], early.sha256[:12]
     comparison = actions.compare(ws, old, new)
-    assert comparison.later_first == ("received", late.arrived, early.arrived)
+    assert comparison.later_first == ("saved", late.saved, early.saved)
     assert actions.compare(ws, new, old).later_first is None
     result = CliRunner().invoke(main, ["compare", "-w", str(ws), old, new])
     assert result.exit_code == 0
     note, swap, *rest = result.output.splitlines()
-    received = f"{late.arrived.astimezone():%Y-%m-%d %H:%M}"  # or with seconds
-    assert note.startswith(f"Obs! Den första versionen ({old}, mottagen {received}")
-    assert "kom in efter den andra" in note and note.endswith("visas baklänges.")
+    saved = f"{late.saved.astimezone():%Y-%m-%d %H:%M}"  # or with seconds
+    assert note.startswith(f"Obs! Den första versionen ({old}, sparad {saved}")
+    assert "sparades efter den andra" in note and note.endswith("visas baklänges.")
     assert swap.endswith(f'ändrade: budgetbook compare -w "{ws}" {new} {old}')
     assert cell in rest[0] and rest[-1] == "1 skillnad."
     # in the right order: no note
@@ -165,15 +165,8 @@ def test_compare_one_avdelning_takes_the_version_collect_uses(tmp_path) -> None:
     comment.value = "Gammal text."
     older = ws / "inbox" / "Personalavdelningen budget v0.xlsx"
     wb.save(older)
-    with zipfile.ZipFile(older) as src:  # saved before the first version, as its time says
-        parts = [(i, src.read(i)) for i in src.infolist()]
-    with zipfile.ZipFile(older, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info, body in parts:
-            if info.filename == "docProps/core.xml":
-                body = re.sub(
-                    rb"(<dcterms:modified[^>]*>)[^<]*(<)", rb"\g<1>2026-11-01T08:00:00Z\g<2>", body
-                )
-            dst.writestr(info, body)
+    # saved before the first version, as its time says
+    wb_builders.saved_at(older, datetime(2026, 11, 1, 8, tzinfo=UTC))
     actions.collect(ws)
     used = {s.avdelning: s.file for s in actions.collect(ws).statuses}["PERS"]
     assert used == newest.name
@@ -181,6 +174,15 @@ def test_compare_one_avdelning_takes_the_version_collect_uses(tmp_path) -> None:
     assert comparison.new.original_name == newest.name
     assert comparison.old.original_name == first.name
     assert [(c.old, c.new) for c in comparison.changes] == [(None, "Nyaste texten.")]
+    # given by checksum, in the order collect takes them: the older one, though it came
+    # last, is no later version (it read "kom in efter den andra … baklänges", second
+    # review), and the newest given first is
+    versions = {v.original_name: v.sha256[:12] for v in actions.history(ws, "PERS")}
+    v0, v3 = versions[older.name], versions[newest.name]
+    assert actions.compare(ws, v0, v3).later_first is None
+    assert actions.compare(ws, v3, v0).later_first.what == "saved"
+    result = CliRunner().invoke(main, ["compare", "-w", str(ws), v0, v3])
+    assert "Obs!" not in result.output and "Gammal text." in result.output
 
 
 def test_compare_says_when_old_was_saved_after_new_in_the_same_collect(tmp_path) -> None:
@@ -205,7 +207,7 @@ def test_compare_says_when_old_was_saved_after_new_in_the_same_collect(tmp_path)
     assert actions.compare(ws.root, new, old).later_first is None
     result = CliRunner().invoke(main, ["compare", "-w", str(ws.root), old, new])
     note = result.output.splitlines()[0]
-    assert note.startswith("Obs! Båda versionerna kom in vid samma insamling, men den första (")
+    assert note.startswith("Obs! Den första versionen (")
     assert "sparades efter den andra" in note and "baklänges" in note
     # the same version twice: nothing to say
     assert actions.compare(ws.root, old, old).later_first is None

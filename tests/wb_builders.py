@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import io
+import re
 import shutil
+import zipfile
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -174,3 +177,20 @@ def assert_golden(folder: Path, name: str, text: str) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     assert text == path.read_text(encoding="utf-8"), name
+
+
+def saved_at(path: Path, when: datetime) -> None:
+    """The workbook's own saved time (docProps/core.xml), as Excel writes it on saving."""
+    stamp = when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    with zipfile.ZipFile(path) as src:
+        parts = [(info, src.read(info)) for info in src.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info, body in parts:
+            if info.filename == "docProps/core.xml":
+                body, n = re.subn(
+                    rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
+                    rb"\g<1>" + stamp + rb"\g<2>",
+                    body,
+                )
+                assert n == 1
+            dst.writestr(info, body)

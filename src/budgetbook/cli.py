@@ -518,15 +518,15 @@ def _later_first(later: LaterFirst, workspace: Path, old: str, new: str) -> str:
     a, b = _local(later.old), _local(later.new)
     if a == b:  # two collects within a minute: the seconds tell them apart
         a, b = (f"{t.astimezone():%Y-%m-%d %H:%M:%S}" for t in (later.old, later.new))
-    if later.what == "received":
+    if later.what == "saved":
         said = (
-            f"Obs! Den första versionen ({old}, mottagen {a}) kom in efter den andra "
-            f"({new}, mottagen {b})"
+            f"Obs! Den första versionen ({old}, sparad {a}) sparades efter den andra "
+            f"({new}, sparad {b})"
         )
-    else:
+    else:  # saved at the same time (a copy): the one that came later is the later
         said = (
-            f"Obs! Båda versionerna kom in vid samma insamling, men den första ({old}, "
-            f"sparad {a}) sparades efter den andra ({new}, sparad {b})"
+            f"Obs! Versionerna sparades samtidigt, men den första ({old}, mottagen {a}) "
+            f"kom in efter den andra ({new}, mottagen {b})"
         )
     return (
         f"{said}, så ändringarna visas baklänges.\n"

@@ -51,18 +51,19 @@ class Comparison:
     @property
     def later_first(self) -> LaterFirst | None:
         """Whether OLD is the later version, so that the changes read backwards (the
-        two checksums given the other way round): received later; or, both received by
-        the same collect (which gives every file one time), saved later, by the
-        workbook's own saved time, else the file's. None when it is not. Received is
-        when it came into inbox/ (`ArchivedVersion.arrived`), as history shows it."""
+        two checksums given the other way round), in the order collect takes versions
+        (`_in_order`): saved later, by the workbook's own saved time, else the file's;
+        at the same saved time, received later (when it came into inbox/,
+        `ArchivedVersion.arrived`, as history shows it). None when it is not. Ordered
+        by when it came, a newer workbook saved into inbox/ before an older one (the
+        mails read out of order) read as the earlier version, and compare PERS and
+        collect took the other (second review)."""
         old, new = self.old, self.new
+        if old.saved != new.saved:
+            return LaterFirst("saved", old.saved, new.saved) if old.saved > new.saved else None
         if old.arrived != new.arrived:
             later = old.arrived > new.arrived
             return LaterFirst("received", old.arrived, new.arrived) if later else None
-        for when in ("content_time", "file_mtime"):
-            a, b = getattr(old, when), getattr(new, when)
-            if a is not None and b is not None and a != b:
-                return LaterFirst("saved", a, b) if a > b else None
         return None
 
 
