@@ -975,6 +975,9 @@ def test_a_value_toml_cannot_read_says_what_to_write(
         # only a key the loader reads as true or false is told to write one
         ("capital = true", "capital = ja", 83, "capital = true."),
         ("capital = true", "allow_negative = nej", 83, "allow_negative = false."),
+        # under its Swedish name: "text ska stå inom citattecken" (second review)
+        ("capital = true", "kapital = sant", 83, "utan citattecken: capital = true."),
+        ("life = 3", "livslängd = 3 år", 88, "skriv bara talet, utan 'år': life = 3."),
     ],
 )  # fmt: skip
 def test_a_yes_or_no_is_told_true_or_false_only_for_a_boolean_key(
@@ -982,7 +985,7 @@ def test_a_yes_or_no_is_told_true_or_false_only_for_a_boolean_key(
 ) -> None:
     message = toml_refusal(workspace, old, new, line)
     assert said in message
-    if not new.startswith(("capital", "allow_negative")):
+    if not new.startswith(("capital", "allow_negative", "kapital")):
         assert "true" not in message and "false" not in message
 
 

@@ -210,16 +210,19 @@ def value_hint(name: str, value: str) -> str | None:
             f"en kod med en nolla först skrivs inom citattecken, annars är den ett tal och "
             f'nollan försvinner: {name} = "{value}".'
         )
-    # the key as the loader names it: `capital`, also written `"capital"` or dotted
-    key = name.rsplit(".", 1)[-1].strip().strip("\"'").strip()
+    # the key as the loader names it: `capital`, also written `"capital"` or dotted, or
+    # by its Swedish name (`kapital = sant` was told to quote the text, review)
+    written_key = name.rsplit(".", 1)[-1].strip().strip("\"'").strip()
+    key = key_guess(written_key, BOOLEAN_KEYS | NUMBER_KEYS.keys()) or written_key
+    shown = name if key == written_key else key
     word = re.fullmatch(r"\w+", value) is not None
-    if key in BOOLEAN_KEYS and word and (told := boolean_hint(name, value)) is not None:
+    if key in BOOLEAN_KEYS and word and (told := boolean_hint(shown, value)) is not None:
         return told
-    if (told := unit_hint(name, value)) is not None:
+    if (told := unit_hint(shown, value)) is not None:
         return told
     if key in NUMBER_KEYS and word and toml_number(value) is None:
         # "skriv … life = true" was told for `life = ja`: refused again (review)
-        return f"{name} anges med ett tal utan citattecken: {NUMBER_KEYS[key]}."
+        return f"{shown} anges med ett tal utan citattecken: {NUMBER_KEYS[key]}."
     return None
 
 
