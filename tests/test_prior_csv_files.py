@@ -444,6 +444,21 @@ def test_one_ram_in_kronor_among_ramar_in_tkr_is_refused(workspace: Path, code: 
     assert "skriv ramarna i tkr (50 miljoner kronor är 50000)" in message
 
 
+def test_a_prior_file_of_part_of_the_round_is_no_kronor(workspace: Path) -> None:
+    """A file with only Personalavdelningen's verksamheter (the ledger export of one
+    avdelning, the rest to come), its personnel costs 2 900 tkr last year: all the
+    ramar together are 28 times its costs, but the other avdelningar's ramar have no
+    costs to be judged by (as a new verksamhet's), and PERS's own is 1.25 times them."""
+    rows = [r for r in _rows(workspace) if r[0] in ("Verksamhet", "1500", "1510")]
+    for r in rows:
+        if r[:2] == ["1500", NAMES["personal"]]:
+            r[2] = "2\u00a0900"
+    _save(workspace, rows, ";", "cp1252")
+    settings = load_settings(workspace)
+    assert settings.prior_net("1100", "budget") == 0
+    assert settings.prior_net("1500", "budget") == 2900 + 900 + 3100 + 332 - 2400
+
+
 def test_a_prior_file_without_costs_is_no_kronor(workspace: Path) -> None:
     """A file with every budget 0 (a new nämnd, or a file with only the prognos yet)
     says nothing of the ramar's unit: any ram is infinitely many times its costs."""
@@ -466,7 +481,8 @@ def test_a_prior_figure_far_below_the_ram_of_a_new_verksamhet_is_no_kronor(
 def test_an_avdelning_that_took_over_a_verksamhet_is_no_kronor(workspace: Path) -> None:
     """EKO takes over 1600 this year (no prior-year rows) beside 1610, whose prior-year
     net budget is 50 tkr: its ram of 18 600 tkr is 372 times that, and was refused as
-    kronor. The ramar are judged for the round, not per avdelning."""
+    kronor. The ramar are judged for the round, not per avdelning, and an avdelning with
+    a verksamhet new to it is left out."""
     rows = [r for r in _rows(workspace) if r[0] != "1600"]
     _net_50_for_1610(rows)
     _save(workspace, rows, ";", "cp1252")

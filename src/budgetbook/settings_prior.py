@@ -311,7 +311,9 @@ def kronor_or_tkr(settings: Settings, file: str) -> tuple[str, str] | None:
     prior-year budget was revised down to 120 tkr may get a ram of 40 000 tkr, and so may
     a reorganised avdelning or one with a new task. A ram may also be cut to almost
     nothing, so only ramar far above the costs are refused. The largest ram is named, the
-    one most likely in kronor. No prior-year costs (no rows, or all 0) say nothing.
+    one most likely in kronor. An avdelning with a verksamhet without prior-year costs
+    (new, or taken over; its rows all 0 or missing) is left out of both sums: its ram may
+    be many times what its other verksamheter cost. No prior-year costs say nothing.
 
     A file in kronor makes every row 1 000 times too large, so it is judged for the
     round too: the prior-year costs, and the prior-year net budget, of all verksamheter
@@ -320,20 +322,31 @@ def kronor_or_tkr(settings: Settings, file: str) -> tuple[str, str] | None:
     refused: its net is as small as its ramar, unless the file is in kronor."""
     year = settings.budget_year
     kinds = settings.kinds
-    gross = net = 0
-    for (_, d), figures in settings.prior.items():
+    costs: dict[str, int] = {}
+    net = 0
+    for (v, d), figures in settings.prior.items():
         if kinds.get(d) == "revenue":
             net -= figures.budget
         else:
-            gross += figures.budget
+            costs[v] = costs.get(v, 0) + figures.budget
             net += figures.budget
+    gross = sum(costs.values())
+    # an avdelning with a verksamhet without prior-year costs (new, or taken over this
+    # year; not in a file of part of the round) has nothing its ram can be judged by
+    new = {v.avdelning for v in settings.verksamheter if costs.get(v.code, 0) <= 0}
+    judged = [(i, a) for i, a in enumerate(settings.avdelningar) if a.code not in new]
+    judged_costs = sum(
+        costs.get(v.code, 0) for v in settings.verksamheter if v.avdelning not in new
+    )
+    judged_ramar = sum(a.ram[year] for _, a in judged)
     ramar = sum(a.ram[year] for a in settings.avdelningar)
-    if gross > 0 and ramar >= _RAMAR_KRONOR_RATIO * gross:
-        i, largest = max(enumerate(settings.avdelningar), key=lambda ia: ia[1].ram[year])
+    if judged_costs > 0 and judged_ramar >= _RAMAR_KRONOR_RATIO * judged_costs:
+        i, largest = max(judged, key=lambda ia: ia[1].ram[year])
         ram = largest.ram[year]
         return f"avdelningar[{i}].ram", (
-            f"ramarna för {year}, sammanlagt {tkr(ramar)} tkr, är {tkr(ramar / gross)} "
-            f"gånger föregående års kostnader för alla verksamheter ({tkr(gross)} tkr i "
+            f"ramarna för {year}, sammanlagt {tkr(judged_ramar)} tkr, är "
+            f"{tkr(judged_ramar / judged_costs)} gånger föregående års kostnader för "
+            f"avdelningarnas verksamheter ({tkr(judged_costs)} tkr i "
             f"{file}, utan intäkter). Är ramarna, eller en av dem, skrivna i kronor? Störst "
             f"är ramen för {largest.name} ({largest.code}), {tkr(ram)}. Beloppen i "
             f"budgetbook.toml anges i tkr: {tkr(ram)} kronor är {tkr(ram / 1000)} tkr; "
