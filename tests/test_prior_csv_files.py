@@ -16,6 +16,7 @@ import pytest
 
 from budgetbook import actions
 from budgetbook.errors import SettingsError
+from budgetbook.fmt import tkr
 from budgetbook.settings import load_settings
 from budgetbook.workspace import example_resources, init_workspace
 
@@ -391,14 +392,81 @@ def test_a_ram_or_a_prior_file_in_kronor_is_refused(workspace: Path, which: str)
     if which == "ram":  # named at the ram, with the ram in tkr
         line = lines.index("ram = [47200000, 48100000, 49000000]") + 1
         assert message.startswith(f"budgetbook.toml, rad {line}: avdelningar[0].ram: "), message
-        assert "Är ramen skriven i kronor?" in message
+        assert "Är ramarna, eller en av dem, skrivna i kronor?" in message
+        assert "Störst är ramen för Förtroendemannaorganisationen (FMO)" in message
         assert "47\u00a0200\u00a0000 kronor är 47\u00a0200 tkr" in message
         assert "Är filen i kronor?" not in message
     else:  # named at [prior] file, for the whole round, with no word of the ramar's unit
         line = next(n for n, text in enumerate(lines, 1) if text.startswith("file = "))
         assert message.startswith(f"budgetbook.toml, rad {line}: prior.file: "), message
         assert "Är filen i kronor?" in message and "exportera den i tkr" in message
-        assert "Är ramen skriven i kronor?" not in message
+        assert "skrivna i kronor?" not in message
+
+
+def test_a_reserve_far_above_its_prior_costs_is_no_kronor(workspace: Path) -> None:
+    """Second review: the kommunstyrelse's reserve (1200), its prior-year budget revised
+    during the year down to 120 tkr of costs, gets a ram of 40 000 tkr for 2027: 333
+    times its costs, refused as a ram in kronor when judged per avdelning. A ram may be
+    far above what its avdelning spent (a reserve, a reorganisation, a new task); all
+    the ramar together are below the round's costs."""
+    rows = _rows(workspace)
+    for r in rows:
+        if r[0] == "1200" and r[1] == NAMES["material"]:
+            r[2] = "120"
+    _save(workspace, rows, ";", "cp1252")
+    settings = load_settings(workspace)
+    assert settings.prior_net("1200", "budget") == 120
+    assert settings.avdelning("RES").ram[2027] == 40000
+
+
+AVDELNINGAR = ("FMO", "RES", "KDIR", "SPL", "PERS", "EKO", "PORT", "GEM")  # the example's
+
+
+@pytest.mark.parametrize("code", AVDELNINGAR)
+def test_one_ram_in_kronor_among_ramar_in_tkr_is_refused(workspace: Path, code: str) -> None:
+    """One avdelning's ram typed in kronor among seven in tkr makes all the ramar many
+    times the round's prior-year costs: refused, named at that ram, even for the
+    smallest (Personalavdelningen, 15 300 tkr, about 4 % of the costs)."""
+    settings = workspace / "budgetbook.toml"
+    lines = settings.read_text(encoding="utf-8").splitlines()
+    at = lines.index(f'code = "{code}"')
+    line = next(n for n in range(at, len(lines)) if lines[n].startswith("ram = "))
+    ramar = [int(x) for x in re.findall(r"\d+", lines[line])]
+    lines[line] = f"ram = [{', '.join(str(x * 1000) for x in ramar)}]"
+    settings.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(SettingsError) as info:
+        load_settings(workspace)
+    message = str(info.value)
+    i = AVDELNINGAR.index(code)
+    assert message.startswith(f"budgetbook.toml, rad {line + 1}: avdelningar[{i}].ram: "), message
+    assert f"({code}), {tkr(ramar[0] * 1000)}." in message
+    assert f"{tkr(ramar[0] * 1000)} kronor är {tkr(ramar[0])} tkr" in message
+    assert "skriv ramarna i tkr (50 miljoner kronor är 50000)" in message
+
+
+def test_a_prior_file_of_part_of_the_round_is_no_kronor(workspace: Path) -> None:
+    """A file with only Personalavdelningen's verksamheter (the ledger export of one
+    avdelning, the rest to come), its personnel costs 2 900 tkr last year: all the
+    ramar together are 28 times its costs, but the other avdelningar's ramar have no
+    costs to be judged by (as a new verksamhet's), and PERS's own is 1.25 times them."""
+    rows = [r for r in _rows(workspace) if r[0] in ("Verksamhet", "1500", "1510")]
+    for r in rows:
+        if r[:2] == ["1500", NAMES["personal"]]:
+            r[2] = "2\u00a0900"
+    _save(workspace, rows, ";", "cp1252")
+    settings = load_settings(workspace)
+    assert settings.prior_net("1100", "budget") == 0
+    assert settings.prior_net("1500", "budget") == 2900 + 900 + 3100 + 332 - 2400
+
+
+def test_a_prior_file_without_costs_is_no_kronor(workspace: Path) -> None:
+    """A file with every budget 0 (a new nämnd, or a file with only the prognos yet)
+    says nothing of the ramar's unit: any ram is infinitely many times its costs."""
+    rows = _rows(workspace)
+    for r in rows[1:]:
+        r[2] = "0"
+    _save(workspace, rows, ";", "cp1252")
+    assert load_settings(workspace).avdelning("GEM").ram[2027] == 99100
 
 
 def test_a_prior_figure_far_below_the_ram_of_a_new_verksamhet_is_no_kronor(
@@ -413,7 +481,8 @@ def test_a_prior_figure_far_below_the_ram_of_a_new_verksamhet_is_no_kronor(
 def test_an_avdelning_that_took_over_a_verksamhet_is_no_kronor(workspace: Path) -> None:
     """EKO takes over 1600 this year (no prior-year rows) beside 1610, whose prior-year
     net budget is 50 tkr: its ram of 18 600 tkr is 372 times that, and was refused as
-    kronor. An avdelning with a verksamhet new to it is not compared."""
+    kronor. The ramar are judged for the round, not per avdelning, and an avdelning with
+    a verksamhet new to it is left out."""
     rows = [r for r in _rows(workspace) if r[0] != "1600"]
     _net_50_for_1610(rows)
     _save(workspace, rows, ";", "cp1252")
@@ -440,7 +509,7 @@ def test_a_unit_financed_by_internal_charges_is_no_kronor(workspace: Path) -> No
     """Review: Lokalförsörjning (1610), financed by the rents it charges, becomes an
     avdelning of its own with a ram of 15 000 tkr. Its prior-year net budget is 50 tkr
     (costs 41 200, revenue 41 150): 300 times that was refused as a ram in kronor.
-    Against its costs, 41 200 tkr, the ram is no sign of kronor."""
+    The ramar are judged against the round's costs, revenue left out."""
     _ram(
         workspace,
         '[[verksamheter]]\ncode = "1100"',

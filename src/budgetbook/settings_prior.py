@@ -286,9 +286,17 @@ def _at(code: str, code_line: Callable[[str], int] | None) -> str:
     return f" (budgetbook.toml, rad {line})" if line else " (budgetbook.toml)"
 
 
-# A ram this many times the prior-year costs of its verksamheter, or prior-year costs this
-# many times the ramar, is not a change of budget but an amount in kronor among tkr
-_KRONOR_RATIO = 300
+# Ramar this many times the round's prior-year gross costs are typed in kronor. Ramar are
+# net and costs gross, so a real round's ramar stay near or below its costs: even one
+# that doubles, or takes on a large reserve or new task, is a few times them at most, and
+# 20 times would need a prior-year file covering a twentieth of the round. A ram in kronor
+# is 1 000 times its tkr, so one avdelning in kronor among others in tkr reaches 20 times
+# once its ram is about 2 % of the round's costs: every avdelning of the example's
+# kommunstyrelse, where 50 times would let the two smallest (under 5 %) through.
+_RAMAR_KRONOR_RATIO = 20
+
+# Prior-year costs, and net budget, this many times the ramar: a file in kronor
+_FILE_KRONOR_RATIO = 300
 
 
 def kronor_or_tkr(settings: Settings, file: str) -> tuple[str, str] | None:
@@ -297,16 +305,18 @@ def kronor_or_tkr(settings: Settings, file: str) -> tuple[str, str] | None:
     asked for a ram, or showed prior-year figures, 1 000 times too large. None when
     nothing says so.
 
-    Compared with the prior-year net budget, valid files were refused: the net of a
-    unit financed by internal charges is near 0, and a ram may be cut to almost nothing
-    (review). So a ram is compared with the prior-year gross costs of its avdelning's
-    verksamheter (cost lines' budget, revenue left out), only upwards: a ram cannot be
-    300 times what the avdelning spent, but it may be far below it. An avdelning with a
-    verksamhet without prior-year costs (new, or taken over this year; its rows all 0)
-    is not compared: its ram may be many times what its other verksamheter cost.
+    The ramar are judged for the round, against the prior-year gross costs (cost lines'
+    budget, revenue left out: a unit financed by internal charges has a net near 0).
+    Judged per avdelning, valid settings were refused (second review): a reserve whose
+    prior-year budget was revised down to 120 tkr may get a ram of 40 000 tkr, and so may
+    a reorganised avdelning or one with a new task. A ram may also be cut to almost
+    nothing, so only ramar far above the costs are refused. The largest ram is named, the
+    one most likely in kronor. An avdelning with a verksamhet without prior-year costs
+    (new, or taken over; its rows all 0 or missing) is left out of both sums: its ram may
+    be many times what its other verksamheter cost. No prior-year costs say nothing.
 
     A file in kronor makes every row 1 000 times too large, so it is judged for the
-    round: the prior-year costs, and the prior-year net budget, of all verksamheter
+    round too: the prior-year costs, and the prior-year net budget, of all verksamheter
     against all the budget-year ramar. The net budget too, so that a nämnd financed
     almost wholly by charges (a servicenämnd, ramar near 0 beside large costs) is not
     refused: its net is as small as its ramar, unless the file is in kronor."""
@@ -320,25 +330,29 @@ def kronor_or_tkr(settings: Settings, file: str) -> tuple[str, str] | None:
         else:
             costs[v] = costs.get(v, 0) + figures.budget
             net += figures.budget
-    by_avdelning: dict[str, int] = {}
-    new: set[str] = set()
-    for v in settings.verksamheter:
-        if costs.get(v.code, 0) <= 0:
-            new.add(v.avdelning)
-        by_avdelning[v.avdelning] = by_avdelning.get(v.avdelning, 0) + costs.get(v.code, 0)
-    for i, a in enumerate(settings.avdelningar):
-        ram, prior = a.ram[year], by_avdelning.get(a.code, 0)
-        if a.code in new or prior <= 0 or ram < _KRONOR_RATIO * prior:
-            continue
-        return f"avdelningar[{i}].ram", (
-            f"ramen för {year}, {tkr(ram)} tkr, är {tkr(ram / prior)} gånger föregående års "
-            f"kostnader för avdelningens verksamheter ({tkr(prior)} tkr i {file}, utan "
-            "intäkter). Är ramen skriven i kronor? Beloppen i budgetbook.toml anges i tkr: "
-            f"{tkr(ram)} kronor är {tkr(ram / 1000)} tkr."
-        )
-    ramar = sum(a.ram[year] for a in settings.avdelningar)
     gross = sum(costs.values())
-    if ramar > 0 and gross >= _KRONOR_RATIO * ramar and net >= _KRONOR_RATIO * ramar:
+    # an avdelning with a verksamhet without prior-year costs (new, or taken over this
+    # year; not in a file of part of the round) has nothing its ram can be judged by
+    new = {v.avdelning for v in settings.verksamheter if costs.get(v.code, 0) <= 0}
+    judged = [(i, a) for i, a in enumerate(settings.avdelningar) if a.code not in new]
+    judged_costs = sum(
+        costs.get(v.code, 0) for v in settings.verksamheter if v.avdelning not in new
+    )
+    judged_ramar = sum(a.ram[year] for _, a in judged)
+    ramar = sum(a.ram[year] for a in settings.avdelningar)
+    if judged_costs > 0 and judged_ramar >= _RAMAR_KRONOR_RATIO * judged_costs:
+        i, largest = max(judged, key=lambda ia: ia[1].ram[year])
+        ram = largest.ram[year]
+        return f"avdelningar[{i}].ram", (
+            f"ramarna för {year}, sammanlagt {tkr(judged_ramar)} tkr, är "
+            f"{tkr(judged_ramar / judged_costs)} gånger föregående års kostnader för "
+            f"avdelningarnas verksamheter ({tkr(judged_costs)} tkr i "
+            f"{file}, utan intäkter). Är ramarna, eller en av dem, skrivna i kronor? Störst "
+            f"är ramen för {largest.name} ({largest.code}), {tkr(ram)}. Beloppen i "
+            f"budgetbook.toml anges i tkr: {tkr(ram)} kronor är {tkr(ram / 1000)} tkr; "
+            "skriv ramarna i tkr (50 miljoner kronor är 50000)."
+        )
+    if ramar > 0 and gross >= _FILE_KRONOR_RATIO * ramar and net >= _FILE_KRONOR_RATIO * ramar:
         return "prior.file", (
             f"föregående års kostnader i {file}, sammanlagt {tkr(gross)} tkr, är "
             f"{tkr(gross / ramar)} gånger ramarna för {year}, sammanlagt {tkr(ramar)} tkr. "
