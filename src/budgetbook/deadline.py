@@ -37,10 +37,10 @@ if TYPE_CHECKING:
 
 SWEDEN = ZoneInfo("Europe/Stockholm")
 LATE = "Inkom efter sista dag"
-LATER_VERSION = "Ny version efter sista dag; första inkom i tid"
+LATER_VERSION = "Ny version efter sista dag; den första inkom i tid"
 # LibreOffice writes its local time as UTC (1–2 h late in Sweden); a PC's clock may be off
 _SAVED_SLACK = dt.timedelta(hours=3)
-LATER_SAVED = "Ny version efter sista dag; första sparad i tid"
+LATER_SAVED = "Ny version efter sista dag; den första sparades i tid"
 
 
 def swedish_day(instant: dt.datetime) -> dt.date:
