@@ -491,3 +491,38 @@ def test_collect_consolidate_and_the_draft(tmp_path: Path) -> None:
     assert [new, "2027", "Påbörjad", "Ekonomiavdelningen"] in rows
     shown = " ".join(" ".join(row) for row in rows)
     assert old not in shown and withdrawn not in shown
+
+
+def test_an_answer_to_an_uppdrag_since_removed_is_told_to_the_office(rnd, tmp_path: Path) -> None:
+    """An uppdrag removed from the settings after the workbooks went out (finished, or
+    removed by mistake): the draft leaves out the head's answer, as it should if it was
+    on purpose, but without a word to the office it was lost silently when not."""
+    settings, schema, inbox = rnd
+    path = _answered(inbox, tmp_path, C10="Klar", D10="Infört i mars.")
+    now = _now(settings, (FAKTURA, None))
+    _, sub = _read(path, now, schema)
+    assert FAKTURA not in _shown(sub, now)
+    (told,) = checks.office_problems([sub], [sub], now)
+    assert told.code == "BB510" and told.file == "" and not told.is_error
+    assert told.message == (
+        f"Uppdraget ”{FAKTURA}” finns inte längre i budgetbook.toml, men arbetsboken från EKO "
+        "svarar på det (bladet Uppdrag, cell A10). Sammanställningen och utkastet till "
+        "nämndplanen visar inte svaret. Togs uppdraget bort med avsikt behöver inget göras; "
+        "annars lägg tillbaka det under [[uppdrag]] i budgetbook.toml med samma text, så "
+        "visas svaret. Avdelningen får inget meddelande om detta."
+    )
+    # given to another avdelning now: said so, and nothing to put back
+    moved = dataclasses.replace(
+        settings,
+        uppdrag=tuple(
+            dataclasses.replace(u, avdelning="SPL") if u.text == FAKTURA else u
+            for u in settings.uppdrag
+        ),
+    )
+    _, sub = _read(path, moved, schema)
+    (told,) = checks.office_problems([sub], [sub], moved)
+    assert told.message.startswith(f"Uppdraget ”{FAKTURA}” ges nu till SPL i budgetbook.toml")
+    assert "Flyttades uppdraget med avsikt behöver inget göras." in told.message
+    # not answered (no status, no comment): nothing lost, nothing said
+    _, sub = _read(_answered(inbox, tmp_path, C10=None, D10=None), now, schema)
+    assert checks.office_problems([sub], [sub], now) == []

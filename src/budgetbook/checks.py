@@ -16,7 +16,11 @@ from xlsxwriter.utility import xl_col_to_name
 
 from . import fmt, rules
 from .model import DriftLine, Problem, Project, Submission
-from .office_uppdrag import added_uppdrag_problems, reworded_uppdrag_problems
+from .office_uppdrag import (
+    added_uppdrag_problems,
+    removed_uppdrag_problems,
+    reworded_uppdrag_problems,
+)
 from .output_names import template_name
 from .schema import (
     ID_AVDELNING,
@@ -458,7 +462,7 @@ def office_problems(
 ) -> list[Problem]:
     """The round's findings for the finance office alone (no file, in no feedback
     workbook), from the chosen returns, the accepted ones and the settings: BB506,
-    BB507, BB508, BB509. BB508 and BB509 speak of what the draft shows, so only of
+    BB507, BB508, BB509, BB510. BB508 to BB510 speak of what the draft shows, so only of
     accepted returns: last year's workbook (BB105) or a blank one (BB110) lacks this
     year's uppdrag without the settings having changed, and is sent back anyway."""
     return [
@@ -466,6 +470,7 @@ def office_problems(
         *indicator_year_problems(settings),
         *added_uppdrag_problems(accepted, settings),
         *reworded_uppdrag_problems(accepted, settings),
+        *removed_uppdrag_problems(accepted, settings),
     ]
 
 

@@ -1,8 +1,9 @@
 """The round's findings on uppdrag for the finance office alone (no file, so in no
 feedback workbook): BB508, uppdrag added to or reworded in the settings after the
-workbooks went out that returns lack, and BB509, an answer to an earlier wording
-carried over to the new one (`uppdrag_wording`). Both speak of what the draft shows,
-so `checks.office_problems` gives them the accepted returns only.
+workbooks went out that returns lack; BB509, an answer to an earlier wording carried
+over to the new one (`uppdrag_wording`); BB510, an answer to an uppdrag since removed
+from the settings. All speak of what the draft shows, so `checks.office_problems`
+gives them the accepted returns only.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from .consolidate_plan import norm
 from .model import EarlierWording, Problem, Submission
 from .settings import Settings
 from .tablebuild import in_avdelning_order
+from .uppdrag_wording import similar
 
 
 def added_uppdrag_problems(subs: list[Submission], settings: Settings) -> list[Problem]:
@@ -119,6 +121,57 @@ def reworded_uppdrag_problems(subs: list[Submission], settings: Settings) -> lis
                 Arbetsboken="Arbetsboken" if one else "Arbetsböckerna",
                 avdelningens="avdelningens" if one else "avdelningarnas",
                 avdelningen="avdelningen" if one else "avdelningarna",
+                Avdelningen="Avdelningen" if one else "Avdelningarna",
+            )
+        )
+    return problems
+
+
+def removed_uppdrag_problems(subs: list[Submission], settings: Settings) -> list[Problem]:
+    """BB510: answers (a status or a comment) to an uppdrag the workbooks were given and
+    the settings no longer give the avdelning (removed, or given to another), in returns
+    that lack no added one (BB508 tells of those: a removal and an addition at once may
+    be a rewording), and not those superseded by the head's answer to the new wording.
+    The draft leaves them out, which is right when it was done on
+    purpose (finished, withdrawn by the nämnd) but was silent when by mistake. One
+    finding per uppdrag, in the order the returns give them."""
+    found: dict[str, list[tuple[str, EarlierWording]]] = {}
+    for sub in in_avdelning_order(subs, settings):
+        if sub.uppdrag_added:
+            continue
+        answered = [norm(u.text) for u in sub.uppdrag]
+        for e in sub.uppdrag_earlier:
+            # the head answering the new wording on a row of its own, as BB509 asks:
+            # the earlier row is rightly not read
+            if not e.now and not any(similar(norm(e.text), a) for a in answered):
+                found.setdefault(norm(e.text), []).append((sub.avdelning, e))
+    owners: dict[str, list[str]] = {}
+    for u in settings.uppdrag:
+        owners.setdefault(norm(u.text), []).append(u.avdelning)
+    problems = []
+    for key, answers in found.items():
+        avdelningar = list(dict.fromkeys(avd for avd, _ in answers))
+        one = len(avdelningar) == 1
+        cells = [f"cell {e.cell}" if one else f"cell {e.cell} hos {avd}" for avd, e in answers]
+        svaret = "svaret" if len(answers) == 1 else "svaren"
+        if key in owners:  # given to another avdelning now
+            nu = f"ges nu till {fmt.name_list(owners[key])} i budgetbook.toml"
+            atgard = "Flyttades uppdraget med avsikt behöver inget göras."
+        else:
+            nu = "finns inte längre i budgetbook.toml"
+            atgard = (
+                "Togs uppdraget bort med avsikt behöver inget göras; annars lägg tillbaka "
+                f"det under [[uppdrag]] i budgetbook.toml med samma text, så visas {svaret}."
+            )
+        problems.append(
+            rules.UPPDRAG_REMOVED(
+                uppdrag=answers[0][1].text,
+                nu=nu,
+                arbetsboken="arbetsboken" if one else "arbetsböckerna",
+                avdelningar=fmt.name_list(avdelningar),
+                celler=f"bladet Uppdrag, {fmt.name_list(cells)}",
+                svaret=svaret,
+                atgard=atgard,
                 Avdelningen="Avdelningen" if one else "Avdelningarna",
             )
         )

@@ -492,6 +492,16 @@ UPPDRAG_REWORDED = rule(
     "round",
 )
 
+UPPDRAG_REMOVED = rule(
+    "BB510",
+    VARNING,
+    "Svar på uppdrag som inte längre ges avdelningen",
+    "Uppdraget ”{uppdrag}” {nu}, men {arbetsboken} från {avdelningar} svarar på det "
+    "({celler}). Sammanställningen och utkastet till nämndplanen visar inte {svaret}. "
+    "{atgard} {Avdelningen} får inget meddelande om detta.",
+    "round",
+)
+
 
 def docs_table() -> str:
     """The Markdown table of all rules (docs/validation-rules.md is generated from it)."""
