@@ -358,3 +358,25 @@ def test_last_year_s_workbook_sent_in_time_makes_no_return_in_time(tmp_path: Pat
     fsk = by_code(actions.collect(root).statuses)["FSK"]
     assert fsk.file == "Budget_2028_FSK.xlsx"
     assert (fsk.late, fsk.deadline_note) == (True, deadline.LATE)
+
+
+def test_a_return_sent_in_time_that_could_not_be_read_was_one_in_time(
+    late_round: Workspace,
+) -> None:
+    """EKO's filled return, sent in time but encrypted (a sensitivity label), refused
+    with "skicka filen igen"; sent again readable after the deadline: the first version
+    came in time, so the second is a new version, not late (review: an unreadable first
+    version counted as no return, and the resend was marked late)."""
+    from data.make_corpus import encrypt
+
+    path = late_round.inbox / EKO
+    filled = path.read_bytes()
+    path.write_bytes(encrypt(filled))
+    stamp(path, in_sweden(2026, 11, 18, 9, 0))
+    first = actions.collect(late_round.root)
+    assert any(p.code == "BB102" and p.avdelning == "EKO" for p in first.problems)
+    path.write_bytes(filled)
+    wb_builders.saved_at(path, in_sweden(2026, 11, 22, 9, 0))
+    stamp(path, in_sweden(2026, 11, 22, 9, 5))
+    eko = by_code(actions.collect(late_round.root).statuses)["EKO"]
+    assert (eko.late, eko.deadline_note) == (False, deadline.LATER_VERSION)

@@ -1,12 +1,13 @@
 """The archive of every received version: files stored once by sha256, a SQLite ledger.
 
 Layout under `output/arkiv/`:
-  arkiv.sqlite          the ledger (versions, receipts, cached read results)
+  arkiv.sqlite          the ledger (versions, receipts, cached read results, ...)
   filer/<sha256><ext>   each distinct received file, byte for byte
 
 `versions` has one row per distinct content (hash, size, first received time in UTC,
 content time, avdelning); `receipts` one row per (hash, original name) so a file sent
-again under a new name is recorded too. `reads` caches the reader's result per content
+again under a new name is recorded too; `returns` whether a version is one of the
+round's returns (not last year's workbook or the blank template). `reads` caches the reader's result per content
 hash and settings fingerprint as plain JSON (never pickle: the folder may be shared),
 so an unchanged return is not read twice, and `prechecks` the safety pre-check's
 verdict per content hash the same way: same bytes, same verdict (issue 8).
@@ -42,9 +43,14 @@ CREATE TABLE IF NOT EXISTS versions (
     content_time TEXT,               -- workbook's own saved time (core.xml), UTC ISO
     file_mtime TEXT,                 -- inbox file's mtime when first received, UTC ISO
     avdelning TEXT NOT NULL DEFAULT '',
-    stored TEXT NOT NULL,            -- path relative to the archive folder
-    is_return INTEGER                -- 1: this round's filled workbook; 0: not (last
-                                     -- year's, a blank template); NULL: not yet known
+    stored TEXT NOT NULL             -- path relative to the archive folder
+);
+-- whether a version is one of the round's returns (1), or not: last year's workbook or
+-- the blank template (0); none yet: not known. A table of its own, as the ledger may be
+-- shared with an earlier budgetbook, which inserts versions rows by position.
+CREATE TABLE IF NOT EXISTS returns (
+    sha256 TEXT PRIMARY KEY,
+    is_return INTEGER NOT NULL
 );
 CREATE TABLE IF NOT EXISTS receipts (
     sha256 TEXT NOT NULL REFERENCES versions(sha256),
@@ -164,14 +170,6 @@ def damaged_ledger(exc: BaseException) -> str | None:
     )
 
 
-def _add_is_return(db: sqlite3.Connection) -> None:
-    """A ledger made before `is_return` was recorded gets the column (NULL: unknown)."""
-    columns = {row[1] for row in db.execute("PRAGMA table_info(versions)")}
-    if "is_return" not in columns:
-        db.execute("ALTER TABLE versions ADD COLUMN is_return INTEGER")
-        db.commit()
-
-
 def _iso(value: datetime | None) -> str | None:
     return value.astimezone(UTC).isoformat() if value else None
 
@@ -196,7 +194,6 @@ class Archive:
             # one transaction: a new ledger's tables each committed on their own took
             # ~80 ms of a first collect (a journal and sync per table, issue 8)
             self.db.executescript(f"BEGIN;\n{_SCHEMA}\nCOMMIT;")
-            _add_is_return(self.db)
         except (OSError, sqlite3.Error) as exc:
             raise OutputError(f"Arkivet i {self.root} kunde inte öppnas: {exc}") from exc
         # digests of the read rows saved through this handle: the collect memo records
@@ -208,7 +205,8 @@ class Archive:
         # `receive` for a copy of the same bytes, for which an update not yet run only
         # means the same (idempotent) update queued again
         self._content_times: list[tuple[str | None, str]] = []
-        self._avdelningar: list[tuple[str, int, str]] = []
+        self._avdelningar: list[tuple[str, str]] = []
+        self._returns: list[tuple[str, int]] = []
 
     def __enter__(self) -> Archive:
         return self
@@ -238,10 +236,12 @@ class Archive:
             self._content_times = []
         if self._avdelningar:
             self.db.executemany(
-                "UPDATE versions SET avdelning = ?, is_return = ? WHERE sha256 = ?",
-                self._avdelningar,
+                "UPDATE versions SET avdelning = ? WHERE sha256 = ?", self._avdelningar
             )
             self._avdelningar = []
+        if self._returns:
+            self.db.executemany("INSERT OR REPLACE INTO returns VALUES (?, ?)", self._returns)
+            self._returns = []
 
     # -- storing ----------------------------------------------------------------------
 
@@ -311,20 +311,21 @@ class Archive:
     def set_avdelning(self, sha256: str, avdelning: str, *, is_return: bool = True) -> None:
         """Whose version it is, and whether it is one of this round's returns (not last
         year's workbook or the blank template sent in by mistake)."""
-        self._avdelningar.append((avdelning, int(is_return), sha256))
+        self._avdelningar.append((avdelning, sha256))
+        self._returns.append((sha256, int(is_return)))
 
     def first_arrivals(self) -> dict[str, FirstVersion]:
         """Per avdelning, when the first of its versions came in (`inbox.arrival`) and
         when the first was saved: also those no longer in inbox/ (an earlier version
         removed once a corrected one came). Only this round's returns count: last
         year's workbook, saved a year ago, or the blank template, sent in time, make no
-        return of the avdelning's in time (a ledger from before this was recorded, NULL,
-        counts every version as it did)."""
+        return of the avdelning's in time (a version not in `returns`, from a ledger of
+        before it was kept, counts as it did)."""
         self._flush()
         first: dict[str, FirstVersion] = {}
         rows = self.db.execute(
             "SELECT avdelning, received, file_mtime, content_time FROM versions"
-            " WHERE avdelning != '' AND is_return IS NOT 0"
+            " LEFT JOIN returns USING (sha256) WHERE avdelning != '' AND is_return IS NOT 0"
         )
         for avdelning, received, file_mtime, content_time in rows:
             seen = _dt(received)

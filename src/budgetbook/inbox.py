@@ -104,15 +104,14 @@ class Received(ProblemCounts):
 
     @property
     def is_return(self) -> bool:
-        """One of this round's filled workbooks: not last year's, nor the blank template."""
+        """One of this round's returns, as far as its first arrival goes: not last
+        year's workbook nor the blank template. One that could not be read (encrypted,
+        saved as .xls, a failed read) was the avdelning's return all the same, sent
+        again as asked (review)."""
         from . import rules
 
         not_a_return = rules.OTHER_TEMPLATE | {rules.BLANK_RETURN.code}
-        return (
-            self.budgetbook
-            and not self.unreadable
-            and not any(p.code in not_a_return for p in self.problems)
-        )
+        return not any(p.code in not_a_return for p in self.problems)
 
 
 def placed(
