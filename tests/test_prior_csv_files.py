@@ -563,3 +563,46 @@ def test_a_nämnd_financed_by_charges_is_no_prior_file_in_kronor(workspace: Path
 
 
 NBSP = "\u00a0"
+
+
+def _small_avdelning(workspace: Path, ram: int) -> None:
+    """An Överförmyndare of its own, 3 000 tkr of prior-year costs (under 1 % of the
+    kommunstyrelse's), with `ram` for each year."""
+    _ram(
+        workspace,
+        '[[verksamheter]]\ncode = "1100"',
+        f'[[avdelningar]]\ncode = "OF"\nname = "Överförmyndare"\nram = [{ram}, {ram}, {ram}]\n\n'
+        '[[verksamheter]]\ncode = "1900"\nname = "Överförmyndare"\navdelning = "OF"\n\n'
+        '[[verksamheter]]\ncode = "1100"',
+    )
+    rows = _rows(workspace)
+    rows += [["1900", NAMES["personal"], "2\u00a0400", "2\u00a0400"]]
+    rows += [["1900", NAMES["material"], "600", "600"]]
+    _save(workspace, rows, ";", "cp1252")
+
+
+def test_a_small_avdelning_s_ram_in_kronor_is_refused(workspace: Path) -> None:
+    """Review: judged round-wide at 20 times, a ram in kronor of an avdelning under 2 %
+    of the costs (an överförmyndare, a valnämnd) went through: 3 000 000 for 3 000 tkr."""
+    _small_avdelning(workspace, 3000)
+    assert load_settings(workspace).avdelning("OF").ram[2027] == 3000
+    _ram(workspace, "ram = [3000, 3000, 3000]", "ram = [3000000, 3000000, 3000000]")
+    with pytest.raises(SettingsError) as info:
+        load_settings(workspace)
+    message = str(info.value)
+    assert ": avdelningar[8].ram: ramarna för 2027, sammanlagt 3\u00a0339\u00a0500 tkr" in message
+    assert "Störst är ramen för Överförmyndare (OF), 3\u00a0000\u00a0000." in message
+
+
+def test_a_file_of_a_few_avdelningar_judges_no_ram(workspace: Path) -> None:
+    """Review: a file with only the reserve's rows (the rest to come), its costs revised
+    to 120 tkr: judged on it alone, its ram of 40 000 tkr was refused as kronor, with the
+    advice to write 40. The avdelningar with costs in the file are too few of the
+    ramar to judge them by."""
+    rows = [r for r in _rows(workspace) if r[0] in ("Verksamhet", "1200")]
+    for r in rows[1:]:
+        r[2] = "120" if r[1] == NAMES["material"] else "0"
+    _save(workspace, rows, ";", "cp1252")
+    settings = load_settings(workspace)
+    assert settings.prior_net("1200", "budget") == 120
+    assert settings.avdelning("RES").ram[2027] == 40000

@@ -286,14 +286,13 @@ def _at(code: str, code_line: Callable[[str], int] | None) -> str:
     return f" (budgetbook.toml, rad {line})" if line else " (budgetbook.toml)"
 
 
-# Ramar this many times the round's prior-year gross costs are typed in kronor. Ramar are
-# net and costs gross, so a real round's ramar stay near or below its costs: even one
-# that doubles, or takes on a large reserve or new task, is a few times them at most, and
-# 20 times would need a prior-year file covering a twentieth of the round. A ram in kronor
-# is 1 000 times its tkr, so one avdelning in kronor among others in tkr reaches 20 times
-# once its ram is about 2 % of the round's costs: every avdelning of the example's
-# kommunstyrelse, where 50 times would let the two smallest (under 5 %) through.
-_RAMAR_KRONOR_RATIO = 20
+# Ramar this many times the prior-year gross costs of their avdelningar are typed in
+# kronor. Ramar are net and costs gross, so a real round's ramar stay near or below its
+# costs: a reserve, a reorganisation or a new task moves ramar between avdelningar, not
+# the whole to 5 times what was spent. A ram in kronor is 1 000 times its tkr, so one
+# avdelning in kronor among others in tkr reaches 5 times once its ram is 0.5 % of the
+# costs: a small unit (revision, valnämnd) of a nämnd of 50 avdelningar too (review).
+_RAMAR_KRONOR_RATIO = 5
 
 # Prior-year costs, and net budget, this many times the ramar: a file in kronor
 _FILE_KRONOR_RATIO = 300
@@ -313,7 +312,8 @@ def kronor_or_tkr(settings: Settings, file: str) -> tuple[str, str] | None:
     nothing, so only ramar far above the costs are refused. The largest ram is named, the
     one most likely in kronor. An avdelning with a verksamhet without prior-year costs
     (new, or taken over; its rows all 0 or missing) is left out of both sums: its ram may
-    be many times what its other verksamheter cost. No prior-year costs say nothing.
+    be many times what its other verksamheter cost. Nothing is judged unless the
+    avdelningar left are most of the ramar, nor without prior-year costs.
 
     A file in kronor makes every row 1 000 times too large, so it is judged for the
     round too: the prior-year costs, and the prior-year net budget, of all verksamheter
@@ -340,17 +340,27 @@ def kronor_or_tkr(settings: Settings, file: str) -> tuple[str, str] | None:
     )
     judged_ramar = sum(a.ram[year] for _, a in judged)
     ramar = sum(a.ram[year] for a in settings.avdelningar)
-    if judged_costs > 0 and judged_ramar >= _RAMAR_KRONOR_RATIO * judged_costs:
+    # judged only for most of the ramar: a file of a few avdelningar (the rest to come)
+    # would be the per-avdelning check again, which refused a reserve (review)
+    if (
+        judged_costs > 0
+        and 2 * judged_ramar >= ramar
+        and judged_ramar >= _RAMAR_KRONOR_RATIO * judged_costs
+    ):
         i, largest = max(judged, key=lambda ia: ia[1].ram[year])
         ram = largest.ram[year]
+        which = (
+            f"ramarna för {year}"
+            if len(judged) == len(settings.avdelningar)
+            else f"ramarna för {year} för de {len(judged)} avdelningar som har kostnader i {file}"
+        )
         return f"avdelningar[{i}].ram", (
-            f"ramarna för {year}, sammanlagt {tkr(judged_ramar)} tkr, är "
-            f"{tkr(judged_ramar / judged_costs)} gånger föregående års kostnader för "
-            f"avdelningarnas verksamheter ({tkr(judged_costs)} tkr i "
-            f"{file}, utan intäkter). Är ramarna, eller en av dem, skrivna i kronor? Störst "
-            f"är ramen för {largest.name} ({largest.code}), {tkr(ram)}. Beloppen i "
-            f"budgetbook.toml anges i tkr: {tkr(ram)} kronor är {tkr(ram / 1000)} tkr; "
-            "skriv ramarna i tkr (50 miljoner kronor är 50000)."
+            f"{which}, sammanlagt {tkr(judged_ramar)} tkr, är "
+            f"{tkr(judged_ramar / judged_costs)} gånger avdelningarnas kostnader föregående "
+            f"år ({tkr(judged_costs)} tkr i {file}, utan intäkter). Är ramarna, eller en av "
+            f"dem, skrivna i kronor? Störst är ramen för {largest.name} ({largest.code}), "
+            f"{tkr(ram)}. Beloppen i budgetbook.toml anges i tkr: {tkr(ram)} kronor är "
+            f"{tkr(ram / 1000)} tkr; skriv ramarna i tkr (50 miljoner kronor är 50000)."
         )
     if ramar > 0 and gross >= _FILE_KRONOR_RATIO * ramar and net >= _FILE_KRONOR_RATIO * ramar:
         return "prior.file", (
