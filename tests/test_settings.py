@@ -978,6 +978,7 @@ def test_a_value_toml_cannot_read_says_what_to_write(
         # under its Swedish name: "text ska stå inom citattecken" (second review)
         ("capital = true", "kapital = sant", 83, "utan citattecken: capital = true."),
         ("life = 3", "livslängd = 3 år", 88, "skriv bara talet, utan 'år': life = 3."),
+        ('  target = "27"', "  målvärde = 5 %", 239, "skriv bara talet, utan '%': target = 5."),
     ],
 )  # fmt: skip
 def test_a_yes_or_no_is_told_true_or_false_only_for_a_boolean_key(

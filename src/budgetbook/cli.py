@@ -477,8 +477,8 @@ def compare(workspace: Path, old: str, new: str | None) -> None:
     OLD is the earlier version; given the other way round, a note says so first. Lists
     every value that differs, with its sheet and cell.
 
-    With one argument, an avdelning's code: what changed in its latest version since
-    the one received before it. Or a checksum: what changed in that version since
+    With one argument, an avdelning's code: what changed in its latest version (as
+    collect takes it, by saved time) since the one saved before it. Or a checksum: what changed in that version since
     the one before it.
 
     \b

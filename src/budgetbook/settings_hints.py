@@ -213,7 +213,8 @@ def value_hint(name: str, value: str) -> str | None:
     # the key as the loader names it: `capital`, also written `"capital"` or dotted, or
     # by its Swedish name (`kapital = sant` was told to quote the text, review)
     written_key = name.rsplit(".", 1)[-1].strip().strip("\"'").strip()
-    key = key_guess(written_key, BOOLEAN_KEYS | NUMBER_KEYS.keys()) or written_key
+    known = BOOLEAN_KEYS | NUMBER_KEYS.keys() | set(_SWEDISH_KEYS.values())
+    key = key_guess(written_key, known) or written_key
     shown = name if key == written_key else key
     word = re.fullmatch(r"\w+", value) is not None
     if key in BOOLEAN_KEYS and word and (told := boolean_hint(shown, value)) is not None:
