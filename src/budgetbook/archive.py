@@ -1,16 +1,17 @@
 """The archive of every received version: files stored once by sha256, a SQLite ledger.
 
 Layout under `output/arkiv/`:
-  arkiv.sqlite          the ledger (versions, receipts, cached read results, ...)
+  arkiv.sqlite          the ledger (versions, receipts, returns, cached reads, memo)
   filer/<sha256><ext>   each distinct received file, byte for byte
 
 `versions` has one row per distinct content (hash, size, first received time in UTC,
 content time, avdelning); `receipts` one row per (hash, original name) so a file sent
 again under a new name is recorded too; `returns` whether a version is one of the
-round's returns (not last year's workbook or the blank template). `reads` caches the reader's result per content
-hash and settings fingerprint as plain JSON (never pickle: the folder may be shared),
-so an unchanged return is not read twice, and `prechecks` the safety pre-check's
-verdict per content hash the same way: same bytes, same verdict (issue 8).
+round's returns (not last year's workbook or the blank template). `reads` caches the
+reader's result per content hash and settings fingerprint as plain JSON (never pickle:
+the folder may be shared), so an unchanged return is not read twice, and `prechecks`
+the safety pre-check's verdict per content hash the same way: same bytes, same verdict
+(issue 8).
 `memo` keeps what the last completed collect was made from and found (`collect_memo`).
 `list_versions` and `recover` let anyone find and restore an earlier submission.
 """
