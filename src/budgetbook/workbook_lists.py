@@ -75,9 +75,11 @@ def write_list(
         ws.repeat_row = HEADER_ROW  # printed on every page of a long list
 
 
-# the Mål och indikatorer sheet's columns: KF-mål, Nämndmål, Indikator, two years'
+# the Mål och indikatorer sheet's columns: KF-mål, Nämndmål, Indikator, Källa (where
+# the indicator's values come from, as the returns and the draft give it), two years'
 # values and the target, Avdelningar
-GOAL_ALIGN = (None, None, None, "right", "right", "right", None)
+GOAL_ALIGN = (None, None, None, None, "right", "right", "right", None)
+GOAL_VALUES = 4  # the first value column
 
 
 def goal_rows(
@@ -91,17 +93,26 @@ def goal_rows(
 
     def add(kf: str, ng: str, ind: IndicatorView | None) -> None:
         if ind is None:
-            rows.append([kf, ng, "", "", "", "", ""])
+            rows.append([kf, ng, *[""] * (len(GOAL_ALIGN) - 2)])
             styles.append(None)
             return
         typed = (ind.values.get(by - 2, ""), ind.values.get(by - 1, ""), ind.target)
         cells = [indicator_cell(t) for t in typed]
-        rows.append([kf, ng, ind.name, *(v for v, _ in cells), named(ind.avdelningar, names)])
+        rows.append(
+            [
+                kf,
+                ng,
+                ind.name,
+                ind.source,
+                *(v for v, _ in cells),
+                named(ind.avdelningar, names),
+            ]
+        )
         if all(code is None for _, code in cells):
             styles.append(None)
         else:
             numbers = (f.list_cell(code, "right") for _, code in cells)
-            styles.append((*plain[:3], *numbers, plain[-1]))
+            styles.append((*plain[:GOAL_VALUES], *numbers, plain[-1]))
 
     for kf in cons.goals:
         kf_label = f"{kf.code} {kf.title}"
@@ -167,12 +178,13 @@ def write_lists(
                 "KF-mål",
                 "Nämndmål",
                 "Indikator",
+                "Källa",
                 f"Utfall {by - 2}",
                 f"Utfall {by - 1}",
                 f"Målvärde {by}",
                 "Avdelningar",
             ],
-            [30, 40, 45, 11, 11, 12, 26],
+            [30, 40, 45, 18, 11, 11, 12, 26],
             rows,
             f,
             cons.notes.get(NOTE_GOALS, ""),
