@@ -1,0 +1,80 @@
+"""The example round's konsolidering workbook and Word draft as a reviewer read them,
+written by our writers (`actions.run`) and read back with openpyxl and python-docx."""
+
+from __future__ import annotations
+
+import docx
+import openpyxl
+import pytest
+
+from budgetbook import actions
+from wb_builders import round_files
+
+pytestmark = pytest.mark.slow
+
+NBSP = "\u00a0"
+
+
+@pytest.fixture(scope="module")
+def outputs(tmp_path_factory):
+    ws = tmp_path_factory.mktemp("review")
+    settings, _, _, _ = round_files(ws)
+    result = actions.run(ws)
+    assert result.valid, result.collected.problems
+    return settings, result.outputs
+
+
+@pytest.fixture(scope="module")
+def workbook(outputs):
+    _, paths = outputs
+    return openpyxl.load_workbook(paths["konsolidering"])
+
+
+@pytest.fixture(scope="module")
+def draft(outputs):
+    _, paths = outputs
+    return docx.Document(str(paths["namndplan"]))
+
+
+def _sheet_rows(ws) -> dict[str, list]:
+    """A view's rows from row 5 by their label, each its cells' values."""
+    return {
+        row[0]: list(row[1:])
+        for row in ws.iter_rows(min_row=5, values_only=True)
+        if row[0] is not None
+    }
+
+
+def _draft_table(document, first_heading: str, contains: str) -> list[list[str]]:
+    for table in document.tables:
+        head = [c.text for c in table.rows[0].cells]
+        if head[0] == first_heading and contains in head:
+            return [[c.text for c in row.cells] for row in table.rows]
+    raise AssertionError(f"no table {first_heading!r} with {contains!r}")
+
+
+def test_decided_totals_grand_total_reads_consistently(workbook, draft):
+    """Review: the grand total read 35 100 / 26 000 / 13 900, the decided total and its
+    difference of the ongoing projects beside the plan of all of them (35 100 − 26 000
+    ≠ 13 900). The new projects have no decided total: the grand total shows only the
+    plan's sum, in the workbook and the draft alike; the subtotals keep theirs."""
+    rows = _sheet_rows(workbook["Beslutad totalutgift"])
+    assert rows["Summa pågående projekt"] == [None, 35100, 21200, 13900]
+    assert rows["Summa nya projekt"] == [None, None, 4800, None]
+    assert rows["Summa investeringar"] == [None, None, 26000, None]
+    notes = [r[0] for r in workbook["Beslutad totalutgift"].iter_rows(values_only=True)]
+    note = next(n for n in notes if n and n.startswith("Beslutad − summa är"))
+    assert "så raden Summa investeringar visar ingen beslutad totalutgift" in note
+    assert "på en summarad avser bara projekten med beslut" not in note
+
+    table = _draft_table(draft, "Projekt", "Beslutad totalutgift")
+    by_label = {row[0]: row[1:] for row in table}
+    assert by_label["Summa pågående projekt"] == [
+        "",
+        f"35{NBSP}100",
+        f"21{NBSP}200",
+        f"13{NBSP}900",
+    ]
+    assert by_label["Summa investeringar"] == ["", "", f"26{NBSP}000", ""]
+    texts = [p.text for p in draft.paragraphs]
+    assert any("så raden Summa investeringar visar ingen beslutad" in t for t in texts)
