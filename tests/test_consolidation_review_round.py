@@ -78,3 +78,26 @@ def test_decided_totals_grand_total_reads_consistently(workbook, draft):
     assert by_label["Summa investeringar"] == ["", "", f"26{NBSP}000", ""]
     texts = [p.text for p in draft.paragraphs]
     assert any("så raden Summa investeringar visar ingen beslutad" in t for t in texts)
+
+
+def _note(ws) -> str:
+    """The note under a view's table: the last text in column A."""
+    return next(
+        v for (v,) in reversed(list(ws.iter_rows(min_col=1, max_col=1, values_only=True))) if v
+    )
+
+
+def test_every_drift_sheet_names_the_decisions_its_figures_come_from(outputs, workbook):
+    """Drift per kontogrupp and Brutto per avdelning lacked the note naming the
+    decisions behind the prior year's figures that the other drift sheets carry
+    (review; domain: under every budget table). Brutto shows no prognos: budget only."""
+    settings, _ = outputs
+    budget, prognos = settings.source_budget, settings.source_prognos
+    assert budget.startswith("Budget 2026 avser") and prognos.startswith("Prognos 2026 avser")
+    for sheet in ("Drift per avdelning", "Drift per verksamhet", "Drift per kontogrupp"):
+        assert _note(workbook[sheet]).startswith(f"{budget} {prognos}"), sheet
+    kontogrupp = _note(workbook["Drift per kontogrupp"])
+    assert kontogrupp.endswith("Summan är nettokostnaden.")
+    brutto = _note(workbook["Brutto per avdelning"])
+    assert brutto.startswith(budget) and prognos not in brutto
+    assert "Prognos" not in " ".join(c.value for c in workbook["Brutto per avdelning"][4])
