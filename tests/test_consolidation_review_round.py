@@ -101,3 +101,16 @@ def test_every_drift_sheet_names_the_decisions_its_figures_come_from(outputs, wo
     brutto = _note(workbook["Brutto per avdelning"])
     assert brutto.startswith(budget) and prognos not in brutto
     assert "Prognos" not in " ".join(c.value for c in workbook["Brutto per avdelning"][4])
+
+
+def test_every_sheet_sets_its_heading_row_height(workbook):
+    """The list sheets' heading row had no height: LibreOffice kept it one line high and
+    a wrapped heading ("Tidpunkt för rapportering") spilled above the blue band (review).
+    Every sheet's heading row (row 4) is as high as the views' two lines."""
+    assert {"Mål och indikatorer", "Uppdrag", "Internkontroll", "Texter", "Källor"} <= set(
+        workbook.sheetnames
+    )
+    for ws in workbook:
+        assert ws.row_dimensions[4].height == 30, ws.title
+    assert workbook["Internkontroll"].cell(4, 5).value == "Tidpunkt för rapportering"
+    assert workbook["Internkontroll"].cell(4, 5).alignment.wrap_text

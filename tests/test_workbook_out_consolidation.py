@@ -150,6 +150,7 @@ def test_problem_sheet_lists_capital_gap(written):
     ws = openpyxl.load_workbook(path)["Problem"]
     codes = [ws.cell(r, 1).value for r in range(5, ws.max_row + 1)]
     assert "BB408" in codes
+    assert ws.row_dimensions[4].height == 30  # its headings' row as high as every sheet's
 
 
 def test_a_cell_with_nothing_to_show_is_empty_not_an_empty_text(written):

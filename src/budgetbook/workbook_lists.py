@@ -9,9 +9,8 @@ from collections.abc import Sequence
 
 from .model import NOTE_CONTROLS, NOTE_GOALS, NOTE_UPPDRAG, Consolidation, IndicatorView
 from .settings import Settings
-from .sources_sheet import HEADER_ROW
 from .tablebuild import avdelning_names
-from .workbook_formats import Formats, wrapped_lines
+from .workbook_formats import HEADER_ROW, Formats, header_row, wrapped_lines
 from .xlsx_stream import XlsxStream
 
 
@@ -39,7 +38,7 @@ def write_list(
     aligns = [*align, *[None] * (len(headings) - len(align))]
     with wb.sheet(name, widths=widths, freeze=(HEADER_ROW + 1, 0)) as ws:
         ws.row(0, [(title, f.caption)])
-        ws.row(HEADER_ROW, [(h, f.list_head(a)) for h, a in zip(headings, aligns, strict=True)])
+        header_row(ws, [(h, f.list_head(a)) for h, a in zip(headings, aligns, strict=True)])
         plain = tuple(f.list_cell(None, a) for a in aligns)
         writers = {plain: ws.typed_rows(plain)}
         for i, values in enumerate(rows, HEADER_ROW + 1):

@@ -46,8 +46,15 @@ from .model import (
     Table,
 )
 from .settings import Settings
-from .sources_sheet import HEADER_ROW, SOURCES_SHEET, write_sources
-from .workbook_formats import PCT_FORMAT, TKR_FORMAT, Formats, wrapped_lines
+from .sources_sheet import SOURCES_SHEET, write_sources
+from .workbook_formats import (
+    HEADER_ROW,
+    PCT_FORMAT,
+    TKR_FORMAT,
+    Formats,
+    header_row,
+    wrapped_lines,
+)
 from .workbook_lists import write_lists
 from .workspace import atomic_write
 from .xlsx_stream import XlsxStream
@@ -215,7 +222,7 @@ def write_table(wb: XlsxStream, name: str, table: Table, settings: Settings, f: 
             f.head_after if a else f.head_text if c.kind == "text" else f.head_num
             for c, a in zip(cols, after, strict=True)
         ]
-        ws.row(HEADER_ROW, list(zip([c.heading for c in cols], heads, strict=True)), height=30)
+        header_row(ws, list(zip([c.heading for c in cols], heads, strict=True)))
         # the rows written as one block, each with its kind's formats
         kinds = [
             ("wrap_after" if a else "wrap") if c.kind == "text" else c.kind
@@ -309,7 +316,7 @@ def _write_problems(wb: XlsxStream, cons: Consolidation, f: Formats) -> None:
     widths = [8, 12, 90, 12, 40, 14, 8]
     with wb.sheet(PROBLEMS_SHEET, widths=widths, freeze=(HEADER_ROW + 1, 0)) as ws:
         ws.row(0, [("Problem som konsolideringen hittade", f.caption)])
-        ws.row(HEADER_ROW, [(h, f.head_text) for h in headings])
+        header_row(ws, [(h, f.head_text) for h in headings])
         for i, p in enumerate(cons.problems):
             values = (p.code, p.severity.value, p.message, p.avdelning, p.file, p.sheet, p.cell)
             ws.row(
