@@ -114,3 +114,34 @@ def test_every_sheet_sets_its_heading_row_height(workbook):
         assert ws.row_dimensions[4].height == 30, ws.title
     assert workbook["Internkontroll"].cell(4, 5).value == "Tidpunkt för rapportering"
     assert workbook["Internkontroll"].cell(4, 5).alignment.wrap_text
+
+
+def test_no_filter_where_subtotals_or_headings_sit_among_rows(workbook):
+    """The filters took in subtotal and heading rows (Drift per kontogrupp A4:J13 with
+    "Summa intäkter" and "Summa kostnader"; Beslutad totalutgift A4:E16; Kapitalkostnader
+    A4:G16): a sort moved a "Summa" row among the data (review). Those sheets have no
+    filter; a sheet of data rows and one total keeps its filter, ending above the total."""
+    for name in ("Drift per kontogrupp", "Beslutad totalutgift", "Kapitalkostnader"):
+        ws = workbook[name]
+        labels = [r[0] for r in ws.iter_rows(min_row=5, max_col=1, values_only=True)]
+        assert any(str(v).startswith("Summa") for v in labels[:-3]), name  # a subtotal
+        assert ws.auto_filter.ref is None, name
+    kept = {
+        "Drift per avdelning": "A4:J12",
+        "Drift per verksamhet": "A4:J17",
+        "Brutto per avdelning": "A4:G12",
+        "Budget mot ram": "A4:J12",
+        "Investeringar pågående": "A4:G9",
+        "Investeringar nya": "A4:G7",
+        "Investeringar per kategori": "A4:F9",
+        "Risker": "A4:D12",
+        "Risker och möjligheter": "A4:E20",
+    }
+    for name, ref in kept.items():
+        ws = workbook[name]
+        assert ws.auto_filter.ref == ref, name
+        below = int(ref.rsplit(":", 1)[1][1:]) + 1
+        assert str(ws.cell(below, 1).value).startswith("Summa"), name
+        assert not any(str(ws.cell(r, 1).value).startswith("Summa") for r in range(5, below)), name
+    for name in ("Mål och indikatorer", "Uppdrag", "Internkontroll", "Texter", "Källor"):
+        assert workbook[name].auto_filter.ref.startswith("A4:"), name

@@ -368,6 +368,8 @@ def test_sorting_a_view_leaves_its_total_row_below(written):
     checked = 0
     for key, table in cons.views.items():
         ws = wb[SHEET_NAMES[key]]
+        if any(row.kind in (m.RowKind.SUBTOTAL, m.RowKind.HEADING) for row in table.rows):
+            continue  # no filter (test_consolidation_review_round)
         end = int(re.sub(r"^[A-Z]+\d+:[A-Z]+", "", ws.auto_filter.ref))
         labels = [ws.cell(r, 1).value for r in range(5, 5 + len(table.rows))]
         totals = [i for i, row in enumerate(table.rows) if row.kind is m.RowKind.TOTAL]
