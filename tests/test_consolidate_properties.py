@@ -115,8 +115,15 @@ def check_totals(table: m.Table) -> None:
             unknown = table.key == m.VIEW_RAM_AVDELNING and any(
                 v is None for r in data for k, v in r.values.items() if k.startswith("budget_")
             )
+            # the decided totals' grand total shows the decided total and its difference
+            # only when every project has a decided total (review: 35 100 − 26 000 ≠ 13 900)
+            undecided = table.key == m.VIEW_INV_BESLUTAD and any(
+                r.values.get("decided_total") is None for r in data
+            )
             for key in additive:
-                if unknown and key.startswith("diff_"):
+                if (unknown and key.startswith("diff_")) or (
+                    undecided and key in ("decided_total", "diff")
+                ):
                     assert row.values.get(key) is None, (table.key, key)
                     continue
                 assert row.values.get(key) == sums(parts, key), (table.key, row.label, key)

@@ -48,20 +48,53 @@ def test_missing_avdelning_notes_share_one_sentence(tmp_path):
     assert "planbelopp" not in decided and "förändringen" not in decided
 
 
-def test_decided_totals_note_says_how_their_total_rows_add_up(tmp_path):
-    """Each column of a total row is summed on its own, and a project without a decided
-    total counts only in Summa: Beslutad − summa on a total row is not the difference
-    of that row's two totals (review: 35 100 − 26 000 ≠ 13 900), and the note says so."""
+def test_decided_totals_grand_total_adds_up_across_its_columns(tmp_path):
+    """A project without a decided total counts only in Summa. The grand total read
+    35 100 / 26 000 / 13 900 (review): the decided total and its difference of the
+    projects with a decision beside the plan of all, 35 100 − 26 000 ≠ 13 900. It shows
+    those two columns only when every project has a decided total; the subtotals keep
+    their group's sums, and the note names a subtotal whose group mixes."""
     settings = small_settings(tmp_path)
-    decided = project("P1", "Tomtköp", "Mark", "Pågående", {2027: 20000}, 25000)
-    undecided = project("P2", "Nytt system", "IT", "Ny", {2027: 3000})
-    for projects, said in (([decided], False), ([decided, undecided], True)):
-        cons = consolidate([drift_sub("A", {}, projects=projects)], settings)
-        view = cons.views[m.VIEW_INV_BESLUTAD]
-        total = view.total_row().values
-        if said:
-            assert total["decided_total"] - total["sum"] != total["diff"]
-        assert ("Projekt utan beslutad totalutgift" in view.note) == said
+    land = project("P1", "Tomtköp", "Mark", "Pågående", {2027: 20000}, 25000)
+    system = project("P2", "Nytt system", "IT", "Ny", {2027: 3000})
+    decided_system = project("P3", "Nytt system", "IT", "Ny", {2027: 3000}, 3500)
+    computers = project("P4", "Datorer", "IT", "Pågående", {2028: 600})
+
+    def view(*projects):
+        cons = consolidate([drift_sub("A", {}, projects=list(projects))], settings)
+        table = cons.views[m.VIEW_INV_BESLUTAD]
+        by_label = {r.label: r.values for r in table.rows}
+        return table, by_label
+
+    # every project decided: the grand total shows all three, and they add up
+    table, rows = view(land, decided_system)
+    total = rows["Summa investeringar"]
+    assert (total["decided_total"], total["sum"], total["diff"]) == (28500, 23000, 5500)
+    assert "Projekt utan beslutad totalutgift" not in table.note
+
+    # the new project undecided: the plan's sum only; each subtotal reads consistently
+    table, rows = view(land, system)
+    total = rows["Summa investeringar"]
+    assert (total["decided_total"], total["sum"], total["diff"]) == (None, 23000, None)
+    assert [rows["Summa pågående projekt"][k] for k in ("decided_total", "sum", "diff")] == [
+        25000,
+        20000,
+        5000,
+    ]
+    assert rows["Summa nya projekt"]["decided_total"] is None
+    assert "Projekt utan beslutad totalutgift ingår bara i kolumnen Summa 2027–2030" in (table.note)
+    assert "raden Summa investeringar visar ingen beslutad totalutgift" in table.note
+    assert "På raden" not in table.note  # no subtotal mixes
+
+    # an ongoing project undecided: its subtotal sums the decided one, as the note says
+    table, rows = view(land, computers, decided_system)
+    assert rows["Summa investeringar"]["decided_total"] is None
+    assert rows["Summa pågående projekt"]["decided_total"] == 25000
+    assert rows["Summa pågående projekt"]["sum"] == 20600
+    assert (
+        "På raden Summa pågående projekt avser Beslutad totalutgift och Beslutad − summa "
+        "bara projekten med beslut." in table.note
+    )
 
 
 def test_returns_and_projects_in_settings_order(tmp_path):

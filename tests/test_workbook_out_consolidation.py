@@ -150,6 +150,7 @@ def test_problem_sheet_lists_capital_gap(written):
     ws = openpyxl.load_workbook(path)["Problem"]
     codes = [ws.cell(r, 1).value for r in range(5, ws.max_row + 1)]
     assert "BB408" in codes
+    assert ws.row_dimensions[4].height == 30  # its headings' row as high as every sheet's
 
 
 def test_a_cell_with_nothing_to_show_is_empty_not_an_empty_text(written):
@@ -367,6 +368,8 @@ def test_sorting_a_view_leaves_its_total_row_below(written):
     checked = 0
     for key, table in cons.views.items():
         ws = wb[SHEET_NAMES[key]]
+        if any(row.kind in (m.RowKind.SUBTOTAL, m.RowKind.HEADING) for row in table.rows):
+            continue  # no filter (test_consolidation_review_round)
         end = int(re.sub(r"^[A-Z]+\d+:[A-Z]+", "", ws.auto_filter.ref))
         labels = [ws.cell(r, 1).value for r in range(5, 5 + len(table.rows))]
         totals = [i for i, row in enumerate(table.rows) if row.kind is m.RowKind.TOTAL]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import docx
 import openpyxl
 import pytest
 
@@ -50,12 +51,18 @@ def _fill_indicators(path: Path, schema, settings) -> None:
 
 
 @pytest.fixture(scope="module")
-def workbook(tmp_path_factory):
+def round_run(tmp_path_factory):
     ws = tmp_path_factory.mktemp("lists")
     settings, schema, _, returns = round_files(ws)
     _fill_indicators(next(p for p in returns if p.name == EKO_RETURN), schema, settings)
     result = actions.run(ws)
     assert result.valid, result.collected.problems
+    return settings, result
+
+
+@pytest.fixture(scope="module")
+def workbook(round_run):
+    settings, result = round_run
     return settings, openpyxl.load_workbook(result.outputs["konsolidering"])
 
 
@@ -72,16 +79,44 @@ def test_indicator_values_are_numbers_shown_as_typed(workbook):
     _, wb = workbook
     rows = _rows(wb["Mål och indikatorer"])
     one, two = rows["Testindikator ett"], rows["Testindikator två"]
-    assert [c.value for c in one[3:6]] == [31.8, 29.4, 0.68]
-    assert [c.number_format for c in one[3:6]] == ["#,##0.0_-", "#,##0.0_-", "0 %_-"]
-    assert [c.value for c in two[3:6]] == ["Ej mätt", 1204, -2.5]
-    assert [c.number_format for c in two[4:6]] == ["#,##0_-", "#,##0.0_-"]
-    assert two[3].data_type == "s"
+    assert [c.value for c in one[4:7]] == [31.8, 29.4, 0.68]
+    assert [c.number_format for c in one[4:7]] == ["#,##0.0_-", "#,##0.0_-", "0 %_-"]
+    assert [c.value for c in two[4:7]] == ["Ej mätt", 1204, -2.5]
+    assert [c.number_format for c in two[5:7]] == ["#,##0_-", "#,##0.0_-"]
+    assert two[4].data_type == "s"
     for row in (one, two):
-        assert {c.alignment.horizontal for c in row[3:6]} == {"right"}
+        assert {c.alignment.horizontal for c in row[4:7]} == {"right"}
     heads = [c.value for c in wb["Mål och indikatorer"][4]]
-    assert heads[3].startswith("Utfall")
-    assert wb["Mål och indikatorer"].cell(4, 4).alignment.horizontal == "right"
+    assert heads[4].startswith("Utfall")
+    assert wb["Mål och indikatorer"].cell(4, 5).alignment.horizontal == "right"
+
+
+def test_each_indicator_names_its_source_as_the_draft_does(round_run, workbook):
+    """The returns collect an indicator's Källa and the draft shows it ("Medarbetarenkät"),
+    but the Mål och indikatorer sheet left it out (review): it stands after Indikator."""
+    _, result = round_run
+    _, wb = workbook
+    ws = wb["Mål och indikatorer"]
+    assert [c.value for c in ws[4]][2:5] == ["Indikator", "Källa", "Utfall 2025"]
+    shown = {name: row[3].value for name, row in _rows(ws).items()}
+    assert shown["Andel medarbetare som känner sig trygga på arbetsplatsen (%)"] == (
+        "Medarbetarenkät"
+    )
+    assert shown["Anmälda brott om skadegörelse, per 1 000 invånare"] == "Kolada"
+    assert shown["Testindikator ett"] is None  # typed without a source: an empty cell
+    # every indicator's source as the draft's indicator tables give it
+    drafted = {}
+    for table in docx.Document(str(result.outputs["namndplan"])).tables:
+        head = [c.text for c in table.rows[0].cells]
+        if head[0] == "Indikator" and head[-1] == "Källa":
+            for row in table.rows[1:]:
+                cells = [c.text for c in row.cells]
+                drafted[cells[0]] = cells[-1] or None
+    assert drafted
+    for name, source in shown.items():
+        if name in drafted:
+            assert source == drafted[name], name
+    assert set(drafted) >= {n for n in shown if not n.startswith("Test")}
 
 
 def test_avdelningar_are_named_not_coded(workbook):
@@ -89,7 +124,7 @@ def test_avdelningar_are_named_not_coded(workbook):
     codes = {a.code for a in settings.avdelningar}
     names = {a.name for a in settings.avdelningar}
     rows = _rows(wb["Mål och indikatorer"])
-    assert rows["Testindikator ett"][6].value == "Ekonomiavdelningen"
+    assert rows["Testindikator ett"][7].value == "Ekonomiavdelningen"
     for sheet, column in (("Uppdrag", 5), ("Internkontroll", 6)):
         ws = wb[sheet]
         assert ws.cell(4, column).value == "Avdelning"
@@ -134,7 +169,7 @@ def test_an_empty_text_is_an_empty_cell(workbook):
     kf_rows = [row for row in ws.iter_rows(min_row=5) if row[0].value and row[2].value]
     kf_own = [row for row in kf_rows if row[1].value is None]
     assert kf_own
-    assert all(row[6].value is None for row in kf_own)
+    assert all(row[7].value is None for row in kf_own)
     assert empty_texts(wb) == []
 
 

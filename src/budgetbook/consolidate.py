@@ -135,6 +135,16 @@ def figures_row(
     return row
 
 
+def _decisions(settings: Settings, prognos: bool = True) -> tuple[str, ...]:
+    """The settings' sentences naming the decisions a drift view's prior-year figures
+    come from ("Budget 2026 avser … beslutad budget i KF …", "Prognos 2026 avser …"),
+    first in the note under every drift table (domain: under every budget table);
+    `prognos` False for a table without the prognos."""
+    return (
+        (settings.source_budget, settings.source_prognos) if prognos else (settings.source_budget,)
+    )
+
+
 def _sign_note(settings: Settings) -> str:
     if settings.sign_convention == "costs_negative":
         return "Intäkter visas som positiva belopp och kostnader med minustecken."
@@ -156,7 +166,7 @@ def drift_by_avdelning(settings: Settings, figures: DriftFigures, included: set[
         "Driftbudget per avdelning",
         cols,
         rows,
-        note(settings, included, settings.source_budget, settings.source_prognos),
+        note(settings, included, *_decisions(settings)),
         settings.unit,
         numeric_keys(cols),
     )
@@ -195,7 +205,7 @@ def drift_by_verksamhet(
         "Driftbudget per verksamhet",
         cols,
         rows,
-        note(settings, included, settings.source_budget, settings.source_prognos),
+        note(settings, included, *_decisions(settings)),
         settings.unit,
         numeric_keys(cols),
     )
@@ -245,6 +255,7 @@ def drift_by_driftpost(settings: Settings, figures: DriftFigures, included: set[
         note(
             settings,
             included,
+            *_decisions(settings),
             _sign_note(settings) + " Summan är nettokostnaden.",
             consequence=KONTOGRUPP_MISSING,
         ),
@@ -293,10 +304,11 @@ def brutto_by_avdelning(settings: Settings, figures: DriftFigures, included: set
         "Intäkter, kostnader och netto per avdelning",
         cols,
         rows,
-        # no plan years and no change column here
+        # no plan years, no prognos and no change column here
         note(
             settings,
             included,
+            *_decisions(settings, prognos=False),
             _sign_note(settings),
             consequence=f". Deras belopp för {settings.budget_year} är tomma och ingår inte i summorna.",
         ),

@@ -281,22 +281,32 @@ def investment_views(
         return Row(p.project.name, values, RowKind.DATA, {k: v for k, v in sources.items() if v})
 
     with_rows = list(zip(projects, own, strict=True))
-    rows = grouped(
-        [
-            (
-                "Pågående projekt",
-                [dec_row(*it) for it, going in zip(with_rows, ongoing, strict=True) if going],
-                "Summa pågående projekt",
-            ),
-            (
-                "Nya projekt",
-                [dec_row(*it) for it, going in zip(with_rows, ongoing, strict=True) if not going],
-                "Summa nya projekt",
-            ),
-        ],
-        "Summa investeringar",
-        dec_keys,
-    )
+    dec_groups = [
+        (
+            "Pågående projekt",
+            [dec_row(*it) for it, going in zip(with_rows, ongoing, strict=True) if going],
+            "Summa pågående projekt",
+        ),
+        (
+            "Nya projekt",
+            [dec_row(*it) for it, going in zip(with_rows, ongoing, strict=True) if not going],
+            "Summa nya projekt",
+        ),
+    ]
+    rows = grouped(dec_groups, DECIDED_TOTAL_LABEL, dec_keys)
+    undecided = [p.project.decided_total is None for p in projects]
+    if any(undecided):
+        # Review: "Summa investeringar" read 35 100 / 26 000 / 13 900, the decided total
+        # and its difference of the ongoing projects beside the plan of all of them, and
+        # 35 100 − 26 000 ≠ 13 900 read as an arithmetic error. The grand total shows the
+        # two columns only when every project has a decided total; the subtotals keep
+        # theirs (the groups' own sums, which the note explains where a group mixes).
+        rows[-1].values["decided_total"] = rows[-1].values["diff"] = None
+    mixed = [
+        label
+        for _, parts, label in dec_groups
+        if len({r.values["decided_total"] is None for r in parts}) > 1
+    ]
     tables.append(
         Table(
             VIEW_INV_BESLUTAD,
@@ -311,8 +321,7 @@ def investment_views(
                 # the column is signed: under costs_negative an overrun shows positive
                 f"{'positiv' if settings.sign_convention == 'costs_negative' else 'negativ'} "
                 "differens betyder att årsbeloppen överstiger beslutet.",
-                # each column is summed on its own (review: 35 100 − 26 000 ≠ 13 900)
-                UNDECIDED if any(p.project.decided_total is None for p in projects) else "",
+                _undecided_note(years, mixed) if any(undecided) else "",
                 consequence=PROJECTS_MISSING,
             ),
             settings.unit,
@@ -322,10 +331,25 @@ def investment_views(
     return tables
 
 
-UNDECIDED = (
-    "Projekt utan beslutad totalutgift ingår i kolumnen Summa men inte i de andra två, så "
-    "Beslutad − summa på en summarad avser bara projekten med beslut."
-)
+DECIDED_TOTAL_LABEL = "Summa investeringar"
+
+
+def _undecided_note(years: Sequence[int], mixed: Sequence[str]) -> str:
+    """The decided totals' note when a project has none: it counts only in Summa, so the
+    grand total leaves Beslutad totalutgift and Beslutad − summa empty; a subtotal
+    (`mixed`: their labels) whose group has projects with and without a decided total
+    sums those two columns over the projects with one."""
+    text = (
+        f"Projekt utan beslutad totalutgift ingår bara i kolumnen Summa "
+        f"{years[0]}–{years[-1]}, så raden {DECIDED_TOTAL_LABEL} visar ingen beslutad "
+        "totalutgift och ingen differens."
+    )
+    if mixed:
+        rows = name_list([f"raden {label}" for label in mixed])
+        text += (
+            f" På {rows} avser Beslutad totalutgift och Beslutad − summa bara projekten med beslut."
+        )
+    return text
 
 
 # --- kapitalkostnader -------------------------------------------------------------------

@@ -26,13 +26,13 @@ from .fmt import Convention, pct_stored
 from .model import RowKind, Source, SourceFile, Sources, Table
 from .settings import Settings
 from .tablebuild import avdelning_names
+from .workbook_formats import HEADER_ROW, header_row
 from .xlsx_cells import cell_number, row_pieces
 from .xlsx_stream import SheetStream, XlsxStream
 
 SOURCES_SHEET = "Källor"
 MAX_SOURCE_ROWS = 1_000_000  # Excel's limit is 1 048 576 rows per sheet
 MAX_CELLS_TEXT = 2000  # characters of cell references on one Källor line
-HEADER_ROW = 3  # 0-based: caption, unit line, blank, header
 BATCH_ROWS = 1024  # lines handed to the sheet at a time (~0.3 MB of XML)
 SOURCE_HEADINGS = ["Vy", "Rad", "Kolumn", "Värde", "Avdelning", "Fil", "Blad", "Cell eller rad"]
 # Fil: a return's name ("Budget 2027 Kommungemensamma kostnader.xlsx") was cut at 28
@@ -224,7 +224,7 @@ class _Sheets:
         )
         # Värde right-aligned over its figures, as a view's amount headings are
         heads = [head_num if c == VALUE_COL else head for c in range(len(SOURCE_HEADINGS))]
-        ws.row(HEADER_ROW, list(zip(SOURCE_HEADINGS, heads, strict=True)))
+        header_row(ws, list(zip(SOURCE_HEADINGS, heads, strict=True)))
         return ws
 
     def writer(self) -> Callable[[int, Sequence[str]], int]:

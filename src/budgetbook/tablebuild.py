@@ -8,8 +8,11 @@ Rules every table built here follows (and the tests check for any input):
   (`grouped(..., lone_subtotals=False)`), of the subtotals and those groups' rows
   (equally: of every DATA row). "Sum" means the sum of the values shown; empty cells
   (None) are left out; a total of only empty cells is empty, a total of no rows is 0.
-  One exception: the budget-against-ram total leaves its difference empty while an
-  avdelning's return is missing (its ram is in the total, its budget is not).
+  Two exceptions: the budget-against-ram total leaves its difference empty while an
+  avdelning's return is missing (its ram is in the total, its budget is not), and the
+  decided totals' grand total leaves Beslutad totalutgift and its difference empty
+  while a project has no decided total (they would cover fewer projects than the
+  Summa beside them: `consolidate_inv`).
 * Change columns: tkr = new − old, % = (new − old) / |old| as a fraction, empty where
   old is 0 or either side is empty. On total rows the tkr change is the sum of the rows'
   tkr changes (equal to total new − total old whenever every row has both figures), and

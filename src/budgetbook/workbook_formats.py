@@ -3,13 +3,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from .model import RowKind
-from .xlsx_stream import XlsxStream
+from .xlsx_stream import SheetStream, XlsxStream
 
 TKR_FORMAT = "#,##0"
 PCT_FORMAT = "0 %"
+HEADER_ROW = 3  # 0-based: caption, unit line, blank, header
+# The heading row's height on every sheet: a heading wraps onto two lines in its blue
+# band ("Tidpunkt för rapportering", "Förändring B2026–B2027, tkr"). A row without a
+# height stays one line high in LibreOffice, the wrapped heading drawn above the band.
+HEADER_HEIGHT = 30
+
+
+def header_row(ws: SheetStream, cells: Sequence[tuple[Any, int]]) -> None:
+    """A sheet's heading row (`HEADER_ROW`), (heading, format) per column, `HEADER_HEIGHT`
+    high: every sheet of the consolidated workbook writes its headings so."""
+    ws.row(HEADER_ROW, cells, height=HEADER_HEIGHT)
 
 
 class Formats:

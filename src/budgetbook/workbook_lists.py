@@ -9,9 +9,8 @@ from collections.abc import Sequence
 
 from .model import NOTE_CONTROLS, NOTE_GOALS, NOTE_UPPDRAG, Consolidation, IndicatorView
 from .settings import Settings
-from .sources_sheet import HEADER_ROW
 from .tablebuild import avdelning_names
-from .workbook_formats import Formats, wrapped_lines
+from .workbook_formats import HEADER_ROW, Formats, header_row, wrapped_lines
 from .xlsx_stream import XlsxStream
 
 
@@ -39,7 +38,7 @@ def write_list(
     aligns = [*align, *[None] * (len(headings) - len(align))]
     with wb.sheet(name, widths=widths, freeze=(HEADER_ROW + 1, 0)) as ws:
         ws.row(0, [(title, f.caption)])
-        ws.row(HEADER_ROW, [(h, f.list_head(a)) for h, a in zip(headings, aligns, strict=True)])
+        header_row(ws, [(h, f.list_head(a)) for h, a in zip(headings, aligns, strict=True)])
         plain = tuple(f.list_cell(None, a) for a in aligns)
         writers = {plain: ws.typed_rows(plain)}
         for i, values in enumerate(rows, HEADER_ROW + 1):
@@ -75,9 +74,11 @@ def write_list(
         ws.repeat_row = HEADER_ROW  # printed on every page of a long list
 
 
-# the Mål och indikatorer sheet's columns: KF-mål, Nämndmål, Indikator, two years'
+# the Mål och indikatorer sheet's columns: KF-mål, Nämndmål, Indikator, Källa (where
+# the indicator's values come from, as the returns and the draft give it), two years'
 # values and the target, Avdelningar
-GOAL_ALIGN = (None, None, None, "right", "right", "right", None)
+GOAL_ALIGN = (None, None, None, None, "right", "right", "right", None)
+GOAL_VALUES = 4  # the first value column
 
 
 def goal_rows(
@@ -91,17 +92,26 @@ def goal_rows(
 
     def add(kf: str, ng: str, ind: IndicatorView | None) -> None:
         if ind is None:
-            rows.append([kf, ng, "", "", "", "", ""])
+            rows.append([kf, ng, *[""] * (len(GOAL_ALIGN) - 2)])
             styles.append(None)
             return
         typed = (ind.values.get(by - 2, ""), ind.values.get(by - 1, ""), ind.target)
         cells = [indicator_cell(t) for t in typed]
-        rows.append([kf, ng, ind.name, *(v for v, _ in cells), named(ind.avdelningar, names)])
+        rows.append(
+            [
+                kf,
+                ng,
+                ind.name,
+                ind.source,
+                *(v for v, _ in cells),
+                named(ind.avdelningar, names),
+            ]
+        )
         if all(code is None for _, code in cells):
             styles.append(None)
         else:
             numbers = (f.list_cell(code, "right") for _, code in cells)
-            styles.append((*plain[:3], *numbers, plain[-1]))
+            styles.append((*plain[:GOAL_VALUES], *numbers, plain[-1]))
 
     for kf in cons.goals:
         kf_label = f"{kf.code} {kf.title}"
@@ -167,12 +177,13 @@ def write_lists(
                 "KF-mål",
                 "Nämndmål",
                 "Indikator",
+                "Källa",
                 f"Utfall {by - 2}",
                 f"Utfall {by - 1}",
                 f"Målvärde {by}",
                 "Avdelningar",
             ],
-            [30, 40, 45, 11, 11, 12, 26],
+            [30, 40, 45, 18, 11, 11, 12, 26],
             rows,
             f,
             cons.notes.get(NOTE_GOALS, ""),
