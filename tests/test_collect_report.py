@@ -263,3 +263,72 @@ def test_feedback_lists_problems_in_the_workbooks_order(tmp_path: Path) -> None:
         ("Texter", None),
         ("Texter", "C7"),
     ]
+
+
+def _rgb(hex_colour: str) -> tuple[int, ...]:
+    text = hex_colour.lstrip("#")[-6:]
+    return tuple(int(text[i : i + 2], 16) for i in (0, 2, 4))
+
+
+def test_a_warning_cell_is_marked_apart_from_the_input_yellow(tmp_path: Path) -> None:
+    """Review: a cell with a warning was filled FFEB9C over the template's input yellow
+    FFF2CC, and could not be told from the other input cells on screen or on paper. It
+    is orange with a thick frame; an error stays pink; the Återkoppling sheet says which
+    colour means what and shows each problem's severity in its cell's colour."""
+    from budgetbook.templates import INPUT_FILL
+    from wb_builders import round_files
+
+    _, _, _, returns = round_files(tmp_path / "round")
+    source = returns[0]
+    assert openpyxl.load_workbook(source)["Drift"]["F14"].fill.fgColor.rgb.endswith(
+        INPUT_FILL.lstrip("#")
+    )  # an input cell of the return
+    warning = rules.TEXT_NUMBER(
+        file=source.name, sheet="Drift", cell="F14", varde="2 150", tolkat="2 150"
+    )
+    error = rules.NOT_A_NUMBER(file=source.name, sheet="Drift", cell="G16", varde="x")
+    out = write_feedback(source, [warning, error], tmp_path / "fb.xlsx")
+    assert out is not None
+    wb = openpyxl.load_workbook(out)
+    warned, erred = wb["Drift"]["F14"], wb["Drift"]["G16"]
+    assert erred.fill.fgColor.rgb.endswith("FFC7CE")
+    fill = warned.fill.fgColor.rgb
+    assert fill.endswith("FFC000")
+    # far from the input yellow (FFEB9C was 15 units of blue from it) and from the pink
+    for other in (INPUT_FILL, "FFEB9C", "FFC7CE"):
+        assert sum(abs(a - b) for a, b in zip(_rgb(fill), _rgb(other), strict=True)) > 100
+    for side in ("left", "right", "top", "bottom"):
+        edge = getattr(warned.border, side)
+        assert edge.style == "thick" and edge.color.rgb.endswith("C55A11"), side
+    assert erred.border.left.style != "thick"
+    listing = wb["Återkoppling"]
+    legend = listing["A3"].value
+    assert "fel markerade rosa" in legend and "varningar markerade orange med tjock ram" in legend
+    rows = {listing.cell(r, 2).value: r for r in (5, 6)}
+    assert listing.cell(rows["F14"], 4).value == "varning"
+    assert listing.cell(rows["F14"], 4).fill.fgColor.rgb.endswith("FFC000")
+    assert listing.cell(rows["G16"], 4).fill.fgColor.rgb.endswith("FFC7CE")
+    # only warnings: the legend names no pink
+    only = write_feedback(source, [warning], tmp_path / "w.xlsx")
+    assert only is not None
+    legend = openpyxl.load_workbook(only)["Återkoppling"]["A3"].value
+    assert "rosa" not in legend and "orange" in legend
+
+
+def test_the_feedback_sheet_prints_on_a4_as_the_returns_sheets(tmp_path: Path) -> None:
+    """Review: the Återkoppling sheet set no paper size, so it printed on US Letter
+    while every sheet of the return prints on A4."""
+    from wb_builders import round_files
+
+    _, _, _, returns = round_files(tmp_path / "round")
+    problems = [rules.NOT_A_NUMBER(file="F.xlsx", sheet="Drift", cell="F14", varde="x")]
+    out = write_feedback(returns[0], problems, tmp_path / "fb.xlsx")
+    assert out is not None
+    wb = openpyxl.load_workbook(out)
+    listing, drift = wb["Återkoppling"], wb["Drift"]
+    assert drift.page_setup.paperSize == listing.page_setup.paperSize == 9  # A4
+    assert listing.page_setup.orientation == drift.page_setup.orientation == "landscape"
+    assert listing.sheet_properties.pageSetUpPr.fitToPage
+    assert (listing.page_setup.fitToWidth, listing.page_setup.fitToHeight) == (1, 0)
+    for side in ("left", "right", "top", "bottom"):
+        assert getattr(listing.page_margins, side) == getattr(drift.page_margins, side), side
