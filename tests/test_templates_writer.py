@@ -403,3 +403,21 @@ def test_the_ram_message_wraps_within_the_printed_sheet(rnd) -> None:
     width = ws.column_dimensions[cell.column_letter].width
     assert ws.row_dimensions[cell.row].height >= 15 * wrapped_lines(longest, width - 0.71)
     assert ws.row_dimensions[cell.row].height >= 30
+
+
+def test_the_ram_figures_stand_beside_their_years(rnd) -> None:
+    """Review: on Instruktioner the ram per year stood right-aligned at the far end of
+    the 95 characters wide text column, ~15 cm from its year. Each figure is at the
+    left of the cell beside its year, as the texts are, still a number in tkr."""
+    settings, _, templates, _ = rnd
+    avd = settings.avdelningar[0]
+    ws = openpyxl.load_workbook(templates[0])[S.INSTRUCTIONS_SHEET]
+    shown = {}
+    for row in ws.iter_rows(min_row=4, max_col=2):
+        label, figure = row
+        if label.value in {str(y) for y in avd.ram}:
+            assert isinstance(figure.value, int), label.value
+            assert figure.alignment.horizontal == "left", label.value
+            assert figure.number_format == "#,##0"
+            shown[int(label.value)] = figure.value
+    assert shown == avd.ram

@@ -123,6 +123,9 @@ class _Writer:
             "text": fmt(text_wrap=True),
             "locked_text": fmt(text_wrap=True, font_color="#262626"),
             "locked_amount": fmt(num_format=AMOUNT_FORMAT),
+            # an amount beside its label on Instruktioner: at the left of the wide text
+            # column, as the texts are (right-aligned, the ram stood ~15 cm from its year)
+            "label_amount": fmt(num_format=AMOUNT_FORMAT, align="left"),
             "locked_int": fmt(num_format="0"),
             "formula_amount": fmt(num_format=AMOUNT_FORMAT, font_color="#404040"),
             "formula_pct": fmt(num_format=CHANGE_PCT_FORMAT, font_color="#404040"),
@@ -252,7 +255,7 @@ class _Writer:
                 ws.set_row(row, 15 * wrapped_lines(text, 95))
             elif kind == "amount":
                 ws.write(row, 0, label, f["text"])
-                ws.write_number(row, 1, int(text), f["locked_amount"])
+                ws.write_number(row, 1, int(text), f["label_amount"])
             else:
                 ws.write(row, 0, label, f["text"])
                 ws.write(row, 1, text, f["text"])
