@@ -421,3 +421,53 @@ def test_the_ram_figures_stand_beside_their_years(rnd) -> None:
             assert figure.number_format == "#,##0"
             shown[int(label.value)] = figure.value
     assert shown == avd.ram
+
+
+def test_instructions_say_how_the_capital_cost_row_is_arrived_at(rnd) -> None:
+    """Review: the Drift sheet's Kapitalkostnader row was an input cell like any other;
+    nothing told the department head that it follows from the investment plan, which
+    the office then checks (BB408: the row's increase over last year's budget against
+    the plan's kapitalkostnad). Instruktioner says what the row is, that it is last
+    year's budget plus the capital cost of the spend on Investeringar, and how that is
+    computed, with the settings' lives and internränta; its example is the office's
+    own calculation (`capital`)."""
+    import re
+
+    from budgetbook import fmt
+    from budgetbook.capital import project_capital
+    from budgetbook.model import Project
+
+    settings, _, templates, _ = rnd
+    avd = settings.avdelningar[0]
+    ws = openpyxl.load_workbook(templates[0])[S.INSTRUCTIONS_SHEET]
+    labels = [r[0] for r in ws.iter_rows(min_row=4, max_col=1, values_only=True)]
+    lines = {r[0]: r[1] for r in ws.iter_rows(min_row=4, max_col=2, values_only=True) if r[0]}
+    (post,) = [d for d in settings.driftposter if d.capital]
+    assert labels.index(post.name) == labels.index("Drift") + 1  # read with Drift's line
+    what = lines[post.name]
+    verks = {v.code for v in settings.verksamheter_of(avd.code)}
+    prior = sum(f.budget for (v, d), f in settings.prior.items() if v in verks and d == post.code)
+    assert f"Raden {post.name} på bladet Drift är avskrivning plus internränta" in what
+    assert f"budget {settings.prior_year}" in what
+    assert f"{fmt.tkr(prior)}\xa0tkr" in what and "bladet Investeringar" in what
+    assert "Ekonomistaben" in what
+    how = lines["Så räknas kapitalkostnaden"]
+    for category in settings.asset_categories:
+        if category.life:
+            assert f"{category.name} {category.life}\xa0år" in how
+        else:
+            assert f"{category.name} skrivs inte av" in how
+    assert fmt.rate(settings.internranta) in how and "året efter utgiften" in how
+    found = re.search(
+        r"Exempel: 1\xa0000\xa0tkr i (\w+) (\d{4}) ger (\d{4}) .*alltså ([\d\xa0]+)\xa0tkr, "
+        r"och (\d{4}) [\d\xa0]+ \+ [\d\xa0]+ = ([\d\xa0]+)\xa0tkr\.",
+        how,
+    )
+    assert found, how
+    name, spent, y1, c1, y2, c2 = found.groups()
+    category = next(c for c in settings.asset_categories if c.name.lower() == name)
+    project = Project("P1", "Exempel", category.code, "ny", None, {int(spent): 1000})
+    office = project_capital(project, settings, settings.investment_years)
+    assert office.rounded(int(y1)) == int(c1.replace("\xa0", ""))
+    assert office.rounded(int(y2)) == int(c2.replace("\xa0", ""))
+    assert office.rounded(int(spent)) == 0  # nothing in the spend year itself
