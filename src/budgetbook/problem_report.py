@@ -22,7 +22,7 @@ from .page_header import FOOTER, page_header
 from .reminders import CHASED, Reminder, reminder
 from .schema import FEEDBACK_SHEET
 from .settings import Settings
-from .templates_text import swedish_date
+from .templates_text import swedish_date, wrapped_lines
 from .workspace import atomic_write
 
 STATUS_HEADINGS = (
@@ -167,10 +167,15 @@ def write_problem_report(
         ps = wb.add_worksheet("Problem")
         for col, heading in enumerate(PROBLEM_HEADINGS):
             ps.write_string(0, col, heading, head)
+        # the file, sheet and rule wrap in their columns, as the message does: all on
+        # one line the sheet was ~230 characters wide and printed at ~6 points
+        widths = problem_widths(result)
+        url_wrap = wb.add_format({"font_color": "blue", "underline": 1, "valign": "top"})
+        url_wrap.set_text_wrap()
         for i, p in enumerate(result.problems, start=1):
             _write_text(ps, i, 0, p.avdelning, text)
-            _write_file(ps, i, 1, p.file, links, url, text, p.sheet, p.cell)
-            _write_text(ps, i, 2, p.sheet, text)
+            _write_file(ps, i, 1, p.file, links, url_wrap, wrap, p.sheet, p.cell)
+            _write_text(ps, i, 2, p.sheet, wrap)
             # the cell too opens the return there: that is where the eye looks for it
             cell_link = _link(links.get(p.file, ""), p.sheet, p.cell) if p.file else None
             at_cell = cell_link if cell_link and "#" in cell_link else None
@@ -178,9 +183,9 @@ def write_problem_report(
             ps.write_string(i, 4, p.code, text)
             ps.write_string(i, 5, p.severity.value, text)
             rule = rules.RULES.get(p.code)
-            _write_text(ps, i, 6, rule.title if rule else "", text)
+            _write_text(ps, i, 6, rule.title if rule else "", wrap)
             ps.write_string(i, 7, p.message, wrap)
-            ps.set_row(i, _message_height(p.message))
+            ps.set_row(i, problem_row_height(p, widths))
         ps.autofilter(0, 0, max(len(result.problems), 1), len(PROBLEM_HEADINGS) - 1)
         ps.freeze_panes(1, 0)
         ws.repeat_rows(2)  # the heading rows, on every printed page
@@ -189,6 +194,7 @@ def write_problem_report(
             sheet.set_landscape()
             sheet.fit_to_pages(1, 0)
             sheet.set_paper(9)  # A4
+            sheet.set_margins(left=0.5, right=0.5, top=0.75, bottom=0.75)  # the template's
             sheet.set_header(
                 page_header(
                     f"{settings.kommun}, {settings.namnd}",
@@ -197,7 +203,7 @@ def write_problem_report(
                 )
             )
             sheet.set_footer(FOOTER)
-        for col, width in enumerate((10, files, 16, 8, 7, 11, 34, 100)):
+        for col, width in enumerate(widths):
             ps.set_column(col, col, width)
         wb.close()
     return path
@@ -212,6 +218,25 @@ def _fit(texts: list[str], least: int, most: int = 70) -> int:
 
 # Excel's tallest row, in points: a taller one is not a valid row height
 MAX_ROW_POINTS = 409
+# The Problem sheet's message column: ~60 characters wide, wrapped (at 100 the sheet
+# printed one page wide at ~6 points; now ~8 or more on A4 landscape)
+PROBLEM_MESSAGE_WIDTH = 60
+
+
+def problem_widths(result: CollectResult) -> tuple[float, ...]:
+    """The Problem sheet's column widths (`PROBLEM_HEADINGS`): the file's as wide as the
+    longest name up to 40 characters (a longer one wraps), the rule's title wrapped."""
+    files = _fit([p.file for p in result.problems], 30, 40)
+    return (10, files, 14, 8, 7, 11, 26, PROBLEM_MESSAGE_WIDTH)
+
+
+def problem_row_height(p: Problem, widths: Sequence[float]) -> float:
+    """A Problem row high enough for the longest of its wrapped cells (LibreOffice
+    grows no row by itself), at most Excel's tallest row."""
+    rule = rules.RULES.get(p.code)
+    cells = ((p.file, widths[1]), (p.sheet, widths[2]), (rule.title if rule else "", widths[6]))
+    lines = max(wrapped_lines(text, width) for text, width in (*cells, (p.message, widths[7])))
+    return min(MAX_ROW_POINTS, 15 * max(1, lines))
 
 
 def _message_height(message: str) -> float:
