@@ -76,7 +76,10 @@ def test_report_columns_are_wide_enough_for_long_names_and_files(
 ) -> None:
     """A return is named after its avdelning: "Budget 2027
     Förtroendemannaorganisationen.xlsx" was cut off in the Fil column (40 wide), on
-    screen and on paper."""
+    screen and on paper. On the Problem sheet a name longer than its column wraps, on
+    a row high enough (the sheet is kept narrow enough to print legibly)."""
+    from budgetbook.templates_text import wrapped_lines
+
     name = "Samhällsbyggnadsförvaltningens planeringsavdelning"
     file = f"Budget 2027 {name}.xlsx"
     status = ReturnStatus("SBF", name, "fel", file, "", datetime(2027, 1, 5, tzinfo=UTC), 1, 0)
@@ -86,7 +89,12 @@ def test_report_columns_are_wide_enough_for_long_names_and_files(
     wb = openpyxl.load_workbook(path)
     assert wb["Status"].column_dimensions["B"].width >= len(name)
     assert wb["Status"].column_dimensions["H"].width >= len(file)  # after "Sista dag"
-    assert wb["Problem"].column_dimensions["B"].width >= len(file)
+    problems = wb["Problem"]
+    width = problems.column_dimensions["B"].width
+    assert problems["B2"].value == file and problems["B2"].alignment.wrap_text
+    assert width >= len(file) or (
+        problems.row_dimensions[2].height >= 15 * wrapped_lines(file, width) >= 30
+    )
 
 
 def test_feedback_marks_cells_and_keeps_original(tmp_path: Path) -> None:
@@ -263,3 +271,112 @@ def test_feedback_lists_problems_in_the_workbooks_order(tmp_path: Path) -> None:
         ("Texter", None),
         ("Texter", "C7"),
     ]
+
+
+def _rgb(hex_colour: str) -> tuple[int, ...]:
+    text = hex_colour.lstrip("#")[-6:]
+    return tuple(int(text[i : i + 2], 16) for i in (0, 2, 4))
+
+
+def test_a_warning_cell_is_marked_apart_from_the_input_yellow(tmp_path: Path) -> None:
+    """Review: a cell with a warning was filled FFEB9C over the template's input yellow
+    FFF2CC, and could not be told from the other input cells on screen or on paper. It
+    is orange with a thick frame; an error stays pink; the Återkoppling sheet says which
+    colour means what and shows each problem's severity in its cell's colour."""
+    from budgetbook.templates import INPUT_FILL
+    from wb_builders import round_files
+
+    _, _, _, returns = round_files(tmp_path / "round")
+    source = returns[0]
+    assert openpyxl.load_workbook(source)["Drift"]["F14"].fill.fgColor.rgb.endswith(
+        INPUT_FILL.lstrip("#")
+    )  # an input cell of the return
+    warning = rules.TEXT_NUMBER(
+        file=source.name, sheet="Drift", cell="F14", varde="2 150", tolkat="2 150"
+    )
+    error = rules.NOT_A_NUMBER(file=source.name, sheet="Drift", cell="G16", varde="x")
+    out = write_feedback(source, [warning, error], tmp_path / "fb.xlsx")
+    assert out is not None
+    wb = openpyxl.load_workbook(out)
+    warned, erred = wb["Drift"]["F14"], wb["Drift"]["G16"]
+    assert erred.fill.fgColor.rgb.endswith("FFC7CE")
+    fill = warned.fill.fgColor.rgb
+    assert fill.endswith("FFC000")
+    # far from the input yellow (FFEB9C was 15 units of blue from it) and from the pink
+    for other in (INPUT_FILL, "FFEB9C", "FFC7CE"):
+        assert sum(abs(a - b) for a, b in zip(_rgb(fill), _rgb(other), strict=True)) > 100
+    for side in ("left", "right", "top", "bottom"):
+        edge = getattr(warned.border, side)
+        assert edge.style == "thick" and edge.color.rgb.endswith("C55A11"), side
+    assert erred.border.left.style != "thick"
+    listing = wb["Återkoppling"]
+    legend = listing["A3"].value
+    assert "fel markerade rosa" in legend and "varningar markerade orange med tjock ram" in legend
+    rows = {listing.cell(r, 2).value: r for r in (5, 6)}
+    assert listing.cell(rows["F14"], 4).value == "varning"
+    assert listing.cell(rows["F14"], 4).fill.fgColor.rgb.endswith("FFC000")
+    assert listing.cell(rows["G16"], 4).fill.fgColor.rgb.endswith("FFC7CE")
+    # only warnings: the legend names no pink
+    only = write_feedback(source, [warning], tmp_path / "w.xlsx")
+    assert only is not None
+    legend = openpyxl.load_workbook(only)["Återkoppling"]["A3"].value
+    assert "rosa" not in legend and "orange" in legend
+
+
+def test_the_feedback_sheet_prints_on_a4_as_the_returns_sheets(tmp_path: Path) -> None:
+    """Review: the Återkoppling sheet set no paper size, so it printed on US Letter
+    while every sheet of the return prints on A4."""
+    from wb_builders import round_files
+
+    _, _, _, returns = round_files(tmp_path / "round")
+    problems = [rules.NOT_A_NUMBER(file="F.xlsx", sheet="Drift", cell="F14", varde="x")]
+    out = write_feedback(returns[0], problems, tmp_path / "fb.xlsx")
+    assert out is not None
+    wb = openpyxl.load_workbook(out)
+    listing, drift = wb["Återkoppling"], wb["Drift"]
+    assert drift.page_setup.paperSize == listing.page_setup.paperSize == 9  # A4
+    assert listing.page_setup.orientation == drift.page_setup.orientation == "landscape"
+    assert listing.sheet_properties.pageSetUpPr.fitToPage
+    assert (listing.page_setup.fitToWidth, listing.page_setup.fitToHeight) == (1, 0)
+    for side in ("left", "right", "top", "bottom"):
+        assert getattr(listing.page_margins, side) == getattr(drift.page_margins, side), side
+
+
+def test_the_problem_sheet_prints_legibly_one_page_wide(tmp_path: Path, settings: Settings) -> None:
+    """Review: the Problem sheet's Meddelande column was 100 characters wide, so one
+    page wide on A4 landscape the sheet printed at ~6 points. The message wraps in a
+    column ~60 wide (and the file, sheet and rule wrap), each row high enough for its
+    longest cell; it prints at 8 points or more."""
+    from budgetbook.problem_report import PROBLEM_MESSAGE_WIDTH
+    from budgetbook.templates_text import wrapped_lines
+    from wb_builders import printed_points
+
+    file = "Budget 2027 Förtroendemannaorganisationen.xlsx"
+    problems = [
+        rules.TEXT_NUMBER(
+            file=file, sheet="Drift", cell="F14", avdelning="FMO", varde="2 150", tolkat="2 150"
+        ),
+        rules.PLAN_YEARS_MISSING(
+            file=file,
+            sheet="Mål och indikatorer",
+            cell="F9",
+            avdelning="FMO",
+            ar=2029,
+            verksamhet="1100",
+            driftpost="Material och övriga kostnader",
+        ),
+    ]
+    status = ReturnStatus("FMO", "Förtroendemannaorganisationen", "fel", file, "", None, 1, 1)
+    result = CollectResult(statuses=[status], problems=problems)
+    path = write_problem_report(result, settings, tmp_path / "kontroll.xlsx", {file: file})
+    ws = openpyxl.load_workbook(path)["Problem"]
+    assert ws.page_setup.paperSize == 9 and ws.page_setup.orientation == "landscape"
+    assert printed_points(ws) >= 8, printed_points(ws)
+    message = ws.column_dimensions["H"]
+    assert PROBLEM_MESSAGE_WIDTH <= message.width <= PROBLEM_MESSAGE_WIDTH + 1
+    assert ws.freeze_panes == "A2"
+    for row, p in enumerate(problems, start=2):
+        for col in "BCGH":
+            assert ws[f"{col}{row}"].alignment.wrap_text, (row, col)
+        lines = wrapped_lines(p.message, PROBLEM_MESSAGE_WIDTH)
+        assert lines > 1 and ws.row_dimensions[row].height >= 15 * lines

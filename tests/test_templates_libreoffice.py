@@ -103,31 +103,53 @@ def test_libreoffice_opens_and_agrees(tmp_path: Path) -> None:
             assert inv_grid[inv.header_row - 2][c] == total
 
 
-def test_the_change_in_percent_shows_what_the_rule_compares(tmp_path: Path) -> None:
-    """A department workbook's % change is rounded in its formula to the tenth of a
-    percent it shows. In whole percent, −5,4 % read "−5 %" beside "Kommentar saknas"
-    and an instruction that says "mer än 5 %". Rounding in the formula also keeps
-    Excel from showing "-0,0 %" for −0,03 % (it takes the minus sign from the unrounded
-    value). LibreOffice computes the formulas of a template filled as a person fills it."""
+def test_the_change_in_percent_is_whole_except_beside_the_rule(tmp_path: Path) -> None:
+    """A department workbook's % change is in whole percent, as the consolidation and
+    the draft show it (review: the template alone showed "0,0 %"), rounded in its
+    formula to what it shows. Where whole percent would put a change on the wrong side
+    of the large-change rule (10,4 % shown "10 %" beside "Kommentar saknas" and an
+    instruction that says "mer än 10 %"; 10,04 % likewise), the cell shows a tenth.
+    Rounding in the formula keeps Excel from showing "-0 %" for −0,03 % (it takes the
+    minus sign from the unrounded value). LibreOffice computes and prints a template
+    filled as a person fills it."""
+    import re
+
     import openpyxl
 
     from budgetbook import fmt
 
     settings, schema, templates, _ = round_files(tmp_path / "ws")
+    t = settings.change_threshold_pct / 100
     drift = schema.sheet("drift")
     path = templates[0]
     wb = openpyxl.load_workbook(path)
     ws = wb[drift.name]
     new_col = drift.index(f"budget_{settings.budget_year}") + 1
     old_col = drift.index("budget_prior") + 1
+    c = drift.index("change_pct")
+    assert ws.cell(drift.first_data_row, c + 1).number_format == "0 %"
+    (rule,) = [
+        r
+        for cf in ws.conditional_formatting
+        if str(cf.sqref).startswith(ws.cell(drift.first_data_row, c + 1).coordinate)
+        for r in cf.rules
+    ]
+    assert rule.dxf.numFmt.formatCode == "0.0 %"
     rows = [r for r in range(drift.first_data_row + 1, ws.max_row + 1) if ws.cell(r, old_col).value]
-    # the prior budget less 5,4 %, 0,03 % and 0,6 % of it, and plus 0,3 %
+    # (change as a share of the prior budget, shown as)
+    cases = [
+        (-(t + 0.004), "tenth"),  # −10,4 %: more than the rule, "−10 %" would not be
+        (-0.0003, "whole"),  # −0,03 %: "0 %", never "-0 %"
+        (0.006, "whole"),
+        (0.123, "whole"),
+        (t, "whole"),  # exactly the rule: not more than it, and "10 %" says so
+    ]
     wanted = {}
-    for r, share in zip(rows, (-0.054, -0.0003, -0.006, 0.003), strict=False):
+    for r, (share, shown) in zip(rows, cases, strict=False):
         old = ws.cell(r, old_col).value
         ws.cell(r, new_col).value = new = old + fmt.round_half_up(old * share)
-        wanted[r] = (new - old) / abs(old)
-    assert len(wanted) == 4
+        wanted[r] = ((new - old) / abs(old), shown)
+    assert len(wanted) == len(cases)
     filled = tmp_path / "ifylld.xlsx"
     wb.save(filled)
     out = tmp_path / "lo"
@@ -137,14 +159,33 @@ def test_the_change_in_percent_shows_what_the_rule_compares(tmp_path: Path) -> N
         .get_sheet_by_name(drift.name)
         .to_python(skip_empty_area=False)
     )
-    c = drift.index("change_pct")
-    for r, exact in wanted.items():
+    for r, (exact, shown) in wanted.items():
         computed = grid[r - 1][c]
-        assert computed == round(computed, 3), (r, exact, computed)  # a tenth of a percent
-        assert fmt.decimal(computed * 100) == fmt.decimal(exact * 100)
-        assert ws.cell(r, c + 1).number_format == "0.0 %"
-    assert fmt.decimal(grid[rows[0] - 1][c] * 100) == "\u22125,4"
-    assert grid[rows[1] - 1][c] == 0  # −0,03 %: shown "0,0 %", not "-0,0 %"
+        digits = 3 if shown == "tenth" else 2
+        assert computed == round(computed, digits), (r, exact, computed)
+        assert abs(computed - exact) <= 0.5 * 10**-digits + 1e-12, (r, exact, computed)
+    assert grid[rows[1] - 1][c] == 0  # −0,03 %: 0, not −0
+    if shutil.which("pdftotext") is None:
+        return
+    convert([out / filled.name], tmp_path / "pdf", tmp_path / "profile", "pdf")
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(tmp_path / "pdf" / "ifylld.pdf"), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    # (pdftotext drops the narrow space in "0 %", "1 %")
+    drift_text = text[text.index(f"{drift.name} – ") :]  # its title, on its page
+    shown_pct = [
+        s.replace(" ", "")
+        for s in re.findall(r"(?<![\d.,])[-\u2212]?\d+(?:[.,]\d)? ?%", drift_text)
+    ]
+    ten = round(settings.change_threshold_pct)
+    assert any(re.fullmatch(rf"[-\u2212]{ten}[.,]4%", s) for s in shown_pct), shown_pct
+    assert {"0%", "1%", "12%", f"{ten}%"} <= set(shown_pct), shown_pct
+    assert not any(s.startswith(("-0", "\u22120")) for s in shown_pct), shown_pct
+    # no other tenth than the one beside the rule
+    assert len([s for s in shown_pct if re.search(r"[.,]\d%", s)]) == 1, shown_pct
 
 
 def test_the_kontroll_column_and_collect_agree_at_the_threshold(tmp_path: Path) -> None:

@@ -194,3 +194,24 @@ def saved_at(path: Path, when: datetime) -> None:
                 )
                 assert n == 1
             dst.writestr(info, body)
+
+
+def printed_points(ws, font: float = 11) -> float:  # type: ignore[no-untyped-def]
+    """The size `font` prints at on a sheet fitted one page wide, by Excel's measure:
+    a column `w` wide as stored is int(7 w + 0.5) pixels of Calibri 11 (a pixel is
+    ¾ point), the page's width less its left and right margins."""
+    from openpyxl.utils import range_boundaries
+
+    last = ws.max_column
+    if ws.print_area:
+        area = ws.print_area if isinstance(ws.print_area, str) else ws.print_area[0]
+        last = range_boundaries(area.split("!")[-1].replace("$", ""))[2]
+    widths: dict[int, float] = {}
+    for dim in ws.column_dimensions.values():
+        for col in range(dim.min or 1, (dim.max or dim.min or 1) + 1):
+            widths[col] = dim.width
+    pixels = sum(int(7 * widths.get(col, 8.43) + 0.5) for col in range(1, last + 1))
+    portrait = (595.28, 841.89)  # A4
+    page = portrait[1] if ws.page_setup.orientation == "landscape" else portrait[0]
+    printable = page - 72 * (ws.page_margins.left + ws.page_margins.right)
+    return font * min(1.0, printable / (pixels * 0.75))

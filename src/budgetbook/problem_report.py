@@ -22,7 +22,7 @@ from .page_header import FOOTER, page_header
 from .reminders import CHASED, Reminder, reminder
 from .schema import FEEDBACK_SHEET
 from .settings import Settings
-from .templates_text import swedish_date
+from .templates_text import swedish_date, wrapped_lines
 from .workspace import atomic_write
 
 STATUS_HEADINGS = (
@@ -47,7 +47,18 @@ PROBLEM_HEADINGS = (
 )
 DEADLINE_HEADING = "Sista dag"  # the deadline's marks (`deadline`), in a round with one
 COUNTS = ("Fel", "Varningar")  # the Status sheet's columns of numbers
-_FILL = {"fel": "FFC7CE", "varning": "FFEB9C"}
+# How a feedback copy marks a problem's cell: an error pink, a warning orange with a
+# thick dark orange frame. A warning was Excel's light yellow FFEB9C, on top of the
+# template's input yellow FFF2CC: the marked cell could not be told from the others,
+# on screen or on paper. Orange keeps black text legible and differs from both yellow
+# and pink in hue; the frame tells it from pink also in a grey print.
+_FILL = {"fel": "FFC7CE", "varning": "FFC000"}
+WARNING_FRAME = "C55A11"  # Excel's "Orange, Accent 2, Darker 25%"
+# Said on the Återkoppling sheet, for what the copy marks: as the colours above
+MARK_WORDS = {
+    "fel": "cellerna med fel markerade rosa",
+    "varning": "cellerna med varningar markerade orange med tjock ram",
+}
 FEEDBACK_FONT = "Calibri"  # the template's
 
 
@@ -156,10 +167,15 @@ def write_problem_report(
         ps = wb.add_worksheet("Problem")
         for col, heading in enumerate(PROBLEM_HEADINGS):
             ps.write_string(0, col, heading, head)
+        # the file, sheet and rule wrap in their columns, as the message does: all on
+        # one line the sheet was ~230 characters wide and printed at ~6 points
+        widths = problem_widths(result)
+        url_wrap = wb.add_format({"font_color": "blue", "underline": 1, "valign": "top"})
+        url_wrap.set_text_wrap()
         for i, p in enumerate(result.problems, start=1):
             _write_text(ps, i, 0, p.avdelning, text)
-            _write_file(ps, i, 1, p.file, links, url, text, p.sheet, p.cell)
-            _write_text(ps, i, 2, p.sheet, text)
+            _write_file(ps, i, 1, p.file, links, url_wrap, wrap, p.sheet, p.cell)
+            _write_text(ps, i, 2, p.sheet, wrap)
             # the cell too opens the return there: that is where the eye looks for it
             cell_link = _link(links.get(p.file, ""), p.sheet, p.cell) if p.file else None
             at_cell = cell_link if cell_link and "#" in cell_link else None
@@ -167,9 +183,9 @@ def write_problem_report(
             ps.write_string(i, 4, p.code, text)
             ps.write_string(i, 5, p.severity.value, text)
             rule = rules.RULES.get(p.code)
-            _write_text(ps, i, 6, rule.title if rule else "", text)
+            _write_text(ps, i, 6, rule.title if rule else "", wrap)
             ps.write_string(i, 7, p.message, wrap)
-            ps.set_row(i, _message_height(p.message))
+            ps.set_row(i, problem_row_height(p, widths))
         ps.autofilter(0, 0, max(len(result.problems), 1), len(PROBLEM_HEADINGS) - 1)
         ps.freeze_panes(1, 0)
         ws.repeat_rows(2)  # the heading rows, on every printed page
@@ -178,6 +194,7 @@ def write_problem_report(
             sheet.set_landscape()
             sheet.fit_to_pages(1, 0)
             sheet.set_paper(9)  # A4
+            sheet.set_margins(left=0.5, right=0.5, top=0.75, bottom=0.75)  # the template's
             sheet.set_header(
                 page_header(
                     f"{settings.kommun}, {settings.namnd}",
@@ -186,7 +203,7 @@ def write_problem_report(
                 )
             )
             sheet.set_footer(FOOTER)
-        for col, width in enumerate((10, files, 16, 8, 7, 11, 34, 100)):
+        for col, width in enumerate(widths):
             ps.set_column(col, col, width)
         wb.close()
     return path
@@ -201,6 +218,25 @@ def _fit(texts: list[str], least: int, most: int = 70) -> int:
 
 # Excel's tallest row, in points: a taller one is not a valid row height
 MAX_ROW_POINTS = 409
+# The Problem sheet's message column: ~60 characters wide, wrapped (at 100 the sheet
+# printed one page wide at ~6 points; now ~8 or more on A4 landscape)
+PROBLEM_MESSAGE_WIDTH = 60
+
+
+def problem_widths(result: CollectResult) -> tuple[float, ...]:
+    """The Problem sheet's column widths (`PROBLEM_HEADINGS`): the file's as wide as the
+    longest name up to 40 characters (a longer one wraps), the rule's title wrapped."""
+    files = _fit([p.file for p in result.problems], 30, 40)
+    return (10, files, 14, 8, 7, 11, 26, PROBLEM_MESSAGE_WIDTH)
+
+
+def problem_row_height(p: Problem, widths: Sequence[float]) -> float:
+    """A Problem row high enough for the longest of its wrapped cells (LibreOffice
+    grows no row by itself), at most Excel's tallest row."""
+    rule = rules.RULES.get(p.code)
+    cells = ((p.file, widths[1]), (p.sheet, widths[2]), (rule.title if rule else "", widths[6]))
+    lines = max(wrapped_lines(text, width) for text, width in (*cells, (p.message, widths[7])))
+    return min(MAX_ROW_POINTS, 15 * max(1, lines))
 
 
 def _message_height(message: str) -> float:
@@ -304,6 +340,19 @@ def feedback_advice(problems: Sequence[Problem]) -> str:
     )
 
 
+def mark_legend(kinds: Collection[str], linked: bool) -> str:
+    """The Återkoppling sheet's line on how the workbook's cells are marked (`kinds`:
+    "fel", "varning"); none when no cell is (a blank return's BB110, say)."""
+    parts = [MARK_WORDS[kind] for kind in ("fel", "varning") if kind in kinds]
+    if not parts:
+        return ""
+    go = " Klicka på cellen i kolumnen Cell för att komma dit." if linked else ""
+    return (
+        f"I arbetsboken är {' och '.join(parts)}. Varje markerad cell har en kommentar "
+        f"med meddelandet.{go}"
+    )
+
+
 def _return_header(sheets: Iterable[Any]) -> tuple[str, str]:
     """The left and right parts of the first printed-page header in a return (the
     template writes kommun and nämnd, and the avdelning and year, on every sheet)."""
@@ -345,7 +394,7 @@ def write_feedback(source: Path, problems: Iterable[Problem], path: Path) -> Pat
     import openpyxl
     from openpyxl.cell.cell import MergedCell
     from openpyxl.comments import Comment
-    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils.cell import coordinate_from_string
     from openpyxl.worksheet.hyperlink import Hyperlink
 
@@ -359,6 +408,8 @@ def write_feedback(source: Path, problems: Iterable[Problem], path: Path) -> Pat
     problems = _in_workbook_order(problems, wb.sheetnames)
     by_cell: dict[tuple[str, str], list[Problem]] = defaultdict(list)
     marked: dict[tuple[str, str], str] = {}  # (sheet, cell) -> where the list links to
+    kinds: set[str] = set()  # how the cells were marked: "fel", "varning"
+    frame = Side(style="thick", color=WARNING_FRAME)
     for p in problems:
         if p.sheet and p.cell and p.sheet in wb.sheetnames:
             by_cell[(p.sheet, p.cell)].append(p)
@@ -376,6 +427,9 @@ def write_feedback(source: Path, problems: Iterable[Problem], path: Path) -> Pat
             cell = ws.cell(rng.min_row, rng.min_col)
         worst = "fel" if any(p.is_error for p in found) else "varning"
         cell.fill = PatternFill("solid", fgColor=_FILL[worst])
+        if worst == "varning":
+            cell.border = Border(left=frame, right=frame, top=frame, bottom=frame)
+        kinds.add(worst)
         comment = Comment("\n\n".join(f"{p.code}: {p.message}" for p in found), "budgetbook")
         comment.width, comment.height = 360, 160
         cell.comment = comment
@@ -392,6 +446,12 @@ def write_feedback(source: Path, problems: Iterable[Problem], path: Path) -> Pat
     # beside the template's Calibri
     ws["A1"].font = Font(name=FEEDBACK_FONT, bold=True, size=13)
     _set_text(ws["A2"], feedback_advice(problems))
+    if legend := mark_legend(kinds, bool(marked)):
+        # what the colours in the workbook mean, wrapped over the listing's width
+        _set_text(ws["A3"], legend)
+        ws["A3"].alignment = Alignment(wrap_text=True, vertical="top")
+        ws.merge_cells("A3:E3")
+        ws.row_dimensions[3].height = 15 * max(1, -(-len(legend) // 130))
     for col, heading in enumerate(("Blad", "Cell", "Kod", "Allvarlighet", "Meddelande"), 1):
         c = ws.cell(4, col)
         _set_text(c, heading)
@@ -400,6 +460,8 @@ def write_feedback(source: Path, problems: Iterable[Problem], path: Path) -> Pat
         for col, value in enumerate((p.sheet, p.cell, p.code, p.severity.value, p.message), 1):
             _set_text(ws.cell(row, col), value)
             ws.cell(row, col).alignment = Alignment(wrap_text=col == 5, vertical="top")
+        # the severity in the colour its cell is marked with in the workbook
+        ws.cell(row, 4).fill = PatternFill("solid", fgColor=_FILL[p.severity.value])
         ws.row_dimensions[row].height = _message_height(p.message)
         # the cell a link to the marked cell in this same copy: the department head
         # clicks "F14" and is there (a link into another file would be broken once
@@ -411,7 +473,13 @@ def write_feedback(source: Path, problems: Iterable[Problem], path: Path) -> Pat
     for col, width in zip("ABCDE", (16, 8, 8, 12, 100), strict=True):
         ws.column_dimensions[col].width = width
     ws.freeze_panes = "A5"
+    # printed as the template's sheets: A4 (no paper size printed on US Letter),
+    # landscape, one page wide, the template's margins
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = "landscape"
+    ws.page_margins.left = ws.page_margins.right = 0.5
+    ws.page_margins.top = ws.page_margins.bottom = 0.75
+    ws.page_margins.header = ws.page_margins.footer = 0.3
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_title_rows = "4:4"

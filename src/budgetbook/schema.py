@@ -129,6 +129,7 @@ TEXT, AMOUNT, YEAR, LIST, INT, FORMULA = "text", "amount", "year", "list", "int"
 # an INT column is a riskvärde (sannolikhet × konsekvens, each 1–4): the template's
 # validation and the reader's rule BB310 both allow this range
 INT_RANGE = (1, 16)
+DRIFT_AMOUNT_WIDTH = 10  # a figure of up to 8 digits, its heading on two lines
 # a YEAR column's years: the template's validation, the reader and rule BB308's message
 YEAR_RANGE = (2000, 2100)
 
@@ -247,17 +248,23 @@ def year_key(settings: Settings, year: int) -> str:
 def build_schema(settings: Settings) -> Schema:
     """The workbook definition for this round (years and lists come from settings)."""
     py, by = settings.prior_year, settings.budget_year
+    # Drift's widths add up to ~175 characters (three amount years): printed one page
+    # wide on A4 landscape its 11-point text is ~8.8 points in Excel (at ~230 it was
+    # ~6.8). A longer name wraps, its row made high enough (`templates._name_height`);
+    # a comment wraps in its cell
+    amount = DRIFT_AMOUNT_WIDTH
     drift_cols: list[ColumnDef] = [
         ColumnDef("verksamhet", "Verksamhet", TEXT, input=False, width=11),
-        ColumnDef("verksamhet_namn", "Verksamhetsnamn", TEXT, input=False, width=30),
-        ColumnDef("driftpost", "Driftpost", TEXT, input=False, width=30),
-        ColumnDef("budget_prior", f"Budget {py}", AMOUNT, input=False, year=py),
-        ColumnDef("prognos_prior", f"Prognos {py}", AMOUNT, input=False, year=py),
+        ColumnDef("verksamhet_namn", "Verksamhetsnamn", TEXT, input=False, width=27),
+        ColumnDef("driftpost", "Driftpost", TEXT, input=False, width=25),
+        ColumnDef("budget_prior", f"Budget {py}", AMOUNT, input=False, width=amount, year=py),
+        ColumnDef("prognos_prior", f"Prognos {py}", AMOUNT, input=False, width=amount, year=py),
         ColumnDef(
             year_key(settings, by),
             f"Budget {by}",
             AMOUNT,
             required=True,
+            width=amount,
             year=by,
             help="Budget för budgetåret i hela tkr.",
         ),
@@ -269,21 +276,22 @@ def build_schema(settings: Settings) -> Schema:
                 f"Plan {year}",
                 AMOUNT,
                 required=True,
+                width=amount,
                 year=year,
                 help="Plan för året i hela tkr.",
             )
         )
     drift_cols += [
-        ColumnDef("change_tkr", f"Förändring B{py}–B{by}, tkr", FORMULA, input=False, width=15),
-        ColumnDef("change_pct", f"Förändring B{py}–B{by}, %", FORMULA, input=False, width=13),
+        ColumnDef("change_tkr", f"Förändring B{py}–B{by}, tkr", FORMULA, input=False, width=12),
+        ColumnDef("change_pct", f"Förändring B{py}–B{by}, %", FORMULA, input=False, width=11),
         ColumnDef(
             "comment",
             "Kommentar",
             TEXT,
-            width=40,
+            width=22,
             help="Krävs när förändringen är stor (se Instruktioner).",
         ),
-        ColumnDef("flag", "Kontroll", FORMULA, input=False, width=18),
+        ColumnDef("flag", "Kontroll", FORMULA, input=False, width=16),
     ]
     # Drift has a summary block (revenue, cost, net, ram, difference) above its table.
     drift = SheetDef(

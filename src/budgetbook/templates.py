@@ -43,8 +43,12 @@ INPUT_FILL = "#FFF2CC"  # the one colour of every input cell (explained on Instr
 HEADER_FILL = "#1F4E78"
 SUMMARY_FILL = "#F2F2F2"
 AMOUNT_FORMAT = "#,##0"  # locale thousands separator, never a literal space
-# the change against last year, to the tenth the rule for a comment needs (BB402)
-CHANGE_PCT_FORMAT = "0.0 %"
+# the change against last year in whole percent, as the consolidation and the draft
+# show it (domain convention); a tenth only where whole percent would put the change
+# on the wrong side of the rule for a comment (BB402): 5,4 % is not "5 %" beside
+# "Kommentar saknas" and a rule of "mer än 5 %" (`_pct_band`)
+CHANGE_PCT_FORMAT = "0 %"
+CHANGE_PCT_TENTH = "0.0 %"
 FIXED = "_fixed"  # a prefilled row's keys that are locked although the column is input
 
 
@@ -119,6 +123,9 @@ class _Writer:
             "text": fmt(text_wrap=True),
             "locked_text": fmt(text_wrap=True, font_color="#262626"),
             "locked_amount": fmt(num_format=AMOUNT_FORMAT),
+            # an amount beside its label on Instruktioner: at the left of the wide text
+            # column, as the texts are (right-aligned, the ram stood ~15 cm from its year)
+            "label_amount": fmt(num_format=AMOUNT_FORMAT, align="left"),
             "locked_int": fmt(num_format="0"),
             "formula_amount": fmt(num_format=AMOUNT_FORMAT, font_color="#404040"),
             "formula_pct": fmt(num_format=CHANGE_PCT_FORMAT, font_color="#404040"),
@@ -146,6 +153,7 @@ class _Writer:
             "sum_amount": fmt(bold=True, num_format=AMOUNT_FORMAT, bg_color=SUMMARY_FILL),
             "sum_blank": fmt(bg_color=SUMMARY_FILL),
             "red": wb.add_format({"bg_color": "#FFC7CE", "font_color": "#9C0006"}),
+            "pct_tenth": wb.add_format({"num_format": CHANGE_PCT_TENTH}),
             "green": wb.add_format({"bg_color": "#C6EFCE", "font_color": "#006100"}),
         }
 
@@ -247,7 +255,7 @@ class _Writer:
                 ws.set_row(row, 15 * wrapped_lines(text, 95))
             elif kind == "amount":
                 ws.write(row, 0, label, f["text"])
-                ws.write_number(row, 1, int(text), f["locked_amount"])
+                ws.write_number(row, 1, int(text), f["label_amount"])
             else:
                 ws.write(row, 0, label, f["text"])
                 ws.write(row, 1, text, f["text"])
@@ -319,6 +327,7 @@ class _Writer:
             ws.ignore_errors({"number_stored_as_text": " ".join(locked)})
         if sheet.key == "drift":
             write_drift_summary(ws, sheet, first, last, rows, self.s, self.avd, self.f)
+            self._pct_tenths(ws, sheet, first, last)
         else:
             self._sum_row(ws, sheet, first, last)
         ws.freeze_panes(first, 3 if sheet.key == "drift" else 0)
@@ -449,11 +458,12 @@ class _Writer:
             if col.key == "change_tkr":
                 return f'=IF(ISNUMBER({new}),{new}-{old},"")', "formula_amount"
             if col.key == "change_pct":
-                # rounded to the tenth of a percent shown: in whole percent, −5,4 % read
-                # "−5 %" beside the rule "mer än 5 %"; and Excel shows "-0,0 %" for an
-                # unrounded −0.0003 (it takes the sign from the value)
+                # rounded to what is shown, whole percent or (`_pct_band`) a tenth:
+                # Excel shows "-0 %" for an unrounded −0.003 (it takes the sign from
+                # the value)
                 return (
-                    f'=IF(OR(NOT(ISNUMBER({new})),{old}=0),"",ROUND(({new}-{old})/ABS({old}),3))',
+                    f'=IF(OR(NOT(ISNUMBER({new})),{old}=0),"",'
+                    f"ROUND(({new}-{old})/ABS({old}),IF({self._pct_band(sheet, r)},3,2)))",
                     "formula_pct",
                 )
             if col.key == "flag":
@@ -475,6 +485,36 @@ class _Writer:
         if sheet.key == "texter" and col.key == "chars":
             return f"=LEN({self._ref(sheet, r, 'text')})", "formula_int"
         raise TemplateError(f"ingen formel för {sheet.key}.{col.key}")
+
+    def _pct_band(self, sheet: S.SheetDef, r: int) -> str:
+        """A Drift row's condition for showing its change to a tenth of a percent: the
+        change in whole percent is on the other side of the large-change rule's
+        threshold than the change itself (5,4 % shown "5 %" is more than 5 %; so is
+        5,04 %, shown "5,0 %"). Compared in integers, as the Kontroll column does."""
+        new = self._ref(sheet, r, f"budget_{self.s.budget_year}")
+        old = self._ref(sheet, r, "budget_prior")
+        num, den = self.s.change_ratio
+        over = f"ABS({new}-{old})*{100 * den}>{num}*ABS({old})"
+        shown_over = f"ROUND(ABS({new}-{old})*100/ABS({old}),0)*{den}>{num}"
+        return f"({over})<>({shown_over})"
+
+    def _pct_tenths(self, ws: Worksheet, sheet: S.SheetDef, first: int, last: int) -> None:
+        """The Drift % change shown to a tenth where `_pct_band` says so (a conditional
+        number format over whole percent)."""
+        new = self._ref(sheet, first, f"budget_{self.s.budget_year}")
+        old = self._ref(sheet, first, "budget_prior")
+        c = sheet.index("change_pct")
+        ws.conditional_format(
+            first,
+            c,
+            last,
+            c,
+            {
+                "type": "formula",
+                "criteria": f"=AND(ISNUMBER({new}),{old}<>0,{self._pct_band(sheet, first)})",
+                "format": self.f["pct_tenth"],
+            },
+        )
 
     def _sum_cols(self, sheet: S.SheetDef) -> list[int]:
         return [

@@ -131,12 +131,15 @@ def write_drift_summary(
     if diffs:
         formula, shown = ram_message(diffs, s.budget_year)
         comment = sheet.index("comment")
+        # wrapped over Kommentar and Kontroll (merged: Kommentar alone is narrow, and
+        # the row grew five lines high), the row high enough for the longest text the
+        # formula can show: unwrapped, "… lika med ramen: justera beloppen." ran past
+        # the Kontroll column and was cut at the printed page's edge
+        ws.merge_range(top + 4, comment, top + 4, flag_c, "", f["hint_wrap"])
         ws.write_formula(top + 4, comment, formula, f["hint_wrap"], shown)
-        # wrapped in Kommentar, the row high enough for the longest text the formula
-        # can show: unwrapped, "… lika med ramen: justera beloppen." ran past the
-        # Kontroll column and was cut at the printed page's edge
         longest = max(re.findall(r'"([^"]+)"', formula), key=len)
-        ws.set_row(top + 4, 15 * wrapped_lines(longest, sheet.columns[comment].width))
+        width = sum(c.width for c in sheet.columns[comment : flag_c + 1])
+        ws.set_row(top + 4, 15 * wrapped_lines(longest, width))
     ws.conditional_format(
         first,
         flag_c,

@@ -99,6 +99,8 @@ def instructions_lines(s: Settings, schema: S.Schema, avd: Avdelning) -> list[Li
     for sheet in schema.sheets:
         hint, required = sheet_hint(sheet.key, s), required_note(sheet, s)
         lines.append(("text", sheet.name, f"{hint} {required}" if required else hint))
+        if sheet.key == "drift":
+            lines += capital_lines(s, avd)
     lines.append(("heading", "Inlämning", ""))
     when = (
         f"Skicka tillbaka arbetsboken senast {swedish_date(s.deadline)}"
@@ -151,6 +153,70 @@ def instructions_lines(s: Settings, schema: S.Schema, avd: Avdelning) -> list[Li
         for g in s.namnd_goals:
             lines.append(("text", g.code, g.title))
     return lines
+
+
+def capital_lines(s: Settings, avd: Avdelning) -> list[Line]:
+    """What the Drift sheet's capital-cost row is and how its figure is arrived at, as
+    the office's check compares it (BB408: the row's increase over the prior-year
+    budget against the investment plan's capital cost, `capital`), with the method's
+    lives, rate and start from the settings and an example worked by `capital.schedule`.
+    None when no driftpost is marked `capital = true`."""
+    from .capital import round_tkr, schedule
+
+    posts = [d for d in s.driftposter if d.capital]
+    if not posts:
+        return []
+    names = [d.name for d in posts]
+    verks = {v.code for v in s.verksamheter_of(avd.code)}
+    codes = {d.code for d in posts}
+    # as `consolidate_inv.prior_capital`, the base BB408 measures the increase from
+    prior = sum(f.budget for (v, d), f in s.prior.items() if v in verks and d in codes)
+    one = len(names) == 1
+    rows = f"Raden {names[0]}" if one else f"Raderna {fmt.name_list(names, len(names))}"
+    unit = s.unit
+    where = ", lagd på den verksamhet som investeringen gäller" if len(verks) > 1 else ""
+    what = (
+        f"{rows} på bladet Drift är avskrivning plus internränta för avdelningens "
+        f"investeringar. Beloppet för varje år är budget {s.prior_year} (redan gjorda "
+        f"investeringar, för avdelningen {fmt.tkr(prior)}{fmt.NBSP}{unit}) plus "
+        f"kapitalkostnaden för utgifterna på bladet Investeringar{where}. Ekonomistaben "
+        "räknar fram investeringsplanens kapitalkostnad på samma sätt och stämmer av den "
+        f"mot {'raden' if one else 'raderna'}."
+    )
+    start = (
+        "samma år som utgiften" if s.depreciation_start == "same_year" else "året efter utgiften"
+    )
+    lives = [f"{c.name} {c.life}{fmt.NBSP}år" for c in s.asset_categories if c.life > 0]
+    land = [c.name for c in s.asset_categories if c.life == 0]
+    how = (
+        "Varje års utgift skrivs av med lika stora belopp under kategorins nyttjandeperiod"
+        + (f" ({fmt.name_list(lives, len(lives))})" if lives else "")
+        + f", med början {start}. Internräntan är {fmt.rate(s.internranta)} av det värde "
+        "som återstår vid årets början."
+    )
+    if land:
+        how += f" {fmt.name_list(land, len(land))} skrivs inte av men ger internränta på hela beloppet."
+    # an example over two years of cost: a life that divides 1 000 tkr evenly if any
+    depreciated = [c for c in s.asset_categories if c.life > 1]
+    example = next((c for c in depreciated if 1000 % c.life == 0), None) or next(
+        iter(depreciated), None
+    )
+    if example is not None:
+        by = s.budget_year
+        costs = schedule(
+            1000, by, example.life, s.internranta, range(by, by + 3), s.depreciation_start
+        )
+        (y1, c1), (y2, c2) = [(year, cost) for year, cost in costs.items() if cost.total][:2]
+        how += (
+            f" Exempel: 1{fmt.NBSP}000{fmt.NBSP}{unit} i {fmt.in_sentence(example.name)} {by} "
+            f"ger {y1} {fmt.tkr(round_tkr(c1.depreciation))}{fmt.NBSP}{unit} i avskrivning "
+            f"plus {fmt.tkr(round_tkr(c1.interest))}{fmt.NBSP}{unit} i internränta, alltså "
+            f"{fmt.tkr(round_tkr(c1.total))}{fmt.NBSP}{unit}, och {y2} "
+            f"{fmt.tkr(round_tkr(c2.depreciation))} + {fmt.tkr(round_tkr(c2.interest))} = "
+            f"{fmt.tkr(round_tkr(c2.total))}{fmt.NBSP}{unit}."
+        )
+    label = names[0] if one else "Kapitalkostnader"
+    return [("text", label, what), ("text", "Så räknas kapitalkostnaden", how)]
 
 
 def wrapped_lines(text: str, width: float) -> int:
