@@ -467,14 +467,17 @@ def test_instructions_say_how_the_capital_cost_row_is_arrived_at(rnd) -> None:
             assert f"{category.name} skrivs inte av" in how
     assert fmt.rate(settings.internranta) in how and "året efter utgiften" in how
     found = re.search(
-        r"Exempel: 1\xa0000\xa0tkr i (\w+) (\d{4}) ger (\d{4}) .*alltså ([\d\xa0]+)\xa0tkr, "
-        r"och (\d{4}) [\d\xa0]+ \+ [\d\xa0]+ = ([\d\xa0]+)\xa0tkr\.",
+        r"Exempel: ([\d\xa0]+)\xa0tkr i (\w+) (\d{4}) ger för (\d{4}): ([\d\xa0]+)\xa0tkr i "
+        r"avskrivning plus ([\d\xa0]+)\xa0tkr i internränta, alltså ([\d\xa0]+)\xa0tkr, "
+        r"och för (\d{4}): ([\d\xa0]+) \+ ([\d\xa0]+) = ([\d\xa0]+)\xa0tkr\.",
         how,
     )
     assert found, how
-    name, spent, y1, c1, y2, c2 = found.groups()
+    amount, name, spent, y1, d1, i1, c1, y2, d2, i2, c2 = found.groups()
+    n = [int(x.replace("\xa0", "")) for x in (amount, d1, i1, c1, d2, i2, c2)]
+    assert n[1] + n[2] == n[3] and n[4] + n[5] == n[6]  # the sums shown add up
     category = next(c for c in settings.asset_categories if c.name.lower() == name)
-    project = Project("P1", "Exempel", category.code, "ny", None, {int(spent): 1000})
+    project = Project("P1", "Exempel", category.code, "ny", None, {int(spent): n[0]})
     office = project_capital(project, settings, settings.investment_years)
     assert office.rounded(int(y1)) == int(c1.replace("\xa0", ""))
     assert office.rounded(int(y2)) == int(c2.replace("\xa0", ""))
@@ -499,3 +502,40 @@ def test_the_drift_sheet_prints_legibly_one_page_wide(rnd) -> None:
         assert ws.freeze_panes == f"D{drift.first_data_row}"
         comment = ws.cell(drift.first_data_row, drift.index("comment") + 1)
         assert comment.alignment.wrap_text
+
+
+@pytest.mark.parametrize("start", ["year_after", "same_year"])
+def test_the_capital_example_s_sums_add_up_as_shown(tmp_path: Path, start: str) -> None:
+    """Review: with lives that do not divide 1 000 tkr (3, 7, 15, 33 years) and 2 %,
+    the example read "333 + 13 = 347 tkr": each part rounded on its own. The example's
+    amount is one whose rounded parts add up; and EKO, with two verksamheter, has two
+    Kapitalkostnader rows ("Raderna")."""
+    import dataclasses
+    import re
+
+    from budgetbook.templates_text import capital_lines
+    from wb_builders import example_settings
+
+    settings = example_settings(tmp_path)
+    lives = iter((3, 7, 15, 33, 3, 7))
+    odd = dataclasses.replace(
+        settings,
+        internranta=2.0,
+        depreciation_start=start,
+        asset_categories=tuple(
+            dataclasses.replace(c, life=next(lives)) if c.life else c
+            for c in settings.asset_categories
+        ),
+    )
+    eko = next(a for a in odd.avdelningar if a.code == "EKO")
+    texts = [str(part) for line in capital_lines(odd, eko) for part in line]
+    how = next(t for t in texts if "Exempel:" in t)
+    sums = re.findall(
+        r"([\d\xa0]+)\xa0tkr i avskrivning plus ([\d\xa0]+)\xa0tkr i internränta, alltså ([\d\xa0]+)\xa0tkr",
+        how,
+    )
+    sums += re.findall(r"([\d\xa0]+) \+ ([\d\xa0]+) = ([\d\xa0]+)\xa0tkr", how)
+    assert len(sums) == 2, how
+    for d, i, t in sums:
+        assert int(d.replace("\xa0", "")) + int(i.replace("\xa0", "")) == int(t.replace("\xa0", ""))
+    assert any(t.startswith("Raderna ") and "stämmer av den mot raderna" in t for t in texts)

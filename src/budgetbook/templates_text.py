@@ -155,13 +155,45 @@ def instructions_lines(s: Settings, schema: S.Schema, avd: Avdelning) -> list[Li
     return lines
 
 
+def _worked_example(
+    s: Settings, life: int
+) -> tuple[int, tuple[int, tuple[str, str, str]], tuple[int, tuple[str, str, str]]]:
+    """The example's amount, spent in the budget year, and its first two years of
+    capital cost as shown (depreciation, interest, total): the smallest whole thousand
+    of tkr whose rounded parts add up to the rounded total, as `capital` rounds it (1 000
+    tkr over 3 years, 2 %, read "333 + 13 = 347", review)."""
+    from .capital import round_tkr, schedule
+
+    by = s.budget_year
+
+    def first_two(amount: int) -> list[tuple[int, tuple[int, int, int]]]:
+        costs = schedule(amount, by, life, s.internranta, range(by, by + 3), s.depreciation_start)
+        return [
+            (year, (round_tkr(c.depreciation), round_tkr(c.interest), round_tkr(c.total)))
+            for year, c in costs.items()
+            if c.total
+        ][:2]
+
+    for amount in range(1000, 10001, 1000):
+        two = first_two(amount)
+        if all(d + i == t for _, (d, i, t) in two):
+            break
+    else:
+        amount, two = 1000, first_two(1000)
+    (y1, p1), (y2, p2) = two
+    return (
+        amount,
+        (y1, tuple(fmt.tkr(x) for x in p1)),  # type: ignore[return-value]
+        (y2, tuple(fmt.tkr(x) for x in p2)),
+    )
+
+
 def capital_lines(s: Settings, avd: Avdelning) -> list[Line]:
     """What the Drift sheet's capital-cost row is and how its figure is arrived at, as
     the office's check compares it (BB408: the row's increase over the prior-year
     budget against the investment plan's capital cost, `capital`), with the method's
     lives, rate and start from the settings and an example worked by `capital.schedule`.
     None when no driftpost is marked `capital = true`."""
-    from .capital import round_tkr, schedule
 
     posts = [d for d in s.driftposter if d.capital]
     if not posts:
@@ -172,7 +204,13 @@ def capital_lines(s: Settings, avd: Avdelning) -> list[Line]:
     # as `consolidate_inv.prior_capital`, the base BB408 measures the increase from
     prior = sum(f.budget for (v, d), f in s.prior.items() if v in verks and d in codes)
     one = len(names) == 1
-    rows = f"Raden {names[0]}" if one else f"Raderna {fmt.name_list(names, len(names))}"
+    # one row per verksamhet: EKO's two verksamheter have two Kapitalkostnader rows
+    single = one and len(verks) <= 1
+    rows = (
+        f"Raden {names[0]}"
+        if single
+        else f"Raderna {names[0] if one else fmt.name_list(names, len(names))}"
+    )
     unit = s.unit
     where = ", lagd på den verksamhet som investeringen gäller" if len(verks) > 1 else ""
     what = (
@@ -181,7 +219,7 @@ def capital_lines(s: Settings, avd: Avdelning) -> list[Line]:
         f"investeringar, för avdelningen {fmt.tkr(prior)}{fmt.NBSP}{unit}) plus "
         f"kapitalkostnaden för utgifterna på bladet Investeringar{where}. Ekonomistaben "
         "räknar fram investeringsplanens kapitalkostnad på samma sätt och stämmer av den "
-        f"mot {'raden' if one else 'raderna'}."
+        f"mot {'raden' if single else 'raderna'}."
     )
     start = (
         "samma år som utgiften" if s.depreciation_start == "same_year" else "året efter utgiften"
@@ -203,17 +241,12 @@ def capital_lines(s: Settings, avd: Avdelning) -> list[Line]:
     )
     if example is not None:
         by = s.budget_year
-        costs = schedule(
-            1000, by, example.life, s.internranta, range(by, by + 3), s.depreciation_start
-        )
-        (y1, c1), (y2, c2) = [(year, cost) for year, cost in costs.items() if cost.total][:2]
+        amount, (y1, c1), (y2, c2) = _worked_example(s, example.life)
         how += (
-            f" Exempel: 1{fmt.NBSP}000{fmt.NBSP}{unit} i {fmt.in_sentence(example.name)} {by} "
-            f"ger {y1} {fmt.tkr(round_tkr(c1.depreciation))}{fmt.NBSP}{unit} i avskrivning "
-            f"plus {fmt.tkr(round_tkr(c1.interest))}{fmt.NBSP}{unit} i internränta, alltså "
-            f"{fmt.tkr(round_tkr(c1.total))}{fmt.NBSP}{unit}, och {y2} "
-            f"{fmt.tkr(round_tkr(c2.depreciation))} + {fmt.tkr(round_tkr(c2.interest))} = "
-            f"{fmt.tkr(round_tkr(c2.total))}{fmt.NBSP}{unit}."
+            f" Exempel: {fmt.tkr(amount)}{fmt.NBSP}{unit} i {fmt.in_sentence(example.name)} "
+            f"{by} ger för {y1}: {c1[0]}{fmt.NBSP}{unit} i avskrivning plus "
+            f"{c1[1]}{fmt.NBSP}{unit} i internränta, alltså {c1[2]}{fmt.NBSP}{unit}, och "
+            f"för {y2}: {c2[0]} + {c2[1]} = {c2[2]}{fmt.NBSP}{unit}."
         )
     label = names[0] if one else "Kapitalkostnader"
     return [("text", label, what), ("text", "Så räknas kapitalkostnaden", how)]
