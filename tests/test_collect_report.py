@@ -321,6 +321,24 @@ def test_a_warning_cell_is_marked_apart_from_the_input_yellow(tmp_path: Path) ->
     assert only is not None
     legend = openpyxl.load_workbook(only)["Återkoppling"]["A3"].value
     assert "rosa" not in legend and "orange" in legend
+    # review: a warning on a cell that also has an error is listed in the cell's pink,
+    # as the legend says; a problem without a cell gets no colour
+    also = rules.TEXT_NUMBER(
+        file=source.name, sheet="Drift", cell="G16", varde="2 150", tolkat="2 150"
+    )
+    round_wide = rules.MISSING_RETURN(avdelning="PORT", avdelning_kod="PORT", namn="P")
+    both = write_feedback(source, [error, also, round_wide], tmp_path / "b.xlsx")
+    assert both is not None
+    listing = openpyxl.load_workbook(both)["Återkoppling"]
+    assert "orange" not in listing["A3"].value
+    fills = {
+        listing.cell(r, 4).value: listing.cell(r, 4).fill.fgColor.rgb
+        for r in range(5, 8)
+        if listing.cell(r, 2).value == "G16"
+    }
+    assert fills["varning"].endswith("FFC7CE") and fills["fel"].endswith("FFC7CE")
+    unmarked = next(r for r in range(5, 8) if listing.cell(r, 3).value == "BB501")
+    assert listing.cell(unmarked, 4).fill.fill_type is None
 
 
 def test_the_feedback_sheet_prints_on_a4_as_the_returns_sheets(tmp_path: Path) -> None:

@@ -408,6 +408,9 @@ def write_feedback(source: Path, problems: Iterable[Problem], path: Path) -> Pat
     problems = _in_workbook_order(problems, wb.sheetnames)
     by_cell: dict[tuple[str, str], list[Problem]] = defaultdict(list)
     marked: dict[tuple[str, str], str] = {}  # (sheet, cell) -> where the list links to
+    # (sheet, cell) -> how the head sees it marked: a cell with an error and a warning
+    # is pink only, and the list shows that (review)
+    mark_of: dict[tuple[str, str], str] = {}
     kinds: set[str] = set()  # how the cells were marked: "fel", "varning"
     frame = Side(style="thick", color=WARNING_FRAME)
     for p in problems:
@@ -429,12 +432,13 @@ def write_feedback(source: Path, problems: Iterable[Problem], path: Path) -> Pat
         cell.fill = PatternFill("solid", fgColor=_FILL[worst])
         if worst == "varning":
             cell.border = Border(left=frame, right=frame, top=frame, bottom=frame)
-        kinds.add(worst)
         comment = Comment("\n\n".join(f"{p.code}: {p.message}" for p in found), "budgetbook")
         comment.width, comment.height = 360, 160
         cell.comment = comment
         if ws.sheet_state == "visible":  # Excel cannot go to a cell on a hidden sheet
             marked[(sheet, ref)] = _location(sheet, cell.coordinate)
+            mark_of[(sheet, ref)] = worst
+            kinds.add(worst)
 
     if FEEDBACK_SHEET in wb.sheetnames:
         del wb[FEEDBACK_SHEET]
@@ -460,8 +464,10 @@ def write_feedback(source: Path, problems: Iterable[Problem], path: Path) -> Pat
         for col, value in enumerate((p.sheet, p.cell, p.code, p.severity.value, p.message), 1):
             _set_text(ws.cell(row, col), value)
             ws.cell(row, col).alignment = Alignment(wrap_text=col == 5, vertical="top")
-        # the severity in the colour its cell is marked with in the workbook
-        ws.cell(row, 4).fill = PatternFill("solid", fgColor=_FILL[p.severity.value])
+        # the severity in the colour its cell is marked with in the workbook; none for
+        # a problem without a cell the head can see marked
+        if mark := mark_of.get((p.sheet, p.cell)):
+            ws.cell(row, 4).fill = PatternFill("solid", fgColor=_FILL[mark])
         ws.row_dimensions[row].height = _message_height(p.message)
         # the cell a link to the marked cell in this same copy: the department head
         # clicks "F14" and is there (a link into another file would be broken once
