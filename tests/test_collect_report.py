@@ -398,3 +398,31 @@ def test_the_problem_sheet_prints_legibly_one_page_wide(tmp_path: Path, settings
             assert ws[f"{col}{row}"].alignment.wrap_text, (row, col)
         lines = wrapped_lines(p.message, PROBLEM_MESSAGE_WIDTH)
         assert lines > 1 and ws.row_dimensions[row].height >= 15 * lines
+
+
+def test_a_feedback_copy_sent_back_loses_its_old_marks(tmp_path: Path) -> None:
+    """Review: the head corrects F14 in the feedback copy and sends the copy back; the
+    next copy still showed F14 orange, framed, with the old comment, while the legend
+    said marked cells have problems. Now only the new problem's cell is marked, and F14
+    looks as the template's input cells do."""
+    from budgetbook.templates import INPUT_FILL
+    from wb_builders import round_files
+
+    _, _, _, returns = round_files(tmp_path / "round")
+    source = returns[0]
+    warning = rules.TEXT_NUMBER(
+        file=source.name, sheet="Drift", cell="F14", varde="2 150", tolkat="2 150"
+    )
+    first = write_feedback(source, [warning], tmp_path / "fb1.xlsx")
+    assert first is not None
+    wb = openpyxl.load_workbook(first)  # as the head corrects it in Excel
+    wb["Drift"]["F14"] = 2150
+    wb.save(tmp_path / "sent back.xlsx")
+    error = rules.NOT_A_NUMBER(file=source.name, sheet="Drift", cell="G16", varde="x")
+    second = write_feedback(tmp_path / "sent back.xlsx", [error], tmp_path / "fb2.xlsx")
+    assert second is not None
+    drift = openpyxl.load_workbook(second)["Drift"]
+    f14, g16 = drift["F14"], drift["G16"]
+    assert f14.comment is None and f14.fill.fgColor.rgb.endswith(INPUT_FILL.lstrip("#"))
+    assert f14.border.left.style == "thin"
+    assert g16.fill.fgColor.rgb.endswith("FFC7CE") and g16.comment is not None

@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import rules
 from .feedback_values import save_feedback_copy
@@ -24,6 +24,9 @@ from .schema import FEEDBACK_SHEET
 from .settings import Settings
 from .templates_text import swedish_date, wrapped_lines
 from .workspace import atomic_write
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
 
 STATUS_HEADINGS = (
     "Avdelning",
@@ -385,6 +388,31 @@ def _in_workbook_order(problems: list[Problem], sheets: list[str]) -> list[Probl
     return sorted(problems, key=key)
 
 
+def _clear_marks(wb: Workbook) -> None:
+    """Take off the marks of an earlier feedback copy (the head corrected it and sent it
+    back): a cell still pink or orange with budgetbook's comment pointed at a problem
+    that is gone (review). An input cell gets the template's input look back."""
+    from openpyxl.styles import Border, PatternFill, Side
+
+    from .templates import INPUT_FILL
+
+    thin = Side(style="thin", color="BFBFBF")
+    ours = {f"00{c}" for c in _FILL.values()} | set(_FILL.values())
+    for ws in wb.worksheets:
+        # the cells that exist (openpyxl has no public list of a sheet's comments, and
+        # iter_rows would make a cell for every empty place in the used range)
+        for cell in list(ws._cells.values()):
+            if cell.comment is None or cell.comment.author != "budgetbook":
+                continue
+            cell.comment = None
+            if cell.fill.fgColor.rgb in ours:
+                if cell.protection.locked:
+                    cell.fill, cell.border = PatternFill(), Border()
+                else:
+                    cell.fill = PatternFill("solid", fgColor=INPUT_FILL.lstrip("#"))
+                    cell.border = Border(left=thin, right=thin, top=thin, bottom=thin)
+
+
 def write_feedback(source: Path, problems: Iterable[Problem], path: Path) -> Path | None:
     """A copy of the return at `source` with each problem cell filled and commented,
     and a first sheet listing every problem. The source is only read. Returns None if
@@ -406,6 +434,8 @@ def write_feedback(source: Path, problems: Iterable[Problem], path: Path) -> Pat
     except Exception:
         return None
     problems = _in_workbook_order(problems, wb.sheetnames)
+    if FEEDBACK_SHEET in wb.sheetnames:  # a feedback copy sent back: its marks are old
+        _clear_marks(wb)
     by_cell: dict[tuple[str, str], list[Problem]] = defaultdict(list)
     marked: dict[tuple[str, str], str] = {}  # (sheet, cell) -> where the list links to
     # (sheet, cell) -> how the head sees it marked: a cell with an error and a warning
