@@ -141,10 +141,11 @@ def removed_uppdrag_problems(subs: list[Submission], settings: Settings) -> list
             continue
         answered = [norm(u.text) for u in sub.uppdrag]
         for e in sub.uppdrag_earlier:
+            key = norm(e.text)
             # the head answering the new wording on a row of its own, as BB509 asks:
             # the earlier row is rightly not read
-            if not e.now and not any(similar(norm(e.text), a) for a in answered):
-                found.setdefault(norm(e.text), []).append((sub.avdelning, e))
+            if not e.now and not any(similar(key, a) for a in answered):
+                found.setdefault(key, []).append((sub.avdelning, e))
     owners: dict[str, list[str]] = {}
     for u in settings.uppdrag:
         owners.setdefault(norm(u.text), []).append(u.avdelning)

@@ -63,6 +63,7 @@ MARK_WORDS = {
     "varning": "cellerna med varningar markerade orange med tjock ram",
 }
 FEEDBACK_FONT = "Calibri"  # the template's
+_LISTING_WIDTHS = (16, 8, 8, 12, 100)  # the Återkoppling sheet's columns A–E
 
 
 def status_headings(settings: Settings) -> tuple[str, ...]:
@@ -394,9 +395,9 @@ def _clear_marks(wb: Workbook) -> None:
     that is gone (review). An input cell gets the template's input look back."""
     from openpyxl.styles import Border, PatternFill, Side
 
-    from .templates import INPUT_FILL
+    from .templates import INPUT_BORDER, INPUT_FILL
 
-    thin = Side(style="thin", color="BFBFBF")
+    thin = Side(style="thin", color=INPUT_BORDER.lstrip("#"))
     ours = {f"00{c}" for c in _FILL.values()} | set(_FILL.values())
     for ws in wb.worksheets:
         # the cells that exist (openpyxl has no public list of a sheet's comments, and
@@ -485,7 +486,7 @@ def write_feedback(source: Path, problems: Iterable[Problem], path: Path) -> Pat
         _set_text(ws["A3"], legend)
         ws["A3"].alignment = Alignment(wrap_text=True, vertical="top")
         ws.merge_cells("A3:E3")
-        ws.row_dimensions[3].height = 15 * max(1, -(-len(legend) // 130))
+        ws.row_dimensions[3].height = 15 * wrapped_lines(legend, sum(_LISTING_WIDTHS))
     for col, heading in enumerate(("Blad", "Cell", "Kod", "Allvarlighet", "Meddelande"), 1):
         c = ws.cell(4, col)
         _set_text(c, heading)
@@ -506,7 +507,7 @@ def write_feedback(source: Path, problems: Iterable[Problem], path: Path) -> Pat
             c = ws.cell(row, 2)
             c.hyperlink = Hyperlink(ref=c.coordinate, location=location, tooltip="Gå till cellen")
             c.font = Font(name=FEEDBACK_FONT, color="0563C1", underline="single")
-    for col, width in zip("ABCDE", (16, 8, 8, 12, 100), strict=True):
+    for col, width in zip("ABCDE", _LISTING_WIDTHS, strict=True):
         ws.column_dimensions[col].width = width
     ws.freeze_panes = "A5"
     # printed as the template's sheets: A4 (no paper size printed on US Letter),

@@ -291,7 +291,9 @@ def build_schema(settings: Settings) -> Schema:
             width=22,
             help="Krävs när förändringen är stor (se Instruktioner).",
         ),
-        ColumnDef("flag", "Kontroll", FORMULA, input=False, width=18),  # bold "Kommentar saknas" fits
+        ColumnDef(
+            "flag", "Kontroll", FORMULA, input=False, width=18
+        ),  # bold "Kommentar saknas" fits
     ]
     # Drift has a summary block (revenue, cost, net, ram, difference) above its table.
     drift = SheetDef(

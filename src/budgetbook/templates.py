@@ -39,6 +39,7 @@ from .templates_text import (
 from .templates_validation import add_validations, list_range_name
 from .workspace import atomic_write
 
+INPUT_BORDER = "#BFBFBF"  # the thin border round every input cell
 INPUT_FILL = "#FFF2CC"  # the one colour of every input cell (explained on Instruktioner)
 HEADER_FILL = "#1F4E78"
 SUMMARY_FILL = "#F2F2F2"
@@ -111,7 +112,7 @@ class _Writer:
         def fmt(**kw: object) -> object:
             return wb.add_format({**base, **kw})
 
-        inp = {"bg_color": INPUT_FILL, "locked": False, "border": 1, "border_color": "#BFBFBF"}
+        inp = {"bg_color": INPUT_FILL, "locked": False, "border": 1, "border_color": INPUT_BORDER}
         return {
             "title": fmt(bold=True, font_size=15, font_color=HEADER_FILL),
             "title_wrap": fmt(bold=True, font_size=15, font_color=HEADER_FILL, text_wrap=True),

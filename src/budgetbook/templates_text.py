@@ -155,9 +155,7 @@ def instructions_lines(s: Settings, schema: S.Schema, avd: Avdelning) -> list[Li
     return lines
 
 
-def _worked_example(
-    s: Settings, life: int
-) -> tuple[int, tuple[int, tuple[str, str, str]], tuple[int, tuple[str, str, str]]]:
+def _worked_example(s: Settings, life: int) -> tuple[int, list[tuple[int, tuple[int, int, int]]]]:
     """The example's amount, spent in the budget year, and its first two years of
     capital cost as shown (depreciation, interest, total): the smallest whole thousand
     of tkr whose rounded parts add up to the rounded total, as `capital` rounds it (1 000
@@ -180,12 +178,7 @@ def _worked_example(
             break
     else:
         amount, two = 1000, first_two(1000)
-    (y1, p1), (y2, p2) = two
-    return (
-        amount,
-        (y1, tuple(fmt.tkr(x) for x in p1)),  # type: ignore[return-value]
-        (y2, tuple(fmt.tkr(x) for x in p2)),
-    )
+    return amount, two
 
 
 def capital_lines(s: Settings, avd: Avdelning) -> list[Line]:
@@ -194,7 +187,6 @@ def capital_lines(s: Settings, avd: Avdelning) -> list[Line]:
     budget against the investment plan's capital cost, `capital`), with the method's
     lives, rate and start from the settings and an example worked by `capital.schedule`.
     None when no driftpost is marked `capital = true`."""
-
     posts = [d for d in s.driftposter if d.capital]
     if not posts:
         return []
@@ -241,7 +233,8 @@ def capital_lines(s: Settings, avd: Avdelning) -> list[Line]:
     )
     if example is not None:
         by = s.budget_year
-        amount, (y1, c1), (y2, c2) = _worked_example(s, example.life)
+        amount, two = _worked_example(s, example.life)
+        (y1, c1), (y2, c2) = ((year, [fmt.tkr(x) for x in parts]) for year, parts in two)
         how += (
             f" Exempel: {fmt.tkr(amount)}{fmt.NBSP}{unit} i {fmt.in_sentence(example.name)} "
             f"{by} ger för {y1}: {c1[0]}{fmt.NBSP}{unit} i avskrivning plus "
