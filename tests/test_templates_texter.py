@@ -137,3 +137,19 @@ def test_a_short_section_with_long_guidance_shows_the_whole_guidance(tmp_path) -
     assert guidance in shown
     lines = wrapped_lines(shown, sheet.column("guidance").width / 0.9)  # 1 character a unit
     assert ws.row_dimensions[row].height >= 15 * lines > 75
+
+
+def test_the_recommended_length_is_written_as_the_messages_write_it(filled) -> None:
+    """Regression: the guidance and the input message read "Högst 1500 tecken" while
+    BB309 says "högst 1 500": a thousands separator as everywhere else a number is shown."""
+    settings, schema, path, _ = filled
+    sheet = schema.sheet("texter")
+    ws = openpyxl.load_workbook(path)[sheet.name]
+    guidance = sheet.index("guidance") + 1
+    texts = [dv for dv in ws.data_validations.dataValidation if dv.type == "textLength"]
+    assert texts
+    for r, section in enumerate(settings.text_sections, start=sheet.first_data_row):
+        shown = f"{section.max_chars:,}".replace(",", "\u00a0")
+        assert section.max_chars >= 1000
+        assert f"(Högst {shown} tecken.)" in ws.cell(r, guidance).value
+    assert all("\u00a0" in dv.error and "Högst" in dv.error for dv in texts)

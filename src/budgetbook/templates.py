@@ -23,7 +23,7 @@ from xlsxwriter.worksheet import Worksheet
 from . import schema as S
 from .consolidate_plan import norm  # as the reader and the draft match uppdrag
 from .errors import TemplateError
-from .fmt import sentence_start
+from .fmt import sentence_start, tkr
 from .locked_workbook import StructureLockedWorkbook
 from .output_names import template_name
 from .page_header import FOOTER, page_header
@@ -385,7 +385,7 @@ class _Writer:
             return [
                 {
                     "section": t.title,
-                    "guidance": f"{t.guidance} (Högst {t.max_chars} tecken.)".strip(),
+                    "guidance": f"{t.guidance} (Högst {tkr(t.max_chars)} tecken.)".strip(),
                 }
                 for t in s.text_sections
             ]

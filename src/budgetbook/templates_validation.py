@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from xlsxwriter.worksheet import Worksheet
 
 from . import schema as S
+from .fmt import tkr
 from .settings import Settings
 
 AMOUNT_MAX = 999_999_999
@@ -63,7 +64,7 @@ def add_validations(
                         "value": t.max_chars,
                         "error_type": "warning",
                         "error_title": "Lång text",
-                        "error_message": f"Högst {t.max_chars} tecken rekommenderas.",
+                        "error_message": f"Högst {tkr(t.max_chars)} tecken rekommenderas.",
                     },
                 )
         if opts:
