@@ -376,3 +376,37 @@ def test_riskvarde_is_a_whole_number_from_1_to_16(rnd, tmp_path: Path) -> None:
             assert "tkr" not in p.message and "1 till 16" in p.message
     values = {c.riskomrade: c.riskvarde for c in result.submission.controls}
     assert values["Lön"] == 6 and values["IT"] == 16 and values["Attest"] is None
+
+
+def test_a_negative_amount_is_not_also_a_change_to_explain(rnd, tmp_path: Path) -> None:
+    """Regression (a review filling a return as a head does): −300 typed where last year's
+    budget was 300 gave BB304 and also BB402, asking for a comment on a change of
+    −600 tkr that only the error made. The change rule waits for the amount."""
+    from budgetbook import checks
+
+    settings = rnd[0]
+    by = settings.budget_year
+    cell = {}
+
+    def edit(wb, schema):
+        ws = wb["Drift"]
+        d = schema.sheet("drift")
+        b = col(schema, "drift", f"budget_{by}")
+        comment = col(schema, "drift", "comment")
+        for r in range(d.first_data_row, ws.max_row + 1):
+            old = ws[f"{col(schema, 'drift', 'budget_prior')}{r}"].value
+            if isinstance(old, int) and old > settings.change_threshold_tkr:
+                cell["amount"], cell["comment"] = f"{b}{r}", f"{comment}{r}"
+                ws[f"{b}{r}"] = -old  # BB304, and a change of −2 × old
+                ws[f"{comment}{r}"] = None
+                return
+        raise AssertionError("no line with a prior budget above the threshold")
+
+    result, found = edited(rnd, tmp_path, edit)
+    assert ("BB304", "Drift", cell["amount"]) in found
+    settings, schema = rnd[0], rnd[1]
+    changes = checks.change_problems(result.submission, settings, schema, result.problems)
+    assert cell["comment"] not in {p.cell for p in changes}
+    # without the reader's finding (the same line, read as a person corrected it) it is asked
+    asked = checks.change_problems(result.submission, settings, schema)
+    assert cell["comment"] in {p.cell for p in asked if p.code == "BB402"}

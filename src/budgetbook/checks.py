@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from xlsxwriter.utility import xl_col_to_name
 
 from . import fmt, rules
-from .model import DriftLine, Problem, Project, Submission
+from .model import DriftLine, Problem, Project, Severity, Submission
 from .office_uppdrag import (
     added_uppdrag_problems,
     removed_uppdrag_problems,
@@ -280,11 +280,13 @@ def change_problems(
     """BB402: a line changing more than both thresholds against last year's budget
     needs a comment. Not for a line whose comment is a formula without a computed
     value (BB311 in `read`, the reader's findings): the department head sees a
-    comment there, and BB311 says what is wrong with it."""
+    comment there, and BB311 says what is wrong with it. Nor for a line whose
+    budget-year amount has an error of its own (a negative where none is allowed)."""
     by = settings.budget_year
     budgets = settings._lookup("prior_budget", settings.prior, _prior_budgets(settings))
     max_tkr, (num, den) = settings.change_threshold_tkr, settings.change_ratio
     problems = []
+    lines: list[DriftLine] = []  # each problem's line
     for line in sub.drift:
         new = line.amounts.get(by)
         if new is None:
@@ -300,9 +302,19 @@ def change_problems(
         if line.comment.strip():
             continue
         problems.append(_large_change(sub, line, new, old, settings, schema))
+        lines.append(line)
     if problems and read:
-        uncomputed = {(p.sheet, p.cell) for p in read if p.code == rules.NO_COMPUTED_VALUE.code}
-        problems = [p for p in problems if (p.sheet, p.cell) not in uncomputed]
+        # a comment that is a formula without a value (BB311), or an amount that is
+        # itself an error (a negative, BB304): the head fixes that first, and is not
+        # asked to explain a change the error made
+        drift = schema.sheet("drift").name
+        flagged = {(p.sheet, p.cell) for p in read if p.code == rules.NO_COMPUTED_VALUE.code}
+        wrong = {p.cell for p in read if p.sheet == drift and p.severity is Severity.FEL}
+        problems = [
+            p
+            for p, line in zip(problems, lines, strict=True)
+            if (p.sheet, p.cell) not in flagged and line.cells.get(by) not in wrong
+        ]
     return problems
 
 
