@@ -33,7 +33,7 @@ def cli_in(encoding: str, *args: str) -> subprocess.CompletedProcess[bytes]:
 
 @pytest.fixture()
 def with_decrease(ws: Workspace) -> Workspace:
-    """The reserve's personnel costs entered as -650 (a minus in two messages)."""
+    """The reserve's personnel costs entered as -650 (a minus in BB304's message)."""
     path = ws.inbox / RESERV
     wb = openpyxl.load_workbook(path)
     wb["Drift"]["F13"] = -650
@@ -49,7 +49,7 @@ def test_collect_redirected_in_a_code_page_lists_every_problem(
     out, err = done.stdout.decode(encoding), done.stderr.decode(encoding)
     assert "Oväntat fel" not in err
     assert done.returncode == 1, err  # the returns have errors; the command did not fail
-    assert "ändras med -650 tkr (från 0 tkr)" in out  # U+2212 as the ASCII minus
+    assert "negativt belopp (-650)" in out  # U+2212 as the ASCII minus
     assert '"2 150" är skrivet som text' in out.replace("\u201d", '"')  # ” where it exists
     assert "godkänd" in out and "Inlämningar: " in out  # the listing went to its end
     assert "inlamningskontroll: " in out
@@ -61,7 +61,7 @@ def test_json_redirected_in_a_code_page_is_ascii_and_keeps_every_character(
     done = cli_in("cp1252", "collect", "--json", "-w", str(with_decrease.root))
     assert done.stdout.isascii(), done.stderr
     messages = [p["message"] for p in json.loads(done.stdout)["problems"]]
-    assert any("ändras med \u2212650 tkr" in m for m in messages)
+    assert any("negativt belopp (\u2212650)" in m for m in messages)
 
 
 def test_unencodable_characters_become_plain_ascii() -> None:
