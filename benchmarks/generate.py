@@ -31,11 +31,12 @@ from budgetbook import example, templates
 from budgetbook import schema as S
 from budgetbook.example_data import INDICATORS, PROJECTS, RISKS
 from budgetbook.example_text import section_text
+from budgetbook.model import Project
 from budgetbook.reader_parts import read_zip_parts
 from budgetbook.settings import Settings
 from budgetbook.workspace import atomic_write, example_resources, open_workspace
 
-GENERATOR_VERSION = "6"  # bump when the generated round changes (6: templates record their uppdrag)
+GENERATOR_VERSION = "7"  # bump when the generated round changes (7: capital rows fit the projects)
 CACHE = Path(__file__).resolve().parent / ".cache"
 
 VERKSAMHETER_PER_AVD = 12
@@ -238,27 +239,53 @@ def fill_returns(settings: Settings, templates: list[Path], inbox: Path) -> list
 class _BenchFiller(example._Filler):
     """The example filler with the benchmark's row counts."""
 
-    def investments(self, ws) -> None:  # type: ignore[no-untyped-def]
-        s, sheet = self.s, self.schema.sheet("investeringar")
+    def _projects(self) -> list[Project]:
+        """The benchmark's projects of this avdelning, as it types them: the example
+        filler budgets their capital cost on Drift from these (`_capital_cost`), so each
+        return's Kapitalkostnader rows fit its own Investeringar (BB408), as a
+        careful head's do."""
+        s = self.s
         years = s.investment_years
         cats = s.asset_categories
+        result = []
         for n in range(PROJECTS_PER_AVD):
             p = PROJECTS[(self.index + n) % len(PROJECTS)]
             cat = s.category(p.category) or cats[n % len(cats)]
             start = years[0] - (2 if p.ongoing else 0)
-            row = sheet.first_data_row + n
             scale = 1 + (n % 5) / 4
-            self.put(ws, sheet, row, "id", f"{self.avd.code}-{start % 100:02d}{n + 1:02d}")
-            self.put(ws, sheet, row, "name", f"{p.name} ({n // len(PROJECTS) + 1})")
-            self.put(ws, sheet, row, "category", cat.name)
-            self.put(ws, sheet, row, "status", "Pågående" if p.ongoing else "Ny")
-            if p.ongoing:
-                self.put(ws, sheet, row, "decided_total", round((p.total + p.spent) * scale))
+            amounts = {}
             for year, share in zip(years, p.shares, strict=False):
                 value = round(p.total * scale * share / 10) * 10
                 if value:
-                    self.put(ws, sheet, row, f"inv_{year}", value)
-            self.put(ws, sheet, row, "description", p.description)
+                    amounts[year] = value
+            result.append(
+                Project(
+                    id=f"{self.avd.code}-{start % 100:02d}{n + 1:02d}",
+                    name=f"{p.name} ({n // len(PROJECTS) + 1})",
+                    category=cat.code,
+                    status="pågående" if p.ongoing else "ny",
+                    decided_total=round((p.total + p.spent) * scale) if p.ongoing else None,
+                    amounts=amounts,
+                    description=p.description,
+                    avdelning=self.avd.code,
+                )
+            )
+        return result
+
+    def investments(self, ws) -> None:  # type: ignore[no-untyped-def]
+        s, sheet = self.s, self.schema.sheet("investeringar")
+        for n, project in enumerate(self._projects()):
+            cat = s.category(project.category)
+            row = sheet.first_data_row + n
+            self.put(ws, sheet, row, "id", project.id)
+            self.put(ws, sheet, row, "name", project.name)
+            self.put(ws, sheet, row, "category", cat.name if cat else project.category)
+            self.put(ws, sheet, row, "status", "Pågående" if project.status == "pågående" else "Ny")
+            if project.decided_total is not None:
+                self.put(ws, sheet, row, "decided_total", project.decided_total)
+            for year, value in project.amounts.items():
+                self.put(ws, sheet, row, f"inv_{year}", value)
+            self.put(ws, sheet, row, "description", project.description)
 
     def goals(self, ws) -> None:  # type: ignore[no-untyped-def]
         s, sheet = self.s, self.schema.sheet("mal")

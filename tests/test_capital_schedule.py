@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from budgetbook.capital import capital_gap, project_capital, round_tkr, schedule
+from budgetbook.capital import project_capital, round_tkr, schedule
 from budgetbook.model import each_source
 from cons_builders import project, small_settings
 
@@ -63,21 +63,6 @@ def test_unknown_category_gives_no_cost(tmp_path):
     settings = small_settings(tmp_path)
     cap = project_capital(project("P", "X", "Okänd", "Ny", {2027: 100}), settings, [2028])
     assert cap.category is None and cap.rounded(2028) == 0
-
-
-def test_gap_reported_with_difference():
-    problems = capital_gap(
-        {2027: 100, 2028: 250}, {2027: 100, 2028: 200, 2029: None}, prior_year=2026
-    )
-    assert [p.code for p in problems] == ["BB408"]
-    assert "2028" in problems[0].message and "differens 50 tkr" in problems[0].message
-
-
-def test_gap_names_the_prior_year_from_settings():
-    # budgeted may lack the budget year (nothing to compare there): the prior year is
-    # still the settings' prior year, not the first compared year minus one
-    problems = capital_gap({2028: 250}, {2028: 200}, prior_year=2026)
-    assert "jämfört med budget 2026" in problems[0].message
 
 
 def test_a_capital_cost_is_traced_to_useful_life_and_internranta_in_the_settings():

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from budgetbook import checks
 from budgetbook import model as m
 from budgetbook.consolidate import consolidate
+from budgetbook.schema import build_schema
 from budgetbook.settings import load_settings
 from cons_builders import SMALL_TOML, drift_sub, project, risk, small_settings
 
@@ -210,11 +212,28 @@ def test_capital_view_and_gap(both):
         ("Summa kapitalkostnader", 0, 1460, 1652, 1840),
     ]
     assert t.rows[1].values["category"] == "Mark"
-    gaps = [p for p in both.problems if p.code == "BB408"]
-    # the drift side budgets 60 a year against 50 in the prior-year budget: +10 a year
-    assert len(gaps) == 3  # 2027, 2028, 2029
-    assert "2028" in gaps[1].message and "ökar med 10 tkr" in gaps[1].message
-    assert "differens 1\u00a0450 tkr" in gaps[1].message
+    # the drift side budgets 60 a year against 50 in the prior-year budget: +10 a year,
+    # which the note gives beside the plan's cost; A's return was told at collect, at its
+    # own row (BB408, checks.capital_problems), so the nämnd is told nothing again
+    assert (
+        "Ökningen av driftbudgetens kapitalkostnader jämfört med budget 2026 (50 tkr) är "
+        "10 tkr 2027, 10 tkr 2028 och 10 tkr 2029"
+    ) in t.note
+    assert [p for p in both.problems if p.code == "BB408"] == []
+
+
+def test_each_return_is_told_the_gap_the_namnd_level_check_gave(settings):
+    """A's projects cost 0, 1 460 and 1 440 tkr in 2027–2029; its row adds 10 a year."""
+    a = drift_sub("A", A_LINES, projects=projects_a())
+    found = checks.capital_problems(a, settings, build_schema(settings))
+    assert [(p.file, p.cell) for p in found] == [
+        ("A.xlsx", "F10"),
+        ("A.xlsx", "G10"),
+        ("A.xlsx", "H10"),
+    ]
+    assert "ger 1\u00a0460 tkr i kapitalkostnad 2028" in found[1].message
+    assert "raden Kapitalkostnader ökar med 10 tkr jämfört med budget 2026" in found[1].message
+    assert "(differens \u22121\u00a0450 tkr)" in found[1].message
 
 
 def test_risk_view(both):

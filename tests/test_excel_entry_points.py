@@ -430,18 +430,19 @@ def test_text_from_returns_is_never_a_formula():
 def test_the_consolidations_findings_are_listed_also_below_a_long_problem_list():
     """Regression: the list is cut at the results area's rows ("… och N problem till;
     se problemrapporten."), and the consolidation's findings, listed last, were cut
-    first: a round with thousands of warnings never showed BB408 on the panel, and the
-    problem report it pointed to does not have it (it is the returns')."""
+    first: a round with thousands of warnings never showed BB408 (then the
+    consolidation's) on the panel, and the problem report it pointed to does not have
+    it (it is the returns')."""
     many = [
         Problem("BB302", Severity.VARNING, f"varning {i}", file="x.xlsx", sheet="Drift", cell="D5")
         for i in range(panel.RESULTS_MAX_ROWS)
     ]
-    finding = Problem("BB408", Severity.VARNING, "kapitalkostnaderna skiljer sig")
+    finding = Problem("BB409", Severity.VARNING, "samma indikator från flera avdelningar")
     out = excel.Outcome(collected=CollectResult(problems=many), findings=[finding])
     rows = excel.results_rows(out, None)
     assert len(rows) <= panel.RESULTS_MAX_ROWS
     codes = [row[5] for row in rows if len(row) > 5]
-    assert "BB408" in codes
+    assert "BB409" in codes
     cut = next(row[1] for row in rows if str(row[1]).startswith("… och"))
     shown = codes.count("BB302")
     assert cut == f"… och {len(many) - shown} problem till; se problemrapporten."
@@ -490,36 +491,37 @@ def test_a_button_loads_the_settings_once(book, workspace, monkeypatch, button):
     assert len(loads) == 1  # a draft to write: the settings, loaded once
 
 
-def _shift_capital_cost_in_plan_year(workspace: Path) -> None:
-    """One return budgets 100 tkr more Kapitalkostnader for the first plan year than the
-    investment plan gives (100 tkr less material, so the ram still holds): BB408."""
-    path = next((workspace / "inbox").glob("*.xlsx"))
-    wb = load_workbook(path)
-    ws = wb["Drift"]
-    header = next(r for r in ws.iter_rows() if r[0].value == "Verksamhet")
-    plan = next(c.column for c in header if str(c.value).startswith("Plan "))
-    row_of = {}
-    for row in ws.iter_rows(min_row=header[0].row + 1):
-        row_of.setdefault(row[2].value, row[0].row)
-    ws.cell(row_of["Kapitalkostnader"], plan).value += 100
-    ws.cell(row_of["Material och övriga kostnader"], plan).value -= 100
-    wb.save(path)
+def _report_an_indicator_twice(workspace: Path) -> None:
+    """A second return reports the first return's indicator under the same nämndmål:
+    the consolidation's own finding, BB409. (A return's kapitalkostnader against its
+    investments, once the consolidation's BB408, is found at collect, per return.)"""
+    first, second = sorted((workspace / "inbox").glob("*.xlsx"))[:2]
+    source = load_workbook(first)["Mål och indikatorer"]
+    header = next(r for r in source.iter_rows() if r[0].value == "Nämndmål")[0].row
+    indicator = [c.value for c in source[header + 1]]
+    wb = load_workbook(second)
+    ws = wb["Mål och indikatorer"]
+    row = next(r for r in range(header + 1, ws.max_row + 2) if ws.cell(r, 1).value is None)
+    for column, value in enumerate(indicator, 1):
+        ws.cell(row, column).value = value
+    wb.save(second)
 
 
 @pytest.mark.parametrize("button", ["konsolidera", "skapa_word_utkast", "kor_allt"])
 def test_the_consolidations_findings_are_listed_as_the_cli_prints_them(book, workspace, button):
     """Regression: the buttons listed only the returns' problems, so a finance officer
-    working from the panel never saw BB408 (the drift budget's kapitalkostnader differ
-    from the investment plan's), which `budgetbook run` prints."""
-    _shift_capital_cost_in_plan_year(workspace)
+    working from the panel never saw the consolidation's findings (then BB408, the
+    drift budget's kapitalkostnader against the investment plan's; now BB409, an
+    indicator reported by two avdelningar), which `budgetbook run` prints."""
+    _report_an_indicator_twice(workspace)
     collected = actions.collect(workspace)
     cons, _ = actions.consolidate(workspace)
-    assert [p.code for p in cons.problems] == ["BB408"]
+    assert [p.code for p in cons.problems] == ["BB409"]
     getattr(excel, button)()
     sheet = book.sheets[panel.SHEET]
     rows = table(sheet, panel.PROBLEM_HEADING)
     assert [r[5] for r in rows[1:]] == [p.code for p in [*collected.problems, *cons.problems]]
-    shown = next(r for r in rows if r[5] == "BB408")
+    shown = next(r for r in rows if r[5] == "BB409")
     assert shown[4] == "varning" and shown[6] == cons.problems[0].message
     at = next(r for (r, c), v in sheet.cells.items() if c == 1 and v == panel.PROBLEM_HEADING)
     assert sheet.row(at)[2] == f"{collected.errors} fel, {collected.warnings + 1} varningar"

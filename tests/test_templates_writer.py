@@ -435,7 +435,7 @@ def test_instructions_say_how_the_capital_cost_row_is_arrived_at(rnd) -> None:
     """Review: the Drift sheet's Kapitalkostnader row was an input cell like any other;
     nothing told the department head that it follows from the investment plan, which
     the office then checks (BB408: the row's increase over last year's budget against
-    the plan's kapitalkostnad). Instruktioner says what the row is, that it is last
+    the kapitalkostnad of the avdelning's own projects). Instruktioner says what the row is, that it is last
     year's budget plus the capital cost of the spend on Investeringar, and how that is
     computed, with the settings' lives and internränta; its example is the office's
     own calculation (`capital`)."""

@@ -41,8 +41,15 @@ def round_(settings):
         uppdrag=[m.Uppdrag(HOSTILE[1], 2027, "Påbörjad", HOSTILE[2])],
         controls=[m.ControlPoint("Ekonomi", HOSTILE[3], "Stickprov", "Delårsrapport", 6)],
         texts={"verksamhet": "=1+1 är ingen formel här."},
+        goals=[m.GoalRow("1.1", "Andel trygga", target="70")],
     )
-    b = drift_sub("B", {("B1", "personal"): (480, 490, 500)})
+    # the same indicator from both: the consolidation's own finding (BB409), for the
+    # Problem sheet (a return's capital cost against its drift rows is found at collect)
+    b = drift_sub(
+        "B",
+        {("B1", "personal"): (480, 490, 500)},
+        goals=[m.GoalRow("1.1", "Andel trygga", target="70")],
+    )
     return consolidate([a, b], settings)
 
 
@@ -145,11 +152,11 @@ def test_sources_sheet_traces_figures(written):
                     assert (name, row[0].value, head) in traced
 
 
-def test_problem_sheet_lists_capital_gap(written):
+def test_problem_sheet_lists_the_consolidations_findings(written):
     _, _, path = written
     ws = openpyxl.load_workbook(path)["Problem"]
     codes = [ws.cell(r, 1).value for r in range(5, ws.max_row + 1)]
-    assert "BB408" in codes
+    assert codes == ["BB409"]
     assert ws.row_dimensions[4].height == 30  # its headings' row as high as every sheet's
 
 
@@ -164,8 +171,8 @@ def test_a_cell_with_nothing_to_show_is_empty_not_an_empty_text(written):
     total = next(r for r in sources.iter_rows(min_row=5) if r[7].value == "summa av raderna ovan")
     assert [c.value for c in total[4:7]] == [None, None, None]
     problems = wb["Problem"]
-    gap = next(r for r in problems.iter_rows(min_row=5) if r[0].value == "BB408")
-    assert [c.value for c in gap[3:]] == [None, None, None, None]
+    found = next(r for r in problems.iter_rows(min_row=5) if r[0].value == "BB409")
+    assert [c.value for c in found[3:]] == [None, None, None, None]
 
 
 def test_a_heading_that_looks_like_a_number_is_not_flagged_as_one(written):

@@ -19,6 +19,10 @@ The method (common Swedish practice, parameters from settings `[capital]` and
 Figures are computed exactly and rounded half up to whole tkr per project and year; the
 plan's total for a year is the sum of the rounded project figures (so it is the sum of
 the rows shown in the Kapitalkostnader table).
+
+Each return's capital-cost rows on Drift are compared with the capital cost of its own
+projects at collect (`return_capital`, the rule BB408 in `checks`), by the same figures:
+the avdelningar's plan and drift figures add up to the nämnd's in the consolidation.
 """
 
 from __future__ import annotations
@@ -30,9 +34,15 @@ from operator import add
 from typing import NamedTuple
 
 from .fmt import round_half_up
-from .fmt import tkr as _tkr
-from .model import Problem, Project, SourceFile, SourceGroup, Sources, source_group
-from .rules import CAPITAL_GAP
+from .model import (
+    DriftLine,
+    Project,
+    SourceFile,
+    SourceGroup,
+    Sources,
+    Submission,
+    source_group,
+)
 from .schema import INVESTMENT_SHEET
 from .settings import AssetCategory, Settings
 
@@ -246,27 +256,14 @@ class CapitalCosts:
     ) -> tuple[list[float], list[float], Sources]:
         """`sums` by the years' positions: lists, not dicts by year (cheaper to make and
         to add to, issue 8)."""
-        # the year totals skip the years without a cost: adding 0.0 to a sum that starts
-        # at 0.0 never changes it (issue 8: no YearCost per spend and year)
         depreciation = [0.0] * len(self.shown)
         interest = depreciation.copy()
         if category is None:
             return depreciation, interest, ()
-        rate, after, spans, texts = self.rate, self.after, self.spans, self.year_texts
-        life = category.life
-        cells = project.cells
+        spent_years = self._add(depreciation, interest, project.amounts, category.life)
+        texts, cells = self.year_texts, project.cells
         spent: list[str] = []  # the cells of the spend the cost comes from
-        amounts = project.amounts
-        # (the years are distinct: sorting them orders the spends as sorting the items did)
-        for spend_year in sorted(amounts) if len(amounts) > 1 else amounts:
-            amount = amounts[spend_year]
-            if not amount:
-                continue
-            first = spend_year + after
-            span = spans.get((first, life))
-            if span is None:
-                span = spans[first, life] = self._span_at(first, life)
-            _add_costs(depreciation, interest, amount, span, life, rate)
+        for spend_year in spent_years:
             text = texts.get(spend_year)
             if text is None:
                 text = texts[spend_year] = str(spend_year)
@@ -289,33 +286,143 @@ class CapitalCosts:
             groups.append(group)
         return depreciation, interest, tuple(groups)
 
+    def _add(
+        self,
+        depreciation: list[float],
+        interest: list[float],
+        amounts: dict[int, int],
+        life: int,
+    ) -> list[int]:
+        """Add the cost of each year's spend in `amounts` (of an asset of `life` years) to
+        the years' positions; the spend years with an amount, in order."""
+        # the year totals skip the years without a cost: adding 0.0 to a sum that starts
+        # at 0.0 never changes it (issue 8: no YearCost per spend and year)
+        rate, after, spans = self.rate, self.after, self.spans
+        spent: list[int] = []
+        # (the years are distinct: sorting them orders the spends as sorting the items did)
+        for spend_year in sorted(amounts) if len(amounts) > 1 else amounts:
+            amount = amounts[spend_year]
+            if not amount:
+                continue
+            first = spend_year + after
+            span = spans.get((first, life))
+            if span is None:
+                span = spans[first, life] = self._span_at(first, life)
+            _add_costs(depreciation, interest, amount, span, life, rate)
+            spent.append(spend_year)
+        return spent
+
+    def rounded_sum(self, projects: Iterable[tuple[Project, AssetCategory]]) -> list[int]:
+        """The sum of `rounded` over `projects` (each with its known category) per year,
+        without sources: the capital cost one return's investments give, as the sum of
+        their rows in the Kapitalkostnader view (the check BB408 per return)."""
+        size = len(self.shown)
+        total = [0] * size
+        for project, category in projects:
+            depreciation = [0.0] * size
+            interest = depreciation.copy()
+            if self._add(depreciation, interest, project.amounts, category.life):
+                total = list(map(add, total, round_sums(depreciation, interest)))
+        return total
+
     def _span_at(self, first: int, life: int) -> tuple[tuple[int, int], ...]:
         """`_span` with each year's position among the years instead of the year."""
         position = {year: at for at, year in enumerate(self.shown)}
         return tuple([(position[year], n) for year, n in _span(first, life, self.shown)])
 
 
-def capital_gap(
-    plan: dict[int, int], budgeted: dict[int, int | None], prior_year: int
-) -> list[Problem]:
-    """BB408 for every year where the plan's capital cost differs from the drift budget's.
+# --- one return's capital cost against its drift budget (BB408) ----------------------
 
-    `plan` is the plan's capital cost per year; `budgeted` what the drift lines marked
-    `capital = true` add over the `prior_year` budget, per year (None: nothing to compare).
-    """
-    problems = []
-    for year, budget in budgeted.items():
-        if budget is None or year not in plan:
+
+def capital_costs(settings: Settings) -> CapitalCosts:
+    """The `CapitalCosts` over the investment years, made once per settings (every
+    return's check uses it: N = 1 000 at a collect)."""
+    return settings._lookup(
+        "capital_costs",
+        settings.asset_categories,
+        lambda: CapitalCosts(settings, settings.investment_years),
+    )
+
+
+def capital_posts(settings: Settings) -> dict[str, int]:
+    """The driftposter marked `capital = true`, each with the sign its amounts are
+    counted with in the drift figures (a revenue's negative, as `drift_figures`)."""
+    return settings._lookup(
+        "capital_posts",
+        settings.driftposter,
+        lambda: {
+            d.code: -1 if d.kind == "revenue" else 1 for d in settings.driftposter if d.capital
+        },
+    )
+
+
+def prior_capital_by_avdelning(settings: Settings) -> dict[str, int]:
+    """Each avdelning's prior-year budget of its capital-cost rows (its verksamheter's
+    lines of the `capital` driftposter in the prior-year CSV): the base the drift
+    budget's increase is measured from, per avdelning (`return_capital`) and summed for
+    the nämnd (`consolidate_inv.prior_capital`), so that the two add up."""
+
+    def build() -> dict[str, int]:
+        posts = capital_posts(settings)
+        owner = {v.code: v.avdelning for v in settings.verksamheter}
+        out = dict.fromkeys((a.code for a in settings.avdelningar), 0)
+        for (verksamhet, post), figures in settings.prior.items():
+            avdelning = owner.get(verksamhet)
+            if avdelning is not None and post in posts:
+                out[avdelning] = out.get(avdelning, 0) + figures.budget
+        return out
+
+    return settings._lookup("prior_capital", settings.prior, build)
+
+
+class ReturnCapital(NamedTuple):
+    """One return's capital cost against its drift budget, per compared year (the
+    budget and plan years within the investment years)."""
+
+    plan: dict[int, int]  # the capital cost its projects give (rounded per project)
+    rows: dict[int, int]  # the sum of its capital-cost rows (an empty cell counts 0)
+    prior: int  # its avdelning's prior-year budget of those rows
+    lines: list[DriftLine]  # its capital-cost rows, as read
+
+    def added(self, year: int) -> int:
+        """What the capital-cost rows add over the prior-year budget in `year`."""
+        return self.rows[year] - self.prior
+
+
+def compared_years(settings: Settings) -> list[int]:
+    """The years the plan's capital cost is compared with the drift budget's: the
+    budget and plan years, as far as the investment years reach."""
+    return [y for y in settings.years if y in settings.investment_years]
+
+
+def return_capital(sub: Submission, settings: Settings) -> ReturnCapital | None:
+    """`sub`'s capital cost against its drift budget, computed as the consolidation
+    computes the nämnd's (`consolidate_inv.capital_view`, `consolidate.capital_budgeted`):
+    summed over the returns consolidated, these are the nämnd's figures. None when there
+    is nothing to compare: no driftpost is marked `capital = true`, the return has no
+    capital-cost row, or a project with spend has a category the settings do not know
+    (its cost is unknown; the reader's BB307 or BB405 says so)."""
+    posts = capital_posts(settings)
+    if not posts:
+        return None
+    lines = [line for line in sub.drift if line.driftpost in posts]
+    if not lines:
+        return None
+    category = settings.category
+    known: list[tuple[Project, AssetCategory]] = []
+    for project in sub.projects:
+        found = category(project.category)
+        if found is None:
+            if any(project.amounts.values()):
+                return None
             continue
-        diff = plan[year] - budget
-        if diff:
-            problems.append(
-                CAPITAL_GAP(
-                    ar=year,
-                    fjol=prior_year,
-                    plan=_tkr(plan[year]),
-                    budgeterat=_tkr(budget),
-                    differens=_tkr(diff),
-                )
-            )
-    return problems
+        known.append((project, found))
+    costs = capital_costs(settings)
+    years = compared_years(settings)
+    by_year = dict(zip(costs.shown, costs.rounded_sum(known), strict=True))
+    rows = {
+        year: sum(posts[line.driftpost] * line.amounts.get(year, 0) for line in lines)
+        for year in years
+    }
+    prior = prior_capital_by_avdelning(settings).get(sub.avdelning, 0)
+    return ReturnCapital({y: by_year[y] for y in years}, rows, prior, lines)

@@ -3,7 +3,8 @@
 One small function per rule; each returns a list of `Problem` (never raises). The
 reader emits the sheet and cell rules (BB2xx, BB3xx, BB403–406, BB410, BB411); this
 module adds what needs the whole return or several returns: identity (BB101, BB104–BB107),
-ram (BB401), large changes (BB402), decided totals (BB407) and BB501–BB504.
+ram (BB401), large changes (BB402), decided totals (BB407), capital costs (BB408) and
+BB501–BB504.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from collections.abc import Callable, Sequence
 
 from xlsxwriter.utility import xl_col_to_name
 
-from . import fmt, rules
+from . import capital, fmt, rules
 from .model import DriftLine, Problem, Project, Severity, Submission
 from .office_uppdrag import (
     added_uppdrag_problems,
@@ -411,6 +412,112 @@ def large_amount_problems(sub: Submission, settings: Settings, schema: Schema) -
     ]
 
 
+def capital_problems(
+    sub: Submission, settings: Settings, schema: Schema, read: Sequence[Problem] = ()
+) -> list[Problem]:
+    """BB408: for each year, the return's capital-cost rows on Drift must add over the
+    prior-year budget what its own projects on Investeringar cost (`capital`), as the
+    Instruktioner sheet tells the department head.
+
+    Computed as the consolidation computes the nämnd's (`capital.return_capital`). Not
+    when there is nothing to compare (no capital driftpost, an unknown category), nor
+    while an amount it rests on has an error of its own (`read`, the reader's findings):
+    a project's spend (the plan is not what the head meant), or a year whose capital
+    cell is wrong or left empty where the reader asks for an amount. The head fixes
+    that first, and is not told of a difference the error made."""
+    found = capital.return_capital(sub, settings)
+    if found is None:
+        return []
+    drift, inv = schema.sheet("drift").name, schema.sheet("investeringar").name
+    errors = {(p.sheet, p.cell) for p in read if p.severity is Severity.FEL}
+    if errors:
+        spend = [str(year) for year in settings.investment_years]
+        if any((inv, p.cells.get(y)) in errors for p in sub.projects for y in spend):
+            return []
+    lines = found.lines
+    problems = []
+    for year in found.plan:
+        plan, added = found.plan[year], found.added(year)
+        if plan == added or _capital_unread(lines, year, drift, errors):
+            continue
+        problems.append(_capital_gap(sub, lines, year, plan, added, found, settings, drift))
+    return problems
+
+
+def _capital_unread(
+    lines: list[DriftLine], year: int, sheet: str, errors: set[tuple[str, str]]
+) -> bool:
+    """Whether a capital-cost row's amount in `year` has an error, or is missing where
+    the row has one elsewhere (an empty row where the prior year had a budget, BB411,
+    is flagged at its budget-year cell; a plan year left empty, BB406, at its own)."""
+    if not errors:
+        return False
+    for line in lines:
+        cell = line.cells.get(year, "")
+        if (sheet, cell) in errors:
+            return True
+        if year not in line.amounts and any((sheet, c) in errors for c in line.cells.values()):
+            return True
+    return False
+
+
+def _capital_gap(
+    sub: Submission,
+    lines: list[DriftLine],
+    year: int,
+    plan: int,
+    added: int,
+    found: capital.ReturnCapital,
+    settings: Settings,
+    sheet: str,
+) -> Problem:
+    """BB408 for one year, at the capital-cost row the head most likely has to correct.
+    Of several (a row per verksamhet): the one whose own change from the prior year's
+    budget is the whole difference (a change that belongs on no capital row), else the
+    one that changed most (where the head entered the investments' capital cost), else
+    the first (nothing entered: the cost forgotten)."""
+    prior = settings._lookup("prior_budget", settings.prior, _prior_budgets(settings))
+    changes = [
+        line.amounts.get(year, 0) - prior.get((line.verksamhet, line.driftpost), 0)
+        for line in lines
+    ]
+    difference = added - plan
+    if difference in changes:
+        at = lines[changes.index(difference)]
+    else:
+        at = lines[max(range(len(lines)), key=lambda n: abs(changes[n]))]
+    posts = [d.name for d in settings.driftposter if d.code in capital.capital_posts(settings)]
+    named = fmt.name_list(posts, len(posts))
+    one = len(lines) == 1
+    # several rows (one per verksamhet): their cells, whose sum is meant
+    cells = [line.cells.get(year, "") for line in lines]
+    rows = f"raden {named}" if one else f"raderna {named} i {fmt.name_list(cells, len(cells))}"
+    both = "" if one else " tillsammans"
+    change = (
+        f"ökar{both} med {fmt.tkr(added)} tkr"
+        if added > 0
+        else f"minskar{both} med {fmt.tkr(-added)} tkr"
+        if added < 0
+        else ("är oförändrad" if one else "är tillsammans oförändrade")
+    )
+    return rules.CAPITAL_GAP(
+        file=sub.file,
+        sheet=sheet,
+        cell=at.cells.get(year, ""),
+        avdelning=sub.avdelning,
+        ar=year,
+        plan=fmt.tkr(plan),
+        raderna=rows,
+        forandring=change,
+        fjol=settings.prior_year,
+        differens=_signed(added - plan),
+        Raden_ska="Raden ska" if one else "Tillsammans ska de",
+        fjolbelopp=fmt.tkr(found.prior),
+        summa=fmt.tkr(found.prior + plan),
+        beloppet="beloppet" if one else "beloppen",
+    )
+
+
 def content_problems(
     sub: Submission, settings: Settings, schema: Schema, read: Sequence[Problem] = ()
 ) -> list[Problem]:
@@ -420,6 +527,7 @@ def content_problems(
         *change_problems(sub, settings, schema, read),
         *decided_total_problems(sub, settings, schema),
         *large_amount_problems(sub, settings, schema),
+        *capital_problems(sub, settings, schema, read),
     ]
 
 

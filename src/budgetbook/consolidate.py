@@ -30,6 +30,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
+from .capital import capital_posts, compared_years
 from .consolidate_inv import (
     capital_view,
     investment_views,
@@ -50,6 +51,7 @@ from .model import (
     VIEW_DRIFT_DRIFTPOST,
     VIEW_DRIFT_VERKSAMHET,
     VIEW_INV_KATEGORI,
+    VIEW_KAPITALKOSTNADER,
     VIEW_RAM_AVDELNING,
     VIEW_RISKER,
     VIEW_RISKLISTA,
@@ -389,9 +391,10 @@ def capital_budgeted(
     earlier years too, which the investment plan cannot know. So the plan's capital
     cost is compared with what the drift budget *adds* over the prior-year budget
     (as the reference nämndplan presents it: the plan's costs come on top of the
-    existing ones). Only avdelningar with an approved return are counted.
+    existing ones). Only avdelningar with an approved return are counted. Each return's
+    check (BB408, `capital.return_capital`) measures the same per avdelning.
     """
-    posts = {d.code for d in settings.driftposter if d.capital}
+    posts = capital_posts(settings)
     if not posts or not included:
         return {}
     prior = prior_capital(settings, included)
@@ -399,11 +402,7 @@ def capital_budgeted(
     for post in posts:
         for key, fig in figures.by_driftpost.get(post, {}).items():
             totals[key] += fig.total
-    return {
-        y: totals[year_key(settings, y)] - prior
-        for y in settings.years
-        if y in settings.investment_years
-    }
+    return {y: totals[year_key(settings, y)] - prior for y in compared_years(settings)}
 
 
 # --- the whole consolidation ------------------------------------------------------------
@@ -444,8 +443,7 @@ def _consolidate(submissions: Sequence[Submission], settings: Settings) -> Conso
     for table in inv:
         views[table.key] = table
     budgeted = capital_budgeted(settings, figures, included)
-    cap_table, problems = capital_view(settings, projects, budgeted, included)
-    views[cap_table.key] = cap_table
+    views[VIEW_KAPITALKOSTNADER] = capital_view(settings, projects, budgeted, included)
     views[VIEW_RISKER] = risk_view(settings, subs, included)
     views[VIEW_RISKLISTA] = risk_list(settings, subs, included)
 
@@ -462,7 +460,7 @@ def _consolidate(submissions: Sequence[Submission], settings: Settings) -> Conso
         controls=merge_controls(subs, settings),
         risks=[replace(r, avdelning=r.avdelning or s.avdelning) for s in subs for r in s.risks],
         texts=merge_texts(subs, settings),
-        problems=problems + goal_problems,
+        problems=goal_problems,
         net_budget=int((total_row.values.get(f"budget_{by}") or 0) if total_row else 0),
         investment_budget=int((inv_total.values.get(f"inv_{by}") or 0) if inv_total else 0),
         avdelningar_included=[s.avdelning for s in subs],

@@ -28,7 +28,6 @@ from .model import (
     VIEW_RISKER,
     VIEW_RISKLISTA,
     Column,
-    Problem,
     Project,
     Row,
     RowKind,
@@ -358,10 +357,10 @@ def _undecided_note(years: Sequence[int], mixed: Sequence[str]) -> str:
 def prior_capital(settings: Settings, included: set[str]) -> int:
     """The prior year's budgeted capital cost (existing assets) of the `included`
     avdelningar, from the prior-year CSV: the base the drift budget's increase is
-    measured from, so the note and BB408 compare like with like."""
-    posts = {d.code for d in settings.driftposter if d.capital}
-    verks = {v.code for v in settings.verksamheter if v.avdelning in included}
-    return sum(f.budget for (v, d), f in settings.prior.items() if v in verks and d in posts)
+    measured from, so the note compares like with like; the sum of the bases each
+    return's check (BB408) measures from (`capital.prior_capital_by_avdelning`)."""
+    by_avdelning = capital.prior_capital_by_avdelning(settings)
+    return sum(by_avdelning.get(code, 0) for code in included)
 
 
 def capital_view(
@@ -369,11 +368,14 @@ def capital_view(
     projects: Sequence[Proj],
     budgeted: dict[int, int],
     included: set[str],
-) -> tuple[Table, list[Problem]]:
-    """Capital cost per project and year, and BB408 where the drift budget differs.
+) -> Table:
+    """Capital cost per project and year.
 
-    `budgeted` is the drift budget's capital cost (lines with `capital = true`) per year.
-    """
+    `budgeted` is what the drift budget's capital cost (lines with `capital = true`)
+    adds over the prior-year budget per year, which the note gives beside the plan's.
+    Where the two differ, each return's check at collect (BB408) has said so, at the
+    avdelning's own rows and with its own figures; theirs add up to the nämnd's, so the
+    consolidation repeats none of them (docs/consolidation.md)."""
     years = settings.investment_years
     cols = [
         Column("label", "Projekt", "text"),
@@ -417,10 +419,6 @@ def capital_view(
         "Summa kapitalkostnader",
         keys,
     )
-    total = rows[-1]
-
-    plan = {y: total.values.get(f"kap_{y}") or 0 for y in years}
-    problems = capital.capital_gap(plan, budgeted, settings.prior_year)  # type: ignore[arg-type]
 
     start = (
         "året efter utgiften"
@@ -444,7 +442,7 @@ def capital_view(
     if unknown:
         parts.append("Okänd kategori, ingen kapitalkostnad beräknad: " + ", ".join(unknown) + ".")
     text = note(settings, included, *parts, consequence=PROJECTS_MISSING)
-    table = Table(
+    return Table(
         VIEW_KAPITALKOSTNADER,
         "Kapitalkostnader per projekt",
         cols,
@@ -453,7 +451,6 @@ def capital_view(
         settings.unit,
         numeric_keys(cols),
     )
-    return table, problems
 
 
 def _returned_only(settings: Settings, included: set[str]) -> str:

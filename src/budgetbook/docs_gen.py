@@ -70,6 +70,24 @@ that gives no error otherwise stands (an avdelning asked for nothing: every prio
 and ram 0). Its feedback workbook's first line and the Status sheet's e-mail ("Mejla om
 arbetsboken") ask for the workbook to be filled in and sent again.
 
+Kapitalkostnader on `Drift` (BB408): the Instruktioner sheet tells each head that the
+avdelning's capital-cost row (driftposter with `capital = true`; one per verksamhet,
+added up) is the prior year's budget plus the kapitalkostnad of the spend on
+`Investeringar`. BB408 checks that for each return at collect, per budget and plan year,
+computed as the consolidation computes the nämnd's (rounded per project and year; the
+base the avdelning's own lines in the prior-year CSV), so the avdelningar's figures add
+up to the nämnd's. It is marked at the row most likely to correct (of several: the one
+whose own change is the whole difference, else the one that changed most, else the
+first) and names every row's cell. An avdelning without projects is checked too (its
+rows stay at last year's budget; a rise is most often a project left off
+`Investeringar`). Not checked: with no driftpost marked `capital = true`; for a return
+with a project whose spend has an unknown category (BB307, BB405); in a year whose
+capital amount has an error or is left empty where the reader asks for one (BB301,
+BB406, BB411); when a project's spend has an error. The head fixes that first. Until
+this check per return, BB408 compared the nämnd's totals at consolidation, with no
+place; every accepted return is checked now, and the consolidation no longer repeats
+their sum.
+
 Indicator values for other years (BB507, from the settings alone, once for the round):
 the draft's indicator tables show each indicator's `values` by year beside the target,
 and the Mål och indikatorer sheet asks for the two years before the budget year. A value

@@ -94,7 +94,7 @@ class Outcome:
     collected: CollectResult | None = None
     outputs: dict[str, Path] = field(default_factory=dict)
     note: str = ""
-    # the consolidation's findings (BB408, BB409), listed after the returns' problems
+    # the consolidation's findings (BB409), listed after the returns' problems
     # as `budgetbook run` prints them
     findings: list[Problem] = field(default_factory=list)
     # the round's settings, for the e-mails to the avdelning heads

@@ -370,14 +370,19 @@ LARGE_AMOUNT = rule(
     "{plats}: {varde} tkr är {mnkr} miljoner kronor. Belopp anges i tkr (tusental kronor): "
     "står beloppet i kronor, skriv {i_tkr} i stället. Stämmer beloppet, låt det stå.",
 )
+# One return's capital-cost rows on Drift against the capital cost of its own
+# Investeringar (capital.return_capital): each avdelning's figures, so the nämnd's are
+# their sum and no nämnd-level finding is needed (docs/consolidation.md).
 CAPITAL_GAP = rule(
     "BB408",
     VARNING,
-    "Kapitalkostnaden stämmer inte med driftbudgeten",
-    "Investeringsplanen ger {plan} tkr i kapitalkostnad {ar}, men driftbudgetens "
-    "kapitalkostnader ökar med {budgeterat} tkr jämfört med budget {fjol} (differens "
-    "{differens} tkr). Stäm av driftbudgetens kapitalkostnader mot investeringsplanen.",
-    "round",
+    "Kapitalkostnaderna stämmer inte med investeringarna",
+    "{plats}: avdelningens investeringar på bladet Investeringar ger {plan} tkr i "
+    "kapitalkostnad {ar}, men {raderna} {forandring} jämfört med budget {fjol} "
+    "(differens {differens} tkr). {Raden_ska} vara budget {fjol} plus investeringarnas "
+    "kapitalkostnad: {fjolbelopp} + {plan} = {summa} tkr för {ar}. Rätta {beloppet}, "
+    "eller bladet Investeringar om något saknas eller är fel där; är skillnaden "
+    "avsiktlig, förklara den i kolumnen Kommentar.",
 )
 DUPLICATE_INDICATOR = rule(
     "BB409",

@@ -183,18 +183,20 @@ def _worked_example(s: Settings, life: int) -> tuple[int, list[tuple[int, tuple[
 
 def capital_lines(s: Settings, avd: Avdelning) -> list[Line]:
     """What the Drift sheet's capital-cost row is and how its figure is arrived at, as
-    the office's check compares it (BB408: the row's increase over the prior-year
-    budget against the investment plan's capital cost, `capital`), with the method's
-    lives, rate and start from the settings and an example worked by `capital.schedule`.
-    None when no driftpost is marked `capital = true`."""
+    the office's check compares it (BB408, at collect: the rows' increase over the
+    prior-year budget against the capital cost of the avdelning's own Investeringar,
+    `capital.return_capital`), with the method's lives, rate and start from the settings
+    and an example worked by `capital.schedule`. None when no driftpost is marked
+    `capital = true`."""
+    from .capital import prior_capital_by_avdelning
+
     posts = [d for d in s.driftposter if d.capital]
     if not posts:
         return []
     names = [d.name for d in posts]
     verks = {v.code for v in s.verksamheter_of(avd.code)}
-    codes = {d.code for d in posts}
-    # as `consolidate_inv.prior_capital`, the base BB408 measures the increase from
-    prior = sum(f.budget for (v, d), f in s.prior.items() if v in verks and d in codes)
+    # the base BB408 measures the rows' increase from
+    prior = prior_capital_by_avdelning(s).get(avd.code, 0)
     one = len(names) == 1
     # one row per verksamhet: EKO's two verksamheter have two Kapitalkostnader rows
     single = one and len(verks) <= 1
