@@ -395,3 +395,19 @@ def test_goal_count_sentence_spells_small_numbers_as_the_summary_does(example):
     assert fmt.count(1) == "ett" and fmt.count(4) == "fyra" and fmt.count(12) == "tolv"
     assert fmt.count(13) == "13"
     assert fmt.count(1, common=True) == "en" and fmt.count(7, common=True) == "sju"
+
+
+def test_indicator_tables_name_the_year_of_their_target(example):
+    """Review: Tabell 1–8 and the Bilaga's list had "Målvärde" beside "2025" and "2026",
+    which read as a target for no year (or for 2026); the Mål och indikatorer sheet the
+    avdelningar fill in asks for "Målvärde 2027"."""
+    _, document, _, settings = example
+    by_caption = dict(zip(table_captions(document), document.tables, strict=True))
+    indicator_tables = [
+        table for caption, table in by_caption.items() if "ndikatorer" in caption.split(": ", 1)[1]
+    ]
+    assert len(indicator_tables) >= 3  # KF goals', nämndmål's and the Bilaga's list
+    for table in indicator_tables:
+        header = [c.text for c in table.rows[0].cells]
+        assert header[-2:] == [f"Målvärde {settings.budget_year}", "Källa"], header
+        assert "Målvärde" not in header

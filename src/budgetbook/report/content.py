@@ -105,13 +105,25 @@ def _indicator_years(indicators: list[IndicatorView]) -> list[int]:
     return sorted({y for ind in indicators for y in ind.values})
 
 
-def indicator_table(title: str, indicators: list[IndicatorView], key: str, note: str = "") -> Table:
-    """Indicators with their past values, target and source (values as reported);
-    `note` under them (a nämndmål's: `Consolidation.notes`)."""
+def _indicator_columns(years: list[int], year: int) -> list[Column]:
+    """An indicator table's columns: the past years' values, then the target for the
+    budget `year` ("Målvärde 2027", as the Mål och indikatorer sheet asks for it: a bare
+    "Målvärde" beside "2025" and "2026" named no year)."""
+    return [
+        Column("label", "Indikator", "text"),
+        *(Column(str(y), str(y), "value") for y in years),
+        Column("target", f"Målvärde {year}", "value"),
+        Column("source", "Källa", "text"),
+    ]
+
+
+def indicator_table(
+    title: str, indicators: list[IndicatorView], key: str, year: int, note: str = ""
+) -> Table:
+    """Indicators with their past values, target for the budget `year` and source
+    (values as reported); `note` under them (a nämndmål's: `Consolidation.notes`)."""
     years = _indicator_years(indicators)
-    columns = [Column("label", "Indikator", "text")]
-    columns += [Column(str(y), str(y), "value") for y in years]
-    columns += [Column("target", "Målvärde", "value"), Column("source", "Källa", "text")]
+    columns = _indicator_columns(years, year)
     rows = []
     for ind in indicators:
         values: dict[str, int | float | str | None] = {str(y): ind.values.get(y, "") for y in years}
@@ -125,16 +137,17 @@ def indicator_table(title: str, indicators: list[IndicatorView], key: str, note:
 NO_INDICATORS = "Inga indikatorer har redovisats för nämndmålet."
 
 
-def indicator_list(goals: list[KfGoalView], note: str = "", mark_empty: bool = False) -> Table:
-    """The appendix: every KF and nämnd indicator, grouped by goal; `note` under it.
-    With `mark_empty` a nämndmål without indicators is listed with NO_INDICATORS."""
+def indicator_list(
+    goals: list[KfGoalView], year: int, note: str = "", mark_empty: bool = False
+) -> Table:
+    """The appendix: every KF and nämnd indicator, grouped by goal, its target for the
+    budget `year`; `note` under it. With `mark_empty` a nämndmål without indicators is
+    listed with NO_INDICATORS."""
     all_inds = [
         i for g in goals for i in (*g.indicators, *(i for n in g.namnd_goals for i in n.indicators))
     ]
     years = _indicator_years(all_inds)
-    columns = [Column("label", "Indikator", "text")]
-    columns += [Column(str(y), str(y), "value") for y in years]
-    columns += [Column("target", "Målvärde", "value"), Column("source", "Källa", "text")]
+    columns = _indicator_columns(years, year)
     rows: list[Row] = []
 
     def add(ind: IndicatorView) -> None:

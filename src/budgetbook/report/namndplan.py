@@ -374,7 +374,10 @@ class _Namndplan:
                 if goal.indicators:
                     self.b.table(
                         content.indicator_table(
-                            f"Indikatorer för mål {goal.code}", goal.indicators, f"kf_{goal.code}"
+                            f"Indikatorer för mål {goal.code}",
+                            goal.indicators,
+                            f"kf_{goal.code}",
+                            self.year,
                         )
                     )
                 for ng in goal.namnd_goals:
@@ -387,6 +390,7 @@ class _Namndplan:
                                 f"Indikatorer för nämndmål {ng.code}",
                                 ng.indicators,
                                 f"nm_{ng.code}",
+                                self.year,
                                 self.cons.notes.get(NOTE_GOALS, ""),
                             )
                         )
@@ -566,7 +570,7 @@ class _Namndplan:
             self.b.paragraph(f"Förteckning över {' samt '.join(listed)}.")
             self.b.table(
                 content.indicator_list(
-                    self.cons.goals, self.cons.notes.get(NOTE_GOALS, ""), not self.omit
+                    self.cons.goals, self.year, self.cons.notes.get(NOTE_GOALS, ""), not self.omit
                 )
             )
         for table in others:
