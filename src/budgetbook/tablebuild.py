@@ -179,20 +179,24 @@ def missing_names(settings: Settings, included: set[str]) -> list[str]:
 
 
 def singular(consequence: str) -> str:
-    """A missing-note consequence for one avdelning: "… saknas för: Portföljstyrning.
+    """A missing-note consequence for one avdelning: "… saknas för Portföljstyrning.
     Dess ram …", not "Deras"."""
     return consequence.replace("Deras ", "Dess ").replace("deras ", "dess ")
 
 
 def missing_note(settings: Settings, included: set[str], consequence: str = AMOUNTS_MISSING) -> str:
     """The note naming avdelningar without an approved return and what that means for
-    the table (`consequence` continues the sentence); "" when none is missing."""
+    the table (`consequence` continues the sentence); "" when none is missing.
+
+    The one wording of it in every output, notes and running text alike: "Godkänd
+    inlämning saknas för Personalavdelningen och Portföljstyrning", without a colon
+    (the notes had one and the running text not: review)."""
     missing = missing_names(settings, included)
     if not missing:
         return ""
     if len(missing) == 1:
         consequence = singular(consequence)
-    return "Godkänd inlämning saknas för: " + name_list(missing) + consequence
+    return "Godkänd inlämning saknas för " + name_list(missing) + consequence
 
 
 def note(

@@ -32,6 +32,7 @@ from ..tablebuild import (
     KONTOGRUPP_MISSING,
     grouped,
     missing_names,
+    missing_note,
     singular,
 )
 
@@ -356,9 +357,7 @@ def _comparison_sentence(cons: Consolidation, settings: Settings, prior: int) ->
     missing = missing_names(settings, included)
     if not isinstance(diff, int | float) or not isinstance(pct, int | float):
         # nothing comparable (no prior-year budget for the avdelningar with a budget)
-        if missing and included:
-            return f"Godkänd inlämning saknas för {fmt.name_list(missing)}."
-        return ""
+        return missing_note(settings, included, ".") if included else ""
     same = " för samma avdelningar" if missing else ""
     if diff:
         # "0,0 miljoner kronor mindre" reads as no change that is still smaller
@@ -374,7 +373,7 @@ def _comparison_sentence(cons: Consolidation, settings: Settings, prior: int) ->
     else:
         text = f"Det är lika mycket som budgeten för {prior}{same}"
     if missing:
-        text += f"; godkänd inlämning saknas för {fmt.name_list(missing)}, som inte ingår"
+        text += f"; {fmt.in_sentence(missing_note(settings, included, ', som inte ingår'))}"
     return text + "."
 
 
@@ -384,10 +383,8 @@ def section_key_figure(cons: Consolidation, settings: Settings, index: int) -> s
     comparison sentence, which names them."""
     sentence = key_figure_sentences(cons, settings)[index]
     included = set(cons.avdelningar_included)
-    missing = missing_names(settings, included)
-    if not (missing and included):
-        return sentence
-    return f"{sentence} Godkänd inlämning saknas för {fmt.name_list(missing)}, som inte ingår."
+    missing = missing_note(settings, included, ", som inte ingår.")
+    return f"{sentence} {missing}" if missing and included else sentence
 
 
 def key_figure_sentences(cons: Consolidation, settings: Settings) -> list[str]:

@@ -35,6 +35,7 @@ from ..model import (
     Table,
 )
 from ..settings import NAMND_TEXTS, Settings
+from ..tablebuild import missing_note
 from ..workspace import atomic_write
 from . import content, draft_charts
 from .builder import DocBuilder
@@ -299,15 +300,15 @@ class _Namndplan:
         b.paragraph(title, "Title")
         b.paragraph(f"{s.namnd}, {s.kommun}", "Subtitle")
         b.paragraph(f"Utkast {self.today.isoformat()}")
-        missing = [a for a in s.avdelningar if a.code not in self.cons.avdelningar_included]
-        if missing and self.cons.avdelningar_included:
+        included = set(self.cons.avdelningar_included)
+        missing = missing_note(s, included, ".")
+        if missing and included:
             b.placeholder(
                 # "godkänd": a return with errors is left out just like a missing one; the
                 # words and name list of the notes and the summary (tablebuild.missing_note)
                 "Utkastet bygger på godkänd inlämning från "
                 f"{fmt.count(len(self.cons.avdelningar_included), common=True)} av "
-                f"{fmt.count(len(s.avdelningar), common=True)} avdelningar. "
-                "Godkänd inlämning saknas för: " + fmt.name_list([a.name for a in missing]) + "."
+                f"{fmt.count(len(s.avdelningar), common=True)} avdelningar. {missing}"
             )
         b.toc_here()
         b.page_break()
