@@ -411,3 +411,22 @@ def test_indicator_tables_name_the_year_of_their_target(example):
         header = [c.text for c in table.rows[0].cells]
         assert header[-2:] == [f"Målvärde {settings.budget_year}", "Källa"], header
         assert "Målvärde" not in header
+
+
+def test_a_control_shared_by_avdelningar_names_them_without_a_double_och(tmp_path):
+    """Review: Tabell 25's riskområde read "(Samhällsplanering och ledning och
+    Kommungemensamma kostnader)" for a point two avdelningar share; the last name is
+    joined by "samt" (fmt.name_list)."""
+    settings = example_settings()
+    cons = example_consolidation(settings)
+    codes = {a.name: a.code for a in settings.avdelningar}
+    shared = f"{codes['Samhällsplanering och ledning']}, {codes['Kommungemensamma kostnader']}"
+    cons.controls[0] = replace(cons.controls[0], avdelning=shared)
+    document = docx.Document(str(write(tmp_path, cons, settings)))
+    by_caption = dict(zip(table_captions(document), document.tables, strict=True))
+    table = next(t for c, t in by_caption.items() if c.endswith("Internkontrollplan"))
+    area = table.rows[1].cells[0].text
+    assert area == (
+        f"{cons.controls[0].riskomrade}\n"
+        "(Samhällsplanering och ledning samt Kommungemensamma kostnader)"
+    )
