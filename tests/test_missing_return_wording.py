@@ -174,6 +174,33 @@ def test_missing_avdelningar_are_named_in_one_form(outputs: Path):
         assert re.search(f"[Gg]odkänd inlämning saknas för {MISSING}[.;,]", text), text
 
 
+def test_avdelning_text_sections_name_the_missing_avdelning(outputs: Path):
+    """Review: Nämndens ansvarsområde, Driftbudget per avdelning and the avdelningar's
+    comments on the investments list each avdelning's text under its name, and left
+    the missing avdelning out without a word. A note in the tables' words (and look)
+    now names it, before the first avdelning's name, so it reads as the section's."""
+    doc = docx.Document(str(outputs / "namndplan_2027.docx"))
+    note = f"Godkänd inlämning saknas för {MISSING}; dess texter ingår inte."
+    sections = (
+        "Nämndens ansvarsområde",
+        "Driftbudget per avdelning",
+        "Avdelningarnas kommentarer till investeringarna",
+    )
+    heading, before_avdelningar = None, {}
+    for p in doc.paragraphs:
+        style = p.style.name
+        if style in ("Heading 1", "Heading 2"):
+            heading = p.text
+            before_avdelningar[heading] = []
+        elif style == "Heading 3":
+            heading = None  # an avdelning's own text from here on
+        elif heading is not None:
+            before_avdelningar[heading].append((style, p.text))
+    for section in sections:
+        assert ("Källnot", note) in before_avdelningar[section], (section, before_avdelningar)
+    assert sum(p.text == note for p in doc.paragraphs) == len(sections)
+
+
 def test_nothing_missing_reads_as_before(tmp_path: Path):
     """With every return in, none of these words appear (outputs unchanged)."""
     root = tmp_path / "ws"

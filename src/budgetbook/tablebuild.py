@@ -162,6 +162,11 @@ PROJECTS_MISSING = "; deras projekt ingår inte."
 INDICATORS_MISSING = "; deras indikatorer ingår inte."
 UPPDRAG_MISSING = "; deras uppgifter om uppdragen ingår inte."
 CONTROLS_MISSING = "; deras punkter i internkontrollplanen ingår inte."
+# The avdelningar's texts of a section of the draft (`namndplan`: Nämndens
+# ansvarsområde, under Driftbudget per avdelning, the comments on the investments).
+TEXTS_MISSING = "; deras texter ingår inte."
+# The bar chart of budget per avdelning (`draft_charts`): its bar for the budget year.
+CHART_BAR_MISSING = "; diagrammet visar ingen stapel för deras budget {year}."
 # The status of an uppdrag only a missing avdelning reports on.
 STATUS_MISSING = "Uppgift saknas"
 RETURNS_SOURCE = "Källa: avdelningarnas inlämnade budgetunderlag."
@@ -191,7 +196,12 @@ def missing_note(settings: Settings, included: set[str], consequence: str = AMOU
     The one wording of it in every output, notes and running text alike: "Godkänd
     inlämning saknas för Personalavdelningen och Portföljstyrning", without a colon
     (the notes had one and the running text not: review)."""
-    missing = missing_names(settings, included)
+    return missing_named(missing_names(settings, included), consequence)
+
+
+def missing_named(missing: Sequence[str], consequence: str = AMOUNTS_MISSING) -> str:
+    """`missing_note` for the avdelningar named `missing` (a chart's, which shows only
+    some of them); "" for none."""
     if not missing:
         return ""
     if len(missing) == 1:

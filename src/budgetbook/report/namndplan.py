@@ -35,7 +35,7 @@ from ..model import (
     Table,
 )
 from ..settings import NAMND_TEXTS, Settings
-from ..tablebuild import missing_note
+from ..tablebuild import TEXTS_MISSING, missing_note
 from ..workspace import atomic_write
 from . import content, draft_charts
 from .builder import DocBuilder
@@ -209,7 +209,15 @@ class _Namndplan:
             self.b.placeholder(EMPTY_MARK)
 
     def avdelning_texts(self, place: str) -> None:
+        """The accepted returns' texts for `place`, each under its avdelning's name.
+        Mid-round a note before them names the avdelningar without an accepted return,
+        in the tables' words (`tablebuild.missing_note`): a section listing six
+        avdelningar' texts of eight said nothing of the other two (review)."""
         texts = self.texts.get(place, [])
+        if texts and self.cons.avdelningar_included:
+            missing = missing_note(self.s, set(self.cons.avdelningar_included), TEXTS_MISSING)
+            if missing:
+                self.b.note(missing)
         per_avdelning = Counter(t.avdelning for t in texts)  # once, not per text (issue 8)
         last = None
         for t in texts:
@@ -440,8 +448,9 @@ class _Namndplan:
         self.b.paragraph(content.section_key_figure(self.cons, self.s, 0))
 
         def fill_avd() -> None:
-            if self.drift_figure is not None:  # per_avd's chart, asked for in build
-                self.b.figure(*self.drift_figure)
+            figure = self.drift_figure  # per_avd's chart, asked for in build
+            if figure is not None:
+                self.b.figure(figure.png, figure.caption, figure.alt, note=figure.note)
             self.table(per_avd)
             self.avdelning_texts("driftbudget")
 
@@ -500,8 +509,9 @@ class _Namndplan:
         if text:
             self.b.user_text(text)
         self.b.paragraph(content.section_key_figure(self.cons, self.s, -1))
-        if self.investment_figure is not None:
-            self.b.figure(*self.investment_figure, 14)
+        figure = self.investment_figure
+        if figure is not None:
+            self.b.figure(figure.png, figure.caption, figure.alt, 14, figure.note)
         self.section(
             "Pågående investeringsprojekt",
             2,
