@@ -14,6 +14,8 @@ from docx.oxml.ns import qn
 from budgetbook import fmt
 from budgetbook.model import (
     VIEW_DRIFT_AVDELNING,
+    VIEW_INV_BESLUTAD,
+    VIEW_INV_KATEGORI,
     VIEW_INV_NYA,
     VIEW_INV_PAGAENDE,
     VIEW_KAPITALKOSTNADER,
@@ -430,3 +432,35 @@ def test_a_control_shared_by_avdelningar_names_them_without_a_double_och(tmp_pat
         f"{cons.controls[0].riskomrade}\n"
         "(Samhällsplanering och ledning samt Kommungemensamma kostnader)"
     )
+
+
+def test_the_tables_of_every_project_have_a_heading_of_their_own(tmp_path):
+    """Review: Tabell 22 and 23 (per kategori, decided total against the years'
+    amounts) stood under "Nya investeringsprojekt" though they cover every project,
+    and the table of contents did not find them."""
+    settings = example_settings()
+    cons = example_consolidation(settings)
+    projects = cons.views[VIEW_INV_PAGAENDE]
+    for key, caption in (
+        (VIEW_INV_KATEGORI, "Investeringsbudget per kategori"),
+        (VIEW_INV_BESLUTAD, "Beslutad totalutgift mot årsbelopp"),
+    ):
+        cons.views[key] = replace(projects, key=key, caption=caption)
+    document = docx.Document(str(write(tmp_path, cons, settings)))
+    under: dict[str, list[str]] = {}
+    heading = None
+    for p in document.paragraphs:
+        style = p.style.name
+        if style.startswith("Heading"):
+            heading = p.text
+        elif style == "Caption" and p.text.startswith("Tabell") and heading:
+            under.setdefault(heading, []).append(re.sub(r"^Tabell \d+: ", "", p.text))
+    assert len(under["Nya investeringsprojekt"]) == 1, under
+    assert under[namndplan.ALL_PROJECTS] == [
+        "Investeringsbudget per kategori, tkr",
+        "Beslutad totalutgift mot årsbelopp, tkr",
+    ]
+    h2 = headings(document, 2)
+    assert h2.index("Nya investeringsprojekt") + 1 == h2.index(namndplan.ALL_PROJECTS)
+    toc = [p.text for p in document.paragraphs if p.style.name.lower() == "toc 2"]
+    assert namndplan.ALL_PROJECTS in toc

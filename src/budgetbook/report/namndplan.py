@@ -64,6 +64,9 @@ TITLE_ON_ONE_LINE = 30
 # two, a key that names a section of the draft (NAMND_TEXTS) in that section, any other
 # key under Nämndens ansvarsområde. Every section places them: a text is never dropped.
 TEXT_PLACES = {"verksamhet": "ansvarsomrade", "budget": "driftbudget"}
+# The heading over the investment tables of every project, ongoing and new alike (per
+# kategori, decided total against the years' amounts), after the two of each kind.
+ALL_PROJECTS = "Samtliga investeringsprojekt"
 # Extra drift views, shown after the verksamhet table when consolidation provides them.
 EXTRA_DRIFT = (
     (VIEW_DRIFT_DRIFTPOST, "Driftbudget per kontogrupp"),
@@ -524,8 +527,13 @@ class _Namndplan:
             new is not None,
             lambda: self.table(self.by_avdelning(new)),
         )
-        for table in others:
-            self.table(table)
+        if others:
+            # per kategori and decided total against the years' amounts cover every
+            # project: under "Nya investeringsprojekt" they read as the new ones'
+            # (review), and the table of contents did not find them
+            self.b.heading(ALL_PROJECTS, 2)
+            for table in others:
+                self.table(table)
         if self.texts.get("investeringar"):
             self.b.heading("Avdelningarnas kommentarer till investeringarna", 2)
             self.avdelning_texts("investeringar")
