@@ -38,10 +38,11 @@ from ..settings import NAMND_TEXTS, Settings
 from ..tablebuild import TEXTS_MISSING, missing_note
 from ..workspace import atomic_write
 from . import content, draft_charts
-from .builder import DocBuilder
+from .builder import LEAD_IN_MAX, DocBuilder
 from .chart_painter import ChartPainter
 from .deferred import DeferredTables
 from .docx_template import (
+    SOURCE_NOTE,
     add_header_footer,
     open_template,
     set_properties,
@@ -211,6 +212,14 @@ class _Namndplan:
         else:
             self.b.placeholder(EMPTY_MARK)
 
+    def lead(self, text: str, note: bool = False) -> None:
+        """A generated sentence that leads into what follows (a heading, a chart, a
+        table), kept on its page: "Driftbudget 2027" and its one sentence stood alone at
+        the foot of a page, their chart and table on the next (review). A heading keeps
+        with its next paragraph already; a long lead (LEAD_IN_MAX) may part, as
+        `DocBuilder` lets a long lead-in part from its table."""
+        self.b.paragraph(text, SOURCE_NOTE if note else None, len(text) <= LEAD_IN_MAX)
+
     def avdelning_texts(self, place: str) -> None:
         """The accepted returns' texts for `place`, each under its avdelning's name.
         Mid-round a note before them names the avdelningar without an accepted return,
@@ -220,7 +229,7 @@ class _Namndplan:
         if texts and self.cons.avdelningar_included:
             missing = missing_note(self.s, set(self.cons.avdelningar_included), TEXTS_MISSING)
             if missing:
-                self.b.note(missing)
+                self.lead(missing, note=True)  # with the first avdelning's name
         per_avdelning = Counter(t.avdelning for t in texts)  # once, not per text (issue 8)
         last = None
         for t in texts:
@@ -378,7 +387,7 @@ class _Namndplan:
             self.avdelning_texts("malstyrning")
             sentence = content.goal_sentence(self.cons, self.s)
             if sentence:
-                self.b.paragraph(sentence)
+                self.lead(sentence)
             for goal in goals:
                 self.b.heading(f"Mål {goal.code}. {goal.title}", 2)
                 if goal.text:
@@ -448,7 +457,7 @@ class _Namndplan:
         self.b.heading(f"Driftbudget {self.year}", 1)
         if text:
             self.b.user_text(text)
-        self.b.paragraph(content.section_key_figure(self.cons, self.s, 0))
+        self.lead(content.section_key_figure(self.cons, self.s, 0))
 
         def fill_avd() -> None:
             figure = self.drift_figure  # per_avd's chart, asked for in build
@@ -511,7 +520,7 @@ class _Namndplan:
             return
         if text:
             self.b.user_text(text)
-        self.b.paragraph(content.section_key_figure(self.cons, self.s, -1))
+        self.lead(content.section_key_figure(self.cons, self.s, -1))
         figure = self.investment_figure
         if figure is not None:
             self.b.figure(figure.png, figure.caption, figure.alt, 14, figure.note)
@@ -586,7 +595,7 @@ class _Namndplan:
             listed = ["kommunfullmäktiges indikatorer"] if kf else []
             if namnd:
                 listed.append(f"{fmt.in_sentence(self.s.namnd_genitive)} nämndindikatorer")
-            self.b.paragraph(f"Förteckning över {' samt '.join(listed)}.")
+            self.lead(f"Förteckning över {' samt '.join(listed)}.")
             self.b.table(
                 content.indicator_list(
                     self.cons.goals, self.year, self.cons.notes.get(NOTE_GOALS, ""), not self.omit
