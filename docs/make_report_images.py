@@ -18,8 +18,8 @@ from PIL import Image  # installed with matplotlib
 from budgetbook.report import render
 
 DOCS = Path(__file__).resolve().parent
-# TOC, texts, ram table, drift chart, kontogrupp, risks, investments
-PAGES = (1, 2, 5, 6, 9, 10, 11)
+# TOC, texts, goals, ram table and drift chart, kontogrupp, risks, investment tables
+PAGES = (1, 2, 5, 6, 9, 10, 12)
 COLOURS = 64  # a small palette keeps the PNGs small; the pages are text and flat colour
 
 

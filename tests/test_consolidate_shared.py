@@ -34,7 +34,7 @@ def test_missing_avdelning_notes_share_one_sentence(tmp_path):
     assert inv.endswith(missing_note(settings, {"A"}, PROJECTS_MISSING))
     assert inv == (
         "Källa: avdelningarnas inlämnade budgetunderlag. "
-        "Godkänd inlämning saknas för: Avdelning B; dess projekt ingår inte."
+        "Godkänd inlämning saknas för Avdelning B; dess projekt ingår inte."
     )
     for key in (m.VIEW_INV_PAGAENDE, m.VIEW_INV_NYA):
         # a source note under every investment table, not only under the drift tables
@@ -163,7 +163,7 @@ def test_ram_total_has_no_difference_while_a_return_is_missing(tmp_path):
 
 
 def test_missing_note_speaks_of_one_avdelning_in_the_singular(tmp_path):
-    # "Godkänd inlämning saknas för: Portföljstyrning. Deras ram …" read as a slip
+    # "Godkänd inlämning saknas för Portföljstyrning. Deras ram …" read as a slip
     settings = small_settings(tmp_path)
     one = missing_note(settings, {"A"}, RAM_MISSING)
     assert "Dess ram ingår" in one and "men dess budget" in one and "eras" not in one
@@ -264,12 +264,12 @@ def test_notes_name_missing_avdelningar_as_prose_and_at_most_ten(tmp_path):
     ]
     three = dataclasses.replace(settings, avdelningar=[*settings.avdelningar[:1], *many[:3]])
     assert missing_note(three, {"A"}).startswith(
-        "Godkänd inlämning saknas för: Enhet 0, Enhet 1 och Enhet 2."
+        "Godkänd inlämning saknas för Enhet 0, Enhet 1 och Enhet 2."
     )
     wide = dataclasses.replace(settings, avdelningar=[*settings.avdelningar[:1], *many])
     note_text = missing_note(wide, {"A"}, PROJECTS_MISSING)
     assert note_text == (
-        "Godkänd inlämning saknas för: "
+        "Godkänd inlämning saknas för "
         + ", ".join(f"Enhet {i}" for i in range(10))
         + " och 3 till; deras projekt ingår inte."
     )

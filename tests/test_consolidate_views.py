@@ -119,6 +119,8 @@ def test_drift_per_driftpost(both):
     t = both.views[m.VIEW_DRIFT_DRIFTPOST]
     assert values(t, "budget_prior", "prognos_prior", "budget_2027", "chg_bb_tkr") == [
         ("Intäkter", -100, -90, -110, -10),
+        # kept under one line: it closes the revenue group (see drift_by_driftpost;
+        # test_end_to_end adds up each Summa row from the rows above it)
         ("Summa intäkter", -100, -90, -110, -10),
         ("Personalkostnader", 1450, 1460, 1550, 100),
         ("Kapitalkostnader", 50, 50, 60, 10),

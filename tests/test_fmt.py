@@ -273,6 +273,28 @@ def test_name_list_reads_as_swedish_and_counts_past_ten() -> None:
     assert name_list(["A", "B", "C"], shown=2) == "A, B och 1 till"
 
 
+def test_name_list_joins_names_holding_och_by_samt() -> None:
+    """Review: the internkontrollplan read "(Samhällsplanering och ledning och
+    Kommungemensamma kostnader)", three names to a reader; a name that holds "och"
+    has the last one joined by "samt" (as "högra och vänstra kammaren samt högra och
+    vänstra förmaket"), names without one as before."""
+    spl, gem = "Samhällsplanering och ledning", "Kommungemensamma kostnader"
+    assert name_list([spl, gem]) == f"{spl} samt {gem}"
+    assert name_list([gem, spl]) == f"{gem} samt {spl}"
+    assert name_list(["Personalavdelningen", spl, gem]) == (
+        f"Personalavdelningen, {spl} samt {gem}"
+    )
+    assert name_list(["Nämnd- och styrelseverksamhet", "Friskvård"]) == (
+        "Nämnd- och styrelseverksamhet samt Friskvård"
+    )
+    assert name_list([spl]) == spl
+    # "och" only as a whole word: "Kochs bageri" and "Ochsenfurt" hold none
+    assert name_list(["Kochs bageri", "Ochsenfurt"]) == "Kochs bageri och Ochsenfurt"
+    # counted past `shown`: "samt" when a name shown holds "och"
+    assert name_list(["A", spl, "C"], shown=2) == f"A, {spl} samt 1 till"
+    assert name_list(["A", "B", spl], shown=2) == "A, B och 1 till"
+
+
 def test_pct_for_sheet_stores_a_negative_shown_as_0_percent_as_0() -> None:
     # a workbook stores this under "0 %" (Excel showed "-0 %" for −0.003, the draft "0 %")
     import math

@@ -117,6 +117,6 @@ def test_goal_without_indicators_names_a_missing_return(tmp_path: Path):
     doc = docx.Document(str(_round_without_indicators(tmp_path / "ws", "mark", "Ekonomi")))
     after = _after_heading(doc, f"Nämndmål {GOAL} ")
     assert after[-1][1] == (
-        f"{NONE_REPORTED} Godkänd inlämning saknas för: Ekonomiavdelningen; "
+        f"{NONE_REPORTED} Godkänd inlämning saknas för Ekonomiavdelningen; "
         "dess indikatorer ingår inte."
     ), after

@@ -122,7 +122,7 @@ def test_goal_uppdrag_and_control_lists_name_the_missing_avdelning(draft):
     }
     for caption, consequence in expected.items():
         note = draft[caption]
-        assert note == f"Godkänd inlämning saknas för: {MISSING}; {consequence}", (caption, note)
+        assert note == f"Godkänd inlämning saknas för {MISSING}; {consequence}", (caption, note)
     # the KF goals' indicators come from the settings: nothing of them is missing
     assert "Indikatorer för mål 1" not in draft
 
@@ -153,8 +153,52 @@ def test_workbook_lists_name_the_missing_avdelning(outputs: Path):
     ):
         column = [r[0] for r in wb[sheet].iter_rows(values_only=True)]
         texts = [c for c in column if c]
-        assert texts[-1] == f"Godkänd inlämning saknas för: {MISSING}; {consequence}", sheet
+        assert texts[-1] == f"Godkänd inlämning saknas för {MISSING}; {consequence}", sheet
         assert column[-2] is None  # a blank row between the list and its note
+
+
+def test_missing_avdelningar_are_named_in_one_form(outputs: Path):
+    """Review: the notes said "Godkänd inlämning saknas för: Ekonomiavdelningen…" and
+    the running text "Godkänd inlämning saknas för Ekonomiavdelningen…": one form now,
+    without the colon, as Swedish prose has it, in the draft (title page, text, notes,
+    tables) and in the consolidated workbook alike."""
+    doc = docx.Document(str(outputs / "namndplan_2027.docx"))
+    texts = [p.text for p in doc.paragraphs]
+    texts += [c.text for t in doc.tables for r in t.rows for c in r.cells]
+    wb = openpyxl.load_workbook(outputs / "konsolidering_2027.xlsx")
+    texts += [str(v) for ws in wb for r in ws.iter_rows(values_only=True) for v in r if v]
+    said = [t for t in texts if "nlämning saknas för" in t]
+    assert len(said) > 20, said  # every note, the title page and the key figures
+    for text in said:
+        assert "saknas för:" not in text, text
+        assert re.search(f"[Gg]odkänd inlämning saknas för {MISSING}[.;,]", text), text
+
+
+def test_avdelning_text_sections_name_the_missing_avdelning(outputs: Path):
+    """Review: Nämndens ansvarsområde, Driftbudget per avdelning and the avdelningar's
+    comments on the investments list each avdelning's text under its name, and left
+    the missing avdelning out without a word. A note in the tables' words (and look)
+    now names it, before the first avdelning's name, so it reads as the section's."""
+    doc = docx.Document(str(outputs / "namndplan_2027.docx"))
+    note = f"Godkänd inlämning saknas för {MISSING}; dess texter ingår inte."
+    sections = (
+        "Nämndens ansvarsområde",
+        "Driftbudget per avdelning",
+        "Avdelningarnas kommentarer till investeringarna",
+    )
+    heading, before_avdelningar = None, {}
+    for p in doc.paragraphs:
+        style = p.style.name
+        if style in ("Heading 1", "Heading 2"):
+            heading = p.text
+            before_avdelningar[heading] = []
+        elif style == "Heading 3":
+            heading = None  # an avdelning's own text from here on
+        elif heading is not None:
+            before_avdelningar[heading].append((style, p.text))
+    for section in sections:
+        assert ("Källnot", note) in before_avdelningar[section], (section, before_avdelningar)
+    assert sum(p.text == note for p in doc.paragraphs) == len(sections)
 
 
 def test_nothing_missing_reads_as_before(tmp_path: Path):

@@ -130,7 +130,7 @@ def test_draft_does_not_call_a_return_with_errors_missing(tmp_path):
     # numbers in words as in the rest of the running text ("en av tre", not "1 av 3")
     assert line == (
         "Utkastet bygger på godkänd inlämning från en av tre avdelningar. "
-        "Godkänd inlämning saknas för: Biblioteksavdelningen och Kulturskolan."
+        "Godkänd inlämning saknas för Biblioteksavdelningen och Kulturskolan."
     )
 
 

@@ -14,7 +14,7 @@ import pytest
 from docx.oxml.ns import qn
 
 from budgetbook.model import VIEW_INV_PAGAENDE, VIEW_RAM_AVDELNING, Column, Row, RowKind, Table
-from budgetbook.report import namndplan
+from budgetbook.report import content, namndplan
 from budgetbook.report.tables import KEEP_GROUP_ROWS, KEEP_TOGETHER_ROWS
 from report_builders import example_consolidation, example_settings
 
@@ -123,6 +123,31 @@ def test_a_lead_in_between_a_heading_and_a_caption_is_kept_with_the_caption(tmp_
             tags = [c.tag for c in ppr] if ppr is not None else []
             assert tags.index(qn("w:keepNext")) == (1 if qn("w:pStyle") in tags else 0)
     assert checked >= 10  # the goal sections' lead-ins, the drift and investment intros
+
+
+def test_a_sections_lead_sentence_is_kept_with_what_follows(tmp_path):
+    """Review: "Driftbudget 2027" and its one generated sentence stood alone at the foot
+    of a page, the sub-heading, chart and table on the next: the heading kept with the
+    sentence, the sentence with nothing. The generated sentences that lead into a
+    section's headings, charts or tables are kept with what follows them."""
+    settings = example_settings()
+    cons = example_consolidation(settings)
+    document = docx.Document(str(namndplan.write_namndplan(cons, settings, tmp_path / "np.docx")))
+    leads = {
+        content.section_key_figure(cons, settings, 0): "Driftbudget per avdelning",
+        content.section_key_figure(cons, settings, -1): "Diagram 2:",
+        content.goal_sentence(cons, settings): "Mål 1.",
+    }
+    paragraphs = document.paragraphs
+    found = 0
+    for i, p in enumerate(paragraphs):
+        if p.text in leads:
+            found += 1
+            assert keeps(p._p), p.text
+            assert paragraphs[i + 1].text.startswith(leads[p.text]), paragraphs[i + 1].text
+    assert found == len(leads)
+    listing = next(p for p in paragraphs if p.text.startswith("Förteckning över"))
+    assert keeps(listing._p)
 
 
 def test_a_long_table_breaks_but_keeps_its_total_with_the_row_above(tmp_path):

@@ -14,6 +14,8 @@ from docx.oxml.ns import qn
 from budgetbook import fmt
 from budgetbook.model import (
     VIEW_DRIFT_AVDELNING,
+    VIEW_INV_BESLUTAD,
+    VIEW_INV_KATEGORI,
     VIEW_INV_NYA,
     VIEW_INV_PAGAENDE,
     VIEW_KAPITALKOSTNADER,
@@ -395,3 +397,70 @@ def test_goal_count_sentence_spells_small_numbers_as_the_summary_does(example):
     assert fmt.count(1) == "ett" and fmt.count(4) == "fyra" and fmt.count(12) == "tolv"
     assert fmt.count(13) == "13"
     assert fmt.count(1, common=True) == "en" and fmt.count(7, common=True) == "sju"
+
+
+def test_indicator_tables_name_the_year_of_their_target(example):
+    """Review: Tabell 1–8 and the Bilaga's list had "Målvärde" beside "2025" and "2026",
+    which read as a target for no year (or for 2026); the Mål och indikatorer sheet the
+    avdelningar fill in asks for "Målvärde 2027"."""
+    _, document, _, settings = example
+    by_caption = dict(zip(table_captions(document), document.tables, strict=True))
+    indicator_tables = [
+        table for caption, table in by_caption.items() if "ndikatorer" in caption.split(": ", 1)[1]
+    ]
+    assert len(indicator_tables) >= 3  # KF goals', nämndmål's and the Bilaga's list
+    for table in indicator_tables:
+        header = [c.text for c in table.rows[0].cells]
+        assert header[-2:] == [f"Målvärde {settings.budget_year}", "Källa"], header
+        assert "Målvärde" not in header
+
+
+def test_a_control_shared_by_avdelningar_names_them_without_a_double_och(tmp_path):
+    """Review: Tabell 25's riskområde read "(Samhällsplanering och ledning och
+    Kommungemensamma kostnader)" for a point two avdelningar share; the last name is
+    joined by "samt" (fmt.name_list)."""
+    settings = example_settings()
+    cons = example_consolidation(settings)
+    codes = {a.name: a.code for a in settings.avdelningar}
+    shared = f"{codes['Samhällsplanering och ledning']}, {codes['Kommungemensamma kostnader']}"
+    cons.controls[0] = replace(cons.controls[0], avdelning=shared)
+    document = docx.Document(str(write(tmp_path, cons, settings)))
+    by_caption = dict(zip(table_captions(document), document.tables, strict=True))
+    table = next(t for c, t in by_caption.items() if c.endswith("Internkontrollplan"))
+    area = table.rows[1].cells[0].text
+    assert area == (
+        f"{cons.controls[0].riskomrade}\n"
+        "(Samhällsplanering och ledning samt Kommungemensamma kostnader)"
+    )
+
+
+def test_the_tables_of_every_project_have_a_heading_of_their_own(tmp_path):
+    """Review: Tabell 22 and 23 (per kategori, decided total against the years'
+    amounts) stood under "Nya investeringsprojekt" though they cover every project,
+    and the table of contents did not find them."""
+    settings = example_settings()
+    cons = example_consolidation(settings)
+    projects = cons.views[VIEW_INV_PAGAENDE]
+    for key, caption in (
+        (VIEW_INV_KATEGORI, "Investeringsbudget per kategori"),
+        (VIEW_INV_BESLUTAD, "Beslutad totalutgift mot årsbelopp"),
+    ):
+        cons.views[key] = replace(projects, key=key, caption=caption)
+    document = docx.Document(str(write(tmp_path, cons, settings)))
+    under: dict[str, list[str]] = {}
+    heading = None
+    for p in document.paragraphs:
+        style = p.style.name
+        if style.startswith("Heading"):
+            heading = p.text
+        elif style == "Caption" and p.text.startswith("Tabell") and heading:
+            under.setdefault(heading, []).append(re.sub(r"^Tabell \d+: ", "", p.text))
+    assert len(under["Nya investeringsprojekt"]) == 1, under
+    assert under[namndplan.ALL_PROJECTS] == [
+        "Investeringsbudget per kategori, tkr",
+        "Beslutad totalutgift mot årsbelopp, tkr",
+    ]
+    h2 = headings(document, 2)
+    assert h2.index("Nya investeringsprojekt") + 1 == h2.index(namndplan.ALL_PROJECTS)
+    toc = [p.text for p in document.paragraphs if p.style.name.lower() == "toc 2"]
+    assert namndplan.ALL_PROJECTS in toc

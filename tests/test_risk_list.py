@@ -187,7 +187,7 @@ def test_a_missing_avdelning_s_risks_are_said_to_be_missing(ran) -> None:
     cons = ran[3]
     for key in (VIEW_RISKER, VIEW_RISKLISTA):
         note = cons.views[key].note
-        assert "Godkänd inlämning saknas för: Kommungemensamma kostnader" in note
+        assert "Godkänd inlämning saknas för Kommungemensamma kostnader" in note
         assert "risker" in note.split("Kommungemensamma kostnader")[1]
         assert "planbelopp" not in note and "förändringen" not in note
 

@@ -210,7 +210,8 @@ def test_collect_tells_the_office_once(tmp_path: Path) -> None:
     codes = [a.code for a in settings.avdelningar]
     named = ", ".join(codes[:-1]) + f" och {codes[-1]}"
     assert added.message.startswith(
-        f"Uppdragen ”{LATER}” (EKO) och ”{LATER_ALL}” ({named}) lades till eller ändrades i "
+        # "samt": the second uppdrag's list of avdelningar holds an "och" (fmt.name_list)
+        f"Uppdragen ”{LATER}” (EKO) samt ”{LATER_ALL}” ({named}) lades till eller ändrades i "
         "budgetbook.toml efter att arbetsböckerna skapades och saknas därför på bladet Uppdrag i "
         f"arbetsböckerna från {named}. Avdelningarna har inte kunnat ange någon status"
     )

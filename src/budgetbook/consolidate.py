@@ -214,7 +214,14 @@ def drift_by_verksamhet(
 
 
 def drift_by_driftpost(settings: Settings, figures: DriftFigures, included: set[str]) -> Table:
-    """Per drift line (kontogrupp): revenue lines, costs lines, each with a sum, then net cost."""
+    """Per drift line (kontogrupp): revenue lines, costs lines, each with a sum, then net cost.
+
+    "Summa intäkter" stays under a single revenue line, though it repeats it (review
+    asked; the project tables leave such a sum out): this table has no heading rows,
+    so the sum is what closes the revenue group. Without it the rows above "Summa
+    kostnader" since the last sum would take in the revenue line, and a reader adding
+    them up would not get the figure shown (the project tables' groups each stand
+    under a heading of their own, which this one's do not)."""
     cols, specs = drift_columns(settings, "Kontogrupp")
     keys = amount_keys(cols, specs)
     by_post = figures.by_driftpost

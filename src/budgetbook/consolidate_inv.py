@@ -468,14 +468,15 @@ NO_RISKS = "Inga risker angivna"
 
 
 def _no_risks_note(settings: Settings, submissions: Sequence[Submission]) -> str:
-    """The note "Inga risker angivna för: …." naming the returns without a risk."""
+    """The note "Inga risker angivna för …." naming the returns without a risk (no
+    colon, as in "Godkänd inlämning saknas för …": `tablebuild.missing_note`)."""
     names = avdelning_names(settings)
     without = [
         names.get(s.avdelning, s.avdelning)
         for s in in_avdelning_order(submissions, settings)
         if not s.risks
     ]
-    return f"{NO_RISKS} för: {name_list(without)}." if without else ""
+    return f"{NO_RISKS} för {name_list(without)}." if without else ""
 
 
 def is_no_risks(row: Row) -> bool:

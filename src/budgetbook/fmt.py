@@ -193,16 +193,25 @@ def _percent(value: float) -> int | None:
 
 
 NAMES_SHOWN = 10  # names listed in one message; a larger round adds "och 290 till"
+_OCH = re.compile(r"\boch\b", re.IGNORECASE)
 
 
 def name_list(names: Sequence[str], shown: int = NAMES_SHOWN) -> str:
     """Names as Swedish prose: "A", "A och B", "A, B och C"; past `shown` names the
     rest are counted ("A, B, … J och 290 till"). A warning that names every one of
-    several hundred avdelningar could not be read, nor fit in one Excel cell."""
+    several hundred avdelningar could not be read, nor fit in one Excel cell.
+
+    When a name listed holds "och" itself, the last one is joined by "samt":
+    "Samhällsplanering och ledning samt Kommungemensamma kostnader", not "… och ledning
+    och Kommungemensamma kostnader" (review), which reads as three names. Samt joins
+    word groups that are each held together by och (Svenska Akademiens språklära); a
+    comma before the last och, the English serial comma, is not Swedish usage."""
+    listed = names[:shown] if len(names) > shown else names
+    last = " samt " if any(_OCH.search(name) for name in listed) else " och "
     if len(names) > shown:
-        return f"{', '.join(names[:shown])} och {len(names) - shown} till"
+        return f"{', '.join(listed)}{last}{len(names) - shown} till"
     if len(names) > 1:
-        return f"{', '.join(names[:-1])} och {names[-1]}"
+        return f"{', '.join(names[:-1])}{last}{names[-1]}"
     return names[0] if names else ""
 
 

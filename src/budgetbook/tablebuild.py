@@ -162,6 +162,11 @@ PROJECTS_MISSING = "; deras projekt ingår inte."
 INDICATORS_MISSING = "; deras indikatorer ingår inte."
 UPPDRAG_MISSING = "; deras uppgifter om uppdragen ingår inte."
 CONTROLS_MISSING = "; deras punkter i internkontrollplanen ingår inte."
+# The avdelningar's texts of a section of the draft (`namndplan`: Nämndens
+# ansvarsområde, under Driftbudget per avdelning, the comments on the investments).
+TEXTS_MISSING = "; deras texter ingår inte."
+# The bar chart of budget per avdelning (`draft_charts`): its bar for the budget year.
+CHART_BAR_MISSING = "; diagrammet visar ingen stapel för deras budget {year}."
 # The status of an uppdrag only a missing avdelning reports on.
 STATUS_MISSING = "Uppgift saknas"
 RETURNS_SOURCE = "Källa: avdelningarnas inlämnade budgetunderlag."
@@ -179,20 +184,29 @@ def missing_names(settings: Settings, included: set[str]) -> list[str]:
 
 
 def singular(consequence: str) -> str:
-    """A missing-note consequence for one avdelning: "… saknas för: Portföljstyrning.
+    """A missing-note consequence for one avdelning: "… saknas för Portföljstyrning.
     Dess ram …", not "Deras"."""
     return consequence.replace("Deras ", "Dess ").replace("deras ", "dess ")
 
 
 def missing_note(settings: Settings, included: set[str], consequence: str = AMOUNTS_MISSING) -> str:
     """The note naming avdelningar without an approved return and what that means for
-    the table (`consequence` continues the sentence); "" when none is missing."""
-    missing = missing_names(settings, included)
+    the table (`consequence` continues the sentence); "" when none is missing.
+
+    The one wording of it in every output, notes and running text alike: "Godkänd
+    inlämning saknas för Personalavdelningen och Portföljstyrning", without a colon
+    (the notes had one and the running text not: review)."""
+    return missing_named(missing_names(settings, included), consequence)
+
+
+def missing_named(missing: Sequence[str], consequence: str = AMOUNTS_MISSING) -> str:
+    """`missing_note` for the avdelningar named `missing` (a chart's, which shows only
+    some of them); "" for none."""
     if not missing:
         return ""
     if len(missing) == 1:
         consequence = singular(consequence)
-    return "Godkänd inlämning saknas för: " + name_list(missing) + consequence
+    return "Godkänd inlämning saknas för " + name_list(missing) + consequence
 
 
 def note(

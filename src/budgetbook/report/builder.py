@@ -30,7 +30,7 @@ from lxml import etree
 from .. import fmt
 from ..model import Table
 from .deferred import DeferredTables
-from .docx_template import PLACEHOLDER, field_xml, style_id, text_width_twips
+from .docx_template import PLACEHOLDER, SOURCE_NOTE, field_xml, style_id, text_width_twips
 from .table_measure import TextEms, fitting_scale, measure
 from .tables import caption_xml, clean, render_table, table_style_for
 
@@ -55,6 +55,7 @@ class _Figure:
     caption: str
     alt: str
     width_cm: float
+    note: str = ""
 
 
 @dataclass
@@ -201,9 +202,11 @@ class DocBuilder:
             para._p.append(end)
             self.headings.append(Heading(level, text, name))
 
-    def paragraph(self, text: str, style: str | None = None) -> None:
+    def paragraph(self, text: str, style: str | None = None, keep_next: bool = False) -> None:
+        """A paragraph of `text` (line feeds as line breaks); kept on the page of the
+        next paragraph when a heading, or with `keep_next` (a lead sentence)."""
         known = style in self._styles
-        keep = bool(style and style.startswith("Heading"))
+        keep = keep_next or bool(style and style.startswith("Heading"))
         lines = fmt.xml_safe(text).split("\n")
         run = _lines_run(lines)
         if run is not None:
@@ -239,6 +242,10 @@ class DocBuilder:
             self.paragraph(text, "List Bullet")
         else:
             self.paragraph(f"•\t{text}")
+
+    def note(self, text: str) -> None:
+        """A note in the look of the notes under the tables (the Källnot style)."""
+        self.paragraph(text, SOURCE_NOTE)
 
     def placeholder(self, text: str) -> None:
         """A clearly marked box for text someone still has to write."""
@@ -348,10 +355,16 @@ class DocBuilder:
         return style is not None and style.get(qn("w:val")) in ids
 
     def figure(
-        self, png: Callable[[], bytes], caption: str, alt: str, width_cm: float = 16.0
+        self,
+        png: Callable[[], bytes],
+        caption: str,
+        alt: str,
+        width_cm: float = 16.0,
+        note: str = "",
     ) -> None:
-        """A numbered figure of the chart `png()` draws. Its picture goes in at
-        `finish_figures`: the chart is drawn (in the painter) while the rest is built."""
+        """A numbered figure of the chart `png()` draws, with `note` under it as under
+        a table. Its picture goes in at `finish_figures`: the chart is drawn (in the
+        painter) while the rest is built."""
         self._flush()
         self._keep_lead_in()
         self.figures += 1
@@ -360,7 +373,9 @@ class DocBuilder:
         )
         spot = OxmlElement("w:p")
         self._end.addprevious(spot)
-        self._figures.append(_Figure(spot, png, caption, alt, width_cm))
+        self._figures.append(_Figure(spot, png, caption, alt, width_cm, note))
+        if note:
+            self.note(note)
 
     def finish_figures(self) -> None:
         """Put each figure's picture in its place, in order: the same image parts,
@@ -371,7 +386,8 @@ class DocBuilder:
             width = min(Cm(fig.width_cm), Emu(self.portrait_width * 635))
             para = self.doc.add_paragraph()  # what doc.add_picture does
             para.add_run().add_picture(io.BytesIO(fig.png()), width=width)
-            para.paragraph_format.keep_with_next = False
+            # a note under the chart stays on its page, as a table's does
+            para.paragraph_format.keep_with_next = bool(fig.note)
             for doc_pr in para._p.xpath(".//wp:docPr"):
                 doc_pr.set("descr", fig.alt)
                 doc_pr.set("title", fig.caption)

@@ -32,6 +32,7 @@ from ..tablebuild import (
     KONTOGRUPP_MISSING,
     grouped,
     missing_names,
+    missing_note,
     singular,
 )
 
@@ -105,13 +106,25 @@ def _indicator_years(indicators: list[IndicatorView]) -> list[int]:
     return sorted({y for ind in indicators for y in ind.values})
 
 
-def indicator_table(title: str, indicators: list[IndicatorView], key: str, note: str = "") -> Table:
-    """Indicators with their past values, target and source (values as reported);
-    `note` under them (a nämndmål's: `Consolidation.notes`)."""
+def _indicator_columns(years: list[int], year: int) -> list[Column]:
+    """An indicator table's columns: the past years' values, then the target for the
+    budget `year` ("Målvärde 2027", as the Mål och indikatorer sheet asks for it: a bare
+    "Målvärde" beside "2025" and "2026" named no year)."""
+    return [
+        Column("label", "Indikator", "text"),
+        *(Column(str(y), str(y), "value") for y in years),
+        Column("target", f"Målvärde {year}", "value"),
+        Column("source", "Källa", "text"),
+    ]
+
+
+def indicator_table(
+    title: str, indicators: list[IndicatorView], key: str, year: int, note: str = ""
+) -> Table:
+    """Indicators with their past values, target for the budget `year` and source
+    (values as reported); `note` under them (a nämndmål's: `Consolidation.notes`)."""
     years = _indicator_years(indicators)
-    columns = [Column("label", "Indikator", "text")]
-    columns += [Column(str(y), str(y), "value") for y in years]
-    columns += [Column("target", "Målvärde", "value"), Column("source", "Källa", "text")]
+    columns = _indicator_columns(years, year)
     rows = []
     for ind in indicators:
         values: dict[str, int | float | str | None] = {str(y): ind.values.get(y, "") for y in years}
@@ -125,16 +138,17 @@ def indicator_table(title: str, indicators: list[IndicatorView], key: str, note:
 NO_INDICATORS = "Inga indikatorer har redovisats för nämndmålet."
 
 
-def indicator_list(goals: list[KfGoalView], note: str = "", mark_empty: bool = False) -> Table:
-    """The appendix: every KF and nämnd indicator, grouped by goal; `note` under it.
-    With `mark_empty` a nämndmål without indicators is listed with NO_INDICATORS."""
+def indicator_list(
+    goals: list[KfGoalView], year: int, note: str = "", mark_empty: bool = False
+) -> Table:
+    """The appendix: every KF and nämnd indicator, grouped by goal, its target for the
+    budget `year`; `note` under it. With `mark_empty` a nämndmål without indicators is
+    listed with NO_INDICATORS."""
     all_inds = [
         i for g in goals for i in (*g.indicators, *(i for n in g.namnd_goals for i in n.indicators))
     ]
     years = _indicator_years(all_inds)
-    columns = [Column("label", "Indikator", "text")]
-    columns += [Column(str(y), str(y), "value") for y in years]
-    columns += [Column("target", "Målvärde", "value"), Column("source", "Källa", "text")]
+    columns = _indicator_columns(years, year)
     rows: list[Row] = []
 
     def add(ind: IndicatorView) -> None:
@@ -343,9 +357,7 @@ def _comparison_sentence(cons: Consolidation, settings: Settings, prior: int) ->
     missing = missing_names(settings, included)
     if not isinstance(diff, int | float) or not isinstance(pct, int | float):
         # nothing comparable (no prior-year budget for the avdelningar with a budget)
-        if missing and included:
-            return f"Godkänd inlämning saknas för {fmt.name_list(missing)}."
-        return ""
+        return missing_note(settings, included, ".") if included else ""
     same = " för samma avdelningar" if missing else ""
     if diff:
         # "0,0 miljoner kronor mindre" reads as no change that is still smaller
@@ -361,7 +373,7 @@ def _comparison_sentence(cons: Consolidation, settings: Settings, prior: int) ->
     else:
         text = f"Det är lika mycket som budgeten för {prior}{same}"
     if missing:
-        text += f"; godkänd inlämning saknas för {fmt.name_list(missing)}, som inte ingår"
+        text += f"; {fmt.in_sentence(missing_note(settings, included, ', som inte ingår'))}"
     return text + "."
 
 
@@ -371,10 +383,8 @@ def section_key_figure(cons: Consolidation, settings: Settings, index: int) -> s
     comparison sentence, which names them."""
     sentence = key_figure_sentences(cons, settings)[index]
     included = set(cons.avdelningar_included)
-    missing = missing_names(settings, included)
-    if not (missing and included):
-        return sentence
-    return f"{sentence} Godkänd inlämning saknas för {fmt.name_list(missing)}, som inte ingår."
+    missing = missing_note(settings, included, ", som inte ingår.")
+    return f"{sentence} {missing}" if missing and included else sentence
 
 
 def key_figure_sentences(cons: Consolidation, settings: Settings) -> list[str]:

@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .. import fmt
+from ..tablebuild import CHART_BAR_MISSING, missing_named
 from . import charts, content
 
 if TYPE_CHECKING:
@@ -42,12 +43,13 @@ def _unsigned(caption: str, alt: str, said: str, costs_negative: bool) -> tuple[
 
 
 class ChartFigure(NamedTuple):
-    """A chart's figure: its PNG bytes when called (see ChartPainter.submit), caption
-    and alternative text."""
+    """A chart's figure: its PNG bytes when called (see ChartPainter.submit), caption,
+    alternative text and the note under it ("" for none)."""
 
     png: Callable[[], bytes]
     caption: str
     alt: str
+    note: str = ""
 
 
 def avdelning_chart(
@@ -107,7 +109,12 @@ def avdelning_chart(
             "(alla avdelningar i tabellen nedan)"
         )
     caption, alt = _unsigned(caption, alt, DRIFT_UNSIGNED, b.convention.costs_negative)
-    return ChartFigure(png, caption, alt)
+    # mid-round an avdelning without an accepted return has its prior year's bar and
+    # none for the budget year: the note under the chart says which and why, in the
+    # tables' words (only the alt text said so: review)
+    without = [label for label, c in zip(labels, current, strict=True) if c is None]
+    note = missing_named(without, CHART_BAR_MISSING.format(year=year))
+    return ChartFigure(png, caption, alt, note)
 
 
 def chart_rows(n_series: int, height_cm: float) -> int:

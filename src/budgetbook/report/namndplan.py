@@ -35,12 +35,14 @@ from ..model import (
     Table,
 )
 from ..settings import NAMND_TEXTS, Settings
+from ..tablebuild import TEXTS_MISSING, missing_note
 from ..workspace import atomic_write
 from . import content, draft_charts
-from .builder import DocBuilder
+from .builder import LEAD_IN_MAX, DocBuilder
 from .chart_painter import ChartPainter
 from .deferred import DeferredTables
 from .docx_template import (
+    SOURCE_NOTE,
     add_header_footer,
     open_template,
     set_properties,
@@ -63,6 +65,9 @@ TITLE_ON_ONE_LINE = 30
 # two, a key that names a section of the draft (NAMND_TEXTS) in that section, any other
 # key under Nämndens ansvarsområde. Every section places them: a text is never dropped.
 TEXT_PLACES = {"verksamhet": "ansvarsomrade", "budget": "driftbudget"}
+# The heading over the investment tables of every project, ongoing and new alike (per
+# kategori, decided total against the years' amounts), after the two of each kind.
+ALL_PROJECTS = "Samtliga investeringsprojekt"
 # Extra drift views, shown after the verksamhet table when consolidation provides them.
 EXTRA_DRIFT = (
     (VIEW_DRIFT_DRIFTPOST, "Driftbudget per kontogrupp"),
@@ -207,8 +212,24 @@ class _Namndplan:
         else:
             self.b.placeholder(EMPTY_MARK)
 
+    def lead(self, text: str, note: bool = False) -> None:
+        """A generated sentence that leads into what follows (a heading, a chart, a
+        table), kept on its page: "Driftbudget 2027" and its one sentence stood alone at
+        the foot of a page, their chart and table on the next (review). A heading keeps
+        with its next paragraph already; a long lead (LEAD_IN_MAX) may part, as
+        `DocBuilder` lets a long lead-in part from its table."""
+        self.b.paragraph(text, SOURCE_NOTE if note else None, len(text) <= LEAD_IN_MAX)
+
     def avdelning_texts(self, place: str) -> None:
+        """The accepted returns' texts for `place`, each under its avdelning's name.
+        Mid-round a note before them names the avdelningar without an accepted return,
+        in the tables' words (`tablebuild.missing_note`): a section listing six
+        avdelningar' texts of eight said nothing of the other two (review)."""
         texts = self.texts.get(place, [])
+        if texts and self.cons.avdelningar_included:
+            missing = missing_note(self.s, set(self.cons.avdelningar_included), TEXTS_MISSING)
+            if missing:
+                self.lead(missing, note=True)  # with the first avdelning's name
         per_avdelning = Counter(t.avdelning for t in texts)  # once, not per text (issue 8)
         last = None
         for t in texts:
@@ -299,15 +320,15 @@ class _Namndplan:
         b.paragraph(title, "Title")
         b.paragraph(f"{s.namnd}, {s.kommun}", "Subtitle")
         b.paragraph(f"Utkast {self.today.isoformat()}")
-        missing = [a for a in s.avdelningar if a.code not in self.cons.avdelningar_included]
-        if missing and self.cons.avdelningar_included:
+        included = set(self.cons.avdelningar_included)
+        missing = missing_note(s, included, ".")
+        if missing and included:
             b.placeholder(
                 # "godkänd": a return with errors is left out just like a missing one; the
                 # words and name list of the notes and the summary (tablebuild.missing_note)
                 "Utkastet bygger på godkänd inlämning från "
                 f"{fmt.count(len(self.cons.avdelningar_included), common=True)} av "
-                f"{fmt.count(len(s.avdelningar), common=True)} avdelningar. "
-                "Godkänd inlämning saknas för: " + fmt.name_list([a.name for a in missing]) + "."
+                f"{fmt.count(len(s.avdelningar), common=True)} avdelningar. {missing}"
             )
         b.toc_here()
         b.page_break()
@@ -366,7 +387,7 @@ class _Namndplan:
             self.avdelning_texts("malstyrning")
             sentence = content.goal_sentence(self.cons, self.s)
             if sentence:
-                self.b.paragraph(sentence)
+                self.lead(sentence)
             for goal in goals:
                 self.b.heading(f"Mål {goal.code}. {goal.title}", 2)
                 if goal.text:
@@ -374,7 +395,10 @@ class _Namndplan:
                 if goal.indicators:
                     self.b.table(
                         content.indicator_table(
-                            f"Indikatorer för mål {goal.code}", goal.indicators, f"kf_{goal.code}"
+                            f"Indikatorer för mål {goal.code}",
+                            goal.indicators,
+                            f"kf_{goal.code}",
+                            self.year,
                         )
                     )
                 for ng in goal.namnd_goals:
@@ -387,6 +411,7 @@ class _Namndplan:
                                 f"Indikatorer för nämndmål {ng.code}",
                                 ng.indicators,
                                 f"nm_{ng.code}",
+                                self.year,
                                 self.cons.notes.get(NOTE_GOALS, ""),
                             )
                         )
@@ -432,11 +457,12 @@ class _Namndplan:
         self.b.heading(f"Driftbudget {self.year}", 1)
         if text:
             self.b.user_text(text)
-        self.b.paragraph(content.section_key_figure(self.cons, self.s, 0))
+        self.lead(content.section_key_figure(self.cons, self.s, 0))
 
         def fill_avd() -> None:
-            if self.drift_figure is not None:  # per_avd's chart, asked for in build
-                self.b.figure(*self.drift_figure)
+            figure = self.drift_figure  # per_avd's chart, asked for in build
+            if figure is not None:
+                self.b.figure(figure.png, figure.caption, figure.alt, note=figure.note)
             self.table(per_avd)
             self.avdelning_texts("driftbudget")
 
@@ -494,9 +520,10 @@ class _Namndplan:
             return
         if text:
             self.b.user_text(text)
-        self.b.paragraph(content.section_key_figure(self.cons, self.s, -1))
-        if self.investment_figure is not None:
-            self.b.figure(*self.investment_figure, 14)
+        self.lead(content.section_key_figure(self.cons, self.s, -1))
+        figure = self.investment_figure
+        if figure is not None:
+            self.b.figure(figure.png, figure.caption, figure.alt, 14, figure.note)
         self.section(
             "Pågående investeringsprojekt",
             2,
@@ -509,8 +536,13 @@ class _Namndplan:
             new is not None,
             lambda: self.table(self.by_avdelning(new)),
         )
-        for table in others:
-            self.table(table)
+        if others:
+            # per kategori and decided total against the years' amounts cover every
+            # project: under "Nya investeringsprojekt" they read as the new ones'
+            # (review), and the table of contents did not find them
+            self.b.heading(ALL_PROJECTS, 2)
+            for table in others:
+                self.table(table)
         if self.texts.get("investeringar"):
             self.b.heading("Avdelningarnas kommentarer till investeringarna", 2)
             self.avdelning_texts("investeringar")
@@ -563,10 +595,10 @@ class _Namndplan:
             listed = ["kommunfullmäktiges indikatorer"] if kf else []
             if namnd:
                 listed.append(f"{fmt.in_sentence(self.s.namnd_genitive)} nämndindikatorer")
-            self.b.paragraph(f"Förteckning över {' samt '.join(listed)}.")
+            self.lead(f"Förteckning över {' samt '.join(listed)}.")
             self.b.table(
                 content.indicator_list(
-                    self.cons.goals, self.cons.notes.get(NOTE_GOALS, ""), not self.omit
+                    self.cons.goals, self.year, self.cons.notes.get(NOTE_GOALS, ""), not self.omit
                 )
             )
         for table in others:
