@@ -40,6 +40,7 @@ from .fingerprint import code_digest
 from .gc_pause import gc_paused, gc_resumed
 from .inbox import Received, inbox_files, is_lock, placed, utc_mtime
 from .model import CollectResult, Problem, ReturnStatus, Submission
+from .output_names import template_name
 from .schema import ID_AVDELNING, TEMPLATE_VERSION, Schema, build_schema
 from .settings import Settings
 from .workspace import Workspace
@@ -319,7 +320,7 @@ def _receive(path: Path, archive: Archive, now: datetime) -> Received | None:
         rec.mtime = utc_mtime(stat)
     except OSError:
         reason = "filen kunde inte öppnas (den kan vara öppen i ett annat program)"
-        rec.problems.append(rules.NOT_READABLE(file=rec.name, orsak=reason))
+        rec.problems.append(rules.not_readable(rec.name, reason, rules.HELD))
         return rec
     # Archive first, then check and read the archived copy: it has exactly the bytes of
     # the hash, while the inbox file may change meanwhile (OneDrive sync, Excel saving).
@@ -378,6 +379,10 @@ def _attribute(rec: Received, settings: Settings) -> None:
     elif not rec.budgetbook and not rec.lock:
         # Unreadable or foreign file: the file name is the best hint of whose it is.
         rec.avdelning = checks.avdelning_from_name(rec.name, settings)
+        avd = settings.avdelning(rec.avdelning) if rec.avdelning else None
+        if avd is not None:  # a PDF sent for the workbook: the workbook is named
+            workbook = template_name(settings, avd)
+            rec.problems = [rules.naming_the_workbook(p, workbook) for p in rec.problems]
     rec.problems = _with_avdelning(rec.problems, rec.avdelning)
 
 
