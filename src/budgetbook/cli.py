@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from . import __version__, actions, console
+from .cli_hints import hint
+from .cli_hints import shell_arg as _arg
 from .cli_render import (
     collect_json,
     json_text,
@@ -44,14 +46,6 @@ class FolderPath(click.Path):
         if isinstance(value, str) and value.endswith('"') and not os.path.exists(value):
             value = value[:-1]
         return super().convert(value, param, ctx)
-
-
-def _arg(path: Path) -> str:
-    """A folder as an argument of a command we suggest: quoted when it holds a space (a
-    OneDrive for work folder, "Budget 2027"), or the copied command takes only its first
-    word. Double quotes serve the command prompt, PowerShell and a Unix shell alike."""
-    text = str(path)
-    return f'"{text}"' if any(c.isspace() for c in text) else text
 
 
 def workspace_option(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -426,12 +420,18 @@ def history(workspace: Path, avdelning: str | None) -> None:
     versions = actions.history(workspace, avdelning)
     if not versions and avdelning:
         click.echo(
-            f"Arkivet har ingen version från avdelningen {avdelning!r}. Se `budgetbook "
-            "history` för alla avdelningars versioner."
+            f"Arkivet har ingen version från avdelningen {avdelning.strip()}. Se "
+            f"{hint('history', workspace)} för alla avdelningars versioner."
         )
         return
-    if not versions:
-        click.echo("Arkivet är tomt. Kör `budgetbook collect` först.")
+    if not versions:  # no collect yet, or only with an empty inbox
+        from .workspace import open_workspace
+
+        click.echo(
+            "Arkivet är tomt: ingen arbetsbok har samlats in än. Lägg de ifyllda "
+            f"arbetsböckerna i {open_workspace(workspace).inbox} och kör "
+            f"{hint('collect', workspace)}."
+        )
         return
     width = max(8, *(len(v.avdelning or "?") for v in versions))
     for v in versions:
@@ -478,8 +478,9 @@ def compare(workspace: Path, old: str, new: str | None) -> None:
     every value that differs, with its sheet and cell.
 
     With one argument, an avdelning's code: what changed in its latest version (as
-    collect takes it, by saved time) since the one saved before it. Or a checksum: what changed in that version since
-    the one before it.
+    collect takes it, by saved time) since the one saved before it. Or a checksum: what
+    changed in that version since the one before it. Files collect takes for no return
+    (one it cannot read, last year's workbook, the blank template) are passed over.
 
     \b
     Examples:
@@ -512,9 +513,7 @@ def compare(workspace: Path, old: str, new: str | None) -> None:
 
 def _later_first(later: LaterFirst, workspace: Path, old: str, new: str) -> str:
     """The note that OLD is the later version, so that the changes read backwards."""
-    swapped = " ".join(
-        ["budgetbook compare", *([f'-w "{workspace}"'] if workspace != Path(".") else []), new, old]
-    )
+    swapped = hint("compare", workspace, new, old).strip("`")
     a, b = _local(later.old), _local(later.new)
     if a == b:  # two collects within a minute: the seconds tell them apart
         a, b = (f"{t.astimezone():%Y-%m-%d %H:%M:%S}" for t in (later.old, later.new))
