@@ -648,3 +648,11 @@ def test_compare_one_avdelning_passes_over_files_collect_does_not_take(tmp_path)
     assert "är den första jämförbara från avdelningen PERS i arkivet" in result.output
     stray = versions[blank.name].sha256[:12]
     assert f"({blank.name} ({stray}) är ingen inlämning som collect tar med.)" in result.output
+    # the PDF given by its checksum: the officer asks for the workbook, not for the PDF
+    # saved as .xlsx
+    sent = versions[pdf.name].sha256[:12]
+    result = CliRunner().invoke(main, ["compare", "-w", str(ws), early, sent])
+    assert result.exit_code == 1 and "det är en PDF-fil" in result.output
+    assert result.output.rstrip().endswith(
+        "eller be avdelningen skicka den ifyllda arbetsboken i stället."
+    )
