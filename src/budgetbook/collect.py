@@ -32,7 +32,17 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TypeVar
 
-from . import __version__, blank_return, checks, collect_memo, deadline, read_cache, rules, safety
+from . import (
+    __version__,
+    blank_return,
+    checks,
+    collect_memo,
+    deadline,
+    read_cache,
+    renamed_code,
+    rules,
+    safety,
+)
 from .archive import Archive, sha256_file
 from .collect_outputs import EarlyFeedback, write_outputs
 from .file_state import state_text
@@ -551,15 +561,21 @@ def assemble(received: list[Received], settings: Settings, schema: Schema) -> Co
     for p in across:
         chosen[p.avdelning].problems.append(p)
 
+    came_as = _renamed(
+        others, settings, [a.code for a in settings.avdelningar if a.code not in chosen]
+    )
     result = CollectResult()
     accepted: list[Submission] = []
     for avd in settings.avdelningar:
         if avd.code not in chosen:
+            stray = came_as.get(avd.code)
+            note = renamed_code.missing_note(stray.name, _code_of(stray)) if stray else ""
             missing = rules.MISSING_RETURN(
-                avdelning=avd.code, avdelning_kod=avd.code, namn=avd.name
+                avdelning=avd.code, avdelning_kod=avd.code, namn=avd.name, notis=note
             )
             result.problems.append(missing)
-            result.statuses.append(ReturnStatus(avd.code, avd.name, SAKNAS))
+            name = stray.name if stray else ""
+            result.statuses.append(ReturnStatus(avd.code, avd.name, SAKNAS, came_as=name))
             continue
         pick = chosen[avd.code]
         result.problems.extend(round_problems[avd.code])
@@ -595,6 +611,35 @@ def assemble(received: list[Received], settings: Settings, schema: Schema) -> Co
         result.problems.extend(rec.problems)
     result.problems.extend(checks.office_problems(subs, accepted, settings))
     return result
+
+
+def _code_of(rec: Received) -> str:
+    return rec.identity.get(ID_AVDELNING, "").strip()
+
+
+def _renamed(
+    others: list[Received], settings: Settings, without_return: list[str]
+) -> dict[str, Received]:
+    """Each return with an avdelning code the settings lack (BB104) gets the advice that
+    fits: the avdelning without a return it probably is, when one matches
+    (`renamed_code`). The avdelningar so matched, with the latest such file of each."""
+    found: dict[str, Received] = {}
+    for rec in sorted(others, key=lambda r: (r.saved, r.received or r.saved, r.name)):
+        if not any(p.code == rules.UNKNOWN_AVDELNING.code for p in rec.problems):
+            continue
+        match = renamed_code.likely_avdelning(
+            rec.identity, rec.submission, rec.name, settings, without_return
+        )
+        if match is None:
+            continue
+        rec.problems = [
+            renamed_code.advised(p, match, _code_of(rec))
+            if p.code == rules.UNKNOWN_AVDELNING.code
+            else p
+            for p in rec.problems
+        ]
+        found[match.avdelning.code] = rec
+    return found
 
 
 def _other_template(rec: Received) -> bool:

@@ -62,6 +62,16 @@ opens, save it as .xlsx and send it again. A file that could not be opened here 
 another program): it is read at the next run. The Status sheet's e-mail ("Mejla om
 filen") quotes the message.
 
+A return whose avdelning code is not in the settings (BB104) is the finance office's to
+sort out (it gets no feedback workbook and no e-mail). Most often the code was changed in
+budgetbook.toml after the workbooks went out: when the workbook's name (its title), the
+verksamheter of its Drift rows or the file's name match exactly one avdelning without a
+return, `{atgard}` names that avdelning, says what matched, and to write back the code
+the workbook has (or to send a new workbook to transfer the entries to); that
+avdelning's BB501 names the file, and the Status sheet has no reminder for it (the head
+did send the workbook) but a note, as has `collect`'s status line. Otherwise `{atgard}`
+says to check the codes in budgetbook.toml and that the file is this round's workbook.
+
 A workbook of another round (BB105), most often last year's filled again: `{atgard}`
 names this year's workbook (`Budget_<year>_<code>.xlsx`) to fill and send, and the office
 sends it again when it is gone; for an earlier year's workbook it adds that it is not
