@@ -48,7 +48,7 @@ from .collect_outputs import EarlyFeedback, write_outputs
 from .file_state import state_text
 from .fingerprint import code_digest
 from .gc_pause import gc_paused, gc_resumed
-from .inbox import Received, inbox_files, is_lock, placed, utc_mtime
+from .inbox import Received, inbox_files, is_lock, locked_workbook, placed, utc_mtime
 from .model import CollectResult, Problem, ReturnStatus, Submission
 from .output_names import template_name
 from .schema import ID_AVDELNING, TEMPLATE_VERSION, Schema, build_schema
@@ -561,6 +561,7 @@ def assemble(received: list[Received], settings: Settings, schema: Schema) -> Co
     for p in across:
         chosen[p.avdelning].problems.append(p)
 
+    _name_locked(received)
     came_as = _renamed(
         others, settings, [a.code for a in settings.avdelningar if a.code not in chosen]
     )
@@ -611,6 +612,17 @@ def assemble(received: list[Received], settings: Settings, schema: Schema) -> Co
         result.problems.extend(rec.problems)
     result.problems.extend(checks.office_problems(subs, accepted, settings))
     return result
+
+
+def _name_locked(received: list[Received]) -> None:
+    """BB109 of each lock file says whether its workbook was read in this run."""
+    read = {r.name for r in received if not r.lock and r.stored is not None and not r.unreadable}
+    for rec in received:
+        if rec.lock and (workbook := locked_workbook(rec.name, read)):
+            rec.problems = [
+                rules.lock_file(rec.name, workbook) if p.code == rules.LOCK_FILE.code else p
+                for p in rec.problems
+            ]
 
 
 def _code_of(rec: Received) -> str:

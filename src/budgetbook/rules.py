@@ -202,14 +202,31 @@ UNSAFE = rule(
     "eller kontakta ekonomistaben.",
     "file",
 )
+# `atgard`: whether the workbook in inbox/ was read in the same run (`lock_file`): the
+# default said "den sparade filen läses nästa gång" also when it just had been.
 LOCK_FILE = rule(
     "BB109",
     VARNING,
     "Arbetsboken är öppen i Excel",
     "{fil} är en tillfällig låsfil från Excel: arbetsboken är öppen hos någon. Filen "
-    "hoppas över. Stäng arbetsboken i Excel; den sparade filen läses nästa gång.",
+    "hoppas över. {atgard}",
     "file",
+    defaults={"atgard": "Stäng arbetsboken i Excel; den sparade filen läses nästa gång."},
 )
+
+
+def lock_file(file: str, workbook: str = "") -> Problem:
+    """BB109 for the lock file `file`; `workbook`: the workbook it locks, read (as last
+    saved) in the same run."""
+    if not workbook:
+        return LOCK_FILE(file=file)
+    return LOCK_FILE(
+        file=file,
+        atgard=f"Arbetsboken {workbook} lästes ändå, som den senast sparades; det som "
+        "ändras i den och sparas medan den är öppen läses nästa gång.",
+    )
+
+
 # The template sent back as handed out: this one finding replaces those its empty
 # cells gave (blank_return.py).
 BLANK_RETURN = rule(
