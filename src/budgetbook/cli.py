@@ -25,6 +25,7 @@ from .cli_render import (
     print_problems,
     print_run,
 )
+from .cli_usage import swedish
 from .errors import BudgetbookError
 
 if TYPE_CHECKING:
@@ -45,6 +46,11 @@ class FolderPath(click.Path):
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         if isinstance(value, str) and value.endswith('"') and not os.path.exists(value):
             value = value[:-1]
+        # in Swedish, as every usage error is shown (`cli_usage`); others are click's
+        if isinstance(value, str) and self.exists and not os.path.exists(value):
+            self.fail(f"mappen {value!r} finns inte.", param, ctx)
+        if isinstance(value, str) and not self.file_okay and os.path.isfile(value):
+            self.fail(f"{value!r} är en fil, inte en mapp.", param, ctx)
         return super().convert(value, param, ctx)
 
 
@@ -138,12 +144,25 @@ def _print_traceback() -> None:
 
 class _Group(click.Group):
     """Accepts --debug anywhere on the line (`budgetbook collect -w X --debug`), since the
-    error message says "Kör igen med --debug" and people add it at the end."""
+    error message says "Kör igen med --debug" and people add it at the end. Shows a
+    usage error of its own or of a command (exit code 2) in Swedish (`cli_usage`)."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         if "--debug" in args[1:]:
             args = ["--debug", *(a for a in args if a != "--debug")]
         return super().parse_args(ctx, args)
+
+    def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
+        try:
+            return super().make_context(*args, **kwargs)
+        except click.UsageError as exc:  # the group's own options
+            raise swedish(exc) from exc
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except click.UsageError as exc:  # the command's name, options and arguments
+            raise swedish(exc) from exc
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
