@@ -62,6 +62,11 @@ opens, save it as .xlsx and send it again. A file that could not be opened here 
 another program): it is read at the next run. The Status sheet's e-mail ("Mejla om
 filen") quotes the message.
 
+A lock file in inbox/ (BB109, Excel's `~$Name.xlsx` or LibreOffice's `.~lock.Name#`):
+when the workbook it locks is in inbox/ and was read in the same run, `{atgard}` says
+so (it was read as last saved; what is saved while it is open is read next time);
+otherwise it says to close the workbook, whose saved file is read next time.
+
 A return whose avdelning code is not in the settings (BB104) is the finance office's to
 sort out (it gets no feedback workbook and no e-mail). Most often the code was changed in
 budgetbook.toml after the workbooks went out: when the workbook's name (its title), the
