@@ -202,3 +202,48 @@ def test_a_share_gone_mid_run_is_no_bug_report(
         "kopplats från) och kör igen. Kvarstår felet fast mappen går att nå, kör med "
         "--debug och skicka utskriften till den som förvaltar budgetbook.\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["collect", "-w", "{tmp}/finns-inte"], "ogiltigt värde för -w/--workspace: mappen "
+         "'{tmp}/finns-inte' finns inte."),
+        (["recover", "-w", "{tmp}"], "argumentet VERSION saknas."),
+        (["collect", "-w", "{tmp}", "--jsn"], "okänd flagga --jsn. Menade du --json?"),
+        (["colect"], "okänt kommando 'colect'."),
+        (["compare", "-w", "{tmp}", "a", "b", "c"], "för många argument: c."),
+        (["collect", "-w"], "flaggan -w behöver ett värde."),
+        (["init", "{tmp}/fil.txt"], "ogiltigt värde för DIRECTORY: '{tmp}/fil.txt' är en fil, "
+         "inte en mapp."),
+        (["--inget"], "okänd flagga --inget."),
+    ],
+)  # fmt: skip
+def test_a_usage_error_is_said_in_swedish_with_exit_code_2(
+    tmp_path: Path, args: list[str], said: str
+) -> None:
+    """Review: click's "Error: Invalid value for '-w' / '--workspace': Directory … does
+    not exist.", "Error: Missing argument 'VERSION'." stood beside budgetbook's "Fel: …"
+    in Swedish. The help text stays English; the error and where the help is are Swedish."""
+    (tmp_path / "fil.txt").write_text("x", encoding="utf-8")
+    args = [a.replace("{tmp}", str(tmp_path)) for a in args]
+    result = CliRunner().invoke(main, args, prog_name="budgetbook")
+    assert result.exit_code == 2, result.output
+    lines = result.output.splitlines()
+    # click 8.4 and later add "Menade du collect?" to an unknown command
+    assert lines[0].startswith("Fel: " + said.replace("{tmp}", str(tmp_path))), lines[0]
+    assert "Error" not in result.output and "Usage" not in result.output
+    assert "Traceback" not in result.output
+    if len(lines) > 1:  # the command's usage, and where its (English) help is
+        command = " ".join(["budgetbook", *[a for a in args[:1] if not a.startswith("-")]])
+        if args[0] == "colect" or args[0].startswith("-"):
+            command = "budgetbook"
+        assert lines[1].startswith(f"Användning: {command} [OPTIONS]")
+        assert lines[2] == f"Hjälp (på engelska): {command} --help"
+
+
+def test_help_and_version_are_no_usage_errors() -> None:
+    for args in (["--help"], ["collect", "-h"], ["--version"]):
+        assert CliRunner().invoke(main, args).exit_code == 0, args
+    bare = CliRunner().invoke(main, [], prog_name="budgetbook")  # the help, as click shows it
+    assert "Usage: budgetbook [OPTIONS] COMMAND" in bare.output and "Fel" not in bare.output

@@ -14,6 +14,7 @@ from click.testing import CliRunner
 import wb_builders
 from budgetbook import actions, fmt
 from budgetbook.cli import main
+from budgetbook.errors import OutputError
 from budgetbook.example import write_example_returns
 from budgetbook.schema import build_schema
 from budgetbook.workspace import init_workspace
@@ -102,7 +103,7 @@ def test_compare_says_when_old_was_saved_after_new(two_versions) -> None:
     saved = f"{late.saved.astimezone():%Y-%m-%d %H:%M}"  # or with seconds
     assert note.startswith(f"Obs! Den första versionen ({old}, sparad {saved}")
     assert "sparades efter den andra" in note and note.endswith("visas baklänges.")
-    assert swap.endswith(f'ändrade: budgetbook compare -w "{ws}" {new} {old}')
+    assert swap.endswith(f"ändrade: budgetbook compare -w {ws} {new} {old}")
     assert cell in rest[0] and rest[-1] == "1 skillnad."
     # in the right order: no note
     right = CliRunner().invoke(main, ["compare", "-w", str(ws), new, old])
@@ -213,11 +214,21 @@ def test_compare_says_when_old_was_saved_after_new_in_the_same_collect(tmp_path)
     assert actions.compare(ws.root, old, old).later_first is None
 
 
-def test_unknown_version_is_a_clean_error(two_versions) -> None:
+def test_unknown_version_is_a_clean_error(two_versions, tmp_path) -> None:
     ws = two_versions[0]
     result = CliRunner().invoke(main, ["compare", "-w", str(ws), "ffff", "eeee"])
-    assert result.exit_code == 1 and "Ingen entydig version" in result.output
-    assert "Traceback" not in result.output
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    # review: "Ingen entydig version … (0 träffar)" for a checksum no version has
+    assert result.output == (
+        "Fel: Arkivet har ingen version med kontrollsumman 'ffff'. Se "
+        f"`budgetbook history -w {ws}` för kontrollsummorna.\n"
+    )
+    result = CliRunner().invoke(main, ["recover", "-w", str(ws), "abc", str(tmp_path)])
+    assert result.exit_code == 1 and "ingen version med kontrollsumman 'abc'" in result.output
+    assert "entydig" not in result.output and "träffar" not in result.output
+    # "entydig" where it says something: the start of more than one version's
+    with pytest.raises(OutputError, match=r"Kontrollsumman .. är inte entydig: \d+ versioner"):
+        actions.recover(ws, "", tmp_path)
 
 
 def test_compare_refuses_a_version_the_precheck_refused(tmp_path) -> None:
@@ -363,7 +374,7 @@ def test_compare_refuses_versions_of_two_avdelningar(broken_versions) -> None:
     eko = actions.history(ws, "EKO")[0].sha256[:12]
     shown = _compare(ws, good, eko)
     assert "olika avdelningar" in shown and "PERS" in shown and "EKO" in shown
-    assert "budgetbook history --avdelning" in shown
+    assert f"(se `budgetbook history -w {ws} --avdelning EKO`)" in shown
 
 
 def _demo_spl(tmp_path: Path):
@@ -449,10 +460,36 @@ def test_history_of_one_avdelning_finds_its_code_in_any_case(two_versions) -> No
     ws = two_versions[0]
     shown = CliRunner().invoke(main, ["history", "-w", str(ws), "--avdelning", "pers"])
     assert shown.exit_code == 0 and shown.output.count(" PERS ") == 2
-    # review: an avdelning without versions was said to mean an empty archive
-    shown = CliRunner().invoke(main, ["history", "-w", str(ws), "--avdelning", "XYZ"])
-    assert shown.exit_code == 0 and "Arkivet är tomt" not in shown.output
-    assert "XYZ" in shown.output and "budgetbook history" in shown.output
+    # a code that is no avdelning's: an error, as `compare XYZ` has it (review: history
+    # said "no version from 'XYZ'" with exit code 0, compare that it is no code, 1)
+    for command in ("history", "compare"):
+        args = ["--avdelning", "XYZ"] if command == "history" else ["XYZ"]
+        shown = CliRunner().invoke(main, [command, "-w", str(ws), *args])
+        assert shown.exit_code == 1, command
+        assert shown.output.startswith("Fel: 'XYZ' är ") and "Arkivet" not in shown.output
+        assert "avdelnings kod (FMO, RES, KDIR, SPL, PERS, EKO, PORT, GEM)" in shown.output
+        assert f"`budgetbook history -w {ws}`" in shown.output
+
+
+def test_history_without_versions_says_what_to_do(tmp_path) -> None:
+    """Review: an empty archive was told "Kör `budgetbook collect` först." also after a
+    collect of an empty inbox, and without the -w the command needs elsewhere."""
+    ws = init_workspace(tmp_path / "runda 2027")
+    actions.collect(ws.root)  # the inbox is empty
+    runner = CliRunner()
+    shown = runner.invoke(main, ["history", "-w", str(ws.root)])
+    assert shown.exit_code == 0
+    assert shown.output == (
+        f"Arkivet är tomt: ingen arbetsbok har samlats in än. Lägg de ifyllda "
+        f'arbetsböckerna i {ws.inbox} och kör `budgetbook collect -w "{ws.root}"`.\n'
+    )
+    # an avdelning of the settings without a version: no error, the -w in the hint
+    shown = runner.invoke(main, ["history", "-w", str(ws.root), "--avdelning", "eko"])
+    assert shown.exit_code == 0
+    assert shown.output == (
+        "Arkivet har ingen version från avdelningen eko. Se "
+        f'`budgetbook history -w "{ws.root}"` för alla avdelningars versioner.\n'
+    )
 
 
 def test_recover_into_a_folder_that_is_not_there_yet(two_versions, tmp_path) -> None:
@@ -567,3 +604,55 @@ def test_compare_shows_a_changed_start_year_as_a_year(tmp_path) -> None:
     assert result.exit_code == 0, result.output
     line = next(line for line in result.output.splitlines() if start.coordinate in line)
     assert line.endswith(f"Start (år): {was} -> {was + 1}"), line
+
+
+def test_compare_one_avdelning_passes_over_files_collect_does_not_take(tmp_path) -> None:
+    """Review: `compare PERS` took the latest and the one before of every archived file
+    of the avdelning, also those collect never takes for its return: a PDF sent after
+    the workbook (saved last, it was "the latest" and the comparison failed on it), the
+    blank template sent before it (compared with the first return, every entry read as
+    a change). It compares the two versions collect would take, and says which files
+    it passed over when there is nothing before."""
+    ws = tmp_path / "runda"
+    actions.demo(ws)
+    settings = actions.open_workspace(ws).settings()
+    drift = build_schema(settings).sheet("drift")
+    first = next(p for p in (ws / "inbox").iterdir() if "Personal" in p.name)
+    blank = ws / "inbox" / "Budget_2027_PERS.xlsx"
+    blank.write_bytes((ws / "workbook_templates" / "Budget_2027_PERS.xlsx").read_bytes())
+    wb_builders.saved_at(blank, datetime(2026, 10, 1, 8, tzinfo=UTC))  # before the first
+    wb = openpyxl.load_workbook(first)
+    wb[drift.name].cell(drift.first_data_row, drift.index("comment") + 1).value = "Rättad."
+    second = send_later(ws, wb, "Personalavdelningen budget rättad.xlsx")
+    pdf = ws / "inbox" / "Budget 2027 Personalavdelningen.pdf"
+    pdf.write_bytes(b"%PDF-1.7\n%\xe2\xe3\n1 0 obj\n")
+    later = time.time() + 3600
+    os.utime(pdf, (later, later))
+    collected = actions.collect(ws)
+    assert {s.avdelning: s.file for s in collected.statuses}["PERS"] == second.name
+    versions = {v.original_name: v for v in actions.history(ws, "PERS")}
+    assert versions[blank.name].is_return is False and versions[pdf.name].is_return
+    assert max(versions.values(), key=lambda v: v.saved).original_name == pdf.name
+    comparison = actions.compare(ws, "PERS")
+    assert (comparison.old.original_name, comparison.new.original_name) == (
+        first.name,
+        second.name,
+    )
+    assert [c.new for c in comparison.changes] == ["Rättad."]
+    result = CliRunner().invoke(main, ["compare", "-w", str(ws), "PERS"])
+    assert result.exit_code == 0 and result.output.rstrip().endswith("1 skillnad.")
+    # the first return, by checksum: the blank template before it is no version of it
+    early = versions[first.name].sha256[:12]
+    result = CliRunner().invoke(main, ["compare", "-w", str(ws), early])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "är den första jämförbara från avdelningen PERS i arkivet" in result.output
+    stray = versions[blank.name].sha256[:12]
+    assert f"({blank.name} ({stray}) är ingen inlämning som collect tar med.)" in result.output
+    # the PDF given by its checksum: the officer asks for the workbook, not for the PDF
+    # saved as .xlsx
+    sent = versions[pdf.name].sha256[:12]
+    result = CliRunner().invoke(main, ["compare", "-w", str(ws), early, sent])
+    assert result.exit_code == 1 and "det är en PDF-fil" in result.output
+    assert result.output.rstrip().endswith(
+        "eller be avdelningen skicka den ifyllda arbetsboken i stället."
+    )

@@ -391,7 +391,7 @@ def test_a_ram_or_a_prior_file_in_kronor_is_refused(workspace: Path, which: str)
     assert "foregaende_ar.csv" in message and "gånger" in message
     if which == "ram":  # named at the ram, with the ram in tkr
         line = lines.index("ram = [47200000, 48100000, 49000000]") + 1
-        assert message.startswith(f"budgetbook.toml, rad {line}: avdelningar[0].ram: "), message
+        assert message.startswith(f"budgetbook.toml, rad {line}: avdelningar[1].ram: "), message
         assert "Är ramarna, eller en av dem, skrivna i kronor?" in message
         assert "Störst är ramen för Förtroendemannaorganisationen (FMO)" in message
         assert "47\u00a0200\u00a0000 kronor är 47\u00a0200 tkr" in message
@@ -437,7 +437,7 @@ def test_one_ram_in_kronor_among_ramar_in_tkr_is_refused(workspace: Path, code: 
     with pytest.raises(SettingsError) as info:
         load_settings(workspace)
     message = str(info.value)
-    i = AVDELNINGAR.index(code)
+    i = AVDELNINGAR.index(code) + 1  # counted from 1, as the file's reader counts
     assert message.startswith(f"budgetbook.toml, rad {line + 1}: avdelningar[{i}].ram: "), message
     assert f"({code}), {tkr(ramar[0] * 1000)}." in message
     assert f"{tkr(ramar[0] * 1000)} kronor är {tkr(ramar[0])} tkr" in message
@@ -590,7 +590,7 @@ def test_a_small_avdelning_s_ram_in_kronor_is_refused(workspace: Path) -> None:
     with pytest.raises(SettingsError) as info:
         load_settings(workspace)
     message = str(info.value)
-    assert ": avdelningar[8].ram: ramarna för 2027, sammanlagt 3\u00a0339\u00a0500 tkr" in message
+    assert ": avdelningar[9].ram: ramarna för 2027, sammanlagt 3\u00a0339\u00a0500 tkr" in message
     assert "Störst är ramen för Överförmyndare (OF), 3\u00a0000\u00a0000." in message
 
 

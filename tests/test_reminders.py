@@ -291,3 +291,48 @@ def test_the_link_to_an_email_quoting_errors_names_them_in_the_plural(ws: Worksp
     cell = sheet.cell(row, len(STATUS_HEADINGS))
     assert cell.value == "Mejla om felen"
     assert "när felen är rättade" in as_read(cell.hyperlink.target)
+
+
+def _status_mail(result, code: str) -> str:
+    """The e-mail the inlämningskontroll's Status sheet links for avdelning `code`."""
+    sheet = openpyxl.load_workbook(result.outputs["inlamningskontroll"])["Status"]
+    row = next(r for r in range(4, sheet.max_row + 1) if sheet.cell(r, 1).value == code)
+    cell = sheet.cell(row, len(STATUS_HEADINGS))
+    assert cell.value == "Mejla om filen"
+    return as_read(cell.hyperlink.target)
+
+
+def test_an_unreadable_return_is_told_what_fits_why(ws: Workspace) -> None:
+    """Review: BB100 told "Öppna den i Excel …, spara som Excel-arbetsbok (.xlsx) och
+    skicka den igen" whatever the reason, and the "Mejla om filen" e-mail quoted it: a
+    PDF cannot be saved as .xlsx, and an empty file holds nothing to save. A PDF (or a
+    Word document) is told to send the workbook, named; an empty file that the saving
+    was likely cut off; a workbook in another format still to save it as .xlsx."""
+    for name in ("Personalavdelningen", "Ekonomiavdelningen", "Portföljstyrning"):
+        (ws.inbox / f"Budget 2027 {name}.xlsx").unlink()
+    (ws.inbox / "Budget 2027 Personalavdelningen.pdf").write_bytes(b"%PDF-1.7\n%\xe2\xe3\n")
+    (ws.inbox / "Budget_2027_EKO.xlsx").write_bytes(b"")
+    with zipfile.ZipFile(ws.inbox / "Portföljstyrning budget.ods", "w") as ods:
+        ods.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        ods.writestr("content.xml", "<office:document-content/>")
+    result = actions.collect(ws.root)
+    statuses = {s.avdelning: s.status for s in result.statuses}
+    assert statuses["PERS"] == statuses["EKO"] == statuses["PORT"] == "oläslig"
+    pdf, empty, ods = (
+        next(p.message for p in result.problems if p.code == "BB100" and p.avdelning == code)
+        for code in ("PERS", "EKO", "PORT")
+    )
+    resave = "spara som Excel-arbetsbok (.xlsx)"
+    assert pdf.endswith(
+        "det är en PDF-fil, inte en Excel-arbetsbok. Skicka i stället den ifyllda "
+        "Excel-arbetsboken som ni fick från ekonomistaben, Budget_2027_PERS.xlsx."
+    )
+    assert empty.endswith(
+        "filen är tom (0 byte). Troligen avbröts sparandet eller överföringen. Kontrollera "
+        "att arbetsboken går att öppna och har era uppgifter, och skicka den igen."
+    )
+    assert resave not in pdf and resave not in empty and resave in ods
+    mail = _status_mail(result, "PERS")
+    assert pdf in mail and resave not in mail
+    mail = _status_mail(result, "EKO")
+    assert empty in mail and resave not in mail

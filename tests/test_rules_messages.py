@@ -27,8 +27,15 @@ def test_advice_to_resave_a_file_names_libreoffice_too() -> None:
     works) was told only "Öppna den i Excel"."""
     from budgetbook import rules
 
-    for rule in (rules.NOT_READABLE, rules.UNSAFE):
-        assert "Excel (eller LibreOffice Calc)" in rule.template, rule.code
+    for template in (
+        rules.UNREADABLE_ADVICE[rules.RESAVE],
+        rules.UNREADABLE_ADVICE[rules.DAMAGED],
+        rules.UNSAFE.template,
+    ):
+        assert "Excel (eller LibreOffice Calc)" in template, template
+    assert rules.NOT_READABLE(file="x.ods", orsak="ods").message.endswith(
+        rules.UNREADABLE_ADVICE[rules.RESAVE]
+    )
 
 
 def test_an_amount_as_text_says_the_workbook_s_own_sums_leave_it_out() -> None:

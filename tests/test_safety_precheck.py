@@ -542,3 +542,20 @@ def test_a_part_past_the_limits_is_not_read_to_its_end() -> None:
         assert safety.too_large(*extent.walk_extent(zf, info, beyond))
         assert len(asked) == 1
         assert extent.walk_extent(zf, info)[0] == 700_000  # without: to the end
+
+
+def test_a_word_document_is_told_to_send_the_workbook(tmp_path: Path) -> None:
+    """Review: a Word document sent for the workbook (the budget text written in Word)
+    was "en zip-fil men ingen Excel-arbetsbok", to be saved as .xlsx in Excel."""
+    import docx
+
+    path = tmp_path / "Budget 2027 Personalavdelningen.docx"
+    document = docx.Document()
+    document.add_paragraph("Verksamhetens budget 2027")
+    document.save(str(path))
+    (problem,) = safety.precheck(path).problems
+    assert problem.code == "BB100"
+    assert problem.message.endswith(
+        "det är ett Word-dokument, inte en Excel-arbetsbok. Skicka i stället den ifyllda "
+        "Excel-arbetsboken som ni fick från ekonomistaben."
+    )

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 from . import collect_memo, leftovers, report_memo
 from .archive import ARCHIVE_DIR
-from .errors import NothingToConsolidateError, WorkspaceError
+from .errors import NothingToConsolidateError, OutputError, WorkspaceError
 from .gc_pause import release_kept
 from .model_base import CollectResult, Problem, Severity
 from .workspace import Workspace, init_workspace, open_workspace, remove_output
@@ -348,11 +348,25 @@ def demo(path: Path | str) -> RunResult:
 
 
 def history(workspace: Path | str = ".", avdelning: str | None = None) -> list:
-    """Every archived version of every return (of one avdelning), oldest first."""
+    """Every archived version of every return (of one avdelning), oldest first.
+
+    An `avdelning` that is no avdelning's code in the settings and has no version in
+    the archive (an earlier round's code may) is an error, as `compare` has it: "no
+    version from 'PERSONAL'" told nothing of the typo."""
     from .archive import list_versions
 
     ws = open_workspace(workspace)
-    return sorted(list_versions(ws.output, avdelning), key=lambda v: (v.arrived, v.received))
+    found = sorted(list_versions(ws.output, avdelning), key=lambda v: (v.arrived, v.received))
+    if avdelning is not None and not found:
+        codes = [a.code for a in ws.settings().avdelningar]
+        if avdelning.strip().casefold() not in {c.casefold() for c in codes}:
+            from .cli_hints import hint
+
+            raise OutputError(
+                f"{avdelning!r} är ingen avdelnings kod ({', '.join(codes)}). Se "
+                f"{hint('history', workspace)} för alla avdelningars versioner."
+            )
+    return found
 
 
 def recover(workspace: Path | str, sha256_prefix: str, dest: Path | str) -> Path:
@@ -360,7 +374,7 @@ def recover(workspace: Path | str, sha256_prefix: str, dest: Path | str) -> Path
     from .archive import recover as _recover
 
     ws = open_workspace(workspace)
-    return _recover(ws.output, sha256_prefix, Path(dest))
+    return _recover(ws.output, sha256_prefix, Path(dest), workspace)
 
 
 def compare(workspace: Path | str, old: str, new: str | None = None) -> Comparison:
@@ -371,5 +385,5 @@ def compare(workspace: Path | str, old: str, new: str | None = None) -> Comparis
 
     ws = open_workspace(workspace)
     if new is None:
-        return compare_with_previous(ws.output, ws.settings(), old)
-    return compare_versions(ws.output, ws.settings(), old, new)
+        return compare_with_previous(ws.output, ws.settings(), old, str(workspace))
+    return compare_versions(ws.output, ws.settings(), old, new, str(workspace))

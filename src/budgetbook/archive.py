@@ -101,6 +101,10 @@ class ArchivedVersion:
     avdelning: str
     stored: Path  # absolute path of the archived copy
     names: tuple[str, ...] = ()  # every name it was received under
+    # one of the round's returns (`Archive.set_avdelning`): False for last year's
+    # workbook or the blank template; None when not known (not yet attributed, or a
+    # ledger of before it was kept)
+    is_return: bool | None = None
 
     @property
     def arrived(self) -> datetime:
@@ -437,7 +441,8 @@ class Archive:
             "SELECT v.sha256, v.size, v.received, v.original_name, v.content_time, "
             "v.file_mtime, v.avdelning, v.stored, "
             "(SELECT group_concat(r.original_name, char(31)) FROM receipts r "
-            " WHERE r.sha256 = v.sha256) "
+            " WHERE r.sha256 = v.sha256), "
+            "(SELECT t.is_return FROM returns t WHERE t.sha256 = v.sha256) "
             f"FROM versions v {where} ORDER BY v.received, v.sha256"
         )
         for row in self.db.execute(query, params):
@@ -451,6 +456,7 @@ class Archive:
                 avdelning=row[6],
                 stored=self.files / row[7],
                 names=tuple(sorted((row[8] or "").split("\x1f"))),
+                is_return=None if row[9] is None else bool(row[9]),
             )
 
 
@@ -462,30 +468,39 @@ def list_versions(output: Path, avdelning: str | None = None) -> list[ArchivedVe
         return archive.versions(avdelning)
 
 
-def find_version(output: Path, sha256_prefix: str) -> ArchivedVersion:
-    """The one archived version whose hash starts with `sha256_prefix`."""
+def find_version(output: Path, sha256_prefix: str, workspace: Path | str = "") -> ArchivedVersion:
+    """The one archived version whose hash starts with `sha256_prefix`. `workspace`: the
+    -w argument of the command a message suggests (`cli_hints.hint`)."""
     matches = [v for v in list_versions(output) if v.sha256.startswith(sha256_prefix.lower())]
-    if len(matches) != 1:
-        raise OutputError(
-            f"Ingen entydig version med kontrollsumman {sha256_prefix!r} i arkivet "
-            f"({len(matches)} träffar). Se `budgetbook history` för kontrollsummorna."
+    if len(matches) == 1:
+        return matches[0]
+    from .cli_hints import hint  # only for the message: a collect's re-run imports no more
+
+    if matches:
+        said = (
+            f"Kontrollsumman {sha256_prefix!r} är inte entydig: {len(matches)} versioner i "
+            "arkivet har en kontrollsumma som börjar så. Skriv fler tecken av den"
         )
-    return matches[0]
+    else:
+        said = f"Arkivet har ingen version med kontrollsumman {sha256_prefix!r}"
+    raise OutputError(f"{said}. Se {hint('history', workspace)} för kontrollsummorna.")
 
 
-def missing_copy(version: ArchivedVersion, cannot: str) -> OutputError:
+def missing_copy(version: ArchivedVersion, cannot: str, workspace: Path | str = "") -> OutputError:
     """The error for a version whose archived copy is gone (removed by hand or by a sync
     tool): not the avdelning's doing, and the next collect archives it again from the
     inbox if the file is still there."""
+    from .cli_hints import hint
+
     return OutputError(
         f"Versionen {version.sha256[:12]} ({version.original_name}) {cannot}: arkivets "
-        f"kopia av den saknas ({version.stored.name}). Kör `budgetbook collect`, så "
-        "arkiveras den igen om filen finns kvar i inkorgen, eller välj en annan version "
-        "(se `budgetbook history`)."
+        f"kopia av den saknas ({version.stored.name}). Kör {hint('collect', workspace)}, "
+        "så arkiveras den igen om filen finns kvar i inkorgen, eller välj en annan version "
+        f"(se {hint('history', workspace)})."
     )
 
 
-def recover(output: Path, sha256_prefix: str, dest: Path) -> Path:
+def recover(output: Path, sha256_prefix: str, dest: Path, workspace: Path | str = "") -> Path:
     """Copy an archived version (found by its hash or a unique prefix) to `dest`.
 
     `dest` is the file's path when it ends as the version's own name does (.xlsx), else
@@ -493,9 +508,9 @@ def recover(output: Path, sha256_prefix: str, dest: Path) -> Path:
     "ny" that Excel would not open, and "kopior.v2" is a folder's name. An existing
     file is never overwritten.
     """
-    version = find_version(output, sha256_prefix)
+    version = find_version(output, sha256_prefix, workspace)
     if not version.stored.is_file():
-        raise missing_copy(version, "kan inte återställas")
+        raise missing_copy(version, "kan inte återställas", workspace)
     own = Path(version.original_name).suffix.lower()
     is_file = not dest.is_dir() and dest.suffix.lower() in {own, ".xlsx", ".xlsm"} - {""}
     target = dest if is_file else dest / version.original_name

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from . import __version__, actions, console
+from .cli_hints import hint
+from .cli_hints import shell_arg as _arg
 from .cli_render import (
     collect_json,
     json_text,
@@ -23,6 +25,7 @@ from .cli_render import (
     print_problems,
     print_run,
 )
+from .cli_usage import swedish
 from .errors import BudgetbookError
 
 if TYPE_CHECKING:
@@ -43,15 +46,12 @@ class FolderPath(click.Path):
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         if isinstance(value, str) and value.endswith('"') and not os.path.exists(value):
             value = value[:-1]
+        # in Swedish, as every usage error is shown (`cli_usage`); others are click's
+        if isinstance(value, str) and self.exists and not os.path.exists(value):
+            self.fail(f"mappen {value!r} finns inte.", param, ctx)
+        if isinstance(value, str) and not self.file_okay and os.path.isfile(value):
+            self.fail(f"{value!r} är en fil, inte en mapp.", param, ctx)
         return super().convert(value, param, ctx)
-
-
-def _arg(path: Path) -> str:
-    """A folder as an argument of a command we suggest: quoted when it holds a space (a
-    OneDrive for work folder, "Budget 2027"), or the copied command takes only its first
-    word. Double quotes serve the command prompt, PowerShell and a Unix shell alike."""
-    text = str(path)
-    return f'"{text}"' if any(c.isspace() for c in text) else text
 
 
 def workspace_option(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -144,12 +144,25 @@ def _print_traceback() -> None:
 
 class _Group(click.Group):
     """Accepts --debug anywhere on the line (`budgetbook collect -w X --debug`), since the
-    error message says "Kör igen med --debug" and people add it at the end."""
+    error message says "Kör igen med --debug" and people add it at the end. Shows a
+    usage error of its own or of a command (exit code 2) in Swedish (`cli_usage`)."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         if "--debug" in args[1:]:
             args = ["--debug", *(a for a in args if a != "--debug")]
         return super().parse_args(ctx, args)
+
+    def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
+        try:
+            return super().make_context(*args, **kwargs)
+        except click.UsageError as exc:  # the group's own options
+            raise swedish(exc) from exc
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except click.UsageError as exc:  # the command's name, options and arguments
+            raise swedish(exc) from exc
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -426,12 +439,18 @@ def history(workspace: Path, avdelning: str | None) -> None:
     versions = actions.history(workspace, avdelning)
     if not versions and avdelning:
         click.echo(
-            f"Arkivet har ingen version från avdelningen {avdelning!r}. Se `budgetbook "
-            "history` för alla avdelningars versioner."
+            f"Arkivet har ingen version från avdelningen {avdelning.strip()}. Se "
+            f"{hint('history', workspace)} för alla avdelningars versioner."
         )
         return
-    if not versions:
-        click.echo("Arkivet är tomt. Kör `budgetbook collect` först.")
+    if not versions:  # no collect yet, or only with an empty inbox
+        from .workspace import open_workspace
+
+        click.echo(
+            "Arkivet är tomt: ingen arbetsbok har samlats in än. Lägg de ifyllda "
+            f"arbetsböckerna i {open_workspace(workspace).inbox} och kör "
+            f"{hint('collect', workspace)}."
+        )
         return
     width = max(8, *(len(v.avdelning or "?") for v in versions))
     for v in versions:
@@ -478,8 +497,9 @@ def compare(workspace: Path, old: str, new: str | None) -> None:
     every value that differs, with its sheet and cell.
 
     With one argument, an avdelning's code: what changed in its latest version (as
-    collect takes it, by saved time) since the one saved before it. Or a checksum: what changed in that version since
-    the one before it.
+    collect takes it, by saved time) since the one saved before it. Or a checksum: what
+    changed in that version since the one before it. Files collect takes for no return
+    (one it cannot read, last year's workbook, the blank template) are passed over.
 
     \b
     Examples:
@@ -512,9 +532,7 @@ def compare(workspace: Path, old: str, new: str | None) -> None:
 
 def _later_first(later: LaterFirst, workspace: Path, old: str, new: str) -> str:
     """The note that OLD is the later version, so that the changes read backwards."""
-    swapped = " ".join(
-        ["budgetbook compare", *([f'-w "{workspace}"'] if workspace != Path(".") else []), new, old]
-    )
+    swapped = hint("compare", workspace, new, old).strip("`")
     a, b = _local(later.old), _local(later.new)
     if a == b:  # two collects within a minute: the seconds tell them apart
         a, b = (f"{t.astimezone():%Y-%m-%d %H:%M:%S}" for t in (later.old, later.new))

@@ -43,6 +43,7 @@ def collect_json(result: CollectResult) -> dict[str, Any]:
                 "warnings": s.warnings,
                 "late": s.late,
                 "deadline_note": s.deadline_note,
+                "came_as": s.came_as,
             }
             for s in result.statuses
         ],
@@ -69,6 +70,8 @@ def print_collect(result: CollectResult, show_outputs: bool = True) -> None:
         counts = counts_text(s.errors, s.warnings) if s.file else ""
         # the deadline's mark (`deadline`) after the file, or in its place
         note = f"({s.deadline_note.lower()})" if s.file and s.deadline_note else s.deadline_note
+        if s.came_as:  # its return under a code the settings lack (BB104)
+            note = f"{note} (kom troligen som {s.came_as}, se BB104)".lstrip()
         click.echo(
             f"  {s.avdelning:<{max(width, 8)}} {s.status:<10} {counts:<22} {s.file} {note}".rstrip()
         )

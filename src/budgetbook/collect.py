@@ -32,14 +32,25 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TypeVar
 
-from . import __version__, blank_return, checks, collect_memo, deadline, read_cache, rules, safety
+from . import (
+    __version__,
+    blank_return,
+    checks,
+    collect_memo,
+    deadline,
+    read_cache,
+    renamed_code,
+    rules,
+    safety,
+)
 from .archive import Archive, sha256_file
 from .collect_outputs import EarlyFeedback, write_outputs
 from .file_state import state_text
 from .fingerprint import code_digest
 from .gc_pause import gc_paused, gc_resumed
-from .inbox import Received, inbox_files, is_lock, placed, utc_mtime
+from .inbox import Received, inbox_files, is_lock, locked_workbook, placed, utc_mtime
 from .model import CollectResult, Problem, ReturnStatus, Submission
+from .output_names import template_name
 from .schema import ID_AVDELNING, TEMPLATE_VERSION, Schema, build_schema
 from .settings import Settings
 from .workspace import Workspace
@@ -319,7 +330,7 @@ def _receive(path: Path, archive: Archive, now: datetime) -> Received | None:
         rec.mtime = utc_mtime(stat)
     except OSError:
         reason = "filen kunde inte öppnas (den kan vara öppen i ett annat program)"
-        rec.problems.append(rules.NOT_READABLE(file=rec.name, orsak=reason))
+        rec.problems.append(rules.not_readable(rec.name, reason, rules.HELD))
         return rec
     # Archive first, then check and read the archived copy: it has exactly the bytes of
     # the hash, while the inbox file may change meanwhile (OneDrive sync, Excel saving).
@@ -378,6 +389,10 @@ def _attribute(rec: Received, settings: Settings) -> None:
     elif not rec.budgetbook and not rec.lock:
         # Unreadable or foreign file: the file name is the best hint of whose it is.
         rec.avdelning = checks.avdelning_from_name(rec.name, settings)
+        avd = settings.avdelning(rec.avdelning) if rec.avdelning else None
+        if avd is not None:  # a PDF sent for the workbook: the workbook is named
+            workbook = template_name(settings, avd)
+            rec.problems = [rules.naming_the_workbook(p, workbook) for p in rec.problems]
     rec.problems = _with_avdelning(rec.problems, rec.avdelning)
 
 
@@ -546,15 +561,22 @@ def assemble(received: list[Received], settings: Settings, schema: Schema) -> Co
     for p in across:
         chosen[p.avdelning].problems.append(p)
 
+    _name_locked(received)
+    came_as = _renamed(
+        others, settings, [a.code for a in settings.avdelningar if a.code not in chosen]
+    )
     result = CollectResult()
     accepted: list[Submission] = []
     for avd in settings.avdelningar:
         if avd.code not in chosen:
+            stray = came_as.get(avd.code)
+            note = renamed_code.missing_note(stray.name, _code_of(stray)) if stray else ""
             missing = rules.MISSING_RETURN(
-                avdelning=avd.code, avdelning_kod=avd.code, namn=avd.name
+                avdelning=avd.code, avdelning_kod=avd.code, namn=avd.name, notis=note
             )
             result.problems.append(missing)
-            result.statuses.append(ReturnStatus(avd.code, avd.name, SAKNAS))
+            name = stray.name if stray else ""
+            result.statuses.append(ReturnStatus(avd.code, avd.name, SAKNAS, came_as=name))
             continue
         pick = chosen[avd.code]
         result.problems.extend(round_problems[avd.code])
@@ -590,6 +612,46 @@ def assemble(received: list[Received], settings: Settings, schema: Schema) -> Co
         result.problems.extend(rec.problems)
     result.problems.extend(checks.office_problems(subs, accepted, settings))
     return result
+
+
+def _name_locked(received: list[Received]) -> None:
+    """BB109 of each lock file says whether its workbook was read in this run."""
+    read = {r.name for r in received if not r.lock and r.stored is not None and not r.unreadable}
+    for rec in received:
+        if rec.lock and (workbook := locked_workbook(rec.name, read)):
+            rec.problems = [
+                rules.lock_file(rec.name, workbook) if p.code == rules.LOCK_FILE.code else p
+                for p in rec.problems
+            ]
+
+
+def _code_of(rec: Received) -> str:
+    return rec.identity.get(ID_AVDELNING, "").strip()
+
+
+def _renamed(
+    others: list[Received], settings: Settings, without_return: list[str]
+) -> dict[str, Received]:
+    """Each return with an avdelning code the settings lack (BB104) gets the advice that
+    fits: the avdelning without a return it probably is, when one matches
+    (`renamed_code`). The avdelningar so matched, with the latest such file of each."""
+    found: dict[str, Received] = {}
+    for rec in sorted(others, key=lambda r: (r.saved, r.received or r.saved, r.name)):
+        if not any(p.code == rules.UNKNOWN_AVDELNING.code for p in rec.problems):
+            continue
+        match = renamed_code.likely_avdelning(
+            rec.identity, rec.submission, rec.name, settings, without_return
+        )
+        if match is None:
+            continue
+        rec.problems = [
+            renamed_code.advised(p, match, _code_of(rec))
+            if p.code == rules.UNKNOWN_AVDELNING.code
+            else p
+            for p in rec.problems
+        ]
+        found[match.avdelning.code] = rec
+    return found
 
 
 def _other_template(rec: Received) -> bool:

@@ -54,7 +54,8 @@ if TYPE_CHECKING:
 # 2: the memo keeps its `basis`, not computed again by a re-run (issue 8)
 # 3: statuses carry the deadline's marks, and the memo when they change by the clock
 # 4: statuses carry the workbook's own saved time (a late mark needs it after the deadline)
-MEMO_VERSION = 4
+# 5: statuses carry the file a missing return probably came as (`renamed_code`)
+MEMO_VERSION = 5
 
 
 def memo_key(ws: Workspace) -> str:

@@ -51,6 +51,32 @@ the return answers and its cell. The head is told neither. How they are told apa
 also for templates written before the record existed: docs/template-format.md, "How
 values are read".
 
+A file that cannot be read (BB100): `{atgard}` fits the reason `{orsak}`. Another
+spreadsheet format (.xls, .ods, .xlsb) or a file the reader failed on: open it in Excel
+(or LibreOffice Calc), save it as an Excel workbook (.xlsx) and send it again. A PDF, a
+Word document or any other file that is no workbook: send the filled Excel workbook
+instead, named (`Budget_<year>_<code>.xlsx`) when the file's name tells whose it is. An
+empty file (0 bytes): the saving or the transfer was most likely cut off; check that the
+workbook opens and holds the entries, and send it again. A damaged package: check that it
+opens, save it as .xlsx and send it again. A file that could not be opened here (held by
+another program): it is read at the next run. The Status sheet's e-mail ("Mejla om
+filen") quotes the message.
+
+A lock file in inbox/ (BB109, Excel's `~$Name.xlsx` or LibreOffice's `.~lock.Name#`):
+when the workbook it locks is in inbox/ and was read in the same run, `{atgard}` says
+so (it was read as last saved; what is saved while it is open is read next time);
+otherwise it says to close the workbook, whose saved file is read next time.
+
+A return whose avdelning code is not in the settings (BB104) is the finance office's to
+sort out (it gets no feedback workbook and no e-mail). Most often the code was changed in
+budgetbook.toml after the workbooks went out: when the workbook's name (its title), the
+verksamheter of its Drift rows or the file's name match exactly one avdelning without a
+return, `{atgard}` names that avdelning, says what matched, and to write back the code
+the workbook has (or to send a new workbook to transfer the entries to); that
+avdelning's BB501 names the file, and the Status sheet has no reminder for it (the head
+did send the workbook) but a note, as has `collect`'s status line. Otherwise `{atgard}`
+says to check the codes in budgetbook.toml and that the file is this round's workbook.
+
 A workbook of another round (BB105), most often last year's filled again: `{atgard}`
 names this year's workbook (`Budget_<year>_<code>.xlsx`) to fill and send, and the office
 sends it again when it is gone; for an earlier year's workbook it adds that it is not

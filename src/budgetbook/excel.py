@@ -42,7 +42,7 @@ from .panel import (
     STATUS_HEADING,
     WORKSPACE_CELL,
 )
-from .problem_report import reminders_of, status_headings
+from .problem_report import came_as_note, reminders_of, status_headings
 from .reminders import CHASED, short_reminder
 from .settings import Settings
 from .workspace import SETTINGS_FILE, Workspace, open_workspace, os_failure
@@ -434,7 +434,9 @@ def reminder_rows(c: CollectResult, settings: Settings, ws: Workspace) -> list[l
         if full[i] is None:  # the inlämningskontroll has none either: say why
             written = avd is not None and avd.email.strip()
             mail_cell = _text(
-                "e-postadressen i budgetbook.toml går inte att använda"
+                came_as_note(s.came_as)
+                if s.came_as
+                else "e-postadressen i budgetbook.toml går inte att använda"
                 if written
                 else "ingen e-postadress i budgetbook.toml"
             )

@@ -15,14 +15,15 @@ from datetime import datetime
 from pathlib import Path
 from typing import Literal, NamedTuple, TypeVar
 
-from . import rules, safety
+from . import fmt, rules, safety
 from .archive import ArchivedVersion, find_version, list_versions, missing_copy
 from .checks import OTHER_TEMPLATE, identity_problems, is_budgetbook
+from .cli_hints import hint
 from .errors import OutputError
 from .model import ControlPoint, GoalRow, Project, Risk, Submission, Uppdrag
 from .reader import read_return
 from .reader_sheets import xl_rowcol_to_cell
-from .schema import PROJECT_STATUSES, YEAR, SheetDef, build_schema
+from .schema import PROJECT_STATUSES, YEAR, Schema, SheetDef, build_schema
 from .settings import Settings
 
 _Row = TypeVar("_Row", GoalRow, Uppdrag, Risk, ControlPoint)
@@ -76,90 +77,160 @@ class LaterFirst(NamedTuple):
 
 
 def compare_versions(
-    output: Path, settings: Settings, old_prefix: str, new_prefix: str
+    output: Path, settings: Settings, old_prefix: str, new_prefix: str, workspace: str = ""
 ) -> Comparison:
-    """Every figure and text that differs between two archived versions, in sheet order."""
+    """Every figure and text that differs between two archived versions, in sheet order.
+    `workspace`: the -w argument the commands suggested in a message take (`hint`)."""
     schema = build_schema(settings)
-    versions: list[ArchivedVersion] = []
-    subs: list[Submission] = []
-    for prefix in (old_prefix, new_prefix):
-        version = find_version(output, prefix)
-        if not version.stored.is_file():
-            raise missing_copy(version, "kan inte jämföras")
-        # the archive keeps every version received, also one the pre-check refused
-        # (a far cell: calamine's grid would take gigabytes), so it is checked here too
-        check = safety.precheck(version.stored, version.original_name)
-        if not check.ok:
-            raise _refused(version, check.problems[0].code if check.problems else "", check.reason)
-        result = read_return(
-            version.stored,
-            settings,
-            schema,
-            name=version.original_name,
-            inflated=check.inflated,
-            members=check.members,
-            package=check.package,
-        )
-        if result.submission is None or result.unread is not None:
-            # only part of it read would show every figure after the failure as removed
-            raise _refused(version, *(result.unread or ("", "")))
-        if not is_budgetbook(result.identity):  # its figures would all show as removed
-            raise _refused(version, rules.NOT_BUDGETBOOK.code, "")
-        # another round's (last year's) workbook or an older template: read against this
-        # round's sheets, its figures stood under this year's headings, shifted a year
-        for problem in identity_problems(result.identity, version.original_name, settings):
-            if problem.code in OTHER_TEMPLATE:
-                raise _refused(version, problem.code, "")
-        versions.append(version)
-        subs.append(result.submission)
+    versions = [find_version(output, prefix, workspace) for prefix in (old_prefix, new_prefix)]
+    subs = [_load(version, settings, schema, workspace) for version in versions]
+    return _compared(versions, subs, settings, workspace)
+
+
+def _compared(
+    versions: Sequence[ArchivedVersion],
+    subs: Sequence[Submission],
+    settings: Settings,
+    workspace: str,
+) -> Comparison:
     if subs[0].avdelning != subs[1].avdelning:
         old, new = versions
         raise OutputError(
             f"Versionerna {old.sha256[:12]} och {new.sha256[:12]} gäller olika avdelningar "
             f"({subs[0].avdelning} och {subs[1].avdelning}) och kan inte jämföras. Jämför "
-            "två versioner av samma avdelnings arbetsbok (se `budgetbook history "
-            f"--avdelning {subs[1].avdelning}`)."
+            "två versioner av samma avdelnings arbetsbok (se "
+            f"{hint('history', workspace, '--avdelning', subs[1].avdelning)})."
         )
     return Comparison(versions[0], versions[1], diff_submissions(subs[0], subs[1], settings))
 
 
-def compare_with_previous(output: Path, settings: Settings, what: str) -> Comparison:
+class _Refused(OutputError):
+    """A version that cannot be compared: not readable, or no return of this round's."""
+
+
+def _load(
+    version: ArchivedVersion, settings: Settings, schema: Schema, workspace: str
+) -> Submission:
+    """The version read as collect reads it; `_Refused` when it cannot be compared, an
+    OutputError when its archived copy is gone."""
+    if not version.stored.is_file():
+        raise missing_copy(version, "kan inte jämföras", workspace)
+    # the archive keeps every version received, also one the pre-check refused
+    # (a far cell: calamine's grid would take gigabytes), so it is checked here too
+    check = safety.precheck(version.stored, version.original_name)
+    if not check.ok:
+        code = check.problems[0].code if check.problems else ""
+        raise _refused(version, code, check.reason, workspace, check.kind)
+    result = read_return(
+        version.stored,
+        settings,
+        schema,
+        name=version.original_name,
+        inflated=check.inflated,
+        members=check.members,
+        package=check.package,
+    )
+    if result.submission is None or result.unread is not None:
+        # only part of it read would show every figure after the failure as removed
+        raise _refused(version, *(result.unread or ("", "")), workspace)
+    if not is_budgetbook(result.identity):  # its figures would all show as removed
+        raise _refused(version, rules.NOT_BUDGETBOOK.code, "", workspace)
+    # another round's (last year's) workbook or an older template: read against this
+    # round's sheets, its figures stood under this year's headings, shifted a year
+    for problem in identity_problems(result.identity, version.original_name, settings):
+        if problem.code in OTHER_TEMPLATE:
+            raise _refused(version, problem.code, "", workspace)
+    return result.submission
+
+
+def compare_with_previous(
+    output: Path, settings: Settings, what: str, workspace: str = ""
+) -> Comparison:
     """What changed in an avdelning's latest version (`what` its code), or in the
     version `what` (a checksum or its start), since the version of the same avdelning
-    received before it: the question asked on deadline day of a workbook sent again."""
+    saved before it: the question asked on deadline day of a workbook sent again.
+
+    Only the versions collect takes for the avdelning's return count, as it takes them:
+    one of the round's returns (not last year's workbook or the blank template, as the
+    archive records them, `ArchivedVersion.is_return`) that can be read (not a PDF sent
+    by mistake). `compare PERS` took such a stray file, saved last or before the latest,
+    for the latest or the one before, and failed on it (review).
+    `workspace`: the -w argument the commands suggested in a message take (`hint`)."""
+    schema = build_schema(settings)
     code = _avdelning_code(settings, what)
+    new: ArchivedVersion | None = None
     if code is not None:
         versions = _in_order(list_versions(output, code))
         if not versions:
             raise OutputError(
-                f"Arkivet har ingen version från avdelningen {code}. Se `budgetbook "
-                "history` för alla avdelningars versioner."
+                f"Arkivet har ingen version från avdelningen {code}. Se "
+                f"{hint('history', workspace)} för alla avdelningars versioner."
             )
-        new = versions[-1]
+        skipped = [v for v in versions if v.is_return is False]
+        for version in reversed([v for v in versions if v not in skipped]):
+            try:
+                new_sub = _load(version, settings, schema, workspace)
+            except _Refused:
+                skipped.append(version)
+                continue
+            new = version
+            break
+        if new is None:
+            raise OutputError(
+                f"Arkivet har ingen version från avdelningen {code} som kan jämföras: "
+                f"{_names(skipped, versions)} {_no_return(skipped)} som collect tar med "
+                "(se inlämningskontrollen)."
+            )
     else:
         if not _CHECKSUM.fullmatch(what):
             codes = ", ".join(a.code for a in settings.avdelningar)
             raise OutputError(
                 f"{what!r} är varken en avdelnings kod ({codes}) eller början på en "
-                "kontrollsumma i arkivet. Se `budgetbook history` för kontrollsummorna."
+                f"kontrollsumma i arkivet. Se {hint('history', workspace)} för "
+                "kontrollsummorna."
             )
-        new = find_version(output, what)
+        new = find_version(output, what, workspace)
         if not new.avdelning:
             raise OutputError(
                 f"Versionen {new.sha256[:12]} ({new.original_name}) kunde inte knytas till "
                 "någon avdelning, så den har ingen tidigare version att jämföras med. Jämför "
-                "den med en annan version: `budgetbook compare GAMMAL NY`."
+                f"den med en annan version: {hint('compare', workspace, 'GAMMAL', 'NY')}."
             )
+        new_sub = _load(new, settings, schema, workspace)
         versions = _in_order(list_versions(output, new.avdelning))
-    before = versions[: next(i for i, v in enumerate(versions) if v.sha256 == new.sha256)]
-    if not before:
-        only = " den enda" if len(versions) == 1 else " den första"
-        raise OutputError(
-            f"Versionen {new.sha256[:12]} ({new.original_name}, mottagen "
-            f"{new.arrived.astimezone():%Y-%m-%d %H:%M}) är{only} från avdelningen {new.avdelning} i "
-            "arkivet, så det finns ingen tidigare version att jämföra med."
-        )
-    return compare_versions(output, settings, before[-1].sha256, new.sha256)
+        skipped = [v for v in versions if v.is_return is False and v.sha256 != new.sha256]
+    at = next(i for i, v in enumerate(versions) if v.sha256 == new.sha256)
+    for version in reversed([v for v in versions[:at] if v not in skipped]):
+        try:
+            old_sub = _load(version, settings, schema, workspace)
+        except _Refused:
+            skipped.append(version)
+            continue
+        return _compared([version, new], [old_sub, new_sub], settings, workspace)
+    # none before it: the only version to compare, or the first (a later one given)
+    others = [v for v in versions if v.sha256 != new.sha256 and v not in skipped]
+    which = " den första" if others else " den enda"
+    stray = ""
+    if skipped:
+        which += " jämförbara"
+        stray = f" ({_names(skipped, versions)} {_no_return(skipped)} som collect tar med.)"
+    raise OutputError(
+        f"Versionen {new.sha256[:12]} ({new.original_name}, mottagen "
+        f"{new.arrived.astimezone():%Y-%m-%d %H:%M}) är{which} från avdelningen "
+        f"{new.avdelning} i arkivet, så det finns ingen tidigare version att jämföra med."
+        f"{stray}"
+    )
+
+
+def _names(versions: Sequence[ArchivedVersion], order: Sequence[ArchivedVersion]) -> str:
+    """The versions' file names, in `order` (the avdelning's versions)."""
+    ordered = [v for v in order if v in versions]
+    names = [f"{v.original_name} ({v.sha256[:12]})" for v in ordered]
+    return fmt.name_list(names, len(names))
+
+
+def _no_return(versions: Sequence[ArchivedVersion]) -> str:
+    return "är ingen inlämning" if len(versions) == 1 else "är inga inlämningar"
 
 
 _CHECKSUM = re.compile(r"[0-9a-fA-F]{1,64}")
@@ -213,16 +284,25 @@ _UNREADABLE = (
     "den går inte att läsa som arbetsbok",
     "be avdelningen spara den som Excel-arbetsbok (.xlsx) och skicka den igen",
 )
+# For a file that cannot be read, what to ask by what kind of file it is (BB100's
+# advice to the head, `rules.UNREADABLE_ADVICE`): a PDF cannot be saved as .xlsx.
+_ASK_BY_KIND = {
+    rules.OTHER_FILE: "be avdelningen skicka den ifyllda arbetsboken i stället",
+    rules.EMPTY: "be avdelningen skicka den igen",
+}
 
 
-def _refused(version: ArchivedVersion, code: str, reason: str) -> OutputError:
+def _refused(
+    version: ArchivedVersion, code: str, reason: str, workspace: str, kind: str = ""
+) -> _Refused:
     """The error for a version that cannot be read, in words for the finance officer."""
     what, ask = _REFUSED.get(code, _UNREADABLE)
+    ask = _ASK_BY_KIND.get(kind, ask)
     if reason:  # a reason not to read it says what kind of file it is not
         what = f"{'den går inte att läsa' if code == rules.NOT_READABLE.code else what}: {reason}"
-    return OutputError(
+    return _Refused(
         f"Versionen {version.sha256[:12]} ({version.original_name}) kan inte jämföras: "
-        f"{what}. Jämför med en annan version (se `budgetbook history`), eller {ask}."
+        f"{what}. Jämför med en annan version (se {hint('history', workspace)}), eller {ask}."
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -37,6 +38,21 @@ def is_lock(name: str) -> bool:
     from . import safety
 
     return safety.is_lock_file(name) or name.startswith(".~lock.")
+
+
+def locked_workbook(lock: str, names: Collection[str]) -> str | None:
+    """The workbook of `names` the lock file `lock` is the owner file of, or None.
+
+    LibreOffice's `.~lock.Name#` names it whole; Excel's `~$Name` too, or, as Word does
+    for a long name, with its first one or two characters left out (`~$dget.xlsx`)."""
+    if lock.startswith(".~lock.") and lock.endswith("#"):
+        name = lock[len(".~lock.") : -1]
+        return name if name in names else None
+    rest = lock[2:]
+    if rest in names:
+        return rest
+    found = [n for n in names if n.endswith(rest) and len(n) - len(rest) in (1, 2)]
+    return found[0] if len(found) == 1 and not is_lock(found[0]) else None
 
 
 def utc_mtime(path: Path | os.stat_result) -> datetime:

@@ -110,6 +110,9 @@ class ReturnStatus:
     # the round's deadline (`deadline`): the return came after it, or is missing after it
     late: bool = False
     deadline_note: str = ""  # for the office, e.g. "Inkom efter sista dag"; "" if none
+    # a missing return's file that probably is it, under a code the settings no longer
+    # have (BB104, `renamed_code`): no reminder is written as if nothing had come
+    came_as: str = ""
 
 
 class ProblemCounts:

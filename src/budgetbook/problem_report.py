@@ -155,7 +155,10 @@ def write_problem_report(
                 ws.write_number(i, col["Fel"], s.errors, number)
                 ws.write_number(i, col["Varningar"], s.warnings, number)
             _write_file(ws, i, col["Fil"], s.file, links, url, text)
-            _write_reminder(ws, i, col["E-post"], mails[i - 3], url)
+            if s.came_as:  # no reminder: the return came, under another code (BB104)
+                ws.write_string(i, col["E-post"], came_as_note(s.came_as), text)
+            else:
+                _write_reminder(ws, i, col["E-post"], mails[i - 3], url)
         last = 2 + len(result.statuses)
         ws.autofilter(2, 0, max(last, 3), len(headings) - 1)
         ws.freeze_panes(3, 0)
@@ -299,6 +302,12 @@ def reminders_of(
         else None
         for s in result.statuses
     ]
+
+
+def came_as_note(file: str) -> str:
+    """Where the reminder would be, for an avdelning whose return came under a code the
+    settings lack (`ReturnStatus.came_as`)."""
+    return f"Inget mejl: kom troligen som {file} (BB104)"
 
 
 def _write_reminder(ws, row, col, found: Reminder | None, url_fmt) -> None:

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from . import safe_xml
 from .fmt import round_half_up
+from .schema import ID_TITLE
 
 if TYPE_CHECKING:
     import xml.etree.ElementTree as ET
@@ -176,6 +177,10 @@ def read_zip_parts(
             key = prop.get("name", "")
             if key in fields and len(prop):
                 identity[key] = (prop[0].text or "").strip()
+    if ID_TITLE in fields and "docProps/core.xml" in names:
+        title = _title(read("docProps/core.xml"))
+        if title:
+            identity[ID_TITLE] = title
     sheet_files: dict[str, str] = {}
     if WORKBOOK in names:
         wb = safe_xml.fromstring(read(WORKBOOK))
@@ -198,6 +203,18 @@ def read_zip_parts(
             xml = read(member)
             tables.update(_table_cached(xml) if len(xml) <= _CACHED_PART else _table(xml))
     return ZipParts(identity, sheet_files, errors, tables, sheet_xml)
+
+
+_DC_TITLE = "{http://purl.org/dc/elements/1.1/}title"
+
+
+def _title(xml: bytes) -> str:
+    """The title in docProps/core.xml, "" when there is none or the part is no XML."""
+    try:
+        found = safe_xml.fromstring(xml).find(_DC_TITLE)
+    except Exception:  # defusedxml refusals and malformed XML alike: no title
+        return ""
+    return (found.text or "").strip() if found is not None else ""
 
 
 # attributes to the next '<' at most (to the next '>', a part of many `<table ` without

@@ -150,6 +150,8 @@ def _letter(
     avd = settings.avdelning(status.avdelning)
     if status.status not in CHASED or avd is None:
         return None
+    if status.came_as:  # sent, under a code the settings lack: the settings are to fix
+        return None
     to = avd.email.strip()
     if not _plausible_address(to):
         return None

@@ -6,7 +6,10 @@ is generated from `RULES` (see `docs_table`), and a test fails if the two drift 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
 
 from .model import Problem, Severity
 
@@ -22,6 +25,8 @@ class Rule:
     title: str
     template: str
     scope: str = "cell"  # file, sheet, cell, row, round
+    # values of params a finding need not give (BB100's advice: to save as .xlsx)
+    defaults: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
 
     def __call__(
         self,
@@ -33,6 +38,7 @@ class Rule:
         **params: object,
     ) -> Problem:
         place = _place(sheet, cell)
+        params = {**self.defaults, **params} if self.defaults else params
         shown = {k: _plain(v) if isinstance(v, str) else v for k, v in params.items()}
         message = self.template.format(plats=place, fil=file, **shown)
         return Problem(self.code, self.severity, message, file, sheet, cell, avdelning)
@@ -54,23 +60,73 @@ def _place(sheet: str, cell: str) -> str:
 RULES: dict[str, Rule] = {}
 
 
-def rule(code: str, severity: Severity, title: str, template: str, scope: str = "cell") -> Rule:
+def rule(
+    code: str,
+    severity: Severity,
+    title: str,
+    template: str,
+    scope: str = "cell",
+    defaults: Mapping[str, str] | None = None,
+) -> Rule:
     if code in RULES:
         raise ValueError(f"duplicate rule code {code}")
-    RULES[code] = r = Rule(code, severity, title, template, scope)
+    RULES[code] = r = Rule(
+        code, severity, title, template, scope, MappingProxyType(dict(defaults or {}))
+    )
     return r
 
 
 # --- file level (BB1xx) ---------------------------------------------------------------
+# What the department head does about a file that cannot be read (BB100), by why it
+# cannot: one rule, whose advice fits the reason. "Spara som .xlsx" asked the impossible
+# of a PDF or an empty file, in the problem list and in the e-mail that quotes it.
+RESAVE = "resave"  # another spreadsheet format (.xls, .ods, .xlsb), or not read at all
+OTHER_FILE = "other"  # a PDF, a Word document, any other file: not the workbook
+EMPTY = "empty"  # 0 bytes: the saving or the transfer was cut off
+DAMAGED = "damaged"  # a workbook's package that is broken or cut short
+HELD = "held"  # the file could not be opened here (held by another program)
+UNREADABLE_ADVICE = MappingProxyType(
+    {
+        RESAVE: "Öppna den i Excel (eller LibreOffice Calc), spara som Excel-arbetsbok "
+        "(.xlsx) och skicka den igen.",
+        OTHER_FILE: "Skicka i stället den ifyllda Excel-arbetsboken som ni fick från "
+        "ekonomistaben.",
+        EMPTY: "Troligen avbröts sparandet eller överföringen. Kontrollera att arbetsboken "
+        "går att öppna och har era uppgifter, och skicka den igen.",
+        DAMAGED: "Kontrollera att arbetsboken går att öppna i Excel (eller LibreOffice "
+        "Calc), spara den som Excel-arbetsbok (.xlsx) och skicka den igen.",
+        HELD: "Den läses när budgetbook körs nästa gång, om den då inte är öppen i något "
+        "annat program.",
+    }
+)
 NOT_READABLE = rule(
     "BB100",
     FEL,
     "Filen går inte att läsa",
-    "Filen {fil} går inte att läsa som en Excel-arbetsbok: {orsak}. "
-    "Öppna den i Excel (eller LibreOffice Calc), spara som Excel-arbetsbok (.xlsx) och "
-    "skicka den igen.",
+    "Filen {fil} går inte att läsa som en Excel-arbetsbok: {orsak}. {atgard}",
     "file",
+    defaults={"atgard": UNREADABLE_ADVICE[RESAVE]},
 )
+
+
+def not_readable(file: str, reason: str, kind: str = RESAVE, avdelning: str = "") -> Problem:
+    """BB100 for `file`, with `reason` and the advice for its `kind` (`UNREADABLE_ADVICE`)."""
+    return NOT_READABLE(
+        file=file, avdelning=avdelning, orsak=reason, atgard=UNREADABLE_ADVICE[kind]
+    )
+
+
+def naming_the_workbook(problem: Problem, workbook: str) -> Problem:
+    """A BB100 that tells to send the workbook instead of another file, naming it
+    (`output_names.template_name`) once the file's avdelning is known by its name; the
+    pre-check that made it knows neither the round nor the avdelning."""
+    advice = UNREADABLE_ADVICE[OTHER_FILE]
+    if problem.code != NOT_READABLE.code or not problem.message.endswith(advice):
+        return problem
+    named = f"{advice[:-1]}, {workbook}."
+    return dataclasses.replace(problem, message=problem.message[: -len(advice)] + named)
+
+
 NOT_BUDGETBOOK = rule(
     "BB101",
     FEL,
@@ -95,13 +151,20 @@ MACROS = rule(
     "Spara nästa gång som vanlig Excel-arbetsbok (.xlsx).",
     "file",
 )
+# Read by the finance office (the file is no avdelning's: no feedback, no e-mail), which
+# "Kontakta ekonomistaben" sent to itself. `renamed_code` gives the advice: the
+# avdelning the return probably is, when its code was changed in the settings.
 UNKNOWN_AVDELNING = rule(
     "BB104",
     FEL,
     "Okänd avdelning",
     "Arbetsboken {fil} anger avdelningen ”{avdelning_kod}”, som inte finns i årets "
-    "budgetrunda. Kontakta ekonomistaben.",
+    "budgetrunda. {atgard}",
     "file",
+    defaults={
+        "atgard": "Kontrollera avdelningarnas koder i budgetbook.toml (ändrades en kod efter "
+        "att arbetsböckerna skapades?) och att filen är en arbetsbok från årets runda."
+    },
 )
 WRONG_ROUND = rule(
     "BB105",
@@ -139,14 +202,31 @@ UNSAFE = rule(
     "eller kontakta ekonomistaben.",
     "file",
 )
+# `atgard`: whether the workbook in inbox/ was read in the same run (`lock_file`): the
+# default said "den sparade filen läses nästa gång" also when it just had been.
 LOCK_FILE = rule(
     "BB109",
     VARNING,
     "Arbetsboken är öppen i Excel",
     "{fil} är en tillfällig låsfil från Excel: arbetsboken är öppen hos någon. Filen "
-    "hoppas över. Stäng arbetsboken i Excel; den sparade filen läses nästa gång.",
+    "hoppas över. {atgard}",
     "file",
+    defaults={"atgard": "Stäng arbetsboken i Excel; den sparade filen läses nästa gång."},
 )
+
+
+def lock_file(file: str, workbook: str = "") -> Problem:
+    """BB109 for the lock file `file`; `workbook`: the workbook it locks, read (as last
+    saved) in the same run."""
+    if not workbook:
+        return LOCK_FILE(file=file)
+    return LOCK_FILE(
+        file=file,
+        atgard=f"Arbetsboken {workbook} lästes ändå, som den senast sparades; det som "
+        "ändras i den och sparas medan den är öppen läses nästa gång.",
+    )
+
+
 # The template sent back as handed out: this one finding replaces those its empty
 # cells gave (blank_return.py).
 BLANK_RETURN = rule(
@@ -405,8 +485,9 @@ MISSING_RETURN = rule(
     "BB501",
     VARNING,
     "Avdelningen har inte lämnat in",
-    "Avdelningen {avdelning_kod} ({namn}) har inte lämnat in någon arbetsbok.",
+    "Avdelningen {avdelning_kod} ({namn}) har inte lämnat in någon arbetsbok.{notis}",
     "round",
+    defaults={"notis": ""},  # `renamed_code.missing_note`: its return came as another code
 )
 DUPLICATE_RETURN = rule(
     "BB502",

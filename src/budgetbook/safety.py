@@ -90,6 +90,8 @@ class SafetyResult:
     # Why the file was refused, without the advice to the department head its problem
     # gives (`budgetbook compare` tells the finance officer instead). Never cached.
     reason: str = ""
+    # for a BB100, what kind of file it is (`rules.UNREADABLE_ADVICE`); never cached
+    kind: str = ""
 
 
 # Bump when the encoded verdict changes (older cached verdicts are then checked again).
@@ -151,7 +153,7 @@ def precheck(path: Path, name: str | None = None) -> SafetyResult:
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException as exc:  # also MemoryError and the like: a finding, not a crash
-        result = _fail(rules.NOT_READABLE, name, f"filen är skadad ({type(exc).__name__})")
+        result = _unreadable(name, f"filen är skadad ({type(exc).__name__})", rules.DAMAGED)
         # held by another program, out of memory: checked again; a bad CRC is the bytes' own
         result.transient = isinstance(exc, OSError | MemoryError) or not isinstance(exc, Exception)
         return result
@@ -162,10 +164,16 @@ def _fail(rule: rules.Rule, name: str, reason: str | None = None) -> SafetyResul
     return SafetyResult(False, [rule(file=name, **params)], reason=reason or "")
 
 
+def _unreadable(name: str, reason: str, kind: str) -> SafetyResult:
+    """BB100 with the advice that fits `kind` (a PDF cannot be saved as .xlsx)."""
+    problem = rules.not_readable(name, reason, kind)
+    return SafetyResult(False, [problem], reason=reason, kind=kind)
+
+
 def _precheck(path: Path, name: str) -> SafetyResult:
     size = path.stat().st_size
     if size == 0:
-        return _fail(rules.NOT_READABLE, name, "filen är tom (0 byte)")
+        return _unreadable(name, "filen är tom (0 byte)", rules.EMPTY)
     if size > MAX_FILE_BYTES:
         return _fail(rules.UNSAFE, name, f"filen är för stor ({size // (1024 * 1024)} MB)")
     with path.open("rb") as fh:
@@ -176,13 +184,13 @@ def _precheck(path: Path, name: str) -> SafetyResult:
     if head.startswith(OLE_MAGIC):
         return _ole(package, name)
     if head.startswith(b"%PDF"):
-        return _fail(rules.NOT_READABLE, name, "det är en PDF-fil, inte en Excel-arbetsbok")
+        return _unreadable(name, "det är en PDF-fil, inte en Excel-arbetsbok", rules.OTHER_FILE)
     if not head.startswith(ZIP_MAGIC):
-        return _fail(rules.NOT_READABLE, name, "filen är inte en Excel-arbetsbok (.xlsx)")
+        return _unreadable(name, "filen är inte en Excel-arbetsbok (.xlsx)", rules.OTHER_FILE)
     if (entries := package.count(b"PK\x01\x02")) > MAX_MEMBERS:  # before zipfile lists each
         return _fail(rules.UNSAFE, name, f"arkivet har orimligt många delar ({entries})")
     if not zipfile.is_zipfile(io.BytesIO(package)):
-        return _fail(rules.NOT_READABLE, name, "filen är skadad eller ofullständig")
+        return _unreadable(name, "filen är skadad eller ofullständig", rules.DAMAGED)
     with zipfile.ZipFile(io.BytesIO(package)) as zf:
         result = _zip(zf, name, package)
     if result.ok:
@@ -199,14 +207,18 @@ def _ole(package: bytes, name: str) -> SafetyResult:
         with olefile.OleFileIO(io.BytesIO(package)) as ole:
             streams = {"/".join(s).lower() for s in ole.listdir()}
     except OSError:  # olefile's error for a damaged compound file
-        return _fail(rules.NOT_READABLE, name, "filen är skadad")
+        return _unreadable(name, "filen är skadad", rules.DAMAGED)
     if "encryptioninfo" in streams or "encryptedpackage" in streams:
         return _fail(rules.ENCRYPTED, name)
     if "workbook" in streams or "book" in streams:
-        return _fail(
-            rules.NOT_READABLE, name, "filen är i det gamla Excel-formatet .xls (Excel 97–2003)"
+        return _unreadable(
+            name, "filen är i det gamla Excel-formatet .xls (Excel 97–2003)", rules.RESAVE
         )
-    return _fail(rules.NOT_READABLE, name, "filen är ett Office-dokument men ingen arbetsbok")
+    if "worddocument" in streams:
+        return _unreadable(
+            name, "det är ett Word-dokument, inte en Excel-arbetsbok", rules.OTHER_FILE
+        )
+    return _unreadable(name, "filen är ett Office-dokument men ingen arbetsbok", rules.OTHER_FILE)
 
 
 def _zip(zf: zipfile.ZipFile, name: str, package: bytes | None = None) -> SafetyResult:
@@ -214,8 +226,8 @@ def _zip(zf: zipfile.ZipFile, name: str, package: bytes | None = None) -> Safety
     inflated: dict[str, bytes] = {}
     names = {i.filename for i in infos}
     if "mimetype" in names and zf.read("mimetype").strip().startswith(ODS_MIME):
-        return _fail(
-            rules.NOT_READABLE, name, "filen är ett OpenDocument-kalkylblad (.ods), inte .xlsx"
+        return _unreadable(
+            name, "filen är ett OpenDocument-kalkylblad (.ods), inte .xlsx", rules.RESAVE
         )
     # MAX_MEMBERS is checked by `_precheck`, before zipfile lists them: each entry
     # zipfile lists starts with a directory signature that it counted
@@ -232,9 +244,9 @@ def _zip(zf: zipfile.ZipFile, name: str, package: bytes | None = None) -> Safety
                 f"delen {info.filename} är packad {ratio:.0f} gånger (en så kallad zip-bomb)",
             )
     if "xl/workbook.bin" in names:
-        return _fail(rules.NOT_READABLE, name, "filen är en binär arbetsbok (.xlsb), inte .xlsx")
+        return _unreadable(name, "filen är en binär arbetsbok (.xlsb), inte .xlsx", rules.RESAVE)
     if "xl/workbook.xml" not in names:
-        return _fail(rules.NOT_READABLE, name, "filen är en zip-fil men ingen Excel-arbetsbok")
+        return _unreadable(name, _not_a_workbook(names), rules.OTHER_FILE)
     for info in infos:
         # any part can be a sheet to calamine (module docstring): every part is measured
         if info.filename.lower().endswith((".xml", ".rels", ".vml")):
@@ -251,6 +263,15 @@ def _zip(zf: zipfile.ZipFile, name: str, package: bytes | None = None) -> Safety
         core = inflated.get("docProps/core.xml")  # kept only as read by this name
         result.content_time = _core_time(zf.read("docProps/core.xml") if core is None else core)
     return result
+
+
+def _not_a_workbook(names: set[str]) -> str:
+    """Why a zip package is no workbook: what it is, when it is another Office file."""
+    if "word/document.xml" in names:
+        return "det är ett Word-dokument, inte en Excel-arbetsbok"
+    if "ppt/presentation.xml" in names:
+        return "det är en PowerPoint-presentation, inte en Excel-arbetsbok"
+    return "filen är en zip-fil men ingen Excel-arbetsbok"
 
 
 _QUICK_PROLOG = 4096  # the root element of a normal part starts within its first bytes

@@ -34,6 +34,11 @@ ID_PRIOR = "BB_FORIFYLLT"
 # two ways and not identity either (see docs/validation-rules.md, BB413/BB508).
 ID_UPPDRAG = "BB_UPPDRAG"
 READ_FIELDS = (*IDENTITY_FIELDS, ID_PRIOR, ID_UPPDRAG)
+# The workbook's title (docProps/core.xml), as templates.py writes it: "Budget <year> –
+# <avdelning's name>". Read with the identity, not part of it: a return whose code the
+# settings lack is told by it which avdelning it probably is (`renamed_code`).
+ID_TITLE = "dc:title"
+TITLE_SEPARATOR = " – "
 
 
 def prior_record(figures: Iterable[tuple[str, str, int, int]]) -> str:

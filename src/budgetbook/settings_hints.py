@@ -273,8 +273,7 @@ def table_guess(name: str, known: set[str]) -> str | None:
         return by_fold[folded]
     if (guess := _SWEDISH_TABLES.get(folded)) in known:
         return guess
-    close = difflib.get_close_matches(folded, sorted(known), n=1, cutoff=0.75)
-    return close[0] if close else None
+    return _near(folded, known, 0.75)
 
 
 # Swedish names of keys, as one may guess them from the docs' Swedish words
@@ -328,8 +327,35 @@ def key_guess(name: str, known: set[str]) -> str | None:
         return folded
     if (guess := _SWEDISH_KEYS.get(folded)) in known:
         return guess
-    close = difflib.get_close_matches(folded, sorted(known), n=1, cutoff=0.8)
+    return _near(folded, known, 0.8)
+
+
+def _near(name: str, known: set[str], cutoff: float) -> str | None:
+    """The one name of `known` a typing slip away from `name` (two letters swapped, one
+    left out, added or mistyped), else the closest spelling above `cutoff`. difflib's
+    ratio alone missed a short key's slip: "haed" is 0.75 of "head" ("dedline" 0.93 of
+    "deadline" was found), so `haed` got the allowed keys but no "skriv head"."""
+    slips = [k for k in sorted(known) if len(name) >= 3 and _one_slip(name, k)]
+    if len(slips) == 1:
+        return slips[0]
+    close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=cutoff)
     return close[0] if close else None
+
+
+def _one_slip(a: str, b: str) -> bool:
+    """Whether `a` is `b` with two neighbouring letters swapped, or one letter left out,
+    added or changed (Damerau–Levenshtein distance 1)."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diff = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+        if len(diff) == 1:
+            return True
+        i = diff[0]
+        return len(diff) == 2 and diff[1] == i + 1 and a[i] == b[i + 1] and a[i + 1] == b[i]
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    i = next((i for i, (x, y) in enumerate(zip(short, long, strict=False)) if x != y), len(short))
+    return short[i:] == long[i + 1 :]
 
 
 def header_of(name: str, value: object) -> str:

@@ -420,7 +420,7 @@ def parse_settings(data: dict[str, Any], path: Path, source: str = "") -> Settin
         if v.avdelning not in avd_codes:
             raise r.fail(
                 f"verksamheter[{i}].avdelning",
-                f"{v.avdelning!r} är ingen avdelning; känd: {', '.join(sorted(avd_codes))}.",
+                f"{v.avdelning!r} är ingen avdelning; {_known(avd_codes)}.",
             )
     with_verksamhet = {v.avdelning for v in verksamheter}
     for a in avdelningar:
@@ -439,11 +439,7 @@ def parse_settings(data: dict[str, Any], path: Path, source: str = "") -> Settin
             raise r.fail(
                 f"uppdrag[{i}].avdelning",
                 f"{u.avdelning!r} är ingen avdelningskod; "
-                + (
-                    f'skriv avdelning = "{code}".'
-                    if code
-                    else f"känd: {', '.join(sorted(avd_codes))}."
-                )
+                + (f'skriv avdelning = "{code}".' if code else f"{_known(avd_codes)}.")
                 + " Utan avdelning redovisar varje avdelning uppdraget.",
             )
 
@@ -565,6 +561,11 @@ def parse_settings(data: dict[str, Any], path: Path, source: str = "") -> Settin
     if prior_file is not None and (wrong := kronor_or_tkr(settings, prior_file.name)):
         raise r.fail(*wrong)
     return settings
+
+
+def _known(codes: set[str]) -> str:
+    """ "kända: EKO, FMO, …" ("känd: EKO" for one)."""
+    return f"{'känd' if len(codes) == 1 else 'kända'}: {', '.join(sorted(codes))}"
 
 
 def _deadline(r: TomlReader, rnd: dict[str, Any], budget_year: int) -> dt.date | None:

@@ -37,7 +37,7 @@ class TomlReader:
         else:
             line = self.where.key_line(key)
         where = f"{self.path.name}" + (f", rad {line}" if line else "")
-        return SettingsError(message, key=key, path=where)
+        return SettingsError(message, key=shown_key(key), path=where)
 
     def line(self, key: str) -> int:
         """Line of a plain (non-array) `key`, for tracing a figure to it; 0 if not found."""
@@ -148,6 +148,16 @@ class TomlReader:
                 + (f"skriv {guess}. Tillåtna" if guess else "tillåtna")
                 + f" nycklar här är: {', '.join(sorted(known))}.",
             )
+
+
+_INDEX = re.compile(r"\[(\d+)\]")
+
+
+def shown_key(key: str) -> str:
+    """A key as an error names it: its elements counted from 1, as the file's reader
+    counts the [[avdelningar]] blocks ("avdelningar[5].haed" is the fifth's, not the
+    sixth's: review), and as its line says (`TomlReader.fail` gives it)."""
+    return _INDEX.sub(lambda m: f"[{int(m.group(1)) + 1}]", key)
 
 
 def _what_to_write(name: str, value: object, kind: type | tuple[type, ...]) -> str:
