@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from budgetbook import model as m
 from budgetbook.consolidate import consolidate
 from budgetbook.settings import PriorFigures
+from budgetbook.tablebuild import INCLUDED_TOTAL, included_total
 from cons_builders import SMALL_PRIOR, small_settings
 
 YEARS = (2027, 2028, 2029)
@@ -92,12 +93,38 @@ def sums(rows: list[m.Row], key: str):
     return sum(shown) if shown or not rows else None
 
 
-def check_totals(table: m.Table) -> None:
-    """Subtotal = its group's data rows; total = subtotals (or data rows if none)."""
+def known_for_all(key: str) -> bool:
+    """A column every avdelning has a figure in, returned or not: the prior year, ram."""
+    return key.endswith("_prior") or key.startswith("ram_")
+
+
+def returned(row: m.Row, year: int) -> bool:
+    """A data row with a return behind it: its budget-year figure is not empty."""
+    return any(row.values.get(k) is not None for k in (f"budget_{year}", f"net_{year}"))
+
+
+def check_totals(table: m.Table, year: int = 2027) -> None:
+    """Subtotal = its group's data rows; total = subtotals (or data rows if none); while
+    a return is missing, the total over the returns = their rows, and the nämnd's has
+    only the columns every row has (`tablebuild.closing_totals`)."""
     additive = [c.key for c in table.columns if c.kind == "tkr"]
     group: list[m.Row] = []
     data: list[m.Row] = []
     subtotals: list[m.Row] = []
+    closing = [r for r in table.rows if r.kind is m.RowKind.TOTAL]
+    if closing and closing[0].label == INCLUDED_TOTAL:
+        assert [r.kind for r in table.rows[-2:]] == [m.RowKind.TOTAL] * 2, table.key
+        like, whole = table.rows[-2:]
+        rows = table.data_rows()
+        assert not all(returned(r, year) for r in rows), table.key
+        parts = [r for r in rows if returned(r, year)]
+        for key in additive:
+            assert like.values.get(key) == sums(parts, key), (table.key, key)
+            expected = sums(rows, key) if known_for_all(key) else None
+            assert whole.values.get(key) == expected, (table.key, key)
+        for key in ("chg_bb_tkr", "chg_bb_pct", "chg_pb_tkr", "chg_pb_pct"):
+            assert whole.values.get(key) is None, (table.key, key)
+        return
     for row in table.rows:
         if row.kind is m.RowKind.DATA:
             group.append(row)
@@ -111,7 +138,7 @@ def check_totals(table: m.Table) -> None:
             group = []
         else:
             parts = subtotals or data
-            # the ram total's difference stays empty while a return is missing
+            # with no return in at all, the ram total has ram only
             unknown = table.key == m.VIEW_RAM_AVDELNING and any(
                 v is None for r in data for k, v in r.values.items() if k.startswith("budget_")
             )
@@ -154,17 +181,34 @@ def test_tables_add_up_for_any_returns(base_settings, data):
 
     by = settings.budget_year
     drift_keys = ["budget_prior", "prognos_prior", f"budget_{by}", "plan_2028", "plan_2029"]
-    avd = cons.views[m.VIEW_DRIFT_AVDELNING].total_row()
-    for other in (m.VIEW_DRIFT_VERKSAMHET, m.VIEW_DRIFT_DRIFTPOST):
-        total = cons.views[other].total_row()
-        for key in drift_keys:
-            assert total.values[key] == avd.values[key], (other, key)
-    brutto = cons.views[m.VIEW_BRUTTO_AVDELNING].total_row()
+    # the nämnd's totals agree, and mid-round the totals over the returns
+    avd_view = cons.views[m.VIEW_DRIFT_AVDELNING]
+    avd, avd_in = avd_view.total_row(), included_total(avd_view)
+    verks = cons.views[m.VIEW_DRIFT_VERKSAMHET]
+    # a return with a line for a missing avdelning's verksamhet brings that verksamhet's
+    # prior figures into the total over the returns per verksamhet (its row has a budget
+    # and so compares like with like), not per avdelning (the avdelning has none)
+    owner = {v.code: v.avdelning for v in settings.verksamheter}
+    included = {sub.avdelning for sub in subs}
+    stray = any(
+        owner.get(line.verksamhet, "") not in {"", *included} for s in subs for line in s.drift
+    )
+    for key in drift_keys:
+        assert verks.total_row().values[key] == avd.values[key], key
+        if not (stray and key.endswith("_prior")):
+            assert included_total(verks).values[key] == avd_in.values[key], key
+    # per kontogrupp one total: the prior year's over all, the budget's over the returns
+    post = cons.views[m.VIEW_DRIFT_DRIFTPOST].total_row()
+    for key in drift_keys:
+        assert post.values[key] == (avd if key.endswith("_prior") else avd_in).values[key], key
+    brutto_view = cons.views[m.VIEW_BRUTTO_AVDELNING]
+    brutto, brutto_in = brutto_view.total_row(), included_total(brutto_view)
     assert brutto.values["net_prior"] == avd.values["budget_prior"]
-    assert brutto.values[f"net_{by}"] == avd.values[f"budget_{by}"]
-    ram = cons.views[m.VIEW_RAM_AVDELNING].total_row()
-    assert ram.values[f"budget_{by}"] == avd.values[f"budget_{by}"]
-    assert cons.net_budget == (avd.values[f"budget_{by}"] or 0)
+    assert brutto_in.values["net_prior"] == avd_in.values["budget_prior"]
+    assert brutto_in.values[f"net_{by}"] == avd_in.values[f"budget_{by}"]
+    ram = included_total(cons.views[m.VIEW_RAM_AVDELNING])
+    assert ram.values[f"budget_{by}"] == avd_in.values[f"budget_{by}"]
+    assert cons.net_budget == (avd_in.values[f"budget_{by}"] or 0)
 
     pag = cons.views[m.VIEW_INV_PAGAENDE].total_row()
     nya = cons.views[m.VIEW_INV_NYA].total_row()

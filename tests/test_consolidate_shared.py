@@ -7,9 +7,11 @@ from budgetbook.consolidate import consolidate
 from budgetbook.consolidate_inv import projects_of
 from budgetbook.schema import build_schema, year_key
 from budgetbook.tablebuild import (
+    INCLUDED_TOTAL,
     PROJECTS_MISSING,
     RAM_MISSING,
     in_avdelning_order,
+    included_total,
     missing_note,
 )
 from cons_builders import drift_sub, example_settings, project, small_settings
@@ -137,7 +139,8 @@ def test_ram_note_says_a_missing_avdelnings_ram_is_in_the_total_but_not_its_diff
     cons = consolidate([drift_sub("A", {("A1", "personal"): (1, 1, 1)})], settings)
     ram = cons.views[m.VIEW_RAM_AVDELNING]
     assert ram.note.endswith(missing_note(settings, {"A"}, RAM_MISSING))
-    assert "Dess ram ingår i summan av ramarna, men dess budget" in ram.note
+    assert "Dess budget och differens är tomma" in ram.note
+    assert "Nämndens summarad visar bara ramarna" in ram.note
     assert "förändringen" not in ram.note
     missing = next(r for r in ram.rows if r.label == "Avdelning B")
     year = settings.budget_year
@@ -147,14 +150,21 @@ def test_ram_note_says_a_missing_avdelnings_ram_is_in_the_total_but_not_its_diff
 
 def test_ram_total_has_no_difference_while_a_return_is_missing(tmp_path):
     # Summa showed budget 324 200, ram 339 500, differens 0: the returned avdelningar's
-    # differences beside the whole ram read as "the nämnd is within its ram"
+    # differences beside the whole ram read as "the nämnd is within its ram". Now the
+    # returned avdelningar's budget, ram and difference stand on a row of their own, and
+    # the nämnd's row has only the ram, which is known for every avdelning
     settings = small_settings(tmp_path)
-    year = settings.budget_year
     one = [drift_sub("A", {("A1", "personal"): (1, 1, 1)})]
-    total = consolidate(one, settings).views[m.VIEW_RAM_AVDELNING].total_row()
-    assert total.values[f"ram_{year}"] is not None
-    assert total.values[f"budget_{year}"] is not None
-    assert all(total.values[f"diff_{y}"] is None for y in settings.years)
+    ram = consolidate(one, settings).views[m.VIEW_RAM_AVDELNING]
+    a, b = ram.data_rows()
+    like, total = ram.rows[-2:]
+    assert like.label == INCLUDED_TOTAL and like.kind is m.RowKind.TOTAL
+    assert total.label == "Summa kommunstyrelsen"
+    for y in settings.years:
+        for key in (f"budget_{y}", f"ram_{y}", f"diff_{y}"):
+            assert like.values[key] == a.values[key], key
+        assert total.values[f"ram_{y}"] == a.values[f"ram_{y}"] + b.values[f"ram_{y}"]
+        assert total.values[f"budget_{y}"] is None and total.values[f"diff_{y}"] is None
     both = [*one, drift_sub("B", {("B1", "personal"): (2, 2, 2)})]
     ram = consolidate(both, settings).views[m.VIEW_RAM_AVDELNING]
     total = ram.total_row()
@@ -166,9 +176,9 @@ def test_missing_note_speaks_of_one_avdelning_in_the_singular(tmp_path):
     # "Godkänd inlämning saknas för Portföljstyrning. Deras ram …" read as a slip
     settings = small_settings(tmp_path)
     one = missing_note(settings, {"A"}, RAM_MISSING)
-    assert "Dess ram ingår" in one and "men dess budget" in one and "eras" not in one
+    assert "Dess budget och differens" in one and "eras" not in one
     two = missing_note(settings, set(), RAM_MISSING)
-    assert "Avdelning A och Avdelning B. Deras ram ingår" in two and "men deras budget" in two
+    assert "Avdelning A och Avdelning B. Deras budget och differens" in two
 
 
 def test_a_return_with_empty_lines_has_one_namnd_total_in_every_drift_view(tmp_path):
@@ -179,8 +189,9 @@ def test_a_return_with_empty_lines_has_one_namnd_total_in_every_drift_view(tmp_p
         line = m.DriftLine(verksamhet, "personal", {})
         sub = m.Submission(avdelning, "r.xlsx", m.Path("r.xlsx"), year=2027, drift=[line])
         cons = consolidate([sub], settings)
+        # (the total over the returns: the nämnd's has no budget while A or B is missing)
         totals = {
-            key: cons.views[key].total_row().values["budget_2027"]
+            key: included_total(cons.views[key]).values["budget_2027"]
             for key in (m.VIEW_DRIFT_AVDELNING, m.VIEW_DRIFT_VERKSAMHET, m.VIEW_DRIFT_DRIFTPOST)
         }
         assert set(totals.values()) == {0}, (avdelning, verksamhet, totals)

@@ -71,8 +71,12 @@ def test_note_under_tables_without_a_change_column_speaks_of_no_change(draft):
     risks = draft["Risk- och känslighetsanalys, tkr"]
     assert "planbelopp" not in risks
     assert "Dess risker ingår inte i summorna." in risks
-    # the change the drift tables' total rows show is still explained where it is shown
-    assert "förändringen på summaraderna" in draft["Driftbudget per avdelning, tkr"]
+    # the two total rows, and what the change on the first compares, are explained where
+    # they are shown
+    drift = draft["Driftbudget per avdelning, tkr"]
+    assert "”Summa avdelningar med godkänd inlämning” summerar alla kolumner" in drift
+    assert "så att förändringen jämför samma avdelningar" in drift
+    assert "Nämndens summarad visar bara föregående års budget och prognos" in drift
 
 
 def test_kontogrupp_note_says_why_its_change_is_empty(draft):

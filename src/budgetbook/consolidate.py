@@ -69,23 +69,28 @@ from .model import (
 from .schema import year_key
 from .settings import Settings
 from .tablebuild import (
+    AMOUNTS_MISSING,
+    AMOUNTS_NO_CHANGE,
     CONTROLS_MISSING,
+    INCLUDED_TOTAL,
     INDICATORS_MISSING,
     KONTOGRUPP_MISSING,
     RAM_MISSING,
+    RAM_NONE,
     UPPDRAG_MISSING,
     ChangeSpec,
     add_changes,
     amount_keys,
     avdelningar_shown,
+    closing_totals,
     grouped,
     in_avdelning_order,
+    included_total,
     missing_names,
     missing_note,
     namnd_total,
     note,
     numeric_keys,
-    sum_rows,
 )
 
 # --- columns --------------------------------------------------------------------------
@@ -153,6 +158,12 @@ def _sign_note(settings: Settings) -> str:
     return "Intäkter visas med minustecken och kostnader som positiva belopp."
 
 
+def _amounts_missing(included: set[str]) -> str:
+    """The missing avdelningar's consequence in a drift view's note: the two closing
+    totals (`closing_totals`), or with no return in at all the one."""
+    return AMOUNTS_MISSING if included else AMOUNTS_NO_CHANGE
+
+
 def drift_by_avdelning(settings: Settings, figures: DriftFigures, included: set[str]) -> Table:
     cols, specs = drift_columns(settings, "Avdelning")
     keys = amount_keys(cols, specs)
@@ -162,13 +173,14 @@ def drift_by_avdelning(settings: Settings, figures: DriftFigures, included: set[
         figures_row(name, by_avd.get(code, {}), keys, code in included, specs)
         for code, name in order
     ]
-    rows.append(sum_rows(namnd_total(settings), rows, RowKind.TOTAL, keys, specs))
+    accepted = [code in included for code, _ in order]
+    rows += closing_totals(namnd_total(settings), rows, accepted, keys, PRIOR_KEYS, specs)
     return Table(
         VIEW_DRIFT_AVDELNING,
         "Driftbudget per avdelning",
         cols,
         rows,
-        note(settings, included, *_decisions(settings)),
+        note(settings, included, *_decisions(settings), consequence=_amounts_missing(included)),
         settings.unit,
         numeric_keys(cols),
     )
@@ -201,13 +213,16 @@ def drift_by_verksamhet(
     extra |= {code: True for code in on_returns_order if code not in known}
     order += [(c, c, has) for c, has in extra.items()]
     rows = [figures_row(name, by_v.get(code, {}), keys, has, specs) for code, name, has in order]
-    rows.append(sum_rows(namnd_total(settings), rows, RowKind.TOTAL, keys, specs))
+    accepted = [has for _, _, has in order]
+    if not missing_names(settings, included):
+        accepted = [True] * len(order)  # every return in: one total, as always
+    rows += closing_totals(namnd_total(settings), rows, accepted, keys, PRIOR_KEYS, specs)
     return Table(
         VIEW_DRIFT_VERKSAMHET,
         "Driftbudget per verksamhet",
         cols,
         rows,
-        note(settings, included, *_decisions(settings)),
+        note(settings, included, *_decisions(settings), consequence=_amounts_missing(included)),
         settings.unit,
         numeric_keys(cols),
     )
@@ -291,7 +306,8 @@ def brutto_by_avdelning(settings: Settings, figures: DriftFigures, included: set
         for suffix, key, _ in periods
     ]
     rows = []
-    for a in avdelningar_shown(settings, included):
+    shown = avdelningar_shown(settings, included)
+    for a in shown:
         values: dict[str, int | float | str | None] = {}
         sources: dict[str, Sources] = {}
         for key, rev_key, cost_key, net_key in parts:
@@ -307,7 +323,9 @@ def brutto_by_avdelning(settings: Settings, figures: DriftFigures, included: set
             if net_src:
                 sources[net_key] = net_src
         rows.append(Row(a.name, values, RowKind.DATA, sources))
-    rows.append(sum_rows(namnd_total(settings), rows, RowKind.TOTAL, keys))
+    accepted = [a.code in included for a in shown]
+    known = [f"{part}_prior" for part in ("revenue", "cost", "net")]
+    rows += closing_totals(namnd_total(settings), rows, accepted, keys, known)
     return Table(
         VIEW_BRUTTO_AVDELNING,
         "Intäkter, kostnader och netto per avdelning",
@@ -319,7 +337,13 @@ def brutto_by_avdelning(settings: Settings, figures: DriftFigures, included: set
             included,
             *_decisions(settings, prognos=False),
             _sign_note(settings),
-            consequence=f". Deras belopp för {settings.budget_year} är tomma och ingår inte i summorna.",
+            consequence=(
+                f". Deras belopp för {settings.budget_year} är tomma och ingår inte i summorna."
+                if not included
+                else f". Deras belopp för {settings.budget_year} är tomma. Raden ”{INCLUDED_TOTAL}” "
+                "summerar båda åren för övriga avdelningar. Nämndens summarad visar bara "
+                f"{settings.prior_year}, som finns för alla."
+            ),
         ),
         settings.unit,
         numeric_keys(cols),
@@ -342,7 +366,8 @@ def ram_by_avdelning(settings: Settings, figures: DriftFigures, included: set[st
         (y, year_key(settings, y), f"budget_{y}", f"ram_{y}", f"diff_{y}") for y in settings.years
     ]
     rows = []
-    for a in avdelningar_shown(settings, included):
+    shown = avdelningar_shown(settings, included)
+    for a in shown:
         values: dict[str, int | float | str | None] = {}
         sources: dict[str, Sources] = {}
         ram_cell = f"rad {a.ram_line}" if a.ram_line else ""
@@ -363,13 +388,11 @@ def ram_by_avdelning(settings: Settings, figures: DriftFigures, included: set[st
             if values[diff_key] is not None:
                 sources[diff_key] = join_sources(sel_src, ram_src)
         rows.append(Row(a.name, values, RowKind.DATA, sources))
-    total = sum_rows(namnd_total(settings), rows, RowKind.TOTAL, keys)
-    if missing_names(settings, included):
-        # the total ram includes the missing avdelningar, the total budget does not:
-        # their difference would read as "the nämnd is within its ram" when it is not known
-        for _, _, _, _, diff_key in years:
-            total.values[diff_key] = None
-    rows.append(total)
+    accepted = [a.code in included for a in shown]
+    known = [ram_key for _, _, _, ram_key, _ in years]
+    # mid-round the nämnd's row has its ram only: a difference of the whole ram against
+    # some avdelningar's budget would read as "within the ram" when that is not known
+    rows += closing_totals(namnd_total(settings), rows, accepted, keys, known)
     return Table(
         VIEW_RAM_AVDELNING,
         "Budget mot ram per avdelning",
@@ -380,7 +403,7 @@ def ram_by_avdelning(settings: Settings, figures: DriftFigures, included: set[st
             for p in (
                 settings.source_ram,
                 "Differens = budget − ram; noll betyder att budgeten är lika med ramen.",
-                missing_note(settings, included, RAM_MISSING),
+                missing_note(settings, included, RAM_MISSING if included else RAM_NONE),
             )
             if p
         ),
@@ -456,7 +479,8 @@ def _consolidate(submissions: Sequence[Submission], settings: Settings) -> Conso
 
     goals, goal_problems = merge_goals(subs, settings)
     uppdrag = merge_uppdrag(subs, settings)
-    total_row = views[VIEW_DRIFT_AVDELNING].total_row()
+    # mid-round the total over the avdelningar with a return (the nämnd's is not known)
+    total_row = included_total(views[VIEW_DRIFT_AVDELNING])
     inv_total = views[VIEW_INV_KATEGORI].total_row()
     by = settings.budget_year
     return Consolidation(

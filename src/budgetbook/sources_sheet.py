@@ -25,7 +25,7 @@ from typing import Any
 from .fmt import Convention, pct_stored
 from .model import RowKind, Source, SourceFile, Sources, Table
 from .settings import Settings
-from .tablebuild import avdelning_names
+from .tablebuild import INCLUDED_TOTAL, avdelning_names
 from .workbook_formats import HEADER_ROW, header_row
 from .xlsx_cells import cell_number, row_pieces
 from .xlsx_stream import SheetStream, XlsxStream
@@ -41,6 +41,8 @@ VALUE_COL = 3  # column D, the figure
 AVDELNING_COL = 4  # column E, as wide as the longest avdelning's name (within bounds)
 AVDELNING_WIDTHS = (12, 40)
 SUM_TRACE = Source("", "", "summa av raderna ovan")
+# the total over the avdelningar with a return, while one is missing (`closing_totals`)
+INCLUDED_TRACE = Source("", "", "summa av raderna ovan med godkänd inlämning")
 CHANGE_TRACE = Source("", "", "beräknad ur beloppen på raden")
 
 
@@ -356,7 +358,10 @@ def write_sources(
                     n = len(lines)
                     line = lines[0]
                 else:
-                    trace = SUM_TRACE if total else CHANGE_TRACE
+                    if total:
+                        trace = INCLUDED_TRACE if label == INCLUDED_TOTAL else SUM_TRACE
+                    else:
+                        trace = CHANGE_TRACE
                     line = traces.get(trace) or _trace_tail(
                         traces, trace, files_parts, cells_part, sid
                     )

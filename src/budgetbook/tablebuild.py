@@ -8,11 +8,13 @@ Rules every table built here follows (and the tests check for any input):
   (`grouped(..., lone_subtotals=False)`), of the subtotals and those groups' rows
   (equally: of every DATA row). "Sum" means the sum of the values shown; empty cells
   (None) are left out; a total of only empty cells is empty, a total of no rows is 0.
-  Two exceptions: the budget-against-ram total leaves its difference empty while an
-  avdelning's return is missing (its ram is in the total, its budget is not), and the
-  decided totals' grand total leaves Beslutad totalutgift and its difference empty
-  while a project has no decided total (they would cover fewer projects than the
-  Summa beside them: `consolidate_inv`).
+  Two exceptions: while some avdelning's return is missing, the views with a row per
+  avdelning or verksamhet (drift, brutto, budget against ram) close with two totals
+  (`closing_totals`): INCLUDED_TOTAL, every column over the rows with a return, then
+  the nämnd's, with only the columns every row has (prior year, ram) and the rest
+  empty; and the decided totals' grand total leaves Beslutad totalutgift and its
+  difference empty while a project has no decided total (they would cover fewer
+  projects than the Summa beside them: `consolidate_inv`).
 * Change columns: tkr = new − old, % = (new − old) / |old| as a fraction, empty where
   old is 0 or either side is empty. On total rows the tkr change is the sum of the rows'
   tkr changes (equal to total new − total old whenever every row has both figures), and
@@ -31,7 +33,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from .fmt import in_sentence, name_list
-from .model import Column, Row, RowKind, Submission
+from .model import Column, Row, RowKind, Submission, Table
 from .settings import Avdelning, Settings
 
 
@@ -63,6 +65,51 @@ def add_changes(row: Row, specs: Sequence[ChangeSpec]) -> None:
 def namnd_total(settings: Settings) -> str:
     """The label of a view's total row: "Summa kommunstyrelsen"."""
     return f"Summa {in_sentence(settings.namnd)}"
+
+
+# The like-for-like total of a drift view while an avdelning's return is missing
+# (`closing_totals`): every column over the avdelningar with an accepted return.
+INCLUDED_TOTAL = "Summa avdelningar med godkänd inlämning"
+
+
+def closing_totals(
+    label: str,
+    rows: Sequence[Row],
+    accepted: Sequence[bool],
+    additive: Sequence[str],
+    known: Iterable[str],
+    changes: Sequence[ChangeSpec] = (),
+) -> list[Row]:
+    """A view's closing total row, or two while some rows' returns are missing.
+
+    With every row `accepted` (or none): the one TOTAL row `label` as `sum_rows` makes
+    it. Otherwise first INCLUDED_TOTAL, every column summed over the accepted rows only
+    (changes from those rows: like against like), then `label` with only the `known`
+    columns (those every row has, such as the prior year's) summed over all rows and
+    the rest empty: the nämnd's budget and plan years are not known yet, and a total
+    over some avdelningar beside one over all read as a fall in the budget (review)."""
+    if all(accepted) or not any(accepted):
+        return [sum_rows(label, rows, RowKind.TOTAL, additive, changes)]
+    parts = [row for row, ok in zip(rows, accepted, strict=True) if ok]
+    like = sum_rows(INCLUDED_TOTAL, parts, RowKind.TOTAL, additive, changes)
+    known = [key for key in additive if key in set(known)]
+    whole = sum_rows(label, rows, RowKind.TOTAL, known)
+    for key in additive:
+        whole.values.setdefault(key, None)
+    for spec in changes:
+        whole.values[spec.tkr] = whole.values[spec.pct] = None
+    return [like, whole]
+
+
+def included_total(table: Table) -> Row | None:
+    """The total a view's figures compare like with like on: INCLUDED_TOTAL while an
+    avdelning's return is missing (`closing_totals`), otherwise the view's total."""
+    for row in reversed(table.rows):
+        if row.kind is RowKind.TOTAL and row.label == INCLUDED_TOTAL:
+            return row
+        if row.kind is not RowKind.TOTAL:
+            break
+    return table.total_row()
 
 
 def sum_rows(
@@ -141,8 +188,12 @@ def numeric_keys(columns: Sequence[Column]) -> frozenset[str]:
 T = TypeVar("T")
 
 AMOUNTS_EMPTY = ". Deras budget- och planbelopp är tomma och ingår inte i summorna"
+# A drift view with a row per avdelning or verksamhet closes with two totals while an
+# avdelning is missing (`closing_totals`): what each of them covers.
 AMOUNTS_MISSING = (
-    AMOUNTS_EMPTY + "; förändringen på summaraderna avser raderna med både gammalt och nytt belopp."
+    ". Deras budget- och planbelopp är tomma. Raden ”" + INCLUDED_TOTAL + "” summerar "
+    "alla kolumner för övriga avdelningar, så att förändringen jämför samma avdelningar. "
+    "Nämndens summarad visar bara föregående års budget och prognos, som finns för alla."
 )
 # Tables without a change column (a drift view's plan-year table) say nothing of one.
 AMOUNTS_NO_CHANGE = AMOUNTS_EMPTY + "."
@@ -172,10 +223,13 @@ STATUS_MISSING = "Uppgift saknas"
 RETURNS_SOURCE = "Källa: avdelningarnas inlämnade budgetunderlag."
 # Budget against ram: a missing avdelning's ram is known, its budget is not.
 RAM_MISSING = (
-    ". Deras ram ingår i summan av ramarna, men deras budget och differens är tomma. "
-    "Summaradens budget avser bara avdelningarna med godkänd inlämning, och dess "
-    "differens visas när alla avdelningar har lämnat in."
+    ". Deras budget och differens är tomma. Raden ”" + INCLUDED_TOTAL + "” jämför "
+    "övriga avdelningars budget med samma avdelningars ramar. Nämndens summarad visar "
+    "bara ramarna, som finns för alla."
 )
+
+# Budget against ram with no return in at all: one total, its budget and difference empty.
+RAM_NONE = ". Deras budget och differens är tomma; summaraden visar bara ramarna."
 
 
 def missing_names(settings: Settings, included: set[str]) -> list[str]:

@@ -230,13 +230,14 @@ def write_table(wb: XlsxStream, name: str, table: Table, settings: Settings, f: 
         ]
         styles = {kind: [f.cell(k, kind) for k in kinds] for kind in RowKind}
         row_kinds = list(map(attrgetter("kind"), table.rows))
+        looks = _looks(row_kinds)
         heights = _wrapped_heights(table, columns, col_widths)
         if heights is None:
-            ws.typed_columns(styles)(HEADER_ROW + 1, row_kinds, columns)
+            ws.typed_columns(styles)(HEADER_ROW + 1, looks, columns)
         else:  # a few rows of risks: row by row, each as high as its wrapped text
             writers = {kind: ws.typed_rows(styles[kind]) for kind in RowKind}
-            values = zip(*columns, strict=True) if columns else [()] * len(row_kinds)
-            for i, (kind, row, height) in enumerate(zip(row_kinds, values, heights, strict=True)):
+            values = zip(*columns, strict=True) if columns else [()] * len(looks)
+            for i, (kind, row, height) in enumerate(zip(looks, values, heights, strict=True)):
                 writers[kind](HEADER_ROW + 1 + i, list(row), height)
         last = HEADER_ROW + len(table.rows)
         if table.note:
@@ -253,6 +254,18 @@ def write_table(wb: XlsxStream, name: str, table: Table, settings: Settings, f: 
         if filtered is not None:
             ws.autofilter(HEADER_ROW, 0, HEADER_ROW + filtered, len(cols) - 1)
         ws.repeat_row = HEADER_ROW
+
+
+def _looks(kinds: list[RowKind]) -> list[RowKind]:
+    """The kind each row is formatted as: a total right above another (a drift view's
+    total over the returns while one is missing, above the nämnd's: `closing_totals`)
+    as a subtotal, bold with a rule above it; the double line stays under the last."""
+    if kinds.count(RowKind.TOTAL) < 2:  # nearly every view
+        return kinds
+    return [
+        RowKind.SUBTOTAL if kind is RowKind.TOTAL and after is RowKind.TOTAL else kind
+        for kind, after in zip(kinds, [*kinds[1:], None], strict=True)
+    ]
 
 
 def _filtered_rows(kinds: Sequence[RowKind]) -> int | None:

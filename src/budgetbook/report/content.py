@@ -31,6 +31,7 @@ from ..tablebuild import (
     AMOUNTS_NO_CHANGE,
     KONTOGRUPP_MISSING,
     grouped,
+    included_total,
     missing_names,
     missing_note,
     singular,
@@ -74,11 +75,17 @@ def split_plan_years(
         plan_caption = f"{table.caption}, budget {year} och plan {plan_years[0]}"
     keep = {c.key for c in plan_cols}
     main = replace(table, columns=main_cols)
+    rows = table.rows
+    if included_total(table) is not table.total_row():
+        # mid-round the nämnd's total has no budget or plan year, this table's only
+        # columns: a row of empty cells; the total over the returns closes the table
+        rows = rows[:-1]
     plan = replace(
         table,
         key=f"{table.key}_plan",
         caption=plan_caption,
         columns=plan_cols,
+        rows=rows,
         signed_columns=frozenset(k for k in table.signed_columns if k in keep),
         # the plan table has no change column: its note says nothing of one
         note=_without_change_note(_without(table.note, prior_sources)),
@@ -350,7 +357,8 @@ def _comparison_sentence(cons: Consolidation, settings: Settings, prior: int) ->
     avdelningar are missing the sentence says so and names them.
     """
     drift = cons.views.get(VIEW_DRIFT_AVDELNING)
-    total = _total_row(drift) if drift else None
+    # mid-round the total over the avdelningar with a return: the nämnd's has no change
+    total = included_total(drift) if drift else None
     values = total.values if total else {}
     diff, pct = values.get("chg_bb_tkr"), values.get("chg_bb_pct")
     included = set(cons.avdelningar_included)
