@@ -221,6 +221,19 @@ def test_a_blank_return_keeps_the_verksamhet_added_since(ws: Path) -> None:
     assert _of(actions.collect(ws), PERS) == [("BB110", "fel", ""), ("BB209", "fel", "A26")]
 
 
+def test_a_driftpost_added_after_sending_is_one_finding(ws: Path) -> None:
+    """The same for a driftpost (kontogrupp) added to the round: once, not per
+    verksamhet, where its first row would stand (below 1500's Lämnade bidrag)."""
+    kapital = '[[driftposter]]\ncode = "kapital"'
+    konsult = '[[driftposter]]\ncode = "konsult"\nname = "Konsulter"\nkind = "cost"\n\n'
+    _edit_settings(ws, kapital, konsult + kapital)
+    result = actions.collect(ws)
+    assert _of(result, PERS) == [("BB209", "fel", "A18")]
+    message = next(p.message for p in result.problems if p.file == PERS)
+    assert "driftposten Konsulter har lagts till" in message
+    assert not [p for p in result.problems if p.code == "BB206"]
+
+
 def test_a_verksamhet_moved_to_another_avdelning_after_sending(ws: Path) -> None:
     """Friskvård moved from PERS to EKO: PERS's return has rows for a verksamhet that is
     no longer its own (review: one BB208 "rad 19 har lagts till i tabellen … Ta bort
