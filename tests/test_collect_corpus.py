@@ -528,7 +528,7 @@ def test_feedback_is_written_here_when_the_pool_broke(
     try:
         with pytest.raises(BrokenProcessPool):
             pool.submit(os._exit, 1).result()
-        started = collect_outputs._start(pool, [("X", target, (stored, [], "key"))])
+        started = collect_outputs._start(pool, [("X", target, (stored, [], None, "key"))])
         assert started == {}
         assert collect_outputs._written(started.get(target), stored, [], target)
     finally:

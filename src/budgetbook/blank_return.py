@@ -43,13 +43,15 @@ def return_problems(
         return list(read)  # not read, or an unknown avdelning (BB104 says what to do)
     found = [*read, *content_problems(sub, settings, schema, read)]
     if any(p.is_error for p in found) and is_blank(sub, read, settings):
-        return [rules.BLANK_RETURN(file=sub.file, avdelning=sub.avdelning)]
+        # the rows the office added or removed since the workbook went out stay said
+        changed = [p for p in read if p.code in rules.SETTINGS_CHANGED]
+        return [rules.BLANK_RETURN(file=sub.file, avdelning=sub.avdelning), *changed]
     return found
 
 
 def is_blank(sub: Submission, read: Sequence[Problem], settings: Settings) -> bool:
     """Whether `sub` holds nothing but the template's prefilled content (see module doc)."""
-    if any(p.code not in _EMPTY_CODES for p in read):
+    if any(p.code not in _EMPTY_CODES and p.code not in rules.SETTINGS_CHANGED for p in read):
         return False
     if sub.projects or sub.goals or sub.risks or sub.controls or sub.texts:
         return False

@@ -17,6 +17,7 @@ from xlsxwriter.utility import xl_col_to_name
 
 from . import capital, fmt, rules
 from .model import DriftLine, Problem, Project, Severity, Submission
+from .office_ram import older_ram_problems
 from .office_uppdrag import (
     added_uppdrag_problems,
     removed_uppdrag_problems,
@@ -197,7 +198,8 @@ def ram_problems(
     `read` in that year's Drift column): its net is not known, and a difference
     computed without the amount only confused (BB311 and a "differens" of the missing
     figure). The workbook's own ram difference row shows the department head the rest
-    at once."""
+    at once, unless the workbook was sent with another ram than the settings' now
+    (`Submission.ram_sent`): then the finding says so, with the ram the workbook shows."""
     avd = settings.avdelning(sub.avdelning)
     if avd is None or not sub.drift:
         return []
@@ -223,9 +225,22 @@ def ram_problems(
                 netto=fmt.tkr(net),
                 ram=fmt.tkr(ram[year]),
                 differens=_signed(net - ram[year]),
+                andrad=ram_changed(sub.ram_sent.get(year), ram[year]),
             )
         )
     return problems
+
+
+def ram_changed(sent: int | None, ram: int) -> str:
+    """BB401's sentence on a ram changed since the workbook was sent with `sent` ("" when
+    it was not): the workbook's difference row counts against that one."""
+    if sent is None or sent == ram:
+        return ""
+    return (
+        f" Ramen har ändrats sedan arbetsboken skickades: då var den {fmt.tkr(sent)} tkr, "
+        "och det är den som raden Differens mot ramen i arbetsboken räknar med. I "
+        "återkopplingen visar raden Ram den nya ramen."
+    )
 
 
 # The reader's findings of an amount it could not read (`_Reader.amount` gives None):
@@ -582,11 +597,12 @@ def office_problems(
 ) -> list[Problem]:
     """The round's findings for the finance office alone (no file, in no feedback
     workbook), from the chosen returns, the accepted ones and the settings: BB506,
-    BB507, BB508, BB509, BB510. BB508 to BB510 speak of what the draft shows, so only of
-    accepted returns: last year's workbook (BB105) or a blank one (BB110) lacks this
+    BB511, BB507, BB508, BB509, BB510. BB508 to BB510 speak of what the draft shows, so
+    only of accepted returns: last year's workbook (BB105) or a blank one (BB110) lacks this
     year's uppdrag without the settings having changed, and is sent back anyway."""
     return [
         *older_prior_problems(subs, settings),
+        *older_ram_problems(subs, settings),
         *indicator_year_problems(settings),
         *added_uppdrag_problems(accepted, settings),
         *reworded_uppdrag_problems(accepted, settings),

@@ -45,6 +45,7 @@ from . import (
 )
 from .archive import Archive, sha256_file
 from .collect_outputs import EarlyFeedback, write_outputs
+from .feedback_ram import RamNow
 from .file_state import state_text
 from .fingerprint import code_digest
 from .gc_pause import gc_paused, gc_resumed
@@ -380,6 +381,7 @@ def _apply_read(rec: Received, outcome: ReadOutcome, settings: Settings, schema:
         rec.submission = sub
     if not foreign:  # the reader's and the whole-return findings (a blank one's BB110)
         rec.problems.extend(blank_return.return_problems(sub, outcome.problems, settings, schema))
+        rec.ram_now = RamNow.for_return(sub, settings, schema)
 
 
 def _attribute(rec: Received, settings: Settings) -> None:

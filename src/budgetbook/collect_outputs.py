@@ -18,6 +18,7 @@ from pathlib import Path
 from . import __version__
 from .archive import Archive, sha256_file
 from .errors import OutputError
+from .feedback_ram import RamNow
 from .fingerprint import code_digest
 from .inbox import Received
 from .model import CollectResult, Problem
@@ -79,11 +80,11 @@ def write_outputs(
         if job is None:
             done = True  # same return, same problems: the workbook is already right
         else:
-            stored, problems, feedback_key = job
+            stored, problems, ram, feedback_key = job
             if target in taken:
                 done = taken[target].placed(target)
             else:
-                done = _written(started.get(target), stored, problems, target)
+                done = _written(started.get(target), stored, problems, target, ram)
             if done:
                 archive.set_output_key(target, f"{feedback_key}:{sha256_file(target)}")
         if done:
@@ -103,7 +104,7 @@ def write_outputs(
 
 
 # (avdelning, target, None when already written, else what to write it from and its key)
-FeedbackJob = tuple[str, Path, tuple[Path, list[Problem], str] | None]
+FeedbackJob = tuple[str, Path, tuple[Path, list[Problem], RamNow | None, str] | None]
 
 
 def _feedback_to_write(
@@ -128,24 +129,30 @@ def _feedback_to_write(
         if not problems or rec.stored is None:
             continue
         target = feedback_path(ws.output, status.avdelning, settings)
-        key = _feedback_key(rec.sha256, problems)
+        key = _feedback_key(rec.sha256, problems, rec.ram_now)
         if _unchanged(target, key, archive):
             todo.append((status.avdelning, target, None))
         else:
             # Read the archived copy (same bytes); the inbox file is never written to.
-            todo.append((status.avdelning, target, (rec.stored, problems, key)))
+            todo.append((status.avdelning, target, (rec.stored, problems, rec.ram_now, key)))
     return todo
 
 
-def _feedback_key(sha256: str, problems: list[Problem]) -> str:
-    """What a feedback workbook is made from: the return, its problems and the code
-    (a new version may lay it out otherwise). Stored with the hash of the file written
-    (`_unchanged`), so one edited or damaged by hand is written again, as the report is."""
-    return hashlib.sha256(f"{code_digest().hex()}|{sha256}|{problems!r}".encode()).hexdigest()
+def _feedback_key(sha256: str, problems: list[Problem], ram: RamNow | None = None) -> str:
+    """What a feedback workbook is made from: the return, its problems, the ram it
+    shows where the settings' differs from the workbook's, and the code (a new version
+    may lay it out otherwise). Stored with the hash of the file written (`_unchanged`),
+    so one edited or damaged by hand is written again, as the report is."""
+    made_from = f"{code_digest().hex()}|{sha256}|{problems!r}" + (f"|{ram!r}" if ram else "")
+    return hashlib.sha256(made_from.encode()).hexdigest()
 
 
 def _written(
-    future: Future[Path | None] | None, stored: Path, problems: list[Problem], target: Path
+    future: Future[Path | None] | None,
+    stored: Path,
+    problems: list[Problem],
+    target: Path,
+    ram: RamNow | None = None,
 ) -> bool:
     """Whether the feedback workbook was written: by a worker, or here when none took
     it or its worker died."""
@@ -154,7 +161,7 @@ def _written(
             return future.result() is not None
         except BrokenProcessPool:
             pass
-    return write_feedback(stored, problems, target) is not None
+    return write_feedback(stored, problems, target, ram) is not None
 
 
 def _start(pool: Executor | None, todo: list[FeedbackJob]) -> dict[Path, Future[Path | None]]:
@@ -166,7 +173,8 @@ def _start(pool: Executor | None, todo: list[FeedbackJob]) -> dict[Path, Future[
     try:
         for _, target, job in todo:
             if job is not None:
-                started[target] = pool.submit(write_feedback, *job[:2], target)
+                stored, problems, ram, _ = job
+                started[target] = pool.submit(write_feedback, stored, problems, target, ram)
     except (BrokenProcessPool, RuntimeError):
         pass  # those given before still come back (or fail) through their future
     return started
@@ -213,6 +221,7 @@ def _remove_stale_feedback(output: Path, settings: Settings, keep: set[Path]) ->
 class ForeseenFeedback:
     stored: Path
     problems: list[Problem]
+    ram: RamNow | None
     key: str
     written: Path  # where the worker writes it, until it is taken
     future: Future[Path | None]
@@ -224,14 +233,14 @@ class ForeseenFeedback:
             if self.future.result() is None:
                 return False
         except Exception:  # its worker died, or it failed there: as if not foreseen
-            return write_feedback(self.stored, self.problems, target) is not None
+            return write_feedback(self.stored, self.problems, target, self.ram) is not None
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
             replace_into(self.written, target)
         except OutputError:
             raise  # the target is open in another program: as when written here
         except OSError:  # e.g. the archive folder on another drive: written here
-            return write_feedback(self.stored, self.problems, target) is not None
+            return write_feedback(self.stored, self.problems, target, self.ram) is not None
         return True
 
 
@@ -269,17 +278,20 @@ class EarlyFeedback:
             rec, problems = recs[0], list(recs[0].problems)
             if len(recs) > 1 or not problems or rec.unreadable or rec.stored is None:
                 continue  # none, or versions to choose between (which may add a problem)
-            key = _feedback_key(rec.sha256, problems)
+            key = _feedback_key(rec.sha256, problems, rec.ram_now)
             if _unchanged(target, key, archive):
                 continue  # already written from the same
             try:
                 if self._made is None:
                     self._made = Path(tempfile.mkdtemp(prefix=EARLY_PREFIX, dir=self._folder))
                 written = self._made / target.name
-                future = self._pool.submit(write_feedback, rec.stored, problems, written)
+                ram = rec.ram_now
+                future = self._pool.submit(write_feedback, rec.stored, problems, written, ram)
             except (BrokenProcessPool, RuntimeError, OSError):
                 return  # none foreseen: written as they come
-            self._started[target] = ForeseenFeedback(rec.stored, problems, key, written, future)
+            self._started[target] = ForeseenFeedback(
+                rec.stored, problems, ram, key, written, future
+            )
 
     def take(self, todo: list[FeedbackJob]) -> dict[Path, ForeseenFeedback]:
         """Those of `todo` that were foreseen as they came out."""
@@ -287,7 +299,7 @@ class EarlyFeedback:
         for _, target, job in todo:
             foreseen = self._started.get(target)
             if job is not None and foreseen is not None:
-                stored, _, key = job
+                stored, _, _, key = job
                 if key == foreseen.key and stored == foreseen.stored:
                     taken[target] = self._started.pop(target)
         return taken

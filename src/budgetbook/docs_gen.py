@@ -36,6 +36,24 @@ docs/template-format.md, "How values are read". BB402 compares with the CSV's bu
 now, as the draft's change columns do: a change that becomes large with the corrected
 figure needs its comment for the nämndplan, although the workbook showed a smaller one.
 
+Settings changed after the workbooks went out, as they normally are (the templates go
+out before KF decides the ramar; a verksamhet is added to an avdelning, moved or closed):
+no problem of the department head's. A ram changed since: the return is checked against
+the ram now (BB401), and where it misses it BB401 says that the ram has changed since the
+workbook was sent, with the ram the workbook showed; the feedback copy shows the new ram
+on `Drift` (its Differens mot ramen and sentence computed for it) and on `Instruktioner`,
+and the finance office gets one BB511 for the round naming the workbooks showing an earlier
+ram, to send new ones (`budgetbook templates`) or tell the heads. A verksamhet added to
+the avdelning since (or a driftpost) is one BB209 (an error: the budget lacks it, and
+the office sends a new workbook, made with `budgetbook templates`: the feedback copy's
+first line says so, and the Status sheet's e-mail reads "Mejla, bifoga nya
+Budget_<year>_<code>.xlsx") at the row where it would stand, not a BB206 per driftpost; a verksamhet the return has that is no longer the avdelning's (removed from
+the round or moved to another avdelning) is one BB210 (a warning) at its first row, and
+its rows are not counted. A prefilled row the head deleted or changed is BB206 at the
+cell where it was expected or that was changed, saying which. How they are told apart,
+also for templates written before the records existed: docs/template-format.md, "How
+values are read".
+
 Uppdrag on `Uppdrag` (BB413, BB508, BB509): an uppdrag the template prefilled that the
 return lacks (its row deleted or its text reworded) is the department head's to undo,
 BB413. An uppdrag added to budgetbook.toml after the workbooks went out is on no return

@@ -140,17 +140,22 @@ class SheetValues:
 
 
 def save_feedback_copy(
-    wb: Workbook, source: Path, target: Path, new_sheets: Collection[str] = ()
+    wb: Workbook,
+    source: Path,
+    target: Path,
+    new_sheets: Collection[str] = (),
+    amend: Amend | None = None,
 ) -> None:
     """Save `wb` (loaded from `source`, then marked) to `target` with the source's
     formula values and ignored errors. `new_sheets`: sheets of the copy that are not
-    the source's (same-named ones there are another sheet). If the carry-over fails,
-    the copy is saved as openpyxl writes it: one without values beats none."""
+    the source's (same-named ones there are another sheet); `amend`: see `carry_over`.
+    If the carry-over fails, the copy is saved as openpyxl writes it: one without
+    values beats none."""
     saved: bytes | None = None
     patched: dict[str, bytes] = {}
     try:
         saved = _stored(wb)
-        patched = carry_over(source, saved, new_sheets)
+        patched = carry_over(source, saved, new_sheets, amend)
     except Exception as exc:
         # the source's failures are caught where it is read (`_given`): this is ours
         warnings.warn(CarryOverWarning(f"{type(exc).__name__}: {exc}"), stacklevel=2)
@@ -188,9 +193,17 @@ def _deflated(saved: bytes, patched: Mapping[str, bytes]) -> bytes:
     return out.getvalue()
 
 
-def carry_over(source: Path, saved: bytes, new_sheets: Collection[str] = ()) -> dict[str, bytes]:
+# Changes the values a sheet of the source gives its copy (sheet name, its values) where
+# the copy's inputs to its formulas differ from the source's (`feedback_ram`)
+Amend = Callable[[str, "SheetValues"], None]
+
+
+def carry_over(
+    source: Path, saved: bytes, new_sheets: Collection[str] = (), amend: Amend | None = None
+) -> dict[str, bytes]:
     """The sheet parts of the package `saved` (openpyxl's copy of `source`) that change
-    with the source's formula values and ignored errors: member -> its new bytes."""
+    with the source's formula values and ignored errors: member -> its new bytes.
+    `amend` changes a sheet's values first, where the copy's own differ."""
     patched: dict[str, bytes] = {}
     with zipfile.ZipFile(io.BytesIO(saved)) as copy:
         copy_names = set(copy.namelist())
@@ -203,6 +216,8 @@ def carry_over(source: Path, saved: bytes, new_sheets: Collection[str] = ()) -> 
         for name, member in copy_sheets.items():
             values = given.get(name)
             if values is not None:
+                if amend is not None:
+                    amend(name, values)
                 xml = copy.read(member)
                 new = patch_sheet(xml, values)
                 if new != xml:

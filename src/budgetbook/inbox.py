@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from .model_base import ProblemCounts
 
 if TYPE_CHECKING:
+    from .feedback_ram import RamNow
     from .model import Problem, Submission
 
 IGNORED_NAMES = frozenset({".ds_store", "thumbs.db", "desktop.ini"})
@@ -96,6 +97,9 @@ class Received(ProblemCounts):
     problems: list[Problem] = field(default_factory=list)
     identity: dict[str, str] = field(default_factory=dict)
     submission: Submission | None = None
+    # the ram its feedback copy shows: the settings' now, when its workbook was sent
+    # with another (`feedback_ram`)
+    ram_now: RamNow | None = None
     avdelning: str = ""
     budgetbook: bool = False  # has our identity: a version of an avdelning's return
     lock: bool = False

@@ -270,6 +270,10 @@ class Submission:
     uppdrag_added: list[str] = field(default_factory=list)
     # Rows answering an uppdrag by its wording before the office changed it
     uppdrag_earlier: list[EarlierWording] = field(default_factory=list)
+    # The ram per year the workbook was sent with, where known: the template's record
+    # (`schema.ID_RAM`), or an older template's Ram row on a still protected Drift sheet.
+    # One the settings give otherwise now was changed after sending (BB401, BB511)
+    ram_sent: dict[int, int] = field(default_factory=dict)
 
     def net(self, year: int, kinds: dict[str, str]) -> int:
         """Net cost for `year`: costs − revenues, using driftpost code → kind."""

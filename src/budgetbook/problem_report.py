@@ -28,6 +28,8 @@ from .workspace import atomic_write
 if TYPE_CHECKING:
     from openpyxl import Workbook
 
+    from .feedback_ram import RamNow
+
 STATUS_HEADINGS = (
     "Avdelning",
     "Namn",
@@ -335,6 +337,13 @@ def feedback_advice(problems: Sequence[Problem]) -> str:
             "Inlämningen kan inte godkännas: arbetsboken är inte årets. Fyll i årets "
             "arbetsbok, som meddelandet nedan säger, och skicka in den."
         )
+    if any(p.code == rules.ROWS_ADDED_SINCE.code for p in problems):
+        # rows the office added after the workbook went out (BB209): not to correct here
+        return (
+            "Inlämningen kan inte godkännas: avdelningens budget har fått nya rader efter "
+            "att arbetsboken skickades. Ekonomistaben skickar en ny arbetsbok; för över "
+            "era uppgifter till den och rätta där det som står nedan."
+        )
     if any(p.code == rules.BLANK_RETURN.code for p in problems):
         # nothing in it to correct (BB110 stands alone): it is to be filled in
         return (
@@ -423,10 +432,14 @@ def _clear_marks(wb: Workbook) -> None:
                     cell.border = Border(left=thin, right=thin, top=thin, bottom=thin)
 
 
-def write_feedback(source: Path, problems: Iterable[Problem], path: Path) -> Path | None:
+def write_feedback(
+    source: Path, problems: Iterable[Problem], path: Path, ram: RamNow | None = None
+) -> Path | None:
     """A copy of the return at `source` with each problem cell filled and commented,
-    and a first sheet listing every problem. The source is only read. Returns None if
-    the return cannot be opened by openpyxl (the problem report still lists it)."""
+    and a first sheet listing every problem; with `ram`, the ram the settings give now
+    (its workbook was sent with another, `feedback_ram`). The source is only read.
+    Returns None if the return cannot be opened by openpyxl (the problem report still
+    lists it)."""
     # imported here: a collect reused from its memo (issue 8) writes nothing, and a new
     # process would otherwise spend ~0.2 s importing openpyxl for it
     import openpyxl
@@ -446,6 +459,7 @@ def write_feedback(source: Path, problems: Iterable[Problem], path: Path) -> Pat
     problems = _in_workbook_order(problems, wb.sheetnames)
     if FEEDBACK_SHEET in wb.sheetnames:  # a feedback copy sent back: its marks are old
         _clear_marks(wb)
+    shift = ram.show_in(wb) if ram is not None else {}
     by_cell: dict[tuple[str, str], list[Problem]] = defaultdict(list)
     marked: dict[tuple[str, str], str] = {}  # (sheet, cell) -> where the list links to
     # (sheet, cell) -> how the head sees it marked: a cell with an error and a warning
@@ -541,5 +555,6 @@ def write_feedback(source: Path, problems: Iterable[Problem], path: Path) -> Pat
     with atomic_write(path) as tmp:
         # with the return's computed values: the head opens the copy in Protected View,
         # where Excel does not recalculate and openpyxl's formulas showed no sums
-        save_feedback_copy(wb, source, tmp, new_sheets=(FEEDBACK_SHEET,))
+        amend = ram.amend(shift) if ram is not None and shift else None
+        save_feedback_copy(wb, source, tmp, new_sheets=(FEEDBACK_SHEET,), amend=amend)
     return path

@@ -24,7 +24,7 @@ from .model import PriorShown
 from .reader_parts import MAX_AMOUNT, parse_amount
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping, Sequence
+    from collections.abc import Iterable, Mapping, Sequence
 
     from .settings import PriorFigures
 
@@ -113,14 +113,15 @@ def protected(sheet_xml: bytes) -> bool:
 
 def as_written(
     record: str | None,
-    expected: Mapping[Key, object] | None,
+    expected: Iterable[Key] | None,
     pending: Sequence[Pending],
     prior: Mapping[Key, PriorFigures],
     sheet_xml: bytes,
 ) -> bool:
     """Whether the `pending` rows show what the template was written with: the return's
-    prior-year figures (the CSV's on every other expected row) give the template's
-    `record`; without a record, the Drift sheet (`sheet_xml`) is still protected."""
+    prior-year figures (the CSV's on every other row of `expected`, the keys of the
+    rows the template is taken to have) give the template's `record`; without a
+    record, the Drift sheet (`sheet_xml`) is still protected."""
     if record is None:
         return protected(sheet_xml)
     if expected is None:  # an unknown avdelning: no rows to compare (BB104)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.utility import xl_rowcol_to_cell as _xl_rowcol_to_cell
 
 from . import fmt
@@ -28,6 +29,7 @@ from .model import (
     Risk,
     Submission,
 )
+from .reader_drift_rows import DriftRows, Foreign, sent_ram
 from .reader_parts import cell_text, parse_amount, shown_error
 from .reader_percent import PercentCells
 from .reader_prior import (
@@ -125,7 +127,7 @@ class Table:
 FAST_ROWS = True
 
 
-class SheetReaders(UppdragReader):
+class SheetReaders(UppdragReader, DriftRows):
     """read_<sheet key> for every sheet of the template; see the module docstring."""
 
     s: Settings
@@ -151,9 +153,10 @@ class SheetReaders(UppdragReader):
             if avd
             else None
         )
-        seen: set[tuple[str, str]] = set()
+        seen: dict[tuple[str, str], int] = {}  # key -> its row
         pending: list[Pending] = []  # rows whose only difference is their prior figures
         odd: list[tuple[int, int]] = []  # (index of its BB206, row): added if none missing
+        foreign: list[Foreign] = []  # odd rows of a verksamhet not the avdelning's
         year_keys = [(year, S.year_key(s, year)) for year in s.years]
         prior_columns = tuple(
             (t.cols[key], attr)
@@ -192,6 +195,10 @@ class SheetReaders(UppdragReader):
                     # neither verksamhet nor driftpost known: a row added to the table
                     self.add(R.DRIFT_ROW_ADDED, sheet, row_a1, rad=r + 1)
                 else:
+                    if d is not None and vcode and key not in seen and expected is not None:
+                        # the office may have removed or moved the verksamhet since
+                        shown = shown_figures(row, prior_columns)
+                        foreign.append(Foreign(len(self.problems), r, key, shown))
                     odd.append((len(self.problems), r))
                     self.add(
                         R.DRIFT_ROW_CHANGED,
@@ -199,10 +206,11 @@ class SheetReaders(UppdragReader):
                         row_a1,
                         verksamhet=s.verksamhet_label(vcode) if vcode else "?",
                         driftpost=dname or "?",
+                        hur="är ingen av de förifyllda raderna",
                     )
                 if d is None or key in seen:
                     continue
-            seen.add(key)
+            seen[key] = r
             allow_neg = d.allow_negative
             found = plain_amounts(row, r, amount_cols, allow_neg, t.formulas) if plain else None
             if found is None:
@@ -246,33 +254,12 @@ class SheetReaders(UppdragReader):
                                 driftpost=d.name,
                             )
             self.sub.drift.append(DriftLine(vcode, d.code, amounts, comment, cells, r + 1))
-        if odd and expected is not None and expected.keys() <= seen:
-            # Every prefilled row is there: an unknown or repeated row was inserted
-            # (a new driftpost, a second Personalkostnader), not typed over (BB208).
-            # BB208 says the row is not counted: one with a known driftpost under a
-            # verksamhet not the avdelning's ("1699") was read into the drift lines
-            added = {r + 1 for _, r in odd}
-            self.sub.drift[:] = [ln for ln in self.sub.drift if ln.row not in added]
-            for at, r in odd:
-                self.problems[at] = R.DRIFT_ROW_ADDED(
-                    file=self.sub.file,
-                    sheet=sheet,
-                    cell=xl_rowcol_to_cell(r, 0),
-                    avdelning=self.sub.avdelning,
-                    rad=r + 1,
-                )
-        if pending:
-            self._older_prior(t, pending, expected)
-        if expected is not None:
-            for vcode, dcode in expected:
-                if (vcode, dcode) not in seen:
-                    dp = s.driftpost(dcode)
-                    self.add(
-                        R.DRIFT_ROW_CHANGED,
-                        sheet,
-                        verksamhet=s.verksamhet_label(vcode),
-                        driftpost=dp.name if dp else dcode,
-                    )
+        self.sub.ram_sent = sent_ram(
+            self.parts.identity.get(S.ID_RAM), t, s, self.parts.sheet_xml.get(sheet, b"")
+        )
+        if odd or pending or (expected is not None and not expected.keys() <= seen.keys()):
+            # rows that differ from the settings' (rare): whose doing (reader_drift_rows)
+            self.settle_drift_rows(t, expected, seen, odd, foreign, pending)
 
     def _row_empty(
         self, sheet: str, cells: Mapping[int, str], verksamhet: str, driftpost: str, fjol: int
@@ -307,7 +294,9 @@ class SheetReaders(UppdragReader):
         if as_written(record, expected, pending, s.prior, xml):
             self.sub.prior_shown.extend(shown_rows(pending, s.prior))
             return
+        headings = {xl_col_to_name(c): t.sheet.column(k).heading for k, c in t.cols.items()}
         for p in reversed(pending):
+            heading = headings.get(p.cell.rstrip("0123456789"), "")
             found = R.DRIFT_ROW_CHANGED(
                 file=self.sub.file,
                 sheet=t.sheet.name,
@@ -315,6 +304,7 @@ class SheetReaders(UppdragReader):
                 avdelning=self.sub.avdelning,
                 verksamhet=s.verksamhet_label(p.key[0]) if p.key[0] else "?",
                 driftpost=p.driftpost or "?",
+                hur=f"har ändrats: {heading} har skrivits över" if heading else "har ändrats",
             )
             self.problems.insert(p.at, found)
         self._reported_upto = 0  # its index counts positions, which moved

@@ -204,6 +204,19 @@ def _letter(
         ]
         short = f"Fyll i årets arbetsbok, {template}, och skicka den."
         label = f"Mejla, bifoga {template}"
+    elif any(p.file == status.file and p.code == rules.ROWS_ADDED_SINCE.code for p in problems):
+        # a verksamhet (or driftpost) the office added after the workbook went out
+        # (BB209): the head cannot add its rows; a new workbook with them is sent
+        subject = f"{title}: ny arbetsbok till {avd.name}"
+        text = [
+            f"Tack för arbetsboken {status.file}. Efter att den skickades har "
+            "avdelningens budget fått nya rader i budgetrundan, som inte finns i den, så "
+            f"den kan inte tas med i sammanställningen till {round_}.",
+            f"Jag bifogar en ny arbetsbok, {template}, där de finns med. För över era "
+            f"uppgifter till den, fyll i de nya raderna och skicka den {to_office}.",
+        ]
+        short = f"Fyll i den nya arbetsboken {template} och skicka den."
+        label = f"Mejla, bifoga nya {template}"
     elif any(p.file == status.file and p.code == rules.BLANK_RETURN.code for p in problems):
         # the template sent back as handed out (BB110): no cell is marked in the
         # feedback and nothing is to be corrected; the workbook is to be filled in

@@ -281,10 +281,36 @@ DRIFT_ROW_CHANGED = rule(
     "BB206",
     FEL,
     "Förifylld rad ändrad eller borttagen",
-    "{plats}: raden för {verksamhet} / {driftpost} saknas eller har ändrats. De förifyllda "
-    "raderna får inte ändras; ångra ändringen eller använd en ny arbetsbok.",
+    "{plats}: raden för {verksamhet} / {driftpost} {hur}. De förifyllda raderna får inte "
+    "ändras eller tas bort; ångra ändringen eller använd en ny arbetsbok.",
     "row",
 )
+# The finance office changed the avdelning's verksamheter in the settings after the
+# workbook went out (told from the head's own edit by the template's record of its rows,
+# reader_drift_rows.py): not the head's to undo, one finding per verksamhet.
+ROWS_ADDED_SINCE = rule(
+    "BB209",
+    FEL,
+    "Verksamhet eller driftpost tillagd efter att arbetsboken skickades",
+    "{plats}: {vad} har lagts till i avdelningens budget efter att arbetsboken skickades "
+    "och finns därför inte på bladet Drift, så budgeten för den saknas. Det är inget ni "
+    "har ändrat. Ekonomistaben skickar en ny arbetsbok där den finns med: för över era "
+    "uppgifter till den nya arbetsboken, fyll i de nya raderna och lämna in den i stället.",
+    "row",
+)
+VERKSAMHET_GONE = rule(
+    "BB210",
+    VARNING,
+    "Verksamhet som inte längre ingår i avdelningens budget",
+    "{plats}: verksamheten {verksamhet} (rad {rader}) {vart} efter att arbetsboken "
+    "skickades och ingår inte längre i avdelningens budget. Det är inget ni har ändrat. "
+    "Radernas belopp{netto} räknas inte med, inte heller när nettobudgeten jämförs med "
+    "ramen. Kontakta ekonomistaben om budgeten för verksamheten ska redovisas någon "
+    "annanstans.",
+    "row",
+)
+# Not the head's doing, nor an entry of theirs: a blank return keeps them beside BB110
+SETTINGS_CHANGED = frozenset({ROWS_ADDED_SINCE.code, VERKSAMHET_GONE.code})
 DRIFT_ROW_ADDED = rule(
     "BB208",
     FEL,
@@ -377,8 +403,8 @@ RAM_NOT_MET = rule(
     FEL,
     "Nettobudgeten stämmer inte med ramen",
     "{plats}: nettobudgeten för {ar} är {netto} tkr men ramen är {ram} tkr "
-    "(differens {differens} tkr). Justera beloppen så att nettobudgeten blir lika med "
-    "ramen.",
+    "(differens {differens} tkr).{andrad} Justera beloppen så att nettobudgeten blir lika "
+    "med ramen.",
     "sheet",
 )
 LARGE_CHANGE = rule(
@@ -536,6 +562,19 @@ OLDER_PRIOR_FIGURES = rule(
     "siffrorna, också för förändringen mot fjolåret och för varningen om stor förändring "
     "utan kommentar. Avdelningarna behöver inte lämna in på nytt och får inget "
     "meddelande om detta.",
+    "round",
+)
+
+OLDER_RAM = rule(
+    "BB511",
+    VARNING,
+    "Arbetsböckerna visar en tidigare ram",
+    "Ramen i budgetbook.toml har ändrats efter att arbetsböckerna skapades: {arbetsboken} "
+    "från {avdelningar} visar den tidigare ramen ({rader}, till exempel {exempel}). "
+    "Inlämningarna kontrolleras mot ramen i budgetbook.toml: där nettobudgeten inte "
+    "stämmer med den säger felet BB401 att ramen har ändrats, och återkopplingen visar "
+    "den nya ramen. Skicka {en_ny_arbetsbok} (budgetbook templates) eller meddela "
+    "{avdelningen} den nya ramen.",
     "round",
 )
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import string
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -33,7 +33,10 @@ ID_PRIOR = "BB_FORIFYLLT"
 # Which uppdrag the Uppdrag sheet was prefilled with (`uppdrag_record`), stored the same
 # two ways and not identity either (see docs/validation-rules.md, BB413/BB508).
 ID_UPPDRAG = "BB_UPPDRAG"
-READ_FIELDS = (*IDENTITY_FIELDS, ID_PRIOR, ID_UPPDRAG)
+# The ram per year the Drift sheet's Ram row was written with (`ram_record`), stored the
+# same two ways and not identity either (see docs/validation-rules.md, BB401/BB511).
+ID_RAM = "BB_RAM"
+READ_FIELDS = (*IDENTITY_FIELDS, ID_PRIOR, ID_UPPDRAG, ID_RAM)
 # The workbook's title (docProps/core.xml), as templates.py writes it: "Budget <year> –
 # <avdelning's name>". Read with the identity, not part of it: a return whose code the
 # settings lack is told by it which avdelning it probably is (`renamed_code`).
@@ -51,6 +54,41 @@ def prior_record(figures: Iterable[tuple[str, str, int, int]]) -> str:
     for v, d, budget, prognos in sorted(figures):
         digest.update(f"{v}\t{d}\t{budget}\t{prognos}\n".encode())
     return digest.hexdigest()[:20]
+
+
+def ram_record(ram: Mapping[int, int]) -> str:
+    """The record of the ram a template's Drift sheet shows (`ID_RAM`): year, colon and
+    tkr per year, semicolon-separated ("2027:15300;2028:15600"). From it the reader
+    learns which ram the workbook was sent with: one the finance office has changed in
+    the settings since is the office's doing, which BB401 tells the department head and
+    BB511 the office (`Submission.ram_sent`)."""
+    return ";".join(f"{year}:{ram[year]}" for year in sorted(ram))
+
+
+def drift_ram(settings: Settings, avdelning: str) -> dict[int, int]:
+    """The ram per year the avdelning's Drift sheet shows (its Ram row, budget and plan
+    years), as the settings give it now."""
+    avd = settings.avdelning(avdelning)
+    ram = avd.ram if avd is not None else {}
+    return {year: ram[year] for year in settings.years if year in ram}
+
+
+def read_ram_record(text: str | None) -> dict[int, int] | None:
+    """`text` (an `ID_RAM` value) parsed; None without one or when it is not one
+    `ram_record` writes (edited): the reader then does as for a template written
+    before the record existed."""
+    if not text:
+        return None
+    ram: dict[int, int] = {}
+    for part in text.split(";"):
+        year, colon, amount = part.partition(":")
+        digits = amount.removeprefix("-")
+        if not (colon and year.isascii() and year.isdigit() and digits.isascii()):
+            return None
+        if not digits.isdigit() or len(year) != 4 or int(year) in ram:
+            return None
+        ram[int(year)] = int(amount)
+    return ram
 
 
 # Excel's limit for a text custom property and for a string in a defined name's formula

@@ -40,6 +40,8 @@ def render(schema: S.Schema) -> str:
         "(see How values are read)",
         S.ID_UPPDRAG: "not identity: count and digests of the uppdrag prefilled on `Uppdrag` "
         "(see How values are read)",
+        S.ID_RAM: "not identity: the ram per year on `Drift`'s Ram row, `2027:15300;2028:15600` "
+        "(see How values are read)",
     }
     for name in S.READ_FIELDS:
         out.append(f"| `{name}` | {meaning.get(name, '')} |")

@@ -174,6 +174,8 @@ class _Writer:
             }
         )
         record = {S.ID_PRIOR: prior_record_of(s, self.avd)}
+        if ram := S.drift_ram(s, self.avd.code):  # an avdelning without a ram: no record
+            record[S.ID_RAM] = S.ram_record(ram)
         given = S.uppdrag_record([norm(u.text) for u in s.uppdrag_of(self.avd.code)])
         if given is not None:  # none past 63 uppdrag: read as an older template is
             record[S.ID_UPPDRAG] = given
