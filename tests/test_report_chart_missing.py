@@ -12,16 +12,22 @@ from budgetbook import actions
 from qa_builders import fill, write_workspace
 
 
-def test_chart_does_not_show_a_missing_avdelning_budget_as_zero(tmp_path: Path) -> None:
-    """Kulturskolan has not returned its workbook: the drift table leaves its budget
-    empty, so the chart beside it must not say (nor draw) a budget of 0 tkr, a figure
-    that traces to no cell."""
+def _draft_without_kulturskolan(tmp_path: Path) -> docx.document.Document:
+    """The draft of a round where BIB and FRI have returned and Kulturskolan has not."""
     root = write_workspace(tmp_path / "kfn")
     templates = {p.stem.rsplit("_", 1)[-1]: p for p in actions.templates(root)}
     fill(templates["BIB"], root / "inbox" / "BIB.xlsx", [30000, 30500, 31000, 31500])
     fill(templates["FRI"], root / "inbox" / "FRI.xlsx", [20000] * 4)
     result = actions.run(root)
     draft = docx.Document(str(result.outputs["namndplan"]))
+    return draft
+
+
+def test_chart_does_not_show_a_missing_avdelning_budget_as_zero(tmp_path: Path) -> None:
+    """Kulturskolan has not returned its workbook: the drift table leaves its budget
+    empty, so the chart beside it must not say (nor draw) a budget of 0 tkr, a figure
+    that traces to no cell."""
+    draft = _draft_without_kulturskolan(tmp_path)
     alts = [d.get("descr") for d in draft.element.body.iter(qn("wp:docPr"))]
     chart = next(a for a in alts if a.startswith("Stapeldiagram över budget per avdelning"))
     # Kulturskolan's prior-year net cost is 13 000 − 3 000 tkr; the chart speaks of sizes
@@ -34,12 +40,7 @@ def test_the_note_under_the_chart_names_the_avdelning_without_a_bar(tmp_path: Pa
     """Review: mid-round Diagram 1 drew the missing avdelningar's prior-year bar and no
     bar for the budget year, and only the alt text said why. The note under the chart
     (in the look and words of the tables' notes) names them and says why."""
-    root = write_workspace(tmp_path / "kfn")
-    templates = {p.stem.rsplit("_", 1)[-1]: p for p in actions.templates(root)}
-    fill(templates["BIB"], root / "inbox" / "BIB.xlsx", [30000, 30500, 31000, 31500])
-    fill(templates["FRI"], root / "inbox" / "FRI.xlsx", [20000] * 4)
-    result = actions.run(root)
-    draft = docx.Document(str(result.outputs["namndplan"]))
+    draft = _draft_without_kulturskolan(tmp_path)
     body = list(draft.element.body)
     caption = next(i for i, e in enumerate(body) if "".join(e.itertext()).startswith("Diagram 1:"))
     year = re.search(r"och (\d{4}), tkr", body[caption].xpath("string(.)")).group(1)
