@@ -501,7 +501,8 @@ def _capital_gap(
         at = lines[changes.index(difference)]
     else:
         at = lines[max(range(len(lines)), key=lambda n: abs(changes[n]))]
-    posts = [d.name for d in settings.driftposter if d.code in capital.capital_posts(settings)]
+    capital_posts = capital.capital_posts(settings)
+    posts = [d.name for d in settings.driftposter if d.code in capital_posts]
     named = fmt.name_list(posts, len(posts))
     one = len(lines) == 1
     # several rows (one per verksamhet): their cells, whose sum is meant

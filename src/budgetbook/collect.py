@@ -52,7 +52,8 @@ from .gc_pause import gc_paused, gc_resumed
 from .inbox import Received, inbox_files, is_lock, locked_workbook, placed, utc_mtime
 from .model import CollectResult, Problem, ReturnStatus, Submission
 from .output_names import template_name
-from .schema import ID_AVDELNING, TEMPLATE_VERSION, Schema, build_schema
+from .reader_parts import workbook_title
+from .schema import ID_AVDELNING, ID_TITLE, TEMPLATE_VERSION, Schema, build_schema
 from .settings import Settings
 from .workspace import Workspace
 
@@ -641,8 +642,9 @@ def _renamed(
     for rec in sorted(others, key=lambda r: (r.saved, r.received or r.saved, r.name)):
         if not any(p.code == rules.UNKNOWN_AVDELNING.code for p in rec.problems):
             continue
+        title = workbook_title(rec.stored or rec.path)
         match = renamed_code.likely_avdelning(
-            rec.identity, rec.submission, rec.name, settings, without_return
+            {**rec.identity, ID_TITLE: title}, rec.submission, rec.name, settings, without_return
         )
         if match is None:
             continue

@@ -391,7 +391,7 @@ def capital_view(
     year_keys = [(y, f"kap_{y}") for y in years]
     # what is the same for every project's cost made once (the settings lines' group
     # per category, the years' spans, ...)
-    costs = capital.CapitalCosts(settings, years)
+    costs = capital.capital_costs(settings)  # over settings.investment_years, as `years`
     kap_keys = [key for _, key in year_keys]
     status_ongoing = memoized(is_ongoing)  # a few distinct texts (issue 8)
     for p in projects:

@@ -108,7 +108,7 @@ def read_return(
             package = path.read_bytes()
         with LazyPackage(package, members or None) as zf:
             wanted = {s.name for s in schema.sheets}
-            parts = read_zip_parts(zf, wanted, (*S.READ_FIELDS, S.ID_TITLE), inflated)
+            parts = read_zip_parts(zf, wanted, S.READ_FIELDS, inflated)
             members = zf.namelist()
     except (KeyboardInterrupt, SystemExit):
         raise

@@ -20,10 +20,10 @@ from typing import TYPE_CHECKING, Protocol
 
 from . import safe_xml
 from .fmt import round_half_up
-from .schema import ID_TITLE
 
 if TYPE_CHECKING:
     import xml.etree.ElementTree as ET
+    from pathlib import Path
 
 WORKBOOK = "xl/workbook.xml"
 NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -177,10 +177,6 @@ def read_zip_parts(
             key = prop.get("name", "")
             if key in fields and len(prop):
                 identity[key] = (prop[0].text or "").strip()
-    if ID_TITLE in fields and "docProps/core.xml" in names:
-        title = _title(read("docProps/core.xml"))
-        if title:
-            identity[ID_TITLE] = title
     sheet_files: dict[str, str] = {}
     if WORKBOOK in names:
         wb = safe_xml.fromstring(read(WORKBOOK))
@@ -208,11 +204,15 @@ def read_zip_parts(
 _DC_TITLE = "{http://purl.org/dc/elements/1.1/}title"
 
 
-def _title(xml: bytes) -> str:
-    """The title in docProps/core.xml, "" when there is none or the part is no XML."""
+def workbook_title(path: Path) -> str:
+    """The title in a workbook's docProps/core.xml, "" when there is none or the part
+    is no XML. Read only for a return whose code the settings lack (BB104,
+    `renamed_code`), not with every return's parts: the file has passed the safety
+    pre-checks by then."""
     try:
-        found = safe_xml.fromstring(xml).find(_DC_TITLE)
-    except Exception:  # defusedxml refusals and malformed XML alike: no title
+        with zipfile.ZipFile(path) as zf:
+            found = safe_xml.fromstring(zf.read("docProps/core.xml")).find(_DC_TITLE)
+    except Exception:  # no part, no zip, defusedxml refusals, malformed XML: no title
         return ""
     return (found.text or "").strip() if found is not None else ""
 

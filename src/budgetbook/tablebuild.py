@@ -92,8 +92,8 @@ def closing_totals(
         return [sum_rows(label, rows, RowKind.TOTAL, additive, changes)]
     parts = [row for row, ok in zip(rows, accepted, strict=True) if ok]
     like = sum_rows(INCLUDED_TOTAL, parts, RowKind.TOTAL, additive, changes)
-    known = [key for key in additive if key in set(known)]
-    whole = sum_rows(label, rows, RowKind.TOTAL, known)
+    wanted = set(known)
+    whole = sum_rows(label, rows, RowKind.TOTAL, [key for key in additive if key in wanted])
     for key in additive:
         whole.values.setdefault(key, None)
     for spec in changes:

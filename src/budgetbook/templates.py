@@ -165,7 +165,8 @@ class _Writer:
         created = fixed_timestamp(s)
         wb.set_properties(
             {
-                "title": f"Budget {s.budget_year} – {self.avd.name}",
+                # what a return under a renamed code is recognised by (BB104)
+                "title": f"Budget {s.budget_year}{S.TITLE_SEPARATOR}{self.avd.name}",
                 "subject": f"{s.namnd}, {s.kind} {s.budget_year}",
                 "author": "budgetbook",
                 "company": s.kommun,
